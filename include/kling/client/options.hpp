@@ -1,0 +1,102 @@
+// options: everything a client needs to reach the gateway, as plain setters
+// with sensible defaults.
+//
+//   kling::client client{kling::options{}.base_url(url).api_key(key)};
+//
+// The API key is kept here and put only into the Authorization header; the
+// library never prints it.
+//
+// Thread safety: a plain value.
+#ifndef KLING_CLIENT_OPTIONS_HPP
+#define KLING_CLIENT_OPTIONS_HPP
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+#include "kling/transport/http.hpp"
+#include "kling/transport/network_settings.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+class options {
+public:
+  // "https://gateway.example.com" or with a path prefix "https://example.com/kling".
+  options &base_url(std::string url) {
+    base_url_ = std::move(url);
+    return *this;
+  }
+  const std::string &base_url() const { return base_url_; }
+
+  options &api_key(std::string key) {
+    api_key_ = std::move(key);
+    return *this;
+  }
+  const std::string &api_key() const { return api_key_; }
+
+  // Per HTTP request (default 60 s); waiting for a task has its own deadline.
+  options &request_timeout(std::chrono::milliseconds timeout) {
+    request_timeout_ = timeout;
+    return *this;
+  }
+  std::chrono::milliseconds request_timeout() const { return request_timeout_; }
+
+  options &connect_timeout(std::chrono::milliseconds timeout) {
+    network_.connect_timeout = timeout;
+    return *this;
+  }
+
+  // Sent with every request; set last, so it may replace a default header.
+  options &header(std::string name, std::string value) {
+    set_header(headers_, std::move(name), std::move(value));
+    return *this;
+  }
+  const http_headers &headers() const { return headers_; }
+
+  // Plain http is refused for hosts other than loopback unless allowed here:
+  // the API key would cross the network in clear text.
+  options &allow_insecure_http(bool allow) {
+    allow_insecure_http_ = allow;
+    return *this;
+  }
+  bool allow_insecure_http() const { return allow_insecure_http_; }
+
+  options &ca_file(std::string path) {
+    network_.ca_file = std::move(path);
+    return *this;
+  }
+  options &ca_path(std::string directory) {
+    network_.ca_path = std::move(directory);
+    return *this;
+  }
+  options &proxy(std::string host, int port, std::string username = {}, std::string password = {}) {
+    network_.proxy = proxy_settings{std::move(host), port, std::move(username), std::move(password)};
+    return *this;
+  }
+  options &network(network_settings settings) {
+    network_ = std::move(settings);
+    return *this;
+  }
+  const network_settings &network() const { return network_; }
+
+  // Base URL and key from KLING_BASE_URL and KLING_API_KEY, when set.
+  static options from_environment() {
+    options o;
+    if (const char *url = std::getenv("KLING_BASE_URL")) o.base_url(url);
+    if (const char *key = std::getenv("KLING_API_KEY")) o.api_key(key);
+    return o;
+  }
+
+private:
+  std::string base_url_;
+  std::string api_key_;
+  std::chrono::milliseconds request_timeout_{std::chrono::seconds(60)};
+  http_headers headers_;
+  bool allow_insecure_http_ = false;
+  network_settings network_;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_OPTIONS_HPP

@@ -1,0 +1,113 @@
+// Base64 (RFC 4648, section 4) with strict decoding: images sent inline must
+// decode exactly, so anything a lenient decoder would guess at is an error.
+//
+// Thread safety: pure functions.
+#ifndef KLING_CORE_BASE64_HPP
+#define KLING_CORE_BASE64_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kling/core/result.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace base64 {
+
+namespace detail {
+constexpr std::string_view alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// 0..63 for an alphabet character, -1 otherwise.
+constexpr int value_of(char c) noexcept {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+inline error invalid(std::string what, std::size_t pos) {
+  return error{errc::invalid_request,
+               "invalid Base64: " + std::move(what) + " at character " + std::to_string(pos)};
+}
+} // namespace detail
+
+inline std::string encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  const auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[k])); };
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t n = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
+    out += detail::alphabet[n >> 18 & 63];
+    out += detail::alphabet[n >> 12 & 63];
+    out += detail::alphabet[n >> 6 & 63];
+    out += detail::alphabet[n & 63];
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    const std::uint32_t n = at(i) << 16 | (rest == 2 ? at(i + 1) << 8 : 0);
+    out += detail::alphabet[n >> 18 & 63];
+    out += detail::alphabet[n >> 12 & 63];
+    out += rest == 2 ? detail::alphabet[n >> 6 & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// Checks text without decoding it and returns the decoded size: the length
+// is a multiple of 4, only alphabet characters, '=' only as the last one or
+// two characters, and unused bits of the last group are zero (so every
+// accepted text has exactly one decoding). Whitespace is not accepted.
+inline result<std::size_t> decoded_size(std::string_view text) {
+  if (text.size() % 4 != 0) {
+    return detail::invalid("length " + std::to_string(text.size()) + " is not a multiple of 4",
+                           text.size());
+  }
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
+  const std::size_t data_end = text.size() - padding;
+  for (std::size_t i = 0; i < data_end; ++i) {
+    if (detail::value_of(text[i]) < 0) {
+      return detail::invalid(text[i] == '=' ? "padding before the end"
+                                            : "character outside the alphabet",
+                             i);
+    }
+  }
+  if (padding > 0) {
+    // The bits of the last data character that fall beyond the decoded bytes.
+    const int last = detail::value_of(text[data_end - 1]);
+    const int unused_mask = padding == 1 ? 0x3 : 0xF;
+    if ((last & unused_mask) != 0) return detail::invalid("non-zero padding bits", data_end - 1);
+  }
+  return text.size() / 4 * 3 - padding;
+}
+
+inline result<std::string> decode(std::string_view text) {
+  auto size = decoded_size(text);
+  if (!size) return std::move(size).error();
+  std::string out;
+  out.reserve(*size);
+  std::uint32_t accumulator = 0;
+  int bits = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    accumulator = (accumulator << 6 | static_cast<std::uint32_t>(detail::value_of(c))) & 0xFFFFFF;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>(accumulator >> bits & 0xFF);
+    }
+  }
+  return out;
+}
+
+} // namespace base64
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_BASE64_HPP

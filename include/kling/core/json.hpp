@@ -1,0 +1,96 @@
+// JSON without exceptions: parsing that returns result<json>, serialization
+// that cannot throw on bad UTF-8, member lookup that never asserts, and JSON
+// pointers for naming fields in errors. Everything in the library that touches
+// nlohmann::json goes through these, so JSON_NOEXCEPTION builds are safe.
+//
+// Thread safety: pure functions.
+#ifndef KLING_CORE_JSON_HPP
+#define KLING_CORE_JSON_HPP
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "kling/core/result.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+using json = nlohmann::json;
+
+namespace json_detail {
+
+// A SAX handler that accepts everything and remembers where parsing failed;
+// used only to explain a failure, after the fast parse said "discarded".
+struct error_locator : nlohmann::json_sax<json> {
+  std::size_t position = 0;
+  std::string reason;
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t &) override { return true; }
+  bool string(string_t &) override { return true; }
+  bool binary(binary_t &) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t &) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t pos, const std::string &, const nlohmann::detail::exception &ex) override {
+    position = pos;
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
+    const std::string what = ex.what();
+    const auto tag_end = what.find("] ");
+    reason = tag_end == std::string::npos ? what : what.substr(tag_end + 2);
+    return false;
+  }
+};
+
+} // namespace json_detail
+
+// Parses text; an error of kind parse that says where and why.
+inline result<json> parse_json(std::string_view text) {
+  json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (!value.is_discarded()) return value;
+  json_detail::error_locator locator;
+  json::sax_parse(text.begin(), text.end(), &locator);
+  std::string message = "not valid JSON";
+  if (!locator.reason.empty()) message += " (" + locator.reason + ")";
+  return error{errc::parse, std::move(message)};
+}
+
+// Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
+inline std::string dump_json(const json &value, int indent = -1) {
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+// The member `key` of `object`, or nullptr when object is not an object or
+// has no such member. (operator[] on a const json asserts; at() throws.)
+inline const json *find_member(const json &object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(std::string(key));
+  return it == object.end() ? nullptr : &*it;
+}
+
+// JSON pointers (RFC 6901) name fields in violations and parse errors.
+inline std::string pointer_child(std::string_view parent, std::string_view key) {
+  std::string out(parent);
+  out += '/';
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+inline std::string pointer_child(std::string_view parent, std::size_t index) {
+  return std::string(parent) + '/' + std::to_string(index);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_HPP

@@ -1,0 +1,182 @@
+// field_reader: reads the members of one JSON object into C++ fields and
+// remembers the first one of the wrong type, with its JSON pointer, so code
+// that parses answers stays a flat list of fields and never crashes on
+// hostile JSON (C-9, P-2).
+//
+//   field_reader r(body);
+//   r.text("status", t.status_text);
+//   r.time("created_at", t.created_at);
+//   if (!r.ok()) return r.failure();   // parse error: "/created_at: expected ..."
+//
+// Thread safety: one reader per thread; it only reads the JSON it was given.
+#ifndef KLING_CORE_JSON_READER_HPP
+#define KLING_CORE_JSON_READER_HPP
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "kling/core/json.hpp"
+#include "kling/core/time.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+class field_reader {
+public:
+  explicit field_reader(const json &object, std::string path = "")
+      : object_(object), path_(std::move(path)) {
+    if (!object_.is_object()) fail_at(path_, "expected an object", object_);
+  }
+
+  bool ok() const { return !failure_.has_value(); }
+  // The first problem found; valid only when !ok().
+  error failure() const { return failure_ ? *failure_ : error{errc::parse, "no failure"}; }
+  const std::string &path() const { return path_; }
+  std::string path_of(std::string_view key) const { return pointer_child(path_, key); }
+
+  // The member, or nullptr when absent or null (the gateway sends null for "none").
+  const json *get(std::string_view key) const {
+    const json *m = find_member(object_, key);
+    return m && !m->is_null() ? m : nullptr;
+  }
+
+  // Records a missing required member. Returns false so callers can chain.
+  bool require(std::string_view key) {
+    if (get(key)) return true;
+    fail(path_of(key) + ": required member is missing");
+    return false;
+  }
+
+  // Each reader leaves `out` untouched and returns false when the member is
+  // absent or null; a member of the wrong type also records a failure.
+  bool text(std::string_view key, std::string &out) {
+    const json *m = get(key);
+    if (!m) return false;
+    if (!m->is_string()) return wrong(key, "a string", *m);
+    out = m->get_ref<const std::string &>();
+    return true;
+  }
+
+  // An identifier sent as a string or as an integer, kept exactly as text
+  // (element ids exceed 2^53, so they must never pass through a double).
+  bool id(std::string_view key, std::string &out) {
+    const json *m = get(key);
+    if (!m) return false;
+    if (m->is_string()) out = m->get_ref<const std::string &>();
+    else if (m->is_number_unsigned()) out = std::to_string(m->get<std::uint64_t>());
+    else if (m->is_number_integer()) out = std::to_string(m->get<std::int64_t>());
+    else return wrong(key, "a string or an integer", *m);
+    return true;
+  }
+
+  bool number(std::string_view key, double &out) {
+    const json *m = get(key);
+    if (!m) return false;
+    if (!m->is_number()) return wrong(key, "a number", *m);
+    out = m->get<double>();
+    return true;
+  }
+
+  template <class Int> bool integer(std::string_view key, Int &out) {
+    static_assert(std::is_integral<Int>::value, "integer() reads into an integral type");
+    const json *m = get(key);
+    if (!m) return false;
+    if (m->is_number_unsigned()) {
+      const auto v = m->get<std::uint64_t>();
+      if (v <= static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+        out = static_cast<Int>(v);
+        return true;
+      }
+    } else if (m->is_number_integer()) {
+      const auto v = m->get<std::int64_t>();
+      if (std::is_signed<Int>::value ? v >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
+                                           v <= static_cast<std::int64_t>(std::numeric_limits<Int>::max())
+                                     : v >= 0 && static_cast<std::uint64_t>(v) <=
+                                                     static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+        out = static_cast<Int>(v);
+        return true;
+      }
+    } else if (m->is_number_float()) {
+      // 5.0 where an integer is meant is common; 5.5 is not an integer.
+      const double v = m->get<double>();
+      if (std::floor(v) == v && v >= static_cast<double>(std::numeric_limits<Int>::min()) &&
+          v <= static_cast<double>(std::numeric_limits<Int>::max())) {
+        out = static_cast<Int>(v);
+        return true;
+      }
+    }
+    return wrong(key, "an integer in range", *m);
+  }
+
+  bool boolean(std::string_view key, bool &out) {
+    const json *m = get(key);
+    if (!m) return false;
+    if (!m->is_boolean()) return wrong(key, "true or false", *m);
+    out = m->get<bool>();
+    return true;
+  }
+
+  // A time as ISO 8601 text or as Unix seconds (P-4).
+  bool time(std::string_view key, std::optional<timestamp> &out) {
+    const json *m = get(key);
+    if (!m) return false;
+    if (m->is_string()) {
+      auto t = parse_iso8601(m->get_ref<const std::string &>());
+      if (!t) {
+        fail(path_of(key) + ": " + t.error().message);
+        return false;
+      }
+      out = *t;
+      return true;
+    }
+    if (m->is_number()) {
+      // Beyond ±1e11 s (year 5138) the value is no time stamp, and would overflow.
+      const double seconds = m->get<double>();
+      if (!(std::fabs(seconds) < 1e11)) return wrong(key, "Unix seconds in range", *m);
+      out = m->is_number_float()
+                ? timestamp(std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6)))
+                : from_unix_seconds(m->get<std::int64_t>());
+      return true;
+    }
+    return wrong(key, "an ISO 8601 string or Unix seconds", *m);
+  }
+
+  // A nested object or array, type-checked; nullptr when absent or wrong.
+  const json *object(std::string_view key) { return container(key, true); }
+  const json *array(std::string_view key) { return container(key, false); }
+
+  // Records a failure of the caller's own (first one wins).
+  void fail(std::string message) {
+    if (!failure_) failure_ = error{errc::parse, std::move(message)};
+  }
+
+private:
+  const json *container(std::string_view key, bool want_object) {
+    const json *m = get(key);
+    if (!m) return nullptr;
+    if (want_object ? m->is_object() : m->is_array()) return m;
+    wrong(key, want_object ? "an object" : "an array", *m);
+    return nullptr;
+  }
+
+  bool wrong(std::string_view key, std::string_view expected, const json &got) {
+    fail_at(path_of(key), "expected " + std::string(expected), got);
+    return false;
+  }
+  void fail_at(const std::string &where, const std::string &what, const json &got) {
+    fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
+  }
+
+  const json &object_;
+  std::string path_;
+  std::optional<error> failure_;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_READER_HPP

@@ -1,0 +1,237 @@
+// result<T>: a value or an error, shaped like C++23 std::expected<T, error>,
+// so fallible calls return values instead of throwing.
+//
+// Accessing value() of an error (or error() of a value) is a programming
+// error: like std::expected without exceptions, it stops the program with a
+// message. Check first, or use value_or.
+//
+// Thread safety: a plain value; distinct objects may be used concurrently.
+#ifndef KLING_CORE_RESULT_HPP
+#define KLING_CORE_RESULT_HPP
+
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "kling/core/error.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+template <class T> class result;
+
+namespace detail {
+
+[[noreturn]] inline void fail_fast(const char *what) noexcept {
+  std::fputs("kling: ", stderr);
+  std::fputs(what, stderr);
+  std::fputs("\n", stderr);
+  std::abort();
+}
+
+template <class T> struct is_result : std::false_type {};
+template <class T> struct is_result<result<T>> : std::true_type {};
+
+template <class F, class... Args>
+using invoke_result_t = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F, Args...>>>;
+
+} // namespace detail
+
+template <class T> class result {
+  static_assert(!std::is_reference<T>::value, "kling::result<T> holds values, not references");
+  static_assert(!std::is_same<std::remove_cv_t<T>, kling::error>::value,
+                "kling::result<error> is ambiguous; use a wrapper type");
+
+public:
+  using value_type = T;
+  using error_type = kling::error;
+
+  // A default result holds a default-constructed value, as std::expected does.
+  template <class U = T, std::enable_if_t<std::is_default_constructible<U>::value, int> = 0>
+  result() : storage_(std::in_place_index<0>) {}
+
+  template <class U = T,
+            std::enable_if_t<std::is_constructible<T, U &&>::value &&
+                                 !std::is_same<std::decay_t<U>, result>::value &&
+                                 !std::is_same<std::decay_t<U>, kling::error>::value,
+                             int> = 0>
+  result(U &&value) : storage_(std::in_place_index<0>, std::forward<U>(value)) {}
+
+  result(const kling::error &e) : storage_(std::in_place_index<1>, e) {}
+  result(kling::error &&e) : storage_(std::in_place_index<1>, std::move(e)) {}
+
+  bool has_value() const noexcept { return storage_.index() == 0; }
+  explicit operator bool() const noexcept { return has_value(); }
+
+  T &value() & { return *checked_value(); }
+  const T &value() const & { return *checked_value(); }
+  T &&value() && { return std::move(*checked_value()); }
+
+  T &operator*() & { return *checked_value(); }
+  const T &operator*() const & { return *checked_value(); }
+  T &&operator*() && { return std::move(*checked_value()); }
+  T *operator->() { return checked_value(); }
+  const T *operator->() const { return checked_value(); }
+
+  const kling::error &error() const & { return *checked_error(); }
+  kling::error &error() & { return *checked_error(); }
+  kling::error &&error() && { return std::move(*checked_error()); }
+
+  template <class U> T value_or(U &&fallback) const & {
+    return has_value() ? **this : static_cast<T>(std::forward<U>(fallback));
+  }
+  template <class U> T value_or(U &&fallback) && {
+    return has_value() ? std::move(**this) : static_cast<T>(std::forward<U>(fallback));
+  }
+
+  // f(value) -> result<U>; an error passes through unchanged.
+  template <class F> auto and_then(F &&f) & { return and_then_impl(*this, std::forward<F>(f)); }
+  template <class F> auto and_then(F &&f) const & {
+    return and_then_impl(*this, std::forward<F>(f));
+  }
+  template <class F> auto and_then(F &&f) && {
+    return and_then_impl(std::move(*this), std::forward<F>(f));
+  }
+
+  // f(value) -> U gives result<U> (result<void> when f returns nothing).
+  template <class F> auto map(F &&f) & { return map_impl(*this, std::forward<F>(f)); }
+  template <class F> auto map(F &&f) const & { return map_impl(*this, std::forward<F>(f)); }
+  template <class F> auto map(F &&f) && { return map_impl(std::move(*this), std::forward<F>(f)); }
+  // std::expected's name for map.
+  template <class F> auto transform(F &&f) & { return map(std::forward<F>(f)); }
+  template <class F> auto transform(F &&f) const & { return map(std::forward<F>(f)); }
+  template <class F> auto transform(F &&f) && { return std::move(*this).map(std::forward<F>(f)); }
+
+  // f(error) -> result<T>: recover from an error, or replace it.
+  template <class F> result or_else(F &&f) const & {
+    if (has_value()) return *this;
+    return std::forward<F>(f)(error());
+  }
+  template <class F> result or_else(F &&f) && {
+    if (has_value()) return std::move(*this);
+    return std::forward<F>(f)(std::move(*this).error());
+  }
+
+  // f(error) -> error: add context to an error, keep a value as it is.
+  template <class F> result map_error(F &&f) const & {
+    if (has_value()) return *this;
+    return result(std::forward<F>(f)(error()));
+  }
+  template <class F> result map_error(F &&f) && {
+    if (has_value()) return std::move(*this);
+    return result(std::forward<F>(f)(std::move(*this).error()));
+  }
+
+private:
+  T *checked_value() {
+    if (auto *v = std::get_if<0>(&storage_)) return v;
+    detail::fail_fast("result::value() called on an error; check has_value() first");
+  }
+  const T *checked_value() const {
+    if (auto *v = std::get_if<0>(&storage_)) return v;
+    detail::fail_fast("result::value() called on an error; check has_value() first");
+  }
+  kling::error *checked_error() {
+    if (auto *e = std::get_if<1>(&storage_)) return e;
+    detail::fail_fast("result::error() called on a value; check has_value() first");
+  }
+  const kling::error *checked_error() const {
+    if (auto *e = std::get_if<1>(&storage_)) return e;
+    detail::fail_fast("result::error() called on a value; check has_value() first");
+  }
+
+  template <class Self, class F> static auto and_then_impl(Self &&self, F &&f) {
+    using R = detail::invoke_result_t<F, decltype(*std::forward<Self>(self))>;
+    static_assert(detail::is_result<R>::value, "and_then: the function must return a kling::result");
+    if (!self.has_value()) return R(std::forward<Self>(self).error());
+    return std::forward<F>(f)(*std::forward<Self>(self));
+  }
+
+  template <class Self, class F> static auto map_impl(Self &&self, F &&f);
+
+  std::variant<T, kling::error> storage_;
+};
+
+// result<void>: success carries nothing.
+template <> class result<void> {
+public:
+  using value_type = void;
+  using error_type = kling::error;
+
+  result() = default;
+  result(const kling::error &e) : error_(e) {}
+  result(kling::error &&e) : error_(std::move(e)) {}
+
+  bool has_value() const noexcept { return !error_.has_value(); }
+  explicit operator bool() const noexcept { return has_value(); }
+  void value() const {
+    if (!has_value()) detail::fail_fast("result::value() called on an error; check has_value() first");
+  }
+  void operator*() const { value(); }
+
+  const kling::error &error() const & { return *checked_error(); }
+  kling::error &error() & { return *checked_error(); }
+  kling::error &&error() && { return std::move(*checked_error()); }
+
+  template <class F> auto and_then(F &&f) const {
+    using R = detail::invoke_result_t<F>;
+    static_assert(detail::is_result<R>::value, "and_then: the function must return a kling::result");
+    if (!has_value()) return R(error());
+    return std::forward<F>(f)();
+  }
+
+  template <class F> auto map(F &&f) const {
+    using U = detail::invoke_result_t<F>;
+    if constexpr (std::is_void<U>::value) {
+      if (!has_value()) return result<void>(error());
+      std::forward<F>(f)();
+      return result<void>();
+    } else {
+      if (!has_value()) return result<U>(error());
+      return result<U>(std::forward<F>(f)());
+    }
+  }
+  template <class F> auto transform(F &&f) const { return map(std::forward<F>(f)); }
+
+  template <class F> result or_else(F &&f) const {
+    if (has_value()) return *this;
+    return std::forward<F>(f)(error());
+  }
+
+  template <class F> result map_error(F &&f) const {
+    if (has_value()) return *this;
+    return result(std::forward<F>(f)(error()));
+  }
+
+private:
+  kling::error *checked_error() {
+    if (error_) return &*error_;
+    detail::fail_fast("result::error() called on a value; check has_value() first");
+  }
+  const kling::error *checked_error() const {
+    if (error_) return &*error_;
+    detail::fail_fast("result::error() called on a value; check has_value() first");
+  }
+
+  std::optional<kling::error> error_;
+};
+
+template <class T>
+template <class Self, class F>
+auto result<T>::map_impl(Self &&self, F &&f) {
+  using U = detail::invoke_result_t<F, decltype(*std::forward<Self>(self))>;
+  if constexpr (std::is_void<U>::value) {
+    if (!self.has_value()) return result<void>(std::forward<Self>(self).error());
+    std::forward<F>(f)(*std::forward<Self>(self));
+    return result<void>();
+  } else {
+    if (!self.has_value()) return result<U>(std::forward<Self>(self).error());
+    return result<U>(std::forward<F>(f)(*std::forward<Self>(self)));
+  }
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RESULT_HPP

@@ -1,0 +1,91 @@
+// UTF-8: counting code points the way the gateway counts characters (C-1),
+// and cutting text safely for error excerpts.
+//
+// Thread safety: pure functions.
+#ifndef KLING_CORE_UTF8_HPP
+#define KLING_CORE_UTF8_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kling/core/result.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace utf8 {
+
+// Length in bytes of the well-formed sequence that starts at text[pos], or 0
+// when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
+// no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
+inline std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
+  const std::size_t left = text.size() - pos;
+  const std::uint8_t b0 = byte(pos);
+  if (b0 < 0x80) return 1;
+  const auto continuation = [&](std::size_t i, std::uint8_t lo = 0x80, std::uint8_t hi = 0xBF) {
+    return byte(pos + i) >= lo && byte(pos + i) <= hi;
+  };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return left >= 2 && continuation(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (left < 3) return 0;
+    const std::uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80; // no overlong forms
+    const std::uint8_t hi = b0 == 0xED ? 0x9F : 0xBF; // no surrogates
+    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (left < 4) return 0;
+    const std::uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80; // no overlong forms
+    const std::uint8_t hi = b0 == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Number of Unicode code points in text; an error naming the byte offset of
+// the first malformed sequence.
+inline result<std::size_t> count_code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++count) {
+    const std::size_t n = sequence_length(text, pos);
+    if (n == 0) {
+      return error{errc::invalid_request,
+                   "malformed UTF-8 at byte " + std::to_string(pos)};
+    }
+    pos += n;
+  }
+  return count;
+}
+
+inline bool is_valid(std::string_view text) noexcept {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t n = sequence_length(text, pos);
+    if (n == 0) return false;
+    pos += n;
+  }
+  return true;
+}
+
+// At most max_bytes of text, cut at a code point boundary, with malformed
+// bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
+// in JSON and to print).
+inline std::string excerpt(std::string_view text, std::size_t max_bytes) {
+  static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(max_bytes < text.size() ? max_bytes : text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t n = sequence_length(text, pos);
+    const std::string_view piece = n == 0 ? replacement : text.substr(pos, n);
+    if (out.size() + piece.size() > max_bytes) break;
+    out.append(piece.data(), piece.size());
+    pos += n == 0 ? 1 : n;
+  }
+  return out;
+}
+
+} // namespace utf8
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_UTF8_HPP

@@ -1,0 +1,88 @@
+// Turning an HTTP answer that is not a success into a typed error (P-5),
+// whatever shape its body has: {"error": "..."}, {"error": {"message",
+// "code", "type"}}, {"code", "message"}, or no JSON at all (an HTML page).
+//
+// Thread safety: pure functions.
+#ifndef KLING_PROTOCOL_ERRORS_HPP
+#define KLING_PROTOCOL_ERRORS_HPP
+
+#include <string>
+#include <string_view>
+
+#include "kling/core/json_reader.hpp"
+#include "kling/core/utf8.hpp"
+#include "kling/transport/http.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+// Bytes of an unexpected body kept in error::body_excerpt.
+inline constexpr std::size_t body_excerpt_bytes = 512;
+
+constexpr errc errc_for_status(int status) noexcept {
+  if (status == 400 || status == 422) return errc::bad_request;
+  if (status == 401) return errc::auth;
+  if (status == 403) return errc::permission;
+  if (status == 404) return errc::not_found;
+  if (status == 408) return errc::timeout;
+  if (status == 429) return errc::rate_limited;
+  if (status >= 500 && status <= 599) return errc::server;
+  return errc::http;
+}
+
+namespace errors_detail {
+
+// A code may be a number (1102) or a string ("invalid_api_key").
+inline std::string code_text(const json &code) {
+  if (code.is_string()) return code.get<std::string>();
+  if (code.is_number_integer()) return std::to_string(code.get<std::int64_t>());
+  if (code.is_number_unsigned()) return std::to_string(code.get<std::uint64_t>());
+  return {};
+}
+
+// Fills message, provider_code and request_id from whichever shape the body has.
+inline void read_error_body(const json &body, error &e) {
+  if (!body.is_object()) return;
+  field_reader r(body);
+  if (const json *err = find_member(body, "error")) {
+    if (err->is_string()) {
+      e.message = err->get<std::string>();
+    } else if (err->is_object()) {
+      field_reader inner(*err, "/error");
+      inner.text("message", e.message);
+      if (const json *code = inner.get("code")) e.provider_code = code_text(*code);
+      std::string type;
+      if (inner.text("type", type) && e.message.empty()) e.message = type;
+    }
+  }
+  if (e.message.empty()) r.text("message", e.message);
+  if (e.provider_code.empty()) {
+    if (const json *code = r.get("code")) e.provider_code = code_text(*code);
+  }
+  r.text("request_id", e.request_id);
+}
+
+} // namespace errors_detail
+
+// The error for an answer with a non-success status.
+inline error error_from_response(const http_response &response) {
+  error e;
+  e.code = errc_for_status(response.status);
+  e.http_status = response.status;
+  if (auto id = response.header("X-Request-Id")) e.request_id = std::string(*id);
+  auto body = parse_json(response.body);
+  if (body) errors_detail::read_error_body(*body, e);
+  if (e.message.empty()) {
+    e.message = "HTTP " + std::to_string(response.status);
+    if (!body) e.message += " with a body that is not JSON";
+  }
+  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
+  return e;
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_ERRORS_HPP

@@ -1,0 +1,87 @@
+// The HTTP request of every gateway operation, relative to the base URL:
+// method, path, query and body. The client adds origin, path prefix,
+// authentication and timeouts. No I/O here.
+//
+// Thread safety: pure functions.
+#ifndef KLING_PROTOCOL_REQUESTS_HPP
+#define KLING_PROTOCOL_REQUESTS_HPP
+
+#include <string>
+#include <string_view>
+
+#include "kling/core/json.hpp"
+#include "kling/rules/queries.hpp"
+#include "kling/transport/http.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+struct page_request {
+  int page_num = 1;   // 1..1000 (E-2)
+  int page_size = 30; // 1..500 (E-2)
+};
+
+namespace requests_detail {
+inline http_request json_post(std::string path, const json &body) {
+  http_request r;
+  r.method = "POST";
+  r.path = std::move(path);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = dump_json(body);
+  return r;
+}
+
+inline result<http_request> page_get(std::string path, const page_request &page) {
+  auto violations = rules::check_element_page(page.page_num, page.page_size);
+  if (!violations.empty()) return rules::rejection(std::move(violations));
+  http_request r;
+  r.path = std::move(path);
+  r.query = {{"page_num", std::to_string(page.page_num)}, {"page_size", std::to_string(page.page_size)}};
+  return r;
+}
+} // namespace requests_detail
+
+// POST /v1/videos with the body as given (validation happens before this).
+inline http_request create_video(const json &body) {
+  return requests_detail::json_post("/v1/videos", body);
+}
+
+// GET /v1/videos/{task_id}[?provider=...]. Also finds a task by its
+// external_task_id.
+inline result<http_request> get_video(std::string_view task_id, std::string_view provider = {}) {
+  auto violations = rules::check_task_query(task_id);
+  if (!violations.empty()) return rules::rejection(std::move(violations));
+  http_request r;
+  r.path = "/v1/videos/" + percent_encode(task_id);
+  if (!provider.empty()) r.query.emplace_back("provider", std::string(provider));
+  return r;
+}
+
+// POST /v1/elements/custom
+inline http_request create_element(const json &body) {
+  return requests_detail::json_post("/v1/elements/custom", body);
+}
+
+// GET /v1/elements/custom?page_num=&page_size=
+inline result<http_request> list_elements(const page_request &page = {}) {
+  return requests_detail::page_get("/v1/elements/custom", page);
+}
+
+// GET /v1/elements/presets?page_num=&page_size=
+inline result<http_request> list_preset_elements(const page_request &page = {}) {
+  return requests_detail::page_get("/v1/elements/presets", page);
+}
+
+// POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
+inline result<http_request> delete_element(std::string_view element_id) {
+  auto violations = rules::check_element_delete(element_id);
+  if (!violations.empty()) return rules::rejection(std::move(violations));
+  return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REQUESTS_HPP

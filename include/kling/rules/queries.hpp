@@ -1,0 +1,60 @@
+// Rules for the calls that are not video creation: task queries and
+// the element listing and deletion parameters (E-2, E-3).
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_QUERIES_HPP
+#define KLING_RULES_QUERIES_HPP
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kling/core/error.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+// the task id goes into the path, so it must not be empty.
+inline std::vector<violation> check_task_query(std::string_view task_id) {
+  if (!task_id.empty()) return {};
+  return {{"Q-1", "/task_id", "task id must not be empty"}};
+}
+
+// E-2: page_num 1..1000, page_size 1..500.
+inline std::vector<violation> check_element_page(int page_num, int page_size) {
+  std::vector<violation> out;
+  if (page_num < 1 || page_num > 1000) {
+    out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
+  }
+  if (page_size < 1 || page_size > 500) {
+    out.push_back({"E-2", "/page_size", "page_size must be from 1 to 500, got " + std::to_string(page_size)});
+  }
+  return out;
+}
+
+// E-3: deleting needs the element's id.
+inline std::vector<violation> check_element_delete(std::string_view element_id) {
+  if (!element_id.empty()) return {};
+  return {{"E-3", "/element_id", "element_id must not be empty"}};
+}
+
+// The error a call returns when its request breaks rules: nothing was sent.
+inline error rejection(std::vector<violation> violations) {
+  std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
+                        (violations.size() == 1 ? " rule" : " rules");
+  if (!violations.empty()) {
+    const auto &first = violations.front();
+    message += " (first: " + first.rule + " at " + first.field + ": " + first.message + ")";
+  }
+  error e{errc::invalid_request, std::move(message)};
+  e.violations = std::move(violations);
+  e.request_sent = false;
+  return e;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_QUERIES_HPP

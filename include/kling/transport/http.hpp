@@ -1,0 +1,81 @@
+// The two values every transport exchanges: an HTTP request the library built
+// and the HTTP response the transport received. Transports know nothing else
+// of the gateway.
+//
+// Thread safety: plain values.
+#ifndef KLING_TRANSPORT_HTTP_HPP
+#define KLING_TRANSPORT_HTTP_HPP
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kling/core/url.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+// Header fields in the order they were set; names compare case-insensitively.
+using http_headers = std::vector<std::pair<std::string, std::string>>;
+
+namespace http_detail {
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+} // namespace http_detail
+
+// The value of the first header named name, if any.
+inline std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
+  for (const auto &h : headers) {
+    if (http_detail::iequals(h.first, name)) return std::string_view(h.second);
+  }
+  return std::nullopt;
+}
+
+// Replaces every header named name with one of the given value.
+inline void set_header(http_headers &headers, std::string name, std::string value) {
+  for (auto it = headers.begin(); it != headers.end();) {
+    it = http_detail::iequals(it->first, name) ? headers.erase(it) : it + 1;
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+struct http_request {
+  std::string method = "GET";
+  std::string origin; // "https://api.example.com:443": where to connect
+  std::string path;   // "/v1/videos/task_1", percent-encoded, without the query
+  std::vector<std::pair<std::string, std::string>> query; // decoded names and values
+  http_headers headers;
+  std::string body;
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)}; // for the whole exchange
+
+  // "/v1/videos?x=1": what goes on the request line.
+  std::string target() const {
+    return query.empty() ? path : path + "?" + encode_query(query);
+  }
+  // "https://api.example.com:443/v1/videos?x=1": for transports that take a URL.
+  std::string url() const { return origin + target(); }
+};
+
+struct http_response {
+  int status = 0;
+  http_headers headers;
+  std::string body;
+
+  std::optional<std::string_view> header(std::string_view name) const {
+    return find_header(headers, name);
+  }
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_HTTP_HPP

@@ -1,0 +1,204 @@
+// httplib_transport: the default, blocking transport, on cpp-httplib.
+//
+// Keeps idle keep-alive connections per origin and hands each concurrent
+// request its own (one httplib::Client serializes its requests). TLS
+// certificates are always verified; ca_file/ca_path and a proxy come from
+// network_settings. Redirects are not followed here: a redirect to another
+// host must not carry the Authorization header, so the caller decides.
+//
+// Debian's libcpp-httplib is a compiled library whose compile flags
+// (CPPHTTPLIB_OPENSSL_SUPPORT, ...) change the layout of httplib's classes;
+// take them from pkg-config (the kling::httplib CMake target does). The
+// inline namespace below is named after those flags, so translation units
+// built with different flags fail to link instead of corrupting memory.
+//
+// Thread safety: send may be called concurrently; copies share the pool.
+// Performance: one TCP (and TLS) handshake per origin and concurrent caller,
+// then connections are reused while the server keeps them open.
+#ifndef KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP
+#define KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP
+
+#include <chrono>
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <httplib.h>
+
+#include "kling/transport/requirements.hpp"
+
+#if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
+#define KLING_HTTPLIB_TLS_TAG _tls
+#else
+#define KLING_HTTPLIB_TLS_TAG _notls
+#endif
+#if defined(CPPHTTPLIB_ZLIB_SUPPORT)
+#define KLING_HTTPLIB_ZLIB_TAG _zlib
+#else
+#define KLING_HTTPLIB_ZLIB_TAG
+#endif
+#if defined(CPPHTTPLIB_BROTLI_SUPPORT)
+#define KLING_HTTPLIB_BROTLI_TAG _brotli
+#else
+#define KLING_HTTPLIB_BROTLI_TAG
+#endif
+#define KLING_HTTPLIB_CONCAT_(a, b, c, d) a##b##c##d
+#define KLING_HTTPLIB_CONCAT(a, b, c, d) KLING_HTTPLIB_CONCAT_(a, b, c, d)
+#define KLING_HTTPLIB_ABI_NAMESPACE                                                                \
+  KLING_HTTPLIB_CONCAT(httplib, KLING_HTTPLIB_TLS_TAG, KLING_HTTPLIB_ZLIB_TAG,                     \
+                       KLING_HTTPLIB_BROTLI_TAG)
+
+KLING_NAMESPACE_BEGIN
+inline namespace KLING_HTTPLIB_ABI_NAMESPACE {
+
+class httplib_transport {
+public:
+  httplib_transport() : httplib_transport(network_settings{}) {}
+  explicit httplib_transport(network_settings settings)
+      : shared_(std::make_shared<shared_state>(std::move(settings))) {}
+
+  result<http_response> send(const http_request &request) {
+    auto origin = parse_url(request.origin);
+    if (!origin) {
+      return error{errc::configuration, "bad origin for the request: " + origin.error().message};
+    }
+#if !defined(CPPHTTPLIB_OPENSSL_SUPPORT)
+    if (origin->scheme == "https") {
+      return error{errc::tls, "cpp-httplib was built without TLS support (CPPHTTPLIB_OPENSSL_SUPPORT); "
+                              "cannot reach " + origin->origin()};
+    }
+#endif
+#if KLING_HAS_EXCEPTIONS
+    try {
+      return send_on(origin->origin(), request);
+    } catch (const std::exception &e) {
+      return error{errc::connection, std::string("cpp-httplib failed: ") + e.what()};
+    } catch (...) {
+      return error{errc::connection, "cpp-httplib failed with an unknown exception"};
+    }
+#else
+    return send_on(origin->origin(), request);
+#endif
+  }
+
+  const network_settings &settings() const { return shared_->settings; }
+
+private:
+  using connection = std::unique_ptr<httplib::Client>;
+
+  struct shared_state {
+    explicit shared_state(network_settings s) : settings(std::move(s)) {}
+    network_settings settings;
+    std::mutex mutex;
+    std::map<std::string, std::vector<connection>> idle; // by origin
+  };
+
+  result<http_response> send_on(const std::string &origin, const http_request &request) {
+    connection client = acquire(origin);
+    if (!client->is_valid()) return error{errc::configuration, "cpp-httplib cannot use origin " + origin};
+    configure(*client, request);
+
+    httplib::Request out;
+    out.method = request.method;
+    out.path = request.target();
+    for (const auto &h : request.headers) out.headers.emplace(h.first, h.second);
+    out.body = request.body;
+
+    const auto started = std::chrono::steady_clock::now();
+    httplib::Result answer = client->send(out);
+    if (!answer) {
+      return failure(answer.error(), std::chrono::steady_clock::now() - started, request.timeout, origin);
+    }
+    http_response response;
+    response.status = answer->status;
+    for (const auto &h : answer->headers) response.headers.emplace_back(h.first, h.second);
+    response.body = std::move(answer->body);
+    release(origin, std::move(client));
+    return response;
+  }
+
+  connection acquire(const std::string &origin) {
+    {
+      std::lock_guard<std::mutex> lock(shared_->mutex);
+      auto &list = shared_->idle[origin];
+      if (!list.empty()) {
+        connection c = std::move(list.back());
+        list.pop_back();
+        return c;
+      }
+    }
+    return std::make_unique<httplib::Client>(origin);
+  }
+
+  void release(const std::string &origin, connection client) {
+    if (!shared_->settings.keep_alive) return;
+    std::lock_guard<std::mutex> lock(shared_->mutex);
+    auto &list = shared_->idle[origin];
+    if (list.size() < shared_->settings.max_idle_connections) list.push_back(std::move(client));
+  }
+
+  void configure(httplib::Client &client, const http_request &request) const {
+    const network_settings &s = shared_->settings;
+    client.set_keep_alive(s.keep_alive);
+    client.set_follow_location(false);
+    client.set_url_encode(false); // paths arrive percent-encoded already
+    client.set_connection_timeout(s.connect_timeout);
+    client.set_read_timeout(request.timeout);
+    client.set_write_timeout(request.timeout);
+    if (!s.proxy.host.empty()) {
+      client.set_proxy(s.proxy.host, s.proxy.port);
+      if (!s.proxy.username.empty()) client.set_proxy_basic_auth(s.proxy.username, s.proxy.password);
+    }
+#if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
+    client.enable_server_certificate_verification(true);
+    if (!s.ca_file.empty() || !s.ca_path.empty()) client.set_ca_cert_path(s.ca_file, s.ca_path);
+#endif
+  }
+
+  static error failure(httplib::Error code, std::chrono::steady_clock::duration elapsed,
+                       std::chrono::milliseconds timeout, const std::string &origin) {
+    const std::string where = " (" + origin + ")";
+    switch (code) {
+    case httplib::Error::Connection:
+    case httplib::Error::BindIPAddress: {
+      error e{errc::connection, "could not connect" + where};
+      e.request_sent = false;
+      return e;
+    }
+    case httplib::Error::ConnectionTimeout: {
+      error e{errc::timeout, "timed out while connecting" + where};
+      e.request_sent = false;
+      return e;
+    }
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLLoadingCerts:
+    case httplib::Error::SSLServerVerification: {
+      error e{errc::tls, "TLS failed (" + httplib::to_string(code) + ")" + where};
+      e.request_sent = false;
+      return e;
+    }
+    case httplib::Error::Read:
+      // cpp-httplib reports a read timeout and a closed connection alike;
+      // the time spent tells them apart.
+      if (elapsed + std::chrono::milliseconds(50) >= timeout) {
+        return error{errc::timeout, "no answer within " + std::to_string(timeout.count()) + " ms" + where};
+      }
+      return error{errc::connection, "connection closed before the answer was complete" + where};
+    case httplib::Error::Write: return error{errc::connection, "connection closed while sending" + where};
+    case httplib::Error::Canceled: return error{errc::cancelled, "request cancelled" + where};
+    case httplib::Error::Compression: return error{errc::parse, "could not decompress the answer" + where};
+    default: return error{errc::connection, "HTTP exchange failed (" + httplib::to_string(code) + ")" + where};
+    }
+  }
+
+  std::shared_ptr<shared_state> shared_;
+};
+
+} // inline namespace KLING_HTTPLIB_ABI_NAMESPACE
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP

@@ -1,0 +1,77 @@
+// What a type must offer to carry the library's HTTP requests, checked at
+// compile time with messages that say what is missing.
+//
+// A transport offers at least one of:
+//   kling::result<kling::http_response> send(const kling::http_request &);
+//       blocking: returns when the exchange is over (used by the sync calls)
+//   void async_send(kling::http_request, kling::http_completion);
+//       returns at once; calls the completion exactly once, from any thread
+//
+// Optionally it is constructible from `const kling::network_settings &`; the
+// client then builds it from its options, else default-constructs it.
+#ifndef KLING_TRANSPORT_REQUIREMENTS_HPP
+#define KLING_TRANSPORT_REQUIREMENTS_HPP
+
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+#include "kling/core/result.hpp"
+#include "kling/transport/http.hpp"
+#include "kling/transport/network_settings.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+using http_completion = std::function<void(result<http_response>)>;
+
+template <class T, class = void> struct has_send : std::false_type {};
+template <class T>
+struct has_send<T, std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>>
+    : std::is_convertible<decltype(std::declval<T &>().send(std::declval<const http_request &>())),
+                          result<http_response>> {};
+
+template <class T, class = void> struct has_async_send : std::false_type {};
+template <class T>
+struct has_async_send<T, std::void_t<decltype(std::declval<T &>().async_send(
+                             std::declval<http_request>(), std::declval<http_completion>()))>>
+    : std::true_type {};
+
+template <class T> inline constexpr bool has_send_v = has_send<T>::value;
+template <class T> inline constexpr bool has_async_send_v = has_async_send<T>::value;
+template <class T> inline constexpr bool is_transport_v = has_send_v<T> || has_async_send_v<T>;
+
+// Fails the build with a readable message when T cannot be a transport.
+template <class T> constexpr bool check_transport() {
+  static_assert(is_transport_v<T>,
+                "kling: this type is not a transport. Give it a member "
+                "`kling::result<kling::http_response> send(const kling::http_request&)` "
+                "(blocking) and/or `void async_send(kling::http_request, kling::http_completion)` "
+                "(completion called exactly once). See kling/transport/requirements.hpp.");
+  return true;
+}
+
+// Fails the build when a blocking call is used with a transport that cannot block.
+template <class T> constexpr bool check_blocking_transport() {
+  static_assert(has_send_v<T>,
+                "kling: this call blocks until the answer arrives, so the transport needs a member "
+                "`kling::result<kling::http_response> send(const kling::http_request&)`. "
+                "A transport with only async_send works with the asynchronous calls.");
+  return true;
+}
+
+// Builds a transport the way the client does: from the network settings when
+// T accepts them, else default-constructed.
+template <class T> T make_transport(const network_settings &settings) {
+  if constexpr (std::is_constructible<T, const network_settings &>::value) {
+    return T(settings);
+  } else {
+    static_assert(std::is_default_constructible<T>::value,
+                  "kling: the client cannot build this transport: make it default-constructible "
+                  "or constructible from `const kling::network_settings&`, or pass one in");
+    return T();
+  }
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_REQUIREMENTS_HPP

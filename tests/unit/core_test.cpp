@@ -1,0 +1,401 @@
+// The core layer: result, error, UTF-8, Base64, time stamps, URLs, JSON helpers, redaction.
+#include <kling/core.hpp>
+
+#include <string>
+#include <vector>
+
+#include "../support/catch.hpp"
+
+using namespace std::string_literals;
+
+// ----- result -------------------------------------------------------------
+
+namespace {
+kling::result<int> parse_positive(int v) {
+  if (v <= 0) return kling::error{kling::errc::invalid_request, "not positive"};
+  return v;
+}
+} // namespace
+
+TEST_CASE("result holds a value or an error, like std::expected", "[core][result]") {
+  kling::result<int> ok = 42;
+  REQUIRE(ok.has_value());
+  REQUIRE(static_cast<bool>(ok));
+  CHECK(*ok == 42);
+  CHECK(ok.value() == 42);
+  CHECK(ok.value_or(7) == 42);
+
+  kling::result<int> bad = kling::error{kling::errc::timeout, "slow"};
+  REQUIRE_FALSE(bad.has_value());
+  REQUIRE_FALSE(static_cast<bool>(bad));
+  CHECK(bad.error().code == kling::errc::timeout);
+  CHECK(bad.error().message == "slow");
+  CHECK(bad.value_or(7) == 7);
+
+  kling::result<std::string> text = "abc"s;
+  CHECK(text->size() == 3);
+  std::string moved = *std::move(text);
+  CHECK(moved == "abc");
+
+  kling::result<std::vector<int>> by_default;
+  CHECK(by_default.has_value());
+  CHECK(by_default->empty());
+}
+
+TEST_CASE("result::and_then chains fallible steps and short-circuits on error", "[core][result]") {
+  int calls = 0;
+  auto step = [&](int v) {
+    ++calls;
+    return parse_positive(v - 10);
+  };
+  auto good = parse_positive(15).and_then(step);
+  REQUIRE(good);
+  CHECK(*good == 5);
+  CHECK(calls == 1);
+
+  auto first_fails = parse_positive(-1).and_then(step);
+  REQUIRE_FALSE(first_fails);
+  CHECK(first_fails.error().message == "not positive");
+  CHECK(calls == 1); // not called
+
+  auto second_fails = parse_positive(3).and_then(step);
+  REQUIRE_FALSE(second_fails);
+  CHECK(calls == 2);
+}
+
+TEST_CASE("result::map transforms a value and keeps an error", "[core][result]") {
+  auto doubled = parse_positive(4).map([](int v) { return std::to_string(v * 2); });
+  static_assert(std::is_same<decltype(doubled), kling::result<std::string>>::value, "map changes the type");
+  REQUIRE(doubled);
+  CHECK(*doubled == "8");
+
+  auto kept = parse_positive(0).map([](int v) { return v * 2; });
+  REQUIRE_FALSE(kept);
+  CHECK(kept.error().code == kling::errc::invalid_request);
+
+  int seen = 0;
+  kling::result<void> nothing = parse_positive(9).map([&](int v) { seen = v; });
+  CHECK(nothing.has_value());
+  CHECK(seen == 9);
+
+  auto same = parse_positive(2).transform([](int v) { return v + 1; });
+  CHECK(*same == 3);
+}
+
+TEST_CASE("result::or_else and map_error work on the error only", "[core][result]") {
+  auto recovered = parse_positive(-5).or_else([](const kling::error &) { return kling::result<int>(1); });
+  REQUIRE(recovered);
+  CHECK(*recovered == 1);
+
+  auto untouched = parse_positive(5).or_else([](const kling::error &) { return kling::result<int>(1); });
+  CHECK(*untouched == 5);
+
+  auto annotated = parse_positive(-5).map_error([](kling::error e) {
+    e.message = "while reading: " + e.message;
+    return e;
+  });
+  REQUIRE_FALSE(annotated);
+  CHECK(annotated.error().message == "while reading: not positive");
+}
+
+TEST_CASE("result<void> reports success or an error", "[core][result]") {
+  kling::result<void> ok;
+  CHECK(ok.has_value());
+  kling::result<void> bad = kling::error{kling::errc::io, "disk full"};
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == kling::errc::io);
+
+  int ran = 0;
+  auto chained = ok.and_then([&]() -> kling::result<int> {
+    ++ran;
+    return 3;
+  });
+  CHECK(*chained == 3);
+  auto skipped = bad.and_then([&]() -> kling::result<int> {
+    ++ran;
+    return 3;
+  });
+  CHECK_FALSE(skipped);
+  CHECK(ran == 1);
+  CHECK(bad.map([] { return 1; }).error().message == "disk full");
+}
+
+// ----- error --------------------------------------------------------------
+
+TEST_CASE("every error kind has a stable name", "[core][error]") {
+  using kling::errc;
+  const std::vector<std::pair<errc, std::string>> names = {
+      {errc::invalid_request, "invalid_request"}, {errc::configuration, "configuration"},
+      {errc::connection, "connection"},           {errc::timeout, "timeout"},
+      {errc::tls, "tls"},                         {errc::bad_request, "bad_request"},
+      {errc::auth, "auth"},                       {errc::permission, "permission"},
+      {errc::not_found, "not_found"},             {errc::rate_limited, "rate_limited"},
+      {errc::server, "server"},                   {errc::http, "http"},
+      {errc::provider, "provider"},               {errc::parse, "parse"},
+      {errc::task_failed, "task_failed"},         {errc::cancelled, "cancelled"},
+      {errc::deadline_exceeded, "deadline_exceeded"}, {errc::io, "io"},
+  };
+  for (const auto &n : names) CHECK(kling::to_string(n.first) == n.second);
+}
+
+TEST_CASE("to_string(error) puts status, provider code, request id and violations on record", "[core][error]") {
+  kling::error e{kling::errc::rate_limited, "too many requests"};
+  e.http_status = 429;
+  e.provider_code = "1302";
+  e.request_id = "req-9";
+  CHECK(kling::to_string(e) == "rate_limited (HTTP 429, provider code 1302): too many requests [request_id req-9]");
+
+  kling::error v{kling::errc::invalid_request, "request not sent"};
+  v.violations.push_back({"O1-5", "/video_list", "at most 1 video"});
+  CHECK(kling::to_string(v) == "invalid_request: request not sent\n  [O1-5] /video_list: at most 1 video");
+}
+
+// ----- UTF-8 --------------------------------------------------------------
+
+TEST_CASE("count_code_points counts characters, not bytes", "[core][utf8]") {
+  CHECK(*kling::utf8::count_code_points("") == 0);
+  CHECK(*kling::utf8::count_code_points("cat") == 3);
+  CHECK(*kling::utf8::count_code_points("\xE7\x8C\xAB") == 1);                 // 猫, 3 bytes
+  CHECK(*kling::utf8::count_code_points("\xF0\x9F\x90\x88") == 1);             // 🐈, 4 bytes
+  CHECK(*kling::utf8::count_code_points("a\xC3\xA9\xE7\x8C\xAB\xF0\x9F\x90\x88") == 4);
+  std::string cjk;
+  for (int i = 0; i < 2500; ++i) cjk += "\xE7\x8C\xAB";
+  CHECK(cjk.size() == 7500);
+  CHECK(*kling::utf8::count_code_points(cjk) == 2500);
+}
+
+TEST_CASE("count_code_points rejects malformed UTF-8 and says where", "[core][utf8]") {
+  struct bad_case {
+    std::string bytes;
+    std::size_t offset;
+  };
+  const std::vector<bad_case> cases = {
+      {"\x80", 0},                 // lone continuation byte
+      {"ab\xC3", 2},               // truncated 2-byte sequence
+      {"\xE7\x8C", 0},             // truncated 3-byte sequence
+      {"\xC0\xAF", 0},             // overlong '/'
+      {"\xE0\x80\xAF", 0},         // overlong 3-byte
+      {"\xF0\x80\x80\xAF", 0},     // overlong 4-byte
+      {"x\xED\xA0\x80", 1},        // UTF-16 surrogate U+D800
+      {"\xF4\x90\x80\x80", 0},     // above U+10FFFF
+      {"\xF5\x80\x80\x80", 0},     // invalid lead byte
+      {"ok\xFF", 2},               // never valid
+      {"\xC3\x28", 0},             // bad continuation
+  };
+  for (const auto &c : cases) {
+    auto n = kling::utf8::count_code_points(c.bytes);
+    REQUIRE_FALSE(n);
+    CHECK(n.error().code == kling::errc::invalid_request);
+    CHECK(n.error().message == "malformed UTF-8 at byte " + std::to_string(c.offset));
+    CHECK_FALSE(kling::utf8::is_valid(c.bytes));
+  }
+  CHECK(kling::utf8::is_valid("\xEF\xBF\xBF\xF4\x8F\xBF\xBF")); // U+FFFF, U+10FFFF
+}
+
+TEST_CASE("utf8::excerpt cuts at a character boundary and repairs bad bytes", "[core][utf8]") {
+  CHECK(kling::utf8::excerpt("hello", 3) == "hel");
+  CHECK(kling::utf8::excerpt("a\xE7\x8C\xAB", 3) == "a"); // no half character
+  CHECK(kling::utf8::excerpt("a\xE7\x8C\xAB", 4) == "a\xE7\x8C\xAB");
+  CHECK(kling::utf8::excerpt("a\xFF" "b", 10) == "a\xEF\xBF\xBD" "b");
+  CHECK(kling::utf8::is_valid(kling::utf8::excerpt("\xC3\x28\xFF\xFE", 100)));
+}
+
+// ----- Base64 -------------------------------------------------------------
+
+TEST_CASE("Base64 round-trips the RFC 4648 test vectors", "[core][base64]") {
+  const std::vector<std::pair<std::string, std::string>> vectors = {
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+  };
+  for (const auto &v : vectors) {
+    CHECK(kling::base64::encode(v.first) == v.second);
+    auto decoded = kling::base64::decode(v.second);
+    REQUIRE(decoded);
+    CHECK(*decoded == v.first);
+    CHECK(*kling::base64::decoded_size(v.second) == v.first.size());
+  }
+  std::string all_bytes;
+  for (int i = 0; i < 256; ++i) all_bytes += static_cast<char>(i);
+  CHECK(*kling::base64::decode(kling::base64::encode(all_bytes)) == all_bytes);
+}
+
+TEST_CASE("Base64 decoding is strict and names the position of the fault", "[core][base64]") {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"Zm9", "length 3 is not a multiple of 4 at character 3"},
+      {"Zm9v\n", "length 5 is not a multiple of 4 at character 5"},
+      {"Zm 9", "character outside the alphabet at character 2"},
+      {"Zm-v", "character outside the alphabet at character 2"}, // URL-safe alphabet is not Base64
+      {"Z=9v", "padding before the end at character 1"},
+      {"====", "padding before the end at character 0"},
+      {"Zm9=Zm9v", "padding before the end at character 3"},
+      {"Zh==", "non-zero padding bits at character 1"},
+      {"Zm9=", "non-zero padding bits at character 2"},
+  };
+  for (const auto &b : bad) {
+    auto decoded = kling::base64::decode(b.first);
+    REQUIRE_FALSE(decoded);
+    CHECK(decoded.error().code == kling::errc::invalid_request);
+    CHECK(decoded.error().message == "invalid Base64: " + b.second);
+  }
+}
+
+// ----- time ---------------------------------------------------------------
+
+TEST_CASE("ISO 8601 time stamps as the gateway writes them (P-4)", "[core][time]") {
+  auto t = kling::parse_iso8601("2025-01-13T10:00:00.000000Z");
+  REQUIRE(t);
+  CHECK(t->time_since_epoch() == std::chrono::seconds(1736762400));
+  CHECK(kling::format_iso8601(*t) == "2025-01-13T10:00:00.000000Z");
+
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13T10:03:00.5Z")) == "2025-01-13T10:03:00.500000Z");
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13T18:00:00+08:00")) == "2025-01-13T10:00:00.000000Z");
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13 05:30:00-0430")) == "2025-01-13T10:00:00.000000Z");
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("2024-02-29T23:59:59.123456789Z")) ==
+        "2024-02-29T23:59:59.123456Z");
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("1969-12-31T23:59:59.5Z")) == "1969-12-31T23:59:59.500000Z");
+
+  // P-4: Unix seconds ("created": 1736758800)
+  CHECK(kling::format_iso8601(kling::from_unix_seconds(1736758800)) == "2025-01-13T09:00:00.000000Z");
+
+  for (const char *bad : {"", "2025-01-13", "2025-01-13T10:00:00", "2025-13-01T00:00:00Z",
+                          "2025-02-29T00:00:00Z", "2025-01-13T24:00:00Z", "2025-01-13T10:00:00.Z",
+                          "2025-01-13T10:00:00Zjunk", "2025-01-13T10:00:00+8", "13/01/2025 10:00"}) {
+    auto parsed = kling::parse_iso8601(bad);
+    CHECK_FALSE(parsed);
+    if (!parsed) CHECK(parsed.error().code == kling::errc::parse);
+  }
+}
+
+TEST_CASE("HTTP dates as Retry-After carries them", "[core][time]") {
+  auto t = kling::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT");
+  REQUIRE(t);
+  CHECK(kling::format_iso8601(*t) == "1994-11-06T08:49:37.000000Z");
+  CHECK_FALSE(kling::parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"));
+  CHECK_FALSE(kling::parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"));
+  CHECK_FALSE(kling::parse_http_date("Sun, 31 Feb 1994 08:49:37 GMT"));
+  CHECK_FALSE(kling::parse_http_date("120"));
+}
+
+// ----- URLs ---------------------------------------------------------------
+
+TEST_CASE("parse_url reads absolute http(s) URLs", "[core][url]") {
+  auto u = kling::parse_url("HTTPS://Gateway.Example.com/api/v2/?x=1#top");
+  REQUIRE(u);
+  CHECK(u->scheme == "https");
+  CHECK(u->host == "gateway.example.com");
+  CHECK(u->port == 443);
+  CHECK(u->path == "/api/v2/");
+  CHECK(u->query == "x=1");
+  CHECK(u->fragment == "top");
+  CHECK(u->origin() == "https://gateway.example.com:443");
+
+  auto local = kling::parse_url("http://127.0.0.1:8080");
+  REQUIRE(local);
+  CHECK(local->port == 8080);
+  CHECK(local->path.empty());
+
+  auto v6 = kling::parse_url("http://[::1]:9000/x");
+  REQUIRE(v6);
+  CHECK(v6->host == "::1");
+  CHECK(v6->origin() == "http://[::1]:9000");
+
+  auto user = kling::parse_url("https://user:pw@example.com/");
+  REQUIRE(user);
+  CHECK(user->userinfo == "user:pw");
+  CHECK(user->host == "example.com");
+
+  for (const char *bad : {"", "example.com/path", "ftp://example.com", "https:/example.com", "https://",
+                          "https://:80", "https://example.com:0", "https://example.com:65536",
+                          "https://example.com:8o", "https://exa mple.com", "https://[::1", "//example.com"}) {
+    auto parsed = kling::parse_url(bad);
+    CHECK_FALSE(parsed);
+  }
+}
+
+TEST_CASE("loopback hosts and percent-encoding", "[core][url]") {
+  for (const char *h : {"localhost", "127.0.0.1", "127.1.2.3", "::1"}) CHECK(kling::is_loopback_host(h));
+  for (const char *h : {"example.com", "127.0.0.1.example.com", "10.0.0.1", "128.0.0.1", "localhost.evil"}) {
+    CHECK_FALSE(kling::is_loopback_host(h));
+  }
+  CHECK(kling::percent_encode("task_abc-1.2~") == "task_abc-1.2~");
+  CHECK(kling::percent_encode("a b/c?d#e%") == "a%20b%2Fc%3Fd%23e%25");
+  CHECK(kling::percent_encode("\xE7\x8C\xAB") == "%E7%8C%AB");
+  CHECK(kling::encode_query({{"page_num", "1"}, {"q", "a&b"}}) == "page_num=1&q=a%26b");
+}
+
+// ----- JSON helpers -------------------------------------------------------
+
+TEST_CASE("parse_json returns errors instead of throwing", "[core][json]") {
+  auto ok = kling::parse_json(R"({"a": [1, 2]})");
+  REQUIRE(ok);
+  CHECK((*ok)["a"].size() == 2);
+
+  for (const char *bad : {"", "{", "{\"a\":}", "<html>", "[1,]", "nul", "{\"a\":1} trailing"}) {
+    auto parsed = kling::parse_json(bad);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().code == kling::errc::parse);
+    CHECK(parsed.error().message.rfind("not valid JSON", 0) == 0);
+  }
+  auto located = kling::parse_json("{\"a\": tru}");
+  REQUIRE_FALSE(located);
+  CHECK(located.error().message.find("column") != std::string::npos);
+}
+
+TEST_CASE("dump_json never throws on invalid UTF-8", "[core][json]") {
+  kling::json j = {{"text", std::string("a\xFF" "b")}};
+  CHECK(kling::dump_json(j) == "{\"text\":\"a\xEF\xBF\xBD" "b\"}");
+}
+
+TEST_CASE("find_member and JSON pointers", "[core][json]") {
+  const kling::json j = {{"a", 1}, {"b", nullptr}};
+  CHECK(kling::find_member(j, "a") != nullptr);
+  CHECK(kling::find_member(j, "b") != nullptr);
+  CHECK(kling::find_member(j, "c") == nullptr);
+  CHECK(kling::find_member(kling::json::array(), "a") == nullptr);
+  CHECK(kling::pointer_child("", "video_list") == "/video_list");
+  CHECK(kling::pointer_child(kling::pointer_child("/video_list", 0), "refer_type") == "/video_list/0/refer_type");
+  CHECK(kling::pointer_child("", "a/b~c") == "/a~1b~0c");
+}
+
+TEST_CASE("field_reader reads members and names the first one of the wrong type", "[core][json]") {
+  const kling::json body = {{"id", 842130978230767622ULL}, {"name", "x"},    {"count", 5.0},
+                            {"when", 1736758800},          {"flag", true},   {"none", nullptr},
+                            {"bad", "text"},               {"neg", -3}};
+  kling::field_reader r(body, "/data");
+  std::string id, name, none = "kept";
+  int count = 0;
+  bool flag = false;
+  std::optional<kling::timestamp> when;
+  CHECK(r.id("id", id));
+  CHECK(id == "842130978230767622");
+  CHECK(r.text("name", name));
+  CHECK(r.integer("count", count));
+  CHECK(count == 5);
+  CHECK(r.time("when", when));
+  CHECK(kling::format_iso8601(*when) == "2025-01-13T09:00:00.000000Z");
+  CHECK(r.boolean("flag", flag));
+  CHECK_FALSE(r.text("none", none)); // null is "absent"
+  CHECK(none == "kept");
+  CHECK(r.ok());
+
+  unsigned u = 0;
+  CHECK_FALSE(r.integer("neg", u)); // out of range for unsigned
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.failure().message == "/data/neg: expected an integer in range, got number");
+  double d = 0;
+  CHECK_FALSE(r.number("bad", d));
+  CHECK(r.failure().message == "/data/neg: expected an integer in range, got number"); // first one wins
+
+  kling::field_reader not_object(kling::json::array());
+  CHECK_FALSE(not_object.ok());
+  CHECK(not_object.failure().message == "/: expected an object, got array");
+}
+
+// ----- redaction ----------------------------------------------------------
+
+TEST_CASE("redact removes every occurrence of a secret", "[core][secrets]") {
+  CHECK(kling::redact("key sk-123 and sk-123 again", "sk-123") == "key [REDACTED] and [REDACTED] again");
+  CHECK(kling::redact("nothing here", "sk-123") == "nothing here");
+  CHECK(kling::redact("a b c", "") == "a b c");
+  CHECK(kling::redact("aaaa", "aa") == "aaaa"); // too short to be a secret
+}

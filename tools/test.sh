@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs kling-cpp's whole test suite on a Debian machine, installing what is
+# missing: the single-header freshness check; GCC and Clang builds with
+# -Wall -Wextra -Wpedantic -Werror and their CTest suites (unit tests against
+# include/, single_include/ and without exceptions; header self-containment;
+# consumer projects); and the meson build with its tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tools/deps.sh
+require_packages "${KLING_BUILD_PACKAGES[@]}" "${KLING_TEST_PACKAGES[@]}"
+
+jobs=$(nproc)
+step() { printf '\n==== %s\n' "$*"; }
+
+step "single_include/ matches include/"
+python3 tools/amalgamate.py --check
+
+step "GCC: every suite, header checks, consumer projects"
+cmake -S . -B build/test-gcc -G Ninja -DCMAKE_CXX_COMPILER=g++ -DKLING_WERROR=ON
+cmake --build build/test-gcc -j "$jobs"
+ctest --test-dir build/test-gcc --output-on-failure -j "$jobs"
+
+step "Clang with AddressSanitizer and UBSan: the unit suites"
+cmake -S . -B build/test-clang -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DKLING_WERROR=ON -DKLING_SANITIZE=ON \
+  -DKLING_TEST_SINGLE_INCLUDE=OFF -DKLING_TEST_HEADERS=OFF -DKLING_TEST_CONSUMERS=OFF
+cmake --build build/test-clang -j "$jobs"
+ctest --test-dir build/test-clang --output-on-failure -j "$jobs"
+
+step "meson: build and tests"
+if [ -d build/test-meson ]; then
+  meson setup --reconfigure build/test-meson -Dwerror=true
+else
+  meson setup build/test-meson -Dwerror=true
+fi
+meson test -C build/test-meson --print-errorlogs
+
+step "all tests passed"
