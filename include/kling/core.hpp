@@ -6,35 +6,69 @@
 
 #include "kling/version.hpp"
 
+// core: values and algorithms with no knowledge of the gateway
 #include "kling/core/base64.hpp"
+#include "kling/core/cancel.hpp"
 #include "kling/core/error.hpp"
 #include "kling/core/json.hpp"
 #include "kling/core/json_reader.hpp"
 #include "kling/core/redact.hpp"
 #include "kling/core/result.hpp"
+#include "kling/core/sha256.hpp"
 #include "kling/core/time.hpp"
 #include "kling/core/url.hpp"
 #include "kling/core/utf8.hpp"
 
+// media: image and video headers read from bytes
+#include "kling/media/image_probe.hpp"
+#include "kling/media/sources.hpp"
+#include "kling/media/video_probe.hpp"
+
+// model: requests and answers of the gateway
+#include "kling/model/camera_control.hpp"
 #include "kling/model/element.hpp"
+#include "kling/model/enums.hpp"
 #include "kling/model/envelope.hpp"
+#include "kling/model/image_to_video.hpp"
+#include "kling/model/motion_control.hpp"
+#include "kling/model/new_element.hpp"
+#include "kling/model/omni_video.hpp"
+#include "kling/model/route.hpp"
 #include "kling/model/task.hpp"
+#include "kling/model/task_handle.hpp"
+#include "kling/model/text_to_video.hpp"
 
+// rules: the gateway's contract, checked before sending
+#include "kling/rules/catalog.hpp"
 #include "kling/rules/queries.hpp"
+#include "kling/rules/validate.hpp"
 
-#include "kling/protocol/errors.hpp"
-#include "kling/protocol/requests.hpp"
-#include "kling/protocol/responses.hpp"
-
+// transport: the HTTP values and the mock
 #include "kling/transport/http.hpp"
 #include "kling/transport/mock_transport.hpp"
 #include "kling/transport/network_settings.hpp"
 #include "kling/transport/requirements.hpp"
 
+// protocol: requests, answers, retries and the state machines, without I/O
+#include "kling/protocol/callbacks.hpp"
+#include "kling/protocol/create_machine.hpp"
+#include "kling/protocol/download_machine.hpp"
+#include "kling/protocol/errors.hpp"
+#include "kling/protocol/request_machine.hpp"
+#include "kling/protocol/requests.hpp"
+#include "kling/protocol/responses.hpp"
+#include "kling/protocol/retry.hpp"
+#include "kling/protocol/wait_machine.hpp"
+#include "kling/protocol/webhooks.hpp"
+
+// client: the blocking client over any transport
 #include "kling/client/basic_client.hpp"
 #include "kling/client/elements.hpp"
 #include "kling/client/options.hpp"
-#include "kling/client/session.hpp"
+#include "kling/client/settings.hpp"
 #include "kling/client/videos.hpp"
+
+// testing: a virtual clock for tests of code that waits
+#include "kling/testing/virtual_clock.hpp"
 
 #endif // KLING_CORE_HPP

@@ -48,6 +48,7 @@
 #endif // KLING_VERSION_HPP
 // ----- end kling/version.hpp -----
 
+// core: values and algorithms with no knowledge of the gateway
 // ----- begin kling/core/base64.hpp -----
 // Base64 (RFC 4648, section 4) with strict decoding: images sent inline must
 // decode exactly, so anything a lenient decoder would guess at is an error.
@@ -88,6 +89,8 @@
 #ifndef KLING_CORE_ERROR_HPP
 #define KLING_CORE_ERROR_HPP
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -167,6 +170,8 @@ struct error {
   // False only when the transport knows the request never left this machine
   // (the connection could not be opened). Exactly-once creation relies on it.
   bool request_sent = true;
+  // How long the server asked the client to wait (Retry-After), when it did.
+  std::optional<std::chrono::milliseconds> retry_after;
 
   error() = default;
   error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
@@ -513,6 +518,53 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_BASE64_HPP
 // ----- end kling/core/base64.hpp -----
+// ----- begin kling/core/cancel.hpp -----
+// Cancellation: a source the caller keeps and tokens the library watches.
+// Cancelling is a flag, checked between steps: a blocking wait wakes from its
+// sleep within a few milliseconds, an asynchronous one at its next step.
+//
+//   kling::cancellation_source stop;
+//   std::thread([&] { wait_for_user(); stop.cancel(); }).detach();
+//   auto done = client.videos().wait(id, kling::wait_settings{}.cancel(stop.token()));
+//
+// Thread safety: cancel() and cancelled() may be called from any thread.
+#ifndef KLING_CORE_CANCEL_HPP
+#define KLING_CORE_CANCEL_HPP
+
+#include <atomic>
+#include <memory>
+#include <utility>
+
+
+KLING_NAMESPACE_BEGIN
+
+class cancellation_token {
+public:
+  // A token that is never cancelled.
+  cancellation_token() = default;
+  bool cancelled() const { return flag_ && flag_->load(std::memory_order_acquire); }
+
+private:
+  friend class cancellation_source;
+  explicit cancellation_token(std::shared_ptr<const std::atomic<bool>> flag) : flag_(std::move(flag)) {}
+  std::shared_ptr<const std::atomic<bool>> flag_;
+};
+
+class cancellation_source {
+public:
+  cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+  void cancel() { flag_->store(true, std::memory_order_release); }
+  bool cancelled() const { return flag_->load(std::memory_order_acquire); }
+  cancellation_token token() const { return cancellation_token(flag_); }
+
+private:
+  std::shared_ptr<std::atomic<bool>> flag_;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_CANCEL_HPP
+// ----- end kling/core/cancel.hpp -----
 // ----- begin kling/core/json.hpp -----
 // JSON without exceptions: parsing that returns result<json>, serialization
 // that cannot throw on bad UTF-8, member lookup that never asserts, and JSON
@@ -578,8 +630,9 @@ inline result<json> parse_json(std::string_view text) {
 }
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
-inline std::string dump_json(const json &value, int indent = -1) {
-  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+// (Also for nlohmann::ordered_json, which keeps members in insertion order.)
+template <class BasicJson = json> std::string dump_json(const BasicJson &value, int indent = -1) {
+  return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
 }
 
 // The member `key` of `object`, or nullptr when object is not an object or
@@ -940,7 +993,7 @@ public:
     return true;
   }
 
-  // A time as ISO 8601 text or as Unix seconds (P-4).
+  // A time as ISO 8601 text or as Unix seconds (P-4), or milliseconds.
   bool time(std::string_view key, std::optional<timestamp> &out) {
     const json *m = get(key);
     if (!m) return false;
@@ -954,12 +1007,12 @@ public:
       return true;
     }
     if (m->is_number()) {
-      // Beyond ±1e11 s (year 5138) the value is no time stamp, and would overflow.
-      const double seconds = m->get<double>();
-      if (!(std::fabs(seconds) < 1e11)) return wrong(key, "Unix seconds in range", *m);
-      out = m->is_number_float()
-                ? timestamp(std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6)))
-                : from_unix_seconds(m->get<std::int64_t>());
+      // Providers write Unix milliseconds (1722769557708) where the gateway
+      // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
+      const double value = m->get<double>();
+      if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
+      const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
+      out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
       return true;
     }
     return wrong(key, "an ISO 8601 string or Unix seconds", *m);
@@ -1032,6 +1085,230 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_REDACT_HPP
 // ----- end kling/core/redact.hpp -----
+// ----- begin kling/core/sha256.hpp -----
+// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), written here so that
+// verifying webhook signatures needs no crypto library; plus the constant-time
+// comparison and hex form that go with them.
+//
+// Thread safety: a sha256 object is a plain value (one per thread, or guard
+// it); the free functions are pure.
+#ifndef KLING_CORE_SHA256_HPP
+#define KLING_CORE_SHA256_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace crypto {
+
+namespace sha256_detail {
+
+// The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
+constexpr std::uint32_t round_constants[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+// The first 32 bits of the fractional parts of the square roots of the first 8 primes.
+constexpr std::array<std::uint32_t, 8> initial_state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >> n | x << (32 - n); }
+
+} // namespace sha256_detail
+
+// Incremental SHA-256: update() any number of times, then finish(). finish()
+// also resets the object, so it can hash the next message.
+class sha256 {
+public:
+  static constexpr std::size_t block_size = 64;
+  static constexpr std::size_t digest_size = 32;
+
+  sha256() noexcept { reset(); }
+
+  void update(std::string_view data) noexcept {
+    const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
+    std::size_t size = data.size();
+    length_ += size;
+    if (buffered_ > 0) {
+      const std::size_t take = size < block_size - buffered_ ? size : block_size - buffered_;
+      for (std::size_t i = 0; i < take; ++i)
+        buffer_[buffered_ + i] = bytes[i];
+      buffered_ += take;
+      bytes += take;
+      size -= take;
+      if (buffered_ < block_size) return;
+      compress(buffer_.data());
+      buffered_ = 0;
+    }
+    // Whole blocks straight from the input: no copy.
+    for (; size >= block_size; bytes += block_size, size -= block_size)
+      compress(bytes);
+    for (std::size_t i = 0; i < size; ++i)
+      buffer_[i] = bytes[i];
+    buffered_ = size;
+  }
+
+  std::array<std::uint8_t, digest_size> finish() noexcept {
+    // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
+    // message length in bits as a big-endian 64-bit number.
+    const std::uint64_t bit_length = length_ * 8;
+    buffer_[buffered_++] = 0x80;
+    if (buffered_ > block_size - 8) {
+      while (buffered_ < block_size)
+        buffer_[buffered_++] = 0;
+      compress(buffer_.data());
+      buffered_ = 0;
+    }
+    while (buffered_ < block_size - 8)
+      buffer_[buffered_++] = 0;
+    for (int i = 7; i >= 0; --i)
+      buffer_[buffered_++] = static_cast<std::uint8_t>(bit_length >> (i * 8));
+    compress(buffer_.data());
+
+    std::array<std::uint8_t, digest_size> digest{};
+    for (std::size_t i = 0; i < 8; ++i) {
+      digest[i * 4] = static_cast<std::uint8_t>(state_[i] >> 24);
+      digest[i * 4 + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
+      digest[i * 4 + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
+      digest[i * 4 + 3] = static_cast<std::uint8_t>(state_[i]);
+    }
+    reset();
+    return digest;
+  }
+
+private:
+  void reset() noexcept {
+    state_ = sha256_detail::initial_state;
+    buffer_ = {};
+    buffered_ = 0;
+    length_ = 0;
+  }
+
+  // One 64-byte block (FIPS 180-4, 6.2.2).
+  void compress(const std::uint8_t *block) noexcept {
+    using sha256_detail::rotr;
+    std::uint32_t w[64];
+    for (std::size_t t = 0; t < 16; ++t) {
+      w[t] = static_cast<std::uint32_t>(block[t * 4]) << 24 |
+             static_cast<std::uint32_t>(block[t * 4 + 1]) << 16 |
+             static_cast<std::uint32_t>(block[t * 4 + 2]) << 8 | static_cast<std::uint32_t>(block[t * 4 + 3]);
+    }
+    for (std::size_t t = 16; t < 64; ++t) {
+      const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+      const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+      w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    }
+    std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+    std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+    for (std::size_t t = 0; t < 64; ++t) {
+      const std::uint32_t sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      const std::uint32_t choose = (e & f) ^ (~e & g);
+      const std::uint32_t t1 = h + sum1 + choose + sha256_detail::round_constants[t] + w[t];
+      const std::uint32_t sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      const std::uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
+      const std::uint32_t t2 = sum0 + majority;
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    state_[0] += a;
+    state_[1] += b;
+    state_[2] += c;
+    state_[3] += d;
+    state_[4] += e;
+    state_[5] += f;
+    state_[6] += g;
+    state_[7] += h;
+  }
+
+  std::array<std::uint32_t, 8> state_{};
+  std::array<std::uint8_t, block_size> buffer_{};
+  std::size_t buffered_ = 0;
+  std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
+};
+
+inline std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
+  sha256 h;
+  h.update(data);
+  return h.finish();
+}
+
+// HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
+// key longer than the block size replaced by its hash.
+inline std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
+  std::array<std::uint8_t, sha256::block_size> block_key{};
+  if (key.size() > sha256::block_size) {
+    const auto hashed = sha256_digest(key);
+    for (std::size_t i = 0; i < hashed.size(); ++i)
+      block_key[i] = hashed[i];
+  } else {
+    for (std::size_t i = 0; i < key.size(); ++i)
+      block_key[i] = static_cast<std::uint8_t>(key[i]);
+  }
+  std::array<char, sha256::block_size> pad{};
+  for (std::size_t i = 0; i < pad.size(); ++i)
+    pad[i] = static_cast<char>(block_key[i] ^ 0x36);
+  sha256 inner;
+  inner.update(std::string_view(pad.data(), pad.size()));
+  inner.update(message);
+  const auto inner_digest = inner.finish();
+
+  for (std::size_t i = 0; i < pad.size(); ++i)
+    pad[i] = static_cast<char>(block_key[i] ^ 0x5c);
+  sha256 outer;
+  outer.update(std::string_view(pad.data(), pad.size()));
+  outer.update(std::string_view(reinterpret_cast<const char *>(inner_digest.data()), inner_digest.size()));
+  return outer.finish();
+}
+
+// Equal contents, in a time that depends only on the lengths: every byte is
+// looked at even after a difference, so an attacker timing a signature check
+// learns nothing about how much of a forged value was right. Lengths are not
+// secret (a signature's length is public), so different lengths return at once.
+inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  unsigned difference = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    difference |= static_cast<unsigned>(static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
+  }
+  return difference == 0;
+}
+
+// Lower-case hex, 64 characters.
+inline std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+  constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(digest.size() * 2);
+  for (std::uint8_t byte : digest) {
+    out += digits[byte >> 4];
+    out += digits[byte & 0x0F];
+  }
+  return out;
+}
+
+} // namespace crypto
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_SHA256_HPP
+// ----- end kling/core/sha256.hpp -----
 // ----- begin kling/core/url.hpp -----
 // Absolute URLs (RFC 3986, the subset HTTP uses): the base URL of the
 // gateway, callback URLs (C-6), result URLs to download; and
@@ -1290,6 +1567,1093 @@ KLING_NAMESPACE_END
 #endif // KLING_CORE_UTF8_HPP
 // ----- end kling/core/utf8.hpp -----
 
+// media: image and video headers read from bytes
+// ----- begin kling/media/image_probe.hpp -----
+// Image metadata (format, width, height) read from the first bytes of a PNG
+// or JPEG file, without decoding pixels: what the gateway's image rules
+// (O1-12, M-4) need to check inline images before they are sent.
+//
+// Hostile input is expected: every read is bounds-checked, nothing is
+// allocated from sizes in the data, and every loop advances.
+//
+// Thread safety: pure functions.
+#ifndef KLING_MEDIA_IMAGE_PROBE_HPP
+#define KLING_MEDIA_IMAGE_PROBE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
+enum class image_format { png, jpeg };
+
+constexpr const char *to_string(image_format format) noexcept {
+  switch (format) {
+  case image_format::png: return "png";
+  case image_format::jpeg: return "jpeg";
+  }
+  return "unknown";
+}
+
+struct image_info {
+  image_format format = image_format::png;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  std::uint64_t size_bytes = 0; // the whole input, not just the header
+};
+
+namespace image_detail {
+
+inline std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
+  return static_cast<std::uint8_t>(bytes[pos]);
+}
+inline std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+  return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
+}
+inline std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+  return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
+}
+
+inline error invalid(std::string message) { return error{errc::invalid_request, std::move(message)}; }
+
+inline error at_byte(const char *what, std::size_t pos) {
+  return invalid(std::string(what) + " at byte " + std::to_string(pos));
+}
+
+constexpr std::string_view png_signature{"\x89PNG\r\n\x1a\n", 8};
+
+// Names a few formats people try to send instead, so the error says what the
+// file is rather than only what it is not.
+inline std::string other_format_name(std::string_view bytes) {
+  if (bytes.substr(0, 4) == "GIF8") return "GIF";
+  if (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP") return "WebP";
+  if (bytes.substr(0, 2) == "BM") return "BMP";
+  if (bytes.size() >= 12 && bytes.substr(4, 4) == "ftyp") {
+    const std::string_view brand = bytes.substr(8, 4);
+    if (brand == "avif" || brand == "avis") return "AVIF";
+    if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "msf1") return "HEIF";
+    return "an MP4/MOV video";
+  }
+  if (bytes.substr(0, 4) == std::string_view("II*\0", 4) ||
+      bytes.substr(0, 4) == std::string_view("MM\0*", 4))
+    return "TIFF";
+  return {};
+}
+
+inline error not_an_image(std::string_view bytes) {
+  std::string message = "not a JPEG or PNG image";
+  if (bytes.empty()) {
+    message += " (empty)";
+  } else {
+    const std::string other = other_format_name(bytes);
+    if (!other.empty()) message += " (looks like " + other + ")";
+  }
+  return invalid(std::move(message));
+}
+
+inline result<image_info> probe_png(std::string_view bytes) {
+  // Signature (8), then the first chunk: length (4), type (4), and IHDR's 13
+  // bytes of data, of which width and height come first; then its CRC (4).
+  constexpr std::size_t ihdr_end = 8 + 8 + 13 + 4;
+  if (bytes.size() < ihdr_end) {
+    return invalid("truncated PNG: " + std::to_string(bytes.size()) + " bytes, the header needs " +
+                   std::to_string(ihdr_end));
+  }
+  if (bytes.substr(12, 4) != "IHDR") return invalid("PNG does not start with an IHDR chunk (at byte 8)");
+  if (be32(bytes, 8) != 13)
+    return invalid("PNG IHDR chunk has length " + std::to_string(be32(bytes, 8)) + ", not 13");
+  image_info info;
+  info.format = image_format::png;
+  info.width = be32(bytes, 16);
+  info.height = be32(bytes, 20);
+  // The PNG specification limits both to 2^31 - 1 and forbids zero.
+  if (info.width == 0 || info.height == 0 || info.width > 0x7FFFFFFFu || info.height > 0x7FFFFFFFu) {
+    return invalid("PNG has an invalid size " + std::to_string(info.width) + "x" +
+                   std::to_string(info.height));
+  }
+  info.size_bytes = bytes.size();
+  return info;
+}
+
+// Frame headers: SOF0-3, 5-7, 9-11, 13-15. C4 (DHT), C8 (JPG) and CC (DAC)
+// share the range but are not frames.
+constexpr bool is_start_of_frame(std::uint32_t marker) noexcept {
+  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+}
+
+// Markers without a length field: TEM, RST0-7. (SOI and EOI are handled by
+// the caller.)
+constexpr bool is_standalone(std::uint32_t marker) noexcept {
+  return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
+}
+
+inline result<image_info> probe_jpeg(std::string_view bytes) {
+  std::size_t pos = 2; // after SOI
+  // Every pass moves pos forward by at least one byte, so the loop ends.
+  while (true) {
+    if (pos >= bytes.size()) return at_byte("truncated JPEG: no frame header (SOF) before the end", pos);
+    if (byte_at(bytes, pos) != 0xFF) return at_byte("expected a JPEG marker", pos);
+    const std::size_t marker_pos = pos;
+    // Any number of 0xFF fill bytes may precede a marker.
+    while (pos < bytes.size() && byte_at(bytes, pos) == 0xFF)
+      ++pos;
+    if (pos >= bytes.size()) return at_byte("truncated JPEG marker", marker_pos);
+    const std::uint32_t marker = byte_at(bytes, pos);
+    ++pos;
+    if (marker == 0x00) return at_byte("stray 0xFF00 outside a scan in JPEG", marker_pos);
+    if (is_standalone(marker)) continue;
+    if (marker == 0xD8) return at_byte("second JPEG start-of-image marker", marker_pos);
+    if (marker == 0xD9) return at_byte("JPEG ends (EOI) before a frame header (SOF)", marker_pos);
+    if (marker == 0xDA) return at_byte("JPEG scan (SOS) starts before a frame header (SOF)", marker_pos);
+    if (bytes.size() - pos < 2) return at_byte("truncated JPEG segment", marker_pos);
+    const std::size_t length = be16(bytes, pos); // counts itself, not the marker
+    if (length < 2) return at_byte("JPEG segment length below 2", marker_pos);
+    if (bytes.size() - pos < length) return at_byte("truncated JPEG segment", marker_pos);
+    if (is_start_of_frame(marker)) {
+      // Length (2), precision (1), height (2), width (2), component count
+      // (1), then 3 bytes per component.
+      if (length < 8 || length < 8 + 3 * byte_at(bytes, pos + 7)) {
+        return at_byte("JPEG frame header (SOF) too short", marker_pos);
+      }
+      image_info info;
+      info.format = image_format::jpeg;
+      info.height = be16(bytes, pos + 3);
+      info.width = be16(bytes, pos + 5);
+      // Height 0 means "given later by a DNL marker", which nothing in
+      // practice writes; without it the size is unknown.
+      if (info.width == 0 || info.height == 0) {
+        return invalid("JPEG frame header at byte " + std::to_string(marker_pos) + " has size " +
+                       std::to_string(info.width) + "x" + std::to_string(info.height));
+      }
+      info.size_bytes = bytes.size();
+      return info;
+    }
+    pos += length;
+  }
+}
+
+} // namespace image_detail
+
+// Format and size of a PNG or JPEG image. Anything else, or a header that is
+// truncated or malformed, is an errc::invalid_request error saying why (and,
+// for JPEG, at which byte).
+inline result<image_info> probe_image(std::string_view bytes) {
+  using namespace image_detail;
+  if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
+  if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {
+    return invalid("truncated PNG: " + std::to_string(bytes.size()) + " bytes of its signature");
+  }
+  if (bytes.size() >= 2 && byte_at(bytes, 0) == 0xFF && byte_at(bytes, 1) == 0xD8) return probe_jpeg(bytes);
+  return not_an_image(bytes);
+}
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_IMAGE_PROBE_HPP
+// ----- end kling/media/image_probe.hpp -----
+// ----- begin kling/media/sources.hpp -----
+// How images appear in requests (rule O1-12: an http(s) URL, a data URI or
+// bare Base64), and turning local image files into the inline forms.
+//
+// Thread safety: classify_image_string is a pure function; the file functions
+// only read the file they are given.
+#ifndef KLING_MEDIA_SOURCES_HPP
+#define KLING_MEDIA_SOURCES_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ----- begin kling/media/video_probe.hpp -----
+// Video metadata (container, duration, size, frame rate) read from the box
+// structure of MP4 and QuickTime (MOV) files without decoding anything: what
+// the gateway's video rules (O1-13, M-5) check before a request is sent.
+//
+// Only 'ftyp' and 'moov' are read. Media data ('mdat') is skipped by its
+// size, so probe_video_file seeks through a large file instead of loading it.
+// Hostile input is expected: every box must fit its parent, nesting depth and
+// the number of boxes are bounded, and nothing is allocated from a size in the
+// data except 'moov', which is capped.
+//
+// Thread safety: pure functions (probe_video_file only reads its file).
+#ifndef KLING_MEDIA_VIDEO_PROBE_HPP
+#define KLING_MEDIA_VIDEO_PROBE_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <ios>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
+enum class video_container { mp4, mov };
+
+constexpr const char *to_string(video_container container) noexcept {
+  switch (container) {
+  case video_container::mp4: return "mp4";
+  case video_container::mov: return "mov";
+  }
+  return "unknown";
+}
+
+struct video_info {
+  video_container container = video_container::mp4;
+  double duration_seconds = 0;
+  std::uint32_t width = 0; // of the first video track, as its track header says
+  std::uint32_t height = 0;
+  double frame_rate = 0;        // average: samples / track duration; 0 when the track has no samples
+  std::uint64_t size_bytes = 0; // the whole file
+};
+
+// Opening local files, shared with kling/media/sources.hpp.
+namespace file_detail {
+
+// A path for an error message: quoted, cut, and valid UTF-8 whatever the
+// file system allowed.
+inline std::string quote_path(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+
+// Opens a regular file for binary reading and returns its size. Directories,
+// devices and pipes are refused: their size means nothing.
+inline result<std::uint64_t> open_regular_file(const std::string &path, std::ifstream &in) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (ec) return error{errc::io, "cannot open " + quote_path(path) + ": " + ec.message()};
+  if (!std::filesystem::exists(status))
+    return error{errc::io, "cannot open " + quote_path(path) + ": no such file"};
+  if (!std::filesystem::is_regular_file(status)) {
+    return error{errc::io, "cannot open " + quote_path(path) + ": not a regular file"};
+  }
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) return error{errc::io, "cannot open " + quote_path(path) + ": " + ec.message()};
+  in.open(path, std::ios::in | std::ios::binary);
+  if (!in) return error{errc::io, "cannot open " + quote_path(path)};
+  return static_cast<std::uint64_t>(size);
+}
+
+// Reads exactly n bytes at offset into buffer.
+inline result<void> read_at(std::ifstream &in, const std::string &path, std::uint64_t offset, std::size_t n,
+                            std::string &buffer) {
+  buffer.resize(n);
+  if (n == 0) return {};
+  in.clear();
+  in.seekg(static_cast<std::streamoff>(offset), std::ios::beg);
+  in.read(&buffer[0], static_cast<std::streamsize>(n));
+  if (!in || static_cast<std::size_t>(in.gcount()) != n) {
+    return error{errc::io, "cannot read " + quote_path(path) + " at byte " + std::to_string(offset)};
+  }
+  return {};
+}
+
+} // namespace file_detail
+
+namespace video_detail {
+
+constexpr std::uint64_t max_moov_bytes = std::uint64_t{64} << 20;
+constexpr int max_depth = 16;
+// Real files have a few hundred boxes (fragmented ones a few per second of
+// video); this only stops files made of millions of tiny boxes.
+constexpr std::uint32_t max_boxes = 1000000;
+
+constexpr std::uint32_t fourcc(const char (&name)[5]) noexcept {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(name[0])) << 24 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(name[1])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(name[2])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(name[3]));
+}
+
+inline std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    value = value << 8 | static_cast<unsigned char>(bytes[pos + i]);
+  return value;
+}
+inline std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+  return static_cast<std::uint32_t>(big_endian(bytes, pos, 2));
+}
+inline std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+  return static_cast<std::uint32_t>(big_endian(bytes, pos, 4));
+}
+inline std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
+  return big_endian(bytes, pos, 8);
+}
+
+// 'moov', or 'm\x00\x01v' for bytes that are not printable.
+inline std::string type_name(std::uint32_t type) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out = "'";
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    const auto c = static_cast<unsigned char>(type >> shift & 0xFF);
+    if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out + "'";
+}
+
+inline error invalid(std::string message) { return error{errc::invalid_request, std::move(message)}; }
+
+struct box {
+  std::uint32_t type = 0;
+  std::uint64_t offset = 0; // of its first byte in the file
+  std::uint64_t header = 0; // 8; 16 with a 64-bit size; 16 more for 'uuid'
+  std::uint64_t size = 0;   // header included
+
+  std::string where() const { return type_name(type) + " box at byte " + std::to_string(offset); }
+};
+
+inline std::string parent_name(const box *parent) { return parent ? "the " + parent->where() : "the file"; }
+
+// The header of the box at offset. head holds the bytes there (at least
+// min(room, 32) of them); room is what is left of the parent (or the file).
+inline result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
+                               const box *parent) {
+  if (room < 8) {
+    return invalid("truncated box header at byte " + std::to_string(offset) + ": " + std::to_string(room) +
+                   " bytes left in " + parent_name(parent));
+  }
+  box b;
+  b.offset = offset;
+  b.type = be32(head, 4);
+  b.header = 8;
+  const std::uint32_t size32 = be32(head, 0);
+  if (size32 == 1) {
+    if (room < 16) return invalid("truncated 64-bit size of the " + b.where());
+    b.header = 16;
+    b.size = be64(head, 8);
+  } else if (size32 == 0) {
+    b.size = room; // extends to the end of its parent
+  } else {
+    b.size = size32;
+  }
+  if (b.type == fourcc("uuid")) b.header += 16; // the extended type
+  if (b.size < b.header) {
+    return invalid("the " + b.where() + " has size " + std::to_string(b.size) + ", smaller than its " +
+                   std::to_string(b.header) + "-byte header");
+  }
+  if (b.size > room) {
+    return invalid("the " + b.where() + " has size " + std::to_string(b.size) + " but only " +
+                   std::to_string(room) + " bytes are left in " + parent_name(parent));
+  }
+  return b;
+}
+
+struct walk_state {
+  std::uint32_t boxes = 0;
+};
+
+inline result<void> count_box(walk_state &state, const box &b) {
+  if (++state.boxes > max_boxes) {
+    return invalid("more than " + std::to_string(max_boxes) + " boxes; gave up at byte " +
+                   std::to_string(b.offset));
+  }
+  return {};
+}
+
+// Calls f(child, child_payload) -> result<void> for each box in the payload
+// of parent, which is at the given depth (the file's own boxes are depth 0).
+template <class F>
+result<void> for_each_child(std::string_view payload, const box &parent, int depth, walk_state &state,
+                            F &&f) {
+  if (depth >= max_depth) {
+    return invalid("the " + parent.where() + " is nested more than " + std::to_string(max_depth) +
+                   " levels deep");
+  }
+  const std::uint64_t base = parent.offset + parent.header;
+  std::size_t pos = 0;
+  while (pos < payload.size()) {
+    auto child = read_header(payload.substr(pos, 32), base + pos, payload.size() - pos, &parent);
+    if (!child) return std::move(child).error();
+    if (auto counted = count_box(state, *child); !counted) return counted;
+    const auto header = static_cast<std::size_t>(child->header);
+    const auto size = static_cast<std::size_t>(child->size); // fits: it is at most payload.size()
+    if (auto done = f(*child, payload.substr(pos + header, size - header)); !done) return done;
+    pos += size;
+  }
+  return {};
+}
+
+struct child {
+  bool found = false;
+  box header;
+  std::string_view payload;
+};
+
+// The first child of each of the given types.
+template <std::size_t N>
+result<std::array<child, N>> find_children(std::string_view payload, const box &parent, int depth,
+                                           walk_state &state, const std::array<std::uint32_t, N> &types) {
+  std::array<child, N> found{};
+  auto walked = for_each_child(payload, parent, depth, state, [&](const box &b, std::string_view body) {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (b.type == types[i] && !found[i].found) found[i] = child{true, b, body};
+    }
+    return result<void>{};
+  });
+  if (!walked) return std::move(walked).error();
+  return found;
+}
+
+// Version 0 or 1 of a full box whose payload must hold v0_size or v1_size
+// bytes (version and flags included).
+inline result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
+                                    std::size_t v1_size) {
+  if (payload.empty()) return invalid("the " + b.where() + " is empty");
+  const int version = static_cast<unsigned char>(payload[0]);
+  if (version > 1) return invalid("the " + b.where() + " has unsupported version " + std::to_string(version));
+  const std::size_t needed = version == 0 ? v0_size : v1_size;
+  if (payload.size() < needed) {
+    return invalid("the " + b.where() + " is too short: " + std::to_string(payload.size()) +
+                   " bytes of content, version " + std::to_string(version) + " needs " +
+                   std::to_string(needed));
+  }
+  return version;
+}
+
+struct timing {
+  std::uint32_t timescale = 0; // ticks per second
+  std::uint64_t duration = 0;  // in ticks; 0 when unknown
+};
+
+// 'mvhd' and 'mdhd' start alike: times of creation and modification, then
+// timescale and duration, 32-bit in version 0 and 64-bit in version 1.
+inline result<timing> read_timing(const box &b, std::string_view payload) {
+  auto version = full_box_version(b, payload, 20, 32);
+  if (!version) return std::move(version).error();
+  timing t;
+  if (*version == 0) {
+    t.timescale = be32(payload, 12);
+    t.duration = be32(payload, 16);
+    if (t.duration == 0xFFFFFFFFu) t.duration = 0; // all ones: unknown
+  } else {
+    t.timescale = be32(payload, 20);
+    t.duration = be64(payload, 24);
+    if (t.duration == ~std::uint64_t{0}) t.duration = 0;
+  }
+  if (t.timescale == 0) return invalid("the " + b.where() + " has timescale 0");
+  return t;
+}
+
+struct track_facts {
+  bool video = false;
+  std::uint32_t header_width = 0; // from 'tkhd'
+  std::uint32_t header_height = 0;
+  std::uint32_t entry_width = 0; // from the first 'stsd' entry
+  std::uint32_t entry_height = 0;
+  timing media;              // from 'mdhd'
+  std::uint64_t samples = 0; // from 'stts'
+  std::uint64_t sample_ticks = 0;
+};
+
+// 16.16 fixed point to the nearest integer.
+inline std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
+  return static_cast<std::uint32_t>((std::uint64_t{value} + 0x8000) >> 16);
+}
+
+inline result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
+  // After version and flags: times, track ID, reserved, duration (20 bytes in
+  // version 0, 32 in 1), then 52 bytes of layer, volume and matrix, then
+  // width and height.
+  auto version = full_box_version(b, payload, 84, 96);
+  if (!version) return std::move(version).error();
+  const std::size_t at = *version == 0 ? 76 : 88;
+  track.header_width = fixed_to_int(be32(payload, at));
+  track.header_height = fixed_to_int(be32(payload, at + 4));
+  return {};
+}
+
+inline result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
+  auto version = full_box_version(b, payload, 8, 8);
+  if (!version) return std::move(version).error();
+  const std::uint64_t entries = be32(payload, 4);
+  if (entries > (payload.size() - 8) / 8) {
+    return invalid("the " + b.where() + " lists " + std::to_string(entries) + " entries but has room for " +
+                   std::to_string((payload.size() - 8) / 8));
+  }
+  for (std::size_t i = 0; i < entries; ++i) {
+    const std::uint64_t count = be32(payload, 8 + 8 * i);
+    const std::uint64_t delta = be32(payload, 12 + 8 * i);
+    track.samples += count;              // < 2^32 entries of < 2^32: no overflow
+    track.sample_ticks += count * delta; // may wrap only for absurd files; only a fallback
+  }
+  return {};
+}
+
+inline result<void> read_stsd(const box &b, std::string_view payload, walk_state &state, track_facts &track) {
+  auto version = full_box_version(b, payload, 8, 8);
+  if (!version) return std::move(version).error();
+  if (be32(payload, 4) == 0 || payload.size() == 8) return {};
+  // The first sample entry is a box; a visual one has 6 reserved bytes, a
+  // data reference index, 16 bytes of reserved fields, then width and height.
+  const std::string_view entries = payload.substr(8);
+  auto entry = read_header(entries.substr(0, 32), b.offset + b.header + 8, entries.size(), &b);
+  if (!entry) return std::move(entry).error();
+  if (auto counted = count_box(state, *entry); !counted) return counted;
+  const auto header = static_cast<std::size_t>(entry->header);
+  if (entry->size - header >= 28) {
+    track.entry_width = be16(entries, header + 24);
+    track.entry_height = be16(entries, header + 26);
+  }
+  return {};
+}
+
+inline result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
+                                     walk_state &state) {
+  track_facts track;
+  auto parts = find_children<2>(payload, trak, depth, state, {fourcc("tkhd"), fourcc("mdia")});
+  if (!parts) return std::move(parts).error();
+  const child &tkhd = (*parts)[0];
+  const child &mdia = (*parts)[1];
+  if (!mdia.found) return track; // not a media track; not ours to judge
+  auto media = find_children<3>(mdia.payload, mdia.header, depth + 1, state,
+                                {fourcc("hdlr"), fourcc("mdhd"), fourcc("minf")});
+  if (!media) return std::move(media).error();
+  const child &hdlr = (*media)[0];
+  const child &mdhd = (*media)[1];
+  const child &minf = (*media)[2];
+  if (!hdlr.found) return track;
+  // Version and flags, pre_defined (QuickTime: component type), then the
+  // handler type (QuickTime: component subtype).
+  if (hdlr.payload.size() < 12) return invalid("the " + hdlr.header.where() + " is too short");
+  if (be32(hdlr.payload, 8) != fourcc("vide")) return track;
+  track.video = true;
+
+  const std::string which = "the video track (" + trak.where() + ")";
+  if (!mdhd.found) return invalid(which + " has no 'mdhd' box");
+  auto media_timing = read_timing(mdhd.header, mdhd.payload);
+  if (!media_timing) return std::move(media_timing).error();
+  track.media = *media_timing;
+  if (tkhd.found) {
+    if (auto read = read_tkhd(tkhd.header, tkhd.payload, track); !read) return std::move(read).error();
+  }
+
+  if (!minf.found) return invalid(which + " has no 'minf' box");
+  auto info = find_children<1>(minf.payload, minf.header, depth + 2, state, {fourcc("stbl")});
+  if (!info) return std::move(info).error();
+  const child &stbl = (*info)[0];
+  if (!stbl.found) return invalid(which + " has no 'stbl' box");
+  auto tables =
+      find_children<2>(stbl.payload, stbl.header, depth + 3, state, {fourcc("stts"), fourcc("stsd")});
+  if (!tables) return std::move(tables).error();
+  const child &stts = (*tables)[0];
+  const child &stsd = (*tables)[1];
+  if (!stts.found) return invalid(which + " has no 'stts' box (sample times)");
+  if (auto read = read_stts(stts.header, stts.payload, track); !read) return std::move(read).error();
+  if (stsd.found) {
+    if (auto read = read_stsd(stsd.header, stsd.payload, state, track); !read) return std::move(read).error();
+  }
+  return track;
+}
+
+struct movie_facts {
+  bool has_mvhd = false;
+  timing movie; // from 'mvhd'
+  bool has_video = false;
+  track_facts video; // the first video track
+};
+
+inline result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
+  movie_facts facts;
+  auto walked =
+      for_each_child(payload, moov, 1, state, [&](const box &b, std::string_view body) -> result<void> {
+        if (b.type == fourcc("mvhd") && !facts.has_mvhd) {
+          auto t = read_timing(b, body);
+          if (!t) return std::move(t).error();
+          facts.movie = *t;
+          facts.has_mvhd = true;
+        } else if (b.type == fourcc("trak") && !facts.has_video) {
+          auto track = read_trak(b, body, 2, state);
+          if (!track) return std::move(track).error();
+          if (track->video) {
+            facts.video = *track;
+            facts.has_video = true;
+          }
+        }
+        return {};
+      });
+  if (!walked) return std::move(walked).error();
+  if (!facts.has_mvhd) return invalid("the " + moov.where() + " has no 'mvhd' box (movie header)");
+  if (!facts.has_video) return invalid("no video track: no 'trak' box with a 'vide' handler");
+  return facts;
+}
+
+// The whole input, in memory.
+struct memory_source {
+  std::string_view bytes;
+  result<std::string_view> read(std::uint64_t offset, std::uint64_t n) const {
+    return bytes.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(n));
+  }
+};
+
+// A file read piece by piece; each read replaces the previous one.
+struct file_source {
+  std::ifstream &in;
+  const std::string &path;
+  std::string buffer;
+  result<std::string_view> read(std::uint64_t offset, std::uint64_t n) {
+    if (auto done = file_detail::read_at(in, path, offset, static_cast<std::size_t>(n), buffer); !done) {
+      return std::move(done).error();
+    }
+    return std::string_view(buffer);
+  }
+};
+
+// Every real file starts with a box whose type is four printable characters.
+inline bool starts_like_a_box(std::string_view head) noexcept {
+  if (head.size() < 8) return false;
+  for (std::size_t i = 4; i < 8; ++i) {
+    const auto c = static_cast<unsigned char>(head[i]);
+    if (c < 0x20 || c >= 0x7F) return false;
+  }
+  return true;
+}
+
+// Walks the file's own boxes, reading only 'ftyp' and 'moov'. Every box must
+// fit the file, so a truncated download is an error even when 'moov' comes
+// first.
+template <class Source>
+result<video_info> probe(Source &source, std::uint64_t size) {
+  if (size == 0) return invalid("not an MP4 or MOV video (empty)");
+  walk_state state;
+  bool has_ftyp = false;
+  std::uint32_t major_brand = 0;
+  bool has_moov = false;
+  movie_facts facts;
+  for (std::uint64_t pos = 0; pos < size;) {
+    const std::uint64_t room = size - pos;
+    auto head = source.read(pos, room < 32 ? room : 32);
+    if (!head) return std::move(head).error();
+    if (pos == 0 && !starts_like_a_box(*head)) return invalid("not an MP4 or MOV video (no box at byte 0)");
+    auto b = read_header(*head, pos, room, nullptr);
+    if (!b) return std::move(b).error();
+    if (auto counted = count_box(state, *b); !counted) return std::move(counted).error();
+    const std::uint64_t content = b->size - b->header;
+    if (b->type == fourcc("ftyp") && !has_ftyp) {
+      if (content < 4) return invalid("the " + b->where() + " is too short for a brand");
+      auto brand = source.read(pos + b->header, 4);
+      if (!brand) return std::move(brand).error();
+      major_brand = be32(*brand, 0);
+      has_ftyp = true;
+    } else if (b->type == fourcc("moov") && !has_moov) {
+      if (content > max_moov_bytes) {
+        return invalid("the " + b->where() + " is " + std::to_string(content) + " bytes; at most " +
+                       std::to_string(max_moov_bytes) + " are read");
+      }
+      auto body = source.read(pos + b->header, content);
+      if (!body) return std::move(body).error();
+      auto read = read_moov(*b, *body, state);
+      if (!read) return std::move(read).error();
+      facts = *read;
+      has_moov = true;
+    }
+    pos += b->size;
+  }
+  if (!has_moov) return invalid("no 'moov' box (movie header): not a complete MP4 or MOV video");
+
+  video_info info;
+  // QuickTime files written before 'ftyp' existed start with 'moov' or 'mdat'.
+  info.container = !has_ftyp || major_brand == fourcc("qt  ") ? video_container::mov : video_container::mp4;
+  const track_facts &video = facts.video;
+  info.width = video.header_width;
+  info.height = video.header_height;
+  if (info.width == 0 || info.height == 0) {
+    info.width = video.entry_width;
+    info.height = video.entry_height;
+  }
+  if (info.width == 0 || info.height == 0) {
+    return invalid("the video track has no size (its 'tkhd' and 'stsd' boxes say " +
+                   std::to_string(info.width) + "x" + std::to_string(info.height) + ")");
+  }
+  // An unknown movie duration falls back to the video track's own.
+  if (facts.movie.duration != 0) {
+    info.duration_seconds = static_cast<double>(facts.movie.duration) / facts.movie.timescale;
+  } else {
+    info.duration_seconds = static_cast<double>(video.media.duration) / video.media.timescale;
+  }
+  const std::uint64_t track_ticks = video.media.duration != 0 ? video.media.duration : video.sample_ticks;
+  if (video.samples != 0 && track_ticks != 0) {
+    info.frame_rate =
+        static_cast<double>(video.samples) * video.media.timescale / static_cast<double>(track_ticks);
+  }
+  info.size_bytes = size;
+  return info;
+}
+
+} // namespace video_detail
+
+// Container, duration, size and frame rate of an MP4 or MOV video held in
+// memory. Malformed or truncated input is an errc::invalid_request error that
+// names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
+inline result<video_info> probe_video(std::string_view bytes) {
+  video_detail::memory_source source{bytes};
+  return video_detail::probe(source, bytes.size());
+}
+
+// The same for a file, read by seeking: only the box headers, 'ftyp' and
+// 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
+// cannot be opened or read is an errc::io error.
+inline result<video_info> probe_video_file(const std::string &path) {
+  std::ifstream in;
+  auto size = file_detail::open_regular_file(path, in);
+  if (!size) return std::move(size).error();
+  video_detail::file_source source{in, path, {}};
+  auto info = video_detail::probe(source, *size);
+  if (!info && info.error().code != errc::io)
+    info.error().message = file_detail::quote_path(path) + ": " + info.error().message;
+  return info;
+}
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_VIDEO_PROBE_HPP
+// ----- end kling/media/video_probe.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
+enum class image_string_kind { url, data_uri, base64, invalid };
+
+// What an image field of a request holds. The views point into the text
+// that was classified.
+struct image_string {
+  image_string_kind kind = image_string_kind::invalid;
+  std::string_view payload;    // the Base64 text for data_uri and base64, the URL for url
+  std::string_view media_type; // "image/png" from a data URI, as written
+  std::string problem;         // for invalid: why
+};
+
+namespace source_detail {
+
+inline bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (url_detail::lower(text[i]) != url_detail::lower(prefix[i])) return false;
+  }
+  return true;
+}
+
+inline bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
+  return text.size() >= suffix.size() &&
+         starts_with_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
+}
+
+inline image_string invalid(std::string problem) {
+  image_string out;
+  out.problem = std::move(problem);
+  return out;
+}
+
+// data:<type>[;parameter=value...];base64,<payload> (RFC 2397); only images,
+// and only Base64, which must be strict.
+inline image_string classify_data_uri(std::string_view text) {
+  const std::size_t comma = text.find(',');
+  if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
+  const std::string_view header = text.substr(5, comma - 5);
+  if (!ends_with_ignoring_case(header, ";base64")) {
+    return invalid("data URI is not Base64-encoded (expected data:image/...;base64,)");
+  }
+  const std::string_view type = header.substr(0, header.find(';'));
+  if (!starts_with_ignoring_case(type, "image/") || type.size() == 6) {
+    return invalid("data URI type \"" + utf8::excerpt(type, 100) + "\" is not an image type (image/...)");
+  }
+  const std::string_view payload = text.substr(comma + 1);
+  if (payload.empty()) return invalid("data URI has no data after \"base64,\"");
+  if (auto size = base64::decoded_size(payload); !size)
+    return invalid("data URI data: " + size.error().message);
+  image_string out;
+  out.kind = image_string_kind::data_uri;
+  out.payload = payload;
+  out.media_type = type;
+  return out;
+}
+
+// The gateway's limit on inline images.
+constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
+
+} // namespace source_detail
+
+// Which of the three forms of rule O1-12 an image string has: an absolute
+// http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
+// else, the empty string included, is invalid with a problem saying why.
+// Only the form is checked here: the Base64 is not decoded and the URL not
+// fetched.
+inline image_string classify_image_string(std::string_view text) {
+  using namespace source_detail;
+  if (text.empty())
+    return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
+  if (starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
+  auto parsed = parse_url(text);
+  if (parsed) {
+    image_string out;
+    out.kind = image_string_kind::url;
+    out.payload = text;
+    return out;
+  }
+  // Meant as a URL, so the URL's problem is the useful one.
+  if (starts_with_ignoring_case(text, "http://") || starts_with_ignoring_case(text, "https://")) {
+    return invalid(parsed.error().message);
+  }
+  auto size = base64::decoded_size(text);
+  if (!size) {
+    return invalid("not an http(s) URL, a data:image/...;base64, URI, or Base64 (as Base64: " +
+                   size.error().message + ")");
+  }
+  image_string out;
+  out.kind = image_string_kind::base64;
+  out.payload = text;
+  return out;
+}
+
+// The whole file, when it is a regular file of at most max_bytes (checked
+// before reading). Errors are errc::io and name the file.
+inline result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+  std::ifstream in;
+  auto size = file_detail::open_regular_file(path, in);
+  if (!size) return std::move(size).error();
+  if (*size > max_bytes || *size > std::numeric_limits<std::size_t>::max()) {
+    return error{errc::io, "file " + file_detail::quote_path(path) + " is larger than " +
+                               std::to_string(max_bytes) + " bytes (" + std::to_string(*size) + " bytes)"};
+  }
+  std::string bytes;
+  if (auto read = file_detail::read_at(in, path, 0, static_cast<std::size_t>(*size), bytes); !read) {
+    return std::move(read).error();
+  }
+  return bytes;
+}
+
+namespace source_detail {
+
+struct image_file {
+  std::string bytes;
+  image_info info;
+};
+
+// Reads the file once and checks that it is a PNG or JPEG image of at most
+// the gateway's 10 MB.
+inline result<image_file> read_image_file(const std::string &path) {
+  auto bytes = read_file(path, max_image_bytes);
+  if (!bytes) return std::move(bytes).error();
+  auto info = probe_image(*bytes);
+  if (!info) return error{info.error().code, file_detail::quote_path(path) + ": " + info.error().message};
+  return image_file{std::move(*bytes), *info};
+}
+
+} // namespace source_detail
+
+// The file as bare Base64 (no data: prefix), for an image field of a
+// request. The file must be a PNG or JPEG image of at most 10 MB.
+inline result<std::string> image_file_to_base64(const std::string &path) {
+  auto image = source_detail::read_image_file(path);
+  if (!image) return std::move(image).error();
+  return base64::encode(image->bytes);
+}
+
+// The file as "data:image/png;base64,...", its type taken from its content
+// rather than its name.
+inline result<std::string> image_file_to_data_uri(const std::string &path) {
+  auto image = source_detail::read_image_file(path);
+  if (!image) return std::move(image).error();
+  return "data:image/" + std::string(to_string(image->info.format)) + ";base64," +
+         base64::encode(image->bytes);
+}
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_SOURCES_HPP
+// ----- end kling/media/sources.hpp -----
+
+// model: requests and answers of the gateway
+// ----- begin kling/model/camera_control.hpp -----
+// camera_control: camera movement for text to video and image to video
+// (CAM-1..3): a preset type, or `simple` with one of six axes moved.
+//
+//   request.camera_control = kling::camera_control::preset(kling::camera_type::forward_up);
+//   request.camera_control = kling::camera_control::simple({.zoom = 5});   // C++20
+//
+// Thread safety: plain values.
+#ifndef KLING_MODEL_CAMERA_CONTROL_HPP
+#define KLING_MODEL_CAMERA_CONTROL_HPP
+
+#include <optional>
+
+// ----- begin kling/model/request_support.hpp -----
+// Shared pieces of the typed requests: how optional fields and enumerations
+// are written into the JSON body, and how `extra` joins it.
+//
+// Thread safety: pure functions.
+#ifndef KLING_MODEL_REQUEST_SUPPORT_HPP
+#define KLING_MODEL_REQUEST_SUPPORT_HPP
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ----- begin kling/model/enums.hpp -----
+// The gateway's enumerations, as C++ enums, with the words they are sent as.
+//
+// Thread safety: constants and pure functions.
+#ifndef KLING_MODEL_ENUMS_HPP
+#define KLING_MODEL_ENUMS_HPP
+
+#include <optional>
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+// Generation mode (C-3).
+enum class mode { std, pro };
+// Frame shape (C-4).
+enum class aspect_ratio { landscape_16_9, portrait_9_16, square_1_1 };
+// Omni-Video reference videos (O1-6): base = edit this video, feature = use its style or camera.
+enum class refer_type { base, feature };
+// Motion control (M-2): whose facing the character keeps.
+enum class character_orientation { image, video };
+// Camera movement presets (CAM-1).
+enum class camera_type { simple, down_back, forward_up, right_turn_forward, left_turn_forward };
+// Role of an Omni-Video image in the native image_list; no type means a reference image.
+enum class image_type { first_frame, end_frame };
+
+constexpr std::string_view to_string(mode v) noexcept { return v == mode::std ? "std" : "pro"; }
+
+constexpr std::string_view to_string(aspect_ratio v) noexcept {
+  switch (v) {
+  case aspect_ratio::landscape_16_9: return "16:9";
+  case aspect_ratio::portrait_9_16: return "9:16";
+  case aspect_ratio::square_1_1: return "1:1";
+  }
+  return "16:9";
+}
+
+constexpr std::string_view to_string(refer_type v) noexcept { return v == refer_type::base ? "base" : "feature"; }
+
+constexpr std::string_view to_string(character_orientation v) noexcept {
+  return v == character_orientation::image ? "image" : "video";
+}
+
+constexpr std::string_view to_string(camera_type v) noexcept {
+  switch (v) {
+  case camera_type::simple: return "simple";
+  case camera_type::down_back: return "down_back";
+  case camera_type::forward_up: return "forward_up";
+  case camera_type::right_turn_forward: return "right_turn_forward";
+  case camera_type::left_turn_forward: return "left_turn_forward";
+  }
+  return "simple";
+}
+
+constexpr std::string_view to_string(image_type v) noexcept {
+  return v == image_type::first_frame ? "first_frame" : "end_frame";
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_ENUMS_HPP
+// ----- end kling/model/enums.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace request_detail {
+
+template <class T> void put(json &j, const char *key, const std::optional<T> &value) {
+  if (value) j[key] = *value;
+}
+
+template <class Enum> void put_word(json &j, const char *key, const std::optional<Enum> &value) {
+  if (value) j[key] = std::string(to_string(*value));
+}
+
+// Binary switches the gateway spells as words: sound on/off, keep_original_sound yes/no.
+inline void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                       const char *no) {
+  if (value) j[key] = *value ? yes : no;
+}
+
+// seconds is sent as a string (C-5).
+inline void put_seconds(json &j, const std::optional<int> &seconds) {
+  if (seconds) j["seconds"] = std::to_string(*seconds);
+}
+
+// Fields of `extra` are sent as they are (C-8); a field that is also a typed
+// member replaces it. A non-object extra is reported by validation (C-8).
+inline void merge_extra(json &j, const json &extra) {
+  if (!extra.is_object()) return;
+  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
+}
+
+} // namespace request_detail
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_REQUEST_SUPPORT_HPP
+// ----- end kling/model/request_support.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+// Exactly one axis may be non-zero, each within [-10, 10] (CAM-2).
+struct camera_config {
+  double horizontal = 0; // move along x: negative left, positive right
+  double vertical = 0;   // move along y: negative down, positive up
+  double pan = 0;        // rotate around y: negative left, positive right
+  double tilt = 0;       // rotate around x: negative down, positive up
+  double roll = 0;       // rotate around z: negative counter-clockwise
+  double zoom = 0;       // negative: narrower view, positive: wider
+};
+
+struct camera_control {
+  std::optional<camera_type> type{};
+  std::optional<camera_config> config{}; // only with type simple (CAM-2, CAM-3)
+  json extra = json::object();
+
+  static camera_control preset(camera_type t) { return camera_control{t, std::nullopt, json::object()}; }
+  static camera_control simple(camera_config c) { return camera_control{camera_type::simple, c, json::object()}; }
+};
+
+inline void to_json(json &j, const camera_config &c) {
+  j = json{{"horizontal", c.horizontal}, {"vertical", c.vertical}, {"pan", c.pan},
+           {"tilt", c.tilt},             {"roll", c.roll},         {"zoom", c.zoom}};
+}
+
+inline void to_json(json &j, const camera_control &c) {
+  j = json::object();
+  request_detail::put_word(j, "type", c.type);
+  request_detail::put(j, "config", c.config);
+  request_detail::merge_extra(j, c.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_CAMERA_CONTROL_HPP
+// ----- end kling/model/camera_control.hpp -----
 // ----- begin kling/model/element.hpp -----
 // element: a character or object kept in the gateway's element library and
 // referenced from Omni-Video prompts as <<<element_N>>>.
@@ -1432,17 +2796,358 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_ENVELOPE_HPP
 // ----- end kling/model/envelope.hpp -----
-// ----- begin kling/model/task.hpp -----
-// task: a video generation task as the gateway reports it, from creation to
-// its finished result.
+// ----- begin kling/model/image_to_video.hpp -----
+// image_to_video: a Kling-V2.6 request from a first and/or last frame (route
+// image_to_video), with voices, motion brush or camera movement.
 //
-// Thread safety: a plain value.
-#ifndef KLING_MODEL_TASK_HPP
-#define KLING_MODEL_TASK_HPP
+//   kling::image_to_video request;
+//   request.image = "https://example.com/start.jpg";   // or Base64, or a data URI
+//   request.prompt = "The person starts to dance";
+//
+// Besides `image`, at most one of: image_tail, the motion brush
+// (static_mask / dynamic_masks), camera_control (I-2).
+//
+// Thread safety: plain values.
+#ifndef KLING_MODEL_IMAGE_TO_VIDEO_HPP
+#define KLING_MODEL_IMAGE_TO_VIDEO_HPP
 
 #include <optional>
 #include <string>
+#include <vector>
+
+// ----- begin kling/model/route.hpp -----
+// route: which of the gateway's services a POST /v1/videos request reaches
+// (ROUTE-1..4), plus the element library for requests to /v1/elements.
+//
+// Thread safety: constants.
+#ifndef KLING_MODEL_ROUTE_HPP
+#define KLING_MODEL_ROUTE_HPP
+
 #include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+enum class route {
+  omni_video,     // Kling-Video-O1
+  text_to_video,  // Kling-V2.6 without images
+  image_to_video, // Kling-V2.6 with image or image_tail
+  motion_control, // Kling-V2.6 with action_control: true
+  unknown,        // any other model: sent as it is
+  element,        // POST /v1/elements/custom
+};
+
+constexpr std::string_view to_string(route r) noexcept {
+  switch (r) {
+  case route::omni_video: return "omni_video";
+  case route::text_to_video: return "text_to_video";
+  case route::image_to_video: return "image_to_video";
+  case route::motion_control: return "motion_control";
+  case route::unknown: return "unknown";
+  case route::element: return "element";
+  }
+  return "unknown";
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_ROUTE_HPP
+// ----- end kling/model/route.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+// A voice referenced from the prompt as <<<voice_N>>> (I-4).
+struct voice {
+  std::string voice_id{};
+};
+
+// A point of a motion brush trajectory, in pixels of the input image with
+// the origin at its bottom-left corner.
+struct trajectory_point {
+  int x = 0;
+  int y = 0;
+};
+
+// One motion brush group: the painted area and the path it follows (I-6).
+struct dynamic_mask {
+  std::string mask{}; // an image: URL, data URI or Base64
+  std::vector<trajectory_point> trajectories{};
+};
+
+struct image_to_video {
+  static constexpr kling::route route = kling::route::image_to_video;
+
+  std::string model = "Kling-V2.6";
+  std::optional<std::string> image{};      // first frame
+  std::optional<std::string> image_tail{}; // last frame
+  std::optional<std::string> prompt{};
+  std::optional<std::string> negative_prompt{};
+  std::optional<bool> sound{}; // sent as "on" / "off"
+  std::vector<kling::voice> voice_list{};
+  std::optional<kling::mode> mode{};
+  std::optional<int> seconds{}; // 5 or 10
+  std::optional<double> cfg_scale{}; // [0, 1]; ignored by V2.x models
+  std::optional<std::string> static_mask{};
+  std::vector<kling::dynamic_mask> dynamic_masks{};
+  std::optional<kling::camera_control> camera_control{};
+  std::optional<std::string> callback_url{};
+  std::optional<std::string> external_task_id{};
+  json extra = json::object();
+};
+
+inline void to_json(json &j, const voice &v) { j = json{{"voice_id", v.voice_id}}; }
+inline void to_json(json &j, const trajectory_point &p) { j = json{{"x", p.x}, {"y", p.y}}; }
+inline void to_json(json &j, const dynamic_mask &m) {
+  j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
+}
+
+inline void to_json(json &j, const image_to_video &r) {
+  using namespace request_detail;
+  j = json{{"model", r.model}};
+  put(j, "image", r.image);
+  put(j, "image_tail", r.image_tail);
+  put(j, "prompt", r.prompt);
+  put(j, "negative_prompt", r.negative_prompt);
+  put_switch(j, "sound", r.sound, "on", "off");
+  if (!r.voice_list.empty()) j["voice_list"] = r.voice_list;
+  put_word(j, "mode", r.mode);
+  put_seconds(j, r.seconds);
+  put(j, "cfg_scale", r.cfg_scale);
+  put(j, "static_mask", r.static_mask);
+  if (!r.dynamic_masks.empty()) j["dynamic_masks"] = r.dynamic_masks;
+  put(j, "camera_control", r.camera_control);
+  put(j, "callback_url", r.callback_url);
+  put(j, "external_task_id", r.external_task_id);
+  merge_extra(j, r.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_IMAGE_TO_VIDEO_HPP
+// ----- end kling/model/image_to_video.hpp -----
+// ----- begin kling/model/motion_control.hpp -----
+// motion_control: a Kling-V2.6 request that moves the character of a
+// reference image like the person in a reference video (route
+// motion_control; action_control: true is always sent).
+//
+//   kling::motion_control request;
+//   request.image_url = "https://example.com/person.jpg";
+//   request.video_url = "https://example.com/dance.mp4";
+//   request.mode = kling::mode::pro;
+//   request.character_orientation = kling::character_orientation::video;
+//
+// image_url, video_url, mode and character_orientation are required and
+// have no defaults (M-1).
+//
+// Thread safety: plain values.
+#ifndef KLING_MODEL_MOTION_CONTROL_HPP
+#define KLING_MODEL_MOTION_CONTROL_HPP
+
+#include <optional>
+#include <string>
+
+
+KLING_NAMESPACE_BEGIN
+
+struct motion_control {
+  static constexpr kling::route route = kling::route::motion_control;
+
+  std::string model = "Kling-V2.6";
+  std::string image_url{}; // URL, Base64 with or without a data-URI prefix
+  std::string video_url{};
+  std::optional<kling::mode> mode{};
+  std::optional<kling::character_orientation> character_orientation{};
+  std::optional<std::string> prompt{};
+  std::optional<bool> keep_original_sound{}; // sent as "yes" / "no"
+  std::optional<std::string> callback_url{};
+  std::optional<std::string> external_task_id{};
+  json extra = json::object();
+};
+
+inline void to_json(json &j, const motion_control &r) {
+  using namespace request_detail;
+  j = json{{"model", r.model}, {"action_control", true}};
+  if (!r.image_url.empty()) j["image_url"] = r.image_url;
+  if (!r.video_url.empty()) j["video_url"] = r.video_url;
+  put_word(j, "mode", r.mode);
+  put_word(j, "character_orientation", r.character_orientation);
+  put(j, "prompt", r.prompt);
+  put_switch(j, "keep_original_sound", r.keep_original_sound, "yes", "no");
+  put(j, "callback_url", r.callback_url);
+  put(j, "external_task_id", r.external_task_id);
+  merge_extra(j, r.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_MOTION_CONTROL_HPP
+// ----- end kling/model/motion_control.hpp -----
+// ----- begin kling/model/new_element.hpp -----
+// new_element: the description of a custom element to create
+// (POST /v1/elements/custom, E-1).
+//
+//   kling::new_element hero;
+//   hero.element_name = "Hero";
+//   hero.element_description = "A knight in silver armour";
+//   hero.element_frontal_image = "https://example.com/front.jpg";
+//   hero.element_refer_list = {"https://example.com/side.jpg"};
+//
+// Thread safety: plain values.
+#ifndef KLING_MODEL_NEW_ELEMENT_HPP
+#define KLING_MODEL_NEW_ELEMENT_HPP
+
+#include <string>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+struct new_element {
+  static constexpr kling::route route = kling::route::element;
+
+  std::string element_name{};        // at most 10 characters
+  std::string element_description{}; // at most 100 characters
+  std::string element_frontal_image{};
+  std::vector<std::string> element_refer_list{}; // 1 to 3 images, sent as [{"image_url": ...}]
+  std::vector<std::string> tag_list{};           // tag ids, sent as [{"tag_id": ...}]
+  json extra = json::object();
+};
+
+inline void to_json(json &j, const new_element &e) {
+  j = json{{"element_name", e.element_name},
+           {"element_description", e.element_description},
+           {"element_frontal_image", e.element_frontal_image}};
+  json refer = json::array();
+  for (const auto &url : e.element_refer_list) refer.push_back({{"image_url", url}});
+  j["element_refer_list"] = refer;
+  if (!e.tag_list.empty()) {
+    json tags = json::array();
+    for (const auto &id : e.tag_list) tags.push_back({{"tag_id", id}});
+    j["tag_list"] = tags;
+  }
+  request_detail::merge_extra(j, e.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_NEW_ELEMENT_HPP
+// ----- end kling/model/new_element.hpp -----
+// ----- begin kling/model/omni_video.hpp -----
+// omni_video: a request to Kling-Video-O1, the Omni-Video model (route
+// omni_video): text to video, first/last frame, image and element
+// references, video edit, style and camera reference, shot extension.
+//
+//   kling::omni_video request;
+//   request.prompt = "<<<image_1>>> walks through Tokyo";
+//   request.reference_images = {"https://example.com/hero.jpg"};
+//   request.aspect_ratio = kling::aspect_ratio::square_1_1;
+//
+// Images go in the flat fields (first_frame_url, last_frame_url,
+// reference_images) or the native image_list; when both are given the
+// gateway uses image_list only (O1-11). Elements and videos exist only in
+// the native form.
+//
+// Thread safety: plain values.
+#ifndef KLING_MODEL_OMNI_VIDEO_HPP
+#define KLING_MODEL_OMNI_VIDEO_HPP
+
+#include <optional>
+#include <string>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+// One image of the native image_list: an http(s) URL, a data URI or Base64.
+struct omni_image {
+  std::string image_url{};
+  std::optional<image_type> type{}; // none: a reference image
+};
+
+// An element of the library, referenced as <<<element_N>>>.
+struct omni_element {
+  std::string element_id{}; // kept exactly as text
+};
+
+// A reference video, referenced as <<<video_1>>>.
+struct omni_video_reference {
+  std::string video_url{};
+  std::optional<kling::refer_type> refer_type{};
+  std::optional<bool> keep_original_sound{}; // sent as "yes" / "no"
+};
+
+struct omni_video {
+  static constexpr kling::route route = kling::route::omni_video;
+
+  std::string model = "Kling-Video-O1";
+  std::string prompt{};
+  std::optional<std::string> first_frame_url{};
+  std::optional<std::string> last_frame_url{};
+  std::vector<std::string> reference_images{};
+  std::vector<omni_image> image_list{};
+  std::vector<omni_element> element_list{};
+  std::vector<omni_video_reference> video_list{};
+  std::optional<kling::mode> mode{};
+  std::optional<kling::aspect_ratio> aspect_ratio{};
+  std::optional<int> seconds{};
+  std::optional<std::string> callback_url{};
+  std::optional<std::string> external_task_id{};
+  json extra = json::object();
+};
+
+inline void to_json(json &j, const omni_image &i) {
+  j = json{{"image_url", i.image_url}};
+  request_detail::put_word(j, "type", i.type);
+}
+
+inline void to_json(json &j, const omni_element &e) { j = json{{"element_id", e.element_id}}; }
+
+inline void to_json(json &j, const omni_video_reference &v) {
+  j = json{{"video_url", v.video_url}};
+  request_detail::put_word(j, "refer_type", v.refer_type);
+  request_detail::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
+}
+
+inline void to_json(json &j, const omni_video &r) {
+  using namespace request_detail;
+  j = json{{"model", r.model}, {"prompt", r.prompt}};
+  put(j, "first_frame_url", r.first_frame_url);
+  put(j, "last_frame_url", r.last_frame_url);
+  if (!r.reference_images.empty()) j["reference_images"] = r.reference_images;
+  if (!r.image_list.empty()) j["image_list"] = r.image_list;
+  if (!r.element_list.empty()) j["element_list"] = r.element_list;
+  if (!r.video_list.empty()) j["video_list"] = r.video_list;
+  put_word(j, "mode", r.mode);
+  put_word(j, "aspect_ratio", r.aspect_ratio);
+  put_seconds(j, r.seconds);
+  put(j, "callback_url", r.callback_url);
+  put(j, "external_task_id", r.external_task_id);
+  merge_extra(j, r.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_OMNI_VIDEO_HPP
+// ----- end kling/model/omni_video.hpp -----
+// ----- begin kling/model/task.hpp -----
+// task: a video generation task as the gateway reports it, from creation to
+// its finished result. One model for every shape the answers come in (P-2):
+// the gateway's flat task ({id, status, video_url, usage, raw_response}), its
+// unified result ({created, data[], usage, provider, origin_data}), and the
+// providers' own callback shapes ({task_id, task_status, task_result.videos}
+// and {id, status, outputs}).
+//
+// Thread safety: plain values.
+#ifndef KLING_MODEL_TASK_HPP
+#define KLING_MODEL_TASK_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 
 KLING_NAMESPACE_BEGIN
@@ -1451,7 +3156,7 @@ enum class task_status {
   pending,    // accepted, not started ("submitted" in the provider's words)
   processing, // being generated
   completed,  // finished with a result ("succeed", "succeeded")
-  failed,     // finished without one; see the task's error
+  failed,     // finished without one; see the task's error_message
   unknown,    // a word this library does not know: never polled forever (P-1)
 };
 
@@ -1481,36 +3186,438 @@ constexpr bool is_finished(task_status s) noexcept {
   return s == task_status::completed || s == task_status::failed;
 }
 
+// Result URLs are deleted this long after the task finished (P-7).
+inline constexpr std::chrono::hours result_url_lifetime{24 * 30};
+
+struct video {
+  std::string id; // the provider's id, when given
+  std::string url;
+  std::optional<double> duration_seconds;
+  std::optional<int> width;
+  std::optional<int> height;
+  std::string cover_url;
+  std::string b64_json; // the video itself, Base64, when the gateway inlines it
+};
+
+struct usage {
+  std::optional<double> seconds;          // flat shape: usage.seconds
+  std::optional<double> duration_seconds; // unified shape: usage.duration_seconds
+  std::optional<int> video_count;
+  std::string size; // "1920*1080" in the flat shape
+  std::optional<std::int64_t> total_tokens;
+  std::optional<std::int64_t> input_tokens;
+  std::optional<std::int64_t> output_tokens;
+};
+
 struct task {
   std::string id;
+  std::string external_task_id;
   task_status status = task_status::unknown;
   std::string status_text; // the word the gateway sent, kept for unknown statuses
   std::optional<timestamp> created_at;
   std::optional<timestamp> completed_at;
   std::string model;
+  std::string provider;
+  std::vector<kling::video> videos;
+  std::optional<kling::usage> usage;
+  std::string error_message;              // why it failed
+  std::optional<timestamp> url_expires_at; // when the result URLs are deleted (P-7)
   json raw; // the whole answer: nothing the gateway sent is lost (P-6)
+
+  bool finished() const { return is_finished(status); }
+  // The first result URL, or empty.
+  std::string video_url() const { return videos.empty() ? std::string() : videos.front().url; }
 };
 
-// Reads a task from the gateway's JSON. Members of the wrong type are a parse
+namespace task_detail {
+
+// A duration the provider may write as a number or as text ("5.1").
+inline void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
+  const json *v = r.get(key);
+  if (!v) return;
+  if (v->is_number()) {
+    out = v->get<double>();
+  } else if (v->is_string()) {
+    const std::string &text = v->get_ref<const std::string &>();
+    char *end = nullptr;
+    const double d = std::strtod(text.c_str(), &end);
+    if (!text.empty() && end == text.c_str() + text.size()) out = d;
+    else r.fail(r.path_of(key) + ": expected a number of seconds, got \"" + text.substr(0, 32) + "\"");
+  } else {
+    r.fail(r.path_of(key) + ": expected a number of seconds, got " + v->type_name());
+  }
+}
+
+inline void read_video(field_reader &r, kling::video &v) {
+  r.id("id", v.id);
+  if (!r.text("url", v.url)) r.text("video_url", v.url);
+  read_seconds(r, "duration", v.duration_seconds);
+  int n = 0;
+  if (r.integer("width", n)) v.width = n;
+  if (r.integer("height", n)) v.height = n;
+  r.text("cover_url", v.cover_url);
+  r.text("b64_json", v.b64_json);
+}
+
+// A list of videos: objects, or plain URL strings (the {outputs} shape).
+inline void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
+  const json *list = r.array(key);
+  if (!list) return;
+  for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
+    const json &item = (*list)[i];
+    kling::video v;
+    if (item.is_string()) {
+      v.url = item.get<std::string>();
+    } else {
+      field_reader entry(item, pointer_child(r.path_of(key), i));
+      read_video(entry, v);
+      if (!entry.ok()) r.fail(entry.failure().message);
+    }
+    out.push_back(std::move(v));
+  }
+}
+
+inline void read_usage(field_reader &r, std::optional<kling::usage> &out) {
+  const json *u = r.object("usage");
+  if (!u) return;
+  field_reader ur(*u, r.path_of("usage"));
+  kling::usage usage;
+  read_seconds(ur, "seconds", usage.seconds);
+  read_seconds(ur, "duration_seconds", usage.duration_seconds);
+  int count = 0;
+  if (ur.integer("video_count", count)) usage.video_count = count;
+  ur.text("size", usage.size);
+  std::int64_t tokens = 0;
+  if (ur.integer("total_tokens", tokens)) usage.total_tokens = tokens;
+  if (ur.integer("input_tokens", tokens)) usage.input_tokens = tokens;
+  if (ur.integer("output_tokens", tokens)) usage.output_tokens = tokens;
+  if (!ur.ok()) r.fail(ur.failure().message);
+  out = usage;
+}
+
+// "error" as text, or as an object with a message.
+inline void read_error_message(field_reader &r, std::string &out) {
+  const json *e = r.get("error");
+  if (!e) {
+    r.text("task_status_msg", out); // the provider's word for it
+    return;
+  }
+  if (e->is_string()) {
+    out = e->get<std::string>();
+  } else if (e->is_object()) {
+    field_reader er(*e, r.path_of("error"));
+    if (!er.text("message", out)) er.text("msg", out);
+    if (!er.ok()) r.fail(er.failure().message);
+  } else {
+    r.fail(r.path_of("error") + ": expected a string or an object, got " + e->type_name());
+  }
+}
+
+} // namespace task_detail
+
+// Reads a task from any of its shapes. Members of the wrong type are a parse
 // error naming the member; unknown members stay in raw.
 inline result<task> parse_task(const json &body) {
+  using namespace task_detail;
   task t;
   field_reader r(body);
-  r.id("id", t.id);
-  if (r.text("status", t.status_text)) t.status = parse_task_status(t.status_text);
+  if (!r.id("id", t.id)) r.id("task_id", t.id);
+  r.id("external_task_id", t.external_task_id);
+  if (const json *info = r.object("task_info")) { // the provider's callbacks nest it
+    field_reader ir(*info, r.path_of("task_info"));
+    if (t.external_task_id.empty()) ir.id("external_task_id", t.external_task_id);
+    if (!ir.ok()) r.fail(ir.failure().message);
+  }
+  bool has_status = r.text("status", t.status_text) || r.text("task_status", t.status_text);
   r.time("created_at", t.created_at);
+  if (!t.created_at) r.time("created", t.created_at);
   r.time("completed_at", t.completed_at);
   r.text("model", t.model);
+  r.text("provider", t.provider);
+  read_error_message(r, t.error_message);
+  read_usage(r, t.usage);
+
+  // Result videos, from whichever shape carries them.
+  std::string flat_url;
+  if (r.text("video_url", flat_url) && !flat_url.empty()) {
+    kling::video v;
+    v.url = flat_url;
+    if (t.usage && t.usage->seconds) v.duration_seconds = t.usage->seconds;
+    t.videos.push_back(std::move(v));
+  }
+  read_videos(r, "data", t.videos);
+  read_videos(r, "outputs", t.videos);
+  read_videos(r, "videos", t.videos); // this library's own form, see to_json(task)
+  if (const json *result = r.object("task_result")) {
+    field_reader rr(*result, r.path_of("task_result"));
+    read_videos(rr, "videos", t.videos);
+    if (!rr.ok()) r.fail(rr.failure().message);
+  }
   if (!r.ok()) return r.failure();
+
+  if (has_status) {
+    t.status = parse_task_status(t.status_text);
+  } else if (!t.videos.empty()) {
+    t.status = task_status::completed; // the unified result shape carries no status
+    t.status_text = "completed";
+  }
+  if (t.status == task_status::completed) {
+    const auto finished = t.completed_at ? t.completed_at : t.created_at;
+    if (finished) t.url_expires_at = *finished + result_url_lifetime;
+  }
   t.raw = body;
   return t;
+}
+
+// The task in one stable shape, whatever shape the gateway sent:
+// {id, external_task_id, status, created_at, completed_at, model, provider,
+//  videos: [{url, duration, width, height, cover_url}], usage, error,
+//  url_expires_at}. parse_task reads it back. The gateway's own answer is in
+// task::raw and is not repeated here.
+inline void to_json(json &j, const video &v) {
+  j = json::object();
+  if (!v.id.empty()) j["id"] = v.id;
+  j["url"] = v.url;
+  if (v.duration_seconds) j["duration"] = *v.duration_seconds;
+  if (v.width) j["width"] = *v.width;
+  if (v.height) j["height"] = *v.height;
+  if (!v.cover_url.empty()) j["cover_url"] = v.cover_url;
+  if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
+}
+
+inline void to_json(json &j, const usage &u) {
+  j = json::object();
+  if (u.seconds) j["seconds"] = *u.seconds;
+  if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
+  if (u.video_count) j["video_count"] = *u.video_count;
+  if (!u.size.empty()) j["size"] = u.size;
+  if (u.total_tokens) j["total_tokens"] = *u.total_tokens;
+  if (u.input_tokens) j["input_tokens"] = *u.input_tokens;
+  if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
+}
+
+inline void to_json(json &j, const task &t) {
+  j = json{{"id", t.id}, {"status", to_string(t.status)}};
+  if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
+  if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;
+  if (t.created_at) j["created_at"] = format_iso8601(*t.created_at);
+  if (t.completed_at) j["completed_at"] = format_iso8601(*t.completed_at);
+  if (!t.model.empty()) j["model"] = t.model;
+  if (!t.provider.empty()) j["provider"] = t.provider;
+  if (!t.videos.empty()) j["videos"] = t.videos;
+  if (t.usage) j["usage"] = *t.usage;
+  if (!t.error_message.empty()) j["error"] = t.error_message;
+  if (t.url_expires_at) j["url_expires_at"] = format_iso8601(*t.url_expires_at);
 }
 
 KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_TASK_HPP
 // ----- end kling/model/task.hpp -----
+// ----- begin kling/model/task_handle.hpp -----
+// task_handle: what it takes to resume waiting for a task after a restart:
+// its ids, the provider, when the next poll is due and when the wait gives
+// up. Converts to and from JSON, so a game or a service can keep it in its
+// save file or database.
+//
+//   std::string saved = kling::dump_json(kling::json(handle));
+//   ... restart ...
+//   auto handle = kling::parse_task_handle(kling::parse_json(saved).value());
+//   auto done = client.videos().wait(*handle);
+//
+// Thread safety: a plain value.
+#ifndef KLING_MODEL_TASK_HANDLE_HPP
+#define KLING_MODEL_TASK_HANDLE_HPP
 
+#include <optional>
+#include <string>
+
+
+KLING_NAMESPACE_BEGIN
+
+struct task_handle {
+  std::string task_id{};
+  std::string external_task_id{};
+  std::string provider{};
+  std::optional<timestamp> next_poll_at{}; // calendar time; none: poll at once
+  std::optional<timestamp> deadline{};     // calendar time; none: the wait's own timeout
+};
+
+inline void to_json(json &j, const task_handle &h) {
+  j = json{{"task_id", h.task_id}};
+  if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
+  if (!h.provider.empty()) j["provider"] = h.provider;
+  if (h.next_poll_at) j["next_poll_at"] = format_iso8601(*h.next_poll_at);
+  if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
+}
+
+inline result<task_handle> parse_task_handle(const json &body) {
+  task_handle h;
+  field_reader r(body);
+  if (r.require("task_id")) r.id("task_id", h.task_id);
+  r.id("external_task_id", h.external_task_id);
+  r.text("provider", h.provider);
+  r.time("next_poll_at", h.next_poll_at);
+  r.time("deadline", h.deadline);
+  if (!r.ok()) return r.failure();
+  if (h.task_id.empty()) return error{errc::parse, "/task_id: must not be empty"};
+  return h;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TASK_HANDLE_HPP
+// ----- end kling/model/task_handle.hpp -----
+// ----- begin kling/model/text_to_video.hpp -----
+// text_to_video: a Kling-V2.6 request without images (route text_to_video),
+// optionally with sound and camera movement.
+//
+//   kling::text_to_video request;
+//   request.prompt = "A cat playing in a sunny garden";
+//   request.mode = kling::mode::pro;
+//
+// Thread safety: plain values.
+#ifndef KLING_MODEL_TEXT_TO_VIDEO_HPP
+#define KLING_MODEL_TEXT_TO_VIDEO_HPP
+
+#include <optional>
+#include <string>
+
+
+KLING_NAMESPACE_BEGIN
+
+struct text_to_video {
+  static constexpr kling::route route = kling::route::text_to_video;
+
+  std::string model = "Kling-V2.6";
+  std::string prompt{};
+  std::optional<std::string> negative_prompt{};
+  std::optional<bool> sound{}; // sent as "on" / "off"
+  std::optional<kling::mode> mode{};
+  std::optional<kling::aspect_ratio> aspect_ratio{};
+  std::optional<int> seconds{}; // 5 or 10
+  std::optional<kling::camera_control> camera_control{};
+  std::optional<std::string> callback_url{};
+  std::optional<std::string> external_task_id{};
+  json extra = json::object();
+};
+
+inline void to_json(json &j, const text_to_video &r) {
+  using namespace request_detail;
+  j = json{{"model", r.model}, {"prompt", r.prompt}};
+  put(j, "negative_prompt", r.negative_prompt);
+  put_switch(j, "sound", r.sound, "on", "off");
+  put_word(j, "mode", r.mode);
+  put_word(j, "aspect_ratio", r.aspect_ratio);
+  put_seconds(j, r.seconds);
+  put(j, "camera_control", r.camera_control);
+  put(j, "callback_url", r.callback_url);
+  put(j, "external_task_id", r.external_task_id);
+  merge_extra(j, r.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TEXT_TO_VIDEO_HPP
+// ----- end kling/model/text_to_video.hpp -----
+
+// rules: the gateway's contract, checked before sending
+// ----- begin kling/rules/catalog.hpp -----
+// The catalogue of the gateway's rules that the client enforces, by ID:
+// the README's table, `kling rules`, and the test that every rule has tests
+// all read it.
+//
+// Thread safety: constants.
+#ifndef KLING_RULES_CATALOG_HPP
+#define KLING_RULES_CATALOG_HPP
+
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+struct rule_info {
+  std::string_view id;
+  std::string_view applies_to; // route or endpoint
+  std::string_view summary;
+};
+
+inline constexpr rule_info catalog[] = {
+    {"ROUTE-1", "POST /v1/videos", "model is required; compared case-insensitively"},
+    {"ROUTE-2", "POST /v1/videos", "Kling-Video-O1 goes to omni_video, whatever else is present"},
+    {"ROUTE-3", "POST /v1/videos",
+     "Kling-V2.6: action_control true -> motion_control; else image or image_tail -> image_to_video; else "
+     "text_to_video"},
+    {"ROUTE-4", "POST /v1/videos", "any other model: route unknown, sent as it is with a warning"},
+    {"C-1", "every route", "prompt at most 2500 characters (Unicode code points)"},
+    {"C-2", "every route", "negative_prompt at most 2500 characters"},
+    {"C-3", "every route", "mode is std or pro"},
+    {"C-4", "every route", "aspect_ratio is 16:9, 9:16 or 1:1"},
+    {"C-5", "every route", "seconds as a string or an integer; sent as a string"},
+    {"C-6", "every route", "callback_url is an absolute http(s) URL"},
+    {"C-7", "every route", "external_task_id is a non-empty string"},
+    {"C-8", "every route", "unknown fields pass through untouched"},
+    {"C-9", "every route", "a field of the wrong JSON type is a violation, never a crash"},
+    {"O1-1", "omni_video", "prompt is required"},
+    {"O1-2", "omni_video", "a last frame requires a first frame"},
+    {"O1-3", "omni_video", "more than 2 images in total: no last frame"},
+    {"O1-4", "omni_video", "reference images + elements: at most 4 with a video, 7 without"},
+    {"O1-5", "omni_video", "at most 1 video"},
+    {"O1-6", "omni_video",
+     "refer_type base|feature; keep_original_sound yes|no; videos need video_url; elements need element_id"},
+    {"O1-7", "omni_video", "refer_type base (video edit): no first or last frame"},
+    {"O1-8", "omni_video",
+     "seconds 3..10; text only or first frame alone: 5 or 10; video edit: seconds is ignored (warning)"},
+    {"O1-9", "omni_video",
+     "aspect_ratio not with a first frame or a video edit; required without first frame and video"},
+    {"O1-10", "omni_video", "<<<image_N>>>, <<<element_N>>>, <<<video_N>>> point inside their lists"},
+    {"O1-11", "omni_video", "native image_list wins over flat image fields (warning)"},
+    {"O1-12", "omni_video",
+     "images: http(s) URL, data URI or Base64; inline: JPEG/PNG, <= 10 MB, sides >= 300 px, ratio 1:2.5..2.5:1"},
+    {"O1-13", "omni_video", "videos: MP4/MOV, 3-10 s, sides 720-2160 px, <= 200 MB, 24-60 fps"},
+    {"T-1", "text_to_video", "prompt is required"},
+    {"T-2", "text_to_video", "sound is on or off"},
+    {"T-3", "text_to_video", "seconds is 5 or 10"},
+    {"CAM-1", "text_to_video, image_to_video",
+     "camera_control.type is simple, down_back, forward_up, right_turn_forward or left_turn_forward"},
+    {"CAM-2", "text_to_video, image_to_video",
+     "type simple needs config with exactly one non-zero axis, each in [-10, 10]"},
+    {"CAM-3", "text_to_video, image_to_video", "other types take no config"},
+    {"I-1", "image_to_video", "image or image_tail, at least one"},
+    {"I-2", "image_to_video", "at most one of image_tail, motion brush, camera_control"},
+    {"I-3", "image_to_video", "sound on|off; seconds 5 or 10; prompt optional"},
+    {"I-4", "image_to_video", "voice_list at most 2 {voice_id}; <<<voice_N>>> needs N <= count and sound on"},
+    {"I-5", "image_to_video", "cfg_scale in [0, 1]; ignored by V2.x (warning)"},
+    {"I-6", "image_to_video", "dynamic_masks: at most 6 groups, each mask + 2..77 integer points (5 s)"},
+    {"I-7", "image_to_video", "images and masks follow O1-12; masks match the image's ratio and each other's size"},
+    {"M-1", "motion_control", "image_url, video_url, mode and character_orientation are required"},
+    {"M-2", "motion_control", "character_orientation is image or video"},
+    {"M-3", "motion_control", "keep_original_sound is yes or no"},
+    {"M-4", "motion_control", "inline image_url: JPEG/PNG, <= 10 MB, sides 300-65536 px, ratio 1:2.5..2.5:1"},
+    {"M-5", "motion_control",
+     "reference video: MP4/MOV, <= 100 MB, sides 340-3850 px, >= 3 s, <= 10 s (image) or 30 s (video)"},
+    {"E-1", "POST /v1/elements/custom",
+     "element_name <= 10, element_description <= 100 characters, frontal image, 1-3 refer images, tag_list"},
+    {"E-2", "GET /v1/elements/*", "page_num 1..1000, page_size 1..500"},
+    {"E-3", "POST /v1/elements/delete", "element_id is required, sent as a string"},
+    {"Q-1", "GET /v1/videos/{task_id}", "task_id non-empty and percent-encoded; optional provider"},
+    {"P-1", "answers", "status words of the gateway and the provider; anything else is unknown"},
+    {"P-2", "answers", "finished tasks in the flat and the unified shape"},
+    {"P-3", "answers", "element envelopes: code != 0 is an error with code, message, request_id"},
+    {"P-4", "answers", "ISO 8601 times and Unix seconds"},
+    {"P-5", "answers", "every error body shape, JSON or not, becomes a typed error"},
+    {"P-6", "answers", "unknown answer fields are kept"},
+    {"P-7", "answers", "a finished task knows when its URL expires (30 days)"},
+};
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CATALOG_HPP
+// ----- end kling/rules/catalog.hpp -----
 // ----- begin kling/rules/queries.hpp -----
 // Rules for the calls that are not video creation: task queries (Q-1) and
 // the element listing and deletion parameters (E-2, E-3).
@@ -1523,6 +3630,67 @@ KLING_NAMESPACE_END
 #include <string_view>
 #include <vector>
 
+// ----- begin kling/rules/report.hpp -----
+// report: what validation found in a request: its route, the violations
+// that stop it from being sent, and warnings about what the gateway will
+// ignore or decide by itself.
+//
+// Thread safety: plain values.
+#ifndef KLING_RULES_REPORT_HPP
+#define KLING_RULES_REPORT_HPP
+
+#include <string>
+#include <utility>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+struct report {
+  kling::route route = kling::route::unknown;
+  std::vector<violation> violations; // each stops the request
+  std::vector<violation> warnings;   // sent anyway; worth knowing
+
+  bool valid() const { return violations.empty(); }
+};
+
+// {"route", "valid", "violations": [{"rule", "field", "message"}], "warnings": [...]}:
+// what `kling validate` prints, members in that order.
+inline nlohmann::ordered_json to_json(const report &r) {
+  using ordered = nlohmann::ordered_json;
+  const auto list = [](const std::vector<violation> &items) {
+    ordered out = ordered::array();
+    for (const auto &v : items) out.push_back({{"rule", v.rule}, {"field", v.field}, {"message", v.message}});
+    return out;
+  };
+  return ordered{{"route", std::string(to_string(r.route))},
+                 {"valid", r.valid()},
+                 {"violations", list(r.violations)},
+                 {"warnings", list(r.warnings)}};
+}
+
+// The error a call returns when its request breaks rules: nothing was sent.
+inline error rejection(std::vector<violation> violations) {
+  std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
+                        (violations.size() == 1 ? " rule" : " rules");
+  if (!violations.empty()) {
+    const auto &first = violations.front();
+    message += " (first: " + first.rule + " at " + first.field + ": " + first.message + ")";
+  }
+  error e{errc::invalid_request, std::move(message)};
+  e.violations = std::move(violations);
+  e.request_sent = false;
+  return e;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_REPORT_HPP
+// ----- end kling/rules/report.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
@@ -1552,39 +3720,1219 @@ inline std::vector<violation> check_element_delete(std::string_view element_id) 
   return {{"E-3", "/element_id", "element_id must not be empty"}};
 }
 
-// The error a call returns when its request breaks rules: nothing was sent.
-inline error rejection(std::vector<violation> violations) {
-  std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
-                        (violations.size() == 1 ? " rule" : " rules");
-  if (!violations.empty()) {
-    const auto &first = violations.front();
-    message += " (first: " + first.rule + " at " + first.field + ": " + first.message + ")";
-  }
-  error e{errc::invalid_request, std::move(message)};
-  e.violations = std::move(violations);
-  e.request_sent = false;
-  return e;
-}
-
 } // namespace rules
 
 KLING_NAMESPACE_END
 
 #endif // KLING_RULES_QUERIES_HPP
 // ----- end kling/rules/queries.hpp -----
-
-// ----- begin kling/protocol/errors.hpp -----
-// Turning an HTTP answer that is not a success into a typed error (P-5),
-// whatever shape its body has: {"error": "..."}, {"error": {"message",
-// "code", "type"}}, {"code", "message"}, or no JSON at all (an HTML page).
+// ----- begin kling/rules/validate.hpp -----
+// validate: every rule of the gateway's contract, applied to the JSON that
+// will be sent. One implementation serves raw JSON from users and the typed
+// requests (which are serialized first), so both meet the same rules.
+//
+//   auto report = kling::rules::validate(kling::json::parse(text));
+//   for (const auto &v : report.violations) std::cerr << v.rule << ' ' << v.field << ": " << v.message << '\n';
+//
+// Every violation is reported, not only the first.
 //
 // Thread safety: pure functions.
-#ifndef KLING_PROTOCOL_ERRORS_HPP
-#define KLING_PROTOCOL_ERRORS_HPP
+#ifndef KLING_RULES_VALIDATE_HPP
+#define KLING_RULES_VALIDATE_HPP
+
+// ----- begin kling/rules/common.hpp -----
+// Rules common to every route (C-1..C-9) and the routing checks that go with
+// them (ROUTE-1, ROUTE-3 and ROUTE-4 warnings).
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_COMMON_HPP
+#define KLING_RULES_COMMON_HPP
+
+#include <optional>
+#include <string>
+
+// ----- begin kling/rules/checker.hpp -----
+// checker: the small toolkit every rule is written with. It collects
+// violations and warnings with their rule IDs and JSON pointers, and reads
+// members of the request so that a member of the wrong JSON type becomes a
+// C-9 violation instead of a crash.
+//
+// Thread safety: one checker per validation.
+#ifndef KLING_RULES_CHECKER_HPP
+#define KLING_RULES_CHECKER_HPP
+
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+// A JSON object of the request and the pointer that names it.
+struct scope {
+  const json &object;
+  std::string path; // "" for the request itself
+
+  std::string field(std::string_view key) const { return pointer_child(path, key); }
+  // The member, or nullptr when absent or null (null means "not given").
+  const json *get(std::string_view key) const {
+    const json *m = find_member(object, key);
+    return m && !m->is_null() ? m : nullptr;
+  }
+  bool has(std::string_view key) const { return get(key) != nullptr; }
+};
+
+class checker {
+public:
+  explicit checker(kling::route r) { result_.route = r; }
+
+  void violation(std::string rule, std::string field, std::string message) {
+    result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
+  }
+  void warning(std::string rule, std::string field, std::string message) {
+    result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
+  }
+
+  const report &result() const & { return result_; }
+  report result() && { return std::move(result_); }
+
+  // ---- typed reads: absent gives nullptr; the wrong type adds C-9 ----------
+
+  const std::string *string(const scope &s, std::string_view key) {
+    const json *m = s.get(key);
+    if (!m) return nullptr;
+    if (!m->is_string()) {
+      wrong_type(s.field(key), "a string", *m);
+      return nullptr;
+    }
+    return &m->get_ref<const std::string &>();
+  }
+  const json *array(const scope &s, std::string_view key) { return typed(s, key, json::value_t::array, "an array"); }
+  const json *object(const scope &s, std::string_view key) { return typed(s, key, json::value_t::object, "an object"); }
+  const json *number(const scope &s, std::string_view key) {
+    const json *m = s.get(key);
+    if (m && !m->is_number()) {
+      wrong_type(s.field(key), "a number", *m);
+      return nullptr;
+    }
+    return m;
+  }
+
+  // The objects of an array, each with its own scope; other entries add C-9.
+  std::vector<scope> objects_in(const json &array, const std::string &path) {
+    std::vector<scope> out;
+    for (std::size_t i = 0; i < array.size(); ++i) {
+      const std::string item = pointer_child(path, i);
+      if (array[i].is_object()) out.push_back(scope{array[i], item});
+      else wrong_type(item, "an object", array[i]);
+    }
+    return out;
+  }
+
+  void wrong_type(const std::string &field, std::string_view expected, const json &got) {
+    violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
+  }
+
+  // ---- common shapes of rules -----------------------------------------------
+
+  // A required member that must be a non-empty string.
+  const std::string *required_string(const scope &s, std::string_view key, const char *rule) {
+    if (!s.has(key)) {
+      violation(rule, s.field(key), std::string(key) + " is required");
+      return nullptr;
+    }
+    const std::string *v = string(s, key);
+    if (v && v->empty()) {
+      violation(rule, s.field(key), std::string(key) + " must not be empty");
+      return nullptr;
+    }
+    return v;
+  }
+
+  // A string member limited to max_chars Unicode code points.
+  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule) {
+    const std::string *v = string(s, key);
+    if (!v) return;
+    auto count = utf8::count_code_points(*v);
+    if (!count) {
+      violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
+    } else if (*count > max_chars) {
+      violation(rule, s.field(key),
+                std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
+                    std::to_string(max_chars) + " are allowed");
+    }
+  }
+
+  // A string member that must be one of the given words; returns it when it is.
+  std::optional<std::string> one_of(const scope &s, std::string_view key, std::initializer_list<const char *> words,
+                                    const char *rule) {
+    const std::string *v = string(s, key);
+    if (!v) return std::nullopt;
+    std::string allowed;
+    for (const char *w : words) {
+      if (*v == w) return *v;
+      allowed += allowed.empty() ? "" : ", ";
+      allowed += w;
+    }
+    violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
+    return std::nullopt;
+  }
+
+private:
+  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name) {
+    const json *m = s.get(key);
+    if (m && m->type() != type) {
+      wrong_type(s.field(key), name, *m);
+      return nullptr;
+    }
+    return m;
+  }
+
+  report result_;
+};
+
+// <<<kind_N>>> references in a prompt ("image", 1), in order of appearance;
+// N is 0 when the digits are missing or absurdly long.
+struct prompt_reference {
+  std::string kind;
+  long long index = 0;
+  std::string text; // as written, for messages
+};
+
+inline std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+  std::vector<prompt_reference> out;
+  for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos; open = prompt.find("<<<", open + 3)) {
+    const std::size_t close = prompt.find(">>>", open + 3);
+    if (close == std::string_view::npos) break;
+    const std::string_view inner = prompt.substr(open + 3, close - open - 3);
+    const std::size_t underscore = inner.rfind('_');
+    if (underscore == std::string_view::npos || underscore == 0) continue;
+    prompt_reference ref{std::string(inner.substr(0, underscore)), 0, std::string(prompt.substr(open, close + 3 - open))};
+    const std::string_view digits = inner.substr(underscore + 1);
+    bool numeric = !digits.empty() && digits.size() <= 9;
+    for (char c : digits) numeric = numeric && c >= '0' && c <= '9';
+    if (numeric) {
+      for (char c : digits) ref.index = ref.index * 10 + (c - '0');
+    } else if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      continue; // "<<<hello_world>>>" is text, not a reference
+    }
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CHECKER_HPP
+// ----- end kling/rules/checker.hpp -----
+// ----- begin kling/rules/routing.hpp -----
+// Which service a POST /v1/videos body reaches (ROUTE-1..4). The gateway
+// decides from the model and a few fields; the client decides the same way
+// so that it checks a request against the rules it will actually meet.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_ROUTING_HPP
+#define KLING_RULES_ROUTING_HPP
 
 #include <string>
 #include <string_view>
 
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace routing_detail {
+inline std::string lower(std::string_view text) {
+  std::string out;
+  for (char c : text) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+inline bool non_empty_string(const json &request, std::string_view key) {
+  const json *v = find_member(request, key);
+  return v && v->is_string() && !v->get_ref<const std::string &>().empty();
+}
+} // namespace routing_detail
+
+inline constexpr std::string_view omni_video_model = "Kling-Video-O1";
+inline constexpr std::string_view v26_model = "Kling-V2.6";
+
+// ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
+// sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
+// ROUTE-4: anything else (including no model) is unknown.
+inline kling::route route_of(const json &request) {
+  const json *model = find_member(request, "model");
+  if (!model || !model->is_string()) return kling::route::unknown;
+  const std::string name = routing_detail::lower(model->get_ref<const std::string &>());
+  if (name == routing_detail::lower(omni_video_model)) return kling::route::omni_video;
+  if (name != routing_detail::lower(v26_model)) return kling::route::unknown;
+  const json *action = find_member(request, "action_control");
+  if (action && action->is_boolean() && action->get<bool>()) return kling::route::motion_control;
+  if (routing_detail::non_empty_string(request, "image") || routing_detail::non_empty_string(request, "image_tail")) {
+    return kling::route::image_to_video;
+  }
+  return kling::route::text_to_video;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ROUTING_HPP
+// ----- end kling/rules/routing.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+inline constexpr std::size_t max_prompt_characters = 2500;
+
+// C-5: seconds as an integer or a string of digits; its value, when readable.
+inline std::optional<int> read_seconds(checker &c, const scope &s) {
+  const json *v = s.get("seconds");
+  if (!v) return std::nullopt;
+  if (v->is_number_integer() || v->is_number_unsigned()) {
+    const auto n = v->get<long long>();
+    if (n >= 0 && n <= 100000) return static_cast<int>(n);
+  } else if (v->is_string()) {
+    const auto &text = v->get_ref<const std::string &>();
+    if (!text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos) {
+      int n = 0;
+      for (char d : text) n = n * 10 + (d - '0');
+      return n;
+    }
+  }
+  c.violation("C-5", s.field("seconds"),
+              "seconds must be a whole number of seconds, as an integer or a string of digits, not " +
+                  dump_json(*v));
+  return std::nullopt;
+}
+
+inline void check_routing(checker &c, const scope &s, kling::route r) {
+  if (!s.has("model")) {
+    c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
+    return;
+  }
+  const std::string *model = c.string(s, "model");
+  if (!model) return;
+  if (r == kling::route::unknown) {
+    c.warning("ROUTE-4", s.field("model"),
+              "model \"" + *model + "\" is not Kling-Video-O1 or Kling-V2.6: the request is sent as it is, "
+              "without model-specific checks");
+  }
+  const json *action = s.get("action_control");
+  if (action && !action->is_boolean()) {
+    c.warning("ROUTE-3", s.field("action_control"),
+              "action_control is " + dump_json(*action) +
+                  ", not JSON true: the request does not go to motion control");
+  }
+}
+
+// What the common checks read that the route's checks need too.
+struct common_fields {
+  std::optional<int> seconds;
+};
+
+inline common_fields check_common(checker &c, const scope &s) {
+  common_fields out;
+  c.text_length(s, "prompt", max_prompt_characters, "C-1");
+  c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
+  c.one_of(s, "mode", {"std", "pro"}, "C-3");
+  c.one_of(s, "aspect_ratio", {"16:9", "9:16", "1:1"}, "C-4");
+  out.seconds = read_seconds(c, s);
+  if (const std::string *url = c.string(s, "callback_url")) {
+    auto parsed = parse_url(*url);
+    if (!parsed) c.violation("C-6", s.field("callback_url"), "callback_url: " + parsed.error().message);
+  }
+  if (s.has("external_task_id")) {
+    const std::string *id = c.string(s, "external_task_id");
+    if (id && id->empty()) c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
+  }
+  return out;
+}
+
+// C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
+inline json normalized(json request) {
+  if (!request.is_object()) return request;
+  auto it = request.find("seconds");
+  if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
+    *it = std::to_string(it->get<long long>());
+  }
+  return request;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_COMMON_HPP
+// ----- end kling/rules/common.hpp -----
+// ----- begin kling/rules/elements.hpp -----
+// Rules of the element library: E-1 (creating a custom element). E-2 and E-3
+// (paging, deletion) are in queries.hpp.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_ELEMENTS_HPP
+#define KLING_RULES_ELEMENTS_HPP
+
+// ----- begin kling/rules/images.hpp -----
+// How images in requests are checked (O1-12, I-7, M-4, E-1): an http(s) URL
+// (not fetched), a data:image/...;base64, URI, or raw Base64; inline images
+// must decode to JPEG or PNG within the route's limits, read from the
+// image's own header.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_IMAGES_HPP
+#define KLING_RULES_IMAGES_HPP
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+struct image_limits {
+  std::uint64_t max_bytes = 10ull * 1024 * 1024; // 10 MB
+  std::uint32_t min_side = 300;
+  std::uint32_t max_side = 0; // 0: no upper limit
+  double max_ratio = 2.5;     // longer side / shorter side, both ways (1:2.5 .. 2.5:1)
+};
+
+// O1-12, I-7, E-1: the gateway's image requirements.
+inline constexpr image_limits standard_image_limits{};
+// M-4: motion control also caps the sides.
+inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 65536, 2.5};
+
+namespace images_detail {
+inline std::string size_text(std::uint64_t bytes) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buffer;
+}
+} // namespace images_detail
+
+// Checks one image string. Returns the inline image's header when it was
+// inline and readable, so callers can compare images (I-7); nullopt for URLs
+// and for images with violations that hide their size.
+inline std::optional<media::image_info> check_image(checker &c, const std::string &value, const std::string &field,
+                                                    const char *rule, const image_limits &limits) {
+  const media::image_string image = media::classify_image_string(value);
+  if (image.kind == media::image_string_kind::url) return std::nullopt;
+  if (image.kind == media::image_string_kind::invalid) {
+    c.violation(rule, field, image.problem);
+    return std::nullopt;
+  }
+  auto size = base64::decoded_size(image.payload);
+  if (!size) {
+    c.violation(rule, field, "inline image: " + size.error().message);
+    return std::nullopt;
+  }
+  if (*size > limits.max_bytes) {
+    c.violation(rule, field,
+                "inline image is " + images_detail::size_text(*size) + "; at most " +
+                    images_detail::size_text(limits.max_bytes) + " is allowed");
+    return std::nullopt;
+  }
+  auto bytes = base64::decode(image.payload);
+  auto info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+  if (!info) {
+    c.violation(rule, field, "inline image: " + info.error().message);
+    return std::nullopt;
+  }
+  const std::uint32_t shorter = info->width < info->height ? info->width : info->height;
+  const std::uint32_t longer = info->width < info->height ? info->height : info->width;
+  const std::string dims = std::to_string(info->width) + "x" + std::to_string(info->height);
+  if (shorter < limits.min_side) {
+    c.violation(rule, field,
+                "inline image is " + dims + " px; both sides must be at least " + std::to_string(limits.min_side) +
+                    " px");
+  }
+  if (limits.max_side != 0 && longer > limits.max_side) {
+    c.violation(rule, field,
+                "inline image is " + dims + " px; no side may exceed " + std::to_string(limits.max_side) + " px");
+  }
+  if (shorter > 0 && static_cast<double>(longer) > limits.max_ratio * shorter) {
+    c.violation(rule, field, "inline image is " + dims + " px; its aspect ratio must be within 1:2.5 and 2.5:1");
+  }
+  if (!image.media_type.empty() && image.media_type != "image/jpg" &&
+      image.media_type != std::string("image/") + media::to_string(info->format)) {
+    c.warning(rule, field,
+              "data URI says " + std::string(image.media_type) + " but the image is " +
+                  media::to_string(info->format));
+  }
+  return *info;
+}
+
+// The same for an optional member that must be a string.
+inline std::optional<media::image_info> check_image_member(checker &c, const scope &s, std::string_view key,
+                                                           const char *rule,
+                                                           const image_limits &limits = standard_image_limits) {
+  const std::string *value = c.string(s, key);
+  if (!value) return std::nullopt;
+  return check_image(c, *value, s.field(key), rule, limits);
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGES_HPP
+// ----- end kling/rules/images.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+inline constexpr std::size_t max_element_name_characters = 10;
+inline constexpr std::size_t max_element_description_characters = 100;
+
+inline void check_new_element(checker &c, const scope &s) {
+  c.required_string(s, "element_name", "E-1");
+  c.text_length(s, "element_name", max_element_name_characters, "E-1");
+  c.required_string(s, "element_description", "E-1");
+  c.text_length(s, "element_description", max_element_description_characters, "E-1");
+  if (const std::string *front = c.required_string(s, "element_frontal_image", "E-1")) {
+    check_image(c, *front, s.field("element_frontal_image"), "E-1", standard_image_limits);
+  }
+  if (!s.has("element_refer_list")) {
+    c.violation("E-1", s.field("element_refer_list"), "element_refer_list is required: 1 to 3 reference images");
+  } else if (const json *list = c.array(s, "element_refer_list")) {
+    if (list->empty() || list->size() > 3) {
+      c.violation("E-1", s.field("element_refer_list"),
+                  "element_refer_list needs 1 to 3 images, got " + std::to_string(list->size()));
+    }
+    for (const scope &item : c.objects_in(*list, s.field("element_refer_list"))) {
+      if (const std::string *url = c.required_string(item, "image_url", "E-1")) {
+        check_image(c, *url, item.field("image_url"), "E-1", standard_image_limits);
+      }
+    }
+  }
+  if (const json *tags = c.array(s, "tag_list")) {
+    for (const scope &item : c.objects_in(*tags, s.field("tag_list"))) c.required_string(item, "tag_id", "E-1");
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ELEMENTS_HPP
+// ----- end kling/rules/elements.hpp -----
+// ----- begin kling/rules/image_to_video.hpp -----
+// Rules of Kling-V2.6 image to video (route image_to_video): I-1 .. I-7, and camera control.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_IMAGE_TO_VIDEO_HPP
+#define KLING_RULES_IMAGE_TO_VIDEO_HPP
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+// ----- begin kling/rules/text_to_video.hpp -----
+// Rules of Kling-V2.6 text to video (route text_to_video): T-1 .. T-3, and camera control.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_TEXT_TO_VIDEO_HPP
+#define KLING_RULES_TEXT_TO_VIDEO_HPP
+
+// ----- begin kling/rules/camera.hpp -----
+// Rules of camera_control (CAM-1..3), shared by text to video and image to video.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_CAMERA_HPP
+#define KLING_RULES_CAMERA_HPP
+
+#include <string>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+inline void check_camera_control(checker &c, const scope &s) {
+  const json *camera = c.object(s, "camera_control");
+  if (!camera) return;
+  const scope cam{*camera, s.field("camera_control")};
+  const auto type = c.one_of(cam, "type", {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"},
+                             "CAM-1");
+  const json *config = c.object(cam, "config");
+  if (!cam.has("type")) {
+    if (cam.has("config")) {
+      c.warning("CAM-2", cam.field("config"), "config only applies with type simple, and no type is given");
+    }
+    return;
+  }
+  if (!type) return; // CAM-1 already reported
+  if (*type != "simple") {
+    if (cam.has("config")) c.violation("CAM-3", cam.field("config"), "type " + *type + " takes no config");
+    return;
+  }
+  if (!cam.has("config")) {
+    c.violation("CAM-2", cam.field("config"), "type simple needs a config with one non-zero axis");
+    return;
+  }
+  if (!config) return; // wrong type, reported as C-9
+  const scope cfg{*config, cam.field("config")};
+  int moving = 0;
+  for (const char *axis : {"horizontal", "vertical", "pan", "tilt", "roll", "zoom"}) {
+    const json *v = c.number(cfg, axis);
+    if (!v) continue;
+    const double value = v->get<double>();
+    if (value < -10 || value > 10) {
+      c.violation("CAM-2", cfg.field(axis), std::string(axis) + " must be within [-10, 10], got " + dump_json(*v));
+    }
+    if (value != 0) ++moving;
+  }
+  if (moving != 1) {
+    c.violation("CAM-2", cfg.field(""), "exactly one of horizontal, vertical, pan, tilt, roll, zoom must be non-zero, got " +
+                                             std::to_string(moving));
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CAMERA_HPP
+// ----- end kling/rules/camera.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+// 5 or 10 seconds (T-3, I-3).
+inline void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
+  if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
+    c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
+  }
+}
+
+inline void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+  c.required_string(s, "prompt", "T-1");
+  c.one_of(s, "sound", {"on", "off"}, "T-2");
+  check_five_or_ten(c, s, common, "T-3");
+  check_camera_control(c, s);
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_TEXT_TO_VIDEO_HPP
+// ----- end kling/rules/text_to_video.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+inline constexpr std::size_t max_voices = 2;
+inline constexpr std::size_t max_dynamic_masks = 6;
+inline constexpr std::size_t min_trajectory_points = 2;
+inline constexpr std::size_t max_trajectory_points_5s = 77;
+
+namespace i2v_detail {
+
+struct mask_image {
+  media::image_info info;
+  std::string field;
+};
+
+// I-6: one dynamic mask group; returns its mask's header when inline.
+inline std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
+  std::optional<mask_image> out;
+  if (const std::string *mask = c.required_string(group, "mask", "I-6")) {
+    if (auto info = check_image(c, *mask, group.field("mask"), "I-7", standard_image_limits)) {
+      out = mask_image{*info, group.field("mask")};
+    }
+  }
+  if (!group.has("trajectories")) {
+    c.violation("I-6", group.field("trajectories"), "each dynamic mask needs trajectories");
+    return out;
+  }
+  const json *points = c.array(group, "trajectories");
+  if (!points) return out;
+  const std::size_t n = points->size();
+  if (n < min_trajectory_points || (five_seconds && n > max_trajectory_points_5s)) {
+    c.violation("I-6", group.field("trajectories"),
+                "a trajectory has 2 to 77 points for a 5 s video, got " + std::to_string(n));
+  }
+  for (const scope &point : c.objects_in(*points, group.field("trajectories"))) {
+    for (const char *axis : {"x", "y"}) {
+      const json *v = point.get(axis);
+      if (!v || !(v->is_number_integer() || v->is_number_unsigned())) {
+        c.violation("I-6", point.field(axis), std::string(axis) + " must be an integer pixel coordinate");
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace i2v_detail
+
+inline void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+  // I-1 (and I-7 for the frames).
+  if (!s.has("image") && !s.has("image_tail")) {
+    c.violation("I-1", s.field("image"),
+                "image or image_tail is required (without either the gateway treats the request as text to video)");
+  }
+  std::optional<media::image_info> image;
+  for (const char *key : {"image", "image_tail"}) {
+    const std::string *v = c.string(s, key);
+    if (!v) continue;
+    if (v->empty()) {
+      if (!s.has(key == std::string("image") ? "image_tail" : "image")) {
+        c.violation("I-1", s.field(key), std::string(key) + " is empty");
+      }
+      continue;
+    }
+    auto info = check_image(c, *v, s.field(key), "I-7", standard_image_limits);
+    if (key == std::string("image")) image = info;
+  }
+
+  // I-2: image + at most one of three groups.
+  std::vector<std::string> groups;
+  if (s.has("image_tail")) groups.push_back(s.field("image_tail"));
+  if (s.has("static_mask") || s.has("dynamic_masks")) {
+    groups.push_back(s.has("static_mask") ? s.field("static_mask") : s.field("dynamic_masks"));
+  }
+  if (s.has("camera_control")) groups.push_back(s.field("camera_control"));
+  if (groups.size() > 1) {
+    c.violation("I-2", groups[1],
+                "image_tail, the motion brush (static_mask/dynamic_masks) and camera_control cannot be combined; "
+                "choose one");
+  }
+
+  // I-3
+  c.one_of(s, "sound", {"on", "off"}, "I-3");
+  check_five_or_ten(c, s, common, "I-3");
+
+  // I-4: voices.
+  std::size_t voices = 0;
+  if (const json *list = c.array(s, "voice_list")) {
+    voices = list->size();
+    if (voices > max_voices) {
+      c.violation("I-4", s.field("voice_list"), "at most 2 voices, got " + std::to_string(voices));
+    }
+    for (const scope &item : c.objects_in(*list, s.field("voice_list"))) c.required_string(item, "voice_id", "I-4");
+  }
+  if (const std::string *prompt = c.string(s, "prompt")) {
+    bool uses_voice = false;
+    for (const auto &ref : prompt_references(*prompt)) {
+      if (ref.kind != "voice") continue;
+      uses_voice = true;
+      if (ref.index < 1 || static_cast<std::size_t>(ref.index) > voices) {
+        c.violation("I-4", s.field("prompt"),
+                    ref.text + " points outside voice_list (" + std::to_string(voices) + " voices)");
+      }
+    }
+    const json *sound = s.get("sound");
+    if (uses_voice && !(sound && sound->is_string() && sound->get_ref<const std::string &>() == "on")) {
+      c.violation("I-4", s.field("sound"), "a prompt that uses <<<voice_N>>> needs sound: on");
+    }
+  }
+
+  // I-5
+  if (const json *cfg = c.number(s, "cfg_scale")) {
+    const double v = cfg->get<double>();
+    if (v < 0 || v > 1) c.violation("I-5", s.field("cfg_scale"), "cfg_scale must be within [0, 1], got " + dump_json(*cfg));
+    else c.warning("I-5", s.field("cfg_scale"), "Kling-V2.x models ignore cfg_scale");
+  }
+
+  // I-6 and I-7: the motion brush.
+  std::vector<i2v_detail::mask_image> masks;
+  if (const std::string *mask = c.string(s, "static_mask")) {
+    if (auto info = check_image(c, *mask, s.field("static_mask"), "I-7", standard_image_limits)) {
+      masks.push_back({*info, s.field("static_mask")});
+    }
+  }
+  if (const json *list = c.array(s, "dynamic_masks")) {
+    if (list->size() > max_dynamic_masks) {
+      c.violation("I-6", s.field("dynamic_masks"), "at most 6 dynamic mask groups, got " + std::to_string(list->size()));
+    }
+    const bool five_seconds = !common.seconds || *common.seconds == 5;
+    for (const scope &group : c.objects_in(*list, s.field("dynamic_masks"))) {
+      if (auto m = i2v_detail::check_dynamic_mask(c, group, five_seconds)) masks.push_back(*m);
+    }
+  }
+  for (const auto &m : masks) {
+    // The mask must have the image's aspect ratio (within rounding of a rescale).
+    if (image && std::abs(static_cast<double>(m.info.width) * image->height -
+                          static_cast<double>(image->width) * m.info.height) >
+                     0.01 * static_cast<double>(image->width) * m.info.height) {
+      c.violation("I-7", m.field,
+                  "mask is " + std::to_string(m.info.width) + "x" + std::to_string(m.info.height) +
+                      " but the image is " + std::to_string(image->width) + "x" + std::to_string(image->height) +
+                      ": the aspect ratios must match");
+    }
+    if (m.info.width != masks.front().info.width || m.info.height != masks.front().info.height) {
+      c.violation("I-7", m.field, "all masks must have the same resolution as " + masks.front().field);
+    }
+  }
+
+  check_camera_control(c, s);
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGE_TO_VIDEO_HPP
+// ----- end kling/rules/image_to_video.hpp -----
+// ----- begin kling/rules/motion_control.hpp -----
+// Rules of Kling-V2.6 motion control (route motion_control): M-1 .. M-5.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_MOTION_CONTROL_HPP
+#define KLING_RULES_MOTION_CONTROL_HPP
+
+// ----- begin kling/rules/videos.hpp -----
+// How reference videos are checked: a video_url is an http(s) URL (not
+// fetched) or an inline data:video/...;base64, URI; inline videos, and local
+// files read with media::probe_video_file, must meet the route's limits
+// (O1-13, M-5), read from the container's own boxes.
+//
+//   auto info = kling::media::probe_video_file("dance.mp4");
+//   auto problems = kling::rules::check_motion_video(*info, kling::character_orientation::image);
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_VIDEOS_HPP
+#define KLING_RULES_VIDEOS_HPP
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+struct video_limits {
+  const char *rule;
+  std::uint64_t max_bytes;
+  std::uint32_t min_side, max_side;
+  double min_seconds, max_seconds;
+  double min_fps, max_fps; // 0: no limit
+};
+
+// O1-13: Omni-Video reference videos.
+inline constexpr video_limits omni_video_limits{"O1-13", 200ull * 1024 * 1024, 720, 2160, 3, 10, 24, 60};
+
+// M-5: motion control reference videos; the longest depends on whose facing is kept.
+constexpr video_limits motion_video_limits(character_orientation orientation) {
+  return {"M-5", 100ull * 1024 * 1024, 340, 3850, 3, orientation == character_orientation::image ? 10.0 : 30.0, 0, 0};
+}
+
+namespace videos_detail {
+inline std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", v);
+  return buffer;
+}
+} // namespace videos_detail
+
+// Every limit the video breaks, as violations at field.
+inline std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+                                          const std::string &field) {
+  using videos_detail::number;
+  std::vector<violation> out;
+  const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
+  if (info.size_bytes > limits.max_bytes) {
+    add("video is " + number(static_cast<double>(info.size_bytes) / (1024.0 * 1024.0)) + " MB; at most " +
+        number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed");
+  }
+  const std::string dims = std::to_string(info.width) + "x" + std::to_string(info.height);
+  for (const std::uint32_t side : {info.width, info.height}) {
+    if (side < limits.min_side || side > limits.max_side) {
+      add("video is " + dims + " px; each side must be " + std::to_string(limits.min_side) + " to " +
+          std::to_string(limits.max_side) + " px");
+      break;
+    }
+  }
+  if (info.duration_seconds < limits.min_seconds || info.duration_seconds > limits.max_seconds) {
+    add("video lasts " + number(info.duration_seconds) + " s; it must last " + number(limits.min_seconds) + " to " +
+        number(limits.max_seconds) + " s");
+  }
+  if (limits.max_fps > 0 && (info.frame_rate < limits.min_fps || info.frame_rate > limits.max_fps)) {
+    add("video has " + number(info.frame_rate) + " frames per second; " + number(limits.min_fps) + " to " +
+        number(limits.max_fps) + " are allowed");
+  }
+  return out;
+}
+
+// O1-13 for a video the user holds locally (probe it with media::probe_video_file).
+inline std::vector<violation> check_omni_video(const media::video_info &info,
+                                               const std::string &field = "/video_list/0/video_url") {
+  return check_video(info, omni_video_limits, field);
+}
+
+// M-5 for a local motion reference video.
+inline std::vector<violation> check_motion_video(const media::video_info &info, character_orientation orientation,
+                                                 const std::string &field = "/video_url") {
+  return check_video(info, motion_video_limits(orientation), field);
+}
+
+// A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
+// URI that is decoded and checked against limits. Other text breaks url_rule.
+inline void check_video_string(checker &c, const std::string &value, const std::string &field, const char *url_rule,
+                               const video_limits &limits) {
+  constexpr std::string_view data_prefix = "data:video/";
+  if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
+    const auto comma = value.find(',');
+    const std::string_view header = std::string_view(value).substr(0, comma == std::string::npos ? 0 : comma);
+    if (comma == std::string::npos || header.size() < 7 || header.substr(header.size() - 7) != ";base64") {
+      c.violation(url_rule, field, "an inline video must be a data:video/...;base64, URI");
+      return;
+    }
+    auto bytes = base64::decode(std::string_view(value).substr(comma + 1));
+    auto info = bytes ? media::probe_video(*bytes) : result<media::video_info>(bytes.error());
+    if (!info) {
+      c.violation(limits.rule, field, "inline video: " + info.error().message);
+      return;
+    }
+    for (auto &v : check_video(*info, limits, field)) c.violation(v.rule, v.field, v.message);
+    return;
+  }
+  auto parsed = parse_url(value);
+  if (!parsed) {
+    c.violation(url_rule, field, "video_url must be an http(s) URL or a data:video/...;base64, URI: " +
+                                     parsed.error().message);
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VIDEOS_HPP
+// ----- end kling/rules/videos.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+inline void check_motion_control(checker &c, const scope &s) {
+  const std::string *image = c.required_string(s, "image_url", "M-1");
+  const std::string *video = c.required_string(s, "video_url", "M-1");
+  for (const char *key : {"mode", "character_orientation"}) {
+    if (!s.has(key)) c.violation("M-1", s.field(key), std::string(key) + " is required for motion control (no default)");
+  }
+  const auto orientation = c.one_of(s, "character_orientation", {"image", "video"}, "M-2");
+  c.one_of(s, "keep_original_sound", {"yes", "no"}, "M-3");
+  if (image) check_image(c, *image, s.field("image_url"), "M-4", motion_image_limits);
+  if (video) {
+    const auto limits = motion_video_limits(orientation && *orientation == "image" ? character_orientation::image
+                                                                                   : character_orientation::video);
+    check_video_string(c, *video, s.field("video_url"), "M-1", limits);
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_MOTION_CONTROL_HPP
+// ----- end kling/rules/motion_control.hpp -----
+// ----- begin kling/rules/omni_video.hpp -----
+// Rules of Kling-Video-O1 (route omni_video): O1-1 .. O1-13.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_OMNI_VIDEO_HPP
+#define KLING_RULES_OMNI_VIDEO_HPP
+
+#include <optional>
+#include <string>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace omni_detail {
+
+struct image_ref {
+  std::string value;
+  std::string field;
+};
+
+// The images of a request after O1-11: native image_list objects when there
+// are any, else the flat fields (and image_list as a list of plain strings).
+struct images {
+  std::optional<image_ref> first, last;
+  std::vector<image_ref> references;
+  std::string references_field; // where the references came from, for messages
+
+  std::size_t total() const { return (first ? 1 : 0) + (last ? 1 : 0) + references.size(); }
+};
+
+inline images collect_images(checker &c, const scope &s) {
+  images flat, native;
+  std::vector<std::string> flat_fields;
+  if (const std::string *v = c.string(s, "first_frame_url")) {
+    flat.first = image_ref{*v, s.field("first_frame_url")};
+    flat_fields.push_back(s.field("first_frame_url"));
+  }
+  if (const std::string *v = c.string(s, "last_frame_url")) {
+    flat.last = image_ref{*v, s.field("last_frame_url")};
+    flat_fields.push_back(s.field("last_frame_url"));
+  }
+  flat.references_field = s.field("reference_images");
+  if (const json *list = c.array(s, "reference_images")) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string field = pointer_child(s.field("reference_images"), i);
+      if ((*list)[i].is_string()) flat.references.push_back({(*list)[i].get<std::string>(), field});
+      else c.wrong_type(field, "a string", (*list)[i]);
+    }
+    if (!list->empty()) flat_fields.push_back(s.field("reference_images"));
+  }
+  bool has_native = false;
+  native.references_field = s.field("image_list");
+  if (const json *list = c.array(s, "image_list")) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const json &entry = (*list)[i];
+      const std::string field = pointer_child(s.field("image_list"), i);
+      if (entry.is_string()) { // image_list of plain strings: the flat reference list's alias
+        flat.references.push_back({entry.get<std::string>(), field});
+        continue;
+      }
+      if (!entry.is_object()) {
+        c.wrong_type(field, "an object {image_url, type} or a string", entry);
+        continue;
+      }
+      has_native = true;
+      const scope item{entry, field};
+      const std::string *url = c.required_string(item, "image_url", "O1-12");
+      const auto type = c.one_of(item, "type", {"first_frame", "end_frame"}, "O1-12");
+      if (!url) continue;
+      image_ref ref{*url, item.field("image_url")};
+      if (!type) {
+        native.references.push_back(std::move(ref));
+        continue;
+      }
+      std::optional<image_ref> &slot = *type == "first_frame" ? native.first : native.last;
+      if (slot) c.violation("O1-12", item.field("type"), "only one image may be the " + *type);
+      else slot = std::move(ref);
+    }
+    if (!has_native && !list->empty()) flat_fields.push_back(s.field("image_list"));
+  }
+  if (!has_native) return flat;
+  for (const auto &f : flat_fields) {
+    c.warning("O1-11", f, "ignored by the gateway: the native image_list (objects) takes precedence over flat image fields");
+  }
+  return native;
+}
+
+} // namespace omni_detail
+
+inline void check_omni_video(checker &c, const scope &s, const common_fields &common) {
+  const std::string *prompt = c.required_string(s, "prompt", "O1-1");
+  const omni_detail::images imgs = omni_detail::collect_images(c, s);
+
+  // O1-12: every image the gateway will use.
+  for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
+    if (ref) check_image(c, ref->value, ref->field, "O1-12", standard_image_limits);
+  }
+  for (const auto &ref : imgs.references) check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
+
+  // O1-6: elements and videos.
+  std::size_t element_count = 0;
+  if (const json *list = c.array(s, "element_list")) {
+    element_count = list->size();
+    for (const scope &item : c.objects_in(*list, s.field("element_list"))) {
+      const json *id = item.get("element_id");
+      const bool ok = id && ((id->is_string() && !id->get_ref<const std::string &>().empty()) ||
+                             id->is_number_integer() || id->is_number_unsigned());
+      if (!ok) c.violation("O1-6", item.field("element_id"), "each element needs an element_id (a string or an integer)");
+    }
+  }
+  std::size_t video_count = 0;
+  bool video_edit = false;
+  if (const json *list = c.array(s, "video_list")) {
+    video_count = list->size();
+    if (video_count > 1) {
+      c.violation("O1-5", s.field("video_list"), "at most 1 video is supported, got " + std::to_string(video_count));
+    }
+    for (const scope &item : c.objects_in(*list, s.field("video_list"))) {
+      if (const std::string *url = c.required_string(item, "video_url", "O1-6")) {
+        check_video_string(c, *url, item.field("video_url"), "O1-6", omni_video_limits);
+      }
+      const auto refer = c.one_of(item, "refer_type", {"base", "feature"}, "O1-6");
+      video_edit = video_edit || (refer && *refer == "base");
+      c.one_of(item, "keep_original_sound", {"yes", "no"}, "O1-6");
+    }
+  }
+  const bool has_video = video_count > 0;
+
+  // O1-2, O1-3, O1-7: frames.
+  if (imgs.last && !imgs.first) {
+    c.violation("O1-2", imgs.last->field, "a last frame needs a first frame (a last frame alone is not supported)");
+  }
+  if (imgs.last && imgs.total() > 2) {
+    c.violation("O1-3", imgs.last->field,
+                "with more than 2 images (" + std::to_string(imgs.total()) + ") no last frame is supported");
+  }
+  if (video_edit) {
+    for (const auto *frame : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
+      if (frame) c.violation("O1-7", frame->field, "a video edit (refer_type base) cannot have first or last frames");
+    }
+  }
+
+  // O1-4: reference images and elements together.
+  const std::size_t limit = has_video ? 4 : 7;
+  if (imgs.references.size() + element_count > limit) {
+    c.violation("O1-4", element_count > 0 ? s.field("element_list") : imgs.references_field,
+                std::to_string(imgs.references.size()) + " reference images + " + std::to_string(element_count) +
+                    " elements exceed " + std::to_string(limit) + (has_video ? " (with a video)" : " (without a video)"));
+  }
+
+  // O1-8: duration.
+  if (common.seconds) {
+    const int seconds = *common.seconds;
+    const bool text_only = imgs.total() == 0 && element_count == 0 && !has_video;
+    const bool first_frame_only = imgs.first && !imgs.last && !has_video;
+    if (video_edit) {
+      c.warning("O1-8", s.field("seconds"), "a video edit lasts as long as its input video: seconds is ignored");
+    } else if (seconds < 3 || seconds > 10) {
+      c.violation("O1-8", s.field("seconds"), "seconds must be 3 to 10, got " + std::to_string(seconds));
+    } else if ((text_only || first_frame_only) && seconds != 5 && seconds != 10) {
+      c.violation("O1-8", s.field("seconds"),
+                  std::string(text_only ? "text to video" : "a first frame alone") + " supports 5 or 10 seconds, got " +
+                      std::to_string(seconds));
+    }
+  }
+
+  // O1-9: aspect ratio.
+  if (s.has("aspect_ratio")) {
+    if (imgs.first) {
+      c.violation("O1-9", s.field("aspect_ratio"), "aspect_ratio cannot be set with a first frame: the image decides it");
+    } else if (video_edit) {
+      c.violation("O1-9", s.field("aspect_ratio"), "aspect_ratio cannot be set for a video edit: the video decides it");
+    }
+  } else if (!imgs.first && !has_video) {
+    c.violation("O1-9", s.field("aspect_ratio"), "aspect_ratio is required without a first frame and without a video");
+  }
+
+  // O1-10: prompt references.
+  if (prompt) {
+    for (const auto &ref : prompt_references(*prompt)) {
+      std::size_t count = 0;
+      if (ref.kind == "image") count = imgs.total();
+      else if (ref.kind == "element") count = element_count;
+      else if (ref.kind == "video") count = video_count;
+      else continue;
+      if (ref.index < 1 || static_cast<std::size_t>(ref.index) > count) {
+        c.violation("O1-10", s.field("prompt"),
+                    ref.text + " points outside the " + ref.kind + "s given (" + std::to_string(count) +
+                        "); references count from 1");
+      }
+    }
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_OMNI_VIDEO_HPP
+// ----- end kling/rules/omni_video.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace validate_detail {
+
+inline report not_an_object(kling::route r, const json &request) {
+  checker c(r);
+  c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
+  return std::move(c).result();
+}
+
+// The checks of route r, whatever route_of says; the caller reports a mismatch.
+inline report checks_of(const json &request, kling::route r) {
+  if (!request.is_object()) return not_an_object(r, request);
+  checker c(r);
+  const scope s{request, ""};
+  if (r == kling::route::element) {
+    check_new_element(c, s);
+    return std::move(c).result();
+  }
+  check_routing(c, s, r);
+  const common_fields common = check_common(c, s);
+  switch (r) {
+  case kling::route::omni_video: check_omni_video(c, s, common); break;
+  case kling::route::text_to_video: check_text_to_video(c, s, common); break;
+  case kling::route::image_to_video: check_image_to_video(c, s, common); break;
+  case kling::route::motion_control: check_motion_control(c, s); break;
+  case kling::route::unknown:
+  case kling::route::element: break;
+  }
+  return std::move(c).result();
+}
+
+} // namespace validate_detail
+
+// A POST /v1/videos body: routed as the gateway routes it, then checked.
+inline report validate(const json &request) { return validate_detail::checks_of(request, route_of(request)); }
+
+// A body meant for a given route (a typed request): checked by that route's
+// rules, with a violation when the gateway would route it elsewhere.
+inline report validate_as(const json &request, kling::route expected) {
+  report r = validate_detail::checks_of(request, expected);
+  if (expected == kling::route::element || !request.is_object()) return r;
+  const kling::route actual = route_of(request);
+  if (actual == expected || expected == kling::route::unknown) return r;
+  // I-1 already says why an image_to_video request without images falls to text to video.
+  if (expected == kling::route::image_to_video && actual == kling::route::text_to_video) return r;
+  const char *rule = expected == kling::route::omni_video ? "ROUTE-2" : "ROUTE-3";
+  r.violations.push_back({rule, "/model",
+                          "meant for " + std::string(to_string(expected)) + " but the gateway would route it to " +
+                              std::string(to_string(actual))});
+  return r;
+}
+
+// A POST /v1/elements/custom body (E-1).
+inline report validate_element(const json &request) {
+  return validate_detail::checks_of(request, kling::route::element);
+}
+
+// A typed request (omni_video, text_to_video, image_to_video, motion_control,
+// new_element): serialized, then checked by its route's rules.
+template <class Request, class = decltype(Request::route)> report validate(const Request &request) {
+  const json body = request;
+  report r = validate_as(body, Request::route);
+  if (!request.extra.is_object() && !request.extra.is_null()) {
+    r.violations.push_back({"C-8", "/extra", std::string("extra must be a JSON object of fields to send, not ") +
+                                                 request.extra.type_name()});
+  }
+  return r;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VALIDATE_HPP
+// ----- end kling/rules/validate.hpp -----
+
+// transport: the HTTP values and the mock
 // ----- begin kling/transport/http.hpp -----
 // The two values every transport exchanges: an HTTP request the library built
 // and the HTTP response the transport received. Transports know nothing else
@@ -1595,6 +4943,7 @@ KLING_NAMESPACE_END
 #define KLING_TRANSPORT_HTTP_HPP
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -1636,6 +4985,8 @@ inline void set_header(http_headers &headers, std::string name, std::string valu
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+struct http_response;
+
 struct http_request {
   std::string method = "GET";
   std::string origin; // "https://api.example.com:443": where to connect
@@ -1643,7 +4994,15 @@ struct http_request {
   std::vector<std::pair<std::string, std::string>> query; // decoded names and values
   http_headers headers;
   std::string body;
-  std::chrono::milliseconds timeout{std::chrono::seconds(60)}; // for the whole exchange
+  // Transports apply it as best they can (httplib_transport: to each read and write).
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+
+  // Streaming, for downloads: when on_body is set the transport hands the
+  // answer's body over in pieces instead of collecting it in
+  // http_response::body. on_head (if set) sees the status and headers first.
+  // Either returning false stops the transfer; send then fails with errc::cancelled.
+  std::function<bool(const http_response &head)> on_head;
+  std::function<bool(std::string_view piece)> on_body;
 
   // "/v1/videos?x=1": what goes on the request line.
   std::string target() const {
@@ -1667,270 +5026,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_HTTP_HPP
 // ----- end kling/transport/http.hpp -----
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-// Bytes of an unexpected body kept in error::body_excerpt.
-inline constexpr std::size_t body_excerpt_bytes = 512;
-
-constexpr errc errc_for_status(int status) noexcept {
-  if (status == 400 || status == 422) return errc::bad_request;
-  if (status == 401) return errc::auth;
-  if (status == 403) return errc::permission;
-  if (status == 404) return errc::not_found;
-  if (status == 408) return errc::timeout;
-  if (status == 429) return errc::rate_limited;
-  if (status >= 500 && status <= 599) return errc::server;
-  return errc::http;
-}
-
-namespace errors_detail {
-
-// A code may be a number (1102) or a string ("invalid_api_key").
-inline std::string code_text(const json &code) {
-  if (code.is_string()) return code.get<std::string>();
-  if (code.is_number_integer()) return std::to_string(code.get<std::int64_t>());
-  if (code.is_number_unsigned()) return std::to_string(code.get<std::uint64_t>());
-  return {};
-}
-
-// Fills message, provider_code and request_id from whichever shape the body has.
-inline void read_error_body(const json &body, error &e) {
-  if (!body.is_object()) return;
-  field_reader r(body);
-  if (const json *err = find_member(body, "error")) {
-    if (err->is_string()) {
-      e.message = err->get<std::string>();
-    } else if (err->is_object()) {
-      field_reader inner(*err, "/error");
-      inner.text("message", e.message);
-      if (const json *code = inner.get("code")) e.provider_code = code_text(*code);
-      std::string type;
-      if (inner.text("type", type) && e.message.empty()) e.message = type;
-    }
-  }
-  if (e.message.empty()) r.text("message", e.message);
-  if (e.provider_code.empty()) {
-    if (const json *code = r.get("code")) e.provider_code = code_text(*code);
-  }
-  r.text("request_id", e.request_id);
-}
-
-} // namespace errors_detail
-
-// The error for an answer with a non-success status.
-inline error error_from_response(const http_response &response) {
-  error e;
-  e.code = errc_for_status(response.status);
-  e.http_status = response.status;
-  if (auto id = response.header("X-Request-Id")) e.request_id = std::string(*id);
-  auto body = parse_json(response.body);
-  if (body) errors_detail::read_error_body(*body, e);
-  if (e.message.empty()) {
-    e.message = "HTTP " + std::to_string(response.status);
-    if (!body) e.message += " with a body that is not JSON";
-  }
-  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
-  return e;
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_ERRORS_HPP
-// ----- end kling/protocol/errors.hpp -----
-// ----- begin kling/protocol/requests.hpp -----
-// The HTTP request of every gateway operation, relative to the base URL:
-// method, path, query and body. The client adds origin, path prefix,
-// authentication and timeouts. No I/O here.
-//
-// Thread safety: pure functions.
-#ifndef KLING_PROTOCOL_REQUESTS_HPP
-#define KLING_PROTOCOL_REQUESTS_HPP
-
-#include <string>
-#include <string_view>
-
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-struct page_request {
-  int page_num = 1;   // 1..1000 (E-2)
-  int page_size = 30; // 1..500 (E-2)
-};
-
-namespace requests_detail {
-inline http_request json_post(std::string path, const json &body) {
-  http_request r;
-  r.method = "POST";
-  r.path = std::move(path);
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = dump_json(body);
-  return r;
-}
-
-inline result<http_request> page_get(std::string path, const page_request &page) {
-  auto violations = rules::check_element_page(page.page_num, page.page_size);
-  if (!violations.empty()) return rules::rejection(std::move(violations));
-  http_request r;
-  r.path = std::move(path);
-  r.query = {{"page_num", std::to_string(page.page_num)}, {"page_size", std::to_string(page.page_size)}};
-  return r;
-}
-} // namespace requests_detail
-
-// POST /v1/videos with the body as given (validation happens before this).
-inline http_request create_video(const json &body) {
-  return requests_detail::json_post("/v1/videos", body);
-}
-
-// GET /v1/videos/{task_id}[?provider=...] (Q-1). Also finds a task by its
-// external_task_id.
-inline result<http_request> get_video(std::string_view task_id, std::string_view provider = {}) {
-  auto violations = rules::check_task_query(task_id);
-  if (!violations.empty()) return rules::rejection(std::move(violations));
-  http_request r;
-  r.path = "/v1/videos/" + percent_encode(task_id);
-  if (!provider.empty()) r.query.emplace_back("provider", std::string(provider));
-  return r;
-}
-
-// POST /v1/elements/custom
-inline http_request create_element(const json &body) {
-  return requests_detail::json_post("/v1/elements/custom", body);
-}
-
-// GET /v1/elements/custom?page_num=&page_size=
-inline result<http_request> list_elements(const page_request &page = {}) {
-  return requests_detail::page_get("/v1/elements/custom", page);
-}
-
-// GET /v1/elements/presets?page_num=&page_size=
-inline result<http_request> list_preset_elements(const page_request &page = {}) {
-  return requests_detail::page_get("/v1/elements/presets", page);
-}
-
-// POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
-inline result<http_request> delete_element(std::string_view element_id) {
-  auto violations = rules::check_element_delete(element_id);
-  if (!violations.empty()) return rules::rejection(std::move(violations));
-  return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_REQUESTS_HPP
-// ----- end kling/protocol/requests.hpp -----
-// ----- begin kling/protocol/responses.hpp -----
-// Reading the gateway's answers into results: a success status with the
-// expected JSON becomes a value; anything else becomes a typed error (P-3,
-// P-5) that keeps the HTTP status, the provider's code and an excerpt.
-//
-// Thread safety: pure functions.
-#ifndef KLING_PROTOCOL_RESPONSES_HPP
-#define KLING_PROTOCOL_RESPONSES_HPP
-
-#include <string>
-#include <utility>
-#include <vector>
-
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-namespace responses_detail {
-inline error with_excerpt(error e, const http_response &response) {
-  e.http_status = response.status;
-  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
-  return e;
-}
-} // namespace responses_detail
-
-// The JSON body of a 2xx answer, or the error the answer stands for.
-inline result<json> read_json(const http_response &response) {
-  if (response.status < 200 || response.status > 299) return error_from_response(response);
-  auto body = parse_json(response.body);
-  if (!body) {
-    return responses_detail::with_excerpt(
-        error{errc::parse, "HTTP " + std::to_string(response.status) + " answer is " + body.error().message},
-        response);
-  }
-  return body;
-}
-
-// A task from POST /v1/videos or GET /v1/videos/{id}.
-inline result<task> read_task(const http_response &response) {
-  return read_json(response).and_then([&](const json &body) {
-    return parse_task(body).map_error([&](error e) { return responses_detail::with_excerpt(std::move(e), response); });
-  });
-}
-
-// {code, message, request_id, data}: code 0 gives data read by parse_data;
-// any other code is a provider error with the code, message and request id (P-3).
-template <class T, class ParseData>
-result<envelope<T>> read_envelope(const http_response &response, ParseData parse_data) {
-  auto body = read_json(response);
-  if (!body) return std::move(body).error();
-  field_reader r(*body);
-  std::int64_t code = 0;
-  const bool has_code = r.integer("code", code);
-  envelope<T> out;
-  r.text("message", out.message);
-  r.text("request_id", out.request_id);
-  if (!r.ok()) return responses_detail::with_excerpt(r.failure(), response);
-  if (!has_code) {
-    return responses_detail::with_excerpt(error{errc::parse, "/code: envelope has no code"}, response);
-  }
-  if (code != 0) {
-    error e{errc::provider, out.message.empty() ? "gateway answered code " + std::to_string(code) : out.message};
-    e.provider_code = std::to_string(code);
-    e.request_id = out.request_id;
-    return responses_detail::with_excerpt(std::move(e), response);
-  }
-  const json *data = r.get("data");
-  auto parsed = parse_data(data ? *data : json(), std::string("/data"));
-  if (!parsed) return responses_detail::with_excerpt(std::move(parsed).error(), response);
-  out.data = std::move(*parsed);
-  out.raw = std::move(*body);
-  return out;
-}
-
-inline result<envelope<element>> read_element(const http_response &response) {
-  return read_envelope<element>(response, parse_element);
-}
-
-inline result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                         const page_request &asked) {
-  return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
-    return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
-      page<element> p;
-      p.items = std::move(items);
-      p.page_num = asked.page_num;
-      p.page_size = asked.page_size;
-      return p;
-    });
-  });
-}
-
-inline result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
-  return read_envelope<element_deletion>(response, parse_element_deletion);
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_RESPONSES_HPP
-// ----- end kling/protocol/responses.hpp -----
-
 // ----- begin kling/transport/mock_transport.hpp -----
 // mock_transport: a transport for tests that answers from a script and
 // records every request, so code that uses the client runs without a network.
@@ -1949,11 +5044,13 @@ KLING_NAMESPACE_END
 #ifndef KLING_TRANSPORT_MOCK_TRANSPORT_HPP
 #define KLING_TRANSPORT_MOCK_TRANSPORT_HPP
 
+#include <algorithm>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -2092,7 +5189,18 @@ public:
   }
   mock_transport &respond(result<http_response> answer) {
     std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->queue.push_back(std::move(answer));
+    state_->queue.push_back(scripted{std::move(answer), std::nullopt});
+    return *this;
+  }
+  // Queues an answer whose connection drops after `deliver` bytes of the body
+  // (to streaming requests; others just get the connection error).
+  mock_transport &respond_truncated(int status, std::string body, std::size_t deliver, http_headers headers = {}) {
+    http_response response;
+    response.status = status;
+    response.body = std::move(body);
+    response.headers = std::move(headers);
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->queue.push_back(scripted{std::move(response), deliver});
     return *this;
   }
   // Queues a transport failure (connection refused, timeout, ...).
@@ -2107,17 +5215,19 @@ public:
 
   result<http_response> send(const http_request &request) {
     handler fallback;
+    std::optional<scripted> next;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       state_->log.push_back(request);
       if (!state_->queue.empty()) {
-        auto answer = std::move(state_->queue.front());
+        next = std::move(state_->queue.front());
         state_->queue.pop_front();
-        return answer;
+      } else {
+        fallback = state_->fallback;
       }
-      fallback = state_->fallback;
     }
-    if (fallback) return fallback(request);
+    if (next) return deliver(request, std::move(next->answer), next->cut_after);
+    if (fallback) return deliver(request, fallback(request), std::nullopt);
     return error{errc::connection, "mock_transport: no scripted answer for " + request.method +
                                        " " + request.target()};
   }
@@ -2144,9 +5254,35 @@ public:
   }
 
 private:
+  struct scripted {
+    result<http_response> answer;
+    std::optional<std::size_t> cut_after; // drop the connection after this many body bytes
+  };
+
+  // Hands a streaming request its body in pieces, as a network would.
+  static result<http_response> deliver(const http_request &request, result<http_response> answer,
+                                       std::optional<std::size_t> cut_after) {
+    if (!answer) return answer;
+    const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
+    if (request.on_body) {
+      http_response head = *answer;
+      head.body.clear();
+      if (request.on_head && !request.on_head(head)) return error{errc::cancelled, "transfer stopped by the receiver"};
+      constexpr std::size_t piece = 16 * 1024;
+      for (std::size_t pos = 0; pos < limit; pos += piece) {
+        if (!request.on_body(std::string_view(answer->body).substr(pos, std::min(piece, limit - pos)))) {
+          return error{errc::cancelled, "transfer stopped by the receiver"};
+        }
+      }
+      answer->body.clear();
+    }
+    if (cut_after) return error{errc::connection, "mock_transport: connection dropped mid-answer"};
+    return answer;
+  }
+
   struct state {
     mutable std::mutex mutex;
-    std::deque<result<http_response>> queue;
+    std::deque<scripted> queue;
     std::vector<http_request> log;
     handler fallback;
   };
@@ -2158,6 +5294,1314 @@ KLING_NAMESPACE_END
 #endif // KLING_TRANSPORT_MOCK_TRANSPORT_HPP
 // ----- end kling/transport/mock_transport.hpp -----
 
+// protocol: requests, answers, retries and the state machines, without I/O
+// ----- begin kling/protocol/callbacks.hpp -----
+// Callbacks: the gateway (or the provider behind it) POSTs the task to the
+// callback_url of a create when its status changes. receive_callback checks
+// the Standard Webhooks signature when a secret is configured, then reads
+// the body in any of the task's shapes (P-2).
+//
+//   auto t = kling::receive_callback(secret, headers, body, unix_now);
+//   if (!t) return reply(t.error().code == kling::errc::auth ? 401 : 400);
+//
+// Thread safety: pure functions.
+#ifndef KLING_PROTOCOL_CALLBACKS_HPP
+#define KLING_PROTOCOL_CALLBACKS_HPP
+
+#include <cstdint>
+#include <string_view>
+
+// ----- begin kling/protocol/webhooks.hpp -----
+// Verifying Standard Webhooks signatures (https://www.standardwebhooks.com/):
+// a receiver checks that a callback came from the holder of the shared secret
+// and is recent, before trusting its body.
+//
+//   webhook-id:        msg_2mQ...              (unique per message)
+//   webhook-timestamp: 1700000000              (Unix seconds)
+//   webhook-signature: v1,<base64> v1,<base64> (several while a secret rotates)
+//
+// Each v1 signature is Base64(HMAC-SHA256(secret, id "." timestamp "." body)).
+// The secret is written "whsec_<base64>"; one without the prefix is used as
+// raw bytes.
+//
+// Thread safety: pure functions (no clock reads: the caller passes the time).
+#ifndef KLING_PROTOCOL_WEBHOOKS_HPP
+#define KLING_PROTOCOL_WEBHOOKS_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+struct verify_options {
+  // How far webhook-timestamp may be from now, either way: limits how long a
+  // captured message can be replayed, and allows for clock skew.
+  std::chrono::seconds tolerance{300};
+};
+
+namespace detail {
+
+constexpr std::string_view secret_prefix = "whsec_";
+
+inline error auth_error(std::string message) { return error{errc::auth, std::move(message)}; }
+
+// The key bytes of a secret. Messages never quote the secret.
+inline result<std::string> secret_key(std::string_view secret) {
+  if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
+    if (secret.empty()) return auth_error("the webhook secret is empty");
+    return std::string(secret);
+  }
+  auto key = base64::decode(secret.substr(secret_prefix.size()));
+  if (!key) {
+    // base64's message gives only a length or a position, never the text.
+    return auth_error("the webhook secret is not valid Base64 after whsec_ (" + key.error().message + ")");
+  }
+  if (key->empty()) return auth_error("the webhook secret is empty after whsec_");
+  return std::move(*key);
+}
+
+inline std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
+                                std::string_view body) {
+  std::string content;
+  content.reserve(id.size() + timestamp.size() + body.size() + 2);
+  content.append(id).append(".").append(timestamp).append(".").append(body);
+  const auto mac = crypto::hmac_sha256(key, content);
+  return base64::encode(std::string_view(reinterpret_cast<const char *>(mac.data()), mac.size()));
+}
+
+// "1700000000" (an optional '-', then digits) to seconds; nothing else.
+inline result<std::int64_t> parse_timestamp(std::string_view text) {
+  const bool negative = !text.empty() && text.front() == '-';
+  const std::string_view digits = negative ? text.substr(1) : text;
+  if (digits.empty()) return auth_error("webhook-timestamp is not an integer number of seconds");
+  // Magnitudes up to 2^63 (the most negative value) fit in an unsigned 64-bit number.
+  const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+  std::uint64_t magnitude = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return auth_error("webhook-timestamp is not an integer number of seconds");
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (magnitude > (limit - digit) / 10) return auth_error("webhook-timestamp is out of range");
+    magnitude = magnitude * 10 + digit;
+  }
+  if (!negative) return static_cast<std::int64_t>(magnitude);
+  // -(2^63) cannot be negated as a signed number; go through -(m - 1) - 1.
+  return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
+}
+
+// |a - b| for a >= b, exact for any two int64 values.
+constexpr std::uint64_t distance(std::int64_t a, std::int64_t b) noexcept {
+  return static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b);
+}
+
+inline result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
+  const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
+  const bool past = timestamp <= now;
+  const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
+  if (off <= allowed) return {};
+  return auth_error(std::string("webhook-timestamp is ") + (past ? "too old: " : "in the future: ") +
+                    std::to_string(off) + (past ? " s in the past, " : " s ahead of now, ") +
+                    std::to_string(off - allowed) + " s beyond the " + std::to_string(allowed) +
+                    " s tolerance");
+}
+
+// verify() once the secret is known to be usable.
+inline result<void> verify_with_key(std::string_view key, std::string_view webhook_id,
+                                    std::string_view webhook_timestamp, std::string_view webhook_signature,
+                                    std::string_view body, std::int64_t now, std::chrono::seconds tolerance) {
+  if (webhook_id.empty()) return auth_error("empty webhook-id header");
+  if (webhook_timestamp.empty()) return auth_error("empty webhook-timestamp header");
+  if (webhook_signature.empty()) return auth_error("empty webhook-signature header");
+
+  auto timestamp = parse_timestamp(webhook_timestamp);
+  if (!timestamp) return std::move(timestamp).error();
+  if (auto age = check_age(*timestamp, now, tolerance); !age) return age;
+
+  // Signed over the timestamp as sent, so the bytes checked are the bytes signed.
+  const std::string expected = signature_of(key, webhook_id, webhook_timestamp, body);
+  bool any_v1 = false;
+  bool matched = false;
+  std::string_view rest = webhook_signature;
+  while (!rest.empty()) {
+    const std::size_t space = rest.find(' ');
+    const std::string_view entry = rest.substr(0, space);
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    const std::size_t comma = entry.find(',');
+    // Other versions (v1a: asymmetric signatures, future ones) are not ours to check.
+    if (comma == std::string_view::npos || entry.substr(0, comma) != "v1") continue;
+    any_v1 = true;
+    if (crypto::constant_time_equal(entry.substr(comma + 1), expected)) matched = true;
+  }
+  if (!any_v1) return auth_error("webhook-signature holds no v1 signature");
+  if (!matched) return auth_error("no v1 signature in webhook-signature matches the message");
+  return {};
+}
+
+} // namespace detail
+
+// Checks one message. webhook_* are the header values; now_unix_seconds is the
+// receiver's current time. Fails with errc::auth and a message that names the
+// problem (never the secret or the expected signature).
+inline result<void> verify(std::string_view secret, std::string_view webhook_id,
+                           std::string_view webhook_timestamp, std::string_view webhook_signature,
+                           std::string_view body, std::int64_t now_unix_seconds,
+                           const verify_options &options = {}) {
+  // The secret first: when it is wrong, every message fails, whatever it holds.
+  const auto key = detail::secret_key(secret);
+  if (!key) return key.error();
+  return detail::verify_with_key(*key, webhook_id, webhook_timestamp, webhook_signature, body,
+                                 now_unix_seconds, options.tolerance);
+}
+
+// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
+// header list (names compared case-insensitively).
+inline result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+                           std::int64_t now_unix_seconds, const verify_options &options = {}) {
+  const auto key = detail::secret_key(secret);
+  if (!key) return key.error();
+  const auto id = find_header(headers, "webhook-id");
+  if (!id) return detail::auth_error("missing webhook-id header");
+  const auto timestamp = find_header(headers, "webhook-timestamp");
+  if (!timestamp) return detail::auth_error("missing webhook-timestamp header");
+  const auto signature = find_header(headers, "webhook-signature");
+  if (!signature) return detail::auth_error("missing webhook-signature header");
+  return detail::verify_with_key(*key, *id, *timestamp, *signature, body, now_unix_seconds,
+                                 options.tolerance);
+}
+
+// The webhook-signature value "v1,<base64>" for a message: for senders and
+// tests. Returns an empty string when verify() would reject the secret (empty,
+// or not Base64 after whsec_), since no signature made with it could verify.
+inline std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                        std::string_view body) {
+  auto key = detail::secret_key(secret);
+  if (!key) return std::string();
+  return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
+}
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WEBHOOKS_HPP
+// ----- end kling/protocol/webhooks.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+// A callback body: the gateway's task, the provider's {task_id, task_status,
+// task_result} or {id, status, outputs}. It must name its task.
+inline result<task> parse_callback(std::string_view body) {
+  auto parsed = parse_json(body);
+  if (!parsed) return std::move(parsed).error();
+  auto t = parse_task(*parsed);
+  if (t && t->id.empty() && t->external_task_id.empty()) {
+    return error{errc::parse, "the callback names no task (no id, task_id or external_task_id)"};
+  }
+  return t;
+}
+
+// Verifies the signature (when secret is not empty), then parses the body.
+// now_unix_seconds comes from the caller, so tests can fix the clock.
+inline result<task> receive_callback(std::string_view secret, const http_headers &headers, std::string_view body,
+                                     std::int64_t now_unix_seconds,
+                                     const webhooks::verify_options &options = {}) {
+  if (!secret.empty()) {
+    auto verified = webhooks::verify(secret, headers, body, now_unix_seconds, options);
+    if (!verified) return std::move(verified).error();
+  }
+  return parse_callback(body);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CALLBACKS_HPP
+// ----- end kling/protocol/callbacks.hpp -----
+// ----- begin kling/protocol/create_machine.hpp -----
+// create_machine: creating a task exactly once. The gateway charges for every
+// task it accepts, so a create is never simply sent again:
+//
+// - a failure that may have created the task (timeout or dropped connection
+//   after sending, a 5xx, an answer that is not a task) is followed by a
+//   lookup, GET /v1/videos/{external_task_id}; only when the gateway says the
+//   task does not exist is the create sent again, with the same
+//   external_task_id, so the gateway itself refuses a second copy;
+// - an answer that the external_task_id is already used also leads to the lookup;
+// - a request that never left (connection refused) or that was refused for
+//   now (429 with a retryable code) is sent again after a backoff;
+// - everything else ends the operation.
+//
+// Without an external_task_id nothing can be looked up: an ambiguous failure
+// then ends the operation, since sending again could pay twice.
+//
+// Thread safety: one driver at a time.
+#ifndef KLING_PROTOCOL_CREATE_MACHINE_HPP
+#define KLING_PROTOCOL_CREATE_MACHINE_HPP
+
+#include <optional>
+#include <string>
+#include <utility>
+
+// ----- begin kling/protocol/request_machine.hpp -----
+// request_machine<T>: one request sent until it gives a definite answer:
+// transient failures are retried with backoff, everything else ends it. The
+// answer is read into result<T> by a reader. A request that is not idempotent
+// (creating or deleting an element) is sent again only when it certainly had
+// no effect: it never left, or the gateway refused it for now (429).
+//
+// Thread safety: one driver at a time.
+#ifndef KLING_PROTOCOL_REQUEST_MACHINE_HPP
+#define KLING_PROTOCOL_REQUEST_MACHINE_HPP
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+
+// ----- begin kling/protocol/machine.hpp -----
+// The shape every protocol state machine shares. A machine never does I/O and
+// never reads a clock: its driver asks what to do next, does it, and feeds
+// back what happened and when. The blocking client, the asynchronous client
+// and the game-loop tracker are three drivers of the same machines.
+//
+//   for (;;) {
+//     auto step = machine.next();
+//     if (step.kind == step_kind::send)  machine.on_response(transport.send(step.request), clock.now());
+//     if (step.kind == step_kind::sleep) { sleep_until(step.wake_at); machine.on_wake(clock.now()); }
+//     if (step.kind == step_kind::done)  return machine.take_result();
+//   }
+//
+// Thread safety: a machine is used by one driver at a time.
+#ifndef KLING_PROTOCOL_MACHINE_HPP
+#define KLING_PROTOCOL_MACHINE_HPP
+
+#include <chrono>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+// Monotonic time, as the driver's clock reports it (a virtual one in tests).
+using clock = std::chrono::steady_clock;
+using time_point = clock::time_point;
+
+enum class step_kind {
+  send,  // exchange `request`, then call on_response
+  sleep, // wait until `wake_at`, then call on_wake
+  done,  // take_result() holds the outcome
+};
+
+struct step {
+  step_kind kind = step_kind::done;
+  http_request request; // for send: relative to the base URL unless request.origin is set
+  time_point wake_at{}; // for sleep
+};
+
+inline step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
+inline step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
+inline step done_step() { return step{}; }
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_MACHINE_HPP
+// ----- end kling/protocol/machine.hpp -----
+// ----- begin kling/protocol/retry.hpp -----
+// Which failures are worth another attempt, and how long to wait first:
+// exponential backoff with full jitter, capped, obeying Retry-After.
+//
+// Retried: connection errors, timeouts, HTTP 408, 429 with a retryable
+// provider code (1302 rate limit, 1303 concurrency) or none, 500/502/503/504,
+// provider codes 5000/5001/5002, and answers that are not what the contract
+// says (an HTML page from a proxy). Never retried: 400/401/403/404, 429 with
+// 1100/1101/1102/1103/1304 (account, arrears, resource pack, permission, IP),
+// authentication (1000-1004), bad parameters (1200/1201), content policy
+// (1300/1301), TLS and configuration errors, refused requests.
+//
+// Thread safety: retry_policy is a plain value; backoff is one per operation.
+#ifndef KLING_PROTOCOL_RETRY_HPP
+#define KLING_PROTOCOL_RETRY_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+using milliseconds = std::chrono::milliseconds;
+
+struct retry_policy {
+  int max_attempts = 5;                                 // per request, the first included
+  milliseconds initial_backoff = std::chrono::seconds(1);
+  milliseconds max_backoff = std::chrono::seconds(30);
+  milliseconds max_retry_after = std::chrono::seconds(120); // Retry-After is obeyed up to this
+  std::uint64_t jitter_seed = 0;                        // 0: the client picks a random seed
+
+  static retry_policy none() {
+    retry_policy p;
+    p.max_attempts = 1;
+    return p;
+  }
+};
+
+// Provider codes behind HTTP 429 that waiting cannot fix.
+constexpr bool is_permanent_429_code(std::string_view code) {
+  return code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1304";
+}
+
+constexpr bool is_transient_provider_code(std::string_view code) {
+  return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
+}
+
+// True when the same request may succeed if sent again later.
+inline bool is_transient(const error &e) {
+  switch (e.code) {
+  case errc::connection:
+  case errc::timeout: return true;
+  case errc::rate_limited: return !is_permanent_429_code(e.provider_code);
+  case errc::server:
+    return e.http_status == 500 || e.http_status == 502 || e.http_status == 503 || e.http_status == 504;
+  case errc::provider: return is_transient_provider_code(e.provider_code);
+  case errc::parse: return e.http_status != 0; // an answer arrived, but not the contract's: a proxy page
+  default: return false;
+  }
+}
+
+// True when a failed create may nevertheless have created the task: the
+// request may have reached the gateway and no definite answer came back.
+inline bool is_ambiguous(const error &e) {
+  if (!e.request_sent) return false;
+  switch (e.code) {
+  case errc::connection:
+  case errc::timeout:
+  case errc::parse: return true;
+  case errc::server: return true; // any 5xx: the gateway may have created it before failing
+  default: return false;
+  }
+}
+
+// Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
+// with a small deterministic generator so tests can fix the seed.
+class backoff {
+public:
+  explicit backoff(const retry_policy &policy, std::uint64_t seed)
+      : policy_(policy), state_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
+
+  // The delay before retry number `retry` (1 for the first retry); a
+  // Retry-After from the server wins, up to the policy's limit.
+  milliseconds delay(int retry, const error &cause) {
+    if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
+    const int shift = std::min(retry - 1, 20);
+    const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
+                                                policy_.initial_backoff.count() * (std::int64_t{1} << shift));
+    if (ceiling <= 0) return milliseconds(0);
+    return milliseconds(static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(ceiling + 1)));
+  }
+
+  const retry_policy &policy() const { return policy_; }
+
+private:
+  std::uint64_t next() { // splitmix64
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
+  retry_policy policy_;
+  std::uint64_t state_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_RETRY_HPP
+// ----- end kling/protocol/retry.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+// Adds how often a request was tried to its final error.
+inline error after_attempts(error e, int attempts) {
+  if (attempts > 1) e.message += " (gave up after " + std::to_string(attempts) + " attempts)";
+  return e;
+}
+
+template <class T> class request_machine {
+public:
+  using reader = std::function<result<T>(const http_response &)>;
+
+  request_machine(http_request request, reader read, const retry_policy &policy, std::uint64_t seed,
+                  bool idempotent = true)
+      : request_(std::move(request)), read_(std::move(read)), backoff_(policy, seed), idempotent_(idempotent) {}
+
+  step next() const {
+    if (outcome_) return done_step();
+    if (wake_at_) return sleep_step(*wake_at_);
+    return send_step(request_);
+  }
+
+  void on_response(result<http_response> answer, time_point now) {
+    ++attempts_;
+    result<T> read = answer ? read_(*answer) : result<T>(std::move(answer).error());
+    if (read || !worth_retrying(read.error()) || attempts_ >= backoff_.policy().max_attempts) {
+      outcome_ = read ? std::move(read) : result<T>(after_attempts(std::move(read).error(), attempts_));
+      return;
+    }
+    wake_at_ = now + backoff_.delay(attempts_, read.error());
+  }
+
+  void on_wake(time_point) { wake_at_.reset(); }
+
+  // Ends the operation with an error of the driver's (cancellation).
+  void stop(error e) { outcome_ = result<T>(std::move(e)); }
+
+  bool done() const { return outcome_.has_value(); }
+  int attempts() const { return attempts_; }
+  result<T> take_result() { return outcome_ ? std::move(*outcome_) : result<T>(error{errc::cancelled, "not finished"}); }
+
+private:
+  bool worth_retrying(const error &e) const {
+    if (!is_transient(e)) return false;
+    return idempotent_ || !e.request_sent || e.code == errc::rate_limited;
+  }
+
+  http_request request_;
+  reader read_;
+  backoff backoff_;
+  bool idempotent_;
+  int attempts_ = 0;
+  std::optional<time_point> wake_at_;
+  std::optional<result<T>> outcome_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REQUEST_MACHINE_HPP
+// ----- end kling/protocol/request_machine.hpp -----
+// ----- begin kling/protocol/responses.hpp -----
+// Reading the gateway's answers into results: a success status with the
+// expected JSON becomes a value; anything else becomes a typed error (P-3,
+// P-5) that keeps the HTTP status, the provider's code and an excerpt.
+//
+// Thread safety: pure functions.
+#ifndef KLING_PROTOCOL_RESPONSES_HPP
+#define KLING_PROTOCOL_RESPONSES_HPP
+
+#include <string>
+#include <utility>
+#include <vector>
+
+// ----- begin kling/protocol/errors.hpp -----
+// Turning an HTTP answer that is not a success into a typed error (P-5),
+// whatever shape its body has: {"error": "..."}, {"error": {"message",
+// "code", "type"}}, {"code", "message"}, or no JSON at all (an HTML page).
+//
+// Thread safety: pure functions.
+#ifndef KLING_PROTOCOL_ERRORS_HPP
+#define KLING_PROTOCOL_ERRORS_HPP
+
+#include <string>
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+// Bytes of an unexpected body kept in error::body_excerpt.
+inline constexpr std::size_t body_excerpt_bytes = 512;
+
+constexpr errc errc_for_status(int status) noexcept {
+  if (status == 400 || status == 422) return errc::bad_request;
+  if (status == 401) return errc::auth;
+  if (status == 403) return errc::permission;
+  if (status == 404) return errc::not_found;
+  if (status == 408) return errc::timeout;
+  if (status == 429) return errc::rate_limited;
+  if (status >= 500 && status <= 599) return errc::server;
+  return errc::http;
+}
+
+namespace errors_detail {
+
+// A code may be a number (1102) or a string ("invalid_api_key").
+inline std::string code_text(const json &code) {
+  if (code.is_string()) return code.get<std::string>();
+  if (code.is_number_integer()) return std::to_string(code.get<std::int64_t>());
+  if (code.is_number_unsigned()) return std::to_string(code.get<std::uint64_t>());
+  return {};
+}
+
+// Fills message, provider_code and request_id from whichever shape the body has.
+inline void read_error_body(const json &body, error &e) {
+  if (!body.is_object()) return;
+  field_reader r(body);
+  if (const json *err = find_member(body, "error")) {
+    if (err->is_string()) {
+      e.message = err->get<std::string>();
+    } else if (err->is_object()) {
+      field_reader inner(*err, "/error");
+      inner.text("message", e.message);
+      if (const json *code = inner.get("code")) e.provider_code = code_text(*code);
+      std::string type;
+      if (inner.text("type", type) && e.message.empty()) e.message = type;
+    }
+  }
+  if (e.message.empty()) r.text("message", e.message);
+  if (e.provider_code.empty()) {
+    if (const json *code = r.get("code")) e.provider_code = code_text(*code);
+  }
+  r.text("request_id", e.request_id);
+}
+
+} // namespace errors_detail
+
+// Retry-After as a delay: delay-seconds, or an HTTP date measured against
+// the answer's own Date header (so the two clocks that matter are the
+// server's, and this machine's clock is never read).
+inline std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
+  const auto value = response.header("Retry-After");
+  if (!value || value->empty()) return std::nullopt;
+  if (value->find_first_not_of("0123456789") == std::string_view::npos) {
+    if (value->size() > 9) return std::chrono::hours(24 * 365); // absurd: treated as "very long"
+    long long seconds = 0;
+    for (char c : *value) seconds = seconds * 10 + (c - '0');
+    return std::chrono::seconds(seconds);
+  }
+  const auto until = parse_http_date(*value);
+  const auto date = response.header("Date");
+  if (!until || !date) return std::nullopt;
+  const auto now = parse_http_date(*date);
+  if (!now) return std::nullopt;
+  const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*until - *now);
+  return delay.count() > 0 ? delay : std::chrono::milliseconds(0);
+}
+
+// The error for an answer with a non-success status.
+inline error error_from_response(const http_response &response) {
+  error e;
+  e.code = errc_for_status(response.status);
+  e.http_status = response.status;
+  e.retry_after = retry_after(response);
+  if (auto id = response.header("X-Request-Id")) e.request_id = std::string(*id);
+  auto body = parse_json(response.body);
+  if (body) errors_detail::read_error_body(*body, e);
+  if (e.message.empty()) {
+    e.message = "HTTP " + std::to_string(response.status);
+    if (!body) e.message += " with a body that is not JSON";
+  }
+  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
+  return e;
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_ERRORS_HPP
+// ----- end kling/protocol/errors.hpp -----
+// ----- begin kling/protocol/requests.hpp -----
+// The HTTP request of every gateway operation, relative to the base URL:
+// method, path, query and body. The client adds origin, path prefix,
+// authentication and timeouts. No I/O here.
+//
+// Thread safety: pure functions.
+#ifndef KLING_PROTOCOL_REQUESTS_HPP
+#define KLING_PROTOCOL_REQUESTS_HPP
+
+#include <string>
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+struct page_request {
+  int page_num = 1;   // 1..1000 (E-2)
+  int page_size = 30; // 1..500 (E-2)
+};
+
+namespace requests_detail {
+inline http_request json_post(std::string path, const json &body) {
+  http_request r;
+  r.method = "POST";
+  r.path = std::move(path);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = dump_json(body);
+  return r;
+}
+
+inline result<http_request> page_get(std::string path, const page_request &page) {
+  auto violations = rules::check_element_page(page.page_num, page.page_size);
+  if (!violations.empty()) return rules::rejection(std::move(violations));
+  http_request r;
+  r.path = std::move(path);
+  r.query = {{"page_num", std::to_string(page.page_num)}, {"page_size", std::to_string(page.page_size)}};
+  return r;
+}
+} // namespace requests_detail
+
+// POST /v1/videos with the body as given (validation happens before this).
+inline http_request create_video(const json &body) {
+  return requests_detail::json_post("/v1/videos", body);
+}
+
+// GET /v1/videos/{task_id}[?provider=...] (Q-1). Also finds a task by its
+// external_task_id.
+inline result<http_request> get_video(std::string_view task_id, std::string_view provider = {}) {
+  auto violations = rules::check_task_query(task_id);
+  if (!violations.empty()) return rules::rejection(std::move(violations));
+  http_request r;
+  r.path = "/v1/videos/" + percent_encode(task_id);
+  if (!provider.empty()) r.query.emplace_back("provider", std::string(provider));
+  return r;
+}
+
+// POST /v1/elements/custom
+inline http_request create_element(const json &body) {
+  return requests_detail::json_post("/v1/elements/custom", body);
+}
+
+// GET /v1/elements/custom?page_num=&page_size=
+inline result<http_request> list_elements(const page_request &page = {}) {
+  return requests_detail::page_get("/v1/elements/custom", page);
+}
+
+// GET /v1/elements/presets?page_num=&page_size=
+inline result<http_request> list_preset_elements(const page_request &page = {}) {
+  return requests_detail::page_get("/v1/elements/presets", page);
+}
+
+// POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
+inline result<http_request> delete_element(std::string_view element_id) {
+  auto violations = rules::check_element_delete(element_id);
+  if (!violations.empty()) return rules::rejection(std::move(violations));
+  return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REQUESTS_HPP
+// ----- end kling/protocol/requests.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+namespace responses_detail {
+inline error with_excerpt(error e, const http_response &response) {
+  e.http_status = response.status;
+  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
+  return e;
+}
+} // namespace responses_detail
+
+// The JSON body of a 2xx answer, or the error the answer stands for.
+inline result<json> read_json(const http_response &response) {
+  if (response.status < 200 || response.status > 299) return error_from_response(response);
+  auto body = parse_json(response.body);
+  if (!body) {
+    return responses_detail::with_excerpt(
+        error{errc::parse, "HTTP " + std::to_string(response.status) + " answer is " + body.error().message},
+        response);
+  }
+  return body;
+}
+
+// A task from POST /v1/videos or GET /v1/videos/{id}.
+inline result<task> read_task(const http_response &response) {
+  return read_json(response).and_then([&](const json &body) {
+    return parse_task(body).map_error([&](error e) { return responses_detail::with_excerpt(std::move(e), response); });
+  });
+}
+
+// {code, message, request_id, data}: code 0 gives data read by parse_data;
+// any other code is a provider error with the code, message and request id (P-3).
+template <class T, class ParseData>
+result<envelope<T>> read_envelope(const http_response &response, ParseData parse_data) {
+  auto body = read_json(response);
+  if (!body) return std::move(body).error();
+  field_reader r(*body);
+  std::int64_t code = 0;
+  const bool has_code = r.integer("code", code);
+  envelope<T> out;
+  r.text("message", out.message);
+  r.text("request_id", out.request_id);
+  if (!r.ok()) return responses_detail::with_excerpt(r.failure(), response);
+  if (!has_code) {
+    return responses_detail::with_excerpt(error{errc::parse, "/code: envelope has no code"}, response);
+  }
+  if (code != 0) {
+    error e{errc::provider, out.message.empty() ? "gateway answered code " + std::to_string(code) : out.message};
+    e.provider_code = std::to_string(code);
+    e.request_id = out.request_id;
+    return responses_detail::with_excerpt(std::move(e), response);
+  }
+  const json *data = r.get("data");
+  auto parsed = parse_data(data ? *data : json(), std::string("/data"));
+  if (!parsed) return responses_detail::with_excerpt(std::move(parsed).error(), response);
+  out.data = std::move(*parsed);
+  out.raw = std::move(*body);
+  return out;
+}
+
+inline result<envelope<element>> read_element(const http_response &response) {
+  return read_envelope<element>(response, parse_element);
+}
+
+inline result<envelope<page<element>>> read_element_page(const http_response &response,
+                                                         const page_request &asked) {
+  return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
+    return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
+      page<element> p;
+      p.items = std::move(items);
+      p.page_num = asked.page_num;
+      p.page_size = asked.page_size;
+      return p;
+    });
+  });
+}
+
+inline result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
+  return read_envelope<element_deletion>(response, parse_element_deletion);
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_RESPONSES_HPP
+// ----- end kling/protocol/responses.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+// True for the gateway's answer that an external_task_id is already taken.
+inline bool is_duplicate_external_id(const error &e) {
+  if (e.http_status != 400 && e.http_status != 409 && e.http_status != 422) return false;
+  std::string text = e.message + " " + e.provider_code;
+  for (char &c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return text.find("duplicate") != std::string::npos || text.find("already exist") != std::string::npos;
+}
+
+class create_machine {
+public:
+  // body: the validated, normalized request; its external_task_id (if any) is the idempotency key.
+  create_machine(json body, const retry_policy &policy, std::uint64_t seed)
+      : body_(std::move(body)), backoff_(policy, seed) {
+    if (const json *id = find_member(body_, "external_task_id"); id && id->is_string()) external_id_ = id->get<std::string>();
+  }
+
+  step next() const {
+    if (outcome_) return done_step();
+    if (wake_at_) return sleep_step(*wake_at_);
+    if (looking_up_) {
+      auto lookup = get_video(external_id_);
+      return lookup ? send_step(std::move(*lookup)) : done_step();
+    }
+    return send_step(create_video(body_));
+  }
+
+  void on_response(result<http_response> answer, time_point now) {
+    result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    if (looking_up_) on_lookup(std::move(read), now);
+    else on_create(std::move(read), now);
+  }
+
+  void on_wake(time_point) { wake_at_.reset(); }
+  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+
+  bool done() const { return outcome_.has_value(); }
+  result<task> take_result() {
+    return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+  }
+  // How many POSTs were sent: more than one only after the gateway said the task did not exist.
+  int creates_sent() const { return creates_; }
+  int lookups_sent() const { return lookups_; }
+  const std::string &external_task_id() const { return external_id_; }
+
+private:
+  void on_create(result<task> read, time_point now) {
+    ++creates_;
+    if (read) return finish(std::move(*read));
+    error e = std::move(read).error();
+    const bool can_look_up = !external_id_.empty();
+    if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e));
+    if (is_ambiguous(e)) {
+      if (can_look_up) return look_up(std::move(e));
+      e.message += "; the task may have been created, and without an external_task_id it cannot be looked up, "
+                   "so the create was not sent again";
+      return fail(std::move(e));
+    }
+    if (is_transient(e) && creates_ < backoff_.policy().max_attempts) return retry_later(now, e, false);
+    fail(after_attempts(std::move(e), creates_));
+  }
+
+  void on_lookup(result<task> read, time_point now) {
+    ++lookups_;
+    if (read) return finish(std::move(*read)); // it was created: exactly once
+    error e = std::move(read).error();
+    if (e.code == errc::not_found) {
+      // Not created. Send the create again (same external_task_id) if the cause allows.
+      looking_up_ = false;
+      if (!is_duplicate_external_id(cause_) && is_transient(cause_) && creates_ < backoff_.policy().max_attempts) {
+        return retry_later(now, cause_, false);
+      }
+      if (is_duplicate_external_id(cause_)) {
+        cause_.message += "; yet no task with external_task_id " + external_id_ + " can be found";
+      }
+      return fail(after_attempts(std::move(cause_), creates_));
+    }
+    if (is_transient(e) && lookups_ < 2 * backoff_.policy().max_attempts) return retry_later(now, e, true);
+    e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
+                " failed too: " + e.message + "; the task may exist";
+    fail(std::move(e));
+  }
+
+  void look_up(error cause) {
+    cause_ = std::move(cause);
+    looking_up_ = true;
+  }
+
+  void retry_later(time_point now, const error &e, bool lookup) {
+    looking_up_ = lookup;
+    wake_at_ = now + backoff_.delay(lookup ? lookups_ : creates_, e);
+  }
+
+  void finish(task t) {
+    if (t.external_task_id.empty()) t.external_task_id = external_id_;
+    outcome_ = result<task>(std::move(t));
+  }
+  void fail(error e) { outcome_ = result<task>(std::move(e)); }
+
+  json body_;
+  std::string external_id_;
+  backoff backoff_;
+  int creates_ = 0;
+  int lookups_ = 0;
+  bool looking_up_ = false;
+  error cause_;
+  std::optional<time_point> wake_at_;
+  std::optional<result<task>> outcome_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CREATE_MACHINE_HPP
+// ----- end kling/protocol/create_machine.hpp -----
+// ----- begin kling/protocol/download_machine.hpp -----
+// download_machine: fetching a result video. Decides each request (resuming
+// with a Range header from the bytes already held, following redirects
+// without credentials), what to do with each answer's head (append, start
+// over, stop), when the size cap is hit, and when to retry a dropped
+// transfer. Whoever drives it owns the bytes (a file, a buffer, a sink).
+//
+// Thread safety: one driver at a time.
+#ifndef KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
+#define KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+struct download_options {
+  std::uint64_t max_bytes = std::uint64_t{4} << 30; // refuse anything larger (4 GiB)
+  int max_redirects = 5;
+};
+
+// What the driver does with the body that follows a head.
+enum class body_disposition {
+  append,  // keep what it holds and add the body (a 206 that continues it)
+  replace, // discard what it holds and write the body from the start
+  ignore,  // the body is not the video (a redirect, an error page)
+  stop,    // stop the transfer: the machine has decided the outcome
+};
+
+class download_machine {
+public:
+  // have_bytes: what the driver already holds from an earlier, interrupted
+  // download of the same URL (resumed with a Range request).
+  download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
+                   const retry_policy &policy, std::uint64_t seed)
+      : url_(std::move(url)), options_(options), backoff_(policy, seed), have_(have_bytes) {
+    check_url();
+  }
+
+  step next() const {
+    if (outcome_) return done_step();
+    if (wake_at_) return sleep_step(*wake_at_);
+    auto parsed = parse_url(url_); // checked when set
+    http_request r;
+    r.origin = parsed->origin();
+    r.path = parsed->path.empty() ? "/" : parsed->path;
+    if (!parsed->query.empty()) r.path += "?" + parsed->query; // kept exactly as given (signed CDN URLs)
+    if (have_ > 0) r.headers.emplace_back("Range", "bytes=" + std::to_string(have_) + "-");
+    return send_step(std::move(r));
+  }
+
+  // Call before the body arrives: what to do with it.
+  body_disposition on_head(const http_response &head) {
+    head_ = head;
+    excerpt_.clear();
+    if (head.status >= 300 && head.status < 400 && head.status != 304) {
+      return body_disposition::ignore;
+    }
+    if (head.status == 206) {
+      const auto start = content_range_start(head);
+      if (!start || *start != have_) return restart(head); // not the part we asked for
+      return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+    }
+    if (head.status == 200) return restart(head);
+    return body_disposition::ignore; // an error page: kept only as an excerpt
+  }
+
+  // Call for each piece of a body whose disposition was append or replace;
+  // false: stop the transfer (the size cap was hit).
+  bool on_body(std::size_t bytes) {
+    have_ += bytes;
+    if (have_ > options_.max_bytes) {
+      outcome_ = result<std::uint64_t>(too_large(have_));
+      return false;
+    }
+    return true;
+  }
+  // For bodies with disposition ignore: the first bytes, for the error's excerpt.
+  void on_ignored_body(std::string_view piece) {
+    if (excerpt_.size() < body_excerpt_bytes) excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
+  }
+
+  void on_response(result<http_response> answer, time_point now) {
+    if (outcome_) return; // decided while streaming (size cap)
+    if (answer) return on_complete_answer(now);
+    error e = std::move(answer).error();
+    ++failures_;
+    if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
+      wake_at_ = now + backoff_.delay(failures_, e); // resumes from have_bytes()
+      return;
+    }
+    outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+  }
+
+  void on_wake(time_point) { wake_at_.reset(); }
+  void stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
+
+  bool done() const { return outcome_.has_value(); }
+  // The size of the complete video.
+  result<std::uint64_t> take_result() {
+    return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
+  }
+
+  std::uint64_t have_bytes() const { return have_; }
+  // The full size when the server told it, for progress reports.
+  std::optional<std::uint64_t> total_bytes() const { return total_; }
+  const std::string &url() const { return url_; }
+
+private:
+  void on_complete_answer(time_point now) {
+    const int status = head_.status;
+    if (status == 200 || status == 206) {
+      if (total_ && have_ < *total_) { // the connection closed early but cleanly
+        ++failures_;
+        error e{errc::connection, "transfer ended after " + std::to_string(have_) + " of " +
+                                      std::to_string(*total_) + " bytes"};
+        if (failures_ < backoff_.policy().max_attempts) {
+          wake_at_ = now + backoff_.delay(failures_, e);
+          return;
+        }
+        outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+        return;
+      }
+      outcome_ = result<std::uint64_t>(have_);
+      return;
+    }
+    if (status == 416 && have_ > 0) {
+      // Nothing left to send: complete if the server's size is what we hold.
+      const auto size = content_range_total(head_);
+      if (size && *size == have_) {
+        outcome_ = result<std::uint64_t>(have_);
+        return;
+      }
+    }
+    if (status >= 300 && status < 400 && status != 304) {
+      const auto location = head_.header("Location");
+      if (!location || ++redirects_ > options_.max_redirects) {
+        outcome_ = result<std::uint64_t>(
+            error{errc::http, location ? "too many redirects" : "redirect without a Location header"});
+        return;
+      }
+      url_ = resolve(std::string(*location));
+      check_url();
+      return;
+    }
+    http_response page = head_;
+    page.body = excerpt_;
+    error e = error_from_response(page);
+    ++failures_;
+    if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
+      wake_at_ = now + backoff_.delay(failures_, e);
+      return;
+    }
+    outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+  }
+
+  void check_url() {
+    auto parsed = parse_url(url_);
+    if (!parsed) outcome_ = result<std::uint64_t>(error{errc::invalid_request, "download URL: " + parsed.error().message});
+  }
+
+  body_disposition restart(const http_response &head) {
+    have_ = 0;
+    return check_size(head, 0) ? body_disposition::replace : body_disposition::stop;
+  }
+
+  // Learns the total size from the head; false (and the outcome) when over the cap.
+  bool check_size(const http_response &head, std::uint64_t offset) {
+    std::optional<std::uint64_t> total = content_range_total(head);
+    if (!total) {
+      if (auto length = number(head.header("Content-Length"))) total = offset + *length;
+    }
+    total_ = total;
+    if (total && *total > options_.max_bytes) {
+      outcome_ = result<std::uint64_t>(too_large(*total));
+      return false;
+    }
+    return true;
+  }
+
+  error too_large(std::uint64_t size) const {
+    return error{errc::io, "the video is " + std::to_string(size) + " bytes, more than the limit of " +
+                               std::to_string(options_.max_bytes) + " bytes"};
+  }
+
+  // A Location may be absolute or relative to the current URL.
+  std::string resolve(const std::string &location) const {
+    if (parse_url(location)) return location;
+    auto base = parse_url(url_);
+    if (!base) return location;
+    if (!location.empty() && location[0] == '/') return base->origin() + location;
+    const auto slash = base->path.rfind('/');
+    return base->origin() + (slash == std::string::npos ? "/" : base->path.substr(0, slash + 1)) + location;
+  }
+
+  static std::optional<std::uint64_t> number(std::optional<std::string_view> text) {
+    if (!text || text->empty() || text->size() > 19 || text->find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    std::uint64_t v = 0;
+    for (char c : *text) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    return v;
+  }
+  // "bytes 100-199/1000" -> 100; "bytes */1000" -> none.
+  static std::optional<std::uint64_t> content_range_start(const http_response &head) {
+    const auto range = head.header("Content-Range");
+    if (!range || range->substr(0, 6) != "bytes ") return std::nullopt;
+    const auto dash = range->find('-');
+    if (dash == std::string_view::npos) return std::nullopt;
+    return number(range->substr(6, dash - 6));
+  }
+  // "bytes 100-199/1000" or "bytes */1000" -> 1000.
+  static std::optional<std::uint64_t> content_range_total(const http_response &head) {
+    const auto range = head.header("Content-Range");
+    if (!range) return std::nullopt;
+    const auto slash = range->rfind('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    return number(range->substr(slash + 1));
+  }
+
+  std::string url_;
+  download_options options_;
+  backoff backoff_;
+  std::uint64_t have_ = 0;
+  std::optional<std::uint64_t> total_;
+  http_response head_;
+  std::string excerpt_;
+  int failures_ = 0;
+  int redirects_ = 0;
+  std::optional<time_point> wake_at_;
+  std::optional<result<std::uint64_t>> outcome_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
+// ----- end kling/protocol/download_machine.hpp -----
+// ----- begin kling/protocol/wait_machine.hpp -----
+// wait_machine: following a task until it finishes. Polls GET /v1/videos/{id}
+// first after 3 s (the gateway asks for 3-5 s between polls), then at
+// intervals growing gently to a cap, until the task completes, fails, reports
+// a status this client does not know, or the overall deadline passes. A poll
+// that fails transiently is retried with backoff inside the same deadline.
+//
+// Thread safety: one driver at a time.
+#ifndef KLING_PROTOCOL_WAIT_MACHINE_HPP
+#define KLING_PROTOCOL_WAIT_MACHINE_HPP
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+struct wait_options {
+  milliseconds first_interval = std::chrono::seconds(3);
+  double interval_growth = 1.25; // each interval is this much longer than the last ...
+  milliseconds max_interval = std::chrono::seconds(10); // ... up to this
+  milliseconds timeout = std::chrono::minutes(15);       // overall, from the start of the wait
+};
+
+class wait_machine {
+public:
+  // Starts waiting at `now`: the first poll is due after first_interval, or at
+  // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
+  wait_machine(std::string task_id, std::string provider, const wait_options &options, const retry_policy &policy,
+               std::uint64_t seed, time_point now, std::optional<time_point> first_poll = std::nullopt,
+               std::optional<time_point> deadline = std::nullopt)
+      : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options), backoff_(policy, seed),
+        started_(now), deadline_(deadline ? *deadline : now + options.timeout), interval_(options.first_interval) {
+    wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
+  }
+
+  step next() const {
+    if (outcome_) return done_step();
+    if (wake_at_) return sleep_step(*wake_at_);
+    auto request = get_video(task_id_, provider_);
+    return request ? send_step(std::move(*request)) : done_step();
+  }
+
+  void on_wake(time_point) { wake_at_.reset(); }
+
+  void on_response(result<http_response> answer, time_point now) {
+    ++polls_;
+    result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    if (!read) return on_failed_poll(std::move(read).error(), now);
+    failures_ = 0;
+    task t = std::move(*read);
+    if (t.id.empty()) t.id = task_id_; // the unified result shape carries no id
+    last_ = t;
+    switch (t.status) {
+    case task_status::completed: outcome_ = result<task>(std::move(t)); return;
+    case task_status::failed: {
+      error e{errc::task_failed, "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+      e.provider_code = find_code(t.raw);
+      outcome_ = result<task>(std::move(e));
+      return;
+    }
+    case task_status::unknown:
+      outcome_ = result<task>(error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
+                                                     "\", which this client does not know; stopped waiting"});
+      return;
+    case task_status::pending:
+    case task_status::processing: break;
+    }
+    if (now >= deadline_) return expire(now);
+    schedule(now + interval_);
+    interval_ = std::min(options_.max_interval, std::chrono::duration_cast<milliseconds>(interval_ * options_.interval_growth));
+  }
+
+  // Ends the wait with the driver's error (cancellation).
+  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+
+  bool done() const { return outcome_.has_value(); }
+  result<task> take_result() {
+    return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+  }
+
+  // For progress reports and saved handles.
+  const std::optional<task> &last_task() const { return last_; }
+  int polls() const { return polls_; }
+  time_point started() const { return started_; }
+  time_point deadline() const { return deadline_; }
+  std::optional<time_point> next_poll() const { return wake_at_; }
+  const std::string &task_id() const { return task_id_; }
+  const std::string &provider() const { return provider_; }
+
+private:
+  void on_failed_poll(error e, time_point now) {
+    ++failures_;
+    if (!is_transient(e) || failures_ >= backoff_.policy().max_attempts) {
+      outcome_ = result<task>(after_attempts(std::move(e), failures_));
+      return;
+    }
+    if (now >= deadline_) return expire(now);
+    schedule(now + backoff_.delay(failures_, e));
+  }
+
+  void schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
+
+  void expire(time_point now) {
+    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
+    outcome_ = result<task>(error{errc::deadline_exceeded,
+                                  "task " + task_id_ + " is still " +
+                                      (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
+                                      " after waiting " + std::to_string(waited) + " s"});
+  }
+
+  static std::string find_code(const json &raw) {
+    for (const char *key : {"error_code", "code"}) {
+      if (const json *c = find_member(raw, key)) {
+        if (c->is_string()) return c->get<std::string>();
+        if (c->is_number_integer()) return std::to_string(c->get<long long>());
+      }
+    }
+    return {};
+  }
+
+  std::string task_id_;
+  std::string provider_;
+  wait_options options_;
+  backoff backoff_;
+  time_point started_;
+  time_point deadline_;
+  milliseconds interval_;
+  int polls_ = 0;
+  int failures_ = 0;
+  std::optional<task> last_;
+  std::optional<time_point> wake_at_;
+  std::optional<result<task>> outcome_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WAIT_MACHINE_HPP
+// ----- end kling/protocol/wait_machine.hpp -----
+
+// client: the blocking client over any transport
 // ----- begin kling/client/basic_client.hpp -----
 // basic_client<Transport>: the client of the Kling gateway over any transport.
 // Most code uses the alias kling::client (cpp-httplib); tests use
@@ -2190,17 +6634,34 @@ KLING_NAMESPACE_END
 #include <string_view>
 #include <utility>
 
+// ----- begin kling/client/blocking.hpp -----
+// run_blocking: the blocking driver of the protocol machines. It sends each
+// request through the session, sleeps on the session's time source, and
+// stops the machine when the token is cancelled.
+//
+// Thread safety: drives one machine on the calling thread.
+#ifndef KLING_CLIENT_BLOCKING_HPP
+#define KLING_CLIENT_BLOCKING_HPP
+
+#include <utility>
+
 // ----- begin kling/client/session.hpp -----
 // session<Transport>: what every resource of a client shares: the options,
-// the checked base URL and the transport. It completes the relative requests
-// of the protocol layer (origin, path prefix, headers, timeout) and keeps
-// secrets out of every error that comes back.
+// the checked base URL, the transport and a source of randomness (retry
+// jitter, generated external_task_ids). It completes the relative requests of
+// the protocol layer (origin, path prefix, headers, timeout), reports each
+// exchange to the observer with secrets redacted, and keeps the API key out
+// of every error that comes back.
 //
-// Thread safety: const after construction; send is as thread-safe as the
-// transport's send (httplib_transport and mock_transport: fully).
+// Thread safety: send and next_random may be called concurrently when the
+// transport's send may (httplib_transport and mock_transport: yes).
 #ifndef KLING_CLIENT_SESSION_HPP
 #define KLING_CLIENT_SESSION_HPP
 
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <random>
 #include <string>
 #include <utility>
 
@@ -2219,11 +6680,73 @@ KLING_NAMESPACE_END
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <utility>
 
+// ----- begin kling/client/time_source.hpp -----
+// time_source: where the blocking client gets the time and how it sleeps.
+// The real clocks by default; tests give a virtual clock whose sleep only
+// moves time forward, so waits of minutes run in microseconds.
+//
+// Thread safety: the default is; a custom one is what its functions are.
+#ifndef KLING_CLIENT_TIME_SOURCE_HPP
+#define KLING_CLIENT_TIME_SOURCE_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <thread>
+
 
 KLING_NAMESPACE_BEGIN
+
+struct time_source {
+  // Monotonic time for scheduling polls, retries and deadlines.
+  std::function<protocol::time_point()> now;
+  // Calendar time for saved handles and URL expiry.
+  std::function<timestamp()> wall_now;
+  // Returns at `until` or soon after the token is cancelled.
+  std::function<void(protocol::time_point until, const cancellation_token &)> sleep_until;
+
+  static time_source system() {
+    time_source t;
+    t.now = [] { return protocol::clock::now(); };
+    t.wall_now = [] { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); };
+    t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
+      // In short slices, so a cancellation is noticed quickly.
+      constexpr auto slice = std::chrono::milliseconds(20);
+      for (auto now = protocol::clock::now(); now < until && !token.cancelled(); now = protocol::clock::now()) {
+        std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
+      }
+    };
+    return t;
+  }
+
+  // Converts a monotonic time to calendar time, for saved handles.
+  timestamp to_wall(protocol::time_point t) const {
+    return wall_now() + std::chrono::duration_cast<std::chrono::microseconds>(t - now());
+  }
+  // Converts calendar time to monotonic time, for resumed handles.
+  protocol::time_point from_wall(timestamp t) const {
+    return now() + std::chrono::duration_cast<protocol::clock::duration>(t - wall_now());
+  }
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_TIME_SOURCE_HPP
+// ----- end kling/client/time_source.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+// One HTTP exchange as it happened, for logs (`kling --verbose`): the
+// request with its Authorization header already redacted.
+struct exchange_record {
+  const http_request &request;
+  const result<http_response> &response;
+  std::chrono::milliseconds elapsed;
+};
 
 class options {
 public:
@@ -2285,6 +6808,52 @@ public:
   }
   const network_settings &network() const { return network_; }
 
+  // Requests are checked against the gateway's rules before sending (on by
+  // default). Turn off only to send what this version of the library does
+  // not know is now allowed; the gateway then judges alone.
+  options &validate_requests(bool on) {
+    validate_requests_ = on;
+    return *this;
+  }
+  bool validate_requests() const { return validate_requests_; }
+
+  // Which failures are retried and how long to wait (see protocol/retry.hpp).
+  options &retry(protocol::retry_policy policy) {
+    retry_ = policy;
+    return *this;
+  }
+  const protocol::retry_policy &retry() const { return retry_; }
+
+  // How waits poll by default: 3 s first, growing to 10 s, for 15 minutes.
+  options &wait(protocol::wait_options w) {
+    wait_ = w;
+    return *this;
+  }
+  const protocol::wait_options &wait() const { return wait_; }
+
+  // A create without external_task_id gets a generated one, so that a create
+  // whose answer was lost can be looked up instead of paid for twice. Turn
+  // off to send requests exactly as given (ambiguous failures then end the call).
+  options &generate_external_task_ids(bool on) {
+    generate_ids_ = on;
+    return *this;
+  }
+  bool generate_external_task_ids() const { return generate_ids_; }
+
+  // The clocks and sleep of blocking calls; tests pass a virtual clock.
+  options &time(time_source t) {
+    time_ = std::move(t);
+    return *this;
+  }
+  const time_source &time() const { return time_; }
+
+  // Called after every HTTP exchange (from the thread that made it).
+  options &observe(std::function<void(const exchange_record &)> observer) {
+    observer_ = std::move(observer);
+    return *this;
+  }
+  const std::function<void(const exchange_record &)> &observer() const { return observer_; }
+
   // Base URL and key from KLING_BASE_URL and KLING_API_KEY, when set.
   static options from_environment() {
     options o;
@@ -2299,7 +6868,13 @@ private:
   std::chrono::milliseconds request_timeout_{std::chrono::seconds(60)};
   http_headers headers_;
   bool allow_insecure_http_ = false;
+  bool validate_requests_ = true;
+  bool generate_ids_ = true;
   network_settings network_;
+  protocol::retry_policy retry_;
+  protocol::wait_options wait_;
+  time_source time_ = time_source::system();
+  std::function<void(const exchange_record &)> observer_;
 };
 
 KLING_NAMESPACE_END
@@ -2314,15 +6889,21 @@ inline constexpr const char *user_agent = "kling-cpp/" KLING_VERSION_STRING;
 template <class Transport> class session {
 public:
   session(kling::options opts, Transport transport)
-      : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)) {}
+      : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
+        random_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : std::random_device{}() * 0x100000001ull + std::random_device{}()) {}
 
   const kling::options &options() const { return options_; }
   Transport &transport() { return transport_; }
   const Transport &transport() const { return transport_; }
 
-  // The full request: origin and path prefix from the base URL, then the
-  // default headers, then the user's extra headers.
+  // The full request to the gateway: origin and path prefix from the base
+  // URL, then the default headers, then the user's extra headers. A request
+  // that already names its origin (a download) goes there as it is, without
+  // credentials: the API key is only ever sent to the gateway.
   result<http_request> prepare(http_request request) const {
+    request.timeout = options_.request_timeout();
+    set_header(request.headers, "User-Agent", user_agent);
+    if (!request.origin.empty()) return request;
     if (!base_) return base_.error();
     if (options_.api_key().empty()) {
       return error{errc::configuration,
@@ -2330,29 +6911,40 @@ public:
     }
     request.origin = base_->origin();
     request.path = base_->path + request.path;
-    request.timeout = options_.request_timeout();
     set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
-    set_header(request.headers, "User-Agent", user_agent);
     set_header(request.headers, "Accept", "application/json");
     for (const auto &h : options_.headers()) set_header(request.headers, h.first, h.second);
     return request;
   }
 
+  // Prepares and sends one request, and reports the exchange to the observer.
+  result<http_response> send(http_request request) {
+    check_blocking_transport<Transport>();
+    auto prepared = prepare(std::move(request));
+    if (!prepared) return std::move(prepared).error();
+    const auto started = options_.time().now();
+    auto answer = scrub(transport_.send(*prepared));
+    observe(*prepared, answer, options_.time().now() - started);
+    return answer;
+  }
+
   // Sends one request and reads its answer with read(const http_response&)
-  // -> result<T>. A request that could not be built (a broken rule) is
-  // returned as it is, unsent. Errors never carry the API key.
+  // -> result<T>, without retries. A request that could not be built (a
+  // broken rule) is returned as it is, unsent.
   template <class Read> auto call(result<http_request> request, Read read) {
     using R = decltype(read(std::declval<const http_response &>()));
     if (!request) return scrub(R(std::move(request).error()));
     return scrub(send(std::move(*request)).and_then(read));
   }
 
-  // Prepares and sends one request.
-  result<http_response> send(http_request request) {
-    check_blocking_transport<Transport>();
-    auto prepared = prepare(std::move(request));
-    if (!prepared) return std::move(prepared).error();
-    return transport_.send(*prepared);
+  // Reports an exchange made by any driver (blocking or asynchronous).
+  void observe(const http_request &request, const result<http_response> &answer,
+               protocol::time_point::duration elapsed) const {
+    if (!options_.observer()) return;
+    http_request shown = request;
+    for (auto &h : shown.headers) h.second = redact(std::move(h.second), options_.api_key());
+    shown.body = redact(std::move(shown.body), options_.api_key());
+    options_.observer()(exchange_record{shown, answer, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
   }
 
   // Removes the API key from an error's texts, should a server or a
@@ -2363,6 +6955,24 @@ public:
     e.message = redact(std::move(e.message), options_.api_key());
     e.body_excerpt = redact(std::move(e.body_excerpt), options_.api_key());
     return r;
+  }
+
+  // Seeds for retry jitter; fixed by retry_policy::jitter_seed, random otherwise.
+  std::uint64_t next_random() {
+    std::lock_guard<std::mutex> lock(random_mutex_);
+    std::uint64_t z = (random_state_ += 0x9E3779B97F4A7C15ull); // splitmix64
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
+  // "kling-cpp-" and 24 hex digits: unique enough per user that two creates
+  // never share one by chance.
+  std::string new_external_task_id() {
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", static_cast<unsigned long long>(next_random()),
+                  static_cast<unsigned long long>(next_random() & 0xFFFFFFFFull));
+    return buffer;
   }
 
 private:
@@ -2392,6 +7002,8 @@ private:
   kling::options options_;
   Transport transport_;
   result<url> base_;
+  std::mutex random_mutex_;
+  std::uint64_t random_state_;
 };
 
 KLING_NAMESPACE_END
@@ -2401,35 +7013,92 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
+// Optional hooks around each exchange: adjust the request (streaming
+// receivers of a download), react to the answer (progress reports).
+struct blocking_hooks {
+  std::function<void(http_request &)> before_send;
+  std::function<void()> after_response;
+};
+
+template <class Transport, class Machine>
+auto run_blocking(session<Transport> &s, Machine &machine, const cancellation_token &cancel,
+                  const blocking_hooks &hooks = {}) {
+  const time_source &clock = s.options().time();
+  const auto stop_if_cancelled = [&] {
+    if (!cancel.cancelled()) return false;
+    machine.stop(error{errc::cancelled, "cancelled by the caller"});
+    return true;
+  };
+  for (;;) {
+    if (!machine.done() && stop_if_cancelled()) break;
+    protocol::step next = machine.next();
+    if (next.kind == protocol::step_kind::done) break;
+    if (next.kind == protocol::step_kind::sleep) {
+      clock.sleep_until(next.wake_at, cancel);
+      if (!stop_if_cancelled()) machine.on_wake(clock.now());
+      continue;
+    }
+    if (hooks.before_send) hooks.before_send(next.request);
+    auto answer = s.send(std::move(next.request));
+    machine.on_response(std::move(answer), clock.now());
+    if (hooks.after_response) hooks.after_response();
+  }
+  return s.scrub(machine.take_result());
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_BLOCKING_HPP
+// ----- end kling/client/blocking.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
 template <class Transport> class elements_resource {
 public:
   explicit elements_resource(std::shared_ptr<session<Transport>> s) : session_(std::move(s)) {}
 
   // One page of the user's custom elements.
   result<envelope<page<element>>> list(protocol::page_request page = {}) {
-    return session_->call(protocol::list_elements(page), [&](const http_response &r) {
-      return protocol::read_element_page(r, page);
-    });
+    return run(protocol::list_elements(page),
+               [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
 
   // One page of the gateway's official elements.
   result<envelope<page<element>>> presets(protocol::page_request page = {}) {
-    return session_->call(protocol::list_preset_elements(page), [&](const http_response &r) {
-      return protocol::read_element_page(r, page);
-    });
+    return run(protocol::list_preset_elements(page),
+               [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
 
-  // Creates a custom element from its JSON description.
-  result<envelope<element>> create(const json &body) {
-    return session_->call(protocol::create_element(body), protocol::read_element);
+  // Creates a custom element; refused with every violation of E-1 before sending.
+  result<envelope<element>> create(const new_element &request) {
+    return create_checked(json(request), rules::validate(request));
   }
+
+  // The same from a JSON description.
+  result<envelope<element>> create(const json &body) { return create_checked(body, rules::validate_element(body)); }
 
   // Deletes a custom element; the id is sent exactly as given.
   result<envelope<element_deletion>> remove(std::string_view element_id) {
-    return session_->call(protocol::delete_element(element_id), protocol::read_element_deletion);
+    return run(protocol::delete_element(element_id), protocol::read_element_deletion, false);
   }
 
 private:
+  template <class Read> auto run(result<http_request> request, Read read, bool idempotent) {
+    using R = decltype(read(std::declval<const http_response &>()));
+    using T = typename R::value_type;
+    if (!request) return session_->scrub(R(std::move(request).error()));
+    protocol::request_machine<T> machine(std::move(*request), read, session_->options().retry(), session_->next_random(),
+                                         idempotent);
+    return run_blocking(*session_, machine, cancellation_token{});
+  }
+
+  result<envelope<element>> create_checked(const json &body, const rules::report &checked) {
+    if (session_->options().validate_requests() && !checked.valid()) {
+      return session_->scrub(result<envelope<element>>(rules::rejection(checked.violations)));
+    }
+    return run(protocol::create_element(body), protocol::read_element, false);
+  }
+
   std::shared_ptr<session<Transport>> session_;
 };
 
@@ -2438,17 +7107,251 @@ KLING_NAMESPACE_END
 #endif // KLING_CLIENT_ELEMENTS_HPP
 // ----- end kling/client/elements.hpp -----
 // ----- begin kling/client/videos.hpp -----
-// videos_resource: creating and querying video generation tasks
-// (POST /v1/videos, GET /v1/videos/{task_id}). Obtained from client.videos().
+// videos_resource: video generation tasks: create (exactly once), get,
+// wait, create_and_wait, download. Obtained from client.videos().
+//
+//   auto task = client.videos().create_and_wait(request);
+//   if (task) client.videos().download(*task, "cat.mp4");
+//
+// The blocking calls need a transport with send(); they sleep on the
+// options' time_source and stop early when their cancellation token fires.
 //
 // Thread safety: as thread-safe as the client's transport.
 #ifndef KLING_CLIENT_VIDEOS_HPP
 #define KLING_CLIENT_VIDEOS_HPP
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 
+// ----- begin kling/client/downloads.hpp -----
+// Blocking downloads of result videos: to a file (written to "<path>.part"
+// and renamed into place only when complete, resumed with a Range request
+// when a partial file is there) or to a caller's sink.
+//
+// Thread safety: one download per call; distinct calls may run concurrently.
+#ifndef KLING_CLIENT_DOWNLOADS_HPP
+#define KLING_CLIENT_DOWNLOADS_HPP
+
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ----- begin kling/client/settings.hpp -----
+// Per-call settings of the long-running calls (waiting, downloading) and the
+// progress they report.
+//
+//   kling::wait_settings w;
+//   w.progress = [](const kling::wait_progress &p) { std::cerr << kling::to_string(p.status) << '\n'; };
+//   auto done = client.videos().wait(task_id, w);
+//
+// Thread safety: plain values; callbacks run on the thread that drives the call.
+#ifndef KLING_CLIENT_SETTINGS_HPP
+#define KLING_CLIENT_SETTINGS_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+struct wait_progress {
+  task_status status = task_status::pending; // as of the last poll
+  std::chrono::milliseconds elapsed{0};      // since the wait began
+  int polls = 0;
+  task_handle handle; // save it to resume this wait after a restart
+};
+
+struct wait_settings {
+  std::optional<protocol::wait_options> options; // none: the client's options().wait()
+  std::function<void(const wait_progress &)> progress;
+  cancellation_token cancel;
+};
+
+struct download_progress {
+  std::uint64_t bytes = 0;             // held so far
+  std::optional<std::uint64_t> total; // when the server said
+};
+
+struct download_settings {
+  std::optional<std::uint64_t> max_bytes; // none: 4 GiB
+  std::function<void(const download_progress &)> progress;
+  cancellation_token cancel;
+  // Warn when the result URL expires within this (P-7).
+  std::chrono::hours expiry_warning{72};
+};
+
+struct download_result {
+  std::string path;      // where the complete video is
+  std::uint64_t bytes = 0;
+  bool resumed = false;  // continued a partial file left by an earlier attempt
+  std::vector<std::string> warnings;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_SETTINGS_HPP
+// ----- end kling/client/settings.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace download_detail {
+
+// Where the bytes go: the driver tells it to start over or continue, then
+// hands it pieces. Returns false (with a message) when it cannot go on.
+struct body_target {
+  std::function<bool(protocol::body_disposition, std::string &problem)> begin;
+  std::function<bool(std::string_view, std::string &problem)> write;
+};
+
+template <class Transport>
+result<std::uint64_t> run(session<Transport> &s, const std::string &url, std::uint64_t have,
+                          const download_settings &settings, const body_target &target) {
+  protocol::download_options options;
+  if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
+  protocol::download_machine machine(url, have, options, s.options().retry(), s.next_random());
+  std::string problem; // a failure of the target, which wins over the transport's "stopped"
+  protocol::body_disposition disposition = protocol::body_disposition::ignore;
+  blocking_hooks hooks;
+  hooks.before_send = [&](http_request &request) {
+    request.on_head = [&](const http_response &head) {
+      disposition = machine.on_head(head);
+      if (disposition == protocol::body_disposition::stop) return false;
+      return target.begin(disposition, problem);
+    };
+    request.on_body = [&](std::string_view piece) {
+      if (settings.cancel.cancelled()) return false;
+      if (disposition == protocol::body_disposition::ignore) {
+        machine.on_ignored_body(piece);
+        return true;
+      }
+      if (!target.write(piece, problem) || !machine.on_body(piece.size())) return false;
+      if (settings.progress) settings.progress(download_progress{machine.have_bytes(), machine.total_bytes()});
+      return true;
+    };
+  };
+  auto outcome = run_blocking(s, machine, settings.cancel, hooks);
+  if (!problem.empty()) return error{errc::io, problem};
+  return outcome;
+}
+
+// A file opened for writing, closed on every path.
+class output_file {
+public:
+  output_file() = default;
+  output_file(const output_file &) = delete;
+  output_file &operator=(const output_file &) = delete;
+  ~output_file() { close(); }
+
+  bool open(const std::string &path, bool append) {
+    close();
+    file_ = std::fopen(path.c_str(), append ? "ab" : "wb");
+    return file_ != nullptr;
+  }
+  bool write(std::string_view bytes) {
+    return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
+  }
+  bool close() {
+    if (!file_) return true;
+    const bool ok = std::fclose(file_) == 0;
+    file_ = nullptr;
+    return ok;
+  }
+
+private:
+  std::FILE *file_ = nullptr;
+};
+
+inline std::uint64_t file_size(const std::string &path) {
+  std::FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f) return 0;
+  std::uint64_t size = 0;
+  if (std::fseek(f, 0, SEEK_END) == 0) {
+    const long end = std::ftell(f);
+    size = end > 0 ? static_cast<std::uint64_t>(end) : 0;
+  }
+  std::fclose(f);
+  return size;
+}
+
+} // namespace download_detail
+
+// Downloads url to path. A "<path>.part" left by an earlier attempt is
+// resumed; on failure it is removed, and path is never left half written.
+template <class Transport>
+result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
+                                      const download_settings &settings) {
+  using download_detail::output_file;
+  const std::string part = path + ".part";
+  const std::uint64_t have = download_detail::file_size(part);
+  output_file file;
+  download_detail::body_target target;
+  target.begin = [&](protocol::body_disposition d, std::string &problem) {
+    if (file.open(part, d == protocol::body_disposition::append)) return true;
+    problem = "cannot write " + part;
+    return false;
+  };
+  target.write = [&](std::string_view piece, std::string &problem) {
+    if (file.write(piece)) return true;
+    problem = "cannot write " + part + " (disk full?)";
+    return false;
+  };
+  auto bytes = download_detail::run(s, url, have, settings, target);
+  const bool closed = file.close();
+  if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
+  if (bytes && std::rename(part.c_str(), path.c_str()) != 0) {
+    bytes = error{errc::io, "cannot move " + part + " to " + path};
+  }
+  if (!bytes) {
+    std::remove(part.c_str());
+    return std::move(bytes).error();
+  }
+  download_result out;
+  out.path = path;
+  out.bytes = *bytes;
+  out.resumed = have > 0;
+  return out;
+}
+
+// Downloads url into sink (called with each piece; false stops). An
+// interrupted transfer resumes with a Range request; a server that then sends
+// the whole video again cannot be followed into a sink, and is an error.
+template <class Transport>
+result<std::uint64_t> download_to_sink(session<Transport> &s, const std::string &url,
+                                       const std::function<bool(std::string_view)> &sink,
+                                       const download_settings &settings) {
+  std::uint64_t delivered = 0;
+  download_detail::body_target target;
+  target.begin = [&](protocol::body_disposition d, std::string &problem) {
+    if (d == protocol::body_disposition::replace && delivered > 0) {
+      problem = "the server sent the whole video again after " + std::to_string(delivered) +
+                " bytes; a sink cannot start over (download to a file instead)";
+      return false;
+    }
+    return true;
+  };
+  target.write = [&](std::string_view piece, std::string &problem) {
+    if (!sink(piece)) {
+      problem = "the sink stopped the download";
+      return false;
+    }
+    delivered += piece.size();
+    return true;
+  };
+  return download_detail::run(s, url, 0, settings, target);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_DOWNLOADS_HPP
+// ----- end kling/client/downloads.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
@@ -2456,18 +7359,158 @@ template <class Transport> class videos_resource {
 public:
   explicit videos_resource(std::shared_ptr<session<Transport>> s) : session_(std::move(s)) {}
 
-  // Creates a task from the request body as JSON; returns the pending task.
-  result<task> create(const json &body) {
-    return session_->call(protocol::create_video(body), protocol::read_task);
+  // Creates a task from a typed request (omni_video, text_to_video,
+  // image_to_video, motion_control) and returns it as the gateway accepted
+  // it (usually pending). A request that breaks a rule is refused with an
+  // invalid_request error listing every violation; nothing is sent. The
+  // create is sent exactly once in effect: see protocol/create_machine.hpp.
+  template <class Request, class = decltype(Request::route)> result<task> create(const Request &request) {
+    return create_checked(json(request), rules::validate(request));
   }
 
-  // The task's current state. task_id may also be the external_task_id the
-  // task was created with; provider speeds up lookups of old tasks.
+  // The same from a JSON body, routed and checked as the gateway would.
+  result<task> create(const json &body) { return create_checked(body, rules::validate(body)); }
+
+  // What create would check, without sending anything.
+  rules::report validate(const json &body) const { return rules::validate(body); }
+
+  // The task's current state, retrying transient failures. task_id may also
+  // be the external_task_id it was created with; provider speeds up lookups
+  // of old tasks.
   result<task> get(std::string_view task_id, std::string_view provider = {}) {
-    return session_->call(protocol::get_video(task_id, provider), protocol::read_task);
+    auto request = protocol::get_video(task_id, provider);
+    if (!request) return session_->scrub(result<task>(std::move(request).error()));
+    const std::string id(task_id);
+    protocol::request_machine<task> machine(
+        std::move(*request),
+        [id](const http_response &r) {
+          return protocol::read_task(r).map([&](task t) {
+            if (t.id.empty()) t.id = id; // the unified result shape carries no id
+            return t;
+          });
+        },
+        session_->options().retry(), session_->next_random());
+    return run_blocking(*session_, machine, cancellation_token{});
+  }
+
+  // Polls until the task completes (the finished task), fails (task_failed
+  // with the provider's message), reports an unknown status, or the deadline
+  // passes (deadline_exceeded).
+  result<task> wait(std::string_view task_id, const wait_settings &settings = {}) {
+    task_handle handle;
+    handle.task_id = std::string(task_id);
+    return wait(handle, settings);
+  }
+
+  // Resumes a wait from a saved handle (see wait_progress::handle).
+  result<task> wait(const task_handle &handle, const wait_settings &settings = {}) {
+    const time_source &clock = session_->options().time();
+    const auto now = clock.now();
+    std::optional<protocol::time_point> first_poll, deadline;
+    if (handle.next_poll_at) first_poll = clock.from_wall(*handle.next_poll_at);
+    if (handle.deadline) deadline = clock.from_wall(*handle.deadline);
+    protocol::wait_machine machine(handle.task_id, handle.provider, settings.options.value_or(session_->options().wait()),
+                                   session_->options().retry(), session_->next_random(), now, first_poll, deadline);
+    blocking_hooks hooks;
+    if (settings.progress) {
+      hooks.after_response = [&] {
+        if (!machine.last_task()) return;
+        wait_progress p;
+        p.status = machine.last_task()->status;
+        p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - machine.started());
+        p.polls = machine.polls();
+        p.handle = handle;
+        if (machine.next_poll()) p.handle.next_poll_at = clock.to_wall(*machine.next_poll());
+        p.handle.deadline = clock.to_wall(machine.deadline());
+        settings.progress(p);
+      };
+    }
+    auto done = run_blocking(*session_, machine, settings.cancel, hooks);
+    if (done && done->external_task_id.empty()) done->external_task_id = handle.external_task_id;
+    return done;
+  }
+
+  // create, then wait for the result.
+  template <class Request> result<task> create_and_wait(const Request &request, const wait_settings &settings = {}) {
+    auto created = create(request);
+    if (!created) return created;
+    if (created->finished()) return check_finished(std::move(*created));
+    task_handle handle;
+    handle.task_id = created->id;
+    handle.external_task_id = created->external_task_id;
+    handle.provider = created->provider;
+    return wait(handle, settings);
+  }
+
+  // Downloads a completed task's first video to path (written to
+  // "<path>.part", renamed into place when complete; a partial file from an
+  // earlier attempt is resumed). Warns when the URL expires soon (P-7).
+  result<download_result> download(const task &t, const std::string &path, const download_settings &settings = {}) {
+    if (t.status != task_status::completed || t.videos.empty()) {
+      return error{errc::invalid_request, "task " + t.id + " has no video to download (status " +
+                                              to_string(t.status) + ")"};
+    }
+    std::vector<std::string> warnings;
+    if (t.url_expires_at) {
+      const auto left = *t.url_expires_at - session_->options().time().wall_now();
+      if (left < settings.expiry_warning) {
+        warnings.push_back(left.count() <= 0 ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
+                                             : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
+                                                   "; keep a copy");
+      }
+    }
+    const video &v = t.videos.front();
+    result<download_result> out = v.url.empty() && !v.b64_json.empty() ? write_inline(v.b64_json, path)
+                                                                         : download(v.url, path, settings);
+    if (out) out->warnings.insert(out->warnings.begin(), warnings.begin(), warnings.end());
+    return out;
+  }
+
+  // Downloads any URL to path, without the API key.
+  result<download_result> download(const std::string &url, const std::string &path,
+                                   const download_settings &settings = {}) {
+    return session_->scrub(download_file(*session_, url, path, settings));
+  }
+
+  // Streams any URL into sink (called with each piece; false stops).
+  result<std::uint64_t> download_to(const std::string &url, const std::function<bool(std::string_view)> &sink,
+                                    const download_settings &settings = {}) {
+    return session_->scrub(download_to_sink(*session_, url, sink, settings));
   }
 
 private:
+  result<task> create_checked(json body, const rules::report &checked) {
+    if (session_->options().validate_requests() && !checked.valid()) {
+      return session_->scrub(result<task>(rules::rejection(checked.violations)));
+    }
+    body = rules::normalized(std::move(body));
+    if (session_->options().generate_external_task_ids() && body.is_object() && !body.contains("external_task_id")) {
+      body["external_task_id"] = session_->new_external_task_id();
+    }
+    protocol::create_machine machine(std::move(body), session_->options().retry(), session_->next_random());
+    return run_blocking(*session_, machine, cancellation_token{});
+  }
+
+  static result<task> check_finished(task t) {
+    if (t.status == task_status::completed) return t;
+    return error{errc::task_failed, "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+  }
+
+  static result<download_result> write_inline(const std::string &b64, const std::string &path) {
+    auto bytes = base64::decode(b64);
+    if (!bytes) return error{errc::parse, "the task's inline video (b64_json): " + bytes.error().message};
+    download_detail::output_file file;
+    const std::string part = path + ".part";
+    if (!file.open(part, false) || !file.write(*bytes) || !file.close() || std::rename(part.c_str(), path.c_str()) != 0) {
+      std::remove(part.c_str());
+      return error{errc::io, "cannot write " + path};
+    }
+    download_result out;
+    out.path = path;
+    out.bytes = bytes->size();
+    return out;
+  }
+
   std::shared_ptr<session<Transport>> session_;
 };
 
@@ -2503,6 +7546,85 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_BASIC_CLIENT_HPP
 // ----- end kling/client/basic_client.hpp -----
+
+// testing: a virtual clock for tests of code that waits
+// ----- begin kling/testing/virtual_clock.hpp -----
+// virtual_clock: time that moves only when told to. Give its time_source to
+// a client and blocking waits of minutes run at once: sleeping just moves
+// the clock forward. Tests read how much time a call "took".
+//
+//   kling::testing::virtual_clock clock;
+//   kling::basic_client<kling::mock_transport> fake{kling::options{}...time(clock.source())};
+//   auto done = fake.videos().wait("task_1");     // returns immediately
+//   CHECK(clock.elapsed() >= std::chrono::seconds(3));
+//
+// Thread safety: all members may be called concurrently; copies share one time.
+#ifndef KLING_TESTING_VIRTUAL_CLOCK_HPP
+#define KLING_TESTING_VIRTUAL_CLOCK_HPP
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace testing {
+
+class virtual_clock {
+public:
+  // Starts at a fixed, arbitrary instant: 2025-01-13T10:00:00Z on the calendar.
+  virtual_clock() : state_(std::make_shared<state>()) {}
+
+  protocol::time_point now() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->steady;
+  }
+  timestamp wall_now() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->wall;
+  }
+  // Time moved since the clock was made.
+  std::chrono::milliseconds elapsed() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(state_->steady - protocol::time_point{});
+  }
+
+  void advance(std::chrono::microseconds by) {
+    if (by.count() <= 0) return;
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->steady += by;
+    state_->wall += by;
+  }
+  void advance_to(protocol::time_point t) {
+    advance(std::chrono::duration_cast<std::chrono::microseconds>(t - now()));
+  }
+
+  // A time_source whose sleep moves this clock to the wake-up time.
+  time_source source() const {
+    time_source t;
+    auto self = *this;
+    t.now = [self] { return self.now(); };
+    t.wall_now = [self] { return self.wall_now(); };
+    t.sleep_until = [self](protocol::time_point until, const cancellation_token &) mutable { self.advance_to(until); };
+    return t;
+  }
+
+private:
+  struct state {
+    std::mutex mutex;
+    protocol::time_point steady{};
+    timestamp wall{std::chrono::seconds(1736762400)};
+  };
+  std::shared_ptr<state> state_;
+};
+
+} // namespace testing
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TESTING_VIRTUAL_CLOCK_HPP
+// ----- end kling/testing/virtual_clock.hpp -----
 
 #endif // KLING_CORE_HPP
 // ----- end kling/core.hpp -----
@@ -2622,6 +7744,18 @@ private:
     for (const auto &h : request.headers) out.headers.emplace(h.first, h.second);
     out.body = request.body;
 
+    http_response head; // for streaming requests: status and headers before the body
+    if (request.on_body) {
+      out.response_handler = [&](const httplib::Response &r) {
+        head.status = r.status;
+        for (const auto &h : r.headers) head.headers.emplace_back(h.first, h.second);
+        return !request.on_head || request.on_head(head);
+      };
+      out.content_receiver = [&](const char *data, std::size_t length, std::uint64_t, std::uint64_t) {
+        return request.on_body(std::string_view(data, length));
+      };
+    }
+
     const auto started = std::chrono::steady_clock::now();
     httplib::Result answer = client->send(out);
     if (!answer) {
@@ -2703,7 +7837,7 @@ private:
       }
       return error{errc::connection, "connection closed before the answer was complete" + where};
     case httplib::Error::Write: return error{errc::connection, "connection closed while sending" + where};
-    case httplib::Error::Canceled: return error{errc::cancelled, "request cancelled" + where};
+    case httplib::Error::Canceled: return error{errc::cancelled, "transfer stopped by the receiver" + where};
     case httplib::Error::Compression: return error{errc::parse, "could not decompress the answer" + where};
     default: return error{errc::connection, "HTTP exchange failed (" + httplib::to_string(code) + ")" + where};
     }

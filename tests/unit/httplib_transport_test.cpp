@@ -109,7 +109,11 @@ TEST_CASE("requests reach a loopback server intact", "[transport][httplib]") {
   });
   const int port = server.start();
 
-  kling::client client{kling::options{}.base_url("http://127.0.0.1:" + std::to_string(port) + "/api").api_key("k-123456")};
+  kling::client client{kling::options{}
+                           .base_url("http://127.0.0.1:" + std::to_string(port) + "/api")
+                           .api_key("k-123456")
+                           .generate_external_task_ids(false)
+                           .retry(kling::protocol::retry_policy::none())};
   auto created = client.videos().create({{"model", "Kling-V2.6"}, {"prompt", "a cat"}});
   REQUIRE(created);
   CHECK(created->id == "task_1");

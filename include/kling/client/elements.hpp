@@ -9,8 +9,11 @@
 #include <string_view>
 #include <utility>
 
-#include "kling/client/session.hpp"
+#include "kling/client/blocking.hpp"
+#include "kling/model/new_element.hpp"
+#include "kling/protocol/request_machine.hpp"
 #include "kling/protocol/responses.hpp"
+#include "kling/rules/validate.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -20,29 +23,46 @@ public:
 
   // One page of the user's custom elements.
   result<envelope<page<element>>> list(protocol::page_request page = {}) {
-    return session_->call(protocol::list_elements(page), [&](const http_response &r) {
-      return protocol::read_element_page(r, page);
-    });
+    return run(protocol::list_elements(page),
+               [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
 
   // One page of the gateway's official elements.
   result<envelope<page<element>>> presets(protocol::page_request page = {}) {
-    return session_->call(protocol::list_preset_elements(page), [&](const http_response &r) {
-      return protocol::read_element_page(r, page);
-    });
+    return run(protocol::list_preset_elements(page),
+               [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
 
-  // Creates a custom element from its JSON description.
-  result<envelope<element>> create(const json &body) {
-    return session_->call(protocol::create_element(body), protocol::read_element);
+  // Creates a custom element; refused with every violation of E-1 before sending.
+  result<envelope<element>> create(const new_element &request) {
+    return create_checked(json(request), rules::validate(request));
   }
+
+  // The same from a JSON description.
+  result<envelope<element>> create(const json &body) { return create_checked(body, rules::validate_element(body)); }
 
   // Deletes a custom element; the id is sent exactly as given.
   result<envelope<element_deletion>> remove(std::string_view element_id) {
-    return session_->call(protocol::delete_element(element_id), protocol::read_element_deletion);
+    return run(protocol::delete_element(element_id), protocol::read_element_deletion, false);
   }
 
 private:
+  template <class Read> auto run(result<http_request> request, Read read, bool idempotent) {
+    using R = decltype(read(std::declval<const http_response &>()));
+    using T = typename R::value_type;
+    if (!request) return session_->scrub(R(std::move(request).error()));
+    protocol::request_machine<T> machine(std::move(*request), read, session_->options().retry(), session_->next_random(),
+                                         idempotent);
+    return run_blocking(*session_, machine, cancellation_token{});
+  }
+
+  result<envelope<element>> create_checked(const json &body, const rules::report &checked) {
+    if (session_->options().validate_requests() && !checked.valid()) {
+      return session_->scrub(result<envelope<element>>(rules::rejection(checked.violations)));
+    }
+    return run(protocol::create_element(body), protocol::read_element, false);
+  }
+
   std::shared_ptr<session<Transport>> session_;
 };
 

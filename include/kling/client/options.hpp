@@ -12,13 +12,26 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <utility>
 
+#include "kling/client/time_source.hpp"
+#include "kling/core/result.hpp"
+#include "kling/protocol/retry.hpp"
+#include "kling/protocol/wait_machine.hpp"
 #include "kling/transport/http.hpp"
 #include "kling/transport/network_settings.hpp"
 
 KLING_NAMESPACE_BEGIN
+
+// One HTTP exchange as it happened, for logs (`kling --verbose`): the
+// request with its Authorization header already redacted.
+struct exchange_record {
+  const http_request &request;
+  const result<http_response> &response;
+  std::chrono::milliseconds elapsed;
+};
 
 class options {
 public:
@@ -80,6 +93,52 @@ public:
   }
   const network_settings &network() const { return network_; }
 
+  // Requests are checked against the gateway's rules before sending (on by
+  // default). Turn off only to send what this version of the library does
+  // not know is now allowed; the gateway then judges alone.
+  options &validate_requests(bool on) {
+    validate_requests_ = on;
+    return *this;
+  }
+  bool validate_requests() const { return validate_requests_; }
+
+  // Which failures are retried and how long to wait (see protocol/retry.hpp).
+  options &retry(protocol::retry_policy policy) {
+    retry_ = policy;
+    return *this;
+  }
+  const protocol::retry_policy &retry() const { return retry_; }
+
+  // How waits poll by default: 3 s first, growing to 10 s, for 15 minutes.
+  options &wait(protocol::wait_options w) {
+    wait_ = w;
+    return *this;
+  }
+  const protocol::wait_options &wait() const { return wait_; }
+
+  // A create without external_task_id gets a generated one, so that a create
+  // whose answer was lost can be looked up instead of paid for twice. Turn
+  // off to send requests exactly as given (ambiguous failures then end the call).
+  options &generate_external_task_ids(bool on) {
+    generate_ids_ = on;
+    return *this;
+  }
+  bool generate_external_task_ids() const { return generate_ids_; }
+
+  // The clocks and sleep of blocking calls; tests pass a virtual clock.
+  options &time(time_source t) {
+    time_ = std::move(t);
+    return *this;
+  }
+  const time_source &time() const { return time_; }
+
+  // Called after every HTTP exchange (from the thread that made it).
+  options &observe(std::function<void(const exchange_record &)> observer) {
+    observer_ = std::move(observer);
+    return *this;
+  }
+  const std::function<void(const exchange_record &)> &observer() const { return observer_; }
+
   // Base URL and key from KLING_BASE_URL and KLING_API_KEY, when set.
   static options from_environment() {
     options o;
@@ -94,7 +153,13 @@ private:
   std::chrono::milliseconds request_timeout_{std::chrono::seconds(60)};
   http_headers headers_;
   bool allow_insecure_http_ = false;
+  bool validate_requests_ = true;
+  bool generate_ids_ = true;
   network_settings network_;
+  protocol::retry_policy retry_;
+  protocol::wait_options wait_;
+  time_source time_ = time_source::system();
+  std::function<void(const exchange_record &)> observer_;
 };
 
 KLING_NAMESPACE_END

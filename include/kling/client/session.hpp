@@ -1,13 +1,19 @@
 // session<Transport>: what every resource of a client shares: the options,
-// the checked base URL and the transport. It completes the relative requests
-// of the protocol layer (origin, path prefix, headers, timeout) and keeps
-// secrets out of every error that comes back.
+// the checked base URL, the transport and a source of randomness (retry
+// jitter, generated external_task_ids). It completes the relative requests of
+// the protocol layer (origin, path prefix, headers, timeout), reports each
+// exchange to the observer with secrets redacted, and keeps the API key out
+// of every error that comes back.
 //
-// Thread safety: const after construction; send is as thread-safe as the
-// transport's send (httplib_transport and mock_transport: fully).
+// Thread safety: send and next_random may be called concurrently when the
+// transport's send may (httplib_transport and mock_transport: yes).
 #ifndef KLING_CLIENT_SESSION_HPP
 #define KLING_CLIENT_SESSION_HPP
 
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <random>
 #include <string>
 #include <utility>
 
@@ -22,15 +28,21 @@ inline constexpr const char *user_agent = "kling-cpp/" KLING_VERSION_STRING;
 template <class Transport> class session {
 public:
   session(kling::options opts, Transport transport)
-      : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)) {}
+      : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
+        random_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : std::random_device{}() * 0x100000001ull + std::random_device{}()) {}
 
   const kling::options &options() const { return options_; }
   Transport &transport() { return transport_; }
   const Transport &transport() const { return transport_; }
 
-  // The full request: origin and path prefix from the base URL, then the
-  // default headers, then the user's extra headers.
+  // The full request to the gateway: origin and path prefix from the base
+  // URL, then the default headers, then the user's extra headers. A request
+  // that already names its origin (a download) goes there as it is, without
+  // credentials: the API key is only ever sent to the gateway.
   result<http_request> prepare(http_request request) const {
+    request.timeout = options_.request_timeout();
+    set_header(request.headers, "User-Agent", user_agent);
+    if (!request.origin.empty()) return request;
     if (!base_) return base_.error();
     if (options_.api_key().empty()) {
       return error{errc::configuration,
@@ -38,29 +50,40 @@ public:
     }
     request.origin = base_->origin();
     request.path = base_->path + request.path;
-    request.timeout = options_.request_timeout();
     set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
-    set_header(request.headers, "User-Agent", user_agent);
     set_header(request.headers, "Accept", "application/json");
     for (const auto &h : options_.headers()) set_header(request.headers, h.first, h.second);
     return request;
   }
 
+  // Prepares and sends one request, and reports the exchange to the observer.
+  result<http_response> send(http_request request) {
+    check_blocking_transport<Transport>();
+    auto prepared = prepare(std::move(request));
+    if (!prepared) return std::move(prepared).error();
+    const auto started = options_.time().now();
+    auto answer = scrub(transport_.send(*prepared));
+    observe(*prepared, answer, options_.time().now() - started);
+    return answer;
+  }
+
   // Sends one request and reads its answer with read(const http_response&)
-  // -> result<T>. A request that could not be built (a broken rule) is
-  // returned as it is, unsent. Errors never carry the API key.
+  // -> result<T>, without retries. A request that could not be built (a
+  // broken rule) is returned as it is, unsent.
   template <class Read> auto call(result<http_request> request, Read read) {
     using R = decltype(read(std::declval<const http_response &>()));
     if (!request) return scrub(R(std::move(request).error()));
     return scrub(send(std::move(*request)).and_then(read));
   }
 
-  // Prepares and sends one request.
-  result<http_response> send(http_request request) {
-    check_blocking_transport<Transport>();
-    auto prepared = prepare(std::move(request));
-    if (!prepared) return std::move(prepared).error();
-    return transport_.send(*prepared);
+  // Reports an exchange made by any driver (blocking or asynchronous).
+  void observe(const http_request &request, const result<http_response> &answer,
+               protocol::time_point::duration elapsed) const {
+    if (!options_.observer()) return;
+    http_request shown = request;
+    for (auto &h : shown.headers) h.second = redact(std::move(h.second), options_.api_key());
+    shown.body = redact(std::move(shown.body), options_.api_key());
+    options_.observer()(exchange_record{shown, answer, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
   }
 
   // Removes the API key from an error's texts, should a server or a
@@ -71,6 +94,24 @@ public:
     e.message = redact(std::move(e.message), options_.api_key());
     e.body_excerpt = redact(std::move(e.body_excerpt), options_.api_key());
     return r;
+  }
+
+  // Seeds for retry jitter; fixed by retry_policy::jitter_seed, random otherwise.
+  std::uint64_t next_random() {
+    std::lock_guard<std::mutex> lock(random_mutex_);
+    std::uint64_t z = (random_state_ += 0x9E3779B97F4A7C15ull); // splitmix64
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
+  // "kling-cpp-" and 24 hex digits: unique enough per user that two creates
+  // never share one by chance.
+  std::string new_external_task_id() {
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", static_cast<unsigned long long>(next_random()),
+                  static_cast<unsigned long long>(next_random() & 0xFFFFFFFFull));
+    return buffer;
   }
 
 private:
@@ -100,6 +141,8 @@ private:
   kling::options options_;
   Transport transport_;
   result<url> base_;
+  std::mutex random_mutex_;
+  std::uint64_t random_state_;
 };
 
 KLING_NAMESPACE_END

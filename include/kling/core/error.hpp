@@ -5,6 +5,8 @@
 #ifndef KLING_CORE_ERROR_HPP
 #define KLING_CORE_ERROR_HPP
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -85,6 +87,8 @@ struct error {
   // False only when the transport knows the request never left this machine
   // (the connection could not be opened). Exactly-once creation relies on it.
   bool request_sent = true;
+  // How long the server asked the client to wait (Retry-After), when it did.
+  std::optional<std::chrono::milliseconds> retry_after;
 
   error() = default;
   error(errc c, std::string msg) : code(c), message(std::move(msg)) {}

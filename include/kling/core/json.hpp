@@ -63,8 +63,9 @@ inline result<json> parse_json(std::string_view text) {
 }
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
-inline std::string dump_json(const json &value, int indent = -1) {
-  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+// (Also for nlohmann::ordered_json, which keeps members in insertion order.)
+template <class BasicJson = json> std::string dump_json(const BasicJson &value, int indent = -1) {
+  return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
 }
 
 // The member `key` of `object`, or nullptr when object is not an object or

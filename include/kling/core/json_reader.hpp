@@ -121,7 +121,7 @@ public:
     return true;
   }
 
-  // A time as ISO 8601 text or as Unix seconds (P-4).
+  // A time as ISO 8601 text or as Unix seconds (P-4), or milliseconds.
   bool time(std::string_view key, std::optional<timestamp> &out) {
     const json *m = get(key);
     if (!m) return false;
@@ -135,12 +135,12 @@ public:
       return true;
     }
     if (m->is_number()) {
-      // Beyond ±1e11 s (year 5138) the value is no time stamp, and would overflow.
-      const double seconds = m->get<double>();
-      if (!(std::fabs(seconds) < 1e11)) return wrong(key, "Unix seconds in range", *m);
-      out = m->is_number_float()
-                ? timestamp(std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6)))
-                : from_unix_seconds(m->get<std::int64_t>());
+      // Providers write Unix milliseconds (1722769557708) where the gateway
+      // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
+      const double value = m->get<double>();
+      if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
+      const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
+      out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
       return true;
     }
     return wrong(key, "an ISO 8601 string or Unix seconds", *m);

@@ -65,11 +65,33 @@ inline void read_error_body(const json &body, error &e) {
 
 } // namespace errors_detail
 
+// Retry-After as a delay: delay-seconds, or an HTTP date measured against
+// the answer's own Date header (so the two clocks that matter are the
+// server's, and this machine's clock is never read).
+inline std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
+  const auto value = response.header("Retry-After");
+  if (!value || value->empty()) return std::nullopt;
+  if (value->find_first_not_of("0123456789") == std::string_view::npos) {
+    if (value->size() > 9) return std::chrono::hours(24 * 365); // absurd: treated as "very long"
+    long long seconds = 0;
+    for (char c : *value) seconds = seconds * 10 + (c - '0');
+    return std::chrono::seconds(seconds);
+  }
+  const auto until = parse_http_date(*value);
+  const auto date = response.header("Date");
+  if (!until || !date) return std::nullopt;
+  const auto now = parse_http_date(*date);
+  if (!now) return std::nullopt;
+  const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*until - *now);
+  return delay.count() > 0 ? delay : std::chrono::milliseconds(0);
+}
+
 // The error for an answer with a non-success status.
 inline error error_from_response(const http_response &response) {
   error e;
   e.code = errc_for_status(response.status);
   e.http_status = response.status;
+  e.retry_after = retry_after(response);
   if (auto id = response.header("X-Request-Id")) e.request_id = std::string(*id);
   auto body = parse_json(response.body);
   if (body) errors_detail::read_error_body(*body, e);

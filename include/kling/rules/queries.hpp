@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kling/core/error.hpp"
+#include "kling/rules/report.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -37,20 +37,6 @@ inline std::vector<violation> check_element_page(int page_num, int page_size) {
 inline std::vector<violation> check_element_delete(std::string_view element_id) {
   if (!element_id.empty()) return {};
   return {{"E-3", "/element_id", "element_id must not be empty"}};
-}
-
-// The error a call returns when its request breaks rules: nothing was sent.
-inline error rejection(std::vector<violation> violations) {
-  std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
-                        (violations.size() == 1 ? " rule" : " rules");
-  if (!violations.empty()) {
-    const auto &first = violations.front();
-    message += " (first: " + first.rule + " at " + first.field + ": " + first.message + ")";
-  }
-  error e{errc::invalid_request, std::move(message)};
-  e.violations = std::move(violations);
-  e.request_sent = false;
-  return e;
 }
 
 } // namespace rules

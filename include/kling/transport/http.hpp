@@ -7,6 +7,7 @@
 #define KLING_TRANSPORT_HTTP_HPP
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,8 @@ inline void set_header(http_headers &headers, std::string name, std::string valu
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+struct http_response;
+
 struct http_request {
   std::string method = "GET";
   std::string origin; // "https://api.example.com:443": where to connect
@@ -56,7 +59,15 @@ struct http_request {
   std::vector<std::pair<std::string, std::string>> query; // decoded names and values
   http_headers headers;
   std::string body;
-  std::chrono::milliseconds timeout{std::chrono::seconds(60)}; // for the whole exchange
+  // Transports apply it as best they can (httplib_transport: to each read and write).
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+
+  // Streaming, for downloads: when on_body is set the transport hands the
+  // answer's body over in pieces instead of collecting it in
+  // http_response::body. on_head (if set) sees the status and headers first.
+  // Either returning false stops the transfer; send then fails with errc::cancelled.
+  std::function<bool(const http_response &head)> on_head;
+  std::function<bool(std::string_view piece)> on_body;
 
   // "/v1/videos?x=1": what goes on the request line.
   std::string target() const {

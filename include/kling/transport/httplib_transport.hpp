@@ -108,6 +108,18 @@ private:
     for (const auto &h : request.headers) out.headers.emplace(h.first, h.second);
     out.body = request.body;
 
+    http_response head; // for streaming requests: status and headers before the body
+    if (request.on_body) {
+      out.response_handler = [&](const httplib::Response &r) {
+        head.status = r.status;
+        for (const auto &h : r.headers) head.headers.emplace_back(h.first, h.second);
+        return !request.on_head || request.on_head(head);
+      };
+      out.content_receiver = [&](const char *data, std::size_t length, std::uint64_t, std::uint64_t) {
+        return request.on_body(std::string_view(data, length));
+      };
+    }
+
     const auto started = std::chrono::steady_clock::now();
     httplib::Result answer = client->send(out);
     if (!answer) {
@@ -189,7 +201,7 @@ private:
       }
       return error{errc::connection, "connection closed before the answer was complete" + where};
     case httplib::Error::Write: return error{errc::connection, "connection closed while sending" + where};
-    case httplib::Error::Canceled: return error{errc::cancelled, "request cancelled" + where};
+    case httplib::Error::Canceled: return error{errc::cancelled, "transfer stopped by the receiver" + where};
     case httplib::Error::Compression: return error{errc::parse, "could not decompress the answer" + where};
     default: return error{errc::connection, "HTTP exchange failed (" + httplib::to_string(code) + ")" + where};
     }

@@ -15,11 +15,13 @@
 #ifndef KLING_TRANSPORT_MOCK_TRANSPORT_HPP
 #define KLING_TRANSPORT_MOCK_TRANSPORT_HPP
 
+#include <algorithm>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,7 +46,18 @@ public:
   }
   mock_transport &respond(result<http_response> answer) {
     std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->queue.push_back(std::move(answer));
+    state_->queue.push_back(scripted{std::move(answer), std::nullopt});
+    return *this;
+  }
+  // Queues an answer whose connection drops after `deliver` bytes of the body
+  // (to streaming requests; others just get the connection error).
+  mock_transport &respond_truncated(int status, std::string body, std::size_t deliver, http_headers headers = {}) {
+    http_response response;
+    response.status = status;
+    response.body = std::move(body);
+    response.headers = std::move(headers);
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->queue.push_back(scripted{std::move(response), deliver});
     return *this;
   }
   // Queues a transport failure (connection refused, timeout, ...).
@@ -59,17 +72,19 @@ public:
 
   result<http_response> send(const http_request &request) {
     handler fallback;
+    std::optional<scripted> next;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       state_->log.push_back(request);
       if (!state_->queue.empty()) {
-        auto answer = std::move(state_->queue.front());
+        next = std::move(state_->queue.front());
         state_->queue.pop_front();
-        return answer;
+      } else {
+        fallback = state_->fallback;
       }
-      fallback = state_->fallback;
     }
-    if (fallback) return fallback(request);
+    if (next) return deliver(request, std::move(next->answer), next->cut_after);
+    if (fallback) return deliver(request, fallback(request), std::nullopt);
     return error{errc::connection, "mock_transport: no scripted answer for " + request.method +
                                        " " + request.target()};
   }
@@ -96,9 +111,35 @@ public:
   }
 
 private:
+  struct scripted {
+    result<http_response> answer;
+    std::optional<std::size_t> cut_after; // drop the connection after this many body bytes
+  };
+
+  // Hands a streaming request its body in pieces, as a network would.
+  static result<http_response> deliver(const http_request &request, result<http_response> answer,
+                                       std::optional<std::size_t> cut_after) {
+    if (!answer) return answer;
+    const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
+    if (request.on_body) {
+      http_response head = *answer;
+      head.body.clear();
+      if (request.on_head && !request.on_head(head)) return error{errc::cancelled, "transfer stopped by the receiver"};
+      constexpr std::size_t piece = 16 * 1024;
+      for (std::size_t pos = 0; pos < limit; pos += piece) {
+        if (!request.on_body(std::string_view(answer->body).substr(pos, std::min(piece, limit - pos)))) {
+          return error{errc::cancelled, "transfer stopped by the receiver"};
+        }
+      }
+      answer->body.clear();
+    }
+    if (cut_after) return error{errc::connection, "mock_transport: connection dropped mid-answer"};
+    return answer;
+  }
+
   struct state {
     mutable std::mutex mutex;
-    std::deque<result<http_response>> queue;
+    std::deque<scripted> queue;
     std::vector<http_request> log;
     handler fallback;
   };

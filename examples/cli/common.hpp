@@ -1,0 +1,205 @@
+// What every subcommand of the kling tool shares: reading FILE|-, the
+// client built from the global options, verbose logging, printing errors
+// with the exit code they deserve, and progress on stderr.
+#ifndef KLING_CLI_COMMON_HPP
+#define KLING_CLI_COMMON_HPP
+
+#include <kling/kling.hpp>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "arguments.hpp"
+
+namespace kling_cli {
+
+inline int usage_error(const std::string &message) {
+  std::cerr << "kling: " << message << "\nRun 'kling --help' for usage.\n";
+  return exit_usage;
+}
+
+// The text of FILE, or of standard input for "-".
+inline std::optional<std::string> read_input(const std::string &path, std::string &problem) {
+  std::ostringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+    if (std::cin.bad()) {
+      problem = "cannot read standard input";
+      return std::nullopt;
+    }
+    return text.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    problem = "cannot read " + path;
+    return std::nullopt;
+  }
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The JSON of the single operand FILE|-, or a usage error already reported in `exit`.
+inline std::optional<kling::json> read_json_operand(const arguments &args, const std::string &command_name, int &exit) {
+  if (args.operands.size() != 1) {
+    exit = usage_error(command_name + " takes one FILE (or - for standard input)");
+    return std::nullopt;
+  }
+  std::string problem;
+  auto text = read_input(args.operands[0], problem);
+  if (!text) {
+    exit = usage_error(problem);
+    return std::nullopt;
+  }
+  auto parsed = kling::parse_json(*text);
+  if (!parsed) {
+    exit = usage_error((args.operands[0] == "-" ? std::string("standard input") : args.operands[0]) + " is " +
+                       parsed.error().message);
+    return std::nullopt;
+  }
+  return std::move(*parsed);
+}
+
+// Prints an error of the library and returns the exit code it deserves:
+// 3 for a request refused by validation, 2 for options that cannot work,
+// 1 for everything that went wrong at run time.
+inline int report_failure(const kling::error &e) {
+  std::cerr << "kling: " << kling::to_string(e) << '\n';
+  if (!e.body_excerpt.empty() && e.message.find(e.body_excerpt) == std::string::npos) {
+    std::cerr << "  the gateway answered: " << e.body_excerpt.substr(0, 200) << '\n';
+  }
+  switch (e.code) {
+  case kling::errc::invalid_request:
+    if (!e.violations.empty()) {
+      std::cerr << "Fix the fields named above (see 'kling rules'), or check with 'kling validate FILE'.\n";
+      return exit_invalid;
+    }
+    return exit_failure;
+  case kling::errc::configuration:
+    std::cerr << "Set --base-url and --api-key (or KLING_BASE_URL and KLING_API_KEY).\n";
+    return exit_usage;
+  case kling::errc::connection:
+  case kling::errc::timeout:
+    std::cerr << "Is the base URL right and the gateway reachable? 'kling --verbose ...' shows each request.\n";
+    return exit_failure;
+  case kling::errc::auth: std::cerr << "Check the API key.\n"; return exit_failure;
+  default: return exit_failure;
+  }
+}
+
+inline void print_json(const kling::json &value) { std::cout << kling::dump_json(value, 2) << '\n' << std::flush; }
+
+inline bool stderr_is_terminal() { return ::isatty(2) == 1; }
+
+// The global options, applied over the environment.
+inline std::optional<kling::options> client_options(const arguments &args, int &exit) {
+  auto options = kling::options::from_environment();
+  if (auto url = args.option("--base-url")) options.base_url(*url);
+  if (auto key = args.option("--api-key")) options.api_key(*key);
+  const auto seconds = [&](const char *name) -> std::optional<double> {
+    auto text = args.option(name);
+    if (!text) return std::nullopt;
+    auto value = parse_seconds(*text);
+    if (!value) exit = usage_error(std::string(name) + " needs a positive number of seconds, not '" + *text + "'");
+    return value;
+  };
+  const auto ms = [](double s) { return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000))); };
+  auto wait = options.wait();
+  if (auto s = seconds("--timeout")) options.request_timeout(ms(*s));
+  if (auto s = seconds("--wait-timeout")) wait.timeout = ms(*s);
+  if (auto s = seconds("--poll-interval")) {
+    wait.first_interval = wait.max_interval = ms(*s);
+    wait.interval_growth = 1.0;
+  }
+  if (exit != exit_success) return std::nullopt;
+  options.wait(wait);
+  if (args.has("--verbose")) {
+    // The request as sent (Authorization already redacted by the library) and the answer.
+    options.observe([](const kling::exchange_record &x) {
+      std::cerr << "> " << x.request.method << ' ' << x.request.url() << '\n';
+      for (const auto &h : x.request.headers) std::cerr << "> " << h.first << ": " << h.second << '\n';
+      if (!x.request.body.empty()) std::cerr << "> " << kling::utf8::excerpt(x.request.body, 2000) << '\n';
+      if (x.response) {
+        std::cerr << "< " << x.response->status << " (" << x.elapsed.count() << " ms)\n";
+        if (!x.response->body.empty()) std::cerr << "< " << kling::utf8::excerpt(x.response->body, 2000) << '\n';
+      } else {
+        std::cerr << "< failed (" << x.elapsed.count() << " ms): " << kling::to_string(x.response.error()) << '\n';
+      }
+    });
+  }
+  return options;
+}
+
+// Progress of a wait on stderr: one line redrawn in place on a terminal, a
+// line per change otherwise (logs stay readable).
+class wait_display {
+public:
+  explicit wait_display(std::string label) : label_(std::move(label)), terminal_(stderr_is_terminal()) {}
+  ~wait_display() { finish(); }
+
+  void update(const kling::wait_progress &p) {
+    const long long s = p.elapsed.count() / 1000;
+    char clock[32];
+    std::snprintf(clock, sizeof clock, "%02lld:%02lld", s / 60, s % 60);
+    if (terminal_) {
+      static const char *const spinner[] = {"|", "/", "-", "\\"};
+      std::fprintf(stderr, "\r%s %s %-10s %s  poll %d ", spinner[p.polls % 4], label_.c_str(), kling::to_string(p.status),
+                   clock, p.polls);
+      std::fflush(stderr);
+      drawn_ = true;
+    } else if (p.status != last_) {
+      std::fprintf(stderr, "%s: %s after %s\n", label_.c_str(), kling::to_string(p.status), clock);
+    }
+    last_ = p.status;
+  }
+  void finish() {
+    if (drawn_) std::fputc('\n', stderr);
+    drawn_ = false;
+  }
+
+private:
+  std::string label_;
+  bool terminal_;
+  bool drawn_ = false;
+  kling::task_status last_ = kling::task_status::unknown;
+};
+
+// Progress of a download on stderr: a bar on a terminal, a few lines otherwise.
+class download_display {
+public:
+  explicit download_display(std::string path) : path_(std::move(path)), terminal_(stderr_is_terminal()) {}
+  ~download_display() { finish(); }
+
+  void update(const kling::download_progress &p) {
+    const int percent = p.total && *p.total > 0 ? static_cast<int>(p.bytes * 100 / *p.total) : -1;
+    if (terminal_) {
+      const int filled = percent < 0 ? 0 : percent / 5;
+      std::fprintf(stderr, "\rdownloading %s [%-20s] %s %llu bytes", path_.c_str(), std::string(filled, '#').c_str(),
+                   percent < 0 ? "" : (std::to_string(percent) + "%").c_str(), static_cast<unsigned long long>(p.bytes));
+      std::fflush(stderr);
+      drawn_ = true;
+    } else if (percent >= next_percent_) {
+      std::fprintf(stderr, "downloading %s: %d%%\n", path_.c_str(), percent);
+      next_percent_ = percent / 25 * 25 + 25;
+    }
+  }
+  void finish() {
+    if (drawn_) std::fputc('\n', stderr);
+    drawn_ = false;
+  }
+
+private:
+  std::string path_;
+  bool terminal_;
+  bool drawn_ = false;
+  int next_percent_ = 0;
+};
+
+} // namespace kling_cli
+
+#endif // KLING_CLI_COMMON_HPP

@@ -1,0 +1,190 @@
+// kling: the command-line face of kling-cpp.
+//
+//   kling validate request.json           check a request against the gateway's rules
+//   kling create request.json --wait      create a task, wait for it, print it
+//   kling get ID | wait ID | download ID PATH
+//   kling elements list|presets|create|delete
+//   kling rules                           list the rules the client enforces
+//
+// Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 request rejected by validation.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "common.hpp"
+#include "elements.hpp"
+#include "tasks.hpp"
+
+namespace kling_cli {
+namespace {
+
+const option_spec global_spec{{"--base-url", "--api-key", "--timeout", "--wait-timeout", "--poll-interval"},
+                              {"--verbose", "--help"}};
+
+struct command {
+  const char *name;
+  const char *synopsis;
+  const char *help;
+  option_spec spec;
+  int (*run)(const arguments &);
+};
+
+// A request to the element library has element fields and no model.
+bool is_element_request(const kling::json &body) {
+  return body.is_object() && !body.contains("model") && body.contains("element_name");
+}
+
+int run_validate(const arguments &args) {
+  int exit = exit_success;
+  auto body = read_json_operand(args, "validate", exit);
+  if (!body) return exit;
+  const auto report = is_element_request(*body) ? kling::rules::validate_element(*body) : kling::rules::validate(*body);
+  std::cout << kling::dump_json(kling::rules::to_json(report), 2) << '\n';
+  if (!report.valid()) {
+    std::cerr << "kling: the request breaks " << report.violations.size()
+              << (report.violations.size() == 1 ? " rule" : " rules") << "; fix the fields named above\n";
+    return exit_invalid;
+  }
+  return exit_success;
+}
+
+int run_rules(const arguments &args) {
+  if (!args.operands.empty()) return usage_error("rules takes no operands");
+  if (args.has("--ids")) {
+    for (const auto &r : kling::rules::catalog) std::cout << r.id << '\n';
+    return exit_success;
+  }
+  if (args.has("--json")) {
+    kling::json out = kling::json::array();
+    for (const auto &r : kling::rules::catalog) {
+      out.push_back({{"id", r.id}, {"applies_to", r.applies_to}, {"summary", r.summary}});
+    }
+    std::cout << kling::dump_json(out, 2) << '\n';
+    return exit_success;
+  }
+  for (const auto &r : kling::rules::catalog) {
+    std::printf("%-8s %-30.*s %.*s\n", std::string(r.id).c_str(), static_cast<int>(r.applies_to.size()),
+                r.applies_to.data(), static_cast<int>(r.summary.size()), r.summary.data());
+  }
+  return exit_success;
+}
+
+const command commands[] = {
+    {"validate", "validate FILE|-",
+     "Checks a request body (POST /v1/videos, or an element to create) against every rule of the\n"
+     "gateway, without sending it. Prints one JSON object on stdout:\n"
+     "  {\"route\", \"valid\", \"violations\": [{\"rule\", \"field\", \"message\"}], \"warnings\": [...]}\n"
+     "Exit 0 when valid, 3 when a rule is broken, 2 when the input is not readable JSON.\n\n"
+     "Examples:\n"
+     "  kling validate request.json\n"
+     "  echo '{\"model\":\"Kling-V2.6\",\"prompt\":\"a cat\"}' | kling validate -\n",
+     {{}, {}},
+     run_validate},
+    {"create", "create FILE|- [--wait] [--download PATH]",
+     "Validates a request body (POST /v1/videos), sends it and prints the task as JSON on stdout.\n"
+     "With --wait, waits for the task to finish and prints the finished task; with --download PATH,\n"
+     "also saves its video. Progress goes to stderr. A create whose answer is lost is looked up by its\n"
+     "external_task_id (one is generated when the body has none) before it is ever sent again.\n"
+     "Exit 0 on success, 1 when the gateway or the task failed, 3 when a rule is broken.\n\n"
+     "Examples:\n"
+     "  kling create request.json --wait --download cat.mp4\n"
+     "  echo '{\"model\":\"Kling-V2.6\",\"prompt\":\"a cat\"}' | kling create - --wait\n",
+     {{"--download"}, {"--wait"}},
+     run_create},
+    {"get", "get ID [--provider P]",
+     "Prints a task's current state as JSON. ID may be the task id or its external_task_id.\n\n"
+     "Examples:\n"
+     "  kling get task_abc123\n"
+     "  kling get order-42 --provider kling\n",
+     {{"--provider"}, {}},
+     run_get},
+    {"wait", "wait ID [--provider P] [--download PATH]",
+     "Waits for a task to finish (polling every 3 s, growing to 10 s, for --wait-timeout seconds,\n"
+     "15 minutes by default) and prints the finished task as JSON. Exit 1 when it failed.\n\n"
+     "Examples:\n"
+     "  kling wait task_abc123\n"
+     "  kling --poll-interval 5 --wait-timeout 1800 wait task_abc123 --download out.mp4\n",
+     {{"--provider", "--download"}, {}},
+     run_wait},
+    {"download", "download ID PATH [--provider P]",
+     "Saves a completed task's video to PATH (written to PATH.part and renamed when complete; an\n"
+     "interrupted download resumes).\n\n"
+     "Examples:\n"
+     "  kling download task_abc123 cat.mp4\n",
+     {{"--provider"}, {}},
+     run_download},
+    {"elements", "elements list|presets [--page N] [--size M] | create FILE|- | delete ID",
+     "The element library: list your custom elements or the official presets (page 1..1000, size\n"
+     "1..500), create one from a JSON description (checked first), or delete one.\n\n"
+     "Examples:\n"
+     "  kling elements list --page 2 --size 50\n"
+     "  kling elements create hero.json\n"
+     "  kling elements delete 842130978230767622\n",
+     {{"--page", "--size"}, {}},
+     run_elements},
+    {"rules", "rules [--ids | --json]",
+     "Lists the gateway's rules that the client enforces, by ID (see the README's table).\n\n"
+     "Examples:\n"
+     "  kling rules\n"
+     "  kling rules --json\n",
+     {{}, {"--ids", "--json"}},
+     run_rules},
+};
+
+void print_overview() {
+  std::cout << "kling " KLING_VERSION_STRING " - client for the Kling AI video generation gateway\n\n"
+               "Usage: kling [global options] COMMAND [options] [operands]\n\nCommands:\n";
+  for (const auto &c : commands) std::printf("  %-28s\n", c.synopsis);
+  std::cout << "\nGlobal options:\n"
+               "  --base-url URL       gateway base URL (env KLING_BASE_URL)\n"
+               "  --api-key KEY        API key (env KLING_API_KEY); never printed\n"
+               "  --timeout S          seconds per HTTP request\n"
+               "  --wait-timeout S     overall seconds to wait for a task\n"
+               "  --poll-interval S    seconds between polls (fractions allowed)\n"
+               "  --verbose            log requests and responses on stderr (key redacted)\n"
+               "  --help               this text; 'kling COMMAND --help' for a command\n\n"
+               "Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 request rejected by validation.\n";
+}
+
+} // namespace
+} // namespace kling_cli
+
+int main(int argc, char **argv) {
+  using namespace kling_cli;
+  // Global options may come before the command.
+  int i = 1;
+  arguments globals;
+  for (; i < argc && std::string(argv[i]).rfind("--", 0) == 0; ++i) {
+    const std::string arg = argv[i];
+    const std::string name = arg.substr(0, arg.find('='));
+    if (global_spec.valued.count(name) && arg.find('=') == std::string::npos) ++i;
+    if (name == "--help") {
+      print_overview();
+      return exit_success;
+    }
+  }
+  if (auto problem = parse(i, argv, 1, global_spec, globals)) return usage_error(*problem);
+  if (i >= argc) {
+    print_overview();
+    return exit_usage;
+  }
+  const std::string name = argv[i];
+  if (name == "help") {
+    print_overview();
+    return exit_success;
+  }
+  for (const auto &c : commands) {
+    if (name != c.name) continue;
+    option_spec spec = c.spec;
+    spec.valued.insert(global_spec.valued.begin(), global_spec.valued.end());
+    spec.flags.insert(global_spec.flags.begin(), global_spec.flags.end());
+    arguments args = globals;
+    if (auto problem = parse(argc, argv, i + 1, spec, args)) return usage_error(name + ": " + *problem);
+    if (args.has("--help")) {
+      std::cout << "Usage: kling " << c.synopsis << "\n\n" << c.help;
+      return exit_success;
+    }
+    return c.run(args);
+  }
+  return usage_error("unknown command '" + name + "'");
+}

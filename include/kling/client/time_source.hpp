@@ -1,0 +1,54 @@
+// time_source: where the blocking client gets the time and how it sleeps.
+// The real clocks by default; tests give a virtual clock whose sleep only
+// moves time forward, so waits of minutes run in microseconds.
+//
+// Thread safety: the default is; a custom one is what its functions are.
+#ifndef KLING_CLIENT_TIME_SOURCE_HPP
+#define KLING_CLIENT_TIME_SOURCE_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "kling/core/cancel.hpp"
+#include "kling/core/time.hpp"
+#include "kling/protocol/machine.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+struct time_source {
+  // Monotonic time for scheduling polls, retries and deadlines.
+  std::function<protocol::time_point()> now;
+  // Calendar time for saved handles and URL expiry.
+  std::function<timestamp()> wall_now;
+  // Returns at `until` or soon after the token is cancelled.
+  std::function<void(protocol::time_point until, const cancellation_token &)> sleep_until;
+
+  static time_source system() {
+    time_source t;
+    t.now = [] { return protocol::clock::now(); };
+    t.wall_now = [] { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); };
+    t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
+      // In short slices, so a cancellation is noticed quickly.
+      constexpr auto slice = std::chrono::milliseconds(20);
+      for (auto now = protocol::clock::now(); now < until && !token.cancelled(); now = protocol::clock::now()) {
+        std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
+      }
+    };
+    return t;
+  }
+
+  // Converts a monotonic time to calendar time, for saved handles.
+  timestamp to_wall(protocol::time_point t) const {
+    return wall_now() + std::chrono::duration_cast<std::chrono::microseconds>(t - now());
+  }
+  // Converts calendar time to monotonic time, for resumed handles.
+  protocol::time_point from_wall(timestamp t) const {
+    return now() + std::chrono::duration_cast<protocol::clock::duration>(t - wall_now());
+  }
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_TIME_SOURCE_HPP

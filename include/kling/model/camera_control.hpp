@@ -1,0 +1,50 @@
+// camera_control: camera movement for text to video and image to video
+// (CAM-1..3): a preset type, or `simple` with one of six axes moved.
+//
+//   request.camera_control = kling::camera_control::preset(kling::camera_type::forward_up);
+//   request.camera_control = kling::camera_control::simple({.zoom = 5});   // C++20
+//
+// Thread safety: plain values.
+#ifndef KLING_MODEL_CAMERA_CONTROL_HPP
+#define KLING_MODEL_CAMERA_CONTROL_HPP
+
+#include <optional>
+
+#include "kling/model/request_support.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+// Exactly one axis may be non-zero, each within [-10, 10] (CAM-2).
+struct camera_config {
+  double horizontal = 0; // move along x: negative left, positive right
+  double vertical = 0;   // move along y: negative down, positive up
+  double pan = 0;        // rotate around y: negative left, positive right
+  double tilt = 0;       // rotate around x: negative down, positive up
+  double roll = 0;       // rotate around z: negative counter-clockwise
+  double zoom = 0;       // negative: narrower view, positive: wider
+};
+
+struct camera_control {
+  std::optional<camera_type> type{};
+  std::optional<camera_config> config{}; // only with type simple (CAM-2, CAM-3)
+  json extra = json::object();
+
+  static camera_control preset(camera_type t) { return camera_control{t, std::nullopt, json::object()}; }
+  static camera_control simple(camera_config c) { return camera_control{camera_type::simple, c, json::object()}; }
+};
+
+inline void to_json(json &j, const camera_config &c) {
+  j = json{{"horizontal", c.horizontal}, {"vertical", c.vertical}, {"pan", c.pan},
+           {"tilt", c.tilt},             {"roll", c.roll},         {"zoom", c.zoom}};
+}
+
+inline void to_json(json &j, const camera_control &c) {
+  j = json::object();
+  request_detail::put_word(j, "type", c.type);
+  request_detail::put(j, "config", c.config);
+  request_detail::merge_extra(j, c.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_CAMERA_CONTROL_HPP

@@ -1,0 +1,145 @@
+// create_machine: creating a task exactly once. The gateway charges for every
+// task it accepts, so a create is never simply sent again:
+//
+// - a failure that may have created the task (timeout or dropped connection
+//   after sending, a 5xx, an answer that is not a task) is followed by a
+//   lookup, GET /v1/videos/{external_task_id}; only when the gateway says the
+//   task does not exist is the create sent again, with the same
+//   external_task_id, so the gateway itself refuses a second copy;
+// - an answer that the external_task_id is already used also leads to the lookup;
+// - a request that never left (connection refused) or that was refused for
+//   now (429 with a retryable code) is sent again after a backoff;
+// - everything else ends the operation.
+//
+// Without an external_task_id nothing can be looked up: an ambiguous failure
+// then ends the operation, since sending again could pay twice.
+//
+// Thread safety: one driver at a time.
+#ifndef KLING_PROTOCOL_CREATE_MACHINE_HPP
+#define KLING_PROTOCOL_CREATE_MACHINE_HPP
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "kling/protocol/request_machine.hpp"
+#include "kling/protocol/responses.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+// True for the gateway's answer that an external_task_id is already taken.
+inline bool is_duplicate_external_id(const error &e) {
+  if (e.http_status != 400 && e.http_status != 409 && e.http_status != 422) return false;
+  std::string text = e.message + " " + e.provider_code;
+  for (char &c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return text.find("duplicate") != std::string::npos || text.find("already exist") != std::string::npos;
+}
+
+class create_machine {
+public:
+  // body: the validated, normalized request; its external_task_id (if any) is the idempotency key.
+  create_machine(json body, const retry_policy &policy, std::uint64_t seed)
+      : body_(std::move(body)), backoff_(policy, seed) {
+    if (const json *id = find_member(body_, "external_task_id"); id && id->is_string()) external_id_ = id->get<std::string>();
+  }
+
+  step next() const {
+    if (outcome_) return done_step();
+    if (wake_at_) return sleep_step(*wake_at_);
+    if (looking_up_) {
+      auto lookup = get_video(external_id_);
+      return lookup ? send_step(std::move(*lookup)) : done_step();
+    }
+    return send_step(create_video(body_));
+  }
+
+  void on_response(result<http_response> answer, time_point now) {
+    result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    if (looking_up_) on_lookup(std::move(read), now);
+    else on_create(std::move(read), now);
+  }
+
+  void on_wake(time_point) { wake_at_.reset(); }
+  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+
+  bool done() const { return outcome_.has_value(); }
+  result<task> take_result() {
+    return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+  }
+  // How many POSTs were sent: more than one only after the gateway said the task did not exist.
+  int creates_sent() const { return creates_; }
+  int lookups_sent() const { return lookups_; }
+  const std::string &external_task_id() const { return external_id_; }
+
+private:
+  void on_create(result<task> read, time_point now) {
+    ++creates_;
+    if (read) return finish(std::move(*read));
+    error e = std::move(read).error();
+    const bool can_look_up = !external_id_.empty();
+    if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e));
+    if (is_ambiguous(e)) {
+      if (can_look_up) return look_up(std::move(e));
+      e.message += "; the task may have been created, and without an external_task_id it cannot be looked up, "
+                   "so the create was not sent again";
+      return fail(std::move(e));
+    }
+    if (is_transient(e) && creates_ < backoff_.policy().max_attempts) return retry_later(now, e, false);
+    fail(after_attempts(std::move(e), creates_));
+  }
+
+  void on_lookup(result<task> read, time_point now) {
+    ++lookups_;
+    if (read) return finish(std::move(*read)); // it was created: exactly once
+    error e = std::move(read).error();
+    if (e.code == errc::not_found) {
+      // Not created. Send the create again (same external_task_id) if the cause allows.
+      looking_up_ = false;
+      if (!is_duplicate_external_id(cause_) && is_transient(cause_) && creates_ < backoff_.policy().max_attempts) {
+        return retry_later(now, cause_, false);
+      }
+      if (is_duplicate_external_id(cause_)) {
+        cause_.message += "; yet no task with external_task_id " + external_id_ + " can be found";
+      }
+      return fail(after_attempts(std::move(cause_), creates_));
+    }
+    if (is_transient(e) && lookups_ < 2 * backoff_.policy().max_attempts) return retry_later(now, e, true);
+    e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
+                " failed too: " + e.message + "; the task may exist";
+    fail(std::move(e));
+  }
+
+  void look_up(error cause) {
+    cause_ = std::move(cause);
+    looking_up_ = true;
+  }
+
+  void retry_later(time_point now, const error &e, bool lookup) {
+    looking_up_ = lookup;
+    wake_at_ = now + backoff_.delay(lookup ? lookups_ : creates_, e);
+  }
+
+  void finish(task t) {
+    if (t.external_task_id.empty()) t.external_task_id = external_id_;
+    outcome_ = result<task>(std::move(t));
+  }
+  void fail(error e) { outcome_ = result<task>(std::move(e)); }
+
+  json body_;
+  std::string external_id_;
+  backoff backoff_;
+  int creates_ = 0;
+  int lookups_ = 0;
+  bool looking_up_ = false;
+  error cause_;
+  std::optional<time_point> wake_at_;
+  std::optional<result<task>> outcome_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CREATE_MACHINE_HPP

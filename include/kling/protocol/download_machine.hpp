@@ -1,0 +1,247 @@
+// download_machine: fetching a result video. Decides each request (resuming
+// with a Range header from the bytes already held, following redirects
+// without credentials), what to do with each answer's head (append, start
+// over, stop), when the size cap is hit, and when to retry a dropped
+// transfer. Whoever drives it owns the bytes (a file, a buffer, a sink).
+//
+// Thread safety: one driver at a time.
+#ifndef KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
+#define KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "kling/core/url.hpp"
+#include "kling/protocol/errors.hpp"
+#include "kling/protocol/machine.hpp"
+#include "kling/protocol/request_machine.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+struct download_options {
+  std::uint64_t max_bytes = std::uint64_t{4} << 30; // refuse anything larger (4 GiB)
+  int max_redirects = 5;
+};
+
+// What the driver does with the body that follows a head.
+enum class body_disposition {
+  append,  // keep what it holds and add the body (a 206 that continues it)
+  replace, // discard what it holds and write the body from the start
+  ignore,  // the body is not the video (a redirect, an error page)
+  stop,    // stop the transfer: the machine has decided the outcome
+};
+
+class download_machine {
+public:
+  // have_bytes: what the driver already holds from an earlier, interrupted
+  // download of the same URL (resumed with a Range request).
+  download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
+                   const retry_policy &policy, std::uint64_t seed)
+      : url_(std::move(url)), options_(options), backoff_(policy, seed), have_(have_bytes) {
+    check_url();
+  }
+
+  step next() const {
+    if (outcome_) return done_step();
+    if (wake_at_) return sleep_step(*wake_at_);
+    auto parsed = parse_url(url_); // checked when set
+    http_request r;
+    r.origin = parsed->origin();
+    r.path = parsed->path.empty() ? "/" : parsed->path;
+    if (!parsed->query.empty()) r.path += "?" + parsed->query; // kept exactly as given (signed CDN URLs)
+    if (have_ > 0) r.headers.emplace_back("Range", "bytes=" + std::to_string(have_) + "-");
+    return send_step(std::move(r));
+  }
+
+  // Call before the body arrives: what to do with it.
+  body_disposition on_head(const http_response &head) {
+    head_ = head;
+    excerpt_.clear();
+    if (head.status >= 300 && head.status < 400 && head.status != 304) {
+      return body_disposition::ignore;
+    }
+    if (head.status == 206) {
+      const auto start = content_range_start(head);
+      if (!start || *start != have_) return restart(head); // not the part we asked for
+      return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+    }
+    if (head.status == 200) return restart(head);
+    return body_disposition::ignore; // an error page: kept only as an excerpt
+  }
+
+  // Call for each piece of a body whose disposition was append or replace;
+  // false: stop the transfer (the size cap was hit).
+  bool on_body(std::size_t bytes) {
+    have_ += bytes;
+    if (have_ > options_.max_bytes) {
+      outcome_ = result<std::uint64_t>(too_large(have_));
+      return false;
+    }
+    return true;
+  }
+  // For bodies with disposition ignore: the first bytes, for the error's excerpt.
+  void on_ignored_body(std::string_view piece) {
+    if (excerpt_.size() < body_excerpt_bytes) excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
+  }
+
+  void on_response(result<http_response> answer, time_point now) {
+    if (outcome_) return; // decided while streaming (size cap)
+    if (answer) return on_complete_answer(now);
+    error e = std::move(answer).error();
+    ++failures_;
+    if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
+      wake_at_ = now + backoff_.delay(failures_, e); // resumes from have_bytes()
+      return;
+    }
+    outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+  }
+
+  void on_wake(time_point) { wake_at_.reset(); }
+  void stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
+
+  bool done() const { return outcome_.has_value(); }
+  // The size of the complete video.
+  result<std::uint64_t> take_result() {
+    return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
+  }
+
+  std::uint64_t have_bytes() const { return have_; }
+  // The full size when the server told it, for progress reports.
+  std::optional<std::uint64_t> total_bytes() const { return total_; }
+  const std::string &url() const { return url_; }
+
+private:
+  void on_complete_answer(time_point now) {
+    const int status = head_.status;
+    if (status == 200 || status == 206) {
+      if (total_ && have_ < *total_) { // the connection closed early but cleanly
+        ++failures_;
+        error e{errc::connection, "transfer ended after " + std::to_string(have_) + " of " +
+                                      std::to_string(*total_) + " bytes"};
+        if (failures_ < backoff_.policy().max_attempts) {
+          wake_at_ = now + backoff_.delay(failures_, e);
+          return;
+        }
+        outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+        return;
+      }
+      outcome_ = result<std::uint64_t>(have_);
+      return;
+    }
+    if (status == 416 && have_ > 0) {
+      // Nothing left to send: complete if the server's size is what we hold.
+      const auto size = content_range_total(head_);
+      if (size && *size == have_) {
+        outcome_ = result<std::uint64_t>(have_);
+        return;
+      }
+    }
+    if (status >= 300 && status < 400 && status != 304) {
+      const auto location = head_.header("Location");
+      if (!location || ++redirects_ > options_.max_redirects) {
+        outcome_ = result<std::uint64_t>(
+            error{errc::http, location ? "too many redirects" : "redirect without a Location header"});
+        return;
+      }
+      url_ = resolve(std::string(*location));
+      check_url();
+      return;
+    }
+    http_response page = head_;
+    page.body = excerpt_;
+    error e = error_from_response(page);
+    ++failures_;
+    if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
+      wake_at_ = now + backoff_.delay(failures_, e);
+      return;
+    }
+    outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+  }
+
+  void check_url() {
+    auto parsed = parse_url(url_);
+    if (!parsed) outcome_ = result<std::uint64_t>(error{errc::invalid_request, "download URL: " + parsed.error().message});
+  }
+
+  body_disposition restart(const http_response &head) {
+    have_ = 0;
+    return check_size(head, 0) ? body_disposition::replace : body_disposition::stop;
+  }
+
+  // Learns the total size from the head; false (and the outcome) when over the cap.
+  bool check_size(const http_response &head, std::uint64_t offset) {
+    std::optional<std::uint64_t> total = content_range_total(head);
+    if (!total) {
+      if (auto length = number(head.header("Content-Length"))) total = offset + *length;
+    }
+    total_ = total;
+    if (total && *total > options_.max_bytes) {
+      outcome_ = result<std::uint64_t>(too_large(*total));
+      return false;
+    }
+    return true;
+  }
+
+  error too_large(std::uint64_t size) const {
+    return error{errc::io, "the video is " + std::to_string(size) + " bytes, more than the limit of " +
+                               std::to_string(options_.max_bytes) + " bytes"};
+  }
+
+  // A Location may be absolute or relative to the current URL.
+  std::string resolve(const std::string &location) const {
+    if (parse_url(location)) return location;
+    auto base = parse_url(url_);
+    if (!base) return location;
+    if (!location.empty() && location[0] == '/') return base->origin() + location;
+    const auto slash = base->path.rfind('/');
+    return base->origin() + (slash == std::string::npos ? "/" : base->path.substr(0, slash + 1)) + location;
+  }
+
+  static std::optional<std::uint64_t> number(std::optional<std::string_view> text) {
+    if (!text || text->empty() || text->size() > 19 || text->find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    std::uint64_t v = 0;
+    for (char c : *text) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    return v;
+  }
+  // "bytes 100-199/1000" -> 100; "bytes */1000" -> none.
+  static std::optional<std::uint64_t> content_range_start(const http_response &head) {
+    const auto range = head.header("Content-Range");
+    if (!range || range->substr(0, 6) != "bytes ") return std::nullopt;
+    const auto dash = range->find('-');
+    if (dash == std::string_view::npos) return std::nullopt;
+    return number(range->substr(6, dash - 6));
+  }
+  // "bytes 100-199/1000" or "bytes */1000" -> 1000.
+  static std::optional<std::uint64_t> content_range_total(const http_response &head) {
+    const auto range = head.header("Content-Range");
+    if (!range) return std::nullopt;
+    const auto slash = range->rfind('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    return number(range->substr(slash + 1));
+  }
+
+  std::string url_;
+  download_options options_;
+  backoff backoff_;
+  std::uint64_t have_ = 0;
+  std::optional<std::uint64_t> total_;
+  http_response head_;
+  std::string excerpt_;
+  int failures_ = 0;
+  int redirects_ = 0;
+  std::optional<time_point> wake_at_;
+  std::optional<result<std::uint64_t>> outcome_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP

@@ -1,0 +1,49 @@
+// The shape every protocol state machine shares. A machine never does I/O and
+// never reads a clock: its driver asks what to do next, does it, and feeds
+// back what happened and when. The blocking client, the asynchronous client
+// and the game-loop tracker are three drivers of the same machines.
+//
+//   for (;;) {
+//     auto step = machine.next();
+//     if (step.kind == step_kind::send)  machine.on_response(transport.send(step.request), clock.now());
+//     if (step.kind == step_kind::sleep) { sleep_until(step.wake_at); machine.on_wake(clock.now()); }
+//     if (step.kind == step_kind::done)  return machine.take_result();
+//   }
+//
+// Thread safety: a machine is used by one driver at a time.
+#ifndef KLING_PROTOCOL_MACHINE_HPP
+#define KLING_PROTOCOL_MACHINE_HPP
+
+#include <chrono>
+
+#include "kling/transport/http.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+// Monotonic time, as the driver's clock reports it (a virtual one in tests).
+using clock = std::chrono::steady_clock;
+using time_point = clock::time_point;
+
+enum class step_kind {
+  send,  // exchange `request`, then call on_response
+  sleep, // wait until `wake_at`, then call on_wake
+  done,  // take_result() holds the outcome
+};
+
+struct step {
+  step_kind kind = step_kind::done;
+  http_request request; // for send: relative to the base URL unless request.origin is set
+  time_point wake_at{}; // for sleep
+};
+
+inline step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
+inline step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
+inline step done_step() { return step{}; }
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_MACHINE_HPP

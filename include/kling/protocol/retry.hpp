@@ -1,0 +1,115 @@
+// Which failures are worth another attempt, and how long to wait first:
+// exponential backoff with full jitter, capped, obeying Retry-After.
+//
+// Retried: connection errors, timeouts, HTTP 408, 429 with a retryable
+// provider code (1302 rate limit, 1303 concurrency) or none, 500/502/503/504,
+// provider codes 5000/5001/5002, and answers that are not what the contract
+// says (an HTML page from a proxy). Never retried: 400/401/403/404, 429 with
+// 1100/1101/1102/1103/1304 (account, arrears, resource pack, permission, IP),
+// authentication (1000-1004), bad parameters (1200/1201), content policy
+// (1300/1301), TLS and configuration errors, refused requests.
+//
+// Thread safety: retry_policy is a plain value; backoff is one per operation.
+#ifndef KLING_PROTOCOL_RETRY_HPP
+#define KLING_PROTOCOL_RETRY_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+#include "kling/core/error.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+using milliseconds = std::chrono::milliseconds;
+
+struct retry_policy {
+  int max_attempts = 5;                                 // per request, the first included
+  milliseconds initial_backoff = std::chrono::seconds(1);
+  milliseconds max_backoff = std::chrono::seconds(30);
+  milliseconds max_retry_after = std::chrono::seconds(120); // Retry-After is obeyed up to this
+  std::uint64_t jitter_seed = 0;                        // 0: the client picks a random seed
+
+  static retry_policy none() {
+    retry_policy p;
+    p.max_attempts = 1;
+    return p;
+  }
+};
+
+// Provider codes behind HTTP 429 that waiting cannot fix.
+constexpr bool is_permanent_429_code(std::string_view code) {
+  return code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1304";
+}
+
+constexpr bool is_transient_provider_code(std::string_view code) {
+  return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
+}
+
+// True when the same request may succeed if sent again later.
+inline bool is_transient(const error &e) {
+  switch (e.code) {
+  case errc::connection:
+  case errc::timeout: return true;
+  case errc::rate_limited: return !is_permanent_429_code(e.provider_code);
+  case errc::server:
+    return e.http_status == 500 || e.http_status == 502 || e.http_status == 503 || e.http_status == 504;
+  case errc::provider: return is_transient_provider_code(e.provider_code);
+  case errc::parse: return e.http_status != 0; // an answer arrived, but not the contract's: a proxy page
+  default: return false;
+  }
+}
+
+// True when a failed create may nevertheless have created the task: the
+// request may have reached the gateway and no definite answer came back.
+inline bool is_ambiguous(const error &e) {
+  if (!e.request_sent) return false;
+  switch (e.code) {
+  case errc::connection:
+  case errc::timeout:
+  case errc::parse: return true;
+  case errc::server: return true; // any 5xx: the gateway may have created it before failing
+  default: return false;
+  }
+}
+
+// Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
+// with a small deterministic generator so tests can fix the seed.
+class backoff {
+public:
+  explicit backoff(const retry_policy &policy, std::uint64_t seed)
+      : policy_(policy), state_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
+
+  // The delay before retry number `retry` (1 for the first retry); a
+  // Retry-After from the server wins, up to the policy's limit.
+  milliseconds delay(int retry, const error &cause) {
+    if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
+    const int shift = std::min(retry - 1, 20);
+    const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
+                                                policy_.initial_backoff.count() * (std::int64_t{1} << shift));
+    if (ceiling <= 0) return milliseconds(0);
+    return milliseconds(static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(ceiling + 1)));
+  }
+
+  const retry_policy &policy() const { return policy_; }
+
+private:
+  std::uint64_t next() { // splitmix64
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
+  retry_policy policy_;
+  std::uint64_t state_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_RETRY_HPP

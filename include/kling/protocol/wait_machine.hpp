@@ -1,0 +1,145 @@
+// wait_machine: following a task until it finishes. Polls GET /v1/videos/{id}
+// first after 3 s (the gateway asks for 3-5 s between polls), then at
+// intervals growing gently to a cap, until the task completes, fails, reports
+// a status this client does not know, or the overall deadline passes. A poll
+// that fails transiently is retried with backoff inside the same deadline.
+//
+// Thread safety: one driver at a time.
+#ifndef KLING_PROTOCOL_WAIT_MACHINE_HPP
+#define KLING_PROTOCOL_WAIT_MACHINE_HPP
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "kling/protocol/request_machine.hpp"
+#include "kling/protocol/responses.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+struct wait_options {
+  milliseconds first_interval = std::chrono::seconds(3);
+  double interval_growth = 1.25; // each interval is this much longer than the last ...
+  milliseconds max_interval = std::chrono::seconds(10); // ... up to this
+  milliseconds timeout = std::chrono::minutes(15);       // overall, from the start of the wait
+};
+
+class wait_machine {
+public:
+  // Starts waiting at `now`: the first poll is due after first_interval, or at
+  // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
+  wait_machine(std::string task_id, std::string provider, const wait_options &options, const retry_policy &policy,
+               std::uint64_t seed, time_point now, std::optional<time_point> first_poll = std::nullopt,
+               std::optional<time_point> deadline = std::nullopt)
+      : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options), backoff_(policy, seed),
+        started_(now), deadline_(deadline ? *deadline : now + options.timeout), interval_(options.first_interval) {
+    wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
+  }
+
+  step next() const {
+    if (outcome_) return done_step();
+    if (wake_at_) return sleep_step(*wake_at_);
+    auto request = get_video(task_id_, provider_);
+    return request ? send_step(std::move(*request)) : done_step();
+  }
+
+  void on_wake(time_point) { wake_at_.reset(); }
+
+  void on_response(result<http_response> answer, time_point now) {
+    ++polls_;
+    result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    if (!read) return on_failed_poll(std::move(read).error(), now);
+    failures_ = 0;
+    task t = std::move(*read);
+    if (t.id.empty()) t.id = task_id_; // the unified result shape carries no id
+    last_ = t;
+    switch (t.status) {
+    case task_status::completed: outcome_ = result<task>(std::move(t)); return;
+    case task_status::failed: {
+      error e{errc::task_failed, "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+      e.provider_code = find_code(t.raw);
+      outcome_ = result<task>(std::move(e));
+      return;
+    }
+    case task_status::unknown:
+      outcome_ = result<task>(error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
+                                                     "\", which this client does not know; stopped waiting"});
+      return;
+    case task_status::pending:
+    case task_status::processing: break;
+    }
+    if (now >= deadline_) return expire(now);
+    schedule(now + interval_);
+    interval_ = std::min(options_.max_interval, std::chrono::duration_cast<milliseconds>(interval_ * options_.interval_growth));
+  }
+
+  // Ends the wait with the driver's error (cancellation).
+  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+
+  bool done() const { return outcome_.has_value(); }
+  result<task> take_result() {
+    return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+  }
+
+  // For progress reports and saved handles.
+  const std::optional<task> &last_task() const { return last_; }
+  int polls() const { return polls_; }
+  time_point started() const { return started_; }
+  time_point deadline() const { return deadline_; }
+  std::optional<time_point> next_poll() const { return wake_at_; }
+  const std::string &task_id() const { return task_id_; }
+  const std::string &provider() const { return provider_; }
+
+private:
+  void on_failed_poll(error e, time_point now) {
+    ++failures_;
+    if (!is_transient(e) || failures_ >= backoff_.policy().max_attempts) {
+      outcome_ = result<task>(after_attempts(std::move(e), failures_));
+      return;
+    }
+    if (now >= deadline_) return expire(now);
+    schedule(now + backoff_.delay(failures_, e));
+  }
+
+  void schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
+
+  void expire(time_point now) {
+    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
+    outcome_ = result<task>(error{errc::deadline_exceeded,
+                                  "task " + task_id_ + " is still " +
+                                      (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
+                                      " after waiting " + std::to_string(waited) + " s"});
+  }
+
+  static std::string find_code(const json &raw) {
+    for (const char *key : {"error_code", "code"}) {
+      if (const json *c = find_member(raw, key)) {
+        if (c->is_string()) return c->get<std::string>();
+        if (c->is_number_integer()) return std::to_string(c->get<long long>());
+      }
+    }
+    return {};
+  }
+
+  std::string task_id_;
+  std::string provider_;
+  wait_options options_;
+  backoff backoff_;
+  time_point started_;
+  time_point deadline_;
+  milliseconds interval_;
+  int polls_ = 0;
+  int failures_ = 0;
+  std::optional<task> last_;
+  std::optional<time_point> wake_at_;
+  std::optional<result<task>> outcome_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WAIT_MACHINE_HPP

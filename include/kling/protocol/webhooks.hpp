@@ -1,0 +1,181 @@
+// Verifying Standard Webhooks signatures (https://www.standardwebhooks.com/):
+// a receiver checks that a callback came from the holder of the shared secret
+// and is recent, before trusting its body.
+//
+//   webhook-id:        msg_2mQ...              (unique per message)
+//   webhook-timestamp: 1700000000              (Unix seconds)
+//   webhook-signature: v1,<base64> v1,<base64> (several while a secret rotates)
+//
+// Each v1 signature is Base64(HMAC-SHA256(secret, id "." timestamp "." body)).
+// The secret is written "whsec_<base64>"; one without the prefix is used as
+// raw bytes.
+//
+// Thread safety: pure functions (no clock reads: the caller passes the time).
+#ifndef KLING_PROTOCOL_WEBHOOKS_HPP
+#define KLING_PROTOCOL_WEBHOOKS_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "kling/core/base64.hpp"
+#include "kling/core/result.hpp"
+#include "kling/core/sha256.hpp"
+#include "kling/transport/http.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+struct verify_options {
+  // How far webhook-timestamp may be from now, either way: limits how long a
+  // captured message can be replayed, and allows for clock skew.
+  std::chrono::seconds tolerance{300};
+};
+
+namespace detail {
+
+constexpr std::string_view secret_prefix = "whsec_";
+
+inline error auth_error(std::string message) { return error{errc::auth, std::move(message)}; }
+
+// The key bytes of a secret. Messages never quote the secret.
+inline result<std::string> secret_key(std::string_view secret) {
+  if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
+    if (secret.empty()) return auth_error("the webhook secret is empty");
+    return std::string(secret);
+  }
+  auto key = base64::decode(secret.substr(secret_prefix.size()));
+  if (!key) {
+    // base64's message gives only a length or a position, never the text.
+    return auth_error("the webhook secret is not valid Base64 after whsec_ (" + key.error().message + ")");
+  }
+  if (key->empty()) return auth_error("the webhook secret is empty after whsec_");
+  return std::move(*key);
+}
+
+inline std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
+                                std::string_view body) {
+  std::string content;
+  content.reserve(id.size() + timestamp.size() + body.size() + 2);
+  content.append(id).append(".").append(timestamp).append(".").append(body);
+  const auto mac = crypto::hmac_sha256(key, content);
+  return base64::encode(std::string_view(reinterpret_cast<const char *>(mac.data()), mac.size()));
+}
+
+// "1700000000" (an optional '-', then digits) to seconds; nothing else.
+inline result<std::int64_t> parse_timestamp(std::string_view text) {
+  const bool negative = !text.empty() && text.front() == '-';
+  const std::string_view digits = negative ? text.substr(1) : text;
+  if (digits.empty()) return auth_error("webhook-timestamp is not an integer number of seconds");
+  // Magnitudes up to 2^63 (the most negative value) fit in an unsigned 64-bit number.
+  const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+  std::uint64_t magnitude = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return auth_error("webhook-timestamp is not an integer number of seconds");
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (magnitude > (limit - digit) / 10) return auth_error("webhook-timestamp is out of range");
+    magnitude = magnitude * 10 + digit;
+  }
+  if (!negative) return static_cast<std::int64_t>(magnitude);
+  // -(2^63) cannot be negated as a signed number; go through -(m - 1) - 1.
+  return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
+}
+
+// |a - b| for a >= b, exact for any two int64 values.
+constexpr std::uint64_t distance(std::int64_t a, std::int64_t b) noexcept {
+  return static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b);
+}
+
+inline result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
+  const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
+  const bool past = timestamp <= now;
+  const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
+  if (off <= allowed) return {};
+  return auth_error(std::string("webhook-timestamp is ") + (past ? "too old: " : "in the future: ") +
+                    std::to_string(off) + (past ? " s in the past, " : " s ahead of now, ") +
+                    std::to_string(off - allowed) + " s beyond the " + std::to_string(allowed) +
+                    " s tolerance");
+}
+
+// verify() once the secret is known to be usable.
+inline result<void> verify_with_key(std::string_view key, std::string_view webhook_id,
+                                    std::string_view webhook_timestamp, std::string_view webhook_signature,
+                                    std::string_view body, std::int64_t now, std::chrono::seconds tolerance) {
+  if (webhook_id.empty()) return auth_error("empty webhook-id header");
+  if (webhook_timestamp.empty()) return auth_error("empty webhook-timestamp header");
+  if (webhook_signature.empty()) return auth_error("empty webhook-signature header");
+
+  auto timestamp = parse_timestamp(webhook_timestamp);
+  if (!timestamp) return std::move(timestamp).error();
+  if (auto age = check_age(*timestamp, now, tolerance); !age) return age;
+
+  // Signed over the timestamp as sent, so the bytes checked are the bytes signed.
+  const std::string expected = signature_of(key, webhook_id, webhook_timestamp, body);
+  bool any_v1 = false;
+  bool matched = false;
+  std::string_view rest = webhook_signature;
+  while (!rest.empty()) {
+    const std::size_t space = rest.find(' ');
+    const std::string_view entry = rest.substr(0, space);
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    const std::size_t comma = entry.find(',');
+    // Other versions (v1a: asymmetric signatures, future ones) are not ours to check.
+    if (comma == std::string_view::npos || entry.substr(0, comma) != "v1") continue;
+    any_v1 = true;
+    if (crypto::constant_time_equal(entry.substr(comma + 1), expected)) matched = true;
+  }
+  if (!any_v1) return auth_error("webhook-signature holds no v1 signature");
+  if (!matched) return auth_error("no v1 signature in webhook-signature matches the message");
+  return {};
+}
+
+} // namespace detail
+
+// Checks one message. webhook_* are the header values; now_unix_seconds is the
+// receiver's current time. Fails with errc::auth and a message that names the
+// problem (never the secret or the expected signature).
+inline result<void> verify(std::string_view secret, std::string_view webhook_id,
+                           std::string_view webhook_timestamp, std::string_view webhook_signature,
+                           std::string_view body, std::int64_t now_unix_seconds,
+                           const verify_options &options = {}) {
+  // The secret first: when it is wrong, every message fails, whatever it holds.
+  const auto key = detail::secret_key(secret);
+  if (!key) return key.error();
+  return detail::verify_with_key(*key, webhook_id, webhook_timestamp, webhook_signature, body,
+                                 now_unix_seconds, options.tolerance);
+}
+
+// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
+// header list (names compared case-insensitively).
+inline result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+                           std::int64_t now_unix_seconds, const verify_options &options = {}) {
+  const auto key = detail::secret_key(secret);
+  if (!key) return key.error();
+  const auto id = find_header(headers, "webhook-id");
+  if (!id) return detail::auth_error("missing webhook-id header");
+  const auto timestamp = find_header(headers, "webhook-timestamp");
+  if (!timestamp) return detail::auth_error("missing webhook-timestamp header");
+  const auto signature = find_header(headers, "webhook-signature");
+  if (!signature) return detail::auth_error("missing webhook-signature header");
+  return detail::verify_with_key(*key, *id, *timestamp, *signature, body, now_unix_seconds,
+                                 options.tolerance);
+}
+
+// The webhook-signature value "v1,<base64>" for a message: for senders and
+// tests. Returns an empty string when verify() would reject the secret (empty,
+// or not Base64 after whsec_), since no signature made with it could verify.
+inline std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                        std::string_view body) {
+  auto key = detail::secret_key(secret);
+  if (!key) return std::string();
+  return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
+}
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WEBHOOKS_HPP

@@ -1,0 +1,183 @@
+// checker: the small toolkit every rule is written with. It collects
+// violations and warnings with their rule IDs and JSON pointers, and reads
+// members of the request so that a member of the wrong JSON type becomes a
+// C-9 violation instead of a crash.
+//
+// Thread safety: one checker per validation.
+#ifndef KLING_RULES_CHECKER_HPP
+#define KLING_RULES_CHECKER_HPP
+
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kling/core/json.hpp"
+#include "kling/core/utf8.hpp"
+#include "kling/rules/report.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+// A JSON object of the request and the pointer that names it.
+struct scope {
+  const json &object;
+  std::string path; // "" for the request itself
+
+  std::string field(std::string_view key) const { return pointer_child(path, key); }
+  // The member, or nullptr when absent or null (null means "not given").
+  const json *get(std::string_view key) const {
+    const json *m = find_member(object, key);
+    return m && !m->is_null() ? m : nullptr;
+  }
+  bool has(std::string_view key) const { return get(key) != nullptr; }
+};
+
+class checker {
+public:
+  explicit checker(kling::route r) { result_.route = r; }
+
+  void violation(std::string rule, std::string field, std::string message) {
+    result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
+  }
+  void warning(std::string rule, std::string field, std::string message) {
+    result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
+  }
+
+  const report &result() const & { return result_; }
+  report result() && { return std::move(result_); }
+
+  // ---- typed reads: absent gives nullptr; the wrong type adds C-9 ----------
+
+  const std::string *string(const scope &s, std::string_view key) {
+    const json *m = s.get(key);
+    if (!m) return nullptr;
+    if (!m->is_string()) {
+      wrong_type(s.field(key), "a string", *m);
+      return nullptr;
+    }
+    return &m->get_ref<const std::string &>();
+  }
+  const json *array(const scope &s, std::string_view key) { return typed(s, key, json::value_t::array, "an array"); }
+  const json *object(const scope &s, std::string_view key) { return typed(s, key, json::value_t::object, "an object"); }
+  const json *number(const scope &s, std::string_view key) {
+    const json *m = s.get(key);
+    if (m && !m->is_number()) {
+      wrong_type(s.field(key), "a number", *m);
+      return nullptr;
+    }
+    return m;
+  }
+
+  // The objects of an array, each with its own scope; other entries add C-9.
+  std::vector<scope> objects_in(const json &array, const std::string &path) {
+    std::vector<scope> out;
+    for (std::size_t i = 0; i < array.size(); ++i) {
+      const std::string item = pointer_child(path, i);
+      if (array[i].is_object()) out.push_back(scope{array[i], item});
+      else wrong_type(item, "an object", array[i]);
+    }
+    return out;
+  }
+
+  void wrong_type(const std::string &field, std::string_view expected, const json &got) {
+    violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
+  }
+
+  // ---- common shapes of rules -----------------------------------------------
+
+  // A required member that must be a non-empty string.
+  const std::string *required_string(const scope &s, std::string_view key, const char *rule) {
+    if (!s.has(key)) {
+      violation(rule, s.field(key), std::string(key) + " is required");
+      return nullptr;
+    }
+    const std::string *v = string(s, key);
+    if (v && v->empty()) {
+      violation(rule, s.field(key), std::string(key) + " must not be empty");
+      return nullptr;
+    }
+    return v;
+  }
+
+  // A string member limited to max_chars Unicode code points.
+  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule) {
+    const std::string *v = string(s, key);
+    if (!v) return;
+    auto count = utf8::count_code_points(*v);
+    if (!count) {
+      violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
+    } else if (*count > max_chars) {
+      violation(rule, s.field(key),
+                std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
+                    std::to_string(max_chars) + " are allowed");
+    }
+  }
+
+  // A string member that must be one of the given words; returns it when it is.
+  std::optional<std::string> one_of(const scope &s, std::string_view key, std::initializer_list<const char *> words,
+                                    const char *rule) {
+    const std::string *v = string(s, key);
+    if (!v) return std::nullopt;
+    std::string allowed;
+    for (const char *w : words) {
+      if (*v == w) return *v;
+      allowed += allowed.empty() ? "" : ", ";
+      allowed += w;
+    }
+    violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
+    return std::nullopt;
+  }
+
+private:
+  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name) {
+    const json *m = s.get(key);
+    if (m && m->type() != type) {
+      wrong_type(s.field(key), name, *m);
+      return nullptr;
+    }
+    return m;
+  }
+
+  report result_;
+};
+
+// <<<kind_N>>> references in a prompt ("image", 1), in order of appearance;
+// N is 0 when the digits are missing or absurdly long.
+struct prompt_reference {
+  std::string kind;
+  long long index = 0;
+  std::string text; // as written, for messages
+};
+
+inline std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+  std::vector<prompt_reference> out;
+  for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos; open = prompt.find("<<<", open + 3)) {
+    const std::size_t close = prompt.find(">>>", open + 3);
+    if (close == std::string_view::npos) break;
+    const std::string_view inner = prompt.substr(open + 3, close - open - 3);
+    const std::size_t underscore = inner.rfind('_');
+    if (underscore == std::string_view::npos || underscore == 0) continue;
+    prompt_reference ref{std::string(inner.substr(0, underscore)), 0, std::string(prompt.substr(open, close + 3 - open))};
+    const std::string_view digits = inner.substr(underscore + 1);
+    bool numeric = !digits.empty() && digits.size() <= 9;
+    for (char c : digits) numeric = numeric && c >= '0' && c <= '9';
+    if (numeric) {
+      for (char c : digits) ref.index = ref.index * 10 + (c - '0');
+    } else if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      continue; // "<<<hello_world>>>" is text, not a reference
+    }
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CHECKER_HPP

@@ -1,0 +1,109 @@
+// How images in requests are checked (O1-12, I-7, M-4, E-1): an http(s) URL
+// (not fetched), a data:image/...;base64, URI, or raw Base64; inline images
+// must decode to JPEG or PNG within the route's limits, read from the
+// image's own header.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_IMAGES_HPP
+#define KLING_RULES_IMAGES_HPP
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "kling/core/base64.hpp"
+#include "kling/media/image_probe.hpp"
+#include "kling/media/sources.hpp"
+#include "kling/rules/checker.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+struct image_limits {
+  std::uint64_t max_bytes = 10ull * 1024 * 1024; // 10 MB
+  std::uint32_t min_side = 300;
+  std::uint32_t max_side = 0; // 0: no upper limit
+  double max_ratio = 2.5;     // longer side / shorter side, both ways (1:2.5 .. 2.5:1)
+};
+
+// O1-12, I-7, E-1: the gateway's image requirements.
+inline constexpr image_limits standard_image_limits{};
+// M-4: motion control also caps the sides.
+inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 65536, 2.5};
+
+namespace images_detail {
+inline std::string size_text(std::uint64_t bytes) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buffer;
+}
+} // namespace images_detail
+
+// Checks one image string. Returns the inline image's header when it was
+// inline and readable, so callers can compare images (I-7); nullopt for URLs
+// and for images with violations that hide their size.
+inline std::optional<media::image_info> check_image(checker &c, const std::string &value, const std::string &field,
+                                                    const char *rule, const image_limits &limits) {
+  const media::image_string image = media::classify_image_string(value);
+  if (image.kind == media::image_string_kind::url) return std::nullopt;
+  if (image.kind == media::image_string_kind::invalid) {
+    c.violation(rule, field, image.problem);
+    return std::nullopt;
+  }
+  auto size = base64::decoded_size(image.payload);
+  if (!size) {
+    c.violation(rule, field, "inline image: " + size.error().message);
+    return std::nullopt;
+  }
+  if (*size > limits.max_bytes) {
+    c.violation(rule, field,
+                "inline image is " + images_detail::size_text(*size) + "; at most " +
+                    images_detail::size_text(limits.max_bytes) + " is allowed");
+    return std::nullopt;
+  }
+  auto bytes = base64::decode(image.payload);
+  auto info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+  if (!info) {
+    c.violation(rule, field, "inline image: " + info.error().message);
+    return std::nullopt;
+  }
+  const std::uint32_t shorter = info->width < info->height ? info->width : info->height;
+  const std::uint32_t longer = info->width < info->height ? info->height : info->width;
+  const std::string dims = std::to_string(info->width) + "x" + std::to_string(info->height);
+  if (shorter < limits.min_side) {
+    c.violation(rule, field,
+                "inline image is " + dims + " px; both sides must be at least " + std::to_string(limits.min_side) +
+                    " px");
+  }
+  if (limits.max_side != 0 && longer > limits.max_side) {
+    c.violation(rule, field,
+                "inline image is " + dims + " px; no side may exceed " + std::to_string(limits.max_side) + " px");
+  }
+  if (shorter > 0 && static_cast<double>(longer) > limits.max_ratio * shorter) {
+    c.violation(rule, field, "inline image is " + dims + " px; its aspect ratio must be within 1:2.5 and 2.5:1");
+  }
+  if (!image.media_type.empty() && image.media_type != "image/jpg" &&
+      image.media_type != std::string("image/") + media::to_string(info->format)) {
+    c.warning(rule, field,
+              "data URI says " + std::string(image.media_type) + " but the image is " +
+                  media::to_string(info->format));
+  }
+  return *info;
+}
+
+// The same for an optional member that must be a string.
+inline std::optional<media::image_info> check_image_member(checker &c, const scope &s, std::string_view key,
+                                                           const char *rule,
+                                                           const image_limits &limits = standard_image_limits) {
+  const std::string *value = c.string(s, key);
+  if (!value) return std::nullopt;
+  return check_image(c, *value, s.field(key), rule, limits);
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGES_HPP

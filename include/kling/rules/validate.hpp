@@ -1,0 +1,97 @@
+// validate: every rule of the gateway's contract, applied to the JSON that
+// will be sent. One implementation serves raw JSON from users and the typed
+// requests (which are serialized first), so both meet the same rules.
+//
+//   auto report = kling::rules::validate(kling::json::parse(text));
+//   for (const auto &v : report.violations) std::cerr << v.rule << ' ' << v.field << ": " << v.message << '\n';
+//
+// Every violation is reported, not only the first.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_VALIDATE_HPP
+#define KLING_RULES_VALIDATE_HPP
+
+#include "kling/rules/common.hpp"
+#include "kling/rules/elements.hpp"
+#include "kling/rules/image_to_video.hpp"
+#include "kling/rules/motion_control.hpp"
+#include "kling/rules/omni_video.hpp"
+#include "kling/rules/text_to_video.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace validate_detail {
+
+inline report not_an_object(kling::route r, const json &request) {
+  checker c(r);
+  c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
+  return std::move(c).result();
+}
+
+// The checks of route r, whatever route_of says; the caller reports a mismatch.
+inline report checks_of(const json &request, kling::route r) {
+  if (!request.is_object()) return not_an_object(r, request);
+  checker c(r);
+  const scope s{request, ""};
+  if (r == kling::route::element) {
+    check_new_element(c, s);
+    return std::move(c).result();
+  }
+  check_routing(c, s, r);
+  const common_fields common = check_common(c, s);
+  switch (r) {
+  case kling::route::omni_video: check_omni_video(c, s, common); break;
+  case kling::route::text_to_video: check_text_to_video(c, s, common); break;
+  case kling::route::image_to_video: check_image_to_video(c, s, common); break;
+  case kling::route::motion_control: check_motion_control(c, s); break;
+  case kling::route::unknown:
+  case kling::route::element: break;
+  }
+  return std::move(c).result();
+}
+
+} // namespace validate_detail
+
+// A POST /v1/videos body: routed as the gateway routes it, then checked.
+inline report validate(const json &request) { return validate_detail::checks_of(request, route_of(request)); }
+
+// A body meant for a given route (a typed request): checked by that route's
+// rules, with a violation when the gateway would route it elsewhere.
+inline report validate_as(const json &request, kling::route expected) {
+  report r = validate_detail::checks_of(request, expected);
+  if (expected == kling::route::element || !request.is_object()) return r;
+  const kling::route actual = route_of(request);
+  if (actual == expected || expected == kling::route::unknown) return r;
+  // I-1 already says why an image_to_video request without images falls to text to video.
+  if (expected == kling::route::image_to_video && actual == kling::route::text_to_video) return r;
+  const char *rule = expected == kling::route::omni_video ? "ROUTE-2" : "ROUTE-3";
+  r.violations.push_back({rule, "/model",
+                          "meant for " + std::string(to_string(expected)) + " but the gateway would route it to " +
+                              std::string(to_string(actual))});
+  return r;
+}
+
+// A POST /v1/elements/custom body (E-1).
+inline report validate_element(const json &request) {
+  return validate_detail::checks_of(request, kling::route::element);
+}
+
+// A typed request (omni_video, text_to_video, image_to_video, motion_control,
+// new_element): serialized, then checked by its route's rules.
+template <class Request, class = decltype(Request::route)> report validate(const Request &request) {
+  const json body = request;
+  report r = validate_as(body, Request::route);
+  if (!request.extra.is_object() && !request.extra.is_null()) {
+    r.violations.push_back({"C-8", "/extra", std::string("extra must be a JSON object of fields to send, not ") +
+                                                 request.extra.type_name()});
+  }
+  return r;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VALIDATE_HPP

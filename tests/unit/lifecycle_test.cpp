@@ -1,0 +1,833 @@
+// The task life cycle over mock_transport and a virtual clock (no sleeping):
+// answers in every shape, retries, Retry-After, exactly-once create under
+// every fault, waiting with deadline, cancellation and resumable handles,
+// downloads with resume, and callbacks.
+#include <kling/core.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../support/catch.hpp"
+
+using kling::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string read_text(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+std::string response_fixture(const std::string &name) {
+  return read_text(std::string(KLING_TEST_FIXTURES) + "/responses/" + name + ".json");
+}
+
+using mock_client = kling::basic_client<kling::mock_transport>;
+
+// A client on a virtual clock with a fixed jitter seed.
+mock_client make_client(const kling::testing::virtual_clock &clock, kling::protocol::retry_policy retry = {}) {
+  retry.jitter_seed = 42;
+  return mock_client{kling::options{}.base_url("http://127.0.0.1:1").api_key("life-cycle-key").time(clock.source()).retry(retry)};
+}
+
+kling::result<kling::http_response> answer(int status, std::string body, kling::http_headers headers = {}) {
+  kling::http_response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
+kling::error transport_error(kling::errc code, bool sent) {
+  kling::error e{code, code == kling::errc::timeout ? "no answer in time" : "connection dropped"};
+  e.request_sent = sent;
+  return e;
+}
+
+kling::text_to_video cat_request() {
+  kling::text_to_video r;
+  r.prompt = "a cat";
+  return r;
+}
+
+// A gateway in miniature for the create tests: it creates a task per
+// external_task_id, refuses duplicates, finds tasks by either id, and can
+// lose the answer to a create after creating the task.
+struct tiny_gateway {
+  std::mutex mutex;
+  std::map<std::string, std::string> tasks; // external id -> task id
+  int posts = 0;
+  int gets = 0;
+  std::vector<std::string> create_faults; // applied to the POSTs in order: "timeout", "drop", "502", "refused", "429"
+
+  kling::result<kling::http_response> handle(const kling::http_request &r) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (r.method == "POST") {
+      ++posts;
+      const std::string fault = create_faults.empty() ? "" : create_faults.front();
+      if (!create_faults.empty()) create_faults.erase(create_faults.begin());
+      if (fault == "refused") return transport_error(kling::errc::connection, false);
+      if (fault == "429") return answer(429, R"({"code":1302,"message":"rate limit"})");
+      const json body = json::parse(r.body);
+      const std::string ext = body.value("external_task_id", "");
+      if (!ext.empty() && tasks.count(ext)) {
+        return answer(409, R"({"error":{"message":"duplicate external_task_id","code":"duplicate_external_task_id"}})");
+      }
+      const std::string id = "task_" + std::to_string(tasks.size() + 1);
+      tasks[ext.empty() ? id : ext] = id;
+      if (fault == "timeout") return transport_error(kling::errc::timeout, true);
+      if (fault == "drop") return transport_error(kling::errc::connection, true);
+      if (fault == "502") return answer(502, "<html>Bad Gateway</html>");
+      return answer(200, R"({"id":")" + id + R"(","status":"pending"})");
+    }
+    ++gets;
+    const std::string key = r.path.substr(r.path.rfind('/') + 1);
+    for (const auto &t : tasks) {
+      if (t.first == key || t.second == key) {
+        return answer(200, R"({"id":")" + t.second + R"(","external_task_id":")" + t.first + R"(","status":"pending"})");
+      }
+    }
+    return answer(404, R"({"error":{"message":"task not found","code":"not_found"}})");
+  }
+};
+
+std::size_t count_method(const std::vector<kling::http_request> &log, const std::string &method) {
+  std::size_t n = 0;
+  for (const auto &r : log) n += r.method == method;
+  return n;
+}
+
+} // namespace
+
+// ----- answers -------------------------------------------------------------------
+
+TEST_CASE("P-2: the flat finished shape", "[lifecycle][P-2]") {
+  auto t = kling::parse_task(json::parse(response_fixture("task_completed_flat")));
+  REQUIRE(t);
+  CHECK(t->id == "task_abc123");
+  CHECK(t->status == kling::task_status::completed);
+  REQUIRE(t->videos.size() == 1);
+  CHECK(t->video_url() == "https://example.com/output.mp4");
+  CHECK(t->videos[0].duration_seconds == 5.0);
+  REQUIRE(t->usage);
+  CHECK(t->usage->seconds == 5.0);
+  CHECK(t->usage->video_count == 1);
+  CHECK(t->usage->size == "1920*1080");
+  CHECK(kling::format_iso8601(*t->completed_at) == "2025-01-13T10:03:00.000000Z");
+  CHECK(t->raw.contains("raw_response"));
+}
+
+TEST_CASE("P-2: the unified finished shape", "[lifecycle][P-2]") {
+  auto t = kling::parse_task(json::parse(response_fixture("task_completed_unified")));
+  REQUIRE(t);
+  CHECK(t->status == kling::task_status::completed); // no status member: inferred from data
+  CHECK(t->provider == "可灵AI");
+  CHECK(t->model == "Kling-Video-O1");
+  REQUIRE(t->videos.size() == 1);
+  const auto &v = t->videos[0];
+  CHECK(v.url == "https://example.com/generated-video.mp4");
+  CHECK(v.width == 1920);
+  CHECK(v.height == 1080);
+  CHECK(v.duration_seconds == 5.0);
+  CHECK(v.cover_url == "https://example.com/cover.jpg");
+  REQUIRE(t->usage);
+  CHECK(t->usage->duration_seconds == 5.0);
+  CHECK(t->usage->total_tokens == 0);
+  CHECK(kling::format_iso8601(*t->created_at) == "2025-01-13T09:00:00.000000Z"); // P-4: Unix seconds
+  CHECK(t->raw.contains("origin_data"));                                         // P-6
+
+  // A shape that is neither: no status, no data.
+  auto neither = kling::parse_task(json{{"created", 1}});
+  REQUIRE(neither);
+  CHECK(neither->status == kling::task_status::unknown);
+  // Wrong types are parse errors that name the member.
+  auto bad = kling::parse_task(json{{"data", {{{"url", "x"}, {"width", "wide"}}}}});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message == "/data/0/width: expected an integer in range, got string");
+}
+
+TEST_CASE("P-2: the providers' callback shapes", "[lifecycle][P-2][callbacks]") {
+  auto kling_shape = kling::parse_task(json::parse(response_fixture("callback_provider_task_result")));
+  REQUIRE(kling_shape);
+  CHECK(kling_shape->id == "856218734321483801");
+  CHECK(kling_shape->external_task_id == "order-42");
+  CHECK(kling_shape->status == kling::task_status::completed);
+  CHECK(kling_shape->videos.at(0).duration_seconds == 5.1); // sent as text
+  CHECK(kling::format_iso8601(*kling_shape->created_at) == "2025-01-13T10:00:00.000000Z"); // milliseconds
+
+  auto outputs = kling::parse_task(json::parse(response_fixture("callback_provider_outputs")));
+  REQUIRE(outputs);
+  CHECK(outputs->status == kling::task_status::completed);
+  CHECK(outputs->video_url() == "https://cdn.example.com/pred_7f3a.mp4");
+
+  auto failed = kling::parse_task(json::parse(response_fixture("callback_gateway_failed")));
+  REQUIRE(failed);
+  CHECK(failed->status == kling::task_status::failed);
+  CHECK(failed->error_message == "内容审核未通过");
+}
+
+TEST_CASE("P-4: times in ISO 8601 and Unix seconds", "[lifecycle][P-4]") {
+  auto iso = kling::parse_task(json::parse(response_fixture("task_pending")));
+  REQUIRE(iso);
+  CHECK(kling::format_iso8601(*iso->created_at) == "2025-01-13T10:00:00.000000Z");
+  auto unix_seconds = kling::parse_task(json{{"id", "t"}, {"created", 1736762400}});
+  CHECK(kling::format_iso8601(*unix_seconds->created_at) == "2025-01-13T10:00:00.000000Z");
+  CHECK_FALSE(kling::parse_task(json{{"id", "t"}, {"created_at", "13 Jan 2025"}}));
+}
+
+TEST_CASE("P-6: unknown answer fields are kept", "[lifecycle][P-6]") {
+  auto t = kling::parse_task(json{{"id", "t"}, {"status", "pending"}, {"queue_position", 3}, {"hints", {{"a", 1}}}});
+  REQUIRE(t);
+  CHECK(t->raw["queue_position"] == 3);
+  CHECK(t->raw["hints"]["a"] == 1);
+  auto e = kling::protocol::read_element(answer(200, R"({"code":0,"data":{"element_id":1,"new_field":true}})").value());
+  REQUIRE(e);
+  CHECK(e->data.raw["new_field"] == true);
+}
+
+TEST_CASE("P-7: a finished task knows when its URL expires", "[lifecycle][P-7]") {
+  auto flat = kling::parse_task(json::parse(response_fixture("task_completed_flat")));
+  REQUIRE(flat->url_expires_at);
+  CHECK(kling::format_iso8601(*flat->url_expires_at) == "2025-02-12T10:03:00.000000Z"); // completed_at + 30 days
+  auto unified = kling::parse_task(json::parse(response_fixture("task_completed_unified")));
+  CHECK(kling::format_iso8601(*unified->url_expires_at) == "2025-02-12T09:00:00.000000Z");
+  auto pending = kling::parse_task(json::parse(response_fixture("task_pending")));
+  CHECK_FALSE(pending->url_expires_at);
+}
+
+TEST_CASE("element envelopes from the document, ids kept exactly", "[lifecycle][P-3]") {
+  auto created = kling::protocol::read_element(answer(200, response_fixture("element_created")).value());
+  REQUIRE(created);
+  CHECK(created->data.element_id == "842130978230767622");
+  CHECK(created->data.tags.size() == 2);
+  auto listed = kling::protocol::read_element_page(answer(200, response_fixture("element_list")).value(), {});
+  REQUIRE(listed);
+  CHECK(listed->data.items.at(0).element_id == "842130978230767622");
+  auto presets = kling::protocol::read_element_page(answer(200, response_fixture("element_presets")).value(), {});
+  CHECK(presets->data.items.at(0).element_id == "123");
+  auto deleted = kling::protocol::read_element_deletion(answer(200, response_fixture("element_deleted")).value());
+  REQUIRE(deleted);
+  CHECK(deleted->data.task_id == "string");
+}
+
+// ----- retries -------------------------------------------------------------------
+
+TEST_CASE("GETs retry transient failures and never the others", "[lifecycle][retry]") {
+  struct retry_case {
+    kling::result<kling::http_response> failure;
+    bool retried;
+  };
+  const std::vector<retry_case> cases = {
+      {transport_error(kling::errc::connection, false), true},
+      {transport_error(kling::errc::connection, true), true},
+      {transport_error(kling::errc::timeout, true), true},
+      {answer(408, ""), true},
+      {answer(429, R"({"code":1302,"message":"rate limit"})"), true},
+      {answer(429, R"({"code":1303,"message":"concurrency"})"), true},
+      {answer(429, R"({"message":"slow down"})"), true},
+      {answer(500, "oops"), true},
+      {answer(502, "<html>bad gateway</html>"), true},
+      {answer(503, ""), true},
+      {answer(504, ""), true},
+      {answer(200, R"({"code":5001,"message":"maintenance"})"), false}, // not a task: see below
+      {answer(200, "<html>proxy login</html>"), true},
+      {answer(400, R"({"error":"bad"})"), false},
+      {answer(401, R"({"error":"key"})"), false},
+      {answer(403, R"({"error":"no"})"), false},
+      {answer(404, R"({"error":"gone"})"), false},
+      {answer(429, R"({"code":1100,"message":"account abnormal"})"), false},
+      {answer(429, R"({"code":1101,"message":"in arrears"})"), false},
+      {answer(429, R"({"code":1102,"message":"resource pack exhausted"})"), false},
+      {answer(429, R"({"code":1103,"message":"no permission"})"), false},
+      {answer(429, R"({"code":1304,"message":"IP not allowed"})"), false},
+      {answer(501, ""), false},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    INFO("case " << i);
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(cases[i].failure);
+    fake.transport().respond(200, R"({"id":"t","status":"pending"})");
+    auto r = fake.videos().get("t");
+    if (i == 11) { // a 200 without id or status is read as a task of unknown status, not retried
+      CHECK(r);
+      continue;
+    }
+    CHECK(r.has_value() == cases[i].retried);
+    CHECK(fake.transport().request_count() == (cases[i].retried ? 2u : 1u));
+  }
+}
+
+TEST_CASE("provider codes in envelopes: transient ones are retried, the rest are not", "[lifecycle][retry]") {
+  for (const char *code : {"5000", "5001", "5002", "1302", "1303"}) {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(200, std::string(R"({"code":)") + code + R"(,"message":"later"})");
+    fake.transport().respond(200, R"({"code":0,"data":[]})");
+    CHECK(fake.elements().list());
+    CHECK(fake.transport().request_count() == 2);
+  }
+  for (const char *code : {"1000", "1004", "1200", "1201", "1300", "1301"}) {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(200, std::string(R"({"code":)") + code + R"(,"message":"no"})");
+    auto r = fake.elements().list();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().provider_code == code);
+    CHECK(fake.transport().request_count() == 1);
+  }
+}
+
+TEST_CASE("retries are bounded and back off exponentially with full jitter", "[lifecycle][retry]") {
+  kling::testing::virtual_clock clock;
+  kling::protocol::retry_policy policy;
+  policy.max_attempts = 4;
+  auto fake = make_client(clock, policy);
+  for (int i = 0; i < 10; ++i) fake.transport().respond(503, "busy");
+  auto r = fake.videos().get("t");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == kling::errc::server);
+  CHECK(r.error().message.find("gave up after 4 attempts") != std::string::npos);
+  CHECK(fake.transport().request_count() == 4);
+  CHECK(clock.elapsed() <= 1s + 2s + 4s); // each delay in [0, base * 2^n]
+
+  kling::protocol::backoff b(policy, 7);
+  const kling::error cause{kling::errc::server, "x"};
+  for (int retry = 1; retry <= 10; ++retry) {
+    const auto d = b.delay(retry, cause);
+    CHECK(d >= 0ms);
+    CHECK(d <= std::min<std::chrono::milliseconds>(30s, 1000ms * (1 << (retry - 1))));
+  }
+  // Not all the same: the delays are jittered.
+  std::set<long long> seen;
+  for (int i = 0; i < 20; ++i) seen.insert(b.delay(5, cause).count());
+  CHECK(seen.size() > 10);
+}
+
+TEST_CASE("Retry-After in seconds and as an HTTP date is obeyed, up to a cap", "[lifecycle][retry]") {
+  {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(429, R"({"code":1302})", {{"Retry-After", "7"}});
+    fake.transport().respond(200, R"({"id":"t","status":"pending"})");
+    REQUIRE(fake.videos().get("t"));
+    CHECK(clock.elapsed() == 7s);
+  }
+  {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(503, "", {{"Retry-After", "Mon, 13 Jan 2025 10:00:12 GMT"},
+                                        {"Date", "Mon, 13 Jan 2025 10:00:00 GMT"}});
+    fake.transport().respond(200, R"({"id":"t","status":"pending"})");
+    REQUIRE(fake.videos().get("t"));
+    CHECK(clock.elapsed() == 12s);
+  }
+  {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(429, R"({"code":1303})", {{"Retry-After", "86400"}});
+    fake.transport().respond(200, R"({"id":"t","status":"pending"})");
+    REQUIRE(fake.videos().get("t"));
+    CHECK(clock.elapsed() == 120s); // the policy's max_retry_after
+  }
+}
+
+// ----- exactly-once create ---------------------------------------------------------
+
+TEST_CASE("create sends a generated external_task_id unless told not to", "[lifecycle][create][C-7]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().respond(200, R"({"id":"t1","status":"pending"})");
+  auto t = fake.videos().create(cat_request());
+  REQUIRE(t);
+  const json sent = json::parse(fake.transport().requests().at(0).body);
+  const std::string ext = sent.at("external_task_id");
+  CHECK(ext.rfind("kling-cpp-", 0) == 0);
+  CHECK(ext.size() == 34);
+  CHECK(t->external_task_id == ext);
+
+  auto given = cat_request();
+  given.external_task_id = "order-7";
+  fake.transport().respond(200, R"({"id":"t2","status":"pending"})");
+  REQUIRE(fake.videos().create(given));
+  CHECK(json::parse(fake.transport().requests().at(1).body)["external_task_id"] == "order-7");
+
+  auto plain = mock_client{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").generate_external_task_ids(false)};
+  plain.transport().respond(200, R"({"id":"t3","status":"pending"})");
+  REQUIRE(plain.videos().create(cat_request()));
+  CHECK_FALSE(json::parse(plain.transport().requests().at(0).body).contains("external_task_id"));
+}
+
+TEST_CASE("exactly-once create: every fault ends with one created task", "[lifecycle][create]") {
+  struct fault_case {
+    std::vector<std::string> faults;
+    std::size_t posts;   // POSTs sent
+    std::size_t lookups; // GETs by external id
+  };
+  const std::vector<fault_case> cases = {
+      {{}, 1, 0},
+      {{"timeout"}, 1, 1},             // created, answer lost: found by the lookup
+      {{"drop"}, 1, 1},                // same, connection dropped after sending
+      {{"502"}, 1, 1},                 // created, then the gateway failed: found
+      {{"refused"}, 2, 0},             // never sent: sent again
+      {{"429"}, 2, 0},                 // refused for now: sent again
+      {{"timeout", "timeout"}, 1, 1},  // the lookup finds it: no second POST at all
+      {{"refused", "drop"}, 2, 1},
+  };
+  for (const auto &c : cases) {
+    INFO("faults: " << c.faults.size() << (c.faults.empty() ? "" : " first " + c.faults[0]));
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    auto gateway = std::make_shared<tiny_gateway>();
+    gateway->create_faults = c.faults;
+    fake.transport().on_request([gateway](const kling::http_request &r) { return gateway->handle(r); });
+    auto t = fake.videos().create(cat_request());
+    REQUIRE(t);
+    CHECK(gateway->tasks.size() == 1); // one paid task
+    CHECK(t->id == gateway->tasks.begin()->second);
+    const auto log = fake.transport().requests();
+    CHECK(count_method(log, "POST") == c.posts);
+    CHECK(count_method(log, "GET") == c.lookups);
+    // Every POST carried the same external_task_id.
+    std::set<std::string> ids;
+    for (const auto &r : log) {
+      if (r.method == "POST") ids.insert(json::parse(r.body).at("external_task_id").get<std::string>());
+    }
+    CHECK(ids.size() == 1);
+  }
+}
+
+TEST_CASE("exactly-once create: the answer was lost and the task is not found yet", "[lifecycle][create]") {
+  // The POST timed out before the gateway created anything: the lookup says
+  // 404, so the create is sent again with the same external_task_id.
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().fail(transport_error(kling::errc::timeout, true));
+  fake.transport().respond(404, R"({"error":{"message":"task not found"}})");
+  fake.transport().respond(200, R"({"id":"t9","status":"pending"})");
+  auto t = fake.videos().create(cat_request());
+  REQUIRE(t);
+  CHECK(t->id == "t9");
+  const auto log = fake.transport().requests();
+  REQUIRE(log.size() == 3);
+  CHECK(log[1].path == "/v1/videos/" + json::parse(log[0].body).at("external_task_id").get<std::string>());
+  CHECK(log[2].body == log[0].body);
+}
+
+TEST_CASE("exactly-once create: a duplicate external_task_id leads to the existing task", "[lifecycle][create]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  auto gateway = std::make_shared<tiny_gateway>();
+  gateway->tasks["order-1"] = "task_existing";
+  fake.transport().on_request([gateway](const kling::http_request &r) { return gateway->handle(r); });
+  auto request = cat_request();
+  request.external_task_id = "order-1";
+  auto t = fake.videos().create(request);
+  REQUIRE(t);
+  CHECK(t->id == "task_existing");
+  CHECK(gateway->tasks.size() == 1);
+  CHECK(gateway->posts == 1);
+  CHECK(gateway->gets == 1);
+}
+
+TEST_CASE("exactly-once create: without an external id an ambiguous failure is not sent again",
+          "[lifecycle][create]") {
+  kling::testing::virtual_clock clock;
+  mock_client fake{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").time(clock.source())
+                       .generate_external_task_ids(false)};
+  fake.transport().fail(transport_error(kling::errc::timeout, true));
+  auto t = fake.videos().create(cat_request());
+  REQUIRE_FALSE(t);
+  CHECK(t.error().code == kling::errc::timeout);
+  CHECK(t.error().message.find("may have been created") != std::string::npos);
+  CHECK(fake.transport().request_count() == 1);
+  // But a refused connection (never sent) is safe to repeat.
+  fake.transport().fail(transport_error(kling::errc::connection, false));
+  fake.transport().respond(200, R"({"id":"t","status":"pending"})");
+  CHECK(fake.videos().create(cat_request()));
+}
+
+TEST_CASE("exactly-once create: permanent refusals end at once", "[lifecycle][create]") {
+  for (const char *body : {R"({"code":1102,"message":"resource pack exhausted"})", R"({"code":1101,"message":"arrears"})"}) {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(429, body);
+    auto t = fake.videos().create(cat_request());
+    REQUIRE_FALSE(t);
+    CHECK(t.error().code == kling::errc::rate_limited);
+    CHECK(fake.transport().request_count() == 1);
+  }
+}
+
+// ----- waiting ----------------------------------------------------------------------
+
+TEST_CASE("wait polls at 3 s, growing to 10 s, until the task completes", "[lifecycle][wait]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  std::vector<std::chrono::milliseconds> poll_times;
+  int polls = 0;
+  fake.transport().on_request([&](const kling::http_request &) {
+    poll_times.push_back(clock.elapsed());
+    return ++polls < 8 ? answer(200, response_fixture("task_processing"))
+                       : answer(200, response_fixture("task_completed_flat"));
+  });
+  std::vector<kling::wait_progress> progress;
+  kling::wait_settings settings;
+  settings.progress = [&](const kling::wait_progress &p) { progress.push_back(p); };
+  auto t = fake.videos().wait("task_abc123", settings);
+  REQUIRE(t);
+  CHECK(t->status == kling::task_status::completed);
+  REQUIRE(poll_times.size() == 8);
+  CHECK(poll_times[0] == 3000ms);
+  CHECK(poll_times[1] - poll_times[0] == 3000ms);
+  CHECK(poll_times[2] - poll_times[1] == 3750ms);
+  for (std::size_t i = 1; i < poll_times.size(); ++i) {
+    CHECK(poll_times[i] - poll_times[i - 1] <= 10000ms);
+    CHECK(poll_times[i] - poll_times[i - 1] >= 3000ms);
+  }
+  CHECK(poll_times.back() - poll_times[poll_times.size() - 2] == 10000ms);
+  REQUIRE(progress.size() == 8);
+  CHECK(progress[0].status == kling::task_status::processing);
+  CHECK(progress[0].elapsed == 3000ms);
+  CHECK(progress[0].polls == 1);
+  CHECK(progress[0].handle.task_id == "task_abc123");
+  REQUIRE(progress[0].handle.next_poll_at);
+  CHECK(*progress[0].handle.next_poll_at - clock.wall_now() <= std::chrono::seconds(10)); // in the past now
+  CHECK(progress.back().status == kling::task_status::completed);
+}
+
+TEST_CASE("wait ends at the deadline instead of polling forever", "[lifecycle][wait]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().on_request([&](const kling::http_request &) { return answer(200, response_fixture("task_processing")); });
+  auto t = fake.videos().wait("task_abc123");
+  REQUIRE_FALSE(t);
+  CHECK(t.error().code == kling::errc::deadline_exceeded);
+  CHECK(t.error().message == "task task_abc123 is still processing after waiting 900 s");
+  CHECK(clock.elapsed() == 15min);
+  CHECK(fake.transport().request_count() < 100);
+
+  kling::wait_settings short_wait;
+  short_wait.options = kling::protocol::wait_options{};
+  short_wait.options->timeout = 20s;
+  kling::testing::virtual_clock clock2;
+  auto fake2 = make_client(clock2);
+  fake2.transport().on_request([&](const kling::http_request &) { return answer(200, response_fixture("task_pending")); });
+  auto t2 = fake2.videos().wait("x", short_wait);
+  CHECK(t2.error().code == kling::errc::deadline_exceeded);
+  CHECK(clock2.elapsed() == 20s);
+}
+
+TEST_CASE("P-1: an unknown status ends the wait with an error", "[lifecycle][wait][P-1]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().respond(200, R"({"id":"t","status":"processing"})");
+  fake.transport().respond(200, R"({"id":"t","status":"paused"})");
+  auto t = fake.videos().wait("t");
+  REQUIRE_FALSE(t);
+  CHECK(t.error().code == kling::errc::parse);
+  CHECK(t.error().message == "task t reports status \"paused\", which this client does not know; stopped waiting");
+  CHECK(fake.transport().request_count() == 2);
+  // The provider's words are known.
+  fake.transport().respond(200, R"({"id":"t","status":"submitted"})");
+  fake.transport().respond(200, R"({"id":"t","status":"succeed","video_url":"https://e.com/v.mp4"})");
+  CHECK(fake.videos().wait("t"));
+}
+
+TEST_CASE("a failed task ends the wait with the provider's message", "[lifecycle][wait]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().respond(200, response_fixture("task_failed"));
+  auto t = fake.videos().wait("task_abc123");
+  REQUIRE_FALSE(t);
+  CHECK(t.error().code == kling::errc::task_failed);
+  CHECK(t.error().message == "task task_abc123 failed: 内容审核未通过");
+}
+
+TEST_CASE("polls that fail transiently are retried within the deadline", "[lifecycle][wait]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  int n = 0;
+  fake.transport().on_request([&](const kling::http_request &) {
+    ++n;
+    if (n % 2 == 0) return answer(502, "<html>bad gateway</html>"); // every other poll fails
+    return n < 7 ? answer(200, response_fixture("task_processing")) : answer(200, response_fixture("task_completed_unified"));
+  });
+  auto t = fake.videos().wait("task_abc123");
+  REQUIRE(t);
+  CHECK(t->id == "task_abc123"); // the unified shape has no id: the one waited for
+  CHECK(t->video_url() == "https://example.com/generated-video.mp4");
+  CHECK(n == 7);
+}
+
+TEST_CASE("a wait can be cancelled", "[lifecycle][wait]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().on_request([&](const kling::http_request &) { return answer(200, response_fixture("task_processing")); });
+  kling::cancellation_source stop;
+  kling::wait_settings settings;
+  settings.cancel = stop.token();
+  settings.progress = [&](const kling::wait_progress &p) {
+    if (p.polls == 3) stop.cancel();
+  };
+  auto t = fake.videos().wait("task_abc123", settings);
+  REQUIRE_FALSE(t);
+  CHECK(t.error().code == kling::errc::cancelled);
+  CHECK(fake.transport().request_count() == 3);
+}
+
+TEST_CASE("a task handle survives JSON and resumes the wait", "[lifecycle][wait][handle]") {
+  kling::task_handle h;
+  h.task_id = "task_abc123";
+  h.external_task_id = "order-9";
+  h.provider = "kling";
+  h.next_poll_at = *kling::parse_iso8601("2025-01-13T10:00:05Z");
+  h.deadline = *kling::parse_iso8601("2025-01-13T10:10:00Z");
+  const std::string saved = kling::dump_json(json(h));
+  auto back = kling::parse_task_handle(json::parse(saved));
+  REQUIRE(back);
+  CHECK(back->task_id == h.task_id);
+  CHECK(back->external_task_id == "order-9");
+  CHECK(back->provider == "kling");
+  CHECK(back->next_poll_at == h.next_poll_at);
+  CHECK(back->deadline == h.deadline);
+  CHECK_FALSE(kling::parse_task_handle(json{{"task_id", ""}}));
+  CHECK_FALSE(kling::parse_task_handle(json{{"deadline", "tomorrow"}, {"task_id", "x"}}));
+
+  // The virtual clock's calendar starts at 2025-01-13T10:00:00Z: the first
+  // poll comes at +5 s, the deadline at +10 min.
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  std::vector<std::chrono::milliseconds> polls;
+  fake.transport().on_request([&](const kling::http_request &r) {
+    polls.push_back(clock.elapsed());
+    CHECK(r.target() == "/v1/videos/task_abc123?provider=kling");
+    return answer(200, response_fixture("task_processing"));
+  });
+  auto t = fake.videos().wait(*back);
+  REQUIRE_FALSE(t);
+  CHECK(t.error().code == kling::errc::deadline_exceeded);
+  CHECK(polls.front() == 5s);
+  CHECK(clock.elapsed() == 10min);
+}
+
+TEST_CASE("create_and_wait goes from request to finished task", "[lifecycle][wait]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().respond(200, response_fixture("task_pending"));
+  fake.transport().respond(200, response_fixture("task_processing"));
+  fake.transport().respond(200, response_fixture("task_completed_flat"));
+  auto t = fake.videos().create_and_wait(cat_request());
+  REQUIRE(t);
+  CHECK(t->status == kling::task_status::completed);
+  CHECK_FALSE(t->external_task_id.empty()); // the generated one, carried through
+  CHECK(fake.transport().request_count() == 3);
+}
+
+// ----- downloads ---------------------------------------------------------------------
+
+namespace {
+std::string temp_path(const std::string &name) { return "/tmp/kling-lifecycle-" + name; }
+std::string video_bytes(std::size_t n) {
+  std::string out(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>('a' + i % 26);
+  return out;
+}
+kling::task completed_task(const std::string &url) {
+  auto t = kling::parse_task(json{{"id", "t"}, {"status", "completed"}, {"video_url", url},
+                                  {"completed_at", "2025-01-13T09:00:00Z"}});
+  return *t;
+}
+} // namespace
+
+TEST_CASE("download writes the video to a file, without the API key", "[lifecycle][download]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  const std::string bytes = video_bytes(100000);
+  fake.transport().respond(200, bytes, {{"Content-Length", std::to_string(bytes.size())}});
+  const std::string path = temp_path("plain.mp4");
+  std::remove(path.c_str());
+  std::vector<std::uint64_t> progress;
+  kling::download_settings settings;
+  settings.progress = [&](const kling::download_progress &p) { progress.push_back(p.bytes); };
+  auto d = fake.videos().download(completed_task("https://cdn.example.com/v/1.mp4?sig=a%2Bb"), path, settings);
+  REQUIRE(d);
+  CHECK(d->bytes == bytes.size());
+  CHECK_FALSE(d->resumed);
+  CHECK(read_text(path) == bytes);
+  CHECK(progress.back() == bytes.size());
+  const auto r = fake.transport().requests().at(0);
+  CHECK(r.origin == "https://cdn.example.com:443");
+  CHECK(r.target() == "/v/1.mp4?sig=a%2Bb");
+  CHECK_FALSE(kling::find_header(r.headers, "Authorization"));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("download resumes a dropped transfer with a Range request", "[lifecycle][download]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  const std::string bytes = video_bytes(50000);
+  fake.transport().respond_truncated(200, bytes, 20000, {{"Content-Length", "50000"}});
+  fake.transport().respond(206, bytes.substr(20000), {{"Content-Range", "bytes 20000-49999/50000"}});
+  const std::string path = temp_path("resumed.mp4");
+  std::remove(path.c_str());
+  auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
+  REQUIRE(d);
+  CHECK(read_text(path) == bytes);
+  CHECK(kling::find_header(fake.transport().requests().at(1).headers, "Range") == std::string("bytes=20000-"));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("download continues a partial file and starts over when the server ignores Range", "[lifecycle][download]") {
+  const std::string bytes = video_bytes(30000);
+  const std::string path = temp_path("partial.mp4");
+  {
+    std::ofstream part(path + ".part", std::ios::binary);
+    part << bytes.substr(0, 10000);
+  }
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().respond(206, bytes.substr(10000), {{"Content-Range", "bytes 10000-29999/30000"}});
+  auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
+  REQUIRE(d);
+  CHECK(d->resumed);
+  CHECK(read_text(path) == bytes);
+  std::remove(path.c_str());
+
+  {
+    std::ofstream part(path + ".part", std::ios::binary);
+    part << "stale bytes of another attempt";
+  }
+  fake.transport().respond(200, bytes, {{"Content-Length", "30000"}});
+  auto again = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
+  REQUIRE(again);
+  CHECK(read_text(path) == bytes);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("download failures leave no file behind", "[lifecycle][download]") {
+  const std::string path = temp_path("failed.mp4");
+  std::remove(path.c_str());
+  {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(403, "<Error>AccessDenied</Error>");
+    auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
+    REQUIRE_FALSE(d);
+    CHECK(d.error().code == kling::errc::permission);
+    CHECK(d.error().body_excerpt == "<Error>AccessDenied</Error>");
+  }
+  {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(200, video_bytes(5000), {{"Content-Length", "5000"}});
+    kling::download_settings capped;
+    capped.max_bytes = 1000;
+    auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path, capped);
+    REQUIRE_FALSE(d);
+    CHECK(d.error().code == kling::errc::io);
+    CHECK(d.error().message == "the video is 5000 bytes, more than the limit of 1000 bytes");
+  }
+  {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(200, video_bytes(5000)); // no length: the cap stops it while streaming
+    kling::download_settings capped;
+    capped.max_bytes = 1000;
+    auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path, capped);
+    REQUIRE_FALSE(d);
+    CHECK(d.error().code == kling::errc::io);
+  }
+  std::ifstream none(path);
+  CHECK_FALSE(none.good());
+  std::ifstream no_part(path + ".part");
+  CHECK_FALSE(no_part.good());
+}
+
+TEST_CASE("download follows redirects without credentials and warns of expiry", "[lifecycle][download][P-7]") {
+  kling::testing::virtual_clock clock; // 2025-01-13T10:00Z
+  auto fake = make_client(clock);
+  fake.transport().respond(302, "", {{"Location", "https://other.example.net/real.mp4"}});
+  fake.transport().respond(200, "video");
+  auto t = completed_task("https://cdn.example.com/v.mp4");
+  t.url_expires_at = *kling::parse_iso8601("2025-01-14T10:00:00Z"); // in 24 h
+  const std::string path = temp_path("redirected.mp4");
+  auto d = fake.videos().download(t, path);
+  REQUIRE(d);
+  REQUIRE(d->warnings.size() == 1);
+  CHECK(d->warnings[0] == "the result URL expires at 2025-01-14T10:00:00.000000Z; keep a copy");
+  const auto log = fake.transport().requests();
+  REQUIRE(log.size() == 2);
+  CHECK(log[1].origin == "https://other.example.net:443");
+  CHECK_FALSE(kling::find_header(log[1].headers, "Authorization"));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("download of an unfinished task is refused; an inline video is written", "[lifecycle][download]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  auto pending = kling::parse_task(json::parse(response_fixture("task_pending")));
+  auto refused = fake.videos().download(*pending, temp_path("x.mp4"));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == kling::errc::invalid_request);
+  auto inline_video = kling::parse_task(json{{"created", 1736762400}, {"data", {{{"b64_json", kling::base64::encode("MP4!")}}}}});
+  REQUIRE(inline_video);
+  const std::string path = temp_path("inline.mp4");
+  auto d = fake.videos().download(*inline_video, path);
+  REQUIRE(d);
+  CHECK(read_text(path) == "MP4!");
+  CHECK(fake.transport().request_count() == 0);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("download_to streams into a sink", "[lifecycle][download]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  const std::string bytes = video_bytes(70000);
+  fake.transport().respond(200, bytes);
+  std::string got;
+  auto n = fake.videos().download_to("https://cdn.example.com/v.mp4", [&](std::string_view piece) {
+    got.append(piece);
+    return true;
+  });
+  REQUIRE(n);
+  CHECK(*n == bytes.size());
+  CHECK(got == bytes);
+}
+
+// ----- callbacks -------------------------------------------------------------------------
+
+TEST_CASE("callbacks are verified, then read in every shape", "[lifecycle][callbacks]") {
+  const std::string secret = "whsec_" + kling::base64::encode("a callback secret of 32 bytes!!!");
+  const std::string body = response_fixture("callback_provider_task_result");
+  const std::int64_t now = 1736762500;
+  const kling::http_headers headers = {{"webhook-id", "msg_1"},
+                                       {"webhook-timestamp", std::to_string(now - 10)},
+                                       {"webhook-signature", kling::webhooks::sign(secret, "msg_1", now - 10, body)}};
+  auto t = kling::receive_callback(secret, headers, body, now);
+  REQUIRE(t);
+  CHECK(t->id == "856218734321483801");
+  CHECK(t->status == kling::task_status::completed);
+
+  auto tampered = kling::receive_callback(secret, headers, body + " ", now);
+  REQUIRE_FALSE(tampered);
+  CHECK(tampered.error().code == kling::errc::auth);
+  auto late = kling::receive_callback(secret, headers, body, now + 400);
+  REQUIRE_FALSE(late);
+  CHECK(late.error().code == kling::errc::auth);
+
+  // Without a secret only the body is read.
+  CHECK(kling::receive_callback("", {}, response_fixture("callback_provider_outputs"), now));
+  auto nameless = kling::parse_callback(R"({"status":"completed","video_url":"https://e.com/v.mp4"})");
+  REQUIRE_FALSE(nameless);
+  CHECK(nameless.error().code == kling::errc::parse);
+  CHECK_FALSE(kling::parse_callback("<html>"));
+}
