@@ -22,15 +22,22 @@ struct option_spec {
 };
 
 struct arguments {
-  std::map<std::string, std::string> options; // "--base-url" -> "http://..."
-  std::set<std::string> flags;                // "--verbose"
+  std::multimap<std::string, std::string> options; // "--base-url" -> "http://...", in order given
+  std::set<std::string> flags;                     // "--verbose"
   std::vector<std::string> operands;
 
   bool has(const std::string &flag) const { return flags.count(flag) > 0; }
+  // The value given last.
   std::optional<std::string> option(const std::string &name) const {
-    auto it = options.find(name);
-    if (it == options.end()) return std::nullopt;
-    return it->second;
+    std::optional<std::string> out;
+    for (auto range = options.equal_range(name); range.first != range.second; ++range.first) out = range.first->second;
+    return out;
+  }
+  // Every value given, for options that may repeat.
+  std::vector<std::string> all(const std::string &name) const {
+    std::vector<std::string> out;
+    for (auto range = options.equal_range(name); range.first != range.second; ++range.first) out.push_back(range.first->second);
+    return out;
   }
 };
 
@@ -66,7 +73,7 @@ inline std::optional<std::string> parse(int argc, char **argv, int first, const 
         if (i + 1 >= argc) return "option " + name + " needs a value";
         value = argv[++i];
       }
-      out.options[name] = value;
+      out.options.emplace(name, value);
     } else {
       return "unknown option " + name;
     }

@@ -13,6 +13,7 @@
 
 #include "common.hpp"
 #include "elements.hpp"
+#include "serve.hpp"
 #include "tasks.hpp"
 
 namespace kling_cli {
@@ -122,6 +123,19 @@ const command commands[] = {
      "  kling elements delete 842130978230767622\n",
      {{"--page", "--size"}, {}},
      run_elements},
+    {"serve", "serve [--port N] [--unified] [--processing-seconds S] [--fault SPEC]...",
+     "Runs the fake gateway in the foreground (port 8787 by default; 0 lets the system choose), with\n"
+     "the whole contract: every route, the task life cycle, elements, result videos. Prints its base\n"
+     "URL on stdout; the API key it expects is --api-key, or fake-gateway-key. Tasks finish after a\n"
+     "few polls, or after --processing-seconds. --fault SPEC injects faults, SPEC being\n"
+     "KIND[=VALUE][:WHERE[:HOW]]: KIND rate_limit[=CODE], server_error[=STATUS], drop_after_create,\n"
+     "drop, slow[=MS], not_json, truncate; WHERE creates, polls, downloads, elements or any; HOW a\n"
+     "count (1), every=N or rate=P. GET /_fake/stats shows what the gateway has seen.\n\n"
+     "Examples:\n"
+     "  kling serve\n"
+     "  kling serve --port 0 --fault drop_after_create:creates --fault server_error:polls:every=2\n",
+     {{"--port", "--processing-seconds", "--fault"}, {"--unified"}},
+     run_serve},
     {"rules", "rules [--ids | --json]",
      "Lists the gateway's rules that the client enforces, by ID (see the README's table).\n\n"
      "Examples:\n"

@@ -44,10 +44,12 @@
 #include "kling/rules/validate.hpp"
 
 // transport: the HTTP values and the mock
+#include "kling/transport/any_transport.hpp"
 #include "kling/transport/http.hpp"
 #include "kling/transport/mock_transport.hpp"
 #include "kling/transport/network_settings.hpp"
 #include "kling/transport/requirements.hpp"
+#include "kling/transport/streaming.hpp"
 
 // protocol: requests, answers, retries and the state machines, without I/O
 #include "kling/protocol/callbacks.hpp"
@@ -61,14 +63,19 @@
 #include "kling/protocol/wait_machine.hpp"
 #include "kling/protocol/webhooks.hpp"
 
-// client: the blocking client over any transport
+// client: the blocking and asynchronous client over any transport, the tracker
+#include "kling/client/async.hpp"
 #include "kling/client/basic_client.hpp"
 #include "kling/client/elements.hpp"
 #include "kling/client/options.hpp"
+#include "kling/client/scheduler.hpp"
 #include "kling/client/settings.hpp"
+#include "kling/client/task_tracker.hpp"
 #include "kling/client/videos.hpp"
 
-// testing: a virtual clock for tests of code that waits
+// testing: cassettes, a virtual clock and a manual scheduler, for tests of code that uses the client
+#include "kling/testing/cassette.hpp"
+#include "kling/testing/manual_scheduler.hpp"
 #include "kling/testing/virtual_clock.hpp"
 
 #endif // KLING_CORE_HPP

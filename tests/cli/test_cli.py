@@ -4,10 +4,14 @@
     python3 tests/cli/test_cli.py KLING_BINARY FIXTURES_DIR
 """
 import json
+import os
 import pathlib
 import subprocess
 import sys
+import tempfile
+import time
 import unittest
+import urllib.request
 
 KLING = None
 FIXTURES = None
@@ -91,6 +95,158 @@ class GeneralTest(unittest.TestCase):
         for rule in json.loads(kling("rules", "--json").stdout):
             with self.subTest(rule=rule["id"]):
                 self.assertIn("| %s | %s |" % (rule["id"], rule["applies_to"]), readme)
+
+
+class FakeGateway:
+    """`kling serve` on a free port, with faults, as a context manager."""
+
+    def __init__(self, *faults, extra=()):
+        args = [KLING, "serve", "--port", "0", *extra]
+        for f in faults:
+            args += ["--fault", f]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.process.kill()
+            raise RuntimeError("kling serve did not start: " + self.process.stderr.read())
+        self.key = "fake-gateway-key"
+
+    def stats(self):
+        with urllib.request.urlopen(self.url + "/_fake/stats", timeout=10) as r:
+            return json.loads(r.read())
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+def create_and_wait(gateway, body, *extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+    return kling("--base-url", gateway.url, "--api-key", gateway.key, "--poll-interval", "0.05", "--timeout", "2",
+                 "--verbose", *extra, "create", "-", "--wait", stdin=json.dumps(body), env=env)
+
+
+class HostileGatewayTest(unittest.TestCase):
+    """kling create - --wait against a gateway that throttles, drops the first create, answers
+    slowly, fails every other poll and answers HTML: one task where finishing is possible, a clean
+    exit 1 where it is not, and never the key in the output."""
+
+    body = {"model": "Kling-V2.6", "prompt": "a cat in the garden", "mode": "pro", "seconds": 5}
+
+    def check_finished_once(self, run, gateway):
+        self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+        task = json.loads(run.stdout)
+        self.assertEqual(task["status"], "completed")
+        self.assertTrue(task["videos"][0]["url"].startswith(gateway.url))
+        stats = gateway.stats()
+        self.assertEqual(stats["tasks_created"], 1, stats["log"])
+        self.assertNotIn(gateway.key, run.stdout + run.stderr)
+        self.assertIn("Bearer [REDACTED]", run.stderr)  # --verbose shows the header, not the key
+        return stats
+
+    def test_each_fault_alone(self):
+        for fault in ("rate_limit:creates:2", "drop_after_create:creates", "slow=3000:creates",
+                      "server_error:polls:every=2", "not_json:polls:2", "not_json:creates", "drop:creates",
+                      "server_error=503:creates:2"):
+            with self.subTest(fault=fault), FakeGateway(fault) as gateway:
+                self.check_finished_once(create_and_wait(gateway, self.body), gateway)
+
+    def test_all_faults_together(self):
+        with FakeGateway("rate_limit:creates:1", "drop_after_create:creates:1", "slow=2500:polls:1",
+                         "server_error:polls:every=2", "not_json:polls:1") as gateway:
+            stats = self.check_finished_once(create_and_wait(gateway, self.body), gateway)
+            faults = {entry["fault"] for entry in stats["log"] if entry["fault"]}
+            self.assertTrue({"rate_limit", "drop_after_create", "server_error"} <= faults, faults)
+
+    def test_impossible_ends_cleanly(self):
+        for fault, message in (("rate_limit=1102:creates", "provider code 1102"),
+                               ("server_error:creates:every=1", "HTTP 502")):
+            with self.subTest(fault=fault), FakeGateway(fault) as gateway:
+                run = create_and_wait(gateway, self.body)
+                self.assertEqual(run.returncode, 1)
+                self.assertEqual(run.stdout, "")
+                self.assertIn(message, run.stderr)
+                self.assertNotIn(gateway.key, run.stderr)
+                self.assertEqual(gateway.stats()["tasks_created"], 0)
+
+    def test_failed_task_exits_1(self):
+        with FakeGateway() as gateway:
+            run = create_and_wait(gateway, dict(self.body, prompt="[fail] a cat"))
+            self.assertEqual(run.returncode, 1)
+            self.assertIn("task_failed", run.stderr)
+
+    def test_rule_broken_exits_3_without_sending(self):
+        with FakeGateway() as gateway:
+            run = create_and_wait(gateway, dict(self.body, seconds=7))
+            self.assertEqual(run.returncode, 3)
+            self.assertIn("[T-3] /seconds", run.stderr)
+            self.assertEqual(gateway.stats()["requests"], 0)
+
+
+class CommandsTest(unittest.TestCase):
+    def test_get_wait_download_and_elements(self):
+        with FakeGateway() as gateway, tempfile.TemporaryDirectory() as tmp:
+            common = ["--base-url", gateway.url, "--api-key", gateway.key, "--poll-interval", "0.05"]
+            created = kling(*common, "create", str(FIXTURES / "requests" / "o1_text_to_video.json"))
+            self.assertEqual(created.returncode, 0, created.stderr)
+            task = json.loads(created.stdout)
+            self.assertEqual(task["status"], "pending")
+            got = kling(*common, "get", task["external_task_id"])
+            self.assertEqual(json.loads(got.stdout)["id"], task["id"])
+            not_yet = kling(*common, "download", task["id"], tmp + "/early.mp4")
+            self.assertEqual(not_yet.returncode, 1)
+            waited = kling(*common, "wait", task["id"])
+            self.assertEqual(json.loads(waited.stdout)["status"], "completed")
+            saved = kling(*common, "download", task["id"], tmp + "/v.mp4")
+            self.assertEqual(saved.returncode, 0, saved.stderr)
+            self.assertGreater(pathlib.Path(tmp, "v.mp4").stat().st_size, 1000)
+            self.assertFalse(pathlib.Path(tmp, "v.mp4.part").exists())
+
+            made = kling(*common, "elements", "create", str(FIXTURES / "requests" / "element_create.json"))
+            self.assertEqual(made.returncode, 0, made.stderr)
+            element_id = json.loads(made.stdout)["data"]["element_id"]
+            self.assertEqual(element_id, 842130978230767622)
+            listed = json.loads(kling(*common, "elements", "list", "--page", "1", "--size", "10").stdout)
+            self.assertEqual(len(listed["data"]), 1)
+            self.assertEqual(len(json.loads(kling(*common, "elements", "presets").stdout)["data"]), 3)
+            self.assertEqual(kling(*common, "elements", "delete", str(element_id)).returncode, 0)
+            self.assertEqual(kling(*common, "elements", "delete", str(element_id)).returncode, 1)
+            self.assertEqual(kling(*common, "elements", "list", "--page", "0").returncode, 3)
+
+    def test_missing_key_and_unreachable_gateway(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+        no_key = kling("--base-url", "http://127.0.0.1:9", "get", "t", env=env)
+        self.assertEqual(no_key.returncode, 2)
+        self.assertIn("no API key", no_key.stderr)
+        down = kling("--base-url", "http://127.0.0.1:9", "--api-key", "k-1234", "get", "t", env=env)
+        self.assertEqual(down.returncode, 1)
+        self.assertIn("could not connect", down.stderr)
+
+
+class GenericClientTest(unittest.TestCase):
+    def test_documented_contract_only(self):
+        """A client that knows only the documented contract reaches a completed task with a video_url."""
+        with FakeGateway() as gateway:
+            headers = {"Authorization": "Bearer " + gateway.key, "Content-Type": "application/json"}
+            body = json.dumps({"model": "Kling-V2.6", "prompt": "a cat", "seconds": "5"}).encode()
+            with urllib.request.urlopen(urllib.request.Request(gateway.url + "/v1/videos", body, headers), timeout=10) as r:
+                task = json.loads(r.read())
+            self.assertEqual(task["status"], "pending")
+            for _ in range(20):
+                with urllib.request.urlopen(urllib.request.Request(gateway.url + "/v1/videos/" + task["id"],
+                                                                   headers=headers), timeout=10) as r:
+                    task = json.loads(r.read())
+                if task["status"] == "completed":
+                    break
+                time.sleep(0.05)
+            self.assertEqual(task["status"], "completed")
+            with urllib.request.urlopen(task["video_url"], timeout=10) as r:
+                self.assertEqual(r.read(8)[4:8], b"ftyp")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../support/catch.hpp"
+#include "../support/tiny_gateway.hpp"
 
 using kling::json;
 using namespace std::chrono_literals;
@@ -38,66 +39,14 @@ mock_client make_client(const kling::testing::virtual_clock &clock, kling::proto
   return mock_client{kling::options{}.base_url("http://127.0.0.1:1").api_key("life-cycle-key").time(clock.source()).retry(retry)};
 }
 
-kling::result<kling::http_response> answer(int status, std::string body, kling::http_headers headers = {}) {
-  kling::http_response r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
-}
-
-kling::error transport_error(kling::errc code, bool sent) {
-  kling::error e{code, code == kling::errc::timeout ? "no answer in time" : "connection dropped"};
-  e.request_sent = sent;
-  return e;
-}
+using kling_test::answer;
+using kling_test::transport_error;
 
 kling::text_to_video cat_request() {
   kling::text_to_video r;
   r.prompt = "a cat";
   return r;
 }
-
-// A gateway in miniature for the create tests: it creates a task per
-// external_task_id, refuses duplicates, finds tasks by either id, and can
-// lose the answer to a create after creating the task.
-struct tiny_gateway {
-  std::mutex mutex;
-  std::map<std::string, std::string> tasks; // external id -> task id
-  int posts = 0;
-  int gets = 0;
-  std::vector<std::string> create_faults; // applied to the POSTs in order: "timeout", "drop", "502", "refused", "429"
-
-  kling::result<kling::http_response> handle(const kling::http_request &r) {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (r.method == "POST") {
-      ++posts;
-      const std::string fault = create_faults.empty() ? "" : create_faults.front();
-      if (!create_faults.empty()) create_faults.erase(create_faults.begin());
-      if (fault == "refused") return transport_error(kling::errc::connection, false);
-      if (fault == "429") return answer(429, R"({"code":1302,"message":"rate limit"})");
-      const json body = json::parse(r.body);
-      const std::string ext = body.value("external_task_id", "");
-      if (!ext.empty() && tasks.count(ext)) {
-        return answer(409, R"({"error":{"message":"duplicate external_task_id","code":"duplicate_external_task_id"}})");
-      }
-      const std::string id = "task_" + std::to_string(tasks.size() + 1);
-      tasks[ext.empty() ? id : ext] = id;
-      if (fault == "timeout") return transport_error(kling::errc::timeout, true);
-      if (fault == "drop") return transport_error(kling::errc::connection, true);
-      if (fault == "502") return answer(502, "<html>Bad Gateway</html>");
-      return answer(200, R"({"id":")" + id + R"(","status":"pending"})");
-    }
-    ++gets;
-    const std::string key = r.path.substr(r.path.rfind('/') + 1);
-    for (const auto &t : tasks) {
-      if (t.first == key || t.second == key) {
-        return answer(200, R"({"id":")" + t.second + R"(","external_task_id":")" + t.first + R"(","status":"pending"})");
-      }
-    }
-    return answer(404, R"({"error":{"message":"task not found","code":"not_found"}})");
-  }
-};
 
 std::size_t count_method(const std::vector<kling::http_request> &log, const std::string &method) {
   std::size_t n = 0;
@@ -386,7 +335,7 @@ TEST_CASE("exactly-once create: every fault ends with one created task", "[lifec
     INFO("faults: " << c.faults.size() << (c.faults.empty() ? "" : " first " + c.faults[0]));
     kling::testing::virtual_clock clock;
     auto fake = make_client(clock);
-    auto gateway = std::make_shared<tiny_gateway>();
+    auto gateway = std::make_shared<kling_test::tiny_gateway>();
     gateway->create_faults = c.faults;
     fake.transport().on_request([gateway](const kling::http_request &r) { return gateway->handle(r); });
     auto t = fake.videos().create(cat_request());
@@ -425,7 +374,7 @@ TEST_CASE("exactly-once create: the answer was lost and the task is not found ye
 TEST_CASE("exactly-once create: a duplicate external_task_id leads to the existing task", "[lifecycle][create]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);
-  auto gateway = std::make_shared<tiny_gateway>();
+  auto gateway = std::make_shared<kling_test::tiny_gateway>();
   gateway->tasks["order-1"] = "task_existing";
   fake.transport().on_request([gateway](const kling::http_request &r) { return gateway->handle(r); });
   auto request = cat_request();

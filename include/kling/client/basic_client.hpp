@@ -31,16 +31,18 @@ public:
   explicit basic_client(kling::options opts)
       : basic_client(opts, make_transport<Transport>(opts.network())) {}
   basic_client(kling::options opts, Transport transport)
-      : session_(std::make_shared<session<Transport>>(std::move(opts), std::move(transport))) {}
+      : session_(std::make_shared<kling::session<Transport>>(std::move(opts), std::move(transport))) {}
 
   videos_resource<Transport> videos() const { return videos_resource<Transport>(session_); }
   elements_resource<Transport> elements() const { return elements_resource<Transport>(session_); }
 
   const kling::options &options() const { return session_->options(); }
   Transport &transport() const { return session_->transport(); }
+  // The shared session, for drivers of the protocol machines (task_tracker, your own).
+  const std::shared_ptr<kling::session<Transport>> &session() const { return session_; }
 
 private:
-  std::shared_ptr<session<Transport>> session_;
+  std::shared_ptr<kling::session<Transport>> session_;
 };
 
 KLING_NAMESPACE_END

@@ -1,4 +1,6 @@
 // kling::client: basic_client over cpp-httplib, the transport most programs use.
+//
+// Thread safety: calls may run concurrently (see basic_client and httplib_transport).
 #ifndef KLING_CLIENT_CLIENT_HPP
 #define KLING_CLIENT_CLIENT_HPP
 

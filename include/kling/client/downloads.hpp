@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,35 +29,112 @@ struct body_target {
   std::function<bool(std::string_view, std::string &problem)> write;
 };
 
-template <class Transport>
-result<std::uint64_t> run(session<Transport> &s, const std::string &url, std::uint64_t have,
-                          const download_settings &settings, const body_target &target) {
-  protocol::download_options options;
-  if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
-  protocol::download_machine machine(url, have, options, s.options().retry(), s.next_random());
-  std::string problem; // a failure of the target, which wins over the transport's "stopped"
-  protocol::body_disposition disposition = protocol::body_disposition::ignore;
-  blocking_hooks hooks;
-  hooks.before_send = [&](http_request &request) {
-    request.on_head = [&](const http_response &head) {
-      disposition = machine.on_head(head);
-      if (disposition == protocol::body_disposition::stop) return false;
-      return target.begin(disposition, problem);
+// The download machine and the target, behind one lock: the streaming
+// receivers run on the transport's thread while the driver may be elsewhere.
+class shared_download {
+private:
+  struct state {
+    state(protocol::download_machine m, body_target t, download_settings s)
+        : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
+    std::mutex mutex;
+    protocol::download_machine machine;
+    body_target target;
+    download_settings settings;
+    std::string problem;
+    protocol::body_disposition disposition = protocol::body_disposition::ignore;
+  };
+  template <class F> auto locked(F f) const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return f(*state_);
+  }
+  std::shared_ptr<state> state_;
+
+public:
+  shared_download(protocol::download_machine machine, body_target target, download_settings settings)
+      : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
+
+  // The machine's interface, for the drivers.
+  protocol::step next() const { return locked([](state &s) { return s.machine.next(); }); }
+  void on_response(result<http_response> r, protocol::time_point now) {
+    locked([&](state &s) { s.machine.on_response(std::move(r), now); });
+  }
+  void on_wake(protocol::time_point now) { locked([&](state &s) { s.machine.on_wake(now); }); }
+  void stop(error e) { locked([&](state &s) { s.machine.stop(std::move(e)); }); }
+  bool done() const { return locked([](state &s) { return s.machine.done(); }); }
+  result<std::uint64_t> take_result() {
+    return locked([](state &s) {
+      // A failure of the target wins over the transport's "stopped by the receiver".
+      if (!s.problem.empty()) return result<std::uint64_t>(error{errc::io, s.problem});
+      return s.machine.take_result();
+    });
+  }
+
+  // Wires the streaming receivers of each request to the machine and the target.
+  void attach(http_request &request) const {
+    auto st = state_;
+    request.on_head = [st](const http_response &head) {
+      std::lock_guard<std::mutex> lock(st->mutex);
+      st->disposition = st->machine.on_head(head);
+      if (st->disposition == protocol::body_disposition::stop) return false;
+      return st->target.begin(st->disposition, st->problem);
     };
-    request.on_body = [&](std::string_view piece) {
-      if (settings.cancel.cancelled()) return false;
-      if (disposition == protocol::body_disposition::ignore) {
-        machine.on_ignored_body(piece);
+    request.on_body = [st](std::string_view piece) {
+      std::lock_guard<std::mutex> lock(st->mutex);
+      if (st->settings.cancel.cancelled()) return false;
+      if (st->disposition == protocol::body_disposition::ignore) {
+        st->machine.on_ignored_body(piece);
         return true;
       }
-      if (!target.write(piece, problem) || !machine.on_body(piece.size())) return false;
-      if (settings.progress) settings.progress(download_progress{machine.have_bytes(), machine.total_bytes()});
+      if (!st->target.write(piece, st->problem) || !st->machine.on_body(piece.size())) return false;
+      if (st->settings.progress) {
+        st->settings.progress(download_progress{st->machine.have_bytes(), st->machine.total_bytes()});
+      }
       return true;
     };
+  }
+
+};
+
+template <class Transport>
+shared_download make_download(session<Transport> &s, const std::string &url, std::uint64_t have,
+                              const download_settings &settings, body_target target) {
+  protocol::download_options options;
+  if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
+  return shared_download(protocol::download_machine(url, have, options, s.options().retry(), s.next_random()),
+                         std::move(target), settings);
+}
+
+template <class Transport>
+result<std::uint64_t> run(session<Transport> &s, const std::string &url, std::uint64_t have,
+                          const download_settings &settings, body_target target) {
+  shared_download download = make_download(s, url, have, settings, std::move(target));
+  blocking_hooks hooks;
+  hooks.before_send = [&](http_request &request) { download.attach(request); };
+  return run_blocking(s, download, settings.cancel, hooks);
+}
+
+// A sink as a body target: pieces go to the sink; starting over is refused
+// once bytes have been handed on.
+inline body_target sink_target(std::function<bool(std::string_view)> sink) {
+  auto delivered = std::make_shared<std::uint64_t>(0);
+  body_target target;
+  target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
+    if (d == protocol::body_disposition::replace && *delivered > 0) {
+      problem = "the server sent the whole video again after " + std::to_string(*delivered) +
+                " bytes; a sink cannot start over (download to a file instead)";
+      return false;
+    }
+    return true;
   };
-  auto outcome = run_blocking(s, machine, settings.cancel, hooks);
-  if (!problem.empty()) return error{errc::io, problem};
-  return outcome;
+  target.write = [delivered, sink](std::string_view piece, std::string &problem) {
+    if (!sink(piece)) {
+      problem = "the sink stopped the download";
+      return false;
+    }
+    *delivered += piece.size();
+    return true;
+  };
+  return target;
 }
 
 // A file opened for writing, closed on every path.
@@ -143,25 +222,7 @@ template <class Transport>
 result<std::uint64_t> download_to_sink(session<Transport> &s, const std::string &url,
                                        const std::function<bool(std::string_view)> &sink,
                                        const download_settings &settings) {
-  std::uint64_t delivered = 0;
-  download_detail::body_target target;
-  target.begin = [&](protocol::body_disposition d, std::string &problem) {
-    if (d == protocol::body_disposition::replace && delivered > 0) {
-      problem = "the server sent the whole video again after " + std::to_string(delivered) +
-                " bytes; a sink cannot start over (download to a file instead)";
-      return false;
-    }
-    return true;
-  };
-  target.write = [&](std::string_view piece, std::string &problem) {
-    if (!sink(piece)) {
-      problem = "the sink stopped the download";
-      return false;
-    }
-    delivered += piece.size();
-    return true;
-  };
-  return download_detail::run(s, url, 0, settings, target);
+  return download_detail::run(s, url, 0, settings, download_detail::sink_target(sink));
 }
 
 KLING_NAMESPACE_END

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "kling/client/async.hpp"
 #include "kling/client/blocking.hpp"
 #include "kling/model/new_element.hpp"
 #include "kling/protocol/request_machine.hpp"
@@ -46,7 +47,40 @@ public:
     return run(protocol::delete_element(element_id), protocol::read_element_deletion, false);
   }
 
+  // ---- asynchronous calls (transports with async_send, options with a scheduler) ----
+  async_operation list_async(protocol::page_request page, std::function<void(result<envelope<kling::page<element>>>)> done) {
+    return run_async_call(protocol::list_elements(page),
+                          [page](const http_response &r) { return protocol::read_element_page(r, page); }, true, std::move(done));
+  }
+  async_operation presets_async(protocol::page_request page, std::function<void(result<envelope<kling::page<element>>>)> done) {
+    return run_async_call(protocol::list_preset_elements(page),
+                          [page](const http_response &r) { return protocol::read_element_page(r, page); }, true, std::move(done));
+  }
+  async_operation create_async(const new_element &request, std::function<void(result<envelope<element>>)> done) {
+    const rules::report checked = rules::validate(request);
+    if (session_->options().validate_requests() && !checked.valid()) {
+      done(session_->scrub(result<envelope<element>>(rules::rejection(checked.violations))));
+      return async_operation();
+    }
+    return run_async_call(protocol::create_element(json(request)), protocol::read_element, false, std::move(done));
+  }
+  async_operation remove_async(std::string_view element_id, std::function<void(result<envelope<element_deletion>>)> done) {
+    return run_async_call(protocol::delete_element(element_id), protocol::read_element_deletion, false, std::move(done));
+  }
+
 private:
+  template <class T, class Read>
+  async_operation run_async_call(result<http_request> request, Read read, bool idempotent, std::function<void(result<T>)> done) {
+    if (!request) {
+      done(session_->scrub(result<T>(std::move(request).error())));
+      return async_operation();
+    }
+    return run_async<T>(session_,
+                        protocol::request_machine<T>(std::move(*request), read, session_->options().retry(),
+                                                     session_->next_random(), idempotent),
+                        cancellation_token{}, std::move(done));
+  }
+
   template <class Read> auto run(result<http_request> request, Read read, bool idempotent) {
     using R = decltype(read(std::declval<const http_response &>()));
     using T = typename R::value_type;

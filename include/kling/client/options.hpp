@@ -16,6 +16,7 @@
 #include <string>
 #include <utility>
 
+#include "kling/client/scheduler.hpp"
 #include "kling/client/time_source.hpp"
 #include "kling/core/result.hpp"
 #include "kling/protocol/retry.hpp"
@@ -132,6 +133,13 @@ public:
   }
   const time_source &time() const { return time_; }
 
+  // How asynchronous calls wait (see client/scheduler.hpp); they need one.
+  options &scheduler(kling::scheduler s) {
+    scheduler_ = std::move(s);
+    return *this;
+  }
+  const kling::scheduler &scheduler() const { return scheduler_; }
+
   // Called after every HTTP exchange (from the thread that made it).
   options &observe(std::function<void(const exchange_record &)> observer) {
     observer_ = std::move(observer);
@@ -159,6 +167,7 @@ private:
   protocol::retry_policy retry_;
   protocol::wait_options wait_;
   time_source time_ = time_source::system();
+  kling::scheduler scheduler_;
   std::function<void(const exchange_record &)> observer_;
 };
 

@@ -108,9 +108,12 @@ public:
   // "kling-cpp-" and 24 hex digits: unique enough per user that two creates
   // never share one by chance.
   std::string new_external_task_id() {
+    // Two statements: the order of function arguments is unspecified, and
+    // a fixed seed must give the same id with every compiler.
+    const auto high = static_cast<unsigned long long>(next_random());
+    const auto low = static_cast<unsigned long long>(next_random() & 0xFFFFFFFFull);
     char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", static_cast<unsigned long long>(next_random()),
-                  static_cast<unsigned long long>(next_random() & 0xFFFFFFFFull));
+    std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", high, low);
     return buffer;
   }
 

@@ -15,7 +15,6 @@
 #ifndef KLING_TRANSPORT_MOCK_TRANSPORT_HPP
 #define KLING_TRANSPORT_MOCK_TRANSPORT_HPP
 
-#include <algorithm>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -27,6 +26,7 @@
 #include <vector>
 
 #include "kling/transport/requirements.hpp"
+#include "kling/transport/streaming.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -83,10 +83,47 @@ public:
         fallback = state_->fallback;
       }
     }
-    if (next) return deliver(request, std::move(next->answer), next->cut_after);
-    if (fallback) return deliver(request, fallback(request), std::nullopt);
+    if (next) return deliver_body(request, std::move(next->answer), next->cut_after);
+    if (fallback) return deliver_body(request, fallback(request));
     return error{errc::connection, "mock_transport: no scripted answer for " + request.method +
                                        " " + request.target()};
+  }
+
+  // Asynchronous sends answer from the same script. By default the
+  // completion runs at once, inside async_send; after defer_async(true) it
+  // waits for complete_pending(), which runs the queued completions on the
+  // caller's thread (as an engine's HTTP module would, a few frames later).
+  void async_send(http_request request, http_completion done) {
+    bool deferred;
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      deferred = state_->defer;
+    }
+    if (!deferred) {
+      done(send(request));
+      return;
+    }
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->waiting.emplace_back(std::move(request), std::move(done));
+  }
+  mock_transport &defer_async(bool on) {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->defer = on;
+    return *this;
+  }
+  // Completes every deferred request; returns how many.
+  std::size_t complete_pending() {
+    std::deque<std::pair<http_request, http_completion>> batch;
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      batch.swap(state_->waiting);
+    }
+    for (auto &w : batch) w.second(send(w.first));
+    return batch.size();
+  }
+  std::size_t deferred_count() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->waiting.size();
   }
 
   // Every request sent so far, oldest first.
@@ -108,6 +145,7 @@ public:
     state_->queue.clear();
     state_->log.clear();
     state_->fallback = nullptr;
+    state_->waiting.clear();
   }
 
 private:
@@ -116,32 +154,13 @@ private:
     std::optional<std::size_t> cut_after; // drop the connection after this many body bytes
   };
 
-  // Hands a streaming request its body in pieces, as a network would.
-  static result<http_response> deliver(const http_request &request, result<http_response> answer,
-                                       std::optional<std::size_t> cut_after) {
-    if (!answer) return answer;
-    const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
-    if (request.on_body) {
-      http_response head = *answer;
-      head.body.clear();
-      if (request.on_head && !request.on_head(head)) return error{errc::cancelled, "transfer stopped by the receiver"};
-      constexpr std::size_t piece = 16 * 1024;
-      for (std::size_t pos = 0; pos < limit; pos += piece) {
-        if (!request.on_body(std::string_view(answer->body).substr(pos, std::min(piece, limit - pos)))) {
-          return error{errc::cancelled, "transfer stopped by the receiver"};
-        }
-      }
-      answer->body.clear();
-    }
-    if (cut_after) return error{errc::connection, "mock_transport: connection dropped mid-answer"};
-    return answer;
-  }
-
   struct state {
     mutable std::mutex mutex;
     std::deque<scripted> queue;
     std::vector<http_request> log;
     handler fallback;
+    bool defer = false;
+    std::deque<std::pair<http_request, http_completion>> waiting;
   };
   std::shared_ptr<state> state_;
 };

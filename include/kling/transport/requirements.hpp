@@ -8,7 +8,12 @@
 //       returns at once; calls the completion exactly once, from any thread
 //
 // Optionally it is constructible from `const kling::network_settings &`; the
-// client then builds it from its options, else default-constructs it.
+// client then builds it from its options, else default-constructs it. A
+// transport that receives answers whole may hand streamed bodies to their
+// receivers with kling::deliver_body (transport/streaming.hpp).
+//
+// Thread safety: the traits are compile-time constants. A transport used by
+// concurrent calls must allow concurrent send/async_send.
 #ifndef KLING_TRANSPORT_REQUIREMENTS_HPP
 #define KLING_TRANSPORT_REQUIREMENTS_HPP
 
@@ -56,6 +61,15 @@ template <class T> constexpr bool check_blocking_transport() {
                 "kling: this call blocks until the answer arrives, so the transport needs a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)`. "
                 "A transport with only async_send works with the asynchronous calls.");
+  return true;
+}
+
+// Fails the build when an asynchronous call is used with a transport that cannot send asynchronously.
+template <class T> constexpr bool check_async_transport() {
+  static_assert(has_async_send_v<T>,
+                "kling: this call is asynchronous, so the transport needs a member "
+                "`void async_send(kling::http_request, kling::http_completion)` that calls the completion "
+                "exactly once, from any thread. A transport with only send works with the blocking calls.");
   return true;
 }
 

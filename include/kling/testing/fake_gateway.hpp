@@ -1,0 +1,684 @@
+// fake_gateway: the Kling gateway in miniature, a real HTTP server on
+// loopback that implements the whole contract, for tests and offline demos.
+//
+//   kling::testing::fake_gateway gateway;              // port chosen by the system
+//   if (!gateway.start()) ...;
+//   kling::client client{kling::options{}.base_url(gateway.base_url()).api_key(gateway.api_key())};
+//   auto task = client.videos().create_and_wait(request);   // pending -> processing -> completed
+//   CHECK(gateway.tasks_created() == 1);
+//
+// What it does: POST/GET /v1/videos for every route (requests checked by the
+// same rules as the client: a bad one gets 400 with the violations), the
+// task life cycle on a schedule counted in polls or in time, finished tasks
+// in the flat or the unified shape, duplicate external_task_id refused (409),
+// lookup by external_task_id, the element library with paging, and the
+// result video served at its URL (with Range support, without credentials).
+// Authorization: Bearer <api_key> is required everywhere else (401).
+//
+// Faults can be injected for the next requests that match, or at a rate:
+// 429 with a provider code and Retry-After, 5xx with an HTML page, the
+// connection dropped after a task was created, a slow answer, a body that is
+// not JSON. A log and counters let tests assert what happened.
+//
+// Thread safety: all members may be called from any thread while it runs;
+// the server answers on threads of its own (the library proper never does).
+#ifndef KLING_TESTING_FAKE_GATEWAY_HPP
+#define KLING_TESTING_FAKE_GATEWAY_HPP
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <httplib.h>
+
+#include "kling/core/json.hpp"
+#include "kling/core/time.hpp"
+#include "kling/protocol/webhooks.hpp"
+#include "kling/rules/validate.hpp"
+#include "kling/testing/sample_video.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace testing {
+
+enum class fault_kind {
+  rate_limit,        // 429 with provider_code (default 1302) and Retry-After
+  truncate,          // a result video: half of it is sent, then the connection drops
+  server_error,      // status (default 502) with an HTML page
+  drop_after_create, // a create: the task is created, then the connection drops before the answer
+  drop,              // the connection drops before the request is handled
+  slow,              // the answer comes after `delay`
+  not_json,          // 200 with an HTML page instead of JSON
+};
+
+struct fault {
+  fault_kind kind = fault_kind::server_error;
+  int status = 0;                      // server_error: 502 when 0
+  std::string provider_code = "1302";  // rate_limit
+  int retry_after_seconds = 1;         // rate_limit (0: no header)
+  std::chrono::milliseconds delay{0};  // slow
+
+  static fault rate_limited(std::string code = "1302", int retry_after = 1) {
+    fault f;
+    f.kind = fault_kind::rate_limit;
+    f.provider_code = std::move(code);
+    f.retry_after_seconds = retry_after;
+    return f;
+  }
+  static fault server(int status = 502) {
+    fault f;
+    f.status = status;
+    return f;
+  }
+  static fault dropped_after_create() { return of(fault_kind::drop_after_create); }
+  static fault dropped() { return of(fault_kind::drop); }
+  static fault slow_answer(std::chrono::milliseconds d) {
+    fault f = of(fault_kind::slow);
+    f.delay = d;
+    return f;
+  }
+  static fault html_body() { return of(fault_kind::not_json); }
+  static fault truncated() { return of(fault_kind::truncate); }
+
+private:
+  static fault of(fault_kind k) {
+    fault f;
+    f.kind = k;
+    return f;
+  }
+};
+
+// Which requests a fault applies to: a method ("" any) and a path prefix.
+struct request_match {
+  std::string method;
+  std::string path_prefix = "/v1/";
+
+  static request_match creates() { return {"POST", "/v1/videos"}; }
+  static request_match polls() { return {"GET", "/v1/videos/"}; }
+  static request_match downloads() { return {"GET", "/files/"}; }
+  static request_match any() { return {"", "/"}; }
+
+  bool matches(const std::string &m, const std::string &path) const {
+    return (method.empty() || method == m) && path.compare(0, path_prefix.size(), path_prefix) == 0;
+  }
+};
+
+struct fake_gateway_options {
+  std::string api_key = "fake-gateway-key";
+  std::string host = "127.0.0.1";
+  int port = 0; // 0: the system chooses
+  // The life cycle, counted in polls of each task (GET /v1/videos/{id})...
+  int polls_while_pending = 1;    // answers "pending" this many times
+  int polls_while_processing = 2; // then "processing" this many times, then finished
+  // ... or, when set, in time since the task was created.
+  std::optional<std::chrono::milliseconds> pending_for;
+  std::optional<std::chrono::milliseconds> processing_for;
+  bool unified_shape = false; // finished tasks as {created, data[], usage, ...} instead of the flat shape
+  // Tasks whose prompt contains this text fail (content policy) instead of completing.
+  std::string fail_when_prompt_contains = "[fail]";
+  bool check_requests = true;      // answer 400 with the violations of the rules layer
+  // Tasks created with a callback_url are POSTed there on every change of
+  // status, signed as Standard Webhooks when this secret ("whsec_...") is set.
+  std::string webhook_secret;
+  std::string video = sample_mp4(); // the bytes served at every result URL
+};
+
+// One request as the gateway saw it.
+struct logged_request {
+  std::string method;
+  std::string path;
+  int status = 0;      // 0: the connection was dropped
+  std::string fault;   // the injected fault, if any
+};
+
+class fake_gateway {
+public:
+  fake_gateway() : fake_gateway(fake_gateway_options{}) {}
+  explicit fake_gateway(fake_gateway_options options) : state_(std::make_shared<state>(std::move(options))) {}
+  fake_gateway(const fake_gateway &) = delete;
+  fake_gateway &operator=(const fake_gateway &) = delete;
+  ~fake_gateway() { stop(); }
+
+  // Binds and starts answering on a thread of the server's own.
+  result<void> start() {
+    if (thread_.joinable()) return {};
+    auto &s = *state_;
+    routes(server_);
+    const int port = s.options.port == 0 ? server_.bind_to_any_port(s.options.host)
+                                         : (server_.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1);
+    if (port <= 0) {
+      return error{errc::connection, "fake_gateway: cannot listen on " + s.options.host + ":" +
+                                         std::to_string(s.options.port)};
+    }
+    port_ = port;
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    stopping_ = false;
+    notifier_ = std::thread([this] { notify_loop(); });
+    return {};
+  }
+
+  void stop() {
+    stopping_ = true;
+    if (notifier_.joinable()) notifier_.join();
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  int port() const { return port_; }
+  std::string base_url() const { return "http://" + state_->options.host + ":" + std::to_string(port_); }
+  const std::string &api_key() const { return state_->options.api_key; }
+
+  // The next `count` requests that match get the fault.
+  void inject(const fault &f, const request_match &match = request_match::any(), int count = 1) {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->faults.push_back(planned_fault{f, match, count, 0.0, 0, 0});
+  }
+  // Each matching request gets the fault with this probability (a fixed,
+  // seeded sequence: runs are repeatable).
+  void inject_rate(const fault &f, double probability, const request_match &match = request_match::any()) {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->faults.push_back(planned_fault{f, match, -1, probability, 0, 0});
+  }
+  // Every n-th matching request gets the fault (2: every other one).
+  void inject_every(const fault &f, int n, const request_match &match = request_match::any()) {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->faults.push_back(planned_fault{f, match, -2, 0.0, n < 1 ? 1 : n, 0});
+  }
+  void clear_faults() {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->faults.clear();
+  }
+
+  // ---- what happened -------------------------------------------------------------
+  std::vector<logged_request> log() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->log;
+  }
+  std::size_t requests() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->log.size();
+  }
+  // Tasks created (paid for), in all and for one external_task_id.
+  std::size_t tasks_created() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->tasks.size();
+  }
+  std::size_t tasks_created_for(const std::string &external_task_id) const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    std::size_t n = 0;
+    for (const auto &t : state_->tasks) n += t.second.external_id == external_task_id;
+    return n;
+  }
+  // The JSON body of every create the gateway accepted, in order.
+  std::vector<json> created_requests() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    std::vector<json> out;
+    for (const auto &id : state_->order) out.push_back(state_->tasks.at(id).request);
+    return out;
+  }
+
+  // {"requests", "tasks_created", "tasks": [{id, external_task_id, status}], "log": [{method, path, status, fault}]}
+  json stats() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    json tasks = json::array(), log = json::array();
+    for (const auto &id : state_->order) {
+      const auto &t = state_->tasks.at(id);
+      tasks.push_back({{"id", t.id}, {"external_task_id", t.external_id}, {"status", status_of(t)}});
+    }
+    for (const auto &r : state_->log) {
+      log.push_back({{"method", r.method}, {"path", r.path}, {"status", r.status}, {"fault", r.fault}});
+    }
+    return json{{"requests", state_->log.size()}, {"tasks_created", state_->tasks.size()}, {"tasks", tasks}, {"log", log}};
+  }
+
+private:
+  struct task_record {
+    std::string id;
+    std::string external_id;
+    std::string callback_url;
+    std::string notified_status; // the last status sent to callback_url
+    json request;
+    std::string model;
+    bool fails = false;
+    int polls = 0;
+    std::chrono::steady_clock::time_point created;
+    std::int64_t created_unix = 0;
+  };
+  struct planned_fault {
+    fault what;
+    request_match match;
+    int remaining; // -1: by rate, -2: every n-th
+    double probability;
+    int every;
+    int seen;
+  };
+  struct state {
+    explicit state(fake_gateway_options o) : options(std::move(o)) {}
+    fake_gateway_options options;
+    mutable std::mutex mutex;
+    std::map<std::string, task_record> tasks;
+    std::vector<std::string> order;
+    std::map<std::string, json> elements; // custom, by id
+    std::uint64_t next_element_id = 842130978230767622ull;
+    std::vector<logged_request> log;
+    std::vector<planned_fault> faults;
+    std::uint64_t random = 0x2545F4914F6CDD1Dull;
+  };
+
+  // ---- helpers (called with the mutex held where they touch state) -------------
+
+  static void reply_json(httplib::Response &res, int status, const json &body) {
+    res.status = status;
+    res.set_content(dump_json(body), "application/json");
+  }
+  static json gateway_error(const std::string &message, const std::string &code) {
+    return json{{"error", {{"message", message}, {"code", code}, {"type", "invalid_request_error"}}}};
+  }
+  static std::string now_iso() {
+    return format_iso8601(std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
+  }
+
+  void record(const httplib::Request &req, int status, const std::string &fault_name = "") {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->log.push_back(logged_request{req.method, req.path, status, fault_name});
+  }
+
+  // The fault for this request, if one is planned.
+  std::optional<fault> take_fault(const httplib::Request &req) {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    auto &faults = state_->faults;
+    for (auto it = faults.begin(); it != faults.end(); ++it) {
+      if (!it->match.matches(req.method, req.path)) continue;
+      if (it->remaining == -2) {
+        if (++it->seen % it->every == 0) return it->what;
+        continue;
+      }
+      if (it->remaining < 0) {
+        state_->random ^= state_->random << 13; // xorshift64: repeatable
+        state_->random ^= state_->random >> 7;
+        state_->random ^= state_->random << 17;
+        if (static_cast<double>(state_->random % 1000000) / 1e6 < it->probability) return it->what;
+        continue;
+      }
+      fault f = it->what;
+      if (--it->remaining == 0) faults.erase(it);
+      return f;
+    }
+    return std::nullopt;
+  }
+
+  static const char *fault_name(fault_kind k) {
+    switch (k) {
+    case fault_kind::rate_limit: return "rate_limit";
+    case fault_kind::server_error: return "server_error";
+    case fault_kind::drop_after_create: return "drop_after_create";
+    case fault_kind::drop: return "drop";
+    case fault_kind::slow: return "slow";
+    case fault_kind::not_json: return "not_json";
+    case fault_kind::truncate: return "truncate";
+    }
+    return "fault";
+  }
+
+  // Ends the answer half-way: the client sees the connection close.
+  static void drop_connection(httplib::Response &res) {
+    res.set_content_provider(1000, "application/json",
+                             [](std::size_t, std::size_t, httplib::DataSink &) { return false; });
+  }
+
+  // Applies a fault that answers instead of the handler; true when it did.
+  bool apply_fault(const httplib::Request &req, httplib::Response &res, const fault &f) {
+    switch (f.kind) {
+    case fault_kind::rate_limit: {
+      if (f.retry_after_seconds > 0) res.set_header("Retry-After", std::to_string(f.retry_after_seconds));
+      const bool numeric = !f.provider_code.empty() && f.provider_code.size() < 10 &&
+                           f.provider_code.find_first_not_of("0123456789") == std::string::npos;
+      reply_json(res, 429, json{{"code", numeric ? json(std::stoll(f.provider_code)) : json(f.provider_code)},
+                                {"message", "rate limited (injected)"}});
+      break;
+    }
+    case fault_kind::server_error:
+      res.status = f.status ? f.status : 502;
+      res.set_content("<html><body><h1>" + std::to_string(res.status) + " Bad Gateway</h1></body></html>", "text/html");
+      break;
+    case fault_kind::drop: drop_connection(res); break;
+    case fault_kind::not_json: res.status = 200; res.set_content("<html><body>maintenance</body></html>", "text/html"); break;
+    case fault_kind::slow:
+      std::this_thread::sleep_for(f.delay);
+      return false; // then answers normally
+    case fault_kind::drop_after_create:
+    case fault_kind::truncate: return false; // handled by the create and the file handlers
+    }
+    record(req, f.kind == fault_kind::drop ? 0 : res.status, fault_name(f.kind));
+    return true;
+  }
+
+  bool authorized(const httplib::Request &req) const {
+    return req.get_header_value("Authorization") == "Bearer " + state_->options.api_key;
+  }
+
+  // ---- the contract ---------------------------------------------------------------
+
+  using handler = void (fake_gateway::*)(const httplib::Request &, httplib::Response &);
+
+  // Every route goes through here once its body has been read: the key is
+  // checked (except for result files, served like a CDN), then a planned
+  // fault may answer instead of the handler.
+  httplib::Server::Handler guarded(handler h, bool needs_key = true) {
+    return [this, h, needs_key](const httplib::Request &req, httplib::Response &res) {
+      pending_fault_.reset();
+      if (needs_key && !authorized(req)) {
+        reply_json(res, 401, gateway_error("invalid or missing API key", "invalid_api_key"));
+        return record(req, 401);
+      }
+      if (auto f = take_fault(req)) {
+        if (f->kind == fault_kind::drop_after_create || f->kind == fault_kind::truncate) pending_fault_ = f;
+        if (apply_fault(req, res, *f)) return;
+      }
+      (this->*h)(req, res);
+    };
+  }
+
+  void routes(httplib::Server &server) {
+    // For black-box tests (kling serve): what the gateway has seen, as JSON.
+    server.Get("/_fake/stats", [this](const httplib::Request &, httplib::Response &res) { reply_json(res, 200, stats()); });
+    server.Post("/v1/videos", guarded(&fake_gateway::create_task));
+    server.Get(R"(/v1/videos/([^/]+))", guarded(&fake_gateway::get_task));
+    server.Post("/v1/elements/custom", guarded(&fake_gateway::create_element));
+    server.Get("/v1/elements/custom", guarded(&fake_gateway::list_custom_elements));
+    server.Get("/v1/elements/presets", guarded(&fake_gateway::list_preset_elements));
+    server.Post("/v1/elements/delete", guarded(&fake_gateway::delete_element));
+    server.Get(R"(/files/([^/]+)\.mp4)", guarded(&fake_gateway::serve_file, false));
+    server.set_error_handler([this](const httplib::Request &req, httplib::Response &res) {
+      if (res.status != 404 || !res.body.empty()) return; // answered by a handler, already logged
+      reply_json(res, 404, gateway_error("no such endpoint", "not_found"));
+      record(req, 404);
+    });
+  }
+
+  void list_custom_elements(const httplib::Request &req, httplib::Response &res) { list_elements(req, res, false); }
+  void list_preset_elements(const httplib::Request &req, httplib::Response &res) { list_elements(req, res, true); }
+
+  void create_task(const httplib::Request &req, httplib::Response &res) {
+    const std::optional<fault> planned = std::exchange(pending_fault_, std::nullopt);
+    const bool drop = planned && planned->kind == fault_kind::drop_after_create;
+    auto body = parse_json(req.body);
+    if (!body || !body->is_object()) {
+      reply_json(res, 400, gateway_error("the body is not a JSON object", "invalid_request"));
+      return record(req, 400);
+    }
+    if (state_->options.check_requests) {
+      const auto report = rules::validate(*body);
+      if (!report.valid()) {
+        json e = gateway_error(report.violations.front().rule + " " + report.violations.front().field + ": " +
+                                   report.violations.front().message,
+                               "invalid_request");
+        for (const auto &v : report.violations) {
+          e["error"]["violations"].push_back({{"rule", v.rule}, {"field", v.field}, {"message", v.message}});
+        }
+        reply_json(res, 400, e);
+        return record(req, 400);
+      }
+    }
+    task_record t;
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      if (const json *ext = find_member(*body, "external_task_id"); ext && ext->is_string()) {
+        t.external_id = ext->get<std::string>();
+        for (const auto &existing : state_->tasks) {
+          if (!t.external_id.empty() && existing.second.external_id == t.external_id) {
+            reply_json(res, 409, gateway_error("duplicate external_task_id: " + t.external_id,
+                                               "duplicate_external_task_id"));
+            state_->log.push_back(logged_request{req.method, req.path, 409, ""});
+            return;
+          }
+        }
+      }
+      t.id = "task_" + std::to_string(state_->tasks.size() + 1);
+      t.request = *body;
+      if (const json *cb = find_member(*body, "callback_url"); cb && cb->is_string()) t.callback_url = cb->get<std::string>();
+      t.model = body->value("model", std::string());
+      const std::string prompt = body->contains("prompt") && (*body)["prompt"].is_string() ? (*body)["prompt"].get<std::string>() : "";
+      t.fails = !state_->options.fail_when_prompt_contains.empty() &&
+                prompt.find(state_->options.fail_when_prompt_contains) != std::string::npos;
+      t.created = std::chrono::steady_clock::now();
+      t.created_unix = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      state_->tasks[t.id] = t;
+      state_->order.push_back(t.id);
+    }
+    if (drop) {
+      drop_connection(res);
+      return record(req, 0, "drop_after_create");
+    }
+    json answer{{"id", t.id}, {"status", "pending"}, {"created_at", now_iso()}, {"model", t.model}};
+    if (!t.external_id.empty()) answer["external_task_id"] = t.external_id;
+    reply_json(res, 200, answer);
+    record(req, 200);
+  }
+
+  void get_task(const httplib::Request &req, httplib::Response &res) {
+    const std::string key = req.matches[1];
+    json answer;
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      task_record *t = nullptr;
+      for (auto &entry : state_->tasks) {
+        if (entry.second.id == key || (!entry.second.external_id.empty() && entry.second.external_id == key)) t = &entry.second;
+      }
+      if (!t) {
+        reply_json(res, 404, gateway_error("task not found: " + key, "not_found"));
+        state_->log.push_back(logged_request{req.method, req.path, 404, ""});
+        return;
+      }
+      ++t->polls;
+      answer = describe(*t);
+    }
+    reply_json(res, 200, answer);
+    record(req, 200);
+  }
+
+  std::string status_of(const task_record &t) const {
+    const auto &o = state_->options;
+    if (o.pending_for || o.processing_for) {
+      const auto age = std::chrono::steady_clock::now() - t.created;
+      const auto pending = o.pending_for.value_or(std::chrono::milliseconds(0));
+      if (age < pending) return "pending";
+      if (age < pending + o.processing_for.value_or(std::chrono::milliseconds(0))) return "processing";
+    } else {
+      if (t.polls <= o.polls_while_pending) return "pending";
+      if (t.polls <= o.polls_while_pending + o.polls_while_processing) return "processing";
+    }
+    return t.fails ? "failed" : "completed";
+  }
+
+  json describe(const task_record &t) const {
+    const std::string status = status_of(t);
+    const std::string created = format_iso8601(from_unix_seconds(t.created_unix));
+    json out{{"id", t.id}, {"status", status}, {"created_at", created}, {"model", t.model}};
+    if (!t.external_id.empty()) out["external_task_id"] = t.external_id;
+    if (status == "failed") {
+      out["error"] = "content policy: the prompt was refused (fake gateway)";
+      return out;
+    }
+    if (status != "completed") return out;
+    const std::string url = base_url() + "/files/" + t.id + ".mp4";
+    if (state_->options.unified_shape) {
+      return json{{"created", t.created_unix},
+                  {"data", {{{"url", url}, {"duration", 5.0}, {"width", 1280}, {"height", 720},
+                             {"cover_url", base_url() + "/files/" + t.id + "-cover.jpg"}}}},
+                  {"usage", {{"total_tokens", 0}, {"input_tokens", 0}, {"output_tokens", 0}, {"video_count", 1},
+                             {"duration_seconds", 5.0}}},
+                  {"provider", "fake"},
+                  {"model", t.model},
+                  {"origin_data", {{"task_id", t.id}, {"external_task_id", t.external_id}}}};
+    }
+    out["completed_at"] = now_iso();
+    out["video_url"] = url;
+    out["usage"] = {{"seconds", 5.0}, {"video_count", 1}, {"size", "1280*720"}};
+    out["raw_response"] = {{"task_id", t.id}, {"task_status", "succeed"}};
+    return out;
+  }
+
+  // The result video; cpp-httplib answers Range requests itself.
+  void serve_file(const httplib::Request &req, httplib::Response &res) {
+    const std::optional<fault> planned = std::exchange(pending_fault_, std::nullopt);
+    const bool truncate = planned && planned->kind == fault_kind::truncate;
+    auto video = std::make_shared<const std::string>(state_->options.video);
+    const std::size_t cut = video->size() / 2;
+    res.set_content_provider(video->size(), "video/mp4",
+                             [video, truncate, cut](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
+                               if (truncate && offset >= cut) return false;
+                               const std::size_t n = truncate ? std::min(length, cut - offset) : length;
+                               sink.write(video->data() + offset, n);
+                               return !truncate || offset + n < cut;
+                             });
+    record(req, req.ranges.empty() ? 200 : 206, truncate ? "truncate" : "");
+  }
+
+  // ---- elements ---------------------------------------------------------------------
+
+  static json envelope(json data) {
+    return json{{"code", 0}, {"message", "success"}, {"request_id", "fake-request"}, {"data", std::move(data)}};
+  }
+
+  void create_element(const httplib::Request &req, httplib::Response &res) {
+    auto body = parse_json(req.body);
+    const auto report = body ? rules::validate_element(*body) : rules::report{};
+    if (!body || !report.valid()) {
+      reply_json(res, 200, json{{"code", 1201}, {"message", body ? report.violations.front().message : "not JSON"},
+                                {"request_id", "fake-request"}, {"data", nullptr}});
+      return record(req, 200);
+    }
+    json element;
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      const std::uint64_t id = state_->next_element_id++;
+      element = *body;
+      element["element_id"] = id;
+      element["owned_by"] = "user";
+      json tags = json::array();
+      if (body->contains("tag_list")) {
+        for (const auto &t : (*body)["tag_list"]) tags.push_back({{"id", t.value("tag_id", "")}, {"name", "tag"}, {"description", ""}});
+      }
+      element["tag_list"] = tags;
+      state_->elements[std::to_string(id)] = element;
+    }
+    reply_json(res, 200, envelope(element));
+    record(req, 200);
+  }
+
+  void list_elements(const httplib::Request &req, httplib::Response &res, bool presets) {
+    const auto number = [&](const char *name, int fallback) {
+      const std::string v = req.get_param_value(name);
+      if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) return v.empty() ? fallback : -1;
+      return std::stoi(v);
+    };
+    const int page = number("page_num", 1), size = number("page_size", 30);
+    if (page < 1 || page > 1000 || size < 1 || size > 500) {
+      reply_json(res, 200, json{{"code", 1200}, {"message", "page_num 1..1000, page_size 1..500"},
+                                {"request_id", "fake-request"}, {"data", nullptr}});
+      return record(req, 200);
+    }
+    json all = json::array();
+    if (presets) {
+      for (int i = 1; i <= 3; ++i) {
+        all.push_back({{"element_id", i}, {"element_name", "preset " + std::to_string(i)},
+                       {"element_description", "an official element"},
+                       {"element_frontal_image", base_url() + "/files/preset-" + std::to_string(i) + ".jpg"},
+                       {"element_refer_list", json::array()}, {"tag_list", json::array()}, {"owned_by", "kling"}});
+      }
+    } else {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      for (const auto &e : state_->elements) all.push_back(e.second);
+    }
+    json items = json::array();
+    const std::size_t first = static_cast<std::size_t>(page - 1) * static_cast<std::size_t>(size);
+    for (std::size_t i = first; i < all.size() && i < first + static_cast<std::size_t>(size); ++i) items.push_back(all[i]);
+    reply_json(res, 200, envelope(items));
+    record(req, 200);
+  }
+
+  void delete_element(const httplib::Request &req, httplib::Response &res) {
+    auto body = parse_json(req.body);
+    const json *id = body ? find_member(*body, "element_id") : nullptr;
+    std::size_t erased = 0;
+    if (id && id->is_string()) {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      erased = state_->elements.erase(id->get<std::string>());
+    }
+    if (!erased) {
+      reply_json(res, 200, json{{"code", 1201}, {"message", "no such custom element"}, {"request_id", "fake-request"},
+                                {"data", nullptr}});
+      return record(req, 200);
+    }
+    reply_json(res, 200, envelope({{"task_id", "delete-" + id->get<std::string>()}, {"task_status", "succeed"}}));
+    record(req, 200);
+  }
+
+  // Sends callbacks for tasks whose status changed, every 50 ms.
+  void notify_loop() {
+    int sequence = 0;
+    while (!stopping_) {
+      std::vector<std::pair<std::string, json>> due; // callback_url, task
+      {
+        std::lock_guard<std::mutex> lock(state_->mutex);
+        for (auto &entry : state_->tasks) {
+          task_record &t = entry.second;
+          if (t.callback_url.empty()) continue;
+          const std::string status = status_of(t);
+          if (status == t.notified_status) continue;
+          t.notified_status = status;
+          due.emplace_back(t.callback_url, describe(t));
+        }
+      }
+      for (const auto &d : due) send_callback(d.first, d.second, "msg_" + std::to_string(++sequence));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  void send_callback(const std::string &url, const json &task, const std::string &message_id) {
+    auto target = parse_url(url);
+    if (!target || target->scheme != "http") return; // the fake sends to plain-http receivers only
+    httplib::Client client(target->origin());
+    client.set_connection_timeout(std::chrono::seconds(2));
+    client.set_read_timeout(std::chrono::seconds(2));
+    const std::string body = dump_json(task);
+    httplib::Headers headers;
+    if (!state_->options.webhook_secret.empty()) {
+      const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      headers.emplace("webhook-id", message_id);
+      headers.emplace("webhook-timestamp", std::to_string(now));
+      headers.emplace("webhook-signature", webhooks::sign(state_->options.webhook_secret, message_id, now, body));
+    }
+    const std::string path = (target->path.empty() ? "/" : target->path) + (target->query.empty() ? "" : "?" + target->query);
+    client.Post(path.c_str(), headers, body, "application/json");
+  }
+
+  std::shared_ptr<state> state_;
+  httplib::Server server_;
+  std::thread thread_;
+  std::thread notifier_;
+  std::atomic<bool> stopping_{false};
+  int port_ = 0;
+  // A fault that the handler itself carries out (drop_after_create, truncate),
+  // handed from guarded() to the handler on the same thread.
+  static thread_local std::optional<fault> pending_fault_;
+};
+
+inline thread_local std::optional<fault> fake_gateway::pending_fault_;
+
+} // namespace testing
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TESTING_FAKE_GATEWAY_HPP

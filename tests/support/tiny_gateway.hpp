@@ -1,0 +1,72 @@
+// A gateway in miniature, inside a mock_transport handler, for tests of
+// exactly-once creation: it creates a task per external_task_id, refuses
+// duplicates, finds tasks by either id, and can lose the answer to a create
+// after creating the task.
+#ifndef KLING_TESTS_SUPPORT_TINY_GATEWAY_HPP
+#define KLING_TESTS_SUPPORT_TINY_GATEWAY_HPP
+
+#include <kling/core.hpp>
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace kling_test {
+
+inline kling::result<kling::http_response> answer(int status, std::string body, kling::http_headers headers = {}) {
+  kling::http_response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
+inline kling::error transport_error(kling::errc code, bool sent) {
+  kling::error e{code, code == kling::errc::timeout ? "no answer in time" : "connection dropped"};
+  e.request_sent = sent;
+  return e;
+}
+
+struct tiny_gateway {
+  std::mutex mutex;
+  std::map<std::string, std::string> tasks; // external id -> task id
+  int posts = 0;
+  int gets = 0;
+  std::vector<std::string> create_faults; // applied to the POSTs in order: "timeout", "drop", "502", "refused", "429"
+
+  kling::result<kling::http_response> handle(const kling::http_request &r) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (r.method == "POST") {
+      ++posts;
+      const std::string fault = create_faults.empty() ? "" : create_faults.front();
+      if (!create_faults.empty()) create_faults.erase(create_faults.begin());
+      if (fault == "refused") return transport_error(kling::errc::connection, false);
+      if (fault == "429") return answer(429, R"({"code":1302,"message":"rate limit"})");
+      const kling::json body = kling::json::parse(r.body);
+      const std::string ext = body.value("external_task_id", "");
+      if (!ext.empty() && tasks.count(ext)) {
+        return answer(409, R"({"error":{"message":"duplicate external_task_id","code":"duplicate_external_task_id"}})");
+      }
+      const std::string id = "task_" + std::to_string(tasks.size() + 1);
+      tasks[ext.empty() ? id : ext] = id;
+      if (fault == "timeout") return transport_error(kling::errc::timeout, true);
+      if (fault == "drop") return transport_error(kling::errc::connection, true);
+      if (fault == "502") return answer(502, "<html>Bad Gateway</html>");
+      return answer(200, R"({"id":")" + id + R"(","status":"pending"})");
+    }
+    ++gets;
+    const std::string key = r.path.substr(r.path.rfind('/') + 1);
+    for (const auto &t : tasks) {
+      if (t.first == key || t.second == key) {
+        return answer(200, R"({"id":")" + t.second + R"(","external_task_id":")" + t.first + R"(","status":"pending"})");
+      }
+    }
+    return answer(404, R"({"error":{"message":"task not found","code":"not_found"}})");
+  }
+};
+
+
+} // namespace kling_test
+
+#endif // KLING_TESTS_SUPPORT_TINY_GATEWAY_HPP

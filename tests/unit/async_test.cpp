@@ -1,0 +1,470 @@
+// The asynchronous client, the task tracker and any_transport: the same
+// machines as the blocking client, driven by completions and a scheduler,
+// with no thread of the library's own.
+#include <kling/core.hpp>
+
+#include <dirent.h>
+
+#include <atomic>
+#include <deque>
+#include <thread>
+#include <vector>
+
+#include "../support/catch.hpp"
+#include "../support/tiny_gateway.hpp"
+
+using kling::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+using mock_client = kling::basic_client<kling::mock_transport>;
+
+mock_client async_client(kling::testing::manual_scheduler &loop, bool deferred = false) {
+  kling::protocol::retry_policy retry;
+  retry.jitter_seed = 99;
+  mock_client c{kling::options{}.base_url("http://127.0.0.1:1").api_key("async-key").retry(retry)
+                    .scheduler(kling::make_scheduler(loop))};
+  c.transport().defer_async(deferred);
+  return c;
+}
+
+kling::text_to_video cat() {
+  kling::text_to_video r;
+  r.prompt = "a cat";
+  return r;
+}
+
+// Runs the loop and the deferred transport until both are quiet, like frames of a game.
+void run_frames(kling::testing::manual_scheduler &loop, kling::mock_transport &transport, int limit = 10000) {
+  for (int i = 0; i < limit; ++i) {
+    const auto ran = transport.complete_pending() + loop.run_until_idle();
+    if (ran == 0 && transport.deferred_count() == 0 && loop.pending() == 0) return;
+  }
+  FAIL("the operation never settled");
+}
+
+int thread_count() {
+  int n = 0;
+  if (DIR *d = opendir("/proc/self/task")) {
+    while (dirent *e = readdir(d)) n += e->d_name[0] != '.';
+    closedir(d);
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("async create, get and wait give the blocking calls' outcomes", "[async]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop);
+  client.transport()
+      .respond(200, R"({"id":"t1","status":"pending"})")
+      .respond(200, R"({"id":"t1","status":"processing"})")
+      .respond(200, R"({"id":"t1","status":"processing"})")
+      .respond(200, R"({"id":"t1","status":"completed","video_url":"https://e.com/v.mp4"})");
+  int calls = 0;
+  std::optional<kling::result<kling::task>> outcome;
+  std::vector<kling::task_status> seen;
+  kling::wait_settings w;
+  w.progress = [&](const kling::wait_progress &p) { seen.push_back(p.status); };
+  client.videos().create_and_wait_async(cat(), w, [&](kling::result<kling::task> t) {
+    ++calls;
+    outcome = std::move(t);
+  });
+  CHECK(calls == 0); // the first poll waits for the scheduler
+  loop.run_until_idle();
+  REQUIRE(calls == 1);
+  REQUIRE(*outcome);
+  CHECK((*outcome)->video_url() == "https://e.com/v.mp4");
+  CHECK((*outcome)->external_task_id.rfind("kling-cpp-", 0) == 0);
+  CHECK(seen == std::vector<kling::task_status>{kling::task_status::processing, kling::task_status::processing,
+                                                 kling::task_status::completed});
+  CHECK(loop.now() - kling::protocol::time_point{} == 3000ms + 3000ms + 3750ms);
+
+  client.transport().respond(200, R"({"id":"t2","status":"failed","error":"policy"})");
+  std::optional<kling::result<kling::task>> got;
+  client.videos().get_async("t2", "", [&](kling::result<kling::task> t) { got = std::move(t); });
+  CHECK_FALSE(got); // every step goes through the scheduler's executor
+  loop.run_until_idle();
+  REQUIRE(got);
+  CHECK((*got)->status == kling::task_status::failed);
+}
+
+TEST_CASE("async calls complete once, with deferred completions, on the loop's thread", "[async]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true);
+  client.transport()
+      .respond(429, R"({"code":1302})", {{"Retry-After", "2"}})
+      .respond(200, R"({"id":"t1","status":"pending"})")
+      .respond(200, R"({"id":"t1","status":"completed","video_url":"https://e.com/v.mp4"})");
+  const auto game_thread = std::this_thread::get_id();
+  int calls = 0;
+  std::optional<kling::result<kling::task>> outcome;
+  client.videos().create_and_wait_async(cat(), {}, [&](kling::result<kling::task> t) {
+    CHECK(std::this_thread::get_id() == game_thread);
+    ++calls;
+    outcome = std::move(t);
+  });
+  loop.run_due();
+  CHECK(client.transport().deferred_count() == 1); // the create is "in flight"
+  CHECK(calls == 0);
+  run_frames(loop, client.transport());
+  CHECK(calls == 1);
+  REQUIRE(*outcome);
+  CHECK((*outcome)->status == kling::task_status::completed);
+  CHECK(loop.now() - kling::protocol::time_point{} == 2000ms + 3000ms); // Retry-After, then the first poll
+  CHECK(client.transport().request_count() == 3);
+}
+
+TEST_CASE("async exactly-once create under every fault", "[async][create]") {
+  for (const std::vector<std::string> &faults : std::vector<std::vector<std::string>>{
+           {"timeout"}, {"drop"}, {"502"}, {"refused"}, {"429"}, {"refused", "timeout"}}) {
+    kling::testing::manual_scheduler loop;
+    auto client = async_client(loop);
+    auto gateway = std::make_shared<kling_test::tiny_gateway>();
+    gateway->create_faults = faults;
+    client.transport().on_request([gateway](const kling::http_request &r) { return gateway->handle(r); });
+    std::optional<kling::result<kling::task>> created;
+    client.videos().create_async(cat(), [&](kling::result<kling::task> t) { created = std::move(t); });
+    loop.run_until_idle();
+    REQUIRE(created);
+    REQUIRE(*created);
+    CHECK(gateway->tasks.size() == 1);
+  }
+}
+
+TEST_CASE("an async wait can be cancelled, and late events are ignored", "[async]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true);
+  client.transport().on_request([](const kling::http_request &) {
+    return kling_test::answer(200, R"({"id":"t","status":"processing"})");
+  });
+  int calls = 0;
+  kling::errc code = kling::errc::http;
+  auto op = client.videos().wait_async("t", {}, [&](kling::result<kling::task> t) {
+    ++calls;
+    code = t.error().code;
+  });
+  loop.advance(3000ms);
+  loop.run_due();                       // the first poll goes out
+  CHECK(client.transport().deferred_count() == 1);
+  op.cancel();                          // while it is in flight
+  run_frames(loop, client.transport()); // its answer arrives late
+  CHECK(calls == 1);
+  CHECK(code == kling::errc::cancelled);
+  CHECK(op.done());
+
+  // A cancellation token stops it at the next step too.
+  kling::cancellation_source stop;
+  kling::wait_settings w;
+  w.cancel = stop.token();
+  calls = 0;
+  client.videos().wait_async("t", w, [&](kling::result<kling::task> t) {
+    ++calls;
+    code = t.error().code;
+  });
+  stop.cancel();
+  run_frames(loop, client.transport());
+  CHECK(calls == 1);
+  CHECK(code == kling::errc::cancelled);
+}
+
+TEST_CASE("an executor brings every step back to its thread, whatever thread completes", "[async]") {
+  // The "engine": completes requests on a network thread of its own (the
+  // test's, not the library's) and runs posted work on the game thread.
+  struct engine {
+    std::mutex mutex;
+    std::deque<std::function<void()>> game_thread_work;
+    std::vector<std::thread> network;
+    kling::testing::manual_scheduler timers;
+
+    kling::protocol::time_point now() { return timers.now(); }
+    void after(std::chrono::milliseconds d, std::function<void()> fn) { timers.after(d, std::move(fn)); }
+    void post(std::function<void()> fn) {
+      std::lock_guard<std::mutex> lock(mutex);
+      game_thread_work.push_back(std::move(fn));
+    }
+    bool run_posted() {
+      std::deque<std::function<void()>> batch;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        batch.swap(game_thread_work);
+      }
+      for (auto &f : batch) f();
+      return !batch.empty();
+    }
+  } game;
+  struct network_transport {
+    engine *e;
+    kling::mock_transport script;
+    void async_send(kling::http_request r, kling::http_completion done) {
+      auto s = script;
+      e->network.emplace_back([s, r, done]() mutable { done(s.send(r)); });
+    }
+  };
+  network_transport transport{&game, {}};
+  transport.script.respond(200, R"({"id":"t1","status":"pending"})")
+      .respond(200, R"({"id":"t1","status":"completed","video_url":"https://e.com/v.mp4"})");
+  kling::basic_client<network_transport> client{
+      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").scheduler(kling::make_scheduler(game)), transport};
+  const auto game_thread = std::this_thread::get_id();
+  std::atomic<int> calls{0};
+  std::vector<bool> on_game_thread;
+  kling::wait_settings w;
+  w.progress = [&](const kling::wait_progress &) { on_game_thread.push_back(std::this_thread::get_id() == game_thread); };
+  client.videos().create_and_wait_async(cat(), w, [&](kling::result<kling::task> t) {
+    on_game_thread.push_back(std::this_thread::get_id() == game_thread);
+    CHECK(t);
+    ++calls;
+  });
+  for (int frame = 0; frame < 1000 && calls == 0; ++frame) {
+    game.run_posted();
+    game.timers.advance(100ms);
+    game.timers.run_due();
+    std::this_thread::sleep_for(1ms);
+  }
+  for (auto &t : game.network) t.join();
+  CHECK(calls == 1);
+  REQUIRE_FALSE(on_game_thread.empty());
+  for (bool b : on_game_thread) CHECK(b);
+}
+
+TEST_CASE("async mode creates no thread", "[async]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true);
+  client.transport().on_request([](const kling::http_request &r) {
+    return r.method == "POST" ? kling_test::answer(200, R"({"id":"t","status":"pending"})")
+                              : kling_test::answer(200, R"({"id":"t","status":"completed","video_url":"https://e/v"})");
+  });
+  const int before = thread_count();
+  REQUIRE(before >= 1);
+  int done = 0;
+  for (int i = 0; i < 5; ++i) client.videos().create_and_wait_async(cat(), {}, [&](kling::result<kling::task> t) { done += t.has_value(); });
+  kling::basic_task_tracker<kling::mock_transport> tracker{client};
+  for (int i = 0; i < 5; ++i) tracker.submit(cat(), {nullptr, [&](const kling::task &) { ++done; }, nullptr});
+  for (int frame = 0; frame < 200 && done < 10; ++frame) {
+    CHECK(thread_count() == before);
+    client.transport().complete_pending();
+    loop.advance(1000ms);
+    loop.run_due();
+    tracker.tick(loop.now());
+  }
+  CHECK(done == 10);
+  CHECK(thread_count() == before);
+}
+
+TEST_CASE("async calls without a scheduler or with a blocked request report it at once", "[async]") {
+  mock_client plain{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
+  std::optional<kling::result<kling::task>> got;
+  plain.videos().get_async("t", "", [&](kling::result<kling::task> t) { got = std::move(t); });
+  REQUIRE(got);
+  CHECK(got->error().code == kling::errc::configuration);
+  CHECK(got->error().message.find("scheduler") != std::string::npos);
+
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop);
+  kling::text_to_video bad = cat();
+  bad.seconds = 7;
+  std::optional<kling::result<kling::task>> refused;
+  client.videos().create_async(bad, [&](kling::result<kling::task> t) { refused = std::move(t); });
+  REQUIRE(refused);
+  CHECK(refused->error().violations.at(0).rule == "T-3");
+  CHECK(client.transport().request_count() == 0);
+}
+
+TEST_CASE("async element calls and a streamed download", "[async]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true);
+  client.transport().respond(200, R"({"code":0,"data":[{"element_id":842130978230767622}]})");
+  client.transport().respond(200, R"({"code":0,"data":{"task_id":"d","task_status":"succeed"}})");
+  client.transport().respond_truncated(200, std::string(40000, 'v'), 10000, {{"Content-Length", "40000"}});
+  client.transport().respond(206, std::string(30000, 'v'), {{"Content-Range", "bytes 10000-39999/40000"}});
+  std::string listed_id, deleted;
+  std::string bytes;
+  std::optional<kling::result<std::uint64_t>> downloaded;
+  client.elements().list_async({}, [&](auto r) { listed_id = r->data.items.at(0).element_id; });
+  client.elements().remove_async("842130978230767622", [&](auto r) { deleted = r->data.task_status; });
+  client.videos().download_to_async("https://cdn.example.com/v.mp4",
+                                    [&](std::string_view piece) {
+                                      bytes.append(piece);
+                                      return true;
+                                    },
+                                    {}, [&](kling::result<std::uint64_t> n) { downloaded = std::move(n); });
+  run_frames(loop, client.transport());
+  CHECK(listed_id == "842130978230767622");
+  CHECK(deleted == "succeed");
+  REQUIRE(downloaded);
+  REQUIRE(*downloaded);
+  CHECK(**downloaded == 40000);
+  CHECK(bytes == std::string(40000, 'v'));
+}
+
+// ----- task_tracker -------------------------------------------------------------------
+
+TEST_CASE("task_tracker follows many tasks from one tick per frame", "[async][tracker]") {
+  kling::testing::manual_scheduler loop; // used only as the frame clock here
+  auto client = async_client(loop, true);
+  std::map<std::string, int> polls;
+  int next_id = 0;
+  client.transport().on_request([&](const kling::http_request &r) {
+    if (r.method == "POST") {
+      const auto body = json::parse(r.body);
+      if (body.value("prompt", "") == "bad things") {
+        return kling_test::answer(200, R"({"id":"x","status":"pending"})"); // fails later
+      }
+      return kling_test::answer(200, R"({"id":"t)" + std::to_string(++next_id) + R"(","status":"pending"})");
+    }
+    const std::string id = r.path.substr(r.path.rfind('/') + 1);
+    if (id == "x") return kling_test::answer(200, R"({"id":"x","status":"failed","error":"policy"})");
+    return ++polls[id] < 3 ? kling_test::answer(200, R"({"id":")" + id + R"(","status":"processing"})")
+                           : kling_test::answer(200, R"({"id":")" + id + R"(","status":"completed","video_url":"https://e/)" + id + R"("})");
+  });
+  kling::basic_task_tracker<kling::mock_transport> tracker{client};
+  std::vector<std::string> done, failed;
+  std::map<kling::basic_task_tracker<kling::mock_transport>::id, std::vector<kling::task_status>> progress;
+  for (int i = 0; i < 4; ++i) {
+    auto request = cat();
+    if (i == 3) request.prompt = "bad things";
+    auto key = std::make_shared<kling::basic_task_tracker<kling::mock_transport>::id>();
+    *key = tracker.submit(request, {[&, key](const kling::task &t) { progress[*key].push_back(t.status); },
+                                    [&](const kling::task &t) { done.push_back(t.id); },
+                                    [&](const kling::error &e) { failed.push_back(e.message); }});
+  }
+  auto invalid = cat();
+  invalid.seconds = 7;
+  tracker.submit(invalid, {nullptr, nullptr, [&](const kling::error &e) { failed.push_back(e.violations.at(0).rule); }});
+  CHECK(tracker.active() == 5);
+
+  int max_in_flight = 0, frames = 0;
+  for (; frames < 600 && tracker.active() > 0; ++frames) {
+    tracker.tick(loop.now());
+    max_in_flight = std::max(max_in_flight, tracker.creates_in_flight());
+    client.transport().complete_pending(); // the "network" answers between frames
+    loop.advance(100ms);
+  }
+  CHECK(tracker.active() == 0);
+  CHECK(max_in_flight <= 2); // the submission queue's limit
+  std::sort(done.begin(), done.end());
+  CHECK(done == std::vector<std::string>{"t1", "t2", "t3"});
+  REQUIRE(failed.size() == 2);
+  CHECK(failed[0] == "T-3"); // refused at the first tick, never sent
+  CHECK(failed[1] == "task x failed: policy");
+  for (const auto &p : progress) {
+    if (p.second.back() == kling::task_status::completed) {
+      CHECK(p.second.front() == kling::task_status::pending);
+    }
+  }
+}
+
+TEST_CASE("task_tracker backs off on the provider's concurrency limit (1303)", "[async][tracker]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true);
+  int posts = 0;
+  client.transport().on_request([&](const kling::http_request &r) {
+    if (r.method == "POST") {
+      if (++posts <= 2) return kling_test::answer(429, R"({"code":1303,"message":"concurrency limit"})");
+      return kling_test::answer(200, R"({"id":"t)" + std::to_string(posts) + R"(","status":"completed","video_url":"https://e/v"})");
+    }
+    return kling_test::answer(404, "{}");
+  });
+  kling::tracker_settings settings;
+  settings.max_creates_in_flight = 3;
+  kling::basic_task_tracker<kling::mock_transport> tracker{client, settings};
+  int done = 0;
+  for (int i = 0; i < 5; ++i) tracker.submit(cat(), {nullptr, [&](const kling::task &) { ++done; }, nullptr});
+  tracker.tick(loop.now());
+  CHECK(tracker.creates_in_flight() == 3);
+  client.transport().complete_pending(); // two 429/1303, one success
+  tracker.tick(loop.now());
+  CHECK(tracker.create_limit() < 3); // shrunk
+  const int held = tracker.creates_in_flight();
+  loop.advance(500ms);
+  tracker.tick(loop.now()); // still holding new creates
+  CHECK(tracker.creates_in_flight() == held);
+  for (int frame = 0; frame < 400 && done < 5; ++frame) {
+    client.transport().complete_pending();
+    loop.advance(250ms);
+    tracker.tick(loop.now());
+  }
+  CHECK(done == 5);
+  CHECK(tracker.create_limit() == 3); // grown back
+}
+
+TEST_CASE("task_tracker resumes from saved handles", "[async][tracker][handle]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true);
+  client.transport().on_request([](const kling::http_request &r) {
+    const std::string id = r.path.substr(r.path.rfind('/') + 1);
+    return kling_test::answer(200, R"({"id":")" + id + R"(","status":"processing"})");
+  });
+  const kling::timestamp wall = *kling::parse_iso8601("2025-01-13T10:00:00Z");
+  std::vector<kling::task_handle> saved;
+  {
+    kling::basic_task_tracker<kling::mock_transport> tracker{client};
+    kling::task_handle h;
+    h.task_id = "t1";
+    tracker.track(h, {}, loop.now(), wall);
+    h.task_id = "t2";
+    tracker.track(h, {}, loop.now(), wall);
+    saved = tracker.handles(loop.now(), wall);
+  }
+  REQUIRE(saved.size() == 2);
+  CHECK(kling::format_iso8601(*saved[0].next_poll_at) == "2025-01-13T10:00:03.000000Z");
+  CHECK(kling::format_iso8601(*saved[0].deadline) == "2025-01-13T10:15:00.000000Z");
+  const std::string text = kling::dump_json(json(saved[1]));
+
+  // "Later": a new tracker from the saved JSON polls when it was due.
+  client.transport().reset();
+  client.transport().defer_async(true);
+  int completed = 0;
+  client.transport().on_request([](const kling::http_request &r) {
+    const std::string id = r.path.substr(r.path.rfind('/') + 1);
+    return kling_test::answer(200, R"({"id":")" + id + R"(","status":"completed","video_url":"https://e/v"})");
+  });
+  kling::basic_task_tracker<kling::mock_transport> resumed{client};
+  resumed.track(*kling::parse_task_handle(json::parse(text)), {nullptr, [&](const kling::task &) { ++completed; }, nullptr},
+                loop.now(), wall);
+  resumed.tick(loop.now() + 2000ms);
+  CHECK(client.transport().deferred_count() == 0); // not due yet
+  resumed.tick(loop.now() + 3000ms);
+  CHECK(client.transport().deferred_count() == 1);
+  client.transport().complete_pending();
+  resumed.tick(loop.now() + 3100ms);
+  CHECK(completed == 1);
+}
+
+// ----- any_transport ----------------------------------------------------------------------
+
+TEST_CASE("any_transport wraps transports chosen at run time", "[async][transport]") {
+  kling::mock_transport script;
+  script.respond(200, R"({"id":"t","status":"pending"})").respond(200, R"({"id":"t","status":"processing"})");
+  kling::testing::manual_scheduler loop;
+  kling::basic_client<kling::any_transport> client{
+      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").scheduler(kling::make_scheduler(loop)),
+      kling::any_transport(script)};
+  CHECK(client.transport().can_block());
+  CHECK(client.transport().can_send_async());
+  CHECK(client.videos().get("t")->status == kling::task_status::pending);
+  std::optional<kling::result<kling::task>> got;
+  client.videos().get_async("t", "", [&](kling::result<kling::task> t) { got = std::move(t); });
+  loop.run_until_idle();
+  REQUIRE(got);
+  CHECK((*got)->status == kling::task_status::processing);
+
+  struct blocking_only {
+    kling::result<kling::http_response> send(const kling::http_request &) {
+      return kling_test::answer(200, R"({"id":"b","status":"pending"})");
+    }
+  };
+  kling::basic_client<kling::any_transport> only_blocking{
+      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").retry(kling::protocol::retry_policy::none())
+          .scheduler(kling::make_scheduler(loop)),
+      kling::any_transport(blocking_only{})};
+  CHECK(only_blocking.videos().get("b"));
+  got.reset();
+  only_blocking.videos().get_async("b", "", [&](kling::result<kling::task> t) { got = std::move(t); });
+  loop.run_until_idle();
+  REQUIRE(got);
+  CHECK(got->error().code == kling::errc::configuration);
+}
