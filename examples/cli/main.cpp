@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common.hpp"
+#include "demo.hpp"
 #include "elements.hpp"
 #include "serve.hpp"
 #include "tasks.hpp"
@@ -123,6 +124,17 @@ const command commands[] = {
      "  kling elements delete 842130978230767622\n",
      {{"--page", "--size"}, {}},
      run_elements},
+    {"demo", "demo [--out DIR]",
+     "The offline tour: starts the fake gateway in this process (no key, no network, nothing paid)\n"
+     "and walks a text-to-video and an image-to-video task through validate, create, wait (with a\n"
+     "progress bar) and download, into DIR (kling-demo by default). With KLING_API_KEY and\n"
+     "KLING_BASE_URL set (or --api-key and --base-url), it says so and runs the same tour against that\n"
+     "gateway. Prints the downloaded paths on stdout.\n\n"
+     "Examples:\n"
+     "  kling demo\n"
+     "  KLING_BASE_URL=https://your-gateway KLING_API_KEY=... kling demo --out videos\n",
+     {{"--out"}, {}},
+     run_demo},
     {"serve", "serve [--port N] [--unified] [--processing-seconds S] [--fault SPEC]...",
      "Runs the fake gateway in the foreground (port 8787 by default; 0 lets the system choose), with\n"
      "the whole contract: every route, the task life cycle, elements, result videos. Prints its base\n"

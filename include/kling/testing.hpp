@@ -10,7 +10,7 @@
 #include "kling/testing/cassette.hpp"
 #include "kling/testing/fake_gateway.hpp"
 #include "kling/testing/manual_scheduler.hpp"
-#include "kling/testing/sample_video.hpp"
+#include "kling/testing/sample_media.hpp"
 #include "kling/testing/virtual_clock.hpp"
 
 #endif // KLING_TESTING_HPP

@@ -442,6 +442,20 @@ inline error invalid(std::string what, std::size_t pos) {
 }
 } // namespace detail
 
+namespace detail {
+// 0..63 for alphabet characters, 64 for anything else (checked before use).
+struct decode_table {
+  unsigned char values[256];
+  constexpr decode_table() : values() {
+    for (int c = 0; c < 256; ++c) {
+      const int v = value_of(static_cast<char>(c));
+      values[c] = static_cast<unsigned char>(v < 0 ? 64 : v);
+    }
+  }
+};
+inline constexpr decode_table table{};
+} // namespace detail
+
 inline std::string encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
@@ -478,7 +492,7 @@ inline result<std::size_t> decoded_size(std::string_view text) {
   if (!text.empty() && text.back() == '=') padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
   const std::size_t data_end = text.size() - padding;
   for (std::size_t i = 0; i < data_end; ++i) {
-    if (detail::value_of(text[i]) < 0) {
+    if (detail::table.values[static_cast<unsigned char>(text[i])] == 64) {
       return detail::invalid(text[i] == '=' ? "padding before the end"
                                             : "character outside the alphabet",
                              i);
@@ -493,21 +507,34 @@ inline result<std::size_t> decoded_size(std::string_view text) {
   return text.size() / 4 * 3 - padding;
 }
 
-inline result<std::string> decode(std::string_view text) {
+
+// Decodes text (strictly checked first, see decoded_size); max_bytes stops
+// early after that many decoded bytes, for callers that need only a header.
+inline result<std::string> decode(std::string_view text, std::size_t max_bytes = static_cast<std::size_t>(-1)) {
   auto size = decoded_size(text);
   if (!size) return std::move(size).error();
-  std::string out;
-  out.reserve(*size);
-  std::uint32_t accumulator = 0;
-  int bits = 0;
-  for (char c : text) {
-    if (c == '=') break;
-    accumulator = (accumulator << 6 | static_cast<std::uint32_t>(detail::value_of(c))) & 0xFFFFFF;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>(accumulator >> bits & 0xFF);
+  const std::size_t wanted = *size < max_bytes ? *size : max_bytes;
+  std::string out(wanted, '\0');
+  const auto *in = reinterpret_cast<const unsigned char *>(text.data());
+  std::size_t o = 0;
+  // Whole groups of four characters, three bytes each.
+  for (std::size_t i = 0; o + 3 <= wanted; i += 4) {
+    const std::uint32_t n = std::uint32_t{detail::table.values[in[i]]} << 18 |
+                            std::uint32_t{detail::table.values[in[i + 1]]} << 12 |
+                            std::uint32_t{detail::table.values[in[i + 2]]} << 6 | detail::table.values[in[i + 3]];
+    out[o++] = static_cast<char>(n >> 16);
+    out[o++] = static_cast<char>(n >> 8 & 0xFF);
+    out[o++] = static_cast<char>(n & 0xFF);
+  }
+  // The last one or two bytes (a padded group, or a cut-off).
+  if (o < wanted) {
+    const std::size_t i = o / 3 * 4;
+    std::uint32_t n = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      const char c = i + k < text.size() ? text[i + k] : '=';
+      n = n << 6 | (c == '=' ? 0u : detail::table.values[static_cast<unsigned char>(c)]);
     }
+    for (int shift = 16; o < wanted && shift >= 0; shift -= 8) out[o++] = static_cast<char>(n >> shift & 0xFF);
   }
   return out;
 }
@@ -4145,8 +4172,15 @@ inline std::optional<media::image_info> check_image(checker &c, const std::strin
                     images_detail::size_text(limits.max_bytes) + " is allowed");
     return std::nullopt;
   }
-  auto bytes = base64::decode(image.payload);
+  // The header is near the start: decode a prefix first, all of it only if the probe needs more.
+  constexpr std::size_t prefix_bytes = 64 * 1024;
+  auto bytes = base64::decode(image.payload, prefix_bytes);
   auto info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+  if (!info && *size > prefix_bytes) {
+    bytes = base64::decode(image.payload);
+    info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+  }
+  if (info) info->size_bytes = *size;
   if (!info) {
     c.violation(rule, field, "inline image: " + info.error().message);
     return std::nullopt;

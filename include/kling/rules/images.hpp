@@ -63,8 +63,15 @@ inline std::optional<media::image_info> check_image(checker &c, const std::strin
                     images_detail::size_text(limits.max_bytes) + " is allowed");
     return std::nullopt;
   }
-  auto bytes = base64::decode(image.payload);
+  // The header is near the start: decode a prefix first, all of it only if the probe needs more.
+  constexpr std::size_t prefix_bytes = 64 * 1024;
+  auto bytes = base64::decode(image.payload, prefix_bytes);
   auto info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+  if (!info && *size > prefix_bytes) {
+    bytes = base64::decode(image.payload);
+    info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+  }
+  if (info) info->size_bytes = *size;
   if (!info) {
     c.violation(rule, field, "inline image: " + info.error().message);
     return std::nullopt;

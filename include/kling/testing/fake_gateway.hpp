@@ -44,7 +44,7 @@
 #include "kling/core/time.hpp"
 #include "kling/protocol/webhooks.hpp"
 #include "kling/rules/validate.hpp"
-#include "kling/testing/sample_video.hpp"
+#include "kling/testing/sample_media.hpp"
 
 KLING_NAMESPACE_BEGIN
 

@@ -1,11 +1,13 @@
-// sample_mp4: a small MP4 file for tests and demos: a valid ISO base media
-// container (ftyp, moov with one video track, mdat) whose header says how
-// long it is, its size and frame rate, as the media probes and download
-// code read it. Its samples are filler, not encoded pictures.
+// Sample media for tests and demos, made in code:
+// - sample_mp4: a valid ISO base media container (ftyp, moov with one video
+//   track, mdat) whose boxes say how long it is, its size and frame rate, as
+//   the media probes and download code read them; its samples are filler,
+//   not encoded pictures;
+// - sample_png: a complete PNG that any decoder opens (a grey gradient).
 //
-// Thread safety: a pure function.
-#ifndef KLING_TESTING_SAMPLE_VIDEO_HPP
-#define KLING_TESTING_SAMPLE_VIDEO_HPP
+// Thread safety: pure functions.
+#ifndef KLING_TESTING_SAMPLE_MEDIA_HPP
+#define KLING_TESTING_SAMPLE_MEDIA_HPP
 
 #include <cstddef>
 #include <cstdint>
@@ -112,8 +114,62 @@ inline std::string sample_mp4(std::uint32_t seconds = 5, std::uint32_t width = 1
   return box("ftyp", ftyp) + moov + box("mdat", filler);
 }
 
+namespace sample_detail {
+inline std::uint32_t crc32(std::string_view bytes) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char b : bytes) {
+    crc ^= b;
+    for (int k = 0; k < 8; ++k) crc = crc & 1 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+  }
+  return ~crc;
+}
+inline std::string png_chunk(std::string_view type, std::string_view data) {
+  std::string out;
+  be32(out, static_cast<std::uint32_t>(data.size()));
+  std::string typed(type);
+  typed.append(data.data(), data.size());
+  out += typed;
+  be32(out, crc32(typed));
+  return out;
+}
+} // namespace sample_detail
+
+// width x height, 8-bit greyscale, a gradient; pixels in stored (uncompressed) deflate blocks.
+inline std::string sample_png(std::uint32_t width = 640, std::uint32_t height = 360) {
+  using namespace sample_detail;
+  std::string raw;
+  raw.reserve((static_cast<std::size_t>(width) + 1) * height);
+  for (std::uint32_t y = 0; y < height; ++y) {
+    raw += '\0'; // no filter
+    for (std::uint32_t x = 0; x < width; ++x) raw += static_cast<char>((x * 255 / (width ? width : 1) + y) & 0xFF);
+  }
+  std::string zlib = "\x78\x01";
+  std::size_t pos = 0;
+  do {
+    const std::size_t n = raw.size() - pos < 65535 ? raw.size() - pos : 65535;
+    zlib += pos + n == raw.size() ? '\x01' : '\x00';
+    zlib += static_cast<char>(n & 0xFF);
+    zlib += static_cast<char>(n >> 8);
+    zlib += static_cast<char>(~n & 0xFF);
+    zlib += static_cast<char>(~n >> 8 & 0xFF);
+    zlib.append(raw, pos, n);
+    pos += n;
+  } while (pos < raw.size());
+  std::uint32_t a = 1, b = 0; // Adler-32
+  for (unsigned char c : raw) {
+    a = (a + c) % 65521;
+    b = (b + a) % 65521;
+  }
+  be32(zlib, b << 16 | a);
+  std::string ihdr;
+  be32(ihdr, width);
+  be32(ihdr, height);
+  ihdr += std::string("\x08\x00\x00\x00\x00", 5); // 8 bits, greyscale, deflate, filtering, no interlace
+  return std::string("\x89PNG\r\n\x1a\n", 8) + png_chunk("IHDR", ihdr) + png_chunk("IDAT", zlib) + png_chunk("IEND", "");
+}
+
 } // namespace testing
 
 KLING_NAMESPACE_END
 
-#endif // KLING_TESTING_SAMPLE_VIDEO_HPP
+#endif // KLING_TESTING_SAMPLE_MEDIA_HPP
