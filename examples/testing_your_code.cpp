@@ -76,14 +76,13 @@ TEST_CASE("make_trailer against a recorded session") {
   kling::testing::fake_gateway gateway;
   REQUIRE(gateway.start());
   const std::string tape_path = "/tmp/make_trailer.cassette.json";
-  kling::protocol::retry_policy fixed_ids;
-  fixed_ids.jitter_seed = 7; // the same generated external_task_id each run, so the replay matches
+  const std::uint64_t fixed_ids = 7; // the same generated external_task_id each run, so the replay matches
   kling::protocol::wait_options quick;
   quick.first_interval = quick.max_interval = std::chrono::milliseconds(20);
   {
     kling::testing::recording_transport<kling::httplib_transport> recorder{kling::httplib_transport{}, tape_path};
     kling::basic_client<decltype(recorder)> client{
-        kling::options{}.base_url(gateway.base_url()).api_key(gateway.api_key()).retry(fixed_ids).wait(quick), recorder};
+        kling::options{}.base_url(gateway.base_url()).api_key(gateway.api_key()).external_task_id_seed(fixed_ids).wait(quick), recorder};
     REQUIRE(make_trailer(client, "A cat playing in a sunny garden"));
   }
   gateway.stop(); // no network from here on
@@ -92,7 +91,7 @@ TEST_CASE("make_trailer against a recorded session") {
   REQUIRE(tape);
   kling::testing::virtual_clock clock;
   kling::basic_client<kling::testing::replay_transport> client{
-      kling::options{}.base_url("http://127.0.0.1:1").api_key("any").retry(fixed_ids).time(clock.source()), *tape};
+      kling::options{}.base_url("http://127.0.0.1:1").api_key("any").external_task_id_seed(fixed_ids).time(clock.source()), *tape};
   auto url = make_trailer(client, "A cat playing in a sunny garden");
   REQUIRE(url);
   CHECK(url->find("/files/task_1.mp4") != std::string::npos);

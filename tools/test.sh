@@ -26,11 +26,11 @@ cmake -S . -B build/test-clang -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DKLING_WER
 cmake --build build/test-clang -j "$jobs"
 ctest --test-dir build/test-clang --output-on-failure -j "$jobs"
 
-step "meson: build and tests"
+step "meson: build and tests (the examples are CMake's to build)"
 if [ -d build/test-meson ]; then
-  meson setup --reconfigure build/test-meson -Dwerror=true -Dunity=on -Dunity_size=4
+  meson setup --reconfigure build/test-meson -Dwerror=true -Dunity=on -Dunity_size=4 -Dexamples=false
 else
-  meson setup build/test-meson -Dwerror=true -Dunity=on -Dunity_size=4
+  meson setup build/test-meson -Dwerror=true -Dunity=on -Dunity_size=4 -Dexamples=false
 fi
 meson test -C build/test-meson --print-errorlogs
 

@@ -653,8 +653,38 @@ struct error_locator : nlohmann::json_sax<json> {
 
 } // namespace json_detail
 
+// Deeper nesting than this is refused: copying or comparing a json value
+// recurses once per level, and hostile input must not exhaust the stack (an
+// engine's thread may have only a megabyte). No answer of the gateway comes close.
+inline constexpr std::size_t max_json_depth = 128;
+
+namespace json_detail {
+// The deepest nesting of arrays and objects in text, counted outside strings.
+inline std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = ++depth > deepest ? depth : deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+} // namespace json_detail
+
 // Parses text; an error of kind parse that says where and why.
 inline result<json> parse_json(std::string_view text) {
+  if (json_detail::nesting_depth(text) > max_json_depth) {
+    return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
+  }
   json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (!value.is_discarded()) return value;
   json_detail::error_locator locator;
@@ -1010,9 +1040,11 @@ public:
       }
     } else if (m->is_number_float()) {
       // 5.0 where an integer is meant is common; 5.5 is not an integer.
+      // Bounds as powers of two: (double)INT64_MAX rounds up to 2^63, which is out of range.
       const double v = m->get<double>();
-      if (std::floor(v) == v && v >= static_cast<double>(std::numeric_limits<Int>::min()) &&
-          v <= static_cast<double>(std::numeric_limits<Int>::max())) {
+      const double upper = std::ldexp(1.0, std::numeric_limits<Int>::digits);
+      const double lower = std::is_signed<Int>::value ? -upper : 0.0;
+      if (std::floor(v) == v && v >= lower && v < upper) {
         out = static_cast<Int>(v);
         return true;
       }
@@ -1033,7 +1065,11 @@ public:
     const json *m = get(key);
     if (!m) return false;
     if (m->is_string()) {
-      auto t = parse_iso8601(m->get_ref<const std::string &>());
+      const std::string &text = m->get_ref<const std::string &>();
+      auto t = parse_iso8601(text);
+      if (!t && t.error().message.rfind("missing time zone offset", 0) == 0) {
+        t = parse_iso8601(text + "Z"); // a gateway that leaves the zone out means UTC
+      }
       if (!t) {
         fail(path_of(key) + ": " + t.error().message);
         return false;
@@ -5834,21 +5870,26 @@ struct retry_policy {
   }
 };
 
-// Provider codes behind HTTP 429 that waiting cannot fix.
-constexpr bool is_permanent_429_code(std::string_view code) {
-  return code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1304";
-}
-
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
 }
 
+// Provider codes that no waiting fixes, whatever HTTP status carries them:
+// authentication (1000-1004), the account (1100-1103), bad parameters
+// (1200/1201), content policy (1300/1301), IP not allowed (1304).
+constexpr bool is_permanent_provider_code(std::string_view code) {
+  return code == "1000" || code == "1001" || code == "1002" || code == "1003" || code == "1004" ||
+         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" || code == "1201" ||
+         code == "1300" || code == "1301" || code == "1304";
+}
+
 // True when the same request may succeed if sent again later.
 inline bool is_transient(const error &e) {
+  if (is_permanent_provider_code(e.provider_code)) return false;
   switch (e.code) {
   case errc::connection:
   case errc::timeout: return true;
-  case errc::rate_limited: return !is_permanent_429_code(e.provider_code);
+  case errc::rate_limited: return true; // 1302, 1303, or a 429 with no code (a proxy's limit)
   case errc::server:
     return e.http_status == 500 || e.http_status == 502 || e.http_status == 503 || e.http_status == 504;
   case errc::provider: return is_transient_provider_code(e.provider_code);
@@ -5860,7 +5901,7 @@ inline bool is_transient(const error &e) {
 // True when a failed create may nevertheless have created the task: the
 // request may have reached the gateway and no definite answer came back.
 inline bool is_ambiguous(const error &e) {
-  if (!e.request_sent) return false;
+  if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
   switch (e.code) {
   case errc::connection:
   case errc::timeout:
@@ -6275,9 +6316,12 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-// True for the gateway's answer that an external_task_id is already taken.
+// True for the gateway's answer that an external_task_id is already taken:
+// 409, or a 400/422 that says "duplicate" or "already exists". The document
+// does not show this answer; the wording is a guess to revisit against the real gateway.
 inline bool is_duplicate_external_id(const error &e) {
-  if (e.http_status != 400 && e.http_status != 409 && e.http_status != 422) return false;
+  if (e.http_status == 409) return true; // Conflict: the id is taken, whatever the wording
+  if (e.http_status != 400 && e.http_status != 422) return false;
   std::string text = e.message + " " + e.provider_code;
   for (char &c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return text.find("duplicate") != std::string::npos || text.find("already exist") != std::string::npos;
@@ -6303,6 +6347,12 @@ public:
 
   void on_response(result<http_response> answer, time_point now) {
     result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    if (read && read->id.empty()) {
+      // An answer that names no task is no proof of one: as ambiguous as a lost answer.
+      error e{errc::parse, "the gateway's answer names no task id"};
+      e.http_status = answer ? answer->status : 0;
+      read = std::move(e);
+    }
     if (looking_up_) on_lookup(std::move(read), now);
     else on_create(std::move(read), now);
   }
@@ -6456,8 +6506,11 @@ public:
     }
     if (head.status == 206) {
       const auto start = content_range_start(head);
-      if (!start || *start != have_) return restart(head); // not the part we asked for
-      return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+      if (start && *start == have_) return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+      if (start && *start == 0) return restart(head);
+      // Not the part asked for (or not said which): ask again for the whole video.
+      from_scratch_ = true;
+      return body_disposition::ignore;
     }
     if (head.status == 200) return restart(head);
     return body_disposition::ignore; // an error page: kept only as an excerpt
@@ -6507,6 +6560,15 @@ public:
 private:
   void on_complete_answer(time_point now) {
     const int status = head_.status;
+    if (from_scratch_) {
+      from_scratch_ = false;
+      have_ = 0; // the next request has no Range; its 200 replaces what is held
+      ++failures_;
+      error e{errc::http, "the server sent a part other than the one asked for"};
+      if (failures_ < backoff_.policy().max_attempts) return;
+      outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+      return;
+    }
     if (status == 200 || status == 206) {
       if (total_ && have_ < *total_) { // the connection closed early but cleanly
         ++failures_;
@@ -6625,6 +6687,7 @@ private:
   std::string excerpt_;
   int failures_ = 0;
   int redirects_ = 0;
+  bool from_scratch_ = false;
   std::optional<time_point> wake_at_;
   std::optional<result<std::uint64_t>> outcome_;
 };
@@ -6673,13 +6736,14 @@ public:
       : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options), backoff_(policy, seed),
         started_(now), deadline_(deadline ? *deadline : now + options.timeout), interval_(options.first_interval) {
     wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
+    auto request = get_video(task_id_, provider_); // Q-1: refused at once, not after the first wait
+    if (!request) outcome_ = result<task>(std::move(request).error());
   }
 
   step next() const {
     if (outcome_) return done_step();
     if (wake_at_) return sleep_step(*wake_at_);
-    auto request = get_video(task_id_, provider_);
-    return request ? send_step(std::move(*request)) : done_step();
+    return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
@@ -6836,6 +6900,7 @@ KLING_NAMESPACE_END
 #define KLING_CLIENT_OPTIONS_HPP
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <string>
@@ -6959,13 +7024,26 @@ struct time_source {
   }
 
   // Converts a monotonic time to calendar time, for saved handles.
-  timestamp to_wall(protocol::time_point t) const {
-    return wall_now() + std::chrono::duration_cast<std::chrono::microseconds>(t - now());
-  }
+  timestamp to_wall(protocol::time_point t) const { return steady_to_wall(t, now(), wall_now()); }
   // Converts calendar time to monotonic time, for resumed handles.
-  protocol::time_point from_wall(timestamp t) const {
-    return now() + std::chrono::duration_cast<protocol::clock::duration>(t - wall_now());
+  protocol::time_point from_wall(timestamp t) const { return wall_to_steady(t, now(), wall_now()); }
+
+  // The same with the two "now"s given; distances are capped at 100 years,
+  // so a hostile saved time cannot overflow the clock's representation.
+  static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now) {
+    return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
   }
+  static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now, timestamp wall_now) {
+    return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
+  }
+
+private:
+  static std::chrono::microseconds capped(std::chrono::microseconds d) {
+    constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
+    return d > limit ? limit : d < -limit ? -limit : d;
+  }
+
+public:
 };
 
 KLING_NAMESPACE_END
@@ -7075,6 +7153,16 @@ public:
   }
   bool generate_external_task_ids() const { return generate_ids_; }
 
+  // For recorded tests only: generated external_task_ids repeat from run to
+  // run, so a replayed create matches its cassette. Never in production: two
+  // clients with one seed would send the same id, and the gateway would take
+  // the second create for the first. 0 (the default): random ids.
+  options &external_task_id_seed(std::uint64_t seed) {
+    id_seed_ = seed;
+    return *this;
+  }
+  std::uint64_t external_task_id_seed() const { return id_seed_; }
+
   // The clocks and sleep of blocking calls; tests pass a virtual clock.
   options &time(time_source t) {
     time_ = std::move(t);
@@ -7112,6 +7200,7 @@ private:
   bool allow_insecure_http_ = false;
   bool validate_requests_ = true;
   bool generate_ids_ = true;
+  std::uint64_t id_seed_ = 0;
   network_settings network_;
   protocol::retry_policy retry_;
   protocol::wait_options wait_;
@@ -7133,7 +7222,8 @@ template <class Transport> class session {
 public:
   session(kling::options opts, Transport transport)
       : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
-        random_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : std::random_device{}() * 0x100000001ull + std::random_device{}()) {}
+        jitter_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : entropy()),
+        id_state_(options_.external_task_id_seed() ? options_.external_task_id_seed() : entropy()) {}
 
   const kling::options &options() const { return options_; }
   Transport &transport() { return transport_; }
@@ -7181,13 +7271,20 @@ public:
   }
 
   // Reports an exchange made by any driver (blocking or asynchronous).
+  // The key is redacted from both sides: a server may echo it in an answer.
   void observe(const http_request &request, const result<http_response> &answer,
                protocol::time_point::duration elapsed) const {
     if (!options_.observer()) return;
+    const std::string &key = options_.api_key();
     http_request shown = request;
-    for (auto &h : shown.headers) h.second = redact(std::move(h.second), options_.api_key());
-    shown.body = redact(std::move(shown.body), options_.api_key());
-    options_.observer()(exchange_record{shown, answer, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
+    for (auto &h : shown.headers) h.second = redact(std::move(h.second), key);
+    shown.body = redact(std::move(shown.body), key);
+    result<http_response> answered = scrub(answer);
+    if (answered) {
+      for (auto &h : answered->headers) h.second = redact(std::move(h.second), key);
+      answered->body = redact(std::move(answered->body), key);
+    }
+    options_.observer()(exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
   }
 
   // Removes the API key from an error's texts, should a server or a
@@ -7201,21 +7298,16 @@ public:
   }
 
   // Seeds for retry jitter; fixed by retry_policy::jitter_seed, random otherwise.
-  std::uint64_t next_random() {
-    std::lock_guard<std::mutex> lock(random_mutex_);
-    std::uint64_t z = (random_state_ += 0x9E3779B97F4A7C15ull); // splitmix64
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  std::uint64_t next_random() { return next(jitter_state_); }
 
-  // "kling-cpp-" and 24 hex digits: unique enough per user that two creates
-  // never share one by chance.
+  // "kling-cpp-" and 24 hex digits from a generator of their own (random
+  // unless options::external_task_id_seed fixes it): unique enough per user
+  // that two creates never share one by chance.
   std::string new_external_task_id() {
     // Two statements: the order of function arguments is unspecified, and
     // a fixed seed must give the same id with every compiler.
-    const auto high = static_cast<unsigned long long>(next_random());
-    const auto low = static_cast<unsigned long long>(next_random() & 0xFFFFFFFFull);
+    const auto high = static_cast<unsigned long long>(next(id_state_));
+    const auto low = static_cast<unsigned long long>(next(id_state_) & 0xFFFFFFFFull);
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", high, low);
     return buffer;
@@ -7245,11 +7337,25 @@ private:
     return parsed;
   }
 
+  static std::uint64_t entropy() {
+    std::random_device device;
+    return (std::uint64_t{device()} << 32 | device()) | 1;
+  }
+
+  std::uint64_t next(std::uint64_t &state) {
+    std::lock_guard<std::mutex> lock(random_mutex_);
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull); // splitmix64
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
   kling::options options_;
   Transport transport_;
   result<url> base_;
   std::mutex random_mutex_;
-  std::uint64_t random_state_;
+  std::uint64_t jitter_state_;
+  std::uint64_t id_state_;
 };
 
 KLING_NAMESPACE_END
@@ -7776,30 +7882,49 @@ public:
     });
   }
 
-  // Wires the streaming receivers of each request to the machine and the target.
+  // Wires the streaming receivers of each request to the machine and the
+  // target. The caller's code (a sink, a progress callback) runs without the
+  // lock held, so it may cancel the download; once the machine has decided
+  // (done, cancelled), nothing more reaches the target.
   void attach(http_request &request) const {
     auto st = state_;
     request.on_head = [st](const http_response &head) {
       std::lock_guard<std::mutex> lock(st->mutex);
+      if (st->machine.done()) return false;
       st->disposition = st->machine.on_head(head);
-      if (st->disposition == protocol::body_disposition::stop) return false;
-      return st->target.begin(st->disposition, st->problem);
+      switch (st->disposition) {
+      case protocol::body_disposition::stop: return false;
+      case protocol::body_disposition::ignore: return true; // a redirect or an error page: the target is untouched
+      case protocol::body_disposition::append:
+      case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
+      }
+      return false;
     };
     request.on_body = [st](std::string_view piece) {
-      std::lock_guard<std::mutex> lock(st->mutex);
-      if (st->settings.cancel.cancelled()) return false;
-      if (st->disposition == protocol::body_disposition::ignore) {
-        st->machine.on_ignored_body(piece);
-        return true;
+      {
+        std::lock_guard<std::mutex> lock(st->mutex);
+        if (st->machine.done() || st->settings.cancel.cancelled()) return false;
+        if (st->disposition == protocol::body_disposition::ignore) {
+          st->machine.on_ignored_body(piece);
+          return true;
+        }
       }
-      if (!st->target.write(piece, st->problem) || !st->machine.on_body(piece.size())) return false;
-      if (st->settings.progress) {
-        st->settings.progress(download_progress{st->machine.have_bytes(), st->machine.total_bytes()});
+      std::string problem;
+      const bool written = st->target.write(piece, problem);
+      download_progress progress;
+      {
+        std::lock_guard<std::mutex> lock(st->mutex);
+        if (!written) {
+          st->problem = std::move(problem);
+          return false;
+        }
+        if (st->machine.done() || !st->machine.on_body(piece.size())) return false;
+        progress = download_progress{st->machine.have_bytes(), st->machine.total_bytes()};
       }
+      if (st->settings.progress) st->settings.progress(progress);
       return true;
     };
   }
-
 };
 
 template <class Transport>
@@ -8116,8 +8241,9 @@ public:
       handle.task_id = created->id;
       handle.external_task_id = created->external_task_id;
       handle.provider = created->provider;
-      chain->set(self.wait_async(handle, settings, finish));
-    }));
+      chain->set(self.wait_async(handle, settings, finish), 2);
+    }),
+               1);
     return async_operation(control);
   }
 
@@ -8146,9 +8272,14 @@ private:
   struct chain_state {
     std::mutex mutex;
     async_operation current;
+    int stage = 0; // of `current`: the create (1) or the wait (2)
     bool stopped = false;
-    void set(async_operation op) {
+    // A stage may report after the next has begun (a create that completes
+    // inside the call that started it): only a later stage replaces the current.
+    void set(async_operation op, int of_stage) {
       std::lock_guard<std::mutex> lock(mutex);
+      if (of_stage < stage) return;
+      stage = of_stage;
       current = std::move(op);
       if (stopped) current.cancel();
     }
@@ -8193,7 +8324,7 @@ private:
   protocol::wait_machine wait_machine(const task_handle &handle, const wait_settings &settings,
                                       protocol::time_point now, const time_source &wall) {
     std::optional<protocol::time_point> first_poll, deadline;
-    const auto to_now = [&](timestamp t) { return now + std::chrono::duration_cast<protocol::clock::duration>(t - wall.wall_now()); };
+    const auto to_now = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall.wall_now()); };
     if (handle.next_poll_at) first_poll = to_now(*handle.next_poll_at);
     if (handle.deadline) deadline = to_now(*handle.deadline);
     return protocol::wait_machine(handle.task_id, handle.provider, settings.options.value_or(session_->options().wait()),
@@ -8208,7 +8339,7 @@ private:
     p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - m.started());
     p.polls = m.polls();
     p.handle = handle;
-    const auto to_wall = [&](protocol::time_point t) { return wall.wall_now() + std::chrono::duration_cast<std::chrono::microseconds>(t - now); };
+    const auto to_wall = [&](protocol::time_point t) { return time_source::steady_to_wall(t, now, wall.wall_now()); };
     if (m.next_poll()) p.handle.next_poll_at = to_wall(*m.next_poll());
     p.handle.deadline = to_wall(m.deadline());
     return p;
@@ -8344,9 +8475,7 @@ public:
     item it = new_item(std::move(cb));
     it.external_id = handle.external_task_id;
     std::optional<protocol::time_point> first, deadline;
-    const auto to_steady = [&](timestamp t) {
-      return now + std::chrono::duration_cast<protocol::clock::duration>(t - wall_now);
-    };
+    const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
     if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
     if (handle.deadline) deadline = to_steady(*handle.deadline);
     it.waiting.emplace(handle.task_id, handle.provider, wait_options(), session_->options().retry(),
@@ -8376,13 +8505,21 @@ public:
   int creates_in_flight() const { return creating_; }
   int create_limit() const { return limit_; }
 
-  // Handles of the followed tasks, to save; times in calendar time.
+  // Handles of the followed tasks, to save; times in calendar time. A create
+  // in flight is saved under its external_task_id (the gateway finds a task
+  // by it); creates still queued were never sent and are not saved.
   std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
     std::vector<task_handle> out;
-    const auto to_wall = [&](protocol::time_point t) {
-      return wall_now + std::chrono::duration_cast<std::chrono::microseconds>(t - now);
-    };
+    const auto to_wall = [&](protocol::time_point t) { return time_source::steady_to_wall(t, now, wall_now); };
     for (const auto &it : items_) {
+      if (it.creating && !it.external_id.empty()) {
+        // Created or not, the gateway knows it by its external id: resuming looks it up.
+        task_handle h;
+        h.task_id = it.external_id;
+        h.external_task_id = it.external_id;
+        out.push_back(std::move(h));
+        continue;
+      }
       if (!it.waiting) continue;
       task_handle h;
       h.task_id = it.waiting->task_id();
@@ -8918,13 +9055,21 @@ private:
     const json *response = find_member(interaction, "response");
     if (!response || !response->is_object()) return error{errc::parse, "cassette interaction without a response"};
     if (const json *e = find_member(*response, "error"); e && e->is_object()) {
-      const auto code = cassette_detail::errc_from_name(e->value("code", std::string()));
-      error out{code.value_or(errc::connection), e->value("message", std::string("recorded failure"))};
-      out.request_sent = e->value("request_sent", true);
+      field_reader recorded(*e, "/response/error");
+      std::string code, message = "recorded failure";
+      bool sent = true;
+      recorded.text("code", code);
+      recorded.text("message", message);
+      recorded.boolean("request_sent", sent);
+      if (!recorded.ok()) return error{errc::parse, "cassette: " + recorded.failure().message};
+      error out{cassette_detail::errc_from_name(code).value_or(errc::connection), message};
+      out.request_sent = sent;
       return out;
     }
     http_response r;
-    r.status = response->value("status", 0);
+    field_reader recorded(*response, "/response");
+    recorded.integer("status", r.status);
+    if (!recorded.ok()) return error{errc::parse, "cassette: " + recorded.failure().message};
     if (const json *h = find_member(*response, "headers")) r.headers = cassette_detail::headers_from_json(*h);
     if (const json *b = find_member(*response, "body")) r.body = cassette_detail::body_from_json(*b);
     return r;
@@ -10012,8 +10157,10 @@ private:
       t.id = "task_" + std::to_string(state_->tasks.size() + 1);
       t.request = *body;
       if (const json *cb = find_member(*body, "callback_url"); cb && cb->is_string()) t.callback_url = cb->get<std::string>();
-      t.model = body->value("model", std::string());
-      const std::string prompt = body->contains("prompt") && (*body)["prompt"].is_string() ? (*body)["prompt"].get<std::string>() : "";
+      std::string prompt;
+      field_reader fields(*body);
+      fields.text("model", t.model);
+      fields.text("prompt", prompt); // wrong types were refused by the rules, or are ignored here
       t.fails = !state_->options.fail_when_prompt_contains.empty() &&
                 prompt.find(state_->options.fail_when_prompt_contains) != std::string::npos;
       t.created = std::chrono::steady_clock::now();
@@ -10133,7 +10280,10 @@ private:
       element["owned_by"] = "user";
       json tags = json::array();
       if (body->contains("tag_list")) {
-        for (const auto &t : (*body)["tag_list"]) tags.push_back({{"id", t.value("tag_id", "")}, {"name", "tag"}, {"description", ""}});
+        for (const auto &t : (*body)["tag_list"]) {
+          const json *id = find_member(t, "tag_id");
+          tags.push_back({{"id", id ? *id : json("")}, {"name", "tag"}, {"description", ""}});
+        }
       }
       element["tag_list"] = tags;
       state_->elements[std::to_string(id)] = element;

@@ -284,3 +284,13 @@ TEST_CASE("cassettes recorded against the fake gateway replay the same scenario"
     if (!rerecord) std::remove(path.c_str());
   }
 }
+
+TEST_CASE("the fake gateway takes odd bodies without failing when it does not check them", "[e2e]") {
+  kling::testing::fake_gateway_options o;
+  o.check_requests = false;
+  started_gateway s(o);
+  kling::client client{fast_options(s.gateway).validate_requests(false)};
+  auto t = client.videos().create(kling::json{{"model", 42}, {"prompt", {1, 2}}});
+  REQUIRE(t);
+  CHECK(t->status == kling::task_status::pending);
+}

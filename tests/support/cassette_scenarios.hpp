@@ -22,17 +22,16 @@ inline kling::json request_example(const std::string &name) {
   return kling::json::parse(text.str());
 }
 
-// Options shared by recording and replay: a fixed seed, so the generated
+// Options shared by recording and replay: a fixed id seed, so the generated
 // external_task_ids (and with them every request) are the same each time.
 inline kling::options cassette_options(const std::string &base_url, const std::string &key) {
   kling::protocol::retry_policy retry;
-  retry.jitter_seed = 20250113;
   retry.initial_backoff = std::chrono::milliseconds(10);
   retry.max_backoff = std::chrono::milliseconds(50);
   kling::protocol::wait_options wait;
   wait.first_interval = std::chrono::milliseconds(20);
   wait.max_interval = std::chrono::milliseconds(20);
-  return kling::options{}.base_url(base_url).api_key(key).retry(retry).wait(wait);
+  return kling::options{}.base_url(base_url).api_key(key).retry(retry).wait(wait).external_task_id_seed(20250113);
 }
 
 struct cassette_scenario {

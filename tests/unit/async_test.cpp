@@ -468,3 +468,71 @@ TEST_CASE("any_transport wraps transports chosen at run time", "[async][transpor
   REQUIRE(got);
   CHECK(got->error().code == kling::errc::configuration);
 }
+
+// ----- regressions from review -------------------------------------------------------------
+
+namespace {
+// A scheduler without an executor: events run where they arrive.
+struct bare_loop {
+  kling::testing::manual_scheduler timers;
+  kling::protocol::time_point now() { return timers.now(); }
+  void after(std::chrono::milliseconds d, std::function<void()> fn) { timers.after(d, std::move(fn)); }
+};
+} // namespace
+
+TEST_CASE("cancelling create_and_wait_async holds when the create completes inside the call", "[async]") {
+  bare_loop loop;
+  mock_client client{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").scheduler(kling::make_scheduler(loop))};
+  client.transport().on_request([](const kling::http_request &r) {
+    return r.method == "POST" ? kling_test::answer(200, R"({"id":"t","status":"pending"})")
+                              : kling_test::answer(200, R"({"id":"t","status":"completed","video_url":"https://e/v"})");
+  });
+  kling::errc code = kling::errc::http;
+  auto op = client.videos().create_and_wait_async(cat(), {}, [&](kling::result<kling::task> t) {
+    code = t ? kling::errc::http : t.error().code;
+  });
+  op.cancel();
+  loop.timers.run_until_idle();
+  CHECK(code == kling::errc::cancelled);
+  CHECK(client.transport().request_count() == 1); // the first poll never went out
+}
+
+TEST_CASE("a streamed download stops feeding the sink once cancelled, even from its own callback", "[async]") {
+  bare_loop loop;
+  mock_client client{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").scheduler(kling::make_scheduler(loop))};
+  client.transport().defer_async(true); // the answer streams in later, when the operation handle exists
+  client.transport().respond(200, std::string(100000, 'v'), {{"Content-Length", "100000"}});
+  kling::async_operation op;
+  int pieces_after_done = 0;
+  bool finished = false;
+  kling::errc code = kling::errc::http;
+  kling::download_settings settings;
+  settings.progress = [&](const kling::download_progress &) { op.cancel(); }; // must not deadlock
+  op = client.videos().download_to_async("https://cdn.example.com/v.mp4",
+                                         [&](std::string_view) {
+                                           if (finished) ++pieces_after_done;
+                                           return true;
+                                         },
+                                         settings, [&](kling::result<std::uint64_t> n) {
+                                           finished = true;
+                                           code = n ? kling::errc::http : n.error().code;
+                                         });
+  client.transport().complete_pending();
+  loop.timers.run_until_idle();
+  CHECK(finished);
+  CHECK(code == kling::errc::cancelled);
+  CHECK(pieces_after_done == 0);
+}
+
+TEST_CASE("task_tracker saves a create in flight under its external id", "[async][tracker][handle]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true);
+  client.transport().respond(200, R"({"id":"t1","status":"pending"})");
+  kling::basic_task_tracker<kling::mock_transport> tracker{client};
+  tracker.submit(cat(), {});
+  tracker.tick(loop.now()); // the create goes out, unanswered
+  const auto saved = tracker.handles(loop.now(), kling::timestamp{});
+  REQUIRE(saved.size() == 1);
+  CHECK(saved[0].task_id.rfind("kling-cpp-", 0) == 0);
+  CHECK(saved[0].task_id == saved[0].external_task_id);
+}

@@ -117,3 +117,16 @@ TEST_CASE("an unmatched request names the closest recorded one and the differenc
   CHECK(lenient.send(r));
   CHECK_FALSE(lenient.send(r)); // each interaction serves once
 }
+
+TEST_CASE("a cassette with a field of the wrong type is an error, not an abort", "[cassettes]") {
+  const kling::json interactions = kling::json::array(
+      {{{"request", {{"method", "GET"}, {"path", "/v1/videos/t"}, {"query", kling::json::array()}, {"body", nullptr}}},
+        {"response", {{"status", "200"}, {"body", {{"id", "t"}}}}}}});
+  kling::testing::replay_transport tape{interactions, "typed"};
+  kling::http_request r;
+  r.path = "/v1/videos/t";
+  auto answer = tape.send(r);
+  REQUIRE_FALSE(answer);
+  CHECK(answer.error().code == kling::errc::parse);
+  CHECK(answer.error().message == "cassette: /response/status: expected an integer in range, got string");
+}

@@ -399,3 +399,39 @@ TEST_CASE("redact removes every occurrence of a secret", "[core][secrets]") {
   CHECK(kling::redact("a b c", "") == "a b c");
   CHECK(kling::redact("aaaa", "aa") == "aaaa"); // too short to be a secret
 }
+
+TEST_CASE("JSON nested deeper than the limit is refused, not a stack overflow", "[core][json]") {
+  std::string deep = "{\"id\":\"t\",\"extra\":";
+  for (int i = 0; i < 100000; ++i) deep += '[';
+  for (int i = 0; i < 100000; ++i) deep += ']';
+  deep += '}';
+  auto parsed = kling::parse_json(deep);
+  REQUIRE_FALSE(parsed);
+  CHECK(parsed.error().message == "JSON nested deeper than 128 levels");
+  std::string ok = std::string(128, '[') + std::string(128, ']');
+  CHECK(kling::parse_json(ok));
+  // Brackets inside strings do not count.
+  CHECK(kling::parse_json("{\"text\":\"" + std::string(1000, '[') + "\\\"[\"}"));
+  CHECK_FALSE(kling::parse_callback(deep));
+}
+
+TEST_CASE("field_reader refuses floats at the edge of an integer's range", "[core][json]") {
+  const kling::json body = {{"big", 9223372036854775808.0}, {"fits", 9007199254740992.0}, {"neg", -9223372036854775808.0}};
+  kling::field_reader r(body);
+  std::int64_t v = 0;
+  CHECK(r.integer("fits", v));
+  CHECK(v == 9007199254740992LL);
+  CHECK(r.integer("neg", v));
+  CHECK(v == std::numeric_limits<std::int64_t>::min());
+  CHECK_FALSE(r.integer("big", v)); // 2^63 does not fit
+  CHECK_FALSE(r.ok());
+}
+
+TEST_CASE("a time stamp without a zone is read as UTC", "[core][json][P-4]") {
+  const kling::json body = {{"when", "2025-01-13T10:00:00"}, {"bad", "2025-01-13T25:00:00"}};
+  kling::field_reader r(body);
+  std::optional<kling::timestamp> when;
+  CHECK(r.time("when", when));
+  CHECK(kling::format_iso8601(*when) == "2025-01-13T10:00:00.000000Z");
+  CHECK_FALSE(r.time("bad", when));
+}

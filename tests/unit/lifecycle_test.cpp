@@ -780,3 +780,123 @@ TEST_CASE("callbacks are verified, then read in every shape", "[lifecycle][callb
   CHECK(nameless.error().code == kling::errc::parse);
   CHECK_FALSE(kling::parse_callback("<html>"));
 }
+
+// ----- regressions from review -------------------------------------------------------------
+
+TEST_CASE("a resumed download survives an error page or a redirect in between", "[lifecycle][download]") {
+  const std::string path = temp_path("resume-after-error.mp4");
+  std::remove(path.c_str());
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().respond_truncated(200, "0123456789ABCDEFGHIJ", 10, {{"Content-Length", "20"}});
+  fake.transport().respond(503, "<html>busy</html>");
+  fake.transport().respond(302, "", {{"Location", "https://cdn2.example.com/v.mp4"}});
+  fake.transport().respond(206, "ABCDEFGHIJ", {{"Content-Range", "bytes 10-19/20"}});
+  auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
+  REQUIRE(d);
+  CHECK(read_text(path) == "0123456789ABCDEFGHIJ");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a 206 with another range, or none, is not written as the start of the video", "[lifecycle][download]") {
+  const std::string path = temp_path("wrong-range.mp4");
+  for (const kling::http_headers &wrong : {kling::http_headers{{"Content-Range", "bytes 5-19/20"}}, kling::http_headers{}}) {
+    std::remove(path.c_str());
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond_truncated(200, "0123456789ABCDEFGHIJ", 10, {{"Content-Length", "20"}});
+    fake.transport().respond(206, "56789ABCDEFGHIJ", wrong);                // not what was asked
+    fake.transport().respond(200, "0123456789ABCDEFGHIJ", {{"Content-Length", "20"}}); // asked again, whole
+    auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
+    REQUIRE(d);
+    CHECK(read_text(path) == "0123456789ABCDEFGHIJ");
+    const auto log = fake.transport().requests();
+    REQUIRE(log.size() == 3);
+    CHECK_FALSE(kling::find_header(log[2].headers, "Range"));
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("generated external_task_ids do not depend on the jitter seed", "[lifecycle][create][C-7]") {
+  kling::protocol::retry_policy retry;
+  retry.jitter_seed = 5;
+  std::set<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    kling::basic_client<kling::mock_transport> c{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").retry(retry)};
+    c.transport().respond(200, R"({"id":"t","status":"pending"})");
+    REQUIRE(c.videos().create(cat_request()));
+    ids.insert(json::parse(c.transport().requests().at(0).body).at("external_task_id").get<std::string>());
+  }
+  CHECK(ids.size() == 2);
+  ids.clear();
+  for (int i = 0; i < 2; ++i) {
+    kling::basic_client<kling::mock_transport> c{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").external_task_id_seed(9)};
+    c.transport().respond(200, R"({"id":"t","status":"pending"})");
+    REQUIRE(c.videos().create(cat_request()));
+    ids.insert(json::parse(c.transport().requests().at(0).body).at("external_task_id").get<std::string>());
+  }
+  CHECK(ids.size() == 1); // an explicit id seed repeats, for recorded tests
+}
+
+TEST_CASE("a create answer that names no task is looked up, not taken", "[lifecycle][create]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().respond(200, R"({"code":1102,"message":"resource pack exhausted"})"); // no id
+  fake.transport().respond(404, R"({"error":"not found"})");
+  fake.transport().respond(200, R"({"id":"t7","status":"pending"})");
+  auto t = fake.videos().create(cat_request());
+  REQUIRE(t);
+  CHECK(t->id == "t7");
+  const auto log = fake.transport().requests();
+  REQUIRE(log.size() == 3);
+  CHECK(log[1].method == "GET");
+
+  auto empty = fake.videos().wait("");
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().violations.at(0).rule == "Q-1");
+}
+
+TEST_CASE("provider codes that no waiting fixes are not retried under any status", "[lifecycle][retry]") {
+  for (const auto &c : std::vector<std::pair<int, std::string>>{{429, "1300"}, {500, "1200"}, {503, "1101"}, {429, "1004"}}) {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(c.first, R"({"code":)" + c.second + R"(,"message":"no"})");
+    auto t = fake.videos().create(cat_request());
+    REQUIRE_FALSE(t);
+    CHECK(t.error().provider_code == c.second);
+    CHECK(fake.transport().request_count() == 1); // no retry, and no lookup: a definite refusal
+  }
+}
+
+TEST_CASE("the observer never sees the key, even echoed by the server", "[lifecycle][secrets]") {
+  std::string log;
+  kling::basic_client<kling::mock_transport> fake{kling::options{}.base_url("http://127.0.0.1:1").api_key("sk-live-SECRET-0123")
+      .retry(kling::protocol::retry_policy::none()).observe([&](const kling::exchange_record &x) {
+        for (const auto &h : x.request.headers) log += h.second + "\n";
+        if (x.response) {
+          log += x.response->body;
+          for (const auto &h : x.response->headers) log += h.second + "\n";
+        } else {
+          log += x.response.error().message;
+        }
+      })};
+  fake.transport().respond(401, R"({"error":"invalid api key sk-live-SECRET-0123"})",
+                           {{"WWW-Authenticate", "Bearer key=\"sk-live-SECRET-0123\""}});
+  fake.transport().fail(kling::error{kling::errc::connection, "proxy refused sk-live-SECRET-0123"});
+  CHECK_FALSE(fake.videos().get("t"));
+  CHECK_FALSE(fake.videos().get("t"));
+  CHECK(log.find("sk-live-SECRET-0123") == std::string::npos);
+  CHECK(log.find("[REDACTED]") != std::string::npos);
+}
+
+TEST_CASE("saved times far in the future do not overflow the clock", "[lifecycle][wait][handle]") {
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  fake.transport().on_request([&](const kling::http_request &) { return answer(200, response_fixture("task_completed_flat")); });
+  auto h = kling::parse_task_handle(json{{"task_id", "t"}, {"deadline", "9999-12-31T23:59:59Z"}, {"next_poll_at", "9999-01-01T00:00:00Z"}});
+  REQUIRE(h);
+  h->next_poll_at.reset();
+  auto t = fake.videos().wait(*h);
+  REQUIRE(t);
+  CHECK(t->status == kling::task_status::completed);
+}

@@ -69,30 +69,49 @@ public:
     });
   }
 
-  // Wires the streaming receivers of each request to the machine and the target.
+  // Wires the streaming receivers of each request to the machine and the
+  // target. The caller's code (a sink, a progress callback) runs without the
+  // lock held, so it may cancel the download; once the machine has decided
+  // (done, cancelled), nothing more reaches the target.
   void attach(http_request &request) const {
     auto st = state_;
     request.on_head = [st](const http_response &head) {
       std::lock_guard<std::mutex> lock(st->mutex);
+      if (st->machine.done()) return false;
       st->disposition = st->machine.on_head(head);
-      if (st->disposition == protocol::body_disposition::stop) return false;
-      return st->target.begin(st->disposition, st->problem);
+      switch (st->disposition) {
+      case protocol::body_disposition::stop: return false;
+      case protocol::body_disposition::ignore: return true; // a redirect or an error page: the target is untouched
+      case protocol::body_disposition::append:
+      case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
+      }
+      return false;
     };
     request.on_body = [st](std::string_view piece) {
-      std::lock_guard<std::mutex> lock(st->mutex);
-      if (st->settings.cancel.cancelled()) return false;
-      if (st->disposition == protocol::body_disposition::ignore) {
-        st->machine.on_ignored_body(piece);
-        return true;
+      {
+        std::lock_guard<std::mutex> lock(st->mutex);
+        if (st->machine.done() || st->settings.cancel.cancelled()) return false;
+        if (st->disposition == protocol::body_disposition::ignore) {
+          st->machine.on_ignored_body(piece);
+          return true;
+        }
       }
-      if (!st->target.write(piece, st->problem) || !st->machine.on_body(piece.size())) return false;
-      if (st->settings.progress) {
-        st->settings.progress(download_progress{st->machine.have_bytes(), st->machine.total_bytes()});
+      std::string problem;
+      const bool written = st->target.write(piece, problem);
+      download_progress progress;
+      {
+        std::lock_guard<std::mutex> lock(st->mutex);
+        if (!written) {
+          st->problem = std::move(problem);
+          return false;
+        }
+        if (st->machine.done() || !st->machine.on_body(piece.size())) return false;
+        progress = download_progress{st->machine.have_bytes(), st->machine.total_bytes()};
       }
+      if (st->settings.progress) st->settings.progress(progress);
       return true;
     };
   }
-
 };
 
 template <class Transport>

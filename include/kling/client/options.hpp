@@ -11,6 +11,7 @@
 #define KLING_CLIENT_OPTIONS_HPP
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <string>
@@ -126,6 +127,16 @@ public:
   }
   bool generate_external_task_ids() const { return generate_ids_; }
 
+  // For recorded tests only: generated external_task_ids repeat from run to
+  // run, so a replayed create matches its cassette. Never in production: two
+  // clients with one seed would send the same id, and the gateway would take
+  // the second create for the first. 0 (the default): random ids.
+  options &external_task_id_seed(std::uint64_t seed) {
+    id_seed_ = seed;
+    return *this;
+  }
+  std::uint64_t external_task_id_seed() const { return id_seed_; }
+
   // The clocks and sleep of blocking calls; tests pass a virtual clock.
   options &time(time_source t) {
     time_ = std::move(t);
@@ -163,6 +174,7 @@ private:
   bool allow_insecure_http_ = false;
   bool validate_requests_ = true;
   bool generate_ids_ = true;
+  std::uint64_t id_seed_ = 0;
   network_settings network_;
   protocol::retry_policy retry_;
   protocol::wait_options wait_;

@@ -29,7 +29,8 @@ template <class Transport> class session {
 public:
   session(kling::options opts, Transport transport)
       : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
-        random_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : std::random_device{}() * 0x100000001ull + std::random_device{}()) {}
+        jitter_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : entropy()),
+        id_state_(options_.external_task_id_seed() ? options_.external_task_id_seed() : entropy()) {}
 
   const kling::options &options() const { return options_; }
   Transport &transport() { return transport_; }
@@ -77,13 +78,20 @@ public:
   }
 
   // Reports an exchange made by any driver (blocking or asynchronous).
+  // The key is redacted from both sides: a server may echo it in an answer.
   void observe(const http_request &request, const result<http_response> &answer,
                protocol::time_point::duration elapsed) const {
     if (!options_.observer()) return;
+    const std::string &key = options_.api_key();
     http_request shown = request;
-    for (auto &h : shown.headers) h.second = redact(std::move(h.second), options_.api_key());
-    shown.body = redact(std::move(shown.body), options_.api_key());
-    options_.observer()(exchange_record{shown, answer, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
+    for (auto &h : shown.headers) h.second = redact(std::move(h.second), key);
+    shown.body = redact(std::move(shown.body), key);
+    result<http_response> answered = scrub(answer);
+    if (answered) {
+      for (auto &h : answered->headers) h.second = redact(std::move(h.second), key);
+      answered->body = redact(std::move(answered->body), key);
+    }
+    options_.observer()(exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
   }
 
   // Removes the API key from an error's texts, should a server or a
@@ -97,21 +105,16 @@ public:
   }
 
   // Seeds for retry jitter; fixed by retry_policy::jitter_seed, random otherwise.
-  std::uint64_t next_random() {
-    std::lock_guard<std::mutex> lock(random_mutex_);
-    std::uint64_t z = (random_state_ += 0x9E3779B97F4A7C15ull); // splitmix64
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  std::uint64_t next_random() { return next(jitter_state_); }
 
-  // "kling-cpp-" and 24 hex digits: unique enough per user that two creates
-  // never share one by chance.
+  // "kling-cpp-" and 24 hex digits from a generator of their own (random
+  // unless options::external_task_id_seed fixes it): unique enough per user
+  // that two creates never share one by chance.
   std::string new_external_task_id() {
     // Two statements: the order of function arguments is unspecified, and
     // a fixed seed must give the same id with every compiler.
-    const auto high = static_cast<unsigned long long>(next_random());
-    const auto low = static_cast<unsigned long long>(next_random() & 0xFFFFFFFFull);
+    const auto high = static_cast<unsigned long long>(next(id_state_));
+    const auto low = static_cast<unsigned long long>(next(id_state_) & 0xFFFFFFFFull);
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", high, low);
     return buffer;
@@ -141,11 +144,25 @@ private:
     return parsed;
   }
 
+  static std::uint64_t entropy() {
+    std::random_device device;
+    return (std::uint64_t{device()} << 32 | device()) | 1;
+  }
+
+  std::uint64_t next(std::uint64_t &state) {
+    std::lock_guard<std::mutex> lock(random_mutex_);
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull); // splitmix64
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
   kling::options options_;
   Transport transport_;
   result<url> base_;
   std::mutex random_mutex_;
-  std::uint64_t random_state_;
+  std::uint64_t jitter_state_;
+  std::uint64_t id_state_;
 };
 
 KLING_NAMESPACE_END

@@ -73,9 +73,7 @@ public:
     item it = new_item(std::move(cb));
     it.external_id = handle.external_task_id;
     std::optional<protocol::time_point> first, deadline;
-    const auto to_steady = [&](timestamp t) {
-      return now + std::chrono::duration_cast<protocol::clock::duration>(t - wall_now);
-    };
+    const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
     if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
     if (handle.deadline) deadline = to_steady(*handle.deadline);
     it.waiting.emplace(handle.task_id, handle.provider, wait_options(), session_->options().retry(),
@@ -105,13 +103,21 @@ public:
   int creates_in_flight() const { return creating_; }
   int create_limit() const { return limit_; }
 
-  // Handles of the followed tasks, to save; times in calendar time.
+  // Handles of the followed tasks, to save; times in calendar time. A create
+  // in flight is saved under its external_task_id (the gateway finds a task
+  // by it); creates still queued were never sent and are not saved.
   std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
     std::vector<task_handle> out;
-    const auto to_wall = [&](protocol::time_point t) {
-      return wall_now + std::chrono::duration_cast<std::chrono::microseconds>(t - now);
-    };
+    const auto to_wall = [&](protocol::time_point t) { return time_source::steady_to_wall(t, now, wall_now); };
     for (const auto &it : items_) {
+      if (it.creating && !it.external_id.empty()) {
+        // Created or not, the gateway knows it by its external id: resuming looks it up.
+        task_handle h;
+        h.task_id = it.external_id;
+        h.external_task_id = it.external_id;
+        out.push_back(std::move(h));
+        continue;
+      }
       if (!it.waiting) continue;
       task_handle h;
       h.task_id = it.waiting->task_id();

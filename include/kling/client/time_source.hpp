@@ -40,13 +40,26 @@ struct time_source {
   }
 
   // Converts a monotonic time to calendar time, for saved handles.
-  timestamp to_wall(protocol::time_point t) const {
-    return wall_now() + std::chrono::duration_cast<std::chrono::microseconds>(t - now());
-  }
+  timestamp to_wall(protocol::time_point t) const { return steady_to_wall(t, now(), wall_now()); }
   // Converts calendar time to monotonic time, for resumed handles.
-  protocol::time_point from_wall(timestamp t) const {
-    return now() + std::chrono::duration_cast<protocol::clock::duration>(t - wall_now());
+  protocol::time_point from_wall(timestamp t) const { return wall_to_steady(t, now(), wall_now()); }
+
+  // The same with the two "now"s given; distances are capped at 100 years,
+  // so a hostile saved time cannot overflow the clock's representation.
+  static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now) {
+    return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
   }
+  static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now, timestamp wall_now) {
+    return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
+  }
+
+private:
+  static std::chrono::microseconds capped(std::chrono::microseconds d) {
+    constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
+    return d > limit ? limit : d < -limit ? -limit : d;
+  }
+
+public:
 };
 
 KLING_NAMESPACE_END

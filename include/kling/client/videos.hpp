@@ -205,8 +205,9 @@ public:
       handle.task_id = created->id;
       handle.external_task_id = created->external_task_id;
       handle.provider = created->provider;
-      chain->set(self.wait_async(handle, settings, finish));
-    }));
+      chain->set(self.wait_async(handle, settings, finish), 2);
+    }),
+               1);
     return async_operation(control);
   }
 
@@ -235,9 +236,14 @@ private:
   struct chain_state {
     std::mutex mutex;
     async_operation current;
+    int stage = 0; // of `current`: the create (1) or the wait (2)
     bool stopped = false;
-    void set(async_operation op) {
+    // A stage may report after the next has begun (a create that completes
+    // inside the call that started it): only a later stage replaces the current.
+    void set(async_operation op, int of_stage) {
       std::lock_guard<std::mutex> lock(mutex);
+      if (of_stage < stage) return;
+      stage = of_stage;
       current = std::move(op);
       if (stopped) current.cancel();
     }
@@ -282,7 +288,7 @@ private:
   protocol::wait_machine wait_machine(const task_handle &handle, const wait_settings &settings,
                                       protocol::time_point now, const time_source &wall) {
     std::optional<protocol::time_point> first_poll, deadline;
-    const auto to_now = [&](timestamp t) { return now + std::chrono::duration_cast<protocol::clock::duration>(t - wall.wall_now()); };
+    const auto to_now = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall.wall_now()); };
     if (handle.next_poll_at) first_poll = to_now(*handle.next_poll_at);
     if (handle.deadline) deadline = to_now(*handle.deadline);
     return protocol::wait_machine(handle.task_id, handle.provider, settings.options.value_or(session_->options().wait()),
@@ -297,7 +303,7 @@ private:
     p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - m.started());
     p.polls = m.polls();
     p.handle = handle;
-    const auto to_wall = [&](protocol::time_point t) { return wall.wall_now() + std::chrono::duration_cast<std::chrono::microseconds>(t - now); };
+    const auto to_wall = [&](protocol::time_point t) { return time_source::steady_to_wall(t, now, wall.wall_now()); };
     if (m.next_poll()) p.handle.next_poll_at = to_wall(*m.next_poll());
     p.handle.deadline = to_wall(m.deadline());
     return p;

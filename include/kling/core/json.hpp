@@ -51,8 +51,38 @@ struct error_locator : nlohmann::json_sax<json> {
 
 } // namespace json_detail
 
+// Deeper nesting than this is refused: copying or comparing a json value
+// recurses once per level, and hostile input must not exhaust the stack (an
+// engine's thread may have only a megabyte). No answer of the gateway comes close.
+inline constexpr std::size_t max_json_depth = 128;
+
+namespace json_detail {
+// The deepest nesting of arrays and objects in text, counted outside strings.
+inline std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = ++depth > deepest ? depth : deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+} // namespace json_detail
+
 // Parses text; an error of kind parse that says where and why.
 inline result<json> parse_json(std::string_view text) {
+  if (json_detail::nesting_depth(text) > max_json_depth) {
+    return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
+  }
   json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (!value.is_discarded()) return value;
   json_detail::error_locator locator;

@@ -103,9 +103,11 @@ public:
       }
     } else if (m->is_number_float()) {
       // 5.0 where an integer is meant is common; 5.5 is not an integer.
+      // Bounds as powers of two: (double)INT64_MAX rounds up to 2^63, which is out of range.
       const double v = m->get<double>();
-      if (std::floor(v) == v && v >= static_cast<double>(std::numeric_limits<Int>::min()) &&
-          v <= static_cast<double>(std::numeric_limits<Int>::max())) {
+      const double upper = std::ldexp(1.0, std::numeric_limits<Int>::digits);
+      const double lower = std::is_signed<Int>::value ? -upper : 0.0;
+      if (std::floor(v) == v && v >= lower && v < upper) {
         out = static_cast<Int>(v);
         return true;
       }
@@ -126,7 +128,11 @@ public:
     const json *m = get(key);
     if (!m) return false;
     if (m->is_string()) {
-      auto t = parse_iso8601(m->get_ref<const std::string &>());
+      const std::string &text = m->get_ref<const std::string &>();
+      auto t = parse_iso8601(text);
+      if (!t && t.error().message.rfind("missing time zone offset", 0) == 0) {
+        t = parse_iso8601(text + "Z"); // a gateway that leaves the zone out means UTC
+      }
       if (!t) {
         fail(path_of(key) + ": " + t.error().message);
         return false;

@@ -29,9 +29,12 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-// True for the gateway's answer that an external_task_id is already taken.
+// True for the gateway's answer that an external_task_id is already taken:
+// 409, or a 400/422 that says "duplicate" or "already exists". The document
+// does not show this answer; the wording is a guess to revisit against the real gateway.
 inline bool is_duplicate_external_id(const error &e) {
-  if (e.http_status != 400 && e.http_status != 409 && e.http_status != 422) return false;
+  if (e.http_status == 409) return true; // Conflict: the id is taken, whatever the wording
+  if (e.http_status != 400 && e.http_status != 422) return false;
   std::string text = e.message + " " + e.provider_code;
   for (char &c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return text.find("duplicate") != std::string::npos || text.find("already exist") != std::string::npos;
@@ -57,6 +60,12 @@ public:
 
   void on_response(result<http_response> answer, time_point now) {
     result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    if (read && read->id.empty()) {
+      // An answer that names no task is no proof of one: as ambiguous as a lost answer.
+      error e{errc::parse, "the gateway's answer names no task id"};
+      e.http_status = answer ? answer->status : 0;
+      read = std::move(e);
+    }
     if (looking_up_) on_lookup(std::move(read), now);
     else on_create(std::move(read), now);
   }

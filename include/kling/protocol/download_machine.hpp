@@ -67,8 +67,11 @@ public:
     }
     if (head.status == 206) {
       const auto start = content_range_start(head);
-      if (!start || *start != have_) return restart(head); // not the part we asked for
-      return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+      if (start && *start == have_) return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+      if (start && *start == 0) return restart(head);
+      // Not the part asked for (or not said which): ask again for the whole video.
+      from_scratch_ = true;
+      return body_disposition::ignore;
     }
     if (head.status == 200) return restart(head);
     return body_disposition::ignore; // an error page: kept only as an excerpt
@@ -118,6 +121,15 @@ public:
 private:
   void on_complete_answer(time_point now) {
     const int status = head_.status;
+    if (from_scratch_) {
+      from_scratch_ = false;
+      have_ = 0; // the next request has no Range; its 200 replaces what is held
+      ++failures_;
+      error e{errc::http, "the server sent a part other than the one asked for"};
+      if (failures_ < backoff_.policy().max_attempts) return;
+      outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+      return;
+    }
     if (status == 200 || status == 206) {
       if (total_ && have_ < *total_) { // the connection closed early but cleanly
         ++failures_;
@@ -236,6 +248,7 @@ private:
   std::string excerpt_;
   int failures_ = 0;
   int redirects_ = 0;
+  bool from_scratch_ = false;
   std::optional<time_point> wake_at_;
   std::optional<result<std::uint64_t>> outcome_;
 };

@@ -40,21 +40,26 @@ struct retry_policy {
   }
 };
 
-// Provider codes behind HTTP 429 that waiting cannot fix.
-constexpr bool is_permanent_429_code(std::string_view code) {
-  return code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1304";
-}
-
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
 }
 
+// Provider codes that no waiting fixes, whatever HTTP status carries them:
+// authentication (1000-1004), the account (1100-1103), bad parameters
+// (1200/1201), content policy (1300/1301), IP not allowed (1304).
+constexpr bool is_permanent_provider_code(std::string_view code) {
+  return code == "1000" || code == "1001" || code == "1002" || code == "1003" || code == "1004" ||
+         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" || code == "1201" ||
+         code == "1300" || code == "1301" || code == "1304";
+}
+
 // True when the same request may succeed if sent again later.
 inline bool is_transient(const error &e) {
+  if (is_permanent_provider_code(e.provider_code)) return false;
   switch (e.code) {
   case errc::connection:
   case errc::timeout: return true;
-  case errc::rate_limited: return !is_permanent_429_code(e.provider_code);
+  case errc::rate_limited: return true; // 1302, 1303, or a 429 with no code (a proxy's limit)
   case errc::server:
     return e.http_status == 500 || e.http_status == 502 || e.http_status == 503 || e.http_status == 504;
   case errc::provider: return is_transient_provider_code(e.provider_code);
@@ -66,7 +71,7 @@ inline bool is_transient(const error &e) {
 // True when a failed create may nevertheless have created the task: the
 // request may have reached the gateway and no definite answer came back.
 inline bool is_ambiguous(const error &e) {
-  if (!e.request_sent) return false;
+  if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
   switch (e.code) {
   case errc::connection:
   case errc::timeout:

@@ -37,13 +37,14 @@ public:
       : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options), backoff_(policy, seed),
         started_(now), deadline_(deadline ? *deadline : now + options.timeout), interval_(options.first_interval) {
     wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
+    auto request = get_video(task_id_, provider_); // refused at once, not after the first wait
+    if (!request) outcome_ = result<task>(std::move(request).error());
   }
 
   step next() const {
     if (outcome_) return done_step();
     if (wake_at_) return sleep_step(*wake_at_);
-    auto request = get_video(task_id_, provider_);
-    return request ? send_step(std::move(*request)) : done_step();
+    return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
   }
 
   void on_wake(time_point) { wake_at_.reset(); }

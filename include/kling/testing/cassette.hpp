@@ -38,6 +38,7 @@
 
 #include "kling/core/base64.hpp"
 #include "kling/core/json.hpp"
+#include "kling/core/json_reader.hpp"
 #include "kling/core/redact.hpp"
 #include "kling/core/utf8.hpp"
 #include "kling/transport/requirements.hpp"
@@ -339,13 +340,21 @@ private:
     const json *response = find_member(interaction, "response");
     if (!response || !response->is_object()) return error{errc::parse, "cassette interaction without a response"};
     if (const json *e = find_member(*response, "error"); e && e->is_object()) {
-      const auto code = cassette_detail::errc_from_name(e->value("code", std::string()));
-      error out{code.value_or(errc::connection), e->value("message", std::string("recorded failure"))};
-      out.request_sent = e->value("request_sent", true);
+      field_reader recorded(*e, "/response/error");
+      std::string code, message = "recorded failure";
+      bool sent = true;
+      recorded.text("code", code);
+      recorded.text("message", message);
+      recorded.boolean("request_sent", sent);
+      if (!recorded.ok()) return error{errc::parse, "cassette: " + recorded.failure().message};
+      error out{cassette_detail::errc_from_name(code).value_or(errc::connection), message};
+      out.request_sent = sent;
       return out;
     }
     http_response r;
-    r.status = response->value("status", 0);
+    field_reader recorded(*response, "/response");
+    recorded.integer("status", r.status);
+    if (!recorded.ok()) return error{errc::parse, "cassette: " + recorded.failure().message};
     if (const json *h = find_member(*response, "headers")) r.headers = cassette_detail::headers_from_json(*h);
     if (const json *b = find_member(*response, "body")) r.body = cassette_detail::body_from_json(*b);
     return r;

@@ -41,6 +41,7 @@
 #include <httplib.h>
 
 #include "kling/core/json.hpp"
+#include "kling/core/json_reader.hpp"
 #include "kling/core/time.hpp"
 #include "kling/protocol/webhooks.hpp"
 #include "kling/rules/validate.hpp"
@@ -447,8 +448,10 @@ private:
       t.id = "task_" + std::to_string(state_->tasks.size() + 1);
       t.request = *body;
       if (const json *cb = find_member(*body, "callback_url"); cb && cb->is_string()) t.callback_url = cb->get<std::string>();
-      t.model = body->value("model", std::string());
-      const std::string prompt = body->contains("prompt") && (*body)["prompt"].is_string() ? (*body)["prompt"].get<std::string>() : "";
+      std::string prompt;
+      field_reader fields(*body);
+      fields.text("model", t.model);
+      fields.text("prompt", prompt); // wrong types were refused by the rules, or are ignored here
       t.fails = !state_->options.fail_when_prompt_contains.empty() &&
                 prompt.find(state_->options.fail_when_prompt_contains) != std::string::npos;
       t.created = std::chrono::steady_clock::now();
@@ -568,7 +571,10 @@ private:
       element["owned_by"] = "user";
       json tags = json::array();
       if (body->contains("tag_list")) {
-        for (const auto &t : (*body)["tag_list"]) tags.push_back({{"id", t.value("tag_id", "")}, {"name", "tag"}, {"description", ""}});
+        for (const auto &t : (*body)["tag_list"]) {
+          const json *id = find_member(t, "tag_id");
+          tags.push_back({{"id", id ? *id : json("")}, {"name", "tag"}, {"description", ""}});
+        }
       }
       element["tag_list"] = tags;
       state_->elements[std::to_string(id)] = element;
