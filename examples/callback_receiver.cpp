@@ -18,7 +18,8 @@
 namespace {
 
 std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // The receiving end, ready to copy into a service: verify, parse, acknowledge.
@@ -58,7 +59,8 @@ int main(int argc, char **argv) {
     });
   });
   const int port = tour ? receiver.bind_to_any_port("127.0.0.1")
-                        : (argc == 3 && std::string(argv[1]) == "--port" && receiver.bind_to_port("127.0.0.1", std::atoi(argv[2]))
+                        : (argc == 3 && std::string(argv[1]) == "--port" &&
+                                   receiver.bind_to_port("127.0.0.1", std::atoi(argv[2]))
                                ? std::atoi(argv[2])
                                : -1);
   if (port <= 0) {

@@ -4,7 +4,8 @@
 // (and/or async_send) is a transport; the client checks it at compile time.
 #include "support/connection.hpp"
 
-template <class Inner> class logging_transport {
+template <class Inner>
+class logging_transport {
 public:
   explicit logging_transport(Inner inner) : inner_(std::move(inner)) {}
 
@@ -27,7 +28,8 @@ private:
 int main() {
   example_connection connection;
   kling::basic_client<logging_transport<kling::httplib_transport>> client{
-      connection.options, logging_transport<kling::httplib_transport>(kling::httplib_transport(connection.options.network()))};
+      connection.options,
+      logging_transport<kling::httplib_transport>(kling::httplib_transport(connection.options.network()))};
   kling::text_to_video request;
   request.prompt = "A paper boat on a rainy street";
   const int failed = report(client.videos().create_and_wait(request));

@@ -23,12 +23,14 @@ int main() {
   for (int page = 1;; ++page) {
     auto listed = client.elements().list({page, 50});
     if (!listed) return 1;
-    for (const auto &e : listed->data.items) std::cout << "  custom: " << e.element_id << ' ' << e.element_name << '\n';
+    for (const auto &e : listed->data.items)
+      std::cout << "  custom: " << e.element_id << ' ' << e.element_name << '\n';
     if (!listed->data.may_have_more()) break;
   }
   auto presets = client.elements().presets();
   if (!presets) return 1;
-  for (const auto &e : presets->data.items) std::cout << "  preset: " << e.element_id << ' ' << e.element_name << '\n';
+  for (const auto &e : presets->data.items)
+    std::cout << "  preset: " << e.element_id << ' ' << e.element_name << '\n';
 
   auto removed = client.elements().remove(created->data.element_id);
   if (!removed) return 1;

@@ -3,7 +3,8 @@
 // thread, and the frame loop calls task_tracker::tick once per frame. Built
 // from the single core header alone, without exceptions or RTTI:
 //
-//   g++ -std=c++17 -fno-exceptions -fno-rtti -I single_include examples/game_loop.cpp -o game_loop && ./game_loop
+//   g++ -std=c++17 -fno-exceptions -fno-rtti -I single_include examples/game_loop.cpp -o game_loop &&
+//   ./game_loop
 //
 // Nothing here needs a network: the "engine" answers from a small simulated gateway.
 #include <kling/core.hpp>
@@ -31,8 +32,9 @@ public:
     const std::string id = request.path.substr(request.path.rfind('/') + 1);
     const int polls = ++polls_[id];
     const char *status = polls < 2 ? "pending" : polls < 4 ? "processing" : "completed";
-    response.body = R"({"id":")" + id + R"(","status":")" + status + R"(")" +
-                    (polls >= 4 ? R"(,"video_url":"https://cdn.example.com/)" + id + R"(.mp4")" : std::string()) + "}";
+    response.body =
+        R"({"id":")" + id + R"(","status":")" + status + R"(")" +
+        (polls >= 4 ? R"(,"video_url":"https://cdn.example.com/)" + id + R"(.mp4")" : std::string()) + "}";
     return response;
   }
   int created() const { return created_; }
@@ -56,9 +58,11 @@ public:
   void update() {
     std::vector<pending> still;
     std::vector<pending> due;
-    for (auto &p : in_flight_) (--p.frames_left == 0 ? due : still).push_back(std::move(p));
+    for (auto &p : in_flight_)
+      (--p.frames_left == 0 ? due : still).push_back(std::move(p));
     in_flight_ = std::move(still);
-    for (auto &p : due) p.done(gateway_->handle(p.request));
+    for (auto &p : due)
+      p.done(gateway_->handle(p.request));
   }
 
 private:
@@ -89,7 +93,9 @@ int main() {
     kling::text_to_video request;
     request.prompt = idea;
     request.mode = kling::mode::std;
-    tracker.submit(request, {[idea](const kling::task &t) { std::printf("  %-36s %s\n", idea, kling::to_string(t.status)); },
+    tracker.submit(request, {[idea](const kling::task &t) {
+                               std::printf("  %-36s %s\n", idea, kling::to_string(t.status));
+                             },
                              [&finished](const kling::task &t) {
                                ++finished;
                                std::printf("done: %s -> %s\n", t.id.c_str(), t.video_url().c_str());
@@ -108,7 +114,7 @@ int main() {
     client.transport().update(); // the engine's HTTP module delivers what has arrived
     tracker.tick(now);           // polls what is due, runs the callbacks
   }
-  std::printf("%d tasks finished, %d failed, %d created, in %d frames (%.1f s of game time)\n", finished, failed,
-              gateway.created(), frame, frame / 60.0);
+  std::printf("%d tasks finished, %d failed, %d created, in %d frames (%.1f s of game time)\n", finished,
+              failed, gateway.created(), frame, frame / 60.0);
   return finished == 4 && failed == 0 && gateway.created() == 4 ? 0 : 1;
 }

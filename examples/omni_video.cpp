@@ -24,9 +24,11 @@ int main() {
   // A mistake is caught before anything is sent:
   kling::omni_video wrong = edit;
   wrong.aspect_ratio = kling::aspect_ratio::landscape_16_9;
-  for (const auto &v : kling::rules::validate(wrong).violations) std::cout << "refused: [" << v.rule << "] " << v.message << '\n';
+  for (const auto &v : kling::rules::validate(wrong).violations)
+    std::cout << "refused: [" << v.rule << "] " << v.message << '\n';
 
   int failures = 0;
-  for (const auto &request : {references, edit}) failures += report(client.videos().create_and_wait(request));
+  for (const auto &request : {references, edit})
+    failures += report(client.videos().create_and_wait(request));
   return failures;
 }

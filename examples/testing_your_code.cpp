@@ -11,7 +11,8 @@
 #include <string>
 
 // ---- the code under test -----------------------------------------------------------
-template <class Client> kling::result<std::string> make_trailer(Client &client, const std::string &idea) {
+template <class Client>
+kling::result<std::string> make_trailer(Client &client, const std::string &idea) {
   kling::text_to_video request;
   request.prompt = idea;
   request.mode = kling::mode::pro;
@@ -80,9 +81,14 @@ TEST_CASE("make_trailer against a recorded session") {
   kling::protocol::wait_options quick;
   quick.first_interval = quick.max_interval = std::chrono::milliseconds(20);
   {
-    kling::testing::recording_transport<kling::httplib_transport> recorder{kling::httplib_transport{}, tape_path};
-    kling::basic_client<decltype(recorder)> client{
-        kling::options{}.base_url(gateway.base_url()).api_key(gateway.api_key()).external_task_id_seed(fixed_ids).wait(quick), recorder};
+    kling::testing::recording_transport<kling::httplib_transport> recorder{kling::httplib_transport{},
+                                                                           tape_path};
+    kling::basic_client<decltype(recorder)> client{kling::options{}
+                                                       .base_url(gateway.base_url())
+                                                       .api_key(gateway.api_key())
+                                                       .external_task_id_seed(fixed_ids)
+                                                       .wait(quick),
+                                                   recorder};
     REQUIRE(make_trailer(client, "A cat playing in a sunny garden"));
   }
   gateway.stop(); // no network from here on
@@ -90,8 +96,12 @@ TEST_CASE("make_trailer against a recorded session") {
   auto tape = kling::testing::replay_transport::load(tape_path);
   REQUIRE(tape);
   kling::testing::virtual_clock clock;
-  kling::basic_client<kling::testing::replay_transport> client{
-      kling::options{}.base_url("http://127.0.0.1:1").api_key("any").external_task_id_seed(fixed_ids).time(clock.source()), *tape};
+  kling::basic_client<kling::testing::replay_transport> client{kling::options{}
+                                                                   .base_url("http://127.0.0.1:1")
+                                                                   .api_key("any")
+                                                                   .external_task_id_seed(fixed_ids)
+                                                                   .time(clock.source()),
+                                                               *tape};
   auto url = make_trailer(client, "A cat playing in a sunny garden");
   REQUIRE(url);
   CHECK(url->find("/files/task_1.mp4") != std::string::npos);

@@ -24,6 +24,7 @@ int main() {
   city.camera_control = kling::camera_control::simple(pan_right);
 
   int failures = 0;
-  for (const auto &request : {forest, city}) failures += report(client.videos().create_and_wait(request));
+  for (const auto &request : {forest, city})
+    failures += report(client.videos().create_and_wait(request));
   return failures;
 }

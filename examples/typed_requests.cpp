@@ -10,13 +10,17 @@
 namespace {
 
 bool show(const char *title, const kling::json &body, const kling::rules::report &report) {
-  std::cout << "== " << title << " (route " << kling::to_string(report.route) << ")\n" << kling::dump_json(body, 2) << '\n';
-  for (const auto &v : report.violations) std::cout << "  violation " << v.rule << " " << v.field << ": " << v.message << '\n';
-  for (const auto &w : report.warnings) std::cout << "  warning " << w.rule << " " << w.field << ": " << w.message << '\n';
+  std::cout << "== " << title << " (route " << kling::to_string(report.route) << ")\n"
+            << kling::dump_json(body, 2) << '\n';
+  for (const auto &v : report.violations)
+    std::cout << "  violation " << v.rule << " " << v.field << ": " << v.message << '\n';
+  for (const auto &w : report.warnings)
+    std::cout << "  warning " << w.rule << " " << w.field << ": " << w.message << '\n';
   return report.valid();
 }
 
-template <class Request> bool check(const char *title, const Request &request) {
+template <class Request>
+bool check(const char *title, const Request &request) {
   return show(title, kling::json(request), kling::rules::validate(request));
 }
 

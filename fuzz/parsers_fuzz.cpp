@@ -14,7 +14,8 @@ void require(bool ok) {
   if (!ok) std::abort();
 }
 
-template <class T> void check(const kling::result<T> &r) {
+template <class T>
+void check(const kling::result<T> &r) {
   if (!r) require(!r.error().message.empty());
 }
 
@@ -34,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     kling::http_response r;
     r.status = 400 + (size > 1 ? data[1] % 200 : 0);
     r.body = std::string(input);
-    r.headers = {{"Retry-After", std::string(input.substr(0, 40))}, {"Date", "Mon, 13 Jan 2025 10:00:00 GMT"}};
+    r.headers = {{"Retry-After", std::string(input.substr(0, 40))},
+                 {"Date", "Mon, 13 Jan 2025 10:00:00 GMT"}};
     const auto e = kling::protocol::error_from_response(r);
     require(!e.message.empty() && kling::utf8::is_valid(e.body_excerpt));
     check(kling::protocol::read_task(r));
@@ -45,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     auto j = kling::parse_json(input);
     if (j) {
       const auto report = kling::rules::validate(*j);
-      for (const auto &v : report.violations) require(!v.rule.empty() && !v.message.empty());
+      for (const auto &v : report.violations)
+        require(!v.rule.empty() && !v.message.empty());
       (void)kling::rules::validate_element(*j);
       (void)kling::rules::normalized(*j);
     }
@@ -80,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     kling::protocol::download_machine m("https://cdn.example.com/v.mp4", size % 7, {}, {}, 1);
     kling::http_response head;
     head.status = 200 + (size > 1 ? data[1] % 300 : 0);
-    head.headers = {{"Content-Range", std::string(input.substr(0, 60))}, {"Content-Length", std::string(input.substr(0, 20))},
+    head.headers = {{"Content-Range", std::string(input.substr(0, 60))},
+                    {"Content-Length", std::string(input.substr(0, 20))},
                     {"Location", std::string(input)}};
     (void)m.on_head(head);
     m.on_response(head, {});

@@ -30,20 +30,23 @@ struct arguments {
   // The value given last.
   std::optional<std::string> option(const std::string &name) const {
     std::optional<std::string> out;
-    for (auto range = options.equal_range(name); range.first != range.second; ++range.first) out = range.first->second;
+    for (auto range = options.equal_range(name); range.first != range.second; ++range.first)
+      out = range.first->second;
     return out;
   }
   // Every value given, for options that may repeat.
   std::vector<std::string> all(const std::string &name) const {
     std::vector<std::string> out;
-    for (auto range = options.equal_range(name); range.first != range.second; ++range.first) out.push_back(range.first->second);
+    for (auto range = options.equal_range(name); range.first != range.second; ++range.first)
+      out.push_back(range.first->second);
     return out;
   }
 };
 
 // Parses argv[first..]: "--name value", "--name=value", flags, "--" and
 // operands; "-" is an operand (standard input). On error returns the message.
-inline std::optional<std::string> parse(int argc, char **argv, int first, const option_spec &spec, arguments &out) {
+inline std::optional<std::string> parse(int argc, char **argv, int first, const option_spec &spec,
+                                        arguments &out) {
   bool operands_only = false;
   for (int i = first; i < argc; ++i) {
     std::string arg = argv[i];

@@ -45,7 +45,8 @@ inline std::optional<std::string> read_input(const std::string &path, std::strin
 }
 
 // The JSON of the single operand FILE|-, or a usage error already reported in `exit`.
-inline std::optional<kling::json> read_json_operand(const arguments &args, const std::string &command_name, int &exit) {
+inline std::optional<kling::json> read_json_operand(const arguments &args, const std::string &command_name,
+                                                    int &exit) {
   if (args.operands.size() != 1) {
     exit = usage_error(command_name + " takes one FILE (or - for standard input)");
     return std::nullopt;
@@ -85,14 +86,17 @@ inline int report_failure(const kling::error &e) {
     return exit_usage;
   case kling::errc::connection:
   case kling::errc::timeout:
-    std::cerr << "Is the base URL right and the gateway reachable? 'kling --verbose ...' shows each request.\n";
+    std::cerr
+        << "Is the base URL right and the gateway reachable? 'kling --verbose ...' shows each request.\n";
     return exit_failure;
   case kling::errc::auth: std::cerr << "Check the API key.\n"; return exit_failure;
   default: return exit_failure;
   }
 }
 
-inline void print_json(const kling::json &value) { std::cout << kling::dump_json(value, 2) << '\n' << std::flush; }
+inline void print_json(const kling::json &value) {
+  std::cout << kling::dump_json(value, 2) << '\n' << std::flush;
+}
 
 inline bool stderr_is_terminal() { return ::isatty(2) == 1; }
 
@@ -105,10 +109,13 @@ inline std::optional<kling::options> client_options(const arguments &args, int &
     auto text = args.option(name);
     if (!text) return std::nullopt;
     auto value = parse_seconds(*text);
-    if (!value) exit = usage_error(std::string(name) + " needs a positive number of seconds, not '" + *text + "'");
+    if (!value)
+      exit = usage_error(std::string(name) + " needs a positive number of seconds, not '" + *text + "'");
     return value;
   };
-  const auto ms = [](double s) { return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000))); };
+  const auto ms = [](double s) {
+    return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000)));
+  };
   auto wait = options.wait();
   if (auto s = seconds("--timeout")) options.request_timeout(ms(*s));
   if (auto s = seconds("--wait-timeout")) wait.timeout = ms(*s);
@@ -122,13 +129,16 @@ inline std::optional<kling::options> client_options(const arguments &args, int &
     // The request as sent (Authorization already redacted by the library) and the answer.
     options.observe([](const kling::exchange_record &x) {
       std::cerr << "> " << x.request.method << ' ' << x.request.url() << '\n';
-      for (const auto &h : x.request.headers) std::cerr << "> " << h.first << ": " << h.second << '\n';
+      for (const auto &h : x.request.headers)
+        std::cerr << "> " << h.first << ": " << h.second << '\n';
       if (!x.request.body.empty()) std::cerr << "> " << kling::utf8::excerpt(x.request.body, 2000) << '\n';
       if (x.response) {
         std::cerr << "< " << x.response->status << " (" << x.elapsed.count() << " ms)\n";
-        if (!x.response->body.empty()) std::cerr << "< " << kling::utf8::excerpt(x.response->body, 2000) << '\n';
+        if (!x.response->body.empty())
+          std::cerr << "< " << kling::utf8::excerpt(x.response->body, 2000) << '\n';
       } else {
-        std::cerr << "< failed (" << x.elapsed.count() << " ms): " << kling::to_string(x.response.error()) << '\n';
+        std::cerr << "< failed (" << x.elapsed.count() << " ms): " << kling::to_string(x.response.error())
+                  << '\n';
       }
     });
   }
@@ -148,8 +158,8 @@ public:
     std::snprintf(clock, sizeof clock, "%02lld:%02lld", s / 60, s % 60);
     if (terminal_) {
       static const char *const spinner[] = {"|", "/", "-", "\\"};
-      std::fprintf(stderr, "\r%s %s %-10s %s  poll %d ", spinner[p.polls % 4], label_.c_str(), kling::to_string(p.status),
-                   clock, p.polls);
+      std::fprintf(stderr, "\r%s %s %-10s %s  poll %d ", spinner[p.polls % 4], label_.c_str(),
+                   kling::to_string(p.status), clock, p.polls);
       std::fflush(stderr);
       drawn_ = true;
     } else if (p.status != last_) {
@@ -179,8 +189,10 @@ public:
     const int percent = p.total && *p.total > 0 ? static_cast<int>(p.bytes * 100 / *p.total) : -1;
     if (terminal_) {
       const int filled = percent < 0 ? 0 : percent / 5;
-      std::fprintf(stderr, "\rdownloading %s [%-20s] %s %llu bytes", path_.c_str(), std::string(filled, '#').c_str(),
-                   percent < 0 ? "" : (std::to_string(percent) + "%").c_str(), static_cast<unsigned long long>(p.bytes));
+      std::fprintf(stderr, "\rdownloading %s [%-20s] %s %llu bytes", path_.c_str(),
+                   std::string(filled, '#').c_str(),
+                   percent < 0 ? "" : (std::to_string(percent) + "%").c_str(),
+                   static_cast<unsigned long long>(p.bytes));
       std::fflush(stderr);
       drawn_ = true;
     } else if (percent >= next_percent_) {

@@ -29,15 +29,16 @@ struct step_timer {
 };
 
 // One task through the whole flow; the saved path, or an exit code.
-inline std::optional<std::string> run_task(kling::client &client, const char *title, const kling::json &request,
-                                           const std::string &path, int &exit) {
+inline std::optional<std::string> run_task(kling::client &client, const char *title,
+                                           const kling::json &request, const std::string &path, int &exit) {
   std::cerr << "\n== " << title << "\n";
   // 1. validate: the request is checked offline, as `kling validate` would.
   const auto report = client.videos().validate(request);
   std::cerr << "1. validate: route " << kling::to_string(report.route) << ", "
             << (report.valid() ? "valid" : "INVALID") << "\n";
   if (!report.valid()) {
-    for (const auto &v : report.violations) std::cerr << "   [" << v.rule << "] " << v.field << ": " << v.message << '\n';
+    for (const auto &v : report.violations)
+      std::cerr << "   [" << v.rule << "] " << v.field << ": " << v.message << '\n';
     exit = exit_invalid;
     return std::nullopt;
   }
@@ -47,7 +48,8 @@ inline std::optional<std::string> run_task(kling::client &client, const char *ti
     exit = report_failure(created.error());
     return std::nullopt;
   }
-  std::cerr << "2. create: task " << created->id << " (external_task_id " << created->external_task_id << ")\n";
+  std::cerr << "2. create: task " << created->id << " (external_task_id " << created->external_task_id
+            << ")\n";
   // 3. wait, with progress.
   std::cerr << "3. wait:\n";
   wait_display display("   task " + created->id);
@@ -109,11 +111,12 @@ inline int run_demo(const arguments &args) {
       wait.first_interval = wait.max_interval = std::chrono::milliseconds(400);
       options->wait(wait);
     }
-    std::cerr << "kling demo: no KLING_API_KEY and KLING_BASE_URL set, so this runs offline against the fake\n"
-                 "gateway at "
-              << fake->base_url()
-              << " (nothing is sent anywhere, nothing is paid). Set both to run\n"
-                 "the same tour against the real gateway.\n";
+    std::cerr
+        << "kling demo: no KLING_API_KEY and KLING_BASE_URL set, so this runs offline against the fake\n"
+           "gateway at "
+        << fake->base_url()
+        << " (nothing is sent anywhere, nothing is paid). Set both to run\n"
+           "the same tour against the real gateway.\n";
   }
   kling::client client{*options};
   demo_detail::step_timer timer;
@@ -138,20 +141,26 @@ inline int run_demo(const arguments &args) {
   broken.seconds = 7;
   const auto refused = kling::rules::validate(broken);
   std::cerr << "\nA request with seconds 7 would be refused before sending:\n";
-  for (const auto &v : refused.violations) std::cerr << "   [" << v.rule << "] " << v.field << ": " << v.message << '\n';
+  for (const auto &v : refused.violations)
+    std::cerr << "   [" << v.rule << "] " << v.field << ": " << v.message << '\n';
 
   std::vector<std::string> paths;
-  const std::pair<const char *, kling::json> tours[] = {{"text to video (Kling-V2.6, camera zoom)", kling::json(t2v)},
-                                                        {"image to video (Kling-V2.6, an inline PNG)", kling::json(i2v)}};
+  const std::pair<const char *, kling::json> tours[] = {
+      {"text to video (Kling-V2.6, camera zoom)", kling::json(t2v)},
+      {"image to video (Kling-V2.6, an inline PNG)", kling::json(i2v)}};
   int n = 0;
   for (const auto &tour : tours) {
-    auto path = demo_detail::run_task(client, tour.first, tour.second, out + "/demo-" + std::to_string(++n) + ".mp4", exit);
+    auto path = demo_detail::run_task(client, tour.first, tour.second,
+                                      out + "/demo-" + std::to_string(++n) + ".mp4", exit);
     if (!path) return exit;
     paths.push_back(*path);
   }
-  for (const auto &p : paths) std::cout << p << '\n';
-  std::fprintf(stderr, "\nkling demo: %zu tasks validated, created, finished and downloaded in %.1f s%s; the last is %s\n",
-               paths.size(), timer.seconds(), real ? "" : " (offline, fake gateway)", paths.back().c_str());
+  for (const auto &p : paths)
+    std::cout << p << '\n';
+  std::fprintf(
+      stderr,
+      "\nkling demo: %zu tasks validated, created, finished and downloaded in %.1f s%s; the last is %s\n",
+      paths.size(), timer.seconds(), real ? "" : " (offline, fake gateway)", paths.back().c_str());
   return exit_success;
 }
 

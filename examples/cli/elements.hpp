@@ -20,7 +20,8 @@ inline std::optional<int> page_number(const arguments &args, const char *name, i
 }
 
 inline int run_elements(const arguments &args) {
-  if (args.operands.empty()) return usage_error("elements needs a subcommand: list, presets, create or delete");
+  if (args.operands.empty())
+    return usage_error("elements needs a subcommand: list, presets, create or delete");
   const std::string action = args.operands[0];
   arguments rest = args;
   rest.operands.erase(rest.operands.begin());
@@ -34,7 +35,8 @@ inline int run_elements(const arguments &args) {
     auto options = client_options(args, exit);
     if (!options) return exit;
     kling::client client{*options};
-    auto listed = action == "list" ? client.elements().list({*page, *size}) : client.elements().presets({*page, *size});
+    auto listed =
+        action == "list" ? client.elements().list({*page, *size}) : client.elements().presets({*page, *size});
     if (!listed) return report_failure(listed.error());
     print_json(listed->raw);
     return exit_success;

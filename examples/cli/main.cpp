@@ -40,7 +40,8 @@ int run_validate(const arguments &args) {
   int exit = exit_success;
   auto body = read_json_operand(args, "validate", exit);
   if (!body) return exit;
-  const auto report = is_element_request(*body) ? kling::rules::validate_element(*body) : kling::rules::validate(*body);
+  const auto report =
+      is_element_request(*body) ? kling::rules::validate_element(*body) : kling::rules::validate(*body);
   std::cout << kling::dump_json(kling::rules::to_json(report), 2) << '\n';
   if (!report.valid()) {
     std::cerr << "kling: the request breaks " << report.violations.size()
@@ -53,7 +54,8 @@ int run_validate(const arguments &args) {
 int run_rules(const arguments &args) {
   if (!args.operands.empty()) return usage_error("rules takes no operands");
   if (args.has("--ids")) {
-    for (const auto &r : kling::rules::catalog) std::cout << r.id << '\n';
+    for (const auto &r : kling::rules::catalog)
+      std::cout << r.id << '\n';
     return exit_success;
   }
   if (args.has("--json")) {
@@ -72,7 +74,8 @@ int run_rules(const arguments &args) {
 }
 
 const command commands[] = {
-    {"validate", "validate FILE|-",
+    {"validate",
+     "validate FILE|-",
      "Checks a request body (POST /v1/videos, or an element to create) against every rule of the\n"
      "gateway, without sending it. Prints one JSON object on stdout:\n"
      "  {\"route\", \"valid\", \"violations\": [{\"rule\", \"field\", \"message\"}], \"warnings\": [...]}\n"
@@ -82,7 +85,8 @@ const command commands[] = {
      "  echo '{\"model\":\"Kling-V2.6\",\"prompt\":\"a cat\"}' | kling validate -\n",
      {{}, {}},
      run_validate},
-    {"create", "create FILE|- [--wait] [--download PATH]",
+    {"create",
+     "create FILE|- [--wait] [--download PATH]",
      "Validates a request body (POST /v1/videos), sends it and prints the task as JSON on stdout.\n"
      "With --wait, waits for the task to finish and prints the finished task; with --download PATH,\n"
      "also saves its video. Progress goes to stderr. A create whose answer is lost is looked up by its\n"
@@ -93,14 +97,16 @@ const command commands[] = {
      "  echo '{\"model\":\"Kling-V2.6\",\"prompt\":\"a cat\"}' | kling create - --wait\n",
      {{"--download"}, {"--wait"}},
      run_create},
-    {"get", "get ID [--provider P]",
+    {"get",
+     "get ID [--provider P]",
      "Prints a task's current state as JSON. ID may be the task id or its external_task_id.\n\n"
      "Examples:\n"
      "  kling get task_abc123\n"
      "  kling get order-42 --provider kling\n",
      {{"--provider"}, {}},
      run_get},
-    {"wait", "wait ID [--provider P] [--download PATH]",
+    {"wait",
+     "wait ID [--provider P] [--download PATH]",
      "Waits for a task to finish (polling every 3 s, growing to 10 s, for --wait-timeout seconds,\n"
      "15 minutes by default) and prints the finished task as JSON. Exit 1 when it failed.\n\n"
      "Examples:\n"
@@ -108,14 +114,16 @@ const command commands[] = {
      "  kling --poll-interval 5 --wait-timeout 1800 wait task_abc123 --download out.mp4\n",
      {{"--provider", "--download"}, {}},
      run_wait},
-    {"download", "download ID PATH [--provider P]",
+    {"download",
+     "download ID PATH [--provider P]",
      "Saves a completed task's video to PATH (written to PATH.part and renamed when complete; an\n"
      "interrupted download resumes).\n\n"
      "Examples:\n"
      "  kling download task_abc123 cat.mp4\n",
      {{"--provider"}, {}},
      run_download},
-    {"elements", "elements list|presets [--page N] [--size M] | create FILE|- | delete ID",
+    {"elements",
+     "elements list|presets [--page N] [--size M] | create FILE|- | delete ID",
      "The element library: list your custom elements or the official presets (page 1..1000, size\n"
      "1..500), create one from a JSON description (checked first), or delete one.\n\n"
      "Examples:\n"
@@ -124,7 +132,8 @@ const command commands[] = {
      "  kling elements delete 842130978230767622\n",
      {{"--page", "--size"}, {}},
      run_elements},
-    {"demo", "demo [--out DIR]",
+    {"demo",
+     "demo [--out DIR]",
      "The offline tour: starts the fake gateway in this process (no key, no network, nothing paid)\n"
      "and walks a text-to-video and an image-to-video task through validate, create, wait (with a\n"
      "progress bar) and download, into DIR (kling-demo by default). With KLING_API_KEY and\n"
@@ -135,7 +144,8 @@ const command commands[] = {
      "  KLING_BASE_URL=https://your-gateway KLING_API_KEY=... kling demo --out videos\n",
      {{"--out"}, {}},
      run_demo},
-    {"serve", "serve [--port N] [--unified] [--processing-seconds S] [--fault SPEC]...",
+    {"serve",
+     "serve [--port N] [--unified] [--processing-seconds S] [--fault SPEC]...",
      "Runs the fake gateway in the foreground (port 8787 by default; 0 lets the system choose), with\n"
      "the whole contract: every route, the task life cycle, elements, result videos. Prints its base\n"
      "URL on stdout; the API key it expects is --api-key, or fake-gateway-key. Tasks finish after a\n"
@@ -148,7 +158,8 @@ const command commands[] = {
      "  kling serve --port 0 --fault drop_after_create:creates --fault server_error:polls:every=2\n",
      {{"--port", "--processing-seconds", "--fault"}, {"--unified"}},
      run_serve},
-    {"rules", "rules [--ids | --json]",
+    {"rules",
+     "rules [--ids | --json]",
      "Lists the gateway's rules that the client enforces, by ID (see the README's table).\n\n"
      "Examples:\n"
      "  kling rules\n"
@@ -160,7 +171,8 @@ const command commands[] = {
 void print_overview() {
   std::cout << "kling " KLING_VERSION_STRING " - client for the Kling AI video generation gateway\n\n"
                "Usage: kling [global options] COMMAND [options] [operands]\n\nCommands:\n";
-  for (const auto &c : commands) std::printf("  %-28s\n", c.synopsis);
+  for (const auto &c : commands)
+    std::printf("  %-28s\n", c.synopsis);
   std::cout << "\nGlobal options:\n"
                "  --base-url URL       gateway base URL (env KLING_BASE_URL)\n"
                "  --api-key KEY        API key (env KLING_API_KEY); never printed\n"

@@ -39,23 +39,36 @@ inline std::optional<std::string> plan_fault(kling::testing::fake_gateway &gatew
     return end == text.c_str() + text.size() && v >= 0 ? v : -1;
   };
   fault f;
-  if (kind == "rate_limit") f = fault::rate_limited(value.empty() ? "1302" : value, 1);
-  else if (kind == "server_error") f = fault::server(static_cast<int>(number(value, 502)));
-  else if (kind == "drop_after_create") f = fault::dropped_after_create();
-  else if (kind == "drop") f = fault::dropped();
-  else if (kind == "slow") f = fault::slow_answer(std::chrono::milliseconds(number(value, 2000)));
-  else if (kind == "not_json") f = fault::html_body();
-  else if (kind == "truncate") f = fault::truncated();
-  else return "unknown fault kind '" + kind + "'";
+  if (kind == "rate_limit")
+    f = fault::rate_limited(value.empty() ? "1302" : value, 1);
+  else if (kind == "server_error")
+    f = fault::server(static_cast<int>(number(value, 502)));
+  else if (kind == "drop_after_create")
+    f = fault::dropped_after_create();
+  else if (kind == "drop")
+    f = fault::dropped();
+  else if (kind == "slow")
+    f = fault::slow_answer(std::chrono::milliseconds(number(value, 2000)));
+  else if (kind == "not_json")
+    f = fault::html_body();
+  else if (kind == "truncate")
+    f = fault::truncated();
+  else
+    return "unknown fault kind '" + kind + "'";
   if (f.status < 0 || f.delay.count() < 0) return "bad value in fault '" + spec + "'";
 
   kling::testing::request_match where = kling::testing::request_match::any();
   const std::string place = parts.size() > 1 ? parts[1] : "any";
-  if (place == "creates") where = kling::testing::request_match::creates();
-  else if (place == "polls") where = kling::testing::request_match::polls();
-  else if (place == "downloads") where = kling::testing::request_match::downloads();
-  else if (place == "elements") where = {"", "/v1/elements/"};
-  else if (place != "any") return "unknown place '" + place + "' in fault '" + spec + "'";
+  if (place == "creates")
+    where = kling::testing::request_match::creates();
+  else if (place == "polls")
+    where = kling::testing::request_match::polls();
+  else if (place == "downloads")
+    where = kling::testing::request_match::downloads();
+  else if (place == "elements")
+    where = {"", "/v1/elements/"};
+  else if (place != "any")
+    return "unknown place '" + place + "' in fault '" + spec + "'";
 
   const std::string how = parts.size() > 2 ? parts[2] : "1";
   if (how.rfind("every=", 0) == 0) {
@@ -113,7 +126,8 @@ inline int run_serve(const arguments &args) {
             << "  try: kling --base-url " << gateway.base_url() << " --api-key " << gateway.api_key()
             << " create request.json --wait\n"
             << "  stop with Ctrl-C\n";
-  while (!serve_detail::stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (!serve_detail::stop_requested)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   gateway.stop();
   std::cerr << "kling: stopped after " << gateway.requests() << " requests, " << gateway.tasks_created()
             << " tasks created\n";

@@ -18,7 +18,8 @@ inline int download_task(kling::client &client, const kling::task &t, const std:
   auto saved = client.videos().download(t, path, settings);
   display.finish();
   if (!saved) return report_failure(saved.error());
-  for (const auto &w : saved->warnings) std::cerr << "kling: warning: " << w << '\n';
+  for (const auto &w : saved->warnings)
+    std::cerr << "kling: warning: " << w << '\n';
   std::cerr << "kling: saved " << saved->path << " (" << saved->bytes << " bytes"
             << (saved->resumed ? ", resumed" : "") << ")\n";
   return exit_success;
@@ -33,10 +34,12 @@ inline int run_create(const arguments &args) {
   kling::client client{*options};
 
   const auto report = client.videos().validate(*body);
-  for (const auto &w : report.warnings) std::cerr << "kling: warning [" << w.rule << "] " << w.field << ": " << w.message << '\n';
+  for (const auto &w : report.warnings)
+    std::cerr << "kling: warning [" << w.rule << "] " << w.field << ": " << w.message << '\n';
   auto created = client.videos().create(*body);
   if (!created) return report_failure(created.error());
-  std::cerr << "kling: created task " << created->id << " (external_task_id " << created->external_task_id << ")\n";
+  std::cerr << "kling: created task " << created->id << " (external_task_id " << created->external_task_id
+            << ")\n";
   if (!args.has("--wait") && !args.option("--download")) {
     print_json(kling::json(*created));
     return exit_success;
@@ -95,7 +98,8 @@ inline int run_download(const arguments &args) {
   if (!t) return report_failure(t.error());
   if (t->status != kling::task_status::completed) {
     std::cerr << "kling: task " << t->id << " is " << kling::to_string(t->status)
-              << "; nothing to download yet (try 'kling wait " << t->id << " --download " << args.operands[1] << "')\n";
+              << "; nothing to download yet (try 'kling wait " << t->id << " --download " << args.operands[1]
+              << "')\n";
     return exit_failure;
   }
   return download_task(client, *t, args.operands[1]);

@@ -12,11 +12,11 @@
 // silently mixing layouts (users still write kling::client).
 #define KLING_ABI_NAMESPACE abi_v0_1_0
 
-#define KLING_NAMESPACE_BEGIN                                                  \
-  namespace kling {                                                            \
+#define KLING_NAMESPACE_BEGIN                                                                                \
+  namespace kling {                                                                                          \
   inline namespace KLING_ABI_NAMESPACE {
-#define KLING_NAMESPACE_END                                                    \
-  }                                                                            \
+#define KLING_NAMESPACE_END                                                                                  \
+  }                                                                                                          \
   }
 
 // The core builds with -fno-exceptions; nothing in it throws, but code that

@@ -29,11 +29,11 @@
 // silently mixing layouts (users still write kling::client).
 #define KLING_ABI_NAMESPACE abi_v0_1_0
 
-#define KLING_NAMESPACE_BEGIN                                                  \
-  namespace kling {                                                            \
+#define KLING_NAMESPACE_BEGIN                                                                                \
+  namespace kling {                                                                                          \
   inline namespace KLING_ABI_NAMESPACE {
-#define KLING_NAMESPACE_END                                                    \
-  }                                                                            \
+#define KLING_NAMESPACE_END                                                                                  \
+  }                                                                                                          \
   }
 
 // The core builds with -fno-exceptions; nothing in it throws, but code that
@@ -161,11 +161,11 @@ struct violation {
 
 struct error {
   errc code = errc::http;
-  int http_status = 0;         // 0 when no HTTP answer was received
-  std::string provider_code;   // the gateway's or provider's own code, as text ("1102")
-  std::string message;         // what happened, for people; never holds a secret
-  std::string request_id;      // the gateway's request id when it sent one
-  std::string body_excerpt;    // the first bytes of an unexpected answer (valid UTF-8)
+  int http_status = 0;               // 0 when no HTTP answer was received
+  std::string provider_code;         // the gateway's or provider's own code, as text ("1102")
+  std::string message;               // what happened, for people; never holds a secret
+  std::string request_id;            // the gateway's request id when it sent one
+  std::string body_excerpt;          // the first bytes of an unexpected answer (valid UTF-8)
   std::vector<violation> violations; // for invalid_request: every broken rule
   // False only when the transport knows the request never left this machine
   // (the connection could not be opened). Exactly-once creation relies on it.
@@ -190,7 +190,8 @@ inline std::string to_string(const error &e) {
   if (!details.empty()) out += " (" + details + ")";
   if (!e.message.empty()) out += ": " + e.message;
   if (!e.request_id.empty()) out += " [request_id " + e.request_id + "]";
-  for (const auto &v : e.violations) out += "\n  [" + v.rule + "] " + v.field + ": " + v.message;
+  for (const auto &v : e.violations)
+    out += "\n  [" + v.rule + "] " + v.field + ": " + v.message;
   return out;
 }
 
@@ -201,7 +202,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-template <class T> class result;
+template <class T>
+class result;
 
 namespace detail {
 
@@ -212,15 +214,18 @@ namespace detail {
   std::abort();
 }
 
-template <class T> struct is_result : std::false_type {};
-template <class T> struct is_result<result<T>> : std::true_type {};
+template <class T>
+struct is_result : std::false_type {};
+template <class T>
+struct is_result<result<T>> : std::true_type {};
 
 template <class F, class... Args>
 using invoke_result_t = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F, Args...>>>;
 
 } // namespace detail
 
-template <class T> class result {
+template <class T>
+class result {
   static_assert(!std::is_reference<T>::value, "kling::result<T> holds values, not references");
   static_assert(!std::is_same<std::remove_cv_t<T>, kling::error>::value,
                 "kling::result<error> is ambiguous; use a wrapper type");
@@ -233,11 +238,10 @@ public:
   template <class U = T, std::enable_if_t<std::is_default_constructible<U>::value, int> = 0>
   result() : storage_(std::in_place_index<0>) {}
 
-  template <class U = T,
-            std::enable_if_t<std::is_constructible<T, U &&>::value &&
-                                 !std::is_same<std::decay_t<U>, result>::value &&
-                                 !std::is_same<std::decay_t<U>, kling::error>::value,
-                             int> = 0>
+  template <class U = T, std::enable_if_t<std::is_constructible<T, U &&>::value &&
+                                              !std::is_same<std::decay_t<U>, result>::value &&
+                                              !std::is_same<std::decay_t<U>, kling::error>::value,
+                                          int> = 0>
   result(U &&value) : storage_(std::in_place_index<0>, std::forward<U>(value)) {}
 
   result(const kling::error &e) : storage_(std::in_place_index<1>, e) {}
@@ -260,47 +264,76 @@ public:
   kling::error &error() & { return *checked_error(); }
   kling::error &&error() && { return std::move(*checked_error()); }
 
-  template <class U> T value_or(U &&fallback) const & {
+  template <class U>
+  T value_or(U &&fallback) const & {
     return has_value() ? **this : static_cast<T>(std::forward<U>(fallback));
   }
-  template <class U> T value_or(U &&fallback) && {
+  template <class U>
+  T value_or(U &&fallback) && {
     return has_value() ? std::move(**this) : static_cast<T>(std::forward<U>(fallback));
   }
 
   // f(value) -> result<U>; an error passes through unchanged.
-  template <class F> auto and_then(F &&f) & { return and_then_impl(*this, std::forward<F>(f)); }
-  template <class F> auto and_then(F &&f) const & {
+  template <class F>
+  auto and_then(F &&f) & {
     return and_then_impl(*this, std::forward<F>(f));
   }
-  template <class F> auto and_then(F &&f) && {
+  template <class F>
+  auto and_then(F &&f) const & {
+    return and_then_impl(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto and_then(F &&f) && {
     return and_then_impl(std::move(*this), std::forward<F>(f));
   }
 
   // f(value) -> U gives result<U> (result<void> when f returns nothing).
-  template <class F> auto map(F &&f) & { return map_impl(*this, std::forward<F>(f)); }
-  template <class F> auto map(F &&f) const & { return map_impl(*this, std::forward<F>(f)); }
-  template <class F> auto map(F &&f) && { return map_impl(std::move(*this), std::forward<F>(f)); }
+  template <class F>
+  auto map(F &&f) & {
+    return map_impl(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto map(F &&f) const & {
+    return map_impl(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto map(F &&f) && {
+    return map_impl(std::move(*this), std::forward<F>(f));
+  }
   // std::expected's name for map.
-  template <class F> auto transform(F &&f) & { return map(std::forward<F>(f)); }
-  template <class F> auto transform(F &&f) const & { return map(std::forward<F>(f)); }
-  template <class F> auto transform(F &&f) && { return std::move(*this).map(std::forward<F>(f)); }
+  template <class F>
+  auto transform(F &&f) & {
+    return map(std::forward<F>(f));
+  }
+  template <class F>
+  auto transform(F &&f) const & {
+    return map(std::forward<F>(f));
+  }
+  template <class F>
+  auto transform(F &&f) && {
+    return std::move(*this).map(std::forward<F>(f));
+  }
 
   // f(error) -> result<T>: recover from an error, or replace it.
-  template <class F> result or_else(F &&f) const & {
+  template <class F>
+  result or_else(F &&f) const & {
     if (has_value()) return *this;
     return std::forward<F>(f)(error());
   }
-  template <class F> result or_else(F &&f) && {
+  template <class F>
+  result or_else(F &&f) && {
     if (has_value()) return std::move(*this);
     return std::forward<F>(f)(std::move(*this).error());
   }
 
   // f(error) -> error: add context to an error, keep a value as it is.
-  template <class F> result map_error(F &&f) const & {
+  template <class F>
+  result map_error(F &&f) const & {
     if (has_value()) return *this;
     return result(std::forward<F>(f)(error()));
   }
-  template <class F> result map_error(F &&f) && {
+  template <class F>
+  result map_error(F &&f) && {
     if (has_value()) return std::move(*this);
     return result(std::forward<F>(f)(std::move(*this).error()));
   }
@@ -323,20 +356,23 @@ private:
     detail::fail_fast("result::error() called on a value; check has_value() first");
   }
 
-  template <class Self, class F> static auto and_then_impl(Self &&self, F &&f) {
+  template <class Self, class F>
+  static auto and_then_impl(Self &&self, F &&f) {
     using R = detail::invoke_result_t<F, decltype(*std::forward<Self>(self))>;
     static_assert(detail::is_result<R>::value, "and_then: the function must return a kling::result");
     if (!self.has_value()) return R(std::forward<Self>(self).error());
     return std::forward<F>(f)(*std::forward<Self>(self));
   }
 
-  template <class Self, class F> static auto map_impl(Self &&self, F &&f);
+  template <class Self, class F>
+  static auto map_impl(Self &&self, F &&f);
 
   std::variant<T, kling::error> storage_;
 };
 
 // result<void>: success carries nothing.
-template <> class result<void> {
+template <>
+class result<void> {
 public:
   using value_type = void;
   using error_type = kling::error;
@@ -356,14 +392,16 @@ public:
   kling::error &error() & { return *checked_error(); }
   kling::error &&error() && { return std::move(*checked_error()); }
 
-  template <class F> auto and_then(F &&f) const {
+  template <class F>
+  auto and_then(F &&f) const {
     using R = detail::invoke_result_t<F>;
     static_assert(detail::is_result<R>::value, "and_then: the function must return a kling::result");
     if (!has_value()) return R(error());
     return std::forward<F>(f)();
   }
 
-  template <class F> auto map(F &&f) const {
+  template <class F>
+  auto map(F &&f) const {
     using U = detail::invoke_result_t<F>;
     if constexpr (std::is_void<U>::value) {
       if (!has_value()) return result<void>(error());
@@ -374,14 +412,19 @@ public:
       return result<U>(std::forward<F>(f)());
     }
   }
-  template <class F> auto transform(F &&f) const { return map(std::forward<F>(f)); }
+  template <class F>
+  auto transform(F &&f) const {
+    return map(std::forward<F>(f));
+  }
 
-  template <class F> result or_else(F &&f) const {
+  template <class F>
+  result or_else(F &&f) const {
     if (has_value()) return *this;
     return std::forward<F>(f)(error());
   }
 
-  template <class F> result map_error(F &&f) const {
+  template <class F>
+  result map_error(F &&f) const {
     if (has_value()) return *this;
     return result(std::forward<F>(f)(error()));
   }
@@ -423,8 +466,7 @@ KLING_NAMESPACE_BEGIN
 namespace base64 {
 
 namespace detail {
-constexpr std::string_view alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // 0..63 for an alphabet character, -1 otherwise.
 constexpr int value_of(char c) noexcept {
@@ -460,7 +502,9 @@ inline std::string encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
-  const auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[k])); };
+  const auto at = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[k]));
+  };
   for (; i + 3 <= bytes.size(); i += 3) {
     const std::uint32_t n = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
     out += detail::alphabet[n >> 18 & 63];
@@ -485,17 +529,14 @@ inline std::string encode(std::string_view bytes) {
 // accepted text has exactly one decoding). Whitespace is not accepted.
 inline result<std::size_t> decoded_size(std::string_view text) {
   if (text.size() % 4 != 0) {
-    return detail::invalid("length " + std::to_string(text.size()) + " is not a multiple of 4",
-                           text.size());
+    return detail::invalid("length " + std::to_string(text.size()) + " is not a multiple of 4", text.size());
   }
   std::size_t padding = 0;
   if (!text.empty() && text.back() == '=') padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
   const std::size_t data_end = text.size() - padding;
   for (std::size_t i = 0; i < data_end; ++i) {
     if (detail::table.values[static_cast<unsigned char>(text[i])] == 64) {
-      return detail::invalid(text[i] == '=' ? "padding before the end"
-                                            : "character outside the alphabet",
-                             i);
+      return detail::invalid(text[i] == '=' ? "padding before the end" : "character outside the alphabet", i);
     }
   }
   if (padding > 0) {
@@ -507,10 +548,10 @@ inline result<std::size_t> decoded_size(std::string_view text) {
   return text.size() / 4 * 3 - padding;
 }
 
-
 // Decodes text (strictly checked first, see decoded_size); max_bytes stops
 // early after that many decoded bytes, for callers that need only a header.
-inline result<std::string> decode(std::string_view text, std::size_t max_bytes = static_cast<std::size_t>(-1)) {
+inline result<std::string> decode(std::string_view text,
+                                  std::size_t max_bytes = static_cast<std::size_t>(-1)) {
   auto size = decoded_size(text);
   if (!size) return std::move(size).error();
   const std::size_t wanted = *size < max_bytes ? *size : max_bytes;
@@ -521,7 +562,8 @@ inline result<std::string> decode(std::string_view text, std::size_t max_bytes =
   for (std::size_t i = 0; o + 3 <= wanted; i += 4) {
     const std::uint32_t n = std::uint32_t{detail::table.values[in[i]]} << 18 |
                             std::uint32_t{detail::table.values[in[i + 1]]} << 12 |
-                            std::uint32_t{detail::table.values[in[i + 2]]} << 6 | detail::table.values[in[i + 3]];
+                            std::uint32_t{detail::table.values[in[i + 2]]} << 6 |
+                            detail::table.values[in[i + 3]];
     out[o++] = static_cast<char>(n >> 16);
     out[o++] = static_cast<char>(n >> 8 & 0xFF);
     out[o++] = static_cast<char>(n & 0xFF);
@@ -534,7 +576,8 @@ inline result<std::string> decode(std::string_view text, std::size_t max_bytes =
       const char c = i + k < text.size() ? text[i + k] : '=';
       n = n << 6 | (c == '=' ? 0u : detail::table.values[static_cast<unsigned char>(c)]);
     }
-    for (int shift = 16; o < wanted && shift >= 0; shift -= 8) out[o++] = static_cast<char>(n >> shift & 0xFF);
+    for (int shift = 16; o < wanted && shift >= 0; shift -= 8)
+      out[o++] = static_cast<char>(n >> shift & 0xFF);
   }
   return out;
 }
@@ -657,9 +700,12 @@ inline std::size_t nesting_depth(std::string_view text) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -688,7 +734,8 @@ inline result<json> parse_json(std::string_view text) {
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
-template <class BasicJson = json> std::string dump_json(const BasicJson &value, int indent = -1) {
+template <class BasicJson = json>
+std::string dump_json(const BasicJson &value, int indent = -1) {
   return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
 }
 
@@ -705,9 +752,12 @@ inline std::string pointer_child(std::string_view parent, std::string_view key) 
   std::string out(parent);
   out += '/';
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -839,8 +889,8 @@ inline error bad_time(std::string_view what, std::string_view text) {
 
 inline bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
   return month >= 1 && month <= 12 && day >= 1 &&
-         static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) &&
-         hour <= 23 && minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
+         static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) && hour <= 23 &&
+         minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
 }
 
 inline timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
@@ -858,10 +908,9 @@ inline timestamp make_timestamp(int year, int month, int day, int hour, int minu
 inline result<timestamp> parse_iso8601(std::string_view text) {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') &&
-        s.digits(2, day) && (s.literal('T') || s.literal('t') || s.literal(' ')) &&
-        s.digits(2, hour) && s.literal(':') && s.digits(2, minute) && s.literal(':') &&
-        s.digits(2, second))) {
+  if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
+        (s.literal('T') || s.literal('t') || s.literal(' ')) && s.digits(2, hour) && s.literal(':') &&
+        s.digits(2, minute) && s.literal(':') && s.digits(2, second))) {
     return time_detail::bad_time("not an ISO 8601 date-time", text);
   }
   std::int64_t micros = 0;
@@ -872,7 +921,8 @@ inline result<timestamp> parse_iso8601(std::string_view text) {
       ++count;
     }
     if (count == 0) return time_detail::bad_time("empty fraction of a second", text);
-    for (; count < 6; ++count) micros *= 10;
+    for (; count < 6; ++count)
+      micros *= 10;
   }
   std::int64_t offset = 0;
   if (!(s.literal('Z') || s.literal('z'))) {
@@ -917,9 +967,7 @@ inline std::string format_iso8601(timestamp t) {
   return buffer;
 }
 
-inline timestamp from_unix_seconds(std::int64_t seconds) {
-  return timestamp(std::chrono::seconds(seconds));
-}
+inline timestamp from_unix_seconds(std::int64_t seconds) { return timestamp(std::chrono::seconds(seconds)); }
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
@@ -929,7 +977,8 @@ inline result<timestamp> parse_http_date(std::string_view text) {
                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   time_detail::scanner s{text};
   bool weekday_ok = false;
-  for (auto w : weekdays) weekday_ok = weekday_ok || s.word(w);
+  for (auto w : weekdays)
+    weekday_ok = weekday_ok || s.word(w);
   int day = 0, year = 0, hour = 0, minute = 0, second = 0, month = 0;
   if (!(weekday_ok && s.word(", ") && s.digits(2, day) && s.literal(' '))) {
     return time_detail::bad_time("not an HTTP date", text);
@@ -938,8 +987,8 @@ inline result<timestamp> parse_http_date(std::string_view text) {
     if (s.word(months[i])) month = i + 1;
   }
   if (!(month != 0 && s.literal(' ') && s.digits(4, year) && s.literal(' ') && s.digits(2, hour) &&
-        s.literal(':') && s.digits(2, minute) && s.literal(':') && s.digits(2, second) &&
-        s.word(" GMT") && s.done())) {
+        s.literal(':') && s.digits(2, minute) && s.literal(':') && s.digits(2, second) && s.word(" GMT") &&
+        s.done())) {
     return time_detail::bad_time("not an HTTP date", text);
   }
   if (!time_detail::valid_fields(year, month, day, hour, minute, second)) {
@@ -957,8 +1006,7 @@ KLING_NAMESPACE_BEGIN
 
 class field_reader {
 public:
-  explicit field_reader(const json &object, std::string path = "")
-      : object_(object), path_(std::move(path)) {
+  explicit field_reader(const json &object, std::string path = "") : object_(object), path_(std::move(path)) {
     if (!object_.is_object()) fail_at(path_, "expected an object", object_);
   }
 
@@ -996,10 +1044,14 @@ public:
   bool id(std::string_view key, std::string &out) {
     const json *m = get(key);
     if (!m) return false;
-    if (m->is_string()) out = m->get_ref<const std::string &>();
-    else if (m->is_number_unsigned()) out = std::to_string(m->get<std::uint64_t>());
-    else if (m->is_number_integer()) out = std::to_string(m->get<std::int64_t>());
-    else return wrong(key, "a string or an integer", *m);
+    if (m->is_string())
+      out = m->get_ref<const std::string &>();
+    else if (m->is_number_unsigned())
+      out = std::to_string(m->get<std::uint64_t>());
+    else if (m->is_number_integer())
+      out = std::to_string(m->get<std::int64_t>());
+    else
+      return wrong(key, "a string or an integer", *m);
     return true;
   }
 
@@ -1011,7 +1063,8 @@ public:
     return true;
   }
 
-  template <class Int> bool integer(std::string_view key, Int &out) {
+  template <class Int>
+  bool integer(std::string_view key, Int &out) {
     static_assert(std::is_integral<Int>::value, "integer() reads into an integral type");
     const json *m = get(key);
     if (!m) return false;
@@ -1023,10 +1076,11 @@ public:
       }
     } else if (m->is_number_integer()) {
       const auto v = m->get<std::int64_t>();
-      if (std::is_signed<Int>::value ? v >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
-                                           v <= static_cast<std::int64_t>(std::numeric_limits<Int>::max())
-                                     : v >= 0 && static_cast<std::uint64_t>(v) <=
-                                                     static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+      if (std::is_signed<Int>::value
+              ? v >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
+                    v <= static_cast<std::int64_t>(std::numeric_limits<Int>::max())
+              : v >= 0 && static_cast<std::uint64_t>(v) <=
+                              static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
         out = static_cast<Int>(v);
         return true;
       }
@@ -1411,8 +1465,7 @@ inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 
 inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline error bad_url(std::string_view why, std::string_view text) {
-  return error{errc::invalid_request,
-               std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
+  return error{errc::invalid_request, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
 } // namespace url_detail
 
@@ -1425,7 +1478,8 @@ inline result<url> parse_url(std::string_view text) {
   if (colon == std::string_view::npos || colon == 0 || !is_alpha(text[0])) {
     return bad_url("not an absolute URL (no scheme)", text);
   }
-  for (char c : text.substr(0, colon)) out.scheme += lower(c);
+  for (char c : text.substr(0, colon))
+    out.scheme += lower(c);
   if (out.scheme != "http" && out.scheme != "https") {
     return bad_url("scheme must be http or https", text);
   }
@@ -1462,7 +1516,8 @@ inline result<url> parse_url(std::string_view text) {
     port = authority.substr(c + 1);
   }
   if (host.empty()) return bad_url("URL has an empty host", text);
-  for (char c : host) out.host += lower(c);
+  for (char c : host)
+    out.host += lower(c);
 
   out.port = out.scheme == "https" ? 443 : 80;
   if (!port.empty()) {
@@ -1495,8 +1550,10 @@ inline bool is_loopback_host(std::string_view host) {
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
   for (char c : host) {
-    if (c == '.') ++dots;
-    else if (!url_detail::is_digit(c)) return false;
+    if (c == '.')
+      ++dots;
+    else if (!url_detail::is_digit(c))
+      return false;
   }
   return dots == 3;
 }
@@ -1509,8 +1566,7 @@ inline std::string percent_encode(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (url_detail::is_alpha(c) || url_detail::is_digit(c) || c == '-' || c == '.' || c == '_' ||
-        c == '~') {
+    if (url_detail::is_alpha(c) || url_detail::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
       out += c;
     } else {
       out += '%';
@@ -1589,8 +1645,7 @@ inline result<std::size_t> count_code_points(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
     if (n == 0) {
-      return error{errc::invalid_request,
-                   "malformed UTF-8 at byte " + std::to_string(pos)};
+      return error{errc::invalid_request, "malformed UTF-8 at byte " + std::to_string(pos)};
     }
     pos += n;
   }
@@ -2617,7 +2672,9 @@ constexpr std::string_view to_string(aspect_ratio v) noexcept {
   return "16:9";
 }
 
-constexpr std::string_view to_string(refer_type v) noexcept { return v == refer_type::base ? "base" : "feature"; }
+constexpr std::string_view to_string(refer_type v) noexcept {
+  return v == refer_type::base ? "base" : "feature";
+}
 
 constexpr std::string_view to_string(character_orientation v) noexcept {
   return v == character_orientation::image ? "image" : "video";
@@ -2647,11 +2704,13 @@ KLING_NAMESPACE_BEGIN
 
 namespace request_detail {
 
-template <class T> void put(json &j, const char *key, const std::optional<T> &value) {
+template <class T>
+void put(json &j, const char *key, const std::optional<T> &value) {
   if (value) j[key] = *value;
 }
 
-template <class Enum> void put_word(json &j, const char *key, const std::optional<Enum> &value) {
+template <class Enum>
+void put_word(json &j, const char *key, const std::optional<Enum> &value) {
   if (value) j[key] = std::string(to_string(*value));
 }
 
@@ -2670,7 +2729,8 @@ inline void put_seconds(json &j, const std::optional<int> &seconds) {
 // member replaces it. A non-object extra is reported by validation (C-8).
 inline void merge_extra(json &j, const json &extra) {
   if (!extra.is_object()) return;
-  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
+  for (auto it = extra.begin(); it != extra.end(); ++it)
+    j[it.key()] = it.value();
 }
 
 } // namespace request_detail
@@ -2698,12 +2758,18 @@ struct camera_control {
   json extra = json::object();
 
   static camera_control preset(camera_type t) { return camera_control{t, std::nullopt, json::object()}; }
-  static camera_control simple(camera_config c) { return camera_control{camera_type::simple, c, json::object()}; }
+  static camera_control simple(camera_config c) {
+    return camera_control{camera_type::simple, c, json::object()};
+  }
 };
 
 inline void to_json(json &j, const camera_config &c) {
-  j = json{{"horizontal", c.horizontal}, {"vertical", c.vertical}, {"pan", c.pan},
-           {"tilt", c.tilt},             {"roll", c.roll},         {"zoom", c.zoom}};
+  j = json{{"horizontal", c.horizontal},
+           {"vertical", c.vertical},
+           {"pan", c.pan},
+           {"tilt", c.tilt},
+           {"roll", c.roll},
+           {"zoom", c.zoom}};
 }
 
 inline void to_json(json &j, const camera_control &c) {
@@ -2758,7 +2824,8 @@ struct element_deletion {
 namespace model_detail {
 
 // Reads an array of objects at `key`, calling read(field_reader&) for each.
-template <class Read> void read_objects(field_reader &r, std::string_view key, Read read) {
+template <class Read>
+void read_objects(field_reader &r, std::string_view key, Read read) {
   const json *list = r.array(key);
   if (!list) return;
   for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
@@ -2838,7 +2905,8 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 // A successful envelope (code 0); a non-zero code arrives as an error instead.
-template <class T> struct envelope {
+template <class T>
+struct envelope {
   T data;
   std::string message;
   std::string request_id;
@@ -2846,7 +2914,8 @@ template <class T> struct envelope {
 };
 
 // One page of a listing, with the paging it was asked for.
-template <class T> struct page {
+template <class T>
+struct page {
   std::vector<T> items;
   int page_num = 1;
   int page_size = 30;
@@ -2948,7 +3017,7 @@ struct image_to_video {
   std::optional<bool> sound{}; // sent as "on" / "off"
   std::vector<kling::voice> voice_list{};
   std::optional<kling::mode> mode{};
-  std::optional<int> seconds{}; // 5 or 10
+  std::optional<int> seconds{};      // 5 or 10
   std::optional<double> cfg_scale{}; // [0, 1]; ignored by V2.x models
   std::optional<std::string> static_mask{};
   std::vector<kling::dynamic_mask> dynamic_masks{};
@@ -3081,11 +3150,13 @@ inline void to_json(json &j, const new_element &e) {
            {"element_description", e.element_description},
            {"element_frontal_image", e.element_frontal_image}};
   json refer = json::array();
-  for (const auto &url : e.element_refer_list) refer.push_back({{"image_url", url}});
+  for (const auto &url : e.element_refer_list)
+    refer.push_back({{"image_url", url}});
   j["element_refer_list"] = refer;
   if (!e.tag_list.empty()) {
     json tags = json::array();
-    for (const auto &id : e.tag_list) tags.push_back({{"tag_id", id}});
+    for (const auto &id : e.tag_list)
+      tags.push_back({{"tag_id", id}});
     j["tag_list"] = tags;
   }
   request_detail::merge_extra(j, e.extra);
@@ -3237,7 +3308,8 @@ constexpr const char *to_string(task_status s) noexcept {
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
 inline task_status parse_task_status(std::string_view word) {
   std::string w;
-  for (char c : word) w += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char c : word)
+    w += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   if (w == "pending" || w == "submitted") return task_status::pending;
   if (w == "processing") return task_status::processing;
   if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
@@ -3283,9 +3355,9 @@ struct task {
   std::string provider;
   std::vector<kling::video> videos;
   std::optional<kling::usage> usage;
-  std::string error_message;              // why it failed
+  std::string error_message;               // why it failed
   std::optional<timestamp> url_expires_at; // when the result URLs are deleted (P-7)
-  json raw; // the whole answer: nothing the gateway sent is lost (P-6)
+  json raw;                                // the whole answer: nothing the gateway sent is lost (P-6)
 
   bool finished() const { return is_finished(status); }
   // The first result URL, or empty.
@@ -3304,8 +3376,10 @@ inline void read_seconds(field_reader &r, std::string_view key, std::optional<do
     const std::string &text = v->get_ref<const std::string &>();
     char *end = nullptr;
     const double d = std::strtod(text.c_str(), &end);
-    if (!text.empty() && end == text.c_str() + text.size()) out = d;
-    else r.fail(r.path_of(key) + ": expected a number of seconds, got \"" + text.substr(0, 32) + "\"");
+    if (!text.empty() && end == text.c_str() + text.size())
+      out = d;
+    else
+      r.fail(r.path_of(key) + ": expected a number of seconds, got \"" + text.substr(0, 32) + "\"");
   } else {
     r.fail(r.path_of(key) + ": expected a number of seconds, got " + v->type_name());
   }
@@ -3638,7 +3712,8 @@ inline constexpr rule_info catalog[] = {
     {"O1-10", "omni_video", "<<<image_N>>>, <<<element_N>>>, <<<video_N>>> point inside their lists"},
     {"O1-11", "omni_video", "native image_list wins over flat image fields (warning)"},
     {"O1-12", "omni_video",
-     "images: http(s) URL, data URI or Base64; inline: JPEG/PNG, <= 10 MB, sides >= 300 px, ratio 1:2.5..2.5:1"},
+     "images: http(s) URL, data URI or Base64; inline: JPEG/PNG, <= 10 MB, sides >= 300 px, ratio "
+     "1:2.5..2.5:1"},
     {"O1-13", "omni_video", "videos: MP4/MOV, 3-10 s, sides 720-2160 px, <= 200 MB, 24-60 fps"},
     {"T-1", "text_to_video", "prompt is required"},
     {"T-2", "text_to_video", "sound is on or off"},
@@ -3654,7 +3729,8 @@ inline constexpr rule_info catalog[] = {
     {"I-4", "image_to_video", "voice_list at most 2 {voice_id}; <<<voice_N>>> needs N <= count and sound on"},
     {"I-5", "image_to_video", "cfg_scale in [0, 1]; ignored by V2.x (warning)"},
     {"I-6", "image_to_video", "dynamic_masks: at most 6 groups, each mask + 2..77 integer points (5 s)"},
-    {"I-7", "image_to_video", "images and masks follow O1-12; masks match the image's ratio and each other's size"},
+    {"I-7", "image_to_video",
+     "images and masks follow O1-12; masks match the image's ratio and each other's size"},
     {"M-1", "motion_control", "image_url, video_url, mode and character_orientation are required"},
     {"M-2", "motion_control", "character_orientation is image or video"},
     {"M-3", "motion_control", "keep_original_sound is yes or no"},
@@ -3725,7 +3801,8 @@ inline nlohmann::ordered_json to_json(const report &r) {
   using ordered = nlohmann::ordered_json;
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
-    for (const auto &v : items) out.push_back({{"rule", v.rule}, {"field", v.field}, {"message", v.message}});
+    for (const auto &v : items)
+      out.push_back({{"rule", v.rule}, {"field", v.field}, {"message", v.message}});
     return out;
   };
   return ordered{{"route", std::string(to_string(r.route))},
@@ -3795,7 +3872,8 @@ KLING_NAMESPACE_END
 // requests (which are serialized first), so both meet the same rules.
 //
 //   auto report = kling::rules::validate(kling::json::parse(text));
-//   for (const auto &v : report.violations) std::cerr << v.rule << ' ' << v.field << ": " << v.message << '\n';
+//   for (const auto &v : report.violations) std::cerr << v.rule << ' ' << v.field << ": " << v.message <<
+//   '\n';
 //
 // Every violation is reported, not only the first.
 //
@@ -3876,8 +3954,12 @@ public:
     }
     return &m->get_ref<const std::string &>();
   }
-  const json *array(const scope &s, std::string_view key) { return typed(s, key, json::value_t::array, "an array"); }
-  const json *object(const scope &s, std::string_view key) { return typed(s, key, json::value_t::object, "an object"); }
+  const json *array(const scope &s, std::string_view key) {
+    return typed(s, key, json::value_t::array, "an array");
+  }
+  const json *object(const scope &s, std::string_view key) {
+    return typed(s, key, json::value_t::object, "an object");
+  }
   const json *number(const scope &s, std::string_view key) {
     const json *m = s.get(key);
     if (m && !m->is_number()) {
@@ -3892,8 +3974,10 @@ public:
     std::vector<scope> out;
     for (std::size_t i = 0; i < array.size(); ++i) {
       const std::string item = pointer_child(path, i);
-      if (array[i].is_object()) out.push_back(scope{array[i], item});
-      else wrong_type(item, "an object", array[i]);
+      if (array[i].is_object())
+        out.push_back(scope{array[i], item});
+      else
+        wrong_type(item, "an object", array[i]);
     }
     return out;
   }
@@ -3933,8 +4017,8 @@ public:
   }
 
   // A string member that must be one of the given words; returns it when it is.
-  std::optional<std::string> one_of(const scope &s, std::string_view key, std::initializer_list<const char *> words,
-                                    const char *rule) {
+  std::optional<std::string> one_of(const scope &s, std::string_view key,
+                                    std::initializer_list<const char *> words, const char *rule) {
     const std::string *v = string(s, key);
     if (!v) return std::nullopt;
     std::string allowed;
@@ -3970,18 +4054,22 @@ struct prompt_reference {
 
 inline std::vector<prompt_reference> prompt_references(std::string_view prompt) {
   std::vector<prompt_reference> out;
-  for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos; open = prompt.find("<<<", open + 3)) {
+  for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
+       open = prompt.find("<<<", open + 3)) {
     const std::size_t close = prompt.find(">>>", open + 3);
     if (close == std::string_view::npos) break;
     const std::string_view inner = prompt.substr(open + 3, close - open - 3);
     const std::size_t underscore = inner.rfind('_');
     if (underscore == std::string_view::npos || underscore == 0) continue;
-    prompt_reference ref{std::string(inner.substr(0, underscore)), 0, std::string(prompt.substr(open, close + 3 - open))};
+    prompt_reference ref{std::string(inner.substr(0, underscore)), 0,
+                         std::string(prompt.substr(open, close + 3 - open))};
     const std::string_view digits = inner.substr(underscore + 1);
     bool numeric = !digits.empty() && digits.size() <= 9;
-    for (char c : digits) numeric = numeric && c >= '0' && c <= '9';
+    for (char c : digits)
+      numeric = numeric && c >= '0' && c <= '9';
     if (numeric) {
-      for (char c : digits) ref.index = ref.index * 10 + (c - '0');
+      for (char c : digits)
+        ref.index = ref.index * 10 + (c - '0');
     } else if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
       continue; // "<<<hello_world>>>" is text, not a reference
     }
@@ -4016,7 +4104,8 @@ namespace rules {
 namespace routing_detail {
 inline std::string lower(std::string_view text) {
   std::string out;
-  for (char c : text) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char c : text)
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return out;
 }
 inline bool non_empty_string(const json &request, std::string_view key) {
@@ -4039,7 +4128,8 @@ inline kling::route route_of(const json &request) {
   if (name != routing_detail::lower(v26_model)) return kling::route::unknown;
   const json *action = find_member(request, "action_control");
   if (action && action->is_boolean() && action->get<bool>()) return kling::route::motion_control;
-  if (routing_detail::non_empty_string(request, "image") || routing_detail::non_empty_string(request, "image_tail")) {
+  if (routing_detail::non_empty_string(request, "image") ||
+      routing_detail::non_empty_string(request, "image_tail")) {
     return kling::route::image_to_video;
   }
   return kling::route::text_to_video;
@@ -4069,7 +4159,8 @@ inline std::optional<int> read_seconds(checker &c, const scope &s) {
     const auto &text = v->get_ref<const std::string &>();
     if (!text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos) {
       int n = 0;
-      for (char d : text) n = n * 10 + (d - '0');
+      for (char d : text)
+        n = n * 10 + (d - '0');
       return n;
     }
   }
@@ -4088,8 +4179,9 @@ inline void check_routing(checker &c, const scope &s, kling::route r) {
   if (!model) return;
   if (r == kling::route::unknown) {
     c.warning("ROUTE-4", s.field("model"),
-              "model \"" + *model + "\" is not Kling-Video-O1 or Kling-V2.6: the request is sent as it is, "
-              "without model-specific checks");
+              "model \"" + *model +
+                  "\" is not Kling-Video-O1 or Kling-V2.6: the request is sent as it is, "
+                  "without model-specific checks");
   }
   const json *action = s.get("action_control");
   if (action && !action->is_boolean()) {
@@ -4117,7 +4209,8 @@ inline common_fields check_common(checker &c, const scope &s) {
   }
   if (s.has("external_task_id")) {
     const std::string *id = c.string(s, "external_task_id");
-    if (id && id->empty()) c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
+    if (id && id->empty())
+      c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
   }
   return out;
 }
@@ -4189,8 +4282,9 @@ inline std::string size_text(std::uint64_t bytes) {
 // Checks one image string. Returns the inline image's header when it was
 // inline and readable, so callers can compare images (I-7); nullopt for URLs
 // and for images with violations that hide their size.
-inline std::optional<media::image_info> check_image(checker &c, const std::string &value, const std::string &field,
-                                                    const char *rule, const image_limits &limits) {
+inline std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                    const std::string &field, const char *rule,
+                                                    const image_limits &limits) {
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {
@@ -4226,15 +4320,17 @@ inline std::optional<media::image_info> check_image(checker &c, const std::strin
   const std::string dims = std::to_string(info->width) + "x" + std::to_string(info->height);
   if (shorter < limits.min_side) {
     c.violation(rule, field,
-                "inline image is " + dims + " px; both sides must be at least " + std::to_string(limits.min_side) +
-                    " px");
+                "inline image is " + dims + " px; both sides must be at least " +
+                    std::to_string(limits.min_side) + " px");
   }
   if (limits.max_side != 0 && longer > limits.max_side) {
     c.violation(rule, field,
-                "inline image is " + dims + " px; no side may exceed " + std::to_string(limits.max_side) + " px");
+                "inline image is " + dims + " px; no side may exceed " + std::to_string(limits.max_side) +
+                    " px");
   }
   if (shorter > 0 && static_cast<double>(longer) > limits.max_ratio * shorter) {
-    c.violation(rule, field, "inline image is " + dims + " px; its aspect ratio must be within 1:2.5 and 2.5:1");
+    c.violation(rule, field,
+                "inline image is " + dims + " px; its aspect ratio must be within 1:2.5 and 2.5:1");
   }
   if (!image.media_type.empty() && image.media_type != "image/jpg" &&
       image.media_type != std::string("image/") + media::to_string(info->format)) {
@@ -4246,9 +4342,9 @@ inline std::optional<media::image_info> check_image(checker &c, const std::strin
 }
 
 // The same for an optional member that must be a string.
-inline std::optional<media::image_info> check_image_member(checker &c, const scope &s, std::string_view key,
-                                                           const char *rule,
-                                                           const image_limits &limits = standard_image_limits) {
+inline std::optional<media::image_info>
+check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
+                   const image_limits &limits = standard_image_limits) {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);
@@ -4277,7 +4373,8 @@ inline void check_new_element(checker &c, const scope &s) {
     check_image(c, *front, s.field("element_frontal_image"), "E-1", standard_image_limits);
   }
   if (!s.has("element_refer_list")) {
-    c.violation("E-1", s.field("element_refer_list"), "element_refer_list is required: 1 to 3 reference images");
+    c.violation("E-1", s.field("element_refer_list"),
+                "element_refer_list is required: 1 to 3 reference images");
   } else if (const json *list = c.array(s, "element_refer_list")) {
     if (list->empty() || list->size() > 3) {
       c.violation("E-1", s.field("element_refer_list"),
@@ -4290,7 +4387,8 @@ inline void check_new_element(checker &c, const scope &s) {
     }
   }
   if (const json *tags = c.array(s, "tag_list")) {
-    for (const scope &item : c.objects_in(*tags, s.field("tag_list"))) c.required_string(item, "tag_id", "E-1");
+    for (const scope &item : c.objects_in(*tags, s.field("tag_list")))
+      c.required_string(item, "tag_id", "E-1");
   }
 }
 
@@ -4337,8 +4435,8 @@ inline void check_camera_control(checker &c, const scope &s) {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};
-  const auto type = c.one_of(cam, "type", {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"},
-                             "CAM-1");
+  const auto type = c.one_of(
+      cam, "type", {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"}, "CAM-1");
   const json *config = c.object(cam, "config");
   if (!cam.has("type")) {
     if (cam.has("config")) {
@@ -4363,13 +4461,15 @@ inline void check_camera_control(checker &c, const scope &s) {
     if (!v) continue;
     const double value = v->get<double>();
     if (value < -10 || value > 10) {
-      c.violation("CAM-2", cfg.field(axis), std::string(axis) + " must be within [-10, 10], got " + dump_json(*v));
+      c.violation("CAM-2", cfg.field(axis),
+                  std::string(axis) + " must be within [-10, 10], got " + dump_json(*v));
     }
     if (value != 0) ++moving;
   }
   if (moving != 1) {
-    c.violation("CAM-2", cfg.field(""), "exactly one of horizontal, vertical, pan, tilt, roll, zoom must be non-zero, got " +
-                                             std::to_string(moving));
+    c.violation("CAM-2", cfg.field(""),
+                "exactly one of horizontal, vertical, pan, tilt, roll, zoom must be non-zero, got " +
+                    std::to_string(moving));
   }
 }
 
@@ -4456,8 +4556,9 @@ inline std::optional<mask_image> check_dynamic_mask(checker &c, const scope &gro
 inline void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
-    c.violation("I-1", s.field("image"),
-                "image or image_tail is required (without either the gateway treats the request as text to video)");
+    c.violation(
+        "I-1", s.field("image"),
+        "image or image_tail is required (without either the gateway treats the request as text to video)");
   }
   std::optional<media::image_info> image;
   for (const char *key : {"image", "image_tail"}) {
@@ -4481,9 +4582,10 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
   }
   if (s.has("camera_control")) groups.push_back(s.field("camera_control"));
   if (groups.size() > 1) {
-    c.violation("I-2", groups[1],
-                "image_tail, the motion brush (static_mask/dynamic_masks) and camera_control cannot be combined; "
-                "choose one");
+    c.violation(
+        "I-2", groups[1],
+        "image_tail, the motion brush (static_mask/dynamic_masks) and camera_control cannot be combined; "
+        "choose one");
   }
 
   // I-3
@@ -4497,7 +4599,8 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
     if (voices > max_voices) {
       c.violation("I-4", s.field("voice_list"), "at most 2 voices, got " + std::to_string(voices));
     }
-    for (const scope &item : c.objects_in(*list, s.field("voice_list"))) c.required_string(item, "voice_id", "I-4");
+    for (const scope &item : c.objects_in(*list, s.field("voice_list")))
+      c.required_string(item, "voice_id", "I-4");
   }
   if (const std::string *prompt = c.string(s, "prompt")) {
     bool uses_voice = false;
@@ -4518,8 +4621,10 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
   // I-5
   if (const json *cfg = c.number(s, "cfg_scale")) {
     const double v = cfg->get<double>();
-    if (v < 0 || v > 1) c.violation("I-5", s.field("cfg_scale"), "cfg_scale must be within [0, 1], got " + dump_json(*cfg));
-    else c.warning("I-5", s.field("cfg_scale"), "Kling-V2.x models ignore cfg_scale");
+    if (v < 0 || v > 1)
+      c.violation("I-5", s.field("cfg_scale"), "cfg_scale must be within [0, 1], got " + dump_json(*cfg));
+    else
+      c.warning("I-5", s.field("cfg_scale"), "Kling-V2.x models ignore cfg_scale");
   }
 
   // I-6 and I-7: the motion brush.
@@ -4531,7 +4636,8 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
   }
   if (const json *list = c.array(s, "dynamic_masks")) {
     if (list->size() > max_dynamic_masks) {
-      c.violation("I-6", s.field("dynamic_masks"), "at most 6 dynamic mask groups, got " + std::to_string(list->size()));
+      c.violation("I-6", s.field("dynamic_masks"),
+                  "at most 6 dynamic mask groups, got " + std::to_string(list->size()));
     }
     const bool five_seconds = !common.seconds || *common.seconds == 5;
     for (const scope &group : c.objects_in(*list, s.field("dynamic_masks"))) {
@@ -4545,8 +4651,8 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
                      0.01 * static_cast<double>(image->width) * m.info.height) {
       c.violation("I-7", m.field,
                   "mask is " + std::to_string(m.info.width) + "x" + std::to_string(m.info.height) +
-                      " but the image is " + std::to_string(image->width) + "x" + std::to_string(image->height) +
-                      ": the aspect ratios must match");
+                      " but the image is " + std::to_string(image->width) + "x" +
+                      std::to_string(image->height) + ": the aspect ratios must match");
     }
     if (m.info.width != masks.front().info.width || m.info.height != masks.front().info.height) {
       c.violation("I-7", m.field, "all masks must have the same resolution as " + masks.front().field);
@@ -4606,7 +4712,9 @@ inline constexpr video_limits omni_video_limits{"O1-13", 200ull * 1024 * 1024, 7
 
 // M-5: motion control reference videos; the longest depends on whose facing is kept.
 constexpr video_limits motion_video_limits(character_orientation orientation) {
-  return {"M-5", 100ull * 1024 * 1024, 340, 3850, 3, orientation == character_orientation::image ? 10.0 : 30.0, 0, 0};
+  return {
+      "M-5", 100ull * 1024 * 1024, 340, 3850, 3, orientation == character_orientation::image ? 10.0 : 30.0, 0,
+      0};
 }
 
 namespace videos_detail {
@@ -4636,8 +4744,8 @@ inline std::vector<violation> check_video(const media::video_info &info, const v
     }
   }
   if (info.duration_seconds < limits.min_seconds || info.duration_seconds > limits.max_seconds) {
-    add("video lasts " + number(info.duration_seconds) + " s; it must last " + number(limits.min_seconds) + " to " +
-        number(limits.max_seconds) + " s");
+    add("video lasts " + number(info.duration_seconds) + " s; it must last " + number(limits.min_seconds) +
+        " to " + number(limits.max_seconds) + " s");
   }
   if (limits.max_fps > 0 && (info.frame_rate < limits.min_fps || info.frame_rate > limits.max_fps)) {
     add("video has " + number(info.frame_rate) + " frames per second; " + number(limits.min_fps) + " to " +
@@ -4653,15 +4761,16 @@ inline std::vector<violation> check_omni_video(const media::video_info &info,
 }
 
 // M-5 for a local motion reference video.
-inline std::vector<violation> check_motion_video(const media::video_info &info, character_orientation orientation,
+inline std::vector<violation> check_motion_video(const media::video_info &info,
+                                                 character_orientation orientation,
                                                  const std::string &field = "/video_url") {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
-inline void check_video_string(checker &c, const std::string &value, const std::string &field, const char *url_rule,
-                               const video_limits &limits) {
+inline void check_video_string(checker &c, const std::string &value, const std::string &field,
+                               const char *url_rule, const video_limits &limits) {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');
@@ -4676,13 +4785,15 @@ inline void check_video_string(checker &c, const std::string &value, const std::
       c.violation(limits.rule, field, "inline video: " + info.error().message);
       return;
     }
-    for (auto &v : check_video(*info, limits, field)) c.violation(v.rule, v.field, v.message);
+    for (auto &v : check_video(*info, limits, field))
+      c.violation(v.rule, v.field, v.message);
     return;
   }
   auto parsed = parse_url(value);
   if (!parsed) {
-    c.violation(url_rule, field, "video_url must be an http(s) URL or a data:video/...;base64, URI: " +
-                                     parsed.error().message);
+    c.violation(url_rule, field,
+                "video_url must be an http(s) URL or a data:video/...;base64, URI: " +
+                    parsed.error().message);
   }
 }
 
@@ -4701,14 +4812,15 @@ inline void check_motion_control(checker &c, const scope &s) {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {
-    if (!s.has(key)) c.violation("M-1", s.field(key), std::string(key) + " is required for motion control (no default)");
+    if (!s.has(key))
+      c.violation("M-1", s.field(key), std::string(key) + " is required for motion control (no default)");
   }
   const auto orientation = c.one_of(s, "character_orientation", {"image", "video"}, "M-2");
   c.one_of(s, "keep_original_sound", {"yes", "no"}, "M-3");
   if (image) check_image(c, *image, s.field("image_url"), "M-4", motion_image_limits);
   if (video) {
-    const auto limits = motion_video_limits(orientation && *orientation == "image" ? character_orientation::image
-                                                                                   : character_orientation::video);
+    const auto limits = motion_video_limits(
+        orientation && *orientation == "image" ? character_orientation::image : character_orientation::video);
     check_video_string(c, *video, s.field("video_url"), "M-1", limits);
   }
 }
@@ -4767,8 +4879,10 @@ inline images collect_images(checker &c, const scope &s) {
   if (const json *list = c.array(s, "reference_images")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
       const std::string field = pointer_child(s.field("reference_images"), i);
-      if ((*list)[i].is_string()) flat.references.push_back({(*list)[i].get<std::string>(), field});
-      else c.wrong_type(field, "a string", (*list)[i]);
+      if ((*list)[i].is_string())
+        flat.references.push_back({(*list)[i].get<std::string>(), field});
+      else
+        c.wrong_type(field, "a string", (*list)[i]);
     }
     if (!list->empty()) flat_fields.push_back(s.field("reference_images"));
   }
@@ -4797,14 +4911,18 @@ inline images collect_images(checker &c, const scope &s) {
         continue;
       }
       std::optional<image_ref> &slot = *type == "first_frame" ? native.first : native.last;
-      if (slot) c.violation("O1-12", item.field("type"), "only one image may be the " + *type);
-      else slot = std::move(ref);
+      if (slot)
+        c.violation("O1-12", item.field("type"), "only one image may be the " + *type);
+      else
+        slot = std::move(ref);
     }
     if (!has_native && !list->empty()) flat_fields.push_back(s.field("image_list"));
   }
   if (!has_native) return flat;
   for (const auto &f : flat_fields) {
-    c.warning("O1-11", f, "ignored by the gateway: the native image_list (objects) takes precedence over flat image fields");
+    c.warning(
+        "O1-11", f,
+        "ignored by the gateway: the native image_list (objects) takes precedence over flat image fields");
   }
   return native;
 }
@@ -4819,7 +4937,8 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
   for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
     if (ref) check_image(c, ref->value, ref->field, "O1-12", standard_image_limits);
   }
-  for (const auto &ref : imgs.references) check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
+  for (const auto &ref : imgs.references)
+    check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
 
   // O1-6: elements and videos.
   std::size_t element_count = 0;
@@ -4829,7 +4948,9 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
       const json *id = item.get("element_id");
       const bool ok = id && ((id->is_string() && !id->get_ref<const std::string &>().empty()) ||
                              id->is_number_integer() || id->is_number_unsigned());
-      if (!ok) c.violation("O1-6", item.field("element_id"), "each element needs an element_id (a string or an integer)");
+      if (!ok)
+        c.violation("O1-6", item.field("element_id"),
+                    "each element needs an element_id (a string or an integer)");
     }
   }
   std::size_t video_count = 0;
@@ -4837,7 +4958,8 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
   if (const json *list = c.array(s, "video_list")) {
     video_count = list->size();
     if (video_count > 1) {
-      c.violation("O1-5", s.field("video_list"), "at most 1 video is supported, got " + std::to_string(video_count));
+      c.violation("O1-5", s.field("video_list"),
+                  "at most 1 video is supported, got " + std::to_string(video_count));
     }
     for (const scope &item : c.objects_in(*list, s.field("video_list"))) {
       if (const std::string *url = c.required_string(item, "video_url", "O1-6")) {
@@ -4852,7 +4974,8 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
 
   // O1-2, O1-3, O1-7: frames.
   if (imgs.last && !imgs.first) {
-    c.violation("O1-2", imgs.last->field, "a last frame needs a first frame (a last frame alone is not supported)");
+    c.violation("O1-2", imgs.last->field,
+                "a last frame needs a first frame (a last frame alone is not supported)");
   }
   if (imgs.last && imgs.total() > 2) {
     c.violation("O1-3", imgs.last->field,
@@ -4860,7 +4983,8 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
   }
   if (video_edit) {
     for (const auto *frame : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
-      if (frame) c.violation("O1-7", frame->field, "a video edit (refer_type base) cannot have first or last frames");
+      if (frame)
+        c.violation("O1-7", frame->field, "a video edit (refer_type base) cannot have first or last frames");
     }
   }
 
@@ -4868,8 +4992,9 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
   const std::size_t limit = has_video ? 4 : 7;
   if (imgs.references.size() + element_count > limit) {
     c.violation("O1-4", element_count > 0 ? s.field("element_list") : imgs.references_field,
-                std::to_string(imgs.references.size()) + " reference images + " + std::to_string(element_count) +
-                    " elements exceed " + std::to_string(limit) + (has_video ? " (with a video)" : " (without a video)"));
+                std::to_string(imgs.references.size()) + " reference images + " +
+                    std::to_string(element_count) + " elements exceed " + std::to_string(limit) +
+                    (has_video ? " (with a video)" : " (without a video)"));
   }
 
   // O1-8: duration.
@@ -4878,35 +5003,43 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
     const bool text_only = imgs.total() == 0 && element_count == 0 && !has_video;
     const bool first_frame_only = imgs.first && !imgs.last && !has_video;
     if (video_edit) {
-      c.warning("O1-8", s.field("seconds"), "a video edit lasts as long as its input video: seconds is ignored");
+      c.warning("O1-8", s.field("seconds"),
+                "a video edit lasts as long as its input video: seconds is ignored");
     } else if (seconds < 3 || seconds > 10) {
       c.violation("O1-8", s.field("seconds"), "seconds must be 3 to 10, got " + std::to_string(seconds));
     } else if ((text_only || first_frame_only) && seconds != 5 && seconds != 10) {
       c.violation("O1-8", s.field("seconds"),
-                  std::string(text_only ? "text to video" : "a first frame alone") + " supports 5 or 10 seconds, got " +
-                      std::to_string(seconds));
+                  std::string(text_only ? "text to video" : "a first frame alone") +
+                      " supports 5 or 10 seconds, got " + std::to_string(seconds));
     }
   }
 
   // O1-9: aspect ratio.
   if (s.has("aspect_ratio")) {
     if (imgs.first) {
-      c.violation("O1-9", s.field("aspect_ratio"), "aspect_ratio cannot be set with a first frame: the image decides it");
+      c.violation("O1-9", s.field("aspect_ratio"),
+                  "aspect_ratio cannot be set with a first frame: the image decides it");
     } else if (video_edit) {
-      c.violation("O1-9", s.field("aspect_ratio"), "aspect_ratio cannot be set for a video edit: the video decides it");
+      c.violation("O1-9", s.field("aspect_ratio"),
+                  "aspect_ratio cannot be set for a video edit: the video decides it");
     }
   } else if (!imgs.first && !has_video) {
-    c.violation("O1-9", s.field("aspect_ratio"), "aspect_ratio is required without a first frame and without a video");
+    c.violation("O1-9", s.field("aspect_ratio"),
+                "aspect_ratio is required without a first frame and without a video");
   }
 
   // O1-10: prompt references.
   if (prompt) {
     for (const auto &ref : prompt_references(*prompt)) {
       std::size_t count = 0;
-      if (ref.kind == "image") count = imgs.total();
-      else if (ref.kind == "element") count = element_count;
-      else if (ref.kind == "video") count = video_count;
-      else continue;
+      if (ref.kind == "image")
+        count = imgs.total();
+      else if (ref.kind == "element")
+        count = element_count;
+      else if (ref.kind == "video")
+        count = video_count;
+      else
+        continue;
       if (ref.index < 1 || static_cast<std::size_t>(ref.index) > count) {
         c.violation("O1-10", s.field("prompt"),
                     ref.text + " points outside the " + ref.kind + "s given (" + std::to_string(count) +
@@ -4973,8 +5106,8 @@ inline report validate_as(const json &request, kling::route expected) {
   if (expected == kling::route::image_to_video && actual == kling::route::text_to_video) return r;
   const char *rule = expected == kling::route::omni_video ? "ROUTE-2" : "ROUTE-3";
   r.violations.push_back({rule, "/model",
-                          "meant for " + std::string(to_string(expected)) + " but the gateway would route it to " +
-                              std::string(to_string(actual))});
+                          "meant for " + std::string(to_string(expected)) +
+                              " but the gateway would route it to " + std::string(to_string(actual))});
   return r;
 }
 
@@ -4985,12 +5118,14 @@ inline report validate_element(const json &request) {
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element): serialized, then checked by its route's rules.
-template <class Request, class = decltype(Request::route)> report validate(const Request &request) {
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
   const json body = request;
   report r = validate_as(body, Request::route);
   if (!request.extra.is_object() && !request.extra.is_null()) {
-    r.violations.push_back({"C-8", "/extra", std::string("extra must be a JSON object of fields to send, not ") +
-                                                 request.extra.type_name()});
+    r.violations.push_back(
+        {"C-8", "/extra",
+         std::string("extra must be a JSON object of fields to send, not ") + request.extra.type_name()});
   }
   return r;
 }
@@ -5119,9 +5254,7 @@ struct http_request {
   std::function<bool(std::string_view piece)> on_body;
 
   // "/v1/videos?x=1": what goes on the request line.
-  std::string target() const {
-    return query.empty() ? path : path + "?" + encode_query(query);
-  }
+  std::string target() const { return query.empty() ? path : path + "?" + encode_query(query); }
   // "https://api.example.com:443/v1/videos?x=1": for transports that take a URL.
   std::string url() const { return origin + target(); }
 };
@@ -5131,9 +5264,7 @@ struct http_response {
   http_headers headers;
   std::string body;
 
-  std::optional<std::string_view> header(std::string_view name) const {
-    return find_header(headers, name);
-  }
+  std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
 };
 
 KLING_NAMESPACE_END
@@ -5184,24 +5315,30 @@ KLING_NAMESPACE_BEGIN
 
 using http_completion = std::function<void(result<http_response>)>;
 
-template <class T, class = void> struct has_send : std::false_type {};
+template <class T, class = void>
+struct has_send : std::false_type {};
 template <class T>
 struct has_send<T, std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>>
     : std::is_convertible<decltype(std::declval<T &>().send(std::declval<const http_request &>())),
                           result<http_response>> {};
 
-template <class T, class = void> struct has_async_send : std::false_type {};
+template <class T, class = void>
+struct has_async_send : std::false_type {};
 template <class T>
 struct has_async_send<T, std::void_t<decltype(std::declval<T &>().async_send(
                              std::declval<http_request>(), std::declval<http_completion>()))>>
     : std::true_type {};
 
-template <class T> inline constexpr bool has_send_v = has_send<T>::value;
-template <class T> inline constexpr bool has_async_send_v = has_async_send<T>::value;
-template <class T> inline constexpr bool is_transport_v = has_send_v<T> || has_async_send_v<T>;
+template <class T>
+inline constexpr bool has_send_v = has_send<T>::value;
+template <class T>
+inline constexpr bool has_async_send_v = has_async_send<T>::value;
+template <class T>
+inline constexpr bool is_transport_v = has_send_v<T> || has_async_send_v<T>;
 
 // Fails the build with a readable message when T cannot be a transport.
-template <class T> constexpr bool check_transport() {
+template <class T>
+constexpr bool check_transport() {
   static_assert(is_transport_v<T>,
                 "kling: this type is not a transport. Give it a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)` "
@@ -5211,7 +5348,8 @@ template <class T> constexpr bool check_transport() {
 }
 
 // Fails the build when a blocking call is used with a transport that cannot block.
-template <class T> constexpr bool check_blocking_transport() {
+template <class T>
+constexpr bool check_blocking_transport() {
   static_assert(has_send_v<T>,
                 "kling: this call blocks until the answer arrives, so the transport needs a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)`. "
@@ -5220,7 +5358,8 @@ template <class T> constexpr bool check_blocking_transport() {
 }
 
 // Fails the build when an asynchronous call is used with a transport that cannot send asynchronously.
-template <class T> constexpr bool check_async_transport() {
+template <class T>
+constexpr bool check_async_transport() {
   static_assert(has_async_send_v<T>,
                 "kling: this call is asynchronous, so the transport needs a member "
                 "`void async_send(kling::http_request, kling::http_completion)` that calls the completion "
@@ -5230,7 +5369,8 @@ template <class T> constexpr bool check_async_transport() {
 
 // Builds a transport the way the client does: from the network settings when
 // T accepts them, else default-constructed.
-template <class T> T make_transport(const network_settings &settings) {
+template <class T>
+T make_transport(const network_settings &settings) {
   if constexpr (std::is_constructible<T, const network_settings &>::value) {
     return T(settings);
   } else {
@@ -5256,13 +5396,16 @@ public:
     auto held = std::make_shared<T>(std::move(transport));
     if constexpr (has_send_v<T>) send_ = [held](const http_request &r) { return held->send(r); };
     if constexpr (has_async_send_v<T>) {
-      async_send_ = [held](http_request r, http_completion done) { held->async_send(std::move(r), std::move(done)); };
+      async_send_ = [held](http_request r, http_completion done) {
+        held->async_send(std::move(r), std::move(done));
+      };
     }
     holder_ = held;
   }
 
   result<http_response> send(const http_request &request) {
-    if (!send_) return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
+    if (!send_)
+      return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
     return send_(request);
   }
 
@@ -5342,7 +5485,8 @@ inline result<http_response> deliver_body(const http_request &request, result<ht
   if (request.on_body) {
     http_response head = *answer;
     head.body.clear();
-    if (request.on_head && !request.on_head(head)) return error{errc::cancelled, "transfer stopped by the receiver"};
+    if (request.on_head && !request.on_head(head))
+      return error{errc::cancelled, "transfer stopped by the receiver"};
     constexpr std::size_t piece = 16 * 1024;
     for (std::size_t pos = 0; pos < limit; pos += piece) {
       if (!request.on_body(std::string_view(answer->body).substr(pos, std::min(piece, limit - pos)))) {
@@ -5383,7 +5527,8 @@ public:
   }
   // Queues an answer whose connection drops after `deliver` bytes of the body
   // (to streaming requests; others just get the connection error).
-  mock_transport &respond_truncated(int status, std::string body, std::size_t deliver, http_headers headers = {}) {
+  mock_transport &respond_truncated(int status, std::string body, std::size_t deliver,
+                                    http_headers headers = {}) {
     http_response response;
     response.status = status;
     response.body = std::move(body);
@@ -5417,8 +5562,8 @@ public:
     }
     if (next) return deliver_body(request, std::move(next->answer), next->cut_after);
     if (fallback) return deliver_body(request, fallback(request));
-    return error{errc::connection, "mock_transport: no scripted answer for " + request.method +
-                                       " " + request.target()};
+    return error{errc::connection,
+                 "mock_transport: no scripted answer for " + request.method + " " + request.target()};
   }
 
   // Asynchronous sends answer from the same script. By default the
@@ -5450,7 +5595,8 @@ public:
       std::lock_guard<std::mutex> lock(state_->mutex);
       batch.swap(state_->waiting);
     }
-    for (auto &w : batch) w.second(send(w.first));
+    for (auto &w : batch)
+      w.second(send(w.first));
     return batch.size();
   }
   std::size_t deferred_count() const {
@@ -5715,8 +5861,8 @@ inline result<task> parse_callback(std::string_view body) {
 
 // Verifies the signature (when secret is not empty), then parses the body.
 // now_unix_seconds comes from the caller, so tests can fix the clock.
-inline result<task> receive_callback(std::string_view secret, const http_headers &headers, std::string_view body,
-                                     std::int64_t now_unix_seconds,
+inline result<task> receive_callback(std::string_view secret, const http_headers &headers,
+                                     std::string_view body, std::int64_t now_unix_seconds,
                                      const webhooks::verify_options &options = {}) {
   if (!secret.empty()) {
     auto verified = webhooks::verify(secret, headers, body, now_unix_seconds, options);
@@ -5849,11 +5995,11 @@ namespace protocol {
 using milliseconds = std::chrono::milliseconds;
 
 struct retry_policy {
-  int max_attempts = 5;                                 // per request, the first included
+  int max_attempts = 5; // per request, the first included
   milliseconds initial_backoff = std::chrono::seconds(1);
   milliseconds max_backoff = std::chrono::seconds(30);
   milliseconds max_retry_after = std::chrono::seconds(120); // Retry-After is obeyed up to this
-  std::uint64_t jitter_seed = 0;                        // 0: the client picks a random seed
+  std::uint64_t jitter_seed = 0;                            // 0: the client picks a random seed
 
   static retry_policy none() {
     retry_policy p;
@@ -5871,8 +6017,8 @@ constexpr bool is_transient_provider_code(std::string_view code) {
 // (1200/1201), content policy (1300/1301), IP not allowed (1304).
 constexpr bool is_permanent_provider_code(std::string_view code) {
   return code == "1000" || code == "1001" || code == "1002" || code == "1003" || code == "1004" ||
-         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" || code == "1201" ||
-         code == "1300" || code == "1301" || code == "1304";
+         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" ||
+         code == "1201" || code == "1300" || code == "1301" || code == "1304";
 }
 
 // True when the same request may succeed if sent again later.
@@ -5952,13 +6098,15 @@ inline error after_attempts(error e, int attempts) {
   return e;
 }
 
-template <class T> class request_machine {
+template <class T>
+class request_machine {
 public:
   using reader = std::function<result<T>(const http_response &)>;
 
   request_machine(http_request request, reader read, const retry_policy &policy, std::uint64_t seed,
                   bool idempotent = true)
-      : request_(std::move(request)), read_(std::move(read)), backoff_(policy, seed), idempotent_(idempotent) {}
+      : request_(std::move(request)), read_(std::move(read)), backoff_(policy, seed),
+        idempotent_(idempotent) {}
 
   step next() const {
     if (outcome_) return done_step();
@@ -5983,7 +6131,9 @@ public:
 
   bool done() const { return outcome_.has_value(); }
   int attempts() const { return attempts_; }
-  result<T> take_result() { return outcome_ ? std::move(*outcome_) : result<T>(error{errc::cancelled, "not finished"}); }
+  result<T> take_result() {
+    return outcome_ ? std::move(*outcome_) : result<T>(error{errc::cancelled, "not finished"});
+  }
 
 private:
   bool worth_retrying(const error &e) const {
@@ -6093,7 +6243,8 @@ inline std::optional<std::chrono::milliseconds> retry_after(const http_response 
   if (value->find_first_not_of("0123456789") == std::string_view::npos) {
     if (value->size() > 9) return std::chrono::hours(24 * 365); // absurd: treated as "very long"
     long long seconds = 0;
-    for (char c : *value) seconds = seconds * 10 + (c - '0');
+    for (char c : *value)
+      seconds = seconds * 10 + (c - '0');
     return std::chrono::seconds(seconds);
   }
   const auto until = parse_http_date(*value);
@@ -6171,9 +6322,7 @@ inline result<http_request> page_get(std::string path, const page_request &page)
 } // namespace requests_detail
 
 // POST /v1/videos with the body as given (validation happens before this).
-inline http_request create_video(const json &body) {
-  return requests_detail::json_post("/v1/videos", body);
-}
+inline http_request create_video(const json &body) { return requests_detail::json_post("/v1/videos", body); }
 
 // GET /v1/videos/{task_id}[?provider=...] (Q-1). Also finds a task by its
 // external_task_id.
@@ -6242,7 +6391,8 @@ inline result<json> read_json(const http_response &response) {
 // A task from POST /v1/videos or GET /v1/videos/{id}.
 inline result<task> read_task(const http_response &response) {
   return read_json(response).and_then([&](const json &body) {
-    return parse_task(body).map_error([&](error e) { return responses_detail::with_excerpt(std::move(e), response); });
+    return parse_task(body).map_error(
+        [&](error e) { return responses_detail::with_excerpt(std::move(e), response); });
   });
 }
 
@@ -6263,7 +6413,8 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
     return responses_detail::with_excerpt(error{errc::parse, "/code: envelope has no code"}, response);
   }
   if (code != 0) {
-    error e{errc::provider, out.message.empty() ? "gateway answered code " + std::to_string(code) : out.message};
+    error e{errc::provider,
+            out.message.empty() ? "gateway answered code " + std::to_string(code) : out.message};
     e.provider_code = std::to_string(code);
     e.request_id = out.request_id;
     return responses_detail::with_excerpt(std::move(e), response);
@@ -6315,7 +6466,8 @@ inline bool is_duplicate_external_id(const error &e) {
   if (e.http_status == 409) return true; // Conflict: the id is taken, whatever the wording
   if (e.http_status != 400 && e.http_status != 422) return false;
   std::string text = e.message + " " + e.provider_code;
-  for (char &c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char &c : text)
+    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return text.find("duplicate") != std::string::npos || text.find("already exist") != std::string::npos;
 }
 
@@ -6324,7 +6476,8 @@ public:
   // body: the validated, normalized request; its external_task_id (if any) is the idempotency key.
   create_machine(json body, const retry_policy &policy, std::uint64_t seed)
       : body_(std::move(body)), backoff_(policy, seed) {
-    if (const json *id = find_member(body_, "external_task_id"); id && id->is_string()) external_id_ = id->get<std::string>();
+    if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())
+      external_id_ = id->get<std::string>();
   }
 
   step next() const {
@@ -6345,8 +6498,10 @@ public:
       e.http_status = answer ? answer->status : 0;
       read = std::move(e);
     }
-    if (looking_up_) on_lookup(std::move(read), now);
-    else on_create(std::move(read), now);
+    if (looking_up_)
+      on_lookup(std::move(read), now);
+    else
+      on_create(std::move(read), now);
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
@@ -6370,8 +6525,9 @@ private:
     if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e));
     if (is_ambiguous(e)) {
       if (can_look_up) return look_up(std::move(e));
-      e.message += "; the task may have been created, and without an external_task_id it cannot be looked up, "
-                   "so the create was not sent again";
+      e.message +=
+          "; the task may have been created, and without an external_task_id it cannot be looked up, "
+          "so the create was not sent again";
       return fail(std::move(e));
     }
     if (is_transient(e) && creates_ < backoff_.policy().max_attempts) return retry_later(now, e, false);
@@ -6385,7 +6541,8 @@ private:
     if (e.code == errc::not_found) {
       // Not created. Send the create again (same external_task_id) if the cause allows.
       looking_up_ = false;
-      if (!is_duplicate_external_id(cause_) && is_transient(cause_) && creates_ < backoff_.policy().max_attempts) {
+      if (!is_duplicate_external_id(cause_) && is_transient(cause_) &&
+          creates_ < backoff_.policy().max_attempts) {
         return retry_later(now, cause_, false);
       }
       if (is_duplicate_external_id(cause_)) {
@@ -6498,7 +6655,8 @@ public:
     }
     if (head.status == 206) {
       const auto start = content_range_start(head);
-      if (start && *start == have_) return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+      if (start && *start == have_)
+        return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
       if (start && *start == 0) return restart(head);
       // Not the part asked for (or not said which): ask again for the whole video.
       from_scratch_ = true;
@@ -6520,7 +6678,8 @@ public:
   }
   // For bodies with disposition ignore: the first bytes, for the error's excerpt.
   void on_ignored_body(std::string_view piece) {
-    if (excerpt_.size() < body_excerpt_bytes) excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
+    if (excerpt_.size() < body_excerpt_bytes)
+      excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
   }
 
   void on_response(result<http_response> answer, time_point now) {
@@ -6608,7 +6767,9 @@ private:
 
   void check_url() {
     auto parsed = parse_url(url_);
-    if (!parsed) outcome_ = result<std::uint64_t>(error{errc::invalid_request, "download URL: " + parsed.error().message});
+    if (!parsed)
+      outcome_ =
+          result<std::uint64_t>(error{errc::invalid_request, "download URL: " + parsed.error().message});
   }
 
   body_disposition restart(const http_response &head) {
@@ -6646,11 +6807,13 @@ private:
   }
 
   static std::optional<std::uint64_t> number(std::optional<std::string_view> text) {
-    if (!text || text->empty() || text->size() > 19 || text->find_first_not_of("0123456789") != std::string_view::npos) {
+    if (!text || text->empty() || text->size() > 19 ||
+        text->find_first_not_of("0123456789") != std::string_view::npos) {
       return std::nullopt;
     }
     std::uint64_t v = 0;
-    for (char c : *text) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    for (char c : *text)
+      v = v * 10 + static_cast<std::uint64_t>(c - '0');
     return v;
   }
   // "bytes 100-199/1000" -> 100; "bytes */1000" -> none.
@@ -6713,20 +6876,22 @@ namespace protocol {
 
 struct wait_options {
   milliseconds first_interval = std::chrono::seconds(3);
-  double interval_growth = 1.25; // each interval is this much longer than the last ...
+  double interval_growth = 1.25;                        // each interval is this much longer than the last ...
   milliseconds max_interval = std::chrono::seconds(10); // ... up to this
-  milliseconds timeout = std::chrono::minutes(15);       // overall, from the start of the wait
+  milliseconds timeout = std::chrono::minutes(15);      // overall, from the start of the wait
 };
 
 class wait_machine {
 public:
   // Starts waiting at `now`: the first poll is due after first_interval, or at
   // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
-  wait_machine(std::string task_id, std::string provider, const wait_options &options, const retry_policy &policy,
-               std::uint64_t seed, time_point now, std::optional<time_point> first_poll = std::nullopt,
+  wait_machine(std::string task_id, std::string provider, const wait_options &options,
+               const retry_policy &policy, std::uint64_t seed, time_point now,
+               std::optional<time_point> first_poll = std::nullopt,
                std::optional<time_point> deadline = std::nullopt)
-      : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options), backoff_(policy, seed),
-        started_(now), deadline_(deadline ? *deadline : now + options.timeout), interval_(options.first_interval) {
+      : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options),
+        backoff_(policy, seed), started_(now), deadline_(deadline ? *deadline : now + options.timeout),
+        interval_(options.first_interval) {
     wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
     auto request = get_video(task_id_, provider_); // Q-1: refused at once, not after the first wait
     if (!request) outcome_ = result<task>(std::move(request).error());
@@ -6751,7 +6916,8 @@ public:
     switch (t.status) {
     case task_status::completed: outcome_ = result<task>(std::move(t)); return;
     case task_status::failed: {
-      error e{errc::task_failed, "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+      error e{errc::task_failed,
+              "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
       e.provider_code = find_code(t.raw);
       outcome_ = result<task>(std::move(e));
       return;
@@ -6765,7 +6931,8 @@ public:
     }
     if (now >= deadline_) return expire(now);
     schedule(now + interval_);
-    interval_ = std::min(options_.max_interval, std::chrono::duration_cast<milliseconds>(interval_ * options_.interval_growth));
+    interval_ = std::min(options_.max_interval,
+                         std::chrono::duration_cast<milliseconds>(interval_ * options_.interval_growth));
   }
 
   // Ends the wait with the driver's error (cancellation).
@@ -6800,10 +6967,11 @@ private:
 
   void expire(time_point now) {
     const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-    outcome_ = result<task>(error{errc::deadline_exceeded,
-                                  "task " + task_id_ + " is still " +
-                                      (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
-                                      " after waiting " + std::to_string(waited) + " s"});
+    outcome_ =
+        result<task>(error{errc::deadline_exceeded,
+                           "task " + task_id_ + " is still " +
+                               (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
+                               " after waiting " + std::to_string(waited) + " s"});
   }
 
   static std::string find_code(const json &raw) {
@@ -6935,30 +7103,38 @@ struct scheduler {
 
   // Runs fn on the executor when there is one, else right here.
   void dispatch(std::function<void()> fn) const {
-    if (post) post(std::move(fn));
-    else fn();
+    if (post)
+      post(std::move(fn));
+    else
+      fn();
   }
 };
 
-template <class S, class = void> struct has_scheduler_now : std::false_type {};
+template <class S, class = void>
+struct has_scheduler_now : std::false_type {};
 template <class S>
 struct has_scheduler_now<S, std::void_t<decltype(std::declval<S &>().now())>>
     : std::is_convertible<decltype(std::declval<S &>().now()), protocol::time_point> {};
 
-template <class S, class = void> struct has_scheduler_after : std::false_type {};
+template <class S, class = void>
+struct has_scheduler_after : std::false_type {};
 template <class S>
-struct has_scheduler_after<S, std::void_t<decltype(std::declval<S &>().after(std::declval<std::chrono::milliseconds>(),
-                                                                                std::declval<std::function<void()>>()))>>
+struct has_scheduler_after<
+    S, std::void_t<decltype(std::declval<S &>().after(std::declval<std::chrono::milliseconds>(),
+                                                      std::declval<std::function<void()>>()))>>
     : std::true_type {};
 
-template <class S, class = void> struct has_scheduler_post : std::false_type {};
+template <class S, class = void>
+struct has_scheduler_post : std::false_type {};
 template <class S>
-struct has_scheduler_post<S, std::void_t<decltype(std::declval<S &>().post(std::declval<std::function<void()>>()))>>
+struct has_scheduler_post<
+    S, std::void_t<decltype(std::declval<S &>().post(std::declval<std::function<void()>>()))>>
     : std::true_type {};
 
 // Adapts any type with now() and after(delay, fn) (and optionally post(fn)).
 // The object must outlive every client that uses the result.
-template <class S> scheduler make_scheduler(S &s) {
+template <class S>
+scheduler make_scheduler(S &s) {
   static_assert(has_scheduler_now<S>::value,
                 "kling: a scheduler needs a member `kling::protocol::time_point now()` (a monotonic clock, "
                 "std::chrono::steady_clock::time_point)");
@@ -6968,7 +7144,8 @@ template <class S> scheduler make_scheduler(S &s) {
   scheduler out;
   out.now = [&s] { return s.now(); };
   out.after = [&s](std::chrono::milliseconds d, std::function<void()> fn) { s.after(d, std::move(fn)); };
-  if constexpr (has_scheduler_post<S>::value) out.post = [&s](std::function<void()> fn) { s.post(std::move(fn)); };
+  if constexpr (has_scheduler_post<S>::value)
+    out.post = [&s](std::function<void()> fn) { s.post(std::move(fn)); };
   return out;
 }
 
@@ -7004,11 +7181,14 @@ struct time_source {
   static time_source system() {
     time_source t;
     t.now = [] { return protocol::clock::now(); };
-    t.wall_now = [] { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); };
+    t.wall_now = [] {
+      return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+    };
     t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
       // In short slices, so a cancellation is noticed quickly.
       constexpr auto slice = std::chrono::milliseconds(20);
-      for (auto now = protocol::clock::now(); now < until && !token.cancelled(); now = protocol::clock::now()) {
+      for (auto now = protocol::clock::now(); now < until && !token.cancelled();
+           now = protocol::clock::now()) {
         std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
       }
     };
@@ -7210,7 +7390,8 @@ KLING_NAMESPACE_BEGIN
 
 inline constexpr const char *user_agent = "kling-cpp/" KLING_VERSION_STRING;
 
-template <class Transport> class session {
+template <class Transport>
+class session {
 public:
   session(kling::options opts, Transport transport)
       : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
@@ -7238,7 +7419,8 @@ public:
     request.path = base_->path + request.path;
     set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
     set_header(request.headers, "Accept", "application/json");
-    for (const auto &h : options_.headers()) set_header(request.headers, h.first, h.second);
+    for (const auto &h : options_.headers())
+      set_header(request.headers, h.first, h.second);
     return request;
   }
 
@@ -7256,7 +7438,8 @@ public:
   // Sends one request and reads its answer with read(const http_response&)
   // -> result<T>, without retries. A request that could not be built (a
   // broken rule) is returned as it is, unsent.
-  template <class Read> auto call(result<http_request> request, Read read) {
+  template <class Read>
+  auto call(result<http_request> request, Read read) {
     using R = decltype(read(std::declval<const http_response &>()));
     if (!request) return scrub(R(std::move(request).error()));
     return scrub(send(std::move(*request)).and_then(read));
@@ -7269,19 +7452,23 @@ public:
     if (!options_.observer()) return;
     const std::string &key = options_.api_key();
     http_request shown = request;
-    for (auto &h : shown.headers) h.second = redact(std::move(h.second), key);
+    for (auto &h : shown.headers)
+      h.second = redact(std::move(h.second), key);
     shown.body = redact(std::move(shown.body), key);
     result<http_response> answered = scrub(answer);
     if (answered) {
-      for (auto &h : answered->headers) h.second = redact(std::move(h.second), key);
+      for (auto &h : answered->headers)
+        h.second = redact(std::move(h.second), key);
       answered->body = redact(std::move(answered->body), key);
     }
-    options_.observer()(exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
+    options_.observer()(
+        exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
   }
 
   // Removes the API key from an error's texts, should a server or a
   // transport ever echo it.
-  template <class T> result<T> scrub(result<T> r) const {
+  template <class T>
+  result<T> scrub(result<T> r) const {
     if (r) return r;
     error &e = r.error();
     e.message = redact(std::move(e.message), options_.api_key());
@@ -7320,12 +7507,12 @@ private:
       return error{errc::configuration, "base URL must not have a query or fragment"};
     }
     if (parsed->scheme == "http" && !is_loopback_host(parsed->host) && !o.allow_insecure_http()) {
-      return error{errc::configuration,
-                   "base URL uses plain http to " + parsed->host +
-                       ": the API key would travel unencrypted. Use https, or "
-                       "options::allow_insecure_http(true) if you really mean it"};
+      return error{errc::configuration, "base URL uses plain http to " + parsed->host +
+                                            ": the API key would travel unencrypted. Use https, or "
+                                            "options::allow_insecure_http(true) if you really mean it"};
     }
-    while (!parsed->path.empty() && parsed->path.back() == '/') parsed->path.pop_back();
+    while (!parsed->path.empty() && parsed->path.back() == '/')
+      parsed->path.pop_back();
     return parsed;
   }
 
@@ -7412,7 +7599,8 @@ public:
   }
 
   // Machine access for streaming receivers (downloads), which run on the transport's thread.
-  template <class F> auto with_machine(F f) {
+  template <class F>
+  auto with_machine(F f) {
     std::lock_guard<std::mutex> lock(machine_mutex_);
     return f(machine_);
   }
@@ -7429,8 +7617,10 @@ private:
   void post(event e) {
     auto self = this->shared_from_this();
     auto deliver = [self, e = std::move(e)]() mutable { self->enqueue(std::move(e)); };
-    if (clock().post) clock().post(std::move(deliver));
-    else deliver();
+    if (clock().post)
+      clock().post(std::move(deliver));
+    else
+      deliver();
   }
 
   void enqueue(event e) {
@@ -7476,7 +7666,8 @@ private:
     case event::cancel: machine_.stop(error{errc::cancelled, "cancelled by the caller"}); break;
     case event::step: break;
     }
-    if (!machine_.done() && token_.cancelled()) machine_.stop(error{errc::cancelled, "cancelled by the caller"});
+    if (!machine_.done() && token_.cancelled())
+      machine_.stop(error{errc::cancelled, "cancelled by the caller"});
     if (!machine_.done() && (in_flight_ || timers_ > 0)) return; // still waiting for what was started
     protocol::step next = machine_.next();
     switch (next.kind) {
@@ -7493,8 +7684,9 @@ private:
       ++timers_;
       auto self = this->shared_from_this(); // the timer keeps the operation alive while it sleeps
       lock.unlock();
-      clock().after(delay.count() > 0 ? delay : std::chrono::milliseconds(0),
-                    [self] { self->post(event{event::wake, {}}); });
+      clock().after(delay.count() > 0 ? delay : std::chrono::milliseconds(0), [self] {
+        self->post(event{event::wake, {}});
+      });
       return;
     }
     case protocol::step_kind::send: {
@@ -7546,8 +7738,8 @@ async_operation run_async(std::shared_ptr<session<Transport>> s, Machine machine
     done(async_detail::no_scheduler());
     return async_operation();
   }
-  auto r = std::make_shared<async_detail::runner<Transport, Machine, T>>(std::move(s), std::move(machine),
-                                                                         std::move(token), std::move(hooks), std::move(done));
+  auto r = std::make_shared<async_detail::runner<Transport, Machine, T>>(
+      std::move(s), std::move(machine), std::move(token), std::move(hooks), std::move(done));
   return r->start();
 }
 
@@ -7641,20 +7833,23 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-template <class Transport> class elements_resource {
+template <class Transport>
+class elements_resource {
 public:
   explicit elements_resource(std::shared_ptr<session<Transport>> s) : session_(std::move(s)) {}
 
   // One page of the user's custom elements.
   result<envelope<page<element>>> list(protocol::page_request page = {}) {
-    return run(protocol::list_elements(page),
-               [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
+    return run(
+        protocol::list_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
 
   // One page of the gateway's official elements.
   result<envelope<page<element>>> presets(protocol::page_request page = {}) {
-    return run(protocol::list_preset_elements(page),
-               [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
+    return run(
+        protocol::list_preset_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
 
   // Creates a custom element; refused with every violation of E-1 before sending.
@@ -7663,7 +7858,9 @@ public:
   }
 
   // The same from a JSON description.
-  result<envelope<element>> create(const json &body) { return create_checked(body, rules::validate_element(body)); }
+  result<envelope<element>> create(const json &body) {
+    return create_checked(body, rules::validate_element(body));
+  }
 
   // Deletes a custom element; the id is sent exactly as given.
   result<envelope<element_deletion>> remove(std::string_view element_id) {
@@ -7671,29 +7868,40 @@ public:
   }
 
   // ---- asynchronous calls (transports with async_send, options with a scheduler) ----
-  async_operation list_async(protocol::page_request page, std::function<void(result<envelope<kling::page<element>>>)> done) {
-    return run_async_call(protocol::list_elements(page),
-                          [page](const http_response &r) { return protocol::read_element_page(r, page); }, true, std::move(done));
+  async_operation list_async(protocol::page_request page,
+                             std::function<void(result<envelope<kling::page<element>>>)> done) {
+    return run_async_call(
+        protocol::list_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true,
+        std::move(done));
   }
-  async_operation presets_async(protocol::page_request page, std::function<void(result<envelope<kling::page<element>>>)> done) {
-    return run_async_call(protocol::list_preset_elements(page),
-                          [page](const http_response &r) { return protocol::read_element_page(r, page); }, true, std::move(done));
+  async_operation presets_async(protocol::page_request page,
+                                std::function<void(result<envelope<kling::page<element>>>)> done) {
+    return run_async_call(
+        protocol::list_preset_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true,
+        std::move(done));
   }
-  async_operation create_async(const new_element &request, std::function<void(result<envelope<element>>)> done) {
+  async_operation create_async(const new_element &request,
+                               std::function<void(result<envelope<element>>)> done) {
     const rules::report checked = rules::validate(request);
     if (session_->options().validate_requests() && !checked.valid()) {
       done(session_->scrub(result<envelope<element>>(rules::rejection(checked.violations))));
       return async_operation();
     }
-    return run_async_call(protocol::create_element(json(request)), protocol::read_element, false, std::move(done));
+    return run_async_call(protocol::create_element(json(request)), protocol::read_element, false,
+                          std::move(done));
   }
-  async_operation remove_async(std::string_view element_id, std::function<void(result<envelope<element_deletion>>)> done) {
-    return run_async_call(protocol::delete_element(element_id), protocol::read_element_deletion, false, std::move(done));
+  async_operation remove_async(std::string_view element_id,
+                               std::function<void(result<envelope<element_deletion>>)> done) {
+    return run_async_call(protocol::delete_element(element_id), protocol::read_element_deletion, false,
+                          std::move(done));
   }
 
 private:
   template <class T, class Read>
-  async_operation run_async_call(result<http_request> request, Read read, bool idempotent, std::function<void(result<T>)> done) {
+  async_operation run_async_call(result<http_request> request, Read read, bool idempotent,
+                                 std::function<void(result<T>)> done) {
     if (!request) {
       done(session_->scrub(result<T>(std::move(request).error())));
       return async_operation();
@@ -7704,12 +7912,13 @@ private:
                         cancellation_token{}, std::move(done));
   }
 
-  template <class Read> auto run(result<http_request> request, Read read, bool idempotent) {
+  template <class Read>
+  auto run(result<http_request> request, Read read, bool idempotent) {
     using R = decltype(read(std::declval<const http_response &>()));
     using T = typename R::value_type;
     if (!request) return session_->scrub(R(std::move(request).error()));
-    protocol::request_machine<T> machine(std::move(*request), read, session_->options().retry(), session_->next_random(),
-                                         idempotent);
+    protocol::request_machine<T> machine(std::move(*request), read, session_->options().retry(),
+                                         session_->next_random(), idempotent);
     return run_blocking(*session_, machine, cancellation_token{});
   }
 
@@ -7799,7 +8008,7 @@ struct wait_settings {
 };
 
 struct download_progress {
-  std::uint64_t bytes = 0;             // held so far
+  std::uint64_t bytes = 0;            // held so far
   std::optional<std::uint64_t> total; // when the server said
 };
 
@@ -7812,9 +8021,9 @@ struct download_settings {
 };
 
 struct download_result {
-  std::string path;      // where the complete video is
+  std::string path; // where the complete video is
   std::uint64_t bytes = 0;
-  bool resumed = false;  // continued a partial file left by an earlier attempt
+  bool resumed = false; // continued a partial file left by an earlier attempt
   std::vector<std::string> warnings;
 };
 
@@ -7848,7 +8057,8 @@ private:
     std::string problem;
     protocol::body_disposition disposition = protocol::body_disposition::ignore;
   };
-  template <class F> auto locked(F f) const {
+  template <class F>
+  auto locked(F f) const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     return f(*state_);
   }
@@ -7859,13 +8069,21 @@ public:
       : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
 
   // The machine's interface, for the drivers.
-  protocol::step next() const { return locked([](state &s) { return s.machine.next(); }); }
+  protocol::step next() const {
+    return locked([](state &s) { return s.machine.next(); });
+  }
   void on_response(result<http_response> r, protocol::time_point now) {
     locked([&](state &s) { s.machine.on_response(std::move(r), now); });
   }
-  void on_wake(protocol::time_point now) { locked([&](state &s) { s.machine.on_wake(now); }); }
-  void stop(error e) { locked([&](state &s) { s.machine.stop(std::move(e)); }); }
-  bool done() const { return locked([](state &s) { return s.machine.done(); }); }
+  void on_wake(protocol::time_point now) {
+    locked([&](state &s) { s.machine.on_wake(now); });
+  }
+  void stop(error e) {
+    locked([&](state &s) { s.machine.stop(std::move(e)); });
+  }
+  bool done() const {
+    return locked([](state &s) { return s.machine.done(); });
+  }
   result<std::uint64_t> take_result() {
     return locked([](state &s) {
       // A failure of the target wins over the transport's "stopped by the receiver".
@@ -7886,7 +8104,8 @@ public:
       st->disposition = st->machine.on_head(head);
       switch (st->disposition) {
       case protocol::body_disposition::stop: return false;
-      case protocol::body_disposition::ignore: return true; // a redirect or an error page: the target is untouched
+      case protocol::body_disposition::ignore:
+        return true; // a redirect or an error page: the target is untouched
       case protocol::body_disposition::append:
       case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
       }
@@ -8069,7 +8288,8 @@ result<json> prepare_create(session<Transport> &s, json body, const rules::repor
   return body;
 }
 
-template <class Transport> class videos_resource {
+template <class Transport>
+class videos_resource {
 public:
   explicit videos_resource(std::shared_ptr<session<Transport>> s) : session_(std::move(s)) {}
 
@@ -8078,7 +8298,8 @@ public:
   // it (usually pending). A request that breaks a rule is refused with an
   // invalid_request error listing every violation; nothing is sent. The
   // create is sent exactly once in effect: see protocol/create_machine.hpp.
-  template <class Request, class = decltype(Request::route)> result<task> create(const Request &request) {
+  template <class Request, class = decltype(Request::route)>
+  result<task> create(const Request &request) {
     return create_checked(json(request), rules::validate(request));
   }
 
@@ -8122,7 +8343,8 @@ public:
   }
 
   // create, then wait for the result.
-  template <class Request> result<task> create_and_wait(const Request &request, const wait_settings &settings = {}) {
+  template <class Request>
+  result<task> create_and_wait(const Request &request, const wait_settings &settings = {}) {
     auto created = create(request);
     if (!created) return created;
     if (created->finished()) return check_finished(std::move(*created));
@@ -8136,23 +8358,25 @@ public:
   // Downloads a completed task's first video to path (written to
   // "<path>.part", renamed into place when complete; a partial file from an
   // earlier attempt is resumed). Warns when the URL expires soon (P-7).
-  result<download_result> download(const task &t, const std::string &path, const download_settings &settings = {}) {
+  result<download_result> download(const task &t, const std::string &path,
+                                   const download_settings &settings = {}) {
     if (t.status != task_status::completed || t.videos.empty()) {
-      return error{errc::invalid_request, "task " + t.id + " has no video to download (status " +
-                                              to_string(t.status) + ")"};
+      return error{errc::invalid_request,
+                   "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
     }
     std::vector<std::string> warnings;
     if (t.url_expires_at) {
       const auto left = *t.url_expires_at - session_->options().time().wall_now();
       if (left < settings.expiry_warning) {
-        warnings.push_back(left.count() <= 0 ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
-                                             : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
-                                                   "; keep a copy");
+        warnings.push_back(left.count() <= 0
+                               ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
+                               : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
+                                     "; keep a copy");
       }
     }
     const video &v = t.videos.front();
     result<download_result> out = v.url.empty() && !v.b64_json.empty() ? write_inline(v.b64_json, path)
-                                                                         : download(v.url, path, settings);
+                                                                       : download(v.url, path, settings);
     if (out) out->warnings.insert(out->warnings.begin(), warnings.begin(), warnings.end());
     return out;
   }
@@ -8174,41 +8398,51 @@ public:
   // at once; `done` is called exactly once, with the same outcome the blocking
   // call would have had, on the scheduler's executor when it has one.
 
-  template <class Request> async_operation create_async(const Request &request, std::function<void(result<task>)> done) {
+  template <class Request>
+  async_operation create_async(const Request &request, std::function<void(result<task>)> done) {
     auto prepared = prepare_create(*session_, json(request), rules::validate(request));
     if (!prepared) return fail_now<task>(std::move(prepared).error(), std::move(done));
-    return run_async<task>(session_, protocol::create_machine(std::move(*prepared), session_->options().retry(), session_->next_random()),
-                           cancellation_token{}, std::move(done));
+    return run_async<task>(
+        session_,
+        protocol::create_machine(std::move(*prepared), session_->options().retry(), session_->next_random()),
+        cancellation_token{}, std::move(done));
   }
 
-  async_operation get_async(std::string_view task_id, std::string_view provider, std::function<void(result<task>)> done) {
+  async_operation get_async(std::string_view task_id, std::string_view provider,
+                            std::function<void(result<task>)> done) {
     auto machine = get_machine(task_id, provider);
     if (!machine) return fail_now<task>(std::move(machine).error(), std::move(done));
     return run_async<task>(session_, std::move(*machine), cancellation_token{}, std::move(done));
   }
 
-  async_operation wait_async(const task_handle &handle, wait_settings settings, std::function<void(result<task>)> done) {
+  async_operation wait_async(const task_handle &handle, wait_settings settings,
+                             std::function<void(result<task>)> done) {
     check_async_transport<Transport>();
     const scheduler &clock = session_->options().scheduler();
     if (!clock) return fail_now<task>(async_detail::no_scheduler(), std::move(done));
-    auto machine = std::make_shared<protocol::wait_machine>(wait_machine(handle, settings, clock.now(), session_->options().time()));
+    auto machine = std::make_shared<protocol::wait_machine>(
+        wait_machine(handle, settings, clock.now(), session_->options().time()));
     async_hooks hooks;
     if (settings.progress) {
       auto s = session_;
       hooks.after_response = [machine, handle, settings, s] {
-        if (machine->last_task()) settings.progress(progress_of(*machine, handle, s->options().scheduler().now(), s->options().time()));
+        if (machine->last_task())
+          settings.progress(
+              progress_of(*machine, handle, s->options().scheduler().now(), s->options().time()));
       };
     }
     const std::string external = handle.external_task_id;
-    return run_async<task>(session_, machine_ref<protocol::wait_machine>{machine}, settings.cancel,
-                           [external, done = std::move(done)](result<task> t) {
-                             if (t && t->external_task_id.empty()) t->external_task_id = external;
-                             done(std::move(t));
-                           },
-                           std::move(hooks));
+    return run_async<task>(
+        session_, machine_ref<protocol::wait_machine>{machine}, settings.cancel,
+        [external, done = std::move(done)](result<task> t) {
+          if (t && t->external_task_id.empty()) t->external_task_id = external;
+          done(std::move(t));
+        },
+        std::move(hooks));
   }
 
-  async_operation wait_async(std::string_view task_id, wait_settings settings, std::function<void(result<task>)> done) {
+  async_operation wait_async(std::string_view task_id, wait_settings settings,
+                             std::function<void(result<task>)> done) {
     task_handle handle;
     handle.task_id = std::string(task_id);
     return wait_async(handle, std::move(settings), std::move(done));
@@ -8216,7 +8450,8 @@ public:
 
   // create_async, then wait_async; cancelling the operation cancels whichever runs.
   template <class Request>
-  async_operation create_and_wait_async(const Request &request, wait_settings settings, std::function<void(result<task>)> done) {
+  async_operation create_and_wait_async(const Request &request, wait_settings settings,
+                                        std::function<void(result<task>)> done) {
     auto chain = std::make_shared<chain_state>();
     auto self = *this;
     auto control = std::make_shared<async_detail::control>();
@@ -8225,24 +8460,28 @@ public:
       control->finished = true;
       done(std::move(t));
     };
-    chain->set(create_async(request, [self, settings, chain, finish](result<task> created) mutable {
-      if (!created) return finish(std::move(created));
-      if (chain->cancelled()) return finish(error{errc::cancelled, "cancelled by the caller"});
-      if (created->finished()) return finish(check_finished(std::move(*created)));
-      task_handle handle;
-      handle.task_id = created->id;
-      handle.external_task_id = created->external_task_id;
-      handle.provider = created->provider;
-      chain->set(self.wait_async(handle, settings, finish), 2);
-    }),
+    chain->set(create_async(request,
+                            [self, settings, chain, finish](result<task> created) mutable {
+                              if (!created) return finish(std::move(created));
+                              if (chain->cancelled())
+                                return finish(error{errc::cancelled, "cancelled by the caller"});
+                              if (created->finished()) return finish(check_finished(std::move(*created)));
+                              task_handle handle;
+                              handle.task_id = created->id;
+                              handle.external_task_id = created->external_task_id;
+                              handle.provider = created->provider;
+                              chain->set(self.wait_async(handle, settings, finish), 2);
+                            }),
                1);
     return async_operation(control);
   }
 
   // Streams url into sink (called on the transport's thread) without the API key.
   async_operation download_to_async(const std::string &url, std::function<bool(std::string_view)> sink,
-                                    const download_settings &settings, std::function<void(result<std::uint64_t>)> done) {
-    auto download = download_detail::make_download(*session_, url, 0, settings, download_detail::sink_target(std::move(sink)));
+                                    const download_settings &settings,
+                                    std::function<void(result<std::uint64_t>)> done) {
+    auto download = download_detail::make_download(*session_, url, 0, settings,
+                                                   download_detail::sink_target(std::move(sink)));
     async_hooks hooks;
     hooks.before_send = [download](http_request &request) { download.attach(request); };
     return run_async<std::uint64_t>(session_, download, settings.cancel, std::move(done), std::move(hooks));
@@ -8250,7 +8489,8 @@ public:
 
 private:
   // Lets the async driver hold a machine that progress reports also read.
-  template <class Machine> struct machine_ref {
+  template <class Machine>
+  struct machine_ref {
     std::shared_ptr<Machine> m;
     protocol::step next() const { return m->next(); }
     void on_response(result<http_response> r, protocol::time_point now) { m->on_response(std::move(r), now); }
@@ -8286,7 +8526,8 @@ private:
     }
   };
 
-  template <class T> static async_operation fail_now(error e, std::function<void(result<T>)> done) {
+  template <class T>
+  static async_operation fail_now(error e, std::function<void(result<T>)> done) {
     done(std::move(e));
     return async_operation();
   }
@@ -8294,7 +8535,8 @@ private:
   result<task> create_checked(json body, const rules::report &checked) {
     auto prepared = prepare_create(*session_, std::move(body), checked);
     if (!prepared) return session_->scrub(result<task>(std::move(prepared).error()));
-    protocol::create_machine machine(std::move(*prepared), session_->options().retry(), session_->next_random());
+    protocol::create_machine machine(std::move(*prepared), session_->options().retry(),
+                                     session_->next_random());
     return run_blocking(*session_, machine, cancellation_token{});
   }
 
@@ -8319,19 +8561,22 @@ private:
     const auto to_now = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall.wall_now()); };
     if (handle.next_poll_at) first_poll = to_now(*handle.next_poll_at);
     if (handle.deadline) deadline = to_now(*handle.deadline);
-    return protocol::wait_machine(handle.task_id, handle.provider, settings.options.value_or(session_->options().wait()),
-                                  session_->options().retry(), session_->next_random(), now, first_poll, deadline);
+    return protocol::wait_machine(
+        handle.task_id, handle.provider, settings.options.value_or(session_->options().wait()),
+        session_->options().retry(), session_->next_random(), now, first_poll, deadline);
   }
 
   // The progress report of a wait, with a handle in calendar time.
-  static wait_progress progress_of(const protocol::wait_machine &m, const task_handle &handle, protocol::time_point now,
-                                   const time_source &wall) {
+  static wait_progress progress_of(const protocol::wait_machine &m, const task_handle &handle,
+                                   protocol::time_point now, const time_source &wall) {
     wait_progress p;
     p.status = m.last_task() ? m.last_task()->status : task_status::pending;
     p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - m.started());
     p.polls = m.polls();
     p.handle = handle;
-    const auto to_wall = [&](protocol::time_point t) { return time_source::steady_to_wall(t, now, wall.wall_now()); };
+    const auto to_wall = [&](protocol::time_point t) {
+      return time_source::steady_to_wall(t, now, wall.wall_now());
+    };
     if (m.next_poll()) p.handle.next_poll_at = to_wall(*m.next_poll());
     p.handle.deadline = to_wall(m.deadline());
     return p;
@@ -8339,7 +8584,8 @@ private:
 
   static result<task> check_finished(task t) {
     if (t.status == task_status::completed) return t;
-    return error{errc::task_failed, "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+    return error{errc::task_failed,
+                 "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
   }
 
   static result<download_result> write_inline(const std::string &b64, const std::string &path) {
@@ -8347,7 +8593,8 @@ private:
     if (!bytes) return error{errc::parse, "the task's inline video (b64_json): " + bytes.error().message};
     download_detail::output_file file;
     const std::string part = path + ".part";
-    if (!file.open(part, false) || !file.write(*bytes) || !file.close() || std::rename(part.c_str(), path.c_str()) != 0) {
+    if (!file.open(part, false) || !file.write(*bytes) || !file.close() ||
+        std::rename(part.c_str(), path.c_str()) != 0) {
       std::remove(part.c_str());
       return error{errc::io, "cannot write " + path};
     }
@@ -8367,7 +8614,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-template <class Transport> class basic_client {
+template <class Transport>
+class basic_client {
   static_assert(check_transport<Transport>(), "see the message above");
 
 public:
@@ -8442,7 +8690,8 @@ struct tracker_settings {
   std::chrono::milliseconds max_concurrency_backoff{std::chrono::seconds(60)};
 };
 
-template <class Transport> class basic_task_tracker {
+template <class Transport>
+class basic_task_tracker {
   static_assert(has_async_send_v<Transport>,
                 "kling: task_tracker sends through `async_send`; this transport has none (see "
                 "kling/transport/requirements.hpp)");
@@ -8451,15 +8700,18 @@ public:
   using id = std::uint64_t;
 
   explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
-      : session_(client.session()), settings_(std::move(settings)), limit_(std::max(1, settings_.max_creates_in_flight)),
-        inbox_(std::make_shared<inbox>()) {}
+      : session_(client.session()), settings_(std::move(settings)),
+        limit_(std::max(1, settings_.max_creates_in_flight)), inbox_(std::make_shared<inbox>()) {}
 
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
-  template <class Request, class = decltype(Request::route)> id submit(const Request &request, tracker_callbacks cb) {
+  template <class Request, class = decltype(Request::route)>
+  id submit(const Request &request, tracker_callbacks cb) {
     return enqueue(json(request), rules::validate(request), std::move(cb));
   }
-  id submit(const json &body, tracker_callbacks cb) { return enqueue(body, rules::validate(body), std::move(cb)); }
+  id submit(const json &body, tracker_callbacks cb) {
+    return enqueue(body, rules::validate(body), std::move(cb));
+  }
 
   // Follows an existing task (a saved handle resumes where it left off; its
   // times are converted with the wall clock given).
@@ -8502,7 +8754,9 @@ public:
   // by it); creates still queued were never sent and are not saved.
   std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
     std::vector<task_handle> out;
-    const auto to_wall = [&](protocol::time_point t) { return time_source::steady_to_wall(t, now, wall_now); };
+    const auto to_wall = [&](protocol::time_point t) {
+      return time_source::steady_to_wall(t, now, wall_now);
+    };
     for (const auto &it : items_) {
       if (it.creating && !it.external_id.empty()) {
         // Created or not, the gateway knows it by its external id: resuming looks it up.
@@ -8533,8 +8787,8 @@ private:
   struct item {
     id key = 0;
     tracker_callbacks cb;
-    json request;                             // for queued creates
-    std::optional<error> refused;             // a create that breaks rules
+    json request;                 // for queued creates
+    std::optional<error> refused; // a create that breaks rules
     std::optional<protocol::create_machine> creating;
     std::optional<protocol::wait_machine> waiting;
     std::optional<result<http_response>> answer; // taken from the inbox
@@ -8603,8 +8857,10 @@ private:
       if (it.creating) note_concurrency(*it.answer, now);
       result<http_response> answer = session_->scrub(std::move(*it.answer));
       it.answer.reset();
-      if (it.creating) it.creating->on_response(std::move(answer), now);
-      else it.waiting->on_response(std::move(answer), now);
+      if (it.creating)
+        it.creating->on_response(std::move(answer), now);
+      else
+        it.waiting->on_response(std::move(answer), now);
     }
     if (it.creating && it.creating->done()) {
       --creating_;
@@ -8636,8 +8892,10 @@ private:
       protocol::step next = it.creating ? it.creating->next() : it.waiting->next();
       if (next.kind == protocol::step_kind::sleep) {
         if (now < next.wake_at) return;
-        if (it.creating) it.creating->on_wake(now);
-        else it.waiting->on_wake(now);
+        if (it.creating)
+          it.creating->on_wake(now);
+        else
+          it.waiting->on_wake(now);
         continue;
       }
       if (next.kind != protocol::step_kind::send) return;
@@ -8651,10 +8909,12 @@ private:
       std::weak_ptr<inbox> box = inbox_;
       const id key = it.key;
       auto request = std::make_shared<http_request>(std::move(*prepared));
-      auto s = session_;
-      const auto started = s->options().time().now();
-      s->transport().async_send(*request, [box, key, request, s, started](result<http_response> answer) {
-        s->observe(*request, answer, s->options().time().now() - started);
+      // Weak: a transport that holds completions (an engine's queue, a deferred
+      // mock) must not keep the session that owns it alive.
+      std::weak_ptr<session<Transport>> weak_session = session_;
+      const auto started = session_->options().time().now();
+      session_->transport().async_send(*request, [box, key, request, weak_session, started](result<http_response> answer) {
+        if (auto s = weak_session.lock()) s->observe(*request, answer, s->options().time().now() - started);
         if (auto b = box.lock()) {
           std::lock_guard<std::mutex> lock(b->mutex);
           b->answers.emplace_back(key, std::move(answer));
@@ -8683,7 +8943,8 @@ private:
     if (t.status == task_status::completed) {
       if (it.cb.done) it.cb.done(t);
     } else if (it.cb.failed) {
-      it.cb.failed(error{errc::task_failed, "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)});
+      it.cb.failed(error{errc::task_failed, "task " + t.id + " failed" +
+                                                (t.error_message.empty() ? "" : ": " + t.error_message)});
     }
     return true;
   }
@@ -8716,11 +8977,14 @@ KLING_NAMESPACE_END
 // gateway and served back in tests, with no network and no bill.
 //
 //   // record (secrets redacted before anything is written):
-//   kling::testing::recording_transport<kling::httplib_transport> rec{kling::httplib_transport{}, "create.json"};
+//   kling::testing::recording_transport<kling::httplib_transport> rec{kling::httplib_transport{},
+//   "create.json"};
 //   // replay:
-//   kling::basic_client<kling::testing::replay_transport> client{opts, kling::testing::replay_transport::load("create.json").value()};
+//   kling::basic_client<kling::testing::replay_transport> client{opts,
+//   kling::testing::replay_transport::load("create.json").value()};
 //   // or either, chosen by the environment (KLING_RECORD_CASSETTES=1 records):
-//   kling::testing::cassette_transport<kling::httplib_transport> tape{"create.json", [] { return kling::httplib_transport{}; }};
+//   kling::testing::cassette_transport<kling::httplib_transport> tape{"create.json", [] { return
+//   kling::httplib_transport{}; }};
 //
 // A cassette is a JSON file:
 //   {"kling_cassette": 1, "interactions": [
@@ -8777,7 +9041,8 @@ inline std::string body_from_json(const json &body) {
 
 inline json headers_to_json(const http_headers &headers) {
   json out = json::object();
-  for (const auto &h : headers) out[h.first] = h.second;
+  for (const auto &h : headers)
+    out[h.first] = h.second;
   return out;
 }
 
@@ -8794,10 +9059,12 @@ inline http_headers headers_from_json(const json &headers) {
 inline void redact_all(json &value, const std::vector<std::string> &secrets) {
   if (value.is_string()) {
     std::string text = value.get<std::string>();
-    for (const auto &s : secrets) text = redact(std::move(text), s);
+    for (const auto &s : secrets)
+      text = redact(std::move(text), s);
     value = text;
   } else if (value.is_structured()) {
-    for (auto &item : value) redact_all(item, secrets);
+    for (auto &item : value)
+      redact_all(item, secrets);
   }
 }
 
@@ -8832,7 +9099,8 @@ struct record_options {
 
 // Sends through Inner and writes every interaction to a cassette file, after
 // each one (a crashed test still leaves what it recorded).
-template <class Inner> class recording_transport {
+template <class Inner>
+class recording_transport {
   static_assert(has_send_v<Inner>, "kling: recording_transport needs an Inner transport with send()");
 
 public:
@@ -8873,7 +9141,8 @@ public:
 
 private:
   struct shared {
-    shared(Inner i, std::string p, record_options o) : inner(std::move(i)), path(std::move(p)), options(std::move(o)) {}
+    shared(Inner i, std::string p, record_options o)
+        : inner(std::move(i)), path(std::move(p)), options(std::move(o)) {}
     Inner inner;
     std::string path;
     record_options options;
@@ -8883,20 +9152,26 @@ private:
 
   json interaction(const http_request &request, const result<http_response> &answer) const {
     json query = json::array();
-    for (const auto &q : request.query) query.push_back({q.first, q.second});
+    for (const auto &q : request.query)
+      query.push_back({q.first, q.second});
     json headers = cassette_detail::headers_to_json(request.headers);
     for (auto it = headers.begin(); it != headers.end(); ++it) {
-      if (http_detail::iequals(it.key(), "Authorization")) it.value() = std::string("Bearer ") + std::string(redacted_marker);
+      if (http_detail::iequals(it.key(), "Authorization"))
+        it.value() = std::string("Bearer ") + std::string(redacted_marker);
     }
-    json req{{"method", request.method}, {"origin", request.origin}, {"path", request.path}, {"query", query},
-             {"headers", headers}, {"body", cassette_detail::body_to_json(request.body)}};
+    json req{{"method", request.method}, {"origin", request.origin},
+             {"path", request.path},     {"query", query},
+             {"headers", headers},       {"body", cassette_detail::body_to_json(request.body)}};
     json res;
     if (answer) {
-      res = json{{"status", answer->status}, {"headers", cassette_detail::headers_to_json(answer->headers)},
+      res = json{{"status", answer->status},
+                 {"headers", cassette_detail::headers_to_json(answer->headers)},
                  {"body", cassette_detail::body_to_json(answer->body)}};
     } else {
-      res = json{{"error", {{"code", to_string(answer.error().code)}, {"message", answer.error().message},
-                            {"request_sent", answer.error().request_sent}}}};
+      res = json{{"error",
+                  {{"code", to_string(answer.error().code)},
+                   {"message", answer.error().message},
+                   {"request_sent", answer.error().request_sent}}}};
     }
     json out{{"request", req}, {"response", res}};
     cassette_detail::redact_all(out, shared_->options.secrets);
@@ -8969,7 +9244,7 @@ public:
       }
     }
     std::string message = "replay_transport (" + shared_->name + "): no recorded interaction left for " +
-                           request.method + " " + request.target();
+                          request.method + " " + request.target();
     if (best < shared_->interactions.size()) {
       message += "; the closest is #" + std::to_string(best) + ", which differs: " + best_difference;
     } else {
@@ -8982,7 +9257,8 @@ public:
   std::size_t unused() const {
     std::lock_guard<std::mutex> lock(shared_->mutex);
     std::size_t n = 0;
-    for (bool u : shared_->used) n += !u;
+    for (bool u : shared_->used)
+      n += !u;
     return n;
   }
 
@@ -8997,14 +9273,18 @@ private:
 
   json recorded_form(const http_request &request) const {
     json query = json::array();
-    for (const auto &q : request.query) query.push_back({q.first, q.second});
-    return json{{"method", request.method}, {"path", request.path}, {"query", query},
+    for (const auto &q : request.query)
+      query.push_back({q.first, q.second});
+    return json{{"method", request.method},
+                {"path", request.path},
+                {"query", query},
                 {"body", cassette_detail::body_to_json(request.body)}};
   }
 
   json comparable_body(json body) const {
     if (body.is_object()) {
-      for (const auto &member : shared_->options.ignored_body_members) body.erase(member);
+      for (const auto &member : shared_->options.ignored_body_members)
+        body.erase(member);
     }
     return body;
   }
@@ -9034,7 +9314,8 @@ private:
       if (a.is_object() && b.is_object()) {
         const json patch = json::diff(a, b);
         const json &first = patch.at(0);
-        difference = "body at " + first.value("path", std::string("/")) + ": " + first.value("op", std::string("?")) +
+        difference = "body at " + first.value("path", std::string("/")) + ": " +
+                     first.value("op", std::string("?")) +
                      (first.contains("value") ? " " + dump_json(first["value"]) : std::string());
       } else {
         difference = "body was " + dump_json(a).substr(0, 200) + ", now " + dump_json(b).substr(0, 200);
@@ -9045,7 +9326,8 @@ private:
 
   static result<http_response> answer_of(const json &interaction) {
     const json *response = find_member(interaction, "response");
-    if (!response || !response->is_object()) return error{errc::parse, "cassette interaction without a response"};
+    if (!response || !response->is_object())
+      return error{errc::parse, "cassette interaction without a response"};
     if (const json *e = find_member(*response, "error"); e && e->is_object()) {
       field_reader recorded(*e, "/response/error");
       std::string code, message = "recorded failure";
@@ -9072,7 +9354,8 @@ private:
 
 // Records through Inner when the environment variable KLING_RECORD_CASSETTES
 // is 1, otherwise replays the file. Inner is made only when recording.
-template <class Inner> class cassette_transport {
+template <class Inner>
+class cassette_transport {
 public:
   cassette_transport(std::string path, std::function<Inner()> make_inner, record_options record = {},
                      replay_options replay = {}) {
@@ -9081,8 +9364,10 @@ public:
       recorder_.emplace(make_inner(), std::move(path), std::move(record));
     } else {
       auto loaded = replay_transport::load(path, std::move(replay));
-      if (loaded) player_.emplace(std::move(*loaded));
-      else load_error_ = loaded.error();
+      if (loaded)
+        player_.emplace(std::move(*loaded));
+      else
+        load_error_ = loaded.error();
     }
   }
 
@@ -9268,7 +9553,9 @@ public:
     auto self = *this;
     t.now = [self] { return self.now(); };
     t.wall_now = [self] { return self.wall_now(); };
-    t.sleep_until = [self](protocol::time_point until, const cancellation_token &) mutable { self.advance_to(until); };
+    t.sleep_until = [self](protocol::time_point until, const cancellation_token &) mutable {
+      self.advance_to(until);
+    };
     return t;
   }
 
@@ -9348,9 +9635,8 @@ KLING_NAMESPACE_END
 #endif
 #define KLING_HTTPLIB_CONCAT_(a, b, c, d) a##b##c##d
 #define KLING_HTTPLIB_CONCAT(a, b, c, d) KLING_HTTPLIB_CONCAT_(a, b, c, d)
-#define KLING_HTTPLIB_ABI_NAMESPACE                                                                \
-  KLING_HTTPLIB_CONCAT(httplib, KLING_HTTPLIB_TLS_TAG, KLING_HTTPLIB_ZLIB_TAG,                     \
-                       KLING_HTTPLIB_BROTLI_TAG)
+#define KLING_HTTPLIB_ABI_NAMESPACE                                                                          \
+  KLING_HTTPLIB_CONCAT(httplib, KLING_HTTPLIB_TLS_TAG, KLING_HTTPLIB_ZLIB_TAG, KLING_HTTPLIB_BROTLI_TAG)
 
 KLING_NAMESPACE_BEGIN
 inline namespace KLING_HTTPLIB_ABI_NAMESPACE {
@@ -9369,7 +9655,8 @@ public:
 #if !defined(CPPHTTPLIB_OPENSSL_SUPPORT)
     if (origin->scheme == "https") {
       return error{errc::tls, "cpp-httplib was built without TLS support (CPPHTTPLIB_OPENSSL_SUPPORT); "
-                              "cannot reach " + origin->origin()};
+                              "cannot reach " +
+                                  origin->origin()};
     }
 #endif
 #if KLING_HAS_EXCEPTIONS
@@ -9405,14 +9692,16 @@ private:
     httplib::Request out;
     out.method = request.method;
     out.path = request.target();
-    for (const auto &h : request.headers) out.headers.emplace(h.first, h.second);
+    for (const auto &h : request.headers)
+      out.headers.emplace(h.first, h.second);
     out.body = request.body;
 
     http_response head; // for streaming requests: status and headers before the body
     if (request.on_body) {
       out.response_handler = [&](const httplib::Response &r) {
         head.status = r.status;
-        for (const auto &h : r.headers) head.headers.emplace_back(h.first, h.second);
+        for (const auto &h : r.headers)
+          head.headers.emplace_back(h.first, h.second);
         return !request.on_head || request.on_head(head);
       };
       out.content_receiver = [&](const char *data, std::size_t length, std::uint64_t, std::uint64_t) {
@@ -9427,7 +9716,8 @@ private:
     }
     http_response response;
     response.status = answer->status;
-    for (const auto &h : answer->headers) response.headers.emplace_back(h.first, h.second);
+    for (const auto &h : answer->headers)
+      response.headers.emplace_back(h.first, h.second);
     response.body = std::move(answer->body);
     release(origin, std::move(client));
     return response;
@@ -9503,14 +9793,15 @@ private:
     case httplib::Error::Write: return error{errc::connection, "connection closed while sending" + where};
     case httplib::Error::Canceled: return error{errc::cancelled, "transfer stopped by the receiver" + where};
     case httplib::Error::Compression: return error{errc::parse, "could not decompress the answer" + where};
-    default: return error{errc::connection, "HTTP exchange failed (" + httplib::to_string(code) + ")" + where};
+    default:
+      return error{errc::connection, "HTTP exchange failed (" + httplib::to_string(code) + ")" + where};
     }
   }
 
   std::shared_ptr<shared_state> shared_;
 };
 
-} // inline namespace KLING_HTTPLIB_ABI_NAMESPACE
+} // namespace KLING_HTTPLIB_ABI_NAMESPACE
 KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP

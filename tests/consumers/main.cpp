@@ -15,7 +15,8 @@ int main() {
     return 1;
   }
 
-  kling::basic_client<kling::mock_transport> fake{kling::options{}.base_url("http://127.0.0.1:9").api_key("k-1234")};
+  kling::basic_client<kling::mock_transport> fake{
+      kling::options{}.base_url("http://127.0.0.1:9").api_key("k-1234")};
   fake.transport().respond(200, R"({"id":"task_1","status":"completed"})");
   auto task = fake.videos().get("task_1");
   if (!task || task->status != kling::task_status::completed) {

@@ -66,10 +66,11 @@ TEST_CASE("every route: create, wait and download over loopback", "[e2e]") {
   started_gateway s;
   kling::client client{fast_options(s.gateway)};
   int n = 0;
-  for (const char *name : {"o1_text_to_video", "o1_first_frame", "o1_image_element_reference", "o1_video_edit",
-                           "o1_video_reference", "o1_video_extension", "t2v_basic", "t2v_sound", "t2v_camera_simple",
-                           "t2v_camera_preset", "i2v_basic", "i2v_first_last_frame", "i2v_sound_voice",
-                           "i2v_motion_brush", "i2v_camera", "motion_basic", "motion_prompt", "motion_image_orientation"}) {
+  for (const char *name :
+       {"o1_text_to_video", "o1_first_frame", "o1_image_element_reference", "o1_video_edit",
+        "o1_video_reference", "o1_video_extension", "t2v_basic", "t2v_sound", "t2v_camera_simple",
+        "t2v_camera_preset", "i2v_basic", "i2v_first_last_frame", "i2v_sound_voice", "i2v_motion_brush",
+        "i2v_camera", "motion_basic", "motion_prompt", "motion_image_orientation"}) {
     INFO(name);
     auto t = client.videos().create_and_wait(request_fixture(name));
     REQUIRE(t);
@@ -222,7 +223,8 @@ TEST_CASE("faults during the wait are ridden out", "[e2e][faults]") {
   REQUIRE(t);
   CHECK(t->status == kling::task_status::completed);
   std::size_t faults = 0;
-  for (const auto &r : s.gateway.log()) faults += !r.fault.empty();
+  for (const auto &r : s.gateway.log())
+    faults += !r.fault.empty();
   CHECK(faults >= 2);
 }
 
@@ -251,7 +253,8 @@ TEST_CASE("permanent refusals fail cleanly with one request", "[e2e][faults]") {
   REQUIRE_FALSE(t);
   CHECK(t.error().code == kling::errc::rate_limited);
   CHECK(t.error().provider_code == "1102");
-  for (const auto &r : s.gateway.log()) UNSCOPED_INFO(r.method << " " << r.path << " " << r.status << " " << r.fault);
+  for (const auto &r : s.gateway.log())
+    UNSCOPED_INFO(r.method << " " << r.path << " " << r.status << " " << r.fault);
   CHECK(s.gateway.requests() == 1);
   CHECK(s.gateway.tasks_created() == 0);
 }
@@ -265,11 +268,12 @@ TEST_CASE("cassettes recorded against the fake gateway replay the same scenario"
     kling::testing::fake_gateway_options o;
     o.video = kling::testing::sample_mp4(5, 1280, 720, 24, 512); // small: the cassette holds it
     started_gateway g(o);
-    const std::string path = (rerecord ? std::string(KLING_TEST_FIXTURES) + "/cassettes/" : std::string("/tmp/kling-e2e-")) +
-                             s.name + ".json";
+    const std::string path =
+        (rerecord ? std::string(KLING_TEST_FIXTURES) + "/cassettes/" : std::string("/tmp/kling-e2e-")) +
+        s.name + ".json";
     {
-      kling::testing::recording_transport<kling::httplib_transport> recorder{kling::httplib_transport{}, path,
-                                                                              {{g.gateway.api_key()}}};
+      kling::testing::recording_transport<kling::httplib_transport> recorder{
+          kling::httplib_transport{}, path, {{g.gateway.api_key()}}};
       kling::basic_client<kling::testing::recording_transport<kling::httplib_transport>> client{
           kling_test::cassette_options(g.gateway.base_url(), g.gateway.api_key()), recorder};
       kling_test::run_cassette_scenario(client, s);

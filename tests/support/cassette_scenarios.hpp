@@ -31,7 +31,8 @@ inline kling::options cassette_options(const std::string &base_url, const std::s
   kling::protocol::wait_options wait;
   wait.first_interval = std::chrono::milliseconds(20);
   wait.max_interval = std::chrono::milliseconds(20);
-  return kling::options{}.base_url(base_url).api_key(key).retry(retry).wait(wait).external_task_id_seed(20250113);
+  return kling::options{}.base_url(base_url).api_key(key).retry(retry).wait(wait).external_task_id_seed(
+      20250113);
 }
 
 struct cassette_scenario {
@@ -42,15 +43,18 @@ struct cassette_scenario {
 // One cassette per route and endpoint.
 inline const std::vector<cassette_scenario> &cassette_scenarios() {
   static const std::vector<cassette_scenario> all = {
-      {"omni_video", "o1_image_element_reference"}, {"text_to_video", "t2v_camera_simple"},
-      {"image_to_video", "i2v_first_last_frame"},   {"motion_control", "motion_prompt"},
+      {"omni_video", "o1_image_element_reference"},
+      {"text_to_video", "t2v_camera_simple"},
+      {"image_to_video", "i2v_first_last_frame"},
+      {"motion_control", "motion_prompt"},
       {"elements", ""},
   };
   return all;
 }
 
 // Runs a scenario through any client, checking what it got.
-template <class Client> void run_cassette_scenario(Client &client, const cassette_scenario &s) {
+template <class Client>
+void run_cassette_scenario(Client &client, const cassette_scenario &s) {
   INFO("cassette " << s.name);
   if (std::string(s.example).empty()) {
     auto created = client.elements().create(request_example("element_create"));

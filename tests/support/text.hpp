@@ -7,7 +7,9 @@
 
 namespace kling_test {
 
-inline bool contains(const std::string &text, std::string_view part) { return text.find(part) != std::string::npos; }
+inline bool contains(const std::string &text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
 
 } // namespace kling_test
 

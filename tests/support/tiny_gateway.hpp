@@ -14,7 +14,8 @@
 
 namespace kling_test {
 
-inline kling::result<kling::http_response> answer(int status, std::string body, kling::http_headers headers = {}) {
+inline kling::result<kling::http_response> answer(int status, std::string body,
+                                                  kling::http_headers headers = {}) {
   kling::http_response r;
   r.status = status;
   r.body = std::move(body);
@@ -33,7 +34,8 @@ struct tiny_gateway {
   std::map<std::string, std::string> tasks; // external id -> task id
   int posts = 0;
   int gets = 0;
-  std::vector<std::string> create_faults; // applied to the POSTs in order: "timeout", "drop", "502", "refused", "429"
+  std::vector<std::string>
+      create_faults; // applied to the POSTs in order: "timeout", "drop", "502", "refused", "429"
 
   kling::result<kling::http_response> handle(const kling::http_request &r) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -46,7 +48,8 @@ struct tiny_gateway {
       const kling::json body = kling::json::parse(r.body);
       const std::string ext = body.value("external_task_id", "");
       if (!ext.empty() && tasks.count(ext)) {
-        return answer(409, R"({"error":{"message":"duplicate external_task_id","code":"duplicate_external_task_id"}})");
+        return answer(
+            409, R"({"error":{"message":"duplicate external_task_id","code":"duplicate_external_task_id"}})");
       }
       const std::string id = "task_" + std::to_string(tasks.size() + 1);
       tasks[ext.empty() ? id : ext] = id;
@@ -59,13 +62,13 @@ struct tiny_gateway {
     const std::string key = r.path.substr(r.path.rfind('/') + 1);
     for (const auto &t : tasks) {
       if (t.first == key || t.second == key) {
-        return answer(200, R"({"id":")" + t.second + R"(","external_task_id":")" + t.first + R"(","status":"pending"})");
+        return answer(200, R"({"id":")" + t.second + R"(","external_task_id":")" + t.first +
+                               R"(","status":"pending"})");
       }
     }
     return answer(404, R"({"error":{"message":"task not found","code":"not_found"}})");
   }
 };
-
 
 } // namespace kling_test
 

@@ -23,7 +23,10 @@ using mock_client = kling::basic_client<kling::mock_transport>;
 mock_client async_client(kling::testing::manual_scheduler &loop, bool deferred = false) {
   kling::protocol::retry_policy retry;
   retry.jitter_seed = 99;
-  mock_client c{kling::options{}.base_url("http://127.0.0.1:1").api_key("async-key").retry(retry)
+  mock_client c{kling::options{}
+                    .base_url("http://127.0.0.1:1")
+                    .api_key("async-key")
+                    .retry(retry)
                     .scheduler(kling::make_scheduler(loop))};
   c.transport().defer_async(deferred);
   return c;
@@ -47,7 +50,8 @@ void run_frames(kling::testing::manual_scheduler &loop, kling::mock_transport &t
 int thread_count() {
   int n = 0;
   if (DIR *d = opendir("/proc/self/task")) {
-    while (dirent *e = readdir(d)) n += e->d_name[0] != '.';
+    while (dirent *e = readdir(d))
+      n += e->d_name[0] != '.';
     closedir(d);
   }
   return n;
@@ -78,8 +82,9 @@ TEST_CASE("async create, get and wait give the blocking calls' outcomes", "[asyn
   REQUIRE(*outcome);
   CHECK((*outcome)->video_url() == "https://e.com/v.mp4");
   CHECK((*outcome)->external_task_id.rfind("kling-cpp-", 0) == 0);
-  CHECK(seen == std::vector<kling::task_status>{kling::task_status::processing, kling::task_status::processing,
-                                                 kling::task_status::completed});
+  CHECK(seen == std::vector<kling::task_status>{kling::task_status::processing,
+                                                kling::task_status::processing,
+                                                kling::task_status::completed});
   CHECK(loop.now() - kling::protocol::time_point{} == 3000ms + 3000ms + 3750ms);
 
   client.transport().respond(200, R"({"id":"t2","status":"failed","error":"policy"})");
@@ -147,7 +152,7 @@ TEST_CASE("an async wait can be cancelled, and late events are ignored", "[async
     code = t.error().code;
   });
   loop.advance(3000ms);
-  loop.run_due();                       // the first poll goes out
+  loop.run_due(); // the first poll goes out
   CHECK(client.transport().deferred_count() == 1);
   op.cancel();                          // while it is in flight
   run_frames(loop, client.transport()); // its answer arrives late
@@ -191,7 +196,8 @@ TEST_CASE("an executor brings every step back to its thread, whatever thread com
         std::lock_guard<std::mutex> lock(mutex);
         batch.swap(game_thread_work);
       }
-      for (auto &f : batch) f();
+      for (auto &f : batch)
+        f();
       return !batch.empty();
     }
   } game;
@@ -206,13 +212,18 @@ TEST_CASE("an executor brings every step back to its thread, whatever thread com
   network_transport transport{&game, {}};
   transport.script.respond(200, R"({"id":"t1","status":"pending"})")
       .respond(200, R"({"id":"t1","status":"completed","video_url":"https://e.com/v.mp4"})");
-  kling::basic_client<network_transport> client{
-      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").scheduler(kling::make_scheduler(game)), transport};
+  kling::basic_client<network_transport> client{kling::options{}
+                                                    .base_url("http://127.0.0.1:1")
+                                                    .api_key("k-1234")
+                                                    .scheduler(kling::make_scheduler(game)),
+                                                transport};
   const auto game_thread = std::this_thread::get_id();
   std::atomic<int> calls{0};
   std::vector<bool> on_game_thread;
   kling::wait_settings w;
-  w.progress = [&](const kling::wait_progress &) { on_game_thread.push_back(std::this_thread::get_id() == game_thread); };
+  w.progress = [&](const kling::wait_progress &) {
+    on_game_thread.push_back(std::this_thread::get_id() == game_thread);
+  };
   client.videos().create_and_wait_async(cat(), w, [&](kling::result<kling::task> t) {
     on_game_thread.push_back(std::this_thread::get_id() == game_thread);
     CHECK(t);
@@ -224,25 +235,31 @@ TEST_CASE("an executor brings every step back to its thread, whatever thread com
     game.timers.run_due();
     std::this_thread::sleep_for(1ms);
   }
-  for (auto &t : game.network) t.join();
+  for (auto &t : game.network)
+    t.join();
   CHECK(calls == 1);
   REQUIRE_FALSE(on_game_thread.empty());
-  for (bool b : on_game_thread) CHECK(b);
+  for (bool b : on_game_thread)
+    CHECK(b);
 }
 
 TEST_CASE("async mode creates no thread", "[async]") {
   kling::testing::manual_scheduler loop;
   auto client = async_client(loop, true);
   client.transport().on_request([](const kling::http_request &r) {
-    return r.method == "POST" ? kling_test::answer(200, R"({"id":"t","status":"pending"})")
-                              : kling_test::answer(200, R"({"id":"t","status":"completed","video_url":"https://e/v"})");
+    return r.method == "POST"
+               ? kling_test::answer(200, R"({"id":"t","status":"pending"})")
+               : kling_test::answer(200, R"({"id":"t","status":"completed","video_url":"https://e/v"})");
   });
   const int before = thread_count();
   REQUIRE(before >= 1);
   int done = 0;
-  for (int i = 0; i < 5; ++i) client.videos().create_and_wait_async(cat(), {}, [&](kling::result<kling::task> t) { done += t.has_value(); });
+  for (int i = 0; i < 5; ++i)
+    client.videos().create_and_wait_async(cat(), {},
+                                          [&](kling::result<kling::task> t) { done += t.has_value(); });
   kling::basic_task_tracker<kling::mock_transport> tracker{client};
-  for (int i = 0; i < 5; ++i) tracker.submit(cat(), {nullptr, [&](const kling::task &) { ++done; }, nullptr});
+  for (int i = 0; i < 5; ++i)
+    tracker.submit(cat(), {nullptr, [&](const kling::task &) { ++done; }, nullptr});
   for (int frame = 0; frame < 200 && done < 10; ++frame) {
     CHECK(thread_count() == before);
     client.transport().complete_pending();
@@ -285,12 +302,13 @@ TEST_CASE("async element calls and a streamed download", "[async]") {
   std::optional<kling::result<std::uint64_t>> downloaded;
   client.elements().list_async({}, [&](auto r) { listed_id = r->data.items.at(0).element_id; });
   client.elements().remove_async("842130978230767622", [&](auto r) { deleted = r->data.task_status; });
-  client.videos().download_to_async("https://cdn.example.com/v.mp4",
-                                    [&](std::string_view piece) {
-                                      bytes.append(piece);
-                                      return true;
-                                    },
-                                    {}, [&](kling::result<std::uint64_t> n) { downloaded = std::move(n); });
+  client.videos().download_to_async(
+      "https://cdn.example.com/v.mp4",
+      [&](std::string_view piece) {
+        bytes.append(piece);
+        return true;
+      },
+      {}, [&](kling::result<std::uint64_t> n) { downloaded = std::move(n); });
   run_frames(loop, client.transport());
   CHECK(listed_id == "842130978230767622");
   CHECK(deleted == "succeed");
@@ -318,7 +336,9 @@ TEST_CASE("task_tracker follows many tasks from one tick per frame", "[async][tr
     const std::string id = r.path.substr(r.path.rfind('/') + 1);
     if (id == "x") return kling_test::answer(200, R"({"id":"x","status":"failed","error":"policy"})");
     return ++polls[id] < 3 ? kling_test::answer(200, R"({"id":")" + id + R"(","status":"processing"})")
-                           : kling_test::answer(200, R"({"id":")" + id + R"(","status":"completed","video_url":"https://e/)" + id + R"("})");
+                           : kling_test::answer(200, R"({"id":")" + id +
+                                                         R"(","status":"completed","video_url":"https://e/)" +
+                                                         id + R"("})");
   });
   kling::basic_task_tracker<kling::mock_transport> tracker{client};
   std::vector<std::string> done, failed;
@@ -333,7 +353,8 @@ TEST_CASE("task_tracker follows many tasks from one tick per frame", "[async][tr
   }
   auto invalid = cat();
   invalid.seconds = 7;
-  tracker.submit(invalid, {nullptr, nullptr, [&](const kling::error &e) { failed.push_back(e.violations.at(0).rule); }});
+  tracker.submit(
+      invalid, {nullptr, nullptr, [&](const kling::error &e) { failed.push_back(e.violations.at(0).rule); }});
   CHECK(tracker.active() == 5);
 
   int max_in_flight = 0, frames = 0;
@@ -364,7 +385,8 @@ TEST_CASE("task_tracker backs off on the provider's concurrency limit (1303)", "
   client.transport().on_request([&](const kling::http_request &r) {
     if (r.method == "POST") {
       if (++posts <= 2) return kling_test::answer(429, R"({"code":1303,"message":"concurrency limit"})");
-      return kling_test::answer(200, R"({"id":"t)" + std::to_string(posts) + R"(","status":"completed","video_url":"https://e/v"})");
+      return kling_test::answer(200, R"({"id":"t)" + std::to_string(posts) +
+                                         R"(","status":"completed","video_url":"https://e/v"})");
     }
     return kling_test::answer(404, "{}");
   });
@@ -372,7 +394,8 @@ TEST_CASE("task_tracker backs off on the provider's concurrency limit (1303)", "
   settings.max_creates_in_flight = 3;
   kling::basic_task_tracker<kling::mock_transport> tracker{client, settings};
   int done = 0;
-  for (int i = 0; i < 5; ++i) tracker.submit(cat(), {nullptr, [&](const kling::task &) { ++done; }, nullptr});
+  for (int i = 0; i < 5; ++i)
+    tracker.submit(cat(), {nullptr, [&](const kling::task &) { ++done; }, nullptr});
   tracker.tick(loop.now());
   CHECK(tracker.creates_in_flight() == 3);
   client.transport().complete_pending(); // two 429/1303, one success
@@ -420,11 +443,12 @@ TEST_CASE("task_tracker resumes from saved handles", "[async][tracker][handle]")
   int completed = 0;
   client.transport().on_request([](const kling::http_request &r) {
     const std::string id = r.path.substr(r.path.rfind('/') + 1);
-    return kling_test::answer(200, R"({"id":")" + id + R"(","status":"completed","video_url":"https://e/v"})");
+    return kling_test::answer(200,
+                              R"({"id":")" + id + R"(","status":"completed","video_url":"https://e/v"})");
   });
   kling::basic_task_tracker<kling::mock_transport> resumed{client};
-  resumed.track(*kling::parse_task_handle(json::parse(text)), {nullptr, [&](const kling::task &) { ++completed; }, nullptr},
-                loop.now(), wall);
+  resumed.track(*kling::parse_task_handle(json::parse(text)),
+                {nullptr, [&](const kling::task &) { ++completed; }, nullptr}, loop.now(), wall);
   resumed.tick(loop.now() + 2000ms);
   CHECK(client.transport().deferred_count() == 0); // not due yet
   resumed.tick(loop.now() + 3000ms);
@@ -440,9 +464,11 @@ TEST_CASE("any_transport wraps transports chosen at run time", "[async][transpor
   kling::mock_transport script;
   script.respond(200, R"({"id":"t","status":"pending"})").respond(200, R"({"id":"t","status":"processing"})");
   kling::testing::manual_scheduler loop;
-  kling::basic_client<kling::any_transport> client{
-      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").scheduler(kling::make_scheduler(loop)),
-      kling::any_transport(script)};
+  kling::basic_client<kling::any_transport> client{kling::options{}
+                                                       .base_url("http://127.0.0.1:1")
+                                                       .api_key("k-1234")
+                                                       .scheduler(kling::make_scheduler(loop)),
+                                                   kling::any_transport(script)};
   CHECK(client.transport().can_block());
   CHECK(client.transport().can_send_async());
   CHECK(client.videos().get("t")->status == kling::task_status::pending);
@@ -457,10 +483,12 @@ TEST_CASE("any_transport wraps transports chosen at run time", "[async][transpor
       return kling_test::answer(200, R"({"id":"b","status":"pending"})");
     }
   };
-  kling::basic_client<kling::any_transport> only_blocking{
-      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").retry(kling::protocol::retry_policy::none())
-          .scheduler(kling::make_scheduler(loop)),
-      kling::any_transport(blocking_only{})};
+  kling::basic_client<kling::any_transport> only_blocking{kling::options{}
+                                                              .base_url("http://127.0.0.1:1")
+                                                              .api_key("k-1234")
+                                                              .retry(kling::protocol::retry_policy::none())
+                                                              .scheduler(kling::make_scheduler(loop)),
+                                                          kling::any_transport(blocking_only{})};
   CHECK(only_blocking.videos().get("b"));
   got.reset();
   only_blocking.videos().get_async("b", "", [&](kling::result<kling::task> t) { got = std::move(t); });
@@ -482,24 +510,31 @@ struct bare_loop {
 
 TEST_CASE("cancelling create_and_wait_async holds when the create completes inside the call", "[async]") {
   bare_loop loop;
-  mock_client client{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").scheduler(kling::make_scheduler(loop))};
+  mock_client client{kling::options{}
+                         .base_url("http://127.0.0.1:1")
+                         .api_key("k-1234")
+                         .scheduler(kling::make_scheduler(loop))};
   client.transport().on_request([](const kling::http_request &r) {
-    return r.method == "POST" ? kling_test::answer(200, R"({"id":"t","status":"pending"})")
-                              : kling_test::answer(200, R"({"id":"t","status":"completed","video_url":"https://e/v"})");
+    return r.method == "POST"
+               ? kling_test::answer(200, R"({"id":"t","status":"pending"})")
+               : kling_test::answer(200, R"({"id":"t","status":"completed","video_url":"https://e/v"})");
   });
   kling::errc code = kling::errc::http;
-  auto op = client.videos().create_and_wait_async(cat(), {}, [&](kling::result<kling::task> t) {
-    code = t ? kling::errc::http : t.error().code;
-  });
+  auto op = client.videos().create_and_wait_async(
+      cat(), {}, [&](kling::result<kling::task> t) { code = t ? kling::errc::http : t.error().code; });
   op.cancel();
   loop.timers.run_until_idle();
   CHECK(code == kling::errc::cancelled);
   CHECK(client.transport().request_count() == 1); // the first poll never went out
 }
 
-TEST_CASE("a streamed download stops feeding the sink once cancelled, even from its own callback", "[async]") {
+TEST_CASE("a streamed download stops feeding the sink once cancelled, even from its own callback",
+          "[async]") {
   bare_loop loop;
-  mock_client client{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").scheduler(kling::make_scheduler(loop))};
+  mock_client client{kling::options{}
+                         .base_url("http://127.0.0.1:1")
+                         .api_key("k-1234")
+                         .scheduler(kling::make_scheduler(loop))};
   client.transport().defer_async(true); // the answer streams in later, when the operation handle exists
   client.transport().respond(200, std::string(100000, 'v'), {{"Content-Length", "100000"}});
   kling::async_operation op;
@@ -508,15 +543,17 @@ TEST_CASE("a streamed download stops feeding the sink once cancelled, even from 
   kling::errc code = kling::errc::http;
   kling::download_settings settings;
   settings.progress = [&](const kling::download_progress &) { op.cancel(); }; // must not deadlock
-  op = client.videos().download_to_async("https://cdn.example.com/v.mp4",
-                                         [&](std::string_view) {
-                                           if (finished) ++pieces_after_done;
-                                           return true;
-                                         },
-                                         settings, [&](kling::result<std::uint64_t> n) {
-                                           finished = true;
-                                           code = n ? kling::errc::http : n.error().code;
-                                         });
+  op = client.videos().download_to_async(
+      "https://cdn.example.com/v.mp4",
+      [&](std::string_view) {
+        if (finished) ++pieces_after_done;
+        return true;
+      },
+      settings,
+      [&](kling::result<std::uint64_t> n) {
+        finished = true;
+        code = n ? kling::errc::http : n.error().code;
+      });
   client.transport().complete_pending();
   loop.timers.run_until_idle();
   CHECK(finished);

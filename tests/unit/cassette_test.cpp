@@ -58,7 +58,10 @@ TEST_CASE("recording redacts the key and named secrets, and replays what it reco
   {
     kling::testing::recording_transport<kling::mock_transport> recorder{network, path, {{"s3cr3t-value"}}};
     kling::basic_client<kling::testing::recording_transport<kling::mock_transport>> client{
-        kling::options{}.base_url("http://127.0.0.1:1").api_key("very-secret-key").retry(kling::protocol::retry_policy::none()),
+        kling::options{}
+            .base_url("http://127.0.0.1:1")
+            .api_key("very-secret-key")
+            .retry(kling::protocol::retry_policy::none()),
         recorder};
     REQUIRE(client.videos().get("t1"));
     REQUIRE_FALSE(client.videos().get("t2"));
@@ -78,7 +81,11 @@ TEST_CASE("recording redacts the key and named secrets, and replays what it reco
   auto tape = kling::testing::replay_transport::load(path);
   REQUIRE(tape);
   kling::basic_client<kling::testing::replay_transport> replayed{
-      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").retry(kling::protocol::retry_policy::none()), *tape};
+      kling::options{}
+          .base_url("http://127.0.0.1:1")
+          .api_key("k-1234")
+          .retry(kling::protocol::retry_policy::none()),
+      *tape};
   auto t = replayed.videos().get("t1");
   REQUIRE(t);
   CHECK(t->raw["note"] == "token [REDACTED] here");
@@ -97,8 +104,11 @@ TEST_CASE("recording redacts the key and named secrets, and replays what it reco
 
 TEST_CASE("an unmatched request names the closest recorded one and the difference", "[cassettes]") {
   const kling::json interactions = kling::json::array(
-      {{{"request", {{"method", "POST"}, {"path", "/v1/videos"}, {"query", kling::json::array()},
-                     {"body", {{"model", "Kling-V2.6"}, {"prompt", "a dog"}, {"external_task_id", "x1"}}}}},
+      {{{"request",
+         {{"method", "POST"},
+          {"path", "/v1/videos"},
+          {"query", kling::json::array()},
+          {"body", {{"model", "Kling-V2.6"}, {"prompt", "a dog"}, {"external_task_id", "x1"}}}}},
         {"response", {{"status", 200}, {"body", {{"id", "t"}, {"status", "pending"}}}}}}});
   kling::testing::replay_transport tape{interactions, "inline"};
   kling::http_request r;
@@ -107,9 +117,10 @@ TEST_CASE("an unmatched request names the closest recorded one and the differenc
   r.body = R"({"model":"Kling-V2.6","prompt":"a cat","external_task_id":"x1"})";
   auto miss = tape.send(r);
   REQUIRE_FALSE(miss);
-  CHECK(miss.error().message ==
-        "replay_transport (inline): no recorded interaction left for POST /v1/videos; the closest is #0, which "
-        "differs: body at /prompt: replace \"a cat\"");
+  CHECK(
+      miss.error().message ==
+      "replay_transport (inline): no recorded interaction left for POST /v1/videos; the closest is #0, which "
+      "differs: body at /prompt: replace \"a cat\"");
 
   // Member order does not matter; ignored members do not count.
   kling::testing::replay_transport lenient{interactions, "inline", {{"external_task_id"}}};
@@ -120,7 +131,8 @@ TEST_CASE("an unmatched request names the closest recorded one and the differenc
 
 TEST_CASE("a cassette with a field of the wrong type is an error, not an abort", "[cassettes]") {
   const kling::json interactions = kling::json::array(
-      {{{"request", {{"method", "GET"}, {"path", "/v1/videos/t"}, {"query", kling::json::array()}, {"body", nullptr}}},
+      {{{"request",
+         {{"method", "GET"}, {"path", "/v1/videos/t"}, {"query", kling::json::array()}, {"body", nullptr}}},
         {"response", {{"status", "200"}, {"body", {{"id", "t"}}}}}}});
   kling::testing::replay_transport tape{interactions, "typed"};
   kling::http_request r;

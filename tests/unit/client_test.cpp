@@ -13,7 +13,10 @@ constexpr const char *test_key = "test-key-not-a-secret";
 
 // Retries are tested in lifecycle_test.cpp; here every answer is final.
 kling::options local_options() {
-  return kling::options{}.base_url("http://127.0.0.1:8080").api_key(test_key).retry(kling::protocol::retry_policy::none());
+  return kling::options{}
+      .base_url("http://127.0.0.1:8080")
+      .api_key(test_key)
+      .retry(kling::protocol::retry_policy::none());
 }
 
 using mock_client = kling::basic_client<kling::mock_transport>;
@@ -84,14 +87,16 @@ TEST_CASE("videos().create posts the JSON body with authentication", "[client][v
   CHECK(kling::find_header(r.headers, "User-Agent") == std::string("kling-cpp/") + KLING_VERSION_STRING);
   CHECK(kling::find_header(r.headers, "Accept") == std::string("application/json"));
   kling::json sent_body = kling::json::parse(r.body);
-  CHECK(sent_body["external_task_id"].get<std::string>().rfind("kling-cpp-", 0) == 0); // generated: see lifecycle tests
+  CHECK(sent_body["external_task_id"].get<std::string>().rfind("kling-cpp-", 0) ==
+        0); // generated: see lifecycle tests
   sent_body.erase("external_task_id");
   CHECK(sent_body == body);
   CHECK(r.timeout == std::chrono::seconds(60));
 }
 
 TEST_CASE("videos().get encodes the task id into the path and adds the provider", "[client][videos]") {
-  mock_client fake{local_options().base_url("https://gw.example.com/kling/").request_timeout(std::chrono::seconds(5))};
+  mock_client fake{
+      local_options().base_url("https://gw.example.com/kling/").request_timeout(std::chrono::seconds(5))};
   fake.transport().respond(200, pending_task).respond(200, pending_task);
 
   REQUIRE(fake.videos().get("task_abc123"));
@@ -221,7 +226,8 @@ TEST_CASE("E-3: deleting needs an element id", "[client][rules][E-3]") {
 
 TEST_CASE("P-3: an envelope with a non-zero code is a provider error", "[client][elements][P-3]") {
   mock_client fake{local_options()};
-  fake.transport().respond(200, R"({"code":1201,"message":"bad parameter","request_id":"req-7","data":null})");
+  fake.transport().respond(200,
+                           R"({"code":1201,"message":"bad parameter","request_id":"req-7","data":null})");
   auto r = fake.elements().list();
   REQUIRE_FALSE(r);
   CHECK(r.error().code == kling::errc::provider);
@@ -241,12 +247,14 @@ TEST_CASE("P-5: every error body shape becomes a typed error", "[client][errors]
   };
   const std::vector<shape> shapes = {
       {400, R"({"error":"prompt too long"})", kling::errc::bad_request, "prompt too long", ""},
-      {401, R"({"error":{"message":"invalid key","code":"invalid_api_key","type":"auth"}})", kling::errc::auth,
-       "invalid key", "invalid_api_key"},
+      {401, R"({"error":{"message":"invalid key","code":"invalid_api_key","type":"auth"}})",
+       kling::errc::auth, "invalid key", "invalid_api_key"},
       {429, R"({"code":1302,"message":"rate limit"})", kling::errc::rate_limited, "rate limit", "1302"},
       {403, R"({"error":{"type":"forbidden"}})", kling::errc::permission, "forbidden", ""},
-      {404, R"({"error":{"message":"no such task","code":404}})", kling::errc::not_found, "no such task", "404"},
-      {502, "<html><body>Bad Gateway</body></html>", kling::errc::server, "HTTP 502 with a body that is not JSON", ""},
+      {404, R"({"error":{"message":"no such task","code":404}})", kling::errc::not_found, "no such task",
+       "404"},
+      {502, "<html><body>Bad Gateway</body></html>", kling::errc::server,
+       "HTTP 502 with a body that is not JSON", ""},
       {503, "", kling::errc::server, "HTTP 503 with a body that is not JSON", ""},
       {418, R"({"unexpected":true})", kling::errc::http, "HTTP 418", ""},
   };
@@ -353,9 +361,12 @@ TEST_CASE("bad configuration is an error on every call, never a crash", "[client
       {kling::options{}.api_key(test_key), "no base URL"},
       {kling::options{}.base_url("gateway.example.com").api_key(test_key), "base URL: not an absolute URL"},
       {kling::options{}.base_url("ftp://x").api_key(test_key), "base URL: scheme must be http or https"},
-      {kling::options{}.base_url("https://u:p@x.example.com").api_key(test_key), "base URL must not contain credentials"},
-      {kling::options{}.base_url("https://x.example.com/?a=1").api_key(test_key), "base URL must not have a query"},
-      {kling::options{}.base_url("http://gw.example.com").api_key(test_key), "base URL uses plain http to gw.example.com"},
+      {kling::options{}.base_url("https://u:p@x.example.com").api_key(test_key),
+       "base URL must not contain credentials"},
+      {kling::options{}.base_url("https://x.example.com/?a=1").api_key(test_key),
+       "base URL must not have a query"},
+      {kling::options{}.base_url("http://gw.example.com").api_key(test_key),
+       "base URL uses plain http to gw.example.com"},
       {kling::options{}.base_url("https://gw.example.com"), "no API key"},
   };
   for (const auto &c : cases) {
@@ -367,7 +378,8 @@ TEST_CASE("bad configuration is an error on every call, never a crash", "[client
     CHECK(fake.transport().request_count() == 0);
   }
 
-  mock_client allowed{kling::options{}.base_url("http://gw.example.com").api_key(test_key).allow_insecure_http(true)};
+  mock_client allowed{
+      kling::options{}.base_url("http://gw.example.com").api_key(test_key).allow_insecure_http(true)};
   allowed.transport().respond(200, pending_task);
   CHECK(allowed.videos().get("t"));
   for (const char *loopback : {"http://localhost:1", "http://127.0.0.1:2", "http://[::1]:3"}) {

@@ -125,25 +125,37 @@ TEST_CASE("result<void> reports success or an error", "[core][result]") {
 TEST_CASE("every error kind has a stable name", "[core][error]") {
   using kling::errc;
   const std::vector<std::pair<errc, std::string>> names = {
-      {errc::invalid_request, "invalid_request"}, {errc::configuration, "configuration"},
-      {errc::connection, "connection"},           {errc::timeout, "timeout"},
-      {errc::tls, "tls"},                         {errc::bad_request, "bad_request"},
-      {errc::auth, "auth"},                       {errc::permission, "permission"},
-      {errc::not_found, "not_found"},             {errc::rate_limited, "rate_limited"},
-      {errc::server, "server"},                   {errc::http, "http"},
-      {errc::provider, "provider"},               {errc::parse, "parse"},
-      {errc::task_failed, "task_failed"},         {errc::cancelled, "cancelled"},
-      {errc::deadline_exceeded, "deadline_exceeded"}, {errc::io, "io"},
+      {errc::invalid_request, "invalid_request"},
+      {errc::configuration, "configuration"},
+      {errc::connection, "connection"},
+      {errc::timeout, "timeout"},
+      {errc::tls, "tls"},
+      {errc::bad_request, "bad_request"},
+      {errc::auth, "auth"},
+      {errc::permission, "permission"},
+      {errc::not_found, "not_found"},
+      {errc::rate_limited, "rate_limited"},
+      {errc::server, "server"},
+      {errc::http, "http"},
+      {errc::provider, "provider"},
+      {errc::parse, "parse"},
+      {errc::task_failed, "task_failed"},
+      {errc::cancelled, "cancelled"},
+      {errc::deadline_exceeded, "deadline_exceeded"},
+      {errc::io, "io"},
   };
-  for (const auto &n : names) CHECK(kling::to_string(n.first) == n.second);
+  for (const auto &n : names)
+    CHECK(kling::to_string(n.first) == n.second);
 }
 
-TEST_CASE("to_string(error) puts status, provider code, request id and violations on record", "[core][error]") {
+TEST_CASE("to_string(error) puts status, provider code, request id and violations on record",
+          "[core][error]") {
   kling::error e{kling::errc::rate_limited, "too many requests"};
   e.http_status = 429;
   e.provider_code = "1302";
   e.request_id = "req-9";
-  CHECK(kling::to_string(e) == "rate_limited (HTTP 429, provider code 1302): too many requests [request_id req-9]");
+  CHECK(kling::to_string(e) ==
+        "rate_limited (HTTP 429, provider code 1302): too many requests [request_id req-9]");
 
   kling::error v{kling::errc::invalid_request, "request not sent"};
   v.violations.push_back({"O1-5", "/video_list", "at most 1 video"});
@@ -155,11 +167,12 @@ TEST_CASE("to_string(error) puts status, provider code, request id and violation
 TEST_CASE("count_code_points counts characters, not bytes", "[core][utf8]") {
   CHECK(*kling::utf8::count_code_points("") == 0);
   CHECK(*kling::utf8::count_code_points("cat") == 3);
-  CHECK(*kling::utf8::count_code_points("\xE7\x8C\xAB") == 1);                 // 猫, 3 bytes
-  CHECK(*kling::utf8::count_code_points("\xF0\x9F\x90\x88") == 1);             // 🐈, 4 bytes
+  CHECK(*kling::utf8::count_code_points("\xE7\x8C\xAB") == 1);     // 猫, 3 bytes
+  CHECK(*kling::utf8::count_code_points("\xF0\x9F\x90\x88") == 1); // 🐈, 4 bytes
   CHECK(*kling::utf8::count_code_points("a\xC3\xA9\xE7\x8C\xAB\xF0\x9F\x90\x88") == 4);
   std::string cjk;
-  for (int i = 0; i < 2500; ++i) cjk += "\xE7\x8C\xAB";
+  for (int i = 0; i < 2500; ++i)
+    cjk += "\xE7\x8C\xAB";
   CHECK(cjk.size() == 7500);
   CHECK(*kling::utf8::count_code_points(cjk) == 2500);
 }
@@ -170,17 +183,17 @@ TEST_CASE("count_code_points rejects malformed UTF-8 and says where", "[core][ut
     std::size_t offset;
   };
   const std::vector<bad_case> cases = {
-      {"\x80", 0},                 // lone continuation byte
-      {"ab\xC3", 2},               // truncated 2-byte sequence
-      {"\xE7\x8C", 0},             // truncated 3-byte sequence
-      {"\xC0\xAF", 0},             // overlong '/'
-      {"\xE0\x80\xAF", 0},         // overlong 3-byte
-      {"\xF0\x80\x80\xAF", 0},     // overlong 4-byte
-      {"x\xED\xA0\x80", 1},        // UTF-16 surrogate U+D800
-      {"\xF4\x90\x80\x80", 0},     // above U+10FFFF
-      {"\xF5\x80\x80\x80", 0},     // invalid lead byte
-      {"ok\xFF", 2},               // never valid
-      {"\xC3\x28", 0},             // bad continuation
+      {"\x80", 0},             // lone continuation byte
+      {"ab\xC3", 2},           // truncated 2-byte sequence
+      {"\xE7\x8C", 0},         // truncated 3-byte sequence
+      {"\xC0\xAF", 0},         // overlong '/'
+      {"\xE0\x80\xAF", 0},     // overlong 3-byte
+      {"\xF0\x80\x80\xAF", 0}, // overlong 4-byte
+      {"x\xED\xA0\x80", 1},    // UTF-16 surrogate U+D800
+      {"\xF4\x90\x80\x80", 0}, // above U+10FFFF
+      {"\xF5\x80\x80\x80", 0}, // invalid lead byte
+      {"ok\xFF", 2},           // never valid
+      {"\xC3\x28", 0},         // bad continuation
   };
   for (const auto &c : cases) {
     auto n = kling::utf8::count_code_points(c.bytes);
@@ -196,7 +209,10 @@ TEST_CASE("utf8::excerpt cuts at a character boundary and repairs bad bytes", "[
   CHECK(kling::utf8::excerpt("hello", 3) == "hel");
   CHECK(kling::utf8::excerpt("a\xE7\x8C\xAB", 3) == "a"); // no half character
   CHECK(kling::utf8::excerpt("a\xE7\x8C\xAB", 4) == "a\xE7\x8C\xAB");
-  CHECK(kling::utf8::excerpt("a\xFF" "b", 10) == "a\xEF\xBF\xBD" "b");
+  CHECK(kling::utf8::excerpt("a\xFF"
+                             "b",
+                             10) == "a\xEF\xBF\xBD"
+                                    "b");
   CHECK(kling::utf8::is_valid(kling::utf8::excerpt("\xC3\x28\xFF\xFE", 100)));
 }
 
@@ -204,8 +220,13 @@ TEST_CASE("utf8::excerpt cuts at a character boundary and repairs bad bytes", "[
 
 TEST_CASE("Base64 round-trips the RFC 4648 test vectors", "[core][base64]") {
   const std::vector<std::pair<std::string, std::string>> vectors = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto &v : vectors) {
     CHECK(kling::base64::encode(v.first) == v.second);
@@ -215,7 +236,8 @@ TEST_CASE("Base64 round-trips the RFC 4648 test vectors", "[core][base64]") {
     CHECK(*kling::base64::decoded_size(v.second) == v.first.size());
   }
   std::string all_bytes;
-  for (int i = 0; i < 256; ++i) all_bytes += static_cast<char>(i);
+  for (int i = 0; i < 256; ++i)
+    all_bytes += static_cast<char>(i);
   CHECK(*kling::base64::decode(kling::base64::encode(all_bytes)) == all_bytes);
 }
 
@@ -247,12 +269,16 @@ TEST_CASE("ISO 8601 time stamps as the gateway writes them (P-4)", "[core][time]
   CHECK(t->time_since_epoch() == std::chrono::seconds(1736762400));
   CHECK(kling::format_iso8601(*t) == "2025-01-13T10:00:00.000000Z");
 
-  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13T10:03:00.5Z")) == "2025-01-13T10:03:00.500000Z");
-  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13T18:00:00+08:00")) == "2025-01-13T10:00:00.000000Z");
-  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13 05:30:00-0430")) == "2025-01-13T10:00:00.000000Z");
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13T10:03:00.5Z")) ==
+        "2025-01-13T10:03:00.500000Z");
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13T18:00:00+08:00")) ==
+        "2025-01-13T10:00:00.000000Z");
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13 05:30:00-0430")) ==
+        "2025-01-13T10:00:00.000000Z");
   CHECK(kling::format_iso8601(*kling::parse_iso8601("2024-02-29T23:59:59.123456789Z")) ==
         "2024-02-29T23:59:59.123456Z");
-  CHECK(kling::format_iso8601(*kling::parse_iso8601("1969-12-31T23:59:59.5Z")) == "1969-12-31T23:59:59.500000Z");
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("1969-12-31T23:59:59.5Z")) ==
+        "1969-12-31T23:59:59.500000Z");
 
   // P-4: Unix seconds ("created": 1736758800)
   CHECK(kling::format_iso8601(kling::from_unix_seconds(1736758800)) == "2025-01-13T09:00:00.000000Z");
@@ -304,16 +330,18 @@ TEST_CASE("parse_url reads absolute http(s) URLs", "[core][url]") {
   CHECK(user->userinfo == "user:pw");
   CHECK(user->host == "example.com");
 
-  for (const char *bad : {"", "example.com/path", "ftp://example.com", "https:/example.com", "https://",
-                          "https://:80", "https://example.com:0", "https://example.com:65536",
-                          "https://example.com:8o", "https://exa mple.com", "https://[::1", "//example.com"}) {
+  for (const char *bad :
+       {"", "example.com/path", "ftp://example.com", "https:/example.com", "https://", "https://:80",
+        "https://example.com:0", "https://example.com:65536", "https://example.com:8o",
+        "https://exa mple.com", "https://[::1", "//example.com"}) {
     auto parsed = kling::parse_url(bad);
     CHECK_FALSE(parsed);
   }
 }
 
 TEST_CASE("loopback hosts and percent-encoding", "[core][url]") {
-  for (const char *h : {"localhost", "127.0.0.1", "127.1.2.3", "::1"}) CHECK(kling::is_loopback_host(h));
+  for (const char *h : {"localhost", "127.0.0.1", "127.1.2.3", "::1"})
+    CHECK(kling::is_loopback_host(h));
   for (const char *h : {"example.com", "127.0.0.1.example.com", "10.0.0.1", "128.0.0.1", "localhost.evil"}) {
     CHECK_FALSE(kling::is_loopback_host(h));
   }
@@ -342,8 +370,10 @@ TEST_CASE("parse_json returns errors instead of throwing", "[core][json]") {
 }
 
 TEST_CASE("dump_json never throws on invalid UTF-8", "[core][json]") {
-  kling::json j = {{"text", std::string("a\xFF" "b")}};
-  CHECK(kling::dump_json(j) == "{\"text\":\"a\xEF\xBF\xBD" "b\"}");
+  kling::json j = {{"text", std::string("a\xFF"
+                                        "b")}};
+  CHECK(kling::dump_json(j) == "{\"text\":\"a\xEF\xBF\xBD"
+                               "b\"}");
 }
 
 TEST_CASE("find_member and JSON pointers", "[core][json]") {
@@ -353,14 +383,20 @@ TEST_CASE("find_member and JSON pointers", "[core][json]") {
   CHECK(kling::find_member(j, "c") == nullptr);
   CHECK(kling::find_member(kling::json::array(), "a") == nullptr);
   CHECK(kling::pointer_child("", "video_list") == "/video_list");
-  CHECK(kling::pointer_child(kling::pointer_child("/video_list", 0), "refer_type") == "/video_list/0/refer_type");
+  CHECK(kling::pointer_child(kling::pointer_child("/video_list", 0), "refer_type") ==
+        "/video_list/0/refer_type");
   CHECK(kling::pointer_child("", "a/b~c") == "/a~1b~0c");
 }
 
 TEST_CASE("field_reader reads members and names the first one of the wrong type", "[core][json]") {
-  const kling::json body = {{"id", 842130978230767622ULL}, {"name", "x"},    {"count", 5.0},
-                            {"when", 1736758800},          {"flag", true},   {"none", nullptr},
-                            {"bad", "text"},               {"neg", -3}};
+  const kling::json body = {{"id", 842130978230767622ULL},
+                            {"name", "x"},
+                            {"count", 5.0},
+                            {"when", 1736758800},
+                            {"flag", true},
+                            {"none", nullptr},
+                            {"bad", "text"},
+                            {"neg", -3}};
   kling::field_reader r(body, "/data");
   std::string id, name, none = "kept";
   int count = 0;
@@ -402,8 +438,10 @@ TEST_CASE("redact removes every occurrence of a secret", "[core][secrets]") {
 
 TEST_CASE("JSON nested deeper than the limit is refused, not a stack overflow", "[core][json]") {
   std::string deep = "{\"id\":\"t\",\"extra\":";
-  for (int i = 0; i < 100000; ++i) deep += '[';
-  for (int i = 0; i < 100000; ++i) deep += ']';
+  for (int i = 0; i < 100000; ++i)
+    deep += '[';
+  for (int i = 0; i < 100000; ++i)
+    deep += ']';
   deep += '}';
   auto parsed = kling::parse_json(deep);
   REQUIRE_FALSE(parsed);
@@ -416,7 +454,8 @@ TEST_CASE("JSON nested deeper than the limit is refused, not a stack overflow", 
 }
 
 TEST_CASE("field_reader refuses floats at the edge of an integer's range", "[core][json]") {
-  const kling::json body = {{"big", 9223372036854775808.0}, {"fits", 9007199254740992.0}, {"neg", -9223372036854775808.0}};
+  const kling::json body = {
+      {"big", 9223372036854775808.0}, {"fits", 9007199254740992.0}, {"neg", -9223372036854775808.0}};
   kling::field_reader r(body);
   std::int64_t v = 0;
   CHECK(r.integer("fits", v));

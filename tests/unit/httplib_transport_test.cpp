@@ -22,9 +22,11 @@
 namespace {
 
 // An httplib server on 127.0.0.1 and a free port, running on its own thread.
-template <class Server> class loopback_server {
+template <class Server>
+class loopback_server {
 public:
-  template <class... Args> explicit loopback_server(Args &&...args) : server_(std::forward<Args>(args)...) {}
+  template <class... Args>
+  explicit loopback_server(Args &&...args) : server_(std::forward<Args>(args)...) {}
   ~loopback_server() { stop(); }
 
   Server &operator*() { return server_; }
@@ -34,7 +36,8 @@ public:
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     // The socket listens from bind on; wait for the accept loop so stop() is never early.
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (!server_.is_running())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return port_;
   }
   void stop() {
@@ -125,7 +128,8 @@ TEST_CASE("requests reach a loopback server intact", "[transport][httplib]") {
   CHECK(missing.error().provider_code == "not_found");
 
   REQUIRE(seen.size() == 2);
-  CHECK(seen[0] == R"(POST /api/v1/videos Bearer k-123456 application/json {"model":"Kling-V2.6","prompt":"a cat"})");
+  CHECK(seen[0] ==
+        R"(POST /api/v1/videos Bearer k-123456 application/json {"model":"Kling-V2.6","prompt":"a cat"})");
   CHECK(seen[1] == "GET /api/v1/videos/x%20y?provider=kling provider=kling");
 }
 
@@ -159,7 +163,8 @@ TEST_CASE("keep-alive reuses one connection for sequential requests", "[transpor
       }
     });
   }
-  for (auto &t : threads) t.join();
+  for (auto &t : threads)
+    t.join();
   CHECK(ok == 20);
 }
 
@@ -171,7 +176,8 @@ TEST_CASE("a refused connection is a connection error that was never sent", "[tr
   CHECK_FALSE(r.error().request_sent);
 }
 
-TEST_CASE("a slow answer is a timeout; a dropped one is a connection error after sending", "[transport][httplib]") {
+TEST_CASE("a slow answer is a timeout; a dropped one is a connection error after sending",
+          "[transport][httplib]") {
   loopback_server<httplib::Server> server;
   server->Get("/slow", [](const httplib::Request &, httplib::Response &res) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
@@ -224,8 +230,8 @@ struct test_certificate {
     X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
     X509_set_pubkey(cert, key);
     X509_NAME *name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char *>("127.0.0.1"), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char *>("127.0.0.1"),
+                               -1, -1, 0);
     X509_set_issuer_name(cert, name);
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
@@ -253,12 +259,14 @@ struct test_certificate {
 
 } // namespace
 
-TEST_CASE("TLS certificates are verified: an untrusted one fails, a trusted CA file works", "[transport][httplib][tls]") {
+TEST_CASE("TLS certificates are verified: an untrusted one fails, a trusted CA file works",
+          "[transport][httplib][tls]") {
   test_certificate certificate;
   REQUIRE(certificate.cert != nullptr);
   loopback_server<httplib::SSLServer> server(certificate.cert, certificate.key);
   REQUIRE(server->is_valid());
-  server->Get("/hello", [](const httplib::Request &, httplib::Response &res) { res.set_content("hi", "text/plain"); });
+  server->Get("/hello",
+              [](const httplib::Request &, httplib::Response &res) { res.set_content("hi", "text/plain"); });
   const std::string origin = "https://127.0.0.1:" + std::to_string(server.start());
 
   kling::httplib_transport default_trust;

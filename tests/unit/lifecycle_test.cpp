@@ -34,9 +34,14 @@ std::string response_fixture(const std::string &name) {
 using mock_client = kling::basic_client<kling::mock_transport>;
 
 // A client on a virtual clock with a fixed jitter seed.
-mock_client make_client(const kling::testing::virtual_clock &clock, kling::protocol::retry_policy retry = {}) {
+mock_client make_client(const kling::testing::virtual_clock &clock,
+                        kling::protocol::retry_policy retry = {}) {
   retry.jitter_seed = 42;
-  return mock_client{kling::options{}.base_url("http://127.0.0.1:1").api_key("life-cycle-key").time(clock.source()).retry(retry)};
+  return mock_client{kling::options{}
+                         .base_url("http://127.0.0.1:1")
+                         .api_key("life-cycle-key")
+                         .time(clock.source())
+                         .retry(retry)};
 }
 
 using kling_test::answer;
@@ -50,7 +55,8 @@ kling::text_to_video cat_request() {
 
 std::size_t count_method(const std::vector<kling::http_request> &log, const std::string &method) {
   std::size_t n = 0;
-  for (const auto &r : log) n += r.method == method;
+  for (const auto &r : log)
+    n += r.method == method;
   return n;
 }
 
@@ -109,7 +115,7 @@ TEST_CASE("P-2: the providers' callback shapes", "[lifecycle][P-2][callbacks]") 
   CHECK(kling_shape->id == "856218734321483801");
   CHECK(kling_shape->external_task_id == "order-42");
   CHECK(kling_shape->status == kling::task_status::completed);
-  CHECK(kling_shape->videos.at(0).duration_seconds == 5.1); // sent as text
+  CHECK(kling_shape->videos.at(0).duration_seconds == 5.1);                                // sent as text
   CHECK(kling::format_iso8601(*kling_shape->created_at) == "2025-01-13T10:00:00.000000Z"); // milliseconds
 
   auto outputs = kling::parse_task(json::parse(response_fixture("callback_provider_outputs")));
@@ -133,11 +139,13 @@ TEST_CASE("P-4: times in ISO 8601 and Unix seconds", "[lifecycle][P-4]") {
 }
 
 TEST_CASE("P-6: unknown answer fields are kept", "[lifecycle][P-6]") {
-  auto t = kling::parse_task(json{{"id", "t"}, {"status", "pending"}, {"queue_position", 3}, {"hints", {{"a", 1}}}});
+  auto t = kling::parse_task(
+      json{{"id", "t"}, {"status", "pending"}, {"queue_position", 3}, {"hints", {{"a", 1}}}});
   REQUIRE(t);
   CHECK(t->raw["queue_position"] == 3);
   CHECK(t->raw["hints"]["a"] == 1);
-  auto e = kling::protocol::read_element(answer(200, R"({"code":0,"data":{"element_id":1,"new_field":true}})").value());
+  auto e = kling::protocol::read_element(
+      answer(200, R"({"code":0,"data":{"element_id":1,"new_field":true}})").value());
   REQUIRE(e);
   CHECK(e->data.raw["new_field"] == true);
 }
@@ -145,7 +153,8 @@ TEST_CASE("P-6: unknown answer fields are kept", "[lifecycle][P-6]") {
 TEST_CASE("P-7: a finished task knows when its URL expires", "[lifecycle][P-7]") {
   auto flat = kling::parse_task(json::parse(response_fixture("task_completed_flat")));
   REQUIRE(flat->url_expires_at);
-  CHECK(kling::format_iso8601(*flat->url_expires_at) == "2025-02-12T10:03:00.000000Z"); // completed_at + 30 days
+  CHECK(kling::format_iso8601(*flat->url_expires_at) ==
+        "2025-02-12T10:03:00.000000Z"); // completed_at + 30 days
   auto unified = kling::parse_task(json::parse(response_fixture("task_completed_unified")));
   CHECK(kling::format_iso8601(*unified->url_expires_at) == "2025-02-12T09:00:00.000000Z");
   auto pending = kling::parse_task(json::parse(response_fixture("task_pending")));
@@ -160,9 +169,11 @@ TEST_CASE("element envelopes from the document, ids kept exactly", "[lifecycle][
   auto listed = kling::protocol::read_element_page(answer(200, response_fixture("element_list")).value(), {});
   REQUIRE(listed);
   CHECK(listed->data.items.at(0).element_id == "842130978230767622");
-  auto presets = kling::protocol::read_element_page(answer(200, response_fixture("element_presets")).value(), {});
+  auto presets =
+      kling::protocol::read_element_page(answer(200, response_fixture("element_presets")).value(), {});
   CHECK(presets->data.items.at(0).element_id == "123");
-  auto deleted = kling::protocol::read_element_deletion(answer(200, response_fixture("element_deleted")).value());
+  auto deleted =
+      kling::protocol::read_element_deletion(answer(200, response_fixture("element_deleted")).value());
   REQUIRE(deleted);
   CHECK(deleted->data.task_id == "string");
 }
@@ -240,7 +251,8 @@ TEST_CASE("retries are bounded and back off exponentially with full jitter", "[l
   kling::protocol::retry_policy policy;
   policy.max_attempts = 4;
   auto fake = make_client(clock, policy);
-  for (int i = 0; i < 10; ++i) fake.transport().respond(503, "busy");
+  for (int i = 0; i < 10; ++i)
+    fake.transport().respond(503, "busy");
   auto r = fake.videos().get("t");
   REQUIRE_FALSE(r);
   CHECK(r.error().code == kling::errc::server);
@@ -257,7 +269,8 @@ TEST_CASE("retries are bounded and back off exponentially with full jitter", "[l
   }
   // Not all the same: the delays are jittered.
   std::set<long long> seen;
-  for (int i = 0; i < 20; ++i) seen.insert(b.delay(5, cause).count());
+  for (int i = 0; i < 20; ++i)
+    seen.insert(b.delay(5, cause).count());
   CHECK(seen.size() > 10);
 }
 
@@ -273,8 +286,9 @@ TEST_CASE("Retry-After in seconds and as an HTTP date is obeyed, up to a cap", "
   {
     kling::testing::virtual_clock clock;
     auto fake = make_client(clock);
-    fake.transport().respond(503, "", {{"Retry-After", "Mon, 13 Jan 2025 10:00:12 GMT"},
-                                        {"Date", "Mon, 13 Jan 2025 10:00:00 GMT"}});
+    fake.transport().respond(
+        503, "",
+        {{"Retry-After", "Mon, 13 Jan 2025 10:00:12 GMT"}, {"Date", "Mon, 13 Jan 2025 10:00:00 GMT"}});
     fake.transport().respond(200, R"({"id":"t","status":"pending"})");
     REQUIRE(fake.videos().get("t"));
     CHECK(clock.elapsed() == 12s);
@@ -309,7 +323,8 @@ TEST_CASE("create sends a generated external_task_id unless told not to", "[life
   REQUIRE(fake.videos().create(given));
   CHECK(json::parse(fake.transport().requests().at(1).body)["external_task_id"] == "order-7");
 
-  auto plain = mock_client{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").generate_external_task_ids(false)};
+  auto plain = mock_client{
+      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").generate_external_task_ids(false)};
   plain.transport().respond(200, R"({"id":"t3","status":"pending"})");
   REQUIRE(plain.videos().create(cat_request()));
   CHECK_FALSE(json::parse(plain.transport().requests().at(0).body).contains("external_task_id"));
@@ -323,12 +338,12 @@ TEST_CASE("exactly-once create: every fault ends with one created task", "[lifec
   };
   const std::vector<fault_case> cases = {
       {{}, 1, 0},
-      {{"timeout"}, 1, 1},             // created, answer lost: found by the lookup
-      {{"drop"}, 1, 1},                // same, connection dropped after sending
-      {{"502"}, 1, 1},                 // created, then the gateway failed: found
-      {{"refused"}, 2, 0},             // never sent: sent again
-      {{"429"}, 2, 0},                 // refused for now: sent again
-      {{"timeout", "timeout"}, 1, 1},  // the lookup finds it: no second POST at all
+      {{"timeout"}, 1, 1},            // created, answer lost: found by the lookup
+      {{"drop"}, 1, 1},               // same, connection dropped after sending
+      {{"502"}, 1, 1},                // created, then the gateway failed: found
+      {{"refused"}, 2, 0},            // never sent: sent again
+      {{"429"}, 2, 0},                // refused for now: sent again
+      {{"timeout", "timeout"}, 1, 1}, // the lookup finds it: no second POST at all
       {{"refused", "drop"}, 2, 1},
   };
   for (const auto &c : cases) {
@@ -371,7 +386,8 @@ TEST_CASE("exactly-once create: the answer was lost and the task is not found ye
   CHECK(log[2].body == log[0].body);
 }
 
-TEST_CASE("exactly-once create: a duplicate external_task_id leads to the existing task", "[lifecycle][create]") {
+TEST_CASE("exactly-once create: a duplicate external_task_id leads to the existing task",
+          "[lifecycle][create]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);
   auto gateway = std::make_shared<kling_test::tiny_gateway>();
@@ -390,7 +406,10 @@ TEST_CASE("exactly-once create: a duplicate external_task_id leads to the existi
 TEST_CASE("exactly-once create: without an external id an ambiguous failure is not sent again",
           "[lifecycle][create]") {
   kling::testing::virtual_clock clock;
-  mock_client fake{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").time(clock.source())
+  mock_client fake{kling::options{}
+                       .base_url("http://127.0.0.1:1")
+                       .api_key("k-1234")
+                       .time(clock.source())
                        .generate_external_task_ids(false)};
   fake.transport().fail(transport_error(kling::errc::timeout, true));
   auto t = fake.videos().create(cat_request());
@@ -405,7 +424,8 @@ TEST_CASE("exactly-once create: without an external id an ambiguous failure is n
 }
 
 TEST_CASE("exactly-once create: permanent refusals end at once", "[lifecycle][create]") {
-  for (const char *body : {R"({"code":1102,"message":"resource pack exhausted"})", R"({"code":1101,"message":"arrears"})"}) {
+  for (const char *body :
+       {R"({"code":1102,"message":"resource pack exhausted"})", R"({"code":1101,"message":"arrears"})"}) {
     kling::testing::virtual_clock clock;
     auto fake = make_client(clock);
     fake.transport().respond(429, body);
@@ -456,7 +476,8 @@ TEST_CASE("wait polls at 3 s, growing to 10 s, until the task completes", "[life
 TEST_CASE("wait ends at the deadline instead of polling forever", "[lifecycle][wait]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);
-  fake.transport().on_request([&](const kling::http_request &) { return answer(200, response_fixture("task_processing")); });
+  fake.transport().on_request(
+      [&](const kling::http_request &) { return answer(200, response_fixture("task_processing")); });
   auto t = fake.videos().wait("task_abc123");
   REQUIRE_FALSE(t);
   CHECK(t.error().code == kling::errc::deadline_exceeded);
@@ -469,7 +490,8 @@ TEST_CASE("wait ends at the deadline instead of polling forever", "[lifecycle][w
   short_wait.options->timeout = 20s;
   kling::testing::virtual_clock clock2;
   auto fake2 = make_client(clock2);
-  fake2.transport().on_request([&](const kling::http_request &) { return answer(200, response_fixture("task_pending")); });
+  fake2.transport().on_request(
+      [&](const kling::http_request &) { return answer(200, response_fixture("task_pending")); });
   auto t2 = fake2.videos().wait("x", short_wait);
   CHECK(t2.error().code == kling::errc::deadline_exceeded);
   CHECK(clock2.elapsed() == 20s);
@@ -483,7 +505,8 @@ TEST_CASE("P-1: an unknown status ends the wait with an error", "[lifecycle][wai
   auto t = fake.videos().wait("t");
   REQUIRE_FALSE(t);
   CHECK(t.error().code == kling::errc::parse);
-  CHECK(t.error().message == "task t reports status \"paused\", which this client does not know; stopped waiting");
+  CHECK(t.error().message ==
+        "task t reports status \"paused\", which this client does not know; stopped waiting");
   CHECK(fake.transport().request_count() == 2);
   // The provider's words are known.
   fake.transport().respond(200, R"({"id":"t","status":"submitted"})");
@@ -508,7 +531,8 @@ TEST_CASE("polls that fail transiently are retried within the deadline", "[lifec
   fake.transport().on_request([&](const kling::http_request &) {
     ++n;
     if (n % 2 == 0) return answer(502, "<html>bad gateway</html>"); // every other poll fails
-    return n < 7 ? answer(200, response_fixture("task_processing")) : answer(200, response_fixture("task_completed_unified"));
+    return n < 7 ? answer(200, response_fixture("task_processing"))
+                 : answer(200, response_fixture("task_completed_unified"));
   });
   auto t = fake.videos().wait("task_abc123");
   REQUIRE(t);
@@ -520,7 +544,8 @@ TEST_CASE("polls that fail transiently are retried within the deadline", "[lifec
 TEST_CASE("a wait can be cancelled", "[lifecycle][wait]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);
-  fake.transport().on_request([&](const kling::http_request &) { return answer(200, response_fixture("task_processing")); });
+  fake.transport().on_request(
+      [&](const kling::http_request &) { return answer(200, response_fixture("task_processing")); });
   kling::cancellation_source stop;
   kling::wait_settings settings;
   settings.cancel = stop.token();
@@ -587,12 +612,13 @@ namespace {
 std::string temp_path(const std::string &name) { return "/tmp/kling-lifecycle-" + name; }
 std::string video_bytes(std::size_t n) {
   std::string out(n, '\0');
-  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>('a' + i % 26);
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = static_cast<char>('a' + i % 26);
   return out;
 }
 kling::task completed_task(const std::string &url) {
-  auto t = kling::parse_task(json{{"id", "t"}, {"status", "completed"}, {"video_url", url},
-                                  {"completed_at", "2025-01-13T09:00:00Z"}});
+  auto t = kling::parse_task(json{
+      {"id", "t"}, {"status", "completed"}, {"video_url", url}, {"completed_at", "2025-01-13T09:00:00Z"}});
   return *t;
 }
 } // namespace
@@ -607,7 +633,8 @@ TEST_CASE("download writes the video to a file, without the API key", "[lifecycl
   std::vector<std::uint64_t> progress;
   kling::download_settings settings;
   settings.progress = [&](const kling::download_progress &p) { progress.push_back(p.bytes); };
-  auto d = fake.videos().download(completed_task("https://cdn.example.com/v/1.mp4?sig=a%2Bb"), path, settings);
+  auto d =
+      fake.videos().download(completed_task("https://cdn.example.com/v/1.mp4?sig=a%2Bb"), path, settings);
   REQUIRE(d);
   CHECK(d->bytes == bytes.size());
   CHECK_FALSE(d->resumed);
@@ -631,11 +658,13 @@ TEST_CASE("download resumes a dropped transfer with a Range request", "[lifecycl
   auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
   REQUIRE(d);
   CHECK(read_text(path) == bytes);
-  CHECK(kling::find_header(fake.transport().requests().at(1).headers, "Range") == std::string("bytes=20000-"));
+  CHECK(kling::find_header(fake.transport().requests().at(1).headers, "Range") ==
+        std::string("bytes=20000-"));
   std::remove(path.c_str());
 }
 
-TEST_CASE("download continues a partial file and starts over when the server ignores Range", "[lifecycle][download]") {
+TEST_CASE("download continues a partial file and starts over when the server ignores Range",
+          "[lifecycle][download]") {
   const std::string bytes = video_bytes(30000);
   const std::string path = temp_path("partial.mp4");
   {
@@ -701,7 +730,8 @@ TEST_CASE("download failures leave no file behind", "[lifecycle][download]") {
   CHECK_FALSE(no_part.good());
 }
 
-TEST_CASE("download follows redirects without credentials and warns of expiry", "[lifecycle][download][P-7]") {
+TEST_CASE("download follows redirects without credentials and warns of expiry",
+          "[lifecycle][download][P-7]") {
   kling::testing::virtual_clock clock; // 2025-01-13T10:00Z
   auto fake = make_client(clock);
   fake.transport().respond(302, "", {{"Location", "https://other.example.net/real.mp4"}});
@@ -727,7 +757,8 @@ TEST_CASE("download of an unfinished task is refused; an inline video is written
   auto refused = fake.videos().download(*pending, temp_path("x.mp4"));
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == kling::errc::invalid_request);
-  auto inline_video = kling::parse_task(json{{"created", 1736762400}, {"data", {{{"b64_json", kling::base64::encode("MP4!")}}}}});
+  auto inline_video = kling::parse_task(
+      json{{"created", 1736762400}, {"data", {{{"b64_json", kling::base64::encode("MP4!")}}}}});
   REQUIRE(inline_video);
   const std::string path = temp_path("inline.mp4");
   auto d = fake.videos().download(*inline_video, path);
@@ -758,9 +789,10 @@ TEST_CASE("callbacks are verified, then read in every shape", "[lifecycle][callb
   const std::string secret = "whsec_" + kling::base64::encode("a callback secret of 32 bytes!!!");
   const std::string body = response_fixture("callback_provider_task_result");
   const std::int64_t now = 1736762500;
-  const kling::http_headers headers = {{"webhook-id", "msg_1"},
-                                       {"webhook-timestamp", std::to_string(now - 10)},
-                                       {"webhook-signature", kling::webhooks::sign(secret, "msg_1", now - 10, body)}};
+  const kling::http_headers headers = {
+      {"webhook-id", "msg_1"},
+      {"webhook-timestamp", std::to_string(now - 10)},
+      {"webhook-signature", kling::webhooks::sign(secret, "msg_1", now - 10, body)}};
   auto t = kling::receive_callback(secret, headers, body, now);
   REQUIRE(t);
   CHECK(t->id == "856218734321483801");
@@ -798,14 +830,16 @@ TEST_CASE("a resumed download survives an error page or a redirect in between", 
   std::remove(path.c_str());
 }
 
-TEST_CASE("a 206 with another range, or none, is not written as the start of the video", "[lifecycle][download]") {
+TEST_CASE("a 206 with another range, or none, is not written as the start of the video",
+          "[lifecycle][download]") {
   const std::string path = temp_path("wrong-range.mp4");
-  for (const kling::http_headers &wrong : {kling::http_headers{{"Content-Range", "bytes 5-19/20"}}, kling::http_headers{}}) {
+  for (const kling::http_headers &wrong :
+       {kling::http_headers{{"Content-Range", "bytes 5-19/20"}}, kling::http_headers{}}) {
     std::remove(path.c_str());
     kling::testing::virtual_clock clock;
     auto fake = make_client(clock);
     fake.transport().respond_truncated(200, "0123456789ABCDEFGHIJ", 10, {{"Content-Length", "20"}});
-    fake.transport().respond(206, "56789ABCDEFGHIJ", wrong);                // not what was asked
+    fake.transport().respond(206, "56789ABCDEFGHIJ", wrong);                           // not what was asked
     fake.transport().respond(200, "0123456789ABCDEFGHIJ", {{"Content-Length", "20"}}); // asked again, whole
     auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
     REQUIRE(d);
@@ -822,7 +856,8 @@ TEST_CASE("generated external_task_ids do not depend on the jitter seed", "[life
   retry.jitter_seed = 5;
   std::set<std::string> ids;
   for (int i = 0; i < 2; ++i) {
-    kling::basic_client<kling::mock_transport> c{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").retry(retry)};
+    kling::basic_client<kling::mock_transport> c{
+        kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").retry(retry)};
     c.transport().respond(200, R"({"id":"t","status":"pending"})");
     REQUIRE(c.videos().create(cat_request()));
     ids.insert(json::parse(c.transport().requests().at(0).body).at("external_task_id").get<std::string>());
@@ -830,7 +865,8 @@ TEST_CASE("generated external_task_ids do not depend on the jitter seed", "[life
   CHECK(ids.size() == 2);
   ids.clear();
   for (int i = 0; i < 2; ++i) {
-    kling::basic_client<kling::mock_transport> c{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").external_task_id_seed(9)};
+    kling::basic_client<kling::mock_transport> c{
+        kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").external_task_id_seed(9)};
     c.transport().respond(200, R"({"id":"t","status":"pending"})");
     REQUIRE(c.videos().create(cat_request()));
     ids.insert(json::parse(c.transport().requests().at(0).body).at("external_task_id").get<std::string>());
@@ -857,7 +893,8 @@ TEST_CASE("a create answer that names no task is looked up, not taken", "[lifecy
 }
 
 TEST_CASE("provider codes that no waiting fixes are not retried under any status", "[lifecycle][retry]") {
-  for (const auto &c : std::vector<std::pair<int, std::string>>{{429, "1300"}, {500, "1200"}, {503, "1101"}, {429, "1004"}}) {
+  for (const auto &c :
+       std::vector<std::pair<int, std::string>>{{429, "1300"}, {500, "1200"}, {503, "1101"}, {429, "1004"}}) {
     kling::testing::virtual_clock clock;
     auto fake = make_client(clock);
     fake.transport().respond(c.first, R"({"code":)" + c.second + R"(,"message":"no"})");
@@ -870,16 +907,21 @@ TEST_CASE("provider codes that no waiting fixes are not retried under any status
 
 TEST_CASE("the observer never sees the key, even echoed by the server", "[lifecycle][secrets]") {
   std::string log;
-  kling::basic_client<kling::mock_transport> fake{kling::options{}.base_url("http://127.0.0.1:1").api_key("sk-live-SECRET-0123")
-      .retry(kling::protocol::retry_policy::none()).observe([&](const kling::exchange_record &x) {
-        for (const auto &h : x.request.headers) log += h.second + "\n";
-        if (x.response) {
-          log += x.response->body;
-          for (const auto &h : x.response->headers) log += h.second + "\n";
-        } else {
-          log += x.response.error().message;
-        }
-      })};
+  kling::basic_client<kling::mock_transport> fake{kling::options{}
+                                                      .base_url("http://127.0.0.1:1")
+                                                      .api_key("sk-live-SECRET-0123")
+                                                      .retry(kling::protocol::retry_policy::none())
+                                                      .observe([&](const kling::exchange_record &x) {
+                                                        for (const auto &h : x.request.headers)
+                                                          log += h.second + "\n";
+                                                        if (x.response) {
+                                                          log += x.response->body;
+                                                          for (const auto &h : x.response->headers)
+                                                            log += h.second + "\n";
+                                                        } else {
+                                                          log += x.response.error().message;
+                                                        }
+                                                      })};
   fake.transport().respond(401, R"({"error":"invalid api key sk-live-SECRET-0123"})",
                            {{"WWW-Authenticate", "Bearer key=\"sk-live-SECRET-0123\""}});
   fake.transport().fail(kling::error{kling::errc::connection, "proxy refused sk-live-SECRET-0123"});
@@ -892,8 +934,10 @@ TEST_CASE("the observer never sees the key, even echoed by the server", "[lifecy
 TEST_CASE("saved times far in the future do not overflow the clock", "[lifecycle][wait][handle]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);
-  fake.transport().on_request([&](const kling::http_request &) { return answer(200, response_fixture("task_completed_flat")); });
-  auto h = kling::parse_task_handle(json{{"task_id", "t"}, {"deadline", "9999-12-31T23:59:59Z"}, {"next_poll_at", "9999-01-01T00:00:00Z"}});
+  fake.transport().on_request(
+      [&](const kling::http_request &) { return answer(200, response_fixture("task_completed_flat")); });
+  auto h = kling::parse_task_handle(
+      json{{"task_id", "t"}, {"deadline", "9999-12-31T23:59:59Z"}, {"next_poll_at", "9999-01-01T00:00:00Z"}});
   REQUIRE(h);
   h->next_poll_at.reset();
   auto t = fake.videos().wait(*h);

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "../support/catch.hpp"
-#include "../support/text.hpp"
 #include "../support/media_builders.hpp"
+#include "../support/text.hpp"
 
 using namespace std::string_literals;
 using namespace std::string_view_literals;

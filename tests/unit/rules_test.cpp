@@ -30,12 +30,14 @@ json fixture(const std::string &name) {
 // "RULE field" of every violation, for compact assertions.
 std::set<std::string> broken(const report &r) {
   std::set<std::string> out;
-  for (const auto &v : r.violations) out.insert(v.rule + " " + v.field);
+  for (const auto &v : r.violations)
+    out.insert(v.rule + " " + v.field);
   return out;
 }
 std::set<std::string> warned(const report &r) {
   std::set<std::string> out;
-  for (const auto &v : r.warnings) out.insert(v.rule + " " + v.field);
+  for (const auto &v : r.warnings)
+    out.insert(v.rule + " " + v.field);
   return out;
 }
 bool breaks(const report &r, const std::string &rule) {
@@ -47,8 +49,10 @@ bool breaks(const report &r, const std::string &rule) {
 
 // A request with one member replaced (or removed, for a null value).
 json with(json request, const std::string &key, json value) {
-  if (value.is_null()) request.erase(key);
-  else request[key] = std::move(value);
+  if (value.is_null())
+    request.erase(key);
+  else
+    request[key] = std::move(value);
   return request;
 }
 
@@ -58,7 +62,9 @@ json i2v() { return fixture("i2v_basic"); }
 json motion() { return fixture("motion_basic"); }
 
 // Inline images: a header is all the rules read.
-std::string png_base64(std::uint32_t w, std::uint32_t h) { return kling::base64::encode(kling_test::png_header(w, h)); }
+std::string png_base64(std::uint32_t w, std::uint32_t h) {
+  return kling::base64::encode(kling_test::png_header(w, h));
+}
 std::string jpeg_bytes(std::uint32_t w, std::uint32_t h) {
   kling_test::jpeg_spec spec;
   spec.width = w;
@@ -83,7 +89,8 @@ std::string mp4_data_uri(double seconds, std::uint32_t w, std::uint32_t h, std::
 }
 std::string cjk(std::size_t n) {
   std::string out;
-  for (std::size_t i = 0; i < n; ++i) out += "\xE7\x8C\xAB"; // 猫
+  for (std::size_t i = 0; i < n; ++i)
+    out += "\xE7\x8C\xAB"; // 猫
   return out;
 }
 
@@ -91,7 +98,8 @@ std::string cjk(std::size_t n) {
 
 // ----- the seed document's examples ----------------------------------------
 
-TEST_CASE("every request example of the gateway's document routes right and validates clean", "[rules][seed]") {
+TEST_CASE("every request example of the gateway's document routes right and validates clean",
+          "[rules][seed]") {
   const std::vector<std::pair<std::string, kling::route>> examples = {
       {"o1_text_to_video", kling::route::omni_video},
       {"o1_first_frame", kling::route::omni_video},
@@ -162,7 +170,8 @@ TEST_CASE("the typed requests build every example of the document", "[rules][see
     kling::omni_video r;
     r.prompt = "给<<<video_1>>>中的女孩,拿上<<<image_1>>>中的花";
     r.reference_images = {"http://wanx.alicdn.com/material/20250318/stylization_all_1.jpeg"};
-    r.video_list = {{"https://cdn.wanx.aliyuncs.com/static/demo-wan26/vace.mp4", kling::refer_type::base, true}};
+    r.video_list = {
+        {"https://cdn.wanx.aliyuncs.com/static/demo-wan26/vace.mp4", kling::refer_type::base, true}};
     r.mode = kling::mode::pro;
     CHECK(json(r) == fixture("o1_video_edit"));
   }
@@ -170,7 +179,8 @@ TEST_CASE("the typed requests build every example of the document", "[rules][see
     kling::omni_video r;
     r.prompt = "参考<<<video_1>>>的运镜方式,生成一段视频:<<<element_1>>>在东京街头漫步";
     r.element_list = {{"12345"}};
-    r.video_list = {{"https://cdn.wanx.aliyuncs.com/static/demo-wan26/vace.mp4", kling::refer_type::feature, {}}};
+    r.video_list = {
+        {"https://cdn.wanx.aliyuncs.com/static/demo-wan26/vace.mp4", kling::refer_type::feature, {}}};
     r.mode = kling::mode::pro;
     r.aspect_ratio = kling::aspect_ratio::square_1_1;
     r.seconds = 5;
@@ -179,7 +189,8 @@ TEST_CASE("the typed requests build every example of the document", "[rules][see
   {
     kling::omni_video r;
     r.prompt = "基于<<<video_1>>>,生成下一个镜头";
-    r.video_list = {{"https://cdn.wanx.aliyuncs.com/static/demo-wan26/vace.mp4", kling::refer_type::feature, true}};
+    r.video_list = {
+        {"https://cdn.wanx.aliyuncs.com/static/demo-wan26/vace.mp4", kling::refer_type::feature, true}};
     r.mode = kling::mode::pro;
     CHECK(json(r) == fixture("o1_video_extension"));
   }
@@ -252,16 +263,18 @@ TEST_CASE("the typed requests build every example of the document", "[rules][see
     r.character_orientation = o;
     return r;
   };
-  CHECK(json(motion_request("https://example.com/dance.mp4", kling::mode::pro, kling::character_orientation::video)) ==
-        fixture("motion_basic"));
+  CHECK(json(motion_request("https://example.com/dance.mp4", kling::mode::pro,
+                            kling::character_orientation::video)) == fixture("motion_basic"));
   {
-    auto r = motion_request("https://example.com/dance.mp4", kling::mode::pro, kling::character_orientation::video);
+    auto r = motion_request("https://example.com/dance.mp4", kling::mode::pro,
+                            kling::character_orientation::video);
     r.prompt = "在舞台上表演";
     r.keep_original_sound = true;
     CHECK(json(r) == fixture("motion_prompt"));
   }
   {
-    auto r = motion_request("https://example.com/action.mp4", kling::mode::std, kling::character_orientation::image);
+    auto r = motion_request("https://example.com/action.mp4", kling::mode::std,
+                            kling::character_orientation::image);
     r.keep_original_sound = false;
     CHECK(json(r) == fixture("motion_image_orientation"));
   }
@@ -305,8 +318,10 @@ TEST_CASE("ROUTE-2: Kling-Video-O1 is omni_video whatever else is present", "[ru
 
 TEST_CASE("ROUTE-3: Kling-V2.6 routes by action_control, then image or image_tail", "[rules][ROUTE-3]") {
   CHECK(kling::rules::route_of(t2v()) == kling::route::text_to_video);
-  CHECK(kling::rules::route_of(with(t2v(), "image", "https://example.com/a.jpg")) == kling::route::image_to_video);
-  CHECK(kling::rules::route_of(with(t2v(), "image_tail", "https://example.com/a.jpg")) == kling::route::image_to_video);
+  CHECK(kling::rules::route_of(with(t2v(), "image", "https://example.com/a.jpg")) ==
+        kling::route::image_to_video);
+  CHECK(kling::rules::route_of(with(t2v(), "image_tail", "https://example.com/a.jpg")) ==
+        kling::route::image_to_video);
   CHECK(kling::rules::route_of(with(t2v(), "image", "")) == kling::route::text_to_video);
   CHECK(kling::rules::route_of(with(i2v(), "action_control", true)) == kling::route::motion_control);
   CHECK(kling::rules::route_of(with(i2v(), "action_control", false)) == kling::route::image_to_video);
@@ -362,15 +377,18 @@ TEST_CASE("C-3: mode is std or pro", "[rules][C-3]") {
 }
 
 TEST_CASE("C-4: aspect_ratio is 16:9, 9:16 or 1:1", "[rules][C-4]") {
-  for (const char *ok : {"16:9", "9:16", "1:1"}) CHECK(kling::rules::validate(with(t2v(), "aspect_ratio", ok)).valid());
-  CHECK(broken(kling::rules::validate(with(t2v(), "aspect_ratio", "4:3"))) == std::set<std::string>{"C-4 /aspect_ratio"});
+  for (const char *ok : {"16:9", "9:16", "1:1"})
+    CHECK(kling::rules::validate(with(t2v(), "aspect_ratio", ok)).valid());
+  CHECK(broken(kling::rules::validate(with(t2v(), "aspect_ratio", "4:3"))) ==
+        std::set<std::string>{"C-4 /aspect_ratio"});
 }
 
 TEST_CASE("C-5: seconds as a string or an integer, sent as a string", "[rules][C-5]") {
   CHECK(kling::rules::validate(with(t2v(), "seconds", "10")).valid());
   CHECK(kling::rules::validate(with(t2v(), "seconds", 10)).valid());
   for (const json &bad : {json("five"), json(""), json(5.5), json(-5), json("5s")}) {
-    CHECK(broken(kling::rules::validate(with(t2v(), "seconds", bad))) == std::set<std::string>{"C-5 /seconds"});
+    CHECK(broken(kling::rules::validate(with(t2v(), "seconds", bad))) ==
+          std::set<std::string>{"C-5 /seconds"});
   }
   CHECK(kling::rules::normalized(with(t2v(), "seconds", 10))["seconds"] == "10");
   CHECK(kling::rules::normalized(with(t2v(), "seconds", "5"))["seconds"] == "5");
@@ -380,7 +398,8 @@ TEST_CASE("C-6: callback_url is an absolute http(s) URL", "[rules][C-6]") {
   CHECK(kling::rules::validate(with(t2v(), "callback_url", "https://example.com/hook?x=1")).valid());
   CHECK(kling::rules::validate(with(t2v(), "callback_url", "http://10.0.0.1:8080/cb")).valid());
   for (const char *bad : {"example.com/hook", "ftp://example.com/hook", "/hook", "https://"}) {
-    CHECK(broken(kling::rules::validate(with(t2v(), "callback_url", bad))) == std::set<std::string>{"C-6 /callback_url"});
+    CHECK(broken(kling::rules::validate(with(t2v(), "callback_url", bad))) ==
+          std::set<std::string>{"C-6 /callback_url"});
   }
 }
 
@@ -419,17 +438,27 @@ TEST_CASE("C-9: a field of the wrong JSON type is a violation, never a crash", "
 
   // Every member of every example replaced by every JSON type: never a crash,
   // and a wrong type is always named.
-  const std::vector<json> values = {nullptr, true, 7, -1, 2.5, "", "x", json::array(), json::array({1, "a", nullptr}),
-                                    json::object(), json{{"k", "v"}}};
-  for (const char *name : {"o1_text_to_video", "o1_image_element_reference", "o1_video_edit", "t2v_camera_simple",
-                           "i2v_motion_brush", "i2v_sound_voice", "motion_prompt", "element_create"}) {
+  const std::vector<json> values = {nullptr,
+                                    true,
+                                    7,
+                                    -1,
+                                    2.5,
+                                    "",
+                                    "x",
+                                    json::array(),
+                                    json::array({1, "a", nullptr}),
+                                    json::object(),
+                                    json{{"k", "v"}}};
+  for (const char *name :
+       {"o1_text_to_video", "o1_image_element_reference", "o1_video_edit", "t2v_camera_simple",
+        "i2v_motion_brush", "i2v_sound_voice", "motion_prompt", "element_create"}) {
     const json example = fixture(name);
     for (auto it = example.begin(); it != example.end(); ++it) {
       for (const json &v : values) {
         json mutated = example;
         mutated[it.key()] = v;
         const report r = std::string(name) == "element_create" ? kling::rules::validate_element(mutated)
-                                                                : kling::rules::validate(mutated);
+                                                               : kling::rules::validate(mutated);
         for (const auto &violation : r.violations) {
           CHECK_FALSE(violation.rule.empty());
           CHECK_FALSE(violation.message.empty());
@@ -443,8 +472,10 @@ TEST_CASE("C-9: a field of the wrong JSON type is a violation, never a crash", "
 
 TEST_CASE("O1-1: prompt is required", "[rules][O1-1]") {
   CHECK(kling::rules::validate(o1_text()).valid());
-  CHECK(broken(kling::rules::validate(with(o1_text(), "prompt", nullptr))) == std::set<std::string>{"O1-1 /prompt"});
-  CHECK(broken(kling::rules::validate(with(o1_text(), "prompt", ""))) == std::set<std::string>{"O1-1 /prompt"});
+  CHECK(broken(kling::rules::validate(with(o1_text(), "prompt", nullptr))) ==
+        std::set<std::string>{"O1-1 /prompt"});
+  CHECK(broken(kling::rules::validate(with(o1_text(), "prompt", ""))) ==
+        std::set<std::string>{"O1-1 /prompt"});
 }
 
 TEST_CASE("O1-2: a last frame requires a first frame", "[rules][O1-2]") {
@@ -472,7 +503,8 @@ TEST_CASE("O1-3: with more than 2 images, no last frame", "[rules][O1-3]") {
 TEST_CASE("O1-4: reference images + elements at most 4 with a video, 7 without", "[rules][O1-4]") {
   json seven = o1_text();
   seven["reference_images"] = {"https://e.com/1.jpg", "https://e.com/2.jpg", "https://e.com/3.jpg"};
-  seven["element_list"] = {{{"element_id", "1"}}, {{"element_id", "2"}}, {{"element_id", "3"}}, {{"element_id", 4}}};
+  seven["element_list"] = {
+      {{"element_id", "1"}}, {{"element_id", "2"}}, {{"element_id", "3"}}, {{"element_id", 4}}};
   CHECK(kling::rules::validate(seven).valid());
   json eight = seven;
   eight["element_list"].push_back({{"element_id", "5"}});
@@ -527,7 +559,8 @@ TEST_CASE("O1-7: a video edit has no first or last frame", "[rules][O1-7]") {
 TEST_CASE("O1-8: seconds 3..10; 5 or 10 for text only and a first frame alone; ignored by a video edit",
           "[rules][O1-8]") {
   CHECK(kling::rules::validate(with(o1_text(), "seconds", "10")).valid());
-  CHECK(broken(kling::rules::validate(with(o1_text(), "seconds", "7"))) == std::set<std::string>{"O1-8 /seconds"});
+  CHECK(broken(kling::rules::validate(with(o1_text(), "seconds", "7"))) ==
+        std::set<std::string>{"O1-8 /seconds"});
   CHECK(broken(kling::rules::validate(with(fixture("o1_first_frame"), "seconds", 3))) ==
         std::set<std::string>{"O1-8 /seconds"});
   // References allow 3..10.
@@ -561,8 +594,10 @@ TEST_CASE("O1-10: prompt references point inside their lists", "[rules][O1-10]")
   refs["prompt"] = "<<<image_2>>> and <<<element_3>>> and <<<element_0>>> and <<<video_1>>>";
   const report r = kling::rules::validate(refs);
   REQUIRE(r.violations.size() == 4);
-  for (const auto &v : r.violations) CHECK(v.rule == "O1-10");
-  CHECK(r.violations[0].message == "<<<image_2>>> points outside the images given (1); references count from 1");
+  for (const auto &v : r.violations)
+    CHECK(v.rule == "O1-10");
+  CHECK(r.violations[0].message ==
+        "<<<image_2>>> points outside the images given (1); references count from 1");
   // Images count over all images: first frame included.
   json framed = with(fixture("o1_first_frame"), "reference_images", {"https://e.com/r.jpg"});
   framed["prompt"] = "<<<image_2>>> follows <<<image_1>>>";
@@ -594,10 +629,10 @@ TEST_CASE("O1-12: images are URLs, data URIs or Base64 of JPEG/PNG within limits
                                      "data:image/png;base64," + png_base64(1000, 400)}))
             .valid());
   const report bad = kling::rules::validate(refs({
-      "not an image",              // 0: none of the three forms
-      "ftp://e.com/a.png",         // 1: not http(s)
-      png_base64(299, 600),        // 2: a side under 300 px
-      png_base64(1000, 399),       // 3: wider than 2.5:1
+      "not an image",                        // 0: none of the three forms
+      "ftp://e.com/a.png",                   // 1: not http(s)
+      png_base64(299, 600),                  // 2: a side under 300 px
+      png_base64(1000, 399),                 // 3: wider than 2.5:1
       kling::base64::encode("GIF89a......"), // 4: not JPEG or PNG
       "data:text/plain;base64,QQ==",         // 5: not an image type
   }));
@@ -608,7 +643,8 @@ TEST_CASE("O1-12: images are URLs, data URIs or Base64 of JPEG/PNG within limits
   std::string big((10 * 1024 * 1024 / 3 + 10) * 4, 'A');
   CHECK(broken(kling::rules::validate(refs({big}))) == std::set<std::string>{"O1-12 /reference_images/0"});
   // A data URI whose type disagrees with the bytes is sent, with a warning.
-  const report mislabeled = kling::rules::validate(refs({"data:image/png;base64," + kling::base64::encode(jpeg_bytes(400, 400))}));
+  const report mislabeled =
+      kling::rules::validate(refs({"data:image/png;base64," + kling::base64::encode(jpeg_bytes(400, 400))}));
   CHECK(mislabeled.valid());
   CHECK(warned(mislabeled) == std::set<std::string>{"O1-12 /reference_images/0"});
 }
@@ -623,15 +659,14 @@ TEST_CASE("O1-13: reference videos: MP4/MOV, 3-10 s, 720-2160 px, 24-60 fps, <= 
   bad.size_bytes = 300u * 1024 * 1024;
   const auto problems = kling::rules::check_omni_video(bad);
   REQUIRE(problems.size() == 4);
-  for (const auto &v : problems) CHECK(v.rule == "O1-13");
+  for (const auto &v : problems)
+    CHECK(v.rule == "O1-13");
 
   // An inline video in the request is probed from its boxes.
   json body = fixture("o1_video_extension");
-  body["video_list"][0]["video_url"] =
-      mp4_data_uri(5.0, 1280, 720, 30);
+  body["video_list"][0]["video_url"] = mp4_data_uri(5.0, 1280, 720, 30);
   CHECK(kling::rules::validate(body).valid());
-  body["video_list"][0]["video_url"] =
-      mp4_data_uri(2.0, 1280, 720, 30);
+  body["video_list"][0]["video_url"] = mp4_data_uri(2.0, 1280, 720, 30);
   CHECK(broken(kling::rules::validate(body)) == std::set<std::string>{"O1-13 /video_list/0/video_url"});
 }
 
@@ -639,7 +674,8 @@ TEST_CASE("O1-13: reference videos: MP4/MOV, 3-10 s, 720-2160 px, 24-60 fps, <= 
 
 TEST_CASE("T-1: prompt is required", "[rules][T-1]") {
   CHECK(kling::rules::validate(t2v()).valid());
-  CHECK(broken(kling::rules::validate(with(t2v(), "prompt", nullptr))) == std::set<std::string>{"T-1 /prompt"});
+  CHECK(broken(kling::rules::validate(with(t2v(), "prompt", nullptr))) ==
+        std::set<std::string>{"T-1 /prompt"});
   kling::text_to_video typed;
   CHECK(broken(kling::rules::validate(typed)) == std::set<std::string>{"T-1 /prompt"});
 }
@@ -666,7 +702,9 @@ TEST_CASE("CAM-1: camera_control.type is one of five", "[rules][CAM-1]") {
 
 TEST_CASE("CAM-2: simple needs config with exactly one non-zero axis in [-10, 10]", "[rules][CAM-2]") {
   CHECK(kling::rules::validate(fixture("t2v_camera_simple")).valid());
-  CHECK(kling::rules::validate(with(t2v(), "camera_control", {{"type", "simple"}, {"config", {{"pan", -10}}}})).valid());
+  CHECK(
+      kling::rules::validate(with(t2v(), "camera_control", {{"type", "simple"}, {"config", {{"pan", -10}}}}))
+          .valid());
   CHECK(broken(kling::rules::validate(with(t2v(), "camera_control", {{"type", "simple"}}))) ==
         std::set<std::string>{"CAM-2 /camera_control/config"});
   CHECK(broken(kling::rules::validate(
@@ -741,21 +779,24 @@ TEST_CASE("I-5: cfg_scale in [0, 1], ignored by V2.x", "[rules][I-5]") {
   const report ok = kling::rules::validate(with(i2v(), "cfg_scale", 0.5));
   CHECK(ok.valid());
   CHECK(warned(ok) == std::set<std::string>{"I-5 /cfg_scale"});
-  CHECK(broken(kling::rules::validate(with(i2v(), "cfg_scale", 1.5))) == std::set<std::string>{"I-5 /cfg_scale"});
+  CHECK(broken(kling::rules::validate(with(i2v(), "cfg_scale", 1.5))) ==
+        std::set<std::string>{"I-5 /cfg_scale"});
 }
 
 TEST_CASE("I-6: dynamic masks: at most 6 groups of a mask and 2..77 integer points", "[rules][I-6]") {
   json brush = fixture("i2v_motion_brush");
   const json group = brush["dynamic_masks"][0];
   brush["dynamic_masks"] = json::array();
-  for (int i = 0; i < 6; ++i) brush["dynamic_masks"].push_back(group);
+  for (int i = 0; i < 6; ++i)
+    brush["dynamic_masks"].push_back(group);
   CHECK(kling::rules::validate(brush).valid());
   brush["dynamic_masks"].push_back(group);
   CHECK(broken(kling::rules::validate(brush)) == std::set<std::string>{"I-6 /dynamic_masks"});
 
   json points = fixture("i2v_motion_brush");
   json trajectory = json::array();
-  for (int i = 0; i < 77; ++i) trajectory.push_back({{"x", i}, {"y", i}});
+  for (int i = 0; i < 77; ++i)
+    trajectory.push_back({{"x", i}, {"y", i}});
   points["dynamic_masks"][0]["trajectories"] = trajectory;
   CHECK(kling::rules::validate(points).valid());
   trajectory.push_back({{"x", 1}, {"y", 1}});
@@ -765,7 +806,8 @@ TEST_CASE("I-6: dynamic masks: at most 6 groups of a mask and 2..77 integer poin
   CHECK(broken(kling::rules::validate(points)) == std::set<std::string>{"I-6 /dynamic_masks/0/trajectories"});
   points["dynamic_masks"][0]["trajectories"] = {{{"x", 1.5}, {"y", 1}}, {{"x", 2}}};
   CHECK(broken(kling::rules::validate(points)) ==
-        std::set<std::string>{"I-6 /dynamic_masks/0/trajectories/0/x", "I-6 /dynamic_masks/0/trajectories/1/y"});
+        std::set<std::string>{"I-6 /dynamic_masks/0/trajectories/0/x",
+                              "I-6 /dynamic_masks/0/trajectories/1/y"});
   json no_mask = fixture("i2v_motion_brush");
   no_mask["dynamic_masks"][0].erase("mask");
   CHECK(broken(kling::rules::validate(no_mask)) == std::set<std::string>{"I-6 /dynamic_masks/0/mask"});
@@ -788,7 +830,8 @@ TEST_CASE("I-7: inline frames and masks are checked; masks match the image", "[r
   other_size["dynamic_masks"][0]["mask"] = png_base64(1920, 1080);
   CHECK(broken(kling::rules::validate(other_size)) == std::set<std::string>{"I-7 /dynamic_masks/0/mask"});
 
-  CHECK(broken(kling::rules::validate(with(i2v(), "image", png_base64(200, 200)))) == std::set<std::string>{"I-7 /image"});
+  CHECK(broken(kling::rules::validate(with(i2v(), "image", png_base64(200, 200)))) ==
+        std::set<std::string>{"I-7 /image"});
   CHECK(broken(kling::rules::validate(with(fixture("i2v_first_last_frame"), "image_tail", "garbage!"))) ==
         std::set<std::string>{"I-7 /image_tail"});
 }
@@ -798,12 +841,13 @@ TEST_CASE("I-7: inline frames and masks are checked; masks match the image", "[r
 TEST_CASE("M-1: image_url, video_url, mode and character_orientation are required", "[rules][M-1]") {
   CHECK(kling::rules::validate(motion()).valid());
   for (const char *key : {"image_url", "video_url", "mode", "character_orientation"}) {
-    CHECK(broken(kling::rules::validate(with(motion(), key, nullptr))) == std::set<std::string>{"M-1 /" + std::string(key)});
+    CHECK(broken(kling::rules::validate(with(motion(), key, nullptr))) ==
+          std::set<std::string>{"M-1 /" + std::string(key)});
   }
   kling::motion_control typed;
   const report all_missing = kling::rules::validate(typed);
-  CHECK(broken(all_missing) == std::set<std::string>{"M-1 /image_url", "M-1 /video_url", "M-1 /mode",
-                                                     "M-1 /character_orientation"});
+  CHECK(broken(all_missing) ==
+        std::set<std::string>{"M-1 /image_url", "M-1 /video_url", "M-1 /mode", "M-1 /character_orientation"});
 }
 
 TEST_CASE("M-2: character_orientation is image or video", "[rules][M-2]") {
@@ -837,7 +881,8 @@ TEST_CASE("M-5: the reference video's limits depend on the orientation", "[rules
   v.size_bytes = 120u * 1024 * 1024;
   const auto problems = kling::rules::check_motion_video(v, character_orientation::video);
   REQUIRE(problems.size() == 3);
-  for (const auto &p : problems) CHECK(p.rule == "M-5");
+  for (const auto &p : problems)
+    CHECK(p.rule == "M-5");
 
   json inline_video = fixture("motion_image_orientation");
   inline_video["video_url"] = mp4_data_uri(8.0, 720, 1280, 25);
@@ -863,7 +908,8 @@ TEST_CASE("E-1: element name, description, frontal image, 1-3 reference images, 
   CHECK(broken(kling::rules::validate_element(with(ok, "element_refer_list", json::array()))) ==
         std::set<std::string>{"E-1 /element_refer_list"});
   json four = ok;
-  for (int i = 0; i < 2; ++i) four["element_refer_list"].push_back({{"image_url", "https://e.com/x.jpg"}});
+  for (int i = 0; i < 2; ++i)
+    four["element_refer_list"].push_back({{"image_url", "https://e.com/x.jpg"}});
   CHECK(broken(kling::rules::validate_element(four)) == std::set<std::string>{"E-1 /element_refer_list"});
   CHECK(broken(kling::rules::validate_element(with(ok, "tag_list", {{{"id", "o_1"}}}))) ==
         std::set<std::string>{"E-1 /tag_list/0/tag_id"});
@@ -896,14 +942,15 @@ TEST_CASE("a request with several faults lists all of them", "[rules]") {
                {"prompt", "<<<video_3>>>"},
                {"mode", "turbo"},
                {"last_frame_url", "https://e.com/last.jpg"},
-               {"video_list", {{{"video_url", "https://e.com/a.mp4"}, {"refer_type", "base"}},
-                               {{"video_url", "https://e.com/b.mp4"}, {"refer_type", "edit"}}}},
+               {"video_list",
+                {{{"video_url", "https://e.com/a.mp4"}, {"refer_type", "base"}},
+                 {{"video_url", "https://e.com/b.mp4"}, {"refer_type", "edit"}}}},
                {"seconds", 12},
                {"callback_url", "hook"}};
   const report r = kling::rules::validate(body);
   CHECK(broken(r) == std::set<std::string>{"C-3 /mode", "C-6 /callback_url", "O1-2 /last_frame_url",
-                                           "O1-5 /video_list", "O1-6 /video_list/1/refer_type", "O1-7 /last_frame_url",
-                                           "O1-10 /prompt"});
+                                           "O1-5 /video_list", "O1-6 /video_list/1/refer_type",
+                                           "O1-7 /last_frame_url", "O1-10 /prompt"});
   CHECK(warned(r) == std::set<std::string>{"O1-8 /seconds"});
 }
 
@@ -918,7 +965,8 @@ struct must_not_send {
 } // namespace
 
 TEST_CASE("create refuses a request that breaks a rule before any byte is sent", "[rules][client]") {
-  kling::basic_client<must_not_send> client{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
+  kling::basic_client<must_not_send> client{
+      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
   kling::text_to_video typed;
   typed.prompt = "a cat";
   typed.seconds = 7;
@@ -929,7 +977,8 @@ TEST_CASE("create refuses a request that breaks a rule before any byte is sent",
   CHECK_FALSE(refused.error().request_sent);
   REQUIRE(refused.error().violations.size() == 1);
   CHECK(refused.error().violations[0].rule == "T-3");
-  CHECK(refused.error().message == "request not sent: it breaks 1 rule (first: T-3 at /seconds: seconds must be 5 or 10, got 7)");
+  CHECK(refused.error().message ==
+        "request not sent: it breaks 1 rule (first: T-3 at /seconds: seconds must be 5 or 10, got 7)");
 
   auto raw = client.videos().create(with(t2v(), "aspect_ratio", "4:3"));
   REQUIRE_FALSE(raw);
@@ -941,8 +990,10 @@ TEST_CASE("create refuses a request that breaks a rule before any byte is sent",
   CHECK(bad_element.error().violations.size() == 4);
 }
 
-TEST_CASE("create sends valid requests with seconds as a string, and may skip validation", "[rules][client][C-5]") {
-  kling::basic_client<kling::mock_transport> client{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
+TEST_CASE("create sends valid requests with seconds as a string, and may skip validation",
+          "[rules][client][C-5]") {
+  kling::basic_client<kling::mock_transport> client{
+      kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
   client.transport().respond(200, R"({"id":"t1","status":"pending"})");
   REQUIRE(client.videos().create(with(t2v(), "seconds", 10)));
   CHECK(kling::json::parse(client.transport().requests().at(0).body)["seconds"] == "10");

@@ -77,7 +77,8 @@ public:
   }
 
   // Machine access for streaming receivers (downloads), which run on the transport's thread.
-  template <class F> auto with_machine(F f) {
+  template <class F>
+  auto with_machine(F f) {
     std::lock_guard<std::mutex> lock(machine_mutex_);
     return f(machine_);
   }
@@ -94,8 +95,10 @@ private:
   void post(event e) {
     auto self = this->shared_from_this();
     auto deliver = [self, e = std::move(e)]() mutable { self->enqueue(std::move(e)); };
-    if (clock().post) clock().post(std::move(deliver));
-    else deliver();
+    if (clock().post)
+      clock().post(std::move(deliver));
+    else
+      deliver();
   }
 
   void enqueue(event e) {
@@ -141,7 +144,8 @@ private:
     case event::cancel: machine_.stop(error{errc::cancelled, "cancelled by the caller"}); break;
     case event::step: break;
     }
-    if (!machine_.done() && token_.cancelled()) machine_.stop(error{errc::cancelled, "cancelled by the caller"});
+    if (!machine_.done() && token_.cancelled())
+      machine_.stop(error{errc::cancelled, "cancelled by the caller"});
     if (!machine_.done() && (in_flight_ || timers_ > 0)) return; // still waiting for what was started
     protocol::step next = machine_.next();
     switch (next.kind) {
@@ -158,8 +162,9 @@ private:
       ++timers_;
       auto self = this->shared_from_this(); // the timer keeps the operation alive while it sleeps
       lock.unlock();
-      clock().after(delay.count() > 0 ? delay : std::chrono::milliseconds(0),
-                    [self] { self->post(event{event::wake, {}}); });
+      clock().after(delay.count() > 0 ? delay : std::chrono::milliseconds(0), [self] {
+        self->post(event{event::wake, {}});
+      });
       return;
     }
     case protocol::step_kind::send: {
@@ -211,8 +216,8 @@ async_operation run_async(std::shared_ptr<session<Transport>> s, Machine machine
     done(async_detail::no_scheduler());
     return async_operation();
   }
-  auto r = std::make_shared<async_detail::runner<Transport, Machine, T>>(std::move(s), std::move(machine),
-                                                                         std::move(token), std::move(hooks), std::move(done));
+  auto r = std::make_shared<async_detail::runner<Transport, Machine, T>>(
+      std::move(s), std::move(machine), std::move(token), std::move(hooks), std::move(done));
   return r->start();
 }
 

@@ -22,7 +22,8 @@
 
 KLING_NAMESPACE_BEGIN
 
-template <class Transport> class basic_client {
+template <class Transport>
+class basic_client {
   static_assert(check_transport<Transport>(), "see the message above");
 
 public:

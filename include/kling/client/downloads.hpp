@@ -43,7 +43,8 @@ private:
     std::string problem;
     protocol::body_disposition disposition = protocol::body_disposition::ignore;
   };
-  template <class F> auto locked(F f) const {
+  template <class F>
+  auto locked(F f) const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     return f(*state_);
   }
@@ -54,13 +55,21 @@ public:
       : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
 
   // The machine's interface, for the drivers.
-  protocol::step next() const { return locked([](state &s) { return s.machine.next(); }); }
+  protocol::step next() const {
+    return locked([](state &s) { return s.machine.next(); });
+  }
   void on_response(result<http_response> r, protocol::time_point now) {
     locked([&](state &s) { s.machine.on_response(std::move(r), now); });
   }
-  void on_wake(protocol::time_point now) { locked([&](state &s) { s.machine.on_wake(now); }); }
-  void stop(error e) { locked([&](state &s) { s.machine.stop(std::move(e)); }); }
-  bool done() const { return locked([](state &s) { return s.machine.done(); }); }
+  void on_wake(protocol::time_point now) {
+    locked([&](state &s) { s.machine.on_wake(now); });
+  }
+  void stop(error e) {
+    locked([&](state &s) { s.machine.stop(std::move(e)); });
+  }
+  bool done() const {
+    return locked([](state &s) { return s.machine.done(); });
+  }
   result<std::uint64_t> take_result() {
     return locked([](state &s) {
       // A failure of the target wins over the transport's "stopped by the receiver".
@@ -81,7 +90,8 @@ public:
       st->disposition = st->machine.on_head(head);
       switch (st->disposition) {
       case protocol::body_disposition::stop: return false;
-      case protocol::body_disposition::ignore: return true; // a redirect or an error page: the target is untouched
+      case protocol::body_disposition::ignore:
+        return true; // a redirect or an error page: the target is untouched
       case protocol::body_disposition::append:
       case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
       }

@@ -35,30 +35,38 @@ struct scheduler {
 
   // Runs fn on the executor when there is one, else right here.
   void dispatch(std::function<void()> fn) const {
-    if (post) post(std::move(fn));
-    else fn();
+    if (post)
+      post(std::move(fn));
+    else
+      fn();
   }
 };
 
-template <class S, class = void> struct has_scheduler_now : std::false_type {};
+template <class S, class = void>
+struct has_scheduler_now : std::false_type {};
 template <class S>
 struct has_scheduler_now<S, std::void_t<decltype(std::declval<S &>().now())>>
     : std::is_convertible<decltype(std::declval<S &>().now()), protocol::time_point> {};
 
-template <class S, class = void> struct has_scheduler_after : std::false_type {};
+template <class S, class = void>
+struct has_scheduler_after : std::false_type {};
 template <class S>
-struct has_scheduler_after<S, std::void_t<decltype(std::declval<S &>().after(std::declval<std::chrono::milliseconds>(),
-                                                                                std::declval<std::function<void()>>()))>>
+struct has_scheduler_after<
+    S, std::void_t<decltype(std::declval<S &>().after(std::declval<std::chrono::milliseconds>(),
+                                                      std::declval<std::function<void()>>()))>>
     : std::true_type {};
 
-template <class S, class = void> struct has_scheduler_post : std::false_type {};
+template <class S, class = void>
+struct has_scheduler_post : std::false_type {};
 template <class S>
-struct has_scheduler_post<S, std::void_t<decltype(std::declval<S &>().post(std::declval<std::function<void()>>()))>>
+struct has_scheduler_post<
+    S, std::void_t<decltype(std::declval<S &>().post(std::declval<std::function<void()>>()))>>
     : std::true_type {};
 
 // Adapts any type with now() and after(delay, fn) (and optionally post(fn)).
 // The object must outlive every client that uses the result.
-template <class S> scheduler make_scheduler(S &s) {
+template <class S>
+scheduler make_scheduler(S &s) {
   static_assert(has_scheduler_now<S>::value,
                 "kling: a scheduler needs a member `kling::protocol::time_point now()` (a monotonic clock, "
                 "std::chrono::steady_clock::time_point)");
@@ -68,7 +76,8 @@ template <class S> scheduler make_scheduler(S &s) {
   scheduler out;
   out.now = [&s] { return s.now(); };
   out.after = [&s](std::chrono::milliseconds d, std::function<void()> fn) { s.after(d, std::move(fn)); };
-  if constexpr (has_scheduler_post<S>::value) out.post = [&s](std::function<void()> fn) { s.post(std::move(fn)); };
+  if constexpr (has_scheduler_post<S>::value)
+    out.post = [&s](std::function<void()> fn) { s.post(std::move(fn)); };
   return out;
 }
 

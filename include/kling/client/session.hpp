@@ -25,7 +25,8 @@ KLING_NAMESPACE_BEGIN
 
 inline constexpr const char *user_agent = "kling-cpp/" KLING_VERSION_STRING;
 
-template <class Transport> class session {
+template <class Transport>
+class session {
 public:
   session(kling::options opts, Transport transport)
       : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
@@ -53,7 +54,8 @@ public:
     request.path = base_->path + request.path;
     set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
     set_header(request.headers, "Accept", "application/json");
-    for (const auto &h : options_.headers()) set_header(request.headers, h.first, h.second);
+    for (const auto &h : options_.headers())
+      set_header(request.headers, h.first, h.second);
     return request;
   }
 
@@ -71,7 +73,8 @@ public:
   // Sends one request and reads its answer with read(const http_response&)
   // -> result<T>, without retries. A request that could not be built (a
   // broken rule) is returned as it is, unsent.
-  template <class Read> auto call(result<http_request> request, Read read) {
+  template <class Read>
+  auto call(result<http_request> request, Read read) {
     using R = decltype(read(std::declval<const http_response &>()));
     if (!request) return scrub(R(std::move(request).error()));
     return scrub(send(std::move(*request)).and_then(read));
@@ -84,19 +87,23 @@ public:
     if (!options_.observer()) return;
     const std::string &key = options_.api_key();
     http_request shown = request;
-    for (auto &h : shown.headers) h.second = redact(std::move(h.second), key);
+    for (auto &h : shown.headers)
+      h.second = redact(std::move(h.second), key);
     shown.body = redact(std::move(shown.body), key);
     result<http_response> answered = scrub(answer);
     if (answered) {
-      for (auto &h : answered->headers) h.second = redact(std::move(h.second), key);
+      for (auto &h : answered->headers)
+        h.second = redact(std::move(h.second), key);
       answered->body = redact(std::move(answered->body), key);
     }
-    options_.observer()(exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
+    options_.observer()(
+        exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
   }
 
   // Removes the API key from an error's texts, should a server or a
   // transport ever echo it.
-  template <class T> result<T> scrub(result<T> r) const {
+  template <class T>
+  result<T> scrub(result<T> r) const {
     if (r) return r;
     error &e = r.error();
     e.message = redact(std::move(e.message), options_.api_key());
@@ -135,12 +142,12 @@ private:
       return error{errc::configuration, "base URL must not have a query or fragment"};
     }
     if (parsed->scheme == "http" && !is_loopback_host(parsed->host) && !o.allow_insecure_http()) {
-      return error{errc::configuration,
-                   "base URL uses plain http to " + parsed->host +
-                       ": the API key would travel unencrypted. Use https, or "
-                       "options::allow_insecure_http(true) if you really mean it"};
+      return error{errc::configuration, "base URL uses plain http to " + parsed->host +
+                                            ": the API key would travel unencrypted. Use https, or "
+                                            "options::allow_insecure_http(true) if you really mean it"};
     }
-    while (!parsed->path.empty() && parsed->path.back() == '/') parsed->path.pop_back();
+    while (!parsed->path.empty() && parsed->path.back() == '/')
+      parsed->path.pop_back();
     return parsed;
   }
 

@@ -37,7 +37,7 @@ struct wait_settings {
 };
 
 struct download_progress {
-  std::uint64_t bytes = 0;             // held so far
+  std::uint64_t bytes = 0;            // held so far
   std::optional<std::uint64_t> total; // when the server said
 };
 
@@ -50,9 +50,9 @@ struct download_settings {
 };
 
 struct download_result {
-  std::string path;      // where the complete video is
+  std::string path; // where the complete video is
   std::uint64_t bytes = 0;
-  bool resumed = false;  // continued a partial file left by an earlier attempt
+  bool resumed = false; // continued a partial file left by an earlier attempt
   std::vector<std::string> warnings;
 };
 

@@ -48,7 +48,8 @@ struct tracker_settings {
   std::chrono::milliseconds max_concurrency_backoff{std::chrono::seconds(60)};
 };
 
-template <class Transport> class basic_task_tracker {
+template <class Transport>
+class basic_task_tracker {
   static_assert(has_async_send_v<Transport>,
                 "kling: task_tracker sends through `async_send`; this transport has none (see "
                 "kling/transport/requirements.hpp)");
@@ -57,15 +58,18 @@ public:
   using id = std::uint64_t;
 
   explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
-      : session_(client.session()), settings_(std::move(settings)), limit_(std::max(1, settings_.max_creates_in_flight)),
-        inbox_(std::make_shared<inbox>()) {}
+      : session_(client.session()), settings_(std::move(settings)),
+        limit_(std::max(1, settings_.max_creates_in_flight)), inbox_(std::make_shared<inbox>()) {}
 
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
-  template <class Request, class = decltype(Request::route)> id submit(const Request &request, tracker_callbacks cb) {
+  template <class Request, class = decltype(Request::route)>
+  id submit(const Request &request, tracker_callbacks cb) {
     return enqueue(json(request), rules::validate(request), std::move(cb));
   }
-  id submit(const json &body, tracker_callbacks cb) { return enqueue(body, rules::validate(body), std::move(cb)); }
+  id submit(const json &body, tracker_callbacks cb) {
+    return enqueue(body, rules::validate(body), std::move(cb));
+  }
 
   // Follows an existing task (a saved handle resumes where it left off; its
   // times are converted with the wall clock given).
@@ -108,7 +112,9 @@ public:
   // by it); creates still queued were never sent and are not saved.
   std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
     std::vector<task_handle> out;
-    const auto to_wall = [&](protocol::time_point t) { return time_source::steady_to_wall(t, now, wall_now); };
+    const auto to_wall = [&](protocol::time_point t) {
+      return time_source::steady_to_wall(t, now, wall_now);
+    };
     for (const auto &it : items_) {
       if (it.creating && !it.external_id.empty()) {
         // Created or not, the gateway knows it by its external id: resuming looks it up.
@@ -139,8 +145,8 @@ private:
   struct item {
     id key = 0;
     tracker_callbacks cb;
-    json request;                             // for queued creates
-    std::optional<error> refused;             // a create that breaks rules
+    json request;                 // for queued creates
+    std::optional<error> refused; // a create that breaks rules
     std::optional<protocol::create_machine> creating;
     std::optional<protocol::wait_machine> waiting;
     std::optional<result<http_response>> answer; // taken from the inbox
@@ -209,8 +215,10 @@ private:
       if (it.creating) note_concurrency(*it.answer, now);
       result<http_response> answer = session_->scrub(std::move(*it.answer));
       it.answer.reset();
-      if (it.creating) it.creating->on_response(std::move(answer), now);
-      else it.waiting->on_response(std::move(answer), now);
+      if (it.creating)
+        it.creating->on_response(std::move(answer), now);
+      else
+        it.waiting->on_response(std::move(answer), now);
     }
     if (it.creating && it.creating->done()) {
       --creating_;
@@ -242,8 +250,10 @@ private:
       protocol::step next = it.creating ? it.creating->next() : it.waiting->next();
       if (next.kind == protocol::step_kind::sleep) {
         if (now < next.wake_at) return;
-        if (it.creating) it.creating->on_wake(now);
-        else it.waiting->on_wake(now);
+        if (it.creating)
+          it.creating->on_wake(now);
+        else
+          it.waiting->on_wake(now);
         continue;
       }
       if (next.kind != protocol::step_kind::send) return;
@@ -257,10 +267,12 @@ private:
       std::weak_ptr<inbox> box = inbox_;
       const id key = it.key;
       auto request = std::make_shared<http_request>(std::move(*prepared));
-      auto s = session_;
-      const auto started = s->options().time().now();
-      s->transport().async_send(*request, [box, key, request, s, started](result<http_response> answer) {
-        s->observe(*request, answer, s->options().time().now() - started);
+      // Weak: a transport that holds completions (an engine's queue, a deferred
+      // mock) must not keep the session that owns it alive.
+      std::weak_ptr<session<Transport>> weak_session = session_;
+      const auto started = session_->options().time().now();
+      session_->transport().async_send(*request, [box, key, request, weak_session, started](result<http_response> answer) {
+        if (auto s = weak_session.lock()) s->observe(*request, answer, s->options().time().now() - started);
         if (auto b = box.lock()) {
           std::lock_guard<std::mutex> lock(b->mutex);
           b->answers.emplace_back(key, std::move(answer));
@@ -289,7 +301,8 @@ private:
     if (t.status == task_status::completed) {
       if (it.cb.done) it.cb.done(t);
     } else if (it.cb.failed) {
-      it.cb.failed(error{errc::task_failed, "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)});
+      it.cb.failed(error{errc::task_failed, "task " + t.id + " failed" +
+                                                (t.error_message.empty() ? "" : ": " + t.error_message)});
     }
     return true;
   }

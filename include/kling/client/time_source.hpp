@@ -28,11 +28,14 @@ struct time_source {
   static time_source system() {
     time_source t;
     t.now = [] { return protocol::clock::now(); };
-    t.wall_now = [] { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); };
+    t.wall_now = [] {
+      return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+    };
     t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
       // In short slices, so a cancellation is noticed quickly.
       constexpr auto slice = std::chrono::milliseconds(20);
-      for (auto now = protocol::clock::now(); now < until && !token.cancelled(); now = protocol::clock::now()) {
+      for (auto now = protocol::clock::now(); now < until && !token.cancelled();
+           now = protocol::clock::now()) {
         std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
       }
     };

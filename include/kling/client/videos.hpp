@@ -41,7 +41,8 @@ result<json> prepare_create(session<Transport> &s, json body, const rules::repor
   return body;
 }
 
-template <class Transport> class videos_resource {
+template <class Transport>
+class videos_resource {
 public:
   explicit videos_resource(std::shared_ptr<session<Transport>> s) : session_(std::move(s)) {}
 
@@ -50,7 +51,8 @@ public:
   // it (usually pending). A request that breaks a rule is refused with an
   // invalid_request error listing every violation; nothing is sent. The
   // create is sent exactly once in effect: see protocol/create_machine.hpp.
-  template <class Request, class = decltype(Request::route)> result<task> create(const Request &request) {
+  template <class Request, class = decltype(Request::route)>
+  result<task> create(const Request &request) {
     return create_checked(json(request), rules::validate(request));
   }
 
@@ -94,7 +96,8 @@ public:
   }
 
   // create, then wait for the result.
-  template <class Request> result<task> create_and_wait(const Request &request, const wait_settings &settings = {}) {
+  template <class Request>
+  result<task> create_and_wait(const Request &request, const wait_settings &settings = {}) {
     auto created = create(request);
     if (!created) return created;
     if (created->finished()) return check_finished(std::move(*created));
@@ -108,23 +111,25 @@ public:
   // Downloads a completed task's first video to path (written to
   // "<path>.part", renamed into place when complete; a partial file from an
   // earlier attempt is resumed). Warns when the URL expires soon (P-7).
-  result<download_result> download(const task &t, const std::string &path, const download_settings &settings = {}) {
+  result<download_result> download(const task &t, const std::string &path,
+                                   const download_settings &settings = {}) {
     if (t.status != task_status::completed || t.videos.empty()) {
-      return error{errc::invalid_request, "task " + t.id + " has no video to download (status " +
-                                              to_string(t.status) + ")"};
+      return error{errc::invalid_request,
+                   "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
     }
     std::vector<std::string> warnings;
     if (t.url_expires_at) {
       const auto left = *t.url_expires_at - session_->options().time().wall_now();
       if (left < settings.expiry_warning) {
-        warnings.push_back(left.count() <= 0 ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
-                                             : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
-                                                   "; keep a copy");
+        warnings.push_back(left.count() <= 0
+                               ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
+                               : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
+                                     "; keep a copy");
       }
     }
     const video &v = t.videos.front();
     result<download_result> out = v.url.empty() && !v.b64_json.empty() ? write_inline(v.b64_json, path)
-                                                                         : download(v.url, path, settings);
+                                                                       : download(v.url, path, settings);
     if (out) out->warnings.insert(out->warnings.begin(), warnings.begin(), warnings.end());
     return out;
   }
@@ -146,41 +151,51 @@ public:
   // at once; `done` is called exactly once, with the same outcome the blocking
   // call would have had, on the scheduler's executor when it has one.
 
-  template <class Request> async_operation create_async(const Request &request, std::function<void(result<task>)> done) {
+  template <class Request>
+  async_operation create_async(const Request &request, std::function<void(result<task>)> done) {
     auto prepared = prepare_create(*session_, json(request), rules::validate(request));
     if (!prepared) return fail_now<task>(std::move(prepared).error(), std::move(done));
-    return run_async<task>(session_, protocol::create_machine(std::move(*prepared), session_->options().retry(), session_->next_random()),
-                           cancellation_token{}, std::move(done));
+    return run_async<task>(
+        session_,
+        protocol::create_machine(std::move(*prepared), session_->options().retry(), session_->next_random()),
+        cancellation_token{}, std::move(done));
   }
 
-  async_operation get_async(std::string_view task_id, std::string_view provider, std::function<void(result<task>)> done) {
+  async_operation get_async(std::string_view task_id, std::string_view provider,
+                            std::function<void(result<task>)> done) {
     auto machine = get_machine(task_id, provider);
     if (!machine) return fail_now<task>(std::move(machine).error(), std::move(done));
     return run_async<task>(session_, std::move(*machine), cancellation_token{}, std::move(done));
   }
 
-  async_operation wait_async(const task_handle &handle, wait_settings settings, std::function<void(result<task>)> done) {
+  async_operation wait_async(const task_handle &handle, wait_settings settings,
+                             std::function<void(result<task>)> done) {
     check_async_transport<Transport>();
     const scheduler &clock = session_->options().scheduler();
     if (!clock) return fail_now<task>(async_detail::no_scheduler(), std::move(done));
-    auto machine = std::make_shared<protocol::wait_machine>(wait_machine(handle, settings, clock.now(), session_->options().time()));
+    auto machine = std::make_shared<protocol::wait_machine>(
+        wait_machine(handle, settings, clock.now(), session_->options().time()));
     async_hooks hooks;
     if (settings.progress) {
       auto s = session_;
       hooks.after_response = [machine, handle, settings, s] {
-        if (machine->last_task()) settings.progress(progress_of(*machine, handle, s->options().scheduler().now(), s->options().time()));
+        if (machine->last_task())
+          settings.progress(
+              progress_of(*machine, handle, s->options().scheduler().now(), s->options().time()));
       };
     }
     const std::string external = handle.external_task_id;
-    return run_async<task>(session_, machine_ref<protocol::wait_machine>{machine}, settings.cancel,
-                           [external, done = std::move(done)](result<task> t) {
-                             if (t && t->external_task_id.empty()) t->external_task_id = external;
-                             done(std::move(t));
-                           },
-                           std::move(hooks));
+    return run_async<task>(
+        session_, machine_ref<protocol::wait_machine>{machine}, settings.cancel,
+        [external, done = std::move(done)](result<task> t) {
+          if (t && t->external_task_id.empty()) t->external_task_id = external;
+          done(std::move(t));
+        },
+        std::move(hooks));
   }
 
-  async_operation wait_async(std::string_view task_id, wait_settings settings, std::function<void(result<task>)> done) {
+  async_operation wait_async(std::string_view task_id, wait_settings settings,
+                             std::function<void(result<task>)> done) {
     task_handle handle;
     handle.task_id = std::string(task_id);
     return wait_async(handle, std::move(settings), std::move(done));
@@ -188,7 +203,8 @@ public:
 
   // create_async, then wait_async; cancelling the operation cancels whichever runs.
   template <class Request>
-  async_operation create_and_wait_async(const Request &request, wait_settings settings, std::function<void(result<task>)> done) {
+  async_operation create_and_wait_async(const Request &request, wait_settings settings,
+                                        std::function<void(result<task>)> done) {
     auto chain = std::make_shared<chain_state>();
     auto self = *this;
     auto control = std::make_shared<async_detail::control>();
@@ -197,24 +213,28 @@ public:
       control->finished = true;
       done(std::move(t));
     };
-    chain->set(create_async(request, [self, settings, chain, finish](result<task> created) mutable {
-      if (!created) return finish(std::move(created));
-      if (chain->cancelled()) return finish(error{errc::cancelled, "cancelled by the caller"});
-      if (created->finished()) return finish(check_finished(std::move(*created)));
-      task_handle handle;
-      handle.task_id = created->id;
-      handle.external_task_id = created->external_task_id;
-      handle.provider = created->provider;
-      chain->set(self.wait_async(handle, settings, finish), 2);
-    }),
+    chain->set(create_async(request,
+                            [self, settings, chain, finish](result<task> created) mutable {
+                              if (!created) return finish(std::move(created));
+                              if (chain->cancelled())
+                                return finish(error{errc::cancelled, "cancelled by the caller"});
+                              if (created->finished()) return finish(check_finished(std::move(*created)));
+                              task_handle handle;
+                              handle.task_id = created->id;
+                              handle.external_task_id = created->external_task_id;
+                              handle.provider = created->provider;
+                              chain->set(self.wait_async(handle, settings, finish), 2);
+                            }),
                1);
     return async_operation(control);
   }
 
   // Streams url into sink (called on the transport's thread) without the API key.
   async_operation download_to_async(const std::string &url, std::function<bool(std::string_view)> sink,
-                                    const download_settings &settings, std::function<void(result<std::uint64_t>)> done) {
-    auto download = download_detail::make_download(*session_, url, 0, settings, download_detail::sink_target(std::move(sink)));
+                                    const download_settings &settings,
+                                    std::function<void(result<std::uint64_t>)> done) {
+    auto download = download_detail::make_download(*session_, url, 0, settings,
+                                                   download_detail::sink_target(std::move(sink)));
     async_hooks hooks;
     hooks.before_send = [download](http_request &request) { download.attach(request); };
     return run_async<std::uint64_t>(session_, download, settings.cancel, std::move(done), std::move(hooks));
@@ -222,7 +242,8 @@ public:
 
 private:
   // Lets the async driver hold a machine that progress reports also read.
-  template <class Machine> struct machine_ref {
+  template <class Machine>
+  struct machine_ref {
     std::shared_ptr<Machine> m;
     protocol::step next() const { return m->next(); }
     void on_response(result<http_response> r, protocol::time_point now) { m->on_response(std::move(r), now); }
@@ -258,7 +279,8 @@ private:
     }
   };
 
-  template <class T> static async_operation fail_now(error e, std::function<void(result<T>)> done) {
+  template <class T>
+  static async_operation fail_now(error e, std::function<void(result<T>)> done) {
     done(std::move(e));
     return async_operation();
   }
@@ -266,7 +288,8 @@ private:
   result<task> create_checked(json body, const rules::report &checked) {
     auto prepared = prepare_create(*session_, std::move(body), checked);
     if (!prepared) return session_->scrub(result<task>(std::move(prepared).error()));
-    protocol::create_machine machine(std::move(*prepared), session_->options().retry(), session_->next_random());
+    protocol::create_machine machine(std::move(*prepared), session_->options().retry(),
+                                     session_->next_random());
     return run_blocking(*session_, machine, cancellation_token{});
   }
 
@@ -291,19 +314,22 @@ private:
     const auto to_now = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall.wall_now()); };
     if (handle.next_poll_at) first_poll = to_now(*handle.next_poll_at);
     if (handle.deadline) deadline = to_now(*handle.deadline);
-    return protocol::wait_machine(handle.task_id, handle.provider, settings.options.value_or(session_->options().wait()),
-                                  session_->options().retry(), session_->next_random(), now, first_poll, deadline);
+    return protocol::wait_machine(
+        handle.task_id, handle.provider, settings.options.value_or(session_->options().wait()),
+        session_->options().retry(), session_->next_random(), now, first_poll, deadline);
   }
 
   // The progress report of a wait, with a handle in calendar time.
-  static wait_progress progress_of(const protocol::wait_machine &m, const task_handle &handle, protocol::time_point now,
-                                   const time_source &wall) {
+  static wait_progress progress_of(const protocol::wait_machine &m, const task_handle &handle,
+                                   protocol::time_point now, const time_source &wall) {
     wait_progress p;
     p.status = m.last_task() ? m.last_task()->status : task_status::pending;
     p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - m.started());
     p.polls = m.polls();
     p.handle = handle;
-    const auto to_wall = [&](protocol::time_point t) { return time_source::steady_to_wall(t, now, wall.wall_now()); };
+    const auto to_wall = [&](protocol::time_point t) {
+      return time_source::steady_to_wall(t, now, wall.wall_now());
+    };
     if (m.next_poll()) p.handle.next_poll_at = to_wall(*m.next_poll());
     p.handle.deadline = to_wall(m.deadline());
     return p;
@@ -311,7 +337,8 @@ private:
 
   static result<task> check_finished(task t) {
     if (t.status == task_status::completed) return t;
-    return error{errc::task_failed, "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+    return error{errc::task_failed,
+                 "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
   }
 
   static result<download_result> write_inline(const std::string &b64, const std::string &path) {
@@ -319,7 +346,8 @@ private:
     if (!bytes) return error{errc::parse, "the task's inline video (b64_json): " + bytes.error().message};
     download_detail::output_file file;
     const std::string part = path + ".part";
-    if (!file.open(part, false) || !file.write(*bytes) || !file.close() || std::rename(part.c_str(), path.c_str()) != 0) {
+    if (!file.open(part, false) || !file.write(*bytes) || !file.close() ||
+        std::rename(part.c_str(), path.c_str()) != 0) {
       std::remove(part.c_str());
       return error{errc::io, "cannot write " + path};
     }

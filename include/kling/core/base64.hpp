@@ -17,8 +17,7 @@ KLING_NAMESPACE_BEGIN
 namespace base64 {
 
 namespace detail {
-constexpr std::string_view alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // 0..63 for an alphabet character, -1 otherwise.
 constexpr int value_of(char c) noexcept {
@@ -54,7 +53,9 @@ inline std::string encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
-  const auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[k])); };
+  const auto at = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[k]));
+  };
   for (; i + 3 <= bytes.size(); i += 3) {
     const std::uint32_t n = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
     out += detail::alphabet[n >> 18 & 63];
@@ -79,17 +80,14 @@ inline std::string encode(std::string_view bytes) {
 // accepted text has exactly one decoding). Whitespace is not accepted.
 inline result<std::size_t> decoded_size(std::string_view text) {
   if (text.size() % 4 != 0) {
-    return detail::invalid("length " + std::to_string(text.size()) + " is not a multiple of 4",
-                           text.size());
+    return detail::invalid("length " + std::to_string(text.size()) + " is not a multiple of 4", text.size());
   }
   std::size_t padding = 0;
   if (!text.empty() && text.back() == '=') padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
   const std::size_t data_end = text.size() - padding;
   for (std::size_t i = 0; i < data_end; ++i) {
     if (detail::table.values[static_cast<unsigned char>(text[i])] == 64) {
-      return detail::invalid(text[i] == '=' ? "padding before the end"
-                                            : "character outside the alphabet",
-                             i);
+      return detail::invalid(text[i] == '=' ? "padding before the end" : "character outside the alphabet", i);
     }
   }
   if (padding > 0) {
@@ -101,10 +99,10 @@ inline result<std::size_t> decoded_size(std::string_view text) {
   return text.size() / 4 * 3 - padding;
 }
 
-
 // Decodes text (strictly checked first, see decoded_size); max_bytes stops
 // early after that many decoded bytes, for callers that need only a header.
-inline result<std::string> decode(std::string_view text, std::size_t max_bytes = static_cast<std::size_t>(-1)) {
+inline result<std::string> decode(std::string_view text,
+                                  std::size_t max_bytes = static_cast<std::size_t>(-1)) {
   auto size = decoded_size(text);
   if (!size) return std::move(size).error();
   const std::size_t wanted = *size < max_bytes ? *size : max_bytes;
@@ -115,7 +113,8 @@ inline result<std::string> decode(std::string_view text, std::size_t max_bytes =
   for (std::size_t i = 0; o + 3 <= wanted; i += 4) {
     const std::uint32_t n = std::uint32_t{detail::table.values[in[i]]} << 18 |
                             std::uint32_t{detail::table.values[in[i + 1]]} << 12 |
-                            std::uint32_t{detail::table.values[in[i + 2]]} << 6 | detail::table.values[in[i + 3]];
+                            std::uint32_t{detail::table.values[in[i + 2]]} << 6 |
+                            detail::table.values[in[i + 3]];
     out[o++] = static_cast<char>(n >> 16);
     out[o++] = static_cast<char>(n >> 8 & 0xFF);
     out[o++] = static_cast<char>(n & 0xFF);
@@ -128,7 +127,8 @@ inline result<std::string> decode(std::string_view text, std::size_t max_bytes =
       const char c = i + k < text.size() ? text[i + k] : '=';
       n = n << 6 | (c == '=' ? 0u : detail::table.values[static_cast<unsigned char>(c)]);
     }
-    for (int shift = 16; o < wanted && shift >= 0; shift -= 8) out[o++] = static_cast<char>(n >> shift & 0xFF);
+    for (int shift = 16; o < wanted && shift >= 0; shift -= 8)
+      out[o++] = static_cast<char>(n >> shift & 0xFF);
   }
   return out;
 }

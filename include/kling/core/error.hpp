@@ -78,11 +78,11 @@ struct violation {
 
 struct error {
   errc code = errc::http;
-  int http_status = 0;         // 0 when no HTTP answer was received
-  std::string provider_code;   // the gateway's or provider's own code, as text ("1102")
-  std::string message;         // what happened, for people; never holds a secret
-  std::string request_id;      // the gateway's request id when it sent one
-  std::string body_excerpt;    // the first bytes of an unexpected answer (valid UTF-8)
+  int http_status = 0;               // 0 when no HTTP answer was received
+  std::string provider_code;         // the gateway's or provider's own code, as text ("1102")
+  std::string message;               // what happened, for people; never holds a secret
+  std::string request_id;            // the gateway's request id when it sent one
+  std::string body_excerpt;          // the first bytes of an unexpected answer (valid UTF-8)
   std::vector<violation> violations; // for invalid_request: every broken rule
   // False only when the transport knows the request never left this machine
   // (the connection could not be opened). Exactly-once creation relies on it.
@@ -107,7 +107,8 @@ inline std::string to_string(const error &e) {
   if (!details.empty()) out += " (" + details + ")";
   if (!e.message.empty()) out += ": " + e.message;
   if (!e.request_id.empty()) out += " [request_id " + e.request_id + "]";
-  for (const auto &v : e.violations) out += "\n  [" + v.rule + "] " + v.field + ": " + v.message;
+  for (const auto &v : e.violations)
+    out += "\n  [" + v.rule + "] " + v.field + ": " + v.message;
   return out;
 }
 

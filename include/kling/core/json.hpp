@@ -63,9 +63,12 @@ inline std::size_t nesting_depth(std::string_view text) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -94,7 +97,8 @@ inline result<json> parse_json(std::string_view text) {
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
-template <class BasicJson = json> std::string dump_json(const BasicJson &value, int indent = -1) {
+template <class BasicJson = json>
+std::string dump_json(const BasicJson &value, int indent = -1) {
   return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
 }
 
@@ -111,9 +115,12 @@ inline std::string pointer_child(std::string_view parent, std::string_view key) 
   std::string out(parent);
   out += '/';
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }

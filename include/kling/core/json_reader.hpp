@@ -28,8 +28,7 @@ KLING_NAMESPACE_BEGIN
 
 class field_reader {
 public:
-  explicit field_reader(const json &object, std::string path = "")
-      : object_(object), path_(std::move(path)) {
+  explicit field_reader(const json &object, std::string path = "") : object_(object), path_(std::move(path)) {
     if (!object_.is_object()) fail_at(path_, "expected an object", object_);
   }
 
@@ -67,10 +66,14 @@ public:
   bool id(std::string_view key, std::string &out) {
     const json *m = get(key);
     if (!m) return false;
-    if (m->is_string()) out = m->get_ref<const std::string &>();
-    else if (m->is_number_unsigned()) out = std::to_string(m->get<std::uint64_t>());
-    else if (m->is_number_integer()) out = std::to_string(m->get<std::int64_t>());
-    else return wrong(key, "a string or an integer", *m);
+    if (m->is_string())
+      out = m->get_ref<const std::string &>();
+    else if (m->is_number_unsigned())
+      out = std::to_string(m->get<std::uint64_t>());
+    else if (m->is_number_integer())
+      out = std::to_string(m->get<std::int64_t>());
+    else
+      return wrong(key, "a string or an integer", *m);
     return true;
   }
 
@@ -82,7 +85,8 @@ public:
     return true;
   }
 
-  template <class Int> bool integer(std::string_view key, Int &out) {
+  template <class Int>
+  bool integer(std::string_view key, Int &out) {
     static_assert(std::is_integral<Int>::value, "integer() reads into an integral type");
     const json *m = get(key);
     if (!m) return false;
@@ -94,10 +98,11 @@ public:
       }
     } else if (m->is_number_integer()) {
       const auto v = m->get<std::int64_t>();
-      if (std::is_signed<Int>::value ? v >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
-                                           v <= static_cast<std::int64_t>(std::numeric_limits<Int>::max())
-                                     : v >= 0 && static_cast<std::uint64_t>(v) <=
-                                                     static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+      if (std::is_signed<Int>::value
+              ? v >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
+                    v <= static_cast<std::int64_t>(std::numeric_limits<Int>::max())
+              : v >= 0 && static_cast<std::uint64_t>(v) <=
+                              static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
         out = static_cast<Int>(v);
         return true;
       }

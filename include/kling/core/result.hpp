@@ -20,7 +20,8 @@
 
 KLING_NAMESPACE_BEGIN
 
-template <class T> class result;
+template <class T>
+class result;
 
 namespace detail {
 
@@ -31,15 +32,18 @@ namespace detail {
   std::abort();
 }
 
-template <class T> struct is_result : std::false_type {};
-template <class T> struct is_result<result<T>> : std::true_type {};
+template <class T>
+struct is_result : std::false_type {};
+template <class T>
+struct is_result<result<T>> : std::true_type {};
 
 template <class F, class... Args>
 using invoke_result_t = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F, Args...>>>;
 
 } // namespace detail
 
-template <class T> class result {
+template <class T>
+class result {
   static_assert(!std::is_reference<T>::value, "kling::result<T> holds values, not references");
   static_assert(!std::is_same<std::remove_cv_t<T>, kling::error>::value,
                 "kling::result<error> is ambiguous; use a wrapper type");
@@ -52,11 +56,10 @@ public:
   template <class U = T, std::enable_if_t<std::is_default_constructible<U>::value, int> = 0>
   result() : storage_(std::in_place_index<0>) {}
 
-  template <class U = T,
-            std::enable_if_t<std::is_constructible<T, U &&>::value &&
-                                 !std::is_same<std::decay_t<U>, result>::value &&
-                                 !std::is_same<std::decay_t<U>, kling::error>::value,
-                             int> = 0>
+  template <class U = T, std::enable_if_t<std::is_constructible<T, U &&>::value &&
+                                              !std::is_same<std::decay_t<U>, result>::value &&
+                                              !std::is_same<std::decay_t<U>, kling::error>::value,
+                                          int> = 0>
   result(U &&value) : storage_(std::in_place_index<0>, std::forward<U>(value)) {}
 
   result(const kling::error &e) : storage_(std::in_place_index<1>, e) {}
@@ -79,47 +82,76 @@ public:
   kling::error &error() & { return *checked_error(); }
   kling::error &&error() && { return std::move(*checked_error()); }
 
-  template <class U> T value_or(U &&fallback) const & {
+  template <class U>
+  T value_or(U &&fallback) const & {
     return has_value() ? **this : static_cast<T>(std::forward<U>(fallback));
   }
-  template <class U> T value_or(U &&fallback) && {
+  template <class U>
+  T value_or(U &&fallback) && {
     return has_value() ? std::move(**this) : static_cast<T>(std::forward<U>(fallback));
   }
 
   // f(value) -> result<U>; an error passes through unchanged.
-  template <class F> auto and_then(F &&f) & { return and_then_impl(*this, std::forward<F>(f)); }
-  template <class F> auto and_then(F &&f) const & {
+  template <class F>
+  auto and_then(F &&f) & {
     return and_then_impl(*this, std::forward<F>(f));
   }
-  template <class F> auto and_then(F &&f) && {
+  template <class F>
+  auto and_then(F &&f) const & {
+    return and_then_impl(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto and_then(F &&f) && {
     return and_then_impl(std::move(*this), std::forward<F>(f));
   }
 
   // f(value) -> U gives result<U> (result<void> when f returns nothing).
-  template <class F> auto map(F &&f) & { return map_impl(*this, std::forward<F>(f)); }
-  template <class F> auto map(F &&f) const & { return map_impl(*this, std::forward<F>(f)); }
-  template <class F> auto map(F &&f) && { return map_impl(std::move(*this), std::forward<F>(f)); }
+  template <class F>
+  auto map(F &&f) & {
+    return map_impl(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto map(F &&f) const & {
+    return map_impl(*this, std::forward<F>(f));
+  }
+  template <class F>
+  auto map(F &&f) && {
+    return map_impl(std::move(*this), std::forward<F>(f));
+  }
   // std::expected's name for map.
-  template <class F> auto transform(F &&f) & { return map(std::forward<F>(f)); }
-  template <class F> auto transform(F &&f) const & { return map(std::forward<F>(f)); }
-  template <class F> auto transform(F &&f) && { return std::move(*this).map(std::forward<F>(f)); }
+  template <class F>
+  auto transform(F &&f) & {
+    return map(std::forward<F>(f));
+  }
+  template <class F>
+  auto transform(F &&f) const & {
+    return map(std::forward<F>(f));
+  }
+  template <class F>
+  auto transform(F &&f) && {
+    return std::move(*this).map(std::forward<F>(f));
+  }
 
   // f(error) -> result<T>: recover from an error, or replace it.
-  template <class F> result or_else(F &&f) const & {
+  template <class F>
+  result or_else(F &&f) const & {
     if (has_value()) return *this;
     return std::forward<F>(f)(error());
   }
-  template <class F> result or_else(F &&f) && {
+  template <class F>
+  result or_else(F &&f) && {
     if (has_value()) return std::move(*this);
     return std::forward<F>(f)(std::move(*this).error());
   }
 
   // f(error) -> error: add context to an error, keep a value as it is.
-  template <class F> result map_error(F &&f) const & {
+  template <class F>
+  result map_error(F &&f) const & {
     if (has_value()) return *this;
     return result(std::forward<F>(f)(error()));
   }
-  template <class F> result map_error(F &&f) && {
+  template <class F>
+  result map_error(F &&f) && {
     if (has_value()) return std::move(*this);
     return result(std::forward<F>(f)(std::move(*this).error()));
   }
@@ -142,20 +174,23 @@ private:
     detail::fail_fast("result::error() called on a value; check has_value() first");
   }
 
-  template <class Self, class F> static auto and_then_impl(Self &&self, F &&f) {
+  template <class Self, class F>
+  static auto and_then_impl(Self &&self, F &&f) {
     using R = detail::invoke_result_t<F, decltype(*std::forward<Self>(self))>;
     static_assert(detail::is_result<R>::value, "and_then: the function must return a kling::result");
     if (!self.has_value()) return R(std::forward<Self>(self).error());
     return std::forward<F>(f)(*std::forward<Self>(self));
   }
 
-  template <class Self, class F> static auto map_impl(Self &&self, F &&f);
+  template <class Self, class F>
+  static auto map_impl(Self &&self, F &&f);
 
   std::variant<T, kling::error> storage_;
 };
 
 // result<void>: success carries nothing.
-template <> class result<void> {
+template <>
+class result<void> {
 public:
   using value_type = void;
   using error_type = kling::error;
@@ -175,14 +210,16 @@ public:
   kling::error &error() & { return *checked_error(); }
   kling::error &&error() && { return std::move(*checked_error()); }
 
-  template <class F> auto and_then(F &&f) const {
+  template <class F>
+  auto and_then(F &&f) const {
     using R = detail::invoke_result_t<F>;
     static_assert(detail::is_result<R>::value, "and_then: the function must return a kling::result");
     if (!has_value()) return R(error());
     return std::forward<F>(f)();
   }
 
-  template <class F> auto map(F &&f) const {
+  template <class F>
+  auto map(F &&f) const {
     using U = detail::invoke_result_t<F>;
     if constexpr (std::is_void<U>::value) {
       if (!has_value()) return result<void>(error());
@@ -193,14 +230,19 @@ public:
       return result<U>(std::forward<F>(f)());
     }
   }
-  template <class F> auto transform(F &&f) const { return map(std::forward<F>(f)); }
+  template <class F>
+  auto transform(F &&f) const {
+    return map(std::forward<F>(f));
+  }
 
-  template <class F> result or_else(F &&f) const {
+  template <class F>
+  result or_else(F &&f) const {
     if (has_value()) return *this;
     return std::forward<F>(f)(error());
   }
 
-  template <class F> result map_error(F &&f) const {
+  template <class F>
+  result map_error(F &&f) const {
     if (has_value()) return *this;
     return result(std::forward<F>(f)(error()));
   }

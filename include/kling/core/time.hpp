@@ -93,8 +93,8 @@ inline error bad_time(std::string_view what, std::string_view text) {
 
 inline bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
   return month >= 1 && month <= 12 && day >= 1 &&
-         static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) &&
-         hour <= 23 && minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
+         static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) && hour <= 23 &&
+         minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
 }
 
 inline timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
@@ -112,10 +112,9 @@ inline timestamp make_timestamp(int year, int month, int day, int hour, int minu
 inline result<timestamp> parse_iso8601(std::string_view text) {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') &&
-        s.digits(2, day) && (s.literal('T') || s.literal('t') || s.literal(' ')) &&
-        s.digits(2, hour) && s.literal(':') && s.digits(2, minute) && s.literal(':') &&
-        s.digits(2, second))) {
+  if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
+        (s.literal('T') || s.literal('t') || s.literal(' ')) && s.digits(2, hour) && s.literal(':') &&
+        s.digits(2, minute) && s.literal(':') && s.digits(2, second))) {
     return time_detail::bad_time("not an ISO 8601 date-time", text);
   }
   std::int64_t micros = 0;
@@ -126,7 +125,8 @@ inline result<timestamp> parse_iso8601(std::string_view text) {
       ++count;
     }
     if (count == 0) return time_detail::bad_time("empty fraction of a second", text);
-    for (; count < 6; ++count) micros *= 10;
+    for (; count < 6; ++count)
+      micros *= 10;
   }
   std::int64_t offset = 0;
   if (!(s.literal('Z') || s.literal('z'))) {
@@ -171,9 +171,7 @@ inline std::string format_iso8601(timestamp t) {
   return buffer;
 }
 
-inline timestamp from_unix_seconds(std::int64_t seconds) {
-  return timestamp(std::chrono::seconds(seconds));
-}
+inline timestamp from_unix_seconds(std::int64_t seconds) { return timestamp(std::chrono::seconds(seconds)); }
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
@@ -183,7 +181,8 @@ inline result<timestamp> parse_http_date(std::string_view text) {
                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   time_detail::scanner s{text};
   bool weekday_ok = false;
-  for (auto w : weekdays) weekday_ok = weekday_ok || s.word(w);
+  for (auto w : weekdays)
+    weekday_ok = weekday_ok || s.word(w);
   int day = 0, year = 0, hour = 0, minute = 0, second = 0, month = 0;
   if (!(weekday_ok && s.word(", ") && s.digits(2, day) && s.literal(' '))) {
     return time_detail::bad_time("not an HTTP date", text);
@@ -192,8 +191,8 @@ inline result<timestamp> parse_http_date(std::string_view text) {
     if (s.word(months[i])) month = i + 1;
   }
   if (!(month != 0 && s.literal(' ') && s.digits(4, year) && s.literal(' ') && s.digits(2, hour) &&
-        s.literal(':') && s.digits(2, minute) && s.literal(':') && s.digits(2, second) &&
-        s.word(" GMT") && s.done())) {
+        s.literal(':') && s.digits(2, minute) && s.literal(':') && s.digits(2, second) && s.word(" GMT") &&
+        s.done())) {
     return time_detail::bad_time("not an HTTP date", text);
   }
   if (!time_detail::valid_fields(year, month, day, hour, minute, second)) {

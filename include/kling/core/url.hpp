@@ -37,8 +37,7 @@ inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 
 inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline error bad_url(std::string_view why, std::string_view text) {
-  return error{errc::invalid_request,
-               std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
+  return error{errc::invalid_request, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
 } // namespace url_detail
 
@@ -51,7 +50,8 @@ inline result<url> parse_url(std::string_view text) {
   if (colon == std::string_view::npos || colon == 0 || !is_alpha(text[0])) {
     return bad_url("not an absolute URL (no scheme)", text);
   }
-  for (char c : text.substr(0, colon)) out.scheme += lower(c);
+  for (char c : text.substr(0, colon))
+    out.scheme += lower(c);
   if (out.scheme != "http" && out.scheme != "https") {
     return bad_url("scheme must be http or https", text);
   }
@@ -88,7 +88,8 @@ inline result<url> parse_url(std::string_view text) {
     port = authority.substr(c + 1);
   }
   if (host.empty()) return bad_url("URL has an empty host", text);
-  for (char c : host) out.host += lower(c);
+  for (char c : host)
+    out.host += lower(c);
 
   out.port = out.scheme == "https" ? 443 : 80;
   if (!port.empty()) {
@@ -121,8 +122,10 @@ inline bool is_loopback_host(std::string_view host) {
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
   for (char c : host) {
-    if (c == '.') ++dots;
-    else if (!url_detail::is_digit(c)) return false;
+    if (c == '.')
+      ++dots;
+    else if (!url_detail::is_digit(c))
+      return false;
   }
   return dots == 3;
 }
@@ -135,8 +138,7 @@ inline std::string percent_encode(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (url_detail::is_alpha(c) || url_detail::is_digit(c) || c == '-' || c == '.' || c == '_' ||
-        c == '~') {
+    if (url_detail::is_alpha(c) || url_detail::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
       out += c;
     } else {
       out += '%';

@@ -30,12 +30,18 @@ struct camera_control {
   json extra = json::object();
 
   static camera_control preset(camera_type t) { return camera_control{t, std::nullopt, json::object()}; }
-  static camera_control simple(camera_config c) { return camera_control{camera_type::simple, c, json::object()}; }
+  static camera_control simple(camera_config c) {
+    return camera_control{camera_type::simple, c, json::object()};
+  }
 };
 
 inline void to_json(json &j, const camera_config &c) {
-  j = json{{"horizontal", c.horizontal}, {"vertical", c.vertical}, {"pan", c.pan},
-           {"tilt", c.tilt},             {"roll", c.roll},         {"zoom", c.zoom}};
+  j = json{{"horizontal", c.horizontal},
+           {"vertical", c.vertical},
+           {"pan", c.pan},
+           {"tilt", c.tilt},
+           {"roll", c.roll},
+           {"zoom", c.zoom}};
 }
 
 inline void to_json(json &j, const camera_control &c) {

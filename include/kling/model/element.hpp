@@ -39,7 +39,8 @@ struct element_deletion {
 namespace model_detail {
 
 // Reads an array of objects at `key`, calling read(field_reader&) for each.
-template <class Read> void read_objects(field_reader &r, std::string_view key, Read read) {
+template <class Read>
+void read_objects(field_reader &r, std::string_view key, Read read) {
   const json *list = r.array(key);
   if (!list) return;
   for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {

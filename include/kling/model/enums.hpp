@@ -35,7 +35,9 @@ constexpr std::string_view to_string(aspect_ratio v) noexcept {
   return "16:9";
 }
 
-constexpr std::string_view to_string(refer_type v) noexcept { return v == refer_type::base ? "base" : "feature"; }
+constexpr std::string_view to_string(refer_type v) noexcept {
+  return v == refer_type::base ? "base" : "feature";
+}
 
 constexpr std::string_view to_string(character_orientation v) noexcept {
   return v == character_orientation::image ? "image" : "video";

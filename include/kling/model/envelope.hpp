@@ -13,7 +13,8 @@
 KLING_NAMESPACE_BEGIN
 
 // A successful envelope (code 0); a non-zero code arrives as an error instead.
-template <class T> struct envelope {
+template <class T>
+struct envelope {
   T data;
   std::string message;
   std::string request_id;
@@ -21,7 +22,8 @@ template <class T> struct envelope {
 };
 
 // One page of a listing, with the paging it was asked for.
-template <class T> struct page {
+template <class T>
+struct page {
   std::vector<T> items;
   int page_num = 1;
   int page_size = 30;

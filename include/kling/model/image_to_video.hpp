@@ -50,7 +50,7 @@ struct image_to_video {
   std::optional<bool> sound{}; // sent as "on" / "off"
   std::vector<kling::voice> voice_list{};
   std::optional<kling::mode> mode{};
-  std::optional<int> seconds{}; // 5 or 10
+  std::optional<int> seconds{};      // 5 or 10
   std::optional<double> cfg_scale{}; // [0, 1]; ignored by V2.x models
   std::optional<std::string> static_mask{};
   std::vector<kling::dynamic_mask> dynamic_masks{};

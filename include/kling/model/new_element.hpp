@@ -35,11 +35,13 @@ inline void to_json(json &j, const new_element &e) {
            {"element_description", e.element_description},
            {"element_frontal_image", e.element_frontal_image}};
   json refer = json::array();
-  for (const auto &url : e.element_refer_list) refer.push_back({{"image_url", url}});
+  for (const auto &url : e.element_refer_list)
+    refer.push_back({{"image_url", url}});
   j["element_refer_list"] = refer;
   if (!e.tag_list.empty()) {
     json tags = json::array();
-    for (const auto &id : e.tag_list) tags.push_back({{"tag_id", id}});
+    for (const auto &id : e.tag_list)
+      tags.push_back({{"tag_id", id}});
     j["tag_list"] = tags;
   }
   request_detail::merge_extra(j, e.extra);

@@ -16,11 +16,13 @@ KLING_NAMESPACE_BEGIN
 
 namespace request_detail {
 
-template <class T> void put(json &j, const char *key, const std::optional<T> &value) {
+template <class T>
+void put(json &j, const char *key, const std::optional<T> &value) {
   if (value) j[key] = *value;
 }
 
-template <class Enum> void put_word(json &j, const char *key, const std::optional<Enum> &value) {
+template <class Enum>
+void put_word(json &j, const char *key, const std::optional<Enum> &value) {
   if (value) j[key] = std::string(to_string(*value));
 }
 
@@ -39,7 +41,8 @@ inline void put_seconds(json &j, const std::optional<int> &seconds) {
 // member replaces it. A non-object extra is reported by validation (C-8).
 inline void merge_extra(json &j, const json &extra) {
   if (!extra.is_object()) return;
-  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
+  for (auto it = extra.begin(); it != extra.end(); ++it)
+    j[it.key()] = it.value();
 }
 
 } // namespace request_detail

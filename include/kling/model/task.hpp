@@ -43,7 +43,8 @@ constexpr const char *to_string(task_status s) noexcept {
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
 inline task_status parse_task_status(std::string_view word) {
   std::string w;
-  for (char c : word) w += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char c : word)
+    w += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   if (w == "pending" || w == "submitted") return task_status::pending;
   if (w == "processing") return task_status::processing;
   if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
@@ -89,9 +90,9 @@ struct task {
   std::string provider;
   std::vector<kling::video> videos;
   std::optional<kling::usage> usage;
-  std::string error_message;              // why it failed
+  std::string error_message;               // why it failed
   std::optional<timestamp> url_expires_at; // when the result URLs are deleted (P-7)
-  json raw; // the whole answer: nothing the gateway sent is lost (P-6)
+  json raw;                                // the whole answer: nothing the gateway sent is lost (P-6)
 
   bool finished() const { return is_finished(status); }
   // The first result URL, or empty.
@@ -110,8 +111,10 @@ inline void read_seconds(field_reader &r, std::string_view key, std::optional<do
     const std::string &text = v->get_ref<const std::string &>();
     char *end = nullptr;
     const double d = std::strtod(text.c_str(), &end);
-    if (!text.empty() && end == text.c_str() + text.size()) out = d;
-    else r.fail(r.path_of(key) + ": expected a number of seconds, got \"" + text.substr(0, 32) + "\"");
+    if (!text.empty() && end == text.c_str() + text.size())
+      out = d;
+    else
+      r.fail(r.path_of(key) + ": expected a number of seconds, got \"" + text.substr(0, 32) + "\"");
   } else {
     r.fail(r.path_of(key) + ": expected a number of seconds, got " + v->type_name());
   }

@@ -32,8 +32,8 @@ inline result<task> parse_callback(std::string_view body) {
 
 // Verifies the signature (when secret is not empty), then parses the body.
 // now_unix_seconds comes from the caller, so tests can fix the clock.
-inline result<task> receive_callback(std::string_view secret, const http_headers &headers, std::string_view body,
-                                     std::int64_t now_unix_seconds,
+inline result<task> receive_callback(std::string_view secret, const http_headers &headers,
+                                     std::string_view body, std::int64_t now_unix_seconds,
                                      const webhooks::verify_options &options = {}) {
   if (!secret.empty()) {
     auto verified = webhooks::verify(secret, headers, body, now_unix_seconds, options);

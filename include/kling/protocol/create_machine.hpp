@@ -36,7 +36,8 @@ inline bool is_duplicate_external_id(const error &e) {
   if (e.http_status == 409) return true; // Conflict: the id is taken, whatever the wording
   if (e.http_status != 400 && e.http_status != 422) return false;
   std::string text = e.message + " " + e.provider_code;
-  for (char &c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char &c : text)
+    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return text.find("duplicate") != std::string::npos || text.find("already exist") != std::string::npos;
 }
 
@@ -45,7 +46,8 @@ public:
   // body: the validated, normalized request; its external_task_id (if any) is the idempotency key.
   create_machine(json body, const retry_policy &policy, std::uint64_t seed)
       : body_(std::move(body)), backoff_(policy, seed) {
-    if (const json *id = find_member(body_, "external_task_id"); id && id->is_string()) external_id_ = id->get<std::string>();
+    if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())
+      external_id_ = id->get<std::string>();
   }
 
   step next() const {
@@ -66,8 +68,10 @@ public:
       e.http_status = answer ? answer->status : 0;
       read = std::move(e);
     }
-    if (looking_up_) on_lookup(std::move(read), now);
-    else on_create(std::move(read), now);
+    if (looking_up_)
+      on_lookup(std::move(read), now);
+    else
+      on_create(std::move(read), now);
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
@@ -91,8 +95,9 @@ private:
     if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e));
     if (is_ambiguous(e)) {
       if (can_look_up) return look_up(std::move(e));
-      e.message += "; the task may have been created, and without an external_task_id it cannot be looked up, "
-                   "so the create was not sent again";
+      e.message +=
+          "; the task may have been created, and without an external_task_id it cannot be looked up, "
+          "so the create was not sent again";
       return fail(std::move(e));
     }
     if (is_transient(e) && creates_ < backoff_.policy().max_attempts) return retry_later(now, e, false);
@@ -106,7 +111,8 @@ private:
     if (e.code == errc::not_found) {
       // Not created. Send the create again (same external_task_id) if the cause allows.
       looking_up_ = false;
-      if (!is_duplicate_external_id(cause_) && is_transient(cause_) && creates_ < backoff_.policy().max_attempts) {
+      if (!is_duplicate_external_id(cause_) && is_transient(cause_) &&
+          creates_ < backoff_.policy().max_attempts) {
         return retry_later(now, cause_, false);
       }
       if (is_duplicate_external_id(cause_)) {

@@ -67,7 +67,8 @@ public:
     }
     if (head.status == 206) {
       const auto start = content_range_start(head);
-      if (start && *start == have_) return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+      if (start && *start == have_)
+        return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
       if (start && *start == 0) return restart(head);
       // Not the part asked for (or not said which): ask again for the whole video.
       from_scratch_ = true;
@@ -89,7 +90,8 @@ public:
   }
   // For bodies with disposition ignore: the first bytes, for the error's excerpt.
   void on_ignored_body(std::string_view piece) {
-    if (excerpt_.size() < body_excerpt_bytes) excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
+    if (excerpt_.size() < body_excerpt_bytes)
+      excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
   }
 
   void on_response(result<http_response> answer, time_point now) {
@@ -177,7 +179,9 @@ private:
 
   void check_url() {
     auto parsed = parse_url(url_);
-    if (!parsed) outcome_ = result<std::uint64_t>(error{errc::invalid_request, "download URL: " + parsed.error().message});
+    if (!parsed)
+      outcome_ =
+          result<std::uint64_t>(error{errc::invalid_request, "download URL: " + parsed.error().message});
   }
 
   body_disposition restart(const http_response &head) {
@@ -215,11 +219,13 @@ private:
   }
 
   static std::optional<std::uint64_t> number(std::optional<std::string_view> text) {
-    if (!text || text->empty() || text->size() > 19 || text->find_first_not_of("0123456789") != std::string_view::npos) {
+    if (!text || text->empty() || text->size() > 19 ||
+        text->find_first_not_of("0123456789") != std::string_view::npos) {
       return std::nullopt;
     }
     std::uint64_t v = 0;
-    for (char c : *text) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    for (char c : *text)
+      v = v * 10 + static_cast<std::uint64_t>(c - '0');
     return v;
   }
   // "bytes 100-199/1000" -> 100; "bytes */1000" -> none.

@@ -74,7 +74,8 @@ inline std::optional<std::chrono::milliseconds> retry_after(const http_response 
   if (value->find_first_not_of("0123456789") == std::string_view::npos) {
     if (value->size() > 9) return std::chrono::hours(24 * 365); // absurd: treated as "very long"
     long long seconds = 0;
-    for (char c : *value) seconds = seconds * 10 + (c - '0');
+    for (char c : *value)
+      seconds = seconds * 10 + (c - '0');
     return std::chrono::seconds(seconds);
   }
   const auto until = parse_http_date(*value);

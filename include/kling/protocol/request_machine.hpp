@@ -27,13 +27,15 @@ inline error after_attempts(error e, int attempts) {
   return e;
 }
 
-template <class T> class request_machine {
+template <class T>
+class request_machine {
 public:
   using reader = std::function<result<T>(const http_response &)>;
 
   request_machine(http_request request, reader read, const retry_policy &policy, std::uint64_t seed,
                   bool idempotent = true)
-      : request_(std::move(request)), read_(std::move(read)), backoff_(policy, seed), idempotent_(idempotent) {}
+      : request_(std::move(request)), read_(std::move(read)), backoff_(policy, seed),
+        idempotent_(idempotent) {}
 
   step next() const {
     if (outcome_) return done_step();
@@ -58,7 +60,9 @@ public:
 
   bool done() const { return outcome_.has_value(); }
   int attempts() const { return attempts_; }
-  result<T> take_result() { return outcome_ ? std::move(*outcome_) : result<T>(error{errc::cancelled, "not finished"}); }
+  result<T> take_result() {
+    return outcome_ ? std::move(*outcome_) : result<T>(error{errc::cancelled, "not finished"});
+  }
 
 private:
   bool worth_retrying(const error &e) const {

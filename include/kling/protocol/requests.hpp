@@ -43,9 +43,7 @@ inline result<http_request> page_get(std::string path, const page_request &page)
 } // namespace requests_detail
 
 // POST /v1/videos with the body as given (validation happens before this).
-inline http_request create_video(const json &body) {
-  return requests_detail::json_post("/v1/videos", body);
-}
+inline http_request create_video(const json &body) { return requests_detail::json_post("/v1/videos", body); }
 
 // GET /v1/videos/{task_id}[?provider=...]. Also finds a task by its
 // external_task_id.

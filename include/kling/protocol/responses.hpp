@@ -43,7 +43,8 @@ inline result<json> read_json(const http_response &response) {
 // A task from POST /v1/videos or GET /v1/videos/{id}.
 inline result<task> read_task(const http_response &response) {
   return read_json(response).and_then([&](const json &body) {
-    return parse_task(body).map_error([&](error e) { return responses_detail::with_excerpt(std::move(e), response); });
+    return parse_task(body).map_error(
+        [&](error e) { return responses_detail::with_excerpt(std::move(e), response); });
   });
 }
 
@@ -64,7 +65,8 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
     return responses_detail::with_excerpt(error{errc::parse, "/code: envelope has no code"}, response);
   }
   if (code != 0) {
-    error e{errc::provider, out.message.empty() ? "gateway answered code " + std::to_string(code) : out.message};
+    error e{errc::provider,
+            out.message.empty() ? "gateway answered code " + std::to_string(code) : out.message};
     e.provider_code = std::to_string(code);
     e.request_id = out.request_id;
     return responses_detail::with_excerpt(std::move(e), response);

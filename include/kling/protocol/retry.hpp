@@ -27,11 +27,11 @@ namespace protocol {
 using milliseconds = std::chrono::milliseconds;
 
 struct retry_policy {
-  int max_attempts = 5;                                 // per request, the first included
+  int max_attempts = 5; // per request, the first included
   milliseconds initial_backoff = std::chrono::seconds(1);
   milliseconds max_backoff = std::chrono::seconds(30);
   milliseconds max_retry_after = std::chrono::seconds(120); // Retry-After is obeyed up to this
-  std::uint64_t jitter_seed = 0;                        // 0: the client picks a random seed
+  std::uint64_t jitter_seed = 0;                            // 0: the client picks a random seed
 
   static retry_policy none() {
     retry_policy p;
@@ -49,8 +49,8 @@ constexpr bool is_transient_provider_code(std::string_view code) {
 // (1200/1201), content policy (1300/1301), IP not allowed (1304).
 constexpr bool is_permanent_provider_code(std::string_view code) {
   return code == "1000" || code == "1001" || code == "1002" || code == "1003" || code == "1004" ||
-         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" || code == "1201" ||
-         code == "1300" || code == "1301" || code == "1304";
+         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" ||
+         code == "1201" || code == "1300" || code == "1301" || code == "1304";
 }
 
 // True when the same request may succeed if sent again later.

@@ -22,20 +22,22 @@ namespace protocol {
 
 struct wait_options {
   milliseconds first_interval = std::chrono::seconds(3);
-  double interval_growth = 1.25; // each interval is this much longer than the last ...
+  double interval_growth = 1.25;                        // each interval is this much longer than the last ...
   milliseconds max_interval = std::chrono::seconds(10); // ... up to this
-  milliseconds timeout = std::chrono::minutes(15);       // overall, from the start of the wait
+  milliseconds timeout = std::chrono::minutes(15);      // overall, from the start of the wait
 };
 
 class wait_machine {
 public:
   // Starts waiting at `now`: the first poll is due after first_interval, or at
   // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
-  wait_machine(std::string task_id, std::string provider, const wait_options &options, const retry_policy &policy,
-               std::uint64_t seed, time_point now, std::optional<time_point> first_poll = std::nullopt,
+  wait_machine(std::string task_id, std::string provider, const wait_options &options,
+               const retry_policy &policy, std::uint64_t seed, time_point now,
+               std::optional<time_point> first_poll = std::nullopt,
                std::optional<time_point> deadline = std::nullopt)
-      : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options), backoff_(policy, seed),
-        started_(now), deadline_(deadline ? *deadline : now + options.timeout), interval_(options.first_interval) {
+      : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options),
+        backoff_(policy, seed), started_(now), deadline_(deadline ? *deadline : now + options.timeout),
+        interval_(options.first_interval) {
     wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
     auto request = get_video(task_id_, provider_); // refused at once, not after the first wait
     if (!request) outcome_ = result<task>(std::move(request).error());
@@ -60,7 +62,8 @@ public:
     switch (t.status) {
     case task_status::completed: outcome_ = result<task>(std::move(t)); return;
     case task_status::failed: {
-      error e{errc::task_failed, "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+      error e{errc::task_failed,
+              "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
       e.provider_code = find_code(t.raw);
       outcome_ = result<task>(std::move(e));
       return;
@@ -74,7 +77,8 @@ public:
     }
     if (now >= deadline_) return expire(now);
     schedule(now + interval_);
-    interval_ = std::min(options_.max_interval, std::chrono::duration_cast<milliseconds>(interval_ * options_.interval_growth));
+    interval_ = std::min(options_.max_interval,
+                         std::chrono::duration_cast<milliseconds>(interval_ * options_.interval_growth));
   }
 
   // Ends the wait with the driver's error (cancellation).
@@ -109,10 +113,11 @@ private:
 
   void expire(time_point now) {
     const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-    outcome_ = result<task>(error{errc::deadline_exceeded,
-                                  "task " + task_id_ + " is still " +
-                                      (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
-                                      " after waiting " + std::to_string(waited) + " s"});
+    outcome_ =
+        result<task>(error{errc::deadline_exceeded,
+                           "task " + task_id_ + " is still " +
+                               (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
+                               " after waiting " + std::to_string(waited) + " s"});
   }
 
   static std::string find_code(const json &raw) {

@@ -16,8 +16,8 @@ inline void check_camera_control(checker &c, const scope &s) {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};
-  const auto type = c.one_of(cam, "type", {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"},
-                             "CAM-1");
+  const auto type = c.one_of(
+      cam, "type", {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"}, "CAM-1");
   const json *config = c.object(cam, "config");
   if (!cam.has("type")) {
     if (cam.has("config")) {
@@ -42,13 +42,15 @@ inline void check_camera_control(checker &c, const scope &s) {
     if (!v) continue;
     const double value = v->get<double>();
     if (value < -10 || value > 10) {
-      c.violation("CAM-2", cfg.field(axis), std::string(axis) + " must be within [-10, 10], got " + dump_json(*v));
+      c.violation("CAM-2", cfg.field(axis),
+                  std::string(axis) + " must be within [-10, 10], got " + dump_json(*v));
     }
     if (value != 0) ++moving;
   }
   if (moving != 1) {
-    c.violation("CAM-2", cfg.field(""), "exactly one of horizontal, vertical, pan, tilt, roll, zoom must be non-zero, got " +
-                                             std::to_string(moving));
+    c.violation("CAM-2", cfg.field(""),
+                "exactly one of horizontal, vertical, pan, tilt, roll, zoom must be non-zero, got " +
+                    std::to_string(moving));
   }
 }
 

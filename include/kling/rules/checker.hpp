@@ -62,8 +62,12 @@ public:
     }
     return &m->get_ref<const std::string &>();
   }
-  const json *array(const scope &s, std::string_view key) { return typed(s, key, json::value_t::array, "an array"); }
-  const json *object(const scope &s, std::string_view key) { return typed(s, key, json::value_t::object, "an object"); }
+  const json *array(const scope &s, std::string_view key) {
+    return typed(s, key, json::value_t::array, "an array");
+  }
+  const json *object(const scope &s, std::string_view key) {
+    return typed(s, key, json::value_t::object, "an object");
+  }
   const json *number(const scope &s, std::string_view key) {
     const json *m = s.get(key);
     if (m && !m->is_number()) {
@@ -78,8 +82,10 @@ public:
     std::vector<scope> out;
     for (std::size_t i = 0; i < array.size(); ++i) {
       const std::string item = pointer_child(path, i);
-      if (array[i].is_object()) out.push_back(scope{array[i], item});
-      else wrong_type(item, "an object", array[i]);
+      if (array[i].is_object())
+        out.push_back(scope{array[i], item});
+      else
+        wrong_type(item, "an object", array[i]);
     }
     return out;
   }
@@ -119,8 +125,8 @@ public:
   }
 
   // A string member that must be one of the given words; returns it when it is.
-  std::optional<std::string> one_of(const scope &s, std::string_view key, std::initializer_list<const char *> words,
-                                    const char *rule) {
+  std::optional<std::string> one_of(const scope &s, std::string_view key,
+                                    std::initializer_list<const char *> words, const char *rule) {
     const std::string *v = string(s, key);
     if (!v) return std::nullopt;
     std::string allowed;
@@ -156,18 +162,22 @@ struct prompt_reference {
 
 inline std::vector<prompt_reference> prompt_references(std::string_view prompt) {
   std::vector<prompt_reference> out;
-  for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos; open = prompt.find("<<<", open + 3)) {
+  for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
+       open = prompt.find("<<<", open + 3)) {
     const std::size_t close = prompt.find(">>>", open + 3);
     if (close == std::string_view::npos) break;
     const std::string_view inner = prompt.substr(open + 3, close - open - 3);
     const std::size_t underscore = inner.rfind('_');
     if (underscore == std::string_view::npos || underscore == 0) continue;
-    prompt_reference ref{std::string(inner.substr(0, underscore)), 0, std::string(prompt.substr(open, close + 3 - open))};
+    prompt_reference ref{std::string(inner.substr(0, underscore)), 0,
+                         std::string(prompt.substr(open, close + 3 - open))};
     const std::string_view digits = inner.substr(underscore + 1);
     bool numeric = !digits.empty() && digits.size() <= 9;
-    for (char c : digits) numeric = numeric && c >= '0' && c <= '9';
+    for (char c : digits)
+      numeric = numeric && c >= '0' && c <= '9';
     if (numeric) {
-      for (char c : digits) ref.index = ref.index * 10 + (c - '0');
+      for (char c : digits)
+        ref.index = ref.index * 10 + (c - '0');
     } else if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
       continue; // "<<<hello_world>>>" is text, not a reference
     }

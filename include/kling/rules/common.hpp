@@ -29,7 +29,8 @@ inline std::optional<int> read_seconds(checker &c, const scope &s) {
     const auto &text = v->get_ref<const std::string &>();
     if (!text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos) {
       int n = 0;
-      for (char d : text) n = n * 10 + (d - '0');
+      for (char d : text)
+        n = n * 10 + (d - '0');
       return n;
     }
   }
@@ -48,8 +49,9 @@ inline void check_routing(checker &c, const scope &s, kling::route r) {
   if (!model) return;
   if (r == kling::route::unknown) {
     c.warning("ROUTE-4", s.field("model"),
-              "model \"" + *model + "\" is not Kling-Video-O1 or Kling-V2.6: the request is sent as it is, "
-              "without model-specific checks");
+              "model \"" + *model +
+                  "\" is not Kling-Video-O1 or Kling-V2.6: the request is sent as it is, "
+                  "without model-specific checks");
   }
   const json *action = s.get("action_control");
   if (action && !action->is_boolean()) {
@@ -77,7 +79,8 @@ inline common_fields check_common(checker &c, const scope &s) {
   }
   if (s.has("external_task_id")) {
     const std::string *id = c.string(s, "external_task_id");
-    if (id && id->empty()) c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
+    if (id && id->empty())
+      c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
   }
   return out;
 }

@@ -23,7 +23,8 @@ inline void check_new_element(checker &c, const scope &s) {
     check_image(c, *front, s.field("element_frontal_image"), "E-1", standard_image_limits);
   }
   if (!s.has("element_refer_list")) {
-    c.violation("E-1", s.field("element_refer_list"), "element_refer_list is required: 1 to 3 reference images");
+    c.violation("E-1", s.field("element_refer_list"),
+                "element_refer_list is required: 1 to 3 reference images");
   } else if (const json *list = c.array(s, "element_refer_list")) {
     if (list->empty() || list->size() > 3) {
       c.violation("E-1", s.field("element_refer_list"),
@@ -36,7 +37,8 @@ inline void check_new_element(checker &c, const scope &s) {
     }
   }
   if (const json *tags = c.array(s, "tag_list")) {
-    for (const scope &item : c.objects_in(*tags, s.field("tag_list"))) c.required_string(item, "tag_id", "E-1");
+    for (const scope &item : c.objects_in(*tags, s.field("tag_list")))
+      c.required_string(item, "tag_id", "E-1");
   }
 }
 

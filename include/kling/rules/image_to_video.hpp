@@ -63,8 +63,9 @@ inline std::optional<mask_image> check_dynamic_mask(checker &c, const scope &gro
 inline void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
-    c.violation("I-1", s.field("image"),
-                "image or image_tail is required (without either the gateway treats the request as text to video)");
+    c.violation(
+        "I-1", s.field("image"),
+        "image or image_tail is required (without either the gateway treats the request as text to video)");
   }
   std::optional<media::image_info> image;
   for (const char *key : {"image", "image_tail"}) {
@@ -88,9 +89,10 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
   }
   if (s.has("camera_control")) groups.push_back(s.field("camera_control"));
   if (groups.size() > 1) {
-    c.violation("I-2", groups[1],
-                "image_tail, the motion brush (static_mask/dynamic_masks) and camera_control cannot be combined; "
-                "choose one");
+    c.violation(
+        "I-2", groups[1],
+        "image_tail, the motion brush (static_mask/dynamic_masks) and camera_control cannot be combined; "
+        "choose one");
   }
 
   // I-3
@@ -104,7 +106,8 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
     if (voices > max_voices) {
       c.violation("I-4", s.field("voice_list"), "at most 2 voices, got " + std::to_string(voices));
     }
-    for (const scope &item : c.objects_in(*list, s.field("voice_list"))) c.required_string(item, "voice_id", "I-4");
+    for (const scope &item : c.objects_in(*list, s.field("voice_list")))
+      c.required_string(item, "voice_id", "I-4");
   }
   if (const std::string *prompt = c.string(s, "prompt")) {
     bool uses_voice = false;
@@ -125,8 +128,10 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
   // I-5
   if (const json *cfg = c.number(s, "cfg_scale")) {
     const double v = cfg->get<double>();
-    if (v < 0 || v > 1) c.violation("I-5", s.field("cfg_scale"), "cfg_scale must be within [0, 1], got " + dump_json(*cfg));
-    else c.warning("I-5", s.field("cfg_scale"), "Kling-V2.x models ignore cfg_scale");
+    if (v < 0 || v > 1)
+      c.violation("I-5", s.field("cfg_scale"), "cfg_scale must be within [0, 1], got " + dump_json(*cfg));
+    else
+      c.warning("I-5", s.field("cfg_scale"), "Kling-V2.x models ignore cfg_scale");
   }
 
   // I-6 and I-7: the motion brush.
@@ -138,7 +143,8 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
   }
   if (const json *list = c.array(s, "dynamic_masks")) {
     if (list->size() > max_dynamic_masks) {
-      c.violation("I-6", s.field("dynamic_masks"), "at most 6 dynamic mask groups, got " + std::to_string(list->size()));
+      c.violation("I-6", s.field("dynamic_masks"),
+                  "at most 6 dynamic mask groups, got " + std::to_string(list->size()));
     }
     const bool five_seconds = !common.seconds || *common.seconds == 5;
     for (const scope &group : c.objects_in(*list, s.field("dynamic_masks"))) {
@@ -152,8 +158,8 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
                      0.01 * static_cast<double>(image->width) * m.info.height) {
       c.violation("I-7", m.field,
                   "mask is " + std::to_string(m.info.width) + "x" + std::to_string(m.info.height) +
-                      " but the image is " + std::to_string(image->width) + "x" + std::to_string(image->height) +
-                      ": the aspect ratios must match");
+                      " but the image is " + std::to_string(image->width) + "x" +
+                      std::to_string(image->height) + ": the aspect ratios must match");
     }
     if (m.info.width != masks.front().info.width || m.info.height != masks.front().info.height) {
       c.violation("I-7", m.field, "all masks must have the same resolution as " + masks.front().field);

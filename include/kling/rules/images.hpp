@@ -44,8 +44,9 @@ inline std::string size_text(std::uint64_t bytes) {
 // Checks one image string. Returns the inline image's header when it was
 // inline and readable, so callers can compare images (I-7); nullopt for URLs
 // and for images with violations that hide their size.
-inline std::optional<media::image_info> check_image(checker &c, const std::string &value, const std::string &field,
-                                                    const char *rule, const image_limits &limits) {
+inline std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                    const std::string &field, const char *rule,
+                                                    const image_limits &limits) {
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {
@@ -81,15 +82,17 @@ inline std::optional<media::image_info> check_image(checker &c, const std::strin
   const std::string dims = std::to_string(info->width) + "x" + std::to_string(info->height);
   if (shorter < limits.min_side) {
     c.violation(rule, field,
-                "inline image is " + dims + " px; both sides must be at least " + std::to_string(limits.min_side) +
-                    " px");
+                "inline image is " + dims + " px; both sides must be at least " +
+                    std::to_string(limits.min_side) + " px");
   }
   if (limits.max_side != 0 && longer > limits.max_side) {
     c.violation(rule, field,
-                "inline image is " + dims + " px; no side may exceed " + std::to_string(limits.max_side) + " px");
+                "inline image is " + dims + " px; no side may exceed " + std::to_string(limits.max_side) +
+                    " px");
   }
   if (shorter > 0 && static_cast<double>(longer) > limits.max_ratio * shorter) {
-    c.violation(rule, field, "inline image is " + dims + " px; its aspect ratio must be within 1:2.5 and 2.5:1");
+    c.violation(rule, field,
+                "inline image is " + dims + " px; its aspect ratio must be within 1:2.5 and 2.5:1");
   }
   if (!image.media_type.empty() && image.media_type != "image/jpg" &&
       image.media_type != std::string("image/") + media::to_string(info->format)) {
@@ -101,9 +104,9 @@ inline std::optional<media::image_info> check_image(checker &c, const std::strin
 }
 
 // The same for an optional member that must be a string.
-inline std::optional<media::image_info> check_image_member(checker &c, const scope &s, std::string_view key,
-                                                           const char *rule,
-                                                           const image_limits &limits = standard_image_limits) {
+inline std::optional<media::image_info>
+check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
+                   const image_limits &limits = standard_image_limits) {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);

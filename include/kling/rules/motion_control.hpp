@@ -16,14 +16,15 @@ inline void check_motion_control(checker &c, const scope &s) {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {
-    if (!s.has(key)) c.violation("M-1", s.field(key), std::string(key) + " is required for motion control (no default)");
+    if (!s.has(key))
+      c.violation("M-1", s.field(key), std::string(key) + " is required for motion control (no default)");
   }
   const auto orientation = c.one_of(s, "character_orientation", {"image", "video"}, "M-2");
   c.one_of(s, "keep_original_sound", {"yes", "no"}, "M-3");
   if (image) check_image(c, *image, s.field("image_url"), "M-4", motion_image_limits);
   if (video) {
-    const auto limits = motion_video_limits(orientation && *orientation == "image" ? character_orientation::image
-                                                                                   : character_orientation::video);
+    const auto limits = motion_video_limits(
+        orientation && *orientation == "image" ? character_orientation::image : character_orientation::video);
     check_video_string(c, *video, s.field("video_url"), "M-1", limits);
   }
 }

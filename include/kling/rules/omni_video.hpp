@@ -48,8 +48,10 @@ inline images collect_images(checker &c, const scope &s) {
   if (const json *list = c.array(s, "reference_images")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
       const std::string field = pointer_child(s.field("reference_images"), i);
-      if ((*list)[i].is_string()) flat.references.push_back({(*list)[i].get<std::string>(), field});
-      else c.wrong_type(field, "a string", (*list)[i]);
+      if ((*list)[i].is_string())
+        flat.references.push_back({(*list)[i].get<std::string>(), field});
+      else
+        c.wrong_type(field, "a string", (*list)[i]);
     }
     if (!list->empty()) flat_fields.push_back(s.field("reference_images"));
   }
@@ -78,14 +80,18 @@ inline images collect_images(checker &c, const scope &s) {
         continue;
       }
       std::optional<image_ref> &slot = *type == "first_frame" ? native.first : native.last;
-      if (slot) c.violation("O1-12", item.field("type"), "only one image may be the " + *type);
-      else slot = std::move(ref);
+      if (slot)
+        c.violation("O1-12", item.field("type"), "only one image may be the " + *type);
+      else
+        slot = std::move(ref);
     }
     if (!has_native && !list->empty()) flat_fields.push_back(s.field("image_list"));
   }
   if (!has_native) return flat;
   for (const auto &f : flat_fields) {
-    c.warning("O1-11", f, "ignored by the gateway: the native image_list (objects) takes precedence over flat image fields");
+    c.warning(
+        "O1-11", f,
+        "ignored by the gateway: the native image_list (objects) takes precedence over flat image fields");
   }
   return native;
 }
@@ -100,7 +106,8 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
   for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
     if (ref) check_image(c, ref->value, ref->field, "O1-12", standard_image_limits);
   }
-  for (const auto &ref : imgs.references) check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
+  for (const auto &ref : imgs.references)
+    check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
 
   // O1-6: elements and videos.
   std::size_t element_count = 0;
@@ -110,7 +117,9 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
       const json *id = item.get("element_id");
       const bool ok = id && ((id->is_string() && !id->get_ref<const std::string &>().empty()) ||
                              id->is_number_integer() || id->is_number_unsigned());
-      if (!ok) c.violation("O1-6", item.field("element_id"), "each element needs an element_id (a string or an integer)");
+      if (!ok)
+        c.violation("O1-6", item.field("element_id"),
+                    "each element needs an element_id (a string or an integer)");
     }
   }
   std::size_t video_count = 0;
@@ -118,7 +127,8 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
   if (const json *list = c.array(s, "video_list")) {
     video_count = list->size();
     if (video_count > 1) {
-      c.violation("O1-5", s.field("video_list"), "at most 1 video is supported, got " + std::to_string(video_count));
+      c.violation("O1-5", s.field("video_list"),
+                  "at most 1 video is supported, got " + std::to_string(video_count));
     }
     for (const scope &item : c.objects_in(*list, s.field("video_list"))) {
       if (const std::string *url = c.required_string(item, "video_url", "O1-6")) {
@@ -133,7 +143,8 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
 
   // O1-2, O1-3, O1-7: frames.
   if (imgs.last && !imgs.first) {
-    c.violation("O1-2", imgs.last->field, "a last frame needs a first frame (a last frame alone is not supported)");
+    c.violation("O1-2", imgs.last->field,
+                "a last frame needs a first frame (a last frame alone is not supported)");
   }
   if (imgs.last && imgs.total() > 2) {
     c.violation("O1-3", imgs.last->field,
@@ -141,7 +152,8 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
   }
   if (video_edit) {
     for (const auto *frame : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
-      if (frame) c.violation("O1-7", frame->field, "a video edit (refer_type base) cannot have first or last frames");
+      if (frame)
+        c.violation("O1-7", frame->field, "a video edit (refer_type base) cannot have first or last frames");
     }
   }
 
@@ -149,8 +161,9 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
   const std::size_t limit = has_video ? 4 : 7;
   if (imgs.references.size() + element_count > limit) {
     c.violation("O1-4", element_count > 0 ? s.field("element_list") : imgs.references_field,
-                std::to_string(imgs.references.size()) + " reference images + " + std::to_string(element_count) +
-                    " elements exceed " + std::to_string(limit) + (has_video ? " (with a video)" : " (without a video)"));
+                std::to_string(imgs.references.size()) + " reference images + " +
+                    std::to_string(element_count) + " elements exceed " + std::to_string(limit) +
+                    (has_video ? " (with a video)" : " (without a video)"));
   }
 
   // O1-8: duration.
@@ -159,35 +172,43 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
     const bool text_only = imgs.total() == 0 && element_count == 0 && !has_video;
     const bool first_frame_only = imgs.first && !imgs.last && !has_video;
     if (video_edit) {
-      c.warning("O1-8", s.field("seconds"), "a video edit lasts as long as its input video: seconds is ignored");
+      c.warning("O1-8", s.field("seconds"),
+                "a video edit lasts as long as its input video: seconds is ignored");
     } else if (seconds < 3 || seconds > 10) {
       c.violation("O1-8", s.field("seconds"), "seconds must be 3 to 10, got " + std::to_string(seconds));
     } else if ((text_only || first_frame_only) && seconds != 5 && seconds != 10) {
       c.violation("O1-8", s.field("seconds"),
-                  std::string(text_only ? "text to video" : "a first frame alone") + " supports 5 or 10 seconds, got " +
-                      std::to_string(seconds));
+                  std::string(text_only ? "text to video" : "a first frame alone") +
+                      " supports 5 or 10 seconds, got " + std::to_string(seconds));
     }
   }
 
   // O1-9: aspect ratio.
   if (s.has("aspect_ratio")) {
     if (imgs.first) {
-      c.violation("O1-9", s.field("aspect_ratio"), "aspect_ratio cannot be set with a first frame: the image decides it");
+      c.violation("O1-9", s.field("aspect_ratio"),
+                  "aspect_ratio cannot be set with a first frame: the image decides it");
     } else if (video_edit) {
-      c.violation("O1-9", s.field("aspect_ratio"), "aspect_ratio cannot be set for a video edit: the video decides it");
+      c.violation("O1-9", s.field("aspect_ratio"),
+                  "aspect_ratio cannot be set for a video edit: the video decides it");
     }
   } else if (!imgs.first && !has_video) {
-    c.violation("O1-9", s.field("aspect_ratio"), "aspect_ratio is required without a first frame and without a video");
+    c.violation("O1-9", s.field("aspect_ratio"),
+                "aspect_ratio is required without a first frame and without a video");
   }
 
   // O1-10: prompt references.
   if (prompt) {
     for (const auto &ref : prompt_references(*prompt)) {
       std::size_t count = 0;
-      if (ref.kind == "image") count = imgs.total();
-      else if (ref.kind == "element") count = element_count;
-      else if (ref.kind == "video") count = video_count;
-      else continue;
+      if (ref.kind == "image")
+        count = imgs.total();
+      else if (ref.kind == "element")
+        count = element_count;
+      else if (ref.kind == "video")
+        count = video_count;
+      else
+        continue;
       if (ref.index < 1 || static_cast<std::size_t>(ref.index) > count) {
         c.violation("O1-10", s.field("prompt"),
                     ref.text + " points outside the " + ref.kind + "s given (" + std::to_string(count) +

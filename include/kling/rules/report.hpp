@@ -31,7 +31,8 @@ inline nlohmann::ordered_json to_json(const report &r) {
   using ordered = nlohmann::ordered_json;
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
-    for (const auto &v : items) out.push_back({{"rule", v.rule}, {"field", v.field}, {"message", v.message}});
+    for (const auto &v : items)
+      out.push_back({{"rule", v.rule}, {"field", v.field}, {"message", v.message}});
     return out;
   };
   return ordered{{"route", std::string(to_string(r.route))},

@@ -19,7 +19,8 @@ namespace rules {
 namespace routing_detail {
 inline std::string lower(std::string_view text) {
   std::string out;
-  for (char c : text) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char c : text)
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return out;
 }
 inline bool non_empty_string(const json &request, std::string_view key) {
@@ -42,7 +43,8 @@ inline kling::route route_of(const json &request) {
   if (name != routing_detail::lower(v26_model)) return kling::route::unknown;
   const json *action = find_member(request, "action_control");
   if (action && action->is_boolean() && action->get<bool>()) return kling::route::motion_control;
-  if (routing_detail::non_empty_string(request, "image") || routing_detail::non_empty_string(request, "image_tail")) {
+  if (routing_detail::non_empty_string(request, "image") ||
+      routing_detail::non_empty_string(request, "image_tail")) {
     return kling::route::image_to_video;
   }
   return kling::route::text_to_video;

@@ -3,7 +3,8 @@
 // requests (which are serialized first), so both meet the same rules.
 //
 //   auto report = kling::rules::validate(kling::json::parse(text));
-//   for (const auto &v : report.violations) std::cerr << v.rule << ' ' << v.field << ": " << v.message << '\n';
+//   for (const auto &v : report.violations) std::cerr << v.rule << ' ' << v.field << ": " << v.message <<
+//   '\n';
 //
 // Every violation is reported, not only the first.
 //
@@ -68,8 +69,8 @@ inline report validate_as(const json &request, kling::route expected) {
   if (expected == kling::route::image_to_video && actual == kling::route::text_to_video) return r;
   const char *rule = expected == kling::route::omni_video ? "ROUTE-2" : "ROUTE-3";
   r.violations.push_back({rule, "/model",
-                          "meant for " + std::string(to_string(expected)) + " but the gateway would route it to " +
-                              std::string(to_string(actual))});
+                          "meant for " + std::string(to_string(expected)) +
+                              " but the gateway would route it to " + std::string(to_string(actual))});
   return r;
 }
 
@@ -80,12 +81,14 @@ inline report validate_element(const json &request) {
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element): serialized, then checked by its route's rules.
-template <class Request, class = decltype(Request::route)> report validate(const Request &request) {
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
   const json body = request;
   report r = validate_as(body, Request::route);
   if (!request.extra.is_object() && !request.extra.is_null()) {
-    r.violations.push_back({"C-8", "/extra", std::string("extra must be a JSON object of fields to send, not ") +
-                                                 request.extra.type_name()});
+    r.violations.push_back(
+        {"C-8", "/extra",
+         std::string("extra must be a JSON object of fields to send, not ") + request.extra.type_name()});
   }
   return r;
 }

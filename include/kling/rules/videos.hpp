@@ -39,7 +39,9 @@ inline constexpr video_limits omni_video_limits{"O1-13", 200ull * 1024 * 1024, 7
 
 // M-5: motion control reference videos; the longest depends on whose facing is kept.
 constexpr video_limits motion_video_limits(character_orientation orientation) {
-  return {"M-5", 100ull * 1024 * 1024, 340, 3850, 3, orientation == character_orientation::image ? 10.0 : 30.0, 0, 0};
+  return {
+      "M-5", 100ull * 1024 * 1024, 340, 3850, 3, orientation == character_orientation::image ? 10.0 : 30.0, 0,
+      0};
 }
 
 namespace videos_detail {
@@ -69,8 +71,8 @@ inline std::vector<violation> check_video(const media::video_info &info, const v
     }
   }
   if (info.duration_seconds < limits.min_seconds || info.duration_seconds > limits.max_seconds) {
-    add("video lasts " + number(info.duration_seconds) + " s; it must last " + number(limits.min_seconds) + " to " +
-        number(limits.max_seconds) + " s");
+    add("video lasts " + number(info.duration_seconds) + " s; it must last " + number(limits.min_seconds) +
+        " to " + number(limits.max_seconds) + " s");
   }
   if (limits.max_fps > 0 && (info.frame_rate < limits.min_fps || info.frame_rate > limits.max_fps)) {
     add("video has " + number(info.frame_rate) + " frames per second; " + number(limits.min_fps) + " to " +
@@ -86,15 +88,16 @@ inline std::vector<violation> check_omni_video(const media::video_info &info,
 }
 
 // M-5 for a local motion reference video.
-inline std::vector<violation> check_motion_video(const media::video_info &info, character_orientation orientation,
+inline std::vector<violation> check_motion_video(const media::video_info &info,
+                                                 character_orientation orientation,
                                                  const std::string &field = "/video_url") {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
-inline void check_video_string(checker &c, const std::string &value, const std::string &field, const char *url_rule,
-                               const video_limits &limits) {
+inline void check_video_string(checker &c, const std::string &value, const std::string &field,
+                               const char *url_rule, const video_limits &limits) {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');
@@ -109,13 +112,15 @@ inline void check_video_string(checker &c, const std::string &value, const std::
       c.violation(limits.rule, field, "inline video: " + info.error().message);
       return;
     }
-    for (auto &v : check_video(*info, limits, field)) c.violation(v.rule, v.field, v.message);
+    for (auto &v : check_video(*info, limits, field))
+      c.violation(v.rule, v.field, v.message);
     return;
   }
   auto parsed = parse_url(value);
   if (!parsed) {
-    c.violation(url_rule, field, "video_url must be an http(s) URL or a data:video/...;base64, URI: " +
-                                     parsed.error().message);
+    c.violation(url_rule, field,
+                "video_url must be an http(s) URL or a data:video/...;base64, URI: " +
+                    parsed.error().message);
   }
 }
 

@@ -2,11 +2,14 @@
 // gateway and served back in tests, with no network and no bill.
 //
 //   // record (secrets redacted before anything is written):
-//   kling::testing::recording_transport<kling::httplib_transport> rec{kling::httplib_transport{}, "create.json"};
+//   kling::testing::recording_transport<kling::httplib_transport> rec{kling::httplib_transport{},
+//   "create.json"};
 //   // replay:
-//   kling::basic_client<kling::testing::replay_transport> client{opts, kling::testing::replay_transport::load("create.json").value()};
+//   kling::basic_client<kling::testing::replay_transport> client{opts,
+//   kling::testing::replay_transport::load("create.json").value()};
 //   // or either, chosen by the environment (KLING_RECORD_CASSETTES=1 records):
-//   kling::testing::cassette_transport<kling::httplib_transport> tape{"create.json", [] { return kling::httplib_transport{}; }};
+//   kling::testing::cassette_transport<kling::httplib_transport> tape{"create.json", [] { return
+//   kling::httplib_transport{}; }};
 //
 // A cassette is a JSON file:
 //   {"kling_cassette": 1, "interactions": [
@@ -70,7 +73,8 @@ inline std::string body_from_json(const json &body) {
 
 inline json headers_to_json(const http_headers &headers) {
   json out = json::object();
-  for (const auto &h : headers) out[h.first] = h.second;
+  for (const auto &h : headers)
+    out[h.first] = h.second;
   return out;
 }
 
@@ -87,10 +91,12 @@ inline http_headers headers_from_json(const json &headers) {
 inline void redact_all(json &value, const std::vector<std::string> &secrets) {
   if (value.is_string()) {
     std::string text = value.get<std::string>();
-    for (const auto &s : secrets) text = redact(std::move(text), s);
+    for (const auto &s : secrets)
+      text = redact(std::move(text), s);
     value = text;
   } else if (value.is_structured()) {
-    for (auto &item : value) redact_all(item, secrets);
+    for (auto &item : value)
+      redact_all(item, secrets);
   }
 }
 
@@ -125,7 +131,8 @@ struct record_options {
 
 // Sends through Inner and writes every interaction to a cassette file, after
 // each one (a crashed test still leaves what it recorded).
-template <class Inner> class recording_transport {
+template <class Inner>
+class recording_transport {
   static_assert(has_send_v<Inner>, "kling: recording_transport needs an Inner transport with send()");
 
 public:
@@ -166,7 +173,8 @@ public:
 
 private:
   struct shared {
-    shared(Inner i, std::string p, record_options o) : inner(std::move(i)), path(std::move(p)), options(std::move(o)) {}
+    shared(Inner i, std::string p, record_options o)
+        : inner(std::move(i)), path(std::move(p)), options(std::move(o)) {}
     Inner inner;
     std::string path;
     record_options options;
@@ -176,20 +184,26 @@ private:
 
   json interaction(const http_request &request, const result<http_response> &answer) const {
     json query = json::array();
-    for (const auto &q : request.query) query.push_back({q.first, q.second});
+    for (const auto &q : request.query)
+      query.push_back({q.first, q.second});
     json headers = cassette_detail::headers_to_json(request.headers);
     for (auto it = headers.begin(); it != headers.end(); ++it) {
-      if (http_detail::iequals(it.key(), "Authorization")) it.value() = std::string("Bearer ") + std::string(redacted_marker);
+      if (http_detail::iequals(it.key(), "Authorization"))
+        it.value() = std::string("Bearer ") + std::string(redacted_marker);
     }
-    json req{{"method", request.method}, {"origin", request.origin}, {"path", request.path}, {"query", query},
-             {"headers", headers}, {"body", cassette_detail::body_to_json(request.body)}};
+    json req{{"method", request.method}, {"origin", request.origin},
+             {"path", request.path},     {"query", query},
+             {"headers", headers},       {"body", cassette_detail::body_to_json(request.body)}};
     json res;
     if (answer) {
-      res = json{{"status", answer->status}, {"headers", cassette_detail::headers_to_json(answer->headers)},
+      res = json{{"status", answer->status},
+                 {"headers", cassette_detail::headers_to_json(answer->headers)},
                  {"body", cassette_detail::body_to_json(answer->body)}};
     } else {
-      res = json{{"error", {{"code", to_string(answer.error().code)}, {"message", answer.error().message},
-                            {"request_sent", answer.error().request_sent}}}};
+      res = json{{"error",
+                  {{"code", to_string(answer.error().code)},
+                   {"message", answer.error().message},
+                   {"request_sent", answer.error().request_sent}}}};
     }
     json out{{"request", req}, {"response", res}};
     cassette_detail::redact_all(out, shared_->options.secrets);
@@ -262,7 +276,7 @@ public:
       }
     }
     std::string message = "replay_transport (" + shared_->name + "): no recorded interaction left for " +
-                           request.method + " " + request.target();
+                          request.method + " " + request.target();
     if (best < shared_->interactions.size()) {
       message += "; the closest is #" + std::to_string(best) + ", which differs: " + best_difference;
     } else {
@@ -275,7 +289,8 @@ public:
   std::size_t unused() const {
     std::lock_guard<std::mutex> lock(shared_->mutex);
     std::size_t n = 0;
-    for (bool u : shared_->used) n += !u;
+    for (bool u : shared_->used)
+      n += !u;
     return n;
   }
 
@@ -290,14 +305,18 @@ private:
 
   json recorded_form(const http_request &request) const {
     json query = json::array();
-    for (const auto &q : request.query) query.push_back({q.first, q.second});
-    return json{{"method", request.method}, {"path", request.path}, {"query", query},
+    for (const auto &q : request.query)
+      query.push_back({q.first, q.second});
+    return json{{"method", request.method},
+                {"path", request.path},
+                {"query", query},
                 {"body", cassette_detail::body_to_json(request.body)}};
   }
 
   json comparable_body(json body) const {
     if (body.is_object()) {
-      for (const auto &member : shared_->options.ignored_body_members) body.erase(member);
+      for (const auto &member : shared_->options.ignored_body_members)
+        body.erase(member);
     }
     return body;
   }
@@ -327,7 +346,8 @@ private:
       if (a.is_object() && b.is_object()) {
         const json patch = json::diff(a, b);
         const json &first = patch.at(0);
-        difference = "body at " + first.value("path", std::string("/")) + ": " + first.value("op", std::string("?")) +
+        difference = "body at " + first.value("path", std::string("/")) + ": " +
+                     first.value("op", std::string("?")) +
                      (first.contains("value") ? " " + dump_json(first["value"]) : std::string());
       } else {
         difference = "body was " + dump_json(a).substr(0, 200) + ", now " + dump_json(b).substr(0, 200);
@@ -338,7 +358,8 @@ private:
 
   static result<http_response> answer_of(const json &interaction) {
     const json *response = find_member(interaction, "response");
-    if (!response || !response->is_object()) return error{errc::parse, "cassette interaction without a response"};
+    if (!response || !response->is_object())
+      return error{errc::parse, "cassette interaction without a response"};
     if (const json *e = find_member(*response, "error"); e && e->is_object()) {
       field_reader recorded(*e, "/response/error");
       std::string code, message = "recorded failure";
@@ -365,7 +386,8 @@ private:
 
 // Records through Inner when the environment variable KLING_RECORD_CASSETTES
 // is 1, otherwise replays the file. Inner is made only when recording.
-template <class Inner> class cassette_transport {
+template <class Inner>
+class cassette_transport {
 public:
   cassette_transport(std::string path, std::function<Inner()> make_inner, record_options record = {},
                      replay_options replay = {}) {
@@ -374,8 +396,10 @@ public:
       recorder_.emplace(make_inner(), std::move(path), std::move(record));
     } else {
       auto loaded = replay_transport::load(path, std::move(replay));
-      if (loaded) player_.emplace(std::move(*loaded));
-      else load_error_ = loaded.error();
+      if (loaded)
+        player_.emplace(std::move(*loaded));
+      else
+        load_error_ = loaded.error();
     }
   }
 

@@ -63,10 +63,10 @@ enum class fault_kind {
 
 struct fault {
   fault_kind kind = fault_kind::server_error;
-  int status = 0;                      // server_error: 502 when 0
-  std::string provider_code = "1302";  // rate_limit
-  int retry_after_seconds = 1;         // rate_limit (0: no header)
-  std::chrono::milliseconds delay{0};  // slow
+  int status = 0;                     // server_error: 502 when 0
+  std::string provider_code = "1302"; // rate_limit
+  int retry_after_seconds = 1;        // rate_limit (0: no header)
+  std::chrono::milliseconds delay{0}; // slow
 
   static fault rate_limited(std::string code = "1302", int retry_after = 1) {
     fault f;
@@ -126,7 +126,7 @@ struct fake_gateway_options {
   bool unified_shape = false; // finished tasks as {created, data[], usage, ...} instead of the flat shape
   // Tasks whose prompt contains this text fail (content policy) instead of completing.
   std::string fail_when_prompt_contains = "[fail]";
-  bool check_requests = true;      // answer 400 with the violations of the rules layer
+  bool check_requests = true; // answer 400 with the violations of the rules layer
   // Tasks created with a callback_url are POSTed there on every change of
   // status, signed as Standard Webhooks when this secret ("whsec_...") is set.
   std::string webhook_secret;
@@ -137,8 +137,8 @@ struct fake_gateway_options {
 struct logged_request {
   std::string method;
   std::string path;
-  int status = 0;      // 0: the connection was dropped
-  std::string fault;   // the injected fault, if any
+  int status = 0;    // 0: the connection was dropped
+  std::string fault; // the injected fault, if any
 };
 
 class fake_gateway {
@@ -154,15 +154,17 @@ public:
     if (thread_.joinable()) return {};
     auto &s = *state_;
     routes(server_);
-    const int port = s.options.port == 0 ? server_.bind_to_any_port(s.options.host)
-                                         : (server_.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1);
+    const int port = s.options.port == 0
+                         ? server_.bind_to_any_port(s.options.host)
+                         : (server_.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1);
     if (port <= 0) {
-      return error{errc::connection, "fake_gateway: cannot listen on " + s.options.host + ":" +
-                                         std::to_string(s.options.port)};
+      return error{errc::connection,
+                   "fake_gateway: cannot listen on " + s.options.host + ":" + std::to_string(s.options.port)};
     }
     port_ = port;
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (!server_.is_running())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     stopping_ = false;
     notifier_ = std::thread([this] { notify_loop(); });
     return {};
@@ -217,18 +219,21 @@ public:
   std::size_t tasks_created_for(const std::string &external_task_id) const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     std::size_t n = 0;
-    for (const auto &t : state_->tasks) n += t.second.external_id == external_task_id;
+    for (const auto &t : state_->tasks)
+      n += t.second.external_id == external_task_id;
     return n;
   }
   // The JSON body of every create the gateway accepted, in order.
   std::vector<json> created_requests() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     std::vector<json> out;
-    for (const auto &id : state_->order) out.push_back(state_->tasks.at(id).request);
+    for (const auto &id : state_->order)
+      out.push_back(state_->tasks.at(id).request);
     return out;
   }
 
-  // {"requests", "tasks_created", "tasks": [{id, external_task_id, status}], "log": [{method, path, status, fault}]}
+  // {"requests", "tasks_created", "tasks": [{id, external_task_id, status}], "log": [{method, path, status,
+  // fault}]}
   json stats() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     json tasks = json::array(), log = json::array();
@@ -239,7 +244,10 @@ public:
     for (const auto &r : state_->log) {
       log.push_back({{"method", r.method}, {"path", r.path}, {"status", r.status}, {"fault", r.fault}});
     }
-    return json{{"requests", state_->log.size()}, {"tasks_created", state_->tasks.size()}, {"tasks", tasks}, {"log", log}};
+    return json{{"requests", state_->log.size()},
+                {"tasks_created", state_->tasks.size()},
+                {"tasks", tasks},
+                {"log", log}};
   }
 
 private:
@@ -286,7 +294,8 @@ private:
     return json{{"error", {{"message", message}, {"code", code}, {"type", "invalid_request_error"}}}};
   }
   static std::string now_iso() {
-    return format_iso8601(std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
+    return format_iso8601(
+        std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
   }
 
   void record(const httplib::Request &req, int status, const std::string &fault_name = "") {
@@ -344,19 +353,22 @@ private:
       if (f.retry_after_seconds > 0) res.set_header("Retry-After", std::to_string(f.retry_after_seconds));
       const bool numeric = !f.provider_code.empty() && f.provider_code.size() < 10 &&
                            f.provider_code.find_first_not_of("0123456789") == std::string::npos;
-      reply_json(res, 429, json{{"code", numeric ? json(std::stoll(f.provider_code)) : json(f.provider_code)},
-                                {"message", "rate limited (injected)"}});
+      reply_json(res, 429,
+                 json{{"code", numeric ? json(std::stoll(f.provider_code)) : json(f.provider_code)},
+                      {"message", "rate limited (injected)"}});
       break;
     }
     case fault_kind::server_error:
       res.status = f.status ? f.status : 502;
-      res.set_content("<html><body><h1>" + std::to_string(res.status) + " Bad Gateway</h1></body></html>", "text/html");
+      res.set_content("<html><body><h1>" + std::to_string(res.status) + " Bad Gateway</h1></body></html>",
+                      "text/html");
       break;
     case fault_kind::drop: drop_connection(res); break;
-    case fault_kind::not_json: res.status = 200; res.set_content("<html><body>maintenance</body></html>", "text/html"); break;
-    case fault_kind::slow:
-      std::this_thread::sleep_for(f.delay);
-      return false; // then answers normally
+    case fault_kind::not_json:
+      res.status = 200;
+      res.set_content("<html><body>maintenance</body></html>", "text/html");
+      break;
+    case fault_kind::slow: std::this_thread::sleep_for(f.delay); return false; // then answers normally
     case fault_kind::drop_after_create:
     case fault_kind::truncate: return false; // handled by the create and the file handlers
     }
@@ -392,7 +404,8 @@ private:
 
   void routes(httplib::Server &server) {
     // For black-box tests (kling serve): what the gateway has seen, as JSON.
-    server.Get("/_fake/stats", [this](const httplib::Request &, httplib::Response &res) { reply_json(res, 200, stats()); });
+    server.Get("/_fake/stats",
+               [this](const httplib::Request &, httplib::Response &res) { reply_json(res, 200, stats()); });
     server.Post("/v1/videos", guarded(&fake_gateway::create_task));
     server.Get(R"(/v1/videos/([^/]+))", guarded(&fake_gateway::get_task));
     server.Post("/v1/elements/custom", guarded(&fake_gateway::create_element));
@@ -407,8 +420,12 @@ private:
     });
   }
 
-  void list_custom_elements(const httplib::Request &req, httplib::Response &res) { list_elements(req, res, false); }
-  void list_preset_elements(const httplib::Request &req, httplib::Response &res) { list_elements(req, res, true); }
+  void list_custom_elements(const httplib::Request &req, httplib::Response &res) {
+    list_elements(req, res, false);
+  }
+  void list_preset_elements(const httplib::Request &req, httplib::Response &res) {
+    list_elements(req, res, true);
+  }
 
   void create_task(const httplib::Request &req, httplib::Response &res) {
     const std::optional<fault> planned = std::exchange(pending_fault_, std::nullopt);
@@ -438,8 +455,9 @@ private:
         t.external_id = ext->get<std::string>();
         for (const auto &existing : state_->tasks) {
           if (!t.external_id.empty() && existing.second.external_id == t.external_id) {
-            reply_json(res, 409, gateway_error("duplicate external_task_id: " + t.external_id,
-                                               "duplicate_external_task_id"));
+            reply_json(
+                res, 409,
+                gateway_error("duplicate external_task_id: " + t.external_id, "duplicate_external_task_id"));
             state_->log.push_back(logged_request{req.method, req.path, 409, ""});
             return;
           }
@@ -447,7 +465,8 @@ private:
       }
       t.id = "task_" + std::to_string(state_->tasks.size() + 1);
       t.request = *body;
-      if (const json *cb = find_member(*body, "callback_url"); cb && cb->is_string()) t.callback_url = cb->get<std::string>();
+      if (const json *cb = find_member(*body, "callback_url"); cb && cb->is_string())
+        t.callback_url = cb->get<std::string>();
       std::string prompt;
       field_reader fields(*body);
       fields.text("model", t.model);
@@ -455,7 +474,9 @@ private:
       t.fails = !state_->options.fail_when_prompt_contains.empty() &&
                 prompt.find(state_->options.fail_when_prompt_contains) != std::string::npos;
       t.created = std::chrono::steady_clock::now();
-      t.created_unix = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      t.created_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
       state_->tasks[t.id] = t;
       state_->order.push_back(t.id);
     }
@@ -476,7 +497,8 @@ private:
       std::lock_guard<std::mutex> lock(state_->mutex);
       task_record *t = nullptr;
       for (auto &entry : state_->tasks) {
-        if (entry.second.id == key || (!entry.second.external_id.empty() && entry.second.external_id == key)) t = &entry.second;
+        if (entry.second.id == key || (!entry.second.external_id.empty() && entry.second.external_id == key))
+          t = &entry.second;
       }
       if (!t) {
         reply_json(res, 404, gateway_error("task not found: " + key, "not_found"));
@@ -517,10 +539,18 @@ private:
     const std::string url = base_url() + "/files/" + t.id + ".mp4";
     if (state_->options.unified_shape) {
       return json{{"created", t.created_unix},
-                  {"data", {{{"url", url}, {"duration", 5.0}, {"width", 1280}, {"height", 720},
-                             {"cover_url", base_url() + "/files/" + t.id + "-cover.jpg"}}}},
-                  {"usage", {{"total_tokens", 0}, {"input_tokens", 0}, {"output_tokens", 0}, {"video_count", 1},
-                             {"duration_seconds", 5.0}}},
+                  {"data",
+                   {{{"url", url},
+                     {"duration", 5.0},
+                     {"width", 1280},
+                     {"height", 720},
+                     {"cover_url", base_url() + "/files/" + t.id + "-cover.jpg"}}}},
+                  {"usage",
+                   {{"total_tokens", 0},
+                    {"input_tokens", 0},
+                    {"output_tokens", 0},
+                    {"video_count", 1},
+                    {"duration_seconds", 5.0}}},
                   {"provider", "fake"},
                   {"model", t.model},
                   {"origin_data", {{"task_id", t.id}, {"external_task_id", t.external_id}}}};
@@ -538,28 +568,33 @@ private:
     const bool truncate = planned && planned->kind == fault_kind::truncate;
     auto video = std::make_shared<const std::string>(state_->options.video);
     const std::size_t cut = video->size() / 2;
-    res.set_content_provider(video->size(), "video/mp4",
-                             [video, truncate, cut](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
-                               if (truncate && offset >= cut) return false;
-                               const std::size_t n = truncate ? std::min(length, cut - offset) : length;
-                               sink.write(video->data() + offset, n);
-                               return !truncate || offset + n < cut;
-                             });
+    res.set_content_provider(
+        video->size(), "video/mp4",
+        [video, truncate, cut](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
+          if (truncate && offset >= cut) return false;
+          const std::size_t n = truncate ? std::min(length, cut - offset) : length;
+          sink.write(video->data() + offset, n);
+          return !truncate || offset + n < cut;
+        });
     record(req, req.ranges.empty() ? 200 : 206, truncate ? "truncate" : "");
   }
 
   // ---- elements ---------------------------------------------------------------------
 
   static json envelope(json data) {
-    return json{{"code", 0}, {"message", "success"}, {"request_id", "fake-request"}, {"data", std::move(data)}};
+    return json{
+        {"code", 0}, {"message", "success"}, {"request_id", "fake-request"}, {"data", std::move(data)}};
   }
 
   void create_element(const httplib::Request &req, httplib::Response &res) {
     auto body = parse_json(req.body);
     const auto report = body ? rules::validate_element(*body) : rules::report{};
     if (!body || !report.valid()) {
-      reply_json(res, 200, json{{"code", 1201}, {"message", body ? report.violations.front().message : "not JSON"},
-                                {"request_id", "fake-request"}, {"data", nullptr}});
+      reply_json(res, 200,
+                 json{{"code", 1201},
+                      {"message", body ? report.violations.front().message : "not JSON"},
+                      {"request_id", "fake-request"},
+                      {"data", nullptr}});
       return record(req, 200);
     }
     json element;
@@ -586,30 +621,39 @@ private:
   void list_elements(const httplib::Request &req, httplib::Response &res, bool presets) {
     const auto number = [&](const char *name, int fallback) {
       const std::string v = req.get_param_value(name);
-      if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) return v.empty() ? fallback : -1;
+      if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos)
+        return v.empty() ? fallback : -1;
       return std::stoi(v);
     };
     const int page = number("page_num", 1), size = number("page_size", 30);
     if (page < 1 || page > 1000 || size < 1 || size > 500) {
-      reply_json(res, 200, json{{"code", 1200}, {"message", "page_num 1..1000, page_size 1..500"},
-                                {"request_id", "fake-request"}, {"data", nullptr}});
+      reply_json(res, 200,
+                 json{{"code", 1200},
+                      {"message", "page_num 1..1000, page_size 1..500"},
+                      {"request_id", "fake-request"},
+                      {"data", nullptr}});
       return record(req, 200);
     }
     json all = json::array();
     if (presets) {
       for (int i = 1; i <= 3; ++i) {
-        all.push_back({{"element_id", i}, {"element_name", "preset " + std::to_string(i)},
+        all.push_back({{"element_id", i},
+                       {"element_name", "preset " + std::to_string(i)},
                        {"element_description", "an official element"},
                        {"element_frontal_image", base_url() + "/files/preset-" + std::to_string(i) + ".jpg"},
-                       {"element_refer_list", json::array()}, {"tag_list", json::array()}, {"owned_by", "kling"}});
+                       {"element_refer_list", json::array()},
+                       {"tag_list", json::array()},
+                       {"owned_by", "kling"}});
       }
     } else {
       std::lock_guard<std::mutex> lock(state_->mutex);
-      for (const auto &e : state_->elements) all.push_back(e.second);
+      for (const auto &e : state_->elements)
+        all.push_back(e.second);
     }
     json items = json::array();
     const std::size_t first = static_cast<std::size_t>(page - 1) * static_cast<std::size_t>(size);
-    for (std::size_t i = first; i < all.size() && i < first + static_cast<std::size_t>(size); ++i) items.push_back(all[i]);
+    for (std::size_t i = first; i < all.size() && i < first + static_cast<std::size_t>(size); ++i)
+      items.push_back(all[i]);
     reply_json(res, 200, envelope(items));
     record(req, 200);
   }
@@ -623,11 +667,15 @@ private:
       erased = state_->elements.erase(id->get<std::string>());
     }
     if (!erased) {
-      reply_json(res, 200, json{{"code", 1201}, {"message", "no such custom element"}, {"request_id", "fake-request"},
-                                {"data", nullptr}});
+      reply_json(res, 200,
+                 json{{"code", 1201},
+                      {"message", "no such custom element"},
+                      {"request_id", "fake-request"},
+                      {"data", nullptr}});
       return record(req, 200);
     }
-    reply_json(res, 200, envelope({{"task_id", "delete-" + id->get<std::string>()}, {"task_status", "succeed"}}));
+    reply_json(res, 200,
+               envelope({{"task_id", "delete-" + id->get<std::string>()}, {"task_status", "succeed"}}));
     record(req, 200);
   }
 
@@ -647,7 +695,8 @@ private:
           due.emplace_back(t.callback_url, describe(t));
         }
       }
-      for (const auto &d : due) send_callback(d.first, d.second, "msg_" + std::to_string(++sequence));
+      for (const auto &d : due)
+        send_callback(d.first, d.second, "msg_" + std::to_string(++sequence));
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
@@ -661,12 +710,16 @@ private:
     const std::string body = dump_json(task);
     httplib::Headers headers;
     if (!state_->options.webhook_secret.empty()) {
-      const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
       headers.emplace("webhook-id", message_id);
       headers.emplace("webhook-timestamp", std::to_string(now));
-      headers.emplace("webhook-signature", webhooks::sign(state_->options.webhook_secret, message_id, now, body));
+      headers.emplace("webhook-signature",
+                      webhooks::sign(state_->options.webhook_secret, message_id, now, body));
     }
-    const std::string path = (target->path.empty() ? "/" : target->path) + (target->query.empty() ? "" : "?" + target->query);
+    const std::string path =
+        (target->path.empty() ? "/" : target->path) + (target->query.empty() ? "" : "?" + target->query);
     client.Post(path.c_str(), headers, body, "application/json");
   }
 

@@ -22,7 +22,8 @@ namespace testing {
 
 namespace sample_detail {
 inline void be32(std::string &out, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>(v >> shift & 0xFF);
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out += static_cast<char>(v >> shift & 0xFF);
 }
 inline void be16(std::string &out, std::uint32_t v) {
   out += static_cast<char>(v >> 8 & 0xFF);
@@ -40,14 +41,16 @@ inline std::string full_box(std::string_view type, std::string_view payload) {
 }
 inline std::string matrix() { // the identity transformation
   std::string out;
-  for (std::uint32_t v : {0x10000u, 0u, 0u, 0u, 0x10000u, 0u, 0u, 0u, 0x40000000u}) be32(out, v);
+  for (std::uint32_t v : {0x10000u, 0u, 0u, 0u, 0x10000u, 0u, 0u, 0u, 0x40000000u})
+    be32(out, v);
   return out;
 }
 } // namespace sample_detail
 
 // seconds long, width x height, at fps frames per second, with mdat_bytes of filler.
-inline std::string sample_mp4(std::uint32_t seconds = 5, std::uint32_t width = 1280, std::uint32_t height = 720,
-                              std::uint32_t fps = 24, std::size_t mdat_bytes = 64 * 1024) {
+inline std::string sample_mp4(std::uint32_t seconds = 5, std::uint32_t width = 1280,
+                              std::uint32_t height = 720, std::uint32_t fps = 24,
+                              std::size_t mdat_bytes = 64 * 1024) {
   using namespace sample_detail;
   const std::uint32_t timescale = 1000, duration = seconds * 1000;
   std::string mvhd;
@@ -73,9 +76,9 @@ inline std::string sample_mp4(std::uint32_t seconds = 5, std::uint32_t width = 1
   std::string mdhd;
   be32(mdhd, 0);
   be32(mdhd, 0);
-  be32(mdhd, fps * 1000);            // media timescale: one tick per 1/1000 frame
-  be32(mdhd, seconds * fps * 1000);  // media duration
-  be16(mdhd, 0x55C4);                // language "und"
+  be32(mdhd, fps * 1000);           // media timescale: one tick per 1/1000 frame
+  be32(mdhd, seconds * fps * 1000); // media duration
+  be16(mdhd, 0x55C4);               // language "und"
   be16(mdhd, 0);
 
   std::string hdlr(4, '\0');
@@ -110,7 +113,8 @@ inline std::string sample_mp4(std::uint32_t seconds = 5, std::uint32_t width = 1
   be32(ftyp, 0x200);
   ftyp += "isomiso2mp41";
   std::string filler(mdat_bytes, '\0');
-  for (std::size_t i = 0; i < filler.size(); ++i) filler[i] = static_cast<char>(i * 31 % 251);
+  for (std::size_t i = 0; i < filler.size(); ++i)
+    filler[i] = static_cast<char>(i * 31 % 251);
   return box("ftyp", ftyp) + moov + box("mdat", filler);
 }
 
@@ -119,7 +123,8 @@ inline std::uint32_t crc32(std::string_view bytes) {
   std::uint32_t crc = 0xFFFFFFFFu;
   for (unsigned char b : bytes) {
     crc ^= b;
-    for (int k = 0; k < 8; ++k) crc = crc & 1 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+    for (int k = 0; k < 8; ++k)
+      crc = crc & 1 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
   }
   return ~crc;
 }
@@ -141,7 +146,8 @@ inline std::string sample_png(std::uint32_t width = 640, std::uint32_t height = 
   raw.reserve((static_cast<std::size_t>(width) + 1) * height);
   for (std::uint32_t y = 0; y < height; ++y) {
     raw += '\0'; // no filter
-    for (std::uint32_t x = 0; x < width; ++x) raw += static_cast<char>((x * 255 / (width ? width : 1) + y) & 0xFF);
+    for (std::uint32_t x = 0; x < width; ++x)
+      raw += static_cast<char>((x * 255 / (width ? width : 1) + y) & 0xFF);
   }
   std::string zlib = "\x78\x01";
   std::size_t pos = 0;
@@ -165,7 +171,8 @@ inline std::string sample_png(std::uint32_t width = 640, std::uint32_t height = 
   be32(ihdr, width);
   be32(ihdr, height);
   ihdr += std::string("\x08\x00\x00\x00\x00", 5); // 8 bits, greyscale, deflate, filtering, no interlace
-  return std::string("\x89PNG\r\n\x1a\n", 8) + png_chunk("IHDR", ihdr) + png_chunk("IDAT", zlib) + png_chunk("IEND", "");
+  return std::string("\x89PNG\r\n\x1a\n", 8) + png_chunk("IHDR", ihdr) + png_chunk("IDAT", zlib) +
+         png_chunk("IEND", "");
 }
 
 } // namespace testing

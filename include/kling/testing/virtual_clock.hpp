@@ -56,7 +56,9 @@ public:
     auto self = *this;
     t.now = [self] { return self.now(); };
     t.wall_now = [self] { return self.wall_now(); };
-    t.sleep_until = [self](protocol::time_point until, const cancellation_token &) mutable { self.advance_to(until); };
+    t.sleep_until = [self](protocol::time_point until, const cancellation_token &) mutable {
+      self.advance_to(until);
+    };
     return t;
   }
 

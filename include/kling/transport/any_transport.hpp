@@ -29,13 +29,16 @@ public:
     auto held = std::make_shared<T>(std::move(transport));
     if constexpr (has_send_v<T>) send_ = [held](const http_request &r) { return held->send(r); };
     if constexpr (has_async_send_v<T>) {
-      async_send_ = [held](http_request r, http_completion done) { held->async_send(std::move(r), std::move(done)); };
+      async_send_ = [held](http_request r, http_completion done) {
+        held->async_send(std::move(r), std::move(done));
+      };
     }
     holder_ = held;
   }
 
   result<http_response> send(const http_request &request) {
-    if (!send_) return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
+    if (!send_)
+      return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
     return send_(request);
   }
 

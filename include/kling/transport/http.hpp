@@ -70,9 +70,7 @@ struct http_request {
   std::function<bool(std::string_view piece)> on_body;
 
   // "/v1/videos?x=1": what goes on the request line.
-  std::string target() const {
-    return query.empty() ? path : path + "?" + encode_query(query);
-  }
+  std::string target() const { return query.empty() ? path : path + "?" + encode_query(query); }
   // "https://api.example.com:443/v1/videos?x=1": for transports that take a URL.
   std::string url() const { return origin + target(); }
 };
@@ -82,9 +80,7 @@ struct http_response {
   http_headers headers;
   std::string body;
 
-  std::optional<std::string_view> header(std::string_view name) const {
-    return find_header(headers, name);
-  }
+  std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
 };
 
 KLING_NAMESPACE_END

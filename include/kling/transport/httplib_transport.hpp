@@ -48,9 +48,8 @@
 #endif
 #define KLING_HTTPLIB_CONCAT_(a, b, c, d) a##b##c##d
 #define KLING_HTTPLIB_CONCAT(a, b, c, d) KLING_HTTPLIB_CONCAT_(a, b, c, d)
-#define KLING_HTTPLIB_ABI_NAMESPACE                                                                \
-  KLING_HTTPLIB_CONCAT(httplib, KLING_HTTPLIB_TLS_TAG, KLING_HTTPLIB_ZLIB_TAG,                     \
-                       KLING_HTTPLIB_BROTLI_TAG)
+#define KLING_HTTPLIB_ABI_NAMESPACE                                                                          \
+  KLING_HTTPLIB_CONCAT(httplib, KLING_HTTPLIB_TLS_TAG, KLING_HTTPLIB_ZLIB_TAG, KLING_HTTPLIB_BROTLI_TAG)
 
 KLING_NAMESPACE_BEGIN
 inline namespace KLING_HTTPLIB_ABI_NAMESPACE {
@@ -69,7 +68,8 @@ public:
 #if !defined(CPPHTTPLIB_OPENSSL_SUPPORT)
     if (origin->scheme == "https") {
       return error{errc::tls, "cpp-httplib was built without TLS support (CPPHTTPLIB_OPENSSL_SUPPORT); "
-                              "cannot reach " + origin->origin()};
+                              "cannot reach " +
+                                  origin->origin()};
     }
 #endif
 #if KLING_HAS_EXCEPTIONS
@@ -105,14 +105,16 @@ private:
     httplib::Request out;
     out.method = request.method;
     out.path = request.target();
-    for (const auto &h : request.headers) out.headers.emplace(h.first, h.second);
+    for (const auto &h : request.headers)
+      out.headers.emplace(h.first, h.second);
     out.body = request.body;
 
     http_response head; // for streaming requests: status and headers before the body
     if (request.on_body) {
       out.response_handler = [&](const httplib::Response &r) {
         head.status = r.status;
-        for (const auto &h : r.headers) head.headers.emplace_back(h.first, h.second);
+        for (const auto &h : r.headers)
+          head.headers.emplace_back(h.first, h.second);
         return !request.on_head || request.on_head(head);
       };
       out.content_receiver = [&](const char *data, std::size_t length, std::uint64_t, std::uint64_t) {
@@ -127,7 +129,8 @@ private:
     }
     http_response response;
     response.status = answer->status;
-    for (const auto &h : answer->headers) response.headers.emplace_back(h.first, h.second);
+    for (const auto &h : answer->headers)
+      response.headers.emplace_back(h.first, h.second);
     response.body = std::move(answer->body);
     release(origin, std::move(client));
     return response;
@@ -203,14 +206,15 @@ private:
     case httplib::Error::Write: return error{errc::connection, "connection closed while sending" + where};
     case httplib::Error::Canceled: return error{errc::cancelled, "transfer stopped by the receiver" + where};
     case httplib::Error::Compression: return error{errc::parse, "could not decompress the answer" + where};
-    default: return error{errc::connection, "HTTP exchange failed (" + httplib::to_string(code) + ")" + where};
+    default:
+      return error{errc::connection, "HTTP exchange failed (" + httplib::to_string(code) + ")" + where};
     }
   }
 
   std::shared_ptr<shared_state> shared_;
 };
 
-} // inline namespace KLING_HTTPLIB_ABI_NAMESPACE
+} // namespace KLING_HTTPLIB_ABI_NAMESPACE
 KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP

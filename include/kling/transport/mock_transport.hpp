@@ -51,7 +51,8 @@ public:
   }
   // Queues an answer whose connection drops after `deliver` bytes of the body
   // (to streaming requests; others just get the connection error).
-  mock_transport &respond_truncated(int status, std::string body, std::size_t deliver, http_headers headers = {}) {
+  mock_transport &respond_truncated(int status, std::string body, std::size_t deliver,
+                                    http_headers headers = {}) {
     http_response response;
     response.status = status;
     response.body = std::move(body);
@@ -85,8 +86,8 @@ public:
     }
     if (next) return deliver_body(request, std::move(next->answer), next->cut_after);
     if (fallback) return deliver_body(request, fallback(request));
-    return error{errc::connection, "mock_transport: no scripted answer for " + request.method +
-                                       " " + request.target()};
+    return error{errc::connection,
+                 "mock_transport: no scripted answer for " + request.method + " " + request.target()};
   }
 
   // Asynchronous sends answer from the same script. By default the
@@ -118,7 +119,8 @@ public:
       std::lock_guard<std::mutex> lock(state_->mutex);
       batch.swap(state_->waiting);
     }
-    for (auto &w : batch) w.second(send(w.first));
+    for (auto &w : batch)
+      w.second(send(w.first));
     return batch.size();
   }
   std::size_t deferred_count() const {

@@ -29,24 +29,30 @@ KLING_NAMESPACE_BEGIN
 
 using http_completion = std::function<void(result<http_response>)>;
 
-template <class T, class = void> struct has_send : std::false_type {};
+template <class T, class = void>
+struct has_send : std::false_type {};
 template <class T>
 struct has_send<T, std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>>
     : std::is_convertible<decltype(std::declval<T &>().send(std::declval<const http_request &>())),
                           result<http_response>> {};
 
-template <class T, class = void> struct has_async_send : std::false_type {};
+template <class T, class = void>
+struct has_async_send : std::false_type {};
 template <class T>
 struct has_async_send<T, std::void_t<decltype(std::declval<T &>().async_send(
                              std::declval<http_request>(), std::declval<http_completion>()))>>
     : std::true_type {};
 
-template <class T> inline constexpr bool has_send_v = has_send<T>::value;
-template <class T> inline constexpr bool has_async_send_v = has_async_send<T>::value;
-template <class T> inline constexpr bool is_transport_v = has_send_v<T> || has_async_send_v<T>;
+template <class T>
+inline constexpr bool has_send_v = has_send<T>::value;
+template <class T>
+inline constexpr bool has_async_send_v = has_async_send<T>::value;
+template <class T>
+inline constexpr bool is_transport_v = has_send_v<T> || has_async_send_v<T>;
 
 // Fails the build with a readable message when T cannot be a transport.
-template <class T> constexpr bool check_transport() {
+template <class T>
+constexpr bool check_transport() {
   static_assert(is_transport_v<T>,
                 "kling: this type is not a transport. Give it a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)` "
@@ -56,7 +62,8 @@ template <class T> constexpr bool check_transport() {
 }
 
 // Fails the build when a blocking call is used with a transport that cannot block.
-template <class T> constexpr bool check_blocking_transport() {
+template <class T>
+constexpr bool check_blocking_transport() {
   static_assert(has_send_v<T>,
                 "kling: this call blocks until the answer arrives, so the transport needs a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)`. "
@@ -65,7 +72,8 @@ template <class T> constexpr bool check_blocking_transport() {
 }
 
 // Fails the build when an asynchronous call is used with a transport that cannot send asynchronously.
-template <class T> constexpr bool check_async_transport() {
+template <class T>
+constexpr bool check_async_transport() {
   static_assert(has_async_send_v<T>,
                 "kling: this call is asynchronous, so the transport needs a member "
                 "`void async_send(kling::http_request, kling::http_completion)` that calls the completion "
@@ -75,7 +83,8 @@ template <class T> constexpr bool check_async_transport() {
 
 // Builds a transport the way the client does: from the network settings when
 // T accepts them, else default-constructed.
-template <class T> T make_transport(const network_settings &settings) {
+template <class T>
+T make_transport(const network_settings &settings) {
   if constexpr (std::is_constructible<T, const network_settings &>::value) {
     return T(settings);
   } else {

@@ -26,7 +26,8 @@ inline result<http_response> deliver_body(const http_request &request, result<ht
   if (request.on_body) {
     http_response head = *answer;
     head.body.clear();
-    if (request.on_head && !request.on_head(head)) return error{errc::cancelled, "transfer stopped by the receiver"};
+    if (request.on_head && !request.on_head(head))
+      return error{errc::cancelled, "transfer stopped by the receiver"};
     constexpr std::size_t piece = 16 * 1024;
     for (std::size_t pos = 0; pos < limit; pos += piece) {
       if (!request.on_body(std::string_view(answer->body).substr(pos, std::min(piece, limit - pos)))) {
