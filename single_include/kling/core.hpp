@@ -6485,17 +6485,15 @@ public:
   }
 
   void on_response(result<http_response> answer, time_point now) {
-    result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    if (!answer) return on_read(result<task>(std::move(answer).error()), now);
+    result<task> read = read_task(*answer);
     if (read && read->id.empty()) {
       // An answer that names no task is no proof of one: as ambiguous as a lost answer.
       error e{errc::parse, "the gateway's answer names no task id"};
-      e.http_status = answer ? answer->status : 0;
+      e.http_status = answer->status;
       read = std::move(e);
     }
-    if (looking_up_)
-      on_lookup(std::move(read), now);
-    else
-      on_create(std::move(read), now);
+    on_read(std::move(read), now);
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
@@ -6511,6 +6509,13 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
+  void on_read(result<task> read, time_point now) {
+    if (looking_up_)
+      on_lookup(std::move(read), now);
+    else
+      on_create(std::move(read), now);
+  }
+
   void on_create(result<task> read, time_point now) {
     ++creates_;
     if (read) return finish(std::move(*read));
@@ -8163,7 +8168,7 @@ inline body_target sink_target(std::function<bool(std::string_view)> sink) {
     }
     return true;
   };
-  target.write = [delivered, sink](std::string_view piece, std::string &problem) {
+  target.write = [delivered, sink = std::move(sink)](std::string_view piece, std::string &problem) {
     if (!sink(piece)) {
       problem = "the sink stopped the download";
       return false;
@@ -8694,8 +8699,8 @@ public:
   using id = std::uint64_t;
 
   explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
-      : session_(client.session()), settings_(std::move(settings)),
-        limit_(std::max(1, settings_.max_creates_in_flight)), inbox_(std::make_shared<inbox>()) {}
+      : session_(client.session()), settings_(settings), limit_(std::max(1, settings_.max_creates_in_flight)),
+        inbox_(std::make_shared<inbox>()) {}
 
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
@@ -8907,13 +8912,15 @@ private:
       // mock) must not keep the session that owns it alive.
       std::weak_ptr<session<Transport>> weak_session = session_;
       const auto started = session_->options().time().now();
-      session_->transport().async_send(*request, [box, key, request, weak_session, started](result<http_response> answer) {
-        if (auto s = weak_session.lock()) s->observe(*request, answer, s->options().time().now() - started);
-        if (auto b = box.lock()) {
-          std::lock_guard<std::mutex> lock(b->mutex);
-          b->answers.emplace_back(key, std::move(answer));
-        }
-      });
+      session_->transport().async_send(
+          *request, [box, key, request, weak_session, started](result<http_response> answer) {
+            if (auto s = weak_session.lock())
+              s->observe(*request, answer, s->options().time().now() - started);
+            if (auto b = box.lock()) {
+              std::lock_guard<std::mutex> lock(b->mutex);
+              b->answers.emplace_back(key, std::move(answer));
+            }
+          });
       return;
     }
   }

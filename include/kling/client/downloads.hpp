@@ -155,7 +155,7 @@ inline body_target sink_target(std::function<bool(std::string_view)> sink) {
     }
     return true;
   };
-  target.write = [delivered, sink](std::string_view piece, std::string &problem) {
+  target.write = [delivered, sink = std::move(sink)](std::string_view piece, std::string &problem) {
     if (!sink(piece)) {
       problem = "the sink stopped the download";
       return false;

@@ -58,8 +58,8 @@ public:
   using id = std::uint64_t;
 
   explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
-      : session_(client.session()), settings_(std::move(settings)),
-        limit_(std::max(1, settings_.max_creates_in_flight)), inbox_(std::make_shared<inbox>()) {}
+      : session_(client.session()), settings_(settings), limit_(std::max(1, settings_.max_creates_in_flight)),
+        inbox_(std::make_shared<inbox>()) {}
 
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
@@ -271,13 +271,15 @@ private:
       // mock) must not keep the session that owns it alive.
       std::weak_ptr<session<Transport>> weak_session = session_;
       const auto started = session_->options().time().now();
-      session_->transport().async_send(*request, [box, key, request, weak_session, started](result<http_response> answer) {
-        if (auto s = weak_session.lock()) s->observe(*request, answer, s->options().time().now() - started);
-        if (auto b = box.lock()) {
-          std::lock_guard<std::mutex> lock(b->mutex);
-          b->answers.emplace_back(key, std::move(answer));
-        }
-      });
+      session_->transport().async_send(
+          *request, [box, key, request, weak_session, started](result<http_response> answer) {
+            if (auto s = weak_session.lock())
+              s->observe(*request, answer, s->options().time().now() - started);
+            if (auto b = box.lock()) {
+              std::lock_guard<std::mutex> lock(b->mutex);
+              b->answers.emplace_back(key, std::move(answer));
+            }
+          });
       return;
     }
   }

@@ -61,17 +61,15 @@ public:
   }
 
   void on_response(result<http_response> answer, time_point now) {
-    result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    if (!answer) return on_read(result<task>(std::move(answer).error()), now);
+    result<task> read = read_task(*answer);
     if (read && read->id.empty()) {
       // An answer that names no task is no proof of one: as ambiguous as a lost answer.
       error e{errc::parse, "the gateway's answer names no task id"};
-      e.http_status = answer ? answer->status : 0;
+      e.http_status = answer->status;
       read = std::move(e);
     }
-    if (looking_up_)
-      on_lookup(std::move(read), now);
-    else
-      on_create(std::move(read), now);
+    on_read(std::move(read), now);
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
@@ -87,6 +85,13 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
+  void on_read(result<task> read, time_point now) {
+    if (looking_up_)
+      on_lookup(std::move(read), now);
+    else
+      on_create(std::move(read), now);
+  }
+
   void on_create(result<task> read, time_point now) {
     ++creates_;
     if (read) return finish(std::move(*read));
