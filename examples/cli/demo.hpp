@@ -91,7 +91,8 @@ inline int run_demo(const arguments &args) {
   auto options = client_options(args, exit);
   if (!options) return exit;
   std::unique_ptr<kling::testing::fake_gateway> fake;
-  const bool real = !options->base_url().empty() && !options->api_key().empty();
+  const bool has_url = !options->base_url().empty(), has_key = !options->api_key().empty();
+  const bool real = has_url && has_key;
   if (real) {
     std::cerr << "kling demo: using the gateway at " << options->base_url()
               << " (KLING_BASE_URL / --base-url): these tasks are real and may be charged.\n";
@@ -111,12 +112,13 @@ inline int run_demo(const arguments &args) {
       wait.first_interval = wait.max_interval = std::chrono::milliseconds(400);
       options->wait(wait);
     }
-    std::cerr
-        << "kling demo: no KLING_API_KEY and KLING_BASE_URL set, so this runs offline against the fake\n"
-           "gateway at "
-        << fake->base_url()
-        << " (nothing is sent anywhere, nothing is paid). Set both to run\n"
-           "the same tour against the real gateway.\n";
+    const char *why = has_url   ? "a base URL is set but no API key"
+                      : has_key ? "an API key is set but no base URL"
+                                : "no KLING_API_KEY and KLING_BASE_URL set";
+    std::cerr << "kling demo: " << why << ", so this runs offline against the fake gateway at\n"
+              << fake->base_url()
+              << " (nothing is sent anywhere, nothing is paid). Set both (or --base-url and\n"
+                 "--api-key) to run the same tour against the real gateway.\n";
   }
   kling::client client{*options};
   demo_detail::step_timer timer;

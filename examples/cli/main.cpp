@@ -21,10 +21,11 @@ namespace kling_cli {
 namespace {
 
 const option_spec global_spec{{"--base-url", "--api-key", "--timeout", "--wait-timeout", "--poll-interval"},
-                              {"--verbose", "--help"}};
+                              {"--verbose", "--help", "--version"}};
 
 struct command {
   const char *name;
+  const char *summary; // one line for the overview
   const char *synopsis;
   const char *help;
   option_spec spec;
@@ -75,6 +76,7 @@ int run_rules(const arguments &args) {
 
 const command commands[] = {
     {"validate",
+     "check a request against every rule, offline",
      "validate FILE|-",
      "Checks a request body (POST /v1/videos, or an element to create) against every rule of the\n"
      "gateway, without sending it. Prints one JSON object on stdout:\n"
@@ -86,6 +88,7 @@ const command commands[] = {
      {{}, {}},
      run_validate},
     {"create",
+     "create a task; --wait for it, --download its video",
      "create FILE|- [--wait] [--download PATH]",
      "Validates a request body (POST /v1/videos), sends it and prints the task as JSON on stdout.\n"
      "With --wait, waits for the task to finish and prints the finished task; with --download PATH,\n"
@@ -98,6 +101,7 @@ const command commands[] = {
      {{"--download"}, {"--wait"}},
      run_create},
     {"get",
+     "print a task's current state",
      "get ID [--provider P]",
      "Prints a task's current state as JSON. ID may be the task id or its external_task_id.\n\n"
      "Examples:\n"
@@ -106,6 +110,7 @@ const command commands[] = {
      {{"--provider"}, {}},
      run_get},
     {"wait",
+     "wait for a task to finish and print it",
      "wait ID [--provider P] [--download PATH]",
      "Waits for a task to finish (polling every 3 s, growing to 10 s, for --wait-timeout seconds,\n"
      "15 minutes by default) and prints the finished task as JSON. Exit 1 when it failed.\n\n"
@@ -115,6 +120,7 @@ const command commands[] = {
      {{"--provider", "--download"}, {}},
      run_wait},
     {"download",
+     "save a completed task's video",
      "download ID PATH [--provider P]",
      "Saves a completed task's video to PATH (written to PATH.part and renamed when complete; an\n"
      "interrupted download resumes).\n\n"
@@ -123,6 +129,7 @@ const command commands[] = {
      {{"--provider"}, {}},
      run_download},
     {"elements",
+     "list, create or delete elements",
      "elements list|presets [--page N] [--size M] | create FILE|- | delete ID",
      "The element library: list your custom elements or the official presets (page 1..1000, size\n"
      "1..500), create one from a JSON description (checked first), or delete one.\n\n"
@@ -133,6 +140,7 @@ const command commands[] = {
      {{"--page", "--size"}, {}},
      run_elements},
     {"demo",
+     "the offline tour: validate, create, wait, download",
      "demo [--out DIR]",
      "The offline tour: starts the fake gateway in this process (no key, no network, nothing paid)\n"
      "and walks a text-to-video and an image-to-video task through validate, create, wait (with a\n"
@@ -145,6 +153,7 @@ const command commands[] = {
      {{"--out"}, {}},
      run_demo},
     {"serve",
+     "run the fake gateway in the foreground",
      "serve [--port N] [--unified] [--processing-seconds S] [--fault SPEC]...",
      "Runs the fake gateway in the foreground (port 8787 by default; 0 lets the system choose), with\n"
      "the whole contract: every route, the task life cycle, elements, result videos. Prints its base\n"
@@ -159,6 +168,7 @@ const command commands[] = {
      {{"--port", "--processing-seconds", "--fault"}, {"--unified"}},
      run_serve},
     {"rules",
+     "list the rules the client enforces",
      "rules [--ids | --json]",
      "Lists the gateway's rules that the client enforces, by ID (see the README's table).\n\n"
      "Examples:\n"
@@ -172,7 +182,7 @@ void print_overview() {
   std::cout << "kling " KLING_VERSION_STRING " - client for the Kling AI video generation gateway\n\n"
                "Usage: kling [global options] COMMAND [options] [operands]\n\nCommands:\n";
   for (const auto &c : commands)
-    std::printf("  %-28s\n", c.synopsis);
+    std::printf("  %-10s %s\n", c.name, c.summary);
   std::cout << "\nGlobal options:\n"
                "  --base-url URL       gateway base URL (env KLING_BASE_URL)\n"
                "  --api-key KEY        API key (env KLING_API_KEY); never printed\n"
@@ -180,7 +190,8 @@ void print_overview() {
                "  --wait-timeout S     overall seconds to wait for a task\n"
                "  --poll-interval S    seconds between polls (fractions allowed)\n"
                "  --verbose            log requests and responses on stderr (key redacted)\n"
-               "  --help               this text; 'kling COMMAND --help' for a command\n\n"
+               "  --help               this text; 'kling COMMAND --help' for a command\n"
+               "  --version            the version\n\n"
                "Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 request rejected by validation.\n";
 }
 
@@ -198,6 +209,10 @@ int main(int argc, char **argv) {
     if (global_spec.valued.count(name) && arg.find('=') == std::string::npos) ++i;
     if (name == "--help") {
       print_overview();
+      return exit_success;
+    }
+    if (name == "--version") {
+      std::cout << "kling " KLING_VERSION_STRING "\n";
       return exit_success;
     }
   }

@@ -83,6 +83,21 @@ class GeneralTest(unittest.TestCase):
         self.assertEqual(kling("frobnicate").returncode, 2)
         self.assertEqual(kling().returncode, 2)
 
+    def test_overview_and_version(self):
+        overview = kling("--help").stdout
+        for line in ("validate   check a request", "serve      run the fake gateway", "--version"):
+            self.assertIn(line, overview)
+        version = kling("--version")
+        self.assertEqual(version.returncode, 0)
+        self.assertRegex(version.stdout, r"^kling \d+\.\d+\.\d+\n$")
+
+    def test_plain_http_to_another_host_says_what_works(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+        run = kling("--base-url", "http://gateway.example.com", "--api-key", "k-1234", "get", "t", env=env)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("use an https:// base URL", run.stderr)
+        self.assertNotIn("k-1234", run.stderr)
+
     def test_rules_lists_the_catalogue(self):
         ids = kling("rules", "--ids").stdout.split()
         self.assertIn("O1-12", ids)
@@ -226,6 +241,39 @@ class CommandsTest(unittest.TestCase):
         down = kling("--base-url", "http://127.0.0.1:9", "--api-key", "k-1234", "get", "t", env=env)
         self.assertEqual(down.returncode, 1)
         self.assertIn("could not connect", down.stderr)
+
+
+class DemoTest(unittest.TestCase):
+    """kling demo: the README's main job, offline and against a gateway named by the environment."""
+
+    def check_tour(self, run, out):
+        self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+        paths = run.stdout.split()
+        self.assertEqual(len(paths), 2, run.stdout)
+        for path in paths:
+            self.assertTrue(path.startswith(out), path)
+            with open(path, "rb") as video:
+                self.assertEqual(video.read(8)[4:8], b"ftyp")
+        self.assertNotIn(".part", " ".join(os.listdir(out)))
+
+    def test_offline_tour_with_only_a_key_set(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+        env["KLING_API_KEY"] = "k-only-a-key"
+        with tempfile.TemporaryDirectory() as out:
+            run = kling("demo", "--out", out, env=env)
+            self.check_tour(run, out)
+            self.assertIn("an API key is set but no base URL, so this runs offline", run.stderr)
+            self.assertNotIn("k-only-a-key", run.stdout + run.stderr)
+
+    def test_tour_against_the_gateway_in_the_environment(self):
+        with FakeGateway() as gateway, tempfile.TemporaryDirectory() as out:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+            env.update(KLING_BASE_URL=gateway.url, KLING_API_KEY=gateway.key)
+            run = kling("--poll-interval", "0.05", "demo", "--out", out, env=env)
+            self.check_tour(run, out)
+            self.assertIn("using the gateway at " + gateway.url, run.stderr)
+            self.assertEqual(gateway.stats()["tasks_created"], 2)
+            self.assertNotIn(gateway.key, run.stdout + run.stderr)
 
 
 class GenericClientTest(unittest.TestCase):
