@@ -5148,7 +5148,8 @@ KLING_NAMESPACE_END
 //
 // It offers both send and async_send; the one the wrapped transport lacks
 // answers with a configuration error (and async_send still calls its
-// completion exactly once).
+// completion exactly once). async_send passes on the wrapped transport's
+// abandon_request, when it has one.
 //
 // Thread safety: as the wrapped transport; copies share it.
 #ifndef KLING_TRANSPORT_ANY_TRANSPORT_HPP
@@ -5167,6 +5168,14 @@ KLING_NAMESPACE_END
 //       blocking: returns when the exchange is over (used by the sync calls)
 //   void async_send(kling::http_request, kling::http_completion);
 //       returns at once; calls the completion exactly once, from any thread
+//
+// An async_send may instead return a kling::abandon_request: a function that
+// asks the transport to give the exchange up (Unreal's CancelRequest, Godot's
+// cancel_request). The library calls it when the call that sent the request
+// ends first (cancelled by the user), so an engine frees the connection at
+// once. The completion must still be called exactly once (typically with
+// errc::cancelled), and calling the function after the completion must do
+// nothing.
 //
 // Optionally it is constructible from `const kling::network_settings &`; the
 // client then builds it from its options, else default-constructs it. A
@@ -5314,6 +5323,7 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 using http_completion = std::function<void(result<http_response>)>;
+using abandon_request = std::function<void()>;
 
 template <class T, class = void>
 struct has_send : std::false_type {};
@@ -5335,6 +5345,32 @@ template <class T>
 inline constexpr bool has_async_send_v = has_async_send<T>::value;
 template <class T>
 inline constexpr bool is_transport_v = has_send_v<T> || has_async_send_v<T>;
+
+// True when T's async_send returns a way to abandon the request.
+template <class T, class = void>
+struct has_abandonable_async_send : std::false_type {};
+template <class T>
+struct has_abandonable_async_send<T, std::enable_if_t<has_async_send_v<T>>>
+    : std::bool_constant<
+          !std::is_void<decltype(std::declval<T &>().async_send(std::declval<http_request>(),
+                                                                std::declval<http_completion>()))>::value &&
+          std::is_convertible<decltype(std::declval<T &>().async_send(std::declval<http_request>(),
+                                                                      std::declval<http_completion>())),
+                              abandon_request>::value> {};
+template <class T>
+inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<T>::value;
+
+// Starts an asynchronous exchange on any async transport; the result abandons
+// it, or is empty when the transport offers no way to.
+template <class T>
+abandon_request send_async(T &transport, http_request request, http_completion done) {
+  if constexpr (has_abandonable_async_send_v<T>) {
+    return abandon_request(transport.async_send(std::move(request), std::move(done)));
+  } else {
+    transport.async_send(std::move(request), std::move(done));
+    return {};
+  }
+}
 
 // Fails the build with a readable message when T cannot be a transport.
 template <class T>
@@ -5397,7 +5433,7 @@ public:
     if constexpr (has_send_v<T>) send_ = [held](const http_request &r) { return held->send(r); };
     if constexpr (has_async_send_v<T>) {
       async_send_ = [held](http_request r, http_completion done) {
-        held->async_send(std::move(r), std::move(done));
+        return send_async(*held, std::move(r), std::move(done));
       };
     }
     holder_ = held;
@@ -5409,12 +5445,12 @@ public:
     return send_(request);
   }
 
-  void async_send(http_request request, http_completion done) {
+  abandon_request async_send(http_request request, http_completion done) {
     if (!async_send_) {
       done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
-      return;
+      return {};
     }
-    async_send_(std::move(request), std::move(done));
+    return async_send_(std::move(request), std::move(done));
   }
 
   bool can_block() const { return static_cast<bool>(send_); }
@@ -5423,7 +5459,7 @@ public:
 private:
   std::shared_ptr<void> holder_; // keeps the transport alive
   std::function<result<http_response>(const http_request &)> send_;
-  std::function<void(http_request, http_completion)> async_send_;
+  std::function<abandon_request(http_request, http_completion)> async_send_;
 };
 
 KLING_NAMESPACE_END
@@ -5449,6 +5485,7 @@ KLING_NAMESPACE_END
 #define KLING_TRANSPORT_MOCK_TRANSPORT_HPP
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -5570,18 +5607,40 @@ public:
   // completion runs at once, inside async_send; after defer_async(true) it
   // waits for complete_pending(), which runs the queued completions on the
   // caller's thread (as an engine's HTTP module would, a few frames later).
-  void async_send(http_request request, http_completion done) {
-    bool deferred;
+  // The returned function abandons a deferred request: its completion runs at
+  // once with errc::cancelled, and abandoned_count() counts it.
+  abandon_request async_send(http_request request, http_completion done) {
+    std::uint64_t serial;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
-      deferred = state_->defer;
+      if (state_->defer) {
+        serial = ++state_->last_serial;
+        state_->waiting.push_back({serial, std::move(request), std::move(done)});
+      } else {
+        serial = 0;
+      }
     }
-    if (!deferred) {
+    if (serial == 0) {
       done(send(request));
-      return;
+      return {}; // already answered: nothing to abandon
     }
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->waiting.emplace_back(std::move(request), std::move(done));
+    std::weak_ptr<state> weak = state_;
+    return [weak, serial] {
+      auto s = weak.lock();
+      if (!s) return;
+      http_completion abandoned;
+      {
+        std::lock_guard<std::mutex> lock(s->mutex);
+        for (auto it = s->waiting.begin(); it != s->waiting.end(); ++it) {
+          if (it->serial != serial) continue;
+          abandoned = std::move(it->done);
+          s->waiting.erase(it);
+          ++s->abandoned;
+          break;
+        }
+      }
+      if (abandoned) abandoned(error{errc::cancelled, "mock_transport: the request was abandoned"});
+    };
   }
   mock_transport &defer_async(bool on) {
     std::lock_guard<std::mutex> lock(state_->mutex);
@@ -5590,18 +5649,23 @@ public:
   }
   // Completes every deferred request; returns how many.
   std::size_t complete_pending() {
-    std::deque<std::pair<http_request, http_completion>> batch;
+    std::deque<deferred_request> batch;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       batch.swap(state_->waiting);
     }
     for (auto &w : batch)
-      w.second(send(w.first));
+      w.done(send(w.request));
     return batch.size();
   }
   std::size_t deferred_count() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     return state_->waiting.size();
+  }
+  // Deferred requests abandoned by their sender.
+  std::size_t abandoned_count() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->abandoned;
   }
 
   // Every request sent so far, oldest first.
@@ -5624,6 +5688,7 @@ public:
     state_->log.clear();
     state_->fallback = nullptr;
     state_->waiting.clear();
+    state_->abandoned = 0;
   }
 
 private:
@@ -5632,13 +5697,21 @@ private:
     std::optional<std::size_t> cut_after; // drop the connection after this many body bytes
   };
 
+  struct deferred_request {
+    std::uint64_t serial;
+    http_request request;
+    http_completion done;
+  };
+
   struct state {
     mutable std::mutex mutex;
     std::deque<scripted> queue;
     std::vector<http_request> log;
     handler fallback;
     bool defer = false;
-    std::deque<std::pair<http_request, http_completion>> waiting;
+    std::uint64_t last_serial = 0;
+    std::deque<deferred_request> waiting;
+    std::size_t abandoned = 0;
   };
   std::shared_ptr<state> state_;
 };
@@ -7024,6 +7097,7 @@ KLING_NAMESPACE_END
 #define KLING_CLIENT_ASYNC_HPP
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -7661,6 +7735,7 @@ private:
     switch (e.kind) {
     case event::response:
       in_flight_ = false;
+      abandon_ = nullptr;
       machine_.on_response(std::move(*e.answer), now);
       if (hooks_.after_response) hooks_.after_response();
       break;
@@ -7679,7 +7754,10 @@ private:
     case protocol::step_kind::done: {
       auto outcome = session_->scrub(machine_.take_result());
       control_->finished = true;
+      // Ended with a request still out (cancelled): the transport may free it now.
+      abandon_request abandon = in_flight_ ? std::move(abandon_) : abandon_request{};
       lock.unlock();
+      if (abandon) abandon();
       auto done = std::move(done_);
       done(std::move(outcome));
       return;
@@ -7704,16 +7782,34 @@ private:
         return;
       }
       in_flight_ = true;
+      const std::uint64_t serial = ++sends_;
       lock.unlock();
       auto self = this->shared_from_this();
       auto request = std::make_shared<http_request>(std::move(*prepared));
-      session_->transport().async_send(*request, [self, request, now](result<http_response> answer) {
-        self->session_->observe(*request, answer, self->clock().now() - now);
-        self->post(event{event::response, self->session_->scrub(std::move(answer))});
-      });
+      auto abandon =
+          send_async(session_->transport(), *request, [self, request, now](result<http_response> answer) {
+            self->session_->observe(*request, answer, self->clock().now() - now);
+            self->post(event{event::response, self->session_->scrub(std::move(answer))});
+          });
+      if (abandon) keep_abandon(serial, std::move(abandon));
       return;
     }
     }
+  }
+
+  // The completion may already have run (on this thread or another), or the
+  // operation may have ended meanwhile: keep the function only for the
+  // request still out, and use it at once if the operation is already over.
+  void keep_abandon(std::uint64_t serial, abandon_request abandon) {
+    {
+      std::lock_guard<std::mutex> lock(machine_mutex_);
+      if (serial != sends_ || !in_flight_) return;
+      if (!control_->finished) {
+        abandon_ = std::move(abandon);
+        return;
+      }
+    }
+    abandon();
   }
 
   std::shared_ptr<session<Transport>> session_;
@@ -7727,6 +7823,8 @@ private:
   std::deque<event> queue_;
   bool pumping_ = false;
   bool in_flight_ = false;
+  std::uint64_t sends_ = 0; // serial of the latest request sent
+  abandon_request abandon_; // gives up the request in flight, when the transport can
   int timers_ = 0;
 };
 
@@ -8708,6 +8806,17 @@ public:
       : session_(client.session()), settings_(settings), limit_(std::max(1, settings_.max_creates_in_flight)),
         inbox_(std::make_shared<inbox>()) {}
 
+  // Requests still out are abandoned (when the transport can); their answers go nowhere.
+  ~basic_task_tracker() {
+    for (auto &it : items_) {
+      if (it.in_flight && it.abandon) it.abandon();
+    }
+  }
+  basic_task_tracker(basic_task_tracker &&) = default;     // leaves the source with no tasks
+  basic_task_tracker(const basic_task_tracker &) = delete; // one owner per task and its callbacks
+  basic_task_tracker &operator=(const basic_task_tracker &) = delete;
+  basic_task_tracker &operator=(basic_task_tracker &&) = delete;
+
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
   template <class Request, class = decltype(Request::route)>
@@ -8733,7 +8842,8 @@ public:
     return items_.back().key;
   }
 
-  // Stops following (or creating) a task; its failed callback gets errc::cancelled at the next tick.
+  // Stops following (or creating) a task; its failed callback gets errc::cancelled at the next tick,
+  // and its request in flight, if any, is abandoned then (when the transport can).
   void cancel(id key) {
     for (auto &it : items_) {
       if (it.key == key) it.cancelled = true;
@@ -8800,6 +8910,7 @@ private:
     std::string external_id;
     bool queued = false;
     bool in_flight = false;
+    abandon_request abandon; // for the request in flight, when the transport offers one
     bool cancelled = false;
     std::optional<task_status> reported;
   };
@@ -8854,11 +8965,15 @@ private:
 
   // Advances one item; true when it is finished and can be dropped.
   bool advance(item &it, protocol::time_point now) {
-    if (it.cancelled) return finish(it, error{errc::cancelled, "cancelled by the caller"});
+    if (it.cancelled) {
+      if (it.in_flight && it.abandon) it.abandon(); // its late answer is dropped at the next tick
+      return finish(it, error{errc::cancelled, "cancelled by the caller"});
+    }
     if (it.refused) return finish(it, *it.refused);
     if (it.queued) return false;
     if (it.answer) {
       it.in_flight = false;
+      it.abandon = nullptr;
       if (it.creating) note_concurrency(*it.answer, now);
       result<http_response> answer = session_->scrub(std::move(*it.answer));
       it.answer.reset();
@@ -8918,15 +9033,15 @@ private:
       // mock) must not keep the session that owns it alive.
       std::weak_ptr<session<Transport>> weak_session = session_;
       const auto started = session_->options().time().now();
-      session_->transport().async_send(
-          *request, [box, key, request, weak_session, started](result<http_response> answer) {
-            if (auto s = weak_session.lock())
-              s->observe(*request, answer, s->options().time().now() - started);
-            if (auto b = box.lock()) {
-              std::lock_guard<std::mutex> lock(b->mutex);
-              b->answers.emplace_back(key, std::move(answer));
-            }
-          });
+      it.abandon = send_async(session_->transport(), *request,
+                              [box, key, request, weak_session, started](result<http_response> answer) {
+                                if (auto s = weak_session.lock())
+                                  s->observe(*request, answer, s->options().time().now() - started);
+                                if (auto b = box.lock()) {
+                                  std::lock_guard<std::mutex> lock(b->mutex);
+                                  b->answers.emplace_back(key, std::move(answer));
+                                }
+                              });
       return;
     }
   }

@@ -154,8 +154,11 @@ TEST_CASE("an async wait can be cancelled, and late events are ignored", "[async
   loop.advance(3000ms);
   loop.run_due(); // the first poll goes out
   CHECK(client.transport().deferred_count() == 1);
-  op.cancel();                          // while it is in flight
-  run_frames(loop, client.transport()); // its answer arrives late
+  op.cancel(); // while it is in flight: the transport is told to give the request up
+  loop.run_until_idle();
+  CHECK(client.transport().abandoned_count() == 1);
+  CHECK(client.transport().deferred_count() == 0);
+  run_frames(loop, client.transport());
   CHECK(calls == 1);
   CHECK(code == kling::errc::cancelled);
   CHECK(op.done());
@@ -572,4 +575,109 @@ TEST_CASE("task_tracker saves a create in flight under its external id", "[async
   REQUIRE(saved.size() == 1);
   CHECK(saved[0].task_id.rfind("kling-cpp-", 0) == 0);
   CHECK(saved[0].task_id == saved[0].external_task_id);
+}
+
+// ----- abandoning requests in flight -------------------------------------------------------
+
+namespace {
+// A deferred mock behind a void async_send: a transport that cannot abandon.
+struct unabandonable {
+  kling::mock_transport inner;
+  void async_send(kling::http_request r, kling::http_completion done) {
+    inner.async_send(std::move(r), std::move(done)); // drops the way to abandon
+  }
+};
+} // namespace
+
+static_assert(kling::has_abandonable_async_send_v<kling::mock_transport>);
+static_assert(kling::has_abandonable_async_send_v<kling::any_transport>);
+static_assert(!kling::has_abandonable_async_send_v<unabandonable>);
+
+TEST_CASE("a cancelled call abandons its request only through a transport that can", "[async][transport]") {
+  kling::testing::manual_scheduler loop;
+  const auto processing = [](const kling::http_request &) {
+    return kling_test::answer(200, R"({"id":"t","status":"processing"})");
+  };
+
+  SECTION("a transport without the means: the call still ends at once, the late answer is dropped") {
+    kling::basic_client<unabandonable> client{kling::options{}
+                                                  .base_url("http://127.0.0.1:1")
+                                                  .api_key("k-1234")
+                                                  .scheduler(kling::make_scheduler(loop))};
+    client.transport().inner.defer_async(true).on_request(processing);
+    int calls = 0;
+    kling::errc code = kling::errc::http;
+    auto op = client.videos().get_async("t", "", [&](kling::result<kling::task> t) {
+      ++calls;
+      code = t ? kling::errc::http : t.error().code;
+    });
+    loop.run_until_idle();
+    REQUIRE(client.transport().inner.deferred_count() == 1);
+    op.cancel();
+    loop.run_until_idle();
+    CHECK(calls == 1);
+    CHECK(code == kling::errc::cancelled);
+    CHECK(client.transport().inner.abandoned_count() == 0);
+    CHECK(client.transport().inner.complete_pending() == 1); // the answer comes, and goes nowhere
+    loop.run_until_idle();
+    CHECK(calls == 1);
+  }
+
+  SECTION("through any_transport, which passes the means on") {
+    kling::mock_transport script;
+    script.defer_async(true).on_request(processing);
+    kling::basic_client<kling::any_transport> client{kling::options{}
+                                                         .base_url("http://127.0.0.1:1")
+                                                         .api_key("k-1234")
+                                                         .scheduler(kling::make_scheduler(loop)),
+                                                     kling::any_transport(script)};
+    int calls = 0;
+    auto op = client.videos().get_async("t", "", [&](kling::result<kling::task>) { ++calls; });
+    loop.run_until_idle();
+    REQUIRE(script.deferred_count() == 1);
+    op.cancel();
+    loop.run_until_idle();
+    CHECK(calls == 1);
+    CHECK(script.abandoned_count() == 1);
+    CHECK(script.deferred_count() == 0);
+  }
+
+  SECTION("a finished call abandons nothing") {
+    auto client = async_client(loop, true);
+    client.transport().on_request(processing);
+    int calls = 0;
+    auto op = client.videos().get_async("t", "", [&](kling::result<kling::task> t) { calls += t ? 1 : 100; });
+    run_frames(loop, client.transport());
+    op.cancel();
+    CHECK(calls == 1);
+    CHECK(client.transport().abandoned_count() == 0);
+  }
+}
+
+TEST_CASE("task_tracker abandons the requests of cancelled tasks and when it is destroyed",
+          "[async][tracker]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true);
+  client.transport().on_request([](const kling::http_request &) {
+    return kling_test::answer(200, R"({"id":"t","status":"pending"})");
+  });
+  int failed = 0;
+  {
+    kling::basic_task_tracker<kling::mock_transport> tracker{client};
+    const auto first = tracker.submit(cat(), {nullptr, nullptr, [&](const kling::error &e) {
+                                                failed += e.code == kling::errc::cancelled;
+                                              }});
+    tracker.submit(cat(), {});
+    tracker.tick(loop.now()); // both creates go out, unanswered
+    REQUIRE(client.transport().deferred_count() == 2);
+    tracker.cancel(first);
+    tracker.tick(loop.now());
+    CHECK(failed == 1);
+    CHECK(client.transport().abandoned_count() == 1);
+    CHECK(client.transport().deferred_count() == 1);
+    tracker.tick(loop.now()); // the abandoned answer reached the inbox, for a task no longer followed
+    CHECK(tracker.active() == 1);
+  }
+  CHECK(client.transport().abandoned_count() == 2); // the other one, with the tracker
+  CHECK(client.transport().deferred_count() == 0);
 }

@@ -10,6 +10,7 @@
 #define KLING_CLIENT_ASYNC_HPP
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -134,6 +135,7 @@ private:
     switch (e.kind) {
     case event::response:
       in_flight_ = false;
+      abandon_ = nullptr;
       machine_.on_response(std::move(*e.answer), now);
       if (hooks_.after_response) hooks_.after_response();
       break;
@@ -152,7 +154,10 @@ private:
     case protocol::step_kind::done: {
       auto outcome = session_->scrub(machine_.take_result());
       control_->finished = true;
+      // Ended with a request still out (cancelled): the transport may free it now.
+      abandon_request abandon = in_flight_ ? std::move(abandon_) : abandon_request{};
       lock.unlock();
+      if (abandon) abandon();
       auto done = std::move(done_);
       done(std::move(outcome));
       return;
@@ -177,16 +182,34 @@ private:
         return;
       }
       in_flight_ = true;
+      const std::uint64_t serial = ++sends_;
       lock.unlock();
       auto self = this->shared_from_this();
       auto request = std::make_shared<http_request>(std::move(*prepared));
-      session_->transport().async_send(*request, [self, request, now](result<http_response> answer) {
-        self->session_->observe(*request, answer, self->clock().now() - now);
-        self->post(event{event::response, self->session_->scrub(std::move(answer))});
-      });
+      auto abandon =
+          send_async(session_->transport(), *request, [self, request, now](result<http_response> answer) {
+            self->session_->observe(*request, answer, self->clock().now() - now);
+            self->post(event{event::response, self->session_->scrub(std::move(answer))});
+          });
+      if (abandon) keep_abandon(serial, std::move(abandon));
       return;
     }
     }
+  }
+
+  // The completion may already have run (on this thread or another), or the
+  // operation may have ended meanwhile: keep the function only for the
+  // request still out, and use it at once if the operation is already over.
+  void keep_abandon(std::uint64_t serial, abandon_request abandon) {
+    {
+      std::lock_guard<std::mutex> lock(machine_mutex_);
+      if (serial != sends_ || !in_flight_) return;
+      if (!control_->finished) {
+        abandon_ = std::move(abandon);
+        return;
+      }
+    }
+    abandon();
   }
 
   std::shared_ptr<session<Transport>> session_;
@@ -200,6 +223,8 @@ private:
   std::deque<event> queue_;
   bool pumping_ = false;
   bool in_flight_ = false;
+  std::uint64_t sends_ = 0; // serial of the latest request sent
+  abandon_request abandon_; // gives up the request in flight, when the transport can
   int timers_ = 0;
 };
 

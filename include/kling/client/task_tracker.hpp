@@ -61,6 +61,17 @@ public:
       : session_(client.session()), settings_(settings), limit_(std::max(1, settings_.max_creates_in_flight)),
         inbox_(std::make_shared<inbox>()) {}
 
+  // Requests still out are abandoned (when the transport can); their answers go nowhere.
+  ~basic_task_tracker() {
+    for (auto &it : items_) {
+      if (it.in_flight && it.abandon) it.abandon();
+    }
+  }
+  basic_task_tracker(basic_task_tracker &&) = default;     // leaves the source with no tasks
+  basic_task_tracker(const basic_task_tracker &) = delete; // one owner per task and its callbacks
+  basic_task_tracker &operator=(const basic_task_tracker &) = delete;
+  basic_task_tracker &operator=(basic_task_tracker &&) = delete;
+
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
   template <class Request, class = decltype(Request::route)>
@@ -86,7 +97,8 @@ public:
     return items_.back().key;
   }
 
-  // Stops following (or creating) a task; its failed callback gets errc::cancelled at the next tick.
+  // Stops following (or creating) a task; its failed callback gets errc::cancelled at the next tick,
+  // and its request in flight, if any, is abandoned then (when the transport can).
   void cancel(id key) {
     for (auto &it : items_) {
       if (it.key == key) it.cancelled = true;
@@ -153,6 +165,7 @@ private:
     std::string external_id;
     bool queued = false;
     bool in_flight = false;
+    abandon_request abandon; // for the request in flight, when the transport offers one
     bool cancelled = false;
     std::optional<task_status> reported;
   };
@@ -207,11 +220,15 @@ private:
 
   // Advances one item; true when it is finished and can be dropped.
   bool advance(item &it, protocol::time_point now) {
-    if (it.cancelled) return finish(it, error{errc::cancelled, "cancelled by the caller"});
+    if (it.cancelled) {
+      if (it.in_flight && it.abandon) it.abandon(); // its late answer is dropped at the next tick
+      return finish(it, error{errc::cancelled, "cancelled by the caller"});
+    }
     if (it.refused) return finish(it, *it.refused);
     if (it.queued) return false;
     if (it.answer) {
       it.in_flight = false;
+      it.abandon = nullptr;
       if (it.creating) note_concurrency(*it.answer, now);
       result<http_response> answer = session_->scrub(std::move(*it.answer));
       it.answer.reset();
@@ -271,15 +288,15 @@ private:
       // mock) must not keep the session that owns it alive.
       std::weak_ptr<session<Transport>> weak_session = session_;
       const auto started = session_->options().time().now();
-      session_->transport().async_send(
-          *request, [box, key, request, weak_session, started](result<http_response> answer) {
-            if (auto s = weak_session.lock())
-              s->observe(*request, answer, s->options().time().now() - started);
-            if (auto b = box.lock()) {
-              std::lock_guard<std::mutex> lock(b->mutex);
-              b->answers.emplace_back(key, std::move(answer));
-            }
-          });
+      it.abandon = send_async(session_->transport(), *request,
+                              [box, key, request, weak_session, started](result<http_response> answer) {
+                                if (auto s = weak_session.lock())
+                                  s->observe(*request, answer, s->options().time().now() - started);
+                                if (auto b = box.lock()) {
+                                  std::lock_guard<std::mutex> lock(b->mutex);
+                                  b->answers.emplace_back(key, std::move(answer));
+                                }
+                              });
       return;
     }
   }

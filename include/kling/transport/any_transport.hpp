@@ -7,7 +7,8 @@
 //
 // It offers both send and async_send; the one the wrapped transport lacks
 // answers with a configuration error (and async_send still calls its
-// completion exactly once).
+// completion exactly once). async_send passes on the wrapped transport's
+// abandon_request, when it has one.
 //
 // Thread safety: as the wrapped transport; copies share it.
 #ifndef KLING_TRANSPORT_ANY_TRANSPORT_HPP
@@ -30,7 +31,7 @@ public:
     if constexpr (has_send_v<T>) send_ = [held](const http_request &r) { return held->send(r); };
     if constexpr (has_async_send_v<T>) {
       async_send_ = [held](http_request r, http_completion done) {
-        held->async_send(std::move(r), std::move(done));
+        return send_async(*held, std::move(r), std::move(done));
       };
     }
     holder_ = held;
@@ -42,12 +43,12 @@ public:
     return send_(request);
   }
 
-  void async_send(http_request request, http_completion done) {
+  abandon_request async_send(http_request request, http_completion done) {
     if (!async_send_) {
       done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
-      return;
+      return {};
     }
-    async_send_(std::move(request), std::move(done));
+    return async_send_(std::move(request), std::move(done));
   }
 
   bool can_block() const { return static_cast<bool>(send_); }
@@ -56,7 +57,7 @@ public:
 private:
   std::shared_ptr<void> holder_; // keeps the transport alive
   std::function<result<http_response>(const http_request &)> send_;
-  std::function<void(http_request, http_completion)> async_send_;
+  std::function<abandon_request(http_request, http_completion)> async_send_;
 };
 
 KLING_NAMESPACE_END

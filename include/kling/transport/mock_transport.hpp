@@ -16,6 +16,7 @@
 #define KLING_TRANSPORT_MOCK_TRANSPORT_HPP
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -94,18 +95,40 @@ public:
   // completion runs at once, inside async_send; after defer_async(true) it
   // waits for complete_pending(), which runs the queued completions on the
   // caller's thread (as an engine's HTTP module would, a few frames later).
-  void async_send(http_request request, http_completion done) {
-    bool deferred;
+  // The returned function abandons a deferred request: its completion runs at
+  // once with errc::cancelled, and abandoned_count() counts it.
+  abandon_request async_send(http_request request, http_completion done) {
+    std::uint64_t serial;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
-      deferred = state_->defer;
+      if (state_->defer) {
+        serial = ++state_->last_serial;
+        state_->waiting.push_back({serial, std::move(request), std::move(done)});
+      } else {
+        serial = 0;
+      }
     }
-    if (!deferred) {
+    if (serial == 0) {
       done(send(request));
-      return;
+      return {}; // already answered: nothing to abandon
     }
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->waiting.emplace_back(std::move(request), std::move(done));
+    std::weak_ptr<state> weak = state_;
+    return [weak, serial] {
+      auto s = weak.lock();
+      if (!s) return;
+      http_completion abandoned;
+      {
+        std::lock_guard<std::mutex> lock(s->mutex);
+        for (auto it = s->waiting.begin(); it != s->waiting.end(); ++it) {
+          if (it->serial != serial) continue;
+          abandoned = std::move(it->done);
+          s->waiting.erase(it);
+          ++s->abandoned;
+          break;
+        }
+      }
+      if (abandoned) abandoned(error{errc::cancelled, "mock_transport: the request was abandoned"});
+    };
   }
   mock_transport &defer_async(bool on) {
     std::lock_guard<std::mutex> lock(state_->mutex);
@@ -114,18 +137,23 @@ public:
   }
   // Completes every deferred request; returns how many.
   std::size_t complete_pending() {
-    std::deque<std::pair<http_request, http_completion>> batch;
+    std::deque<deferred_request> batch;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       batch.swap(state_->waiting);
     }
     for (auto &w : batch)
-      w.second(send(w.first));
+      w.done(send(w.request));
     return batch.size();
   }
   std::size_t deferred_count() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     return state_->waiting.size();
+  }
+  // Deferred requests abandoned by their sender.
+  std::size_t abandoned_count() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->abandoned;
   }
 
   // Every request sent so far, oldest first.
@@ -148,6 +176,7 @@ public:
     state_->log.clear();
     state_->fallback = nullptr;
     state_->waiting.clear();
+    state_->abandoned = 0;
   }
 
 private:
@@ -156,13 +185,21 @@ private:
     std::optional<std::size_t> cut_after; // drop the connection after this many body bytes
   };
 
+  struct deferred_request {
+    std::uint64_t serial;
+    http_request request;
+    http_completion done;
+  };
+
   struct state {
     mutable std::mutex mutex;
     std::deque<scripted> queue;
     std::vector<http_request> log;
     handler fallback;
     bool defer = false;
-    std::deque<std::pair<http_request, http_completion>> waiting;
+    std::uint64_t last_serial = 0;
+    std::deque<deferred_request> waiting;
+    std::size_t abandoned = 0;
   };
   std::shared_ptr<state> state_;
 };

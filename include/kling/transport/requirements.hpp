@@ -7,6 +7,14 @@
 //   void async_send(kling::http_request, kling::http_completion);
 //       returns at once; calls the completion exactly once, from any thread
 //
+// An async_send may instead return a kling::abandon_request: a function that
+// asks the transport to give the exchange up (Unreal's CancelRequest, Godot's
+// cancel_request). The library calls it when the call that sent the request
+// ends first (cancelled by the user), so an engine frees the connection at
+// once. The completion must still be called exactly once (typically with
+// errc::cancelled), and calling the function after the completion must do
+// nothing.
+//
 // Optionally it is constructible from `const kling::network_settings &`; the
 // client then builds it from its options, else default-constructs it. A
 // transport that receives answers whole may hand streamed bodies to their
@@ -28,6 +36,7 @@
 KLING_NAMESPACE_BEGIN
 
 using http_completion = std::function<void(result<http_response>)>;
+using abandon_request = std::function<void()>;
 
 template <class T, class = void>
 struct has_send : std::false_type {};
@@ -49,6 +58,32 @@ template <class T>
 inline constexpr bool has_async_send_v = has_async_send<T>::value;
 template <class T>
 inline constexpr bool is_transport_v = has_send_v<T> || has_async_send_v<T>;
+
+// True when T's async_send returns a way to abandon the request.
+template <class T, class = void>
+struct has_abandonable_async_send : std::false_type {};
+template <class T>
+struct has_abandonable_async_send<T, std::enable_if_t<has_async_send_v<T>>>
+    : std::bool_constant<
+          !std::is_void<decltype(std::declval<T &>().async_send(std::declval<http_request>(),
+                                                                std::declval<http_completion>()))>::value &&
+          std::is_convertible<decltype(std::declval<T &>().async_send(std::declval<http_request>(),
+                                                                      std::declval<http_completion>())),
+                              abandon_request>::value> {};
+template <class T>
+inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<T>::value;
+
+// Starts an asynchronous exchange on any async transport; the result abandons
+// it, or is empty when the transport offers no way to.
+template <class T>
+abandon_request send_async(T &transport, http_request request, http_completion done) {
+  if constexpr (has_abandonable_async_send_v<T>) {
+    return abandon_request(transport.async_send(std::move(request), std::move(done)));
+  } else {
+    transport.async_send(std::move(request), std::move(done));
+    return {};
+  }
+}
 
 // Fails the build with a readable message when T cannot be a transport.
 template <class T>
