@@ -5340,12 +5340,14 @@ struct has_send<T, std::void_t<decltype(std::declval<T &>().send(std::declval<co
     : std::is_convertible<decltype(std::declval<T &>().send(std::declval<const http_request &>())),
                           result<http_response>> {};
 
+// What async_send returns: void, or a way to abandon the request.
+template <class T>
+using async_send_result_t =
+    decltype(std::declval<T &>().async_send(std::declval<http_request>(), std::declval<http_completion>()));
 template <class T, class = void>
 struct has_async_send : std::false_type {};
 template <class T>
-struct has_async_send<T, std::void_t<decltype(std::declval<T &>().async_send(
-                             std::declval<http_request>(), std::declval<http_completion>()))>>
-    : std::true_type {};
+struct has_async_send<T, std::void_t<async_send_result_t<T>>> : std::true_type {};
 
 template <class T>
 inline constexpr bool has_send_v = has_send<T>::value;
@@ -5359,12 +5361,8 @@ template <class T, class = void>
 struct has_abandonable_async_send : std::false_type {};
 template <class T>
 struct has_abandonable_async_send<T, std::enable_if_t<has_async_send_v<T>>>
-    : std::bool_constant<
-          !std::is_void<decltype(std::declval<T &>().async_send(std::declval<http_request>(),
-                                                                std::declval<http_completion>()))>::value &&
-          std::is_convertible<decltype(std::declval<T &>().async_send(std::declval<http_request>(),
-                                                                      std::declval<http_completion>())),
-                              abandon_request>::value> {};
+    : std::bool_constant<!std::is_void<async_send_result_t<T>>::value &&
+                         std::is_convertible<async_send_result_t<T>, abandon_request>::value> {};
 template <class T>
 inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<T>::value;
 
