@@ -20,7 +20,7 @@ cmake -S . -B build/test-gcc -G Ninja -DCMAKE_CXX_COMPILER=g++ -DKLING_WERROR=ON
 cmake --build build/test-gcc -j "$jobs"
 ctest --test-dir build/test-gcc --output-on-failure -j "$jobs"
 
-step "Clang with AddressSanitizer and UBSan: the suites, the kling tool, every header on its own, the fuzzers"
+step "Clang with AddressSanitizer and UBSan (ThreadSanitizer for the async suite): the suites, the kling tool, every header on its own, the fuzzers"
 cmake -S . -B build/test-clang -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DKLING_WERROR=ON -DKLING_SANITIZE=ON \
   -DKLING_TEST_SINGLE_INCLUDE=OFF -DKLING_TEST_CONSUMERS=OFF -DKLING_BUILD_EXAMPLES=OFF -DKLING_BUILD_FUZZERS=ON
 cmake --build build/test-clang -j "$jobs"

@@ -681,3 +681,64 @@ TEST_CASE("task_tracker abandons the requests of cancelled tasks and when it is 
   CHECK(client.transport().abandoned_count() == 2); // the other one, with the tracker
   CHECK(client.transport().deferred_count() == 0);
 }
+
+TEST_CASE("cancel races the answer: one outcome, one completion, whatever the order", "[async][transport]") {
+  // Answers arrive on a network thread after a random pause while the caller
+  // cancels; with no executor, events run on whichever thread brings them.
+  struct racing_transport {
+    struct exchange {
+      std::atomic<bool> completed{false};
+      kling::http_completion done;
+      void complete(kling::result<kling::http_response> r) {
+        if (!completed.exchange(true)) done(std::move(r));
+      }
+    };
+    std::vector<std::thread> *network;
+    std::atomic<int> *completions;
+    std::atomic<int> *abandons;
+    unsigned pause_us;
+    kling::abandon_request async_send(kling::http_request, kling::http_completion done) {
+      auto x = std::make_shared<exchange>();
+      auto *count = completions;
+      x->done = [done = std::move(done), count](kling::result<kling::http_response> r) {
+        ++*count;
+        done(std::move(r));
+      };
+      network->emplace_back([x, pause = pause_us] {
+        std::this_thread::sleep_for(std::chrono::microseconds(pause));
+        x->complete(kling_test::answer(200, R"({"id":"t","status":"processing"})"));
+      });
+      auto *abandoned = abandons;
+      return [x, abandoned] {
+        ++*abandoned;
+        x->complete(kling::error{kling::errc::cancelled, "abandoned"});
+      };
+    }
+  };
+  bare_loop loop;
+  std::vector<std::thread> network;
+  std::atomic<int> completions{0}, abandons{0};
+  int cancelled = 0, answered = 0;
+  for (unsigned i = 0; i < 200; ++i) {
+    kling::basic_client<racing_transport> client{
+        kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").scheduler(kling::make_scheduler(loop)),
+        racing_transport{&network, &completions, &abandons, (i * 37) % 150}};
+    std::atomic<int> outcomes{0};
+    std::atomic<bool> was_cancelled{false};
+    auto op = client.videos().get_async("t", "", [&](kling::result<kling::task> t) {
+      ++outcomes;
+      was_cancelled = !t && t.error().code == kling::errc::cancelled;
+    });
+    std::this_thread::sleep_for(std::chrono::microseconds((i * 53) % 150));
+    op.cancel();
+    for (auto &t : network)
+      t.join();
+    network.clear();
+    REQUIRE(outcomes == 1);
+    (was_cancelled ? cancelled : answered) += 1;
+  }
+  CHECK(completions == 200); // every request completed exactly once
+  CHECK(cancelled + answered == 200);
+  INFO("cancelled " << cancelled << ", answered " << answered << ", abandoned " << abandons.load());
+  CHECK(abandons <= cancelled); // only calls that ended first abandon their request
+}
