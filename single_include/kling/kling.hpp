@@ -5171,11 +5171,17 @@ KLING_NAMESPACE_END
 //
 // An async_send may instead return a kling::abandon_request: a function that
 // asks the transport to give the exchange up (Unreal's CancelRequest, Godot's
-// cancel_request). The library calls it when the call that sent the request
-// ends first (cancelled by the user), so an engine frees the connection at
-// once. The completion must still be called exactly once (typically with
-// errc::cancelled), and calling the function after the completion must do
-// nothing.
+// cancel_request). The library calls it, at most once, when an asynchronous
+// call is cancelled through async_operation::cancel() with its request still
+// out, and when a task_tracker's task is cancelled or the tracker destroyed
+// (a cancellation_token is only seen at the call's next event, when nothing
+// is out). It runs on the thread that handles the cancel: the scheduler's
+// executor if there is one, else the cancelling thread, which may be inside
+// that request's own streaming receiver. The completion must still be called
+// exactly once (typically with errc::cancelled), so the transport must not
+// hold a lock that the function takes while it calls the completion; and
+// since an answer may cross the cancel, calling the function after the
+// completion must do nothing.
 //
 // Optionally it is constructible from `const kling::network_settings &`; the
 // client then builds it from its options, else default-constructs it. A
@@ -5353,18 +5359,21 @@ template <class T, class = void>
 struct has_abandonable_async_send : std::false_type {};
 template <class T>
 struct has_abandonable_async_send<T, std::enable_if_t<has_async_send_v<T>>>
-    : std::bool_constant<!std::is_void<async_send_result_t<T>>::value &&
-                         std::is_convertible<async_send_result_t<T>, abandon_request>::value> {};
+    : std::is_convertible<async_send_result_t<T>, abandon_request> {};
 template <class T>
 inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<T>::value;
 
 // Starts an asynchronous exchange on any async transport; the result abandons
-// it, or is empty when the transport offers no way to.
+// it, or is empty when the transport offers no way to. (Call it qualified:
+// a user's function of the same name must not be found instead.)
 template <class T>
-abandon_request send_async(T &transport, http_request request, http_completion done) {
+abandon_request start_exchange(T &transport, http_request request, http_completion done) {
   if constexpr (has_abandonable_async_send_v<T>) {
     return abandon_request(transport.async_send(std::move(request), std::move(done)));
   } else {
+    static_assert(std::is_void<async_send_result_t<T>>::value,
+                  "kling: async_send must return void or a kling::abandon_request (a function that gives the "
+                  "request up); what it returns here would be thrown away");
     transport.async_send(std::move(request), std::move(done));
     return {};
   }
@@ -5397,7 +5406,8 @@ constexpr bool check_async_transport() {
   static_assert(has_async_send_v<T>,
                 "kling: this call is asynchronous, so the transport needs a member "
                 "`void async_send(kling::http_request, kling::http_completion)` that calls the completion "
-                "exactly once, from any thread. A transport with only send works with the blocking calls.");
+                "exactly once, from any thread (it may return a kling::abandon_request instead of void). "
+                "A transport with only send works with the blocking calls.");
   return true;
 }
 
@@ -5431,7 +5441,7 @@ public:
     if constexpr (has_send_v<T>) send_ = [held](const http_request &r) { return held->send(r); };
     if constexpr (has_async_send_v<T>) {
       async_send_ = [held](http_request r, http_completion done) {
-        return send_async(*held, std::move(r), std::move(done));
+        return kling::start_exchange(*held, std::move(r), std::move(done));
       };
     }
     holder_ = held;
@@ -5583,35 +5593,27 @@ public:
   }
 
   result<http_response> send(const http_request &request) {
-    handler fallback;
-    std::optional<scripted> next;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       state_->log.push_back(request);
-      if (!state_->queue.empty()) {
-        next = std::move(state_->queue.front());
-        state_->queue.pop_front();
-      } else {
-        fallback = state_->fallback;
-      }
     }
-    if (next) return deliver_body(request, std::move(next->answer), next->cut_after);
-    if (fallback) return deliver_body(request, fallback(request));
-    return error{errc::connection,
-                 "mock_transport: no scripted answer for " + request.method + " " + request.target()};
+    return answer(request);
   }
 
   // Asynchronous sends answer from the same script. By default the
   // completion runs at once, inside async_send; after defer_async(true) it
   // waits for complete_pending(), which runs the queued completions on the
   // caller's thread (as an engine's HTTP module would, a few frames later).
-  // The returned function abandons a deferred request: its completion runs at
-  // once with errc::cancelled, and abandoned_count() counts it.
+  // A deferred request is logged when sent and takes its answer from the
+  // script when completed. The returned function abandons it: its completion
+  // runs at once with errc::cancelled (no scripted answer is used), and
+  // abandoned_count() counts it.
   abandon_request async_send(http_request request, http_completion done) {
     std::uint64_t serial;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       if (state_->defer) {
+        state_->log.push_back(request);
         serial = ++state_->last_serial;
         state_->waiting.push_back({serial, std::move(request), std::move(done)});
       } else {
@@ -5653,7 +5655,7 @@ public:
       batch.swap(state_->waiting);
     }
     for (auto &w : batch)
-      w.done(send(w.request));
+      w.done(answer(w.request));
     return batch.size();
   }
   std::size_t deferred_count() const {
@@ -5690,6 +5692,25 @@ public:
   }
 
 private:
+  // The next scripted answer (or the handler's) for a request already logged.
+  result<http_response> answer(const http_request &request) {
+    handler fallback;
+    std::optional<scripted> next;
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      if (!state_->queue.empty()) {
+        next = std::move(state_->queue.front());
+        state_->queue.pop_front();
+      } else {
+        fallback = state_->fallback;
+      }
+    }
+    if (next) return deliver_body(request, std::move(next->answer), next->cut_after);
+    if (fallback) return deliver_body(request, fallback(request));
+    return error{errc::connection,
+                 "mock_transport: no scripted answer for " + request.method + " " + request.target()};
+  }
+
   struct scripted {
     result<http_response> answer;
     std::optional<std::size_t> cut_after; // drop the connection after this many body bytes
@@ -7752,10 +7773,13 @@ private:
     case protocol::step_kind::done: {
       auto outcome = session_->scrub(machine_.take_result());
       control_->finished = true;
-      // Ended with a request still out (cancelled): the transport may free it now.
-      abandon_request abandon = in_flight_ ? std::move(abandon_) : abandon_request{};
+      // Ended with a request still out (cancelled): the transport may free it
+      // now. Exchanged, not moved: a moved-from std::function may keep its
+      // target (libc++), and that target may hold this operation alive.
+      abandon_request abandon = std::exchange(abandon_, nullptr);
+      const bool abandon_it = in_flight_;
       lock.unlock();
-      if (abandon) abandon();
+      if (abandon && abandon_it) abandon();
       auto done = std::move(done_);
       done(std::move(outcome));
       return;
@@ -7780,34 +7804,22 @@ private:
         return;
       }
       in_flight_ = true;
-      const std::uint64_t serial = ++sends_;
       lock.unlock();
       auto self = this->shared_from_this();
       auto request = std::make_shared<http_request>(std::move(*prepared));
-      auto abandon =
-          send_async(session_->transport(), *request, [self, request, now](result<http_response> answer) {
+      auto abandon = kling::start_exchange(
+          session_->transport(), *request, [self, request, now](result<http_response> answer) {
             self->session_->observe(*request, answer, self->clock().now() - now);
             self->post(event{event::response, self->session_->scrub(std::move(answer))});
           });
-      if (abandon) keep_abandon(serial, std::move(abandon));
+      // No other event is handled before this returns (this thread is pumping;
+      // a completion that already ran only queued its answer), so the request
+      // is still the one in flight.
+      lock.lock();
+      abandon_ = std::move(abandon);
       return;
     }
     }
-  }
-
-  // The completion may already have run (on this thread or another), or the
-  // operation may have ended meanwhile: keep the function only for the
-  // request still out, and use it at once if the operation is already over.
-  void keep_abandon(std::uint64_t serial, abandon_request abandon) {
-    {
-      std::lock_guard<std::mutex> lock(machine_mutex_);
-      if (serial != sends_ || !in_flight_) return;
-      if (!control_->finished) {
-        abandon_ = std::move(abandon);
-        return;
-      }
-    }
-    abandon();
   }
 
   std::shared_ptr<session<Transport>> session_;
@@ -7821,7 +7833,6 @@ private:
   std::deque<event> queue_;
   bool pumping_ = false;
   bool in_flight_ = false;
-  std::uint64_t sends_ = 0; // serial of the latest request sent
   abandon_request abandon_; // gives up the request in flight, when the transport can
   int timers_ = 0;
 };
@@ -8806,11 +8817,11 @@ public:
 
   // Requests still out are abandoned (when the transport can); their answers go nowhere.
   ~basic_task_tracker() {
-    for (auto &it : items_) {
-      if (it.in_flight && it.abandon) it.abandon();
-    }
+    for (auto &it : items_)
+      give_up_request(it);
   }
-  basic_task_tracker(basic_task_tracker &&) = default;     // leaves the source with no tasks
+  // The source of a move may only be destroyed.
+  basic_task_tracker(basic_task_tracker &&) = default;
   basic_task_tracker(const basic_task_tracker &) = delete; // one owner per task and its callbacks
   basic_task_tracker &operator=(const basic_task_tracker &) = delete;
   basic_task_tracker &operator=(basic_task_tracker &&) = delete;
@@ -8840,11 +8851,15 @@ public:
     return items_.back().key;
   }
 
-  // Stops following (or creating) a task; its failed callback gets errc::cancelled at the next tick,
-  // and its request in flight, if any, is abandoned then (when the transport can).
+  // Stops following (or creating) a task: its request in flight, if any, is
+  // abandoned at once (when the transport can), and its failed callback gets
+  // errc::cancelled at the next tick.
   void cancel(id key) {
+    take_completions(); // an answer already in is not abandoned
     for (auto &it : items_) {
-      if (it.key == key) it.cancelled = true;
+      if (it.key != key) continue;
+      it.cancelled = true;
+      give_up_request(it);
     }
   }
 
@@ -8913,6 +8928,14 @@ private:
     std::optional<task_status> reported;
   };
 
+  // Gives up the item's request if it is still out; its answer, if it comes,
+  // finds no item at the next tick and is dropped.
+  static void give_up_request(item &it) {
+    if (!it.in_flight || it.answer || !it.abandon) return;
+    auto give_up = std::exchange(it.abandon, nullptr);
+    give_up();
+  }
+
   protocol::wait_options wait_options() const { return settings_.wait.value_or(session_->options().wait()); }
 
   item new_item(tracker_callbacks cb) {
@@ -8963,10 +8986,7 @@ private:
 
   // Advances one item; true when it is finished and can be dropped.
   bool advance(item &it, protocol::time_point now) {
-    if (it.cancelled) {
-      if (it.in_flight && it.abandon) it.abandon(); // its late answer is dropped at the next tick
-      return finish(it, error{errc::cancelled, "cancelled by the caller"});
-    }
+    if (it.cancelled) return finish(it, error{errc::cancelled, "cancelled by the caller"});
     if (it.refused) return finish(it, *it.refused);
     if (it.queued) return false;
     if (it.answer) {
@@ -9031,15 +9051,16 @@ private:
       // mock) must not keep the session that owns it alive.
       std::weak_ptr<session<Transport>> weak_session = session_;
       const auto started = session_->options().time().now();
-      it.abandon = send_async(session_->transport(), *request,
-                              [box, key, request, weak_session, started](result<http_response> answer) {
-                                if (auto s = weak_session.lock())
-                                  s->observe(*request, answer, s->options().time().now() - started);
-                                if (auto b = box.lock()) {
-                                  std::lock_guard<std::mutex> lock(b->mutex);
-                                  b->answers.emplace_back(key, std::move(answer));
-                                }
-                              });
+      it.abandon =
+          kling::start_exchange(session_->transport(), *request,
+                                [box, key, request, weak_session, started](result<http_response> answer) {
+                                  if (auto s = weak_session.lock())
+                                    s->observe(*request, answer, s->options().time().now() - started);
+                                  if (auto b = box.lock()) {
+                                    std::lock_guard<std::mutex> lock(b->mutex);
+                                    b->answers.emplace_back(key, std::move(answer));
+                                  }
+                                });
       return;
     }
   }

@@ -154,10 +154,13 @@ private:
     case protocol::step_kind::done: {
       auto outcome = session_->scrub(machine_.take_result());
       control_->finished = true;
-      // Ended with a request still out (cancelled): the transport may free it now.
-      abandon_request abandon = in_flight_ ? std::move(abandon_) : abandon_request{};
+      // Ended with a request still out (cancelled): the transport may free it
+      // now. Exchanged, not moved: a moved-from std::function may keep its
+      // target (libc++), and that target may hold this operation alive.
+      abandon_request abandon = std::exchange(abandon_, nullptr);
+      const bool abandon_it = in_flight_;
       lock.unlock();
-      if (abandon) abandon();
+      if (abandon && abandon_it) abandon();
       auto done = std::move(done_);
       done(std::move(outcome));
       return;
@@ -182,34 +185,22 @@ private:
         return;
       }
       in_flight_ = true;
-      const std::uint64_t serial = ++sends_;
       lock.unlock();
       auto self = this->shared_from_this();
       auto request = std::make_shared<http_request>(std::move(*prepared));
-      auto abandon =
-          send_async(session_->transport(), *request, [self, request, now](result<http_response> answer) {
+      auto abandon = kling::start_exchange(
+          session_->transport(), *request, [self, request, now](result<http_response> answer) {
             self->session_->observe(*request, answer, self->clock().now() - now);
             self->post(event{event::response, self->session_->scrub(std::move(answer))});
           });
-      if (abandon) keep_abandon(serial, std::move(abandon));
+      // No other event is handled before this returns (this thread is pumping;
+      // a completion that already ran only queued its answer), so the request
+      // is still the one in flight.
+      lock.lock();
+      abandon_ = std::move(abandon);
       return;
     }
     }
-  }
-
-  // The completion may already have run (on this thread or another), or the
-  // operation may have ended meanwhile: keep the function only for the
-  // request still out, and use it at once if the operation is already over.
-  void keep_abandon(std::uint64_t serial, abandon_request abandon) {
-    {
-      std::lock_guard<std::mutex> lock(machine_mutex_);
-      if (serial != sends_ || !in_flight_) return;
-      if (!control_->finished) {
-        abandon_ = std::move(abandon);
-        return;
-      }
-    }
-    abandon();
   }
 
   std::shared_ptr<session<Transport>> session_;
@@ -223,7 +214,6 @@ private:
   std::deque<event> queue_;
   bool pumping_ = false;
   bool in_flight_ = false;
-  std::uint64_t sends_ = 0; // serial of the latest request sent
   abandon_request abandon_; // gives up the request in flight, when the transport can
   int timers_ = 0;
 };

@@ -63,11 +63,11 @@ public:
 
   // Requests still out are abandoned (when the transport can); their answers go nowhere.
   ~basic_task_tracker() {
-    for (auto &it : items_) {
-      if (it.in_flight && it.abandon) it.abandon();
-    }
+    for (auto &it : items_)
+      give_up_request(it);
   }
-  basic_task_tracker(basic_task_tracker &&) = default;     // leaves the source with no tasks
+  // The source of a move may only be destroyed.
+  basic_task_tracker(basic_task_tracker &&) = default;
   basic_task_tracker(const basic_task_tracker &) = delete; // one owner per task and its callbacks
   basic_task_tracker &operator=(const basic_task_tracker &) = delete;
   basic_task_tracker &operator=(basic_task_tracker &&) = delete;
@@ -97,11 +97,15 @@ public:
     return items_.back().key;
   }
 
-  // Stops following (or creating) a task; its failed callback gets errc::cancelled at the next tick,
-  // and its request in flight, if any, is abandoned then (when the transport can).
+  // Stops following (or creating) a task: its request in flight, if any, is
+  // abandoned at once (when the transport can), and its failed callback gets
+  // errc::cancelled at the next tick.
   void cancel(id key) {
+    take_completions(); // an answer already in is not abandoned
     for (auto &it : items_) {
-      if (it.key == key) it.cancelled = true;
+      if (it.key != key) continue;
+      it.cancelled = true;
+      give_up_request(it);
     }
   }
 
@@ -170,6 +174,14 @@ private:
     std::optional<task_status> reported;
   };
 
+  // Gives up the item's request if it is still out; its answer, if it comes,
+  // finds no item at the next tick and is dropped.
+  static void give_up_request(item &it) {
+    if (!it.in_flight || it.answer || !it.abandon) return;
+    auto give_up = std::exchange(it.abandon, nullptr);
+    give_up();
+  }
+
   protocol::wait_options wait_options() const { return settings_.wait.value_or(session_->options().wait()); }
 
   item new_item(tracker_callbacks cb) {
@@ -220,10 +232,7 @@ private:
 
   // Advances one item; true when it is finished and can be dropped.
   bool advance(item &it, protocol::time_point now) {
-    if (it.cancelled) {
-      if (it.in_flight && it.abandon) it.abandon(); // its late answer is dropped at the next tick
-      return finish(it, error{errc::cancelled, "cancelled by the caller"});
-    }
+    if (it.cancelled) return finish(it, error{errc::cancelled, "cancelled by the caller"});
     if (it.refused) return finish(it, *it.refused);
     if (it.queued) return false;
     if (it.answer) {
@@ -288,15 +297,16 @@ private:
       // mock) must not keep the session that owns it alive.
       std::weak_ptr<session<Transport>> weak_session = session_;
       const auto started = session_->options().time().now();
-      it.abandon = send_async(session_->transport(), *request,
-                              [box, key, request, weak_session, started](result<http_response> answer) {
-                                if (auto s = weak_session.lock())
-                                  s->observe(*request, answer, s->options().time().now() - started);
-                                if (auto b = box.lock()) {
-                                  std::lock_guard<std::mutex> lock(b->mutex);
-                                  b->answers.emplace_back(key, std::move(answer));
-                                }
-                              });
+      it.abandon =
+          kling::start_exchange(session_->transport(), *request,
+                                [box, key, request, weak_session, started](result<http_response> answer) {
+                                  if (auto s = weak_session.lock())
+                                    s->observe(*request, answer, s->options().time().now() - started);
+                                  if (auto b = box.lock()) {
+                                    std::lock_guard<std::mutex> lock(b->mutex);
+                                    b->answers.emplace_back(key, std::move(answer));
+                                  }
+                                });
       return;
     }
   }

@@ -31,7 +31,7 @@ public:
     if constexpr (has_send_v<T>) send_ = [held](const http_request &r) { return held->send(r); };
     if constexpr (has_async_send_v<T>) {
       async_send_ = [held](http_request r, http_completion done) {
-        return send_async(*held, std::move(r), std::move(done));
+        return kling::start_exchange(*held, std::move(r), std::move(done));
       };
     }
     holder_ = held;

@@ -73,35 +73,27 @@ public:
   }
 
   result<http_response> send(const http_request &request) {
-    handler fallback;
-    std::optional<scripted> next;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       state_->log.push_back(request);
-      if (!state_->queue.empty()) {
-        next = std::move(state_->queue.front());
-        state_->queue.pop_front();
-      } else {
-        fallback = state_->fallback;
-      }
     }
-    if (next) return deliver_body(request, std::move(next->answer), next->cut_after);
-    if (fallback) return deliver_body(request, fallback(request));
-    return error{errc::connection,
-                 "mock_transport: no scripted answer for " + request.method + " " + request.target()};
+    return answer(request);
   }
 
   // Asynchronous sends answer from the same script. By default the
   // completion runs at once, inside async_send; after defer_async(true) it
   // waits for complete_pending(), which runs the queued completions on the
   // caller's thread (as an engine's HTTP module would, a few frames later).
-  // The returned function abandons a deferred request: its completion runs at
-  // once with errc::cancelled, and abandoned_count() counts it.
+  // A deferred request is logged when sent and takes its answer from the
+  // script when completed. The returned function abandons it: its completion
+  // runs at once with errc::cancelled (no scripted answer is used), and
+  // abandoned_count() counts it.
   abandon_request async_send(http_request request, http_completion done) {
     std::uint64_t serial;
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       if (state_->defer) {
+        state_->log.push_back(request);
         serial = ++state_->last_serial;
         state_->waiting.push_back({serial, std::move(request), std::move(done)});
       } else {
@@ -143,7 +135,7 @@ public:
       batch.swap(state_->waiting);
     }
     for (auto &w : batch)
-      w.done(send(w.request));
+      w.done(answer(w.request));
     return batch.size();
   }
   std::size_t deferred_count() const {
@@ -180,6 +172,25 @@ public:
   }
 
 private:
+  // The next scripted answer (or the handler's) for a request already logged.
+  result<http_response> answer(const http_request &request) {
+    handler fallback;
+    std::optional<scripted> next;
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      if (!state_->queue.empty()) {
+        next = std::move(state_->queue.front());
+        state_->queue.pop_front();
+      } else {
+        fallback = state_->fallback;
+      }
+    }
+    if (next) return deliver_body(request, std::move(next->answer), next->cut_after);
+    if (fallback) return deliver_body(request, fallback(request));
+    return error{errc::connection,
+                 "mock_transport: no scripted answer for " + request.method + " " + request.target()};
+  }
+
   struct scripted {
     result<http_response> answer;
     std::optional<std::size_t> cut_after; // drop the connection after this many body bytes

@@ -9,11 +9,17 @@
 //
 // An async_send may instead return a kling::abandon_request: a function that
 // asks the transport to give the exchange up (Unreal's CancelRequest, Godot's
-// cancel_request). The library calls it when the call that sent the request
-// ends first (cancelled by the user), so an engine frees the connection at
-// once. The completion must still be called exactly once (typically with
-// errc::cancelled), and calling the function after the completion must do
-// nothing.
+// cancel_request). The library calls it, at most once, when an asynchronous
+// call is cancelled through async_operation::cancel() with its request still
+// out, and when a task_tracker's task is cancelled or the tracker destroyed
+// (a cancellation_token is only seen at the call's next event, when nothing
+// is out). It runs on the thread that handles the cancel: the scheduler's
+// executor if there is one, else the cancelling thread, which may be inside
+// that request's own streaming receiver. The completion must still be called
+// exactly once (typically with errc::cancelled), so the transport must not
+// hold a lock that the function takes while it calls the completion; and
+// since an answer may cross the cancel, calling the function after the
+// completion must do nothing.
 //
 // Optionally it is constructible from `const kling::network_settings &`; the
 // client then builds it from its options, else default-constructs it. A
@@ -66,18 +72,21 @@ template <class T, class = void>
 struct has_abandonable_async_send : std::false_type {};
 template <class T>
 struct has_abandonable_async_send<T, std::enable_if_t<has_async_send_v<T>>>
-    : std::bool_constant<!std::is_void<async_send_result_t<T>>::value &&
-                         std::is_convertible<async_send_result_t<T>, abandon_request>::value> {};
+    : std::is_convertible<async_send_result_t<T>, abandon_request> {};
 template <class T>
 inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<T>::value;
 
 // Starts an asynchronous exchange on any async transport; the result abandons
-// it, or is empty when the transport offers no way to.
+// it, or is empty when the transport offers no way to. (Call it qualified:
+// a user's function of the same name must not be found instead.)
 template <class T>
-abandon_request send_async(T &transport, http_request request, http_completion done) {
+abandon_request start_exchange(T &transport, http_request request, http_completion done) {
   if constexpr (has_abandonable_async_send_v<T>) {
     return abandon_request(transport.async_send(std::move(request), std::move(done)));
   } else {
+    static_assert(std::is_void<async_send_result_t<T>>::value,
+                  "kling: async_send must return void or a kling::abandon_request (a function that gives the "
+                  "request up); what it returns here would be thrown away");
     transport.async_send(std::move(request), std::move(done));
     return {};
   }
@@ -110,7 +119,8 @@ constexpr bool check_async_transport() {
   static_assert(has_async_send_v<T>,
                 "kling: this call is asynchronous, so the transport needs a member "
                 "`void async_send(kling::http_request, kling::http_completion)` that calls the completion "
-                "exactly once, from any thread. A transport with only send works with the blocking calls.");
+                "exactly once, from any thread (it may return a kling::abandon_request instead of void). "
+                "A transport with only send works with the blocking calls.");
   return true;
 }
 
