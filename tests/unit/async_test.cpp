@@ -564,6 +564,31 @@ TEST_CASE("a streamed download stops feeding the sink once cancelled, even from 
   CHECK(finished);
   CHECK(code == kling::errc::cancelled);
   CHECK(pieces_after_done == 0);
+  CHECK(client.transport().abandoned_count() == 0); // being delivered, it was no longer the mock's to abandon
+
+  // Cancelled before any byte arrives: the download is abandoned and the sink never called.
+  int pieces = 0;
+  finished = false;
+  client.transport().respond(200, std::string(1000, 'v'), {{"Content-Length", "1000"}});
+  op = client.videos().download_to_async(
+      "https://cdn.example.com/v.mp4",
+      [&](std::string_view) {
+        ++pieces;
+        return true;
+      },
+      {},
+      [&](kling::result<std::uint64_t> n) {
+        finished = true;
+        code = n ? kling::errc::http : n.error().code;
+      });
+  REQUIRE(client.transport().deferred_count() == 1);
+  op.cancel();
+  CHECK(finished);
+  CHECK(code == kling::errc::cancelled);
+  CHECK(client.transport().abandoned_count() == 1);
+  CHECK(client.transport().deferred_count() == 0);
+  CHECK(pieces == 0);
+  CHECK(client.transport().pending_answers() == 1); // the abandoned request used no scripted answer
 }
 
 TEST_CASE("task_tracker saves a create in flight under its external id", "[async][tracker][handle]") {
