@@ -14,10 +14,7 @@
 namespace {
 
 std::string read_text(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return kling::media::read_file(path, std::uint64_t{1} << 30).value_or(std::string());
 }
 
 std::vector<kling::json> seed_requests() {

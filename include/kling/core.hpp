@@ -73,9 +73,10 @@
 #include "kling/client/task_tracker.hpp"
 #include "kling/client/videos.hpp"
 
-// testing: cassettes, a virtual clock and a manual scheduler, for tests of code that uses the client
+// testing: cassettes, a virtual clock, a manual scheduler and sample media, for tests of code that uses the client
 #include "kling/testing/cassette.hpp"
 #include "kling/testing/manual_scheduler.hpp"
+#include "kling/testing/sample_media.hpp"
 #include "kling/testing/virtual_clock.hpp"
 
 #endif // KLING_CORE_HPP

@@ -12,14 +12,12 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "text.hpp"
 
 namespace kling_test {
 
 inline kling::json request_example(const std::string &name) {
-  std::ifstream in(std::string(KLING_TEST_FIXTURES) + "/requests/" + name + ".json", std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return kling::json::parse(text.str());
+  return kling::parse_json(fixture_text("requests/" + name + ".json")).value_or(kling::json());
 }
 
 // Options shared by recording and replay: a fixed id seed, so the generated

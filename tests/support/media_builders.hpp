@@ -5,6 +5,8 @@
 #ifndef KLING_TESTS_SUPPORT_MEDIA_BUILDERS_HPP
 #define KLING_TESTS_SUPPORT_MEDIA_BUILDERS_HPP
 
+#include <kling/core.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -46,23 +48,7 @@ inline std::string be64(std::uint64_t v) {
 
 // ----- PNG ------------------------------------------------------------------
 
-inline std::uint32_t crc32(std::string_view bytes) {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (char c : bytes) {
-    crc ^= static_cast<unsigned char>(c);
-    for (int k = 0; k < 8; ++k)
-      crc = crc & 1 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-  }
-  return crc ^ 0xFFFFFFFFu;
-}
-
-inline std::string png_chunk(std::string_view type, std::string_view data) {
-  std::string out = be32(static_cast<std::uint32_t>(data.size()));
-  std::string body = std::string(type) + std::string(data);
-  out += body;
-  put_be32(out, crc32(body));
-  return out;
-}
+using kling::testing::png_chunk;
 
 inline std::string png_signature() { return std::string("\x89PNG\r\n\x1a\n", 8); }
 
@@ -75,30 +61,10 @@ inline std::string png_header(std::uint32_t width, std::uint32_t height) {
   return png_signature() + png_chunk("IHDR", ihdr);
 }
 
-// A complete PNG that any decoder accepts: a black 1-bit greyscale image,
-// its pixels in uncompressed deflate blocks.
+// A complete PNG that any decoder accepts: a black 1-bit greyscale image.
 inline std::string png_image(std::uint32_t width, std::uint32_t height) {
   const std::size_t row = 1 + (static_cast<std::size_t>(width) + 7) / 8; // filter byte + pixels
-  const std::string raw(row * height, '\0');
-  std::string zlib = "\x78\x01";
-  std::size_t pos = 0;
-  do {
-    const std::size_t n = raw.size() - pos < 65535 ? raw.size() - pos : 65535;
-    zlib += pos + n == raw.size() ? '\x01' : '\x00'; // final block?
-    zlib += static_cast<char>(n & 0xFF);
-    zlib += static_cast<char>(n >> 8);
-    zlib += static_cast<char>(~n & 0xFF);
-    zlib += static_cast<char>(~n >> 8 & 0xFF);
-    zlib.append(raw, pos, n);
-    pos += n;
-  } while (pos < raw.size());
-  std::uint32_t a = 1, b = 0; // Adler-32 of the raw bytes
-  for (char c : raw) {
-    a = (a + static_cast<unsigned char>(c)) % 65521;
-    b = (b + a) % 65521;
-  }
-  put_be32(zlib, b << 16 | a);
-  return png_header(width, height) + png_chunk("IDAT", zlib) + png_chunk("IEND", "");
+  return kling::testing::greyscale_png(width, height, 1, std::string(row * height, '\0'));
 }
 
 // ----- JPEG -----------------------------------------------------------------

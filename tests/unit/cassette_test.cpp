@@ -15,13 +15,6 @@ std::string cassette_path(const std::string &name) {
   return std::string(KLING_TEST_FIXTURES) + "/cassettes/" + name + ".json";
 }
 
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 } // namespace
 
 TEST_CASE("the cassette corpus replays every route and endpoint", "[cassettes]") {
@@ -38,7 +31,7 @@ TEST_CASE("the cassette corpus replays every route and endpoint", "[cassettes]")
 
 TEST_CASE("no committed fixture holds a key", "[cassettes][secrets]") {
   for (const auto &s : kling_test::cassette_scenarios()) {
-    const std::string text = slurp(cassette_path(s.name));
+    const std::string text = kling_test::read_text(cassette_path(s.name));
     REQUIRE_FALSE(text.empty());
     CHECK(text.find("fake-gateway-key") == std::string::npos);
     std::size_t at = 0;
@@ -72,7 +65,7 @@ TEST_CASE("recording redacts the key and named secrets, and replays what it reco
     }));
     CHECK(bytes == std::string("\x00\x01\xFF video", 9));
   }
-  const std::string text = slurp(path);
+  const std::string text = kling_test::read_text(path);
   CHECK(text.find("very-secret-key") == std::string::npos);
   CHECK(text.find("s3cr3t-value") == std::string::npos);
   CHECK(text.find("Bearer [REDACTED]") != std::string::npos);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../support/catch.hpp"
+#include "../support/text.hpp"
 #include "../support/tiny_gateway.hpp"
 
 using kling::json;
@@ -21,14 +22,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string read_text(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 std::string response_fixture(const std::string &name) {
-  return read_text(std::string(KLING_TEST_FIXTURES) + "/responses/" + name + ".json");
+  return kling_test::fixture_text("responses/" + name + ".json");
 }
 
 using mock_client = kling::basic_client<kling::mock_transport>;
@@ -638,7 +633,7 @@ TEST_CASE("download writes the video to a file, without the API key", "[lifecycl
   REQUIRE(d);
   CHECK(d->bytes == bytes.size());
   CHECK_FALSE(d->resumed);
-  CHECK(read_text(path) == bytes);
+  CHECK(kling_test::read_text(path) == bytes);
   CHECK(progress.back() == bytes.size());
   const auto r = fake.transport().requests().at(0);
   CHECK(r.origin == "https://cdn.example.com:443");
@@ -657,7 +652,7 @@ TEST_CASE("download resumes a dropped transfer with a Range request", "[lifecycl
   std::remove(path.c_str());
   auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
   REQUIRE(d);
-  CHECK(read_text(path) == bytes);
+  CHECK(kling_test::read_text(path) == bytes);
   CHECK(kling::find_header(fake.transport().requests().at(1).headers, "Range") ==
         std::string("bytes=20000-"));
   std::remove(path.c_str());
@@ -677,7 +672,7 @@ TEST_CASE("download continues a partial file and starts over when the server ign
   auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
   REQUIRE(d);
   CHECK(d->resumed);
-  CHECK(read_text(path) == bytes);
+  CHECK(kling_test::read_text(path) == bytes);
   std::remove(path.c_str());
 
   {
@@ -687,7 +682,7 @@ TEST_CASE("download continues a partial file and starts over when the server ign
   fake.transport().respond(200, bytes, {{"Content-Length", "30000"}});
   auto again = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
   REQUIRE(again);
-  CHECK(read_text(path) == bytes);
+  CHECK(kling_test::read_text(path) == bytes);
   std::remove(path.c_str());
 }
 
@@ -763,7 +758,7 @@ TEST_CASE("download of an unfinished task is refused; an inline video is written
   const std::string path = temp_path("inline.mp4");
   auto d = fake.videos().download(*inline_video, path);
   REQUIRE(d);
-  CHECK(read_text(path) == "MP4!");
+  CHECK(kling_test::read_text(path) == "MP4!");
   CHECK(fake.transport().request_count() == 0);
   std::remove(path.c_str());
 }
@@ -826,7 +821,7 @@ TEST_CASE("a resumed download survives an error page or a redirect in between", 
   fake.transport().respond(206, "ABCDEFGHIJ", {{"Content-Range", "bytes 10-19/20"}});
   auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
   REQUIRE(d);
-  CHECK(read_text(path) == "0123456789ABCDEFGHIJ");
+  CHECK(kling_test::read_text(path) == "0123456789ABCDEFGHIJ");
   std::remove(path.c_str());
 }
 
@@ -843,7 +838,7 @@ TEST_CASE("a 206 with another range, or none, is not written as the start of the
     fake.transport().respond(200, "0123456789ABCDEFGHIJ", {{"Content-Length", "20"}}); // asked again, whole
     auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
     REQUIRE(d);
-    CHECK(read_text(path) == "0123456789ABCDEFGHIJ");
+    CHECK(kling_test::read_text(path) == "0123456789ABCDEFGHIJ");
     const auto log = fake.transport().requests();
     REQUIRE(log.size() == 3);
     CHECK_FALSE(kling::find_header(log[2].headers, "Range"));

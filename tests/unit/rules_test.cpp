@@ -12,6 +12,7 @@
 
 #include "../support/catch.hpp"
 #include "../support/media_builders.hpp"
+#include "../support/text.hpp"
 
 using kling::json;
 using kling::rules::report;
@@ -19,10 +20,7 @@ using kling::rules::report;
 namespace {
 
 json fixture(const std::string &name) {
-  std::ifstream in(std::string(KLING_TEST_FIXTURES) + "/requests/" + name + ".json", std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto parsed = kling::parse_json(text.str());
+  auto parsed = kling::parse_json(kling_test::fixture_text("requests/" + name + ".json"));
   REQUIRE(parsed);
   return *parsed;
 }

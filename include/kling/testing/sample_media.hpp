@@ -3,7 +3,8 @@
 //   track, mdat) whose boxes say how long it is, its size and frame rate, as
 //   the media probes and download code read them; its samples are filler,
 //   not encoded pictures;
-// - sample_png: a complete PNG that any decoder opens (a grey gradient).
+// - sample_png: a complete PNG that any decoder opens (a grey gradient);
+//   greyscale_png and png_chunk build other PNGs (tests of the image probe).
 //
 // Thread safety: pure functions.
 #ifndef KLING_TESTING_SAMPLE_MEDIA_HPP
@@ -128,41 +129,38 @@ inline std::uint32_t crc32(std::string_view bytes) {
   }
   return ~crc;
 }
+} // namespace sample_detail
+
+// A PNG chunk: length, type, data and CRC.
 inline std::string png_chunk(std::string_view type, std::string_view data) {
   std::string out;
-  be32(out, static_cast<std::uint32_t>(data.size()));
+  sample_detail::be32(out, static_cast<std::uint32_t>(data.size()));
   std::string typed(type);
   typed.append(data.data(), data.size());
   out += typed;
-  be32(out, crc32(typed));
+  sample_detail::be32(out, sample_detail::crc32(typed));
   return out;
 }
-} // namespace sample_detail
 
-// width x height, 8-bit greyscale, a gradient; pixels in stored (uncompressed) deflate blocks.
-inline std::string sample_png(std::uint32_t width = 640, std::uint32_t height = 360) {
-  using namespace sample_detail;
-  std::string raw;
-  raw.reserve((static_cast<std::size_t>(width) + 1) * height);
-  for (std::uint32_t y = 0; y < height; ++y) {
-    raw += '\0'; // no filter
-    for (std::uint32_t x = 0; x < width; ++x)
-      raw += static_cast<char>((x * 255 / (width ? width : 1) + y) & 0xFF);
-  }
+// A complete greyscale PNG of `bit_depth` bits per pixel from its scanlines
+// (each a filter byte and the row's pixels), stored in uncompressed deflate blocks.
+inline std::string greyscale_png(std::uint32_t width, std::uint32_t height, unsigned bit_depth,
+                                 std::string_view scanlines) {
+  using sample_detail::be32;
   std::string zlib = "\x78\x01";
   std::size_t pos = 0;
   do {
-    const std::size_t n = raw.size() - pos < 65535 ? raw.size() - pos : 65535;
-    zlib += pos + n == raw.size() ? '\x01' : '\x00';
+    const std::size_t n = scanlines.size() - pos < 65535 ? scanlines.size() - pos : 65535;
+    zlib += pos + n == scanlines.size() ? '\x01' : '\x00'; // the final block?
     zlib += static_cast<char>(n & 0xFF);
     zlib += static_cast<char>(n >> 8);
     zlib += static_cast<char>(~n & 0xFF);
     zlib += static_cast<char>(~n >> 8 & 0xFF);
-    zlib.append(raw, pos, n);
+    zlib.append(scanlines.data() + pos, n);
     pos += n;
-  } while (pos < raw.size());
+  } while (pos < scanlines.size());
   std::uint32_t a = 1, b = 0; // Adler-32
-  for (unsigned char c : raw) {
+  for (unsigned char c : scanlines) {
     a = (a + c) % 65521;
     b = (b + a) % 65521;
   }
@@ -170,9 +168,22 @@ inline std::string sample_png(std::uint32_t width = 640, std::uint32_t height = 
   std::string ihdr;
   be32(ihdr, width);
   be32(ihdr, height);
-  ihdr += std::string("\x08\x00\x00\x00\x00", 5); // 8 bits, greyscale, deflate, filtering, no interlace
+  ihdr += static_cast<char>(bit_depth);
+  ihdr += std::string(4, '\0'); // greyscale, deflate, adaptive filtering, no interlace
   return std::string("\x89PNG\r\n\x1a\n", 8) + png_chunk("IHDR", ihdr) + png_chunk("IDAT", zlib) +
          png_chunk("IEND", "");
+}
+
+// width x height, 8-bit greyscale, a gradient.
+inline std::string sample_png(std::uint32_t width = 640, std::uint32_t height = 360) {
+  std::string rows;
+  rows.reserve((static_cast<std::size_t>(width) + 1) * height);
+  for (std::uint32_t y = 0; y < height; ++y) {
+    rows += '\0'; // no filter
+    for (std::uint32_t x = 0; x < width; ++x)
+      rows += static_cast<char>((x * 255 / (width ? width : 1) + y) & 0xFF);
+  }
+  return greyscale_png(width, height, 8, rows);
 }
 
 } // namespace testing
