@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <string>
@@ -58,11 +57,11 @@ int main(int argc, char **argv) {
       finished.notify_all();
     });
   });
+  const int wanted = argc == 3 && std::string(argv[1]) == "--port"
+                         ? kling::numbers::parse_integer<int>(argv[2]).value_or(-1)
+                         : -1;
   const int port = tour ? receiver.bind_to_any_port("127.0.0.1")
-                        : (argc == 3 && std::string(argv[1]) == "--port" &&
-                                   receiver.bind_to_port("127.0.0.1", std::atoi(argv[2]))
-                               ? std::atoi(argv[2])
-                               : -1);
+                        : (wanted > 0 && receiver.bind_to_port("127.0.0.1", wanted) ? wanted : -1);
   if (port <= 0) {
     std::cerr << "usage: callback_receiver [--port N]\n";
     return 2;

@@ -5,14 +5,16 @@
 //   ./image_to_video [FIRST.png LAST.png]     (without files it writes two sample PNGs)
 #include "support/connection.hpp"
 
-#include <fstream>
-
 int main(int argc, char **argv) {
   std::string first = argc == 3 ? argv[1] : "/tmp/kling-example-first.png";
   std::string last = argc == 3 ? argv[2] : "/tmp/kling-example-last.png";
   if (argc != 3) {
-    std::ofstream(first, std::ios::binary) << kling::testing::sample_png(800, 450);
-    std::ofstream(last, std::ios::binary) << kling::testing::sample_png(800, 450);
+    for (const std::string &path : {first, last}) {
+      if (auto written = kling::files::write_file(path, kling::testing::sample_png(800, 450)); !written) {
+        std::cerr << kling::to_string(written.error()) << '\n';
+        return 1;
+      }
+    }
   }
   example_connection connection;
   kling::client client{connection.options};

@@ -3,7 +3,8 @@
 #ifndef KLING_CLI_ARGUMENTS_HPP
 #define KLING_CLI_ARGUMENTS_HPP
 
-#include <cstdlib>
+#include <kling/core/numbers.hpp>
+
 #include <map>
 #include <optional>
 #include <set>
@@ -86,10 +87,8 @@ inline std::optional<std::string> parse(int argc, char **argv, int first, const 
 
 // A number of seconds ("2", "0.5"); nullopt when not a positive number.
 inline std::optional<double> parse_seconds(const std::string &text) {
-  if (text.empty()) return std::nullopt;
-  char *end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !(v > 0) || v > 1e7) return std::nullopt;
+  const auto v = kling::numbers::parse_decimal(text);
+  if (!v || !(*v > 0) || *v > 1e7) return std::nullopt;
   return v;
 }
 

@@ -10,7 +10,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -35,13 +34,12 @@ inline std::optional<std::string> read_input(const std::string &path, std::strin
     }
     return text.str();
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    problem = "cannot read " + path;
+  auto bytes = kling::files::read_file(path, std::uint64_t{1} << 30);
+  if (!bytes) {
+    problem = bytes.error().message;
     return std::nullopt;
   }
-  text << in.rdbuf();
-  return text.str();
+  return std::move(*bytes);
 }
 
 // The JSON of the single operand FILE|-, or a usage error already reported in `exit`.

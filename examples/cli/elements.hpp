@@ -10,13 +10,12 @@ namespace kling_cli {
 inline std::optional<int> page_number(const arguments &args, const char *name, int fallback, int &exit) {
   auto text = args.option(name);
   if (!text) return fallback;
-  char *end = nullptr;
-  const long v = std::strtol(text->c_str(), &end, 10);
-  if (text->empty() || end != text->c_str() + text->size() || v < -1000000 || v > 1000000) {
+  const auto v = kling::numbers::parse_integer<int>(*text);
+  if (!v || *v < -1000000 || *v > 1000000) {
     exit = usage_error(std::string(name) + " needs a whole number, not '" + *text + "'");
     return std::nullopt;
   }
-  return static_cast<int>(v);
+  return v;
 }
 
 inline int run_elements(const arguments &args) {

@@ -34,9 +34,8 @@ inline std::optional<std::string> plan_fault(kling::testing::fake_gateway &gatew
   const std::string value = eq == std::string::npos ? "" : parts[0].substr(eq + 1);
   const auto number = [](const std::string &text, long fallback) {
     if (text.empty()) return fallback;
-    char *end = nullptr;
-    const long v = std::strtol(text.c_str(), &end, 10);
-    return end == text.c_str() + text.size() && v >= 0 ? v : -1;
+    const auto v = kling::numbers::parse_integer<long>(text);
+    return v && *v >= 0 ? *v : -1;
   };
   fault f;
   if (kind == "rate_limit")
@@ -76,7 +75,7 @@ inline std::optional<std::string> plan_fault(kling::testing::fake_gateway &gatew
     if (n < 1) return "every= needs a positive count in fault '" + spec + "'";
     gateway.inject_every(f, static_cast<int>(n), where);
   } else if (how.rfind("rate=", 0) == 0) {
-    const double p = std::strtod(how.c_str() + 5, nullptr);
+    const double p = kling::numbers::parse_decimal(how.substr(5)).value_or(0);
     if (!(p > 0 && p <= 1)) return "rate= needs a probability in (0, 1] in fault '" + spec + "'";
     gateway.inject_rate(f, p, where);
   } else {
@@ -93,12 +92,11 @@ inline int run_serve(const arguments &args) {
   kling::testing::fake_gateway_options options;
   if (auto key = args.option("--api-key")) options.api_key = *key;
   if (auto port = args.option("--port")) {
-    char *end = nullptr;
-    const long p = std::strtol(port->c_str(), &end, 10);
-    if (port->empty() || end != port->c_str() + port->size() || p < 0 || p > 65535) {
+    const auto p = kling::numbers::parse_integer<int>(*port);
+    if (!p || *p < 0 || *p > 65535) {
       return usage_error("--port needs a number from 0 to 65535, not '" + *port + "'");
     }
-    options.port = static_cast<int>(p);
+    options.port = *p;
   } else {
     options.port = 8787;
   }

@@ -629,6 +629,363 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_CANCEL_HPP
 // ----- end kling/core/cancel.hpp -----
+// ----- begin kling/core/files.hpp -----
+// Local files, the one place the library touches them: UTF-8 paths on every
+// platform (Windows' narrow functions would read them in the ANSI code page),
+// 64-bit sizes and offsets (long is 32 bits on Windows), and replacing a file
+// in one step (std::rename refuses an existing target on Windows).
+//
+// Thread safety: functions only touch the files they are given; one
+// input_file or output_file is used by one thread at a time.
+#ifndef KLING_CORE_FILES_HPP
+#define KLING_CORE_FILES_HPP
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#define KLING_UNDEF_WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#define KLING_UNDEF_NOMINMAX
+#endif
+#include <windows.h>
+#ifdef KLING_UNDEF_WIN32_LEAN_AND_MEAN
+#undef WIN32_LEAN_AND_MEAN
+#undef KLING_UNDEF_WIN32_LEAN_AND_MEAN
+#endif
+#ifdef KLING_UNDEF_NOMINMAX
+#undef NOMINMAX
+#undef KLING_UNDEF_NOMINMAX
+#endif
+#else
+#include <sys/types.h> // off_t
+#endif
+
+// ----- begin kling/core/utf8.hpp -----
+// UTF-8: counting code points the way the gateway counts characters (C-1),
+// and cutting text safely for error excerpts.
+//
+// Thread safety: pure functions.
+#ifndef KLING_CORE_UTF8_HPP
+#define KLING_CORE_UTF8_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace utf8 {
+
+// Length in bytes of the well-formed sequence that starts at text[pos], or 0
+// when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
+// no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
+inline std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
+  const std::size_t left = text.size() - pos;
+  const std::uint8_t b0 = byte(pos);
+  if (b0 < 0x80) return 1;
+  const auto continuation = [&](std::size_t i, std::uint8_t lo = 0x80, std::uint8_t hi = 0xBF) {
+    return byte(pos + i) >= lo && byte(pos + i) <= hi;
+  };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return left >= 2 && continuation(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (left < 3) return 0;
+    const std::uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80; // no overlong forms
+    const std::uint8_t hi = b0 == 0xED ? 0x9F : 0xBF; // no surrogates
+    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (left < 4) return 0;
+    const std::uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80; // no overlong forms
+    const std::uint8_t hi = b0 == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Number of Unicode code points in text; an error naming the byte offset of
+// the first malformed sequence.
+inline result<std::size_t> count_code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++count) {
+    const std::size_t n = sequence_length(text, pos);
+    if (n == 0) {
+      return error{errc::invalid_request, "malformed UTF-8 at byte " + std::to_string(pos)};
+    }
+    pos += n;
+  }
+  return count;
+}
+
+inline bool is_valid(std::string_view text) noexcept {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t n = sequence_length(text, pos);
+    if (n == 0) return false;
+    pos += n;
+  }
+  return true;
+}
+
+// At most max_bytes of text, cut at a code point boundary, with malformed
+// bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
+// in JSON and to print).
+inline std::string excerpt(std::string_view text, std::size_t max_bytes) {
+  static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(max_bytes < text.size() ? max_bytes : text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t n = sequence_length(text, pos);
+    const std::string_view piece = n == 0 ? replacement : text.substr(pos, n);
+    if (out.size() + piece.size() > max_bytes) break;
+    out.append(piece.data(), piece.size());
+    pos += n == 0 ? 1 : n;
+  }
+  return out;
+}
+
+} // namespace utf8
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_UTF8_HPP
+// ----- end kling/core/utf8.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace files {
+
+// A path for an error message: quoted, cut, and valid UTF-8 whatever the
+// file system allowed.
+inline std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+
+// The file system's path for a UTF-8 path. On Windows the text is converted
+// here (std::filesystem::u8path would abort on malformed UTF-8 without
+// exceptions); elsewhere paths are bytes and pass unchanged.
+inline result<std::filesystem::path> native_path(std::string_view utf8_path) {
+#ifdef _WIN32
+  if (utf8_path.empty()) return std::filesystem::path();
+  if (utf8_path.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      !utf8::is_valid(utf8_path)) {
+    return error{errc::io, "the path " + quote(utf8_path) + " is not valid UTF-8"};
+  }
+  const int in = static_cast<int>(utf8_path.size());
+  const int n = ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8_path.data(), in, nullptr, 0);
+  if (n <= 0) return error{errc::io, "the path " + quote(utf8_path) + " is not valid UTF-8"};
+  std::wstring wide(static_cast<std::size_t>(n), L'\0');
+  ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8_path.data(), in, &wide[0], n);
+  return std::filesystem::path(std::move(wide));
+#else
+  return std::filesystem::path(std::string(utf8_path));
+#endif
+}
+
+namespace files_detail {
+
+inline error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
+  std::string message = std::string(what) + " " + quote(path);
+  if (!why.empty()) message += ": " + std::string(why);
+  return error{errc::io, std::move(message)};
+}
+
+// fopen with a UTF-8 path; mode is "rb", "wb" or "ab".
+inline std::FILE *open(const std::filesystem::path &path, const char *mode) {
+#ifdef _WIN32
+  std::wstring wide_mode(mode, mode + std::char_traits<char>::length(mode));
+  return ::_wfopen(path.c_str(), wide_mode.c_str());
+#else
+  return std::fopen(path.c_str(), mode);
+#endif
+}
+
+inline bool seek(std::FILE *f, std::uint64_t offset) {
+  if (offset > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+#ifdef _WIN32
+  return ::_fseeki64(f, static_cast<__int64>(offset), SEEK_SET) == 0;
+#else
+  // off_t is 64 bits where large files exist (LP64, or _FILE_OFFSET_BITS=64).
+  if (offset > static_cast<std::uint64_t>(std::numeric_limits<off_t>::max())) return false;
+  return ::fseeko(f, static_cast<off_t>(offset), SEEK_SET) == 0;
+#endif
+}
+
+} // namespace files_detail
+
+// Size of a regular file. Directories, devices and pipes are refused: their
+// size means nothing.
+inline result<std::uint64_t> size_of(const std::string &path) {
+  auto native = native_path(path);
+  if (!native) return std::move(native).error();
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(*native, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    return files_detail::cannot("cannot open", path, ec.message());
+  if (!std::filesystem::exists(status)) return files_detail::cannot("cannot open", path, "no such file");
+  if (!std::filesystem::is_regular_file(status))
+    return files_detail::cannot("cannot open", path, "not a regular file");
+  const std::uintmax_t size = std::filesystem::file_size(*native, ec);
+  if (ec) return files_detail::cannot("cannot open", path, ec.message());
+  return static_cast<std::uint64_t>(size);
+}
+
+inline bool exists(const std::string &path) {
+  auto native = native_path(path);
+  std::error_code ec;
+  return native && std::filesystem::exists(*native, ec);
+}
+
+// Removes a file if it is there; false only when it stays.
+inline bool remove(const std::string &path) {
+  auto native = native_path(path);
+  if (!native) return false;
+  std::error_code ec;
+  std::filesystem::remove(*native, ec);
+  return !ec;
+}
+
+// Moves from onto to, replacing what is there, in one step where the platform
+// allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
+inline result<void> replace(const std::string &from, const std::string &to) {
+  auto native_from = native_path(from);
+  if (!native_from) return std::move(native_from).error();
+  auto native_to = native_path(to);
+  if (!native_to) return std::move(native_to).error();
+#ifdef _WIN32
+  if (!::MoveFileExW(native_from->c_str(), native_to->c_str(),
+                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    return files_detail::cannot("cannot move " + quote(from) + " to", to,
+                                std::system_category().message(static_cast<int>(::GetLastError())));
+  }
+#else
+  if (std::rename(native_from->c_str(), native_to->c_str()) != 0) {
+    return files_detail::cannot("cannot move " + quote(from) + " to", to,
+                                std::generic_category().message(errno));
+  }
+#endif
+  return {};
+}
+
+// A regular file opened for binary reading at any 64-bit offset.
+class input_file {
+public:
+  input_file() = default;
+  input_file(const input_file &) = delete;
+  input_file &operator=(const input_file &) = delete;
+  ~input_file() { close(); }
+
+  // Opens path and returns its size.
+  result<std::uint64_t> open(const std::string &path) {
+    close();
+    path_ = path;
+    auto size = size_of(path);
+    if (!size) return size;
+    auto native = native_path(path);
+    if (!native) return std::move(native).error();
+    file_ = files_detail::open(*native, "rb");
+    if (!file_) return files_detail::cannot("cannot open", path);
+    return size;
+  }
+  // Exactly n bytes at offset into buffer.
+  result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
+    buffer.resize(n);
+    if (n == 0) return {};
+    if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
+      return files_detail::cannot("cannot read", path_, "at byte " + std::to_string(offset));
+    }
+    return {};
+  }
+  void close() {
+    if (file_) std::fclose(file_);
+    file_ = nullptr;
+  }
+
+private:
+  std::FILE *file_ = nullptr;
+  std::string path_;
+};
+
+// A file opened for binary writing, closed on every path.
+class output_file {
+public:
+  output_file() = default;
+  output_file(const output_file &) = delete;
+  output_file &operator=(const output_file &) = delete;
+  ~output_file() { close(); }
+
+  // Truncates path, or appends to it.
+  bool open(const std::string &path, bool append) {
+    close();
+    auto native = native_path(path);
+    if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
+    return file_ != nullptr;
+  }
+  bool write(std::string_view bytes) {
+    return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
+  }
+  // False when buffered bytes could not be written.
+  bool close() {
+    if (!file_) return true;
+    const bool ok = std::fclose(file_) == 0;
+    file_ = nullptr;
+    return ok;
+  }
+
+private:
+  std::FILE *file_ = nullptr;
+};
+
+// The whole file, when it is a regular file of at most max_bytes (checked
+// before reading).
+inline result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+  input_file in;
+  auto size = in.open(path);
+  if (!size) return std::move(size).error();
+  if (*size > max_bytes || *size > std::numeric_limits<std::size_t>::max()) {
+    return error{errc::io, "file " + quote(path) + " is larger than " + std::to_string(max_bytes) +
+                               " bytes (" + std::to_string(*size) + " bytes)"};
+  }
+  std::string bytes;
+  if (auto read = in.read_at(0, static_cast<std::size_t>(*size), bytes); !read)
+    return std::move(read).error();
+  return bytes;
+}
+
+// Writes bytes to "<path>.part" and replaces path with it, so path is never
+// seen half written; the part file is removed on failure.
+inline result<void> write_file(const std::string &path, std::string_view bytes) {
+  const std::string part = path + ".part";
+  output_file out;
+  if (!out.open(part, false) || !out.write(bytes) || !out.close()) {
+    out.close();
+    remove(part);
+    return files_detail::cannot("cannot write", part);
+  }
+  if (auto moved = replace(part, path); !moved) {
+    remove(part);
+    return moved;
+  }
+  return {};
+}
+
+} // namespace files
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_FILES_HPP
+// ----- end kling/core/files.hpp -----
 // ----- begin kling/core/json.hpp -----
 // JSON without exceptions: parsing that returns result<json>, serialization
 // that cannot throw on bad UTF-8, member lookup that never asserts, and JSON
@@ -1164,6 +1521,102 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_READER_HPP
 // ----- end kling/core/json_reader.hpp -----
+// ----- begin kling/core/numbers.hpp -----
+// Numbers read from and written as text, the same under every locale: a
+// program that calls setlocale(LC_ALL, "") under de_DE (Qt and GTK do) makes
+// strtod and printf("%f") use a decimal comma. The std::sto* family is not
+// used either: it throws.
+//
+// Thread safety: pure functions.
+#ifndef KLING_CORE_NUMBERS_HPP
+#define KLING_CORE_NUMBERS_HPP
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace numbers {
+
+// The whole of text as a base-10 integer of type Int ("-12"; no sign "+", no
+// spaces); nullopt when it is not one or does not fit.
+template <class Int>
+std::optional<Int> parse_integer(std::string_view text) noexcept {
+  static_assert(std::is_integral<Int>::value, "parse_integer reads integers");
+  Int value{};
+  const char *end = text.data() + text.size();
+  const auto parsed = std::from_chars(text.data(), end, value);
+  if (text.empty() || parsed.ec != std::errc() || parsed.ptr != end) return std::nullopt;
+  return value;
+}
+
+// The whole of text as a decimal number in JSON's grammar ("5", "-0.5",
+// "5.1", "1e3"); nullopt otherwise (also for spaces, "inf", "nan", hex and
+// "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
+// std::from_chars is missing from some standard libraries still in use
+// (libc++ before 20, which Emscripten ships).
+inline std::optional<double> parse_decimal(std::string_view text) {
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  // JSON allows spaces around a value; a number here is the text alone.
+  if (!(digit(text.front()) || text.front() == '-') || !digit(text.back())) return std::nullopt;
+  const json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (!value.is_number()) return std::nullopt;
+  const double d = value.get<double>();
+  if (!std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+// v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
+// from zero: what printf("%.*f") writes under the C locale.
+inline std::string format_fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
+  if (decimals < 0) decimals = 0;
+  if (decimals > 9) decimals = 9;
+  std::uint64_t scale = 1;
+  for (int i = 0; i < decimals; ++i)
+    scale *= 10;
+  const bool negative = v < 0;
+  const double scaled = std::round(std::fabs(v) * static_cast<double>(scale));
+  if (scaled >= 1.8e19) return json(v).dump(); // too large for the integer route; shortest form
+  const auto units = static_cast<std::uint64_t>(scaled);
+  std::string out = negative && units != 0 ? "-" : "";
+  out += std::to_string(units / scale);
+  if (decimals > 0) {
+    std::string fraction = std::to_string(units % scale);
+    out += '.' + std::string(static_cast<std::size_t>(decimals) - fraction.size(), '0') + fraction;
+  }
+  return out;
+}
+
+// v rounded to `digits` significant digits (1 to 9), without trailing zeros
+// ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
+// values keep all their integer digits rather than switching to an exponent.
+inline std::string format_significant(double v, int digits) {
+  if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
+  if (digits < 1) digits = 1;
+  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  std::string out = format_fixed(v, digits - 1 - exponent > 0 ? digits - 1 - exponent : 0);
+  if (out.find('.') != std::string::npos) {
+    out.erase(out.find_last_not_of('0') + 1);
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
+}
+
+} // namespace numbers
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_NUMBERS_HPP
+// ----- end kling/core/numbers.hpp -----
 // ----- begin kling/core/redact.hpp -----
 // Keeping secrets out of messages: every text that leaves the library (an
 // error message, a body excerpt, a log line, a cassette) passes through here
@@ -1587,97 +2040,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_URL_HPP
 // ----- end kling/core/url.hpp -----
-// ----- begin kling/core/utf8.hpp -----
-// UTF-8: counting code points the way the gateway counts characters (C-1),
-// and cutting text safely for error excerpts.
-//
-// Thread safety: pure functions.
-#ifndef KLING_CORE_UTF8_HPP
-#define KLING_CORE_UTF8_HPP
-
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <string_view>
-
-
-KLING_NAMESPACE_BEGIN
-
-namespace utf8 {
-
-// Length in bytes of the well-formed sequence that starts at text[pos], or 0
-// when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
-// no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
-inline std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
-  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
-  const std::size_t left = text.size() - pos;
-  const std::uint8_t b0 = byte(pos);
-  if (b0 < 0x80) return 1;
-  const auto continuation = [&](std::size_t i, std::uint8_t lo = 0x80, std::uint8_t hi = 0xBF) {
-    return byte(pos + i) >= lo && byte(pos + i) <= hi;
-  };
-  if (b0 >= 0xC2 && b0 <= 0xDF) return left >= 2 && continuation(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (left < 3) return 0;
-    const std::uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80; // no overlong forms
-    const std::uint8_t hi = b0 == 0xED ? 0x9F : 0xBF; // no surrogates
-    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (left < 4) return 0;
-    const std::uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80; // no overlong forms
-    const std::uint8_t hi = b0 == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
-    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-// Number of Unicode code points in text; an error naming the byte offset of
-// the first malformed sequence.
-inline result<std::size_t> count_code_points(std::string_view text) {
-  std::size_t count = 0;
-  for (std::size_t pos = 0; pos < text.size(); ++count) {
-    const std::size_t n = sequence_length(text, pos);
-    if (n == 0) {
-      return error{errc::invalid_request, "malformed UTF-8 at byte " + std::to_string(pos)};
-    }
-    pos += n;
-  }
-  return count;
-}
-
-inline bool is_valid(std::string_view text) noexcept {
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t n = sequence_length(text, pos);
-    if (n == 0) return false;
-    pos += n;
-  }
-  return true;
-}
-
-// At most max_bytes of text, cut at a code point boundary, with malformed
-// bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
-// in JSON and to print).
-inline std::string excerpt(std::string_view text, std::size_t max_bytes) {
-  static constexpr std::string_view replacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(max_bytes < text.size() ? max_bytes : text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t n = sequence_length(text, pos);
-    const std::string_view piece = n == 0 ? replacement : text.substr(pos, n);
-    if (out.size() + piece.size() > max_bytes) break;
-    out.append(piece.data(), piece.size());
-    pos += n == 0 ? 1 : n;
-  }
-  return out;
-}
-
-} // namespace utf8
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_UTF8_HPP
-// ----- end kling/core/utf8.hpp -----
 
 // media: image and video headers read from bytes
 // ----- begin kling/media/image_probe.hpp -----
@@ -1882,7 +2244,6 @@ KLING_NAMESPACE_END
 
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -1906,9 +2267,6 @@ KLING_NAMESPACE_END
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <ios>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -1937,47 +2295,6 @@ struct video_info {
   double frame_rate = 0;        // average: samples / track duration; 0 when the track has no samples
   std::uint64_t size_bytes = 0; // the whole file
 };
-
-// Opening local files, shared with kling/media/sources.hpp.
-namespace file_detail {
-
-// A path for an error message: quoted, cut, and valid UTF-8 whatever the
-// file system allowed.
-inline std::string quote_path(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
-
-// Opens a regular file for binary reading and returns its size. Directories,
-// devices and pipes are refused: their size means nothing.
-inline result<std::uint64_t> open_regular_file(const std::string &path, std::ifstream &in) {
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(path, ec);
-  if (ec) return error{errc::io, "cannot open " + quote_path(path) + ": " + ec.message()};
-  if (!std::filesystem::exists(status))
-    return error{errc::io, "cannot open " + quote_path(path) + ": no such file"};
-  if (!std::filesystem::is_regular_file(status)) {
-    return error{errc::io, "cannot open " + quote_path(path) + ": not a regular file"};
-  }
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) return error{errc::io, "cannot open " + quote_path(path) + ": " + ec.message()};
-  in.open(path, std::ios::in | std::ios::binary);
-  if (!in) return error{errc::io, "cannot open " + quote_path(path)};
-  return static_cast<std::uint64_t>(size);
-}
-
-// Reads exactly n bytes at offset into buffer.
-inline result<void> read_at(std::ifstream &in, const std::string &path, std::uint64_t offset, std::size_t n,
-                            std::string &buffer) {
-  buffer.resize(n);
-  if (n == 0) return {};
-  in.clear();
-  in.seekg(static_cast<std::streamoff>(offset), std::ios::beg);
-  in.read(&buffer[0], static_cast<std::streamsize>(n));
-  if (!in || static_cast<std::size_t>(in.gcount()) != n) {
-    return error{errc::io, "cannot read " + quote_path(path) + " at byte " + std::to_string(offset)};
-  }
-  return {};
-}
-
-} // namespace file_detail
 
 namespace video_detail {
 
@@ -2323,11 +2640,10 @@ struct memory_source {
 
 // A file read piece by piece; each read replaces the previous one.
 struct file_source {
-  std::ifstream &in;
-  const std::string &path;
+  files::input_file &in;
   std::string buffer;
   result<std::string_view> read(std::uint64_t offset, std::uint64_t n) {
-    if (auto done = file_detail::read_at(in, path, offset, static_cast<std::size_t>(n), buffer); !done) {
+    if (auto done = in.read_at(offset, static_cast<std::size_t>(n), buffer); !done) {
       return std::move(done).error();
     }
     return std::string_view(buffer);
@@ -2429,13 +2745,13 @@ inline result<video_info> probe_video(std::string_view bytes) {
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
 // cannot be opened or read is an errc::io error.
 inline result<video_info> probe_video_file(const std::string &path) {
-  std::ifstream in;
-  auto size = file_detail::open_regular_file(path, in);
+  files::input_file in;
+  auto size = in.open(path);
   if (!size) return std::move(size).error();
-  video_detail::file_source source{in, path, {}};
+  video_detail::file_source source{in, {}};
   auto info = video_detail::probe(source, *size);
   if (!info && info.error().code != errc::io)
-    info.error().message = file_detail::quote_path(path) + ": " + info.error().message;
+    info.error().message = files::quote(path) + ": " + info.error().message;
   return info;
 }
 
@@ -2545,20 +2861,7 @@ inline image_string classify_image_string(std::string_view text) {
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
-inline result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
-  std::ifstream in;
-  auto size = file_detail::open_regular_file(path, in);
-  if (!size) return std::move(size).error();
-  if (*size > max_bytes || *size > std::numeric_limits<std::size_t>::max()) {
-    return error{errc::io, "file " + file_detail::quote_path(path) + " is larger than " +
-                               std::to_string(max_bytes) + " bytes (" + std::to_string(*size) + " bytes)"};
-  }
-  std::string bytes;
-  if (auto read = file_detail::read_at(in, path, 0, static_cast<std::size_t>(*size), bytes); !read) {
-    return std::move(read).error();
-  }
-  return bytes;
-}
+using files::read_file;
 
 namespace source_detail {
 
@@ -2573,7 +2876,7 @@ inline result<image_file> read_image_file(const std::string &path) {
   auto bytes = read_file(path, max_image_bytes);
   if (!bytes) return std::move(bytes).error();
   auto info = probe_image(*bytes);
-  if (!info) return error{info.error().code, file_detail::quote_path(path) + ": " + info.error().message};
+  if (!info) return error{info.error().code, files::quote(path) + ": " + info.error().message};
   return image_file{std::move(*bytes), *info};
 }
 
@@ -3271,7 +3574,6 @@ KLING_NAMESPACE_END
 
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -3368,10 +3670,8 @@ inline void read_seconds(field_reader &r, std::string_view key, std::optional<do
     out = v->get<double>();
   } else if (v->is_string()) {
     const std::string &text = v->get_ref<const std::string &>();
-    char *end = nullptr;
-    const double d = std::strtod(text.c_str(), &end);
-    if (!text.empty() && end == text.c_str() + text.size())
-      out = d;
+    if (auto d = numbers::parse_decimal(text))
+      out = *d;
     else
       r.fail(r.path_of(key) + ": expected a number of seconds, got \"" + text.substr(0, 32) + "\"");
   } else {
@@ -4244,7 +4544,6 @@ KLING_NAMESPACE_END
 #define KLING_RULES_IMAGES_HPP
 
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -4267,9 +4566,7 @@ inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 6553
 
 namespace images_detail {
 inline std::string size_text(std::uint64_t bytes) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buffer;
+  return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
 }
 } // namespace images_detail
 
@@ -4683,7 +4980,6 @@ KLING_NAMESPACE_END
 #define KLING_RULES_VIDEOS_HPP
 
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -4712,11 +5008,7 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 }
 
 namespace videos_detail {
-inline std::string number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3g", v);
-  return buffer;
-}
+inline std::string number(double v) { return numbers::format_significant(v, 3); }
 } // namespace videos_detail
 
 // Every limit the video breaks, as violations at field.
@@ -8070,7 +8362,6 @@ KLING_NAMESPACE_END
 #ifndef KLING_CLIENT_DOWNLOADS_HPP
 #define KLING_CLIENT_DOWNLOADS_HPP
 
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -8286,45 +8577,6 @@ inline body_target sink_target(std::function<bool(std::string_view)> sink) {
   return target;
 }
 
-// A file opened for writing, closed on every path.
-class output_file {
-public:
-  output_file() = default;
-  output_file(const output_file &) = delete;
-  output_file &operator=(const output_file &) = delete;
-  ~output_file() { close(); }
-
-  bool open(const std::string &path, bool append) {
-    close();
-    file_ = std::fopen(path.c_str(), append ? "ab" : "wb");
-    return file_ != nullptr;
-  }
-  bool write(std::string_view bytes) {
-    return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
-  }
-  bool close() {
-    if (!file_) return true;
-    const bool ok = std::fclose(file_) == 0;
-    file_ = nullptr;
-    return ok;
-  }
-
-private:
-  std::FILE *file_ = nullptr;
-};
-
-inline std::uint64_t file_size(const std::string &path) {
-  std::FILE *f = std::fopen(path.c_str(), "rb");
-  if (!f) return 0;
-  std::uint64_t size = 0;
-  if (std::fseek(f, 0, SEEK_END) == 0) {
-    const long end = std::ftell(f);
-    size = end > 0 ? static_cast<std::uint64_t>(end) : 0;
-  }
-  std::fclose(f);
-  return size;
-}
-
 } // namespace download_detail
 
 // Downloads url to path. A "<path>.part" left by an earlier attempt is
@@ -8332,10 +8584,9 @@ inline std::uint64_t file_size(const std::string &path) {
 template <class Transport>
 result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
                                       const download_settings &settings) {
-  using download_detail::output_file;
   const std::string part = path + ".part";
-  const std::uint64_t have = download_detail::file_size(part);
-  output_file file;
+  const std::uint64_t have = files::size_of(part).value_or(0);
+  files::output_file file;
   download_detail::body_target target;
   target.begin = [&](protocol::body_disposition d, std::string &problem) {
     if (file.open(part, d == protocol::body_disposition::append)) return true;
@@ -8350,11 +8601,11 @@ result<download_result> download_file(session<Transport> &s, const std::string &
   auto bytes = download_detail::run(s, url, have, settings, target);
   const bool closed = file.close();
   if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
-  if (bytes && std::rename(part.c_str(), path.c_str()) != 0) {
-    bytes = error{errc::io, "cannot move " + part + " to " + path};
+  if (bytes) {
+    if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
   }
   if (!bytes) {
-    std::remove(part.c_str());
+    files::remove(part);
     return std::move(bytes).error();
   }
   download_result out;
@@ -8697,13 +8948,7 @@ private:
   static result<download_result> write_inline(const std::string &b64, const std::string &path) {
     auto bytes = base64::decode(b64);
     if (!bytes) return error{errc::parse, "the task's inline video (b64_json): " + bytes.error().message};
-    download_detail::output_file file;
-    const std::string part = path + ".part";
-    if (!file.open(part, false) || !file.write(*bytes) || !file.close() ||
-        std::rename(part.c_str(), path.c_str()) != 0) {
-      std::remove(part.c_str());
-      return error{errc::io, "cannot write " + path};
-    }
+    if (auto written = files::write_file(path, *bytes); !written) return std::move(written).error();
     download_result out;
     out.path = path;
     out.bytes = bytes->size();
@@ -9137,14 +9382,11 @@ KLING_NAMESPACE_END
 #ifndef KLING_TESTING_CASSETTE_HPP
 #define KLING_TESTING_CASSETTE_HPP
 
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9155,6 +9397,9 @@ KLING_NAMESPACE_BEGIN
 namespace testing {
 
 namespace cassette_detail {
+
+// Far more than any recording; a bound so a wrong path cannot exhaust memory.
+constexpr std::uint64_t max_cassette_bytes = std::uint64_t{1} << 30;
 
 // JSON bodies as JSON, text as a string, and bytes that are not UTF-8 (a
 // video) as {"$base64": "..."}.
@@ -9211,11 +9456,9 @@ inline std::optional<errc> errc_from_name(const std::string &name) {
 }
 
 inline result<json> read_file(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return error{errc::io, "cannot read cassette " + path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto parsed = parse_json(text.str());
+  auto text = files::read_file(path, max_cassette_bytes);
+  if (!text) return error{errc::io, "cannot read cassette: " + text.error().message};
+  auto parsed = parse_json(*text);
   if (!parsed) return error{errc::parse, "cassette " + path + ": " + parsed.error().message};
   const json *interactions = find_member(*parsed, "interactions");
   if (!interactions || !interactions->is_array()) {
@@ -9317,15 +9560,8 @@ private:
     const json cassette{{"kling_cassette", 1},
                         {"recorded_with", "kling-cpp " KLING_VERSION_STRING},
                         {"interactions", shared_->interactions}};
-    const std::string temporary = shared_->path + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      out << dump_json(cassette, 2) << '\n';
-      if (!out) return error{errc::io, "cannot write cassette " + temporary};
-    }
-    if (std::rename(temporary.c_str(), shared_->path.c_str()) != 0) {
-      return error{errc::io, "cannot write cassette " + shared_->path};
-    }
+    auto written = files::write_file(shared_->path, dump_json(cassette, 2) + '\n');
+    if (!written) return error{errc::io, "cannot write cassette: " + written.error().message};
     return {};
   }
 

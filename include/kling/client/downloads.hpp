@@ -6,7 +6,6 @@
 #ifndef KLING_CLIENT_DOWNLOADS_HPP
 #define KLING_CLIENT_DOWNLOADS_HPP
 
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -16,6 +15,7 @@
 
 #include "kling/client/blocking.hpp"
 #include "kling/client/settings.hpp"
+#include "kling/core/files.hpp"
 #include "kling/protocol/download_machine.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -166,45 +166,6 @@ inline body_target sink_target(std::function<bool(std::string_view)> sink) {
   return target;
 }
 
-// A file opened for writing, closed on every path.
-class output_file {
-public:
-  output_file() = default;
-  output_file(const output_file &) = delete;
-  output_file &operator=(const output_file &) = delete;
-  ~output_file() { close(); }
-
-  bool open(const std::string &path, bool append) {
-    close();
-    file_ = std::fopen(path.c_str(), append ? "ab" : "wb");
-    return file_ != nullptr;
-  }
-  bool write(std::string_view bytes) {
-    return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
-  }
-  bool close() {
-    if (!file_) return true;
-    const bool ok = std::fclose(file_) == 0;
-    file_ = nullptr;
-    return ok;
-  }
-
-private:
-  std::FILE *file_ = nullptr;
-};
-
-inline std::uint64_t file_size(const std::string &path) {
-  std::FILE *f = std::fopen(path.c_str(), "rb");
-  if (!f) return 0;
-  std::uint64_t size = 0;
-  if (std::fseek(f, 0, SEEK_END) == 0) {
-    const long end = std::ftell(f);
-    size = end > 0 ? static_cast<std::uint64_t>(end) : 0;
-  }
-  std::fclose(f);
-  return size;
-}
-
 } // namespace download_detail
 
 // Downloads url to path. A "<path>.part" left by an earlier attempt is
@@ -212,10 +173,9 @@ inline std::uint64_t file_size(const std::string &path) {
 template <class Transport>
 result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
                                       const download_settings &settings) {
-  using download_detail::output_file;
   const std::string part = path + ".part";
-  const std::uint64_t have = download_detail::file_size(part);
-  output_file file;
+  const std::uint64_t have = files::size_of(part).value_or(0);
+  files::output_file file;
   download_detail::body_target target;
   target.begin = [&](protocol::body_disposition d, std::string &problem) {
     if (file.open(part, d == protocol::body_disposition::append)) return true;
@@ -230,11 +190,11 @@ result<download_result> download_file(session<Transport> &s, const std::string &
   auto bytes = download_detail::run(s, url, have, settings, target);
   const bool closed = file.close();
   if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
-  if (bytes && std::rename(part.c_str(), path.c_str()) != 0) {
-    bytes = error{errc::io, "cannot move " + part + " to " + path};
+  if (bytes) {
+    if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
   }
   if (!bytes) {
-    std::remove(part.c_str());
+    files::remove(part);
     return std::move(bytes).error();
   }
   download_result out;

@@ -21,6 +21,7 @@
 #include "kling/client/downloads.hpp"
 #include "kling/client/settings.hpp"
 #include "kling/core/base64.hpp"
+#include "kling/core/files.hpp"
 #include "kling/protocol/create_machine.hpp"
 #include "kling/protocol/request_machine.hpp"
 #include "kling/protocol/wait_machine.hpp"
@@ -344,13 +345,7 @@ private:
   static result<download_result> write_inline(const std::string &b64, const std::string &path) {
     auto bytes = base64::decode(b64);
     if (!bytes) return error{errc::parse, "the task's inline video (b64_json): " + bytes.error().message};
-    download_detail::output_file file;
-    const std::string part = path + ".part";
-    if (!file.open(part, false) || !file.write(*bytes) || !file.close() ||
-        std::rename(part.c_str(), path.c_str()) != 0) {
-      std::remove(part.c_str());
-      return error{errc::io, "cannot write " + path};
-    }
+    if (auto written = files::write_file(path, *bytes); !written) return std::move(written).error();
     download_result out;
     out.path = path;
     out.bytes = bytes->size();

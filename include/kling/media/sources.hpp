@@ -8,13 +8,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "kling/core/base64.hpp"
+#include "kling/core/files.hpp"
 #include "kling/core/result.hpp"
 #include "kling/core/url.hpp"
 #include "kling/core/utf8.hpp"
@@ -120,20 +120,7 @@ inline image_string classify_image_string(std::string_view text) {
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
-inline result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
-  std::ifstream in;
-  auto size = file_detail::open_regular_file(path, in);
-  if (!size) return std::move(size).error();
-  if (*size > max_bytes || *size > std::numeric_limits<std::size_t>::max()) {
-    return error{errc::io, "file " + file_detail::quote_path(path) + " is larger than " +
-                               std::to_string(max_bytes) + " bytes (" + std::to_string(*size) + " bytes)"};
-  }
-  std::string bytes;
-  if (auto read = file_detail::read_at(in, path, 0, static_cast<std::size_t>(*size), bytes); !read) {
-    return std::move(read).error();
-  }
-  return bytes;
-}
+using files::read_file;
 
 namespace source_detail {
 
@@ -148,7 +135,7 @@ inline result<image_file> read_image_file(const std::string &path) {
   auto bytes = read_file(path, max_image_bytes);
   if (!bytes) return std::move(bytes).error();
   auto info = probe_image(*bytes);
-  if (!info) return error{info.error().code, file_detail::quote_path(path) + ": " + info.error().message};
+  if (!info) return error{info.error().code, files::quote(path) + ": " + info.error().message};
   return image_file{std::move(*bytes), *info};
 }
 

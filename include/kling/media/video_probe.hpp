@@ -15,14 +15,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <ios>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
+#include "kling/core/files.hpp"
 #include "kling/core/result.hpp"
 #include "kling/core/utf8.hpp"
 
@@ -48,47 +46,6 @@ struct video_info {
   double frame_rate = 0;        // average: samples / track duration; 0 when the track has no samples
   std::uint64_t size_bytes = 0; // the whole file
 };
-
-// Opening local files, shared with kling/media/sources.hpp.
-namespace file_detail {
-
-// A path for an error message: quoted, cut, and valid UTF-8 whatever the
-// file system allowed.
-inline std::string quote_path(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
-
-// Opens a regular file for binary reading and returns its size. Directories,
-// devices and pipes are refused: their size means nothing.
-inline result<std::uint64_t> open_regular_file(const std::string &path, std::ifstream &in) {
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(path, ec);
-  if (ec) return error{errc::io, "cannot open " + quote_path(path) + ": " + ec.message()};
-  if (!std::filesystem::exists(status))
-    return error{errc::io, "cannot open " + quote_path(path) + ": no such file"};
-  if (!std::filesystem::is_regular_file(status)) {
-    return error{errc::io, "cannot open " + quote_path(path) + ": not a regular file"};
-  }
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) return error{errc::io, "cannot open " + quote_path(path) + ": " + ec.message()};
-  in.open(path, std::ios::in | std::ios::binary);
-  if (!in) return error{errc::io, "cannot open " + quote_path(path)};
-  return static_cast<std::uint64_t>(size);
-}
-
-// Reads exactly n bytes at offset into buffer.
-inline result<void> read_at(std::ifstream &in, const std::string &path, std::uint64_t offset, std::size_t n,
-                            std::string &buffer) {
-  buffer.resize(n);
-  if (n == 0) return {};
-  in.clear();
-  in.seekg(static_cast<std::streamoff>(offset), std::ios::beg);
-  in.read(&buffer[0], static_cast<std::streamsize>(n));
-  if (!in || static_cast<std::size_t>(in.gcount()) != n) {
-    return error{errc::io, "cannot read " + quote_path(path) + " at byte " + std::to_string(offset)};
-  }
-  return {};
-}
-
-} // namespace file_detail
 
 namespace video_detail {
 
@@ -434,11 +391,10 @@ struct memory_source {
 
 // A file read piece by piece; each read replaces the previous one.
 struct file_source {
-  std::ifstream &in;
-  const std::string &path;
+  files::input_file &in;
   std::string buffer;
   result<std::string_view> read(std::uint64_t offset, std::uint64_t n) {
-    if (auto done = file_detail::read_at(in, path, offset, static_cast<std::size_t>(n), buffer); !done) {
+    if (auto done = in.read_at(offset, static_cast<std::size_t>(n), buffer); !done) {
       return std::move(done).error();
     }
     return std::string_view(buffer);
@@ -540,13 +496,13 @@ inline result<video_info> probe_video(std::string_view bytes) {
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
 // cannot be opened or read is an errc::io error.
 inline result<video_info> probe_video_file(const std::string &path) {
-  std::ifstream in;
-  auto size = file_detail::open_regular_file(path, in);
+  files::input_file in;
+  auto size = in.open(path);
   if (!size) return std::move(size).error();
-  video_detail::file_source source{in, path, {}};
+  video_detail::file_source source{in, {}};
   auto info = video_detail::probe(source, *size);
   if (!info && info.error().code != errc::io)
-    info.error().message = file_detail::quote_path(path) + ": " + info.error().message;
+    info.error().message = files::quote(path) + ": " + info.error().message;
   return info;
 }
 

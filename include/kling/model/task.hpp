@@ -11,13 +11,13 @@
 
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "kling/core/json_reader.hpp"
+#include "kling/core/numbers.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -109,10 +109,8 @@ inline void read_seconds(field_reader &r, std::string_view key, std::optional<do
     out = v->get<double>();
   } else if (v->is_string()) {
     const std::string &text = v->get_ref<const std::string &>();
-    char *end = nullptr;
-    const double d = std::strtod(text.c_str(), &end);
-    if (!text.empty() && end == text.c_str() + text.size())
-      out = d;
+    if (auto d = numbers::parse_decimal(text))
+      out = *d;
     else
       r.fail(r.path_of(key) + ": expected a number of seconds, got \"" + text.substr(0, 32) + "\"");
   } else {

@@ -8,11 +8,11 @@
 #define KLING_RULES_IMAGES_HPP
 
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <string>
 
 #include "kling/core/base64.hpp"
+#include "kling/core/numbers.hpp"
 #include "kling/media/image_probe.hpp"
 #include "kling/media/sources.hpp"
 #include "kling/rules/checker.hpp"
@@ -35,9 +35,7 @@ inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 6553
 
 namespace images_detail {
 inline std::string size_text(std::uint64_t bytes) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buffer;
+  return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
 }
 } // namespace images_detail
 

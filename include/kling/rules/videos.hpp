@@ -11,12 +11,12 @@
 #define KLING_RULES_VIDEOS_HPP
 
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "kling/core/base64.hpp"
+#include "kling/core/numbers.hpp"
 #include "kling/core/url.hpp"
 #include "kling/media/video_probe.hpp"
 #include "kling/model/enums.hpp"
@@ -45,11 +45,7 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 }
 
 namespace videos_detail {
-inline std::string number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3g", v);
-  return buffer;
-}
+inline std::string number(double v) { return numbers::format_significant(v, 3); }
 } // namespace videos_detail
 
 // Every limit the video breaks, as violations at field.

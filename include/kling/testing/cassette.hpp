@@ -27,19 +27,17 @@
 #ifndef KLING_TESTING_CASSETTE_HPP
 #define KLING_TESTING_CASSETTE_HPP
 
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "kling/core/base64.hpp"
+#include "kling/core/files.hpp"
 #include "kling/core/json.hpp"
 #include "kling/core/json_reader.hpp"
 #include "kling/core/redact.hpp"
@@ -52,6 +50,9 @@ KLING_NAMESPACE_BEGIN
 namespace testing {
 
 namespace cassette_detail {
+
+// Far more than any recording; a bound so a wrong path cannot exhaust memory.
+constexpr std::uint64_t max_cassette_bytes = std::uint64_t{1} << 30;
 
 // JSON bodies as JSON, text as a string, and bytes that are not UTF-8 (a
 // video) as {"$base64": "..."}.
@@ -108,11 +109,9 @@ inline std::optional<errc> errc_from_name(const std::string &name) {
 }
 
 inline result<json> read_file(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return error{errc::io, "cannot read cassette " + path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto parsed = parse_json(text.str());
+  auto text = files::read_file(path, max_cassette_bytes);
+  if (!text) return error{errc::io, "cannot read cassette: " + text.error().message};
+  auto parsed = parse_json(*text);
   if (!parsed) return error{errc::parse, "cassette " + path + ": " + parsed.error().message};
   const json *interactions = find_member(*parsed, "interactions");
   if (!interactions || !interactions->is_array()) {
@@ -214,15 +213,8 @@ private:
     const json cassette{{"kling_cassette", 1},
                         {"recorded_with", "kling-cpp " KLING_VERSION_STRING},
                         {"interactions", shared_->interactions}};
-    const std::string temporary = shared_->path + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      out << dump_json(cassette, 2) << '\n';
-      if (!out) return error{errc::io, "cannot write cassette " + temporary};
-    }
-    if (std::rename(temporary.c_str(), shared_->path.c_str()) != 0) {
-      return error{errc::io, "cannot write cassette " + shared_->path};
-    }
+    auto written = files::write_file(shared_->path, dump_json(cassette, 2) + '\n');
+    if (!written) return error{errc::io, "cannot write cassette: " + written.error().message};
     return {};
   }
 

@@ -42,6 +42,7 @@
 
 #include "kling/core/json.hpp"
 #include "kling/core/json_reader.hpp"
+#include "kling/core/numbers.hpp"
 #include "kling/core/time.hpp"
 #include "kling/protocol/webhooks.hpp"
 #include "kling/rules/validate.hpp"
@@ -353,9 +354,11 @@ private:
       if (f.retry_after_seconds > 0) res.set_header("Retry-After", std::to_string(f.retry_after_seconds));
       const bool numeric = !f.provider_code.empty() && f.provider_code.size() < 10 &&
                            f.provider_code.find_first_not_of("0123456789") == std::string::npos;
-      reply_json(res, 429,
-                 json{{"code", numeric ? json(std::stoll(f.provider_code)) : json(f.provider_code)},
-                      {"message", "rate limited (injected)"}});
+      reply_json(
+          res, 429,
+          json{{"code", numeric ? json(numbers::parse_integer<std::int64_t>(f.provider_code).value_or(0))
+                                : json(f.provider_code)},
+               {"message", "rate limited (injected)"}});
       break;
     }
     case fault_kind::server_error:
@@ -621,9 +624,8 @@ private:
   void list_elements(const httplib::Request &req, httplib::Response &res, bool presets) {
     const auto number = [&](const char *name, int fallback) {
       const std::string v = req.get_param_value(name);
-      if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos)
-        return v.empty() ? fallback : -1;
-      return std::stoi(v);
+      if (v.empty()) return fallback;
+      return numbers::parse_integer<int>(v).value_or(-1);
     };
     const int page = number("page_num", 1), size = number("page_size", 30);
     if (page < 1 || page > 1000 || size < 1 || size > 500) {

@@ -1,0 +1,266 @@
+// Local files, the one place the library touches them: UTF-8 paths on every
+// platform (Windows' narrow functions would read them in the ANSI code page),
+// 64-bit sizes and offsets (long is 32 bits on Windows), and replacing a file
+// in one step (std::rename refuses an existing target on Windows).
+//
+// Thread safety: functions only touch the files they are given; one
+// input_file or output_file is used by one thread at a time.
+#ifndef KLING_CORE_FILES_HPP
+#define KLING_CORE_FILES_HPP
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#define KLING_UNDEF_WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#define KLING_UNDEF_NOMINMAX
+#endif
+#include <windows.h>
+#ifdef KLING_UNDEF_WIN32_LEAN_AND_MEAN
+#undef WIN32_LEAN_AND_MEAN
+#undef KLING_UNDEF_WIN32_LEAN_AND_MEAN
+#endif
+#ifdef KLING_UNDEF_NOMINMAX
+#undef NOMINMAX
+#undef KLING_UNDEF_NOMINMAX
+#endif
+#else
+#include <sys/types.h> // off_t
+#endif
+
+#include "kling/core/result.hpp"
+#include "kling/core/utf8.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace files {
+
+// A path for an error message: quoted, cut, and valid UTF-8 whatever the
+// file system allowed.
+inline std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+
+// The file system's path for a UTF-8 path. On Windows the text is converted
+// here (std::filesystem::u8path would abort on malformed UTF-8 without
+// exceptions); elsewhere paths are bytes and pass unchanged.
+inline result<std::filesystem::path> native_path(std::string_view utf8_path) {
+#ifdef _WIN32
+  if (utf8_path.empty()) return std::filesystem::path();
+  if (utf8_path.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      !utf8::is_valid(utf8_path)) {
+    return error{errc::io, "the path " + quote(utf8_path) + " is not valid UTF-8"};
+  }
+  const int in = static_cast<int>(utf8_path.size());
+  const int n = ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8_path.data(), in, nullptr, 0);
+  if (n <= 0) return error{errc::io, "the path " + quote(utf8_path) + " is not valid UTF-8"};
+  std::wstring wide(static_cast<std::size_t>(n), L'\0');
+  ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8_path.data(), in, &wide[0], n);
+  return std::filesystem::path(std::move(wide));
+#else
+  return std::filesystem::path(std::string(utf8_path));
+#endif
+}
+
+namespace files_detail {
+
+inline error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
+  std::string message = std::string(what) + " " + quote(path);
+  if (!why.empty()) message += ": " + std::string(why);
+  return error{errc::io, std::move(message)};
+}
+
+// fopen with a UTF-8 path; mode is "rb", "wb" or "ab".
+inline std::FILE *open(const std::filesystem::path &path, const char *mode) {
+#ifdef _WIN32
+  std::wstring wide_mode(mode, mode + std::char_traits<char>::length(mode));
+  return ::_wfopen(path.c_str(), wide_mode.c_str());
+#else
+  return std::fopen(path.c_str(), mode);
+#endif
+}
+
+inline bool seek(std::FILE *f, std::uint64_t offset) {
+  if (offset > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+#ifdef _WIN32
+  return ::_fseeki64(f, static_cast<__int64>(offset), SEEK_SET) == 0;
+#else
+  // off_t is 64 bits where large files exist (LP64, or _FILE_OFFSET_BITS=64).
+  if (offset > static_cast<std::uint64_t>(std::numeric_limits<off_t>::max())) return false;
+  return ::fseeko(f, static_cast<off_t>(offset), SEEK_SET) == 0;
+#endif
+}
+
+} // namespace files_detail
+
+// Size of a regular file. Directories, devices and pipes are refused: their
+// size means nothing.
+inline result<std::uint64_t> size_of(const std::string &path) {
+  auto native = native_path(path);
+  if (!native) return std::move(native).error();
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(*native, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    return files_detail::cannot("cannot open", path, ec.message());
+  if (!std::filesystem::exists(status)) return files_detail::cannot("cannot open", path, "no such file");
+  if (!std::filesystem::is_regular_file(status))
+    return files_detail::cannot("cannot open", path, "not a regular file");
+  const std::uintmax_t size = std::filesystem::file_size(*native, ec);
+  if (ec) return files_detail::cannot("cannot open", path, ec.message());
+  return static_cast<std::uint64_t>(size);
+}
+
+inline bool exists(const std::string &path) {
+  auto native = native_path(path);
+  std::error_code ec;
+  return native && std::filesystem::exists(*native, ec);
+}
+
+// Removes a file if it is there; false only when it stays.
+inline bool remove(const std::string &path) {
+  auto native = native_path(path);
+  if (!native) return false;
+  std::error_code ec;
+  std::filesystem::remove(*native, ec);
+  return !ec;
+}
+
+// Moves from onto to, replacing what is there, in one step where the platform
+// allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
+inline result<void> replace(const std::string &from, const std::string &to) {
+  auto native_from = native_path(from);
+  if (!native_from) return std::move(native_from).error();
+  auto native_to = native_path(to);
+  if (!native_to) return std::move(native_to).error();
+#ifdef _WIN32
+  if (!::MoveFileExW(native_from->c_str(), native_to->c_str(),
+                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    return files_detail::cannot("cannot move " + quote(from) + " to", to,
+                                std::system_category().message(static_cast<int>(::GetLastError())));
+  }
+#else
+  if (std::rename(native_from->c_str(), native_to->c_str()) != 0) {
+    return files_detail::cannot("cannot move " + quote(from) + " to", to,
+                                std::generic_category().message(errno));
+  }
+#endif
+  return {};
+}
+
+// A regular file opened for binary reading at any 64-bit offset.
+class input_file {
+public:
+  input_file() = default;
+  input_file(const input_file &) = delete;
+  input_file &operator=(const input_file &) = delete;
+  ~input_file() { close(); }
+
+  // Opens path and returns its size.
+  result<std::uint64_t> open(const std::string &path) {
+    close();
+    path_ = path;
+    auto size = size_of(path);
+    if (!size) return size;
+    auto native = native_path(path);
+    if (!native) return std::move(native).error();
+    file_ = files_detail::open(*native, "rb");
+    if (!file_) return files_detail::cannot("cannot open", path);
+    return size;
+  }
+  // Exactly n bytes at offset into buffer.
+  result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
+    buffer.resize(n);
+    if (n == 0) return {};
+    if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
+      return files_detail::cannot("cannot read", path_, "at byte " + std::to_string(offset));
+    }
+    return {};
+  }
+  void close() {
+    if (file_) std::fclose(file_);
+    file_ = nullptr;
+  }
+
+private:
+  std::FILE *file_ = nullptr;
+  std::string path_;
+};
+
+// A file opened for binary writing, closed on every path.
+class output_file {
+public:
+  output_file() = default;
+  output_file(const output_file &) = delete;
+  output_file &operator=(const output_file &) = delete;
+  ~output_file() { close(); }
+
+  // Truncates path, or appends to it.
+  bool open(const std::string &path, bool append) {
+    close();
+    auto native = native_path(path);
+    if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
+    return file_ != nullptr;
+  }
+  bool write(std::string_view bytes) {
+    return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
+  }
+  // False when buffered bytes could not be written.
+  bool close() {
+    if (!file_) return true;
+    const bool ok = std::fclose(file_) == 0;
+    file_ = nullptr;
+    return ok;
+  }
+
+private:
+  std::FILE *file_ = nullptr;
+};
+
+// The whole file, when it is a regular file of at most max_bytes (checked
+// before reading).
+inline result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+  input_file in;
+  auto size = in.open(path);
+  if (!size) return std::move(size).error();
+  if (*size > max_bytes || *size > std::numeric_limits<std::size_t>::max()) {
+    return error{errc::io, "file " + quote(path) + " is larger than " + std::to_string(max_bytes) +
+                               " bytes (" + std::to_string(*size) + " bytes)"};
+  }
+  std::string bytes;
+  if (auto read = in.read_at(0, static_cast<std::size_t>(*size), bytes); !read)
+    return std::move(read).error();
+  return bytes;
+}
+
+// Writes bytes to "<path>.part" and replaces path with it, so path is never
+// seen half written; the part file is removed on failure.
+inline result<void> write_file(const std::string &path, std::string_view bytes) {
+  const std::string part = path + ".part";
+  output_file out;
+  if (!out.open(part, false) || !out.write(bytes) || !out.close()) {
+    out.close();
+    remove(part);
+    return files_detail::cannot("cannot write", part);
+  }
+  if (auto moved = replace(part, path); !moved) {
+    remove(part);
+    return moved;
+  }
+  return {};
+}
+
+} // namespace files
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_FILES_HPP

@@ -1,0 +1,95 @@
+// Numbers read from and written as text, the same under every locale: a
+// program that calls setlocale(LC_ALL, "") under de_DE (Qt and GTK do) makes
+// strtod and printf("%f") use a decimal comma. The std::sto* family is not
+// used either: it throws.
+//
+// Thread safety: pure functions.
+#ifndef KLING_CORE_NUMBERS_HPP
+#define KLING_CORE_NUMBERS_HPP
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+#include "kling/core/json.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace numbers {
+
+// The whole of text as a base-10 integer of type Int ("-12"; no sign "+", no
+// spaces); nullopt when it is not one or does not fit.
+template <class Int>
+std::optional<Int> parse_integer(std::string_view text) noexcept {
+  static_assert(std::is_integral<Int>::value, "parse_integer reads integers");
+  Int value{};
+  const char *end = text.data() + text.size();
+  const auto parsed = std::from_chars(text.data(), end, value);
+  if (text.empty() || parsed.ec != std::errc() || parsed.ptr != end) return std::nullopt;
+  return value;
+}
+
+// The whole of text as a decimal number in JSON's grammar ("5", "-0.5",
+// "5.1", "1e3"); nullopt otherwise (also for spaces, "inf", "nan", hex and
+// "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
+// std::from_chars is missing from some standard libraries still in use
+// (libc++ before 20, which Emscripten ships).
+inline std::optional<double> parse_decimal(std::string_view text) {
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  // JSON allows spaces around a value; a number here is the text alone.
+  if (!(digit(text.front()) || text.front() == '-') || !digit(text.back())) return std::nullopt;
+  const json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (!value.is_number()) return std::nullopt;
+  const double d = value.get<double>();
+  if (!std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+// v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
+// from zero: what printf("%.*f") writes under the C locale.
+inline std::string format_fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
+  if (decimals < 0) decimals = 0;
+  if (decimals > 9) decimals = 9;
+  std::uint64_t scale = 1;
+  for (int i = 0; i < decimals; ++i)
+    scale *= 10;
+  const bool negative = v < 0;
+  const double scaled = std::round(std::fabs(v) * static_cast<double>(scale));
+  if (scaled >= 1.8e19) return json(v).dump(); // too large for the integer route; shortest form
+  const auto units = static_cast<std::uint64_t>(scaled);
+  std::string out = negative && units != 0 ? "-" : "";
+  out += std::to_string(units / scale);
+  if (decimals > 0) {
+    std::string fraction = std::to_string(units % scale);
+    out += '.' + std::string(static_cast<std::size_t>(decimals) - fraction.size(), '0') + fraction;
+  }
+  return out;
+}
+
+// v rounded to `digits` significant digits (1 to 9), without trailing zeros
+// ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
+// values keep all their integer digits rather than switching to an exponent.
+inline std::string format_significant(double v, int digits) {
+  if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
+  if (digits < 1) digits = 1;
+  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  std::string out = format_fixed(v, digits - 1 - exponent > 0 ? digits - 1 - exponent : 0);
+  if (out.find('.') != std::string::npos) {
+    out.erase(out.find_last_not_of('0') + 1);
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
+}
+
+} // namespace numbers
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_NUMBERS_HPP
