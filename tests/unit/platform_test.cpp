@@ -39,7 +39,7 @@ const bool environment_locale_set = [] {
 bool decimal_comma() { return std::string(std::localeconv()->decimal_point) == ","; }
 
 // A fresh path in the temporary directory, as UTF-8 (what the library takes).
-std::string temp_path(const std::string &name) {
+std::string platform_temp_path(const std::string &name) {
   std::error_code ec;
   const std::string dir = std::filesystem::temp_directory_path(ec).u8string();
   const std::string path = dir + "/kling-platform-" + name;
@@ -73,7 +73,7 @@ TEST_CASE("the locale KLING_TEST_LOCALE names is in effect", "[platform][locale]
 
 TEST_CASE("a download replaces a file that is already there", "[platform][files]") {
   auto client = make_client();
-  const std::string path = temp_path("existing.mp4");
+  const std::string path = platform_temp_path("existing.mp4");
   REQUIRE(kling::files::write_file(path, "an older video, longer than the new one"));
   client.transport().respond(200, "new video", {{"Content-Length", "9"}});
   auto d = client.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
@@ -93,7 +93,7 @@ TEST_CASE("a download replaces a file that is already there", "[platform][files]
 }
 
 TEST_CASE("a cassette is rewritten over itself after every interaction", "[platform][files][cassettes]") {
-  const std::string path = temp_path("cassette.json");
+  const std::string path = platform_temp_path("cassette.json");
   REQUIRE(kling::files::write_file(path, "not a cassette yet"));
   kling::mock_transport network;
   for (int i = 0; i < 3; ++i)
@@ -120,7 +120,7 @@ TEST_CASE("a cassette is rewritten over itself after every interaction", "[platf
 TEST_CASE("files are named in UTF-8 whatever the platform's code page", "[platform][files]") {
   const std::string name = "Gr\xC3\xBC\xC3\x9F"
                            "e-\xE8\xA7\x86\xE9\xA2\x91-\xF0\x9F\x8E\xAC.mp4"; // Grüße-视频-🎬
-  const std::string path = temp_path(name);
+  const std::string path = platform_temp_path(name);
   REQUIRE(kling::files::write_file(path, "bytes"));
   CHECK(kling_test::read_text(path) == "bytes");
   CHECK(kling::files::size_of(path).value_or(0) == 5);
@@ -139,17 +139,17 @@ TEST_CASE("files are named in UTF-8 whatever the platform's code page", "[platfo
   CHECK(kling_test::read_text(path) == "video");
   CHECK(kling::media::read_file(path, 100).value_or("") == "video");
 
-  const std::string renamed = temp_path("\xC3\xA9t\xC3\xA9.mp4"); // été.mp4
+  const std::string renamed = platform_temp_path("\xC3\xA9t\xC3\xA9.mp4"); // été.mp4
   REQUIRE(kling::files::replace(path, renamed));
   CHECK_FALSE(kling::files::exists(path));
   CHECK(kling_test::read_text(renamed) == "video");
   kling::files::remove(renamed);
 
   // Bytes that are not UTF-8 are an error naming the path, not a crash.
-  auto bad = kling::files::read_file(temp_path("bad-\xFF.mp4"), 100);
+  auto bad = kling::files::read_file(platform_temp_path("bad-\xFF.mp4"), 100);
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == kling::errc::io);
-  CHECK(kling::files::replace(temp_path("missing"), renamed).error().code == kling::errc::io);
+  CHECK(kling::files::replace(platform_temp_path("missing"), renamed).error().code == kling::errc::io);
 }
 
 TEST_CASE("sizes and offsets past 4 GiB are carried in 64 bits", "[platform][files]") {
@@ -165,7 +165,7 @@ TEST_CASE("sizes and offsets past 4 GiB are carried in 64 bits", "[platform][fil
   REQUIRE(step.kind == kling::protocol::step_kind::send);
   CHECK(kling::find_header(step.request.headers, "Range") == std::string("bytes=5368709120-"));
   // Reading at an offset beyond 4 GiB is attempted there, not at a truncated one.
-  const std::string path = temp_path("small.bin");
+  const std::string path = platform_temp_path("small.bin");
   REQUIRE(kling::files::write_file(path, "0123456789"));
   kling::files::input_file in;
   REQUIRE(in.open(path).value_or(0) == 10);
