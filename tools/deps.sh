@@ -16,7 +16,21 @@ require_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# Generates a locale (e.g. de_DE.UTF-8) when the machine lacks it.
+require_locale() {
+  local name=$1 normalized
+  normalized=$(echo "$name" | tr 'A-Z' 'a-z' | sed 's/utf-8/utf8/')
+  locale -a 2>/dev/null | tr 'A-Z' 'a-z' | grep -qx "$normalized" && return 0
+  echo "kling: generating the locale $name" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo localedef -i "${name%%.*}" -f "${name#*.}" "$name"
+}
+
 # What building the library and its tools needs.
 KLING_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config python3 nlohmann-json3-dev libcpp-httplib-dev libssl-dev)
 # What the test suite needs on top.
-KLING_TEST_PACKAGES=(clang catch2 meson)
+KLING_TEST_PACKAGES=(clang catch2 meson locales)
+# What the Windows step needs: mingw-w64, Wine, and dpkg-source to unpack
+# Debian's cpp-httplib source (see tools/test_windows.sh).
+KLING_WINDOWS_PACKAGES=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev)

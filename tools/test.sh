@@ -3,11 +3,14 @@
 # missing: the single-header freshness check; GCC and Clang builds with
 # -Wall -Wextra -Wpedantic -Werror and their CTest suites (unit tests against
 # include/, single_include/ and without exceptions; header self-containment;
-# consumer projects); and the meson build with its tests.
+# consumer projects; the suite once more under a comma-decimal locale); the
+# core suites and the kling tool built for Windows and run under Wine; and the
+# meson build with its tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh
-require_packages "${KLING_BUILD_PACKAGES[@]}" "${KLING_TEST_PACKAGES[@]}"
+require_packages "${KLING_BUILD_PACKAGES[@]}" "${KLING_TEST_PACKAGES[@]}" "${KLING_WINDOWS_PACKAGES[@]}"
+require_locale de_DE.UTF-8
 
 jobs=$(nproc)
 step() { printf '\n==== %s\n' "$*"; }
@@ -19,6 +22,9 @@ step "GCC: every suite, consumer projects"
 cmake -S . -B build/test-gcc -G Ninja -DCMAKE_CXX_COMPILER=g++ -DKLING_WERROR=ON -DKLING_TEST_HEADERS=OFF
 cmake --build build/test-gcc -j "$jobs"
 ctest --test-dir build/test-gcc --output-on-failure -j "$jobs"
+
+step "Windows: the core suites and the kling tool built with mingw-w64, run under Wine"
+tools/test_windows.sh build/test-gcc/examples/kling
 
 step "Clang with AddressSanitizer and UBSan (ThreadSanitizer for the async suite): the suites, the kling tool, every header on its own, the fuzzers"
 cmake -S . -B build/test-clang -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DKLING_WERROR=ON -DKLING_SANITIZE=ON \

@@ -36,7 +36,7 @@ ln -sfn "$catch2_dir" "$out/include/catch2"
 httplib_version=$(dpkg-query -W -f='${source:Version}' libcpp-httplib-dev)
 if [ ! -f "$out/httplib/$httplib_version/httplib.h" ]; then
   apt_dir="$PWD/$out/apt"
-  mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial" "$apt_dir/source"
+  mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/source"
   : >"$apt_dir/empty.list"
   # The machine's own Debian sources, as source archives, in a private index.
   for f in /etc/apt/sources.list.d/*.sources; do
@@ -46,7 +46,7 @@ if [ ! -f "$out/httplib/$httplib_version/httplib.h" ]; then
     grep -E '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' >"$apt_dir/empty.list" || true
   fi
   apt_private=(-o Dir::Etc::SourceList="$apt_dir/empty.list" -o Dir::Etc::SourceParts="$apt_dir/parts"
-    -o Dir::State::Lists="$apt_dir/lists" -o APT::Sandbox::User=root)
+    -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" -o APT::Sandbox::User=root)
   apt-get "${apt_private[@]}" -qq update
   (cd "$apt_dir/source" && apt-get "${apt_private[@]}" -qq source "cpp-httplib=$httplib_version" >/dev/null)
   mkdir -p "$out/httplib/$httplib_version"
@@ -62,22 +62,27 @@ cmp -s "$out/core_tests.cpp.new" "$out/core_tests.cpp" || mv "$out/core_tests.cp
 flags=(-std=c++17 -O1 -Wall -Wextra -Wpedantic -Werror -Iinclude -I"$out/include" -static
   -DKLING_TEST_FIXTURES="\"$PWD/tests/fixtures\"" -DKLING_TEST_HTTPLIB_CFLAGS='""')
 no_exceptions=(-fno-exceptions -fno-rtti -DCATCH_CONFIG_DISABLE_EXCEPTIONS)
-build() { # build OUTPUT ARGS...: compiles unless OUTPUT is newer than every source
-  local output=$1
-  shift
-  if [ -f "$output" ] && [ -z "$(find include tests examples/cli "$out/core_tests.cpp" -newer "$output" | head -1)" ]; then
+build() { # build OUTPUT "SOURCE DIRS" ARGS...: compiles unless OUTPUT is newer than its sources
+  local output=$1 sources=$2
+  shift 2
+  # shellcheck disable=SC2086 # the directories are words
+  if [ -f "$output" ] && [ -z "$(find $sources -newer "$output" | head -1)" ]; then
     return 0
   fi
   echo "kling: building $output"
   "$cxx" "${flags[@]}" "$@" -o "$output"
 }
-build "$out/kling_tests.exe" "$out/core_tests.cpp" tests/support/catch_main.cpp &
+started=$SECONDS
+build "$out/kling_tests.exe" "include tests $out/core_tests.cpp" "$out/core_tests.cpp" tests/support/catch_main.cpp &
 with_exceptions=$!
-build "$out/kling_tests_no_exceptions.exe" "${no_exceptions[@]}" "$out/core_tests.cpp" tests/support/catch_main.cpp &
+build "$out/kling_tests_no_exceptions.exe" "include tests $out/core_tests.cpp" "${no_exceptions[@]}" \
+  "$out/core_tests.cpp" tests/support/catch_main.cpp &
 without_exceptions=$!
 wait $with_exceptions
 wait $without_exceptions
-build "$out/kling.exe" -I"$out/httplib/$httplib_version" examples/cli/main.cpp -lws2_32
+build "$out/kling.exe" "include examples/cli" -I"$out/httplib/$httplib_version" examples/cli/main.cpp -lws2_32
+echo "kling: Windows builds took $((SECONDS - started)) s"
+started=$SECONDS
 
 # Wine, in a prefix of its own, headless.
 export WINEPREFIX="$PWD/$out/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=
@@ -103,4 +108,5 @@ echo '{"model":"Kling-V2.6","prompt":"a cat in a sunny garden","seconds":"5"}' >
 grep -q '"status": "completed"' "$smoke/task.json" || { cat "$smoke/task.json" >&2; exit 1; }
 [ "$(head -c 8 "$smoke/cat.mp4" | tail -c 4)" = ftyp ] || { echo "kling: cat.mp4 is not the video" >&2; exit 1; }
 [ ! -e "$smoke/cat.mp4.part" ] || { echo "kling: cat.mp4.part was left behind" >&2; exit 1; }
+echo "kling: Wine runs and the smoke took $((SECONDS - started)) s"
 echo "kling: Windows build passed its suites and downloaded $(wc -c <"$smoke/cat.mp4") bytes over an existing file"

@@ -9,9 +9,8 @@
 
 #include <kling/testing/fake_gateway.hpp>
 
-#include <sys/stat.h>
-
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -85,7 +84,11 @@ inline std::optional<std::string> run_task(kling::client &client, const char *ti
 inline int run_demo(const arguments &args) {
   if (!args.operands.empty()) return usage_error("demo takes no operands");
   const std::string out = args.option("--out").value_or("kling-demo");
-  ::mkdir(out.c_str(), 0755); // fails harmlessly when it exists; a write error shows at the download
+  // A failure here shows as a write error at the download, naming the path.
+  if (auto dir = kling::files::native_path(out)) {
+    std::error_code ec;
+    std::filesystem::create_directories(*dir, ec);
+  }
 
   int exit = exit_success;
   auto options = client_options(args, exit);

@@ -664,25 +664,7 @@ KLING_NAMESPACE_END
 #include <system_error>
 #include <utility>
 
-#ifdef _WIN32
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#define KLING_UNDEF_WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#define KLING_UNDEF_NOMINMAX
-#endif
-#include <windows.h>
-#ifdef KLING_UNDEF_WIN32_LEAN_AND_MEAN
-#undef WIN32_LEAN_AND_MEAN
-#undef KLING_UNDEF_WIN32_LEAN_AND_MEAN
-#endif
-#ifdef KLING_UNDEF_NOMINMAX
-#undef NOMINMAX
-#undef KLING_UNDEF_NOMINMAX
-#endif
-#else
+#ifndef _WIN32
 #include <sys/types.h> // off_t
 #endif
 
@@ -780,6 +762,18 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
+#ifdef _WIN32
+// The two Win32 functions needed, declared as <windows.h> does (as
+// Boost.WinAPI does), so that including this header does not bring in
+// <windows.h> and its macros (min, max, near, far) to every user.
+namespace files_win32 {
+extern "C" __declspec(dllimport) int __stdcall MoveFileExW(const wchar_t *, const wchar_t *, unsigned long);
+extern "C" __declspec(dllimport) unsigned long __stdcall GetLastError();
+constexpr unsigned long movefile_replace_existing = 0x1; // MOVEFILE_REPLACE_EXISTING
+constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROUGH
+} // namespace files_win32
+#endif
+
 namespace files {
 
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
@@ -791,16 +785,26 @@ inline std::string quote(std::string_view path) { return "\"" + utf8::excerpt(pa
 // exceptions); elsewhere paths are bytes and pass unchanged.
 inline result<std::filesystem::path> native_path(std::string_view utf8_path) {
 #ifdef _WIN32
-  if (utf8_path.empty()) return std::filesystem::path();
-  if (utf8_path.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
-      !utf8::is_valid(utf8_path)) {
-    return error{errc::io, "the path " + quote(utf8_path) + " is not valid UTF-8"};
+  std::wstring wide;
+  wide.reserve(utf8_path.size());
+  for (std::size_t pos = 0; pos < utf8_path.size();) {
+    const std::size_t n = utf8::sequence_length(utf8_path, pos);
+    if (n == 0) return error{errc::io, "the path " + quote(utf8_path) + " is not valid UTF-8"};
+    const auto byte = [&](std::size_t i) {
+      return static_cast<std::uint32_t>(static_cast<unsigned char>(utf8_path[pos + i]));
+    };
+    std::uint32_t c = n == 1 ? byte(0) : n == 2 ? byte(0) & 0x1F : n == 3 ? byte(0) & 0x0F : byte(0) & 0x07;
+    for (std::size_t i = 1; i < n; ++i)
+      c = (c << 6) | (byte(i) & 0x3F);
+    if (c >= 0x10000) { // UTF-16: a surrogate pair
+      c -= 0x10000;
+      wide += static_cast<wchar_t>(0xD800 + (c >> 10));
+      wide += static_cast<wchar_t>(0xDC00 + (c & 0x3FF));
+    } else {
+      wide += static_cast<wchar_t>(c);
+    }
+    pos += n;
   }
-  const int in = static_cast<int>(utf8_path.size());
-  const int n = ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8_path.data(), in, nullptr, 0);
-  if (n <= 0) return error{errc::io, "the path " + quote(utf8_path) + " is not valid UTF-8"};
-  std::wstring wide(static_cast<std::size_t>(n), L'\0');
-  ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8_path.data(), in, &wide[0], n);
   return std::filesystem::path(std::move(wide));
 #else
   return std::filesystem::path(std::string(utf8_path));
@@ -878,10 +882,12 @@ inline result<void> replace(const std::string &from, const std::string &to) {
   auto native_to = native_path(to);
   if (!native_to) return std::move(native_to).error();
 #ifdef _WIN32
-  if (!::MoveFileExW(native_from->c_str(), native_to->c_str(),
-                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-    return files_detail::cannot("cannot move " + quote(from) + " to", to,
-                                std::system_category().message(static_cast<int>(::GetLastError())));
+  if (!files_win32::MoveFileExW(native_from->c_str(), native_to->c_str(),
+                                files_win32::movefile_replace_existing |
+                                    files_win32::movefile_write_through)) {
+    return files_detail::cannot(
+        "cannot move " + quote(from) + " to", to,
+        std::system_category().message(static_cast<int>(files_win32::GetLastError())));
   }
 #else
   if (std::rename(native_from->c_str(), native_to->c_str()) != 0) {
