@@ -1,4 +1,4 @@
-# The tests that need only the core: the native suites (tests/CMakeLists.txt)
+# The tests that need only the core: CMake's native suites (tests/CMakeLists.txt)
 # and the WebAssembly suite (tests/wasm/) build this one list, so a new core
 # test runs on every target. Paths are relative to tests/.
 set(KLING_CORE_TESTS

@@ -18,5 +18,6 @@ require_packages() {
 
 # What building the library and its tools needs.
 KLING_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config python3 nlohmann-json3-dev libcpp-httplib-dev libssl-dev)
-# What the test suite needs on top.
-KLING_TEST_PACKAGES=(clang catch2 meson)
+# What the test suite needs on top. emscripten brings nodejs and ships its
+# system libraries (libc++...) prebuilt, so nothing is compiled into its cache.
+KLING_TEST_PACKAGES=(clang catch2 meson emscripten)
