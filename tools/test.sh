@@ -4,8 +4,9 @@
 # -Wall -Wextra -Wpedantic -Werror and their CTest suites (unit tests against
 # include/, single_include/ and without exceptions; header self-containment;
 # consumer projects; the suite once more under a comma-decimal locale); the
-# core suites and the kling tool built for Windows and run under Wine; and the
-# meson build with its tests.
+# core suites and the kling tool built for Windows and run under Wine; the core
+# suite and the fetch transport built with Emscripten and run under node; and
+# the meson build with its tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh
@@ -31,6 +32,9 @@ cmake -S . -B build/test-clang -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DKLING_WER
   -DKLING_TEST_SINGLE_INCLUDE=OFF -DKLING_TEST_CONSUMERS=OFF -DKLING_BUILD_EXAMPLES=OFF -DKLING_BUILD_FUZZERS=ON
 cmake --build build/test-clang -j "$jobs"
 ctest --test-dir build/test-clang --output-on-failure -j "$jobs"
+
+step "Emscripten (wasm32, no exceptions): the core suite under node, the fetch transport against the fake gateway"
+tools/test_wasm.sh build/test-wasm build/test-gcc/examples/kling
 
 step "meson: build and tests (the examples are CMake's to build)"
 if [ -d build/test-meson ]; then
