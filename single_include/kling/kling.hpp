@@ -5258,7 +5258,9 @@ struct http_request {
   std::vector<std::pair<std::string, std::string>> query; // decoded names and values
   http_headers headers;
   std::string body;
-  // Transports apply it as best they can (httplib_transport: to each read and write).
+  // An idle (stall) timeout, not a total one: the exchange fails with
+  // errc::timeout when no byte has moved for this long, so a long download
+  // that keeps flowing is never cut (httplib_transport: each read and write).
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 
   // Streaming, for downloads: when on_body is set the transport hands the
@@ -5267,6 +5269,12 @@ struct http_request {
   // Either returning false stops the transfer; send then fails with errc::cancelled.
   std::function<bool(const http_response &head)> on_head;
   std::function<bool(std::string_view piece)> on_body;
+
+  // The blocking call's cancellation (its settings' cancel): a transport
+  // that can interrupt an exchange in flight checks it while it waits (a
+  // progress callback) and then fails with errc::cancelled. Never cancelled
+  // for asynchronous calls: those are given up through abandon_request.
+  cancellation_token cancel;
 
   // "/v1/videos?x=1": what goes on the request line.
   std::string target() const { return query.empty() ? path : path + "?" + encode_query(query); }
@@ -7930,6 +7938,7 @@ auto run_blocking(session<Transport> &s, Machine &machine, const cancellation_to
       if (!stop_if_cancelled()) machine.on_wake(clock.now());
       continue;
     }
+    next.request.cancel = cancel;
     if (hooks.before_send) hooks.before_send(next.request);
     auto answer = s.send(std::move(next.request));
     machine.on_response(std::move(answer), clock.now());
