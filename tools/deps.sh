@@ -19,4 +19,4 @@ require_packages() {
 # What building the library and its tools needs.
 KLING_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config python3 nlohmann-json3-dev libcpp-httplib-dev libssl-dev)
 # What the test suite needs on top.
-KLING_TEST_PACKAGES=(clang catch2 meson libcurl4-openssl-dev)
+KLING_TEST_PACKAGES=(clang catch2 meson libcurl4-openssl-dev git)

@@ -5333,12 +5333,20 @@ KLING_NAMESPACE_BEGIN
 using http_completion = std::function<void(result<http_response>)>;
 using abandon_request = std::function<void()>;
 
+// A member send callable with a request, whatever it returns...
+template <class T, class = void>
+struct has_send_member : std::false_type {};
+template <class T>
+struct has_send_member<T,
+                       std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>>
+    : std::true_type {};
+// ... and one that returns a result: a failure must be an error value, not an http_response.
 template <class T, class = void>
 struct has_send : std::false_type {};
 template <class T>
-struct has_send<T, std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>>
-    : std::is_convertible<decltype(std::declval<T &>().send(std::declval<const http_request &>())),
-                          result<http_response>> {};
+struct has_send<T, std::enable_if_t<has_send_member<T>::value>>
+    : std::is_same<std::decay_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>,
+                   result<http_response>> {};
 
 // What async_send returns: void, or a way to abandon the request.
 template <class T>
@@ -5370,7 +5378,9 @@ inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<
 // a user's function of the same name must not be found instead.)
 template <class T>
 abandon_request start_exchange(T &transport, http_request request, http_completion done) {
-  if constexpr (has_abandonable_async_send_v<T>) {
+  if constexpr (!has_async_send_v<T>) {
+    return {}; // not reached: check_async_transport fails the build first
+  } else if constexpr (has_abandonable_async_send_v<T>) {
     return abandon_request(transport.async_send(std::move(request), std::move(done)));
   } else {
     static_assert(std::is_void<async_send_result_t<T>>::value,
@@ -5384,7 +5394,15 @@ abandon_request start_exchange(T &transport, http_request request, http_completi
 // Fails the build with a readable message when T cannot be a transport.
 template <class T>
 constexpr bool check_transport() {
-  static_assert(is_transport_v<T>,
+  static_assert(
+      !has_send_member<T>::value || has_send<T>::value,
+      "kling: the transport's send must return kling::result<kling::http_response>, so that a failed "
+      "exchange is an error (with its errc) rather than an http_response");
+  static_assert(
+      std::is_move_constructible<T>::value,
+      "kling: the client holds its transport by value, so the transport must be move-constructible; "
+      "hold what cannot move (a mutex, an engine object) through a std::shared_ptr");
+  static_assert(is_transport_v<T> || has_send_member<T>::value,
                 "kling: this type is not a transport. Give it a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)` "
                 "(blocking) and/or `void async_send(kling::http_request, kling::http_completion)` "
@@ -5395,7 +5413,7 @@ constexpr bool check_transport() {
 // Fails the build when a blocking call is used with a transport that cannot block.
 template <class T>
 constexpr bool check_blocking_transport() {
-  static_assert(has_send_v<T>,
+  static_assert(has_send_v<T> || has_send_member<T>::value, // else check_transport said what is wrong
                 "kling: this call blocks until the answer arrives, so the transport needs a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)`. "
                 "A transport with only async_send works with the asynchronous calls.");
@@ -6783,6 +6801,15 @@ public:
 
   void on_response(result<http_response> answer, time_point now) {
     if (outcome_) return; // decided while streaming (size cap)
+    if (answer && head_.status == 0) {
+      // Without the head the machine cannot tell a video from an error page.
+      outcome_ = result<std::uint64_t>(error{
+          errc::configuration, "the transport did not call the request's on_head: a download streams, so a "
+                               "transport must pass the answer to http_request::on_head and on_body "
+                               "(kling::deliver_body does it for answers received whole); see the README's "
+                               "transport checklist"});
+      return;
+    }
     if (answer) return on_complete_answer(now);
     error e = std::move(answer).error();
     ++failures_;
@@ -7527,12 +7554,16 @@ public:
   // Prepares and sends one request, and reports the exchange to the observer.
   result<http_response> send(http_request request) {
     check_blocking_transport<Transport>();
-    auto prepared = prepare(std::move(request));
-    if (!prepared) return std::move(prepared).error();
-    const auto started = options_.time().now();
-    auto answer = scrub(transport_.send(*prepared));
-    observe(*prepared, answer, options_.time().now() - started);
-    return answer;
+    if constexpr (has_send_v<Transport>) {
+      auto prepared = prepare(std::move(request));
+      if (!prepared) return std::move(prepared).error();
+      const auto started = options_.time().now();
+      auto answer = scrub(transport_.send(*prepared));
+      observe(*prepared, answer, options_.time().now() - started);
+      return answer;
+    } else {
+      return error{errc::configuration, "no blocking send"}; // not reached: the build fails above
+    }
   }
 
   // Sends one request and reads its answer with read(const http_response&)
@@ -8738,8 +8769,11 @@ public:
 
   explicit basic_client(kling::options opts)
       : basic_client(opts, make_transport<Transport>(opts.network())) {}
-  basic_client(kling::options opts, Transport transport)
-      : session_(std::make_shared<kling::session<Transport>>(std::move(opts), std::move(transport))) {}
+  basic_client(kling::options opts, Transport transport) {
+    // Guarded so that a transport that cannot move fails with check_transport's message alone.
+    if constexpr (std::is_move_constructible<Transport>::value)
+      session_ = std::make_shared<kling::session<Transport>>(std::move(opts), std::move(transport));
+  }
 
   videos_resource<Transport> videos() const { return videos_resource<Transport>(session_); }
   elements_resource<Transport> elements() const { return elements_resource<Transport>(session_); }
