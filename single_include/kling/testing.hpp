@@ -5169,7 +5169,12 @@ KLING_NAMESPACE_END
 
 // ----- begin kling/transport/requirements.hpp -----
 // What a type must offer to carry the library's HTTP requests, checked at
-// compile time with messages that say what is missing.
+// compile time with messages that say what is missing. What it must do with
+// them (no redirects followed, no content decoding, no Expect: 100-continue,
+// streaming downloads, the idle timeout, errc and request_sent, cancellation,
+// requests still out at destruction, who owns the event loop) is the README's
+// transport checklist ("Your own HTTP stack: engines and plugins"); the curl
+// transports in examples/transports follow it and are a starting point.
 //
 // A transport offers at least one of:
 //   kling::result<kling::http_response> send(const kling::http_request &);
@@ -5191,6 +5196,7 @@ KLING_NAMESPACE_END
 // since an answer may cross the cancel, calling the function after the
 // completion must do nothing.
 //
+// The client holds it by value, so it must be move-constructible.
 // Optionally it is constructible from `const kling::network_settings &`; the
 // client then builds it from its options, else default-constructs it. A
 // transport that receives answers whole may hand streamed bodies to their
