@@ -5459,7 +5459,12 @@ KLING_NAMESPACE_END
 
 // ----- begin kling/transport/requirements.hpp -----
 // What a type must offer to carry the library's HTTP requests, checked at
-// compile time with messages that say what is missing.
+// compile time with messages that say what is missing. What it must do with
+// them (no redirects followed, no content decoding, no Expect: 100-continue,
+// streaming downloads, the idle timeout, errc and request_sent, cancellation,
+// requests still out at destruction, who owns the event loop) is the README's
+// transport checklist ("Your own HTTP stack: engines and plugins"); the curl
+// transports in examples/transports follow it and are a starting point.
 //
 // A transport offers at least one of:
 //   kling::result<kling::http_response> send(const kling::http_request &);
@@ -5481,6 +5486,7 @@ KLING_NAMESPACE_END
 // since an answer may cross the cancel, calling the function after the
 // completion must do nothing.
 //
+// The client holds it by value, so it must be move-constructible.
 // Optionally it is constructible from `const kling::network_settings &`; the
 // client then builds it from its options, else default-constructs it. A
 // transport that receives answers whole may hand streamed bodies to their
@@ -5556,7 +5562,9 @@ struct http_request {
   std::vector<std::pair<std::string, std::string>> query; // decoded names and values
   http_headers headers;
   std::string body;
-  // Transports apply it as best they can (httplib_transport: to each read and write).
+  // An idle (stall) timeout, not a total one: the exchange fails with
+  // errc::timeout when no byte has moved for this long, so a long download
+  // that keeps flowing is never cut (httplib_transport: each read and write).
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 
   // Streaming, for downloads: when on_body is set the transport hands the
@@ -5565,6 +5573,12 @@ struct http_request {
   // Either returning false stops the transfer; send then fails with errc::cancelled.
   std::function<bool(const http_response &head)> on_head;
   std::function<bool(std::string_view piece)> on_body;
+
+  // The blocking call's cancellation (its settings' cancel): a transport
+  // that can interrupt an exchange in flight checks it while it waits (a
+  // progress callback) and then fails with errc::cancelled. Never cancelled
+  // for asynchronous calls: those are given up through abandon_request.
+  cancellation_token cancel;
 
   // "/v1/videos?x=1": what goes on the request line.
   std::string target() const { return query.empty() ? path : path + "?" + encode_query(query); }
@@ -5629,12 +5643,20 @@ KLING_NAMESPACE_BEGIN
 using http_completion = std::function<void(result<http_response>)>;
 using abandon_request = std::function<void()>;
 
+// A member send callable with a request, whatever it returns...
+template <class T, class = void>
+struct has_send_member : std::false_type {};
+template <class T>
+struct has_send_member<T,
+                       std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>>
+    : std::true_type {};
+// ... and one that returns a result: a failure must be an error value, not an http_response.
 template <class T, class = void>
 struct has_send : std::false_type {};
 template <class T>
-struct has_send<T, std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>>
-    : std::is_convertible<decltype(std::declval<T &>().send(std::declval<const http_request &>())),
-                          result<http_response>> {};
+struct has_send<T, std::enable_if_t<has_send_member<T>::value>>
+    : std::is_same<std::decay_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>,
+                   result<http_response>> {};
 
 // What async_send returns: void, or a way to abandon the request.
 template <class T>
@@ -5666,7 +5688,9 @@ inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<
 // a user's function of the same name must not be found instead.)
 template <class T>
 abandon_request start_exchange(T &transport, http_request request, http_completion done) {
-  if constexpr (has_abandonable_async_send_v<T>) {
+  if constexpr (!has_async_send_v<T>) {
+    return {}; // not reached: check_async_transport fails the build first
+  } else if constexpr (has_abandonable_async_send_v<T>) {
     return abandon_request(transport.async_send(std::move(request), std::move(done)));
   } else {
     static_assert(std::is_void<async_send_result_t<T>>::value,
@@ -5680,7 +5704,15 @@ abandon_request start_exchange(T &transport, http_request request, http_completi
 // Fails the build with a readable message when T cannot be a transport.
 template <class T>
 constexpr bool check_transport() {
-  static_assert(is_transport_v<T>,
+  static_assert(
+      !has_send_member<T>::value || has_send<T>::value,
+      "kling: the transport's send must return kling::result<kling::http_response>, so that a failed "
+      "exchange is an error (with its errc) rather than an http_response");
+  static_assert(
+      std::is_move_constructible<T>::value,
+      "kling: the client holds its transport by value, so the transport must be move-constructible; "
+      "hold what cannot move (a mutex, an engine object) through a std::shared_ptr");
+  static_assert(is_transport_v<T> || has_send_member<T>::value,
                 "kling: this type is not a transport. Give it a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)` "
                 "(blocking) and/or `void async_send(kling::http_request, kling::http_completion)` "
@@ -5691,7 +5723,7 @@ constexpr bool check_transport() {
 // Fails the build when a blocking call is used with a transport that cannot block.
 template <class T>
 constexpr bool check_blocking_transport() {
-  static_assert(has_send_v<T>,
+  static_assert(has_send_v<T> || has_send_member<T>::value, // else check_transport said what is wrong
                 "kling: this call blocks until the answer arrives, so the transport needs a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)`. "
                 "A transport with only async_send works with the asynchronous calls.");
@@ -7079,6 +7111,15 @@ public:
 
   void on_response(result<http_response> answer, time_point now) {
     if (outcome_) return; // decided while streaming (size cap)
+    if (answer && head_.status == 0) {
+      // Without the head the machine cannot tell a video from an error page.
+      outcome_ = result<std::uint64_t>(error{
+          errc::configuration, "the transport did not call the request's on_head: a download streams, so a "
+                               "transport must pass the answer to http_request::on_head and on_body "
+                               "(kling::deliver_body does it for answers received whole); see the README's "
+                               "transport checklist"});
+      return;
+    }
     if (answer) return on_complete_answer(now);
     error e = std::move(answer).error();
     ++failures_;
@@ -7823,12 +7864,16 @@ public:
   // Prepares and sends one request, and reports the exchange to the observer.
   result<http_response> send(http_request request) {
     check_blocking_transport<Transport>();
-    auto prepared = prepare(std::move(request));
-    if (!prepared) return std::move(prepared).error();
-    const auto started = options_.time().now();
-    auto answer = scrub(transport_.send(*prepared));
-    observe(*prepared, answer, options_.time().now() - started);
-    return answer;
+    if constexpr (has_send_v<Transport>) {
+      auto prepared = prepare(std::move(request));
+      if (!prepared) return std::move(prepared).error();
+      const auto started = options_.time().now();
+      auto answer = scrub(transport_.send(*prepared));
+      observe(*prepared, answer, options_.time().now() - started);
+      return answer;
+    } else {
+      return error{errc::configuration, "no blocking send"}; // not reached: the build fails above
+    }
   }
 
   // Sends one request and reads its answer with read(const http_response&)
@@ -8228,6 +8273,7 @@ auto run_blocking(session<Transport> &s, Machine &machine, const cancellation_to
       if (!stop_if_cancelled()) machine.on_wake(clock.now());
       continue;
     }
+    next.request.cancel = cancel;
     if (hooks.before_send) hooks.before_send(next.request);
     auto answer = s.send(std::move(next.request));
     machine.on_response(std::move(answer), clock.now());
@@ -8986,8 +9032,11 @@ public:
 
   explicit basic_client(kling::options opts)
       : basic_client(opts, make_transport<Transport>(opts.network())) {}
-  basic_client(kling::options opts, Transport transport)
-      : session_(std::make_shared<kling::session<Transport>>(std::move(opts), std::move(transport))) {}
+  basic_client(kling::options opts, Transport transport) {
+    // Guarded so that a transport that cannot move fails with check_transport's message alone.
+    if constexpr (std::is_move_constructible<Transport>::value)
+      session_ = std::make_shared<kling::session<Transport>>(std::move(opts), std::move(transport));
+  }
 
   videos_resource<Transport> videos() const { return videos_resource<Transport>(session_); }
   elements_resource<Transport> elements() const { return elements_resource<Transport>(session_); }
@@ -10323,6 +10372,7 @@ private:
   void configure(httplib::Client &client, const http_request &request) const {
     const network_settings &s = shared_->settings;
     client.set_keep_alive(s.keep_alive);
+    client.set_tcp_nodelay(true); // a request's headers and body go out at once, not after a delayed ACK
     client.set_follow_location(false);
     client.set_url_encode(false); // paths arrive percent-encoded already
     client.set_connection_timeout(s.connect_timeout);

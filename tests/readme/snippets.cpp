@@ -5,8 +5,13 @@
 // initializers). The declarations here are what a reader's program would have.
 #include <kling/testing.hpp>
 
+#include <chrono>
+#include <functional>
 #include <iostream>
 #include <string>
+#include <thread>
+
+#include "transports/curl_transport.hpp"
 
 #include "catch.hpp"
 
@@ -15,13 +20,24 @@ namespace readme {
 std::string load();
 void save(const std::string &);
 
-// "Your own HTTP stack": the two members a transport may have.
+// "Your own HTTP stack": the curl transports in a game loop and a tool.
+struct frame_timers {
+  kling::protocol::time_point now();
+  void after(std::chrono::milliseconds delay, std::function<void()> fn);
+  void run_due();
+};
+inline void curl_game_loop() {
+  // @snippet curl-game-loop
+  (void)task;
+}
+
+// "What a transport is": the two members a transport may have.
 struct both_calls_transport {
   // @snippet transport-members
 };
 static_assert(kling::has_send_v<both_calls_transport> && kling::has_async_send_v<both_calls_transport>);
 
-// "Engines and plugins": what a scheduler offers.
+// "Schedulers, asynchronous calls and the task tracker": what a scheduler offers.
 struct my_loop {
   // @snippet scheduler-members
 };

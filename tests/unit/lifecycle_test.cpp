@@ -642,6 +642,39 @@ TEST_CASE("download writes the video to a file, without the API key", "[lifecycl
   std::remove(path.c_str());
 }
 
+namespace {
+// A transport that receives answers whole; with stream_it false it forgets
+// the request's streaming receivers, as a first transport often does.
+struct whole_answer_transport {
+  bool stream_it = true;
+  kling::result<kling::http_response> send(const kling::http_request &request) {
+    kling::http_response r;
+    r.status = 200;
+    r.body = "a small video";
+    if (stream_it) return kling::deliver_body(request, std::move(r));
+    return r;
+  }
+};
+} // namespace
+
+TEST_CASE("a transport that does not stream a download is named as the problem", "[lifecycle][download]") {
+  kling::basic_client<whole_answer_transport> client{kling::options{}.api_key("k")};
+  std::string got;
+  const auto sink = [&](std::string_view piece) {
+    got.append(piece);
+    return true;
+  };
+  auto streamed = client.videos().download_to("https://cdn.example.com/v.mp4", sink);
+  REQUIRE(streamed);
+  CHECK(got == "a small video");
+
+  client.transport().stream_it = false;
+  auto forgotten = client.videos().download_to("https://cdn.example.com/v.mp4", sink);
+  REQUIRE_FALSE(forgotten);
+  CHECK(forgotten.error().code == kling::errc::configuration);
+  CHECK(forgotten.error().message.find("did not call the request's on_head") != std::string::npos);
+}
+
 TEST_CASE("download resumes a dropped transfer with a Range request", "[lifecycle][download]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);

@@ -31,8 +31,11 @@ public:
 
   explicit basic_client(kling::options opts)
       : basic_client(opts, make_transport<Transport>(opts.network())) {}
-  basic_client(kling::options opts, Transport transport)
-      : session_(std::make_shared<kling::session<Transport>>(std::move(opts), std::move(transport))) {}
+  basic_client(kling::options opts, Transport transport) {
+    // Guarded so that a transport that cannot move fails with check_transport's message alone.
+    if constexpr (std::is_move_constructible<Transport>::value)
+      session_ = std::make_shared<kling::session<Transport>>(std::move(opts), std::move(transport));
+  }
 
   videos_resource<Transport> videos() const { return videos_resource<Transport>(session_); }
   elements_resource<Transport> elements() const { return elements_resource<Transport>(session_); }

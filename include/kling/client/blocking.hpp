@@ -38,6 +38,7 @@ auto run_blocking(session<Transport> &s, Machine &machine, const cancellation_to
       if (!stop_if_cancelled()) machine.on_wake(clock.now());
       continue;
     }
+    next.request.cancel = cancel;
     if (hooks.before_send) hooks.before_send(next.request);
     auto answer = s.send(std::move(next.request));
     machine.on_response(std::move(answer), clock.now());

@@ -62,12 +62,16 @@ public:
   // Prepares and sends one request, and reports the exchange to the observer.
   result<http_response> send(http_request request) {
     check_blocking_transport<Transport>();
-    auto prepared = prepare(std::move(request));
-    if (!prepared) return std::move(prepared).error();
-    const auto started = options_.time().now();
-    auto answer = scrub(transport_.send(*prepared));
-    observe(*prepared, answer, options_.time().now() - started);
-    return answer;
+    if constexpr (has_send_v<Transport>) {
+      auto prepared = prepare(std::move(request));
+      if (!prepared) return std::move(prepared).error();
+      const auto started = options_.time().now();
+      auto answer = scrub(transport_.send(*prepared));
+      observe(*prepared, answer, options_.time().now() - started);
+      return answer;
+    } else {
+      return error{errc::configuration, "no blocking send"}; // not reached: the build fails above
+    }
   }
 
   // Sends one request and reads its answer with read(const http_response&)

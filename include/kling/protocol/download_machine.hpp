@@ -96,6 +96,15 @@ public:
 
   void on_response(result<http_response> answer, time_point now) {
     if (outcome_) return; // decided while streaming (size cap)
+    if (answer && head_.status == 0) {
+      // Without the head the machine cannot tell a video from an error page.
+      outcome_ = result<std::uint64_t>(error{
+          errc::configuration, "the transport did not call the request's on_head: a download streams, so a "
+                               "transport must pass the answer to http_request::on_head and on_body "
+                               "(kling::deliver_body does it for answers received whole); see the README's "
+                               "transport checklist"});
+      return;
+    }
     if (answer) return on_complete_answer(now);
     error e = std::move(answer).error();
     ++failures_;

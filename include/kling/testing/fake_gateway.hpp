@@ -155,6 +155,7 @@ public:
     if (thread_.joinable()) return {};
     auto &s = *state_;
     routes(server_);
+    serve_like_a_gateway(server_);
     const int port = s.options.port == 0
                          ? server_.bind_to_any_port(s.options.host)
                          : (server_.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1);
@@ -403,6 +404,17 @@ private:
       }
       (this->*h)(req, res);
     };
+  }
+
+  // cpp-httplib's defaults starve concurrent clients: 8 threads, each held
+  // by a keep-alive connection until 5 requests or 5 idle seconds have
+  // passed (a ninth caller waits for one), and Nagle's algorithm holding back
+  // the body behind the headers until the peer's delayed ACK (~40 ms an answer).
+  static void serve_like_a_gateway(httplib::Server &server) {
+    server.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server.set_keep_alive_max_count(1000);
+    server.set_keep_alive_timeout(2);
+    server.set_tcp_nodelay(true);
   }
 
   void routes(httplib::Server &server) {
@@ -709,6 +721,7 @@ private:
     httplib::Client client(target->origin());
     client.set_connection_timeout(std::chrono::seconds(2));
     client.set_read_timeout(std::chrono::seconds(2));
+    client.set_tcp_nodelay(true);
     const std::string body = dump_json(task);
     httplib::Headers headers;
     if (!state_->options.webhook_secret.empty()) {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "kling/core/cancel.hpp"
 #include "kling/core/url.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -59,7 +60,9 @@ struct http_request {
   std::vector<std::pair<std::string, std::string>> query; // decoded names and values
   http_headers headers;
   std::string body;
-  // Transports apply it as best they can (httplib_transport: to each read and write).
+  // An idle (stall) timeout, not a total one: the exchange fails with
+  // errc::timeout when no byte has moved for this long, so a long download
+  // that keeps flowing is never cut (httplib_transport: each read and write).
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 
   // Streaming, for downloads: when on_body is set the transport hands the
@@ -68,6 +71,12 @@ struct http_request {
   // Either returning false stops the transfer; send then fails with errc::cancelled.
   std::function<bool(const http_response &head)> on_head;
   std::function<bool(std::string_view piece)> on_body;
+
+  // The blocking call's cancellation (its settings' cancel): a transport
+  // that can interrupt an exchange in flight checks it while it waits (a
+  // progress callback) and then fails with errc::cancelled. Never cancelled
+  // for asynchronous calls: those are given up through abandon_request.
+  cancellation_token cancel;
 
   // "/v1/videos?x=1": what goes on the request line.
   std::string target() const { return query.empty() ? path : path + "?" + encode_query(query); }

@@ -159,6 +159,7 @@ private:
   void configure(httplib::Client &client, const http_request &request) const {
     const network_settings &s = shared_->settings;
     client.set_keep_alive(s.keep_alive);
+    client.set_tcp_nodelay(true); // a request's headers and body go out at once, not after a delayed ACK
     client.set_follow_location(false);
     client.set_url_encode(false); // paths arrive percent-encoded already
     client.set_connection_timeout(s.connect_timeout);

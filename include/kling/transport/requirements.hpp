@@ -1,5 +1,10 @@
 // What a type must offer to carry the library's HTTP requests, checked at
-// compile time with messages that say what is missing.
+// compile time with messages that say what is missing. What it must do with
+// them (no redirects followed, no content decoding, no Expect: 100-continue,
+// streaming downloads, the idle timeout, errc and request_sent, cancellation,
+// requests still out at destruction, who owns the event loop) is the README's
+// transport checklist ("Your own HTTP stack: engines and plugins"); the curl
+// transports in examples/transports follow it and are a starting point.
 //
 // A transport offers at least one of:
 //   kling::result<kling::http_response> send(const kling::http_request &);
@@ -21,6 +26,7 @@
 // since an answer may cross the cancel, calling the function after the
 // completion must do nothing.
 //
+// The client holds it by value, so it must be move-constructible.
 // Optionally it is constructible from `const kling::network_settings &`; the
 // client then builds it from its options, else default-constructs it. A
 // transport that receives answers whole may hand streamed bodies to their
@@ -44,12 +50,20 @@ KLING_NAMESPACE_BEGIN
 using http_completion = std::function<void(result<http_response>)>;
 using abandon_request = std::function<void()>;
 
+// A member send callable with a request, whatever it returns...
+template <class T, class = void>
+struct has_send_member : std::false_type {};
+template <class T>
+struct has_send_member<T,
+                       std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>>
+    : std::true_type {};
+// ... and one that returns a result: a failure must be an error value, not an http_response.
 template <class T, class = void>
 struct has_send : std::false_type {};
 template <class T>
-struct has_send<T, std::void_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>>
-    : std::is_convertible<decltype(std::declval<T &>().send(std::declval<const http_request &>())),
-                          result<http_response>> {};
+struct has_send<T, std::enable_if_t<has_send_member<T>::value>>
+    : std::is_same<std::decay_t<decltype(std::declval<T &>().send(std::declval<const http_request &>()))>,
+                   result<http_response>> {};
 
 // What async_send returns: void, or a way to abandon the request.
 template <class T>
@@ -81,7 +95,9 @@ inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<
 // a user's function of the same name must not be found instead.)
 template <class T>
 abandon_request start_exchange(T &transport, http_request request, http_completion done) {
-  if constexpr (has_abandonable_async_send_v<T>) {
+  if constexpr (!has_async_send_v<T>) {
+    return {}; // not reached: check_async_transport fails the build first
+  } else if constexpr (has_abandonable_async_send_v<T>) {
     return abandon_request(transport.async_send(std::move(request), std::move(done)));
   } else {
     static_assert(std::is_void<async_send_result_t<T>>::value,
@@ -95,7 +111,15 @@ abandon_request start_exchange(T &transport, http_request request, http_completi
 // Fails the build with a readable message when T cannot be a transport.
 template <class T>
 constexpr bool check_transport() {
-  static_assert(is_transport_v<T>,
+  static_assert(
+      !has_send_member<T>::value || has_send<T>::value,
+      "kling: the transport's send must return kling::result<kling::http_response>, so that a failed "
+      "exchange is an error (with its errc) rather than an http_response");
+  static_assert(
+      std::is_move_constructible<T>::value,
+      "kling: the client holds its transport by value, so the transport must be move-constructible; "
+      "hold what cannot move (a mutex, an engine object) through a std::shared_ptr");
+  static_assert(is_transport_v<T> || has_send_member<T>::value,
                 "kling: this type is not a transport. Give it a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)` "
                 "(blocking) and/or `void async_send(kling::http_request, kling::http_completion)` "
@@ -106,7 +130,7 @@ constexpr bool check_transport() {
 // Fails the build when a blocking call is used with a transport that cannot block.
 template <class T>
 constexpr bool check_blocking_transport() {
-  static_assert(has_send_v<T>,
+  static_assert(has_send_v<T> || has_send_member<T>::value, // else check_transport said what is wrong
                 "kling: this call blocks until the answer arrives, so the transport needs a member "
                 "`kling::result<kling::http_response> send(const kling::http_request&)`. "
                 "A transport with only async_send works with the asynchronous calls.");
