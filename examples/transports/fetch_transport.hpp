@@ -59,8 +59,8 @@ public:
   kling::abandon_request async_send(kling::http_request request, kling::http_completion done) {
     auto &table = detail::in_flight();
     const std::uint64_t id = table.next_id++;
-    table.out.emplace(id, detail::exchange{std::move(request), std::move(done)});
-    detail::start_fetch(id, table.out.at(id).request);
+    const auto placed = table.out.emplace(id, detail::exchange{std::move(request), std::move(done)}).first;
+    detail::start_fetch(id, placed->second.request);
     // Aborting makes the fetch fail, and that failure completes the exchange
     // (once); after the completion the id is gone and this does nothing.
     return [id] { detail::abort_fetch(id); };

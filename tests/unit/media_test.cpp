@@ -827,6 +827,40 @@ TEST_CASE("probe_video_file reads the same as probe_video, by seeking", "[media]
   CHECK(contains(message_of(bad), truncated.path));
 }
 
+// Offsets past 4 GiB must survive where size_t and long are 32 bits (wasm32,
+// and long on Windows): the suite also runs there. The files are made sparse
+// by writing past their end (Emscripten 3.1.6 loses the high bits of a
+// truncate's length, so std::filesystem::resize_file cannot make them there).
+TEST_CASE("probe_video_file finds a moov that starts past 4 GiB, after a 64-bit mdat", "[media]") {
+  const std::uint64_t mdat_size = (9ULL << 29) + 16; // 4.5 GiB, sparse: almost nothing is written
+  const std::string ftyp_box = ftyp("isom");
+  std::string head = ftyp_box + be32(1) + "mdat";
+  head += be64(mdat_size);
+  const auto write_at = [](const std::string &path, std::uint64_t offset, const std::string &bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::in | std::ios::out);
+    out.seekp(static_cast<std::streamoff>(offset));
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return static_cast<bool>(out);
+  };
+  const std::string moov_box = moov(mp4_spec{});
+  const temp_file file(head, ".mp4");
+  REQUIRE(write_at(file.path, ftyp_box.size() + mdat_size, moov_box));
+  std::error_code ec;
+  REQUIRE(std::filesystem::file_size(file.path, ec) == ftyp_box.size() + mdat_size + moov_box.size());
+  auto info = media::probe_video_file(file.path);
+  REQUIRE(info);
+  CHECK(info->width == 1280);
+  CHECK(info->size_bytes == ftyp_box.size() + mdat_size + moov_box.size());
+
+  // Cut inside the mdat: the box claims more than the file holds.
+  const temp_file cut_file(head, ".mp4");
+  REQUIRE(write_at(cut_file.path, ftyp_box.size() + mdat_size - 2, "x"));
+  auto cut = media::probe_video_file(cut_file.path);
+  REQUIRE_FALSE(cut);
+  CHECK(cut.error().code == kling::errc::invalid_request);
+  CHECK(contains(message_of(cut), "has size " + std::to_string(mdat_size)));
+}
+
 TEST_CASE("probe_video_file skips a 200 MB mdat and caps moov at 64 MB", "[media]") {
   const std::uint64_t mdat_size = 200ULL * 1024 * 1024;
   const std::string ftyp_box = ftyp("isom");
