@@ -529,8 +529,9 @@ std::optional<std::size_t> heap_in_use() {
 TEST_CASE("1,000 tasks through the tracker with a tenth of the exchanges faulted", "[e2e][faults][scale]") {
   // The worst gateway the document allows (duplicates accepted, lookups by
   // external id late), and about one exchange in ten faulted: throttled with
-  // and without a provider code, 5xx before and after creating, connections
-  // dropped before the answer and half-way through it, slow answers, HTML.
+  // and without a provider code, 5xx before and after creating, answers cut
+  // off after their headers (truncated: before handling, or after creating
+  // the task), slow answers, HTML.
   kling::testing::fake_gateway_options o;
   o.refuse_duplicate_external_ids = false;
   o.lookup_lag_lookups = 2;
