@@ -125,6 +125,17 @@ inline std::optional<kling::options> client_options(const arguments &args, int &
     wait.first_interval = wait.max_interval = ms(*s);
     wait.interval_growth = 1.0;
   }
+  if (auto text = args.option("--lookup-window")) {
+    auto retry = options.retry();
+    if (*text == "0") {
+      retry.lookup_window = std::chrono::milliseconds(0);
+    } else if (auto s = parse_seconds(*text); s && *s <= 3600) {
+      retry.lookup_window = ms(*s);
+    } else {
+      exit = usage_error("--lookup-window needs a number of seconds from 0 to 3600, not '" + *text + "'");
+    }
+    options.retry(retry);
+  }
   if (exit != exit_success) return std::nullopt;
   options.wait(wait);
   if (args.has("--verbose")) {

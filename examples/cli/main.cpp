@@ -20,8 +20,9 @@
 namespace kling_cli {
 namespace {
 
-const option_spec global_spec{{"--base-url", "--api-key", "--timeout", "--wait-timeout", "--poll-interval"},
-                              {"--verbose", "--help", "--version"}};
+const option_spec global_spec{
+    {"--base-url", "--api-key", "--timeout", "--wait-timeout", "--poll-interval", "--lookup-window"},
+    {"--verbose", "--help", "--version"}};
 
 struct command {
   const char *name;
@@ -154,18 +155,24 @@ const command commands[] = {
      run_demo},
     {"serve",
      "run the fake gateway in the foreground",
-     "serve [--port N] [--unified] [--processing-seconds S] [--fault SPEC]...",
+     "serve [--port N] [--unified] [--processing-seconds S] [--accept-duplicates] [--lookup-lag N]\n"
+     "      [--lookup-lag-seconds S] [--fault SPEC]...",
      "Runs the fake gateway in the foreground (port 8787 by default; 0 lets the system choose), with\n"
      "the whole contract: every route, the task life cycle, elements, result videos. Prints its base\n"
      "URL on stdout; the API key it expects is --api-key, or fake-gateway-key. Tasks finish after a\n"
-     "few polls, or after --processing-seconds. --fault SPEC injects faults, SPEC being\n"
+     "few polls, or after --processing-seconds. The worst the gateway's document allows:\n"
+     "--accept-duplicates makes a repeated external_task_id a second paid task, and a lookup by\n"
+     "external_task_id answers 404 for the first N lookups of a task (--lookup-lag) and for S seconds\n"
+     "after its creation (--lookup-lag-seconds). --fault SPEC injects faults, SPEC being\n"
      "KIND[=VALUE][:WHERE[:HOW]]: KIND rate_limit[=CODE], server_error[=STATUS], drop_after_create,\n"
+     "slow_after_create[=MS], error_after_create[=STATUS] (the task is created, its answer lost),\n"
      "drop, slow[=MS], not_json, truncate; WHERE creates, polls, downloads, elements or any; HOW a\n"
      "count (1), every=N or rate=P. GET /_fake/stats shows what the gateway has seen.\n\n"
      "Examples:\n"
      "  kling serve\n"
      "  kling serve --port 0 --fault drop_after_create:creates --fault server_error:polls:every=2\n",
-     {{"--port", "--processing-seconds", "--fault"}, {"--unified"}},
+     {{"--port", "--processing-seconds", "--lookup-lag", "--lookup-lag-seconds", "--fault"},
+      {"--unified", "--accept-duplicates"}},
      run_serve},
     {"rules",
      "list the rules the client enforces",
@@ -189,6 +196,8 @@ void print_overview() {
                "  --timeout S          seconds per HTTP request\n"
                "  --wait-timeout S     overall seconds to wait for a task\n"
                "  --poll-interval S    seconds between polls (fractions allowed)\n"
+               "  --lookup-window S    after a create's answer was lost, seconds to keep looking the\n"
+               "                       task up before posting again (default 30; 0: believe one 404)\n"
                "  --verbose            log requests and responses on stderr (key redacted)\n"
                "  --help               this text; 'kling COMMAND --help' for a command\n"
                "  --version            the version\n\n"

@@ -44,6 +44,10 @@ inline std::optional<std::string> plan_fault(kling::testing::fake_gateway &gatew
     f = fault::server(static_cast<int>(number(value, 502)));
   else if (kind == "drop_after_create")
     f = fault::dropped_after_create();
+  else if (kind == "slow_after_create")
+    f = fault::slow_after_create(std::chrono::milliseconds(number(value, 2000)));
+  else if (kind == "error_after_create")
+    f = fault::server_after_create(static_cast<int>(number(value, 502)));
   else if (kind == "drop")
     f = fault::dropped();
   else if (kind == "slow")
@@ -107,6 +111,20 @@ inline int run_serve(const arguments &args) {
     options.processing_for = std::chrono::milliseconds(static_cast<long long>(*v * 750));
   }
   options.unified_shape = args.has("--unified");
+  // The worst the document allows: repeated external_task_ids accepted, lookups by them late.
+  options.refuse_duplicate_external_ids = !args.has("--accept-duplicates");
+  if (auto n = args.option("--lookup-lag")) {
+    char *end = nullptr;
+    const long v = std::strtol(n->c_str(), &end, 10);
+    if (n->empty() || end != n->c_str() + n->size() || v < 0 || v > 1000000)
+      return usage_error("--lookup-lag needs a number of lookups, not '" + *n + "'");
+    options.lookup_lag_lookups = static_cast<int>(v);
+  }
+  if (auto s = args.option("--lookup-lag-seconds")) {
+    auto v = parse_seconds(*s);
+    if (!v) return usage_error("--lookup-lag-seconds needs a positive number");
+    options.lookup_lag = std::chrono::milliseconds(static_cast<long long>(*v * 1000));
+  }
   kling::testing::fake_gateway gateway(options);
   for (const auto &spec : args.all("--fault")) {
     if (auto problem = serve_detail::plan_fault(gateway, spec)) return usage_error(*problem);

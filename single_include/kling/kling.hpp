@@ -6303,21 +6303,28 @@ KLING_NAMESPACE_END
 //
 // - a failure that may have created the task (timeout or dropped connection
 //   after sending, a 5xx, an answer that is not a task) is followed by a
-//   lookup, GET /v1/videos/{external_task_id}; only when the gateway says the
-//   task does not exist is the create sent again, with the same
-//   external_task_id, so the gateway itself refuses a second copy;
+//   lookup, GET /v1/videos/{external_task_id};
 // - an answer that the external_task_id is already used also leads to the lookup;
+// - the document promises neither that the gateway refuses a second task with
+//   the same external_task_id ("单用户下需保证唯一性" puts that on the user) nor
+//   how soon a task can be found by it, so a 404 from the lookup is asked again,
+//   with backoff, until retry_policy::lookup_window has passed since the
+//   failure; only a 404 at the end of the window sends the create again (same
+//   external_task_id, so a gateway that does refuse duplicates refuses a copy);
 // - a request that never left (connection refused) or that was refused for
 //   now (429 with a retryable code) is sent again after a backoff;
 // - everything else ends the operation.
 //
-// Without an external_task_id nothing can be looked up: an ambiguous failure
-// then ends the operation, since sending again could pay twice.
+// So at most one task is paid for when the gateway refuses duplicates, or
+// when a task it created can be found by its external_task_id within the
+// window. Without an external_task_id nothing can be looked up: an ambiguous
+// failure then ends the operation, since sending again could pay twice.
 //
 // Thread safety: one driver at a time.
 #ifndef KLING_PROTOCOL_CREATE_MACHINE_HPP
 #define KLING_PROTOCOL_CREATE_MACHINE_HPP
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -6407,6 +6414,7 @@ KLING_NAMESPACE_END
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 
@@ -6422,6 +6430,13 @@ struct retry_policy {
   milliseconds max_backoff = std::chrono::seconds(30);
   milliseconds max_retry_after = std::chrono::seconds(120); // Retry-After is obeyed up to this
   std::uint64_t jitter_seed = 0;                            // 0: the client picks a random seed
+  // After a create failed ambiguously, how long a lookup by external_task_id
+  // that answers 404 is asked again before the create is posted again. The
+  // gateway's document neither refuses a duplicate external_task_id nor says
+  // how soon a task can be found by it, so a 404 right after the failure
+  // proves nothing; only a 404 at the end of this window lets the create go
+  // out again. 0: the first 404 is believed (a gateway known to refuse duplicates).
+  milliseconds lookup_window = std::chrono::seconds(30);
 
   static retry_policy none() {
     retry_policy p;
@@ -6429,6 +6444,26 @@ struct retry_policy {
     return p;
   }
 };
+
+// The longest lookup_window accepted: beyond an hour a create that truly
+// failed would be held back for longer than any wait for a video.
+inline constexpr milliseconds max_lookup_window = std::chrono::hours(1);
+
+// A policy that cannot work is a configuration error, said before any request.
+inline result<void> check(const retry_policy &p) {
+  const auto bad = [](std::string what) {
+    return result<void>(error{errc::configuration, "retry policy: " + what});
+  };
+  if (p.max_attempts < 1)
+    return bad("max_attempts must be at least 1, not " + std::to_string(p.max_attempts));
+  if (p.initial_backoff.count() < 0 || p.max_backoff.count() < 0 || p.max_retry_after.count() < 0)
+    return bad("initial_backoff, max_backoff and max_retry_after must not be negative");
+  if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
+    return bad("lookup_window must be from 0 to 1 hour, not " + std::to_string(p.lookup_window.count()) +
+               " ms");
+  }
+  return {};
+}
 
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
@@ -6931,7 +6966,8 @@ public:
   result<task> take_result() {
     return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
   }
-  // How many POSTs were sent: more than one only after the gateway said the task did not exist.
+  // How many POSTs were sent: more than one only after the lookup found no
+  // task for a whole lookup window (or the create certainly had no effect).
   int creates_sent() const { return creates_; }
   int lookups_sent() const { return lookups_; }
   const std::string &external_task_id() const { return external_id_; }
@@ -6949,9 +6985,9 @@ private:
     if (read) return finish(std::move(*read));
     error e = std::move(read).error();
     const bool can_look_up = !external_id_.empty();
-    if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e));
+    if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e), now);
     if (is_ambiguous(e)) {
-      if (can_look_up) return look_up(std::move(e));
+      if (can_look_up) return look_up(std::move(e), now);
       e.message +=
           "; the task may have been created, and without an external_task_id it cannot be looked up, "
           "so the create was not sent again";
@@ -6965,8 +7001,18 @@ private:
     ++lookups_;
     if (read) return finish(std::move(*read)); // it was created: exactly once
     error e = std::move(read).error();
+    if (e.code == errc::not_found && now < lookup_until_) {
+      // Not found yet: the gateway may still be indexing it. Ask again, at
+      // the latest when the window ends (that last answer decides).
+      ++misses_;
+      const auto floor = backoff_.policy().lookup_window / 32; // bounds the lookups per window
+      looking_up_ = true;
+      wake_at_ = std::min(now + std::max(backoff_.delay(misses_, e), floor), lookup_until_);
+      return;
+    }
     if (e.code == errc::not_found) {
-      // Not created. Send the create again (same external_task_id) if the cause allows.
+      // Still not found when the window ended: not created. Send the create
+      // again (same external_task_id) if the cause allows.
       looking_up_ = false;
       if (!is_duplicate_external_id(cause_) && is_transient(cause_) &&
           creates_ < backoff_.policy().max_attempts) {
@@ -6977,20 +7023,24 @@ private:
       }
       return fail(after_attempts(std::move(cause_), creates_));
     }
-    if (is_transient(e) && lookups_ < 2 * backoff_.policy().max_attempts) return retry_later(now, e, true);
+    if (is_transient(e) && ++lookup_failures_ < 2 * backoff_.policy().max_attempts)
+      return retry_later(now, e, true);
     e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
                 " failed too: " + e.message + "; the task may exist";
     fail(std::move(e));
   }
 
-  void look_up(error cause) {
+  void look_up(error cause, time_point now) {
     cause_ = std::move(cause);
     looking_up_ = true;
+    lookup_until_ = now + backoff_.policy().lookup_window;
+    misses_ = 0;
+    lookup_failures_ = 0;
   }
 
   void retry_later(time_point now, const error &e, bool lookup) {
     looking_up_ = lookup;
-    wake_at_ = now + backoff_.delay(lookup ? lookups_ : creates_, e);
+    wake_at_ = now + backoff_.delay(lookup ? lookup_failures_ : creates_, e);
   }
 
   void finish(task t) {
@@ -7004,6 +7054,9 @@ private:
   backoff backoff_;
   int creates_ = 0;
   int lookups_ = 0;
+  int misses_ = 0;          // 404s from the lookup in this window
+  int lookup_failures_ = 0; // transient lookup failures in this window
+  time_point lookup_until_{};
   bool looking_up_ = false;
   error cause_;
   std::optional<time_point> wake_at_;
@@ -7020,8 +7073,9 @@ KLING_NAMESPACE_END
 // download_machine: fetching a result video. Decides each request (resuming
 // with a Range header from the bytes already held, following redirects
 // without credentials), what to do with each answer's head (append, start
-// over, stop), when the size cap is hit, and when to retry a dropped
-// transfer. Whoever drives it owns the bytes (a file, a buffer, a sink).
+// over, stop), when the size cap is hit, when to retry a dropped transfer,
+// and, after a failure, whether the bytes held are worth keeping for a later
+// call to resume. Whoever drives it owns the bytes (a file, a buffer, a sink).
 //
 // Thread safety: one driver at a time.
 #ifndef KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
@@ -7098,6 +7152,7 @@ public:
   bool on_body(std::size_t bytes) {
     have_ += bytes;
     if (have_ > options_.max_bytes) {
+      discard_ = true;
       outcome_ = result<std::uint64_t>(too_large(have_));
       return false;
     }
@@ -7139,6 +7194,14 @@ public:
     return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
   }
 
+  // After a failure: whether the bytes held should be kept for a later call
+  // to continue with a Range request. Yes when the failure passes (the
+  // network, the server for now, a cancelled call, a link that expired and
+  // will be asked for again); no when they cannot be the start of this video
+  // or can never complete it (the server's size disagrees with them, it
+  // keeps sending other parts, the size cap).
+  bool worth_resuming() const { return outcome_ && !*outcome_ && have_ > 0 && !discard_; }
+
   std::uint64_t have_bytes() const { return have_; }
   // The full size when the server told it, for progress reports.
   std::optional<std::uint64_t> total_bytes() const { return total_; }
@@ -7153,6 +7216,7 @@ private:
       ++failures_;
       error e{errc::http, "the server sent a part other than the one asked for"};
       if (failures_ < backoff_.policy().max_attempts) return;
+      discard_ = true;
       outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
       return;
     }
@@ -7178,6 +7242,7 @@ private:
         outcome_ = result<std::uint64_t>(have_);
         return;
       }
+      discard_ = true; // what is held is longer than the video: not its start
     }
     if (status >= 300 && status < 400 && status != 304) {
       const auto location = head_.header("Location");
@@ -7221,6 +7286,7 @@ private:
     }
     total_ = total;
     if (total && *total > options_.max_bytes) {
+      discard_ = true;
       outcome_ = result<std::uint64_t>(too_large(*total));
       return false;
     }
@@ -7279,6 +7345,7 @@ private:
   int failures_ = 0;
   int redirects_ = 0;
   bool from_scratch_ = false;
+  bool discard_ = false; // what is held is no use to a later call
   std::optional<time_point> wake_at_;
   std::optional<result<std::uint64_t>> outcome_;
 };
@@ -7832,6 +7899,7 @@ class session {
 public:
   session(kling::options opts, Transport transport)
       : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
+        policy_(protocol::check(options_.retry())),
         jitter_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : entropy()),
         id_state_(options_.external_task_id_seed() ? options_.external_task_id_seed() : entropy()) {}
 
@@ -7844,6 +7912,7 @@ public:
   // that already names its origin (a download) goes there as it is, without
   // credentials: the API key is only ever sent to the gateway.
   result<http_request> prepare(http_request request) const {
+    if (!policy_) return policy_.error();
     request.timeout = options_.request_timeout();
     set_header(request.headers, "User-Agent", user_agent);
     if (!request.origin.empty()) return request;
@@ -7973,6 +8042,7 @@ private:
   kling::options options_;
   Transport transport_;
   result<url> base_;
+  result<void> policy_; // options::retry(), checked once
   std::mutex random_mutex_;
   std::uint64_t jitter_state_;
   std::uint64_t id_state_;
@@ -8414,7 +8484,7 @@ KLING_NAMESPACE_END
 // ----- begin kling/client/downloads.hpp -----
 // Blocking downloads of result videos: to a file (written to "<path>.part"
 // and renamed into place only when complete, resumed with a Range request
-// when a partial file is there) or to a caller's sink.
+// when a partial file is there, by this call or the next) or to a caller's sink.
 //
 // Thread safety: one download per call; distinct calls may run concurrently.
 #ifndef KLING_CLIENT_DOWNLOADS_HPP
@@ -8539,6 +8609,13 @@ public:
   bool done() const {
     return locked([](state &s) { return s.machine.done(); });
   }
+  // After a failure: whether the bytes written are worth a later call's Range request.
+  bool worth_resuming() const {
+    return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
+  }
+  std::uint64_t have_bytes() const {
+    return locked([](state &s) { return s.machine.have_bytes(); });
+  }
   result<std::uint64_t> take_result() {
     return locked([](state &s) {
       // A failure of the target wins over the transport's "stopped by the receiver".
@@ -8603,9 +8680,8 @@ shared_download make_download(session<Transport> &s, const std::string &url, std
 }
 
 template <class Transport>
-result<std::uint64_t> run(session<Transport> &s, const std::string &url, std::uint64_t have,
-                          const download_settings &settings, body_target target) {
-  shared_download download = make_download(s, url, have, settings, std::move(target));
+result<std::uint64_t> run(session<Transport> &s, shared_download &download,
+                          const download_settings &settings) {
   blocking_hooks hooks;
   hooks.before_send = [&](http_request &request) { download.attach(request); };
   return run_blocking(s, download, settings.cancel, hooks);
@@ -8637,8 +8713,11 @@ inline body_target sink_target(std::function<bool(std::string_view)> sink) {
 
 } // namespace download_detail
 
-// Downloads url to path. A "<path>.part" left by an earlier attempt is
-// resumed; on failure it is removed, and path is never left half written.
+// Downloads url to path. A "<path>.part" left by an earlier attempt (a
+// failed call, a killed process) is resumed. A failure that passes (the
+// network, the server for now, cancellation, an expired link) keeps the
+// .part for the next call; one that makes its bytes useless removes it (see
+// download_machine::worth_resuming). path is never left half written.
 template <class Transport>
 result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
                                       const download_settings &settings) {
@@ -8656,8 +8735,15 @@ result<download_result> download_file(session<Transport> &s, const std::string &
     problem = "cannot write " + part + " (disk full?)";
     return false;
   };
-  auto bytes = download_detail::run(s, url, have, settings, target);
+  auto download = download_detail::make_download(s, url, have, settings, target);
+  auto bytes = download_detail::run(s, download, settings);
   const bool closed = file.close();
+  if (!bytes && closed && download.worth_resuming()) {
+    error e = std::move(bytes).error();
+    e.message += "; the " + std::to_string(download.have_bytes()) + " bytes received are kept in " + part +
+                 " and the next download to " + path + " continues from there";
+    return e;
+  }
   if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
   if (bytes) {
     if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
@@ -8680,7 +8766,8 @@ template <class Transport>
 result<std::uint64_t> download_to_sink(session<Transport> &s, const std::string &url,
                                        const std::function<bool(std::string_view)> &sink,
                                        const download_settings &settings) {
-  return download_detail::run(s, url, 0, settings, download_detail::sink_target(sink));
+  auto download = download_detail::make_download(s, url, 0, settings, download_detail::sink_target(sink));
+  return download_detail::run(s, download, settings);
 }
 
 KLING_NAMESPACE_END

@@ -6311,21 +6311,28 @@ KLING_NAMESPACE_END
 //
 // - a failure that may have created the task (timeout or dropped connection
 //   after sending, a 5xx, an answer that is not a task) is followed by a
-//   lookup, GET /v1/videos/{external_task_id}; only when the gateway says the
-//   task does not exist is the create sent again, with the same
-//   external_task_id, so the gateway itself refuses a second copy;
+//   lookup, GET /v1/videos/{external_task_id};
 // - an answer that the external_task_id is already used also leads to the lookup;
+// - the document promises neither that the gateway refuses a second task with
+//   the same external_task_id ("单用户下需保证唯一性" puts that on the user) nor
+//   how soon a task can be found by it, so a 404 from the lookup is asked again,
+//   with backoff, until retry_policy::lookup_window has passed since the
+//   failure; only a 404 at the end of the window sends the create again (same
+//   external_task_id, so a gateway that does refuse duplicates refuses a copy);
 // - a request that never left (connection refused) or that was refused for
 //   now (429 with a retryable code) is sent again after a backoff;
 // - everything else ends the operation.
 //
-// Without an external_task_id nothing can be looked up: an ambiguous failure
-// then ends the operation, since sending again could pay twice.
+// So at most one task is paid for when the gateway refuses duplicates, or
+// when a task it created can be found by its external_task_id within the
+// window. Without an external_task_id nothing can be looked up: an ambiguous
+// failure then ends the operation, since sending again could pay twice.
 //
 // Thread safety: one driver at a time.
 #ifndef KLING_PROTOCOL_CREATE_MACHINE_HPP
 #define KLING_PROTOCOL_CREATE_MACHINE_HPP
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -6415,6 +6422,7 @@ KLING_NAMESPACE_END
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 
@@ -6430,6 +6438,13 @@ struct retry_policy {
   milliseconds max_backoff = std::chrono::seconds(30);
   milliseconds max_retry_after = std::chrono::seconds(120); // Retry-After is obeyed up to this
   std::uint64_t jitter_seed = 0;                            // 0: the client picks a random seed
+  // After a create failed ambiguously, how long a lookup by external_task_id
+  // that answers 404 is asked again before the create is posted again. The
+  // gateway's document neither refuses a duplicate external_task_id nor says
+  // how soon a task can be found by it, so a 404 right after the failure
+  // proves nothing; only a 404 at the end of this window lets the create go
+  // out again. 0: the first 404 is believed (a gateway known to refuse duplicates).
+  milliseconds lookup_window = std::chrono::seconds(30);
 
   static retry_policy none() {
     retry_policy p;
@@ -6437,6 +6452,26 @@ struct retry_policy {
     return p;
   }
 };
+
+// The longest lookup_window accepted: beyond an hour a create that truly
+// failed would be held back for longer than any wait for a video.
+inline constexpr milliseconds max_lookup_window = std::chrono::hours(1);
+
+// A policy that cannot work is a configuration error, said before any request.
+inline result<void> check(const retry_policy &p) {
+  const auto bad = [](std::string what) {
+    return result<void>(error{errc::configuration, "retry policy: " + what});
+  };
+  if (p.max_attempts < 1)
+    return bad("max_attempts must be at least 1, not " + std::to_string(p.max_attempts));
+  if (p.initial_backoff.count() < 0 || p.max_backoff.count() < 0 || p.max_retry_after.count() < 0)
+    return bad("initial_backoff, max_backoff and max_retry_after must not be negative");
+  if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
+    return bad("lookup_window must be from 0 to 1 hour, not " + std::to_string(p.lookup_window.count()) +
+               " ms");
+  }
+  return {};
+}
 
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
@@ -6939,7 +6974,8 @@ public:
   result<task> take_result() {
     return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
   }
-  // How many POSTs were sent: more than one only after the gateway said the task did not exist.
+  // How many POSTs were sent: more than one only after the lookup found no
+  // task for a whole lookup window (or the create certainly had no effect).
   int creates_sent() const { return creates_; }
   int lookups_sent() const { return lookups_; }
   const std::string &external_task_id() const { return external_id_; }
@@ -6957,9 +6993,9 @@ private:
     if (read) return finish(std::move(*read));
     error e = std::move(read).error();
     const bool can_look_up = !external_id_.empty();
-    if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e));
+    if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e), now);
     if (is_ambiguous(e)) {
-      if (can_look_up) return look_up(std::move(e));
+      if (can_look_up) return look_up(std::move(e), now);
       e.message +=
           "; the task may have been created, and without an external_task_id it cannot be looked up, "
           "so the create was not sent again";
@@ -6973,8 +7009,18 @@ private:
     ++lookups_;
     if (read) return finish(std::move(*read)); // it was created: exactly once
     error e = std::move(read).error();
+    if (e.code == errc::not_found && now < lookup_until_) {
+      // Not found yet: the gateway may still be indexing it. Ask again, at
+      // the latest when the window ends (that last answer decides).
+      ++misses_;
+      const auto floor = backoff_.policy().lookup_window / 32; // bounds the lookups per window
+      looking_up_ = true;
+      wake_at_ = std::min(now + std::max(backoff_.delay(misses_, e), floor), lookup_until_);
+      return;
+    }
     if (e.code == errc::not_found) {
-      // Not created. Send the create again (same external_task_id) if the cause allows.
+      // Still not found when the window ended: not created. Send the create
+      // again (same external_task_id) if the cause allows.
       looking_up_ = false;
       if (!is_duplicate_external_id(cause_) && is_transient(cause_) &&
           creates_ < backoff_.policy().max_attempts) {
@@ -6985,20 +7031,24 @@ private:
       }
       return fail(after_attempts(std::move(cause_), creates_));
     }
-    if (is_transient(e) && lookups_ < 2 * backoff_.policy().max_attempts) return retry_later(now, e, true);
+    if (is_transient(e) && ++lookup_failures_ < 2 * backoff_.policy().max_attempts)
+      return retry_later(now, e, true);
     e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
                 " failed too: " + e.message + "; the task may exist";
     fail(std::move(e));
   }
 
-  void look_up(error cause) {
+  void look_up(error cause, time_point now) {
     cause_ = std::move(cause);
     looking_up_ = true;
+    lookup_until_ = now + backoff_.policy().lookup_window;
+    misses_ = 0;
+    lookup_failures_ = 0;
   }
 
   void retry_later(time_point now, const error &e, bool lookup) {
     looking_up_ = lookup;
-    wake_at_ = now + backoff_.delay(lookup ? lookups_ : creates_, e);
+    wake_at_ = now + backoff_.delay(lookup ? lookup_failures_ : creates_, e);
   }
 
   void finish(task t) {
@@ -7012,6 +7062,9 @@ private:
   backoff backoff_;
   int creates_ = 0;
   int lookups_ = 0;
+  int misses_ = 0;          // 404s from the lookup in this window
+  int lookup_failures_ = 0; // transient lookup failures in this window
+  time_point lookup_until_{};
   bool looking_up_ = false;
   error cause_;
   std::optional<time_point> wake_at_;
@@ -7028,8 +7081,9 @@ KLING_NAMESPACE_END
 // download_machine: fetching a result video. Decides each request (resuming
 // with a Range header from the bytes already held, following redirects
 // without credentials), what to do with each answer's head (append, start
-// over, stop), when the size cap is hit, and when to retry a dropped
-// transfer. Whoever drives it owns the bytes (a file, a buffer, a sink).
+// over, stop), when the size cap is hit, when to retry a dropped transfer,
+// and, after a failure, whether the bytes held are worth keeping for a later
+// call to resume. Whoever drives it owns the bytes (a file, a buffer, a sink).
 //
 // Thread safety: one driver at a time.
 #ifndef KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
@@ -7106,6 +7160,7 @@ public:
   bool on_body(std::size_t bytes) {
     have_ += bytes;
     if (have_ > options_.max_bytes) {
+      discard_ = true;
       outcome_ = result<std::uint64_t>(too_large(have_));
       return false;
     }
@@ -7147,6 +7202,14 @@ public:
     return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
   }
 
+  // After a failure: whether the bytes held should be kept for a later call
+  // to continue with a Range request. Yes when the failure passes (the
+  // network, the server for now, a cancelled call, a link that expired and
+  // will be asked for again); no when they cannot be the start of this video
+  // or can never complete it (the server's size disagrees with them, it
+  // keeps sending other parts, the size cap).
+  bool worth_resuming() const { return outcome_ && !*outcome_ && have_ > 0 && !discard_; }
+
   std::uint64_t have_bytes() const { return have_; }
   // The full size when the server told it, for progress reports.
   std::optional<std::uint64_t> total_bytes() const { return total_; }
@@ -7161,6 +7224,7 @@ private:
       ++failures_;
       error e{errc::http, "the server sent a part other than the one asked for"};
       if (failures_ < backoff_.policy().max_attempts) return;
+      discard_ = true;
       outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
       return;
     }
@@ -7186,6 +7250,7 @@ private:
         outcome_ = result<std::uint64_t>(have_);
         return;
       }
+      discard_ = true; // what is held is longer than the video: not its start
     }
     if (status >= 300 && status < 400 && status != 304) {
       const auto location = head_.header("Location");
@@ -7229,6 +7294,7 @@ private:
     }
     total_ = total;
     if (total && *total > options_.max_bytes) {
+      discard_ = true;
       outcome_ = result<std::uint64_t>(too_large(*total));
       return false;
     }
@@ -7287,6 +7353,7 @@ private:
   int failures_ = 0;
   int redirects_ = 0;
   bool from_scratch_ = false;
+  bool discard_ = false; // what is held is no use to a later call
   std::optional<time_point> wake_at_;
   std::optional<result<std::uint64_t>> outcome_;
 };
@@ -7840,6 +7907,7 @@ class session {
 public:
   session(kling::options opts, Transport transport)
       : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
+        policy_(protocol::check(options_.retry())),
         jitter_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : entropy()),
         id_state_(options_.external_task_id_seed() ? options_.external_task_id_seed() : entropy()) {}
 
@@ -7852,6 +7920,7 @@ public:
   // that already names its origin (a download) goes there as it is, without
   // credentials: the API key is only ever sent to the gateway.
   result<http_request> prepare(http_request request) const {
+    if (!policy_) return policy_.error();
     request.timeout = options_.request_timeout();
     set_header(request.headers, "User-Agent", user_agent);
     if (!request.origin.empty()) return request;
@@ -7981,6 +8050,7 @@ private:
   kling::options options_;
   Transport transport_;
   result<url> base_;
+  result<void> policy_; // options::retry(), checked once
   std::mutex random_mutex_;
   std::uint64_t jitter_state_;
   std::uint64_t id_state_;
@@ -8422,7 +8492,7 @@ KLING_NAMESPACE_END
 // ----- begin kling/client/downloads.hpp -----
 // Blocking downloads of result videos: to a file (written to "<path>.part"
 // and renamed into place only when complete, resumed with a Range request
-// when a partial file is there) or to a caller's sink.
+// when a partial file is there, by this call or the next) or to a caller's sink.
 //
 // Thread safety: one download per call; distinct calls may run concurrently.
 #ifndef KLING_CLIENT_DOWNLOADS_HPP
@@ -8547,6 +8617,13 @@ public:
   bool done() const {
     return locked([](state &s) { return s.machine.done(); });
   }
+  // After a failure: whether the bytes written are worth a later call's Range request.
+  bool worth_resuming() const {
+    return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
+  }
+  std::uint64_t have_bytes() const {
+    return locked([](state &s) { return s.machine.have_bytes(); });
+  }
   result<std::uint64_t> take_result() {
     return locked([](state &s) {
       // A failure of the target wins over the transport's "stopped by the receiver".
@@ -8611,9 +8688,8 @@ shared_download make_download(session<Transport> &s, const std::string &url, std
 }
 
 template <class Transport>
-result<std::uint64_t> run(session<Transport> &s, const std::string &url, std::uint64_t have,
-                          const download_settings &settings, body_target target) {
-  shared_download download = make_download(s, url, have, settings, std::move(target));
+result<std::uint64_t> run(session<Transport> &s, shared_download &download,
+                          const download_settings &settings) {
   blocking_hooks hooks;
   hooks.before_send = [&](http_request &request) { download.attach(request); };
   return run_blocking(s, download, settings.cancel, hooks);
@@ -8645,8 +8721,11 @@ inline body_target sink_target(std::function<bool(std::string_view)> sink) {
 
 } // namespace download_detail
 
-// Downloads url to path. A "<path>.part" left by an earlier attempt is
-// resumed; on failure it is removed, and path is never left half written.
+// Downloads url to path. A "<path>.part" left by an earlier attempt (a
+// failed call, a killed process) is resumed. A failure that passes (the
+// network, the server for now, cancellation, an expired link) keeps the
+// .part for the next call; one that makes its bytes useless removes it (see
+// download_machine::worth_resuming). path is never left half written.
 template <class Transport>
 result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
                                       const download_settings &settings) {
@@ -8664,8 +8743,15 @@ result<download_result> download_file(session<Transport> &s, const std::string &
     problem = "cannot write " + part + " (disk full?)";
     return false;
   };
-  auto bytes = download_detail::run(s, url, have, settings, target);
+  auto download = download_detail::make_download(s, url, have, settings, target);
+  auto bytes = download_detail::run(s, download, settings);
   const bool closed = file.close();
+  if (!bytes && closed && download.worth_resuming()) {
+    error e = std::move(bytes).error();
+    e.message += "; the " + std::to_string(download.have_bytes()) + " bytes received are kept in " + part +
+                 " and the next download to " + path + " continues from there";
+    return e;
+  }
   if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
   if (bytes) {
     if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
@@ -8688,7 +8774,8 @@ template <class Transport>
 result<std::uint64_t> download_to_sink(session<Transport> &s, const std::string &url,
                                        const std::function<bool(std::string_view)> &sink,
                                        const download_settings &settings) {
-  return download_detail::run(s, url, 0, settings, download_detail::sink_target(sink));
+  auto download = download_detail::make_download(s, url, 0, settings, download_detail::sink_target(sink));
+  return download_detail::run(s, download, settings);
 }
 
 KLING_NAMESPACE_END
@@ -10472,10 +10559,16 @@ KLING_NAMESPACE_END
 // result video served at its URL (with Range support, without credentials).
 // Authorization: Bearer <api_key> is required everywhere else (401).
 //
+// The worst the gateway's document allows is there as options: duplicate
+// external_task_ids accepted (each create is a new paid task) and lookups by
+// external_task_id that answer 404 for a while after the task was created
+// (an index that lags).
+//
 // Faults can be injected for the next requests that match, or at a rate:
 // 429 with a provider code and Retry-After, 5xx with an HTML page, the
-// connection dropped after a task was created, a slow answer, a body that is
-// not JSON. A log and counters let tests assert what happened.
+// answer to a create lost after the task was created (connection dropped,
+// too slow, or a 5xx), a slow answer, a body that is not JSON. A log and
+// counters (tasks per external_task_id: the paid tasks) let tests assert what happened.
 //
 // Thread safety: all members may be called from any thread while it runs;
 // the server answers on threads of its own (the library proper never does).
@@ -10503,13 +10596,15 @@ KLING_NAMESPACE_BEGIN
 namespace testing {
 
 enum class fault_kind {
-  rate_limit,        // 429 with provider_code (default 1302) and Retry-After
-  truncate,          // a result video: half of it is sent, then the connection drops
-  server_error,      // status (default 502) with an HTML page
-  drop_after_create, // a create: the task is created, then the connection drops before the answer
-  drop,              // the connection drops before the request is handled
-  slow,              // the answer comes after `delay`
-  not_json,          // 200 with an HTML page instead of JSON
+  rate_limit,         // 429 with provider_code (default 1302) and Retry-After
+  truncate,           // a result video: half of it is sent, then the connection drops
+  server_error,       // status (default 502) with an HTML page
+  drop_after_create,  // a create: the task is created, then the connection drops before the answer
+  drop,               // the connection drops before the request is handled
+  slow,               // the answer comes after `delay`
+  slow_after_create,  // a create: the task is created, then the answer comes after `delay`
+  error_after_create, // a create: the task is created, then `status` (default 502) with an HTML page
+  not_json,           // 200 with an HTML page instead of JSON
 };
 
 struct fault {
@@ -10532,6 +10627,16 @@ struct fault {
     return f;
   }
   static fault dropped_after_create() { return of(fault_kind::drop_after_create); }
+  static fault slow_after_create(std::chrono::milliseconds d) {
+    fault f = of(fault_kind::slow_after_create);
+    f.delay = d;
+    return f;
+  }
+  static fault server_after_create(int status = 502) {
+    fault f = of(fault_kind::error_after_create);
+    f.status = status;
+    return f;
+  }
   static fault dropped() { return of(fault_kind::drop); }
   static fault slow_answer(std::chrono::milliseconds d) {
     fault f = of(fault_kind::slow);
@@ -10578,6 +10683,14 @@ struct fake_gateway_options {
   // Tasks whose prompt contains this text fail (content policy) instead of completing.
   std::string fail_when_prompt_contains = "[fail]";
   bool check_requests = true; // answer 400 with the violations of the rules layer
+  // The document asks the user to keep external_task_id unique and does not
+  // say the gateway refuses a repeat; false: a repeat creates another paid task.
+  bool refuse_duplicate_external_ids = true;
+  // The document says a task can be found by external_task_id, not how soon:
+  // a lookup by it answers 404 for the first this-many lookups of a task...
+  int lookup_lag_lookups = 0;
+  // ... and until this long after the task was created.
+  std::chrono::milliseconds lookup_lag{0};
   // Tasks created with a callback_url are POSTed there on every change of
   // status, signed as Standard Webhooks when this secret ("whsec_...") is set.
   std::string webhook_secret;
@@ -10675,6 +10788,12 @@ public:
       n += t.second.external_id == external_task_id;
     return n;
   }
+  // Tasks created per external_task_id ("" for tasks without one): more than
+  // one under a key means a request was paid for twice.
+  std::map<std::string, std::size_t> tasks_per_external_id() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return count_per_external_id();
+  }
   // The JSON body of every create the gateway accepted, in order.
   std::vector<json> created_requests() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
@@ -10684,8 +10803,8 @@ public:
     return out;
   }
 
-  // {"requests", "tasks_created", "tasks": [{id, external_task_id, status}], "log": [{method, path, status,
-  // fault}]}
+  // {"requests", "tasks_created", "tasks_per_external_task_id": {id: count}, "tasks": [{id,
+  // external_task_id, status}], "log": [{method, path, status, fault}]}
   json stats() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     json tasks = json::array(), log = json::array();
@@ -10696,8 +10815,12 @@ public:
     for (const auto &r : state_->log) {
       log.push_back({{"method", r.method}, {"path", r.path}, {"status", r.status}, {"fault", r.fault}});
     }
+    json per_external_id = json::object();
+    for (const auto &entry : count_per_external_id())
+      per_external_id[entry.first] = entry.second;
     return json{{"requests", state_->log.size()},
                 {"tasks_created", state_->tasks.size()},
+                {"tasks_per_external_task_id", per_external_id},
                 {"tasks", tasks},
                 {"log", log}};
   }
@@ -10712,6 +10835,7 @@ private:
     std::string model;
     bool fails = false;
     int polls = 0;
+    int external_lookups = 0; // lookups by external_task_id, for the lag
     std::chrono::steady_clock::time_point created;
     std::int64_t created_unix = 0;
   };
@@ -10737,6 +10861,13 @@ private:
   };
 
   // ---- helpers (called with the mutex held where they touch state) -------------
+
+  std::map<std::string, std::size_t> count_per_external_id() const {
+    std::map<std::string, std::size_t> out;
+    for (const auto &t : state_->tasks)
+      ++out[t.second.external_id];
+    return out;
+  }
 
   static void reply_json(httplib::Response &res, int status, const json &body) {
     res.status = status;
@@ -10786,6 +10917,8 @@ private:
     case fault_kind::drop_after_create: return "drop_after_create";
     case fault_kind::drop: return "drop";
     case fault_kind::slow: return "slow";
+    case fault_kind::slow_after_create: return "slow_after_create";
+    case fault_kind::error_after_create: return "error_after_create";
     case fault_kind::not_json: return "not_json";
     case fault_kind::truncate: return "truncate";
     }
@@ -10796,6 +10929,13 @@ private:
   static void drop_connection(httplib::Response &res) {
     res.set_content_provider(1000, "application/json",
                              [](std::size_t, std::size_t, httplib::DataSink &) { return false; });
+  }
+
+  // A proxy's error page: status (502 when 0) with HTML.
+  static void error_page(httplib::Response &res, int status) {
+    res.status = status ? status : 502;
+    res.set_content("<html><body><h1>" + std::to_string(res.status) + " Bad Gateway</h1></body></html>",
+                    "text/html");
   }
 
   // Applies a fault that answers instead of the handler; true when it did.
@@ -10812,11 +10952,7 @@ private:
                {"message", "rate limited (injected)"}});
       break;
     }
-    case fault_kind::server_error:
-      res.status = f.status ? f.status : 502;
-      res.set_content("<html><body><h1>" + std::to_string(res.status) + " Bad Gateway</h1></body></html>",
-                      "text/html");
-      break;
+    case fault_kind::server_error: error_page(res, f.status); break;
     case fault_kind::drop: drop_connection(res); break;
     case fault_kind::not_json:
       res.status = 200;
@@ -10824,6 +10960,8 @@ private:
       break;
     case fault_kind::slow: std::this_thread::sleep_for(f.delay); return false; // then answers normally
     case fault_kind::drop_after_create:
+    case fault_kind::slow_after_create:
+    case fault_kind::error_after_create:
     case fault_kind::truncate: return false; // handled by the create and the file handlers
     }
     record(req, f.kind == fault_kind::drop ? 0 : res.status, fault_name(f.kind));
@@ -10849,7 +10987,10 @@ private:
         return record(req, 401);
       }
       if (auto f = take_fault(req)) {
-        if (f->kind == fault_kind::drop_after_create || f->kind == fault_kind::truncate) pending_fault_ = f;
+        if (f->kind == fault_kind::drop_after_create || f->kind == fault_kind::slow_after_create ||
+            f->kind == fault_kind::error_after_create || f->kind == fault_kind::truncate) {
+          pending_fault_ = f;
+        }
         if (apply_fault(req, res, *f)) return;
       }
       (this->*h)(req, res);
@@ -10894,7 +11035,6 @@ private:
 
   void create_task(const httplib::Request &req, httplib::Response &res) {
     const std::optional<fault> planned = std::exchange(pending_fault_, std::nullopt);
-    const bool drop = planned && planned->kind == fault_kind::drop_after_create;
     auto body = parse_json(req.body);
     if (!body || !body->is_object()) {
       reply_json(res, 400, gateway_error("the body is not a JSON object", "invalid_request"));
@@ -10919,7 +11059,8 @@ private:
       if (const json *ext = find_member(*body, "external_task_id"); ext && ext->is_string()) {
         t.external_id = ext->get<std::string>();
         for (const auto &existing : state_->tasks) {
-          if (!t.external_id.empty() && existing.second.external_id == t.external_id) {
+          if (state_->options.refuse_duplicate_external_ids && !t.external_id.empty() &&
+              existing.second.external_id == t.external_id) {
             reply_json(
                 res, 409,
                 gateway_error("duplicate external_task_id: " + t.external_id, "duplicate_external_task_id"));
@@ -10945,14 +11086,21 @@ private:
       state_->tasks[t.id] = t;
       state_->order.push_back(t.id);
     }
-    if (drop) {
+    // The task exists now; a planned fault loses its answer.
+    if (planned && planned->kind == fault_kind::drop_after_create) {
       drop_connection(res);
-      return record(req, 0, "drop_after_create");
+      return record(req, 0, fault_name(planned->kind));
     }
+    if (planned && planned->kind == fault_kind::error_after_create) {
+      error_page(res, planned->status);
+      return record(req, res.status, fault_name(planned->kind));
+    }
+    if (planned && planned->kind == fault_kind::slow_after_create)
+      std::this_thread::sleep_for(planned->delay);
     json answer{{"id", t.id}, {"status", "pending"}, {"created_at", now_iso()}, {"model", t.model}};
     if (!t.external_id.empty()) answer["external_task_id"] = t.external_id;
     reply_json(res, 200, answer);
-    record(req, 200);
+    record(req, 200, planned ? fault_name(planned->kind) : "");
   }
 
   void get_task(const httplib::Request &req, httplib::Response &res) {
@@ -10961,10 +11109,12 @@ private:
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       task_record *t = nullptr;
-      for (auto &entry : state_->tasks) {
-        if (entry.second.id == key || (!entry.second.external_id.empty() && entry.second.external_id == key))
-          t = &entry.second;
+      if (auto by_id = state_->tasks.find(key); by_id != state_->tasks.end()) t = &by_id->second;
+      for (std::size_t i = 0; !t && i < state_->order.size(); ++i) { // the first with that external id
+        task_record &candidate = state_->tasks.at(state_->order[i]);
+        if (!candidate.external_id.empty() && candidate.external_id == key) t = &candidate;
       }
+      if (t && t->id != key && !found_by_external_id(*t)) t = nullptr; // not indexed yet
       if (!t) {
         reply_json(res, 404, gateway_error("task not found: " + key, "not_found"));
         state_->log.push_back(logged_request{req.method, req.path, 404, ""});
@@ -10975,6 +11125,15 @@ private:
     }
     reply_json(res, 200, answer);
     record(req, 200);
+  }
+
+  // Whether a lookup by external_task_id finds the task yet (the lag option).
+  bool found_by_external_id(task_record &t) const {
+    const auto &o = state_->options;
+    const bool lagging = t.external_lookups < o.lookup_lag_lookups ||
+                         std::chrono::steady_clock::now() - t.created < o.lookup_lag;
+    ++t.external_lookups;
+    return !lagging;
   }
 
   std::string status_of(const task_record &t) const {

@@ -140,10 +140,12 @@ class FakeGateway:
         self.process.stderr.close()
 
 
-def create_and_wait(gateway, body, *extra):
+def create_and_wait(gateway, body, *extra, lookup_window="0.5"):
+    # A short lookup window: this fake refuses duplicates and finds a task at once (unless told otherwise).
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
     return kling("--base-url", gateway.url, "--api-key", gateway.key, "--poll-interval", "0.05", "--timeout", "2",
-                 "--verbose", *extra, "create", "-", "--wait", stdin=json.dumps(body), env=env)
+                 "--lookup-window", lookup_window, "--verbose", *extra, "create", "-", "--wait",
+                 stdin=json.dumps(body), env=env)
 
 
 class HostileGatewayTest(unittest.TestCase):
@@ -188,6 +190,39 @@ class HostileGatewayTest(unittest.TestCase):
                 self.assertIn(message, run.stderr)
                 self.assertNotIn(gateway.key, run.stderr)
                 self.assertEqual(gateway.stats()["tasks_created"], 0)
+
+    def test_exactly_once_when_the_gateway_takes_duplicates_and_finds_late(self):
+        # The worst the document allows: a repeated external_task_id is another paid task, a lookup
+        # by it answers 404 for a second after the task was created, and the create's answer is
+        # lost. The default lookup window waits it out: one task. Believing the first 404 pays twice.
+        worst = ("--accept-duplicates", "--lookup-lag", "2", "--lookup-lag-seconds", "1")
+        for fault in ("drop_after_create:creates", "error_after_create=503:creates", "slow_after_create=2500:creates"):
+            with self.subTest(fault=fault), FakeGateway(fault, extra=worst) as gateway:
+                run = create_and_wait(gateway, self.body, lookup_window="30")
+                stats = self.check_finished_once(run, gateway)
+                self.assertEqual(list(stats["tasks_per_external_task_id"].values()), [1])
+                self.assertIn(fault.split(":")[0].split("=")[0], {e["fault"] for e in stats["log"]})
+                lookups = [e for e in stats["log"] if e["method"] == "GET" and e["status"] == 404]
+                self.assertGreaterEqual(len(lookups), 1, stats["log"])
+        with FakeGateway("drop_after_create:creates", extra=worst) as gateway:
+            run = create_and_wait(gateway, self.body, lookup_window="0")
+            self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+            self.assertEqual(list(gateway.stats()["tasks_per_external_task_id"].values()), [2])
+
+    def test_lookup_window_is_checked(self):
+        with FakeGateway() as gateway:
+            for window in ("-1", "3601", "soon"):
+                with self.subTest(window=window):
+                    run = create_and_wait(gateway, self.body, lookup_window=window)
+                    self.assertEqual(run.returncode, 2)
+                    self.assertIn("--lookup-window", run.stderr)
+            self.assertEqual(gateway.stats()["requests"], 0)
+        for flags in (["--lookup-lag", "-1"], ["--lookup-lag", "many"], ["--lookup-lag-seconds", "0"],
+                      ["--fault", "error_after_create=x:creates"], ["--fault", "slow_after_create=-5"]):
+            with self.subTest(flags=flags):
+                run = kling("serve", "--port", "0", *flags)
+                self.assertEqual(run.returncode, 2)
+                self.assertTrue(run.stderr.startswith("kling: "), run.stderr)
 
     def test_failed_task_exits_1(self):
         with FakeGateway() as gateway:

@@ -5,10 +5,21 @@
 #include <kling/kling.hpp>
 #include <kling/testing/fake_gateway.hpp>
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <thread>
+
+#if defined(__linux__)
+#include <malloc.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
 
 #include "../support/cassette_scenarios.hpp"
 #include "../support/catch.hpp"
@@ -45,6 +56,7 @@ kling::options fast_options(const fake_gateway &gateway) {
   retry.initial_backoff = 10ms;
   retry.max_backoff = 50ms;
   retry.max_retry_after = 50ms;
+  retry.lookup_window = 300ms; // a create that truly failed is sent again soon
   return kling::options{}
       .base_url(gateway.base_url())
       .api_key(gateway.api_key())
@@ -204,12 +216,66 @@ TEST_CASE("faults during create still create exactly one task", "[e2e][faults]")
 TEST_CASE("a slow create answer times out, yet one task is created", "[e2e][faults]") {
   started_gateway s;
   s.gateway.inject(fault::slow_answer(1500ms), request_match::creates(), 1);
-  kling::client client{fast_options(s.gateway).request_timeout(300ms)};
-  auto t = client.videos().create_and_wait(request_fixture("t2v_basic"));
+  auto t = kling::client{fast_options(s.gateway).request_timeout(300ms)}.videos().create_and_wait(
+      request_fixture("t2v_basic"));
   REQUIRE(t);
   CHECK(t->status == kling::task_status::completed);
-  s.gateway.stop(); // let the slow handler finish before counting
+  s.gateway.stop(); // let the slow handler finish before counting (the client is gone: no keep-alive wait)
   CHECK(s.gateway.tasks_created() == 1);
+}
+
+TEST_CASE("exactly once against every gateway the document allows", "[e2e][faults][exactly-once]") {
+  // {duplicates refused, accepted} x {lookups immediate, lagging} x {answer
+  // lost by a dropped connection, a timeout, a 5xx}: one paid task each.
+  // Last, the window off against the worst gateway: the fake really does
+  // charge twice then, so the counts above mean something.
+  struct lost_answer {
+    const char *name;
+    fault what;
+  };
+  const std::vector<lost_answer> losses = {{"dropped connection", fault::dropped_after_create()},
+                                           {"timeout", fault::slow_after_create(600ms)},
+                                           {"5xx", fault::server_after_create(503)}};
+  struct gateway_kind {
+    bool accept_duplicates;
+    bool lagging;
+    std::chrono::milliseconds window;
+    std::size_t paid;
+  };
+  const std::vector<gateway_kind> kinds = {{false, false, 3s, 1},
+                                           {false, true, 3s, 1},
+                                           {true, false, 3s, 1},
+                                           {true, true, 3s, 1},
+                                           {true, true, 0ms, 2}};
+  for (const auto &k : kinds) {
+    for (const auto &lost : losses) {
+      INFO("duplicates " << (k.accept_duplicates ? "accepted" : "refused") << ", lookups "
+                         << (k.lagging ? "lagging" : "immediate") << ", answer lost by " << lost.name
+                         << ", lookup window " << k.window.count() << " ms");
+      kling::testing::fake_gateway_options o;
+      o.refuse_duplicate_external_ids = !k.accept_duplicates;
+      if (k.lagging) {
+        o.lookup_lag_lookups = 3;
+        o.lookup_lag = 100ms;
+      }
+      started_gateway s(o);
+      s.gateway.inject(lost.what, request_match::creates(), 1);
+      auto options = fast_options(s.gateway).request_timeout(300ms);
+      auto retry = options.retry();
+      retry.lookup_window = k.window;
+      auto t = kling::client{options.retry(retry)}.videos().create_and_wait(request_fixture("t2v_basic"));
+      // The client and its keep-alive connections are gone: stopping does
+      // not wait for them, and a slow handler finishes before the count.
+      s.gateway.stop();
+      INFO((t ? std::string() : kling::to_string(t.error())));
+      REQUIRE(t);
+      CHECK(t->status == kling::task_status::completed);
+      const auto paid = s.gateway.tasks_per_external_id();
+      REQUIRE(paid.size() == 1);
+      CHECK(paid.begin()->first == t->external_task_id);
+      CHECK(paid.begin()->second == k.paid);
+    }
+  }
 }
 
 TEST_CASE("faults during the wait are ridden out", "[e2e][faults]") {
@@ -242,6 +308,46 @@ TEST_CASE("a download cut in half resumes where it stopped", "[e2e][faults][down
   REQUIRE(log.size() >= 2);
   CHECK(log[log.size() - 2].fault == "truncate");
   CHECK(log.back().status == 206); // the rest, by Range
+  std::remove(path.c_str());
+}
+
+TEST_CASE("an interrupted download and a killed process leave a .part that the next call resumes",
+          "[e2e][faults][download]") {
+  started_gateway s;
+  auto task = kling::client{fast_options(s.gateway)}.videos().create_and_wait(request_fixture("t2v_basic"));
+  REQUIRE(task);
+  const std::string video = kling::testing::sample_mp4();
+  const std::string path = "/tmp/kling-e2e-interrupted.mp4";
+  const std::string part = path + ".part";
+  std::remove(path.c_str());
+  std::remove(part.c_str());
+
+  // Cut half-way, with no retries: the call fails, the .part stays, the name stays free.
+  auto once = fast_options(s.gateway).retry(kling::protocol::retry_policy::none());
+  s.gateway.inject(fault::truncated(), request_match::downloads(), 1);
+  auto failed = kling::client{once}.videos().download(*task, path);
+  REQUIRE_FALSE(failed);
+  CHECK(file_text(path).empty());
+  CHECK(file_text(part) == video.substr(0, video.size() / 2));
+  // The next call asks for the rest only.
+  auto resumed = kling::client{once}.videos().download(*task, path);
+  REQUIRE(resumed);
+  CHECK(resumed->resumed);
+  CHECK(file_text(path) == video);
+  CHECK(file_text(part).empty());
+  CHECK(s.gateway.log().back().status == 206);
+  std::remove(path.c_str());
+
+  // A process killed mid-download leaves what it had written: a third of the video.
+  {
+    std::ofstream partial(part, std::ios::binary);
+    partial << video.substr(0, video.size() / 3);
+  }
+  auto after_crash = kling::client{fast_options(s.gateway)}.videos().download(*task, path);
+  REQUIRE(after_crash);
+  CHECK(after_crash->resumed);
+  CHECK(file_text(path) == video);
+  CHECK(s.gateway.log().back().status == 206);
   std::remove(path.c_str());
 }
 
@@ -298,3 +404,257 @@ TEST_CASE("the fake gateway takes odd bodies without failing when it does not ch
   REQUIRE(t);
   CHECK(t->status == kling::task_status::pending);
 }
+
+#if defined(__linux__)
+// ----- faults at scale -------------------------------------------------------------
+
+namespace {
+
+// The tracker sends through async_send: a few threads send through
+// httplib_transport, the way an engine's HTTP module has threads of its own.
+class threaded_transport {
+public:
+  explicit threaded_transport(int threads) : shared_(std::make_shared<pool>()) {
+    for (int i = 0; i < threads; ++i)
+      shared_->workers.emplace_back([p = shared_.get()] { p->run(); });
+  }
+  void async_send(kling::http_request request, kling::http_completion done) {
+    {
+      std::lock_guard<std::mutex> lock(shared_->mutex);
+      shared_->queue.emplace_back(std::move(request), std::move(done));
+    }
+    shared_->wake.notify_one();
+  }
+
+private:
+  struct pool {
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<std::pair<kling::http_request, kling::http_completion>> queue;
+    bool stopping = false;
+    kling::httplib_transport http;
+    std::vector<std::thread> workers;
+    ~pool() {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        stopping = true;
+      }
+      wake.notify_all();
+      for (auto &w : workers)
+        w.join();
+    }
+    void run() {
+      for (;;) {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (stopping) return;
+        auto job = std::move(queue.front());
+        queue.pop_front();
+        lock.unlock();
+        job.second(http.send(job.first));
+      }
+    }
+  };
+  std::shared_ptr<pool> shared_;
+};
+
+// The fake gateway in a child process: its own memory (every task and every
+// request it logs) stays out of the heap measured here. Linux: fork, then
+// the child starts its threads.
+class gateway_process {
+public:
+  explicit gateway_process(const std::function<void(fake_gateway &)> &plan,
+                           kling::testing::fake_gateway_options options) {
+    int port_pipe[2], hold_pipe[2];
+    REQUIRE(::pipe(port_pipe) == 0);
+    REQUIRE(::pipe(hold_pipe) == 0);
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      ::close(port_pipe[0]);
+      ::close(hold_pipe[1]);
+      fake_gateway gateway(std::move(options));
+      plan(gateway);
+      int port = gateway.start() ? gateway.port() : -1;
+      if (::write(port_pipe[1], &port, sizeof port) != sizeof port) ::_exit(1);
+      char byte;
+      while (::read(hold_pipe[0], &byte, 1) > 0) {
+      } // until the parent closes its end
+      gateway.stop();
+      ::_exit(0);
+    }
+    ::close(port_pipe[1]);
+    ::close(hold_pipe[0]);
+    hold_ = hold_pipe[1];
+    REQUIRE(::read(port_pipe[0], &port_, sizeof port_) == static_cast<ssize_t>(sizeof port_));
+    ::close(port_pipe[0]);
+    REQUIRE(port_ > 0);
+  }
+  ~gateway_process() {
+    ::close(hold_);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  json stats() const {
+    httplib::Client c("127.0.0.1", port_);
+    auto r = c.Get("/_fake/stats");
+    REQUIRE(r);
+    return json::parse(r->body);
+  }
+
+private:
+  pid_t pid_ = -1;
+  int port_ = -1;
+  int hold_ = -1;
+};
+
+// Heap in use (glibc, all arenas); none under AddressSanitizer, which has an allocator of its own.
+std::optional<std::size_t> heap_in_use() {
+#if defined(__SANITIZE_ADDRESS__)
+  return std::nullopt;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return std::nullopt;
+#else
+  return ::mallinfo2().uordblks;
+#endif
+#else
+  return ::mallinfo2().uordblks;
+#endif
+}
+
+} // namespace
+
+TEST_CASE("1,000 tasks through the tracker with a tenth of the exchanges faulted", "[e2e][faults][scale]") {
+  // The worst gateway the document allows (duplicates accepted, lookups by
+  // external id late), and about one exchange in ten faulted: throttled with
+  // and without a provider code, 5xx before and after creating, answers cut
+  // off after their headers (truncated: before handling, or after creating
+  // the task), slow answers, HTML.
+  kling::testing::fake_gateway_options o;
+  o.refuse_duplicate_external_ids = false;
+  o.lookup_lag_lookups = 2;
+  o.polls_while_pending = 1;
+  o.polls_while_processing = 1;
+  o.check_requests = false; // the client checked them; the fake's time goes to answering
+  gateway_process gateway(
+      [](fake_gateway &g) {
+        g.inject_rate(fault::rate_limited("1302", 1), 0.025);
+        g.inject_rate(fault::rate_limited("", 0), 0.02);
+        g.inject_rate(fault::server(503), 0.02);
+        g.inject_rate(fault::server_after_create(500), 0.02, request_match::creates());
+        g.inject_rate(fault::dropped_after_create(), 0.02, request_match::creates());
+        g.inject_rate(fault::dropped(), 0.015);
+        g.inject_rate(fault::slow_answer(20ms), 0.01);
+        g.inject_rate(fault::html_body(), 0.01);
+      },
+      o);
+
+  kling::protocol::retry_policy retry;
+  retry.max_attempts = 10; // one request in ten fails: ten in a row stays unlikely over thousands
+  retry.initial_backoff = 1ms;
+  retry.max_backoff = 10ms;
+  retry.max_retry_after = 10ms;
+  retry.lookup_window = 500ms; // a create that truly failed waits this long: kept short for the run time
+  kling::protocol::wait_options wait;
+  wait.first_interval = 1ms;
+  wait.max_interval = 1ms;
+  wait.timeout = 60s;
+  kling::basic_client<threaded_transport> client{kling::options{}
+                                                     .base_url(gateway.base_url())
+                                                     .api_key("fake-gateway-key")
+                                                     .request_timeout(5s)
+                                                     .retry(retry)
+                                                     .wait(wait),
+                                                 threaded_transport{4}};
+  kling::tracker_settings settings;
+  settings.max_creates_in_flight = 8;
+  kling::basic_task_tracker<threaded_transport> tracker{client, settings};
+
+  const auto request = request_fixture("t2v_basic");
+  int done = 0, failed = 0;
+  std::string first_failure;
+  std::size_t most_active = 0;
+  const auto run = [&](int count) {
+    const int target = done + failed + count;
+    for (int i = 0; i < count; ++i) {
+      tracker.submit(request, {nullptr, [&](const kling::task &) { ++done; },
+                               [&](const kling::error &e) {
+                                 if (failed++ == 0) first_failure = kling::to_string(e);
+                               }});
+    }
+    const auto give_up = std::chrono::steady_clock::now() + 120s;
+    while (done + failed < target && std::chrono::steady_clock::now() < give_up) {
+      tracker.tick(std::chrono::steady_clock::now());
+      most_active = std::max(most_active, tracker.active());
+      std::this_thread::sleep_for(200us);
+    }
+  };
+
+  const auto started = std::chrono::steady_clock::now();
+  run(100);
+  const auto heap_after_100 = heap_in_use();
+  const std::size_t retained_after_100 = tracker.active();
+  run(900);
+  const auto heap_after_1000 = heap_in_use();
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  INFO(first_failure);
+  CHECK(failed == 0);
+  CHECK(done == 1000);
+  // Nothing is kept for a finished task.
+  CHECK(retained_after_100 == 0);
+  CHECK(tracker.active() == 0);
+
+  const json stats = gateway.stats();
+  std::size_t faulted = 0, posts = 0, most_gets = 0;
+  std::map<std::string, std::string> external_of; // task id -> external id
+  for (const auto &t : stats["tasks"])
+    external_of[t["id"].get<std::string>()] = t["external_task_id"].get<std::string>();
+  std::map<std::string, std::size_t> gets; // per external id
+  for (const auto &r : stats["log"]) {
+    faulted += !r["fault"].get<std::string>().empty();
+    if (r["method"] == "POST") {
+      ++posts;
+      continue;
+    }
+    const std::string path = r["path"];
+    const std::string key = path.substr(path.rfind('/') + 1);
+    const auto found = external_of.find(key);
+    most_gets = std::max(most_gets, ++gets[found == external_of.end() ? key : found->second]);
+  }
+  const std::size_t requests = stats["requests"];
+  const double per_task = static_cast<double>(requests) / 1000.0;
+  std::size_t paid_twice = 0;
+  for (const auto &entry : stats["tasks_per_external_task_id"].items())
+    paid_twice += entry.value().get<std::size_t>() != 1;
+
+  // No task paid for twice, one per request.
+  CHECK(stats["tasks_created"] == 1000);
+  CHECK(stats["tasks_per_external_task_id"].size() == 1000);
+  CHECK(paid_twice == 0);
+  // About a tenth of the exchanges were faulted.
+  CHECK(faulted * 100 >= requests * 6);
+  CHECK(faulted * 100 <= requests * 16);
+  // Requests per task: one create and three polls when nothing goes wrong;
+  // faults add retries and lookups. On average at most 8; for any one task
+  // at most three lookup windows (34 lookups each: they are at least a 32nd
+  // of the window apart, plus one at its end) and 20 polls and retries.
+  CHECK(per_task <= 8.0);
+  CHECK(posts <= 1100);
+  CHECK(most_gets <= 3 * 34 + 20);
+  // Memory: the client's heap after 1,000 tasks within 256 KiB of after 100.
+  if (heap_after_100 && heap_after_1000) {
+    const auto grown = static_cast<long long>(*heap_after_1000) - static_cast<long long>(*heap_after_100);
+    INFO("heap in use after 100 tasks " << *heap_after_100 << " B, after 1,000 " << *heap_after_1000 << " B");
+    CHECK(grown <= 256 * 1024);
+    std::printf("scale: heap in use after 100 tasks %zu B, after 1000 %zu B (%+lld B)\n", *heap_after_100,
+                *heap_after_1000, grown);
+  }
+  std::printf("scale: 1000 tasks in %.2f s, %zu requests (%.2f per task, %zu creates, most GETs for one task "
+              "%zu), %zu faulted (%.1f%%), most tasks in the tracker at once %zu\n",
+              seconds, requests, per_task, posts, most_gets, faulted,
+              100.0 * static_cast<double>(faulted) / static_cast<double>(requests), most_active);
+}
+#endif

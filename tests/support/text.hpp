@@ -19,6 +19,11 @@ inline std::string fixture_text(const std::string &relative) {
   return read_text(std::string(KLING_TEST_FIXTURES) + "/" + relative);
 }
 
+// Whether a file can be opened for reading (an empty file counts).
+inline bool file_exists(const std::string &path) {
+  return kling::media::read_file(path, std::uint64_t{1} << 30).has_value();
+}
+
 inline bool contains(const std::string &text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }

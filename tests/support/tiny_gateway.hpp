@@ -1,7 +1,9 @@
 // A gateway in miniature, inside a mock_transport handler, for tests of
 // exactly-once creation: it creates a task per external_task_id, refuses
-// duplicates, finds tasks by either id, and can lose the answer to a create
-// after creating the task.
+// duplicates (or, as the document allows, accepts them: another paid task),
+// finds tasks by either id (by external id only after `lookup_lag` lookups,
+// as the document allows), and can lose the answer to a create after
+// creating the task.
 #ifndef KLING_TESTS_SUPPORT_TINY_GATEWAY_HPP
 #define KLING_TESTS_SUPPORT_TINY_GATEWAY_HPP
 
@@ -31,7 +33,11 @@ inline kling::error transport_error(kling::errc code, bool sent) {
 
 struct tiny_gateway {
   std::mutex mutex;
-  std::map<std::string, std::string> tasks; // external id -> task id
+  std::map<std::string, std::string> tasks; // external id -> (first) task id
+  std::map<std::string, int> created;       // external id -> tasks created (paid) under it
+  std::map<std::string, int> lookups;       // external id -> lookups by it so far
+  bool accept_duplicates = false;
+  int lookup_lag = 0; // lookups by external id that answer 404 after the task was created
   int posts = 0;
   int gets = 0;
   std::vector<std::string>
@@ -47,12 +53,16 @@ struct tiny_gateway {
       if (fault == "429") return answer(429, R"({"code":1302,"message":"rate limit"})");
       const kling::json body = kling::json::parse(r.body);
       const std::string ext = body.value("external_task_id", "");
-      if (!ext.empty() && tasks.count(ext)) {
+      if (!ext.empty() && tasks.count(ext) && !accept_duplicates) {
         return answer(
             409, R"({"error":{"message":"duplicate external_task_id","code":"duplicate_external_task_id"}})");
       }
-      const std::string id = "task_" + std::to_string(tasks.size() + 1);
-      tasks[ext.empty() ? id : ext] = id;
+      int total = 0;
+      for (const auto &c : created)
+        total += c.second;
+      const std::string id = "task_" + std::to_string(total + 1);
+      tasks.emplace(ext.empty() ? id : ext, id);
+      ++created[ext.empty() ? id : ext];
       if (fault == "timeout") return transport_error(kling::errc::timeout, true);
       if (fault == "drop") return transport_error(kling::errc::connection, true);
       if (fault == "502") return answer(502, "<html>Bad Gateway</html>");
@@ -61,6 +71,7 @@ struct tiny_gateway {
     ++gets;
     const std::string key = r.path.substr(r.path.rfind('/') + 1);
     for (const auto &t : tasks) {
+      if (t.first == key && lookups[key]++ < lookup_lag) break; // not indexed yet
       if (t.first == key || t.second == key) {
         return answer(200, R"({"id":")" + t.second + R"(","external_task_id":")" + t.first +
                                R"(","status":"pending"})");

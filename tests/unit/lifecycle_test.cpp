@@ -364,21 +364,98 @@ TEST_CASE("exactly-once create: every fault ends with one created task", "[lifec
   }
 }
 
-TEST_CASE("exactly-once create: the answer was lost and the task is not found yet", "[lifecycle][create]") {
-  // The POST timed out before the gateway created anything: the lookup says
-  // 404, so the create is sent again with the same external_task_id.
+TEST_CASE("exactly-once create: every gateway the document allows, every lost answer",
+          "[lifecycle][create]") {
+  // The document neither refuses a repeated external_task_id nor says how
+  // soon a lookup by it finds the task: whatever the gateway does of that,
+  // a lost answer costs one task. With the window off, the test shows what
+  // it guards against: a second paid task.
+  for (const bool accept_duplicates : {false, true}) {
+    for (const int lag : {0, 5}) {
+      for (const char *lost : {"timeout", "drop", "502"}) {
+        for (const auto window : {30s, 0s}) {
+          if (window == 0s && !(accept_duplicates && lag > 0)) continue; // the window off: only the bad case
+          INFO("duplicates " << (accept_duplicates ? "accepted" : "refused") << ", lookup lag " << lag
+                             << ", answer lost by " << lost << ", window " << window.count() << " s");
+          kling::testing::virtual_clock clock;
+          kling::protocol::retry_policy retry;
+          retry.lookup_window = window;
+          auto fake = make_client(clock, retry);
+          auto gateway = std::make_shared<kling_test::tiny_gateway>();
+          gateway->accept_duplicates = accept_duplicates;
+          gateway->lookup_lag = lag;
+          gateway->create_faults = {lost};
+          fake.transport().on_request([gateway](const kling::http_request &r) { return gateway->handle(r); });
+          auto t = fake.videos().create(cat_request());
+          REQUIRE(t);
+          REQUIRE(gateway->created.size() == 1);
+          const int paid = gateway->created.begin()->second;
+          if (window == 0s && accept_duplicates && lag > 0) {
+            CHECK(paid == 2); // one 404 believed: paid twice
+          } else {
+            CHECK(paid == 1);
+            CHECK(gateway->posts == 1);
+            CHECK(t->id == "task_1");
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("exactly-once create: a 404 is asked again until the window ends, then the create goes again",
+          "[lifecycle][create]") {
+  // The POST timed out before the gateway created anything: every lookup
+  // says 404. Only at the end of the window is the create sent again, with
+  // the same external_task_id; the lookups in between are bounded.
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);
-  fake.transport().fail(transport_error(kling::errc::timeout, true));
-  fake.transport().respond(404, R"({"error":{"message":"task not found"}})");
-  fake.transport().respond(200, R"({"id":"t9","status":"pending"})");
+  std::vector<std::chrono::milliseconds> at;
+  fake.transport().on_request([&](const kling::http_request &r) -> kling::result<kling::http_response> {
+    at.push_back(clock.elapsed());
+    if (r.method == "GET") return answer(404, R"({"error":{"message":"task not found"}})");
+    if (at.size() == 1) return transport_error(kling::errc::timeout, true);
+    return answer(200, R"({"id":"t9","status":"pending"})");
+  });
   auto t = fake.videos().create(cat_request());
   REQUIRE(t);
   CHECK(t->id == "t9");
   const auto log = fake.transport().requests();
-  REQUIRE(log.size() == 3);
+  REQUIRE(log.size() >= 4);
+  CHECK(log.front().method == "POST");
+  CHECK(log.back().method == "POST");
+  CHECK(log.back().body == log.front().body);
+  const std::size_t lookups = log.size() - 2;
+  CHECK(count_method(log, "GET") == lookups);
+  CHECK(lookups <= 34); // at least window/32 apart, and one at the end
   CHECK(log[1].path == "/v1/videos/" + json::parse(log[0].body).at("external_task_id").get<std::string>());
-  CHECK(log[2].body == log[0].body);
+  CHECK(at[at.size() - 2] >= 30s); // the last lookup, at the end of the window
+  CHECK(at[at.size() - 3] < 30s);
+}
+
+TEST_CASE("exactly-once create: the lookup window is checked before anything is sent",
+          "[lifecycle][create]") {
+  for (const std::chrono::milliseconds window :
+       {-1ms, kling::protocol::max_lookup_window + 1ms, 0ms, 3600000ms}) {
+    INFO(window.count() << " ms");
+    kling::testing::virtual_clock clock;
+    kling::protocol::retry_policy retry;
+    retry.lookup_window = window;
+    auto fake = make_client(clock, retry);
+    fake.transport().respond(200, R"({"id":"t1","status":"pending"})");
+    auto t = fake.videos().create(cat_request());
+    const bool valid = window >= 0ms && window <= kling::protocol::max_lookup_window;
+    CHECK(bool(t) == valid);
+    CHECK(fake.transport().request_count() == (valid ? 1u : 0u));
+    if (!valid) {
+      CHECK(t.error().code == kling::errc::configuration);
+      CHECK(t.error().message.find("lookup_window") != std::string::npos);
+    }
+  }
+  kling::protocol::retry_policy no_attempts;
+  no_attempts.max_attempts = 0;
+  CHECK_FALSE(kling::protocol::check(no_attempts));
+  CHECK(kling::protocol::check(kling::protocol::retry_policy::none()));
 }
 
 TEST_CASE("exactly-once create: a duplicate external_task_id leads to the existing task",
@@ -588,6 +665,59 @@ TEST_CASE("a task handle survives JSON and resumes the wait", "[lifecycle][wait]
   CHECK(clock.elapsed() == 10min);
 }
 
+TEST_CASE("a cancelled or timed-out wait leaves a handle that resumes it", "[lifecycle][wait][handle]") {
+  // The gateway: one task, processing for its first four polls, then completed.
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock);
+  int posts = 0, polls = 0;
+  fake.transport().on_request([&](const kling::http_request &r) {
+    if (r.method == "POST") return ++posts, answer(200, R"({"id":"task_7","status":"pending"})");
+    return ++polls <= 4
+               ? answer(200, R"({"id":"task_7","status":"processing"})")
+               : answer(200, R"({"id":"task_7","status":"completed","video_url":"https://e.com/7.mp4"})");
+  });
+  std::optional<kling::task_handle> saved;
+  kling::cancellation_source stop;
+  kling::wait_settings settings;
+  settings.cancel = stop.token();
+  settings.progress = [&](const kling::wait_progress &p) {
+    saved = p.handle;
+    stop.cancel(); // the player quits after the first report
+  };
+  auto cancelled = fake.videos().create_and_wait(cat_request(), settings);
+  REQUIRE_FALSE(cancelled);
+  CHECK(cancelled.error().code == kling::errc::cancelled);
+  REQUIRE(saved);
+  CHECK(polls == 1);
+
+  // Saved and read back, it resumes the same task: no second create.
+  auto back = kling::parse_task_handle(json::parse(kling::dump_json(json(*saved))));
+  REQUIRE(back);
+  CHECK(back->task_id == "task_7");
+  CHECK_FALSE(back->external_task_id.empty());
+  kling::wait_settings brief;
+  brief.options = kling::protocol::wait_options{};
+  brief.options->first_interval = brief.options->max_interval = 3s;
+  brief.options->timeout = 5s;
+  brief.progress = [&](const kling::wait_progress &p) { saved = p.handle; };
+  back->deadline.reset(); // this call's own timeout: 5 s
+  auto timed_out = fake.videos().wait(*back, brief);
+  REQUIRE_FALSE(timed_out);
+  CHECK(timed_out.error().code == kling::errc::deadline_exceeded);
+  CHECK(polls >= 2); // it polled again, from where the first wait stopped
+  CHECK(polls <= 4);
+
+  // After a timeout the saved deadline has passed: a new one resumes it.
+  saved->deadline.reset();
+  auto done = fake.videos().wait(*saved);
+  REQUIRE(done);
+  CHECK(done->status == kling::task_status::completed);
+  CHECK(done->id == "task_7");
+  CHECK(done->external_task_id == back->external_task_id);
+  CHECK(posts == 1);
+  CHECK(polls == 5);
+}
+
 TEST_CASE("create_and_wait goes from request to finished task", "[lifecycle][wait]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);
@@ -717,6 +847,97 @@ TEST_CASE("download continues a partial file and starts over when the server ign
   REQUIRE(again);
   CHECK(kling_test::read_text(path) == bytes);
   std::remove(path.c_str());
+}
+
+TEST_CASE("a download interrupted at any byte leaves no file, keeps its .part, and the next call resumes",
+          "[lifecycle][download]") {
+  const std::string bytes = video_bytes(30000);
+  const std::string path = temp_path("interrupted.mp4");
+  for (const std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{12345}, bytes.size() - 1}) {
+    INFO("cut after " << cut << " bytes");
+    std::remove(path.c_str());
+    std::remove((path + ".part").c_str());
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock, kling::protocol::retry_policy::none()); // the first cut ends the call
+    fake.transport().respond_truncated(200, bytes, cut, {{"Content-Length", "30000"}});
+    auto failed = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
+    REQUIRE_FALSE(failed);
+    CHECK_FALSE(kling_test::file_exists(path)); // never a half-written file under the name
+    CHECK(kling_test::file_exists(path + ".part") == (cut > 0));
+    if (cut > 0) {
+      CHECK(kling_test::read_text(path + ".part") == bytes.substr(0, cut));
+      CHECK(failed.error().message.find("kept in " + path + ".part") != std::string::npos);
+    }
+    // The next call asks for the rest only.
+    if (cut > 0) {
+      fake.transport().respond(206, bytes.substr(cut),
+                               {{"Content-Range", "bytes " + std::to_string(cut) + "-29999/30000"}});
+    } else {
+      fake.transport().respond(200, bytes, {{"Content-Length", "30000"}});
+    }
+    auto resumed = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
+    REQUIRE(resumed);
+    CHECK(resumed->resumed == (cut > 0));
+    CHECK(kling_test::read_text(path) == bytes);
+    CHECK_FALSE(kling_test::file_exists(path + ".part"));
+    const auto range = kling::find_header(fake.transport().requests().back().headers, "Range");
+    if (cut > 0) {
+      CHECK(range == "bytes=" + std::to_string(cut) + "-");
+    } else {
+      CHECK_FALSE(range);
+    }
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a cancelled download keeps its .part; a .part that cannot be this video's start is dropped",
+          "[lifecycle][download]") {
+  const std::string bytes = video_bytes(30000);
+  const std::string path = temp_path("kept-or-dropped.mp4");
+  const std::string part = path + ".part";
+  std::remove(path.c_str());
+  std::remove(part.c_str());
+  {
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(200, bytes, {{"Content-Length", "30000"}});
+    kling::cancellation_source stop;
+    kling::download_settings settings;
+    settings.cancel = stop.token();
+    settings.progress = [&](const kling::download_progress &p) {
+      if (p.bytes > 0) stop.cancel();
+    };
+    auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path, settings);
+    REQUIRE_FALSE(d);
+    CHECK(d.error().code == kling::errc::cancelled);
+    CHECK_FALSE(kling_test::file_exists(path));
+    REQUIRE(kling_test::file_exists(part));
+    const std::string held = kling_test::read_text(part);
+    CHECK(!held.empty());
+    CHECK(held == bytes.substr(0, held.size()));
+  }
+  {
+    // The server says the video is shorter than the .part: not its start. Dropped.
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock);
+    fake.transport().respond(416, "", {{"Content-Range", "bytes */20"}});
+    auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path);
+    REQUIRE_FALSE(d);
+    CHECK(kling::find_header(fake.transport().requests().at(0).headers, "Range"));
+    CHECK_FALSE(kling_test::file_exists(part));
+    CHECK_FALSE(kling_test::file_exists(path));
+  }
+  {
+    // Over the size cap: never completable. Dropped.
+    kling::testing::virtual_clock clock;
+    auto fake = make_client(clock, kling::protocol::retry_policy::none());
+    fake.transport().respond_truncated(200, bytes, 2000); // no length: the cap is hit while streaming
+    kling::download_settings capped;
+    capped.max_bytes = 1000;
+    auto d = fake.videos().download(std::string("https://cdn.example.com/v.mp4"), path, capped);
+    REQUIRE_FALSE(d);
+    CHECK_FALSE(kling_test::file_exists(part));
+  }
 }
 
 TEST_CASE("download failures leave no file behind", "[lifecycle][download]") {
@@ -904,7 +1125,9 @@ TEST_CASE("generated external_task_ids do not depend on the jitter seed", "[life
 
 TEST_CASE("a create answer that names no task is looked up, not taken", "[lifecycle][create]") {
   kling::testing::virtual_clock clock;
-  auto fake = make_client(clock);
+  kling::protocol::retry_policy believe_one_404;
+  believe_one_404.lookup_window = 0s;
+  auto fake = make_client(clock, believe_one_404);
   fake.transport().respond(200, R"({"code":1102,"message":"resource pack exhausted"})"); // no id
   fake.transport().respond(404, R"({"error":"not found"})");
   fake.transport().respond(200, R"({"id":"t7","status":"pending"})");

@@ -1,6 +1,6 @@
 // Blocking downloads of result videos: to a file (written to "<path>.part"
 // and renamed into place only when complete, resumed with a Range request
-// when a partial file is there) or to a caller's sink.
+// when a partial file is there, by this call or the next) or to a caller's sink.
 //
 // Thread safety: one download per call; distinct calls may run concurrently.
 #ifndef KLING_CLIENT_DOWNLOADS_HPP
@@ -70,6 +70,13 @@ public:
   bool done() const {
     return locked([](state &s) { return s.machine.done(); });
   }
+  // After a failure: whether the bytes written are worth a later call's Range request.
+  bool worth_resuming() const {
+    return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
+  }
+  std::uint64_t have_bytes() const {
+    return locked([](state &s) { return s.machine.have_bytes(); });
+  }
   result<std::uint64_t> take_result() {
     return locked([](state &s) {
       // A failure of the target wins over the transport's "stopped by the receiver".
@@ -134,9 +141,8 @@ shared_download make_download(session<Transport> &s, const std::string &url, std
 }
 
 template <class Transport>
-result<std::uint64_t> run(session<Transport> &s, const std::string &url, std::uint64_t have,
-                          const download_settings &settings, body_target target) {
-  shared_download download = make_download(s, url, have, settings, std::move(target));
+result<std::uint64_t> run(session<Transport> &s, shared_download &download,
+                          const download_settings &settings) {
   blocking_hooks hooks;
   hooks.before_send = [&](http_request &request) { download.attach(request); };
   return run_blocking(s, download, settings.cancel, hooks);
@@ -168,8 +174,11 @@ inline body_target sink_target(std::function<bool(std::string_view)> sink) {
 
 } // namespace download_detail
 
-// Downloads url to path. A "<path>.part" left by an earlier attempt is
-// resumed; on failure it is removed, and path is never left half written.
+// Downloads url to path. A "<path>.part" left by an earlier attempt (a
+// failed call, a killed process) is resumed. A failure that passes (the
+// network, the server for now, cancellation, an expired link) keeps the
+// .part for the next call; one that makes its bytes useless removes it (see
+// download_machine::worth_resuming). path is never left half written.
 template <class Transport>
 result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
                                       const download_settings &settings) {
@@ -187,8 +196,15 @@ result<download_result> download_file(session<Transport> &s, const std::string &
     problem = "cannot write " + part + " (disk full?)";
     return false;
   };
-  auto bytes = download_detail::run(s, url, have, settings, target);
+  auto download = download_detail::make_download(s, url, have, settings, target);
+  auto bytes = download_detail::run(s, download, settings);
   const bool closed = file.close();
+  if (!bytes && closed && download.worth_resuming()) {
+    error e = std::move(bytes).error();
+    e.message += "; the " + std::to_string(download.have_bytes()) + " bytes received are kept in " + part +
+                 " and the next download to " + path + " continues from there";
+    return e;
+  }
   if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
   if (bytes) {
     if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
@@ -211,7 +227,8 @@ template <class Transport>
 result<std::uint64_t> download_to_sink(session<Transport> &s, const std::string &url,
                                        const std::function<bool(std::string_view)> &sink,
                                        const download_settings &settings) {
-  return download_detail::run(s, url, 0, settings, download_detail::sink_target(sink));
+  auto download = download_detail::make_download(s, url, 0, settings, download_detail::sink_target(sink));
+  return download_detail::run(s, download, settings);
 }
 
 KLING_NAMESPACE_END

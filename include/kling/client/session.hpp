@@ -30,6 +30,7 @@ class session {
 public:
   session(kling::options opts, Transport transport)
       : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
+        policy_(protocol::check(options_.retry())),
         jitter_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : entropy()),
         id_state_(options_.external_task_id_seed() ? options_.external_task_id_seed() : entropy()) {}
 
@@ -42,6 +43,7 @@ public:
   // that already names its origin (a download) goes there as it is, without
   // credentials: the API key is only ever sent to the gateway.
   result<http_request> prepare(http_request request) const {
+    if (!policy_) return policy_.error();
     request.timeout = options_.request_timeout();
     set_header(request.headers, "User-Agent", user_agent);
     if (!request.origin.empty()) return request;
@@ -171,6 +173,7 @@ private:
   kling::options options_;
   Transport transport_;
   result<url> base_;
+  result<void> policy_; // options::retry(), checked once
   std::mutex random_mutex_;
   std::uint64_t jitter_state_;
   std::uint64_t id_state_;

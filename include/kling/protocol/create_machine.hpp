@@ -3,21 +3,28 @@
 //
 // - a failure that may have created the task (timeout or dropped connection
 //   after sending, a 5xx, an answer that is not a task) is followed by a
-//   lookup, GET /v1/videos/{external_task_id}; only when the gateway says the
-//   task does not exist is the create sent again, with the same
-//   external_task_id, so the gateway itself refuses a second copy;
+//   lookup, GET /v1/videos/{external_task_id};
 // - an answer that the external_task_id is already used also leads to the lookup;
+// - the document promises neither that the gateway refuses a second task with
+//   the same external_task_id ("单用户下需保证唯一性" puts that on the user) nor
+//   how soon a task can be found by it, so a 404 from the lookup is asked again,
+//   with backoff, until retry_policy::lookup_window has passed since the
+//   failure; only a 404 at the end of the window sends the create again (same
+//   external_task_id, so a gateway that does refuse duplicates refuses a copy);
 // - a request that never left (connection refused) or that was refused for
 //   now (429 with a retryable code) is sent again after a backoff;
 // - everything else ends the operation.
 //
-// Without an external_task_id nothing can be looked up: an ambiguous failure
-// then ends the operation, since sending again could pay twice.
+// So at most one task is paid for when the gateway refuses duplicates, or
+// when a task it created can be found by its external_task_id within the
+// window. Without an external_task_id nothing can be looked up: an ambiguous
+// failure then ends the operation, since sending again could pay twice.
 //
 // Thread safety: one driver at a time.
 #ifndef KLING_PROTOCOL_CREATE_MACHINE_HPP
 #define KLING_PROTOCOL_CREATE_MACHINE_HPP
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -79,7 +86,8 @@ public:
   result<task> take_result() {
     return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
   }
-  // How many POSTs were sent: more than one only after the gateway said the task did not exist.
+  // How many POSTs were sent: more than one only after the lookup found no
+  // task for a whole lookup window (or the create certainly had no effect).
   int creates_sent() const { return creates_; }
   int lookups_sent() const { return lookups_; }
   const std::string &external_task_id() const { return external_id_; }
@@ -97,9 +105,9 @@ private:
     if (read) return finish(std::move(*read));
     error e = std::move(read).error();
     const bool can_look_up = !external_id_.empty();
-    if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e));
+    if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e), now);
     if (is_ambiguous(e)) {
-      if (can_look_up) return look_up(std::move(e));
+      if (can_look_up) return look_up(std::move(e), now);
       e.message +=
           "; the task may have been created, and without an external_task_id it cannot be looked up, "
           "so the create was not sent again";
@@ -113,8 +121,18 @@ private:
     ++lookups_;
     if (read) return finish(std::move(*read)); // it was created: exactly once
     error e = std::move(read).error();
+    if (e.code == errc::not_found && now < lookup_until_) {
+      // Not found yet: the gateway may still be indexing it. Ask again, at
+      // the latest when the window ends (that last answer decides).
+      ++misses_;
+      const auto floor = backoff_.policy().lookup_window / 32; // bounds the lookups per window
+      looking_up_ = true;
+      wake_at_ = std::min(now + std::max(backoff_.delay(misses_, e), floor), lookup_until_);
+      return;
+    }
     if (e.code == errc::not_found) {
-      // Not created. Send the create again (same external_task_id) if the cause allows.
+      // Still not found when the window ended: not created. Send the create
+      // again (same external_task_id) if the cause allows.
       looking_up_ = false;
       if (!is_duplicate_external_id(cause_) && is_transient(cause_) &&
           creates_ < backoff_.policy().max_attempts) {
@@ -125,20 +143,24 @@ private:
       }
       return fail(after_attempts(std::move(cause_), creates_));
     }
-    if (is_transient(e) && lookups_ < 2 * backoff_.policy().max_attempts) return retry_later(now, e, true);
+    if (is_transient(e) && ++lookup_failures_ < 2 * backoff_.policy().max_attempts)
+      return retry_later(now, e, true);
     e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
                 " failed too: " + e.message + "; the task may exist";
     fail(std::move(e));
   }
 
-  void look_up(error cause) {
+  void look_up(error cause, time_point now) {
     cause_ = std::move(cause);
     looking_up_ = true;
+    lookup_until_ = now + backoff_.policy().lookup_window;
+    misses_ = 0;
+    lookup_failures_ = 0;
   }
 
   void retry_later(time_point now, const error &e, bool lookup) {
     looking_up_ = lookup;
-    wake_at_ = now + backoff_.delay(lookup ? lookups_ : creates_, e);
+    wake_at_ = now + backoff_.delay(lookup ? lookup_failures_ : creates_, e);
   }
 
   void finish(task t) {
@@ -152,6 +174,9 @@ private:
   backoff backoff_;
   int creates_ = 0;
   int lookups_ = 0;
+  int misses_ = 0;          // 404s from the lookup in this window
+  int lookup_failures_ = 0; // transient lookup failures in this window
+  time_point lookup_until_{};
   bool looking_up_ = false;
   error cause_;
   std::optional<time_point> wake_at_;

@@ -1,8 +1,9 @@
 // download_machine: fetching a result video. Decides each request (resuming
 // with a Range header from the bytes already held, following redirects
 // without credentials), what to do with each answer's head (append, start
-// over, stop), when the size cap is hit, and when to retry a dropped
-// transfer. Whoever drives it owns the bytes (a file, a buffer, a sink).
+// over, stop), when the size cap is hit, when to retry a dropped transfer,
+// and, after a failure, whether the bytes held are worth keeping for a later
+// call to resume. Whoever drives it owns the bytes (a file, a buffer, a sink).
 //
 // Thread safety: one driver at a time.
 #ifndef KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
@@ -83,6 +84,7 @@ public:
   bool on_body(std::size_t bytes) {
     have_ += bytes;
     if (have_ > options_.max_bytes) {
+      discard_ = true;
       outcome_ = result<std::uint64_t>(too_large(have_));
       return false;
     }
@@ -124,6 +126,14 @@ public:
     return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
   }
 
+  // After a failure: whether the bytes held should be kept for a later call
+  // to continue with a Range request. Yes when the failure passes (the
+  // network, the server for now, a cancelled call, a link that expired and
+  // will be asked for again); no when they cannot be the start of this video
+  // or can never complete it (the server's size disagrees with them, it
+  // keeps sending other parts, the size cap).
+  bool worth_resuming() const { return outcome_ && !*outcome_ && have_ > 0 && !discard_; }
+
   std::uint64_t have_bytes() const { return have_; }
   // The full size when the server told it, for progress reports.
   std::optional<std::uint64_t> total_bytes() const { return total_; }
@@ -138,6 +148,7 @@ private:
       ++failures_;
       error e{errc::http, "the server sent a part other than the one asked for"};
       if (failures_ < backoff_.policy().max_attempts) return;
+      discard_ = true;
       outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
       return;
     }
@@ -163,6 +174,7 @@ private:
         outcome_ = result<std::uint64_t>(have_);
         return;
       }
+      discard_ = true; // what is held is longer than the video: not its start
     }
     if (status >= 300 && status < 400 && status != 304) {
       const auto location = head_.header("Location");
@@ -206,6 +218,7 @@ private:
     }
     total_ = total;
     if (total && *total > options_.max_bytes) {
+      discard_ = true;
       outcome_ = result<std::uint64_t>(too_large(*total));
       return false;
     }
@@ -264,6 +277,7 @@ private:
   int failures_ = 0;
   int redirects_ = 0;
   bool from_scratch_ = false;
+  bool discard_ = false; // what is held is no use to a later call
   std::optional<time_point> wake_at_;
   std::optional<result<std::uint64_t>> outcome_;
 };

@@ -16,9 +16,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "kling/core/error.hpp"
+#include "kling/core/result.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -32,6 +34,13 @@ struct retry_policy {
   milliseconds max_backoff = std::chrono::seconds(30);
   milliseconds max_retry_after = std::chrono::seconds(120); // Retry-After is obeyed up to this
   std::uint64_t jitter_seed = 0;                            // 0: the client picks a random seed
+  // After a create failed ambiguously, how long a lookup by external_task_id
+  // that answers 404 is asked again before the create is posted again. The
+  // gateway's document neither refuses a duplicate external_task_id nor says
+  // how soon a task can be found by it, so a 404 right after the failure
+  // proves nothing; only a 404 at the end of this window lets the create go
+  // out again. 0: the first 404 is believed (a gateway known to refuse duplicates).
+  milliseconds lookup_window = std::chrono::seconds(30);
 
   static retry_policy none() {
     retry_policy p;
@@ -39,6 +48,26 @@ struct retry_policy {
     return p;
   }
 };
+
+// The longest lookup_window accepted: beyond an hour a create that truly
+// failed would be held back for longer than any wait for a video.
+inline constexpr milliseconds max_lookup_window = std::chrono::hours(1);
+
+// A policy that cannot work is a configuration error, said before any request.
+inline result<void> check(const retry_policy &p) {
+  const auto bad = [](std::string what) {
+    return result<void>(error{errc::configuration, "retry policy: " + what});
+  };
+  if (p.max_attempts < 1)
+    return bad("max_attempts must be at least 1, not " + std::to_string(p.max_attempts));
+  if (p.initial_backoff.count() < 0 || p.max_backoff.count() < 0 || p.max_retry_after.count() < 0)
+    return bad("initial_backoff, max_backoff and max_retry_after must not be negative");
+  if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
+    return bad("lookup_window must be from 0 to 1 hour, not " + std::to_string(p.lookup_window.count()) +
+               " ms");
+  }
+  return {};
+}
 
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";

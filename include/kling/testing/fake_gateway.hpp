@@ -15,10 +15,16 @@
 // result video served at its URL (with Range support, without credentials).
 // Authorization: Bearer <api_key> is required everywhere else (401).
 //
+// The worst the gateway's document allows is there as options: duplicate
+// external_task_ids accepted (each create is a new paid task) and lookups by
+// external_task_id that answer 404 for a while after the task was created
+// (an index that lags).
+//
 // Faults can be injected for the next requests that match, or at a rate:
 // 429 with a provider code and Retry-After, 5xx with an HTML page, the
-// connection dropped after a task was created, a slow answer, a body that is
-// not JSON. A log and counters let tests assert what happened.
+// answer to a create lost after the task was created (connection dropped,
+// too slow, or a 5xx), a slow answer, a body that is not JSON. A log and
+// counters (tasks per external_task_id: the paid tasks) let tests assert what happened.
 //
 // Thread safety: all members may be called from any thread while it runs;
 // the server answers on threads of its own (the library proper never does).
@@ -53,13 +59,15 @@ KLING_NAMESPACE_BEGIN
 namespace testing {
 
 enum class fault_kind {
-  rate_limit,        // 429 with provider_code (default 1302) and Retry-After
-  truncate,          // a result video: half of it is sent, then the connection drops
-  server_error,      // status (default 502) with an HTML page
-  drop_after_create, // a create: the task is created, then the connection drops before the answer
-  drop,              // the connection drops before the request is handled
-  slow,              // the answer comes after `delay`
-  not_json,          // 200 with an HTML page instead of JSON
+  rate_limit,         // 429 with provider_code (default 1302) and Retry-After
+  truncate,           // a result video: half of it is sent, then the connection drops
+  server_error,       // status (default 502) with an HTML page
+  drop_after_create,  // a create: the task is created, then the connection drops before the answer
+  drop,               // the connection drops before the request is handled
+  slow,               // the answer comes after `delay`
+  slow_after_create,  // a create: the task is created, then the answer comes after `delay`
+  error_after_create, // a create: the task is created, then `status` (default 502) with an HTML page
+  not_json,           // 200 with an HTML page instead of JSON
 };
 
 struct fault {
@@ -82,6 +90,16 @@ struct fault {
     return f;
   }
   static fault dropped_after_create() { return of(fault_kind::drop_after_create); }
+  static fault slow_after_create(std::chrono::milliseconds d) {
+    fault f = of(fault_kind::slow_after_create);
+    f.delay = d;
+    return f;
+  }
+  static fault server_after_create(int status = 502) {
+    fault f = of(fault_kind::error_after_create);
+    f.status = status;
+    return f;
+  }
   static fault dropped() { return of(fault_kind::drop); }
   static fault slow_answer(std::chrono::milliseconds d) {
     fault f = of(fault_kind::slow);
@@ -128,6 +146,14 @@ struct fake_gateway_options {
   // Tasks whose prompt contains this text fail (content policy) instead of completing.
   std::string fail_when_prompt_contains = "[fail]";
   bool check_requests = true; // answer 400 with the violations of the rules layer
+  // The document asks the user to keep external_task_id unique and does not
+  // say the gateway refuses a repeat; false: a repeat creates another paid task.
+  bool refuse_duplicate_external_ids = true;
+  // The document says a task can be found by external_task_id, not how soon:
+  // a lookup by it answers 404 for the first this-many lookups of a task...
+  int lookup_lag_lookups = 0;
+  // ... and until this long after the task was created.
+  std::chrono::milliseconds lookup_lag{0};
   // Tasks created with a callback_url are POSTed there on every change of
   // status, signed as Standard Webhooks when this secret ("whsec_...") is set.
   std::string webhook_secret;
@@ -225,6 +251,12 @@ public:
       n += t.second.external_id == external_task_id;
     return n;
   }
+  // Tasks created per external_task_id ("" for tasks without one): more than
+  // one under a key means a request was paid for twice.
+  std::map<std::string, std::size_t> tasks_per_external_id() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return count_per_external_id();
+  }
   // The JSON body of every create the gateway accepted, in order.
   std::vector<json> created_requests() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
@@ -234,8 +266,8 @@ public:
     return out;
   }
 
-  // {"requests", "tasks_created", "tasks": [{id, external_task_id, status}], "log": [{method, path, status,
-  // fault}]}
+  // {"requests", "tasks_created", "tasks_per_external_task_id": {id: count}, "tasks": [{id,
+  // external_task_id, status}], "log": [{method, path, status, fault}]}
   json stats() const {
     std::lock_guard<std::mutex> lock(state_->mutex);
     json tasks = json::array(), log = json::array();
@@ -246,8 +278,12 @@ public:
     for (const auto &r : state_->log) {
       log.push_back({{"method", r.method}, {"path", r.path}, {"status", r.status}, {"fault", r.fault}});
     }
+    json per_external_id = json::object();
+    for (const auto &entry : count_per_external_id())
+      per_external_id[entry.first] = entry.second;
     return json{{"requests", state_->log.size()},
                 {"tasks_created", state_->tasks.size()},
+                {"tasks_per_external_task_id", per_external_id},
                 {"tasks", tasks},
                 {"log", log}};
   }
@@ -262,6 +298,7 @@ private:
     std::string model;
     bool fails = false;
     int polls = 0;
+    int external_lookups = 0; // lookups by external_task_id, for the lag
     std::chrono::steady_clock::time_point created;
     std::int64_t created_unix = 0;
   };
@@ -287,6 +324,13 @@ private:
   };
 
   // ---- helpers (called with the mutex held where they touch state) -------------
+
+  std::map<std::string, std::size_t> count_per_external_id() const {
+    std::map<std::string, std::size_t> out;
+    for (const auto &t : state_->tasks)
+      ++out[t.second.external_id];
+    return out;
+  }
 
   static void reply_json(httplib::Response &res, int status, const json &body) {
     res.status = status;
@@ -336,6 +380,8 @@ private:
     case fault_kind::drop_after_create: return "drop_after_create";
     case fault_kind::drop: return "drop";
     case fault_kind::slow: return "slow";
+    case fault_kind::slow_after_create: return "slow_after_create";
+    case fault_kind::error_after_create: return "error_after_create";
     case fault_kind::not_json: return "not_json";
     case fault_kind::truncate: return "truncate";
     }
@@ -346,6 +392,13 @@ private:
   static void drop_connection(httplib::Response &res) {
     res.set_content_provider(1000, "application/json",
                              [](std::size_t, std::size_t, httplib::DataSink &) { return false; });
+  }
+
+  // A proxy's error page: status (502 when 0) with HTML.
+  static void error_page(httplib::Response &res, int status) {
+    res.status = status ? status : 502;
+    res.set_content("<html><body><h1>" + std::to_string(res.status) + " Bad Gateway</h1></body></html>",
+                    "text/html");
   }
 
   // Applies a fault that answers instead of the handler; true when it did.
@@ -362,11 +415,7 @@ private:
                {"message", "rate limited (injected)"}});
       break;
     }
-    case fault_kind::server_error:
-      res.status = f.status ? f.status : 502;
-      res.set_content("<html><body><h1>" + std::to_string(res.status) + " Bad Gateway</h1></body></html>",
-                      "text/html");
-      break;
+    case fault_kind::server_error: error_page(res, f.status); break;
     case fault_kind::drop: drop_connection(res); break;
     case fault_kind::not_json:
       res.status = 200;
@@ -374,6 +423,8 @@ private:
       break;
     case fault_kind::slow: std::this_thread::sleep_for(f.delay); return false; // then answers normally
     case fault_kind::drop_after_create:
+    case fault_kind::slow_after_create:
+    case fault_kind::error_after_create:
     case fault_kind::truncate: return false; // handled by the create and the file handlers
     }
     record(req, f.kind == fault_kind::drop ? 0 : res.status, fault_name(f.kind));
@@ -399,7 +450,10 @@ private:
         return record(req, 401);
       }
       if (auto f = take_fault(req)) {
-        if (f->kind == fault_kind::drop_after_create || f->kind == fault_kind::truncate) pending_fault_ = f;
+        if (f->kind == fault_kind::drop_after_create || f->kind == fault_kind::slow_after_create ||
+            f->kind == fault_kind::error_after_create || f->kind == fault_kind::truncate) {
+          pending_fault_ = f;
+        }
         if (apply_fault(req, res, *f)) return;
       }
       (this->*h)(req, res);
@@ -444,7 +498,6 @@ private:
 
   void create_task(const httplib::Request &req, httplib::Response &res) {
     const std::optional<fault> planned = std::exchange(pending_fault_, std::nullopt);
-    const bool drop = planned && planned->kind == fault_kind::drop_after_create;
     auto body = parse_json(req.body);
     if (!body || !body->is_object()) {
       reply_json(res, 400, gateway_error("the body is not a JSON object", "invalid_request"));
@@ -469,7 +522,8 @@ private:
       if (const json *ext = find_member(*body, "external_task_id"); ext && ext->is_string()) {
         t.external_id = ext->get<std::string>();
         for (const auto &existing : state_->tasks) {
-          if (!t.external_id.empty() && existing.second.external_id == t.external_id) {
+          if (state_->options.refuse_duplicate_external_ids && !t.external_id.empty() &&
+              existing.second.external_id == t.external_id) {
             reply_json(
                 res, 409,
                 gateway_error("duplicate external_task_id: " + t.external_id, "duplicate_external_task_id"));
@@ -495,14 +549,21 @@ private:
       state_->tasks[t.id] = t;
       state_->order.push_back(t.id);
     }
-    if (drop) {
+    // The task exists now; a planned fault loses its answer.
+    if (planned && planned->kind == fault_kind::drop_after_create) {
       drop_connection(res);
-      return record(req, 0, "drop_after_create");
+      return record(req, 0, fault_name(planned->kind));
     }
+    if (planned && planned->kind == fault_kind::error_after_create) {
+      error_page(res, planned->status);
+      return record(req, res.status, fault_name(planned->kind));
+    }
+    if (planned && planned->kind == fault_kind::slow_after_create)
+      std::this_thread::sleep_for(planned->delay);
     json answer{{"id", t.id}, {"status", "pending"}, {"created_at", now_iso()}, {"model", t.model}};
     if (!t.external_id.empty()) answer["external_task_id"] = t.external_id;
     reply_json(res, 200, answer);
-    record(req, 200);
+    record(req, 200, planned ? fault_name(planned->kind) : "");
   }
 
   void get_task(const httplib::Request &req, httplib::Response &res) {
@@ -511,10 +572,12 @@ private:
     {
       std::lock_guard<std::mutex> lock(state_->mutex);
       task_record *t = nullptr;
-      for (auto &entry : state_->tasks) {
-        if (entry.second.id == key || (!entry.second.external_id.empty() && entry.second.external_id == key))
-          t = &entry.second;
+      if (auto by_id = state_->tasks.find(key); by_id != state_->tasks.end()) t = &by_id->second;
+      for (std::size_t i = 0; !t && i < state_->order.size(); ++i) { // the first with that external id
+        task_record &candidate = state_->tasks.at(state_->order[i]);
+        if (!candidate.external_id.empty() && candidate.external_id == key) t = &candidate;
       }
+      if (t && t->id != key && !found_by_external_id(*t)) t = nullptr; // not indexed yet
       if (!t) {
         reply_json(res, 404, gateway_error("task not found: " + key, "not_found"));
         state_->log.push_back(logged_request{req.method, req.path, 404, ""});
@@ -525,6 +588,15 @@ private:
     }
     reply_json(res, 200, answer);
     record(req, 200);
+  }
+
+  // Whether a lookup by external_task_id finds the task yet (the lag option).
+  bool found_by_external_id(task_record &t) const {
+    const auto &o = state_->options;
+    const bool lagging = t.external_lookups < o.lookup_lag_lookups ||
+                         std::chrono::steady_clock::now() - t.created < o.lookup_lag;
+    ++t.external_lookups;
+    return !lagging;
   }
 
   std::string status_of(const task_record &t) const {
