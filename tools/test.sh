@@ -2,8 +2,9 @@
 # Runs kling-cpp's whole test suite on a Debian machine, installing what is
 # missing: the single-header freshness check; GCC and Clang builds with
 # -Wall -Wextra -Wpedantic -Werror and their CTest suites (unit tests against
-# include/, single_include/ and without exceptions; header self-containment;
-# consumer projects); and the meson build with its tests.
+# include/, single_include/ and without exceptions; the libcurl transports;
+# header self-containment; consumer projects, FetchContent included); and the
+# meson build with its tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh
