@@ -2,11 +2,11 @@
 # Runs kling-cpp's whole test suite on a Debian machine, installing what is
 # missing: the single-header freshness check; GCC and Clang builds with
 # -Wall -Wextra -Wpedantic -Werror and their CTest suites (unit tests against
-# include/, single_include/ and without exceptions; header self-containment;
-# consumer projects; the suite once more under a comma-decimal locale); the
-# core suites and the kling tool built for Windows and run under Wine; the core
-# suite and the fetch transport built with Emscripten and run under node; and
-# the meson build with its tests.
+# include/, single_include/ and without exceptions; the libcurl transports;
+# header self-containment; consumer projects, FetchContent included; the suite
+# once more under a comma-decimal locale); the core suites and the kling tool
+# built for Windows and run under Wine; the core suite and the fetch transport
+# built with Emscripten and run under node; and the meson build with its tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh

@@ -10328,6 +10328,7 @@ KLING_NAMESPACE_END
 #define KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP
 
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <map>
 #include <memory>
@@ -10416,6 +10417,9 @@ private:
     for (const auto &h : request.headers)
       out.headers.emplace(h.first, h.second);
     out.body = request.body;
+
+    // A blocking call's cancellation, seen between pieces of the answer's body.
+    out.progress = [&](std::uint64_t, std::uint64_t) { return !request.cancel.cancelled(); };
 
     http_response head; // for streaming requests: status and headers before the body
     if (request.on_body) {

@@ -405,6 +405,29 @@ TEST_CASE("the fake gateway takes odd bodies without failing when it does not ch
   CHECK(t->status == kling::task_status::pending);
 }
 
+TEST_CASE("httplib_transport gives up an answer whose call was cancelled", "[e2e][cancel]") {
+  started_gateway s;
+  kling::client client{fast_options(s.gateway)};
+  auto t = client.videos().create_and_wait(request_fixture("t2v_basic"));
+  REQUIRE(t);
+  auto url = kling::parse_url(t->video_url());
+  REQUIRE(url);
+  kling::http_request request;
+  request.origin = url->origin();
+  request.path = url->path;
+  kling::httplib_transport transport;
+  auto whole = transport.send(request);
+  REQUIRE(whole);
+  CHECK(whole->body == kling::testing::sample_mp4());
+
+  kling::cancellation_source stop;
+  stop.cancel();
+  request.cancel = stop.token();
+  auto given_up = transport.send(request);
+  REQUIRE_FALSE(given_up);
+  CHECK(given_up.error().code == kling::errc::cancelled);
+}
+
 #if defined(__linux__)
 // ----- faults at scale -------------------------------------------------------------
 

@@ -7,6 +7,11 @@
 #include <kling/kling.hpp>
 #include <kling/testing/fake_gateway.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <functional>
 #include <map>
@@ -81,6 +86,59 @@ bool run_frames(curl_example::curl_loop &loop, frame_timers &timers, Done done, 
 }
 
 using async_client = kling::basic_client<curl_example::curl_async_transport>;
+
+// A server that answers one connection with canned bytes and keeps what it
+// was sent: what the fake gateway cannot show (request headers, 1xx answers).
+class raw_server {
+public:
+  explicit raw_server(std::string answer) : answer_(std::move(answer)) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t n = sizeof a;
+    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr *>(&a), n) == 0);
+    REQUIRE(::listen(listener_, 1) == 0);
+    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr *>(&a), &n) == 0);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~raw_server() {
+    if (thread_.joinable()) thread_.join();
+    ::close(listener_);
+  }
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // What the client sent, once the exchange is over.
+  const std::string &received() {
+    if (thread_.joinable()) thread_.join();
+    return received_;
+  }
+
+private:
+  void serve() {
+    const int c = ::accept(listener_, nullptr, nullptr);
+    if (c < 0) return;
+    char buffer[4096];
+    std::size_t body_wanted = std::string::npos;
+    for (;;) {
+      const auto got = ::recv(c, buffer, sizeof buffer, 0);
+      if (got <= 0) break;
+      received_.append(buffer, static_cast<std::size_t>(got));
+      const auto end = received_.find("\r\n\r\n");
+      if (end == std::string::npos) continue;
+      if (body_wanted == std::string::npos) {
+        const auto at = received_.find("Content-Length: ");
+        body_wanted = at == std::string::npos ? 0 : std::stoul(received_.substr(at + 16));
+      }
+      if (received_.size() >= end + 4 + body_wanted) break;
+    }
+    ::send(c, answer_.data(), answer_.size(), MSG_NOSIGNAL);
+    ::close(c);
+  }
+  std::string answer_, received_;
+  int listener_ = -1, port_ = 0;
+  std::thread thread_;
+};
 
 } // namespace
 
@@ -332,4 +390,42 @@ TEST_CASE("curl, game loop: the task tracker completes tasks from tick alone", "
   CHECK(failed == 0);
   CHECK(s.gateway.tasks_created() == 3);
   CHECK(loop.in_flight() == 0);
+}
+
+TEST_CASE("curl: no Expect, no compression, only the final answer, redirects returned", "[curl][checklist]") {
+  raw_server server("HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n"
+                    "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/elsewhere\r\nX-Final: 1\r\n"
+                    "Content-Length: 5\r\nConnection: close\r\n\r\nmoved");
+  curl_example::curl_transport transport;
+  kling::http_request request;
+  request.method = "POST";
+  request.origin = server.origin();
+  request.path = "/v1/videos";
+  request.headers = {{"Content-Type", "application/json"}, {"X-Order", "kept"}};
+  request.body = std::string(5000, 'x'); // curl would add Expect: 100-continue above 1 KiB
+  auto answer = transport.send(request);
+  const std::string &sent = server.received();
+  INFO(sent.substr(0, sent.find("\r\n\r\n")));
+  CHECK(sent.find("Expect:") == std::string::npos);
+  CHECK(sent.find("Accept-Encoding") == std::string::npos);
+  CHECK(sent.find("X-Order: kept") != std::string::npos);
+  CHECK(sent.size() >= 5000);
+  CHECK(sent.compare(sent.size() - 5000, 5000, request.body) == 0);
+  INFO((answer ? std::string() : kling::to_string(answer.error())));
+  REQUIRE(answer);
+  CHECK(answer->status == 302); // returned, not followed
+  CHECK(answer->body == "moved");
+  CHECK(answer->header("X-Final"));
+  CHECK_FALSE(answer->header("X-Interim")); // the 1xx answer's headers are gone with it
+}
+
+TEST_CASE("curl: a refused connection did not send the request", "[curl][checklist]") {
+  curl_example::curl_transport transport;
+  kling::http_request request;
+  request.origin = "http://127.0.0.1:9"; // nothing listens on the discard port
+  request.path = "/v1/videos/task_1";
+  auto refused = transport.send(request);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == kling::errc::connection);
+  CHECK_FALSE(refused.error().request_sent);
 }

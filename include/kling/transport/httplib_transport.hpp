@@ -19,6 +19,7 @@
 #define KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP
 
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <map>
 #include <memory>
@@ -108,6 +109,9 @@ private:
     for (const auto &h : request.headers)
       out.headers.emplace(h.first, h.second);
     out.body = request.body;
+
+    // A blocking call's cancellation, seen between pieces of the answer's body.
+    out.progress = [&](std::uint64_t, std::uint64_t) { return !request.cancel.cancelled(); };
 
     http_response head; // for streaming requests: status and headers before the body
     if (request.on_body) {
