@@ -106,5 +106,5 @@ TEST_CASE("make_trailer against a recorded session") {
   REQUIRE(url);
   CHECK(url->find("/files/task_1.mp4") != std::string::npos);
   CHECK(tape->unused() == 0);
-  std::remove(tape_path.c_str());
+  kling::files::remove(tape_path);
 }

@@ -19,8 +19,8 @@ require_packages() {
 # Generates a locale (e.g. de_DE.UTF-8) when the machine lacks it.
 require_locale() {
   local name=$1 normalized
-  normalized=$(echo "$name" | tr 'A-Z' 'a-z' | sed 's/utf-8/utf8/')
-  locale -a 2>/dev/null | tr 'A-Z' 'a-z' | grep -qx "$normalized" && return 0
+  normalized=$(echo "$name" | tr '[:upper:]' '[:lower:]' | sed 's/utf-8/utf8/')
+  locale -a 2>/dev/null | tr '[:upper:]' '[:lower:]' | grep -qx "$normalized" && return 0
   echo "kling: generating the locale $name" >&2
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
