@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "kling/core/error.hpp"
+#include "kling/core/result.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -39,6 +40,40 @@ struct retry_policy {
     return p;
   }
 };
+
+// Checking settings when they are used, so that a bad one is a
+// configuration error that names it, never an overflowing time computation.
+namespace setting_detail {
+// The longest any interval or timeout may be: far beyond any real need,
+// and far from the limits of a time_point in milliseconds.
+inline constexpr milliseconds longest = std::chrono::hours(24 * 366);
+
+inline error bad_setting(std::string_view name, std::string_view what) {
+  return error{errc::configuration, std::string(name) + " " + std::string(what)};
+}
+
+// zero_ok: whether 0 means something ("no wait").
+inline result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
+  if (value.count() < 0 || (!zero_ok && value.count() == 0)) {
+    return bad_setting(name, zero_ok ? "must not be negative, got " + std::to_string(value.count()) + " ms"
+                                     : "must be positive, got " + std::to_string(value.count()) + " ms");
+  }
+  if (value > longest) return bad_setting(name, "must be at most 366 days");
+  return {};
+}
+} // namespace setting_detail
+
+// A configuration error naming the first setting of p that cannot work.
+inline result<void> check_retry_policy(const retry_policy &p) {
+  using setting_detail::check_duration;
+  if (p.max_attempts < 1 || p.max_attempts > 1000) {
+    return setting_detail::bad_setting("retry_policy::max_attempts",
+                                       "must be from 1 to 1000, got " + std::to_string(p.max_attempts));
+  }
+  return check_duration("retry_policy::initial_backoff", p.initial_backoff, true)
+      .and_then([&] { return check_duration("retry_policy::max_backoff", p.max_backoff, true); })
+      .and_then([&] { return check_duration("retry_policy::max_retry_after", p.max_retry_after, true); });
+}
 
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
