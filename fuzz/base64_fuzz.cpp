@@ -8,7 +8,7 @@
 using kling_fuzz::check;
 using kling_fuzz::require;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+KLING_FUZZ_TARGET(base64_fuzz) {
   const std::string_view input = kling_fuzz::bytes(data, size);
   auto size_only = kling::base64::decoded_size(input);
   auto decoded = kling::base64::decode(input);

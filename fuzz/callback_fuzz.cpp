@@ -11,7 +11,7 @@
 using kling_fuzz::check;
 using kling_fuzz::require;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+KLING_FUZZ_TARGET(callback_fuzz) {
   if (size == 0) return 0;
   const std::uint8_t control = data[0];
   std::string_view rest = kling_fuzz::bytes(data + 1, size - 1);

@@ -6,7 +6,7 @@
 
 using kling_fuzz::check;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+KLING_FUZZ_TARGET(cassette_fuzz) {
   auto tape = kling::testing::replay_transport::parse(kling_fuzz::bytes(data, size), "fuzz");
   check(tape);
   if (!tape) return 0;

@@ -6,7 +6,7 @@
 
 using kling_fuzz::check;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+KLING_FUZZ_TARGET(element_fuzz) {
   if (size == 0) return 0;
   kling::http_response r;
   r.status = data[0] < 160 ? 200 : 300 + data[0] % 300;

@@ -1,5 +1,13 @@
 // What every harness shares: a broken promise aborts (the fuzzer reports it
 // as a crash), and an error must say what went wrong.
+//
+// KLING_FUZZ_TARGET(name) { ... } is a harness's entry point. Built alone,
+// a harness file is a libFuzzer program of its own:
+//   clang++ -std=c++17 -g -O1 -fno-exceptions -fsanitize=fuzzer,address,undefined -Iinclude \
+//       fuzz/url_fuzz.cpp -o url_fuzz
+// fuzz/CMakeLists.txt builds them all into one program instead (compiling
+// the library once, not once per harness), which runs the harness named by
+// the environment variable KLING_FUZZ_TARGET.
 #ifndef KLING_FUZZ_SUPPORT_HPP
 #define KLING_FUZZ_SUPPORT_HPP
 
@@ -9,6 +17,13 @@
 #include <string_view>
 
 #include "kling/core/result.hpp"
+
+#ifdef KLING_FUZZ_ONE_PROGRAM
+#define KLING_FUZZ_TARGET(name) int name(const std::uint8_t *data, std::size_t size)
+#else
+#define KLING_FUZZ_TARGET(name)                                                                              \
+  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+#endif
 
 namespace kling_fuzz {
 

@@ -7,7 +7,7 @@
 using kling_fuzz::check;
 using kling_fuzz::require;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+KLING_FUZZ_TARGET(task_fuzz) {
   if (size == 0) return 0;
   const std::string_view body = kling_fuzz::bytes(data + 1, size - 1);
   kling::http_response r;

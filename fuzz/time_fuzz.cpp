@@ -7,7 +7,7 @@
 using kling_fuzz::check;
 using kling_fuzz::require;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+KLING_FUZZ_TARGET(time_fuzz) {
   const std::string_view input = kling_fuzz::bytes(data, size);
   auto iso = kling::parse_iso8601(input);
   check(iso);

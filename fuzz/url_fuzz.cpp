@@ -15,7 +15,7 @@ bool same(const kling::url &a, const kling::url &b) {
 }
 } // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+KLING_FUZZ_TARGET(url_fuzz) {
   std::string_view rest = kling_fuzz::bytes(data, size);
   const std::string_view base_text = kling_fuzz::next_line(rest);
   const std::string_view location = rest;

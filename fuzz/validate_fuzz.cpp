@@ -7,7 +7,7 @@
 
 using kling_fuzz::require;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+KLING_FUZZ_TARGET(validate_fuzz) {
   auto j = kling::parse_json(kling_fuzz::bytes(data, size));
   kling_fuzz::check(j);
   if (!j) return 0;

@@ -7813,7 +7813,7 @@ public:
     if (!settings_) return settings_.error();
     request.timeout = options_.request_timeout();
     set_header(request.headers, "User-Agent", user_agent);
-    if (!request.origin.empty()) return checked_headers(std::move(request));
+    if (!request.origin.empty()) return request;
     if (!base_) return base_.error();
     if (options_.api_key().empty()) {
       return error{errc::configuration,
@@ -7825,7 +7825,7 @@ public:
     set_header(request.headers, "Accept", "application/json");
     for (const auto &h : options_.headers())
       set_header(request.headers, h.first, h.second);
-    return checked_headers(std::move(request));
+    return request;
   }
 
   // Caps the answer of a prepared request at options::max_response_bytes
@@ -7915,22 +7915,6 @@ public:
   }
 
 private:
-  // A header that could end its line (a CR or LF from a per-call header or
-  // a value the library was given) is refused before anything is sent.
-  static result<http_request> checked_headers(http_request request) {
-    for (const auto &h : request.headers) {
-      if (!is_header_name(h.first)) {
-        return error{errc::invalid_request, "header name with a character not allowed in a header name"};
-      }
-      if (!is_header_value(h.second)) {
-        return error{errc::invalid_request, "header \"" + h.first +
-                                                "\": the value contains a line break, NUL or other control "
-                                                "character"};
-      }
-    }
-    return request;
-  }
-
   static result<url> check_base_url(const kling::options &o) {
     if (o.base_url().empty()) {
       return error{errc::configuration,
