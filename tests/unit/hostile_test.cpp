@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -177,6 +178,30 @@ TEST_CASE("an answer larger than max_response_bytes is an error, on every driver
   downloads.transport().respond(200, std::string(1000, 'v'));
   CHECK(
       downloads.videos().download_to("https://cdn.example.com/v.mp4", [](std::string_view) { return true; }));
+}
+
+TEST_CASE("the task tracker applies the answer limit too", "[async][tracker][limits]") {
+  kling::testing::manual_scheduler loop;
+  mock_client client{hostile_options().max_response_bytes(100).scheduler(kling::make_scheduler(loop))};
+  std::string exact = pending_task;
+  exact.resize(100, ' ');
+  client.transport().respond(200, exact).respond(200, exact + " ");
+  kling::basic_task_tracker<kling::mock_transport> tracker{client};
+  std::optional<kling::error> failed;
+  int progress = 0;
+  kling::task_handle handle;
+  handle.task_id = "task_1";
+  tracker.track(
+      handle, {[&](const kling::task &) { ++progress; }, nullptr, [&](const kling::error &e) { failed = e; }},
+      loop.now(), kling::from_unix_seconds(1700000000));
+  for (int frame = 0; frame < 100 && !failed; ++frame) {
+    loop.advance(1000ms);
+    loop.run_due();
+    tracker.tick(loop.now());
+  }
+  CHECK(progress == 1); // the answer of exactly the limit was read
+  REQUIRE(failed);
+  CHECK(contains(failed->message, "options::max_response_bytes"));
 }
 
 // ----- JSON nesting on every path of untrusted bytes ----------------------------------
