@@ -8,7 +8,9 @@
 #include "kling/media/image_probe.hpp"
 #include "kling/media/sources.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+#include "fuzz_support.hpp"
+
+KLING_FUZZ_TARGET(probe_image_fuzz) {
   const std::string_view bytes(reinterpret_cast<const char *>(data), size);
   auto info = kling::media::probe_image(bytes);
   if (info && (info->width == 0 || info->height == 0 || info->size_bytes != size)) __builtin_trap();

@@ -5,9 +5,6 @@
 // split at '\n' into id, timestamp, signature and body (the body takes
 // everything after the third '\n'). Half the time the signature is replaced by
 // a correct one, so the fuzzer also reaches the comparison and the success path.
-//
-//   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
-//       fuzz/webhook_verify_fuzz.cpp -o webhook_verify_fuzz
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,18 +13,9 @@
 
 #include "kling/protocol/webhooks.hpp"
 
-namespace {
+#include "fuzz_support.hpp"
 
-std::string_view next_piece(std::string_view &rest) {
-  const std::size_t newline = rest.find('\n');
-  const std::string_view piece = rest.substr(0, newline);
-  rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
-  return piece;
-}
-
-} // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+KLING_FUZZ_TARGET(webhook_verify_fuzz) {
   if (size == 0) return 0;
   const std::uint8_t control = data[0];
   std::string_view rest(reinterpret_cast<const char *>(data + 1), size - 1);
@@ -43,9 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static constexpr std::int64_t clocks[] = {0, 1614265330, INT64_MIN, INT64_MAX};
   const std::int64_t now = clocks[(control >> 2) & 3];
 
-  const std::string_view id = next_piece(rest);
-  const std::string_view timestamp = next_piece(rest);
-  std::string_view signature = next_piece(rest);
+  const std::string_view id = kling_fuzz::next_line(rest);
+  const std::string_view timestamp = kling_fuzz::next_line(rest);
+  std::string_view signature = kling_fuzz::next_line(rest);
   const std::string_view body = rest;
 
   kling::webhooks::verify_options options;

@@ -10,4 +10,5 @@ set(KLING_CORE_TESTS
   unit/lifecycle_test.cpp
   unit/cassette_test.cpp
   unit/async_test.cpp
-  unit/platform_test.cpp)
+  unit/platform_test.cpp
+  unit/hostile_test.cpp)

@@ -10,9 +10,12 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <streambuf>
 #include <string>
+#include <vector>
 
 #include "arguments.hpp"
 
@@ -96,6 +99,88 @@ inline int report_failure(const kling::error &e) {
   }
 }
 
+// Everything the tool prints on stdout and stderr passes through one of
+// these, so the API key never reaches a terminal or a log, even when a
+// server echoes it back inside a task or an error page. Text is held until
+// a line ends or the stream is flushed, then written with the secrets redacted.
+class redacting_buffer : public std::streambuf {
+public:
+  redacting_buffer(std::streambuf *out, std::vector<std::string> secrets)
+      : out_(out), secrets_(std::move(secrets)) {}
+  ~redacting_buffer() override { write_pending(); }
+
+protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    pending_ += traits_type::to_char_type(c);
+    if (c == '\n' || c == '\r') write_pending();
+    return c;
+  }
+  std::streamsize xsputn(const char *text, std::streamsize n) override {
+    pending_.append(text, static_cast<std::size_t>(n));
+    if (pending_.find_first_of("\r\n") != std::string::npos) write_pending();
+    return n;
+  }
+  int sync() override {
+    write_pending();
+    return out_->pubsync();
+  }
+
+private:
+  void write_pending() {
+    for (const auto &secret : secrets_)
+      pending_ = kling::redact(std::move(pending_), secret);
+    out_->sputn(pending_.data(), static_cast<std::streamsize>(pending_.size()));
+    pending_.clear();
+  }
+
+  std::streambuf *out_;
+  std::vector<std::string> secrets_;
+  std::string pending_;
+};
+
+// Puts std::cout and std::cerr behind redacting buffers for its lifetime.
+class redacted_output {
+public:
+  explicit redacted_output(const std::vector<std::string> &secrets)
+      : out_(std::cout.rdbuf(), secrets), err_(std::cerr.rdbuf(), secrets), old_out_(std::cout.rdbuf(&out_)),
+        old_err_(std::cerr.rdbuf(&err_)) {}
+  ~redacted_output() {
+    std::cout.flush();
+    std::cerr.flush();
+    std::cout.rdbuf(old_out_);
+    std::cerr.rdbuf(old_err_);
+  }
+  redacted_output(const redacted_output &) = delete;
+  redacted_output &operator=(const redacted_output &) = delete;
+
+private:
+  redacting_buffer out_, err_;
+  std::streambuf *old_out_;
+  std::streambuf *old_err_;
+};
+
+// The secrets the tool was given: the key from the environment and every
+// --api-key on the command line (the fake gateway's own key included).
+inline std::vector<std::string> given_secrets(int argc, char **argv) {
+  std::vector<std::string> out;
+  if (const char *key = std::getenv("KLING_API_KEY")) out.emplace_back(key);
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--api-key" && i + 1 < argc) out.emplace_back(argv[i + 1]);
+    if (arg.rfind("--api-key=", 0) == 0) out.push_back(arg.substr(10));
+  }
+  return out;
+}
+
+// Formats like printf, for progress lines that go through std::cerr.
+template <class... Args>
+std::string format(const char *pattern, Args... args) {
+  char buffer[512];
+  std::snprintf(buffer, sizeof buffer, pattern, args...);
+  return buffer;
+}
+
 inline void print_json(const kling::json &value) {
   std::cout << kling::dump_json(value, 2) << '\n' << std::flush;
 }
@@ -171,17 +256,17 @@ public:
     std::snprintf(clock, sizeof clock, "%02lld:%02lld", s / 60, s % 60);
     if (terminal_) {
       static const char *const spinner[] = {"|", "/", "-", "\\"};
-      std::fprintf(stderr, "\r%s %s %-10s %s  poll %d ", spinner[p.polls % 4], label_.c_str(),
-                   kling::to_string(p.status), clock, p.polls);
-      std::fflush(stderr);
+      std::cerr << format("\r%s %s %-10s %s  poll %d ", spinner[p.polls % 4], label_.c_str(),
+                          kling::to_string(p.status), clock, p.polls)
+                << std::flush;
       drawn_ = true;
     } else if (p.status != last_) {
-      std::fprintf(stderr, "%s: %s after %s\n", label_.c_str(), kling::to_string(p.status), clock);
+      std::cerr << format("%s: %s after %s\n", label_.c_str(), kling::to_string(p.status), clock);
     }
     last_ = p.status;
   }
   void finish() {
-    if (drawn_) std::fputc('\n', stderr);
+    if (drawn_) std::cerr << '\n';
     drawn_ = false;
   }
 
@@ -202,19 +287,19 @@ public:
     const int percent = p.total && *p.total > 0 ? static_cast<int>(p.bytes * 100 / *p.total) : -1;
     if (terminal_) {
       const int filled = percent < 0 ? 0 : percent / 5;
-      std::fprintf(stderr, "\rdownloading %s [%-20s] %s %llu bytes", path_.c_str(),
-                   std::string(filled, '#').c_str(),
-                   percent < 0 ? "" : (std::to_string(percent) + "%").c_str(),
-                   static_cast<unsigned long long>(p.bytes));
-      std::fflush(stderr);
+      std::cerr << format("\rdownloading %s [%-20s] %s %llu bytes", path_.c_str(),
+                          std::string(filled, '#').c_str(),
+                          percent < 0 ? "" : (std::to_string(percent) + "%").c_str(),
+                          static_cast<unsigned long long>(p.bytes))
+                << std::flush;
       drawn_ = true;
     } else if (percent >= next_percent_) {
-      std::fprintf(stderr, "downloading %s: %d%%\n", path_.c_str(), percent);
+      std::cerr << format("downloading %s: %d%%\n", path_.c_str(), percent);
       next_percent_ = percent / 25 * 25 + 25;
     }
   }
   void finish() {
-    if (drawn_) std::fputc('\n', stderr);
+    if (drawn_) std::cerr << '\n';
     drawn_ = false;
   }
 

@@ -209,6 +209,7 @@ void print_overview() {
 
 int main(int argc, char **argv) {
   using namespace kling_cli;
+  const redacted_output output(given_secrets(argc, argv));
   // Global options may come before the command.
   int i = 1;
   arguments globals;

@@ -137,9 +137,12 @@ inline int run_serve(const arguments &args) {
   std::signal(SIGINT, serve_detail::on_signal);
   std::signal(SIGTERM, serve_detail::on_signal);
   std::cout << gateway.base_url() << '\n' << std::flush;
+  // A key given with --api-key may be a real one: it is not repeated.
+  const std::string key = args.option("--api-key") ? "KEY" : gateway.api_key();
   std::cerr << "kling: fake gateway listening on " << gateway.base_url() << "\n"
-            << "  API key: " << gateway.api_key() << " (a test key, not a secret)\n"
-            << "  try: kling --base-url " << gateway.base_url() << " --api-key " << gateway.api_key()
+            << (args.option("--api-key") ? "  API key: the one given with --api-key\n"
+                                         : "  API key: " + key + " (a test key, not a secret)\n")
+            << "  try: kling --base-url " << gateway.base_url() << " --api-key " << key
             << " create request.json --wait\n"
             << "  stop with Ctrl-C\n";
   while (!serve_detail::stop_requested)

@@ -678,6 +678,16 @@ KLING_NAMESPACE_BEGIN
 
 namespace utf8 {
 
+// True when text holds a control character (below U+0020, or DEL): text
+// that ends up in a request line, a header or an identifier must not, or it
+// could break the line it is written on.
+inline bool has_control_character(std::string_view text) noexcept {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
+  }
+  return false;
+}
+
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
 // no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
@@ -1917,6 +1927,18 @@ struct url {
     const bool ipv6 = host.find(':') != std::string::npos;
     return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
   }
+
+  // The URL as text, without the fragment (which never goes to a server).
+  std::string text() const {
+    const bool ipv6 = host.find(':') != std::string::npos;
+    std::string out = scheme + "://";
+    if (!userinfo.empty()) out += userinfo + "@";
+    out += ipv6 ? "[" + host + "]" : host;
+    if (port != (scheme == "https" ? 443 : 80)) out += ":" + std::to_string(port);
+    out += path.empty() ? "/" : path;
+    if (!query.empty()) out += "?" + query;
+    return out;
+  }
 };
 
 namespace url_detail {
@@ -1975,8 +1997,17 @@ inline result<url> parse_url(std::string_view text) {
     port = authority.substr(c + 1);
   }
   if (host.empty()) return bad_url("URL has an empty host", text);
-  for (char c : host)
+  const bool bracketed = host.data() != authority.data();
+  for (char c : host) {
+    // In brackets an IPv6 address; otherwise a name or IPv4 address, which
+    // cannot hold the characters that delimit a host (it could not be written back).
+    const bool ok = bracketed ? is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f') || c == ':' || c == '.'
+                              : c != ':' && c != '[' && c != ']' && c != '\\';
+    if (!ok)
+      return bad_url(
+          bracketed ? "not an IPv6 address in '[' ']'" : "host has a character not allowed in a host", text);
     out.host += lower(c);
+  }
 
   out.port = out.scheme == "https" ? 443 : 80;
   if (!port.empty()) {
@@ -2000,6 +2031,80 @@ inline result<url> parse_url(std::string_view text) {
     rest = rest.substr(0, question);
   }
   out.path = std::string(rest);
+  return out;
+}
+
+namespace url_detail {
+// RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
+inline std::string remove_dot_segments(std::string_view in) {
+  std::string out;
+  while (!in.empty()) {
+    if (in.substr(0, 3) == "../") {
+      in.remove_prefix(3);
+    } else if (in.substr(0, 2) == "./") {
+      in.remove_prefix(2);
+    } else if (in.substr(0, 3) == "/./") {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.substr(0, 4) == "/../" || in == "/..") {
+      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
+      const auto slash = out.rfind('/');
+      out.erase(slash == std::string::npos ? 0 : slash);
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      const auto next = in.find('/', 1);
+      out.append(in.substr(0, next));
+      in = next == std::string_view::npos ? std::string_view{} : in.substr(next);
+    }
+  }
+  return out;
+}
+
+inline bool has_scheme(std::string_view text) {
+  if (text.empty() || !is_alpha(text[0])) return false;
+  for (char c : text) {
+    if (c == ':') return true;
+    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return false;
+}
+} // namespace url_detail
+
+// Resolves a reference (a redirect's Location) against base, as RFC 3986
+// section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
+// absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
+// checked like any URL: http or https, a host, no spaces or control characters.
+inline result<url> resolve_url(const url &base, std::string_view reference) {
+  using namespace url_detail;
+  if (has_scheme(reference)) return parse_url(reference);
+  if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
+  for (char c : reference) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
+      return bad_url("URL contains a space or control character", reference);
+    }
+  }
+  url out = base;
+  out.fragment.clear();
+  std::string_view rest = reference;
+  if (const auto hash = rest.find('#'); hash != std::string_view::npos) {
+    out.fragment = std::string(rest.substr(hash + 1));
+    rest = rest.substr(0, hash);
+  }
+  const auto question = rest.find('?');
+  const std::string_view path = rest.substr(0, question);
+  if (question != std::string_view::npos) out.query = std::string(rest.substr(question + 1));
+  if (path.empty()) return out; // same path; a new query if one was given
+  out.query = question == std::string_view::npos ? std::string() : out.query;
+  if (path.front() == '/') {
+    out.path = remove_dot_segments(path);
+  } else {
+    const auto slash = base.path.rfind('/');
+    const std::string merged =
+        (slash == std::string::npos ? std::string("/") : base.path.substr(0, slash + 1)) + std::string(path);
+    out.path = remove_dot_segments(merged);
+  }
   return out;
 }
 
@@ -4000,7 +4105,7 @@ inline constexpr rule_info catalog[] = {
     {"C-4", "every route", "aspect_ratio is 16:9, 9:16 or 1:1"},
     {"C-5", "every route", "seconds as a string or an integer; sent as a string"},
     {"C-6", "every route", "callback_url is an absolute http(s) URL"},
-    {"C-7", "every route", "external_task_id is a non-empty string"},
+    {"C-7", "every route", "external_task_id is a non-empty string without control characters"},
     {"C-8", "every route", "unknown fields pass through untouched"},
     {"C-9", "every route", "a field of the wrong JSON type is a violation, never a crash"},
     {"O1-1", "omni_video", "prompt is required"},
@@ -4047,7 +4152,8 @@ inline constexpr rule_info catalog[] = {
      "element_name <= 10, element_description <= 100 characters, frontal image, 1-3 refer images, tag_list"},
     {"E-2", "GET /v1/elements/*", "page_num 1..1000, page_size 1..500"},
     {"E-3", "POST /v1/elements/delete", "element_id is required, sent as a string"},
-    {"Q-1", "GET /v1/videos/{task_id}", "task_id non-empty and percent-encoded; optional provider"},
+    {"Q-1", "GET /v1/videos/{task_id}",
+     "task_id non-empty and percent-encoded; optional provider; no control characters in either"},
     {"P-1", "answers", "status words of the gateway and the provider; anything else is unknown"},
     {"P-2", "answers", "finished tasks in the flat and the unified shape"},
     {"P-3", "answers", "element envelopes: code != 0 is an error with code, message, request_id"},
@@ -4142,10 +4248,19 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-// Q-1: the task id goes into the path, so it must not be empty.
-inline std::vector<violation> check_task_query(std::string_view task_id) {
-  if (!task_id.empty()) return {};
-  return {{"Q-1", "/task_id", "task id must not be empty"}};
+// Q-1: the task id goes into the path, so it must not be empty; neither it
+// nor the provider (a query value) may hold a line break, NUL or other
+// control character.
+inline std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {}) {
+  std::vector<violation> out;
+  if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
+  if (utf8::has_control_character(task_id)) {
+    out.push_back({"Q-1", "/task_id", "task id contains a line break, NUL or other control character"});
+  }
+  if (utf8::has_control_character(provider)) {
+    out.push_back({"Q-1", "/provider", "provider contains a line break, NUL or other control character"});
+  }
+  return out;
 }
 
 // E-2: page_num 1..1000, page_size 1..500.
@@ -4517,6 +4632,11 @@ inline common_fields check_common(checker &c, const scope &s) {
     const std::string *id = c.string(s, "external_task_id");
     if (id && id->empty())
       c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
+    // It is looked up in a URL path and may be logged: no line breaks or NULs.
+    if (id && utf8::has_control_character(*id)) {
+      c.violation("C-7", s.field("external_task_id"),
+                  "external_task_id contains a line break, NUL or other control character");
+    }
   }
   return out;
 }
@@ -5021,6 +5141,10 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 
 namespace videos_detail {
 inline std::string number(double v) { return numbers::format_significant(v, 3); }
+inline std::string too_large(std::uint64_t size, const video_limits &limits) {
+  return "video is " + number(static_cast<double>(size) / (1024.0 * 1024.0)) + " MB; at most " +
+         number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed";
+}
 } // namespace videos_detail
 
 // Every limit the video breaks, as violations at field.
@@ -5029,10 +5153,7 @@ inline std::vector<violation> check_video(const media::video_info &info, const v
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
-  if (info.size_bytes > limits.max_bytes) {
-    add("video is " + number(static_cast<double>(info.size_bytes) / (1024.0 * 1024.0)) + " MB; at most " +
-        number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed");
-  }
+  if (info.size_bytes > limits.max_bytes) add(videos_detail::too_large(info.size_bytes, limits));
   const std::string dims = std::to_string(info.width) + "x" + std::to_string(info.height);
   for (const std::uint32_t side : {info.width, info.height}) {
     if (side < limits.min_side || side > limits.max_side) {
@@ -5077,7 +5198,14 @@ inline void check_video_string(checker &c, const std::string &value, const std::
       c.violation(url_rule, field, "an inline video must be a data:video/...;base64, URI");
       return;
     }
-    auto bytes = base64::decode(std::string_view(value).substr(comma + 1));
+    // Sized before decoding: an oversized video is refused without the memory to hold it.
+    const std::string_view payload = std::string_view(value).substr(comma + 1);
+    const auto size = base64::decoded_size(payload);
+    if (size && *size > limits.max_bytes) {
+      c.violation(limits.rule, field, "inline " + videos_detail::too_large(*size, limits));
+      return;
+    }
+    auto bytes = base64::decode(payload);
     auto info = bytes ? media::probe_video(*bytes) : result<media::video_info>(bytes.error());
     if (!info) {
       c.violation(limits.rule, field, "inline video: " + info.error().message);
@@ -5537,6 +5665,28 @@ inline bool iequals(std::string_view a, std::string_view b) {
 }
 } // namespace http_detail
 
+// RFC 9110 token characters only: a name that could end the header line
+// or start another (CR, LF, NUL, ':', space) is refused before sending.
+inline bool is_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// No CR, LF, NUL or other control character (tab is allowed): a value with
+// a line break would smuggle a header or a second request.
+inline bool is_header_value(std::string_view value) {
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7F) return false;
+  }
+  return true;
+}
+
 // The value of the first header named name, if any.
 inline std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
   for (const auto &h : headers) {
@@ -5834,6 +5984,11 @@ KLING_NAMESPACE_END
 #include <vector>
 
 // ----- begin kling/transport/streaming.hpp -----
+// body_limit: the cap on the size of an answer that is read whole (the
+// JSON answers of the gateway). It streams the body through the request's
+// receivers, so that a transport that streams stops reading at the limit,
+// and also checks a body that a transport collected itself.
+//
 // deliver_body: for transports that receive an answer whole (an engine's
 // HTTP module, a mock, a cassette) but are asked to stream it: hands the
 // body to the request's on_head/on_body receivers in pieces, as a network
@@ -5845,7 +6000,10 @@ KLING_NAMESPACE_END
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -5873,6 +6031,61 @@ inline result<http_response> deliver_body(const http_request &request, result<ht
   if (cut_after) return error{errc::connection, "connection dropped mid-answer"};
   return answer;
 }
+
+// Wires a request's body receivers to a buffer of at most max_bytes, and
+// turns the transport's answer into the whole answer or an error that names
+// the limit. A request that already streams (a download) is left alone: it
+// has its own size cap.
+class body_limit {
+public:
+  body_limit() = default;
+
+  static body_limit attach(http_request &request, std::uint64_t max_bytes) {
+    body_limit limit;
+    if (request.on_body) return limit;
+    limit.state_ = std::make_shared<state>();
+    limit.state_->max_bytes = max_bytes;
+    request.on_body = [st = limit.state_](std::string_view piece) {
+      if (piece.size() > st->max_bytes - st->body.size()) {
+        st->exceeded = true;
+        return false;
+      }
+      st->streamed = true;
+      st->body.append(piece);
+      return true;
+    };
+    return limit;
+  }
+
+  result<http_response> finish(result<http_response> answer) const {
+    if (!state_) return answer;
+    if (state_->exceeded) return too_large();
+    if (!answer) return answer;
+    if (state_->streamed) {
+      answer->body = std::move(state_->body);
+    } else if (answer->body.size() > state_->max_bytes) { // a transport that ignored the receivers
+      return too_large();
+    }
+    return answer;
+  }
+
+private:
+  struct state {
+    std::uint64_t max_bytes = 0;
+    std::string body;
+    bool streamed = false;
+    bool exceeded = false;
+  };
+
+  error too_large() const {
+    // No HTTP status: the answer was not read, so it is neither retried
+    // as a proxy's page nor taken as the gateway's word.
+    return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +
+                                  " bytes (options::max_response_bytes); stopped reading it"};
+  }
+
+  std::shared_ptr<state> state_;
+};
 
 KLING_NAMESPACE_END
 
@@ -6449,20 +6662,46 @@ struct retry_policy {
 // failed would be held back for longer than any wait for a video.
 inline constexpr milliseconds max_lookup_window = std::chrono::hours(1);
 
-// A policy that cannot work is a configuration error, said before any request.
-inline result<void> check(const retry_policy &p) {
-  const auto bad = [](std::string what) {
-    return result<void>(error{errc::configuration, "retry policy: " + what});
-  };
-  if (p.max_attempts < 1)
-    return bad("max_attempts must be at least 1, not " + std::to_string(p.max_attempts));
-  if (p.initial_backoff.count() < 0 || p.max_backoff.count() < 0 || p.max_retry_after.count() < 0)
-    return bad("initial_backoff, max_backoff and max_retry_after must not be negative");
-  if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
-    return bad("lookup_window must be from 0 to 1 hour, not " + std::to_string(p.lookup_window.count()) +
-               " ms");
+// Checking settings when they are used, so that a bad one is a
+// configuration error that names it, never an overflowing time computation.
+namespace setting_detail {
+// The longest any interval or timeout may be: far beyond any real need,
+// and far from the limits of a time_point in milliseconds.
+inline constexpr milliseconds longest = std::chrono::hours(24 * 366);
+
+inline error bad_setting(std::string_view name, std::string_view what) {
+  return error{errc::configuration, std::string(name) + " " + std::string(what)};
+}
+
+// zero_ok: whether 0 means something ("no wait").
+inline result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
+  if (value.count() < 0 || (!zero_ok && value.count() == 0)) {
+    return bad_setting(name, zero_ok ? "must not be negative, got " + std::to_string(value.count()) + " ms"
+                                     : "must be positive, got " + std::to_string(value.count()) + " ms");
   }
+  if (value > longest) return bad_setting(name, "must be at most 366 days");
   return {};
+}
+} // namespace setting_detail
+
+// A configuration error naming the first setting of p that cannot work.
+inline result<void> check_retry_policy(const retry_policy &p) {
+  using setting_detail::check_duration;
+  if (p.max_attempts < 1 || p.max_attempts > 1000) {
+    return setting_detail::bad_setting("retry_policy::max_attempts",
+                                       "must be from 1 to 1000, got " + std::to_string(p.max_attempts));
+  }
+  return check_duration("retry_policy::initial_backoff", p.initial_backoff, true)
+      .and_then([&] { return check_duration("retry_policy::max_backoff", p.max_backoff, true); })
+      .and_then([&] { return check_duration("retry_policy::max_retry_after", p.max_retry_after, true); })
+      .and_then([&]() -> result<void> {
+        if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
+          return setting_detail::bad_setting("retry_policy::lookup_window",
+                                             "must be from 0 to 1 hour, got " +
+                                                 std::to_string(p.lookup_window.count()) + " ms");
+        }
+        return {};
+      });
 }
 
 constexpr bool is_transient_provider_code(std::string_view code) {
@@ -6784,7 +7023,7 @@ inline http_request create_video(const json &body) { return requests_detail::jso
 // GET /v1/videos/{task_id}[?provider=...] (Q-1). Also finds a task by its
 // external_task_id.
 inline result<http_request> get_video(std::string_view task_id, std::string_view provider = {}) {
-  auto violations = rules::check_task_query(task_id);
+  auto violations = rules::check_task_query(task_id, provider);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
   r.path = "/v1/videos/" + percent_encode(task_id);
@@ -7298,14 +7537,14 @@ private:
                                std::to_string(options_.max_bytes) + " bytes"};
   }
 
-  // A Location may be absolute or relative to the current URL.
+  // A Location may be absolute, scheme-relative or relative to the current
+  // URL (RFC 3986). One that cannot be resolved is kept as it is, and
+  // check_url then ends the download with the reason.
   std::string resolve(const std::string &location) const {
-    if (parse_url(location)) return location;
     auto base = parse_url(url_);
     if (!base) return location;
-    if (!location.empty() && location[0] == '/') return base->origin() + location;
-    const auto slash = base->path.rfind('/');
-    return base->origin() + (slash == std::string::npos ? "/" : base->path.substr(0, slash + 1)) + location;
+    auto resolved = resolve_url(*base, location);
+    return resolved ? resolved->text() : location;
   }
 
   static std::optional<std::uint64_t> number(std::optional<std::string_view> text) {
@@ -7384,6 +7623,19 @@ struct wait_options {
   milliseconds timeout = std::chrono::minutes(15);      // overall, from the start of the wait
 };
 
+// A configuration error naming the first setting of w that cannot work.
+inline result<void> check_wait_options(const wait_options &w) {
+  using setting_detail::check_duration;
+  // NaN fails both comparisons; growth past 10 is no longer "gently".
+  if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
+    return setting_detail::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
+  }
+  // Intervals of zero would poll the gateway without pause.
+  return check_duration("wait_options::first_interval", w.first_interval, false)
+      .and_then([&] { return check_duration("wait_options::max_interval", w.max_interval, false); })
+      .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
+}
+
 class wait_machine {
 public:
   // Starts waiting at `now`: the first poll is due after first_interval, or at
@@ -7393,10 +7645,16 @@ public:
                std::optional<time_point> first_poll = std::nullopt,
                std::optional<time_point> deadline = std::nullopt)
       : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options),
-        backoff_(policy, seed), started_(now), deadline_(deadline ? *deadline : now + options.timeout),
-        interval_(options.first_interval) {
+        backoff_(policy, seed), started_(now), deadline_(now), interval_(options.first_interval) {
+    // Bad settings and a bad id are refused at once, not after the first wait.
+    auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
+    if (!checked) {
+      outcome_ = result<task>(std::move(checked).error());
+      return;
+    }
+    deadline_ = deadline ? *deadline : now + options.timeout;
     wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
-    auto request = get_video(task_id_, provider_); // Q-1: refused at once, not after the first wait
+    auto request = get_video(task_id_, provider_); // Q-1
     if (!request) outcome_ = result<task>(std::move(request).error());
   }
 
@@ -7434,8 +7692,11 @@ public:
     }
     if (now >= deadline_) return expire(now);
     schedule(now + interval_);
-    interval_ = std::min(options_.max_interval,
-                         std::chrono::duration_cast<milliseconds>(interval_ * options_.interval_growth));
+    // In floating point, compared before converting: the product may not fit in milliseconds.
+    const double grown = static_cast<double>(interval_.count()) * options_.interval_growth;
+    interval_ = grown >= static_cast<double>(options_.max_interval.count())
+                    ? options_.max_interval
+                    : milliseconds(static_cast<milliseconds::rep>(grown));
   }
 
   // Ends the wait with the driver's error (cancellation).
@@ -7771,6 +8032,15 @@ public:
   }
   const http_headers &headers() const { return headers_; }
 
+  // The largest answer read whole (every answer but a download's, which has
+  // download_settings::max_bytes): a larger one is an error of kind parse,
+  // and the transfer stops when the limit is reached. Default 32 MiB.
+  options &max_response_bytes(std::uint64_t bytes) {
+    max_response_bytes_ = bytes;
+    return *this;
+  }
+  std::uint64_t max_response_bytes() const { return max_response_bytes_; }
+
   // Plain http is refused for hosts other than loopback unless allowed here:
   // the API key would cross the network in clear text.
   options &allow_insecure_http(bool allow) {
@@ -7868,11 +8138,42 @@ public:
     return o;
   }
 
+  // A configuration error naming the first setting that cannot work (a
+  // negative or zero timeout, a NaN interval growth, a key with a line
+  // break...). Setters store what they are given; a client checks its
+  // options when built, and every call it makes returns this error.
+  result<void> check() const {
+    using protocol::setting_detail::bad_setting;
+    using protocol::setting_detail::check_duration;
+    if (!is_header_value(api_key_)) {
+      return bad_setting("options::api_key", "contains a line break, NUL or other control character");
+    }
+    for (std::size_t i = 0; i < headers_.size(); ++i) {
+      const auto &h = headers_[i];
+      if (!is_header_name(h.first)) {
+        return bad_setting("options::header", "#" + std::to_string(i + 1) +
+                                                  ": the name must be token characters (no space, ':', "
+                                                  "line break or control character)");
+      }
+      if (!is_header_value(h.second)) {
+        return bad_setting("options::header", "\"" + h.first +
+                                                  "\": the value contains a line break, NUL or other "
+                                                  "control character");
+      }
+    }
+    if (max_response_bytes_ == 0) return bad_setting("options::max_response_bytes", "must be positive");
+    return check_duration("options::request_timeout", request_timeout_, false)
+        .and_then([&] { return check_duration("options::connect_timeout", network_.connect_timeout, false); })
+        .and_then([&] { return protocol::check_retry_policy(retry_); })
+        .and_then([&] { return protocol::check_wait_options(wait_); });
+  }
+
 private:
   std::string base_url_;
   std::string api_key_;
   std::chrono::milliseconds request_timeout_{std::chrono::seconds(60)};
   http_headers headers_;
+  std::uint64_t max_response_bytes_ = std::uint64_t{32} << 20;
   bool allow_insecure_http_ = false;
   bool validate_requests_ = true;
   bool generate_ids_ = true;
@@ -7898,8 +8199,8 @@ template <class Transport>
 class session {
 public:
   session(kling::options opts, Transport transport)
-      : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
-        policy_(protocol::check(options_.retry())),
+      : options_(std::move(opts)), transport_(std::move(transport)), settings_(options_.check()),
+        base_(check_base_url(options_)),
         jitter_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : entropy()),
         id_state_(options_.external_task_id_seed() ? options_.external_task_id_seed() : entropy()) {}
 
@@ -7911,8 +8212,9 @@ public:
   // URL, then the default headers, then the user's extra headers. A request
   // that already names its origin (a download) goes there as it is, without
   // credentials: the API key is only ever sent to the gateway.
+  // Every call fails with the options' configuration error, if they have one.
   result<http_request> prepare(http_request request) const {
-    if (!policy_) return policy_.error();
+    if (!settings_) return settings_.error();
     request.timeout = options_.request_timeout();
     set_header(request.headers, "User-Agent", user_agent);
     if (!request.origin.empty()) return request;
@@ -7930,14 +8232,22 @@ public:
     return request;
   }
 
+  // Caps the answer of a prepared request at options::max_response_bytes
+  // (see transport/streaming.hpp); every driver passes the transport's
+  // answer through the limit's finish before reading it.
+  body_limit limit_body(http_request &prepared) const {
+    return body_limit::attach(prepared, options_.max_response_bytes());
+  }
+
   // Prepares and sends one request, and reports the exchange to the observer.
   result<http_response> send(http_request request) {
     check_blocking_transport<Transport>();
     if constexpr (has_send_v<Transport>) {
       auto prepared = prepare(std::move(request));
       if (!prepared) return std::move(prepared).error();
+      const body_limit limit = limit_body(*prepared);
       const auto started = options_.time().now();
-      auto answer = scrub(transport_.send(*prepared));
+      auto answer = scrub(limit.finish(transport_.send(*prepared)));
       observe(*prepared, answer, options_.time().now() - started);
       return answer;
     } else {
@@ -7962,6 +8272,10 @@ public:
     if (!options_.observer()) return;
     const std::string &key = options_.api_key();
     http_request shown = request;
+    shown.origin = redact(std::move(shown.origin), key);
+    shown.path = redact(std::move(shown.path), key);
+    for (auto &q : shown.query)
+      q.second = redact(std::move(q.second), key);
     for (auto &h : shown.headers)
       h.second = redact(std::move(h.second), key);
     shown.body = redact(std::move(shown.body), key);
@@ -7981,8 +8295,14 @@ public:
   result<T> scrub(result<T> r) const {
     if (r) return r;
     error &e = r.error();
-    e.message = redact(std::move(e.message), options_.api_key());
-    e.body_excerpt = redact(std::move(e.body_excerpt), options_.api_key());
+    const std::string &key = options_.api_key();
+    // Every text of the error: the server chose the request id and the code too.
+    for (std::string *text : {&e.message, &e.body_excerpt, &e.request_id, &e.provider_code})
+      *text = redact(std::move(*text), key);
+    for (auto &v : e.violations) {
+      v.field = redact(std::move(v.field), key);
+      v.message = redact(std::move(v.message), key);
+    }
     return r;
   }
 
@@ -8041,8 +8361,8 @@ private:
 
   kling::options options_;
   Transport transport_;
+  result<void> settings_;
   result<url> base_;
-  result<void> policy_; // options::retry(), checked once
   std::mutex random_mutex_;
   std::uint64_t jitter_state_;
   std::uint64_t id_state_;
@@ -8219,9 +8539,11 @@ private:
       in_flight_ = true;
       lock.unlock();
       auto self = this->shared_from_this();
+      const body_limit limit = session_->limit_body(*prepared);
       auto request = std::make_shared<http_request>(std::move(*prepared));
       auto abandon = kling::start_exchange(
-          session_->transport(), *request, [self, request, now](result<http_response> answer) {
+          session_->transport(), *request, [self, request, limit, now](result<http_response> answer) {
+            answer = limit.finish(std::move(answer));
             self->session_->observe(*request, answer, self->clock().now() - now);
             self->post(event{event::response, self->session_->scrub(std::move(answer))});
           });
@@ -8545,6 +8867,20 @@ struct download_settings {
   std::chrono::hours expiry_warning{72};
 };
 
+// A configuration error naming the first setting that cannot work; a
+// download started with one ends with it at once.
+inline result<void> check_download_settings(const download_settings &d) {
+  if (d.max_bytes && *d.max_bytes == 0) {
+    return protocol::setting_detail::bad_setting("download_settings::max_bytes", "must be positive");
+  }
+  // Bounded: it is compared with clock durations, which a huge value would overflow.
+  if (d.expiry_warning.count() < 0 || d.expiry_warning > std::chrono::hours(24 * 366)) {
+    return protocol::setting_detail::bad_setting("download_settings::expiry_warning",
+                                                 "must be from 0 to 366 days");
+  }
+  return {};
+}
+
 struct download_result {
   std::string path; // where the complete video is
   std::uint64_t bytes = 0;
@@ -8675,8 +9011,11 @@ shared_download make_download(session<Transport> &s, const std::string &url, std
                               const download_settings &settings, body_target target) {
   protocol::download_options options;
   if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
-  return shared_download(protocol::download_machine(url, have, options, s.options().retry(), s.next_random()),
-                         std::move(target), settings);
+  shared_download download(
+      protocol::download_machine(url, have, options, s.options().retry(), s.next_random()), std::move(target),
+      settings);
+  if (auto checked = check_download_settings(settings); !checked) download.stop(std::move(checked).error());
+  return download;
 }
 
 template <class Transport>
@@ -8866,6 +9205,7 @@ public:
       return error{errc::invalid_request,
                    "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
     }
+    if (auto checked = check_download_settings(settings); !checked) return std::move(checked).error();
     std::vector<std::string> warnings;
     if (t.url_expires_at) {
       const auto left = *t.url_expires_at - session_->options().time().wall_now();
@@ -9438,16 +9778,18 @@ private:
       // mock) must not keep the session that owns it alive.
       std::weak_ptr<session<Transport>> weak_session = session_;
       const auto started = session_->options().time().now();
-      it.abandon =
-          kling::start_exchange(session_->transport(), *request,
-                                [box, key, request, weak_session, started](result<http_response> answer) {
-                                  if (auto s = weak_session.lock())
-                                    s->observe(*request, answer, s->options().time().now() - started);
-                                  if (auto b = box.lock()) {
-                                    std::lock_guard<std::mutex> lock(b->mutex);
-                                    b->answers.emplace_back(key, std::move(answer));
-                                  }
-                                });
+      const body_limit limit = session_->limit_body(*request);
+      it.abandon = kling::start_exchange(
+          session_->transport(), *request,
+          [box, key, request, limit, weak_session, started](result<http_response> answer) {
+            answer = limit.finish(std::move(answer));
+            if (auto s = weak_session.lock())
+              s->observe(*request, answer, s->options().time().now() - started);
+            if (auto b = box.lock()) {
+              std::lock_guard<std::mutex> lock(b->mutex);
+              b->answers.emplace_back(key, std::move(answer));
+            }
+          });
       return;
     }
   }
@@ -9530,6 +9872,7 @@ KLING_NAMESPACE_END
 #ifndef KLING_TESTING_CASSETTE_HPP
 #define KLING_TESTING_CASSETTE_HPP
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -9603,16 +9946,21 @@ inline std::optional<errc> errc_from_name(const std::string &name) {
   return std::nullopt;
 }
 
+// A cassette's text (name says which, in errors).
+inline result<json> parse(std::string_view text, const std::string &name) {
+  auto parsed = parse_json(text);
+  if (!parsed) return error{errc::parse, "cassette " + name + ": " + parsed.error().message};
+  const json *interactions = find_member(*parsed, "interactions");
+  if (!interactions || !interactions->is_array()) {
+    return error{errc::parse, "cassette " + name + ": no \"interactions\" array"};
+  }
+  return parsed;
+}
+
 inline result<json> read_file(const std::string &path) {
   auto text = files::read_file(path, max_cassette_bytes);
   if (!text) return error{errc::io, "cannot read cassette: " + text.error().message};
-  auto parsed = parse_json(*text);
-  if (!parsed) return error{errc::parse, "cassette " + path + ": " + parsed.error().message};
-  const json *interactions = find_member(*parsed, "interactions");
-  if (!interactions || !interactions->is_array()) {
-    return error{errc::parse, "cassette " + path + ": no \"interactions\" array"};
-  }
-  return parsed;
+  return parse(*text, path);
 }
 
 } // namespace cassette_detail
@@ -9700,14 +10048,26 @@ private:
                    {"request_sent", answer.error().request_sent}}}};
     }
     json out{{"request", req}, {"response", res}};
+    // The credential a request carried is a secret even when nobody named
+    // it: a server that echoes it, or a later request that carries it
+    // elsewhere, must not write it into the cassette (see save_locked).
+    if (auto authorization = find_header(request.headers, "Authorization")) {
+      const std::string_view value = *authorization;
+      const auto space = value.find(' ');
+      std::string token(space == std::string_view::npos ? value : value.substr(space + 1));
+      auto &learned = shared_->options.secrets;
+      if (std::find(learned.begin(), learned.end(), token) == learned.end())
+        learned.push_back(std::move(token));
+    }
     cassette_detail::redact_all(out, shared_->options.secrets);
     return out;
   }
 
   result<void> save_locked() const {
-    const json cassette{{"kling_cassette", 1},
-                        {"recorded_with", "kling-cpp " KLING_VERSION_STRING},
-                        {"interactions", shared_->interactions}};
+    json cassette{{"kling_cassette", 1},
+                  {"recorded_with", "kling-cpp " KLING_VERSION_STRING},
+                  {"interactions", shared_->interactions}};
+    cassette_detail::redact_all(cassette, shared_->options.secrets); // those learned since, too
     auto written = files::write_file(shared_->path, dump_json(cassette, 2) + '\n');
     if (!written) return error{errc::io, "cannot write cassette: " + written.error().message};
     return {};
@@ -9728,6 +10088,13 @@ public:
     auto cassette = cassette_detail::read_file(path);
     if (!cassette) return std::move(cassette).error();
     return replay_transport(std::move((*cassette)["interactions"]), path, std::move(options));
+  }
+  // The same from a cassette's text (embedded in a test, or received).
+  static result<replay_transport> parse(std::string_view text, std::string name,
+                                        replay_options options = {}) {
+    auto cassette = cassette_detail::parse(text, name);
+    if (!cassette) return std::move(cassette).error();
+    return replay_transport(std::move((*cassette)["interactions"]), std::move(name), std::move(options));
   }
 
   replay_transport(json interactions, std::string name, replay_options options = {})

@@ -3,12 +3,14 @@
 
     python3 tests/cli/test_cli.py KLING_BINARY FIXTURES_DIR
 """
+import http.server
 import json
 import os
 import pathlib
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -136,6 +138,7 @@ class FakeGateway:
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=10)
+        self.log = self.process.stdout.read() + self.process.stderr.read()  # what serve printed
         self.process.stdout.close()
         self.process.stderr.close()
 
@@ -309,6 +312,190 @@ class DemoTest(unittest.TestCase):
             self.assertIn("using the gateway at " + gateway.url, run.stderr)
             self.assertEqual(gateway.stats()["tasks_created"], 2)
             self.assertNotIn(gateway.key, run.stdout + run.stderr)
+
+
+class EchoingServer:
+    """A gateway gone bad: every answer repeats the Authorization header it was sent, in bodies,
+    headers, task fields, error pages and redirect URLs."""
+
+    def __init__(self):
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def answer(self, status, body, content_type="application/json", headers=()):
+                data = body.encode() if isinstance(body, str) else body
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("X-Echo", self.headers.get("Authorization", ""))
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                auth = self.headers.get("Authorization", "")
+                echo = json.dumps(auth)
+                path = self.path
+                if path.startswith("/v1/videos/"):
+                    which = path.split("/")[3].split("?")[0]
+                    if which == "s401":
+                        return self.answer(401, '{"message":"invalid key %s","request_id":%s}' % (auth, echo))
+                    if which == "s500":
+                        return self.answer(500, "<html>%s</html>" % auth, "text/html")
+                    if which == "s429":
+                        return self.answer(429, '{"code":"1102","message":%s}' % echo)
+                    if which == "junk":
+                        return self.answer(200, "not json " + auth, "text/plain")
+                    if which == "failed":
+                        return self.answer(200, '{"id":"failed","status":"failed","error_message":%s}' % echo)
+                    video = "%s/video/%s?token=%s" % (outer.url, outer.key, outer.key)
+                    return self.answer(200, json.dumps({"id": which, "status": "completed", "message": auth,
+                                                        "video_url": video, "videos": [{"url": video}]}))
+                if path.startswith("/video/"):
+                    return self.answer(302, "", headers=[("Location", "/file/%s.mp4" % outer.key)])
+                if path.startswith("/file/"):
+                    return self.answer(200, b"\0\0\0\x18ftypisom" + auth.encode(), "video/mp4")
+                if path.startswith("/v1/elements/custom"):
+                    return self.answer(200, json.dumps({"code": 0, "message": auth, "data": [
+                        {"element_id": 1, "element_name": auth, "element_description": auth}]}))
+                return self.answer(401, '{"error":{"message":%s}}' % echo)
+
+            def do_POST(self):
+                auth = self.headers.get("Authorization", "")
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if self.path.startswith("/v1/videos"):
+                    return self.answer(200, json.dumps({"id": "t_" + auth, "status": "pending", "message": auth}))
+                if self.path.startswith("/v1/elements/delete"):
+                    return self.answer(200, json.dumps({"code": 1200, "message": "bad " + auth}))
+                return self.answer(500, "oops " + auth, "text/plain")
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.key = None
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SecretsTest(unittest.TestCase):
+    """Every subcommand, with --verbose, on its passing and failing paths, against the fake gateway
+    and against a server that echoes the key back: the key never appears in what the tool prints."""
+
+    KEY = "sk-LEAKCHECK-7d1e9b3a55c0"
+    WRONG = "sk-WRONGKEY-41c8e2f09a6b"
+
+    def setUp(self):
+        self.outputs = []
+
+    def run_kling(self, *args, key=None, env_key=None, base_url=None, stdin=None):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+        if env_key:
+            env["KLING_API_KEY"] = env_key
+        if base_url and key is None and env_key:
+            env["KLING_BASE_URL"] = base_url
+        common = ["--verbose", "--poll-interval", "0.05", "--timeout", "2"]
+        if base_url and not (key is None and env_key):
+            common += ["--base-url", base_url]
+        if key:
+            common += ["--api-key", key]
+        run = kling(*common, *args, stdin=stdin, env=env)
+        self.outputs.append((args, run.returncode, run.stdout + run.stderr))
+        return run
+
+    def assert_no_key(self, *extra_texts):
+        self.assertGreater(len(self.outputs), 0)
+        for args, code, text in self.outputs:
+            for secret in (self.KEY, self.WRONG):
+                self.assertNotIn(secret, text, "kling %s (exit %d) printed the key:\n%s" % (args, code, text[-3000:]))
+        for text in extra_texts:
+            for secret in (self.KEY, self.WRONG):
+                self.assertNotIn(secret, text)
+
+    def test_every_command_against_the_fake_gateway(self):
+        requests = FIXTURES / "requests"
+        with FakeGateway(extra=("--api-key", self.KEY)) as gateway, tempfile.TemporaryDirectory() as tmp:
+            url = gateway.url
+            self.assertEqual(self.run_kling("validate", str(requests / "t2v_basic.json"), key=self.KEY).returncode, 0)
+            self.assertEqual(self.run_kling("validate", "-", key=self.KEY, stdin='{"prompt": 1}').returncode, 3)
+            created = self.run_kling("create", str(requests / "o1_text_to_video.json"), key=self.KEY, base_url=url)
+            self.assertEqual(created.returncode, 0, created.stderr)
+            task = json.loads(created.stdout)
+            self.assertEqual(self.run_kling("get", task["id"], key=self.KEY, base_url=url).returncode, 0)
+            self.assertEqual(self.run_kling("get", task["id"], "--provider", "kling", key=self.KEY,
+                                            base_url=url).returncode, 0)
+            self.assertEqual(self.run_kling("download", task["id"], tmp + "/early.mp4", key=self.KEY,
+                                            base_url=url).returncode, 1)
+            self.assertEqual(self.run_kling("wait", task["id"], key=self.KEY, base_url=url).returncode, 0)
+            self.assertEqual(self.run_kling("download", task["id"], tmp + "/v.mp4", key=self.KEY,
+                                            base_url=url).returncode, 0)
+            waited = self.run_kling("create", "-", "--wait", "--download", tmp + "/w.mp4", key=self.KEY,
+                                    base_url=url, stdin=json.dumps(HostileGatewayTest.body))
+            self.assertEqual(waited.returncode, 0, waited.stderr)
+            made = self.run_kling("elements", "create", str(requests / "element_create.json"), key=self.KEY,
+                                  base_url=url)
+            self.assertEqual(made.returncode, 0, made.stderr)
+            element_id = str(json.loads(made.stdout)["data"]["element_id"])
+            self.assertEqual(self.run_kling("elements", "list", key=self.KEY, base_url=url).returncode, 0)
+            self.assertEqual(self.run_kling("elements", "presets", key=self.KEY, base_url=url).returncode, 0)
+            self.assertEqual(self.run_kling("elements", "delete", element_id, key=self.KEY, base_url=url).returncode, 0)
+            self.assertEqual(self.run_kling("elements", "delete", element_id, key=self.KEY, base_url=url).returncode, 1)
+            # Failing paths: a wrong key, a key in the environment, a broken request, no gateway.
+            self.assertEqual(self.run_kling("get", task["id"], key=self.WRONG, base_url=url).returncode, 1)
+            self.assertEqual(self.run_kling("elements", "list", key=self.WRONG, base_url=url).returncode, 1)
+            self.assertEqual(self.run_kling("get", task["id"], env_key=self.KEY, base_url=url).returncode, 0)
+            self.assertEqual(self.run_kling("create", "-", key=self.KEY, base_url=url,
+                                            stdin='{"model":"Kling-V2.6","prompt":"a","seconds":7}').returncode, 3)
+            self.assertEqual(self.run_kling("get", "t", key=self.KEY, base_url="http://127.0.0.1:9").returncode, 1)
+            self.assertEqual(self.run_kling("get", "t", key=self.KEY + "\r\nX: y", base_url=url).returncode, 2)
+            with tempfile.TemporaryDirectory() as out:
+                demo = self.run_kling("demo", "--out", out, env_key=self.KEY, base_url=url)
+                self.assertEqual(demo.returncode, 0, demo.stderr[-2000:])
+            with tempfile.TemporaryDirectory() as out:
+                self.assertEqual(self.run_kling("demo", "--out", out, env_key=self.KEY).returncode, 0)
+        self.assert_no_key(gateway.log)
+        self.assertIn("Bearer [REDACTED]", "".join(text for _, _, text in self.outputs))
+
+    def test_faults_of_the_fake_gateway(self):
+        with FakeGateway("rate_limit:creates:1", "drop_after_create:creates:1", "server_error:polls:every=2",
+                         "not_json:polls:1", extra=("--api-key", self.KEY)) as gateway:
+            run = self.run_kling("create", "-", "--wait", key=self.KEY, base_url=gateway.url,
+                                 stdin=json.dumps(HostileGatewayTest.body))
+            self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+        with FakeGateway("rate_limit=1102:creates", extra=("--api-key", self.KEY)) as refusing:
+            run = self.run_kling("create", "-", "--wait", key=self.KEY, base_url=refusing.url,
+                                 stdin=json.dumps(HostileGatewayTest.body))
+            self.assertEqual(run.returncode, 1)
+        self.assert_no_key(gateway.log, refusing.log)
+
+    def test_a_server_that_echoes_the_key(self):
+        with EchoingServer() as server, tempfile.TemporaryDirectory() as tmp:
+            server.key = self.KEY
+            for which, code in (("s401", 1), ("s500", 1), ("s429", 1), ("junk", 1), ("failed", 0), ("done", 0)):
+                with self.subTest(which=which):
+                    self.assertEqual(self.run_kling("get", which, key=self.KEY, base_url=server.url).returncode, code)
+            self.assertEqual(self.run_kling("wait", "failed", key=self.KEY, base_url=server.url).returncode, 1)
+            self.assertEqual(self.run_kling("wait", "done", key=self.KEY, base_url=server.url).returncode, 0)
+            self.assertEqual(self.run_kling("download", "done", tmp + "/v.mp4", key=self.KEY,
+                                            base_url=server.url).returncode, 0)
+            self.assertEqual(self.run_kling("create", str(FIXTURES / "requests" / "t2v_basic.json"), key=self.KEY,
+                                            base_url=server.url).returncode, 0)
+            for args in (("elements", "list"), ("elements", "presets"),
+                         ("elements", "create", str(FIXTURES / "requests" / "element_create.json")),
+                         ("elements", "delete", "42")):
+                with self.subTest(args=args):
+                    self.run_kling(*args, key=self.KEY, base_url=server.url)
+        self.assertTrue(any(code != 0 for _, code, _ in self.outputs))
+        self.assert_no_key()
 
 
 class GenericClientTest(unittest.TestCase):

@@ -454,8 +454,8 @@ TEST_CASE("exactly-once create: the lookup window is checked before anything is 
   }
   kling::protocol::retry_policy no_attempts;
   no_attempts.max_attempts = 0;
-  CHECK_FALSE(kling::protocol::check(no_attempts));
-  CHECK(kling::protocol::check(kling::protocol::retry_policy::none()));
+  CHECK_FALSE(kling::protocol::check_retry_policy(no_attempts));
+  CHECK(kling::protocol::check_retry_policy(kling::protocol::retry_policy::none()));
 }
 
 TEST_CASE("exactly-once create: a duplicate external_task_id leads to the existing task",

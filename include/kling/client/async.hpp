@@ -187,9 +187,11 @@ private:
       in_flight_ = true;
       lock.unlock();
       auto self = this->shared_from_this();
+      const body_limit limit = session_->limit_body(*prepared);
       auto request = std::make_shared<http_request>(std::move(*prepared));
       auto abandon = kling::start_exchange(
-          session_->transport(), *request, [self, request, now](result<http_response> answer) {
+          session_->transport(), *request, [self, request, limit, now](result<http_response> answer) {
+            answer = limit.finish(std::move(answer));
             self->session_->observe(*request, answer, self->clock().now() - now);
             self->post(event{event::response, self->session_->scrub(std::move(answer))});
           });

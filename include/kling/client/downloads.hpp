@@ -136,8 +136,11 @@ shared_download make_download(session<Transport> &s, const std::string &url, std
                               const download_settings &settings, body_target target) {
   protocol::download_options options;
   if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
-  return shared_download(protocol::download_machine(url, have, options, s.options().retry(), s.next_random()),
-                         std::move(target), settings);
+  shared_download download(
+      protocol::download_machine(url, have, options, s.options().retry(), s.next_random()), std::move(target),
+      settings);
+  if (auto checked = check_download_settings(settings); !checked) download.stop(std::move(checked).error());
+  return download;
 }
 
 template <class Transport>

@@ -69,6 +69,15 @@ public:
   }
   const http_headers &headers() const { return headers_; }
 
+  // The largest answer read whole (every answer but a download's, which has
+  // download_settings::max_bytes): a larger one is an error of kind parse,
+  // and the transfer stops when the limit is reached. Default 32 MiB.
+  options &max_response_bytes(std::uint64_t bytes) {
+    max_response_bytes_ = bytes;
+    return *this;
+  }
+  std::uint64_t max_response_bytes() const { return max_response_bytes_; }
+
   // Plain http is refused for hosts other than loopback unless allowed here:
   // the API key would cross the network in clear text.
   options &allow_insecure_http(bool allow) {
@@ -166,11 +175,42 @@ public:
     return o;
   }
 
+  // A configuration error naming the first setting that cannot work (a
+  // negative or zero timeout, a NaN interval growth, a key with a line
+  // break...). Setters store what they are given; a client checks its
+  // options when built, and every call it makes returns this error.
+  result<void> check() const {
+    using protocol::setting_detail::bad_setting;
+    using protocol::setting_detail::check_duration;
+    if (!is_header_value(api_key_)) {
+      return bad_setting("options::api_key", "contains a line break, NUL or other control character");
+    }
+    for (std::size_t i = 0; i < headers_.size(); ++i) {
+      const auto &h = headers_[i];
+      if (!is_header_name(h.first)) {
+        return bad_setting("options::header", "#" + std::to_string(i + 1) +
+                                                  ": the name must be token characters (no space, ':', "
+                                                  "line break or control character)");
+      }
+      if (!is_header_value(h.second)) {
+        return bad_setting("options::header", "\"" + h.first +
+                                                  "\": the value contains a line break, NUL or other "
+                                                  "control character");
+      }
+    }
+    if (max_response_bytes_ == 0) return bad_setting("options::max_response_bytes", "must be positive");
+    return check_duration("options::request_timeout", request_timeout_, false)
+        .and_then([&] { return check_duration("options::connect_timeout", network_.connect_timeout, false); })
+        .and_then([&] { return protocol::check_retry_policy(retry_); })
+        .and_then([&] { return protocol::check_wait_options(wait_); });
+  }
+
 private:
   std::string base_url_;
   std::string api_key_;
   std::chrono::milliseconds request_timeout_{std::chrono::seconds(60)};
   http_headers headers_;
+  std::uint64_t max_response_bytes_ = std::uint64_t{32} << 20;
   bool allow_insecure_http_ = false;
   bool validate_requests_ = true;
   bool generate_ids_ = true;

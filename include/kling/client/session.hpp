@@ -20,6 +20,7 @@
 #include "kling/client/options.hpp"
 #include "kling/core/redact.hpp"
 #include "kling/transport/requirements.hpp"
+#include "kling/transport/streaming.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -29,8 +30,8 @@ template <class Transport>
 class session {
 public:
   session(kling::options opts, Transport transport)
-      : options_(std::move(opts)), transport_(std::move(transport)), base_(check_base_url(options_)),
-        policy_(protocol::check(options_.retry())),
+      : options_(std::move(opts)), transport_(std::move(transport)), settings_(options_.check()),
+        base_(check_base_url(options_)),
         jitter_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : entropy()),
         id_state_(options_.external_task_id_seed() ? options_.external_task_id_seed() : entropy()) {}
 
@@ -42,8 +43,9 @@ public:
   // URL, then the default headers, then the user's extra headers. A request
   // that already names its origin (a download) goes there as it is, without
   // credentials: the API key is only ever sent to the gateway.
+  // Every call fails with the options' configuration error, if they have one.
   result<http_request> prepare(http_request request) const {
-    if (!policy_) return policy_.error();
+    if (!settings_) return settings_.error();
     request.timeout = options_.request_timeout();
     set_header(request.headers, "User-Agent", user_agent);
     if (!request.origin.empty()) return request;
@@ -61,14 +63,22 @@ public:
     return request;
   }
 
+  // Caps the answer of a prepared request at options::max_response_bytes
+  // (see transport/streaming.hpp); every driver passes the transport's
+  // answer through the limit's finish before reading it.
+  body_limit limit_body(http_request &prepared) const {
+    return body_limit::attach(prepared, options_.max_response_bytes());
+  }
+
   // Prepares and sends one request, and reports the exchange to the observer.
   result<http_response> send(http_request request) {
     check_blocking_transport<Transport>();
     if constexpr (has_send_v<Transport>) {
       auto prepared = prepare(std::move(request));
       if (!prepared) return std::move(prepared).error();
+      const body_limit limit = limit_body(*prepared);
       const auto started = options_.time().now();
-      auto answer = scrub(transport_.send(*prepared));
+      auto answer = scrub(limit.finish(transport_.send(*prepared)));
       observe(*prepared, answer, options_.time().now() - started);
       return answer;
     } else {
@@ -93,6 +103,10 @@ public:
     if (!options_.observer()) return;
     const std::string &key = options_.api_key();
     http_request shown = request;
+    shown.origin = redact(std::move(shown.origin), key);
+    shown.path = redact(std::move(shown.path), key);
+    for (auto &q : shown.query)
+      q.second = redact(std::move(q.second), key);
     for (auto &h : shown.headers)
       h.second = redact(std::move(h.second), key);
     shown.body = redact(std::move(shown.body), key);
@@ -112,8 +126,14 @@ public:
   result<T> scrub(result<T> r) const {
     if (r) return r;
     error &e = r.error();
-    e.message = redact(std::move(e.message), options_.api_key());
-    e.body_excerpt = redact(std::move(e.body_excerpt), options_.api_key());
+    const std::string &key = options_.api_key();
+    // Every text of the error: the server chose the request id and the code too.
+    for (std::string *text : {&e.message, &e.body_excerpt, &e.request_id, &e.provider_code})
+      *text = redact(std::move(*text), key);
+    for (auto &v : e.violations) {
+      v.field = redact(std::move(v.field), key);
+      v.message = redact(std::move(v.message), key);
+    }
     return r;
   }
 
@@ -172,8 +192,8 @@ private:
 
   kling::options options_;
   Transport transport_;
+  result<void> settings_;
   result<url> base_;
-  result<void> policy_; // options::retry(), checked once
   std::mutex random_mutex_;
   std::uint64_t jitter_state_;
   std::uint64_t id_state_;

@@ -49,6 +49,20 @@ struct download_settings {
   std::chrono::hours expiry_warning{72};
 };
 
+// A configuration error naming the first setting that cannot work; a
+// download started with one ends with it at once.
+inline result<void> check_download_settings(const download_settings &d) {
+  if (d.max_bytes && *d.max_bytes == 0) {
+    return protocol::setting_detail::bad_setting("download_settings::max_bytes", "must be positive");
+  }
+  // Bounded: it is compared with clock durations, which a huge value would overflow.
+  if (d.expiry_warning.count() < 0 || d.expiry_warning > std::chrono::hours(24 * 366)) {
+    return protocol::setting_detail::bad_setting("download_settings::expiry_warning",
+                                                 "must be from 0 to 366 days");
+  }
+  return {};
+}
+
 struct download_result {
   std::string path; // where the complete video is
   std::uint64_t bytes = 0;

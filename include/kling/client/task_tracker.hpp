@@ -297,16 +297,18 @@ private:
       // mock) must not keep the session that owns it alive.
       std::weak_ptr<session<Transport>> weak_session = session_;
       const auto started = session_->options().time().now();
-      it.abandon =
-          kling::start_exchange(session_->transport(), *request,
-                                [box, key, request, weak_session, started](result<http_response> answer) {
-                                  if (auto s = weak_session.lock())
-                                    s->observe(*request, answer, s->options().time().now() - started);
-                                  if (auto b = box.lock()) {
-                                    std::lock_guard<std::mutex> lock(b->mutex);
-                                    b->answers.emplace_back(key, std::move(answer));
-                                  }
-                                });
+      const body_limit limit = session_->limit_body(*request);
+      it.abandon = kling::start_exchange(
+          session_->transport(), *request,
+          [box, key, request, limit, weak_session, started](result<http_response> answer) {
+            answer = limit.finish(std::move(answer));
+            if (auto s = weak_session.lock())
+              s->observe(*request, answer, s->options().time().now() - started);
+            if (auto b = box.lock()) {
+              std::lock_guard<std::mutex> lock(b->mutex);
+              b->answers.emplace_back(key, std::move(answer));
+            }
+          });
       return;
     }
   }

@@ -118,6 +118,7 @@ public:
       return error{errc::invalid_request,
                    "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
     }
+    if (auto checked = check_download_settings(settings); !checked) return std::move(checked).error();
     std::vector<std::string> warnings;
     if (t.url_expires_at) {
       const auto left = *t.url_expires_at - session_->options().time().wall_now();

@@ -30,6 +30,18 @@ struct url {
     const bool ipv6 = host.find(':') != std::string::npos;
     return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
   }
+
+  // The URL as text, without the fragment (which never goes to a server).
+  std::string text() const {
+    const bool ipv6 = host.find(':') != std::string::npos;
+    std::string out = scheme + "://";
+    if (!userinfo.empty()) out += userinfo + "@";
+    out += ipv6 ? "[" + host + "]" : host;
+    if (port != (scheme == "https" ? 443 : 80)) out += ":" + std::to_string(port);
+    out += path.empty() ? "/" : path;
+    if (!query.empty()) out += "?" + query;
+    return out;
+  }
 };
 
 namespace url_detail {
@@ -88,8 +100,17 @@ inline result<url> parse_url(std::string_view text) {
     port = authority.substr(c + 1);
   }
   if (host.empty()) return bad_url("URL has an empty host", text);
-  for (char c : host)
+  const bool bracketed = host.data() != authority.data();
+  for (char c : host) {
+    // In brackets an IPv6 address; otherwise a name or IPv4 address, which
+    // cannot hold the characters that delimit a host (it could not be written back).
+    const bool ok = bracketed ? is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f') || c == ':' || c == '.'
+                              : c != ':' && c != '[' && c != ']' && c != '\\';
+    if (!ok)
+      return bad_url(
+          bracketed ? "not an IPv6 address in '[' ']'" : "host has a character not allowed in a host", text);
     out.host += lower(c);
+  }
 
   out.port = out.scheme == "https" ? 443 : 80;
   if (!port.empty()) {
@@ -113,6 +134,80 @@ inline result<url> parse_url(std::string_view text) {
     rest = rest.substr(0, question);
   }
   out.path = std::string(rest);
+  return out;
+}
+
+namespace url_detail {
+// RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
+inline std::string remove_dot_segments(std::string_view in) {
+  std::string out;
+  while (!in.empty()) {
+    if (in.substr(0, 3) == "../") {
+      in.remove_prefix(3);
+    } else if (in.substr(0, 2) == "./") {
+      in.remove_prefix(2);
+    } else if (in.substr(0, 3) == "/./") {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.substr(0, 4) == "/../" || in == "/..") {
+      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
+      const auto slash = out.rfind('/');
+      out.erase(slash == std::string::npos ? 0 : slash);
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      const auto next = in.find('/', 1);
+      out.append(in.substr(0, next));
+      in = next == std::string_view::npos ? std::string_view{} : in.substr(next);
+    }
+  }
+  return out;
+}
+
+inline bool has_scheme(std::string_view text) {
+  if (text.empty() || !is_alpha(text[0])) return false;
+  for (char c : text) {
+    if (c == ':') return true;
+    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return false;
+}
+} // namespace url_detail
+
+// Resolves a reference (a redirect's Location) against base, as RFC 3986
+// section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
+// absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
+// checked like any URL: http or https, a host, no spaces or control characters.
+inline result<url> resolve_url(const url &base, std::string_view reference) {
+  using namespace url_detail;
+  if (has_scheme(reference)) return parse_url(reference);
+  if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
+  for (char c : reference) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
+      return bad_url("URL contains a space or control character", reference);
+    }
+  }
+  url out = base;
+  out.fragment.clear();
+  std::string_view rest = reference;
+  if (const auto hash = rest.find('#'); hash != std::string_view::npos) {
+    out.fragment = std::string(rest.substr(hash + 1));
+    rest = rest.substr(0, hash);
+  }
+  const auto question = rest.find('?');
+  const std::string_view path = rest.substr(0, question);
+  if (question != std::string_view::npos) out.query = std::string(rest.substr(question + 1));
+  if (path.empty()) return out; // same path; a new query if one was given
+  out.query = question == std::string_view::npos ? std::string() : out.query;
+  if (path.front() == '/') {
+    out.path = remove_dot_segments(path);
+  } else {
+    const auto slash = base.path.rfind('/');
+    const std::string merged =
+        (slash == std::string::npos ? std::string("/") : base.path.substr(0, slash + 1)) + std::string(path);
+    out.path = remove_dot_segments(merged);
+  }
   return out;
 }
 

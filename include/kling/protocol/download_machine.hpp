@@ -230,14 +230,14 @@ private:
                                std::to_string(options_.max_bytes) + " bytes"};
   }
 
-  // A Location may be absolute or relative to the current URL.
+  // A Location may be absolute, scheme-relative or relative to the current
+  // URL (RFC 3986). One that cannot be resolved is kept as it is, and
+  // check_url then ends the download with the reason.
   std::string resolve(const std::string &location) const {
-    if (parse_url(location)) return location;
     auto base = parse_url(url_);
     if (!base) return location;
-    if (!location.empty() && location[0] == '/') return base->origin() + location;
-    const auto slash = base->path.rfind('/');
-    return base->origin() + (slash == std::string::npos ? "/" : base->path.substr(0, slash + 1)) + location;
+    auto resolved = resolve_url(*base, location);
+    return resolved ? resolved->text() : location;
   }
 
   static std::optional<std::uint64_t> number(std::optional<std::string_view> text) {

@@ -48,7 +48,7 @@ inline http_request create_video(const json &body) { return requests_detail::jso
 // GET /v1/videos/{task_id}[?provider=...]. Also finds a task by its
 // external_task_id.
 inline result<http_request> get_video(std::string_view task_id, std::string_view provider = {}) {
-  auto violations = rules::check_task_query(task_id);
+  auto violations = rules::check_task_query(task_id, provider);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
   r.path = "/v1/videos/" + percent_encode(task_id);

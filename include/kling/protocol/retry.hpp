@@ -53,20 +53,46 @@ struct retry_policy {
 // failed would be held back for longer than any wait for a video.
 inline constexpr milliseconds max_lookup_window = std::chrono::hours(1);
 
-// A policy that cannot work is a configuration error, said before any request.
-inline result<void> check(const retry_policy &p) {
-  const auto bad = [](std::string what) {
-    return result<void>(error{errc::configuration, "retry policy: " + what});
-  };
-  if (p.max_attempts < 1)
-    return bad("max_attempts must be at least 1, not " + std::to_string(p.max_attempts));
-  if (p.initial_backoff.count() < 0 || p.max_backoff.count() < 0 || p.max_retry_after.count() < 0)
-    return bad("initial_backoff, max_backoff and max_retry_after must not be negative");
-  if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
-    return bad("lookup_window must be from 0 to 1 hour, not " + std::to_string(p.lookup_window.count()) +
-               " ms");
+// Checking settings when they are used, so that a bad one is a
+// configuration error that names it, never an overflowing time computation.
+namespace setting_detail {
+// The longest any interval or timeout may be: far beyond any real need,
+// and far from the limits of a time_point in milliseconds.
+inline constexpr milliseconds longest = std::chrono::hours(24 * 366);
+
+inline error bad_setting(std::string_view name, std::string_view what) {
+  return error{errc::configuration, std::string(name) + " " + std::string(what)};
+}
+
+// zero_ok: whether 0 means something ("no wait").
+inline result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
+  if (value.count() < 0 || (!zero_ok && value.count() == 0)) {
+    return bad_setting(name, zero_ok ? "must not be negative, got " + std::to_string(value.count()) + " ms"
+                                     : "must be positive, got " + std::to_string(value.count()) + " ms");
   }
+  if (value > longest) return bad_setting(name, "must be at most 366 days");
   return {};
+}
+} // namespace setting_detail
+
+// A configuration error naming the first setting of p that cannot work.
+inline result<void> check_retry_policy(const retry_policy &p) {
+  using setting_detail::check_duration;
+  if (p.max_attempts < 1 || p.max_attempts > 1000) {
+    return setting_detail::bad_setting("retry_policy::max_attempts",
+                                       "must be from 1 to 1000, got " + std::to_string(p.max_attempts));
+  }
+  return check_duration("retry_policy::initial_backoff", p.initial_backoff, true)
+      .and_then([&] { return check_duration("retry_policy::max_backoff", p.max_backoff, true); })
+      .and_then([&] { return check_duration("retry_policy::max_retry_after", p.max_retry_after, true); })
+      .and_then([&]() -> result<void> {
+        if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
+          return setting_detail::bad_setting("retry_policy::lookup_window",
+                                             "must be from 0 to 1 hour, got " +
+                                                 std::to_string(p.lookup_window.count()) + " ms");
+        }
+        return {};
+      });
 }
 
 constexpr bool is_transient_provider_code(std::string_view code) {

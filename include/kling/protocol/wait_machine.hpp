@@ -27,6 +27,19 @@ struct wait_options {
   milliseconds timeout = std::chrono::minutes(15);      // overall, from the start of the wait
 };
 
+// A configuration error naming the first setting of w that cannot work.
+inline result<void> check_wait_options(const wait_options &w) {
+  using setting_detail::check_duration;
+  // NaN fails both comparisons; growth past 10 is no longer "gently".
+  if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
+    return setting_detail::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
+  }
+  // Intervals of zero would poll the gateway without pause.
+  return check_duration("wait_options::first_interval", w.first_interval, false)
+      .and_then([&] { return check_duration("wait_options::max_interval", w.max_interval, false); })
+      .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
+}
+
 class wait_machine {
 public:
   // Starts waiting at `now`: the first poll is due after first_interval, or at
@@ -36,10 +49,16 @@ public:
                std::optional<time_point> first_poll = std::nullopt,
                std::optional<time_point> deadline = std::nullopt)
       : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options),
-        backoff_(policy, seed), started_(now), deadline_(deadline ? *deadline : now + options.timeout),
-        interval_(options.first_interval) {
+        backoff_(policy, seed), started_(now), deadline_(now), interval_(options.first_interval) {
+    // Bad settings and a bad id are refused at once, not after the first wait.
+    auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
+    if (!checked) {
+      outcome_ = result<task>(std::move(checked).error());
+      return;
+    }
+    deadline_ = deadline ? *deadline : now + options.timeout;
     wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
-    auto request = get_video(task_id_, provider_); // refused at once, not after the first wait
+    auto request = get_video(task_id_, provider_);
     if (!request) outcome_ = result<task>(std::move(request).error());
   }
 
@@ -77,8 +96,11 @@ public:
     }
     if (now >= deadline_) return expire(now);
     schedule(now + interval_);
-    interval_ = std::min(options_.max_interval,
-                         std::chrono::duration_cast<milliseconds>(interval_ * options_.interval_growth));
+    // In floating point, compared before converting: the product may not fit in milliseconds.
+    const double grown = static_cast<double>(interval_.count()) * options_.interval_growth;
+    interval_ = grown >= static_cast<double>(options_.max_interval.count())
+                    ? options_.max_interval
+                    : milliseconds(static_cast<milliseconds::rep>(grown));
   }
 
   // Ends the wait with the driver's error (cancellation).

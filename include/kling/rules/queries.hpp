@@ -9,16 +9,26 @@
 #include <string_view>
 #include <vector>
 
+#include "kling/core/utf8.hpp"
 #include "kling/rules/report.hpp"
 
 KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-// the task id goes into the path, so it must not be empty.
-inline std::vector<violation> check_task_query(std::string_view task_id) {
-  if (!task_id.empty()) return {};
-  return {{"Q-1", "/task_id", "task id must not be empty"}};
+// the task id goes into the path, so it must not be empty; neither it
+// nor the provider (a query value) may hold a line break, NUL or other
+// control character.
+inline std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {}) {
+  std::vector<violation> out;
+  if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
+  if (utf8::has_control_character(task_id)) {
+    out.push_back({"Q-1", "/task_id", "task id contains a line break, NUL or other control character"});
+  }
+  if (utf8::has_control_character(provider)) {
+    out.push_back({"Q-1", "/provider", "provider contains a line break, NUL or other control character"});
+  }
+  return out;
 }
 
 // E-2: page_num 1..1000, page_size 1..500.

@@ -46,6 +46,10 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 
 namespace videos_detail {
 inline std::string number(double v) { return numbers::format_significant(v, 3); }
+inline std::string too_large(std::uint64_t size, const video_limits &limits) {
+  return "video is " + number(static_cast<double>(size) / (1024.0 * 1024.0)) + " MB; at most " +
+         number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed";
+}
 } // namespace videos_detail
 
 // Every limit the video breaks, as violations at field.
@@ -54,10 +58,7 @@ inline std::vector<violation> check_video(const media::video_info &info, const v
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
-  if (info.size_bytes > limits.max_bytes) {
-    add("video is " + number(static_cast<double>(info.size_bytes) / (1024.0 * 1024.0)) + " MB; at most " +
-        number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed");
-  }
+  if (info.size_bytes > limits.max_bytes) add(videos_detail::too_large(info.size_bytes, limits));
   const std::string dims = std::to_string(info.width) + "x" + std::to_string(info.height);
   for (const std::uint32_t side : {info.width, info.height}) {
     if (side < limits.min_side || side > limits.max_side) {
@@ -102,7 +103,14 @@ inline void check_video_string(checker &c, const std::string &value, const std::
       c.violation(url_rule, field, "an inline video must be a data:video/...;base64, URI");
       return;
     }
-    auto bytes = base64::decode(std::string_view(value).substr(comma + 1));
+    // Sized before decoding: an oversized video is refused without the memory to hold it.
+    const std::string_view payload = std::string_view(value).substr(comma + 1);
+    const auto size = base64::decoded_size(payload);
+    if (size && *size > limits.max_bytes) {
+      c.violation(limits.rule, field, "inline " + videos_detail::too_large(*size, limits));
+      return;
+    }
+    auto bytes = base64::decode(payload);
     auto info = bytes ? media::probe_video(*bytes) : result<media::video_info>(bytes.error());
     if (!info) {
       c.violation(limits.rule, field, "inline video: " + info.error().message);

@@ -27,6 +27,7 @@
 #ifndef KLING_TESTING_CASSETTE_HPP
 #define KLING_TESTING_CASSETTE_HPP
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -108,16 +109,21 @@ inline std::optional<errc> errc_from_name(const std::string &name) {
   return std::nullopt;
 }
 
+// A cassette's text (name says which, in errors).
+inline result<json> parse(std::string_view text, const std::string &name) {
+  auto parsed = parse_json(text);
+  if (!parsed) return error{errc::parse, "cassette " + name + ": " + parsed.error().message};
+  const json *interactions = find_member(*parsed, "interactions");
+  if (!interactions || !interactions->is_array()) {
+    return error{errc::parse, "cassette " + name + ": no \"interactions\" array"};
+  }
+  return parsed;
+}
+
 inline result<json> read_file(const std::string &path) {
   auto text = files::read_file(path, max_cassette_bytes);
   if (!text) return error{errc::io, "cannot read cassette: " + text.error().message};
-  auto parsed = parse_json(*text);
-  if (!parsed) return error{errc::parse, "cassette " + path + ": " + parsed.error().message};
-  const json *interactions = find_member(*parsed, "interactions");
-  if (!interactions || !interactions->is_array()) {
-    return error{errc::parse, "cassette " + path + ": no \"interactions\" array"};
-  }
-  return parsed;
+  return parse(*text, path);
 }
 
 } // namespace cassette_detail
@@ -205,14 +211,26 @@ private:
                    {"request_sent", answer.error().request_sent}}}};
     }
     json out{{"request", req}, {"response", res}};
+    // The credential a request carried is a secret even when nobody named
+    // it: a server that echoes it, or a later request that carries it
+    // elsewhere, must not write it into the cassette (see save_locked).
+    if (auto authorization = find_header(request.headers, "Authorization")) {
+      const std::string_view value = *authorization;
+      const auto space = value.find(' ');
+      std::string token(space == std::string_view::npos ? value : value.substr(space + 1));
+      auto &learned = shared_->options.secrets;
+      if (std::find(learned.begin(), learned.end(), token) == learned.end())
+        learned.push_back(std::move(token));
+    }
     cassette_detail::redact_all(out, shared_->options.secrets);
     return out;
   }
 
   result<void> save_locked() const {
-    const json cassette{{"kling_cassette", 1},
-                        {"recorded_with", "kling-cpp " KLING_VERSION_STRING},
-                        {"interactions", shared_->interactions}};
+    json cassette{{"kling_cassette", 1},
+                  {"recorded_with", "kling-cpp " KLING_VERSION_STRING},
+                  {"interactions", shared_->interactions}};
+    cassette_detail::redact_all(cassette, shared_->options.secrets); // those learned since, too
     auto written = files::write_file(shared_->path, dump_json(cassette, 2) + '\n');
     if (!written) return error{errc::io, "cannot write cassette: " + written.error().message};
     return {};
@@ -233,6 +251,13 @@ public:
     auto cassette = cassette_detail::read_file(path);
     if (!cassette) return std::move(cassette).error();
     return replay_transport(std::move((*cassette)["interactions"]), path, std::move(options));
+  }
+  // The same from a cassette's text (embedded in a test, or received).
+  static result<replay_transport> parse(std::string_view text, std::string name,
+                                        replay_options options = {}) {
+    auto cassette = cassette_detail::parse(text, name);
+    if (!cassette) return std::move(cassette).error();
+    return replay_transport(std::move((*cassette)["interactions"]), std::move(name), std::move(options));
   }
 
   replay_transport(json interactions, std::string name, replay_options options = {})

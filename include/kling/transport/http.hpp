@@ -35,6 +35,28 @@ inline bool iequals(std::string_view a, std::string_view b) {
 }
 } // namespace http_detail
 
+// RFC 9110 token characters only: a name that could end the header line
+// or start another (CR, LF, NUL, ':', space) is refused before sending.
+inline bool is_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// No CR, LF, NUL or other control character (tab is allowed): a value with
+// a line break would smuggle a header or a second request.
+inline bool is_header_value(std::string_view value) {
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7F) return false;
+  }
+  return true;
+}
+
 // The value of the first header named name, if any.
 inline std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
   for (const auto &h : headers) {

@@ -1,3 +1,8 @@
+// body_limit: the cap on the size of an answer that is read whole (the
+// JSON answers of the gateway). It streams the body through the request's
+// receivers, so that a transport that streams stops reading at the limit,
+// and also checks a body that a transport collected itself.
+//
 // deliver_body: for transports that receive an answer whole (an engine's
 // HTTP module, a mock, a cassette) but are asked to stream it: hands the
 // body to the request's on_head/on_body receivers in pieces, as a network
@@ -9,7 +14,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -39,6 +47,61 @@ inline result<http_response> deliver_body(const http_request &request, result<ht
   if (cut_after) return error{errc::connection, "connection dropped mid-answer"};
   return answer;
 }
+
+// Wires a request's body receivers to a buffer of at most max_bytes, and
+// turns the transport's answer into the whole answer or an error that names
+// the limit. A request that already streams (a download) is left alone: it
+// has its own size cap.
+class body_limit {
+public:
+  body_limit() = default;
+
+  static body_limit attach(http_request &request, std::uint64_t max_bytes) {
+    body_limit limit;
+    if (request.on_body) return limit;
+    limit.state_ = std::make_shared<state>();
+    limit.state_->max_bytes = max_bytes;
+    request.on_body = [st = limit.state_](std::string_view piece) {
+      if (piece.size() > st->max_bytes - st->body.size()) {
+        st->exceeded = true;
+        return false;
+      }
+      st->streamed = true;
+      st->body.append(piece);
+      return true;
+    };
+    return limit;
+  }
+
+  result<http_response> finish(result<http_response> answer) const {
+    if (!state_) return answer;
+    if (state_->exceeded) return too_large();
+    if (!answer) return answer;
+    if (state_->streamed) {
+      answer->body = std::move(state_->body);
+    } else if (answer->body.size() > state_->max_bytes) { // a transport that ignored the receivers
+      return too_large();
+    }
+    return answer;
+  }
+
+private:
+  struct state {
+    std::uint64_t max_bytes = 0;
+    std::string body;
+    bool streamed = false;
+    bool exceeded = false;
+  };
+
+  error too_large() const {
+    // No HTTP status: the answer was not read, so it is neither retried
+    // as a proxy's page nor taken as the gateway's word.
+    return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +
+                                  " bytes (options::max_response_bytes); stopped reading it"};
+  }
+
+  std::shared_ptr<state> state_;
+};
 
 KLING_NAMESPACE_END
 
