@@ -18,7 +18,8 @@ inline std::atomic<bool> stop_requested{false};
 extern "C" inline void on_signal(int) { stop_requested = true; }
 
 // "KIND[:WHERE[:HOW]]", e.g. "drop_after_create:creates:1", "server_error=503:polls:every=2",
-// "rate_limit=1302:creates:rate=0.3", "slow=1500:creates". WHERE: creates, polls,
+// "rate_limit=1302:creates:rate=0.3", "slow=1500:creates", "trickle=20:downloads" (1 KiB
+// pieces, 20 ms apart). WHERE: creates, polls,
 // downloads, elements, any (default); HOW: a count (default 1), every=N or rate=P.
 inline std::optional<std::string> plan_fault(kling::testing::fake_gateway &gateway, const std::string &spec) {
   using kling::testing::fault;
@@ -56,6 +57,8 @@ inline std::optional<std::string> plan_fault(kling::testing::fake_gateway &gatew
     f = fault::html_body();
   else if (kind == "truncate")
     f = fault::truncated();
+  else if (kind == "trickle")
+    f = fault::trickled(std::chrono::milliseconds(number(value, 20)));
   else
     return "unknown fault kind '" + kind + "'";
   if (f.status < 0 || f.delay.count() < 0) return "bad value in fault '" + spec + "'";

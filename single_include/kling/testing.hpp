@@ -10976,6 +10976,7 @@ enum class fault_kind {
   slow_after_create,  // a create: the task is created, then the answer comes after `delay`
   error_after_create, // a create: the task is created, then `status` (default 502) with an HTML page
   not_json,           // 200 with an HTML page instead of JSON
+  trickle,            // the answer is written in pieces of `piece_bytes`, `delay` apart
 };
 
 struct fault {
@@ -10983,7 +10984,8 @@ struct fault {
   int status = 0;                     // server_error: 502 when 0
   std::string provider_code = "1302"; // rate_limit
   int retry_after_seconds = 1;        // rate_limit (0: no header)
-  std::chrono::milliseconds delay{0}; // slow
+  std::chrono::milliseconds delay{0}; // slow, trickle (between pieces)
+  std::size_t piece_bytes = 1024;     // trickle
 
   static fault rate_limited(std::string code = "1302", int retry_after = 1) {
     fault f;
@@ -11016,6 +11018,14 @@ struct fault {
   }
   static fault html_body() { return of(fault_kind::not_json); }
   static fault truncated() { return of(fault_kind::truncate); }
+  // The whole answer arrives, slowly: a client must take it piece by piece
+  // (and a process can be stopped in the middle of a download).
+  static fault trickled(std::chrono::milliseconds between_pieces, std::size_t piece_bytes = 1024) {
+    fault f = of(fault_kind::trickle);
+    f.delay = between_pieces;
+    f.piece_bytes = piece_bytes ? piece_bytes : 1;
+    return f;
+  }
 
 private:
   static fault of(fault_kind k) {
@@ -11253,8 +11263,10 @@ private:
   }
 
   void record(const httplib::Request &req, int status, const std::string &fault_name = "") {
+    // A trickle still pending is applied to this answer after its handler.
+    const bool trickled = fault_name.empty() && pending_fault_ && pending_fault_->kind == fault_kind::trickle;
     std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->log.push_back(logged_request{req.method, req.path, status, fault_name});
+    state_->log.push_back(logged_request{req.method, req.path, status, trickled ? "trickle" : fault_name});
   }
 
   // The fault for this request, if one is planned.
@@ -11292,6 +11304,7 @@ private:
     case fault_kind::error_after_create: return "error_after_create";
     case fault_kind::not_json: return "not_json";
     case fault_kind::truncate: return "truncate";
+    case fault_kind::trickle: return "trickle";
     }
     return "fault";
   }
@@ -11300,6 +11313,19 @@ private:
   static void drop_connection(httplib::Response &res) {
     res.set_content_provider(1000, "application/json",
                              [](std::size_t, std::size_t, httplib::DataSink &) { return false; });
+  }
+
+  // Writes an answer's body in pieces, slowly.
+  static void trickle(httplib::Response &res, const fault &f) {
+    auto body = std::make_shared<const std::string>(std::move(res.body));
+    res.body.clear();
+    const std::string type = res.get_header_value("Content-Type");
+    res.headers.erase("Content-Type"); // set again below, once
+    res.set_content_provider(body->size(), type.empty() ? "application/json" : type.c_str(),
+                             [body, f](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
+                               if (offset > 0) std::this_thread::sleep_for(f.delay);
+                               return sink.write(body->data() + offset, std::min({length, f.piece_bytes}));
+                             });
   }
 
   // A proxy's error page: status (502 when 0) with HTML.
@@ -11333,7 +11359,8 @@ private:
     case fault_kind::drop_after_create:
     case fault_kind::slow_after_create:
     case fault_kind::error_after_create:
-    case fault_kind::truncate: return false; // handled by the create and the file handlers
+    case fault_kind::truncate:
+    case fault_kind::trickle: return false; // handled by the create and the file handlers, or after them
     }
     record(req, f.kind == fault_kind::drop ? 0 : res.status, fault_name(f.kind));
     return true;
@@ -11359,12 +11386,16 @@ private:
       }
       if (auto f = take_fault(req)) {
         if (f->kind == fault_kind::drop_after_create || f->kind == fault_kind::slow_after_create ||
-            f->kind == fault_kind::error_after_create || f->kind == fault_kind::truncate) {
+            f->kind == fault_kind::error_after_create || f->kind == fault_kind::truncate ||
+            f->kind == fault_kind::trickle) {
           pending_fault_ = f;
         }
         if (apply_fault(req, res, *f)) return;
       }
       (this->*h)(req, res);
+      // A trickle the handler did not take (every answer but a result file) slows its body.
+      if (auto left = std::exchange(pending_fault_, std::nullopt); left && left->kind == fault_kind::trickle)
+        trickle(res, *left);
     };
   }
 
@@ -11561,17 +11592,23 @@ private:
   void serve_file(const httplib::Request &req, httplib::Response &res) {
     const std::optional<fault> planned = std::exchange(pending_fault_, std::nullopt);
     const bool truncate = planned && planned->kind == fault_kind::truncate;
+    const std::optional<fault> trickle =
+        planned && planned->kind == fault_kind::trickle ? planned : std::optional<fault>();
     auto video = std::make_shared<const std::string>(state_->options.video);
     const std::size_t cut = video->size() / 2;
     res.set_content_provider(
         video->size(), "video/mp4",
-        [video, truncate, cut](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
+        [video, truncate, trickle, cut](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
           if (truncate && offset >= cut) return false;
-          const std::size_t n = truncate ? std::min(length, cut - offset) : length;
+          std::size_t n = truncate ? std::min(length, cut - offset) : length;
+          if (trickle) {
+            std::this_thread::sleep_for(trickle->delay);
+            n = std::min(n, trickle->piece_bytes);
+          }
           sink.write(video->data() + offset, n);
           return !truncate || offset + n < cut;
         });
-    record(req, req.ranges.empty() ? 200 : 206, truncate ? "truncate" : "");
+    record(req, req.ranges.empty() ? 200 : 206, truncate ? "truncate" : trickle ? "trickle" : "");
   }
 
   // ---- elements ---------------------------------------------------------------------

@@ -281,6 +281,56 @@ class CommandsTest(unittest.TestCase):
         self.assertIn("could not connect", down.stderr)
 
 
+class KilledDownloadTest(unittest.TestCase):
+    """A `kling download` killed (SIGKILL) in the middle of the transfer leaves no file under the
+    target name and a resumable PATH.part; the next run asks only for the rest (Range) and ends
+    with the complete video."""
+
+    def test_kill_during_download_then_resume(self):
+        # The first download trickles (1 KiB every 25 ms), so it can be killed half-way.
+        with FakeGateway("trickle=25:downloads") as gateway, tempfile.TemporaryDirectory() as tmp:
+            common = ["--base-url", gateway.url, "--api-key", gateway.key, "--poll-interval", "0.05"]
+            made = create_and_wait(gateway, HostileGatewayTest.body)
+            self.assertEqual(made.returncode, 0, made.stderr)
+            task = json.loads(made.stdout)
+            target = pathlib.Path(tmp, "cut.mp4")
+            part = pathlib.Path(tmp, "cut.mp4.part")
+            downloading = subprocess.Popen([KLING, *common, "download", task["id"], str(target)],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not (part.exists() and part.stat().st_size >= 8 * 1024):
+                time.sleep(0.01)
+            downloading.kill()
+            downloading.wait(timeout=10)
+            self.assertEqual(downloading.returncode, -9, "the download ended before it could be killed")
+            self.assertFalse(target.exists(), "a killed download left a file under the target name")
+            kept = part.stat().st_size
+            self.assertGreaterEqual(kept, 8 * 1024)
+
+            resumed = kling(*common, "download", task["id"], str(target))
+            self.assertEqual(resumed.returncode, 0, resumed.stderr)
+            self.assertFalse(part.exists())
+            fresh = kling(*common, "download", task["id"], str(pathlib.Path(tmp, "fresh.mp4")))
+            self.assertEqual(fresh.returncode, 0, fresh.stderr)
+            whole = pathlib.Path(tmp, "fresh.mp4").read_bytes()
+            self.assertGreater(len(whole), kept)
+            self.assertEqual(target.read_bytes(), whole)
+            statuses = [e["status"] for e in gateway.stats()["log"] if "/files/" in e["path"]]
+            self.assertIn(206, statuses, "the second run did not ask for the rest only")
+
+    def test_answers_written_in_pieces(self):
+        # Every answer of the gateway arrives in 1 KiB pieces, 2 ms apart.
+        with FakeGateway("trickle=2:any:every=1") as gateway, tempfile.TemporaryDirectory() as tmp:
+            made = kling("--base-url", gateway.url, "--api-key", gateway.key, "--poll-interval", "0.05",
+                         "create", "-", "--wait", "--download", tmp + "/v.mp4",
+                         stdin=json.dumps(HostileGatewayTest.body))
+            self.assertEqual(made.returncode, 0, made.stderr)
+            self.assertGreater(len(gateway.stats()["log"]), 3)
+            self.assertTrue(all(e["fault"] == "trickle" for e in gateway.stats()["log"]), gateway.stats()["log"])
+            self.assertEqual(json.loads(made.stdout)["status"], "completed")
+            self.assertEqual(pathlib.Path(tmp, "v.mp4").read_bytes()[4:8], b"ftyp")
+
+
 class DemoTest(unittest.TestCase):
     """kling demo: the README's main job, offline and against a gateway named by the environment."""
 
