@@ -31,7 +31,9 @@ require_locale() {
 KLING_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config python3 nlohmann-json3-dev libcpp-httplib-dev libssl-dev)
 # What the test suite needs on top. emscripten brings nodejs and ships its
 # system libraries (libc++...) prebuilt, so nothing is compiled into its cache.
-KLING_TEST_PACKAGES=(clang catch2 meson locales emscripten libcurl4-openssl-dev git)
+# libclang-rt-dev holds Clang's sanitizer and libFuzzer runtimes, which clang
+# only recommends (and recommends are not installed here).
+KLING_TEST_PACKAGES=(clang libclang-rt-dev catch2 meson locales emscripten libcurl4-openssl-dev git)
 # What the Windows step needs: mingw-w64, Wine, and dpkg-source to unpack
 # Debian's cpp-httplib source (see tools/test_windows.sh).
 KLING_WINDOWS_PACKAGES=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev)

@@ -91,10 +91,11 @@ const command commands[] = {
     {"create",
      "create a task; --wait for it, --download its video",
      "create FILE|- [--wait] [--download PATH]",
-     "Validates a request body (POST /v1/videos), sends it and prints the task as JSON on stdout.\n"
-     "With --wait, waits for the task to finish and prints the finished task; with --download PATH,\n"
-     "also saves its video. Progress goes to stderr. A create whose answer is lost is looked up by its\n"
-     "external_task_id (one is generated when the body has none) before it is ever sent again.\n"
+     "Validates a video request body (POST /v1/videos; an element goes to 'kling elements create'),\n"
+     "sends it and prints the task as JSON on stdout. With --wait, waits for the task to finish and\n"
+     "prints the finished task; with --download PATH, also saves its video. Progress goes to stderr.\n"
+     "A create whose answer is lost is looked up by its external_task_id (one is generated when the\n"
+     "body has none), for up to --lookup-window seconds, before it is ever sent again.\n"
      "Exit 0 on success, 1 when the gateway or the task failed, 3 when a rule is broken.\n\n"
      "Examples:\n"
      "  kling create request.json --wait --download cat.mp4\n"
