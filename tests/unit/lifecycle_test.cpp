@@ -805,6 +805,35 @@ TEST_CASE("a transport that does not stream a download is named as the problem",
   CHECK(forgotten.error().message.find("did not call the request's on_head") != std::string::npos);
 }
 
+namespace {
+// Streams a redirect, then forgets to stream the video it leads to.
+struct redirect_then_whole_transport {
+  int sent = 0;
+  kling::result<kling::http_response> send(const kling::http_request &request) {
+    kling::http_response r;
+    if (sent++ == 0) {
+      r.status = 302;
+      r.headers = {{"Location", "/moved.mp4"}};
+      return kling::deliver_body(request, std::move(r));
+    }
+    r.status = 200;
+    r.body = "a small video";
+    return r;
+  }
+};
+} // namespace
+
+TEST_CASE("a download judges each answer by its own head, never an earlier one", "[lifecycle][download]") {
+  kling::basic_client<redirect_then_whole_transport> client{kling::options{}.api_key("k")};
+  auto d =
+      client.videos().download_to("https://cdn.example.com/v.mp4", [](std::string_view) { return true; });
+  REQUIRE_FALSE(d);
+  // Not the redirect's head taken again (which ends in "too many redirects").
+  CHECK(d.error().code == kling::errc::configuration);
+  CHECK(d.error().message.find("did not call the request's on_head") != std::string::npos);
+  CHECK(client.transport().sent == 2);
+}
+
 TEST_CASE("download resumes a dropped transfer with a Range request", "[lifecycle][download]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);
