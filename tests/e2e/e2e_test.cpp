@@ -23,11 +23,14 @@
 
 #include "../support/cassette_scenarios.hpp"
 #include "../support/catch.hpp"
+#include "../support/loopback_gateway.hpp"
 
 using kling::json;
 using kling::testing::fake_gateway;
 using kling::testing::fault;
 using kling::testing::request_match;
+using kling_test::fast_options;
+using kling_test::started_gateway;
 using namespace std::chrono_literals;
 
 namespace {
@@ -45,32 +48,6 @@ std::string file_text(const std::string &path) {
   text << in.rdbuf();
   return text.str();
 }
-
-// Fast polls and short backoffs: the same behaviour, in milliseconds.
-kling::options fast_options(const fake_gateway &gateway) {
-  kling::protocol::wait_options wait;
-  wait.first_interval = 20ms;
-  wait.max_interval = 50ms;
-  wait.timeout = 30s;
-  kling::protocol::retry_policy retry;
-  retry.initial_backoff = 10ms;
-  retry.max_backoff = 50ms;
-  retry.max_retry_after = 50ms;
-  retry.lookup_window = 300ms; // a create that truly failed is sent again soon
-  return kling::options{}
-      .base_url(gateway.base_url())
-      .api_key(gateway.api_key())
-      .request_timeout(5s)
-      .wait(wait)
-      .retry(retry);
-}
-
-struct started_gateway {
-  fake_gateway gateway;
-  explicit started_gateway(kling::testing::fake_gateway_options o = {}) : gateway(std::move(o)) {
-    REQUIRE(gateway.start());
-  }
-};
 
 } // namespace
 

@@ -19,35 +19,16 @@
 #include <thread>
 
 #include "../support/catch.hpp"
+#include "../support/loopback_gateway.hpp"
 
 using kling::testing::fake_gateway;
 using kling::testing::fault;
 using kling::testing::request_match;
+using kling_test::fast_options;
+using kling_test::started_gateway;
 using namespace std::chrono_literals;
 
 namespace {
-
-kling::options fast_options(const fake_gateway &gateway) {
-  kling::protocol::wait_options wait;
-  wait.first_interval = 20ms;
-  wait.max_interval = 50ms;
-  wait.timeout = 30s;
-  kling::protocol::retry_policy retry;
-  retry.initial_backoff = 10ms;
-  retry.max_backoff = 50ms;
-  retry.max_retry_after = 50ms;
-  return kling::options{}
-      .base_url(gateway.base_url())
-      .api_key(gateway.api_key())
-      .request_timeout(5s)
-      .wait(wait)
-      .retry(retry);
-}
-
-struct started_gateway {
-  fake_gateway gateway;
-  started_gateway() { REQUIRE(gateway.start()); }
-};
 
 kling::text_to_video a_request(const std::string &prompt = "A cat playing in a sunny garden") {
   kling::text_to_video r;
