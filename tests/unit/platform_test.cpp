@@ -150,6 +150,15 @@ TEST_CASE("files are named in UTF-8 whatever the platform's code page", "[platfo
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == kling::errc::io);
   CHECK(kling::files::replace(platform_temp_path("missing"), renamed).error().code == kling::errc::io);
+
+  // A NUL byte would cut the path short and name another file.
+  auto cut = kling::files::write_file(platform_temp_path(std::string("cut\0.mp4", 8)), "bytes");
+  REQUIRE_FALSE(cut);
+  CHECK(cut.error().code == kling::errc::io);
+  CHECK(cut.error().message.find("NUL") != std::string::npos);
+  CHECK_FALSE(kling::files::exists(platform_temp_path("cut")));
+  CHECK(kling::files::write_file(platform_temp_path("cut"), "bytes")); // the same name without it is fine
+  CHECK(kling::files::remove(platform_temp_path("cut")));
 }
 
 TEST_CASE("sizes and offsets past 4 GiB are carried in 64 bits", "[platform][files]") {
