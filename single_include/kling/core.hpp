@@ -5716,9 +5716,11 @@ struct http_request {
   // that keeps flowing is never cut (httplib_transport: each read and write).
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 
-  // Streaming, for downloads: when on_body is set the transport hands the
-  // answer's body over in pieces instead of collecting it in
-  // http_response::body. on_head (if set) sees the status and headers first.
+  // Streaming, for downloads and for every answer read whole (its size cap,
+  // options::max_response_bytes): when on_body is set the transport hands
+  // the answer's body over in pieces instead of collecting it in
+  // http_response::body. on_head, set whenever on_body is by the library,
+  // sees the status and headers first.
   // Either returning false stops the transfer; send then fails with errc::cancelled.
   std::function<bool(const http_response &head)> on_head;
   std::function<bool(std::string_view piece)> on_body;
@@ -6044,6 +6046,9 @@ public:
     if (request.on_body) return limit;
     limit.state_ = std::make_shared<state>();
     limit.state_->max_bytes = max_bytes;
+    // Both receivers, as for a download: a transport may call on_head
+    // whenever on_body is set (the README's checklist says so).
+    if (!request.on_head) request.on_head = [](const http_response &) { return true; };
     request.on_body = [st = limit.state_](std::string_view piece) {
       if (piece.size() > st->max_bytes - st->body.size()) {
         st->exceeded = true;
