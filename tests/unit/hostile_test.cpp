@@ -37,9 +37,7 @@ kling::options hostile_options() {
 
 const char *pending_task = R"({"id":"task_1","status":"pending"})";
 
-std::string temp_file(const std::string &name) {
-  return (std::filesystem::temp_directory_path() / ("kling-hostile-" + name)).string();
-}
+std::string temp_file(const std::string &name) { return kling_test::scratch_path("hostile-" + name); }
 
 } // namespace
 

@@ -734,7 +734,7 @@ TEST_CASE("create_and_wait goes from request to finished task", "[lifecycle][wai
 // ----- downloads ---------------------------------------------------------------------
 
 namespace {
-std::string temp_path(const std::string &name) { return "/tmp/kling-lifecycle-" + name; }
+std::string temp_path(const std::string &name) { return kling_test::scratch_path("lifecycle-" + name); }
 std::string video_bytes(std::size_t n) {
   std::string out(n, '\0');
   for (std::size_t i = 0; i < n; ++i)
