@@ -16,6 +16,12 @@
 // does not say whether the request left, so a failed create is treated as
 // ambiguous (the exactly-once lookup), which is the safe side.
 //
+// Unlike the checklist's idle timeout, request.timeout is a total one here:
+// the answer is taken whole (arrayBuffer), so a download that takes longer
+// than options::request_timeout fails each time it is retried. Raise the
+// timeout for large videos, or read response.body piece by piece and re-arm
+// the timer on each piece.
+//
 // Thread safety: use it on the thread that runs the JavaScript event loop (the
 // page's main thread); completions arrive there, from that loop, never inside
 // async_send. Any copy of the transport may be used; they share one table of

@@ -790,10 +790,14 @@ namespace files {
 // file system allowed.
 inline std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
 
-// The file system's path for a UTF-8 path. On Windows the text is converted
-// here (std::filesystem::u8path would abort on malformed UTF-8 without
-// exceptions); elsewhere paths are bytes and pass unchanged.
+// The file system's path for a UTF-8 path (one with a NUL byte is refused).
+// On Windows the text is converted here (std::filesystem::u8path would abort
+// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass unchanged.
 inline result<std::filesystem::path> native_path(std::string_view utf8_path) {
+  // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
+  if (utf8_path.find('\0') != std::string_view::npos)
+    return error{errc::io,
+                 "the path " + quote(utf8_path.substr(0, utf8_path.find('\0'))) + "... contains a NUL byte"};
 #ifdef _WIN32
   std::wstring wide;
   wide.reserve(utf8_path.size());
@@ -996,6 +1000,7 @@ inline result<std::string> read_file(const std::string &path, std::uint64_t max_
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
 inline result<void> write_file(const std::string &path, std::string_view bytes) {
+  if (auto native = native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;
   if (!out.open(part, false) || !out.write(bytes) || !out.close()) {
@@ -5725,9 +5730,11 @@ struct http_request {
   // that keeps flowing is never cut (httplib_transport: each read and write).
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 
-  // Streaming, for downloads: when on_body is set the transport hands the
-  // answer's body over in pieces instead of collecting it in
-  // http_response::body. on_head (if set) sees the status and headers first.
+  // Streaming, for downloads and for every answer read whole (its size cap,
+  // options::max_response_bytes): when on_body is set the transport hands
+  // the answer's body over in pieces instead of collecting it in
+  // http_response::body. on_head, set whenever on_body is by the library,
+  // sees the status and headers first.
   // Either returning false stops the transfer; send then fails with errc::cancelled.
   std::function<bool(const http_response &head)> on_head;
   std::function<bool(std::string_view piece)> on_body;
@@ -6053,6 +6060,9 @@ public:
     if (request.on_body) return limit;
     limit.state_ = std::make_shared<state>();
     limit.state_->max_bytes = max_bytes;
+    // Both receivers, as for a download: a transport may call on_head
+    // whenever on_body is set (the README's checklist says so).
+    if (!request.on_head) request.on_head = [](const http_response &) { return true; };
     request.on_body = [st = limit.state_](std::string_view piece) {
       if (piece.size() > st->max_bytes - st->body.size()) {
         st->exceeded = true;
@@ -7412,8 +7422,11 @@ public:
   }
 
   void on_response(result<http_response> answer, time_point now) {
+    // Each answer is judged by its own head: one left from an earlier
+    // answer (a redirect, an error page) must never stand in for it.
+    const http_response head = std::exchange(head_, http_response{});
     if (outcome_) return; // decided while streaming (size cap)
-    if (answer && head_.status == 0) {
+    if (answer && head.status == 0) {
       // Without the head the machine cannot tell a video from an error page.
       outcome_ = result<std::uint64_t>(error{
           errc::configuration, "the transport did not call the request's on_head: a download streams, so a "
@@ -7422,7 +7435,7 @@ public:
                                "transport checklist"});
       return;
     }
-    if (answer) return on_complete_answer(now);
+    if (answer) return on_complete_answer(head, now);
     error e = std::move(answer).error();
     ++failures_;
     if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
@@ -7455,8 +7468,8 @@ public:
   const std::string &url() const { return url_; }
 
 private:
-  void on_complete_answer(time_point now) {
-    const int status = head_.status;
+  void on_complete_answer(const http_response &head, time_point now) {
+    const int status = head.status;
     if (from_scratch_) {
       from_scratch_ = false;
       have_ = 0; // the next request has no Range; its 200 replaces what is held
@@ -7484,7 +7497,7 @@ private:
     }
     if (status == 416 && have_ > 0) {
       // Nothing left to send: complete if the server's size is what we hold.
-      const auto size = content_range_total(head_);
+      const auto size = content_range_total(head);
       if (size && *size == have_) {
         outcome_ = result<std::uint64_t>(have_);
         return;
@@ -7492,7 +7505,7 @@ private:
       discard_ = true; // what is held is longer than the video: not its start
     }
     if (status >= 300 && status < 400 && status != 304) {
-      const auto location = head_.header("Location");
+      const auto location = head.header("Location");
       if (!location || ++redirects_ > options_.max_redirects) {
         outcome_ = result<std::uint64_t>(
             error{errc::http, location ? "too many redirects" : "redirect without a Location header"});
@@ -7502,7 +7515,7 @@ private:
       check_url();
       return;
     }
-    http_response page = head_;
+    http_response page = head;
     page.body = excerpt_;
     error e = error_from_response(page);
     ++failures_;
@@ -8881,8 +8894,10 @@ inline result<void> check_download_settings(const download_settings &d) {
   if (d.max_bytes && *d.max_bytes == 0) {
     return protocol::setting_detail::bad_setting("download_settings::max_bytes", "must be positive");
   }
-  // Bounded: it is compared with clock durations, which a huge value would overflow.
-  if (d.expiry_warning.count() < 0 || d.expiry_warning > std::chrono::hours(24 * 366)) {
+  // Bounded: it is compared with clock durations, which a huge value would
+  // overflow. Compared in hours: hours::max() itself does not fit in milliseconds.
+  if (d.expiry_warning.count() < 0 ||
+      d.expiry_warning > std::chrono::duration_cast<std::chrono::hours>(protocol::setting_detail::longest)) {
     return protocol::setting_detail::bad_setting("download_settings::expiry_warning",
                                                  "must be from 0 to 366 days");
   }
@@ -9058,24 +9073,43 @@ inline body_target sink_target(std::function<bool(std::string_view)> sink) {
   return target;
 }
 
+// What a .part holds the start of: the URL without its query and fragment
+// (a link signed anew keeps its path). Written beside the .part, so that
+// another video downloaded to the same path never continues it.
+inline std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
+
 } // namespace download_detail
 
 // Downloads url to path. A "<path>.part" left by an earlier attempt (a
 // failed call, a killed process) is resumed. A failure that passes (the
 // network, the server for now, cancellation, an expired link) keeps the
 // .part for the next call; one that makes its bytes useless removes it (see
-// download_machine::worth_resuming). path is never left half written.
+// download_machine::worth_resuming). "<path>.part.source" records the URL
+// the .part came from, so that a .part of another video is started over.
+// path is never left half written.
 template <class Transport>
 result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
                                       const download_settings &settings) {
   const std::string part = path + ".part";
-  const std::uint64_t have = files::size_of(part).value_or(0);
+  const std::string source_file = part + ".source"; // see part_source
+  const std::string source = download_detail::part_source(url);
+  std::uint64_t have = files::size_of(part).value_or(0);
+  if (have > 0) {
+    // Another video's bytes: start over. (No record, from a killed process
+    // before the record was written: resumed, as before.)
+    auto recorded = files::read_file(source_file, 64 * 1024);
+    if (recorded && *recorded != source) have = 0;
+  }
   files::output_file file;
   download_detail::body_target target;
   target.begin = [&](protocol::body_disposition d, std::string &problem) {
-    if (file.open(part, d == protocol::body_disposition::append)) return true;
-    problem = "cannot write " + part;
-    return false;
+    if (!file.open(part, d == protocol::body_disposition::append)) {
+      problem = "cannot write " + part;
+      return false;
+    }
+    // Best effort: without the record a later call resumes unchecked.
+    if (d == protocol::body_disposition::replace) (void)files::write_file(source_file, source);
+    return true;
   };
   target.write = [&](std::string_view piece, std::string &problem) {
     if (file.write(piece)) return true;
@@ -9095,6 +9129,7 @@ result<download_result> download_file(session<Transport> &s, const std::string &
   if (bytes) {
     if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
   }
+  files::remove(source_file);
   if (!bytes) {
     files::remove(part);
     return std::move(bytes).error();

@@ -23,12 +23,14 @@
 
 #include "../support/cassette_scenarios.hpp"
 #include "../support/catch.hpp"
-#include "../support/loopback.hpp"
+#include "../support/loopback_gateway.hpp"
 
 using kling::json;
 using kling::testing::fake_gateway;
 using kling::testing::fault;
 using kling::testing::request_match;
+using kling_test::fast_options;
+using kling_test::started_gateway;
 using namespace std::chrono_literals;
 
 namespace {
@@ -46,9 +48,6 @@ std::string file_text(const std::string &path) {
   text << in.rdbuf();
   return text.str();
 }
-
-using kling_test::fast_options;
-using kling_test::started_gateway;
 
 } // namespace
 

@@ -4,6 +4,9 @@
 
 #include <kling/core.hpp>
 
+#include <chrono>
+#include <filesystem>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -22,6 +25,21 @@ inline std::string fixture_text(const std::string &relative) {
 // Whether a file can be opened for reading (an empty file counts).
 inline bool file_exists(const std::string &path) {
   return kling::media::read_file(path, std::uint64_t{1} << 30).has_value();
+}
+
+// A path in the temporary directory that no other test process uses: ctest
+// runs the same suite several times at once (the comma-decimal locale run,
+// the single-header build, the no-exceptions build), and a shared name would
+// let one run read or remove another's file.
+inline std::string scratch_path(const std::string &name) {
+  static const std::string prefix = [] {
+    std::error_code ec;
+    std::string dir = std::filesystem::temp_directory_path(ec).u8string();
+    if (ec || dir.empty()) dir = ".";
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    return dir + "/kling-test-" + std::to_string(now) + "-" + std::to_string(std::random_device{}()) + "-";
+  }();
+  return prefix + name;
 }
 
 inline bool contains(const std::string &text, std::string_view part) {

@@ -19,17 +19,16 @@
 #include <thread>
 
 #include "../support/catch.hpp"
-#include "../support/loopback.hpp"
+#include "../support/loopback_gateway.hpp"
 
 using kling::testing::fake_gateway;
 using kling::testing::fault;
 using kling::testing::request_match;
+using kling_test::fast_options;
+using kling_test::started_gateway;
 using namespace std::chrono_literals;
 
 namespace {
-
-using kling_test::fast_options;
-using kling_test::started_gateway;
 
 kling::text_to_video a_request(const std::string &prompt = "A cat playing in a sunny garden") {
   kling::text_to_video r;

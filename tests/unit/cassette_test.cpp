@@ -43,7 +43,7 @@ TEST_CASE("no committed fixture holds a key", "[cassettes][secrets]") {
 }
 
 TEST_CASE("recording redacts the key and named secrets, and replays what it recorded", "[cassettes]") {
-  const std::string path = "/tmp/kling-cassette-test.json";
+  const std::string path = kling_test::scratch_path("cassette-test.json");
   kling::mock_transport network;
   network.respond(200, R"({"id":"t1","status":"pending","note":"token s3cr3t-value here"})");
   network.fail(kling::error{kling::errc::timeout, "no answer"});

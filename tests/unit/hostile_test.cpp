@@ -37,9 +37,7 @@ kling::options hostile_options() {
 
 const char *pending_task = R"({"id":"task_1","status":"pending"})";
 
-std::string temp_file(const std::string &name) {
-  return (std::filesystem::temp_directory_path() / ("kling-hostile-" + name)).string();
-}
+std::string temp_file(const std::string &name) { return kling_test::scratch_path("hostile-" + name); }
 
 } // namespace
 
@@ -133,6 +131,23 @@ struct whole_body_transport {
     return r;
   }
 };
+
+// Streams the way the README's checklist words it: when on_body is set,
+// on_head first (without asking whether it is set), then the body.
+struct checklist_transport {
+  std::string body;
+  kling::result<kling::http_response> send(const kling::http_request &request) {
+    kling::http_response r;
+    r.status = 200;
+    if (!request.on_body) {
+      r.body = body;
+      return r;
+    }
+    if (!request.on_head(r) || !request.on_body(body))
+      return kling::error{kling::errc::cancelled, "transfer stopped by the receiver"};
+    return r;
+  }
+};
 } // namespace
 
 TEST_CASE("an answer larger than max_response_bytes is an error, on every driver", "[client][limits]") {
@@ -178,6 +193,20 @@ TEST_CASE("an answer larger than max_response_bytes is an error, on every driver
   downloads.transport().respond(200, std::string(1000, 'v'));
   CHECK(
       downloads.videos().download_to("https://cdn.example.com/v.mp4", [](std::string_view) { return true; }));
+}
+
+TEST_CASE("an answer read whole streams with both receivers set, as a download does", "[client][limits]") {
+  std::string exact = pending_task;
+  exact.resize(100, ' ');
+  kling::basic_client<checklist_transport> client{hostile_options().max_response_bytes(100),
+                                                  checklist_transport{exact}};
+  auto t = client.videos().get("task_1");
+  REQUIRE(t);
+  CHECK(t->id == "task_1");
+  client.transport().body = exact + " ";
+  auto big = client.videos().get("task_1");
+  REQUIRE_FALSE(big);
+  CHECK(contains(big.error().message, "options::max_response_bytes"));
 }
 
 TEST_CASE("the task tracker applies the answer limit too", "[async][tracker][limits]") {

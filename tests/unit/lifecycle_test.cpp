@@ -4,6 +4,7 @@
 // downloads with resume, and callbacks.
 #include <kling/core.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -734,7 +735,7 @@ TEST_CASE("create_and_wait goes from request to finished task", "[lifecycle][wai
 // ----- downloads ---------------------------------------------------------------------
 
 namespace {
-std::string temp_path(const std::string &name) { return "/tmp/kling-lifecycle-" + name; }
+std::string temp_path(const std::string &name) { return kling_test::scratch_path("lifecycle-" + name); }
 std::string video_bytes(std::size_t n) {
   std::string out(n, '\0');
   for (std::size_t i = 0; i < n; ++i)
@@ -803,6 +804,35 @@ TEST_CASE("a transport that does not stream a download is named as the problem",
   REQUIRE_FALSE(forgotten);
   CHECK(forgotten.error().code == kling::errc::configuration);
   CHECK(forgotten.error().message.find("did not call the request's on_head") != std::string::npos);
+}
+
+namespace {
+// Streams a redirect, then forgets to stream the video it leads to.
+struct redirect_then_whole_transport {
+  int sent = 0;
+  kling::result<kling::http_response> send(const kling::http_request &request) {
+    kling::http_response r;
+    if (sent++ == 0) {
+      r.status = 302;
+      r.headers = {{"Location", "/moved.mp4"}};
+      return kling::deliver_body(request, std::move(r));
+    }
+    r.status = 200;
+    r.body = "a small video";
+    return r;
+  }
+};
+} // namespace
+
+TEST_CASE("a download judges each answer by its own head, never an earlier one", "[lifecycle][download]") {
+  kling::basic_client<redirect_then_whole_transport> client{kling::options{}.api_key("k")};
+  auto d =
+      client.videos().download_to("https://cdn.example.com/v.mp4", [](std::string_view) { return true; });
+  REQUIRE_FALSE(d);
+  // Not the redirect's head taken again (which ends in "too many redirects").
+  CHECK(d.error().code == kling::errc::configuration);
+  CHECK(d.error().message.find("did not call the request's on_head") != std::string::npos);
+  CHECK(client.transport().sent == 2);
 }
 
 TEST_CASE("download resumes a dropped transfer with a Range request", "[lifecycle][download]") {
@@ -887,6 +917,61 @@ TEST_CASE("a download interrupted at any byte leaves no file, keeps its .part, a
       CHECK_FALSE(range);
     }
   }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a .part left by another video is never continued; the same video newly signed is",
+          "[lifecycle][download]") {
+  const std::string first = video_bytes(30000);
+  std::string second = video_bytes(20000);
+  std::reverse(second.begin(), second.end());
+  const std::string path = temp_path("two-videos.mp4");
+  const std::string part = path + ".part";
+  for (const std::string &leftover : {path, part, part + ".source"})
+    std::remove(leftover.c_str());
+  kling::testing::virtual_clock clock;
+  auto fake = make_client(clock, kling::protocol::retry_policy::none());
+  // A CDN that honours Range: what a resumed request of the wrong video would get.
+  fake.transport().on_request([&](const kling::http_request &r) -> kling::result<kling::http_response> {
+    const std::string &video = r.path.rfind("/a.mp4", 0) == 0 ? first : second; // the query follows
+    std::size_t from = 0;
+    if (auto range = kling::find_header(r.headers, "Range")) {
+      const std::string_view spec = range->substr(6); // "bytes=N-"
+      from = kling::numbers::parse_integer<std::size_t>(spec.substr(0, spec.find('-'))).value_or(0);
+    }
+    kling::http_response answer;
+    answer.status = from ? 206 : 200;
+    answer.body = video.substr(from);
+    if (from)
+      answer.headers = {{"Content-Range", "bytes " + std::to_string(from) + "-" +
+                                              std::to_string(video.size() - 1) + "/" +
+                                              std::to_string(video.size())}};
+    return answer;
+  });
+  const auto cut_first = [&](const std::string &url) {
+    fake.transport().respond_truncated(200, first, 10000, {{"Content-Length", "30000"}});
+    REQUIRE_FALSE(fake.videos().download(url, path));
+    REQUIRE(kling_test::read_text(part) == first.substr(0, 10000));
+  };
+
+  cut_first("https://cdn.example.com/a.mp4?sig=1");
+  auto other = fake.videos().download(std::string("https://cdn.example.com/b.mp4?sig=2"), path);
+  REQUIRE(other);
+  CHECK_FALSE(other->resumed);
+  CHECK(kling_test::read_text(path) == second);
+  CHECK_FALSE(kling::find_header(fake.transport().requests().back().headers, "Range"));
+  CHECK_FALSE(kling_test::file_exists(part));
+  CHECK_FALSE(kling_test::file_exists(part + ".source"));
+
+  std::remove(path.c_str());
+  cut_first("https://cdn.example.com/a.mp4?sig=1");
+  auto same = fake.videos().download(std::string("https://cdn.example.com/a.mp4?sig=3"), path);
+  REQUIRE(same);
+  CHECK(same->resumed);
+  CHECK(kling_test::read_text(path) == first);
+  CHECK(kling::find_header(fake.transport().requests().back().headers, "Range") ==
+        std::string("bytes=10000-"));
+  CHECK_FALSE(kling_test::file_exists(part + ".source"));
   std::remove(path.c_str());
 }
 

@@ -35,14 +35,7 @@ bool near(double a, double b) { return std::fabs(a - b) < 1e-9; }
 
 std::string unique_temp_path(std::string_view suffix) {
   static unsigned counter = 0;
-  std::error_code ec;
-  std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-  if (ec) dir = "/tmp";
-  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  const std::string name = "kling_media_test_" + std::to_string(now) + "_" +
-                           std::to_string(std::random_device{}()) + "_" + std::to_string(++counter) +
-                           std::string(suffix);
-  return (dir / name).string();
+  return kling_test::scratch_path("media-" + std::to_string(++counter) + std::string(suffix));
 }
 
 // A file that exists for the scope of a test.

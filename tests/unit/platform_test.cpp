@@ -40,9 +40,7 @@ bool decimal_comma() { return std::string(std::localeconv()->decimal_point) == "
 
 // A fresh path in the temporary directory, as UTF-8 (what the library takes).
 std::string platform_temp_path(const std::string &name) {
-  std::error_code ec;
-  const std::string dir = std::filesystem::temp_directory_path(ec).u8string();
-  const std::string path = dir + "/kling-platform-" + name;
+  const std::string path = kling_test::scratch_path("platform-" + name);
   kling::files::remove(path);
   kling::files::remove(path + ".part");
   return path;
@@ -129,7 +127,7 @@ TEST_CASE("files are named in UTF-8 whatever the platform's code page", "[platfo
   bool found = false;
   for (const auto &entry :
        std::filesystem::directory_iterator(std::filesystem::temp_directory_path(ec), ec)) {
-    if (entry.path().filename().u8string() == "kling-platform-" + name) found = true;
+    if (entry.path().filename().u8string() == path.substr(path.rfind('/') + 1)) found = true;
   }
   CHECK(found);
 
@@ -150,6 +148,15 @@ TEST_CASE("files are named in UTF-8 whatever the platform's code page", "[platfo
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == kling::errc::io);
   CHECK(kling::files::replace(platform_temp_path("missing"), renamed).error().code == kling::errc::io);
+
+  // A NUL byte would cut the path short and name another file.
+  auto cut = kling::files::write_file(platform_temp_path(std::string("cut\0.mp4", 8)), "bytes");
+  REQUIRE_FALSE(cut);
+  CHECK(cut.error().code == kling::errc::io);
+  CHECK(cut.error().message.find("NUL") != std::string::npos);
+  CHECK_FALSE(kling::files::exists(platform_temp_path("cut")));
+  CHECK(kling::files::write_file(platform_temp_path("cut"), "bytes")); // the same name without it is fine
+  CHECK(kling::files::remove(platform_temp_path("cut")));
 }
 
 TEST_CASE("sizes and offsets past 4 GiB are carried in 64 bits", "[platform][files]") {

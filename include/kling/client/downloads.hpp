@@ -175,24 +175,43 @@ inline body_target sink_target(std::function<bool(std::string_view)> sink) {
   return target;
 }
 
+// What a .part holds the start of: the URL without its query and fragment
+// (a link signed anew keeps its path). Written beside the .part, so that
+// another video downloaded to the same path never continues it.
+inline std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
+
 } // namespace download_detail
 
 // Downloads url to path. A "<path>.part" left by an earlier attempt (a
 // failed call, a killed process) is resumed. A failure that passes (the
 // network, the server for now, cancellation, an expired link) keeps the
 // .part for the next call; one that makes its bytes useless removes it (see
-// download_machine::worth_resuming). path is never left half written.
+// download_machine::worth_resuming). "<path>.part.source" records the URL
+// the .part came from, so that a .part of another video is started over.
+// path is never left half written.
 template <class Transport>
 result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
                                       const download_settings &settings) {
   const std::string part = path + ".part";
-  const std::uint64_t have = files::size_of(part).value_or(0);
+  const std::string source_file = part + ".source"; // see part_source
+  const std::string source = download_detail::part_source(url);
+  std::uint64_t have = files::size_of(part).value_or(0);
+  if (have > 0) {
+    // Another video's bytes: start over. (No record, from a killed process
+    // before the record was written: resumed, as before.)
+    auto recorded = files::read_file(source_file, 64 * 1024);
+    if (recorded && *recorded != source) have = 0;
+  }
   files::output_file file;
   download_detail::body_target target;
   target.begin = [&](protocol::body_disposition d, std::string &problem) {
-    if (file.open(part, d == protocol::body_disposition::append)) return true;
-    problem = "cannot write " + part;
-    return false;
+    if (!file.open(part, d == protocol::body_disposition::append)) {
+      problem = "cannot write " + part;
+      return false;
+    }
+    // Best effort: without the record a later call resumes unchecked.
+    if (d == protocol::body_disposition::replace) (void)files::write_file(source_file, source);
+    return true;
   };
   target.write = [&](std::string_view piece, std::string &problem) {
     if (file.write(piece)) return true;
@@ -212,6 +231,7 @@ result<download_result> download_file(session<Transport> &s, const std::string &
   if (bytes) {
     if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
   }
+  files::remove(source_file);
   if (!bytes) {
     files::remove(part);
     return std::move(bytes).error();

@@ -45,10 +45,14 @@ namespace files {
 // file system allowed.
 inline std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
 
-// The file system's path for a UTF-8 path. On Windows the text is converted
-// here (std::filesystem::u8path would abort on malformed UTF-8 without
-// exceptions); elsewhere paths are bytes and pass unchanged.
+// The file system's path for a UTF-8 path (one with a NUL byte is refused).
+// On Windows the text is converted here (std::filesystem::u8path would abort
+// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass unchanged.
 inline result<std::filesystem::path> native_path(std::string_view utf8_path) {
+  // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
+  if (utf8_path.find('\0') != std::string_view::npos)
+    return error{errc::io,
+                 "the path " + quote(utf8_path.substr(0, utf8_path.find('\0'))) + "... contains a NUL byte"};
 #ifdef _WIN32
   std::wstring wide;
   wide.reserve(utf8_path.size());
@@ -251,6 +255,7 @@ inline result<std::string> read_file(const std::string &path, std::uint64_t max_
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
 inline result<void> write_file(const std::string &path, std::string_view bytes) {
+  if (auto native = native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;
   if (!out.open(part, false) || !out.write(bytes) || !out.close()) {

@@ -97,8 +97,11 @@ public:
   }
 
   void on_response(result<http_response> answer, time_point now) {
+    // Each answer is judged by its own head: one left from an earlier
+    // answer (a redirect, an error page) must never stand in for it.
+    const http_response head = std::exchange(head_, http_response{});
     if (outcome_) return; // decided while streaming (size cap)
-    if (answer && head_.status == 0) {
+    if (answer && head.status == 0) {
       // Without the head the machine cannot tell a video from an error page.
       outcome_ = result<std::uint64_t>(error{
           errc::configuration, "the transport did not call the request's on_head: a download streams, so a "
@@ -107,7 +110,7 @@ public:
                                "transport checklist"});
       return;
     }
-    if (answer) return on_complete_answer(now);
+    if (answer) return on_complete_answer(head, now);
     error e = std::move(answer).error();
     ++failures_;
     if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
@@ -140,8 +143,8 @@ public:
   const std::string &url() const { return url_; }
 
 private:
-  void on_complete_answer(time_point now) {
-    const int status = head_.status;
+  void on_complete_answer(const http_response &head, time_point now) {
+    const int status = head.status;
     if (from_scratch_) {
       from_scratch_ = false;
       have_ = 0; // the next request has no Range; its 200 replaces what is held
@@ -169,7 +172,7 @@ private:
     }
     if (status == 416 && have_ > 0) {
       // Nothing left to send: complete if the server's size is what we hold.
-      const auto size = content_range_total(head_);
+      const auto size = content_range_total(head);
       if (size && *size == have_) {
         outcome_ = result<std::uint64_t>(have_);
         return;
@@ -177,7 +180,7 @@ private:
       discard_ = true; // what is held is longer than the video: not its start
     }
     if (status >= 300 && status < 400 && status != 304) {
-      const auto location = head_.header("Location");
+      const auto location = head.header("Location");
       if (!location || ++redirects_ > options_.max_redirects) {
         outcome_ = result<std::uint64_t>(
             error{errc::http, location ? "too many redirects" : "redirect without a Location header"});
@@ -187,7 +190,7 @@ private:
       check_url();
       return;
     }
-    http_response page = head_;
+    http_response page = head;
     page.body = excerpt_;
     error e = error_from_response(page);
     ++failures_;

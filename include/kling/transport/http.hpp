@@ -87,9 +87,11 @@ struct http_request {
   // that keeps flowing is never cut (httplib_transport: each read and write).
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 
-  // Streaming, for downloads: when on_body is set the transport hands the
-  // answer's body over in pieces instead of collecting it in
-  // http_response::body. on_head (if set) sees the status and headers first.
+  // Streaming, for downloads and for every answer read whole (its size cap,
+  // options::max_response_bytes): when on_body is set the transport hands
+  // the answer's body over in pieces instead of collecting it in
+  // http_response::body. on_head, set whenever on_body is by the library,
+  // sees the status and headers first.
   // Either returning false stops the transfer; send then fails with errc::cancelled.
   std::function<bool(const http_response &head)> on_head;
   std::function<bool(std::string_view piece)> on_body;

@@ -61,6 +61,9 @@ public:
     if (request.on_body) return limit;
     limit.state_ = std::make_shared<state>();
     limit.state_->max_bytes = max_bytes;
+    // Both receivers, as for a download: a transport may call on_head
+    // whenever on_body is set (the README's checklist says so).
+    if (!request.on_head) request.on_head = [](const http_response &) { return true; };
     request.on_body = [st = limit.state_](std::string_view piece) {
       if (piece.size() > st->max_bytes - st->body.size()) {
         st->exceeded = true;

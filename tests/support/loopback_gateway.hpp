@@ -1,8 +1,8 @@
-// What the loopback suites (e2e, the curl transports) share: a fake gateway
-// started for one test, and options that keep the library's behaviour but
-// count in milliseconds (fast polls, short backoffs, a short lookup window).
-#ifndef KLING_TEST_LOOPBACK_HPP
-#define KLING_TEST_LOOPBACK_HPP
+// The fake gateway on loopback, started for one test, and client options
+// that keep its behaviour but take milliseconds instead of seconds. Shared
+// by the suites that talk to it over real sockets (e2e, the curl transports).
+#ifndef KLING_TESTS_SUPPORT_LOOPBACK_GATEWAY_HPP
+#define KLING_TESTS_SUPPORT_LOOPBACK_GATEWAY_HPP
 
 #include <kling/kling.hpp>
 #include <kling/testing/fake_gateway.hpp>
@@ -14,6 +14,7 @@
 
 namespace kling_test {
 
+// Fast polls and short backoffs: the same behaviour, in milliseconds.
 inline kling::options fast_options(const kling::testing::fake_gateway &gateway) {
   using namespace std::chrono_literals;
   kling::protocol::wait_options wait;
@@ -33,6 +34,7 @@ inline kling::options fast_options(const kling::testing::fake_gateway &gateway) 
       .retry(retry);
 }
 
+// A fake gateway that is serving when the test body starts.
 struct started_gateway {
   kling::testing::fake_gateway gateway;
   explicit started_gateway(kling::testing::fake_gateway_options o = {}) : gateway(std::move(o)) {
@@ -42,4 +44,4 @@ struct started_gateway {
 
 } // namespace kling_test
 
-#endif // KLING_TEST_LOOPBACK_HPP
+#endif // KLING_TESTS_SUPPORT_LOOPBACK_GATEWAY_HPP
