@@ -55,8 +55,10 @@ if [ ! -f "$out/httplib/$httplib_version/httplib.h" ]; then
   cp "$(find "$apt_dir/source" -maxdepth 2 -name httplib.h | head -1)" "$out/httplib/$httplib_version/httplib.h"
 fi
 
-# The core suites are one unity translation unit each, from the list CMake builds.
-core_tests=$(sed -n '/^set(KLING_CORE_TESTS/,/)/p' tests/CMakeLists.txt | grep -o 'unit/[a-z_]*\.cpp')
+# The core suites are one unity translation unit each, from the list every
+# target builds (tests/core_tests.cmake).
+core_tests=$(sed -n '/^set(KLING_CORE_TESTS/,/)/p' tests/core_tests.cmake | grep -o 'unit/[a-z_]*\.cpp' || true)
+[ -n "$core_tests" ] || { echo "kling: no core tests listed in tests/core_tests.cmake" >&2; exit 1; }
 : >"$out/core_tests.cpp.new"
 for t in $core_tests; do echo "#include \"$PWD/tests/$t\"" >>"$out/core_tests.cpp.new"; done
 cmp -s "$out/core_tests.cpp.new" "$out/core_tests.cpp" || mv "$out/core_tests.cpp.new" "$out/core_tests.cpp"
