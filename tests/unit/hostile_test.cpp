@@ -35,7 +35,7 @@ kling::options hostile_options() {
       .retry(kling::protocol::retry_policy::none());
 }
 
-const char *pending_task = R"({"id":"task_1","status":"pending"})";
+const char *hostile_pending_task = R"({"id":"task_1","status":"pending"})";
 
 std::string temp_file(const std::string &name) { return kling_test::scratch_path("hostile-" + name); }
 
@@ -152,7 +152,7 @@ struct checklist_transport {
 
 TEST_CASE("an answer larger than max_response_bytes is an error, on every driver", "[client][limits]") {
   CHECK(kling::options{}.max_response_bytes() == 32u * 1024 * 1024);
-  std::string exact = pending_task;
+  std::string exact = hostile_pending_task;
   exact.resize(100, ' '); // valid JSON of exactly 100 bytes
   const std::string over = exact + " ";
 
@@ -196,7 +196,7 @@ TEST_CASE("an answer larger than max_response_bytes is an error, on every driver
 }
 
 TEST_CASE("an answer read whole streams with both receivers set, as a download does", "[client][limits]") {
-  std::string exact = pending_task;
+  std::string exact = hostile_pending_task;
   exact.resize(100, ' ');
   kling::basic_client<checklist_transport> client{hostile_options().max_response_bytes(100),
                                                   checklist_transport{exact}};
@@ -212,7 +212,7 @@ TEST_CASE("an answer read whole streams with both receivers set, as a download d
 TEST_CASE("the task tracker applies the answer limit too", "[async][tracker][limits]") {
   kling::testing::manual_scheduler loop;
   mock_client client{hostile_options().max_response_bytes(100).scheduler(kling::make_scheduler(loop))};
-  std::string exact = pending_task;
+  std::string exact = hostile_pending_task;
   exact.resize(100, ' ');
   client.transport().respond(200, exact).respond(200, exact + " ");
   kling::basic_task_tracker<kling::mock_transport> tracker{client};
@@ -322,7 +322,7 @@ TEST_CASE("settings that cannot work are a configuration error naming them", "[c
   };
   for (const auto &c : cases) {
     mock_client fake{c.opts};
-    fake.transport().respond(200, pending_task);
+    fake.transport().respond(200, hostile_pending_task);
     auto r = fake.videos().get("task_1");
     REQUIRE_FALSE(r);
     CHECK(r.error().code == kling::errc::configuration);
@@ -337,7 +337,7 @@ TEST_CASE("settings that cannot work are a configuration error naming them", "[c
   });
   CHECK(fine.check());
   mock_client ok{fine};
-  ok.transport().respond(200, pending_task);
+  ok.transport().respond(200, hostile_pending_task);
   CHECK(ok.videos().get("task_1"));
 
   // Per-call wait settings: refused at once, before the first sleep.
@@ -381,7 +381,7 @@ TEST_CASE("intervals that grow to the largest allowed cap never overflow", "[pro
   kling::protocol::wait_machine m("task_1", "", w, {}, 1, now);
   kling::http_response pending;
   pending.status = 200;
-  pending.body = pending_task;
+  pending.body = hostile_pending_task;
   int polls = 0;
   while (!m.done() && polls < 50) {
     auto step = m.next();
@@ -406,7 +406,7 @@ TEST_CASE("CR, LF or NUL in the key, a header, a task id, a provider or an exter
           "[client][rules][Q-1][C-7]") {
   const auto configuration_error = [](const kling::options &o) {
     mock_client fake{o};
-    fake.transport().respond(200, pending_task);
+    fake.transport().respond(200, hostile_pending_task);
     auto r = fake.videos().get("task_1");
     CHECK(fake.transport().request_count() == 0);
     return r ? std::string("sent") : r.error().message;
@@ -425,7 +425,7 @@ TEST_CASE("CR, LF or NUL in the key, a header, a task id, a provider or an exter
                  "options::header"));
 
   mock_client fake{hostile_options().header("X-Tabbed", "a\tb")}; // a tab is allowed in a value
-  fake.transport().respond(200, pending_task);
+  fake.transport().respond(200, hostile_pending_task);
   CHECK(fake.videos().get("task_1"));
 
   for (const auto &[id, provider, field] : std::vector<std::tuple<std::string, std::string, std::string>>{
