@@ -608,7 +608,7 @@ TEST_CASE("1,000 tasks through the tracker with a tenth of the exchanges faulted
   CHECK(tracker.active() == 0);
 
   const json stats = gateway.stats();
-  std::size_t faulted = 0, posts = 0, most_gets = 0;
+  std::size_t faulted = 0, posts = 0, faulted_posts = 0, most_gets = 0;
   std::map<std::string, std::string> external_of; // task id -> external id
   for (const auto &t : stats["tasks"])
     external_of[t["id"].get<std::string>()] = t["external_task_id"].get<std::string>();
@@ -617,6 +617,7 @@ TEST_CASE("1,000 tasks through the tracker with a tenth of the exchanges faulted
     faulted += !r["fault"].get<std::string>().empty();
     if (r["method"] == "POST") {
       ++posts;
+      faulted_posts += !r["fault"].get<std::string>().empty();
       continue;
     }
     const std::string path = r["path"];
@@ -642,7 +643,10 @@ TEST_CASE("1,000 tasks through the tracker with a tenth of the exchanges faulted
   // at most three lookup windows (34 lookups each: they are at least a 32nd
   // of the window apart, plus one at its end) and 20 polls and retries.
   CHECK(per_task <= 8.0);
-  CHECK(posts <= 1100);
+  // A create is sent again only after a faulted one: one post per task, plus
+  // at most one per fault that hit a create. (A fixed figure such as 1,100
+  // sits at the mean for a tenth of faults, and failed one run in a few.)
+  CHECK(posts <= 1000 + faulted_posts);
   CHECK(most_gets <= 3 * 34 + 20);
   // Memory: the client's heap after 1,000 tasks within 256 KiB of after 100.
   if (heap_after_100 && heap_after_1000) {
