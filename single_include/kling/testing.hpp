@@ -6682,7 +6682,7 @@ inline constexpr milliseconds max_lookup_window = std::chrono::hours(1);
 
 // Checking settings when they are used, so that a bad one is a
 // configuration error that names it, never an overflowing time computation.
-namespace setting_detail {
+namespace setting_checks {
 // The longest any interval or timeout may be: far beyond any real need,
 // and far from the limits of a time_point in milliseconds.
 inline constexpr milliseconds longest = std::chrono::hours(24 * 366);
@@ -6700,13 +6700,13 @@ inline result<void> check_duration(std::string_view name, milliseconds value, bo
   if (value > longest) return bad_setting(name, "must be at most 366 days");
   return {};
 }
-} // namespace setting_detail
+} // namespace setting_checks
 
 // A configuration error naming the first setting of p that cannot work.
 inline result<void> check_retry_policy(const retry_policy &p) {
-  using setting_detail::check_duration;
+  using setting_checks::check_duration;
   if (p.max_attempts < 1 || p.max_attempts > 1000) {
-    return setting_detail::bad_setting("retry_policy::max_attempts",
+    return setting_checks::bad_setting("retry_policy::max_attempts",
                                        "must be from 1 to 1000, got " + std::to_string(p.max_attempts));
   }
   return check_duration("retry_policy::initial_backoff", p.initial_backoff, true)
@@ -6714,7 +6714,7 @@ inline result<void> check_retry_policy(const retry_policy &p) {
       .and_then([&] { return check_duration("retry_policy::max_retry_after", p.max_retry_after, true); })
       .and_then([&]() -> result<void> {
         if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
-          return setting_detail::bad_setting("retry_policy::lookup_window",
+          return setting_checks::bad_setting("retry_policy::lookup_window",
                                              "must be from 0 to 1 hour, got " +
                                                  std::to_string(p.lookup_window.count()) + " ms");
         }
@@ -7646,10 +7646,10 @@ struct wait_options {
 
 // A configuration error naming the first setting of w that cannot work.
 inline result<void> check_wait_options(const wait_options &w) {
-  using setting_detail::check_duration;
+  using setting_checks::check_duration;
   // NaN fails both comparisons; growth past 10 is no longer "gently".
   if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
-    return setting_detail::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
+    return setting_checks::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
   }
   // Intervals of zero would poll the gateway without pause.
   return check_duration("wait_options::first_interval", w.first_interval, false)
@@ -8164,8 +8164,8 @@ public:
   // break...). Setters store what they are given; a client checks its
   // options when built, and every call it makes returns this error.
   result<void> check() const {
-    using protocol::setting_detail::bad_setting;
-    using protocol::setting_detail::check_duration;
+    using protocol::setting_checks::bad_setting;
+    using protocol::setting_checks::check_duration;
     if (!is_header_value(api_key_)) {
       return bad_setting("options::api_key", "contains a line break, NUL or other control character");
     }
@@ -8892,13 +8892,13 @@ struct download_settings {
 // download started with one ends with it at once.
 inline result<void> check_download_settings(const download_settings &d) {
   if (d.max_bytes && *d.max_bytes == 0) {
-    return protocol::setting_detail::bad_setting("download_settings::max_bytes", "must be positive");
+    return protocol::setting_checks::bad_setting("download_settings::max_bytes", "must be positive");
   }
   // Bounded: it is compared with clock durations, which a huge value would
   // overflow. Compared in hours: hours::max() itself does not fit in milliseconds.
   if (d.expiry_warning.count() < 0 ||
-      d.expiry_warning > std::chrono::duration_cast<std::chrono::hours>(protocol::setting_detail::longest)) {
-    return protocol::setting_detail::bad_setting("download_settings::expiry_warning",
+      d.expiry_warning > std::chrono::duration_cast<std::chrono::hours>(protocol::setting_checks::longest)) {
+    return protocol::setting_checks::bad_setting("download_settings::expiry_warning",
                                                  "must be from 0 to 366 days");
   }
   return {};

@@ -180,8 +180,8 @@ public:
   // break...). Setters store what they are given; a client checks its
   // options when built, and every call it makes returns this error.
   result<void> check() const {
-    using protocol::setting_detail::bad_setting;
-    using protocol::setting_detail::check_duration;
+    using protocol::setting_checks::bad_setting;
+    using protocol::setting_checks::check_duration;
     if (!is_header_value(api_key_)) {
       return bad_setting("options::api_key", "contains a line break, NUL or other control character");
     }

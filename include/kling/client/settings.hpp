@@ -53,13 +53,13 @@ struct download_settings {
 // download started with one ends with it at once.
 inline result<void> check_download_settings(const download_settings &d) {
   if (d.max_bytes && *d.max_bytes == 0) {
-    return protocol::setting_detail::bad_setting("download_settings::max_bytes", "must be positive");
+    return protocol::setting_checks::bad_setting("download_settings::max_bytes", "must be positive");
   }
   // Bounded: it is compared with clock durations, which a huge value would
   // overflow. Compared in hours: hours::max() itself does not fit in milliseconds.
   if (d.expiry_warning.count() < 0 ||
-      d.expiry_warning > std::chrono::duration_cast<std::chrono::hours>(protocol::setting_detail::longest)) {
-    return protocol::setting_detail::bad_setting("download_settings::expiry_warning",
+      d.expiry_warning > std::chrono::duration_cast<std::chrono::hours>(protocol::setting_checks::longest)) {
+    return protocol::setting_checks::bad_setting("download_settings::expiry_warning",
                                                  "must be from 0 to 366 days");
   }
   return {};

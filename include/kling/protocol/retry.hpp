@@ -55,7 +55,7 @@ inline constexpr milliseconds max_lookup_window = std::chrono::hours(1);
 
 // Checking settings when they are used, so that a bad one is a
 // configuration error that names it, never an overflowing time computation.
-namespace setting_detail {
+namespace setting_checks {
 // The longest any interval or timeout may be: far beyond any real need,
 // and far from the limits of a time_point in milliseconds.
 inline constexpr milliseconds longest = std::chrono::hours(24 * 366);
@@ -73,13 +73,13 @@ inline result<void> check_duration(std::string_view name, milliseconds value, bo
   if (value > longest) return bad_setting(name, "must be at most 366 days");
   return {};
 }
-} // namespace setting_detail
+} // namespace setting_checks
 
 // A configuration error naming the first setting of p that cannot work.
 inline result<void> check_retry_policy(const retry_policy &p) {
-  using setting_detail::check_duration;
+  using setting_checks::check_duration;
   if (p.max_attempts < 1 || p.max_attempts > 1000) {
-    return setting_detail::bad_setting("retry_policy::max_attempts",
+    return setting_checks::bad_setting("retry_policy::max_attempts",
                                        "must be from 1 to 1000, got " + std::to_string(p.max_attempts));
   }
   return check_duration("retry_policy::initial_backoff", p.initial_backoff, true)
@@ -87,7 +87,7 @@ inline result<void> check_retry_policy(const retry_policy &p) {
       .and_then([&] { return check_duration("retry_policy::max_retry_after", p.max_retry_after, true); })
       .and_then([&]() -> result<void> {
         if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
-          return setting_detail::bad_setting("retry_policy::lookup_window",
+          return setting_checks::bad_setting("retry_policy::lookup_window",
                                              "must be from 0 to 1 hour, got " +
                                                  std::to_string(p.lookup_window.count()) + " ms");
         }

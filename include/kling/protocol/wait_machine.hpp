@@ -29,10 +29,10 @@ struct wait_options {
 
 // A configuration error naming the first setting of w that cannot work.
 inline result<void> check_wait_options(const wait_options &w) {
-  using setting_detail::check_duration;
+  using setting_checks::check_duration;
   // NaN fails both comparisons; growth past 10 is no longer "gently".
   if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
-    return setting_detail::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
+    return setting_checks::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
   }
   // Intervals of zero would poll the gateway without pause.
   return check_duration("wait_options::first_interval", w.first_interval, false)
