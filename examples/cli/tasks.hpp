@@ -33,11 +33,11 @@ inline int run_create(const arguments &args) {
   if (!options) return exit;
   kling::client client{*options};
 
-  const auto report = client.videos().validate(*body);
-  for (const auto &w : report.warnings)
-    std::cerr << "kling: warning [" << w.rule << "] " << w.field << ": " << w.message << '\n';
   auto created = client.videos().create(*body);
   if (!created) return report_failure(created.error());
+  // What the rules found worth knowing, as checked by the create itself.
+  for (const auto &w : created->warnings)
+    std::cerr << "kling: warning [" << w.rule << "] " << w.field << ": " << w.message << '\n';
   std::cerr << "kling: created task " << created->id << " (external_task_id " << created->external_task_id
             << ")\n";
   if (!args.has("--wait") && !args.option("--download")) {

@@ -584,12 +584,15 @@ KLING_NAMESPACE_END
 // ----- end kling/core/base64.hpp -----
 // ----- begin kling/core/cancel.hpp -----
 // Cancellation: a source the caller keeps and tokens the library watches.
-// Cancelling is a flag, checked between steps: a blocking wait wakes from its
-// sleep within a few milliseconds, an asynchronous one at its next step.
+// Cancelling is a flag, checked between steps: a blocking call wakes from its
+// sleep within a few milliseconds, an asynchronous one within
+// cancel_check_interval, a tracked one at the next tick.
 //
 //   kling::cancellation_source stop;
 //   std::thread([&] { wait_for_user(); stop.cancel(); }).detach();
-//   auto done = client.videos().wait(id, kling::wait_settings{}.cancel(stop.token()));
+//   kling::wait_settings w;
+//   w.cancel = stop.token();
+//   auto done = client.videos().wait(id, w);
 //
 // Thread safety: cancel() and cancelled() may be called from any thread.
 #ifndef KLING_CORE_CANCEL_HPP
@@ -607,6 +610,8 @@ public:
   // A token that is never cancelled.
   cancellation_token() = default;
   bool cancelled() const { return flag_ && flag_->load(std::memory_order_acquire); }
+  // False for the default token, which nothing can cancel.
+  bool can_be_cancelled() const { return flag_ != nullptr; }
 
 private:
   friend class cancellation_source;
@@ -3314,6 +3319,32 @@ KLING_NAMESPACE_END
 #include <string>
 #include <vector>
 
+// ----- begin kling/model/response_info.hpp -----
+// response_info: what a successful call's last HTTP answer said besides its
+// body: the status, the headers and the gateway's request id (quote it when
+// asking the gateway's support about a call).
+//
+// Thread safety: a plain value.
+#ifndef KLING_MODEL_RESPONSE_INFO_HPP
+#define KLING_MODEL_RESPONSE_INFO_HPP
+
+#include <string>
+#include <utility>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+struct response_info {
+  int http_status = 0; // 0: no answer was read (a value built locally)
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string request_id; // the X-Request-Id header, or the body's request_id
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_RESPONSE_INFO_HPP
+// ----- end kling/model/response_info.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
@@ -3323,7 +3354,8 @@ struct envelope {
   T data;
   std::string message;
   std::string request_id;
-  json raw; // the whole answer
+  json raw;               // the whole answer
+  response_info response; // its HTTP status and headers
 };
 
 // One page of a listing, with the paging it was asked for.
@@ -3770,6 +3802,10 @@ struct task {
   std::string error_message;               // why it failed
   std::optional<timestamp> url_expires_at; // when the result URLs are deleted (P-7)
   json raw;                                // the whole answer: nothing the gateway sent is lost (P-6)
+  response_info response;                  // the HTTP answer this state was read from
+  // What the rules found worth knowing in the request that created it
+  // (create, create_and_wait and the tracker fill it; see rules::report).
+  std::vector<violation> warnings;
 
   bool finished() const { return is_finished(status); }
   // The first result URL, or empty.
@@ -6545,6 +6581,7 @@ KLING_NAMESPACE_END
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 // ----- begin kling/protocol/request_machine.hpp -----
 // request_machine<T>: one request sent until it gives a definite answer:
@@ -6631,6 +6668,7 @@ KLING_NAMESPACE_END
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -6781,6 +6819,43 @@ private:
   std::uint64_t state_;
 };
 
+// The retry bookkeeping every machine uses: failures of one kind of request
+// counted against a limit, and the backoff before the next attempt. Which
+// failures are worth another attempt is the machine's decision.
+class retries {
+public:
+  // limit: attempts allowed in all (the first included); 0 means the policy's max_attempts.
+  retries(const retry_policy &policy, std::uint64_t seed, int limit = 0)
+      : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
+
+  // Counts a failed attempt. The delay before the next one, or nothing when
+  // the limit is reached (then give_up(cause) is the final error).
+  std::optional<milliseconds> after_failure(const error &cause) {
+    ++failures_;
+    if (failures_ >= limit_) return std::nullopt;
+    return backoff_.delay(failures_, cause);
+  }
+
+  // The final error: how often the request was tried is added to it.
+  error give_up(error e) const {
+    if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
+    return e;
+  }
+
+  // A success (or a new phase) starts the count again.
+  void reset() { failures_ = 0; }
+
+  int failures() const { return failures_; }
+  const retry_policy &policy() const { return backoff_.policy(); }
+  // A delay for the n-th wait of an unlimited kind (a lookup that finds nothing yet).
+  milliseconds delay(int n, const error &cause) { return backoff_.delay(n, cause); }
+
+private:
+  backoff backoff_;
+  int limit_;
+  int failures_ = 0;
+};
+
 } // namespace protocol
 
 KLING_NAMESPACE_END
@@ -6792,12 +6867,6 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-// Adds how often a request was tried to its final error.
-inline error after_attempts(error e, int attempts) {
-  if (attempts > 1) e.message += " (gave up after " + std::to_string(attempts) + " attempts)";
-  return e;
-}
-
 template <class T>
 class request_machine {
 public:
@@ -6805,7 +6874,7 @@ public:
 
   request_machine(http_request request, reader read, const retry_policy &policy, std::uint64_t seed,
                   bool idempotent = true)
-      : request_(std::move(request)), read_(std::move(read)), backoff_(policy, seed),
+      : request_(std::move(request)), read_(std::move(read)), retries_(policy, seed),
         idempotent_(idempotent) {}
 
   step next() const {
@@ -6815,13 +6884,18 @@ public:
   }
 
   void on_response(result<http_response> answer, time_point now) {
-    ++attempts_;
     result<T> read = answer ? read_(*answer) : result<T>(std::move(answer).error());
-    if (read || !worth_retrying(read.error()) || attempts_ >= backoff_.policy().max_attempts) {
-      outcome_ = read ? std::move(read) : result<T>(after_attempts(std::move(read).error(), attempts_));
+    if (read) {
+      outcome_ = std::move(read);
       return;
     }
-    wake_at_ = now + backoff_.delay(attempts_, read.error());
+    error e = std::move(read).error();
+    const auto delay = retries_.after_failure(e);
+    if (!delay || !worth_retrying(e)) {
+      outcome_ = result<T>(retries_.give_up(std::move(e)));
+      return;
+    }
+    wake_at_ = now + *delay;
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
@@ -6830,7 +6904,6 @@ public:
   void stop(error e) { outcome_ = result<T>(std::move(e)); }
 
   bool done() const { return outcome_.has_value(); }
-  int attempts() const { return attempts_; }
   result<T> take_result() {
     return outcome_ ? std::move(*outcome_) : result<T>(error{errc::cancelled, "not finished"});
   }
@@ -6843,9 +6916,8 @@ private:
 
   http_request request_;
   reader read_;
-  backoff backoff_;
+  retries retries_;
   bool idempotent_;
-  int attempts_ = 0;
   std::optional<time_point> wake_at_;
   std::optional<result<T>> outcome_;
 };
@@ -6866,6 +6938,7 @@ KLING_NAMESPACE_END
 #define KLING_PROTOCOL_RESPONSES_HPP
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -7076,6 +7149,15 @@ inline error with_excerpt(error e, const http_response &response) {
 }
 } // namespace responses_detail
 
+// What a value read from response keeps of the answer besides its body.
+inline response_info info_of(const http_response &response) {
+  response_info info;
+  info.http_status = response.status;
+  info.headers = response.headers;
+  if (auto id = response.header("X-Request-Id")) info.request_id = std::string(*id);
+  return info;
+}
+
 // The JSON body of a 2xx answer, or the error the answer stands for.
 inline result<json> read_json(const http_response &response) {
   if (response.status < 200 || response.status > 299) return error_from_response(response);
@@ -7088,12 +7170,57 @@ inline result<json> read_json(const http_response &response) {
   return body;
 }
 
-// A task from POST /v1/videos or GET /v1/videos/{id}.
-inline result<task> read_task(const http_response &response) {
-  return read_json(response).and_then([&](const json &body) {
-    return parse_task(body).map_error(
-        [&](error e) { return responses_detail::with_excerpt(std::move(e), response); });
+// A task from POST /v1/videos or GET /v1/videos/{id}. The ids the caller
+// asked by fill what the answer leaves out (the unified result shape carries
+// no id), so every call returns a task that names itself.
+inline result<task> read_task(const http_response &response, std::string_view asked_id = {},
+                              std::string_view asked_external_id = {}) {
+  return read_json(response).and_then([&](const json &body) -> result<task> {
+    auto t = parse_task(body);
+    if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+    if (t->id.empty()) t->id = std::string(asked_id);
+    if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
+    t->response = info_of(response);
+    if (t->response.request_id.empty()) {
+      if (const json *id = find_member(body, "request_id"); id && id->is_string())
+        t->response.request_id = id->get<std::string>();
+    }
+    return t;
   });
+}
+
+// The provider's code for why a task failed, when its answer carries one.
+inline std::string failure_code(const json &raw) {
+  for (const char *key : {"error_code", "code"}) {
+    if (const json *c = find_member(raw, key)) {
+      if (c->is_string()) return c->get<std::string>();
+      if (c->is_number_integer()) return std::to_string(c->get<long long>());
+    }
+  }
+  return {};
+}
+
+// The outcome of a task that has finished, or of one in a state no waiting
+// can change: the task when it completed, else the error every call
+// reports for it (task_failed with the provider's message and code; parse
+// for a status this client does not know).
+inline result<task> outcome_of(task t) {
+  switch (t.status) {
+  case task_status::completed: return t;
+  case task_status::failed: {
+    error e{errc::task_failed,
+            "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+    e.provider_code = failure_code(t.raw);
+    e.request_id = t.response.request_id;
+    return e;
+  }
+  case task_status::unknown:
+    return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
+                                  "\", which this client does not know; stopped waiting"};
+  case task_status::pending:
+  case task_status::processing: break;
+  }
+  return t;
 }
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
@@ -7124,6 +7251,8 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
   if (!parsed) return responses_detail::with_excerpt(std::move(parsed).error(), response);
   out.data = std::move(*parsed);
   out.raw = std::move(*body);
+  out.response = info_of(response);
+  if (out.response.request_id.empty()) out.response.request_id = out.request_id;
   return out;
 }
 
@@ -7173,9 +7302,13 @@ inline bool is_duplicate_external_id(const error &e) {
 
 class create_machine {
 public:
-  // body: the validated, normalized request; its external_task_id (if any) is the idempotency key.
-  create_machine(json body, const retry_policy &policy, std::uint64_t seed)
-      : body_(std::move(body)), backoff_(policy, seed) {
+  // body: the validated, normalized request; its external_task_id (if any)
+  // is the idempotency key. warnings: what its validation found worth
+  // knowing, returned with the created task.
+  create_machine(json body, const retry_policy &policy, std::uint64_t seed,
+                 std::vector<violation> warnings = {})
+      : body_(std::move(body)), warnings_(std::move(warnings)), create_retries_(policy, seed),
+        lookup_retries_(policy, ~seed, 2 * policy.max_attempts) {
     if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())
       external_id_ = id->get<std::string>();
   }
@@ -7192,7 +7325,7 @@ public:
 
   void on_response(result<http_response> answer, time_point now) {
     if (!answer) return on_read(result<task>(std::move(answer).error()), now);
-    result<task> read = read_task(*answer);
+    result<task> read = read_task(*answer, {}, external_id_);
     if (read && read->id.empty()) {
       // An answer that names no task is no proof of one: as ambiguous as a lost answer.
       error e{errc::parse, "the gateway's answer names no task id"};
@@ -7227,6 +7360,8 @@ private:
     ++creates_;
     if (read) return finish(std::move(*read));
     error e = std::move(read).error();
+    // Counted whatever follows; the delay is kept for a create sent again after a lookup.
+    resend_delay_ = create_retries_.after_failure(e);
     const bool can_look_up = !external_id_.empty();
     if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e), now);
     if (is_ambiguous(e)) {
@@ -7236,8 +7371,8 @@ private:
           "so the create was not sent again";
       return fail(std::move(e));
     }
-    if (is_transient(e) && creates_ < backoff_.policy().max_attempts) return retry_later(now, e, false);
-    fail(after_attempts(std::move(e), creates_));
+    if (is_transient(e) && resend_delay_) return wake_later(now + *resend_delay_, false);
+    fail(create_retries_.give_up(std::move(e)));
   }
 
   void on_lookup(result<task> read, time_point now) {
@@ -7247,27 +7382,21 @@ private:
     if (e.code == errc::not_found && now < lookup_until_) {
       // Not found yet: the gateway may still be indexing it. Ask again, at
       // the latest when the window ends (that last answer decides).
-      ++misses_;
-      const auto floor = backoff_.policy().lookup_window / 32; // bounds the lookups per window
-      looking_up_ = true;
-      wake_at_ = std::min(now + std::max(backoff_.delay(misses_, e), floor), lookup_until_);
-      return;
+      const auto floor = create_retries_.policy().lookup_window / 32; // bounds the lookups per window
+      const auto delay = std::max(lookup_retries_.delay(++misses_, e), floor);
+      return wake_later(std::min(now + delay, lookup_until_), true);
     }
     if (e.code == errc::not_found) {
       // Still not found when the window ended: not created. Send the create
       // again (same external_task_id) if the cause allows.
-      looking_up_ = false;
-      if (!is_duplicate_external_id(cause_) && is_transient(cause_) &&
-          creates_ < backoff_.policy().max_attempts) {
-        return retry_later(now, cause_, false);
-      }
-      if (is_duplicate_external_id(cause_)) {
+      const bool duplicate = is_duplicate_external_id(cause_);
+      if (!duplicate && is_transient(cause_) && resend_delay_) return wake_later(now + *resend_delay_, false);
+      if (duplicate)
         cause_.message += "; yet no task with external_task_id " + external_id_ + " can be found";
-      }
-      return fail(after_attempts(std::move(cause_), creates_));
+      return fail(create_retries_.give_up(std::move(cause_)));
     }
-    if (is_transient(e) && ++lookup_failures_ < 2 * backoff_.policy().max_attempts)
-      return retry_later(now, e, true);
+    const auto delay = lookup_retries_.after_failure(e);
+    if (is_transient(e) && delay) return wake_later(now + *delay, true);
     e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
                 " failed too: " + e.message + "; the task may exist";
     fail(std::move(e));
@@ -7276,29 +7405,32 @@ private:
   void look_up(error cause, time_point now) {
     cause_ = std::move(cause);
     looking_up_ = true;
-    lookup_until_ = now + backoff_.policy().lookup_window;
+    lookup_until_ = now + create_retries_.policy().lookup_window;
     misses_ = 0;
-    lookup_failures_ = 0;
+    lookup_retries_.reset();
   }
 
-  void retry_later(time_point now, const error &e, bool lookup) {
+  void wake_later(time_point at, bool lookup) {
     looking_up_ = lookup;
-    wake_at_ = now + backoff_.delay(lookup ? lookup_failures_ : creates_, e);
+    wake_at_ = at;
   }
 
   void finish(task t) {
     if (t.external_task_id.empty()) t.external_task_id = external_id_;
+    t.warnings = std::move(warnings_);
     outcome_ = result<task>(std::move(t));
   }
   void fail(error e) { outcome_ = result<task>(std::move(e)); }
 
   json body_;
   std::string external_id_;
-  backoff backoff_;
+  std::vector<violation> warnings_;
+  retries create_retries_;
+  retries lookup_retries_; // transient lookup failures in this window
+  std::optional<milliseconds> resend_delay_;
   int creates_ = 0;
   int lookups_ = 0;
-  int misses_ = 0;          // 404s from the lookup in this window
-  int lookup_failures_ = 0; // transient lookup failures in this window
+  int misses_ = 0; // 404s from the lookup in this window
   time_point lookup_until_{};
   bool looking_up_ = false;
   error cause_;
@@ -7354,7 +7486,7 @@ public:
   // download of the same URL (resumed with a Range request).
   download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
                    const retry_policy &policy, std::uint64_t seed)
-      : url_(std::move(url)), options_(options), backoff_(policy, seed), have_(have_bytes) {
+      : url_(std::move(url)), options_(options), retries_(policy, seed), have_(have_bytes) {
     check_url();
   }
 
@@ -7422,13 +7554,7 @@ public:
       return;
     }
     if (answer) return on_complete_answer(head, now);
-    error e = std::move(answer).error();
-    ++failures_;
-    if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
-      wake_at_ = now + backoff_.delay(failures_, e); // resumes from have_bytes()
-      return;
-    }
-    outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+    retry_or_fail(std::move(answer).error(), now); // a retry resumes from have_bytes()
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
@@ -7459,24 +7585,17 @@ private:
     if (from_scratch_) {
       from_scratch_ = false;
       have_ = 0; // the next request has no Range; its 200 replaces what is held
-      ++failures_;
       error e{errc::http, "the server sent a part other than the one asked for"};
-      if (failures_ < backoff_.policy().max_attempts) return;
+      if (retries_.after_failure(e)) return; // asked again at once, from the start
       discard_ = true;
-      outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+      outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
       return;
     }
     if (status == 200 || status == 206) {
       if (total_ && have_ < *total_) { // the connection closed early but cleanly
-        ++failures_;
-        error e{errc::connection, "transfer ended after " + std::to_string(have_) + " of " +
-                                      std::to_string(*total_) + " bytes"};
-        if (failures_ < backoff_.policy().max_attempts) {
-          wake_at_ = now + backoff_.delay(failures_, e);
-          return;
-        }
-        outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
-        return;
+        return retry_or_fail(error{errc::connection, "transfer ended after " + std::to_string(have_) +
+                                                         " of " + std::to_string(*total_) + " bytes"},
+                             now);
       }
       outcome_ = result<std::uint64_t>(have_);
       return;
@@ -7503,13 +7622,17 @@ private:
     }
     http_response page = head;
     page.body = excerpt_;
-    error e = error_from_response(page);
-    ++failures_;
-    if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
-      wake_at_ = now + backoff_.delay(failures_, e);
+    retry_or_fail(error_from_response(page), now);
+  }
+
+  // Another attempt after a backoff when the failure passes and attempts are left.
+  void retry_or_fail(error e, time_point now) {
+    const auto delay = retries_.after_failure(e);
+    if (delay && is_transient(e)) {
+      wake_at_ = now + *delay;
       return;
     }
-    outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+    outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
   }
 
   void check_url() {
@@ -7583,12 +7706,11 @@ private:
 
   std::string url_;
   download_options options_;
-  backoff backoff_;
+  retries retries_;
   std::uint64_t have_ = 0;
   std::optional<std::uint64_t> total_;
   http_response head_;
   std::string excerpt_;
-  int failures_ = 0;
   int redirects_ = 0;
   bool from_scratch_ = false;
   bool discard_ = false; // what is held is no use to a later call
@@ -7643,16 +7765,24 @@ inline result<void> check_wait_options(const wait_options &w) {
       .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
 }
 
+// The task a wait follows: its id (or the external_task_id it was created
+// with), and what else is known of it; answers that leave these out are completed from them.
+struct task_ref {
+  std::string task_id;
+  std::string external_task_id;
+  std::string provider; // speeds up lookups of old tasks
+};
+
 class wait_machine {
 public:
   // Starts waiting at `now`: the first poll is due after first_interval, or at
   // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
-  wait_machine(std::string task_id, std::string provider, const wait_options &options,
-               const retry_policy &policy, std::uint64_t seed, time_point now,
-               std::optional<time_point> first_poll = std::nullopt,
+  wait_machine(task_ref of, const wait_options &options, const retry_policy &policy, std::uint64_t seed,
+               time_point now, std::optional<time_point> first_poll = std::nullopt,
                std::optional<time_point> deadline = std::nullopt)
-      : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options),
-        backoff_(policy, seed), started_(now), deadline_(now), interval_(options.first_interval) {
+      : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
+        provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
+        deadline_(now), interval_(options.first_interval) {
     // Bad settings and a bad id are refused at once, not after the first wait.
     auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
     if (!checked) {
@@ -7675,27 +7805,14 @@ public:
 
   void on_response(result<http_response> answer, time_point now) {
     ++polls_;
-    result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    result<task> read =
+        answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
     if (!read) return on_failed_poll(std::move(read).error(), now);
-    failures_ = 0;
-    task t = std::move(*read);
-    if (t.id.empty()) t.id = task_id_; // the unified result shape carries no id
-    last_ = t;
-    switch (t.status) {
-    case task_status::completed: outcome_ = result<task>(std::move(t)); return;
-    case task_status::failed: {
-      error e{errc::task_failed,
-              "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
-      e.provider_code = find_code(t.raw);
-      outcome_ = result<task>(std::move(e));
+    retries_.reset();
+    last_ = *read;
+    if (read->finished() || read->status == task_status::unknown) {
+      outcome_ = outcome_of(std::move(*read));
       return;
-    }
-    case task_status::unknown:
-      outcome_ = result<task>(error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
-                                                     "\", which this client does not know; stopped waiting"});
-      return;
-    case task_status::pending:
-    case task_status::processing: break;
     }
     if (now >= deadline_) return expire(now);
     schedule(now + interval_);
@@ -7722,16 +7839,17 @@ public:
   std::optional<time_point> next_poll() const { return wake_at_; }
   const std::string &task_id() const { return task_id_; }
   const std::string &provider() const { return provider_; }
+  const std::string &external_task_id() const { return external_id_; }
 
 private:
   void on_failed_poll(error e, time_point now) {
-    ++failures_;
-    if (!is_transient(e) || failures_ >= backoff_.policy().max_attempts) {
-      outcome_ = result<task>(after_attempts(std::move(e), failures_));
+    const auto delay = retries_.after_failure(e);
+    if (!delay || !is_transient(e)) {
+      outcome_ = result<task>(retries_.give_up(std::move(e)));
       return;
     }
     if (now >= deadline_) return expire(now);
-    schedule(now + backoff_.delay(failures_, e));
+    schedule(now + *delay);
   }
 
   void schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
@@ -7745,25 +7863,15 @@ private:
                                " after waiting " + std::to_string(waited) + " s"});
   }
 
-  static std::string find_code(const json &raw) {
-    for (const char *key : {"error_code", "code"}) {
-      if (const json *c = find_member(raw, key)) {
-        if (c->is_string()) return c->get<std::string>();
-        if (c->is_number_integer()) return std::to_string(c->get<long long>());
-      }
-    }
-    return {};
-  }
-
   std::string task_id_;
+  std::string external_id_;
   std::string provider_;
   wait_options options_;
-  backoff backoff_;
+  retries retries_;
   time_point started_;
   time_point deadline_;
   milliseconds interval_;
   int polls_ = 0;
-  int failures_ = 0;
   std::optional<task> last_;
   std::optional<time_point> wake_at_;
   std::optional<result<task>> outcome_;
@@ -7783,13 +7891,18 @@ KLING_NAMESPACE_END
 // scheduler; nothing blocks and no thread is started. Every event of one
 // operation (a completion, a timer, a cancellation) is handled one at a
 // time, on the scheduler's executor when it has one, else where the event
-// arrives; the final callback is called exactly once.
+// arrives: the machine, the observer, progress reports and the final
+// callback (called exactly once) all run there. A call's cancellation token
+// is checked at every event, and a sleep is taken in slices of at most
+// cancel_check_interval while the token can fire.
 //
 // Thread safety: an async_operation may be cancelled from any thread.
 #ifndef KLING_CLIENT_ASYNC_HPP
 #define KLING_CLIENT_ASYNC_HPP
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -7798,12 +7911,25 @@ KLING_NAMESPACE_END
 #include <optional>
 #include <utility>
 
+// ----- begin kling/client/blocking.hpp -----
+// run_blocking: the blocking driver of the protocol machines. It takes each
+// exchange step through the session, sleeps on the session's time source,
+// and stops the machine when the call's token is cancelled.
+//
+// Thread safety: drives one machine on the calling thread.
+#ifndef KLING_CLIENT_BLOCKING_HPP
+#define KLING_CLIENT_BLOCKING_HPP
+
+#include <functional>
+#include <utility>
+
 // ----- begin kling/client/session.hpp -----
 // session<Transport>: what every resource of a client shares: the options,
 // the checked base URL, the transport and a source of randomness (retry
-// jitter, generated external_task_ids). It completes the relative requests of
-// the protocol layer (origin, path prefix, headers, timeout), reports each
-// exchange to the observer with secrets redacted, and keeps the API key out
+// jitter, generated external_task_ids). It holds the one exchange step of
+// every driver: open completes the relative requests of the protocol layer
+// (origin, path prefix, headers, timeout, size cap), close reports the
+// exchange to the observer with secrets redacted and keeps the API key out
 // of every error that comes back.
 //
 // Thread safety: send and next_random may be called concurrently when the
@@ -7925,6 +8051,143 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_SCHEDULER_HPP
 // ----- end kling/client/scheduler.hpp -----
+// ----- begin kling/client/settings.hpp -----
+// Per-call settings: call_options for every call (cancellation, a timeout,
+// headers, the external_task_id of a create), and the settings of the
+// long-running calls (waiting, downloading), which extend them, with the
+// progress they report.
+//
+//   kling::wait_settings w;
+//   w.progress = [](const kling::wait_progress &p) { std::cerr << kling::to_string(p.status) << '\n'; };
+//   auto done = client.videos().wait(task_id, w);
+//
+// Thread safety: plain values; callbacks run on the thread that drives the call.
+#ifndef KLING_CLIENT_SETTINGS_HPP
+#define KLING_CLIENT_SETTINGS_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+// A configuration error naming the first header that cannot be sent:
+// a name that is not a token, a value with a line break or control character.
+inline result<void> check_headers(const http_headers &headers, std::string_view setting) {
+  using protocol::setting_checks::bad_setting;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const auto &h = headers[i];
+    if (!is_header_name(h.first)) {
+      return bad_setting(setting, "#" + std::to_string(i + 1) +
+                                      ": the name must be token characters (no space, ':', line break or "
+                                      "control character)");
+    }
+    if (!is_header_value(h.second)) {
+      return bad_setting(setting, "\"" + h.first +
+                                      "\": the value contains a line break, NUL or other control character");
+    }
+  }
+  return {};
+}
+
+// What one call may set over the client-wide options. Every call takes it
+// (the blocking ones and their async twins); wait_settings and
+// download_settings extend it.
+struct call_options {
+  // Ends the call with errc::cancelled in any phase: while a request is out
+  // (when the transport can interrupt it), while sleeping before a retry or
+  // a poll, during the create of create_and_wait.
+  cancellation_token cancel;
+  // Each request's idle timeout; none: options::request_timeout.
+  std::optional<std::chrono::milliseconds> timeout;
+  // Sent with every request of this call to the gateway, after (and over)
+  // the client's options::header; never to a download's host.
+  http_headers headers;
+  // Creates only: the idempotency key to send (none: the request's own, or
+  // a generated one). Refused when the request names a different one.
+  std::string external_task_id;
+};
+
+// A configuration error naming the first per-call setting that cannot work.
+inline result<void> check_call_options(const call_options &c) {
+  if (c.timeout) {
+    if (auto checked = protocol::setting_checks::check_duration("call_options::timeout", *c.timeout, false);
+        !checked)
+      return checked;
+  }
+  return check_headers(c.headers, "call_options::headers");
+}
+
+// A configuration error for a per-call setting that the call cannot use.
+inline result<void> no_external_task_id(const call_options &call, const char *operation) {
+  if (call.external_task_id.empty()) return {};
+  return error{errc::configuration,
+               std::string("call_options::external_task_id applies to creates only, not to ") + operation};
+}
+
+struct wait_progress {
+  task_status status = task_status::pending; // as of the last poll
+  std::chrono::milliseconds elapsed{0};      // since the wait began
+  int polls = 0;
+  task_handle handle; // save it to resume this wait after a restart
+};
+
+// Progress runs on the thread that drives the call: the caller's for a
+// blocking call, the scheduler's executor for an async one, inside tick()
+// for the tracker.
+struct wait_settings : call_options {
+  std::optional<protocol::wait_options> options; // none: the client's options().wait()
+  std::function<void(const wait_progress &)> progress;
+};
+
+struct download_progress {
+  std::uint64_t bytes = 0;            // held so far
+  std::optional<std::uint64_t> total; // when the server said
+};
+
+// Download progress (and a sink) runs where the bytes arrive: on the
+// caller's thread for a blocking call, on the transport's thread for an
+// async one (a callback per piece must not wait for a trip through the executor).
+struct download_settings : call_options {
+  std::optional<std::uint64_t> max_bytes; // none: 4 GiB
+  std::function<void(const download_progress &)> progress;
+  // Warn when the result URL expires within this (P-7).
+  std::chrono::hours expiry_warning{72};
+};
+
+// A configuration error naming the first setting that cannot work; a
+// download started with one ends with it at once.
+inline result<void> check_download_settings(const download_settings &d) {
+  if (auto checked = check_call_options(d); !checked) return checked;
+  if (d.max_bytes && *d.max_bytes == 0) {
+    return protocol::setting_checks::bad_setting("download_settings::max_bytes", "must be positive");
+  }
+  // Bounded: it is compared with clock durations, which a huge value would
+  // overflow. Compared in hours: hours::max() itself does not fit in milliseconds.
+  if (d.expiry_warning.count() < 0 ||
+      d.expiry_warning > std::chrono::duration_cast<std::chrono::hours>(protocol::setting_checks::longest)) {
+    return protocol::setting_checks::bad_setting("download_settings::expiry_warning",
+                                                 "must be from 0 to 366 days");
+  }
+  return {};
+}
+
+struct download_result {
+  std::string path; // where the complete video is
+  std::uint64_t bytes = 0;
+  bool resumed = false; // continued a partial file left by an earlier attempt
+  std::vector<std::string> warnings;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_SETTINGS_HPP
+// ----- end kling/client/settings.hpp -----
 // ----- begin kling/client/time_source.hpp -----
 // time_source: where the blocking client gets the time and how it sleeps.
 // The real clocks by default; tests give a virtual clock whose sleep only
@@ -8130,7 +8393,10 @@ public:
   }
   const kling::scheduler &scheduler() const { return scheduler_; }
 
-  // Called after every HTTP exchange (from the thread that made it).
+  // Called after every HTTP exchange, the key redacted, where the call's
+  // driver runs: the caller's thread for a blocking call, the scheduler's
+  // executor for an async one (where its events are handled), inside tick()
+  // for the tracker.
   options &observe(std::function<void(const exchange_record &)> observer) {
     observer_ = std::move(observer);
     return *this;
@@ -8155,19 +8421,7 @@ public:
     if (!is_header_value(api_key_)) {
       return bad_setting("options::api_key", "contains a line break, NUL or other control character");
     }
-    for (std::size_t i = 0; i < headers_.size(); ++i) {
-      const auto &h = headers_[i];
-      if (!is_header_name(h.first)) {
-        return bad_setting("options::header", "#" + std::to_string(i + 1) +
-                                                  ": the name must be token characters (no space, ':', "
-                                                  "line break or control character)");
-      }
-      if (!is_header_value(h.second)) {
-        return bad_setting("options::header", "\"" + h.first +
-                                                  "\": the value contains a line break, NUL or other "
-                                                  "control character");
-      }
-    }
+    if (auto checked = check_headers(headers_, "options::header"); !checked) return checked;
     if (max_response_bytes_ == 0) return bad_setting("options::max_response_bytes", "must be positive");
     return check_duration("options::request_timeout", request_timeout_, false)
         .and_then([&] { return check_duration("options::connect_timeout", network_.connect_timeout, false); })
@@ -8215,65 +8469,70 @@ public:
   Transport &transport() { return transport_; }
   const Transport &transport() const { return transport_; }
 
-  // The full request to the gateway: origin and path prefix from the base
-  // URL, then the default headers, then the user's extra headers. A request
-  // that already names its origin (a download) goes there as it is, without
-  // credentials: the API key is only ever sent to the gateway.
-  // Every call fails with the options' configuration error, if they have one.
-  result<http_request> prepare(http_request request) const {
+  // One exchange in the making: the complete request, its size cap and when it started.
+  struct exchange {
+    http_request request;
+    body_limit limit;
+    protocol::time_point started;
+  };
+
+  // The first half of the one exchange step every driver takes (open,
+  // transport, close). The full request: origin and path prefix from the
+  // base URL, the default headers, the client's extra headers, then the
+  // call's; the answer capped at options::max_response_bytes. A request that
+  // already names its origin (a download) goes there as it is, without
+  // credentials or headers of the user's: the API key is only ever sent to
+  // the gateway. Fails with the options' configuration error, if they have one.
+  result<exchange> open(http_request request, const call_options &call) const {
     if (!settings_) return settings_.error();
-    request.timeout = options_.request_timeout();
+    if (auto checked = check_call_options(call); !checked) return std::move(checked).error();
+    request.timeout = call.timeout.value_or(options_.request_timeout());
     set_header(request.headers, "User-Agent", user_agent);
-    if (!request.origin.empty()) return request;
-    if (!base_) return base_.error();
-    if (options_.api_key().empty()) {
-      return error{errc::configuration,
-                   "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
+    if (request.origin.empty()) {
+      if (!base_) return base_.error();
+      if (options_.api_key().empty()) {
+        return error{errc::configuration,
+                     "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
+      }
+      request.origin = base_->origin();
+      request.path = base_->path + request.path;
+      set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
+      set_header(request.headers, "Accept", "application/json");
+      for (const auto &h : options_.headers())
+        set_header(request.headers, h.first, h.second);
+      for (const auto &h : call.headers)
+        set_header(request.headers, h.first, h.second);
     }
-    request.origin = base_->origin();
-    request.path = base_->path + request.path;
-    set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
-    set_header(request.headers, "Accept", "application/json");
-    for (const auto &h : options_.headers())
-      set_header(request.headers, h.first, h.second);
-    return request;
+    exchange x{std::move(request), {}, options_.time().now()};
+    x.limit = body_limit::attach(x.request, options_.max_response_bytes());
+    return x;
   }
 
-  // Caps the answer of a prepared request at options::max_response_bytes
-  // (see transport/streaming.hpp); every driver passes the transport's
-  // answer through the limit's finish before reading it.
-  body_limit limit_body(http_request &prepared) const {
-    return body_limit::attach(prepared, options_.max_response_bytes());
+  // The second half, on the driver's thread once the transport answered:
+  // the size cap, the observer (with secrets redacted), the key scrubbed
+  // from an error.
+  result<http_response> close(const exchange &x, result<http_response> answer) const {
+    answer = x.limit.finish(std::move(answer));
+    observe(x.request, answer, options_.time().now() - x.started);
+    return scrub(std::move(answer));
   }
 
-  // Prepares and sends one request, and reports the exchange to the observer.
-  result<http_response> send(http_request request) {
+  // The exchange step of the blocking driver.
+  result<http_response> send(http_request request, const call_options &call) {
     check_blocking_transport<Transport>();
     if constexpr (has_send_v<Transport>) {
-      auto prepared = prepare(std::move(request));
-      if (!prepared) return std::move(prepared).error();
-      const body_limit limit = limit_body(*prepared);
-      const auto started = options_.time().now();
-      auto answer = scrub(limit.finish(transport_.send(*prepared)));
-      observe(*prepared, answer, options_.time().now() - started);
-      return answer;
+      auto x = open(std::move(request), call);
+      if (!x) return std::move(x).error();
+      x->request.cancel = call.cancel;
+      return close(*x, transport_.send(x->request));
     } else {
       return error{errc::configuration, "no blocking send"}; // not reached: the build fails above
     }
   }
 
-  // Sends one request and reads its answer with read(const http_response&)
-  // -> result<T>, without retries. A request that could not be built (a
-  // broken rule) is returned as it is, unsent.
-  template <class Read>
-  auto call(result<http_request> request, Read read) {
-    using R = decltype(read(std::declval<const http_response &>()));
-    if (!request) return scrub(R(std::move(request).error()));
-    return scrub(send(std::move(*request)).and_then(read));
-  }
-
-  // Reports an exchange made by any driver (blocking or asynchronous).
-  // The key is redacted from both sides: a server may echo it in an answer.
+private:
+  // Reports an exchange to the observer. The key is redacted from both
+  // sides: a server may echo it in an answer.
   void observe(const http_request &request, const result<http_response> &answer,
                protocol::time_point::duration elapsed) const {
     if (!options_.observer()) return;
@@ -8296,6 +8555,7 @@ public:
         exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
   }
 
+public:
   // Removes the API key from an error's texts, should a server or a
   // transport ever echo it.
   template <class T>
@@ -8382,6 +8642,57 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
+// What a resource may add to any driver: a reaction to each answer
+// (progress reports, read from the machine), run where the driver handles the machine.
+template <class Machine>
+struct driver_hooks {
+  std::function<void(const Machine &)> after_response;
+};
+
+inline error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+
+template <class Transport, class Machine>
+auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,
+                  const driver_hooks<Machine> &hooks = {}) {
+  const time_source &clock = s.options().time();
+  const auto stop_if_cancelled = [&] {
+    if (!call.cancel.cancelled()) return false;
+    machine.stop(cancelled_by_caller());
+    return true;
+  };
+  for (;;) {
+    if (!machine.done() && stop_if_cancelled()) break;
+    protocol::step next = machine.next();
+    if (next.kind == protocol::step_kind::done) break;
+    if (next.kind == protocol::step_kind::sleep) {
+      clock.sleep_until(next.wake_at, call.cancel);
+      if (!stop_if_cancelled()) machine.on_wake(clock.now());
+      continue;
+    }
+    auto answer = s.send(std::move(next.request), call);
+    machine.on_response(std::move(answer), clock.now());
+    if (hooks.after_response) hooks.after_response(machine);
+  }
+  return s.scrub(machine.take_result());
+}
+
+// A machine that could not be built (a broken rule, a bad setting) ends the
+// call with its error, unsent.
+template <class Transport, class Machine>
+auto run_blocking(session<Transport> &s, result<Machine> machine, const call_options &call,
+                  const driver_hooks<Machine> &hooks = {}) {
+  using outcome = decltype(machine->take_result());
+  if (!machine) return s.scrub(outcome(std::move(machine).error()));
+  return run_blocking(s, *machine, call, hooks);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_BLOCKING_HPP
+// ----- end kling/client/blocking.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
 namespace async_detail {
 struct control {
   std::atomic<bool> finished{false};
@@ -8410,21 +8721,17 @@ private:
   std::shared_ptr<async_detail::control> control_;
 };
 
-// Hooks around each exchange, as for the blocking driver; they run with the
-// operation's lock held, on whatever thread handles the event.
-struct async_hooks {
-  std::function<void(http_request &)> before_send;
-  std::function<void()> after_response;
-};
+// How often an async call that sleeps looks at its cancellation token.
+inline constexpr std::chrono::milliseconds cancel_check_interval{250};
 
 namespace async_detail {
 
 template <class Transport, class Machine, class T>
 class runner : public std::enable_shared_from_this<runner<Transport, Machine, T>> {
 public:
-  runner(std::shared_ptr<session<Transport>> s, Machine m, cancellation_token token, async_hooks hooks,
+  runner(std::shared_ptr<session<Transport>> s, Machine m, call_options call, driver_hooks<Machine> hooks,
          std::function<void(result<T>)> done)
-      : session_(std::move(s)), machine_(std::move(m)), token_(std::move(token)), hooks_(std::move(hooks)),
+      : session_(std::move(s)), machine_(std::move(m)), call_(std::move(call)), hooks_(std::move(hooks)),
         done_(std::move(done)), control_(std::make_shared<control>()) {}
 
   async_operation start() {
@@ -8434,13 +8741,6 @@ public:
     };
     post(event{event::step, {}});
     return async_operation(control_);
-  }
-
-  // Machine access for streaming receivers (downloads), which run on the transport's thread.
-  template <class F>
-  auto with_machine(F f) {
-    std::lock_guard<std::mutex> lock(machine_mutex_);
-    return f(machine_);
   }
 
 private:
@@ -8492,21 +8792,26 @@ private:
     std::unique_lock<std::mutex> lock(machine_mutex_);
     const auto now = clock().now();
     switch (e.kind) {
-    case event::response:
+    case event::response: {
       in_flight_ = false;
       abandon_ = nullptr;
-      machine_.on_response(std::move(*e.answer), now);
-      if (hooks_.after_response) hooks_.after_response();
+      auto answer = session_->close(*exchange_, std::move(*e.answer));
+      exchange_.reset();
+      machine_.on_response(std::move(answer), now);
+      if (hooks_.after_response) hooks_.after_response(machine_);
       break;
-    case event::wake:
+    }
+    case event::wake: {
       if (--timers_ > 0 || in_flight_) return; // a stale timer (the operation moved on)
-      machine_.on_wake(now);
+      const protocol::step due = machine_.next();
+      // A slice of a longer sleep (to look at the token) ends early: sleep on.
+      if (!(due.kind == protocol::step_kind::sleep && now < due.wake_at)) machine_.on_wake(now);
       break;
-    case event::cancel: machine_.stop(error{errc::cancelled, "cancelled by the caller"}); break;
+    }
+    case event::cancel: machine_.stop(cancelled_by_caller()); break;
     case event::step: break;
     }
-    if (!machine_.done() && token_.cancelled())
-      machine_.stop(error{errc::cancelled, "cancelled by the caller"});
+    if (!machine_.done() && call_.cancel.cancelled()) machine_.stop(cancelled_by_caller());
     if (!machine_.done() && (in_flight_ || timers_ > 0)) return; // still waiting for what was started
     protocol::step next = machine_.next();
     switch (next.kind) {
@@ -8525,7 +8830,8 @@ private:
       return;
     }
     case protocol::step_kind::sleep: {
-      const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(next.wake_at - now);
+      auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(next.wake_at - now);
+      if (call_.cancel.can_be_cancelled()) delay = std::min(delay, cancel_check_interval);
       ++timers_;
       auto self = this->shared_from_this(); // the timer keeps the operation alive while it sleeps
       lock.unlock();
@@ -8535,24 +8841,21 @@ private:
       return;
     }
     case protocol::step_kind::send: {
-      if (hooks_.before_send) hooks_.before_send(next.request);
-      auto prepared = session_->prepare(std::move(next.request));
-      if (!prepared) {
-        machine_.on_response(std::move(prepared).error(), now);
+      auto opened = session_->open(std::move(next.request), call_);
+      if (!opened) {
+        machine_.on_response(std::move(opened).error(), now);
         lock.unlock();
         post(event{event::step, {}});
         return;
       }
       in_flight_ = true;
+      exchange_ = std::make_shared<typename session<Transport>::exchange>(std::move(*opened));
+      auto x = exchange_; // the transport reads the request until it completes
       lock.unlock();
       auto self = this->shared_from_this();
-      const body_limit limit = session_->limit_body(*prepared);
-      auto request = std::make_shared<http_request>(std::move(*prepared));
-      auto abandon = kling::start_exchange(
-          session_->transport(), *request, [self, request, limit, now](result<http_response> answer) {
-            answer = limit.finish(std::move(answer));
-            self->session_->observe(*request, answer, self->clock().now() - now);
-            self->post(event{event::response, self->session_->scrub(std::move(answer))});
+      auto abandon =
+          kling::start_exchange(session_->transport(), x->request, [self, x](result<http_response> answer) {
+            self->post(event{event::response, std::move(answer)});
           });
       // No other event is handled before this returns (this thread is pumping;
       // a completion that already ran only queued its answer), so the request
@@ -8566,8 +8869,9 @@ private:
 
   std::shared_ptr<session<Transport>> session_;
   Machine machine_;
-  cancellation_token token_;
-  async_hooks hooks_;
+  call_options call_;
+  driver_hooks<Machine> hooks_;
+  std::shared_ptr<typename session<Transport>::exchange> exchange_; // the one in flight
   std::function<void(result<T>)> done_;
   std::shared_ptr<control> control_;
   std::mutex machine_mutex_;
@@ -8585,16 +8889,27 @@ private:
 // called exactly once with the outcome. Without a scheduler in the options,
 // done is called at once with a configuration error.
 template <class T, class Transport, class Machine>
-async_operation run_async(std::shared_ptr<session<Transport>> s, Machine machine, cancellation_token token,
-                          std::function<void(result<T>)> done, async_hooks hooks = {}) {
+async_operation run_async(std::shared_ptr<session<Transport>> s, Machine machine, call_options call,
+                          std::function<void(result<T>)> done, driver_hooks<Machine> hooks = {}) {
   check_async_transport<Transport>();
   if (!s->options().scheduler()) {
     done(async_detail::no_scheduler());
     return async_operation();
   }
   auto r = std::make_shared<async_detail::runner<Transport, Machine, T>>(
-      std::move(s), std::move(machine), std::move(token), std::move(hooks), std::move(done));
+      std::move(s), std::move(machine), std::move(call), std::move(hooks), std::move(done));
   return r->start();
+}
+
+// A machine that could not be built ends the call at once with its error.
+template <class T, class Transport, class Machine>
+async_operation run_async(std::shared_ptr<session<Transport>> s, result<Machine> machine, call_options call,
+                          std::function<void(result<T>)> done, driver_hooks<Machine> hooks = {}) {
+  if (!machine) {
+    done(s->scrub(result<T>(std::move(machine).error())));
+    return async_operation();
+  }
+  return run_async<T>(std::move(s), std::move(*machine), std::move(call), std::move(done), std::move(hooks));
 }
 
 KLING_NAMESPACE_END
@@ -8625,163 +8940,160 @@ KLING_NAMESPACE_END
 // elements_resource: the element library (custom elements: create, list,
 // delete; official presets: list). Obtained from client.elements().
 //
+//   for (auto pages = client.elements().pages(); auto page = pages.next();) {
+//     if (!*page) return report((*page).error());
+//     for (const auto &e : (*page)->data.items) use(e);
+//   }
+//
+// Each call builds one protocol machine and hands it to a driver; the
+// _async twins differ only in the driver. Every call takes call_options.
+//
 // Thread safety: as thread-safe as the client's transport.
 #ifndef KLING_CLIENT_ELEMENTS_HPP
 #define KLING_CLIENT_ELEMENTS_HPP
 
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
-// ----- begin kling/client/blocking.hpp -----
-// run_blocking: the blocking driver of the protocol machines. It sends each
-// request through the session, sleeps on the session's time source, and
-// stops the machine when the token is cancelled.
-//
-// Thread safety: drives one machine on the calling thread.
-#ifndef KLING_CLIENT_BLOCKING_HPP
-#define KLING_CLIENT_BLOCKING_HPP
-
-#include <utility>
-
-
-KLING_NAMESPACE_BEGIN
-
-// Optional hooks around each exchange: adjust the request (streaming
-// receivers of a download), react to the answer (progress reports).
-struct blocking_hooks {
-  std::function<void(http_request &)> before_send;
-  std::function<void()> after_response;
-};
-
-template <class Transport, class Machine>
-auto run_blocking(session<Transport> &s, Machine &machine, const cancellation_token &cancel,
-                  const blocking_hooks &hooks = {}) {
-  const time_source &clock = s.options().time();
-  const auto stop_if_cancelled = [&] {
-    if (!cancel.cancelled()) return false;
-    machine.stop(error{errc::cancelled, "cancelled by the caller"});
-    return true;
-  };
-  for (;;) {
-    if (!machine.done() && stop_if_cancelled()) break;
-    protocol::step next = machine.next();
-    if (next.kind == protocol::step_kind::done) break;
-    if (next.kind == protocol::step_kind::sleep) {
-      clock.sleep_until(next.wake_at, cancel);
-      if (!stop_if_cancelled()) machine.on_wake(clock.now());
-      continue;
-    }
-    next.request.cancel = cancel;
-    if (hooks.before_send) hooks.before_send(next.request);
-    auto answer = s.send(std::move(next.request));
-    machine.on_response(std::move(answer), clock.now());
-    if (hooks.after_response) hooks.after_response();
-  }
-  return s.scrub(machine.take_result());
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_BLOCKING_HPP
-// ----- end kling/client/blocking.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
 template <class Transport>
 class elements_resource {
 public:
+  using element_page = envelope<page<element>>;
+  using page_result = result<element_page>;
+
   explicit elements_resource(std::shared_ptr<session<Transport>> s) : session_(std::move(s)) {}
 
   // One page of the user's custom elements.
-  result<envelope<page<element>>> list(protocol::page_request page = {}) {
-    return run(
-        protocol::list_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
+  page_result list(protocol::page_request page = {}, const call_options &call = {}) {
+    return run_blocking(*session_, list_operation(page, false, call), call);
   }
 
   // One page of the gateway's official elements.
-  result<envelope<page<element>>> presets(protocol::page_request page = {}) {
-    return run(
-        protocol::list_preset_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
+  page_result presets(protocol::page_request page = {}, const call_options &call = {}) {
+    return run_blocking(*session_, list_operation(page, true, call), call);
+  }
+
+  // Every page of a listing, fetched lazily: next() asks for the following
+  // page only when called, and gives nothing once a page came back short or
+  // empty (or after page 1000, the last E-2 allows), or after an error.
+  class page_walker {
+  public:
+    std::optional<page_result> next() {
+      if (finished_) return std::nullopt;
+      page_result got = presets_ ? owner_.presets(page_, call_) : owner_.list(page_, call_);
+      finished_ = !got || !got->data.may_have_more() || page_.page_num >= max_page_num;
+      ++page_.page_num;
+      return got;
+    }
+
+  private:
+    friend class elements_resource;
+    static constexpr int max_page_num = 1000; // E-2
+    page_walker(elements_resource owner, protocol::page_request first, bool presets, call_options call)
+        : owner_(std::move(owner)), page_(first), presets_(presets), call_(std::move(call)) {}
+    elements_resource owner_;
+    protocol::page_request page_;
+    bool presets_;
+    call_options call_;
+    bool finished_ = false;
+  };
+
+  // Walks the user's custom elements (or the presets) page by page from `first`.
+  page_walker pages(protocol::page_request first = {}, call_options call = {}) const {
+    return page_walker(*this, first, false, std::move(call));
+  }
+  page_walker preset_pages(protocol::page_request first = {}, call_options call = {}) const {
+    return page_walker(*this, first, true, std::move(call));
   }
 
   // Creates a custom element; refused with every violation of E-1 before sending.
-  result<envelope<element>> create(const new_element &request) {
-    return create_checked(json(request), rules::validate(request));
+  result<envelope<element>> create(const new_element &request, const call_options &call = {}) {
+    return run_blocking(*session_, create_operation(request, call), call);
   }
 
   // The same from a JSON description.
-  result<envelope<element>> create(const json &body) {
-    return create_checked(body, rules::validate_element(body));
+  result<envelope<element>> create(const json &body, const call_options &call = {}) {
+    return run_blocking(*session_, create_operation(body, call), call);
   }
 
   // Deletes a custom element; the id is sent exactly as given.
-  result<envelope<element_deletion>> remove(std::string_view element_id) {
-    return run(protocol::delete_element(element_id), protocol::read_element_deletion, false);
+  result<envelope<element_deletion>> remove(std::string_view element_id, const call_options &call = {}) {
+    return run_blocking(*session_, remove_operation(element_id, call), call);
   }
 
   // ---- asynchronous calls (transports with async_send, options with a scheduler) ----
-  async_operation list_async(protocol::page_request page,
-                             std::function<void(result<envelope<kling::page<element>>>)> done) {
-    return run_async_call(
-        protocol::list_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true,
-        std::move(done));
+  async_operation list_async(protocol::page_request page, std::function<void(page_result)> done,
+                             const call_options &call = {}) {
+    return run_async<element_page>(session_, list_operation(page, false, call), call, std::move(done));
   }
-  async_operation presets_async(protocol::page_request page,
-                                std::function<void(result<envelope<kling::page<element>>>)> done) {
-    return run_async_call(
-        protocol::list_preset_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true,
-        std::move(done));
+  async_operation presets_async(protocol::page_request page, std::function<void(page_result)> done,
+                                const call_options &call = {}) {
+    return run_async<element_page>(session_, list_operation(page, true, call), call, std::move(done));
   }
   async_operation create_async(const new_element &request,
-                               std::function<void(result<envelope<element>>)> done) {
-    const rules::report checked = rules::validate(request);
-    if (session_->options().validate_requests() && !checked.valid()) {
-      done(session_->scrub(result<envelope<element>>(rules::rejection(checked.violations))));
-      return async_operation();
-    }
-    return run_async_call(protocol::create_element(json(request)), protocol::read_element, false,
-                          std::move(done));
+                               std::function<void(result<envelope<element>>)> done,
+                               const call_options &call = {}) {
+    return run_async<envelope<element>>(session_, create_operation(request, call), call, std::move(done));
   }
   async_operation remove_async(std::string_view element_id,
-                               std::function<void(result<envelope<element_deletion>>)> done) {
-    return run_async_call(protocol::delete_element(element_id), protocol::read_element_deletion, false,
-                          std::move(done));
+                               std::function<void(result<envelope<element_deletion>>)> done,
+                               const call_options &call = {}) {
+    return run_async<envelope<element_deletion>>(session_, remove_operation(element_id, call), call,
+                                                 std::move(done));
+  }
+
+  template <class T>
+  using machine = protocol::request_machine<T>;
+
+  // ---- the machine of each call ------------------------------------------------------
+  // What the calls above hand to their driver, for any other driver: the
+  // tracker's run(), or one of your own. An error is what the call would return unsent.
+
+  result<machine<element_page>> list_operation(protocol::page_request page, bool presets,
+                                               const call_options &call = {}) {
+    return request<element_page>(
+        presets ? protocol::list_preset_elements(page) : protocol::list_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true, call,
+        "an element listing");
+  }
+
+  result<machine<envelope<element>>> create_operation(const new_element &request,
+                                                      const call_options &call = {}) {
+    return create_checked(json(request), rules::validate(request), call);
+  }
+  result<machine<envelope<element>>> create_operation(const json &body, const call_options &call = {}) {
+    return create_checked(body, rules::validate_element(body), call);
+  }
+
+  result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id,
+                                                               const call_options &call = {}) {
+    return request<envelope<element_deletion>>(protocol::delete_element(element_id),
+                                               protocol::read_element_deletion, false, call,
+                                               "an element delete");
   }
 
 private:
-  template <class T, class Read>
-  async_operation run_async_call(result<http_request> request, Read read, bool idempotent,
-                                 std::function<void(result<T>)> done) {
-    if (!request) {
-      done(session_->scrub(result<T>(std::move(request).error())));
-      return async_operation();
-    }
-    return run_async<T>(session_,
-                        protocol::request_machine<T>(std::move(*request), read, session_->options().retry(),
-                                                     session_->next_random(), idempotent),
-                        cancellation_token{}, std::move(done));
+  result<machine<envelope<element>>> create_checked(const json &body, const rules::report &checked,
+                                                    const call_options &call) {
+    if (session_->options().validate_requests() && !checked.valid())
+      return rules::rejection(checked.violations);
+    // Not idempotent: sent again only when it certainly had no effect.
+    return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false, call,
+                                      "an element create (elements have no external_task_id)");
   }
 
-  template <class Read>
-  auto run(result<http_request> request, Read read, bool idempotent) {
-    using R = decltype(read(std::declval<const http_response &>()));
-    using T = typename R::value_type;
-    if (!request) return session_->scrub(R(std::move(request).error()));
-    protocol::request_machine<T> machine(std::move(*request), read, session_->options().retry(),
-                                         session_->next_random(), idempotent);
-    return run_blocking(*session_, machine, cancellation_token{});
-  }
-
-  result<envelope<element>> create_checked(const json &body, const rules::report &checked) {
-    if (session_->options().validate_requests() && !checked.valid()) {
-      return session_->scrub(result<envelope<element>>(rules::rejection(checked.violations)));
-    }
-    return run(protocol::create_element(body), protocol::read_element, false);
+  template <class T>
+  result<machine<T>> request(result<http_request> r, typename machine<T>::reader read, bool idempotent,
+                             const call_options &call, const char *operation) {
+    if (auto usable = no_external_task_id(call, operation); !usable) return std::move(usable).error();
+    if (!r) return std::move(r).error();
+    return machine<T>(std::move(*r), std::move(read), session_->options().retry(), session_->next_random(),
+                      idempotent);
   }
 
   std::shared_ptr<session<Transport>> session_;
@@ -8798,8 +9110,12 @@ KLING_NAMESPACE_END
 //   auto task = client.videos().create_and_wait(request);
 //   if (task) client.videos().download(*task, "cat.mp4");
 //
-// The blocking calls need a transport with send(); they sleep on the
-// options' time_source and stop early when their cancellation token fires.
+// Each call builds one protocol machine and hands it to a driver: the
+// blocking calls need a transport with send() and sleep on the options'
+// time_source; their _async twins differ only in the driver. Every call
+// takes per-call options (call_options, or the wait and download settings
+// that extend them): a cancellation token that works in every phase, a
+// timeout, headers, and for creates the external_task_id.
 //
 // Thread safety: as thread-safe as the client's transport.
 #ifndef KLING_CLIENT_VIDEOS_HPP
@@ -8826,103 +9142,27 @@ KLING_NAMESPACE_END
 #include <string>
 #include <string_view>
 
-// ----- begin kling/client/settings.hpp -----
-// Per-call settings of the long-running calls (waiting, downloading) and the
-// progress they report.
-//
-//   kling::wait_settings w;
-//   w.progress = [](const kling::wait_progress &p) { std::cerr << kling::to_string(p.status) << '\n'; };
-//   auto done = client.videos().wait(task_id, w);
-//
-// Thread safety: plain values; callbacks run on the thread that drives the call.
-#ifndef KLING_CLIENT_SETTINGS_HPP
-#define KLING_CLIENT_SETTINGS_HPP
-
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <optional>
-#include <string>
-#include <vector>
-
 
 KLING_NAMESPACE_BEGIN
-
-struct wait_progress {
-  task_status status = task_status::pending; // as of the last poll
-  std::chrono::milliseconds elapsed{0};      // since the wait began
-  int polls = 0;
-  task_handle handle; // save it to resume this wait after a restart
-};
-
-struct wait_settings {
-  std::optional<protocol::wait_options> options; // none: the client's options().wait()
-  std::function<void(const wait_progress &)> progress;
-  cancellation_token cancel;
-};
-
-struct download_progress {
-  std::uint64_t bytes = 0;            // held so far
-  std::optional<std::uint64_t> total; // when the server said
-};
-
-struct download_settings {
-  std::optional<std::uint64_t> max_bytes; // none: 4 GiB
-  std::function<void(const download_progress &)> progress;
-  cancellation_token cancel;
-  // Warn when the result URL expires within this (P-7).
-  std::chrono::hours expiry_warning{72};
-};
-
-// A configuration error naming the first setting that cannot work; a
-// download started with one ends with it at once.
-inline result<void> check_download_settings(const download_settings &d) {
-  if (d.max_bytes && *d.max_bytes == 0) {
-    return protocol::setting_checks::bad_setting("download_settings::max_bytes", "must be positive");
-  }
-  // Bounded: it is compared with clock durations, which a huge value would
-  // overflow. Compared in hours: hours::max() itself does not fit in milliseconds.
-  if (d.expiry_warning.count() < 0 ||
-      d.expiry_warning > std::chrono::duration_cast<std::chrono::hours>(protocol::setting_checks::longest)) {
-    return protocol::setting_checks::bad_setting("download_settings::expiry_warning",
-                                                 "must be from 0 to 366 days");
-  }
-  return {};
-}
-
-struct download_result {
-  std::string path; // where the complete video is
-  std::uint64_t bytes = 0;
-  bool resumed = false; // continued a partial file left by an earlier attempt
-  std::vector<std::string> warnings;
-};
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_SETTINGS_HPP
-// ----- end kling/client/settings.hpp -----
-
-KLING_NAMESPACE_BEGIN
-
-namespace download_detail {
 
 // Where the bytes go: the driver tells it to start over or continue, then
 // hands it pieces. Returns false (with a message) when it cannot go on.
-struct body_target {
+struct download_target {
   std::function<bool(protocol::body_disposition, std::string &problem)> begin;
   std::function<bool(std::string_view, std::string &problem)> write;
 };
 
-// The download machine and the target, behind one lock: the streaming
-// receivers run on the transport's thread while the driver may be elsewhere.
-class shared_download {
+// A download as one operation for any driver: the download machine and
+// where its bytes go, behind one lock (the streaming receivers run on the
+// transport's thread while the driver may be elsewhere).
+class download_operation {
 private:
   struct state {
-    state(protocol::download_machine m, body_target t, download_settings s)
+    state(protocol::download_machine m, download_target t, download_settings s)
         : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
     std::mutex mutex;
     protocol::download_machine machine;
-    body_target target;
+    download_target target;
     download_settings settings;
     std::string problem;
     protocol::body_disposition disposition = protocol::body_disposition::ignore;
@@ -8935,12 +9175,15 @@ private:
   std::shared_ptr<state> state_;
 
 public:
-  shared_download(protocol::download_machine machine, body_target target, download_settings settings)
+  download_operation(protocol::download_machine machine, download_target target, download_settings settings)
       : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
 
-  // The machine's interface, for the drivers.
+  // The machine's interface, for the drivers. A request comes with its
+  // streaming receivers wired to the machine and the target.
   protocol::step next() const {
-    return locked([](state &s) { return s.machine.next(); });
+    protocol::step next = locked([](state &s) { return s.machine.next(); });
+    if (next.kind == protocol::step_kind::send) attach(next.request);
+    return next;
   }
   void on_response(result<http_response> r, protocol::time_point now) {
     locked([&](state &s) { s.machine.on_response(std::move(r), now); });
@@ -8969,6 +9212,7 @@ public:
     });
   }
 
+private:
   // Wires the streaming receivers of each request to the machine and the
   // target. The caller's code (a sink, a progress callback) runs without the
   // lock held, so it may cancel the download; once the machine has decided
@@ -9015,12 +9259,14 @@ public:
   }
 };
 
+namespace download_detail {
+
 template <class Transport>
-shared_download make_download(session<Transport> &s, const std::string &url, std::uint64_t have,
-                              const download_settings &settings, body_target target) {
+download_operation make_download(session<Transport> &s, const std::string &url, std::uint64_t have,
+                                 const download_settings &settings, download_target target) {
   protocol::download_options options;
   if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
-  shared_download download(
+  download_operation download(
       protocol::download_machine(url, have, options, s.options().retry(), s.next_random()), std::move(target),
       settings);
   if (auto checked = check_download_settings(settings); !checked) download.stop(std::move(checked).error());
@@ -9028,18 +9274,16 @@ shared_download make_download(session<Transport> &s, const std::string &url, std
 }
 
 template <class Transport>
-result<std::uint64_t> run(session<Transport> &s, shared_download &download,
+result<std::uint64_t> run(session<Transport> &s, download_operation &download,
                           const download_settings &settings) {
-  blocking_hooks hooks;
-  hooks.before_send = [&](http_request &request) { download.attach(request); };
-  return run_blocking(s, download, settings.cancel, hooks);
+  return run_blocking(s, download, settings);
 }
 
 // A sink as a body target: pieces go to the sink; starting over is refused
 // once bytes have been handed on.
-inline body_target sink_target(std::function<bool(std::string_view)> sink) {
+inline download_target sink_target(std::function<bool(std::string_view)> sink) {
   auto delivered = std::make_shared<std::uint64_t>(0);
-  body_target target;
+  download_target target;
   target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
     if (d == protocol::body_disposition::replace && *delivered > 0) {
       problem = "the server sent the whole video again after " + std::to_string(*delivered) +
@@ -9066,6 +9310,14 @@ inline std::string part_source(const std::string &url) { return url.substr(0, ur
 
 } // namespace download_detail
 
+// The operation of a download into sink (for the tracker's run(), or a driver of your own).
+template <class Transport>
+download_operation sink_download(session<Transport> &s, const std::string &url,
+                                 std::function<bool(std::string_view)> sink,
+                                 const download_settings &settings) {
+  return download_detail::make_download(s, url, 0, settings, download_detail::sink_target(std::move(sink)));
+}
+
 // Downloads url to path. A "<path>.part" left by an earlier attempt (a
 // failed call, a killed process) is resumed. A failure that passes (the
 // network, the server for now, cancellation, an expired link) keeps the
@@ -9087,7 +9339,7 @@ result<download_result> download_file(session<Transport> &s, const std::string &
     if (recorded && *recorded != source) have = 0;
   }
   files::output_file file;
-  download_detail::body_target target;
+  download_target target;
   target.begin = [&](protocol::body_disposition d, std::string &problem) {
     if (!file.open(part, d == protocol::body_disposition::append)) {
       problem = "cannot write " + part;
@@ -9134,28 +9386,201 @@ template <class Transport>
 result<std::uint64_t> download_to_sink(session<Transport> &s, const std::string &url,
                                        const std::function<bool(std::string_view)> &sink,
                                        const download_settings &settings) {
-  auto download = download_detail::make_download(s, url, 0, settings, download_detail::sink_target(sink));
+  auto download = sink_download(s, url, sink, settings);
   return download_detail::run(s, download, settings);
+}
+
+// The same, asynchronously: sink is called on the transport's thread; done
+// once, where the async driver runs (see run_async).
+template <class Transport>
+async_operation download_to_sink_async(std::shared_ptr<session<Transport>> s, const std::string &url,
+                                       std::function<bool(std::string_view)> sink,
+                                       const download_settings &settings,
+                                       std::function<void(result<std::uint64_t>)> done) {
+  auto download = sink_download(*s, url, std::move(sink), settings);
+  return run_async<std::uint64_t>(std::move(s), std::move(download), settings, std::move(done));
 }
 
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_DOWNLOADS_HPP
 // ----- end kling/client/downloads.hpp -----
+// ----- begin kling/protocol/create_and_wait_machine.hpp -----
+// create_and_wait_machine: creating a task exactly once (create_machine),
+// then following it until it finishes (wait_machine), as one operation with
+// one deadline: wait_options::timeout counts from the start of the create.
+// A create still retrying at the deadline ends with deadline_exceeded; the
+// error names the task's external_task_id, since the task may exist.
+//
+// It also follows a task that already exists (a saved handle): then it only waits.
+//
+// Thread safety: one driver at a time.
+#ifndef KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_HPP
+#define KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_HPP
+
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+class create_and_wait_machine {
+public:
+  // Creates body (validated and normalized; see create_machine), then waits.
+  create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
+                          const retry_policy &policy, std::uint64_t seed, time_point now)
+      : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now + wait.timeout) {
+    creating_.emplace(std::move(body), policy, seed, std::move(warnings));
+    if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
+        !checked)
+      outcome_ = result<task>(std::move(checked).error());
+  }
+
+  // Only waits: for a task created earlier.
+  explicit create_and_wait_machine(wait_machine waiting)
+      : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
+
+  step next() const {
+    if (outcome_) return done_step();
+    if (waiting_) return waiting_->next();
+    step s = creating_->next();
+    // A create that would sleep past the deadline wakes at the deadline, to end there.
+    if (s.kind == step_kind::sleep && s.wake_at > deadline_) s.wake_at = deadline_;
+    return s;
+  }
+
+  void on_response(result<http_response> answer, time_point now) {
+    if (waiting_) return waiting_->on_response(std::move(answer), now);
+    creating_->on_response(std::move(answer), now);
+    if (creating_->done()) return created(now);
+  }
+
+  void on_wake(time_point now) {
+    if (waiting_) return waiting_->on_wake(now);
+    if (now >= deadline_) return expire();
+    creating_->on_wake(now);
+  }
+
+  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+  bool done() const { return outcome_.has_value() || (waiting_ && waiting_->done()); }
+  result<task> take_result() {
+    if (outcome_) return std::move(*outcome_);
+    if (waiting_) return with_warnings(waiting_->take_result());
+    return error{errc::cancelled, "not finished"};
+  }
+
+  // Still creating: no task id is known yet.
+  bool creating() const { return !waiting_ && !outcome_; }
+  // The task as last seen (created, or its last poll), for progress reports.
+  std::optional<task> last_task() const {
+    if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
+    return created_;
+  }
+  // The wait, once the task exists (for progress reports and saved handles).
+  const wait_machine *waiting() const { return waiting_ ? &*waiting_ : nullptr; }
+  // The external_task_id of the create (empty when only waiting).
+  std::string external_task_id() const {
+    if (creating_) return creating_->external_task_id();
+    return waiting_ ? waiting_->external_task_id() : std::string();
+  }
+  time_point deadline() const { return deadline_; }
+
+private:
+  void created(time_point now) {
+    result<task> made = creating_->take_result();
+    if (!made) {
+      outcome_ = std::move(made);
+      return;
+    }
+    warnings_ = made->warnings;
+    created_ = *made;
+    if (made->finished() || made->status == task_status::unknown) {
+      outcome_ = outcome_of(std::move(*made));
+      return;
+    }
+    waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
+                     seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
+  }
+
+  void expire() {
+    error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
+    const std::string &id = creating_->external_task_id();
+    if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
+    outcome_ = result<task>(std::move(e));
+  }
+
+  template <class T>
+  T with_warnings(T t) const {
+    if constexpr (std::is_same_v<T, task>) {
+      t.warnings = warnings_;
+    } else {
+      if (t) t->warnings = warnings_;
+    }
+    return t;
+  }
+
+  wait_options wait_options_;
+  retry_policy policy_;
+  std::uint64_t seed_;
+  time_point deadline_;
+  std::optional<create_machine> creating_;
+  std::optional<wait_machine> waiting_;
+  std::optional<task> created_;
+  std::vector<violation> warnings_;
+  std::optional<result<task>> outcome_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_HPP
+// ----- end kling/protocol/create_and_wait_machine.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
 // What every driver does before a create: refuse a request that breaks a
 // rule, send seconds as a string (C-5), and give it an external_task_id
-// (unless told not to) so that a lost answer can be looked up.
+// (the call's, else the request's own, else a generated one unless told
+// not to) so that a lost answer can be looked up.
 template <class Transport>
-result<json> prepare_create(session<Transport> &s, json body, const rules::report &checked) {
+result<json> prepare_create(session<Transport> &s, json body, const rules::report &checked,
+                            const call_options &call) {
   if (s.options().validate_requests() && !checked.valid()) return rules::rejection(checked.violations);
   body = rules::normalized(std::move(body));
-  if (s.options().generate_external_task_ids() && body.is_object() && !body.contains("external_task_id")) {
+  if (!body.is_object()) return body; // validation was turned off; the gateway will answer
+  if (!call.external_task_id.empty()) {
+    const json *own = find_member(body, "external_task_id");
+    if (own && !(own->is_string() && own->get<std::string>() == call.external_task_id)) {
+      return error{errc::configuration,
+                   "call_options::external_task_id \"" + call.external_task_id +
+                       "\" differs from the request's own external_task_id; give one of them"};
+    }
+    body["external_task_id"] = call.external_task_id;
+    // The same rule as for the request's own id (C-7).
+    if (auto again = rules::validate(body); s.options().validate_requests() && !again.valid())
+      return rules::rejection(again.violations);
+  } else if (s.options().generate_external_task_ids() && !body.contains("external_task_id")) {
     body["external_task_id"] = s.new_external_task_id();
   }
   return body;
+}
+
+// The wait a saved handle resumes: its calendar times made monotonic.
+inline protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
+                                     const protocol::retry_policy &policy, std::uint64_t seed,
+                                     protocol::time_point now, timestamp wall_now) {
+  std::optional<protocol::time_point> first, deadline;
+  const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
+  if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
+  if (handle.deadline) deadline = to_steady(*handle.deadline);
+  return protocol::wait_machine({handle.task_id, handle.external_task_id, handle.provider}, wait, policy,
+                                seed, now, first, deadline);
 }
 
 template <class Transport>
@@ -9165,16 +9590,19 @@ public:
 
   // Creates a task from a typed request (omni_video, text_to_video,
   // image_to_video, motion_control) and returns it as the gateway accepted
-  // it (usually pending). A request that breaks a rule is refused with an
+  // it (usually pending), with the rules' warnings about the request in
+  // task::warnings. A request that breaks a rule is refused with an
   // invalid_request error listing every violation; nothing is sent. The
   // create is sent exactly once in effect: see protocol/create_machine.hpp.
   template <class Request, class = decltype(Request::route)>
-  result<task> create(const Request &request) {
-    return create_checked(json(request), rules::validate(request));
+  result<task> create(const Request &request, const call_options &call = {}) {
+    return run_blocking(*session_, create_operation(request, call), call);
   }
 
   // The same from a JSON body, routed and checked as the gateway would.
-  result<task> create(const json &body) { return create_checked(body, rules::validate(body)); }
+  result<task> create(const json &body, const call_options &call = {}) {
+    return run_blocking(*session_, create_operation(body, call), call);
+  }
 
   // What create would check, without sending anything.
   rules::report validate(const json &body) const { return rules::validate(body); }
@@ -9182,10 +9610,8 @@ public:
   // The task's current state, retrying transient failures. task_id may also
   // be the external_task_id it was created with; provider speeds up lookups
   // of old tasks.
-  result<task> get(std::string_view task_id, std::string_view provider = {}) {
-    auto machine = get_machine(task_id, provider);
-    if (!machine) return session_->scrub(result<task>(std::move(machine).error()));
-    return run_blocking(*session_, *machine, cancellation_token{});
+  result<task> get(std::string_view task_id, std::string_view provider = {}, const call_options &call = {}) {
+    return run_blocking(*session_, get_operation(task_id, provider, call), call);
   }
 
   // Polls until the task completes (the finished task), fails (task_failed
@@ -9199,30 +9625,18 @@ public:
 
   // Resumes a wait from a saved handle (see wait_progress::handle).
   result<task> wait(const task_handle &handle, const wait_settings &settings = {}) {
-    const time_source &clock = session_->options().time();
-    protocol::wait_machine machine = wait_machine(handle, settings, clock.now(), clock);
-    blocking_hooks hooks;
-    if (settings.progress) {
-      hooks.after_response = [&] {
-        if (machine.last_task()) settings.progress(progress_of(machine, handle, clock.now(), clock));
-      };
-    }
-    auto done = run_blocking(*session_, machine, settings.cancel, hooks);
-    if (done && done->external_task_id.empty()) done->external_task_id = handle.external_task_id;
-    return done;
+    return run_blocking(*session_, wait_operation(handle, settings, session_->options().time().now()),
+                        settings, wait_hooks(handle, settings));
   }
 
-  // create, then wait for the result.
+  // create, then wait for the result: one operation, with one deadline
+  // (the wait's timeout, counted from the start of the create) and one
+  // cancellation (settings.cancel, the create included).
   template <class Request>
   result<task> create_and_wait(const Request &request, const wait_settings &settings = {}) {
-    auto created = create(request);
-    if (!created) return created;
-    if (created->finished()) return check_finished(std::move(*created));
-    task_handle handle;
-    handle.task_id = created->id;
-    handle.external_task_id = created->external_task_id;
-    handle.provider = created->provider;
-    return wait(handle, settings);
+    return run_blocking(*session_,
+                        create_and_wait_operation(request, settings, session_->options().time().now()),
+                        settings, wait_hooks({}, settings));
   }
 
   // Downloads a completed task's first video to path (written to
@@ -9230,25 +9644,22 @@ public:
   // earlier attempt is resumed). Warns when the URL expires soon (P-7).
   result<download_result> download(const task &t, const std::string &path,
                                    const download_settings &settings = {}) {
-    if (t.status != task_status::completed || t.videos.empty()) {
-      return error{errc::invalid_request,
-                   "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
+    if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
+    return download_video(t, 0, path, settings);
+  }
+
+  // Downloads every video of a completed task: the first to path, the n-th
+  // (from 2) to path with "-n" before its extension ("cat.mp4", "cat-2.mp4").
+  // Stops at the first failure (videos already downloaded stay).
+  result<std::vector<download_result>> download_all(const task &t, const std::string &path,
+                                                    const download_settings &settings = {}) {
+    if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
+    std::vector<download_result> out;
+    for (std::size_t i = 0; i < t.videos.size(); ++i) {
+      auto one = download_video(t, i, numbered_path(path, i), settings);
+      if (!one) return std::move(one).error();
+      out.push_back(std::move(*one));
     }
-    if (auto checked = check_download_settings(settings); !checked) return std::move(checked).error();
-    std::vector<std::string> warnings;
-    if (t.url_expires_at) {
-      const auto left = *t.url_expires_at - session_->options().time().wall_now();
-      if (left < settings.expiry_warning) {
-        warnings.push_back(left.count() <= 0
-                               ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
-                               : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
-                                     "; keep a copy");
-      }
-    }
-    const video &v = t.videos.front();
-    result<download_result> out = v.url.empty() && !v.b64_json.empty() ? write_inline(v.b64_json, path)
-                                                                       : download(v.url, path, settings);
-    if (out) out->warnings.insert(out->warnings.begin(), warnings.begin(), warnings.end());
     return out;
   }
 
@@ -9270,46 +9681,20 @@ public:
   // call would have had, on the scheduler's executor when it has one.
 
   template <class Request>
-  async_operation create_async(const Request &request, std::function<void(result<task>)> done) {
-    auto prepared = prepare_create(*session_, json(request), rules::validate(request));
-    if (!prepared) return fail_now<task>(std::move(prepared).error(), std::move(done));
-    return run_async<task>(
-        session_,
-        protocol::create_machine(std::move(*prepared), session_->options().retry(), session_->next_random()),
-        cancellation_token{}, std::move(done));
+  async_operation create_async(const Request &request, std::function<void(result<task>)> done,
+                               const call_options &call = {}) {
+    return run_async<task>(session_, create_operation(request, call), call, std::move(done));
   }
 
   async_operation get_async(std::string_view task_id, std::string_view provider,
-                            std::function<void(result<task>)> done) {
-    auto machine = get_machine(task_id, provider);
-    if (!machine) return fail_now<task>(std::move(machine).error(), std::move(done));
-    return run_async<task>(session_, std::move(*machine), cancellation_token{}, std::move(done));
+                            std::function<void(result<task>)> done, const call_options &call = {}) {
+    return run_async<task>(session_, get_operation(task_id, provider, call), call, std::move(done));
   }
 
   async_operation wait_async(const task_handle &handle, wait_settings settings,
                              std::function<void(result<task>)> done) {
-    check_async_transport<Transport>();
-    const scheduler &clock = session_->options().scheduler();
-    if (!clock) return fail_now<task>(async_detail::no_scheduler(), std::move(done));
-    auto machine = std::make_shared<protocol::wait_machine>(
-        wait_machine(handle, settings, clock.now(), session_->options().time()));
-    async_hooks hooks;
-    if (settings.progress) {
-      auto s = session_;
-      hooks.after_response = [machine, handle, settings, s] {
-        if (machine->last_task())
-          settings.progress(
-              progress_of(*machine, handle, s->options().scheduler().now(), s->options().time()));
-      };
-    }
-    const std::string external = handle.external_task_id;
-    return run_async<task>(
-        session_, machine_ref<protocol::wait_machine>{machine}, settings.cancel,
-        [external, done = std::move(done)](result<task> t) {
-          if (t && t->external_task_id.empty()) t->external_task_id = external;
-          done(std::move(t));
-        },
-        std::move(hooks));
+    return run_async<task>(session_, wait_operation(handle, settings, async_now()), settings, std::move(done),
+                           wait_hooks(handle, settings));
   }
 
   async_operation wait_async(std::string_view task_id, wait_settings settings,
@@ -9319,144 +9704,154 @@ public:
     return wait_async(handle, std::move(settings), std::move(done));
   }
 
-  // create_async, then wait_async; cancelling the operation cancels whichever runs.
   template <class Request>
   async_operation create_and_wait_async(const Request &request, wait_settings settings,
                                         std::function<void(result<task>)> done) {
-    auto chain = std::make_shared<chain_state>();
-    auto self = *this;
-    auto control = std::make_shared<async_detail::control>();
-    control->cancel = [chain] { chain->cancel(); };
-    auto finish = [control, done = std::move(done)](result<task> t) mutable {
-      control->finished = true;
-      done(std::move(t));
-    };
-    chain->set(create_async(request,
-                            [self, settings, chain, finish](result<task> created) mutable {
-                              if (!created) return finish(std::move(created));
-                              if (chain->cancelled())
-                                return finish(error{errc::cancelled, "cancelled by the caller"});
-                              if (created->finished()) return finish(check_finished(std::move(*created)));
-                              task_handle handle;
-                              handle.task_id = created->id;
-                              handle.external_task_id = created->external_task_id;
-                              handle.provider = created->provider;
-                              chain->set(self.wait_async(handle, settings, finish), 2);
-                            }),
-               1);
-    return async_operation(control);
+    return run_async<task>(session_, create_and_wait_operation(request, settings, async_now()), settings,
+                           std::move(done), wait_hooks({}, settings));
   }
 
   // Streams url into sink (called on the transport's thread) without the API key.
   async_operation download_to_async(const std::string &url, std::function<bool(std::string_view)> sink,
                                     const download_settings &settings,
                                     std::function<void(result<std::uint64_t>)> done) {
-    auto download = download_detail::make_download(*session_, url, 0, settings,
-                                                   download_detail::sink_target(std::move(sink)));
-    async_hooks hooks;
-    hooks.before_send = [download](http_request &request) { download.attach(request); };
-    return run_async<std::uint64_t>(session_, download, settings.cancel, std::move(done), std::move(hooks));
+    return download_to_sink_async(session_, url, std::move(sink), settings, std::move(done));
   }
 
-private:
-  // Lets the async driver hold a machine that progress reports also read.
-  template <class Machine>
-  struct machine_ref {
-    std::shared_ptr<Machine> m;
-    protocol::step next() const { return m->next(); }
-    void on_response(result<http_response> r, protocol::time_point now) { m->on_response(std::move(r), now); }
-    void on_wake(protocol::time_point now) { m->on_wake(now); }
-    void stop(error e) { m->stop(std::move(e)); }
-    bool done() const { return m->done(); }
-    auto take_result() { return m->take_result(); }
-  };
+  // ---- the machine of each call ---------------------------------------------------
+  // What the calls above hand to their driver, for any other driver: the
+  // tracker's run(), or one of your own. An error is what the call would
+  // return unsent. `now` is the time on that driver's clock.
 
-  // The current step of create_and_wait_async, for cancellation.
-  struct chain_state {
-    std::mutex mutex;
-    async_operation current;
-    int stage = 0; // of `current`: the create (1) or the wait (2)
-    bool stopped = false;
-    // A stage may report after the next has begun (a create that completes
-    // inside the call that started it): only a later stage replaces the current.
-    void set(async_operation op, int of_stage) {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (of_stage < stage) return;
-      stage = of_stage;
-      current = std::move(op);
-      if (stopped) current.cancel();
-    }
-    void cancel() {
-      std::lock_guard<std::mutex> lock(mutex);
-      stopped = true;
-      current.cancel();
-    }
-    bool cancelled() {
-      std::lock_guard<std::mutex> lock(mutex);
-      return stopped;
-    }
-  };
-
-  template <class T>
-  static async_operation fail_now(error e, std::function<void(result<T>)> done) {
-    done(std::move(e));
-    return async_operation();
+  template <class Request, class = decltype(Request::route)>
+  result<protocol::create_machine> create_operation(const Request &request, const call_options &call = {}) {
+    return create_checked(json(request), rules::validate(request), call);
+  }
+  result<protocol::create_machine> create_operation(const json &body, const call_options &call = {}) {
+    return create_checked(body, rules::validate(body), call);
   }
 
-  result<task> create_checked(json body, const rules::report &checked) {
-    auto prepared = prepare_create(*session_, std::move(body), checked);
-    if (!prepared) return session_->scrub(result<task>(std::move(prepared).error()));
-    protocol::create_machine machine(std::move(*prepared), session_->options().retry(),
-                                     session_->next_random());
-    return run_blocking(*session_, machine, cancellation_token{});
-  }
-
-  result<protocol::request_machine<task>> get_machine(std::string_view task_id, std::string_view provider) {
+  result<protocol::request_machine<task>> get_operation(std::string_view task_id, std::string_view provider,
+                                                        const call_options &call = {}) {
+    if (auto usable = no_external_task_id(call, "get"); !usable) return std::move(usable).error();
     auto request = protocol::get_video(task_id, provider);
     if (!request) return std::move(request).error();
     const std::string id(task_id);
     return protocol::request_machine<task>(
-        std::move(*request),
-        [id](const http_response &r) {
-          return protocol::read_task(r).map([&](task t) {
-            if (t.id.empty()) t.id = id; // the unified result shape carries no id
-            return t;
-          });
-        },
+        std::move(*request), [id](const http_response &r) { return protocol::read_task(r, id); },
         session_->options().retry(), session_->next_random());
   }
 
-  protocol::wait_machine wait_machine(const task_handle &handle, const wait_settings &settings,
-                                      protocol::time_point now, const time_source &wall) {
-    std::optional<protocol::time_point> first_poll, deadline;
-    const auto to_now = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall.wall_now()); };
-    if (handle.next_poll_at) first_poll = to_now(*handle.next_poll_at);
-    if (handle.deadline) deadline = to_now(*handle.deadline);
-    return protocol::wait_machine(
-        handle.task_id, handle.provider, settings.options.value_or(session_->options().wait()),
-        session_->options().retry(), session_->next_random(), now, first_poll, deadline);
+  result<protocol::create_and_wait_machine>
+  wait_operation(const task_handle &handle, const wait_settings &settings, protocol::time_point now) {
+    if (auto usable = no_external_task_id(settings, "wait"); !usable) return std::move(usable).error();
+    return protocol::create_and_wait_machine(
+        follow(handle, settings.options.value_or(session_->options().wait()), session_->options().retry(),
+               session_->next_random(), now, session_->options().time().wall_now()));
   }
 
-  // The progress report of a wait, with a handle in calendar time.
-  static wait_progress progress_of(const protocol::wait_machine &m, const task_handle &handle,
-                                   protocol::time_point now, const time_source &wall) {
-    wait_progress p;
-    p.status = m.last_task() ? m.last_task()->status : task_status::pending;
-    p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - m.started());
-    p.polls = m.polls();
-    p.handle = handle;
-    const auto to_wall = [&](protocol::time_point t) {
-      return time_source::steady_to_wall(t, now, wall.wall_now());
+  template <class Request>
+  result<protocol::create_and_wait_machine>
+  create_and_wait_operation(const Request &request, const wait_settings &settings, protocol::time_point now) {
+    const rules::report checked = rules::validate(request);
+    auto prepared = prepare_create(*session_, json(request), checked, settings);
+    if (!prepared) return std::move(prepared).error();
+    return protocol::create_and_wait_machine(std::move(*prepared), checked.warnings,
+                                             settings.options.value_or(session_->options().wait()),
+                                             session_->options().retry(), session_->next_random(), now);
+  }
+
+  result<download_operation> download_to_operation(const std::string &url,
+                                                   std::function<bool(std::string_view)> sink,
+                                                   const download_settings &settings = {}) {
+    return sink_download(*session_, url, std::move(sink), settings);
+  }
+
+private:
+  result<protocol::create_machine> create_checked(json body, const rules::report &checked,
+                                                  const call_options &call) {
+    auto prepared = prepare_create(*session_, std::move(body), checked, call);
+    if (!prepared) return std::move(prepared).error();
+    return protocol::create_machine(std::move(*prepared), session_->options().retry(),
+                                    session_->next_random(), checked.warnings);
+  }
+
+  // The async driver's clock; without a scheduler the call fails before any time matters.
+  protocol::time_point async_now() const {
+    const scheduler &clock = session_->options().scheduler();
+    return clock ? clock.now() : protocol::time_point{};
+  }
+
+  // Progress reports of a wait (or of the wait of a create_and_wait), with a
+  // handle in calendar time to save.
+  driver_hooks<protocol::create_and_wait_machine> wait_hooks(const task_handle &handle,
+                                                             const wait_settings &settings) const {
+    driver_hooks<protocol::create_and_wait_machine> hooks;
+    if (!settings.progress) return hooks;
+    std::weak_ptr<session<Transport>> weak = session_;
+    hooks.after_response = [weak, handle,
+                            progress = settings.progress](const protocol::create_and_wait_machine &m) {
+      auto s = weak.lock();
+      const protocol::wait_machine *w = m.waiting();
+      if (!s || !w || !w->last_task()) return;
+      const time_source &wall = s->options().time();
+      const protocol::time_point now = wall.now();
+      wait_progress p;
+      p.status = w->last_task()->status;
+      p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - w->started());
+      p.polls = w->polls();
+      p.handle = handle;
+      p.handle.task_id = w->task_id();
+      p.handle.external_task_id = w->external_task_id();
+      p.handle.provider = w->provider();
+      const auto to_wall = [&](protocol::time_point t) {
+        return time_source::steady_to_wall(t, now, wall.wall_now());
+      };
+      if (w->next_poll()) p.handle.next_poll_at = to_wall(*w->next_poll());
+      p.handle.deadline = to_wall(w->deadline());
+      progress(p);
     };
-    if (m.next_poll()) p.handle.next_poll_at = to_wall(*m.next_poll());
-    p.handle.deadline = to_wall(m.deadline());
-    return p;
+    return hooks;
   }
 
-  static result<task> check_finished(task t) {
-    if (t.status == task_status::completed) return t;
-    return error{errc::task_failed,
-                 "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+  // ---- downloads of a task's videos ----
+
+  result<void> downloadable(const task &t, const download_settings &settings) const {
+    if (t.status != task_status::completed || t.videos.empty()) {
+      return error{errc::invalid_request,
+                   "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
+    }
+    return check_download_settings(settings);
+  }
+
+  result<download_result> download_video(const task &t, std::size_t index, const std::string &path,
+                                         const download_settings &settings) {
+    std::vector<std::string> warnings;
+    if (t.url_expires_at) {
+      const auto left = *t.url_expires_at - session_->options().time().wall_now();
+      if (left < settings.expiry_warning) {
+        warnings.push_back(left.count() <= 0
+                               ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
+                               : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
+                                     "; keep a copy");
+      }
+    }
+    const video &v = t.videos[index];
+    result<download_result> out = v.url.empty() && !v.b64_json.empty() ? write_inline(v.b64_json, path)
+                                                                       : download(v.url, path, settings);
+    if (out) out->warnings.insert(out->warnings.begin(), warnings.begin(), warnings.end());
+    return out;
+  }
+
+  // "cat.mp4" for the first video, "cat-2.mp4" for the second (an extension
+  // is a dot after the last separator).
+  static std::string numbered_path(const std::string &path, std::size_t index) {
+    if (index == 0) return path;
+    const std::size_t slash = path.find_last_of("/\\");
+    std::size_t dot = path.find_last_of('.');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == slash + 1)
+      dot = path.size();
+    return path.substr(0, dot) + "-" + std::to_string(index + 1) + path.substr(dot);
   }
 
   static result<download_result> write_inline(const std::string &b64, const std::string &path) {
@@ -9511,10 +9906,13 @@ KLING_NAMESPACE_END
 #endif // KLING_CLIENT_BASIC_CLIENT_HPP
 // ----- end kling/client/basic_client.hpp -----
 // ----- begin kling/client/task_tracker.hpp -----
-// task_tracker: many tasks followed from one tick(now) call per frame, for
-// game loops. Polls go out through the transport's async_send only when each
-// task is due; completions, whatever thread they arrive on, are taken in at
-// the next tick; every callback runs inside tick(), on the caller's thread.
+// task_tracker: the tick-driven driver of the protocol machines, for game
+// loops: many operations advanced from one tick(now) call per frame.
+// Requests go out through the transport's async_send only when each
+// operation is due; completions, whatever thread they arrive on, are taken
+// in at the next tick; every callback (the observer included) runs inside
+// tick(), on the caller's thread. Tasks are created and followed with
+// submit/track; any other operation (a get, an element call) runs with run().
 // Creates wait in a submission queue with a limit on how many are in flight,
 // which shrinks and pauses when the provider reports its concurrency limit
 // (1303) and grows back as creates succeed.
@@ -9585,26 +9983,36 @@ public:
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
   template <class Request, class = decltype(Request::route)>
-  id submit(const Request &request, tracker_callbacks cb) {
-    return enqueue(json(request), rules::validate(request), std::move(cb));
+  id submit(const Request &request, tracker_callbacks cb, call_options call = {}) {
+    return enqueue(json(request), rules::validate(request), std::move(cb), std::move(call));
   }
-  id submit(const json &body, tracker_callbacks cb) {
-    return enqueue(body, rules::validate(body), std::move(cb));
+  id submit(const json &body, tracker_callbacks cb, call_options call = {}) {
+    return enqueue(body, rules::validate(body), std::move(cb), std::move(call));
   }
 
   // Follows an existing task (a saved handle resumes where it left off; its
   // times are converted with the wall clock given).
-  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now) {
-    item it = new_item(std::move(cb));
-    it.external_id = handle.external_task_id;
-    std::optional<protocol::time_point> first, deadline;
-    const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
-    if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
-    if (handle.deadline) deadline = to_steady(*handle.deadline);
-    it.waiting.emplace(handle.task_id, handle.provider, wait_options(), session_->options().retry(),
-                       session_->next_random(), now, first, deadline);
-    items_.push_back(std::move(it));
-    return items_.back().key;
+  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
+           call_options call = {}) {
+    protocol::wait_machine waiting =
+        follow(handle, settings_.wait.value_or(session_->options().wait()), session_->options().retry(),
+               session_->next_random(), now, wall_now);
+    auto op = std::make_unique<task_operation>(std::move(cb));
+    op->machine.emplace(std::move(waiting));
+    return add(std::move(op), std::move(call), false);
+  }
+
+  // Runs any operation: a protocol machine whose take_result() gives
+  // result<T>, as the resources build them (videos().get_operation(...),
+  // elements().list_operation(...)). done is called inside a tick with the
+  // outcome the blocking call would have had; a machine that could not be
+  // built gives its error at the next tick.
+  template <class T, class Machine>
+  id run(result<Machine> machine, std::function<void(result<T>)> done, call_options call = {},
+         driver_hooks<Machine> hooks = {}) {
+    return add(std::make_unique<machine_operation<Machine, T>>(std::move(machine), std::move(done),
+                                                               std::move(hooks)),
+               std::move(call), false);
   }
 
   // Stops following (or creating) a task: its request in flight, if any, is
@@ -9628,7 +10036,33 @@ public:
     start_queued_creates(now);
   }
 
-  // Tasks being created or followed.
+  // When the next tick has something to do: now when an answer is in or a
+  // create waits for its turn, else the earliest time an operation is due;
+  // nothing when only requests in flight remain. A loop that can sleep
+  // (a server, a test) ticks then.
+  std::optional<protocol::time_point> next_due() const {
+    {
+      std::lock_guard<std::mutex> lock(inbox_->mutex);
+      if (!inbox_->answers.empty()) return protocol::time_point::min();
+    }
+    std::optional<protocol::time_point> due;
+    const auto sooner = [&](protocol::time_point t) {
+      if (!due || t < *due) due = t;
+    };
+    for (const auto &it : items_) {
+      if (it.queued) {
+        if (creating_ < limit_) sooner(hold_until_);
+        continue;
+      }
+      if (it.answer) return protocol::time_point::min();
+      if (it.in_flight) continue;
+      const protocol::step next = it.op->next();
+      sooner(next.kind == protocol::step_kind::sleep ? next.wake_at : protocol::time_point::min());
+    }
+    return due;
+  }
+
+  // Operations being run (tasks being created or followed included).
   std::size_t active() const { return items_.size(); }
   int creates_in_flight() const { return creating_; }
   int create_limit() const { return limit_; }
@@ -9638,31 +10072,135 @@ public:
   // by it); creates still queued were never sent and are not saved.
   std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
     std::vector<task_handle> out;
-    const auto to_wall = [&](protocol::time_point t) {
-      return time_source::steady_to_wall(t, now, wall_now);
-    };
     for (const auto &it : items_) {
-      if (it.creating && !it.external_id.empty()) {
-        // Created or not, the gateway knows it by its external id: resuming looks it up.
-        task_handle h;
-        h.task_id = it.external_id;
-        h.external_task_id = it.external_id;
-        out.push_back(std::move(h));
-        continue;
-      }
-      if (!it.waiting) continue;
-      task_handle h;
-      h.task_id = it.waiting->task_id();
-      h.provider = it.waiting->provider();
-      h.external_task_id = it.external_id;
-      if (it.waiting->next_poll()) h.next_poll_at = to_wall(*it.waiting->next_poll());
-      h.deadline = to_wall(it.waiting->deadline());
-      out.push_back(std::move(h));
+      if (it.queued) continue;
+      if (auto h = it.op->handle(now, wall_now)) out.push_back(std::move(*h));
     }
     return out;
   }
 
 private:
+  using exchange = typename session<Transport>::exchange;
+
+  // One operation of any kind, as the tick driver sees it.
+  struct operation {
+    virtual ~operation() = default;
+    virtual protocol::step next() const = 0;
+    virtual void on_response(result<http_response> answer, protocol::time_point now) = 0;
+    virtual void on_wake(protocol::time_point now) = 0;
+    virtual void stop(error e) = 0;
+    virtual bool done() const = 0;
+    virtual void finish(std::shared_ptr<session<Transport>> &s) = 0; // the outcome to its callbacks
+    virtual void report() {}                                         // progress, after each event
+    virtual bool creating() const { return false; }
+    virtual bool created() const { return false; } // a create succeeded
+    virtual void start(protocol::time_point) {} // a queued create begins
+    virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
+  };
+
+  template <class Machine, class T>
+  struct machine_operation : operation {
+    machine_operation(result<Machine> m, std::function<void(result<T>)> d, driver_hooks<Machine> h)
+        : done_(std::move(d)), hooks(std::move(h)) {
+      if (m)
+        machine.emplace(std::move(*m));
+      else
+        refused = std::move(m).error();
+    }
+    protocol::step next() const override { return machine->next(); }
+    void on_response(result<http_response> a, protocol::time_point now) override {
+      machine->on_response(std::move(a), now);
+      if (hooks.after_response) hooks.after_response(*machine);
+    }
+    void on_wake(protocol::time_point now) override { machine->on_wake(now); }
+    void stop(error e) override {
+      if (machine)
+        machine->stop(std::move(e));
+      else
+        refused = std::move(e);
+    }
+    bool done() const override { return refused || machine->done(); }
+    void finish(std::shared_ptr<session<Transport>> &s) override {
+      auto outcome = refused ? result<T>(std::move(*refused)) : machine->take_result();
+      if (done_) done_(s->scrub(std::move(outcome)));
+    }
+    std::optional<Machine> machine;
+    std::optional<error> refused;
+    std::function<void(result<T>)> done_;
+    driver_hooks<Machine> hooks;
+  };
+
+  // A task: created (when started from the queue) then followed, or only followed.
+  struct task_operation : operation {
+    explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
+    protocol::step next() const override { return machine->next(); }
+    void on_response(result<http_response> a, protocol::time_point now) override {
+      machine->on_response(std::move(a), now);
+    }
+    void on_wake(protocol::time_point now) override { machine->on_wake(now); }
+    void stop(error e) override {
+      if (machine)
+        machine->stop(std::move(e));
+      else
+        refused = std::move(e);
+    }
+    bool done() const override { return refused || machine->done(); }
+    void finish(std::shared_ptr<session<Transport>> &s) override {
+      auto outcome = refused ? result<task>(std::move(*refused)) : s->scrub(machine->take_result());
+      if (outcome) {
+        report_status(*outcome);
+        if (cb.done) cb.done(*outcome);
+      } else if (cb.failed) {
+        cb.failed(outcome.error());
+      }
+    }
+    void report() override {
+      if (machine)
+        if (auto t = machine->last_task()) report_status(*t);
+    }
+    bool creating() const override { return machine && machine->creating(); }
+    bool created() const override { return machine && machine->last_task(); }
+    void start(protocol::time_point now) override {
+      machine.emplace(std::move(body), std::move(warnings), wait, policy, seed, now);
+    }
+    std::optional<task_handle> handle(protocol::time_point now, timestamp wall_now) const override {
+      if (!machine || machine->done()) return std::nullopt;
+      task_handle h;
+      if (machine->creating()) {
+        // Created or not, the gateway knows it by its external id: resuming looks it up.
+        if (machine->external_task_id().empty()) return std::nullopt;
+        h.task_id = h.external_task_id = machine->external_task_id();
+        return h;
+      }
+      const protocol::wait_machine &w = *machine->waiting();
+      const auto to_wall = [&](protocol::time_point t) {
+        return time_source::steady_to_wall(t, now, wall_now);
+      };
+      h.task_id = w.task_id();
+      h.provider = w.provider();
+      h.external_task_id = w.external_task_id();
+      if (w.next_poll()) h.next_poll_at = to_wall(*w.next_poll());
+      h.deadline = to_wall(w.deadline());
+      return h;
+    }
+    void report_status(const task &t) {
+      if (reported == t.status) return;
+      reported = t.status;
+      if (cb.progress) cb.progress(t);
+    }
+
+    tracker_callbacks cb;
+    std::optional<protocol::create_and_wait_machine> machine;
+    std::optional<error> refused; // a create that breaks rules
+    std::optional<task_status> reported;
+    // A queued create, until it starts.
+    json body;
+    std::vector<violation> warnings;
+    protocol::wait_options wait;
+    protocol::retry_policy policy;
+    std::uint64_t seed = 0;
+  };
+
   struct inbox { // filled by the transport's threads, emptied by tick
     std::mutex mutex;
     std::vector<std::pair<id, result<http_response>>> answers;
@@ -9670,18 +10208,14 @@ private:
 
   struct item {
     id key = 0;
-    tracker_callbacks cb;
-    json request;                 // for queued creates
-    std::optional<error> refused; // a create that breaks rules
-    std::optional<protocol::create_machine> creating;
-    std::optional<protocol::wait_machine> waiting;
+    std::unique_ptr<operation> op;
+    call_options call;
+    bool queued = false;  // a create waiting for its turn
+    bool counted = false; // holds one of the creates in flight
+    std::shared_ptr<exchange> in_flight;
     std::optional<result<http_response>> answer; // taken from the inbox
-    std::string external_id;
-    bool queued = false;
-    bool in_flight = false;
-    abandon_request abandon; // for the request in flight, when the transport offers one
+    abandon_request abandon;                     // for the request in flight, when the transport offers one
     bool cancelled = false;
-    std::optional<task_status> reported;
   };
 
   // Gives up the item's request if it is still out; its answer, if it comes,
@@ -9692,29 +10226,29 @@ private:
     give_up();
   }
 
-  protocol::wait_options wait_options() const { return settings_.wait.value_or(session_->options().wait()); }
-
-  item new_item(tracker_callbacks cb) {
+  id add(std::unique_ptr<operation> op, call_options call, bool queued) {
     item it;
     it.key = ++last_key_;
-    it.cb = std::move(cb);
-    return it;
-  }
-
-  id enqueue(json body, const rules::report &checked, tracker_callbacks cb) {
-    item it = new_item(std::move(cb));
-    auto prepared = prepare_create(*session_, std::move(body), checked);
-    if (!prepared) {
-      it.refused = std::move(prepared).error();
-    } else {
-      if (const json *ext = find_member(*prepared, "external_task_id"); ext && ext->is_string()) {
-        it.external_id = ext->get<std::string>();
-      }
-      it.request = std::move(*prepared);
-      it.queued = true;
-    }
+    it.op = std::move(op);
+    it.call = std::move(call);
+    it.queued = queued;
     items_.push_back(std::move(it));
     return items_.back().key;
+  }
+
+  id enqueue(json body, const rules::report &checked, tracker_callbacks cb, call_options call) {
+    auto op = std::make_unique<task_operation>(std::move(cb));
+    auto prepared = prepare_create(*session_, std::move(body), checked, call);
+    if (!prepared) {
+      op->refused = std::move(prepared).error();
+      return add(std::move(op), std::move(call), false);
+    }
+    op->body = std::move(*prepared);
+    op->warnings = checked.warnings;
+    op->wait = settings_.wait.value_or(session_->options().wait());
+    op->policy = session_->options().retry();
+    op->seed = session_->next_random();
+    return add(std::move(op), std::move(call), true);
   }
 
   void take_completions() {
@@ -9734,7 +10268,8 @@ private:
     for (auto &it : items_) {
       if (!it.queued || creating_ >= limit_ || now < hold_until_) continue;
       it.queued = false;
-      it.creating.emplace(std::move(it.request), session_->options().retry(), session_->next_random());
+      it.op->start(now);
+      it.counted = true;
       ++creating_;
       send_if_due(it, now);
     }
@@ -9742,83 +10277,62 @@ private:
 
   // Advances one item; true when it is finished and can be dropped.
   bool advance(item &it, protocol::time_point now) {
-    if (it.cancelled) return finish(it, error{errc::cancelled, "cancelled by the caller"});
-    if (it.refused) return finish(it, *it.refused);
-    if (it.queued) return false;
+    if (it.queued && !it.cancelled && !it.call.cancel.cancelled()) return false;
     if (it.answer) {
-      it.in_flight = false;
-      it.abandon = nullptr;
-      if (it.creating) note_concurrency(*it.answer, now);
-      result<http_response> answer = session_->scrub(std::move(*it.answer));
+      result<http_response> answer = session_->close(*it.in_flight, std::move(*it.answer));
+      it.in_flight.reset();
       it.answer.reset();
-      if (it.creating)
-        it.creating->on_response(std::move(answer), now);
-      else
-        it.waiting->on_response(std::move(answer), now);
+      it.abandon = nullptr;
+      if (it.op->creating()) note_concurrency(answer, now);
+      it.op->on_response(std::move(answer), now);
     }
-    if (it.creating && it.creating->done()) {
-      --creating_;
-      auto created = session_->scrub(it.creating->take_result());
-      it.creating.reset();
-      if (!created) return finish(it, std::move(created).error());
-      if (now >= hold_until_) { // grow back only once the pause after a 1303 is over
-        limit_ = std::min(std::max(1, settings_.max_creates_in_flight), limit_ + 1);
-        backoff_ = settings_.concurrency_backoff;
-      }
-      report(it, *created);
-      if (created->finished()) return finish(it, std::move(*created));
-      it.waiting.emplace(created->id, created->provider, wait_options(), session_->options().retry(),
-                         session_->next_random(), now);
+    if (!it.op->done() && (it.cancelled || it.call.cancel.cancelled())) it.op->stop(cancelled_by_caller());
+    if (it.counted && !it.op->creating()) create_ended(it, now);
+    if (it.op->done()) {
+      it.op->finish(session_);
+      return true;
     }
-    if (it.waiting && it.waiting->done()) {
-      auto t = session_->scrub(it.waiting->take_result());
-      if (t) report(it, *t);
-      return t ? finish(it, std::move(*t)) : finish(it, std::move(t).error());
-    }
-    if (it.waiting && it.waiting->last_task()) report(it, *it.waiting->last_task());
+    it.op->report();
     send_if_due(it, now);
     return false;
+  }
+
+  // A create in flight has ended (the task exists, or the create failed).
+  void create_ended(item &it, protocol::time_point now) {
+    it.counted = false;
+    --creating_;
+    if (it.op->created() && now >= hold_until_) { // grow back only once the pause after a 1303 is over
+      limit_ = std::min(std::max(1, settings_.max_creates_in_flight), limit_ + 1);
+      backoff_ = settings_.concurrency_backoff;
+    }
   }
 
   void send_if_due(item &it, protocol::time_point now) {
     if (it.in_flight) return;
     for (;;) {
-      protocol::step next = it.creating ? it.creating->next() : it.waiting->next();
+      protocol::step next = it.op->next();
       if (next.kind == protocol::step_kind::sleep) {
         if (now < next.wake_at) return;
-        if (it.creating)
-          it.creating->on_wake(now);
-        else
-          it.waiting->on_wake(now);
+        it.op->on_wake(now);
         continue;
       }
       if (next.kind != protocol::step_kind::send) return;
-      auto prepared = session_->prepare(std::move(next.request));
-      if (!prepared) {
-        std::lock_guard<std::mutex> lock(inbox_->mutex);
-        inbox_->answers.emplace_back(it.key, std::move(prepared).error());
+      auto opened = session_->open(std::move(next.request), it.call);
+      if (!opened) { // nothing was sent: the machine decides at once, the next tick goes on
+        it.op->on_response(std::move(opened).error(), now);
         return;
       }
-      it.in_flight = true;
+      it.in_flight = std::make_shared<exchange>(std::move(*opened));
       std::weak_ptr<inbox> box = inbox_;
       const id key = it.key;
-      auto request = std::make_shared<http_request>(std::move(*prepared));
-      // Weak: a transport that holds completions (an engine's queue, a deferred
-      // mock) must not keep the session that owns it alive.
-      std::weak_ptr<session<Transport>> weak_session = session_;
-      const auto started = session_->options().time().now();
-      const body_limit limit = session_->limit_body(*request);
-      it.abandon = kling::start_exchange(
-          session_->transport(), *request,
-          [box, key, request, limit, weak_session, started](result<http_response> answer) {
-            answer = limit.finish(std::move(answer));
-            if (auto s = weak_session.lock())
-              s->observe(*request, answer, s->options().time().now() - started);
-            if (auto b = box.lock()) {
-              std::lock_guard<std::mutex> lock(b->mutex);
-              b->answers.emplace_back(key, std::move(answer));
-            }
-          });
+      auto x = it.in_flight; // the transport reads the request until it completes
+      it.abandon = kling::start_exchange(session_->transport(), x->request,
+                                         [box, key, x](result<http_response> answer) {
+                                           if (auto b = box.lock()) {
+                                             std::lock_guard<std::mutex> lock(b->mutex);
+                                             b->answers.emplace_back(key, std::move(answer));
+                                           }
+                                         });
       return;
     }
   }
@@ -9830,28 +10344,6 @@ private:
     limit_ = std::max(1, creating_ - 1);
     hold_until_ = now + backoff_;
     backoff_ = std::min(settings_.max_concurrency_backoff, backoff_ * 2);
-  }
-
-  void report(item &it, const task &t) {
-    if (it.reported == t.status) return;
-    it.reported = t.status;
-    if (it.cb.progress) it.cb.progress(t);
-  }
-
-  bool finish(item &it, task t) {
-    if (t.status == task_status::completed) {
-      if (it.cb.done) it.cb.done(t);
-    } else if (it.cb.failed) {
-      it.cb.failed(error{errc::task_failed, "task " + t.id + " failed" +
-                                                (t.error_message.empty() ? "" : ": " + t.error_message)});
-    }
-    return true;
-  }
-  bool finish(item &it, error e) {
-    if (it.creating) --creating_;
-    it.creating.reset();
-    if (it.cb.failed) it.cb.failed(e);
-    return true;
   }
 
   std::shared_ptr<session<Transport>> session_;

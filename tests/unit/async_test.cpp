@@ -838,3 +838,422 @@ TEST_CASE("cancel races the answer: one outcome, one completion, whatever the or
   CHECK(abandons <= cancelled); // only calls that ended first abandon their request
   CHECK(abandons > 0);
 }
+
+// ----- one behaviour, three drivers --------------------------------------------------------
+// Every operation, built once by its resource, runs through the blocking
+// driver, the asynchronous driver and the tracker over the same scripted
+// exchanges; what the caller sees (value or error, every field) and what
+// was sent must be identical.
+
+namespace {
+
+using kling_test::answer;
+using kling_test::transport_error;
+using script = std::vector<kling::result<kling::http_response>>;
+
+kling::protocol::retry_policy quick_retries() {
+  kling::protocol::retry_policy retry;
+  retry.jitter_seed = 7;
+  retry.initial_backoff = 20ms;
+  retry.max_backoff = 80ms;
+  retry.lookup_window = 200ms;
+  return retry;
+}
+
+kling::protocol::wait_options quick_wait() {
+  kling::protocol::wait_options w;
+  w.first_interval = 50ms;
+  w.max_interval = 100ms;
+  w.timeout = 2s;
+  return w;
+}
+
+// Everything a caller can see of an outcome, as JSON text: equal texts, equal outcomes.
+json seen(const kling::error &e) {
+  json v = json::array();
+  for (const auto &x : e.violations)
+    v.push_back({x.rule, x.field, x.message});
+  return {{"code", kling::to_string(e.code)},
+          {"http_status", e.http_status},
+          {"provider_code", e.provider_code},
+          {"message", e.message},
+          {"request_id", e.request_id},
+          {"body_excerpt", e.body_excerpt},
+          {"violations", v},
+          {"request_sent", e.request_sent},
+          {"retry_after", e.retry_after ? e.retry_after->count() : -1}};
+}
+json seen_response(const kling::response_info &r) {
+  return {{"status", r.http_status}, {"request_id", r.request_id}, {"headers", r.headers.size()}};
+}
+json seen(const kling::task &t) {
+  json w = json::array();
+  for (const auto &x : t.warnings)
+    w.push_back({x.rule, x.field});
+  return {{"task", json(t)}, {"warnings", w}, {"response", seen_response(t.response)}};
+}
+template <class T>
+json seen(const kling::envelope<T> &e) {
+  return {{"raw", e.raw}, {"request_id", e.request_id}, {"response", seen_response(e.response)}};
+}
+json seen(std::uint64_t bytes) { return bytes; }
+template <class T>
+std::string seen(const kling::result<T> &r) {
+  return r ? "value " + json(seen(*r)).dump() : "error " + seen(r.error()).dump();
+}
+
+std::string sent(const std::vector<kling::http_request> &log) {
+  std::string out;
+  for (const auto &r : log)
+    out += r.method + " " + r.url() + " " + r.body + "\n";
+  return out;
+}
+
+struct run_record {
+  std::string outcome;
+  std::string requests;
+};
+
+mock_client driver_client(const script &answers, kling::cancellation_source *cancel_after_first,
+                          kling::testing::virtual_clock *clock, kling::testing::manual_scheduler *loop) {
+  auto options = kling::options{}
+                     .base_url("http://127.0.0.1:1")
+                     .api_key("driver-key")
+                     .retry(quick_retries())
+                     .wait(quick_wait())
+                     .external_task_id_seed(5);
+  if (clock) options.time(clock->source());
+  if (loop) options.scheduler(kling::make_scheduler(*loop));
+  if (cancel_after_first) {
+    // The observer runs on the driver's thread in every mode: the call is
+    // cancelled between its first exchange and whatever would follow.
+    options.observe([cancel_after_first](const kling::exchange_record &) { cancel_after_first->cancel(); });
+  }
+  mock_client c{options};
+  for (const auto &a : answers)
+    c.transport().respond(a);
+  return c;
+}
+
+// op(client, call, done) starts the operation on the asynchronous driver;
+// blocking(client, call) runs it blocking; tracked(client, tracker, call,
+// done) hands its machine to the tracker.
+template <class T, class Blocking, class Async, class Tracked>
+std::vector<run_record> through_three_drivers(const script &answers, bool cancel, Blocking blocking,
+                                              Async async, Tracked tracked) {
+  std::vector<run_record> out;
+  {
+    kling::testing::virtual_clock clock;
+    kling::cancellation_source stop;
+    auto client = driver_client(answers, cancel ? &stop : nullptr, &clock, nullptr);
+    kling::call_options call;
+    call.cancel = stop.token();
+    out.push_back({seen(blocking(client, call)), sent(client.transport().requests())});
+  }
+  {
+    kling::testing::manual_scheduler loop;
+    kling::cancellation_source stop;
+    auto client = driver_client(answers, cancel ? &stop : nullptr, nullptr, &loop);
+    kling::call_options call;
+    call.cancel = stop.token();
+    std::optional<kling::result<T>> got;
+    async(client, call, [&](kling::result<T> r) { got = std::move(r); });
+    loop.run_until_idle();
+    REQUIRE(got);
+    out.push_back({seen(*got), sent(client.transport().requests())});
+  }
+  {
+    kling::testing::virtual_clock clock;
+    kling::cancellation_source stop;
+    auto client = driver_client(answers, cancel ? &stop : nullptr, &clock, nullptr);
+    kling::call_options call;
+    call.cancel = stop.token();
+    kling::basic_task_tracker<kling::mock_transport> tracker{client};
+    std::optional<kling::result<T>> got;
+    tracked(client, tracker, call, [&](kling::result<T> r) { got = std::move(r); });
+    // Ticks exactly when something is due, as the other drivers wake.
+    for (int frame = 0; frame < 100000 && tracker.active() > 0; ++frame) {
+      tracker.tick(clock.now());
+      if (auto due = tracker.next_due(); due && *due > clock.now()) clock.advance_to(*due);
+    }
+    REQUIRE(got);
+    out.push_back({seen(*got), sent(client.transport().requests())});
+  }
+  return out;
+}
+
+void require_identical(const std::vector<run_record> &runs) {
+  REQUIRE(runs.size() == 3);
+  INFO("blocking: " << runs[0].outcome << "\nsent:\n" << runs[0].requests);
+  CHECK(runs[1].outcome == runs[0].outcome);
+  CHECK(runs[1].requests == runs[0].requests);
+  CHECK(runs[2].outcome == runs[0].outcome);
+  CHECK(runs[2].requests == runs[0].requests);
+}
+
+const char *const driver_pending_task = R"({"id":"t1","status":"pending"})";
+const char *const driver_completed_task =
+    R"({"id":"t1","status":"completed","created_at":1700000000,"video_url":"https://cdn.example.com/v.mp4"})";
+const char *const driver_failed_task =
+    R"({"id":"t1","status":"failed","error":"content policy","error_code":"1301"})";
+
+// The fault classes every operation meets: each answer list is what the gateway says, in order.
+std::vector<std::pair<std::string, script>> task_scripts(const std::string &ok_body) {
+  kling::error drop = transport_error(kling::errc::connection, true);
+  kling::error refused = transport_error(kling::errc::connection, false);
+  return {
+      {"success", {answer(200, ok_body, {{"X-Request-Id", "req-1"}})}},
+      {"5xx then success", {answer(503, "busy"), answer(200, ok_body)}},
+      {"429 with Retry-After then success",
+       {answer(429, R"({"code":1302,"message":"slow down"})", {{"Retry-After", "1"}}), answer(200, ok_body)}},
+      {"refused connection then success", {refused, answer(200, ok_body)}},
+      {"dropped connection then success", {drop, answer(200, ok_body)}},
+      {"timeout then success", {transport_error(kling::errc::timeout, true), answer(200, ok_body)}},
+      {"proxy page then success", {answer(502, "<html>bad gateway</html>"), answer(200, ok_body)}},
+      {"not found", {answer(404, R"({"message":"no such task"})")}},
+      {"auth", {answer(401, R"({"code":1000,"message":"bad key"})", {{"X-Request-Id", "req-401"}})}},
+      {"content policy", {answer(400, R"({"code":1301,"message":"refused"})")}},
+      {"always 500",
+       {answer(500, "x"), answer(500, "x"), answer(500, "x"), answer(500, "x"), answer(500, "x"),
+        answer(500, "x"), answer(500, "x"), answer(500, "x"), answer(500, "x"), answer(500, "x")}},
+      {"not the contract", {answer(200, "[1,2,3]")}},
+  };
+}
+
+} // namespace
+
+TEST_CASE("every task operation behaves the same through all three drivers", "[drivers]") {
+  const auto polls = [](std::initializer_list<const char *> bodies) {
+    script s;
+    for (const char *b : bodies)
+      s.push_back(answer(200, b));
+    return s;
+  };
+  std::vector<std::pair<std::string, script>> scripts = task_scripts(driver_completed_task);
+  scripts.push_back(
+      {"pending, processing, completed",
+       polls({driver_pending_task, R"({"id":"t1","status":"processing"})", driver_completed_task})});
+  scripts.push_back({"a failed task", polls({driver_pending_task, driver_failed_task})});
+  scripts.push_back({"an unknown status", polls({driver_pending_task, R"({"id":"t1","status":"melting"})"})});
+  scripts.push_back({"never finishes",
+                     polls(std::initializer_list<const char *>(
+                         {driver_pending_task, driver_pending_task, driver_pending_task, driver_pending_task,
+                          driver_pending_task, driver_pending_task, driver_pending_task, driver_pending_task,
+                          driver_pending_task, driver_pending_task, driver_pending_task, driver_pending_task,
+                          driver_pending_task, driver_pending_task, driver_pending_task, driver_pending_task,
+                          driver_pending_task, driver_pending_task, driver_pending_task, driver_pending_task,
+                          driver_pending_task, driver_pending_task, driver_pending_task, driver_pending_task,
+                          driver_pending_task, driver_pending_task, driver_pending_task, driver_pending_task,
+                          driver_pending_task, driver_pending_task}))});
+  // The create's answer is lost after the task was made: looked up by its external_task_id.
+  scripts.push_back({"lost create answer, found by lookup",
+                     {transport_error(kling::errc::timeout, true), answer(200, driver_pending_task),
+                      answer(200, driver_completed_task)}});
+
+  // A model not in the catalog: sent, with a ROUTE-4 warning that travels with the task.
+  const json request = {{"model", "kling-v1"}, {"prompt", "a cat"}};
+
+  for (bool cancel : {false, true}) {
+    for (const auto &[name, answers] : scripts) {
+      DYNAMIC_SECTION(name << (cancel ? ", cancelled after the first exchange" : "")) {
+        SECTION("create") {
+          const auto runs = through_three_drivers<kling::task>(
+              answers, cancel,
+              [&](mock_client &c, const kling::call_options &call) {
+                return c.videos().create(request, call);
+              },
+              [&](mock_client &c, const kling::call_options &call, auto done) {
+                c.videos().create_async(request, done, call);
+              },
+              [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
+                tracker.template run<kling::task>(c.videos().create_operation(request, call), done, call);
+              });
+          require_identical(runs);
+          // Not vacuous: the create was sent, and a success carries its warning and request id.
+          CHECK(runs[0].requests.rfind("POST http://127.0.0.1:1/v1/videos", 0) == 0);
+          if (name == "success") {
+            CHECK(runs[0].outcome.find("ROUTE-4") != std::string::npos);
+            CHECK(runs[0].outcome.find("req-1") != std::string::npos);
+          }
+          if (cancel && name == "5xx then success")
+            CHECK(runs[0].outcome.find("cancelled") != std::string::npos);
+        }
+        SECTION("get") {
+          require_identical(through_three_drivers<kling::task>(
+              answers, cancel,
+              [&](mock_client &c, const kling::call_options &call) { return c.videos().get("t1", "", call); },
+              [&](mock_client &c, const kling::call_options &call, auto done) {
+                c.videos().get_async("t1", "", done, call);
+              },
+              [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
+                tracker.template run<kling::task>(c.videos().get_operation("t1", "", call), done, call);
+              }));
+        }
+        SECTION("wait") {
+          const auto with = [](const kling::call_options &call) {
+            kling::wait_settings w;
+            static_cast<kling::call_options &>(w) = call;
+            return w;
+          };
+          kling::task_handle handle;
+          handle.task_id = "t1";
+          require_identical(through_three_drivers<kling::task>(
+              answers, cancel,
+              [&](mock_client &c, const kling::call_options &call) {
+                return c.videos().wait(handle, with(call));
+              },
+              [&](mock_client &c, const kling::call_options &call, auto done) {
+                c.videos().wait_async(handle, with(call), done);
+              },
+              [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
+                tracker.template run<kling::task>(
+                    c.videos().wait_operation(handle, with(call), c.options().time().now()), done, call);
+              }));
+        }
+        SECTION("create_and_wait") {
+          const auto with = [](const kling::call_options &call) {
+            kling::wait_settings w;
+            static_cast<kling::call_options &>(w) = call;
+            return w;
+          };
+          require_identical(through_three_drivers<kling::task>(
+              answers, cancel,
+              [&](mock_client &c, const kling::call_options &call) {
+                return c.videos().create_and_wait(request, with(call));
+              },
+              [&](mock_client &c, const kling::call_options &call, auto done) {
+                c.videos().create_and_wait_async(request, with(call), done);
+              },
+              [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
+                tracker.template run<kling::task>(
+                    c.videos().create_and_wait_operation(request, with(call), c.options().time().now()), done,
+                    call);
+              }));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("every element operation and a download behave the same through all three drivers", "[drivers]") {
+  const std::string element_page =
+      R"({"code":0,"message":"ok","request_id":"r1","data":[{"element_id":"e1","element_name":"cat"}]})";
+  const std::string one_element =
+      R"({"code":0,"message":"ok","request_id":"r2","data":{"element_id":"e1","element_name":"cat"}})";
+  const std::string deletion = R"({"code":0,"message":"ok","request_id":"r3","data":{"element_id":"e1"}})";
+  kling::new_element element;
+  element.element_name = "cat";
+  element.element_description = "a cat";
+  element.element_frontal_image = "https://example.com/cat.png";
+  element.element_refer_list = {"https://example.com/cat-side.png"};
+
+  for (bool cancel : {false, true}) {
+    for (const auto &[name, answers] : task_scripts(element_page)) {
+      DYNAMIC_SECTION("list: " << name << (cancel ? ", cancelled" : "")) {
+        require_identical(through_three_drivers<kling::envelope<kling::page<kling::element>>>(
+            answers, cancel,
+            [&](mock_client &c, const kling::call_options &call) { return c.elements().list({}, call); },
+            [&](mock_client &c, const kling::call_options &call, auto done) {
+              c.elements().list_async({}, done, call);
+            },
+            [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
+              tracker.template run<kling::envelope<kling::page<kling::element>>>(
+                  c.elements().list_operation({}, false, call), done, call);
+            }));
+      }
+    }
+    for (const auto &[name, answers] : task_scripts(one_element)) {
+      DYNAMIC_SECTION("create: " << name << (cancel ? ", cancelled" : "")) {
+        require_identical(through_three_drivers<kling::envelope<kling::element>>(
+            answers, cancel,
+            [&](mock_client &c, const kling::call_options &call) {
+              return c.elements().create(element, call);
+            },
+            [&](mock_client &c, const kling::call_options &call, auto done) {
+              c.elements().create_async(element, done, call);
+            },
+            [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
+              tracker.template run<kling::envelope<kling::element>>(
+                  c.elements().create_operation(element, call), done, call);
+            }));
+      }
+    }
+    for (const auto &[name, answers] : task_scripts(deletion)) {
+      DYNAMIC_SECTION("remove: " << name << (cancel ? ", cancelled" : "")) {
+        require_identical(through_three_drivers<kling::envelope<kling::element_deletion>>(
+            answers, cancel,
+            [&](mock_client &c, const kling::call_options &call) { return c.elements().remove("e1", call); },
+            [&](mock_client &c, const kling::call_options &call, auto done) {
+              c.elements().remove_async("e1", done, call);
+            },
+            [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
+              tracker.template run<kling::envelope<kling::element_deletion>>(
+                  c.elements().remove_operation("e1", call), done, call);
+            }));
+      }
+    }
+    for (const auto &[name, answers] : task_scripts("0123456789")) {
+      DYNAMIC_SECTION("download: " << name << (cancel ? ", cancelled" : "")) {
+        // Each driver's bytes, compared too.
+        std::vector<std::string> bytes(3);
+        int run = 0;
+        const auto with = [](const kling::call_options &call) {
+          kling::download_settings d;
+          static_cast<kling::call_options &>(d) = call;
+          return d;
+        };
+        const std::string url = "https://cdn.example.com/v.mp4";
+        auto runs = through_three_drivers<std::uint64_t>(
+            answers, cancel,
+            [&](mock_client &c, const kling::call_options &call) {
+              std::string *into = &bytes[run++];
+              return c.videos().download_to(
+                  url, [into](std::string_view p) { return into->append(p), true; }, with(call));
+            },
+            [&](mock_client &c, const kling::call_options &call, auto done) {
+              std::string *into = &bytes[run++];
+              c.videos().download_to_async(
+                  url, [into](std::string_view p) { return into->append(p), true; }, with(call), done);
+            },
+            [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
+              std::string *into = &bytes[run++];
+              tracker.template run<std::uint64_t>(
+                  c.videos().download_to_operation(
+                      url, [into](std::string_view p) { return into->append(p), true; }, with(call)),
+                  done, call);
+            });
+        require_identical(runs);
+        CHECK(bytes[1] == bytes[0]);
+        CHECK(bytes[2] == bytes[0]);
+      }
+    }
+  }
+}
+
+TEST_CASE("an async call notices its token during a long Retry-After sleep", "[async][cancel]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop);
+  client.transport().respond(429, R"({"code":1303,"message":"busy"})", {{"Retry-After", "120"}});
+  kling::cancellation_source stop;
+  kling::wait_settings settings;
+  settings.cancel = stop.token();
+  std::optional<kling::result<kling::task>> outcome;
+  client.videos().create_and_wait_async(cat(), settings,
+                                        [&](kling::result<kling::task> t) { outcome = std::move(t); });
+  loop.run_due();
+  const auto started = loop.now();
+  for (int i = 0; i < 4; ++i) { // one second of the two minutes
+    loop.advance(250ms);
+    loop.run_due();
+  }
+  CHECK_FALSE(outcome); // still sleeping: nothing has cancelled it
+  stop.cancel();
+  for (int i = 0; i < 4 && !outcome; ++i) {
+    loop.advance(kling::cancel_check_interval);
+    loop.run_due();
+  }
+  REQUIRE(outcome);
+  CHECK(outcome->error().code == kling::errc::cancelled);
+  CHECK(loop.now() - started <= 1s + 2 * kling::cancel_check_interval);
+  CHECK(client.transport().requests().size() == 1); // the create was not sent again
+}

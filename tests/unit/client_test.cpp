@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "../support/catch.hpp"
+#include "../support/text.hpp"
 
 namespace {
 
@@ -413,4 +414,177 @@ TEST_CASE("clients are cheap handles that share one session", "[client]") {
   CHECK(a.videos().get("t"));
   CHECK(b.transport().request_count() == 1);
   STATIC_REQUIRE(std::is_copy_constructible<mock_client>::value);
+}
+
+// ----- per-call options ------------------------------------------------------------------
+
+TEST_CASE("per-call options: a timeout, headers and an external_task_id for one call",
+          "[client][call_options]") {
+  mock_client client{local_options().header("X-Team", "client-wide")};
+  client.transport().respond(200, pending_task).respond(200, pending_task).respond(200, pending_task);
+  kling::call_options call;
+  call.timeout = std::chrono::milliseconds(1234);
+  call.headers = {{"X-Team", "this-call"}, {"X-Trace", "t-1"}};
+  call.external_task_id = "shot-042";
+  auto created = client.videos().create(kling::json{{"model", "Kling-V2.6"}, {"prompt", "a cat"}}, call);
+  REQUIRE(created);
+  auto got = client.videos().get("task_abc123"); // the next call is back to the client's defaults
+  REQUIRE(got);
+  const auto log = client.transport().requests();
+  REQUIRE(log.size() == 2);
+  CHECK(log[0].timeout == std::chrono::milliseconds(1234));
+  CHECK(kling::find_header(log[0].headers, "X-Team") == std::string_view("this-call"));
+  CHECK(kling::find_header(log[0].headers, "X-Trace") == std::string_view("t-1"));
+  CHECK(kling::parse_json(log[0].body)->at("external_task_id") == "shot-042");
+  CHECK(created->external_task_id == "shot-042");
+  CHECK(log[1].timeout == client.options().request_timeout());
+  CHECK(kling::find_header(log[1].headers, "X-Team") == std::string_view("client-wide"));
+  CHECK_FALSE(kling::find_header(log[1].headers, "X-Trace"));
+}
+
+TEST_CASE("per-call options that cannot work are refused, unsent, naming the setting",
+          "[client][call_options]") {
+  mock_client client{local_options()};
+  client.transport().respond(200, pending_task);
+  const kling::json body{{"model", "Kling-V2.6"}, {"prompt", "a cat"}, {"external_task_id", "mine"}};
+
+  kling::call_options other_id;
+  other_id.external_task_id = "another";
+  auto conflict = client.videos().create(body, other_id);
+  REQUIRE_FALSE(conflict);
+  CHECK(conflict.error().code == kling::errc::configuration);
+  CHECK(conflict.error().message.find("call_options::external_task_id") != std::string::npos);
+
+  kling::call_options same_id;
+  same_id.external_task_id = "mine"; // the same id twice is no conflict
+  CHECK(client.videos().create(body, same_id));
+
+  auto on_get = client.videos().get("task_abc123", "", other_id);
+  REQUIRE_FALSE(on_get);
+  CHECK(on_get.error().message.find("creates only") != std::string::npos);
+
+  kling::call_options bad_header;
+  bad_header.headers = {{"X-Evil", "a\r\nHost: elsewhere"}};
+  auto smuggled = client.videos().get("task_abc123", "", bad_header);
+  REQUIRE_FALSE(smuggled);
+  CHECK(smuggled.error().code == kling::errc::configuration);
+  CHECK(smuggled.error().message.find("call_options::headers") != std::string::npos);
+
+  kling::call_options zero_timeout;
+  zero_timeout.timeout = std::chrono::milliseconds(0);
+  auto never = client.elements().list({}, zero_timeout);
+  REQUIRE_FALSE(never);
+  CHECK(never.error().message.find("call_options::timeout") != std::string::npos);
+
+  kling::call_options bad_id; // C-7 applies to the call's id as to the request's own
+  bad_id.external_task_id = "line\nbreak";
+  auto broken = client.videos().create(kling::json{{"model", "Kling-V2.6"}, {"prompt", "a cat"}}, bad_id);
+  REQUIRE_FALSE(broken);
+  CHECK(broken.error().code == kling::errc::invalid_request);
+  REQUIRE_FALSE(broken.error().violations.empty());
+  CHECK(broken.error().violations.front().rule == "C-7");
+
+  CHECK(client.transport().requests().size() == 1); // only the valid create went out
+}
+
+TEST_CASE("a cancellation token ends a create that sleeps on Retry-After", "[client][call_options][cancel]") {
+  // The sleep itself cancels the call, as a user pressing Stop during a long
+  // Retry-After would: the create must not go out again.
+  kling::cancellation_source stop;
+  kling::time_source clock = kling::time_source::system();
+  std::chrono::milliseconds slept{0};
+  clock.sleep_until = [&](kling::protocol::time_point until, const kling::cancellation_token &token) {
+    slept += std::chrono::duration_cast<std::chrono::milliseconds>(until - clock.now());
+    stop.cancel();
+    CHECK(token.cancelled()); // the call's own token is the one it sleeps on
+  };
+  kling::protocol::retry_policy retry;
+  retry.max_attempts = 5;
+  mock_client client{local_options().retry(retry).time(clock)};
+  client.transport().respond(429, R"({"code":1303,"message":"busy"})", {{"Retry-After", "120"}});
+  kling::wait_settings settings;
+  settings.cancel = stop.token();
+  auto done =
+      client.videos().create_and_wait(kling::json{{"model", "Kling-V2.6"}, {"prompt", "a cat"}}, settings);
+  REQUIRE_FALSE(done);
+  CHECK(done.error().code == kling::errc::cancelled);
+  CHECK(slept > std::chrono::seconds(100)); // it was the Retry-After sleep
+  CHECK(client.transport().requests().size() == 1);
+}
+
+TEST_CASE("create returns the rules' warnings and the answer's status, headers and request id",
+          "[client][warnings]") {
+  mock_client client{local_options()};
+  client.transport().respond(200, pending_task, {{"X-Request-Id", "req-77"}});
+  auto created = client.videos().create(kling::json{{"model", "kling-v1"}, {"prompt", "a cat"}});
+  REQUIRE(created);
+  REQUIRE(created->warnings.size() == 1);
+  CHECK(created->warnings[0].rule == "ROUTE-4");
+  CHECK(created->response.http_status == 200);
+  CHECK(created->response.request_id == "req-77");
+  CHECK(kling::find_header(created->response.headers, "X-Request-Id") == std::string_view("req-77"));
+
+  // A request without warnings has none; the validation ran once, in create.
+  client.transport().respond(200, pending_task);
+  auto clean = client.videos().create(kling::json{{"model", "Kling-V2.6"}, {"prompt", "a cat"}});
+  REQUIRE(clean);
+  CHECK(clean->warnings.empty());
+}
+
+TEST_CASE("element pages are walked lazily, page by page, to the last", "[client][elements][pages]") {
+  mock_client client{local_options()};
+  const auto page_of = [](int n) {
+    kling::json data = kling::json::array();
+    for (int i = 0; i < n; ++i)
+      data.push_back({{"element_id", "e" + std::to_string(i)}, {"element_name", "n"}});
+    return kling::json{{"code", 0}, {"message", "ok"}, {"request_id", "r"}, {"data", data}}.dump();
+  };
+  client.transport().respond(200, page_of(2)).respond(200, page_of(2)).respond(200, page_of(1));
+  auto pages = client.elements().pages({1, 2});
+  CHECK(client.transport().requests().empty()); // nothing asked before the first next()
+  std::vector<std::size_t> sizes;
+  while (auto page = pages.next()) {
+    REQUIRE(*page);
+    sizes.push_back((*page)->data.items.size());
+    CHECK(client.transport().requests().size() == sizes.size()); // one request per page, when asked
+  }
+  CHECK(sizes == std::vector<std::size_t>{2, 2, 1});
+  const auto log = client.transport().requests();
+  CHECK(log[2].query ==
+        std::vector<std::pair<std::string, std::string>>{{"page_num", "3"}, {"page_size", "2"}});
+  CHECK_FALSE(pages.next()); // finished stays finished
+
+  // An error ends the walk after reporting it.
+  client.transport().respond(500, "down");
+  auto failing = client.elements().preset_pages();
+  auto first = failing.next();
+  REQUIRE(first);
+  CHECK_FALSE(*first);
+  CHECK_FALSE(failing.next());
+}
+
+TEST_CASE("download_all fetches every video of a task, numbering the paths", "[client][download]") {
+  mock_client client{local_options()};
+  client.transport().respond(200, "first").respond(200, "second");
+  kling::task t;
+  t.id = "t1";
+  t.status = kling::task_status::completed;
+  t.videos.resize(2);
+  t.videos[0].url = "https://cdn.example.com/a.mp4";
+  t.videos[1].url = "https://cdn.example.com/b.mp4";
+  const std::string path = kling_test::scratch_path("shot.mp4");
+  auto saved = client.videos().download_all(t, path);
+  REQUIRE(saved);
+  REQUIRE(saved->size() == 2);
+  CHECK((*saved)[0].path == path);
+  CHECK((*saved)[1].path == kling_test::scratch_path("shot-2.mp4"));
+  CHECK(kling::files::read_file((*saved)[0].path, 100).value() == "first");
+  CHECK(kling::files::read_file((*saved)[1].path, 100).value() == "second");
+
+  kling::task none;
+  none.id = "t2";
+  none.status = kling::task_status::processing;
+  auto nothing = client.videos().download_all(none, kling_test::scratch_path("none.mp4"));
+  REQUIRE_FALSE(nothing);
+  CHECK(nothing.error().message.find("no video") != std::string::npos);
 }

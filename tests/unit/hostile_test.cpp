@@ -378,7 +378,7 @@ TEST_CASE("intervals that grow to the largest allowed cap never overflow", "[pro
   w.max_interval = std::chrono::hours(24 * 366);
   w.timeout = std::chrono::hours(24 * 366);
   auto now = kling::protocol::time_point{};
-  kling::protocol::wait_machine m("task_1", "", w, {}, 1, now);
+  kling::protocol::wait_machine m({"task_1", "", ""}, w, {}, 1, now);
   kling::http_response pending;
   pending.status = 200;
   pending.body = hostile_pending_task;

@@ -3,13 +3,18 @@
 // scheduler; nothing blocks and no thread is started. Every event of one
 // operation (a completion, a timer, a cancellation) is handled one at a
 // time, on the scheduler's executor when it has one, else where the event
-// arrives; the final callback is called exactly once.
+// arrives: the machine, the observer, progress reports and the final
+// callback (called exactly once) all run there. A call's cancellation token
+// is checked at every event, and a sleep is taken in slices of at most
+// cancel_check_interval while the token can fire.
 //
 // Thread safety: an async_operation may be cancelled from any thread.
 #ifndef KLING_CLIENT_ASYNC_HPP
 #define KLING_CLIENT_ASYNC_HPP
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -18,6 +23,7 @@
 #include <optional>
 #include <utility>
 
+#include "kling/client/blocking.hpp"
 #include "kling/client/session.hpp"
 #include "kling/core/cancel.hpp"
 
@@ -51,21 +57,17 @@ private:
   std::shared_ptr<async_detail::control> control_;
 };
 
-// Hooks around each exchange, as for the blocking driver; they run with the
-// operation's lock held, on whatever thread handles the event.
-struct async_hooks {
-  std::function<void(http_request &)> before_send;
-  std::function<void()> after_response;
-};
+// How often an async call that sleeps looks at its cancellation token.
+inline constexpr std::chrono::milliseconds cancel_check_interval{250};
 
 namespace async_detail {
 
 template <class Transport, class Machine, class T>
 class runner : public std::enable_shared_from_this<runner<Transport, Machine, T>> {
 public:
-  runner(std::shared_ptr<session<Transport>> s, Machine m, cancellation_token token, async_hooks hooks,
+  runner(std::shared_ptr<session<Transport>> s, Machine m, call_options call, driver_hooks<Machine> hooks,
          std::function<void(result<T>)> done)
-      : session_(std::move(s)), machine_(std::move(m)), token_(std::move(token)), hooks_(std::move(hooks)),
+      : session_(std::move(s)), machine_(std::move(m)), call_(std::move(call)), hooks_(std::move(hooks)),
         done_(std::move(done)), control_(std::make_shared<control>()) {}
 
   async_operation start() {
@@ -75,13 +77,6 @@ public:
     };
     post(event{event::step, {}});
     return async_operation(control_);
-  }
-
-  // Machine access for streaming receivers (downloads), which run on the transport's thread.
-  template <class F>
-  auto with_machine(F f) {
-    std::lock_guard<std::mutex> lock(machine_mutex_);
-    return f(machine_);
   }
 
 private:
@@ -133,21 +128,26 @@ private:
     std::unique_lock<std::mutex> lock(machine_mutex_);
     const auto now = clock().now();
     switch (e.kind) {
-    case event::response:
+    case event::response: {
       in_flight_ = false;
       abandon_ = nullptr;
-      machine_.on_response(std::move(*e.answer), now);
-      if (hooks_.after_response) hooks_.after_response();
+      auto answer = session_->close(*exchange_, std::move(*e.answer));
+      exchange_.reset();
+      machine_.on_response(std::move(answer), now);
+      if (hooks_.after_response) hooks_.after_response(machine_);
       break;
-    case event::wake:
+    }
+    case event::wake: {
       if (--timers_ > 0 || in_flight_) return; // a stale timer (the operation moved on)
-      machine_.on_wake(now);
+      const protocol::step due = machine_.next();
+      // A slice of a longer sleep (to look at the token) ends early: sleep on.
+      if (!(due.kind == protocol::step_kind::sleep && now < due.wake_at)) machine_.on_wake(now);
       break;
-    case event::cancel: machine_.stop(error{errc::cancelled, "cancelled by the caller"}); break;
+    }
+    case event::cancel: machine_.stop(cancelled_by_caller()); break;
     case event::step: break;
     }
-    if (!machine_.done() && token_.cancelled())
-      machine_.stop(error{errc::cancelled, "cancelled by the caller"});
+    if (!machine_.done() && call_.cancel.cancelled()) machine_.stop(cancelled_by_caller());
     if (!machine_.done() && (in_flight_ || timers_ > 0)) return; // still waiting for what was started
     protocol::step next = machine_.next();
     switch (next.kind) {
@@ -166,7 +166,8 @@ private:
       return;
     }
     case protocol::step_kind::sleep: {
-      const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(next.wake_at - now);
+      auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(next.wake_at - now);
+      if (call_.cancel.can_be_cancelled()) delay = std::min(delay, cancel_check_interval);
       ++timers_;
       auto self = this->shared_from_this(); // the timer keeps the operation alive while it sleeps
       lock.unlock();
@@ -176,24 +177,21 @@ private:
       return;
     }
     case protocol::step_kind::send: {
-      if (hooks_.before_send) hooks_.before_send(next.request);
-      auto prepared = session_->prepare(std::move(next.request));
-      if (!prepared) {
-        machine_.on_response(std::move(prepared).error(), now);
+      auto opened = session_->open(std::move(next.request), call_);
+      if (!opened) {
+        machine_.on_response(std::move(opened).error(), now);
         lock.unlock();
         post(event{event::step, {}});
         return;
       }
       in_flight_ = true;
+      exchange_ = std::make_shared<typename session<Transport>::exchange>(std::move(*opened));
+      auto x = exchange_; // the transport reads the request until it completes
       lock.unlock();
       auto self = this->shared_from_this();
-      const body_limit limit = session_->limit_body(*prepared);
-      auto request = std::make_shared<http_request>(std::move(*prepared));
-      auto abandon = kling::start_exchange(
-          session_->transport(), *request, [self, request, limit, now](result<http_response> answer) {
-            answer = limit.finish(std::move(answer));
-            self->session_->observe(*request, answer, self->clock().now() - now);
-            self->post(event{event::response, self->session_->scrub(std::move(answer))});
+      auto abandon =
+          kling::start_exchange(session_->transport(), x->request, [self, x](result<http_response> answer) {
+            self->post(event{event::response, std::move(answer)});
           });
       // No other event is handled before this returns (this thread is pumping;
       // a completion that already ran only queued its answer), so the request
@@ -207,8 +205,9 @@ private:
 
   std::shared_ptr<session<Transport>> session_;
   Machine machine_;
-  cancellation_token token_;
-  async_hooks hooks_;
+  call_options call_;
+  driver_hooks<Machine> hooks_;
+  std::shared_ptr<typename session<Transport>::exchange> exchange_; // the one in flight
   std::function<void(result<T>)> done_;
   std::shared_ptr<control> control_;
   std::mutex machine_mutex_;
@@ -226,16 +225,27 @@ private:
 // called exactly once with the outcome. Without a scheduler in the options,
 // done is called at once with a configuration error.
 template <class T, class Transport, class Machine>
-async_operation run_async(std::shared_ptr<session<Transport>> s, Machine machine, cancellation_token token,
-                          std::function<void(result<T>)> done, async_hooks hooks = {}) {
+async_operation run_async(std::shared_ptr<session<Transport>> s, Machine machine, call_options call,
+                          std::function<void(result<T>)> done, driver_hooks<Machine> hooks = {}) {
   check_async_transport<Transport>();
   if (!s->options().scheduler()) {
     done(async_detail::no_scheduler());
     return async_operation();
   }
   auto r = std::make_shared<async_detail::runner<Transport, Machine, T>>(
-      std::move(s), std::move(machine), std::move(token), std::move(hooks), std::move(done));
+      std::move(s), std::move(machine), std::move(call), std::move(hooks), std::move(done));
   return r->start();
+}
+
+// A machine that could not be built ends the call at once with its error.
+template <class T, class Transport, class Machine>
+async_operation run_async(std::shared_ptr<session<Transport>> s, result<Machine> machine, call_options call,
+                          std::function<void(result<T>)> done, driver_hooks<Machine> hooks = {}) {
+  if (!machine) {
+    done(s->scrub(result<T>(std::move(machine).error())));
+    return async_operation();
+  }
+  return run_async<T>(std::move(s), std::move(*machine), std::move(call), std::move(done), std::move(hooks));
 }
 
 KLING_NAMESPACE_END

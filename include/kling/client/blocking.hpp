@@ -1,11 +1,12 @@
-// run_blocking: the blocking driver of the protocol machines. It sends each
-// request through the session, sleeps on the session's time source, and
-// stops the machine when the token is cancelled.
+// run_blocking: the blocking driver of the protocol machines. It takes each
+// exchange step through the session, sleeps on the session's time source,
+// and stops the machine when the call's token is cancelled.
 //
 // Thread safety: drives one machine on the calling thread.
 #ifndef KLING_CLIENT_BLOCKING_HPP
 #define KLING_CLIENT_BLOCKING_HPP
 
+#include <functional>
 #include <utility>
 
 #include "kling/client/session.hpp"
@@ -13,20 +14,22 @@
 
 KLING_NAMESPACE_BEGIN
 
-// Optional hooks around each exchange: adjust the request (streaming
-// receivers of a download), react to the answer (progress reports).
-struct blocking_hooks {
-  std::function<void(http_request &)> before_send;
-  std::function<void()> after_response;
+// What a resource may add to any driver: a reaction to each answer
+// (progress reports, read from the machine), run where the driver handles the machine.
+template <class Machine>
+struct driver_hooks {
+  std::function<void(const Machine &)> after_response;
 };
 
+inline error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+
 template <class Transport, class Machine>
-auto run_blocking(session<Transport> &s, Machine &machine, const cancellation_token &cancel,
-                  const blocking_hooks &hooks = {}) {
+auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,
+                  const driver_hooks<Machine> &hooks = {}) {
   const time_source &clock = s.options().time();
   const auto stop_if_cancelled = [&] {
-    if (!cancel.cancelled()) return false;
-    machine.stop(error{errc::cancelled, "cancelled by the caller"});
+    if (!call.cancel.cancelled()) return false;
+    machine.stop(cancelled_by_caller());
     return true;
   };
   for (;;) {
@@ -34,17 +37,25 @@ auto run_blocking(session<Transport> &s, Machine &machine, const cancellation_to
     protocol::step next = machine.next();
     if (next.kind == protocol::step_kind::done) break;
     if (next.kind == protocol::step_kind::sleep) {
-      clock.sleep_until(next.wake_at, cancel);
+      clock.sleep_until(next.wake_at, call.cancel);
       if (!stop_if_cancelled()) machine.on_wake(clock.now());
       continue;
     }
-    next.request.cancel = cancel;
-    if (hooks.before_send) hooks.before_send(next.request);
-    auto answer = s.send(std::move(next.request));
+    auto answer = s.send(std::move(next.request), call);
     machine.on_response(std::move(answer), clock.now());
-    if (hooks.after_response) hooks.after_response();
+    if (hooks.after_response) hooks.after_response(machine);
   }
   return s.scrub(machine.take_result());
+}
+
+// A machine that could not be built (a broken rule, a bad setting) ends the
+// call with its error, unsent.
+template <class Transport, class Machine>
+auto run_blocking(session<Transport> &s, result<Machine> machine, const call_options &call,
+                  const driver_hooks<Machine> &hooks = {}) {
+  using outcome = decltype(machine->take_result());
+  if (!machine) return s.scrub(outcome(std::move(machine).error()));
+  return run_blocking(s, *machine, call, hooks);
 }
 
 KLING_NAMESPACE_END

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "kling/client/async.hpp"
 #include "kling/client/blocking.hpp"
 #include "kling/client/settings.hpp"
 #include "kling/core/files.hpp"
@@ -20,25 +21,24 @@
 
 KLING_NAMESPACE_BEGIN
 
-namespace download_detail {
-
 // Where the bytes go: the driver tells it to start over or continue, then
 // hands it pieces. Returns false (with a message) when it cannot go on.
-struct body_target {
+struct download_target {
   std::function<bool(protocol::body_disposition, std::string &problem)> begin;
   std::function<bool(std::string_view, std::string &problem)> write;
 };
 
-// The download machine and the target, behind one lock: the streaming
-// receivers run on the transport's thread while the driver may be elsewhere.
-class shared_download {
+// A download as one operation for any driver: the download machine and
+// where its bytes go, behind one lock (the streaming receivers run on the
+// transport's thread while the driver may be elsewhere).
+class download_operation {
 private:
   struct state {
-    state(protocol::download_machine m, body_target t, download_settings s)
+    state(protocol::download_machine m, download_target t, download_settings s)
         : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
     std::mutex mutex;
     protocol::download_machine machine;
-    body_target target;
+    download_target target;
     download_settings settings;
     std::string problem;
     protocol::body_disposition disposition = protocol::body_disposition::ignore;
@@ -51,12 +51,15 @@ private:
   std::shared_ptr<state> state_;
 
 public:
-  shared_download(protocol::download_machine machine, body_target target, download_settings settings)
+  download_operation(protocol::download_machine machine, download_target target, download_settings settings)
       : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
 
-  // The machine's interface, for the drivers.
+  // The machine's interface, for the drivers. A request comes with its
+  // streaming receivers wired to the machine and the target.
   protocol::step next() const {
-    return locked([](state &s) { return s.machine.next(); });
+    protocol::step next = locked([](state &s) { return s.machine.next(); });
+    if (next.kind == protocol::step_kind::send) attach(next.request);
+    return next;
   }
   void on_response(result<http_response> r, protocol::time_point now) {
     locked([&](state &s) { s.machine.on_response(std::move(r), now); });
@@ -85,6 +88,7 @@ public:
     });
   }
 
+private:
   // Wires the streaming receivers of each request to the machine and the
   // target. The caller's code (a sink, a progress callback) runs without the
   // lock held, so it may cancel the download; once the machine has decided
@@ -131,12 +135,14 @@ public:
   }
 };
 
+namespace download_detail {
+
 template <class Transport>
-shared_download make_download(session<Transport> &s, const std::string &url, std::uint64_t have,
-                              const download_settings &settings, body_target target) {
+download_operation make_download(session<Transport> &s, const std::string &url, std::uint64_t have,
+                                 const download_settings &settings, download_target target) {
   protocol::download_options options;
   if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
-  shared_download download(
+  download_operation download(
       protocol::download_machine(url, have, options, s.options().retry(), s.next_random()), std::move(target),
       settings);
   if (auto checked = check_download_settings(settings); !checked) download.stop(std::move(checked).error());
@@ -144,18 +150,16 @@ shared_download make_download(session<Transport> &s, const std::string &url, std
 }
 
 template <class Transport>
-result<std::uint64_t> run(session<Transport> &s, shared_download &download,
+result<std::uint64_t> run(session<Transport> &s, download_operation &download,
                           const download_settings &settings) {
-  blocking_hooks hooks;
-  hooks.before_send = [&](http_request &request) { download.attach(request); };
-  return run_blocking(s, download, settings.cancel, hooks);
+  return run_blocking(s, download, settings);
 }
 
 // A sink as a body target: pieces go to the sink; starting over is refused
 // once bytes have been handed on.
-inline body_target sink_target(std::function<bool(std::string_view)> sink) {
+inline download_target sink_target(std::function<bool(std::string_view)> sink) {
   auto delivered = std::make_shared<std::uint64_t>(0);
-  body_target target;
+  download_target target;
   target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
     if (d == protocol::body_disposition::replace && *delivered > 0) {
       problem = "the server sent the whole video again after " + std::to_string(*delivered) +
@@ -182,6 +186,14 @@ inline std::string part_source(const std::string &url) { return url.substr(0, ur
 
 } // namespace download_detail
 
+// The operation of a download into sink (for the tracker's run(), or a driver of your own).
+template <class Transport>
+download_operation sink_download(session<Transport> &s, const std::string &url,
+                                 std::function<bool(std::string_view)> sink,
+                                 const download_settings &settings) {
+  return download_detail::make_download(s, url, 0, settings, download_detail::sink_target(std::move(sink)));
+}
+
 // Downloads url to path. A "<path>.part" left by an earlier attempt (a
 // failed call, a killed process) is resumed. A failure that passes (the
 // network, the server for now, cancellation, an expired link) keeps the
@@ -203,7 +215,7 @@ result<download_result> download_file(session<Transport> &s, const std::string &
     if (recorded && *recorded != source) have = 0;
   }
   files::output_file file;
-  download_detail::body_target target;
+  download_target target;
   target.begin = [&](protocol::body_disposition d, std::string &problem) {
     if (!file.open(part, d == protocol::body_disposition::append)) {
       problem = "cannot write " + part;
@@ -250,8 +262,19 @@ template <class Transport>
 result<std::uint64_t> download_to_sink(session<Transport> &s, const std::string &url,
                                        const std::function<bool(std::string_view)> &sink,
                                        const download_settings &settings) {
-  auto download = download_detail::make_download(s, url, 0, settings, download_detail::sink_target(sink));
+  auto download = sink_download(s, url, sink, settings);
   return download_detail::run(s, download, settings);
+}
+
+// The same, asynchronously: sink is called on the transport's thread; done
+// once, where the async driver runs (see run_async).
+template <class Transport>
+async_operation download_to_sink_async(std::shared_ptr<session<Transport>> s, const std::string &url,
+                                       std::function<bool(std::string_view)> sink,
+                                       const download_settings &settings,
+                                       std::function<void(result<std::uint64_t>)> done) {
+  auto download = sink_download(*s, url, std::move(sink), settings);
+  return run_async<std::uint64_t>(std::move(s), std::move(download), settings, std::move(done));
 }
 
 KLING_NAMESPACE_END

@@ -1,16 +1,26 @@
 // elements_resource: the element library (custom elements: create, list,
 // delete; official presets: list). Obtained from client.elements().
 //
+//   for (auto pages = client.elements().pages(); auto page = pages.next();) {
+//     if (!*page) return report((*page).error());
+//     for (const auto &e : (*page)->data.items) use(e);
+//   }
+//
+// Each call builds one protocol machine and hands it to a driver; the
+// _async twins differ only in the driver. Every call takes call_options.
+//
 // Thread safety: as thread-safe as the client's transport.
 #ifndef KLING_CLIENT_ELEMENTS_HPP
 #define KLING_CLIENT_ELEMENTS_HPP
 
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
 #include "kling/client/async.hpp"
 #include "kling/client/blocking.hpp"
+#include "kling/client/settings.hpp"
 #include "kling/model/new_element.hpp"
 #include "kling/protocol/request_machine.hpp"
 #include "kling/protocol/responses.hpp"
@@ -21,97 +31,137 @@ KLING_NAMESPACE_BEGIN
 template <class Transport>
 class elements_resource {
 public:
+  using element_page = envelope<page<element>>;
+  using page_result = result<element_page>;
+
   explicit elements_resource(std::shared_ptr<session<Transport>> s) : session_(std::move(s)) {}
 
   // One page of the user's custom elements.
-  result<envelope<page<element>>> list(protocol::page_request page = {}) {
-    return run(
-        protocol::list_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
+  page_result list(protocol::page_request page = {}, const call_options &call = {}) {
+    return run_blocking(*session_, list_operation(page, false, call), call);
   }
 
   // One page of the gateway's official elements.
-  result<envelope<page<element>>> presets(protocol::page_request page = {}) {
-    return run(
-        protocol::list_preset_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
+  page_result presets(protocol::page_request page = {}, const call_options &call = {}) {
+    return run_blocking(*session_, list_operation(page, true, call), call);
+  }
+
+  // Every page of a listing, fetched lazily: next() asks for the following
+  // page only when called, and gives nothing once a page came back short or
+  // empty (or after page 1000, the last E-2 allows), or after an error.
+  class page_walker {
+  public:
+    std::optional<page_result> next() {
+      if (finished_) return std::nullopt;
+      page_result got = presets_ ? owner_.presets(page_, call_) : owner_.list(page_, call_);
+      finished_ = !got || !got->data.may_have_more() || page_.page_num >= max_page_num;
+      ++page_.page_num;
+      return got;
+    }
+
+  private:
+    friend class elements_resource;
+    static constexpr int max_page_num = 1000; // E-2
+    page_walker(elements_resource owner, protocol::page_request first, bool presets, call_options call)
+        : owner_(std::move(owner)), page_(first), presets_(presets), call_(std::move(call)) {}
+    elements_resource owner_;
+    protocol::page_request page_;
+    bool presets_;
+    call_options call_;
+    bool finished_ = false;
+  };
+
+  // Walks the user's custom elements (or the presets) page by page from `first`.
+  page_walker pages(protocol::page_request first = {}, call_options call = {}) const {
+    return page_walker(*this, first, false, std::move(call));
+  }
+  page_walker preset_pages(protocol::page_request first = {}, call_options call = {}) const {
+    return page_walker(*this, first, true, std::move(call));
   }
 
   // Creates a custom element; refused with every violation of E-1 before sending.
-  result<envelope<element>> create(const new_element &request) {
-    return create_checked(json(request), rules::validate(request));
+  result<envelope<element>> create(const new_element &request, const call_options &call = {}) {
+    return run_blocking(*session_, create_operation(request, call), call);
   }
 
   // The same from a JSON description.
-  result<envelope<element>> create(const json &body) {
-    return create_checked(body, rules::validate_element(body));
+  result<envelope<element>> create(const json &body, const call_options &call = {}) {
+    return run_blocking(*session_, create_operation(body, call), call);
   }
 
   // Deletes a custom element; the id is sent exactly as given.
-  result<envelope<element_deletion>> remove(std::string_view element_id) {
-    return run(protocol::delete_element(element_id), protocol::read_element_deletion, false);
+  result<envelope<element_deletion>> remove(std::string_view element_id, const call_options &call = {}) {
+    return run_blocking(*session_, remove_operation(element_id, call), call);
   }
 
   // ---- asynchronous calls (transports with async_send, options with a scheduler) ----
-  async_operation list_async(protocol::page_request page,
-                             std::function<void(result<envelope<kling::page<element>>>)> done) {
-    return run_async_call(
-        protocol::list_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true,
-        std::move(done));
+  async_operation list_async(protocol::page_request page, std::function<void(page_result)> done,
+                             const call_options &call = {}) {
+    return run_async<element_page>(session_, list_operation(page, false, call), call, std::move(done));
   }
-  async_operation presets_async(protocol::page_request page,
-                                std::function<void(result<envelope<kling::page<element>>>)> done) {
-    return run_async_call(
-        protocol::list_preset_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true,
-        std::move(done));
+  async_operation presets_async(protocol::page_request page, std::function<void(page_result)> done,
+                                const call_options &call = {}) {
+    return run_async<element_page>(session_, list_operation(page, true, call), call, std::move(done));
   }
   async_operation create_async(const new_element &request,
-                               std::function<void(result<envelope<element>>)> done) {
-    const rules::report checked = rules::validate(request);
-    if (session_->options().validate_requests() && !checked.valid()) {
-      done(session_->scrub(result<envelope<element>>(rules::rejection(checked.violations))));
-      return async_operation();
-    }
-    return run_async_call(protocol::create_element(json(request)), protocol::read_element, false,
-                          std::move(done));
+                               std::function<void(result<envelope<element>>)> done,
+                               const call_options &call = {}) {
+    return run_async<envelope<element>>(session_, create_operation(request, call), call, std::move(done));
   }
   async_operation remove_async(std::string_view element_id,
-                               std::function<void(result<envelope<element_deletion>>)> done) {
-    return run_async_call(protocol::delete_element(element_id), protocol::read_element_deletion, false,
-                          std::move(done));
+                               std::function<void(result<envelope<element_deletion>>)> done,
+                               const call_options &call = {}) {
+    return run_async<envelope<element_deletion>>(session_, remove_operation(element_id, call), call,
+                                                 std::move(done));
+  }
+
+  template <class T>
+  using machine = protocol::request_machine<T>;
+
+  // ---- the machine of each call ------------------------------------------------------
+  // What the calls above hand to their driver, for any other driver: the
+  // tracker's run(), or one of your own. An error is what the call would return unsent.
+
+  result<machine<element_page>> list_operation(protocol::page_request page, bool presets,
+                                               const call_options &call = {}) {
+    return request<element_page>(
+        presets ? protocol::list_preset_elements(page) : protocol::list_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true, call,
+        "an element listing");
+  }
+
+  result<machine<envelope<element>>> create_operation(const new_element &request,
+                                                      const call_options &call = {}) {
+    return create_checked(json(request), rules::validate(request), call);
+  }
+  result<machine<envelope<element>>> create_operation(const json &body, const call_options &call = {}) {
+    return create_checked(body, rules::validate_element(body), call);
+  }
+
+  result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id,
+                                                               const call_options &call = {}) {
+    return request<envelope<element_deletion>>(protocol::delete_element(element_id),
+                                               protocol::read_element_deletion, false, call,
+                                               "an element delete");
   }
 
 private:
-  template <class T, class Read>
-  async_operation run_async_call(result<http_request> request, Read read, bool idempotent,
-                                 std::function<void(result<T>)> done) {
-    if (!request) {
-      done(session_->scrub(result<T>(std::move(request).error())));
-      return async_operation();
-    }
-    return run_async<T>(session_,
-                        protocol::request_machine<T>(std::move(*request), read, session_->options().retry(),
-                                                     session_->next_random(), idempotent),
-                        cancellation_token{}, std::move(done));
+  result<machine<envelope<element>>> create_checked(const json &body, const rules::report &checked,
+                                                    const call_options &call) {
+    if (session_->options().validate_requests() && !checked.valid())
+      return rules::rejection(checked.violations);
+    // Not idempotent: sent again only when it certainly had no effect.
+    return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false, call,
+                                      "an element create (elements have no external_task_id)");
   }
 
-  template <class Read>
-  auto run(result<http_request> request, Read read, bool idempotent) {
-    using R = decltype(read(std::declval<const http_response &>()));
-    using T = typename R::value_type;
-    if (!request) return session_->scrub(R(std::move(request).error()));
-    protocol::request_machine<T> machine(std::move(*request), read, session_->options().retry(),
-                                         session_->next_random(), idempotent);
-    return run_blocking(*session_, machine, cancellation_token{});
-  }
-
-  result<envelope<element>> create_checked(const json &body, const rules::report &checked) {
-    if (session_->options().validate_requests() && !checked.valid()) {
-      return session_->scrub(result<envelope<element>>(rules::rejection(checked.violations)));
-    }
-    return run(protocol::create_element(body), protocol::read_element, false);
+  template <class T>
+  result<machine<T>> request(result<http_request> r, typename machine<T>::reader read, bool idempotent,
+                             const call_options &call, const char *operation) {
+    if (auto usable = no_external_task_id(call, operation); !usable) return std::move(usable).error();
+    if (!r) return std::move(r).error();
+    return machine<T>(std::move(*r), std::move(read), session_->options().retry(), session_->next_random(),
+                      idempotent);
   }
 
   std::shared_ptr<session<Transport>> session_;

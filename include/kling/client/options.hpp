@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "kling/client/scheduler.hpp"
+#include "kling/client/settings.hpp"
 #include "kling/client/time_source.hpp"
 #include "kling/core/result.hpp"
 #include "kling/protocol/retry.hpp"
@@ -160,7 +161,10 @@ public:
   }
   const kling::scheduler &scheduler() const { return scheduler_; }
 
-  // Called after every HTTP exchange (from the thread that made it).
+  // Called after every HTTP exchange, the key redacted, where the call's
+  // driver runs: the caller's thread for a blocking call, the scheduler's
+  // executor for an async one (where its events are handled), inside tick()
+  // for the tracker.
   options &observe(std::function<void(const exchange_record &)> observer) {
     observer_ = std::move(observer);
     return *this;
@@ -185,19 +189,7 @@ public:
     if (!is_header_value(api_key_)) {
       return bad_setting("options::api_key", "contains a line break, NUL or other control character");
     }
-    for (std::size_t i = 0; i < headers_.size(); ++i) {
-      const auto &h = headers_[i];
-      if (!is_header_name(h.first)) {
-        return bad_setting("options::header", "#" + std::to_string(i + 1) +
-                                                  ": the name must be token characters (no space, ':', "
-                                                  "line break or control character)");
-      }
-      if (!is_header_value(h.second)) {
-        return bad_setting("options::header", "\"" + h.first +
-                                                  "\": the value contains a line break, NUL or other "
-                                                  "control character");
-      }
-    }
+    if (auto checked = check_headers(headers_, "options::header"); !checked) return checked;
     if (max_response_bytes_ == 0) return bad_setting("options::max_response_bytes", "must be positive");
     return check_duration("options::request_timeout", request_timeout_, false)
         .and_then([&] { return check_duration("options::connect_timeout", network_.connect_timeout, false); })

@@ -1,8 +1,9 @@
 // session<Transport>: what every resource of a client shares: the options,
 // the checked base URL, the transport and a source of randomness (retry
-// jitter, generated external_task_ids). It completes the relative requests of
-// the protocol layer (origin, path prefix, headers, timeout), reports each
-// exchange to the observer with secrets redacted, and keeps the API key out
+// jitter, generated external_task_ids). It holds the one exchange step of
+// every driver: open completes the relative requests of the protocol layer
+// (origin, path prefix, headers, timeout, size cap), close reports the
+// exchange to the observer with secrets redacted and keeps the API key out
 // of every error that comes back.
 //
 // Thread safety: send and next_random may be called concurrently when the
@@ -18,6 +19,7 @@
 #include <utility>
 
 #include "kling/client/options.hpp"
+#include "kling/client/settings.hpp"
 #include "kling/core/redact.hpp"
 #include "kling/transport/requirements.hpp"
 #include "kling/transport/streaming.hpp"
@@ -39,65 +41,70 @@ public:
   Transport &transport() { return transport_; }
   const Transport &transport() const { return transport_; }
 
-  // The full request to the gateway: origin and path prefix from the base
-  // URL, then the default headers, then the user's extra headers. A request
-  // that already names its origin (a download) goes there as it is, without
-  // credentials: the API key is only ever sent to the gateway.
-  // Every call fails with the options' configuration error, if they have one.
-  result<http_request> prepare(http_request request) const {
+  // One exchange in the making: the complete request, its size cap and when it started.
+  struct exchange {
+    http_request request;
+    body_limit limit;
+    protocol::time_point started;
+  };
+
+  // The first half of the one exchange step every driver takes (open,
+  // transport, close). The full request: origin and path prefix from the
+  // base URL, the default headers, the client's extra headers, then the
+  // call's; the answer capped at options::max_response_bytes. A request that
+  // already names its origin (a download) goes there as it is, without
+  // credentials or headers of the user's: the API key is only ever sent to
+  // the gateway. Fails with the options' configuration error, if they have one.
+  result<exchange> open(http_request request, const call_options &call) const {
     if (!settings_) return settings_.error();
-    request.timeout = options_.request_timeout();
+    if (auto checked = check_call_options(call); !checked) return std::move(checked).error();
+    request.timeout = call.timeout.value_or(options_.request_timeout());
     set_header(request.headers, "User-Agent", user_agent);
-    if (!request.origin.empty()) return request;
-    if (!base_) return base_.error();
-    if (options_.api_key().empty()) {
-      return error{errc::configuration,
-                   "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
+    if (request.origin.empty()) {
+      if (!base_) return base_.error();
+      if (options_.api_key().empty()) {
+        return error{errc::configuration,
+                     "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
+      }
+      request.origin = base_->origin();
+      request.path = base_->path + request.path;
+      set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
+      set_header(request.headers, "Accept", "application/json");
+      for (const auto &h : options_.headers())
+        set_header(request.headers, h.first, h.second);
+      for (const auto &h : call.headers)
+        set_header(request.headers, h.first, h.second);
     }
-    request.origin = base_->origin();
-    request.path = base_->path + request.path;
-    set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
-    set_header(request.headers, "Accept", "application/json");
-    for (const auto &h : options_.headers())
-      set_header(request.headers, h.first, h.second);
-    return request;
+    exchange x{std::move(request), {}, options_.time().now()};
+    x.limit = body_limit::attach(x.request, options_.max_response_bytes());
+    return x;
   }
 
-  // Caps the answer of a prepared request at options::max_response_bytes
-  // (see transport/streaming.hpp); every driver passes the transport's
-  // answer through the limit's finish before reading it.
-  body_limit limit_body(http_request &prepared) const {
-    return body_limit::attach(prepared, options_.max_response_bytes());
+  // The second half, on the driver's thread once the transport answered:
+  // the size cap, the observer (with secrets redacted), the key scrubbed
+  // from an error.
+  result<http_response> close(const exchange &x, result<http_response> answer) const {
+    answer = x.limit.finish(std::move(answer));
+    observe(x.request, answer, options_.time().now() - x.started);
+    return scrub(std::move(answer));
   }
 
-  // Prepares and sends one request, and reports the exchange to the observer.
-  result<http_response> send(http_request request) {
+  // The exchange step of the blocking driver.
+  result<http_response> send(http_request request, const call_options &call) {
     check_blocking_transport<Transport>();
     if constexpr (has_send_v<Transport>) {
-      auto prepared = prepare(std::move(request));
-      if (!prepared) return std::move(prepared).error();
-      const body_limit limit = limit_body(*prepared);
-      const auto started = options_.time().now();
-      auto answer = scrub(limit.finish(transport_.send(*prepared)));
-      observe(*prepared, answer, options_.time().now() - started);
-      return answer;
+      auto x = open(std::move(request), call);
+      if (!x) return std::move(x).error();
+      x->request.cancel = call.cancel;
+      return close(*x, transport_.send(x->request));
     } else {
       return error{errc::configuration, "no blocking send"}; // not reached: the build fails above
     }
   }
 
-  // Sends one request and reads its answer with read(const http_response&)
-  // -> result<T>, without retries. A request that could not be built (a
-  // broken rule) is returned as it is, unsent.
-  template <class Read>
-  auto call(result<http_request> request, Read read) {
-    using R = decltype(read(std::declval<const http_response &>()));
-    if (!request) return scrub(R(std::move(request).error()));
-    return scrub(send(std::move(*request)).and_then(read));
-  }
-
-  // Reports an exchange made by any driver (blocking or asynchronous).
-  // The key is redacted from both sides: a server may echo it in an answer.
+private:
+  // Reports an exchange to the observer. The key is redacted from both
+  // sides: a server may echo it in an answer.
   void observe(const http_request &request, const result<http_response> &answer,
                protocol::time_point::duration elapsed) const {
     if (!options_.observer()) return;
@@ -120,6 +127,7 @@ public:
         exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
   }
 
+public:
   // Removes the API key from an error's texts, should a server or a
   // transport ever echo it.
   template <class T>

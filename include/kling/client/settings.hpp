@@ -1,4 +1,6 @@
-// Per-call settings of the long-running calls (waiting, downloading) and the
+// Per-call settings: call_options for every call (cancellation, a timeout,
+// headers, the external_task_id of a create), and the settings of the
+// long-running calls (waiting, downloading), which extend them, with the
 // progress they report.
 //
 //   kling::wait_settings w;
@@ -14,14 +16,70 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kling/core/cancel.hpp"
 #include "kling/model/task.hpp"
 #include "kling/model/task_handle.hpp"
 #include "kling/protocol/wait_machine.hpp"
+#include "kling/transport/http.hpp"
 
 KLING_NAMESPACE_BEGIN
+
+// A configuration error naming the first header that cannot be sent:
+// a name that is not a token, a value with a line break or control character.
+inline result<void> check_headers(const http_headers &headers, std::string_view setting) {
+  using protocol::setting_checks::bad_setting;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const auto &h = headers[i];
+    if (!is_header_name(h.first)) {
+      return bad_setting(setting, "#" + std::to_string(i + 1) +
+                                      ": the name must be token characters (no space, ':', line break or "
+                                      "control character)");
+    }
+    if (!is_header_value(h.second)) {
+      return bad_setting(setting, "\"" + h.first +
+                                      "\": the value contains a line break, NUL or other control character");
+    }
+  }
+  return {};
+}
+
+// What one call may set over the client-wide options. Every call takes it
+// (the blocking ones and their async twins); wait_settings and
+// download_settings extend it.
+struct call_options {
+  // Ends the call with errc::cancelled in any phase: while a request is out
+  // (when the transport can interrupt it), while sleeping before a retry or
+  // a poll, during the create of create_and_wait.
+  cancellation_token cancel;
+  // Each request's idle timeout; none: options::request_timeout.
+  std::optional<std::chrono::milliseconds> timeout;
+  // Sent with every request of this call to the gateway, after (and over)
+  // the client's options::header; never to a download's host.
+  http_headers headers;
+  // Creates only: the idempotency key to send (none: the request's own, or
+  // a generated one). Refused when the request names a different one.
+  std::string external_task_id;
+};
+
+// A configuration error naming the first per-call setting that cannot work.
+inline result<void> check_call_options(const call_options &c) {
+  if (c.timeout) {
+    if (auto checked = protocol::setting_checks::check_duration("call_options::timeout", *c.timeout, false);
+        !checked)
+      return checked;
+  }
+  return check_headers(c.headers, "call_options::headers");
+}
+
+// A configuration error for a per-call setting that the call cannot use.
+inline result<void> no_external_task_id(const call_options &call, const char *operation) {
+  if (call.external_task_id.empty()) return {};
+  return error{errc::configuration,
+               std::string("call_options::external_task_id applies to creates only, not to ") + operation};
+}
 
 struct wait_progress {
   task_status status = task_status::pending; // as of the last poll
@@ -30,10 +88,12 @@ struct wait_progress {
   task_handle handle; // save it to resume this wait after a restart
 };
 
-struct wait_settings {
+// Progress runs on the thread that drives the call: the caller's for a
+// blocking call, the scheduler's executor for an async one, inside tick()
+// for the tracker.
+struct wait_settings : call_options {
   std::optional<protocol::wait_options> options; // none: the client's options().wait()
   std::function<void(const wait_progress &)> progress;
-  cancellation_token cancel;
 };
 
 struct download_progress {
@@ -41,10 +101,12 @@ struct download_progress {
   std::optional<std::uint64_t> total; // when the server said
 };
 
-struct download_settings {
+// Download progress (and a sink) runs where the bytes arrive: on the
+// caller's thread for a blocking call, on the transport's thread for an
+// async one (a callback per piece must not wait for a trip through the executor).
+struct download_settings : call_options {
   std::optional<std::uint64_t> max_bytes; // none: 4 GiB
   std::function<void(const download_progress &)> progress;
-  cancellation_token cancel;
   // Warn when the result URL expires within this (P-7).
   std::chrono::hours expiry_warning{72};
 };
@@ -52,6 +114,7 @@ struct download_settings {
 // A configuration error naming the first setting that cannot work; a
 // download started with one ends with it at once.
 inline result<void> check_download_settings(const download_settings &d) {
+  if (auto checked = check_call_options(d); !checked) return checked;
   if (d.max_bytes && *d.max_bytes == 0) {
     return protocol::setting_checks::bad_setting("download_settings::max_bytes", "must be positive");
   }

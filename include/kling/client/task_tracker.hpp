@@ -1,7 +1,10 @@
-// task_tracker: many tasks followed from one tick(now) call per frame, for
-// game loops. Polls go out through the transport's async_send only when each
-// task is due; completions, whatever thread they arrive on, are taken in at
-// the next tick; every callback runs inside tick(), on the caller's thread.
+// task_tracker: the tick-driven driver of the protocol machines, for game
+// loops: many operations advanced from one tick(now) call per frame.
+// Requests go out through the transport's async_send only when each
+// operation is due; completions, whatever thread they arrive on, are taken
+// in at the next tick; every callback (the observer included) runs inside
+// tick(), on the caller's thread. Tasks are created and followed with
+// submit/track; any other operation (a get, an element call) runs with run().
 // Creates wait in a submission queue with a limit on how many are in flight,
 // which shrinks and pauses when the provider reports its concurrency limit
 // (1303) and grows back as creates succeed.
@@ -29,8 +32,7 @@
 #include <vector>
 
 #include "kling/client/basic_client.hpp"
-#include "kling/protocol/create_machine.hpp"
-#include "kling/protocol/wait_machine.hpp"
+#include "kling/protocol/create_and_wait_machine.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -75,26 +77,36 @@ public:
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
   template <class Request, class = decltype(Request::route)>
-  id submit(const Request &request, tracker_callbacks cb) {
-    return enqueue(json(request), rules::validate(request), std::move(cb));
+  id submit(const Request &request, tracker_callbacks cb, call_options call = {}) {
+    return enqueue(json(request), rules::validate(request), std::move(cb), std::move(call));
   }
-  id submit(const json &body, tracker_callbacks cb) {
-    return enqueue(body, rules::validate(body), std::move(cb));
+  id submit(const json &body, tracker_callbacks cb, call_options call = {}) {
+    return enqueue(body, rules::validate(body), std::move(cb), std::move(call));
   }
 
   // Follows an existing task (a saved handle resumes where it left off; its
   // times are converted with the wall clock given).
-  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now) {
-    item it = new_item(std::move(cb));
-    it.external_id = handle.external_task_id;
-    std::optional<protocol::time_point> first, deadline;
-    const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
-    if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
-    if (handle.deadline) deadline = to_steady(*handle.deadline);
-    it.waiting.emplace(handle.task_id, handle.provider, wait_options(), session_->options().retry(),
-                       session_->next_random(), now, first, deadline);
-    items_.push_back(std::move(it));
-    return items_.back().key;
+  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
+           call_options call = {}) {
+    protocol::wait_machine waiting =
+        follow(handle, settings_.wait.value_or(session_->options().wait()), session_->options().retry(),
+               session_->next_random(), now, wall_now);
+    auto op = std::make_unique<task_operation>(std::move(cb));
+    op->machine.emplace(std::move(waiting));
+    return add(std::move(op), std::move(call), false);
+  }
+
+  // Runs any operation: a protocol machine whose take_result() gives
+  // result<T>, as the resources build them (videos().get_operation(...),
+  // elements().list_operation(...)). done is called inside a tick with the
+  // outcome the blocking call would have had; a machine that could not be
+  // built gives its error at the next tick.
+  template <class T, class Machine>
+  id run(result<Machine> machine, std::function<void(result<T>)> done, call_options call = {},
+         driver_hooks<Machine> hooks = {}) {
+    return add(std::make_unique<machine_operation<Machine, T>>(std::move(machine), std::move(done),
+                                                               std::move(hooks)),
+               std::move(call), false);
   }
 
   // Stops following (or creating) a task: its request in flight, if any, is
@@ -118,7 +130,33 @@ public:
     start_queued_creates(now);
   }
 
-  // Tasks being created or followed.
+  // When the next tick has something to do: now when an answer is in or a
+  // create waits for its turn, else the earliest time an operation is due;
+  // nothing when only requests in flight remain. A loop that can sleep
+  // (a server, a test) ticks then.
+  std::optional<protocol::time_point> next_due() const {
+    {
+      std::lock_guard<std::mutex> lock(inbox_->mutex);
+      if (!inbox_->answers.empty()) return protocol::time_point::min();
+    }
+    std::optional<protocol::time_point> due;
+    const auto sooner = [&](protocol::time_point t) {
+      if (!due || t < *due) due = t;
+    };
+    for (const auto &it : items_) {
+      if (it.queued) {
+        if (creating_ < limit_) sooner(hold_until_);
+        continue;
+      }
+      if (it.answer) return protocol::time_point::min();
+      if (it.in_flight) continue;
+      const protocol::step next = it.op->next();
+      sooner(next.kind == protocol::step_kind::sleep ? next.wake_at : protocol::time_point::min());
+    }
+    return due;
+  }
+
+  // Operations being run (tasks being created or followed included).
   std::size_t active() const { return items_.size(); }
   int creates_in_flight() const { return creating_; }
   int create_limit() const { return limit_; }
@@ -128,31 +166,135 @@ public:
   // by it); creates still queued were never sent and are not saved.
   std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
     std::vector<task_handle> out;
-    const auto to_wall = [&](protocol::time_point t) {
-      return time_source::steady_to_wall(t, now, wall_now);
-    };
     for (const auto &it : items_) {
-      if (it.creating && !it.external_id.empty()) {
-        // Created or not, the gateway knows it by its external id: resuming looks it up.
-        task_handle h;
-        h.task_id = it.external_id;
-        h.external_task_id = it.external_id;
-        out.push_back(std::move(h));
-        continue;
-      }
-      if (!it.waiting) continue;
-      task_handle h;
-      h.task_id = it.waiting->task_id();
-      h.provider = it.waiting->provider();
-      h.external_task_id = it.external_id;
-      if (it.waiting->next_poll()) h.next_poll_at = to_wall(*it.waiting->next_poll());
-      h.deadline = to_wall(it.waiting->deadline());
-      out.push_back(std::move(h));
+      if (it.queued) continue;
+      if (auto h = it.op->handle(now, wall_now)) out.push_back(std::move(*h));
     }
     return out;
   }
 
 private:
+  using exchange = typename session<Transport>::exchange;
+
+  // One operation of any kind, as the tick driver sees it.
+  struct operation {
+    virtual ~operation() = default;
+    virtual protocol::step next() const = 0;
+    virtual void on_response(result<http_response> answer, protocol::time_point now) = 0;
+    virtual void on_wake(protocol::time_point now) = 0;
+    virtual void stop(error e) = 0;
+    virtual bool done() const = 0;
+    virtual void finish(std::shared_ptr<session<Transport>> &s) = 0; // the outcome to its callbacks
+    virtual void report() {}                                         // progress, after each event
+    virtual bool creating() const { return false; }
+    virtual bool created() const { return false; } // a create succeeded
+    virtual void start(protocol::time_point) {} // a queued create begins
+    virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
+  };
+
+  template <class Machine, class T>
+  struct machine_operation : operation {
+    machine_operation(result<Machine> m, std::function<void(result<T>)> d, driver_hooks<Machine> h)
+        : done_(std::move(d)), hooks(std::move(h)) {
+      if (m)
+        machine.emplace(std::move(*m));
+      else
+        refused = std::move(m).error();
+    }
+    protocol::step next() const override { return machine->next(); }
+    void on_response(result<http_response> a, protocol::time_point now) override {
+      machine->on_response(std::move(a), now);
+      if (hooks.after_response) hooks.after_response(*machine);
+    }
+    void on_wake(protocol::time_point now) override { machine->on_wake(now); }
+    void stop(error e) override {
+      if (machine)
+        machine->stop(std::move(e));
+      else
+        refused = std::move(e);
+    }
+    bool done() const override { return refused || machine->done(); }
+    void finish(std::shared_ptr<session<Transport>> &s) override {
+      auto outcome = refused ? result<T>(std::move(*refused)) : machine->take_result();
+      if (done_) done_(s->scrub(std::move(outcome)));
+    }
+    std::optional<Machine> machine;
+    std::optional<error> refused;
+    std::function<void(result<T>)> done_;
+    driver_hooks<Machine> hooks;
+  };
+
+  // A task: created (when started from the queue) then followed, or only followed.
+  struct task_operation : operation {
+    explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
+    protocol::step next() const override { return machine->next(); }
+    void on_response(result<http_response> a, protocol::time_point now) override {
+      machine->on_response(std::move(a), now);
+    }
+    void on_wake(protocol::time_point now) override { machine->on_wake(now); }
+    void stop(error e) override {
+      if (machine)
+        machine->stop(std::move(e));
+      else
+        refused = std::move(e);
+    }
+    bool done() const override { return refused || machine->done(); }
+    void finish(std::shared_ptr<session<Transport>> &s) override {
+      auto outcome = refused ? result<task>(std::move(*refused)) : s->scrub(machine->take_result());
+      if (outcome) {
+        report_status(*outcome);
+        if (cb.done) cb.done(*outcome);
+      } else if (cb.failed) {
+        cb.failed(outcome.error());
+      }
+    }
+    void report() override {
+      if (machine)
+        if (auto t = machine->last_task()) report_status(*t);
+    }
+    bool creating() const override { return machine && machine->creating(); }
+    bool created() const override { return machine && machine->last_task(); }
+    void start(protocol::time_point now) override {
+      machine.emplace(std::move(body), std::move(warnings), wait, policy, seed, now);
+    }
+    std::optional<task_handle> handle(protocol::time_point now, timestamp wall_now) const override {
+      if (!machine || machine->done()) return std::nullopt;
+      task_handle h;
+      if (machine->creating()) {
+        // Created or not, the gateway knows it by its external id: resuming looks it up.
+        if (machine->external_task_id().empty()) return std::nullopt;
+        h.task_id = h.external_task_id = machine->external_task_id();
+        return h;
+      }
+      const protocol::wait_machine &w = *machine->waiting();
+      const auto to_wall = [&](protocol::time_point t) {
+        return time_source::steady_to_wall(t, now, wall_now);
+      };
+      h.task_id = w.task_id();
+      h.provider = w.provider();
+      h.external_task_id = w.external_task_id();
+      if (w.next_poll()) h.next_poll_at = to_wall(*w.next_poll());
+      h.deadline = to_wall(w.deadline());
+      return h;
+    }
+    void report_status(const task &t) {
+      if (reported == t.status) return;
+      reported = t.status;
+      if (cb.progress) cb.progress(t);
+    }
+
+    tracker_callbacks cb;
+    std::optional<protocol::create_and_wait_machine> machine;
+    std::optional<error> refused; // a create that breaks rules
+    std::optional<task_status> reported;
+    // A queued create, until it starts.
+    json body;
+    std::vector<violation> warnings;
+    protocol::wait_options wait;
+    protocol::retry_policy policy;
+    std::uint64_t seed = 0;
+  };
+
   struct inbox { // filled by the transport's threads, emptied by tick
     std::mutex mutex;
     std::vector<std::pair<id, result<http_response>>> answers;
@@ -160,18 +302,14 @@ private:
 
   struct item {
     id key = 0;
-    tracker_callbacks cb;
-    json request;                 // for queued creates
-    std::optional<error> refused; // a create that breaks rules
-    std::optional<protocol::create_machine> creating;
-    std::optional<protocol::wait_machine> waiting;
+    std::unique_ptr<operation> op;
+    call_options call;
+    bool queued = false;  // a create waiting for its turn
+    bool counted = false; // holds one of the creates in flight
+    std::shared_ptr<exchange> in_flight;
     std::optional<result<http_response>> answer; // taken from the inbox
-    std::string external_id;
-    bool queued = false;
-    bool in_flight = false;
-    abandon_request abandon; // for the request in flight, when the transport offers one
+    abandon_request abandon;                     // for the request in flight, when the transport offers one
     bool cancelled = false;
-    std::optional<task_status> reported;
   };
 
   // Gives up the item's request if it is still out; its answer, if it comes,
@@ -182,29 +320,29 @@ private:
     give_up();
   }
 
-  protocol::wait_options wait_options() const { return settings_.wait.value_or(session_->options().wait()); }
-
-  item new_item(tracker_callbacks cb) {
+  id add(std::unique_ptr<operation> op, call_options call, bool queued) {
     item it;
     it.key = ++last_key_;
-    it.cb = std::move(cb);
-    return it;
-  }
-
-  id enqueue(json body, const rules::report &checked, tracker_callbacks cb) {
-    item it = new_item(std::move(cb));
-    auto prepared = prepare_create(*session_, std::move(body), checked);
-    if (!prepared) {
-      it.refused = std::move(prepared).error();
-    } else {
-      if (const json *ext = find_member(*prepared, "external_task_id"); ext && ext->is_string()) {
-        it.external_id = ext->get<std::string>();
-      }
-      it.request = std::move(*prepared);
-      it.queued = true;
-    }
+    it.op = std::move(op);
+    it.call = std::move(call);
+    it.queued = queued;
     items_.push_back(std::move(it));
     return items_.back().key;
+  }
+
+  id enqueue(json body, const rules::report &checked, tracker_callbacks cb, call_options call) {
+    auto op = std::make_unique<task_operation>(std::move(cb));
+    auto prepared = prepare_create(*session_, std::move(body), checked, call);
+    if (!prepared) {
+      op->refused = std::move(prepared).error();
+      return add(std::move(op), std::move(call), false);
+    }
+    op->body = std::move(*prepared);
+    op->warnings = checked.warnings;
+    op->wait = settings_.wait.value_or(session_->options().wait());
+    op->policy = session_->options().retry();
+    op->seed = session_->next_random();
+    return add(std::move(op), std::move(call), true);
   }
 
   void take_completions() {
@@ -224,7 +362,8 @@ private:
     for (auto &it : items_) {
       if (!it.queued || creating_ >= limit_ || now < hold_until_) continue;
       it.queued = false;
-      it.creating.emplace(std::move(it.request), session_->options().retry(), session_->next_random());
+      it.op->start(now);
+      it.counted = true;
       ++creating_;
       send_if_due(it, now);
     }
@@ -232,83 +371,62 @@ private:
 
   // Advances one item; true when it is finished and can be dropped.
   bool advance(item &it, protocol::time_point now) {
-    if (it.cancelled) return finish(it, error{errc::cancelled, "cancelled by the caller"});
-    if (it.refused) return finish(it, *it.refused);
-    if (it.queued) return false;
+    if (it.queued && !it.cancelled && !it.call.cancel.cancelled()) return false;
     if (it.answer) {
-      it.in_flight = false;
-      it.abandon = nullptr;
-      if (it.creating) note_concurrency(*it.answer, now);
-      result<http_response> answer = session_->scrub(std::move(*it.answer));
+      result<http_response> answer = session_->close(*it.in_flight, std::move(*it.answer));
+      it.in_flight.reset();
       it.answer.reset();
-      if (it.creating)
-        it.creating->on_response(std::move(answer), now);
-      else
-        it.waiting->on_response(std::move(answer), now);
+      it.abandon = nullptr;
+      if (it.op->creating()) note_concurrency(answer, now);
+      it.op->on_response(std::move(answer), now);
     }
-    if (it.creating && it.creating->done()) {
-      --creating_;
-      auto created = session_->scrub(it.creating->take_result());
-      it.creating.reset();
-      if (!created) return finish(it, std::move(created).error());
-      if (now >= hold_until_) { // grow back only once the pause after a 1303 is over
-        limit_ = std::min(std::max(1, settings_.max_creates_in_flight), limit_ + 1);
-        backoff_ = settings_.concurrency_backoff;
-      }
-      report(it, *created);
-      if (created->finished()) return finish(it, std::move(*created));
-      it.waiting.emplace(created->id, created->provider, wait_options(), session_->options().retry(),
-                         session_->next_random(), now);
+    if (!it.op->done() && (it.cancelled || it.call.cancel.cancelled())) it.op->stop(cancelled_by_caller());
+    if (it.counted && !it.op->creating()) create_ended(it, now);
+    if (it.op->done()) {
+      it.op->finish(session_);
+      return true;
     }
-    if (it.waiting && it.waiting->done()) {
-      auto t = session_->scrub(it.waiting->take_result());
-      if (t) report(it, *t);
-      return t ? finish(it, std::move(*t)) : finish(it, std::move(t).error());
-    }
-    if (it.waiting && it.waiting->last_task()) report(it, *it.waiting->last_task());
+    it.op->report();
     send_if_due(it, now);
     return false;
+  }
+
+  // A create in flight has ended (the task exists, or the create failed).
+  void create_ended(item &it, protocol::time_point now) {
+    it.counted = false;
+    --creating_;
+    if (it.op->created() && now >= hold_until_) { // grow back only once the pause after a 1303 is over
+      limit_ = std::min(std::max(1, settings_.max_creates_in_flight), limit_ + 1);
+      backoff_ = settings_.concurrency_backoff;
+    }
   }
 
   void send_if_due(item &it, protocol::time_point now) {
     if (it.in_flight) return;
     for (;;) {
-      protocol::step next = it.creating ? it.creating->next() : it.waiting->next();
+      protocol::step next = it.op->next();
       if (next.kind == protocol::step_kind::sleep) {
         if (now < next.wake_at) return;
-        if (it.creating)
-          it.creating->on_wake(now);
-        else
-          it.waiting->on_wake(now);
+        it.op->on_wake(now);
         continue;
       }
       if (next.kind != protocol::step_kind::send) return;
-      auto prepared = session_->prepare(std::move(next.request));
-      if (!prepared) {
-        std::lock_guard<std::mutex> lock(inbox_->mutex);
-        inbox_->answers.emplace_back(it.key, std::move(prepared).error());
+      auto opened = session_->open(std::move(next.request), it.call);
+      if (!opened) { // nothing was sent: the machine decides at once, the next tick goes on
+        it.op->on_response(std::move(opened).error(), now);
         return;
       }
-      it.in_flight = true;
+      it.in_flight = std::make_shared<exchange>(std::move(*opened));
       std::weak_ptr<inbox> box = inbox_;
       const id key = it.key;
-      auto request = std::make_shared<http_request>(std::move(*prepared));
-      // Weak: a transport that holds completions (an engine's queue, a deferred
-      // mock) must not keep the session that owns it alive.
-      std::weak_ptr<session<Transport>> weak_session = session_;
-      const auto started = session_->options().time().now();
-      const body_limit limit = session_->limit_body(*request);
-      it.abandon = kling::start_exchange(
-          session_->transport(), *request,
-          [box, key, request, limit, weak_session, started](result<http_response> answer) {
-            answer = limit.finish(std::move(answer));
-            if (auto s = weak_session.lock())
-              s->observe(*request, answer, s->options().time().now() - started);
-            if (auto b = box.lock()) {
-              std::lock_guard<std::mutex> lock(b->mutex);
-              b->answers.emplace_back(key, std::move(answer));
-            }
-          });
+      auto x = it.in_flight; // the transport reads the request until it completes
+      it.abandon = kling::start_exchange(session_->transport(), x->request,
+                                         [box, key, x](result<http_response> answer) {
+                                           if (auto b = box.lock()) {
+                                             std::lock_guard<std::mutex> lock(b->mutex);
+                                             b->answers.emplace_back(key, std::move(answer));
+                                           }
+                                         });
       return;
     }
   }
@@ -320,28 +438,6 @@ private:
     limit_ = std::max(1, creating_ - 1);
     hold_until_ = now + backoff_;
     backoff_ = std::min(settings_.max_concurrency_backoff, backoff_ * 2);
-  }
-
-  void report(item &it, const task &t) {
-    if (it.reported == t.status) return;
-    it.reported = t.status;
-    if (it.cb.progress) it.cb.progress(t);
-  }
-
-  bool finish(item &it, task t) {
-    if (t.status == task_status::completed) {
-      if (it.cb.done) it.cb.done(t);
-    } else if (it.cb.failed) {
-      it.cb.failed(error{errc::task_failed, "task " + t.id + " failed" +
-                                                (t.error_message.empty() ? "" : ": " + t.error_message)});
-    }
-    return true;
-  }
-  bool finish(item &it, error e) {
-    if (it.creating) --creating_;
-    it.creating.reset();
-    if (it.cb.failed) it.cb.failed(e);
-    return true;
   }
 
   std::shared_ptr<session<Transport>> session_;

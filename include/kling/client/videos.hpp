@@ -4,8 +4,12 @@
 //   auto task = client.videos().create_and_wait(request);
 //   if (task) client.videos().download(*task, "cat.mp4");
 //
-// The blocking calls need a transport with send(); they sleep on the
-// options' time_source and stop early when their cancellation token fires.
+// Each call builds one protocol machine and hands it to a driver: the
+// blocking calls need a transport with send() and sleep on the options'
+// time_source; their _async twins differ only in the driver. Every call
+// takes per-call options (call_options, or the wait and download settings
+// that extend them): a cancellation token that works in every phase, a
+// timeout, headers, and for creates the external_task_id.
 //
 // Thread safety: as thread-safe as the client's transport.
 #ifndef KLING_CLIENT_VIDEOS_HPP
@@ -22,24 +26,49 @@
 #include "kling/client/settings.hpp"
 #include "kling/core/base64.hpp"
 #include "kling/core/files.hpp"
-#include "kling/protocol/create_machine.hpp"
+#include "kling/protocol/create_and_wait_machine.hpp"
 #include "kling/protocol/request_machine.hpp"
-#include "kling/protocol/wait_machine.hpp"
 #include "kling/rules/validate.hpp"
 
 KLING_NAMESPACE_BEGIN
 
 // What every driver does before a create: refuse a request that breaks a
 // rule, send seconds as a string (C-5), and give it an external_task_id
-// (unless told not to) so that a lost answer can be looked up.
+// (the call's, else the request's own, else a generated one unless told
+// not to) so that a lost answer can be looked up.
 template <class Transport>
-result<json> prepare_create(session<Transport> &s, json body, const rules::report &checked) {
+result<json> prepare_create(session<Transport> &s, json body, const rules::report &checked,
+                            const call_options &call) {
   if (s.options().validate_requests() && !checked.valid()) return rules::rejection(checked.violations);
   body = rules::normalized(std::move(body));
-  if (s.options().generate_external_task_ids() && body.is_object() && !body.contains("external_task_id")) {
+  if (!body.is_object()) return body; // validation was turned off; the gateway will answer
+  if (!call.external_task_id.empty()) {
+    const json *own = find_member(body, "external_task_id");
+    if (own && !(own->is_string() && own->get<std::string>() == call.external_task_id)) {
+      return error{errc::configuration,
+                   "call_options::external_task_id \"" + call.external_task_id +
+                       "\" differs from the request's own external_task_id; give one of them"};
+    }
+    body["external_task_id"] = call.external_task_id;
+    // The same rule as for the request's own id (C-7).
+    if (auto again = rules::validate(body); s.options().validate_requests() && !again.valid())
+      return rules::rejection(again.violations);
+  } else if (s.options().generate_external_task_ids() && !body.contains("external_task_id")) {
     body["external_task_id"] = s.new_external_task_id();
   }
   return body;
+}
+
+// The wait a saved handle resumes: its calendar times made monotonic.
+inline protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
+                                     const protocol::retry_policy &policy, std::uint64_t seed,
+                                     protocol::time_point now, timestamp wall_now) {
+  std::optional<protocol::time_point> first, deadline;
+  const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
+  if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
+  if (handle.deadline) deadline = to_steady(*handle.deadline);
+  return protocol::wait_machine({handle.task_id, handle.external_task_id, handle.provider}, wait, policy,
+                                seed, now, first, deadline);
 }
 
 template <class Transport>
@@ -49,16 +78,19 @@ public:
 
   // Creates a task from a typed request (omni_video, text_to_video,
   // image_to_video, motion_control) and returns it as the gateway accepted
-  // it (usually pending). A request that breaks a rule is refused with an
+  // it (usually pending), with the rules' warnings about the request in
+  // task::warnings. A request that breaks a rule is refused with an
   // invalid_request error listing every violation; nothing is sent. The
   // create is sent exactly once in effect: see protocol/create_machine.hpp.
   template <class Request, class = decltype(Request::route)>
-  result<task> create(const Request &request) {
-    return create_checked(json(request), rules::validate(request));
+  result<task> create(const Request &request, const call_options &call = {}) {
+    return run_blocking(*session_, create_operation(request, call), call);
   }
 
   // The same from a JSON body, routed and checked as the gateway would.
-  result<task> create(const json &body) { return create_checked(body, rules::validate(body)); }
+  result<task> create(const json &body, const call_options &call = {}) {
+    return run_blocking(*session_, create_operation(body, call), call);
+  }
 
   // What create would check, without sending anything.
   rules::report validate(const json &body) const { return rules::validate(body); }
@@ -66,10 +98,8 @@ public:
   // The task's current state, retrying transient failures. task_id may also
   // be the external_task_id it was created with; provider speeds up lookups
   // of old tasks.
-  result<task> get(std::string_view task_id, std::string_view provider = {}) {
-    auto machine = get_machine(task_id, provider);
-    if (!machine) return session_->scrub(result<task>(std::move(machine).error()));
-    return run_blocking(*session_, *machine, cancellation_token{});
+  result<task> get(std::string_view task_id, std::string_view provider = {}, const call_options &call = {}) {
+    return run_blocking(*session_, get_operation(task_id, provider, call), call);
   }
 
   // Polls until the task completes (the finished task), fails (task_failed
@@ -83,30 +113,18 @@ public:
 
   // Resumes a wait from a saved handle (see wait_progress::handle).
   result<task> wait(const task_handle &handle, const wait_settings &settings = {}) {
-    const time_source &clock = session_->options().time();
-    protocol::wait_machine machine = wait_machine(handle, settings, clock.now(), clock);
-    blocking_hooks hooks;
-    if (settings.progress) {
-      hooks.after_response = [&] {
-        if (machine.last_task()) settings.progress(progress_of(machine, handle, clock.now(), clock));
-      };
-    }
-    auto done = run_blocking(*session_, machine, settings.cancel, hooks);
-    if (done && done->external_task_id.empty()) done->external_task_id = handle.external_task_id;
-    return done;
+    return run_blocking(*session_, wait_operation(handle, settings, session_->options().time().now()),
+                        settings, wait_hooks(handle, settings));
   }
 
-  // create, then wait for the result.
+  // create, then wait for the result: one operation, with one deadline
+  // (the wait's timeout, counted from the start of the create) and one
+  // cancellation (settings.cancel, the create included).
   template <class Request>
   result<task> create_and_wait(const Request &request, const wait_settings &settings = {}) {
-    auto created = create(request);
-    if (!created) return created;
-    if (created->finished()) return check_finished(std::move(*created));
-    task_handle handle;
-    handle.task_id = created->id;
-    handle.external_task_id = created->external_task_id;
-    handle.provider = created->provider;
-    return wait(handle, settings);
+    return run_blocking(*session_,
+                        create_and_wait_operation(request, settings, session_->options().time().now()),
+                        settings, wait_hooks({}, settings));
   }
 
   // Downloads a completed task's first video to path (written to
@@ -114,25 +132,22 @@ public:
   // earlier attempt is resumed). Warns when the URL expires soon (P-7).
   result<download_result> download(const task &t, const std::string &path,
                                    const download_settings &settings = {}) {
-    if (t.status != task_status::completed || t.videos.empty()) {
-      return error{errc::invalid_request,
-                   "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
+    if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
+    return download_video(t, 0, path, settings);
+  }
+
+  // Downloads every video of a completed task: the first to path, the n-th
+  // (from 2) to path with "-n" before its extension ("cat.mp4", "cat-2.mp4").
+  // Stops at the first failure (videos already downloaded stay).
+  result<std::vector<download_result>> download_all(const task &t, const std::string &path,
+                                                    const download_settings &settings = {}) {
+    if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
+    std::vector<download_result> out;
+    for (std::size_t i = 0; i < t.videos.size(); ++i) {
+      auto one = download_video(t, i, numbered_path(path, i), settings);
+      if (!one) return std::move(one).error();
+      out.push_back(std::move(*one));
     }
-    if (auto checked = check_download_settings(settings); !checked) return std::move(checked).error();
-    std::vector<std::string> warnings;
-    if (t.url_expires_at) {
-      const auto left = *t.url_expires_at - session_->options().time().wall_now();
-      if (left < settings.expiry_warning) {
-        warnings.push_back(left.count() <= 0
-                               ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
-                               : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
-                                     "; keep a copy");
-      }
-    }
-    const video &v = t.videos.front();
-    result<download_result> out = v.url.empty() && !v.b64_json.empty() ? write_inline(v.b64_json, path)
-                                                                       : download(v.url, path, settings);
-    if (out) out->warnings.insert(out->warnings.begin(), warnings.begin(), warnings.end());
     return out;
   }
 
@@ -154,46 +169,20 @@ public:
   // call would have had, on the scheduler's executor when it has one.
 
   template <class Request>
-  async_operation create_async(const Request &request, std::function<void(result<task>)> done) {
-    auto prepared = prepare_create(*session_, json(request), rules::validate(request));
-    if (!prepared) return fail_now<task>(std::move(prepared).error(), std::move(done));
-    return run_async<task>(
-        session_,
-        protocol::create_machine(std::move(*prepared), session_->options().retry(), session_->next_random()),
-        cancellation_token{}, std::move(done));
+  async_operation create_async(const Request &request, std::function<void(result<task>)> done,
+                               const call_options &call = {}) {
+    return run_async<task>(session_, create_operation(request, call), call, std::move(done));
   }
 
   async_operation get_async(std::string_view task_id, std::string_view provider,
-                            std::function<void(result<task>)> done) {
-    auto machine = get_machine(task_id, provider);
-    if (!machine) return fail_now<task>(std::move(machine).error(), std::move(done));
-    return run_async<task>(session_, std::move(*machine), cancellation_token{}, std::move(done));
+                            std::function<void(result<task>)> done, const call_options &call = {}) {
+    return run_async<task>(session_, get_operation(task_id, provider, call), call, std::move(done));
   }
 
   async_operation wait_async(const task_handle &handle, wait_settings settings,
                              std::function<void(result<task>)> done) {
-    check_async_transport<Transport>();
-    const scheduler &clock = session_->options().scheduler();
-    if (!clock) return fail_now<task>(async_detail::no_scheduler(), std::move(done));
-    auto machine = std::make_shared<protocol::wait_machine>(
-        wait_machine(handle, settings, clock.now(), session_->options().time()));
-    async_hooks hooks;
-    if (settings.progress) {
-      auto s = session_;
-      hooks.after_response = [machine, handle, settings, s] {
-        if (machine->last_task())
-          settings.progress(
-              progress_of(*machine, handle, s->options().scheduler().now(), s->options().time()));
-      };
-    }
-    const std::string external = handle.external_task_id;
-    return run_async<task>(
-        session_, machine_ref<protocol::wait_machine>{machine}, settings.cancel,
-        [external, done = std::move(done)](result<task> t) {
-          if (t && t->external_task_id.empty()) t->external_task_id = external;
-          done(std::move(t));
-        },
-        std::move(hooks));
+    return run_async<task>(session_, wait_operation(handle, settings, async_now()), settings, std::move(done),
+                           wait_hooks(handle, settings));
   }
 
   async_operation wait_async(std::string_view task_id, wait_settings settings,
@@ -203,144 +192,154 @@ public:
     return wait_async(handle, std::move(settings), std::move(done));
   }
 
-  // create_async, then wait_async; cancelling the operation cancels whichever runs.
   template <class Request>
   async_operation create_and_wait_async(const Request &request, wait_settings settings,
                                         std::function<void(result<task>)> done) {
-    auto chain = std::make_shared<chain_state>();
-    auto self = *this;
-    auto control = std::make_shared<async_detail::control>();
-    control->cancel = [chain] { chain->cancel(); };
-    auto finish = [control, done = std::move(done)](result<task> t) mutable {
-      control->finished = true;
-      done(std::move(t));
-    };
-    chain->set(create_async(request,
-                            [self, settings, chain, finish](result<task> created) mutable {
-                              if (!created) return finish(std::move(created));
-                              if (chain->cancelled())
-                                return finish(error{errc::cancelled, "cancelled by the caller"});
-                              if (created->finished()) return finish(check_finished(std::move(*created)));
-                              task_handle handle;
-                              handle.task_id = created->id;
-                              handle.external_task_id = created->external_task_id;
-                              handle.provider = created->provider;
-                              chain->set(self.wait_async(handle, settings, finish), 2);
-                            }),
-               1);
-    return async_operation(control);
+    return run_async<task>(session_, create_and_wait_operation(request, settings, async_now()), settings,
+                           std::move(done), wait_hooks({}, settings));
   }
 
   // Streams url into sink (called on the transport's thread) without the API key.
   async_operation download_to_async(const std::string &url, std::function<bool(std::string_view)> sink,
                                     const download_settings &settings,
                                     std::function<void(result<std::uint64_t>)> done) {
-    auto download = download_detail::make_download(*session_, url, 0, settings,
-                                                   download_detail::sink_target(std::move(sink)));
-    async_hooks hooks;
-    hooks.before_send = [download](http_request &request) { download.attach(request); };
-    return run_async<std::uint64_t>(session_, download, settings.cancel, std::move(done), std::move(hooks));
+    return download_to_sink_async(session_, url, std::move(sink), settings, std::move(done));
   }
 
-private:
-  // Lets the async driver hold a machine that progress reports also read.
-  template <class Machine>
-  struct machine_ref {
-    std::shared_ptr<Machine> m;
-    protocol::step next() const { return m->next(); }
-    void on_response(result<http_response> r, protocol::time_point now) { m->on_response(std::move(r), now); }
-    void on_wake(protocol::time_point now) { m->on_wake(now); }
-    void stop(error e) { m->stop(std::move(e)); }
-    bool done() const { return m->done(); }
-    auto take_result() { return m->take_result(); }
-  };
+  // ---- the machine of each call ---------------------------------------------------
+  // What the calls above hand to their driver, for any other driver: the
+  // tracker's run(), or one of your own. An error is what the call would
+  // return unsent. `now` is the time on that driver's clock.
 
-  // The current step of create_and_wait_async, for cancellation.
-  struct chain_state {
-    std::mutex mutex;
-    async_operation current;
-    int stage = 0; // of `current`: the create (1) or the wait (2)
-    bool stopped = false;
-    // A stage may report after the next has begun (a create that completes
-    // inside the call that started it): only a later stage replaces the current.
-    void set(async_operation op, int of_stage) {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (of_stage < stage) return;
-      stage = of_stage;
-      current = std::move(op);
-      if (stopped) current.cancel();
-    }
-    void cancel() {
-      std::lock_guard<std::mutex> lock(mutex);
-      stopped = true;
-      current.cancel();
-    }
-    bool cancelled() {
-      std::lock_guard<std::mutex> lock(mutex);
-      return stopped;
-    }
-  };
-
-  template <class T>
-  static async_operation fail_now(error e, std::function<void(result<T>)> done) {
-    done(std::move(e));
-    return async_operation();
+  template <class Request, class = decltype(Request::route)>
+  result<protocol::create_machine> create_operation(const Request &request, const call_options &call = {}) {
+    return create_checked(json(request), rules::validate(request), call);
+  }
+  result<protocol::create_machine> create_operation(const json &body, const call_options &call = {}) {
+    return create_checked(body, rules::validate(body), call);
   }
 
-  result<task> create_checked(json body, const rules::report &checked) {
-    auto prepared = prepare_create(*session_, std::move(body), checked);
-    if (!prepared) return session_->scrub(result<task>(std::move(prepared).error()));
-    protocol::create_machine machine(std::move(*prepared), session_->options().retry(),
-                                     session_->next_random());
-    return run_blocking(*session_, machine, cancellation_token{});
-  }
-
-  result<protocol::request_machine<task>> get_machine(std::string_view task_id, std::string_view provider) {
+  result<protocol::request_machine<task>> get_operation(std::string_view task_id, std::string_view provider,
+                                                        const call_options &call = {}) {
+    if (auto usable = no_external_task_id(call, "get"); !usable) return std::move(usable).error();
     auto request = protocol::get_video(task_id, provider);
     if (!request) return std::move(request).error();
     const std::string id(task_id);
     return protocol::request_machine<task>(
-        std::move(*request),
-        [id](const http_response &r) {
-          return protocol::read_task(r).map([&](task t) {
-            if (t.id.empty()) t.id = id; // the unified result shape carries no id
-            return t;
-          });
-        },
+        std::move(*request), [id](const http_response &r) { return protocol::read_task(r, id); },
         session_->options().retry(), session_->next_random());
   }
 
-  protocol::wait_machine wait_machine(const task_handle &handle, const wait_settings &settings,
-                                      protocol::time_point now, const time_source &wall) {
-    std::optional<protocol::time_point> first_poll, deadline;
-    const auto to_now = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall.wall_now()); };
-    if (handle.next_poll_at) first_poll = to_now(*handle.next_poll_at);
-    if (handle.deadline) deadline = to_now(*handle.deadline);
-    return protocol::wait_machine(
-        handle.task_id, handle.provider, settings.options.value_or(session_->options().wait()),
-        session_->options().retry(), session_->next_random(), now, first_poll, deadline);
+  result<protocol::create_and_wait_machine>
+  wait_operation(const task_handle &handle, const wait_settings &settings, protocol::time_point now) {
+    if (auto usable = no_external_task_id(settings, "wait"); !usable) return std::move(usable).error();
+    return protocol::create_and_wait_machine(
+        follow(handle, settings.options.value_or(session_->options().wait()), session_->options().retry(),
+               session_->next_random(), now, session_->options().time().wall_now()));
   }
 
-  // The progress report of a wait, with a handle in calendar time.
-  static wait_progress progress_of(const protocol::wait_machine &m, const task_handle &handle,
-                                   protocol::time_point now, const time_source &wall) {
-    wait_progress p;
-    p.status = m.last_task() ? m.last_task()->status : task_status::pending;
-    p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - m.started());
-    p.polls = m.polls();
-    p.handle = handle;
-    const auto to_wall = [&](protocol::time_point t) {
-      return time_source::steady_to_wall(t, now, wall.wall_now());
+  template <class Request>
+  result<protocol::create_and_wait_machine>
+  create_and_wait_operation(const Request &request, const wait_settings &settings, protocol::time_point now) {
+    const rules::report checked = rules::validate(request);
+    auto prepared = prepare_create(*session_, json(request), checked, settings);
+    if (!prepared) return std::move(prepared).error();
+    return protocol::create_and_wait_machine(std::move(*prepared), checked.warnings,
+                                             settings.options.value_or(session_->options().wait()),
+                                             session_->options().retry(), session_->next_random(), now);
+  }
+
+  result<download_operation> download_to_operation(const std::string &url,
+                                                   std::function<bool(std::string_view)> sink,
+                                                   const download_settings &settings = {}) {
+    return sink_download(*session_, url, std::move(sink), settings);
+  }
+
+private:
+  result<protocol::create_machine> create_checked(json body, const rules::report &checked,
+                                                  const call_options &call) {
+    auto prepared = prepare_create(*session_, std::move(body), checked, call);
+    if (!prepared) return std::move(prepared).error();
+    return protocol::create_machine(std::move(*prepared), session_->options().retry(),
+                                    session_->next_random(), checked.warnings);
+  }
+
+  // The async driver's clock; without a scheduler the call fails before any time matters.
+  protocol::time_point async_now() const {
+    const scheduler &clock = session_->options().scheduler();
+    return clock ? clock.now() : protocol::time_point{};
+  }
+
+  // Progress reports of a wait (or of the wait of a create_and_wait), with a
+  // handle in calendar time to save.
+  driver_hooks<protocol::create_and_wait_machine> wait_hooks(const task_handle &handle,
+                                                             const wait_settings &settings) const {
+    driver_hooks<protocol::create_and_wait_machine> hooks;
+    if (!settings.progress) return hooks;
+    std::weak_ptr<session<Transport>> weak = session_;
+    hooks.after_response = [weak, handle,
+                            progress = settings.progress](const protocol::create_and_wait_machine &m) {
+      auto s = weak.lock();
+      const protocol::wait_machine *w = m.waiting();
+      if (!s || !w || !w->last_task()) return;
+      const time_source &wall = s->options().time();
+      const protocol::time_point now = wall.now();
+      wait_progress p;
+      p.status = w->last_task()->status;
+      p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - w->started());
+      p.polls = w->polls();
+      p.handle = handle;
+      p.handle.task_id = w->task_id();
+      p.handle.external_task_id = w->external_task_id();
+      p.handle.provider = w->provider();
+      const auto to_wall = [&](protocol::time_point t) {
+        return time_source::steady_to_wall(t, now, wall.wall_now());
+      };
+      if (w->next_poll()) p.handle.next_poll_at = to_wall(*w->next_poll());
+      p.handle.deadline = to_wall(w->deadline());
+      progress(p);
     };
-    if (m.next_poll()) p.handle.next_poll_at = to_wall(*m.next_poll());
-    p.handle.deadline = to_wall(m.deadline());
-    return p;
+    return hooks;
   }
 
-  static result<task> check_finished(task t) {
-    if (t.status == task_status::completed) return t;
-    return error{errc::task_failed,
-                 "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+  // ---- downloads of a task's videos ----
+
+  result<void> downloadable(const task &t, const download_settings &settings) const {
+    if (t.status != task_status::completed || t.videos.empty()) {
+      return error{errc::invalid_request,
+                   "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
+    }
+    return check_download_settings(settings);
+  }
+
+  result<download_result> download_video(const task &t, std::size_t index, const std::string &path,
+                                         const download_settings &settings) {
+    std::vector<std::string> warnings;
+    if (t.url_expires_at) {
+      const auto left = *t.url_expires_at - session_->options().time().wall_now();
+      if (left < settings.expiry_warning) {
+        warnings.push_back(left.count() <= 0
+                               ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
+                               : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
+                                     "; keep a copy");
+      }
+    }
+    const video &v = t.videos[index];
+    result<download_result> out = v.url.empty() && !v.b64_json.empty() ? write_inline(v.b64_json, path)
+                                                                       : download(v.url, path, settings);
+    if (out) out->warnings.insert(out->warnings.begin(), warnings.begin(), warnings.end());
+    return out;
+  }
+
+  // "cat.mp4" for the first video, "cat-2.mp4" for the second (an extension
+  // is a dot after the last separator).
+  static std::string numbered_path(const std::string &path, std::size_t index) {
+    if (index == 0) return path;
+    const std::size_t slash = path.find_last_of("/\\");
+    std::size_t dot = path.find_last_of('.');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == slash + 1)
+      dot = path.size();
+    return path.substr(0, dot) + "-" + std::to_string(index + 1) + path.substr(dot);
   }
 
   static result<download_result> write_inline(const std::string &b64, const std::string &path) {

@@ -1,10 +1,13 @@
 // Cancellation: a source the caller keeps and tokens the library watches.
-// Cancelling is a flag, checked between steps: a blocking wait wakes from its
-// sleep within a few milliseconds, an asynchronous one at its next step.
+// Cancelling is a flag, checked between steps: a blocking call wakes from its
+// sleep within a few milliseconds, an asynchronous one within
+// cancel_check_interval, a tracked one at the next tick.
 //
 //   kling::cancellation_source stop;
 //   std::thread([&] { wait_for_user(); stop.cancel(); }).detach();
-//   auto done = client.videos().wait(id, kling::wait_settings{}.cancel(stop.token()));
+//   kling::wait_settings w;
+//   w.cancel = stop.token();
+//   auto done = client.videos().wait(id, w);
 //
 // Thread safety: cancel() and cancelled() may be called from any thread.
 #ifndef KLING_CORE_CANCEL_HPP
@@ -23,6 +26,8 @@ public:
   // A token that is never cancelled.
   cancellation_token() = default;
   bool cancelled() const { return flag_ && flag_->load(std::memory_order_acquire); }
+  // False for the default token, which nothing can cancel.
+  bool can_be_cancelled() const { return flag_ != nullptr; }
 
 private:
   friend class cancellation_source;

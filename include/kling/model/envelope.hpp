@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kling/core/json.hpp"
+#include "kling/model/response_info.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -18,7 +19,8 @@ struct envelope {
   T data;
   std::string message;
   std::string request_id;
-  json raw; // the whole answer
+  json raw;               // the whole answer
+  response_info response; // its HTTP status and headers
 };
 
 // One page of a listing, with the paging it was asked for.

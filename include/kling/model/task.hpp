@@ -18,6 +18,7 @@
 
 #include "kling/core/json_reader.hpp"
 #include "kling/core/numbers.hpp"
+#include "kling/model/response_info.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -93,6 +94,10 @@ struct task {
   std::string error_message;               // why it failed
   std::optional<timestamp> url_expires_at; // when the result URLs are deleted (P-7)
   json raw;                                // the whole answer: nothing the gateway sent is lost (P-6)
+  response_info response;                  // the HTTP answer this state was read from
+  // What the rules found worth knowing in the request that created it
+  // (create, create_and_wait and the tracker fill it; see rules::report).
+  std::vector<violation> warnings;
 
   bool finished() const { return is_finished(status); }
   // The first result URL, or empty.

@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "kling/protocol/request_machine.hpp"
 #include "kling/protocol/responses.hpp"
@@ -50,9 +51,13 @@ inline bool is_duplicate_external_id(const error &e) {
 
 class create_machine {
 public:
-  // body: the validated, normalized request; its external_task_id (if any) is the idempotency key.
-  create_machine(json body, const retry_policy &policy, std::uint64_t seed)
-      : body_(std::move(body)), backoff_(policy, seed) {
+  // body: the validated, normalized request; its external_task_id (if any)
+  // is the idempotency key. warnings: what its validation found worth
+  // knowing, returned with the created task.
+  create_machine(json body, const retry_policy &policy, std::uint64_t seed,
+                 std::vector<violation> warnings = {})
+      : body_(std::move(body)), warnings_(std::move(warnings)), create_retries_(policy, seed),
+        lookup_retries_(policy, ~seed, 2 * policy.max_attempts) {
     if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())
       external_id_ = id->get<std::string>();
   }
@@ -69,7 +74,7 @@ public:
 
   void on_response(result<http_response> answer, time_point now) {
     if (!answer) return on_read(result<task>(std::move(answer).error()), now);
-    result<task> read = read_task(*answer);
+    result<task> read = read_task(*answer, {}, external_id_);
     if (read && read->id.empty()) {
       // An answer that names no task is no proof of one: as ambiguous as a lost answer.
       error e{errc::parse, "the gateway's answer names no task id"};
@@ -104,6 +109,8 @@ private:
     ++creates_;
     if (read) return finish(std::move(*read));
     error e = std::move(read).error();
+    // Counted whatever follows; the delay is kept for a create sent again after a lookup.
+    resend_delay_ = create_retries_.after_failure(e);
     const bool can_look_up = !external_id_.empty();
     if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e), now);
     if (is_ambiguous(e)) {
@@ -113,8 +120,8 @@ private:
           "so the create was not sent again";
       return fail(std::move(e));
     }
-    if (is_transient(e) && creates_ < backoff_.policy().max_attempts) return retry_later(now, e, false);
-    fail(after_attempts(std::move(e), creates_));
+    if (is_transient(e) && resend_delay_) return wake_later(now + *resend_delay_, false);
+    fail(create_retries_.give_up(std::move(e)));
   }
 
   void on_lookup(result<task> read, time_point now) {
@@ -124,27 +131,21 @@ private:
     if (e.code == errc::not_found && now < lookup_until_) {
       // Not found yet: the gateway may still be indexing it. Ask again, at
       // the latest when the window ends (that last answer decides).
-      ++misses_;
-      const auto floor = backoff_.policy().lookup_window / 32; // bounds the lookups per window
-      looking_up_ = true;
-      wake_at_ = std::min(now + std::max(backoff_.delay(misses_, e), floor), lookup_until_);
-      return;
+      const auto floor = create_retries_.policy().lookup_window / 32; // bounds the lookups per window
+      const auto delay = std::max(lookup_retries_.delay(++misses_, e), floor);
+      return wake_later(std::min(now + delay, lookup_until_), true);
     }
     if (e.code == errc::not_found) {
       // Still not found when the window ended: not created. Send the create
       // again (same external_task_id) if the cause allows.
-      looking_up_ = false;
-      if (!is_duplicate_external_id(cause_) && is_transient(cause_) &&
-          creates_ < backoff_.policy().max_attempts) {
-        return retry_later(now, cause_, false);
-      }
-      if (is_duplicate_external_id(cause_)) {
+      const bool duplicate = is_duplicate_external_id(cause_);
+      if (!duplicate && is_transient(cause_) && resend_delay_) return wake_later(now + *resend_delay_, false);
+      if (duplicate)
         cause_.message += "; yet no task with external_task_id " + external_id_ + " can be found";
-      }
-      return fail(after_attempts(std::move(cause_), creates_));
+      return fail(create_retries_.give_up(std::move(cause_)));
     }
-    if (is_transient(e) && ++lookup_failures_ < 2 * backoff_.policy().max_attempts)
-      return retry_later(now, e, true);
+    const auto delay = lookup_retries_.after_failure(e);
+    if (is_transient(e) && delay) return wake_later(now + *delay, true);
     e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
                 " failed too: " + e.message + "; the task may exist";
     fail(std::move(e));
@@ -153,29 +154,32 @@ private:
   void look_up(error cause, time_point now) {
     cause_ = std::move(cause);
     looking_up_ = true;
-    lookup_until_ = now + backoff_.policy().lookup_window;
+    lookup_until_ = now + create_retries_.policy().lookup_window;
     misses_ = 0;
-    lookup_failures_ = 0;
+    lookup_retries_.reset();
   }
 
-  void retry_later(time_point now, const error &e, bool lookup) {
+  void wake_later(time_point at, bool lookup) {
     looking_up_ = lookup;
-    wake_at_ = now + backoff_.delay(lookup ? lookup_failures_ : creates_, e);
+    wake_at_ = at;
   }
 
   void finish(task t) {
     if (t.external_task_id.empty()) t.external_task_id = external_id_;
+    t.warnings = std::move(warnings_);
     outcome_ = result<task>(std::move(t));
   }
   void fail(error e) { outcome_ = result<task>(std::move(e)); }
 
   json body_;
   std::string external_id_;
-  backoff backoff_;
+  std::vector<violation> warnings_;
+  retries create_retries_;
+  retries lookup_retries_; // transient lookup failures in this window
+  std::optional<milliseconds> resend_delay_;
   int creates_ = 0;
   int lookups_ = 0;
-  int misses_ = 0;          // 404s from the lookup in this window
-  int lookup_failures_ = 0; // transient lookup failures in this window
+  int misses_ = 0; // 404s from the lookup in this window
   time_point lookup_until_{};
   bool looking_up_ = false;
   error cause_;

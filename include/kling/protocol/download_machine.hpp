@@ -43,7 +43,7 @@ public:
   // download of the same URL (resumed with a Range request).
   download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
                    const retry_policy &policy, std::uint64_t seed)
-      : url_(std::move(url)), options_(options), backoff_(policy, seed), have_(have_bytes) {
+      : url_(std::move(url)), options_(options), retries_(policy, seed), have_(have_bytes) {
     check_url();
   }
 
@@ -111,13 +111,7 @@ public:
       return;
     }
     if (answer) return on_complete_answer(head, now);
-    error e = std::move(answer).error();
-    ++failures_;
-    if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
-      wake_at_ = now + backoff_.delay(failures_, e); // resumes from have_bytes()
-      return;
-    }
-    outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+    retry_or_fail(std::move(answer).error(), now); // a retry resumes from have_bytes()
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
@@ -148,24 +142,17 @@ private:
     if (from_scratch_) {
       from_scratch_ = false;
       have_ = 0; // the next request has no Range; its 200 replaces what is held
-      ++failures_;
       error e{errc::http, "the server sent a part other than the one asked for"};
-      if (failures_ < backoff_.policy().max_attempts) return;
+      if (retries_.after_failure(e)) return; // asked again at once, from the start
       discard_ = true;
-      outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+      outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
       return;
     }
     if (status == 200 || status == 206) {
       if (total_ && have_ < *total_) { // the connection closed early but cleanly
-        ++failures_;
-        error e{errc::connection, "transfer ended after " + std::to_string(have_) + " of " +
-                                      std::to_string(*total_) + " bytes"};
-        if (failures_ < backoff_.policy().max_attempts) {
-          wake_at_ = now + backoff_.delay(failures_, e);
-          return;
-        }
-        outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
-        return;
+        return retry_or_fail(error{errc::connection, "transfer ended after " + std::to_string(have_) +
+                                                         " of " + std::to_string(*total_) + " bytes"},
+                             now);
       }
       outcome_ = result<std::uint64_t>(have_);
       return;
@@ -192,13 +179,17 @@ private:
     }
     http_response page = head;
     page.body = excerpt_;
-    error e = error_from_response(page);
-    ++failures_;
-    if (is_transient(e) && failures_ < backoff_.policy().max_attempts) {
-      wake_at_ = now + backoff_.delay(failures_, e);
+    retry_or_fail(error_from_response(page), now);
+  }
+
+  // Another attempt after a backoff when the failure passes and attempts are left.
+  void retry_or_fail(error e, time_point now) {
+    const auto delay = retries_.after_failure(e);
+    if (delay && is_transient(e)) {
+      wake_at_ = now + *delay;
       return;
     }
-    outcome_ = result<std::uint64_t>(after_attempts(std::move(e), failures_));
+    outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
   }
 
   void check_url() {
@@ -272,12 +263,11 @@ private:
 
   std::string url_;
   download_options options_;
-  backoff backoff_;
+  retries retries_;
   std::uint64_t have_ = 0;
   std::optional<std::uint64_t> total_;
   http_response head_;
   std::string excerpt_;
-  int failures_ = 0;
   int redirects_ = 0;
   bool from_scratch_ = false;
   bool discard_ = false; // what is held is no use to a later call

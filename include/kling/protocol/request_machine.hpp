@@ -21,12 +21,6 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-// Adds how often a request was tried to its final error.
-inline error after_attempts(error e, int attempts) {
-  if (attempts > 1) e.message += " (gave up after " + std::to_string(attempts) + " attempts)";
-  return e;
-}
-
 template <class T>
 class request_machine {
 public:
@@ -34,7 +28,7 @@ public:
 
   request_machine(http_request request, reader read, const retry_policy &policy, std::uint64_t seed,
                   bool idempotent = true)
-      : request_(std::move(request)), read_(std::move(read)), backoff_(policy, seed),
+      : request_(std::move(request)), read_(std::move(read)), retries_(policy, seed),
         idempotent_(idempotent) {}
 
   step next() const {
@@ -44,13 +38,18 @@ public:
   }
 
   void on_response(result<http_response> answer, time_point now) {
-    ++attempts_;
     result<T> read = answer ? read_(*answer) : result<T>(std::move(answer).error());
-    if (read || !worth_retrying(read.error()) || attempts_ >= backoff_.policy().max_attempts) {
-      outcome_ = read ? std::move(read) : result<T>(after_attempts(std::move(read).error(), attempts_));
+    if (read) {
+      outcome_ = std::move(read);
       return;
     }
-    wake_at_ = now + backoff_.delay(attempts_, read.error());
+    error e = std::move(read).error();
+    const auto delay = retries_.after_failure(e);
+    if (!delay || !worth_retrying(e)) {
+      outcome_ = result<T>(retries_.give_up(std::move(e)));
+      return;
+    }
+    wake_at_ = now + *delay;
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
@@ -59,7 +58,6 @@ public:
   void stop(error e) { outcome_ = result<T>(std::move(e)); }
 
   bool done() const { return outcome_.has_value(); }
-  int attempts() const { return attempts_; }
   result<T> take_result() {
     return outcome_ ? std::move(*outcome_) : result<T>(error{errc::cancelled, "not finished"});
   }
@@ -72,9 +70,8 @@ private:
 
   http_request request_;
   reader read_;
-  backoff backoff_;
+  retries retries_;
   bool idempotent_;
-  int attempts_ = 0;
   std::optional<time_point> wake_at_;
   std::optional<result<T>> outcome_;
 };

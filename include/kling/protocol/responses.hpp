@@ -7,6 +7,7 @@
 #define KLING_PROTOCOL_RESPONSES_HPP
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,15 @@ inline error with_excerpt(error e, const http_response &response) {
 }
 } // namespace responses_detail
 
+// What a value read from response keeps of the answer besides its body.
+inline response_info info_of(const http_response &response) {
+  response_info info;
+  info.http_status = response.status;
+  info.headers = response.headers;
+  if (auto id = response.header("X-Request-Id")) info.request_id = std::string(*id);
+  return info;
+}
+
 // The JSON body of a 2xx answer, or the error the answer stands for.
 inline result<json> read_json(const http_response &response) {
   if (response.status < 200 || response.status > 299) return error_from_response(response);
@@ -40,12 +50,57 @@ inline result<json> read_json(const http_response &response) {
   return body;
 }
 
-// A task from POST /v1/videos or GET /v1/videos/{id}.
-inline result<task> read_task(const http_response &response) {
-  return read_json(response).and_then([&](const json &body) {
-    return parse_task(body).map_error(
-        [&](error e) { return responses_detail::with_excerpt(std::move(e), response); });
+// A task from POST /v1/videos or GET /v1/videos/{id}. The ids the caller
+// asked by fill what the answer leaves out (the unified result shape carries
+// no id), so every call returns a task that names itself.
+inline result<task> read_task(const http_response &response, std::string_view asked_id = {},
+                              std::string_view asked_external_id = {}) {
+  return read_json(response).and_then([&](const json &body) -> result<task> {
+    auto t = parse_task(body);
+    if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+    if (t->id.empty()) t->id = std::string(asked_id);
+    if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
+    t->response = info_of(response);
+    if (t->response.request_id.empty()) {
+      if (const json *id = find_member(body, "request_id"); id && id->is_string())
+        t->response.request_id = id->get<std::string>();
+    }
+    return t;
   });
+}
+
+// The provider's code for why a task failed, when its answer carries one.
+inline std::string failure_code(const json &raw) {
+  for (const char *key : {"error_code", "code"}) {
+    if (const json *c = find_member(raw, key)) {
+      if (c->is_string()) return c->get<std::string>();
+      if (c->is_number_integer()) return std::to_string(c->get<long long>());
+    }
+  }
+  return {};
+}
+
+// The outcome of a task that has finished, or of one in a state no waiting
+// can change: the task when it completed, else the error every call
+// reports for it (task_failed with the provider's message and code; parse
+// for a status this client does not know).
+inline result<task> outcome_of(task t) {
+  switch (t.status) {
+  case task_status::completed: return t;
+  case task_status::failed: {
+    error e{errc::task_failed,
+            "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+    e.provider_code = failure_code(t.raw);
+    e.request_id = t.response.request_id;
+    return e;
+  }
+  case task_status::unknown:
+    return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
+                                  "\", which this client does not know; stopped waiting"};
+  case task_status::pending:
+  case task_status::processing: break;
+  }
+  return t;
 }
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
@@ -76,6 +131,8 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
   if (!parsed) return responses_detail::with_excerpt(std::move(parsed).error(), response);
   out.data = std::move(*parsed);
   out.raw = std::move(*body);
+  out.response = info_of(response);
+  if (out.response.request_id.empty()) out.response.request_id = out.request_id;
   return out;
 }
 

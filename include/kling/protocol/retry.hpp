@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -166,6 +167,43 @@ private:
 
   retry_policy policy_;
   std::uint64_t state_;
+};
+
+// The retry bookkeeping every machine uses: failures of one kind of request
+// counted against a limit, and the backoff before the next attempt. Which
+// failures are worth another attempt is the machine's decision.
+class retries {
+public:
+  // limit: attempts allowed in all (the first included); 0 means the policy's max_attempts.
+  retries(const retry_policy &policy, std::uint64_t seed, int limit = 0)
+      : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
+
+  // Counts a failed attempt. The delay before the next one, or nothing when
+  // the limit is reached (then give_up(cause) is the final error).
+  std::optional<milliseconds> after_failure(const error &cause) {
+    ++failures_;
+    if (failures_ >= limit_) return std::nullopt;
+    return backoff_.delay(failures_, cause);
+  }
+
+  // The final error: how often the request was tried is added to it.
+  error give_up(error e) const {
+    if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
+    return e;
+  }
+
+  // A success (or a new phase) starts the count again.
+  void reset() { failures_ = 0; }
+
+  int failures() const { return failures_; }
+  const retry_policy &policy() const { return backoff_.policy(); }
+  // A delay for the n-th wait of an unlimited kind (a lookup that finds nothing yet).
+  milliseconds delay(int n, const error &cause) { return backoff_.delay(n, cause); }
+
+private:
+  backoff backoff_;
+  int limit_;
+  int failures_ = 0;
 };
 
 } // namespace protocol

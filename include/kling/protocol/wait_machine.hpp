@@ -40,16 +40,24 @@ inline result<void> check_wait_options(const wait_options &w) {
       .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
 }
 
+// The task a wait follows: its id (or the external_task_id it was created
+// with), and what else is known of it; answers that leave these out are completed from them.
+struct task_ref {
+  std::string task_id;
+  std::string external_task_id;
+  std::string provider; // speeds up lookups of old tasks
+};
+
 class wait_machine {
 public:
   // Starts waiting at `now`: the first poll is due after first_interval, or at
   // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
-  wait_machine(std::string task_id, std::string provider, const wait_options &options,
-               const retry_policy &policy, std::uint64_t seed, time_point now,
-               std::optional<time_point> first_poll = std::nullopt,
+  wait_machine(task_ref of, const wait_options &options, const retry_policy &policy, std::uint64_t seed,
+               time_point now, std::optional<time_point> first_poll = std::nullopt,
                std::optional<time_point> deadline = std::nullopt)
-      : task_id_(std::move(task_id)), provider_(std::move(provider)), options_(options),
-        backoff_(policy, seed), started_(now), deadline_(now), interval_(options.first_interval) {
+      : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
+        provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
+        deadline_(now), interval_(options.first_interval) {
     // Bad settings and a bad id are refused at once, not after the first wait.
     auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
     if (!checked) {
@@ -72,27 +80,14 @@ public:
 
   void on_response(result<http_response> answer, time_point now) {
     ++polls_;
-    result<task> read = answer ? read_task(*answer) : result<task>(std::move(answer).error());
+    result<task> read =
+        answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
     if (!read) return on_failed_poll(std::move(read).error(), now);
-    failures_ = 0;
-    task t = std::move(*read);
-    if (t.id.empty()) t.id = task_id_; // the unified result shape carries no id
-    last_ = t;
-    switch (t.status) {
-    case task_status::completed: outcome_ = result<task>(std::move(t)); return;
-    case task_status::failed: {
-      error e{errc::task_failed,
-              "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
-      e.provider_code = find_code(t.raw);
-      outcome_ = result<task>(std::move(e));
+    retries_.reset();
+    last_ = *read;
+    if (read->finished() || read->status == task_status::unknown) {
+      outcome_ = outcome_of(std::move(*read));
       return;
-    }
-    case task_status::unknown:
-      outcome_ = result<task>(error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
-                                                     "\", which this client does not know; stopped waiting"});
-      return;
-    case task_status::pending:
-    case task_status::processing: break;
     }
     if (now >= deadline_) return expire(now);
     schedule(now + interval_);
@@ -119,16 +114,17 @@ public:
   std::optional<time_point> next_poll() const { return wake_at_; }
   const std::string &task_id() const { return task_id_; }
   const std::string &provider() const { return provider_; }
+  const std::string &external_task_id() const { return external_id_; }
 
 private:
   void on_failed_poll(error e, time_point now) {
-    ++failures_;
-    if (!is_transient(e) || failures_ >= backoff_.policy().max_attempts) {
-      outcome_ = result<task>(after_attempts(std::move(e), failures_));
+    const auto delay = retries_.after_failure(e);
+    if (!delay || !is_transient(e)) {
+      outcome_ = result<task>(retries_.give_up(std::move(e)));
       return;
     }
     if (now >= deadline_) return expire(now);
-    schedule(now + backoff_.delay(failures_, e));
+    schedule(now + *delay);
   }
 
   void schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
@@ -142,25 +138,15 @@ private:
                                " after waiting " + std::to_string(waited) + " s"});
   }
 
-  static std::string find_code(const json &raw) {
-    for (const char *key : {"error_code", "code"}) {
-      if (const json *c = find_member(raw, key)) {
-        if (c->is_string()) return c->get<std::string>();
-        if (c->is_number_integer()) return std::to_string(c->get<long long>());
-      }
-    }
-    return {};
-  }
-
   std::string task_id_;
+  std::string external_id_;
   std::string provider_;
   wait_options options_;
-  backoff backoff_;
+  retries retries_;
   time_point started_;
   time_point deadline_;
   milliseconds interval_;
   int polls_ = 0;
-  int failures_ = 0;
   std::optional<task> last_;
   std::optional<time_point> wake_at_;
   std::optional<result<task>> outcome_;

@@ -1,0 +1,136 @@
+// create_and_wait_machine: creating a task exactly once (create_machine),
+// then following it until it finishes (wait_machine), as one operation with
+// one deadline: wait_options::timeout counts from the start of the create.
+// A create still retrying at the deadline ends with deadline_exceeded; the
+// error names the task's external_task_id, since the task may exist.
+//
+// It also follows a task that already exists (a saved handle): then it only waits.
+//
+// Thread safety: one driver at a time.
+#ifndef KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_HPP
+#define KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_HPP
+
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "kling/protocol/create_machine.hpp"
+#include "kling/protocol/wait_machine.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+class create_and_wait_machine {
+public:
+  // Creates body (validated and normalized; see create_machine), then waits.
+  create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
+                          const retry_policy &policy, std::uint64_t seed, time_point now)
+      : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now + wait.timeout) {
+    creating_.emplace(std::move(body), policy, seed, std::move(warnings));
+    if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
+        !checked)
+      outcome_ = result<task>(std::move(checked).error());
+  }
+
+  // Only waits: for a task created earlier.
+  explicit create_and_wait_machine(wait_machine waiting)
+      : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
+
+  step next() const {
+    if (outcome_) return done_step();
+    if (waiting_) return waiting_->next();
+    step s = creating_->next();
+    // A create that would sleep past the deadline wakes at the deadline, to end there.
+    if (s.kind == step_kind::sleep && s.wake_at > deadline_) s.wake_at = deadline_;
+    return s;
+  }
+
+  void on_response(result<http_response> answer, time_point now) {
+    if (waiting_) return waiting_->on_response(std::move(answer), now);
+    creating_->on_response(std::move(answer), now);
+    if (creating_->done()) return created(now);
+  }
+
+  void on_wake(time_point now) {
+    if (waiting_) return waiting_->on_wake(now);
+    if (now >= deadline_) return expire();
+    creating_->on_wake(now);
+  }
+
+  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+  bool done() const { return outcome_.has_value() || (waiting_ && waiting_->done()); }
+  result<task> take_result() {
+    if (outcome_) return std::move(*outcome_);
+    if (waiting_) return with_warnings(waiting_->take_result());
+    return error{errc::cancelled, "not finished"};
+  }
+
+  // Still creating: no task id is known yet.
+  bool creating() const { return !waiting_ && !outcome_; }
+  // The task as last seen (created, or its last poll), for progress reports.
+  std::optional<task> last_task() const {
+    if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
+    return created_;
+  }
+  // The wait, once the task exists (for progress reports and saved handles).
+  const wait_machine *waiting() const { return waiting_ ? &*waiting_ : nullptr; }
+  // The external_task_id of the create (empty when only waiting).
+  std::string external_task_id() const {
+    if (creating_) return creating_->external_task_id();
+    return waiting_ ? waiting_->external_task_id() : std::string();
+  }
+  time_point deadline() const { return deadline_; }
+
+private:
+  void created(time_point now) {
+    result<task> made = creating_->take_result();
+    if (!made) {
+      outcome_ = std::move(made);
+      return;
+    }
+    warnings_ = made->warnings;
+    created_ = *made;
+    if (made->finished() || made->status == task_status::unknown) {
+      outcome_ = outcome_of(std::move(*made));
+      return;
+    }
+    waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
+                     seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
+  }
+
+  void expire() {
+    error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
+    const std::string &id = creating_->external_task_id();
+    if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
+    outcome_ = result<task>(std::move(e));
+  }
+
+  template <class T>
+  T with_warnings(T t) const {
+    if constexpr (std::is_same_v<T, task>) {
+      t.warnings = warnings_;
+    } else {
+      if (t) t->warnings = warnings_;
+    }
+    return t;
+  }
+
+  wait_options wait_options_;
+  retry_policy policy_;
+  std::uint64_t seed_;
+  time_point deadline_;
+  std::optional<create_machine> creating_;
+  std::optional<wait_machine> waiting_;
+  std::optional<task> created_;
+  std::vector<violation> warnings_;
+  std::optional<result<task>> outcome_;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_HPP
