@@ -60,6 +60,10 @@ void waiting(Client &client, const std::string &task_id) {
 }
 template void waiting(kling::client &, const std::string &);
 
+void per_call(kling::client &client, const kling::text_to_video &request) {
+  // @snippet call-options
+}
+
 struct engine_transport {
   void async_send(kling::http_request, kling::http_completion);
 };
