@@ -242,6 +242,20 @@ class HostileGatewayTest(unittest.TestCase):
 
 
 class CommandsTest(unittest.TestCase):
+    def test_create_prints_the_warnings_of_its_own_validation(self):
+        with FakeGateway() as gateway:
+            body = {"model": "Kling-V2.6", "prompt": "a cat", "mode": "pro", "cfg_scale": 0.5,
+                    "image": "https://example.com/cat.png"}
+            run = kling("--base-url", gateway.url, "--api-key", gateway.key, "create", "-",
+                        stdin=json.dumps(body))
+            self.assertEqual(run.returncode, 0, run.stderr)
+            self.assertIn("warning [I-5] /cfg_scale", run.stderr)
+            self.assertEqual(run.stderr.count("warning ["), 1)  # validated once, printed once
+            clean = kling("--base-url", gateway.url, "--api-key", gateway.key, "create", "-",
+                          stdin=json.dumps({"model": "Kling-V2.6", "prompt": "a cat"}))
+            self.assertEqual(clean.returncode, 0, clean.stderr)
+            self.assertNotIn("warning [", clean.stderr)
+
     def test_get_wait_download_and_elements(self):
         with FakeGateway() as gateway, tempfile.TemporaryDirectory() as tmp:
             common = ["--base-url", gateway.url, "--api-key", gateway.key, "--poll-interval", "0.05"]
