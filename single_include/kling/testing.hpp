@@ -7350,7 +7350,16 @@ public:
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
-  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+  // Ends the operation with the driver's error (cancellation). A create may
+  // have reached the gateway before it: the error says how to find the task.
+  void stop(error e) {
+    if (!external_id_.empty() && !outcome_) {
+      e.message += "; if a create reached the gateway before this, the task exists: find it by its "
+                   "external_task_id " +
+                   external_id_;
+    }
+    outcome_ = result<task>(std::move(e));
+  }
 
   bool done() const { return outcome_.has_value(); }
   result<task> take_result() {
@@ -8117,8 +8126,9 @@ struct call_options {
   // (when the transport can interrupt it), while sleeping before a retry or
   // a poll, during the create of create_and_wait.
   cancellation_token cancel;
-  // Each request's idle timeout; none: options::request_timeout.
-  std::optional<std::chrono::milliseconds> timeout;
+  // Each request's idle timeout; none: options::request_timeout. (Not the
+  // overall deadline of a wait: that is wait_settings::options->timeout.)
+  std::optional<std::chrono::milliseconds> request_timeout;
   // Sent with every request of this call to the gateway, after (and over)
   // the client's options::header; never to a download's host.
   http_headers headers;
@@ -8129,8 +8139,9 @@ struct call_options {
 
 // A configuration error naming the first per-call setting that cannot work.
 inline result<void> check_call_options(const call_options &c) {
-  if (c.timeout) {
-    if (auto checked = protocol::setting_checks::check_duration("call_options::timeout", *c.timeout, false);
+  if (c.request_timeout) {
+    if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
+                                                                *c.request_timeout, false);
         !checked)
       return checked;
   }
@@ -8142,6 +8153,15 @@ inline result<void> no_external_task_id(const call_options &call, const char *op
   if (call.external_task_id.empty()) return {};
   return error{errc::configuration,
                std::string("call_options::external_task_id applies to creates only, not to ") + operation};
+}
+
+// The machine of a call that has no use for an external_task_id, or the
+// error for the one the call was given.
+template <class Machine>
+result<Machine> no_external_task_id(const call_options &call, const char *operation,
+                                    result<Machine> machine) {
+  if (auto usable = no_external_task_id(call, operation); !usable) return std::move(usable).error();
+  return machine;
 }
 
 struct wait_progress {
@@ -8177,7 +8197,14 @@ struct download_settings : call_options {
 // A configuration error naming the first setting that cannot work; a
 // download started with one ends with it at once.
 inline result<void> check_download_settings(const download_settings &d) {
-  if (auto checked = check_call_options(d); !checked) return checked;
+  if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
+      !checked)
+    return checked;
+  if (!d.headers.empty()) {
+    // The user's headers are the gateway's business; a CDN link is signed by its URL.
+    return protocol::setting_checks::bad_setting(
+        "call_options::headers", "are never sent to a download's host; set none for a download");
+  }
   if (d.max_bytes && *d.max_bytes == 0) {
     return protocol::setting_checks::bad_setting("download_settings::max_bytes", "must be positive");
   }
@@ -8500,7 +8527,7 @@ public:
   result<exchange> open(http_request request, const call_options &call) const {
     if (!settings_) return settings_.error();
     if (auto checked = check_call_options(call); !checked) return std::move(checked).error();
-    request.timeout = call.timeout.value_or(options_.request_timeout());
+    request.timeout = call.request_timeout.value_or(options_.request_timeout());
     set_header(request.headers, "User-Agent", user_agent);
     if (request.origin.empty()) {
       if (!base_) return base_.error();
@@ -8657,10 +8684,11 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 // What a resource may add to any driver: a reaction to each answer
-// (progress reports, read from the machine), run where the driver handles the machine.
+// (progress reports, read from the machine), run where the driver handles
+// the machine, with the time on the driver's clock.
 template <class Machine>
 struct driver_hooks {
-  std::function<void(const Machine &)> after_response;
+  std::function<void(const Machine &, protocol::time_point now)> after_response;
 };
 
 inline error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
@@ -8684,8 +8712,9 @@ auto run_blocking(session<Transport> &s, Machine &machine, const call_options &c
       continue;
     }
     auto answer = s.send(std::move(next.request), call);
-    machine.on_response(std::move(answer), clock.now());
-    if (hooks.after_response) hooks.after_response(machine);
+    const protocol::time_point now = clock.now();
+    machine.on_response(std::move(answer), now);
+    if (hooks.after_response) hooks.after_response(machine, now);
   }
   return s.scrub(machine.take_result());
 }
@@ -8759,8 +8788,9 @@ public:
 
 private:
   struct event {
-    enum kind_t { step, response, wake, cancel } kind;
+    enum kind_t { step, response, wake, cancel, watch } kind;
     std::optional<result<http_response>> answer;
+    std::uint64_t exchange = 0; // for watch: which request it watches
   };
 
   const scheduler &clock() const { return session_->options().scheduler(); }
@@ -8812,7 +8842,7 @@ private:
       auto answer = session_->close(*exchange_, std::move(*e.answer));
       exchange_.reset();
       machine_.on_response(std::move(answer), now);
-      if (hooks_.after_response) hooks_.after_response(machine_);
+      if (hooks_.after_response) hooks_.after_response(machine_, now);
       break;
     }
     case event::wake: {
@@ -8823,6 +8853,14 @@ private:
       break;
     }
     case event::cancel: machine_.stop(cancelled_by_caller()); break;
+    case event::watch:
+      if (!in_flight_ || e.exchange != exchanges_) return; // the request it watched has answered
+      if (!call_.cancel.cancelled()) {
+        lock.unlock();
+        watch(e.exchange);
+        return;
+      }
+      break; // stopped below; the done step gives up the request in flight
     case event::step: break;
     }
     if (!machine_.done() && call_.cancel.cancelled()) machine_.stop(cancelled_by_caller());
@@ -8844,7 +8882,8 @@ private:
       return;
     }
     case protocol::step_kind::sleep: {
-      auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(next.wake_at - now);
+      // Rounded up: a timer that fires a fraction of a millisecond early would only be set again.
+      auto delay = std::chrono::ceil<std::chrono::milliseconds>(next.wake_at - now);
       if (call_.cancel.can_be_cancelled()) delay = std::min(delay, cancel_check_interval);
       ++timers_;
       auto self = this->shared_from_this(); // the timer keeps the operation alive while it sleeps
@@ -8863,6 +8902,7 @@ private:
         return;
       }
       in_flight_ = true;
+      const std::uint64_t sent = ++exchanges_;
       exchange_ = std::make_shared<typename session<Transport>::exchange>(std::move(*opened));
       auto x = exchange_; // the transport reads the request until it completes
       lock.unlock();
@@ -8876,9 +8916,18 @@ private:
       // is still the one in flight.
       lock.lock();
       abandon_ = std::move(abandon);
+      lock.unlock();
+      if (call_.cancel.can_be_cancelled()) watch(sent);
       return;
     }
     }
+  }
+
+  // While a request is out, looks at the call's token every
+  // cancel_check_interval: a cancelled call gives up its request at once.
+  void watch(std::uint64_t exchange) {
+    auto self = this->shared_from_this();
+    clock().after(cancel_check_interval, [self, exchange] { self->post(event{event::watch, {}, exchange}); });
   }
 
   std::shared_ptr<session<Transport>> session_;
@@ -8893,7 +8942,8 @@ private:
   std::deque<event> queue_;
   bool pumping_ = false;
   bool in_flight_ = false;
-  abandon_request abandon_; // gives up the request in flight, when the transport can
+  std::uint64_t exchanges_ = 0; // requests sent so far
+  abandon_request abandon_;     // gives up the request in flight, when the transport can
   int timers_ = 0;
 };
 
@@ -8984,12 +9034,14 @@ public:
 
   // One page of the user's custom elements.
   page_result list(protocol::page_request page = {}, const call_options &call = {}) {
-    return run_blocking(*session_, list_operation(page, false, call), call);
+    return run_blocking(*session_, no_external_task_id(call, "an element listing", list_operation(page)),
+                        call);
   }
 
   // One page of the gateway's official elements.
   page_result presets(protocol::page_request page = {}, const call_options &call = {}) {
-    return run_blocking(*session_, list_operation(page, true, call), call);
+    return run_blocking(*session_, no_external_task_id(call, "an element listing", presets_operation(page)),
+                        call);
   }
 
   // Every page of a listing, fetched lazily: next() asks for the following
@@ -9027,38 +9079,45 @@ public:
 
   // Creates a custom element; refused with every violation of E-1 before sending.
   result<envelope<element>> create(const new_element &request, const call_options &call = {}) {
-    return run_blocking(*session_, create_operation(request, call), call);
+    return run_blocking(*session_, no_external_task_id(call, creating, create_operation(request)), call);
   }
 
   // The same from a JSON description.
   result<envelope<element>> create(const json &body, const call_options &call = {}) {
-    return run_blocking(*session_, create_operation(body, call), call);
+    return run_blocking(*session_, no_external_task_id(call, creating, create_operation(body)), call);
   }
 
   // Deletes a custom element; the id is sent exactly as given.
   result<envelope<element_deletion>> remove(std::string_view element_id, const call_options &call = {}) {
-    return run_blocking(*session_, remove_operation(element_id, call), call);
+    return run_blocking(*session_,
+                        no_external_task_id(call, "an element delete", remove_operation(element_id)), call);
   }
 
   // ---- asynchronous calls (transports with async_send, options with a scheduler) ----
   async_operation list_async(protocol::page_request page, std::function<void(page_result)> done,
                              const call_options &call = {}) {
-    return run_async<element_page>(session_, list_operation(page, false, call), call, std::move(done));
+    return run_async<element_page>(session_,
+                                   no_external_task_id(call, "an element listing", list_operation(page)),
+                                   call, std::move(done));
   }
   async_operation presets_async(protocol::page_request page, std::function<void(page_result)> done,
                                 const call_options &call = {}) {
-    return run_async<element_page>(session_, list_operation(page, true, call), call, std::move(done));
+    return run_async<element_page>(session_,
+                                   no_external_task_id(call, "an element listing", presets_operation(page)),
+                                   call, std::move(done));
   }
   async_operation create_async(const new_element &request,
                                std::function<void(result<envelope<element>>)> done,
                                const call_options &call = {}) {
-    return run_async<envelope<element>>(session_, create_operation(request, call), call, std::move(done));
+    return run_async<envelope<element>>(
+        session_, no_external_task_id(call, creating, create_operation(request)), call, std::move(done));
   }
   async_operation remove_async(std::string_view element_id,
                                std::function<void(result<envelope<element_deletion>>)> done,
                                const call_options &call = {}) {
-    return run_async<envelope<element_deletion>>(session_, remove_operation(element_id, call), call,
-                                                 std::move(done));
+    return run_async<envelope<element_deletion>>(
+        session_, no_external_task_id(call, "an element delete", remove_operation(element_id)), call,
+        std::move(done));
   }
 
   template <class T>
@@ -9068,43 +9127,39 @@ public:
   // What the calls above hand to their driver, for any other driver: the
   // tracker's run(), or one of your own. An error is what the call would return unsent.
 
-  result<machine<element_page>> list_operation(protocol::page_request page, bool presets,
-                                               const call_options &call = {}) {
+  result<machine<element_page>> list_operation(protocol::page_request page = {}) {
     return request<element_page>(
-        presets ? protocol::list_preset_elements(page) : protocol::list_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true, call,
-        "an element listing");
+        protocol::list_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
-
-  result<machine<envelope<element>>> create_operation(const new_element &request,
-                                                      const call_options &call = {}) {
-    return create_checked(json(request), rules::validate(request), call);
+  result<machine<element_page>> presets_operation(protocol::page_request page = {}) {
+    return request<element_page>(
+        protocol::list_preset_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
-  result<machine<envelope<element>>> create_operation(const json &body, const call_options &call = {}) {
-    return create_checked(body, rules::validate_element(body), call);
+  result<machine<envelope<element>>> create_operation(const new_element &request) {
+    return create_checked(json(request), rules::validate(request));
   }
-
-  result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id,
-                                                               const call_options &call = {}) {
+  result<machine<envelope<element>>> create_operation(const json &body) {
+    return create_checked(body, rules::validate_element(body));
+  }
+  result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id) {
     return request<envelope<element_deletion>>(protocol::delete_element(element_id),
-                                               protocol::read_element_deletion, false, call,
-                                               "an element delete");
+                                               protocol::read_element_deletion, false);
   }
 
 private:
-  result<machine<envelope<element>>> create_checked(const json &body, const rules::report &checked,
-                                                    const call_options &call) {
+  static constexpr const char *creating = "an element create (elements have no external_task_id)";
+
+  result<machine<envelope<element>>> create_checked(const json &body, const rules::report &checked) {
     if (session_->options().validate_requests() && !checked.valid())
       return rules::rejection(checked.violations);
     // Not idempotent: sent again only when it certainly had no effect.
-    return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false, call,
-                                      "an element create (elements have no external_task_id)");
+    return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false);
   }
 
   template <class T>
-  result<machine<T>> request(result<http_request> r, typename machine<T>::reader read, bool idempotent,
-                             const call_options &call, const char *operation) {
-    if (auto usable = no_external_task_id(call, operation); !usable) return std::move(usable).error();
+  result<machine<T>> request(result<http_request> r, typename machine<T>::reader read, bool idempotent) {
     if (!r) return std::move(r).error();
     return machine<T>(std::move(*r), std::move(read), session_->options().retry(), session_->next_random(),
                       idempotent);
@@ -9448,11 +9503,15 @@ public:
   // Creates body (validated and normalized; see create_machine), then waits.
   create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
                           const retry_policy &policy, std::uint64_t seed, time_point now)
-      : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now + wait.timeout) {
+      : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
     creating_.emplace(std::move(body), policy, seed, std::move(warnings));
+    // Checked before the deadline is computed: a huge timeout must not overflow the clock.
     if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
-        !checked)
+        !checked) {
       outcome_ = result<task>(std::move(checked).error());
+      return;
+    }
+    deadline_ = now + wait.timeout;
   }
 
   // Only waits: for a task created earlier.
@@ -9480,7 +9539,13 @@ public:
     creating_->on_wake(now);
   }
 
-  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+  void stop(error e) {
+    if (creating()) {
+      creating_->stop(std::move(e)); // it says how to find a task its create may have made
+      e = creating_->take_result().error();
+    }
+    outcome_ = result<task>(std::move(e));
+  }
   bool done() const { return outcome_.has_value() || (waiting_ && waiting_->done()); }
   result<task> take_result() {
     if (outcome_) return std::move(*outcome_);
@@ -9625,7 +9690,7 @@ public:
   // be the external_task_id it was created with; provider speeds up lookups
   // of old tasks.
   result<task> get(std::string_view task_id, std::string_view provider = {}, const call_options &call = {}) {
-    return run_blocking(*session_, get_operation(task_id, provider, call), call);
+    return run_blocking(*session_, no_external_task_id(call, "get", get_operation(task_id, provider)), call);
   }
 
   // Polls until the task completes (the finished task), fails (task_failed
@@ -9702,7 +9767,8 @@ public:
 
   async_operation get_async(std::string_view task_id, std::string_view provider,
                             std::function<void(result<task>)> done, const call_options &call = {}) {
-    return run_async<task>(session_, get_operation(task_id, provider, call), call, std::move(done));
+    return run_async<task>(session_, no_external_task_id(call, "get", get_operation(task_id, provider)), call,
+                           std::move(done));
   }
 
   async_operation wait_async(const task_handle &handle, wait_settings settings,
@@ -9735,7 +9801,9 @@ public:
   // ---- the machine of each call ---------------------------------------------------
   // What the calls above hand to their driver, for any other driver: the
   // tracker's run(), or one of your own. An error is what the call would
-  // return unsent. `now` is the time on that driver's clock.
+  // return unsent. `now` is the time on that driver's clock. Of a call's
+  // options, a builder reads only what shapes the machine (a create's
+  // external_task_id, a wait's options); give the rest to the driver.
 
   template <class Request, class = decltype(Request::route)>
   result<protocol::create_machine> create_operation(const Request &request, const call_options &call = {}) {
@@ -9745,9 +9813,8 @@ public:
     return create_checked(body, rules::validate(body), call);
   }
 
-  result<protocol::request_machine<task>> get_operation(std::string_view task_id, std::string_view provider,
-                                                        const call_options &call = {}) {
-    if (auto usable = no_external_task_id(call, "get"); !usable) return std::move(usable).error();
+  result<protocol::request_machine<task>> get_operation(std::string_view task_id,
+                                                        std::string_view provider = {}) {
     auto request = protocol::get_video(task_id, provider);
     if (!request) return std::move(request).error();
     const std::string id(task_id);
@@ -9803,13 +9870,12 @@ private:
     driver_hooks<protocol::create_and_wait_machine> hooks;
     if (!settings.progress) return hooks;
     std::weak_ptr<session<Transport>> weak = session_;
-    hooks.after_response = [weak, handle,
-                            progress = settings.progress](const protocol::create_and_wait_machine &m) {
+    hooks.after_response = [weak, handle, progress = settings.progress](
+                               const protocol::create_and_wait_machine &m, protocol::time_point now) {
       auto s = weak.lock();
       const protocol::wait_machine *w = m.waiting();
       if (!s || !w || !w->last_task()) return;
-      const time_source &wall = s->options().time();
-      const protocol::time_point now = wall.now();
+      const time_source &wall = s->options().time(); // calendar time only: now is the driver's clock
       wait_progress p;
       p.status = w->last_task()->status;
       p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - w->started());
@@ -10008,6 +10074,11 @@ public:
   // times are converted with the wall clock given).
   id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
            call_options call = {}) {
+    if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
+      auto refused = std::make_unique<task_operation>(std::move(cb));
+      refused->refused = std::move(usable).error();
+      return add(std::move(refused), std::move(call), false);
+    }
     protocol::wait_machine waiting =
         follow(handle, settings_.wait.value_or(session_->options().wait()), session_->options().retry(),
                session_->next_random(), now, wall_now);
@@ -10021,9 +10092,11 @@ public:
   // elements().list_operation(...)). done is called inside a tick with the
   // outcome the blocking call would have had; a machine that could not be
   // built gives its error at the next tick.
-  template <class T, class Machine>
-  id run(result<Machine> machine, std::function<void(result<T>)> done, call_options call = {},
-         driver_hooks<Machine> hooks = {}) {
+  template <class Machine>
+  id run(result<Machine> machine, std::function<void(decltype(std::declval<Machine &>().take_result()))> done,
+         call_options call = {}, driver_hooks<Machine> hooks = {}) {
+    using T = typename decltype(std::declval<Machine &>().take_result())::value_type;
+    machine = no_external_task_id(call, "run (give it to the create's operation)", std::move(machine));
     return add(std::make_unique<machine_operation<Machine, T>>(std::move(machine), std::move(done),
                                                                std::move(hooks)),
                std::move(call), false);
@@ -10070,6 +10143,7 @@ public:
       }
       if (it.answer) return protocol::time_point::min();
       if (it.in_flight) continue;
+      if (it.op->done() || it.cancelled) return protocol::time_point::min(); // finished at the next tick
       const protocol::step next = it.op->next();
       sooner(next.kind == protocol::step_kind::sleep ? next.wake_at : protocol::time_point::min());
     }
@@ -10108,7 +10182,7 @@ private:
     virtual void report() {}                                         // progress, after each event
     virtual bool creating() const { return false; }
     virtual bool created() const { return false; } // a create succeeded
-    virtual void start(protocol::time_point) {} // a queued create begins
+    virtual void start(protocol::time_point) {}    // a queued create begins
     virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
   };
 
@@ -10121,10 +10195,10 @@ private:
       else
         refused = std::move(m).error();
     }
-    protocol::step next() const override { return machine->next(); }
+    protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
     void on_response(result<http_response> a, protocol::time_point now) override {
       machine->on_response(std::move(a), now);
-      if (hooks.after_response) hooks.after_response(*machine);
+      if (hooks.after_response) hooks.after_response(*machine, now);
     }
     void on_wake(protocol::time_point now) override { machine->on_wake(now); }
     void stop(error e) override {
@@ -10133,7 +10207,7 @@ private:
       else
         refused = std::move(e);
     }
-    bool done() const override { return refused || machine->done(); }
+    bool done() const override { return refused || (machine && machine->done()); }
     void finish(std::shared_ptr<session<Transport>> &s) override {
       auto outcome = refused ? result<T>(std::move(*refused)) : machine->take_result();
       if (done_) done_(s->scrub(std::move(outcome)));
@@ -10147,7 +10221,7 @@ private:
   // A task: created (when started from the queue) then followed, or only followed.
   struct task_operation : operation {
     explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
-    protocol::step next() const override { return machine->next(); }
+    protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
     void on_response(result<http_response> a, protocol::time_point now) override {
       machine->on_response(std::move(a), now);
     }
@@ -10158,7 +10232,7 @@ private:
       else
         refused = std::move(e);
     }
-    bool done() const override { return refused || machine->done(); }
+    bool done() const override { return refused || (machine && machine->done()); }
     void finish(std::shared_ptr<session<Transport>> &s) override {
       auto outcome = refused ? result<task>(std::move(*refused)) : s->scrub(machine->take_result());
       if (outcome) {
@@ -10291,16 +10365,21 @@ private:
 
   // Advances one item; true when it is finished and can be dropped.
   bool advance(item &it, protocol::time_point now) {
-    if (it.queued && !it.cancelled && !it.call.cancel.cancelled()) return false;
+    const auto cancelled = [&] { return it.cancelled || it.call.cancel.cancelled(); };
+    if (it.queued && !cancelled()) return false;
+    const bool was_cancelled = cancelled();
+    if (was_cancelled) give_up_request(it); // its answer, if one comes, goes nowhere
     if (it.answer) {
       result<http_response> answer = session_->close(*it.in_flight, std::move(*it.answer));
       it.in_flight.reset();
       it.answer.reset();
       it.abandon = nullptr;
       if (it.op->creating()) note_concurrency(answer, now);
-      it.op->on_response(std::move(answer), now);
+      // An answer to a cancelled call is observed, not used: the call ends as cancelled.
+      if (!was_cancelled) it.op->on_response(std::move(answer), now);
     }
-    if (!it.op->done() && (it.cancelled || it.call.cancel.cancelled())) it.op->stop(cancelled_by_caller());
+    // Again: the observer, run just now, may have cancelled it.
+    if (!it.op->done() && cancelled()) it.op->stop(cancelled_by_caller());
     if (it.counted && !it.op->creating()) create_ended(it, now);
     if (it.op->done()) {
       it.op->finish(session_);

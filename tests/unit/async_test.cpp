@@ -1066,7 +1066,7 @@ TEST_CASE("every task operation behaves the same through all three drivers", "[d
                 c.videos().create_async(request, done, call);
               },
               [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
-                tracker.template run<kling::task>(c.videos().create_operation(request, call), done, call);
+                tracker.run(c.videos().create_operation(request, call), done, call);
               });
           require_identical(runs);
           // Not vacuous: the create was sent, and a success carries its warning and request id.
@@ -1086,7 +1086,7 @@ TEST_CASE("every task operation behaves the same through all three drivers", "[d
                 c.videos().get_async("t1", "", done, call);
               },
               [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
-                tracker.template run<kling::task>(c.videos().get_operation("t1", "", call), done, call);
+                tracker.run(c.videos().get_operation("t1"), done, call);
               }));
         }
         SECTION("wait") {
@@ -1106,8 +1106,8 @@ TEST_CASE("every task operation behaves the same through all three drivers", "[d
                 c.videos().wait_async(handle, with(call), done);
               },
               [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
-                tracker.template run<kling::task>(
-                    c.videos().wait_operation(handle, with(call), c.options().time().now()), done, call);
+                tracker.run(c.videos().wait_operation(handle, with(call), c.options().time().now()), done,
+                            call);
               }));
         }
         SECTION("create_and_wait") {
@@ -1125,7 +1125,7 @@ TEST_CASE("every task operation behaves the same through all three drivers", "[d
                 c.videos().create_and_wait_async(request, with(call), done);
               },
               [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
-                tracker.template run<kling::task>(
+                tracker.run(
                     c.videos().create_and_wait_operation(request, with(call), c.options().time().now()), done,
                     call);
               }));
@@ -1157,8 +1157,7 @@ TEST_CASE("every element operation and a download behave the same through all th
               c.elements().list_async({}, done, call);
             },
             [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
-              tracker.template run<kling::envelope<kling::page<kling::element>>>(
-                  c.elements().list_operation({}, false, call), done, call);
+              tracker.run(c.elements().list_operation(), done, call);
             }));
       }
     }
@@ -1173,8 +1172,7 @@ TEST_CASE("every element operation and a download behave the same through all th
               c.elements().create_async(element, done, call);
             },
             [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
-              tracker.template run<kling::envelope<kling::element>>(
-                  c.elements().create_operation(element, call), done, call);
+              tracker.run(c.elements().create_operation(element), done, call);
             }));
       }
     }
@@ -1187,8 +1185,7 @@ TEST_CASE("every element operation and a download behave the same through all th
               c.elements().remove_async("e1", done, call);
             },
             [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
-              tracker.template run<kling::envelope<kling::element_deletion>>(
-                  c.elements().remove_operation("e1", call), done, call);
+              tracker.run(c.elements().remove_operation("e1"), done, call);
             }));
       }
     }
@@ -1217,10 +1214,9 @@ TEST_CASE("every element operation and a download behave the same through all th
             },
             [&](mock_client &c, auto &tracker, const kling::call_options &call, auto done) {
               std::string *into = &bytes[run++];
-              tracker.template run<std::uint64_t>(
-                  c.videos().download_to_operation(
-                      url, [into](std::string_view p) { return into->append(p), true; }, with(call)),
-                  done, call);
+              tracker.run(c.videos().download_to_operation(
+                              url, [into](std::string_view p) { return into->append(p), true; }, with(call)),
+                          done, call);
             });
         require_identical(runs);
         CHECK(bytes[1] == bytes[0]);
@@ -1256,4 +1252,103 @@ TEST_CASE("an async call notices its token during a long Retry-After sleep", "[a
   CHECK(outcome->error().code == kling::errc::cancelled);
   CHECK(loop.now() - started <= 1s + 2 * kling::cancel_check_interval);
   CHECK(client.transport().requests().size() == 1); // the create was not sent again
+}
+
+TEST_CASE("an async call's token gives up its request in flight", "[async][cancel]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true); // answers wait for complete_pending: the request stays out
+  client.transport().respond(200, R"({"id":"t1","status":"pending"})");
+  kling::cancellation_source stop;
+  kling::call_options call;
+  call.cancel = stop.token();
+  std::optional<kling::result<kling::task>> outcome;
+  client.videos().get_async(
+      "t1", "", [&](kling::result<kling::task> t) { outcome = std::move(t); }, call);
+  loop.run_due();
+  REQUIRE(client.transport().deferred_count() == 1);
+  stop.cancel();
+  loop.advance(kling::cancel_check_interval);
+  loop.run_due();
+  REQUIRE(outcome);
+  CHECK(outcome->error().code == kling::errc::cancelled);
+  CHECK(client.transport().abandoned_count() == 1); // given up, not left to time out
+}
+
+TEST_CASE("async wait progress reports a handle in calendar time from the scheduler's clock",
+          "[async][handle]") {
+  // The scheduler's clock (a game's time) is nowhere near the system's steady clock.
+  kling::testing::manual_scheduler loop;
+  loop.advance(std::chrono::hours(24 * 400));
+  auto client = async_client(loop);
+  client.transport()
+      .respond(200, R"({"id":"t1","status":"pending"})")
+      .respond(200, R"({"id":"t1","status":"processing"})")
+      .respond(200, R"({"id":"t1","status":"completed","video_url":"https://e.com/v.mp4"})");
+  std::vector<kling::wait_progress> seen;
+  kling::wait_settings w;
+  w.progress = [&](const kling::wait_progress &p) { seen.push_back(p); };
+  std::optional<kling::result<kling::task>> outcome;
+  client.videos().create_and_wait_async(cat(), w,
+                                        [&](kling::result<kling::task> t) { outcome = std::move(t); });
+  loop.run_until_idle();
+  REQUIRE(outcome);
+  REQUIRE(*outcome);
+  REQUIRE_FALSE(seen.empty());
+  const auto wall = client.options().time().wall_now();
+  for (const auto &p : seen) {
+    REQUIRE(p.handle.deadline);
+    // The wait's 15 minutes, counted on the scheduler's clock, land in the next 15 minutes of calendar time.
+    CHECK(*p.handle.deadline > wall);
+    CHECK(*p.handle.deadline < wall + std::chrono::minutes(16));
+    CHECK(p.elapsed < std::chrono::minutes(1));
+  }
+}
+
+TEST_CASE("task_tracker: a cancelled queued create, a refused one and a cancelled token",
+          "[async][tracker][cancel]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop, true);
+  client.transport().respond(200, R"({"id":"t1","status":"pending"})");
+  kling::tracker_settings settings;
+  settings.max_creates_in_flight = 1;
+  kling::basic_task_tracker<kling::mock_transport> tracker{client, settings};
+  std::vector<std::string> failures;
+  const auto failed = [&](const kling::error &e) { failures.push_back(kling::to_string(e.code)); };
+  kling::cancellation_source stop;
+  kling::call_options call;
+  call.cancel = stop.token();
+  tracker.submit(cat(), {nullptr, nullptr, failed}, call);               // sent, then its token fires
+  const auto queued = tracker.submit(cat(), {nullptr, nullptr, failed}); // waits for its turn
+  kling::text_to_video broken = cat();
+  broken.prompt.clear();
+  tracker.submit(broken, {nullptr, nullptr, failed}); // refused by the rules
+  CHECK(tracker.next_due()); // asked before the first tick: no machine is touched that does not exist
+  tracker.tick(loop.now());
+  REQUIRE(client.transport().deferred_count() == 1);
+  tracker.cancel(queued);
+  stop.cancel();
+  tracker.tick(loop.now());
+  CHECK(client.transport().abandoned_count() == 1); // the token gave up the request in flight
+  CHECK(tracker.active() == 0);
+  std::sort(failures.begin(), failures.end());
+  CHECK(failures == std::vector<std::string>{"cancelled", "cancelled", "invalid_request"});
+}
+
+TEST_CASE("download settings that a download cannot use are refused", "[client][call_options][download]") {
+  kling::testing::manual_scheduler loop;
+  auto client = async_client(loop);
+  kling::download_settings headers;
+  headers.headers = {{"X-Team", "a"}};
+  auto with_headers = client.videos().download_to(
+      "https://cdn.example.com/v.mp4", [](std::string_view) { return true; }, headers);
+  REQUIRE_FALSE(with_headers);
+  CHECK(with_headers.error().code == kling::errc::configuration);
+  CHECK(with_headers.error().message.find("download's host") != std::string::npos);
+  kling::download_settings id;
+  id.external_task_id = "x";
+  auto with_id = client.videos().download_to(
+      "https://cdn.example.com/v.mp4", [](std::string_view) { return true; }, id);
+  REQUIRE_FALSE(with_id);
+  CHECK(with_id.error().message.find("creates only") != std::string::npos);
+  CHECK(client.transport().requests().empty());
 }

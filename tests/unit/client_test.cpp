@@ -423,7 +423,7 @@ TEST_CASE("per-call options: a timeout, headers and an external_task_id for one 
   mock_client client{local_options().header("X-Team", "client-wide")};
   client.transport().respond(200, pending_task).respond(200, pending_task).respond(200, pending_task);
   kling::call_options call;
-  call.timeout = std::chrono::milliseconds(1234);
+  call.request_timeout = std::chrono::milliseconds(1234);
   call.headers = {{"X-Team", "this-call"}, {"X-Trace", "t-1"}};
   call.external_task_id = "shot-042";
   auto created = client.videos().create(kling::json{{"model", "Kling-V2.6"}, {"prompt", "a cat"}}, call);
@@ -471,10 +471,10 @@ TEST_CASE("per-call options that cannot work are refused, unsent, naming the set
   CHECK(smuggled.error().message.find("call_options::headers") != std::string::npos);
 
   kling::call_options zero_timeout;
-  zero_timeout.timeout = std::chrono::milliseconds(0);
+  zero_timeout.request_timeout = std::chrono::milliseconds(0);
   auto never = client.elements().list({}, zero_timeout);
   REQUIRE_FALSE(never);
-  CHECK(never.error().message.find("call_options::timeout") != std::string::npos);
+  CHECK(never.error().message.find("call_options::request_timeout") != std::string::npos);
 
   kling::call_options bad_id; // C-7 applies to the call's id as to the request's own
   bad_id.external_task_id = "line\nbreak";

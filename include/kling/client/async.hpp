@@ -81,8 +81,9 @@ public:
 
 private:
   struct event {
-    enum kind_t { step, response, wake, cancel } kind;
+    enum kind_t { step, response, wake, cancel, watch } kind;
     std::optional<result<http_response>> answer;
+    std::uint64_t exchange = 0; // for watch: which request it watches
   };
 
   const scheduler &clock() const { return session_->options().scheduler(); }
@@ -134,7 +135,7 @@ private:
       auto answer = session_->close(*exchange_, std::move(*e.answer));
       exchange_.reset();
       machine_.on_response(std::move(answer), now);
-      if (hooks_.after_response) hooks_.after_response(machine_);
+      if (hooks_.after_response) hooks_.after_response(machine_, now);
       break;
     }
     case event::wake: {
@@ -145,6 +146,14 @@ private:
       break;
     }
     case event::cancel: machine_.stop(cancelled_by_caller()); break;
+    case event::watch:
+      if (!in_flight_ || e.exchange != exchanges_) return; // the request it watched has answered
+      if (!call_.cancel.cancelled()) {
+        lock.unlock();
+        watch(e.exchange);
+        return;
+      }
+      break; // stopped below; the done step gives up the request in flight
     case event::step: break;
     }
     if (!machine_.done() && call_.cancel.cancelled()) machine_.stop(cancelled_by_caller());
@@ -166,7 +175,8 @@ private:
       return;
     }
     case protocol::step_kind::sleep: {
-      auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(next.wake_at - now);
+      // Rounded up: a timer that fires a fraction of a millisecond early would only be set again.
+      auto delay = std::chrono::ceil<std::chrono::milliseconds>(next.wake_at - now);
       if (call_.cancel.can_be_cancelled()) delay = std::min(delay, cancel_check_interval);
       ++timers_;
       auto self = this->shared_from_this(); // the timer keeps the operation alive while it sleeps
@@ -185,6 +195,7 @@ private:
         return;
       }
       in_flight_ = true;
+      const std::uint64_t sent = ++exchanges_;
       exchange_ = std::make_shared<typename session<Transport>::exchange>(std::move(*opened));
       auto x = exchange_; // the transport reads the request until it completes
       lock.unlock();
@@ -198,9 +209,18 @@ private:
       // is still the one in flight.
       lock.lock();
       abandon_ = std::move(abandon);
+      lock.unlock();
+      if (call_.cancel.can_be_cancelled()) watch(sent);
       return;
     }
     }
+  }
+
+  // While a request is out, looks at the call's token every
+  // cancel_check_interval: a cancelled call gives up its request at once.
+  void watch(std::uint64_t exchange) {
+    auto self = this->shared_from_this();
+    clock().after(cancel_check_interval, [self, exchange] { self->post(event{event::watch, {}, exchange}); });
   }
 
   std::shared_ptr<session<Transport>> session_;
@@ -215,7 +235,8 @@ private:
   std::deque<event> queue_;
   bool pumping_ = false;
   bool in_flight_ = false;
-  abandon_request abandon_; // gives up the request in flight, when the transport can
+  std::uint64_t exchanges_ = 0; // requests sent so far
+  abandon_request abandon_;     // gives up the request in flight, when the transport can
   int timers_ = 0;
 };
 

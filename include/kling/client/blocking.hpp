@@ -15,10 +15,11 @@
 KLING_NAMESPACE_BEGIN
 
 // What a resource may add to any driver: a reaction to each answer
-// (progress reports, read from the machine), run where the driver handles the machine.
+// (progress reports, read from the machine), run where the driver handles
+// the machine, with the time on the driver's clock.
 template <class Machine>
 struct driver_hooks {
-  std::function<void(const Machine &)> after_response;
+  std::function<void(const Machine &, protocol::time_point now)> after_response;
 };
 
 inline error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
@@ -42,8 +43,9 @@ auto run_blocking(session<Transport> &s, Machine &machine, const call_options &c
       continue;
     }
     auto answer = s.send(std::move(next.request), call);
-    machine.on_response(std::move(answer), clock.now());
-    if (hooks.after_response) hooks.after_response(machine);
+    const protocol::time_point now = clock.now();
+    machine.on_response(std::move(answer), now);
+    if (hooks.after_response) hooks.after_response(machine, now);
   }
   return s.scrub(machine.take_result());
 }

@@ -38,12 +38,14 @@ public:
 
   // One page of the user's custom elements.
   page_result list(protocol::page_request page = {}, const call_options &call = {}) {
-    return run_blocking(*session_, list_operation(page, false, call), call);
+    return run_blocking(*session_, no_external_task_id(call, "an element listing", list_operation(page)),
+                        call);
   }
 
   // One page of the gateway's official elements.
   page_result presets(protocol::page_request page = {}, const call_options &call = {}) {
-    return run_blocking(*session_, list_operation(page, true, call), call);
+    return run_blocking(*session_, no_external_task_id(call, "an element listing", presets_operation(page)),
+                        call);
   }
 
   // Every page of a listing, fetched lazily: next() asks for the following
@@ -81,38 +83,45 @@ public:
 
   // Creates a custom element; refused with every violation of E-1 before sending.
   result<envelope<element>> create(const new_element &request, const call_options &call = {}) {
-    return run_blocking(*session_, create_operation(request, call), call);
+    return run_blocking(*session_, no_external_task_id(call, creating, create_operation(request)), call);
   }
 
   // The same from a JSON description.
   result<envelope<element>> create(const json &body, const call_options &call = {}) {
-    return run_blocking(*session_, create_operation(body, call), call);
+    return run_blocking(*session_, no_external_task_id(call, creating, create_operation(body)), call);
   }
 
   // Deletes a custom element; the id is sent exactly as given.
   result<envelope<element_deletion>> remove(std::string_view element_id, const call_options &call = {}) {
-    return run_blocking(*session_, remove_operation(element_id, call), call);
+    return run_blocking(*session_,
+                        no_external_task_id(call, "an element delete", remove_operation(element_id)), call);
   }
 
   // ---- asynchronous calls (transports with async_send, options with a scheduler) ----
   async_operation list_async(protocol::page_request page, std::function<void(page_result)> done,
                              const call_options &call = {}) {
-    return run_async<element_page>(session_, list_operation(page, false, call), call, std::move(done));
+    return run_async<element_page>(session_,
+                                   no_external_task_id(call, "an element listing", list_operation(page)),
+                                   call, std::move(done));
   }
   async_operation presets_async(protocol::page_request page, std::function<void(page_result)> done,
                                 const call_options &call = {}) {
-    return run_async<element_page>(session_, list_operation(page, true, call), call, std::move(done));
+    return run_async<element_page>(session_,
+                                   no_external_task_id(call, "an element listing", presets_operation(page)),
+                                   call, std::move(done));
   }
   async_operation create_async(const new_element &request,
                                std::function<void(result<envelope<element>>)> done,
                                const call_options &call = {}) {
-    return run_async<envelope<element>>(session_, create_operation(request, call), call, std::move(done));
+    return run_async<envelope<element>>(
+        session_, no_external_task_id(call, creating, create_operation(request)), call, std::move(done));
   }
   async_operation remove_async(std::string_view element_id,
                                std::function<void(result<envelope<element_deletion>>)> done,
                                const call_options &call = {}) {
-    return run_async<envelope<element_deletion>>(session_, remove_operation(element_id, call), call,
-                                                 std::move(done));
+    return run_async<envelope<element_deletion>>(
+        session_, no_external_task_id(call, "an element delete", remove_operation(element_id)), call,
+        std::move(done));
   }
 
   template <class T>
@@ -122,43 +131,39 @@ public:
   // What the calls above hand to their driver, for any other driver: the
   // tracker's run(), or one of your own. An error is what the call would return unsent.
 
-  result<machine<element_page>> list_operation(protocol::page_request page, bool presets,
-                                               const call_options &call = {}) {
+  result<machine<element_page>> list_operation(protocol::page_request page = {}) {
     return request<element_page>(
-        presets ? protocol::list_preset_elements(page) : protocol::list_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true, call,
-        "an element listing");
+        protocol::list_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
-
-  result<machine<envelope<element>>> create_operation(const new_element &request,
-                                                      const call_options &call = {}) {
-    return create_checked(json(request), rules::validate(request), call);
+  result<machine<element_page>> presets_operation(protocol::page_request page = {}) {
+    return request<element_page>(
+        protocol::list_preset_elements(page),
+        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
-  result<machine<envelope<element>>> create_operation(const json &body, const call_options &call = {}) {
-    return create_checked(body, rules::validate_element(body), call);
+  result<machine<envelope<element>>> create_operation(const new_element &request) {
+    return create_checked(json(request), rules::validate(request));
   }
-
-  result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id,
-                                                               const call_options &call = {}) {
+  result<machine<envelope<element>>> create_operation(const json &body) {
+    return create_checked(body, rules::validate_element(body));
+  }
+  result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id) {
     return request<envelope<element_deletion>>(protocol::delete_element(element_id),
-                                               protocol::read_element_deletion, false, call,
-                                               "an element delete");
+                                               protocol::read_element_deletion, false);
   }
 
 private:
-  result<machine<envelope<element>>> create_checked(const json &body, const rules::report &checked,
-                                                    const call_options &call) {
+  static constexpr const char *creating = "an element create (elements have no external_task_id)";
+
+  result<machine<envelope<element>>> create_checked(const json &body, const rules::report &checked) {
     if (session_->options().validate_requests() && !checked.valid())
       return rules::rejection(checked.violations);
     // Not idempotent: sent again only when it certainly had no effect.
-    return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false, call,
-                                      "an element create (elements have no external_task_id)");
+    return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false);
   }
 
   template <class T>
-  result<machine<T>> request(result<http_request> r, typename machine<T>::reader read, bool idempotent,
-                             const call_options &call, const char *operation) {
-    if (auto usable = no_external_task_id(call, operation); !usable) return std::move(usable).error();
+  result<machine<T>> request(result<http_request> r, typename machine<T>::reader read, bool idempotent) {
     if (!r) return std::move(r).error();
     return machine<T>(std::move(*r), std::move(read), session_->options().retry(), session_->next_random(),
                       idempotent);

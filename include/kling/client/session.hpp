@@ -58,7 +58,7 @@ public:
   result<exchange> open(http_request request, const call_options &call) const {
     if (!settings_) return settings_.error();
     if (auto checked = check_call_options(call); !checked) return std::move(checked).error();
-    request.timeout = call.timeout.value_or(options_.request_timeout());
+    request.timeout = call.request_timeout.value_or(options_.request_timeout());
     set_header(request.headers, "User-Agent", user_agent);
     if (request.origin.empty()) {
       if (!base_) return base_.error();

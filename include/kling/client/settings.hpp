@@ -54,8 +54,9 @@ struct call_options {
   // (when the transport can interrupt it), while sleeping before a retry or
   // a poll, during the create of create_and_wait.
   cancellation_token cancel;
-  // Each request's idle timeout; none: options::request_timeout.
-  std::optional<std::chrono::milliseconds> timeout;
+  // Each request's idle timeout; none: options::request_timeout. (Not the
+  // overall deadline of a wait: that is wait_settings::options->timeout.)
+  std::optional<std::chrono::milliseconds> request_timeout;
   // Sent with every request of this call to the gateway, after (and over)
   // the client's options::header; never to a download's host.
   http_headers headers;
@@ -66,8 +67,9 @@ struct call_options {
 
 // A configuration error naming the first per-call setting that cannot work.
 inline result<void> check_call_options(const call_options &c) {
-  if (c.timeout) {
-    if (auto checked = protocol::setting_checks::check_duration("call_options::timeout", *c.timeout, false);
+  if (c.request_timeout) {
+    if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
+                                                                *c.request_timeout, false);
         !checked)
       return checked;
   }
@@ -79,6 +81,15 @@ inline result<void> no_external_task_id(const call_options &call, const char *op
   if (call.external_task_id.empty()) return {};
   return error{errc::configuration,
                std::string("call_options::external_task_id applies to creates only, not to ") + operation};
+}
+
+// The machine of a call that has no use for an external_task_id, or the
+// error for the one the call was given.
+template <class Machine>
+result<Machine> no_external_task_id(const call_options &call, const char *operation,
+                                    result<Machine> machine) {
+  if (auto usable = no_external_task_id(call, operation); !usable) return std::move(usable).error();
+  return machine;
 }
 
 struct wait_progress {
@@ -114,7 +125,14 @@ struct download_settings : call_options {
 // A configuration error naming the first setting that cannot work; a
 // download started with one ends with it at once.
 inline result<void> check_download_settings(const download_settings &d) {
-  if (auto checked = check_call_options(d); !checked) return checked;
+  if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
+      !checked)
+    return checked;
+  if (!d.headers.empty()) {
+    // The user's headers are the gateway's business; a CDN link is signed by its URL.
+    return protocol::setting_checks::bad_setting(
+        "call_options::headers", "are never sent to a download's host; set none for a download");
+  }
   if (d.max_bytes && *d.max_bytes == 0) {
     return protocol::setting_checks::bad_setting("download_settings::max_bytes", "must be positive");
   }

@@ -88,6 +88,11 @@ public:
   // times are converted with the wall clock given).
   id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
            call_options call = {}) {
+    if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
+      auto refused = std::make_unique<task_operation>(std::move(cb));
+      refused->refused = std::move(usable).error();
+      return add(std::move(refused), std::move(call), false);
+    }
     protocol::wait_machine waiting =
         follow(handle, settings_.wait.value_or(session_->options().wait()), session_->options().retry(),
                session_->next_random(), now, wall_now);
@@ -101,9 +106,11 @@ public:
   // elements().list_operation(...)). done is called inside a tick with the
   // outcome the blocking call would have had; a machine that could not be
   // built gives its error at the next tick.
-  template <class T, class Machine>
-  id run(result<Machine> machine, std::function<void(result<T>)> done, call_options call = {},
-         driver_hooks<Machine> hooks = {}) {
+  template <class Machine>
+  id run(result<Machine> machine, std::function<void(decltype(std::declval<Machine &>().take_result()))> done,
+         call_options call = {}, driver_hooks<Machine> hooks = {}) {
+    using T = typename decltype(std::declval<Machine &>().take_result())::value_type;
+    machine = no_external_task_id(call, "run (give it to the create's operation)", std::move(machine));
     return add(std::make_unique<machine_operation<Machine, T>>(std::move(machine), std::move(done),
                                                                std::move(hooks)),
                std::move(call), false);
@@ -150,6 +157,7 @@ public:
       }
       if (it.answer) return protocol::time_point::min();
       if (it.in_flight) continue;
+      if (it.op->done() || it.cancelled) return protocol::time_point::min(); // finished at the next tick
       const protocol::step next = it.op->next();
       sooner(next.kind == protocol::step_kind::sleep ? next.wake_at : protocol::time_point::min());
     }
@@ -188,7 +196,7 @@ private:
     virtual void report() {}                                         // progress, after each event
     virtual bool creating() const { return false; }
     virtual bool created() const { return false; } // a create succeeded
-    virtual void start(protocol::time_point) {} // a queued create begins
+    virtual void start(protocol::time_point) {}    // a queued create begins
     virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
   };
 
@@ -201,10 +209,10 @@ private:
       else
         refused = std::move(m).error();
     }
-    protocol::step next() const override { return machine->next(); }
+    protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
     void on_response(result<http_response> a, protocol::time_point now) override {
       machine->on_response(std::move(a), now);
-      if (hooks.after_response) hooks.after_response(*machine);
+      if (hooks.after_response) hooks.after_response(*machine, now);
     }
     void on_wake(protocol::time_point now) override { machine->on_wake(now); }
     void stop(error e) override {
@@ -213,7 +221,7 @@ private:
       else
         refused = std::move(e);
     }
-    bool done() const override { return refused || machine->done(); }
+    bool done() const override { return refused || (machine && machine->done()); }
     void finish(std::shared_ptr<session<Transport>> &s) override {
       auto outcome = refused ? result<T>(std::move(*refused)) : machine->take_result();
       if (done_) done_(s->scrub(std::move(outcome)));
@@ -227,7 +235,7 @@ private:
   // A task: created (when started from the queue) then followed, or only followed.
   struct task_operation : operation {
     explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
-    protocol::step next() const override { return machine->next(); }
+    protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
     void on_response(result<http_response> a, protocol::time_point now) override {
       machine->on_response(std::move(a), now);
     }
@@ -238,7 +246,7 @@ private:
       else
         refused = std::move(e);
     }
-    bool done() const override { return refused || machine->done(); }
+    bool done() const override { return refused || (machine && machine->done()); }
     void finish(std::shared_ptr<session<Transport>> &s) override {
       auto outcome = refused ? result<task>(std::move(*refused)) : s->scrub(machine->take_result());
       if (outcome) {
@@ -371,16 +379,21 @@ private:
 
   // Advances one item; true when it is finished and can be dropped.
   bool advance(item &it, protocol::time_point now) {
-    if (it.queued && !it.cancelled && !it.call.cancel.cancelled()) return false;
+    const auto cancelled = [&] { return it.cancelled || it.call.cancel.cancelled(); };
+    if (it.queued && !cancelled()) return false;
+    const bool was_cancelled = cancelled();
+    if (was_cancelled) give_up_request(it); // its answer, if one comes, goes nowhere
     if (it.answer) {
       result<http_response> answer = session_->close(*it.in_flight, std::move(*it.answer));
       it.in_flight.reset();
       it.answer.reset();
       it.abandon = nullptr;
       if (it.op->creating()) note_concurrency(answer, now);
-      it.op->on_response(std::move(answer), now);
+      // An answer to a cancelled call is observed, not used: the call ends as cancelled.
+      if (!was_cancelled) it.op->on_response(std::move(answer), now);
     }
-    if (!it.op->done() && (it.cancelled || it.call.cancel.cancelled())) it.op->stop(cancelled_by_caller());
+    // Again: the observer, run just now, may have cancelled it.
+    if (!it.op->done() && cancelled()) it.op->stop(cancelled_by_caller());
     if (it.counted && !it.op->creating()) create_ended(it, now);
     if (it.op->done()) {
       it.op->finish(session_);

@@ -99,7 +99,7 @@ public:
   // be the external_task_id it was created with; provider speeds up lookups
   // of old tasks.
   result<task> get(std::string_view task_id, std::string_view provider = {}, const call_options &call = {}) {
-    return run_blocking(*session_, get_operation(task_id, provider, call), call);
+    return run_blocking(*session_, no_external_task_id(call, "get", get_operation(task_id, provider)), call);
   }
 
   // Polls until the task completes (the finished task), fails (task_failed
@@ -176,7 +176,8 @@ public:
 
   async_operation get_async(std::string_view task_id, std::string_view provider,
                             std::function<void(result<task>)> done, const call_options &call = {}) {
-    return run_async<task>(session_, get_operation(task_id, provider, call), call, std::move(done));
+    return run_async<task>(session_, no_external_task_id(call, "get", get_operation(task_id, provider)), call,
+                           std::move(done));
   }
 
   async_operation wait_async(const task_handle &handle, wait_settings settings,
@@ -209,7 +210,9 @@ public:
   // ---- the machine of each call ---------------------------------------------------
   // What the calls above hand to their driver, for any other driver: the
   // tracker's run(), or one of your own. An error is what the call would
-  // return unsent. `now` is the time on that driver's clock.
+  // return unsent. `now` is the time on that driver's clock. Of a call's
+  // options, a builder reads only what shapes the machine (a create's
+  // external_task_id, a wait's options); give the rest to the driver.
 
   template <class Request, class = decltype(Request::route)>
   result<protocol::create_machine> create_operation(const Request &request, const call_options &call = {}) {
@@ -219,9 +222,8 @@ public:
     return create_checked(body, rules::validate(body), call);
   }
 
-  result<protocol::request_machine<task>> get_operation(std::string_view task_id, std::string_view provider,
-                                                        const call_options &call = {}) {
-    if (auto usable = no_external_task_id(call, "get"); !usable) return std::move(usable).error();
+  result<protocol::request_machine<task>> get_operation(std::string_view task_id,
+                                                        std::string_view provider = {}) {
     auto request = protocol::get_video(task_id, provider);
     if (!request) return std::move(request).error();
     const std::string id(task_id);
@@ -277,13 +279,12 @@ private:
     driver_hooks<protocol::create_and_wait_machine> hooks;
     if (!settings.progress) return hooks;
     std::weak_ptr<session<Transport>> weak = session_;
-    hooks.after_response = [weak, handle,
-                            progress = settings.progress](const protocol::create_and_wait_machine &m) {
+    hooks.after_response = [weak, handle, progress = settings.progress](
+                               const protocol::create_and_wait_machine &m, protocol::time_point now) {
       auto s = weak.lock();
       const protocol::wait_machine *w = m.waiting();
       if (!s || !w || !w->last_task()) return;
-      const time_source &wall = s->options().time();
-      const protocol::time_point now = wall.now();
+      const time_source &wall = s->options().time(); // calendar time only: now is the driver's clock
       wait_progress p;
       p.status = w->last_task()->status;
       p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - w->started());

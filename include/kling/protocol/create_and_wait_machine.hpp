@@ -28,11 +28,15 @@ public:
   // Creates body (validated and normalized; see create_machine), then waits.
   create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
                           const retry_policy &policy, std::uint64_t seed, time_point now)
-      : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now + wait.timeout) {
+      : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
     creating_.emplace(std::move(body), policy, seed, std::move(warnings));
+    // Checked before the deadline is computed: a huge timeout must not overflow the clock.
     if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
-        !checked)
+        !checked) {
       outcome_ = result<task>(std::move(checked).error());
+      return;
+    }
+    deadline_ = now + wait.timeout;
   }
 
   // Only waits: for a task created earlier.
@@ -60,7 +64,13 @@ public:
     creating_->on_wake(now);
   }
 
-  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+  void stop(error e) {
+    if (creating()) {
+      creating_->stop(std::move(e)); // it says how to find a task its create may have made
+      e = creating_->take_result().error();
+    }
+    outcome_ = result<task>(std::move(e));
+  }
   bool done() const { return outcome_.has_value() || (waiting_ && waiting_->done()); }
   result<task> take_result() {
     if (outcome_) return std::move(*outcome_);

@@ -85,7 +85,16 @@ public:
   }
 
   void on_wake(time_point) { wake_at_.reset(); }
-  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+  // Ends the operation with the driver's error (cancellation). A create may
+  // have reached the gateway before it: the error says how to find the task.
+  void stop(error e) {
+    if (!external_id_.empty() && !outcome_) {
+      e.message += "; if a create reached the gateway before this, the task exists: find it by its "
+                   "external_task_id " +
+                   external_id_;
+    }
+    outcome_ = result<task>(std::move(e));
+  }
 
   bool done() const { return outcome_.has_value(); }
   result<task> take_result() {
