@@ -6653,7 +6653,10 @@ inline result<void> verify(std::string_view secret, const http_headers &headers,
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
   if (!message) return message.error();
-  return verify(secret, message->id, message->timestamp, message->signature, body, now_unix_seconds, options);
+  auto verified = detail::verify_with_key(*key, message->id, message->timestamp, message->signature, body,
+                                          now_unix_seconds, options.tolerance);
+  if (!verified) return std::move(verified).error();
+  return {};
 }
 
 // verify(), then records the message's webhook-id in replays: a message whose
