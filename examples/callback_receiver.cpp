@@ -1,11 +1,13 @@
 // A callback receiver: the gateway POSTs a task to the create's callback_url
 // whenever its status changes. This server checks the Standard Webhooks
-// signature, reads the task in whatever shape it comes, and answers 204.
+// signature, refuses replays, reads the task in whatever shape it comes, and
+// answers 204.
 //
 //   ./callback_receiver                  a self-contained tour: starts the fake
 //                                        gateway, creates a task whose callbacks
 //                                        come here, exits when it has finished
-//   ./callback_receiver --port 9000      just receive (KLING_WEBHOOK_SECRET=whsec_...)
+//   ./callback_receiver --port 9000      just receive (KLING_WEBHOOK_SECRET=whsec_...;
+//                                        without it, callbacks are accepted unverified)
 #include <kling/testing.hpp>
 
 #include <chrono>
@@ -22,13 +24,23 @@ std::int64_t unix_now() {
 }
 
 // The receiving end, ready to copy into a service: verify, parse, acknowledge.
+// Replays are refused through the process's default replay store; a service
+// with several processes passes a kling::webhooks::replay_store of its own.
 void handle_callback(const std::string &secret, const httplib::Request &req, httplib::Response &res,
                      const std::function<void(const kling::task &)> &on_task) {
   kling::http_headers headers(req.headers.begin(), req.headers.end());
-  auto t = kling::receive_callback(secret, headers, req.body, unix_now());
+  auto t = secret.empty() ? kling::receive_unverified_callback(req.body)
+                          : kling::receive_callback(secret, headers, req.body, unix_now());
   if (!t) {
     std::cerr << "callback refused: " << kling::to_string(t.error()) << '\n';
-    res.status = t.error().code == kling::errc::auth ? 401 : 400;
+    switch (t.error().code) {
+    case kling::errc::replay: res.status = 204; break; // handled when it first came: the sender may stop
+    case kling::errc::bad_signature: res.status = 401; break;
+    case kling::errc::configuration:
+      res.status = 500;
+      break; // our secret is unusable, not the sender's fault
+    default: res.status = 400; break;
+    }
     return;
   }
   std::cout << "callback: task " << t->id << " is " << kling::to_string(t->status)
@@ -66,6 +78,7 @@ int main(int argc, char **argv) {
     std::cerr << "usage: callback_receiver [--port N]\n";
     return 2;
   }
+  if (secret.empty()) std::cerr << "no KLING_WEBHOOK_SECRET: callbacks are accepted without verification\n";
   std::thread server([&] { receiver.listen_after_bind(); });
   std::cout << "receiving callbacks on http://127.0.0.1:" << port << "/kling-callback\n";
 

@@ -33,7 +33,8 @@ KLING_FUZZ_TARGET(callback_fuzz) {
   const kling::http_headers headers = {{"webhook-id", std::string(id)},
                                        {"webhook-timestamp", (control & 4) ? stamp : std::string(timestamp)},
                                        {"webhook-signature", signature}};
-  auto received = kling::receive_callback(secret, headers, body, now);
+  kling::webhooks::memory_replay_store replays; // one per input: inputs are independent messages
+  auto received = kling::receive_callback(secret, headers, body, now, replays);
   check(received);
   auto parsed = kling::parse_callback(body);
   check(parsed);

@@ -1,4 +1,4 @@
-// libFuzzer harness for kling::webhooks::verify: arbitrary header values and
+// libFuzzer harness for kling::webhooks::verify and verify_once: arbitrary header values and
 // bodies must give a result, never a crash, hang or sanitizer report.
 //
 // Input layout: the first byte picks the secret and the clock; the rest is
@@ -53,7 +53,11 @@ KLING_FUZZ_TARGET(webhook_verify_fuzz) {
   }
 
   const auto checked = kling::webhooks::verify(secret, id, timestamp, signature, body, now, options);
-  if (!checked && checked.error().code != kling::errc::auth) std::abort();
+  // A secret that cannot verify is the receiver's configuration; anything else is the message's fault.
+  const bool usable_secret = (control & 3) < 2;
+  if (!checked &&
+      checked.error().code != (usable_secret ? kling::errc::bad_signature : kling::errc::configuration))
+    std::abort();
   // A correct v1 entry must be found whatever else the list holds.
   if (signed_as_sent && !checked &&
       checked.error().message == "no v1 signature in webhook-signature matches the message") {
@@ -67,5 +71,12 @@ KLING_FUZZ_TARGET(webhook_verify_fuzz) {
   // Both forms read the same values, so they must agree.
   if (via_headers.has_value() != checked.has_value()) std::abort();
   if (!checked && via_headers.error().message != checked.error().message) std::abort();
+
+  // verify_once agrees with verify on the first delivery, and calls the second a replay.
+  kling::webhooks::memory_replay_store replays(4);
+  const auto first = kling::webhooks::verify_once(secret, headers, body, now, replays, options);
+  if (first.has_value() != checked.has_value()) std::abort();
+  const auto again = kling::webhooks::verify_once(secret, headers, body, now, replays, options);
+  if (again || (checked && again.error().code != kling::errc::replay)) std::abort();
   return 0;
 }

@@ -95,6 +95,9 @@ inline int report_failure(const kling::error &e) {
         << "Is the base URL right and the gateway reachable? 'kling --verbose ...' shows each request.\n";
     return exit_failure;
   case kling::errc::auth: std::cerr << "Check the API key.\n"; return exit_failure;
+  case kling::errc::malformed_input:
+    std::cerr << "The input named above is not well formed (a file, a URL or Base64 text).\n";
+    return exit_failure;
   default: return exit_failure;
   }
 }

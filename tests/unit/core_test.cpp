@@ -143,9 +143,26 @@ TEST_CASE("every error kind has a stable name", "[core][error]") {
       {errc::cancelled, "cancelled"},
       {errc::deadline_exceeded, "deadline_exceeded"},
       {errc::io, "io"},
+      {errc::unknown, "unknown"},
+      {errc::malformed_input, "malformed_input"},
+      {errc::bad_signature, "bad_signature"},
+      {errc::replay, "replay"},
   };
   for (const auto &n : names)
     CHECK(kling::to_string(n.first) == n.second);
+  CHECK(std::string(kling::to_string(kling::error_cause::none)) == "none");
+  CHECK(std::string(kling::to_string(kling::error_cause::duplicate)) == "duplicate");
+}
+
+TEST_CASE("a default error claims no kind of failure", "[core][error]") {
+  const kling::error e;
+  CHECK(e.code == kling::errc::unknown);
+  CHECK(e.cause == kling::error_cause::none);
+  CHECK(e.http_status == 0);
+  CHECK(kling::to_string(e) == "unknown");
+  // A result<void> holding a default error is still an error.
+  const kling::result<void> r{kling::error{}};
+  CHECK_FALSE(r);
 }
 
 TEST_CASE("to_string(error) puts status, provider code, request id and violations on record",
@@ -156,6 +173,10 @@ TEST_CASE("to_string(error) puts status, provider code, request id and violation
   e.request_id = "req-9";
   CHECK(kling::to_string(e) ==
         "rate_limited (HTTP 429, provider code 1302): too many requests [request_id req-9]");
+
+  e.cause = kling::error_cause::duplicate;
+  CHECK(kling::to_string(e) == "rate_limited (HTTP 429, provider code 1302, cause duplicate): too many "
+                               "requests [request_id req-9]");
 
   kling::error v{kling::errc::invalid_request, "request not sent"};
   v.violations.push_back({"O1-5", "/video_list", "at most 1 video"});
@@ -198,7 +219,7 @@ TEST_CASE("count_code_points rejects malformed UTF-8 and says where", "[core][ut
   for (const auto &c : cases) {
     auto n = kling::utf8::count_code_points(c.bytes);
     REQUIRE_FALSE(n);
-    CHECK(n.error().code == kling::errc::invalid_request);
+    CHECK(n.error().code == kling::errc::malformed_input);
     CHECK(n.error().message == "malformed UTF-8 at byte " + std::to_string(c.offset));
     CHECK_FALSE(kling::utf8::is_valid(c.bytes));
   }
@@ -256,7 +277,7 @@ TEST_CASE("Base64 decoding is strict and names the position of the fault", "[cor
   for (const auto &b : bad) {
     auto decoded = kling::base64::decode(b.first);
     REQUIRE_FALSE(decoded);
-    CHECK(decoded.error().code == kling::errc::invalid_request);
+    CHECK(decoded.error().code == kling::errc::malformed_input);
     CHECK(decoded.error().message == "invalid Base64: " + b.second);
   }
 }
@@ -290,6 +311,16 @@ TEST_CASE("ISO 8601 time stamps as the gateway writes them (P-4)", "[core][time]
     CHECK_FALSE(parsed);
     if (!parsed) CHECK(parsed.error().code == kling::errc::parse);
   }
+
+  // A sender known to leave the zone out of UTC times: only the zone may be missing.
+  const auto utc = kling::missing_offset::utc;
+  REQUIRE(kling::parse_iso8601("2025-01-13T10:00:00", utc));
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13T10:00:00", utc)) ==
+        "2025-01-13T10:00:00.000000Z");
+  CHECK(kling::format_iso8601(*kling::parse_iso8601("2025-01-13T18:00:00+08:00", utc)) ==
+        "2025-01-13T10:00:00.000000Z");
+  CHECK_FALSE(kling::parse_iso8601("2025-01-13T10:00:00junk", utc));
+  CHECK_FALSE(kling::parse_iso8601("2025-01-13T10:00:00 ", utc));
 }
 
 TEST_CASE("HTTP dates as Retry-After carries them", "[core][time]") {
@@ -336,6 +367,7 @@ TEST_CASE("parse_url reads absolute http(s) URLs", "[core][url]") {
         "https://exa mple.com", "https://[::1", "//example.com"}) {
     auto parsed = kling::parse_url(bad);
     CHECK_FALSE(parsed);
+    if (!parsed) CHECK(parsed.error().code == kling::errc::malformed_input);
   }
 }
 
@@ -467,10 +499,14 @@ TEST_CASE("field_reader refuses floats at the edge of an integer's range", "[cor
 }
 
 TEST_CASE("a time stamp without a zone is read as UTC", "[core][json][P-4]") {
-  const kling::json body = {{"when", "2025-01-13T10:00:00"}, {"bad", "2025-01-13T25:00:00"}};
+  const kling::json body = {
+      {"when", "2025-01-13T10:00:00"}, {"bad", "2025-01-13T25:00:00"}, {"junk", "2025-01-13T10:00:00junk"}};
   kling::field_reader r(body);
   std::optional<kling::timestamp> when;
   CHECK(r.time("when", when));
   CHECK(kling::format_iso8601(*when) == "2025-01-13T10:00:00.000000Z");
   CHECK_FALSE(r.time("bad", when));
+  kling::field_reader junk(body);
+  CHECK_FALSE(junk.time("junk", when));
+  CHECK(junk.failure().message == "/junk: missing time zone offset: \"2025-01-13T10:00:00junk\"");
 }

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "../support/catch.hpp"
@@ -241,7 +244,7 @@ TEST_CASE("Standard Webhooks: during rotation any listed v1 signature may match"
   const std::string third = "whsec_" + kling::base64::encode("neither of the two listed secret");
   const auto failed = kling::webhooks::verify(third, headers_for(by_old + " " + by_new), body, sent_at);
   REQUIRE_FALSE(failed);
-  CHECK(failed.error().code == kling::errc::auth);
+  CHECK(failed.error().code == kling::errc::bad_signature);
   CHECK(failed.error().message == "no v1 signature in webhook-signature matches the message");
 }
 
@@ -252,7 +255,7 @@ TEST_CASE("Standard Webhooks: entries of other versions are ignored", "[webhooks
   const auto only_other =
       kling::webhooks::verify(secret, headers_for("v2," + mac + " v1a," + mac), body, sent_at);
   REQUIRE_FALSE(only_other);
-  CHECK(only_other.error().code == kling::errc::auth);
+  CHECK(only_other.error().code == kling::errc::bad_signature);
   CHECK(only_other.error().message == "webhook-signature holds no v1 signature");
 
   CHECK(kling::webhooks::verify(secret, headers_for("v2,AAAA v1a,BBBB " + v1), body, sent_at));
@@ -265,7 +268,7 @@ TEST_CASE("Standard Webhooks: tampering with body, id or timestamp fails", "[web
   const std::string signature = kling::webhooks::sign(secret, msg_id, sent_at, body);
   const std::string ts = std::to_string(sent_at);
   const auto rejected = [](const kling::result<void> &r) {
-    return !r && r.error().code == kling::errc::auth &&
+    return !r && r.error().code == kling::errc::bad_signature &&
            r.error().message == "no v1 signature in webhook-signature matches the message";
   };
   std::string changed_body(body);
@@ -297,13 +300,13 @@ TEST_CASE("Standard Webhooks: the timestamp must be within the tolerance", "[web
 
   const auto old = check(sent_at + 301);
   REQUIRE_FALSE(old);
-  CHECK(old.error().code == kling::errc::auth);
+  CHECK(old.error().code == kling::errc::bad_signature);
   CHECK(old.error().message ==
         "webhook-timestamp is too old: 301 s in the past, 1 s beyond the 300 s tolerance");
 
   const auto future = check(sent_at - 301);
   REQUIRE_FALSE(future);
-  CHECK(future.error().code == kling::errc::auth);
+  CHECK(future.error().code == kling::errc::bad_signature);
   CHECK(future.error().message ==
         "webhook-timestamp is in the future: 301 s ahead of now, 1 s beyond the 300 s tolerance");
 
@@ -334,7 +337,7 @@ TEST_CASE("Standard Webhooks: the timestamp must be an integer", "[webhooks]") {
     const auto r = kling::webhooks::verify(secret, msg_id, bad, signature, body, sent_at);
     INFO(bad);
     REQUIRE_FALSE(r);
-    CHECK(r.error().code == kling::errc::auth);
+    CHECK(r.error().code == kling::errc::bad_signature);
     CHECK(r.error().message == "webhook-timestamp is not an integer number of seconds");
   }
   const auto huge = kling::webhooks::verify(secret, msg_id, "99999999999999999999", signature, body, sent_at);
@@ -370,7 +373,7 @@ TEST_CASE("Standard Webhooks: missing headers are named", "[webhooks]") {
     const auto r = kling::webhooks::verify(secret, headers, body, sent_at);
     INFO(name);
     REQUIRE_FALSE(r);
-    CHECK(r.error().code == kling::errc::auth);
+    CHECK(r.error().code == kling::errc::bad_signature);
     CHECK(r.error().message == "missing "s + name + " header");
   }
   CHECK(kling::webhooks::verify(secret, kling::http_headers{}, body, sent_at).error().message ==
@@ -401,7 +404,7 @@ TEST_CASE("Standard Webhooks: a bad secret is reported without quoting it", "[we
     const auto r = kling::webhooks::verify(bad, headers_for(signature), body, sent_at);
     INFO(bad);
     REQUIRE_FALSE(r);
-    CHECK(r.error().code == kling::errc::auth);
+    CHECK(r.error().code == kling::errc::configuration);
     CHECK(contains(r.error().message, "webhook secret"));
     if (std::string_view(bad).size() > 6)
       CHECK_FALSE(contains(r.error().message, std::string(bad).substr(6)));
@@ -411,8 +414,11 @@ TEST_CASE("Standard Webhooks: a bad secret is reported without quoting it", "[we
         "the webhook secret is not valid Base64 after whsec_ (invalid Base64: length 3 is not a multiple of "
         "4 at "
         "character 3)");
-  CHECK(kling::webhooks::verify("", headers_for(signature), body, sent_at).error().message ==
-        "the webhook secret is empty");
+  const auto empty = kling::webhooks::verify("", headers_for(signature), body, sent_at);
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().code == kling::errc::configuration);
+  CHECK(empty.error().message == "the webhook secret is empty: nothing can be verified with it (to accept "
+                                 "callbacks without a signature, call receive_unverified_callback)");
   // A bad secret is reported even when the headers are missing too: it fails every message.
   CHECK(contains(kling::webhooks::verify("whsec_!", kling::http_headers{}, body, sent_at).error().message,
                  "webhook secret"));
@@ -432,9 +438,146 @@ TEST_CASE("Standard Webhooks: no message carries the secret or the expected sign
   };
   for (const auto &r : failures) {
     REQUIRE_FALSE(r);
-    CHECK(r.error().code == kling::errc::auth);
+    CHECK(r.error().code == kling::errc::bad_signature);
     CHECK_FALSE(contains(r.error().message, mac));
     CHECK_FALSE(contains(r.error().message, key_b64));
     CHECK_FALSE(contains(r.error().message, "kling-cpp webhook test secret"));
   }
+}
+
+// ----- replays ---------------------------------------------------------------------------
+
+TEST_CASE("Standard Webhooks: a message accepted once is a replay within the window", "[webhooks][replay]") {
+  const std::string signature = kling::webhooks::sign(secret, msg_id, sent_at, body);
+  kling::webhooks::memory_replay_store replays;
+  kling::webhooks::verify_options options;
+  options.tolerance = std::chrono::seconds(300);
+  const auto once = [&](const kling::http_headers &headers, std::int64_t now) {
+    return kling::webhooks::verify_once(secret, headers, body, now, replays, options);
+  };
+  REQUIRE(once(headers_for(signature), sent_at + 5));
+  CHECK(replays.size() == 1);
+
+  // The same message, at any time its timestamp still passes: a replay.
+  for (std::int64_t now : {sent_at + 5, sent_at + 6, sent_at + 300}) {
+    const auto again = once(headers_for(signature), now);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == kling::errc::replay);
+    CHECK(contains(again.error().message, std::string(msg_id)));
+  }
+  // After the window the copy is too old, so it fails as a bad signature, not a replay.
+  const auto stale = once(headers_for(signature), sent_at + 301);
+  REQUIRE_FALSE(stale);
+  CHECK(stale.error().code == kling::errc::bad_signature);
+  // The sender's retry (same id, new timestamp) within the window is a replay ...
+  const std::int64_t retried_at = sent_at + 200;
+  const std::string retry = kling::webhooks::sign(secret, msg_id, retried_at, body);
+  const auto early = once(headers_for(retry, retried_at), retried_at);
+  REQUIRE_FALSE(early);
+  CHECK(early.error().code == kling::errc::replay);
+  // ... and accepted after it (the store dropped the id at sent_at + 300).
+  const std::int64_t later = sent_at + 301;
+  CHECK(once(headers_for(kling::webhooks::sign(secret, msg_id, later, body), later), later));
+  CHECK(replays.size() == 1);
+
+  // A message that fails verification is not remembered.
+  kling::webhooks::memory_replay_store fresh;
+  CHECK_FALSE(kling::webhooks::verify_once(secret, headers_for("v1,AAAA"), body, sent_at, fresh));
+  CHECK(fresh.size() == 0);
+  CHECK(kling::webhooks::verify_once(secret, headers_for(signature), body, sent_at, fresh));
+
+  // forget() lets the next delivery through, for a receiver that could not act on it.
+  fresh.forget(msg_id);
+  CHECK(kling::webhooks::verify_once(secret, headers_for(signature), body, sent_at, fresh));
+  CHECK_FALSE(kling::webhooks::verify_once(secret, headers_for(signature), body, sent_at, fresh));
+}
+
+TEST_CASE("Standard Webhooks: the in-memory replay store is bounded", "[webhooks][replay]") {
+  kling::webhooks::memory_replay_store store(3);
+  CHECK(store.max_ids() == 3);
+  // until = the time each id may be dropped after.
+  CHECK(store.remember("a", 100, 400));
+  CHECK(store.remember("b", 100, 200));
+  CHECK(store.remember("c", 100, 300));
+  CHECK_FALSE(store.remember("a", 150, 450));
+  CHECK(store.size() == 3);
+  // Full: the id that expires soonest ("b") makes room.
+  CHECK(store.remember("d", 150, 450));
+  CHECK(store.size() == 3);
+  CHECK(store.remember("b", 150, 450));       // "b" was dropped
+  CHECK_FALSE(store.remember("d", 150, 450)); // "d" was kept
+  // Expired ids go first: at 401, "a" (until 400) and "c" (until 300) are gone.
+  CHECK(store.remember("e", 401, 700));
+  CHECK(store.size() == 3);
+  CHECK(store.remember("a", 401, 700));
+  CHECK_FALSE(store.remember("e", 402, 700));
+  // An id is kept through its own time, inclusive.
+  CHECK_FALSE(store.remember("a", 700, 900));
+  CHECK(store.remember("a", 701, 900));
+  // A bound of 0 means 1: a store always holds the latest id.
+  kling::webhooks::memory_replay_store tiny(0);
+  CHECK(tiny.max_ids() == 1);
+  CHECK(tiny.remember("x", 0, 10));
+  CHECK_FALSE(tiny.remember("x", 0, 10));
+  CHECK(tiny.remember("y", 0, 10));
+  CHECK(tiny.remember("x", 0, 10));
+}
+
+TEST_CASE("Standard Webhooks: concurrent deliveries of one message accept it once", "[webhooks][replay]") {
+  const std::string signature = kling::webhooks::sign(secret, msg_id, sent_at, body);
+  kling::webhooks::memory_replay_store replays(16);
+  std::atomic<int> accepted{0};
+  std::atomic<int> refused_as_replay{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) { // at most the WebAssembly build's pool of workers
+    threads.emplace_back([&] {
+      const auto r = kling::webhooks::verify_once(secret, headers_for(signature), body, sent_at, replays);
+      if (r)
+        ++accepted;
+      else if (r.error().code == kling::errc::replay)
+        ++refused_as_replay;
+    });
+  }
+  for (auto &t : threads)
+    t.join();
+  CHECK(accepted == 1);
+  CHECK(refused_as_replay == 3);
+}
+
+namespace {
+// A store as a receiver backed by its own database would write one: here, a
+// map that counts its calls.
+struct counting_store final : kling::webhooks::replay_store {
+  std::map<std::string, std::int64_t> ids;
+  int remembered = 0;
+  bool remember(std::string_view id, std::int64_t now, std::int64_t until) override {
+    ++remembered;
+    auto found = ids.find(std::string(id));
+    if (found != ids.end() && found->second >= now) return false;
+    ids[std::string(id)] = until;
+    return true;
+  }
+  void forget(std::string_view id) override { ids.erase(std::string(id)); }
+};
+} // namespace
+
+TEST_CASE("Standard Webhooks: the replay store is the caller's to supply", "[webhooks][replay]") {
+  const std::string signature = kling::webhooks::sign(secret, msg_id, sent_at, body);
+  counting_store store;
+  kling::webhooks::verify_options options;
+  options.tolerance = std::chrono::seconds(60);
+  CHECK(kling::webhooks::verify_once(secret, headers_for(signature), body, sent_at + 10, store, options));
+  REQUIRE(store.ids.count(std::string(msg_id)) == 1);
+  CHECK(store.ids[std::string(msg_id)] == sent_at + 60); // the message's timestamp plus the tolerance
+  const auto again =
+      kling::webhooks::verify_once(secret, headers_for(signature), body, sent_at + 20, store, options);
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == kling::errc::replay);
+  CHECK(store.remembered == 2);
+  // An empty secret fails before the store is asked.
+  const auto no_secret =
+      kling::webhooks::verify_once("", headers_for(signature), body, sent_at, store, options);
+  REQUIRE_FALSE(no_secret);
+  CHECK(no_secret.error().code == kling::errc::configuration);
+  CHECK(store.remembered == 2);
 }

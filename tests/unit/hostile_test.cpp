@@ -534,8 +534,10 @@ TEST_CASE("the API key appears in no error of any kind, no log record and no cas
   kling::basic_client<kling::mock_transport> misconfigured{hostile_options().max_response_bytes(0)};
   expect(misconfigured.videos().get("t"), kling::errc::configuration);
 
-  // Every kind of error the library produces was made here.
-  for (int i = 0; i <= static_cast<int>(kling::errc::io); ++i) {
+  // Every kind of error a client call produces was made here. The codes after
+  // io come from the parsers and the webhook receiver, which never hold the
+  // API key; unknown is only a default-constructed error's.
+  for (int i = static_cast<int>(kling::errc::invalid_request); i <= static_cast<int>(kling::errc::io); ++i) {
     const auto code = static_cast<kling::errc>(i);
     CAPTURE(kling::to_string(code));
     CHECK(std::find(produced.begin(), produced.end(), code) != produced.end());

@@ -476,6 +476,38 @@ TEST_CASE("exactly-once create: a duplicate external_task_id leads to the existi
   CHECK(gateway->gets == 1);
 }
 
+TEST_CASE("a duplicate external_task_id is recognized where the answer is parsed", "[lifecycle][create]") {
+  const auto answer = [](int status, std::string body) {
+    kling::http_response r;
+    r.status = status;
+    r.body = std::move(body);
+    return kling::protocol::error_from_response(r);
+  };
+  // 409: the id is taken, whatever the words.
+  const auto conflict = answer(409, R"({"error":{"message":"conflict"}})");
+  CHECK(conflict.cause == kling::error_cause::none);
+  CHECK(kling::protocol::is_duplicate_external_id(conflict));
+  // A 400 or 422 whose message or code says so.
+  const auto said = answer(400, R"({"error":{"message":"External_Task_Id Already Exists","code":"x"}})");
+  CHECK(said.code == kling::errc::bad_request);
+  CHECK(said.cause == kling::error_cause::duplicate);
+  CHECK(kling::protocol::is_duplicate_external_id(said));
+  const auto coded = answer(422, R"({"code":"DUPLICATE_TASK","message":"refused"})");
+  CHECK(coded.cause == kling::error_cause::duplicate);
+  CHECK(kling::protocol::is_duplicate_external_id(coded));
+  // A 400 that says something else, and a 500 that says duplicate, are not.
+  const auto other = answer(400, R"({"error":{"message":"prompt is too long","code":"1201"}})");
+  CHECK(other.cause == kling::error_cause::none);
+  CHECK_FALSE(kling::protocol::is_duplicate_external_id(other));
+  const auto server = answer(500, R"({"message":"duplicate key in the database"})");
+  CHECK(server.cause == kling::error_cause::duplicate);
+  CHECK_FALSE(kling::protocol::is_duplicate_external_id(server));
+  // Only the structured fields count: words in a hand-made error decide nothing.
+  kling::error words{kling::errc::bad_request, "duplicate"};
+  words.http_status = 400;
+  CHECK_FALSE(kling::protocol::is_duplicate_external_id(words));
+}
+
 TEST_CASE("exactly-once create: without an external id an ambiguous failure is not sent again",
           "[lifecycle][create]") {
   kling::testing::virtual_clock clock;
@@ -1128,20 +1160,32 @@ TEST_CASE("callbacks are verified, then read in every shape", "[lifecycle][callb
       {"webhook-id", "msg_1"},
       {"webhook-timestamp", std::to_string(now - 10)},
       {"webhook-signature", kling::webhooks::sign(secret, "msg_1", now - 10, body)}};
-  auto t = kling::receive_callback(secret, headers, body, now);
+  kling::webhooks::memory_replay_store replays;
+  auto t = kling::receive_callback(secret, headers, body, now, replays);
   REQUIRE(t);
   CHECK(t->id == "856218734321483801");
   CHECK(t->status == kling::task_status::completed);
 
-  auto tampered = kling::receive_callback(secret, headers, body + " ", now);
+  auto tampered = kling::receive_callback(secret, headers, body + " ", now, replays);
   REQUIRE_FALSE(tampered);
-  CHECK(tampered.error().code == kling::errc::auth);
-  auto late = kling::receive_callback(secret, headers, body, now + 400);
+  CHECK(tampered.error().code == kling::errc::bad_signature);
+  auto late = kling::receive_callback(secret, headers, body, now + 400, replays);
   REQUIRE_FALSE(late);
-  CHECK(late.error().code == kling::errc::auth);
+  CHECK(late.error().code == kling::errc::bad_signature);
+  // The same message again: verified, but already accepted.
+  auto again = kling::receive_callback(secret, headers, body, now + 1, replays);
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == kling::errc::replay);
 
-  // Without a secret only the body is read.
-  CHECK(kling::receive_callback("", {}, response_fixture("callback_provider_outputs"), now));
+  // An empty secret is a mistake of the receiver, not a reason to skip the check.
+  auto no_secret = kling::receive_callback("", headers, body, now, replays);
+  REQUIRE_FALSE(no_secret);
+  CHECK(no_secret.error().code == kling::errc::configuration);
+  CHECK(no_secret.error().message.find("receive_unverified_callback") != std::string::npos);
+  // Accepting unverified callbacks is a call of its own; only the body is read.
+  auto unverified = kling::receive_unverified_callback(response_fixture("callback_provider_outputs"));
+  REQUIRE(unverified);
+  CHECK_FALSE(unverified->id.empty());
   auto nameless = kling::parse_callback(R"({"status":"completed","video_url":"https://e.com/v.mp4"})");
   REQUIRE_FALSE(nameless);
   CHECK(nameless.error().code == kling::errc::parse);

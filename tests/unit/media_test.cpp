@@ -110,7 +110,7 @@ TEST_CASE("probe_image refuses malformed PNG headers", "[media]") {
   const std::string png = png_header(640, 480);
   auto zero_width = media::probe_image(png_header(0, 480));
   REQUIRE_FALSE(zero_width);
-  CHECK(zero_width.error().code == kling::errc::invalid_request);
+  CHECK(zero_width.error().code == kling::errc::malformed_input);
   CHECK(contains(message_of(zero_width), "invalid size 0x480"));
   CHECK_FALSE(media::probe_image(png_header(640, 0)));
   CHECK_FALSE(media::probe_image(png_header(0x80000000u, 10)));
@@ -247,7 +247,7 @@ TEST_CASE("probe_image fails on every truncation of a JPEG before its frame head
 TEST_CASE("probe_image names what other files are", "[media]") {
   auto empty = media::probe_image("");
   REQUIRE_FALSE(empty);
-  CHECK(empty.error().code == kling::errc::invalid_request);
+  CHECK(empty.error().code == kling::errc::malformed_input);
   CHECK(message_of(empty) == "not a JPEG or PNG image (empty)");
 
   auto gif = media::probe_image("GIF89a\x01\x00\x01\x00\x80\x00\x00"s);
@@ -438,7 +438,7 @@ TEST_CASE("probe_video fails on every truncation", "[media]") {
       auto r = media::probe_video(std::string_view(mp4).substr(0, n));
       if (n == moov_end) continue;
       if (r) FAIL("prefix of " << n << " bytes was accepted");
-      if (r.error().code != kling::errc::invalid_request) FAIL("prefix of " << n << ": " << message_of(r));
+      if (r.error().code != kling::errc::malformed_input) FAIL("prefix of " << n << ": " << message_of(r));
     }
   }
 }
@@ -540,7 +540,7 @@ TEST_CASE("probe_video errors on files that are not usable videos", "[media]") {
     for (std::string_view bytes : {""sv, "abc"sv, "GIF89a\x01\x00\x01\x00\x80\x00"sv}) {
       auto r = media::probe_video(bytes);
       REQUIRE_FALSE(r);
-      CHECK(r.error().code == kling::errc::invalid_request);
+      CHECK(r.error().code == kling::errc::malformed_input);
       CHECK(contains(message_of(r), "not an MP4 or MOV video"));
     }
     CHECK_FALSE(media::probe_video(png_image(300, 300)));
@@ -760,7 +760,7 @@ TEST_CASE("image_file_to_base64 and image_file_to_data_uri inline PNG and JPEG f
   const temp_file text_file("just some text\n", ".jpg");
   auto not_image = media::image_file_to_base64(text_file.path);
   REQUIRE_FALSE(not_image);
-  CHECK(not_image.error().code == kling::errc::invalid_request);
+  CHECK(not_image.error().code == kling::errc::malformed_input);
   CHECK(contains(message_of(not_image), text_file.path));
   CHECK(contains(message_of(not_image), "not a JPEG or PNG image"));
   CHECK_FALSE(media::image_file_to_data_uri(text_file.path));
@@ -816,7 +816,7 @@ TEST_CASE("probe_video_file reads the same as probe_video, by seeking", "[media]
   const temp_file truncated(mp4_file().substr(0, 200), ".mp4");
   auto bad = media::probe_video_file(truncated.path);
   REQUIRE_FALSE(bad);
-  CHECK(bad.error().code == kling::errc::invalid_request);
+  CHECK(bad.error().code == kling::errc::malformed_input);
   CHECK(contains(message_of(bad), truncated.path));
 }
 
@@ -850,7 +850,7 @@ TEST_CASE("probe_video_file finds a moov that starts past 4 GiB, after a 64-bit 
   REQUIRE(write_at(cut_file.path, ftyp_box.size() + mdat_size - 2, "x"));
   auto cut = media::probe_video_file(cut_file.path);
   REQUIRE_FALSE(cut);
-  CHECK(cut.error().code == kling::errc::invalid_request);
+  CHECK(cut.error().code == kling::errc::malformed_input);
   CHECK(contains(message_of(cut), "has size " + std::to_string(mdat_size)));
 }
 
@@ -880,7 +880,7 @@ TEST_CASE("probe_video_file skips a 200 MB mdat and caps moov at 64 MB", "[media
     REQUIRE_FALSE(ec);
     auto r = media::probe_video_file(file.path);
     REQUIRE_FALSE(r);
-    CHECK(r.error().code == kling::errc::invalid_request);
+    CHECK(r.error().code == kling::errc::malformed_input);
     CHECK(contains(message_of(r), "the 'moov' box at byte 24 is 68157432 bytes; at most 67108864 are read"));
   }
 }

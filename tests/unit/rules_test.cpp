@@ -982,6 +982,16 @@ TEST_CASE("create refuses a request that breaks a rule before any byte is sent",
   REQUIRE_FALSE(raw);
   CHECK(raw.error().violations.at(0).rule == "C-4");
 
+  // Malformed text inside a request breaks a rule: invalid_request with the
+  // violation, not the parser's malformed_input.
+  auto bad_url = client.videos().create(with(t2v(), "callback_url", "https://exa mple.com/hook"));
+  REQUIRE_FALSE(bad_url);
+  CHECK(bad_url.error().code == kling::errc::invalid_request);
+  REQUIRE(bad_url.error().violations.size() == 1);
+  CHECK(bad_url.error().violations[0].rule == "C-6");
+  CHECK_FALSE(kling::parse_url("https://exa mple.com/hook"));
+  CHECK(kling::parse_url("https://exa mple.com/hook").error().code == kling::errc::malformed_input);
+
   kling::new_element element;
   auto bad_element = client.elements().create(element);
   REQUIRE_FALSE(bad_element);

@@ -30,7 +30,7 @@ constexpr int value_of(char c) noexcept {
 }
 
 inline error invalid(std::string what, std::size_t pos) {
-  return error{errc::invalid_request,
+  return error{errc::malformed_input,
                "invalid Base64: " + std::move(what) + " at character " + std::to_string(pos)};
 }
 } // namespace detail

@@ -18,6 +18,7 @@ KLING_NAMESPACE_BEGIN
 
 // The kind of failure. Callers branch on this; the message is for people.
 enum class errc {
+  unknown,           // no code was set: what a default-constructed error holds
   invalid_request,   // refused before sending: a rule is broken (see violations)
   configuration,     // the options cannot work (bad base URL, plain http to a remote host)
   connection,        // could not connect, or the connection dropped
@@ -36,11 +37,15 @@ enum class errc {
   cancelled,         // the caller cancelled
   deadline_exceeded, // the overall deadline passed
   io,                // a local file could not be read or written
+  malformed_input,   // text or bytes given to a parser (Base64, URL, UTF-8, image, video) are not well formed
+  bad_signature,     // a webhook message failed verification (headers, timestamp or signature)
+  replay,            // a verified webhook message whose webhook-id was already accepted
 };
 
 // Stable lower-case name of an error kind ("rate_limited").
 constexpr const char *to_string(errc code) noexcept {
   switch (code) {
+  case errc::unknown: return "unknown";
   case errc::invalid_request: return "invalid_request";
   case errc::configuration: return "configuration";
   case errc::connection: return "connection";
@@ -59,6 +64,9 @@ constexpr const char *to_string(errc code) noexcept {
   case errc::cancelled: return "cancelled";
   case errc::deadline_exceeded: return "deadline_exceeded";
   case errc::io: return "io";
+  case errc::malformed_input: return "malformed_input";
+  case errc::bad_signature: return "bad_signature";
+  case errc::replay: return "replay";
   }
   return "unknown";
 }
@@ -76,8 +84,26 @@ struct violation {
   friend bool operator!=(const violation &a, const violation &b) { return !(a == b); }
 };
 
+// What the library recognized in a failure beyond its code, so that callers
+// and the protocol machines branch on a field, never on message text. Set
+// where the answer is parsed; more causes are added as they are recognized.
+enum class error_cause {
+  none,      // nothing more is known than the code says
+  duplicate, // the gateway's message or code says the request duplicates what it already has
+};
+
+// Stable lower-case name of a cause ("duplicate").
+constexpr const char *to_string(error_cause cause) noexcept {
+  switch (cause) {
+  case error_cause::none: return "none";
+  case error_cause::duplicate: return "duplicate";
+  }
+  return "unknown";
+}
+
 struct error {
-  errc code = errc::http;
+  errc code = errc::unknown;
+  error_cause cause = error_cause::none;
   int http_status = 0;               // 0 when no HTTP answer was received
   std::string provider_code;         // the gateway's or provider's own code, as text ("1102")
   std::string message;               // what happened, for people; never holds a secret
@@ -103,6 +129,10 @@ inline std::string to_string(const error &e) {
   if (!e.provider_code.empty()) {
     if (!details.empty()) details += ", ";
     details += "provider code " + e.provider_code;
+  }
+  if (e.cause != error_cause::none) {
+    if (!details.empty()) details += ", ";
+    details += std::string("cause ") + to_string(e.cause);
   }
   if (!details.empty()) out += " (" + details + ")";
   if (!e.message.empty()) out += ": " + e.message;

@@ -134,10 +134,8 @@ public:
     if (!m) return false;
     if (m->is_string()) {
       const std::string &text = m->get_ref<const std::string &>();
-      auto t = parse_iso8601(text);
-      if (!t && t.error().message.rfind("missing time zone offset", 0) == 0) {
-        t = parse_iso8601(text + "Z"); // a gateway that leaves the zone out means UTC
-      }
+      // A gateway that leaves the zone out means UTC.
+      auto t = parse_iso8601(text, missing_offset::utc);
       if (!t) {
         fail(path_of(key) + ": " + t.error().message);
         return false;

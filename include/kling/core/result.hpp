@@ -43,7 +43,7 @@ using invoke_result_t = std::remove_cv_t<std::remove_reference_t<std::invoke_res
 } // namespace detail
 
 template <class T>
-class result {
+class [[nodiscard]] result {
   static_assert(!std::is_reference<T>::value, "kling::result<T> holds values, not references");
   static_assert(!std::is_same<std::remove_cv_t<T>, kling::error>::value,
                 "kling::result<error> is ambiguous; use a wrapper type");
@@ -190,7 +190,7 @@ private:
 
 // result<void>: success carries nothing.
 template <>
-class result<void> {
+class [[nodiscard]] result<void> {
 public:
   using value_type = void;
   using error_type = kling::error;

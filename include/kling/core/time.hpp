@@ -106,10 +106,17 @@ inline timestamp make_timestamp(int year, int month, int day, int hour, int minu
 
 } // namespace time_detail
 
+// What a date-time without a zone offset means.
+enum class missing_offset {
+  reject, // an error: a time without an offset names no instant
+  utc,    // UTC: for a sender known to leave the zone out of UTC times
+};
+
 // "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
-// Fractions beyond microseconds are truncated; an offset is required (a time
-// without one names no instant).
-inline result<timestamp> parse_iso8601(std::string_view text) {
+// Fractions beyond microseconds are truncated; an offset is required unless
+// without_offset says what its absence means.
+inline result<timestamp> parse_iso8601(std::string_view text,
+                                       missing_offset without_offset = missing_offset::reject) {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
@@ -129,7 +136,8 @@ inline result<timestamp> parse_iso8601(std::string_view text) {
       micros *= 10;
   }
   std::int64_t offset = 0;
-  if (!(s.literal('Z') || s.literal('z'))) {
+  const bool no_offset = s.done() && without_offset == missing_offset::utc;
+  if (!no_offset && !(s.literal('Z') || s.literal('z'))) {
     const bool plus = s.literal('+');
     if (!plus && !s.literal('-')) return time_detail::bad_time("missing time zone offset", text);
     int oh = 0, om = 0;

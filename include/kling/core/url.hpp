@@ -49,7 +49,7 @@ inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 
 inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline error bad_url(std::string_view why, std::string_view text) {
-  return error{errc::invalid_request, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
+  return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
 } // namespace url_detail
 

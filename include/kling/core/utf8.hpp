@@ -60,7 +60,7 @@ inline result<std::size_t> count_code_points(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
     if (n == 0) {
-      return error{errc::invalid_request, "malformed UTF-8 at byte " + std::to_string(pos)};
+      return error{errc::malformed_input, "malformed UTF-8 at byte " + std::to_string(pos)};
     }
     pos += n;
   }

@@ -50,7 +50,7 @@ inline std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
   return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
 }
 
-inline error invalid(std::string message) { return error{errc::invalid_request, std::move(message)}; }
+inline error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
 inline error at_byte(const char *what, std::size_t pos) {
   return invalid(std::string(what) + " at byte " + std::to_string(pos));
@@ -171,7 +171,7 @@ inline result<image_info> probe_jpeg(std::string_view bytes) {
 } // namespace image_detail
 
 // Format and size of a PNG or JPEG image. Anything else, or a header that is
-// truncated or malformed, is an errc::invalid_request error saying why (and,
+// truncated or malformed, is an errc::malformed_input error saying why (and,
 // for JPEG, at which byte).
 inline result<image_info> probe_image(std::string_view bytes) {
   using namespace image_detail;

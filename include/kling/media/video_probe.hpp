@@ -95,7 +95,7 @@ inline std::string type_name(std::uint32_t type) {
   return out + "'";
 }
 
-inline error invalid(std::string message) { return error{errc::invalid_request, std::move(message)}; }
+inline error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
 struct box {
   std::uint32_t type = 0;
@@ -485,7 +485,7 @@ result<video_info> probe(Source &source, std::uint64_t size) {
 } // namespace video_detail
 
 // Container, duration, size and frame rate of an MP4 or MOV video held in
-// memory. Malformed or truncated input is an errc::invalid_request error that
+// memory. Malformed or truncated input is an errc::malformed_input error that
 // names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
 inline result<video_info> probe_video(std::string_view bytes) {
   video_detail::memory_source source{bytes};

@@ -1,12 +1,15 @@
 // Callbacks: the gateway (or the provider behind it) POSTs the task to the
 // callback_url of a create when its status changes. receive_callback checks
-// the Standard Webhooks signature when a secret is configured, then reads
-// the body in any of the task's shapes (P-2).
+// the Standard Webhooks signature and that the message is not a replay, then
+// reads the body in any of the task's shapes (P-2).
 //
 //   auto t = kling::receive_callback(secret, headers, body, unix_now);
-//   if (!t) return reply(t.error().code == kling::errc::auth ? 401 : 400);
+//   if (!t && t.error().code == kling::errc::replay) return reply(200); // already handled
+//   if (!t) return reply(t.error().code == kling::errc::bad_signature ? 401 : 400);
 //
-// Thread safety: pure functions.
+// A receiver without a secret says so: receive_unverified_callback(body).
+//
+// Thread safety: as safe as the replay_store used (the default one is).
 #ifndef KLING_PROTOCOL_CALLBACKS_HPP
 #define KLING_PROTOCOL_CALLBACKS_HPP
 
@@ -30,17 +33,23 @@ inline result<task> parse_callback(std::string_view body) {
   return t;
 }
 
-// Verifies the signature (when secret is not empty), then parses the body.
-// now_unix_seconds comes from the caller, so tests can fix the clock.
+// Verifies the signature, refuses a replay (webhooks::verify_once), then
+// parses the body. now_unix_seconds comes from the caller, so tests can fix
+// the clock. An empty secret is an errc::configuration error, never a
+// reason to skip the check.
 inline result<task> receive_callback(std::string_view secret, const http_headers &headers,
                                      std::string_view body, std::int64_t now_unix_seconds,
+                                     webhooks::replay_store &replays = webhooks::default_replay_store(),
                                      const webhooks::verify_options &options = {}) {
-  if (!secret.empty()) {
-    auto verified = webhooks::verify(secret, headers, body, now_unix_seconds, options);
-    if (!verified) return std::move(verified).error();
-  }
+  auto verified = webhooks::verify_once(secret, headers, body, now_unix_seconds, replays, options);
+  if (!verified) return std::move(verified).error();
   return parse_callback(body);
 }
+
+// Parses a callback whose sender is not verified: anyone who can reach the
+// receiver can make it believe anything about a task. Only for a gateway
+// configured without a webhook secret, on a network where that is acceptable.
+inline result<task> receive_unverified_callback(std::string_view body) { return parse_callback(body); }
 
 KLING_NAMESPACE_END
 

@@ -37,18 +37,6 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-// True for the gateway's answer that an external_task_id is already taken:
-// 409, or a 400/422 that says "duplicate" or "already exists". The document
-// does not show this answer; the wording is a guess to revisit against the real gateway.
-inline bool is_duplicate_external_id(const error &e) {
-  if (e.http_status == 409) return true; // Conflict: the id is taken, whatever the wording
-  if (e.http_status != 400 && e.http_status != 422) return false;
-  std::string text = e.message + " " + e.provider_code;
-  for (char &c : text)
-    c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return text.find("duplicate") != std::string::npos || text.find("already exist") != std::string::npos;
-}
-
 class create_machine {
 public:
   // body: the validated, normalized request; its external_task_id (if any)

@@ -6,6 +6,7 @@
 #ifndef KLING_PROTOCOL_ERRORS_HPP
 #define KLING_PROTOCOL_ERRORS_HPP
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -63,6 +64,24 @@ inline void read_error_body(const json &body, error &e) {
   r.text("request_id", e.request_id);
 }
 
+inline bool says(const std::string &text, std::string_view words) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  const auto at = std::search(text.begin(), text.end(), words.begin(), words.end(),
+                              [&](char a, char b) { return lower(a) == b; });
+  return at != text.end();
+}
+
+// What the gateway's words say beyond the status, read once here so that
+// nothing else inspects message text. The document shows no answer for a
+// duplicate external_task_id; "duplicate" and "already exist(s)" are a guess
+// to revisit against the real gateway.
+inline error_cause cause_of(const error &e) {
+  for (const std::string *text : {&e.message, &e.provider_code}) {
+    if (says(*text, "duplicate") || says(*text, "already exist")) return error_cause::duplicate;
+  }
+  return error_cause::none;
+}
+
 } // namespace errors_detail
 
 // Retry-After as a delay: delay-seconds, or an HTTP date measured against
@@ -96,12 +115,21 @@ inline error error_from_response(const http_response &response) {
   if (auto id = response.header("X-Request-Id")) e.request_id = std::string(*id);
   auto body = parse_json(response.body);
   if (body) errors_detail::read_error_body(*body, e);
+  e.cause = errors_detail::cause_of(e);
   if (e.message.empty()) {
     e.message = "HTTP " + std::to_string(response.status);
     if (!body) e.message += " with a body that is not JSON";
   }
   e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
   return e;
+}
+
+// True for the gateway's answer that an external_task_id is already taken:
+// 409 Conflict whatever its words, or a 400/422 whose words say duplicate
+// (error_cause::duplicate, set by error_from_response).
+inline bool is_duplicate_external_id(const error &e) {
+  if (e.http_status == 409) return true;
+  return (e.http_status == 400 || e.http_status == 422) && e.cause == error_cause::duplicate;
 }
 
 } // namespace protocol

@@ -10,7 +10,13 @@
 // The secret is written "whsec_<base64>"; one without the prefix is used as
 // raw bytes.
 //
-// Thread safety: pure functions (no clock reads: the caller passes the time).
+// verify() checks one message; verify_once() also refuses a message whose
+// webhook-id was already accepted (replay_store.hpp). A message that fails
+// is errc::bad_signature, a replay errc::replay, and a secret that cannot
+// verify anything (empty, bad Base64) errc::configuration.
+//
+// Thread safety: verify and sign are pure functions (no clock reads: the
+// caller passes the time); verify_once is as safe as its replay_store.
 #ifndef KLING_PROTOCOL_WEBHOOKS_HPP
 #define KLING_PROTOCOL_WEBHOOKS_HPP
 
@@ -23,6 +29,8 @@
 #include "kling/core/base64.hpp"
 #include "kling/core/result.hpp"
 #include "kling/core/sha256.hpp"
+#include "kling/core/utf8.hpp"
+#include "kling/protocol/replay_store.hpp"
 #include "kling/transport/http.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -39,20 +47,25 @@ namespace detail {
 
 constexpr std::string_view secret_prefix = "whsec_";
 
-inline error auth_error(std::string message) { return error{errc::auth, std::move(message)}; }
+inline error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
+inline error unusable_secret(std::string message) { return error{errc::configuration, std::move(message)}; }
 
 // The key bytes of a secret. Messages never quote the secret.
 inline result<std::string> secret_key(std::string_view secret) {
   if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
-    if (secret.empty()) return auth_error("the webhook secret is empty");
+    if (secret.empty()) {
+      return unusable_secret("the webhook secret is empty: nothing can be verified with it (to accept "
+                             "callbacks without a signature, call receive_unverified_callback)");
+    }
     return std::string(secret);
   }
   auto key = base64::decode(secret.substr(secret_prefix.size()));
   if (!key) {
     // base64's message gives only a length or a position, never the text.
-    return auth_error("the webhook secret is not valid Base64 after whsec_ (" + key.error().message + ")");
+    return unusable_secret("the webhook secret is not valid Base64 after whsec_ (" + key.error().message +
+                           ")");
   }
-  if (key->empty()) return auth_error("the webhook secret is empty after whsec_");
+  if (key->empty()) return unusable_secret("the webhook secret is empty after whsec_");
   return std::move(*key);
 }
 
@@ -69,14 +82,14 @@ inline std::string signature_of(std::string_view key, std::string_view id, std::
 inline result<std::int64_t> parse_timestamp(std::string_view text) {
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits = negative ? text.substr(1) : text;
-  if (digits.empty()) return auth_error("webhook-timestamp is not an integer number of seconds");
+  if (digits.empty()) return unverified("webhook-timestamp is not an integer number of seconds");
   // Magnitudes up to 2^63 (the most negative value) fit in an unsigned 64-bit number.
   const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
   std::uint64_t magnitude = 0;
   for (char c : digits) {
-    if (c < '0' || c > '9') return auth_error("webhook-timestamp is not an integer number of seconds");
+    if (c < '0' || c > '9') return unverified("webhook-timestamp is not an integer number of seconds");
     const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (magnitude > (limit - digit) / 10) return auth_error("webhook-timestamp is out of range");
+    if (magnitude > (limit - digit) / 10) return unverified("webhook-timestamp is out of range");
     magnitude = magnitude * 10 + digit;
   }
   if (!negative) return static_cast<std::int64_t>(magnitude);
@@ -94,23 +107,24 @@ inline result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chr
   const bool past = timestamp <= now;
   const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
   if (off <= allowed) return {};
-  return auth_error(std::string("webhook-timestamp is ") + (past ? "too old: " : "in the future: ") +
+  return unverified(std::string("webhook-timestamp is ") + (past ? "too old: " : "in the future: ") +
                     std::to_string(off) + (past ? " s in the past, " : " s ahead of now, ") +
                     std::to_string(off - allowed) + " s beyond the " + std::to_string(allowed) +
                     " s tolerance");
 }
 
-// verify() once the secret is known to be usable.
-inline result<void> verify_with_key(std::string_view key, std::string_view webhook_id,
-                                    std::string_view webhook_timestamp, std::string_view webhook_signature,
-                                    std::string_view body, std::int64_t now, std::chrono::seconds tolerance) {
-  if (webhook_id.empty()) return auth_error("empty webhook-id header");
-  if (webhook_timestamp.empty()) return auth_error("empty webhook-timestamp header");
-  if (webhook_signature.empty()) return auth_error("empty webhook-signature header");
+// verify() once the secret is known to be usable; the message's timestamp in seconds.
+inline result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
+                                            std::string_view webhook_timestamp,
+                                            std::string_view webhook_signature, std::string_view body,
+                                            std::int64_t now, std::chrono::seconds tolerance) {
+  if (webhook_id.empty()) return unverified("empty webhook-id header");
+  if (webhook_timestamp.empty()) return unverified("empty webhook-timestamp header");
+  if (webhook_signature.empty()) return unverified("empty webhook-signature header");
 
   auto timestamp = parse_timestamp(webhook_timestamp);
   if (!timestamp) return std::move(timestamp).error();
-  if (auto age = check_age(*timestamp, now, tolerance); !age) return age;
+  if (auto age = check_age(*timestamp, now, tolerance); !age) return std::move(age).error();
 
   // Signed over the timestamp as sent, so the bytes checked are the bytes signed.
   const std::string expected = signature_of(key, webhook_id, webhook_timestamp, body);
@@ -127,16 +141,39 @@ inline result<void> verify_with_key(std::string_view key, std::string_view webho
     any_v1 = true;
     if (crypto::constant_time_equal(entry.substr(comma + 1), expected)) matched = true;
   }
-  if (!any_v1) return auth_error("webhook-signature holds no v1 signature");
-  if (!matched) return auth_error("no v1 signature in webhook-signature matches the message");
-  return {};
+  if (!any_v1) return unverified("webhook-signature holds no v1 signature");
+  if (!matched) return unverified("no v1 signature in webhook-signature matches the message");
+  return *timestamp;
+}
+
+// The message's headers, all three present.
+struct message_headers {
+  std::string_view id, timestamp, signature;
+};
+
+inline result<message_headers> find_message_headers(const http_headers &headers) {
+  const auto id = find_header(headers, "webhook-id");
+  if (!id) return unverified("missing webhook-id header");
+  const auto timestamp = find_header(headers, "webhook-timestamp");
+  if (!timestamp) return unverified("missing webhook-timestamp header");
+  const auto signature = find_header(headers, "webhook-signature");
+  if (!signature) return unverified("missing webhook-signature header");
+  return message_headers{*id, *timestamp, *signature};
+}
+
+// a + b, held at the int64 limits instead of overflowing.
+constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
+  if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+  if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+  return a + b;
 }
 
 } // namespace detail
 
 // Checks one message. webhook_* are the header values; now_unix_seconds is the
-// receiver's current time. Fails with errc::auth and a message that names the
-// problem (never the secret or the expected signature).
+// receiver's current time. Fails with errc::bad_signature and a message that
+// names the problem (never the secret or the expected signature), or
+// errc::configuration when the secret is empty or not Base64 after whsec_.
 inline result<void> verify(std::string_view secret, std::string_view webhook_id,
                            std::string_view webhook_timestamp, std::string_view webhook_signature,
                            std::string_view body, std::int64_t now_unix_seconds,
@@ -144,8 +181,10 @@ inline result<void> verify(std::string_view secret, std::string_view webhook_id,
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
-  return detail::verify_with_key(*key, webhook_id, webhook_timestamp, webhook_signature, body,
-                                 now_unix_seconds, options.tolerance);
+  auto verified = detail::verify_with_key(*key, webhook_id, webhook_timestamp, webhook_signature, body,
+                                          now_unix_seconds, options.tolerance);
+  if (!verified) return std::move(verified).error();
+  return {};
 }
 
 // The same, reading webhook-id, webhook-timestamp and webhook-signature from a
@@ -154,14 +193,36 @@ inline result<void> verify(std::string_view secret, const http_headers &headers,
                            std::int64_t now_unix_seconds, const verify_options &options = {}) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
-  const auto id = find_header(headers, "webhook-id");
-  if (!id) return detail::auth_error("missing webhook-id header");
-  const auto timestamp = find_header(headers, "webhook-timestamp");
-  if (!timestamp) return detail::auth_error("missing webhook-timestamp header");
-  const auto signature = find_header(headers, "webhook-signature");
-  if (!signature) return detail::auth_error("missing webhook-signature header");
-  return detail::verify_with_key(*key, *id, *timestamp, *signature, body, now_unix_seconds,
-                                 options.tolerance);
+  const auto message = detail::find_message_headers(headers);
+  if (!message) return message.error();
+  auto verified = detail::verify_with_key(*key, message->id, message->timestamp, message->signature, body,
+                                          now_unix_seconds, options.tolerance);
+  if (!verified) return std::move(verified).error();
+  return {};
+}
+
+// verify(), then records the message's webhook-id in replays: a message whose
+// id was accepted before, within the tolerance window, fails with
+// errc::replay. The id is kept until the message's timestamp plus the
+// tolerance, after which a copy fails verify() as too old anyway; the sender's
+// retry of a message (same id, new timestamp) is a replay until then too.
+inline result<void> verify_once(std::string_view secret, const http_headers &headers, std::string_view body,
+                                std::int64_t now_unix_seconds, replay_store &replays = default_replay_store(),
+                                const verify_options &options = {}) {
+  const auto key = detail::secret_key(secret);
+  if (!key) return key.error();
+  const auto message = detail::find_message_headers(headers);
+  if (!message) return message.error();
+  const auto timestamp = detail::verify_with_key(*key, message->id, message->timestamp, message->signature,
+                                                 body, now_unix_seconds, options.tolerance);
+  if (!timestamp) return timestamp.error();
+  const std::int64_t tolerance = options.tolerance.count() > 0 ? options.tolerance.count() : 0;
+  if (!replays.remember(message->id, now_unix_seconds, detail::saturated_sum(*timestamp, tolerance))) {
+    // The id only: it is the sender's, and says which message came again.
+    return error{errc::replay, "webhook-id \"" + utf8::excerpt(message->id, 100) +
+                                   "\" was already accepted: the message is a replay"};
+  }
+  return {};
 }
 
 // The webhook-signature value "v1,<base64>" for a message: for senders and

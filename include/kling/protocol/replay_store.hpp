@@ -1,0 +1,117 @@
+// Replay protection for webhooks: the webhook-ids of messages already
+// accepted, kept as long as a copy of the message could still pass the
+// timestamp check. A verified message whose id is known is a replay: a
+// captured message sent again, or the sender delivering it a second time.
+//
+// replay_store is the interface a receiver supplies (backed by its database
+// when several processes receive); memory_replay_store is a bounded,
+// in-process one.
+//
+// Thread safety: replay_store implementations must be safe to call from
+// several threads at once; memory_replay_store is (one mutex).
+#ifndef KLING_PROTOCOL_REPLAY_STORE_HPP
+#define KLING_PROTOCOL_REPLAY_STORE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "kling/version.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+class replay_store {
+public:
+  virtual ~replay_store() = default;
+
+  // Records id as accepted, to be kept until the Unix time until_unix_seconds,
+  // and returns true; or returns false and changes nothing when id is already
+  // recorded with a time not before now_unix_seconds. Must be atomic: of two
+  // concurrent calls with one id, at most one returns true (with a database:
+  // an insert that fails on an existing key).
+  virtual bool remember(std::string_view id, std::int64_t now_unix_seconds,
+                        std::int64_t until_unix_seconds) = 0;
+
+  // Forgets id, so that the next delivery of the message is accepted: for a
+  // receiver that accepted a message but could not act on it, and wants the
+  // sender's retry (same webhook-id) to get through.
+  virtual void forget(std::string_view id) = 0;
+};
+
+// At most max_ids ids, in memory. Ids past their time are dropped first; when
+// max_ids unexpired ids are held, the one that expires soonest makes room, so
+// that a burst of genuine messages is never refused (only the sender, who
+// holds the secret, can produce ids that reach the store).
+class memory_replay_store final : public replay_store {
+public:
+  static constexpr std::size_t default_max_ids = 10000;
+
+  explicit memory_replay_store(std::size_t max_ids = default_max_ids) : max_ids_(max_ids > 0 ? max_ids : 1) {}
+
+  bool remember(std::string_view id, std::int64_t now_unix_seconds,
+                std::int64_t until_unix_seconds) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
+      erase(by_expiry_.begin());
+    const std::string key(id);
+    if (until_.count(key) != 0) return false;
+    while (until_.size() >= max_ids_)
+      erase(by_expiry_.begin());
+    until_.emplace(key, until_unix_seconds);
+    by_expiry_.emplace(until_unix_seconds, key);
+    return true;
+  }
+
+  void forget(std::string_view id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto found = until_.find(std::string(id));
+    if (found == until_.end()) return;
+    auto range = by_expiry_.equal_range(found->second);
+    for (auto it = range.first; it != range.second; ++it) {
+      if (it->second == found->first) {
+        erase(it);
+        return;
+      }
+    }
+  }
+
+  // How many ids are held (expired ones included until the next remember).
+  std::size_t size() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return until_.size();
+  }
+  std::size_t max_ids() const noexcept { return max_ids_; }
+
+private:
+  using expiry_index = std::multimap<std::int64_t, std::string>;
+
+  void erase(expiry_index::iterator it) {
+    until_.erase(it->second);
+    by_expiry_.erase(it);
+  }
+
+  const std::size_t max_ids_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::int64_t> until_; // id -> Unix time it may be dropped after
+  expiry_index by_expiry_;                              // the same, ordered by that time
+};
+
+// The store receive_callback and verify_once use when given none: one per
+// process (per shared library that holds a copy of this header's code).
+inline replay_store &default_replay_store() {
+  static memory_replay_store store;
+  return store;
+}
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REPLAY_STORE_HPP
