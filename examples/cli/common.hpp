@@ -83,8 +83,7 @@ inline int report_failure(const kling::error &e) {
     }
     return exit_failure;
   case kling::errc::configuration:
-    if (e.message.find("plain http") !=
-        std::string::npos) // the library names its C++ option; say what works here
+    if (e.cause == kling::error_cause::insecure_http) // the library names its C++ option; say what works here
       std::cerr << "The kling tool sends plain http only to this machine: use an https:// base URL.\n";
     else
       std::cerr << "Set --base-url and --api-key (or KLING_BASE_URL and KLING_API_KEY).\n";

@@ -171,8 +171,9 @@ struct violation {
 // and the protocol machines branch on a field, never on message text. Set
 // where the answer is parsed; more causes are added as they are recognized.
 enum class error_cause {
-  none,      // nothing more is known than the code says
-  duplicate, // the gateway's message or code says the request duplicates what it already has
+  none,          // nothing more is known than the code says
+  duplicate,     // the gateway's message or code says the request duplicates what it already has
+  insecure_http, // the base URL would send the API key over plain http to another machine
 };
 
 // Stable lower-case name of a cause ("duplicate").
@@ -180,6 +181,7 @@ constexpr const char *to_string(error_cause cause) noexcept {
   switch (cause) {
   case error_cause::none: return "none";
   case error_cause::duplicate: return "duplicate";
+  case error_cause::insecure_http: return "insecure_http";
   }
   return "unknown";
 }
@@ -7891,8 +7893,7 @@ private:
   void check_url() {
     auto parsed = parse_url(url_);
     if (!parsed)
-      outcome_ =
-          result<std::uint64_t>(error{errc::invalid_request, "download URL: " + parsed.error().message});
+      outcome_ = result<std::uint64_t>(error{parsed.error().code, "download URL: " + parsed.error().message});
   }
 
   body_disposition restart(const http_response &head) {
@@ -8875,9 +8876,11 @@ private:
       return error{errc::configuration, "base URL must not have a query or fragment"};
     }
     if (parsed->scheme == "http" && !is_loopback_host(parsed->host) && !o.allow_insecure_http()) {
-      return error{errc::configuration, "base URL uses plain http to " + parsed->host +
-                                            ": the API key would travel unencrypted. Use https, or "
-                                            "options::allow_insecure_http(true) if you really mean it"};
+      error e{errc::configuration, "base URL uses plain http to " + parsed->host +
+                                       ": the API key would travel unencrypted. Use https, or "
+                                       "options::allow_insecure_http(true) if you really mean it"};
+      e.cause = error_cause::insecure_http;
+      return e;
     }
     while (!parsed->path.empty() && parsed->path.back() == '/')
       parsed->path.pop_back();
@@ -9950,7 +9953,8 @@ public:
 
   // Downloads a completed task's first video to path (written to
   // "<path>.part", renamed into place when complete; a partial file from an
-  // earlier attempt is resumed). Warns when the URL expires soon (P-7).
+  // earlier attempt is resumed). Warns when the URL expires soon (P-7). A
+  // task with no video (not completed, or completed without one) is not_found.
   result<download_result> download(const task &t, const std::string &path,
                                    const download_settings &settings = {}) {
     if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
@@ -10128,7 +10132,7 @@ private:
 
   result<void> downloadable(const task &t, const download_settings &settings) const {
     if (t.status != task_status::completed || t.videos.empty()) {
-      return error{errc::invalid_request,
+      return error{errc::not_found,
                    "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
     }
     return check_download_settings(settings);

@@ -376,6 +376,9 @@ TEST_CASE("bad configuration is an error on every call, never a crash", "[client
     REQUIRE_FALSE(r);
     CHECK(r.error().code == kling::errc::configuration);
     CHECK(r.error().message.rfind(c.message_start, 0) == 0);
+    // Only the plain-http refusal carries its cause, for programs that explain it their own way.
+    CHECK((r.error().cause == kling::error_cause::insecure_http) ==
+          (c.message_start.find("plain http") != std::string::npos));
     CHECK(fake.transport().request_count() == 0);
   }
 

@@ -1123,7 +1123,7 @@ TEST_CASE("download of an unfinished task is refused; an inline video is written
   auto pending = kling::parse_task(json::parse(response_fixture("task_pending")));
   auto refused = fake.videos().download(*pending, temp_path("x.mp4"));
   REQUIRE_FALSE(refused);
-  CHECK(refused.error().code == kling::errc::invalid_request);
+  CHECK(refused.error().code == kling::errc::not_found);
   auto inline_video = kling::parse_task(
       json{{"created", 1736762400}, {"data", {{{"b64_json", kling::base64::encode("MP4!")}}}}});
   REQUIRE(inline_video);

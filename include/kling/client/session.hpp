@@ -176,9 +176,11 @@ private:
       return error{errc::configuration, "base URL must not have a query or fragment"};
     }
     if (parsed->scheme == "http" && !is_loopback_host(parsed->host) && !o.allow_insecure_http()) {
-      return error{errc::configuration, "base URL uses plain http to " + parsed->host +
-                                            ": the API key would travel unencrypted. Use https, or "
-                                            "options::allow_insecure_http(true) if you really mean it"};
+      error e{errc::configuration, "base URL uses plain http to " + parsed->host +
+                                       ": the API key would travel unencrypted. Use https, or "
+                                       "options::allow_insecure_http(true) if you really mean it"};
+      e.cause = error_cause::insecure_http;
+      return e;
     }
     while (!parsed->path.empty() && parsed->path.back() == '/')
       parsed->path.pop_back();

@@ -129,7 +129,8 @@ public:
 
   // Downloads a completed task's first video to path (written to
   // "<path>.part", renamed into place when complete; a partial file from an
-  // earlier attempt is resumed). Warns when the URL expires soon (P-7).
+  // earlier attempt is resumed). Warns when the URL expires soon (P-7). A
+  // task with no video (not completed, or completed without one) is not_found.
   result<download_result> download(const task &t, const std::string &path,
                                    const download_settings &settings = {}) {
     if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
@@ -307,7 +308,7 @@ private:
 
   result<void> downloadable(const task &t, const download_settings &settings) const {
     if (t.status != task_status::completed || t.videos.empty()) {
-      return error{errc::invalid_request,
+      return error{errc::not_found,
                    "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
     }
     return check_download_settings(settings);

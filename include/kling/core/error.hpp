@@ -88,8 +88,9 @@ struct violation {
 // and the protocol machines branch on a field, never on message text. Set
 // where the answer is parsed; more causes are added as they are recognized.
 enum class error_cause {
-  none,      // nothing more is known than the code says
-  duplicate, // the gateway's message or code says the request duplicates what it already has
+  none,          // nothing more is known than the code says
+  duplicate,     // the gateway's message or code says the request duplicates what it already has
+  insecure_http, // the base URL would send the API key over plain http to another machine
 };
 
 // Stable lower-case name of a cause ("duplicate").
@@ -97,6 +98,7 @@ constexpr const char *to_string(error_cause cause) noexcept {
   switch (cause) {
   case error_cause::none: return "none";
   case error_cause::duplicate: return "duplicate";
+  case error_cause::insecure_http: return "insecure_http";
   }
   return "unknown";
 }

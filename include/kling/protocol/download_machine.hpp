@@ -195,8 +195,7 @@ private:
   void check_url() {
     auto parsed = parse_url(url_);
     if (!parsed)
-      outcome_ =
-          result<std::uint64_t>(error{errc::invalid_request, "download URL: " + parsed.error().message});
+      outcome_ = result<std::uint64_t>(error{parsed.error().code, "download URL: " + parsed.error().message});
   }
 
   body_disposition restart(const http_response &head) {
