@@ -6,7 +6,8 @@
 //                                        gateway, creates a task whose callbacks
 //                                        come here, exits when it has finished
 //   ./callback_receiver --port 9000      just receive (KLING_WEBHOOK_SECRET=whsec_...)
-#include <kling/testing.hpp>
+#include <kling/kling.hpp>
+#include <kling/testing/fake_gateway.hpp>
 
 #include <chrono>
 #include <condition_variable>

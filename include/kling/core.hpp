@@ -1,6 +1,6 @@
-// Everything in kling-cpp except the cpp-httplib transport: for engines and
-// plugins that bring their own HTTP stack, and for tests. Builds with
-// -fno-exceptions -fno-rtti.
+// Everything in kling-cpp except the cpp-httplib transport and the testing
+// kit: for engines and plugins that bring their own HTTP stack. Builds with
+// -fno-exceptions -fno-rtti. Tests add <kling/testing.hpp>.
 #ifndef KLING_CORE_HPP
 #define KLING_CORE_HPP
 
@@ -45,10 +45,9 @@
 #include "kling/rules/queries.hpp"
 #include "kling/rules/validate.hpp"
 
-// transport: the HTTP values and the mock
+// transport: the HTTP values and what a transport must offer
 #include "kling/transport/any_transport.hpp"
 #include "kling/transport/http.hpp"
-#include "kling/transport/mock_transport.hpp"
 #include "kling/transport/network_settings.hpp"
 #include "kling/transport/requirements.hpp"
 #include "kling/transport/streaming.hpp"
@@ -74,11 +73,5 @@
 #include "kling/client/settings.hpp"
 #include "kling/client/task_tracker.hpp"
 #include "kling/client/videos.hpp"
-
-// testing: cassettes, a virtual clock, a manual scheduler and sample media, for tests of code that uses the client
-#include "kling/testing/cassette.hpp"
-#include "kling/testing/manual_scheduler.hpp"
-#include "kling/testing/sample_media.hpp"
-#include "kling/testing/virtual_clock.hpp"
 
 #endif // KLING_CORE_HPP

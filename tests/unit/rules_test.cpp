@@ -1,7 +1,7 @@
 // The gateway's rules, one test case per rule ID (tagged with the ID), each
 // with requests that pass and requests that break the rule; the seed
 // document's request examples; typed requests that serialize to them.
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <cstdint>
 #include <fstream>
@@ -990,13 +990,13 @@ TEST_CASE("create refuses a request that breaks a rule before any byte is sent",
 
 TEST_CASE("create sends valid requests with seconds as a string, and may skip validation",
           "[rules][client][C-5]") {
-  kling::basic_client<kling::mock_transport> client{
+  kling::basic_client<kling::testing::mock_transport> client{
       kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
   client.transport().respond(200, R"({"id":"t1","status":"pending"})");
   REQUIRE(client.videos().create(with(t2v(), "seconds", 10)));
   CHECK(kling::json::parse(client.transport().requests().at(0).body)["seconds"] == "10");
 
-  kling::basic_client<kling::mock_transport> trusting{
+  kling::basic_client<kling::testing::mock_transport> trusting{
       kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").validate_requests(false)};
   trusting.transport().respond(200, R"({"id":"t2","status":"pending"})");
   CHECK(trusting.videos().create(with(t2v(), "aspect_ratio", "4:3")));
