@@ -7,6 +7,7 @@
 #include "kling/version.hpp"
 
 // core: values and algorithms with no knowledge of the gateway
+#include "kling/core/ascii.hpp"
 #include "kling/core/base64.hpp"
 #include "kling/core/cancel.hpp"
 #include "kling/core/error.hpp"
@@ -14,6 +15,7 @@
 #include "kling/core/json.hpp"
 #include "kling/core/json_reader.hpp"
 #include "kling/core/numbers.hpp"
+#include "kling/core/random.hpp"
 #include "kling/core/redact.hpp"
 #include "kling/core/result.hpp"
 #include "kling/core/sha256.hpp"

@@ -1112,6 +1112,69 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_NUMBERS_HPP
 // ----- end kling/core/numbers.hpp -----
+// ----- begin kling/core/random.hpp -----
+// Pseudo-random numbers where nothing secret depends on them: backoff
+// jitter, generated external_task_ids (unique, not unguessable), a fake
+// gateway's fault rate. splitmix64 is tiny, fast and repeatable from a seed,
+// so tests can fix every draw; random_seed gives one from the system for
+// everything else.
+//
+// Thread safety: a splitmix64 is a plain value (one per thread, or guarded by
+// its owner); random_seed may be called concurrently.
+#ifndef KLING_CORE_RANDOM_HPP
+#define KLING_CORE_RANDOM_HPP
+
+#include <cstdint>
+#include <limits>
+#include <random>
+
+
+KLING_NAMESPACE_BEGIN
+
+// Steele, Lea and Flood's SplitMix64: every seed, 0 included, gives a full
+// period of 2^64. A UniformRandomBitGenerator, so <random>'s distributions
+// accept it too.
+class splitmix64 {
+public:
+  using result_type = std::uint64_t;
+
+  explicit constexpr splitmix64(std::uint64_t seed) noexcept : state_(seed) {}
+
+  constexpr std::uint64_t next() noexcept {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  constexpr std::uint64_t operator()() noexcept { return next(); }
+
+  // A number in [0, bound]; 0 when bound is 0. The modulo bias is below
+  // 2^-40 for the bounds used here (milliseconds of backoff).
+  constexpr std::uint64_t up_to(std::uint64_t bound) noexcept {
+    const std::uint64_t draw = next();
+    return bound == std::numeric_limits<std::uint64_t>::max() ? draw : draw % (bound + 1);
+  }
+
+  // A number in [0, 1), from the top 53 bits (a double's precision).
+  constexpr double unit() noexcept { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
+
+  static constexpr result_type min() noexcept { return 0; }
+  static constexpr result_type max() noexcept { return std::numeric_limits<std::uint64_t>::max(); }
+
+private:
+  std::uint64_t state_;
+};
+
+// 64 bits from the system's source (std::random_device), never 0.
+inline std::uint64_t random_seed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32 | device()) | 1;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RANDOM_HPP
+// ----- end kling/core/random.hpp -----
 // ----- begin kling/protocol/webhooks.hpp -----
 // Verifying Standard Webhooks signatures (https://www.standardwebhooks.com/):
 // a receiver checks that a callback came from the holder of the shared secret
@@ -1517,6 +1580,79 @@ KLING_NAMESPACE_END
 #include <utility>
 #include <vector>
 
+// ----- begin kling/core/ascii.hpp -----
+// ASCII character classes and case folding, independent of the C locale:
+// the gateway's words, URL schemes and hosts, HTTP header names and
+// media-type prefixes are ASCII and compare case-insensitively; text outside
+// ASCII is never folded.
+//
+// Thread safety: pure functions.
+#ifndef KLING_CORE_ASCII_HPP
+#define KLING_CORE_ASCII_HPP
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace ascii {
+
+constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_hex_digit(char c) noexcept {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Below U+0020, or DEL: a character that can end or break the line it is written on.
+constexpr bool is_control(char c) noexcept {
+  return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
+}
+
+// True when text holds a control character that is not one of `allowed`
+// (an HTTP header value may hold a tab; an identifier may not).
+constexpr bool has_control_character(std::string_view text, std::string_view allowed = {}) noexcept {
+  for (char c : text) {
+    if (is_control(c) && allowed.find(c) == std::string_view::npos) return true;
+  }
+  return false;
+}
+
+constexpr char to_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+inline std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    c = to_lower(c);
+  return out;
+}
+
+constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  }
+  return true;
+}
+
+constexpr bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept {
+  return text.size() >= prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
+
+constexpr bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
+  return text.size() >= suffix.size() &&
+         equals_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
+}
+
+} // namespace ascii
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ASCII_HPP
+// ----- end kling/core/ascii.hpp -----
 // ----- begin kling/core/cancel.hpp -----
 // Cancellation: a source the caller keeps and tokens the library watches.
 // Cancelling is a flag, checked between steps: a blocking wait wakes from its
@@ -1611,9 +1747,6 @@ struct url {
 };
 
 namespace url_detail {
-inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline error bad_url(std::string_view why, std::string_view text) {
   return error{errc::invalid_request, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
@@ -1625,11 +1758,11 @@ inline result<url> parse_url(std::string_view text) {
   using namespace url_detail;
   url out;
   const auto colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0 || !is_alpha(text[0])) {
+  if (colon == std::string_view::npos || colon == 0 || !ascii::is_alpha(text[0])) {
     return bad_url("not an absolute URL (no scheme)", text);
   }
   for (char c : text.substr(0, colon))
-    out.scheme += lower(c);
+    out.scheme += ascii::to_lower(c);
   if (out.scheme != "http" && out.scheme != "https") {
     return bad_url("scheme must be http or https", text);
   }
@@ -1670,19 +1803,19 @@ inline result<url> parse_url(std::string_view text) {
   for (char c : host) {
     // In brackets an IPv6 address; otherwise a name or IPv4 address, which
     // cannot hold the characters that delimit a host (it could not be written back).
-    const bool ok = bracketed ? is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f') || c == ':' || c == '.'
+    const bool ok = bracketed ? ascii::is_hex_digit(c) || c == ':' || c == '.'
                               : c != ':' && c != '[' && c != ']' && c != '\\';
     if (!ok)
       return bad_url(
           bracketed ? "not an IPv6 address in '[' ']'" : "host has a character not allowed in a host", text);
-    out.host += lower(c);
+    out.host += ascii::to_lower(c);
   }
 
   out.port = out.scheme == "https" ? 443 : 80;
   if (!port.empty()) {
     int value = 0;
     for (char c : port) {
-      if (!is_digit(c) || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
+      if (!ascii::is_digit(c) || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
       value = value * 10 + (c - '0');
     }
     if (value < 1 || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
@@ -1732,10 +1865,10 @@ inline std::string remove_dot_segments(std::string_view in) {
 }
 
 inline bool has_scheme(std::string_view text) {
-  if (text.empty() || !is_alpha(text[0])) return false;
+  if (text.empty() || !ascii::is_alpha(text[0])) return false;
   for (char c : text) {
     if (c == ':') return true;
-    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
   }
   return false;
 }
@@ -1785,7 +1918,7 @@ inline bool is_loopback_host(std::string_view host) {
   for (char c : host) {
     if (c == '.')
       ++dots;
-    else if (!url_detail::is_digit(c))
+    else if (!ascii::is_digit(c))
       return false;
   }
   return dots == 3;
@@ -1799,7 +1932,7 @@ inline std::string percent_encode(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (url_detail::is_alpha(c) || url_detail::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+    if (ascii::is_alpha(c) || ascii::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
       out += c;
     } else {
       out += '%';
@@ -1832,25 +1965,12 @@ KLING_NAMESPACE_BEGIN
 // Header fields in the order they were set; names compare case-insensitively.
 using http_headers = std::vector<std::pair<std::string, std::string>>;
 
-namespace http_detail {
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-} // namespace http_detail
-
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
 inline bool is_header_name(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
                     std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
     if (!ok) return false;
   }
@@ -1859,18 +1979,12 @@ inline bool is_header_name(std::string_view name) {
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-inline bool is_header_value(std::string_view value) {
-  for (char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\t') || u == 0x7F) return false;
-  }
-  return true;
-}
+inline bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
 
 // The value of the first header named name, if any.
 inline std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
   for (const auto &h : headers) {
-    if (http_detail::iequals(h.first, name)) return std::string_view(h.second);
+    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
   }
   return std::nullopt;
 }
@@ -1878,7 +1992,7 @@ inline std::optional<std::string_view> find_header(const http_headers &headers, 
 // Replaces every header named name with one of the given value.
 inline void set_header(http_headers &headers, std::string name, std::string value) {
   for (auto it = headers.begin(); it != headers.end();) {
-    it = http_detail::iequals(it->first, name) ? headers.erase(it) : it + 1;
+    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
   }
   headers.emplace_back(std::move(name), std::move(value));
 }
@@ -2112,6 +2226,24 @@ KLING_NAMESPACE_END
 #include <optional>
 #include <string>
 
+// ----- begin kling/rules/checker.hpp -----
+// checker: the small toolkit every rule is written with. It collects
+// violations and warnings with their rule IDs and JSON pointers, and reads
+// members of the request so that a member of the wrong JSON type becomes a
+// C-9 violation instead of a crash.
+//
+// Thread safety: one checker per validation.
+#ifndef KLING_RULES_CHECKER_HPP
+#define KLING_RULES_CHECKER_HPP
+
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 // ----- begin kling/core/utf8.hpp -----
 // UTF-8: counting code points the way the gateway counts characters (C-1),
 // and cutting text safely for error excerpts.
@@ -2129,16 +2261,6 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 namespace utf8 {
-
-// True when text holds a control character (below U+0020, or DEL): text
-// that ends up in a request line, a header or an identifier must not, or it
-// could break the line it is written on.
-inline bool has_control_character(std::string_view text) noexcept {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
-  }
-  return false;
-}
 
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
@@ -2213,24 +2335,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_UTF8_HPP
 // ----- end kling/core/utf8.hpp -----
-// ----- begin kling/rules/checker.hpp -----
-// checker: the small toolkit every rule is written with. It collects
-// violations and warnings with their rule IDs and JSON pointers, and reads
-// members of the request so that a member of the wrong JSON type becomes a
-// C-9 violation instead of a crash.
-//
-// Thread safety: one checker per validation.
-#ifndef KLING_RULES_CHECKER_HPP
-#define KLING_RULES_CHECKER_HPP
-
-#include <cstddef>
-#include <initializer_list>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
 // ----- begin kling/rules/report.hpp -----
 // report: what validation found in a request: its route, the violations
 // that stop it from being sent, and warnings about what the gateway will
@@ -2487,7 +2591,7 @@ inline std::vector<prompt_reference> prompt_references(std::string_view prompt) 
     const std::string_view digits = inner.substr(underscore + 1);
     bool numeric = !digits.empty() && digits.size() <= 9;
     for (char c : digits)
-      numeric = numeric && c >= '0' && c <= '9';
+      numeric = numeric && ascii::is_digit(c);
     if (numeric) {
       for (char c : digits)
         ref.index = ref.index * 10 + (c - '0');
@@ -2523,12 +2627,6 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace routing_detail {
-inline std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text)
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
 inline bool non_empty_string(const json &request, std::string_view key) {
   const json *v = find_member(request, key);
   return v && v->is_string() && !v->get_ref<const std::string &>().empty();
@@ -2544,9 +2642,9 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 inline kling::route route_of(const json &request) {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
-  const std::string name = routing_detail::lower(model->get_ref<const std::string &>());
-  if (name == routing_detail::lower(omni_video_model)) return kling::route::omni_video;
-  if (name != routing_detail::lower(v26_model)) return kling::route::unknown;
+  const std::string &name = model->get_ref<const std::string &>();
+  if (ascii::equals_ignoring_case(name, omni_video_model)) return kling::route::omni_video;
+  if (!ascii::equals_ignoring_case(name, v26_model)) return kling::route::unknown;
   const json *action = find_member(request, "action_control");
   if (action && action->is_boolean() && action->get<bool>()) return kling::route::motion_control;
   if (routing_detail::non_empty_string(request, "image") ||
@@ -2633,7 +2731,7 @@ inline common_fields check_common(checker &c, const scope &s) {
     if (id && id->empty())
       c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
     // It is looked up in a URL path and may be logged: no line breaks or NULs.
-    if (id && utf8::has_control_character(*id)) {
+    if (id && ascii::has_control_character(*id)) {
       c.violation("C-7", s.field("external_task_id"),
                   "external_task_id contains a line break, NUL or other control character");
     }
@@ -3693,19 +3791,6 @@ struct image_string {
 
 namespace source_detail {
 
-inline bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (url_detail::lower(text[i]) != url_detail::lower(prefix[i])) return false;
-  }
-  return true;
-}
-
-inline bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
-  return text.size() >= suffix.size() &&
-         starts_with_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
-}
-
 inline image_string invalid(std::string problem) {
   image_string out;
   out.problem = std::move(problem);
@@ -3718,11 +3803,11 @@ inline image_string classify_data_uri(std::string_view text) {
   const std::size_t comma = text.find(',');
   if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
   const std::string_view header = text.substr(5, comma - 5);
-  if (!ends_with_ignoring_case(header, ";base64")) {
+  if (!ascii::ends_with_ignoring_case(header, ";base64")) {
     return invalid("data URI is not Base64-encoded (expected data:image/...;base64,)");
   }
   const std::string_view type = header.substr(0, header.find(';'));
-  if (!starts_with_ignoring_case(type, "image/") || type.size() == 6) {
+  if (!ascii::starts_with_ignoring_case(type, "image/") || type.size() == 6) {
     return invalid("data URI type \"" + utf8::excerpt(type, 100) + "\" is not an image type (image/...)");
   }
   const std::string_view payload = text.substr(comma + 1);
@@ -3750,7 +3835,7 @@ inline image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
   if (text.empty())
     return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
-  if (starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
+  if (ascii::starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
   auto parsed = parse_url(text);
   if (parsed) {
     image_string out;
@@ -3759,7 +3844,8 @@ inline image_string classify_image_string(std::string_view text) {
     return out;
   }
   // Meant as a URL, so the URL's problem is the useful one.
-  if (starts_with_ignoring_case(text, "http://") || starts_with_ignoring_case(text, "https://")) {
+  if (ascii::starts_with_ignoring_case(text, "http://") ||
+      ascii::starts_with_ignoring_case(text, "https://")) {
     return invalid(parsed.error().message);
   }
   auto size = base64::decoded_size(text);
@@ -5237,7 +5323,7 @@ private:
     std::uint64_t next_element_id = 842130978230767622ull;
     std::vector<logged_request> log;
     std::vector<planned_fault> faults;
-    std::uint64_t random = 0x2545F4914F6CDD1Dull;
+    splitmix64 random{0x2545F4914F6CDD1Dull}; // repeatable: the same faults on every run
   };
 
   // ---- helpers (called with the mutex held where they touch state) -------------
@@ -5279,10 +5365,7 @@ private:
         continue;
       }
       if (it->remaining < 0) {
-        state_->random ^= state_->random << 13; // xorshift64: repeatable
-        state_->random ^= state_->random >> 7;
-        state_->random ^= state_->random << 17;
-        if (static_cast<double>(state_->random % 1000000) / 1e6 < it->probability) return it->what;
+        if (state_->random.unit() < it->probability) return it->what;
         continue;
       }
       fault f = it->what;
