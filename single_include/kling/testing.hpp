@@ -3157,18 +3157,24 @@ KLING_NAMESPACE_END
 #define KLING_MODEL_CAMERA_CONTROL_HPP
 
 #include <optional>
+#include <string>
 
 // ----- begin kling/model/request_support.hpp -----
 // Shared pieces of the typed requests: how optional fields and enumerations
-// are written into the JSON body, and how `extra` joins it.
+// are written into the JSON body, and how `extra` joins it. Every typed
+// struct that becomes a JSON object, the request and the objects inside it
+// (a voice, a motion brush group, a reference video...), carries an `extra`
+// and joins it the same way.
 //
 // Thread safety: pure functions.
 #ifndef KLING_MODEL_REQUEST_SUPPORT_HPP
 #define KLING_MODEL_REQUEST_SUPPORT_HPP
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // ----- begin kling/model/enums.hpp -----
 // The gateway's enumerations, as C++ enums, with the words they are sent as.
@@ -3237,7 +3243,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-namespace request_detail {
+namespace request_support {
 
 template <class T>
 void put(json &j, const char *key, const std::optional<T> &value) {
@@ -3261,14 +3267,37 @@ inline void put_seconds(json &j, const std::optional<int> &seconds) {
 }
 
 // Fields of `extra` are sent as they are (C-8); a field that is also a typed
-// member replaces it. A non-object extra is reported by validation (C-8).
+// member replaces it. A non-object extra is reported by validation (C-8,
+// through visit_extras).
 inline void merge_extra(json &j, const json &extra) {
   if (!extra.is_object()) return;
   for (auto it = extra.begin(); it != extra.end(); ++it)
     j[it.key()] = it.value();
 }
 
-} // namespace request_detail
+} // namespace request_support
+
+// visit_extras(value, at, f) calls f(pointer, extra) for the `extra` of a
+// typed struct and of every typed struct inside it, with the JSON pointer of
+// that member as it would be written ("/extra", "/voice_list/0/extra"), so
+// validation reaches every level the same way. A struct with nothing typed
+// inside is handled here; one with typed members declares an overload next
+// to its definition that visits them.
+template <class T, class F>
+auto visit_extras(const T &value, const std::string &at, F &&f) -> decltype(void(value.extra)) {
+  f(at + "/extra", value.extra);
+}
+
+template <class T, class F>
+void visit_extras(const std::optional<T> &value, const std::string &at, F &&f) {
+  if (value) visit_extras(*value, at, f);
+}
+
+template <class T, class F>
+void visit_extras(const std::vector<T> &values, const std::string &at, F &&f) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    visit_extras(values[i], at + "/" + std::to_string(i), f);
+}
 
 KLING_NAMESPACE_END
 
@@ -3285,6 +3314,7 @@ struct camera_config {
   double tilt = 0;       // rotate around x: negative down, positive up
   double roll = 0;       // rotate around z: negative counter-clockwise
   double zoom = 0;       // negative: narrower view, positive: wider
+  json extra = json::object();
 };
 
 struct camera_control {
@@ -3305,13 +3335,20 @@ inline void to_json(json &j, const camera_config &c) {
            {"tilt", c.tilt},
            {"roll", c.roll},
            {"zoom", c.zoom}};
+  request_support::merge_extra(j, c.extra);
 }
 
 inline void to_json(json &j, const camera_control &c) {
   j = json::object();
-  request_detail::put_word(j, "type", c.type);
-  request_detail::put(j, "config", c.config);
-  request_detail::merge_extra(j, c.extra);
+  request_support::put_word(j, "type", c.type);
+  request_support::put(j, "config", c.config);
+  request_support::merge_extra(j, c.extra);
+}
+
+template <class F>
+void visit_extras(const camera_control &c, const std::string &at, F &&f) {
+  f(at + "/extra", c.extra);
+  visit_extras(c.config, at + "/config", f);
 }
 
 KLING_NAMESPACE_END
@@ -3526,6 +3563,7 @@ KLING_NAMESPACE_BEGIN
 // A voice referenced from the prompt as <<<voice_N>>> (I-4).
 struct voice {
   std::string voice_id{};
+  json extra = json::object();
 };
 
 // A point of a motion brush trajectory, in pixels of the input image with
@@ -3533,12 +3571,14 @@ struct voice {
 struct trajectory_point {
   int x = 0;
   int y = 0;
+  json extra = json::object();
 };
 
 // One motion brush group: the painted area and the path it follows (I-6).
 struct dynamic_mask {
   std::string mask{}; // an image: URL, data URI or Base64
   std::vector<trajectory_point> trajectories{};
+  json extra = json::object();
 };
 
 struct image_to_video {
@@ -3562,14 +3602,21 @@ struct image_to_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const voice &v) { j = json{{"voice_id", v.voice_id}}; }
-inline void to_json(json &j, const trajectory_point &p) { j = json{{"x", p.x}, {"y", p.y}}; }
+inline void to_json(json &j, const voice &v) {
+  j = json{{"voice_id", v.voice_id}};
+  request_support::merge_extra(j, v.extra);
+}
+inline void to_json(json &j, const trajectory_point &p) {
+  j = json{{"x", p.x}, {"y", p.y}};
+  request_support::merge_extra(j, p.extra);
+}
 inline void to_json(json &j, const dynamic_mask &m) {
   j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
+  request_support::merge_extra(j, m.extra);
 }
 
 inline void to_json(json &j, const image_to_video &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}};
   put(j, "image", r.image);
   put(j, "image_tail", r.image_tail);
@@ -3586,6 +3633,20 @@ inline void to_json(json &j, const image_to_video &r) {
   put(j, "callback_url", r.callback_url);
   put(j, "external_task_id", r.external_task_id);
   merge_extra(j, r.extra);
+}
+
+template <class F>
+void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
+  f(at + "/extra", m.extra);
+  visit_extras(m.trajectories, at + "/trajectories", f);
+}
+
+template <class F>
+void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.voice_list, at + "/voice_list", f);
+  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
+  visit_extras(r.camera_control, at + "/camera_control", f);
 }
 
 KLING_NAMESPACE_END
@@ -3632,7 +3693,7 @@ struct motion_control {
 };
 
 inline void to_json(json &j, const motion_control &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}, {"action_control", true}};
   if (!r.image_url.empty()) j["image_url"] = r.image_url;
   if (!r.video_url.empty()) j["video_url"] = r.video_url;
@@ -3694,7 +3755,7 @@ inline void to_json(json &j, const new_element &e) {
       tags.push_back({{"tag_id", id}});
     j["tag_list"] = tags;
   }
-  request_detail::merge_extra(j, e.extra);
+  request_support::merge_extra(j, e.extra);
 }
 
 KLING_NAMESPACE_END
@@ -3731,11 +3792,13 @@ KLING_NAMESPACE_BEGIN
 struct omni_image {
   std::string image_url{};
   std::optional<image_type> type{}; // none: a reference image
+  json extra = json::object();
 };
 
 // An element of the library, referenced as <<<element_N>>>.
 struct omni_element {
   std::string element_id{}; // kept exactly as text
+  json extra = json::object();
 };
 
 // A reference video, referenced as <<<video_1>>>.
@@ -3743,6 +3806,7 @@ struct omni_video_reference {
   std::string video_url{};
   std::optional<kling::refer_type> refer_type{};
   std::optional<bool> keep_original_sound{}; // sent as "yes" / "no"
+  json extra = json::object();
 };
 
 struct omni_video {
@@ -3766,19 +3830,24 @@ struct omni_video {
 
 inline void to_json(json &j, const omni_image &i) {
   j = json{{"image_url", i.image_url}};
-  request_detail::put_word(j, "type", i.type);
+  request_support::put_word(j, "type", i.type);
+  request_support::merge_extra(j, i.extra);
 }
 
-inline void to_json(json &j, const omni_element &e) { j = json{{"element_id", e.element_id}}; }
+inline void to_json(json &j, const omni_element &e) {
+  j = json{{"element_id", e.element_id}};
+  request_support::merge_extra(j, e.extra);
+}
 
 inline void to_json(json &j, const omni_video_reference &v) {
   j = json{{"video_url", v.video_url}};
-  request_detail::put_word(j, "refer_type", v.refer_type);
-  request_detail::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
+  request_support::put_word(j, "refer_type", v.refer_type);
+  request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
+  request_support::merge_extra(j, v.extra);
 }
 
 inline void to_json(json &j, const omni_video &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "first_frame_url", r.first_frame_url);
   put(j, "last_frame_url", r.last_frame_url);
@@ -3792,6 +3861,14 @@ inline void to_json(json &j, const omni_video &r) {
   put(j, "callback_url", r.callback_url);
   put(j, "external_task_id", r.external_task_id);
   merge_extra(j, r.extra);
+}
+
+template <class F>
+void visit_extras(const omni_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.image_list, at + "/image_list", f);
+  visit_extras(r.element_list, at + "/element_list", f);
+  visit_extras(r.video_list, at + "/video_list", f);
 }
 
 KLING_NAMESPACE_END
@@ -4170,7 +4247,7 @@ struct text_to_video {
 };
 
 inline void to_json(json &j, const text_to_video &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);
   put_switch(j, "sound", r.sound, "on", "off");
@@ -4181,6 +4258,12 @@ inline void to_json(json &j, const text_to_video &r) {
   put(j, "callback_url", r.callback_url);
   put(j, "external_task_id", r.external_task_id);
   merge_extra(j, r.extra);
+}
+
+template <class F>
+void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.camera_control, at + "/camera_control", f);
 }
 
 KLING_NAMESPACE_END
@@ -5661,11 +5744,12 @@ template <class Request, class = decltype(Request::route)>
 report validate(const Request &request) {
   const json body = request;
   report r = validate_as(body, Request::route);
-  if (!request.extra.is_object() && !request.extra.is_null()) {
+  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+    if (extra.is_object() || extra.is_null()) return;
     r.violations.push_back(
-        {"C-8", "/extra",
-         std::string("extra must be a JSON object of fields to send, not ") + request.extra.type_name()});
-  }
+        {"C-8", where,
+         std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
+  });
   return r;
 }
 
