@@ -11,7 +11,7 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-HEADERS = ["kling/core.hpp", "kling/kling.hpp", "kling/testing.hpp"]
+HEADERS = ["kling/fwd.hpp", "kling/core.hpp", "kling/kling.hpp", "kling/testing.hpp", "kling/testing/fake_gateway.hpp"]
 
 
 def seconds(compiler: str, header: str, include: str) -> float:

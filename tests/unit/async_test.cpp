@@ -39,7 +39,8 @@ kling::text_to_video cat() {
 }
 
 // Runs the loop and the deferred transport until both are quiet, like frames of a game.
-void run_frames(kling::testing::manual_scheduler &loop, kling::testing::mock_transport &transport, int limit = 10000) {
+void run_frames(kling::testing::manual_scheduler &loop, kling::testing::mock_transport &transport,
+                int limit = 10000) {
   for (int i = 0; i < limit; ++i) {
     const auto ran = transport.complete_pending() + loop.run_until_idle();
     if (ran == 0 && transport.deferred_count() == 0 && loop.pending() == 0) return;
@@ -347,7 +348,8 @@ TEST_CASE("task_tracker follows many tasks from one tick per frame", "[async][tr
   });
   kling::basic_task_tracker<kling::testing::mock_transport> tracker{client};
   std::vector<std::string> done, failed;
-  std::map<kling::basic_task_tracker<kling::testing::mock_transport>::id, std::vector<kling::task_status>> progress;
+  std::map<kling::basic_task_tracker<kling::testing::mock_transport>::id, std::vector<kling::task_status>>
+      progress;
   for (int i = 0; i < 4; ++i) {
     auto request = cat();
     if (i == 3) request.prompt = "bad things";

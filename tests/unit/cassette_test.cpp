@@ -49,7 +49,8 @@ TEST_CASE("recording redacts the key and named secrets, and replays what it reco
   network.fail(kling::error{kling::errc::timeout, "no answer"});
   network.respond(200, std::string("\x00\x01\xFF video", 9));
   {
-    kling::testing::recording_transport<kling::testing::mock_transport> recorder{network, path, {{"s3cr3t-value"}}};
+    kling::testing::recording_transport<kling::testing::mock_transport> recorder{
+        network, path, {{"s3cr3t-value"}}};
     kling::basic_client<kling::testing::recording_transport<kling::testing::mock_transport>> client{
         kling::options{}
             .base_url("http://127.0.0.1:1")

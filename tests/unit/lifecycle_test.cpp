@@ -1245,20 +1245,20 @@ TEST_CASE("provider codes that no waiting fixes are not retried under any status
 TEST_CASE("the observer never sees the key, even echoed by the server", "[lifecycle][secrets]") {
   std::string log;
   kling::basic_client<kling::testing::mock_transport> fake{kling::options{}
-                                                      .base_url("http://127.0.0.1:1")
-                                                      .api_key("sk-live-SECRET-0123")
-                                                      .retry(kling::protocol::retry_policy::none())
-                                                      .observe([&](const kling::exchange_record &x) {
-                                                        for (const auto &h : x.request.headers)
-                                                          log += h.second + "\n";
-                                                        if (x.response) {
-                                                          log += x.response->body;
-                                                          for (const auto &h : x.response->headers)
-                                                            log += h.second + "\n";
-                                                        } else {
-                                                          log += x.response.error().message;
-                                                        }
-                                                      })};
+                                                               .base_url("http://127.0.0.1:1")
+                                                               .api_key("sk-live-SECRET-0123")
+                                                               .retry(kling::protocol::retry_policy::none())
+                                                               .observe([&](const kling::exchange_record &x) {
+                                                                 for (const auto &h : x.request.headers)
+                                                                   log += h.second + "\n";
+                                                                 if (x.response) {
+                                                                   log += x.response->body;
+                                                                   for (const auto &h : x.response->headers)
+                                                                     log += h.second + "\n";
+                                                                 } else {
+                                                                   log += x.response.error().message;
+                                                                 }
+                                                               })};
   fake.transport().respond(401, R"({"error":"invalid api key sk-live-SECRET-0123"})",
                            {{"WWW-Authenticate", "Bearer key=\"sk-live-SECRET-0123\""}});
   fake.transport().fail(kling::error{kling::errc::connection, "proxy refused sk-live-SECRET-0123"});
