@@ -8,6 +8,11 @@
 //   void start_render(kling::client &client, const kling::text_to_video &request);
 //   void on_finished(const kling::result<kling::task> &task);
 //
+// kling::client names the cpp-httplib transport, whose namespace is named
+// after cpp-httplib's compile flags: a file that names it is compiled with
+// those flags like every other file of the program (it still includes no
+// <httplib.h>), or the names it declares would not link.
+//
 // The tests compile a file that sees only this header
 // (tests/compile/fwd_only.cpp) and check that every name here is the
 // library's own type (tests/unit/core_test.cpp, httplib_transport_test.cpp).
