@@ -1,8 +1,7 @@
 // What the client costs per call, apart from the network: validating the
 // document's requests, reading answers, decoding inline images, reading
 // video headers, signing webhooks, running a wait to completion on a mock.
-#include <kling/core.hpp>
-#include <kling/testing/sample_media.hpp>
+#include <kling/testing.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -96,7 +95,7 @@ void wait_to_completion_on_a_mock(benchmark::State &state) {
   for (auto _ : state) {
     state.PauseTiming();
     kling::testing::virtual_clock clock;
-    kling::basic_client<kling::mock_transport> client{
+    kling::basic_client<kling::testing::mock_transport> client{
         kling::options{}.base_url("http://127.0.0.1:1").api_key("bench-key").time(clock.source())};
     for (int i = 0; i < 7; ++i)
       client.transport().respond(200, R"({"id":"t","status":"processing"})");

@@ -11,7 +11,7 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-HEADERS = ["kling/core.hpp", "kling/kling.hpp", "kling/testing.hpp"]
+HEADERS = ["kling/fwd.hpp", "kling/core.hpp", "kling/kling.hpp", "kling/testing.hpp", "kling/testing/fake_gateway.hpp"]
 
 
 def seconds(compiler: str, header: str, include: str) -> float:
@@ -29,11 +29,11 @@ def seconds(compiler: str, header: str, include: str) -> float:
 
 
 def main() -> int:
-    print(f"{'header':22} {'edition':15} {'g++':>7} {'clang++':>8}")
+    print(f"{'header':30} {'edition':15} {'g++':>7} {'clang++':>8}")
     for header in HEADERS:
         for edition, include in (("include/", ROOT / "include"), ("single_include/", ROOT / "single_include")):
             row = [seconds(c, header, str(include)) for c in ("g++", "clang++")]
-            print(f"{header:22} {edition:15} {row[0]:6.2f}s {row[1]:7.2f}s")
+            print(f"{header:30} {edition:15} {row[0]:6.2f}s {row[1]:7.2f}s")
     return 0
 
 

@@ -8,7 +8,8 @@
 //                                        come here, exits when it has finished
 //   ./callback_receiver --port 9000      just receive (KLING_WEBHOOK_SECRET=whsec_...;
 //                                        without it, callbacks are accepted unverified)
-#include <kling/testing.hpp>
+#include <kling/kling.hpp>
+#include <kling/testing/fake_gateway.hpp>
 
 #include <chrono>
 #include <condition_variable>

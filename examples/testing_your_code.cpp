@@ -3,7 +3,9 @@
 // a downloaded video.
 //
 // Built and run by the project's tests; copy it into your own suite.
+#include <kling/kling.hpp>
 #include <kling/testing.hpp>
+#include <kling/testing/fake_gateway.hpp>
 
 #define CATCH_CONFIG_MAIN
 #include "../tests/support/catch.hpp"
@@ -25,7 +27,7 @@ kling::result<std::string> make_trailer(Client &client, const std::string &idea)
 // ---- 1. a scripted mock and a virtual clock: no server, no waiting ---------------------
 TEST_CASE("make_trailer returns the video of the finished task") {
   kling::testing::virtual_clock clock;
-  kling::basic_client<kling::mock_transport> client{
+  kling::basic_client<kling::testing::mock_transport> client{
       kling::options{}.base_url("http://127.0.0.1:1").api_key("test").time(clock.source())};
   client.transport()
       .respond(200, R"({"id":"t1","status":"pending"})")
@@ -44,7 +46,7 @@ TEST_CASE("make_trailer returns the video of the finished task") {
 
 TEST_CASE("make_trailer reports a refused prompt") {
   kling::testing::virtual_clock clock;
-  kling::basic_client<kling::mock_transport> client{
+  kling::basic_client<kling::testing::mock_transport> client{
       kling::options{}.base_url("http://127.0.0.1:1").api_key("test").time(clock.source())};
   client.transport()
       .respond(200, R"({"id":"t1","status":"pending"})")

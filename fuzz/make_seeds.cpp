@@ -1,8 +1,7 @@
 // Writes each harness's seed corpus from the test fixtures and the media the
 // tests build in code, so no binary seeds are kept in the repository:
 //   make_seeds FIXTURES_DIR OUT_DIR   ->  OUT_DIR/<harness>/<seed>
-#include <kling/core.hpp>
-#include <kling/testing/sample_media.hpp>
+#include <kling/testing.hpp>
 
 #include <cstdio>
 #include <filesystem>

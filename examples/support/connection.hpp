@@ -4,7 +4,8 @@
 #ifndef KLING_EXAMPLES_CONNECTION_HPP
 #define KLING_EXAMPLES_CONNECTION_HPP
 
-#include <kling/testing.hpp>
+#include <kling/kling.hpp>
+#include <kling/testing/fake_gateway.hpp>
 
 #include <iostream>
 #include <memory>

@@ -1,12 +1,13 @@
-// Everything in kling-cpp except the cpp-httplib transport: for engines and
-// plugins that bring their own HTTP stack, and for tests. Builds with
-// -fno-exceptions -fno-rtti.
+// Everything in kling-cpp except the cpp-httplib transport and the testing
+// kit: for engines and plugins that bring their own HTTP stack. Builds with
+// -fno-exceptions -fno-rtti. Tests add <kling/testing.hpp>.
 #ifndef KLING_CORE_HPP
 #define KLING_CORE_HPP
 
 #include "kling/version.hpp"
 
 // core: values and algorithms with no knowledge of the gateway
+#include "kling/core/ascii.hpp"
 #include "kling/core/base64.hpp"
 #include "kling/core/cancel.hpp"
 #include "kling/core/error.hpp"
@@ -14,6 +15,7 @@
 #include "kling/core/json.hpp"
 #include "kling/core/json_reader.hpp"
 #include "kling/core/numbers.hpp"
+#include "kling/core/random.hpp"
 #include "kling/core/redact.hpp"
 #include "kling/core/result.hpp"
 #include "kling/core/sha256.hpp"
@@ -45,10 +47,9 @@
 #include "kling/rules/queries.hpp"
 #include "kling/rules/validate.hpp"
 
-// transport: the HTTP values and the mock
+// transport: the HTTP values and what a transport must offer
 #include "kling/transport/any_transport.hpp"
 #include "kling/transport/http.hpp"
-#include "kling/transport/mock_transport.hpp"
 #include "kling/transport/network_settings.hpp"
 #include "kling/transport/requirements.hpp"
 #include "kling/transport/streaming.hpp"
@@ -74,11 +75,5 @@
 #include "kling/client/settings.hpp"
 #include "kling/client/task_tracker.hpp"
 #include "kling/client/videos.hpp"
-
-// testing: cassettes, a virtual clock, a manual scheduler and sample media, for tests of code that uses the client
-#include "kling/testing/cassette.hpp"
-#include "kling/testing/manual_scheduler.hpp"
-#include "kling/testing/sample_media.hpp"
-#include "kling/testing/virtual_clock.hpp"
 
 #endif // KLING_CORE_HPP

@@ -8,9 +8,9 @@
 #define KLING_KLING_HPP
 
 // ----- begin kling/core.hpp -----
-// Everything in kling-cpp except the cpp-httplib transport: for engines and
-// plugins that bring their own HTTP stack, and for tests. Builds with
-// -fno-exceptions -fno-rtti.
+// Everything in kling-cpp except the cpp-httplib transport and the testing
+// kit: for engines and plugins that bring their own HTTP stack. Builds with
+// -fno-exceptions -fno-rtti. Tests add <kling/testing.hpp>.
 #ifndef KLING_CORE_HPP
 #define KLING_CORE_HPP
 
@@ -49,6 +49,79 @@
 // ----- end kling/version.hpp -----
 
 // core: values and algorithms with no knowledge of the gateway
+// ----- begin kling/core/ascii.hpp -----
+// ASCII character classes and case folding, independent of the C locale:
+// the gateway's words, URL schemes and hosts, HTTP header names and
+// media-type prefixes are ASCII and compare case-insensitively; text outside
+// ASCII is never folded.
+//
+// Thread safety: pure functions.
+#ifndef KLING_CORE_ASCII_HPP
+#define KLING_CORE_ASCII_HPP
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace ascii {
+
+constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_hex_digit(char c) noexcept {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Below U+0020, or DEL: a character that can end or break the line it is written on.
+constexpr bool is_control(char c) noexcept {
+  return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
+}
+
+// True when text holds a control character that is not one of `allowed`
+// (an HTTP header value may hold a tab; an identifier may not).
+constexpr bool has_control_character(std::string_view text, std::string_view allowed = {}) noexcept {
+  for (char c : text) {
+    if (is_control(c) && allowed.find(c) == std::string_view::npos) return true;
+  }
+  return false;
+}
+
+constexpr char to_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+inline std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    c = to_lower(c);
+  return out;
+}
+
+constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  }
+  return true;
+}
+
+constexpr bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept {
+  return text.size() >= prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
+
+constexpr bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
+  return text.size() >= suffix.size() &&
+         equals_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
+}
+
+} // namespace ascii
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ASCII_HPP
+// ----- end kling/core/ascii.hpp -----
 // ----- begin kling/core/base64.hpp -----
 // Base64 (RFC 4648, section 4) with strict decoding: images sent inline must
 // decode exactly, so anything a lenient decoder would guess at is an error.
@@ -714,16 +787,6 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 namespace utf8 {
-
-// True when text holds a control character (below U+0020, or DEL): text
-// that ends up in a request line, a header or an identifier must not, or it
-// could break the line it is written on.
-inline bool has_control_character(std::string_view text) noexcept {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
-  }
-  return false;
-}
 
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
@@ -1687,6 +1750,69 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_NUMBERS_HPP
 // ----- end kling/core/numbers.hpp -----
+// ----- begin kling/core/random.hpp -----
+// Pseudo-random numbers where nothing secret depends on them: backoff
+// jitter, generated external_task_ids (unique, not unguessable), a fake
+// gateway's fault rate. splitmix64 is tiny, fast and repeatable from a seed,
+// so tests can fix every draw; random_seed gives one from the system for
+// everything else.
+//
+// Thread safety: a splitmix64 is a plain value (one per thread, or guarded by
+// its owner); random_seed may be called concurrently.
+#ifndef KLING_CORE_RANDOM_HPP
+#define KLING_CORE_RANDOM_HPP
+
+#include <cstdint>
+#include <limits>
+#include <random>
+
+
+KLING_NAMESPACE_BEGIN
+
+// Steele, Lea and Flood's SplitMix64: every seed, 0 included, gives a full
+// period of 2^64. A UniformRandomBitGenerator, so <random>'s distributions
+// accept it too.
+class splitmix64 {
+public:
+  using result_type = std::uint64_t;
+
+  explicit constexpr splitmix64(std::uint64_t seed) noexcept : state_(seed) {}
+
+  constexpr std::uint64_t next() noexcept {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  constexpr std::uint64_t operator()() noexcept { return next(); }
+
+  // A number in [0, bound]; 0 when bound is 0. The modulo bias is below
+  // 2^-40 for the bounds used here (milliseconds of backoff).
+  constexpr std::uint64_t up_to(std::uint64_t bound) noexcept {
+    const std::uint64_t draw = next();
+    return bound == std::numeric_limits<std::uint64_t>::max() ? draw : draw % (bound + 1);
+  }
+
+  // A number in [0, 1), from the top 53 bits (a double's precision).
+  constexpr double unit() noexcept { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
+
+  static constexpr result_type min() noexcept { return 0; }
+  static constexpr result_type max() noexcept { return std::numeric_limits<std::uint64_t>::max(); }
+
+private:
+  std::uint64_t state_;
+};
+
+// 64 bits from the system's source (std::random_device), never 0.
+inline std::uint64_t random_seed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32 | device()) | 1;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RANDOM_HPP
+// ----- end kling/core/random.hpp -----
 // ----- begin kling/core/redact.hpp -----
 // Keeping secrets out of messages: every text that leaves the library (an
 // error message, a body excerpt, a log line, a cassette) passes through here
@@ -1990,9 +2116,6 @@ struct url {
 };
 
 namespace url_detail {
-inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline error bad_url(std::string_view why, std::string_view text) {
   return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
@@ -2004,11 +2127,11 @@ inline result<url> parse_url(std::string_view text) {
   using namespace url_detail;
   url out;
   const auto colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0 || !is_alpha(text[0])) {
+  if (colon == std::string_view::npos || colon == 0 || !ascii::is_alpha(text[0])) {
     return bad_url("not an absolute URL (no scheme)", text);
   }
   for (char c : text.substr(0, colon))
-    out.scheme += lower(c);
+    out.scheme += ascii::to_lower(c);
   if (out.scheme != "http" && out.scheme != "https") {
     return bad_url("scheme must be http or https", text);
   }
@@ -2049,19 +2172,19 @@ inline result<url> parse_url(std::string_view text) {
   for (char c : host) {
     // In brackets an IPv6 address; otherwise a name or IPv4 address, which
     // cannot hold the characters that delimit a host (it could not be written back).
-    const bool ok = bracketed ? is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f') || c == ':' || c == '.'
+    const bool ok = bracketed ? ascii::is_hex_digit(c) || c == ':' || c == '.'
                               : c != ':' && c != '[' && c != ']' && c != '\\';
     if (!ok)
       return bad_url(
           bracketed ? "not an IPv6 address in '[' ']'" : "host has a character not allowed in a host", text);
-    out.host += lower(c);
+    out.host += ascii::to_lower(c);
   }
 
   out.port = out.scheme == "https" ? 443 : 80;
   if (!port.empty()) {
     int value = 0;
     for (char c : port) {
-      if (!is_digit(c) || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
+      if (!ascii::is_digit(c) || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
       value = value * 10 + (c - '0');
     }
     if (value < 1 || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
@@ -2111,10 +2234,10 @@ inline std::string remove_dot_segments(std::string_view in) {
 }
 
 inline bool has_scheme(std::string_view text) {
-  if (text.empty() || !is_alpha(text[0])) return false;
+  if (text.empty() || !ascii::is_alpha(text[0])) return false;
   for (char c : text) {
     if (c == ':') return true;
-    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
   }
   return false;
 }
@@ -2164,7 +2287,7 @@ inline bool is_loopback_host(std::string_view host) {
   for (char c : host) {
     if (c == '.')
       ++dots;
-    else if (!url_detail::is_digit(c))
+    else if (!ascii::is_digit(c))
       return false;
   }
   return dots == 3;
@@ -2178,7 +2301,7 @@ inline std::string percent_encode(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (url_detail::is_alpha(c) || url_detail::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+    if (ascii::is_alpha(c) || ascii::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
       out += c;
     } else {
       out += '%';
@@ -2944,19 +3067,6 @@ struct image_string {
 
 namespace source_detail {
 
-inline bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (url_detail::lower(text[i]) != url_detail::lower(prefix[i])) return false;
-  }
-  return true;
-}
-
-inline bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
-  return text.size() >= suffix.size() &&
-         starts_with_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
-}
-
 inline image_string invalid(std::string problem) {
   image_string out;
   out.problem = std::move(problem);
@@ -2969,11 +3079,11 @@ inline image_string classify_data_uri(std::string_view text) {
   const std::size_t comma = text.find(',');
   if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
   const std::string_view header = text.substr(5, comma - 5);
-  if (!ends_with_ignoring_case(header, ";base64")) {
+  if (!ascii::ends_with_ignoring_case(header, ";base64")) {
     return invalid("data URI is not Base64-encoded (expected data:image/...;base64,)");
   }
   const std::string_view type = header.substr(0, header.find(';'));
-  if (!starts_with_ignoring_case(type, "image/") || type.size() == 6) {
+  if (!ascii::starts_with_ignoring_case(type, "image/") || type.size() == 6) {
     return invalid("data URI type \"" + utf8::excerpt(type, 100) + "\" is not an image type (image/...)");
   }
   const std::string_view payload = text.substr(comma + 1);
@@ -3001,7 +3111,7 @@ inline image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
   if (text.empty())
     return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
-  if (starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
+  if (ascii::starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
   auto parsed = parse_url(text);
   if (parsed) {
     image_string out;
@@ -3010,7 +3120,8 @@ inline image_string classify_image_string(std::string_view text) {
     return out;
   }
   // Meant as a URL, so the URL's problem is the useful one.
-  if (starts_with_ignoring_case(text, "http://") || starts_with_ignoring_case(text, "https://")) {
+  if (ascii::starts_with_ignoring_case(text, "http://") ||
+      ascii::starts_with_ignoring_case(text, "https://")) {
     return invalid(parsed.error().message);
   }
   auto size = base64::decoded_size(text);
@@ -3084,18 +3195,24 @@ KLING_NAMESPACE_END
 #define KLING_MODEL_CAMERA_CONTROL_HPP
 
 #include <optional>
+#include <string>
 
 // ----- begin kling/model/request_support.hpp -----
 // Shared pieces of the typed requests: how optional fields and enumerations
-// are written into the JSON body, and how `extra` joins it.
+// are written into the JSON body, and how `extra` joins it. Every typed
+// struct that becomes a JSON object, the request and the objects inside it
+// (a voice, a motion brush group, a reference video...), carries an `extra`
+// and joins it the same way.
 //
 // Thread safety: pure functions.
 #ifndef KLING_MODEL_REQUEST_SUPPORT_HPP
 #define KLING_MODEL_REQUEST_SUPPORT_HPP
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // ----- begin kling/model/enums.hpp -----
 // The gateway's enumerations, as C++ enums, with the words they are sent as.
@@ -3164,7 +3281,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-namespace request_detail {
+namespace request_support {
 
 template <class T>
 void put(json &j, const char *key, const std::optional<T> &value) {
@@ -3188,14 +3305,37 @@ inline void put_seconds(json &j, const std::optional<int> &seconds) {
 }
 
 // Fields of `extra` are sent as they are (C-8); a field that is also a typed
-// member replaces it. A non-object extra is reported by validation (C-8).
+// member replaces it. A non-object extra is reported by validation (C-8,
+// through visit_extras).
 inline void merge_extra(json &j, const json &extra) {
   if (!extra.is_object()) return;
   for (auto it = extra.begin(); it != extra.end(); ++it)
     j[it.key()] = it.value();
 }
 
-} // namespace request_detail
+} // namespace request_support
+
+// visit_extras(value, at, f) calls f(pointer, extra) for the `extra` of a
+// typed struct and of every typed struct inside it, with the JSON pointer of
+// that member as it would be written ("/extra", "/voice_list/0/extra"), so
+// validation reaches every level the same way. A struct with nothing typed
+// inside is handled here; one with typed members declares an overload next
+// to its definition that visits them.
+template <class T, class F>
+auto visit_extras(const T &value, const std::string &at, F &&f) -> decltype(void(value.extra)) {
+  f(at + "/extra", value.extra);
+}
+
+template <class T, class F>
+void visit_extras(const std::optional<T> &value, const std::string &at, F &&f) {
+  if (value) visit_extras(*value, at, f);
+}
+
+template <class T, class F>
+void visit_extras(const std::vector<T> &values, const std::string &at, F &&f) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    visit_extras(values[i], at + "/" + std::to_string(i), f);
+}
 
 KLING_NAMESPACE_END
 
@@ -3212,6 +3352,7 @@ struct camera_config {
   double tilt = 0;       // rotate around x: negative down, positive up
   double roll = 0;       // rotate around z: negative counter-clockwise
   double zoom = 0;       // negative: narrower view, positive: wider
+  json extra = json::object();
 };
 
 struct camera_control {
@@ -3232,13 +3373,20 @@ inline void to_json(json &j, const camera_config &c) {
            {"tilt", c.tilt},
            {"roll", c.roll},
            {"zoom", c.zoom}};
+  request_support::merge_extra(j, c.extra);
 }
 
 inline void to_json(json &j, const camera_control &c) {
   j = json::object();
-  request_detail::put_word(j, "type", c.type);
-  request_detail::put(j, "config", c.config);
-  request_detail::merge_extra(j, c.extra);
+  request_support::put_word(j, "type", c.type);
+  request_support::put(j, "config", c.config);
+  request_support::merge_extra(j, c.extra);
+}
+
+template <class F>
+void visit_extras(const camera_control &c, const std::string &at, F &&f) {
+  f(at + "/extra", c.extra);
+  visit_extras(c.config, at + "/config", f);
 }
 
 KLING_NAMESPACE_END
@@ -3480,6 +3628,7 @@ KLING_NAMESPACE_BEGIN
 // A voice referenced from the prompt as <<<voice_N>>> (I-4).
 struct voice {
   std::string voice_id{};
+  json extra = json::object();
 };
 
 // A point of a motion brush trajectory, in pixels of the input image with
@@ -3487,12 +3636,14 @@ struct voice {
 struct trajectory_point {
   int x = 0;
   int y = 0;
+  json extra = json::object();
 };
 
 // One motion brush group: the painted area and the path it follows (I-6).
 struct dynamic_mask {
   std::string mask{}; // an image: URL, data URI or Base64
   std::vector<trajectory_point> trajectories{};
+  json extra = json::object();
 };
 
 struct image_to_video {
@@ -3516,14 +3667,21 @@ struct image_to_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const voice &v) { j = json{{"voice_id", v.voice_id}}; }
-inline void to_json(json &j, const trajectory_point &p) { j = json{{"x", p.x}, {"y", p.y}}; }
+inline void to_json(json &j, const voice &v) {
+  j = json{{"voice_id", v.voice_id}};
+  request_support::merge_extra(j, v.extra);
+}
+inline void to_json(json &j, const trajectory_point &p) {
+  j = json{{"x", p.x}, {"y", p.y}};
+  request_support::merge_extra(j, p.extra);
+}
 inline void to_json(json &j, const dynamic_mask &m) {
   j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
+  request_support::merge_extra(j, m.extra);
 }
 
 inline void to_json(json &j, const image_to_video &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}};
   put(j, "image", r.image);
   put(j, "image_tail", r.image_tail);
@@ -3540,6 +3698,20 @@ inline void to_json(json &j, const image_to_video &r) {
   put(j, "callback_url", r.callback_url);
   put(j, "external_task_id", r.external_task_id);
   merge_extra(j, r.extra);
+}
+
+template <class F>
+void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
+  f(at + "/extra", m.extra);
+  visit_extras(m.trajectories, at + "/trajectories", f);
+}
+
+template <class F>
+void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.voice_list, at + "/voice_list", f);
+  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
+  visit_extras(r.camera_control, at + "/camera_control", f);
 }
 
 KLING_NAMESPACE_END
@@ -3586,7 +3758,7 @@ struct motion_control {
 };
 
 inline void to_json(json &j, const motion_control &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}, {"action_control", true}};
   if (!r.image_url.empty()) j["image_url"] = r.image_url;
   if (!r.video_url.empty()) j["video_url"] = r.video_url;
@@ -3648,7 +3820,7 @@ inline void to_json(json &j, const new_element &e) {
       tags.push_back({{"tag_id", id}});
     j["tag_list"] = tags;
   }
-  request_detail::merge_extra(j, e.extra);
+  request_support::merge_extra(j, e.extra);
 }
 
 KLING_NAMESPACE_END
@@ -3685,11 +3857,13 @@ KLING_NAMESPACE_BEGIN
 struct omni_image {
   std::string image_url{};
   std::optional<image_type> type{}; // none: a reference image
+  json extra = json::object();
 };
 
 // An element of the library, referenced as <<<element_N>>>.
 struct omni_element {
   std::string element_id{}; // kept exactly as text
+  json extra = json::object();
 };
 
 // A reference video, referenced as <<<video_1>>>.
@@ -3697,6 +3871,7 @@ struct omni_video_reference {
   std::string video_url{};
   std::optional<kling::refer_type> refer_type{};
   std::optional<bool> keep_original_sound{}; // sent as "yes" / "no"
+  json extra = json::object();
 };
 
 struct omni_video {
@@ -3720,19 +3895,24 @@ struct omni_video {
 
 inline void to_json(json &j, const omni_image &i) {
   j = json{{"image_url", i.image_url}};
-  request_detail::put_word(j, "type", i.type);
+  request_support::put_word(j, "type", i.type);
+  request_support::merge_extra(j, i.extra);
 }
 
-inline void to_json(json &j, const omni_element &e) { j = json{{"element_id", e.element_id}}; }
+inline void to_json(json &j, const omni_element &e) {
+  j = json{{"element_id", e.element_id}};
+  request_support::merge_extra(j, e.extra);
+}
 
 inline void to_json(json &j, const omni_video_reference &v) {
   j = json{{"video_url", v.video_url}};
-  request_detail::put_word(j, "refer_type", v.refer_type);
-  request_detail::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
+  request_support::put_word(j, "refer_type", v.refer_type);
+  request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
+  request_support::merge_extra(j, v.extra);
 }
 
 inline void to_json(json &j, const omni_video &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "first_frame_url", r.first_frame_url);
   put(j, "last_frame_url", r.last_frame_url);
@@ -3746,6 +3926,14 @@ inline void to_json(json &j, const omni_video &r) {
   put(j, "callback_url", r.callback_url);
   put(j, "external_task_id", r.external_task_id);
   merge_extra(j, r.extra);
+}
+
+template <class F>
+void visit_extras(const omni_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.image_list, at + "/image_list", f);
+  visit_extras(r.element_list, at + "/element_list", f);
+  visit_extras(r.video_list, at + "/video_list", f);
 }
 
 KLING_NAMESPACE_END
@@ -3795,9 +3983,7 @@ constexpr const char *to_string(task_status s) noexcept {
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
 inline task_status parse_task_status(std::string_view word) {
-  std::string w;
-  for (char c : word)
-    w += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  const std::string w = ascii::to_lower(word);
   if (w == "pending" || w == "submitted") return task_status::pending;
   if (w == "processing") return task_status::processing;
   if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
@@ -4130,7 +4316,7 @@ struct text_to_video {
 };
 
 inline void to_json(json &j, const text_to_video &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);
   put_switch(j, "sound", r.sound, "on", "off");
@@ -4141,6 +4327,12 @@ inline void to_json(json &j, const text_to_video &r) {
   put(j, "callback_url", r.callback_url);
   put(j, "external_task_id", r.external_task_id);
   merge_extra(j, r.extra);
+}
+
+template <class F>
+void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.camera_control, at + "/camera_control", f);
 }
 
 KLING_NAMESPACE_END
@@ -4333,10 +4525,10 @@ namespace rules {
 inline std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {}) {
   std::vector<violation> out;
   if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
-  if (utf8::has_control_character(task_id)) {
+  if (ascii::has_control_character(task_id)) {
     out.push_back({"Q-1", "/task_id", "task id contains a line break, NUL or other control character"});
   }
-  if (utf8::has_control_character(provider)) {
+  if (ascii::has_control_character(provider)) {
     out.push_back({"Q-1", "/provider", "provider contains a line break, NUL or other control character"});
   }
   return out;
@@ -4566,7 +4758,7 @@ inline std::vector<prompt_reference> prompt_references(std::string_view prompt) 
     const std::string_view digits = inner.substr(underscore + 1);
     bool numeric = !digits.empty() && digits.size() <= 9;
     for (char c : digits)
-      numeric = numeric && c >= '0' && c <= '9';
+      numeric = numeric && ascii::is_digit(c);
     if (numeric) {
       for (char c : digits)
         ref.index = ref.index * 10 + (c - '0');
@@ -4602,12 +4794,6 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace routing_detail {
-inline std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text)
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
 inline bool non_empty_string(const json &request, std::string_view key) {
   const json *v = find_member(request, key);
   return v && v->is_string() && !v->get_ref<const std::string &>().empty();
@@ -4623,9 +4809,9 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 inline kling::route route_of(const json &request) {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
-  const std::string name = routing_detail::lower(model->get_ref<const std::string &>());
-  if (name == routing_detail::lower(omni_video_model)) return kling::route::omni_video;
-  if (name != routing_detail::lower(v26_model)) return kling::route::unknown;
+  const std::string &name = model->get_ref<const std::string &>();
+  if (ascii::equals_ignoring_case(name, omni_video_model)) return kling::route::omni_video;
+  if (!ascii::equals_ignoring_case(name, v26_model)) return kling::route::unknown;
   const json *action = find_member(request, "action_control");
   if (action && action->is_boolean() && action->get<bool>()) return kling::route::motion_control;
   if (routing_detail::non_empty_string(request, "image") ||
@@ -4712,7 +4898,7 @@ inline common_fields check_common(checker &c, const scope &s) {
     if (id && id->empty())
       c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
     // It is looked up in a URL path and may be logged: no line breaks or NULs.
-    if (id && utf8::has_control_character(*id)) {
+    if (id && ascii::has_control_character(*id)) {
       c.violation("C-7", s.field("external_task_id"),
                   "external_task_id contains a line break, NUL or other control character");
     }
@@ -5627,11 +5813,12 @@ template <class Request, class = decltype(Request::route)>
 report validate(const Request &request) {
   const json body = request;
   report r = validate_as(body, Request::route);
-  if (!request.extra.is_object() && !request.extra.is_null()) {
+  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+    if (extra.is_object() || extra.is_null()) return;
     r.violations.push_back(
-        {"C-8", "/extra",
-         std::string("extra must be a JSON object of fields to send, not ") + request.extra.type_name()});
-  }
+        {"C-8", where,
+         std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
+  });
   return r;
 }
 
@@ -5642,13 +5829,13 @@ KLING_NAMESPACE_END
 #endif // KLING_RULES_VALIDATE_HPP
 // ----- end kling/rules/validate.hpp -----
 
-// transport: the HTTP values and the mock
+// transport: the HTTP values and what a transport must offer
 // ----- begin kling/transport/any_transport.hpp -----
 // any_transport: any transport behind one type, chosen at run time, for
 // plugins that are handed their HTTP stack by the host:
 //
 //   kling::any_transport t = host_has_async ? kling::any_transport(engine_http{...})
-//                                           : kling::any_transport(kling::mock_transport{});
+//                                           : kling::any_transport(kling::testing::mock_transport{});
 //   kling::basic_client<kling::any_transport> client{options, t};
 //
 // It offers both send and async_send; the one the wrapped transport lacks
@@ -5731,25 +5918,12 @@ KLING_NAMESPACE_BEGIN
 // Header fields in the order they were set; names compare case-insensitively.
 using http_headers = std::vector<std::pair<std::string, std::string>>;
 
-namespace http_detail {
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-} // namespace http_detail
-
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
 inline bool is_header_name(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
                     std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
     if (!ok) return false;
   }
@@ -5758,18 +5932,12 @@ inline bool is_header_name(std::string_view name) {
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-inline bool is_header_value(std::string_view value) {
-  for (char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\t') || u == 0x7F) return false;
-  }
-  return true;
-}
+inline bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
 
 // The value of the first header named name, if any.
 inline std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
   for (const auto &h : headers) {
-    if (http_detail::iequals(h.first, name)) return std::string_view(h.second);
+    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
   }
   return std::nullopt;
 }
@@ -5777,7 +5945,7 @@ inline std::optional<std::string_view> find_header(const http_headers &headers, 
 // Replaces every header named name with one of the given value.
 inline void set_header(http_headers &headers, std::string name, std::string value) {
   for (auto it = headers.begin(); it != headers.end();) {
-    it = http_detail::iequals(it->first, name) ? headers.erase(it) : it + 1;
+    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
   }
   headers.emplace_back(std::move(name), std::move(value));
 }
@@ -6035,35 +6203,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_ANY_TRANSPORT_HPP
 // ----- end kling/transport/any_transport.hpp -----
-// ----- begin kling/transport/mock_transport.hpp -----
-// mock_transport: a transport for tests that answers from a script and
-// records every request, so code that uses the client runs without a network.
-//
-//   kling::basic_client<kling::mock_transport> fake{kling::options{}.api_key("test")};
-//   fake.transport().respond(200, R"({"id":"task_1","status":"pending"})");
-//   auto task = fake.videos().get("task_1");
-//   REQUIRE(fake.transport().requests().at(0).path == "/v1/videos/task_1");
-//
-// Answers come first from the queue (in order), then from the handler if one
-// is set; with neither, send returns an error that names the request.
-// Copies share one script and one log, so a test may keep a copy and hand
-// another to the client.
-//
-// Thread safety: all members may be called concurrently.
-#ifndef KLING_TRANSPORT_MOCK_TRANSPORT_HPP
-#define KLING_TRANSPORT_MOCK_TRANSPORT_HPP
-
-#include <cstddef>
-#include <cstdint>
-#include <deque>
-#include <functional>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <utility>
-#include <vector>
-
 // ----- begin kling/transport/streaming.hpp -----
 // body_limit: the cap on the size of an answer that is read whole (the
 // JSON answers of the gateway). It streams the body through the request's
@@ -6175,197 +6314,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_STREAMING_HPP
 // ----- end kling/transport/streaming.hpp -----
-
-KLING_NAMESPACE_BEGIN
-
-class mock_transport {
-public:
-  using handler = std::function<result<http_response>(const http_request &)>;
-
-  mock_transport() : state_(std::make_shared<state>()) {}
-
-  // Queues an answer.
-  mock_transport &respond(int status, std::string body, http_headers headers = {}) {
-    http_response response;
-    response.status = status;
-    response.body = std::move(body);
-    response.headers = std::move(headers);
-    return respond(result<http_response>(std::move(response)));
-  }
-  mock_transport &respond(result<http_response> answer) {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->queue.push_back(scripted{std::move(answer), std::nullopt});
-    return *this;
-  }
-  // Queues an answer whose connection drops after `deliver` bytes of the body
-  // (to streaming requests; others just get the connection error).
-  mock_transport &respond_truncated(int status, std::string body, std::size_t deliver,
-                                    http_headers headers = {}) {
-    http_response response;
-    response.status = status;
-    response.body = std::move(body);
-    response.headers = std::move(headers);
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->queue.push_back(scripted{std::move(response), deliver});
-    return *this;
-  }
-  // Queues a transport failure (connection refused, timeout, ...).
-  mock_transport &fail(error e) { return respond(result<http_response>(std::move(e))); }
-
-  // Answers every request the queue does not.
-  mock_transport &on_request(handler h) {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->fallback = std::move(h);
-    return *this;
-  }
-
-  result<http_response> send(const http_request &request) {
-    {
-      std::lock_guard<std::mutex> lock(state_->mutex);
-      state_->log.push_back(request);
-    }
-    return answer(request);
-  }
-
-  // Asynchronous sends answer from the same script. By default the
-  // completion runs at once, inside async_send; after defer_async(true) it
-  // waits for complete_pending(), which runs the queued completions on the
-  // caller's thread (as an engine's HTTP module would, a few frames later).
-  // A deferred request is logged when sent and takes its answer from the
-  // script when completed. The returned function abandons it: its completion
-  // runs at once with errc::cancelled (no scripted answer is used), and
-  // abandoned_count() counts it.
-  abandon_request async_send(http_request request, http_completion done) {
-    std::uint64_t serial;
-    {
-      std::lock_guard<std::mutex> lock(state_->mutex);
-      if (state_->defer) {
-        state_->log.push_back(request);
-        serial = ++state_->last_serial;
-        state_->waiting.push_back({serial, std::move(request), std::move(done)});
-      } else {
-        serial = 0;
-      }
-    }
-    if (serial == 0) {
-      done(send(request));
-      return {}; // already answered: nothing to abandon
-    }
-    std::weak_ptr<state> weak = state_;
-    return [weak, serial] {
-      auto s = weak.lock();
-      if (!s) return;
-      http_completion abandoned;
-      {
-        std::lock_guard<std::mutex> lock(s->mutex);
-        for (auto it = s->waiting.begin(); it != s->waiting.end(); ++it) {
-          if (it->serial != serial) continue;
-          abandoned = std::move(it->done);
-          s->waiting.erase(it);
-          ++s->abandoned;
-          break;
-        }
-      }
-      if (abandoned) abandoned(error{errc::cancelled, "mock_transport: the request was abandoned"});
-    };
-  }
-  mock_transport &defer_async(bool on) {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->defer = on;
-    return *this;
-  }
-  // Completes every deferred request; returns how many.
-  std::size_t complete_pending() {
-    std::deque<deferred_request> batch;
-    {
-      std::lock_guard<std::mutex> lock(state_->mutex);
-      batch.swap(state_->waiting);
-    }
-    for (auto &w : batch)
-      w.done(answer(w.request));
-    return batch.size();
-  }
-  std::size_t deferred_count() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return state_->waiting.size();
-  }
-  // Deferred requests abandoned by their sender.
-  std::size_t abandoned_count() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return state_->abandoned;
-  }
-
-  // Every request sent so far, oldest first.
-  std::vector<http_request> requests() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return state_->log;
-  }
-  std::size_t request_count() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return state_->log.size();
-  }
-  // Queued answers not yet used: a test can check its script was consumed.
-  std::size_t pending_answers() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return state_->queue.size();
-  }
-  void reset() {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->queue.clear();
-    state_->log.clear();
-    state_->fallback = nullptr;
-    state_->waiting.clear();
-    state_->abandoned = 0;
-  }
-
-private:
-  // The next scripted answer (or the handler's) for a request already logged.
-  result<http_response> answer(const http_request &request) {
-    handler fallback;
-    std::optional<scripted> next;
-    {
-      std::lock_guard<std::mutex> lock(state_->mutex);
-      if (!state_->queue.empty()) {
-        next = std::move(state_->queue.front());
-        state_->queue.pop_front();
-      } else {
-        fallback = state_->fallback;
-      }
-    }
-    if (next) return deliver_body(request, std::move(next->answer), next->cut_after);
-    if (fallback) return deliver_body(request, fallback(request));
-    return error{errc::connection,
-                 "mock_transport: no scripted answer for " + request.method + " " + request.target()};
-  }
-
-  struct scripted {
-    result<http_response> answer;
-    std::optional<std::size_t> cut_after; // drop the connection after this many body bytes
-  };
-
-  struct deferred_request {
-    std::uint64_t serial;
-    http_request request;
-    http_completion done;
-  };
-
-  struct state {
-    mutable std::mutex mutex;
-    std::deque<scripted> queue;
-    std::vector<http_request> log;
-    handler fallback;
-    bool defer = false;
-    std::uint64_t last_serial = 0;
-    std::deque<deferred_request> waiting;
-    std::size_t abandoned = 0;
-  };
-  std::shared_ptr<state> state_;
-};
-
-KLING_NAMESPACE_END
-
-#endif // KLING_TRANSPORT_MOCK_TRANSPORT_HPP
-// ----- end kling/transport/mock_transport.hpp -----
 
 // protocol: requests, answers, retries and the state machines, without I/O
 // ----- begin kling/protocol/callbacks.hpp -----
@@ -7022,7 +6970,7 @@ inline bool is_ambiguous(const error &e) {
 class backoff {
 public:
   explicit backoff(const retry_policy &policy, std::uint64_t seed)
-      : policy_(policy), state_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
+      : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
 
   // The delay before retry number `retry` (1 for the first retry); a
   // Retry-After from the server wins, up to the policy's limit.
@@ -7032,21 +6980,14 @@ public:
     const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
                                                 policy_.initial_backoff.count() * (std::int64_t{1} << shift));
     if (ceiling <= 0) return milliseconds(0);
-    return milliseconds(static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(ceiling + 1)));
+    return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
   }
 
   const retry_policy &policy() const { return policy_; }
 
 private:
-  std::uint64_t next() { // splitmix64
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-
   retry_policy policy_;
-  std::uint64_t state_;
+  splitmix64 random_;
 };
 
 // The retry bookkeeping every machine uses: failures of one kind of request
@@ -7236,11 +7177,9 @@ inline void read_error_body(const json &body, error &e) {
   r.text("request_id", e.request_id);
 }
 
+// words: in lower case.
 inline bool says(const std::string &text, std::string_view words) {
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  const auto at = std::search(text.begin(), text.end(), words.begin(), words.end(),
-                              [&](char a, char b) { return lower(a) == b; });
-  return at != text.end();
+  return ascii::to_lower(text).find(words) != std::string::npos;
 }
 
 // What the gateway's words say beyond the status, read once here so that
@@ -8187,14 +8126,13 @@ KLING_NAMESPACE_END
 // of every error that comes back.
 //
 // Thread safety: send and next_random may be called concurrently when the
-// transport's send may (httplib_transport and mock_transport: yes).
+// transport's send may (httplib_transport and testing::mock_transport: yes).
 #ifndef KLING_CLIENT_SESSION_HPP
 #define KLING_CLIENT_SESSION_HPP
 
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
-#include <random>
 #include <string>
 #include <utility>
 
@@ -8252,14 +8190,6 @@ struct scheduler {
   std::function<void(std::function<void()> fn)> post; // empty: steps run where completions arrive
 
   explicit operator bool() const { return now && after; }
-
-  // Runs fn on the executor when there is one, else right here.
-  void dispatch(std::function<void()> fn) const {
-    if (post)
-      post(std::move(fn));
-    else
-      fn();
-  }
 };
 
 template <class S, class = void>
@@ -8502,12 +8432,8 @@ struct time_source {
     return t;
   }
 
-  // Converts a monotonic time to calendar time, for saved handles.
-  timestamp to_wall(protocol::time_point t) const { return steady_to_wall(t, now(), wall_now()); }
-  // Converts calendar time to monotonic time, for resumed handles.
-  protocol::time_point from_wall(timestamp t) const { return wall_to_steady(t, now(), wall_now()); }
-
-  // The same with the two "now"s given; distances are capped at 100 years,
+  // Calendar time to monotonic time (resumed handles) and back (saved
+  // handles), given both clocks' "now". Distances are capped at 100 years,
   // so a hostile saved time cannot overflow the clock's representation.
   static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now) {
     return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
@@ -8521,8 +8447,6 @@ private:
     constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
     return d > limit ? limit : d < -limit ? -limit : d;
   }
-
-public:
 };
 
 KLING_NAMESPACE_END
@@ -8734,8 +8658,8 @@ public:
   session(kling::options opts, Transport transport)
       : options_(std::move(opts)), transport_(std::move(transport)), settings_(options_.check()),
         base_(check_base_url(options_)),
-        jitter_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : entropy()),
-        id_state_(options_.external_task_id_seed() ? options_.external_task_id_seed() : entropy()) {}
+        jitter_(options_.retry().jitter_seed ? options_.retry().jitter_seed : random_seed()),
+        ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {}
 
   const kling::options &options() const { return options_; }
   Transport &transport() { return transport_; }
@@ -8846,7 +8770,7 @@ public:
   }
 
   // Seeds for retry jitter; fixed by retry_policy::jitter_seed, random otherwise.
-  std::uint64_t next_random() { return next(jitter_state_); }
+  std::uint64_t next_random() { return next(jitter_); }
 
   // "kling-cpp-" and 24 hex digits from a generator of their own (random
   // unless options::external_task_id_seed fixes it): unique enough per user
@@ -8854,8 +8778,8 @@ public:
   std::string new_external_task_id() {
     // Two statements: the order of function arguments is unspecified, and
     // a fixed seed must give the same id with every compiler.
-    const auto high = static_cast<unsigned long long>(next(id_state_));
-    const auto low = static_cast<unsigned long long>(next(id_state_) & 0xFFFFFFFFull);
+    const auto high = static_cast<unsigned long long>(next(ids_));
+    const auto low = static_cast<unsigned long long>(next(ids_) & 0xFFFFFFFFull);
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", high, low);
     return buffer;
@@ -8887,17 +8811,9 @@ private:
     return parsed;
   }
 
-  static std::uint64_t entropy() {
-    std::random_device device;
-    return (std::uint64_t{device()} << 32 | device()) | 1;
-  }
-
-  std::uint64_t next(std::uint64_t &state) {
+  std::uint64_t next(splitmix64 &generator) {
     std::lock_guard<std::mutex> lock(random_mutex_);
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull); // splitmix64
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return generator.next();
   }
 
   kling::options options_;
@@ -8905,8 +8821,8 @@ private:
   result<void> settings_;
   result<url> base_;
   std::mutex random_mutex_;
-  std::uint64_t jitter_state_;
-  std::uint64_t id_state_;
+  splitmix64 jitter_;
+  splitmix64 ids_;
 };
 
 KLING_NAMESPACE_END
@@ -9218,7 +9134,7 @@ KLING_NAMESPACE_END
 // Most code uses the alias kling::client (cpp-httplib); tests use
 // basic_client<mock_transport>; engines plug in their own HTTP stack.
 //
-//   kling::basic_client<kling::mock_transport> fake{kling::options{}.base_url(url).api_key("test")};
+//   kling::basic_client<kling::testing::mock_transport> fake{kling::options{}.base_url(url).api_key("test")};
 //   auto task = fake.videos().get("task_1");
 //
 // A client is a cheap handle: copies share one session (options and
@@ -10689,820 +10605,6 @@ KLING_NAMESPACE_END
 #endif // KLING_CLIENT_TASK_TRACKER_HPP
 // ----- end kling/client/task_tracker.hpp -----
 
-// testing: cassettes, a virtual clock, a manual scheduler and sample media, for tests of code that uses the client
-// ----- begin kling/testing/cassette.hpp -----
-// Cassettes: HTTP interactions recorded once against a real (or fake)
-// gateway and served back in tests, with no network and no bill.
-//
-//   // record (secrets redacted before anything is written):
-//   kling::testing::recording_transport<kling::httplib_transport> rec{kling::httplib_transport{},
-//   "create.json"};
-//   // replay:
-//   kling::basic_client<kling::testing::replay_transport> client{opts,
-//   kling::testing::replay_transport::load("create.json").value()};
-//   // or either, chosen by the environment (KLING_RECORD_CASSETTES=1 records):
-//   kling::testing::cassette_transport<kling::httplib_transport> tape{"create.json", [] { return
-//   kling::httplib_transport{}; }};
-//
-// A cassette is a JSON file:
-//   {"kling_cassette": 1, "interactions": [
-//     {"request":  {"method", "origin", "path", "query": [[name, value]...], "headers": {...}, "body"},
-//      "response": {"status", "headers": {...}, "body"}  |  {"error": {"code", "message", "request_sent"}}}]}
-// Bodies that are JSON are stored as JSON (readable diffs), others as text.
-// A request matches an interaction with the same method, path, query and
-// body (JSON compared as values, so member order does not matter); members
-// named in replay_options::ignored_body_members are left out of the
-// comparison. Each interaction is served once, in recorded order among
-// equals. A request that matches none is an error that names the closest
-// recorded request and how it differs.
-//
-// Thread safety: send may be called concurrently; copies share one tape.
-#ifndef KLING_TESTING_CASSETTE_HPP
-#define KLING_TESTING_CASSETTE_HPP
-
-#include <algorithm>
-#include <cstdlib>
-#include <functional>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <utility>
-#include <vector>
-
-
-KLING_NAMESPACE_BEGIN
-
-namespace testing {
-
-namespace cassette_detail {
-
-// Far more than any recording; a bound so a wrong path cannot exhaust memory.
-constexpr std::uint64_t max_cassette_bytes = std::uint64_t{1} << 30;
-
-// JSON bodies as JSON, text as a string, and bytes that are not UTF-8 (a
-// video) as {"$base64": "..."}.
-inline json body_to_json(const std::string &body) {
-  if (body.empty()) return json();
-  if (!utf8::is_valid(body)) return json{{"$base64", base64::encode(body)}};
-  auto parsed = parse_json(body);
-  return parsed && (parsed->is_object() || parsed->is_array()) ? *parsed : json(body);
-}
-
-inline std::string body_from_json(const json &body) {
-  if (body.is_null()) return {};
-  if (body.is_string()) return body.get<std::string>();
-  if (const json *bytes = find_member(body, "$base64"); bytes && bytes->is_string() && body.size() == 1) {
-    return base64::decode(bytes->get<std::string>()).value_or(std::string());
-  }
-  return dump_json(body);
-}
-
-inline json headers_to_json(const http_headers &headers) {
-  json out = json::object();
-  for (const auto &h : headers)
-    out[h.first] = h.second;
-  return out;
-}
-
-inline http_headers headers_from_json(const json &headers) {
-  http_headers out;
-  if (!headers.is_object()) return out;
-  for (auto it = headers.begin(); it != headers.end(); ++it) {
-    if (it.value().is_string()) out.emplace_back(it.key(), it.value().get<std::string>());
-  }
-  return out;
-}
-
-// Replaces every secret in every string of the value.
-inline void redact_all(json &value, const std::vector<std::string> &secrets) {
-  if (value.is_string()) {
-    std::string text = value.get<std::string>();
-    for (const auto &s : secrets)
-      text = redact(std::move(text), s);
-    value = text;
-  } else if (value.is_structured()) {
-    for (auto &item : value)
-      redact_all(item, secrets);
-  }
-}
-
-inline std::optional<errc> errc_from_name(const std::string &name) {
-  for (int i = 0; i <= static_cast<int>(errc::io); ++i) {
-    if (name == to_string(static_cast<errc>(i))) return static_cast<errc>(i);
-  }
-  return std::nullopt;
-}
-
-// A cassette's text (name says which, in errors).
-inline result<json> parse(std::string_view text, const std::string &name) {
-  auto parsed = parse_json(text);
-  if (!parsed) return error{errc::parse, "cassette " + name + ": " + parsed.error().message};
-  const json *interactions = find_member(*parsed, "interactions");
-  if (!interactions || !interactions->is_array()) {
-    return error{errc::parse, "cassette " + name + ": no \"interactions\" array"};
-  }
-  return parsed;
-}
-
-inline result<json> read_file(const std::string &path) {
-  auto text = files::read_file(path, max_cassette_bytes);
-  if (!text) return error{errc::io, "cannot read cassette: " + text.error().message};
-  return parse(*text, path);
-}
-
-} // namespace cassette_detail
-
-struct record_options {
-  // Texts replaced by [REDACTED] wherever they appear, besides the
-  // Authorization header, which is always redacted.
-  std::vector<std::string> secrets;
-};
-
-// Sends through Inner and writes every interaction to a cassette file, after
-// each one (a crashed test still leaves what it recorded).
-template <class Inner>
-class recording_transport {
-  static_assert(has_send_v<Inner>, "kling: recording_transport needs an Inner transport with send()");
-
-public:
-  recording_transport(Inner inner, std::string path, record_options options = {})
-      : shared_(std::make_shared<shared>(std::move(inner), std::move(path), std::move(options))) {}
-
-  result<http_response> send(const http_request &request) {
-    // A streamed answer reaches the receivers, not the response: keep a copy on the way.
-    http_request tapped = request;
-    std::optional<http_response> head;
-    std::string streamed;
-    if (request.on_body) {
-      tapped.on_head = [&](const http_response &h) {
-        head = h;
-        return !request.on_head || request.on_head(h);
-      };
-      tapped.on_body = [&](std::string_view piece) {
-        streamed.append(piece);
-        return request.on_body(piece);
-      };
-    }
-    auto answer = shared_->inner.send(tapped);
-    result<http_response> recorded = answer;
-    if (answer && head) {
-      http_response whole = *head;
-      whole.body = streamed;
-      recorded = whole;
-    }
-    std::lock_guard<std::mutex> lock(shared_->mutex);
-    shared_->interactions.push_back(interaction(request, recorded));
-    auto saved = save_locked();
-    if (!saved) return std::move(saved).error();
-    return answer;
-  }
-
-  Inner &inner() { return shared_->inner; }
-  const std::string &path() const { return shared_->path; }
-
-private:
-  struct shared {
-    shared(Inner i, std::string p, record_options o)
-        : inner(std::move(i)), path(std::move(p)), options(std::move(o)) {}
-    Inner inner;
-    std::string path;
-    record_options options;
-    std::mutex mutex;
-    json interactions = json::array();
-  };
-
-  json interaction(const http_request &request, const result<http_response> &answer) const {
-    json query = json::array();
-    for (const auto &q : request.query)
-      query.push_back({q.first, q.second});
-    json headers = cassette_detail::headers_to_json(request.headers);
-    for (auto it = headers.begin(); it != headers.end(); ++it) {
-      if (http_detail::iequals(it.key(), "Authorization"))
-        it.value() = std::string("Bearer ") + std::string(redacted_marker);
-    }
-    json req{{"method", request.method}, {"origin", request.origin},
-             {"path", request.path},     {"query", query},
-             {"headers", headers},       {"body", cassette_detail::body_to_json(request.body)}};
-    json res;
-    if (answer) {
-      res = json{{"status", answer->status},
-                 {"headers", cassette_detail::headers_to_json(answer->headers)},
-                 {"body", cassette_detail::body_to_json(answer->body)}};
-    } else {
-      res = json{{"error",
-                  {{"code", to_string(answer.error().code)},
-                   {"message", answer.error().message},
-                   {"request_sent", answer.error().request_sent}}}};
-    }
-    json out{{"request", req}, {"response", res}};
-    // The credential a request carried is a secret even when nobody named
-    // it: a server that echoes it, or a later request that carries it
-    // elsewhere, must not write it into the cassette (see save_locked).
-    if (auto authorization = find_header(request.headers, "Authorization")) {
-      const std::string_view value = *authorization;
-      const auto space = value.find(' ');
-      std::string token(space == std::string_view::npos ? value : value.substr(space + 1));
-      auto &learned = shared_->options.secrets;
-      if (std::find(learned.begin(), learned.end(), token) == learned.end())
-        learned.push_back(std::move(token));
-    }
-    cassette_detail::redact_all(out, shared_->options.secrets);
-    return out;
-  }
-
-  result<void> save_locked() const {
-    json cassette{{"kling_cassette", 1},
-                  {"recorded_with", "kling-cpp " KLING_VERSION_STRING},
-                  {"interactions", shared_->interactions}};
-    cassette_detail::redact_all(cassette, shared_->options.secrets); // those learned since, too
-    auto written = files::write_file(shared_->path, dump_json(cassette, 2) + '\n');
-    if (!written) return error{errc::io, "cannot write cassette: " + written.error().message};
-    return {};
-  }
-
-  std::shared_ptr<shared> shared_;
-};
-
-struct replay_options {
-  // Body members left out of matching: values that differ from run to run.
-  std::vector<std::string> ignored_body_members;
-};
-
-// Serves a cassette's interactions back.
-class replay_transport {
-public:
-  static result<replay_transport> load(const std::string &path, replay_options options = {}) {
-    auto cassette = cassette_detail::read_file(path);
-    if (!cassette) return std::move(cassette).error();
-    return replay_transport(std::move((*cassette)["interactions"]), path, std::move(options));
-  }
-  // The same from a cassette's text (embedded in a test, or received).
-  static result<replay_transport> parse(std::string_view text, std::string name,
-                                        replay_options options = {}) {
-    auto cassette = cassette_detail::parse(text, name);
-    if (!cassette) return std::move(cassette).error();
-    return replay_transport(std::move((*cassette)["interactions"]), std::move(name), std::move(options));
-  }
-
-  replay_transport(json interactions, std::string name, replay_options options = {})
-      : shared_(std::make_shared<shared>()) {
-    shared_->interactions = std::move(interactions);
-    shared_->used.assign(shared_->interactions.size(), false);
-    shared_->name = std::move(name);
-    shared_->options = std::move(options);
-  }
-
-  result<http_response> send(const http_request &request) {
-    std::unique_lock<std::mutex> lock(shared_->mutex);
-    const json sent = recorded_form(request);
-    std::size_t best = shared_->interactions.size();
-    std::string best_difference;
-    int best_score = -1;
-    for (std::size_t i = 0; i < shared_->interactions.size(); ++i) {
-      if (shared_->used[i]) continue;
-      const json *recorded = find_member(shared_->interactions[i], "request");
-      if (!recorded) continue;
-      std::string difference;
-      const int score = similarity(*recorded, sent, difference);
-      if (difference.empty()) {
-        shared_->used[i] = true;
-        auto answer = answer_of(shared_->interactions[i]);
-        lock.unlock(); // the receivers of a streamed answer run without the lock
-        return deliver_body(request, std::move(answer));
-      }
-      if (score > best_score) {
-        best_score = score;
-        best = i;
-        best_difference = difference;
-      }
-    }
-    std::string message = "replay_transport (" + shared_->name + "): no recorded interaction left for " +
-                          request.method + " " + request.target();
-    if (best < shared_->interactions.size()) {
-      message += "; the closest is #" + std::to_string(best) + ", which differs: " + best_difference;
-    } else {
-      message += "; every recorded interaction has been served";
-    }
-    return error{errc::configuration, message};
-  }
-
-  // Interactions not yet served: a test can check it replayed the whole tape.
-  std::size_t unused() const {
-    std::lock_guard<std::mutex> lock(shared_->mutex);
-    std::size_t n = 0;
-    for (bool u : shared_->used)
-      n += !u;
-    return n;
-  }
-
-private:
-  struct shared {
-    mutable std::mutex mutex;
-    json interactions;
-    std::vector<bool> used;
-    std::string name;
-    replay_options options;
-  };
-
-  json recorded_form(const http_request &request) const {
-    json query = json::array();
-    for (const auto &q : request.query)
-      query.push_back({q.first, q.second});
-    return json{{"method", request.method},
-                {"path", request.path},
-                {"query", query},
-                {"body", cassette_detail::body_to_json(request.body)}};
-  }
-
-  json comparable_body(json body) const {
-    if (body.is_object()) {
-      for (const auto &member : shared_->options.ignored_body_members)
-        body.erase(member);
-    }
-    return body;
-  }
-
-  // How alike two requests are (method, path, query, body, in that order of
-  // weight); `difference` stays empty when they match.
-  int similarity(const json &recorded, const json &sent, std::string &difference) const {
-    const auto member = [](const json &j, const char *key) {
-      const json *m = find_member(j, key);
-      return m ? *m : json();
-    };
-    int score = 0;
-    const auto compare = [&](const char *what, const json &a, const json &b, int weight) {
-      if (a == b) {
-        score += weight;
-      } else if (difference.empty()) {
-        difference = std::string(what) + " was " + dump_json(a) + ", now " + dump_json(b);
-      }
-    };
-    compare("method", member(recorded, "method"), member(sent, "method"), 8);
-    compare("path", member(recorded, "path"), member(sent, "path"), 4);
-    compare("query", member(recorded, "query"), member(sent, "query"), 2);
-    const json a = comparable_body(member(recorded, "body")), b = comparable_body(member(sent, "body"));
-    if (a == b) {
-      score += 1;
-    } else if (difference.empty()) {
-      if (a.is_object() && b.is_object()) {
-        const json patch = json::diff(a, b);
-        const json &first = patch.at(0);
-        difference = "body at " + first.value("path", std::string("/")) + ": " +
-                     first.value("op", std::string("?")) +
-                     (first.contains("value") ? " " + dump_json(first["value"]) : std::string());
-      } else {
-        difference = "body was " + dump_json(a).substr(0, 200) + ", now " + dump_json(b).substr(0, 200);
-      }
-    }
-    return score;
-  }
-
-  static result<http_response> answer_of(const json &interaction) {
-    const json *response = find_member(interaction, "response");
-    if (!response || !response->is_object())
-      return error{errc::parse, "cassette interaction without a response"};
-    if (const json *e = find_member(*response, "error"); e && e->is_object()) {
-      field_reader recorded(*e, "/response/error");
-      std::string code, message = "recorded failure";
-      bool sent = true;
-      recorded.text("code", code);
-      recorded.text("message", message);
-      recorded.boolean("request_sent", sent);
-      if (!recorded.ok()) return error{errc::parse, "cassette: " + recorded.failure().message};
-      error out{cassette_detail::errc_from_name(code).value_or(errc::connection), message};
-      out.request_sent = sent;
-      return out;
-    }
-    http_response r;
-    field_reader recorded(*response, "/response");
-    recorded.integer("status", r.status);
-    if (!recorded.ok()) return error{errc::parse, "cassette: " + recorded.failure().message};
-    if (const json *h = find_member(*response, "headers")) r.headers = cassette_detail::headers_from_json(*h);
-    if (const json *b = find_member(*response, "body")) r.body = cassette_detail::body_from_json(*b);
-    return r;
-  }
-
-  std::shared_ptr<shared> shared_;
-};
-
-// Records through Inner when the environment variable KLING_RECORD_CASSETTES
-// is 1, otherwise replays the file. Inner is made only when recording.
-template <class Inner>
-class cassette_transport {
-public:
-  cassette_transport(std::string path, std::function<Inner()> make_inner, record_options record = {},
-                     replay_options replay = {}) {
-    const char *flag = std::getenv("KLING_RECORD_CASSETTES");
-    if (flag && std::string(flag) == "1") {
-      recorder_.emplace(make_inner(), std::move(path), std::move(record));
-    } else {
-      auto loaded = replay_transport::load(path, std::move(replay));
-      if (loaded)
-        player_.emplace(std::move(*loaded));
-      else
-        load_error_ = loaded.error();
-    }
-  }
-
-  bool recording() const { return recorder_.has_value(); }
-
-  result<http_response> send(const http_request &request) {
-    if (recorder_) return recorder_->send(request);
-    if (player_) return player_->send(request);
-    return *load_error_;
-  }
-
-  std::size_t unused() const { return player_ ? player_->unused() : 0; }
-
-private:
-  std::optional<recording_transport<Inner>> recorder_;
-  std::optional<replay_transport> player_;
-  std::optional<error> load_error_;
-};
-
-} // namespace testing
-
-KLING_NAMESPACE_END
-
-#endif // KLING_TESTING_CASSETTE_HPP
-// ----- end kling/testing/cassette.hpp -----
-// ----- begin kling/testing/manual_scheduler.hpp -----
-// manual_scheduler: a scheduler whose time moves only when the test says so.
-// Delayed functions run from run_due(), in order of their due time, on the
-// caller's thread; posted ones run from run_due() too, before timers.
-//
-//   kling::testing::manual_scheduler loop;
-//   auto options = kling::options{}...scheduler(kling::make_scheduler(loop));
-//   client.videos().wait_async("t1", {}, [&](kling::result<kling::task> t) { ... });
-//   loop.run_until_idle();          // runs every step, moving time as needed
-//
-// Thread safety: after and post may be called from any thread; run_due and
-// advance from one thread.
-#ifndef KLING_TESTING_MANUAL_SCHEDULER_HPP
-#define KLING_TESTING_MANUAL_SCHEDULER_HPP
-
-#include <chrono>
-#include <cstddef>
-#include <deque>
-#include <functional>
-#include <map>
-#include <mutex>
-#include <utility>
-
-
-KLING_NAMESPACE_BEGIN
-
-namespace testing {
-
-class manual_scheduler {
-public:
-  protocol::time_point now() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return now_;
-  }
-  void after(std::chrono::milliseconds delay, std::function<void()> fn) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    timers_.emplace(now_ + delay, std::move(fn));
-  }
-  void post(std::function<void()> fn) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    posted_.push_back(std::move(fn));
-  }
-
-  // Runs what is posted and every timer due by now; returns how many ran.
-  std::size_t run_due() {
-    std::size_t ran = 0;
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!posted_.empty()) {
-          fn = std::move(posted_.front());
-          posted_.pop_front();
-        } else if (!timers_.empty() && timers_.begin()->first <= now_) {
-          fn = std::move(timers_.begin()->second);
-          timers_.erase(timers_.begin());
-        } else {
-          return ran;
-        }
-      }
-      fn();
-      ++ran;
-    }
-  }
-
-  void advance(std::chrono::milliseconds by) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    now_ += by;
-  }
-
-  // Runs everything, jumping time to each next timer, until nothing is left
-  // (or `limit` steps ran: a guard against work that never ends).
-  std::size_t run_until_idle(std::size_t limit = 100000) {
-    std::size_t ran = 0;
-    while (ran < limit) {
-      ran += run_due();
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!posted_.empty()) continue;
-      if (timers_.empty()) break;
-      if (timers_.begin()->first > now_) now_ = timers_.begin()->first;
-    }
-    return ran;
-  }
-
-  std::size_t pending() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return posted_.size() + timers_.size();
-  }
-
-private:
-  mutable std::mutex mutex_;
-  protocol::time_point now_{};
-  std::multimap<protocol::time_point, std::function<void()>> timers_;
-  std::deque<std::function<void()>> posted_;
-};
-
-} // namespace testing
-
-KLING_NAMESPACE_END
-
-#endif // KLING_TESTING_MANUAL_SCHEDULER_HPP
-// ----- end kling/testing/manual_scheduler.hpp -----
-// ----- begin kling/testing/sample_media.hpp -----
-// Sample media for tests and demos, made in code:
-// - sample_mp4: a valid ISO base media container (ftyp, moov with one video
-//   track, mdat) whose boxes say how long it is, its size and frame rate, as
-//   the media probes and download code read them; its samples are filler,
-//   not encoded pictures;
-// - sample_png: a complete PNG that any decoder opens (a grey gradient);
-//   greyscale_png and png_chunk build other PNGs (tests of the image probe).
-//
-// Thread safety: pure functions.
-#ifndef KLING_TESTING_SAMPLE_MEDIA_HPP
-#define KLING_TESTING_SAMPLE_MEDIA_HPP
-
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <string_view>
-
-
-KLING_NAMESPACE_BEGIN
-
-namespace testing {
-
-namespace sample_detail {
-inline void be32(std::string &out, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8)
-    out += static_cast<char>(v >> shift & 0xFF);
-}
-inline void be16(std::string &out, std::uint32_t v) {
-  out += static_cast<char>(v >> 8 & 0xFF);
-  out += static_cast<char>(v & 0xFF);
-}
-inline std::string box(std::string_view type, std::string_view payload) {
-  std::string out;
-  be32(out, static_cast<std::uint32_t>(payload.size() + 8));
-  out.append(type.data(), type.size());
-  out.append(payload.data(), payload.size());
-  return out;
-}
-inline std::string full_box(std::string_view type, std::string_view payload) {
-  return box(type, std::string(4, '\0') + std::string(payload));
-}
-inline std::string matrix() { // the identity transformation
-  std::string out;
-  for (std::uint32_t v : {0x10000u, 0u, 0u, 0u, 0x10000u, 0u, 0u, 0u, 0x40000000u})
-    be32(out, v);
-  return out;
-}
-} // namespace sample_detail
-
-// seconds long, width x height, at fps frames per second, with mdat_bytes of filler.
-inline std::string sample_mp4(std::uint32_t seconds = 5, std::uint32_t width = 1280,
-                              std::uint32_t height = 720, std::uint32_t fps = 24,
-                              std::size_t mdat_bytes = 64 * 1024) {
-  using namespace sample_detail;
-  const std::uint32_t timescale = 1000, duration = seconds * 1000;
-  std::string mvhd;
-  be32(mvhd, 0); // creation time
-  be32(mvhd, 0); // modification time
-  be32(mvhd, timescale);
-  be32(mvhd, duration);
-  be32(mvhd, 0x10000); // rate 1.0
-  be16(mvhd, 0x100);   // volume 1.0
-  mvhd += std::string(10, '\0') + matrix() + std::string(24, '\0');
-  be32(mvhd, 2); // next track id
-
-  std::string tkhd;
-  be32(tkhd, 0);
-  be32(tkhd, 0);
-  be32(tkhd, 1); // track id
-  be32(tkhd, 0);
-  be32(tkhd, duration);
-  tkhd += std::string(16, '\0') + matrix();
-  be32(tkhd, width << 16);
-  be32(tkhd, height << 16);
-
-  std::string mdhd;
-  be32(mdhd, 0);
-  be32(mdhd, 0);
-  be32(mdhd, fps * 1000);           // media timescale: one tick per 1/1000 frame
-  be32(mdhd, seconds * fps * 1000); // media duration
-  be16(mdhd, 0x55C4);               // language "und"
-  be16(mdhd, 0);
-
-  std::string hdlr(4, '\0');
-  hdlr += "vide";
-  hdlr += std::string(12, '\0') + std::string("kling-cpp sample\0", 17);
-
-  std::string entry(6, '\0');
-  be16(entry, 1); // data reference index
-  entry += std::string(16, '\0');
-  be16(entry, width);
-  be16(entry, height);
-  be32(entry, 0x480000); // 72 dpi
-  be32(entry, 0x480000);
-  be32(entry, 0);
-  be16(entry, 1); // frames per sample
-  entry += std::string(32, '\0');
-  be16(entry, 24);     // depth
-  be16(entry, 0xFFFF); // no color table
-  std::string stsd;
-  be32(stsd, 1);
-  stsd += box("mp4v", entry);
-  std::string stts;
-  be32(stts, 1);
-  be32(stts, seconds * fps); // sample count
-  be32(stts, 1000);          // ticks per sample
-  const std::string stbl = box("stbl", full_box("stsd", stsd) + full_box("stts", stts));
-  const std::string minf = box("minf", full_box("vmhd", std::string(8, '\0')) + stbl);
-  const std::string mdia = box("mdia", full_box("mdhd", mdhd) + full_box("hdlr", hdlr) + minf);
-  const std::string moov = box("moov", full_box("mvhd", mvhd) + box("trak", full_box("tkhd", tkhd) + mdia));
-
-  std::string ftyp = "isom";
-  be32(ftyp, 0x200);
-  ftyp += "isomiso2mp41";
-  std::string filler(mdat_bytes, '\0');
-  for (std::size_t i = 0; i < filler.size(); ++i)
-    filler[i] = static_cast<char>(i * 31 % 251);
-  return box("ftyp", ftyp) + moov + box("mdat", filler);
-}
-
-namespace sample_detail {
-inline std::uint32_t crc32(std::string_view bytes) {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char b : bytes) {
-    crc ^= b;
-    for (int k = 0; k < 8; ++k)
-      crc = crc & 1 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-  }
-  return ~crc;
-}
-} // namespace sample_detail
-
-// A PNG chunk: length, type, data and CRC.
-inline std::string png_chunk(std::string_view type, std::string_view data) {
-  std::string out;
-  sample_detail::be32(out, static_cast<std::uint32_t>(data.size()));
-  std::string typed(type);
-  typed.append(data.data(), data.size());
-  out += typed;
-  sample_detail::be32(out, sample_detail::crc32(typed));
-  return out;
-}
-
-// A complete greyscale PNG of `bit_depth` bits per pixel from its scanlines
-// (each a filter byte and the row's pixels), stored in uncompressed deflate blocks.
-inline std::string greyscale_png(std::uint32_t width, std::uint32_t height, unsigned bit_depth,
-                                 std::string_view scanlines) {
-  using sample_detail::be32;
-  std::string zlib = "\x78\x01";
-  std::size_t pos = 0;
-  do {
-    const std::size_t n = scanlines.size() - pos < 65535 ? scanlines.size() - pos : 65535;
-    zlib += pos + n == scanlines.size() ? '\x01' : '\x00'; // the final block?
-    zlib += static_cast<char>(n & 0xFF);
-    zlib += static_cast<char>(n >> 8);
-    zlib += static_cast<char>(~n & 0xFF);
-    zlib += static_cast<char>(~n >> 8 & 0xFF);
-    zlib.append(scanlines.data() + pos, n);
-    pos += n;
-  } while (pos < scanlines.size());
-  std::uint32_t a = 1, b = 0; // Adler-32
-  for (unsigned char c : scanlines) {
-    a = (a + c) % 65521;
-    b = (b + a) % 65521;
-  }
-  be32(zlib, b << 16 | a);
-  std::string ihdr;
-  be32(ihdr, width);
-  be32(ihdr, height);
-  ihdr += static_cast<char>(bit_depth);
-  ihdr += std::string(4, '\0'); // greyscale, deflate, adaptive filtering, no interlace
-  return std::string("\x89PNG\r\n\x1a\n", 8) + png_chunk("IHDR", ihdr) + png_chunk("IDAT", zlib) +
-         png_chunk("IEND", "");
-}
-
-// width x height, 8-bit greyscale, a gradient.
-inline std::string sample_png(std::uint32_t width = 640, std::uint32_t height = 360) {
-  std::string rows;
-  rows.reserve((static_cast<std::size_t>(width) + 1) * height);
-  for (std::uint32_t y = 0; y < height; ++y) {
-    rows += '\0'; // no filter
-    for (std::uint32_t x = 0; x < width; ++x)
-      rows += static_cast<char>((x * 255 / (width ? width : 1) + y) & 0xFF);
-  }
-  return greyscale_png(width, height, 8, rows);
-}
-
-} // namespace testing
-
-KLING_NAMESPACE_END
-
-#endif // KLING_TESTING_SAMPLE_MEDIA_HPP
-// ----- end kling/testing/sample_media.hpp -----
-// ----- begin kling/testing/virtual_clock.hpp -----
-// virtual_clock: time that moves only when told to. Give its time_source to
-// a client and blocking waits of minutes run at once: sleeping just moves
-// the clock forward. Tests read how much time a call "took".
-//
-//   kling::testing::virtual_clock clock;
-//   kling::basic_client<kling::mock_transport> fake{kling::options{}...time(clock.source())};
-//   auto done = fake.videos().wait("task_1");     // returns immediately
-//   CHECK(clock.elapsed() >= std::chrono::seconds(3));
-//
-// Thread safety: all members may be called concurrently; copies share one time.
-#ifndef KLING_TESTING_VIRTUAL_CLOCK_HPP
-#define KLING_TESTING_VIRTUAL_CLOCK_HPP
-
-#include <chrono>
-#include <memory>
-#include <mutex>
-
-
-KLING_NAMESPACE_BEGIN
-
-namespace testing {
-
-class virtual_clock {
-public:
-  // Starts at a fixed, arbitrary instant: 2025-01-13T10:00:00Z on the calendar.
-  virtual_clock() : state_(std::make_shared<state>()) {}
-
-  protocol::time_point now() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return state_->steady;
-  }
-  timestamp wall_now() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return state_->wall;
-  }
-  // Time moved since the clock was made.
-  std::chrono::milliseconds elapsed() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return std::chrono::duration_cast<std::chrono::milliseconds>(state_->steady - protocol::time_point{});
-  }
-
-  void advance(std::chrono::microseconds by) {
-    if (by.count() <= 0) return;
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->steady += by;
-    state_->wall += by;
-  }
-  void advance_to(protocol::time_point t) {
-    advance(std::chrono::duration_cast<std::chrono::microseconds>(t - now()));
-  }
-
-  // A time_source whose sleep moves this clock to the wake-up time.
-  time_source source() const {
-    time_source t;
-    auto self = *this;
-    t.now = [self] { return self.now(); };
-    t.wall_now = [self] { return self.wall_now(); };
-    t.sleep_until = [self](protocol::time_point until, const cancellation_token &) mutable {
-      self.advance_to(until);
-    };
-    return t;
-  }
-
-private:
-  struct state {
-    std::mutex mutex;
-    protocol::time_point steady{};
-    timestamp wall{std::chrono::seconds(1736762400)};
-  };
-  std::shared_ptr<state> state_;
-};
-
-} // namespace testing
-
-KLING_NAMESPACE_END
-
-#endif // KLING_TESTING_VIRTUAL_CLOCK_HPP
-// ----- end kling/testing/virtual_clock.hpp -----
-
 #endif // KLING_CORE_HPP
 // ----- end kling/core.hpp -----
 
@@ -11546,6 +10648,14 @@ KLING_NAMESPACE_END
 
 #include <httplib.h>
 
+// ----- begin kling/transport/httplib_abi.hpp -----
+// The name of the inline namespace that holds httplib_transport, made from
+// cpp-httplib's compile flags (CPPHTTPLIB_OPENSSL_SUPPORT, ...), which change
+// the layout of its classes: translation units built with different flags
+// then fail to link instead of corrupting memory. A header of its own, so
+// that <kling/fwd.hpp> can name kling::client without cpp-httplib.
+#ifndef KLING_TRANSPORT_HTTPLIB_ABI_HPP
+#define KLING_TRANSPORT_HTTPLIB_ABI_HPP
 
 #if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
 #define KLING_HTTPLIB_TLS_TAG _tls
@@ -11566,6 +10676,9 @@ KLING_NAMESPACE_END
 #define KLING_HTTPLIB_CONCAT(a, b, c, d) KLING_HTTPLIB_CONCAT_(a, b, c, d)
 #define KLING_HTTPLIB_ABI_NAMESPACE                                                                          \
   KLING_HTTPLIB_CONCAT(httplib, KLING_HTTPLIB_TLS_TAG, KLING_HTTPLIB_ZLIB_TAG, KLING_HTTPLIB_BROTLI_TAG)
+
+#endif // KLING_TRANSPORT_HTTPLIB_ABI_HPP
+// ----- end kling/transport/httplib_abi.hpp -----
 
 KLING_NAMESPACE_BEGIN
 inline namespace KLING_HTTPLIB_ABI_NAMESPACE {

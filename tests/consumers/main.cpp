@@ -2,6 +2,7 @@
 // client over cpp-httplib (whose compile flags must arrive through the
 // package), and the mock transport.
 #include <kling/kling.hpp>
+#include <kling/testing.hpp>
 
 #include <iostream>
 
@@ -15,7 +16,7 @@ int main() {
     return 1;
   }
 
-  kling::basic_client<kling::mock_transport> fake{
+  kling::basic_client<kling::testing::mock_transport> fake{
       kling::options{}.base_url("http://127.0.0.1:9").api_key("k-1234")};
   fake.transport().respond(200, R"({"id":"task_1","status":"completed"})");
   auto task = fake.videos().get("task_1");

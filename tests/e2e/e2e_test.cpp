@@ -3,6 +3,7 @@
 // downloaded video, the element library, and every fault the gateway can
 // inject, with the gateway's own count of created tasks as the judge.
 #include <kling/kling.hpp>
+#include <kling/testing.hpp>
 #include <kling/testing/fake_gateway.hpp>
 
 #include <algorithm>

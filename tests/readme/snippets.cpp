@@ -3,7 +3,9 @@
 // the README block tagged `<!-- snippet: NAME -->` where `// @snippet NAME`
 // stands, then compiles this file (C++20: one fragment shows designated
 // initializers). The declarations here are what a reader's program would have.
+#include <kling/kling.hpp>
 #include <kling/testing.hpp>
+#include <kling/testing/fake_gateway.hpp>
 
 #include <chrono>
 #include <functional>

@@ -5,7 +5,7 @@
 #ifndef KLING_TESTS_SUPPORT_MEDIA_BUILDERS_HPP
 #define KLING_TESTS_SUPPORT_MEDIA_BUILDERS_HPP
 
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <cstddef>
 #include <cstdint>

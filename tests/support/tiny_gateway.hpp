@@ -7,7 +7,7 @@
 #ifndef KLING_TESTS_SUPPORT_TINY_GATEWAY_HPP
 #define KLING_TESTS_SUPPORT_TINY_GATEWAY_HPP
 
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <map>
 #include <mutex>

@@ -1,7 +1,7 @@
 // The asynchronous client, the task tracker and any_transport: the same
 // machines as the blocking client, driven by completions and a scheduler,
 // with no thread of the library's own.
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <dirent.h>
 
@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using mock_client = kling::basic_client<kling::mock_transport>;
+using mock_client = kling::basic_client<kling::testing::mock_transport>;
 
 mock_client async_client(kling::testing::manual_scheduler &loop, bool deferred = false) {
   kling::protocol::retry_policy retry;
@@ -39,7 +39,8 @@ kling::text_to_video cat() {
 }
 
 // Runs the loop and the deferred transport until both are quiet, like frames of a game.
-void run_frames(kling::testing::manual_scheduler &loop, kling::mock_transport &transport, int limit = 10000) {
+void run_frames(kling::testing::manual_scheduler &loop, kling::testing::mock_transport &transport,
+                int limit = 10000) {
   for (int i = 0; i < limit; ++i) {
     const auto ran = transport.complete_pending() + loop.run_until_idle();
     if (ran == 0 && transport.deferred_count() == 0 && loop.pending() == 0) return;
@@ -208,7 +209,7 @@ TEST_CASE("an executor brings every step back to its thread, whatever thread com
   } game;
   struct network_transport {
     engine *e;
-    kling::mock_transport script;
+    kling::testing::mock_transport script;
     void async_send(kling::http_request r, kling::http_completion done) {
       auto s = script;
       e->network.emplace_back([s, r, done]() mutable { done(s.send(r)); });
@@ -262,7 +263,7 @@ TEST_CASE("async mode creates no thread", "[async]") {
   for (int i = 0; i < 5; ++i)
     client.videos().create_and_wait_async(cat(), {},
                                           [&](kling::result<kling::task> t) { done += t.has_value(); });
-  kling::basic_task_tracker<kling::mock_transport> tracker{client};
+  kling::basic_task_tracker<kling::testing::mock_transport> tracker{client};
   for (int i = 0; i < 5; ++i)
     tracker.submit(cat(), {nullptr, [&](const kling::task &) { ++done; }, nullptr});
   for (int frame = 0; frame < 200 && done < 10; ++frame) {
@@ -345,13 +346,14 @@ TEST_CASE("task_tracker follows many tasks from one tick per frame", "[async][tr
                                                          R"(","status":"completed","video_url":"https://e/)" +
                                                          id + R"("})");
   });
-  kling::basic_task_tracker<kling::mock_transport> tracker{client};
+  kling::basic_task_tracker<kling::testing::mock_transport> tracker{client};
   std::vector<std::string> done, failed;
-  std::map<kling::basic_task_tracker<kling::mock_transport>::id, std::vector<kling::task_status>> progress;
+  std::map<kling::basic_task_tracker<kling::testing::mock_transport>::id, std::vector<kling::task_status>>
+      progress;
   for (int i = 0; i < 4; ++i) {
     auto request = cat();
     if (i == 3) request.prompt = "bad things";
-    auto key = std::make_shared<kling::basic_task_tracker<kling::mock_transport>::id>();
+    auto key = std::make_shared<kling::basic_task_tracker<kling::testing::mock_transport>::id>();
     *key = tracker.submit(request, {[&, key](const kling::task &t) { progress[*key].push_back(t.status); },
                                     [&](const kling::task &t) { done.push_back(t.id); },
                                     [&](const kling::error &e) { failed.push_back(e.message); }});
@@ -397,7 +399,7 @@ TEST_CASE("task_tracker backs off on the provider's concurrency limit (1303)", "
   });
   kling::tracker_settings settings;
   settings.max_creates_in_flight = 3;
-  kling::basic_task_tracker<kling::mock_transport> tracker{client, settings};
+  kling::basic_task_tracker<kling::testing::mock_transport> tracker{client, settings};
   int done = 0;
   for (int i = 0; i < 5; ++i)
     tracker.submit(cat(), {nullptr, [&](const kling::task &) { ++done; }, nullptr});
@@ -429,7 +431,7 @@ TEST_CASE("task_tracker resumes from saved handles", "[async][tracker][handle]")
   const kling::timestamp wall = *kling::parse_iso8601("2025-01-13T10:00:00Z");
   std::vector<kling::task_handle> saved;
   {
-    kling::basic_task_tracker<kling::mock_transport> tracker{client};
+    kling::basic_task_tracker<kling::testing::mock_transport> tracker{client};
     kling::task_handle h;
     h.task_id = "t1";
     tracker.track(h, {}, loop.now(), wall);
@@ -451,7 +453,7 @@ TEST_CASE("task_tracker resumes from saved handles", "[async][tracker][handle]")
     return kling_test::answer(200,
                               R"({"id":")" + id + R"(","status":"completed","video_url":"https://e/v"})");
   });
-  kling::basic_task_tracker<kling::mock_transport> resumed{client};
+  kling::basic_task_tracker<kling::testing::mock_transport> resumed{client};
   resumed.track(*kling::parse_task_handle(json::parse(text)),
                 {nullptr, [&](const kling::task &) { ++completed; }, nullptr}, loop.now(), wall);
   resumed.tick(loop.now() + 2000ms);
@@ -466,7 +468,7 @@ TEST_CASE("task_tracker resumes from saved handles", "[async][tracker][handle]")
 // ----- any_transport ----------------------------------------------------------------------
 
 TEST_CASE("any_transport wraps transports chosen at run time", "[async][transport]") {
-  kling::mock_transport script;
+  kling::testing::mock_transport script;
   script.respond(200, R"({"id":"t","status":"pending"})").respond(200, R"({"id":"t","status":"processing"})");
   kling::testing::manual_scheduler loop;
   kling::basic_client<kling::any_transport> client{kling::options{}
@@ -595,7 +597,7 @@ TEST_CASE("task_tracker saves a create in flight under its external id", "[async
   kling::testing::manual_scheduler loop;
   auto client = async_client(loop, true);
   client.transport().respond(200, R"({"id":"t1","status":"pending"})");
-  kling::basic_task_tracker<kling::mock_transport> tracker{client};
+  kling::basic_task_tracker<kling::testing::mock_transport> tracker{client};
   tracker.submit(cat(), {});
   tracker.tick(loop.now()); // the create goes out, unanswered
   const auto saved = tracker.handles(loop.now(), kling::timestamp{});
@@ -609,14 +611,14 @@ TEST_CASE("task_tracker saves a create in flight under its external id", "[async
 namespace {
 // A deferred mock behind a void async_send: a transport that cannot abandon.
 struct unabandonable {
-  kling::mock_transport inner;
+  kling::testing::mock_transport inner;
   void async_send(kling::http_request r, kling::http_completion done) {
     inner.async_send(std::move(r), std::move(done)); // drops the way to abandon
   }
 };
 } // namespace
 
-static_assert(kling::has_abandonable_async_send_v<kling::mock_transport>);
+static_assert(kling::has_abandonable_async_send_v<kling::testing::mock_transport>);
 static_assert(kling::has_abandonable_async_send_v<kling::any_transport>);
 static_assert(!kling::has_abandonable_async_send_v<unabandonable>);
 
@@ -651,7 +653,7 @@ TEST_CASE("a cancelled call abandons its request only through a transport that c
   }
 
   SECTION("through any_transport, which passes the means on") {
-    kling::mock_transport script;
+    kling::testing::mock_transport script;
     script.defer_async(true).on_request(processing);
     kling::basic_client<kling::any_transport> client{kling::options{}
                                                          .base_url("http://127.0.0.1:1")
@@ -690,7 +692,7 @@ TEST_CASE("task_tracker abandons the requests of cancelled tasks and when it is 
   });
   int failed = 0;
   {
-    kling::basic_task_tracker<kling::mock_transport> tracker{client};
+    kling::basic_task_tracker<kling::testing::mock_transport> tracker{client};
     const auto first = tracker.submit(cat(), {nullptr, nullptr, [&](const kling::error &e) {
                                                 failed += e.code == kling::errc::cancelled;
                                               }});
@@ -714,7 +716,7 @@ TEST_CASE("task_tracker does not abandon a request whose answer is already in", 
   kling::testing::manual_scheduler loop;
   auto client = async_client(loop, true);
   client.transport().respond(200, R"({"id":"t1","status":"pending"})");
-  kling::basic_task_tracker<kling::mock_transport> tracker{client};
+  kling::basic_task_tracker<kling::testing::mock_transport> tracker{client};
   int cancelled = 0;
   const auto key = tracker.submit(cat(), {nullptr, nullptr, [&](const kling::error &e) {
                                             cancelled += e.code == kling::errc::cancelled;
@@ -968,7 +970,7 @@ std::vector<run_record> through_three_drivers(const script &answers, bool cancel
     auto client = driver_client(answers, cancel ? &stop : nullptr, &clock, nullptr);
     kling::call_options call;
     call.cancel = stop.token();
-    kling::basic_task_tracker<kling::mock_transport> tracker{client};
+    kling::basic_task_tracker<kling::testing::mock_transport> tracker{client};
     std::optional<kling::result<T>> got;
     tracked(client, tracker, call, [&](kling::result<T> r) { got = std::move(r); });
     // Ticks exactly when something is due, as the other drivers wake.
@@ -1311,7 +1313,7 @@ TEST_CASE("task_tracker: a cancelled queued create, a refused one and a cancelle
   client.transport().respond(200, R"({"id":"t1","status":"pending"})");
   kling::tracker_settings settings;
   settings.max_creates_in_flight = 1;
-  kling::basic_task_tracker<kling::mock_transport> tracker{client, settings};
+  kling::basic_task_tracker<kling::testing::mock_transport> tracker{client, settings};
   std::vector<std::string> failures;
   const auto failed = [&](const kling::error &e) { failures.push_back(kling::to_string(e.code)); };
   kling::cancellation_source stop;

@@ -1,6 +1,6 @@
 // Cassettes: the committed corpus replays without a network; recording
 // redacts secrets; an unmatched request says what differs.
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -44,13 +44,14 @@ TEST_CASE("no committed fixture holds a key", "[cassettes][secrets]") {
 
 TEST_CASE("recording redacts the key and named secrets, and replays what it recorded", "[cassettes]") {
   const std::string path = kling_test::scratch_path("cassette-test.json");
-  kling::mock_transport network;
+  kling::testing::mock_transport network;
   network.respond(200, R"({"id":"t1","status":"pending","note":"token s3cr3t-value here"})");
   network.fail(kling::error{kling::errc::timeout, "no answer"});
   network.respond(200, std::string("\x00\x01\xFF video", 9));
   {
-    kling::testing::recording_transport<kling::mock_transport> recorder{network, path, {{"s3cr3t-value"}}};
-    kling::basic_client<kling::testing::recording_transport<kling::mock_transport>> client{
+    kling::testing::recording_transport<kling::testing::mock_transport> recorder{
+        network, path, {{"s3cr3t-value"}}};
+    kling::basic_client<kling::testing::recording_transport<kling::testing::mock_transport>> client{
         kling::options{}
             .base_url("http://127.0.0.1:1")
             .api_key("very-secret-key")

@@ -1,6 +1,6 @@
 // The client over mock_transport: the requests it builds (path, query,
 // headers, body), the answers it reads, and the errors it reports.
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <string>
 #include <type_traits>
@@ -20,7 +20,7 @@ kling::options local_options() {
       .retry(kling::protocol::retry_policy::none());
 }
 
-using mock_client = kling::basic_client<kling::mock_transport>;
+using mock_client = kling::basic_client<kling::testing::mock_transport>;
 
 const char *pending_task = R"({"id":"task_abc123","status":"pending",
   "created_at":"2025-01-13T10:00:00.000000Z","model":"Kling-V2.6"})";
@@ -56,7 +56,7 @@ TEST_CASE("transport requirements are detected at compile time", "[transport]") 
   STATIC_REQUIRE_FALSE(kling::has_send_v<async_only>);
   STATIC_REQUIRE_FALSE(kling::is_transport_v<wrong_signature>);
   STATIC_REQUIRE_FALSE(kling::is_transport_v<not_a_transport>);
-  STATIC_REQUIRE(kling::is_transport_v<kling::mock_transport>);
+  STATIC_REQUIRE(kling::is_transport_v<kling::testing::mock_transport>);
 }
 
 TEST_CASE("the client builds its transport from the network settings when it can", "[transport][client]") {
@@ -333,7 +333,7 @@ TEST_CASE("transport failures reach the caller as they are", "[client][errors]")
 }
 
 TEST_CASE("mock_transport answers from a handler and shares state between copies", "[transport][mock]") {
-  kling::mock_transport kept;
+  kling::testing::mock_transport kept;
   mock_client fake{local_options(), kept};
   kept.on_request([](const kling::http_request &r) {
     kling::http_response res;

@@ -1,5 +1,7 @@
-// The core layer: result, error, UTF-8, Base64, time stamps, URLs, JSON helpers, redaction.
+// The core layer: result, error, UTF-8, Base64, time stamps, URLs, ASCII, random numbers, JSON helpers,
+// redaction.
 #include <kling/core.hpp>
+#include <kling/fwd.hpp> // first: its declarations, then the definitions they must match
 
 #include <string>
 #include <vector>
@@ -7,6 +9,43 @@
 #include "../support/catch.hpp"
 
 using namespace std::string_literals;
+
+// ----- fwd.hpp --------------------------------------------------------------
+
+// Each name <kling/fwd.hpp> declares is the library's own type: a declaration
+// in the wrong namespace would stay incomplete here, and sizeof would not compile.
+// (kling::client and httplib_transport: tests/unit/httplib_transport_test.cpp.)
+template <class... T>
+constexpr bool all_complete() {
+  return ((sizeof(T) > 0) && ...);
+}
+static_assert(
+    all_complete<
+        kling::violation, kling::error, kling::result<int>, kling::cancellation_token,
+        kling::cancellation_source, kling::camera_config, kling::camera_control, kling::voice,
+        kling::trajectory_point, kling::dynamic_mask, kling::text_to_video, kling::image_to_video,
+        kling::motion_control, kling::omni_image, kling::omni_element, kling::omni_video_reference,
+        kling::omni_video, kling::new_element, kling::video, kling::usage, kling::task, kling::task_handle,
+        kling::response_info, kling::call_options, kling::element_tag, kling::element,
+        kling::element_deletion, kling::rules::report, kling::http_request, kling::http_response,
+        kling::any_transport, kling::protocol::retry_policy, kling::protocol::wait_options,
+        kling::protocol::page_request, kling::webhooks::verify_options, kling::options, kling::scheduler,
+        kling::time_source, kling::wait_progress, kling::wait_settings, kling::download_progress,
+        kling::download_settings, kling::download_result, kling::tracker_callbacks, kling::tracker_settings,
+        kling::basic_client<kling::any_transport>, kling::basic_task_tracker<kling::any_transport>>(),
+    "every type kling/fwd.hpp declares is defined by the library under the same name");
+// Enumerations are complete from their declaration: an enumerator proves the name.
+static_assert(kling::errc::invalid_request != kling::errc::configuration &&
+                  kling::error_cause::none != kling::error_cause::duplicate &&
+                  kling::mode::std != kling::mode::pro &&
+                  kling::aspect_ratio::square_1_1 != kling::aspect_ratio::portrait_9_16 &&
+                  kling::refer_type::base != kling::refer_type::feature &&
+                  kling::character_orientation::image != kling::character_orientation::video &&
+                  kling::camera_type::simple != kling::camera_type::forward_up &&
+                  kling::image_type::first_frame != kling::image_type::end_frame &&
+                  kling::route::omni_video != kling::route::text_to_video &&
+                  kling::task_status::pending != kling::task_status::processing,
+              "every enumeration kling/fwd.hpp declares is the library's");
 
 // ----- result -------------------------------------------------------------
 
@@ -381,6 +420,51 @@ TEST_CASE("loopback hosts and percent-encoding", "[core][url]") {
   CHECK(kling::percent_encode("a b/c?d#e%") == "a%20b%2Fc%3Fd%23e%25");
   CHECK(kling::percent_encode("\xE7\x8C\xAB") == "%E7%8C%AB");
   CHECK(kling::encode_query({{"page_num", "1"}, {"q", "a&b"}}) == "page_num=1&q=a%26b");
+}
+
+// ----- ASCII and pseudo-random numbers -------------------------------------
+
+TEST_CASE("ASCII case folding and classes ignore the locale and leave other bytes alone", "[core][ascii]") {
+  CHECK(kling::ascii::to_lower("Kling-Video-O1 \xC3\x84") == "kling-video-o1 \xC3\x84");
+  CHECK(kling::ascii::equals_ignoring_case("Content-Length", "content-LENGTH"));
+  CHECK_FALSE(kling::ascii::equals_ignoring_case("Content-Length", "Content-Lengt"));
+  CHECK_FALSE(kling::ascii::equals_ignoring_case("\xC3\x84", "\xC3\xA4")); // not ASCII: never folded
+  CHECK(kling::ascii::starts_with_ignoring_case("DATA:image/png", "data:"));
+  CHECK_FALSE(kling::ascii::starts_with_ignoring_case("dat", "data:"));
+  CHECK(kling::ascii::ends_with_ignoring_case("image/png;BASE64", ";base64"));
+  CHECK_FALSE(kling::ascii::ends_with_ignoring_case("image/png;base32", ";base64"));
+  CHECK(kling::ascii::is_hex_digit('F'));
+  CHECK_FALSE(kling::ascii::is_hex_digit('g'));
+  static_assert(kling::ascii::equals_ignoring_case("ABC", "abc"), "usable in constant expressions");
+}
+
+TEST_CASE("one test for control characters serves identifiers and header values", "[core][ascii]") {
+  CHECK_FALSE(kling::ascii::has_control_character("task_1"));
+  CHECK(kling::ascii::has_control_character("task\r\n1"));
+  CHECK(kling::ascii::has_control_character(std::string("a\0b", 3)));
+  CHECK(kling::ascii::has_control_character("a\x7F"));
+  CHECK(kling::ascii::has_control_character("a\tb"));
+  CHECK_FALSE(kling::ascii::has_control_character("a\tb", "\t"));
+  // A header value may hold a tab, never a line break.
+  CHECK(kling::is_header_value("Bearer a\tb"));
+  CHECK_FALSE(kling::is_header_value("Bearer a\r\nX-Injected: 1"));
+  CHECK_FALSE(kling::is_header_value("a\x7F"));
+}
+
+TEST_CASE("splitmix64 repeats the reference sequence and stays in its bounds", "[core][random]") {
+  kling::splitmix64 zero{0}; // the published first outputs for seed 0
+  CHECK(zero.next() == 0xE220A8397B1DCDAFull);
+  CHECK(zero.next() == 0x6E789E6AA1B965F4ull);
+  CHECK(zero.next() == 0x06C45D188009454Full);
+  kling::splitmix64 a{42}, b{42};
+  CHECK(a.next() == b.next()); // the same seed, the same draws
+  for (int i = 0; i < 1000; ++i) {
+    const double u = a.unit();
+    CHECK((u >= 0.0 && u < 1.0));
+    CHECK(b.up_to(9) <= 9);
+  }
+  CHECK(kling::splitmix64{7}.up_to(0) == 0);
+  CHECK(kling::random_seed() != 0);
 }
 
 // ----- JSON helpers -------------------------------------------------------

@@ -3,7 +3,7 @@
 // inline videos sized before decoding, settings checked before use, line
 // breaks refused before sending, inputs the fuzzers found; and a sweep of
 // every error, log record and cassette for the API key.
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -26,7 +26,7 @@ namespace {
 
 constexpr const char *hostile_key = "sk-HOSTILE-3f9a1c7e5b2d";
 
-using mock_client = kling::basic_client<kling::mock_transport>;
+using mock_client = kling::basic_client<kling::testing::mock_transport>;
 
 kling::options hostile_options() {
   return kling::options{}
@@ -215,7 +215,7 @@ TEST_CASE("the task tracker applies the answer limit too", "[async][tracker][lim
   std::string exact = hostile_pending_task;
   exact.resize(100, ' ');
   client.transport().respond(200, exact).respond(200, exact + " ");
-  kling::basic_task_tracker<kling::mock_transport> tracker{client};
+  kling::basic_task_tracker<kling::testing::mock_transport> tracker{client};
   std::optional<kling::error> failed;
   int progress = 0;
   kling::task_handle handle;
@@ -466,7 +466,7 @@ TEST_CASE("the API key appears in no error of any kind, no log record and no cas
   };
   const std::string cassette = temp_file("secrets.json");
   std::remove(cassette.c_str());
-  using recorder = kling::testing::recording_transport<kling::mock_transport>;
+  using recorder = kling::testing::recording_transport<kling::testing::mock_transport>;
   kling::options opts = hostile_options().observe([&](const kling::exchange_record &x) {
     for (const auto &h : x.request.headers)
       seen.push_back(h.first + ": " + h.second);
@@ -480,7 +480,7 @@ TEST_CASE("the API key appears in no error of any kind, no log record and no cas
     }
   });
   // No secrets named: the recorder finds the key in the Authorization header.
-  kling::basic_client<recorder> client{opts, recorder{kling::mock_transport{}, cassette}};
+  kling::basic_client<recorder> client{opts, recorder{kling::testing::mock_transport{}, cassette}};
   auto &script = client.transport().inner();
   const kling::http_headers echoed = {{"X-Echo", echo}, {"X-Request-Id", echo}};
 
@@ -531,7 +531,7 @@ TEST_CASE("the API key appears in no error of any kind, no log record and no cas
   expect(client.videos().download("https://cdn.example.com/" + key + ".mp4",
                                   temp_file("no-such-dir") + "/sub/v.mp4"),
          kling::errc::io);
-  kling::basic_client<kling::mock_transport> misconfigured{hostile_options().max_response_bytes(0)};
+  kling::basic_client<kling::testing::mock_transport> misconfigured{hostile_options().max_response_bytes(0)};
   expect(misconfigured.videos().get("t"), kling::errc::configuration);
 
   // Every kind of error a client call produces was made here. The codes after

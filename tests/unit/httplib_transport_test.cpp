@@ -1,6 +1,7 @@
 // httplib_transport over real loopback sockets: what reaches the server,
 // keep-alive, timeouts, refused and dropped connections, and TLS
 // verification against a certificate made here.
+#include <kling/fwd.hpp> // first: its declarations, then the definitions they must match
 #include <kling/kling.hpp>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <openssl/evp.h>
@@ -18,6 +20,11 @@
 #include <openssl/x509v3.h>
 
 #include "../support/catch.hpp"
+
+// kling/fwd.hpp's client alias is the library's (the other names: tests/unit/core_test.cpp).
+static_assert(std::is_same<kling::client, kling::basic_client<kling::httplib_transport>>::value &&
+                  sizeof(kling::httplib_transport) > 0,
+              "kling/fwd.hpp declares kling::client as the library defines it");
 
 namespace {
 

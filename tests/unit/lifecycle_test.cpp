@@ -2,7 +2,7 @@
 // answers in every shape, retries, Retry-After, exactly-once create under
 // every fault, waiting with deadline, cancellation and resumable handles,
 // downloads with resume, and callbacks.
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -27,7 +27,7 @@ std::string response_fixture(const std::string &name) {
   return kling_test::fixture_text("responses/" + name + ".json");
 }
 
-using mock_client = kling::basic_client<kling::mock_transport>;
+using mock_client = kling::basic_client<kling::testing::mock_transport>;
 
 // A client on a virtual clock with a fixed jitter seed.
 mock_client make_client(const kling::testing::virtual_clock &clock,
@@ -1235,7 +1235,7 @@ TEST_CASE("generated external_task_ids do not depend on the jitter seed", "[life
   retry.jitter_seed = 5;
   std::set<std::string> ids;
   for (int i = 0; i < 2; ++i) {
-    kling::basic_client<kling::mock_transport> c{
+    kling::basic_client<kling::testing::mock_transport> c{
         kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").retry(retry)};
     c.transport().respond(200, R"({"id":"t","status":"pending"})");
     REQUIRE(c.videos().create(cat_request()));
@@ -1244,7 +1244,7 @@ TEST_CASE("generated external_task_ids do not depend on the jitter seed", "[life
   CHECK(ids.size() == 2);
   ids.clear();
   for (int i = 0; i < 2; ++i) {
-    kling::basic_client<kling::mock_transport> c{
+    kling::basic_client<kling::testing::mock_transport> c{
         kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").external_task_id_seed(9)};
     c.transport().respond(200, R"({"id":"t","status":"pending"})");
     REQUIRE(c.videos().create(cat_request()));
@@ -1288,21 +1288,21 @@ TEST_CASE("provider codes that no waiting fixes are not retried under any status
 
 TEST_CASE("the observer never sees the key, even echoed by the server", "[lifecycle][secrets]") {
   std::string log;
-  kling::basic_client<kling::mock_transport> fake{kling::options{}
-                                                      .base_url("http://127.0.0.1:1")
-                                                      .api_key("sk-live-SECRET-0123")
-                                                      .retry(kling::protocol::retry_policy::none())
-                                                      .observe([&](const kling::exchange_record &x) {
-                                                        for (const auto &h : x.request.headers)
-                                                          log += h.second + "\n";
-                                                        if (x.response) {
-                                                          log += x.response->body;
-                                                          for (const auto &h : x.response->headers)
-                                                            log += h.second + "\n";
-                                                        } else {
-                                                          log += x.response.error().message;
-                                                        }
-                                                      })};
+  kling::basic_client<kling::testing::mock_transport> fake{kling::options{}
+                                                               .base_url("http://127.0.0.1:1")
+                                                               .api_key("sk-live-SECRET-0123")
+                                                               .retry(kling::protocol::retry_policy::none())
+                                                               .observe([&](const kling::exchange_record &x) {
+                                                                 for (const auto &h : x.request.headers)
+                                                                   log += h.second + "\n";
+                                                                 if (x.response) {
+                                                                   log += x.response->body;
+                                                                   for (const auto &h : x.response->headers)
+                                                                     log += h.second + "\n";
+                                                                 } else {
+                                                                   log += x.response.error().message;
+                                                                 }
+                                                               })};
   fake.transport().respond(401, R"({"error":"invalid api key sk-live-SECRET-0123"})",
                            {{"WWW-Authenticate", "Bearer key=\"sk-live-SECRET-0123\""}});
   fake.transport().fail(kling::error{kling::errc::connection, "proxy refused sk-live-SECRET-0123"});

@@ -4,7 +4,7 @@
 //
 // With KLING_TEST_LOCALE set (CTest does, for one run of the suite), the whole
 // program runs under that locale, and the first test below proves it does.
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <algorithm>
 #include <clocale>
@@ -46,7 +46,7 @@ std::string platform_temp_path(const std::string &name) {
   return path;
 }
 
-using mock_client = kling::basic_client<kling::mock_transport>;
+using mock_client = kling::basic_client<kling::testing::mock_transport>;
 mock_client make_client() {
   return mock_client{kling::options{}
                          .base_url("http://127.0.0.1:1")
@@ -93,12 +93,12 @@ TEST_CASE("a download replaces a file that is already there", "[platform][files]
 TEST_CASE("a cassette is rewritten over itself after every interaction", "[platform][files][cassettes]") {
   const std::string path = platform_temp_path("cassette.json");
   REQUIRE(kling::files::write_file(path, "not a cassette yet"));
-  kling::mock_transport network;
+  kling::testing::mock_transport network;
   for (int i = 0; i < 3; ++i)
     network.respond(200, R"({"id":"t1","status":"pending"})");
   {
-    kling::testing::recording_transport<kling::mock_transport> recorder{network, path};
-    kling::basic_client<kling::testing::recording_transport<kling::mock_transport>> client{
+    kling::testing::recording_transport<kling::testing::mock_transport> recorder{network, path};
+    kling::basic_client<kling::testing::recording_transport<kling::testing::mock_transport>> client{
         kling::options{}
             .base_url("http://127.0.0.1:1")
             .api_key("k")

@@ -1,7 +1,7 @@
 // The gateway's rules, one test case per rule ID (tagged with the ID), each
 // with requests that pass and requests that break the rule; the seed
 // document's request examples; typed requests that serialize to them.
-#include <kling/core.hpp>
+#include <kling/testing.hpp>
 
 #include <cstdint>
 #include <fstream>
@@ -425,6 +425,120 @@ TEST_CASE("C-8: unknown fields pass through untouched", "[rules][C-8]") {
 
   typed.extra = json::array({1});
   CHECK(broken(kling::rules::validate(typed)) == std::set<std::string>{"C-8 /extra"});
+}
+
+TEST_CASE("C-8: the objects inside a typed request carry an extra, joined like the request's own",
+          "[rules][C-8]") {
+  kling::image_to_video i2v_typed;
+  i2v_typed.image = "https://example.com/start.jpg";
+  i2v_typed.prompt = "<<<voice_1>>> says hello";
+  i2v_typed.sound = true; // voices need sound (I-4)
+  i2v_typed.voice_list = {kling::voice{"voice-1"}};
+  i2v_typed.voice_list[0].extra = {{"volume", 0.5}};
+  const report plain = kling::rules::validate(i2v_typed);
+
+  kling::dynamic_mask brush{"https://example.com/mask.png", {{10, 20}, {30, 40}}};
+  brush.extra = {{"strength", 2}};
+  brush.trajectories[1].extra = {{"t", 0.5}};
+  kling::image_to_video brushed = i2v_typed;
+  brushed.voice_list.clear();
+  brushed.prompt = "The person starts to dance";
+  brushed.dynamic_masks = {brush};
+
+  kling::text_to_video camera;
+  camera.prompt = "a slow zoom";
+  camera.camera_control = kling::camera_control::simple(kling::camera_config{0, 0, 0, 0, 0, 5});
+  camera.camera_control->extra = {{"easing", "linear"}};
+  camera.camera_control->config->extra = {{"speed", 1}};
+
+  kling::omni_video omni;
+  omni.prompt = "<<<image_1>>> meets <<<element_1>>> in <<<video_1>>>";
+  omni.image_list = {kling::omni_image{"https://example.com/hero.jpg", std::nullopt}};
+  omni.image_list[0].extra = {{"weight", 0.8}};
+  omni.element_list = {kling::omni_element{"842130978230767622"}};
+  omni.element_list[0].extra = {{"pose", "front"}};
+  omni.video_list = {
+      kling::omni_video_reference{"https://example.com/ref.mp4", kling::refer_type::feature, true}};
+  omni.video_list[0].extra = {{"start_ms", 0}};
+
+  SECTION("nested fields are sent inside their object, untouched") {
+    const json i2v_sent = i2v_typed;
+    CHECK(i2v_sent["voice_list"][0] == json{{"voice_id", "voice-1"}, {"volume", 0.5}});
+    const json brushed_sent = brushed;
+    CHECK(brushed_sent["dynamic_masks"][0]["strength"] == 2);
+    CHECK(brushed_sent["dynamic_masks"][0]["trajectories"][1] == json{{"x", 30}, {"y", 40}, {"t", 0.5}});
+    CHECK_FALSE(brushed_sent["dynamic_masks"][0]["trajectories"][0].contains("t"));
+    const json camera_sent = camera;
+    CHECK(camera_sent["camera_control"]["easing"] == "linear");
+    CHECK(camera_sent["camera_control"]["config"]["speed"] == 1);
+    CHECK(camera_sent["camera_control"]["config"]["zoom"] == 5);
+    const json omni_sent = omni;
+    CHECK(omni_sent["image_list"][0]["weight"] == 0.8);
+    CHECK(omni_sent["element_list"][0] == json{{"element_id", "842130978230767622"}, {"pose", "front"}});
+    CHECK(omni_sent["video_list"][0]["start_ms"] == 0);
+    CHECK(omni_sent["video_list"][0]["keep_original_sound"] == "yes");
+  }
+
+  SECTION("a field that is also a typed member replaces it, at every level") {
+    kling::image_to_video clash = i2v_typed;
+    clash.extra = {{"prompt", "<<<voice_1>>> from extra"}};
+    clash.voice_list[0].extra = {{"voice_id", "voice-from-extra"}};
+    const json sent = clash;
+    CHECK(sent["prompt"] == "<<<voice_1>>> from extra");
+    CHECK(sent["voice_list"][0]["voice_id"] == "voice-from-extra");
+    CHECK(sent["voice_list"][0].size() == 1);
+  }
+
+  SECTION("unknown nested fields pass validation as unknown top-level fields do") {
+    kling::image_to_video bare = i2v_typed;
+    bare.voice_list[0].extra = json::object();
+    CHECK(broken(plain) == broken(kling::rules::validate(bare)));
+    CHECK(plain.valid());
+    CHECK(kling::rules::validate(camera).valid());
+    kling::text_to_video bare_camera = camera;
+    bare_camera.camera_control->extra = json::object();
+    bare_camera.camera_control->config->extra = json::object();
+    CHECK(broken(kling::rules::validate(camera)) == broken(kling::rules::validate(bare_camera)));
+    kling::omni_video bare_omni = omni;
+    for (auto &i : bare_omni.image_list)
+      i.extra = json::object();
+    for (auto &e : bare_omni.element_list)
+      e.extra = json::object();
+    for (auto &v : bare_omni.video_list)
+      v.extra = json::object();
+    CHECK(broken(kling::rules::validate(omni)) == broken(kling::rules::validate(bare_omni)));
+  }
+
+  SECTION("an extra that is not an object is named where it is, at every level") {
+    // The violations of `with` that `without` does not have.
+    const auto added = [](std::set<std::string> with, const std::set<std::string> &without) {
+      for (const auto &v : without)
+        with.erase(v);
+      return with;
+    };
+    kling::image_to_video bad = i2v_typed;
+    bad.voice_list[0].extra = "loud";
+    CHECK(broken(kling::rules::validate(bad)) == std::set<std::string>{"C-8 /voice_list/0/extra"});
+    bad.extra = 7;
+    CHECK(broken(kling::rules::validate(bad)) ==
+          std::set<std::string>{"C-8 /extra", "C-8 /voice_list/0/extra"});
+
+    kling::image_to_video bad_brush = brushed;
+    bad_brush.dynamic_masks[0].trajectories[1].extra = json::array({1});
+    CHECK(added(broken(kling::rules::validate(bad_brush)), broken(kling::rules::validate(brushed))) ==
+          std::set<std::string>{"C-8 /dynamic_masks/0/trajectories/1/extra"});
+
+    kling::text_to_video bad_camera = camera;
+    bad_camera.camera_control->config->extra = true;
+    CHECK(broken(kling::rules::validate(bad_camera)) ==
+          std::set<std::string>{"C-8 /camera_control/config/extra"});
+
+    kling::omni_video bad_omni = omni;
+    bad_omni.video_list[0].extra = 3;
+    bad_omni.element_list[0].extra = json(nullptr); // null: nothing to add, as at the top
+    CHECK(added(broken(kling::rules::validate(bad_omni)), broken(kling::rules::validate(omni))) ==
+          std::set<std::string>{"C-8 /video_list/0/extra"});
+  }
 }
 
 TEST_CASE("C-9: a field of the wrong JSON type is a violation, never a crash", "[rules][C-9]") {
@@ -1000,13 +1114,13 @@ TEST_CASE("create refuses a request that breaks a rule before any byte is sent",
 
 TEST_CASE("create sends valid requests with seconds as a string, and may skip validation",
           "[rules][client][C-5]") {
-  kling::basic_client<kling::mock_transport> client{
+  kling::basic_client<kling::testing::mock_transport> client{
       kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
   client.transport().respond(200, R"({"id":"t1","status":"pending"})");
   REQUIRE(client.videos().create(with(t2v(), "seconds", 10)));
   CHECK(kling::json::parse(client.transport().requests().at(0).body)["seconds"] == "10");
 
-  kling::basic_client<kling::mock_transport> trusting{
+  kling::basic_client<kling::testing::mock_transport> trusting{
       kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234").validate_requests(false)};
   trusting.transport().respond(200, R"({"id":"t2","status":"pending"})");
   CHECK(trusting.videos().create(with(t2v(), "aspect_ratio", "4:3")));

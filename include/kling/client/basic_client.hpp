@@ -2,7 +2,7 @@
 // Most code uses the alias kling::client (cpp-httplib); tests use
 // basic_client<mock_transport>; engines plug in their own HTTP stack.
 //
-//   kling::basic_client<kling::mock_transport> fake{kling::options{}.base_url(url).api_key("test")};
+//   kling::basic_client<kling::testing::mock_transport> fake{kling::options{}.base_url(url).api_key("test")};
 //   auto task = fake.videos().get("task_1");
 //
 // A client is a cheap handle: copies share one session (options and

@@ -32,14 +32,6 @@ struct scheduler {
   std::function<void(std::function<void()> fn)> post; // empty: steps run where completions arrive
 
   explicit operator bool() const { return now && after; }
-
-  // Runs fn on the executor when there is one, else right here.
-  void dispatch(std::function<void()> fn) const {
-    if (post)
-      post(std::move(fn));
-    else
-      fn();
-  }
 };
 
 template <class S, class = void>

@@ -7,19 +7,19 @@
 // of every error that comes back.
 //
 // Thread safety: send and next_random may be called concurrently when the
-// transport's send may (httplib_transport and mock_transport: yes).
+// transport's send may (httplib_transport and testing::mock_transport: yes).
 #ifndef KLING_CLIENT_SESSION_HPP
 #define KLING_CLIENT_SESSION_HPP
 
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
-#include <random>
 #include <string>
 #include <utility>
 
 #include "kling/client/options.hpp"
 #include "kling/client/settings.hpp"
+#include "kling/core/random.hpp"
 #include "kling/core/redact.hpp"
 #include "kling/transport/requirements.hpp"
 #include "kling/transport/streaming.hpp"
@@ -34,8 +34,8 @@ public:
   session(kling::options opts, Transport transport)
       : options_(std::move(opts)), transport_(std::move(transport)), settings_(options_.check()),
         base_(check_base_url(options_)),
-        jitter_state_(options_.retry().jitter_seed ? options_.retry().jitter_seed : entropy()),
-        id_state_(options_.external_task_id_seed() ? options_.external_task_id_seed() : entropy()) {}
+        jitter_(options_.retry().jitter_seed ? options_.retry().jitter_seed : random_seed()),
+        ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {}
 
   const kling::options &options() const { return options_; }
   Transport &transport() { return transport_; }
@@ -146,7 +146,7 @@ public:
   }
 
   // Seeds for retry jitter; fixed by retry_policy::jitter_seed, random otherwise.
-  std::uint64_t next_random() { return next(jitter_state_); }
+  std::uint64_t next_random() { return next(jitter_); }
 
   // "kling-cpp-" and 24 hex digits from a generator of their own (random
   // unless options::external_task_id_seed fixes it): unique enough per user
@@ -154,8 +154,8 @@ public:
   std::string new_external_task_id() {
     // Two statements: the order of function arguments is unspecified, and
     // a fixed seed must give the same id with every compiler.
-    const auto high = static_cast<unsigned long long>(next(id_state_));
-    const auto low = static_cast<unsigned long long>(next(id_state_) & 0xFFFFFFFFull);
+    const auto high = static_cast<unsigned long long>(next(ids_));
+    const auto low = static_cast<unsigned long long>(next(ids_) & 0xFFFFFFFFull);
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", high, low);
     return buffer;
@@ -187,17 +187,9 @@ private:
     return parsed;
   }
 
-  static std::uint64_t entropy() {
-    std::random_device device;
-    return (std::uint64_t{device()} << 32 | device()) | 1;
-  }
-
-  std::uint64_t next(std::uint64_t &state) {
+  std::uint64_t next(splitmix64 &generator) {
     std::lock_guard<std::mutex> lock(random_mutex_);
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull); // splitmix64
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return generator.next();
   }
 
   kling::options options_;
@@ -205,8 +197,8 @@ private:
   result<void> settings_;
   result<url> base_;
   std::mutex random_mutex_;
-  std::uint64_t jitter_state_;
-  std::uint64_t id_state_;
+  splitmix64 jitter_;
+  splitmix64 ids_;
 };
 
 KLING_NAMESPACE_END

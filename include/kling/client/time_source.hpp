@@ -42,12 +42,8 @@ struct time_source {
     return t;
   }
 
-  // Converts a monotonic time to calendar time, for saved handles.
-  timestamp to_wall(protocol::time_point t) const { return steady_to_wall(t, now(), wall_now()); }
-  // Converts calendar time to monotonic time, for resumed handles.
-  protocol::time_point from_wall(timestamp t) const { return wall_to_steady(t, now(), wall_now()); }
-
-  // The same with the two "now"s given; distances are capped at 100 years,
+  // Calendar time to monotonic time (resumed handles) and back (saved
+  // handles), given both clocks' "now". Distances are capped at 100 years,
   // so a hostile saved time cannot overflow the clock's representation.
   static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now) {
     return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
@@ -61,8 +57,6 @@ private:
     constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
     return d > limit ? limit : d < -limit ? -limit : d;
   }
-
-public:
 };
 
 KLING_NAMESPACE_END

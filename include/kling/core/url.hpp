@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/result.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -45,9 +46,6 @@ struct url {
 };
 
 namespace url_detail {
-inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline error bad_url(std::string_view why, std::string_view text) {
   return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
@@ -59,11 +57,11 @@ inline result<url> parse_url(std::string_view text) {
   using namespace url_detail;
   url out;
   const auto colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0 || !is_alpha(text[0])) {
+  if (colon == std::string_view::npos || colon == 0 || !ascii::is_alpha(text[0])) {
     return bad_url("not an absolute URL (no scheme)", text);
   }
   for (char c : text.substr(0, colon))
-    out.scheme += lower(c);
+    out.scheme += ascii::to_lower(c);
   if (out.scheme != "http" && out.scheme != "https") {
     return bad_url("scheme must be http or https", text);
   }
@@ -104,19 +102,19 @@ inline result<url> parse_url(std::string_view text) {
   for (char c : host) {
     // In brackets an IPv6 address; otherwise a name or IPv4 address, which
     // cannot hold the characters that delimit a host (it could not be written back).
-    const bool ok = bracketed ? is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f') || c == ':' || c == '.'
+    const bool ok = bracketed ? ascii::is_hex_digit(c) || c == ':' || c == '.'
                               : c != ':' && c != '[' && c != ']' && c != '\\';
     if (!ok)
       return bad_url(
           bracketed ? "not an IPv6 address in '[' ']'" : "host has a character not allowed in a host", text);
-    out.host += lower(c);
+    out.host += ascii::to_lower(c);
   }
 
   out.port = out.scheme == "https" ? 443 : 80;
   if (!port.empty()) {
     int value = 0;
     for (char c : port) {
-      if (!is_digit(c) || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
+      if (!ascii::is_digit(c) || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
       value = value * 10 + (c - '0');
     }
     if (value < 1 || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
@@ -166,10 +164,10 @@ inline std::string remove_dot_segments(std::string_view in) {
 }
 
 inline bool has_scheme(std::string_view text) {
-  if (text.empty() || !is_alpha(text[0])) return false;
+  if (text.empty() || !ascii::is_alpha(text[0])) return false;
   for (char c : text) {
     if (c == ':') return true;
-    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
   }
   return false;
 }
@@ -219,7 +217,7 @@ inline bool is_loopback_host(std::string_view host) {
   for (char c : host) {
     if (c == '.')
       ++dots;
-    else if (!url_detail::is_digit(c))
+    else if (!ascii::is_digit(c))
       return false;
   }
   return dots == 3;
@@ -233,7 +231,7 @@ inline std::string percent_encode(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (url_detail::is_alpha(c) || url_detail::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+    if (ascii::is_alpha(c) || ascii::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
       out += c;
     } else {
       out += '%';

@@ -16,16 +16,6 @@ KLING_NAMESPACE_BEGIN
 
 namespace utf8 {
 
-// True when text holds a control character (below U+0020, or DEL): text
-// that ends up in a request line, a header or an identifier must not, or it
-// could break the line it is written on.
-inline bool has_control_character(std::string_view text) noexcept {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
-  }
-  return false;
-}
-
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
 // no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).

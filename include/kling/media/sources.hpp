@@ -13,6 +13,7 @@
 #include <string_view>
 #include <utility>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/base64.hpp"
 #include "kling/core/files.hpp"
 #include "kling/core/result.hpp"
@@ -38,19 +39,6 @@ struct image_string {
 
 namespace source_detail {
 
-inline bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (url_detail::lower(text[i]) != url_detail::lower(prefix[i])) return false;
-  }
-  return true;
-}
-
-inline bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
-  return text.size() >= suffix.size() &&
-         starts_with_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
-}
-
 inline image_string invalid(std::string problem) {
   image_string out;
   out.problem = std::move(problem);
@@ -63,11 +51,11 @@ inline image_string classify_data_uri(std::string_view text) {
   const std::size_t comma = text.find(',');
   if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
   const std::string_view header = text.substr(5, comma - 5);
-  if (!ends_with_ignoring_case(header, ";base64")) {
+  if (!ascii::ends_with_ignoring_case(header, ";base64")) {
     return invalid("data URI is not Base64-encoded (expected data:image/...;base64,)");
   }
   const std::string_view type = header.substr(0, header.find(';'));
-  if (!starts_with_ignoring_case(type, "image/") || type.size() == 6) {
+  if (!ascii::starts_with_ignoring_case(type, "image/") || type.size() == 6) {
     return invalid("data URI type \"" + utf8::excerpt(type, 100) + "\" is not an image type (image/...)");
   }
   const std::string_view payload = text.substr(comma + 1);
@@ -95,7 +83,7 @@ inline image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
   if (text.empty())
     return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
-  if (starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
+  if (ascii::starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
   auto parsed = parse_url(text);
   if (parsed) {
     image_string out;
@@ -104,7 +92,8 @@ inline image_string classify_image_string(std::string_view text) {
     return out;
   }
   // Meant as a URL, so the URL's problem is the useful one.
-  if (starts_with_ignoring_case(text, "http://") || starts_with_ignoring_case(text, "https://")) {
+  if (ascii::starts_with_ignoring_case(text, "http://") ||
+      ascii::starts_with_ignoring_case(text, "https://")) {
     return invalid(parsed.error().message);
   }
   auto size = base64::decoded_size(text);

@@ -9,6 +9,7 @@
 #define KLING_MODEL_CAMERA_CONTROL_HPP
 
 #include <optional>
+#include <string>
 
 #include "kling/model/request_support.hpp"
 
@@ -22,6 +23,7 @@ struct camera_config {
   double tilt = 0;       // rotate around x: negative down, positive up
   double roll = 0;       // rotate around z: negative counter-clockwise
   double zoom = 0;       // negative: narrower view, positive: wider
+  json extra = json::object();
 };
 
 struct camera_control {
@@ -42,13 +44,20 @@ inline void to_json(json &j, const camera_config &c) {
            {"tilt", c.tilt},
            {"roll", c.roll},
            {"zoom", c.zoom}};
+  request_support::merge_extra(j, c.extra);
 }
 
 inline void to_json(json &j, const camera_control &c) {
   j = json::object();
-  request_detail::put_word(j, "type", c.type);
-  request_detail::put(j, "config", c.config);
-  request_detail::merge_extra(j, c.extra);
+  request_support::put_word(j, "type", c.type);
+  request_support::put(j, "config", c.config);
+  request_support::merge_extra(j, c.extra);
+}
+
+template <class F>
+void visit_extras(const camera_control &c, const std::string &at, F &&f) {
+  f(at + "/extra", c.extra);
+  visit_extras(c.config, at + "/config", f);
 }
 
 KLING_NAMESPACE_END

@@ -24,6 +24,7 @@ KLING_NAMESPACE_BEGIN
 // A voice referenced from the prompt as <<<voice_N>>> (I-4).
 struct voice {
   std::string voice_id{};
+  json extra = json::object();
 };
 
 // A point of a motion brush trajectory, in pixels of the input image with
@@ -31,12 +32,14 @@ struct voice {
 struct trajectory_point {
   int x = 0;
   int y = 0;
+  json extra = json::object();
 };
 
 // One motion brush group: the painted area and the path it follows (I-6).
 struct dynamic_mask {
   std::string mask{}; // an image: URL, data URI or Base64
   std::vector<trajectory_point> trajectories{};
+  json extra = json::object();
 };
 
 struct image_to_video {
@@ -60,14 +63,21 @@ struct image_to_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const voice &v) { j = json{{"voice_id", v.voice_id}}; }
-inline void to_json(json &j, const trajectory_point &p) { j = json{{"x", p.x}, {"y", p.y}}; }
+inline void to_json(json &j, const voice &v) {
+  j = json{{"voice_id", v.voice_id}};
+  request_support::merge_extra(j, v.extra);
+}
+inline void to_json(json &j, const trajectory_point &p) {
+  j = json{{"x", p.x}, {"y", p.y}};
+  request_support::merge_extra(j, p.extra);
+}
 inline void to_json(json &j, const dynamic_mask &m) {
   j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
+  request_support::merge_extra(j, m.extra);
 }
 
 inline void to_json(json &j, const image_to_video &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}};
   put(j, "image", r.image);
   put(j, "image_tail", r.image_tail);
@@ -84,6 +94,20 @@ inline void to_json(json &j, const image_to_video &r) {
   put(j, "callback_url", r.callback_url);
   put(j, "external_task_id", r.external_task_id);
   merge_extra(j, r.extra);
+}
+
+template <class F>
+void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
+  f(at + "/extra", m.extra);
+  visit_extras(m.trajectories, at + "/trajectories", f);
+}
+
+template <class F>
+void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.voice_list, at + "/voice_list", f);
+  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
+  visit_extras(r.camera_control, at + "/camera_control", f);
 }
 
 KLING_NAMESPACE_END

@@ -39,7 +39,7 @@ struct motion_control {
 };
 
 inline void to_json(json &j, const motion_control &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}, {"action_control", true}};
   if (!r.image_url.empty()) j["image_url"] = r.image_url;
   if (!r.video_url.empty()) j["video_url"] = r.video_url;

@@ -44,7 +44,7 @@ inline void to_json(json &j, const new_element &e) {
       tags.push_back({{"tag_id", id}});
     j["tag_list"] = tags;
   }
-  request_detail::merge_extra(j, e.extra);
+  request_support::merge_extra(j, e.extra);
 }
 
 KLING_NAMESPACE_END

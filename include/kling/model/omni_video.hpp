@@ -29,11 +29,13 @@ KLING_NAMESPACE_BEGIN
 struct omni_image {
   std::string image_url{};
   std::optional<image_type> type{}; // none: a reference image
+  json extra = json::object();
 };
 
 // An element of the library, referenced as <<<element_N>>>.
 struct omni_element {
   std::string element_id{}; // kept exactly as text
+  json extra = json::object();
 };
 
 // A reference video, referenced as <<<video_1>>>.
@@ -41,6 +43,7 @@ struct omni_video_reference {
   std::string video_url{};
   std::optional<kling::refer_type> refer_type{};
   std::optional<bool> keep_original_sound{}; // sent as "yes" / "no"
+  json extra = json::object();
 };
 
 struct omni_video {
@@ -64,19 +67,24 @@ struct omni_video {
 
 inline void to_json(json &j, const omni_image &i) {
   j = json{{"image_url", i.image_url}};
-  request_detail::put_word(j, "type", i.type);
+  request_support::put_word(j, "type", i.type);
+  request_support::merge_extra(j, i.extra);
 }
 
-inline void to_json(json &j, const omni_element &e) { j = json{{"element_id", e.element_id}}; }
+inline void to_json(json &j, const omni_element &e) {
+  j = json{{"element_id", e.element_id}};
+  request_support::merge_extra(j, e.extra);
+}
 
 inline void to_json(json &j, const omni_video_reference &v) {
   j = json{{"video_url", v.video_url}};
-  request_detail::put_word(j, "refer_type", v.refer_type);
-  request_detail::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
+  request_support::put_word(j, "refer_type", v.refer_type);
+  request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
+  request_support::merge_extra(j, v.extra);
 }
 
 inline void to_json(json &j, const omni_video &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "first_frame_url", r.first_frame_url);
   put(j, "last_frame_url", r.last_frame_url);
@@ -90,6 +98,14 @@ inline void to_json(json &j, const omni_video &r) {
   put(j, "callback_url", r.callback_url);
   put(j, "external_task_id", r.external_task_id);
   merge_extra(j, r.extra);
+}
+
+template <class F>
+void visit_extras(const omni_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.image_list, at + "/image_list", f);
+  visit_extras(r.element_list, at + "/element_list", f);
+  visit_extras(r.video_list, at + "/video_list", f);
 }
 
 KLING_NAMESPACE_END

@@ -1,20 +1,25 @@
 // Shared pieces of the typed requests: how optional fields and enumerations
-// are written into the JSON body, and how `extra` joins it.
+// are written into the JSON body, and how `extra` joins it. Every typed
+// struct that becomes a JSON object, the request and the objects inside it
+// (a voice, a motion brush group, a reference video...), carries an `extra`
+// and joins it the same way.
 //
 // Thread safety: pure functions.
 #ifndef KLING_MODEL_REQUEST_SUPPORT_HPP
 #define KLING_MODEL_REQUEST_SUPPORT_HPP
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kling/core/json.hpp"
 #include "kling/model/enums.hpp"
 
 KLING_NAMESPACE_BEGIN
 
-namespace request_detail {
+namespace request_support {
 
 template <class T>
 void put(json &j, const char *key, const std::optional<T> &value) {
@@ -38,14 +43,37 @@ inline void put_seconds(json &j, const std::optional<int> &seconds) {
 }
 
 // Fields of `extra` are sent as they are (C-8); a field that is also a typed
-// member replaces it. A non-object extra is reported by validation (C-8).
+// member replaces it. A non-object extra is reported by validation (C-8,
+// through visit_extras).
 inline void merge_extra(json &j, const json &extra) {
   if (!extra.is_object()) return;
   for (auto it = extra.begin(); it != extra.end(); ++it)
     j[it.key()] = it.value();
 }
 
-} // namespace request_detail
+} // namespace request_support
+
+// visit_extras(value, at, f) calls f(pointer, extra) for the `extra` of a
+// typed struct and of every typed struct inside it, with the JSON pointer of
+// that member as it would be written ("/extra", "/voice_list/0/extra"), so
+// validation reaches every level the same way. A struct with nothing typed
+// inside is handled here; one with typed members declares an overload next
+// to its definition that visits them.
+template <class T, class F>
+auto visit_extras(const T &value, const std::string &at, F &&f) -> decltype(void(value.extra)) {
+  f(at + "/extra", value.extra);
+}
+
+template <class T, class F>
+void visit_extras(const std::optional<T> &value, const std::string &at, F &&f) {
+  if (value) visit_extras(*value, at, f);
+}
+
+template <class T, class F>
+void visit_extras(const std::vector<T> &values, const std::string &at, F &&f) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    visit_extras(values[i], at + "/" + std::to_string(i), f);
+}
 
 KLING_NAMESPACE_END
 

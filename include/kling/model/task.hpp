@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/json_reader.hpp"
 #include "kling/core/numbers.hpp"
 #include "kling/model/response_info.hpp"
@@ -43,9 +44,7 @@ constexpr const char *to_string(task_status s) noexcept {
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
 inline task_status parse_task_status(std::string_view word) {
-  std::string w;
-  for (char c : word)
-    w += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  const std::string w = ascii::to_lower(word);
   if (w == "pending" || w == "submitted") return task_status::pending;
   if (w == "processing") return task_status::processing;
   if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;

@@ -34,7 +34,7 @@ struct text_to_video {
 };
 
 inline void to_json(json &j, const text_to_video &r) {
-  using namespace request_detail;
+  using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);
   put_switch(j, "sound", r.sound, "on", "off");
@@ -45,6 +45,12 @@ inline void to_json(json &j, const text_to_video &r) {
   put(j, "callback_url", r.callback_url);
   put(j, "external_task_id", r.external_task_id);
   merge_extra(j, r.extra);
+}
+
+template <class F>
+void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.camera_control, at + "/camera_control", f);
 }
 
 KLING_NAMESPACE_END

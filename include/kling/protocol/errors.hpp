@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/json_reader.hpp"
 #include "kling/core/utf8.hpp"
 #include "kling/transport/http.hpp"
@@ -64,11 +65,9 @@ inline void read_error_body(const json &body, error &e) {
   r.text("request_id", e.request_id);
 }
 
+// words: in lower case.
 inline bool says(const std::string &text, std::string_view words) {
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  const auto at = std::search(text.begin(), text.end(), words.begin(), words.end(),
-                              [&](char a, char b) { return lower(a) == b; });
-  return at != text.end();
+  return ascii::to_lower(text).find(words) != std::string::npos;
 }
 
 // What the gateway's words say beyond the status, read once here so that

@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "kling/core/error.hpp"
+#include "kling/core/random.hpp"
 #include "kling/core/result.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -142,7 +143,7 @@ inline bool is_ambiguous(const error &e) {
 class backoff {
 public:
   explicit backoff(const retry_policy &policy, std::uint64_t seed)
-      : policy_(policy), state_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
+      : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
 
   // The delay before retry number `retry` (1 for the first retry); a
   // Retry-After from the server wins, up to the policy's limit.
@@ -152,21 +153,14 @@ public:
     const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
                                                 policy_.initial_backoff.count() * (std::int64_t{1} << shift));
     if (ceiling <= 0) return milliseconds(0);
-    return milliseconds(static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(ceiling + 1)));
+    return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
   }
 
   const retry_policy &policy() const { return policy_; }
 
 private:
-  std::uint64_t next() { // splitmix64
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-
   retry_policy policy_;
-  std::uint64_t state_;
+  splitmix64 random_;
 };
 
 // The retry bookkeeping every machine uses: failures of one kind of request

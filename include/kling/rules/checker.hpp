@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/json.hpp"
 #include "kling/core/utf8.hpp"
 #include "kling/rules/report.hpp"
@@ -174,7 +175,7 @@ inline std::vector<prompt_reference> prompt_references(std::string_view prompt) 
     const std::string_view digits = inner.substr(underscore + 1);
     bool numeric = !digits.empty() && digits.size() <= 9;
     for (char c : digits)
-      numeric = numeric && c >= '0' && c <= '9';
+      numeric = numeric && ascii::is_digit(c);
     if (numeric) {
       for (char c : digits)
         ref.index = ref.index * 10 + (c - '0');

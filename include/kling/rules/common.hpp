@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/url.hpp"
-#include "kling/core/utf8.hpp"
 #include "kling/rules/checker.hpp"
 #include "kling/rules/routing.hpp"
 
@@ -83,7 +83,7 @@ inline common_fields check_common(checker &c, const scope &s) {
     if (id && id->empty())
       c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
     // It is looked up in a URL path and may be logged: no line breaks or NULs.
-    if (id && utf8::has_control_character(*id)) {
+    if (id && ascii::has_control_character(*id)) {
       c.violation("C-7", s.field("external_task_id"),
                   "external_task_id contains a line break, NUL or other control character");
     }

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kling/core/utf8.hpp"
+#include "kling/core/ascii.hpp"
 #include "kling/rules/report.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -22,10 +22,10 @@ namespace rules {
 inline std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {}) {
   std::vector<violation> out;
   if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
-  if (utf8::has_control_character(task_id)) {
+  if (ascii::has_control_character(task_id)) {
     out.push_back({"Q-1", "/task_id", "task id contains a line break, NUL or other control character"});
   }
-  if (utf8::has_control_character(provider)) {
+  if (ascii::has_control_character(provider)) {
     out.push_back({"Q-1", "/provider", "provider contains a line break, NUL or other control character"});
   }
   return out;

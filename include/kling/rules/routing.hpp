@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/json.hpp"
 #include "kling/model/route.hpp"
 
@@ -17,12 +18,6 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace routing_detail {
-inline std::string lower(std::string_view text) {
-  std::string out;
-  for (char c : text)
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
 inline bool non_empty_string(const json &request, std::string_view key) {
   const json *v = find_member(request, key);
   return v && v->is_string() && !v->get_ref<const std::string &>().empty();
@@ -38,9 +33,9 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 inline kling::route route_of(const json &request) {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
-  const std::string name = routing_detail::lower(model->get_ref<const std::string &>());
-  if (name == routing_detail::lower(omni_video_model)) return kling::route::omni_video;
-  if (name != routing_detail::lower(v26_model)) return kling::route::unknown;
+  const std::string &name = model->get_ref<const std::string &>();
+  if (ascii::equals_ignoring_case(name, omni_video_model)) return kling::route::omni_video;
+  if (!ascii::equals_ignoring_case(name, v26_model)) return kling::route::unknown;
   const json *action = find_member(request, "action_control");
   if (action && action->is_boolean() && action->get<bool>()) return kling::route::motion_control;
   if (routing_detail::non_empty_string(request, "image") ||

@@ -85,11 +85,12 @@ template <class Request, class = decltype(Request::route)>
 report validate(const Request &request) {
   const json body = request;
   report r = validate_as(body, Request::route);
-  if (!request.extra.is_object() && !request.extra.is_null()) {
+  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+    if (extra.is_object() || extra.is_null()) return;
     r.violations.push_back(
-        {"C-8", "/extra",
-         std::string("extra must be a JSON object of fields to send, not ") + request.extra.type_name()});
-  }
+        {"C-8", where,
+         std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
+  });
   return r;
 }
 

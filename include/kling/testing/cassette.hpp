@@ -37,6 +37,7 @@
 #include <utility>
 #include <vector>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/base64.hpp"
 #include "kling/core/files.hpp"
 #include "kling/core/json.hpp"
@@ -193,7 +194,7 @@ private:
       query.push_back({q.first, q.second});
     json headers = cassette_detail::headers_to_json(request.headers);
     for (auto it = headers.begin(); it != headers.end(); ++it) {
-      if (http_detail::iequals(it.key(), "Authorization"))
+      if (ascii::equals_ignoring_case(it.key(), "Authorization"))
         it.value() = std::string("Bearer ") + std::string(redacted_marker);
     }
     json req{{"method", request.method}, {"origin", request.origin},

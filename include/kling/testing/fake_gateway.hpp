@@ -49,6 +49,7 @@
 #include "kling/core/json.hpp"
 #include "kling/core/json_reader.hpp"
 #include "kling/core/numbers.hpp"
+#include "kling/core/random.hpp"
 #include "kling/core/time.hpp"
 #include "kling/protocol/webhooks.hpp"
 #include "kling/rules/validate.hpp"
@@ -330,7 +331,7 @@ private:
     std::uint64_t next_element_id = 842130978230767622ull;
     std::vector<logged_request> log;
     std::vector<planned_fault> faults;
-    std::uint64_t random = 0x2545F4914F6CDD1Dull;
+    splitmix64 random{0x2545F4914F6CDD1Dull}; // repeatable: the same faults on every run
   };
 
   // ---- helpers (called with the mutex held where they touch state) -------------
@@ -372,10 +373,7 @@ private:
         continue;
       }
       if (it->remaining < 0) {
-        state_->random ^= state_->random << 13; // xorshift64: repeatable
-        state_->random ^= state_->random >> 7;
-        state_->random ^= state_->random << 17;
-        if (static_cast<double>(state_->random % 1000000) / 1e6 < it->probability) return it->what;
+        if (state_->random.unit() < it->probability) return it->what;
         continue;
       }
       fault f = it->what;

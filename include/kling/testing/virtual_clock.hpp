@@ -3,7 +3,7 @@
 // the clock forward. Tests read how much time a call "took".
 //
 //   kling::testing::virtual_clock clock;
-//   kling::basic_client<kling::mock_transport> fake{kling::options{}...time(clock.source())};
+//   kling::basic_client<kling::testing::mock_transport> fake{kling::options{}...time(clock.source())};
 //   auto done = fake.videos().wait("task_1");     // returns immediately
 //   CHECK(clock.elapsed() >= std::chrono::seconds(3));
 //

@@ -2,7 +2,7 @@
 // plugins that are handed their HTTP stack by the host:
 //
 //   kling::any_transport t = host_has_async ? kling::any_transport(engine_http{...})
-//                                           : kling::any_transport(kling::mock_transport{});
+//                                           : kling::any_transport(kling::testing::mock_transport{});
 //   kling::basic_client<kling::any_transport> client{options, t};
 //
 // It offers both send and async_send; the one the wrapped transport lacks

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/cancel.hpp"
 #include "kling/core/url.hpp"
 
@@ -22,25 +23,12 @@ KLING_NAMESPACE_BEGIN
 // Header fields in the order they were set; names compare case-insensitively.
 using http_headers = std::vector<std::pair<std::string, std::string>>;
 
-namespace http_detail {
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-} // namespace http_detail
-
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
 inline bool is_header_name(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
                     std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
     if (!ok) return false;
   }
@@ -49,18 +37,12 @@ inline bool is_header_name(std::string_view name) {
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-inline bool is_header_value(std::string_view value) {
-  for (char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\t') || u == 0x7F) return false;
-  }
-  return true;
-}
+inline bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
 
 // The value of the first header named name, if any.
 inline std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
   for (const auto &h : headers) {
-    if (http_detail::iequals(h.first, name)) return std::string_view(h.second);
+    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
   }
   return std::nullopt;
 }
@@ -68,7 +50,7 @@ inline std::optional<std::string_view> find_header(const http_headers &headers, 
 // Replaces every header named name with one of the given value.
 inline void set_header(http_headers &headers, std::string name, std::string value) {
   for (auto it = headers.begin(); it != headers.end();) {
-    it = http_detail::iequals(it->first, name) ? headers.erase(it) : it + 1;
+    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
   }
   headers.emplace_back(std::move(name), std::move(value));
 }

@@ -30,27 +30,8 @@
 
 #include <httplib.h>
 
+#include "kling/transport/httplib_abi.hpp"
 #include "kling/transport/requirements.hpp"
-
-#if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
-#define KLING_HTTPLIB_TLS_TAG _tls
-#else
-#define KLING_HTTPLIB_TLS_TAG _notls
-#endif
-#if defined(CPPHTTPLIB_ZLIB_SUPPORT)
-#define KLING_HTTPLIB_ZLIB_TAG _zlib
-#else
-#define KLING_HTTPLIB_ZLIB_TAG
-#endif
-#if defined(CPPHTTPLIB_BROTLI_SUPPORT)
-#define KLING_HTTPLIB_BROTLI_TAG _brotli
-#else
-#define KLING_HTTPLIB_BROTLI_TAG
-#endif
-#define KLING_HTTPLIB_CONCAT_(a, b, c, d) a##b##c##d
-#define KLING_HTTPLIB_CONCAT(a, b, c, d) KLING_HTTPLIB_CONCAT_(a, b, c, d)
-#define KLING_HTTPLIB_ABI_NAMESPACE                                                                          \
-  KLING_HTTPLIB_CONCAT(httplib, KLING_HTTPLIB_TLS_TAG, KLING_HTTPLIB_ZLIB_TAG, KLING_HTTPLIB_BROTLI_TAG)
 
 KLING_NAMESPACE_BEGIN
 inline namespace KLING_HTTPLIB_ABI_NAMESPACE {

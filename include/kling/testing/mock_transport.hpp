@@ -1,7 +1,7 @@
 // mock_transport: a transport for tests that answers from a script and
 // records every request, so code that uses the client runs without a network.
 //
-//   kling::basic_client<kling::mock_transport> fake{kling::options{}.api_key("test")};
+//   kling::basic_client<kling::testing::mock_transport> fake{kling::options{}.api_key("test")};
 //   fake.transport().respond(200, R"({"id":"task_1","status":"pending"})");
 //   auto task = fake.videos().get("task_1");
 //   REQUIRE(fake.transport().requests().at(0).path == "/v1/videos/task_1");
@@ -12,8 +12,8 @@
 // another to the client.
 //
 // Thread safety: all members may be called concurrently.
-#ifndef KLING_TRANSPORT_MOCK_TRANSPORT_HPP
-#define KLING_TRANSPORT_MOCK_TRANSPORT_HPP
+#ifndef KLING_TESTING_MOCK_TRANSPORT_HPP
+#define KLING_TESTING_MOCK_TRANSPORT_HPP
 
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +30,8 @@
 #include "kling/transport/streaming.hpp"
 
 KLING_NAMESPACE_BEGIN
+
+namespace testing {
 
 class mock_transport {
 public:
@@ -215,6 +217,8 @@ private:
   std::shared_ptr<state> state_;
 };
 
+} // namespace testing
+
 KLING_NAMESPACE_END
 
-#endif // KLING_TRANSPORT_MOCK_TRANSPORT_HPP
+#endif // KLING_TESTING_MOCK_TRANSPORT_HPP

@@ -1,0 +1,62 @@
+// Pseudo-random numbers where nothing secret depends on them: backoff
+// jitter, generated external_task_ids (unique, not unguessable), a fake
+// gateway's fault rate. splitmix64 is tiny, fast and repeatable from a seed,
+// so tests can fix every draw; random_seed gives one from the system for
+// everything else.
+//
+// Thread safety: a splitmix64 is a plain value (one per thread, or guarded by
+// its owner); random_seed may be called concurrently.
+#ifndef KLING_CORE_RANDOM_HPP
+#define KLING_CORE_RANDOM_HPP
+
+#include <cstdint>
+#include <limits>
+#include <random>
+
+#include "kling/version.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+// Steele, Lea and Flood's SplitMix64: every seed, 0 included, gives a full
+// period of 2^64. A UniformRandomBitGenerator, so <random>'s distributions
+// accept it too.
+class splitmix64 {
+public:
+  using result_type = std::uint64_t;
+
+  explicit constexpr splitmix64(std::uint64_t seed) noexcept : state_(seed) {}
+
+  constexpr std::uint64_t next() noexcept {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  constexpr std::uint64_t operator()() noexcept { return next(); }
+
+  // A number in [0, bound]; 0 when bound is 0. The modulo bias is below
+  // 2^-40 for the bounds used here (milliseconds of backoff).
+  constexpr std::uint64_t up_to(std::uint64_t bound) noexcept {
+    const std::uint64_t draw = next();
+    return bound == std::numeric_limits<std::uint64_t>::max() ? draw : draw % (bound + 1);
+  }
+
+  // A number in [0, 1), from the top 53 bits (a double's precision).
+  constexpr double unit() noexcept { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
+
+  static constexpr result_type min() noexcept { return 0; }
+  static constexpr result_type max() noexcept { return std::numeric_limits<std::uint64_t>::max(); }
+
+private:
+  std::uint64_t state_;
+};
+
+// 64 bits from the system's source (std::random_device), never 0.
+inline std::uint64_t random_seed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32 | device()) | 1;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RANDOM_HPP
