@@ -9052,8 +9052,8 @@ KLING_NAMESPACE_END
 //
 // A lookup that answers 404 after a crash is asked again, with pauses, for
 // the client's retry_policy::lookup_window (30 s by default), counted from
-// the start of this run; only a 404 at the end of the window lets the create
-// go out, with the same external_task_id. A 404 may mean that the create was
+// the start of this run; only a 404 at the end of the window, and not the
+// first one, lets the create go out, with the same external_task_id. A 404 may mean that the create was
 // never sent (the process died between the journal and the socket) or that
 // the gateway has not indexed the task yet: the document promises neither
 // that it finds a task at once nor that it refuses a repeated
@@ -10621,6 +10621,7 @@ private:
     std::string task_id, provider;
     bool created_journaled = false;
     protocol::time_point lookup_started{}, next_lookup{};
+    int lookups_not_found = 0;
     std::optional<task> finished;
   };
 
@@ -10849,13 +10850,15 @@ private:
     if (stopped_ && err.code == errc::cancelled) return; // withdrawn by stop()
     if (e.at == phase::looking_up && err.code == errc::not_found) {
       const auto window = client_.options().retry().lookup_window;
-      if (now_ - e.lookup_started >= window) {
+      ++e.lookups_not_found;
+      // Two 404s at least (unless the window is 0: "the gateway finds a task at
+      // once"): a lookup held back by retries past the window has not looked twice.
+      if (now_ - e.lookup_started >= window && (window.count() == 0 || e.lookups_not_found >= 2)) {
         e.at = phase::post_due; // no task under this external id, for the whole window
       } else {
         e.at = phase::lookup_pause;
-        e.next_lookup =
-            std::min(e.lookup_started + window,
-                     now_ + std::max<std::chrono::milliseconds>(std::chrono::milliseconds(10), window / 8));
+        const auto pause = std::max<std::chrono::milliseconds>(std::chrono::milliseconds(10), window / 8);
+        e.next_lookup = std::max(std::min(e.lookup_started + window, now_ + pause), now_);
       }
       return;
     }
