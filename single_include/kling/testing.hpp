@@ -10847,8 +10847,9 @@ private:
       e.view.task_id = e.task_id;
     }
     if (e.at != phase::waiting) return;
+    const bool news = e.view.status != t.status || e.view.state != batch_state::waiting;
     e.view.status = t.status;
-    set_state(e, batch_state::waiting, true);
+    set_state(e, batch_state::waiting, news);
   }
 
   void on_failed(std::size_t i, const error &err) {

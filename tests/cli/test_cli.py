@@ -445,6 +445,17 @@ class BatchTest(unittest.TestCase):
                 with self.subTest(bad=bad):
                     self.assertEqual(self.run_batch(gateway, manifest, pathlib.Path(tmp, "out"), *bad).returncode, 2)
 
+    def test_readme_manifest_is_valid(self):
+        readme = (FIXTURES.parent.parent / "README.md").read_text(encoding="utf-8")
+        block = readme.split("```jsonl\n", 1)[1].split("```", 1)[0]
+        run = kling("batch", "-", "--dry-run", stdin=block)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        self.assertEqual(json.loads(run.stdout), {"valid": True, "items": 3, "violations": []})
+        broken = kling("batch", "-", "--dry-run", stdin=block.replace('"seconds": 5', '"seconds": 7', 1))
+        self.assertEqual(broken.returncode, 3)
+        self.assertEqual([(v["line"], v["field"]) for v in json.loads(broken.stdout)["violations"]],
+                         [(1, "/request/seconds")])
+
     def test_shards_split_one_manifest(self):
         with FakeGateway() as gateway, tempfile.TemporaryDirectory() as tmp:
             manifest = pathlib.Path(tmp, "m.jsonl")
