@@ -9,6 +9,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <map>
+#include <thread>
+#include <vector>
 
 #include "../support/threaded_transport.hpp"
 #include "common.hpp"
@@ -182,7 +184,26 @@ inline int run_batch(const arguments &args) {
   settings.progress = [&](const kling::batch_progress &p) { display.update(p); };
   kling::basic_client<threaded_transport> client{
       *options, threaded_transport(options->network(), std::min(concurrency, 16) + 1)};
+  // Each download on a thread of its own, so that polls and creates go on meanwhile (the
+  // library's default step blocks inside tick). Joined before the batch goes.
+  std::vector<std::thread> downloads;
+  settings.download_step = [&client, &downloads](const kling::task &t, const std::string &path,
+                                                 const kling::download_settings &s,
+                                                 kling::batch_download_done done) {
+    downloads.emplace_back([client, t, path, s, done] {
+      auto videos = client.videos();
+      done(videos.download(t, path, s));
+    });
+  };
+  struct joined {
+    std::vector<std::thread> &threads;
+    ~joined() {
+      for (auto &t : threads)
+        t.join();
+    }
+  };
   kling::basic_batch<threaded_transport> batch{client, std::move(items), settings};
+  const joined join_downloads{downloads}; // destroyed before the batch
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);

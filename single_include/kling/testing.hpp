@@ -9074,10 +9074,11 @@ KLING_NAMESPACE_END
 // async_send; downloads go through batch_settings::download_step, by
 // default the blocking videos().download (which needs send()) inside tick.
 // A step that returns at once and calls done later (from any thread) keeps
-// tick from blocking.
+// tick from blocking; its progress reports, from another thread, are taken
+// in at the next tick.
 //
 // Thread safety: one thread calls open, tick, stop, run and the accessors;
-// the download step's done may be called from any thread.
+// the download step may call done and report progress from any thread.
 #ifndef KLING_CLIENT_BATCH_HPP
 #define KLING_CLIENT_BATCH_HPP
 
@@ -9090,6 +9091,7 @@ KLING_NAMESPACE_END
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -10633,9 +10635,10 @@ private:
     std::optional<task> finished;
   };
 
-  struct inbox { // finished downloads, from whatever thread the step calls done on
+  struct inbox { // from whatever thread a download step reports on
     std::mutex mutex;
     std::vector<std::pair<std::size_t, result<download_result>>> done;
+    std::map<std::size_t, download_progress> bytes; // the latest per item
   };
 
   static tracker_settings tracker_settings_of(const batch_settings &s) {
@@ -10895,13 +10898,16 @@ private:
     set_state(e, batch_state::downloading);
     download_settings s = settings_.download;
     s.cancel = cancel_;
-    s.progress = [this, i](const download_progress &p) {
-      entry &d = entries_[i];
-      d.view.bytes = p.bytes;
-      d.view.total = p.total;
-      if (settings_.progress) settings_.progress(d.view);
-    };
     std::weak_ptr<inbox> box = inbox_;
+    // On tick's thread (the blocking step) reported at once; from another
+    // thread, kept for the next tick (which may find the batch gone).
+    s.progress = [this, box, i, tick_thread = std::this_thread::get_id()](const download_progress &p) {
+      if (std::this_thread::get_id() == tick_thread) return report_bytes(i, p);
+      if (auto b = box.lock()) {
+        std::lock_guard<std::mutex> lock(b->mutex);
+        b->bytes[i] = p;
+      }
+    };
     batch_download_done done = [box, i](result<download_result> r) {
       if (auto b = box.lock()) {
         std::lock_guard<std::mutex> lock(b->mutex);
@@ -10912,17 +10918,30 @@ private:
       settings_.download_step(*e.finished, e.path, s, std::move(done));
     } else if constexpr (has_send_v<Transport>) {
       done(client_.videos().download(*e.finished, e.path, s));
+      take_downloads(); // shown done now, not after the other downloads of this tick
     } else {
       done(error{errc::configuration, "this transport has no send(): give batch_settings::download_step"});
     }
   }
 
+  void report_bytes(std::size_t i, const download_progress &p) {
+    entry &e = entries_[i];
+    if (e.at != phase::downloading) return;
+    e.view.bytes = p.bytes;
+    e.view.total = p.total;
+    if (settings_.progress) settings_.progress(e.view);
+  }
+
   void take_downloads() {
     std::vector<std::pair<std::size_t, result<download_result>>> done;
+    std::map<std::size_t, download_progress> bytes;
     {
       std::lock_guard<std::mutex> lock(inbox_->mutex);
       done.swap(inbox_->done);
+      bytes.swap(inbox_->bytes);
     }
+    for (const auto &b : bytes)
+      report_bytes(b.first, b.second);
     for (auto &d : done) {
       entry &e = entries_[d.first];
       if (e.at != phase::downloading) continue;
