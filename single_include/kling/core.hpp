@@ -5512,7 +5512,7 @@ namespace rules {
 //   BATCH-1 a line is one JSON object
 //   BATCH-2 a named line has exactly "name" (a string) and "request" (an object)
 //   BATCH-3 a name is usable as a file name on every platform (it becomes <name>.mp4)
-//   BATCH-4 names are unique in the manifest
+//   BATCH-4 names are unique in the manifest, ignoring case
 //   BATCH-5 an external_task_id given in a request is unique in the manifest
 struct manifest_entry {
   std::size_t line = 0; // 1-based
@@ -5548,6 +5548,15 @@ inline std::string batch_name_problem(std::string_view name) {
   if (name.front() == '.') return "starts with '.' (hidden, or a path such as ..)";
   if (name.back() == ' ' || name.back() == '.') return "ends with a space or '.' (Windows drops them)";
   return {};
+}
+
+// Names are compared as the file systems that ignore case would (Windows,
+// macOS): "Shot" and "shot" would be one file.
+inline std::string batch_name_key(std::string_view name) {
+  std::string key(name);
+  for (char &c : key)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return key;
 }
 
 namespace manifest_detail {
@@ -5614,9 +5623,10 @@ inline manifest read_manifest(std::string_view text) {
       entry.request = std::move(*parsed);
     }
     bool ok = true;
-    if (auto first = name_lines.emplace(entry.name, line); !first.second) {
+    if (auto first = name_lines.emplace(batch_name_key(entry.name), line); !first.second) {
       add(out, line, "BATCH-4", prefix.empty() ? "" : "/name",
-          "the name \"" + entry.name + "\" is also line " + std::to_string(first.first->second) + "'s");
+          "the name \"" + entry.name + "\" is also line " + std::to_string(first.first->second) +
+              "'s (names that differ only in case are one file on some systems)");
       ok = false;
     }
     if (const json *ext = find_member(entry.request, "external_task_id"); ext && ext->is_string()) {
@@ -10641,7 +10651,7 @@ private:
       const std::string where = "/" + std::to_string(i);
       if (auto problem = rules::batch_name_problem(item.name); !problem.empty())
         violations.push_back({"BATCH-3", where + "/name", "the name " + problem});
-      else if (!seen.emplace(item.name, i).second)
+      else if (!seen.emplace(rules::batch_name_key(item.name), i).second)
         violations.push_back({"BATCH-4", where + "/name", "the name \"" + item.name + "\" is used twice"});
       for (auto &v : rules::validate(item.request).violations)
         violations.push_back({v.rule, where + "/request" + v.field, v.message});

@@ -1382,6 +1382,10 @@ TEST_CASE("batch manifest: lines, names, rules and shards", "[batch][manifest]")
   CHECK(kling::rules::shard(m.entries, 1, 2).size() == 2);
   CHECK(kling::rules::shard(m.entries, 3, 2).empty());
   CHECK(kling::rules::read_manifest(ok + "\n" + ok).valid());
+  const auto cased = kling::rules::read_manifest(R"({"name":"Shot","request":)" + ok + "}\n" +
+                                                 R"({"name":"shot","request":)" + ok + "}\n");
+  REQUIRE(cased.violations.size() == 1); // one file where case is ignored
+  CHECK(cased.violations[0].what.rule == "BATCH-4");
   for (const char *name : {"", ".hidden", "..", "a\\b", "c:d", "trailing ", "x\ty"})
     CHECK_FALSE(kling::rules::batch_name_problem(name).empty());
   CHECK(kling::rules::batch_name_problem("shot 12 – the harbour").empty());

@@ -352,7 +352,7 @@ private:
       const std::string where = "/" + std::to_string(i);
       if (auto problem = rules::batch_name_problem(item.name); !problem.empty())
         violations.push_back({"BATCH-3", where + "/name", "the name " + problem});
-      else if (!seen.emplace(item.name, i).second)
+      else if (!seen.emplace(rules::batch_name_key(item.name), i).second)
         violations.push_back({"BATCH-4", where + "/name", "the name \"" + item.name + "\" is used twice"});
       for (auto &v : rules::validate(item.request).violations)
         violations.push_back({v.rule, where + "/request" + v.field, v.message});
