@@ -1393,6 +1393,18 @@ TEST_CASE("batch manifest: lines, names, rules and shards", "[batch][manifest]")
 
 namespace {
 
+// A batch's output folder, removed with everything in it once the batches
+// using it are gone (declared before them: Windows keeps an open journal).
+struct scratch_dir {
+  std::string path;
+  explicit scratch_dir(std::string p) : path(std::move(p)) {}
+  scratch_dir(const scratch_dir &) = delete;
+  ~scratch_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
 // A gateway in a mock_transport handler for batches: tasks complete after two
 // polls, a lookup by external id answers 404 `lookup_lag` times first,
 // duplicates are accepted (the worst the document allows: each is paid), and
@@ -1454,13 +1466,13 @@ TEST_CASE("batch: a run stopped after any tick resumes and creates each task onc
     auto gateway = std::make_shared<batch_gateway>();
     client.transport().on_request([gateway](const kling::http_request &r) { return gateway->handle(r); });
 
-    const std::string dir = temp_path("batch-" + std::to_string(crash_after));
+    const scratch_dir dir{temp_path("batch-" + std::to_string(crash_after))};
     std::vector<kling::batch_item> items;
     for (int i = 0; i < 5; ++i)
       items.push_back({"shot-" + std::to_string(i),
                        json{{"model", "Kling-V2.6"}, {"prompt", "shot " + std::to_string(i)}}});
     kling::batch_settings settings;
-    settings.out_dir = dir;
+    settings.out_dir = dir.path;
     settings.concurrency = 3;
     std::vector<kling::batch_state> seen;
     settings.progress = [&](const kling::batch_progress &p) { seen.push_back(p.state); };
@@ -1497,10 +1509,6 @@ TEST_CASE("batch: a run stopped after any tick resumes and creates each task onc
     REQUIRE(again);
     CHECK(again->completed == 5);
     CHECK(client.transport().request_count() == sent);
-    for (const auto &file : summary.files)
-      std::remove(file.c_str());
-    std::remove(kling::default_batch_journal(dir).c_str());
-    std::filesystem::remove(dir);
   }
 }
 
@@ -1522,13 +1530,13 @@ TEST_CASE(
       });
   client.transport().defer_async(true); // answers come a frame later, as from an engine
 
-  const std::string dir = temp_path("batch-async");
+  const scratch_dir dir{temp_path("batch-async")};
   std::vector<kling::batch_item> items{
       {"a", json{{"model", "Kling-V2.6"}, {"prompt", "a"}}},
       {"b", json{{"model", "Kling-V2.6"}, {"prompt", "b"}}},
       {"bad", json{{"model", "Kling-V2.6"}, {"prompt", "x"}, {"seconds", 7}}}};
   kling::batch_settings settings;
-  settings.out_dir = dir;
+  settings.out_dir = dir.path;
   {
     kling::basic_batch<kling::mock_transport> refused{client, items, settings};
     auto opened = refused.open(clock.now(), clock.wall_now());
@@ -1561,7 +1569,7 @@ TEST_CASE(
     clock.advance(100ms);
   }
   REQUIRE(downloads.size() == 1); // "a" is downloading, "b" failed
-  CHECK(downloads[0].path == dir + "/a.mp4");
+  CHECK(downloads[0].path == dir.path + "/a.mp4");
   batch.tick(clock.now(), clock.wall_now());
   CHECK_FALSE(batch.finished());
   const auto downloading = std::find_if(reports.rbegin(), reports.rend(), [](const kling::batch_progress &p) {
@@ -1582,9 +1590,13 @@ TEST_CASE(
   REQUIRE(summary.failures.size() == 1);
   CHECK(summary.failures[0].name == "b");
   CHECK(summary.failures[0].what.code == kling::errc::task_failed);
-  CHECK(kling::to_json(summary).dump() == R"({"total":2,"completed":1,"failed":1,"files":[")" + dir +
-                                              R"(/a.mp4"],"failures":[{"name":"b","error":")" +
-                                              kling::to_string(summary.failures[0].what) + R"("}]})");
+  const nlohmann::ordered_json expected{
+      {"total", 2},
+      {"completed", 1},
+      {"failed", 1},
+      {"files", {dir.path + "/a.mp4"}},
+      {"failures", {{{"name", "b"}, {"error", kling::to_string(summary.failures[0].what)}}}}};
+  CHECK(kling::to_json(summary).dump() == expected.dump());
 
   // Run again: "a" is done, "b" failed as a task: nothing is sent.
   client.transport().defer_async(false);
@@ -1597,7 +1609,4 @@ TEST_CASE(
   CHECK(again.summary().failed == 1);
   CHECK(client.transport().request_count() == sent);
   CHECK(gateway->posts == posts);
-  std::remove((dir + "/a.mp4").c_str());
-  std::remove(kling::default_batch_journal(dir).c_str());
-  std::filesystem::remove(dir);
 }
