@@ -572,20 +572,40 @@ class BatchTest(unittest.TestCase):
             out = pathlib.Path(tmp, "out")
             env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
             started = time.monotonic()
+            journal = pathlib.Path(out, ".kling-batch.jsonl")
+
+            def downloaded():
+                return journal.read_text().count('"event":"downloaded"') if journal.exists() else 0
+
+            def parts():  # name -> size of each half-downloaded video
+                sizes = {}
+                for part in out.glob("*.mp4.part") if out.exists() else ():
+                    try:
+                        sizes[part.name] = part.stat().st_size
+                    except FileNotFoundError:  # complete, and renamed in the meantime
+                        pass
+                return sizes
+
             for kill in range(3):
+                # Moments picked by progress, so that no run can finish before its kill: after a random
+                # number of further videos (then a random pause), or while a download is under way.
+                before, target = parts(), downloaded() + rng.randint(5, 40)
                 running = subprocess.Popen(self.batch_args(gateway, manifest, out, "--lookup-window", "1"),
-                                           stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.DEVNULL, env=env)
-                if kill == 1:  # in the middle of a download
-                    deadline = time.monotonic() + 30
-                    while time.monotonic() < deadline and not (out.exists() and any(
-                            p.name.endswith(".mp4.part") for p in out.iterdir())):
-                        time.sleep(0.002)
-                else:
-                    time.sleep(rng.uniform(0.2, 2.0))
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline and running.poll() is None:
+                    if kill == 1:  # in the middle of a download: a .part that is new or growing
+                        now = parts()
+                        if any(before.get(name) != size for name, size in now.items()):
+                            break
+                    elif downloaded() >= target:
+                        time.sleep(rng.uniform(0, 0.05))
+                        break
+                    time.sleep(0.001)
                 running.kill()
                 running.wait(timeout=10)
                 self.assertEqual(running.returncode, -9, f"seed {seed}: the batch ended before kill {kill}")
+            self.assertLess(downloaded(), count)
             finished = self.run_batch(gateway, manifest, out, "--lookup-window", "1")
             seconds = time.monotonic() - started
             self.assertEqual(finished.returncode, 0, f"seed {seed}: " + finished.stderr[-3000:])
