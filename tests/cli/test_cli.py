@@ -536,7 +536,8 @@ class BatchTest(unittest.TestCase):
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
             journal = pathlib.Path(out, ".kling-batch.jsonl")
             deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and (not journal.exists() or journal.read_text().count('"downloaded"') < 3):
+            while time.monotonic() < deadline and (
+                    not journal.exists() or journal.read_text().count('"downloaded"') < 3):
                 time.sleep(0.01)
             running.send_signal(signal.SIGINT)
             stdout, stderr = running.communicate(timeout=30)
