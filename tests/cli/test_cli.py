@@ -341,6 +341,12 @@ def batch_manifest(count, fail=()):
     return "\n".join(lines) + "\n"
 
 
+def stop_process(process):
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+
+
 class BatchTest(unittest.TestCase):
     """kling batch: every line checked before anything is sent; a journal that makes a batch killed
     at any moment (kill -9) finish on the next run with each task created once and every file whole."""
@@ -534,6 +540,7 @@ class BatchTest(unittest.TestCase):
             env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
             running = subprocess.Popen(self.batch_args(gateway, manifest, out, "--concurrency", "4"),
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            self.addCleanup(stop_process, running)
             journal = pathlib.Path(out, ".kling-batch.jsonl")
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and (
@@ -593,6 +600,7 @@ class BatchTest(unittest.TestCase):
                 before, target = parts(), downloaded() + rng.randint(5, 40)
                 running = subprocess.Popen(self.batch_args(gateway, manifest, out, "--lookup-window", "1"),
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                self.addCleanup(stop_process, running)  # should the test fail before its kill
                 deadline = time.monotonic() + 60
                 while time.monotonic() < deadline and running.poll() is None:
                     if kill == 1:  # in the middle of a download: a .part that is new or growing
