@@ -4,6 +4,7 @@
 //   kling create request.json --wait      create a task, wait for it, print it
 //   kling get ID | wait ID | download ID PATH
 //   kling elements list|presets|create|delete
+//   kling batch MANIFEST --out DIR          many videos, resumable after a crash
 //   kling rules                           list the rules the client enforces
 //
 // Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 request rejected by validation.
@@ -11,6 +12,7 @@
 #include <iostream>
 #include <string>
 
+#include "batch.hpp"
 #include "common.hpp"
 #include "demo.hpp"
 #include "elements.hpp"
@@ -141,6 +143,27 @@ const command commands[] = {
      "  kling elements delete 842130978230767622\n",
      {{"--page", "--size"}, {}},
      run_elements},
+    {"batch",
+     "many videos from a JSON Lines manifest, resumable",
+     "batch MANIFEST|- --out DIR [--concurrency N] [--dry-run] [--shard K/N] [--concurrency-backoff S]",
+     "Runs every request of MANIFEST to a downloaded video, DIR/<name>.mp4, with at most N (4) under\n"
+     "way at once. A line of MANIFEST is a request body, named by its line number, or\n"
+     "{\"name\": \"...\", \"request\": {...}}. Every line is checked first: if any breaks a rule, each\n"
+     "violation is listed with its line, rule and field, nothing is sent, and the exit code is 3\n"
+     "(--dry-run only checks). The journal DIR/.kling-batch.jsonl, flushed to disk before each create\n"
+     "is sent, makes the batch safe to kill: running the same command again skips finished items,\n"
+     "looks up by external_task_id every create that may have been sent (for --lookup-window seconds\n"
+     "before posting it), polls created tasks and resumes half-downloaded files. Ctrl-C stops sending\n"
+     "creates and exits 130. --shard K/N takes the lines whose index (line - 1) modulo N is K-1.\n"
+     "--concurrency-backoff S: the pause after a concurrency error (1303), doubling (default 2).\n"
+     "Progress goes to stderr; stdout gets {\"total\", \"completed\", \"failed\", \"files\", \"failures\"}.\n"
+     "Exit 0 when every item was downloaded, 1 when any failed, 3 when the manifest breaks a rule.\n\n"
+     "Examples:\n"
+     "  kling batch shots.jsonl --out renders --concurrency 8\n"
+     "  kling batch shots.jsonl --dry-run\n"
+     "  kling batch shots.jsonl --out renders --shard 2/3   (on the second of three machines)\n",
+     {{"--out", "--concurrency", "--shard", "--concurrency-backoff"}, {"--dry-run"}},
+     run_batch},
     {"demo",
      "the offline tour: validate, create, wait, download",
      "demo [--out DIR]",

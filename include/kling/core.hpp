@@ -43,6 +43,7 @@
 #include "kling/model/text_to_video.hpp"
 
 // rules: the gateway's contract, checked before sending
+#include "kling/rules/batch_manifest.hpp"
 #include "kling/rules/catalog.hpp"
 #include "kling/rules/queries.hpp"
 #include "kling/rules/validate.hpp"
@@ -55,6 +56,7 @@
 #include "kling/transport/streaming.hpp"
 
 // protocol: requests, answers, retries and the state machines, without I/O
+#include "kling/protocol/batch_journal.hpp"
 #include "kling/protocol/callbacks.hpp"
 #include "kling/protocol/create_machine.hpp"
 #include "kling/protocol/download_machine.hpp"
@@ -68,6 +70,7 @@
 
 // client: the blocking and asynchronous client over any transport, the tracker
 #include "kling/client/async.hpp"
+#include "kling/client/batch.hpp"
 #include "kling/client/basic_client.hpp"
 #include "kling/client/elements.hpp"
 #include "kling/client/options.hpp"

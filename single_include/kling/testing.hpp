@@ -771,8 +771,12 @@ KLING_NAMESPACE_END
 #include <system_error>
 #include <utility>
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include <io.h> // _commit, _fileno
+#else
+#include <fcntl.h>     // open, for syncing a directory
 #include <sys/types.h> // off_t
+#include <unistd.h>    // fsync
 #endif
 
 // ----- begin kling/core/utf8.hpp -----
@@ -1077,6 +1081,77 @@ public:
 private:
   std::FILE *file_ = nullptr;
 };
+
+// A file that only grows, each append on the disk before append returns
+// (fflush, then fsync; _commit on Windows): what a journal needs, where a
+// record must outlive a crash or a power cut before the act it announces.
+class appending_file {
+public:
+  appending_file() = default;
+  appending_file(const appending_file &) = delete;
+  appending_file &operator=(const appending_file &) = delete;
+  ~appending_file() { close(); }
+
+  // Opens path for appending, creating it (and making its directory entry
+  // durable, on POSIX) when it is not there.
+  result<void> open(const std::string &path) {
+    close();
+    path_ = path;
+    auto native = native_path(path);
+    if (!native) return std::move(native).error();
+    const bool created = !exists(path);
+    file_ = files_detail::open(*native, "ab");
+    if (!file_) return files_detail::cannot("cannot open", path, std::generic_category().message(errno));
+#ifndef _WIN32
+    if (created) { // the new name lives in the directory: sync it too
+      std::filesystem::path folder = native->parent_path();
+      if (folder.empty()) folder = ".";
+      const int fd = ::open(folder.c_str(), O_RDONLY);
+      if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+      }
+    }
+#else
+    (void)created;
+#endif
+    return {};
+  }
+  bool is_open() const { return file_ != nullptr; }
+
+  // Appends bytes and waits until they are on the disk.
+  result<void> append(std::string_view bytes) {
+    if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
+    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
+      return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
+#ifdef _WIN32
+    if (::_commit(::_fileno(file_)) != 0)
+#else
+    if (::fsync(::fileno(file_)) != 0)
+#endif
+      return files_detail::cannot("cannot flush to disk", path_, std::generic_category().message(errno));
+    return {};
+  }
+  void close() {
+    if (file_) std::fclose(file_);
+    file_ = nullptr;
+  }
+
+private:
+  std::FILE *file_ = nullptr;
+  std::string path_;
+};
+
+// Creates a directory and its parents; fine when it is already there.
+inline result<void> make_directories(const std::string &path) {
+  auto native = native_path(path);
+  if (!native) return std::move(native).error();
+  std::error_code ec;
+  std::filesystem::create_directories(*native, ec);
+  if (ec) return files_detail::cannot("cannot create the directory", path, ec.message());
+  if (!std::filesystem::is_directory(*native, ec)) return files_detail::cannot("not a directory:", path);
+  return {};
+}
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
@@ -4346,115 +4421,70 @@ KLING_NAMESPACE_END
 // ----- end kling/model/text_to_video.hpp -----
 
 // rules: the gateway's contract, checked before sending
-// ----- begin kling/rules/catalog.hpp -----
-// The catalogue of the gateway's rules that the client enforces, by ID:
-// the README's table, `kling rules`, and the test that every rule has tests
-// all read it.
+// ----- begin kling/rules/batch_manifest.hpp -----
+// batch_manifest: a batch of video requests as JSON Lines, read and checked
+// as a whole before anything is sent. A line is a request body (named by its
+// line number) or {"name": "...", "request": {...}}; blank lines are skipped.
+// Every line's request is checked against the gateway's rules, and the
+// manifest's own rules (BATCH-1..5) are checked too, each violation with its
+// line number, rule ID and field.
 //
-// Thread safety: constants.
-#ifndef KLING_RULES_CATALOG_HPP
-#define KLING_RULES_CATALOG_HPP
-
-#include <string_view>
-
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-struct rule_info {
-  std::string_view id;
-  std::string_view applies_to; // route or endpoint
-  std::string_view summary;
-};
-
-inline constexpr rule_info catalog[] = {
-    {"ROUTE-1", "POST /v1/videos", "model is required; compared case-insensitively"},
-    {"ROUTE-2", "POST /v1/videos", "Kling-Video-O1 goes to omni_video, whatever else is present"},
-    {"ROUTE-3", "POST /v1/videos",
-     "Kling-V2.6: action_control true -> motion_control; else image or image_tail -> image_to_video; else "
-     "text_to_video"},
-    {"ROUTE-4", "POST /v1/videos", "any other model: route unknown, sent as it is with a warning"},
-    {"C-1", "every route", "prompt at most 2500 characters (Unicode code points)"},
-    {"C-2", "every route", "negative_prompt at most 2500 characters"},
-    {"C-3", "every route", "mode is std or pro"},
-    {"C-4", "every route", "aspect_ratio is 16:9, 9:16 or 1:1"},
-    {"C-5", "every route", "seconds as a string or an integer; sent as a string"},
-    {"C-6", "every route", "callback_url is an absolute http(s) URL"},
-    {"C-7", "every route", "external_task_id is a non-empty string without control characters"},
-    {"C-8", "every route", "unknown fields pass through untouched"},
-    {"C-9", "every route", "a field of the wrong JSON type is a violation, never a crash"},
-    {"O1-1", "omni_video", "prompt is required"},
-    {"O1-2", "omni_video", "a last frame requires a first frame"},
-    {"O1-3", "omni_video", "more than 2 images in total: no last frame"},
-    {"O1-4", "omni_video", "reference images + elements: at most 4 with a video, 7 without"},
-    {"O1-5", "omni_video", "at most 1 video"},
-    {"O1-6", "omni_video",
-     "refer_type base|feature; keep_original_sound yes|no; videos need video_url; elements need element_id"},
-    {"O1-7", "omni_video", "refer_type base (video edit): no first or last frame"},
-    {"O1-8", "omni_video",
-     "seconds 3..10; text only or first frame alone: 5 or 10; video edit: seconds is ignored (warning)"},
-    {"O1-9", "omni_video",
-     "aspect_ratio not with a first frame or a video edit; required without first frame and video"},
-    {"O1-10", "omni_video", "<<<image_N>>>, <<<element_N>>>, <<<video_N>>> point inside their lists"},
-    {"O1-11", "omni_video", "native image_list wins over flat image fields (warning)"},
-    {"O1-12", "omni_video",
-     "images: http(s) URL, data URI or Base64; inline: JPEG/PNG, <= 10 MB, sides >= 300 px, ratio "
-     "1:2.5..2.5:1"},
-    {"O1-13", "omni_video", "videos: MP4/MOV, 3-10 s, sides 720-2160 px, <= 200 MB, 24-60 fps"},
-    {"T-1", "text_to_video", "prompt is required"},
-    {"T-2", "text_to_video", "sound is on or off"},
-    {"T-3", "text_to_video", "seconds is 5 or 10"},
-    {"CAM-1", "text_to_video, image_to_video",
-     "camera_control.type is simple, down_back, forward_up, right_turn_forward or left_turn_forward"},
-    {"CAM-2", "text_to_video, image_to_video",
-     "type simple needs config with exactly one non-zero axis, each in [-10, 10]"},
-    {"CAM-3", "text_to_video, image_to_video", "other types take no config"},
-    {"I-1", "image_to_video", "image or image_tail, at least one"},
-    {"I-2", "image_to_video", "at most one of image_tail, motion brush, camera_control"},
-    {"I-3", "image_to_video", "sound on|off; seconds 5 or 10; prompt optional"},
-    {"I-4", "image_to_video", "voice_list at most 2 {voice_id}; <<<voice_N>>> needs N <= count and sound on"},
-    {"I-5", "image_to_video", "cfg_scale in [0, 1]; ignored by V2.x (warning)"},
-    {"I-6", "image_to_video", "dynamic_masks: at most 6 groups, each mask + 2..77 integer points (5 s)"},
-    {"I-7", "image_to_video",
-     "images and masks follow O1-12; masks match the image's ratio and each other's size"},
-    {"M-1", "motion_control", "image_url, video_url, mode and character_orientation are required"},
-    {"M-2", "motion_control", "character_orientation is image or video"},
-    {"M-3", "motion_control", "keep_original_sound is yes or no"},
-    {"M-4", "motion_control", "inline image_url: JPEG/PNG, <= 10 MB, sides 300-65536 px, ratio 1:2.5..2.5:1"},
-    {"M-5", "motion_control",
-     "reference video: MP4/MOV, <= 100 MB, sides 340-3850 px, >= 3 s, <= 10 s (image) or 30 s (video)"},
-    {"E-1", "POST /v1/elements/custom",
-     "element_name <= 10, element_description <= 100 characters, frontal image, 1-3 refer images, tag_list"},
-    {"E-2", "GET /v1/elements/*", "page_num 1..1000, page_size 1..500"},
-    {"E-3", "POST /v1/elements/delete", "element_id is required, sent as a string"},
-    {"Q-1", "GET /v1/videos/{task_id}",
-     "task_id non-empty and percent-encoded; optional provider; no control characters in either"},
-    {"P-1", "answers", "status words of the gateway and the provider; anything else is unknown"},
-    {"P-2", "answers", "finished tasks in the flat and the unified shape"},
-    {"P-3", "answers", "element envelopes: code != 0 is an error with code, message, request_id"},
-    {"P-4", "answers", "ISO 8601 times and Unix seconds"},
-    {"P-5", "answers", "every error body shape, JSON or not, becomes a typed error"},
-    {"P-6", "answers", "unknown answer fields are kept"},
-    {"P-7", "answers", "a finished task knows when its URL expires (30 days)"},
-};
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_CATALOG_HPP
-// ----- end kling/rules/catalog.hpp -----
-// ----- begin kling/rules/queries.hpp -----
-// Rules for the calls that are not video creation: task queries (Q-1) and
-// the element listing and deletion parameters (E-2, E-3).
+//   auto manifest = kling::rules::read_manifest(text);
+//   if (!manifest.valid()) for (auto &v : manifest.violations) report(v.line, v.what);
+//   auto mine = kling::rules::shard(manifest.entries, 2, 4); // lines 2, 6, 10...
 //
-// Thread safety: pure functions.
-#ifndef KLING_RULES_QUERIES_HPP
-#define KLING_RULES_QUERIES_HPP
+// Thread safety: plain functions over values.
+#ifndef KLING_RULES_BATCH_MANIFEST_HPP
+#define KLING_RULES_BATCH_MANIFEST_HPP
 
+#include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
+
+// ----- begin kling/rules/validate.hpp -----
+// validate: every rule of the gateway's contract, applied to the JSON that
+// will be sent. One implementation serves raw JSON from users and the typed
+// requests (which are serialized first), so both meet the same rules.
+//
+//   auto report = kling::rules::validate(kling::json::parse(text));
+//   for (const auto &v : report.violations) std::cerr << v.rule << ' ' << v.field << ": " << v.message <<
+//   '\n';
+//
+// Every violation is reported, not only the first.
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_VALIDATE_HPP
+#define KLING_RULES_VALIDATE_HPP
+
+// ----- begin kling/rules/common.hpp -----
+// Rules common to every route (C-1..C-9) and the routing checks that go with
+// them (ROUTE-1, ROUTE-3 and ROUTE-4 warnings).
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_COMMON_HPP
+#define KLING_RULES_COMMON_HPP
+
+#include <optional>
+#include <string>
+
+// ----- begin kling/rules/checker.hpp -----
+// checker: the small toolkit every rule is written with. It collects
+// violations and warnings with their rule IDs and JSON pointers, and reads
+// members of the request so that a member of the wrong JSON type becomes a
+// C-9 violation instead of a crash.
+//
+// Thread safety: one checker per validation.
+#ifndef KLING_RULES_CHECKER_HPP
+#define KLING_RULES_CHECKER_HPP
+
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 // ----- begin kling/rules/report.hpp -----
@@ -4519,94 +4549,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_REPORT_HPP
 // ----- end kling/rules/report.hpp -----
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-// Q-1: the task id goes into the path, so it must not be empty; neither it
-// nor the provider (a query value) may hold a line break, NUL or other
-// control character.
-inline std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {}) {
-  std::vector<violation> out;
-  if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
-  if (ascii::has_control_character(task_id)) {
-    out.push_back({"Q-1", "/task_id", "task id contains a line break, NUL or other control character"});
-  }
-  if (ascii::has_control_character(provider)) {
-    out.push_back({"Q-1", "/provider", "provider contains a line break, NUL or other control character"});
-  }
-  return out;
-}
-
-// E-2: page_num 1..1000, page_size 1..500.
-inline std::vector<violation> check_element_page(int page_num, int page_size) {
-  std::vector<violation> out;
-  if (page_num < 1 || page_num > 1000) {
-    out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
-  }
-  if (page_size < 1 || page_size > 500) {
-    out.push_back({"E-2", "/page_size", "page_size must be from 1 to 500, got " + std::to_string(page_size)});
-  }
-  return out;
-}
-
-// E-3: deleting needs the element's id.
-inline std::vector<violation> check_element_delete(std::string_view element_id) {
-  if (!element_id.empty()) return {};
-  return {{"E-3", "/element_id", "element_id must not be empty"}};
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_QUERIES_HPP
-// ----- end kling/rules/queries.hpp -----
-// ----- begin kling/rules/validate.hpp -----
-// validate: every rule of the gateway's contract, applied to the JSON that
-// will be sent. One implementation serves raw JSON from users and the typed
-// requests (which are serialized first), so both meet the same rules.
-//
-//   auto report = kling::rules::validate(kling::json::parse(text));
-//   for (const auto &v : report.violations) std::cerr << v.rule << ' ' << v.field << ": " << v.message <<
-//   '\n';
-//
-// Every violation is reported, not only the first.
-//
-// Thread safety: pure functions.
-#ifndef KLING_RULES_VALIDATE_HPP
-#define KLING_RULES_VALIDATE_HPP
-
-// ----- begin kling/rules/common.hpp -----
-// Rules common to every route (C-1..C-9) and the routing checks that go with
-// them (ROUTE-1, ROUTE-3 and ROUTE-4 warnings).
-//
-// Thread safety: pure functions.
-#ifndef KLING_RULES_COMMON_HPP
-#define KLING_RULES_COMMON_HPP
-
-#include <optional>
-#include <string>
-
-// ----- begin kling/rules/checker.hpp -----
-// checker: the small toolkit every rule is written with. It collects
-// violations and warnings with their rule IDs and JSON pointers, and reads
-// members of the request so that a member of the wrong JSON type becomes a
-// C-9 violation instead of a crash.
-//
-// Thread safety: one checker per validation.
-#ifndef KLING_RULES_CHECKER_HPP
-#define KLING_RULES_CHECKER_HPP
-
-#include <cstddef>
-#include <initializer_list>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
 
 KLING_NAMESPACE_BEGIN
 
@@ -5834,6 +5776,316 @@ KLING_NAMESPACE_END
 #endif // KLING_RULES_VALIDATE_HPP
 // ----- end kling/rules/validate.hpp -----
 
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+// The manifest's own rules, next to the gateway's (RULES.md) in reports.
+//   BATCH-1 a line is one JSON object
+//   BATCH-2 a named line has exactly "name" (a string) and "request" (an object)
+//   BATCH-3 a name is usable as a file name on every platform (it becomes <name>.mp4)
+//   BATCH-4 names are unique in the manifest, ignoring case
+//   BATCH-5 an external_task_id given in a request is unique in the manifest
+struct manifest_entry {
+  std::size_t line = 0; // 1-based
+  std::string name;
+  json request;
+};
+
+struct manifest_violation {
+  std::size_t line = 0;
+  violation what; // field: a JSON pointer into the line
+};
+
+struct manifest {
+  std::vector<manifest_entry> entries;
+  std::vector<manifest_violation> violations;
+  bool valid() const { return violations.empty(); }
+};
+
+// The longest name accepted, in bytes (file systems allow 255 for <name>.mp4.part.source).
+inline constexpr std::size_t max_batch_name_bytes = 200;
+
+// Why a name cannot be a file name, or empty when it can.
+inline std::string batch_name_problem(std::string_view name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > max_batch_name_bytes)
+    return "is longer than " + std::to_string(max_batch_name_bytes) + " bytes";
+  if (!utf8::is_valid(name)) return "is not valid UTF-8";
+  if (ascii::has_control_character(name)) return "contains a control character";
+  // Windows refuses these in names; '/' and '\\' would leave the output folder.
+  if (name.find_first_of("/\\:*?\"<>|") != std::string_view::npos)
+    return "contains one of / \\ : * ? \" < > |";
+  if (name.front() == '.') return "starts with '.' (hidden, or a path such as ..)";
+  if (name.back() == ' ' || name.back() == '.') return "ends with a space or '.' (Windows drops them)";
+  return {};
+}
+
+// Names are compared as the file systems that ignore case would (Windows,
+// macOS): "Shot" and "shot" would be one file.
+inline std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
+
+namespace manifest_detail {
+inline void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
+  m.violations.push_back({line, violation{std::move(rule), std::move(field), std::move(message)}});
+}
+} // namespace manifest_detail
+
+inline manifest read_manifest(std::string_view text) {
+  using manifest_detail::add;
+  manifest out;
+  std::map<std::string, std::size_t> name_lines, external_lines;
+  std::size_t line = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view content = text.substr(start, end - start);
+    start = end + 1;
+    ++line;
+    if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
+    if (content.find_first_not_of(" \t") == std::string_view::npos) continue;
+    auto parsed = parse_json(content);
+    if (!parsed) {
+      add(out, line, "BATCH-1", "", "the line is not JSON: " + parsed.error().message);
+      continue;
+    }
+    if (!parsed->is_object()) {
+      add(out, line, "BATCH-1", "",
+          std::string("the line is a JSON ") + parsed->type_name() + ", not an object");
+      continue;
+    }
+    manifest_entry entry;
+    entry.line = line;
+    std::string prefix; // where the request sits in the line
+    if (parsed->contains("request") || parsed->contains("name")) {
+      bool ok = true;
+      for (const auto &member : parsed->items()) {
+        if (member.key() != "name" && member.key() != "request") {
+          add(out, line, "BATCH-2", pointer_child("", member.key()),
+              "a named line has only \"name\" and \"request\"");
+          ok = false;
+        }
+      }
+      const json *name = find_member(*parsed, "name");
+      const json *request = find_member(*parsed, "request");
+      if (!name || !name->is_string()) {
+        add(out, line, "BATCH-2", "/name", "a named line needs \"name\", a string");
+        ok = false;
+      }
+      if (!request || !request->is_object()) {
+        add(out, line, "BATCH-2", "/request", "a named line needs \"request\", an object");
+        ok = false;
+      }
+      if (!ok) continue;
+      entry.name = name->get<std::string>();
+      entry.request = *request;
+      prefix = "/request";
+      if (auto problem = batch_name_problem(entry.name); !problem.empty()) {
+        add(out, line, "BATCH-3", "/name", "the name " + problem);
+        continue;
+      }
+    } else {
+      entry.name = std::to_string(line);
+      entry.request = std::move(*parsed);
+    }
+    bool ok = true;
+    if (auto first = name_lines.emplace(batch_name_key(entry.name), line); !first.second) {
+      add(out, line, "BATCH-4", prefix.empty() ? "" : "/name",
+          "the name \"" + entry.name + "\" is also line " + std::to_string(first.first->second) +
+              "'s (names that differ only in case are one file on some systems)");
+      ok = false;
+    }
+    if (const json *ext = find_member(entry.request, "external_task_id"); ext && ext->is_string()) {
+      if (auto first = external_lines.emplace(ext->get<std::string>(), line); !first.second) {
+        add(out, line, "BATCH-5", prefix + "/external_task_id",
+            "external_task_id is also line " + std::to_string(first.first->second) + "'s");
+        ok = false;
+      }
+    }
+    const report checked = validate(entry.request);
+    for (const auto &v : checked.violations) {
+      add(out, line, v.rule, prefix + v.field, v.message);
+      ok = false;
+    }
+    if (ok) out.entries.push_back(std::move(entry));
+  }
+  return out;
+}
+
+// The entries of shard k of n (1 <= k <= n): those whose line index (line
+// number - 1) modulo n is k - 1, so n machines split one manifest without
+// talking to each other.
+inline std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
+                                         std::size_t n) {
+  std::vector<manifest_entry> out;
+  if (n == 0 || k == 0 || k > n) return out;
+  for (const auto &e : entries)
+    if ((e.line - 1) % n == k - 1) out.push_back(e);
+  return out;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_BATCH_MANIFEST_HPP
+// ----- end kling/rules/batch_manifest.hpp -----
+// ----- begin kling/rules/catalog.hpp -----
+// The catalogue of the gateway's rules that the client enforces, by ID:
+// the README's table, `kling rules`, and the test that every rule has tests
+// all read it.
+//
+// Thread safety: constants.
+#ifndef KLING_RULES_CATALOG_HPP
+#define KLING_RULES_CATALOG_HPP
+
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+struct rule_info {
+  std::string_view id;
+  std::string_view applies_to; // route or endpoint
+  std::string_view summary;
+};
+
+inline constexpr rule_info catalog[] = {
+    {"ROUTE-1", "POST /v1/videos", "model is required; compared case-insensitively"},
+    {"ROUTE-2", "POST /v1/videos", "Kling-Video-O1 goes to omni_video, whatever else is present"},
+    {"ROUTE-3", "POST /v1/videos",
+     "Kling-V2.6: action_control true -> motion_control; else image or image_tail -> image_to_video; else "
+     "text_to_video"},
+    {"ROUTE-4", "POST /v1/videos", "any other model: route unknown, sent as it is with a warning"},
+    {"C-1", "every route", "prompt at most 2500 characters (Unicode code points)"},
+    {"C-2", "every route", "negative_prompt at most 2500 characters"},
+    {"C-3", "every route", "mode is std or pro"},
+    {"C-4", "every route", "aspect_ratio is 16:9, 9:16 or 1:1"},
+    {"C-5", "every route", "seconds as a string or an integer; sent as a string"},
+    {"C-6", "every route", "callback_url is an absolute http(s) URL"},
+    {"C-7", "every route", "external_task_id is a non-empty string without control characters"},
+    {"C-8", "every route", "unknown fields pass through untouched"},
+    {"C-9", "every route", "a field of the wrong JSON type is a violation, never a crash"},
+    {"O1-1", "omni_video", "prompt is required"},
+    {"O1-2", "omni_video", "a last frame requires a first frame"},
+    {"O1-3", "omni_video", "more than 2 images in total: no last frame"},
+    {"O1-4", "omni_video", "reference images + elements: at most 4 with a video, 7 without"},
+    {"O1-5", "omni_video", "at most 1 video"},
+    {"O1-6", "omni_video",
+     "refer_type base|feature; keep_original_sound yes|no; videos need video_url; elements need element_id"},
+    {"O1-7", "omni_video", "refer_type base (video edit): no first or last frame"},
+    {"O1-8", "omni_video",
+     "seconds 3..10; text only or first frame alone: 5 or 10; video edit: seconds is ignored (warning)"},
+    {"O1-9", "omni_video",
+     "aspect_ratio not with a first frame or a video edit; required without first frame and video"},
+    {"O1-10", "omni_video", "<<<image_N>>>, <<<element_N>>>, <<<video_N>>> point inside their lists"},
+    {"O1-11", "omni_video", "native image_list wins over flat image fields (warning)"},
+    {"O1-12", "omni_video",
+     "images: http(s) URL, data URI or Base64; inline: JPEG/PNG, <= 10 MB, sides >= 300 px, ratio "
+     "1:2.5..2.5:1"},
+    {"O1-13", "omni_video", "videos: MP4/MOV, 3-10 s, sides 720-2160 px, <= 200 MB, 24-60 fps"},
+    {"T-1", "text_to_video", "prompt is required"},
+    {"T-2", "text_to_video", "sound is on or off"},
+    {"T-3", "text_to_video", "seconds is 5 or 10"},
+    {"CAM-1", "text_to_video, image_to_video",
+     "camera_control.type is simple, down_back, forward_up, right_turn_forward or left_turn_forward"},
+    {"CAM-2", "text_to_video, image_to_video",
+     "type simple needs config with exactly one non-zero axis, each in [-10, 10]"},
+    {"CAM-3", "text_to_video, image_to_video", "other types take no config"},
+    {"I-1", "image_to_video", "image or image_tail, at least one"},
+    {"I-2", "image_to_video", "at most one of image_tail, motion brush, camera_control"},
+    {"I-3", "image_to_video", "sound on|off; seconds 5 or 10; prompt optional"},
+    {"I-4", "image_to_video", "voice_list at most 2 {voice_id}; <<<voice_N>>> needs N <= count and sound on"},
+    {"I-5", "image_to_video", "cfg_scale in [0, 1]; ignored by V2.x (warning)"},
+    {"I-6", "image_to_video", "dynamic_masks: at most 6 groups, each mask + 2..77 integer points (5 s)"},
+    {"I-7", "image_to_video",
+     "images and masks follow O1-12; masks match the image's ratio and each other's size"},
+    {"M-1", "motion_control", "image_url, video_url, mode and character_orientation are required"},
+    {"M-2", "motion_control", "character_orientation is image or video"},
+    {"M-3", "motion_control", "keep_original_sound is yes or no"},
+    {"M-4", "motion_control", "inline image_url: JPEG/PNG, <= 10 MB, sides 300-65536 px, ratio 1:2.5..2.5:1"},
+    {"M-5", "motion_control",
+     "reference video: MP4/MOV, <= 100 MB, sides 340-3850 px, >= 3 s, <= 10 s (image) or 30 s (video)"},
+    {"E-1", "POST /v1/elements/custom",
+     "element_name <= 10, element_description <= 100 characters, frontal image, 1-3 refer images, tag_list"},
+    {"E-2", "GET /v1/elements/*", "page_num 1..1000, page_size 1..500"},
+    {"E-3", "POST /v1/elements/delete", "element_id is required, sent as a string"},
+    {"Q-1", "GET /v1/videos/{task_id}",
+     "task_id non-empty and percent-encoded; optional provider; no control characters in either"},
+    {"P-1", "answers", "status words of the gateway and the provider; anything else is unknown"},
+    {"P-2", "answers", "finished tasks in the flat and the unified shape"},
+    {"P-3", "answers", "element envelopes: code != 0 is an error with code, message, request_id"},
+    {"P-4", "answers", "ISO 8601 times and Unix seconds"},
+    {"P-5", "answers", "every error body shape, JSON or not, becomes a typed error"},
+    {"P-6", "answers", "unknown answer fields are kept"},
+    {"P-7", "answers", "a finished task knows when its URL expires (30 days)"},
+};
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CATALOG_HPP
+// ----- end kling/rules/catalog.hpp -----
+// ----- begin kling/rules/queries.hpp -----
+// Rules for the calls that are not video creation: task queries (Q-1) and
+// the element listing and deletion parameters (E-2, E-3).
+//
+// Thread safety: pure functions.
+#ifndef KLING_RULES_QUERIES_HPP
+#define KLING_RULES_QUERIES_HPP
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+// Q-1: the task id goes into the path, so it must not be empty; neither it
+// nor the provider (a query value) may hold a line break, NUL or other
+// control character.
+inline std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {}) {
+  std::vector<violation> out;
+  if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
+  if (ascii::has_control_character(task_id)) {
+    out.push_back({"Q-1", "/task_id", "task id contains a line break, NUL or other control character"});
+  }
+  if (ascii::has_control_character(provider)) {
+    out.push_back({"Q-1", "/provider", "provider contains a line break, NUL or other control character"});
+  }
+  return out;
+}
+
+// E-2: page_num 1..1000, page_size 1..500.
+inline std::vector<violation> check_element_page(int page_num, int page_size) {
+  std::vector<violation> out;
+  if (page_num < 1 || page_num > 1000) {
+    out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
+  }
+  if (page_size < 1 || page_size > 500) {
+    out.push_back({"E-2", "/page_size", "page_size must be from 1 to 500, got " + std::to_string(page_size)});
+  }
+  return out;
+}
+
+// E-3: deleting needs the element's id.
+inline std::vector<violation> check_element_delete(std::string_view element_id) {
+  if (!element_id.empty()) return {};
+  return {{"E-3", "/element_id", "element_id must not be empty"}};
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_QUERIES_HPP
+// ----- end kling/rules/queries.hpp -----
+
 // transport: the HTTP values and what a transport must offer
 // ----- begin kling/transport/any_transport.hpp -----
 // any_transport: any transport behind one type, chosen at run time, for
@@ -6321,6 +6573,181 @@ KLING_NAMESPACE_END
 // ----- end kling/transport/streaming.hpp -----
 
 // protocol: requests, answers, retries and the state machines, without I/O
+// ----- begin kling/protocol/batch_journal.hpp -----
+// batch_journal: the format of a batch's journal, without I/O. The journal is
+// JSON Lines, appended to and flushed to disk before the act each line
+// announces (the runner in client/batch.hpp writes it through
+// files::appending_file); replaying its text says where every item stood.
+//
+//   {"event":"batch","batch_id":"5f0c..."}                        first line
+//   {"event":"intent","name":"shot-1","external_task_id":"..."}   before its create is sent
+//   {"event":"withdrawn","name":"shot-1"}                         its create was never sent
+//   {"event":"created","name":"shot-1","task_id":"...","provider":"..."}
+//   {"event":"completed","name":"shot-1","task_id":"..."}
+//   {"event":"downloaded","name":"shot-1","file":"out/shot-1.mp4","bytes":123}
+//   {"event":"failed","name":"shot-1","code":"task_failed","message":"...","final":true}
+//
+// A crash can cut only the last line short: every line is whole on the disk
+// before the next act begins. A line that does not read is therefore one whose
+// act never happened; it is reported in `problems` and otherwise ignored.
+//
+// Thread safety: plain functions over values.
+#ifndef KLING_PROTOCOL_BATCH_JOURNAL_HPP
+#define KLING_PROTOCOL_BATCH_JOURNAL_HPP
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+enum class journal_event { batch, intent, withdrawn, created, completed, downloaded, failed };
+
+constexpr const char *to_string(journal_event e) noexcept {
+  switch (e) {
+  case journal_event::batch: return "batch";
+  case journal_event::intent: return "intent";
+  case journal_event::withdrawn: return "withdrawn";
+  case journal_event::created: return "created";
+  case journal_event::completed: return "completed";
+  case journal_event::downloaded: return "downloaded";
+  case journal_event::failed: return "failed";
+  }
+  return "batch";
+}
+
+struct journal_record {
+  journal_event event = journal_event::batch;
+  std::string name;             // every event but batch
+  std::string batch_id;         // batch
+  std::string external_task_id; // intent
+  std::string task_id;          // created, completed
+  std::string provider;         // created
+  std::string file;             // downloaded
+  std::uint64_t bytes = 0;      // downloaded
+  std::string code, message;    // failed
+  bool final_failure = false;   // failed: the task itself failed; running again would pay again
+};
+
+// One line, ending in '\n'.
+inline std::string journal_line(const journal_record &r) {
+  nlohmann::ordered_json line{{"event", to_string(r.event)}};
+  const auto put = [&](const char *key, const std::string &value) {
+    if (!value.empty()) line[key] = value;
+  };
+  put("batch_id", r.batch_id);
+  put("name", r.name);
+  put("external_task_id", r.external_task_id);
+  put("task_id", r.task_id);
+  put("provider", r.provider);
+  put("file", r.file);
+  if (r.event == journal_event::downloaded) line["bytes"] = r.bytes;
+  put("code", r.code);
+  put("message", r.message);
+  if (r.event == journal_event::failed) line["final"] = r.final_failure;
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+// Where one item stood when the journal ends.
+struct journal_item {
+  std::string external_task_id;
+  bool create_may_have_been_sent = false; // an intent not withdrawn: look it up before posting
+  std::string task_id, provider;          // once created
+  bool completed = false;
+  bool downloaded = false;
+  std::string file;
+  std::uint64_t bytes = 0;
+  bool failed_final = false; // the task failed: not created again
+  std::string failure;       // the last failure, final or not
+};
+
+struct journal_state {
+  std::string batch_id;
+  std::map<std::string, journal_item> items; // by name
+  std::vector<std::string> problems;         // lines that did not read (a torn last line)
+  std::size_t lines = 0;
+  bool ends_with_newline = true; // false: the last write was cut; the next append starts a line
+};
+
+inline journal_state replay_journal(std::string_view text) {
+  journal_state out;
+  out.ends_with_newline = text.empty() || text.back() == '\n';
+  std::size_t number = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view content = text.substr(start, end - start);
+    start = end + 1;
+    ++number;
+    if (content.empty()) continue;
+    ++out.lines;
+    const auto bad = [&](const std::string &why) {
+      out.problems.push_back("line " + std::to_string(number) + " " + why + ": " +
+                             utf8::excerpt(content, 80));
+    };
+    auto parsed = parse_json(content);
+    if (!parsed || !parsed->is_object()) {
+      bad("does not read (cut short by a crash?)");
+      continue;
+    }
+    const auto text_of = [&](const char *key) {
+      const json *v = find_member(*parsed, key);
+      return v && v->is_string() ? v->get<std::string>() : std::string();
+    };
+    const std::string event = text_of("event");
+    if (event == "batch") {
+      if (out.batch_id.empty()) out.batch_id = text_of("batch_id");
+      continue;
+    }
+    const std::string name = text_of("name");
+    if (name.empty()) {
+      bad("has no name");
+      continue;
+    }
+    journal_item &item = out.items[name];
+    if (event == "intent") {
+      const std::string ext = text_of("external_task_id");
+      if (ext.empty()) {
+        bad("is an intent without an external_task_id");
+        continue;
+      }
+      item.external_task_id = ext;
+      item.create_may_have_been_sent = true;
+    } else if (event == "withdrawn") {
+      item.create_may_have_been_sent = false;
+    } else if (event == "created") {
+      item.task_id = text_of("task_id");
+      item.provider = text_of("provider");
+    } else if (event == "completed") {
+      item.completed = true;
+      if (item.task_id.empty()) item.task_id = text_of("task_id");
+    } else if (event == "downloaded") {
+      const json *bytes = find_member(*parsed, "bytes");
+      item.downloaded = true;
+      item.file = text_of("file");
+      item.bytes = bytes && bytes->is_number_unsigned() ? bytes->get<std::uint64_t>() : 0;
+    } else if (event == "failed") {
+      const json *is_final = find_member(*parsed, "final");
+      item.failure = text_of("message");
+      if (is_final && is_final->is_boolean() && is_final->get<bool>()) item.failed_final = true;
+    } else {
+      bad("has an unknown event \"" + utf8::excerpt(event, 40) + "\"");
+    }
+  }
+  return out;
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_BATCH_JOURNAL_HPP
+// ----- end kling/protocol/batch_journal.hpp -----
 // ----- begin kling/protocol/callbacks.hpp -----
 // Callbacks: the gateway (or the provider behind it) POSTs the task to the
 // callback_url of a create when its status changes. receive_callback checks
@@ -9134,6 +9561,96 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_ASYNC_HPP
 // ----- end kling/client/async.hpp -----
+// ----- begin kling/client/batch.hpp -----
+// basic_batch: many named requests run to downloaded videos over a
+// task_tracker, with a limit on how many are under way, and a journal on disk
+// that makes a batch safe to kill at any moment and run again.
+//
+//   kling::basic_batch<my_transport> batch{client, items, settings};
+//   auto summary = batch.run(stop.token());          // blocking front end
+//   // or, once per frame: batch.open(now, wall) once, then batch.tick(now, wall)
+//
+// The journal (format in protocol/batch_journal.hpp) is appended to and
+// flushed to disk before each act it announces:
+//   - an item's external_task_id before its create is sent, so a create
+//     whose answer was lost is found by it after a crash, never posted blind;
+//   - its task id once created, so a later run polls the task again;
+//   - its outcome: completed, downloaded (file and size), failed.
+// Running the same batch again skips finished items (downloaded, or failed
+// as tasks: creating those again would pay again), polls created tasks,
+// resumes half-downloaded files (<name>.mp4.part), and looks up by
+// external_task_id every item whose create may have been sent.
+//
+// A lookup that answers 404 after a crash is asked again, with pauses, for
+// the client's retry_policy::lookup_window (30 s by default), counted from
+// the start of this run; only a 404 at the end of the window, and not the
+// first one, lets the create go out, with the same external_task_id. A 404 may mean that the create was
+// never sent (the process died between the journal and the socket) or that
+// the gateway has not indexed the task yet: the document promises neither
+// that it finds a task at once nor that it refuses a repeated
+// external_task_id, so this is the same assumption a single create makes
+// (DESIGN.md): a created task is found by its external_task_id within the
+// window. Never posting would leave such an item stuck for ever; posting at
+// once would pay twice whenever the index lags.
+//
+// No threads of its own: the tracker sends through the transport's
+// async_send; downloads go through batch_settings::download_step, by
+// default the blocking videos().download (which needs send()) inside tick.
+// A step that returns at once and calls done later (from any thread) keeps
+// tick from blocking; its progress reports, from another thread, are taken
+// in at the next tick.
+//
+// Thread safety: one thread calls open, tick, stop, run and the accessors;
+// the download step may call done and report progress from any thread.
+#ifndef KLING_CLIENT_BATCH_HPP
+#define KLING_CLIENT_BATCH_HPP
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+// ----- begin kling/client/task_tracker.hpp -----
+// task_tracker: the tick-driven driver of the protocol machines, for game
+// loops: many operations advanced from one tick(now) call per frame.
+// Requests go out through the transport's async_send only when each
+// operation is due; completions, whatever thread they arrive on, are taken
+// in at the next tick; every callback (the observer included) runs inside
+// tick(), on the caller's thread. Tasks are created and followed with
+// submit/track; any other operation (a get, an element call) runs with run().
+// Creates wait in a submission queue with a limit on how many are in flight,
+// which shrinks and pauses when the provider reports its concurrency limit
+// (1303) and grows back as creates succeed.
+//
+//   kling::basic_task_tracker<my_engine_transport> tracker{client};
+//   tracker.submit(request, {.progress = show, .done = play, .failed = report});
+//   tracker.track(saved_handle, callbacks);       // resume after a restart
+//   // every frame:
+//   tracker.tick(std::chrono::steady_clock::now());
+//
+// Thread safety: tick, submit, track, cancel and handles from one thread
+// (the game thread); transport completions may arrive on any thread.
+#ifndef KLING_CLIENT_TASK_TRACKER_HPP
+#define KLING_CLIENT_TASK_TRACKER_HPP
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
 // ----- begin kling/client/basic_client.hpp -----
 // basic_client<Transport>: the client of the Kling gateway over any transport.
 // Most code uses the alias kling::client (cpp-httplib); tests use
@@ -10140,40 +10657,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_BASIC_CLIENT_HPP
 // ----- end kling/client/basic_client.hpp -----
-// ----- begin kling/client/task_tracker.hpp -----
-// task_tracker: the tick-driven driver of the protocol machines, for game
-// loops: many operations advanced from one tick(now) call per frame.
-// Requests go out through the transport's async_send only when each
-// operation is due; completions, whatever thread they arrive on, are taken
-// in at the next tick; every callback (the observer included) runs inside
-// tick(), on the caller's thread. Tasks are created and followed with
-// submit/track; any other operation (a get, an element call) runs with run().
-// Creates wait in a submission queue with a limit on how many are in flight,
-// which shrinks and pauses when the provider reports its concurrency limit
-// (1303) and grows back as creates succeed.
-//
-//   kling::basic_task_tracker<my_engine_transport> tracker{client};
-//   tracker.submit(request, {.progress = show, .done = play, .failed = report});
-//   tracker.track(saved_handle, callbacks);       // resume after a restart
-//   // every frame:
-//   tracker.tick(std::chrono::steady_clock::now());
-//
-// Thread safety: tick, submit, track, cancel and handles from one thread
-// (the game thread); transport completions may arrive on any thread.
-#ifndef KLING_CLIENT_TASK_TRACKER_HPP
-#define KLING_CLIENT_TASK_TRACKER_HPP
-
-#include <algorithm>
-#include <cstdint>
-#include <functional>
-#include <list>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <utility>
-#include <vector>
-
 
 KLING_NAMESPACE_BEGIN
 
@@ -10609,6 +11092,651 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_TASK_TRACKER_HPP
 // ----- end kling/client/task_tracker.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+struct batch_item {
+  std::string name; // the video becomes <out_dir>/<name>.mp4
+  json request;     // a POST /v1/videos body; its external_task_id, if any, is kept
+};
+
+enum class batch_state { queued, creating, waiting, downloading, done, failed };
+
+constexpr const char *to_string(batch_state s) noexcept {
+  switch (s) {
+  case batch_state::queued: return "queued";
+  case batch_state::creating: return "creating";
+  case batch_state::waiting: return "waiting";
+  case batch_state::downloading: return "downloading";
+  case batch_state::done: return "done";
+  case batch_state::failed: return "failed";
+  }
+  return "queued";
+}
+
+// One item as it stands; passed to batch_settings::progress on every change.
+struct batch_progress {
+  std::string name;
+  batch_state state = batch_state::queued;
+  bool looking_up = false;                   // creating: its create may have been sent; looked up
+  task_status status = task_status::pending; // waiting: the task's last status
+  std::string task_id;
+  std::uint64_t bytes = 0;            // downloading: received so far (resumed bytes included); done: size
+  std::optional<std::uint64_t> total; // downloading: when known
+  std::string file;                   // done
+  std::optional<error> failure;       // failed
+  bool resumed = false;               // taken up from the journal of an earlier run
+};
+
+// Saves a completed task's video to path and calls done exactly once (from
+// any thread). settings carries the runner's progress and cancellation.
+using batch_download_done = std::function<void(result<download_result>)>;
+using batch_download_step = std::function<void(const task &, const std::string &path,
+                                               const download_settings &, batch_download_done)>;
+
+struct batch_settings {
+  std::string out_dir = ".";
+  std::string journal;               // empty: <out_dir>/.kling-batch.jsonl
+  int concurrency = 4;               // items between their create and their download at once
+  tracker_settings tracker;          // creates in flight at once, the pause after a 1303
+  download_settings download;        // max_bytes, expiry_warning; progress and cancel are the runner's
+  batch_download_step download_step; // empty: videos().download, blocking, inside tick
+  std::function<void(const batch_progress &)> progress;
+};
+
+struct batch_failure {
+  std::string name;
+  error what;
+};
+
+struct batch_summary {
+  std::size_t total = 0, completed = 0, failed = 0;
+  std::vector<std::string> files; // of the completed items, in the items' order
+  std::vector<batch_failure> failures;
+};
+
+// {"total", "completed", "failed", "files": [...], "failures": [{"name", "error"}]}
+inline nlohmann::ordered_json to_json(const batch_summary &s) {
+  nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+  for (const auto &f : s.failures)
+    failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
+  return nlohmann::ordered_json{{"total", s.total},
+                                {"completed", s.completed},
+                                {"failed", s.failed},
+                                {"files", s.files},
+                                {"failures", std::move(failures)}};
+}
+
+inline std::string default_batch_journal(const std::string &out_dir) {
+  return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
+}
+
+template <class Transport>
+class basic_batch {
+public:
+  basic_batch(const basic_client<Transport> &client, std::vector<batch_item> items,
+              batch_settings settings = {})
+      : client_(client), settings_(std::move(settings)), tracker_(client, tracker_settings_of(settings_)),
+        inbox_(std::make_shared<inbox>()) {
+    if (settings_.journal.empty()) settings_.journal = default_batch_journal(settings_.out_dir);
+    entries_.reserve(items.size());
+    for (auto &item : items) {
+      entry e;
+      e.view.name = item.name;
+      e.path = (settings_.out_dir.empty() ? std::string(".") : settings_.out_dir) + "/" + item.name + ".mp4";
+      e.item = std::move(item);
+      entries_.push_back(std::move(e));
+    }
+  }
+  // The tracker's callbacks point here.
+  basic_batch(const basic_batch &) = delete;
+  basic_batch &operator=(const basic_batch &) = delete;
+
+  // Checks the items, reads the journal (creating it and out_dir when they
+  // are not there) and decides where each item resumes. Nothing is sent. An
+  // item that breaks a rule refuses the whole batch (invalid_request, with
+  // every violation, its field prefixed by the item's index).
+  result<void> open(protocol::time_point now, timestamp wall_now) {
+    now_ = now;
+    wall_ = wall_now;
+    if (opened_) return {};
+    if (settings_.concurrency < 1)
+      return protocol::setting_checks::bad_setting("batch_settings::concurrency", "must be at least 1");
+    if (auto checked = check_items(); !checked) return checked;
+    // Options that cannot work fail here, not once per item.
+    if (auto checked = client_.options().check(); !checked) return checked;
+    if (client_.options().api_key().empty())
+      return error{errc::configuration,
+                   "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
+    if (auto made = files::make_directories(settings_.out_dir.empty() ? "." : settings_.out_dir); !made)
+      return made;
+    protocol::journal_state journal;
+    if (files::exists(settings_.journal)) {
+      auto text = files::read_file(settings_.journal, std::uint64_t{1} << 30);
+      if (!text) return std::move(text).error();
+      journal = protocol::replay_journal(*text);
+    }
+    problems_ = journal.problems;
+    if (auto opened = journal_.open(settings_.journal); !opened) return opened;
+    if (!journal.ends_with_newline) { // a line cut by a crash: the next one starts afresh
+      if (auto ended = journal_.append("\n"); !ended) return ended;
+    }
+    batch_id_ = journal.batch_id;
+    if (batch_id_.empty()) {
+      batch_id_ = new_batch_id();
+      protocol::journal_record r;
+      r.batch_id = batch_id_;
+      if (auto written = journal_.append(protocol::journal_line(r)); !written) return written;
+    }
+    for (auto &e : entries_)
+      resume(e, journal);
+    opened_ = true;
+    return {};
+  }
+
+  // Takes in answers and finished downloads, starts what is due, runs the
+  // progress callback. Call often (every frame, or every few milliseconds).
+  void tick(protocol::time_point now, timestamp wall_now) {
+    now_ = now;
+    wall_ = wall_now;
+    if (!opened_) return;
+    take_downloads();
+    tracker_.tick(now);
+    if (!stopped_) start_due();
+    take_downloads();
+  }
+
+  // Sends no more creates: those still queued in the tracker are withdrawn
+  // (journaled as never sent); items not started stay queued for the next
+  // run. Requests in flight finish if ticking goes on; either way the
+  // journal says where each item stands.
+  void stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    if (!opened_) return;
+    std::vector<std::string> sent;
+    for (const auto &h : tracker_.handles(now_, wall_))
+      sent.push_back(h.external_task_id);
+    for (auto &e : entries_) {
+      if (e.at != phase::creating || !e.key) continue;
+      if (std::find(sent.begin(), sent.end(), e.external_id) != sent.end()) continue;
+      tracker_.cancel(*e.key); // still queued: its create never went out
+      e.key.reset();
+      protocol::journal_record r;
+      r.event = protocol::journal_event::withdrawn;
+      r.name = e.item.name;
+      if (!write(r)) return;
+      e.at = phase::not_started_create;
+      set_state(e, batch_state::queued);
+    }
+  }
+
+  // Every item done or failed; after stop(), nothing in flight any more.
+  bool finished() const {
+    if (fatal_) return true;
+    for (const auto &e : entries_) {
+      if (e.at == phase::done || e.at == phase::failed) continue;
+      if (stopped_ && is_not_started(e.at)) continue;
+      return false;
+    }
+    return true;
+  }
+  bool stopped() const { return stopped_; }
+
+  // Why the batch stopped by itself (the journal could not be written).
+  const std::optional<error> &fatal() const { return fatal_; }
+  // Lines of the journal that did not read (a line cut short by a crash).
+  const std::vector<std::string> &journal_problems() const { return problems_; }
+  const std::string &journal_path() const { return settings_.journal; }
+
+  std::vector<batch_progress> items() const {
+    std::vector<batch_progress> out;
+    for (const auto &e : entries_)
+      out.push_back(e.view);
+    return out;
+  }
+
+  batch_summary summary() const {
+    batch_summary s;
+    s.total = entries_.size();
+    for (const auto &e : entries_) {
+      if (e.at == phase::done) {
+        ++s.completed;
+        s.files.push_back(e.path);
+      } else if (e.at == phase::failed) {
+        ++s.failed;
+        s.failures.push_back({e.item.name, e.view.failure.value_or(error{errc::task_failed, "failed"})});
+      }
+    }
+    return s;
+  }
+
+  // The blocking front end: open, then tick until every item is done or
+  // failed. When cancel fires: stop() and errc::cancelled (the journal is
+  // consistent; running again resumes). Sleeps on the options' time_source.
+  result<batch_summary> run(const cancellation_token &cancel = {}) {
+    cancel_ = cancel;
+    const time_source &clock = client_.options().time();
+    if (auto opened = open(clock.now(), clock.wall_now()); !opened) return std::move(opened).error();
+    while (!finished()) {
+      if (cancel.cancelled()) {
+        stop();
+        return error{errc::cancelled, "the batch was stopped; running it again resumes it"};
+      }
+      tick(clock.now(), clock.wall_now());
+      if (finished()) break;
+      clock.sleep_until(clock.now() + std::chrono::milliseconds(5), cancel);
+    }
+    if (fatal_) return *fatal_;
+    return summary();
+  }
+
+private:
+  enum class phase {
+    not_started_create, // never sent (or withdrawn): posted when a slot frees
+    not_started_lookup, // may have been sent: looked up first
+    not_started_track,  // created: polled again
+    lookup_pause,       // a lookup answered 404; the next at next_lookup
+    looking_up,
+    post_due, // the lookup window passed with 404s: posted when a create slot frees
+    creating,
+    waiting,
+    download_due,
+    downloading,
+    done,
+    failed
+  };
+  static bool is_not_started(phase p) {
+    return p == phase::not_started_create || p == phase::not_started_lookup || p == phase::not_started_track;
+  }
+
+  struct entry {
+    batch_item item;
+    batch_progress view;
+    std::string path;
+    std::string external_id;
+    phase at = phase::not_started_create;
+    std::optional<typename basic_task_tracker<Transport>::id> key;
+    std::string task_id, provider;
+    bool created_journaled = false;
+    protocol::time_point lookup_started{}, next_lookup{};
+    int lookups_not_found = 0;
+    std::optional<task> finished;
+  };
+
+  struct inbox { // from whatever thread a download step reports on
+    std::mutex mutex;
+    std::vector<std::pair<std::size_t, result<download_result>>> done;
+    std::map<std::size_t, download_progress> bytes; // the latest per item
+  };
+
+  static tracker_settings tracker_settings_of(const batch_settings &s) {
+    tracker_settings t = s.tracker;
+    t.max_creates_in_flight = std::max(1, std::min(t.max_creates_in_flight, s.concurrency));
+    return t;
+  }
+
+  result<void> check_items() const {
+    std::vector<violation> violations;
+    std::map<std::string, std::size_t> seen;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      const batch_item &item = entries_[i].item;
+      const std::string where = "/" + std::to_string(i);
+      if (auto problem = rules::batch_name_problem(item.name); !problem.empty())
+        violations.push_back({"BATCH-3", where + "/name", "the name " + problem});
+      else if (!seen.emplace(rules::batch_name_key(item.name), i).second)
+        violations.push_back({"BATCH-4", where + "/name", "the name \"" + item.name + "\" is used twice"});
+      for (auto &v : rules::validate(item.request).violations)
+        violations.push_back({v.rule, where + "/request" + v.field, v.message});
+    }
+    if (violations.empty()) return {};
+    return rules::rejection(std::move(violations));
+  }
+
+  // A fresh id for a new journal: the external_task_ids of its items derive from it.
+  static std::string new_batch_id() {
+    const auto now = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+    const std::string seed =
+        std::to_string(random_seed()) + "-" + std::to_string(random_seed()) + "-" + std::to_string(now);
+    return crypto::to_hex(crypto::sha256_digest(seed)).substr(0, 16);
+  }
+
+  std::string external_id_for(const batch_item &item) const {
+    if (const json *ext = find_member(item.request, "external_task_id"); ext && ext->is_string())
+      return ext->get<std::string>();
+    return "kling-batch-" + batch_id_ + "-" + crypto::to_hex(crypto::sha256_digest(item.name)).substr(0, 16);
+  }
+
+  void resume(entry &e, const protocol::journal_state &journal) {
+    const auto found = journal.items.find(e.item.name);
+    if (found == journal.items.end()) {
+      e.external_id = external_id_for(e.item);
+      return;
+    }
+    const protocol::journal_item &j = found->second;
+    e.view.resumed = true;
+    e.external_id = j.external_task_id.empty() ? external_id_for(e.item) : j.external_task_id;
+    e.task_id = j.task_id;
+    e.provider = j.provider;
+    e.created_journaled = !j.task_id.empty();
+    e.view.task_id = j.task_id;
+    if (j.downloaded) {
+      auto size = files::size_of(e.path);
+      if (size && *size == j.bytes) {
+        e.at = phase::done;
+        e.view.file = e.path;
+        e.view.bytes = *size;
+        set_state(e, batch_state::done);
+        return;
+      }
+      // The file went away or changed: fetched again (the task is paid for already).
+    }
+    if (j.failed_final) {
+      e.at = phase::failed;
+      e.view.failure = error{errc::task_failed, j.failure.empty() ? "the task failed (journal)" : j.failure};
+      set_state(e, batch_state::failed);
+      return;
+    }
+    if (!j.task_id.empty())
+      e.at = phase::not_started_track;
+    else if (j.create_may_have_been_sent)
+      e.at = phase::not_started_lookup;
+    else
+      e.at = phase::not_started_create;
+  }
+
+  int active() const {
+    int n = 0;
+    for (const auto &e : entries_)
+      n += !is_not_started(e.at) && e.at != phase::done && e.at != phase::failed;
+    return n;
+  }
+  int creating() const {
+    int n = 0;
+    for (const auto &e : entries_)
+      n += e.at == phase::creating;
+    return n;
+  }
+
+  void start_due() {
+    int running = active();
+    int creates = creating();
+    const int create_limit = tracker_.create_limit();
+    for (std::size_t i = 0; i < entries_.size() && !stopped_; ++i) {
+      entry &e = entries_[i];
+      switch (e.at) {
+      case phase::lookup_pause:
+        if (now_ >= e.next_lookup) start_lookup(i);
+        break;
+      case phase::post_due:
+        if (creates < create_limit) {
+          ++creates;
+          post(i);
+        }
+        break;
+      case phase::download_due: start_download(i); break;
+      case phase::not_started_track:
+        if (running < settings_.concurrency) {
+          ++running;
+          start_track(i);
+        }
+        break;
+      case phase::not_started_lookup:
+        if (running < settings_.concurrency) {
+          ++running;
+          e.lookup_started = now_;
+          start_lookup(i);
+        }
+        break;
+      case phase::not_started_create:
+        if (running < settings_.concurrency && creates < create_limit) {
+          ++running;
+          ++creates;
+          post(i);
+        }
+        break;
+      default: break;
+      }
+    }
+  }
+
+  // The intent on the disk, then the create into the tracker (sent at its next tick).
+  void post(std::size_t i) {
+    entry &e = entries_[i];
+    protocol::journal_record r;
+    r.event = protocol::journal_event::intent;
+    r.name = e.item.name;
+    r.external_task_id = e.external_id;
+    if (!write(r)) return;
+    json body = e.item.request;
+    body["external_task_id"] = e.external_id;
+    e.at = phase::creating;
+    e.view.looking_up = false;
+    set_state(e, batch_state::creating);
+    e.key = tracker_.submit(body, callbacks(i));
+  }
+
+  void start_lookup(std::size_t i) {
+    entry &e = entries_[i];
+    task_handle h;
+    h.task_id = e.external_id;
+    h.external_task_id = e.external_id;
+    e.at = phase::looking_up;
+    e.view.looking_up = true;
+    set_state(e, batch_state::creating);
+    e.key = tracker_.track(h, callbacks(i), now_, wall_);
+  }
+
+  void start_track(std::size_t i) {
+    entry &e = entries_[i];
+    task_handle h;
+    h.task_id = e.task_id;
+    h.external_task_id = e.external_id;
+    h.provider = e.provider;
+    e.at = phase::waiting;
+    set_state(e, batch_state::waiting);
+    e.key = tracker_.track(h, callbacks(i), now_, wall_);
+  }
+
+  tracker_callbacks callbacks(std::size_t i) {
+    tracker_callbacks cb;
+    cb.progress = [this, i](const task &t) { on_task(i, t); };
+    cb.done = [this, i](const task &t) {
+      on_task(i, t);
+      entry &e = entries_[i];
+      if (e.at != phase::waiting) return;
+      protocol::journal_record r;
+      r.event = protocol::journal_event::completed;
+      r.name = e.item.name;
+      r.task_id = e.task_id;
+      if (!write(r)) return;
+      e.key.reset();
+      e.finished = t;
+      e.at = phase::download_due;
+    };
+    cb.failed = [this, i](const error &err) { on_failed(i, err); };
+    return cb;
+  }
+
+  // Created (or found by its external id), or a new status.
+  void on_task(std::size_t i, const task &t) {
+    entry &e = entries_[i];
+    if (e.at == phase::creating || e.at == phase::looking_up) {
+      e.task_id = t.id.empty() ? e.external_id : t.id;
+      e.provider = t.provider;
+      if (!e.created_journaled) {
+        protocol::journal_record r;
+        r.event = protocol::journal_event::created;
+        r.name = e.item.name;
+        r.task_id = e.task_id;
+        r.provider = e.provider;
+        if (!write(r)) return;
+        e.created_journaled = true;
+      }
+      e.at = phase::waiting;
+      e.view.looking_up = false;
+      e.view.task_id = e.task_id;
+    }
+    if (e.at != phase::waiting) return;
+    const bool news = e.view.status != t.status || e.view.state != batch_state::waiting;
+    e.view.status = t.status;
+    set_state(e, batch_state::waiting, news);
+  }
+
+  void on_failed(std::size_t i, const error &err) {
+    entry &e = entries_[i];
+    e.key.reset();
+    if (e.at == phase::failed || e.at == phase::done) return;
+    if (stopped_ && err.code == errc::cancelled) return; // withdrawn by stop()
+    if (e.at == phase::looking_up && err.code == errc::not_found) {
+      const auto window = client_.options().retry().lookup_window;
+      ++e.lookups_not_found;
+      // Two 404s at least (unless the window is 0: "the gateway finds a task at
+      // once"): a lookup held back by retries past the window has not looked twice.
+      if (now_ - e.lookup_started >= window && (window.count() == 0 || e.lookups_not_found >= 2)) {
+        e.at = phase::post_due; // no task under this external id, for the whole window
+      } else {
+        e.at = phase::lookup_pause;
+        const auto pause = std::max<std::chrono::milliseconds>(std::chrono::milliseconds(10), window / 8);
+        e.next_lookup = std::max(std::min(e.lookup_started + window, now_ + pause), now_);
+      }
+      return;
+    }
+    fail(e, err);
+  }
+
+  void fail(entry &e, const error &err) {
+    protocol::journal_record r;
+    r.event = protocol::journal_event::failed;
+    r.name = e.item.name;
+    r.code = to_string(err.code);
+    r.message = to_string(err);
+    r.final_failure = err.code == errc::task_failed; // the task exists and failed: another would be paid
+    e.at = phase::failed;
+    e.view.failure = err;
+    set_state(e, batch_state::failed);
+    write(r);
+  }
+
+  void start_download(std::size_t i) {
+    entry &e = entries_[i];
+    e.at = phase::downloading;
+    e.view.bytes = 0;
+    e.view.total.reset();
+    set_state(e, batch_state::downloading);
+    download_settings s = settings_.download;
+    s.cancel = cancel_;
+    std::weak_ptr<inbox> box = inbox_;
+    // On tick's thread (the blocking step) reported at once; from another
+    // thread, kept for the next tick (which may find the batch gone).
+    s.progress = [this, box, i, tick_thread = std::this_thread::get_id()](const download_progress &p) {
+      if (std::this_thread::get_id() == tick_thread) return report_bytes(i, p);
+      if (auto b = box.lock()) {
+        std::lock_guard<std::mutex> lock(b->mutex);
+        b->bytes[i] = p;
+      }
+    };
+    batch_download_done done = [box, i](result<download_result> r) {
+      if (auto b = box.lock()) {
+        std::lock_guard<std::mutex> lock(b->mutex);
+        b->done.emplace_back(i, std::move(r));
+      }
+    };
+    if (settings_.download_step) {
+      settings_.download_step(*e.finished, e.path, s, std::move(done));
+    } else if constexpr (has_send_v<Transport>) {
+      done(client_.videos().download(*e.finished, e.path, s));
+      take_downloads(); // shown done now, not after the other downloads of this tick
+    } else {
+      done(error{errc::configuration, "this transport has no send(): give batch_settings::download_step"});
+    }
+  }
+
+  void report_bytes(std::size_t i, const download_progress &p) {
+    entry &e = entries_[i];
+    if (e.at != phase::downloading) return;
+    e.view.bytes = p.bytes;
+    e.view.total = p.total;
+    if (settings_.progress) settings_.progress(e.view);
+  }
+
+  void take_downloads() {
+    std::vector<std::pair<std::size_t, result<download_result>>> done;
+    std::map<std::size_t, download_progress> bytes;
+    {
+      std::lock_guard<std::mutex> lock(inbox_->mutex);
+      done.swap(inbox_->done);
+      bytes.swap(inbox_->bytes);
+    }
+    for (const auto &b : bytes)
+      report_bytes(b.first, b.second);
+    for (auto &d : done) {
+      entry &e = entries_[d.first];
+      if (e.at != phase::downloading) continue;
+      if (!d.second) {
+        if ((stopped_ || cancel_.cancelled()) && d.second.error().code == errc::cancelled) {
+          e.at = phase::download_due; // the .part stays for the next run
+          continue;
+        }
+        fail(e, d.second.error());
+        continue;
+      }
+      auto size = files::size_of(e.path);
+      if (!size) {
+        fail(e, size.error());
+        continue;
+      }
+      protocol::journal_record r;
+      r.event = protocol::journal_event::downloaded;
+      r.name = e.item.name;
+      r.file = e.path;
+      r.bytes = *size;
+      if (!write(r)) continue;
+      e.at = phase::done;
+      e.view.file = e.path;
+      e.view.bytes = *size;
+      e.view.total = *size;
+      set_state(e, batch_state::done);
+    }
+  }
+
+  // Appends a record; a journal that cannot be written stops the batch (no
+  // create may go out unannounced).
+  bool write(const protocol::journal_record &r) {
+    if (fatal_) return false;
+    auto written = journal_.append(protocol::journal_line(r));
+    if (written) return true;
+    fatal_ = std::move(written).error();
+    stopped_ = true;
+    return false;
+  }
+
+  void set_state(entry &e, batch_state s, bool always = false) {
+    const bool changed = e.view.state != s;
+    e.view.state = s;
+    if ((changed || always) && settings_.progress) settings_.progress(e.view);
+  }
+
+  basic_client<Transport> client_;
+  batch_settings settings_;
+  basic_task_tracker<Transport> tracker_;
+  std::vector<entry> entries_;
+  std::shared_ptr<inbox> inbox_;
+  files::appending_file journal_;
+  std::string batch_id_;
+  std::vector<std::string> problems_;
+  std::optional<error> fatal_;
+  cancellation_token cancel_;
+  protocol::time_point now_{};
+  timestamp wall_{};
+  bool opened_ = false;
+  bool stopped_ = false;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_BATCH_HPP
+// ----- end kling/client/batch.hpp -----
 
 #endif // KLING_CORE_HPP
 // ----- end kling/core.hpp -----

@@ -7,6 +7,8 @@ import http.server
 import json
 import os
 import pathlib
+import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -343,6 +345,302 @@ class KilledDownloadTest(unittest.TestCase):
             self.assertTrue(all(e["fault"] == "trickle" for e in gateway.stats()["log"]), gateway.stats()["log"])
             self.assertEqual(json.loads(made.stdout)["status"], "completed")
             self.assertEqual(pathlib.Path(tmp, "v.mp4").read_bytes()[4:8], b"ftyp")
+
+
+def batch_manifest(count, fail=()):
+    lines = []
+    for i in range(count):
+        prompt = ("[fail] " if i in fail else "") + f"shot {i}: a cat in the garden"
+        lines.append(json.dumps({"name": f"shot-{i}", "request": dict(HostileGatewayTest.body, prompt=prompt)}))
+    return "\n".join(lines) + "\n"
+
+
+def stop_process(process):
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+
+
+class BatchTest(unittest.TestCase):
+    """kling batch: every line checked before anything is sent; a journal that makes a batch killed
+    at any moment (kill -9) finish on the next run with each task created once and every file whole."""
+
+    fast = ["--poll-interval", "0.02", "--timeout", "2", "--lookup-window", "0.5"]
+
+    def batch_args(self, gateway, manifest, out, *extra):
+        return [KLING, "--base-url", gateway.url, "--api-key", gateway.key, *self.fast, "batch", str(manifest),
+                "--out", str(out), "--concurrency", "16", "--concurrency-backoff", "0.05", *extra]
+
+    def run_batch(self, gateway, manifest, out, *extra):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+        return subprocess.run(self.batch_args(gateway, manifest, out, *extra), capture_output=True, text=True,
+                              env=env, timeout=120)
+
+    @staticmethod
+    def journal(out):
+        lines = pathlib.Path(out, ".kling-batch.jsonl").read_text().split("\n")
+        records, torn = [], 0
+        for line in lines:
+            if not line:
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                torn += 1
+        return records, torn
+
+    @staticmethod
+    def reference_video(gateway):
+        # The gateway serves one video for every task; downloads may be cut (a fault): read it whole.
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(gateway.url + "/files/reference.mp4", timeout=10) as r:
+                    return r.read()
+            except Exception:  # cut in half by an injected fault
+                continue
+        raise AssertionError("the reference video could not be read whole")
+
+    def check_consistent(self, gateway, out, names):
+        """Each name created once, downloaded whole, and the journal agrees with the gateway."""
+        stats = gateway.stats()
+        self.assertEqual(stats["tasks_created"], len(names))
+        self.assertEqual(sorted(stats["tasks_per_external_task_id"].values()), [1] * len(names))
+        video = self.reference_video(gateway)
+        self.assertGreater(len(video), 1000)
+        for name in names:
+            self.assertEqual(pathlib.Path(out, name + ".mp4").read_bytes(), video, name)
+        self.assertEqual([p.name for p in pathlib.Path(out).iterdir() if ".part" in p.name], [])
+        records, _ = self.journal(out)
+        self.assertEqual(records[0]["event"], "batch")
+        external, task = {}, {}
+        last = {}
+        for r in records[1:]:
+            last[r["name"]] = r["event"]
+            if r["event"] == "intent":
+                self.assertEqual(external.setdefault(r["name"], r["external_task_id"]), r["external_task_id"])
+            if r["event"] == "created":
+                self.assertEqual(task.setdefault(r["name"], r["task_id"]), r["task_id"])
+        self.assertEqual(set(last), set(names))
+        self.assertEqual(set(last.values()), {"downloaded"})
+        self.assertEqual(sorted(external.values()), sorted(stats["tasks_per_external_task_id"]))
+        self.assertEqual(sorted(task.values()), sorted(t["id"] for t in stats["tasks"]))
+
+    def test_broken_lines_send_nothing(self):
+        lines = [
+            json.dumps(HostileGatewayTest.body),                                            # 1 fine, named "1"
+            "not json",                                                                      # 2 BATCH-1
+            json.dumps({"name": "../escape", "request": HostileGatewayTest.body}),           # 3 BATCH-3
+            json.dumps({"name": "a", "request": HostileGatewayTest.body}),                   # 4 fine
+            json.dumps({"name": "a", "request": HostileGatewayTest.body}),                   # 5 BATCH-4
+            json.dumps({"name": "b", "request": dict(HostileGatewayTest.body, seconds=7)}),  # 6 T-3
+            json.dumps({"name": "c", "request": HostileGatewayTest.body, "extra": 1}),       # 7 BATCH-2
+            "",                                                                              # 8 blank: skipped
+            "[1, 2]",                                                                        # 9 BATCH-1
+        ]
+        expected = [(2, "BATCH-1", ""), (3, "BATCH-3", "/name"), (5, "BATCH-4", "/name"),
+                    (6, "T-3", "/request/seconds"), (7, "BATCH-2", "/extra"), (9, "BATCH-1", "")]
+        with FakeGateway() as gateway, tempfile.TemporaryDirectory() as tmp:
+            manifest = pathlib.Path(tmp, "m.jsonl")
+            manifest.write_text("\n".join(lines) + "\n")
+            for extra in ((), ("--dry-run",)):
+                with self.subTest(extra=extra):
+                    run = self.run_batch(gateway, manifest, pathlib.Path(tmp, "out"), *extra)
+                    self.assertEqual(run.returncode, 3, run.stderr)
+                    report = json.loads(run.stdout)
+                    self.assertIs(report["valid"], False)
+                    found = [(v["line"], v["rule"], v["field"]) for v in report["violations"]]
+                    self.assertEqual(found, expected)
+                    for line, rule, field in expected:
+                        self.assertIn(f"line {line}: [{rule}] {field}", run.stderr)
+                    self.assertIn("nothing was sent", run.stderr)
+            self.assertEqual(gateway.stats()["requests"], 0)
+            self.assertFalse(pathlib.Path(tmp, "out").exists())
+            # The same manifest without its broken lines is valid.
+            manifest.write_text("\n".join(lines[i] for i in (0, 3, 7)) + "\n")
+            dry = self.run_batch(gateway, manifest, pathlib.Path(tmp, "out"), "--dry-run")
+            self.assertEqual(dry.returncode, 0, dry.stderr)
+            self.assertEqual(json.loads(dry.stdout), {"valid": True, "items": 2, "violations": []})
+            self.assertEqual(gateway.stats()["requests"], 0)
+            for bad in (["--shard", "0/2"], ["--shard", "3/2"], ["--shard", "x"], ["--concurrency", "0"]):
+                with self.subTest(bad=bad):
+                    self.assertEqual(self.run_batch(gateway, manifest, pathlib.Path(tmp, "out"), *bad).returncode, 2)
+
+    def test_readme_manifest_is_valid(self):
+        readme = (FIXTURES.parent.parent / "README.md").read_text(encoding="utf-8")
+        block = readme.split("```jsonl\n", 1)[1].split("```", 1)[0]
+        run = kling("batch", "-", "--dry-run", stdin=block)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        self.assertEqual(json.loads(run.stdout), {"valid": True, "items": 3, "violations": []})
+        broken = kling("batch", "-", "--dry-run", stdin=block.replace('"seconds": 5', '"seconds": 7', 1))
+        self.assertEqual(broken.returncode, 3)
+        self.assertEqual([(v["line"], v["field"]) for v in json.loads(broken.stdout)["violations"]],
+                         [(1, "/request/seconds")])
+
+    def test_shards_split_one_manifest(self):
+        with FakeGateway() as gateway, tempfile.TemporaryDirectory() as tmp:
+            manifest = pathlib.Path(tmp, "m.jsonl")
+            manifest.write_text(batch_manifest(7))
+            files = []
+            for k in (1, 2, 3):
+                run = self.run_batch(gateway, manifest, pathlib.Path(tmp, f"out{k}"), "--shard", f"{k}/3")
+                self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+                summary = json.loads(run.stdout)
+                self.assertEqual(list(summary), ["total", "completed", "failed", "files", "failures"])
+                names = [pathlib.Path(f).stem for f in summary["files"]]
+                self.assertEqual(names, [f"shot-{i}" for i in range(7) if i % 3 == k - 1])
+                self.assertTrue(pathlib.Path(tmp, f"out{k}", ".kling-batch.jsonl").exists())
+                files += names
+            self.assertEqual(sorted(files), sorted(f"shot-{i}" for i in range(7)))
+            self.assertEqual(gateway.stats()["tasks_created"], 7)
+            # Run again: everything is in the journal, nothing is sent.
+            before = gateway.stats()["requests"]
+            again = self.run_batch(gateway, manifest, pathlib.Path(tmp, "out1"), "--shard", "1/3")
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertEqual(json.loads(again.stdout)["completed"], 3)
+            self.assertEqual(gateway.stats()["requests"], before)
+
+    def test_a_failed_task_is_reported_and_not_paid_again(self):
+        with FakeGateway() as gateway, tempfile.TemporaryDirectory() as tmp:
+            manifest = pathlib.Path(tmp, "m.jsonl")
+            manifest.write_text(batch_manifest(3, fail={1}))
+            for attempt in range(2):
+                run = self.run_batch(gateway, manifest, pathlib.Path(tmp, "out"))
+                self.assertEqual(run.returncode, 1, run.stderr)
+                summary = json.loads(run.stdout)
+                self.assertEqual((summary["total"], summary["completed"], summary["failed"]), (3, 2, 1))
+                self.assertEqual(summary["failures"][0]["name"], "shot-1")
+                self.assertIn("failed", summary["failures"][0]["error"])
+                self.assertEqual(gateway.stats()["tasks_created"], 3)
+
+    def test_a_create_that_may_have_been_sent_is_looked_up_never_posted_blind(self):
+        # A journal left by a crash: "a" and "b" were announced, then the process died. "b"'s create
+        # had reached the gateway, "a"'s had not. The gateway takes duplicates and finds a task by its
+        # external_task_id only from its third lookup: "b" is found (no second post), "a" is posted
+        # once the lookup window has passed with nothing but 404s.
+        worst = ("--accept-duplicates", "--lookup-lag", "2")
+        with FakeGateway(extra=worst) as gateway, tempfile.TemporaryDirectory() as tmp:
+            manifest = pathlib.Path(tmp, "m.jsonl")
+            manifest.write_text(json.dumps({"name": "a", "request": HostileGatewayTest.body}) + "\n" +
+                                json.dumps({"name": "b", "request": HostileGatewayTest.body}) + "\n")
+            out = pathlib.Path(tmp, "out")
+            out.mkdir()
+            headers = {"Authorization": "Bearer " + gateway.key, "Content-Type": "application/json"}
+            body = json.dumps(dict(HostileGatewayTest.body, seconds="5", external_task_id="ext-b")).encode()
+            urllib.request.urlopen(urllib.request.Request(gateway.url + "/v1/videos", body, headers), timeout=10)
+            pathlib.Path(out, ".kling-batch.jsonl").write_text(
+                '{"event":"batch","batch_id":"0123456789abcdef"}\n'
+                '{"event":"intent","name":"a","external_task_id":"ext-a"}\n'
+                '{"event":"intent","name":"b","external_task_id":"ext-b"}\n'
+                '{"event":"created","name":"b"')  # cut short by the crash
+            run = self.run_batch(gateway, manifest, out)
+            self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+            self.assertIn("cut short", run.stderr)
+            stats = gateway.stats()
+            self.assertEqual(stats["tasks_per_external_task_id"], {"ext-a": 1, "ext-b": 1})
+            posts = [e for e in stats["log"] if e["method"] == "POST"]
+            self.assertEqual(len(posts), 2, stats["log"])  # the one made here for "b", and "a"'s
+            a_log = [(e["method"], e["status"]) for e in stats["log"] if e["path"].endswith("/ext-a") or
+                     e["method"] == "POST"][1:]
+            lookups_before_post = a_log.index(("POST", 200)) if ("POST", 200) in a_log else -1
+            self.assertGreaterEqual(lookups_before_post, 3, stats["log"])  # 404s over the window first
+            self.assertTrue(all(m == "GET" and status == 404 for m, status in a_log[:lookups_before_post]))
+            self.check_consistent(gateway, out, ["a", "b"])
+
+    def test_interrupt_stops_creates_and_the_next_run_resumes(self):
+        with FakeGateway() as gateway, tempfile.TemporaryDirectory() as tmp:
+            manifest = pathlib.Path(tmp, "m.jsonl")
+            manifest.write_text(batch_manifest(60))
+            out = pathlib.Path(tmp, "out")
+            env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+            running = subprocess.Popen(self.batch_args(gateway, manifest, out, "--concurrency", "4"),
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            self.addCleanup(stop_process, running)
+            journal = pathlib.Path(out, ".kling-batch.jsonl")
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and (
+                    not journal.exists() or journal.read_text().count('"downloaded"') < 3):
+                time.sleep(0.01)
+            running.send_signal(signal.SIGINT)
+            stdout, stderr = running.communicate(timeout=30)
+            self.assertEqual(running.returncode, 130, stderr[-2000:])
+            self.assertEqual(stdout, "")
+            self.assertIn("run the same command again", stderr)
+            records, torn = self.journal(out)
+            self.assertEqual(torn, 0)
+            self.assertLess(gateway.stats()["tasks_created"], 60)
+            finished = self.run_batch(gateway, manifest, out)
+            self.assertEqual(finished.returncode, 0, finished.stderr[-2000:])
+            self.assertEqual(json.loads(finished.stdout)["completed"], 60)
+            self.check_consistent(gateway, out, [f"shot-{i}" for i in range(60)])
+
+    def test_killed_three_times_then_run_to_the_end(self):
+        # A hostile gateway (lost create answers, 429s with and without 1303, 5xx, downloads cut in
+        # half, duplicates accepted, lookups late) and kill -9 at three random moments, one of them
+        # while a video is half downloaded.
+        seed = random.randrange(1 << 30)
+        rng = random.Random(seed)
+        faults = ("drop_after_create:creates:rate=0.05", "error_after_create=503:creates:rate=0.03",
+                  "rate_limit=1303:creates:rate=0.05", "rate_limit:creates:rate=0.03", "drop:creates:rate=0.03",
+                  "server_error=503:polls:rate=0.05", "rate_limit:polls:rate=0.02",
+                  "truncate:downloads:rate=0.1")
+        count = 200
+        # The lookup window (1 s) outlasts the time a task stays unfound (0.3 s): the assumption
+        # of exactly-once creation (README). A lag counted in lookups instead (--lookup-lag N) defeats any
+        # window when a 429's Retry-After holds the lookups back past it.
+        with FakeGateway(*faults, extra=("--accept-duplicates", "--lookup-lag-seconds", "0.3")) as gateway, \
+                tempfile.TemporaryDirectory() as tmp:
+            manifest = pathlib.Path(tmp, "m.jsonl")
+            manifest.write_text(batch_manifest(count))
+            out = pathlib.Path(tmp, "out")
+            env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+            started = time.monotonic()
+            journal = pathlib.Path(out, ".kling-batch.jsonl")
+
+            def downloaded():
+                return journal.read_text().count('"event":"downloaded"') if journal.exists() else 0
+
+            def parts():  # name -> size of each half-downloaded video
+                sizes = {}
+                for part in out.glob("*.mp4.part") if out.exists() else ():
+                    try:
+                        sizes[part.name] = part.stat().st_size
+                    except FileNotFoundError:  # complete, and renamed in the meantime
+                        pass
+                return sizes
+
+            for kill in range(3):
+                # Moments picked by progress, so that no run can finish before its kill: after a random
+                # number of further videos (then a random pause), or while a download is under way.
+                before, target = parts(), downloaded() + rng.randint(5, 40)
+                running = subprocess.Popen(self.batch_args(gateway, manifest, out, "--lookup-window", "1"),
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                self.addCleanup(stop_process, running)  # should the test fail before its kill
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline and running.poll() is None:
+                    if kill == 1:  # in the middle of a download: a .part that is new or growing
+                        now = parts()
+                        if any(before.get(name) != size for name, size in now.items()):
+                            break
+                    elif downloaded() >= target:
+                        time.sleep(rng.uniform(0, 0.05))
+                        break
+                    time.sleep(0.001)
+                running.kill()
+                running.wait(timeout=10)
+                self.assertEqual(running.returncode, -9, f"seed {seed}: the batch ended before kill {kill}")
+            self.assertLess(downloaded(), count)
+            finished = self.run_batch(gateway, manifest, out, "--lookup-window", "1")
+            seconds = time.monotonic() - started
+            self.assertEqual(finished.returncode, 0, f"seed {seed}: " + finished.stderr[-3000:])
+            summary = json.loads(finished.stdout)
+            self.assertEqual((summary["total"], summary["completed"], summary["failed"]), (count, count, 0))
+            self.assertEqual(len(summary["files"]), count)
+            self.check_consistent(gateway, out, [f"shot-{i}" for i in range(count)])
+            _, torn = self.journal(out)
+            self.assertLessEqual(torn, 3)
+            faults_seen = {e["fault"] for e in gateway.stats()["log"] if e["fault"]}
+            self.assertTrue({"drop_after_create", "rate_limit", "server_error", "truncate"} <= faults_seen, faults_seen)
+            print(f"\nbatch: {count} items, killed 3 times (seed {seed}), done in {seconds:.1f} s", file=sys.stderr)
 
 
 class DemoTest(unittest.TestCase):

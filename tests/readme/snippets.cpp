@@ -84,6 +84,15 @@ inline void tracker(kling::basic_client<engine_transport> &client, const kling::
   // @snippet task-tracker
 }
 
+// "Batches": the runner over a transport with both calls.
+template <class Transport>
+void batch_runner(kling::basic_client<Transport> &client, const kling::text_to_video &harbour,
+                  const kling::text_to_video &market, const kling::cancellation_source &stop) {
+  // @snippet batch-runner
+}
+template void batch_runner(kling::basic_client<both_calls_transport> &, const kling::text_to_video &,
+                           const kling::text_to_video &, const kling::cancellation_source &);
+
 } // namespace readme
 
 // "Testing code that uses kling-cpp": the example test, then the fake gateway.

@@ -1325,3 +1325,332 @@ TEST_CASE("saved times far in the future do not overflow the clock", "[lifecycle
   REQUIRE(t);
   CHECK(t->status == kling::task_status::completed);
 }
+
+// ----- batches -------------------------------------------------------------------------
+
+TEST_CASE("batch journal: each line says where an item stands; a line cut short is ignored",
+          "[batch][journal]") {
+  using kling::protocol::journal_event;
+  using kling::protocol::journal_record;
+  std::string text;
+  const auto add = [&](journal_event event, const std::string &name, const std::string &value = {}) {
+    journal_record r;
+    r.event = event;
+    r.name = name;
+    if (event == journal_event::batch) r.batch_id = value;
+    if (event == journal_event::intent) r.external_task_id = value;
+    if (event == journal_event::created || event == journal_event::completed) r.task_id = value;
+    if (event == journal_event::downloaded) {
+      r.file = value;
+      r.bytes = 66039;
+    }
+    if (event == journal_event::failed) {
+      r.code = value;
+      r.message = "it went wrong";
+      r.final_failure = value == "task_failed";
+    }
+    text += kling::protocol::journal_line(r);
+  };
+  add(journal_event::batch, "", "b1");
+  add(journal_event::intent, "done", "ext-done");
+  add(journal_event::created, "done", "task_1");
+  add(journal_event::completed, "done", "task_1");
+  add(journal_event::downloaded, "done", "out/done.mp4");
+  add(journal_event::intent, "announced", "ext-announced");
+  add(journal_event::intent, "withdrawn", "ext-withdrawn");
+  add(journal_event::withdrawn, "withdrawn");
+  add(journal_event::intent, "failed", "ext-failed");
+  add(journal_event::created, "failed", "task_2");
+  add(journal_event::failed, "failed", "task_failed");
+  add(journal_event::intent, "again", "ext-again");
+  add(journal_event::created, "again", "task_3");
+  add(journal_event::failed, "again", "connection");
+  const std::string whole = text;
+  text += R"({"event":"created","name":"announced","task_)"; // the crash
+
+  const auto state = kling::protocol::replay_journal(text);
+  CHECK(state.batch_id == "b1");
+  CHECK_FALSE(state.ends_with_newline);
+  REQUIRE(state.problems.size() == 1);
+  CHECK(state.problems[0].find("line 15") == 0);
+  REQUIRE(state.items.size() == 5);
+  const auto &done = state.items.at("done");
+  CHECK((done.downloaded && done.completed && done.task_id == "task_1" && done.file == "out/done.mp4"));
+  CHECK(done.bytes == 66039);
+  const auto &announced = state.items.at("announced"); // its created line never made it: look it up
+  CHECK((announced.create_may_have_been_sent && announced.task_id.empty()));
+  CHECK(announced.external_task_id == "ext-announced");
+  CHECK_FALSE(state.items.at("withdrawn").create_may_have_been_sent);
+  CHECK(state.items.at("withdrawn").external_task_id == "ext-withdrawn");
+  CHECK(state.items.at("failed").failed_final);
+  const auto &again = state.items.at("again"); // a failure of this run, not of the task: resumed
+  CHECK_FALSE(again.failed_final);
+  CHECK(again.task_id == "task_3");
+  CHECK(again.failure == "it went wrong");
+
+  const auto clean = kling::protocol::replay_journal(whole);
+  CHECK(clean.problems.empty());
+  CHECK(clean.ends_with_newline);
+  CHECK(kling::protocol::replay_journal("{\"event\":\"intent\",\"name\":\"x\"}\n").problems.size() == 1);
+  CHECK(kling::protocol::replay_journal("{\"event\":\"paid\",\"name\":\"x\"}\n").problems.size() == 1);
+}
+
+TEST_CASE("batch manifest: lines, names, rules and shards", "[batch][manifest]") {
+  const std::string ok = R"({"model":"Kling-V2.6","prompt":"a cat","seconds":5})";
+  const std::string text =
+      ok + "\n" +                                       // 1: named "1"
+      R"({"name":"shot a","request":)" + ok + "}\r\n" + // 2
+      "\n" +                                            // 3: blank
+      R"({"name":"1","request":)" + ok + "}\n" +        // 4: the name of line 1
+      R"({"name":"a/b","request":)" + ok + "}\n" +      // 5
+      R"({"name":"c","request":{"model":"Kling-V2.6","prompt":"x","seconds":7}})" + "\n" +               // 6
+      R"({"name":"d","request":)" + ok + R"(,"priority":1})" + "\n" +                                    // 7
+      "42\n" +                                                                                           // 8
+      R"({"name":"e","request":{"model":"Kling-V2.6","prompt":"x","external_task_id":"same"}})" + "\n" + // 9
+      R"({"name":"f","request":{"model":"Kling-V2.6","prompt":"y","external_task_id":"same"}})";         // 10
+  const auto m = kling::rules::read_manifest(text);
+  std::vector<std::tuple<std::size_t, std::string, std::string>> found;
+  for (const auto &v : m.violations)
+    found.emplace_back(v.line, v.what.rule, v.what.field);
+  const std::vector<std::tuple<std::size_t, std::string, std::string>> expected{
+      {4, "BATCH-4", "/name"},     {5, "BATCH-3", "/name"}, {6, "T-3", "/request/seconds"},
+      {7, "BATCH-2", "/priority"}, {8, "BATCH-1", ""},      {10, "BATCH-5", "/request/external_task_id"}};
+  CHECK(found == expected);
+  REQUIRE(m.entries.size() == 3);
+  CHECK(m.entries[0].name == "1");
+  CHECK(m.entries[1].name == "shot a");
+  CHECK(m.entries[2].name == "e");
+  const auto second = kling::rules::shard(m.entries, 2, 2); // lines 2, 4, 6...
+  REQUIRE(second.size() == 1);
+  CHECK(second[0].line == 2);
+  CHECK(kling::rules::shard(m.entries, 1, 2).size() == 2);
+  CHECK(kling::rules::shard(m.entries, 3, 2).empty());
+  CHECK(kling::rules::read_manifest(ok + "\n" + ok).valid());
+  const auto cased = kling::rules::read_manifest(R"({"name":"Shot","request":)" + ok + "}\n" +
+                                                 R"({"name":"shot","request":)" + ok + "}\n");
+  REQUIRE(cased.violations.size() == 1); // one file where case is ignored
+  CHECK(cased.violations[0].what.rule == "BATCH-4");
+  for (const char *name : {"", ".hidden", "..", "a\\b", "c:d", "trailing ", "x\ty"})
+    CHECK_FALSE(kling::rules::batch_name_problem(name).empty());
+  CHECK(kling::rules::batch_name_problem("shot 12 – the harbour").empty());
+}
+
+namespace {
+
+// A batch's output folder, removed with everything in it once the batches
+// using it are gone (declared before them: Windows keeps an open journal).
+struct scratch_dir {
+  std::string path;
+  explicit scratch_dir(std::string p) : path(std::move(p)) {}
+  scratch_dir(const scratch_dir &) = delete;
+  ~scratch_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+// A gateway in a mock_transport handler for batches: tasks complete after two
+// polls, a lookup by external id answers 404 `lookup_lag` times first,
+// duplicates are accepted (the worst the document allows: each is paid), and
+// result videos are served.
+struct batch_gateway {
+  std::mutex mutex;
+  std::map<std::string, std::string> task_of;         // external id -> task id
+  std::map<std::string, int> created, polls, lookups; // by external id / task id
+  int lookup_lag = 1;
+  int posts = 0;
+  std::string video = std::string(3000, 'v');
+
+  kling::result<kling::http_response> handle(const kling::http_request &r) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (r.origin.find("cdn.example.com") != std::string::npos)
+      return kling_test::answer(200, video, {{"Content-Length", "3000"}});
+    if (r.method == "POST") {
+      ++posts;
+      auto body = kling::parse_json(r.body);
+      const std::string ext = body && body->is_object() ? body->value("external_task_id", "") : "";
+      const std::string id = "task_" + std::to_string(posts);
+      task_of[ext] = id;
+      ++created[ext];
+      return kling_test::answer(200, R"({"id":")" + id + R"(","status":"pending"})");
+    }
+    std::string key = r.path.substr(r.path.rfind('/') + 1);
+    if (task_of.count(key)) {
+      if (lookups[key]++ < lookup_lag) return kling_test::answer(404, R"({"error":{"message":"not found"}})");
+      key = task_of[key];
+    }
+    bool known = false;
+    for (const auto &t : task_of)
+      known = known || t.second == key;
+    if (!known) return kling_test::answer(404, R"({"error":{"message":"not found"}})");
+    if (++polls[key] < 2) return kling_test::answer(200, R"({"id":")" + key + R"(","status":"processing"})");
+    return kling_test::answer(200, R"({"id":")" + key +
+                                       R"(","status":"completed","video_url":"https://cdn.example.com/)" +
+                                       key + R"(.mp4"})");
+  }
+};
+
+} // namespace
+
+TEST_CASE("batch: a run stopped after any tick resumes and creates each task once", "[batch]") {
+  // The process "dies" after k ticks (the batch is dropped without stop()):
+  // between the intent and the send, with an answer not yet taken in, while
+  // waiting. The next run reads the journal and goes on; the gateway accepts
+  // duplicates, so a second post would be a second task.
+  for (int crash_after = 0; crash_after <= 8; ++crash_after) {
+    INFO("crash after " << crash_after << " ticks");
+    kling::testing::virtual_clock clock;
+    kling::protocol::retry_policy retry;
+    retry.lookup_window = 1s;
+    retry.initial_backoff = 10ms;
+    auto client = make_client(clock, retry);
+    kling::protocol::wait_options wait;
+    wait.first_interval = wait.max_interval = 100ms;
+    client = mock_client{kling::options(client.options()).wait(wait)};
+    auto gateway = std::make_shared<batch_gateway>();
+    client.transport().on_request([gateway](const kling::http_request &r) { return gateway->handle(r); });
+
+    const scratch_dir dir{temp_path("batch-" + std::to_string(crash_after))};
+    std::vector<kling::batch_item> items;
+    for (int i = 0; i < 5; ++i)
+      items.push_back({"shot-" + std::to_string(i),
+                       json{{"model", "Kling-V2.6"}, {"prompt", "shot " + std::to_string(i)}}});
+    kling::batch_settings settings;
+    settings.out_dir = dir.path;
+    settings.concurrency = 3;
+    std::vector<kling::batch_state> seen;
+    settings.progress = [&](const kling::batch_progress &p) { seen.push_back(p.state); };
+    {
+      kling::basic_batch<kling::testing::mock_transport> first{client, items, settings};
+      REQUIRE(first.open(clock.now(), clock.wall_now()));
+      for (int t = 0; t < crash_after; ++t) {
+        first.tick(clock.now(), clock.wall_now());
+        clock.advance(50ms);
+      }
+    }
+    kling::basic_batch<kling::testing::mock_transport> second{client, items, settings};
+    REQUIRE(second.open(clock.now(), clock.wall_now()));
+    for (int t = 0; t < 400 && !second.finished(); ++t) {
+      second.tick(clock.now(), clock.wall_now());
+      clock.advance(50ms);
+    }
+    REQUIRE(second.finished());
+    const auto summary = second.summary();
+    INFO((summary.failures.empty() ? std::string() : kling::to_string(summary.failures[0].what)));
+    CHECK(summary.completed == 5);
+    CHECK(summary.failed == 0);
+    CHECK(gateway->created.size() == 5);
+    for (const auto &c : gateway->created)
+      CHECK(c.second == 1);
+    for (const auto &file : summary.files)
+      CHECK(kling_test::read_text(file) == gateway->video);
+    CHECK(std::count(seen.begin(), seen.end(), kling::batch_state::done) == 5);
+
+    // A third run finds everything done and sends nothing.
+    const auto sent = client.transport().request_count();
+    kling::basic_batch<kling::testing::mock_transport> third{client, items, settings};
+    auto again = third.run();
+    REQUIRE(again);
+    CHECK(again->completed == 5);
+    CHECK(client.transport().request_count() == sent);
+  }
+}
+
+TEST_CASE(
+    "batch: tick never blocks on a download step that finishes later; a failed task is not created again",
+    "[batch]") {
+  kling::testing::virtual_clock clock;
+  auto client = make_client(clock);
+  kling::protocol::wait_options wait;
+  wait.first_interval = wait.max_interval = 100ms;
+  client = mock_client{kling::options(client.options()).wait(wait)};
+  auto gateway = std::make_shared<batch_gateway>();
+  gateway->lookup_lag = 0;
+  client.transport().on_request(
+      [gateway](const kling::http_request &r) -> kling::result<kling::http_response> {
+        if (r.method == "GET" && r.path.find("task_2") != std::string::npos)
+          return kling_test::answer(200, R"({"id":"task_2","status":"failed","error":{"message":"policy"}})");
+        return gateway->handle(r);
+      });
+  client.transport().defer_async(true); // answers come a frame later, as from an engine
+
+  const scratch_dir dir{temp_path("batch-async")};
+  std::vector<kling::batch_item> items{
+      {"a", json{{"model", "Kling-V2.6"}, {"prompt", "a"}}},
+      {"b", json{{"model", "Kling-V2.6"}, {"prompt", "b"}}},
+      {"bad", json{{"model", "Kling-V2.6"}, {"prompt", "x"}, {"seconds", 7}}}};
+  kling::batch_settings settings;
+  settings.out_dir = dir.path;
+  {
+    kling::basic_batch<kling::testing::mock_transport> refused{client, items, settings};
+    auto opened = refused.open(clock.now(), clock.wall_now());
+    REQUIRE_FALSE(opened);
+    CHECK(opened.error().code == kling::errc::invalid_request);
+    REQUIRE(opened.error().violations.size() == 1);
+    CHECK(opened.error().violations[0].field == "/2/request/seconds");
+    CHECK(client.transport().request_count() == 0);
+  }
+  items.pop_back();
+
+  struct pending {
+    kling::task t;
+    std::string path;
+    kling::batch_download_done done;
+  };
+  std::vector<pending> downloads;
+  settings.download_step = [&](const kling::task &t, const std::string &path,
+                               const kling::download_settings &s, kling::batch_download_done done) {
+    if (s.progress) s.progress(kling::download_progress{1000, 3000});
+    downloads.push_back({t, path, std::move(done)});
+  };
+  std::vector<kling::batch_progress> reports;
+  settings.progress = [&](const kling::batch_progress &p) { reports.push_back(p); };
+  kling::basic_batch<kling::testing::mock_transport> batch{client, items, settings};
+  REQUIRE(batch.open(clock.now(), clock.wall_now()));
+  for (int t = 0; t < 50 && downloads.empty(); ++t) {
+    batch.tick(clock.now(), clock.wall_now());
+    client.transport().complete_pending();
+    clock.advance(100ms);
+  }
+  REQUIRE(downloads.size() == 1); // "a" is downloading, "b" failed
+  CHECK(downloads[0].path == dir.path + "/a.mp4");
+  batch.tick(clock.now(), clock.wall_now());
+  CHECK_FALSE(batch.finished());
+  const auto downloading = std::find_if(reports.rbegin(), reports.rend(), [](const kling::batch_progress &p) {
+    return p.name == "a" && p.state == kling::batch_state::downloading;
+  });
+  REQUIRE(downloading != reports.rend());
+  CHECK(downloading->bytes == 1000);
+  // The engine finishes the download later.
+  REQUIRE(kling::files::write_file(downloads[0].path, gateway->video));
+  kling::download_result saved;
+  saved.path = downloads[0].path;
+  saved.bytes = 3000;
+  downloads[0].done(saved);
+  batch.tick(clock.now(), clock.wall_now());
+  REQUIRE(batch.finished());
+  const auto summary = batch.summary();
+  CHECK(summary.completed == 1);
+  REQUIRE(summary.failures.size() == 1);
+  CHECK(summary.failures[0].name == "b");
+  CHECK(summary.failures[0].what.code == kling::errc::task_failed);
+  const nlohmann::ordered_json expected{
+      {"total", 2},
+      {"completed", 1},
+      {"failed", 1},
+      {"files", {dir.path + "/a.mp4"}},
+      {"failures", {{{"name", "b"}, {"error", kling::to_string(summary.failures[0].what)}}}}};
+  CHECK(kling::to_json(summary).dump() == expected.dump());
+
+  // Run again: "a" is done, "b" failed as a task: nothing is sent.
+  client.transport().defer_async(false);
+  const auto sent = client.transport().request_count();
+  const int posts = gateway->posts;
+  kling::basic_batch<kling::testing::mock_transport> again{client, items, settings};
+  REQUIRE(again.open(clock.now(), clock.wall_now()));
+  again.tick(clock.now(), clock.wall_now());
+  CHECK(again.finished());
+  CHECK(again.summary().failed == 1);
+  CHECK(client.transport().request_count() == sent);
+  CHECK(gateway->posts == posts);
+}

@@ -3225,8 +3225,12 @@ KLING_NAMESPACE_END
 #include <system_error>
 #include <utility>
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include <io.h> // _commit, _fileno
+#else
+#include <fcntl.h>     // open, for syncing a directory
 #include <sys/types.h> // off_t
+#include <unistd.h>    // fsync
 #endif
 
 
@@ -3440,6 +3444,77 @@ public:
 private:
   std::FILE *file_ = nullptr;
 };
+
+// A file that only grows, each append on the disk before append returns
+// (fflush, then fsync; _commit on Windows): what a journal needs, where a
+// record must outlive a crash or a power cut before the act it announces.
+class appending_file {
+public:
+  appending_file() = default;
+  appending_file(const appending_file &) = delete;
+  appending_file &operator=(const appending_file &) = delete;
+  ~appending_file() { close(); }
+
+  // Opens path for appending, creating it (and making its directory entry
+  // durable, on POSIX) when it is not there.
+  result<void> open(const std::string &path) {
+    close();
+    path_ = path;
+    auto native = native_path(path);
+    if (!native) return std::move(native).error();
+    const bool created = !exists(path);
+    file_ = files_detail::open(*native, "ab");
+    if (!file_) return files_detail::cannot("cannot open", path, std::generic_category().message(errno));
+#ifndef _WIN32
+    if (created) { // the new name lives in the directory: sync it too
+      std::filesystem::path folder = native->parent_path();
+      if (folder.empty()) folder = ".";
+      const int fd = ::open(folder.c_str(), O_RDONLY);
+      if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+      }
+    }
+#else
+    (void)created;
+#endif
+    return {};
+  }
+  bool is_open() const { return file_ != nullptr; }
+
+  // Appends bytes and waits until they are on the disk.
+  result<void> append(std::string_view bytes) {
+    if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
+    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
+      return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
+#ifdef _WIN32
+    if (::_commit(::_fileno(file_)) != 0)
+#else
+    if (::fsync(::fileno(file_)) != 0)
+#endif
+      return files_detail::cannot("cannot flush to disk", path_, std::generic_category().message(errno));
+    return {};
+  }
+  void close() {
+    if (file_) std::fclose(file_);
+    file_ = nullptr;
+  }
+
+private:
+  std::FILE *file_ = nullptr;
+  std::string path_;
+};
+
+// Creates a directory and its parents; fine when it is already there.
+inline result<void> make_directories(const std::string &path) {
+  auto native = native_path(path);
+  if (!native) return std::move(native).error();
+  std::error_code ec;
+  std::filesystem::create_directories(*native, ec);
+  if (ec) return files_detail::cannot("cannot create the directory", path, ec.message());
+  if (!std::filesystem::is_directory(*native, ec)) return files_detail::cannot("not a directory:", path);
+  return {};
+}
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
