@@ -7952,7 +7952,7 @@ public:
   // have reached the gateway before it: the error says how to find the task.
   void stop(error e) {
     if (!external_id_.empty() && !outcome_) {
-      e.message += "; if a create reached the gateway before this, the task exists: find it by its "
+      e.message += "; the create may not have been sent, but if it was, the task exists: find it by its "
                    "external_task_id " +
                    external_id_;
     }

@@ -81,6 +81,27 @@ TEST_CASE("every route: create, wait and download over loopback", "[e2e]") {
   }
 }
 
+TEST_CASE("one fake gateway per port, and its answers carry request ids", "[e2e][fake_gateway]") {
+  started_gateway s;
+  // A second gateway on the same port would silently take part of the first one's requests.
+  kling::testing::fake_gateway_options same_port;
+  same_port.port = s.gateway.port();
+  fake_gateway second{same_port};
+  CHECK_FALSE(second.start());
+  kling::testing::fake_gateway_options any_port; // port 0: the system picks a free one
+  fake_gateway third{any_port};
+  CHECK(third.start());
+
+  kling::client client{fast_options(s.gateway)};
+  auto first = client.videos().create(request_fixture("t2v_basic"));
+  auto again = client.videos().create(request_fixture("t2v_basic"));
+  REQUIRE(first);
+  REQUIRE(again);
+  CHECK(first->response.http_status == 200);
+  CHECK(first->response.request_id.rfind("fake-req-", 0) == 0);
+  CHECK(again->response.request_id != first->response.request_id);
+}
+
 TEST_CASE("typed requests and the unified finished shape", "[e2e]") {
   kling::testing::fake_gateway_options o;
   o.unified_shape = true;

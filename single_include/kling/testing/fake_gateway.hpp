@@ -5631,8 +5631,11 @@ private:
     return out;
   }
 
+  // Every JSON answer names itself, as the gateway's request ids do.
   static void reply_json(httplib::Response &res, int status, const json &body) {
+    static std::atomic<std::uint64_t> answered{0};
     res.status = status;
+    res.set_header("X-Request-Id", "fake-req-" + std::to_string(++answered));
     res.set_content(dump_json(body), "application/json");
   }
   static json gateway_error(const std::string &message, const std::string &code) {
@@ -5786,6 +5789,16 @@ private:
     server.set_keep_alive_max_count(1000);
     server.set_keep_alive_timeout(2);
     server.set_tcp_nodelay(true);
+    // One gateway per port: cpp-httplib's default (SO_REUSEPORT) lets a second
+    // server bind the same port and take part of the first one's requests.
+    server.set_socket_options([](auto sock) { // a socket_t, which cpp-httplib declares globally
+      int yes = 1;
+#ifdef _WIN32
+      setsockopt(sock, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char *>(&yes), sizeof(yes));
+#else
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+#endif
+    });
   }
 
   void routes(httplib::Server &server) {
