@@ -10824,19 +10824,13 @@ private:
     virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
   };
 
-  template <class Machine, class T>
-  struct machine_operation : operation {
-    machine_operation(result<Machine> m, std::function<void(result<T>)> d, driver_hooks<Machine> h)
-        : done_(std::move(d)), hooks(std::move(h)) {
-      if (m)
-        machine.emplace(std::move(*m));
-      else
-        refused = std::move(m).error();
-    }
+  // An operation's machine, or the error that ends it before it has one (a
+  // machine that could not be built, a queued create cancelled or refused).
+  template <class Machine>
+  struct machine_slot : operation {
     protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
     void on_response(result<http_response> a, protocol::time_point now) override {
       machine->on_response(std::move(a), now);
-      if (hooks.after_response) hooks.after_response(*machine, now);
     }
     void on_wake(protocol::time_point now) override { machine->on_wake(now); }
     void stop(error e) override {
@@ -10846,33 +10840,43 @@ private:
         refused = std::move(e);
     }
     bool done() const override { return refused || (machine && machine->done()); }
-    void finish(std::shared_ptr<session<Transport>> &s) override {
-      auto outcome = refused ? result<T>(std::move(*refused)) : machine->take_result();
-      if (done_) done_(s->scrub(std::move(outcome)));
+    auto outcome(std::shared_ptr<session<Transport>> &s) {
+      using R = decltype(machine->take_result());
+      return s->scrub(refused ? R(std::move(*refused)) : machine->take_result());
     }
     std::optional<Machine> machine;
     std::optional<error> refused;
+  };
+
+  template <class Machine, class T>
+  struct machine_operation : machine_slot<Machine> {
+    machine_operation(result<Machine> m, std::function<void(result<T>)> d, driver_hooks<Machine> h)
+        : done_(std::move(d)), hooks(std::move(h)) {
+      if (m)
+        this->machine.emplace(std::move(*m));
+      else
+        this->refused = std::move(m).error();
+    }
+    void on_response(result<http_response> a, protocol::time_point now) override {
+      machine_slot<Machine>::on_response(std::move(a), now);
+      if (hooks.after_response) hooks.after_response(*this->machine, now);
+    }
+    void finish(std::shared_ptr<session<Transport>> &s) override {
+      auto outcome = this->outcome(s);
+      if (done_) done_(std::move(outcome));
+    }
     std::function<void(result<T>)> done_;
     driver_hooks<Machine> hooks;
   };
 
   // A task: created (when started from the queue) then followed, or only followed.
-  struct task_operation : operation {
+  struct task_operation : machine_slot<protocol::create_and_wait_machine> {
+    using slot = machine_slot<protocol::create_and_wait_machine>;
+    using slot::machine;
+    using slot::refused; // a create that breaks rules
     explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
-    protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
-    void on_response(result<http_response> a, protocol::time_point now) override {
-      machine->on_response(std::move(a), now);
-    }
-    void on_wake(protocol::time_point now) override { machine->on_wake(now); }
-    void stop(error e) override {
-      if (machine)
-        machine->stop(std::move(e));
-      else
-        refused = std::move(e);
-    }
-    bool done() const override { return refused || (machine && machine->done()); }
     void finish(std::shared_ptr<session<Transport>> &s) override {
-      auto outcome = refused ? result<task>(std::move(*refused)) : s->scrub(machine->take_result());
+      auto outcome = this->outcome(s);
       if (outcome) {
         report_status(*outcome);
         if (cb.done) cb.done(*outcome);
@@ -10916,8 +10920,6 @@ private:
     }
 
     tracker_callbacks cb;
-    std::optional<protocol::create_and_wait_machine> machine;
-    std::optional<error> refused; // a create that breaks rules
     std::optional<task_status> reported;
     // A queued create, until it starts.
     json body;
