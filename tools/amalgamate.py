@@ -29,7 +29,13 @@ EDITIONS = {
                           JSON),
     "kling/testing/fake_gateway.hpp": ("the fake gateway, a server on loopback over cpp-httplib", HTTPLIB),
     "kling/fwd.hpp": ("forward declarations, for headers that only name the types", "nothing else"),
+    "kling/src.hpp": ("with KLING_SEPARATE_COMPILATION, the compiled part, in one source file of the program",
+                      "kling.hpp (or core.hpp) beside it, and what that needs"),
 }
+# Editions that include other editions, which stay includes of the sibling file
+# (the compiled part is the whole library again, with its definitions).
+THIN = {"kling/src.hpp"}
+DEFINITIONS = re.compile(r'^#if KLING_DEFINE_HERE && !defined\((KLING_\w+_IPP)\)')
 LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"](kling/[^>"]+)[>"]')
 VERSION = re.compile(r'#define KLING_VERSION_STRING "([^"]+)"')
 
@@ -49,9 +55,17 @@ def expand(relative: str, seen: set, stack: list) -> list:
         raise AmalgamationError("include cycle: " + " -> ".join(stack + [relative]))
     seen.add(relative)
     lines = [f"// ----- begin {relative} -----\n"]
-    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+    in_definitions = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(keepends=True), 1):
+        in_definitions = in_definitions or bool(DEFINITIONS.match(line))
         match = LOCAL_INCLUDE.match(line)
-        if match:
+        if match and relative in THIN and match.group(1) in EDITIONS:
+            lines.append(f'#include "{pathlib.PurePosixPath(match.group(1)).name}"\n')
+        elif match and in_definitions:
+            # Expanded here, the header would vanish from programs that skip the definitions.
+            raise AmalgamationError(f"{relative}:{number}: a definitions part includes {match.group(1)}; "
+                                    "include it with the declarations")
+        elif match:
             lines.extend(expand(match.group(1), seen, stack + [relative]))
         else:
             lines.append(line)

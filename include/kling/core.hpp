@@ -1,8 +1,8 @@
 // Everything in kling-cpp except the cpp-httplib transport and the testing
 // kit: for engines and plugins that bring their own HTTP stack. Builds with
 // -fno-exceptions -fno-rtti. Tests add <kling/testing.hpp>.
-#ifndef KLING_CORE_HPP
-#define KLING_CORE_HPP
+// No include guard of its own: every header it includes has one, and
+// <kling/src.hpp> includes it again for the definitions.
 
 #include "kling/version.hpp"
 
@@ -78,5 +78,3 @@
 #include "kling/client/settings.hpp"
 #include "kling/client/task_tracker.hpp"
 #include "kling/client/videos.hpp"
-
-#endif // KLING_CORE_HPP

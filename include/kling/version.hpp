@@ -28,4 +28,28 @@
 #define KLING_HAS_EXCEPTIONS 0
 #endif
 
+// Header-only by default: every function is defined in its header, inline.
+// With KLING_SEPARATE_COMPILATION defined (everywhere in the program), the
+// headers hold declarations and templates only, and the definitions are
+// compiled once, in the one file that includes <kling/src.hpp>.
+//
+// Each header is two parts: its declarations, under the usual include guard,
+// then its definitions, under a guard of their own:
+//
+//   #if KLING_DEFINE_HERE && !defined(KLING_<NAME>_IPP)
+//
+// so that <kling/src.hpp> (which sets KLING_DEFINE_HERE) gets the
+// definitions even when the headers were included before it. A definitions
+// part includes no kling header (its declarations part does that), only
+// system headers.
+#if defined(KLING_SEPARATE_COMPILATION)
+#define KLING_DECL
+#ifndef KLING_DEFINE_HERE
+#define KLING_DEFINE_HERE 0
+#endif
+#else
+#define KLING_DECL inline
+#define KLING_DEFINE_HERE 1
+#endif
+
 #endif // KLING_VERSION_HPP

@@ -131,6 +131,30 @@
 #define KLING_HAS_EXCEPTIONS 0
 #endif
 
+// Header-only by default: every function is defined in its header, inline.
+// With KLING_SEPARATE_COMPILATION defined (everywhere in the program), the
+// headers hold declarations and templates only, and the definitions are
+// compiled once, in the one file that includes <kling/src.hpp>.
+//
+// Each header is two parts: its declarations, under the usual include guard,
+// then its definitions, under a guard of their own:
+//
+//   #if KLING_DEFINE_HERE && !defined(KLING_<NAME>_IPP)
+//
+// so that <kling/src.hpp> (which sets KLING_DEFINE_HERE) gets the
+// definitions even when the headers were included before it. A definitions
+// part includes no kling header (its declarations part does that), only
+// system headers.
+#if defined(KLING_SEPARATE_COMPILATION)
+#define KLING_DECL
+#ifndef KLING_DEFINE_HERE
+#define KLING_DEFINE_HERE 0
+#endif
+#else
+#define KLING_DECL inline
+#define KLING_DEFINE_HERE 1
+#endif
+
 #endif // KLING_VERSION_HPP
 // ----- end kling/version.hpp -----
 
@@ -1273,13 +1297,6 @@ constexpr int value_of(char c) noexcept {
   return -1;
 }
 
-inline error invalid(std::string what, std::size_t pos) {
-  return error{errc::malformed_input,
-               "invalid Base64: " + std::move(what) + " at character " + std::to_string(pos)};
-}
-} // namespace detail
-
-namespace detail {
 // 0..63 for alphabet characters, 64 for anything else (checked before use).
 struct decode_table {
   unsigned char values[256];
@@ -1293,7 +1310,40 @@ struct decode_table {
 inline constexpr decode_table table{};
 } // namespace detail
 
-inline std::string encode(std::string_view bytes) {
+KLING_DECL std::string encode(std::string_view bytes);
+
+// Checks text without decoding it and returns the decoded size: the length
+// is a multiple of 4, only alphabet characters, '=' only as the last one or
+// two characters, and unused bits of the last group are zero (so every
+// accepted text has exactly one decoding). Whitespace is not accepted.
+KLING_DECL result<std::size_t> decoded_size(std::string_view text);
+
+// Decodes text (strictly checked first, see decoded_size); max_bytes stops
+// early after that many decoded bytes, for callers that need only a header.
+KLING_DECL result<std::string> decode(std::string_view text,
+                                      std::size_t max_bytes = static_cast<std::size_t>(-1));
+
+} // namespace base64
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_BASE64_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_BASE64_IPP)
+#define KLING_CORE_BASE64_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace base64 {
+
+namespace detail {
+KLING_DECL error invalid(std::string what, std::size_t pos) {
+  return error{errc::malformed_input,
+               "invalid Base64: " + std::move(what) + " at character " + std::to_string(pos)};
+}
+} // namespace detail
+
+KLING_DECL std::string encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
@@ -1318,11 +1368,7 @@ inline std::string encode(std::string_view bytes) {
   return out;
 }
 
-// Checks text without decoding it and returns the decoded size: the length
-// is a multiple of 4, only alphabet characters, '=' only as the last one or
-// two characters, and unused bits of the last group are zero (so every
-// accepted text has exactly one decoding). Whitespace is not accepted.
-inline result<std::size_t> decoded_size(std::string_view text) {
+KLING_DECL result<std::size_t> decoded_size(std::string_view text) {
   if (text.size() % 4 != 0) {
     return detail::invalid("length " + std::to_string(text.size()) + " is not a multiple of 4", text.size());
   }
@@ -1343,10 +1389,7 @@ inline result<std::size_t> decoded_size(std::string_view text) {
   return text.size() / 4 * 3 - padding;
 }
 
-// Decodes text (strictly checked first, see decoded_size); max_bytes stops
-// early after that many decoded bytes, for callers that need only a header.
-inline result<std::string> decode(std::string_view text,
-                                  std::size_t max_bytes = static_cast<std::size_t>(-1)) {
+KLING_DECL result<std::string> decode(std::string_view text, std::size_t max_bytes) {
   auto size = decoded_size(text);
   if (!size) return std::move(size).error();
   const std::size_t wanted = *size < max_bytes ? *size : max_bytes;
@@ -1381,7 +1424,7 @@ inline result<std::string> decode(std::string_view text,
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_BASE64_HPP
+#endif // KLING_CORE_BASE64_IPP
 // ----- end kling/core/base64.hpp -----
 // ----- begin kling/core/sha256.hpp -----
 // SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), written here so that
