@@ -2,12 +2,13 @@
 # Runs kling-cpp's whole test suite on a Debian machine, installing what is
 # missing: the single-header freshness check; GCC and Clang builds with
 # -Wall -Wextra -Wpedantic -Werror and their CTest suites (unit tests against
-# include/, single_include/ and without exceptions; the libcurl transports;
+# include/ header-only (GCC) and separately compiled (Clang), against
+# single_include/ separately compiled, and without exceptions; the libcurl transports;
 # header self-containment; consumer projects, FetchContent included; the suite
 # once more under a comma-decimal locale); the core suites and the kling tool
 # built for Windows and run under Wine; the core suite and the fetch transport
 # built with Emscripten and run under node; the libFuzzer harnesses, briefly
-# (fuzz/run); and the meson build with its tests.
+# (fuzz/run); and the meson build with its tests (separately compiled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/deps.sh
@@ -20,7 +21,7 @@ step() { printf '\n==== %s\n' "$*"; }
 step "single_include/ matches include/"
 python3 tools/amalgamate.py --check
 
-step "GCC: every suite, consumer projects"
+step "GCC: every suite (include/ header-only, single_include/ separately compiled), consumer projects"
 cmake -S . -B build/test-gcc -G Ninja -DCMAKE_CXX_COMPILER=g++ -DKLING_WERROR=ON -DKLING_TEST_HEADERS=OFF
 cmake --build build/test-gcc -j "$jobs"
 ctest --test-dir build/test-gcc --output-on-failure -j "$jobs"
@@ -28,8 +29,9 @@ ctest --test-dir build/test-gcc --output-on-failure -j "$jobs"
 step "Windows: the core suites and the kling tool built with mingw-w64, run under Wine"
 tools/test_windows.sh build/test-gcc/examples/kling
 
-step "Clang with AddressSanitizer and UBSan (ThreadSanitizer for the async suite): the suites, the kling tool, every header on its own"
+step "Clang with AddressSanitizer and UBSan (ThreadSanitizer for the async suite): the suites in separate compilation mode, the kling tool, every header on its own"
 cmake -S . -B build/test-clang -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DKLING_WERROR=ON -DKLING_SANITIZE=ON \
+  -DKLING_TEST_SEPARATE_COMPILATION=ON \
   -DKLING_TEST_SINGLE_INCLUDE=OFF -DKLING_TEST_CONSUMERS=OFF -DKLING_BUILD_EXAMPLES=OFF
 cmake --build build/test-clang -j "$jobs"
 ctest --test-dir build/test-clang --output-on-failure -j "$jobs"

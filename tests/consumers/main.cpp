@@ -1,8 +1,13 @@
 // A program outside kling-cpp that uses it the way a user would: the default
 // client over cpp-httplib (whose compile flags must arrive through the
-// package), and the mock transport.
+// package), and the mock transport. Built once more with kling::compiled
+// (separate compilation), where it must not see <httplib.h>.
 #include <kling/kling.hpp>
 #include <kling/testing.hpp>
+
+#if defined(KLING_SEPARATE_COMPILATION) && defined(CPPHTTPLIB_VERSION)
+#error "in separate compilation mode <kling/kling.hpp> must not include <httplib.h>"
+#endif
 
 #include <iostream>
 

@@ -96,3 +96,7 @@ else()
 endif()
 
 run("${program}")
+# Where the project also builds the separately compiled edition, run it too.
+if(EXISTS "${program}_compiled")
+  run("${program}_compiled")
+endif()
