@@ -176,8 +176,6 @@ KLING_NAMESPACE_END
 #ifndef KLING_CORE_RESULT_HPP
 #define KLING_CORE_RESULT_HPP
 
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -262,12 +260,10 @@ struct violation {
   std::string rule;
   std::string field;
   std::string message;
-
-  friend bool operator==(const violation &a, const violation &b) {
-    return a.rule == b.rule && a.field == b.field && a.message == b.message;
-  }
-  friend bool operator!=(const violation &a, const violation &b) { return !(a == b); }
 };
+
+KLING_DECL bool operator==(const violation &a, const violation &b);
+KLING_DECL bool operator!=(const violation &a, const violation &b);
 
 // What the library recognized in a failure beyond its code, so that callers
 // and the protocol machines branch on a field, never on message text. Set
@@ -309,7 +305,23 @@ struct error {
 
 // One line for logs: "rate_limited (HTTP 429, provider code 1302): too many
 // requests [request_id abc]".
-inline std::string to_string(const error &e) {
+KLING_DECL std::string to_string(const error &e);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ERROR_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_ERROR_IPP)
+#define KLING_CORE_ERROR_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL bool operator==(const violation &a, const violation &b) {
+  return a.rule == b.rule && a.field == b.field && a.message == b.message;
+}
+KLING_DECL bool operator!=(const violation &a, const violation &b) { return !(a == b); }
+
+KLING_DECL std::string to_string(const error &e) {
   std::string out = to_string(e.code);
   std::string details;
   if (e.http_status != 0) details += "HTTP " + std::to_string(e.http_status);
@@ -331,7 +343,7 @@ inline std::string to_string(const error &e) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_ERROR_HPP
+#endif // KLING_CORE_ERROR_IPP
 // ----- end kling/core/error.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -341,12 +353,7 @@ class result;
 
 namespace detail {
 
-[[noreturn]] inline void fail_fast(const char *what) noexcept {
-  std::fputs("kling: ", stderr);
-  std::fputs(what, stderr);
-  std::fputs("\n", stderr);
-  std::abort();
-}
+[[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept;
 
 template <class T>
 struct is_result : std::false_type {};
@@ -593,6 +600,29 @@ auto result<T>::map_impl(Self &&self, F &&f) {
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_RESULT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_RESULT_IPP)
+#define KLING_CORE_RESULT_IPP
+
+#include <cstdio>
+#include <cstdlib>
+
+KLING_NAMESPACE_BEGIN
+
+namespace detail {
+
+[[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept {
+  std::fputs("kling: ", stderr);
+  std::fputs(what, stderr);
+  std::fputs("\n", stderr);
+  std::abort();
+}
+
+} // namespace detail
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RESULT_IPP
 // ----- end kling/core/result.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -1257,6 +1287,39 @@ KLING_NAMESPACE_BEGIN
 
 using json = nlohmann::json;
 
+// Deeper nesting than this is refused: copying or comparing a json value
+// recurses once per level, and hostile input must not exhaust the stack (an
+// engine's thread may have only a megabyte). No answer of the gateway comes close.
+inline constexpr std::size_t max_json_depth = 128;
+
+// Parses text; an error of kind parse that says where and why.
+KLING_DECL result<json> parse_json(std::string_view text);
+
+// Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
+// (Also for nlohmann::ordered_json, which keeps members in insertion order.)
+template <class BasicJson = json>
+std::string dump_json(const BasicJson &value, int indent = -1) {
+  return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
+}
+
+// The member `key` of `object`, or nullptr when object is not an object or
+// has no such member. (operator[] on a const json asserts; at() throws.)
+KLING_DECL const json *find_member(const json &object, std::string_view key);
+
+// JSON pointers (RFC 6901) name fields in violations and parse errors.
+KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key);
+
+KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_IPP)
+#define KLING_CORE_JSON_IPP
+
+KLING_NAMESPACE_BEGIN
+
 namespace json_detail {
 
 // A SAX handler that accepts everything and remembers where parsing failed;
@@ -1287,16 +1350,8 @@ struct error_locator : nlohmann::json_sax<json> {
   }
 };
 
-} // namespace json_detail
-
-// Deeper nesting than this is refused: copying or comparing a json value
-// recurses once per level, and hostile input must not exhaust the stack (an
-// engine's thread may have only a megabyte). No answer of the gateway comes close.
-inline constexpr std::size_t max_json_depth = 128;
-
-namespace json_detail {
 // The deepest nesting of arrays and objects in text, counted outside strings.
-inline std::size_t nesting_depth(std::string_view text) {
+KLING_DECL std::size_t nesting_depth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
@@ -1317,10 +1372,10 @@ inline std::size_t nesting_depth(std::string_view text) {
   }
   return deepest;
 }
+
 } // namespace json_detail
 
-// Parses text; an error of kind parse that says where and why.
-inline result<json> parse_json(std::string_view text) {
+KLING_DECL result<json> parse_json(std::string_view text) {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
@@ -1333,23 +1388,13 @@ inline result<json> parse_json(std::string_view text) {
   return error{errc::parse, std::move(message)};
 }
 
-// Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
-// (Also for nlohmann::ordered_json, which keeps members in insertion order.)
-template <class BasicJson = json>
-std::string dump_json(const BasicJson &value, int indent = -1) {
-  return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
-}
-
-// The member `key` of `object`, or nullptr when object is not an object or
-// has no such member. (operator[] on a const json asserts; at() throws.)
-inline const json *find_member(const json &object, std::string_view key) {
+KLING_DECL const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
   const auto it = object.find(std::string(key));
   return it == object.end() ? nullptr : &*it;
 }
 
-// JSON pointers (RFC 6901) name fields in violations and parse errors.
-inline std::string pointer_child(std::string_view parent, std::string_view key) {
+KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key) {
   std::string out(parent);
   out += '/';
   for (char c : key) {
@@ -1363,13 +1408,13 @@ inline std::string pointer_child(std::string_view parent, std::string_view key) 
   return out;
 }
 
-inline std::string pointer_child(std::string_view parent, std::size_t index) {
+KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
 }
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_JSON_HPP
+#endif // KLING_CORE_JSON_IPP
 // ----- end kling/core/json.hpp -----
 // ----- begin kling/core/json_reader.hpp -----
 // field_reader: reads the members of one JSON object into C++ fields and
@@ -1615,62 +1660,29 @@ KLING_NAMESPACE_BEGIN
 
 class field_reader {
 public:
-  explicit field_reader(const json &object, std::string path = "") : object_(object), path_(std::move(path)) {
-    if (!object_.is_object()) fail_at(path_, "expected an object", object_);
-  }
+  explicit field_reader(const json &object, std::string path = "");
 
   bool ok() const { return !failure_.has_value(); }
   // The first problem found; valid only when !ok().
-  error failure() const { return failure_ ? *failure_ : error{errc::parse, "no failure"}; }
+  error failure() const;
   const std::string &path() const { return path_; }
-  std::string path_of(std::string_view key) const { return pointer_child(path_, key); }
+  std::string path_of(std::string_view key) const;
 
   // The member, or nullptr when absent or null (the gateway sends null for "none").
-  const json *get(std::string_view key) const {
-    const json *m = find_member(object_, key);
-    return m && !m->is_null() ? m : nullptr;
-  }
+  const json *get(std::string_view key) const;
 
   // Records a missing required member. Returns false so callers can chain.
-  bool require(std::string_view key) {
-    if (get(key)) return true;
-    fail(path_of(key) + ": required member is missing");
-    return false;
-  }
+  bool require(std::string_view key);
 
   // Each reader leaves `out` untouched and returns false when the member is
   // absent or null; a member of the wrong type also records a failure.
-  bool text(std::string_view key, std::string &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (!m->is_string()) return wrong(key, "a string", *m);
-    out = m->get_ref<const std::string &>();
-    return true;
-  }
+  bool text(std::string_view key, std::string &out);
 
   // An identifier sent as a string or as an integer, kept exactly as text
   // (element ids exceed 2^53, so they must never pass through a double).
-  bool id(std::string_view key, std::string &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (m->is_string())
-      out = m->get_ref<const std::string &>();
-    else if (m->is_number_unsigned())
-      out = std::to_string(m->get<std::uint64_t>());
-    else if (m->is_number_integer())
-      out = std::to_string(m->get<std::int64_t>());
-    else
-      return wrong(key, "a string or an integer", *m);
-    return true;
-  }
+  bool id(std::string_view key, std::string &out);
 
-  bool number(std::string_view key, double &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (!m->is_number()) return wrong(key, "a number", *m);
-    out = m->get<double>();
-    return true;
-  }
+  bool number(std::string_view key, double &out);
 
   template <class Int>
   bool integer(std::string_view key, Int &out) {
@@ -1707,66 +1719,23 @@ public:
     return wrong(key, "an integer in range", *m);
   }
 
-  bool boolean(std::string_view key, bool &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (!m->is_boolean()) return wrong(key, "true or false", *m);
-    out = m->get<bool>();
-    return true;
-  }
+  bool boolean(std::string_view key, bool &out);
 
   // A time as ISO 8601 text or as Unix seconds (P-4), or milliseconds.
-  bool time(std::string_view key, std::optional<timestamp> &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (m->is_string()) {
-      const std::string &text = m->get_ref<const std::string &>();
-      // A gateway that leaves the zone out means UTC.
-      auto t = parse_iso8601(text, missing_offset::utc);
-      if (!t) {
-        fail(path_of(key) + ": " + t.error().message);
-        return false;
-      }
-      out = *t;
-      return true;
-    }
-    if (m->is_number()) {
-      // Providers write Unix milliseconds (1722769557708) where the gateway
-      // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
-      const double value = m->get<double>();
-      if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
-      const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
-      out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
-      return true;
-    }
-    return wrong(key, "an ISO 8601 string or Unix seconds", *m);
-  }
+  bool time(std::string_view key, std::optional<timestamp> &out);
 
   // A nested object or array, type-checked; nullptr when absent or wrong.
-  const json *object(std::string_view key) { return container(key, true); }
-  const json *array(std::string_view key) { return container(key, false); }
+  const json *object(std::string_view key);
+  const json *array(std::string_view key);
 
   // Records a failure of the caller's own (first one wins).
-  void fail(std::string message) {
-    if (!failure_) failure_ = error{errc::parse, std::move(message)};
-  }
+  void fail(std::string message);
 
 private:
-  const json *container(std::string_view key, bool want_object) {
-    const json *m = get(key);
-    if (!m) return nullptr;
-    if (want_object ? m->is_object() : m->is_array()) return m;
-    wrong(key, want_object ? "an object" : "an array", *m);
-    return nullptr;
-  }
+  const json *container(std::string_view key, bool want_object);
 
-  bool wrong(std::string_view key, std::string_view expected, const json &got) {
-    fail_at(path_of(key), "expected " + std::string(expected), got);
-    return false;
-  }
-  void fail_at(const std::string &where, const std::string &what, const json &got) {
-    fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
-  }
+  bool wrong(std::string_view key, std::string_view expected, const json &got);
+  void fail_at(const std::string &where, const std::string &what, const json &got);
 
   const json &object_;
   std::string path_;
@@ -1776,6 +1745,125 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_READER_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_READER_IPP)
+#define KLING_CORE_JSON_READER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL field_reader::field_reader(const json &object, std::string path)
+    : object_(object), path_(std::move(path)) {
+  if (!object_.is_object()) fail_at(path_, "expected an object", object_);
+}
+
+KLING_DECL error field_reader::failure() const {
+  return failure_ ? *failure_ : error{errc::parse, "no failure"};
+}
+
+KLING_DECL std::string field_reader::path_of(std::string_view key) const { return pointer_child(path_, key); }
+
+KLING_DECL const json *field_reader::get(std::string_view key) const {
+  const json *m = find_member(object_, key);
+  return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_DECL bool field_reader::require(std::string_view key) {
+  if (get(key)) return true;
+  fail(path_of(key) + ": required member is missing");
+  return false;
+}
+
+KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_string()) return wrong(key, "a string", *m);
+  out = m->get_ref<const std::string &>();
+  return true;
+}
+
+KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (m->is_string())
+    out = m->get_ref<const std::string &>();
+  else if (m->is_number_unsigned())
+    out = std::to_string(m->get<std::uint64_t>());
+  else if (m->is_number_integer())
+    out = std::to_string(m->get<std::int64_t>());
+  else
+    return wrong(key, "a string or an integer", *m);
+  return true;
+}
+
+KLING_DECL bool field_reader::number(std::string_view key, double &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_number()) return wrong(key, "a number", *m);
+  out = m->get<double>();
+  return true;
+}
+
+KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_boolean()) return wrong(key, "true or false", *m);
+  out = m->get<bool>();
+  return true;
+}
+
+KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (m->is_string()) {
+    const std::string &text = m->get_ref<const std::string &>();
+    // A gateway that leaves the zone out means UTC.
+    auto t = parse_iso8601(text, missing_offset::utc);
+    if (!t) {
+      fail(path_of(key) + ": " + t.error().message);
+      return false;
+    }
+    out = *t;
+    return true;
+  }
+  if (m->is_number()) {
+    // Providers write Unix milliseconds (1722769557708) where the gateway
+    // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
+    const double value = m->get<double>();
+    if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
+    const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
+    out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
+    return true;
+  }
+  return wrong(key, "an ISO 8601 string or Unix seconds", *m);
+}
+
+KLING_DECL const json *field_reader::object(std::string_view key) { return container(key, true); }
+KLING_DECL const json *field_reader::array(std::string_view key) { return container(key, false); }
+
+KLING_DECL void field_reader::fail(std::string message) {
+  if (!failure_) failure_ = error{errc::parse, std::move(message)};
+}
+
+KLING_DECL const json *field_reader::container(std::string_view key, bool want_object) {
+  const json *m = get(key);
+  if (!m) return nullptr;
+  if (want_object ? m->is_object() : m->is_array()) return m;
+  wrong(key, want_object ? "an object" : "an array", *m);
+  return nullptr;
+}
+
+KLING_DECL bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
+  fail_at(path_of(key), "expected " + std::string(expected), got);
+  return false;
+}
+
+KLING_DECL void field_reader::fail_at(const std::string &where, const std::string &what, const json &got) {
+  fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_READER_IPP
 // ----- end kling/core/json_reader.hpp -----
 // ----- begin kling/core/numbers.hpp -----
 // Numbers read from and written as text, the same under every locale: a
