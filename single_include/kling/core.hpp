@@ -1552,6 +1552,38 @@ KLING_NAMESPACE_BEGIN
 
 using timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
 
+// What a date-time without a zone offset means.
+enum class missing_offset {
+  reject, // an error: a time without an offset names no instant
+  utc,    // UTC: for a sender known to leave the zone out of UTC times
+};
+
+// "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
+// Fractions beyond microseconds are truncated; an offset is required unless
+// without_offset says what its absence means.
+KLING_DECL result<timestamp> parse_iso8601(std::string_view text,
+                                           missing_offset without_offset = missing_offset::reject);
+
+// "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
+KLING_DECL std::string format_iso8601(timestamp t);
+
+KLING_DECL timestamp from_unix_seconds(std::int64_t seconds);
+
+// IMF-fixdate, the form RFC 9110 requires senders to use:
+// "Sun, 06 Nov 1994 08:49:37 GMT".
+KLING_DECL result<timestamp> parse_http_date(std::string_view text);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_TIME_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_TIME_IPP)
+#define KLING_CORE_TIME_IPP
+
+#include <cstdio>
+
+KLING_NAMESPACE_BEGIN
+
 namespace time_detail {
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -1586,42 +1618,6 @@ constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return m == 2 && leap ? 29 : days[m - 1];
 }
-
-} // namespace time_detail
-
-// What a date-time without a zone offset means.
-enum class missing_offset {
-  reject, // an error: a time without an offset names no instant
-  utc,    // UTC: for a sender known to leave the zone out of UTC times
-};
-
-// "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
-// Fractions beyond microseconds are truncated; an offset is required unless
-// without_offset says what its absence means.
-KLING_DECL result<timestamp> parse_iso8601(std::string_view text,
-                                           missing_offset without_offset = missing_offset::reject);
-
-// "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
-KLING_DECL std::string format_iso8601(timestamp t);
-
-KLING_DECL timestamp from_unix_seconds(std::int64_t seconds);
-
-// IMF-fixdate, the form RFC 9110 requires senders to use:
-// "Sun, 06 Nov 1994 08:49:37 GMT".
-KLING_DECL result<timestamp> parse_http_date(std::string_view text);
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_TIME_HPP
-
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_TIME_IPP)
-#define KLING_CORE_TIME_IPP
-
-#include <cstdio>
-
-KLING_NAMESPACE_BEGIN
-
-namespace time_detail {
 
 // A cursor over the text that reads fixed-width fields.
 struct scanner {
@@ -2237,28 +2233,6 @@ KLING_NAMESPACE_BEGIN
 
 namespace crypto {
 
-namespace sha256_detail {
-
-// The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-constexpr std::uint32_t round_constants[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-// The first 32 bits of the fractional parts of the square roots of the first 8 primes.
-constexpr std::array<std::uint32_t, 8> initial_state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >> n | x << (32 - n); }
-
-} // namespace sha256_detail
-
 // Incremental SHA-256: update() any number of times, then finish(). finish()
 // also resets the object, so it can hash the next message.
 class sha256 {
@@ -2311,6 +2285,28 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 namespace crypto {
+
+namespace sha256_detail {
+
+// The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
+constexpr std::uint32_t round_constants[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+// The first 32 bits of the fractional parts of the square roots of the first 8 primes.
+constexpr std::array<std::uint32_t, 8> initial_state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >> n | x << (32 - n); }
+
+} // namespace sha256_detail
 
 KLING_DECL sha256::sha256() noexcept { reset(); }
 
@@ -2769,7 +2765,6 @@ KLING_NAMESPACE_END
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 
 
 KLING_NAMESPACE_BEGIN
@@ -2793,29 +2788,61 @@ struct image_info {
   std::uint64_t size_bytes = 0; // the whole input, not just the header
 };
 
+// Format and size of a PNG or JPEG image. Anything else, or a header that is
+// truncated or malformed, is an errc::malformed_input error saying why (and,
+// for JPEG, at which byte).
+KLING_DECL result<image_info> probe_image(std::string_view bytes);
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_IMAGE_PROBE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_IMAGE_PROBE_IPP)
+#define KLING_MEDIA_IMAGE_PROBE_IPP
+
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
 namespace image_detail {
-
-inline std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
-  return static_cast<std::uint8_t>(bytes[pos]);
-}
-inline std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
-  return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
-}
-inline std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
-  return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
-}
-
-inline error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
-
-inline error at_byte(const char *what, std::size_t pos) {
-  return invalid(std::string(what) + " at byte " + std::to_string(pos));
-}
 
 constexpr std::string_view png_signature{"\x89PNG\r\n\x1a\n", 8};
 
+// Frame headers: SOF0-3, 5-7, 9-11, 13-15. C4 (DHT), C8 (JPG) and CC (DAC)
+// share the range but are not frames.
+constexpr bool is_start_of_frame(std::uint32_t marker) noexcept {
+  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+}
+
+// Markers without a length field: TEM, RST0-7. (SOI and EOI are handled by
+// the caller.)
+constexpr bool is_standalone(std::uint32_t marker) noexcept {
+  return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
+}
+
+KLING_DECL std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
+  return static_cast<std::uint8_t>(bytes[pos]);
+}
+KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+  return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
+}
+KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+  return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
+}
+
+KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+
+KLING_DECL error at_byte(const char *what, std::size_t pos) {
+  return invalid(std::string(what) + " at byte " + std::to_string(pos));
+}
+
 // Names a few formats people try to send instead, so the error says what the
 // file is rather than only what it is not.
-inline std::string other_format_name(std::string_view bytes) {
+KLING_DECL std::string other_format_name(std::string_view bytes) {
   if (bytes.substr(0, 4) == "GIF8") return "GIF";
   if (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP") return "WebP";
   if (bytes.substr(0, 2) == "BM") return "BMP";
@@ -2831,7 +2858,7 @@ inline std::string other_format_name(std::string_view bytes) {
   return {};
 }
 
-inline error not_an_image(std::string_view bytes) {
+KLING_DECL error not_an_image(std::string_view bytes) {
   std::string message = "not a JPEG or PNG image";
   if (bytes.empty()) {
     message += " (empty)";
@@ -2842,7 +2869,7 @@ inline error not_an_image(std::string_view bytes) {
   return invalid(std::move(message));
 }
 
-inline result<image_info> probe_png(std::string_view bytes) {
+KLING_DECL result<image_info> probe_png(std::string_view bytes) {
   // Signature (8), then the first chunk: length (4), type (4), and IHDR's 13
   // bytes of data, of which width and height come first; then its CRC (4).
   constexpr std::size_t ihdr_end = 8 + 8 + 13 + 4;
@@ -2866,19 +2893,7 @@ inline result<image_info> probe_png(std::string_view bytes) {
   return info;
 }
 
-// Frame headers: SOF0-3, 5-7, 9-11, 13-15. C4 (DHT), C8 (JPG) and CC (DAC)
-// share the range but are not frames.
-constexpr bool is_start_of_frame(std::uint32_t marker) noexcept {
-  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-}
-
-// Markers without a length field: TEM, RST0-7. (SOI and EOI are handled by
-// the caller.)
-constexpr bool is_standalone(std::uint32_t marker) noexcept {
-  return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
-}
-
-inline result<image_info> probe_jpeg(std::string_view bytes) {
+KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
   std::size_t pos = 2; // after SOI
   // Every pass moves pos forward by at least one byte, so the loop ends.
   while (true) {
@@ -2925,10 +2940,7 @@ inline result<image_info> probe_jpeg(std::string_view bytes) {
 
 } // namespace image_detail
 
-// Format and size of a PNG or JPEG image. Anything else, or a header that is
-// truncated or malformed, is an errc::malformed_input error saying why (and,
-// for JPEG, at which byte).
-inline result<image_info> probe_image(std::string_view bytes) {
+KLING_DECL result<image_info> probe_image(std::string_view bytes) {
   using namespace image_detail;
   if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
   if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {
@@ -2942,7 +2954,7 @@ inline result<image_info> probe_image(std::string_view bytes) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MEDIA_IMAGE_PROBE_HPP
+#endif // KLING_MEDIA_IMAGE_PROBE_IPP
 // ----- end kling/media/image_probe.hpp -----
 // ----- begin kling/media/sources.hpp -----
 // How images appear in requests (rule O1-12: an http(s) URL, a data URI or
@@ -2975,13 +2987,9 @@ KLING_NAMESPACE_END
 #ifndef KLING_MEDIA_VIDEO_PROBE_HPP
 #define KLING_MEDIA_VIDEO_PROBE_HPP
 
-#include <array>
-#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <utility>
 
 
 KLING_NAMESPACE_BEGIN
@@ -3007,6 +3015,34 @@ struct video_info {
   std::uint64_t size_bytes = 0; // the whole file
 };
 
+// Container, duration, size and frame rate of an MP4 or MOV video held in
+// memory. Malformed or truncated input is an errc::malformed_input error that
+// names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
+KLING_DECL result<video_info> probe_video(std::string_view bytes);
+
+// The same for a file, read by seeking: only the box headers, 'ftyp' and
+// 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
+// cannot be opened or read is an errc::io error.
+KLING_DECL result<video_info> probe_video_file(const std::string &path);
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_VIDEO_PROBE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_VIDEO_PROBE_IPP)
+#define KLING_MEDIA_VIDEO_PROBE_IPP
+
+#include <array>
+#include <cstddef>
+#include <system_error>
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
 namespace video_detail {
 
 constexpr std::uint64_t max_moov_bytes = std::uint64_t{64} << 20;
@@ -3022,24 +3058,24 @@ constexpr std::uint32_t fourcc(const char (&name)[5]) noexcept {
          static_cast<std::uint32_t>(static_cast<unsigned char>(name[3]));
 }
 
-inline std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
+KLING_DECL std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < count; ++i)
     value = value << 8 | static_cast<unsigned char>(bytes[pos + i]);
   return value;
 }
-inline std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 2));
 }
-inline std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 4));
 }
-inline std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
+KLING_DECL std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
   return big_endian(bytes, pos, 8);
 }
 
 // 'moov', or 'm\x00\x01v' for bytes that are not printable.
-inline std::string type_name(std::uint32_t type) {
+KLING_DECL std::string type_name(std::uint32_t type) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out = "'";
   for (int shift = 24; shift >= 0; shift -= 8) {
@@ -3055,7 +3091,7 @@ inline std::string type_name(std::uint32_t type) {
   return out + "'";
 }
 
-inline error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
 struct box {
   std::uint32_t type = 0;
@@ -3066,12 +3102,14 @@ struct box {
   std::string where() const { return type_name(type) + " box at byte " + std::to_string(offset); }
 };
 
-inline std::string parent_name(const box *parent) { return parent ? "the " + parent->where() : "the file"; }
+KLING_DECL std::string parent_name(const box *parent) {
+  return parent ? "the " + parent->where() : "the file";
+}
 
 // The header of the box at offset. head holds the bytes there (at least
 // min(room, 32) of them); room is what is left of the parent (or the file).
-inline result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
-                               const box *parent) {
+KLING_DECL result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
+                                   const box *parent) {
   if (room < 8) {
     return invalid("truncated box header at byte " + std::to_string(offset) + ": " + std::to_string(room) +
                    " bytes left in " + parent_name(parent));
@@ -3106,7 +3144,7 @@ struct walk_state {
   std::uint32_t boxes = 0;
 };
 
-inline result<void> count_box(walk_state &state, const box &b) {
+KLING_DECL result<void> count_box(walk_state &state, const box &b) {
   if (++state.boxes > max_boxes) {
     return invalid("more than " + std::to_string(max_boxes) + " boxes; gave up at byte " +
                    std::to_string(b.offset));
@@ -3160,8 +3198,8 @@ result<std::array<child, N>> find_children(std::string_view payload, const box &
 
 // Version 0 or 1 of a full box whose payload must hold v0_size or v1_size
 // bytes (version and flags included).
-inline result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
-                                    std::size_t v1_size) {
+KLING_DECL result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
+                                        std::size_t v1_size) {
   if (payload.empty()) return invalid("the " + b.where() + " is empty");
   const int version = static_cast<unsigned char>(payload[0]);
   if (version > 1) return invalid("the " + b.where() + " has unsupported version " + std::to_string(version));
@@ -3181,7 +3219,7 @@ struct timing {
 
 // 'mvhd' and 'mdhd' start alike: times of creation and modification, then
 // timescale and duration, 32-bit in version 0 and 64-bit in version 1.
-inline result<timing> read_timing(const box &b, std::string_view payload) {
+KLING_DECL result<timing> read_timing(const box &b, std::string_view payload) {
   auto version = full_box_version(b, payload, 20, 32);
   if (!version) return std::move(version).error();
   timing t;
@@ -3210,11 +3248,11 @@ struct track_facts {
 };
 
 // 16.16 fixed point to the nearest integer.
-inline std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
+KLING_DECL std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
   return static_cast<std::uint32_t>((std::uint64_t{value} + 0x8000) >> 16);
 }
 
-inline result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
+KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
   // After version and flags: times, track ID, reserved, duration (20 bytes in
   // version 0, 32 in 1), then 52 bytes of layer, volume and matrix, then
   // width and height.
@@ -3226,7 +3264,7 @@ inline result<void> read_tkhd(const box &b, std::string_view payload, track_fact
   return {};
 }
 
-inline result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
+KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
   const std::uint64_t entries = be32(payload, 4);
@@ -3243,7 +3281,8 @@ inline result<void> read_stts(const box &b, std::string_view payload, track_fact
   return {};
 }
 
-inline result<void> read_stsd(const box &b, std::string_view payload, walk_state &state, track_facts &track) {
+KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
+                                  track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
   if (be32(payload, 4) == 0 || payload.size() == 8) return {};
@@ -3261,8 +3300,8 @@ inline result<void> read_stsd(const box &b, std::string_view payload, walk_state
   return {};
 }
 
-inline result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
-                                     walk_state &state) {
+KLING_DECL result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
+                                         walk_state &state) {
   track_facts track;
   auto parts = find_children<2>(payload, trak, depth, state, {fourcc("tkhd"), fourcc("mdia")});
   if (!parts) return std::move(parts).error();
@@ -3316,7 +3355,7 @@ struct movie_facts {
   track_facts video; // the first video track
 };
 
-inline result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
+KLING_DECL result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
   movie_facts facts;
   auto walked =
       for_each_child(payload, moov, 1, state, [&](const box &b, std::string_view body) -> result<void> {
@@ -3362,7 +3401,7 @@ struct file_source {
 };
 
 // Every real file starts with a box whose type is four printable characters.
-inline bool starts_like_a_box(std::string_view head) noexcept {
+KLING_DECL bool starts_like_a_box(std::string_view head) noexcept {
   if (head.size() < 8) return false;
   for (std::size_t i = 4; i < 8; ++i) {
     const auto c = static_cast<unsigned char>(head[i]);
@@ -3444,18 +3483,12 @@ result<video_info> probe(Source &source, std::uint64_t size) {
 
 } // namespace video_detail
 
-// Container, duration, size and frame rate of an MP4 or MOV video held in
-// memory. Malformed or truncated input is an errc::malformed_input error that
-// names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
-inline result<video_info> probe_video(std::string_view bytes) {
+KLING_DECL result<video_info> probe_video(std::string_view bytes) {
   video_detail::memory_source source{bytes};
   return video_detail::probe(source, bytes.size());
 }
 
-// The same for a file, read by seeking: only the box headers, 'ftyp' and
-// 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
-// cannot be opened or read is an errc::io error.
-inline result<video_info> probe_video_file(const std::string &path) {
+KLING_DECL result<video_info> probe_video_file(const std::string &path) {
   files::input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -3470,7 +3503,7 @@ inline result<video_info> probe_video_file(const std::string &path) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MEDIA_VIDEO_PROBE_HPP
+#endif // KLING_MEDIA_VIDEO_PROBE_IPP
 // ----- end kling/media/video_probe.hpp -----
 
 KLING_NAMESPACE_BEGIN

@@ -17,6 +17,38 @@ KLING_NAMESPACE_BEGIN
 
 using timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
 
+// What a date-time without a zone offset means.
+enum class missing_offset {
+  reject, // an error: a time without an offset names no instant
+  utc,    // UTC: for a sender known to leave the zone out of UTC times
+};
+
+// "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
+// Fractions beyond microseconds are truncated; an offset is required unless
+// without_offset says what its absence means.
+KLING_DECL result<timestamp> parse_iso8601(std::string_view text,
+                                           missing_offset without_offset = missing_offset::reject);
+
+// "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
+KLING_DECL std::string format_iso8601(timestamp t);
+
+KLING_DECL timestamp from_unix_seconds(std::int64_t seconds);
+
+// IMF-fixdate, the form RFC 9110 requires senders to use:
+// "Sun, 06 Nov 1994 08:49:37 GMT".
+KLING_DECL result<timestamp> parse_http_date(std::string_view text);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_TIME_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_TIME_IPP)
+#define KLING_CORE_TIME_IPP
+
+#include <cstdio>
+
+KLING_NAMESPACE_BEGIN
+
 namespace time_detail {
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -51,42 +83,6 @@ constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return m == 2 && leap ? 29 : days[m - 1];
 }
-
-} // namespace time_detail
-
-// What a date-time without a zone offset means.
-enum class missing_offset {
-  reject, // an error: a time without an offset names no instant
-  utc,    // UTC: for a sender known to leave the zone out of UTC times
-};
-
-// "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
-// Fractions beyond microseconds are truncated; an offset is required unless
-// without_offset says what its absence means.
-KLING_DECL result<timestamp> parse_iso8601(std::string_view text,
-                                           missing_offset without_offset = missing_offset::reject);
-
-// "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
-KLING_DECL std::string format_iso8601(timestamp t);
-
-KLING_DECL timestamp from_unix_seconds(std::int64_t seconds);
-
-// IMF-fixdate, the form RFC 9110 requires senders to use:
-// "Sun, 06 Nov 1994 08:49:37 GMT".
-KLING_DECL result<timestamp> parse_http_date(std::string_view text);
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_TIME_HPP
-
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_TIME_IPP)
-#define KLING_CORE_TIME_IPP
-
-#include <cstdio>
-
-KLING_NAMESPACE_BEGIN
-
-namespace time_detail {
 
 // A cursor over the text that reads fixed-width fields.
 struct scanner {
