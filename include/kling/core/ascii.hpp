@@ -41,12 +41,7 @@ constexpr char to_lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-inline std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char &c : out)
-    c = to_lower(c);
-  return out;
-}
+KLING_DECL std::string to_lower(std::string_view text);
 
 constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -70,3 +65,23 @@ constexpr bool ends_with_ignoring_case(std::string_view text, std::string_view s
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_ASCII_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_ASCII_IPP)
+#define KLING_CORE_ASCII_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace ascii {
+
+KLING_DECL std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    c = to_lower(c);
+  return out;
+}
+
+} // namespace ascii
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ASCII_IPP

@@ -37,7 +37,7 @@ private:
 
 class cancellation_source {
 public:
-  cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+  cancellation_source();
   void cancel() { flag_->store(true, std::memory_order_release); }
   bool cancelled() const { return flag_->load(std::memory_order_acquire); }
   cancellation_token token() const { return cancellation_token(flag_); }
@@ -49,3 +49,14 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_CANCEL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_CANCEL_IPP)
+#define KLING_CORE_CANCEL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL cancellation_source::cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_CANCEL_IPP

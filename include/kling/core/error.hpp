@@ -77,12 +77,10 @@ struct violation {
   std::string rule;
   std::string field;
   std::string message;
-
-  friend bool operator==(const violation &a, const violation &b) {
-    return a.rule == b.rule && a.field == b.field && a.message == b.message;
-  }
-  friend bool operator!=(const violation &a, const violation &b) { return !(a == b); }
 };
+
+KLING_DECL bool operator==(const violation &a, const violation &b);
+KLING_DECL bool operator!=(const violation &a, const violation &b);
 
 // What the library recognized in a failure beyond its code, so that callers
 // and the protocol machines branch on a field, never on message text. Set
@@ -124,7 +122,23 @@ struct error {
 
 // One line for logs: "rate_limited (HTTP 429, provider code 1302): too many
 // requests [request_id abc]".
-inline std::string to_string(const error &e) {
+KLING_DECL std::string to_string(const error &e);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ERROR_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_ERROR_IPP)
+#define KLING_CORE_ERROR_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL bool operator==(const violation &a, const violation &b) {
+  return a.rule == b.rule && a.field == b.field && a.message == b.message;
+}
+KLING_DECL bool operator!=(const violation &a, const violation &b) { return !(a == b); }
+
+KLING_DECL std::string to_string(const error &e) {
   std::string out = to_string(e.code);
   std::string details;
   if (e.http_status != 0) details += "HTTP " + std::to_string(e.http_status);
@@ -146,4 +160,4 @@ inline std::string to_string(const error &e) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_ERROR_HPP
+#endif // KLING_CORE_ERROR_IPP

@@ -8,13 +8,125 @@
 #ifndef KLING_CORE_FILES_HPP
 #define KLING_CORE_FILES_HPP
 
-#include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
 #include <string>
 #include <string_view>
+
+#include "kling/core/result.hpp"
+#include "kling/core/utf8.hpp"
+
+KLING_NAMESPACE_BEGIN
+
+namespace files {
+
+// A path for an error message: quoted, cut, and valid UTF-8 whatever the
+// file system allowed.
+KLING_DECL std::string quote(std::string_view path);
+
+// The file system's path for a UTF-8 path (one with a NUL byte is refused).
+// On Windows the text is converted here (std::filesystem::u8path would abort
+// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass unchanged.
+KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path);
+
+// Size of a regular file. Directories, devices and pipes are refused: their
+// size means nothing.
+KLING_DECL result<std::uint64_t> size_of(const std::string &path);
+
+KLING_DECL bool exists(const std::string &path);
+
+// Removes a file if it is there; false only when it stays.
+KLING_DECL bool remove(const std::string &path);
+
+// Moves from onto to, replacing what is there, in one step where the platform
+// allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
+KLING_DECL result<void> replace(const std::string &from, const std::string &to);
+
+// A regular file opened for binary reading at any 64-bit offset.
+class input_file {
+public:
+  input_file() = default;
+  input_file(const input_file &) = delete;
+  input_file &operator=(const input_file &) = delete;
+  ~input_file();
+
+  // Opens path and returns its size.
+  result<std::uint64_t> open(const std::string &path);
+  // Exactly n bytes at offset into buffer.
+  result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer);
+  void close();
+
+private:
+  std::FILE *file_ = nullptr;
+  std::string path_;
+};
+
+// A file opened for binary writing, closed on every path.
+class output_file {
+public:
+  output_file() = default;
+  output_file(const output_file &) = delete;
+  output_file &operator=(const output_file &) = delete;
+  ~output_file();
+
+  // Truncates path, or appends to it.
+  bool open(const std::string &path, bool append);
+  bool write(std::string_view bytes);
+  // False when buffered bytes could not be written.
+  bool close();
+
+private:
+  std::FILE *file_ = nullptr;
+};
+
+// A file that only grows, each append on the disk before append returns
+// (fflush, then fsync; _commit on Windows): what a journal needs, where a
+// record must outlive a crash or a power cut before the act it announces.
+class appending_file {
+public:
+  appending_file() = default;
+  appending_file(const appending_file &) = delete;
+  appending_file &operator=(const appending_file &) = delete;
+  ~appending_file();
+
+  // Opens path for appending, creating it (and making its directory entry
+  // durable, on POSIX) when it is not there.
+  result<void> open(const std::string &path);
+  bool is_open() const { return file_ != nullptr; }
+
+  // Appends bytes and waits until they are on the disk.
+  result<void> append(std::string_view bytes);
+  void close();
+
+private:
+  std::FILE *file_ = nullptr;
+  std::string path_;
+};
+
+// Creates a directory and its parents; fine when it is already there.
+KLING_DECL result<void> make_directories(const std::string &path);
+
+// The whole file, when it is a regular file of at most max_bytes (checked
+// before reading).
+KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
+
+// Writes bytes to "<path>.part" and replaces path with it, so path is never
+// seen half written; the part file is removed on failure.
+KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes);
+
+} // namespace files
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_FILES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_FILES_IPP)
+#define KLING_CORE_FILES_IPP
+
+#include <cerrno>
+#include <limits>
 #include <system_error>
 #include <utility>
 
@@ -25,9 +137,6 @@
 #include <sys/types.h> // off_t
 #include <unistd.h>    // fsync
 #endif
-
-#include "kling/core/result.hpp"
-#include "kling/core/utf8.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -45,14 +154,9 @@ constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROU
 
 namespace files {
 
-// A path for an error message: quoted, cut, and valid UTF-8 whatever the
-// file system allowed.
-inline std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+KLING_DECL std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
 
-// The file system's path for a UTF-8 path (one with a NUL byte is refused).
-// On Windows the text is converted here (std::filesystem::u8path would abort
-// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass unchanged.
-inline result<std::filesystem::path> native_path(std::string_view utf8_path) {
+KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path) {
   // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
   if (utf8_path.find('\0') != std::string_view::npos)
     return error{errc::io,
@@ -86,14 +190,14 @@ inline result<std::filesystem::path> native_path(std::string_view utf8_path) {
 
 namespace files_detail {
 
-inline error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
+KLING_DECL error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
   std::string message = std::string(what) + " " + quote(path);
   if (!why.empty()) message += ": " + std::string(why);
   return error{errc::io, std::move(message)};
 }
 
 // fopen with a UTF-8 path; mode is "rb", "wb" or "ab".
-inline std::FILE *open(const std::filesystem::path &path, const char *mode) {
+KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) {
 #ifdef _WIN32
   std::wstring wide_mode(mode, mode + std::char_traits<char>::length(mode));
   return ::_wfopen(path.c_str(), wide_mode.c_str());
@@ -102,7 +206,7 @@ inline std::FILE *open(const std::filesystem::path &path, const char *mode) {
 #endif
 }
 
-inline bool seek(std::FILE *f, std::uint64_t offset) {
+KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
   if (offset > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
 #ifdef _WIN32
   return ::_fseeki64(f, static_cast<__int64>(offset), SEEK_SET) == 0;
@@ -115,9 +219,7 @@ inline bool seek(std::FILE *f, std::uint64_t offset) {
 
 } // namespace files_detail
 
-// Size of a regular file. Directories, devices and pipes are refused: their
-// size means nothing.
-inline result<std::uint64_t> size_of(const std::string &path) {
+KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
   auto native = native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -132,14 +234,13 @@ inline result<std::uint64_t> size_of(const std::string &path) {
   return static_cast<std::uint64_t>(size);
 }
 
-inline bool exists(const std::string &path) {
+KLING_DECL bool exists(const std::string &path) {
   auto native = native_path(path);
   std::error_code ec;
   return native && std::filesystem::exists(*native, ec);
 }
 
-// Removes a file if it is there; false only when it stays.
-inline bool remove(const std::string &path) {
+KLING_DECL bool remove(const std::string &path) {
   auto native = native_path(path);
   if (!native) return false;
   std::error_code ec;
@@ -147,9 +248,7 @@ inline bool remove(const std::string &path) {
   return !ec;
 }
 
-// Moves from onto to, replacing what is there, in one step where the platform
-// allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
-inline result<void> replace(const std::string &from, const std::string &to) {
+KLING_DECL result<void> replace(const std::string &from, const std::string &to) {
   auto native_from = native_path(from);
   if (!native_from) return std::move(native_from).error();
   auto native_to = native_path(to);
@@ -171,137 +270,99 @@ inline result<void> replace(const std::string &from, const std::string &to) {
   return {};
 }
 
-// A regular file opened for binary reading at any 64-bit offset.
-class input_file {
-public:
-  input_file() = default;
-  input_file(const input_file &) = delete;
-  input_file &operator=(const input_file &) = delete;
-  ~input_file() { close(); }
+KLING_DECL input_file::~input_file() { close(); }
 
-  // Opens path and returns its size.
-  result<std::uint64_t> open(const std::string &path) {
-    close();
-    path_ = path;
-    auto size = size_of(path);
-    if (!size) return size;
-    auto native = native_path(path);
-    if (!native) return std::move(native).error();
-    file_ = files_detail::open(*native, "rb");
-    if (!file_) return files_detail::cannot("cannot open", path);
-    return size;
+KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
+  close();
+  path_ = path;
+  auto size = size_of(path);
+  if (!size) return size;
+  auto native = native_path(path);
+  if (!native) return std::move(native).error();
+  file_ = files_detail::open(*native, "rb");
+  if (!file_) return files_detail::cannot("cannot open", path);
+  return size;
+}
+
+KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
+  buffer.resize(n);
+  if (n == 0) return {};
+  if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
+    return files_detail::cannot("cannot read", path_, "at byte " + std::to_string(offset));
   }
-  // Exactly n bytes at offset into buffer.
-  result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
-    buffer.resize(n);
-    if (n == 0) return {};
-    if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
-      return files_detail::cannot("cannot read", path_, "at byte " + std::to_string(offset));
-    }
-    return {};
-  }
-  void close() {
-    if (file_) std::fclose(file_);
-    file_ = nullptr;
-  }
+  return {};
+}
 
-private:
-  std::FILE *file_ = nullptr;
-  std::string path_;
-};
+KLING_DECL void input_file::close() {
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+}
 
-// A file opened for binary writing, closed on every path.
-class output_file {
-public:
-  output_file() = default;
-  output_file(const output_file &) = delete;
-  output_file &operator=(const output_file &) = delete;
-  ~output_file() { close(); }
+KLING_DECL output_file::~output_file() { close(); }
 
-  // Truncates path, or appends to it.
-  bool open(const std::string &path, bool append) {
-    close();
-    auto native = native_path(path);
-    if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
-    return file_ != nullptr;
-  }
-  bool write(std::string_view bytes) {
-    return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
-  }
-  // False when buffered bytes could not be written.
-  bool close() {
-    if (!file_) return true;
-    const bool ok = std::fclose(file_) == 0;
-    file_ = nullptr;
-    return ok;
-  }
+KLING_DECL bool output_file::open(const std::string &path, bool append) {
+  close();
+  auto native = native_path(path);
+  if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
+  return file_ != nullptr;
+}
 
-private:
-  std::FILE *file_ = nullptr;
-};
+KLING_DECL bool output_file::write(std::string_view bytes) {
+  return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
+}
 
-// A file that only grows, each append on the disk before append returns
-// (fflush, then fsync; _commit on Windows): what a journal needs, where a
-// record must outlive a crash or a power cut before the act it announces.
-class appending_file {
-public:
-  appending_file() = default;
-  appending_file(const appending_file &) = delete;
-  appending_file &operator=(const appending_file &) = delete;
-  ~appending_file() { close(); }
+KLING_DECL bool output_file::close() {
+  if (!file_) return true;
+  const bool ok = std::fclose(file_) == 0;
+  file_ = nullptr;
+  return ok;
+}
 
-  // Opens path for appending, creating it (and making its directory entry
-  // durable, on POSIX) when it is not there.
-  result<void> open(const std::string &path) {
-    close();
-    path_ = path;
-    auto native = native_path(path);
-    if (!native) return std::move(native).error();
-    const bool created = !exists(path);
-    file_ = files_detail::open(*native, "ab");
-    if (!file_) return files_detail::cannot("cannot open", path, std::generic_category().message(errno));
+KLING_DECL appending_file::~appending_file() { close(); }
+
+KLING_DECL result<void> appending_file::open(const std::string &path) {
+  close();
+  path_ = path;
+  auto native = native_path(path);
+  if (!native) return std::move(native).error();
+  const bool created = !exists(path);
+  file_ = files_detail::open(*native, "ab");
+  if (!file_) return files_detail::cannot("cannot open", path, std::generic_category().message(errno));
 #ifndef _WIN32
-    if (created) { // the new name lives in the directory: sync it too
-      std::filesystem::path folder = native->parent_path();
-      if (folder.empty()) folder = ".";
-      const int fd = ::open(folder.c_str(), O_RDONLY);
-      if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-      }
+  if (created) { // the new name lives in the directory: sync it too
+    std::filesystem::path folder = native->parent_path();
+    if (folder.empty()) folder = ".";
+    const int fd = ::open(folder.c_str(), O_RDONLY);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
     }
-#else
-    (void)created;
-#endif
-    return {};
   }
-  bool is_open() const { return file_ != nullptr; }
+#else
+  (void)created;
+#endif
+  return {};
+}
 
-  // Appends bytes and waits until they are on the disk.
-  result<void> append(std::string_view bytes) {
-    if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
-    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
-      return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
+KLING_DECL result<void> appending_file::append(std::string_view bytes) {
+  if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
+    return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
 #ifdef _WIN32
-    if (::_commit(::_fileno(file_)) != 0)
+  if (::_commit(::_fileno(file_)) != 0)
 #else
-    if (::fsync(::fileno(file_)) != 0)
+  if (::fsync(::fileno(file_)) != 0)
 #endif
-      return files_detail::cannot("cannot flush to disk", path_, std::generic_category().message(errno));
-    return {};
-  }
-  void close() {
-    if (file_) std::fclose(file_);
-    file_ = nullptr;
-  }
+    return files_detail::cannot("cannot flush to disk", path_, std::generic_category().message(errno));
+  return {};
+}
 
-private:
-  std::FILE *file_ = nullptr;
-  std::string path_;
-};
+KLING_DECL void appending_file::close() {
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+}
 
-// Creates a directory and its parents; fine when it is already there.
-inline result<void> make_directories(const std::string &path) {
+KLING_DECL result<void> make_directories(const std::string &path) {
   auto native = native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -311,9 +372,7 @@ inline result<void> make_directories(const std::string &path) {
   return {};
 }
 
-// The whole file, when it is a regular file of at most max_bytes (checked
-// before reading).
-inline result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
   input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -327,9 +386,7 @@ inline result<std::string> read_file(const std::string &path, std::uint64_t max_
   return bytes;
 }
 
-// Writes bytes to "<path>.part" and replaces path with it, so path is never
-// seen half written; the part file is removed on failure.
-inline result<void> write_file(const std::string &path, std::string_view bytes) {
+KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes) {
   if (auto native = native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;
@@ -349,4 +406,4 @@ inline result<void> write_file(const std::string &path, std::string_view bytes) 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_FILES_HPP
+#endif // KLING_CORE_FILES_IPP

@@ -19,6 +19,39 @@ KLING_NAMESPACE_BEGIN
 
 using json = nlohmann::json;
 
+// Deeper nesting than this is refused: copying or comparing a json value
+// recurses once per level, and hostile input must not exhaust the stack (an
+// engine's thread may have only a megabyte). No answer of the gateway comes close.
+inline constexpr std::size_t max_json_depth = 128;
+
+// Parses text; an error of kind parse that says where and why.
+KLING_DECL result<json> parse_json(std::string_view text);
+
+// Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
+// (Also for nlohmann::ordered_json, which keeps members in insertion order.)
+template <class BasicJson = json>
+std::string dump_json(const BasicJson &value, int indent = -1) {
+  return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
+}
+
+// The member `key` of `object`, or nullptr when object is not an object or
+// has no such member. (operator[] on a const json asserts; at() throws.)
+KLING_DECL const json *find_member(const json &object, std::string_view key);
+
+// JSON pointers (RFC 6901) name fields in violations and parse errors.
+KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key);
+
+KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_IPP)
+#define KLING_CORE_JSON_IPP
+
+KLING_NAMESPACE_BEGIN
+
 namespace json_detail {
 
 // A SAX handler that accepts everything and remembers where parsing failed;
@@ -49,16 +82,8 @@ struct error_locator : nlohmann::json_sax<json> {
   }
 };
 
-} // namespace json_detail
-
-// Deeper nesting than this is refused: copying or comparing a json value
-// recurses once per level, and hostile input must not exhaust the stack (an
-// engine's thread may have only a megabyte). No answer of the gateway comes close.
-inline constexpr std::size_t max_json_depth = 128;
-
-namespace json_detail {
 // The deepest nesting of arrays and objects in text, counted outside strings.
-inline std::size_t nesting_depth(std::string_view text) {
+KLING_DECL std::size_t nesting_depth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
@@ -79,10 +104,10 @@ inline std::size_t nesting_depth(std::string_view text) {
   }
   return deepest;
 }
+
 } // namespace json_detail
 
-// Parses text; an error of kind parse that says where and why.
-inline result<json> parse_json(std::string_view text) {
+KLING_DECL result<json> parse_json(std::string_view text) {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
@@ -95,23 +120,13 @@ inline result<json> parse_json(std::string_view text) {
   return error{errc::parse, std::move(message)};
 }
 
-// Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
-// (Also for nlohmann::ordered_json, which keeps members in insertion order.)
-template <class BasicJson = json>
-std::string dump_json(const BasicJson &value, int indent = -1) {
-  return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
-}
-
-// The member `key` of `object`, or nullptr when object is not an object or
-// has no such member. (operator[] on a const json asserts; at() throws.)
-inline const json *find_member(const json &object, std::string_view key) {
+KLING_DECL const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
   const auto it = object.find(std::string(key));
   return it == object.end() ? nullptr : &*it;
 }
 
-// JSON pointers (RFC 6901) name fields in violations and parse errors.
-inline std::string pointer_child(std::string_view parent, std::string_view key) {
+KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key) {
   std::string out(parent);
   out += '/';
   for (char c : key) {
@@ -125,10 +140,10 @@ inline std::string pointer_child(std::string_view parent, std::string_view key) 
   return out;
 }
 
-inline std::string pointer_child(std::string_view parent, std::size_t index) {
+KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
 }
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_JSON_HPP
+#endif // KLING_CORE_JSON_IPP

@@ -28,62 +28,29 @@ KLING_NAMESPACE_BEGIN
 
 class field_reader {
 public:
-  explicit field_reader(const json &object, std::string path = "") : object_(object), path_(std::move(path)) {
-    if (!object_.is_object()) fail_at(path_, "expected an object", object_);
-  }
+  explicit field_reader(const json &object, std::string path = "");
 
   bool ok() const { return !failure_.has_value(); }
   // The first problem found; valid only when !ok().
-  error failure() const { return failure_ ? *failure_ : error{errc::parse, "no failure"}; }
+  error failure() const;
   const std::string &path() const { return path_; }
-  std::string path_of(std::string_view key) const { return pointer_child(path_, key); }
+  std::string path_of(std::string_view key) const;
 
   // The member, or nullptr when absent or null (the gateway sends null for "none").
-  const json *get(std::string_view key) const {
-    const json *m = find_member(object_, key);
-    return m && !m->is_null() ? m : nullptr;
-  }
+  const json *get(std::string_view key) const;
 
   // Records a missing required member. Returns false so callers can chain.
-  bool require(std::string_view key) {
-    if (get(key)) return true;
-    fail(path_of(key) + ": required member is missing");
-    return false;
-  }
+  bool require(std::string_view key);
 
   // Each reader leaves `out` untouched and returns false when the member is
   // absent or null; a member of the wrong type also records a failure.
-  bool text(std::string_view key, std::string &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (!m->is_string()) return wrong(key, "a string", *m);
-    out = m->get_ref<const std::string &>();
-    return true;
-  }
+  bool text(std::string_view key, std::string &out);
 
   // An identifier sent as a string or as an integer, kept exactly as text
   // (element ids exceed 2^53, so they must never pass through a double).
-  bool id(std::string_view key, std::string &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (m->is_string())
-      out = m->get_ref<const std::string &>();
-    else if (m->is_number_unsigned())
-      out = std::to_string(m->get<std::uint64_t>());
-    else if (m->is_number_integer())
-      out = std::to_string(m->get<std::int64_t>());
-    else
-      return wrong(key, "a string or an integer", *m);
-    return true;
-  }
+  bool id(std::string_view key, std::string &out);
 
-  bool number(std::string_view key, double &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (!m->is_number()) return wrong(key, "a number", *m);
-    out = m->get<double>();
-    return true;
-  }
+  bool number(std::string_view key, double &out);
 
   template <class Int>
   bool integer(std::string_view key, Int &out) {
@@ -120,66 +87,23 @@ public:
     return wrong(key, "an integer in range", *m);
   }
 
-  bool boolean(std::string_view key, bool &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (!m->is_boolean()) return wrong(key, "true or false", *m);
-    out = m->get<bool>();
-    return true;
-  }
+  bool boolean(std::string_view key, bool &out);
 
   // A time as ISO 8601 text or as Unix seconds (P-4), or milliseconds.
-  bool time(std::string_view key, std::optional<timestamp> &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (m->is_string()) {
-      const std::string &text = m->get_ref<const std::string &>();
-      // A gateway that leaves the zone out means UTC.
-      auto t = parse_iso8601(text, missing_offset::utc);
-      if (!t) {
-        fail(path_of(key) + ": " + t.error().message);
-        return false;
-      }
-      out = *t;
-      return true;
-    }
-    if (m->is_number()) {
-      // Providers write Unix milliseconds (1722769557708) where the gateway
-      // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
-      const double value = m->get<double>();
-      if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
-      const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
-      out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
-      return true;
-    }
-    return wrong(key, "an ISO 8601 string or Unix seconds", *m);
-  }
+  bool time(std::string_view key, std::optional<timestamp> &out);
 
   // A nested object or array, type-checked; nullptr when absent or wrong.
-  const json *object(std::string_view key) { return container(key, true); }
-  const json *array(std::string_view key) { return container(key, false); }
+  const json *object(std::string_view key);
+  const json *array(std::string_view key);
 
   // Records a failure of the caller's own (first one wins).
-  void fail(std::string message) {
-    if (!failure_) failure_ = error{errc::parse, std::move(message)};
-  }
+  void fail(std::string message);
 
 private:
-  const json *container(std::string_view key, bool want_object) {
-    const json *m = get(key);
-    if (!m) return nullptr;
-    if (want_object ? m->is_object() : m->is_array()) return m;
-    wrong(key, want_object ? "an object" : "an array", *m);
-    return nullptr;
-  }
+  const json *container(std::string_view key, bool want_object);
 
-  bool wrong(std::string_view key, std::string_view expected, const json &got) {
-    fail_at(path_of(key), "expected " + std::string(expected), got);
-    return false;
-  }
-  void fail_at(const std::string &where, const std::string &what, const json &got) {
-    fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
-  }
+  bool wrong(std::string_view key, std::string_view expected, const json &got);
+  void fail_at(const std::string &where, const std::string &what, const json &got);
 
   const json &object_;
   std::string path_;
@@ -189,3 +113,122 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_READER_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_READER_IPP)
+#define KLING_CORE_JSON_READER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL field_reader::field_reader(const json &object, std::string path)
+    : object_(object), path_(std::move(path)) {
+  if (!object_.is_object()) fail_at(path_, "expected an object", object_);
+}
+
+KLING_DECL error field_reader::failure() const {
+  return failure_ ? *failure_ : error{errc::parse, "no failure"};
+}
+
+KLING_DECL std::string field_reader::path_of(std::string_view key) const { return pointer_child(path_, key); }
+
+KLING_DECL const json *field_reader::get(std::string_view key) const {
+  const json *m = find_member(object_, key);
+  return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_DECL bool field_reader::require(std::string_view key) {
+  if (get(key)) return true;
+  fail(path_of(key) + ": required member is missing");
+  return false;
+}
+
+KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_string()) return wrong(key, "a string", *m);
+  out = m->get_ref<const std::string &>();
+  return true;
+}
+
+KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (m->is_string())
+    out = m->get_ref<const std::string &>();
+  else if (m->is_number_unsigned())
+    out = std::to_string(m->get<std::uint64_t>());
+  else if (m->is_number_integer())
+    out = std::to_string(m->get<std::int64_t>());
+  else
+    return wrong(key, "a string or an integer", *m);
+  return true;
+}
+
+KLING_DECL bool field_reader::number(std::string_view key, double &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_number()) return wrong(key, "a number", *m);
+  out = m->get<double>();
+  return true;
+}
+
+KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_boolean()) return wrong(key, "true or false", *m);
+  out = m->get<bool>();
+  return true;
+}
+
+KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (m->is_string()) {
+    const std::string &text = m->get_ref<const std::string &>();
+    // A gateway that leaves the zone out means UTC.
+    auto t = parse_iso8601(text, missing_offset::utc);
+    if (!t) {
+      fail(path_of(key) + ": " + t.error().message);
+      return false;
+    }
+    out = *t;
+    return true;
+  }
+  if (m->is_number()) {
+    // Providers write Unix milliseconds (1722769557708) where the gateway
+    // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
+    const double value = m->get<double>();
+    if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
+    const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
+    out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
+    return true;
+  }
+  return wrong(key, "an ISO 8601 string or Unix seconds", *m);
+}
+
+KLING_DECL const json *field_reader::object(std::string_view key) { return container(key, true); }
+KLING_DECL const json *field_reader::array(std::string_view key) { return container(key, false); }
+
+KLING_DECL void field_reader::fail(std::string message) {
+  if (!failure_) failure_ = error{errc::parse, std::move(message)};
+}
+
+KLING_DECL const json *field_reader::container(std::string_view key, bool want_object) {
+  const json *m = get(key);
+  if (!m) return nullptr;
+  if (want_object ? m->is_object() : m->is_array()) return m;
+  wrong(key, want_object ? "an object" : "an array", *m);
+  return nullptr;
+}
+
+KLING_DECL bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
+  fail_at(path_of(key), "expected " + std::string(expected), got);
+  return false;
+}
+
+KLING_DECL void field_reader::fail_at(const std::string &where, const std::string &what, const json &got) {
+  fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_READER_IPP

@@ -8,7 +8,6 @@
 #define KLING_CORE_NUMBERS_HPP
 
 #include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,7 +38,33 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 // "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
 // std::from_chars is missing from some standard libraries still in use
 // (libc++ before 20, which Emscripten ships).
-inline std::optional<double> parse_decimal(std::string_view text) {
+KLING_DECL std::optional<double> parse_decimal(std::string_view text);
+
+// v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
+// from zero: what printf("%.*f") writes under the C locale.
+KLING_DECL std::string format_fixed(double v, int decimals);
+
+// v rounded to `digits` significant digits (1 to 9), without trailing zeros
+// ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
+// values keep all their integer digits rather than switching to an exponent.
+KLING_DECL std::string format_significant(double v, int digits);
+
+} // namespace numbers
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_NUMBERS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_NUMBERS_IPP)
+#define KLING_CORE_NUMBERS_IPP
+
+#include <cmath>
+
+KLING_NAMESPACE_BEGIN
+
+namespace numbers {
+
+KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
   if (text.empty() || text.size() > 64) return std::nullopt;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
@@ -51,9 +76,7 @@ inline std::optional<double> parse_decimal(std::string_view text) {
   return d;
 }
 
-// v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
-// from zero: what printf("%.*f") writes under the C locale.
-inline std::string format_fixed(double v, int decimals) {
+KLING_DECL std::string format_fixed(double v, int decimals) {
   if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
@@ -73,10 +96,7 @@ inline std::string format_fixed(double v, int decimals) {
   return out;
 }
 
-// v rounded to `digits` significant digits (1 to 9), without trailing zeros
-// ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
-// values keep all their integer digits rather than switching to an exponent.
-inline std::string format_significant(double v, int digits) {
+KLING_DECL std::string format_significant(double v, int digits) {
   if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
   if (digits < 1) digits = 1;
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
@@ -92,4 +112,4 @@ inline std::string format_significant(double v, int digits) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_NUMBERS_HPP
+#endif // KLING_CORE_NUMBERS_IPP

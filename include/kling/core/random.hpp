@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <random>
 
 #include "kling/version.hpp"
 
@@ -52,11 +51,24 @@ private:
 };
 
 // 64 bits from the system's source (std::random_device), never 0.
-inline std::uint64_t random_seed() {
+KLING_DECL std::uint64_t random_seed();
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RANDOM_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_RANDOM_IPP)
+#define KLING_CORE_RANDOM_IPP
+
+#include <random>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL std::uint64_t random_seed() {
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
 }
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_RANDOM_HPP
+#endif // KLING_CORE_RANDOM_IPP

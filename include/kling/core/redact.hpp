@@ -17,7 +17,18 @@ inline constexpr std::string_view redacted_marker = "[REDACTED]";
 
 // Replaces every occurrence of secret in text. Secrets shorter than 4
 // characters are left alone: they would redact ordinary words and protect nothing.
-inline std::string redact(std::string text, std::string_view secret) {
+KLING_DECL std::string redact(std::string text, std::string_view secret);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_REDACT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_REDACT_IPP)
+#define KLING_CORE_REDACT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL std::string redact(std::string text, std::string_view secret) {
   if (secret.size() < 4) return text;
   for (auto pos = text.find(secret); pos != std::string::npos;
        pos = text.find(secret, pos + redacted_marker.size())) {
@@ -28,4 +39,4 @@ inline std::string redact(std::string text, std::string_view secret) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_REDACT_HPP
+#endif // KLING_CORE_REDACT_IPP

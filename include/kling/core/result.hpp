@@ -9,8 +9,6 @@
 #ifndef KLING_CORE_RESULT_HPP
 #define KLING_CORE_RESULT_HPP
 
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -25,12 +23,7 @@ class result;
 
 namespace detail {
 
-[[noreturn]] inline void fail_fast(const char *what) noexcept {
-  std::fputs("kling: ", stderr);
-  std::fputs(what, stderr);
-  std::fputs("\n", stderr);
-  std::abort();
-}
+[[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept;
 
 template <class T>
 struct is_result : std::false_type {};
@@ -277,3 +270,26 @@ auto result<T>::map_impl(Self &&self, F &&f) {
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_RESULT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_RESULT_IPP)
+#define KLING_CORE_RESULT_IPP
+
+#include <cstdio>
+#include <cstdlib>
+
+KLING_NAMESPACE_BEGIN
+
+namespace detail {
+
+[[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept {
+  std::fputs("kling: ", stderr);
+  std::fputs(what, stderr);
+  std::fputs("\n", stderr);
+  std::abort();
+}
+
+} // namespace detail
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RESULT_IPP

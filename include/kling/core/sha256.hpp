@@ -19,6 +19,59 @@ KLING_NAMESPACE_BEGIN
 
 namespace crypto {
 
+// Incremental SHA-256: update() any number of times, then finish(). finish()
+// also resets the object, so it can hash the next message.
+class sha256 {
+public:
+  static constexpr std::size_t block_size = 64;
+  static constexpr std::size_t digest_size = 32;
+
+  sha256() noexcept;
+
+  void update(std::string_view data) noexcept;
+
+  std::array<std::uint8_t, digest_size> finish() noexcept;
+
+private:
+  void reset() noexcept;
+
+  // One 64-byte block (FIPS 180-4, 6.2.2).
+  void compress(const std::uint8_t *block) noexcept;
+
+  std::array<std::uint32_t, 8> state_{};
+  std::array<std::uint8_t, block_size> buffer_{};
+  std::size_t buffered_ = 0;
+  std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
+};
+
+KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
+
+// HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
+// key longer than the block size replaced by its hash.
+KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
+
+// Equal contents, in a time that depends only on the lengths: every byte is
+// looked at even after a difference, so an attacker timing a signature check
+// learns nothing about how much of a forged value was right. Lengths are not
+// secret (a signature's length is public), so different lengths return at once.
+KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
+// Lower-case hex, 64 characters.
+KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest);
+
+} // namespace crypto
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_SHA256_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_SHA256_IPP)
+#define KLING_CORE_SHA256_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace crypto {
+
 namespace sha256_detail {
 
 // The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
@@ -41,131 +94,114 @@ constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >>
 
 } // namespace sha256_detail
 
-// Incremental SHA-256: update() any number of times, then finish(). finish()
-// also resets the object, so it can hash the next message.
-class sha256 {
-public:
-  static constexpr std::size_t block_size = 64;
-  static constexpr std::size_t digest_size = 32;
+KLING_DECL sha256::sha256() noexcept { reset(); }
 
-  sha256() noexcept { reset(); }
-
-  void update(std::string_view data) noexcept {
-    const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
-    std::size_t size = data.size();
-    length_ += size;
-    if (buffered_ > 0) {
-      const std::size_t take = size < block_size - buffered_ ? size : block_size - buffered_;
-      for (std::size_t i = 0; i < take; ++i)
-        buffer_[buffered_ + i] = bytes[i];
-      buffered_ += take;
-      bytes += take;
-      size -= take;
-      if (buffered_ < block_size) return;
-      compress(buffer_.data());
-      buffered_ = 0;
-    }
-    // Whole blocks straight from the input: no copy.
-    for (; size >= block_size; bytes += block_size, size -= block_size)
-      compress(bytes);
-    for (std::size_t i = 0; i < size; ++i)
-      buffer_[i] = bytes[i];
-    buffered_ = size;
-  }
-
-  std::array<std::uint8_t, digest_size> finish() noexcept {
-    // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
-    // message length in bits as a big-endian 64-bit number.
-    const std::uint64_t bit_length = length_ * 8;
-    buffer_[buffered_++] = 0x80;
-    if (buffered_ > block_size - 8) {
-      while (buffered_ < block_size)
-        buffer_[buffered_++] = 0;
-      compress(buffer_.data());
-      buffered_ = 0;
-    }
-    while (buffered_ < block_size - 8)
-      buffer_[buffered_++] = 0;
-    for (int i = 7; i >= 0; --i)
-      buffer_[buffered_++] = static_cast<std::uint8_t>(bit_length >> (i * 8));
+KLING_DECL void sha256::update(std::string_view data) noexcept {
+  const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
+  std::size_t size = data.size();
+  length_ += size;
+  if (buffered_ > 0) {
+    const std::size_t take = size < block_size - buffered_ ? size : block_size - buffered_;
+    for (std::size_t i = 0; i < take; ++i)
+      buffer_[buffered_ + i] = bytes[i];
+    buffered_ += take;
+    bytes += take;
+    size -= take;
+    if (buffered_ < block_size) return;
     compress(buffer_.data());
-
-    std::array<std::uint8_t, digest_size> digest{};
-    for (std::size_t i = 0; i < 8; ++i) {
-      digest[i * 4] = static_cast<std::uint8_t>(state_[i] >> 24);
-      digest[i * 4 + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
-      digest[i * 4 + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
-      digest[i * 4 + 3] = static_cast<std::uint8_t>(state_[i]);
-    }
-    reset();
-    return digest;
-  }
-
-private:
-  void reset() noexcept {
-    state_ = sha256_detail::initial_state;
-    buffer_ = {};
     buffered_ = 0;
-    length_ = 0;
   }
+  // Whole blocks straight from the input: no copy.
+  for (; size >= block_size; bytes += block_size, size -= block_size)
+    compress(bytes);
+  for (std::size_t i = 0; i < size; ++i)
+    buffer_[i] = bytes[i];
+  buffered_ = size;
+}
 
-  // One 64-byte block (FIPS 180-4, 6.2.2).
-  void compress(const std::uint8_t *block) noexcept {
-    using sha256_detail::rotr;
-    std::uint32_t w[64];
-    for (std::size_t t = 0; t < 16; ++t) {
-      w[t] = static_cast<std::uint32_t>(block[t * 4]) << 24 |
-             static_cast<std::uint32_t>(block[t * 4 + 1]) << 16 |
-             static_cast<std::uint32_t>(block[t * 4 + 2]) << 8 | static_cast<std::uint32_t>(block[t * 4 + 3]);
-    }
-    for (std::size_t t = 16; t < 64; ++t) {
-      const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
-      const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
-      w[t] = w[t - 16] + s0 + w[t - 7] + s1;
-    }
-    std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-    std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
-    for (std::size_t t = 0; t < 64; ++t) {
-      const std::uint32_t sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-      const std::uint32_t choose = (e & f) ^ (~e & g);
-      const std::uint32_t t1 = h + sum1 + choose + sha256_detail::round_constants[t] + w[t];
-      const std::uint32_t sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-      const std::uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
-      const std::uint32_t t2 = sum0 + majority;
-      h = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
-    }
-    state_[0] += a;
-    state_[1] += b;
-    state_[2] += c;
-    state_[3] += d;
-    state_[4] += e;
-    state_[5] += f;
-    state_[6] += g;
-    state_[7] += h;
+KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
+  // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
+  // message length in bits as a big-endian 64-bit number.
+  const std::uint64_t bit_length = length_ * 8;
+  buffer_[buffered_++] = 0x80;
+  if (buffered_ > block_size - 8) {
+    while (buffered_ < block_size)
+      buffer_[buffered_++] = 0;
+    compress(buffer_.data());
+    buffered_ = 0;
   }
+  while (buffered_ < block_size - 8)
+    buffer_[buffered_++] = 0;
+  for (int i = 7; i >= 0; --i)
+    buffer_[buffered_++] = static_cast<std::uint8_t>(bit_length >> (i * 8));
+  compress(buffer_.data());
 
-  std::array<std::uint32_t, 8> state_{};
-  std::array<std::uint8_t, block_size> buffer_{};
-  std::size_t buffered_ = 0;
-  std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
-};
+  std::array<std::uint8_t, digest_size> digest{};
+  for (std::size_t i = 0; i < 8; ++i) {
+    digest[i * 4] = static_cast<std::uint8_t>(state_[i] >> 24);
+    digest[i * 4 + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
+    digest[i * 4 + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
+    digest[i * 4 + 3] = static_cast<std::uint8_t>(state_[i]);
+  }
+  reset();
+  return digest;
+}
 
-inline std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
+KLING_DECL void sha256::reset() noexcept {
+  state_ = sha256_detail::initial_state;
+  buffer_ = {};
+  buffered_ = 0;
+  length_ = 0;
+}
+
+KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
+  using sha256_detail::rotr;
+  std::uint32_t w[64];
+  for (std::size_t t = 0; t < 16; ++t) {
+    w[t] = static_cast<std::uint32_t>(block[t * 4]) << 24 |
+           static_cast<std::uint32_t>(block[t * 4 + 1]) << 16 |
+           static_cast<std::uint32_t>(block[t * 4 + 2]) << 8 | static_cast<std::uint32_t>(block[t * 4 + 3]);
+  }
+  for (std::size_t t = 16; t < 64; ++t) {
+    const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+    const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+    w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+  }
+  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+  std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+  for (std::size_t t = 0; t < 64; ++t) {
+    const std::uint32_t sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+    const std::uint32_t choose = (e & f) ^ (~e & g);
+    const std::uint32_t t1 = h + sum1 + choose + sha256_detail::round_constants[t] + w[t];
+    const std::uint32_t sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+    const std::uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
+    const std::uint32_t t2 = sum0 + majority;
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2;
+  }
+  state_[0] += a;
+  state_[1] += b;
+  state_[2] += c;
+  state_[3] += d;
+  state_[4] += e;
+  state_[5] += f;
+  state_[6] += g;
+  state_[7] += h;
+}
+
+KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
   sha256 h;
   h.update(data);
   return h.finish();
 }
 
-// HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
-// key longer than the block size replaced by its hash.
-inline std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
+KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
   std::array<std::uint8_t, sha256::block_size> block_key{};
   if (key.size() > sha256::block_size) {
     const auto hashed = sha256_digest(key);
@@ -191,11 +227,7 @@ inline std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::strin
   return outer.finish();
 }
 
-// Equal contents, in a time that depends only on the lengths: every byte is
-// looked at even after a difference, so an attacker timing a signature check
-// learns nothing about how much of a forged value was right. Lengths are not
-// secret (a signature's length is public), so different lengths return at once.
-inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   unsigned difference = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -204,8 +236,7 @@ inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept
   return difference == 0;
 }
 
-// Lower-case hex, 64 characters.
-inline std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);
@@ -220,4 +251,4 @@ inline std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_SHA256_HPP
+#endif // KLING_CORE_SHA256_IPP

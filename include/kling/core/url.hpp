@@ -27,33 +27,100 @@ struct url {
   std::string fragment; // after '#', without it
 
   // "https://host:port": what a connection is made to.
-  std::string origin() const {
-    const bool ipv6 = host.find(':') != std::string::npos;
-    return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  }
+  std::string origin() const;
 
   // The URL as text, without the fragment (which never goes to a server).
-  std::string text() const {
-    const bool ipv6 = host.find(':') != std::string::npos;
-    std::string out = scheme + "://";
-    if (!userinfo.empty()) out += userinfo + "@";
-    out += ipv6 ? "[" + host + "]" : host;
-    if (port != (scheme == "https" ? 443 : 80)) out += ":" + std::to_string(port);
-    out += path.empty() ? "/" : path;
-    if (!query.empty()) out += "?" + query;
-    return out;
-  }
+  std::string text() const;
 };
-
-namespace url_detail {
-inline error bad_url(std::string_view why, std::string_view text) {
-  return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
-}
-} // namespace url_detail
 
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
-inline result<url> parse_url(std::string_view text) {
+KLING_DECL result<url> parse_url(std::string_view text);
+
+// Resolves a reference (a redirect's Location) against base, as RFC 3986
+// section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
+// absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
+// checked like any URL: http or https, a host, no spaces or control characters.
+KLING_DECL result<url> resolve_url(const url &base, std::string_view reference);
+
+// True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
+KLING_DECL bool is_loopback_host(std::string_view host);
+
+// Percent-encodes everything but RFC 3986's unreserved characters, so the
+// result is safe as one path segment or one query value.
+KLING_DECL std::string percent_encode(std::string_view text);
+
+// "a=1&b=x%20y" from name/value pairs, in the order given.
+KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_URL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_URL_IPP)
+#define KLING_CORE_URL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL std::string url::origin() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+KLING_DECL std::string url::text() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  std::string out = scheme + "://";
+  if (!userinfo.empty()) out += userinfo + "@";
+  out += ipv6 ? "[" + host + "]" : host;
+  if (port != (scheme == "https" ? 443 : 80)) out += ":" + std::to_string(port);
+  out += path.empty() ? "/" : path;
+  if (!query.empty()) out += "?" + query;
+  return out;
+}
+
+namespace url_detail {
+KLING_DECL error bad_url(std::string_view why, std::string_view text) {
+  return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
+}
+
+// RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
+KLING_DECL std::string remove_dot_segments(std::string_view in) {
+  std::string out;
+  while (!in.empty()) {
+    if (in.substr(0, 3) == "../") {
+      in.remove_prefix(3);
+    } else if (in.substr(0, 2) == "./") {
+      in.remove_prefix(2);
+    } else if (in.substr(0, 3) == "/./") {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.substr(0, 4) == "/../" || in == "/..") {
+      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
+      const auto slash = out.rfind('/');
+      out.erase(slash == std::string::npos ? 0 : slash);
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      const auto next = in.find('/', 1);
+      out.append(in.substr(0, next));
+      in = next == std::string_view::npos ? std::string_view{} : in.substr(next);
+    }
+  }
+  return out;
+}
+
+KLING_DECL bool has_scheme(std::string_view text) {
+  if (text.empty() || !ascii::is_alpha(text[0])) return false;
+  for (char c : text) {
+    if (c == ':') return true;
+    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return false;
+}
+} // namespace url_detail
+
+KLING_DECL result<url> parse_url(std::string_view text) {
   using namespace url_detail;
   url out;
   const auto colon = text.find(':');
@@ -135,49 +202,7 @@ inline result<url> parse_url(std::string_view text) {
   return out;
 }
 
-namespace url_detail {
-// RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
-inline std::string remove_dot_segments(std::string_view in) {
-  std::string out;
-  while (!in.empty()) {
-    if (in.substr(0, 3) == "../") {
-      in.remove_prefix(3);
-    } else if (in.substr(0, 2) == "./") {
-      in.remove_prefix(2);
-    } else if (in.substr(0, 3) == "/./") {
-      in.remove_prefix(2);
-    } else if (in == "/.") {
-      in = "/";
-    } else if (in.substr(0, 4) == "/../" || in == "/..") {
-      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
-      const auto slash = out.rfind('/');
-      out.erase(slash == std::string::npos ? 0 : slash);
-    } else if (in == "." || in == "..") {
-      in = {};
-    } else {
-      const auto next = in.find('/', 1);
-      out.append(in.substr(0, next));
-      in = next == std::string_view::npos ? std::string_view{} : in.substr(next);
-    }
-  }
-  return out;
-}
-
-inline bool has_scheme(std::string_view text) {
-  if (text.empty() || !ascii::is_alpha(text[0])) return false;
-  for (char c : text) {
-    if (c == ':') return true;
-    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
-  }
-  return false;
-}
-} // namespace url_detail
-
-// Resolves a reference (a redirect's Location) against base, as RFC 3986
-// section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
-// absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
-// checked like any URL: http or https, a host, no spaces or control characters.
-inline result<url> resolve_url(const url &base, std::string_view reference) {
+KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) {
   using namespace url_detail;
   if (has_scheme(reference)) return parse_url(reference);
   if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
@@ -209,8 +234,7 @@ inline result<url> resolve_url(const url &base, std::string_view reference) {
   return out;
 }
 
-// True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
-inline bool is_loopback_host(std::string_view host) {
+KLING_DECL bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
@@ -223,9 +247,7 @@ inline bool is_loopback_host(std::string_view host) {
   return dots == 3;
 }
 
-// Percent-encodes everything but RFC 3986's unreserved characters, so the
-// result is safe as one path segment or one query value.
-inline std::string percent_encode(std::string_view text) {
+KLING_DECL std::string percent_encode(std::string_view text) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
@@ -242,8 +264,7 @@ inline std::string percent_encode(std::string_view text) {
   return out;
 }
 
-// "a=1&b=x%20y" from name/value pairs, in the order given.
-inline std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
+KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
   std::string out;
   for (const auto &p : params) {
     if (!out.empty()) out += '&';
@@ -256,4 +277,4 @@ inline std::string encode_query(const std::vector<std::pair<std::string, std::st
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_URL_HPP
+#endif // KLING_CORE_URL_IPP

@@ -19,7 +19,33 @@ namespace utf8 {
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
 // no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
-inline std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
+
+// Number of Unicode code points in text; an error naming the byte offset of
+// the first malformed sequence.
+KLING_DECL result<std::size_t> count_code_points(std::string_view text);
+
+KLING_DECL bool is_valid(std::string_view text) noexcept;
+
+// At most max_bytes of text, cut at a code point boundary, with malformed
+// bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
+// in JSON and to print).
+KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes);
+
+} // namespace utf8
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_UTF8_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_UTF8_IPP)
+#define KLING_CORE_UTF8_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace utf8 {
+
+KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
   const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   const std::size_t left = text.size() - pos;
   const std::uint8_t b0 = byte(pos);
@@ -43,9 +69,7 @@ inline std::size_t sequence_length(std::string_view text, std::size_t pos) noexc
   return 0;
 }
 
-// Number of Unicode code points in text; an error naming the byte offset of
-// the first malformed sequence.
-inline result<std::size_t> count_code_points(std::string_view text) {
+KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
@@ -57,7 +81,7 @@ inline result<std::size_t> count_code_points(std::string_view text) {
   return count;
 }
 
-inline bool is_valid(std::string_view text) noexcept {
+KLING_DECL bool is_valid(std::string_view text) noexcept {
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t n = sequence_length(text, pos);
     if (n == 0) return false;
@@ -66,10 +90,7 @@ inline bool is_valid(std::string_view text) noexcept {
   return true;
 }
 
-// At most max_bytes of text, cut at a code point boundary, with malformed
-// bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
-// in JSON and to print).
-inline std::string excerpt(std::string_view text, std::size_t max_bytes) {
+KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes) {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(max_bytes < text.size() ? max_bytes : text.size());
@@ -87,4 +108,4 @@ inline std::string excerpt(std::string_view text, std::size_t max_bytes) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_UTF8_HPP
+#endif // KLING_CORE_UTF8_IPP

@@ -78,8 +78,6 @@
 #ifndef KLING_CORE_RESULT_HPP
 #define KLING_CORE_RESULT_HPP
 
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -221,12 +219,10 @@ struct violation {
   std::string rule;
   std::string field;
   std::string message;
-
-  friend bool operator==(const violation &a, const violation &b) {
-    return a.rule == b.rule && a.field == b.field && a.message == b.message;
-  }
-  friend bool operator!=(const violation &a, const violation &b) { return !(a == b); }
 };
+
+KLING_DECL bool operator==(const violation &a, const violation &b);
+KLING_DECL bool operator!=(const violation &a, const violation &b);
 
 // What the library recognized in a failure beyond its code, so that callers
 // and the protocol machines branch on a field, never on message text. Set
@@ -268,7 +264,23 @@ struct error {
 
 // One line for logs: "rate_limited (HTTP 429, provider code 1302): too many
 // requests [request_id abc]".
-inline std::string to_string(const error &e) {
+KLING_DECL std::string to_string(const error &e);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ERROR_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_ERROR_IPP)
+#define KLING_CORE_ERROR_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL bool operator==(const violation &a, const violation &b) {
+  return a.rule == b.rule && a.field == b.field && a.message == b.message;
+}
+KLING_DECL bool operator!=(const violation &a, const violation &b) { return !(a == b); }
+
+KLING_DECL std::string to_string(const error &e) {
   std::string out = to_string(e.code);
   std::string details;
   if (e.http_status != 0) details += "HTTP " + std::to_string(e.http_status);
@@ -290,7 +302,7 @@ inline std::string to_string(const error &e) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_ERROR_HPP
+#endif // KLING_CORE_ERROR_IPP
 // ----- end kling/core/error.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -300,12 +312,7 @@ class result;
 
 namespace detail {
 
-[[noreturn]] inline void fail_fast(const char *what) noexcept {
-  std::fputs("kling: ", stderr);
-  std::fputs(what, stderr);
-  std::fputs("\n", stderr);
-  std::abort();
-}
+[[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept;
 
 template <class T>
 struct is_result : std::false_type {};
@@ -552,11 +559,67 @@ auto result<T>::map_impl(Self &&self, F &&f) {
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_RESULT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_RESULT_IPP)
+#define KLING_CORE_RESULT_IPP
+
+#include <cstdio>
+#include <cstdlib>
+
+KLING_NAMESPACE_BEGIN
+
+namespace detail {
+
+[[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept {
+  std::fputs("kling: ", stderr);
+  std::fputs(what, stderr);
+  std::fputs("\n", stderr);
+  std::abort();
+}
+
+} // namespace detail
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RESULT_IPP
 // ----- end kling/core/result.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
 using json = nlohmann::json;
+
+// Deeper nesting than this is refused: copying or comparing a json value
+// recurses once per level, and hostile input must not exhaust the stack (an
+// engine's thread may have only a megabyte). No answer of the gateway comes close.
+inline constexpr std::size_t max_json_depth = 128;
+
+// Parses text; an error of kind parse that says where and why.
+KLING_DECL result<json> parse_json(std::string_view text);
+
+// Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
+// (Also for nlohmann::ordered_json, which keeps members in insertion order.)
+template <class BasicJson = json>
+std::string dump_json(const BasicJson &value, int indent = -1) {
+  return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
+}
+
+// The member `key` of `object`, or nullptr when object is not an object or
+// has no such member. (operator[] on a const json asserts; at() throws.)
+KLING_DECL const json *find_member(const json &object, std::string_view key);
+
+// JSON pointers (RFC 6901) name fields in violations and parse errors.
+KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key);
+
+KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_IPP)
+#define KLING_CORE_JSON_IPP
+
+KLING_NAMESPACE_BEGIN
 
 namespace json_detail {
 
@@ -588,16 +651,8 @@ struct error_locator : nlohmann::json_sax<json> {
   }
 };
 
-} // namespace json_detail
-
-// Deeper nesting than this is refused: copying or comparing a json value
-// recurses once per level, and hostile input must not exhaust the stack (an
-// engine's thread may have only a megabyte). No answer of the gateway comes close.
-inline constexpr std::size_t max_json_depth = 128;
-
-namespace json_detail {
 // The deepest nesting of arrays and objects in text, counted outside strings.
-inline std::size_t nesting_depth(std::string_view text) {
+KLING_DECL std::size_t nesting_depth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
@@ -618,10 +673,10 @@ inline std::size_t nesting_depth(std::string_view text) {
   }
   return deepest;
 }
+
 } // namespace json_detail
 
-// Parses text; an error of kind parse that says where and why.
-inline result<json> parse_json(std::string_view text) {
+KLING_DECL result<json> parse_json(std::string_view text) {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
@@ -634,23 +689,13 @@ inline result<json> parse_json(std::string_view text) {
   return error{errc::parse, std::move(message)};
 }
 
-// Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
-// (Also for nlohmann::ordered_json, which keeps members in insertion order.)
-template <class BasicJson = json>
-std::string dump_json(const BasicJson &value, int indent = -1) {
-  return value.dump(indent, ' ', false, BasicJson::error_handler_t::replace);
-}
-
-// The member `key` of `object`, or nullptr when object is not an object or
-// has no such member. (operator[] on a const json asserts; at() throws.)
-inline const json *find_member(const json &object, std::string_view key) {
+KLING_DECL const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
   const auto it = object.find(std::string(key));
   return it == object.end() ? nullptr : &*it;
 }
 
-// JSON pointers (RFC 6901) name fields in violations and parse errors.
-inline std::string pointer_child(std::string_view parent, std::string_view key) {
+KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key) {
   std::string out(parent);
   out += '/';
   for (char c : key) {
@@ -664,13 +709,13 @@ inline std::string pointer_child(std::string_view parent, std::string_view key) 
   return out;
 }
 
-inline std::string pointer_child(std::string_view parent, std::size_t index) {
+KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
 }
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_JSON_HPP
+#endif // KLING_CORE_JSON_IPP
 // ----- end kling/core/json.hpp -----
 // ----- begin kling/core/json_reader.hpp -----
 // field_reader: reads the members of one JSON object into C++ fields and
@@ -707,7 +752,6 @@ KLING_NAMESPACE_END
 
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -715,6 +759,38 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 using timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
+
+// What a date-time without a zone offset means.
+enum class missing_offset {
+  reject, // an error: a time without an offset names no instant
+  utc,    // UTC: for a sender known to leave the zone out of UTC times
+};
+
+// "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
+// Fractions beyond microseconds are truncated; an offset is required unless
+// without_offset says what its absence means.
+KLING_DECL result<timestamp> parse_iso8601(std::string_view text,
+                                           missing_offset without_offset = missing_offset::reject);
+
+// "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
+KLING_DECL std::string format_iso8601(timestamp t);
+
+KLING_DECL timestamp from_unix_seconds(std::int64_t seconds);
+
+// IMF-fixdate, the form RFC 9110 requires senders to use:
+// "Sun, 06 Nov 1994 08:49:37 GMT".
+KLING_DECL result<timestamp> parse_http_date(std::string_view text);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_TIME_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_TIME_IPP)
+#define KLING_CORE_TIME_IPP
+
+#include <cstdio>
+
+KLING_NAMESPACE_BEGIN
 
 namespace time_detail {
 
@@ -785,18 +861,18 @@ struct scanner {
   bool done() const { return pos == text.size(); }
 };
 
-inline error bad_time(std::string_view what, std::string_view text) {
+KLING_DECL error bad_time(std::string_view what, std::string_view text) {
   return error{errc::parse, std::string(what) + ": \"" + std::string(text.substr(0, 64)) + "\""};
 }
 
-inline bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
+KLING_DECL bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
   return month >= 1 && month <= 12 && day >= 1 &&
          static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) && hour <= 23 &&
          minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
 }
 
-inline timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
-                                std::int64_t micros, std::int64_t offset_seconds) {
+KLING_DECL timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
+                                    std::int64_t micros, std::int64_t offset_seconds) {
   const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   return timestamp(std::chrono::microseconds(seconds * 1000000 + micros));
@@ -804,17 +880,7 @@ inline timestamp make_timestamp(int year, int month, int day, int hour, int minu
 
 } // namespace time_detail
 
-// What a date-time without a zone offset means.
-enum class missing_offset {
-  reject, // an error: a time without an offset names no instant
-  utc,    // UTC: for a sender known to leave the zone out of UTC times
-};
-
-// "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
-// Fractions beyond microseconds are truncated; an offset is required unless
-// without_offset says what its absence means.
-inline result<timestamp> parse_iso8601(std::string_view text,
-                                       missing_offset without_offset = missing_offset::reject) {
+KLING_DECL result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
@@ -853,8 +919,7 @@ inline result<timestamp> parse_iso8601(std::string_view text,
   return time_detail::make_timestamp(year, month, day, hour, minute, second, micros, offset);
 }
 
-// "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
-inline std::string format_iso8601(timestamp t) {
+KLING_DECL std::string format_iso8601(timestamp t) {
   const std::int64_t total = t.time_since_epoch().count();
   std::int64_t seconds = total / 1000000;
   std::int64_t micros = total % 1000000;
@@ -877,11 +942,11 @@ inline std::string format_iso8601(timestamp t) {
   return buffer;
 }
 
-inline timestamp from_unix_seconds(std::int64_t seconds) { return timestamp(std::chrono::seconds(seconds)); }
+KLING_DECL timestamp from_unix_seconds(std::int64_t seconds) {
+  return timestamp(std::chrono::seconds(seconds));
+}
 
-// IMF-fixdate, the form RFC 9110 requires senders to use:
-// "Sun, 06 Nov 1994 08:49:37 GMT".
-inline result<timestamp> parse_http_date(std::string_view text) {
+KLING_DECL result<timestamp> parse_http_date(std::string_view text) {
   static constexpr std::string_view weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -909,69 +974,36 @@ inline result<timestamp> parse_http_date(std::string_view text) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_TIME_HPP
+#endif // KLING_CORE_TIME_IPP
 // ----- end kling/core/time.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
 class field_reader {
 public:
-  explicit field_reader(const json &object, std::string path = "") : object_(object), path_(std::move(path)) {
-    if (!object_.is_object()) fail_at(path_, "expected an object", object_);
-  }
+  explicit field_reader(const json &object, std::string path = "");
 
   bool ok() const { return !failure_.has_value(); }
   // The first problem found; valid only when !ok().
-  error failure() const { return failure_ ? *failure_ : error{errc::parse, "no failure"}; }
+  error failure() const;
   const std::string &path() const { return path_; }
-  std::string path_of(std::string_view key) const { return pointer_child(path_, key); }
+  std::string path_of(std::string_view key) const;
 
   // The member, or nullptr when absent or null (the gateway sends null for "none").
-  const json *get(std::string_view key) const {
-    const json *m = find_member(object_, key);
-    return m && !m->is_null() ? m : nullptr;
-  }
+  const json *get(std::string_view key) const;
 
   // Records a missing required member. Returns false so callers can chain.
-  bool require(std::string_view key) {
-    if (get(key)) return true;
-    fail(path_of(key) + ": required member is missing");
-    return false;
-  }
+  bool require(std::string_view key);
 
   // Each reader leaves `out` untouched and returns false when the member is
   // absent or null; a member of the wrong type also records a failure.
-  bool text(std::string_view key, std::string &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (!m->is_string()) return wrong(key, "a string", *m);
-    out = m->get_ref<const std::string &>();
-    return true;
-  }
+  bool text(std::string_view key, std::string &out);
 
   // An identifier sent as a string or as an integer, kept exactly as text
   // (element ids exceed 2^53, so they must never pass through a double).
-  bool id(std::string_view key, std::string &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (m->is_string())
-      out = m->get_ref<const std::string &>();
-    else if (m->is_number_unsigned())
-      out = std::to_string(m->get<std::uint64_t>());
-    else if (m->is_number_integer())
-      out = std::to_string(m->get<std::int64_t>());
-    else
-      return wrong(key, "a string or an integer", *m);
-    return true;
-  }
+  bool id(std::string_view key, std::string &out);
 
-  bool number(std::string_view key, double &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (!m->is_number()) return wrong(key, "a number", *m);
-    out = m->get<double>();
-    return true;
-  }
+  bool number(std::string_view key, double &out);
 
   template <class Int>
   bool integer(std::string_view key, Int &out) {
@@ -1008,66 +1040,23 @@ public:
     return wrong(key, "an integer in range", *m);
   }
 
-  bool boolean(std::string_view key, bool &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (!m->is_boolean()) return wrong(key, "true or false", *m);
-    out = m->get<bool>();
-    return true;
-  }
+  bool boolean(std::string_view key, bool &out);
 
   // A time as ISO 8601 text or as Unix seconds (P-4), or milliseconds.
-  bool time(std::string_view key, std::optional<timestamp> &out) {
-    const json *m = get(key);
-    if (!m) return false;
-    if (m->is_string()) {
-      const std::string &text = m->get_ref<const std::string &>();
-      // A gateway that leaves the zone out means UTC.
-      auto t = parse_iso8601(text, missing_offset::utc);
-      if (!t) {
-        fail(path_of(key) + ": " + t.error().message);
-        return false;
-      }
-      out = *t;
-      return true;
-    }
-    if (m->is_number()) {
-      // Providers write Unix milliseconds (1722769557708) where the gateway
-      // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
-      const double value = m->get<double>();
-      if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
-      const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
-      out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
-      return true;
-    }
-    return wrong(key, "an ISO 8601 string or Unix seconds", *m);
-  }
+  bool time(std::string_view key, std::optional<timestamp> &out);
 
   // A nested object or array, type-checked; nullptr when absent or wrong.
-  const json *object(std::string_view key) { return container(key, true); }
-  const json *array(std::string_view key) { return container(key, false); }
+  const json *object(std::string_view key);
+  const json *array(std::string_view key);
 
   // Records a failure of the caller's own (first one wins).
-  void fail(std::string message) {
-    if (!failure_) failure_ = error{errc::parse, std::move(message)};
-  }
+  void fail(std::string message);
 
 private:
-  const json *container(std::string_view key, bool want_object) {
-    const json *m = get(key);
-    if (!m) return nullptr;
-    if (want_object ? m->is_object() : m->is_array()) return m;
-    wrong(key, want_object ? "an object" : "an array", *m);
-    return nullptr;
-  }
+  const json *container(std::string_view key, bool want_object);
 
-  bool wrong(std::string_view key, std::string_view expected, const json &got) {
-    fail_at(path_of(key), "expected " + std::string(expected), got);
-    return false;
-  }
-  void fail_at(const std::string &where, const std::string &what, const json &got) {
-    fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
-  }
+  bool wrong(std::string_view key, std::string_view expected, const json &got);
+  void fail_at(const std::string &where, const std::string &what, const json &got);
 
   const json &object_;
   std::string path_;
@@ -1077,6 +1066,125 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_READER_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_READER_IPP)
+#define KLING_CORE_JSON_READER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL field_reader::field_reader(const json &object, std::string path)
+    : object_(object), path_(std::move(path)) {
+  if (!object_.is_object()) fail_at(path_, "expected an object", object_);
+}
+
+KLING_DECL error field_reader::failure() const {
+  return failure_ ? *failure_ : error{errc::parse, "no failure"};
+}
+
+KLING_DECL std::string field_reader::path_of(std::string_view key) const { return pointer_child(path_, key); }
+
+KLING_DECL const json *field_reader::get(std::string_view key) const {
+  const json *m = find_member(object_, key);
+  return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_DECL bool field_reader::require(std::string_view key) {
+  if (get(key)) return true;
+  fail(path_of(key) + ": required member is missing");
+  return false;
+}
+
+KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_string()) return wrong(key, "a string", *m);
+  out = m->get_ref<const std::string &>();
+  return true;
+}
+
+KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (m->is_string())
+    out = m->get_ref<const std::string &>();
+  else if (m->is_number_unsigned())
+    out = std::to_string(m->get<std::uint64_t>());
+  else if (m->is_number_integer())
+    out = std::to_string(m->get<std::int64_t>());
+  else
+    return wrong(key, "a string or an integer", *m);
+  return true;
+}
+
+KLING_DECL bool field_reader::number(std::string_view key, double &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_number()) return wrong(key, "a number", *m);
+  out = m->get<double>();
+  return true;
+}
+
+KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_boolean()) return wrong(key, "true or false", *m);
+  out = m->get<bool>();
+  return true;
+}
+
+KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (m->is_string()) {
+    const std::string &text = m->get_ref<const std::string &>();
+    // A gateway that leaves the zone out means UTC.
+    auto t = parse_iso8601(text, missing_offset::utc);
+    if (!t) {
+      fail(path_of(key) + ": " + t.error().message);
+      return false;
+    }
+    out = *t;
+    return true;
+  }
+  if (m->is_number()) {
+    // Providers write Unix milliseconds (1722769557708) where the gateway
+    // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
+    const double value = m->get<double>();
+    if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
+    const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
+    out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
+    return true;
+  }
+  return wrong(key, "an ISO 8601 string or Unix seconds", *m);
+}
+
+KLING_DECL const json *field_reader::object(std::string_view key) { return container(key, true); }
+KLING_DECL const json *field_reader::array(std::string_view key) { return container(key, false); }
+
+KLING_DECL void field_reader::fail(std::string message) {
+  if (!failure_) failure_ = error{errc::parse, std::move(message)};
+}
+
+KLING_DECL const json *field_reader::container(std::string_view key, bool want_object) {
+  const json *m = get(key);
+  if (!m) return nullptr;
+  if (want_object ? m->is_object() : m->is_array()) return m;
+  wrong(key, want_object ? "an object" : "an array", *m);
+  return nullptr;
+}
+
+KLING_DECL bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
+  fail_at(path_of(key), "expected " + std::string(expected), got);
+  return false;
+}
+
+KLING_DECL void field_reader::fail_at(const std::string &where, const std::string &what, const json &got) {
+  fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_READER_IPP
 // ----- end kling/core/json_reader.hpp -----
 // ----- begin kling/core/numbers.hpp -----
 // Numbers read from and written as text, the same under every locale: a
@@ -1089,7 +1197,6 @@ KLING_NAMESPACE_END
 #define KLING_CORE_NUMBERS_HPP
 
 #include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -1119,7 +1226,33 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 // "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
 // std::from_chars is missing from some standard libraries still in use
 // (libc++ before 20, which Emscripten ships).
-inline std::optional<double> parse_decimal(std::string_view text) {
+KLING_DECL std::optional<double> parse_decimal(std::string_view text);
+
+// v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
+// from zero: what printf("%.*f") writes under the C locale.
+KLING_DECL std::string format_fixed(double v, int decimals);
+
+// v rounded to `digits` significant digits (1 to 9), without trailing zeros
+// ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
+// values keep all their integer digits rather than switching to an exponent.
+KLING_DECL std::string format_significant(double v, int digits);
+
+} // namespace numbers
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_NUMBERS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_NUMBERS_IPP)
+#define KLING_CORE_NUMBERS_IPP
+
+#include <cmath>
+
+KLING_NAMESPACE_BEGIN
+
+namespace numbers {
+
+KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
   if (text.empty() || text.size() > 64) return std::nullopt;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
@@ -1131,9 +1264,7 @@ inline std::optional<double> parse_decimal(std::string_view text) {
   return d;
 }
 
-// v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
-// from zero: what printf("%.*f") writes under the C locale.
-inline std::string format_fixed(double v, int decimals) {
+KLING_DECL std::string format_fixed(double v, int decimals) {
   if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
@@ -1153,10 +1284,7 @@ inline std::string format_fixed(double v, int decimals) {
   return out;
 }
 
-// v rounded to `digits` significant digits (1 to 9), without trailing zeros
-// ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
-// values keep all their integer digits rather than switching to an exponent.
-inline std::string format_significant(double v, int digits) {
+KLING_DECL std::string format_significant(double v, int digits) {
   if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
   if (digits < 1) digits = 1;
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
@@ -1172,7 +1300,7 @@ inline std::string format_significant(double v, int digits) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_NUMBERS_HPP
+#endif // KLING_CORE_NUMBERS_IPP
 // ----- end kling/core/numbers.hpp -----
 // ----- begin kling/core/random.hpp -----
 // Pseudo-random numbers where nothing secret depends on them: backoff
@@ -1188,7 +1316,6 @@ KLING_NAMESPACE_END
 
 #include <cstdint>
 #include <limits>
-#include <random>
 
 
 KLING_NAMESPACE_BEGIN
@@ -1228,14 +1355,27 @@ private:
 };
 
 // 64 bits from the system's source (std::random_device), never 0.
-inline std::uint64_t random_seed() {
+KLING_DECL std::uint64_t random_seed();
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RANDOM_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_RANDOM_IPP)
+#define KLING_CORE_RANDOM_IPP
+
+#include <random>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL std::uint64_t random_seed() {
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
 }
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_RANDOM_HPP
+#endif // KLING_CORE_RANDOM_IPP
 // ----- end kling/core/random.hpp -----
 // ----- begin kling/protocol/webhooks.hpp -----
 // Verifying Standard Webhooks signatures (https://www.standardwebhooks.com/):
@@ -1447,6 +1587,59 @@ KLING_NAMESPACE_BEGIN
 
 namespace crypto {
 
+// Incremental SHA-256: update() any number of times, then finish(). finish()
+// also resets the object, so it can hash the next message.
+class sha256 {
+public:
+  static constexpr std::size_t block_size = 64;
+  static constexpr std::size_t digest_size = 32;
+
+  sha256() noexcept;
+
+  void update(std::string_view data) noexcept;
+
+  std::array<std::uint8_t, digest_size> finish() noexcept;
+
+private:
+  void reset() noexcept;
+
+  // One 64-byte block (FIPS 180-4, 6.2.2).
+  void compress(const std::uint8_t *block) noexcept;
+
+  std::array<std::uint32_t, 8> state_{};
+  std::array<std::uint8_t, block_size> buffer_{};
+  std::size_t buffered_ = 0;
+  std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
+};
+
+KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
+
+// HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
+// key longer than the block size replaced by its hash.
+KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
+
+// Equal contents, in a time that depends only on the lengths: every byte is
+// looked at even after a difference, so an attacker timing a signature check
+// learns nothing about how much of a forged value was right. Lengths are not
+// secret (a signature's length is public), so different lengths return at once.
+KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
+// Lower-case hex, 64 characters.
+KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest);
+
+} // namespace crypto
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_SHA256_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_SHA256_IPP)
+#define KLING_CORE_SHA256_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace crypto {
+
 namespace sha256_detail {
 
 // The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
@@ -1469,131 +1662,114 @@ constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >>
 
 } // namespace sha256_detail
 
-// Incremental SHA-256: update() any number of times, then finish(). finish()
-// also resets the object, so it can hash the next message.
-class sha256 {
-public:
-  static constexpr std::size_t block_size = 64;
-  static constexpr std::size_t digest_size = 32;
+KLING_DECL sha256::sha256() noexcept { reset(); }
 
-  sha256() noexcept { reset(); }
-
-  void update(std::string_view data) noexcept {
-    const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
-    std::size_t size = data.size();
-    length_ += size;
-    if (buffered_ > 0) {
-      const std::size_t take = size < block_size - buffered_ ? size : block_size - buffered_;
-      for (std::size_t i = 0; i < take; ++i)
-        buffer_[buffered_ + i] = bytes[i];
-      buffered_ += take;
-      bytes += take;
-      size -= take;
-      if (buffered_ < block_size) return;
-      compress(buffer_.data());
-      buffered_ = 0;
-    }
-    // Whole blocks straight from the input: no copy.
-    for (; size >= block_size; bytes += block_size, size -= block_size)
-      compress(bytes);
-    for (std::size_t i = 0; i < size; ++i)
-      buffer_[i] = bytes[i];
-    buffered_ = size;
-  }
-
-  std::array<std::uint8_t, digest_size> finish() noexcept {
-    // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
-    // message length in bits as a big-endian 64-bit number.
-    const std::uint64_t bit_length = length_ * 8;
-    buffer_[buffered_++] = 0x80;
-    if (buffered_ > block_size - 8) {
-      while (buffered_ < block_size)
-        buffer_[buffered_++] = 0;
-      compress(buffer_.data());
-      buffered_ = 0;
-    }
-    while (buffered_ < block_size - 8)
-      buffer_[buffered_++] = 0;
-    for (int i = 7; i >= 0; --i)
-      buffer_[buffered_++] = static_cast<std::uint8_t>(bit_length >> (i * 8));
+KLING_DECL void sha256::update(std::string_view data) noexcept {
+  const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
+  std::size_t size = data.size();
+  length_ += size;
+  if (buffered_ > 0) {
+    const std::size_t take = size < block_size - buffered_ ? size : block_size - buffered_;
+    for (std::size_t i = 0; i < take; ++i)
+      buffer_[buffered_ + i] = bytes[i];
+    buffered_ += take;
+    bytes += take;
+    size -= take;
+    if (buffered_ < block_size) return;
     compress(buffer_.data());
-
-    std::array<std::uint8_t, digest_size> digest{};
-    for (std::size_t i = 0; i < 8; ++i) {
-      digest[i * 4] = static_cast<std::uint8_t>(state_[i] >> 24);
-      digest[i * 4 + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
-      digest[i * 4 + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
-      digest[i * 4 + 3] = static_cast<std::uint8_t>(state_[i]);
-    }
-    reset();
-    return digest;
-  }
-
-private:
-  void reset() noexcept {
-    state_ = sha256_detail::initial_state;
-    buffer_ = {};
     buffered_ = 0;
-    length_ = 0;
   }
+  // Whole blocks straight from the input: no copy.
+  for (; size >= block_size; bytes += block_size, size -= block_size)
+    compress(bytes);
+  for (std::size_t i = 0; i < size; ++i)
+    buffer_[i] = bytes[i];
+  buffered_ = size;
+}
 
-  // One 64-byte block (FIPS 180-4, 6.2.2).
-  void compress(const std::uint8_t *block) noexcept {
-    using sha256_detail::rotr;
-    std::uint32_t w[64];
-    for (std::size_t t = 0; t < 16; ++t) {
-      w[t] = static_cast<std::uint32_t>(block[t * 4]) << 24 |
-             static_cast<std::uint32_t>(block[t * 4 + 1]) << 16 |
-             static_cast<std::uint32_t>(block[t * 4 + 2]) << 8 | static_cast<std::uint32_t>(block[t * 4 + 3]);
-    }
-    for (std::size_t t = 16; t < 64; ++t) {
-      const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
-      const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
-      w[t] = w[t - 16] + s0 + w[t - 7] + s1;
-    }
-    std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-    std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
-    for (std::size_t t = 0; t < 64; ++t) {
-      const std::uint32_t sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-      const std::uint32_t choose = (e & f) ^ (~e & g);
-      const std::uint32_t t1 = h + sum1 + choose + sha256_detail::round_constants[t] + w[t];
-      const std::uint32_t sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-      const std::uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
-      const std::uint32_t t2 = sum0 + majority;
-      h = g;
-      g = f;
-      f = e;
-      e = d + t1;
-      d = c;
-      c = b;
-      b = a;
-      a = t1 + t2;
-    }
-    state_[0] += a;
-    state_[1] += b;
-    state_[2] += c;
-    state_[3] += d;
-    state_[4] += e;
-    state_[5] += f;
-    state_[6] += g;
-    state_[7] += h;
+KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
+  // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
+  // message length in bits as a big-endian 64-bit number.
+  const std::uint64_t bit_length = length_ * 8;
+  buffer_[buffered_++] = 0x80;
+  if (buffered_ > block_size - 8) {
+    while (buffered_ < block_size)
+      buffer_[buffered_++] = 0;
+    compress(buffer_.data());
+    buffered_ = 0;
   }
+  while (buffered_ < block_size - 8)
+    buffer_[buffered_++] = 0;
+  for (int i = 7; i >= 0; --i)
+    buffer_[buffered_++] = static_cast<std::uint8_t>(bit_length >> (i * 8));
+  compress(buffer_.data());
 
-  std::array<std::uint32_t, 8> state_{};
-  std::array<std::uint8_t, block_size> buffer_{};
-  std::size_t buffered_ = 0;
-  std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
-};
+  std::array<std::uint8_t, digest_size> digest{};
+  for (std::size_t i = 0; i < 8; ++i) {
+    digest[i * 4] = static_cast<std::uint8_t>(state_[i] >> 24);
+    digest[i * 4 + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
+    digest[i * 4 + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
+    digest[i * 4 + 3] = static_cast<std::uint8_t>(state_[i]);
+  }
+  reset();
+  return digest;
+}
 
-inline std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
+KLING_DECL void sha256::reset() noexcept {
+  state_ = sha256_detail::initial_state;
+  buffer_ = {};
+  buffered_ = 0;
+  length_ = 0;
+}
+
+KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
+  using sha256_detail::rotr;
+  std::uint32_t w[64];
+  for (std::size_t t = 0; t < 16; ++t) {
+    w[t] = static_cast<std::uint32_t>(block[t * 4]) << 24 |
+           static_cast<std::uint32_t>(block[t * 4 + 1]) << 16 |
+           static_cast<std::uint32_t>(block[t * 4 + 2]) << 8 | static_cast<std::uint32_t>(block[t * 4 + 3]);
+  }
+  for (std::size_t t = 16; t < 64; ++t) {
+    const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+    const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+    w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+  }
+  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+  std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+  for (std::size_t t = 0; t < 64; ++t) {
+    const std::uint32_t sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+    const std::uint32_t choose = (e & f) ^ (~e & g);
+    const std::uint32_t t1 = h + sum1 + choose + sha256_detail::round_constants[t] + w[t];
+    const std::uint32_t sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+    const std::uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
+    const std::uint32_t t2 = sum0 + majority;
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2;
+  }
+  state_[0] += a;
+  state_[1] += b;
+  state_[2] += c;
+  state_[3] += d;
+  state_[4] += e;
+  state_[5] += f;
+  state_[6] += g;
+  state_[7] += h;
+}
+
+KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
   sha256 h;
   h.update(data);
   return h.finish();
 }
 
-// HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
-// key longer than the block size replaced by its hash.
-inline std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
+KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
   std::array<std::uint8_t, sha256::block_size> block_key{};
   if (key.size() > sha256::block_size) {
     const auto hashed = sha256_digest(key);
@@ -1619,11 +1795,7 @@ inline std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::strin
   return outer.finish();
 }
 
-// Equal contents, in a time that depends only on the lengths: every byte is
-// looked at even after a difference, so an attacker timing a signature check
-// learns nothing about how much of a forged value was right. Lengths are not
-// secret (a signature's length is public), so different lengths return at once.
-inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   unsigned difference = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -1632,8 +1804,7 @@ inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept
   return difference == 0;
 }
 
-// Lower-case hex, 64 characters.
-inline std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);
@@ -1648,7 +1819,7 @@ inline std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_SHA256_HPP
+#endif // KLING_CORE_SHA256_IPP
 // ----- end kling/core/sha256.hpp -----
 // ----- begin kling/core/utf8.hpp -----
 // UTF-8: counting code points the way the gateway counts characters (C-1),
@@ -1671,7 +1842,33 @@ namespace utf8 {
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
 // no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
-inline std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
+
+// Number of Unicode code points in text; an error naming the byte offset of
+// the first malformed sequence.
+KLING_DECL result<std::size_t> count_code_points(std::string_view text);
+
+KLING_DECL bool is_valid(std::string_view text) noexcept;
+
+// At most max_bytes of text, cut at a code point boundary, with malformed
+// bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
+// in JSON and to print).
+KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes);
+
+} // namespace utf8
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_UTF8_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_UTF8_IPP)
+#define KLING_CORE_UTF8_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace utf8 {
+
+KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
   const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   const std::size_t left = text.size() - pos;
   const std::uint8_t b0 = byte(pos);
@@ -1695,9 +1892,7 @@ inline std::size_t sequence_length(std::string_view text, std::size_t pos) noexc
   return 0;
 }
 
-// Number of Unicode code points in text; an error naming the byte offset of
-// the first malformed sequence.
-inline result<std::size_t> count_code_points(std::string_view text) {
+KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
@@ -1709,7 +1904,7 @@ inline result<std::size_t> count_code_points(std::string_view text) {
   return count;
 }
 
-inline bool is_valid(std::string_view text) noexcept {
+KLING_DECL bool is_valid(std::string_view text) noexcept {
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t n = sequence_length(text, pos);
     if (n == 0) return false;
@@ -1718,10 +1913,7 @@ inline bool is_valid(std::string_view text) noexcept {
   return true;
 }
 
-// At most max_bytes of text, cut at a code point boundary, with malformed
-// bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
-// in JSON and to print).
-inline std::string excerpt(std::string_view text, std::size_t max_bytes) {
+KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes) {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(max_bytes < text.size() ? max_bytes : text.size());
@@ -1739,7 +1931,7 @@ inline std::string excerpt(std::string_view text, std::size_t max_bytes) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_UTF8_HPP
+#endif // KLING_CORE_UTF8_IPP
 // ----- end kling/core/utf8.hpp -----
 // ----- begin kling/protocol/replay_store.hpp -----
 // Replay protection for webhooks: the webhook-ids of messages already
@@ -1919,12 +2111,7 @@ constexpr char to_lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-inline std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char &c : out)
-    c = to_lower(c);
-  return out;
-}
+KLING_DECL std::string to_lower(std::string_view text);
 
 constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -1948,6 +2135,26 @@ constexpr bool ends_with_ignoring_case(std::string_view text, std::string_view s
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_ASCII_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_ASCII_IPP)
+#define KLING_CORE_ASCII_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace ascii {
+
+KLING_DECL std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    c = to_lower(c);
+  return out;
+}
+
+} // namespace ascii
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ASCII_IPP
 // ----- end kling/core/ascii.hpp -----
 // ----- begin kling/core/cancel.hpp -----
 // Cancellation: a source the caller keeps and tokens the library watches.
@@ -1988,7 +2195,7 @@ private:
 
 class cancellation_source {
 public:
-  cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+  cancellation_source();
   void cancel() { flag_->store(true, std::memory_order_release); }
   bool cancelled() const { return flag_->load(std::memory_order_acquire); }
   cancellation_token token() const { return cancellation_token(flag_); }
@@ -2000,6 +2207,17 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_CANCEL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_CANCEL_IPP)
+#define KLING_CORE_CANCEL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL cancellation_source::cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_CANCEL_IPP
 // ----- end kling/core/cancel.hpp -----
 // ----- begin kling/core/url.hpp -----
 // Absolute URLs (RFC 3986, the subset HTTP uses): the base URL of the
@@ -2029,33 +2247,100 @@ struct url {
   std::string fragment; // after '#', without it
 
   // "https://host:port": what a connection is made to.
-  std::string origin() const {
-    const bool ipv6 = host.find(':') != std::string::npos;
-    return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  }
+  std::string origin() const;
 
   // The URL as text, without the fragment (which never goes to a server).
-  std::string text() const {
-    const bool ipv6 = host.find(':') != std::string::npos;
-    std::string out = scheme + "://";
-    if (!userinfo.empty()) out += userinfo + "@";
-    out += ipv6 ? "[" + host + "]" : host;
-    if (port != (scheme == "https" ? 443 : 80)) out += ":" + std::to_string(port);
-    out += path.empty() ? "/" : path;
-    if (!query.empty()) out += "?" + query;
-    return out;
-  }
+  std::string text() const;
 };
-
-namespace url_detail {
-inline error bad_url(std::string_view why, std::string_view text) {
-  return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
-}
-} // namespace url_detail
 
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
-inline result<url> parse_url(std::string_view text) {
+KLING_DECL result<url> parse_url(std::string_view text);
+
+// Resolves a reference (a redirect's Location) against base, as RFC 3986
+// section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
+// absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
+// checked like any URL: http or https, a host, no spaces or control characters.
+KLING_DECL result<url> resolve_url(const url &base, std::string_view reference);
+
+// True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
+KLING_DECL bool is_loopback_host(std::string_view host);
+
+// Percent-encodes everything but RFC 3986's unreserved characters, so the
+// result is safe as one path segment or one query value.
+KLING_DECL std::string percent_encode(std::string_view text);
+
+// "a=1&b=x%20y" from name/value pairs, in the order given.
+KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_URL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_URL_IPP)
+#define KLING_CORE_URL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL std::string url::origin() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+KLING_DECL std::string url::text() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  std::string out = scheme + "://";
+  if (!userinfo.empty()) out += userinfo + "@";
+  out += ipv6 ? "[" + host + "]" : host;
+  if (port != (scheme == "https" ? 443 : 80)) out += ":" + std::to_string(port);
+  out += path.empty() ? "/" : path;
+  if (!query.empty()) out += "?" + query;
+  return out;
+}
+
+namespace url_detail {
+KLING_DECL error bad_url(std::string_view why, std::string_view text) {
+  return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
+}
+
+// RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
+KLING_DECL std::string remove_dot_segments(std::string_view in) {
+  std::string out;
+  while (!in.empty()) {
+    if (in.substr(0, 3) == "../") {
+      in.remove_prefix(3);
+    } else if (in.substr(0, 2) == "./") {
+      in.remove_prefix(2);
+    } else if (in.substr(0, 3) == "/./") {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.substr(0, 4) == "/../" || in == "/..") {
+      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
+      const auto slash = out.rfind('/');
+      out.erase(slash == std::string::npos ? 0 : slash);
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      const auto next = in.find('/', 1);
+      out.append(in.substr(0, next));
+      in = next == std::string_view::npos ? std::string_view{} : in.substr(next);
+    }
+  }
+  return out;
+}
+
+KLING_DECL bool has_scheme(std::string_view text) {
+  if (text.empty() || !ascii::is_alpha(text[0])) return false;
+  for (char c : text) {
+    if (c == ':') return true;
+    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return false;
+}
+} // namespace url_detail
+
+KLING_DECL result<url> parse_url(std::string_view text) {
   using namespace url_detail;
   url out;
   const auto colon = text.find(':');
@@ -2137,49 +2422,7 @@ inline result<url> parse_url(std::string_view text) {
   return out;
 }
 
-namespace url_detail {
-// RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
-inline std::string remove_dot_segments(std::string_view in) {
-  std::string out;
-  while (!in.empty()) {
-    if (in.substr(0, 3) == "../") {
-      in.remove_prefix(3);
-    } else if (in.substr(0, 2) == "./") {
-      in.remove_prefix(2);
-    } else if (in.substr(0, 3) == "/./") {
-      in.remove_prefix(2);
-    } else if (in == "/.") {
-      in = "/";
-    } else if (in.substr(0, 4) == "/../" || in == "/..") {
-      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
-      const auto slash = out.rfind('/');
-      out.erase(slash == std::string::npos ? 0 : slash);
-    } else if (in == "." || in == "..") {
-      in = {};
-    } else {
-      const auto next = in.find('/', 1);
-      out.append(in.substr(0, next));
-      in = next == std::string_view::npos ? std::string_view{} : in.substr(next);
-    }
-  }
-  return out;
-}
-
-inline bool has_scheme(std::string_view text) {
-  if (text.empty() || !ascii::is_alpha(text[0])) return false;
-  for (char c : text) {
-    if (c == ':') return true;
-    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
-  }
-  return false;
-}
-} // namespace url_detail
-
-// Resolves a reference (a redirect's Location) against base, as RFC 3986
-// section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
-// absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
-// checked like any URL: http or https, a host, no spaces or control characters.
-inline result<url> resolve_url(const url &base, std::string_view reference) {
+KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) {
   using namespace url_detail;
   if (has_scheme(reference)) return parse_url(reference);
   if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
@@ -2211,8 +2454,7 @@ inline result<url> resolve_url(const url &base, std::string_view reference) {
   return out;
 }
 
-// True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
-inline bool is_loopback_host(std::string_view host) {
+KLING_DECL bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
@@ -2225,9 +2467,7 @@ inline bool is_loopback_host(std::string_view host) {
   return dots == 3;
 }
 
-// Percent-encodes everything but RFC 3986's unreserved characters, so the
-// result is safe as one path segment or one query value.
-inline std::string percent_encode(std::string_view text) {
+KLING_DECL std::string percent_encode(std::string_view text) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
@@ -2244,8 +2484,7 @@ inline std::string percent_encode(std::string_view text) {
   return out;
 }
 
-// "a=1&b=x%20y" from name/value pairs, in the order given.
-inline std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
+KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
   std::string out;
   for (const auto &p : params) {
     if (!out.empty()) out += '&';
@@ -2258,7 +2497,7 @@ inline std::string encode_query(const std::vector<std::pair<std::string, std::st
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_URL_HPP
+#endif // KLING_CORE_URL_IPP
 // ----- end kling/core/url.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -3056,7 +3295,6 @@ KLING_NAMESPACE_END
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 
 
 KLING_NAMESPACE_BEGIN
@@ -3080,29 +3318,61 @@ struct image_info {
   std::uint64_t size_bytes = 0; // the whole input, not just the header
 };
 
+// Format and size of a PNG or JPEG image. Anything else, or a header that is
+// truncated or malformed, is an errc::malformed_input error saying why (and,
+// for JPEG, at which byte).
+KLING_DECL result<image_info> probe_image(std::string_view bytes);
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_IMAGE_PROBE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_IMAGE_PROBE_IPP)
+#define KLING_MEDIA_IMAGE_PROBE_IPP
+
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
 namespace image_detail {
-
-inline std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
-  return static_cast<std::uint8_t>(bytes[pos]);
-}
-inline std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
-  return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
-}
-inline std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
-  return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
-}
-
-inline error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
-
-inline error at_byte(const char *what, std::size_t pos) {
-  return invalid(std::string(what) + " at byte " + std::to_string(pos));
-}
 
 constexpr std::string_view png_signature{"\x89PNG\r\n\x1a\n", 8};
 
+// Frame headers: SOF0-3, 5-7, 9-11, 13-15. C4 (DHT), C8 (JPG) and CC (DAC)
+// share the range but are not frames.
+constexpr bool is_start_of_frame(std::uint32_t marker) noexcept {
+  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+}
+
+// Markers without a length field: TEM, RST0-7. (SOI and EOI are handled by
+// the caller.)
+constexpr bool is_standalone(std::uint32_t marker) noexcept {
+  return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
+}
+
+KLING_DECL std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
+  return static_cast<std::uint8_t>(bytes[pos]);
+}
+KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+  return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
+}
+KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+  return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
+}
+
+KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+
+KLING_DECL error at_byte(const char *what, std::size_t pos) {
+  return invalid(std::string(what) + " at byte " + std::to_string(pos));
+}
+
 // Names a few formats people try to send instead, so the error says what the
 // file is rather than only what it is not.
-inline std::string other_format_name(std::string_view bytes) {
+KLING_DECL std::string other_format_name(std::string_view bytes) {
   if (bytes.substr(0, 4) == "GIF8") return "GIF";
   if (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP") return "WebP";
   if (bytes.substr(0, 2) == "BM") return "BMP";
@@ -3118,7 +3388,7 @@ inline std::string other_format_name(std::string_view bytes) {
   return {};
 }
 
-inline error not_an_image(std::string_view bytes) {
+KLING_DECL error not_an_image(std::string_view bytes) {
   std::string message = "not a JPEG or PNG image";
   if (bytes.empty()) {
     message += " (empty)";
@@ -3129,7 +3399,7 @@ inline error not_an_image(std::string_view bytes) {
   return invalid(std::move(message));
 }
 
-inline result<image_info> probe_png(std::string_view bytes) {
+KLING_DECL result<image_info> probe_png(std::string_view bytes) {
   // Signature (8), then the first chunk: length (4), type (4), and IHDR's 13
   // bytes of data, of which width and height come first; then its CRC (4).
   constexpr std::size_t ihdr_end = 8 + 8 + 13 + 4;
@@ -3153,19 +3423,7 @@ inline result<image_info> probe_png(std::string_view bytes) {
   return info;
 }
 
-// Frame headers: SOF0-3, 5-7, 9-11, 13-15. C4 (DHT), C8 (JPG) and CC (DAC)
-// share the range but are not frames.
-constexpr bool is_start_of_frame(std::uint32_t marker) noexcept {
-  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-}
-
-// Markers without a length field: TEM, RST0-7. (SOI and EOI are handled by
-// the caller.)
-constexpr bool is_standalone(std::uint32_t marker) noexcept {
-  return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
-}
-
-inline result<image_info> probe_jpeg(std::string_view bytes) {
+KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
   std::size_t pos = 2; // after SOI
   // Every pass moves pos forward by at least one byte, so the loop ends.
   while (true) {
@@ -3212,10 +3470,7 @@ inline result<image_info> probe_jpeg(std::string_view bytes) {
 
 } // namespace image_detail
 
-// Format and size of a PNG or JPEG image. Anything else, or a header that is
-// truncated or malformed, is an errc::malformed_input error saying why (and,
-// for JPEG, at which byte).
-inline result<image_info> probe_image(std::string_view bytes) {
+KLING_DECL result<image_info> probe_image(std::string_view bytes) {
   using namespace image_detail;
   if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
   if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {
@@ -3229,7 +3484,7 @@ inline result<image_info> probe_image(std::string_view bytes) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MEDIA_IMAGE_PROBE_HPP
+#endif // KLING_MEDIA_IMAGE_PROBE_IPP
 // ----- end kling/media/image_probe.hpp -----
 // ----- begin kling/media/sources.hpp -----
 // How images appear in requests (rule O1-12: an http(s) URL, a data URI or
@@ -3258,13 +3513,123 @@ KLING_NAMESPACE_END
 #ifndef KLING_CORE_FILES_HPP
 #define KLING_CORE_FILES_HPP
 
-#include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
 #include <string>
 #include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace files {
+
+// A path for an error message: quoted, cut, and valid UTF-8 whatever the
+// file system allowed.
+KLING_DECL std::string quote(std::string_view path);
+
+// The file system's path for a UTF-8 path (one with a NUL byte is refused).
+// On Windows the text is converted here (std::filesystem::u8path would abort
+// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass unchanged.
+KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path);
+
+// Size of a regular file. Directories, devices and pipes are refused: their
+// size means nothing.
+KLING_DECL result<std::uint64_t> size_of(const std::string &path);
+
+KLING_DECL bool exists(const std::string &path);
+
+// Removes a file if it is there; false only when it stays.
+KLING_DECL bool remove(const std::string &path);
+
+// Moves from onto to, replacing what is there, in one step where the platform
+// allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
+KLING_DECL result<void> replace(const std::string &from, const std::string &to);
+
+// A regular file opened for binary reading at any 64-bit offset.
+class input_file {
+public:
+  input_file() = default;
+  input_file(const input_file &) = delete;
+  input_file &operator=(const input_file &) = delete;
+  ~input_file();
+
+  // Opens path and returns its size.
+  result<std::uint64_t> open(const std::string &path);
+  // Exactly n bytes at offset into buffer.
+  result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer);
+  void close();
+
+private:
+  std::FILE *file_ = nullptr;
+  std::string path_;
+};
+
+// A file opened for binary writing, closed on every path.
+class output_file {
+public:
+  output_file() = default;
+  output_file(const output_file &) = delete;
+  output_file &operator=(const output_file &) = delete;
+  ~output_file();
+
+  // Truncates path, or appends to it.
+  bool open(const std::string &path, bool append);
+  bool write(std::string_view bytes);
+  // False when buffered bytes could not be written.
+  bool close();
+
+private:
+  std::FILE *file_ = nullptr;
+};
+
+// A file that only grows, each append on the disk before append returns
+// (fflush, then fsync; _commit on Windows): what a journal needs, where a
+// record must outlive a crash or a power cut before the act it announces.
+class appending_file {
+public:
+  appending_file() = default;
+  appending_file(const appending_file &) = delete;
+  appending_file &operator=(const appending_file &) = delete;
+  ~appending_file();
+
+  // Opens path for appending, creating it (and making its directory entry
+  // durable, on POSIX) when it is not there.
+  result<void> open(const std::string &path);
+  bool is_open() const { return file_ != nullptr; }
+
+  // Appends bytes and waits until they are on the disk.
+  result<void> append(std::string_view bytes);
+  void close();
+
+private:
+  std::FILE *file_ = nullptr;
+  std::string path_;
+};
+
+// Creates a directory and its parents; fine when it is already there.
+KLING_DECL result<void> make_directories(const std::string &path);
+
+// The whole file, when it is a regular file of at most max_bytes (checked
+// before reading).
+KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
+
+// Writes bytes to "<path>.part" and replaces path with it, so path is never
+// seen half written; the part file is removed on failure.
+KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes);
+
+} // namespace files
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_FILES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_FILES_IPP)
+#define KLING_CORE_FILES_IPP
+
+#include <cerrno>
+#include <limits>
 #include <system_error>
 #include <utility>
 
@@ -3275,7 +3640,6 @@ KLING_NAMESPACE_END
 #include <sys/types.h> // off_t
 #include <unistd.h>    // fsync
 #endif
-
 
 KLING_NAMESPACE_BEGIN
 
@@ -3293,14 +3657,9 @@ constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROU
 
 namespace files {
 
-// A path for an error message: quoted, cut, and valid UTF-8 whatever the
-// file system allowed.
-inline std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+KLING_DECL std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
 
-// The file system's path for a UTF-8 path (one with a NUL byte is refused).
-// On Windows the text is converted here (std::filesystem::u8path would abort
-// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass unchanged.
-inline result<std::filesystem::path> native_path(std::string_view utf8_path) {
+KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path) {
   // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
   if (utf8_path.find('\0') != std::string_view::npos)
     return error{errc::io,
@@ -3334,14 +3693,14 @@ inline result<std::filesystem::path> native_path(std::string_view utf8_path) {
 
 namespace files_detail {
 
-inline error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
+KLING_DECL error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
   std::string message = std::string(what) + " " + quote(path);
   if (!why.empty()) message += ": " + std::string(why);
   return error{errc::io, std::move(message)};
 }
 
 // fopen with a UTF-8 path; mode is "rb", "wb" or "ab".
-inline std::FILE *open(const std::filesystem::path &path, const char *mode) {
+KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) {
 #ifdef _WIN32
   std::wstring wide_mode(mode, mode + std::char_traits<char>::length(mode));
   return ::_wfopen(path.c_str(), wide_mode.c_str());
@@ -3350,7 +3709,7 @@ inline std::FILE *open(const std::filesystem::path &path, const char *mode) {
 #endif
 }
 
-inline bool seek(std::FILE *f, std::uint64_t offset) {
+KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
   if (offset > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
 #ifdef _WIN32
   return ::_fseeki64(f, static_cast<__int64>(offset), SEEK_SET) == 0;
@@ -3363,9 +3722,7 @@ inline bool seek(std::FILE *f, std::uint64_t offset) {
 
 } // namespace files_detail
 
-// Size of a regular file. Directories, devices and pipes are refused: their
-// size means nothing.
-inline result<std::uint64_t> size_of(const std::string &path) {
+KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
   auto native = native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -3380,14 +3737,13 @@ inline result<std::uint64_t> size_of(const std::string &path) {
   return static_cast<std::uint64_t>(size);
 }
 
-inline bool exists(const std::string &path) {
+KLING_DECL bool exists(const std::string &path) {
   auto native = native_path(path);
   std::error_code ec;
   return native && std::filesystem::exists(*native, ec);
 }
 
-// Removes a file if it is there; false only when it stays.
-inline bool remove(const std::string &path) {
+KLING_DECL bool remove(const std::string &path) {
   auto native = native_path(path);
   if (!native) return false;
   std::error_code ec;
@@ -3395,9 +3751,7 @@ inline bool remove(const std::string &path) {
   return !ec;
 }
 
-// Moves from onto to, replacing what is there, in one step where the platform
-// allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
-inline result<void> replace(const std::string &from, const std::string &to) {
+KLING_DECL result<void> replace(const std::string &from, const std::string &to) {
   auto native_from = native_path(from);
   if (!native_from) return std::move(native_from).error();
   auto native_to = native_path(to);
@@ -3419,137 +3773,99 @@ inline result<void> replace(const std::string &from, const std::string &to) {
   return {};
 }
 
-// A regular file opened for binary reading at any 64-bit offset.
-class input_file {
-public:
-  input_file() = default;
-  input_file(const input_file &) = delete;
-  input_file &operator=(const input_file &) = delete;
-  ~input_file() { close(); }
+KLING_DECL input_file::~input_file() { close(); }
 
-  // Opens path and returns its size.
-  result<std::uint64_t> open(const std::string &path) {
-    close();
-    path_ = path;
-    auto size = size_of(path);
-    if (!size) return size;
-    auto native = native_path(path);
-    if (!native) return std::move(native).error();
-    file_ = files_detail::open(*native, "rb");
-    if (!file_) return files_detail::cannot("cannot open", path);
-    return size;
+KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
+  close();
+  path_ = path;
+  auto size = size_of(path);
+  if (!size) return size;
+  auto native = native_path(path);
+  if (!native) return std::move(native).error();
+  file_ = files_detail::open(*native, "rb");
+  if (!file_) return files_detail::cannot("cannot open", path);
+  return size;
+}
+
+KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
+  buffer.resize(n);
+  if (n == 0) return {};
+  if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
+    return files_detail::cannot("cannot read", path_, "at byte " + std::to_string(offset));
   }
-  // Exactly n bytes at offset into buffer.
-  result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
-    buffer.resize(n);
-    if (n == 0) return {};
-    if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
-      return files_detail::cannot("cannot read", path_, "at byte " + std::to_string(offset));
-    }
-    return {};
-  }
-  void close() {
-    if (file_) std::fclose(file_);
-    file_ = nullptr;
-  }
+  return {};
+}
 
-private:
-  std::FILE *file_ = nullptr;
-  std::string path_;
-};
+KLING_DECL void input_file::close() {
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+}
 
-// A file opened for binary writing, closed on every path.
-class output_file {
-public:
-  output_file() = default;
-  output_file(const output_file &) = delete;
-  output_file &operator=(const output_file &) = delete;
-  ~output_file() { close(); }
+KLING_DECL output_file::~output_file() { close(); }
 
-  // Truncates path, or appends to it.
-  bool open(const std::string &path, bool append) {
-    close();
-    auto native = native_path(path);
-    if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
-    return file_ != nullptr;
-  }
-  bool write(std::string_view bytes) {
-    return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
-  }
-  // False when buffered bytes could not be written.
-  bool close() {
-    if (!file_) return true;
-    const bool ok = std::fclose(file_) == 0;
-    file_ = nullptr;
-    return ok;
-  }
+KLING_DECL bool output_file::open(const std::string &path, bool append) {
+  close();
+  auto native = native_path(path);
+  if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
+  return file_ != nullptr;
+}
 
-private:
-  std::FILE *file_ = nullptr;
-};
+KLING_DECL bool output_file::write(std::string_view bytes) {
+  return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
+}
 
-// A file that only grows, each append on the disk before append returns
-// (fflush, then fsync; _commit on Windows): what a journal needs, where a
-// record must outlive a crash or a power cut before the act it announces.
-class appending_file {
-public:
-  appending_file() = default;
-  appending_file(const appending_file &) = delete;
-  appending_file &operator=(const appending_file &) = delete;
-  ~appending_file() { close(); }
+KLING_DECL bool output_file::close() {
+  if (!file_) return true;
+  const bool ok = std::fclose(file_) == 0;
+  file_ = nullptr;
+  return ok;
+}
 
-  // Opens path for appending, creating it (and making its directory entry
-  // durable, on POSIX) when it is not there.
-  result<void> open(const std::string &path) {
-    close();
-    path_ = path;
-    auto native = native_path(path);
-    if (!native) return std::move(native).error();
-    const bool created = !exists(path);
-    file_ = files_detail::open(*native, "ab");
-    if (!file_) return files_detail::cannot("cannot open", path, std::generic_category().message(errno));
+KLING_DECL appending_file::~appending_file() { close(); }
+
+KLING_DECL result<void> appending_file::open(const std::string &path) {
+  close();
+  path_ = path;
+  auto native = native_path(path);
+  if (!native) return std::move(native).error();
+  const bool created = !exists(path);
+  file_ = files_detail::open(*native, "ab");
+  if (!file_) return files_detail::cannot("cannot open", path, std::generic_category().message(errno));
 #ifndef _WIN32
-    if (created) { // the new name lives in the directory: sync it too
-      std::filesystem::path folder = native->parent_path();
-      if (folder.empty()) folder = ".";
-      const int fd = ::open(folder.c_str(), O_RDONLY);
-      if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-      }
+  if (created) { // the new name lives in the directory: sync it too
+    std::filesystem::path folder = native->parent_path();
+    if (folder.empty()) folder = ".";
+    const int fd = ::open(folder.c_str(), O_RDONLY);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
     }
-#else
-    (void)created;
-#endif
-    return {};
   }
-  bool is_open() const { return file_ != nullptr; }
+#else
+  (void)created;
+#endif
+  return {};
+}
 
-  // Appends bytes and waits until they are on the disk.
-  result<void> append(std::string_view bytes) {
-    if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
-    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
-      return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
+KLING_DECL result<void> appending_file::append(std::string_view bytes) {
+  if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
+    return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
 #ifdef _WIN32
-    if (::_commit(::_fileno(file_)) != 0)
+  if (::_commit(::_fileno(file_)) != 0)
 #else
-    if (::fsync(::fileno(file_)) != 0)
+  if (::fsync(::fileno(file_)) != 0)
 #endif
-      return files_detail::cannot("cannot flush to disk", path_, std::generic_category().message(errno));
-    return {};
-  }
-  void close() {
-    if (file_) std::fclose(file_);
-    file_ = nullptr;
-  }
+    return files_detail::cannot("cannot flush to disk", path_, std::generic_category().message(errno));
+  return {};
+}
 
-private:
-  std::FILE *file_ = nullptr;
-  std::string path_;
-};
+KLING_DECL void appending_file::close() {
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+}
 
-// Creates a directory and its parents; fine when it is already there.
-inline result<void> make_directories(const std::string &path) {
+KLING_DECL result<void> make_directories(const std::string &path) {
   auto native = native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -3559,9 +3875,7 @@ inline result<void> make_directories(const std::string &path) {
   return {};
 }
 
-// The whole file, when it is a regular file of at most max_bytes (checked
-// before reading).
-inline result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
   input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -3575,9 +3889,7 @@ inline result<std::string> read_file(const std::string &path, std::uint64_t max_
   return bytes;
 }
 
-// Writes bytes to "<path>.part" and replaces path with it, so path is never
-// seen half written; the part file is removed on failure.
-inline result<void> write_file(const std::string &path, std::string_view bytes) {
+KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes) {
   if (auto native = native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;
@@ -3597,7 +3909,7 @@ inline result<void> write_file(const std::string &path, std::string_view bytes) 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_CORE_FILES_HPP
+#endif // KLING_CORE_FILES_IPP
 // ----- end kling/core/files.hpp -----
 // ----- begin kling/media/video_probe.hpp -----
 // Video metadata (container, duration, size, frame rate) read from the box
@@ -3614,13 +3926,9 @@ KLING_NAMESPACE_END
 #ifndef KLING_MEDIA_VIDEO_PROBE_HPP
 #define KLING_MEDIA_VIDEO_PROBE_HPP
 
-#include <array>
-#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <utility>
 
 
 KLING_NAMESPACE_BEGIN
@@ -3646,6 +3954,34 @@ struct video_info {
   std::uint64_t size_bytes = 0; // the whole file
 };
 
+// Container, duration, size and frame rate of an MP4 or MOV video held in
+// memory. Malformed or truncated input is an errc::malformed_input error that
+// names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
+KLING_DECL result<video_info> probe_video(std::string_view bytes);
+
+// The same for a file, read by seeking: only the box headers, 'ftyp' and
+// 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
+// cannot be opened or read is an errc::io error.
+KLING_DECL result<video_info> probe_video_file(const std::string &path);
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_VIDEO_PROBE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_VIDEO_PROBE_IPP)
+#define KLING_MEDIA_VIDEO_PROBE_IPP
+
+#include <array>
+#include <cstddef>
+#include <system_error>
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
 namespace video_detail {
 
 constexpr std::uint64_t max_moov_bytes = std::uint64_t{64} << 20;
@@ -3661,24 +3997,24 @@ constexpr std::uint32_t fourcc(const char (&name)[5]) noexcept {
          static_cast<std::uint32_t>(static_cast<unsigned char>(name[3]));
 }
 
-inline std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
+KLING_DECL std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < count; ++i)
     value = value << 8 | static_cast<unsigned char>(bytes[pos + i]);
   return value;
 }
-inline std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 2));
 }
-inline std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 4));
 }
-inline std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
+KLING_DECL std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
   return big_endian(bytes, pos, 8);
 }
 
 // 'moov', or 'm\x00\x01v' for bytes that are not printable.
-inline std::string type_name(std::uint32_t type) {
+KLING_DECL std::string type_name(std::uint32_t type) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out = "'";
   for (int shift = 24; shift >= 0; shift -= 8) {
@@ -3694,7 +4030,7 @@ inline std::string type_name(std::uint32_t type) {
   return out + "'";
 }
 
-inline error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
 struct box {
   std::uint32_t type = 0;
@@ -3705,12 +4041,14 @@ struct box {
   std::string where() const { return type_name(type) + " box at byte " + std::to_string(offset); }
 };
 
-inline std::string parent_name(const box *parent) { return parent ? "the " + parent->where() : "the file"; }
+KLING_DECL std::string parent_name(const box *parent) {
+  return parent ? "the " + parent->where() : "the file";
+}
 
 // The header of the box at offset. head holds the bytes there (at least
 // min(room, 32) of them); room is what is left of the parent (or the file).
-inline result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
-                               const box *parent) {
+KLING_DECL result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
+                                   const box *parent) {
   if (room < 8) {
     return invalid("truncated box header at byte " + std::to_string(offset) + ": " + std::to_string(room) +
                    " bytes left in " + parent_name(parent));
@@ -3745,7 +4083,7 @@ struct walk_state {
   std::uint32_t boxes = 0;
 };
 
-inline result<void> count_box(walk_state &state, const box &b) {
+KLING_DECL result<void> count_box(walk_state &state, const box &b) {
   if (++state.boxes > max_boxes) {
     return invalid("more than " + std::to_string(max_boxes) + " boxes; gave up at byte " +
                    std::to_string(b.offset));
@@ -3799,8 +4137,8 @@ result<std::array<child, N>> find_children(std::string_view payload, const box &
 
 // Version 0 or 1 of a full box whose payload must hold v0_size or v1_size
 // bytes (version and flags included).
-inline result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
-                                    std::size_t v1_size) {
+KLING_DECL result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
+                                        std::size_t v1_size) {
   if (payload.empty()) return invalid("the " + b.where() + " is empty");
   const int version = static_cast<unsigned char>(payload[0]);
   if (version > 1) return invalid("the " + b.where() + " has unsupported version " + std::to_string(version));
@@ -3820,7 +4158,7 @@ struct timing {
 
 // 'mvhd' and 'mdhd' start alike: times of creation and modification, then
 // timescale and duration, 32-bit in version 0 and 64-bit in version 1.
-inline result<timing> read_timing(const box &b, std::string_view payload) {
+KLING_DECL result<timing> read_timing(const box &b, std::string_view payload) {
   auto version = full_box_version(b, payload, 20, 32);
   if (!version) return std::move(version).error();
   timing t;
@@ -3849,11 +4187,11 @@ struct track_facts {
 };
 
 // 16.16 fixed point to the nearest integer.
-inline std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
+KLING_DECL std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
   return static_cast<std::uint32_t>((std::uint64_t{value} + 0x8000) >> 16);
 }
 
-inline result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
+KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
   // After version and flags: times, track ID, reserved, duration (20 bytes in
   // version 0, 32 in 1), then 52 bytes of layer, volume and matrix, then
   // width and height.
@@ -3865,7 +4203,7 @@ inline result<void> read_tkhd(const box &b, std::string_view payload, track_fact
   return {};
 }
 
-inline result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
+KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
   const std::uint64_t entries = be32(payload, 4);
@@ -3882,7 +4220,8 @@ inline result<void> read_stts(const box &b, std::string_view payload, track_fact
   return {};
 }
 
-inline result<void> read_stsd(const box &b, std::string_view payload, walk_state &state, track_facts &track) {
+KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
+                                  track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
   if (be32(payload, 4) == 0 || payload.size() == 8) return {};
@@ -3900,8 +4239,8 @@ inline result<void> read_stsd(const box &b, std::string_view payload, walk_state
   return {};
 }
 
-inline result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
-                                     walk_state &state) {
+KLING_DECL result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
+                                         walk_state &state) {
   track_facts track;
   auto parts = find_children<2>(payload, trak, depth, state, {fourcc("tkhd"), fourcc("mdia")});
   if (!parts) return std::move(parts).error();
@@ -3955,7 +4294,7 @@ struct movie_facts {
   track_facts video; // the first video track
 };
 
-inline result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
+KLING_DECL result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
   movie_facts facts;
   auto walked =
       for_each_child(payload, moov, 1, state, [&](const box &b, std::string_view body) -> result<void> {
@@ -4001,7 +4340,7 @@ struct file_source {
 };
 
 // Every real file starts with a box whose type is four printable characters.
-inline bool starts_like_a_box(std::string_view head) noexcept {
+KLING_DECL bool starts_like_a_box(std::string_view head) noexcept {
   if (head.size() < 8) return false;
   for (std::size_t i = 4; i < 8; ++i) {
     const auto c = static_cast<unsigned char>(head[i]);
@@ -4083,18 +4422,12 @@ result<video_info> probe(Source &source, std::uint64_t size) {
 
 } // namespace video_detail
 
-// Container, duration, size and frame rate of an MP4 or MOV video held in
-// memory. Malformed or truncated input is an errc::malformed_input error that
-// names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
-inline result<video_info> probe_video(std::string_view bytes) {
+KLING_DECL result<video_info> probe_video(std::string_view bytes) {
   video_detail::memory_source source{bytes};
   return video_detail::probe(source, bytes.size());
 }
 
-// The same for a file, read by seeking: only the box headers, 'ftyp' and
-// 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
-// cannot be opened or read is an errc::io error.
-inline result<video_info> probe_video_file(const std::string &path) {
+KLING_DECL result<video_info> probe_video_file(const std::string &path) {
   files::input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -4109,7 +4442,7 @@ inline result<video_info> probe_video_file(const std::string &path) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MEDIA_VIDEO_PROBE_HPP
+#endif // KLING_MEDIA_VIDEO_PROBE_IPP
 // ----- end kling/media/video_probe.hpp -----
 
 KLING_NAMESPACE_BEGIN
