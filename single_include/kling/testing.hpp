@@ -3417,24 +3417,16 @@ void put_word(json &j, const char *key, const std::optional<Enum> &value) {
 }
 
 // Binary switches the gateway spells as words: sound on/off, keep_original_sound yes/no.
-inline void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
-                       const char *no) {
-  if (value) j[key] = *value ? yes : no;
-}
+KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                           const char *no);
 
 // seconds is sent as a string (C-5).
-inline void put_seconds(json &j, const std::optional<int> &seconds) {
-  if (seconds) j["seconds"] = std::to_string(*seconds);
-}
+KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds);
 
 // Fields of `extra` are sent as they are (C-8); a field that is also a typed
 // member replaces it. A non-object extra is reported by validation (C-8,
 // through visit_extras).
-inline void merge_extra(json &j, const json &extra) {
-  if (!extra.is_object()) return;
-  for (auto it = extra.begin(); it != extra.end(); ++it)
-    j[it.key()] = it.value();
-}
+KLING_DECL void merge_extra(json &j, const json &extra);
 
 } // namespace request_support
 
@@ -3463,6 +3455,34 @@ void visit_extras(const std::vector<T> &values, const std::string &at, F &&f) {
 KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_REQUEST_SUPPORT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_REQUEST_SUPPORT_IPP)
+#define KLING_MODEL_REQUEST_SUPPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace request_support {
+
+KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                           const char *no) {
+  if (value) j[key] = *value ? yes : no;
+}
+
+KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds) {
+  if (seconds) j["seconds"] = std::to_string(*seconds);
+}
+
+KLING_DECL void merge_extra(json &j, const json &extra) {
+  if (!extra.is_object()) return;
+  for (auto it = extra.begin(); it != extra.end(); ++it)
+    j[it.key()] = it.value();
+}
+
+} // namespace request_support
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_REQUEST_SUPPORT_IPP
 // ----- end kling/model/request_support.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -3483,28 +3503,13 @@ struct camera_control {
   std::optional<camera_config> config{}; // only with type simple (CAM-2, CAM-3)
   json extra = json::object();
 
-  static camera_control preset(camera_type t) { return camera_control{t, std::nullopt, json::object()}; }
-  static camera_control simple(camera_config c) {
-    return camera_control{camera_type::simple, c, json::object()};
-  }
+  static camera_control preset(camera_type t);
+  static camera_control simple(camera_config c);
 };
 
-inline void to_json(json &j, const camera_config &c) {
-  j = json{{"horizontal", c.horizontal},
-           {"vertical", c.vertical},
-           {"pan", c.pan},
-           {"tilt", c.tilt},
-           {"roll", c.roll},
-           {"zoom", c.zoom}};
-  request_support::merge_extra(j, c.extra);
-}
+KLING_DECL void to_json(json &j, const camera_config &c);
 
-inline void to_json(json &j, const camera_control &c) {
-  j = json::object();
-  request_support::put_word(j, "type", c.type);
-  request_support::put(j, "config", c.config);
-  request_support::merge_extra(j, c.extra);
-}
+KLING_DECL void to_json(json &j, const camera_control &c);
 
 template <class F>
 void visit_extras(const camera_control &c, const std::string &at, F &&f) {
@@ -3515,6 +3520,39 @@ void visit_extras(const camera_control &c, const std::string &at, F &&f) {
 KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_CAMERA_CONTROL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_CAMERA_CONTROL_IPP)
+#define KLING_MODEL_CAMERA_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL camera_control camera_control::preset(camera_type t) {
+  return camera_control{t, std::nullopt, json::object()};
+}
+KLING_DECL camera_control camera_control::simple(camera_config c) {
+  return camera_control{camera_type::simple, c, json::object()};
+}
+
+KLING_DECL void to_json(json &j, const camera_config &c) {
+  j = json{{"horizontal", c.horizontal},
+           {"vertical", c.vertical},
+           {"pan", c.pan},
+           {"tilt", c.tilt},
+           {"roll", c.roll},
+           {"zoom", c.zoom}};
+  request_support::merge_extra(j, c.extra);
+}
+
+KLING_DECL void to_json(json &j, const camera_control &c) {
+  j = json::object();
+  request_support::put_word(j, "type", c.type);
+  request_support::put(j, "config", c.config);
+  request_support::merge_extra(j, c.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_CAMERA_CONTROL_IPP
 // ----- end kling/model/camera_control.hpp -----
 // ----- begin kling/model/element.hpp -----
 // element: a character or object kept in the gateway's element library and
@@ -3570,7 +3608,22 @@ void read_objects(field_reader &r, std::string_view key, Read read) {
 
 } // namespace model_detail
 
-inline result<element> parse_element(const json &body, std::string path = "") {
+KLING_DECL result<element> parse_element(const json &body, std::string path = "");
+
+KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path = "");
+
+KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path = "");
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_ELEMENT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_ELEMENT_IPP)
+#define KLING_MODEL_ELEMENT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<element> parse_element(const json &body, std::string path) {
   element e;
   field_reader r(body, std::move(path));
   r.id("element_id", e.element_id);
@@ -3595,7 +3648,7 @@ inline result<element> parse_element(const json &body, std::string path = "") {
   return e;
 }
 
-inline result<std::vector<element>> parse_element_list(const json &body, std::string path = "") {
+KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path) {
   if (!body.is_array()) {
     return error{errc::parse, (path.empty() ? "/" : path) + ": expected an array, got " + body.type_name()};
   }
@@ -3609,7 +3662,7 @@ inline result<std::vector<element>> parse_element_list(const json &body, std::st
   return out;
 }
 
-inline result<element_deletion> parse_element_deletion(const json &body, std::string path = "") {
+KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path) {
   element_deletion d;
   field_reader r(body, std::move(path));
   r.id("task_id", d.task_id);
@@ -3621,7 +3674,7 @@ inline result<element_deletion> parse_element_deletion(const json &body, std::st
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_ELEMENT_HPP
+#endif // KLING_MODEL_ELEMENT_IPP
 // ----- end kling/model/element.hpp -----
 // ----- begin kling/model/envelope.hpp -----
 // envelope<T> and page<T>: the element endpoints wrap their data in
@@ -3790,20 +3843,51 @@ struct image_to_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const voice &v) {
+KLING_DECL void to_json(json &j, const voice &v);
+KLING_DECL void to_json(json &j, const trajectory_point &p);
+KLING_DECL void to_json(json &j, const dynamic_mask &m);
+
+KLING_DECL void to_json(json &j, const image_to_video &r);
+
+template <class F>
+void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
+  f(at + "/extra", m.extra);
+  visit_extras(m.trajectories, at + "/trajectories", f);
+}
+
+template <class F>
+void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.voice_list, at + "/voice_list", f);
+  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
+  visit_extras(r.camera_control, at + "/camera_control", f);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_IMAGE_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_IMAGE_TO_VIDEO_IPP)
+#define KLING_MODEL_IMAGE_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const voice &v) {
   j = json{{"voice_id", v.voice_id}};
   request_support::merge_extra(j, v.extra);
 }
-inline void to_json(json &j, const trajectory_point &p) {
+
+KLING_DECL void to_json(json &j, const trajectory_point &p) {
   j = json{{"x", p.x}, {"y", p.y}};
   request_support::merge_extra(j, p.extra);
 }
-inline void to_json(json &j, const dynamic_mask &m) {
+
+KLING_DECL void to_json(json &j, const dynamic_mask &m) {
   j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
   request_support::merge_extra(j, m.extra);
 }
 
-inline void to_json(json &j, const image_to_video &r) {
+KLING_DECL void to_json(json &j, const image_to_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}};
   put(j, "image", r.image);
@@ -3823,23 +3907,9 @@ inline void to_json(json &j, const image_to_video &r) {
   merge_extra(j, r.extra);
 }
 
-template <class F>
-void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
-  f(at + "/extra", m.extra);
-  visit_extras(m.trajectories, at + "/trajectories", f);
-}
-
-template <class F>
-void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.voice_list, at + "/voice_list", f);
-  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
-  visit_extras(r.camera_control, at + "/camera_control", f);
-}
-
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_IMAGE_TO_VIDEO_HPP
+#endif // KLING_MODEL_IMAGE_TO_VIDEO_IPP
 // ----- end kling/model/image_to_video.hpp -----
 // ----- begin kling/model/motion_control.hpp -----
 // motion_control: a Kling-V2.6 request that moves the character of a
@@ -3880,7 +3950,18 @@ struct motion_control {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const motion_control &r) {
+KLING_DECL void to_json(json &j, const motion_control &r);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_MOTION_CONTROL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_MOTION_CONTROL_IPP)
+#define KLING_MODEL_MOTION_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const motion_control &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"action_control", true}};
   if (!r.image_url.empty()) j["image_url"] = r.image_url;
@@ -3896,7 +3977,7 @@ inline void to_json(json &j, const motion_control &r) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_MOTION_CONTROL_HPP
+#endif // KLING_MODEL_MOTION_CONTROL_IPP
 // ----- end kling/model/motion_control.hpp -----
 // ----- begin kling/model/new_element.hpp -----
 // new_element: the description of a custom element to create
@@ -3929,7 +4010,18 @@ struct new_element {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const new_element &e) {
+KLING_DECL void to_json(json &j, const new_element &e);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_NEW_ELEMENT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_NEW_ELEMENT_IPP)
+#define KLING_MODEL_NEW_ELEMENT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const new_element &e) {
   j = json{{"element_name", e.element_name},
            {"element_description", e.element_description},
            {"element_frontal_image", e.element_frontal_image}};
@@ -3948,7 +4040,7 @@ inline void to_json(json &j, const new_element &e) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_NEW_ELEMENT_HPP
+#endif // KLING_MODEL_NEW_ELEMENT_IPP
 // ----- end kling/model/new_element.hpp -----
 // ----- begin kling/model/omni_video.hpp -----
 // omni_video: a request to Kling-Video-O1, the Omni-Video model (route
@@ -4016,25 +4108,50 @@ struct omni_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const omni_image &i) {
+KLING_DECL void to_json(json &j, const omni_image &i);
+
+KLING_DECL void to_json(json &j, const omni_element &e);
+
+KLING_DECL void to_json(json &j, const omni_video_reference &v);
+
+KLING_DECL void to_json(json &j, const omni_video &r);
+
+template <class F>
+void visit_extras(const omni_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.image_list, at + "/image_list", f);
+  visit_extras(r.element_list, at + "/element_list", f);
+  visit_extras(r.video_list, at + "/video_list", f);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_OMNI_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_OMNI_VIDEO_IPP)
+#define KLING_MODEL_OMNI_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const omni_image &i) {
   j = json{{"image_url", i.image_url}};
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
-inline void to_json(json &j, const omni_element &e) {
+KLING_DECL void to_json(json &j, const omni_element &e) {
   j = json{{"element_id", e.element_id}};
   request_support::merge_extra(j, e.extra);
 }
 
-inline void to_json(json &j, const omni_video_reference &v) {
+KLING_DECL void to_json(json &j, const omni_video_reference &v) {
   j = json{{"video_url", v.video_url}};
   request_support::put_word(j, "refer_type", v.refer_type);
   request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
   request_support::merge_extra(j, v.extra);
 }
 
-inline void to_json(json &j, const omni_video &r) {
+KLING_DECL void to_json(json &j, const omni_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "first_frame_url", r.first_frame_url);
@@ -4051,17 +4168,9 @@ inline void to_json(json &j, const omni_video &r) {
   merge_extra(j, r.extra);
 }
 
-template <class F>
-void visit_extras(const omni_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.image_list, at + "/image_list", f);
-  visit_extras(r.element_list, at + "/element_list", f);
-  visit_extras(r.video_list, at + "/video_list", f);
-}
-
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_OMNI_VIDEO_HPP
+#endif // KLING_MODEL_OMNI_VIDEO_IPP
 // ----- end kling/model/omni_video.hpp -----
 // ----- begin kling/model/task.hpp -----
 // task: a video generation task as the gateway reports it, from creation to
@@ -4105,14 +4214,7 @@ constexpr const char *to_string(task_status s) noexcept {
 }
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
-inline task_status parse_task_status(std::string_view word) {
-  const std::string w = ascii::to_lower(word);
-  if (w == "pending" || w == "submitted") return task_status::pending;
-  if (w == "processing") return task_status::processing;
-  if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
-  if (w == "failed") return task_status::failed;
-  return task_status::unknown;
-}
+KLING_DECL task_status parse_task_status(std::string_view word);
 
 constexpr bool is_finished(task_status s) noexcept {
   return s == task_status::completed || s == task_status::failed;
@@ -4162,13 +4264,48 @@ struct task {
 
   bool finished() const { return is_finished(status); }
   // The first result URL, or empty.
-  std::string video_url() const { return videos.empty() ? std::string() : videos.front().url; }
+  std::string video_url() const;
 };
+
+// Reads a task from any of its shapes. Members of the wrong type are a parse
+// error naming the member; unknown members stay in raw.
+KLING_DECL result<task> parse_task(const json &body);
+
+// The task in one stable shape, whatever shape the gateway sent:
+// {id, external_task_id, status, created_at, completed_at, model, provider,
+//  videos: [{url, duration, width, height, cover_url}], usage, error,
+//  url_expires_at}. parse_task reads it back. The gateway's own answer is in
+// task::raw and is not repeated here.
+KLING_DECL void to_json(json &j, const video &v);
+KLING_DECL void to_json(json &j, const usage &u);
+KLING_DECL void to_json(json &j, const task &t);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TASK_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_IPP)
+#define KLING_MODEL_TASK_IPP
+
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL task_status parse_task_status(std::string_view word) {
+  const std::string w = ascii::to_lower(word);
+  if (w == "pending" || w == "submitted") return task_status::pending;
+  if (w == "processing") return task_status::processing;
+  if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
+  if (w == "failed") return task_status::failed;
+  return task_status::unknown;
+}
+
+KLING_DECL std::string task::video_url() const { return videos.empty() ? std::string() : videos.front().url; }
 
 namespace task_detail {
 
 // A duration the provider may write as a number or as text ("5.1").
-inline void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
+KLING_DECL void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
   const json *v = r.get(key);
   if (!v) return;
   if (v->is_number()) {
@@ -4184,7 +4321,7 @@ inline void read_seconds(field_reader &r, std::string_view key, std::optional<do
   }
 }
 
-inline void read_video(field_reader &r, kling::video &v) {
+KLING_DECL void read_video(field_reader &r, kling::video &v) {
   r.id("id", v.id);
   if (!r.text("url", v.url)) r.text("video_url", v.url);
   read_seconds(r, "duration", v.duration_seconds);
@@ -4196,7 +4333,7 @@ inline void read_video(field_reader &r, kling::video &v) {
 }
 
 // A list of videos: objects, or plain URL strings (the {outputs} shape).
-inline void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
+KLING_DECL void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
   const json *list = r.array(key);
   if (!list) return;
   for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
@@ -4213,7 +4350,7 @@ inline void read_videos(field_reader &r, std::string_view key, std::vector<kling
   }
 }
 
-inline void read_usage(field_reader &r, std::optional<kling::usage> &out) {
+KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
   const json *u = r.object("usage");
   if (!u) return;
   field_reader ur(*u, r.path_of("usage"));
@@ -4232,7 +4369,7 @@ inline void read_usage(field_reader &r, std::optional<kling::usage> &out) {
 }
 
 // "error" as text, or as an object with a message.
-inline void read_error_message(field_reader &r, std::string &out) {
+KLING_DECL void read_error_message(field_reader &r, std::string &out) {
   const json *e = r.get("error");
   if (!e) {
     r.text("task_status_msg", out); // the provider's word for it
@@ -4251,9 +4388,7 @@ inline void read_error_message(field_reader &r, std::string &out) {
 
 } // namespace task_detail
 
-// Reads a task from any of its shapes. Members of the wrong type are a parse
-// error naming the member; unknown members stay in raw.
-inline result<task> parse_task(const json &body) {
+KLING_DECL result<task> parse_task(const json &body) {
   using namespace task_detail;
   task t;
   field_reader r(body);
@@ -4305,12 +4440,7 @@ inline result<task> parse_task(const json &body) {
   return t;
 }
 
-// The task in one stable shape, whatever shape the gateway sent:
-// {id, external_task_id, status, created_at, completed_at, model, provider,
-//  videos: [{url, duration, width, height, cover_url}], usage, error,
-//  url_expires_at}. parse_task reads it back. The gateway's own answer is in
-// task::raw and is not repeated here.
-inline void to_json(json &j, const video &v) {
+KLING_DECL void to_json(json &j, const video &v) {
   j = json::object();
   if (!v.id.empty()) j["id"] = v.id;
   j["url"] = v.url;
@@ -4321,7 +4451,7 @@ inline void to_json(json &j, const video &v) {
   if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
 }
 
-inline void to_json(json &j, const usage &u) {
+KLING_DECL void to_json(json &j, const usage &u) {
   j = json::object();
   if (u.seconds) j["seconds"] = *u.seconds;
   if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
@@ -4332,7 +4462,7 @@ inline void to_json(json &j, const usage &u) {
   if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
 }
 
-inline void to_json(json &j, const task &t) {
+KLING_DECL void to_json(json &j, const task &t) {
   j = json{{"id", t.id}, {"status", to_string(t.status)}};
   if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
   if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;
@@ -4348,7 +4478,7 @@ inline void to_json(json &j, const task &t) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_TASK_HPP
+#endif // KLING_MODEL_TASK_IPP
 // ----- end kling/model/task.hpp -----
 // ----- begin kling/model/task_handle.hpp -----
 // task_handle: what it takes to resume waiting for a task after a restart:
@@ -4379,7 +4509,20 @@ struct task_handle {
   std::optional<timestamp> deadline{};     // calendar time; none: the wait's own timeout
 };
 
-inline void to_json(json &j, const task_handle &h) {
+KLING_DECL void to_json(json &j, const task_handle &h);
+
+KLING_DECL result<task_handle> parse_task_handle(const json &body);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TASK_HANDLE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_HANDLE_IPP)
+#define KLING_MODEL_TASK_HANDLE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const task_handle &h) {
   j = json{{"task_id", h.task_id}};
   if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
   if (!h.provider.empty()) j["provider"] = h.provider;
@@ -4387,7 +4530,7 @@ inline void to_json(json &j, const task_handle &h) {
   if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
 }
 
-inline result<task_handle> parse_task_handle(const json &body) {
+KLING_DECL result<task_handle> parse_task_handle(const json &body) {
   task_handle h;
   field_reader r(body);
   if (r.require("task_id")) r.id("task_id", h.task_id);
@@ -4402,7 +4545,7 @@ inline result<task_handle> parse_task_handle(const json &body) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_TASK_HANDLE_HPP
+#endif // KLING_MODEL_TASK_HANDLE_IPP
 // ----- end kling/model/task_handle.hpp -----
 // ----- begin kling/model/text_to_video.hpp -----
 // text_to_video: a Kling-V2.6 request without images (route text_to_video),
@@ -4438,7 +4581,24 @@ struct text_to_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const text_to_video &r) {
+KLING_DECL void to_json(json &j, const text_to_video &r);
+
+template <class F>
+void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.camera_control, at + "/camera_control", f);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TEXT_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TEXT_TO_VIDEO_IPP)
+#define KLING_MODEL_TEXT_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const text_to_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);
@@ -4452,15 +4612,9 @@ inline void to_json(json &j, const text_to_video &r) {
   merge_extra(j, r.extra);
 }
 
-template <class F>
-void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.camera_control, at + "/camera_control", f);
-}
-
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_TEXT_TO_VIDEO_HPP
+#endif // KLING_MODEL_TEXT_TO_VIDEO_IPP
 // ----- end kling/model/text_to_video.hpp -----
 
 // rules: the gateway's contract, checked before sending
