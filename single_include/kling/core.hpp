@@ -3750,24 +3750,16 @@ void put_word(json &j, const char *key, const std::optional<Enum> &value) {
 }
 
 // Binary switches the gateway spells as words: sound on/off, keep_original_sound yes/no.
-inline void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
-                       const char *no) {
-  if (value) j[key] = *value ? yes : no;
-}
+KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                           const char *no);
 
 // seconds is sent as a string (C-5).
-inline void put_seconds(json &j, const std::optional<int> &seconds) {
-  if (seconds) j["seconds"] = std::to_string(*seconds);
-}
+KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds);
 
 // Fields of `extra` are sent as they are (C-8); a field that is also a typed
 // member replaces it. A non-object extra is reported by validation (C-8,
 // through visit_extras).
-inline void merge_extra(json &j, const json &extra) {
-  if (!extra.is_object()) return;
-  for (auto it = extra.begin(); it != extra.end(); ++it)
-    j[it.key()] = it.value();
-}
+KLING_DECL void merge_extra(json &j, const json &extra);
 
 } // namespace request_support
 
@@ -3796,6 +3788,34 @@ void visit_extras(const std::vector<T> &values, const std::string &at, F &&f) {
 KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_REQUEST_SUPPORT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_REQUEST_SUPPORT_IPP)
+#define KLING_MODEL_REQUEST_SUPPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace request_support {
+
+KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                           const char *no) {
+  if (value) j[key] = *value ? yes : no;
+}
+
+KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds) {
+  if (seconds) j["seconds"] = std::to_string(*seconds);
+}
+
+KLING_DECL void merge_extra(json &j, const json &extra) {
+  if (!extra.is_object()) return;
+  for (auto it = extra.begin(); it != extra.end(); ++it)
+    j[it.key()] = it.value();
+}
+
+} // namespace request_support
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_REQUEST_SUPPORT_IPP
 // ----- end kling/model/request_support.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -3816,28 +3836,13 @@ struct camera_control {
   std::optional<camera_config> config{}; // only with type simple (CAM-2, CAM-3)
   json extra = json::object();
 
-  static camera_control preset(camera_type t) { return camera_control{t, std::nullopt, json::object()}; }
-  static camera_control simple(camera_config c) {
-    return camera_control{camera_type::simple, c, json::object()};
-  }
+  static camera_control preset(camera_type t);
+  static camera_control simple(camera_config c);
 };
 
-inline void to_json(json &j, const camera_config &c) {
-  j = json{{"horizontal", c.horizontal},
-           {"vertical", c.vertical},
-           {"pan", c.pan},
-           {"tilt", c.tilt},
-           {"roll", c.roll},
-           {"zoom", c.zoom}};
-  request_support::merge_extra(j, c.extra);
-}
+KLING_DECL void to_json(json &j, const camera_config &c);
 
-inline void to_json(json &j, const camera_control &c) {
-  j = json::object();
-  request_support::put_word(j, "type", c.type);
-  request_support::put(j, "config", c.config);
-  request_support::merge_extra(j, c.extra);
-}
+KLING_DECL void to_json(json &j, const camera_control &c);
 
 template <class F>
 void visit_extras(const camera_control &c, const std::string &at, F &&f) {
@@ -3848,6 +3853,39 @@ void visit_extras(const camera_control &c, const std::string &at, F &&f) {
 KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_CAMERA_CONTROL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_CAMERA_CONTROL_IPP)
+#define KLING_MODEL_CAMERA_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL camera_control camera_control::preset(camera_type t) {
+  return camera_control{t, std::nullopt, json::object()};
+}
+KLING_DECL camera_control camera_control::simple(camera_config c) {
+  return camera_control{camera_type::simple, c, json::object()};
+}
+
+KLING_DECL void to_json(json &j, const camera_config &c) {
+  j = json{{"horizontal", c.horizontal},
+           {"vertical", c.vertical},
+           {"pan", c.pan},
+           {"tilt", c.tilt},
+           {"roll", c.roll},
+           {"zoom", c.zoom}};
+  request_support::merge_extra(j, c.extra);
+}
+
+KLING_DECL void to_json(json &j, const camera_control &c) {
+  j = json::object();
+  request_support::put_word(j, "type", c.type);
+  request_support::put(j, "config", c.config);
+  request_support::merge_extra(j, c.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_CAMERA_CONTROL_IPP
 // ----- end kling/model/camera_control.hpp -----
 // ----- begin kling/model/element.hpp -----
 // element: a character or object kept in the gateway's element library and
@@ -3903,7 +3941,22 @@ void read_objects(field_reader &r, std::string_view key, Read read) {
 
 } // namespace model_detail
 
-inline result<element> parse_element(const json &body, std::string path = "") {
+KLING_DECL result<element> parse_element(const json &body, std::string path = "");
+
+KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path = "");
+
+KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path = "");
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_ELEMENT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_ELEMENT_IPP)
+#define KLING_MODEL_ELEMENT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<element> parse_element(const json &body, std::string path) {
   element e;
   field_reader r(body, std::move(path));
   r.id("element_id", e.element_id);
@@ -3928,7 +3981,7 @@ inline result<element> parse_element(const json &body, std::string path = "") {
   return e;
 }
 
-inline result<std::vector<element>> parse_element_list(const json &body, std::string path = "") {
+KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path) {
   if (!body.is_array()) {
     return error{errc::parse, (path.empty() ? "/" : path) + ": expected an array, got " + body.type_name()};
   }
@@ -3942,7 +3995,7 @@ inline result<std::vector<element>> parse_element_list(const json &body, std::st
   return out;
 }
 
-inline result<element_deletion> parse_element_deletion(const json &body, std::string path = "") {
+KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path) {
   element_deletion d;
   field_reader r(body, std::move(path));
   r.id("task_id", d.task_id);
@@ -3954,7 +4007,7 @@ inline result<element_deletion> parse_element_deletion(const json &body, std::st
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_ELEMENT_HPP
+#endif // KLING_MODEL_ELEMENT_IPP
 // ----- end kling/model/element.hpp -----
 // ----- begin kling/model/envelope.hpp -----
 // envelope<T> and page<T>: the element endpoints wrap their data in
@@ -4123,20 +4176,51 @@ struct image_to_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const voice &v) {
+KLING_DECL void to_json(json &j, const voice &v);
+KLING_DECL void to_json(json &j, const trajectory_point &p);
+KLING_DECL void to_json(json &j, const dynamic_mask &m);
+
+KLING_DECL void to_json(json &j, const image_to_video &r);
+
+template <class F>
+void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
+  f(at + "/extra", m.extra);
+  visit_extras(m.trajectories, at + "/trajectories", f);
+}
+
+template <class F>
+void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.voice_list, at + "/voice_list", f);
+  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
+  visit_extras(r.camera_control, at + "/camera_control", f);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_IMAGE_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_IMAGE_TO_VIDEO_IPP)
+#define KLING_MODEL_IMAGE_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const voice &v) {
   j = json{{"voice_id", v.voice_id}};
   request_support::merge_extra(j, v.extra);
 }
-inline void to_json(json &j, const trajectory_point &p) {
+
+KLING_DECL void to_json(json &j, const trajectory_point &p) {
   j = json{{"x", p.x}, {"y", p.y}};
   request_support::merge_extra(j, p.extra);
 }
-inline void to_json(json &j, const dynamic_mask &m) {
+
+KLING_DECL void to_json(json &j, const dynamic_mask &m) {
   j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
   request_support::merge_extra(j, m.extra);
 }
 
-inline void to_json(json &j, const image_to_video &r) {
+KLING_DECL void to_json(json &j, const image_to_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}};
   put(j, "image", r.image);
@@ -4156,23 +4240,9 @@ inline void to_json(json &j, const image_to_video &r) {
   merge_extra(j, r.extra);
 }
 
-template <class F>
-void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
-  f(at + "/extra", m.extra);
-  visit_extras(m.trajectories, at + "/trajectories", f);
-}
-
-template <class F>
-void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.voice_list, at + "/voice_list", f);
-  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
-  visit_extras(r.camera_control, at + "/camera_control", f);
-}
-
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_IMAGE_TO_VIDEO_HPP
+#endif // KLING_MODEL_IMAGE_TO_VIDEO_IPP
 // ----- end kling/model/image_to_video.hpp -----
 // ----- begin kling/model/motion_control.hpp -----
 // motion_control: a Kling-V2.6 request that moves the character of a
@@ -4213,7 +4283,18 @@ struct motion_control {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const motion_control &r) {
+KLING_DECL void to_json(json &j, const motion_control &r);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_MOTION_CONTROL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_MOTION_CONTROL_IPP)
+#define KLING_MODEL_MOTION_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const motion_control &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"action_control", true}};
   if (!r.image_url.empty()) j["image_url"] = r.image_url;
@@ -4229,7 +4310,7 @@ inline void to_json(json &j, const motion_control &r) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_MOTION_CONTROL_HPP
+#endif // KLING_MODEL_MOTION_CONTROL_IPP
 // ----- end kling/model/motion_control.hpp -----
 // ----- begin kling/model/new_element.hpp -----
 // new_element: the description of a custom element to create
@@ -4262,7 +4343,18 @@ struct new_element {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const new_element &e) {
+KLING_DECL void to_json(json &j, const new_element &e);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_NEW_ELEMENT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_NEW_ELEMENT_IPP)
+#define KLING_MODEL_NEW_ELEMENT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const new_element &e) {
   j = json{{"element_name", e.element_name},
            {"element_description", e.element_description},
            {"element_frontal_image", e.element_frontal_image}};
@@ -4281,7 +4373,7 @@ inline void to_json(json &j, const new_element &e) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_NEW_ELEMENT_HPP
+#endif // KLING_MODEL_NEW_ELEMENT_IPP
 // ----- end kling/model/new_element.hpp -----
 // ----- begin kling/model/omni_video.hpp -----
 // omni_video: a request to Kling-Video-O1, the Omni-Video model (route
@@ -4349,25 +4441,50 @@ struct omni_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const omni_image &i) {
+KLING_DECL void to_json(json &j, const omni_image &i);
+
+KLING_DECL void to_json(json &j, const omni_element &e);
+
+KLING_DECL void to_json(json &j, const omni_video_reference &v);
+
+KLING_DECL void to_json(json &j, const omni_video &r);
+
+template <class F>
+void visit_extras(const omni_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.image_list, at + "/image_list", f);
+  visit_extras(r.element_list, at + "/element_list", f);
+  visit_extras(r.video_list, at + "/video_list", f);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_OMNI_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_OMNI_VIDEO_IPP)
+#define KLING_MODEL_OMNI_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const omni_image &i) {
   j = json{{"image_url", i.image_url}};
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
-inline void to_json(json &j, const omni_element &e) {
+KLING_DECL void to_json(json &j, const omni_element &e) {
   j = json{{"element_id", e.element_id}};
   request_support::merge_extra(j, e.extra);
 }
 
-inline void to_json(json &j, const omni_video_reference &v) {
+KLING_DECL void to_json(json &j, const omni_video_reference &v) {
   j = json{{"video_url", v.video_url}};
   request_support::put_word(j, "refer_type", v.refer_type);
   request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
   request_support::merge_extra(j, v.extra);
 }
 
-inline void to_json(json &j, const omni_video &r) {
+KLING_DECL void to_json(json &j, const omni_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "first_frame_url", r.first_frame_url);
@@ -4384,17 +4501,9 @@ inline void to_json(json &j, const omni_video &r) {
   merge_extra(j, r.extra);
 }
 
-template <class F>
-void visit_extras(const omni_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.image_list, at + "/image_list", f);
-  visit_extras(r.element_list, at + "/element_list", f);
-  visit_extras(r.video_list, at + "/video_list", f);
-}
-
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_OMNI_VIDEO_HPP
+#endif // KLING_MODEL_OMNI_VIDEO_IPP
 // ----- end kling/model/omni_video.hpp -----
 // ----- begin kling/model/task.hpp -----
 // task: a video generation task as the gateway reports it, from creation to
@@ -4438,14 +4547,7 @@ constexpr const char *to_string(task_status s) noexcept {
 }
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
-inline task_status parse_task_status(std::string_view word) {
-  const std::string w = ascii::to_lower(word);
-  if (w == "pending" || w == "submitted") return task_status::pending;
-  if (w == "processing") return task_status::processing;
-  if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
-  if (w == "failed") return task_status::failed;
-  return task_status::unknown;
-}
+KLING_DECL task_status parse_task_status(std::string_view word);
 
 constexpr bool is_finished(task_status s) noexcept {
   return s == task_status::completed || s == task_status::failed;
@@ -4495,13 +4597,48 @@ struct task {
 
   bool finished() const { return is_finished(status); }
   // The first result URL, or empty.
-  std::string video_url() const { return videos.empty() ? std::string() : videos.front().url; }
+  std::string video_url() const;
 };
+
+// Reads a task from any of its shapes. Members of the wrong type are a parse
+// error naming the member; unknown members stay in raw.
+KLING_DECL result<task> parse_task(const json &body);
+
+// The task in one stable shape, whatever shape the gateway sent:
+// {id, external_task_id, status, created_at, completed_at, model, provider,
+//  videos: [{url, duration, width, height, cover_url}], usage, error,
+//  url_expires_at}. parse_task reads it back. The gateway's own answer is in
+// task::raw and is not repeated here.
+KLING_DECL void to_json(json &j, const video &v);
+KLING_DECL void to_json(json &j, const usage &u);
+KLING_DECL void to_json(json &j, const task &t);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TASK_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_IPP)
+#define KLING_MODEL_TASK_IPP
+
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL task_status parse_task_status(std::string_view word) {
+  const std::string w = ascii::to_lower(word);
+  if (w == "pending" || w == "submitted") return task_status::pending;
+  if (w == "processing") return task_status::processing;
+  if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
+  if (w == "failed") return task_status::failed;
+  return task_status::unknown;
+}
+
+KLING_DECL std::string task::video_url() const { return videos.empty() ? std::string() : videos.front().url; }
 
 namespace task_detail {
 
 // A duration the provider may write as a number or as text ("5.1").
-inline void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
+KLING_DECL void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
   const json *v = r.get(key);
   if (!v) return;
   if (v->is_number()) {
@@ -4517,7 +4654,7 @@ inline void read_seconds(field_reader &r, std::string_view key, std::optional<do
   }
 }
 
-inline void read_video(field_reader &r, kling::video &v) {
+KLING_DECL void read_video(field_reader &r, kling::video &v) {
   r.id("id", v.id);
   if (!r.text("url", v.url)) r.text("video_url", v.url);
   read_seconds(r, "duration", v.duration_seconds);
@@ -4529,7 +4666,7 @@ inline void read_video(field_reader &r, kling::video &v) {
 }
 
 // A list of videos: objects, or plain URL strings (the {outputs} shape).
-inline void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
+KLING_DECL void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
   const json *list = r.array(key);
   if (!list) return;
   for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
@@ -4546,7 +4683,7 @@ inline void read_videos(field_reader &r, std::string_view key, std::vector<kling
   }
 }
 
-inline void read_usage(field_reader &r, std::optional<kling::usage> &out) {
+KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
   const json *u = r.object("usage");
   if (!u) return;
   field_reader ur(*u, r.path_of("usage"));
@@ -4565,7 +4702,7 @@ inline void read_usage(field_reader &r, std::optional<kling::usage> &out) {
 }
 
 // "error" as text, or as an object with a message.
-inline void read_error_message(field_reader &r, std::string &out) {
+KLING_DECL void read_error_message(field_reader &r, std::string &out) {
   const json *e = r.get("error");
   if (!e) {
     r.text("task_status_msg", out); // the provider's word for it
@@ -4584,9 +4721,7 @@ inline void read_error_message(field_reader &r, std::string &out) {
 
 } // namespace task_detail
 
-// Reads a task from any of its shapes. Members of the wrong type are a parse
-// error naming the member; unknown members stay in raw.
-inline result<task> parse_task(const json &body) {
+KLING_DECL result<task> parse_task(const json &body) {
   using namespace task_detail;
   task t;
   field_reader r(body);
@@ -4638,12 +4773,7 @@ inline result<task> parse_task(const json &body) {
   return t;
 }
 
-// The task in one stable shape, whatever shape the gateway sent:
-// {id, external_task_id, status, created_at, completed_at, model, provider,
-//  videos: [{url, duration, width, height, cover_url}], usage, error,
-//  url_expires_at}. parse_task reads it back. The gateway's own answer is in
-// task::raw and is not repeated here.
-inline void to_json(json &j, const video &v) {
+KLING_DECL void to_json(json &j, const video &v) {
   j = json::object();
   if (!v.id.empty()) j["id"] = v.id;
   j["url"] = v.url;
@@ -4654,7 +4784,7 @@ inline void to_json(json &j, const video &v) {
   if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
 }
 
-inline void to_json(json &j, const usage &u) {
+KLING_DECL void to_json(json &j, const usage &u) {
   j = json::object();
   if (u.seconds) j["seconds"] = *u.seconds;
   if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
@@ -4665,7 +4795,7 @@ inline void to_json(json &j, const usage &u) {
   if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
 }
 
-inline void to_json(json &j, const task &t) {
+KLING_DECL void to_json(json &j, const task &t) {
   j = json{{"id", t.id}, {"status", to_string(t.status)}};
   if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
   if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;
@@ -4681,7 +4811,7 @@ inline void to_json(json &j, const task &t) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_TASK_HPP
+#endif // KLING_MODEL_TASK_IPP
 // ----- end kling/model/task.hpp -----
 // ----- begin kling/model/task_handle.hpp -----
 // task_handle: what it takes to resume waiting for a task after a restart:
@@ -4712,7 +4842,20 @@ struct task_handle {
   std::optional<timestamp> deadline{};     // calendar time; none: the wait's own timeout
 };
 
-inline void to_json(json &j, const task_handle &h) {
+KLING_DECL void to_json(json &j, const task_handle &h);
+
+KLING_DECL result<task_handle> parse_task_handle(const json &body);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TASK_HANDLE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_HANDLE_IPP)
+#define KLING_MODEL_TASK_HANDLE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const task_handle &h) {
   j = json{{"task_id", h.task_id}};
   if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
   if (!h.provider.empty()) j["provider"] = h.provider;
@@ -4720,7 +4863,7 @@ inline void to_json(json &j, const task_handle &h) {
   if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
 }
 
-inline result<task_handle> parse_task_handle(const json &body) {
+KLING_DECL result<task_handle> parse_task_handle(const json &body) {
   task_handle h;
   field_reader r(body);
   if (r.require("task_id")) r.id("task_id", h.task_id);
@@ -4735,7 +4878,7 @@ inline result<task_handle> parse_task_handle(const json &body) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_TASK_HANDLE_HPP
+#endif // KLING_MODEL_TASK_HANDLE_IPP
 // ----- end kling/model/task_handle.hpp -----
 // ----- begin kling/model/text_to_video.hpp -----
 // text_to_video: a Kling-V2.6 request without images (route text_to_video),
@@ -4771,7 +4914,24 @@ struct text_to_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const text_to_video &r) {
+KLING_DECL void to_json(json &j, const text_to_video &r);
+
+template <class F>
+void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.camera_control, at + "/camera_control", f);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TEXT_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TEXT_TO_VIDEO_IPP)
+#define KLING_MODEL_TEXT_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const text_to_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);
@@ -4785,15 +4945,9 @@ inline void to_json(json &j, const text_to_video &r) {
   merge_extra(j, r.extra);
 }
 
-template <class F>
-void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.camera_control, at + "/camera_control", f);
-}
-
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_TEXT_TO_VIDEO_HPP
+#endif // KLING_MODEL_TEXT_TO_VIDEO_IPP
 // ----- end kling/model/text_to_video.hpp -----
 
 // rules: the gateway's contract, checked before sending
@@ -4891,7 +5045,25 @@ struct report {
 
 // {"route", "valid", "violations": [{"rule", "field", "message"}], "warnings": [...]}:
 // what `kling validate` prints, members in that order.
-inline nlohmann::ordered_json to_json(const report &r) {
+KLING_DECL nlohmann::ordered_json to_json(const report &r);
+
+// The error a call returns when its request breaks rules: nothing was sent.
+KLING_DECL error rejection(std::vector<violation> violations);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_REPORT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_REPORT_IPP)
+#define KLING_RULES_REPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL nlohmann::ordered_json to_json(const report &r) {
   using ordered = nlohmann::ordered_json;
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
@@ -4905,8 +5077,7 @@ inline nlohmann::ordered_json to_json(const report &r) {
                  {"warnings", list(r.warnings)}};
 }
 
-// The error a call returns when its request breaks rules: nothing was sent.
-inline error rejection(std::vector<violation> violations) {
+KLING_DECL error rejection(std::vector<violation> violations) {
   std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
                         (violations.size() == 1 ? " rule" : " rules");
   if (!violations.empty()) {
@@ -4923,7 +5094,7 @@ inline error rejection(std::vector<violation> violations) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_REPORT_HPP
+#endif // KLING_RULES_REPORT_IPP
 // ----- end kling/rules/report.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -4935,126 +5106,48 @@ struct scope {
   const json &object;
   std::string path; // "" for the request itself
 
-  std::string field(std::string_view key) const { return pointer_child(path, key); }
+  std::string field(std::string_view key) const;
   // The member, or nullptr when absent or null (null means "not given").
-  const json *get(std::string_view key) const {
-    const json *m = find_member(object, key);
-    return m && !m->is_null() ? m : nullptr;
-  }
-  bool has(std::string_view key) const { return get(key) != nullptr; }
+  const json *get(std::string_view key) const;
+  bool has(std::string_view key) const;
 };
 
 class checker {
 public:
   explicit checker(kling::route r) { result_.route = r; }
 
-  void violation(std::string rule, std::string field, std::string message) {
-    result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
-  }
-  void warning(std::string rule, std::string field, std::string message) {
-    result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
-  }
+  void violation(std::string rule, std::string field, std::string message);
+  void warning(std::string rule, std::string field, std::string message);
 
   const report &result() const & { return result_; }
   report result() && { return std::move(result_); }
 
   // ---- typed reads: absent gives nullptr; the wrong type adds C-9 ----------
 
-  const std::string *string(const scope &s, std::string_view key) {
-    const json *m = s.get(key);
-    if (!m) return nullptr;
-    if (!m->is_string()) {
-      wrong_type(s.field(key), "a string", *m);
-      return nullptr;
-    }
-    return &m->get_ref<const std::string &>();
-  }
-  const json *array(const scope &s, std::string_view key) {
-    return typed(s, key, json::value_t::array, "an array");
-  }
-  const json *object(const scope &s, std::string_view key) {
-    return typed(s, key, json::value_t::object, "an object");
-  }
-  const json *number(const scope &s, std::string_view key) {
-    const json *m = s.get(key);
-    if (m && !m->is_number()) {
-      wrong_type(s.field(key), "a number", *m);
-      return nullptr;
-    }
-    return m;
-  }
+  const std::string *string(const scope &s, std::string_view key);
+  const json *array(const scope &s, std::string_view key);
+  const json *object(const scope &s, std::string_view key);
+  const json *number(const scope &s, std::string_view key);
 
   // The objects of an array, each with its own scope; other entries add C-9.
-  std::vector<scope> objects_in(const json &array, const std::string &path) {
-    std::vector<scope> out;
-    for (std::size_t i = 0; i < array.size(); ++i) {
-      const std::string item = pointer_child(path, i);
-      if (array[i].is_object())
-        out.push_back(scope{array[i], item});
-      else
-        wrong_type(item, "an object", array[i]);
-    }
-    return out;
-  }
+  std::vector<scope> objects_in(const json &array, const std::string &path);
 
-  void wrong_type(const std::string &field, std::string_view expected, const json &got) {
-    violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
-  }
+  void wrong_type(const std::string &field, std::string_view expected, const json &got);
 
   // ---- common shapes of rules -----------------------------------------------
 
   // A required member that must be a non-empty string.
-  const std::string *required_string(const scope &s, std::string_view key, const char *rule) {
-    if (!s.has(key)) {
-      violation(rule, s.field(key), std::string(key) + " is required");
-      return nullptr;
-    }
-    const std::string *v = string(s, key);
-    if (v && v->empty()) {
-      violation(rule, s.field(key), std::string(key) + " must not be empty");
-      return nullptr;
-    }
-    return v;
-  }
+  const std::string *required_string(const scope &s, std::string_view key, const char *rule);
 
   // A string member limited to max_chars Unicode code points.
-  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule) {
-    const std::string *v = string(s, key);
-    if (!v) return;
-    auto count = utf8::count_code_points(*v);
-    if (!count) {
-      violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
-    } else if (*count > max_chars) {
-      violation(rule, s.field(key),
-                std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
-                    std::to_string(max_chars) + " are allowed");
-    }
-  }
+  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule);
 
   // A string member that must be one of the given words; returns it when it is.
   std::optional<std::string> one_of(const scope &s, std::string_view key,
-                                    std::initializer_list<const char *> words, const char *rule) {
-    const std::string *v = string(s, key);
-    if (!v) return std::nullopt;
-    std::string allowed;
-    for (const char *w : words) {
-      if (*v == w) return *v;
-      allowed += allowed.empty() ? "" : ", ";
-      allowed += w;
-    }
-    violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
-    return std::nullopt;
-  }
+                                    std::initializer_list<const char *> words, const char *rule);
 
 private:
-  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name) {
-    const json *m = s.get(key);
-    if (m && m->type() != type) {
-      wrong_type(s.field(key), name, *m);
-      return nullptr;
-    }
-    return m;
-  }
+  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name);
 
   report result_;
 };
@@ -5067,7 +5160,135 @@ struct prompt_reference {
   std::string text; // as written, for messages
 };
 
-inline std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CHECKER_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_CHECKER_IPP)
+#define KLING_RULES_CHECKER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
+
+KLING_DECL const json *scope::get(std::string_view key) const {
+  const json *m = find_member(object, key);
+  return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_DECL bool scope::has(std::string_view key) const { return get(key) != nullptr; }
+
+KLING_DECL void checker::violation(std::string rule, std::string field, std::string message) {
+  result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
+}
+
+KLING_DECL void checker::warning(std::string rule, std::string field, std::string message) {
+  result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
+}
+
+KLING_DECL const std::string *checker::string(const scope &s, std::string_view key) {
+  const json *m = s.get(key);
+  if (!m) return nullptr;
+  if (!m->is_string()) {
+    wrong_type(s.field(key), "a string", *m);
+    return nullptr;
+  }
+  return &m->get_ref<const std::string &>();
+}
+
+KLING_DECL const json *checker::array(const scope &s, std::string_view key) {
+  return typed(s, key, json::value_t::array, "an array");
+}
+
+KLING_DECL const json *checker::object(const scope &s, std::string_view key) {
+  return typed(s, key, json::value_t::object, "an object");
+}
+
+KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
+  const json *m = s.get(key);
+  if (m && !m->is_number()) {
+    wrong_type(s.field(key), "a number", *m);
+    return nullptr;
+  }
+  return m;
+}
+
+KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
+  std::vector<scope> out;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string item = pointer_child(path, i);
+    if (array[i].is_object())
+      out.push_back(scope{array[i], item});
+    else
+      wrong_type(item, "an object", array[i]);
+  }
+  return out;
+}
+
+KLING_DECL void checker::wrong_type(const std::string &field, std::string_view expected, const json &got) {
+  violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
+}
+
+KLING_DECL const std::string *checker::required_string(const scope &s, std::string_view key,
+                                                       const char *rule) {
+  if (!s.has(key)) {
+    violation(rule, s.field(key), std::string(key) + " is required");
+    return nullptr;
+  }
+  const std::string *v = string(s, key);
+  if (v && v->empty()) {
+    violation(rule, s.field(key), std::string(key) + " must not be empty");
+    return nullptr;
+  }
+  return v;
+}
+
+KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
+                                     const char *rule) {
+  const std::string *v = string(s, key);
+  if (!v) return;
+  auto count = utf8::count_code_points(*v);
+  if (!count) {
+    violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
+  } else if (*count > max_chars) {
+    violation(rule, s.field(key),
+              std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
+                  std::to_string(max_chars) + " are allowed");
+  }
+}
+
+KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
+                                                      std::initializer_list<const char *> words,
+                                                      const char *rule) {
+  const std::string *v = string(s, key);
+  if (!v) return std::nullopt;
+  std::string allowed;
+  for (const char *w : words) {
+    if (*v == w) return *v;
+    allowed += allowed.empty() ? "" : ", ";
+    allowed += w;
+  }
+  violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
+  return std::nullopt;
+}
+
+KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
+                                      std::string_view name) {
+  const json *m = s.get(key);
+  if (m && m->type() != type) {
+    wrong_type(s.field(key), name, *m);
+    return nullptr;
+  }
+  return m;
+}
+
+KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt) {
   std::vector<prompt_reference> out;
   for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
        open = prompt.find("<<<", open + 3)) {
@@ -5097,7 +5318,7 @@ inline std::vector<prompt_reference> prompt_references(std::string_view prompt) 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_CHECKER_HPP
+#endif // KLING_RULES_CHECKER_IPP
 // ----- end kling/rules/checker.hpp -----
 // ----- begin kling/rules/routing.hpp -----
 // Which service a POST /v1/videos body reaches (ROUTE-1..4). The gateway
@@ -5116,20 +5337,35 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-namespace routing_detail {
-inline bool non_empty_string(const json &request, std::string_view key) {
-  const json *v = find_member(request, key);
-  return v && v->is_string() && !v->get_ref<const std::string &>().empty();
-}
-} // namespace routing_detail
-
 inline constexpr std::string_view omni_video_model = "Kling-Video-O1";
 inline constexpr std::string_view v26_model = "Kling-V2.6";
 
 // ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
-inline kling::route route_of(const json &request) {
+KLING_DECL kling::route route_of(const json &request);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ROUTING_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_ROUTING_IPP)
+#define KLING_RULES_ROUTING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace routing_detail {
+KLING_DECL bool non_empty_string(const json &request, std::string_view key) {
+  const json *v = find_member(request, key);
+  return v && v->is_string() && !v->get_ref<const std::string &>().empty();
+}
+} // namespace routing_detail
+
+KLING_DECL kling::route route_of(const json &request) {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
   const std::string &name = model->get_ref<const std::string &>();
@@ -5148,7 +5384,7 @@ inline kling::route route_of(const json &request) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_ROUTING_HPP
+#endif // KLING_RULES_ROUTING_IPP
 // ----- end kling/rules/routing.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -5158,7 +5394,34 @@ namespace rules {
 inline constexpr std::size_t max_prompt_characters = 2500;
 
 // C-5: seconds as an integer or a string of digits; its value, when readable.
-inline std::optional<int> read_seconds(checker &c, const scope &s) {
+KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s);
+
+KLING_DECL void check_routing(checker &c, const scope &s, kling::route r);
+
+// What the common checks read that the route's checks need too.
+struct common_fields {
+  std::optional<int> seconds;
+};
+
+KLING_DECL common_fields check_common(checker &c, const scope &s);
+
+// C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
+KLING_DECL json normalized(json request);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_COMMON_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_COMMON_IPP)
+#define KLING_RULES_COMMON_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
   const json *v = s.get("seconds");
   if (!v) return std::nullopt;
   if (v->is_number_integer() || v->is_number_unsigned()) {
@@ -5179,7 +5442,7 @@ inline std::optional<int> read_seconds(checker &c, const scope &s) {
   return std::nullopt;
 }
 
-inline void check_routing(checker &c, const scope &s, kling::route r) {
+KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
   if (!s.has("model")) {
     c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
     return;
@@ -5200,12 +5463,7 @@ inline void check_routing(checker &c, const scope &s, kling::route r) {
   }
 }
 
-// What the common checks read that the route's checks need too.
-struct common_fields {
-  std::optional<int> seconds;
-};
-
-inline common_fields check_common(checker &c, const scope &s) {
+KLING_DECL common_fields check_common(checker &c, const scope &s) {
   common_fields out;
   c.text_length(s, "prompt", max_prompt_characters, "C-1");
   c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
@@ -5229,8 +5487,7 @@ inline common_fields check_common(checker &c, const scope &s) {
   return out;
 }
 
-// C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
-inline json normalized(json request) {
+KLING_DECL json normalized(json request) {
   if (!request.is_object()) return request;
   auto it = request.find("seconds");
   if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
@@ -5243,7 +5500,7 @@ inline json normalized(json request) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_COMMON_HPP
+#endif // KLING_RULES_COMMON_IPP
 // ----- end kling/rules/common.hpp -----
 // ----- begin kling/rules/elements.hpp -----
 // Rules of the element library: E-1 (creating a custom element). E-2 and E-3
@@ -5284,18 +5541,40 @@ inline constexpr image_limits standard_image_limits{};
 // M-4: motion control also caps the sides.
 inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 65536, 2.5};
 
+// Checks one image string. Returns the inline image's header when it was
+// inline and readable, so callers can compare images (I-7); nullopt for URLs
+// and for images with violations that hide their size.
+KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                        const std::string &field, const char *rule,
+                                                        const image_limits &limits);
+
+// The same for an optional member that must be a string.
+KLING_DECL std::optional<media::image_info>
+check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
+                   const image_limits &limits = standard_image_limits);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGES_IPP)
+#define KLING_RULES_IMAGES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace images_detail {
-inline std::string size_text(std::uint64_t bytes) {
+KLING_DECL std::string size_text(std::uint64_t bytes) {
   return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
 }
 } // namespace images_detail
 
-// Checks one image string. Returns the inline image's header when it was
-// inline and readable, so callers can compare images (I-7); nullopt for URLs
-// and for images with violations that hide their size.
-inline std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                    const std::string &field, const char *rule,
-                                                    const image_limits &limits) {
+KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                        const std::string &field, const char *rule,
+                                                        const image_limits &limits) {
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {
@@ -5352,10 +5631,9 @@ inline std::optional<media::image_info> check_image(checker &c, const std::strin
   return *info;
 }
 
-// The same for an optional member that must be a string.
-inline std::optional<media::image_info>
-check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
-                   const image_limits &limits = standard_image_limits) {
+KLING_DECL std::optional<media::image_info> check_image_member(checker &c, const scope &s,
+                                                               std::string_view key, const char *rule,
+                                                               const image_limits &limits) {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);
@@ -5365,7 +5643,7 @@ check_image_member(checker &c, const scope &s, std::string_view key, const char 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_IMAGES_HPP
+#endif // KLING_RULES_IMAGES_IPP
 // ----- end kling/rules/images.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -5375,7 +5653,22 @@ namespace rules {
 inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
-inline void check_new_element(checker &c, const scope &s) {
+KLING_DECL void check_new_element(checker &c, const scope &s);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ELEMENTS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_ELEMENTS_IPP)
+#define KLING_RULES_ELEMENTS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_new_element(checker &c, const scope &s) {
   c.required_string(s, "element_name", "E-1");
   c.text_length(s, "element_name", max_element_name_characters, "E-1");
   c.required_string(s, "element_description", "E-1");
@@ -5407,7 +5700,7 @@ inline void check_new_element(checker &c, const scope &s) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_ELEMENTS_HPP
+#endif // KLING_RULES_ELEMENTS_IPP
 // ----- end kling/rules/elements.hpp -----
 // ----- begin kling/rules/image_to_video.hpp -----
 // Rules of Kling-V2.6 image to video (route image_to_video): I-1 .. I-7, and camera control.
@@ -5442,7 +5735,22 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-inline void check_camera_control(checker &c, const scope &s) {
+KLING_DECL void check_camera_control(checker &c, const scope &s);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CAMERA_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_CAMERA_IPP)
+#define KLING_RULES_CAMERA_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_camera_control(checker &c, const scope &s) {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};
@@ -5488,7 +5796,7 @@ inline void check_camera_control(checker &c, const scope &s) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_CAMERA_HPP
+#endif // KLING_RULES_CAMERA_IPP
 // ----- end kling/rules/camera.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -5496,13 +5804,30 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // 5 or 10 seconds (T-3, I-3).
-inline void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
+KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
+
+KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_TEXT_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_TEXT_TO_VIDEO_IPP)
+#define KLING_RULES_TEXT_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
   if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
     c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
   }
 }
 
-inline void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
   c.required_string(s, "prompt", "T-1");
   c.one_of(s, "sound", {"on", "off"}, "T-2");
   check_five_or_ten(c, s, common, "T-3");
@@ -5513,7 +5838,7 @@ inline void check_text_to_video(checker &c, const scope &s, const common_fields 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_TEXT_TO_VIDEO_HPP
+#endif // KLING_RULES_TEXT_TO_VIDEO_IPP
 // ----- end kling/rules/text_to_video.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -5525,6 +5850,21 @@ inline constexpr std::size_t max_dynamic_masks = 6;
 inline constexpr std::size_t min_trajectory_points = 2;
 inline constexpr std::size_t max_trajectory_points_5s = 77;
 
+KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGE_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGE_TO_VIDEO_IPP)
+#define KLING_RULES_IMAGE_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace i2v_detail {
 
 struct mask_image {
@@ -5533,7 +5873,7 @@ struct mask_image {
 };
 
 // I-6: one dynamic mask group; returns its mask's header when inline.
-inline std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
+KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
   std::optional<mask_image> out;
   if (const std::string *mask = c.required_string(group, "mask", "I-6")) {
     if (auto info = check_image(c, *mask, group.field("mask"), "I-7", standard_image_limits)) {
@@ -5564,7 +5904,7 @@ inline std::optional<mask_image> check_dynamic_mask(checker &c, const scope &gro
 
 } // namespace i2v_detail
 
-inline void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
     c.violation(
@@ -5677,7 +6017,7 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_IMAGE_TO_VIDEO_HPP
+#endif // KLING_RULES_IMAGE_TO_VIDEO_IPP
 // ----- end kling/rules/image_to_video.hpp -----
 // ----- begin kling/rules/motion_control.hpp -----
 // Rules of Kling-V2.6 motion control (route motion_control): M-1 .. M-5.
@@ -5727,17 +6067,47 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
       0};
 }
 
+// Every limit the video breaks, as violations at field.
+KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+                                              const std::string &field);
+
+// O1-13 for a video the user holds locally (probe it with media::probe_video_file).
+KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info,
+                                                   const std::string &field = "/video_list/0/video_url");
+
+// M-5 for a local motion reference video.
+KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
+                                                     character_orientation orientation,
+                                                     const std::string &field = "/video_url");
+
+// A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
+// URI that is decoded and checked against limits. Other text breaks url_rule.
+KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
+                                   const char *url_rule, const video_limits &limits);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VIDEOS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_VIDEOS_IPP)
+#define KLING_RULES_VIDEOS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace videos_detail {
-inline std::string number(double v) { return numbers::format_significant(v, 3); }
-inline std::string too_large(std::uint64_t size, const video_limits &limits) {
+KLING_DECL std::string number(double v) { return numbers::format_significant(v, 3); }
+KLING_DECL std::string too_large(std::uint64_t size, const video_limits &limits) {
   return "video is " + number(static_cast<double>(size) / (1024.0 * 1024.0)) + " MB; at most " +
          number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed";
 }
 } // namespace videos_detail
 
-// Every limit the video breaks, as violations at field.
-inline std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                          const std::string &field) {
+KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+                                              const std::string &field) {
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
@@ -5761,23 +6131,18 @@ inline std::vector<violation> check_video(const media::video_info &info, const v
   return out;
 }
 
-// O1-13 for a video the user holds locally (probe it with media::probe_video_file).
-inline std::vector<violation> check_omni_video(const media::video_info &info,
-                                               const std::string &field = "/video_list/0/video_url") {
+KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info, const std::string &field) {
   return check_video(info, omni_video_limits, field);
 }
 
-// M-5 for a local motion reference video.
-inline std::vector<violation> check_motion_video(const media::video_info &info,
-                                                 character_orientation orientation,
-                                                 const std::string &field = "/video_url") {
+KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
+                                                     character_orientation orientation,
+                                                     const std::string &field) {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
-// A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
-// URI that is decoded and checked against limits. Other text breaks url_rule.
-inline void check_video_string(checker &c, const std::string &value, const std::string &field,
-                               const char *url_rule, const video_limits &limits) {
+KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
+                                   const char *url_rule, const video_limits &limits) {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');
@@ -5815,14 +6180,29 @@ inline void check_video_string(checker &c, const std::string &value, const std::
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_VIDEOS_HPP
+#endif // KLING_RULES_VIDEOS_IPP
 // ----- end kling/rules/videos.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-inline void check_motion_control(checker &c, const scope &s) {
+KLING_DECL void check_motion_control(checker &c, const scope &s);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_MOTION_CONTROL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_MOTION_CONTROL_IPP)
+#define KLING_RULES_MOTION_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_motion_control(checker &c, const scope &s) {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {
@@ -5843,7 +6223,7 @@ inline void check_motion_control(checker &c, const scope &s) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_MOTION_CONTROL_HPP
+#endif // KLING_RULES_MOTION_CONTROL_IPP
 // ----- end kling/rules/motion_control.hpp -----
 // ----- begin kling/rules/omni_video.hpp -----
 // Rules of Kling-Video-O1 (route omni_video): O1-1 .. O1-13.
@@ -5856,6 +6236,21 @@ KLING_NAMESPACE_END
 #include <string>
 #include <vector>
 
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_OMNI_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_OMNI_VIDEO_IPP)
+#define KLING_RULES_OMNI_VIDEO_IPP
 
 KLING_NAMESPACE_BEGIN
 
@@ -5878,7 +6273,7 @@ struct images {
   std::size_t total() const { return (first ? 1 : 0) + (last ? 1 : 0) + references.size(); }
 };
 
-inline images collect_images(checker &c, const scope &s) {
+KLING_DECL images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
@@ -5943,7 +6338,7 @@ inline images collect_images(checker &c, const scope &s) {
 
 } // namespace omni_detail
 
-inline void check_omni_video(checker &c, const scope &s, const common_fields &common) {
+KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common) {
   const std::string *prompt = c.required_string(s, "prompt", "O1-1");
   const omni_detail::images imgs = omni_detail::collect_images(c, s);
 
@@ -6067,8 +6462,46 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_OMNI_VIDEO_HPP
+#endif // KLING_RULES_OMNI_VIDEO_IPP
 // ----- end kling/rules/omni_video.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+// A POST /v1/videos body: routed as the gateway routes it, then checked.
+KLING_DECL report validate(const json &request);
+
+// A body meant for a given route (a typed request): checked by that route's
+// rules, with a violation when the gateway would route it elsewhere.
+KLING_DECL report validate_as(const json &request, kling::route expected);
+
+// A POST /v1/elements/custom body (E-1).
+KLING_DECL report validate_element(const json &request);
+
+// A typed request (omni_video, text_to_video, image_to_video, motion_control,
+// new_element): serialized, then checked by its route's rules.
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
+  const json body = request;
+  report r = validate_as(body, Request::route);
+  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+    if (extra.is_object() || extra.is_null()) return;
+    r.violations.push_back(
+        {"C-8", where,
+         std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
+  });
+  return r;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VALIDATE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_VALIDATE_IPP)
+#define KLING_RULES_VALIDATE_IPP
 
 KLING_NAMESPACE_BEGIN
 
@@ -6076,14 +6509,14 @@ namespace rules {
 
 namespace validate_detail {
 
-inline report not_an_object(kling::route r, const json &request) {
+KLING_DECL report not_an_object(kling::route r, const json &request) {
   checker c(r);
   c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
   return std::move(c).result();
 }
 
 // The checks of route r, whatever route_of says; the caller reports a mismatch.
-inline report checks_of(const json &request, kling::route r) {
+KLING_DECL report checks_of(const json &request, kling::route r) {
   if (!request.is_object()) return not_an_object(r, request);
   checker c(r);
   const scope s{request, ""};
@@ -6106,12 +6539,11 @@ inline report checks_of(const json &request, kling::route r) {
 
 } // namespace validate_detail
 
-// A POST /v1/videos body: routed as the gateway routes it, then checked.
-inline report validate(const json &request) { return validate_detail::checks_of(request, route_of(request)); }
+KLING_DECL report validate(const json &request) {
+  return validate_detail::checks_of(request, route_of(request));
+}
 
-// A body meant for a given route (a typed request): checked by that route's
-// rules, with a violation when the gateway would route it elsewhere.
-inline report validate_as(const json &request, kling::route expected) {
+KLING_DECL report validate_as(const json &request, kling::route expected) {
   report r = validate_detail::checks_of(request, expected);
   if (expected == kling::route::element || !request.is_object()) return r;
   const kling::route actual = route_of(request);
@@ -6125,31 +6557,15 @@ inline report validate_as(const json &request, kling::route expected) {
   return r;
 }
 
-// A POST /v1/elements/custom body (E-1).
-inline report validate_element(const json &request) {
+KLING_DECL report validate_element(const json &request) {
   return validate_detail::checks_of(request, kling::route::element);
-}
-
-// A typed request (omni_video, text_to_video, image_to_video, motion_control,
-// new_element): serialized, then checked by its route's rules.
-template <class Request, class = decltype(Request::route)>
-report validate(const Request &request) {
-  const json body = request;
-  report r = validate_as(body, Request::route);
-  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
-    if (extra.is_object() || extra.is_null()) return;
-    r.violations.push_back(
-        {"C-8", where,
-         std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
-  });
-  return r;
 }
 
 } // namespace rules
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_VALIDATE_HPP
+#endif // KLING_RULES_VALIDATE_IPP
 // ----- end kling/rules/validate.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -6183,7 +6599,34 @@ struct manifest {
 inline constexpr std::size_t max_batch_name_bytes = 200;
 
 // Why a name cannot be a file name, or empty when it can.
-inline std::string batch_name_problem(std::string_view name) {
+KLING_DECL std::string batch_name_problem(std::string_view name);
+
+// Names are compared as the file systems that ignore case would (Windows,
+// macOS): "Shot" and "shot" would be one file.
+KLING_DECL std::string batch_name_key(std::string_view name);
+
+KLING_DECL manifest read_manifest(std::string_view text);
+
+// The entries of shard k of n (1 <= k <= n): those whose line index (line
+// number - 1) modulo n is k - 1, so n machines split one manifest without
+// talking to each other.
+KLING_DECL std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
+                                             std::size_t n);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_BATCH_MANIFEST_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_BATCH_MANIFEST_IPP)
+#define KLING_RULES_BATCH_MANIFEST_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::string batch_name_problem(std::string_view name) {
   if (name.empty()) return "is empty";
   if (name.size() > max_batch_name_bytes)
     return "is longer than " + std::to_string(max_batch_name_bytes) + " bytes";
@@ -6197,17 +6640,15 @@ inline std::string batch_name_problem(std::string_view name) {
   return {};
 }
 
-// Names are compared as the file systems that ignore case would (Windows,
-// macOS): "Shot" and "shot" would be one file.
-inline std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
+KLING_DECL std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
 
 namespace manifest_detail {
-inline void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
+KLING_DECL void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
   m.violations.push_back({line, violation{std::move(rule), std::move(field), std::move(message)}});
 }
 } // namespace manifest_detail
 
-inline manifest read_manifest(std::string_view text) {
+KLING_DECL manifest read_manifest(std::string_view text) {
   using manifest_detail::add;
   manifest out;
   std::map<std::string, std::size_t> name_lines, external_lines;
@@ -6288,11 +6729,8 @@ inline manifest read_manifest(std::string_view text) {
   return out;
 }
 
-// The entries of shard k of n (1 <= k <= n): those whose line index (line
-// number - 1) modulo n is k - 1, so n machines split one manifest without
-// talking to each other.
-inline std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
-                                         std::size_t n) {
+KLING_DECL std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
+                                             std::size_t n) {
   std::vector<manifest_entry> out;
   if (n == 0 || k == 0 || k > n) return out;
   for (const auto &e : entries)
@@ -6304,7 +6742,7 @@ inline std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entr
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_BATCH_MANIFEST_HPP
+#endif // KLING_RULES_BATCH_MANIFEST_IPP
 // ----- end kling/rules/batch_manifest.hpp -----
 // ----- begin kling/rules/catalog.hpp -----
 // The catalogue of the gateway's rules that the client enforces, by ID:
@@ -6425,7 +6863,28 @@ namespace rules {
 // the task id goes into the path, so it must not be empty; neither it
 // nor the provider (a query value) may hold a line break, NUL or other
 // control character.
-inline std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {}) {
+KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {});
+
+// E-2: page_num 1..1000, page_size 1..500.
+KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size);
+
+// E-3: deleting needs the element's id.
+KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_QUERIES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_QUERIES_IPP)
+#define KLING_RULES_QUERIES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
   std::vector<violation> out;
   if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
   if (ascii::has_control_character(task_id)) {
@@ -6437,8 +6896,7 @@ inline std::vector<violation> check_task_query(std::string_view task_id, std::st
   return out;
 }
 
-// E-2: page_num 1..1000, page_size 1..500.
-inline std::vector<violation> check_element_page(int page_num, int page_size) {
+KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size) {
   std::vector<violation> out;
   if (page_num < 1 || page_num > 1000) {
     out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
@@ -6449,8 +6907,7 @@ inline std::vector<violation> check_element_page(int page_num, int page_size) {
   return out;
 }
 
-// E-3: deleting needs the element's id.
-inline std::vector<violation> check_element_delete(std::string_view element_id) {
+KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id) {
   if (!element_id.empty()) return {};
   return {{"E-3", "/element_id", "element_id must not be empty"}};
 }
@@ -6459,7 +6916,7 @@ inline std::vector<violation> check_element_delete(std::string_view element_id) 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_QUERIES_HPP
+#endif // KLING_RULES_QUERIES_IPP
 // ----- end kling/rules/queries.hpp -----
 
 // transport: the HTTP values and what a transport must offer

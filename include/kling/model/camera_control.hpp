@@ -31,28 +31,13 @@ struct camera_control {
   std::optional<camera_config> config{}; // only with type simple (CAM-2, CAM-3)
   json extra = json::object();
 
-  static camera_control preset(camera_type t) { return camera_control{t, std::nullopt, json::object()}; }
-  static camera_control simple(camera_config c) {
-    return camera_control{camera_type::simple, c, json::object()};
-  }
+  static camera_control preset(camera_type t);
+  static camera_control simple(camera_config c);
 };
 
-inline void to_json(json &j, const camera_config &c) {
-  j = json{{"horizontal", c.horizontal},
-           {"vertical", c.vertical},
-           {"pan", c.pan},
-           {"tilt", c.tilt},
-           {"roll", c.roll},
-           {"zoom", c.zoom}};
-  request_support::merge_extra(j, c.extra);
-}
+KLING_DECL void to_json(json &j, const camera_config &c);
 
-inline void to_json(json &j, const camera_control &c) {
-  j = json::object();
-  request_support::put_word(j, "type", c.type);
-  request_support::put(j, "config", c.config);
-  request_support::merge_extra(j, c.extra);
-}
+KLING_DECL void to_json(json &j, const camera_control &c);
 
 template <class F>
 void visit_extras(const camera_control &c, const std::string &at, F &&f) {
@@ -63,3 +48,36 @@ void visit_extras(const camera_control &c, const std::string &at, F &&f) {
 KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_CAMERA_CONTROL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_CAMERA_CONTROL_IPP)
+#define KLING_MODEL_CAMERA_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL camera_control camera_control::preset(camera_type t) {
+  return camera_control{t, std::nullopt, json::object()};
+}
+KLING_DECL camera_control camera_control::simple(camera_config c) {
+  return camera_control{camera_type::simple, c, json::object()};
+}
+
+KLING_DECL void to_json(json &j, const camera_config &c) {
+  j = json{{"horizontal", c.horizontal},
+           {"vertical", c.vertical},
+           {"pan", c.pan},
+           {"tilt", c.tilt},
+           {"roll", c.roll},
+           {"zoom", c.zoom}};
+  request_support::merge_extra(j, c.extra);
+}
+
+KLING_DECL void to_json(json &j, const camera_control &c) {
+  j = json::object();
+  request_support::put_word(j, "type", c.type);
+  request_support::put(j, "config", c.config);
+  request_support::merge_extra(j, c.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_CAMERA_CONTROL_IPP

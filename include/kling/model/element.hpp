@@ -52,7 +52,22 @@ void read_objects(field_reader &r, std::string_view key, Read read) {
 
 } // namespace model_detail
 
-inline result<element> parse_element(const json &body, std::string path = "") {
+KLING_DECL result<element> parse_element(const json &body, std::string path = "");
+
+KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path = "");
+
+KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path = "");
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_ELEMENT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_ELEMENT_IPP)
+#define KLING_MODEL_ELEMENT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<element> parse_element(const json &body, std::string path) {
   element e;
   field_reader r(body, std::move(path));
   r.id("element_id", e.element_id);
@@ -77,7 +92,7 @@ inline result<element> parse_element(const json &body, std::string path = "") {
   return e;
 }
 
-inline result<std::vector<element>> parse_element_list(const json &body, std::string path = "") {
+KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path) {
   if (!body.is_array()) {
     return error{errc::parse, (path.empty() ? "/" : path) + ": expected an array, got " + body.type_name()};
   }
@@ -91,7 +106,7 @@ inline result<std::vector<element>> parse_element_list(const json &body, std::st
   return out;
 }
 
-inline result<element_deletion> parse_element_deletion(const json &body, std::string path = "") {
+KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path) {
   element_deletion d;
   field_reader r(body, std::move(path));
   r.id("task_id", d.task_id);
@@ -103,4 +118,4 @@ inline result<element_deletion> parse_element_deletion(const json &body, std::st
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_ELEMENT_HPP
+#endif // KLING_MODEL_ELEMENT_IPP

@@ -63,20 +63,51 @@ struct image_to_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const voice &v) {
+KLING_DECL void to_json(json &j, const voice &v);
+KLING_DECL void to_json(json &j, const trajectory_point &p);
+KLING_DECL void to_json(json &j, const dynamic_mask &m);
+
+KLING_DECL void to_json(json &j, const image_to_video &r);
+
+template <class F>
+void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
+  f(at + "/extra", m.extra);
+  visit_extras(m.trajectories, at + "/trajectories", f);
+}
+
+template <class F>
+void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.voice_list, at + "/voice_list", f);
+  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
+  visit_extras(r.camera_control, at + "/camera_control", f);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_IMAGE_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_IMAGE_TO_VIDEO_IPP)
+#define KLING_MODEL_IMAGE_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const voice &v) {
   j = json{{"voice_id", v.voice_id}};
   request_support::merge_extra(j, v.extra);
 }
-inline void to_json(json &j, const trajectory_point &p) {
+
+KLING_DECL void to_json(json &j, const trajectory_point &p) {
   j = json{{"x", p.x}, {"y", p.y}};
   request_support::merge_extra(j, p.extra);
 }
-inline void to_json(json &j, const dynamic_mask &m) {
+
+KLING_DECL void to_json(json &j, const dynamic_mask &m) {
   j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
   request_support::merge_extra(j, m.extra);
 }
 
-inline void to_json(json &j, const image_to_video &r) {
+KLING_DECL void to_json(json &j, const image_to_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}};
   put(j, "image", r.image);
@@ -96,20 +127,6 @@ inline void to_json(json &j, const image_to_video &r) {
   merge_extra(j, r.extra);
 }
 
-template <class F>
-void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
-  f(at + "/extra", m.extra);
-  visit_extras(m.trajectories, at + "/trajectories", f);
-}
-
-template <class F>
-void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.voice_list, at + "/voice_list", f);
-  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
-  visit_extras(r.camera_control, at + "/camera_control", f);
-}
-
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_IMAGE_TO_VIDEO_HPP
+#endif // KLING_MODEL_IMAGE_TO_VIDEO_IPP

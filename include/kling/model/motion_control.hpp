@@ -38,7 +38,18 @@ struct motion_control {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const motion_control &r) {
+KLING_DECL void to_json(json &j, const motion_control &r);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_MOTION_CONTROL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_MOTION_CONTROL_IPP)
+#define KLING_MODEL_MOTION_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const motion_control &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"action_control", true}};
   if (!r.image_url.empty()) j["image_url"] = r.image_url;
@@ -54,4 +65,4 @@ inline void to_json(json &j, const motion_control &r) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_MOTION_CONTROL_HPP
+#endif // KLING_MODEL_MOTION_CONTROL_IPP

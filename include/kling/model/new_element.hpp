@@ -30,7 +30,18 @@ struct new_element {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const new_element &e) {
+KLING_DECL void to_json(json &j, const new_element &e);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_NEW_ELEMENT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_NEW_ELEMENT_IPP)
+#define KLING_MODEL_NEW_ELEMENT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const new_element &e) {
   j = json{{"element_name", e.element_name},
            {"element_description", e.element_description},
            {"element_frontal_image", e.element_frontal_image}};
@@ -49,4 +60,4 @@ inline void to_json(json &j, const new_element &e) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_NEW_ELEMENT_HPP
+#endif // KLING_MODEL_NEW_ELEMENT_IPP

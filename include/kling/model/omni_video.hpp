@@ -65,25 +65,50 @@ struct omni_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const omni_image &i) {
+KLING_DECL void to_json(json &j, const omni_image &i);
+
+KLING_DECL void to_json(json &j, const omni_element &e);
+
+KLING_DECL void to_json(json &j, const omni_video_reference &v);
+
+KLING_DECL void to_json(json &j, const omni_video &r);
+
+template <class F>
+void visit_extras(const omni_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.image_list, at + "/image_list", f);
+  visit_extras(r.element_list, at + "/element_list", f);
+  visit_extras(r.video_list, at + "/video_list", f);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_OMNI_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_OMNI_VIDEO_IPP)
+#define KLING_MODEL_OMNI_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const omni_image &i) {
   j = json{{"image_url", i.image_url}};
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
-inline void to_json(json &j, const omni_element &e) {
+KLING_DECL void to_json(json &j, const omni_element &e) {
   j = json{{"element_id", e.element_id}};
   request_support::merge_extra(j, e.extra);
 }
 
-inline void to_json(json &j, const omni_video_reference &v) {
+KLING_DECL void to_json(json &j, const omni_video_reference &v) {
   j = json{{"video_url", v.video_url}};
   request_support::put_word(j, "refer_type", v.refer_type);
   request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
   request_support::merge_extra(j, v.extra);
 }
 
-inline void to_json(json &j, const omni_video &r) {
+KLING_DECL void to_json(json &j, const omni_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "first_frame_url", r.first_frame_url);
@@ -100,14 +125,6 @@ inline void to_json(json &j, const omni_video &r) {
   merge_extra(j, r.extra);
 }
 
-template <class F>
-void visit_extras(const omni_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.image_list, at + "/image_list", f);
-  visit_extras(r.element_list, at + "/element_list", f);
-  visit_extras(r.video_list, at + "/video_list", f);
-}
-
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_OMNI_VIDEO_HPP
+#endif // KLING_MODEL_OMNI_VIDEO_IPP

@@ -32,24 +32,16 @@ void put_word(json &j, const char *key, const std::optional<Enum> &value) {
 }
 
 // Binary switches the gateway spells as words: sound on/off, keep_original_sound yes/no.
-inline void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
-                       const char *no) {
-  if (value) j[key] = *value ? yes : no;
-}
+KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                           const char *no);
 
 // seconds is sent as a string (C-5).
-inline void put_seconds(json &j, const std::optional<int> &seconds) {
-  if (seconds) j["seconds"] = std::to_string(*seconds);
-}
+KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds);
 
 // Fields of `extra` are sent as they are (C-8); a field that is also a typed
 // member replaces it. A non-object extra is reported by validation (C-8,
 // through visit_extras).
-inline void merge_extra(json &j, const json &extra) {
-  if (!extra.is_object()) return;
-  for (auto it = extra.begin(); it != extra.end(); ++it)
-    j[it.key()] = it.value();
-}
+KLING_DECL void merge_extra(json &j, const json &extra);
 
 } // namespace request_support
 
@@ -78,3 +70,31 @@ void visit_extras(const std::vector<T> &values, const std::string &at, F &&f) {
 KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_REQUEST_SUPPORT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_REQUEST_SUPPORT_IPP)
+#define KLING_MODEL_REQUEST_SUPPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace request_support {
+
+KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                           const char *no) {
+  if (value) j[key] = *value ? yes : no;
+}
+
+KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds) {
+  if (seconds) j["seconds"] = std::to_string(*seconds);
+}
+
+KLING_DECL void merge_extra(json &j, const json &extra) {
+  if (!extra.is_object()) return;
+  for (auto it = extra.begin(); it != extra.end(); ++it)
+    j[it.key()] = it.value();
+}
+
+} // namespace request_support
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_REQUEST_SUPPORT_IPP

@@ -43,14 +43,7 @@ constexpr const char *to_string(task_status s) noexcept {
 }
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
-inline task_status parse_task_status(std::string_view word) {
-  const std::string w = ascii::to_lower(word);
-  if (w == "pending" || w == "submitted") return task_status::pending;
-  if (w == "processing") return task_status::processing;
-  if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
-  if (w == "failed") return task_status::failed;
-  return task_status::unknown;
-}
+KLING_DECL task_status parse_task_status(std::string_view word);
 
 constexpr bool is_finished(task_status s) noexcept {
   return s == task_status::completed || s == task_status::failed;
@@ -100,13 +93,48 @@ struct task {
 
   bool finished() const { return is_finished(status); }
   // The first result URL, or empty.
-  std::string video_url() const { return videos.empty() ? std::string() : videos.front().url; }
+  std::string video_url() const;
 };
+
+// Reads a task from any of its shapes. Members of the wrong type are a parse
+// error naming the member; unknown members stay in raw.
+KLING_DECL result<task> parse_task(const json &body);
+
+// The task in one stable shape, whatever shape the gateway sent:
+// {id, external_task_id, status, created_at, completed_at, model, provider,
+//  videos: [{url, duration, width, height, cover_url}], usage, error,
+//  url_expires_at}. parse_task reads it back. The gateway's own answer is in
+// task::raw and is not repeated here.
+KLING_DECL void to_json(json &j, const video &v);
+KLING_DECL void to_json(json &j, const usage &u);
+KLING_DECL void to_json(json &j, const task &t);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TASK_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_IPP)
+#define KLING_MODEL_TASK_IPP
+
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL task_status parse_task_status(std::string_view word) {
+  const std::string w = ascii::to_lower(word);
+  if (w == "pending" || w == "submitted") return task_status::pending;
+  if (w == "processing") return task_status::processing;
+  if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
+  if (w == "failed") return task_status::failed;
+  return task_status::unknown;
+}
+
+KLING_DECL std::string task::video_url() const { return videos.empty() ? std::string() : videos.front().url; }
 
 namespace task_detail {
 
 // A duration the provider may write as a number or as text ("5.1").
-inline void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
+KLING_DECL void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
   const json *v = r.get(key);
   if (!v) return;
   if (v->is_number()) {
@@ -122,7 +150,7 @@ inline void read_seconds(field_reader &r, std::string_view key, std::optional<do
   }
 }
 
-inline void read_video(field_reader &r, kling::video &v) {
+KLING_DECL void read_video(field_reader &r, kling::video &v) {
   r.id("id", v.id);
   if (!r.text("url", v.url)) r.text("video_url", v.url);
   read_seconds(r, "duration", v.duration_seconds);
@@ -134,7 +162,7 @@ inline void read_video(field_reader &r, kling::video &v) {
 }
 
 // A list of videos: objects, or plain URL strings (the {outputs} shape).
-inline void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
+KLING_DECL void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
   const json *list = r.array(key);
   if (!list) return;
   for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
@@ -151,7 +179,7 @@ inline void read_videos(field_reader &r, std::string_view key, std::vector<kling
   }
 }
 
-inline void read_usage(field_reader &r, std::optional<kling::usage> &out) {
+KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
   const json *u = r.object("usage");
   if (!u) return;
   field_reader ur(*u, r.path_of("usage"));
@@ -170,7 +198,7 @@ inline void read_usage(field_reader &r, std::optional<kling::usage> &out) {
 }
 
 // "error" as text, or as an object with a message.
-inline void read_error_message(field_reader &r, std::string &out) {
+KLING_DECL void read_error_message(field_reader &r, std::string &out) {
   const json *e = r.get("error");
   if (!e) {
     r.text("task_status_msg", out); // the provider's word for it
@@ -189,9 +217,7 @@ inline void read_error_message(field_reader &r, std::string &out) {
 
 } // namespace task_detail
 
-// Reads a task from any of its shapes. Members of the wrong type are a parse
-// error naming the member; unknown members stay in raw.
-inline result<task> parse_task(const json &body) {
+KLING_DECL result<task> parse_task(const json &body) {
   using namespace task_detail;
   task t;
   field_reader r(body);
@@ -243,12 +269,7 @@ inline result<task> parse_task(const json &body) {
   return t;
 }
 
-// The task in one stable shape, whatever shape the gateway sent:
-// {id, external_task_id, status, created_at, completed_at, model, provider,
-//  videos: [{url, duration, width, height, cover_url}], usage, error,
-//  url_expires_at}. parse_task reads it back. The gateway's own answer is in
-// task::raw and is not repeated here.
-inline void to_json(json &j, const video &v) {
+KLING_DECL void to_json(json &j, const video &v) {
   j = json::object();
   if (!v.id.empty()) j["id"] = v.id;
   j["url"] = v.url;
@@ -259,7 +280,7 @@ inline void to_json(json &j, const video &v) {
   if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
 }
 
-inline void to_json(json &j, const usage &u) {
+KLING_DECL void to_json(json &j, const usage &u) {
   j = json::object();
   if (u.seconds) j["seconds"] = *u.seconds;
   if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
@@ -270,7 +291,7 @@ inline void to_json(json &j, const usage &u) {
   if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
 }
 
-inline void to_json(json &j, const task &t) {
+KLING_DECL void to_json(json &j, const task &t) {
   j = json{{"id", t.id}, {"status", to_string(t.status)}};
   if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
   if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;
@@ -286,4 +307,4 @@ inline void to_json(json &j, const task &t) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_TASK_HPP
+#endif // KLING_MODEL_TASK_IPP

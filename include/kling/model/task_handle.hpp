@@ -27,7 +27,20 @@ struct task_handle {
   std::optional<timestamp> deadline{};     // calendar time; none: the wait's own timeout
 };
 
-inline void to_json(json &j, const task_handle &h) {
+KLING_DECL void to_json(json &j, const task_handle &h);
+
+KLING_DECL result<task_handle> parse_task_handle(const json &body);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TASK_HANDLE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_HANDLE_IPP)
+#define KLING_MODEL_TASK_HANDLE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const task_handle &h) {
   j = json{{"task_id", h.task_id}};
   if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
   if (!h.provider.empty()) j["provider"] = h.provider;
@@ -35,7 +48,7 @@ inline void to_json(json &j, const task_handle &h) {
   if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
 }
 
-inline result<task_handle> parse_task_handle(const json &body) {
+KLING_DECL result<task_handle> parse_task_handle(const json &body) {
   task_handle h;
   field_reader r(body);
   if (r.require("task_id")) r.id("task_id", h.task_id);
@@ -50,4 +63,4 @@ inline result<task_handle> parse_task_handle(const json &body) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_TASK_HANDLE_HPP
+#endif // KLING_MODEL_TASK_HANDLE_IPP

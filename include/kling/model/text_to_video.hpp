@@ -33,7 +33,24 @@ struct text_to_video {
   json extra = json::object();
 };
 
-inline void to_json(json &j, const text_to_video &r) {
+KLING_DECL void to_json(json &j, const text_to_video &r);
+
+template <class F>
+void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
+  f(at + "/extra", r.extra);
+  visit_extras(r.camera_control, at + "/camera_control", f);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TEXT_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TEXT_TO_VIDEO_IPP)
+#define KLING_MODEL_TEXT_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const text_to_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);
@@ -47,12 +64,6 @@ inline void to_json(json &j, const text_to_video &r) {
   merge_extra(j, r.extra);
 }
 
-template <class F>
-void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.camera_control, at + "/camera_control", f);
-}
-
 KLING_NAMESPACE_END
 
-#endif // KLING_MODEL_TEXT_TO_VIDEO_HPP
+#endif // KLING_MODEL_TEXT_TO_VIDEO_IPP

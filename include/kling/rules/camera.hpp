@@ -12,7 +12,22 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-inline void check_camera_control(checker &c, const scope &s) {
+KLING_DECL void check_camera_control(checker &c, const scope &s);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CAMERA_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_CAMERA_IPP)
+#define KLING_RULES_CAMERA_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_camera_control(checker &c, const scope &s) {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};
@@ -58,4 +73,4 @@ inline void check_camera_control(checker &c, const scope &s) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_CAMERA_HPP
+#endif // KLING_RULES_CAMERA_IPP

@@ -29,126 +29,48 @@ struct scope {
   const json &object;
   std::string path; // "" for the request itself
 
-  std::string field(std::string_view key) const { return pointer_child(path, key); }
+  std::string field(std::string_view key) const;
   // The member, or nullptr when absent or null (null means "not given").
-  const json *get(std::string_view key) const {
-    const json *m = find_member(object, key);
-    return m && !m->is_null() ? m : nullptr;
-  }
-  bool has(std::string_view key) const { return get(key) != nullptr; }
+  const json *get(std::string_view key) const;
+  bool has(std::string_view key) const;
 };
 
 class checker {
 public:
   explicit checker(kling::route r) { result_.route = r; }
 
-  void violation(std::string rule, std::string field, std::string message) {
-    result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
-  }
-  void warning(std::string rule, std::string field, std::string message) {
-    result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
-  }
+  void violation(std::string rule, std::string field, std::string message);
+  void warning(std::string rule, std::string field, std::string message);
 
   const report &result() const & { return result_; }
   report result() && { return std::move(result_); }
 
   // ---- typed reads: absent gives nullptr; the wrong type adds C-9 ----------
 
-  const std::string *string(const scope &s, std::string_view key) {
-    const json *m = s.get(key);
-    if (!m) return nullptr;
-    if (!m->is_string()) {
-      wrong_type(s.field(key), "a string", *m);
-      return nullptr;
-    }
-    return &m->get_ref<const std::string &>();
-  }
-  const json *array(const scope &s, std::string_view key) {
-    return typed(s, key, json::value_t::array, "an array");
-  }
-  const json *object(const scope &s, std::string_view key) {
-    return typed(s, key, json::value_t::object, "an object");
-  }
-  const json *number(const scope &s, std::string_view key) {
-    const json *m = s.get(key);
-    if (m && !m->is_number()) {
-      wrong_type(s.field(key), "a number", *m);
-      return nullptr;
-    }
-    return m;
-  }
+  const std::string *string(const scope &s, std::string_view key);
+  const json *array(const scope &s, std::string_view key);
+  const json *object(const scope &s, std::string_view key);
+  const json *number(const scope &s, std::string_view key);
 
   // The objects of an array, each with its own scope; other entries add C-9.
-  std::vector<scope> objects_in(const json &array, const std::string &path) {
-    std::vector<scope> out;
-    for (std::size_t i = 0; i < array.size(); ++i) {
-      const std::string item = pointer_child(path, i);
-      if (array[i].is_object())
-        out.push_back(scope{array[i], item});
-      else
-        wrong_type(item, "an object", array[i]);
-    }
-    return out;
-  }
+  std::vector<scope> objects_in(const json &array, const std::string &path);
 
-  void wrong_type(const std::string &field, std::string_view expected, const json &got) {
-    violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
-  }
+  void wrong_type(const std::string &field, std::string_view expected, const json &got);
 
   // ---- common shapes of rules -----------------------------------------------
 
   // A required member that must be a non-empty string.
-  const std::string *required_string(const scope &s, std::string_view key, const char *rule) {
-    if (!s.has(key)) {
-      violation(rule, s.field(key), std::string(key) + " is required");
-      return nullptr;
-    }
-    const std::string *v = string(s, key);
-    if (v && v->empty()) {
-      violation(rule, s.field(key), std::string(key) + " must not be empty");
-      return nullptr;
-    }
-    return v;
-  }
+  const std::string *required_string(const scope &s, std::string_view key, const char *rule);
 
   // A string member limited to max_chars Unicode code points.
-  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule) {
-    const std::string *v = string(s, key);
-    if (!v) return;
-    auto count = utf8::count_code_points(*v);
-    if (!count) {
-      violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
-    } else if (*count > max_chars) {
-      violation(rule, s.field(key),
-                std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
-                    std::to_string(max_chars) + " are allowed");
-    }
-  }
+  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule);
 
   // A string member that must be one of the given words; returns it when it is.
   std::optional<std::string> one_of(const scope &s, std::string_view key,
-                                    std::initializer_list<const char *> words, const char *rule) {
-    const std::string *v = string(s, key);
-    if (!v) return std::nullopt;
-    std::string allowed;
-    for (const char *w : words) {
-      if (*v == w) return *v;
-      allowed += allowed.empty() ? "" : ", ";
-      allowed += w;
-    }
-    violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
-    return std::nullopt;
-  }
+                                    std::initializer_list<const char *> words, const char *rule);
 
 private:
-  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name) {
-    const json *m = s.get(key);
-    if (m && m->type() != type) {
-      wrong_type(s.field(key), name, *m);
-      return nullptr;
-    }
-    return m;
-  }
+  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name);
 
   report result_;
 };
@@ -161,7 +83,135 @@ struct prompt_reference {
   std::string text; // as written, for messages
 };
 
-inline std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CHECKER_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_CHECKER_IPP)
+#define KLING_RULES_CHECKER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
+
+KLING_DECL const json *scope::get(std::string_view key) const {
+  const json *m = find_member(object, key);
+  return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_DECL bool scope::has(std::string_view key) const { return get(key) != nullptr; }
+
+KLING_DECL void checker::violation(std::string rule, std::string field, std::string message) {
+  result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
+}
+
+KLING_DECL void checker::warning(std::string rule, std::string field, std::string message) {
+  result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
+}
+
+KLING_DECL const std::string *checker::string(const scope &s, std::string_view key) {
+  const json *m = s.get(key);
+  if (!m) return nullptr;
+  if (!m->is_string()) {
+    wrong_type(s.field(key), "a string", *m);
+    return nullptr;
+  }
+  return &m->get_ref<const std::string &>();
+}
+
+KLING_DECL const json *checker::array(const scope &s, std::string_view key) {
+  return typed(s, key, json::value_t::array, "an array");
+}
+
+KLING_DECL const json *checker::object(const scope &s, std::string_view key) {
+  return typed(s, key, json::value_t::object, "an object");
+}
+
+KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
+  const json *m = s.get(key);
+  if (m && !m->is_number()) {
+    wrong_type(s.field(key), "a number", *m);
+    return nullptr;
+  }
+  return m;
+}
+
+KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
+  std::vector<scope> out;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string item = pointer_child(path, i);
+    if (array[i].is_object())
+      out.push_back(scope{array[i], item});
+    else
+      wrong_type(item, "an object", array[i]);
+  }
+  return out;
+}
+
+KLING_DECL void checker::wrong_type(const std::string &field, std::string_view expected, const json &got) {
+  violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
+}
+
+KLING_DECL const std::string *checker::required_string(const scope &s, std::string_view key,
+                                                       const char *rule) {
+  if (!s.has(key)) {
+    violation(rule, s.field(key), std::string(key) + " is required");
+    return nullptr;
+  }
+  const std::string *v = string(s, key);
+  if (v && v->empty()) {
+    violation(rule, s.field(key), std::string(key) + " must not be empty");
+    return nullptr;
+  }
+  return v;
+}
+
+KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
+                                     const char *rule) {
+  const std::string *v = string(s, key);
+  if (!v) return;
+  auto count = utf8::count_code_points(*v);
+  if (!count) {
+    violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
+  } else if (*count > max_chars) {
+    violation(rule, s.field(key),
+              std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
+                  std::to_string(max_chars) + " are allowed");
+  }
+}
+
+KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
+                                                      std::initializer_list<const char *> words,
+                                                      const char *rule) {
+  const std::string *v = string(s, key);
+  if (!v) return std::nullopt;
+  std::string allowed;
+  for (const char *w : words) {
+    if (*v == w) return *v;
+    allowed += allowed.empty() ? "" : ", ";
+    allowed += w;
+  }
+  violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
+  return std::nullopt;
+}
+
+KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
+                                      std::string_view name) {
+  const json *m = s.get(key);
+  if (m && m->type() != type) {
+    wrong_type(s.field(key), name, *m);
+    return nullptr;
+  }
+  return m;
+}
+
+KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt) {
   std::vector<prompt_reference> out;
   for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
        open = prompt.find("<<<", open + 3)) {
@@ -191,4 +241,4 @@ inline std::vector<prompt_reference> prompt_references(std::string_view prompt) 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_CHECKER_HPP
+#endif // KLING_RULES_CHECKER_IPP

@@ -20,7 +20,34 @@ namespace rules {
 inline constexpr std::size_t max_prompt_characters = 2500;
 
 // C-5: seconds as an integer or a string of digits; its value, when readable.
-inline std::optional<int> read_seconds(checker &c, const scope &s) {
+KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s);
+
+KLING_DECL void check_routing(checker &c, const scope &s, kling::route r);
+
+// What the common checks read that the route's checks need too.
+struct common_fields {
+  std::optional<int> seconds;
+};
+
+KLING_DECL common_fields check_common(checker &c, const scope &s);
+
+// C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
+KLING_DECL json normalized(json request);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_COMMON_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_COMMON_IPP)
+#define KLING_RULES_COMMON_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
   const json *v = s.get("seconds");
   if (!v) return std::nullopt;
   if (v->is_number_integer() || v->is_number_unsigned()) {
@@ -41,7 +68,7 @@ inline std::optional<int> read_seconds(checker &c, const scope &s) {
   return std::nullopt;
 }
 
-inline void check_routing(checker &c, const scope &s, kling::route r) {
+KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
   if (!s.has("model")) {
     c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
     return;
@@ -62,12 +89,7 @@ inline void check_routing(checker &c, const scope &s, kling::route r) {
   }
 }
 
-// What the common checks read that the route's checks need too.
-struct common_fields {
-  std::optional<int> seconds;
-};
-
-inline common_fields check_common(checker &c, const scope &s) {
+KLING_DECL common_fields check_common(checker &c, const scope &s) {
   common_fields out;
   c.text_length(s, "prompt", max_prompt_characters, "C-1");
   c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
@@ -91,8 +113,7 @@ inline common_fields check_common(checker &c, const scope &s) {
   return out;
 }
 
-// C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
-inline json normalized(json request) {
+KLING_DECL json normalized(json request) {
   if (!request.is_object()) return request;
   auto it = request.find("seconds");
   if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
@@ -105,4 +126,4 @@ inline json normalized(json request) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_COMMON_HPP
+#endif // KLING_RULES_COMMON_IPP

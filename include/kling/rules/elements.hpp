@@ -14,7 +14,22 @@ namespace rules {
 inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
-inline void check_new_element(checker &c, const scope &s) {
+KLING_DECL void check_new_element(checker &c, const scope &s);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ELEMENTS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_ELEMENTS_IPP)
+#define KLING_RULES_ELEMENTS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_new_element(checker &c, const scope &s) {
   c.required_string(s, "element_name", "E-1");
   c.text_length(s, "element_name", max_element_name_characters, "E-1");
   c.required_string(s, "element_description", "E-1");
@@ -46,4 +61,4 @@ inline void check_new_element(checker &c, const scope &s) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_ELEMENTS_HPP
+#endif // KLING_RULES_ELEMENTS_IPP

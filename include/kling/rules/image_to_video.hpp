@@ -21,6 +21,21 @@ inline constexpr std::size_t max_dynamic_masks = 6;
 inline constexpr std::size_t min_trajectory_points = 2;
 inline constexpr std::size_t max_trajectory_points_5s = 77;
 
+KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGE_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGE_TO_VIDEO_IPP)
+#define KLING_RULES_IMAGE_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace i2v_detail {
 
 struct mask_image {
@@ -29,7 +44,7 @@ struct mask_image {
 };
 
 // I-6: one dynamic mask group; returns its mask's header when inline.
-inline std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
+KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
   std::optional<mask_image> out;
   if (const std::string *mask = c.required_string(group, "mask", "I-6")) {
     if (auto info = check_image(c, *mask, group.field("mask"), "I-7", standard_image_limits)) {
@@ -60,7 +75,7 @@ inline std::optional<mask_image> check_dynamic_mask(checker &c, const scope &gro
 
 } // namespace i2v_detail
 
-inline void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
     c.violation(
@@ -173,4 +188,4 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_IMAGE_TO_VIDEO_HPP
+#endif // KLING_RULES_IMAGE_TO_VIDEO_IPP

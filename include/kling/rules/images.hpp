@@ -33,18 +33,40 @@ inline constexpr image_limits standard_image_limits{};
 // M-4: motion control also caps the sides.
 inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 65536, 2.5};
 
+// Checks one image string. Returns the inline image's header when it was
+// inline and readable, so callers can compare images (I-7); nullopt for URLs
+// and for images with violations that hide their size.
+KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                        const std::string &field, const char *rule,
+                                                        const image_limits &limits);
+
+// The same for an optional member that must be a string.
+KLING_DECL std::optional<media::image_info>
+check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
+                   const image_limits &limits = standard_image_limits);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGES_IPP)
+#define KLING_RULES_IMAGES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace images_detail {
-inline std::string size_text(std::uint64_t bytes) {
+KLING_DECL std::string size_text(std::uint64_t bytes) {
   return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
 }
 } // namespace images_detail
 
-// Checks one image string. Returns the inline image's header when it was
-// inline and readable, so callers can compare images (I-7); nullopt for URLs
-// and for images with violations that hide their size.
-inline std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                    const std::string &field, const char *rule,
-                                                    const image_limits &limits) {
+KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                        const std::string &field, const char *rule,
+                                                        const image_limits &limits) {
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {
@@ -101,10 +123,9 @@ inline std::optional<media::image_info> check_image(checker &c, const std::strin
   return *info;
 }
 
-// The same for an optional member that must be a string.
-inline std::optional<media::image_info>
-check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
-                   const image_limits &limits = standard_image_limits) {
+KLING_DECL std::optional<media::image_info> check_image_member(checker &c, const scope &s,
+                                                               std::string_view key, const char *rule,
+                                                               const image_limits &limits) {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);
@@ -114,4 +135,4 @@ check_image_member(checker &c, const scope &s, std::string_view key, const char 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_IMAGES_HPP
+#endif // KLING_RULES_IMAGES_IPP

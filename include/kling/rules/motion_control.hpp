@@ -12,7 +12,22 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-inline void check_motion_control(checker &c, const scope &s) {
+KLING_DECL void check_motion_control(checker &c, const scope &s);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_MOTION_CONTROL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_MOTION_CONTROL_IPP)
+#define KLING_RULES_MOTION_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_motion_control(checker &c, const scope &s) {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {
@@ -33,4 +48,4 @@ inline void check_motion_control(checker &c, const scope &s) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_MOTION_CONTROL_HPP
+#endif // KLING_RULES_MOTION_CONTROL_IPP

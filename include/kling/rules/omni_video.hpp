@@ -16,6 +16,21 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
+KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_OMNI_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_OMNI_VIDEO_IPP)
+#define KLING_RULES_OMNI_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace omni_detail {
 
 struct image_ref {
@@ -33,7 +48,7 @@ struct images {
   std::size_t total() const { return (first ? 1 : 0) + (last ? 1 : 0) + references.size(); }
 };
 
-inline images collect_images(checker &c, const scope &s) {
+KLING_DECL images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
@@ -98,7 +113,7 @@ inline images collect_images(checker &c, const scope &s) {
 
 } // namespace omni_detail
 
-inline void check_omni_video(checker &c, const scope &s, const common_fields &common) {
+KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common) {
   const std::string *prompt = c.required_string(s, "prompt", "O1-1");
   const omni_detail::images imgs = omni_detail::collect_images(c, s);
 
@@ -222,4 +237,4 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_OMNI_VIDEO_HPP
+#endif // KLING_RULES_OMNI_VIDEO_IPP

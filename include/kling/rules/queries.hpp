@@ -19,7 +19,28 @@ namespace rules {
 // the task id goes into the path, so it must not be empty; neither it
 // nor the provider (a query value) may hold a line break, NUL or other
 // control character.
-inline std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {}) {
+KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {});
+
+// E-2: page_num 1..1000, page_size 1..500.
+KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size);
+
+// E-3: deleting needs the element's id.
+KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_QUERIES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_QUERIES_IPP)
+#define KLING_RULES_QUERIES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
   std::vector<violation> out;
   if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
   if (ascii::has_control_character(task_id)) {
@@ -31,8 +52,7 @@ inline std::vector<violation> check_task_query(std::string_view task_id, std::st
   return out;
 }
 
-// E-2: page_num 1..1000, page_size 1..500.
-inline std::vector<violation> check_element_page(int page_num, int page_size) {
+KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size) {
   std::vector<violation> out;
   if (page_num < 1 || page_num > 1000) {
     out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
@@ -43,8 +63,7 @@ inline std::vector<violation> check_element_page(int page_num, int page_size) {
   return out;
 }
 
-// E-3: deleting needs the element's id.
-inline std::vector<violation> check_element_delete(std::string_view element_id) {
+KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id) {
   if (!element_id.empty()) return {};
   return {{"E-3", "/element_id", "element_id must not be empty"}};
 }
@@ -53,4 +72,4 @@ inline std::vector<violation> check_element_delete(std::string_view element_id) 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_QUERIES_HPP
+#endif // KLING_RULES_QUERIES_IPP

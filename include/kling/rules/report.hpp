@@ -27,7 +27,25 @@ struct report {
 
 // {"route", "valid", "violations": [{"rule", "field", "message"}], "warnings": [...]}:
 // what `kling validate` prints, members in that order.
-inline nlohmann::ordered_json to_json(const report &r) {
+KLING_DECL nlohmann::ordered_json to_json(const report &r);
+
+// The error a call returns when its request breaks rules: nothing was sent.
+KLING_DECL error rejection(std::vector<violation> violations);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_REPORT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_REPORT_IPP)
+#define KLING_RULES_REPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL nlohmann::ordered_json to_json(const report &r) {
   using ordered = nlohmann::ordered_json;
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
@@ -41,8 +59,7 @@ inline nlohmann::ordered_json to_json(const report &r) {
                  {"warnings", list(r.warnings)}};
 }
 
-// The error a call returns when its request breaks rules: nothing was sent.
-inline error rejection(std::vector<violation> violations) {
+KLING_DECL error rejection(std::vector<violation> violations) {
   std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
                         (violations.size() == 1 ? " rule" : " rules");
   if (!violations.empty()) {
@@ -59,4 +76,4 @@ inline error rejection(std::vector<violation> violations) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_REPORT_HPP
+#endif // KLING_RULES_REPORT_IPP

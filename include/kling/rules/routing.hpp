@@ -17,20 +17,35 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-namespace routing_detail {
-inline bool non_empty_string(const json &request, std::string_view key) {
-  const json *v = find_member(request, key);
-  return v && v->is_string() && !v->get_ref<const std::string &>().empty();
-}
-} // namespace routing_detail
-
 inline constexpr std::string_view omni_video_model = "Kling-Video-O1";
 inline constexpr std::string_view v26_model = "Kling-V2.6";
 
 // ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
-inline kling::route route_of(const json &request) {
+KLING_DECL kling::route route_of(const json &request);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ROUTING_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_ROUTING_IPP)
+#define KLING_RULES_ROUTING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace routing_detail {
+KLING_DECL bool non_empty_string(const json &request, std::string_view key) {
+  const json *v = find_member(request, key);
+  return v && v->is_string() && !v->get_ref<const std::string &>().empty();
+}
+} // namespace routing_detail
+
+KLING_DECL kling::route route_of(const json &request) {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
   const std::string &name = model->get_ref<const std::string &>();
@@ -49,4 +64,4 @@ inline kling::route route_of(const json &request) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_ROUTING_HPP
+#endif // KLING_RULES_ROUTING_IPP

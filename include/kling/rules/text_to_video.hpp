@@ -12,13 +12,30 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // 5 or 10 seconds (T-3, I-3).
-inline void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
+KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
+
+KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_TEXT_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_TEXT_TO_VIDEO_IPP)
+#define KLING_RULES_TEXT_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
   if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
     c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
   }
 }
 
-inline void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
   c.required_string(s, "prompt", "T-1");
   c.one_of(s, "sound", {"on", "off"}, "T-2");
   check_five_or_ten(c, s, common, "T-3");
@@ -29,4 +46,4 @@ inline void check_text_to_video(checker &c, const scope &s, const common_fields 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_TEXT_TO_VIDEO_HPP
+#endif // KLING_RULES_TEXT_TO_VIDEO_IPP

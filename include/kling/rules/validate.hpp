@@ -23,16 +23,54 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
+// A POST /v1/videos body: routed as the gateway routes it, then checked.
+KLING_DECL report validate(const json &request);
+
+// A body meant for a given route (a typed request): checked by that route's
+// rules, with a violation when the gateway would route it elsewhere.
+KLING_DECL report validate_as(const json &request, kling::route expected);
+
+// A POST /v1/elements/custom body (E-1).
+KLING_DECL report validate_element(const json &request);
+
+// A typed request (omni_video, text_to_video, image_to_video, motion_control,
+// new_element): serialized, then checked by its route's rules.
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
+  const json body = request;
+  report r = validate_as(body, Request::route);
+  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+    if (extra.is_object() || extra.is_null()) return;
+    r.violations.push_back(
+        {"C-8", where,
+         std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
+  });
+  return r;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VALIDATE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_VALIDATE_IPP)
+#define KLING_RULES_VALIDATE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace validate_detail {
 
-inline report not_an_object(kling::route r, const json &request) {
+KLING_DECL report not_an_object(kling::route r, const json &request) {
   checker c(r);
   c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
   return std::move(c).result();
 }
 
 // The checks of route r, whatever route_of says; the caller reports a mismatch.
-inline report checks_of(const json &request, kling::route r) {
+KLING_DECL report checks_of(const json &request, kling::route r) {
   if (!request.is_object()) return not_an_object(r, request);
   checker c(r);
   const scope s{request, ""};
@@ -55,12 +93,11 @@ inline report checks_of(const json &request, kling::route r) {
 
 } // namespace validate_detail
 
-// A POST /v1/videos body: routed as the gateway routes it, then checked.
-inline report validate(const json &request) { return validate_detail::checks_of(request, route_of(request)); }
+KLING_DECL report validate(const json &request) {
+  return validate_detail::checks_of(request, route_of(request));
+}
 
-// A body meant for a given route (a typed request): checked by that route's
-// rules, with a violation when the gateway would route it elsewhere.
-inline report validate_as(const json &request, kling::route expected) {
+KLING_DECL report validate_as(const json &request, kling::route expected) {
   report r = validate_detail::checks_of(request, expected);
   if (expected == kling::route::element || !request.is_object()) return r;
   const kling::route actual = route_of(request);
@@ -74,28 +111,12 @@ inline report validate_as(const json &request, kling::route expected) {
   return r;
 }
 
-// A POST /v1/elements/custom body (E-1).
-inline report validate_element(const json &request) {
+KLING_DECL report validate_element(const json &request) {
   return validate_detail::checks_of(request, kling::route::element);
-}
-
-// A typed request (omni_video, text_to_video, image_to_video, motion_control,
-// new_element): serialized, then checked by its route's rules.
-template <class Request, class = decltype(Request::route)>
-report validate(const Request &request) {
-  const json body = request;
-  report r = validate_as(body, Request::route);
-  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
-    if (extra.is_object() || extra.is_null()) return;
-    r.violations.push_back(
-        {"C-8", where,
-         std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
-  });
-  return r;
 }
 
 } // namespace rules
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_VALIDATE_HPP
+#endif // KLING_RULES_VALIDATE_IPP

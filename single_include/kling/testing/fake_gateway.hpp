@@ -2903,7 +2903,25 @@ struct report {
 
 // {"route", "valid", "violations": [{"rule", "field", "message"}], "warnings": [...]}:
 // what `kling validate` prints, members in that order.
-inline nlohmann::ordered_json to_json(const report &r) {
+KLING_DECL nlohmann::ordered_json to_json(const report &r);
+
+// The error a call returns when its request breaks rules: nothing was sent.
+KLING_DECL error rejection(std::vector<violation> violations);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_REPORT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_REPORT_IPP)
+#define KLING_RULES_REPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL nlohmann::ordered_json to_json(const report &r) {
   using ordered = nlohmann::ordered_json;
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
@@ -2917,8 +2935,7 @@ inline nlohmann::ordered_json to_json(const report &r) {
                  {"warnings", list(r.warnings)}};
 }
 
-// The error a call returns when its request breaks rules: nothing was sent.
-inline error rejection(std::vector<violation> violations) {
+KLING_DECL error rejection(std::vector<violation> violations) {
   std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
                         (violations.size() == 1 ? " rule" : " rules");
   if (!violations.empty()) {
@@ -2935,7 +2952,7 @@ inline error rejection(std::vector<violation> violations) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_REPORT_HPP
+#endif // KLING_RULES_REPORT_IPP
 // ----- end kling/rules/report.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -2947,126 +2964,48 @@ struct scope {
   const json &object;
   std::string path; // "" for the request itself
 
-  std::string field(std::string_view key) const { return pointer_child(path, key); }
+  std::string field(std::string_view key) const;
   // The member, or nullptr when absent or null (null means "not given").
-  const json *get(std::string_view key) const {
-    const json *m = find_member(object, key);
-    return m && !m->is_null() ? m : nullptr;
-  }
-  bool has(std::string_view key) const { return get(key) != nullptr; }
+  const json *get(std::string_view key) const;
+  bool has(std::string_view key) const;
 };
 
 class checker {
 public:
   explicit checker(kling::route r) { result_.route = r; }
 
-  void violation(std::string rule, std::string field, std::string message) {
-    result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
-  }
-  void warning(std::string rule, std::string field, std::string message) {
-    result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
-  }
+  void violation(std::string rule, std::string field, std::string message);
+  void warning(std::string rule, std::string field, std::string message);
 
   const report &result() const & { return result_; }
   report result() && { return std::move(result_); }
 
   // ---- typed reads: absent gives nullptr; the wrong type adds C-9 ----------
 
-  const std::string *string(const scope &s, std::string_view key) {
-    const json *m = s.get(key);
-    if (!m) return nullptr;
-    if (!m->is_string()) {
-      wrong_type(s.field(key), "a string", *m);
-      return nullptr;
-    }
-    return &m->get_ref<const std::string &>();
-  }
-  const json *array(const scope &s, std::string_view key) {
-    return typed(s, key, json::value_t::array, "an array");
-  }
-  const json *object(const scope &s, std::string_view key) {
-    return typed(s, key, json::value_t::object, "an object");
-  }
-  const json *number(const scope &s, std::string_view key) {
-    const json *m = s.get(key);
-    if (m && !m->is_number()) {
-      wrong_type(s.field(key), "a number", *m);
-      return nullptr;
-    }
-    return m;
-  }
+  const std::string *string(const scope &s, std::string_view key);
+  const json *array(const scope &s, std::string_view key);
+  const json *object(const scope &s, std::string_view key);
+  const json *number(const scope &s, std::string_view key);
 
   // The objects of an array, each with its own scope; other entries add C-9.
-  std::vector<scope> objects_in(const json &array, const std::string &path) {
-    std::vector<scope> out;
-    for (std::size_t i = 0; i < array.size(); ++i) {
-      const std::string item = pointer_child(path, i);
-      if (array[i].is_object())
-        out.push_back(scope{array[i], item});
-      else
-        wrong_type(item, "an object", array[i]);
-    }
-    return out;
-  }
+  std::vector<scope> objects_in(const json &array, const std::string &path);
 
-  void wrong_type(const std::string &field, std::string_view expected, const json &got) {
-    violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
-  }
+  void wrong_type(const std::string &field, std::string_view expected, const json &got);
 
   // ---- common shapes of rules -----------------------------------------------
 
   // A required member that must be a non-empty string.
-  const std::string *required_string(const scope &s, std::string_view key, const char *rule) {
-    if (!s.has(key)) {
-      violation(rule, s.field(key), std::string(key) + " is required");
-      return nullptr;
-    }
-    const std::string *v = string(s, key);
-    if (v && v->empty()) {
-      violation(rule, s.field(key), std::string(key) + " must not be empty");
-      return nullptr;
-    }
-    return v;
-  }
+  const std::string *required_string(const scope &s, std::string_view key, const char *rule);
 
   // A string member limited to max_chars Unicode code points.
-  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule) {
-    const std::string *v = string(s, key);
-    if (!v) return;
-    auto count = utf8::count_code_points(*v);
-    if (!count) {
-      violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
-    } else if (*count > max_chars) {
-      violation(rule, s.field(key),
-                std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
-                    std::to_string(max_chars) + " are allowed");
-    }
-  }
+  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule);
 
   // A string member that must be one of the given words; returns it when it is.
   std::optional<std::string> one_of(const scope &s, std::string_view key,
-                                    std::initializer_list<const char *> words, const char *rule) {
-    const std::string *v = string(s, key);
-    if (!v) return std::nullopt;
-    std::string allowed;
-    for (const char *w : words) {
-      if (*v == w) return *v;
-      allowed += allowed.empty() ? "" : ", ";
-      allowed += w;
-    }
-    violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
-    return std::nullopt;
-  }
+                                    std::initializer_list<const char *> words, const char *rule);
 
 private:
-  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name) {
-    const json *m = s.get(key);
-    if (m && m->type() != type) {
-      wrong_type(s.field(key), name, *m);
-      return nullptr;
-    }
-    return m;
-  }
+  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name);
 
   report result_;
 };
@@ -3079,7 +3018,135 @@ struct prompt_reference {
   std::string text; // as written, for messages
 };
 
-inline std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CHECKER_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_CHECKER_IPP)
+#define KLING_RULES_CHECKER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
+
+KLING_DECL const json *scope::get(std::string_view key) const {
+  const json *m = find_member(object, key);
+  return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_DECL bool scope::has(std::string_view key) const { return get(key) != nullptr; }
+
+KLING_DECL void checker::violation(std::string rule, std::string field, std::string message) {
+  result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
+}
+
+KLING_DECL void checker::warning(std::string rule, std::string field, std::string message) {
+  result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
+}
+
+KLING_DECL const std::string *checker::string(const scope &s, std::string_view key) {
+  const json *m = s.get(key);
+  if (!m) return nullptr;
+  if (!m->is_string()) {
+    wrong_type(s.field(key), "a string", *m);
+    return nullptr;
+  }
+  return &m->get_ref<const std::string &>();
+}
+
+KLING_DECL const json *checker::array(const scope &s, std::string_view key) {
+  return typed(s, key, json::value_t::array, "an array");
+}
+
+KLING_DECL const json *checker::object(const scope &s, std::string_view key) {
+  return typed(s, key, json::value_t::object, "an object");
+}
+
+KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
+  const json *m = s.get(key);
+  if (m && !m->is_number()) {
+    wrong_type(s.field(key), "a number", *m);
+    return nullptr;
+  }
+  return m;
+}
+
+KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
+  std::vector<scope> out;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string item = pointer_child(path, i);
+    if (array[i].is_object())
+      out.push_back(scope{array[i], item});
+    else
+      wrong_type(item, "an object", array[i]);
+  }
+  return out;
+}
+
+KLING_DECL void checker::wrong_type(const std::string &field, std::string_view expected, const json &got) {
+  violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
+}
+
+KLING_DECL const std::string *checker::required_string(const scope &s, std::string_view key,
+                                                       const char *rule) {
+  if (!s.has(key)) {
+    violation(rule, s.field(key), std::string(key) + " is required");
+    return nullptr;
+  }
+  const std::string *v = string(s, key);
+  if (v && v->empty()) {
+    violation(rule, s.field(key), std::string(key) + " must not be empty");
+    return nullptr;
+  }
+  return v;
+}
+
+KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
+                                     const char *rule) {
+  const std::string *v = string(s, key);
+  if (!v) return;
+  auto count = utf8::count_code_points(*v);
+  if (!count) {
+    violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
+  } else if (*count > max_chars) {
+    violation(rule, s.field(key),
+              std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
+                  std::to_string(max_chars) + " are allowed");
+  }
+}
+
+KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
+                                                      std::initializer_list<const char *> words,
+                                                      const char *rule) {
+  const std::string *v = string(s, key);
+  if (!v) return std::nullopt;
+  std::string allowed;
+  for (const char *w : words) {
+    if (*v == w) return *v;
+    allowed += allowed.empty() ? "" : ", ";
+    allowed += w;
+  }
+  violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
+  return std::nullopt;
+}
+
+KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
+                                      std::string_view name) {
+  const json *m = s.get(key);
+  if (m && m->type() != type) {
+    wrong_type(s.field(key), name, *m);
+    return nullptr;
+  }
+  return m;
+}
+
+KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt) {
   std::vector<prompt_reference> out;
   for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
        open = prompt.find("<<<", open + 3)) {
@@ -3109,7 +3176,7 @@ inline std::vector<prompt_reference> prompt_references(std::string_view prompt) 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_CHECKER_HPP
+#endif // KLING_RULES_CHECKER_IPP
 // ----- end kling/rules/checker.hpp -----
 // ----- begin kling/rules/routing.hpp -----
 // Which service a POST /v1/videos body reaches (ROUTE-1..4). The gateway
@@ -3128,20 +3195,35 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-namespace routing_detail {
-inline bool non_empty_string(const json &request, std::string_view key) {
-  const json *v = find_member(request, key);
-  return v && v->is_string() && !v->get_ref<const std::string &>().empty();
-}
-} // namespace routing_detail
-
 inline constexpr std::string_view omni_video_model = "Kling-Video-O1";
 inline constexpr std::string_view v26_model = "Kling-V2.6";
 
 // ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
-inline kling::route route_of(const json &request) {
+KLING_DECL kling::route route_of(const json &request);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ROUTING_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_ROUTING_IPP)
+#define KLING_RULES_ROUTING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace routing_detail {
+KLING_DECL bool non_empty_string(const json &request, std::string_view key) {
+  const json *v = find_member(request, key);
+  return v && v->is_string() && !v->get_ref<const std::string &>().empty();
+}
+} // namespace routing_detail
+
+KLING_DECL kling::route route_of(const json &request) {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
   const std::string &name = model->get_ref<const std::string &>();
@@ -3160,7 +3242,7 @@ inline kling::route route_of(const json &request) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_ROUTING_HPP
+#endif // KLING_RULES_ROUTING_IPP
 // ----- end kling/rules/routing.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -3170,7 +3252,34 @@ namespace rules {
 inline constexpr std::size_t max_prompt_characters = 2500;
 
 // C-5: seconds as an integer or a string of digits; its value, when readable.
-inline std::optional<int> read_seconds(checker &c, const scope &s) {
+KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s);
+
+KLING_DECL void check_routing(checker &c, const scope &s, kling::route r);
+
+// What the common checks read that the route's checks need too.
+struct common_fields {
+  std::optional<int> seconds;
+};
+
+KLING_DECL common_fields check_common(checker &c, const scope &s);
+
+// C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
+KLING_DECL json normalized(json request);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_COMMON_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_COMMON_IPP)
+#define KLING_RULES_COMMON_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
   const json *v = s.get("seconds");
   if (!v) return std::nullopt;
   if (v->is_number_integer() || v->is_number_unsigned()) {
@@ -3191,7 +3300,7 @@ inline std::optional<int> read_seconds(checker &c, const scope &s) {
   return std::nullopt;
 }
 
-inline void check_routing(checker &c, const scope &s, kling::route r) {
+KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
   if (!s.has("model")) {
     c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
     return;
@@ -3212,12 +3321,7 @@ inline void check_routing(checker &c, const scope &s, kling::route r) {
   }
 }
 
-// What the common checks read that the route's checks need too.
-struct common_fields {
-  std::optional<int> seconds;
-};
-
-inline common_fields check_common(checker &c, const scope &s) {
+KLING_DECL common_fields check_common(checker &c, const scope &s) {
   common_fields out;
   c.text_length(s, "prompt", max_prompt_characters, "C-1");
   c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
@@ -3241,8 +3345,7 @@ inline common_fields check_common(checker &c, const scope &s) {
   return out;
 }
 
-// C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
-inline json normalized(json request) {
+KLING_DECL json normalized(json request) {
   if (!request.is_object()) return request;
   auto it = request.find("seconds");
   if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
@@ -3255,7 +3358,7 @@ inline json normalized(json request) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_COMMON_HPP
+#endif // KLING_RULES_COMMON_IPP
 // ----- end kling/rules/common.hpp -----
 // ----- begin kling/rules/elements.hpp -----
 // Rules of the element library: E-1 (creating a custom element). E-2 and E-3
@@ -4593,18 +4696,40 @@ inline constexpr image_limits standard_image_limits{};
 // M-4: motion control also caps the sides.
 inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 65536, 2.5};
 
+// Checks one image string. Returns the inline image's header when it was
+// inline and readable, so callers can compare images (I-7); nullopt for URLs
+// and for images with violations that hide their size.
+KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                        const std::string &field, const char *rule,
+                                                        const image_limits &limits);
+
+// The same for an optional member that must be a string.
+KLING_DECL std::optional<media::image_info>
+check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
+                   const image_limits &limits = standard_image_limits);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGES_IPP)
+#define KLING_RULES_IMAGES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace images_detail {
-inline std::string size_text(std::uint64_t bytes) {
+KLING_DECL std::string size_text(std::uint64_t bytes) {
   return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
 }
 } // namespace images_detail
 
-// Checks one image string. Returns the inline image's header when it was
-// inline and readable, so callers can compare images (I-7); nullopt for URLs
-// and for images with violations that hide their size.
-inline std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                    const std::string &field, const char *rule,
-                                                    const image_limits &limits) {
+KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                        const std::string &field, const char *rule,
+                                                        const image_limits &limits) {
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {
@@ -4661,10 +4786,9 @@ inline std::optional<media::image_info> check_image(checker &c, const std::strin
   return *info;
 }
 
-// The same for an optional member that must be a string.
-inline std::optional<media::image_info>
-check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
-                   const image_limits &limits = standard_image_limits) {
+KLING_DECL std::optional<media::image_info> check_image_member(checker &c, const scope &s,
+                                                               std::string_view key, const char *rule,
+                                                               const image_limits &limits) {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);
@@ -4674,7 +4798,7 @@ check_image_member(checker &c, const scope &s, std::string_view key, const char 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_IMAGES_HPP
+#endif // KLING_RULES_IMAGES_IPP
 // ----- end kling/rules/images.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -4684,7 +4808,22 @@ namespace rules {
 inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
-inline void check_new_element(checker &c, const scope &s) {
+KLING_DECL void check_new_element(checker &c, const scope &s);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ELEMENTS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_ELEMENTS_IPP)
+#define KLING_RULES_ELEMENTS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_new_element(checker &c, const scope &s) {
   c.required_string(s, "element_name", "E-1");
   c.text_length(s, "element_name", max_element_name_characters, "E-1");
   c.required_string(s, "element_description", "E-1");
@@ -4716,7 +4855,7 @@ inline void check_new_element(checker &c, const scope &s) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_ELEMENTS_HPP
+#endif // KLING_RULES_ELEMENTS_IPP
 // ----- end kling/rules/elements.hpp -----
 // ----- begin kling/rules/image_to_video.hpp -----
 // Rules of Kling-V2.6 image to video (route image_to_video): I-1 .. I-7, and camera control.
@@ -4751,7 +4890,22 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-inline void check_camera_control(checker &c, const scope &s) {
+KLING_DECL void check_camera_control(checker &c, const scope &s);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CAMERA_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_CAMERA_IPP)
+#define KLING_RULES_CAMERA_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_camera_control(checker &c, const scope &s) {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};
@@ -4797,7 +4951,7 @@ inline void check_camera_control(checker &c, const scope &s) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_CAMERA_HPP
+#endif // KLING_RULES_CAMERA_IPP
 // ----- end kling/rules/camera.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -4805,13 +4959,30 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // 5 or 10 seconds (T-3, I-3).
-inline void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
+KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
+
+KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_TEXT_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_TEXT_TO_VIDEO_IPP)
+#define KLING_RULES_TEXT_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
   if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
     c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
   }
 }
 
-inline void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
   c.required_string(s, "prompt", "T-1");
   c.one_of(s, "sound", {"on", "off"}, "T-2");
   check_five_or_ten(c, s, common, "T-3");
@@ -4822,7 +4993,7 @@ inline void check_text_to_video(checker &c, const scope &s, const common_fields 
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_TEXT_TO_VIDEO_HPP
+#endif // KLING_RULES_TEXT_TO_VIDEO_IPP
 // ----- end kling/rules/text_to_video.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -4834,6 +5005,21 @@ inline constexpr std::size_t max_dynamic_masks = 6;
 inline constexpr std::size_t min_trajectory_points = 2;
 inline constexpr std::size_t max_trajectory_points_5s = 77;
 
+KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGE_TO_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGE_TO_VIDEO_IPP)
+#define KLING_RULES_IMAGE_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace i2v_detail {
 
 struct mask_image {
@@ -4842,7 +5028,7 @@ struct mask_image {
 };
 
 // I-6: one dynamic mask group; returns its mask's header when inline.
-inline std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
+KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
   std::optional<mask_image> out;
   if (const std::string *mask = c.required_string(group, "mask", "I-6")) {
     if (auto info = check_image(c, *mask, group.field("mask"), "I-7", standard_image_limits)) {
@@ -4873,7 +5059,7 @@ inline std::optional<mask_image> check_dynamic_mask(checker &c, const scope &gro
 
 } // namespace i2v_detail
 
-inline void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
     c.violation(
@@ -4986,7 +5172,7 @@ inline void check_image_to_video(checker &c, const scope &s, const common_fields
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_IMAGE_TO_VIDEO_HPP
+#endif // KLING_RULES_IMAGE_TO_VIDEO_IPP
 // ----- end kling/rules/image_to_video.hpp -----
 // ----- begin kling/rules/motion_control.hpp -----
 // Rules of Kling-V2.6 motion control (route motion_control): M-1 .. M-5.
@@ -5100,17 +5286,47 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
       0};
 }
 
+// Every limit the video breaks, as violations at field.
+KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+                                              const std::string &field);
+
+// O1-13 for a video the user holds locally (probe it with media::probe_video_file).
+KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info,
+                                                   const std::string &field = "/video_list/0/video_url");
+
+// M-5 for a local motion reference video.
+KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
+                                                     character_orientation orientation,
+                                                     const std::string &field = "/video_url");
+
+// A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
+// URI that is decoded and checked against limits. Other text breaks url_rule.
+KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
+                                   const char *url_rule, const video_limits &limits);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VIDEOS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_VIDEOS_IPP)
+#define KLING_RULES_VIDEOS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
 namespace videos_detail {
-inline std::string number(double v) { return numbers::format_significant(v, 3); }
-inline std::string too_large(std::uint64_t size, const video_limits &limits) {
+KLING_DECL std::string number(double v) { return numbers::format_significant(v, 3); }
+KLING_DECL std::string too_large(std::uint64_t size, const video_limits &limits) {
   return "video is " + number(static_cast<double>(size) / (1024.0 * 1024.0)) + " MB; at most " +
          number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed";
 }
 } // namespace videos_detail
 
-// Every limit the video breaks, as violations at field.
-inline std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                          const std::string &field) {
+KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+                                              const std::string &field) {
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
@@ -5134,23 +5350,18 @@ inline std::vector<violation> check_video(const media::video_info &info, const v
   return out;
 }
 
-// O1-13 for a video the user holds locally (probe it with media::probe_video_file).
-inline std::vector<violation> check_omni_video(const media::video_info &info,
-                                               const std::string &field = "/video_list/0/video_url") {
+KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info, const std::string &field) {
   return check_video(info, omni_video_limits, field);
 }
 
-// M-5 for a local motion reference video.
-inline std::vector<violation> check_motion_video(const media::video_info &info,
-                                                 character_orientation orientation,
-                                                 const std::string &field = "/video_url") {
+KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
+                                                     character_orientation orientation,
+                                                     const std::string &field) {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
-// A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
-// URI that is decoded and checked against limits. Other text breaks url_rule.
-inline void check_video_string(checker &c, const std::string &value, const std::string &field,
-                               const char *url_rule, const video_limits &limits) {
+KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
+                                   const char *url_rule, const video_limits &limits) {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');
@@ -5188,14 +5399,29 @@ inline void check_video_string(checker &c, const std::string &value, const std::
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_VIDEOS_HPP
+#endif // KLING_RULES_VIDEOS_IPP
 // ----- end kling/rules/videos.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-inline void check_motion_control(checker &c, const scope &s) {
+KLING_DECL void check_motion_control(checker &c, const scope &s);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_MOTION_CONTROL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_MOTION_CONTROL_IPP)
+#define KLING_RULES_MOTION_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_motion_control(checker &c, const scope &s) {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {
@@ -5216,7 +5442,7 @@ inline void check_motion_control(checker &c, const scope &s) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_MOTION_CONTROL_HPP
+#endif // KLING_RULES_MOTION_CONTROL_IPP
 // ----- end kling/rules/motion_control.hpp -----
 // ----- begin kling/rules/omni_video.hpp -----
 // Rules of Kling-Video-O1 (route omni_video): O1-1 .. O1-13.
@@ -5229,6 +5455,21 @@ KLING_NAMESPACE_END
 #include <string>
 #include <vector>
 
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common);
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_OMNI_VIDEO_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_OMNI_VIDEO_IPP)
+#define KLING_RULES_OMNI_VIDEO_IPP
 
 KLING_NAMESPACE_BEGIN
 
@@ -5251,7 +5492,7 @@ struct images {
   std::size_t total() const { return (first ? 1 : 0) + (last ? 1 : 0) + references.size(); }
 };
 
-inline images collect_images(checker &c, const scope &s) {
+KLING_DECL images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
@@ -5316,7 +5557,7 @@ inline images collect_images(checker &c, const scope &s) {
 
 } // namespace omni_detail
 
-inline void check_omni_video(checker &c, const scope &s, const common_fields &common) {
+KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common) {
   const std::string *prompt = c.required_string(s, "prompt", "O1-1");
   const omni_detail::images imgs = omni_detail::collect_images(c, s);
 
@@ -5440,8 +5681,46 @@ inline void check_omni_video(checker &c, const scope &s, const common_fields &co
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_OMNI_VIDEO_HPP
+#endif // KLING_RULES_OMNI_VIDEO_IPP
 // ----- end kling/rules/omni_video.hpp -----
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+// A POST /v1/videos body: routed as the gateway routes it, then checked.
+KLING_DECL report validate(const json &request);
+
+// A body meant for a given route (a typed request): checked by that route's
+// rules, with a violation when the gateway would route it elsewhere.
+KLING_DECL report validate_as(const json &request, kling::route expected);
+
+// A POST /v1/elements/custom body (E-1).
+KLING_DECL report validate_element(const json &request);
+
+// A typed request (omni_video, text_to_video, image_to_video, motion_control,
+// new_element): serialized, then checked by its route's rules.
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
+  const json body = request;
+  report r = validate_as(body, Request::route);
+  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+    if (extra.is_object() || extra.is_null()) return;
+    r.violations.push_back(
+        {"C-8", where,
+         std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
+  });
+  return r;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VALIDATE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_VALIDATE_IPP)
+#define KLING_RULES_VALIDATE_IPP
 
 KLING_NAMESPACE_BEGIN
 
@@ -5449,14 +5728,14 @@ namespace rules {
 
 namespace validate_detail {
 
-inline report not_an_object(kling::route r, const json &request) {
+KLING_DECL report not_an_object(kling::route r, const json &request) {
   checker c(r);
   c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
   return std::move(c).result();
 }
 
 // The checks of route r, whatever route_of says; the caller reports a mismatch.
-inline report checks_of(const json &request, kling::route r) {
+KLING_DECL report checks_of(const json &request, kling::route r) {
   if (!request.is_object()) return not_an_object(r, request);
   checker c(r);
   const scope s{request, ""};
@@ -5479,12 +5758,11 @@ inline report checks_of(const json &request, kling::route r) {
 
 } // namespace validate_detail
 
-// A POST /v1/videos body: routed as the gateway routes it, then checked.
-inline report validate(const json &request) { return validate_detail::checks_of(request, route_of(request)); }
+KLING_DECL report validate(const json &request) {
+  return validate_detail::checks_of(request, route_of(request));
+}
 
-// A body meant for a given route (a typed request): checked by that route's
-// rules, with a violation when the gateway would route it elsewhere.
-inline report validate_as(const json &request, kling::route expected) {
+KLING_DECL report validate_as(const json &request, kling::route expected) {
   report r = validate_detail::checks_of(request, expected);
   if (expected == kling::route::element || !request.is_object()) return r;
   const kling::route actual = route_of(request);
@@ -5498,31 +5776,15 @@ inline report validate_as(const json &request, kling::route expected) {
   return r;
 }
 
-// A POST /v1/elements/custom body (E-1).
-inline report validate_element(const json &request) {
+KLING_DECL report validate_element(const json &request) {
   return validate_detail::checks_of(request, kling::route::element);
-}
-
-// A typed request (omni_video, text_to_video, image_to_video, motion_control,
-// new_element): serialized, then checked by its route's rules.
-template <class Request, class = decltype(Request::route)>
-report validate(const Request &request) {
-  const json body = request;
-  report r = validate_as(body, Request::route);
-  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
-    if (extra.is_object() || extra.is_null()) return;
-    r.violations.push_back(
-        {"C-8", where,
-         std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
-  });
-  return r;
 }
 
 } // namespace rules
 
 KLING_NAMESPACE_END
 
-#endif // KLING_RULES_VALIDATE_HPP
+#endif // KLING_RULES_VALIDATE_IPP
 // ----- end kling/rules/validate.hpp -----
 // ----- begin kling/testing/sample_media.hpp -----
 // Sample media for tests and demos, made in code:
