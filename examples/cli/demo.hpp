@@ -10,7 +10,6 @@
 #include <kling/testing/fake_gateway.hpp>
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -85,10 +84,7 @@ inline int run_demo(const arguments &args) {
   if (!args.operands.empty()) return usage_error("demo takes no operands");
   const std::string out = args.option("--out").value_or("kling-demo");
   // A failure here shows as a write error at the download, naming the path.
-  if (auto dir = kling::files::native_path(out)) {
-    std::error_code ec;
-    std::filesystem::create_directories(*dir, ec);
-  }
+  static_cast<void>(kling::files::make_directories(out));
 
   int exit = exit_success;
   auto options = client_options(args, exit);

@@ -3619,7 +3619,6 @@ KLING_NAMESPACE_END
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -3631,11 +3630,6 @@ namespace files {
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
 // file system allowed.
 KLING_DECL std::string quote(std::string_view path);
-
-// The file system's path for a UTF-8 path (one with a NUL byte is refused).
-// On Windows the text is converted here (std::filesystem::u8path would abort
-// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass unchanged.
-KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path);
 
 // Size of a regular file. Directories, devices and pipes are refused: their
 // size means nothing.
@@ -3732,6 +3726,7 @@ KLING_NAMESPACE_END
 #define KLING_CORE_FILES_IPP
 
 #include <cerrno>
+#include <filesystem>
 #include <limits>
 #include <system_error>
 #include <utility>
@@ -3762,6 +3757,12 @@ namespace files {
 
 KLING_DECL std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
 
+namespace files_detail {
+
+// The file system's path for a UTF-8 path (one with a NUL byte is refused).
+// On Windows the text is converted here (std::filesystem::u8path would abort
+// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass
+// unchanged. (Here, not with the declarations: <filesystem> is costly to compile.)
 KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path) {
   // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
   if (utf8_path.find('\0') != std::string_view::npos)
@@ -3794,7 +3795,6 @@ KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path)
 #endif
 }
 
-namespace files_detail {
 
 KLING_DECL error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
   std::string message = std::string(what) + " " + quote(path);
@@ -3826,7 +3826,7 @@ KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
 } // namespace files_detail
 
 KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
-  auto native = native_path(path);
+  auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(*native, ec);
@@ -3841,13 +3841,13 @@ KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
 }
 
 KLING_DECL bool exists(const std::string &path) {
-  auto native = native_path(path);
+  auto native = files_detail::native_path(path);
   std::error_code ec;
   return native && std::filesystem::exists(*native, ec);
 }
 
 KLING_DECL bool remove(const std::string &path) {
-  auto native = native_path(path);
+  auto native = files_detail::native_path(path);
   if (!native) return false;
   std::error_code ec;
   std::filesystem::remove(*native, ec);
@@ -3855,9 +3855,9 @@ KLING_DECL bool remove(const std::string &path) {
 }
 
 KLING_DECL result<void> replace(const std::string &from, const std::string &to) {
-  auto native_from = native_path(from);
+  auto native_from = files_detail::native_path(from);
   if (!native_from) return std::move(native_from).error();
-  auto native_to = native_path(to);
+  auto native_to = files_detail::native_path(to);
   if (!native_to) return std::move(native_to).error();
 #ifdef _WIN32
   if (!files_win32::MoveFileExW(native_from->c_str(), native_to->c_str(),
@@ -3883,7 +3883,7 @@ KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
   path_ = path;
   auto size = size_of(path);
   if (!size) return size;
-  auto native = native_path(path);
+  auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   file_ = files_detail::open(*native, "rb");
   if (!file_) return files_detail::cannot("cannot open", path);
@@ -3908,7 +3908,7 @@ KLING_DECL output_file::~output_file() { close(); }
 
 KLING_DECL bool output_file::open(const std::string &path, bool append) {
   close();
-  auto native = native_path(path);
+  auto native = files_detail::native_path(path);
   if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
   return file_ != nullptr;
 }
@@ -3929,7 +3929,7 @@ KLING_DECL appending_file::~appending_file() { close(); }
 KLING_DECL result<void> appending_file::open(const std::string &path) {
   close();
   path_ = path;
-  auto native = native_path(path);
+  auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   const bool created = !exists(path);
   file_ = files_detail::open(*native, "ab");
@@ -3969,7 +3969,7 @@ KLING_DECL void appending_file::close() {
 }
 
 KLING_DECL result<void> make_directories(const std::string &path) {
-  auto native = native_path(path);
+  auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
   std::filesystem::create_directories(*native, ec);
@@ -3993,7 +3993,7 @@ KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t 
 }
 
 KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes) {
-  if (auto native = native_path(path); !native) return std::move(native).error(); // says why
+  if (auto native = files_detail::native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;
   if (!out.open(part, false) || !out.write(bytes) || !out.close()) {
