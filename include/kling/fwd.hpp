@@ -8,10 +8,13 @@
 //   void start_render(kling::client &client, const kling::text_to_video &request);
 //   void on_finished(const kling::result<kling::task> &task);
 //
-// kling::client names the cpp-httplib transport, whose namespace is named
-// after cpp-httplib's compile flags: a file that names it is compiled with
-// those flags like every other file of the program (it still includes no
-// <httplib.h>), or the names it declares would not link.
+// kling::client names the cpp-httplib transport, whose namespace
+// (httplib_abi.hpp) is named after cpp-httplib's compile flags in
+// header-only mode: a file that names it is then compiled with those flags
+// like every other file of the program (it still includes no <httplib.h>),
+// or the names it declares would not link. With KLING_SEPARATE_COMPILATION
+// the namespace has one fixed name and only the file that includes
+// <kling/src.hpp> needs the flags.
 //
 // The tests compile a file that sees only this header
 // (tests/compile/fwd_only.cpp) and check that every name here is the
@@ -76,7 +79,7 @@ struct report;
 struct http_request;
 struct http_response;
 class any_transport;
-inline namespace KLING_HTTPLIB_ABI_NAMESPACE { // named after cpp-httplib's compile flags
+inline namespace KLING_HTTPLIB_ABI_NAMESPACE { // see httplib_abi.hpp
 class httplib_transport;
 } // namespace KLING_HTTPLIB_ABI_NAMESPACE
 

@@ -12,10 +12,13 @@
 //   void start_render(kling::client &client, const kling::text_to_video &request);
 //   void on_finished(const kling::result<kling::task> &task);
 //
-// kling::client names the cpp-httplib transport, whose namespace is named
-// after cpp-httplib's compile flags: a file that names it is compiled with
-// those flags like every other file of the program (it still includes no
-// <httplib.h>), or the names it declares would not link.
+// kling::client names the cpp-httplib transport, whose namespace
+// (httplib_abi.hpp) is named after cpp-httplib's compile flags in
+// header-only mode: a file that names it is then compiled with those flags
+// like every other file of the program (it still includes no <httplib.h>),
+// or the names it declares would not link. With KLING_SEPARATE_COMPILATION
+// the namespace has one fixed name and only the file that includes
+// <kling/src.hpp> needs the flags.
 //
 // The tests compile a file that sees only this header
 // (tests/compile/fwd_only.cpp) and check that every name here is the
@@ -24,14 +27,25 @@
 #define KLING_FWD_HPP
 
 // ----- begin kling/transport/httplib_abi.hpp -----
-// The name of the inline namespace that holds httplib_transport, made from
-// cpp-httplib's compile flags (CPPHTTPLIB_OPENSSL_SUPPORT, ...), which change
-// the layout of its classes: translation units built with different flags
-// then fail to link instead of corrupting memory. A header of its own, so
-// that <kling/fwd.hpp> can name kling::client without cpp-httplib.
+// The name of the inline namespace that holds httplib_transport. A header of
+// its own, so that <kling/fwd.hpp> can name kling::client without cpp-httplib.
+//
+// Header-only (the default): every file that uses httplib_transport compiles
+// cpp-httplib's classes into it, and cpp-httplib's compile flags
+// (CPPHTTPLIB_OPENSSL_SUPPORT, ...) change their layout; the namespace is
+// named after those flags, so translation units built with different flags
+// fail to link instead of corrupting memory.
+//
+// With KLING_SEPARATE_COMPILATION: only the file that includes
+// <kling/src.hpp> sees cpp-httplib (and its flags); every other file sees a
+// class that holds an opaque pointer, whose layout no flag changes. The
+// namespace is then one fixed name, the same in every file of the program.
 #ifndef KLING_TRANSPORT_HTTPLIB_ABI_HPP
 #define KLING_TRANSPORT_HTTPLIB_ABI_HPP
 
+#if defined(KLING_SEPARATE_COMPILATION)
+#define KLING_HTTPLIB_ABI_NAMESPACE httplib_compiled
+#else
 #if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
 #define KLING_HTTPLIB_TLS_TAG _tls
 #else
@@ -51,6 +65,7 @@
 #define KLING_HTTPLIB_CONCAT(a, b, c, d) KLING_HTTPLIB_CONCAT_(a, b, c, d)
 #define KLING_HTTPLIB_ABI_NAMESPACE                                                                          \
   KLING_HTTPLIB_CONCAT(httplib, KLING_HTTPLIB_TLS_TAG, KLING_HTTPLIB_ZLIB_TAG, KLING_HTTPLIB_BROTLI_TAG)
+#endif
 
 #endif // KLING_TRANSPORT_HTTPLIB_ABI_HPP
 // ----- end kling/transport/httplib_abi.hpp -----
@@ -166,7 +181,7 @@ struct report;
 struct http_request;
 struct http_response;
 class any_transport;
-inline namespace KLING_HTTPLIB_ABI_NAMESPACE { // named after cpp-httplib's compile flags
+inline namespace KLING_HTTPLIB_ABI_NAMESPACE { // see httplib_abi.hpp
 class httplib_transport;
 } // namespace KLING_HTTPLIB_ABI_NAMESPACE
 

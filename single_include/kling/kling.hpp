@@ -7016,35 +7016,17 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
-inline bool is_header_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
-                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
+KLING_DECL bool is_header_name(std::string_view name);
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-inline bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+KLING_DECL bool is_header_value(std::string_view value);
 
 // The value of the first header named name, if any.
-inline std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
-  for (const auto &h : headers) {
-    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
-  }
-  return std::nullopt;
-}
+KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
 
 // Replaces every header named name with one of the given value.
-inline void set_header(http_headers &headers, std::string name, std::string value) {
-  for (auto it = headers.begin(); it != headers.end();) {
-    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
-  }
-  headers.emplace_back(std::move(name), std::move(value));
-}
+KLING_DECL void set_header(http_headers &headers, std::string name, std::string value);
 
 struct http_response;
 
@@ -7076,9 +7058,9 @@ struct http_request {
   cancellation_token cancel;
 
   // "/v1/videos?x=1": what goes on the request line.
-  std::string target() const { return query.empty() ? path : path + "?" + encode_query(query); }
+  std::string target() const;
   // "https://api.example.com:443/v1/videos?x=1": for transports that take a URL.
-  std::string url() const { return origin + target(); }
+  std::string url() const;
 };
 
 struct http_response {
@@ -7086,12 +7068,57 @@ struct http_response {
   http_headers headers;
   std::string body;
 
-  std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
+  std::optional<std::string_view> header(std::string_view name) const;
 };
 
 KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_HTTP_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_HTTP_IPP)
+#define KLING_TRANSPORT_HTTP_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL bool is_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+KLING_DECL bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+
+KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
+  for (const auto &h : headers) {
+    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
+  }
+  return std::nullopt;
+}
+
+KLING_DECL void set_header(http_headers &headers, std::string name, std::string value) {
+  for (auto it = headers.begin(); it != headers.end();) {
+    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+KLING_DECL std::string http_request::target() const {
+  return query.empty() ? path : path + "?" + encode_query(query);
+}
+
+KLING_DECL std::string http_request::url() const { return origin + target(); }
+
+KLING_DECL std::optional<std::string_view> http_response::header(std::string_view name) const {
+  return find_header(headers, name);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_HTTP_IPP
 // ----- end kling/transport/http.hpp -----
 // ----- begin kling/transport/network_settings.hpp -----
 // How a network transport connects: timeouts, certificate authorities,
@@ -7272,22 +7299,12 @@ public:
     holder_ = held;
   }
 
-  result<http_response> send(const http_request &request) {
-    if (!send_)
-      return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
-    return send_(request);
-  }
+  result<http_response> send(const http_request &request);
 
-  abandon_request async_send(http_request request, http_completion done) {
-    if (!async_send_) {
-      done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
-      return {};
-    }
-    return async_send_(std::move(request), std::move(done));
-  }
+  abandon_request async_send(http_request request, http_completion done);
 
-  bool can_block() const { return static_cast<bool>(send_); }
-  bool can_send_async() const { return static_cast<bool>(async_send_); }
+  bool can_block() const;
+  bool can_send_async() const;
 
 private:
   std::shared_ptr<void> holder_; // keeps the transport alive
@@ -7298,6 +7315,33 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_ANY_TRANSPORT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_ANY_TRANSPORT_IPP)
+#define KLING_TRANSPORT_ANY_TRANSPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<http_response> any_transport::send(const http_request &request) {
+  if (!send_)
+    return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
+  return send_(request);
+}
+
+KLING_DECL abandon_request any_transport::async_send(http_request request, http_completion done) {
+  if (!async_send_) {
+    done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
+    return {};
+  }
+  return async_send_(std::move(request), std::move(done));
+}
+
+KLING_DECL bool any_transport::can_block() const { return static_cast<bool>(send_); }
+
+KLING_DECL bool any_transport::can_send_async() const { return static_cast<bool>(async_send_); }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_ANY_TRANSPORT_IPP
 // ----- end kling/transport/any_transport.hpp -----
 // ----- begin kling/transport/streaming.hpp -----
 // body_limit: the cap on the size of an answer that is read whole (the
@@ -7327,8 +7371,45 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 // cut_after: deliver only that many bytes, then fail as a dropped connection would.
-inline result<http_response> deliver_body(const http_request &request, result<http_response> answer,
-                                          std::optional<std::size_t> cut_after = std::nullopt) {
+KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
+                                              std::optional<std::size_t> cut_after = std::nullopt);
+
+// Wires a request's body receivers to a buffer of at most max_bytes, and
+// turns the transport's answer into the whole answer or an error that names
+// the limit. A request that already streams (a download) is left alone: it
+// has its own size cap.
+class body_limit {
+public:
+  body_limit() = default;
+
+  static body_limit attach(http_request &request, std::uint64_t max_bytes);
+
+  result<http_response> finish(result<http_response> answer) const;
+
+private:
+  struct state {
+    std::uint64_t max_bytes = 0;
+    std::string body;
+    bool streamed = false;
+    bool exceeded = false;
+  };
+
+  error too_large() const;
+
+  std::shared_ptr<state> state_;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_STREAMING_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_STREAMING_IPP)
+#define KLING_TRANSPORT_STREAMING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
+                                              std::optional<std::size_t> cut_after) {
   if (!answer) return answer;
   const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
   if (request.on_body) {
@@ -7348,67 +7429,48 @@ inline result<http_response> deliver_body(const http_request &request, result<ht
   return answer;
 }
 
-// Wires a request's body receivers to a buffer of at most max_bytes, and
-// turns the transport's answer into the whole answer or an error that names
-// the limit. A request that already streams (a download) is left alone: it
-// has its own size cap.
-class body_limit {
-public:
-  body_limit() = default;
-
-  static body_limit attach(http_request &request, std::uint64_t max_bytes) {
-    body_limit limit;
-    if (request.on_body) return limit;
-    limit.state_ = std::make_shared<state>();
-    limit.state_->max_bytes = max_bytes;
-    // Both receivers, as for a download: a transport may call on_head
-    // whenever on_body is set (the README's checklist says so).
-    if (!request.on_head) request.on_head = [](const http_response &) { return true; };
-    request.on_body = [st = limit.state_](std::string_view piece) {
-      if (piece.size() > st->max_bytes - st->body.size()) {
-        st->exceeded = true;
-        return false;
-      }
-      st->streamed = true;
-      st->body.append(piece);
-      return true;
-    };
-    return limit;
-  }
-
-  result<http_response> finish(result<http_response> answer) const {
-    if (!state_) return answer;
-    if (state_->exceeded) return too_large();
-    if (!answer) return answer;
-    if (state_->streamed) {
-      answer->body = std::move(state_->body);
-    } else if (answer->body.size() > state_->max_bytes) { // a transport that ignored the receivers
-      return too_large();
+KLING_DECL body_limit body_limit::attach(http_request &request, std::uint64_t max_bytes) {
+  body_limit limit;
+  if (request.on_body) return limit;
+  limit.state_ = std::make_shared<state>();
+  limit.state_->max_bytes = max_bytes;
+  // Both receivers, as for a download: a transport may call on_head
+  // whenever on_body is set (the README's checklist says so).
+  if (!request.on_head) request.on_head = [](const http_response &) { return true; };
+  request.on_body = [st = limit.state_](std::string_view piece) {
+    if (piece.size() > st->max_bytes - st->body.size()) {
+      st->exceeded = true;
+      return false;
     }
-    return answer;
-  }
-
-private:
-  struct state {
-    std::uint64_t max_bytes = 0;
-    std::string body;
-    bool streamed = false;
-    bool exceeded = false;
+    st->streamed = true;
+    st->body.append(piece);
+    return true;
   };
+  return limit;
+}
 
-  error too_large() const {
-    // No HTTP status: the answer was not read, so it is neither retried
-    // as a proxy's page nor taken as the gateway's word.
-    return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +
-                                  " bytes (options::max_response_bytes); stopped reading it"};
+KLING_DECL result<http_response> body_limit::finish(result<http_response> answer) const {
+  if (!state_) return answer;
+  if (state_->exceeded) return too_large();
+  if (!answer) return answer;
+  if (state_->streamed) {
+    answer->body = std::move(state_->body);
+  } else if (answer->body.size() > state_->max_bytes) { // a transport that ignored the receivers
+    return too_large();
   }
+  return answer;
+}
 
-  std::shared_ptr<state> state_;
-};
+KLING_DECL error body_limit::too_large() const {
+  // No HTTP status: the answer was not read, so it is neither retried
+  // as a proxy's page nor taken as the gateway's word.
+  return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +
+                                " bytes (options::max_response_bytes); stopped reading it"};
+}
 
 KLING_NAMESPACE_END
 
-#endif // KLING_TRANSPORT_STREAMING_HPP
+#endif // KLING_TRANSPORT_STREAMING_IPP
 // ----- end kling/transport/streaming.hpp -----
 
 // protocol: requests, answers, retries and the state machines, without I/O
@@ -7474,23 +7536,7 @@ struct journal_record {
 };
 
 // One line, ending in '\n'.
-inline std::string journal_line(const journal_record &r) {
-  nlohmann::ordered_json line{{"event", to_string(r.event)}};
-  const auto put = [&](const char *key, const std::string &value) {
-    if (!value.empty()) line[key] = value;
-  };
-  put("batch_id", r.batch_id);
-  put("name", r.name);
-  put("external_task_id", r.external_task_id);
-  put("task_id", r.task_id);
-  put("provider", r.provider);
-  put("file", r.file);
-  if (r.event == journal_event::downloaded) line["bytes"] = r.bytes;
-  put("code", r.code);
-  put("message", r.message);
-  if (r.event == journal_event::failed) line["final"] = r.final_failure;
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
+KLING_DECL std::string journal_line(const journal_record &r);
 
 // Where one item stood when the journal ends.
 struct journal_item {
@@ -7513,7 +7559,40 @@ struct journal_state {
   bool ends_with_newline = true; // false: the last write was cut; the next append starts a line
 };
 
-inline journal_state replay_journal(std::string_view text) {
+KLING_DECL journal_state replay_journal(std::string_view text);
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_BATCH_JOURNAL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_BATCH_JOURNAL_IPP)
+#define KLING_PROTOCOL_BATCH_JOURNAL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL std::string journal_line(const journal_record &r) {
+  nlohmann::ordered_json line{{"event", to_string(r.event)}};
+  const auto put = [&](const char *key, const std::string &value) {
+    if (!value.empty()) line[key] = value;
+  };
+  put("batch_id", r.batch_id);
+  put("name", r.name);
+  put("external_task_id", r.external_task_id);
+  put("task_id", r.task_id);
+  put("provider", r.provider);
+  put("file", r.file);
+  if (r.event == journal_event::downloaded) line["bytes"] = r.bytes;
+  put("code", r.code);
+  put("message", r.message);
+  if (r.event == journal_event::failed) line["final"] = r.final_failure;
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+KLING_DECL journal_state replay_journal(std::string_view text) {
   journal_state out;
   out.ends_with_newline = text.empty() || text.back() == '\n';
   std::size_t number = 0;
@@ -7585,7 +7664,7 @@ inline journal_state replay_journal(std::string_view text) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_BATCH_JOURNAL_HPP
+#endif // KLING_PROTOCOL_BATCH_JOURNAL_IPP
 // ----- end kling/protocol/batch_journal.hpp -----
 // ----- begin kling/protocol/callbacks.hpp -----
 // Callbacks: the gateway (or the provider behind it) POSTs the task to the
@@ -7690,49 +7769,20 @@ class memory_replay_store final : public replay_store {
 public:
   static constexpr std::size_t default_max_ids = 10000;
 
-  explicit memory_replay_store(std::size_t max_ids = default_max_ids) : max_ids_(max_ids > 0 ? max_ids : 1) {}
+  explicit memory_replay_store(std::size_t max_ids = default_max_ids);
 
-  bool remember(std::string_view id, std::int64_t now_unix_seconds,
-                std::int64_t until_unix_seconds) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
-      erase(by_expiry_.begin());
-    const std::string key(id);
-    if (until_.count(key) != 0) return false;
-    while (until_.size() >= max_ids_)
-      erase(by_expiry_.begin());
-    until_.emplace(key, until_unix_seconds);
-    by_expiry_.emplace(until_unix_seconds, key);
-    return true;
-  }
+  bool remember(std::string_view id, std::int64_t now_unix_seconds, std::int64_t until_unix_seconds) override;
 
-  void forget(std::string_view id) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto found = until_.find(std::string(id));
-    if (found == until_.end()) return;
-    auto range = by_expiry_.equal_range(found->second);
-    for (auto it = range.first; it != range.second; ++it) {
-      if (it->second == found->first) {
-        erase(it);
-        return;
-      }
-    }
-  }
+  void forget(std::string_view id) override;
 
   // How many ids are held (expired ones included until the next remember).
-  std::size_t size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return until_.size();
-  }
+  std::size_t size() const;
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
   using expiry_index = std::multimap<std::int64_t, std::string>;
 
-  void erase(expiry_index::iterator it) {
-    until_.erase(it->second);
-    by_expiry_.erase(it);
-  }
+  void erase(expiry_index::iterator it);
 
   const std::size_t max_ids_;
   mutable std::mutex mutex_;
@@ -7742,7 +7792,62 @@ private:
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
-inline replay_store &default_replay_store() {
+KLING_DECL replay_store &default_replay_store();
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REPLAY_STORE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REPLAY_STORE_IPP)
+#define KLING_PROTOCOL_REPLAY_STORE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
+    : max_ids_(max_ids > 0 ? max_ids : 1) {}
+
+KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
+                                              std::int64_t until_unix_seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
+    erase(by_expiry_.begin());
+  const std::string key(id);
+  if (until_.count(key) != 0) return false;
+  while (until_.size() >= max_ids_)
+    erase(by_expiry_.begin());
+  until_.emplace(key, until_unix_seconds);
+  by_expiry_.emplace(until_unix_seconds, key);
+  return true;
+}
+
+KLING_DECL void memory_replay_store::forget(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = until_.find(std::string(id));
+  if (found == until_.end()) return;
+  auto range = by_expiry_.equal_range(found->second);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == found->first) {
+      erase(it);
+      return;
+    }
+  }
+}
+
+KLING_DECL std::size_t memory_replay_store::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return until_.size();
+}
+
+KLING_DECL void memory_replay_store::erase(expiry_index::iterator it) {
+  until_.erase(it->second);
+  by_expiry_.erase(it);
+}
+
+KLING_DECL replay_store &default_replay_store() {
   static memory_replay_store store;
   return store;
 }
@@ -7751,7 +7856,7 @@ inline replay_store &default_replay_store() {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_REPLAY_STORE_HPP
+#endif // KLING_PROTOCOL_REPLAY_STORE_IPP
 // ----- end kling/protocol/replay_store.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -7768,11 +7873,78 @@ namespace detail {
 
 constexpr std::string_view secret_prefix = "whsec_";
 
-inline error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
-inline error unusable_secret(std::string message) { return error{errc::configuration, std::move(message)}; }
+// |a - b| for a >= b, exact for any two int64 values.
+constexpr std::uint64_t distance(std::int64_t a, std::int64_t b) noexcept {
+  return static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b);
+}
+
+// The message's headers, all three present.
+struct message_headers {
+  std::string_view id, timestamp, signature;
+};
+
+// a + b, held at the int64 limits instead of overflowing.
+constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
+  if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+  if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+  return a + b;
+}
+
+} // namespace detail
+
+// Checks one message. webhook_* are the header values; now_unix_seconds is the
+// receiver's current time. Fails with errc::bad_signature and a message that
+// names the problem (never the secret or the expected signature), or
+// errc::configuration when the secret is empty or not Base64 after whsec_.
+KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+                               std::string_view webhook_timestamp, std::string_view webhook_signature,
+                               std::string_view body, std::int64_t now_unix_seconds,
+                               const verify_options &options = {});
+
+// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
+// header list (names compared case-insensitively).
+KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+                               std::int64_t now_unix_seconds, const verify_options &options = {});
+
+// verify(), then records the message's webhook-id in replays: a message whose
+// id was accepted before, within the tolerance window, fails with
+// errc::replay. The id is kept until the message's timestamp plus the
+// tolerance, after which a copy fails verify() as too old anyway; the sender's
+// retry of a message (same id, new timestamp) is a replay until then too.
+KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                    std::string_view body, std::int64_t now_unix_seconds,
+                                    replay_store &replays = default_replay_store(),
+                                    const verify_options &options = {});
+
+// The webhook-signature value "v1,<base64>" for a message: for senders and
+// tests. Returns an empty string when verify() would reject the secret (empty,
+// or not Base64 after whsec_), since no signature made with it could verify.
+KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                            std::string_view body);
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WEBHOOKS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WEBHOOKS_IPP)
+#define KLING_PROTOCOL_WEBHOOKS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+namespace detail {
+
+KLING_DECL error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
+
+KLING_DECL error unusable_secret(std::string message) {
+  return error{errc::configuration, std::move(message)};
+}
 
 // The key bytes of a secret. Messages never quote the secret.
-inline result<std::string> secret_key(std::string_view secret) {
+KLING_DECL result<std::string> secret_key(std::string_view secret) {
   if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
     if (secret.empty()) {
       return unusable_secret("the webhook secret is empty: nothing can be verified with it (to accept "
@@ -7790,8 +7962,8 @@ inline result<std::string> secret_key(std::string_view secret) {
   return std::move(*key);
 }
 
-inline std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
-                                std::string_view body) {
+KLING_DECL std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
+                                    std::string_view body) {
   std::string content;
   content.reserve(id.size() + timestamp.size() + body.size() + 2);
   content.append(id).append(".").append(timestamp).append(".").append(body);
@@ -7800,7 +7972,7 @@ inline std::string signature_of(std::string_view key, std::string_view id, std::
 }
 
 // "1700000000" (an optional '-', then digits) to seconds; nothing else.
-inline result<std::int64_t> parse_timestamp(std::string_view text) {
+KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits = negative ? text.substr(1) : text;
   if (digits.empty()) return unverified("webhook-timestamp is not an integer number of seconds");
@@ -7818,12 +7990,7 @@ inline result<std::int64_t> parse_timestamp(std::string_view text) {
   return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
 }
 
-// |a - b| for a >= b, exact for any two int64 values.
-constexpr std::uint64_t distance(std::int64_t a, std::int64_t b) noexcept {
-  return static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b);
-}
-
-inline result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
+KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
   const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
   const bool past = timestamp <= now;
   const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
@@ -7835,10 +8002,10 @@ inline result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chr
 }
 
 // verify() once the secret is known to be usable; the message's timestamp in seconds.
-inline result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
-                                            std::string_view webhook_timestamp,
-                                            std::string_view webhook_signature, std::string_view body,
-                                            std::int64_t now, std::chrono::seconds tolerance) {
+KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
+                                                std::string_view webhook_timestamp,
+                                                std::string_view webhook_signature, std::string_view body,
+                                                std::int64_t now, std::chrono::seconds tolerance) {
   if (webhook_id.empty()) return unverified("empty webhook-id header");
   if (webhook_timestamp.empty()) return unverified("empty webhook-timestamp header");
   if (webhook_signature.empty()) return unverified("empty webhook-signature header");
@@ -7867,12 +8034,7 @@ inline result<std::int64_t> verify_with_key(std::string_view key, std::string_vi
   return *timestamp;
 }
 
-// The message's headers, all three present.
-struct message_headers {
-  std::string_view id, timestamp, signature;
-};
-
-inline result<message_headers> find_message_headers(const http_headers &headers) {
+KLING_DECL result<message_headers> find_message_headers(const http_headers &headers) {
   const auto id = find_header(headers, "webhook-id");
   if (!id) return unverified("missing webhook-id header");
   const auto timestamp = find_header(headers, "webhook-timestamp");
@@ -7882,23 +8044,12 @@ inline result<message_headers> find_message_headers(const http_headers &headers)
   return message_headers{*id, *timestamp, *signature};
 }
 
-// a + b, held at the int64 limits instead of overflowing.
-constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
-  if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
-  if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
-  return a + b;
-}
-
 } // namespace detail
 
-// Checks one message. webhook_* are the header values; now_unix_seconds is the
-// receiver's current time. Fails with errc::bad_signature and a message that
-// names the problem (never the secret or the expected signature), or
-// errc::configuration when the secret is empty or not Base64 after whsec_.
-inline result<void> verify(std::string_view secret, std::string_view webhook_id,
-                           std::string_view webhook_timestamp, std::string_view webhook_signature,
-                           std::string_view body, std::int64_t now_unix_seconds,
-                           const verify_options &options = {}) {
+KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+                               std::string_view webhook_timestamp, std::string_view webhook_signature,
+                               std::string_view body, std::int64_t now_unix_seconds,
+                               const verify_options &options) {
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
@@ -7908,10 +8059,8 @@ inline result<void> verify(std::string_view secret, std::string_view webhook_id,
   return {};
 }
 
-// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
-// header list (names compared case-insensitively).
-inline result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                           std::int64_t now_unix_seconds, const verify_options &options = {}) {
+KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+                               std::int64_t now_unix_seconds, const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -7922,14 +8071,9 @@ inline result<void> verify(std::string_view secret, const http_headers &headers,
   return {};
 }
 
-// verify(), then records the message's webhook-id in replays: a message whose
-// id was accepted before, within the tolerance window, fails with
-// errc::replay. The id is kept until the message's timestamp plus the
-// tolerance, after which a copy fails verify() as too old anyway; the sender's
-// retry of a message (same id, new timestamp) is a replay until then too.
-inline result<void> verify_once(std::string_view secret, const http_headers &headers, std::string_view body,
-                                std::int64_t now_unix_seconds, replay_store &replays = default_replay_store(),
-                                const verify_options &options = {}) {
+KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                    std::string_view body, std::int64_t now_unix_seconds,
+                                    replay_store &replays, const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -7946,11 +8090,8 @@ inline result<void> verify_once(std::string_view secret, const http_headers &hea
   return {};
 }
 
-// The webhook-signature value "v1,<base64>" for a message: for senders and
-// tests. Returns an empty string when verify() would reject the secret (empty,
-// or not Base64 after whsec_), since no signature made with it could verify.
-inline std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                        std::string_view body) {
+KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                            std::string_view body) {
   auto key = detail::secret_key(secret);
   if (!key) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
@@ -7960,14 +8101,39 @@ inline std::string sign(std::string_view secret, std::string_view webhook_id, st
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_WEBHOOKS_HPP
+#endif // KLING_PROTOCOL_WEBHOOKS_IPP
 // ----- end kling/protocol/webhooks.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
 // A callback body: the gateway's task, the provider's {task_id, task_status,
 // task_result} or {id, status, outputs}. It must name its task.
-inline result<task> parse_callback(std::string_view body) {
+KLING_DECL result<task> parse_callback(std::string_view body);
+
+// Verifies the signature, refuses a replay (webhooks::verify_once), then
+// parses the body. now_unix_seconds comes from the caller, so tests can fix
+// the clock. An empty secret is an errc::configuration error, never a
+// reason to skip the check.
+KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
+                                         std::string_view body, std::int64_t now_unix_seconds,
+                                         webhooks::replay_store &replays = webhooks::default_replay_store(),
+                                         const webhooks::verify_options &options = {});
+
+// Parses a callback whose sender is not verified: anyone who can reach the
+// receiver can make it believe anything about a task. Only for a gateway
+// configured without a webhook secret, on a network where that is acceptable.
+KLING_DECL result<task> receive_unverified_callback(std::string_view body);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CALLBACKS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CALLBACKS_IPP)
+#define KLING_PROTOCOL_CALLBACKS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<task> parse_callback(std::string_view body) {
   auto parsed = parse_json(body);
   if (!parsed) return std::move(parsed).error();
   auto t = parse_task(*parsed);
@@ -7977,27 +8143,20 @@ inline result<task> parse_callback(std::string_view body) {
   return t;
 }
 
-// Verifies the signature, refuses a replay (webhooks::verify_once), then
-// parses the body. now_unix_seconds comes from the caller, so tests can fix
-// the clock. An empty secret is an errc::configuration error, never a
-// reason to skip the check.
-inline result<task> receive_callback(std::string_view secret, const http_headers &headers,
-                                     std::string_view body, std::int64_t now_unix_seconds,
-                                     webhooks::replay_store &replays = webhooks::default_replay_store(),
-                                     const webhooks::verify_options &options = {}) {
+KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
+                                         std::string_view body, std::int64_t now_unix_seconds,
+                                         webhooks::replay_store &replays,
+                                         const webhooks::verify_options &options) {
   auto verified = webhooks::verify_once(secret, headers, body, now_unix_seconds, replays, options);
   if (!verified) return std::move(verified).error();
   return parse_callback(body);
 }
 
-// Parses a callback whose sender is not verified: anyone who can reach the
-// receiver can make it believe anything about a task. Only for a gateway
-// configured without a webhook secret, on a network where that is acceptable.
-inline result<task> receive_unverified_callback(std::string_view body) { return parse_callback(body); }
+KLING_DECL result<task> receive_unverified_callback(std::string_view body) { return parse_callback(body); }
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_CALLBACKS_HPP
+#endif // KLING_PROTOCOL_CALLBACKS_IPP
 // ----- end kling/protocol/callbacks.hpp -----
 // ----- begin kling/protocol/create_machine.hpp -----
 // create_machine: creating a task exactly once. The gateway charges for every
@@ -8088,15 +8247,34 @@ struct step {
   time_point wake_at{}; // for sleep
 };
 
-inline step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
-inline step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
-inline step done_step() { return step{}; }
+KLING_DECL step send_step(http_request r);
+KLING_DECL step sleep_step(time_point t);
+KLING_DECL step done_step();
 
 } // namespace protocol
 
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_MACHINE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_MACHINE_IPP)
+#define KLING_PROTOCOL_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
+
+KLING_DECL step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
+
+KLING_DECL step done_step() { return step{}; }
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_MACHINE_IPP
 // ----- end kling/protocol/machine.hpp -----
 // ----- begin kling/protocol/retry.hpp -----
 // Which failures are worth another attempt, and how long to wait first:
@@ -8142,11 +8320,7 @@ struct retry_policy {
   // out again. 0: the first 404 is believed (a gateway known to refuse duplicates).
   milliseconds lookup_window = std::chrono::seconds(30);
 
-  static retry_policy none() {
-    retry_policy p;
-    p.max_attempts = 1;
-    return p;
-  }
+  static retry_policy none();
 };
 
 // The longest lookup_window accepted: beyond an hour a create that truly
@@ -8160,12 +8334,107 @@ namespace setting_checks {
 // and far from the limits of a time_point in milliseconds.
 inline constexpr milliseconds longest = std::chrono::hours(24 * 366);
 
-inline error bad_setting(std::string_view name, std::string_view what) {
+KLING_DECL error bad_setting(std::string_view name, std::string_view what);
+
+// zero_ok: whether 0 means something ("no wait").
+KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok);
+} // namespace setting_checks
+
+// A configuration error naming the first setting of p that cannot work.
+KLING_DECL result<void> check_retry_policy(const retry_policy &p);
+
+constexpr bool is_transient_provider_code(std::string_view code) {
+  return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
+}
+
+// Provider codes that no waiting fixes, whatever HTTP status carries them:
+// authentication (1000-1004), the account (1100-1103), bad parameters
+// (1200/1201), content policy (1300/1301), IP not allowed (1304).
+constexpr bool is_permanent_provider_code(std::string_view code) {
+  return code == "1000" || code == "1001" || code == "1002" || code == "1003" || code == "1004" ||
+         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" ||
+         code == "1201" || code == "1300" || code == "1301" || code == "1304";
+}
+
+// True when the same request may succeed if sent again later.
+KLING_DECL bool is_transient(const error &e);
+
+// True when a failed create may nevertheless have created the task: the
+// request may have reached the gateway and no definite answer came back.
+KLING_DECL bool is_ambiguous(const error &e);
+
+// Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
+// with a small deterministic generator so tests can fix the seed.
+class backoff {
+public:
+  explicit backoff(const retry_policy &policy, std::uint64_t seed);
+
+  // The delay before retry number `retry` (1 for the first retry); a
+  // Retry-After from the server wins, up to the policy's limit.
+  milliseconds delay(int retry, const error &cause);
+
+  const retry_policy &policy() const { return policy_; }
+
+private:
+  retry_policy policy_;
+  splitmix64 random_;
+};
+
+// The retry bookkeeping every machine uses: failures of one kind of request
+// counted against a limit, and the backoff before the next attempt. Which
+// failures are worth another attempt is the machine's decision.
+class retries {
+public:
+  // limit: attempts allowed in all (the first included); 0 means the policy's max_attempts.
+  retries(const retry_policy &policy, std::uint64_t seed, int limit = 0);
+
+  // Counts a failed attempt. The delay before the next one, or nothing when
+  // the limit is reached (then give_up(cause) is the final error).
+  std::optional<milliseconds> after_failure(const error &cause);
+
+  // The final error: how often the request was tried is added to it.
+  error give_up(error e) const;
+
+  // A success (or a new phase) starts the count again.
+  void reset();
+
+  int failures() const { return failures_; }
+  const retry_policy &policy() const { return backoff_.policy(); }
+  // A delay for the n-th wait of an unlimited kind (a lookup that finds nothing yet).
+  milliseconds delay(int n, const error &cause);
+
+private:
+  backoff backoff_;
+  int limit_;
+  int failures_ = 0;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_RETRY_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_RETRY_IPP)
+#define KLING_PROTOCOL_RETRY_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL retry_policy retry_policy::none() {
+  retry_policy p;
+  p.max_attempts = 1;
+  return p;
+}
+
+namespace setting_checks {
+
+KLING_DECL error bad_setting(std::string_view name, std::string_view what) {
   return error{errc::configuration, std::string(name) + " " + std::string(what)};
 }
 
-// zero_ok: whether 0 means something ("no wait").
-inline result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
+KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
   if (value.count() < 0 || (!zero_ok && value.count() == 0)) {
     return bad_setting(name, zero_ok ? "must not be negative, got " + std::to_string(value.count()) + " ms"
                                      : "must be positive, got " + std::to_string(value.count()) + " ms");
@@ -8173,10 +8442,10 @@ inline result<void> check_duration(std::string_view name, milliseconds value, bo
   if (value > longest) return bad_setting(name, "must be at most 366 days");
   return {};
 }
+
 } // namespace setting_checks
 
-// A configuration error naming the first setting of p that cannot work.
-inline result<void> check_retry_policy(const retry_policy &p) {
+KLING_DECL result<void> check_retry_policy(const retry_policy &p) {
   using setting_checks::check_duration;
   if (p.max_attempts < 1 || p.max_attempts > 1000) {
     return setting_checks::bad_setting("retry_policy::max_attempts",
@@ -8195,21 +8464,7 @@ inline result<void> check_retry_policy(const retry_policy &p) {
       });
 }
 
-constexpr bool is_transient_provider_code(std::string_view code) {
-  return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
-}
-
-// Provider codes that no waiting fixes, whatever HTTP status carries them:
-// authentication (1000-1004), the account (1100-1103), bad parameters
-// (1200/1201), content policy (1300/1301), IP not allowed (1304).
-constexpr bool is_permanent_provider_code(std::string_view code) {
-  return code == "1000" || code == "1001" || code == "1002" || code == "1003" || code == "1004" ||
-         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" ||
-         code == "1201" || code == "1300" || code == "1301" || code == "1304";
-}
-
-// True when the same request may succeed if sent again later.
-inline bool is_transient(const error &e) {
+KLING_DECL bool is_transient(const error &e) {
   if (is_permanent_provider_code(e.provider_code)) return false;
   switch (e.code) {
   case errc::connection:
@@ -8223,9 +8478,7 @@ inline bool is_transient(const error &e) {
   }
 }
 
-// True when a failed create may nevertheless have created the task: the
-// request may have reached the gateway and no definite answer came back.
-inline bool is_ambiguous(const error &e) {
+KLING_DECL bool is_ambiguous(const error &e) {
   if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
   switch (e.code) {
   case errc::connection:
@@ -8236,73 +8489,41 @@ inline bool is_ambiguous(const error &e) {
   }
 }
 
-// Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
-// with a small deterministic generator so tests can fix the seed.
-class backoff {
-public:
-  explicit backoff(const retry_policy &policy, std::uint64_t seed)
-      : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
+KLING_DECL backoff::backoff(const retry_policy &policy, std::uint64_t seed)
+    : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
 
-  // The delay before retry number `retry` (1 for the first retry); a
-  // Retry-After from the server wins, up to the policy's limit.
-  milliseconds delay(int retry, const error &cause) {
-    if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
-    const int shift = std::min(retry - 1, 20);
-    const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
-                                                policy_.initial_backoff.count() * (std::int64_t{1} << shift));
-    if (ceiling <= 0) return milliseconds(0);
-    return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
-  }
+KLING_DECL milliseconds backoff::delay(int retry, const error &cause) {
+  if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
+  const int shift = std::min(retry - 1, 20);
+  const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
+                                              policy_.initial_backoff.count() * (std::int64_t{1} << shift));
+  if (ceiling <= 0) return milliseconds(0);
+  return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
+}
 
-  const retry_policy &policy() const { return policy_; }
+KLING_DECL retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
+    : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
 
-private:
-  retry_policy policy_;
-  splitmix64 random_;
-};
+KLING_DECL std::optional<milliseconds> retries::after_failure(const error &cause) {
+  ++failures_;
+  if (failures_ >= limit_) return std::nullopt;
+  return backoff_.delay(failures_, cause);
+}
 
-// The retry bookkeeping every machine uses: failures of one kind of request
-// counted against a limit, and the backoff before the next attempt. Which
-// failures are worth another attempt is the machine's decision.
-class retries {
-public:
-  // limit: attempts allowed in all (the first included); 0 means the policy's max_attempts.
-  retries(const retry_policy &policy, std::uint64_t seed, int limit = 0)
-      : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
+KLING_DECL error retries::give_up(error e) const {
+  if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
+  return e;
+}
 
-  // Counts a failed attempt. The delay before the next one, or nothing when
-  // the limit is reached (then give_up(cause) is the final error).
-  std::optional<milliseconds> after_failure(const error &cause) {
-    ++failures_;
-    if (failures_ >= limit_) return std::nullopt;
-    return backoff_.delay(failures_, cause);
-  }
+KLING_DECL void retries::reset() { failures_ = 0; }
 
-  // The final error: how often the request was tried is added to it.
-  error give_up(error e) const {
-    if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
-    return e;
-  }
-
-  // A success (or a new phase) starts the count again.
-  void reset() { failures_ = 0; }
-
-  int failures() const { return failures_; }
-  const retry_policy &policy() const { return backoff_.policy(); }
-  // A delay for the n-th wait of an unlimited kind (a lookup that finds nothing yet).
-  milliseconds delay(int n, const error &cause) { return backoff_.delay(n, cause); }
-
-private:
-  backoff backoff_;
-  int limit_;
-  int failures_ = 0;
-};
+KLING_DECL milliseconds retries::delay(int n, const error &cause) { return backoff_.delay(n, cause); }
 
 } // namespace protocol
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_RETRY_HPP
+#endif // KLING_PROTOCOL_RETRY_IPP
 // ----- end kling/protocol/retry.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -8416,10 +8637,36 @@ constexpr errc errc_for_status(int status) noexcept {
   return errc::http;
 }
 
+// Retry-After as a delay: delay-seconds, or an HTTP date measured against
+// the answer's own Date header (so the two clocks that matter are the
+// server's, and this machine's clock is never read).
+KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_response &response);
+
+// The error for an answer with a non-success status.
+KLING_DECL error error_from_response(const http_response &response);
+
+// True for the gateway's answer that an external_task_id is already taken:
+// 409 Conflict whatever its words, or a 400/422 whose words say duplicate
+// (error_cause::duplicate, set by error_from_response).
+KLING_DECL bool is_duplicate_external_id(const error &e);
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_ERRORS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_ERRORS_IPP)
+#define KLING_PROTOCOL_ERRORS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
 namespace errors_detail {
 
 // A code may be a number (1102) or a string ("invalid_api_key").
-inline std::string code_text(const json &code) {
+KLING_DECL std::string code_text(const json &code) {
   if (code.is_string()) return code.get<std::string>();
   if (code.is_number_integer()) return std::to_string(code.get<std::int64_t>());
   if (code.is_number_unsigned()) return std::to_string(code.get<std::uint64_t>());
@@ -8427,7 +8674,7 @@ inline std::string code_text(const json &code) {
 }
 
 // Fills message, provider_code and request_id from whichever shape the body has.
-inline void read_error_body(const json &body, error &e) {
+KLING_DECL void read_error_body(const json &body, error &e) {
   if (!body.is_object()) return;
   field_reader r(body);
   if (const json *err = find_member(body, "error")) {
@@ -8449,7 +8696,7 @@ inline void read_error_body(const json &body, error &e) {
 }
 
 // words: in lower case.
-inline bool says(const std::string &text, std::string_view words) {
+KLING_DECL bool says(const std::string &text, std::string_view words) {
   return ascii::to_lower(text).find(words) != std::string::npos;
 }
 
@@ -8457,7 +8704,7 @@ inline bool says(const std::string &text, std::string_view words) {
 // nothing else inspects message text. The document shows no answer for a
 // duplicate external_task_id; "duplicate" and "already exist(s)" are a guess
 // to revisit against the real gateway.
-inline error_cause cause_of(const error &e) {
+KLING_DECL error_cause cause_of(const error &e) {
   for (const std::string *text : {&e.message, &e.provider_code}) {
     if (says(*text, "duplicate") || says(*text, "already exist")) return error_cause::duplicate;
   }
@@ -8466,10 +8713,7 @@ inline error_cause cause_of(const error &e) {
 
 } // namespace errors_detail
 
-// Retry-After as a delay: delay-seconds, or an HTTP date measured against
-// the answer's own Date header (so the two clocks that matter are the
-// server's, and this machine's clock is never read).
-inline std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
+KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
   const auto value = response.header("Retry-After");
   if (!value || value->empty()) return std::nullopt;
   if (value->find_first_not_of("0123456789") == std::string_view::npos) {
@@ -8488,8 +8732,7 @@ inline std::optional<std::chrono::milliseconds> retry_after(const http_response 
   return delay.count() > 0 ? delay : std::chrono::milliseconds(0);
 }
 
-// The error for an answer with a non-success status.
-inline error error_from_response(const http_response &response) {
+KLING_DECL error error_from_response(const http_response &response) {
   error e;
   e.code = errc_for_status(response.status);
   e.http_status = response.status;
@@ -8506,10 +8749,7 @@ inline error error_from_response(const http_response &response) {
   return e;
 }
 
-// True for the gateway's answer that an external_task_id is already taken:
-// 409 Conflict whatever its words, or a 400/422 whose words say duplicate
-// (error_cause::duplicate, set by error_from_response).
-inline bool is_duplicate_external_id(const error &e) {
+KLING_DECL bool is_duplicate_external_id(const error &e) {
   if (e.http_status == 409) return true;
   return (e.http_status == 400 || e.http_status == 422) && e.cause == error_cause::duplicate;
 }
@@ -8518,7 +8758,7 @@ inline bool is_duplicate_external_id(const error &e) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_ERRORS_HPP
+#endif // KLING_PROTOCOL_ERRORS_IPP
 // ----- end kling/protocol/errors.hpp -----
 // ----- begin kling/protocol/requests.hpp -----
 // The HTTP request of every gateway operation, relative to the base URL:
@@ -8542,8 +8782,41 @@ struct page_request {
   int page_size = 30; // 1..500 (E-2)
 };
 
+// POST /v1/videos with the body as given (validation happens before this).
+KLING_DECL http_request create_video(const json &body);
+
+// GET /v1/videos/{task_id}[?provider=...] (Q-1). Also finds a task by its
+// external_task_id.
+KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider = {});
+
+// POST /v1/elements/custom
+KLING_DECL http_request create_element(const json &body);
+
+// GET /v1/elements/custom?page_num=&page_size=
+KLING_DECL result<http_request> list_elements(const page_request &page = {});
+
+// GET /v1/elements/presets?page_num=&page_size=
+KLING_DECL result<http_request> list_preset_elements(const page_request &page = {});
+
+// POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
+KLING_DECL result<http_request> delete_element(std::string_view element_id);
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REQUESTS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REQUESTS_IPP)
+#define KLING_PROTOCOL_REQUESTS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
 namespace requests_detail {
-inline http_request json_post(std::string path, const json &body) {
+
+KLING_DECL http_request json_post(std::string path, const json &body) {
   http_request r;
   r.method = "POST";
   r.path = std::move(path);
@@ -8552,7 +8825,7 @@ inline http_request json_post(std::string path, const json &body) {
   return r;
 }
 
-inline result<http_request> page_get(std::string path, const page_request &page) {
+KLING_DECL result<http_request> page_get(std::string path, const page_request &page) {
   auto violations = rules::check_element_page(page.page_num, page.page_size);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -8560,14 +8833,14 @@ inline result<http_request> page_get(std::string path, const page_request &page)
   r.query = {{"page_num", std::to_string(page.page_num)}, {"page_size", std::to_string(page.page_size)}};
   return r;
 }
+
 } // namespace requests_detail
 
-// POST /v1/videos with the body as given (validation happens before this).
-inline http_request create_video(const json &body) { return requests_detail::json_post("/v1/videos", body); }
+KLING_DECL http_request create_video(const json &body) {
+  return requests_detail::json_post("/v1/videos", body);
+}
 
-// GET /v1/videos/{task_id}[?provider=...] (Q-1). Also finds a task by its
-// external_task_id.
-inline result<http_request> get_video(std::string_view task_id, std::string_view provider = {}) {
+KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider) {
   auto violations = rules::check_task_query(task_id, provider);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -8576,23 +8849,19 @@ inline result<http_request> get_video(std::string_view task_id, std::string_view
   return r;
 }
 
-// POST /v1/elements/custom
-inline http_request create_element(const json &body) {
+KLING_DECL http_request create_element(const json &body) {
   return requests_detail::json_post("/v1/elements/custom", body);
 }
 
-// GET /v1/elements/custom?page_num=&page_size=
-inline result<http_request> list_elements(const page_request &page = {}) {
+KLING_DECL result<http_request> list_elements(const page_request &page) {
   return requests_detail::page_get("/v1/elements/custom", page);
 }
 
-// GET /v1/elements/presets?page_num=&page_size=
-inline result<http_request> list_preset_elements(const page_request &page = {}) {
+KLING_DECL result<http_request> list_preset_elements(const page_request &page) {
   return requests_detail::page_get("/v1/elements/presets", page);
 }
 
-// POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
-inline result<http_request> delete_element(std::string_view element_id) {
+KLING_DECL result<http_request> delete_element(std::string_view element_id) {
   auto violations = rules::check_element_delete(element_id);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});
@@ -8602,7 +8871,7 @@ inline result<http_request> delete_element(std::string_view element_id) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_REQUESTS_HPP
+#endif // KLING_PROTOCOL_REQUESTS_IPP
 // ----- end kling/protocol/requests.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -8610,86 +8879,29 @@ KLING_NAMESPACE_BEGIN
 namespace protocol {
 
 namespace responses_detail {
-inline error with_excerpt(error e, const http_response &response) {
-  e.http_status = response.status;
-  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
-  return e;
-}
+KLING_DECL error with_excerpt(error e, const http_response &response);
 } // namespace responses_detail
 
 // What a value read from response keeps of the answer besides its body.
-inline response_info info_of(const http_response &response) {
-  response_info info;
-  info.http_status = response.status;
-  info.headers = response.headers;
-  if (auto id = response.header("X-Request-Id")) info.request_id = std::string(*id);
-  return info;
-}
+KLING_DECL response_info info_of(const http_response &response);
 
 // The JSON body of a 2xx answer, or the error the answer stands for.
-inline result<json> read_json(const http_response &response) {
-  if (response.status < 200 || response.status > 299) return error_from_response(response);
-  auto body = parse_json(response.body);
-  if (!body) {
-    return responses_detail::with_excerpt(
-        error{errc::parse, "HTTP " + std::to_string(response.status) + " answer is " + body.error().message},
-        response);
-  }
-  return body;
-}
+KLING_DECL result<json> read_json(const http_response &response);
 
 // A task from POST /v1/videos or GET /v1/videos/{id}. The ids the caller
 // asked by fill what the answer leaves out (the unified result shape carries
 // no id), so every call returns a task that names itself.
-inline result<task> read_task(const http_response &response, std::string_view asked_id = {},
-                              std::string_view asked_external_id = {}) {
-  return read_json(response).and_then([&](const json &body) -> result<task> {
-    auto t = parse_task(body);
-    if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
-    if (t->id.empty()) t->id = std::string(asked_id);
-    if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
-    t->response = info_of(response);
-    if (t->response.request_id.empty()) {
-      if (const json *id = find_member(body, "request_id"); id && id->is_string())
-        t->response.request_id = id->get<std::string>();
-    }
-    return t;
-  });
-}
+KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id = {},
+                                  std::string_view asked_external_id = {});
 
 // The provider's code for why a task failed, when its answer carries one.
-inline std::string failure_code(const json &raw) {
-  for (const char *key : {"error_code", "code"}) {
-    if (const json *c = find_member(raw, key)) {
-      if (c->is_string()) return c->get<std::string>();
-      if (c->is_number_integer()) return std::to_string(c->get<long long>());
-    }
-  }
-  return {};
-}
+KLING_DECL std::string failure_code(const json &raw);
 
 // The outcome of a task that has finished, or of one in a state no waiting
 // can change: the task when it completed, else the error every call
 // reports for it (task_failed with the provider's message and code; parse
 // for a status this client does not know).
-inline result<task> outcome_of(task t) {
-  switch (t.status) {
-  case task_status::completed: return t;
-  case task_status::failed: {
-    error e{errc::task_failed,
-            "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
-    e.provider_code = failure_code(t.raw);
-    e.request_id = t.response.request_id;
-    return e;
-  }
-  case task_status::unknown:
-    return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
-                                  "\", which this client does not know; stopped waiting"};
-  case task_status::pending:
-  case task_status::processing: break;
-  }
-  return t;
-}
+KLING_DECL result<task> outcome_of(task t);
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
 // any other code is a provider error with the code, message and request id (P-3).
@@ -8724,12 +8936,106 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
   return out;
 }
 
-inline result<envelope<element>> read_element(const http_response &response) {
+KLING_DECL result<envelope<element>> read_element(const http_response &response);
+
+KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
+                                                             const page_request &asked);
+
+KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response);
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_RESPONSES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_RESPONSES_IPP)
+#define KLING_PROTOCOL_RESPONSES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+namespace responses_detail {
+
+KLING_DECL error with_excerpt(error e, const http_response &response) {
+  e.http_status = response.status;
+  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
+  return e;
+}
+
+} // namespace responses_detail
+
+KLING_DECL response_info info_of(const http_response &response) {
+  response_info info;
+  info.http_status = response.status;
+  info.headers = response.headers;
+  if (auto id = response.header("X-Request-Id")) info.request_id = std::string(*id);
+  return info;
+}
+
+KLING_DECL result<json> read_json(const http_response &response) {
+  if (response.status < 200 || response.status > 299) return error_from_response(response);
+  auto body = parse_json(response.body);
+  if (!body) {
+    return responses_detail::with_excerpt(
+        error{errc::parse, "HTTP " + std::to_string(response.status) + " answer is " + body.error().message},
+        response);
+  }
+  return body;
+}
+
+KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id,
+                                  std::string_view asked_external_id) {
+  return read_json(response).and_then([&](const json &body) -> result<task> {
+    auto t = parse_task(body);
+    if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+    if (t->id.empty()) t->id = std::string(asked_id);
+    if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
+    t->response = info_of(response);
+    if (t->response.request_id.empty()) {
+      if (const json *id = find_member(body, "request_id"); id && id->is_string())
+        t->response.request_id = id->get<std::string>();
+    }
+    return t;
+  });
+}
+
+KLING_DECL std::string failure_code(const json &raw) {
+  for (const char *key : {"error_code", "code"}) {
+    if (const json *c = find_member(raw, key)) {
+      if (c->is_string()) return c->get<std::string>();
+      if (c->is_number_integer()) return std::to_string(c->get<long long>());
+    }
+  }
+  return {};
+}
+
+KLING_DECL result<task> outcome_of(task t) {
+  switch (t.status) {
+  case task_status::completed: return t;
+  case task_status::failed: {
+    error e{errc::task_failed,
+            "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+    e.provider_code = failure_code(t.raw);
+    e.request_id = t.response.request_id;
+    return e;
+  }
+  case task_status::unknown:
+    return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
+                                  "\", which this client does not know; stopped waiting"};
+  case task_status::pending:
+  case task_status::processing: break;
+  }
+  return t;
+}
+
+KLING_DECL result<envelope<element>> read_element(const http_response &response) {
   return read_envelope<element>(response, parse_element);
 }
 
-inline result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                         const page_request &asked) {
+KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
+                                                             const page_request &asked) {
   return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
     return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
       page<element> p;
@@ -8741,7 +9047,7 @@ inline result<envelope<page<element>>> read_element_page(const http_response &re
   });
 }
 
-inline result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
+KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
   return read_envelope<element_deletion>(response, parse_element_deletion);
 }
 
@@ -8749,7 +9055,7 @@ inline result<envelope<element_deletion>> read_element_deletion(const http_respo
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_RESPONSES_HPP
+#endif // KLING_PROTOCOL_RESPONSES_IPP
 // ----- end kling/protocol/responses.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -8762,51 +9068,19 @@ public:
   // is the idempotency key. warnings: what its validation found worth
   // knowing, returned with the created task.
   create_machine(json body, const retry_policy &policy, std::uint64_t seed,
-                 std::vector<violation> warnings = {})
-      : body_(std::move(body)), warnings_(std::move(warnings)), create_retries_(policy, seed),
-        lookup_retries_(policy, ~seed, 2 * policy.max_attempts) {
-    if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())
-      external_id_ = id->get<std::string>();
-  }
+                 std::vector<violation> warnings = {});
 
-  step next() const {
-    if (outcome_) return done_step();
-    if (wake_at_) return sleep_step(*wake_at_);
-    if (looking_up_) {
-      auto lookup = get_video(external_id_);
-      return lookup ? send_step(std::move(*lookup)) : done_step();
-    }
-    return send_step(create_video(body_));
-  }
+  step next() const;
 
-  void on_response(result<http_response> answer, time_point now) {
-    if (!answer) return on_read(result<task>(std::move(answer).error()), now);
-    result<task> read = read_task(*answer, {}, external_id_);
-    if (read && read->id.empty()) {
-      // An answer that names no task is no proof of one: as ambiguous as a lost answer.
-      error e{errc::parse, "the gateway's answer names no task id"};
-      e.http_status = answer->status;
-      read = std::move(e);
-    }
-    on_read(std::move(read), now);
-  }
+  void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point) { wake_at_.reset(); }
+  void on_wake(time_point);
   // Ends the operation with the driver's error (cancellation). A create may
   // have reached the gateway before it: the error says how to find the task.
-  void stop(error e) {
-    if (!external_id_.empty() && !outcome_) {
-      e.message += "; the create may not have been sent, but if it was, the task exists: find it by its "
-                   "external_task_id " +
-                   external_id_;
-    }
-    outcome_ = result<task>(std::move(e));
-  }
+  void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
-  result<task> take_result() {
-    return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
-  }
+  result<task> take_result();
   // How many POSTs were sent: more than one only after the lookup found no
   // task for a whole lookup window (or the create certainly had no effect).
   int creates_sent() const { return creates_; }
@@ -8814,78 +9088,18 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
-  void on_read(result<task> read, time_point now) {
-    if (looking_up_)
-      on_lookup(std::move(read), now);
-    else
-      on_create(std::move(read), now);
-  }
+  void on_read(result<task> read, time_point now);
 
-  void on_create(result<task> read, time_point now) {
-    ++creates_;
-    if (read) return finish(std::move(*read));
-    error e = std::move(read).error();
-    // Counted whatever follows; the delay is kept for a create sent again after a lookup.
-    resend_delay_ = create_retries_.after_failure(e);
-    const bool can_look_up = !external_id_.empty();
-    if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e), now);
-    if (is_ambiguous(e)) {
-      if (can_look_up) return look_up(std::move(e), now);
-      e.message +=
-          "; the task may have been created, and without an external_task_id it cannot be looked up, "
-          "so the create was not sent again";
-      return fail(std::move(e));
-    }
-    if (is_transient(e) && resend_delay_) return wake_later(now + *resend_delay_, false);
-    fail(create_retries_.give_up(std::move(e)));
-  }
+  void on_create(result<task> read, time_point now);
 
-  void on_lookup(result<task> read, time_point now) {
-    ++lookups_;
-    if (read) return finish(std::move(*read)); // it was created: exactly once
-    error e = std::move(read).error();
-    if (e.code == errc::not_found && now < lookup_until_) {
-      // Not found yet: the gateway may still be indexing it. Ask again, at
-      // the latest when the window ends (that last answer decides).
-      const auto floor = create_retries_.policy().lookup_window / 32; // bounds the lookups per window
-      const auto delay = std::max(lookup_retries_.delay(++misses_, e), floor);
-      return wake_later(std::min(now + delay, lookup_until_), true);
-    }
-    if (e.code == errc::not_found) {
-      // Still not found when the window ended: not created. Send the create
-      // again (same external_task_id) if the cause allows.
-      const bool duplicate = is_duplicate_external_id(cause_);
-      if (!duplicate && is_transient(cause_) && resend_delay_) return wake_later(now + *resend_delay_, false);
-      if (duplicate)
-        cause_.message += "; yet no task with external_task_id " + external_id_ + " can be found";
-      return fail(create_retries_.give_up(std::move(cause_)));
-    }
-    const auto delay = lookup_retries_.after_failure(e);
-    if (is_transient(e) && delay) return wake_later(now + *delay, true);
-    e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
-                " failed too: " + e.message + "; the task may exist";
-    fail(std::move(e));
-  }
+  void on_lookup(result<task> read, time_point now);
 
-  void look_up(error cause, time_point now) {
-    cause_ = std::move(cause);
-    looking_up_ = true;
-    lookup_until_ = now + create_retries_.policy().lookup_window;
-    misses_ = 0;
-    lookup_retries_.reset();
-  }
+  void look_up(error cause, time_point now);
 
-  void wake_later(time_point at, bool lookup) {
-    looking_up_ = lookup;
-    wake_at_ = at;
-  }
+  void wake_later(time_point at, bool lookup);
 
-  void finish(task t) {
-    if (t.external_task_id.empty()) t.external_task_id = external_id_;
-    t.warnings = std::move(warnings_);
-    outcome_ = result<task>(std::move(t));
-  }
-  void fail(error e) { outcome_ = result<task>(std::move(e)); }
+  void finish(task t);
+  void fail(error e);
 
   json body_;
   std::string external_id_;
@@ -8908,6 +9122,136 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_CREATE_MACHINE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CREATE_MACHINE_IPP)
+#define KLING_PROTOCOL_CREATE_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL create_machine::create_machine(json body, const retry_policy &policy, std::uint64_t seed,
+                                          std::vector<violation> warnings)
+    : body_(std::move(body)), warnings_(std::move(warnings)), create_retries_(policy, seed),
+      lookup_retries_(policy, ~seed, 2 * policy.max_attempts) {
+  if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())
+    external_id_ = id->get<std::string>();
+}
+
+KLING_DECL step create_machine::next() const {
+  if (outcome_) return done_step();
+  if (wake_at_) return sleep_step(*wake_at_);
+  if (looking_up_) {
+    auto lookup = get_video(external_id_);
+    return lookup ? send_step(std::move(*lookup)) : done_step();
+  }
+  return send_step(create_video(body_));
+}
+
+KLING_DECL void create_machine::on_response(result<http_response> answer, time_point now) {
+  if (!answer) return on_read(result<task>(std::move(answer).error()), now);
+  result<task> read = read_task(*answer, {}, external_id_);
+  if (read && read->id.empty()) {
+    // An answer that names no task is no proof of one: as ambiguous as a lost answer.
+    error e{errc::parse, "the gateway's answer names no task id"};
+    e.http_status = answer->status;
+    read = std::move(e);
+  }
+  on_read(std::move(read), now);
+}
+
+KLING_DECL void create_machine::on_wake(time_point) { wake_at_.reset(); }
+
+KLING_DECL void create_machine::stop(error e) {
+  if (!external_id_.empty() && !outcome_) {
+    e.message += "; the create may not have been sent, but if it was, the task exists: find it by its "
+                 "external_task_id " +
+                 external_id_;
+  }
+  outcome_ = result<task>(std::move(e));
+}
+
+KLING_DECL result<task> create_machine::take_result() {
+  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+}
+
+KLING_DECL void create_machine::on_read(result<task> read, time_point now) {
+  if (looking_up_)
+    on_lookup(std::move(read), now);
+  else
+    on_create(std::move(read), now);
+}
+
+KLING_DECL void create_machine::on_create(result<task> read, time_point now) {
+  ++creates_;
+  if (read) return finish(std::move(*read));
+  error e = std::move(read).error();
+  // Counted whatever follows; the delay is kept for a create sent again after a lookup.
+  resend_delay_ = create_retries_.after_failure(e);
+  const bool can_look_up = !external_id_.empty();
+  if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e), now);
+  if (is_ambiguous(e)) {
+    if (can_look_up) return look_up(std::move(e), now);
+    e.message += "; the task may have been created, and without an external_task_id it cannot be looked up, "
+                 "so the create was not sent again";
+    return fail(std::move(e));
+  }
+  if (is_transient(e) && resend_delay_) return wake_later(now + *resend_delay_, false);
+  fail(create_retries_.give_up(std::move(e)));
+}
+
+KLING_DECL void create_machine::on_lookup(result<task> read, time_point now) {
+  ++lookups_;
+  if (read) return finish(std::move(*read)); // it was created: exactly once
+  error e = std::move(read).error();
+  if (e.code == errc::not_found && now < lookup_until_) {
+    // Not found yet: the gateway may still be indexing it. Ask again, at
+    // the latest when the window ends (that last answer decides).
+    const auto floor = create_retries_.policy().lookup_window / 32; // bounds the lookups per window
+    const auto delay = std::max(lookup_retries_.delay(++misses_, e), floor);
+    return wake_later(std::min(now + delay, lookup_until_), true);
+  }
+  if (e.code == errc::not_found) {
+    // Still not found when the window ended: not created. Send the create
+    // again (same external_task_id) if the cause allows.
+    const bool duplicate = is_duplicate_external_id(cause_);
+    if (!duplicate && is_transient(cause_) && resend_delay_) return wake_later(now + *resend_delay_, false);
+    if (duplicate) cause_.message += "; yet no task with external_task_id " + external_id_ + " can be found";
+    return fail(create_retries_.give_up(std::move(cause_)));
+  }
+  const auto delay = lookup_retries_.after_failure(e);
+  if (is_transient(e) && delay) return wake_later(now + *delay, true);
+  e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
+              " failed too: " + e.message + "; the task may exist";
+  fail(std::move(e));
+}
+
+KLING_DECL void create_machine::look_up(error cause, time_point now) {
+  cause_ = std::move(cause);
+  looking_up_ = true;
+  lookup_until_ = now + create_retries_.policy().lookup_window;
+  misses_ = 0;
+  lookup_retries_.reset();
+}
+
+KLING_DECL void create_machine::wake_later(time_point at, bool lookup) {
+  looking_up_ = lookup;
+  wake_at_ = at;
+}
+
+KLING_DECL void create_machine::finish(task t) {
+  if (t.external_task_id.empty()) t.external_task_id = external_id_;
+  t.warnings = std::move(warnings_);
+  outcome_ = result<task>(std::move(t));
+}
+
+KLING_DECL void create_machine::fail(error e) { outcome_ = result<task>(std::move(e)); }
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CREATE_MACHINE_IPP
 // ----- end kling/protocol/create_machine.hpp -----
 // ----- begin kling/protocol/download_machine.hpp -----
 // download_machine: fetching a result video. Decides each request (resuming
@@ -8950,86 +9294,27 @@ public:
   // have_bytes: what the driver already holds from an earlier, interrupted
   // download of the same URL (resumed with a Range request).
   download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
-                   const retry_policy &policy, std::uint64_t seed)
-      : url_(std::move(url)), options_(options), retries_(policy, seed), have_(have_bytes) {
-    check_url();
-  }
+                   const retry_policy &policy, std::uint64_t seed);
 
-  step next() const {
-    if (outcome_) return done_step();
-    if (wake_at_) return sleep_step(*wake_at_);
-    auto parsed = parse_url(url_); // checked when set
-    http_request r;
-    r.origin = parsed->origin();
-    r.path = parsed->path.empty() ? "/" : parsed->path;
-    if (!parsed->query.empty()) r.path += "?" + parsed->query; // kept exactly as given (signed CDN URLs)
-    if (have_ > 0) r.headers.emplace_back("Range", "bytes=" + std::to_string(have_) + "-");
-    return send_step(std::move(r));
-  }
+  step next() const;
 
   // Call before the body arrives: what to do with it.
-  body_disposition on_head(const http_response &head) {
-    head_ = head;
-    excerpt_.clear();
-    if (head.status >= 300 && head.status < 400 && head.status != 304) {
-      return body_disposition::ignore;
-    }
-    if (head.status == 206) {
-      const auto start = content_range_start(head);
-      if (start && *start == have_)
-        return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
-      if (start && *start == 0) return restart(head);
-      // Not the part asked for (or not said which): ask again for the whole video.
-      from_scratch_ = true;
-      return body_disposition::ignore;
-    }
-    if (head.status == 200) return restart(head);
-    return body_disposition::ignore; // an error page: kept only as an excerpt
-  }
+  body_disposition on_head(const http_response &head);
 
   // Call for each piece of a body whose disposition was append or replace;
   // false: stop the transfer (the size cap was hit).
-  bool on_body(std::size_t bytes) {
-    have_ += bytes;
-    if (have_ > options_.max_bytes) {
-      discard_ = true;
-      outcome_ = result<std::uint64_t>(too_large(have_));
-      return false;
-    }
-    return true;
-  }
+  bool on_body(std::size_t bytes);
   // For bodies with disposition ignore: the first bytes, for the error's excerpt.
-  void on_ignored_body(std::string_view piece) {
-    if (excerpt_.size() < body_excerpt_bytes)
-      excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
-  }
+  void on_ignored_body(std::string_view piece);
 
-  void on_response(result<http_response> answer, time_point now) {
-    // Each answer is judged by its own head: one left from an earlier
-    // answer (a redirect, an error page) must never stand in for it.
-    const http_response head = std::exchange(head_, http_response{});
-    if (outcome_) return; // decided while streaming (size cap)
-    if (answer && head.status == 0) {
-      // Without the head the machine cannot tell a video from an error page.
-      outcome_ = result<std::uint64_t>(error{
-          errc::configuration, "the transport did not call the request's on_head: a download streams, so a "
-                               "transport must pass the answer to http_request::on_head and on_body "
-                               "(kling::deliver_body does it for answers received whole); see the README's "
-                               "transport checklist"});
-      return;
-    }
-    if (answer) return on_complete_answer(head, now);
-    retry_or_fail(std::move(answer).error(), now); // a retry resumes from have_bytes()
-  }
+  void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point) { wake_at_.reset(); }
-  void stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
+  void on_wake(time_point);
+  void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
   // The size of the complete video.
-  result<std::uint64_t> take_result() {
-    return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
-  }
+  result<std::uint64_t> take_result();
 
   // After a failure: whether the bytes held should be kept for a later call
   // to continue with a Range request. Yes when the failure passes (the
@@ -9037,7 +9322,7 @@ public:
   // will be asked for again); no when they cannot be the start of this video
   // or can never complete it (the server's size disagrees with them, it
   // keeps sending other parts, the size cap).
-  bool worth_resuming() const { return outcome_ && !*outcome_ && have_ > 0 && !discard_; }
+  bool worth_resuming() const;
 
   std::uint64_t have_bytes() const { return have_; }
   // The full size when the server told it, for progress reports.
@@ -9045,128 +9330,30 @@ public:
   const std::string &url() const { return url_; }
 
 private:
-  void on_complete_answer(const http_response &head, time_point now) {
-    const int status = head.status;
-    if (from_scratch_) {
-      from_scratch_ = false;
-      have_ = 0; // the next request has no Range; its 200 replaces what is held
-      error e{errc::http, "the server sent a part other than the one asked for"};
-      if (retries_.after_failure(e)) return; // asked again at once, from the start
-      discard_ = true;
-      outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
-      return;
-    }
-    if (status == 200 || status == 206) {
-      if (total_ && have_ < *total_) { // the connection closed early but cleanly
-        return retry_or_fail(error{errc::connection, "transfer ended after " + std::to_string(have_) +
-                                                         " of " + std::to_string(*total_) + " bytes"},
-                             now);
-      }
-      outcome_ = result<std::uint64_t>(have_);
-      return;
-    }
-    if (status == 416 && have_ > 0) {
-      // Nothing left to send: complete if the server's size is what we hold.
-      const auto size = content_range_total(head);
-      if (size && *size == have_) {
-        outcome_ = result<std::uint64_t>(have_);
-        return;
-      }
-      discard_ = true; // what is held is longer than the video: not its start
-    }
-    if (status >= 300 && status < 400 && status != 304) {
-      const auto location = head.header("Location");
-      if (!location || ++redirects_ > options_.max_redirects) {
-        outcome_ = result<std::uint64_t>(
-            error{errc::http, location ? "too many redirects" : "redirect without a Location header"});
-        return;
-      }
-      url_ = resolve(std::string(*location));
-      check_url();
-      return;
-    }
-    http_response page = head;
-    page.body = excerpt_;
-    retry_or_fail(error_from_response(page), now);
-  }
+  void on_complete_answer(const http_response &head, time_point now);
 
   // Another attempt after a backoff when the failure passes and attempts are left.
-  void retry_or_fail(error e, time_point now) {
-    const auto delay = retries_.after_failure(e);
-    if (delay && is_transient(e)) {
-      wake_at_ = now + *delay;
-      return;
-    }
-    outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
-  }
+  void retry_or_fail(error e, time_point now);
 
-  void check_url() {
-    auto parsed = parse_url(url_);
-    if (!parsed)
-      outcome_ = result<std::uint64_t>(error{parsed.error().code, "download URL: " + parsed.error().message});
-  }
+  void check_url();
 
-  body_disposition restart(const http_response &head) {
-    have_ = 0;
-    return check_size(head, 0) ? body_disposition::replace : body_disposition::stop;
-  }
+  body_disposition restart(const http_response &head);
 
   // Learns the total size from the head; false (and the outcome) when over the cap.
-  bool check_size(const http_response &head, std::uint64_t offset) {
-    std::optional<std::uint64_t> total = content_range_total(head);
-    if (!total) {
-      if (auto length = number(head.header("Content-Length"))) total = offset + *length;
-    }
-    total_ = total;
-    if (total && *total > options_.max_bytes) {
-      discard_ = true;
-      outcome_ = result<std::uint64_t>(too_large(*total));
-      return false;
-    }
-    return true;
-  }
+  bool check_size(const http_response &head, std::uint64_t offset);
 
-  error too_large(std::uint64_t size) const {
-    return error{errc::io, "the video is " + std::to_string(size) + " bytes, more than the limit of " +
-                               std::to_string(options_.max_bytes) + " bytes"};
-  }
+  error too_large(std::uint64_t size) const;
 
   // A Location may be absolute, scheme-relative or relative to the current
   // URL (RFC 3986). One that cannot be resolved is kept as it is, and
   // check_url then ends the download with the reason.
-  std::string resolve(const std::string &location) const {
-    auto base = parse_url(url_);
-    if (!base) return location;
-    auto resolved = resolve_url(*base, location);
-    return resolved ? resolved->text() : location;
-  }
+  std::string resolve(const std::string &location) const;
 
-  static std::optional<std::uint64_t> number(std::optional<std::string_view> text) {
-    if (!text || text->empty() || text->size() > 19 ||
-        text->find_first_not_of("0123456789") != std::string_view::npos) {
-      return std::nullopt;
-    }
-    std::uint64_t v = 0;
-    for (char c : *text)
-      v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    return v;
-  }
+  static std::optional<std::uint64_t> number(std::optional<std::string_view> text);
   // "bytes 100-199/1000" -> 100; "bytes */1000" -> none.
-  static std::optional<std::uint64_t> content_range_start(const http_response &head) {
-    const auto range = head.header("Content-Range");
-    if (!range || range->substr(0, 6) != "bytes ") return std::nullopt;
-    const auto dash = range->find('-');
-    if (dash == std::string_view::npos) return std::nullopt;
-    return number(range->substr(6, dash - 6));
-  }
+  static std::optional<std::uint64_t> content_range_start(const http_response &head);
   // "bytes 100-199/1000" or "bytes */1000" -> 1000.
-  static std::optional<std::uint64_t> content_range_total(const http_response &head) {
-    const auto range = head.header("Content-Range");
-    if (!range) return std::nullopt;
-    const auto slash = range->rfind('/');
-    if (slash == std::string_view::npos) return std::nullopt;
-    return number(range->substr(slash + 1));
-  }
+  static std::optional<std::uint64_t> content_range_total(const http_response &head);
 
   std::string url_;
   download_options options_;
@@ -9187,6 +9374,220 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP)
+#define KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL download_machine::download_machine(std::string url, std::uint64_t have_bytes,
+                                              const download_options &options, const retry_policy &policy,
+                                              std::uint64_t seed)
+    : url_(std::move(url)), options_(options), retries_(policy, seed), have_(have_bytes) {
+  check_url();
+}
+
+KLING_DECL step download_machine::next() const {
+  if (outcome_) return done_step();
+  if (wake_at_) return sleep_step(*wake_at_);
+  auto parsed = parse_url(url_); // checked when set
+  http_request r;
+  r.origin = parsed->origin();
+  r.path = parsed->path.empty() ? "/" : parsed->path;
+  if (!parsed->query.empty()) r.path += "?" + parsed->query; // kept exactly as given (signed CDN URLs)
+  if (have_ > 0) r.headers.emplace_back("Range", "bytes=" + std::to_string(have_) + "-");
+  return send_step(std::move(r));
+}
+
+KLING_DECL body_disposition download_machine::on_head(const http_response &head) {
+  head_ = head;
+  excerpt_.clear();
+  if (head.status >= 300 && head.status < 400 && head.status != 304) {
+    return body_disposition::ignore;
+  }
+  if (head.status == 206) {
+    const auto start = content_range_start(head);
+    if (start && *start == have_)
+      return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+    if (start && *start == 0) return restart(head);
+    // Not the part asked for (or not said which): ask again for the whole video.
+    from_scratch_ = true;
+    return body_disposition::ignore;
+  }
+  if (head.status == 200) return restart(head);
+  return body_disposition::ignore; // an error page: kept only as an excerpt
+}
+
+KLING_DECL bool download_machine::on_body(std::size_t bytes) {
+  have_ += bytes;
+  if (have_ > options_.max_bytes) {
+    discard_ = true;
+    outcome_ = result<std::uint64_t>(too_large(have_));
+    return false;
+  }
+  return true;
+}
+
+KLING_DECL void download_machine::on_ignored_body(std::string_view piece) {
+  if (excerpt_.size() < body_excerpt_bytes)
+    excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
+}
+
+KLING_DECL void download_machine::on_response(result<http_response> answer, time_point now) {
+  // Each answer is judged by its own head: one left from an earlier
+  // answer (a redirect, an error page) must never stand in for it.
+  const http_response head = std::exchange(head_, http_response{});
+  if (outcome_) return; // decided while streaming (size cap)
+  if (answer && head.status == 0) {
+    // Without the head the machine cannot tell a video from an error page.
+    outcome_ = result<std::uint64_t>(error{
+        errc::configuration, "the transport did not call the request's on_head: a download streams, so a "
+                             "transport must pass the answer to http_request::on_head and on_body "
+                             "(kling::deliver_body does it for answers received whole); see the README's "
+                             "transport checklist"});
+    return;
+  }
+  if (answer) return on_complete_answer(head, now);
+  retry_or_fail(std::move(answer).error(), now); // a retry resumes from have_bytes()
+}
+
+KLING_DECL void download_machine::on_wake(time_point) { wake_at_.reset(); }
+
+KLING_DECL void download_machine::stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
+
+KLING_DECL result<std::uint64_t> download_machine::take_result() {
+  return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
+}
+
+KLING_DECL bool download_machine::worth_resuming() const {
+  return outcome_ && !*outcome_ && have_ > 0 && !discard_;
+}
+
+KLING_DECL void download_machine::on_complete_answer(const http_response &head, time_point now) {
+  const int status = head.status;
+  if (from_scratch_) {
+    from_scratch_ = false;
+    have_ = 0; // the next request has no Range; its 200 replaces what is held
+    error e{errc::http, "the server sent a part other than the one asked for"};
+    if (retries_.after_failure(e)) return; // asked again at once, from the start
+    discard_ = true;
+    outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
+    return;
+  }
+  if (status == 200 || status == 206) {
+    if (total_ && have_ < *total_) { // the connection closed early but cleanly
+      return retry_or_fail(error{errc::connection, "transfer ended after " + std::to_string(have_) + " of " +
+                                                       std::to_string(*total_) + " bytes"},
+                           now);
+    }
+    outcome_ = result<std::uint64_t>(have_);
+    return;
+  }
+  if (status == 416 && have_ > 0) {
+    // Nothing left to send: complete if the server's size is what we hold.
+    const auto size = content_range_total(head);
+    if (size && *size == have_) {
+      outcome_ = result<std::uint64_t>(have_);
+      return;
+    }
+    discard_ = true; // what is held is longer than the video: not its start
+  }
+  if (status >= 300 && status < 400 && status != 304) {
+    const auto location = head.header("Location");
+    if (!location || ++redirects_ > options_.max_redirects) {
+      outcome_ = result<std::uint64_t>(
+          error{errc::http, location ? "too many redirects" : "redirect without a Location header"});
+      return;
+    }
+    url_ = resolve(std::string(*location));
+    check_url();
+    return;
+  }
+  http_response page = head;
+  page.body = excerpt_;
+  retry_or_fail(error_from_response(page), now);
+}
+
+KLING_DECL void download_machine::retry_or_fail(error e, time_point now) {
+  const auto delay = retries_.after_failure(e);
+  if (delay && is_transient(e)) {
+    wake_at_ = now + *delay;
+    return;
+  }
+  outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
+}
+
+KLING_DECL void download_machine::check_url() {
+  auto parsed = parse_url(url_);
+  if (!parsed)
+    outcome_ = result<std::uint64_t>(error{parsed.error().code, "download URL: " + parsed.error().message});
+}
+
+KLING_DECL body_disposition download_machine::restart(const http_response &head) {
+  have_ = 0;
+  return check_size(head, 0) ? body_disposition::replace : body_disposition::stop;
+}
+
+KLING_DECL bool download_machine::check_size(const http_response &head, std::uint64_t offset) {
+  std::optional<std::uint64_t> total = content_range_total(head);
+  if (!total) {
+    if (auto length = number(head.header("Content-Length"))) total = offset + *length;
+  }
+  total_ = total;
+  if (total && *total > options_.max_bytes) {
+    discard_ = true;
+    outcome_ = result<std::uint64_t>(too_large(*total));
+    return false;
+  }
+  return true;
+}
+
+KLING_DECL error download_machine::too_large(std::uint64_t size) const {
+  return error{errc::io, "the video is " + std::to_string(size) + " bytes, more than the limit of " +
+                             std::to_string(options_.max_bytes) + " bytes"};
+}
+
+KLING_DECL std::string download_machine::resolve(const std::string &location) const {
+  auto base = parse_url(url_);
+  if (!base) return location;
+  auto resolved = resolve_url(*base, location);
+  return resolved ? resolved->text() : location;
+}
+
+KLING_DECL std::optional<std::uint64_t> download_machine::number(std::optional<std::string_view> text) {
+  if (!text || text->empty() || text->size() > 19 ||
+      text->find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::uint64_t v = 0;
+  for (char c : *text)
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  return v;
+}
+
+KLING_DECL std::optional<std::uint64_t> download_machine::content_range_start(const http_response &head) {
+  const auto range = head.header("Content-Range");
+  if (!range || range->substr(0, 6) != "bytes ") return std::nullopt;
+  const auto dash = range->find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  return number(range->substr(6, dash - 6));
+}
+
+KLING_DECL std::optional<std::uint64_t> download_machine::content_range_total(const http_response &head) {
+  const auto range = head.header("Content-Range");
+  if (!range) return std::nullopt;
+  const auto slash = range->rfind('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  return number(range->substr(slash + 1));
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP
 // ----- end kling/protocol/download_machine.hpp -----
 // ----- begin kling/protocol/wait_machine.hpp -----
 // wait_machine: following a task until it finishes. Polls GET /v1/videos/{id}
@@ -9217,17 +9618,7 @@ struct wait_options {
 };
 
 // A configuration error naming the first setting of w that cannot work.
-inline result<void> check_wait_options(const wait_options &w) {
-  using setting_checks::check_duration;
-  // NaN fails both comparisons; growth past 10 is no longer "gently".
-  if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
-    return setting_checks::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
-  }
-  // Intervals of zero would poll the gateway without pause.
-  return check_duration("wait_options::first_interval", w.first_interval, false)
-      .and_then([&] { return check_duration("wait_options::max_interval", w.max_interval, false); })
-      .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
-}
+KLING_DECL result<void> check_wait_options(const wait_options &w);
 
 // The task a wait follows: its id (or the external_task_id it was created
 // with), and what else is known of it; answers that leave these out are completed from them.
@@ -9243,57 +9634,19 @@ public:
   // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
   wait_machine(task_ref of, const wait_options &options, const retry_policy &policy, std::uint64_t seed,
                time_point now, std::optional<time_point> first_poll = std::nullopt,
-               std::optional<time_point> deadline = std::nullopt)
-      : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
-        provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
-        deadline_(now), interval_(options.first_interval) {
-    // Bad settings and a bad id are refused at once, not after the first wait.
-    auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
-    if (!checked) {
-      outcome_ = result<task>(std::move(checked).error());
-      return;
-    }
-    deadline_ = deadline ? *deadline : now + options.timeout;
-    wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
-    auto request = get_video(task_id_, provider_); // Q-1
-    if (!request) outcome_ = result<task>(std::move(request).error());
-  }
+               std::optional<time_point> deadline = std::nullopt);
 
-  step next() const {
-    if (outcome_) return done_step();
-    if (wake_at_) return sleep_step(*wake_at_);
-    return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
-  }
+  step next() const;
 
-  void on_wake(time_point) { wake_at_.reset(); }
+  void on_wake(time_point);
 
-  void on_response(result<http_response> answer, time_point now) {
-    ++polls_;
-    result<task> read =
-        answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
-    if (!read) return on_failed_poll(std::move(read).error(), now);
-    retries_.reset();
-    last_ = *read;
-    if (read->finished() || read->status == task_status::unknown) {
-      outcome_ = outcome_of(std::move(*read));
-      return;
-    }
-    if (now >= deadline_) return expire(now);
-    schedule(now + interval_);
-    // In floating point, compared before converting: the product may not fit in milliseconds.
-    const double grown = static_cast<double>(interval_.count()) * options_.interval_growth;
-    interval_ = grown >= static_cast<double>(options_.max_interval.count())
-                    ? options_.max_interval
-                    : milliseconds(static_cast<milliseconds::rep>(grown));
-  }
+  void on_response(result<http_response> answer, time_point now);
 
   // Ends the wait with the driver's error (cancellation).
-  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+  void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
-  result<task> take_result() {
-    return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
-  }
+  result<task> take_result();
 
   // For progress reports and saved handles.
   const std::optional<task> &last_task() const { return last_; }
@@ -9306,26 +9659,11 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
-  void on_failed_poll(error e, time_point now) {
-    const auto delay = retries_.after_failure(e);
-    if (!delay || !is_transient(e)) {
-      outcome_ = result<task>(retries_.give_up(std::move(e)));
-      return;
-    }
-    if (now >= deadline_) return expire(now);
-    schedule(now + *delay);
-  }
+  void on_failed_poll(error e, time_point now);
 
-  void schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
+  void schedule(time_point t);
 
-  void expire(time_point now) {
-    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-    outcome_ =
-        result<task>(error{errc::deadline_exceeded,
-                           "task " + task_id_ + " is still " +
-                               (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
-                               " after waiting " + std::to_string(waited) + " s"});
-  }
+  void expire(time_point now);
 
   std::string task_id_;
   std::string external_id_;
@@ -9346,6 +9684,105 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_WAIT_MACHINE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WAIT_MACHINE_IPP)
+#define KLING_PROTOCOL_WAIT_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL result<void> check_wait_options(const wait_options &w) {
+  using setting_checks::check_duration;
+  // NaN fails both comparisons; growth past 10 is no longer "gently".
+  if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
+    return setting_checks::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
+  }
+  // Intervals of zero would poll the gateway without pause.
+  return check_duration("wait_options::first_interval", w.first_interval, false)
+      .and_then([&] { return check_duration("wait_options::max_interval", w.max_interval, false); })
+      .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
+}
+
+KLING_DECL wait_machine::wait_machine(task_ref of, const wait_options &options, const retry_policy &policy,
+                                      std::uint64_t seed, time_point now,
+                                      std::optional<time_point> first_poll,
+                                      std::optional<time_point> deadline)
+    : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
+      provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
+      deadline_(now), interval_(options.first_interval) {
+  // Bad settings and a bad id are refused at once, not after the first wait.
+  auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
+  if (!checked) {
+    outcome_ = result<task>(std::move(checked).error());
+    return;
+  }
+  deadline_ = deadline ? *deadline : now + options.timeout;
+  wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
+  auto request = get_video(task_id_, provider_); // Q-1
+  if (!request) outcome_ = result<task>(std::move(request).error());
+}
+
+KLING_DECL step wait_machine::next() const {
+  if (outcome_) return done_step();
+  if (wake_at_) return sleep_step(*wake_at_);
+  return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
+}
+
+KLING_DECL void wait_machine::on_wake(time_point) { wake_at_.reset(); }
+
+KLING_DECL void wait_machine::on_response(result<http_response> answer, time_point now) {
+  ++polls_;
+  result<task> read =
+      answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
+  if (!read) return on_failed_poll(std::move(read).error(), now);
+  retries_.reset();
+  last_ = *read;
+  if (read->finished() || read->status == task_status::unknown) {
+    outcome_ = outcome_of(std::move(*read));
+    return;
+  }
+  if (now >= deadline_) return expire(now);
+  schedule(now + interval_);
+  // In floating point, compared before converting: the product may not fit in milliseconds.
+  const double grown = static_cast<double>(interval_.count()) * options_.interval_growth;
+  interval_ = grown >= static_cast<double>(options_.max_interval.count())
+                  ? options_.max_interval
+                  : milliseconds(static_cast<milliseconds::rep>(grown));
+}
+
+KLING_DECL void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
+
+KLING_DECL result<task> wait_machine::take_result() {
+  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+}
+
+KLING_DECL void wait_machine::on_failed_poll(error e, time_point now) {
+  const auto delay = retries_.after_failure(e);
+  if (!delay || !is_transient(e)) {
+    outcome_ = result<task>(retries_.give_up(std::move(e)));
+    return;
+  }
+  if (now >= deadline_) return expire(now);
+  schedule(now + *delay);
+}
+
+KLING_DECL void wait_machine::schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
+
+KLING_DECL void wait_machine::expire(time_point now) {
+  const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
+  outcome_ =
+      result<task>(error{errc::deadline_exceeded,
+                         "task " + task_id_ + " is still " +
+                             (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
+                             " after waiting " + std::to_string(waited) + " s"});
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WAIT_MACHINE_IPP
 // ----- end kling/protocol/wait_machine.hpp -----
 
 // client: the blocking and asynchronous client over any transport, the tracker
@@ -9460,7 +9897,7 @@ struct scheduler {
   std::function<void(std::chrono::milliseconds delay, std::function<void()> fn)> after;
   std::function<void(std::function<void()> fn)> post; // empty: steps run where completions arrive
 
-  explicit operator bool() const { return now && after; }
+  explicit operator bool() const;
 };
 
 template <class S, class = void>
@@ -9505,6 +9942,17 @@ scheduler make_scheduler(S &s) {
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_SCHEDULER_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_SCHEDULER_IPP)
+#define KLING_CLIENT_SCHEDULER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL scheduler::operator bool() const { return now && after; }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_SCHEDULER_IPP
 // ----- end kling/client/scheduler.hpp -----
 // ----- begin kling/client/settings.hpp -----
 // Per-call settings: call_options for every call (cancellation, a timeout,
@@ -9533,22 +9981,7 @@ KLING_NAMESPACE_BEGIN
 
 // A configuration error naming the first header that cannot be sent:
 // a name that is not a token, a value with a line break or control character.
-inline result<void> check_headers(const http_headers &headers, std::string_view setting) {
-  using protocol::setting_checks::bad_setting;
-  for (std::size_t i = 0; i < headers.size(); ++i) {
-    const auto &h = headers[i];
-    if (!is_header_name(h.first)) {
-      return bad_setting(setting, "#" + std::to_string(i + 1) +
-                                      ": the name must be token characters (no space, ':', line break or "
-                                      "control character)");
-    }
-    if (!is_header_value(h.second)) {
-      return bad_setting(setting, "\"" + h.first +
-                                      "\": the value contains a line break, NUL or other control character");
-    }
-  }
-  return {};
-}
+KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting);
 
 // What one call may set over the client-wide options. Every call takes it
 // (the blocking ones and their async twins); wait_settings and
@@ -9570,22 +10003,10 @@ struct call_options {
 };
 
 // A configuration error naming the first per-call setting that cannot work.
-inline result<void> check_call_options(const call_options &c) {
-  if (c.request_timeout) {
-    if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
-                                                                *c.request_timeout, false);
-        !checked)
-      return checked;
-  }
-  return check_headers(c.headers, "call_options::headers");
-}
+KLING_DECL result<void> check_call_options(const call_options &c);
 
 // A configuration error for a per-call setting that the call cannot use.
-inline result<void> no_external_task_id(const call_options &call, const char *operation) {
-  if (call.external_task_id.empty()) return {};
-  return error{errc::configuration,
-               std::string("call_options::external_task_id applies to creates only, not to ") + operation};
-}
+KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation);
 
 // The machine of a call that has no use for an external_task_id, or the
 // error for the one the call was given.
@@ -9628,7 +10049,58 @@ struct download_settings : call_options {
 
 // A configuration error naming the first setting that cannot work; a
 // download started with one ends with it at once.
-inline result<void> check_download_settings(const download_settings &d) {
+KLING_DECL result<void> check_download_settings(const download_settings &d);
+
+struct download_result {
+  std::string path; // where the complete video is
+  std::uint64_t bytes = 0;
+  bool resumed = false; // continued a partial file left by an earlier attempt
+  std::vector<std::string> warnings;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_SETTINGS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_SETTINGS_IPP)
+#define KLING_CLIENT_SETTINGS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting) {
+  using protocol::setting_checks::bad_setting;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const auto &h = headers[i];
+    if (!is_header_name(h.first)) {
+      return bad_setting(setting, "#" + std::to_string(i + 1) +
+                                      ": the name must be token characters (no space, ':', line break or "
+                                      "control character)");
+    }
+    if (!is_header_value(h.second)) {
+      return bad_setting(setting, "\"" + h.first +
+                                      "\": the value contains a line break, NUL or other control character");
+    }
+  }
+  return {};
+}
+
+KLING_DECL result<void> check_call_options(const call_options &c) {
+  if (c.request_timeout) {
+    if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
+                                                                *c.request_timeout, false);
+        !checked)
+      return checked;
+  }
+  return check_headers(c.headers, "call_options::headers");
+}
+
+KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation) {
+  if (call.external_task_id.empty()) return {};
+  return error{errc::configuration,
+               std::string("call_options::external_task_id applies to creates only, not to ") + operation};
+}
+
+KLING_DECL result<void> check_download_settings(const download_settings &d) {
   if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
       !checked)
     return checked;
@@ -9650,16 +10122,9 @@ inline result<void> check_download_settings(const download_settings &d) {
   return {};
 }
 
-struct download_result {
-  std::string path; // where the complete video is
-  std::uint64_t bytes = 0;
-  bool resumed = false; // continued a partial file left by an earlier attempt
-  std::vector<std::string> warnings;
-};
-
 KLING_NAMESPACE_END
 
-#endif // KLING_CLIENT_SETTINGS_HPP
+#endif // KLING_CLIENT_SETTINGS_IPP
 // ----- end kling/client/settings.hpp -----
 // ----- begin kling/client/time_source.hpp -----
 // time_source: where the blocking client gets the time and how it sleeps.
@@ -9686,43 +10151,61 @@ struct time_source {
   // Returns at `until` or soon after the token is cancelled.
   std::function<void(protocol::time_point until, const cancellation_token &)> sleep_until;
 
-  static time_source system() {
-    time_source t;
-    t.now = [] { return protocol::clock::now(); };
-    t.wall_now = [] {
-      return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-    };
-    t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
-      // In short slices, so a cancellation is noticed quickly.
-      constexpr auto slice = std::chrono::milliseconds(20);
-      for (auto now = protocol::clock::now(); now < until && !token.cancelled();
-           now = protocol::clock::now()) {
-        std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
-      }
-    };
-    return t;
-  }
+  static time_source system();
 
   // Calendar time to monotonic time (resumed handles) and back (saved
   // handles), given both clocks' "now". Distances are capped at 100 years,
   // so a hostile saved time cannot overflow the clock's representation.
-  static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now) {
-    return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
-  }
-  static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now, timestamp wall_now) {
-    return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
-  }
+  static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now);
+  static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now, timestamp wall_now);
 
 private:
-  static std::chrono::microseconds capped(std::chrono::microseconds d) {
-    constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
-    return d > limit ? limit : d < -limit ? -limit : d;
-  }
+  static std::chrono::microseconds capped(std::chrono::microseconds d);
 };
 
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_TIME_SOURCE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_TIME_SOURCE_IPP)
+#define KLING_CLIENT_TIME_SOURCE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL time_source time_source::system() {
+  time_source t;
+  t.now = [] { return protocol::clock::now(); };
+  t.wall_now = [] {
+    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  };
+  t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
+    // In short slices, so a cancellation is noticed quickly.
+    constexpr auto slice = std::chrono::milliseconds(20);
+    for (auto now = protocol::clock::now(); now < until && !token.cancelled(); now = protocol::clock::now()) {
+      std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
+    }
+  };
+  return t;
+}
+
+KLING_DECL protocol::time_point time_source::wall_to_steady(timestamp t, protocol::time_point now,
+                                                            timestamp wall_now) {
+  return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
+}
+
+KLING_DECL timestamp time_source::steady_to_wall(protocol::time_point t, protocol::time_point now,
+                                                 timestamp wall_now) {
+  return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
+}
+
+KLING_DECL std::chrono::microseconds time_source::capped(std::chrono::microseconds d) {
+  constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
+  return d > limit ? limit : d < -limit ? -limit : d;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_TIME_SOURCE_IPP
 // ----- end kling/client/time_source.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -9738,163 +10221,89 @@ struct exchange_record {
 class options {
 public:
   // "https://gateway.example.com" or with a path prefix "https://example.com/kling".
-  options &base_url(std::string url) {
-    base_url_ = std::move(url);
-    return *this;
-  }
+  options &base_url(std::string url);
   const std::string &base_url() const { return base_url_; }
 
-  options &api_key(std::string key) {
-    api_key_ = std::move(key);
-    return *this;
-  }
+  options &api_key(std::string key);
   const std::string &api_key() const { return api_key_; }
 
   // Per HTTP request (default 60 s); waiting for a task has its own deadline.
-  options &request_timeout(std::chrono::milliseconds timeout) {
-    request_timeout_ = timeout;
-    return *this;
-  }
+  options &request_timeout(std::chrono::milliseconds timeout);
   std::chrono::milliseconds request_timeout() const { return request_timeout_; }
 
-  options &connect_timeout(std::chrono::milliseconds timeout) {
-    network_.connect_timeout = timeout;
-    return *this;
-  }
+  options &connect_timeout(std::chrono::milliseconds timeout);
 
   // Sent with every request; set last, so it may replace a default header.
-  options &header(std::string name, std::string value) {
-    set_header(headers_, std::move(name), std::move(value));
-    return *this;
-  }
+  options &header(std::string name, std::string value);
   const http_headers &headers() const { return headers_; }
 
   // The largest answer read whole (every answer but a download's, which has
   // download_settings::max_bytes): a larger one is an error of kind parse,
   // and the transfer stops when the limit is reached. Default 32 MiB.
-  options &max_response_bytes(std::uint64_t bytes) {
-    max_response_bytes_ = bytes;
-    return *this;
-  }
+  options &max_response_bytes(std::uint64_t bytes);
   std::uint64_t max_response_bytes() const { return max_response_bytes_; }
 
   // Plain http is refused for hosts other than loopback unless allowed here:
   // the API key would cross the network in clear text.
-  options &allow_insecure_http(bool allow) {
-    allow_insecure_http_ = allow;
-    return *this;
-  }
+  options &allow_insecure_http(bool allow);
   bool allow_insecure_http() const { return allow_insecure_http_; }
 
-  options &ca_file(std::string path) {
-    network_.ca_file = std::move(path);
-    return *this;
-  }
-  options &ca_path(std::string directory) {
-    network_.ca_path = std::move(directory);
-    return *this;
-  }
-  options &proxy(std::string host, int port, std::string username = {}, std::string password = {}) {
-    network_.proxy = proxy_settings{std::move(host), port, std::move(username), std::move(password)};
-    return *this;
-  }
-  options &network(network_settings settings) {
-    network_ = std::move(settings);
-    return *this;
-  }
+  options &ca_file(std::string path);
+  options &ca_path(std::string directory);
+  options &proxy(std::string host, int port, std::string username = {}, std::string password = {});
+  options &network(network_settings settings);
   const network_settings &network() const { return network_; }
 
   // Requests are checked against the gateway's rules before sending (on by
   // default). Turn off only to send what this version of the library does
   // not know is now allowed; the gateway then judges alone.
-  options &validate_requests(bool on) {
-    validate_requests_ = on;
-    return *this;
-  }
+  options &validate_requests(bool on);
   bool validate_requests() const { return validate_requests_; }
 
   // Which failures are retried and how long to wait (see protocol/retry.hpp).
-  options &retry(protocol::retry_policy policy) {
-    retry_ = policy;
-    return *this;
-  }
+  options &retry(protocol::retry_policy policy);
   const protocol::retry_policy &retry() const { return retry_; }
 
   // How waits poll by default: 3 s first, growing to 10 s, for 15 minutes.
-  options &wait(protocol::wait_options w) {
-    wait_ = w;
-    return *this;
-  }
+  options &wait(protocol::wait_options w);
   const protocol::wait_options &wait() const { return wait_; }
 
   // A create without external_task_id gets a generated one, so that a create
   // whose answer was lost can be looked up instead of paid for twice. Turn
   // off to send requests exactly as given (ambiguous failures then end the call).
-  options &generate_external_task_ids(bool on) {
-    generate_ids_ = on;
-    return *this;
-  }
+  options &generate_external_task_ids(bool on);
   bool generate_external_task_ids() const { return generate_ids_; }
 
   // For recorded tests only: generated external_task_ids repeat from run to
   // run, so a replayed create matches its cassette. Never in production: two
   // clients with one seed would send the same id, and the gateway would take
   // the second create for the first. 0 (the default): random ids.
-  options &external_task_id_seed(std::uint64_t seed) {
-    id_seed_ = seed;
-    return *this;
-  }
+  options &external_task_id_seed(std::uint64_t seed);
   std::uint64_t external_task_id_seed() const { return id_seed_; }
 
   // The clocks and sleep of blocking calls; tests pass a virtual clock.
-  options &time(time_source t) {
-    time_ = std::move(t);
-    return *this;
-  }
+  options &time(time_source t);
   const time_source &time() const { return time_; }
 
   // How asynchronous calls wait (see client/scheduler.hpp); they need one.
-  options &scheduler(kling::scheduler s) {
-    scheduler_ = std::move(s);
-    return *this;
-  }
+  options &scheduler(kling::scheduler s);
   const kling::scheduler &scheduler() const { return scheduler_; }
 
   // Called after every HTTP exchange, the key redacted, where the call's
   // driver runs: the caller's thread for a blocking call, the scheduler's
   // executor for an async one (where its events are handled), inside tick()
   // for the tracker.
-  options &observe(std::function<void(const exchange_record &)> observer) {
-    observer_ = std::move(observer);
-    return *this;
-  }
+  options &observe(std::function<void(const exchange_record &)> observer);
   const std::function<void(const exchange_record &)> &observer() const { return observer_; }
 
   // Base URL and key from KLING_BASE_URL and KLING_API_KEY, when set.
-  static options from_environment() {
-    options o;
-    if (const char *url = std::getenv("KLING_BASE_URL")) o.base_url(url);
-    if (const char *key = std::getenv("KLING_API_KEY")) o.api_key(key);
-    return o;
-  }
+  static options from_environment();
 
   // A configuration error naming the first setting that cannot work (a
   // negative or zero timeout, a NaN interval growth, a key with a line
   // break...). Setters store what they are given; a client checks its
   // options when built, and every call it makes returns this error.
-  result<void> check() const {
-    using protocol::setting_checks::bad_setting;
-    using protocol::setting_checks::check_duration;
-    if (!is_header_value(api_key_)) {
-      return bad_setting("options::api_key", "contains a line break, NUL or other control character");
-    }
-    if (auto checked = check_headers(headers_, "options::header"); !checked) return checked;
-    if (max_response_bytes_ == 0) return bad_setting("options::max_response_bytes", "must be positive");
-    return check_duration("options::request_timeout", request_timeout_, false)
-        .and_then([&] { return check_duration("options::connect_timeout", network_.connect_timeout, false); })
-        .and_then([&] { return protocol::check_retry_policy(retry_); })
-        .and_then([&] { return protocol::check_wait_options(wait_); });
-  }
+  result<void> check() const;
 
 private:
   std::string base_url_;
@@ -9917,6 +10326,131 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_OPTIONS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_OPTIONS_IPP)
+#define KLING_CLIENT_OPTIONS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL options &options::base_url(std::string url) {
+  base_url_ = std::move(url);
+  return *this;
+}
+
+KLING_DECL options &options::api_key(std::string key) {
+  api_key_ = std::move(key);
+  return *this;
+}
+
+KLING_DECL options &options::request_timeout(std::chrono::milliseconds timeout) {
+  request_timeout_ = timeout;
+  return *this;
+}
+
+KLING_DECL options &options::connect_timeout(std::chrono::milliseconds timeout) {
+  network_.connect_timeout = timeout;
+  return *this;
+}
+
+KLING_DECL options &options::header(std::string name, std::string value) {
+  set_header(headers_, std::move(name), std::move(value));
+  return *this;
+}
+
+KLING_DECL options &options::max_response_bytes(std::uint64_t bytes) {
+  max_response_bytes_ = bytes;
+  return *this;
+}
+
+KLING_DECL options &options::allow_insecure_http(bool allow) {
+  allow_insecure_http_ = allow;
+  return *this;
+}
+
+KLING_DECL options &options::ca_file(std::string path) {
+  network_.ca_file = std::move(path);
+  return *this;
+}
+
+KLING_DECL options &options::ca_path(std::string directory) {
+  network_.ca_path = std::move(directory);
+  return *this;
+}
+
+KLING_DECL options &options::proxy(std::string host, int port, std::string username, std::string password) {
+  network_.proxy = proxy_settings{std::move(host), port, std::move(username), std::move(password)};
+  return *this;
+}
+
+KLING_DECL options &options::network(network_settings settings) {
+  network_ = std::move(settings);
+  return *this;
+}
+
+KLING_DECL options &options::validate_requests(bool on) {
+  validate_requests_ = on;
+  return *this;
+}
+
+KLING_DECL options &options::retry(protocol::retry_policy policy) {
+  retry_ = policy;
+  return *this;
+}
+
+KLING_DECL options &options::wait(protocol::wait_options w) {
+  wait_ = w;
+  return *this;
+}
+
+KLING_DECL options &options::generate_external_task_ids(bool on) {
+  generate_ids_ = on;
+  return *this;
+}
+
+KLING_DECL options &options::external_task_id_seed(std::uint64_t seed) {
+  id_seed_ = seed;
+  return *this;
+}
+
+KLING_DECL options &options::time(time_source t) {
+  time_ = std::move(t);
+  return *this;
+}
+
+KLING_DECL options &options::scheduler(kling::scheduler s) {
+  scheduler_ = std::move(s);
+  return *this;
+}
+
+KLING_DECL options &options::observe(std::function<void(const exchange_record &)> observer) {
+  observer_ = std::move(observer);
+  return *this;
+}
+
+KLING_DECL options options::from_environment() {
+  options o;
+  if (const char *url = std::getenv("KLING_BASE_URL")) o.base_url(url);
+  if (const char *key = std::getenv("KLING_API_KEY")) o.api_key(key);
+  return o;
+}
+
+KLING_DECL result<void> options::check() const {
+  using protocol::setting_checks::bad_setting;
+  using protocol::setting_checks::check_duration;
+  if (!is_header_value(api_key_)) {
+    return bad_setting("options::api_key", "contains a line break, NUL or other control character");
+  }
+  if (auto checked = check_headers(headers_, "options::header"); !checked) return checked;
+  if (max_response_bytes_ == 0) return bad_setting("options::max_response_bytes", "must be positive");
+  return check_duration("options::request_timeout", request_timeout_, false)
+      .and_then([&] { return check_duration("options::connect_timeout", network_.connect_timeout, false); })
+      .and_then([&] { return protocol::check_retry_policy(retry_); })
+      .and_then([&] { return protocol::check_wait_options(wait_); });
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_OPTIONS_IPP
 // ----- end kling/client/options.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -10111,7 +10645,7 @@ struct driver_hooks {
   std::function<void(const Machine &, protocol::time_point now)> after_response;
 };
 
-inline error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+KLING_DECL error cancelled_by_caller();
 
 template <class Transport, class Machine>
 auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,
@@ -10152,6 +10686,17 @@ auto run_blocking(session<Transport> &s, result<Machine> machine, const call_opt
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_BLOCKING_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BLOCKING_IPP)
+#define KLING_CLIENT_BLOCKING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_BLOCKING_IPP
 // ----- end kling/client/blocking.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -10162,23 +10707,18 @@ struct control {
   std::function<void()> cancel; // asks the operation to stop
 };
 
-inline error no_scheduler() {
-  return error{errc::configuration,
-               "asynchronous calls need a scheduler: options::scheduler(kling::make_scheduler(your_loop))"};
-}
+KLING_DECL error no_scheduler();
 } // namespace async_detail
 
 // A running asynchronous call.
 class async_operation {
 public:
   async_operation() = default;
-  explicit async_operation(std::shared_ptr<async_detail::control> c) : control_(std::move(c)) {}
+  explicit async_operation(std::shared_ptr<async_detail::control> c);
 
   // Ends the call soon with errc::cancelled (unless it has already finished).
-  void cancel() const {
-    if (control_ && control_->cancel && !control_->finished) control_->cancel();
-  }
-  bool done() const { return !control_ || control_->finished; }
+  void cancel() const;
+  bool done() const;
 
 private:
   std::shared_ptr<async_detail::control> control_;
@@ -10399,6 +10939,33 @@ async_operation run_async(std::shared_ptr<session<Transport>> s, result<Machine>
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_ASYNC_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_ASYNC_IPP)
+#define KLING_CLIENT_ASYNC_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace async_detail {
+
+KLING_DECL error no_scheduler() {
+  return error{errc::configuration,
+               "asynchronous calls need a scheduler: options::scheduler(kling::make_scheduler(your_loop))"};
+}
+
+} // namespace async_detail
+
+KLING_DECL async_operation::async_operation(std::shared_ptr<async_detail::control> c)
+    : control_(std::move(c)) {}
+
+KLING_DECL void async_operation::cancel() const {
+  if (control_ && control_->cancel && !control_->finished) control_->cancel();
+}
+
+KLING_DECL bool async_operation::done() const { return !control_ || control_->finished; }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_ASYNC_IPP
 // ----- end kling/client/async.hpp -----
 // ----- begin kling/client/batch.hpp -----
 // basic_batch: many named requests run to downloaded videos over a
@@ -10737,8 +11304,7 @@ struct download_target {
 class download_operation {
 private:
   struct state {
-    state(protocol::download_machine m, download_target t, download_settings s)
-        : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
+    state(protocol::download_machine m, download_target t, download_settings s);
     std::mutex mutex;
     protocol::download_machine machine;
     download_target target;
@@ -10754,88 +11320,26 @@ private:
   std::shared_ptr<state> state_;
 
 public:
-  download_operation(protocol::download_machine machine, download_target target, download_settings settings)
-      : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
+  download_operation(protocol::download_machine machine, download_target target, download_settings settings);
 
   // The machine's interface, for the drivers. A request comes with its
   // streaming receivers wired to the machine and the target.
-  protocol::step next() const {
-    protocol::step next = locked([](state &s) { return s.machine.next(); });
-    if (next.kind == protocol::step_kind::send) attach(next.request);
-    return next;
-  }
-  void on_response(result<http_response> r, protocol::time_point now) {
-    locked([&](state &s) { s.machine.on_response(std::move(r), now); });
-  }
-  void on_wake(protocol::time_point now) {
-    locked([&](state &s) { s.machine.on_wake(now); });
-  }
-  void stop(error e) {
-    locked([&](state &s) { s.machine.stop(std::move(e)); });
-  }
-  bool done() const {
-    return locked([](state &s) { return s.machine.done(); });
-  }
+  protocol::step next() const;
+  void on_response(result<http_response> r, protocol::time_point now);
+  void on_wake(protocol::time_point now);
+  void stop(error e);
+  bool done() const;
   // After a failure: whether the bytes written are worth a later call's Range request.
-  bool worth_resuming() const {
-    return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
-  }
-  std::uint64_t have_bytes() const {
-    return locked([](state &s) { return s.machine.have_bytes(); });
-  }
-  result<std::uint64_t> take_result() {
-    return locked([](state &s) {
-      // A failure of the target wins over the transport's "stopped by the receiver".
-      if (!s.problem.empty()) return result<std::uint64_t>(error{errc::io, s.problem});
-      return s.machine.take_result();
-    });
-  }
+  bool worth_resuming() const;
+  std::uint64_t have_bytes() const;
+  result<std::uint64_t> take_result();
 
 private:
   // Wires the streaming receivers of each request to the machine and the
   // target. The caller's code (a sink, a progress callback) runs without the
   // lock held, so it may cancel the download; once the machine has decided
   // (done, cancelled), nothing more reaches the target.
-  void attach(http_request &request) const {
-    auto st = state_;
-    request.on_head = [st](const http_response &head) {
-      std::lock_guard<std::mutex> lock(st->mutex);
-      if (st->machine.done()) return false;
-      st->disposition = st->machine.on_head(head);
-      switch (st->disposition) {
-      case protocol::body_disposition::stop: return false;
-      case protocol::body_disposition::ignore:
-        return true; // a redirect or an error page: the target is untouched
-      case protocol::body_disposition::append:
-      case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
-      }
-      return false;
-    };
-    request.on_body = [st](std::string_view piece) {
-      {
-        std::lock_guard<std::mutex> lock(st->mutex);
-        if (st->machine.done() || st->settings.cancel.cancelled()) return false;
-        if (st->disposition == protocol::body_disposition::ignore) {
-          st->machine.on_ignored_body(piece);
-          return true;
-        }
-      }
-      std::string problem;
-      const bool written = st->target.write(piece, problem);
-      download_progress progress;
-      {
-        std::lock_guard<std::mutex> lock(st->mutex);
-        if (!written) {
-          st->problem = std::move(problem);
-          return false;
-        }
-        if (st->machine.done() || !st->machine.on_body(piece.size())) return false;
-        progress = download_progress{st->machine.have_bytes(), st->machine.total_bytes()};
-      }
-      if (st->settings.progress) st->settings.progress(progress);
-      return true;
-    };
-  }
+  void attach(http_request &request) const;
 };
 
 namespace download_detail {
@@ -10860,32 +11364,12 @@ result<std::uint64_t> run(session<Transport> &s, download_operation &download,
 
 // A sink as a body target: pieces go to the sink; starting over is refused
 // once bytes have been handed on.
-inline download_target sink_target(std::function<bool(std::string_view)> sink) {
-  auto delivered = std::make_shared<std::uint64_t>(0);
-  download_target target;
-  target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
-    if (d == protocol::body_disposition::replace && *delivered > 0) {
-      problem = "the server sent the whole video again after " + std::to_string(*delivered) +
-                " bytes; a sink cannot start over (download to a file instead)";
-      return false;
-    }
-    return true;
-  };
-  target.write = [delivered, sink = std::move(sink)](std::string_view piece, std::string &problem) {
-    if (!sink(piece)) {
-      problem = "the sink stopped the download";
-      return false;
-    }
-    *delivered += piece.size();
-    return true;
-  };
-  return target;
-}
+KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink);
 
 // What a .part holds the start of: the URL without its query and fragment
 // (a link signed anew keeps its path). Written beside the .part, so that
 // another video downloaded to the same path never continues it.
-inline std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
+KLING_DECL std::string part_source(const std::string &url);
 
 } // namespace download_detail
 
@@ -10983,6 +11467,130 @@ async_operation download_to_sink_async(std::shared_ptr<session<Transport>> s, co
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_DOWNLOADS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_DOWNLOADS_IPP)
+#define KLING_CLIENT_DOWNLOADS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL download_operation::state::state(protocol::download_machine m, download_target t,
+                                            download_settings s)
+    : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
+
+KLING_DECL download_operation::download_operation(protocol::download_machine machine, download_target target,
+                                                  download_settings settings)
+    : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
+
+KLING_DECL protocol::step download_operation::next() const {
+  protocol::step next = locked([](state &s) { return s.machine.next(); });
+  if (next.kind == protocol::step_kind::send) attach(next.request);
+  return next;
+}
+
+KLING_DECL void download_operation::on_response(result<http_response> r, protocol::time_point now) {
+  locked([&](state &s) { s.machine.on_response(std::move(r), now); });
+}
+
+KLING_DECL void download_operation::on_wake(protocol::time_point now) {
+  locked([&](state &s) { s.machine.on_wake(now); });
+}
+
+KLING_DECL void download_operation::stop(error e) {
+  locked([&](state &s) { s.machine.stop(std::move(e)); });
+}
+
+KLING_DECL bool download_operation::done() const {
+  return locked([](state &s) { return s.machine.done(); });
+}
+
+KLING_DECL bool download_operation::worth_resuming() const {
+  return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
+}
+
+KLING_DECL std::uint64_t download_operation::have_bytes() const {
+  return locked([](state &s) { return s.machine.have_bytes(); });
+}
+
+KLING_DECL result<std::uint64_t> download_operation::take_result() {
+  return locked([](state &s) {
+    // A failure of the target wins over the transport's "stopped by the receiver".
+    if (!s.problem.empty()) return result<std::uint64_t>(error{errc::io, s.problem});
+    return s.machine.take_result();
+  });
+}
+
+KLING_DECL void download_operation::attach(http_request &request) const {
+  auto st = state_;
+  request.on_head = [st](const http_response &head) {
+    std::lock_guard<std::mutex> lock(st->mutex);
+    if (st->machine.done()) return false;
+    st->disposition = st->machine.on_head(head);
+    switch (st->disposition) {
+    case protocol::body_disposition::stop: return false;
+    case protocol::body_disposition::ignore:
+      return true; // a redirect or an error page: the target is untouched
+    case protocol::body_disposition::append:
+    case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
+    }
+    return false;
+  };
+  request.on_body = [st](std::string_view piece) {
+    {
+      std::lock_guard<std::mutex> lock(st->mutex);
+      if (st->machine.done() || st->settings.cancel.cancelled()) return false;
+      if (st->disposition == protocol::body_disposition::ignore) {
+        st->machine.on_ignored_body(piece);
+        return true;
+      }
+    }
+    std::string problem;
+    const bool written = st->target.write(piece, problem);
+    download_progress progress;
+    {
+      std::lock_guard<std::mutex> lock(st->mutex);
+      if (!written) {
+        st->problem = std::move(problem);
+        return false;
+      }
+      if (st->machine.done() || !st->machine.on_body(piece.size())) return false;
+      progress = download_progress{st->machine.have_bytes(), st->machine.total_bytes()};
+    }
+    if (st->settings.progress) st->settings.progress(progress);
+    return true;
+  };
+}
+
+namespace download_detail {
+
+KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink) {
+  auto delivered = std::make_shared<std::uint64_t>(0);
+  download_target target;
+  target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
+    if (d == protocol::body_disposition::replace && *delivered > 0) {
+      problem = "the server sent the whole video again after " + std::to_string(*delivered) +
+                " bytes; a sink cannot start over (download to a file instead)";
+      return false;
+    }
+    return true;
+  };
+  target.write = [delivered, sink = std::move(sink)](std::string_view piece, std::string &problem) {
+    if (!sink(piece)) {
+      problem = "the sink stopped the download";
+      return false;
+    }
+    *delivered += piece.size();
+    return true;
+  };
+  return target;
+}
+
+KLING_DECL std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
+
+} // namespace download_detail
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_DOWNLOADS_IPP
 // ----- end kling/client/downloads.hpp -----
 // ----- begin kling/protocol/create_and_wait_machine.hpp -----
 // create_and_wait_machine: creating a task exactly once (create_machine),
@@ -11012,96 +11620,35 @@ class create_and_wait_machine {
 public:
   // Creates body (validated and normalized; see create_machine), then waits.
   create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
-                          const retry_policy &policy, std::uint64_t seed, time_point now)
-      : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
-    creating_.emplace(std::move(body), policy, seed, std::move(warnings));
-    // Checked before the deadline is computed: a huge timeout must not overflow the clock.
-    if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
-        !checked) {
-      outcome_ = result<task>(std::move(checked).error());
-      return;
-    }
-    deadline_ = now + wait.timeout;
-  }
+                          const retry_policy &policy, std::uint64_t seed, time_point now);
 
   // Only waits: for a task created earlier.
-  explicit create_and_wait_machine(wait_machine waiting)
-      : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
+  explicit create_and_wait_machine(wait_machine waiting);
 
-  step next() const {
-    if (outcome_) return done_step();
-    if (waiting_) return waiting_->next();
-    step s = creating_->next();
-    // A create that would sleep past the deadline wakes at the deadline, to end there.
-    if (s.kind == step_kind::sleep && s.wake_at > deadline_) s.wake_at = deadline_;
-    return s;
-  }
+  step next() const;
 
-  void on_response(result<http_response> answer, time_point now) {
-    if (waiting_) return waiting_->on_response(std::move(answer), now);
-    creating_->on_response(std::move(answer), now);
-    if (creating_->done()) return created(now);
-  }
+  void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point now) {
-    if (waiting_) return waiting_->on_wake(now);
-    if (now >= deadline_) return expire();
-    creating_->on_wake(now);
-  }
+  void on_wake(time_point now);
 
-  void stop(error e) {
-    if (creating()) {
-      creating_->stop(std::move(e)); // it says how to find a task its create may have made
-      e = creating_->take_result().error();
-    }
-    outcome_ = result<task>(std::move(e));
-  }
-  bool done() const { return outcome_.has_value() || (waiting_ && waiting_->done()); }
-  result<task> take_result() {
-    if (outcome_) return std::move(*outcome_);
-    if (waiting_) return with_warnings(waiting_->take_result());
-    return error{errc::cancelled, "not finished"};
-  }
+  void stop(error e);
+  bool done() const;
+  result<task> take_result();
 
   // Still creating: no task id is known yet.
-  bool creating() const { return !waiting_ && !outcome_; }
+  bool creating() const;
   // The task as last seen (created, or its last poll), for progress reports.
-  std::optional<task> last_task() const {
-    if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
-    return created_;
-  }
+  std::optional<task> last_task() const;
   // The wait, once the task exists (for progress reports and saved handles).
-  const wait_machine *waiting() const { return waiting_ ? &*waiting_ : nullptr; }
+  const wait_machine *waiting() const;
   // The external_task_id of the create (empty when only waiting).
-  std::string external_task_id() const {
-    if (creating_) return creating_->external_task_id();
-    return waiting_ ? waiting_->external_task_id() : std::string();
-  }
+  std::string external_task_id() const;
   time_point deadline() const { return deadline_; }
 
 private:
-  void created(time_point now) {
-    result<task> made = creating_->take_result();
-    if (!made) {
-      outcome_ = std::move(made);
-      return;
-    }
-    warnings_ = made->warnings;
-    created_ = *made;
-    if (made->finished() || made->status == task_status::unknown) {
-      outcome_ = outcome_of(std::move(*made));
-      return;
-    }
-    waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
-                     seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
-  }
+  void created(time_point now);
 
-  void expire() {
-    error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
-    const std::string &id = creating_->external_task_id();
-    if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
-    outcome_ = result<task>(std::move(e));
-  }
+  void expire();
 
   template <class T>
   T with_warnings(T t) const {
@@ -11129,6 +11676,115 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP)
+#define KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vector<violation> warnings,
+                                                            const wait_options &wait,
+                                                            const retry_policy &policy, std::uint64_t seed,
+                                                            time_point now)
+    : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
+  creating_.emplace(std::move(body), policy, seed, std::move(warnings));
+  // Checked before the deadline is computed: a huge timeout must not overflow the clock.
+  if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
+      !checked) {
+    outcome_ = result<task>(std::move(checked).error());
+    return;
+  }
+  deadline_ = now + wait.timeout;
+}
+
+KLING_DECL create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
+    : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
+
+KLING_DECL step create_and_wait_machine::next() const {
+  if (outcome_) return done_step();
+  if (waiting_) return waiting_->next();
+  step s = creating_->next();
+  // A create that would sleep past the deadline wakes at the deadline, to end there.
+  if (s.kind == step_kind::sleep && s.wake_at > deadline_) s.wake_at = deadline_;
+  return s;
+}
+
+KLING_DECL void create_and_wait_machine::on_response(result<http_response> answer, time_point now) {
+  if (waiting_) return waiting_->on_response(std::move(answer), now);
+  creating_->on_response(std::move(answer), now);
+  if (creating_->done()) return created(now);
+}
+
+KLING_DECL void create_and_wait_machine::on_wake(time_point now) {
+  if (waiting_) return waiting_->on_wake(now);
+  if (now >= deadline_) return expire();
+  creating_->on_wake(now);
+}
+
+KLING_DECL void create_and_wait_machine::stop(error e) {
+  if (creating()) {
+    creating_->stop(std::move(e)); // it says how to find a task its create may have made
+    e = creating_->take_result().error();
+  }
+  outcome_ = result<task>(std::move(e));
+}
+
+KLING_DECL bool create_and_wait_machine::done() const {
+  return outcome_.has_value() || (waiting_ && waiting_->done());
+}
+
+KLING_DECL result<task> create_and_wait_machine::take_result() {
+  if (outcome_) return std::move(*outcome_);
+  if (waiting_) return with_warnings(waiting_->take_result());
+  return error{errc::cancelled, "not finished"};
+}
+
+KLING_DECL bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
+
+KLING_DECL std::optional<task> create_and_wait_machine::last_task() const {
+  if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
+  return created_;
+}
+
+KLING_DECL const wait_machine *create_and_wait_machine::waiting() const {
+  return waiting_ ? &*waiting_ : nullptr;
+}
+
+KLING_DECL std::string create_and_wait_machine::external_task_id() const {
+  if (creating_) return creating_->external_task_id();
+  return waiting_ ? waiting_->external_task_id() : std::string();
+}
+
+KLING_DECL void create_and_wait_machine::created(time_point now) {
+  result<task> made = creating_->take_result();
+  if (!made) {
+    outcome_ = std::move(made);
+    return;
+  }
+  warnings_ = made->warnings;
+  created_ = *made;
+  if (made->finished() || made->status == task_status::unknown) {
+    outcome_ = outcome_of(std::move(*made));
+    return;
+  }
+  waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
+                   seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
+}
+
+KLING_DECL void create_and_wait_machine::expire() {
+  error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
+  const std::string &id = creating_->external_task_id();
+  if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
+  outcome_ = result<task>(std::move(e));
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP
 // ----- end kling/protocol/create_and_wait_machine.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -11161,16 +11817,9 @@ result<json> prepare_create(session<Transport> &s, json body, const rules::repor
 }
 
 // The wait a saved handle resumes: its calendar times made monotonic.
-inline protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
-                                     const protocol::retry_policy &policy, std::uint64_t seed,
-                                     protocol::time_point now, timestamp wall_now) {
-  std::optional<protocol::time_point> first, deadline;
-  const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
-  if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
-  if (handle.deadline) deadline = to_steady(*handle.deadline);
-  return protocol::wait_machine({handle.task_id, handle.external_task_id, handle.provider}, wait, policy,
-                                seed, now, first, deadline);
-}
+KLING_DECL protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
+                                         const protocol::retry_policy &policy, std::uint64_t seed,
+                                         protocol::time_point now, timestamp wall_now);
 
 template <class Transport>
 class videos_resource {
@@ -11461,6 +12110,26 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_VIDEOS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_VIDEOS_IPP)
+#define KLING_CLIENT_VIDEOS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
+                                         const protocol::retry_policy &policy, std::uint64_t seed,
+                                         protocol::time_point now, timestamp wall_now) {
+  std::optional<protocol::time_point> first, deadline;
+  const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
+  if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
+  if (handle.deadline) deadline = to_steady(*handle.deadline);
+  return protocol::wait_machine({handle.task_id, handle.external_task_id, handle.provider}, wait, policy,
+                                seed, now, first, deadline);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_VIDEOS_IPP
 // ----- end kling/client/videos.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -11997,20 +12666,9 @@ struct batch_summary {
 };
 
 // {"total", "completed", "failed", "files": [...], "failures": [{"name", "error"}]}
-inline nlohmann::ordered_json to_json(const batch_summary &s) {
-  nlohmann::ordered_json failures = nlohmann::ordered_json::array();
-  for (const auto &f : s.failures)
-    failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
-  return nlohmann::ordered_json{{"total", s.total},
-                                {"completed", s.completed},
-                                {"failed", s.failed},
-                                {"files", s.files},
-                                {"failures", std::move(failures)}};
-}
+KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s);
 
-inline std::string default_batch_journal(const std::string &out_dir) {
-  return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
-}
+KLING_DECL std::string default_batch_journal(const std::string &out_dir);
 
 template <class Transport>
 class basic_batch {
@@ -12577,6 +13235,30 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_BATCH_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BATCH_IPP)
+#define KLING_CLIENT_BATCH_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s) {
+  nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+  for (const auto &f : s.failures)
+    failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
+  return nlohmann::ordered_json{{"total", s.total},
+                                {"completed", s.completed},
+                                {"failed", s.failed},
+                                {"files", s.files},
+                                {"failures", std::move(failures)}};
+}
+
+KLING_DECL std::string default_batch_journal(const std::string &out_dir) {
+  return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_BATCH_IPP
 // ----- end kling/client/batch.hpp -----
 // ----- end kling/core.hpp -----
 
@@ -12598,37 +13280,42 @@ KLING_NAMESPACE_END
 //
 // Debian's libcpp-httplib is a compiled library whose compile flags
 // (CPPHTTPLIB_OPENSSL_SUPPORT, ...) change the layout of httplib's classes;
-// take them from pkg-config (the kling::httplib CMake target does). The
-// inline namespace below is named after those flags, so translation units
-// built with different flags fail to link instead of corrupting memory.
+// take them from pkg-config (the kling::httplib CMake target does). The class
+// below holds only a pointer to its state, which is defined with the code
+// that uses cpp-httplib: with KLING_SEPARATE_COMPILATION, only the file that
+// includes <kling/src.hpp> includes <httplib.h> and needs those flags (see
+// httplib_abi.hpp for how files built with different flags are kept apart).
 //
 // Thread safety: send may be called concurrently; copies share the pool.
 // Performance: one TCP (and TLS) handshake per origin and concurrent caller,
-// then connections are reused while the server keeps them open.
+// then connections are reused while the server keeps them open; a
+// connection is configured once, when it is made, and an origin is parsed
+// once, the first time a request names it.
 #ifndef KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP
 #define KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP
 
-#include <chrono>
-#include <cstdint>
-#include <exception>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <string>
-#include <utility>
-#include <vector>
-
-#include <httplib.h>
 
 // ----- begin kling/transport/httplib_abi.hpp -----
-// The name of the inline namespace that holds httplib_transport, made from
-// cpp-httplib's compile flags (CPPHTTPLIB_OPENSSL_SUPPORT, ...), which change
-// the layout of its classes: translation units built with different flags
-// then fail to link instead of corrupting memory. A header of its own, so
-// that <kling/fwd.hpp> can name kling::client without cpp-httplib.
+// The name of the inline namespace that holds httplib_transport. A header of
+// its own, so that <kling/fwd.hpp> can name kling::client without cpp-httplib.
+//
+// Header-only (the default): every file that uses httplib_transport compiles
+// cpp-httplib's classes into it, and cpp-httplib's compile flags
+// (CPPHTTPLIB_OPENSSL_SUPPORT, ...) change their layout; the namespace is
+// named after those flags, so translation units built with different flags
+// fail to link instead of corrupting memory.
+//
+// With KLING_SEPARATE_COMPILATION: only the file that includes
+// <kling/src.hpp> sees cpp-httplib (and its flags); every other file sees a
+// class that holds an opaque pointer, whose layout no flag changes. The
+// namespace is then one fixed name, the same in every file of the program.
 #ifndef KLING_TRANSPORT_HTTPLIB_ABI_HPP
 #define KLING_TRANSPORT_HTTPLIB_ABI_HPP
 
+#if defined(KLING_SEPARATE_COMPILATION)
+#define KLING_HTTPLIB_ABI_NAMESPACE httplib_compiled
+#else
 #if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
 #define KLING_HTTPLIB_TLS_TAG _tls
 #else
@@ -12648,6 +13335,7 @@ KLING_NAMESPACE_END
 #define KLING_HTTPLIB_CONCAT(a, b, c, d) KLING_HTTPLIB_CONCAT_(a, b, c, d)
 #define KLING_HTTPLIB_ABI_NAMESPACE                                                                          \
   KLING_HTTPLIB_CONCAT(httplib, KLING_HTTPLIB_TLS_TAG, KLING_HTTPLIB_ZLIB_TAG, KLING_HTTPLIB_BROTLI_TAG)
+#endif
 
 #endif // KLING_TRANSPORT_HTTPLIB_ABI_HPP
 // ----- end kling/transport/httplib_abi.hpp -----
@@ -12657,164 +13345,15 @@ inline namespace KLING_HTTPLIB_ABI_NAMESPACE {
 
 class httplib_transport {
 public:
-  httplib_transport() : httplib_transport(network_settings{}) {}
-  explicit httplib_transport(network_settings settings)
-      : shared_(std::make_shared<shared_state>(std::move(settings))) {}
+  httplib_transport();
+  explicit httplib_transport(network_settings settings);
 
-  result<http_response> send(const http_request &request) {
-    auto origin = parse_url(request.origin);
-    if (!origin) {
-      return error{errc::configuration, "bad origin for the request: " + origin.error().message};
-    }
-#if !defined(CPPHTTPLIB_OPENSSL_SUPPORT)
-    if (origin->scheme == "https") {
-      return error{errc::tls, "cpp-httplib was built without TLS support (CPPHTTPLIB_OPENSSL_SUPPORT); "
-                              "cannot reach " +
-                                  origin->origin()};
-    }
-#endif
-#if KLING_HAS_EXCEPTIONS
-    try {
-      return send_on(origin->origin(), request);
-    } catch (const std::exception &e) {
-      return error{errc::connection, std::string("cpp-httplib failed: ") + e.what()};
-    } catch (...) {
-      return error{errc::connection, "cpp-httplib failed with an unknown exception"};
-    }
-#else
-    return send_on(origin->origin(), request);
-#endif
-  }
+  result<http_response> send(const http_request &request);
 
-  const network_settings &settings() const { return shared_->settings; }
+  const network_settings &settings() const;
 
 private:
-  using connection = std::unique_ptr<httplib::Client>;
-
-  struct shared_state {
-    explicit shared_state(network_settings s) : settings(std::move(s)) {}
-    network_settings settings;
-    std::mutex mutex;
-    std::map<std::string, std::vector<connection>> idle; // by origin
-  };
-
-  result<http_response> send_on(const std::string &origin, const http_request &request) {
-    connection client = acquire(origin);
-    if (!client->is_valid()) return error{errc::configuration, "cpp-httplib cannot use origin " + origin};
-    configure(*client, request);
-
-    httplib::Request out;
-    out.method = request.method;
-    out.path = request.target();
-    for (const auto &h : request.headers)
-      out.headers.emplace(h.first, h.second);
-    out.body = request.body;
-
-    // A blocking call's cancellation, seen between pieces of the answer's body.
-    out.progress = [&](std::uint64_t, std::uint64_t) { return !request.cancel.cancelled(); };
-
-    http_response head; // for streaming requests: status and headers before the body
-    if (request.on_body) {
-      out.response_handler = [&](const httplib::Response &r) {
-        head.status = r.status;
-        for (const auto &h : r.headers)
-          head.headers.emplace_back(h.first, h.second);
-        return !request.on_head || request.on_head(head);
-      };
-      out.content_receiver = [&](const char *data, std::size_t length, std::uint64_t, std::uint64_t) {
-        return request.on_body(std::string_view(data, length));
-      };
-    }
-
-    const auto started = std::chrono::steady_clock::now();
-    httplib::Result answer = client->send(out);
-    if (!answer) {
-      return failure(answer.error(), std::chrono::steady_clock::now() - started, request.timeout, origin);
-    }
-    http_response response;
-    response.status = answer->status;
-    for (const auto &h : answer->headers)
-      response.headers.emplace_back(h.first, h.second);
-    response.body = std::move(answer->body);
-    release(origin, std::move(client));
-    return response;
-  }
-
-  connection acquire(const std::string &origin) {
-    {
-      std::lock_guard<std::mutex> lock(shared_->mutex);
-      auto &list = shared_->idle[origin];
-      if (!list.empty()) {
-        connection c = std::move(list.back());
-        list.pop_back();
-        return c;
-      }
-    }
-    return std::make_unique<httplib::Client>(origin);
-  }
-
-  void release(const std::string &origin, connection client) {
-    if (!shared_->settings.keep_alive) return;
-    std::lock_guard<std::mutex> lock(shared_->mutex);
-    auto &list = shared_->idle[origin];
-    if (list.size() < shared_->settings.max_idle_connections) list.push_back(std::move(client));
-  }
-
-  void configure(httplib::Client &client, const http_request &request) const {
-    const network_settings &s = shared_->settings;
-    client.set_keep_alive(s.keep_alive);
-    client.set_tcp_nodelay(true); // a request's headers and body go out at once, not after a delayed ACK
-    client.set_follow_location(false);
-    client.set_url_encode(false); // paths arrive percent-encoded already
-    client.set_connection_timeout(s.connect_timeout);
-    client.set_read_timeout(request.timeout);
-    client.set_write_timeout(request.timeout);
-    if (!s.proxy.host.empty()) {
-      client.set_proxy(s.proxy.host, s.proxy.port);
-      if (!s.proxy.username.empty()) client.set_proxy_basic_auth(s.proxy.username, s.proxy.password);
-    }
-#if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
-    client.enable_server_certificate_verification(true);
-    if (!s.ca_file.empty() || !s.ca_path.empty()) client.set_ca_cert_path(s.ca_file, s.ca_path);
-#endif
-  }
-
-  static error failure(httplib::Error code, std::chrono::steady_clock::duration elapsed,
-                       std::chrono::milliseconds timeout, const std::string &origin) {
-    const std::string where = " (" + origin + ")";
-    switch (code) {
-    case httplib::Error::Connection:
-    case httplib::Error::BindIPAddress: {
-      error e{errc::connection, "could not connect" + where};
-      e.request_sent = false;
-      return e;
-    }
-    case httplib::Error::ConnectionTimeout: {
-      error e{errc::timeout, "timed out while connecting" + where};
-      e.request_sent = false;
-      return e;
-    }
-    case httplib::Error::SSLConnection:
-    case httplib::Error::SSLLoadingCerts:
-    case httplib::Error::SSLServerVerification: {
-      error e{errc::tls, "TLS failed (" + httplib::to_string(code) + ")" + where};
-      e.request_sent = false;
-      return e;
-    }
-    case httplib::Error::Read:
-      // cpp-httplib reports a read timeout and a closed connection alike;
-      // the time spent tells them apart.
-      if (elapsed + std::chrono::milliseconds(50) >= timeout) {
-        return error{errc::timeout, "no answer within " + std::to_string(timeout.count()) + " ms" + where};
-      }
-      return error{errc::connection, "connection closed before the answer was complete" + where};
-    case httplib::Error::Write: return error{errc::connection, "connection closed while sending" + where};
-    case httplib::Error::Canceled: return error{errc::cancelled, "transfer stopped by the receiver" + where};
-    case httplib::Error::Compression: return error{errc::parse, "could not decompress the answer" + where};
-    default:
-      return error{errc::connection, "HTTP exchange failed (" + httplib::to_string(code) + ")" + where};
-    }
-  }
+  struct shared_state; // the settings and the pool of connections, defined with the code
 
   std::shared_ptr<shared_state> shared_;
 };
@@ -12823,6 +13362,233 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_HTTPLIB_TRANSPORT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_HTTPLIB_TRANSPORT_IPP)
+#define KLING_TRANSPORT_HTTPLIB_TRANSPORT_IPP
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <httplib.h>
+
+KLING_NAMESPACE_BEGIN
+inline namespace KLING_HTTPLIB_ABI_NAMESPACE {
+
+struct httplib_transport::shared_state {
+  using connection = std::unique_ptr<httplib::Client>;
+
+  // The idle connections to one origin.
+  struct pool {
+    std::vector<connection> idle;
+  };
+  using pools = std::map<std::string, pool>; // by origin, "https://host:443"
+
+  explicit shared_state(network_settings s) : settings(std::move(s)) {}
+
+  result<http_response> send(const http_request &request);
+  result<http_response> send_on(pools::iterator to, const http_request &request);
+  result<pools::iterator> pool_for(const std::string &spelled);
+  connection acquire(pools::iterator to);
+  void release(pools::iterator to, connection client);
+  connection connect(const std::string &origin) const;
+  static error failure(httplib::Error code, std::chrono::steady_clock::duration elapsed,
+                       std::chrono::milliseconds timeout, const std::string &origin);
+
+  const network_settings settings;
+  std::mutex mutex;
+  pools by_origin;
+  // Each origin as requests spell it ("https://api.example.com"), parsed
+  // once: a keep-alive sequence of requests parses and builds no URL.
+  std::map<std::string, pools::iterator, std::less<>> by_spelling;
+};
+
+KLING_DECL httplib_transport::httplib_transport() : httplib_transport(network_settings{}) {}
+
+KLING_DECL httplib_transport::httplib_transport(network_settings settings)
+    : shared_(std::make_shared<shared_state>(std::move(settings))) {}
+
+KLING_DECL const network_settings &httplib_transport::settings() const { return shared_->settings; }
+
+KLING_DECL result<http_response> httplib_transport::send(const http_request &request) {
+  return shared_->send(request);
+}
+
+KLING_DECL result<http_response> httplib_transport::shared_state::send(const http_request &request) {
+  auto to = pool_for(request.origin);
+  if (!to) return std::move(to).error();
+#if KLING_HAS_EXCEPTIONS
+  try {
+    return send_on(*to, request);
+  } catch (const std::exception &e) {
+    return error{errc::connection, std::string("cpp-httplib failed: ") + e.what()};
+  } catch (...) {
+    return error{errc::connection, "cpp-httplib failed with an unknown exception"};
+  }
+#else
+  return send_on(*to, request);
+#endif
+}
+
+// Only the first request to an origin parses it (bad origins are refused
+// every time, and are not remembered).
+KLING_DECL result<httplib_transport::shared_state::pools::iterator>
+httplib_transport::shared_state::pool_for(const std::string &spelled) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto known = by_spelling.find(spelled);
+    if (known != by_spelling.end()) return known->second;
+  }
+  auto origin = parse_url(spelled);
+  if (!origin) return error{errc::configuration, "bad origin for the request: " + origin.error().message};
+#if !defined(CPPHTTPLIB_OPENSSL_SUPPORT)
+  if (origin->scheme == "https") {
+    return error{errc::tls, "cpp-httplib was built without TLS support (CPPHTTPLIB_OPENSSL_SUPPORT); "
+                            "cannot reach " +
+                                origin->origin()};
+  }
+#endif
+  std::lock_guard<std::mutex> lock(mutex);
+  const auto to = by_origin.try_emplace(origin->origin()).first;
+  by_spelling.emplace(spelled, to);
+  return to;
+}
+
+KLING_DECL result<http_response> httplib_transport::shared_state::send_on(pools::iterator to,
+                                                                          const http_request &request) {
+  const std::string &origin = to->first;
+  connection client = acquire(to);
+  if (!client->is_valid()) return error{errc::configuration, "cpp-httplib cannot use origin " + origin};
+  client->set_read_timeout(request.timeout);
+  client->set_write_timeout(request.timeout);
+
+  httplib::Request out;
+  out.method = request.method;
+  out.path = request.target();
+  for (const auto &h : request.headers)
+    out.headers.emplace(h.first, h.second);
+  out.body = request.body;
+
+  // A blocking call's cancellation, seen between pieces of the answer's body.
+  out.progress = [&](std::uint64_t, std::uint64_t) { return !request.cancel.cancelled(); };
+
+  http_response head; // for streaming requests: status and headers before the body
+  if (request.on_body) {
+    out.response_handler = [&](const httplib::Response &r) {
+      head.status = r.status;
+      for (const auto &h : r.headers)
+        head.headers.emplace_back(h.first, h.second);
+      return !request.on_head || request.on_head(head);
+    };
+    out.content_receiver = [&](const char *data, std::size_t length, std::uint64_t, std::uint64_t) {
+      return request.on_body(std::string_view(data, length));
+    };
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  httplib::Result answer = client->send(out);
+  if (!answer) {
+    return failure(answer.error(), std::chrono::steady_clock::now() - started, request.timeout, origin);
+  }
+  http_response response;
+  response.status = answer->status;
+  for (const auto &h : answer->headers)
+    response.headers.emplace_back(h.first, h.second);
+  response.body = std::move(answer->body);
+  release(to, std::move(client));
+  return response;
+}
+
+KLING_DECL httplib_transport::shared_state::connection
+httplib_transport::shared_state::acquire(pools::iterator to) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto &list = to->second.idle;
+    if (!list.empty()) {
+      connection c = std::move(list.back());
+      list.pop_back();
+      return c;
+    }
+  }
+  return connect(to->first);
+}
+
+KLING_DECL void httplib_transport::shared_state::release(pools::iterator to, connection client) {
+  if (!settings.keep_alive) return;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &list = to->second.idle;
+  if (list.size() < settings.max_idle_connections) list.push_back(std::move(client));
+}
+
+// Everything but the timeouts, which are per request, is set once here.
+KLING_DECL httplib_transport::shared_state::connection
+httplib_transport::shared_state::connect(const std::string &origin) const {
+  auto client = std::make_unique<httplib::Client>(origin);
+  const network_settings &s = settings;
+  client->set_keep_alive(s.keep_alive);
+  client->set_tcp_nodelay(true); // a request's headers and body go out at once, not after a delayed ACK
+  client->set_follow_location(false);
+  client->set_url_encode(false); // paths arrive percent-encoded already
+  client->set_connection_timeout(s.connect_timeout);
+  if (!s.proxy.host.empty()) {
+    client->set_proxy(s.proxy.host, s.proxy.port);
+    if (!s.proxy.username.empty()) client->set_proxy_basic_auth(s.proxy.username, s.proxy.password);
+  }
+#if defined(CPPHTTPLIB_OPENSSL_SUPPORT)
+  client->enable_server_certificate_verification(true);
+  if (!s.ca_file.empty() || !s.ca_path.empty()) client->set_ca_cert_path(s.ca_file, s.ca_path);
+#endif
+  return client;
+}
+
+KLING_DECL error httplib_transport::shared_state::failure(httplib::Error code,
+                                                          std::chrono::steady_clock::duration elapsed,
+                                                          std::chrono::milliseconds timeout,
+                                                          const std::string &origin) {
+  const std::string where = " (" + origin + ")";
+  switch (code) {
+  case httplib::Error::Connection:
+  case httplib::Error::BindIPAddress: {
+    error e{errc::connection, "could not connect" + where};
+    e.request_sent = false;
+    return e;
+  }
+  case httplib::Error::ConnectionTimeout: {
+    error e{errc::timeout, "timed out while connecting" + where};
+    e.request_sent = false;
+    return e;
+  }
+  case httplib::Error::SSLConnection:
+  case httplib::Error::SSLLoadingCerts:
+  case httplib::Error::SSLServerVerification: {
+    error e{errc::tls, "TLS failed (" + httplib::to_string(code) + ")" + where};
+    e.request_sent = false;
+    return e;
+  }
+  case httplib::Error::Read:
+    // cpp-httplib reports a read timeout and a closed connection alike;
+    // the time spent tells them apart.
+    if (elapsed + std::chrono::milliseconds(50) >= timeout) {
+      return error{errc::timeout, "no answer within " + std::to_string(timeout.count()) + " ms" + where};
+    }
+    return error{errc::connection, "connection closed before the answer was complete" + where};
+  case httplib::Error::Write: return error{errc::connection, "connection closed while sending" + where};
+  case httplib::Error::Canceled: return error{errc::cancelled, "transfer stopped by the receiver" + where};
+  case httplib::Error::Compression: return error{errc::parse, "could not decompress the answer" + where};
+  default: return error{errc::connection, "HTTP exchange failed (" + httplib::to_string(code) + ")" + where};
+  }
+}
+
+} // namespace KLING_HTTPLIB_ABI_NAMESPACE
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_HTTPLIB_TRANSPORT_IPP
 // ----- end kling/transport/httplib_transport.hpp -----
 
 KLING_NAMESPACE_BEGIN

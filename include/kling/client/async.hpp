@@ -35,23 +35,18 @@ struct control {
   std::function<void()> cancel; // asks the operation to stop
 };
 
-inline error no_scheduler() {
-  return error{errc::configuration,
-               "asynchronous calls need a scheduler: options::scheduler(kling::make_scheduler(your_loop))"};
-}
+KLING_DECL error no_scheduler();
 } // namespace async_detail
 
 // A running asynchronous call.
 class async_operation {
 public:
   async_operation() = default;
-  explicit async_operation(std::shared_ptr<async_detail::control> c) : control_(std::move(c)) {}
+  explicit async_operation(std::shared_ptr<async_detail::control> c);
 
   // Ends the call soon with errc::cancelled (unless it has already finished).
-  void cancel() const {
-    if (control_ && control_->cancel && !control_->finished) control_->cancel();
-  }
-  bool done() const { return !control_ || control_->finished; }
+  void cancel() const;
+  bool done() const;
 
 private:
   std::shared_ptr<async_detail::control> control_;
@@ -272,3 +267,30 @@ async_operation run_async(std::shared_ptr<session<Transport>> s, result<Machine>
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_ASYNC_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_ASYNC_IPP)
+#define KLING_CLIENT_ASYNC_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace async_detail {
+
+KLING_DECL error no_scheduler() {
+  return error{errc::configuration,
+               "asynchronous calls need a scheduler: options::scheduler(kling::make_scheduler(your_loop))"};
+}
+
+} // namespace async_detail
+
+KLING_DECL async_operation::async_operation(std::shared_ptr<async_detail::control> c)
+    : control_(std::move(c)) {}
+
+KLING_DECL void async_operation::cancel() const {
+  if (control_ && control_->cancel && !control_->finished) control_->cancel();
+}
+
+KLING_DECL bool async_operation::done() const { return !control_ || control_->finished; }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_ASYNC_IPP

@@ -124,20 +124,9 @@ struct batch_summary {
 };
 
 // {"total", "completed", "failed", "files": [...], "failures": [{"name", "error"}]}
-inline nlohmann::ordered_json to_json(const batch_summary &s) {
-  nlohmann::ordered_json failures = nlohmann::ordered_json::array();
-  for (const auto &f : s.failures)
-    failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
-  return nlohmann::ordered_json{{"total", s.total},
-                                {"completed", s.completed},
-                                {"failed", s.failed},
-                                {"files", s.files},
-                                {"failures", std::move(failures)}};
-}
+KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s);
 
-inline std::string default_batch_journal(const std::string &out_dir) {
-  return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
-}
+KLING_DECL std::string default_batch_journal(const std::string &out_dir);
 
 template <class Transport>
 class basic_batch {
@@ -704,3 +693,27 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_BATCH_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BATCH_IPP)
+#define KLING_CLIENT_BATCH_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s) {
+  nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+  for (const auto &f : s.failures)
+    failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
+  return nlohmann::ordered_json{{"total", s.total},
+                                {"completed", s.completed},
+                                {"failed", s.failed},
+                                {"files", s.files},
+                                {"failures", std::move(failures)}};
+}
+
+KLING_DECL std::string default_batch_journal(const std::string &out_dir) {
+  return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_BATCH_IPP

@@ -22,7 +22,7 @@ struct driver_hooks {
   std::function<void(const Machine &, protocol::time_point now)> after_response;
 };
 
-inline error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+KLING_DECL error cancelled_by_caller();
 
 template <class Transport, class Machine>
 auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,
@@ -63,3 +63,14 @@ auto run_blocking(session<Transport> &s, result<Machine> machine, const call_opt
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_BLOCKING_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BLOCKING_IPP)
+#define KLING_CLIENT_BLOCKING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_BLOCKING_IPP

@@ -34,8 +34,7 @@ struct download_target {
 class download_operation {
 private:
   struct state {
-    state(protocol::download_machine m, download_target t, download_settings s)
-        : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
+    state(protocol::download_machine m, download_target t, download_settings s);
     std::mutex mutex;
     protocol::download_machine machine;
     download_target target;
@@ -51,88 +50,26 @@ private:
   std::shared_ptr<state> state_;
 
 public:
-  download_operation(protocol::download_machine machine, download_target target, download_settings settings)
-      : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
+  download_operation(protocol::download_machine machine, download_target target, download_settings settings);
 
   // The machine's interface, for the drivers. A request comes with its
   // streaming receivers wired to the machine and the target.
-  protocol::step next() const {
-    protocol::step next = locked([](state &s) { return s.machine.next(); });
-    if (next.kind == protocol::step_kind::send) attach(next.request);
-    return next;
-  }
-  void on_response(result<http_response> r, protocol::time_point now) {
-    locked([&](state &s) { s.machine.on_response(std::move(r), now); });
-  }
-  void on_wake(protocol::time_point now) {
-    locked([&](state &s) { s.machine.on_wake(now); });
-  }
-  void stop(error e) {
-    locked([&](state &s) { s.machine.stop(std::move(e)); });
-  }
-  bool done() const {
-    return locked([](state &s) { return s.machine.done(); });
-  }
+  protocol::step next() const;
+  void on_response(result<http_response> r, protocol::time_point now);
+  void on_wake(protocol::time_point now);
+  void stop(error e);
+  bool done() const;
   // After a failure: whether the bytes written are worth a later call's Range request.
-  bool worth_resuming() const {
-    return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
-  }
-  std::uint64_t have_bytes() const {
-    return locked([](state &s) { return s.machine.have_bytes(); });
-  }
-  result<std::uint64_t> take_result() {
-    return locked([](state &s) {
-      // A failure of the target wins over the transport's "stopped by the receiver".
-      if (!s.problem.empty()) return result<std::uint64_t>(error{errc::io, s.problem});
-      return s.machine.take_result();
-    });
-  }
+  bool worth_resuming() const;
+  std::uint64_t have_bytes() const;
+  result<std::uint64_t> take_result();
 
 private:
   // Wires the streaming receivers of each request to the machine and the
   // target. The caller's code (a sink, a progress callback) runs without the
   // lock held, so it may cancel the download; once the machine has decided
   // (done, cancelled), nothing more reaches the target.
-  void attach(http_request &request) const {
-    auto st = state_;
-    request.on_head = [st](const http_response &head) {
-      std::lock_guard<std::mutex> lock(st->mutex);
-      if (st->machine.done()) return false;
-      st->disposition = st->machine.on_head(head);
-      switch (st->disposition) {
-      case protocol::body_disposition::stop: return false;
-      case protocol::body_disposition::ignore:
-        return true; // a redirect or an error page: the target is untouched
-      case protocol::body_disposition::append:
-      case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
-      }
-      return false;
-    };
-    request.on_body = [st](std::string_view piece) {
-      {
-        std::lock_guard<std::mutex> lock(st->mutex);
-        if (st->machine.done() || st->settings.cancel.cancelled()) return false;
-        if (st->disposition == protocol::body_disposition::ignore) {
-          st->machine.on_ignored_body(piece);
-          return true;
-        }
-      }
-      std::string problem;
-      const bool written = st->target.write(piece, problem);
-      download_progress progress;
-      {
-        std::lock_guard<std::mutex> lock(st->mutex);
-        if (!written) {
-          st->problem = std::move(problem);
-          return false;
-        }
-        if (st->machine.done() || !st->machine.on_body(piece.size())) return false;
-        progress = download_progress{st->machine.have_bytes(), st->machine.total_bytes()};
-      }
-      if (st->settings.progress) st->settings.progress(progress);
-      return true;
-    };
-  }
+  void attach(http_request &request) const;
 };
 
 namespace download_detail {
@@ -157,32 +94,12 @@ result<std::uint64_t> run(session<Transport> &s, download_operation &download,
 
 // A sink as a body target: pieces go to the sink; starting over is refused
 // once bytes have been handed on.
-inline download_target sink_target(std::function<bool(std::string_view)> sink) {
-  auto delivered = std::make_shared<std::uint64_t>(0);
-  download_target target;
-  target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
-    if (d == protocol::body_disposition::replace && *delivered > 0) {
-      problem = "the server sent the whole video again after " + std::to_string(*delivered) +
-                " bytes; a sink cannot start over (download to a file instead)";
-      return false;
-    }
-    return true;
-  };
-  target.write = [delivered, sink = std::move(sink)](std::string_view piece, std::string &problem) {
-    if (!sink(piece)) {
-      problem = "the sink stopped the download";
-      return false;
-    }
-    *delivered += piece.size();
-    return true;
-  };
-  return target;
-}
+KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink);
 
 // What a .part holds the start of: the URL without its query and fragment
 // (a link signed anew keeps its path). Written beside the .part, so that
 // another video downloaded to the same path never continues it.
-inline std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
+KLING_DECL std::string part_source(const std::string &url);
 
 } // namespace download_detail
 
@@ -280,3 +197,127 @@ async_operation download_to_sink_async(std::shared_ptr<session<Transport>> s, co
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_DOWNLOADS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_DOWNLOADS_IPP)
+#define KLING_CLIENT_DOWNLOADS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL download_operation::state::state(protocol::download_machine m, download_target t,
+                                            download_settings s)
+    : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
+
+KLING_DECL download_operation::download_operation(protocol::download_machine machine, download_target target,
+                                                  download_settings settings)
+    : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
+
+KLING_DECL protocol::step download_operation::next() const {
+  protocol::step next = locked([](state &s) { return s.machine.next(); });
+  if (next.kind == protocol::step_kind::send) attach(next.request);
+  return next;
+}
+
+KLING_DECL void download_operation::on_response(result<http_response> r, protocol::time_point now) {
+  locked([&](state &s) { s.machine.on_response(std::move(r), now); });
+}
+
+KLING_DECL void download_operation::on_wake(protocol::time_point now) {
+  locked([&](state &s) { s.machine.on_wake(now); });
+}
+
+KLING_DECL void download_operation::stop(error e) {
+  locked([&](state &s) { s.machine.stop(std::move(e)); });
+}
+
+KLING_DECL bool download_operation::done() const {
+  return locked([](state &s) { return s.machine.done(); });
+}
+
+KLING_DECL bool download_operation::worth_resuming() const {
+  return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
+}
+
+KLING_DECL std::uint64_t download_operation::have_bytes() const {
+  return locked([](state &s) { return s.machine.have_bytes(); });
+}
+
+KLING_DECL result<std::uint64_t> download_operation::take_result() {
+  return locked([](state &s) {
+    // A failure of the target wins over the transport's "stopped by the receiver".
+    if (!s.problem.empty()) return result<std::uint64_t>(error{errc::io, s.problem});
+    return s.machine.take_result();
+  });
+}
+
+KLING_DECL void download_operation::attach(http_request &request) const {
+  auto st = state_;
+  request.on_head = [st](const http_response &head) {
+    std::lock_guard<std::mutex> lock(st->mutex);
+    if (st->machine.done()) return false;
+    st->disposition = st->machine.on_head(head);
+    switch (st->disposition) {
+    case protocol::body_disposition::stop: return false;
+    case protocol::body_disposition::ignore:
+      return true; // a redirect or an error page: the target is untouched
+    case protocol::body_disposition::append:
+    case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
+    }
+    return false;
+  };
+  request.on_body = [st](std::string_view piece) {
+    {
+      std::lock_guard<std::mutex> lock(st->mutex);
+      if (st->machine.done() || st->settings.cancel.cancelled()) return false;
+      if (st->disposition == protocol::body_disposition::ignore) {
+        st->machine.on_ignored_body(piece);
+        return true;
+      }
+    }
+    std::string problem;
+    const bool written = st->target.write(piece, problem);
+    download_progress progress;
+    {
+      std::lock_guard<std::mutex> lock(st->mutex);
+      if (!written) {
+        st->problem = std::move(problem);
+        return false;
+      }
+      if (st->machine.done() || !st->machine.on_body(piece.size())) return false;
+      progress = download_progress{st->machine.have_bytes(), st->machine.total_bytes()};
+    }
+    if (st->settings.progress) st->settings.progress(progress);
+    return true;
+  };
+}
+
+namespace download_detail {
+
+KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink) {
+  auto delivered = std::make_shared<std::uint64_t>(0);
+  download_target target;
+  target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
+    if (d == protocol::body_disposition::replace && *delivered > 0) {
+      problem = "the server sent the whole video again after " + std::to_string(*delivered) +
+                " bytes; a sink cannot start over (download to a file instead)";
+      return false;
+    }
+    return true;
+  };
+  target.write = [delivered, sink = std::move(sink)](std::string_view piece, std::string &problem) {
+    if (!sink(piece)) {
+      problem = "the sink stopped the download";
+      return false;
+    }
+    *delivered += piece.size();
+    return true;
+  };
+  return target;
+}
+
+KLING_DECL std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
+
+} // namespace download_detail
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_DOWNLOADS_IPP

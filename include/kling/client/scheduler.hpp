@@ -31,7 +31,7 @@ struct scheduler {
   std::function<void(std::chrono::milliseconds delay, std::function<void()> fn)> after;
   std::function<void(std::function<void()> fn)> post; // empty: steps run where completions arrive
 
-  explicit operator bool() const { return now && after; }
+  explicit operator bool() const;
 };
 
 template <class S, class = void>
@@ -76,3 +76,14 @@ scheduler make_scheduler(S &s) {
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_SCHEDULER_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_SCHEDULER_IPP)
+#define KLING_CLIENT_SCHEDULER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL scheduler::operator bool() const { return now && after; }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_SCHEDULER_IPP

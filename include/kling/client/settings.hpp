@@ -29,22 +29,7 @@ KLING_NAMESPACE_BEGIN
 
 // A configuration error naming the first header that cannot be sent:
 // a name that is not a token, a value with a line break or control character.
-inline result<void> check_headers(const http_headers &headers, std::string_view setting) {
-  using protocol::setting_checks::bad_setting;
-  for (std::size_t i = 0; i < headers.size(); ++i) {
-    const auto &h = headers[i];
-    if (!is_header_name(h.first)) {
-      return bad_setting(setting, "#" + std::to_string(i + 1) +
-                                      ": the name must be token characters (no space, ':', line break or "
-                                      "control character)");
-    }
-    if (!is_header_value(h.second)) {
-      return bad_setting(setting, "\"" + h.first +
-                                      "\": the value contains a line break, NUL or other control character");
-    }
-  }
-  return {};
-}
+KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting);
 
 // What one call may set over the client-wide options. Every call takes it
 // (the blocking ones and their async twins); wait_settings and
@@ -66,22 +51,10 @@ struct call_options {
 };
 
 // A configuration error naming the first per-call setting that cannot work.
-inline result<void> check_call_options(const call_options &c) {
-  if (c.request_timeout) {
-    if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
-                                                                *c.request_timeout, false);
-        !checked)
-      return checked;
-  }
-  return check_headers(c.headers, "call_options::headers");
-}
+KLING_DECL result<void> check_call_options(const call_options &c);
 
 // A configuration error for a per-call setting that the call cannot use.
-inline result<void> no_external_task_id(const call_options &call, const char *operation) {
-  if (call.external_task_id.empty()) return {};
-  return error{errc::configuration,
-               std::string("call_options::external_task_id applies to creates only, not to ") + operation};
-}
+KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation);
 
 // The machine of a call that has no use for an external_task_id, or the
 // error for the one the call was given.
@@ -124,7 +97,58 @@ struct download_settings : call_options {
 
 // A configuration error naming the first setting that cannot work; a
 // download started with one ends with it at once.
-inline result<void> check_download_settings(const download_settings &d) {
+KLING_DECL result<void> check_download_settings(const download_settings &d);
+
+struct download_result {
+  std::string path; // where the complete video is
+  std::uint64_t bytes = 0;
+  bool resumed = false; // continued a partial file left by an earlier attempt
+  std::vector<std::string> warnings;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_SETTINGS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_SETTINGS_IPP)
+#define KLING_CLIENT_SETTINGS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting) {
+  using protocol::setting_checks::bad_setting;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const auto &h = headers[i];
+    if (!is_header_name(h.first)) {
+      return bad_setting(setting, "#" + std::to_string(i + 1) +
+                                      ": the name must be token characters (no space, ':', line break or "
+                                      "control character)");
+    }
+    if (!is_header_value(h.second)) {
+      return bad_setting(setting, "\"" + h.first +
+                                      "\": the value contains a line break, NUL or other control character");
+    }
+  }
+  return {};
+}
+
+KLING_DECL result<void> check_call_options(const call_options &c) {
+  if (c.request_timeout) {
+    if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
+                                                                *c.request_timeout, false);
+        !checked)
+      return checked;
+  }
+  return check_headers(c.headers, "call_options::headers");
+}
+
+KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation) {
+  if (call.external_task_id.empty()) return {};
+  return error{errc::configuration,
+               std::string("call_options::external_task_id applies to creates only, not to ") + operation};
+}
+
+KLING_DECL result<void> check_download_settings(const download_settings &d) {
   if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
       !checked)
     return checked;
@@ -146,13 +170,6 @@ inline result<void> check_download_settings(const download_settings &d) {
   return {};
 }
 
-struct download_result {
-  std::string path; // where the complete video is
-  std::uint64_t bytes = 0;
-  bool resumed = false; // continued a partial file left by an earlier attempt
-  std::vector<std::string> warnings;
-};
-
 KLING_NAMESPACE_END
 
-#endif // KLING_CLIENT_SETTINGS_HPP
+#endif // KLING_CLIENT_SETTINGS_IPP

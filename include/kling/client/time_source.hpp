@@ -25,40 +25,58 @@ struct time_source {
   // Returns at `until` or soon after the token is cancelled.
   std::function<void(protocol::time_point until, const cancellation_token &)> sleep_until;
 
-  static time_source system() {
-    time_source t;
-    t.now = [] { return protocol::clock::now(); };
-    t.wall_now = [] {
-      return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-    };
-    t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
-      // In short slices, so a cancellation is noticed quickly.
-      constexpr auto slice = std::chrono::milliseconds(20);
-      for (auto now = protocol::clock::now(); now < until && !token.cancelled();
-           now = protocol::clock::now()) {
-        std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
-      }
-    };
-    return t;
-  }
+  static time_source system();
 
   // Calendar time to monotonic time (resumed handles) and back (saved
   // handles), given both clocks' "now". Distances are capped at 100 years,
   // so a hostile saved time cannot overflow the clock's representation.
-  static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now) {
-    return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
-  }
-  static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now, timestamp wall_now) {
-    return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
-  }
+  static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now);
+  static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now, timestamp wall_now);
 
 private:
-  static std::chrono::microseconds capped(std::chrono::microseconds d) {
-    constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
-    return d > limit ? limit : d < -limit ? -limit : d;
-  }
+  static std::chrono::microseconds capped(std::chrono::microseconds d);
 };
 
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_TIME_SOURCE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_TIME_SOURCE_IPP)
+#define KLING_CLIENT_TIME_SOURCE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL time_source time_source::system() {
+  time_source t;
+  t.now = [] { return protocol::clock::now(); };
+  t.wall_now = [] {
+    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  };
+  t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
+    // In short slices, so a cancellation is noticed quickly.
+    constexpr auto slice = std::chrono::milliseconds(20);
+    for (auto now = protocol::clock::now(); now < until && !token.cancelled(); now = protocol::clock::now()) {
+      std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
+    }
+  };
+  return t;
+}
+
+KLING_DECL protocol::time_point time_source::wall_to_steady(timestamp t, protocol::time_point now,
+                                                            timestamp wall_now) {
+  return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
+}
+
+KLING_DECL timestamp time_source::steady_to_wall(protocol::time_point t, protocol::time_point now,
+                                                 timestamp wall_now) {
+  return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
+}
+
+KLING_DECL std::chrono::microseconds time_source::capped(std::chrono::microseconds d) {
+  constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
+  return d > limit ? limit : d < -limit ? -limit : d;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_TIME_SOURCE_IPP

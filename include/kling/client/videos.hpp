@@ -60,16 +60,9 @@ result<json> prepare_create(session<Transport> &s, json body, const rules::repor
 }
 
 // The wait a saved handle resumes: its calendar times made monotonic.
-inline protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
-                                     const protocol::retry_policy &policy, std::uint64_t seed,
-                                     protocol::time_point now, timestamp wall_now) {
-  std::optional<protocol::time_point> first, deadline;
-  const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
-  if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
-  if (handle.deadline) deadline = to_steady(*handle.deadline);
-  return protocol::wait_machine({handle.task_id, handle.external_task_id, handle.provider}, wait, policy,
-                                seed, now, first, deadline);
-}
+KLING_DECL protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
+                                         const protocol::retry_policy &policy, std::uint64_t seed,
+                                         protocol::time_point now, timestamp wall_now);
 
 template <class Transport>
 class videos_resource {
@@ -360,3 +353,23 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_VIDEOS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_VIDEOS_IPP)
+#define KLING_CLIENT_VIDEOS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
+                                         const protocol::retry_policy &policy, std::uint64_t seed,
+                                         protocol::time_point now, timestamp wall_now) {
+  std::optional<protocol::time_point> first, deadline;
+  const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
+  if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
+  if (handle.deadline) deadline = to_steady(*handle.deadline);
+  return protocol::wait_machine({handle.task_id, handle.external_task_id, handle.provider}, wait, policy,
+                                seed, now, first, deadline);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_VIDEOS_IPP

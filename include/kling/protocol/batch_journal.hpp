@@ -62,23 +62,7 @@ struct journal_record {
 };
 
 // One line, ending in '\n'.
-inline std::string journal_line(const journal_record &r) {
-  nlohmann::ordered_json line{{"event", to_string(r.event)}};
-  const auto put = [&](const char *key, const std::string &value) {
-    if (!value.empty()) line[key] = value;
-  };
-  put("batch_id", r.batch_id);
-  put("name", r.name);
-  put("external_task_id", r.external_task_id);
-  put("task_id", r.task_id);
-  put("provider", r.provider);
-  put("file", r.file);
-  if (r.event == journal_event::downloaded) line["bytes"] = r.bytes;
-  put("code", r.code);
-  put("message", r.message);
-  if (r.event == journal_event::failed) line["final"] = r.final_failure;
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
+KLING_DECL std::string journal_line(const journal_record &r);
 
 // Where one item stood when the journal ends.
 struct journal_item {
@@ -101,7 +85,40 @@ struct journal_state {
   bool ends_with_newline = true; // false: the last write was cut; the next append starts a line
 };
 
-inline journal_state replay_journal(std::string_view text) {
+KLING_DECL journal_state replay_journal(std::string_view text);
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_BATCH_JOURNAL_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_BATCH_JOURNAL_IPP)
+#define KLING_PROTOCOL_BATCH_JOURNAL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL std::string journal_line(const journal_record &r) {
+  nlohmann::ordered_json line{{"event", to_string(r.event)}};
+  const auto put = [&](const char *key, const std::string &value) {
+    if (!value.empty()) line[key] = value;
+  };
+  put("batch_id", r.batch_id);
+  put("name", r.name);
+  put("external_task_id", r.external_task_id);
+  put("task_id", r.task_id);
+  put("provider", r.provider);
+  put("file", r.file);
+  if (r.event == journal_event::downloaded) line["bytes"] = r.bytes;
+  put("code", r.code);
+  put("message", r.message);
+  if (r.event == journal_event::failed) line["final"] = r.final_failure;
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+KLING_DECL journal_state replay_journal(std::string_view text) {
   journal_state out;
   out.ends_with_newline = text.empty() || text.back() == '\n';
   std::size_t number = 0;
@@ -173,4 +190,4 @@ inline journal_state replay_journal(std::string_view text) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_BATCH_JOURNAL_HPP
+#endif // KLING_PROTOCOL_BATCH_JOURNAL_IPP

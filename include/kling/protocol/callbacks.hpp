@@ -23,7 +23,32 @@ KLING_NAMESPACE_BEGIN
 
 // A callback body: the gateway's task, the provider's {task_id, task_status,
 // task_result} or {id, status, outputs}. It must name its task.
-inline result<task> parse_callback(std::string_view body) {
+KLING_DECL result<task> parse_callback(std::string_view body);
+
+// Verifies the signature, refuses a replay (webhooks::verify_once), then
+// parses the body. now_unix_seconds comes from the caller, so tests can fix
+// the clock. An empty secret is an errc::configuration error, never a
+// reason to skip the check.
+KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
+                                         std::string_view body, std::int64_t now_unix_seconds,
+                                         webhooks::replay_store &replays = webhooks::default_replay_store(),
+                                         const webhooks::verify_options &options = {});
+
+// Parses a callback whose sender is not verified: anyone who can reach the
+// receiver can make it believe anything about a task. Only for a gateway
+// configured without a webhook secret, on a network where that is acceptable.
+KLING_DECL result<task> receive_unverified_callback(std::string_view body);
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CALLBACKS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CALLBACKS_IPP)
+#define KLING_PROTOCOL_CALLBACKS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<task> parse_callback(std::string_view body) {
   auto parsed = parse_json(body);
   if (!parsed) return std::move(parsed).error();
   auto t = parse_task(*parsed);
@@ -33,24 +58,17 @@ inline result<task> parse_callback(std::string_view body) {
   return t;
 }
 
-// Verifies the signature, refuses a replay (webhooks::verify_once), then
-// parses the body. now_unix_seconds comes from the caller, so tests can fix
-// the clock. An empty secret is an errc::configuration error, never a
-// reason to skip the check.
-inline result<task> receive_callback(std::string_view secret, const http_headers &headers,
-                                     std::string_view body, std::int64_t now_unix_seconds,
-                                     webhooks::replay_store &replays = webhooks::default_replay_store(),
-                                     const webhooks::verify_options &options = {}) {
+KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
+                                         std::string_view body, std::int64_t now_unix_seconds,
+                                         webhooks::replay_store &replays,
+                                         const webhooks::verify_options &options) {
   auto verified = webhooks::verify_once(secret, headers, body, now_unix_seconds, replays, options);
   if (!verified) return std::move(verified).error();
   return parse_callback(body);
 }
 
-// Parses a callback whose sender is not verified: anyone who can reach the
-// receiver can make it believe anything about a task. Only for a gateway
-// configured without a webhook secret, on a network where that is acceptable.
-inline result<task> receive_unverified_callback(std::string_view body) { return parse_callback(body); }
+KLING_DECL result<task> receive_unverified_callback(std::string_view body) { return parse_callback(body); }
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_CALLBACKS_HPP
+#endif // KLING_PROTOCOL_CALLBACKS_IPP

@@ -27,96 +27,35 @@ class create_and_wait_machine {
 public:
   // Creates body (validated and normalized; see create_machine), then waits.
   create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
-                          const retry_policy &policy, std::uint64_t seed, time_point now)
-      : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
-    creating_.emplace(std::move(body), policy, seed, std::move(warnings));
-    // Checked before the deadline is computed: a huge timeout must not overflow the clock.
-    if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
-        !checked) {
-      outcome_ = result<task>(std::move(checked).error());
-      return;
-    }
-    deadline_ = now + wait.timeout;
-  }
+                          const retry_policy &policy, std::uint64_t seed, time_point now);
 
   // Only waits: for a task created earlier.
-  explicit create_and_wait_machine(wait_machine waiting)
-      : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
+  explicit create_and_wait_machine(wait_machine waiting);
 
-  step next() const {
-    if (outcome_) return done_step();
-    if (waiting_) return waiting_->next();
-    step s = creating_->next();
-    // A create that would sleep past the deadline wakes at the deadline, to end there.
-    if (s.kind == step_kind::sleep && s.wake_at > deadline_) s.wake_at = deadline_;
-    return s;
-  }
+  step next() const;
 
-  void on_response(result<http_response> answer, time_point now) {
-    if (waiting_) return waiting_->on_response(std::move(answer), now);
-    creating_->on_response(std::move(answer), now);
-    if (creating_->done()) return created(now);
-  }
+  void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point now) {
-    if (waiting_) return waiting_->on_wake(now);
-    if (now >= deadline_) return expire();
-    creating_->on_wake(now);
-  }
+  void on_wake(time_point now);
 
-  void stop(error e) {
-    if (creating()) {
-      creating_->stop(std::move(e)); // it says how to find a task its create may have made
-      e = creating_->take_result().error();
-    }
-    outcome_ = result<task>(std::move(e));
-  }
-  bool done() const { return outcome_.has_value() || (waiting_ && waiting_->done()); }
-  result<task> take_result() {
-    if (outcome_) return std::move(*outcome_);
-    if (waiting_) return with_warnings(waiting_->take_result());
-    return error{errc::cancelled, "not finished"};
-  }
+  void stop(error e);
+  bool done() const;
+  result<task> take_result();
 
   // Still creating: no task id is known yet.
-  bool creating() const { return !waiting_ && !outcome_; }
+  bool creating() const;
   // The task as last seen (created, or its last poll), for progress reports.
-  std::optional<task> last_task() const {
-    if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
-    return created_;
-  }
+  std::optional<task> last_task() const;
   // The wait, once the task exists (for progress reports and saved handles).
-  const wait_machine *waiting() const { return waiting_ ? &*waiting_ : nullptr; }
+  const wait_machine *waiting() const;
   // The external_task_id of the create (empty when only waiting).
-  std::string external_task_id() const {
-    if (creating_) return creating_->external_task_id();
-    return waiting_ ? waiting_->external_task_id() : std::string();
-  }
+  std::string external_task_id() const;
   time_point deadline() const { return deadline_; }
 
 private:
-  void created(time_point now) {
-    result<task> made = creating_->take_result();
-    if (!made) {
-      outcome_ = std::move(made);
-      return;
-    }
-    warnings_ = made->warnings;
-    created_ = *made;
-    if (made->finished() || made->status == task_status::unknown) {
-      outcome_ = outcome_of(std::move(*made));
-      return;
-    }
-    waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
-                     seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
-  }
+  void created(time_point now);
 
-  void expire() {
-    error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
-    const std::string &id = creating_->external_task_id();
-    if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
-    outcome_ = result<task>(std::move(e));
-  }
+  void expire();
 
   template <class T>
   T with_warnings(T t) const {
@@ -144,3 +83,112 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP)
+#define KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vector<violation> warnings,
+                                                            const wait_options &wait,
+                                                            const retry_policy &policy, std::uint64_t seed,
+                                                            time_point now)
+    : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
+  creating_.emplace(std::move(body), policy, seed, std::move(warnings));
+  // Checked before the deadline is computed: a huge timeout must not overflow the clock.
+  if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
+      !checked) {
+    outcome_ = result<task>(std::move(checked).error());
+    return;
+  }
+  deadline_ = now + wait.timeout;
+}
+
+KLING_DECL create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
+    : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
+
+KLING_DECL step create_and_wait_machine::next() const {
+  if (outcome_) return done_step();
+  if (waiting_) return waiting_->next();
+  step s = creating_->next();
+  // A create that would sleep past the deadline wakes at the deadline, to end there.
+  if (s.kind == step_kind::sleep && s.wake_at > deadline_) s.wake_at = deadline_;
+  return s;
+}
+
+KLING_DECL void create_and_wait_machine::on_response(result<http_response> answer, time_point now) {
+  if (waiting_) return waiting_->on_response(std::move(answer), now);
+  creating_->on_response(std::move(answer), now);
+  if (creating_->done()) return created(now);
+}
+
+KLING_DECL void create_and_wait_machine::on_wake(time_point now) {
+  if (waiting_) return waiting_->on_wake(now);
+  if (now >= deadline_) return expire();
+  creating_->on_wake(now);
+}
+
+KLING_DECL void create_and_wait_machine::stop(error e) {
+  if (creating()) {
+    creating_->stop(std::move(e)); // it says how to find a task its create may have made
+    e = creating_->take_result().error();
+  }
+  outcome_ = result<task>(std::move(e));
+}
+
+KLING_DECL bool create_and_wait_machine::done() const {
+  return outcome_.has_value() || (waiting_ && waiting_->done());
+}
+
+KLING_DECL result<task> create_and_wait_machine::take_result() {
+  if (outcome_) return std::move(*outcome_);
+  if (waiting_) return with_warnings(waiting_->take_result());
+  return error{errc::cancelled, "not finished"};
+}
+
+KLING_DECL bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
+
+KLING_DECL std::optional<task> create_and_wait_machine::last_task() const {
+  if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
+  return created_;
+}
+
+KLING_DECL const wait_machine *create_and_wait_machine::waiting() const {
+  return waiting_ ? &*waiting_ : nullptr;
+}
+
+KLING_DECL std::string create_and_wait_machine::external_task_id() const {
+  if (creating_) return creating_->external_task_id();
+  return waiting_ ? waiting_->external_task_id() : std::string();
+}
+
+KLING_DECL void create_and_wait_machine::created(time_point now) {
+  result<task> made = creating_->take_result();
+  if (!made) {
+    outcome_ = std::move(made);
+    return;
+  }
+  warnings_ = made->warnings;
+  created_ = *made;
+  if (made->finished() || made->status == task_status::unknown) {
+    outcome_ = outcome_of(std::move(*made));
+    return;
+  }
+  waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
+                   seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
+}
+
+KLING_DECL void create_and_wait_machine::expire() {
+  error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
+  const std::string &id = creating_->external_task_id();
+  if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
+  outcome_ = result<task>(std::move(e));
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP

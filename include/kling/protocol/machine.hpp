@@ -38,12 +38,31 @@ struct step {
   time_point wake_at{}; // for sleep
 };
 
-inline step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
-inline step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
-inline step done_step() { return step{}; }
+KLING_DECL step send_step(http_request r);
+KLING_DECL step sleep_step(time_point t);
+KLING_DECL step done_step();
 
 } // namespace protocol
 
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_MACHINE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_MACHINE_IPP)
+#define KLING_PROTOCOL_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
+
+KLING_DECL step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
+
+KLING_DECL step done_step() { return step{}; }
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_MACHINE_IPP

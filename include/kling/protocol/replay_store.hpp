@@ -53,49 +53,20 @@ class memory_replay_store final : public replay_store {
 public:
   static constexpr std::size_t default_max_ids = 10000;
 
-  explicit memory_replay_store(std::size_t max_ids = default_max_ids) : max_ids_(max_ids > 0 ? max_ids : 1) {}
+  explicit memory_replay_store(std::size_t max_ids = default_max_ids);
 
-  bool remember(std::string_view id, std::int64_t now_unix_seconds,
-                std::int64_t until_unix_seconds) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
-      erase(by_expiry_.begin());
-    const std::string key(id);
-    if (until_.count(key) != 0) return false;
-    while (until_.size() >= max_ids_)
-      erase(by_expiry_.begin());
-    until_.emplace(key, until_unix_seconds);
-    by_expiry_.emplace(until_unix_seconds, key);
-    return true;
-  }
+  bool remember(std::string_view id, std::int64_t now_unix_seconds, std::int64_t until_unix_seconds) override;
 
-  void forget(std::string_view id) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto found = until_.find(std::string(id));
-    if (found == until_.end()) return;
-    auto range = by_expiry_.equal_range(found->second);
-    for (auto it = range.first; it != range.second; ++it) {
-      if (it->second == found->first) {
-        erase(it);
-        return;
-      }
-    }
-  }
+  void forget(std::string_view id) override;
 
   // How many ids are held (expired ones included until the next remember).
-  std::size_t size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return until_.size();
-  }
+  std::size_t size() const;
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
   using expiry_index = std::multimap<std::int64_t, std::string>;
 
-  void erase(expiry_index::iterator it) {
-    until_.erase(it->second);
-    by_expiry_.erase(it);
-  }
+  void erase(expiry_index::iterator it);
 
   const std::size_t max_ids_;
   mutable std::mutex mutex_;
@@ -105,7 +76,62 @@ private:
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
-inline replay_store &default_replay_store() {
+KLING_DECL replay_store &default_replay_store();
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REPLAY_STORE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REPLAY_STORE_IPP)
+#define KLING_PROTOCOL_REPLAY_STORE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
+    : max_ids_(max_ids > 0 ? max_ids : 1) {}
+
+KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
+                                              std::int64_t until_unix_seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
+    erase(by_expiry_.begin());
+  const std::string key(id);
+  if (until_.count(key) != 0) return false;
+  while (until_.size() >= max_ids_)
+    erase(by_expiry_.begin());
+  until_.emplace(key, until_unix_seconds);
+  by_expiry_.emplace(until_unix_seconds, key);
+  return true;
+}
+
+KLING_DECL void memory_replay_store::forget(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = until_.find(std::string(id));
+  if (found == until_.end()) return;
+  auto range = by_expiry_.equal_range(found->second);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == found->first) {
+      erase(it);
+      return;
+    }
+  }
+}
+
+KLING_DECL std::size_t memory_replay_store::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return until_.size();
+}
+
+KLING_DECL void memory_replay_store::erase(expiry_index::iterator it) {
+  until_.erase(it->second);
+  by_expiry_.erase(it);
+}
+
+KLING_DECL replay_store &default_replay_store() {
   static memory_replay_store store;
   return store;
 }
@@ -114,4 +140,4 @@ inline replay_store &default_replay_store() {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_REPLAY_STORE_HPP
+#endif // KLING_PROTOCOL_REPLAY_STORE_IPP

@@ -22,8 +22,41 @@ struct page_request {
   int page_size = 30; // 1..500 (E-2)
 };
 
+// POST /v1/videos with the body as given (validation happens before this).
+KLING_DECL http_request create_video(const json &body);
+
+// GET /v1/videos/{task_id}[?provider=...]. Also finds a task by its
+// external_task_id.
+KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider = {});
+
+// POST /v1/elements/custom
+KLING_DECL http_request create_element(const json &body);
+
+// GET /v1/elements/custom?page_num=&page_size=
+KLING_DECL result<http_request> list_elements(const page_request &page = {});
+
+// GET /v1/elements/presets?page_num=&page_size=
+KLING_DECL result<http_request> list_preset_elements(const page_request &page = {});
+
+// POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
+KLING_DECL result<http_request> delete_element(std::string_view element_id);
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REQUESTS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REQUESTS_IPP)
+#define KLING_PROTOCOL_REQUESTS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
 namespace requests_detail {
-inline http_request json_post(std::string path, const json &body) {
+
+KLING_DECL http_request json_post(std::string path, const json &body) {
   http_request r;
   r.method = "POST";
   r.path = std::move(path);
@@ -32,7 +65,7 @@ inline http_request json_post(std::string path, const json &body) {
   return r;
 }
 
-inline result<http_request> page_get(std::string path, const page_request &page) {
+KLING_DECL result<http_request> page_get(std::string path, const page_request &page) {
   auto violations = rules::check_element_page(page.page_num, page.page_size);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -40,14 +73,14 @@ inline result<http_request> page_get(std::string path, const page_request &page)
   r.query = {{"page_num", std::to_string(page.page_num)}, {"page_size", std::to_string(page.page_size)}};
   return r;
 }
+
 } // namespace requests_detail
 
-// POST /v1/videos with the body as given (validation happens before this).
-inline http_request create_video(const json &body) { return requests_detail::json_post("/v1/videos", body); }
+KLING_DECL http_request create_video(const json &body) {
+  return requests_detail::json_post("/v1/videos", body);
+}
 
-// GET /v1/videos/{task_id}[?provider=...]. Also finds a task by its
-// external_task_id.
-inline result<http_request> get_video(std::string_view task_id, std::string_view provider = {}) {
+KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider) {
   auto violations = rules::check_task_query(task_id, provider);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -56,23 +89,19 @@ inline result<http_request> get_video(std::string_view task_id, std::string_view
   return r;
 }
 
-// POST /v1/elements/custom
-inline http_request create_element(const json &body) {
+KLING_DECL http_request create_element(const json &body) {
   return requests_detail::json_post("/v1/elements/custom", body);
 }
 
-// GET /v1/elements/custom?page_num=&page_size=
-inline result<http_request> list_elements(const page_request &page = {}) {
+KLING_DECL result<http_request> list_elements(const page_request &page) {
   return requests_detail::page_get("/v1/elements/custom", page);
 }
 
-// GET /v1/elements/presets?page_num=&page_size=
-inline result<http_request> list_preset_elements(const page_request &page = {}) {
+KLING_DECL result<http_request> list_preset_elements(const page_request &page) {
   return requests_detail::page_get("/v1/elements/presets", page);
 }
 
-// POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
-inline result<http_request> delete_element(std::string_view element_id) {
+KLING_DECL result<http_request> delete_element(std::string_view element_id) {
   auto violations = rules::check_element_delete(element_id);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});
@@ -82,4 +111,4 @@ inline result<http_request> delete_element(std::string_view element_id) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_REQUESTS_HPP
+#endif // KLING_PROTOCOL_REQUESTS_IPP

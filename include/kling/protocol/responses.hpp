@@ -22,86 +22,29 @@ KLING_NAMESPACE_BEGIN
 namespace protocol {
 
 namespace responses_detail {
-inline error with_excerpt(error e, const http_response &response) {
-  e.http_status = response.status;
-  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
-  return e;
-}
+KLING_DECL error with_excerpt(error e, const http_response &response);
 } // namespace responses_detail
 
 // What a value read from response keeps of the answer besides its body.
-inline response_info info_of(const http_response &response) {
-  response_info info;
-  info.http_status = response.status;
-  info.headers = response.headers;
-  if (auto id = response.header("X-Request-Id")) info.request_id = std::string(*id);
-  return info;
-}
+KLING_DECL response_info info_of(const http_response &response);
 
 // The JSON body of a 2xx answer, or the error the answer stands for.
-inline result<json> read_json(const http_response &response) {
-  if (response.status < 200 || response.status > 299) return error_from_response(response);
-  auto body = parse_json(response.body);
-  if (!body) {
-    return responses_detail::with_excerpt(
-        error{errc::parse, "HTTP " + std::to_string(response.status) + " answer is " + body.error().message},
-        response);
-  }
-  return body;
-}
+KLING_DECL result<json> read_json(const http_response &response);
 
 // A task from POST /v1/videos or GET /v1/videos/{id}. The ids the caller
 // asked by fill what the answer leaves out (the unified result shape carries
 // no id), so every call returns a task that names itself.
-inline result<task> read_task(const http_response &response, std::string_view asked_id = {},
-                              std::string_view asked_external_id = {}) {
-  return read_json(response).and_then([&](const json &body) -> result<task> {
-    auto t = parse_task(body);
-    if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
-    if (t->id.empty()) t->id = std::string(asked_id);
-    if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
-    t->response = info_of(response);
-    if (t->response.request_id.empty()) {
-      if (const json *id = find_member(body, "request_id"); id && id->is_string())
-        t->response.request_id = id->get<std::string>();
-    }
-    return t;
-  });
-}
+KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id = {},
+                                  std::string_view asked_external_id = {});
 
 // The provider's code for why a task failed, when its answer carries one.
-inline std::string failure_code(const json &raw) {
-  for (const char *key : {"error_code", "code"}) {
-    if (const json *c = find_member(raw, key)) {
-      if (c->is_string()) return c->get<std::string>();
-      if (c->is_number_integer()) return std::to_string(c->get<long long>());
-    }
-  }
-  return {};
-}
+KLING_DECL std::string failure_code(const json &raw);
 
 // The outcome of a task that has finished, or of one in a state no waiting
 // can change: the task when it completed, else the error every call
 // reports for it (task_failed with the provider's message and code; parse
 // for a status this client does not know).
-inline result<task> outcome_of(task t) {
-  switch (t.status) {
-  case task_status::completed: return t;
-  case task_status::failed: {
-    error e{errc::task_failed,
-            "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
-    e.provider_code = failure_code(t.raw);
-    e.request_id = t.response.request_id;
-    return e;
-  }
-  case task_status::unknown:
-    return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
-                                  "\", which this client does not know; stopped waiting"};
-  case task_status::pending:
-  case task_status::processing: break;
-  }
-  return t;
-}
+KLING_DECL result<task> outcome_of(task t);
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
 // any other code is a provider error with the code, message and request id (P-3).
@@ -136,12 +79,106 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
   return out;
 }
 
-inline result<envelope<element>> read_element(const http_response &response) {
+KLING_DECL result<envelope<element>> read_element(const http_response &response);
+
+KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
+                                                             const page_request &asked);
+
+KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response);
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_RESPONSES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_RESPONSES_IPP)
+#define KLING_PROTOCOL_RESPONSES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+namespace responses_detail {
+
+KLING_DECL error with_excerpt(error e, const http_response &response) {
+  e.http_status = response.status;
+  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
+  return e;
+}
+
+} // namespace responses_detail
+
+KLING_DECL response_info info_of(const http_response &response) {
+  response_info info;
+  info.http_status = response.status;
+  info.headers = response.headers;
+  if (auto id = response.header("X-Request-Id")) info.request_id = std::string(*id);
+  return info;
+}
+
+KLING_DECL result<json> read_json(const http_response &response) {
+  if (response.status < 200 || response.status > 299) return error_from_response(response);
+  auto body = parse_json(response.body);
+  if (!body) {
+    return responses_detail::with_excerpt(
+        error{errc::parse, "HTTP " + std::to_string(response.status) + " answer is " + body.error().message},
+        response);
+  }
+  return body;
+}
+
+KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id,
+                                  std::string_view asked_external_id) {
+  return read_json(response).and_then([&](const json &body) -> result<task> {
+    auto t = parse_task(body);
+    if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+    if (t->id.empty()) t->id = std::string(asked_id);
+    if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
+    t->response = info_of(response);
+    if (t->response.request_id.empty()) {
+      if (const json *id = find_member(body, "request_id"); id && id->is_string())
+        t->response.request_id = id->get<std::string>();
+    }
+    return t;
+  });
+}
+
+KLING_DECL std::string failure_code(const json &raw) {
+  for (const char *key : {"error_code", "code"}) {
+    if (const json *c = find_member(raw, key)) {
+      if (c->is_string()) return c->get<std::string>();
+      if (c->is_number_integer()) return std::to_string(c->get<long long>());
+    }
+  }
+  return {};
+}
+
+KLING_DECL result<task> outcome_of(task t) {
+  switch (t.status) {
+  case task_status::completed: return t;
+  case task_status::failed: {
+    error e{errc::task_failed,
+            "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+    e.provider_code = failure_code(t.raw);
+    e.request_id = t.response.request_id;
+    return e;
+  }
+  case task_status::unknown:
+    return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
+                                  "\", which this client does not know; stopped waiting"};
+  case task_status::pending:
+  case task_status::processing: break;
+  }
+  return t;
+}
+
+KLING_DECL result<envelope<element>> read_element(const http_response &response) {
   return read_envelope<element>(response, parse_element);
 }
 
-inline result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                         const page_request &asked) {
+KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
+                                                             const page_request &asked) {
   return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
     return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
       page<element> p;
@@ -153,7 +190,7 @@ inline result<envelope<page<element>>> read_element_page(const http_response &re
   });
 }
 
-inline result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
+KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
   return read_envelope<element_deletion>(response, parse_element_deletion);
 }
 
@@ -161,4 +198,4 @@ inline result<envelope<element_deletion>> read_element_deletion(const http_respo
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_RESPONSES_HPP
+#endif // KLING_PROTOCOL_RESPONSES_IPP

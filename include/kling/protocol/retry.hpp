@@ -44,11 +44,7 @@ struct retry_policy {
   // out again. 0: the first 404 is believed (a gateway known to refuse duplicates).
   milliseconds lookup_window = std::chrono::seconds(30);
 
-  static retry_policy none() {
-    retry_policy p;
-    p.max_attempts = 1;
-    return p;
-  }
+  static retry_policy none();
 };
 
 // The longest lookup_window accepted: beyond an hour a create that truly
@@ -62,12 +58,107 @@ namespace setting_checks {
 // and far from the limits of a time_point in milliseconds.
 inline constexpr milliseconds longest = std::chrono::hours(24 * 366);
 
-inline error bad_setting(std::string_view name, std::string_view what) {
+KLING_DECL error bad_setting(std::string_view name, std::string_view what);
+
+// zero_ok: whether 0 means something ("no wait").
+KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok);
+} // namespace setting_checks
+
+// A configuration error naming the first setting of p that cannot work.
+KLING_DECL result<void> check_retry_policy(const retry_policy &p);
+
+constexpr bool is_transient_provider_code(std::string_view code) {
+  return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
+}
+
+// Provider codes that no waiting fixes, whatever HTTP status carries them:
+// authentication (1000-1004), the account (1100-1103), bad parameters
+// (1200/1201), content policy (1300/1301), IP not allowed (1304).
+constexpr bool is_permanent_provider_code(std::string_view code) {
+  return code == "1000" || code == "1001" || code == "1002" || code == "1003" || code == "1004" ||
+         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" ||
+         code == "1201" || code == "1300" || code == "1301" || code == "1304";
+}
+
+// True when the same request may succeed if sent again later.
+KLING_DECL bool is_transient(const error &e);
+
+// True when a failed create may nevertheless have created the task: the
+// request may have reached the gateway and no definite answer came back.
+KLING_DECL bool is_ambiguous(const error &e);
+
+// Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
+// with a small deterministic generator so tests can fix the seed.
+class backoff {
+public:
+  explicit backoff(const retry_policy &policy, std::uint64_t seed);
+
+  // The delay before retry number `retry` (1 for the first retry); a
+  // Retry-After from the server wins, up to the policy's limit.
+  milliseconds delay(int retry, const error &cause);
+
+  const retry_policy &policy() const { return policy_; }
+
+private:
+  retry_policy policy_;
+  splitmix64 random_;
+};
+
+// The retry bookkeeping every machine uses: failures of one kind of request
+// counted against a limit, and the backoff before the next attempt. Which
+// failures are worth another attempt is the machine's decision.
+class retries {
+public:
+  // limit: attempts allowed in all (the first included); 0 means the policy's max_attempts.
+  retries(const retry_policy &policy, std::uint64_t seed, int limit = 0);
+
+  // Counts a failed attempt. The delay before the next one, or nothing when
+  // the limit is reached (then give_up(cause) is the final error).
+  std::optional<milliseconds> after_failure(const error &cause);
+
+  // The final error: how often the request was tried is added to it.
+  error give_up(error e) const;
+
+  // A success (or a new phase) starts the count again.
+  void reset();
+
+  int failures() const { return failures_; }
+  const retry_policy &policy() const { return backoff_.policy(); }
+  // A delay for the n-th wait of an unlimited kind (a lookup that finds nothing yet).
+  milliseconds delay(int n, const error &cause);
+
+private:
+  backoff backoff_;
+  int limit_;
+  int failures_ = 0;
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_RETRY_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_RETRY_IPP)
+#define KLING_PROTOCOL_RETRY_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL retry_policy retry_policy::none() {
+  retry_policy p;
+  p.max_attempts = 1;
+  return p;
+}
+
+namespace setting_checks {
+
+KLING_DECL error bad_setting(std::string_view name, std::string_view what) {
   return error{errc::configuration, std::string(name) + " " + std::string(what)};
 }
 
-// zero_ok: whether 0 means something ("no wait").
-inline result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
+KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
   if (value.count() < 0 || (!zero_ok && value.count() == 0)) {
     return bad_setting(name, zero_ok ? "must not be negative, got " + std::to_string(value.count()) + " ms"
                                      : "must be positive, got " + std::to_string(value.count()) + " ms");
@@ -75,10 +166,10 @@ inline result<void> check_duration(std::string_view name, milliseconds value, bo
   if (value > longest) return bad_setting(name, "must be at most 366 days");
   return {};
 }
+
 } // namespace setting_checks
 
-// A configuration error naming the first setting of p that cannot work.
-inline result<void> check_retry_policy(const retry_policy &p) {
+KLING_DECL result<void> check_retry_policy(const retry_policy &p) {
   using setting_checks::check_duration;
   if (p.max_attempts < 1 || p.max_attempts > 1000) {
     return setting_checks::bad_setting("retry_policy::max_attempts",
@@ -97,21 +188,7 @@ inline result<void> check_retry_policy(const retry_policy &p) {
       });
 }
 
-constexpr bool is_transient_provider_code(std::string_view code) {
-  return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
-}
-
-// Provider codes that no waiting fixes, whatever HTTP status carries them:
-// authentication (1000-1004), the account (1100-1103), bad parameters
-// (1200/1201), content policy (1300/1301), IP not allowed (1304).
-constexpr bool is_permanent_provider_code(std::string_view code) {
-  return code == "1000" || code == "1001" || code == "1002" || code == "1003" || code == "1004" ||
-         code == "1100" || code == "1101" || code == "1102" || code == "1103" || code == "1200" ||
-         code == "1201" || code == "1300" || code == "1301" || code == "1304";
-}
-
-// True when the same request may succeed if sent again later.
-inline bool is_transient(const error &e) {
+KLING_DECL bool is_transient(const error &e) {
   if (is_permanent_provider_code(e.provider_code)) return false;
   switch (e.code) {
   case errc::connection:
@@ -125,9 +202,7 @@ inline bool is_transient(const error &e) {
   }
 }
 
-// True when a failed create may nevertheless have created the task: the
-// request may have reached the gateway and no definite answer came back.
-inline bool is_ambiguous(const error &e) {
+KLING_DECL bool is_ambiguous(const error &e) {
   if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
   switch (e.code) {
   case errc::connection:
@@ -138,70 +213,38 @@ inline bool is_ambiguous(const error &e) {
   }
 }
 
-// Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
-// with a small deterministic generator so tests can fix the seed.
-class backoff {
-public:
-  explicit backoff(const retry_policy &policy, std::uint64_t seed)
-      : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
+KLING_DECL backoff::backoff(const retry_policy &policy, std::uint64_t seed)
+    : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
 
-  // The delay before retry number `retry` (1 for the first retry); a
-  // Retry-After from the server wins, up to the policy's limit.
-  milliseconds delay(int retry, const error &cause) {
-    if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
-    const int shift = std::min(retry - 1, 20);
-    const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
-                                                policy_.initial_backoff.count() * (std::int64_t{1} << shift));
-    if (ceiling <= 0) return milliseconds(0);
-    return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
-  }
+KLING_DECL milliseconds backoff::delay(int retry, const error &cause) {
+  if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
+  const int shift = std::min(retry - 1, 20);
+  const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
+                                              policy_.initial_backoff.count() * (std::int64_t{1} << shift));
+  if (ceiling <= 0) return milliseconds(0);
+  return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
+}
 
-  const retry_policy &policy() const { return policy_; }
+KLING_DECL retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
+    : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
 
-private:
-  retry_policy policy_;
-  splitmix64 random_;
-};
+KLING_DECL std::optional<milliseconds> retries::after_failure(const error &cause) {
+  ++failures_;
+  if (failures_ >= limit_) return std::nullopt;
+  return backoff_.delay(failures_, cause);
+}
 
-// The retry bookkeeping every machine uses: failures of one kind of request
-// counted against a limit, and the backoff before the next attempt. Which
-// failures are worth another attempt is the machine's decision.
-class retries {
-public:
-  // limit: attempts allowed in all (the first included); 0 means the policy's max_attempts.
-  retries(const retry_policy &policy, std::uint64_t seed, int limit = 0)
-      : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
+KLING_DECL error retries::give_up(error e) const {
+  if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
+  return e;
+}
 
-  // Counts a failed attempt. The delay before the next one, or nothing when
-  // the limit is reached (then give_up(cause) is the final error).
-  std::optional<milliseconds> after_failure(const error &cause) {
-    ++failures_;
-    if (failures_ >= limit_) return std::nullopt;
-    return backoff_.delay(failures_, cause);
-  }
+KLING_DECL void retries::reset() { failures_ = 0; }
 
-  // The final error: how often the request was tried is added to it.
-  error give_up(error e) const {
-    if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
-    return e;
-  }
-
-  // A success (or a new phase) starts the count again.
-  void reset() { failures_ = 0; }
-
-  int failures() const { return failures_; }
-  const retry_policy &policy() const { return backoff_.policy(); }
-  // A delay for the n-th wait of an unlimited kind (a lookup that finds nothing yet).
-  milliseconds delay(int n, const error &cause) { return backoff_.delay(n, cause); }
-
-private:
-  backoff backoff_;
-  int limit_;
-  int failures_ = 0;
-};
+KLING_DECL milliseconds retries::delay(int n, const error &cause) { return backoff_.delay(n, cause); }
 
 } // namespace protocol
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_RETRY_HPP
+#endif // KLING_PROTOCOL_RETRY_IPP

@@ -28,17 +28,7 @@ struct wait_options {
 };
 
 // A configuration error naming the first setting of w that cannot work.
-inline result<void> check_wait_options(const wait_options &w) {
-  using setting_checks::check_duration;
-  // NaN fails both comparisons; growth past 10 is no longer "gently".
-  if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
-    return setting_checks::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
-  }
-  // Intervals of zero would poll the gateway without pause.
-  return check_duration("wait_options::first_interval", w.first_interval, false)
-      .and_then([&] { return check_duration("wait_options::max_interval", w.max_interval, false); })
-      .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
-}
+KLING_DECL result<void> check_wait_options(const wait_options &w);
 
 // The task a wait follows: its id (or the external_task_id it was created
 // with), and what else is known of it; answers that leave these out are completed from them.
@@ -54,57 +44,19 @@ public:
   // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
   wait_machine(task_ref of, const wait_options &options, const retry_policy &policy, std::uint64_t seed,
                time_point now, std::optional<time_point> first_poll = std::nullopt,
-               std::optional<time_point> deadline = std::nullopt)
-      : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
-        provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
-        deadline_(now), interval_(options.first_interval) {
-    // Bad settings and a bad id are refused at once, not after the first wait.
-    auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
-    if (!checked) {
-      outcome_ = result<task>(std::move(checked).error());
-      return;
-    }
-    deadline_ = deadline ? *deadline : now + options.timeout;
-    wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
-    auto request = get_video(task_id_, provider_);
-    if (!request) outcome_ = result<task>(std::move(request).error());
-  }
+               std::optional<time_point> deadline = std::nullopt);
 
-  step next() const {
-    if (outcome_) return done_step();
-    if (wake_at_) return sleep_step(*wake_at_);
-    return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
-  }
+  step next() const;
 
-  void on_wake(time_point) { wake_at_.reset(); }
+  void on_wake(time_point);
 
-  void on_response(result<http_response> answer, time_point now) {
-    ++polls_;
-    result<task> read =
-        answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
-    if (!read) return on_failed_poll(std::move(read).error(), now);
-    retries_.reset();
-    last_ = *read;
-    if (read->finished() || read->status == task_status::unknown) {
-      outcome_ = outcome_of(std::move(*read));
-      return;
-    }
-    if (now >= deadline_) return expire(now);
-    schedule(now + interval_);
-    // In floating point, compared before converting: the product may not fit in milliseconds.
-    const double grown = static_cast<double>(interval_.count()) * options_.interval_growth;
-    interval_ = grown >= static_cast<double>(options_.max_interval.count())
-                    ? options_.max_interval
-                    : milliseconds(static_cast<milliseconds::rep>(grown));
-  }
+  void on_response(result<http_response> answer, time_point now);
 
   // Ends the wait with the driver's error (cancellation).
-  void stop(error e) { outcome_ = result<task>(std::move(e)); }
+  void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
-  result<task> take_result() {
-    return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
-  }
+  result<task> take_result();
 
   // For progress reports and saved handles.
   const std::optional<task> &last_task() const { return last_; }
@@ -117,26 +69,11 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
-  void on_failed_poll(error e, time_point now) {
-    const auto delay = retries_.after_failure(e);
-    if (!delay || !is_transient(e)) {
-      outcome_ = result<task>(retries_.give_up(std::move(e)));
-      return;
-    }
-    if (now >= deadline_) return expire(now);
-    schedule(now + *delay);
-  }
+  void on_failed_poll(error e, time_point now);
 
-  void schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
+  void schedule(time_point t);
 
-  void expire(time_point now) {
-    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-    outcome_ =
-        result<task>(error{errc::deadline_exceeded,
-                           "task " + task_id_ + " is still " +
-                               (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
-                               " after waiting " + std::to_string(waited) + " s"});
-  }
+  void expire(time_point now);
 
   std::string task_id_;
   std::string external_id_;
@@ -157,3 +94,102 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_WAIT_MACHINE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WAIT_MACHINE_IPP)
+#define KLING_PROTOCOL_WAIT_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL result<void> check_wait_options(const wait_options &w) {
+  using setting_checks::check_duration;
+  // NaN fails both comparisons; growth past 10 is no longer "gently".
+  if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
+    return setting_checks::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
+  }
+  // Intervals of zero would poll the gateway without pause.
+  return check_duration("wait_options::first_interval", w.first_interval, false)
+      .and_then([&] { return check_duration("wait_options::max_interval", w.max_interval, false); })
+      .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
+}
+
+KLING_DECL wait_machine::wait_machine(task_ref of, const wait_options &options, const retry_policy &policy,
+                                      std::uint64_t seed, time_point now,
+                                      std::optional<time_point> first_poll,
+                                      std::optional<time_point> deadline)
+    : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
+      provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
+      deadline_(now), interval_(options.first_interval) {
+  // Bad settings and a bad id are refused at once, not after the first wait.
+  auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
+  if (!checked) {
+    outcome_ = result<task>(std::move(checked).error());
+    return;
+  }
+  deadline_ = deadline ? *deadline : now + options.timeout;
+  wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
+  auto request = get_video(task_id_, provider_);
+  if (!request) outcome_ = result<task>(std::move(request).error());
+}
+
+KLING_DECL step wait_machine::next() const {
+  if (outcome_) return done_step();
+  if (wake_at_) return sleep_step(*wake_at_);
+  return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
+}
+
+KLING_DECL void wait_machine::on_wake(time_point) { wake_at_.reset(); }
+
+KLING_DECL void wait_machine::on_response(result<http_response> answer, time_point now) {
+  ++polls_;
+  result<task> read =
+      answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
+  if (!read) return on_failed_poll(std::move(read).error(), now);
+  retries_.reset();
+  last_ = *read;
+  if (read->finished() || read->status == task_status::unknown) {
+    outcome_ = outcome_of(std::move(*read));
+    return;
+  }
+  if (now >= deadline_) return expire(now);
+  schedule(now + interval_);
+  // In floating point, compared before converting: the product may not fit in milliseconds.
+  const double grown = static_cast<double>(interval_.count()) * options_.interval_growth;
+  interval_ = grown >= static_cast<double>(options_.max_interval.count())
+                  ? options_.max_interval
+                  : milliseconds(static_cast<milliseconds::rep>(grown));
+}
+
+KLING_DECL void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
+
+KLING_DECL result<task> wait_machine::take_result() {
+  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+}
+
+KLING_DECL void wait_machine::on_failed_poll(error e, time_point now) {
+  const auto delay = retries_.after_failure(e);
+  if (!delay || !is_transient(e)) {
+    outcome_ = result<task>(retries_.give_up(std::move(e)));
+    return;
+  }
+  if (now >= deadline_) return expire(now);
+  schedule(now + *delay);
+}
+
+KLING_DECL void wait_machine::schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
+
+KLING_DECL void wait_machine::expire(time_point now) {
+  const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
+  outcome_ =
+      result<task>(error{errc::deadline_exceeded,
+                         "task " + task_id_ + " is still " +
+                             (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
+                             " after waiting " + std::to_string(waited) + " s"});
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WAIT_MACHINE_IPP

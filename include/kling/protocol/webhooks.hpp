@@ -47,11 +47,78 @@ namespace detail {
 
 constexpr std::string_view secret_prefix = "whsec_";
 
-inline error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
-inline error unusable_secret(std::string message) { return error{errc::configuration, std::move(message)}; }
+// |a - b| for a >= b, exact for any two int64 values.
+constexpr std::uint64_t distance(std::int64_t a, std::int64_t b) noexcept {
+  return static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b);
+}
+
+// The message's headers, all three present.
+struct message_headers {
+  std::string_view id, timestamp, signature;
+};
+
+// a + b, held at the int64 limits instead of overflowing.
+constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
+  if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+  if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+  return a + b;
+}
+
+} // namespace detail
+
+// Checks one message. webhook_* are the header values; now_unix_seconds is the
+// receiver's current time. Fails with errc::bad_signature and a message that
+// names the problem (never the secret or the expected signature), or
+// errc::configuration when the secret is empty or not Base64 after whsec_.
+KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+                               std::string_view webhook_timestamp, std::string_view webhook_signature,
+                               std::string_view body, std::int64_t now_unix_seconds,
+                               const verify_options &options = {});
+
+// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
+// header list (names compared case-insensitively).
+KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+                               std::int64_t now_unix_seconds, const verify_options &options = {});
+
+// verify(), then records the message's webhook-id in replays: a message whose
+// id was accepted before, within the tolerance window, fails with
+// errc::replay. The id is kept until the message's timestamp plus the
+// tolerance, after which a copy fails verify() as too old anyway; the sender's
+// retry of a message (same id, new timestamp) is a replay until then too.
+KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                    std::string_view body, std::int64_t now_unix_seconds,
+                                    replay_store &replays = default_replay_store(),
+                                    const verify_options &options = {});
+
+// The webhook-signature value "v1,<base64>" for a message: for senders and
+// tests. Returns an empty string when verify() would reject the secret (empty,
+// or not Base64 after whsec_), since no signature made with it could verify.
+KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                            std::string_view body);
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WEBHOOKS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WEBHOOKS_IPP)
+#define KLING_PROTOCOL_WEBHOOKS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+namespace detail {
+
+KLING_DECL error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
+
+KLING_DECL error unusable_secret(std::string message) {
+  return error{errc::configuration, std::move(message)};
+}
 
 // The key bytes of a secret. Messages never quote the secret.
-inline result<std::string> secret_key(std::string_view secret) {
+KLING_DECL result<std::string> secret_key(std::string_view secret) {
   if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
     if (secret.empty()) {
       return unusable_secret("the webhook secret is empty: nothing can be verified with it (to accept "
@@ -69,8 +136,8 @@ inline result<std::string> secret_key(std::string_view secret) {
   return std::move(*key);
 }
 
-inline std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
-                                std::string_view body) {
+KLING_DECL std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
+                                    std::string_view body) {
   std::string content;
   content.reserve(id.size() + timestamp.size() + body.size() + 2);
   content.append(id).append(".").append(timestamp).append(".").append(body);
@@ -79,7 +146,7 @@ inline std::string signature_of(std::string_view key, std::string_view id, std::
 }
 
 // "1700000000" (an optional '-', then digits) to seconds; nothing else.
-inline result<std::int64_t> parse_timestamp(std::string_view text) {
+KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits = negative ? text.substr(1) : text;
   if (digits.empty()) return unverified("webhook-timestamp is not an integer number of seconds");
@@ -97,12 +164,7 @@ inline result<std::int64_t> parse_timestamp(std::string_view text) {
   return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
 }
 
-// |a - b| for a >= b, exact for any two int64 values.
-constexpr std::uint64_t distance(std::int64_t a, std::int64_t b) noexcept {
-  return static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b);
-}
-
-inline result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
+KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
   const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
   const bool past = timestamp <= now;
   const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
@@ -114,10 +176,10 @@ inline result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chr
 }
 
 // verify() once the secret is known to be usable; the message's timestamp in seconds.
-inline result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
-                                            std::string_view webhook_timestamp,
-                                            std::string_view webhook_signature, std::string_view body,
-                                            std::int64_t now, std::chrono::seconds tolerance) {
+KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
+                                                std::string_view webhook_timestamp,
+                                                std::string_view webhook_signature, std::string_view body,
+                                                std::int64_t now, std::chrono::seconds tolerance) {
   if (webhook_id.empty()) return unverified("empty webhook-id header");
   if (webhook_timestamp.empty()) return unverified("empty webhook-timestamp header");
   if (webhook_signature.empty()) return unverified("empty webhook-signature header");
@@ -146,12 +208,7 @@ inline result<std::int64_t> verify_with_key(std::string_view key, std::string_vi
   return *timestamp;
 }
 
-// The message's headers, all three present.
-struct message_headers {
-  std::string_view id, timestamp, signature;
-};
-
-inline result<message_headers> find_message_headers(const http_headers &headers) {
+KLING_DECL result<message_headers> find_message_headers(const http_headers &headers) {
   const auto id = find_header(headers, "webhook-id");
   if (!id) return unverified("missing webhook-id header");
   const auto timestamp = find_header(headers, "webhook-timestamp");
@@ -161,23 +218,12 @@ inline result<message_headers> find_message_headers(const http_headers &headers)
   return message_headers{*id, *timestamp, *signature};
 }
 
-// a + b, held at the int64 limits instead of overflowing.
-constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
-  if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
-  if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
-  return a + b;
-}
-
 } // namespace detail
 
-// Checks one message. webhook_* are the header values; now_unix_seconds is the
-// receiver's current time. Fails with errc::bad_signature and a message that
-// names the problem (never the secret or the expected signature), or
-// errc::configuration when the secret is empty or not Base64 after whsec_.
-inline result<void> verify(std::string_view secret, std::string_view webhook_id,
-                           std::string_view webhook_timestamp, std::string_view webhook_signature,
-                           std::string_view body, std::int64_t now_unix_seconds,
-                           const verify_options &options = {}) {
+KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+                               std::string_view webhook_timestamp, std::string_view webhook_signature,
+                               std::string_view body, std::int64_t now_unix_seconds,
+                               const verify_options &options) {
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
@@ -187,10 +233,8 @@ inline result<void> verify(std::string_view secret, std::string_view webhook_id,
   return {};
 }
 
-// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
-// header list (names compared case-insensitively).
-inline result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                           std::int64_t now_unix_seconds, const verify_options &options = {}) {
+KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+                               std::int64_t now_unix_seconds, const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -201,14 +245,9 @@ inline result<void> verify(std::string_view secret, const http_headers &headers,
   return {};
 }
 
-// verify(), then records the message's webhook-id in replays: a message whose
-// id was accepted before, within the tolerance window, fails with
-// errc::replay. The id is kept until the message's timestamp plus the
-// tolerance, after which a copy fails verify() as too old anyway; the sender's
-// retry of a message (same id, new timestamp) is a replay until then too.
-inline result<void> verify_once(std::string_view secret, const http_headers &headers, std::string_view body,
-                                std::int64_t now_unix_seconds, replay_store &replays = default_replay_store(),
-                                const verify_options &options = {}) {
+KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                    std::string_view body, std::int64_t now_unix_seconds,
+                                    replay_store &replays, const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -225,11 +264,8 @@ inline result<void> verify_once(std::string_view secret, const http_headers &hea
   return {};
 }
 
-// The webhook-signature value "v1,<base64>" for a message: for senders and
-// tests. Returns an empty string when verify() would reject the secret (empty,
-// or not Base64 after whsec_), since no signature made with it could verify.
-inline std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                        std::string_view body) {
+KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                            std::string_view body) {
   auto key = detail::secret_key(secret);
   if (!key) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
@@ -239,4 +275,4 @@ inline std::string sign(std::string_view secret, std::string_view webhook_id, st
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_WEBHOOKS_HPP
+#endif // KLING_PROTOCOL_WEBHOOKS_IPP

@@ -37,22 +37,12 @@ public:
     holder_ = held;
   }
 
-  result<http_response> send(const http_request &request) {
-    if (!send_)
-      return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
-    return send_(request);
-  }
+  result<http_response> send(const http_request &request);
 
-  abandon_request async_send(http_request request, http_completion done) {
-    if (!async_send_) {
-      done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
-      return {};
-    }
-    return async_send_(std::move(request), std::move(done));
-  }
+  abandon_request async_send(http_request request, http_completion done);
 
-  bool can_block() const { return static_cast<bool>(send_); }
-  bool can_send_async() const { return static_cast<bool>(async_send_); }
+  bool can_block() const;
+  bool can_send_async() const;
 
 private:
   std::shared_ptr<void> holder_; // keeps the transport alive
@@ -63,3 +53,30 @@ private:
 KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_ANY_TRANSPORT_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_ANY_TRANSPORT_IPP)
+#define KLING_TRANSPORT_ANY_TRANSPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<http_response> any_transport::send(const http_request &request) {
+  if (!send_)
+    return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
+  return send_(request);
+}
+
+KLING_DECL abandon_request any_transport::async_send(http_request request, http_completion done) {
+  if (!async_send_) {
+    done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
+    return {};
+  }
+  return async_send_(std::move(request), std::move(done));
+}
+
+KLING_DECL bool any_transport::can_block() const { return static_cast<bool>(send_); }
+
+KLING_DECL bool any_transport::can_send_async() const { return static_cast<bool>(async_send_); }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_ANY_TRANSPORT_IPP

@@ -25,35 +25,17 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
-inline bool is_header_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
-                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
+KLING_DECL bool is_header_name(std::string_view name);
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-inline bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+KLING_DECL bool is_header_value(std::string_view value);
 
 // The value of the first header named name, if any.
-inline std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
-  for (const auto &h : headers) {
-    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
-  }
-  return std::nullopt;
-}
+KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
 
 // Replaces every header named name with one of the given value.
-inline void set_header(http_headers &headers, std::string name, std::string value) {
-  for (auto it = headers.begin(); it != headers.end();) {
-    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
-  }
-  headers.emplace_back(std::move(name), std::move(value));
-}
+KLING_DECL void set_header(http_headers &headers, std::string name, std::string value);
 
 struct http_response;
 
@@ -85,9 +67,9 @@ struct http_request {
   cancellation_token cancel;
 
   // "/v1/videos?x=1": what goes on the request line.
-  std::string target() const { return query.empty() ? path : path + "?" + encode_query(query); }
+  std::string target() const;
   // "https://api.example.com:443/v1/videos?x=1": for transports that take a URL.
-  std::string url() const { return origin + target(); }
+  std::string url() const;
 };
 
 struct http_response {
@@ -95,9 +77,54 @@ struct http_response {
   http_headers headers;
   std::string body;
 
-  std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
+  std::optional<std::string_view> header(std::string_view name) const;
 };
 
 KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_HTTP_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_HTTP_IPP)
+#define KLING_TRANSPORT_HTTP_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL bool is_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+KLING_DECL bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+
+KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
+  for (const auto &h : headers) {
+    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
+  }
+  return std::nullopt;
+}
+
+KLING_DECL void set_header(http_headers &headers, std::string name, std::string value) {
+  for (auto it = headers.begin(); it != headers.end();) {
+    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+KLING_DECL std::string http_request::target() const {
+  return query.empty() ? path : path + "?" + encode_query(query);
+}
+
+KLING_DECL std::string http_request::url() const { return origin + target(); }
+
+KLING_DECL std::optional<std::string_view> http_response::header(std::string_view name) const {
+  return find_header(headers, name);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_HTTP_IPP

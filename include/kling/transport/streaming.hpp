@@ -27,8 +27,45 @@
 KLING_NAMESPACE_BEGIN
 
 // cut_after: deliver only that many bytes, then fail as a dropped connection would.
-inline result<http_response> deliver_body(const http_request &request, result<http_response> answer,
-                                          std::optional<std::size_t> cut_after = std::nullopt) {
+KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
+                                              std::optional<std::size_t> cut_after = std::nullopt);
+
+// Wires a request's body receivers to a buffer of at most max_bytes, and
+// turns the transport's answer into the whole answer or an error that names
+// the limit. A request that already streams (a download) is left alone: it
+// has its own size cap.
+class body_limit {
+public:
+  body_limit() = default;
+
+  static body_limit attach(http_request &request, std::uint64_t max_bytes);
+
+  result<http_response> finish(result<http_response> answer) const;
+
+private:
+  struct state {
+    std::uint64_t max_bytes = 0;
+    std::string body;
+    bool streamed = false;
+    bool exceeded = false;
+  };
+
+  error too_large() const;
+
+  std::shared_ptr<state> state_;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_STREAMING_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_STREAMING_IPP)
+#define KLING_TRANSPORT_STREAMING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
+                                              std::optional<std::size_t> cut_after) {
   if (!answer) return answer;
   const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
   if (request.on_body) {
@@ -48,64 +85,45 @@ inline result<http_response> deliver_body(const http_request &request, result<ht
   return answer;
 }
 
-// Wires a request's body receivers to a buffer of at most max_bytes, and
-// turns the transport's answer into the whole answer or an error that names
-// the limit. A request that already streams (a download) is left alone: it
-// has its own size cap.
-class body_limit {
-public:
-  body_limit() = default;
-
-  static body_limit attach(http_request &request, std::uint64_t max_bytes) {
-    body_limit limit;
-    if (request.on_body) return limit;
-    limit.state_ = std::make_shared<state>();
-    limit.state_->max_bytes = max_bytes;
-    // Both receivers, as for a download: a transport may call on_head
-    // whenever on_body is set (the README's checklist says so).
-    if (!request.on_head) request.on_head = [](const http_response &) { return true; };
-    request.on_body = [st = limit.state_](std::string_view piece) {
-      if (piece.size() > st->max_bytes - st->body.size()) {
-        st->exceeded = true;
-        return false;
-      }
-      st->streamed = true;
-      st->body.append(piece);
-      return true;
-    };
-    return limit;
-  }
-
-  result<http_response> finish(result<http_response> answer) const {
-    if (!state_) return answer;
-    if (state_->exceeded) return too_large();
-    if (!answer) return answer;
-    if (state_->streamed) {
-      answer->body = std::move(state_->body);
-    } else if (answer->body.size() > state_->max_bytes) { // a transport that ignored the receivers
-      return too_large();
+KLING_DECL body_limit body_limit::attach(http_request &request, std::uint64_t max_bytes) {
+  body_limit limit;
+  if (request.on_body) return limit;
+  limit.state_ = std::make_shared<state>();
+  limit.state_->max_bytes = max_bytes;
+  // Both receivers, as for a download: a transport may call on_head
+  // whenever on_body is set (the README's checklist says so).
+  if (!request.on_head) request.on_head = [](const http_response &) { return true; };
+  request.on_body = [st = limit.state_](std::string_view piece) {
+    if (piece.size() > st->max_bytes - st->body.size()) {
+      st->exceeded = true;
+      return false;
     }
-    return answer;
-  }
-
-private:
-  struct state {
-    std::uint64_t max_bytes = 0;
-    std::string body;
-    bool streamed = false;
-    bool exceeded = false;
+    st->streamed = true;
+    st->body.append(piece);
+    return true;
   };
+  return limit;
+}
 
-  error too_large() const {
-    // No HTTP status: the answer was not read, so it is neither retried
-    // as a proxy's page nor taken as the gateway's word.
-    return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +
-                                  " bytes (options::max_response_bytes); stopped reading it"};
+KLING_DECL result<http_response> body_limit::finish(result<http_response> answer) const {
+  if (!state_) return answer;
+  if (state_->exceeded) return too_large();
+  if (!answer) return answer;
+  if (state_->streamed) {
+    answer->body = std::move(state_->body);
+  } else if (answer->body.size() > state_->max_bytes) { // a transport that ignored the receivers
+    return too_large();
   }
+  return answer;
+}
 
-  std::shared_ptr<state> state_;
-};
+KLING_DECL error body_limit::too_large() const {
+  // No HTTP status: the answer was not read, so it is neither retried
+  // as a proxy's page nor taken as the gateway's word.
+  return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +
+                                " bytes (options::max_response_bytes); stopped reading it"};
+}
 
 KLING_NAMESPACE_END
 
-#endif // KLING_TRANSPORT_STREAMING_HPP
+#endif // KLING_TRANSPORT_STREAMING_IPP

@@ -1988,49 +1988,20 @@ class memory_replay_store final : public replay_store {
 public:
   static constexpr std::size_t default_max_ids = 10000;
 
-  explicit memory_replay_store(std::size_t max_ids = default_max_ids) : max_ids_(max_ids > 0 ? max_ids : 1) {}
+  explicit memory_replay_store(std::size_t max_ids = default_max_ids);
 
-  bool remember(std::string_view id, std::int64_t now_unix_seconds,
-                std::int64_t until_unix_seconds) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
-      erase(by_expiry_.begin());
-    const std::string key(id);
-    if (until_.count(key) != 0) return false;
-    while (until_.size() >= max_ids_)
-      erase(by_expiry_.begin());
-    until_.emplace(key, until_unix_seconds);
-    by_expiry_.emplace(until_unix_seconds, key);
-    return true;
-  }
+  bool remember(std::string_view id, std::int64_t now_unix_seconds, std::int64_t until_unix_seconds) override;
 
-  void forget(std::string_view id) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto found = until_.find(std::string(id));
-    if (found == until_.end()) return;
-    auto range = by_expiry_.equal_range(found->second);
-    for (auto it = range.first; it != range.second; ++it) {
-      if (it->second == found->first) {
-        erase(it);
-        return;
-      }
-    }
-  }
+  void forget(std::string_view id) override;
 
   // How many ids are held (expired ones included until the next remember).
-  std::size_t size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return until_.size();
-  }
+  std::size_t size() const;
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
   using expiry_index = std::multimap<std::int64_t, std::string>;
 
-  void erase(expiry_index::iterator it) {
-    until_.erase(it->second);
-    by_expiry_.erase(it);
-  }
+  void erase(expiry_index::iterator it);
 
   const std::size_t max_ids_;
   mutable std::mutex mutex_;
@@ -2040,7 +2011,62 @@ private:
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
-inline replay_store &default_replay_store() {
+KLING_DECL replay_store &default_replay_store();
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REPLAY_STORE_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REPLAY_STORE_IPP)
+#define KLING_PROTOCOL_REPLAY_STORE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
+    : max_ids_(max_ids > 0 ? max_ids : 1) {}
+
+KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
+                                              std::int64_t until_unix_seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
+    erase(by_expiry_.begin());
+  const std::string key(id);
+  if (until_.count(key) != 0) return false;
+  while (until_.size() >= max_ids_)
+    erase(by_expiry_.begin());
+  until_.emplace(key, until_unix_seconds);
+  by_expiry_.emplace(until_unix_seconds, key);
+  return true;
+}
+
+KLING_DECL void memory_replay_store::forget(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = until_.find(std::string(id));
+  if (found == until_.end()) return;
+  auto range = by_expiry_.equal_range(found->second);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == found->first) {
+      erase(it);
+      return;
+    }
+  }
+}
+
+KLING_DECL std::size_t memory_replay_store::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return until_.size();
+}
+
+KLING_DECL void memory_replay_store::erase(expiry_index::iterator it) {
+  until_.erase(it->second);
+  by_expiry_.erase(it);
+}
+
+KLING_DECL replay_store &default_replay_store() {
   static memory_replay_store store;
   return store;
 }
@@ -2049,7 +2075,7 @@ inline replay_store &default_replay_store() {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_REPLAY_STORE_HPP
+#endif // KLING_PROTOCOL_REPLAY_STORE_IPP
 // ----- end kling/protocol/replay_store.hpp -----
 // ----- begin kling/transport/http.hpp -----
 // The two values every transport exchanges: an HTTP request the library built
@@ -2507,35 +2533,17 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
-inline bool is_header_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
-                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
+KLING_DECL bool is_header_name(std::string_view name);
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-inline bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+KLING_DECL bool is_header_value(std::string_view value);
 
 // The value of the first header named name, if any.
-inline std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
-  for (const auto &h : headers) {
-    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
-  }
-  return std::nullopt;
-}
+KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
 
 // Replaces every header named name with one of the given value.
-inline void set_header(http_headers &headers, std::string name, std::string value) {
-  for (auto it = headers.begin(); it != headers.end();) {
-    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
-  }
-  headers.emplace_back(std::move(name), std::move(value));
-}
+KLING_DECL void set_header(http_headers &headers, std::string name, std::string value);
 
 struct http_response;
 
@@ -2567,9 +2575,9 @@ struct http_request {
   cancellation_token cancel;
 
   // "/v1/videos?x=1": what goes on the request line.
-  std::string target() const { return query.empty() ? path : path + "?" + encode_query(query); }
+  std::string target() const;
   // "https://api.example.com:443/v1/videos?x=1": for transports that take a URL.
-  std::string url() const { return origin + target(); }
+  std::string url() const;
 };
 
 struct http_response {
@@ -2577,12 +2585,57 @@ struct http_response {
   http_headers headers;
   std::string body;
 
-  std::optional<std::string_view> header(std::string_view name) const { return find_header(headers, name); }
+  std::optional<std::string_view> header(std::string_view name) const;
 };
 
 KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_HTTP_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_HTTP_IPP)
+#define KLING_TRANSPORT_HTTP_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL bool is_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+KLING_DECL bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+
+KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
+  for (const auto &h : headers) {
+    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
+  }
+  return std::nullopt;
+}
+
+KLING_DECL void set_header(http_headers &headers, std::string name, std::string value) {
+  for (auto it = headers.begin(); it != headers.end();) {
+    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+KLING_DECL std::string http_request::target() const {
+  return query.empty() ? path : path + "?" + encode_query(query);
+}
+
+KLING_DECL std::string http_request::url() const { return origin + target(); }
+
+KLING_DECL std::optional<std::string_view> http_response::header(std::string_view name) const {
+  return find_header(headers, name);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_HTTP_IPP
 // ----- end kling/transport/http.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -2599,11 +2652,78 @@ namespace detail {
 
 constexpr std::string_view secret_prefix = "whsec_";
 
-inline error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
-inline error unusable_secret(std::string message) { return error{errc::configuration, std::move(message)}; }
+// |a - b| for a >= b, exact for any two int64 values.
+constexpr std::uint64_t distance(std::int64_t a, std::int64_t b) noexcept {
+  return static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b);
+}
+
+// The message's headers, all three present.
+struct message_headers {
+  std::string_view id, timestamp, signature;
+};
+
+// a + b, held at the int64 limits instead of overflowing.
+constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
+  if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+  if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+  return a + b;
+}
+
+} // namespace detail
+
+// Checks one message. webhook_* are the header values; now_unix_seconds is the
+// receiver's current time. Fails with errc::bad_signature and a message that
+// names the problem (never the secret or the expected signature), or
+// errc::configuration when the secret is empty or not Base64 after whsec_.
+KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+                               std::string_view webhook_timestamp, std::string_view webhook_signature,
+                               std::string_view body, std::int64_t now_unix_seconds,
+                               const verify_options &options = {});
+
+// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
+// header list (names compared case-insensitively).
+KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+                               std::int64_t now_unix_seconds, const verify_options &options = {});
+
+// verify(), then records the message's webhook-id in replays: a message whose
+// id was accepted before, within the tolerance window, fails with
+// errc::replay. The id is kept until the message's timestamp plus the
+// tolerance, after which a copy fails verify() as too old anyway; the sender's
+// retry of a message (same id, new timestamp) is a replay until then too.
+KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                    std::string_view body, std::int64_t now_unix_seconds,
+                                    replay_store &replays = default_replay_store(),
+                                    const verify_options &options = {});
+
+// The webhook-signature value "v1,<base64>" for a message: for senders and
+// tests. Returns an empty string when verify() would reject the secret (empty,
+// or not Base64 after whsec_), since no signature made with it could verify.
+KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                            std::string_view body);
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WEBHOOKS_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WEBHOOKS_IPP)
+#define KLING_PROTOCOL_WEBHOOKS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+namespace detail {
+
+KLING_DECL error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
+
+KLING_DECL error unusable_secret(std::string message) {
+  return error{errc::configuration, std::move(message)};
+}
 
 // The key bytes of a secret. Messages never quote the secret.
-inline result<std::string> secret_key(std::string_view secret) {
+KLING_DECL result<std::string> secret_key(std::string_view secret) {
   if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
     if (secret.empty()) {
       return unusable_secret("the webhook secret is empty: nothing can be verified with it (to accept "
@@ -2621,8 +2741,8 @@ inline result<std::string> secret_key(std::string_view secret) {
   return std::move(*key);
 }
 
-inline std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
-                                std::string_view body) {
+KLING_DECL std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
+                                    std::string_view body) {
   std::string content;
   content.reserve(id.size() + timestamp.size() + body.size() + 2);
   content.append(id).append(".").append(timestamp).append(".").append(body);
@@ -2631,7 +2751,7 @@ inline std::string signature_of(std::string_view key, std::string_view id, std::
 }
 
 // "1700000000" (an optional '-', then digits) to seconds; nothing else.
-inline result<std::int64_t> parse_timestamp(std::string_view text) {
+KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits = negative ? text.substr(1) : text;
   if (digits.empty()) return unverified("webhook-timestamp is not an integer number of seconds");
@@ -2649,12 +2769,7 @@ inline result<std::int64_t> parse_timestamp(std::string_view text) {
   return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
 }
 
-// |a - b| for a >= b, exact for any two int64 values.
-constexpr std::uint64_t distance(std::int64_t a, std::int64_t b) noexcept {
-  return static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b);
-}
-
-inline result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
+KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
   const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
   const bool past = timestamp <= now;
   const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
@@ -2666,10 +2781,10 @@ inline result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chr
 }
 
 // verify() once the secret is known to be usable; the message's timestamp in seconds.
-inline result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
-                                            std::string_view webhook_timestamp,
-                                            std::string_view webhook_signature, std::string_view body,
-                                            std::int64_t now, std::chrono::seconds tolerance) {
+KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
+                                                std::string_view webhook_timestamp,
+                                                std::string_view webhook_signature, std::string_view body,
+                                                std::int64_t now, std::chrono::seconds tolerance) {
   if (webhook_id.empty()) return unverified("empty webhook-id header");
   if (webhook_timestamp.empty()) return unverified("empty webhook-timestamp header");
   if (webhook_signature.empty()) return unverified("empty webhook-signature header");
@@ -2698,12 +2813,7 @@ inline result<std::int64_t> verify_with_key(std::string_view key, std::string_vi
   return *timestamp;
 }
 
-// The message's headers, all three present.
-struct message_headers {
-  std::string_view id, timestamp, signature;
-};
-
-inline result<message_headers> find_message_headers(const http_headers &headers) {
+KLING_DECL result<message_headers> find_message_headers(const http_headers &headers) {
   const auto id = find_header(headers, "webhook-id");
   if (!id) return unverified("missing webhook-id header");
   const auto timestamp = find_header(headers, "webhook-timestamp");
@@ -2713,23 +2823,12 @@ inline result<message_headers> find_message_headers(const http_headers &headers)
   return message_headers{*id, *timestamp, *signature};
 }
 
-// a + b, held at the int64 limits instead of overflowing.
-constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
-  if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
-  if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
-  return a + b;
-}
-
 } // namespace detail
 
-// Checks one message. webhook_* are the header values; now_unix_seconds is the
-// receiver's current time. Fails with errc::bad_signature and a message that
-// names the problem (never the secret or the expected signature), or
-// errc::configuration when the secret is empty or not Base64 after whsec_.
-inline result<void> verify(std::string_view secret, std::string_view webhook_id,
-                           std::string_view webhook_timestamp, std::string_view webhook_signature,
-                           std::string_view body, std::int64_t now_unix_seconds,
-                           const verify_options &options = {}) {
+KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+                               std::string_view webhook_timestamp, std::string_view webhook_signature,
+                               std::string_view body, std::int64_t now_unix_seconds,
+                               const verify_options &options) {
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
@@ -2739,10 +2838,8 @@ inline result<void> verify(std::string_view secret, std::string_view webhook_id,
   return {};
 }
 
-// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
-// header list (names compared case-insensitively).
-inline result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                           std::int64_t now_unix_seconds, const verify_options &options = {}) {
+KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+                               std::int64_t now_unix_seconds, const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -2753,14 +2850,9 @@ inline result<void> verify(std::string_view secret, const http_headers &headers,
   return {};
 }
 
-// verify(), then records the message's webhook-id in replays: a message whose
-// id was accepted before, within the tolerance window, fails with
-// errc::replay. The id is kept until the message's timestamp plus the
-// tolerance, after which a copy fails verify() as too old anyway; the sender's
-// retry of a message (same id, new timestamp) is a replay until then too.
-inline result<void> verify_once(std::string_view secret, const http_headers &headers, std::string_view body,
-                                std::int64_t now_unix_seconds, replay_store &replays = default_replay_store(),
-                                const verify_options &options = {}) {
+KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                    std::string_view body, std::int64_t now_unix_seconds,
+                                    replay_store &replays, const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -2777,11 +2869,8 @@ inline result<void> verify_once(std::string_view secret, const http_headers &hea
   return {};
 }
 
-// The webhook-signature value "v1,<base64>" for a message: for senders and
-// tests. Returns an empty string when verify() would reject the secret (empty,
-// or not Base64 after whsec_), since no signature made with it could verify.
-inline std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                        std::string_view body) {
+KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                            std::string_view body) {
   auto key = detail::secret_key(secret);
   if (!key) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
@@ -2791,7 +2880,7 @@ inline std::string sign(std::string_view secret, std::string_view webhook_id, st
 
 KLING_NAMESPACE_END
 
-#endif // KLING_PROTOCOL_WEBHOOKS_HPP
+#endif // KLING_PROTOCOL_WEBHOOKS_IPP
 // ----- end kling/protocol/webhooks.hpp -----
 // ----- begin kling/rules/validate.hpp -----
 // validate: every rule of the gateway's contract, applied to the JSON that
