@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "kling/core/boxed.hpp"
 #include "kling/protocol/create_machine.hpp"
 #include "kling/protocol/wait_machine.hpp"
 
@@ -83,7 +84,7 @@ public:
   // The task as last seen (created, or its last poll), for progress reports.
   std::optional<task> last_task() const {
     if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
-    return created_;
+    return created_ ? std::optional<task>(*created_) : std::nullopt;
   }
   // The wait, once the task exists (for progress reports and saved handles).
   const wait_machine *waiting() const { return waiting_ ? &*waiting_ : nullptr; }
@@ -132,11 +133,12 @@ private:
   retry_policy policy_;
   std::uint64_t seed_;
   time_point deadline_;
-  std::optional<create_machine> creating_;
+  // Boxed: a tracker holds many machines, most of them only waiting.
+  boxed<create_machine> creating_;
   std::optional<wait_machine> waiting_;
-  std::optional<task> created_;
+  boxed<task> created_;
   std::vector<violation> warnings_;
-  std::optional<result<task>> outcome_;
+  boxed<result<task>> outcome_;
 };
 
 } // namespace protocol
