@@ -38,8 +38,45 @@ struct image_string {
 };
 
 namespace source_detail {
+// The gateway's limit on inline images.
+constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
+} // namespace source_detail
 
-inline image_string invalid(std::string problem) {
+// Which of the three forms of rule O1-12 an image string has: an absolute
+// http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
+// else, the empty string included, is invalid with a problem saying why.
+// Only the form is checked here: the Base64 is not decoded and the URL not
+// fetched.
+KLING_DECL image_string classify_image_string(std::string_view text);
+
+// The whole file, when it is a regular file of at most max_bytes (checked
+// before reading). Errors are errc::io and name the file.
+using files::read_file;
+
+// The file as bare Base64 (no data: prefix), for an image field of a
+// request. The file must be a PNG or JPEG image of at most 10 MB.
+KLING_DECL result<std::string> image_file_to_base64(const std::string &path);
+
+// The file as "data:image/png;base64,...", its type taken from its content
+// rather than its name.
+KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path);
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_SOURCES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_SOURCES_IPP)
+#define KLING_MEDIA_SOURCES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
+namespace source_detail {
+
+KLING_DECL image_string invalid(std::string problem) {
   image_string out;
   out.problem = std::move(problem);
   return out;
@@ -47,7 +84,7 @@ inline image_string invalid(std::string problem) {
 
 // data:<type>[;parameter=value...];base64,<payload> (RFC 2397); only images,
 // and only Base64, which must be strict.
-inline image_string classify_data_uri(std::string_view text) {
+KLING_DECL image_string classify_data_uri(std::string_view text) {
   const std::size_t comma = text.find(',');
   if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
   const std::string_view header = text.substr(5, comma - 5);
@@ -69,17 +106,9 @@ inline image_string classify_data_uri(std::string_view text) {
   return out;
 }
 
-// The gateway's limit on inline images.
-constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
-
 } // namespace source_detail
 
-// Which of the three forms of rule O1-12 an image string has: an absolute
-// http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
-// else, the empty string included, is invalid with a problem saying why.
-// Only the form is checked here: the Base64 is not decoded and the URL not
-// fetched.
-inline image_string classify_image_string(std::string_view text) {
+KLING_DECL image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
   if (text.empty())
     return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
@@ -107,10 +136,6 @@ inline image_string classify_image_string(std::string_view text) {
   return out;
 }
 
-// The whole file, when it is a regular file of at most max_bytes (checked
-// before reading). Errors are errc::io and name the file.
-using files::read_file;
-
 namespace source_detail {
 
 struct image_file {
@@ -120,7 +145,7 @@ struct image_file {
 
 // Reads the file once and checks that it is a PNG or JPEG image of at most
 // the gateway's 10 MB.
-inline result<image_file> read_image_file(const std::string &path) {
+KLING_DECL result<image_file> read_image_file(const std::string &path) {
   auto bytes = read_file(path, max_image_bytes);
   if (!bytes) return std::move(bytes).error();
   auto info = probe_image(*bytes);
@@ -130,17 +155,13 @@ inline result<image_file> read_image_file(const std::string &path) {
 
 } // namespace source_detail
 
-// The file as bare Base64 (no data: prefix), for an image field of a
-// request. The file must be a PNG or JPEG image of at most 10 MB.
-inline result<std::string> image_file_to_base64(const std::string &path) {
+KLING_DECL result<std::string> image_file_to_base64(const std::string &path) {
   auto image = source_detail::read_image_file(path);
   if (!image) return std::move(image).error();
   return base64::encode(image->bytes);
 }
 
-// The file as "data:image/png;base64,...", its type taken from its content
-// rather than its name.
-inline result<std::string> image_file_to_data_uri(const std::string &path) {
+KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
   auto image = source_detail::read_image_file(path);
   if (!image) return std::move(image).error();
   return "data:image/" + std::string(to_string(image->info.format)) + ";base64," +
@@ -151,4 +172,4 @@ inline result<std::string> image_file_to_data_uri(const std::string &path) {
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MEDIA_SOURCES_HPP
+#endif // KLING_MEDIA_SOURCES_IPP
