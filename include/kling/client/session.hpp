@@ -2,7 +2,8 @@
 // the checked base URL, the transport and a source of randomness (retry
 // jitter, generated external_task_ids). It holds the one exchange step of
 // every driver: open completes the relative requests of the protocol layer
-// (origin, path prefix, headers, timeout, size cap), close reports the
+// (origin, path prefix, headers, timeout, size cap, local images read into
+// the body), close reports the
 // exchange to the observer with secrets redacted and keeps the API key out
 // of every error that comes back.
 //
@@ -21,6 +22,7 @@
 #include "kling/client/settings.hpp"
 #include "kling/core/random.hpp"
 #include "kling/core/redact.hpp"
+#include "kling/media/sources.hpp"
 #include "kling/transport/requirements.hpp"
 #include "kling/transport/streaming.hpp"
 
@@ -74,6 +76,10 @@ public:
         set_header(request.headers, h.first, h.second);
       for (const auto &h : call.headers)
         set_header(request.headers, h.first, h.second);
+      // A local image (media::local_image) becomes its Base64 here, as it is sent.
+      auto body = media::inline_local_images(std::move(request.body));
+      if (!body) return std::move(body).error();
+      request.body = std::move(*body);
     }
     exchange x{std::move(request), {}, options_.time().now()};
     x.limit = body_limit::attach(x.request, options_.max_response_bytes());
