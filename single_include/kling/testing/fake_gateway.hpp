@@ -4135,7 +4135,7 @@ struct image_string {
 
 namespace source_detail {
 // The gateway's limit on inline images.
-constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
+inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 } // namespace source_detail
 
 // What starts an image field's value that names a local file (local_image).
