@@ -9,6 +9,7 @@
 // core: values and algorithms with no knowledge of the gateway
 #include "kling/core/ascii.hpp"
 #include "kling/core/base64.hpp"
+#include "kling/core/boxed.hpp"
 #include "kling/core/cancel.hpp"
 #include "kling/core/error.hpp"
 #include "kling/core/files.hpp"

@@ -775,6 +775,64 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_BASE64_IPP
 // ----- end kling/core/base64.hpp -----
+// ----- begin kling/core/boxed.hpp -----
+// boxed<T>: an optional value kept on the heap, so an object that only
+// sometimes holds a large T (a machine's outcome, a task as last seen) costs
+// one pointer until it does. Copies are deep: it behaves like std::optional<T>
+// apart from where the value lives.
+//
+// Thread safety: a plain value; distinct objects may be used concurrently.
+#ifndef KLING_CORE_BOXED_HPP
+#define KLING_CORE_BOXED_HPP
+
+#include <memory>
+#include <utility>
+
+
+KLING_NAMESPACE_BEGIN
+
+template <class T>
+class boxed {
+public:
+  boxed() = default;
+  boxed(T value) : value_(std::make_unique<T>(std::move(value))) {} // NOLINT: like std::optional
+  boxed(const boxed &other) : value_(other ? std::make_unique<T>(*other) : nullptr) {}
+  boxed(boxed &&) noexcept = default;
+  boxed &operator=(const boxed &other) {
+    if (this != &other) value_ = other ? std::make_unique<T>(*other) : nullptr;
+    return *this;
+  }
+  boxed &operator=(boxed &&) noexcept = default;
+  boxed &operator=(T value) {
+    if (value_)
+      *value_ = std::move(value);
+    else
+      value_ = std::make_unique<T>(std::move(value));
+    return *this;
+  }
+
+  template <class... Args>
+  T &emplace(Args &&...args) {
+    value_ = std::make_unique<T>(std::forward<Args>(args)...);
+    return *value_;
+  }
+  void reset() noexcept { value_.reset(); }
+
+  bool has_value() const noexcept { return value_ != nullptr; }
+  explicit operator bool() const noexcept { return value_ != nullptr; }
+  T &operator*() { return *value_; }
+  const T &operator*() const { return *value_; }
+  T *operator->() { return value_.get(); }
+  const T *operator->() const { return value_.get(); }
+
+private:
+  std::unique_ptr<T> value_;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_BOXED_HPP
+// ----- end kling/core/boxed.hpp -----
 // ----- begin kling/core/cancel.hpp -----
 // Cancellation: a source the caller keeps and tokens the library watches.
 // Cancelling is a flag, checked between steps: a blocking call wakes from its
@@ -2958,7 +3016,10 @@ KLING_NAMESPACE_END
 // ----- end kling/media/image_probe.hpp -----
 // ----- begin kling/media/sources.hpp -----
 // How images appear in requests (rule O1-12: an http(s) URL, a data URI or
-// bare Base64), and turning local image files into the inline forms.
+// bare Base64), and turning local image files into the inline forms: at
+// once (image_file_to_base64), or as the request is sent (local_image: the
+// request holds only the path, and the file's Base64 is written straight
+// into the body, so a 10 MB image costs one body's worth of memory).
 //
 // Thread safety: classify_image_string is a pure function; the file functions
 // only read the file they are given.
@@ -2968,9 +3029,11 @@ KLING_NAMESPACE_END
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 // ----- begin kling/media/video_probe.hpp -----
 // Video metadata (container, duration, size, frame rate) read from the box
@@ -3510,20 +3573,79 @@ KLING_NAMESPACE_BEGIN
 
 namespace media {
 
-enum class image_string_kind { url, data_uri, base64, invalid };
+enum class image_string_kind { url, data_uri, base64, local_file, invalid };
 
 // What an image field of a request holds. The views point into the text
 // that was classified.
 struct image_string {
   image_string_kind kind = image_string_kind::invalid;
-  std::string_view payload;    // the Base64 text for data_uri and base64, the URL for url
+  std::string_view
+      payload; // the Base64 text for data_uri and base64, the URL for url, the path for local_file
   std::string_view media_type; // "image/png" from a data URI, as written
   std::string problem;         // for invalid: why
 };
 
 namespace source_detail {
+// The gateway's limit on inline images.
+inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
+} // namespace source_detail
 
-inline image_string invalid(std::string problem) {
+// What starts an image field's value that names a local file (local_image).
+inline constexpr std::string_view local_image_prefix = "kling-local-file:";
+
+// An image field's value naming a local PNG or JPEG file, e.g.
+// `request.image = media::local_image("start.png");`. Validation reads the
+// file's header; when the request is sent the field carries the file's
+// Base64, the same bytes as image_file_to_base64(path) would give, written
+// straight into the body.
+KLING_DECL std::string local_image(std::string_view path);
+
+// Which of the three forms of rule O1-12 an image string has: an absolute
+// http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
+// else, the empty string included, is invalid with a problem saying why.
+// Only the form is checked here: the Base64 is not decoded and the URL not
+// fetched. A local_image(path) is local_file (the file is not read here).
+KLING_DECL image_string classify_image_string(std::string_view text);
+
+// A local PNG or JPEG file's header (its size_bytes the file's size), read
+// from its start only; fails for a file over 10 MB.
+KLING_DECL result<image_info> probe_image_file(const std::string &path);
+
+// A request body (JSON text) with every local_image(path) value replaced by
+// the file's Base64, written into a body allocated once; the body as given
+// when it names no local file. Errors (errc::io) name the file.
+KLING_DECL result<std::string> inline_local_images(std::string body);
+
+// The whole file, when it is a regular file of at most max_bytes (checked
+// before reading). Errors are errc::io and name the file.
+using files::read_file;
+
+// The file as bare Base64 (no data: prefix), for an image field of a
+// request. The file must be a PNG or JPEG image of at most 10 MB.
+KLING_DECL result<std::string> image_file_to_base64(const std::string &path);
+
+// The file as "data:image/png;base64,...", its type taken from its content
+// rather than its name.
+KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path);
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_SOURCES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_SOURCES_IPP)
+#define KLING_MEDIA_SOURCES_IPP
+
+#include <algorithm>
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
+namespace source_detail {
+
+KLING_DECL image_string invalid(std::string problem) {
   image_string out;
   out.problem = std::move(problem);
   return out;
@@ -3531,7 +3653,7 @@ inline image_string invalid(std::string problem) {
 
 // data:<type>[;parameter=value...];base64,<payload> (RFC 2397); only images,
 // and only Base64, which must be strict.
-inline image_string classify_data_uri(std::string_view text) {
+KLING_DECL image_string classify_data_uri(std::string_view text) {
   const std::size_t comma = text.find(',');
   if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
   const std::string_view header = text.substr(5, comma - 5);
@@ -3553,18 +3675,21 @@ inline image_string classify_data_uri(std::string_view text) {
   return out;
 }
 
-// The gateway's limit on inline images.
-constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
-
 } // namespace source_detail
 
-// Which of the three forms of rule O1-12 an image string has: an absolute
-// http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
-// else, the empty string included, is invalid with a problem saying why.
-// Only the form is checked here: the Base64 is not decoded and the URL not
-// fetched.
-inline image_string classify_image_string(std::string_view text) {
+KLING_DECL std::string local_image(std::string_view path) {
+  return std::string(local_image_prefix) + std::string(path);
+}
+
+KLING_DECL image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
+  if (text.substr(0, local_image_prefix.size()) == local_image_prefix) {
+    image_string out;
+    out.kind = image_string_kind::local_file;
+    out.payload = text.substr(local_image_prefix.size());
+    if (out.payload.empty()) return invalid("local image names no file");
+    return out;
+  }
   if (text.empty())
     return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
   if (ascii::starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
@@ -3591,51 +3716,138 @@ inline image_string classify_image_string(std::string_view text) {
   return out;
 }
 
-// The whole file, when it is a regular file of at most max_bytes (checked
-// before reading). Errors are errc::io and name the file.
-using files::read_file;
-
 namespace source_detail {
 
+// An image file, open, of at most the gateway's 10 MB, and its header.
 struct image_file {
-  std::string bytes;
+  files::input_file in;
+  std::uint64_t size = 0;
   image_info info;
 };
 
-// Reads the file once and checks that it is a PNG or JPEG image of at most
-// the gateway's 10 MB.
-inline result<image_file> read_image_file(const std::string &path) {
-  auto bytes = read_file(path, max_image_bytes);
-  if (!bytes) return std::move(bytes).error();
-  auto info = probe_image(*bytes);
+// Opens the file and checks that it is a PNG or JPEG image of at most the
+// gateway's 10 MB, reading only its start (all of it only if the header
+// lies further in). The file stays open, to be read once more as it is sent.
+KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
+  auto image = std::make_unique<image_file>();
+  auto size = image->in.open(path);
+  if (!size) return std::move(size).error();
+  if (*size > max_image_bytes || *size > std::numeric_limits<std::size_t>::max()) {
+    return error{errc::io, "file " + files::quote(path) + " is larger than " +
+                               std::to_string(max_image_bytes) + " bytes (" + std::to_string(*size) +
+                               " bytes)"};
+  }
+  image->size = *size;
+  constexpr std::uint64_t prefix_bytes = 64 * 1024;
+  std::string head;
+  auto read = image->in.read_at(0, static_cast<std::size_t>(std::min(*size, prefix_bytes)), head);
+  auto info = read ? probe_image(head) : result<image_info>(read.error());
+  if (!info && *size > prefix_bytes) {
+    read = image->in.read_at(0, static_cast<std::size_t>(*size), head);
+    info = read ? probe_image(head) : result<image_info>(read.error());
+  }
+  if (!read) return std::move(read).error();
   if (!info) return error{info.error().code, files::quote(path) + ": " + info.error().message};
-  return image_file{std::move(*bytes), *info};
+  image->info = *info;
+  image->info.size_bytes = *size;
+  return image;
+}
+
+// Appends the Base64 of the whole file, read in pieces.
+KLING_DECL result<void> append_base64(image_file &image, std::string &out) {
+  constexpr std::size_t piece = 3 * 256 * 1024; // a multiple of 3: the pieces' Base64 joins up
+  std::string bytes;
+  for (std::uint64_t at = 0; at < image.size; at += piece) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(piece, image.size - at));
+    if (auto read = image.in.read_at(at, n, bytes); !read) return read;
+    out += base64::encode(bytes);
+  }
+  return {};
+}
+
+constexpr std::uint64_t base64_size(std::uint64_t bytes) { return (bytes + 2) / 3 * 4; }
+
+// The file's Base64 after `prefix`, in a string allocated once.
+KLING_DECL result<std::string> file_to_base64(const std::string &path, std::string_view prefix) {
+  auto image = open_image_file(path);
+  if (!image) return std::move(image).error();
+  std::string out;
+  out.reserve(prefix.size() + static_cast<std::size_t>(base64_size((*image)->size)));
+  out += prefix;
+  if (auto appended = append_base64(**image, out); !appended) return std::move(appended).error();
+  return out;
 }
 
 } // namespace source_detail
 
-// The file as bare Base64 (no data: prefix), for an image field of a
-// request. The file must be a PNG or JPEG image of at most 10 MB.
-inline result<std::string> image_file_to_base64(const std::string &path) {
-  auto image = source_detail::read_image_file(path);
+KLING_DECL result<image_info> probe_image_file(const std::string &path) {
+  auto image = source_detail::open_image_file(path);
   if (!image) return std::move(image).error();
-  return base64::encode(image->bytes);
+  return (*image)->info;
 }
 
-// The file as "data:image/png;base64,...", its type taken from its content
-// rather than its name.
-inline result<std::string> image_file_to_data_uri(const std::string &path) {
-  auto image = source_detail::read_image_file(path);
-  if (!image) return std::move(image).error();
-  return "data:image/" + std::string(to_string(image->info.format)) + ";base64," +
-         base64::encode(image->bytes);
+KLING_DECL result<std::string> image_file_to_base64(const std::string &path) {
+  return source_detail::file_to_base64(path, {});
+}
+
+KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
+  auto info = probe_image_file(path);
+  if (!info) return std::move(info).error();
+  return source_detail::file_to_base64(path,
+                                       "data:image/" + std::string(to_string(info->format)) + ";base64,");
+}
+
+KLING_DECL result<std::string> inline_local_images(std::string body) {
+  using namespace source_detail;
+  const std::string opener = "\"" + std::string(local_image_prefix);
+  if (body.find(opener) == std::string::npos) return body;
+  // The JSON strings of the body that are values (not member names) and
+  // start with the prefix: found by walking the text, so that the prefix
+  // inside another string (a prompt that mentions it) is left alone.
+  struct local {
+    std::size_t begin = 0, end = 0; // the quoted string, quotes included
+    std::unique_ptr<image_file> image;
+  };
+  std::vector<local> found;
+  std::uint64_t size = body.size();
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i] != '"') continue;
+    const std::size_t begin = i;
+    for (++i; i < body.size() && body[i] != '"'; ++i)
+      if (body[i] == '\\') ++i;  // an escaped character
+    if (i >= body.size()) break; // not JSON: sent as it is, the gateway answers
+    const std::size_t end = i + 1;
+    if (body.compare(begin, opener.size(), opener) != 0) continue;
+    const std::size_t after = body.find_first_not_of(" \t\r\n", end);
+    if (after != std::string::npos && body[after] == ':') continue; // a member name
+    auto text = parse_json(std::string_view(body).substr(begin, end - begin));
+    if (!text || !text->is_string()) continue;
+    const std::string path = text->get<std::string>().substr(local_image_prefix.size());
+    auto image = open_image_file(path);
+    if (!image) return std::move(image).error();
+    size = size - (end - begin) + 2 + base64_size((*image)->size);
+    found.push_back(local{begin, end, std::move(*image)});
+  }
+  if (found.empty()) return body;
+  std::string out;
+  out.reserve(static_cast<std::size_t>(size));
+  std::size_t copied = 0;
+  for (auto &f : found) {
+    out.append(body, copied, f.begin - copied);
+    out += '"';
+    if (auto appended = append_base64(*f.image, out); !appended) return std::move(appended).error();
+    out += '"';
+    copied = f.end;
+  }
+  out.append(body, copied, std::string::npos);
+  return out;
 }
 
 } // namespace media
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MEDIA_SOURCES_HPP
+#endif // KLING_MEDIA_SOURCES_IPP
 // ----- end kling/media/sources.hpp -----
 
 // model: requests and answers of the gateway
@@ -5581,7 +5793,12 @@ KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::s
     c.violation(rule, field, image.problem);
     return std::nullopt;
   }
-  auto size = base64::decoded_size(image.payload);
+  // A local file is sent as inline Base64: its header and size read from the file.
+  const bool local = image.kind == media::image_string_kind::local_file;
+  result<media::image_info> info = local ? media::probe_image_file(std::string(image.payload))
+                                         : result<media::image_info>(media::image_info{});
+  auto size = local ? info.map([](const media::image_info &i) { return i.size_bytes; })
+                    : base64::decoded_size(image.payload).map([](std::size_t n) { return std::uint64_t{n}; });
   if (!size) {
     c.violation(rule, field, "inline image: " + size.error().message);
     return std::nullopt;
@@ -5592,13 +5809,15 @@ KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::s
                     images_detail::size_text(limits.max_bytes) + " is allowed");
     return std::nullopt;
   }
-  // The header is near the start: decode a prefix first, all of it only if the probe needs more.
-  constexpr std::size_t prefix_bytes = 64 * 1024;
-  auto bytes = base64::decode(image.payload, prefix_bytes);
-  auto info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
-  if (!info && *size > prefix_bytes) {
-    bytes = base64::decode(image.payload);
+  if (!local) {
+    // The header is near the start: decode a prefix first, all of it only if the probe needs more.
+    constexpr std::size_t prefix_bytes = 64 * 1024;
+    auto bytes = base64::decode(image.payload, prefix_bytes);
     info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+    if (!info && *size > prefix_bytes) {
+      bytes = base64::decode(image.payload);
+      info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+    }
   }
   if (info) info->size_bytes = *size;
   if (!info) {
@@ -9643,7 +9862,7 @@ public:
   result<task> take_result();
 
   // For progress reports and saved handles.
-  const std::optional<task> &last_task() const { return last_; }
+  const boxed<task> &last_task() const { return last_; }
   int polls() const { return polls_; }
   time_point started() const { return started_; }
   time_point deadline() const { return deadline_; }
@@ -9668,9 +9887,9 @@ private:
   time_point deadline_;
   milliseconds interval_;
   int polls_ = 0;
-  std::optional<task> last_;
+  boxed<task> last_; // boxed: a tracker holds many machines that have not polled yet
   std::optional<time_point> wake_at_;
-  std::optional<result<task>> outcome_;
+  boxed<result<task>> outcome_;
 };
 
 } // namespace protocol
@@ -9823,7 +10042,8 @@ KLING_NAMESPACE_END
 // the checked base URL, the transport and a source of randomness (retry
 // jitter, generated external_task_ids). It holds the one exchange step of
 // every driver: open completes the relative requests of the protocol layer
-// (origin, path prefix, headers, timeout, size cap), close reports the
+// (origin, path prefix, headers, timeout, size cap, local images read into
+// the body), close reports the
 // exchange to the observer with secrets redacted and keeps the API key out
 // of every error that comes back.
 //
@@ -10497,6 +10717,10 @@ public:
         set_header(request.headers, h.first, h.second);
       for (const auto &h : call.headers)
         set_header(request.headers, h.first, h.second);
+      // A local image (media::local_image) becomes its Base64 here, as it is sent.
+      auto body = media::inline_local_images(std::move(request.body));
+      if (!body) return std::move(body).error();
+      request.body = std::move(*body);
     }
     exchange x{std::move(request), {}, options_.time().now()};
     x.limit = body_limit::attach(x.request, options_.max_response_bytes());
@@ -10505,8 +10729,9 @@ public:
 
   // The second half, on the driver's thread once the transport answered:
   // the size cap, the observer (with secrets redacted), the key scrubbed
-  // from an error.
-  result<http_response> close(const exchange &x, result<http_response> answer) const {
+  // from an error. The request's body is lent to the observer for the call
+  // (not copied: it may be an inline image) and is the same after it.
+  result<http_response> close(exchange &x, result<http_response> answer) const {
     answer = x.limit.finish(std::move(answer));
     observe(x.request, answer, options_.time().now() - x.started);
     return scrub(std::move(answer));
@@ -10528,18 +10753,25 @@ public:
 private:
   // Reports an exchange to the observer. The key is redacted from both
   // sides: a server may echo it in an answer.
-  void observe(const http_request &request, const result<http_response> &answer,
+  void observe(http_request &request, const result<http_response> &answer,
                protocol::time_point::duration elapsed) const {
     if (!options_.observer()) return;
     const std::string &key = options_.api_key();
+    std::string body = std::move(request.body); // all but the body copied
     http_request shown = request;
+    request.body = std::move(body);
+    // Lent, moved back after the call; copied only when the key must be redacted from it.
+    const bool lent = !holds_secret(request.body, key);
+    if (lent)
+      shown.body.swap(request.body);
+    else
+      shown.body = redact(request.body, key);
     shown.origin = redact(std::move(shown.origin), key);
     shown.path = redact(std::move(shown.path), key);
     for (auto &q : shown.query)
       q.second = redact(std::move(q.second), key);
     for (auto &h : shown.headers)
       h.second = redact(std::move(h.second), key);
-    shown.body = redact(std::move(shown.body), key);
     result<http_response> answered = scrub(answer);
     if (answered) {
       for (auto &h : answered->headers)
@@ -10548,6 +10780,12 @@ private:
     }
     options_.observer()(
         exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
+    if (lent) request.body.swap(shown.body);
+  }
+
+  // Whether redact(text, key) would change text (redact leaves short keys alone).
+  static bool holds_secret(const std::string &text, const std::string &key) {
+    return redact(key, key) != key && text.find(key) != std::string::npos;
   }
 
 public:
@@ -11029,6 +11267,11 @@ KLING_NAMESPACE_END
 // which shrinks and pauses when the provider reports its concurrency limit
 // (1303) and grows back as creates succeed.
 //
+// A tick costs what is due, not what is tracked: sleeping operations wait
+// in a heap keyed by their wake time, and only those due, those answered,
+// cancelled or new are advanced (in the order they were added, as a loop
+// over all of them would). next_due() is O(1).
+//
 //   kling::basic_task_tracker<my_engine_transport> tracker{client};
 //   tracker.submit(request, {.progress = show, .done = play, .failed = report});
 //   tracker.track(saved_handle, callbacks);       // resume after a restart
@@ -11042,11 +11285,13 @@ KLING_NAMESPACE_END
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <functional>
-#include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11658,11 +11903,12 @@ private:
   retry_policy policy_;
   std::uint64_t seed_;
   time_point deadline_;
-  std::optional<create_machine> creating_;
+  // Boxed: a tracker holds many machines, most of them only waiting.
+  boxed<create_machine> creating_;
   std::optional<wait_machine> waiting_;
-  std::optional<task> created_;
+  boxed<task> created_;
   std::vector<violation> warnings_;
-  std::optional<result<task>> outcome_;
+  boxed<result<task>> outcome_;
 };
 
 } // namespace protocol
@@ -11739,7 +11985,7 @@ KLING_DECL bool create_and_wait_machine::creating() const { return !waiting_ && 
 
 KLING_DECL std::optional<task> create_and_wait_machine::last_task() const {
   if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
-  return created_;
+  return created_ ? std::optional<task>(*created_) : std::nullopt;
 }
 
 KLING_DECL const wait_machine *create_and_wait_machine::waiting() const {
@@ -12191,8 +12437,8 @@ public:
 
   // Requests still out are abandoned (when the transport can); their answers go nowhere.
   ~basic_task_tracker() {
-    for (auto &it : items_)
-      give_up_request(it);
+    for (auto &entry : items_)
+      give_up_request(entry.second);
   }
   // The source of a move may only be destroyed.
   basic_task_tracker(basic_task_tracker &&) = default;
@@ -12216,7 +12462,7 @@ public:
            call_options call = {}) {
     if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
       auto refused = std::make_unique<task_operation>(std::move(cb));
-      refused->refused = std::move(usable).error();
+      refused->refused = std::make_unique<error>(std::move(usable).error());
       return add(std::move(refused), std::move(call), false);
     }
     protocol::wait_machine waiting =
@@ -12247,20 +12493,40 @@ public:
   // errc::cancelled at the next tick.
   void cancel(id key) {
     take_completions(); // an answer already in is not abandoned
-    for (auto &it : items_) {
-      if (it.key != key) continue;
-      it.cancelled = true;
-      give_up_request(it);
-    }
+    const auto found = items_.find(key);
+    if (found == items_.end()) return;
+    found->second.cancelled = true;
+    give_up_request(found->second);
+    ready_.insert(key);
   }
 
   // Call once per frame: takes in completions, sends what is due, runs callbacks.
   void tick(protocol::time_point now) {
     take_completions();
-    for (auto it = items_.begin(); it != items_.end();) {
-      it = advance(*it, now) ? items_.erase(it) : std::next(it);
+    note_cancelled_tokens();
+    while (!wakes_.empty() && wakes_.front().at <= now) {
+      if (live(wakes_.front())) ready_.insert(wakes_.front().key);
+      std::pop_heap(wakes_.begin(), wakes_.end(), later);
+      wakes_.pop_back();
+    }
+    // In key order, as a loop over every item would: an item a callback
+    // adds or cancels is advanced in this tick if it comes after the one
+    // being advanced, else in the next.
+    for (id current = 0;;) {
+      const auto next = ready_.upper_bound(current);
+      if (next == ready_.end()) break;
+      current = *next;
+      ready_.erase(next);
+      const auto found = items_.find(current);
+      if (found == items_.end()) continue;
+      found->second.scheduled = false;
+      if (advance(found->second, now)) {
+        items_.erase(found);
+        ready_.erase(current); // a callback may have cancelled it again
+      }
     }
     start_queued_creates(now);
+    if (wakes_.size() > 2 * items_.size() + 64) drop_stale_wakes();
   }
 
   // When the next tick has something to do: now when an answer is in or a
@@ -12272,21 +12538,15 @@ public:
       std::lock_guard<std::mutex> lock(inbox_->mutex);
       if (!inbox_->answers.empty()) return protocol::time_point::min();
     }
+    // Answered, cancelled, new or finished: advanced at the next tick.
+    if (!ready_.empty()) return protocol::time_point::min();
     std::optional<protocol::time_point> due;
-    const auto sooner = [&](protocol::time_point t) {
-      if (!due || t < *due) due = t;
-    };
-    for (const auto &it : items_) {
-      if (it.queued) {
-        if (creating_ < limit_) sooner(hold_until_);
-        continue;
-      }
-      if (it.answer) return protocol::time_point::min();
-      if (it.in_flight) continue;
-      if (it.op->done() || it.cancelled) return protocol::time_point::min(); // finished at the next tick
-      const protocol::step next = it.op->next();
-      sooner(next.kind == protocol::step_kind::sleep ? next.wake_at : protocol::time_point::min());
+    if (queued_ > 0 && creating_ < limit_) due = hold_until_;
+    while (!wakes_.empty() && !live(wakes_.front())) { // dropped lazily: cancelled, finished or woken
+      std::pop_heap(wakes_.begin(), wakes_.end(), later);
+      wakes_.pop_back();
     }
+    if (!wakes_.empty() && (!due || wakes_.front().at < *due)) due = wakes_.front().at;
     return due;
   }
 
@@ -12300,7 +12560,8 @@ public:
   // by it); creates still queued were never sent and are not saved.
   std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
     std::vector<task_handle> out;
-    for (const auto &it : items_) {
+    for (const auto &entry : items_) {
+      const item &it = entry.second;
       if (it.queued) continue;
       if (auto h = it.op->handle(now, wall_now)) out.push_back(std::move(*h));
     }
@@ -12339,7 +12600,7 @@ private:
       if (machine)
         machine->stop(std::move(e));
       else
-        refused = std::move(e);
+        refused = std::make_unique<error>(std::move(e));
     }
     bool done() const override { return refused || (machine && machine->done()); }
     auto outcome(std::shared_ptr<session<Transport>> &s) {
@@ -12347,7 +12608,7 @@ private:
       return s->scrub(refused ? R(std::move(*refused)) : machine->take_result());
     }
     std::optional<Machine> machine;
-    std::optional<error> refused;
+    std::unique_ptr<error> refused; // rare: held apart to keep every operation small
   };
 
   template <class Machine, class T>
@@ -12357,7 +12618,7 @@ private:
       if (m)
         this->machine.emplace(std::move(*m));
       else
-        this->refused = std::move(m).error();
+        this->refused = std::make_unique<error>(std::move(m).error());
     }
     void on_response(result<http_response> a, protocol::time_point now) override {
       machine_slot<Machine>::on_response(std::move(a), now);
@@ -12369,6 +12630,15 @@ private:
     }
     std::function<void(result<T>)> done_;
     driver_hooks<Machine> hooks;
+  };
+
+  // What a queued create starts its machine with.
+  struct queued_create {
+    json body;
+    std::vector<violation> warnings;
+    protocol::wait_options wait;
+    protocol::retry_policy policy;
+    std::uint64_t seed = 0;
   };
 
   // A task: created (when started from the queue) then followed, or only followed.
@@ -12393,7 +12663,8 @@ private:
     bool creating() const override { return machine && machine->creating(); }
     bool created() const override { return machine && machine->last_task(); }
     void start(protocol::time_point now) override {
-      machine.emplace(std::move(body), std::move(warnings), wait, policy, seed, now);
+      const std::unique_ptr<queued_create> q = std::move(queued);
+      machine.emplace(std::move(q->body), std::move(q->warnings), q->wait, q->policy, q->seed, now);
     }
     std::optional<task_handle> handle(protocol::time_point now, timestamp wall_now) const override {
       if (!machine || machine->done()) return std::nullopt;
@@ -12423,12 +12694,7 @@ private:
 
     tracker_callbacks cb;
     std::optional<task_status> reported;
-    // A queued create, until it starts.
-    json body;
-    std::vector<violation> warnings;
-    protocol::wait_options wait;
-    protocol::retry_policy policy;
-    std::uint64_t seed = 0;
+    std::unique_ptr<queued_create> queued; // until it starts
   };
 
   struct inbox { // filled by the transport's threads, emptied by tick
@@ -12440,13 +12706,54 @@ private:
     id key = 0;
     std::unique_ptr<operation> op;
     call_options call;
-    bool queued = false;  // a create waiting for its turn
-    bool counted = false; // holds one of the creates in flight
     std::shared_ptr<exchange> in_flight;
-    std::optional<result<http_response>> answer; // taken from the inbox
-    abandon_request abandon;                     // for the request in flight, when the transport offers one
+    std::unique_ptr<result<http_response>> answer; // taken from the inbox
+    abandon_request abandon;                       // for the request in flight, when the transport offers one
+    std::uint32_t wake_seq = 0;                    // which entry of the wake heap is this item's
+    bool scheduled = false;                        // sleeping, with a live entry in the wake heap
+    bool queued = false;                           // a create waiting for its turn
+    bool counted = false;                          // holds one of the creates in flight
     bool cancelled = false;
   };
+
+  // An entry of the wake heap; stale (dropped when met) once its item is
+  // gone or has moved on (a newer wake_seq).
+  struct wake {
+    protocol::time_point at;
+    id key;
+    std::uint32_t seq;
+  };
+  static bool later(const wake &a, const wake &b) { return b.at < a.at || (!(a.at < b.at) && b.key < a.key); }
+
+  bool live(const wake &w) const {
+    const auto found = items_.find(w.key);
+    return found != items_.end() && found->second.scheduled && found->second.wake_seq == w.seq;
+  }
+
+  void schedule(item &it, protocol::time_point at) {
+    it.scheduled = true;
+    wakes_.push_back(wake{at, it.key, ++it.wake_seq});
+    std::push_heap(wakes_.begin(), wakes_.end(), later);
+  }
+
+  void drop_stale_wakes() {
+    wakes_.erase(std::remove_if(wakes_.begin(), wakes_.end(), [&](const wake &w) { return !live(w); }),
+                 wakes_.end());
+    std::make_heap(wakes_.begin(), wakes_.end(), later);
+  }
+
+  // Items whose call can be cancelled through its token are looked at every
+  // tick (only those): a cancelled one is advanced, to end.
+  void note_cancelled_tokens() {
+    watched_.erase(std::remove_if(watched_.begin(), watched_.end(),
+                                  [&](id key) {
+                                    const auto found = items_.find(key);
+                                    if (found == items_.end()) return true;
+                                    if (found->second.call.cancel.cancelled()) ready_.insert(key);
+                                    return false;
+                                  }),
+                   watched_.end());
+  }
 
   // Gives up the item's request if it is still out; its answer, if it comes,
   // finds no item at the next tick and is dropped.
@@ -12457,27 +12764,35 @@ private:
   }
 
   id add(std::unique_ptr<operation> op, call_options call, bool queued) {
-    item it;
-    it.key = ++last_key_;
+    const id key = ++last_key_;
+    item &it = items_[key];
+    it.key = key;
     it.op = std::move(op);
     it.call = std::move(call);
     it.queued = queued;
-    items_.push_back(std::move(it));
-    return items_.back().key;
+    if (it.call.cancel.can_be_cancelled()) watched_.push_back(key);
+    if (queued) {
+      queue_.push_back(key);
+      ++queued_;
+    } else {
+      ready_.insert(key); // sends (or fails) at the next tick
+    }
+    return key;
   }
 
   id enqueue(json body, const rules::report &checked, tracker_callbacks cb, call_options call) {
     auto op = std::make_unique<task_operation>(std::move(cb));
     auto prepared = prepare_create(*session_, std::move(body), checked, call);
     if (!prepared) {
-      op->refused = std::move(prepared).error();
+      op->refused = std::make_unique<error>(std::move(prepared).error());
       return add(std::move(op), std::move(call), false);
     }
-    op->body = std::move(*prepared);
-    op->warnings = checked.warnings;
-    op->wait = settings_.wait.value_or(session_->options().wait());
-    op->policy = session_->options().retry();
-    op->seed = session_->next_random();
+    op->queued = std::make_unique<queued_create>();
+    op->queued->body = std::move(*prepared);
+    op->queued->warnings = checked.warnings;
+    op->queued->wait = settings_.wait.value_or(session_->options().wait());
+    op->queued->policy = session_->options().retry();
+    op->queued->seed = session_->next_random();
     return add(std::move(op), std::move(call), true);
   }
 
@@ -12488,16 +12803,21 @@ private:
       answers.swap(inbox_->answers);
     }
     for (auto &a : answers) {
-      for (auto &it : items_) {
-        if (it.key == a.first) it.answer = std::move(a.second);
-      }
+      const auto found = items_.find(a.first);
+      if (found == items_.end()) continue; // given up: goes nowhere
+      found->second.answer = std::make_unique<result<http_response>>(std::move(a.second));
+      ready_.insert(a.first);
     }
   }
 
   void start_queued_creates(protocol::time_point now) {
-    for (auto &it : items_) {
-      if (!it.queued || creating_ >= limit_ || now < hold_until_) continue;
+    while (!queue_.empty() && creating_ < limit_ && !(now < hold_until_)) {
+      const auto found = items_.find(queue_.front());
+      queue_.pop_front();
+      if (found == items_.end() || !found->second.queued) continue; // cancelled while queued
+      item &it = found->second;
       it.queued = false;
+      --queued_;
       it.op->start(now);
       it.counted = true;
       ++creating_;
@@ -12524,6 +12844,7 @@ private:
     if (!it.op->done() && cancelled()) it.op->stop(cancelled_by_caller());
     if (it.counted && !it.op->creating()) create_ended(it, now);
     if (it.op->done()) {
+      if (it.queued) --queued_; // cancelled while queued
       it.op->finish(session_);
       return true;
     }
@@ -12547,14 +12868,22 @@ private:
     for (;;) {
       protocol::step next = it.op->next();
       if (next.kind == protocol::step_kind::sleep) {
-        if (now < next.wake_at) return;
+        if (now < next.wake_at) return schedule(it, next.wake_at);
         it.op->on_wake(now);
         continue;
       }
-      if (next.kind != protocol::step_kind::send) return;
+      if (next.kind != protocol::step_kind::send) { // finished: reported at the next tick
+        ready_.insert(it.key);
+        return;
+      }
       auto opened = session_->open(std::move(next.request), it.call);
       if (!opened) { // nothing was sent: the machine decides at once, the next tick goes on
         it.op->on_response(std::move(opened).error(), now);
+        const protocol::step after = it.op->next();
+        if (after.kind == protocol::step_kind::sleep)
+          schedule(it, after.wake_at);
+        else
+          ready_.insert(it.key);
         return;
       }
       it.in_flight = std::make_shared<exchange>(std::move(*opened));
@@ -12583,7 +12912,13 @@ private:
 
   std::shared_ptr<session<Transport>> session_;
   tracker_settings settings_;
-  std::list<item> items_;
+  std::map<id, item> items_; // in the order they were added
+  // The wake heap (earliest first), with stale entries dropped lazily.
+  mutable std::vector<wake> wakes_;
+  std::set<id> ready_;      // to advance at the next tick whatever the time
+  std::deque<id> queue_;    // queued creates in order (entries of cancelled ones dropped when met)
+  std::size_t queued_ = 0;  // creates still queued
+  std::vector<id> watched_; // items with a cancellable token
   id last_key_ = 0;
   int creating_ = 0;
   int limit_;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -463,6 +464,79 @@ TEST_CASE("task_tracker resumes from saved handles", "[async][tracker][handle]")
   client.transport().complete_pending();
   resumed.tick(loop.now() + 3100ms);
   CHECK(completed == 1);
+}
+
+TEST_CASE("task_tracker wakes operations in due order, not cancelled ones, and knows the earliest",
+          "[async][tracker]") {
+  using tracker_type = kling::basic_task_tracker<kling::testing::mock_transport>;
+  kling::testing::manual_scheduler loop; // the virtual clock
+  auto client = async_client(loop);
+  std::vector<std::string> polled, completed, cancelled;
+  client.transport().on_request([&](const kling::http_request &r) {
+    const std::string id = r.path.substr(r.path.rfind('/') + 1);
+    polled.push_back(id);
+    return kling_test::answer(200,
+                              R"({"id":")" + id + R"(","status":"completed","video_url":"https://e/v"})");
+  });
+  const kling::timestamp wall = *kling::parse_iso8601("2025-01-13T10:00:00Z");
+  tracker_type tracker{client};
+  CHECK_FALSE(tracker.next_due()); // nothing tracked
+
+  // 60 tasks, each due after its own number of seconds, added in a shuffled order.
+  constexpr int count = 60;
+  std::map<int, tracker_type::id> keys;
+  kling::cancellation_source stop;
+  for (int i = 0; i < count; ++i) {
+    const int due = 1 + (i * 37) % count; // a permutation of 1..60
+    kling::task_handle h;
+    h.task_id = "t" + std::to_string(due);
+    h.next_poll_at = wall + std::chrono::seconds(due);
+    kling::call_options call;
+    if (due == 30) call.cancel = stop.token(); // cancelled through its token
+    keys[due] = tracker.track(h,
+                              {nullptr, [&](const kling::task &t) { completed.push_back(t.id); },
+                               [&, due](const kling::error &e) {
+                                 CHECK(e.code == kling::errc::cancelled);
+                                 cancelled.push_back("t" + std::to_string(due));
+                               }},
+                              loop.now(), wall, call);
+  }
+  REQUIRE(tracker.next_due());
+  CHECK(*tracker.next_due() == kling::protocol::time_point::min()); // new: advanced at the next tick
+  tracker.tick(loop.now());
+  CHECK(polled.empty());
+  REQUIRE(tracker.next_due());
+  CHECK(*tracker.next_due() == loop.now() + 1s); // the earliest
+
+  tracker.cancel(keys[1]); // the earliest: the next one becomes the earliest
+  tracker.cancel(keys[45]);
+  stop.cancel();
+  REQUIRE(tracker.next_due());
+  CHECK(*tracker.next_due() == kling::protocol::time_point::min()); // the cancelled end at the next tick
+  tracker.tick(loop.now());
+  CHECK(cancelled == std::vector<std::string>{"t1", "t30", "t45"}); // in the order they were added
+  REQUIRE(tracker.next_due());
+  CHECK(*tracker.next_due() == loop.now() + 2s);
+
+  std::vector<std::string> expected;
+  for (int due = 1; due <= count; ++due)
+    if (due != 1 && due != 30 && due != 45) expected.push_back("t" + std::to_string(due));
+  // Half a second past each due time, one tick: exactly the one due is polled.
+  for (int second = 1; second <= count + 1; ++second) {
+    const std::size_t before = polled.size();
+    tracker.tick(loop.now() + std::chrono::milliseconds(second * 1000 + 500));
+    const bool skipped = second == 1 || second == 30 || second == 45 || second > count;
+    CHECK(polled.size() == before + (skipped ? 0 : 1));
+    const auto due = tracker.next_due();
+    if (tracker.active() > 0 && !skipped) {
+      REQUIRE(due);
+      CHECK(*due == kling::protocol::time_point::min()); // its answer is in
+    }
+  }
+  CHECK(polled == expected);
+  CHECK(completed == expected);
+  CHECK(tracker.active() == 0);
+  CHECK_FALSE(tracker.next_due());
 }
 
 // ----- any_transport ----------------------------------------------------------------------

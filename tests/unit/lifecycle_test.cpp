@@ -1312,6 +1312,47 @@ TEST_CASE("the observer never sees the key, even echoed by the server", "[lifecy
   CHECK(log.find("[REDACTED]") != std::string::npos);
 }
 
+TEST_CASE("a local image is sent as its Base64 would be; the observer sees the body sent, the key redacted",
+          "[lifecycle][media][secrets]") {
+  const std::string key = "sk-live-SECRET-0123";
+  const std::string path = kling_test::scratch_path("lifecycle-local-image.png");
+  const std::string png = kling::testing::sample_png(640, 360);
+  std::ofstream(path, std::ios::binary).write(png.data(), static_cast<std::streamsize>(png.size()));
+  std::vector<std::string> observed;
+  const auto client = [&](bool observe) {
+    kling::options o = kling::options{}.base_url("http://127.0.0.1:1").api_key(key).external_task_id_seed(5);
+    if (observe) o.observe([&](const kling::exchange_record &x) { observed.push_back(x.request.body); });
+    mock_client c{o};
+    c.transport().respond(200, R"({"id":"t1","status":"pending"})");
+    return c;
+  };
+  kling::image_to_video request;
+  request.prompt = "a cat";
+  request.image = kling::media::local_image(path);
+  auto by_path = client(true);
+  REQUIRE(by_path.videos().create(request));
+  auto b64 = kling::media::image_file_to_base64(path);
+  REQUIRE(b64);
+  request.image = *b64;
+  auto by_base64 = client(false);
+  REQUIRE(by_base64.videos().create(request));
+  const std::string sent = by_path.transport().requests().at(0).body;
+  CHECK(sent == by_base64.transport().requests().at(0).body);
+  CHECK(sent.find(*b64) != std::string::npos);
+  REQUIRE(observed.size() == 1);
+  CHECK(observed[0] == sent);
+
+  // A body holding the key: the observer sees it redacted, the gateway gets what was asked.
+  request.prompt = "a cat named " + key;
+  auto echoed = client(true);
+  REQUIRE(echoed.videos().create(request));
+  REQUIRE(observed.size() == 2);
+  CHECK(observed[1].find(key) == std::string::npos);
+  CHECK(observed[1].find("[REDACTED]") != std::string::npos);
+  CHECK(echoed.transport().requests().at(0).body.find(key) != std::string::npos);
+  std::remove(path.c_str());
+}
+
 TEST_CASE("saved times far in the future do not overflow the clock", "[lifecycle][wait][handle]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);

@@ -789,6 +789,76 @@ TEST_CASE("image_file_to_base64 refuses files over 10 MB before reading them", "
   CHECK(at_limit->size() == (10 * 1024 * 1024 + 2) / 3 * 4);
 }
 
+TEST_CASE("local_image: a request names the file; its header is checked, its Base64 written into the body",
+          "[media][rules]") {
+  const std::string png = png_image(640, 360);
+  const temp_file png_file(png, ".png");
+  const std::string local = media::local_image(png_file.path);
+  const auto classified = media::classify_image_string(local);
+  CHECK(classified.kind == media::image_string_kind::local_file);
+  CHECK(classified.payload == png_file.path);
+  CHECK(media::classify_image_string(media::local_image("")).kind == media::image_string_kind::invalid);
+
+  auto info = media::probe_image_file(png_file.path);
+  REQUIRE(info);
+  CHECK(info->width == 640);
+  CHECK(info->height == 360);
+  CHECK(info->size_bytes == png.size());
+
+  // The body sent is the body the Base64 string would have given, byte for byte.
+  const kling::json with_path = {{"model", "Kling-V2.6"}, {"image", local}, {"prompt", "a cat"}};
+  const kling::json with_base64 = {
+      {"model", "Kling-V2.6"}, {"image", kling::base64::encode(png)}, {"prompt", "a cat"}};
+  auto body = media::inline_local_images(kling::dump_json(with_path));
+  REQUIRE(body);
+  CHECK(*body == kling::dump_json(with_base64));
+  CHECK(body->capacity() < body->size() + 64); // allocated once, at its size
+
+  // Only string values that are the whole prefix and path: a prompt that
+  // mentions one, or a member named like one, is text.
+  const kling::json mentions = {{"prompt", "see " + local}, {local, "x"}, {"model", "Kling-V2.6"}};
+  auto untouched = media::inline_local_images(kling::dump_json(mentions));
+  REQUIRE(untouched);
+  CHECK(*untouched == kling::dump_json(mentions));
+  CHECK(*media::inline_local_images("{\"prompt\":\"no image\"}") == "{\"prompt\":\"no image\"}");
+
+  // Two images, one of them a path with characters JSON escapes (not allowed in Windows names).
+#ifndef _WIN32
+  const temp_file quoted(png, "\"q\\.png");
+  const kling::json two = {{"image", local}, {"image_tail", media::local_image(quoted.path)}};
+  auto both = media::inline_local_images(kling::dump_json(two));
+  REQUIRE(both);
+  CHECK(*both == kling::dump_json(kling::json{{"image", kling::base64::encode(png)},
+                                              {"image_tail", kling::base64::encode(png)}}));
+#endif
+
+  // A file that is gone when the request is sent: an error naming it, nothing sent.
+  const std::string gone = unique_temp_path(".png");
+  auto missing =
+      media::inline_local_images(kling::dump_json(kling::json{{"image", media::local_image(gone)}}));
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == kling::errc::io);
+  CHECK(contains(message_of(missing), gone));
+
+  // Validation reads the header: the same rules as for inline images.
+  CHECK(kling::rules::validate(with_path).valid());
+  const temp_file small(png_image(200, 200), ".png");
+  const kling::json too_small = {{"model", "Kling-V2.6"}, {"image", media::local_image(small.path)}};
+  const auto report = kling::rules::validate(too_small);
+  REQUIRE_FALSE(report.valid());
+  CHECK(report.violations.at(0).field == "/image");
+  CHECK(contains(report.violations.at(0).message, "200x200 px"));
+  const temp_file text_file("just some text\n", ".png");
+  const auto not_image = kling::rules::validate(
+      kling::json{{"model", "Kling-V2.6"}, {"image", media::local_image(text_file.path)}});
+  REQUIRE_FALSE(not_image.valid());
+  CHECK(contains(not_image.violations.at(0).message, "not a JPEG or PNG image"));
+  const auto absent =
+      kling::rules::validate(kling::json{{"model", "Kling-V2.6"}, {"image", media::local_image(gone)}});
+  REQUIRE_FALSE(absent.valid());
+  CHECK(contains(absent.violations.at(0).message, gone));
+}
+
 TEST_CASE("probe_video_file reads the same as probe_video, by seeking", "[media]") {
   for (bool moov_first : {true, false}) {
     mp4_spec spec;

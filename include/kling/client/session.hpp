@@ -2,7 +2,8 @@
 // the checked base URL, the transport and a source of randomness (retry
 // jitter, generated external_task_ids). It holds the one exchange step of
 // every driver: open completes the relative requests of the protocol layer
-// (origin, path prefix, headers, timeout, size cap), close reports the
+// (origin, path prefix, headers, timeout, size cap, local images read into
+// the body), close reports the
 // exchange to the observer with secrets redacted and keeps the API key out
 // of every error that comes back.
 //
@@ -21,6 +22,7 @@
 #include "kling/client/settings.hpp"
 #include "kling/core/random.hpp"
 #include "kling/core/redact.hpp"
+#include "kling/media/sources.hpp"
 #include "kling/transport/requirements.hpp"
 #include "kling/transport/streaming.hpp"
 
@@ -74,6 +76,10 @@ public:
         set_header(request.headers, h.first, h.second);
       for (const auto &h : call.headers)
         set_header(request.headers, h.first, h.second);
+      // A local image (media::local_image) becomes its Base64 here, as it is sent.
+      auto body = media::inline_local_images(std::move(request.body));
+      if (!body) return std::move(body).error();
+      request.body = std::move(*body);
     }
     exchange x{std::move(request), {}, options_.time().now()};
     x.limit = body_limit::attach(x.request, options_.max_response_bytes());
@@ -82,8 +88,9 @@ public:
 
   // The second half, on the driver's thread once the transport answered:
   // the size cap, the observer (with secrets redacted), the key scrubbed
-  // from an error.
-  result<http_response> close(const exchange &x, result<http_response> answer) const {
+  // from an error. The request's body is lent to the observer for the call
+  // (not copied: it may be an inline image) and is the same after it.
+  result<http_response> close(exchange &x, result<http_response> answer) const {
     answer = x.limit.finish(std::move(answer));
     observe(x.request, answer, options_.time().now() - x.started);
     return scrub(std::move(answer));
@@ -105,18 +112,25 @@ public:
 private:
   // Reports an exchange to the observer. The key is redacted from both
   // sides: a server may echo it in an answer.
-  void observe(const http_request &request, const result<http_response> &answer,
+  void observe(http_request &request, const result<http_response> &answer,
                protocol::time_point::duration elapsed) const {
     if (!options_.observer()) return;
     const std::string &key = options_.api_key();
+    std::string body = std::move(request.body); // all but the body copied
     http_request shown = request;
+    request.body = std::move(body);
+    // Lent, moved back after the call; copied only when the key must be redacted from it.
+    const bool lent = !holds_secret(request.body, key);
+    if (lent)
+      shown.body.swap(request.body);
+    else
+      shown.body = redact(request.body, key);
     shown.origin = redact(std::move(shown.origin), key);
     shown.path = redact(std::move(shown.path), key);
     for (auto &q : shown.query)
       q.second = redact(std::move(q.second), key);
     for (auto &h : shown.headers)
       h.second = redact(std::move(h.second), key);
-    shown.body = redact(std::move(shown.body), key);
     result<http_response> answered = scrub(answer);
     if (answered) {
       for (auto &h : answered->headers)
@@ -125,6 +139,12 @@ private:
     }
     options_.observer()(
         exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
+    if (lent) request.body.swap(shown.body);
+  }
+
+  // Whether redact(text, key) would change text (redact leaves short keys alone).
+  static bool holds_secret(const std::string &text, const std::string &key) {
+    return redact(key, key) != key && text.find(key) != std::string::npos;
   }
 
 public:

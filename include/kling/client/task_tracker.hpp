@@ -9,6 +9,11 @@
 // which shrinks and pauses when the provider reports its concurrency limit
 // (1303) and grows back as creates succeed.
 //
+// A tick costs what is due, not what is tracked: sleeping operations wait
+// in a heap keyed by their wake time, and only those due, those answered,
+// cancelled or new are advanced (in the order they were added, as a loop
+// over all of them would). next_due() is O(1).
+//
 //   kling::basic_task_tracker<my_engine_transport> tracker{client};
 //   tracker.submit(request, {.progress = show, .done = play, .failed = report});
 //   tracker.track(saved_handle, callbacks);       // resume after a restart
@@ -22,11 +27,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <functional>
-#include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,8 +72,8 @@ public:
 
   // Requests still out are abandoned (when the transport can); their answers go nowhere.
   ~basic_task_tracker() {
-    for (auto &it : items_)
-      give_up_request(it);
+    for (auto &entry : items_)
+      give_up_request(entry.second);
   }
   // The source of a move may only be destroyed.
   basic_task_tracker(basic_task_tracker &&) = default;
@@ -90,7 +97,7 @@ public:
            call_options call = {}) {
     if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
       auto refused = std::make_unique<task_operation>(std::move(cb));
-      refused->refused = std::move(usable).error();
+      refused->refused = std::make_unique<error>(std::move(usable).error());
       return add(std::move(refused), std::move(call), false);
     }
     protocol::wait_machine waiting =
@@ -121,20 +128,40 @@ public:
   // errc::cancelled at the next tick.
   void cancel(id key) {
     take_completions(); // an answer already in is not abandoned
-    for (auto &it : items_) {
-      if (it.key != key) continue;
-      it.cancelled = true;
-      give_up_request(it);
-    }
+    const auto found = items_.find(key);
+    if (found == items_.end()) return;
+    found->second.cancelled = true;
+    give_up_request(found->second);
+    ready_.insert(key);
   }
 
   // Call once per frame: takes in completions, sends what is due, runs callbacks.
   void tick(protocol::time_point now) {
     take_completions();
-    for (auto it = items_.begin(); it != items_.end();) {
-      it = advance(*it, now) ? items_.erase(it) : std::next(it);
+    note_cancelled_tokens();
+    while (!wakes_.empty() && wakes_.front().at <= now) {
+      if (live(wakes_.front())) ready_.insert(wakes_.front().key);
+      std::pop_heap(wakes_.begin(), wakes_.end(), later);
+      wakes_.pop_back();
+    }
+    // In key order, as a loop over every item would: an item a callback
+    // adds or cancels is advanced in this tick if it comes after the one
+    // being advanced, else in the next.
+    for (id current = 0;;) {
+      const auto next = ready_.upper_bound(current);
+      if (next == ready_.end()) break;
+      current = *next;
+      ready_.erase(next);
+      const auto found = items_.find(current);
+      if (found == items_.end()) continue;
+      found->second.scheduled = false;
+      if (advance(found->second, now)) {
+        items_.erase(found);
+        ready_.erase(current); // a callback may have cancelled it again
+      }
     }
     start_queued_creates(now);
+    if (wakes_.size() > 2 * items_.size() + 64) drop_stale_wakes();
   }
 
   // When the next tick has something to do: now when an answer is in or a
@@ -146,21 +173,15 @@ public:
       std::lock_guard<std::mutex> lock(inbox_->mutex);
       if (!inbox_->answers.empty()) return protocol::time_point::min();
     }
+    // Answered, cancelled, new or finished: advanced at the next tick.
+    if (!ready_.empty()) return protocol::time_point::min();
     std::optional<protocol::time_point> due;
-    const auto sooner = [&](protocol::time_point t) {
-      if (!due || t < *due) due = t;
-    };
-    for (const auto &it : items_) {
-      if (it.queued) {
-        if (creating_ < limit_) sooner(hold_until_);
-        continue;
-      }
-      if (it.answer) return protocol::time_point::min();
-      if (it.in_flight) continue;
-      if (it.op->done() || it.cancelled) return protocol::time_point::min(); // finished at the next tick
-      const protocol::step next = it.op->next();
-      sooner(next.kind == protocol::step_kind::sleep ? next.wake_at : protocol::time_point::min());
+    if (queued_ > 0 && creating_ < limit_) due = hold_until_;
+    while (!wakes_.empty() && !live(wakes_.front())) { // dropped lazily: cancelled, finished or woken
+      std::pop_heap(wakes_.begin(), wakes_.end(), later);
+      wakes_.pop_back();
     }
+    if (!wakes_.empty() && (!due || wakes_.front().at < *due)) due = wakes_.front().at;
     return due;
   }
 
@@ -174,7 +195,8 @@ public:
   // by it); creates still queued were never sent and are not saved.
   std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
     std::vector<task_handle> out;
-    for (const auto &it : items_) {
+    for (const auto &entry : items_) {
+      const item &it = entry.second;
       if (it.queued) continue;
       if (auto h = it.op->handle(now, wall_now)) out.push_back(std::move(*h));
     }
@@ -213,7 +235,7 @@ private:
       if (machine)
         machine->stop(std::move(e));
       else
-        refused = std::move(e);
+        refused = std::make_unique<error>(std::move(e));
     }
     bool done() const override { return refused || (machine && machine->done()); }
     auto outcome(std::shared_ptr<session<Transport>> &s) {
@@ -221,7 +243,7 @@ private:
       return s->scrub(refused ? R(std::move(*refused)) : machine->take_result());
     }
     std::optional<Machine> machine;
-    std::optional<error> refused;
+    std::unique_ptr<error> refused; // rare: held apart to keep every operation small
   };
 
   template <class Machine, class T>
@@ -231,7 +253,7 @@ private:
       if (m)
         this->machine.emplace(std::move(*m));
       else
-        this->refused = std::move(m).error();
+        this->refused = std::make_unique<error>(std::move(m).error());
     }
     void on_response(result<http_response> a, protocol::time_point now) override {
       machine_slot<Machine>::on_response(std::move(a), now);
@@ -243,6 +265,15 @@ private:
     }
     std::function<void(result<T>)> done_;
     driver_hooks<Machine> hooks;
+  };
+
+  // What a queued create starts its machine with.
+  struct queued_create {
+    json body;
+    std::vector<violation> warnings;
+    protocol::wait_options wait;
+    protocol::retry_policy policy;
+    std::uint64_t seed = 0;
   };
 
   // A task: created (when started from the queue) then followed, or only followed.
@@ -267,7 +298,8 @@ private:
     bool creating() const override { return machine && machine->creating(); }
     bool created() const override { return machine && machine->last_task(); }
     void start(protocol::time_point now) override {
-      machine.emplace(std::move(body), std::move(warnings), wait, policy, seed, now);
+      const std::unique_ptr<queued_create> q = std::move(queued);
+      machine.emplace(std::move(q->body), std::move(q->warnings), q->wait, q->policy, q->seed, now);
     }
     std::optional<task_handle> handle(protocol::time_point now, timestamp wall_now) const override {
       if (!machine || machine->done()) return std::nullopt;
@@ -297,12 +329,7 @@ private:
 
     tracker_callbacks cb;
     std::optional<task_status> reported;
-    // A queued create, until it starts.
-    json body;
-    std::vector<violation> warnings;
-    protocol::wait_options wait;
-    protocol::retry_policy policy;
-    std::uint64_t seed = 0;
+    std::unique_ptr<queued_create> queued; // until it starts
   };
 
   struct inbox { // filled by the transport's threads, emptied by tick
@@ -314,13 +341,54 @@ private:
     id key = 0;
     std::unique_ptr<operation> op;
     call_options call;
-    bool queued = false;  // a create waiting for its turn
-    bool counted = false; // holds one of the creates in flight
     std::shared_ptr<exchange> in_flight;
-    std::optional<result<http_response>> answer; // taken from the inbox
-    abandon_request abandon;                     // for the request in flight, when the transport offers one
+    std::unique_ptr<result<http_response>> answer; // taken from the inbox
+    abandon_request abandon;                       // for the request in flight, when the transport offers one
+    std::uint32_t wake_seq = 0;                    // which entry of the wake heap is this item's
+    bool scheduled = false;                        // sleeping, with a live entry in the wake heap
+    bool queued = false;                           // a create waiting for its turn
+    bool counted = false;                          // holds one of the creates in flight
     bool cancelled = false;
   };
+
+  // An entry of the wake heap; stale (dropped when met) once its item is
+  // gone or has moved on (a newer wake_seq).
+  struct wake {
+    protocol::time_point at;
+    id key;
+    std::uint32_t seq;
+  };
+  static bool later(const wake &a, const wake &b) { return b.at < a.at || (!(a.at < b.at) && b.key < a.key); }
+
+  bool live(const wake &w) const {
+    const auto found = items_.find(w.key);
+    return found != items_.end() && found->second.scheduled && found->second.wake_seq == w.seq;
+  }
+
+  void schedule(item &it, protocol::time_point at) {
+    it.scheduled = true;
+    wakes_.push_back(wake{at, it.key, ++it.wake_seq});
+    std::push_heap(wakes_.begin(), wakes_.end(), later);
+  }
+
+  void drop_stale_wakes() {
+    wakes_.erase(std::remove_if(wakes_.begin(), wakes_.end(), [&](const wake &w) { return !live(w); }),
+                 wakes_.end());
+    std::make_heap(wakes_.begin(), wakes_.end(), later);
+  }
+
+  // Items whose call can be cancelled through its token are looked at every
+  // tick (only those): a cancelled one is advanced, to end.
+  void note_cancelled_tokens() {
+    watched_.erase(std::remove_if(watched_.begin(), watched_.end(),
+                                  [&](id key) {
+                                    const auto found = items_.find(key);
+                                    if (found == items_.end()) return true;
+                                    if (found->second.call.cancel.cancelled()) ready_.insert(key);
+                                    return false;
+                                  }),
+                   watched_.end());
+  }
 
   // Gives up the item's request if it is still out; its answer, if it comes,
   // finds no item at the next tick and is dropped.
@@ -331,27 +399,35 @@ private:
   }
 
   id add(std::unique_ptr<operation> op, call_options call, bool queued) {
-    item it;
-    it.key = ++last_key_;
+    const id key = ++last_key_;
+    item &it = items_[key];
+    it.key = key;
     it.op = std::move(op);
     it.call = std::move(call);
     it.queued = queued;
-    items_.push_back(std::move(it));
-    return items_.back().key;
+    if (it.call.cancel.can_be_cancelled()) watched_.push_back(key);
+    if (queued) {
+      queue_.push_back(key);
+      ++queued_;
+    } else {
+      ready_.insert(key); // sends (or fails) at the next tick
+    }
+    return key;
   }
 
   id enqueue(json body, const rules::report &checked, tracker_callbacks cb, call_options call) {
     auto op = std::make_unique<task_operation>(std::move(cb));
     auto prepared = prepare_create(*session_, std::move(body), checked, call);
     if (!prepared) {
-      op->refused = std::move(prepared).error();
+      op->refused = std::make_unique<error>(std::move(prepared).error());
       return add(std::move(op), std::move(call), false);
     }
-    op->body = std::move(*prepared);
-    op->warnings = checked.warnings;
-    op->wait = settings_.wait.value_or(session_->options().wait());
-    op->policy = session_->options().retry();
-    op->seed = session_->next_random();
+    op->queued = std::make_unique<queued_create>();
+    op->queued->body = std::move(*prepared);
+    op->queued->warnings = checked.warnings;
+    op->queued->wait = settings_.wait.value_or(session_->options().wait());
+    op->queued->policy = session_->options().retry();
+    op->queued->seed = session_->next_random();
     return add(std::move(op), std::move(call), true);
   }
 
@@ -362,16 +438,21 @@ private:
       answers.swap(inbox_->answers);
     }
     for (auto &a : answers) {
-      for (auto &it : items_) {
-        if (it.key == a.first) it.answer = std::move(a.second);
-      }
+      const auto found = items_.find(a.first);
+      if (found == items_.end()) continue; // given up: goes nowhere
+      found->second.answer = std::make_unique<result<http_response>>(std::move(a.second));
+      ready_.insert(a.first);
     }
   }
 
   void start_queued_creates(protocol::time_point now) {
-    for (auto &it : items_) {
-      if (!it.queued || creating_ >= limit_ || now < hold_until_) continue;
+    while (!queue_.empty() && creating_ < limit_ && !(now < hold_until_)) {
+      const auto found = items_.find(queue_.front());
+      queue_.pop_front();
+      if (found == items_.end() || !found->second.queued) continue; // cancelled while queued
+      item &it = found->second;
       it.queued = false;
+      --queued_;
       it.op->start(now);
       it.counted = true;
       ++creating_;
@@ -398,6 +479,7 @@ private:
     if (!it.op->done() && cancelled()) it.op->stop(cancelled_by_caller());
     if (it.counted && !it.op->creating()) create_ended(it, now);
     if (it.op->done()) {
+      if (it.queued) --queued_; // cancelled while queued
       it.op->finish(session_);
       return true;
     }
@@ -421,14 +503,22 @@ private:
     for (;;) {
       protocol::step next = it.op->next();
       if (next.kind == protocol::step_kind::sleep) {
-        if (now < next.wake_at) return;
+        if (now < next.wake_at) return schedule(it, next.wake_at);
         it.op->on_wake(now);
         continue;
       }
-      if (next.kind != protocol::step_kind::send) return;
+      if (next.kind != protocol::step_kind::send) { // finished: reported at the next tick
+        ready_.insert(it.key);
+        return;
+      }
       auto opened = session_->open(std::move(next.request), it.call);
       if (!opened) { // nothing was sent: the machine decides at once, the next tick goes on
         it.op->on_response(std::move(opened).error(), now);
+        const protocol::step after = it.op->next();
+        if (after.kind == protocol::step_kind::sleep)
+          schedule(it, after.wake_at);
+        else
+          ready_.insert(it.key);
         return;
       }
       it.in_flight = std::make_shared<exchange>(std::move(*opened));
@@ -457,7 +547,13 @@ private:
 
   std::shared_ptr<session<Transport>> session_;
   tracker_settings settings_;
-  std::list<item> items_;
+  std::map<id, item> items_; // in the order they were added
+  // The wake heap (earliest first), with stale entries dropped lazily.
+  mutable std::vector<wake> wakes_;
+  std::set<id> ready_;      // to advance at the next tick whatever the time
+  std::deque<id> queue_;    // queued creates in order (entries of cancelled ones dropped when met)
+  std::size_t queued_ = 0;  // creates still queued
+  std::vector<id> watched_; // items with a cancellable token
   id last_key_ = 0;
   int creating_ = 0;
   int limit_;

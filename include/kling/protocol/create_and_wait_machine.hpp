@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "kling/core/boxed.hpp"
 #include "kling/protocol/create_machine.hpp"
 #include "kling/protocol/wait_machine.hpp"
 
@@ -71,11 +72,12 @@ private:
   retry_policy policy_;
   std::uint64_t seed_;
   time_point deadline_;
-  std::optional<create_machine> creating_;
+  // Boxed: a tracker holds many machines, most of them only waiting.
+  boxed<create_machine> creating_;
   std::optional<wait_machine> waiting_;
-  std::optional<task> created_;
+  boxed<task> created_;
   std::vector<violation> warnings_;
-  std::optional<result<task>> outcome_;
+  boxed<result<task>> outcome_;
 };
 
 } // namespace protocol
@@ -152,7 +154,7 @@ KLING_DECL bool create_and_wait_machine::creating() const { return !waiting_ && 
 
 KLING_DECL std::optional<task> create_and_wait_machine::last_task() const {
   if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
-  return created_;
+  return created_ ? std::optional<task>(*created_) : std::nullopt;
 }
 
 KLING_DECL const wait_machine *create_and_wait_machine::waiting() const {

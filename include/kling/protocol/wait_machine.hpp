@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "kling/core/boxed.hpp"
 #include "kling/protocol/request_machine.hpp"
 #include "kling/protocol/responses.hpp"
 
@@ -59,7 +60,7 @@ public:
   result<task> take_result();
 
   // For progress reports and saved handles.
-  const std::optional<task> &last_task() const { return last_; }
+  const boxed<task> &last_task() const { return last_; }
   int polls() const { return polls_; }
   time_point started() const { return started_; }
   time_point deadline() const { return deadline_; }
@@ -84,9 +85,9 @@ private:
   time_point deadline_;
   milliseconds interval_;
   int polls_ = 0;
-  std::optional<task> last_;
+  boxed<task> last_; // boxed: a tracker holds many machines that have not polled yet
   std::optional<time_point> wake_at_;
-  std::optional<result<task>> outcome_;
+  boxed<result<task>> outcome_;
 };
 
 } // namespace protocol

@@ -73,7 +73,12 @@ KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::s
     c.violation(rule, field, image.problem);
     return std::nullopt;
   }
-  auto size = base64::decoded_size(image.payload);
+  // A local file is sent as inline Base64: its header and size read from the file.
+  const bool local = image.kind == media::image_string_kind::local_file;
+  result<media::image_info> info = local ? media::probe_image_file(std::string(image.payload))
+                                         : result<media::image_info>(media::image_info{});
+  auto size = local ? info.map([](const media::image_info &i) { return i.size_bytes; })
+                    : base64::decoded_size(image.payload).map([](std::size_t n) { return std::uint64_t{n}; });
   if (!size) {
     c.violation(rule, field, "inline image: " + size.error().message);
     return std::nullopt;
@@ -84,13 +89,15 @@ KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::s
                     images_detail::size_text(limits.max_bytes) + " is allowed");
     return std::nullopt;
   }
-  // The header is near the start: decode a prefix first, all of it only if the probe needs more.
-  constexpr std::size_t prefix_bytes = 64 * 1024;
-  auto bytes = base64::decode(image.payload, prefix_bytes);
-  auto info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
-  if (!info && *size > prefix_bytes) {
-    bytes = base64::decode(image.payload);
+  if (!local) {
+    // The header is near the start: decode a prefix first, all of it only if the probe needs more.
+    constexpr std::size_t prefix_bytes = 64 * 1024;
+    auto bytes = base64::decode(image.payload, prefix_bytes);
     info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+    if (!info && *size > prefix_bytes) {
+      bytes = base64::decode(image.payload);
+      info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+    }
   }
   if (info) info->size_bytes = *size;
   if (!info) {

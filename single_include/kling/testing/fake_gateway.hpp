@@ -3680,7 +3680,10 @@ KLING_NAMESPACE_END
 // ----- end kling/media/image_probe.hpp -----
 // ----- begin kling/media/sources.hpp -----
 // How images appear in requests (rule O1-12: an http(s) URL, a data URI or
-// bare Base64), and turning local image files into the inline forms.
+// bare Base64), and turning local image files into the inline forms: at
+// once (image_file_to_base64), or as the request is sent (local_image: the
+// request holds only the path, and the file's Base64 is written straight
+// into the body, so a 10 MB image costs one body's worth of memory).
 //
 // Thread safety: classify_image_string is a pure function; the file functions
 // only read the file they are given.
@@ -3690,9 +3693,11 @@ KLING_NAMESPACE_END
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 // ----- begin kling/core/files.hpp -----
 // Local files, the one place the library touches them: UTF-8 paths on every
@@ -4641,20 +4646,79 @@ KLING_NAMESPACE_BEGIN
 
 namespace media {
 
-enum class image_string_kind { url, data_uri, base64, invalid };
+enum class image_string_kind { url, data_uri, base64, local_file, invalid };
 
 // What an image field of a request holds. The views point into the text
 // that was classified.
 struct image_string {
   image_string_kind kind = image_string_kind::invalid;
-  std::string_view payload;    // the Base64 text for data_uri and base64, the URL for url
+  std::string_view
+      payload; // the Base64 text for data_uri and base64, the URL for url, the path for local_file
   std::string_view media_type; // "image/png" from a data URI, as written
   std::string problem;         // for invalid: why
 };
 
 namespace source_detail {
+// The gateway's limit on inline images.
+inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
+} // namespace source_detail
 
-inline image_string invalid(std::string problem) {
+// What starts an image field's value that names a local file (local_image).
+inline constexpr std::string_view local_image_prefix = "kling-local-file:";
+
+// An image field's value naming a local PNG or JPEG file, e.g.
+// `request.image = media::local_image("start.png");`. Validation reads the
+// file's header; when the request is sent the field carries the file's
+// Base64, the same bytes as image_file_to_base64(path) would give, written
+// straight into the body.
+KLING_DECL std::string local_image(std::string_view path);
+
+// Which of the three forms of rule O1-12 an image string has: an absolute
+// http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
+// else, the empty string included, is invalid with a problem saying why.
+// Only the form is checked here: the Base64 is not decoded and the URL not
+// fetched. A local_image(path) is local_file (the file is not read here).
+KLING_DECL image_string classify_image_string(std::string_view text);
+
+// A local PNG or JPEG file's header (its size_bytes the file's size), read
+// from its start only; fails for a file over 10 MB.
+KLING_DECL result<image_info> probe_image_file(const std::string &path);
+
+// A request body (JSON text) with every local_image(path) value replaced by
+// the file's Base64, written into a body allocated once; the body as given
+// when it names no local file. Errors (errc::io) name the file.
+KLING_DECL result<std::string> inline_local_images(std::string body);
+
+// The whole file, when it is a regular file of at most max_bytes (checked
+// before reading). Errors are errc::io and name the file.
+using files::read_file;
+
+// The file as bare Base64 (no data: prefix), for an image field of a
+// request. The file must be a PNG or JPEG image of at most 10 MB.
+KLING_DECL result<std::string> image_file_to_base64(const std::string &path);
+
+// The file as "data:image/png;base64,...", its type taken from its content
+// rather than its name.
+KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path);
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_SOURCES_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_SOURCES_IPP)
+#define KLING_MEDIA_SOURCES_IPP
+
+#include <algorithm>
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
+namespace source_detail {
+
+KLING_DECL image_string invalid(std::string problem) {
   image_string out;
   out.problem = std::move(problem);
   return out;
@@ -4662,7 +4726,7 @@ inline image_string invalid(std::string problem) {
 
 // data:<type>[;parameter=value...];base64,<payload> (RFC 2397); only images,
 // and only Base64, which must be strict.
-inline image_string classify_data_uri(std::string_view text) {
+KLING_DECL image_string classify_data_uri(std::string_view text) {
   const std::size_t comma = text.find(',');
   if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
   const std::string_view header = text.substr(5, comma - 5);
@@ -4684,18 +4748,21 @@ inline image_string classify_data_uri(std::string_view text) {
   return out;
 }
 
-// The gateway's limit on inline images.
-constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
-
 } // namespace source_detail
 
-// Which of the three forms of rule O1-12 an image string has: an absolute
-// http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
-// else, the empty string included, is invalid with a problem saying why.
-// Only the form is checked here: the Base64 is not decoded and the URL not
-// fetched.
-inline image_string classify_image_string(std::string_view text) {
+KLING_DECL std::string local_image(std::string_view path) {
+  return std::string(local_image_prefix) + std::string(path);
+}
+
+KLING_DECL image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
+  if (text.substr(0, local_image_prefix.size()) == local_image_prefix) {
+    image_string out;
+    out.kind = image_string_kind::local_file;
+    out.payload = text.substr(local_image_prefix.size());
+    if (out.payload.empty()) return invalid("local image names no file");
+    return out;
+  }
   if (text.empty())
     return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
   if (ascii::starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
@@ -4722,51 +4789,138 @@ inline image_string classify_image_string(std::string_view text) {
   return out;
 }
 
-// The whole file, when it is a regular file of at most max_bytes (checked
-// before reading). Errors are errc::io and name the file.
-using files::read_file;
-
 namespace source_detail {
 
+// An image file, open, of at most the gateway's 10 MB, and its header.
 struct image_file {
-  std::string bytes;
+  files::input_file in;
+  std::uint64_t size = 0;
   image_info info;
 };
 
-// Reads the file once and checks that it is a PNG or JPEG image of at most
-// the gateway's 10 MB.
-inline result<image_file> read_image_file(const std::string &path) {
-  auto bytes = read_file(path, max_image_bytes);
-  if (!bytes) return std::move(bytes).error();
-  auto info = probe_image(*bytes);
+// Opens the file and checks that it is a PNG or JPEG image of at most the
+// gateway's 10 MB, reading only its start (all of it only if the header
+// lies further in). The file stays open, to be read once more as it is sent.
+KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
+  auto image = std::make_unique<image_file>();
+  auto size = image->in.open(path);
+  if (!size) return std::move(size).error();
+  if (*size > max_image_bytes || *size > std::numeric_limits<std::size_t>::max()) {
+    return error{errc::io, "file " + files::quote(path) + " is larger than " +
+                               std::to_string(max_image_bytes) + " bytes (" + std::to_string(*size) +
+                               " bytes)"};
+  }
+  image->size = *size;
+  constexpr std::uint64_t prefix_bytes = 64 * 1024;
+  std::string head;
+  auto read = image->in.read_at(0, static_cast<std::size_t>(std::min(*size, prefix_bytes)), head);
+  auto info = read ? probe_image(head) : result<image_info>(read.error());
+  if (!info && *size > prefix_bytes) {
+    read = image->in.read_at(0, static_cast<std::size_t>(*size), head);
+    info = read ? probe_image(head) : result<image_info>(read.error());
+  }
+  if (!read) return std::move(read).error();
   if (!info) return error{info.error().code, files::quote(path) + ": " + info.error().message};
-  return image_file{std::move(*bytes), *info};
+  image->info = *info;
+  image->info.size_bytes = *size;
+  return image;
+}
+
+// Appends the Base64 of the whole file, read in pieces.
+KLING_DECL result<void> append_base64(image_file &image, std::string &out) {
+  constexpr std::size_t piece = 3 * 256 * 1024; // a multiple of 3: the pieces' Base64 joins up
+  std::string bytes;
+  for (std::uint64_t at = 0; at < image.size; at += piece) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(piece, image.size - at));
+    if (auto read = image.in.read_at(at, n, bytes); !read) return read;
+    out += base64::encode(bytes);
+  }
+  return {};
+}
+
+constexpr std::uint64_t base64_size(std::uint64_t bytes) { return (bytes + 2) / 3 * 4; }
+
+// The file's Base64 after `prefix`, in a string allocated once.
+KLING_DECL result<std::string> file_to_base64(const std::string &path, std::string_view prefix) {
+  auto image = open_image_file(path);
+  if (!image) return std::move(image).error();
+  std::string out;
+  out.reserve(prefix.size() + static_cast<std::size_t>(base64_size((*image)->size)));
+  out += prefix;
+  if (auto appended = append_base64(**image, out); !appended) return std::move(appended).error();
+  return out;
 }
 
 } // namespace source_detail
 
-// The file as bare Base64 (no data: prefix), for an image field of a
-// request. The file must be a PNG or JPEG image of at most 10 MB.
-inline result<std::string> image_file_to_base64(const std::string &path) {
-  auto image = source_detail::read_image_file(path);
+KLING_DECL result<image_info> probe_image_file(const std::string &path) {
+  auto image = source_detail::open_image_file(path);
   if (!image) return std::move(image).error();
-  return base64::encode(image->bytes);
+  return (*image)->info;
 }
 
-// The file as "data:image/png;base64,...", its type taken from its content
-// rather than its name.
-inline result<std::string> image_file_to_data_uri(const std::string &path) {
-  auto image = source_detail::read_image_file(path);
-  if (!image) return std::move(image).error();
-  return "data:image/" + std::string(to_string(image->info.format)) + ";base64," +
-         base64::encode(image->bytes);
+KLING_DECL result<std::string> image_file_to_base64(const std::string &path) {
+  return source_detail::file_to_base64(path, {});
+}
+
+KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
+  auto info = probe_image_file(path);
+  if (!info) return std::move(info).error();
+  return source_detail::file_to_base64(path,
+                                       "data:image/" + std::string(to_string(info->format)) + ";base64,");
+}
+
+KLING_DECL result<std::string> inline_local_images(std::string body) {
+  using namespace source_detail;
+  const std::string opener = "\"" + std::string(local_image_prefix);
+  if (body.find(opener) == std::string::npos) return body;
+  // The JSON strings of the body that are values (not member names) and
+  // start with the prefix: found by walking the text, so that the prefix
+  // inside another string (a prompt that mentions it) is left alone.
+  struct local {
+    std::size_t begin = 0, end = 0; // the quoted string, quotes included
+    std::unique_ptr<image_file> image;
+  };
+  std::vector<local> found;
+  std::uint64_t size = body.size();
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i] != '"') continue;
+    const std::size_t begin = i;
+    for (++i; i < body.size() && body[i] != '"'; ++i)
+      if (body[i] == '\\') ++i;  // an escaped character
+    if (i >= body.size()) break; // not JSON: sent as it is, the gateway answers
+    const std::size_t end = i + 1;
+    if (body.compare(begin, opener.size(), opener) != 0) continue;
+    const std::size_t after = body.find_first_not_of(" \t\r\n", end);
+    if (after != std::string::npos && body[after] == ':') continue; // a member name
+    auto text = parse_json(std::string_view(body).substr(begin, end - begin));
+    if (!text || !text->is_string()) continue;
+    const std::string path = text->get<std::string>().substr(local_image_prefix.size());
+    auto image = open_image_file(path);
+    if (!image) return std::move(image).error();
+    size = size - (end - begin) + 2 + base64_size((*image)->size);
+    found.push_back(local{begin, end, std::move(*image)});
+  }
+  if (found.empty()) return body;
+  std::string out;
+  out.reserve(static_cast<std::size_t>(size));
+  std::size_t copied = 0;
+  for (auto &f : found) {
+    out.append(body, copied, f.begin - copied);
+    out += '"';
+    if (auto appended = append_base64(*f.image, out); !appended) return std::move(appended).error();
+    out += '"';
+    copied = f.end;
+  }
+  out.append(body, copied, std::string::npos);
+  return out;
 }
 
 } // namespace media
 
 KLING_NAMESPACE_END
 
-#endif // KLING_MEDIA_SOURCES_HPP
+#endif // KLING_MEDIA_SOURCES_IPP
 // ----- end kling/media/sources.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -4825,7 +4979,12 @@ KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::s
     c.violation(rule, field, image.problem);
     return std::nullopt;
   }
-  auto size = base64::decoded_size(image.payload);
+  // A local file is sent as inline Base64: its header and size read from the file.
+  const bool local = image.kind == media::image_string_kind::local_file;
+  result<media::image_info> info = local ? media::probe_image_file(std::string(image.payload))
+                                         : result<media::image_info>(media::image_info{});
+  auto size = local ? info.map([](const media::image_info &i) { return i.size_bytes; })
+                    : base64::decoded_size(image.payload).map([](std::size_t n) { return std::uint64_t{n}; });
   if (!size) {
     c.violation(rule, field, "inline image: " + size.error().message);
     return std::nullopt;
@@ -4836,13 +4995,15 @@ KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::s
                     images_detail::size_text(limits.max_bytes) + " is allowed");
     return std::nullopt;
   }
-  // The header is near the start: decode a prefix first, all of it only if the probe needs more.
-  constexpr std::size_t prefix_bytes = 64 * 1024;
-  auto bytes = base64::decode(image.payload, prefix_bytes);
-  auto info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
-  if (!info && *size > prefix_bytes) {
-    bytes = base64::decode(image.payload);
+  if (!local) {
+    // The header is near the start: decode a prefix first, all of it only if the probe needs more.
+    constexpr std::size_t prefix_bytes = 64 * 1024;
+    auto bytes = base64::decode(image.payload, prefix_bytes);
     info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+    if (!info && *size > prefix_bytes) {
+      bytes = base64::decode(image.payload);
+      info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+    }
   }
   if (info) info->size_bytes = *size;
   if (!info) {
