@@ -640,7 +640,7 @@ KLING_NAMESPACE_BEGIN
 namespace base64 {
 
 namespace detail {
-constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+inline constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 // 0..63 for an alphabet character, -1 otherwise.
 constexpr int value_of(char c) noexcept {
