@@ -5337,6 +5337,11 @@ public:
   void violation(std::string rule, std::string field, std::string message);
   void warning(std::string rule, std::string field, std::string message);
 
+  // A field that holds an image (checked by check_image): the one place a
+  // local file (media::local_image) may be named (LOCAL-1).
+  void image_field(std::string field) { image_fields_.push_back(std::move(field)); }
+  const std::vector<std::string> &image_fields() const { return image_fields_; }
+
   const report &result() const & { return result_; }
   report result() && { return std::move(result_); }
 
@@ -5368,6 +5373,7 @@ private:
   const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name);
 
   report result_;
+  std::vector<std::string> image_fields_;
 };
 
 // <<<kind_N>>> references in a prompt ("image", 1), in order of appearance;
@@ -5793,6 +5799,7 @@ KLING_DECL std::string size_text(std::uint64_t bytes) {
 KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
                                                         const std::string &field, const char *rule,
                                                         const image_limits &limits) {
+  c.image_field(field);
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {
@@ -6728,6 +6735,8 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_RULES_VALIDATE_IPP)
 #define KLING_RULES_VALIDATE_IPP
 
+#include <algorithm>
+
 KLING_NAMESPACE_BEGIN
 
 namespace rules {
@@ -6740,15 +6749,28 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
   return std::move(c).result();
 }
 
-// The checks of route r, whatever route_of says; the caller reports a mismatch.
-KLING_DECL report checks_of(const json &request, kling::route r) {
-  if (!request.is_object()) return not_an_object(r, request);
-  checker c(r);
-  const scope s{request, ""};
-  if (r == kling::route::element) {
-    check_new_element(c, s);
-    return std::move(c).result();
+// LOCAL-1: a local file named anywhere but an image field (a prompt that
+// happens to start with the prefix, an end user's text) is refused here, so
+// the client never reads and sends a file nobody meant to send.
+KLING_DECL void check_local_files(checker &c, const json &value, const std::string &field) {
+  if (value.is_string()) {
+    const std::string &text = value.get_ref<const std::string &>();
+    if (text.compare(0, media::local_image_prefix.size(), media::local_image_prefix) != 0) return;
+    const auto &allowed = c.image_fields();
+    if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
+    c.violation("LOCAL-1", field,
+                "a local file (media::local_image) goes only in an image field; this one is not read");
+  } else if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it)
+      check_local_files(c, it.value(), pointer_child(field, it.key()));
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i)
+      check_local_files(c, value[i], pointer_child(field, i));
   }
+}
+
+KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
+  if (r == kling::route::element) return check_new_element(c, s);
   check_routing(c, s, r);
   const common_fields common = check_common(c, s);
   switch (r) {
@@ -6759,6 +6781,15 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
   case kling::route::unknown:
   case kling::route::element: break;
   }
+}
+
+// The checks of route r, whatever route_of says; the caller reports a mismatch.
+KLING_DECL report checks_of(const json &request, kling::route r) {
+  if (!request.is_object()) return not_an_object(r, request);
+  checker c(r);
+  const scope s{request, ""};
+  check_route(c, s, r);
+  check_local_files(c, request, "");
   return std::move(c).result();
 }
 
@@ -7007,6 +7038,8 @@ inline constexpr rule_info catalog[] = {
     {"C-7", "every route", "external_task_id is a non-empty string without control characters"},
     {"C-8", "every route", "unknown fields pass through untouched"},
     {"C-9", "every route", "a field of the wrong JSON type is a violation, never a crash"},
+    {"LOCAL-1", "every route",
+     "media::local_image(path) only in an image field; anywhere else it is refused and the file never read"},
     {"O1-1", "omni_video", "prompt is required"},
     {"O1-2", "omni_video", "a last frame requires a first frame"},
     {"O1-3", "omni_video", "more than 2 images in total: no last frame"},

@@ -1353,6 +1353,54 @@ TEST_CASE("a local image is sent as its Base64 would be; the observer sees the b
   std::remove(path.c_str());
 }
 
+TEST_CASE("LOCAL-1: a local file is read only from an image field; named anywhere else it is refused, unsent",
+          "[lifecycle][media][rules][LOCAL-1]") {
+  const std::string path = kling_test::scratch_path("lifecycle-local-1.png");
+  const std::string png = kling::testing::sample_png(640, 360);
+  std::ofstream(path, std::ios::binary).write(png.data(), static_cast<std::streamsize>(png.size()));
+  const std::string local = kling::media::local_image(path);
+  const auto refused = [&](const kling::json &request, const std::string &field) {
+    mock_client c{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
+    c.transport().respond(200, R"({"id":"t1","status":"pending"})");
+    auto created = c.videos().create(request);
+    INFO(kling::dump_json(request));
+    REQUIRE_FALSE(created);
+    CHECK(created.error().code == kling::errc::invalid_request);
+    bool named = false;
+    for (const auto &v : created.error().violations)
+      named = named || (v.rule == "LOCAL-1" && v.field == field);
+    CHECK(named);
+    CHECK(c.transport().requests().empty()); // nothing read, nothing sent
+  };
+  // An end user's prompt that starts like a local file, an extra field, a list of text.
+  refused({{"model", "Kling-V2.6"}, {"prompt", local}}, "/prompt");
+  refused({{"model", "Kling-V2.6"}, {"prompt", "a cat"}, {"note", local}}, "/note");
+  refused({{"model", "Kling-V2.6"}, {"image", local}, {"tags", {"x", local}}}, "/tags/1");
+  // A model the library does not know: no field is known to be an image.
+  refused({{"model", "Some-Future-Model"}, {"image", local}}, "/image");
+
+  // In an image field (each route's): sent as its Base64.
+  mock_client c{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
+  c.transport().respond(200, R"({"id":"t1","status":"pending"})");
+  const kling::json i2v = {{"model", "Kling-V2.6"}, {"image", local}, {"prompt", local + " is my file"}};
+  REQUIRE(c.videos().create(i2v));
+  const std::string sent = c.transport().requests().at(0).body;
+  CHECK(sent.find(kling::base64::encode(png)) != std::string::npos);
+  CHECK(sent.find(local + " is my file") != std::string::npos); // text that mentions one stays text
+  kling::omni_video omni;
+  omni.prompt = "<<<image_1>>> walks";
+  omni.reference_images = {local};
+  CHECK(kling::rules::validate(omni).valid());
+  kling::new_element element;
+  element.element_name = "hero";
+  element.element_description = "the hero";
+  element.element_frontal_image = local;
+  element.element_refer_list = {kling::media::local_image(path)};
+  const auto element_report = kling::rules::validate(element);
+  for (const auto &v : element_report.violations)
+    CHECK(v.rule != "LOCAL-1");
+}
+
 TEST_CASE("saved times far in the future do not overflow the clock", "[lifecycle][wait][handle]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);

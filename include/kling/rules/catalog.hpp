@@ -36,6 +36,8 @@ inline constexpr rule_info catalog[] = {
     {"C-7", "every route", "external_task_id is a non-empty string without control characters"},
     {"C-8", "every route", "unknown fields pass through untouched"},
     {"C-9", "every route", "a field of the wrong JSON type is a violation, never a crash"},
+    {"LOCAL-1", "every route",
+     "media::local_image(path) only in an image field; anywhere else it is refused and the file never read"},
     {"O1-1", "omni_video", "prompt is required"},
     {"O1-2", "omni_video", "a last frame requires a first frame"},
     {"O1-3", "omni_video", "more than 2 images in total: no last frame"},

@@ -42,6 +42,11 @@ public:
   void violation(std::string rule, std::string field, std::string message);
   void warning(std::string rule, std::string field, std::string message);
 
+  // A field that holds an image (checked by check_image): the one place a
+  // local file (media::local_image) may be named (LOCAL-1).
+  void image_field(std::string field) { image_fields_.push_back(std::move(field)); }
+  const std::vector<std::string> &image_fields() const { return image_fields_; }
+
   const report &result() const & { return result_; }
   report result() && { return std::move(result_); }
 
@@ -73,6 +78,7 @@ private:
   const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name);
 
   report result_;
+  std::vector<std::string> image_fields_;
 };
 
 // <<<kind_N>>> references in a prompt ("image", 1), in order of appearance;

@@ -57,6 +57,8 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_RULES_VALIDATE_IPP)
 #define KLING_RULES_VALIDATE_IPP
 
+#include <algorithm>
+
 KLING_NAMESPACE_BEGIN
 
 namespace rules {
@@ -69,15 +71,28 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
   return std::move(c).result();
 }
 
-// The checks of route r, whatever route_of says; the caller reports a mismatch.
-KLING_DECL report checks_of(const json &request, kling::route r) {
-  if (!request.is_object()) return not_an_object(r, request);
-  checker c(r);
-  const scope s{request, ""};
-  if (r == kling::route::element) {
-    check_new_element(c, s);
-    return std::move(c).result();
+// LOCAL-1: a local file named anywhere but an image field (a prompt that
+// happens to start with the prefix, an end user's text) is refused here, so
+// the client never reads and sends a file nobody meant to send.
+KLING_DECL void check_local_files(checker &c, const json &value, const std::string &field) {
+  if (value.is_string()) {
+    const std::string &text = value.get_ref<const std::string &>();
+    if (text.compare(0, media::local_image_prefix.size(), media::local_image_prefix) != 0) return;
+    const auto &allowed = c.image_fields();
+    if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
+    c.violation("LOCAL-1", field,
+                "a local file (media::local_image) goes only in an image field; this one is not read");
+  } else if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it)
+      check_local_files(c, it.value(), pointer_child(field, it.key()));
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i)
+      check_local_files(c, value[i], pointer_child(field, i));
   }
+}
+
+KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
+  if (r == kling::route::element) return check_new_element(c, s);
   check_routing(c, s, r);
   const common_fields common = check_common(c, s);
   switch (r) {
@@ -88,6 +103,15 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
   case kling::route::unknown:
   case kling::route::element: break;
   }
+}
+
+// The checks of route r, whatever route_of says; the caller reports a mismatch.
+KLING_DECL report checks_of(const json &request, kling::route r) {
+  if (!request.is_object()) return not_an_object(r, request);
+  checker c(r);
+  const scope s{request, ""};
+  check_route(c, s, r);
+  check_local_files(c, request, "");
   return std::move(c).result();
 }
 
