@@ -48,7 +48,8 @@ int main(int argc, char **argv) {
       char *end = nullptr;
       tasks = std::strtol(argv[++i], &end, 10);
       if (*end != '\0' || tasks < 1 || tasks > 10000000) {
-        std::fprintf(stderr, "kling_bench_loopback: --tasks must be a whole number from 1 to 10000000, got %s\n",
+        std::fprintf(stderr,
+                     "kling_bench_loopback: --tasks must be a whole number from 1 to 10000000, got %s\n",
                      argv[i]);
         return 2;
       }
@@ -75,7 +76,8 @@ int main(int argc, char **argv) {
       return 1;
     }
     if (task->status != kling::task_status::completed) {
-      std::fprintf(stderr, "kling_bench_loopback: task %ld finished %s\n", i + 1, kling::to_string(task->status));
+      std::fprintf(stderr, "kling_bench_loopback: task %ld finished %s\n", i + 1,
+                   kling::to_string(task->status));
       return 1;
     }
   }

@@ -115,10 +115,24 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-// time(a) / time(b), repetitions interleaved and their order alternating.
+// A line for the reader (bench/run keeps only the ROW lines in its table).
+void note(const std::string &figure, const std::string &text) {
+  std::printf("# %s: %s\n", figure.c_str(), text.c_str());
+  std::fflush(stdout);
+}
+
+std::string format(const char *pattern, double a, double b) {
+  char buffer[160];
+  std::snprintf(buffer, sizeof buffer, pattern, a, b);
+  return buffer;
+}
+
+// time(a) / time(b), repetitions interleaved and their order alternating;
+// the median seconds of each side in *median_a and *median_b when asked.
 template <class A, class B>
-double time_ratio(A &&a, B &&b, int reps = repetitions()) {
-  std::vector<double> ratios;
+double time_ratio(A &&a, B &&b, int reps = repetitions(), double *median_a = nullptr,
+                  double *median_b = nullptr) {
+  std::vector<double> ratios, times_a, times_b;
   for (int i = 0; i < reps; ++i) {
     double ta = 0, tb = 0;
     if (i % 2) {
@@ -129,7 +143,11 @@ double time_ratio(A &&a, B &&b, int reps = repetitions()) {
       tb = seconds_of(b);
     }
     ratios.push_back(ta / tb);
+    times_a.push_back(ta);
+    times_b.push_back(tb);
   }
+  if (median_a) *median_a = median(times_a);
+  if (median_b) *median_b = median(times_b);
   return median(ratios);
 }
 
@@ -142,7 +160,8 @@ int calls_for(double target, F &&f) {
       for (int i = 0; i < n; ++i)
         f();
     });
-    if (t >= target / 4 || n >= (1 << 24)) return std::max(1, static_cast<int>(n * target / std::max(t, 1e-9)));
+    if (t >= target / 4 || n >= (1 << 24))
+      return std::max(1, static_cast<int>(n * target / std::max(t, 1e-9)));
     n *= 4;
   }
 }
@@ -238,9 +257,10 @@ public:
         if (polls >= 2) polls_.erase(it);
       }
       if (polls < 2) {
-        res.set_content(R"({"id":")" + id +
-                            R"(","status":"processing","created_at":"2026-01-13T10:00:00Z","model":"Kling-V2.6"})",
-                        "application/json");
+        res.set_content(
+            R"({"id":")" + id +
+                R"(","status":"processing","created_at":"2026-01-13T10:00:00Z","model":"Kling-V2.6"})",
+            "application/json");
       } else {
         res.set_content(
             R"({"id":")" + id +
@@ -293,7 +313,7 @@ public:
   }
   bool task() {
     char ext[40];
-    std::snprintf(ext, sizeof ext, "kling-raw-%022llu", static_cast<unsigned long long>(++count_));
+    std::snprintf(ext, sizeof ext, "kling-raw-%024llu", static_cast<unsigned long long>(++count_));
     const nl body = {{"model", "Kling-V2.6"}, {"prompt", loop_prompt}, {"external_task_id", ext}};
     auto created = client_.Post("/v1/videos", headers_, body.dump(), "application/json");
     if (!created || created->status != 200) return false;
@@ -355,8 +375,10 @@ void loopback() {
   kling::client sdk = loop_client(gateway.base_url());
   raw_loop raw(gateway.port(), gateway.user_agent());
   bool ok = true;
-  const int tasks = std::min(300, std::max(5, calls_for(0.3, [&] { ok = ok && sdk_task(sdk) && raw.task(); })));
+  const int tasks =
+      std::min(300, std::max(5, calls_for(0.3, [&] { ok = ok && sdk_task(sdk) && raw.task(); })));
   // Throughput ratio = time(raw) / time(SDK).
+  double raw_seconds = 0, sdk_seconds = 0;
   const double ratio = time_ratio(
       [&] {
         for (int i = 0; i < tasks; ++i)
@@ -365,7 +387,10 @@ void loopback() {
       [&] {
         for (int i = 0; i < tasks; ++i)
           ok = sdk_task(sdk) && ok;
-      });
+      },
+      repetitions(), &raw_seconds, &sdk_seconds);
+  note(ratio_name, format("SDK %.3f ms a task, raw %.3f ms a task", sdk_seconds * 1000 / tasks,
+                          raw_seconds * 1000 / tasks));
   if (ok)
     row(ratio_name, ratio, ">=", 0.9);
   else
@@ -384,10 +409,11 @@ void fake_gateway_answer_time() {
   httplib::Client to_fake("127.0.0.1", std::atoi(port_text.c_str()));
   to_fake.set_tcp_nodelay(true);
   to_fake.set_keep_alive(true);
-  auto created = to_fake.Post("/v1/videos", headers, R"({"model":"Kling-V2.6","prompt":"a cat"})",
-                              "application/json");
+  auto created =
+      to_fake.Post("/v1/videos", headers, R"({"model":"Kling-V2.6","prompt":"a cat"})", "application/json");
   if (!created || created->status != 200) return row_error(name, "<=", 1.5, "create failed");
-  const std::string path = "/v1/videos/" + nl::parse(created->body, nullptr, false).value("id", std::string());
+  const std::string path =
+      "/v1/videos/" + nl::parse(created->body, nullptr, false).value("id", std::string());
   std::string body;
   for (int i = 0; i < 10; ++i) { // until finished: every later answer is this body
     auto polled = to_fake.Get(path.c_str(), headers);
@@ -409,6 +435,7 @@ void fake_gateway_answer_time() {
     ok = ok && r && r->status == 200 && r->body.size() == body.size();
   };
   const int n = std::min(2000, calls_for(0.2, [&] { poll(to_bare); }));
+  double fake_seconds = 0, bare_seconds = 0;
   const double ratio = time_ratio(
       [&] {
         for (int i = 0; i < n; ++i)
@@ -417,7 +444,10 @@ void fake_gateway_answer_time() {
       [&] {
         for (int i = 0; i < n; ++i)
           poll(to_bare);
-      });
+      },
+      repetitions(), &fake_seconds, &bare_seconds);
+  note(name, format("fake_gateway %.1f us an answer, bare %.1f us", fake_seconds * 1e6 / n,
+                    bare_seconds * 1e6 / n));
   if (ok)
     row(name, ratio, "<=", 1.5);
   else
@@ -437,7 +467,7 @@ std::string kling_body(const Request &request) {
 }
 
 struct request_case {
-  std::string name;    // the seed fixture
+  std::string name; // the seed fixture
   std::function<std::string()> kling;
   std::function<std::string()> by_hand;
 };
@@ -452,8 +482,11 @@ std::vector<request_case> request_cases() {
     r.seconds = 5;
     cases.push_back({"o1_text_to_video", [r] { return kling_body(r); },
                      [prompt = r.prompt] {
-                       const nl j = {{"model", "Kling-Video-O1"}, {"prompt", prompt},  {"mode", "pro"},
-                                     {"aspect_ratio", "16:9"},    {"seconds", "5"}};
+                       const nl j = {{"model", "Kling-Video-O1"},
+                                     {"prompt", prompt},
+                                     {"mode", "pro"},
+                                     {"aspect_ratio", "16:9"},
+                                     {"seconds", "5"}};
                        return j.dump();
                      }});
   }
@@ -465,8 +498,11 @@ std::vector<request_case> request_cases() {
     r.seconds = 5;
     cases.push_back({"t2v_basic", [r] { return kling_body(r); },
                      [prompt = r.prompt] {
-                       const nl j = {{"model", "Kling-V2.6"},    {"prompt", prompt},  {"mode", "pro"},
-                                     {"aspect_ratio", "16:9"}, {"seconds", "5"}};
+                       const nl j = {{"model", "Kling-V2.6"},
+                                     {"prompt", prompt},
+                                     {"mode", "pro"},
+                                     {"aspect_ratio", "16:9"},
+                                     {"seconds", "5"}};
                        return j.dump();
                      }});
   }
@@ -478,8 +514,11 @@ std::vector<request_case> request_cases() {
     r.seconds = 5;
     cases.push_back({"i2v_basic", [r] { return kling_body(r); },
                      [image = *r.image, prompt = *r.prompt] {
-                       const nl j = {{"model", "Kling-V2.6"}, {"image", image},  {"prompt", prompt},
-                                     {"mode", "pro"},        {"seconds", "5"}};
+                       const nl j = {{"model", "Kling-V2.6"},
+                                     {"image", image},
+                                     {"prompt", prompt},
+                                     {"mode", "pro"},
+                                     {"seconds", "5"}};
                        return j.dump();
                      }});
   }
@@ -491,8 +530,9 @@ std::vector<request_case> request_cases() {
     r.character_orientation = kling::character_orientation::video;
     cases.push_back({"motion_basic", [r] { return kling_body(r); },
                      [image = r.image_url, video = r.video_url] {
-                       const nl j = {{"model", "Kling-V2.6"}, {"action_control", true}, {"image_url", image},
-                                     {"video_url", video},   {"mode", "pro"},         {"character_orientation", "video"}};
+                       const nl j = {{"model", "Kling-V2.6"}, {"action_control", true},
+                                     {"image_url", image},    {"video_url", video},
+                                     {"mode", "pro"},         {"character_orientation", "video"}};
                        return j.dump();
                      }});
   }
@@ -526,9 +566,10 @@ void request_path() {
   for (const auto &c : request_cases()) {
     const std::string name = "request path " + c.name + ", kling / by hand";
     // Like with like: both give the seed's JSON, byte for byte.
-    const std::string seed = nl::parse(read_text(std::string(KLING_BENCH_FIXTURES) + "/requests/" + c.name + ".json"),
-                                       nullptr, false)
-                                 .dump();
+    const std::string seed =
+        nl::parse(read_text(std::string(KLING_BENCH_FIXTURES) + "/requests/" + c.name + ".json"), nullptr,
+                  false)
+            .dump();
     const std::string ours = c.kling(), theirs = c.by_hand();
     if (ours != seed || theirs != seed) {
       row_error(name, "<=", 1.5, "bodies differ from the seed: kling " + ours + " / by hand " + theirs);
@@ -591,7 +632,8 @@ std::optional<plain_task> task_by_hand(const std::string &body) {
   take(j, "created_at", t.created_at);
   take(j, "completed_at", t.completed_at);
   take(j, "created", t.created);
-  if (auto u = j.find("video_url"); u != j.end() && u->is_string()) t.videos.push_back({u->get<std::string>(), {}, {}, {}, {}});
+  if (auto u = j.find("video_url"); u != j.end() && u->is_string())
+    t.videos.push_back({u->get<std::string>(), {}, {}, {}, {}});
   if (auto d = j.find("data"); d != j.end() && d->is_array()) {
     for (const auto &item : *d) {
       if (!item.is_object()) continue;
@@ -622,7 +664,8 @@ void response_path() {
     kling::http_response answer;
     answer.status = 200;
     answer.headers = {{"Content-Type", "application/json"}};
-    answer.body = read_text(std::string(KLING_BENCH_FIXTURES) + "/responses/task_completed_" + shape + ".json");
+    answer.body =
+        read_text(std::string(KLING_BENCH_FIXTURES) + "/responses/task_completed_" + shape + ".json");
     auto ours = kling::protocol::read_task(answer, "task_1");
     auto theirs = task_by_hand(answer.body);
     if (!ours || !theirs || ours->videos.empty() || theirs->videos.empty() ||
@@ -673,10 +716,19 @@ void base64() {
     sink += static_cast<unsigned char>(out[size / 2]);
   };
   // Throughput ratio = time(memcpy) / time(codec), for the same 10 MB of data.
-  row("Base64 encode 10 MB, throughput / memcpy",
-      time_ratio(copy, [&] { sink += kling::base64::encode(bytes).size(); }), ">=", 0.2);
-  row("Base64 decode 10 MB, throughput / memcpy",
-      time_ratio(copy, [&] { sink += kling::base64::decode(text)->size(); }), ">=", 0.15);
+  double copy_seconds = 0, codec_seconds = 0;
+  const char *encode_name = "Base64 encode 10 MB, throughput / memcpy";
+  const double encode = time_ratio(
+      copy, [&] { sink += kling::base64::encode(bytes).size(); }, repetitions(), &copy_seconds,
+      &codec_seconds);
+  note(encode_name, format("memcpy %.0f MB/s, encode %.0f MB/s", 10.0 / copy_seconds, 10.0 / codec_seconds));
+  row(encode_name, encode, ">=", 0.2);
+  const char *decode_name = "Base64 decode 10 MB, throughput / memcpy";
+  const double decode = time_ratio(
+      copy, [&] { sink += kling::base64::decode(text)->size(); }, repetitions(), &copy_seconds,
+      &codec_seconds);
+  note(decode_name, format("memcpy %.0f MB/s, decode %.0f MB/s", 10.0 / copy_seconds, 10.0 / codec_seconds));
+  row(decode_name, decode, ">=", 0.15);
   if (sink == 0) std::printf("#\n");
 }
 
@@ -714,8 +766,14 @@ void task_tracker() {
       t.tick(now);
   };
   const int n = std::max(1, std::min(100000, calls_for(0.05, [&] { big->tick(now); })));
-  row(tick_name, time_ratio([&] { ticks(*big, n); }, [&] { ticks(*small, n); }), "<=", 2);
-  if (!client.transport().requests().empty()) std::fprintf(stderr, "kling_bench_ratios: a tracked task was polled\n");
+  double big_seconds = 0, small_seconds = 0;
+  const double ratio = time_ratio([&] { ticks(*big, n); }, [&] { ticks(*small, n); }, repetitions(),
+                                  &big_seconds, &small_seconds);
+  note(tick_name, format("%.1f us a tick with 100,000 tasks, %.3f us with 100", big_seconds * 1e6 / n,
+                         small_seconds * 1e6 / n));
+  row(tick_name, ratio, "<=", 2);
+  if (!client.transport().requests().empty())
+    std::fprintf(stderr, "kling_bench_ratios: a tracked task was polled\n");
 }
 
 // ---- inline image: peak heap / body ------------------------------------------
@@ -744,11 +802,12 @@ void inline_image() {
     std::ofstream(path, std::ios::binary).write(png.data(), static_cast<std::streamsize>(png.size()));
   }
   for (bool observed : {false, true}) {
-    const std::string name = std::string("inline 10 MB PNG, peak heap / body, ") +
-                             (observed ? "with an observer" : "no observer");
+    const std::string name =
+        std::string("inline 10 MB PNG, peak heap / body, ") + (observed ? "with an observer" : "no observer");
     kling::options o = kling::options{}.base_url("https://gateway.example.com").api_key("bench-key");
     std::uint64_t observed_bytes = 0;
-    if (observed) o.observe([&](const kling::exchange_record &x) { observed_bytes += x.request.body.size(); });
+    if (observed)
+      o.observe([&](const kling::exchange_record &x) { observed_bytes += x.request.body.size(); });
     body_sink_transport transport;
     kling::basic_client<body_sink_transport> client{o, transport};
     heap::start();
@@ -769,8 +828,11 @@ void inline_image() {
     const std::uint64_t body = client.transport().body_size();
     if (!failure.empty() || body < (10u << 20))
       row_error(name, "<=", 1.3, failure.empty() ? "no image was sent" : failure);
-    else
+    else {
+      note(name, format("peak %.1f MB, body %.1f MB", static_cast<double>(heap::peak.load()) / 1e6,
+                        static_cast<double>(body) / 1e6));
       row(name, static_cast<double>(heap::peak.load()) / static_cast<double>(body), "<=", 1.3);
+    }
   }
   std::remove(path.c_str());
 }
