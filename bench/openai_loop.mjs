@@ -1,9 +1,9 @@
 // The same loop as kling_bench_loopback with the official openai npm SDK:
 // N sequential tasks, each a generic POST /videos then videos.retrieve(id)
 // without pause until the task is finished. Prints per_task_ms=<value>.
-//   node bench/openai_loop.mjs --url URL --tasks N [--api-key K]
-// bench/run installs the package into its build directory and sets NODE_PATH
-// is not enough for ES modules, so the package is imported from --modules DIR.
+//   node bench/openai_loop.mjs --url URL --tasks N [--api-key K] [--modules DIR]
+// bench/run installs the package into its build directory; DIR is where its
+// node_modules is (ES modules ignore NODE_PATH), the current directory by default.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
