@@ -813,16 +813,12 @@ void inline_image() {
     heap::start();
     std::string failure;
     {
-      // What a user writes: the local file as the request's image.
+      // What a user writes: the local file as the request's image (its
+      // Base64 is written into the body as the request is sent).
       kling::image_to_video request;
       request.prompt = "The person starts to dance";
-      auto image = kling::media::image_file_to_base64(path);
-      if (image) {
-        request.image = std::move(*image);
-        if (auto created = client.videos().create(request); !created) failure = created.error().message;
-      } else {
-        failure = image.error().message;
-      }
+      request.image = kling::media::local_image(path);
+      if (auto created = client.videos().create(request); !created) failure = created.error().message;
     }
     heap::stop();
     const std::uint64_t body = client.transport().body_size();
