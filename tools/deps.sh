@@ -34,6 +34,9 @@ KLING_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config python3 nlohmann-json3-de
 # libclang-rt-dev holds Clang's sanitizer and libFuzzer runtimes, which clang
 # only recommends (and recommends are not installed here).
 KLING_TEST_PACKAGES=(clang libclang-rt-dev catch2 meson locales emscripten libcurl4-openssl-dev git)
+# What bench/run needs on top of the build: Clang for its compile rows, node
+# and npm for the comparison with the openai npm SDK.
+KLING_BENCH_PACKAGES=(clang nodejs npm)
 # What the Windows step needs: mingw-w64, Wine, and dpkg-source to unpack
 # Debian's cpp-httplib source (see tools/test_windows.sh).
 KLING_WINDOWS_PACKAGES=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev)
