@@ -4957,6 +4957,11 @@ KLING_DECL std::optional<media::image_info>
 check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
                    const image_limits &limits = standard_image_limits);
 
+namespace images_detail {
+// "10.5 MB", whatever the locale (the tests compare it).
+KLING_DECL std::string size_text(std::uint64_t bytes);
+} // namespace images_detail
+
 } // namespace rules
 
 KLING_NAMESPACE_END
