@@ -3773,10 +3773,13 @@ KLING_DECL result<void> append_base64(image_file &image, std::string &out) {
 
 constexpr std::uint64_t base64_size(std::uint64_t bytes) { return (bytes + 2) / 3 * 4; }
 
-// The file's Base64 after `prefix`, in a string allocated once.
-KLING_DECL result<std::string> file_to_base64(const std::string &path, std::string_view prefix) {
+// The file's Base64, after "data:image/...;base64," when asked for, in a
+// string allocated once.
+KLING_DECL result<std::string> file_to_base64(const std::string &path, bool data_uri) {
   auto image = open_image_file(path);
   if (!image) return std::move(image).error();
+  const std::string prefix =
+      data_uri ? "data:image/" + std::string(to_string((*image)->info.format)) + ";base64," : std::string();
   std::string out;
   out.reserve(prefix.size() + static_cast<std::size_t>(base64_size((*image)->size)));
   out += prefix;
@@ -3793,14 +3796,11 @@ KLING_DECL result<image_info> probe_image_file(const std::string &path) {
 }
 
 KLING_DECL result<std::string> image_file_to_base64(const std::string &path) {
-  return source_detail::file_to_base64(path, {});
+  return source_detail::file_to_base64(path, false);
 }
 
 KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
-  auto info = probe_image_file(path);
-  if (!info) return std::move(info).error();
-  return source_detail::file_to_base64(path,
-                                       "data:image/" + std::string(to_string(info->format)) + ";base64,");
+  return source_detail::file_to_base64(path, true);
 }
 
 KLING_DECL result<std::string> inline_local_images(std::string body) {
@@ -11314,7 +11314,7 @@ KLING_NAMESPACE_END
 // A tick costs what is due, not what is tracked: sleeping operations wait
 // in a heap keyed by their wake time, and only those due, those answered,
 // cancelled or new are advanced (in the order they were added, as a loop
-// over all of them would). next_due() is O(1).
+// over all of them would). next_due() looks at the heap's top only.
 //
 //   kling::basic_task_tracker<my_engine_transport> tracker{client};
 //   tracker.submit(request, {.progress = show, .done = play, .failed = report});

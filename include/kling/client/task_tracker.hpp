@@ -12,7 +12,7 @@
 // A tick costs what is due, not what is tracked: sleeping operations wait
 // in a heap keyed by their wake time, and only those due, those answered,
 // cancelled or new are advanced (in the order they were added, as a loop
-// over all of them would). next_due() is O(1).
+// over all of them would). next_due() looks at the heap's top only.
 //
 //   kling::basic_task_tracker<my_engine_transport> tracker{client};
 //   tracker.submit(request, {.progress = show, .done = play, .failed = report});
