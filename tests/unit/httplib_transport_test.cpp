@@ -179,6 +179,38 @@ TEST_CASE("keep-alive reuses one connection for sequential requests", "[transpor
   CHECK(ok == 20);
 }
 
+TEST_CASE("a client's 1,000 sequential requests travel over one connection", "[transport][httplib][wire]") {
+  loopback_server<httplib::Server> server;
+  server->set_keep_alive_max_count(100000); // cpp-httplib's default closes after 5
+  server->set_tcp_nodelay(true);
+  std::set<int> client_ports;
+  std::mutex mutex;
+  const auto seen = [&](const httplib::Request &req) {
+    std::lock_guard<std::mutex> lock(mutex);
+    client_ports.insert(req.remote_port);
+  };
+  server->Post("/api/v1/videos", [&](const httplib::Request &req, httplib::Response &res) {
+    seen(req);
+    res.set_content(R"({"id":"task_1","status":"pending"})", "application/json");
+  });
+  server->Get("/api/v1/videos/task_1", [&](const httplib::Request &req, httplib::Response &res) {
+    seen(req);
+    res.set_content(R"({"id":"task_1","status":"processing"})", "application/json");
+  });
+  const int port = server.start();
+  kling::client client{
+      kling::options{}.base_url("http://127.0.0.1:" + std::to_string(port) + "/api").api_key("k-1234")};
+  kling::text_to_video request;
+  request.prompt = "a cat";
+  int answered = 0;
+  for (int i = 0; i < 500; ++i) {
+    if (client.videos().create(request)) ++answered;
+    if (client.videos().get("task_1")) ++answered;
+  }
+  CHECK(answered == 1000);
+  CHECK(client_ports.size() == 1);
+}
+
 TEST_CASE("a refused connection is a connection error that was never sent", "[transport][httplib]") {
   kling::httplib_transport transport;
   auto r = transport.send(request_to("http://127.0.0.1:" + std::to_string(closed_port()), "GET", "/"));
