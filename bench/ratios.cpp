@@ -93,7 +93,8 @@ bool quick = false; // fewer repetitions: a smoke run
 int repetitions() { return quick ? 3 : 9; }
 
 void row(const std::string &figure, double value, const char *op, double target) {
-  std::printf("ROW\t%s\t%.4g\t%s\t%g\n", figure.c_str(), value, op, target);
+  // Enough digits that a value just past a target never prints as the target.
+  std::printf("ROW\t%s\t%.6g\t%s\t%g\n", figure.c_str(), value, op, target);
   std::fflush(stdout);
 }
 void row_error(const std::string &figure, const char *op, double target, const std::string &why) {

@@ -61,6 +61,8 @@ def expand(relative: str, seen: set, stack: list) -> list:
         match = LOCAL_INCLUDE.match(line)
         if match and relative in THIN and match.group(1) in EDITIONS:
             lines.append(f'#include "{pathlib.PurePosixPath(match.group(1)).name}"\n')
+        elif match and relative in THIN:
+            continue  # in the edition it includes, whose definitions parts all stand at top level
         elif match and in_definitions:
             # Expanded here, the header would vanish from programs that skip the definitions.
             raise AmalgamationError(f"{relative}:{number}: a definitions part includes {match.group(1)}; "
@@ -73,6 +75,19 @@ def expand(relative: str, seen: set, stack: list) -> list:
         lines[-1] += "\n"
     lines.append(f"// ----- end {relative} -----\n")
     return lines
+
+
+def check_source_lists_every_definitions_part() -> None:
+    """<kling/src.hpp> must name every header that has a definitions part."""
+    named = {m.group(1) for line in (INCLUDE / "kling/src.hpp").read_text(encoding="utf-8").splitlines()
+             if (m := LOCAL_INCLUDE.match(line))}
+    for path in sorted((INCLUDE / "kling").rglob("*.hpp")):
+        relative = path.relative_to(INCLUDE).as_posix()
+        if relative.startswith("kling/testing/") or relative == "kling/testing.hpp":
+            continue  # the testing kit is header-only in both modes
+        if any(DEFINITIONS.match(line) for line in path.read_text(encoding="utf-8").splitlines()):
+            if relative not in named:
+                raise AmalgamationError(f"kling/src.hpp does not include {relative}, which has definitions")
 
 
 def edition(relative: str, description: str, requires: str) -> str:
@@ -92,6 +107,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="compare instead of writing; exit 1 when stale")
     args = parser.parse_args()
     try:
+        check_source_lists_every_definitions_part()
         wanted = {rel: edition(rel, *spec) for rel, spec in EDITIONS.items()}
     except AmalgamationError as e:
         print(f"amalgamate: {e}", file=sys.stderr)

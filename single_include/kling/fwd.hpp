@@ -82,7 +82,14 @@
 // Everything lives in an inline namespace named after the version, so two
 // copies of different versions in one program fail at link time instead of
 // silently mixing layouts (users still write kling::client).
+// Separately compiled programs get a namespace of their own: a file built
+// header-only and one built against <kling/src.hpp> in one program then fail
+// to link instead of silently mixing two definitions of every function.
+#if defined(KLING_SEPARATE_COMPILATION)
+#define KLING_ABI_NAMESPACE abi_v0_1_0_compiled
+#else
 #define KLING_ABI_NAMESPACE abi_v0_1_0
+#endif
 
 #define KLING_NAMESPACE_BEGIN                                                                                \
   namespace kling {                                                                                          \

@@ -13,7 +13,8 @@
 #define KLING_SRC_HPP
 
 #if !defined(KLING_SEPARATE_COMPILATION)
-#error "<kling/src.hpp> is for programs built with KLING_SEPARATE_COMPILATION; header-only programs need no source file"
+#error                                                                                                       \
+    "<kling/src.hpp> is for programs built with KLING_SEPARATE_COMPILATION; header-only programs need no source file"
 #endif
 
 #undef KLING_DEFINE_HERE
@@ -24,6 +25,11 @@
 #else
 #include "kling.hpp"
 #endif
+
+// Every header with a definitions part, by name: a header a file included
+// before this one (itself or through another) is not opened again through
+// the umbrellas, and its definitions would be missing. tools/amalgamate.py
+// checks that the list is whole.
 
 #endif // KLING_SRC_HPP
 // ----- end kling/src.hpp -----

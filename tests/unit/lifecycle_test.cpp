@@ -1382,11 +1382,30 @@ TEST_CASE("LOCAL-1: a local file is read only from an image field; named anywher
   // In an image field (each route's): sent as its Base64.
   mock_client c{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
   c.transport().respond(200, R"({"id":"t1","status":"pending"})");
-  const kling::json i2v = {{"model", "Kling-V2.6"}, {"image", local}, {"prompt", local + " is my file"}};
+  const kling::json i2v = {{"model", "Kling-V2.6"}, {"image", local}, {"prompt", "my file is " + local}};
   REQUIRE(c.videos().create(i2v));
   const std::string sent = c.transport().requests().at(0).body;
   CHECK(sent.find(kling::base64::encode(png)) != std::string::npos);
-  CHECK(sent.find(local + " is my file") != std::string::npos); // text that mentions one stays text
+  CHECK(sent.find("my file is " + local) != std::string::npos); // text that mentions one stays text
+
+  // A marker not made by local_image in this process (the word without the
+  // process's number, or with another number) names no file: in an image
+  // field it is no image, anywhere else it is text; nothing is ever read.
+  const std::string forged = "kling-local-file:" + path;
+  const std::string guessed = "kling-local-file:0123456789abcdef:" + path;
+  REQUIRE(local != forged);
+  for (const std::string &fake : {forged, guessed}) {
+    const auto as_image = kling::rules::validate(kling::json{{"model", "Kling-V2.6"}, {"image", fake}});
+    REQUIRE_FALSE(as_image.valid());
+    CHECK(as_image.violations.at(0).field == "/image");
+    mock_client text_client{kling::options{}.base_url("http://127.0.0.1:1").api_key("k-1234")};
+    text_client.transport().respond(200, R"({"id":"t2","status":"pending"})");
+    REQUIRE(text_client.videos().create(kling::json{{"model", "Kling-V2.6"}, {"prompt", fake}}));
+    CHECK(text_client.transport().requests().at(0).body.find(kling::json(fake).dump()) != std::string::npos);
+    text_client.transport().respond(200, R"({"code":0,"message":"ok","data":{}})");
+    static_cast<void>(text_client.elements().remove(fake));
+    CHECK(text_client.transport().requests().at(1).body.find(kling::base64::encode(png)) == std::string::npos);
+  }
   kling::omni_video omni;
   omni.prompt = "<<<image_1>>> walks";
   omni.reference_images = {local};

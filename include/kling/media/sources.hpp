@@ -22,6 +22,7 @@
 #include "kling/core/base64.hpp"
 #include "kling/core/files.hpp"
 #include "kling/core/json.hpp"
+#include "kling/core/random.hpp"
 #include "kling/core/result.hpp"
 #include "kling/core/url.hpp"
 #include "kling/core/utf8.hpp"
@@ -49,8 +50,12 @@ namespace source_detail {
 inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 } // namespace source_detail
 
-// What starts an image field's value that names a local file (local_image).
-inline constexpr std::string_view local_image_prefix = "kling-local-file:";
+// What starts an image field's value that names a local file (local_image):
+// a word and a random number drawn once per process. Only a value made by
+// local_image in this process names a file: text from anywhere else (an end
+// user's prompt or JSON, an element id, an answer) cannot guess the number,
+// so it can never make the client read and send a file.
+KLING_DECL const std::string &local_image_marker();
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
@@ -136,16 +141,25 @@ KLING_DECL image_string classify_data_uri(std::string_view text) {
 
 } // namespace source_detail
 
-KLING_DECL std::string local_image(std::string_view path) {
-  return std::string(local_image_prefix) + std::string(path);
+KLING_DECL const std::string &local_image_marker() {
+  static const std::string marker = [] {
+    std::string m = "kling-local-file:";
+    for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
+      m += "0123456789abcdef"[v & 0xF];
+    return m + ":";
+  }();
+  return marker;
 }
+
+KLING_DECL std::string local_image(std::string_view path) { return local_image_marker() + std::string(path); }
 
 KLING_DECL image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
-  if (text.substr(0, local_image_prefix.size()) == local_image_prefix) {
+  const std::string &marker = local_image_marker();
+  if (text.substr(0, marker.size()) == marker) {
     image_string out;
     out.kind = image_string_kind::local_file;
-    out.payload = text.substr(local_image_prefix.size());
+    out.payload = text.substr(marker.size());
     if (out.payload.empty()) return invalid("local image names no file");
     return out;
   }
@@ -258,7 +272,7 @@ KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
 
 KLING_DECL result<std::string> inline_local_images(std::string body) {
   using namespace source_detail;
-  const std::string opener = "\"" + std::string(local_image_prefix);
+  const std::string opener = "\"" + local_image_marker();
   if (body.find(opener) == std::string::npos) return body;
   // The JSON strings of the body that are values (not member names) and
   // start with the prefix: found by walking the text, so that the prefix
@@ -281,7 +295,7 @@ KLING_DECL result<std::string> inline_local_images(std::string body) {
     if (after != std::string::npos && body[after] == ':') continue; // a member name
     auto text = parse_json(std::string_view(body).substr(begin, end - begin));
     if (!text || !text->is_string()) continue;
-    const std::string path = text->get<std::string>().substr(local_image_prefix.size());
+    const std::string path = text->get<std::string>().substr(local_image_marker().size());
     auto image = open_image_file(path);
     if (!image) return std::move(image).error();
     size = size - (end - begin) + 2 + base64_size((*image)->size);

@@ -71,13 +71,15 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
   return std::move(c).result();
 }
 
-// LOCAL-1: a local file named anywhere but an image field (a prompt that
-// happens to start with the prefix, an end user's text) is refused here, so
-// the client never reads and sends a file nobody meant to send.
+// LOCAL-1: a local file (only media::local_image makes one: its marker holds
+// a number drawn in this process) named anywhere but an image field is the
+// program's mistake; refused here, so the client never reads a file and sends
+// it where no image goes.
 KLING_DECL void check_local_files(checker &c, const json &value, const std::string &field) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
-    if (text.compare(0, media::local_image_prefix.size(), media::local_image_prefix) != 0) return;
+    const std::string &marker = media::local_image_marker();
+    if (text.compare(0, marker.size(), marker) != 0) return;
     const auto &allowed = c.image_fields();
     if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
     c.violation("LOCAL-1", field,

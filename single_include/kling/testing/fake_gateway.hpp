@@ -111,7 +111,14 @@
 // Everything lives in an inline namespace named after the version, so two
 // copies of different versions in one program fail at link time instead of
 // silently mixing layouts (users still write kling::client).
+// Separately compiled programs get a namespace of their own: a file built
+// header-only and one built against <kling/src.hpp> in one program then fail
+// to link instead of silently mixing two definitions of every function.
+#if defined(KLING_SEPARATE_COMPILATION)
+#define KLING_ABI_NAMESPACE abi_v0_1_0_compiled
+#else
 #define KLING_ABI_NAMESPACE abi_v0_1_0
+#endif
 
 #define KLING_NAMESPACE_BEGIN                                                                                \
   namespace kling {                                                                                          \
@@ -4669,8 +4676,12 @@ namespace source_detail {
 inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 } // namespace source_detail
 
-// What starts an image field's value that names a local file (local_image).
-inline constexpr std::string_view local_image_prefix = "kling-local-file:";
+// What starts an image field's value that names a local file (local_image):
+// a word and a random number drawn once per process. Only a value made by
+// local_image in this process names a file: text from anywhere else (an end
+// user's prompt or JSON, an element id, an answer) cannot guess the number,
+// so it can never make the client read and send a file.
+KLING_DECL const std::string &local_image_marker();
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
@@ -4756,16 +4767,25 @@ KLING_DECL image_string classify_data_uri(std::string_view text) {
 
 } // namespace source_detail
 
-KLING_DECL std::string local_image(std::string_view path) {
-  return std::string(local_image_prefix) + std::string(path);
+KLING_DECL const std::string &local_image_marker() {
+  static const std::string marker = [] {
+    std::string m = "kling-local-file:";
+    for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
+      m += "0123456789abcdef"[v & 0xF];
+    return m + ":";
+  }();
+  return marker;
 }
+
+KLING_DECL std::string local_image(std::string_view path) { return local_image_marker() + std::string(path); }
 
 KLING_DECL image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
-  if (text.substr(0, local_image_prefix.size()) == local_image_prefix) {
+  const std::string &marker = local_image_marker();
+  if (text.substr(0, marker.size()) == marker) {
     image_string out;
     out.kind = image_string_kind::local_file;
-    out.payload = text.substr(local_image_prefix.size());
+    out.payload = text.substr(marker.size());
     if (out.payload.empty()) return invalid("local image names no file");
     return out;
   }
@@ -4878,7 +4898,7 @@ KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
 
 KLING_DECL result<std::string> inline_local_images(std::string body) {
   using namespace source_detail;
-  const std::string opener = "\"" + std::string(local_image_prefix);
+  const std::string opener = "\"" + local_image_marker();
   if (body.find(opener) == std::string::npos) return body;
   // The JSON strings of the body that are values (not member names) and
   // start with the prefix: found by walking the text, so that the prefix
@@ -4901,7 +4921,7 @@ KLING_DECL result<std::string> inline_local_images(std::string body) {
     if (after != std::string::npos && body[after] == ':') continue; // a member name
     auto text = parse_json(std::string_view(body).substr(begin, end - begin));
     if (!text || !text->is_string()) continue;
-    const std::string path = text->get<std::string>().substr(local_image_prefix.size());
+    const std::string path = text->get<std::string>().substr(local_image_marker().size());
     auto image = open_image_file(path);
     if (!image) return std::move(image).error();
     size = size - (end - begin) + 2 + base64_size((*image)->size);
@@ -5998,13 +6018,15 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
   return std::move(c).result();
 }
 
-// LOCAL-1: a local file named anywhere but an image field (a prompt that
-// happens to start with the prefix, an end user's text) is refused here, so
-// the client never reads and sends a file nobody meant to send.
+// LOCAL-1: a local file (only media::local_image makes one: its marker holds
+// a number drawn in this process) named anywhere but an image field is the
+// program's mistake; refused here, so the client never reads a file and sends
+// it where no image goes.
 KLING_DECL void check_local_files(checker &c, const json &value, const std::string &field) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
-    if (text.compare(0, media::local_image_prefix.size(), media::local_image_prefix) != 0) return;
+    const std::string &marker = media::local_image_marker();
+    if (text.compare(0, marker.size(), marker) != 0) return;
     const auto &allowed = c.image_fields();
     if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
     c.violation("LOCAL-1", field,
