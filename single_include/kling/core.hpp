@@ -160,6 +160,8 @@ KLING_NAMESPACE_END
 // decode exactly, so anything a lenient decoder would guess at is an error.
 //
 // Thread safety: pure functions.
+// Performance: table-driven, portable C++ (no intrinsics, any byte order);
+// the output is written once, with no zero-filled buffer first.
 #ifndef KLING_CORE_BASE64_HPP
 #define KLING_CORE_BASE64_HPP
 
@@ -646,8 +648,9 @@ KLING_DECL void append_encoded(std::string &out, std::string_view bytes);
 // accepted text has exactly one decoding). Whitespace is not accepted.
 KLING_DECL result<std::size_t> decoded_size(std::string_view text);
 
-// Decodes text (strictly checked first, see decoded_size); max_bytes stops
-// early after that many decoded bytes, for callers that need only a header.
+// Decodes text, strictly checked as decoded_size checks it (all of it, in the
+// same pass); max_bytes keeps only that many decoded bytes, for callers that
+// need only a header.
 KLING_DECL result<std::string> decode(std::string_view text,
                                       std::size_t max_bytes = static_cast<std::size_t>(-1));
 
