@@ -3,7 +3,10 @@
 #include <kling/core.hpp>
 #include <kling/fwd.hpp> // first: its declarations, then the definitions they must match
 
+#include <cstdint>
+#include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../support/catch.hpp"
@@ -318,6 +321,164 @@ TEST_CASE("Base64 decoding is strict and names the position of the fault", "[cor
     REQUIRE_FALSE(decoded);
     CHECK(decoded.error().code == kling::errc::malformed_input);
     CHECK(decoded.error().message == "invalid Base64: " + b.second);
+  }
+}
+
+// The table-driven codec against RFC 4648 done bit by bit, the plainest way
+// there is: anything the tables, the groups of four or the chunks get wrong
+// shows up as a difference.
+namespace {
+const std::string base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string reference_encode(const std::string &bytes) {
+  std::string out;
+  std::uint32_t bits = 0;
+  int count = 0; // bits not yet written
+  for (const char c : bytes) {
+    bits = (bits << 8 | static_cast<unsigned char>(c)) & 0xFFFF;
+    count += 8;
+    for (; count >= 6; count -= 6)
+      out += base64_alphabet[bits >> (count - 6) & 63];
+  }
+  if (count > 0) out += base64_alphabet[bits << (6 - count) & 63];
+  while (out.size() % 4 != 0)
+    out += '=';
+  return out;
+}
+
+// For text the reference encoder wrote (no checks).
+std::string reference_decode(const std::string &text) {
+  std::string out;
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (const char c : text) {
+    if (c == '=') break;
+    bits = (bits << 6 | static_cast<std::uint32_t>(base64_alphabet.find(c))) & 0xFFFF;
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out += static_cast<char>(bits >> count & 0xFF);
+    }
+  }
+  return out;
+}
+
+std::string random_bytes(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string out(n, '\0');
+  for (auto &c : out)
+    c = static_cast<char>(rng() & 0xFF);
+  return out;
+}
+} // namespace
+
+TEST_CASE("Base64: every byte value at every position and offset mod 3 encodes and decodes as RFC 4648 says",
+          "[core][base64]") {
+  // Lengths up to 26 cover the codec's paths: groups of four at a time, single groups, one or two bytes left.
+  for (std::size_t length = 1; length <= 26; ++length) {
+    const std::string base = random_bytes(length, static_cast<std::uint32_t>(length));
+    for (std::size_t pos = 0; pos < length; ++pos) {
+      for (int value = 0; value < 256; ++value) {
+        std::string bytes = base;
+        bytes[pos] = static_cast<char>(value);
+        const std::string expected = reference_encode(bytes);
+        const std::string encoded = kling::base64::encode(bytes);
+        if (encoded != expected) FAIL("encode: byte " << value << " at " << pos << " of " << length);
+        const auto decoded = kling::base64::decode(encoded);
+        if (!decoded || *decoded != bytes)
+          FAIL("decode: byte " << value << " at " << pos << " of " << length);
+      }
+    }
+  }
+  // Appended in pieces of multiples of 3 after what the string held: the same text.
+  const std::string bytes = random_bytes(100, 7);
+  std::string out = "data:image/png;base64,";
+  kling::base64::append_encoded(out, std::string_view(bytes).substr(0, 48));
+  kling::base64::append_encoded(out, std::string_view(bytes).substr(48, 3));
+  kling::base64::append_encoded(out, std::string_view(bytes).substr(51));
+  CHECK(out == "data:image/png;base64," + reference_encode(bytes));
+}
+
+TEST_CASE("Base64: every character outside the alphabet is reported at its exact position",
+          "[core][base64]") {
+  // 40 characters: ten groups, so a fault falls in a group of four groups or in the single groups after.
+  const std::string valid = reference_encode(random_bytes(30, 11));
+  const std::string padded = reference_encode(random_bytes(29, 12)); // ends with one '='
+  REQUIRE(valid.size() == 40);
+  REQUIRE(padded.size() == 40);
+  for (int value = 0; value < 256; ++value) {
+    const char c = static_cast<char>(value);
+    const bool in_alphabet = base64_alphabet.find(c) != std::string::npos;
+    for (const std::string &text : {valid, padded}) {
+      const std::size_t data_end = text.back() == '=' ? text.size() - 1 : text.size();
+      for (std::size_t pos = 0; pos < data_end; ++pos) {
+        // The last data character in the alphabet or '=' there: the padding rules, below.
+        if (pos + 1 == data_end && (in_alphabet || c == '=')) continue;
+        std::string changed = text;
+        changed[pos] = c;
+        const auto decoded = kling::base64::decode(changed);
+        const auto size = kling::base64::decoded_size(changed);
+        const auto head = kling::base64::decode(changed, 1); // the whole text is checked, not the first bytes
+        if (in_alphabet) {
+          if (!decoded || *decoded != reference_decode(changed) || !size || *size != decoded->size() || !head)
+            FAIL("'" << c << "' at " << pos << " refused");
+          continue;
+        }
+        const std::string expected =
+            "invalid Base64: "s + (c == '=' ? "padding before the end" : "character outside the alphabet") +
+            " at character " + std::to_string(pos);
+        if (decoded || decoded.error().code != kling::errc::malformed_input ||
+            decoded.error().message != expected || size || size.error().message != expected || head ||
+            head.error().message != expected)
+          FAIL("byte " << value << " at " << pos << ": expected \"" << expected << "\"");
+      }
+    }
+  }
+  // The last data character before padding: the bits beyond the decoded bytes must be zero.
+  for (const std::size_t padding : {1u, 2u}) {
+    for (const char c : base64_alphabet) {
+      std::string text = "Zm9vYmFy" + std::string(3 - padding, 'A') + c + std::string(padding, '=');
+      const int unused_bits = static_cast<int>(base64_alphabet.find(c)) & (padding == 1 ? 0x3 : 0xF);
+      const auto decoded = kling::base64::decode(text);
+      if (unused_bits == 0) {
+        if (!decoded || *decoded != reference_decode(text)) FAIL(text << " refused");
+      } else if (decoded || decoded.error().message != "invalid Base64: non-zero padding bits at character " +
+                                                           std::to_string(text.size() - padding - 1)) {
+        FAIL(text << " accepted or reported elsewhere");
+      }
+    }
+  }
+}
+
+TEST_CASE("Base64: 1 MB of random bytes round-trips as the reference encodes it", "[core][base64]") {
+  for (const std::size_t extra : {0u, 1u, 2u}) {
+    const std::string bytes = random_bytes((1u << 20) + extra, static_cast<std::uint32_t>(extra));
+    const std::string expected = reference_encode(bytes);
+    const std::string encoded = kling::base64::encode(bytes);
+    REQUIRE(encoded == expected);
+    const auto decoded = kling::base64::decode(encoded);
+    REQUIRE(decoded);
+    CHECK(*decoded == reference_decode(expected));
+    CHECK(*decoded == bytes);
+    CHECK(*kling::base64::decoded_size(encoded) == bytes.size());
+    // Cut off by max_bytes anywhere: in a chunk, at its end, within a group, past the end.
+    for (const std::size_t max :
+         {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3072}, std::size_t{3073},
+          std::size_t{500000}, bytes.size() - 1, bytes.size() + 5}) {
+      const auto head = kling::base64::decode(encoded, max);
+      REQUIRE(head);
+      CHECK(*head == bytes.substr(0, max));
+    }
+    // A fault deep in the text, far from any chunk boundary and right at one.
+    for (const std::size_t pos :
+         {std::size_t{4095}, std::size_t{4096}, std::size_t{700001}, encoded.size() - 5}) {
+      std::string bad = encoded;
+      bad[pos] = '-';
+      const auto refused = kling::base64::decode(bad);
+      REQUIRE_FALSE(refused);
+      CHECK(refused.error().message ==
+            "invalid Base64: character outside the alphabet at character " + std::to_string(pos));
+    }
   }
 }
 

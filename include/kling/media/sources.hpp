@@ -233,7 +233,7 @@ KLING_DECL result<void> append_base64(image_file &image, std::string &out) {
   for (std::uint64_t at = 0; at < image.size; at += piece) {
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(piece, image.size - at));
     if (auto read = image.in.read_at(at, n, bytes); !read) return read;
-    out += base64::encode(bytes);
+    base64::append_encoded(out, bytes);
   }
   return {};
 }
