@@ -1409,6 +1409,7 @@ TEST_CASE("LOCAL-1: a local file is read only from an image field; named anywher
   kling::omni_video omni;
   omni.prompt = "<<<image_1>>> walks";
   omni.reference_images = {local};
+  omni.aspect_ratio = kling::aspect_ratio::landscape_16_9;
   CHECK(kling::rules::validate(omni).valid());
   kling::new_element element;
   element.element_name = "hero";
