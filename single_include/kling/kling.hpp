@@ -1468,6 +1468,25 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
 
+// A JSON pointer kept as steps on the stack, each naming its parent, and
+// made into text only when something is reported there: walks over a whole
+// request build no strings for the members that are fine.
+//   lazy_pointer root;                        // ""
+//   lazy_pointer list{&root, "voice_list"};   // "/voice_list"
+//   lazy_pointer first{&list, 0};             // "/voice_list/0"
+struct lazy_pointer {
+  const lazy_pointer *parent = nullptr;
+  std::string_view key{};
+  std::size_t index = 0;
+  bool is_index = false;
+
+  lazy_pointer() = default;
+  lazy_pointer(const lazy_pointer *p, std::string_view k) : parent(p), key(k) {}
+  lazy_pointer(const lazy_pointer *p, std::size_t i) : parent(p), index(i), is_index(true) {}
+
+  std::string str() const;
+};
+
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_HPP
@@ -1547,7 +1566,11 @@ KLING_DECL result<json> parse_json(std::string_view text) {
 
 KLING_DECL const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
+#if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
+  const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
+#else
   const auto it = object.find(std::string(key));
+#endif
   return it == object.end() ? nullptr : &*it;
 }
 
@@ -1567,6 +1590,12 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
+}
+
+KLING_DECL std::string lazy_pointer::str() const {
+  if (!parent) return std::string(); // the root
+  const std::string above = parent->str();
+  return is_index ? pointer_child(above, index) : pointer_child(above, key);
 }
 
 KLING_NAMESPACE_END
@@ -3983,24 +4012,25 @@ KLING_DECL void merge_extra(json &j, const json &extra);
 
 // visit_extras(value, at, f) calls f(pointer, extra) for the `extra` of a
 // typed struct and of every typed struct inside it, with the JSON pointer of
-// that member as it would be written ("/extra", "/voice_list/0/extra"), so
+// that member as it would be written ("/extra", "/voice_list/0/extra"; a
+// lazy_pointer: pointer.str() is the text, made only when needed), so
 // validation reaches every level the same way. A struct with nothing typed
 // inside is handled here; one with typed members declares an overload next
 // to its definition that visits them.
 template <class T, class F>
-auto visit_extras(const T &value, const std::string &at, F &&f) -> decltype(void(value.extra)) {
-  f(at + "/extra", value.extra);
+auto visit_extras(const T &value, const lazy_pointer &at, F &&f) -> decltype(void(value.extra)) {
+  f(lazy_pointer(&at, "extra"), value.extra);
 }
 
 template <class T, class F>
-void visit_extras(const std::optional<T> &value, const std::string &at, F &&f) {
+void visit_extras(const std::optional<T> &value, const lazy_pointer &at, F &&f) {
   if (value) visit_extras(*value, at, f);
 }
 
 template <class T, class F>
-void visit_extras(const std::vector<T> &values, const std::string &at, F &&f) {
+void visit_extras(const std::vector<T> &values, const lazy_pointer &at, F &&f) {
   for (std::size_t i = 0; i < values.size(); ++i)
-    visit_extras(values[i], at + "/" + std::to_string(i), f);
+    visit_extras(values[i], lazy_pointer(&at, i), f);
 }
 
 KLING_NAMESPACE_END
@@ -4063,9 +4093,9 @@ KLING_DECL void to_json(json &j, const camera_config &c);
 KLING_DECL void to_json(json &j, const camera_control &c);
 
 template <class F>
-void visit_extras(const camera_control &c, const std::string &at, F &&f) {
-  f(at + "/extra", c.extra);
-  visit_extras(c.config, at + "/config", f);
+void visit_extras(const camera_control &c, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), c.extra);
+  visit_extras(c.config, lazy_pointer(&at, "config"), f);
 }
 
 KLING_NAMESPACE_END
@@ -4401,17 +4431,17 @@ KLING_DECL void to_json(json &j, const dynamic_mask &m);
 KLING_DECL void to_json(json &j, const image_to_video &r);
 
 template <class F>
-void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
-  f(at + "/extra", m.extra);
-  visit_extras(m.trajectories, at + "/trajectories", f);
+void visit_extras(const dynamic_mask &m, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), m.extra);
+  visit_extras(m.trajectories, lazy_pointer(&at, "trajectories"), f);
 }
 
 template <class F>
-void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.voice_list, at + "/voice_list", f);
-  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
-  visit_extras(r.camera_control, at + "/camera_control", f);
+void visit_extras(const image_to_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.voice_list, lazy_pointer(&at, "voice_list"), f);
+  visit_extras(r.dynamic_masks, lazy_pointer(&at, "dynamic_masks"), f);
+  visit_extras(r.camera_control, lazy_pointer(&at, "camera_control"), f);
 }
 
 KLING_NAMESPACE_END
@@ -4668,11 +4698,11 @@ KLING_DECL void to_json(json &j, const omni_video_reference &v);
 KLING_DECL void to_json(json &j, const omni_video &r);
 
 template <class F>
-void visit_extras(const omni_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.image_list, at + "/image_list", f);
-  visit_extras(r.element_list, at + "/element_list", f);
-  visit_extras(r.video_list, at + "/video_list", f);
+void visit_extras(const omni_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.image_list, lazy_pointer(&at, "image_list"), f);
+  visit_extras(r.element_list, lazy_pointer(&at, "element_list"), f);
+  visit_extras(r.video_list, lazy_pointer(&at, "video_list"), f);
 }
 
 KLING_NAMESPACE_END
@@ -5135,9 +5165,9 @@ struct text_to_video {
 KLING_DECL void to_json(json &j, const text_to_video &r);
 
 template <class F>
-void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.camera_control, at + "/camera_control", f);
+void visit_extras(const text_to_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.camera_control, lazy_pointer(&at, "camera_control"), f);
 }
 
 KLING_NAMESPACE_END
@@ -6712,18 +6742,25 @@ KLING_DECL report validate_as(const json &request, kling::route expected);
 KLING_DECL report validate_element(const json &request);
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
-// new_element): serialized, then checked by its route's rules.
+// new_element) and its body, json(request), checked by its route's rules. A
+// caller that sends the body passes the one it serialized, so a request is
+// serialized once.
 template <class Request, class = decltype(Request::route)>
-report validate(const Request &request) {
-  const json body = request;
+report validate(const Request &request, const json &body) {
   report r = validate_as(body, Request::route);
-  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+  visit_extras(request, lazy_pointer(), [&r](const lazy_pointer &where, const json &extra) {
     if (extra.is_object() || extra.is_null()) return;
     r.violations.push_back(
-        {"C-8", where,
+        {"C-8", where.str(),
          std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
   });
   return r;
+}
+
+// A typed request: serialized, then checked as above.
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
+  return validate(request, json(request));
 }
 
 } // namespace rules
@@ -6752,20 +6789,22 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
 // LOCAL-1: a local file named anywhere but an image field (a prompt that
 // happens to start with the prefix, an end user's text) is refused here, so
 // the client never reads and sends a file nobody meant to send.
-KLING_DECL void check_local_files(checker &c, const json &value, const std::string &field) {
+// The walk builds a field's pointer only for a string that names a local file.
+KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
     if (text.compare(0, media::local_image_prefix.size(), media::local_image_prefix) != 0) return;
+    const std::string field = at.str();
     const auto &allowed = c.image_fields();
     if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
     c.violation("LOCAL-1", field,
                 "a local file (media::local_image) goes only in an image field; this one is not read");
   } else if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it)
-      check_local_files(c, it.value(), pointer_child(field, it.key()));
+      check_local_files(c, it.value(), lazy_pointer(&at, it.key()));
   } else if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i)
-      check_local_files(c, value[i], pointer_child(field, i));
+      check_local_files(c, value[i], lazy_pointer(&at, i));
   }
 }
 
@@ -6789,7 +6828,7 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
   checker c(r);
   const scope s{request, ""};
   check_route(c, s, r);
-  check_local_files(c, request, "");
+  check_local_files(c, request, lazy_pointer());
   return std::move(c).result();
 }
 
@@ -11493,7 +11532,8 @@ public:
         [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
   result<machine<envelope<element>>> create_operation(const new_element &request) {
-    return create_checked(json(request), rules::validate(request));
+    const json body = request;
+    return create_checked(body, rules::validate(request, body));
   }
   result<machine<envelope<element>>> create_operation(const json &body) {
     return create_checked(body, rules::validate_element(body));
@@ -11548,6 +11588,7 @@ KLING_NAMESPACE_END
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 // ----- begin kling/client/downloads.hpp -----
@@ -12246,7 +12287,9 @@ public:
 
   template <class Request, class = decltype(Request::route)>
   result<protocol::create_machine> create_operation(const Request &request, const call_options &call = {}) {
-    return create_checked(json(request), rules::validate(request), call);
+    json body = request;
+    const rules::report checked = rules::validate(request, body);
+    return create_checked(std::move(body), checked, call);
   }
   result<protocol::create_machine> create_operation(const json &body, const call_options &call = {}) {
     return create_checked(body, rules::validate(body), call);
@@ -12273,8 +12316,13 @@ public:
   template <class Request>
   result<protocol::create_and_wait_machine>
   create_and_wait_operation(const Request &request, const wait_settings &settings, protocol::time_point now) {
-    const rules::report checked = rules::validate(request);
-    auto prepared = prepare_create(*session_, json(request), checked, settings);
+    json body = request;
+    rules::report checked;
+    if constexpr (std::is_same<Request, json>::value)
+      checked = rules::validate(body);
+    else
+      checked = rules::validate(request, body); // serialized once
+    auto prepared = prepare_create(*session_, std::move(body), checked, settings);
     if (!prepared) return std::move(prepared).error();
     return protocol::create_and_wait_machine(std::move(*prepared), checked.warnings,
                                              settings.options.value_or(session_->options().wait()),
@@ -12489,7 +12537,9 @@ public:
   // a rule fails at the next tick, without being sent.
   template <class Request, class = decltype(Request::route)>
   id submit(const Request &request, tracker_callbacks cb, call_options call = {}) {
-    return enqueue(json(request), rules::validate(request), std::move(cb), std::move(call));
+    json body = request;
+    const rules::report checked = rules::validate(request, body);
+    return enqueue(std::move(body), checked, std::move(cb), std::move(call));
   }
   id submit(const json &body, tracker_callbacks cb, call_options call = {}) {
     return enqueue(body, rules::validate(body), std::move(cb), std::move(call));

@@ -40,9 +40,9 @@ KLING_DECL void to_json(json &j, const camera_config &c);
 KLING_DECL void to_json(json &j, const camera_control &c);
 
 template <class F>
-void visit_extras(const camera_control &c, const std::string &at, F &&f) {
-  f(at + "/extra", c.extra);
-  visit_extras(c.config, at + "/config", f);
+void visit_extras(const camera_control &c, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), c.extra);
+  visit_extras(c.config, lazy_pointer(&at, "config"), f);
 }
 
 KLING_NAMESPACE_END

@@ -74,11 +74,11 @@ KLING_DECL void to_json(json &j, const omni_video_reference &v);
 KLING_DECL void to_json(json &j, const omni_video &r);
 
 template <class F>
-void visit_extras(const omni_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.image_list, at + "/image_list", f);
-  visit_extras(r.element_list, at + "/element_list", f);
-  visit_extras(r.video_list, at + "/video_list", f);
+void visit_extras(const omni_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.image_list, lazy_pointer(&at, "image_list"), f);
+  visit_extras(r.element_list, lazy_pointer(&at, "element_list"), f);
+  visit_extras(r.video_list, lazy_pointer(&at, "video_list"), f);
 }
 
 KLING_NAMESPACE_END

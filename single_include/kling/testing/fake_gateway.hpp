@@ -612,6 +612,25 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
 
+// A JSON pointer kept as steps on the stack, each naming its parent, and
+// made into text only when something is reported there: walks over a whole
+// request build no strings for the members that are fine.
+//   lazy_pointer root;                        // ""
+//   lazy_pointer list{&root, "voice_list"};   // "/voice_list"
+//   lazy_pointer first{&list, 0};             // "/voice_list/0"
+struct lazy_pointer {
+  const lazy_pointer *parent = nullptr;
+  std::string_view key{};
+  std::size_t index = 0;
+  bool is_index = false;
+
+  lazy_pointer() = default;
+  lazy_pointer(const lazy_pointer *p, std::string_view k) : parent(p), key(k) {}
+  lazy_pointer(const lazy_pointer *p, std::size_t i) : parent(p), index(i), is_index(true) {}
+
+  std::string str() const;
+};
+
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_HPP
@@ -691,7 +710,11 @@ KLING_DECL result<json> parse_json(std::string_view text) {
 
 KLING_DECL const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
+#if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
+  const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
+#else
   const auto it = object.find(std::string(key));
+#endif
   return it == object.end() ? nullptr : &*it;
 }
 
@@ -711,6 +734,12 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
+}
+
+KLING_DECL std::string lazy_pointer::str() const {
+  if (!parent) return std::string(); // the root
+  const std::string above = parent->str();
+  return is_index ? pointer_child(above, index) : pointer_child(above, key);
 }
 
 KLING_NAMESPACE_END
@@ -5956,18 +5985,25 @@ KLING_DECL report validate_as(const json &request, kling::route expected);
 KLING_DECL report validate_element(const json &request);
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
-// new_element): serialized, then checked by its route's rules.
+// new_element) and its body, json(request), checked by its route's rules. A
+// caller that sends the body passes the one it serialized, so a request is
+// serialized once.
 template <class Request, class = decltype(Request::route)>
-report validate(const Request &request) {
-  const json body = request;
+report validate(const Request &request, const json &body) {
   report r = validate_as(body, Request::route);
-  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+  visit_extras(request, lazy_pointer(), [&r](const lazy_pointer &where, const json &extra) {
     if (extra.is_object() || extra.is_null()) return;
     r.violations.push_back(
-        {"C-8", where,
+        {"C-8", where.str(),
          std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
   });
   return r;
+}
+
+// A typed request: serialized, then checked as above.
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
+  return validate(request, json(request));
 }
 
 } // namespace rules
@@ -5996,20 +6032,22 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
 // LOCAL-1: a local file named anywhere but an image field (a prompt that
 // happens to start with the prefix, an end user's text) is refused here, so
 // the client never reads and sends a file nobody meant to send.
-KLING_DECL void check_local_files(checker &c, const json &value, const std::string &field) {
+// The walk builds a field's pointer only for a string that names a local file.
+KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
     if (text.compare(0, media::local_image_prefix.size(), media::local_image_prefix) != 0) return;
+    const std::string field = at.str();
     const auto &allowed = c.image_fields();
     if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
     c.violation("LOCAL-1", field,
                 "a local file (media::local_image) goes only in an image field; this one is not read");
   } else if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it)
-      check_local_files(c, it.value(), pointer_child(field, it.key()));
+      check_local_files(c, it.value(), lazy_pointer(&at, it.key()));
   } else if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i)
-      check_local_files(c, value[i], pointer_child(field, i));
+      check_local_files(c, value[i], lazy_pointer(&at, i));
   }
 }
 
@@ -6033,7 +6071,7 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
   checker c(r);
   const scope s{request, ""};
   check_route(c, s, r);
-  check_local_files(c, request, "");
+  check_local_files(c, request, lazy_pointer());
   return std::move(c).result();
 }
 
