@@ -4605,6 +4605,8 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_MODEL_NEW_ELEMENT_IPP)
 #define KLING_MODEL_NEW_ELEMENT_IPP
 
+#include <utility>
+
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const new_element &e) {
@@ -4614,12 +4616,12 @@ KLING_DECL void to_json(json &j, const new_element &e) {
   json refer = json::array();
   for (const auto &url : e.element_refer_list)
     refer.push_back({{"image_url", url}});
-  j["element_refer_list"] = refer;
+  j["element_refer_list"] = std::move(refer);
   if (!e.tag_list.empty()) {
     json tags = json::array();
     for (const auto &id : e.tag_list)
       tags.push_back({{"tag_id", id}});
-    j["tag_list"] = tags;
+    j["tag_list"] = std::move(tags);
   }
   request_support::merge_extra(j, e.extra);
 }
@@ -4856,6 +4858,8 @@ struct task {
 // Reads a task from any of its shapes. Members of the wrong type are a parse
 // error naming the member; unknown members stay in raw.
 KLING_DECL result<task> parse_task(const json &body);
+// The same, keeping body itself as task::raw rather than a copy of it.
+KLING_DECL result<task> parse_task(json &&body);
 
 // The task in one stable shape, whatever shape the gateway sent:
 // {id, external_task_id, status, created_at, completed_at, model, provider,
@@ -4951,7 +4955,7 @@ KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
   if (ur.integer("input_tokens", tokens)) usage.input_tokens = tokens;
   if (ur.integer("output_tokens", tokens)) usage.output_tokens = tokens;
   if (!ur.ok()) r.fail(ur.failure().message);
-  out = usage;
+  out = std::move(usage);
 }
 
 // "error" as text, or as an object with a message.
@@ -4972,10 +4976,8 @@ KLING_DECL void read_error_message(field_reader &r, std::string &out) {
   }
 }
 
-} // namespace task_detail
-
-KLING_DECL result<task> parse_task(const json &body) {
-  using namespace task_detail;
+// Everything but task::raw, which the callers fill.
+KLING_DECL result<task> read_task_fields(const json &body) {
   task t;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);
@@ -5022,7 +5024,20 @@ KLING_DECL result<task> parse_task(const json &body) {
     const auto finished = t.completed_at ? t.completed_at : t.created_at;
     if (finished) t.url_expires_at = *finished + result_url_lifetime;
   }
-  t.raw = body;
+  return t;
+}
+
+} // namespace task_detail
+
+KLING_DECL result<task> parse_task(const json &body) {
+  auto t = task_detail::read_task_fields(body);
+  if (t) t->raw = body;
+  return t;
+}
+
+KLING_DECL result<task> parse_task(json &&body) {
+  auto t = task_detail::read_task_fields(body);
+  if (t) t->raw = std::move(body);
   return t;
 }
 
@@ -5373,7 +5388,8 @@ public:
   void warning(std::string rule, std::string field, std::string message);
 
   // A field that holds an image (checked by check_image): the one place a
-  // local file (media::local_image) may be named (LOCAL-1).
+  // local file (media::local_image) may be named (LOCAL-1). check_image
+  // records only the fields that name a local file.
   void image_field(std::string field) { image_fields_.push_back(std::move(field)); }
   const std::vector<std::string> &image_fields() const { return image_fields_; }
 
@@ -5834,7 +5850,9 @@ KLING_DECL std::string size_text(std::uint64_t bytes) {
 KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
                                                         const std::string &field, const char *rule,
                                                         const image_limits &limits) {
-  c.image_field(field);
+  // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
+  if (value.compare(0, media::local_image_prefix.size(), media::local_image_prefix) == 0)
+    c.image_field(field);
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {
@@ -8432,7 +8450,7 @@ KLING_NAMESPACE_BEGIN
 KLING_DECL result<task> parse_callback(std::string_view body) {
   auto parsed = parse_json(body);
   if (!parsed) return std::move(parsed).error();
-  auto t = parse_task(*parsed);
+  auto t = parse_task(std::move(*parsed));
   if (t && t->id.empty() && t->external_task_id.empty()) {
     return error{errc::parse, "the callback names no task (no id, task_id or external_task_id)"};
   }
@@ -9283,18 +9301,18 @@ KLING_DECL result<json> read_json(const http_response &response) {
 
 KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id,
                                   std::string_view asked_external_id) {
-  return read_json(response).and_then([&](const json &body) -> result<task> {
-    auto t = parse_task(body);
-    if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
-    if (t->id.empty()) t->id = std::string(asked_id);
-    if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
-    t->response = info_of(response);
-    if (t->response.request_id.empty()) {
-      if (const json *id = find_member(body, "request_id"); id && id->is_string())
-        t->response.request_id = id->get<std::string>();
-    }
-    return t;
-  });
+  auto body = read_json(response);
+  if (!body) return std::move(body).error();
+  std::string body_request_id;
+  if (const json *id = find_member(*body, "request_id"); id && id->is_string())
+    body_request_id = id->get<std::string>();
+  auto t = parse_task(std::move(*body)); // the parsed answer becomes task::raw, not copied
+  if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+  if (t->id.empty()) t->id = std::string(asked_id);
+  if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
+  t->response = info_of(response);
+  if (t->response.request_id.empty()) t->response.request_id = std::move(body_request_id);
+  return t;
 }
 
 KLING_DECL std::string failure_code(const json &raw) {

@@ -39,6 +39,8 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_MODEL_NEW_ELEMENT_IPP)
 #define KLING_MODEL_NEW_ELEMENT_IPP
 
+#include <utility>
+
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const new_element &e) {
@@ -48,12 +50,12 @@ KLING_DECL void to_json(json &j, const new_element &e) {
   json refer = json::array();
   for (const auto &url : e.element_refer_list)
     refer.push_back({{"image_url", url}});
-  j["element_refer_list"] = refer;
+  j["element_refer_list"] = std::move(refer);
   if (!e.tag_list.empty()) {
     json tags = json::array();
     for (const auto &id : e.tag_list)
       tags.push_back({{"tag_id", id}});
-    j["tag_list"] = tags;
+    j["tag_list"] = std::move(tags);
   }
   request_support::merge_extra(j, e.extra);
 }
