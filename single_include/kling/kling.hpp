@@ -3905,7 +3905,9 @@ KLING_NAMESPACE_END
 // are written into the JSON body, and how `extra` joins it. Every typed
 // struct that becomes a JSON object, the request and the objects inside it
 // (a voice, a motion brush group, a reference video...), carries an `extra`
-// and joins it the same way.
+// and joins it the same way. Bodies are built member by member
+// (j["key"] = value): a json{{"key", value}} list builds a temporary
+// [key, value] array per member and then moves it into the object.
 //
 // Thread safety: pure functions.
 #ifndef KLING_MODEL_REQUEST_SUPPORT_HPP
@@ -4115,12 +4117,13 @@ KLING_DECL camera_control camera_control::simple(camera_config c) {
 }
 
 KLING_DECL void to_json(json &j, const camera_config &c) {
-  j = json{{"horizontal", c.horizontal},
-           {"vertical", c.vertical},
-           {"pan", c.pan},
-           {"tilt", c.tilt},
-           {"roll", c.roll},
-           {"zoom", c.zoom}};
+  j = json::object();
+  j["horizontal"] = c.horizontal;
+  j["vertical"] = c.vertical;
+  j["pan"] = c.pan;
+  j["tilt"] = c.tilt;
+  j["roll"] = c.roll;
+  j["zoom"] = c.zoom;
   request_support::merge_extra(j, c.extra);
 }
 
@@ -4454,23 +4457,29 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const voice &v) {
-  j = json{{"voice_id", v.voice_id}};
+  j = json::object();
+  j["voice_id"] = v.voice_id;
   request_support::merge_extra(j, v.extra);
 }
 
 KLING_DECL void to_json(json &j, const trajectory_point &p) {
-  j = json{{"x", p.x}, {"y", p.y}};
+  j = json::object();
+  j["x"] = p.x;
+  j["y"] = p.y;
   request_support::merge_extra(j, p.extra);
 }
 
 KLING_DECL void to_json(json &j, const dynamic_mask &m) {
-  j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
+  j = json::object();
+  j["mask"] = m.mask;
+  j["trajectories"] = m.trajectories;
   request_support::merge_extra(j, m.extra);
 }
 
 KLING_DECL void to_json(json &j, const image_to_video &r) {
   using namespace request_support;
-  j = json{{"model", r.model}};
+  j = json::object();
+  j["model"] = r.model;
   put(j, "image", r.image);
   put(j, "image_tail", r.image_tail);
   put(j, "prompt", r.prompt);
@@ -4544,7 +4553,9 @@ KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const motion_control &r) {
   using namespace request_support;
-  j = json{{"model", r.model}, {"action_control", true}};
+  j = json::object();
+  j["model"] = r.model;
+  j["action_control"] = true;
   if (!r.image_url.empty()) j["image_url"] = r.image_url;
   if (!r.video_url.empty()) j["video_url"] = r.video_url;
   put_word(j, "mode", r.mode);
@@ -4605,9 +4616,10 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const new_element &e) {
-  j = json{{"element_name", e.element_name},
-           {"element_description", e.element_description},
-           {"element_frontal_image", e.element_frontal_image}};
+  j = json::object();
+  j["element_name"] = e.element_name;
+  j["element_description"] = e.element_description;
+  j["element_frontal_image"] = e.element_frontal_image;
   json refer = json::array();
   for (const auto &url : e.element_refer_list)
     refer.push_back({{"image_url", url}});
@@ -4717,18 +4729,21 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const omni_image &i) {
-  j = json{{"image_url", i.image_url}};
+  j = json::object();
+  j["image_url"] = i.image_url;
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
 KLING_DECL void to_json(json &j, const omni_element &e) {
-  j = json{{"element_id", e.element_id}};
+  j = json::object();
+  j["element_id"] = e.element_id;
   request_support::merge_extra(j, e.extra);
 }
 
 KLING_DECL void to_json(json &j, const omni_video_reference &v) {
-  j = json{{"video_url", v.video_url}};
+  j = json::object();
+  j["video_url"] = v.video_url;
   request_support::put_word(j, "refer_type", v.refer_type);
   request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
   request_support::merge_extra(j, v.extra);
@@ -4736,7 +4751,9 @@ KLING_DECL void to_json(json &j, const omni_video_reference &v) {
 
 KLING_DECL void to_json(json &j, const omni_video &r) {
   using namespace request_support;
-  j = json{{"model", r.model}, {"prompt", r.prompt}};
+  j = json::object();
+  j["model"] = r.model;
+  j["prompt"] = r.prompt;
   put(j, "first_frame_url", r.first_frame_url);
   put(j, "last_frame_url", r.last_frame_url);
   if (!r.reference_images.empty()) j["reference_images"] = r.reference_images;
@@ -6539,7 +6556,7 @@ namespace rules {
 namespace omni_detail {
 
 struct image_ref {
-  std::string value;
+  const std::string *value; // in the request, which outlives the check: not copied
   std::string field;
 };
 
@@ -6557,11 +6574,11 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
-    flat.first = image_ref{*v, s.field("first_frame_url")};
+    flat.first = image_ref{v, s.field("first_frame_url")};
     flat_fields.push_back(s.field("first_frame_url"));
   }
   if (const std::string *v = c.string(s, "last_frame_url")) {
-    flat.last = image_ref{*v, s.field("last_frame_url")};
+    flat.last = image_ref{v, s.field("last_frame_url")};
     flat_fields.push_back(s.field("last_frame_url"));
   }
   flat.references_field = s.field("reference_images");
@@ -6569,7 +6586,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
     for (std::size_t i = 0; i < list->size(); ++i) {
       const std::string field = pointer_child(s.field("reference_images"), i);
       if ((*list)[i].is_string())
-        flat.references.push_back({(*list)[i].get<std::string>(), field});
+        flat.references.push_back({&(*list)[i].get_ref<const std::string &>(), field});
       else
         c.wrong_type(field, "a string", (*list)[i]);
     }
@@ -6582,7 +6599,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       const json &entry = (*list)[i];
       const std::string field = pointer_child(s.field("image_list"), i);
       if (entry.is_string()) { // image_list of plain strings: the flat reference list's alias
-        flat.references.push_back({entry.get<std::string>(), field});
+        flat.references.push_back({&entry.get_ref<const std::string &>(), field});
         continue;
       }
       if (!entry.is_object()) {
@@ -6594,7 +6611,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       const std::string *url = c.required_string(item, "image_url", "O1-12");
       const auto type = c.one_of(item, "type", {"first_frame", "end_frame"}, "O1-12");
       if (!url) continue;
-      image_ref ref{*url, item.field("image_url")};
+      image_ref ref{url, item.field("image_url")};
       if (!type) {
         native.references.push_back(std::move(ref));
         continue;
@@ -6624,10 +6641,10 @@ KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields
 
   // O1-12: every image the gateway will use.
   for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
-    if (ref) check_image(c, ref->value, ref->field, "O1-12", standard_image_limits);
+    if (ref) check_image(c, *ref->value, ref->field, "O1-12", standard_image_limits);
   }
   for (const auto &ref : imgs.references)
-    check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
+    check_image(c, *ref.value, ref.field, "O1-12", standard_image_limits);
 
   // O1-6: elements and videos.
   std::size_t element_count = 0;

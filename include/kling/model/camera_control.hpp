@@ -62,12 +62,13 @@ KLING_DECL camera_control camera_control::simple(camera_config c) {
 }
 
 KLING_DECL void to_json(json &j, const camera_config &c) {
-  j = json{{"horizontal", c.horizontal},
-           {"vertical", c.vertical},
-           {"pan", c.pan},
-           {"tilt", c.tilt},
-           {"roll", c.roll},
-           {"zoom", c.zoom}};
+  j = json::object();
+  j["horizontal"] = c.horizontal;
+  j["vertical"] = c.vertical;
+  j["pan"] = c.pan;
+  j["tilt"] = c.tilt;
+  j["roll"] = c.roll;
+  j["zoom"] = c.zoom;
   request_support::merge_extra(j, c.extra);
 }
 

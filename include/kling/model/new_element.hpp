@@ -44,9 +44,10 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const new_element &e) {
-  j = json{{"element_name", e.element_name},
-           {"element_description", e.element_description},
-           {"element_frontal_image", e.element_frontal_image}};
+  j = json::object();
+  j["element_name"] = e.element_name;
+  j["element_description"] = e.element_description;
+  j["element_frontal_image"] = e.element_frontal_image;
   json refer = json::array();
   for (const auto &url : e.element_refer_list)
     refer.push_back({{"image_url", url}});

@@ -2,7 +2,9 @@
 // are written into the JSON body, and how `extra` joins it. Every typed
 // struct that becomes a JSON object, the request and the objects inside it
 // (a voice, a motion brush group, a reference video...), carries an `extra`
-// and joins it the same way.
+// and joins it the same way. Bodies are built member by member
+// (j["key"] = value): a json{{"key", value}} list builds a temporary
+// [key, value] array per member and then moves it into the object.
 //
 // Thread safety: pure functions.
 #ifndef KLING_MODEL_REQUEST_SUPPORT_HPP

@@ -5767,7 +5767,7 @@ namespace rules {
 namespace omni_detail {
 
 struct image_ref {
-  std::string value;
+  const std::string *value; // in the request, which outlives the check: not copied
   std::string field;
 };
 
@@ -5785,11 +5785,11 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
-    flat.first = image_ref{*v, s.field("first_frame_url")};
+    flat.first = image_ref{v, s.field("first_frame_url")};
     flat_fields.push_back(s.field("first_frame_url"));
   }
   if (const std::string *v = c.string(s, "last_frame_url")) {
-    flat.last = image_ref{*v, s.field("last_frame_url")};
+    flat.last = image_ref{v, s.field("last_frame_url")};
     flat_fields.push_back(s.field("last_frame_url"));
   }
   flat.references_field = s.field("reference_images");
@@ -5797,7 +5797,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
     for (std::size_t i = 0; i < list->size(); ++i) {
       const std::string field = pointer_child(s.field("reference_images"), i);
       if ((*list)[i].is_string())
-        flat.references.push_back({(*list)[i].get<std::string>(), field});
+        flat.references.push_back({&(*list)[i].get_ref<const std::string &>(), field});
       else
         c.wrong_type(field, "a string", (*list)[i]);
     }
@@ -5810,7 +5810,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       const json &entry = (*list)[i];
       const std::string field = pointer_child(s.field("image_list"), i);
       if (entry.is_string()) { // image_list of plain strings: the flat reference list's alias
-        flat.references.push_back({entry.get<std::string>(), field});
+        flat.references.push_back({&entry.get_ref<const std::string &>(), field});
         continue;
       }
       if (!entry.is_object()) {
@@ -5822,7 +5822,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       const std::string *url = c.required_string(item, "image_url", "O1-12");
       const auto type = c.one_of(item, "type", {"first_frame", "end_frame"}, "O1-12");
       if (!url) continue;
-      image_ref ref{*url, item.field("image_url")};
+      image_ref ref{url, item.field("image_url")};
       if (!type) {
         native.references.push_back(std::move(ref));
         continue;
@@ -5852,10 +5852,10 @@ KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields
 
   // O1-12: every image the gateway will use.
   for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
-    if (ref) check_image(c, ref->value, ref->field, "O1-12", standard_image_limits);
+    if (ref) check_image(c, *ref->value, ref->field, "O1-12", standard_image_limits);
   }
   for (const auto &ref : imgs.references)
-    check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
+    check_image(c, *ref.value, ref.field, "O1-12", standard_image_limits);
 
   // O1-6: elements and videos.
   std::size_t element_count = 0;
