@@ -6589,20 +6589,20 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
   flat.references_field = s.field("reference_images");
   if (const json *list = c.array(s, "reference_images")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string field = pointer_child(s.field("reference_images"), i);
+      const std::string field = pointer_child(flat.references_field, i);
       if ((*list)[i].is_string())
         flat.references.push_back({&(*list)[i].get_ref<const std::string &>(), field});
       else
         c.wrong_type(field, "a string", (*list)[i]);
     }
-    if (!list->empty()) flat_fields.push_back(s.field("reference_images"));
+    if (!list->empty()) flat_fields.push_back(flat.references_field);
   }
   bool has_native = false;
   native.references_field = s.field("image_list");
   if (const json *list = c.array(s, "image_list")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
       const json &entry = (*list)[i];
-      const std::string field = pointer_child(s.field("image_list"), i);
+      const std::string field = pointer_child(native.references_field, i);
       if (entry.is_string()) { // image_list of plain strings: the flat reference list's alias
         flat.references.push_back({&entry.get_ref<const std::string &>(), field});
         continue;
@@ -6627,7 +6627,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       else
         slot = std::move(ref);
     }
-    if (!has_native && !list->empty()) flat_fields.push_back(s.field("image_list"));
+    if (!has_native && !list->empty()) flat_fields.push_back(native.references_field);
   }
   if (!has_native) return flat;
   for (const auto &f : flat_fields) {
