@@ -1632,6 +1632,25 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
 
+// A JSON pointer kept as steps on the stack, each naming its parent, and
+// made into text only when something is reported there: walks over a whole
+// request build no strings for the members that are fine.
+//   lazy_pointer root;                        // ""
+//   lazy_pointer list{&root, "voice_list"};   // "/voice_list"
+//   lazy_pointer first{&list, 0};             // "/voice_list/0"
+struct lazy_pointer {
+  const lazy_pointer *parent = nullptr;
+  std::string_view key{};
+  std::size_t index = 0;
+  bool is_index = false;
+
+  lazy_pointer() = default;
+  lazy_pointer(const lazy_pointer *p, std::string_view k) : parent(p), key(k) {}
+  lazy_pointer(const lazy_pointer *p, std::size_t i) : parent(p), index(i), is_index(true) {}
+
+  std::string str() const;
+};
+
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_HPP
@@ -1711,7 +1730,11 @@ KLING_DECL result<json> parse_json(std::string_view text) {
 
 KLING_DECL const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
+#if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
+  const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
+#else
   const auto it = object.find(std::string(key));
+#endif
   return it == object.end() ? nullptr : &*it;
 }
 
@@ -1731,6 +1754,12 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
+}
+
+KLING_DECL std::string lazy_pointer::str() const {
+  if (!parent) return std::string(); // the root
+  const std::string above = parent->str();
+  return is_index ? pointer_child(above, index) : pointer_child(above, key);
 }
 
 KLING_NAMESPACE_END
@@ -4053,7 +4082,9 @@ KLING_NAMESPACE_END
 // are written into the JSON body, and how `extra` joins it. Every typed
 // struct that becomes a JSON object, the request and the objects inside it
 // (a voice, a motion brush group, a reference video...), carries an `extra`
-// and joins it the same way.
+// and joins it the same way. Bodies are built member by member
+// (j["key"] = value): a json{{"key", value}} list builds a temporary
+// [key, value] array per member and then moves it into the object.
 //
 // Thread safety: pure functions.
 #ifndef KLING_MODEL_REQUEST_SUPPORT_HPP
@@ -4160,24 +4191,25 @@ KLING_DECL void merge_extra(json &j, const json &extra);
 
 // visit_extras(value, at, f) calls f(pointer, extra) for the `extra` of a
 // typed struct and of every typed struct inside it, with the JSON pointer of
-// that member as it would be written ("/extra", "/voice_list/0/extra"), so
+// that member as it would be written ("/extra", "/voice_list/0/extra"; a
+// lazy_pointer: pointer.str() is the text, made only when needed), so
 // validation reaches every level the same way. A struct with nothing typed
 // inside is handled here; one with typed members declares an overload next
 // to its definition that visits them.
 template <class T, class F>
-auto visit_extras(const T &value, const std::string &at, F &&f) -> decltype(void(value.extra)) {
-  f(at + "/extra", value.extra);
+auto visit_extras(const T &value, const lazy_pointer &at, F &&f) -> decltype(void(value.extra)) {
+  f(lazy_pointer(&at, "extra"), value.extra);
 }
 
 template <class T, class F>
-void visit_extras(const std::optional<T> &value, const std::string &at, F &&f) {
+void visit_extras(const std::optional<T> &value, const lazy_pointer &at, F &&f) {
   if (value) visit_extras(*value, at, f);
 }
 
 template <class T, class F>
-void visit_extras(const std::vector<T> &values, const std::string &at, F &&f) {
+void visit_extras(const std::vector<T> &values, const lazy_pointer &at, F &&f) {
   for (std::size_t i = 0; i < values.size(); ++i)
-    visit_extras(values[i], at + "/" + std::to_string(i), f);
+    visit_extras(values[i], lazy_pointer(&at, i), f);
 }
 
 KLING_NAMESPACE_END
@@ -4240,9 +4272,9 @@ KLING_DECL void to_json(json &j, const camera_config &c);
 KLING_DECL void to_json(json &j, const camera_control &c);
 
 template <class F>
-void visit_extras(const camera_control &c, const std::string &at, F &&f) {
-  f(at + "/extra", c.extra);
-  visit_extras(c.config, at + "/config", f);
+void visit_extras(const camera_control &c, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), c.extra);
+  visit_extras(c.config, lazy_pointer(&at, "config"), f);
 }
 
 KLING_NAMESPACE_END
@@ -4262,12 +4294,13 @@ KLING_DECL camera_control camera_control::simple(camera_config c) {
 }
 
 KLING_DECL void to_json(json &j, const camera_config &c) {
-  j = json{{"horizontal", c.horizontal},
-           {"vertical", c.vertical},
-           {"pan", c.pan},
-           {"tilt", c.tilt},
-           {"roll", c.roll},
-           {"zoom", c.zoom}};
+  j = json::object();
+  j["horizontal"] = c.horizontal;
+  j["vertical"] = c.vertical;
+  j["pan"] = c.pan;
+  j["tilt"] = c.tilt;
+  j["roll"] = c.roll;
+  j["zoom"] = c.zoom;
   request_support::merge_extra(j, c.extra);
 }
 
@@ -4578,17 +4611,17 @@ KLING_DECL void to_json(json &j, const dynamic_mask &m);
 KLING_DECL void to_json(json &j, const image_to_video &r);
 
 template <class F>
-void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
-  f(at + "/extra", m.extra);
-  visit_extras(m.trajectories, at + "/trajectories", f);
+void visit_extras(const dynamic_mask &m, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), m.extra);
+  visit_extras(m.trajectories, lazy_pointer(&at, "trajectories"), f);
 }
 
 template <class F>
-void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.voice_list, at + "/voice_list", f);
-  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
-  visit_extras(r.camera_control, at + "/camera_control", f);
+void visit_extras(const image_to_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.voice_list, lazy_pointer(&at, "voice_list"), f);
+  visit_extras(r.dynamic_masks, lazy_pointer(&at, "dynamic_masks"), f);
+  visit_extras(r.camera_control, lazy_pointer(&at, "camera_control"), f);
 }
 
 KLING_NAMESPACE_END
@@ -4601,23 +4634,29 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const voice &v) {
-  j = json{{"voice_id", v.voice_id}};
+  j = json::object();
+  j["voice_id"] = v.voice_id;
   request_support::merge_extra(j, v.extra);
 }
 
 KLING_DECL void to_json(json &j, const trajectory_point &p) {
-  j = json{{"x", p.x}, {"y", p.y}};
+  j = json::object();
+  j["x"] = p.x;
+  j["y"] = p.y;
   request_support::merge_extra(j, p.extra);
 }
 
 KLING_DECL void to_json(json &j, const dynamic_mask &m) {
-  j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
+  j = json::object();
+  j["mask"] = m.mask;
+  j["trajectories"] = m.trajectories;
   request_support::merge_extra(j, m.extra);
 }
 
 KLING_DECL void to_json(json &j, const image_to_video &r) {
   using namespace request_support;
-  j = json{{"model", r.model}};
+  j = json::object();
+  j["model"] = r.model;
   put(j, "image", r.image);
   put(j, "image_tail", r.image_tail);
   put(j, "prompt", r.prompt);
@@ -4691,7 +4730,9 @@ KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const motion_control &r) {
   using namespace request_support;
-  j = json{{"model", r.model}, {"action_control", true}};
+  j = json::object();
+  j["model"] = r.model;
+  j["action_control"] = true;
   if (!r.image_url.empty()) j["image_url"] = r.image_url;
   if (!r.video_url.empty()) j["video_url"] = r.video_url;
   put_word(j, "mode", r.mode);
@@ -4747,21 +4788,24 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_MODEL_NEW_ELEMENT_IPP)
 #define KLING_MODEL_NEW_ELEMENT_IPP
 
+#include <utility>
+
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const new_element &e) {
-  j = json{{"element_name", e.element_name},
-           {"element_description", e.element_description},
-           {"element_frontal_image", e.element_frontal_image}};
+  j = json::object();
+  j["element_name"] = e.element_name;
+  j["element_description"] = e.element_description;
+  j["element_frontal_image"] = e.element_frontal_image;
   json refer = json::array();
   for (const auto &url : e.element_refer_list)
     refer.push_back({{"image_url", url}});
-  j["element_refer_list"] = refer;
+  j["element_refer_list"] = std::move(refer);
   if (!e.tag_list.empty()) {
     json tags = json::array();
     for (const auto &id : e.tag_list)
       tags.push_back({{"tag_id", id}});
-    j["tag_list"] = tags;
+    j["tag_list"] = std::move(tags);
   }
   request_support::merge_extra(j, e.extra);
 }
@@ -4845,11 +4889,11 @@ KLING_DECL void to_json(json &j, const omni_video_reference &v);
 KLING_DECL void to_json(json &j, const omni_video &r);
 
 template <class F>
-void visit_extras(const omni_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.image_list, at + "/image_list", f);
-  visit_extras(r.element_list, at + "/element_list", f);
-  visit_extras(r.video_list, at + "/video_list", f);
+void visit_extras(const omni_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.image_list, lazy_pointer(&at, "image_list"), f);
+  visit_extras(r.element_list, lazy_pointer(&at, "element_list"), f);
+  visit_extras(r.video_list, lazy_pointer(&at, "video_list"), f);
 }
 
 KLING_NAMESPACE_END
@@ -4862,18 +4906,21 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const omni_image &i) {
-  j = json{{"image_url", i.image_url}};
+  j = json::object();
+  j["image_url"] = i.image_url;
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
 KLING_DECL void to_json(json &j, const omni_element &e) {
-  j = json{{"element_id", e.element_id}};
+  j = json::object();
+  j["element_id"] = e.element_id;
   request_support::merge_extra(j, e.extra);
 }
 
 KLING_DECL void to_json(json &j, const omni_video_reference &v) {
-  j = json{{"video_url", v.video_url}};
+  j = json::object();
+  j["video_url"] = v.video_url;
   request_support::put_word(j, "refer_type", v.refer_type);
   request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
   request_support::merge_extra(j, v.extra);
@@ -4881,7 +4928,9 @@ KLING_DECL void to_json(json &j, const omni_video_reference &v) {
 
 KLING_DECL void to_json(json &j, const omni_video &r) {
   using namespace request_support;
-  j = json{{"model", r.model}, {"prompt", r.prompt}};
+  j = json::object();
+  j["model"] = r.model;
+  j["prompt"] = r.prompt;
   put(j, "first_frame_url", r.first_frame_url);
   put(j, "last_frame_url", r.last_frame_url);
   if (!r.reference_images.empty()) j["reference_images"] = r.reference_images;
@@ -4998,6 +5047,8 @@ struct task {
 // Reads a task from any of its shapes. Members of the wrong type are a parse
 // error naming the member; unknown members stay in raw.
 KLING_DECL result<task> parse_task(const json &body);
+// The same, keeping body itself as task::raw rather than a copy of it.
+KLING_DECL result<task> parse_task(json &&body);
 
 // The task in one stable shape, whatever shape the gateway sent:
 // {id, external_task_id, status, created_at, completed_at, model, provider,
@@ -5093,7 +5144,7 @@ KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
   if (ur.integer("input_tokens", tokens)) usage.input_tokens = tokens;
   if (ur.integer("output_tokens", tokens)) usage.output_tokens = tokens;
   if (!ur.ok()) r.fail(ur.failure().message);
-  out = usage;
+  out = std::move(usage);
 }
 
 // "error" as text, or as an object with a message.
@@ -5114,10 +5165,8 @@ KLING_DECL void read_error_message(field_reader &r, std::string &out) {
   }
 }
 
-} // namespace task_detail
-
-KLING_DECL result<task> parse_task(const json &body) {
-  using namespace task_detail;
+// Everything but task::raw, which the callers fill.
+KLING_DECL result<task> read_task_fields(const json &body) {
   task t;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);
@@ -5164,7 +5213,20 @@ KLING_DECL result<task> parse_task(const json &body) {
     const auto finished = t.completed_at ? t.completed_at : t.created_at;
     if (finished) t.url_expires_at = *finished + result_url_lifetime;
   }
-  t.raw = body;
+  return t;
+}
+
+} // namespace task_detail
+
+KLING_DECL result<task> parse_task(const json &body) {
+  auto t = task_detail::read_task_fields(body);
+  if (t) t->raw = body;
+  return t;
+}
+
+KLING_DECL result<task> parse_task(json &&body) {
+  auto t = task_detail::read_task_fields(body);
+  if (t) t->raw = std::move(body);
   return t;
 }
 
@@ -5312,9 +5374,9 @@ struct text_to_video {
 KLING_DECL void to_json(json &j, const text_to_video &r);
 
 template <class F>
-void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.camera_control, at + "/camera_control", f);
+void visit_extras(const text_to_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.camera_control, lazy_pointer(&at, "camera_control"), f);
 }
 
 KLING_NAMESPACE_END
@@ -5515,7 +5577,8 @@ public:
   void warning(std::string rule, std::string field, std::string message);
 
   // A field that holds an image (checked by check_image): the one place a
-  // local file (media::local_image) may be named (LOCAL-1).
+  // local file (media::local_image) may be named (LOCAL-1). check_image
+  // records only the fields that name a local file.
   void image_field(std::string field) { image_fields_.push_back(std::move(field)); }
   const std::vector<std::string> &image_fields() const { return image_fields_; }
 
@@ -5981,7 +6044,9 @@ KLING_DECL std::string size_text(std::uint64_t bytes) {
 KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
                                                         const std::string &field, const char *rule,
                                                         const image_limits &limits) {
-  c.image_field(field);
+  // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
+  if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
+    c.image_field(field);
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {
@@ -6673,7 +6738,7 @@ namespace rules {
 namespace omni_detail {
 
 struct image_ref {
-  std::string value;
+  const std::string *value; // in the request, which outlives the check: not copied
   std::string field;
 };
 
@@ -6691,32 +6756,32 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
-    flat.first = image_ref{*v, s.field("first_frame_url")};
+    flat.first = image_ref{v, s.field("first_frame_url")};
     flat_fields.push_back(s.field("first_frame_url"));
   }
   if (const std::string *v = c.string(s, "last_frame_url")) {
-    flat.last = image_ref{*v, s.field("last_frame_url")};
+    flat.last = image_ref{v, s.field("last_frame_url")};
     flat_fields.push_back(s.field("last_frame_url"));
   }
   flat.references_field = s.field("reference_images");
   if (const json *list = c.array(s, "reference_images")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string field = pointer_child(s.field("reference_images"), i);
+      const std::string field = pointer_child(flat.references_field, i);
       if ((*list)[i].is_string())
-        flat.references.push_back({(*list)[i].get<std::string>(), field});
+        flat.references.push_back({&(*list)[i].get_ref<const std::string &>(), field});
       else
         c.wrong_type(field, "a string", (*list)[i]);
     }
-    if (!list->empty()) flat_fields.push_back(s.field("reference_images"));
+    if (!list->empty()) flat_fields.push_back(flat.references_field);
   }
   bool has_native = false;
   native.references_field = s.field("image_list");
   if (const json *list = c.array(s, "image_list")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
       const json &entry = (*list)[i];
-      const std::string field = pointer_child(s.field("image_list"), i);
+      const std::string field = pointer_child(native.references_field, i);
       if (entry.is_string()) { // image_list of plain strings: the flat reference list's alias
-        flat.references.push_back({entry.get<std::string>(), field});
+        flat.references.push_back({&entry.get_ref<const std::string &>(), field});
         continue;
       }
       if (!entry.is_object()) {
@@ -6728,7 +6793,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       const std::string *url = c.required_string(item, "image_url", "O1-12");
       const auto type = c.one_of(item, "type", {"first_frame", "end_frame"}, "O1-12");
       if (!url) continue;
-      image_ref ref{*url, item.field("image_url")};
+      image_ref ref{url, item.field("image_url")};
       if (!type) {
         native.references.push_back(std::move(ref));
         continue;
@@ -6739,7 +6804,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       else
         slot = std::move(ref);
     }
-    if (!has_native && !list->empty()) flat_fields.push_back(s.field("image_list"));
+    if (!has_native && !list->empty()) flat_fields.push_back(native.references_field);
   }
   if (!has_native) return flat;
   for (const auto &f : flat_fields) {
@@ -6758,10 +6823,10 @@ KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields
 
   // O1-12: every image the gateway will use.
   for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
-    if (ref) check_image(c, ref->value, ref->field, "O1-12", standard_image_limits);
+    if (ref) check_image(c, *ref->value, ref->field, "O1-12", standard_image_limits);
   }
   for (const auto &ref : imgs.references)
-    check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
+    check_image(c, *ref.value, ref.field, "O1-12", standard_image_limits);
 
   // O1-6: elements and videos.
   std::size_t element_count = 0;
@@ -6894,18 +6959,25 @@ KLING_DECL report validate_as(const json &request, kling::route expected);
 KLING_DECL report validate_element(const json &request);
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
-// new_element): serialized, then checked by its route's rules.
+// new_element) and its body, json(request), checked by its route's rules. A
+// caller that sends the body passes the one it serialized, so a request is
+// serialized once.
 template <class Request, class = decltype(Request::route)>
-report validate(const Request &request) {
-  const json body = request;
+report validate(const Request &request, const json &body) {
   report r = validate_as(body, Request::route);
-  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+  visit_extras(request, lazy_pointer(), [&r](const lazy_pointer &where, const json &extra) {
     if (extra.is_object() || extra.is_null()) return;
     r.violations.push_back(
-        {"C-8", where,
+        {"C-8", where.str(),
          std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
   });
   return r;
+}
+
+// A typed request: serialized, then checked as above.
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
+  return validate(request, json(request));
 }
 
 } // namespace rules
@@ -6934,22 +7006,24 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
 // LOCAL-1: a local file (only media::local_image makes one: its marker holds
 // a number drawn in this process) named anywhere but an image field is the
 // program's mistake; refused here, so the client never reads a file and sends
-// it where no image goes.
-KLING_DECL void check_local_files(checker &c, const json &value, const std::string &field) {
+// it where no image goes. The walk builds a field's pointer only for a string
+// that names a local file.
+KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
     const std::string &marker = media::local_image_marker();
     if (text.compare(0, marker.size(), marker) != 0) return;
+    const std::string field = at.str();
     const auto &allowed = c.image_fields();
     if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
     c.violation("LOCAL-1", field,
                 "a local file (media::local_image) goes only in an image field; this one is not read");
   } else if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it)
-      check_local_files(c, it.value(), pointer_child(field, it.key()));
+      check_local_files(c, it.value(), lazy_pointer(&at, it.key()));
   } else if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i)
-      check_local_files(c, value[i], pointer_child(field, i));
+      check_local_files(c, value[i], lazy_pointer(&at, i));
   }
 }
 
@@ -6973,7 +7047,7 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
   checker c(r);
   const scope s{request, ""};
   check_route(c, s, r);
-  check_local_files(c, request, "");
+  check_local_files(c, request, lazy_pointer());
   return std::move(c).result();
 }
 
@@ -8572,7 +8646,7 @@ KLING_NAMESPACE_BEGIN
 KLING_DECL result<task> parse_callback(std::string_view body) {
   auto parsed = parse_json(body);
   if (!parsed) return std::move(parsed).error();
-  auto t = parse_task(*parsed);
+  auto t = parse_task(std::move(*parsed));
   if (t && t->id.empty() && t->external_task_id.empty()) {
     return error{errc::parse, "the callback names no task (no id, task_id or external_task_id)"};
   }
@@ -9423,18 +9497,18 @@ KLING_DECL result<json> read_json(const http_response &response) {
 
 KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id,
                                   std::string_view asked_external_id) {
-  return read_json(response).and_then([&](const json &body) -> result<task> {
-    auto t = parse_task(body);
-    if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
-    if (t->id.empty()) t->id = std::string(asked_id);
-    if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
-    t->response = info_of(response);
-    if (t->response.request_id.empty()) {
-      if (const json *id = find_member(body, "request_id"); id && id->is_string())
-        t->response.request_id = id->get<std::string>();
-    }
-    return t;
-  });
+  auto body = read_json(response);
+  if (!body) return std::move(body).error();
+  std::string body_request_id;
+  if (const json *id = find_member(*body, "request_id"); id && id->is_string())
+    body_request_id = id->get<std::string>();
+  auto t = parse_task(std::move(*body)); // the parsed answer becomes task::raw, not copied
+  if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+  if (t->id.empty()) t->id = std::string(asked_id);
+  if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
+  t->response = info_of(response);
+  if (t->response.request_id.empty()) t->response.request_id = std::move(body_request_id);
+  return t;
 }
 
 KLING_DECL std::string failure_code(const json &raw) {
@@ -11677,7 +11751,8 @@ public:
         [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
   result<machine<envelope<element>>> create_operation(const new_element &request) {
-    return create_checked(json(request), rules::validate(request));
+    const json body = request;
+    return create_checked(body, rules::validate(request, body));
   }
   result<machine<envelope<element>>> create_operation(const json &body) {
     return create_checked(body, rules::validate_element(body));
@@ -11732,6 +11807,7 @@ KLING_NAMESPACE_END
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 // ----- begin kling/client/downloads.hpp -----
@@ -12430,7 +12506,9 @@ public:
 
   template <class Request, class = decltype(Request::route)>
   result<protocol::create_machine> create_operation(const Request &request, const call_options &call = {}) {
-    return create_checked(json(request), rules::validate(request), call);
+    json body = request;
+    const rules::report checked = rules::validate(request, body);
+    return create_checked(std::move(body), checked, call);
   }
   result<protocol::create_machine> create_operation(const json &body, const call_options &call = {}) {
     return create_checked(body, rules::validate(body), call);
@@ -12457,8 +12535,13 @@ public:
   template <class Request>
   result<protocol::create_and_wait_machine>
   create_and_wait_operation(const Request &request, const wait_settings &settings, protocol::time_point now) {
-    const rules::report checked = rules::validate(request);
-    auto prepared = prepare_create(*session_, json(request), checked, settings);
+    json body = request;
+    rules::report checked;
+    if constexpr (std::is_same<Request, json>::value)
+      checked = rules::validate(body);
+    else
+      checked = rules::validate(request, body); // serialized once
+    auto prepared = prepare_create(*session_, std::move(body), checked, settings);
     if (!prepared) return std::move(prepared).error();
     return protocol::create_and_wait_machine(std::move(*prepared), checked.warnings,
                                              settings.options.value_or(session_->options().wait()),
@@ -12673,7 +12756,9 @@ public:
   // a rule fails at the next tick, without being sent.
   template <class Request, class = decltype(Request::route)>
   id submit(const Request &request, tracker_callbacks cb, call_options call = {}) {
-    return enqueue(json(request), rules::validate(request), std::move(cb), std::move(call));
+    json body = request;
+    const rules::report checked = rules::validate(request, body);
+    return enqueue(std::move(body), checked, std::move(cb), std::move(call));
   }
   id submit(const json &body, tracker_callbacks cb, call_options call = {}) {
     return enqueue(body, rules::validate(body), std::move(cb), std::move(call));

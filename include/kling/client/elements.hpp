@@ -142,7 +142,8 @@ public:
         [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
   }
   result<machine<envelope<element>>> create_operation(const new_element &request) {
-    return create_checked(json(request), rules::validate(request));
+    const json body = request;
+    return create_checked(body, rules::validate(request, body));
   }
   result<machine<envelope<element>>> create_operation(const json &body) {
     return create_checked(body, rules::validate_element(body));

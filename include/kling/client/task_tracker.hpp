@@ -85,7 +85,9 @@ public:
   // a rule fails at the next tick, without being sent.
   template <class Request, class = decltype(Request::route)>
   id submit(const Request &request, tracker_callbacks cb, call_options call = {}) {
-    return enqueue(json(request), rules::validate(request), std::move(cb), std::move(call));
+    json body = request;
+    const rules::report checked = rules::validate(request, body);
+    return enqueue(std::move(body), checked, std::move(cb), std::move(call));
   }
   id submit(const json &body, tracker_callbacks cb, call_options call = {}) {
     return enqueue(body, rules::validate(body), std::move(cb), std::move(call));

@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "kling/client/async.hpp"
@@ -210,7 +211,9 @@ public:
 
   template <class Request, class = decltype(Request::route)>
   result<protocol::create_machine> create_operation(const Request &request, const call_options &call = {}) {
-    return create_checked(json(request), rules::validate(request), call);
+    json body = request;
+    const rules::report checked = rules::validate(request, body);
+    return create_checked(std::move(body), checked, call);
   }
   result<protocol::create_machine> create_operation(const json &body, const call_options &call = {}) {
     return create_checked(body, rules::validate(body), call);
@@ -237,8 +240,13 @@ public:
   template <class Request>
   result<protocol::create_and_wait_machine>
   create_and_wait_operation(const Request &request, const wait_settings &settings, protocol::time_point now) {
-    const rules::report checked = rules::validate(request);
-    auto prepared = prepare_create(*session_, json(request), checked, settings);
+    json body = request;
+    rules::report checked;
+    if constexpr (std::is_same<Request, json>::value)
+      checked = rules::validate(body);
+    else
+      checked = rules::validate(request, body); // serialized once
+    auto prepared = prepare_create(*session_, std::move(body), checked, settings);
     if (!prepared) return std::move(prepared).error();
     return protocol::create_and_wait_machine(std::move(*prepared), checked.warnings,
                                              settings.options.value_or(session_->options().wait()),

@@ -43,6 +43,25 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
 
+// A JSON pointer kept as steps on the stack, each naming its parent, and
+// made into text only when something is reported there: walks over a whole
+// request build no strings for the members that are fine.
+//   lazy_pointer root;                        // ""
+//   lazy_pointer list{&root, "voice_list"};   // "/voice_list"
+//   lazy_pointer first{&list, 0};             // "/voice_list/0"
+struct lazy_pointer {
+  const lazy_pointer *parent = nullptr;
+  std::string_view key{};
+  std::size_t index = 0;
+  bool is_index = false;
+
+  lazy_pointer() = default;
+  lazy_pointer(const lazy_pointer *p, std::string_view k) : parent(p), key(k) {}
+  lazy_pointer(const lazy_pointer *p, std::size_t i) : parent(p), index(i), is_index(true) {}
+
+  std::string str() const;
+};
+
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_HPP
@@ -122,7 +141,11 @@ KLING_DECL result<json> parse_json(std::string_view text) {
 
 KLING_DECL const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
+#if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
+  const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
+#else
   const auto it = object.find(std::string(key));
+#endif
   return it == object.end() ? nullptr : &*it;
 }
 
@@ -142,6 +165,12 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
+}
+
+KLING_DECL std::string lazy_pointer::str() const {
+  if (!parent) return std::string(); // the root
+  const std::string above = parent->str();
+  return is_index ? pointer_child(above, index) : pointer_child(above, key);
 }
 
 KLING_NAMESPACE_END

@@ -40,9 +40,9 @@ KLING_DECL void to_json(json &j, const camera_config &c);
 KLING_DECL void to_json(json &j, const camera_control &c);
 
 template <class F>
-void visit_extras(const camera_control &c, const std::string &at, F &&f) {
-  f(at + "/extra", c.extra);
-  visit_extras(c.config, at + "/config", f);
+void visit_extras(const camera_control &c, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), c.extra);
+  visit_extras(c.config, lazy_pointer(&at, "config"), f);
 }
 
 KLING_NAMESPACE_END
@@ -62,12 +62,13 @@ KLING_DECL camera_control camera_control::simple(camera_config c) {
 }
 
 KLING_DECL void to_json(json &j, const camera_config &c) {
-  j = json{{"horizontal", c.horizontal},
-           {"vertical", c.vertical},
-           {"pan", c.pan},
-           {"tilt", c.tilt},
-           {"roll", c.roll},
-           {"zoom", c.zoom}};
+  j = json::object();
+  j["horizontal"] = c.horizontal;
+  j["vertical"] = c.vertical;
+  j["pan"] = c.pan;
+  j["tilt"] = c.tilt;
+  j["roll"] = c.roll;
+  j["zoom"] = c.zoom;
   request_support::merge_extra(j, c.extra);
 }
 

@@ -70,17 +70,17 @@ KLING_DECL void to_json(json &j, const dynamic_mask &m);
 KLING_DECL void to_json(json &j, const image_to_video &r);
 
 template <class F>
-void visit_extras(const dynamic_mask &m, const std::string &at, F &&f) {
-  f(at + "/extra", m.extra);
-  visit_extras(m.trajectories, at + "/trajectories", f);
+void visit_extras(const dynamic_mask &m, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), m.extra);
+  visit_extras(m.trajectories, lazy_pointer(&at, "trajectories"), f);
 }
 
 template <class F>
-void visit_extras(const image_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.voice_list, at + "/voice_list", f);
-  visit_extras(r.dynamic_masks, at + "/dynamic_masks", f);
-  visit_extras(r.camera_control, at + "/camera_control", f);
+void visit_extras(const image_to_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.voice_list, lazy_pointer(&at, "voice_list"), f);
+  visit_extras(r.dynamic_masks, lazy_pointer(&at, "dynamic_masks"), f);
+  visit_extras(r.camera_control, lazy_pointer(&at, "camera_control"), f);
 }
 
 KLING_NAMESPACE_END
@@ -93,23 +93,29 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const voice &v) {
-  j = json{{"voice_id", v.voice_id}};
+  j = json::object();
+  j["voice_id"] = v.voice_id;
   request_support::merge_extra(j, v.extra);
 }
 
 KLING_DECL void to_json(json &j, const trajectory_point &p) {
-  j = json{{"x", p.x}, {"y", p.y}};
+  j = json::object();
+  j["x"] = p.x;
+  j["y"] = p.y;
   request_support::merge_extra(j, p.extra);
 }
 
 KLING_DECL void to_json(json &j, const dynamic_mask &m) {
-  j = json{{"mask", m.mask}, {"trajectories", m.trajectories}};
+  j = json::object();
+  j["mask"] = m.mask;
+  j["trajectories"] = m.trajectories;
   request_support::merge_extra(j, m.extra);
 }
 
 KLING_DECL void to_json(json &j, const image_to_video &r) {
   using namespace request_support;
-  j = json{{"model", r.model}};
+  j = json::object();
+  j["model"] = r.model;
   put(j, "image", r.image);
   put(j, "image_tail", r.image_tail);
   put(j, "prompt", r.prompt);

@@ -51,7 +51,9 @@ KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const motion_control &r) {
   using namespace request_support;
-  j = json{{"model", r.model}, {"action_control", true}};
+  j = json::object();
+  j["model"] = r.model;
+  j["action_control"] = true;
   if (!r.image_url.empty()) j["image_url"] = r.image_url;
   if (!r.video_url.empty()) j["video_url"] = r.video_url;
   put_word(j, "mode", r.mode);

@@ -39,21 +39,24 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_MODEL_NEW_ELEMENT_IPP)
 #define KLING_MODEL_NEW_ELEMENT_IPP
 
+#include <utility>
+
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const new_element &e) {
-  j = json{{"element_name", e.element_name},
-           {"element_description", e.element_description},
-           {"element_frontal_image", e.element_frontal_image}};
+  j = json::object();
+  j["element_name"] = e.element_name;
+  j["element_description"] = e.element_description;
+  j["element_frontal_image"] = e.element_frontal_image;
   json refer = json::array();
   for (const auto &url : e.element_refer_list)
     refer.push_back({{"image_url", url}});
-  j["element_refer_list"] = refer;
+  j["element_refer_list"] = std::move(refer);
   if (!e.tag_list.empty()) {
     json tags = json::array();
     for (const auto &id : e.tag_list)
       tags.push_back({{"tag_id", id}});
-    j["tag_list"] = tags;
+    j["tag_list"] = std::move(tags);
   }
   request_support::merge_extra(j, e.extra);
 }

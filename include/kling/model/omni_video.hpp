@@ -74,11 +74,11 @@ KLING_DECL void to_json(json &j, const omni_video_reference &v);
 KLING_DECL void to_json(json &j, const omni_video &r);
 
 template <class F>
-void visit_extras(const omni_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.image_list, at + "/image_list", f);
-  visit_extras(r.element_list, at + "/element_list", f);
-  visit_extras(r.video_list, at + "/video_list", f);
+void visit_extras(const omni_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.image_list, lazy_pointer(&at, "image_list"), f);
+  visit_extras(r.element_list, lazy_pointer(&at, "element_list"), f);
+  visit_extras(r.video_list, lazy_pointer(&at, "video_list"), f);
 }
 
 KLING_NAMESPACE_END
@@ -91,18 +91,21 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_DECL void to_json(json &j, const omni_image &i) {
-  j = json{{"image_url", i.image_url}};
+  j = json::object();
+  j["image_url"] = i.image_url;
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
 KLING_DECL void to_json(json &j, const omni_element &e) {
-  j = json{{"element_id", e.element_id}};
+  j = json::object();
+  j["element_id"] = e.element_id;
   request_support::merge_extra(j, e.extra);
 }
 
 KLING_DECL void to_json(json &j, const omni_video_reference &v) {
-  j = json{{"video_url", v.video_url}};
+  j = json::object();
+  j["video_url"] = v.video_url;
   request_support::put_word(j, "refer_type", v.refer_type);
   request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
   request_support::merge_extra(j, v.extra);
@@ -110,7 +113,9 @@ KLING_DECL void to_json(json &j, const omni_video_reference &v) {
 
 KLING_DECL void to_json(json &j, const omni_video &r) {
   using namespace request_support;
-  j = json{{"model", r.model}, {"prompt", r.prompt}};
+  j = json::object();
+  j["model"] = r.model;
+  j["prompt"] = r.prompt;
   put(j, "first_frame_url", r.first_frame_url);
   put(j, "last_frame_url", r.last_frame_url);
   if (!r.reference_images.empty()) j["reference_images"] = r.reference_images;

@@ -2,7 +2,9 @@
 // are written into the JSON body, and how `extra` joins it. Every typed
 // struct that becomes a JSON object, the request and the objects inside it
 // (a voice, a motion brush group, a reference video...), carries an `extra`
-// and joins it the same way.
+// and joins it the same way. Bodies are built member by member
+// (j["key"] = value): a json{{"key", value}} list builds a temporary
+// [key, value] array per member and then moves it into the object.
 //
 // Thread safety: pure functions.
 #ifndef KLING_MODEL_REQUEST_SUPPORT_HPP
@@ -47,24 +49,25 @@ KLING_DECL void merge_extra(json &j, const json &extra);
 
 // visit_extras(value, at, f) calls f(pointer, extra) for the `extra` of a
 // typed struct and of every typed struct inside it, with the JSON pointer of
-// that member as it would be written ("/extra", "/voice_list/0/extra"), so
+// that member as it would be written ("/extra", "/voice_list/0/extra"; a
+// lazy_pointer: pointer.str() is the text, made only when needed), so
 // validation reaches every level the same way. A struct with nothing typed
 // inside is handled here; one with typed members declares an overload next
 // to its definition that visits them.
 template <class T, class F>
-auto visit_extras(const T &value, const std::string &at, F &&f) -> decltype(void(value.extra)) {
-  f(at + "/extra", value.extra);
+auto visit_extras(const T &value, const lazy_pointer &at, F &&f) -> decltype(void(value.extra)) {
+  f(lazy_pointer(&at, "extra"), value.extra);
 }
 
 template <class T, class F>
-void visit_extras(const std::optional<T> &value, const std::string &at, F &&f) {
+void visit_extras(const std::optional<T> &value, const lazy_pointer &at, F &&f) {
   if (value) visit_extras(*value, at, f);
 }
 
 template <class T, class F>
-void visit_extras(const std::vector<T> &values, const std::string &at, F &&f) {
+void visit_extras(const std::vector<T> &values, const lazy_pointer &at, F &&f) {
   for (std::size_t i = 0; i < values.size(); ++i)
-    visit_extras(values[i], at + "/" + std::to_string(i), f);
+    visit_extras(values[i], lazy_pointer(&at, i), f);
 }
 
 KLING_NAMESPACE_END

@@ -99,6 +99,8 @@ struct task {
 // Reads a task from any of its shapes. Members of the wrong type are a parse
 // error naming the member; unknown members stay in raw.
 KLING_DECL result<task> parse_task(const json &body);
+// The same, keeping body itself as task::raw rather than a copy of it.
+KLING_DECL result<task> parse_task(json &&body);
 
 // The task in one stable shape, whatever shape the gateway sent:
 // {id, external_task_id, status, created_at, completed_at, model, provider,
@@ -194,7 +196,7 @@ KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
   if (ur.integer("input_tokens", tokens)) usage.input_tokens = tokens;
   if (ur.integer("output_tokens", tokens)) usage.output_tokens = tokens;
   if (!ur.ok()) r.fail(ur.failure().message);
-  out = usage;
+  out = std::move(usage);
 }
 
 // "error" as text, or as an object with a message.
@@ -215,10 +217,8 @@ KLING_DECL void read_error_message(field_reader &r, std::string &out) {
   }
 }
 
-} // namespace task_detail
-
-KLING_DECL result<task> parse_task(const json &body) {
-  using namespace task_detail;
+// Everything but task::raw, which the callers fill.
+KLING_DECL result<task> read_task_fields(const json &body) {
   task t;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);
@@ -265,7 +265,20 @@ KLING_DECL result<task> parse_task(const json &body) {
     const auto finished = t.completed_at ? t.completed_at : t.created_at;
     if (finished) t.url_expires_at = *finished + result_url_lifetime;
   }
-  t.raw = body;
+  return t;
+}
+
+} // namespace task_detail
+
+KLING_DECL result<task> parse_task(const json &body) {
+  auto t = task_detail::read_task_fields(body);
+  if (t) t->raw = body;
+  return t;
+}
+
+KLING_DECL result<task> parse_task(json &&body) {
+  auto t = task_detail::read_task_fields(body);
+  if (t) t->raw = std::move(body);
   return t;
 }
 

@@ -36,9 +36,9 @@ struct text_to_video {
 KLING_DECL void to_json(json &j, const text_to_video &r);
 
 template <class F>
-void visit_extras(const text_to_video &r, const std::string &at, F &&f) {
-  f(at + "/extra", r.extra);
-  visit_extras(r.camera_control, at + "/camera_control", f);
+void visit_extras(const text_to_video &r, const lazy_pointer &at, F &&f) {
+  f(lazy_pointer(&at, "extra"), r.extra);
+  visit_extras(r.camera_control, lazy_pointer(&at, "camera_control"), f);
 }
 
 KLING_NAMESPACE_END

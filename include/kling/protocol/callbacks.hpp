@@ -51,7 +51,7 @@ KLING_NAMESPACE_BEGIN
 KLING_DECL result<task> parse_callback(std::string_view body) {
   auto parsed = parse_json(body);
   if (!parsed) return std::move(parsed).error();
-  auto t = parse_task(*parsed);
+  auto t = parse_task(std::move(*parsed));
   if (t && t->id.empty() && t->external_task_id.empty()) {
     return error{errc::parse, "the callback names no task (no id, task_id or external_task_id)"};
   }

@@ -130,18 +130,18 @@ KLING_DECL result<json> read_json(const http_response &response) {
 
 KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id,
                                   std::string_view asked_external_id) {
-  return read_json(response).and_then([&](const json &body) -> result<task> {
-    auto t = parse_task(body);
-    if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
-    if (t->id.empty()) t->id = std::string(asked_id);
-    if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
-    t->response = info_of(response);
-    if (t->response.request_id.empty()) {
-      if (const json *id = find_member(body, "request_id"); id && id->is_string())
-        t->response.request_id = id->get<std::string>();
-    }
-    return t;
-  });
+  auto body = read_json(response);
+  if (!body) return std::move(body).error();
+  std::string body_request_id;
+  if (const json *id = find_member(*body, "request_id"); id && id->is_string())
+    body_request_id = id->get<std::string>();
+  auto t = parse_task(std::move(*body)); // the parsed answer becomes task::raw, not copied
+  if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+  if (t->id.empty()) t->id = std::string(asked_id);
+  if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
+  t->response = info_of(response);
+  if (t->response.request_id.empty()) t->response.request_id = std::move(body_request_id);
+  return t;
 }
 
 KLING_DECL std::string failure_code(const json &raw) {

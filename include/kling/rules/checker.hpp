@@ -43,7 +43,8 @@ public:
   void warning(std::string rule, std::string field, std::string message);
 
   // A field that holds an image (checked by check_image): the one place a
-  // local file (media::local_image) may be named (LOCAL-1).
+  // local file (media::local_image) may be named (LOCAL-1). check_image
+  // records only the fields that name a local file.
   void image_field(std::string field) { image_fields_.push_back(std::move(field)); }
   const std::vector<std::string> &image_fields() const { return image_fields_; }
 

@@ -72,7 +72,9 @@ KLING_DECL std::string size_text(std::uint64_t bytes) {
 KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
                                                         const std::string &field, const char *rule,
                                                         const image_limits &limits) {
-  c.image_field(field);
+  // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
+  if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
+    c.image_field(field);
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {

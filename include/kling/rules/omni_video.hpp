@@ -34,7 +34,7 @@ namespace rules {
 namespace omni_detail {
 
 struct image_ref {
-  std::string value;
+  const std::string *value; // in the request, which outlives the check: not copied
   std::string field;
 };
 
@@ -52,32 +52,32 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
-    flat.first = image_ref{*v, s.field("first_frame_url")};
+    flat.first = image_ref{v, s.field("first_frame_url")};
     flat_fields.push_back(s.field("first_frame_url"));
   }
   if (const std::string *v = c.string(s, "last_frame_url")) {
-    flat.last = image_ref{*v, s.field("last_frame_url")};
+    flat.last = image_ref{v, s.field("last_frame_url")};
     flat_fields.push_back(s.field("last_frame_url"));
   }
   flat.references_field = s.field("reference_images");
   if (const json *list = c.array(s, "reference_images")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string field = pointer_child(s.field("reference_images"), i);
+      const std::string field = pointer_child(flat.references_field, i);
       if ((*list)[i].is_string())
-        flat.references.push_back({(*list)[i].get<std::string>(), field});
+        flat.references.push_back({&(*list)[i].get_ref<const std::string &>(), field});
       else
         c.wrong_type(field, "a string", (*list)[i]);
     }
-    if (!list->empty()) flat_fields.push_back(s.field("reference_images"));
+    if (!list->empty()) flat_fields.push_back(flat.references_field);
   }
   bool has_native = false;
   native.references_field = s.field("image_list");
   if (const json *list = c.array(s, "image_list")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
       const json &entry = (*list)[i];
-      const std::string field = pointer_child(s.field("image_list"), i);
+      const std::string field = pointer_child(native.references_field, i);
       if (entry.is_string()) { // image_list of plain strings: the flat reference list's alias
-        flat.references.push_back({entry.get<std::string>(), field});
+        flat.references.push_back({&entry.get_ref<const std::string &>(), field});
         continue;
       }
       if (!entry.is_object()) {
@@ -89,7 +89,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       const std::string *url = c.required_string(item, "image_url", "O1-12");
       const auto type = c.one_of(item, "type", {"first_frame", "end_frame"}, "O1-12");
       if (!url) continue;
-      image_ref ref{*url, item.field("image_url")};
+      image_ref ref{url, item.field("image_url")};
       if (!type) {
         native.references.push_back(std::move(ref));
         continue;
@@ -100,7 +100,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       else
         slot = std::move(ref);
     }
-    if (!has_native && !list->empty()) flat_fields.push_back(s.field("image_list"));
+    if (!has_native && !list->empty()) flat_fields.push_back(native.references_field);
   }
   if (!has_native) return flat;
   for (const auto &f : flat_fields) {
@@ -119,10 +119,10 @@ KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields
 
   // O1-12: every image the gateway will use.
   for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
-    if (ref) check_image(c, ref->value, ref->field, "O1-12", standard_image_limits);
+    if (ref) check_image(c, *ref->value, ref->field, "O1-12", standard_image_limits);
   }
   for (const auto &ref : imgs.references)
-    check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
+    check_image(c, *ref.value, ref.field, "O1-12", standard_image_limits);
 
   // O1-6: elements and videos.
   std::size_t element_count = 0;

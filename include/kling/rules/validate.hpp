@@ -34,18 +34,25 @@ KLING_DECL report validate_as(const json &request, kling::route expected);
 KLING_DECL report validate_element(const json &request);
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
-// new_element): serialized, then checked by its route's rules.
+// new_element) and its body, json(request), checked by its route's rules. A
+// caller that sends the body passes the one it serialized, so a request is
+// serialized once.
 template <class Request, class = decltype(Request::route)>
-report validate(const Request &request) {
-  const json body = request;
+report validate(const Request &request, const json &body) {
   report r = validate_as(body, Request::route);
-  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+  visit_extras(request, lazy_pointer(), [&r](const lazy_pointer &where, const json &extra) {
     if (extra.is_object() || extra.is_null()) return;
     r.violations.push_back(
-        {"C-8", where,
+        {"C-8", where.str(),
          std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
   });
   return r;
+}
+
+// A typed request: serialized, then checked as above.
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
+  return validate(request, json(request));
 }
 
 } // namespace rules
@@ -74,22 +81,24 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
 // LOCAL-1: a local file (only media::local_image makes one: its marker holds
 // a number drawn in this process) named anywhere but an image field is the
 // program's mistake; refused here, so the client never reads a file and sends
-// it where no image goes.
-KLING_DECL void check_local_files(checker &c, const json &value, const std::string &field) {
+// it where no image goes. The walk builds a field's pointer only for a string
+// that names a local file.
+KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
     const std::string &marker = media::local_image_marker();
     if (text.compare(0, marker.size(), marker) != 0) return;
+    const std::string field = at.str();
     const auto &allowed = c.image_fields();
     if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
     c.violation("LOCAL-1", field,
                 "a local file (media::local_image) goes only in an image field; this one is not read");
   } else if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it)
-      check_local_files(c, it.value(), pointer_child(field, it.key()));
+      check_local_files(c, it.value(), lazy_pointer(&at, it.key()));
   } else if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i)
-      check_local_files(c, value[i], pointer_child(field, i));
+      check_local_files(c, value[i], lazy_pointer(&at, i));
   }
 }
 
@@ -113,7 +122,7 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
   checker c(r);
   const scope s{request, ""};
   check_route(c, s, r);
-  check_local_files(c, request, "");
+  check_local_files(c, request, lazy_pointer());
   return std::move(c).result();
 }
 

@@ -619,6 +619,25 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
 
+// A JSON pointer kept as steps on the stack, each naming its parent, and
+// made into text only when something is reported there: walks over a whole
+// request build no strings for the members that are fine.
+//   lazy_pointer root;                        // ""
+//   lazy_pointer list{&root, "voice_list"};   // "/voice_list"
+//   lazy_pointer first{&list, 0};             // "/voice_list/0"
+struct lazy_pointer {
+  const lazy_pointer *parent = nullptr;
+  std::string_view key{};
+  std::size_t index = 0;
+  bool is_index = false;
+
+  lazy_pointer() = default;
+  lazy_pointer(const lazy_pointer *p, std::string_view k) : parent(p), key(k) {}
+  lazy_pointer(const lazy_pointer *p, std::size_t i) : parent(p), index(i), is_index(true) {}
+
+  std::string str() const;
+};
+
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_HPP
@@ -698,7 +717,11 @@ KLING_DECL result<json> parse_json(std::string_view text) {
 
 KLING_DECL const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
+#if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
+  const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
+#else
   const auto it = object.find(std::string(key));
+#endif
   return it == object.end() ? nullptr : &*it;
 }
 
@@ -718,6 +741,12 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
 
 KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
+}
+
+KLING_DECL std::string lazy_pointer::str() const {
+  if (!parent) return std::string(); // the root
+  const std::string above = parent->str();
+  return is_index ? pointer_child(above, index) : pointer_child(above, key);
 }
 
 KLING_NAMESPACE_END
@@ -3226,7 +3255,8 @@ public:
   void warning(std::string rule, std::string field, std::string message);
 
   // A field that holds an image (checked by check_image): the one place a
-  // local file (media::local_image) may be named (LOCAL-1).
+  // local file (media::local_image) may be named (LOCAL-1). check_image
+  // records only the fields that name a local file.
   void image_field(std::string field) { image_fields_.push_back(std::move(field)); }
   const std::vector<std::string> &image_fields() const { return image_fields_; }
 
@@ -5156,7 +5186,9 @@ KLING_DECL std::string size_text(std::uint64_t bytes) {
 KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
                                                         const std::string &field, const char *rule,
                                                         const image_limits &limits) {
-  c.image_field(field);
+  // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
+  if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
+    c.image_field(field);
   const media::image_string image = media::classify_image_string(value);
   if (image.kind == media::image_string_kind::url) return std::nullopt;
   if (image.kind == media::image_string_kind::invalid) {
@@ -5912,7 +5944,7 @@ namespace rules {
 namespace omni_detail {
 
 struct image_ref {
-  std::string value;
+  const std::string *value; // in the request, which outlives the check: not copied
   std::string field;
 };
 
@@ -5930,32 +5962,32 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
-    flat.first = image_ref{*v, s.field("first_frame_url")};
+    flat.first = image_ref{v, s.field("first_frame_url")};
     flat_fields.push_back(s.field("first_frame_url"));
   }
   if (const std::string *v = c.string(s, "last_frame_url")) {
-    flat.last = image_ref{*v, s.field("last_frame_url")};
+    flat.last = image_ref{v, s.field("last_frame_url")};
     flat_fields.push_back(s.field("last_frame_url"));
   }
   flat.references_field = s.field("reference_images");
   if (const json *list = c.array(s, "reference_images")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string field = pointer_child(s.field("reference_images"), i);
+      const std::string field = pointer_child(flat.references_field, i);
       if ((*list)[i].is_string())
-        flat.references.push_back({(*list)[i].get<std::string>(), field});
+        flat.references.push_back({&(*list)[i].get_ref<const std::string &>(), field});
       else
         c.wrong_type(field, "a string", (*list)[i]);
     }
-    if (!list->empty()) flat_fields.push_back(s.field("reference_images"));
+    if (!list->empty()) flat_fields.push_back(flat.references_field);
   }
   bool has_native = false;
   native.references_field = s.field("image_list");
   if (const json *list = c.array(s, "image_list")) {
     for (std::size_t i = 0; i < list->size(); ++i) {
       const json &entry = (*list)[i];
-      const std::string field = pointer_child(s.field("image_list"), i);
+      const std::string field = pointer_child(native.references_field, i);
       if (entry.is_string()) { // image_list of plain strings: the flat reference list's alias
-        flat.references.push_back({entry.get<std::string>(), field});
+        flat.references.push_back({&entry.get_ref<const std::string &>(), field});
         continue;
       }
       if (!entry.is_object()) {
@@ -5967,7 +5999,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       const std::string *url = c.required_string(item, "image_url", "O1-12");
       const auto type = c.one_of(item, "type", {"first_frame", "end_frame"}, "O1-12");
       if (!url) continue;
-      image_ref ref{*url, item.field("image_url")};
+      image_ref ref{url, item.field("image_url")};
       if (!type) {
         native.references.push_back(std::move(ref));
         continue;
@@ -5978,7 +6010,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
       else
         slot = std::move(ref);
     }
-    if (!has_native && !list->empty()) flat_fields.push_back(s.field("image_list"));
+    if (!has_native && !list->empty()) flat_fields.push_back(native.references_field);
   }
   if (!has_native) return flat;
   for (const auto &f : flat_fields) {
@@ -5997,10 +6029,10 @@ KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields
 
   // O1-12: every image the gateway will use.
   for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
-    if (ref) check_image(c, ref->value, ref->field, "O1-12", standard_image_limits);
+    if (ref) check_image(c, *ref->value, ref->field, "O1-12", standard_image_limits);
   }
   for (const auto &ref : imgs.references)
-    check_image(c, ref.value, ref.field, "O1-12", standard_image_limits);
+    check_image(c, *ref.value, ref.field, "O1-12", standard_image_limits);
 
   // O1-6: elements and videos.
   std::size_t element_count = 0;
@@ -6133,18 +6165,25 @@ KLING_DECL report validate_as(const json &request, kling::route expected);
 KLING_DECL report validate_element(const json &request);
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
-// new_element): serialized, then checked by its route's rules.
+// new_element) and its body, json(request), checked by its route's rules. A
+// caller that sends the body passes the one it serialized, so a request is
+// serialized once.
 template <class Request, class = decltype(Request::route)>
-report validate(const Request &request) {
-  const json body = request;
+report validate(const Request &request, const json &body) {
   report r = validate_as(body, Request::route);
-  visit_extras(request, "", [&r](const std::string &where, const json &extra) {
+  visit_extras(request, lazy_pointer(), [&r](const lazy_pointer &where, const json &extra) {
     if (extra.is_object() || extra.is_null()) return;
     r.violations.push_back(
-        {"C-8", where,
+        {"C-8", where.str(),
          std::string("extra must be a JSON object of fields to send, not ") + extra.type_name()});
   });
   return r;
+}
+
+// A typed request: serialized, then checked as above.
+template <class Request, class = decltype(Request::route)>
+report validate(const Request &request) {
+  return validate(request, json(request));
 }
 
 } // namespace rules
@@ -6173,22 +6212,24 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
 // LOCAL-1: a local file (only media::local_image makes one: its marker holds
 // a number drawn in this process) named anywhere but an image field is the
 // program's mistake; refused here, so the client never reads a file and sends
-// it where no image goes.
-KLING_DECL void check_local_files(checker &c, const json &value, const std::string &field) {
+// it where no image goes. The walk builds a field's pointer only for a string
+// that names a local file.
+KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
     const std::string &marker = media::local_image_marker();
     if (text.compare(0, marker.size(), marker) != 0) return;
+    const std::string field = at.str();
     const auto &allowed = c.image_fields();
     if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
     c.violation("LOCAL-1", field,
                 "a local file (media::local_image) goes only in an image field; this one is not read");
   } else if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it)
-      check_local_files(c, it.value(), pointer_child(field, it.key()));
+      check_local_files(c, it.value(), lazy_pointer(&at, it.key()));
   } else if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i)
-      check_local_files(c, value[i], pointer_child(field, i));
+      check_local_files(c, value[i], lazy_pointer(&at, i));
   }
 }
 
@@ -6212,7 +6253,7 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
   checker c(r);
   const scope s{request, ""};
   check_route(c, s, r);
-  check_local_files(c, request, "");
+  check_local_files(c, request, lazy_pointer());
   return std::move(c).result();
 }
 
