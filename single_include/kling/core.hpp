@@ -142,25 +142,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_ASCII_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_ASCII_IPP)
-#define KLING_CORE_ASCII_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace ascii {
-
-KLING_DECL std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char &c : out)
-    c = to_lower(c);
-  return out;
-}
-
-} // namespace ascii
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_ASCII_IPP
 // ----- end kling/core/ascii.hpp -----
 // ----- begin kling/core/base64.hpp -----
 // Base64 (RFC 4648, section 4) with strict decoding: images sent inline must
@@ -324,39 +305,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_ERROR_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_ERROR_IPP)
-#define KLING_CORE_ERROR_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL bool operator==(const violation &a, const violation &b) {
-  return a.rule == b.rule && a.field == b.field && a.message == b.message;
-}
-KLING_DECL bool operator!=(const violation &a, const violation &b) { return !(a == b); }
-
-KLING_DECL std::string to_string(const error &e) {
-  std::string out = to_string(e.code);
-  std::string details;
-  if (e.http_status != 0) details += "HTTP " + std::to_string(e.http_status);
-  if (!e.provider_code.empty()) {
-    if (!details.empty()) details += ", ";
-    details += "provider code " + e.provider_code;
-  }
-  if (e.cause != error_cause::none) {
-    if (!details.empty()) details += ", ";
-    details += std::string("cause ") + to_string(e.cause);
-  }
-  if (!details.empty()) out += " (" + details + ")";
-  if (!e.message.empty()) out += ": " + e.message;
-  if (!e.request_id.empty()) out += " [request_id " + e.request_id + "]";
-  for (const auto &v : e.violations)
-    out += "\n  [" + v.rule + "] " + v.field + ": " + v.message;
-  return out;
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_ERROR_IPP
 // ----- end kling/core/error.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -614,28 +562,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_RESULT_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_RESULT_IPP)
-#define KLING_CORE_RESULT_IPP
-
-#include <cstdio>
-#include <cstdlib>
-
-KLING_NAMESPACE_BEGIN
-
-namespace detail {
-
-[[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept {
-  std::fputs("kling: ", stderr);
-  std::fputs(what, stderr);
-  std::fputs("\n", stderr);
-  std::abort();
-}
-
-} // namespace detail
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_RESULT_IPP
 // ----- end kling/core/result.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -667,272 +593,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_BASE64_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_BASE64_IPP)
-#define KLING_CORE_BASE64_IPP
-
-#include <cstring>
-
-KLING_NAMESPACE_BEGIN
-
-namespace base64 {
-
-namespace detail {
-inline constexpr std::string_view alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-// 0..63 for an alphabet character, -1 otherwise.
-constexpr int value_of(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-// The two characters of every 12-bit value: encoding looks up a pair of
-// characters at a time, two lookups per three bytes.
-struct pair_table {
-  char chars[4096 * 2];
-  constexpr pair_table() : chars() {
-    for (int v = 0; v < 4096; ++v) {
-      chars[2 * v] = alphabet[static_cast<std::size_t>(v >> 6)];
-      chars[2 * v + 1] = alphabet[static_cast<std::size_t>(v & 63)];
-    }
-  }
-};
-inline constexpr pair_table pairs{};
-
-// Above the 24 bits of a decoded group: OR-ing the entries of a group (or of
-// many groups) tells with one test whether any character was outside the
-// alphabet.
-inline constexpr std::uint32_t not_in_alphabet = std::uint32_t{1} << 24;
-
-// For each position in a group of four characters, each character's six bits
-// already shifted to their place in the group's 24 bits (not_in_alphabet for
-// anything else), so a group decodes with four lookups OR-ed together.
-struct decode_tables {
-  std::uint32_t at[4][256];
-  constexpr decode_tables() : at() {
-    for (int c = 0; c < 256; ++c) {
-      const int v = value_of(static_cast<char>(c));
-      for (int k = 0; k < 4; ++k)
-        at[k][c] = v < 0 ? not_in_alphabet : static_cast<std::uint32_t>(v) << (18 - 6 * k);
-    }
-  }
-};
-inline constexpr decode_tables decoding{};
-
-// Bytes encoded or decoded through a buffer of this many groups on the stack
-// before being appended: the output is written once, not zero-filled first.
-inline constexpr std::size_t groups_per_chunk = 1024;
-
-KLING_DECL error invalid(std::string what, std::size_t pos) {
-  return error{errc::malformed_input,
-               "invalid Base64: " + std::move(what) + " at character " + std::to_string(pos)};
-}
-
-KLING_DECL error length_fault(std::string_view text) {
-  return invalid("length " + std::to_string(text.size()) + " is not a multiple of 4", text.size());
-}
-
-// How many '=' end text (0, 1 or 2; more is a fault found later).
-KLING_DECL std::size_t padding_of(std::string_view text) noexcept {
-  if (text.empty() || text.back() != '=') return 0;
-  return text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
-}
-
-// Whether the bits of the last data character that fall beyond the decoded
-// bytes are zero (so every accepted text has exactly one decoding).
-KLING_DECL bool padding_bits_zero(std::string_view text, std::size_t padding) noexcept {
-  if (padding == 0) return true;
-  const std::uint32_t last = decoding.at[3][static_cast<unsigned char>(text[text.size() - padding - 1])];
-  return (last & (padding == 1 ? 0x3u : 0xFu)) == 0;
-}
-
-// The first fault of a text of a valid length that the fast checks found
-// faulty: looked for again character by character, only on this path, so
-// that the message names its exact position.
-KLING_DECL error first_fault(std::string_view text, std::size_t padding) {
-  const std::size_t data_end = text.size() - padding;
-  for (std::size_t i = 0; i < data_end; ++i) {
-    if (value_of(text[i]) < 0)
-      return invalid(text[i] == '=' ? "padding before the end" : "character outside the alphabet", i);
-  }
-  return invalid("non-zero padding bits", data_end - 1);
-}
-
-// Whether count characters are all in the alphabet: eight at a time, one
-// test for the eight (and a loop that stops early, which compilers do not
-// turn into slow emulated vector gathers).
-KLING_DECL bool all_in_alphabet(const unsigned char *in, std::size_t count) noexcept {
-  const auto &t = decoding.at[3];
-  std::size_t i = 0;
-  for (; i + 8 <= count; i += 8) {
-    if (((t[in[i]] | t[in[i + 1]] | t[in[i + 2]] | t[in[i + 3]] | t[in[i + 4]] | t[in[i + 5]] | t[in[i + 6]] |
-          t[in[i + 7]]) &
-         not_in_alphabet) != 0)
-      return false;
-  }
-  for (; i < count; ++i)
-    if ((t[in[i]] & not_in_alphabet) != 0) return false;
-  return true;
-}
-
-// The three bytes of a group of four characters (alphabet only), with
-// not_in_alphabet set if one is not.
-KLING_DECL std::uint32_t group_value(const unsigned char *in) noexcept {
-  return decoding.at[0][in[0]] | decoding.at[1][in[1]] | decoding.at[2][in[2]] | decoding.at[3][in[3]];
-}
-
-// Numbers to and from bytes, most significant first, one byte at a time so
-// that the result does not depend on the machine's byte order (compilers
-// turn each into a single load or store where the machine allows it).
-KLING_DECL std::uint64_t load_big_endian_8(const unsigned char *in) noexcept {
-  return std::uint64_t{in[0]} << 56 | std::uint64_t{in[1]} << 48 | std::uint64_t{in[2]} << 40 |
-         std::uint64_t{in[3]} << 32 | std::uint64_t{in[4]} << 24 | std::uint64_t{in[5]} << 16 |
-         std::uint64_t{in[6]} << 8 | std::uint64_t{in[7]};
-}
-KLING_DECL void store_big_endian_8(char *out, std::uint64_t value) noexcept {
-  out[0] = static_cast<char>(value >> 56 & 0xFF);
-  out[1] = static_cast<char>(value >> 48 & 0xFF);
-  out[2] = static_cast<char>(value >> 40 & 0xFF);
-  out[3] = static_cast<char>(value >> 32 & 0xFF);
-  out[4] = static_cast<char>(value >> 24 & 0xFF);
-  out[5] = static_cast<char>(value >> 16 & 0xFF);
-  out[6] = static_cast<char>(value >> 8 & 0xFF);
-  out[7] = static_cast<char>(value & 0xFF);
-}
-KLING_DECL void store_big_endian_4(char *out, std::uint32_t value) noexcept {
-  out[0] = static_cast<char>(value >> 24 & 0xFF);
-  out[1] = static_cast<char>(value >> 16 & 0xFF);
-  out[2] = static_cast<char>(value >> 8 & 0xFF);
-  out[3] = static_cast<char>(value & 0xFF);
-}
-
-KLING_DECL void encode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
-  const char *pair = pairs.chars;
-  std::size_t g = 0;
-  // Four groups at a time from two 8-byte loads (6 bytes used of each: the
-  // fifth group guarantees the bytes read are there).
-  for (; g + 5 <= groups; g += 4, in += 12, out += 16) {
-    const std::uint64_t first = load_big_endian_8(in), second = load_big_endian_8(in + 6);
-    std::memcpy(out, pair + 2 * (first >> 52), 2);
-    std::memcpy(out + 2, pair + 2 * (first >> 40 & 0xFFF), 2);
-    std::memcpy(out + 4, pair + 2 * (first >> 28 & 0xFFF), 2);
-    std::memcpy(out + 6, pair + 2 * (first >> 16 & 0xFFF), 2);
-    std::memcpy(out + 8, pair + 2 * (second >> 52), 2);
-    std::memcpy(out + 10, pair + 2 * (second >> 40 & 0xFFF), 2);
-    std::memcpy(out + 12, pair + 2 * (second >> 28 & 0xFFF), 2);
-    std::memcpy(out + 14, pair + 2 * (second >> 16 & 0xFFF), 2);
-  }
-  for (; g < groups; ++g, in += 3, out += 4) {
-    const std::uint32_t n = std::uint32_t{in[0]} << 16 | std::uint32_t{in[1]} << 8 | in[2];
-    std::memcpy(out, pair + 2 * (n >> 12), 2);
-    std::memcpy(out + 2, pair + 2 * (n & 0xFFF), 2);
-  }
-}
-
-// Decodes whole groups (no '=') up to the first one with a character outside
-// the alphabet; returns how many were decoded.
-KLING_DECL std::size_t decode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
-  std::size_t g = 0;
-  for (; g + 4 <= groups; g += 4, in += 16, out += 12) {
-    const std::uint32_t a = group_value(in), b = group_value(in + 4), c = group_value(in + 8),
-                        d = group_value(in + 12);
-    if (((a | b | c | d) & not_in_alphabet) != 0) break;
-    // 12 bytes as one 8-byte and one 4-byte store.
-    store_big_endian_8(out, std::uint64_t{a} << 40 | std::uint64_t{b} << 16 | c >> 8);
-    store_big_endian_4(out + 8, c << 24 | d);
-  }
-  for (; g < groups; ++g, in += 4, out += 3) {
-    const std::uint32_t n = group_value(in);
-    if ((n & not_in_alphabet) != 0) break;
-    out[0] = static_cast<char>(n >> 16 & 0xFF);
-    out[1] = static_cast<char>(n >> 8 & 0xFF);
-    out[2] = static_cast<char>(n & 0xFF);
-  }
-  return g;
-}
-} // namespace detail
-
-KLING_DECL void append_encoded(std::string &out, std::string_view bytes) {
-  const auto *in = reinterpret_cast<const unsigned char *>(bytes.data());
-  std::size_t groups = bytes.size() / 3;
-  char chunk[detail::groups_per_chunk * 4];
-  while (groups > 0) {
-    const std::size_t n = groups < detail::groups_per_chunk ? groups : detail::groups_per_chunk;
-    detail::encode_groups(in, n, chunk);
-    out.append(chunk, n * 4);
-    in += n * 3;
-    groups -= n;
-  }
-  const std::size_t rest = bytes.size() % 3;
-  if (rest > 0) {
-    const std::uint32_t n = std::uint32_t{in[0]} << 16 | (rest == 2 ? std::uint32_t{in[1]} << 8 : 0);
-    const char last[4] = {detail::alphabet[n >> 18 & 63], detail::alphabet[n >> 12 & 63],
-                          rest == 2 ? detail::alphabet[n >> 6 & 63] : '=', '='};
-    out.append(last, 4);
-  }
-}
-
-KLING_DECL std::string encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  append_encoded(out, bytes);
-  return out;
-}
-
-KLING_DECL result<std::size_t> decoded_size(std::string_view text) {
-  if (text.size() % 4 != 0) return detail::length_fault(text);
-  const std::size_t padding = detail::padding_of(text);
-  if (!detail::all_in_alphabet(reinterpret_cast<const unsigned char *>(text.data()), text.size() - padding) ||
-      !detail::padding_bits_zero(text, padding))
-    return detail::first_fault(text, padding);
-  return text.size() / 4 * 3 - padding;
-}
-
-// One pass: the groups wanted are decoded and checked together, the rest only
-// checked (the whole text is checked whatever max_bytes is).
-KLING_DECL result<std::string> decode(std::string_view text, std::size_t max_bytes) {
-  if (text.size() % 4 != 0) return detail::length_fault(text);
-  const std::size_t padding = detail::padding_of(text);
-  const std::size_t size = text.size() / 4 * 3 - padding;
-  const std::size_t wanted = size < max_bytes ? size : max_bytes;
-  const auto *in = reinterpret_cast<const unsigned char *>(text.data());
-  const auto *data_end = in + (text.size() - padding);
-  std::string out;
-  out.reserve(wanted);
-  // Whole groups, none with '=' (a padded group holds fewer than 3 bytes).
-  std::size_t groups = wanted / 3;
-  char chunk[detail::groups_per_chunk * 3];
-  while (groups > 0) {
-    const std::size_t n = groups < detail::groups_per_chunk ? groups : detail::groups_per_chunk;
-    const std::size_t decoded = detail::decode_groups(in, n, chunk);
-    out.append(chunk, decoded * 3);
-    in += decoded * 4;
-    groups -= decoded;
-    if (decoded < n) return detail::first_fault(text, padding);
-  }
-  if (!detail::all_in_alphabet(in, static_cast<std::size_t>(data_end - in)) ||
-      !detail::padding_bits_zero(text, padding))
-    return detail::first_fault(text, padding);
-  // The last one or two bytes wanted (of a padded group, or cut off by max_bytes).
-  if (out.size() < wanted) {
-    std::uint32_t n = 0;
-    for (int k = 0; k < 4; ++k)
-      n |= in[k] == '=' ? 0 : detail::decoding.at[k][in[k]];
-    for (int shift = 16; out.size() < wanted; shift -= 8)
-      out += static_cast<char>(n >> shift & 0xFF);
-  }
-  return out;
-}
-
-} // namespace base64
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_BASE64_IPP
 // ----- end kling/core/base64.hpp -----
 // ----- begin kling/core/boxed.hpp -----
 // boxed<T>: an optional value kept on the heap, so an object that only
@@ -1044,16 +704,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_CANCEL_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_CANCEL_IPP)
-#define KLING_CORE_CANCEL_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL cancellation_source::cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_CANCEL_IPP
 // ----- end kling/core/cancel.hpp -----
 // ----- begin kling/core/files.hpp -----
 // Local files, the one place the library touches them: UTF-8 paths on every
@@ -1112,77 +762,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_UTF8_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_UTF8_IPP)
-#define KLING_CORE_UTF8_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace utf8 {
-
-KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
-  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
-  const std::size_t left = text.size() - pos;
-  const std::uint8_t b0 = byte(pos);
-  if (b0 < 0x80) return 1;
-  const auto continuation = [&](std::size_t i, std::uint8_t lo = 0x80, std::uint8_t hi = 0xBF) {
-    return byte(pos + i) >= lo && byte(pos + i) <= hi;
-  };
-  if (b0 >= 0xC2 && b0 <= 0xDF) return left >= 2 && continuation(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (left < 3) return 0;
-    const std::uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80; // no overlong forms
-    const std::uint8_t hi = b0 == 0xED ? 0x9F : 0xBF; // no surrogates
-    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (left < 4) return 0;
-    const std::uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80; // no overlong forms
-    const std::uint8_t hi = b0 == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
-    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
-  std::size_t count = 0;
-  for (std::size_t pos = 0; pos < text.size(); ++count) {
-    const std::size_t n = sequence_length(text, pos);
-    if (n == 0) {
-      return error{errc::malformed_input, "malformed UTF-8 at byte " + std::to_string(pos)};
-    }
-    pos += n;
-  }
-  return count;
-}
-
-KLING_DECL bool is_valid(std::string_view text) noexcept {
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t n = sequence_length(text, pos);
-    if (n == 0) return false;
-    pos += n;
-  }
-  return true;
-}
-
-KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes) {
-  static constexpr std::string_view replacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(max_bytes < text.size() ? max_bytes : text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t n = sequence_length(text, pos);
-    const std::string_view piece = n == 0 ? replacement : text.substr(pos, n);
-    if (out.size() + piece.size() > max_bytes) break;
-    out.append(piece.data(), piece.size());
-    pos += n == 0 ? 1 : n;
-  }
-  return out;
-}
-
-} // namespace utf8
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_UTF8_IPP
 // ----- end kling/core/utf8.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -1284,297 +863,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_FILES_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_FILES_IPP)
-#define KLING_CORE_FILES_IPP
-
-#include <cerrno>
-#include <filesystem>
-#include <limits>
-#include <system_error>
-#include <utility>
-
-#ifdef _WIN32
-#include <io.h> // _commit, _fileno
-#else
-#include <fcntl.h>     // open, for syncing a directory
-#include <sys/types.h> // off_t
-#include <unistd.h>    // fsync
-#endif
-
-KLING_NAMESPACE_BEGIN
-
-#ifdef _WIN32
-// The two Win32 functions needed, declared as <windows.h> does (as
-// Boost.WinAPI does), so that including this header does not bring in
-// <windows.h> and its macros (min, max, near, far) to every user.
-namespace files_win32 {
-extern "C" __declspec(dllimport) int __stdcall MoveFileExW(const wchar_t *, const wchar_t *, unsigned long);
-extern "C" __declspec(dllimport) unsigned long __stdcall GetLastError();
-constexpr unsigned long movefile_replace_existing = 0x1; // MOVEFILE_REPLACE_EXISTING
-constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROUGH
-} // namespace files_win32
-#endif
-
-namespace files {
-
-KLING_DECL std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
-
-namespace files_detail {
-
-// The file system's path for a UTF-8 path (one with a NUL byte is refused).
-// On Windows the text is converted here (std::filesystem::u8path would abort
-// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass
-// unchanged. (Here, not with the declarations: <filesystem> is costly to compile.)
-KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path) {
-  // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
-  if (utf8_path.find('\0') != std::string_view::npos)
-    return error{errc::io,
-                 "the path " + quote(utf8_path.substr(0, utf8_path.find('\0'))) + "... contains a NUL byte"};
-#ifdef _WIN32
-  std::wstring wide;
-  wide.reserve(utf8_path.size());
-  for (std::size_t pos = 0; pos < utf8_path.size();) {
-    const std::size_t n = utf8::sequence_length(utf8_path, pos);
-    if (n == 0) return error{errc::io, "the path " + quote(utf8_path) + " is not valid UTF-8"};
-    const auto byte = [&](std::size_t i) {
-      return static_cast<std::uint32_t>(static_cast<unsigned char>(utf8_path[pos + i]));
-    };
-    std::uint32_t c = n == 1 ? byte(0) : n == 2 ? byte(0) & 0x1F : n == 3 ? byte(0) & 0x0F : byte(0) & 0x07;
-    for (std::size_t i = 1; i < n; ++i)
-      c = (c << 6) | (byte(i) & 0x3F);
-    if (c >= 0x10000) { // UTF-16: a surrogate pair
-      c -= 0x10000;
-      wide += static_cast<wchar_t>(0xD800 + (c >> 10));
-      wide += static_cast<wchar_t>(0xDC00 + (c & 0x3FF));
-    } else {
-      wide += static_cast<wchar_t>(c);
-    }
-    pos += n;
-  }
-  return std::filesystem::path(std::move(wide));
-#else
-  return std::filesystem::path(std::string(utf8_path));
-#endif
-}
-
-
-KLING_DECL error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
-  std::string message = std::string(what) + " " + quote(path);
-  if (!why.empty()) message += ": " + std::string(why);
-  return error{errc::io, std::move(message)};
-}
-
-// fopen with a UTF-8 path; mode is "rb", "wb" or "ab".
-KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) {
-#ifdef _WIN32
-  std::wstring wide_mode(mode, mode + std::char_traits<char>::length(mode));
-  return ::_wfopen(path.c_str(), wide_mode.c_str());
-#else
-  return std::fopen(path.c_str(), mode);
-#endif
-}
-
-KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
-  if (offset > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
-#ifdef _WIN32
-  return ::_fseeki64(f, static_cast<__int64>(offset), SEEK_SET) == 0;
-#else
-  // off_t is 64 bits where large files exist (LP64, or _FILE_OFFSET_BITS=64).
-  if (offset > static_cast<std::uint64_t>(std::numeric_limits<off_t>::max())) return false;
-  return ::fseeko(f, static_cast<off_t>(offset), SEEK_SET) == 0;
-#endif
-}
-
-} // namespace files_detail
-
-KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
-  auto native = files_detail::native_path(path);
-  if (!native) return std::move(native).error();
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(*native, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
-    return files_detail::cannot("cannot open", path, ec.message());
-  if (!std::filesystem::exists(status)) return files_detail::cannot("cannot open", path, "no such file");
-  if (!std::filesystem::is_regular_file(status))
-    return files_detail::cannot("cannot open", path, "not a regular file");
-  const std::uintmax_t size = std::filesystem::file_size(*native, ec);
-  if (ec) return files_detail::cannot("cannot open", path, ec.message());
-  return static_cast<std::uint64_t>(size);
-}
-
-KLING_DECL bool exists(const std::string &path) {
-  auto native = files_detail::native_path(path);
-  std::error_code ec;
-  return native && std::filesystem::exists(*native, ec);
-}
-
-KLING_DECL bool remove(const std::string &path) {
-  auto native = files_detail::native_path(path);
-  if (!native) return false;
-  std::error_code ec;
-  std::filesystem::remove(*native, ec);
-  return !ec;
-}
-
-KLING_DECL result<void> replace(const std::string &from, const std::string &to) {
-  auto native_from = files_detail::native_path(from);
-  if (!native_from) return std::move(native_from).error();
-  auto native_to = files_detail::native_path(to);
-  if (!native_to) return std::move(native_to).error();
-#ifdef _WIN32
-  if (!files_win32::MoveFileExW(native_from->c_str(), native_to->c_str(),
-                                files_win32::movefile_replace_existing |
-                                    files_win32::movefile_write_through)) {
-    return files_detail::cannot(
-        "cannot move " + quote(from) + " to", to,
-        std::system_category().message(static_cast<int>(files_win32::GetLastError())));
-  }
-#else
-  if (std::rename(native_from->c_str(), native_to->c_str()) != 0) {
-    return files_detail::cannot("cannot move " + quote(from) + " to", to,
-                                std::generic_category().message(errno));
-  }
-#endif
-  return {};
-}
-
-KLING_DECL input_file::~input_file() { close(); }
-
-KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
-  close();
-  path_ = path;
-  auto size = size_of(path);
-  if (!size) return size;
-  auto native = files_detail::native_path(path);
-  if (!native) return std::move(native).error();
-  file_ = files_detail::open(*native, "rb");
-  if (!file_) return files_detail::cannot("cannot open", path);
-  return size;
-}
-
-KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
-  buffer.resize(n);
-  if (n == 0) return {};
-  if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
-    return files_detail::cannot("cannot read", path_, "at byte " + std::to_string(offset));
-  }
-  return {};
-}
-
-KLING_DECL void input_file::close() {
-  if (file_) std::fclose(file_);
-  file_ = nullptr;
-}
-
-KLING_DECL output_file::~output_file() { close(); }
-
-KLING_DECL bool output_file::open(const std::string &path, bool append) {
-  close();
-  auto native = files_detail::native_path(path);
-  if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
-  return file_ != nullptr;
-}
-
-KLING_DECL bool output_file::write(std::string_view bytes) {
-  return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
-}
-
-KLING_DECL bool output_file::close() {
-  if (!file_) return true;
-  const bool ok = std::fclose(file_) == 0;
-  file_ = nullptr;
-  return ok;
-}
-
-KLING_DECL appending_file::~appending_file() { close(); }
-
-KLING_DECL result<void> appending_file::open(const std::string &path) {
-  close();
-  path_ = path;
-  auto native = files_detail::native_path(path);
-  if (!native) return std::move(native).error();
-  const bool created = !exists(path);
-  file_ = files_detail::open(*native, "ab");
-  if (!file_) return files_detail::cannot("cannot open", path, std::generic_category().message(errno));
-#ifndef _WIN32
-  if (created) { // the new name lives in the directory: sync it too
-    std::filesystem::path folder = native->parent_path();
-    if (folder.empty()) folder = ".";
-    const int fd = ::open(folder.c_str(), O_RDONLY);
-    if (fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
-    }
-  }
-#else
-  (void)created;
-#endif
-  return {};
-}
-
-KLING_DECL result<void> appending_file::append(std::string_view bytes) {
-  if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
-  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
-    return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
-#ifdef _WIN32
-  if (::_commit(::_fileno(file_)) != 0)
-#else
-  if (::fsync(::fileno(file_)) != 0)
-#endif
-    return files_detail::cannot("cannot flush to disk", path_, std::generic_category().message(errno));
-  return {};
-}
-
-KLING_DECL void appending_file::close() {
-  if (file_) std::fclose(file_);
-  file_ = nullptr;
-}
-
-KLING_DECL result<void> make_directories(const std::string &path) {
-  auto native = files_detail::native_path(path);
-  if (!native) return std::move(native).error();
-  std::error_code ec;
-  std::filesystem::create_directories(*native, ec);
-  if (ec) return files_detail::cannot("cannot create the directory", path, ec.message());
-  if (!std::filesystem::is_directory(*native, ec)) return files_detail::cannot("not a directory:", path);
-  return {};
-}
-
-KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
-  input_file in;
-  auto size = in.open(path);
-  if (!size) return std::move(size).error();
-  if (*size > max_bytes || *size > std::numeric_limits<std::size_t>::max()) {
-    return error{errc::io, "file " + quote(path) + " is larger than " + std::to_string(max_bytes) +
-                               " bytes (" + std::to_string(*size) + " bytes)"};
-  }
-  std::string bytes;
-  if (auto read = in.read_at(0, static_cast<std::size_t>(*size), bytes); !read)
-    return std::move(read).error();
-  return bytes;
-}
-
-KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes) {
-  if (auto native = files_detail::native_path(path); !native) return std::move(native).error(); // says why
-  const std::string part = path + ".part";
-  output_file out;
-  if (!out.open(part, false) || !out.write(bytes) || !out.close()) {
-    out.close();
-    remove(part);
-    return files_detail::cannot("cannot write", part);
-  }
-  if (auto moved = replace(part, path); !moved) {
-    remove(part);
-    return moved;
-  }
-  return {};
-}
-
-} // namespace files
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_FILES_IPP
 // ----- end kling/core/files.hpp -----
 // ----- begin kling/core/json.hpp -----
 // JSON without exceptions: parsing that returns result<json>, serialization
@@ -1644,116 +932,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_IPP)
-#define KLING_CORE_JSON_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace json_detail {
-
-// A SAX handler that accepts everything and remembers where parsing failed;
-// used only to explain a failure, after the fast parse said "discarded".
-struct error_locator : nlohmann::json_sax<json> {
-  std::size_t position = 0;
-  std::string reason;
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t &) override { return true; }
-  bool string(string_t &) override { return true; }
-  bool binary(binary_t &) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t &) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t pos, const std::string &, const nlohmann::detail::exception &ex) override {
-    position = pos;
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
-    const std::string what = ex.what();
-    const auto tag_end = what.find("] ");
-    reason = tag_end == std::string::npos ? what : what.substr(tag_end + 2);
-    return false;
-  }
-};
-
-// The deepest nesting of arrays and objects in text, counted outside strings.
-KLING_DECL std::size_t nesting_depth(std::string_view text) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = ++depth > deepest ? depth : deepest;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
-} // namespace json_detail
-
-KLING_DECL result<json> parse_json(std::string_view text) {
-  if (json_detail::nesting_depth(text) > max_json_depth) {
-    return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
-  }
-  json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (!value.is_discarded()) return value;
-  json_detail::error_locator locator;
-  json::sax_parse(text.begin(), text.end(), &locator);
-  std::string message = "not valid JSON";
-  if (!locator.reason.empty()) message += " (" + locator.reason + ")";
-  return error{errc::parse, std::move(message)};
-}
-
-KLING_DECL const json *find_member(const json &object, std::string_view key) {
-  if (!object.is_object()) return nullptr;
-#if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
-  const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
-#else
-  const auto it = object.find(std::string(key));
-#endif
-  return it == object.end() ? nullptr : &*it;
-}
-
-KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key) {
-  std::string out(parent);
-  out += '/';
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
-KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
-  return std::string(parent) + '/' + std::to_string(index);
-}
-
-KLING_DECL std::string lazy_pointer::str() const {
-  if (!parent) return std::string(); // the root
-  const std::string above = parent->str();
-  return is_index ? pointer_child(above, index) : pointer_child(above, key);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_JSON_IPP
 // ----- end kling/core/json.hpp -----
 // ----- begin kling/core/json_reader.hpp -----
 // field_reader: reads the members of one JSON object into C++ fields and
@@ -1823,196 +1001,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_TIME_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_TIME_IPP)
-#define KLING_CORE_TIME_IPP
-
-#include <cstdio>
-
-KLING_NAMESPACE_BEGIN
-
-namespace time_detail {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct civil {
-  std::int64_t year;
-  unsigned month, day;
-};
-
-constexpr civil civil_from_days(std::int64_t z) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
-}
-
-constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
-  constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : days[m - 1];
-}
-
-// A cursor over the text that reads fixed-width fields.
-struct scanner {
-  std::string_view text;
-  std::size_t pos = 0;
-
-  bool digits(std::size_t count, int &out) {
-    if (pos + count > text.size()) return false;
-    int v = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      const char c = text[pos + i];
-      if (c < '0' || c > '9') return false;
-      v = v * 10 + (c - '0');
-    }
-    out = v;
-    pos += count;
-    return true;
-  }
-  bool literal(char c) {
-    if (pos < text.size() && text[pos] == c) {
-      ++pos;
-      return true;
-    }
-    return false;
-  }
-  bool word(std::string_view w) {
-    if (text.substr(pos, w.size()) == w) {
-      pos += w.size();
-      return true;
-    }
-    return false;
-  }
-  bool done() const { return pos == text.size(); }
-};
-
-KLING_DECL error bad_time(std::string_view what, std::string_view text) {
-  return error{errc::parse, std::string(what) + ": \"" + std::string(text.substr(0, 64)) + "\""};
-}
-
-KLING_DECL bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
-  return month >= 1 && month <= 12 && day >= 1 &&
-         static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) && hour <= 23 &&
-         minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
-}
-
-KLING_DECL timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
-                                    std::int64_t micros, std::int64_t offset_seconds) {
-  const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
-  return timestamp(std::chrono::microseconds(seconds * 1000000 + micros));
-}
-
-} // namespace time_detail
-
-KLING_DECL result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
-  time_detail::scanner s{text};
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
-        (s.literal('T') || s.literal('t') || s.literal(' ')) && s.digits(2, hour) && s.literal(':') &&
-        s.digits(2, minute) && s.literal(':') && s.digits(2, second))) {
-    return time_detail::bad_time("not an ISO 8601 date-time", text);
-  }
-  std::int64_t micros = 0;
-  if (s.literal('.') || s.literal(',')) {
-    int digit = 0, count = 0;
-    while (s.digits(1, digit)) {
-      if (count < 6) micros = micros * 10 + digit;
-      ++count;
-    }
-    if (count == 0) return time_detail::bad_time("empty fraction of a second", text);
-    for (; count < 6; ++count)
-      micros *= 10;
-  }
-  std::int64_t offset = 0;
-  const bool no_offset = s.done() && without_offset == missing_offset::utc;
-  if (!no_offset && !(s.literal('Z') || s.literal('z'))) {
-    const bool plus = s.literal('+');
-    if (!plus && !s.literal('-')) return time_detail::bad_time("missing time zone offset", text);
-    int oh = 0, om = 0;
-    const bool hours_ok = s.digits(2, oh);
-    s.literal(':'); // "+0800" and "+08:00" are both ISO 8601
-    if (!hours_ok || !s.digits(2, om) || oh > 23 || om > 59) {
-      return time_detail::bad_time("malformed time zone offset", text);
-    }
-    offset = (plus ? 1 : -1) * (oh * 3600 + om * 60);
-  }
-  if (!s.done()) return time_detail::bad_time("trailing characters after the time", text);
-  if (!time_detail::valid_fields(year, month, day, hour, minute, second)) {
-    return time_detail::bad_time("date or time out of range", text);
-  }
-  return time_detail::make_timestamp(year, month, day, hour, minute, second, micros, offset);
-}
-
-KLING_DECL std::string format_iso8601(timestamp t) {
-  const std::int64_t total = t.time_since_epoch().count();
-  std::int64_t seconds = total / 1000000;
-  std::int64_t micros = total % 1000000;
-  if (micros < 0) {
-    micros += 1000000;
-    seconds -= 1;
-  }
-  std::int64_t days = seconds / 86400;
-  std::int64_t rest = seconds % 86400;
-  if (rest < 0) {
-    rest += 86400;
-    days -= 1;
-  }
-  const auto date = time_detail::civil_from_days(days);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02d:%02d:%02d.%06lldZ",
-                static_cast<long long>(date.year), date.month, date.day, static_cast<int>(rest / 3600),
-                static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60),
-                static_cast<long long>(micros));
-  return buffer;
-}
-
-KLING_DECL timestamp from_unix_seconds(std::int64_t seconds) {
-  return timestamp(std::chrono::seconds(seconds));
-}
-
-KLING_DECL result<timestamp> parse_http_date(std::string_view text) {
-  static constexpr std::string_view weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  time_detail::scanner s{text};
-  bool weekday_ok = false;
-  for (auto w : weekdays)
-    weekday_ok = weekday_ok || s.word(w);
-  int day = 0, year = 0, hour = 0, minute = 0, second = 0, month = 0;
-  if (!(weekday_ok && s.word(", ") && s.digits(2, day) && s.literal(' '))) {
-    return time_detail::bad_time("not an HTTP date", text);
-  }
-  for (int i = 0; i < 12 && month == 0; ++i) {
-    if (s.word(months[i])) month = i + 1;
-  }
-  if (!(month != 0 && s.literal(' ') && s.digits(4, year) && s.literal(' ') && s.digits(2, hour) &&
-        s.literal(':') && s.digits(2, minute) && s.literal(':') && s.digits(2, second) && s.word(" GMT") &&
-        s.done())) {
-    return time_detail::bad_time("not an HTTP date", text);
-  }
-  if (!time_detail::valid_fields(year, month, day, hour, minute, second)) {
-    return time_detail::bad_time("date or time out of range", text);
-  }
-  return time_detail::make_timestamp(year, month, day, hour, minute, second, 0, 0);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_TIME_IPP
 // ----- end kling/core/time.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -2105,124 +1093,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_JSON_READER_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_READER_IPP)
-#define KLING_CORE_JSON_READER_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL field_reader::field_reader(const json &object, std::string path)
-    : object_(object), path_(std::move(path)) {
-  if (!object_.is_object()) fail_at(path_, "expected an object", object_);
-}
-
-KLING_DECL error field_reader::failure() const {
-  return failure_ ? *failure_ : error{errc::parse, "no failure"};
-}
-
-KLING_DECL std::string field_reader::path_of(std::string_view key) const { return pointer_child(path_, key); }
-
-KLING_DECL const json *field_reader::get(std::string_view key) const {
-  const json *m = find_member(object_, key);
-  return m && !m->is_null() ? m : nullptr;
-}
-
-KLING_DECL bool field_reader::require(std::string_view key) {
-  if (get(key)) return true;
-  fail(path_of(key) + ": required member is missing");
-  return false;
-}
-
-KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
-  const json *m = get(key);
-  if (!m) return false;
-  if (!m->is_string()) return wrong(key, "a string", *m);
-  out = m->get_ref<const std::string &>();
-  return true;
-}
-
-KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
-  const json *m = get(key);
-  if (!m) return false;
-  if (m->is_string())
-    out = m->get_ref<const std::string &>();
-  else if (m->is_number_unsigned())
-    out = std::to_string(m->get<std::uint64_t>());
-  else if (m->is_number_integer())
-    out = std::to_string(m->get<std::int64_t>());
-  else
-    return wrong(key, "a string or an integer", *m);
-  return true;
-}
-
-KLING_DECL bool field_reader::number(std::string_view key, double &out) {
-  const json *m = get(key);
-  if (!m) return false;
-  if (!m->is_number()) return wrong(key, "a number", *m);
-  out = m->get<double>();
-  return true;
-}
-
-KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
-  const json *m = get(key);
-  if (!m) return false;
-  if (!m->is_boolean()) return wrong(key, "true or false", *m);
-  out = m->get<bool>();
-  return true;
-}
-
-KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
-  const json *m = get(key);
-  if (!m) return false;
-  if (m->is_string()) {
-    const std::string &text = m->get_ref<const std::string &>();
-    // A gateway that leaves the zone out means UTC.
-    auto t = parse_iso8601(text, missing_offset::utc);
-    if (!t) {
-      fail(path_of(key) + ": " + t.error().message);
-      return false;
-    }
-    out = *t;
-    return true;
-  }
-  if (m->is_number()) {
-    // Providers write Unix milliseconds (1722769557708) where the gateway
-    // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
-    const double value = m->get<double>();
-    if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
-    const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
-    out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
-    return true;
-  }
-  return wrong(key, "an ISO 8601 string or Unix seconds", *m);
-}
-
-KLING_DECL const json *field_reader::object(std::string_view key) { return container(key, true); }
-KLING_DECL const json *field_reader::array(std::string_view key) { return container(key, false); }
-
-KLING_DECL void field_reader::fail(std::string message) {
-  if (!failure_) failure_ = error{errc::parse, std::move(message)};
-}
-
-KLING_DECL const json *field_reader::container(std::string_view key, bool want_object) {
-  const json *m = get(key);
-  if (!m) return nullptr;
-  if (want_object ? m->is_object() : m->is_array()) return m;
-  wrong(key, want_object ? "an object" : "an array", *m);
-  return nullptr;
-}
-
-KLING_DECL bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
-  fail_at(path_of(key), "expected " + std::string(expected), got);
-  return false;
-}
-
-KLING_DECL void field_reader::fail_at(const std::string &where, const std::string &what, const json &got) {
-  fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_JSON_READER_IPP
 // ----- end kling/core/json_reader.hpp -----
 // ----- begin kling/core/numbers.hpp -----
 // Numbers read from and written as text, the same under every locale: a
@@ -2281,64 +1151,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_NUMBERS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_NUMBERS_IPP)
-#define KLING_CORE_NUMBERS_IPP
-
-#include <cmath>
-
-KLING_NAMESPACE_BEGIN
-
-namespace numbers {
-
-KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
-  if (text.empty() || text.size() > 64) return std::nullopt;
-  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  // JSON allows spaces around a value; a number here is the text alone.
-  if (!(digit(text.front()) || text.front() == '-') || !digit(text.back())) return std::nullopt;
-  const json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (!value.is_number()) return std::nullopt;
-  const double d = value.get<double>();
-  if (!std::isfinite(d)) return std::nullopt;
-  return d;
-}
-
-KLING_DECL std::string format_fixed(double v, int decimals) {
-  if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
-  if (decimals < 0) decimals = 0;
-  if (decimals > 9) decimals = 9;
-  std::uint64_t scale = 1;
-  for (int i = 0; i < decimals; ++i)
-    scale *= 10;
-  const bool negative = v < 0;
-  const double scaled = std::round(std::fabs(v) * static_cast<double>(scale));
-  if (scaled >= 1.8e19) return json(v).dump(); // too large for the integer route; shortest form
-  const auto units = static_cast<std::uint64_t>(scaled);
-  std::string out = negative && units != 0 ? "-" : "";
-  out += std::to_string(units / scale);
-  if (decimals > 0) {
-    std::string fraction = std::to_string(units % scale);
-    out += '.' + std::string(static_cast<std::size_t>(decimals) - fraction.size(), '0') + fraction;
-  }
-  return out;
-}
-
-KLING_DECL std::string format_significant(double v, int digits) {
-  if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
-  if (digits < 1) digits = 1;
-  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
-  std::string out = format_fixed(v, digits - 1 - exponent > 0 ? digits - 1 - exponent : 0);
-  if (out.find('.') != std::string::npos) {
-    out.erase(out.find_last_not_of('0') + 1);
-    if (out.back() == '.') out.pop_back();
-  }
-  return out;
-}
-
-} // namespace numbers
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_NUMBERS_IPP
 // ----- end kling/core/numbers.hpp -----
 // ----- begin kling/core/random.hpp -----
 // Pseudo-random numbers where nothing secret depends on them: backoff
@@ -2399,21 +1211,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_RANDOM_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_RANDOM_IPP)
-#define KLING_CORE_RANDOM_IPP
-
-#include <random>
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL std::uint64_t random_seed() {
-  std::random_device device;
-  return (std::uint64_t{device()} << 32 | device()) | 1;
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_RANDOM_IPP
 // ----- end kling/core/random.hpp -----
 // ----- begin kling/core/redact.hpp -----
 // Keeping secrets out of messages: every text that leaves the library (an
@@ -2440,23 +1237,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_REDACT_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_REDACT_IPP)
-#define KLING_CORE_REDACT_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL std::string redact(std::string text, std::string_view secret) {
-  if (secret.size() < 4) return text;
-  for (auto pos = text.find(secret); pos != std::string::npos;
-       pos = text.find(secret, pos + redacted_marker.size())) {
-    text.replace(pos, secret.size(), redacted_marker);
-  }
-  return text;
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_REDACT_IPP
 // ----- end kling/core/redact.hpp -----
 // ----- begin kling/core/sha256.hpp -----
 // SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), written here so that
@@ -2525,193 +1305,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_SHA256_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_SHA256_IPP)
-#define KLING_CORE_SHA256_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace crypto {
-
-namespace sha256_detail {
-
-// The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-constexpr std::uint32_t round_constants[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-// The first 32 bits of the fractional parts of the square roots of the first 8 primes.
-constexpr std::array<std::uint32_t, 8> initial_state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >> n | x << (32 - n); }
-
-} // namespace sha256_detail
-
-KLING_DECL sha256::sha256() noexcept { reset(); }
-
-KLING_DECL void sha256::update(std::string_view data) noexcept {
-  const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
-  std::size_t size = data.size();
-  length_ += size;
-  if (buffered_ > 0) {
-    const std::size_t take = size < block_size - buffered_ ? size : block_size - buffered_;
-    for (std::size_t i = 0; i < take; ++i)
-      buffer_[buffered_ + i] = bytes[i];
-    buffered_ += take;
-    bytes += take;
-    size -= take;
-    if (buffered_ < block_size) return;
-    compress(buffer_.data());
-    buffered_ = 0;
-  }
-  // Whole blocks straight from the input: no copy.
-  for (; size >= block_size; bytes += block_size, size -= block_size)
-    compress(bytes);
-  for (std::size_t i = 0; i < size; ++i)
-    buffer_[i] = bytes[i];
-  buffered_ = size;
-}
-
-KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
-  // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
-  // message length in bits as a big-endian 64-bit number.
-  const std::uint64_t bit_length = length_ * 8;
-  buffer_[buffered_++] = 0x80;
-  if (buffered_ > block_size - 8) {
-    while (buffered_ < block_size)
-      buffer_[buffered_++] = 0;
-    compress(buffer_.data());
-    buffered_ = 0;
-  }
-  while (buffered_ < block_size - 8)
-    buffer_[buffered_++] = 0;
-  for (int i = 7; i >= 0; --i)
-    buffer_[buffered_++] = static_cast<std::uint8_t>(bit_length >> (i * 8));
-  compress(buffer_.data());
-
-  std::array<std::uint8_t, digest_size> digest{};
-  for (std::size_t i = 0; i < 8; ++i) {
-    digest[i * 4] = static_cast<std::uint8_t>(state_[i] >> 24);
-    digest[i * 4 + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
-    digest[i * 4 + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
-    digest[i * 4 + 3] = static_cast<std::uint8_t>(state_[i]);
-  }
-  reset();
-  return digest;
-}
-
-KLING_DECL void sha256::reset() noexcept {
-  state_ = sha256_detail::initial_state;
-  buffer_ = {};
-  buffered_ = 0;
-  length_ = 0;
-}
-
-KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
-  using sha256_detail::rotr;
-  std::uint32_t w[64];
-  for (std::size_t t = 0; t < 16; ++t) {
-    w[t] = static_cast<std::uint32_t>(block[t * 4]) << 24 |
-           static_cast<std::uint32_t>(block[t * 4 + 1]) << 16 |
-           static_cast<std::uint32_t>(block[t * 4 + 2]) << 8 | static_cast<std::uint32_t>(block[t * 4 + 3]);
-  }
-  for (std::size_t t = 16; t < 64; ++t) {
-    const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
-    const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
-    w[t] = w[t - 16] + s0 + w[t - 7] + s1;
-  }
-  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
-  for (std::size_t t = 0; t < 64; ++t) {
-    const std::uint32_t sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-    const std::uint32_t choose = (e & f) ^ (~e & g);
-    const std::uint32_t t1 = h + sum1 + choose + sha256_detail::round_constants[t] + w[t];
-    const std::uint32_t sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-    const std::uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
-    const std::uint32_t t2 = sum0 + majority;
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-  state_[5] += f;
-  state_[6] += g;
-  state_[7] += h;
-}
-
-KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
-  sha256 h;
-  h.update(data);
-  return h.finish();
-}
-
-KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
-  std::array<std::uint8_t, sha256::block_size> block_key{};
-  if (key.size() > sha256::block_size) {
-    const auto hashed = sha256_digest(key);
-    for (std::size_t i = 0; i < hashed.size(); ++i)
-      block_key[i] = hashed[i];
-  } else {
-    for (std::size_t i = 0; i < key.size(); ++i)
-      block_key[i] = static_cast<std::uint8_t>(key[i]);
-  }
-  std::array<char, sha256::block_size> pad{};
-  for (std::size_t i = 0; i < pad.size(); ++i)
-    pad[i] = static_cast<char>(block_key[i] ^ 0x36);
-  sha256 inner;
-  inner.update(std::string_view(pad.data(), pad.size()));
-  inner.update(message);
-  const auto inner_digest = inner.finish();
-
-  for (std::size_t i = 0; i < pad.size(); ++i)
-    pad[i] = static_cast<char>(block_key[i] ^ 0x5c);
-  sha256 outer;
-  outer.update(std::string_view(pad.data(), pad.size()));
-  outer.update(std::string_view(reinterpret_cast<const char *>(inner_digest.data()), inner_digest.size()));
-  return outer.finish();
-}
-
-KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  unsigned difference = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    difference |= static_cast<unsigned>(static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
-  }
-  return difference == 0;
-}
-
-KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
-  constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(digest.size() * 2);
-  for (std::uint8_t byte : digest) {
-    out += digits[byte >> 4];
-    out += digits[byte & 0x0F];
-  }
-  return out;
-}
-
-} // namespace crypto
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_SHA256_IPP
 // ----- end kling/core/sha256.hpp -----
 // ----- begin kling/core/url.hpp -----
 // Absolute URLs (RFC 3986, the subset HTTP uses): the base URL of the
@@ -2771,227 +1364,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CORE_URL_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_URL_IPP)
-#define KLING_CORE_URL_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL std::string url::origin() const {
-  const bool ipv6 = host.find(':') != std::string::npos;
-  return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
-KLING_DECL std::string url::text() const {
-  const bool ipv6 = host.find(':') != std::string::npos;
-  std::string out = scheme + "://";
-  if (!userinfo.empty()) out += userinfo + "@";
-  out += ipv6 ? "[" + host + "]" : host;
-  if (port != (scheme == "https" ? 443 : 80)) out += ":" + std::to_string(port);
-  out += path.empty() ? "/" : path;
-  if (!query.empty()) out += "?" + query;
-  return out;
-}
-
-namespace url_detail {
-KLING_DECL error bad_url(std::string_view why, std::string_view text) {
-  return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
-}
-
-// RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
-KLING_DECL std::string remove_dot_segments(std::string_view in) {
-  std::string out;
-  while (!in.empty()) {
-    if (in.substr(0, 3) == "../") {
-      in.remove_prefix(3);
-    } else if (in.substr(0, 2) == "./") {
-      in.remove_prefix(2);
-    } else if (in.substr(0, 3) == "/./") {
-      in.remove_prefix(2);
-    } else if (in == "/.") {
-      in = "/";
-    } else if (in.substr(0, 4) == "/../" || in == "/..") {
-      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
-      const auto slash = out.rfind('/');
-      out.erase(slash == std::string::npos ? 0 : slash);
-    } else if (in == "." || in == "..") {
-      in = {};
-    } else {
-      const auto next = in.find('/', 1);
-      out.append(in.substr(0, next));
-      in = next == std::string_view::npos ? std::string_view{} : in.substr(next);
-    }
-  }
-  return out;
-}
-
-KLING_DECL bool has_scheme(std::string_view text) {
-  if (text.empty() || !ascii::is_alpha(text[0])) return false;
-  for (char c : text) {
-    if (c == ':') return true;
-    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
-  }
-  return false;
-}
-} // namespace url_detail
-
-KLING_DECL result<url> parse_url(std::string_view text) {
-  using namespace url_detail;
-  url out;
-  const auto colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0 || !ascii::is_alpha(text[0])) {
-    return bad_url("not an absolute URL (no scheme)", text);
-  }
-  for (char c : text.substr(0, colon))
-    out.scheme += ascii::to_lower(c);
-  if (out.scheme != "http" && out.scheme != "https") {
-    return bad_url("scheme must be http or https", text);
-  }
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
-      return bad_url("URL contains a space or control character", text);
-    }
-  }
-  std::string_view rest = text.substr(colon + 1);
-  if (rest.substr(0, 2) != "//") return bad_url("URL has no host (expected \"//\" after the scheme)", text);
-  rest.remove_prefix(2);
-
-  const auto authority_end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, authority_end);
-  rest = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
-
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-    out.userinfo = std::string(authority.substr(0, at));
-    authority.remove_prefix(at + 1);
-  }
-  std::string_view host = authority;
-  std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return bad_url("unclosed '[' in the host", text);
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return bad_url("unexpected characters after the IPv6 host", text);
-      port = after.substr(1);
-    }
-  } else if (const auto c = authority.rfind(':'); c != std::string_view::npos) {
-    host = authority.substr(0, c);
-    port = authority.substr(c + 1);
-  }
-  if (host.empty()) return bad_url("URL has an empty host", text);
-  const bool bracketed = host.data() != authority.data();
-  for (char c : host) {
-    // In brackets an IPv6 address; otherwise a name or IPv4 address, which
-    // cannot hold the characters that delimit a host (it could not be written back).
-    const bool ok = bracketed ? ascii::is_hex_digit(c) || c == ':' || c == '.'
-                              : c != ':' && c != '[' && c != ']' && c != '\\';
-    if (!ok)
-      return bad_url(
-          bracketed ? "not an IPv6 address in '[' ']'" : "host has a character not allowed in a host", text);
-    out.host += ascii::to_lower(c);
-  }
-
-  out.port = out.scheme == "https" ? 443 : 80;
-  if (!port.empty()) {
-    int value = 0;
-    for (char c : port) {
-      if (!ascii::is_digit(c) || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
-      value = value * 10 + (c - '0');
-    }
-    if (value < 1 || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
-    out.port = value;
-  }
-
-  const auto hash = rest.find('#');
-  if (hash != std::string_view::npos) {
-    out.fragment = std::string(rest.substr(hash + 1));
-    rest = rest.substr(0, hash);
-  }
-  const auto question = rest.find('?');
-  if (question != std::string_view::npos) {
-    out.query = std::string(rest.substr(question + 1));
-    rest = rest.substr(0, question);
-  }
-  out.path = std::string(rest);
-  return out;
-}
-
-KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) {
-  using namespace url_detail;
-  if (has_scheme(reference)) return parse_url(reference);
-  if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
-  for (char c : reference) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
-      return bad_url("URL contains a space or control character", reference);
-    }
-  }
-  url out = base;
-  out.fragment.clear();
-  std::string_view rest = reference;
-  if (const auto hash = rest.find('#'); hash != std::string_view::npos) {
-    out.fragment = std::string(rest.substr(hash + 1));
-    rest = rest.substr(0, hash);
-  }
-  const auto question = rest.find('?');
-  const std::string_view path = rest.substr(0, question);
-  if (question != std::string_view::npos) out.query = std::string(rest.substr(question + 1));
-  if (path.empty()) return out; // same path; a new query if one was given
-  out.query = question == std::string_view::npos ? std::string() : out.query;
-  if (path.front() == '/') {
-    out.path = remove_dot_segments(path);
-  } else {
-    const auto slash = base.path.rfind('/');
-    const std::string merged =
-        (slash == std::string::npos ? std::string("/") : base.path.substr(0, slash + 1)) + std::string(path);
-    out.path = remove_dot_segments(merged);
-  }
-  return out;
-}
-
-KLING_DECL bool is_loopback_host(std::string_view host) {
-  if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
-  if (host.substr(0, 4) != "127.") return false;
-  int dots = 0;
-  for (char c : host) {
-    if (c == '.')
-      ++dots;
-    else if (!ascii::is_digit(c))
-      return false;
-  }
-  return dots == 3;
-}
-
-KLING_DECL std::string percent_encode(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (ascii::is_alpha(c) || ascii::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    }
-  }
-  return out;
-}
-
-KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
-  std::string out;
-  for (const auto &p : params) {
-    if (!out.empty()) out += '&';
-    out += percent_encode(p.first);
-    out += '=';
-    out += percent_encode(p.second);
-  }
-  return out;
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_URL_IPP
 // ----- end kling/core/url.hpp -----
 
 // media: image and video headers read from bytes
@@ -3045,162 +1417,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MEDIA_IMAGE_PROBE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_IMAGE_PROBE_IPP)
-#define KLING_MEDIA_IMAGE_PROBE_IPP
-
-#include <utility>
-
-KLING_NAMESPACE_BEGIN
-
-namespace media {
-
-namespace image_detail {
-
-constexpr std::string_view png_signature{"\x89PNG\r\n\x1a\n", 8};
-
-// Frame headers: SOF0-3, 5-7, 9-11, 13-15. C4 (DHT), C8 (JPG) and CC (DAC)
-// share the range but are not frames.
-constexpr bool is_start_of_frame(std::uint32_t marker) noexcept {
-  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-}
-
-// Markers without a length field: TEM, RST0-7. (SOI and EOI are handled by
-// the caller.)
-constexpr bool is_standalone(std::uint32_t marker) noexcept {
-  return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
-}
-
-KLING_DECL std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
-  return static_cast<std::uint8_t>(bytes[pos]);
-}
-KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
-  return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
-}
-KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
-  return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
-}
-
-KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
-
-KLING_DECL error at_byte(const char *what, std::size_t pos) {
-  return invalid(std::string(what) + " at byte " + std::to_string(pos));
-}
-
-// Names a few formats people try to send instead, so the error says what the
-// file is rather than only what it is not.
-KLING_DECL std::string other_format_name(std::string_view bytes) {
-  if (bytes.substr(0, 4) == "GIF8") return "GIF";
-  if (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP") return "WebP";
-  if (bytes.substr(0, 2) == "BM") return "BMP";
-  if (bytes.size() >= 12 && bytes.substr(4, 4) == "ftyp") {
-    const std::string_view brand = bytes.substr(8, 4);
-    if (brand == "avif" || brand == "avis") return "AVIF";
-    if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "msf1") return "HEIF";
-    return "an MP4/MOV video";
-  }
-  if (bytes.substr(0, 4) == std::string_view("II*\0", 4) ||
-      bytes.substr(0, 4) == std::string_view("MM\0*", 4))
-    return "TIFF";
-  return {};
-}
-
-KLING_DECL error not_an_image(std::string_view bytes) {
-  std::string message = "not a JPEG or PNG image";
-  if (bytes.empty()) {
-    message += " (empty)";
-  } else {
-    const std::string other = other_format_name(bytes);
-    if (!other.empty()) message += " (looks like " + other + ")";
-  }
-  return invalid(std::move(message));
-}
-
-KLING_DECL result<image_info> probe_png(std::string_view bytes) {
-  // Signature (8), then the first chunk: length (4), type (4), and IHDR's 13
-  // bytes of data, of which width and height come first; then its CRC (4).
-  constexpr std::size_t ihdr_end = 8 + 8 + 13 + 4;
-  if (bytes.size() < ihdr_end) {
-    return invalid("truncated PNG: " + std::to_string(bytes.size()) + " bytes, the header needs " +
-                   std::to_string(ihdr_end));
-  }
-  if (bytes.substr(12, 4) != "IHDR") return invalid("PNG does not start with an IHDR chunk (at byte 8)");
-  if (be32(bytes, 8) != 13)
-    return invalid("PNG IHDR chunk has length " + std::to_string(be32(bytes, 8)) + ", not 13");
-  image_info info;
-  info.format = image_format::png;
-  info.width = be32(bytes, 16);
-  info.height = be32(bytes, 20);
-  // The PNG specification limits both to 2^31 - 1 and forbids zero.
-  if (info.width == 0 || info.height == 0 || info.width > 0x7FFFFFFFu || info.height > 0x7FFFFFFFu) {
-    return invalid("PNG has an invalid size " + std::to_string(info.width) + "x" +
-                   std::to_string(info.height));
-  }
-  info.size_bytes = bytes.size();
-  return info;
-}
-
-KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
-  std::size_t pos = 2; // after SOI
-  // Every pass moves pos forward by at least one byte, so the loop ends.
-  while (true) {
-    if (pos >= bytes.size()) return at_byte("truncated JPEG: no frame header (SOF) before the end", pos);
-    if (byte_at(bytes, pos) != 0xFF) return at_byte("expected a JPEG marker", pos);
-    const std::size_t marker_pos = pos;
-    // Any number of 0xFF fill bytes may precede a marker.
-    while (pos < bytes.size() && byte_at(bytes, pos) == 0xFF)
-      ++pos;
-    if (pos >= bytes.size()) return at_byte("truncated JPEG marker", marker_pos);
-    const std::uint32_t marker = byte_at(bytes, pos);
-    ++pos;
-    if (marker == 0x00) return at_byte("stray 0xFF00 outside a scan in JPEG", marker_pos);
-    if (is_standalone(marker)) continue;
-    if (marker == 0xD8) return at_byte("second JPEG start-of-image marker", marker_pos);
-    if (marker == 0xD9) return at_byte("JPEG ends (EOI) before a frame header (SOF)", marker_pos);
-    if (marker == 0xDA) return at_byte("JPEG scan (SOS) starts before a frame header (SOF)", marker_pos);
-    if (bytes.size() - pos < 2) return at_byte("truncated JPEG segment", marker_pos);
-    const std::size_t length = be16(bytes, pos); // counts itself, not the marker
-    if (length < 2) return at_byte("JPEG segment length below 2", marker_pos);
-    if (bytes.size() - pos < length) return at_byte("truncated JPEG segment", marker_pos);
-    if (is_start_of_frame(marker)) {
-      // Length (2), precision (1), height (2), width (2), component count
-      // (1), then 3 bytes per component.
-      if (length < 8 || length < 8 + 3 * byte_at(bytes, pos + 7)) {
-        return at_byte("JPEG frame header (SOF) too short", marker_pos);
-      }
-      image_info info;
-      info.format = image_format::jpeg;
-      info.height = be16(bytes, pos + 3);
-      info.width = be16(bytes, pos + 5);
-      // Height 0 means "given later by a DNL marker", which nothing in
-      // practice writes; without it the size is unknown.
-      if (info.width == 0 || info.height == 0) {
-        return invalid("JPEG frame header at byte " + std::to_string(marker_pos) + " has size " +
-                       std::to_string(info.width) + "x" + std::to_string(info.height));
-      }
-      info.size_bytes = bytes.size();
-      return info;
-    }
-    pos += length;
-  }
-}
-
-} // namespace image_detail
-
-KLING_DECL result<image_info> probe_image(std::string_view bytes) {
-  using namespace image_detail;
-  if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
-  if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {
-    return invalid("truncated PNG: " + std::to_string(bytes.size()) + " bytes of its signature");
-  }
-  if (bytes.size() >= 2 && byte_at(bytes, 0) == 0xFF && byte_at(bytes, 1) == 0xD8) return probe_jpeg(bytes);
-  return not_an_image(bytes);
-}
-
-} // namespace media
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MEDIA_IMAGE_PROBE_IPP
 // ----- end kling/media/image_probe.hpp -----
 // ----- begin kling/media/sources.hpp -----
 // How images appear in requests (rule O1-12: an http(s) URL, a data URI or
@@ -3282,479 +1498,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MEDIA_VIDEO_PROBE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_VIDEO_PROBE_IPP)
-#define KLING_MEDIA_VIDEO_PROBE_IPP
-
-#include <array>
-#include <cstddef>
-#include <system_error>
-#include <utility>
-
-KLING_NAMESPACE_BEGIN
-
-namespace media {
-
-namespace video_detail {
-
-constexpr std::uint64_t max_moov_bytes = std::uint64_t{64} << 20;
-constexpr int max_depth = 16;
-// Real files have a few hundred boxes (fragmented ones a few per second of
-// video); this only stops files made of millions of tiny boxes.
-constexpr std::uint32_t max_boxes = 1000000;
-
-constexpr std::uint32_t fourcc(const char (&name)[5]) noexcept {
-  return static_cast<std::uint32_t>(static_cast<unsigned char>(name[0])) << 24 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(name[1])) << 16 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(name[2])) << 8 |
-         static_cast<std::uint32_t>(static_cast<unsigned char>(name[3]));
-}
-
-KLING_DECL std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
-  std::uint64_t value = 0;
-  for (std::size_t i = 0; i < count; ++i)
-    value = value << 8 | static_cast<unsigned char>(bytes[pos + i]);
-  return value;
-}
-KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
-  return static_cast<std::uint32_t>(big_endian(bytes, pos, 2));
-}
-KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
-  return static_cast<std::uint32_t>(big_endian(bytes, pos, 4));
-}
-KLING_DECL std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
-  return big_endian(bytes, pos, 8);
-}
-
-// 'moov', or 'm\x00\x01v' for bytes that are not printable.
-KLING_DECL std::string type_name(std::uint32_t type) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out = "'";
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    const auto c = static_cast<unsigned char>(type >> shift & 0xFF);
-    if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out + "'";
-}
-
-KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
-
-struct box {
-  std::uint32_t type = 0;
-  std::uint64_t offset = 0; // of its first byte in the file
-  std::uint64_t header = 0; // 8; 16 with a 64-bit size; 16 more for 'uuid'
-  std::uint64_t size = 0;   // header included
-
-  std::string where() const { return type_name(type) + " box at byte " + std::to_string(offset); }
-};
-
-KLING_DECL std::string parent_name(const box *parent) {
-  return parent ? "the " + parent->where() : "the file";
-}
-
-// The header of the box at offset. head holds the bytes there (at least
-// min(room, 32) of them); room is what is left of the parent (or the file).
-KLING_DECL result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
-                                   const box *parent) {
-  if (room < 8) {
-    return invalid("truncated box header at byte " + std::to_string(offset) + ": " + std::to_string(room) +
-                   " bytes left in " + parent_name(parent));
-  }
-  box b;
-  b.offset = offset;
-  b.type = be32(head, 4);
-  b.header = 8;
-  const std::uint32_t size32 = be32(head, 0);
-  if (size32 == 1) {
-    if (room < 16) return invalid("truncated 64-bit size of the " + b.where());
-    b.header = 16;
-    b.size = be64(head, 8);
-  } else if (size32 == 0) {
-    b.size = room; // extends to the end of its parent
-  } else {
-    b.size = size32;
-  }
-  if (b.type == fourcc("uuid")) b.header += 16; // the extended type
-  if (b.size < b.header) {
-    return invalid("the " + b.where() + " has size " + std::to_string(b.size) + ", smaller than its " +
-                   std::to_string(b.header) + "-byte header");
-  }
-  if (b.size > room) {
-    return invalid("the " + b.where() + " has size " + std::to_string(b.size) + " but only " +
-                   std::to_string(room) + " bytes are left in " + parent_name(parent));
-  }
-  return b;
-}
-
-struct walk_state {
-  std::uint32_t boxes = 0;
-};
-
-KLING_DECL result<void> count_box(walk_state &state, const box &b) {
-  if (++state.boxes > max_boxes) {
-    return invalid("more than " + std::to_string(max_boxes) + " boxes; gave up at byte " +
-                   std::to_string(b.offset));
-  }
-  return {};
-}
-
-// Calls f(child, child_payload) -> result<void> for each box in the payload
-// of parent, which is at the given depth (the file's own boxes are depth 0).
-template <class F>
-result<void> for_each_child(std::string_view payload, const box &parent, int depth, walk_state &state,
-                            F &&f) {
-  if (depth >= max_depth) {
-    return invalid("the " + parent.where() + " is nested more than " + std::to_string(max_depth) +
-                   " levels deep");
-  }
-  const std::uint64_t base = parent.offset + parent.header;
-  std::size_t pos = 0;
-  while (pos < payload.size()) {
-    auto child = read_header(payload.substr(pos, 32), base + pos, payload.size() - pos, &parent);
-    if (!child) return std::move(child).error();
-    if (auto counted = count_box(state, *child); !counted) return counted;
-    const auto header = static_cast<std::size_t>(child->header);
-    const auto size = static_cast<std::size_t>(child->size); // fits: it is at most payload.size()
-    if (auto done = f(*child, payload.substr(pos + header, size - header)); !done) return done;
-    pos += size;
-  }
-  return {};
-}
-
-struct child {
-  bool found = false;
-  box header;
-  std::string_view payload;
-};
-
-// The first child of each of the given types.
-template <std::size_t N>
-result<std::array<child, N>> find_children(std::string_view payload, const box &parent, int depth,
-                                           walk_state &state, const std::array<std::uint32_t, N> &types) {
-  std::array<child, N> found{};
-  auto walked = for_each_child(payload, parent, depth, state, [&](const box &b, std::string_view body) {
-    for (std::size_t i = 0; i < N; ++i) {
-      if (b.type == types[i] && !found[i].found) found[i] = child{true, b, body};
-    }
-    return result<void>{};
-  });
-  if (!walked) return std::move(walked).error();
-  return found;
-}
-
-// Version 0 or 1 of a full box whose payload must hold v0_size or v1_size
-// bytes (version and flags included).
-KLING_DECL result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
-                                        std::size_t v1_size) {
-  if (payload.empty()) return invalid("the " + b.where() + " is empty");
-  const int version = static_cast<unsigned char>(payload[0]);
-  if (version > 1) return invalid("the " + b.where() + " has unsupported version " + std::to_string(version));
-  const std::size_t needed = version == 0 ? v0_size : v1_size;
-  if (payload.size() < needed) {
-    return invalid("the " + b.where() + " is too short: " + std::to_string(payload.size()) +
-                   " bytes of content, version " + std::to_string(version) + " needs " +
-                   std::to_string(needed));
-  }
-  return version;
-}
-
-struct timing {
-  std::uint32_t timescale = 0; // ticks per second
-  std::uint64_t duration = 0;  // in ticks; 0 when unknown
-};
-
-// 'mvhd' and 'mdhd' start alike: times of creation and modification, then
-// timescale and duration, 32-bit in version 0 and 64-bit in version 1.
-KLING_DECL result<timing> read_timing(const box &b, std::string_view payload) {
-  auto version = full_box_version(b, payload, 20, 32);
-  if (!version) return std::move(version).error();
-  timing t;
-  if (*version == 0) {
-    t.timescale = be32(payload, 12);
-    t.duration = be32(payload, 16);
-    if (t.duration == 0xFFFFFFFFu) t.duration = 0; // all ones: unknown
-  } else {
-    t.timescale = be32(payload, 20);
-    t.duration = be64(payload, 24);
-    if (t.duration == ~std::uint64_t{0}) t.duration = 0;
-  }
-  if (t.timescale == 0) return invalid("the " + b.where() + " has timescale 0");
-  return t;
-}
-
-struct track_facts {
-  bool video = false;
-  std::uint32_t header_width = 0; // from 'tkhd'
-  std::uint32_t header_height = 0;
-  std::uint32_t entry_width = 0; // from the first 'stsd' entry
-  std::uint32_t entry_height = 0;
-  timing media;              // from 'mdhd'
-  std::uint64_t samples = 0; // from 'stts'
-  std::uint64_t sample_ticks = 0;
-};
-
-// 16.16 fixed point to the nearest integer.
-KLING_DECL std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
-  return static_cast<std::uint32_t>((std::uint64_t{value} + 0x8000) >> 16);
-}
-
-KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
-  // After version and flags: times, track ID, reserved, duration (20 bytes in
-  // version 0, 32 in 1), then 52 bytes of layer, volume and matrix, then
-  // width and height.
-  auto version = full_box_version(b, payload, 84, 96);
-  if (!version) return std::move(version).error();
-  const std::size_t at = *version == 0 ? 76 : 88;
-  track.header_width = fixed_to_int(be32(payload, at));
-  track.header_height = fixed_to_int(be32(payload, at + 4));
-  return {};
-}
-
-KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
-  auto version = full_box_version(b, payload, 8, 8);
-  if (!version) return std::move(version).error();
-  const std::uint64_t entries = be32(payload, 4);
-  if (entries > (payload.size() - 8) / 8) {
-    return invalid("the " + b.where() + " lists " + std::to_string(entries) + " entries but has room for " +
-                   std::to_string((payload.size() - 8) / 8));
-  }
-  for (std::size_t i = 0; i < entries; ++i) {
-    const std::uint64_t count = be32(payload, 8 + 8 * i);
-    const std::uint64_t delta = be32(payload, 12 + 8 * i);
-    track.samples += count;              // < 2^32 entries of < 2^32: no overflow
-    track.sample_ticks += count * delta; // may wrap only for absurd files; only a fallback
-  }
-  return {};
-}
-
-KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
-                                  track_facts &track) {
-  auto version = full_box_version(b, payload, 8, 8);
-  if (!version) return std::move(version).error();
-  if (be32(payload, 4) == 0 || payload.size() == 8) return {};
-  // The first sample entry is a box; a visual one has 6 reserved bytes, a
-  // data reference index, 16 bytes of reserved fields, then width and height.
-  const std::string_view entries = payload.substr(8);
-  auto entry = read_header(entries.substr(0, 32), b.offset + b.header + 8, entries.size(), &b);
-  if (!entry) return std::move(entry).error();
-  if (auto counted = count_box(state, *entry); !counted) return counted;
-  const auto header = static_cast<std::size_t>(entry->header);
-  if (entry->size - header >= 28) {
-    track.entry_width = be16(entries, header + 24);
-    track.entry_height = be16(entries, header + 26);
-  }
-  return {};
-}
-
-KLING_DECL result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
-                                         walk_state &state) {
-  track_facts track;
-  auto parts = find_children<2>(payload, trak, depth, state, {fourcc("tkhd"), fourcc("mdia")});
-  if (!parts) return std::move(parts).error();
-  const child &tkhd = (*parts)[0];
-  const child &mdia = (*parts)[1];
-  if (!mdia.found) return track; // not a media track; not ours to judge
-  auto media = find_children<3>(mdia.payload, mdia.header, depth + 1, state,
-                                {fourcc("hdlr"), fourcc("mdhd"), fourcc("minf")});
-  if (!media) return std::move(media).error();
-  const child &hdlr = (*media)[0];
-  const child &mdhd = (*media)[1];
-  const child &minf = (*media)[2];
-  if (!hdlr.found) return track;
-  // Version and flags, pre_defined (QuickTime: component type), then the
-  // handler type (QuickTime: component subtype).
-  if (hdlr.payload.size() < 12) return invalid("the " + hdlr.header.where() + " is too short");
-  if (be32(hdlr.payload, 8) != fourcc("vide")) return track;
-  track.video = true;
-
-  const std::string which = "the video track (" + trak.where() + ")";
-  if (!mdhd.found) return invalid(which + " has no 'mdhd' box");
-  auto media_timing = read_timing(mdhd.header, mdhd.payload);
-  if (!media_timing) return std::move(media_timing).error();
-  track.media = *media_timing;
-  if (tkhd.found) {
-    if (auto read = read_tkhd(tkhd.header, tkhd.payload, track); !read) return std::move(read).error();
-  }
-
-  if (!minf.found) return invalid(which + " has no 'minf' box");
-  auto info = find_children<1>(minf.payload, minf.header, depth + 2, state, {fourcc("stbl")});
-  if (!info) return std::move(info).error();
-  const child &stbl = (*info)[0];
-  if (!stbl.found) return invalid(which + " has no 'stbl' box");
-  auto tables =
-      find_children<2>(stbl.payload, stbl.header, depth + 3, state, {fourcc("stts"), fourcc("stsd")});
-  if (!tables) return std::move(tables).error();
-  const child &stts = (*tables)[0];
-  const child &stsd = (*tables)[1];
-  if (!stts.found) return invalid(which + " has no 'stts' box (sample times)");
-  if (auto read = read_stts(stts.header, stts.payload, track); !read) return std::move(read).error();
-  if (stsd.found) {
-    if (auto read = read_stsd(stsd.header, stsd.payload, state, track); !read) return std::move(read).error();
-  }
-  return track;
-}
-
-struct movie_facts {
-  bool has_mvhd = false;
-  timing movie; // from 'mvhd'
-  bool has_video = false;
-  track_facts video; // the first video track
-};
-
-KLING_DECL result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
-  movie_facts facts;
-  auto walked =
-      for_each_child(payload, moov, 1, state, [&](const box &b, std::string_view body) -> result<void> {
-        if (b.type == fourcc("mvhd") && !facts.has_mvhd) {
-          auto t = read_timing(b, body);
-          if (!t) return std::move(t).error();
-          facts.movie = *t;
-          facts.has_mvhd = true;
-        } else if (b.type == fourcc("trak") && !facts.has_video) {
-          auto track = read_trak(b, body, 2, state);
-          if (!track) return std::move(track).error();
-          if (track->video) {
-            facts.video = *track;
-            facts.has_video = true;
-          }
-        }
-        return {};
-      });
-  if (!walked) return std::move(walked).error();
-  if (!facts.has_mvhd) return invalid("the " + moov.where() + " has no 'mvhd' box (movie header)");
-  if (!facts.has_video) return invalid("no video track: no 'trak' box with a 'vide' handler");
-  return facts;
-}
-
-// The whole input, in memory.
-struct memory_source {
-  std::string_view bytes;
-  result<std::string_view> read(std::uint64_t offset, std::uint64_t n) const {
-    return bytes.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(n));
-  }
-};
-
-// A file read piece by piece; each read replaces the previous one.
-struct file_source {
-  files::input_file &in;
-  std::string buffer;
-  result<std::string_view> read(std::uint64_t offset, std::uint64_t n) {
-    if (auto done = in.read_at(offset, static_cast<std::size_t>(n), buffer); !done) {
-      return std::move(done).error();
-    }
-    return std::string_view(buffer);
-  }
-};
-
-// Every real file starts with a box whose type is four printable characters.
-KLING_DECL bool starts_like_a_box(std::string_view head) noexcept {
-  if (head.size() < 8) return false;
-  for (std::size_t i = 4; i < 8; ++i) {
-    const auto c = static_cast<unsigned char>(head[i]);
-    if (c < 0x20 || c >= 0x7F) return false;
-  }
-  return true;
-}
-
-// Walks the file's own boxes, reading only 'ftyp' and 'moov'. Every box must
-// fit the file, so a truncated download is an error even when 'moov' comes
-// first.
-template <class Source>
-result<video_info> probe(Source &source, std::uint64_t size) {
-  if (size == 0) return invalid("not an MP4 or MOV video (empty)");
-  walk_state state;
-  bool has_ftyp = false;
-  std::uint32_t major_brand = 0;
-  bool has_moov = false;
-  movie_facts facts;
-  for (std::uint64_t pos = 0; pos < size;) {
-    const std::uint64_t room = size - pos;
-    auto head = source.read(pos, room < 32 ? room : 32);
-    if (!head) return std::move(head).error();
-    if (pos == 0 && !starts_like_a_box(*head)) return invalid("not an MP4 or MOV video (no box at byte 0)");
-    auto b = read_header(*head, pos, room, nullptr);
-    if (!b) return std::move(b).error();
-    if (auto counted = count_box(state, *b); !counted) return std::move(counted).error();
-    const std::uint64_t content = b->size - b->header;
-    if (b->type == fourcc("ftyp") && !has_ftyp) {
-      if (content < 4) return invalid("the " + b->where() + " is too short for a brand");
-      auto brand = source.read(pos + b->header, 4);
-      if (!brand) return std::move(brand).error();
-      major_brand = be32(*brand, 0);
-      has_ftyp = true;
-    } else if (b->type == fourcc("moov") && !has_moov) {
-      if (content > max_moov_bytes) {
-        return invalid("the " + b->where() + " is " + std::to_string(content) + " bytes; at most " +
-                       std::to_string(max_moov_bytes) + " are read");
-      }
-      auto body = source.read(pos + b->header, content);
-      if (!body) return std::move(body).error();
-      auto read = read_moov(*b, *body, state);
-      if (!read) return std::move(read).error();
-      facts = *read;
-      has_moov = true;
-    }
-    pos += b->size;
-  }
-  if (!has_moov) return invalid("no 'moov' box (movie header): not a complete MP4 or MOV video");
-
-  video_info info;
-  // QuickTime files written before 'ftyp' existed start with 'moov' or 'mdat'.
-  info.container = !has_ftyp || major_brand == fourcc("qt  ") ? video_container::mov : video_container::mp4;
-  const track_facts &video = facts.video;
-  info.width = video.header_width;
-  info.height = video.header_height;
-  if (info.width == 0 || info.height == 0) {
-    info.width = video.entry_width;
-    info.height = video.entry_height;
-  }
-  if (info.width == 0 || info.height == 0) {
-    return invalid("the video track has no size (its 'tkhd' and 'stsd' boxes say " +
-                   std::to_string(info.width) + "x" + std::to_string(info.height) + ")");
-  }
-  // An unknown movie duration falls back to the video track's own.
-  if (facts.movie.duration != 0) {
-    info.duration_seconds = static_cast<double>(facts.movie.duration) / facts.movie.timescale;
-  } else {
-    info.duration_seconds = static_cast<double>(video.media.duration) / video.media.timescale;
-  }
-  const std::uint64_t track_ticks = video.media.duration != 0 ? video.media.duration : video.sample_ticks;
-  if (video.samples != 0 && track_ticks != 0) {
-    info.frame_rate =
-        static_cast<double>(video.samples) * video.media.timescale / static_cast<double>(track_ticks);
-  }
-  info.size_bytes = size;
-  return info;
-}
-
-} // namespace video_detail
-
-KLING_DECL result<video_info> probe_video(std::string_view bytes) {
-  video_detail::memory_source source{bytes};
-  return video_detail::probe(source, bytes.size());
-}
-
-KLING_DECL result<video_info> probe_video_file(const std::string &path) {
-  files::input_file in;
-  auto size = in.open(path);
-  if (!size) return std::move(size).error();
-  video_detail::file_source source{in, {}};
-  auto info = video_detail::probe(source, *size);
-  if (!info && info.error().code != errc::io)
-    info.error().message = files::quote(path) + ": " + info.error().message;
-  return info;
-}
-
-} // namespace media
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MEDIA_VIDEO_PROBE_IPP
 // ----- end kling/media/video_probe.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -3826,229 +1569,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MEDIA_SOURCES_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_SOURCES_IPP)
-#define KLING_MEDIA_SOURCES_IPP
-
-#include <algorithm>
-
-KLING_NAMESPACE_BEGIN
-
-namespace media {
-
-namespace source_detail {
-
-KLING_DECL image_string invalid(std::string problem) {
-  image_string out;
-  out.problem = std::move(problem);
-  return out;
-}
-
-// data:<type>[;parameter=value...];base64,<payload> (RFC 2397); only images,
-// and only Base64, which must be strict.
-KLING_DECL image_string classify_data_uri(std::string_view text) {
-  const std::size_t comma = text.find(',');
-  if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
-  const std::string_view header = text.substr(5, comma - 5);
-  if (!ascii::ends_with_ignoring_case(header, ";base64")) {
-    return invalid("data URI is not Base64-encoded (expected data:image/...;base64,)");
-  }
-  const std::string_view type = header.substr(0, header.find(';'));
-  if (!ascii::starts_with_ignoring_case(type, "image/") || type.size() == 6) {
-    return invalid("data URI type \"" + utf8::excerpt(type, 100) + "\" is not an image type (image/...)");
-  }
-  const std::string_view payload = text.substr(comma + 1);
-  if (payload.empty()) return invalid("data URI has no data after \"base64,\"");
-  if (auto size = base64::decoded_size(payload); !size)
-    return invalid("data URI data: " + size.error().message);
-  image_string out;
-  out.kind = image_string_kind::data_uri;
-  out.payload = payload;
-  out.media_type = type;
-  return out;
-}
-
-} // namespace source_detail
-
-KLING_DECL const std::string &local_image_marker() {
-  static const std::string marker = [] {
-    std::string m = "kling-local-file:";
-    for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
-      m += "0123456789abcdef"[v & 0xF];
-    return m + ":";
-  }();
-  return marker;
-}
-
-KLING_DECL std::string local_image(std::string_view path) { return local_image_marker() + std::string(path); }
-
-KLING_DECL image_string classify_image_string(std::string_view text) {
-  using namespace source_detail;
-  const std::string &marker = local_image_marker();
-  if (text.substr(0, marker.size()) == marker) {
-    image_string out;
-    out.kind = image_string_kind::local_file;
-    out.payload = text.substr(marker.size());
-    if (out.payload.empty()) return invalid("local image names no file");
-    return out;
-  }
-  if (text.empty())
-    return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
-  if (ascii::starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
-  auto parsed = parse_url(text);
-  if (parsed) {
-    image_string out;
-    out.kind = image_string_kind::url;
-    out.payload = text;
-    return out;
-  }
-  // Meant as a URL, so the URL's problem is the useful one.
-  if (ascii::starts_with_ignoring_case(text, "http://") ||
-      ascii::starts_with_ignoring_case(text, "https://")) {
-    return invalid(parsed.error().message);
-  }
-  auto size = base64::decoded_size(text);
-  if (!size) {
-    return invalid("not an http(s) URL, a data:image/...;base64, URI, or Base64 (as Base64: " +
-                   size.error().message + ")");
-  }
-  image_string out;
-  out.kind = image_string_kind::base64;
-  out.payload = text;
-  return out;
-}
-
-namespace source_detail {
-
-// An image file, open, of at most the gateway's 10 MB, and its header.
-struct image_file {
-  files::input_file in;
-  std::uint64_t size = 0;
-  image_info info;
-};
-
-// Opens the file and checks that it is a PNG or JPEG image of at most the
-// gateway's 10 MB, reading only its start (all of it only if the header
-// lies further in). The file stays open, to be read once more as it is sent.
-KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
-  auto image = std::make_unique<image_file>();
-  auto size = image->in.open(path);
-  if (!size) return std::move(size).error();
-  if (*size > max_image_bytes || *size > std::numeric_limits<std::size_t>::max()) {
-    return error{errc::io, "file " + files::quote(path) + " is larger than " +
-                               std::to_string(max_image_bytes) + " bytes (" + std::to_string(*size) +
-                               " bytes)"};
-  }
-  image->size = *size;
-  constexpr std::uint64_t prefix_bytes = 64 * 1024;
-  std::string head;
-  auto read = image->in.read_at(0, static_cast<std::size_t>(std::min(*size, prefix_bytes)), head);
-  auto info = read ? probe_image(head) : result<image_info>(read.error());
-  if (!info && *size > prefix_bytes) {
-    read = image->in.read_at(0, static_cast<std::size_t>(*size), head);
-    info = read ? probe_image(head) : result<image_info>(read.error());
-  }
-  if (!read) return std::move(read).error();
-  if (!info) return error{info.error().code, files::quote(path) + ": " + info.error().message};
-  image->info = *info;
-  image->info.size_bytes = *size;
-  return image;
-}
-
-// Appends the Base64 of the whole file, read in pieces.
-KLING_DECL result<void> append_base64(image_file &image, std::string &out) {
-  constexpr std::size_t piece = 3 * 256 * 1024; // a multiple of 3: the pieces' Base64 joins up
-  std::string bytes;
-  for (std::uint64_t at = 0; at < image.size; at += piece) {
-    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(piece, image.size - at));
-    if (auto read = image.in.read_at(at, n, bytes); !read) return read;
-    base64::append_encoded(out, bytes);
-  }
-  return {};
-}
-
-constexpr std::uint64_t base64_size(std::uint64_t bytes) { return (bytes + 2) / 3 * 4; }
-
-// The file's Base64, after "data:image/...;base64," when asked for, in a
-// string allocated once.
-KLING_DECL result<std::string> file_to_base64(const std::string &path, bool data_uri) {
-  auto image = open_image_file(path);
-  if (!image) return std::move(image).error();
-  const std::string prefix =
-      data_uri ? "data:image/" + std::string(to_string((*image)->info.format)) + ";base64," : std::string();
-  std::string out;
-  out.reserve(prefix.size() + static_cast<std::size_t>(base64_size((*image)->size)));
-  out += prefix;
-  if (auto appended = append_base64(**image, out); !appended) return std::move(appended).error();
-  return out;
-}
-
-} // namespace source_detail
-
-KLING_DECL result<image_info> probe_image_file(const std::string &path) {
-  auto image = source_detail::open_image_file(path);
-  if (!image) return std::move(image).error();
-  return (*image)->info;
-}
-
-KLING_DECL result<std::string> image_file_to_base64(const std::string &path) {
-  return source_detail::file_to_base64(path, false);
-}
-
-KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
-  return source_detail::file_to_base64(path, true);
-}
-
-KLING_DECL result<std::string> inline_local_images(std::string body) {
-  using namespace source_detail;
-  const std::string opener = "\"" + local_image_marker();
-  if (body.find(opener) == std::string::npos) return body;
-  // The JSON strings of the body that are values (not member names) and
-  // start with the prefix: found by walking the text, so that the prefix
-  // inside another string (a prompt that mentions it) is left alone.
-  struct local {
-    std::size_t begin = 0, end = 0; // the quoted string, quotes included
-    std::unique_ptr<image_file> image;
-  };
-  std::vector<local> found;
-  std::uint64_t size = body.size();
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    if (body[i] != '"') continue;
-    const std::size_t begin = i;
-    for (++i; i < body.size() && body[i] != '"'; ++i)
-      if (body[i] == '\\') ++i;  // an escaped character
-    if (i >= body.size()) break; // not JSON: sent as it is, the gateway answers
-    const std::size_t end = i + 1;
-    if (body.compare(begin, opener.size(), opener) != 0) continue;
-    const std::size_t after = body.find_first_not_of(" \t\r\n", end);
-    if (after != std::string::npos && body[after] == ':') continue; // a member name
-    auto text = parse_json(std::string_view(body).substr(begin, end - begin));
-    if (!text || !text->is_string()) continue;
-    const std::string path = text->get<std::string>().substr(local_image_marker().size());
-    auto image = open_image_file(path);
-    if (!image) return std::move(image).error();
-    size = size - (end - begin) + 2 + base64_size((*image)->size);
-    found.push_back(local{begin, end, std::move(*image)});
-  }
-  if (found.empty()) return body;
-  std::string out;
-  out.reserve(static_cast<std::size_t>(size));
-  std::size_t copied = 0;
-  for (auto &f : found) {
-    out.append(body, copied, f.begin - copied);
-    out += '"';
-    if (auto appended = append_base64(*f.image, out); !appended) return std::move(appended).error();
-    out += '"';
-    copied = f.end;
-  }
-  out.append(body, copied, std::string::npos);
-  return out;
-}
-
-} // namespace media
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MEDIA_SOURCES_IPP
 // ----- end kling/media/sources.hpp -----
 
 // model: requests and answers of the gateway
@@ -4205,33 +1725,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_REQUEST_SUPPORT_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_REQUEST_SUPPORT_IPP)
-#define KLING_MODEL_REQUEST_SUPPORT_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace request_support {
-
-KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
-                           const char *no) {
-  if (value) j[key] = *value ? yes : no;
-}
-
-KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds) {
-  if (seconds) j["seconds"] = std::to_string(*seconds);
-}
-
-KLING_DECL void merge_extra(json &j, const json &extra) {
-  if (!extra.is_object()) return;
-  for (auto it = extra.begin(); it != extra.end(); ++it)
-    j[it.key()] = it.value();
-}
-
-} // namespace request_support
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_REQUEST_SUPPORT_IPP
 // ----- end kling/model/request_support.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -4270,39 +1763,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_CAMERA_CONTROL_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_CAMERA_CONTROL_IPP)
-#define KLING_MODEL_CAMERA_CONTROL_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL camera_control camera_control::preset(camera_type t) {
-  return camera_control{t, std::nullopt, json::object()};
-}
-KLING_DECL camera_control camera_control::simple(camera_config c) {
-  return camera_control{camera_type::simple, c, json::object()};
-}
-
-KLING_DECL void to_json(json &j, const camera_config &c) {
-  j = json::object();
-  j["horizontal"] = c.horizontal;
-  j["vertical"] = c.vertical;
-  j["pan"] = c.pan;
-  j["tilt"] = c.tilt;
-  j["roll"] = c.roll;
-  j["zoom"] = c.zoom;
-  request_support::merge_extra(j, c.extra);
-}
-
-KLING_DECL void to_json(json &j, const camera_control &c) {
-  j = json::object();
-  request_support::put_word(j, "type", c.type);
-  request_support::put(j, "config", c.config);
-  request_support::merge_extra(j, c.extra);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_CAMERA_CONTROL_IPP
 // ----- end kling/model/camera_control.hpp -----
 // ----- begin kling/model/element.hpp -----
 // element: a character or object kept in the gateway's element library and
@@ -4368,63 +1828,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_ELEMENT_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_ELEMENT_IPP)
-#define KLING_MODEL_ELEMENT_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL result<element> parse_element(const json &body, std::string path) {
-  element e;
-  field_reader r(body, std::move(path));
-  r.id("element_id", e.element_id);
-  r.text("element_name", e.element_name);
-  r.text("element_description", e.element_description);
-  r.text("element_frontal_image", e.element_frontal_image);
-  model_detail::read_objects(r, "element_refer_list", [&](field_reader &item) {
-    std::string url;
-    item.text("image_url", url);
-    e.element_refer_images.push_back(std::move(url));
-  });
-  model_detail::read_objects(r, "tag_list", [&](field_reader &item) {
-    element_tag tag;
-    if (!item.id("id", tag.id)) item.id("tag_id", tag.id);
-    item.text("name", tag.name);
-    item.text("description", tag.description);
-    e.tags.push_back(std::move(tag));
-  });
-  r.text("owned_by", e.owned_by);
-  if (!r.ok()) return r.failure();
-  e.raw = body;
-  return e;
-}
-
-KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path) {
-  if (!body.is_array()) {
-    return error{errc::parse, (path.empty() ? "/" : path) + ": expected an array, got " + body.type_name()};
-  }
-  std::vector<element> out;
-  out.reserve(body.size());
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    auto e = parse_element(body[i], pointer_child(path, i));
-    if (!e) return std::move(e).error();
-    out.push_back(std::move(*e));
-  }
-  return out;
-}
-
-KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path) {
-  element_deletion d;
-  field_reader r(body, std::move(path));
-  r.id("task_id", d.task_id);
-  r.text("task_status", d.task_status);
-  if (!r.ok()) return r.failure();
-  d.raw = body;
-  return d;
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_ELEMENT_IPP
 // ----- end kling/model/element.hpp -----
 // ----- begin kling/model/envelope.hpp -----
 // envelope<T> and page<T>: the element endpoints wrap their data in
@@ -4617,55 +2020,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_IMAGE_TO_VIDEO_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_IMAGE_TO_VIDEO_IPP)
-#define KLING_MODEL_IMAGE_TO_VIDEO_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL void to_json(json &j, const voice &v) {
-  j = json::object();
-  j["voice_id"] = v.voice_id;
-  request_support::merge_extra(j, v.extra);
-}
-
-KLING_DECL void to_json(json &j, const trajectory_point &p) {
-  j = json::object();
-  j["x"] = p.x;
-  j["y"] = p.y;
-  request_support::merge_extra(j, p.extra);
-}
-
-KLING_DECL void to_json(json &j, const dynamic_mask &m) {
-  j = json::object();
-  j["mask"] = m.mask;
-  j["trajectories"] = m.trajectories;
-  request_support::merge_extra(j, m.extra);
-}
-
-KLING_DECL void to_json(json &j, const image_to_video &r) {
-  using namespace request_support;
-  j = json::object();
-  j["model"] = r.model;
-  put(j, "image", r.image);
-  put(j, "image_tail", r.image_tail);
-  put(j, "prompt", r.prompt);
-  put(j, "negative_prompt", r.negative_prompt);
-  put_switch(j, "sound", r.sound, "on", "off");
-  if (!r.voice_list.empty()) j["voice_list"] = r.voice_list;
-  put_word(j, "mode", r.mode);
-  put_seconds(j, r.seconds);
-  put(j, "cfg_scale", r.cfg_scale);
-  put(j, "static_mask", r.static_mask);
-  if (!r.dynamic_masks.empty()) j["dynamic_masks"] = r.dynamic_masks;
-  put(j, "camera_control", r.camera_control);
-  put(j, "callback_url", r.callback_url);
-  put(j, "external_task_id", r.external_task_id);
-  merge_extra(j, r.extra);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_IMAGE_TO_VIDEO_IPP
 // ----- end kling/model/image_to_video.hpp -----
 // ----- begin kling/model/motion_control.hpp -----
 // motion_control: a Kling-V2.6 request that moves the character of a
@@ -4712,30 +2066,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_MOTION_CONTROL_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_MOTION_CONTROL_IPP)
-#define KLING_MODEL_MOTION_CONTROL_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL void to_json(json &j, const motion_control &r) {
-  using namespace request_support;
-  j = json::object();
-  j["model"] = r.model;
-  j["action_control"] = true;
-  if (!r.image_url.empty()) j["image_url"] = r.image_url;
-  if (!r.video_url.empty()) j["video_url"] = r.video_url;
-  put_word(j, "mode", r.mode);
-  put_word(j, "character_orientation", r.character_orientation);
-  put(j, "prompt", r.prompt);
-  put_switch(j, "keep_original_sound", r.keep_original_sound, "yes", "no");
-  put(j, "callback_url", r.callback_url);
-  put(j, "external_task_id", r.external_task_id);
-  merge_extra(j, r.extra);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_MOTION_CONTROL_IPP
 // ----- end kling/model/motion_control.hpp -----
 // ----- begin kling/model/new_element.hpp -----
 // new_element: the description of a custom element to create
@@ -4774,34 +2104,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_NEW_ELEMENT_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_NEW_ELEMENT_IPP)
-#define KLING_MODEL_NEW_ELEMENT_IPP
-
-#include <utility>
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL void to_json(json &j, const new_element &e) {
-  j = json::object();
-  j["element_name"] = e.element_name;
-  j["element_description"] = e.element_description;
-  j["element_frontal_image"] = e.element_frontal_image;
-  json refer = json::array();
-  for (const auto &url : e.element_refer_list)
-    refer.push_back({{"image_url", url}});
-  j["element_refer_list"] = std::move(refer);
-  if (!e.tag_list.empty()) {
-    json tags = json::array();
-    for (const auto &id : e.tag_list)
-      tags.push_back({{"tag_id", id}});
-    j["tag_list"] = std::move(tags);
-  }
-  request_support::merge_extra(j, e.extra);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_NEW_ELEMENT_IPP
 // ----- end kling/model/new_element.hpp -----
 // ----- begin kling/model/omni_video.hpp -----
 // omni_video: a request to Kling-Video-O1, the Omni-Video model (route
@@ -4889,54 +2191,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_OMNI_VIDEO_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_OMNI_VIDEO_IPP)
-#define KLING_MODEL_OMNI_VIDEO_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL void to_json(json &j, const omni_image &i) {
-  j = json::object();
-  j["image_url"] = i.image_url;
-  request_support::put_word(j, "type", i.type);
-  request_support::merge_extra(j, i.extra);
-}
-
-KLING_DECL void to_json(json &j, const omni_element &e) {
-  j = json::object();
-  j["element_id"] = e.element_id;
-  request_support::merge_extra(j, e.extra);
-}
-
-KLING_DECL void to_json(json &j, const omni_video_reference &v) {
-  j = json::object();
-  j["video_url"] = v.video_url;
-  request_support::put_word(j, "refer_type", v.refer_type);
-  request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
-  request_support::merge_extra(j, v.extra);
-}
-
-KLING_DECL void to_json(json &j, const omni_video &r) {
-  using namespace request_support;
-  j = json::object();
-  j["model"] = r.model;
-  j["prompt"] = r.prompt;
-  put(j, "first_frame_url", r.first_frame_url);
-  put(j, "last_frame_url", r.last_frame_url);
-  if (!r.reference_images.empty()) j["reference_images"] = r.reference_images;
-  if (!r.image_list.empty()) j["image_list"] = r.image_list;
-  if (!r.element_list.empty()) j["element_list"] = r.element_list;
-  if (!r.video_list.empty()) j["video_list"] = r.video_list;
-  put_word(j, "mode", r.mode);
-  put_word(j, "aspect_ratio", r.aspect_ratio);
-  put_seconds(j, r.seconds);
-  put(j, "callback_url", r.callback_url);
-  put(j, "external_task_id", r.external_task_id);
-  merge_extra(j, r.extra);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_OMNI_VIDEO_IPP
 // ----- end kling/model/omni_video.hpp -----
 // ----- begin kling/model/task.hpp -----
 // task: a video generation task as the gateway reports it, from creation to
@@ -5052,212 +2306,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_TASK_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_IPP)
-#define KLING_MODEL_TASK_IPP
-
-#include <utility>
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL task_status parse_task_status(std::string_view word) {
-  const std::string w = ascii::to_lower(word);
-  if (w == "pending" || w == "submitted") return task_status::pending;
-  if (w == "processing") return task_status::processing;
-  if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
-  if (w == "failed") return task_status::failed;
-  return task_status::unknown;
-}
-
-KLING_DECL std::string task::video_url() const { return videos.empty() ? std::string() : videos.front().url; }
-
-namespace task_detail {
-
-// A duration the provider may write as a number or as text ("5.1").
-KLING_DECL void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
-  const json *v = r.get(key);
-  if (!v) return;
-  if (v->is_number()) {
-    out = v->get<double>();
-  } else if (v->is_string()) {
-    const std::string &text = v->get_ref<const std::string &>();
-    if (auto d = numbers::parse_decimal(text))
-      out = *d;
-    else
-      r.fail(r.path_of(key) + ": expected a number of seconds, got \"" + text.substr(0, 32) + "\"");
-  } else {
-    r.fail(r.path_of(key) + ": expected a number of seconds, got " + v->type_name());
-  }
-}
-
-KLING_DECL void read_video(field_reader &r, kling::video &v) {
-  r.id("id", v.id);
-  if (!r.text("url", v.url)) r.text("video_url", v.url);
-  read_seconds(r, "duration", v.duration_seconds);
-  int n = 0;
-  if (r.integer("width", n)) v.width = n;
-  if (r.integer("height", n)) v.height = n;
-  r.text("cover_url", v.cover_url);
-  r.text("b64_json", v.b64_json);
-}
-
-// A list of videos: objects, or plain URL strings (the {outputs} shape).
-KLING_DECL void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
-  const json *list = r.array(key);
-  if (!list) return;
-  for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
-    const json &item = (*list)[i];
-    kling::video v;
-    if (item.is_string()) {
-      v.url = item.get<std::string>();
-    } else {
-      field_reader entry(item, pointer_child(r.path_of(key), i));
-      read_video(entry, v);
-      if (!entry.ok()) r.fail(entry.failure().message);
-    }
-    out.push_back(std::move(v));
-  }
-}
-
-KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
-  const json *u = r.object("usage");
-  if (!u) return;
-  field_reader ur(*u, r.path_of("usage"));
-  kling::usage usage;
-  read_seconds(ur, "seconds", usage.seconds);
-  read_seconds(ur, "duration_seconds", usage.duration_seconds);
-  int count = 0;
-  if (ur.integer("video_count", count)) usage.video_count = count;
-  ur.text("size", usage.size);
-  std::int64_t tokens = 0;
-  if (ur.integer("total_tokens", tokens)) usage.total_tokens = tokens;
-  if (ur.integer("input_tokens", tokens)) usage.input_tokens = tokens;
-  if (ur.integer("output_tokens", tokens)) usage.output_tokens = tokens;
-  if (!ur.ok()) r.fail(ur.failure().message);
-  out = std::move(usage);
-}
-
-// "error" as text, or as an object with a message.
-KLING_DECL void read_error_message(field_reader &r, std::string &out) {
-  const json *e = r.get("error");
-  if (!e) {
-    r.text("task_status_msg", out); // the provider's word for it
-    return;
-  }
-  if (e->is_string()) {
-    out = e->get<std::string>();
-  } else if (e->is_object()) {
-    field_reader er(*e, r.path_of("error"));
-    if (!er.text("message", out)) er.text("msg", out);
-    if (!er.ok()) r.fail(er.failure().message);
-  } else {
-    r.fail(r.path_of("error") + ": expected a string or an object, got " + e->type_name());
-  }
-}
-
-// Everything but task::raw, which the callers fill.
-KLING_DECL result<task> read_task_fields(const json &body) {
-  task t;
-  field_reader r(body);
-  if (!r.id("id", t.id)) r.id("task_id", t.id);
-  r.id("external_task_id", t.external_task_id);
-  if (const json *info = r.object("task_info")) { // the provider's callbacks nest it
-    field_reader ir(*info, r.path_of("task_info"));
-    if (t.external_task_id.empty()) ir.id("external_task_id", t.external_task_id);
-    if (!ir.ok()) r.fail(ir.failure().message);
-  }
-  bool has_status = r.text("status", t.status_text) || r.text("task_status", t.status_text);
-  r.time("created_at", t.created_at);
-  if (!t.created_at) r.time("created", t.created_at);
-  r.time("completed_at", t.completed_at);
-  r.text("model", t.model);
-  r.text("provider", t.provider);
-  read_error_message(r, t.error_message);
-  read_usage(r, t.usage);
-
-  // Result videos, from whichever shape carries them.
-  std::string flat_url;
-  if (r.text("video_url", flat_url) && !flat_url.empty()) {
-    kling::video v;
-    v.url = flat_url;
-    if (t.usage && t.usage->seconds) v.duration_seconds = t.usage->seconds;
-    t.videos.push_back(std::move(v));
-  }
-  read_videos(r, "data", t.videos);
-  read_videos(r, "outputs", t.videos);
-  read_videos(r, "videos", t.videos); // this library's own form, see to_json(task)
-  if (const json *result = r.object("task_result")) {
-    field_reader rr(*result, r.path_of("task_result"));
-    read_videos(rr, "videos", t.videos);
-    if (!rr.ok()) r.fail(rr.failure().message);
-  }
-  if (!r.ok()) return r.failure();
-
-  if (has_status) {
-    t.status = parse_task_status(t.status_text);
-  } else if (!t.videos.empty()) {
-    t.status = task_status::completed; // the unified result shape carries no status
-    t.status_text = "completed";
-  }
-  if (t.status == task_status::completed) {
-    const auto finished = t.completed_at ? t.completed_at : t.created_at;
-    if (finished) t.url_expires_at = *finished + result_url_lifetime;
-  }
-  return t;
-}
-
-} // namespace task_detail
-
-KLING_DECL result<task> parse_task(const json &body) {
-  auto t = task_detail::read_task_fields(body);
-  if (t) t->raw = body;
-  return t;
-}
-
-KLING_DECL result<task> parse_task(json &&body) {
-  auto t = task_detail::read_task_fields(body);
-  if (t) t->raw = std::move(body);
-  return t;
-}
-
-KLING_DECL void to_json(json &j, const video &v) {
-  j = json::object();
-  if (!v.id.empty()) j["id"] = v.id;
-  j["url"] = v.url;
-  if (v.duration_seconds) j["duration"] = *v.duration_seconds;
-  if (v.width) j["width"] = *v.width;
-  if (v.height) j["height"] = *v.height;
-  if (!v.cover_url.empty()) j["cover_url"] = v.cover_url;
-  if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
-}
-
-KLING_DECL void to_json(json &j, const usage &u) {
-  j = json::object();
-  if (u.seconds) j["seconds"] = *u.seconds;
-  if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
-  if (u.video_count) j["video_count"] = *u.video_count;
-  if (!u.size.empty()) j["size"] = u.size;
-  if (u.total_tokens) j["total_tokens"] = *u.total_tokens;
-  if (u.input_tokens) j["input_tokens"] = *u.input_tokens;
-  if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
-}
-
-KLING_DECL void to_json(json &j, const task &t) {
-  j = json{{"id", t.id}, {"status", to_string(t.status)}};
-  if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
-  if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;
-  if (t.created_at) j["created_at"] = format_iso8601(*t.created_at);
-  if (t.completed_at) j["completed_at"] = format_iso8601(*t.completed_at);
-  if (!t.model.empty()) j["model"] = t.model;
-  if (!t.provider.empty()) j["provider"] = t.provider;
-  if (!t.videos.empty()) j["videos"] = t.videos;
-  if (t.usage) j["usage"] = *t.usage;
-  if (!t.error_message.empty()) j["error"] = t.error_message;
-  if (t.url_expires_at) j["url_expires_at"] = format_iso8601(*t.url_expires_at);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_TASK_IPP
 // ----- end kling/model/task.hpp -----
 // ----- begin kling/model/task_handle.hpp -----
 // task_handle: what it takes to resume waiting for a task after a restart:
@@ -5296,35 +2344,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_TASK_HANDLE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_HANDLE_IPP)
-#define KLING_MODEL_TASK_HANDLE_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL void to_json(json &j, const task_handle &h) {
-  j = json{{"task_id", h.task_id}};
-  if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
-  if (!h.provider.empty()) j["provider"] = h.provider;
-  if (h.next_poll_at) j["next_poll_at"] = format_iso8601(*h.next_poll_at);
-  if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
-}
-
-KLING_DECL result<task_handle> parse_task_handle(const json &body) {
-  task_handle h;
-  field_reader r(body);
-  if (r.require("task_id")) r.id("task_id", h.task_id);
-  r.id("external_task_id", h.external_task_id);
-  r.text("provider", h.provider);
-  r.time("next_poll_at", h.next_poll_at);
-  r.time("deadline", h.deadline);
-  if (!r.ok()) return r.failure();
-  if (h.task_id.empty()) return error{errc::parse, "/task_id: must not be empty"};
-  return h;
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_TASK_HANDLE_IPP
 // ----- end kling/model/task_handle.hpp -----
 // ----- begin kling/model/text_to_video.hpp -----
 // text_to_video: a Kling-V2.6 request without images (route text_to_video),
@@ -5372,28 +2391,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_MODEL_TEXT_TO_VIDEO_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TEXT_TO_VIDEO_IPP)
-#define KLING_MODEL_TEXT_TO_VIDEO_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL void to_json(json &j, const text_to_video &r) {
-  using namespace request_support;
-  j = json{{"model", r.model}, {"prompt", r.prompt}};
-  put(j, "negative_prompt", r.negative_prompt);
-  put_switch(j, "sound", r.sound, "on", "off");
-  put_word(j, "mode", r.mode);
-  put_word(j, "aspect_ratio", r.aspect_ratio);
-  put_seconds(j, r.seconds);
-  put(j, "camera_control", r.camera_control);
-  put(j, "callback_url", r.callback_url);
-  put(j, "external_task_id", r.external_task_id);
-  merge_extra(j, r.extra);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_MODEL_TEXT_TO_VIDEO_IPP
 // ----- end kling/model/text_to_video.hpp -----
 
 // rules: the gateway's contract, checked before sending
@@ -5502,45 +2499,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_REPORT_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_REPORT_IPP)
-#define KLING_RULES_REPORT_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-KLING_DECL nlohmann::ordered_json to_json(const report &r) {
-  using ordered = nlohmann::ordered_json;
-  const auto list = [](const std::vector<violation> &items) {
-    ordered out = ordered::array();
-    for (const auto &v : items)
-      out.push_back({{"rule", v.rule}, {"field", v.field}, {"message", v.message}});
-    return out;
-  };
-  return ordered{{"route", std::string(to_string(r.route))},
-                 {"valid", r.valid()},
-                 {"violations", list(r.violations)},
-                 {"warnings", list(r.warnings)}};
-}
-
-KLING_DECL error rejection(std::vector<violation> violations) {
-  std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
-                        (violations.size() == 1 ? " rule" : " rules");
-  if (!violations.empty()) {
-    const auto &first = violations.front();
-    message += " (first: " + first.rule + " at " + first.field + ": " + first.message + ")";
-  }
-  error e{errc::invalid_request, std::move(message)};
-  e.violations = std::move(violations);
-  e.request_sent = false;
-  return e;
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_REPORT_IPP
 // ----- end kling/rules/report.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -5621,157 +2579,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_CHECKER_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_CHECKER_IPP)
-#define KLING_RULES_CHECKER_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-KLING_DECL std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
-
-KLING_DECL const json *scope::get(std::string_view key) const {
-  const json *m = find_member(object, key);
-  return m && !m->is_null() ? m : nullptr;
-}
-
-KLING_DECL bool scope::has(std::string_view key) const { return get(key) != nullptr; }
-
-KLING_DECL void checker::violation(std::string rule, std::string field, std::string message) {
-  result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
-}
-
-KLING_DECL void checker::warning(std::string rule, std::string field, std::string message) {
-  result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
-}
-
-KLING_DECL const std::string *checker::string(const scope &s, std::string_view key) {
-  const json *m = s.get(key);
-  if (!m) return nullptr;
-  if (!m->is_string()) {
-    wrong_type(s.field(key), "a string", *m);
-    return nullptr;
-  }
-  return &m->get_ref<const std::string &>();
-}
-
-KLING_DECL const json *checker::array(const scope &s, std::string_view key) {
-  return typed(s, key, json::value_t::array, "an array");
-}
-
-KLING_DECL const json *checker::object(const scope &s, std::string_view key) {
-  return typed(s, key, json::value_t::object, "an object");
-}
-
-KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
-  const json *m = s.get(key);
-  if (m && !m->is_number()) {
-    wrong_type(s.field(key), "a number", *m);
-    return nullptr;
-  }
-  return m;
-}
-
-KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
-  std::vector<scope> out;
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    const std::string item = pointer_child(path, i);
-    if (array[i].is_object())
-      out.push_back(scope{array[i], item});
-    else
-      wrong_type(item, "an object", array[i]);
-  }
-  return out;
-}
-
-KLING_DECL void checker::wrong_type(const std::string &field, std::string_view expected, const json &got) {
-  violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
-}
-
-KLING_DECL const std::string *checker::required_string(const scope &s, std::string_view key,
-                                                       const char *rule) {
-  if (!s.has(key)) {
-    violation(rule, s.field(key), std::string(key) + " is required");
-    return nullptr;
-  }
-  const std::string *v = string(s, key);
-  if (v && v->empty()) {
-    violation(rule, s.field(key), std::string(key) + " must not be empty");
-    return nullptr;
-  }
-  return v;
-}
-
-KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
-                                     const char *rule) {
-  const std::string *v = string(s, key);
-  if (!v) return;
-  auto count = utf8::count_code_points(*v);
-  if (!count) {
-    violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
-  } else if (*count > max_chars) {
-    violation(rule, s.field(key),
-              std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
-                  std::to_string(max_chars) + " are allowed");
-  }
-}
-
-KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
-                                                      std::initializer_list<const char *> words,
-                                                      const char *rule) {
-  const std::string *v = string(s, key);
-  if (!v) return std::nullopt;
-  std::string allowed;
-  for (const char *w : words) {
-    if (*v == w) return *v;
-    allowed += allowed.empty() ? "" : ", ";
-    allowed += w;
-  }
-  violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
-  return std::nullopt;
-}
-
-KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
-                                      std::string_view name) {
-  const json *m = s.get(key);
-  if (m && m->type() != type) {
-    wrong_type(s.field(key), name, *m);
-    return nullptr;
-  }
-  return m;
-}
-
-KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt) {
-  std::vector<prompt_reference> out;
-  for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
-       open = prompt.find("<<<", open + 3)) {
-    const std::size_t close = prompt.find(">>>", open + 3);
-    if (close == std::string_view::npos) break;
-    const std::string_view inner = prompt.substr(open + 3, close - open - 3);
-    const std::size_t underscore = inner.rfind('_');
-    if (underscore == std::string_view::npos || underscore == 0) continue;
-    prompt_reference ref{std::string(inner.substr(0, underscore)), 0,
-                         std::string(prompt.substr(open, close + 3 - open))};
-    const std::string_view digits = inner.substr(underscore + 1);
-    bool numeric = !digits.empty() && digits.size() <= 9;
-    for (char c : digits)
-      numeric = numeric && ascii::is_digit(c);
-    if (numeric) {
-      for (char c : digits)
-        ref.index = ref.index * 10 + (c - '0');
-    } else if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
-      continue; // "<<<hello_world>>>" is text, not a reference
-    }
-    out.push_back(std::move(ref));
-  }
-  return out;
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_CHECKER_IPP
 // ----- end kling/rules/checker.hpp -----
 // ----- begin kling/rules/routing.hpp -----
 // Which service a POST /v1/videos body reaches (ROUTE-1..4). The gateway
@@ -5804,40 +2611,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_ROUTING_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_ROUTING_IPP)
-#define KLING_RULES_ROUTING_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-namespace routing_detail {
-KLING_DECL bool non_empty_string(const json &request, std::string_view key) {
-  const json *v = find_member(request, key);
-  return v && v->is_string() && !v->get_ref<const std::string &>().empty();
-}
-} // namespace routing_detail
-
-KLING_DECL kling::route route_of(const json &request) {
-  const json *model = find_member(request, "model");
-  if (!model || !model->is_string()) return kling::route::unknown;
-  const std::string &name = model->get_ref<const std::string &>();
-  if (ascii::equals_ignoring_case(name, omni_video_model)) return kling::route::omni_video;
-  if (!ascii::equals_ignoring_case(name, v26_model)) return kling::route::unknown;
-  const json *action = find_member(request, "action_control");
-  if (action && action->is_boolean() && action->get<bool>()) return kling::route::motion_control;
-  if (routing_detail::non_empty_string(request, "image") ||
-      routing_detail::non_empty_string(request, "image_tail")) {
-    return kling::route::image_to_video;
-  }
-  return kling::route::text_to_video;
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_ROUTING_IPP
 // ----- end kling/rules/routing.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -5867,93 +2640,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_COMMON_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_COMMON_IPP)
-#define KLING_RULES_COMMON_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
-  const json *v = s.get("seconds");
-  if (!v) return std::nullopt;
-  if (v->is_number_integer() || v->is_number_unsigned()) {
-    const auto n = v->get<long long>();
-    if (n >= 0 && n <= 100000) return static_cast<int>(n);
-  } else if (v->is_string()) {
-    const auto &text = v->get_ref<const std::string &>();
-    if (!text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos) {
-      int n = 0;
-      for (char d : text)
-        n = n * 10 + (d - '0');
-      return n;
-    }
-  }
-  c.violation("C-5", s.field("seconds"),
-              "seconds must be a whole number of seconds, as an integer or a string of digits, not " +
-                  dump_json(*v));
-  return std::nullopt;
-}
-
-KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
-  if (!s.has("model")) {
-    c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
-    return;
-  }
-  const std::string *model = c.string(s, "model");
-  if (!model) return;
-  if (r == kling::route::unknown) {
-    c.warning("ROUTE-4", s.field("model"),
-              "model \"" + *model +
-                  "\" is not Kling-Video-O1 or Kling-V2.6: the request is sent as it is, "
-                  "without model-specific checks");
-  }
-  const json *action = s.get("action_control");
-  if (action && !action->is_boolean()) {
-    c.warning("ROUTE-3", s.field("action_control"),
-              "action_control is " + dump_json(*action) +
-                  ", not JSON true: the request does not go to motion control");
-  }
-}
-
-KLING_DECL common_fields check_common(checker &c, const scope &s) {
-  common_fields out;
-  c.text_length(s, "prompt", max_prompt_characters, "C-1");
-  c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
-  c.one_of(s, "mode", {"std", "pro"}, "C-3");
-  c.one_of(s, "aspect_ratio", {"16:9", "9:16", "1:1"}, "C-4");
-  out.seconds = read_seconds(c, s);
-  if (const std::string *url = c.string(s, "callback_url")) {
-    auto parsed = parse_url(*url);
-    if (!parsed) c.violation("C-6", s.field("callback_url"), "callback_url: " + parsed.error().message);
-  }
-  if (s.has("external_task_id")) {
-    const std::string *id = c.string(s, "external_task_id");
-    if (id && id->empty())
-      c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
-    // It is looked up in a URL path and may be logged: no line breaks or NULs.
-    if (id && ascii::has_control_character(*id)) {
-      c.violation("C-7", s.field("external_task_id"),
-                  "external_task_id contains a line break, NUL or other control character");
-    }
-  }
-  return out;
-}
-
-KLING_DECL json normalized(json request) {
-  if (!request.is_object()) return request;
-  auto it = request.find("seconds");
-  if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
-    *it = std::to_string(it->get<long long>());
-  }
-  return request;
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_COMMON_IPP
 // ----- end kling/rules/common.hpp -----
 // ----- begin kling/rules/elements.hpp -----
 // Rules of the element library: E-1 (creating a custom element). E-2 and E-3
@@ -6017,101 +2703,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_IMAGES_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGES_IPP)
-#define KLING_RULES_IMAGES_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-namespace images_detail {
-KLING_DECL std::string size_text(std::uint64_t bytes) {
-  return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
-}
-} // namespace images_detail
-
-KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                        const std::string &field, const char *rule,
-                                                        const image_limits &limits) {
-  // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
-  if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
-    c.image_field(field);
-  const media::image_string image = media::classify_image_string(value);
-  if (image.kind == media::image_string_kind::url) return std::nullopt;
-  if (image.kind == media::image_string_kind::invalid) {
-    c.violation(rule, field, image.problem);
-    return std::nullopt;
-  }
-  // A local file is sent as inline Base64: its header and size read from the file.
-  const bool local = image.kind == media::image_string_kind::local_file;
-  result<media::image_info> info = local ? media::probe_image_file(std::string(image.payload))
-                                         : result<media::image_info>(media::image_info{});
-  auto size = local ? info.map([](const media::image_info &i) { return i.size_bytes; })
-                    : base64::decoded_size(image.payload).map([](std::size_t n) { return std::uint64_t{n}; });
-  if (!size) {
-    c.violation(rule, field, "inline image: " + size.error().message);
-    return std::nullopt;
-  }
-  if (*size > limits.max_bytes) {
-    c.violation(rule, field,
-                "inline image is " + images_detail::size_text(*size) + "; at most " +
-                    images_detail::size_text(limits.max_bytes) + " is allowed");
-    return std::nullopt;
-  }
-  if (!local) {
-    // The header is near the start: decode a prefix first, all of it only if the probe needs more.
-    constexpr std::size_t prefix_bytes = 64 * 1024;
-    auto bytes = base64::decode(image.payload, prefix_bytes);
-    info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
-    if (!info && *size > prefix_bytes) {
-      bytes = base64::decode(image.payload);
-      info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
-    }
-  }
-  if (info) info->size_bytes = *size;
-  if (!info) {
-    c.violation(rule, field, "inline image: " + info.error().message);
-    return std::nullopt;
-  }
-  const std::uint32_t shorter = info->width < info->height ? info->width : info->height;
-  const std::uint32_t longer = info->width < info->height ? info->height : info->width;
-  const std::string dims = std::to_string(info->width) + "x" + std::to_string(info->height);
-  if (shorter < limits.min_side) {
-    c.violation(rule, field,
-                "inline image is " + dims + " px; both sides must be at least " +
-                    std::to_string(limits.min_side) + " px");
-  }
-  if (limits.max_side != 0 && longer > limits.max_side) {
-    c.violation(rule, field,
-                "inline image is " + dims + " px; no side may exceed " + std::to_string(limits.max_side) +
-                    " px");
-  }
-  if (shorter > 0 && static_cast<double>(longer) > limits.max_ratio * shorter) {
-    c.violation(rule, field,
-                "inline image is " + dims + " px; its aspect ratio must be within 1:2.5 and 2.5:1");
-  }
-  if (!image.media_type.empty() && image.media_type != "image/jpg" &&
-      image.media_type != std::string("image/") + media::to_string(info->format)) {
-    c.warning(rule, field,
-              "data URI says " + std::string(image.media_type) + " but the image is " +
-                  media::to_string(info->format));
-  }
-  return *info;
-}
-
-KLING_DECL std::optional<media::image_info> check_image_member(checker &c, const scope &s,
-                                                               std::string_view key, const char *rule,
-                                                               const image_limits &limits) {
-  const std::string *value = c.string(s, key);
-  if (!value) return std::nullopt;
-  return check_image(c, *value, s.field(key), rule, limits);
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_IMAGES_IPP
 // ----- end kling/rules/images.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -6129,46 +2720,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_ELEMENTS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_ELEMENTS_IPP)
-#define KLING_RULES_ELEMENTS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-KLING_DECL void check_new_element(checker &c, const scope &s) {
-  c.required_string(s, "element_name", "E-1");
-  c.text_length(s, "element_name", max_element_name_characters, "E-1");
-  c.required_string(s, "element_description", "E-1");
-  c.text_length(s, "element_description", max_element_description_characters, "E-1");
-  if (const std::string *front = c.required_string(s, "element_frontal_image", "E-1")) {
-    check_image(c, *front, s.field("element_frontal_image"), "E-1", standard_image_limits);
-  }
-  if (!s.has("element_refer_list")) {
-    c.violation("E-1", s.field("element_refer_list"),
-                "element_refer_list is required: 1 to 3 reference images");
-  } else if (const json *list = c.array(s, "element_refer_list")) {
-    if (list->empty() || list->size() > 3) {
-      c.violation("E-1", s.field("element_refer_list"),
-                  "element_refer_list needs 1 to 3 images, got " + std::to_string(list->size()));
-    }
-    for (const scope &item : c.objects_in(*list, s.field("element_refer_list"))) {
-      if (const std::string *url = c.required_string(item, "image_url", "E-1")) {
-        check_image(c, *url, item.field("image_url"), "E-1", standard_image_limits);
-      }
-    }
-  }
-  if (const json *tags = c.array(s, "tag_list")) {
-    for (const scope &item : c.objects_in(*tags, s.field("tag_list")))
-      c.required_string(item, "tag_id", "E-1");
-  }
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_ELEMENTS_IPP
 // ----- end kling/rules/elements.hpp -----
 // ----- begin kling/rules/image_to_video.hpp -----
 // Rules of Kling-V2.6 image to video (route image_to_video): I-1 .. I-7, and camera control.
@@ -6211,60 +2762,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_CAMERA_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_CAMERA_IPP)
-#define KLING_RULES_CAMERA_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-KLING_DECL void check_camera_control(checker &c, const scope &s) {
-  const json *camera = c.object(s, "camera_control");
-  if (!camera) return;
-  const scope cam{*camera, s.field("camera_control")};
-  const auto type = c.one_of(
-      cam, "type", {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"}, "CAM-1");
-  const json *config = c.object(cam, "config");
-  if (!cam.has("type")) {
-    if (cam.has("config")) {
-      c.warning("CAM-2", cam.field("config"), "config only applies with type simple, and no type is given");
-    }
-    return;
-  }
-  if (!type) return; // CAM-1 already reported
-  if (*type != "simple") {
-    if (cam.has("config")) c.violation("CAM-3", cam.field("config"), "type " + *type + " takes no config");
-    return;
-  }
-  if (!cam.has("config")) {
-    c.violation("CAM-2", cam.field("config"), "type simple needs a config with one non-zero axis");
-    return;
-  }
-  if (!config) return; // wrong type, reported as C-9
-  const scope cfg{*config, cam.field("config")};
-  int moving = 0;
-  for (const char *axis : {"horizontal", "vertical", "pan", "tilt", "roll", "zoom"}) {
-    const json *v = c.number(cfg, axis);
-    if (!v) continue;
-    const double value = v->get<double>();
-    if (value < -10 || value > 10) {
-      c.violation("CAM-2", cfg.field(axis),
-                  std::string(axis) + " must be within [-10, 10], got " + dump_json(*v));
-    }
-    if (value != 0) ++moving;
-  }
-  if (moving != 1) {
-    c.violation("CAM-2", cfg.field(""),
-                "exactly one of horizontal, vertical, pan, tilt, roll, zoom must be non-zero, got " +
-                    std::to_string(moving));
-  }
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_CAMERA_IPP
 // ----- end kling/rules/camera.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -6282,31 +2779,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_TEXT_TO_VIDEO_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_TEXT_TO_VIDEO_IPP)
-#define KLING_RULES_TEXT_TO_VIDEO_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
-  if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
-    c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
-  }
-}
-
-KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
-  c.required_string(s, "prompt", "T-1");
-  c.one_of(s, "sound", {"on", "off"}, "T-2");
-  check_five_or_ten(c, s, common, "T-3");
-  check_camera_control(c, s);
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_TEXT_TO_VIDEO_IPP
 // ----- end kling/rules/text_to_video.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -6326,166 +2798,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_IMAGE_TO_VIDEO_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGE_TO_VIDEO_IPP)
-#define KLING_RULES_IMAGE_TO_VIDEO_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-namespace i2v_detail {
-
-struct mask_image {
-  media::image_info info;
-  std::string field;
-};
-
-// I-6: one dynamic mask group; returns its mask's header when inline.
-KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
-  std::optional<mask_image> out;
-  if (const std::string *mask = c.required_string(group, "mask", "I-6")) {
-    if (auto info = check_image(c, *mask, group.field("mask"), "I-7", standard_image_limits)) {
-      out = mask_image{*info, group.field("mask")};
-    }
-  }
-  if (!group.has("trajectories")) {
-    c.violation("I-6", group.field("trajectories"), "each dynamic mask needs trajectories");
-    return out;
-  }
-  const json *points = c.array(group, "trajectories");
-  if (!points) return out;
-  const std::size_t n = points->size();
-  if (n < min_trajectory_points || (five_seconds && n > max_trajectory_points_5s)) {
-    c.violation("I-6", group.field("trajectories"),
-                "a trajectory has 2 to 77 points for a 5 s video, got " + std::to_string(n));
-  }
-  for (const scope &point : c.objects_in(*points, group.field("trajectories"))) {
-    for (const char *axis : {"x", "y"}) {
-      const json *v = point.get(axis);
-      if (!v || !(v->is_number_integer() || v->is_number_unsigned())) {
-        c.violation("I-6", point.field(axis), std::string(axis) + " must be an integer pixel coordinate");
-      }
-    }
-  }
-  return out;
-}
-
-} // namespace i2v_detail
-
-KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
-  // I-1 (and I-7 for the frames).
-  if (!s.has("image") && !s.has("image_tail")) {
-    c.violation(
-        "I-1", s.field("image"),
-        "image or image_tail is required (without either the gateway treats the request as text to video)");
-  }
-  std::optional<media::image_info> image;
-  for (const char *key : {"image", "image_tail"}) {
-    const std::string *v = c.string(s, key);
-    if (!v) continue;
-    if (v->empty()) {
-      if (!s.has(key == std::string("image") ? "image_tail" : "image")) {
-        c.violation("I-1", s.field(key), std::string(key) + " is empty");
-      }
-      continue;
-    }
-    auto info = check_image(c, *v, s.field(key), "I-7", standard_image_limits);
-    if (key == std::string("image")) image = info;
-  }
-
-  // I-2: image + at most one of three groups.
-  std::vector<std::string> groups;
-  if (s.has("image_tail")) groups.push_back(s.field("image_tail"));
-  if (s.has("static_mask") || s.has("dynamic_masks")) {
-    groups.push_back(s.has("static_mask") ? s.field("static_mask") : s.field("dynamic_masks"));
-  }
-  if (s.has("camera_control")) groups.push_back(s.field("camera_control"));
-  if (groups.size() > 1) {
-    c.violation(
-        "I-2", groups[1],
-        "image_tail, the motion brush (static_mask/dynamic_masks) and camera_control cannot be combined; "
-        "choose one");
-  }
-
-  // I-3
-  c.one_of(s, "sound", {"on", "off"}, "I-3");
-  check_five_or_ten(c, s, common, "I-3");
-
-  // I-4: voices.
-  std::size_t voices = 0;
-  if (const json *list = c.array(s, "voice_list")) {
-    voices = list->size();
-    if (voices > max_voices) {
-      c.violation("I-4", s.field("voice_list"), "at most 2 voices, got " + std::to_string(voices));
-    }
-    for (const scope &item : c.objects_in(*list, s.field("voice_list")))
-      c.required_string(item, "voice_id", "I-4");
-  }
-  if (const std::string *prompt = c.string(s, "prompt")) {
-    bool uses_voice = false;
-    for (const auto &ref : prompt_references(*prompt)) {
-      if (ref.kind != "voice") continue;
-      uses_voice = true;
-      if (ref.index < 1 || static_cast<std::size_t>(ref.index) > voices) {
-        c.violation("I-4", s.field("prompt"),
-                    ref.text + " points outside voice_list (" + std::to_string(voices) + " voices)");
-      }
-    }
-    const json *sound = s.get("sound");
-    if (uses_voice && !(sound && sound->is_string() && sound->get_ref<const std::string &>() == "on")) {
-      c.violation("I-4", s.field("sound"), "a prompt that uses <<<voice_N>>> needs sound: on");
-    }
-  }
-
-  // I-5
-  if (const json *cfg = c.number(s, "cfg_scale")) {
-    const double v = cfg->get<double>();
-    if (v < 0 || v > 1)
-      c.violation("I-5", s.field("cfg_scale"), "cfg_scale must be within [0, 1], got " + dump_json(*cfg));
-    else
-      c.warning("I-5", s.field("cfg_scale"), "Kling-V2.x models ignore cfg_scale");
-  }
-
-  // I-6 and I-7: the motion brush.
-  std::vector<i2v_detail::mask_image> masks;
-  if (const std::string *mask = c.string(s, "static_mask")) {
-    if (auto info = check_image(c, *mask, s.field("static_mask"), "I-7", standard_image_limits)) {
-      masks.push_back({*info, s.field("static_mask")});
-    }
-  }
-  if (const json *list = c.array(s, "dynamic_masks")) {
-    if (list->size() > max_dynamic_masks) {
-      c.violation("I-6", s.field("dynamic_masks"),
-                  "at most 6 dynamic mask groups, got " + std::to_string(list->size()));
-    }
-    const bool five_seconds = !common.seconds || *common.seconds == 5;
-    for (const scope &group : c.objects_in(*list, s.field("dynamic_masks"))) {
-      if (auto m = i2v_detail::check_dynamic_mask(c, group, five_seconds)) masks.push_back(*m);
-    }
-  }
-  for (const auto &m : masks) {
-    // The mask must have the image's aspect ratio (within rounding of a rescale).
-    if (image && std::abs(static_cast<double>(m.info.width) * image->height -
-                          static_cast<double>(image->width) * m.info.height) >
-                     0.01 * static_cast<double>(image->width) * m.info.height) {
-      c.violation("I-7", m.field,
-                  "mask is " + std::to_string(m.info.width) + "x" + std::to_string(m.info.height) +
-                      " but the image is " + std::to_string(image->width) + "x" +
-                      std::to_string(image->height) + ": the aspect ratios must match");
-    }
-    if (m.info.width != masks.front().info.width || m.info.height != masks.front().info.height) {
-      c.violation("I-7", m.field, "all masks must have the same resolution as " + masks.front().field);
-    }
-  }
-
-  check_camera_control(c, s);
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_IMAGE_TO_VIDEO_IPP
 // ----- end kling/rules/image_to_video.hpp -----
 // ----- begin kling/rules/motion_control.hpp -----
 // Rules of Kling-V2.6 motion control (route motion_control): M-1 .. M-5.
@@ -6559,96 +2871,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_VIDEOS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_VIDEOS_IPP)
-#define KLING_RULES_VIDEOS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-namespace videos_detail {
-KLING_DECL std::string number(double v) { return numbers::format_significant(v, 3); }
-KLING_DECL std::string too_large(std::uint64_t size, const video_limits &limits) {
-  return "video is " + number(static_cast<double>(size) / (1024.0 * 1024.0)) + " MB; at most " +
-         number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed";
-}
-} // namespace videos_detail
-
-KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                              const std::string &field) {
-  using videos_detail::number;
-  std::vector<violation> out;
-  const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
-  if (info.size_bytes > limits.max_bytes) add(videos_detail::too_large(info.size_bytes, limits));
-  const std::string dims = std::to_string(info.width) + "x" + std::to_string(info.height);
-  for (const std::uint32_t side : {info.width, info.height}) {
-    if (side < limits.min_side || side > limits.max_side) {
-      add("video is " + dims + " px; each side must be " + std::to_string(limits.min_side) + " to " +
-          std::to_string(limits.max_side) + " px");
-      break;
-    }
-  }
-  if (info.duration_seconds < limits.min_seconds || info.duration_seconds > limits.max_seconds) {
-    add("video lasts " + number(info.duration_seconds) + " s; it must last " + number(limits.min_seconds) +
-        " to " + number(limits.max_seconds) + " s");
-  }
-  if (limits.max_fps > 0 && (info.frame_rate < limits.min_fps || info.frame_rate > limits.max_fps)) {
-    add("video has " + number(info.frame_rate) + " frames per second; " + number(limits.min_fps) + " to " +
-        number(limits.max_fps) + " are allowed");
-  }
-  return out;
-}
-
-KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info, const std::string &field) {
-  return check_video(info, omni_video_limits, field);
-}
-
-KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
-                                                     character_orientation orientation,
-                                                     const std::string &field) {
-  return check_video(info, motion_video_limits(orientation), field);
-}
-
-KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                   const char *url_rule, const video_limits &limits) {
-  constexpr std::string_view data_prefix = "data:video/";
-  if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
-    const auto comma = value.find(',');
-    const std::string_view header = std::string_view(value).substr(0, comma == std::string::npos ? 0 : comma);
-    if (comma == std::string::npos || header.size() < 7 || header.substr(header.size() - 7) != ";base64") {
-      c.violation(url_rule, field, "an inline video must be a data:video/...;base64, URI");
-      return;
-    }
-    // Sized before decoding: an oversized video is refused without the memory to hold it.
-    const std::string_view payload = std::string_view(value).substr(comma + 1);
-    const auto size = base64::decoded_size(payload);
-    if (size && *size > limits.max_bytes) {
-      c.violation(limits.rule, field, "inline " + videos_detail::too_large(*size, limits));
-      return;
-    }
-    auto bytes = base64::decode(payload);
-    auto info = bytes ? media::probe_video(*bytes) : result<media::video_info>(bytes.error());
-    if (!info) {
-      c.violation(limits.rule, field, "inline video: " + info.error().message);
-      return;
-    }
-    for (auto &v : check_video(*info, limits, field))
-      c.violation(v.rule, v.field, v.message);
-    return;
-  }
-  auto parsed = parse_url(value);
-  if (!parsed) {
-    c.violation(url_rule, field,
-                "video_url must be an http(s) URL or a data:video/...;base64, URI: " +
-                    parsed.error().message);
-  }
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_VIDEOS_IPP
 // ----- end kling/rules/videos.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -6663,35 +2885,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_MOTION_CONTROL_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_MOTION_CONTROL_IPP)
-#define KLING_RULES_MOTION_CONTROL_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-KLING_DECL void check_motion_control(checker &c, const scope &s) {
-  const std::string *image = c.required_string(s, "image_url", "M-1");
-  const std::string *video = c.required_string(s, "video_url", "M-1");
-  for (const char *key : {"mode", "character_orientation"}) {
-    if (!s.has(key))
-      c.violation("M-1", s.field(key), std::string(key) + " is required for motion control (no default)");
-  }
-  const auto orientation = c.one_of(s, "character_orientation", {"image", "video"}, "M-2");
-  c.one_of(s, "keep_original_sound", {"yes", "no"}, "M-3");
-  if (image) check_image(c, *image, s.field("image_url"), "M-4", motion_image_limits);
-  if (video) {
-    const auto limits = motion_video_limits(
-        orientation && *orientation == "image" ? character_orientation::image : character_orientation::video);
-    check_video_string(c, *video, s.field("video_url"), "M-1", limits);
-  }
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_MOTION_CONTROL_IPP
 // ----- end kling/rules/motion_control.hpp -----
 // ----- begin kling/rules/omni_video.hpp -----
 // Rules of Kling-Video-O1 (route omni_video): O1-1 .. O1-13.
@@ -6717,220 +2910,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_OMNI_VIDEO_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_OMNI_VIDEO_IPP)
-#define KLING_RULES_OMNI_VIDEO_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-namespace omni_detail {
-
-struct image_ref {
-  const std::string *value; // in the request, which outlives the check: not copied
-  std::string field;
-};
-
-// The images of a request after O1-11: native image_list objects when there
-// are any, else the flat fields (and image_list as a list of plain strings).
-struct images {
-  std::optional<image_ref> first, last;
-  std::vector<image_ref> references;
-  std::string references_field; // where the references came from, for messages
-
-  std::size_t total() const { return (first ? 1 : 0) + (last ? 1 : 0) + references.size(); }
-};
-
-KLING_DECL images collect_images(checker &c, const scope &s) {
-  images flat, native;
-  std::vector<std::string> flat_fields;
-  if (const std::string *v = c.string(s, "first_frame_url")) {
-    flat.first = image_ref{v, s.field("first_frame_url")};
-    flat_fields.push_back(s.field("first_frame_url"));
-  }
-  if (const std::string *v = c.string(s, "last_frame_url")) {
-    flat.last = image_ref{v, s.field("last_frame_url")};
-    flat_fields.push_back(s.field("last_frame_url"));
-  }
-  flat.references_field = s.field("reference_images");
-  if (const json *list = c.array(s, "reference_images")) {
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string field = pointer_child(flat.references_field, i);
-      if ((*list)[i].is_string())
-        flat.references.push_back({&(*list)[i].get_ref<const std::string &>(), field});
-      else
-        c.wrong_type(field, "a string", (*list)[i]);
-    }
-    if (!list->empty()) flat_fields.push_back(flat.references_field);
-  }
-  bool has_native = false;
-  native.references_field = s.field("image_list");
-  if (const json *list = c.array(s, "image_list")) {
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const json &entry = (*list)[i];
-      const std::string field = pointer_child(native.references_field, i);
-      if (entry.is_string()) { // image_list of plain strings: the flat reference list's alias
-        flat.references.push_back({&entry.get_ref<const std::string &>(), field});
-        continue;
-      }
-      if (!entry.is_object()) {
-        c.wrong_type(field, "an object {image_url, type} or a string", entry);
-        continue;
-      }
-      has_native = true;
-      const scope item{entry, field};
-      const std::string *url = c.required_string(item, "image_url", "O1-12");
-      const auto type = c.one_of(item, "type", {"first_frame", "end_frame"}, "O1-12");
-      if (!url) continue;
-      image_ref ref{url, item.field("image_url")};
-      if (!type) {
-        native.references.push_back(std::move(ref));
-        continue;
-      }
-      std::optional<image_ref> &slot = *type == "first_frame" ? native.first : native.last;
-      if (slot)
-        c.violation("O1-12", item.field("type"), "only one image may be the " + *type);
-      else
-        slot = std::move(ref);
-    }
-    if (!has_native && !list->empty()) flat_fields.push_back(native.references_field);
-  }
-  if (!has_native) return flat;
-  for (const auto &f : flat_fields) {
-    c.warning(
-        "O1-11", f,
-        "ignored by the gateway: the native image_list (objects) takes precedence over flat image fields");
-  }
-  return native;
-}
-
-} // namespace omni_detail
-
-KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common) {
-  const std::string *prompt = c.required_string(s, "prompt", "O1-1");
-  const omni_detail::images imgs = omni_detail::collect_images(c, s);
-
-  // O1-12: every image the gateway will use.
-  for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
-    if (ref) check_image(c, *ref->value, ref->field, "O1-12", standard_image_limits);
-  }
-  for (const auto &ref : imgs.references)
-    check_image(c, *ref.value, ref.field, "O1-12", standard_image_limits);
-
-  // O1-6: elements and videos.
-  std::size_t element_count = 0;
-  if (const json *list = c.array(s, "element_list")) {
-    element_count = list->size();
-    for (const scope &item : c.objects_in(*list, s.field("element_list"))) {
-      const json *id = item.get("element_id");
-      const bool ok = id && ((id->is_string() && !id->get_ref<const std::string &>().empty()) ||
-                             id->is_number_integer() || id->is_number_unsigned());
-      if (!ok)
-        c.violation("O1-6", item.field("element_id"),
-                    "each element needs an element_id (a string or an integer)");
-    }
-  }
-  std::size_t video_count = 0;
-  bool video_edit = false;
-  if (const json *list = c.array(s, "video_list")) {
-    video_count = list->size();
-    if (video_count > 1) {
-      c.violation("O1-5", s.field("video_list"),
-                  "at most 1 video is supported, got " + std::to_string(video_count));
-    }
-    for (const scope &item : c.objects_in(*list, s.field("video_list"))) {
-      if (const std::string *url = c.required_string(item, "video_url", "O1-6")) {
-        check_video_string(c, *url, item.field("video_url"), "O1-6", omni_video_limits);
-      }
-      const auto refer = c.one_of(item, "refer_type", {"base", "feature"}, "O1-6");
-      video_edit = video_edit || (refer && *refer == "base");
-      c.one_of(item, "keep_original_sound", {"yes", "no"}, "O1-6");
-    }
-  }
-  const bool has_video = video_count > 0;
-
-  // O1-2, O1-3, O1-7: frames.
-  if (imgs.last && !imgs.first) {
-    c.violation("O1-2", imgs.last->field,
-                "a last frame needs a first frame (a last frame alone is not supported)");
-  }
-  if (imgs.last && imgs.total() > 2) {
-    c.violation("O1-3", imgs.last->field,
-                "with more than 2 images (" + std::to_string(imgs.total()) + ") no last frame is supported");
-  }
-  if (video_edit) {
-    for (const auto *frame : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
-      if (frame)
-        c.violation("O1-7", frame->field, "a video edit (refer_type base) cannot have first or last frames");
-    }
-  }
-
-  // O1-4: reference images and elements together.
-  const std::size_t limit = has_video ? 4 : 7;
-  if (imgs.references.size() + element_count > limit) {
-    c.violation("O1-4", element_count > 0 ? s.field("element_list") : imgs.references_field,
-                std::to_string(imgs.references.size()) + " reference images + " +
-                    std::to_string(element_count) + " elements exceed " + std::to_string(limit) +
-                    (has_video ? " (with a video)" : " (without a video)"));
-  }
-
-  // O1-8: duration.
-  if (common.seconds) {
-    const int seconds = *common.seconds;
-    const bool text_only = imgs.total() == 0 && element_count == 0 && !has_video;
-    const bool first_frame_only = imgs.first && !imgs.last && !has_video;
-    if (video_edit) {
-      c.warning("O1-8", s.field("seconds"),
-                "a video edit lasts as long as its input video: seconds is ignored");
-    } else if (seconds < 3 || seconds > 10) {
-      c.violation("O1-8", s.field("seconds"), "seconds must be 3 to 10, got " + std::to_string(seconds));
-    } else if ((text_only || first_frame_only) && seconds != 5 && seconds != 10) {
-      c.violation("O1-8", s.field("seconds"),
-                  std::string(text_only ? "text to video" : "a first frame alone") +
-                      " supports 5 or 10 seconds, got " + std::to_string(seconds));
-    }
-  }
-
-  // O1-9: aspect ratio.
-  if (s.has("aspect_ratio")) {
-    if (imgs.first) {
-      c.violation("O1-9", s.field("aspect_ratio"),
-                  "aspect_ratio cannot be set with a first frame: the image decides it");
-    } else if (video_edit) {
-      c.violation("O1-9", s.field("aspect_ratio"),
-                  "aspect_ratio cannot be set for a video edit: the video decides it");
-    }
-  } else if (!imgs.first && !has_video) {
-    c.violation("O1-9", s.field("aspect_ratio"),
-                "aspect_ratio is required without a first frame and without a video");
-  }
-
-  // O1-10: prompt references.
-  if (prompt) {
-    for (const auto &ref : prompt_references(*prompt)) {
-      std::size_t count = 0;
-      if (ref.kind == "image")
-        count = imgs.total();
-      else if (ref.kind == "element")
-        count = element_count;
-      else if (ref.kind == "video")
-        count = video_count;
-      else
-        continue;
-      if (ref.index < 1 || static_cast<std::size_t>(ref.index) > count) {
-        c.violation("O1-10", s.field("prompt"),
-                    ref.text + " points outside the " + ref.kind + "s given (" + std::to_string(count) +
-                        "); references count from 1");
-      }
-    }
-  }
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_OMNI_VIDEO_IPP
 // ----- end kling/rules/omni_video.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -6975,100 +2954,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_VALIDATE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_VALIDATE_IPP)
-#define KLING_RULES_VALIDATE_IPP
-
-#include <algorithm>
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-namespace validate_detail {
-
-KLING_DECL report not_an_object(kling::route r, const json &request) {
-  checker c(r);
-  c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
-  return std::move(c).result();
-}
-
-// LOCAL-1: a local file (only media::local_image makes one: its marker holds
-// a number drawn in this process) named anywhere but an image field is the
-// program's mistake; refused here, so the client never reads a file and sends
-// it where no image goes. The walk builds a field's pointer only for a string
-// that names a local file.
-KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
-  if (value.is_string()) {
-    const std::string &text = value.get_ref<const std::string &>();
-    const std::string &marker = media::local_image_marker();
-    if (text.compare(0, marker.size(), marker) != 0) return;
-    const std::string field = at.str();
-    const auto &allowed = c.image_fields();
-    if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
-    c.violation("LOCAL-1", field,
-                "a local file (media::local_image) goes only in an image field; this one is not read");
-  } else if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end(); ++it)
-      check_local_files(c, it.value(), lazy_pointer(&at, it.key()));
-  } else if (value.is_array()) {
-    for (std::size_t i = 0; i < value.size(); ++i)
-      check_local_files(c, value[i], lazy_pointer(&at, i));
-  }
-}
-
-KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
-  if (r == kling::route::element) return check_new_element(c, s);
-  check_routing(c, s, r);
-  const common_fields common = check_common(c, s);
-  switch (r) {
-  case kling::route::omni_video: check_omni_video(c, s, common); break;
-  case kling::route::text_to_video: check_text_to_video(c, s, common); break;
-  case kling::route::image_to_video: check_image_to_video(c, s, common); break;
-  case kling::route::motion_control: check_motion_control(c, s); break;
-  case kling::route::unknown:
-  case kling::route::element: break;
-  }
-}
-
-// The checks of route r, whatever route_of says; the caller reports a mismatch.
-KLING_DECL report checks_of(const json &request, kling::route r) {
-  if (!request.is_object()) return not_an_object(r, request);
-  checker c(r);
-  const scope s{request, ""};
-  check_route(c, s, r);
-  check_local_files(c, request, lazy_pointer());
-  return std::move(c).result();
-}
-
-} // namespace validate_detail
-
-KLING_DECL report validate(const json &request) {
-  return validate_detail::checks_of(request, route_of(request));
-}
-
-KLING_DECL report validate_as(const json &request, kling::route expected) {
-  report r = validate_detail::checks_of(request, expected);
-  if (expected == kling::route::element || !request.is_object()) return r;
-  const kling::route actual = route_of(request);
-  if (actual == expected || expected == kling::route::unknown) return r;
-  // I-1 already says why an image_to_video request without images falls to text to video.
-  if (expected == kling::route::image_to_video && actual == kling::route::text_to_video) return r;
-  const char *rule = expected == kling::route::omni_video ? "ROUTE-2" : "ROUTE-3";
-  r.violations.push_back({rule, "/model",
-                          "meant for " + std::string(to_string(expected)) +
-                              " but the gateway would route it to " + std::string(to_string(actual))});
-  return r;
-}
-
-KLING_DECL report validate_element(const json &request) {
-  return validate_detail::checks_of(request, kling::route::element);
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_VALIDATE_IPP
 // ----- end kling/rules/validate.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -7122,130 +3007,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_BATCH_MANIFEST_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_BATCH_MANIFEST_IPP)
-#define KLING_RULES_BATCH_MANIFEST_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-KLING_DECL std::string batch_name_problem(std::string_view name) {
-  if (name.empty()) return "is empty";
-  if (name.size() > max_batch_name_bytes)
-    return "is longer than " + std::to_string(max_batch_name_bytes) + " bytes";
-  if (!utf8::is_valid(name)) return "is not valid UTF-8";
-  if (ascii::has_control_character(name)) return "contains a control character";
-  // Windows refuses these in names; '/' and '\\' would leave the output folder.
-  if (name.find_first_of("/\\:*?\"<>|") != std::string_view::npos)
-    return "contains one of / \\ : * ? \" < > |";
-  if (name.front() == '.') return "starts with '.' (hidden, or a path such as ..)";
-  if (name.back() == ' ' || name.back() == '.') return "ends with a space or '.' (Windows drops them)";
-  return {};
-}
-
-KLING_DECL std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
-
-namespace manifest_detail {
-KLING_DECL void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
-  m.violations.push_back({line, violation{std::move(rule), std::move(field), std::move(message)}});
-}
-} // namespace manifest_detail
-
-KLING_DECL manifest read_manifest(std::string_view text) {
-  using manifest_detail::add;
-  manifest out;
-  std::map<std::string, std::size_t> name_lines, external_lines;
-  std::size_t line = 0;
-  for (std::size_t start = 0; start < text.size();) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view content = text.substr(start, end - start);
-    start = end + 1;
-    ++line;
-    if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
-    if (content.find_first_not_of(" \t") == std::string_view::npos) continue;
-    auto parsed = parse_json(content);
-    if (!parsed) {
-      add(out, line, "BATCH-1", "", "the line is not JSON: " + parsed.error().message);
-      continue;
-    }
-    if (!parsed->is_object()) {
-      add(out, line, "BATCH-1", "",
-          std::string("the line is a JSON ") + parsed->type_name() + ", not an object");
-      continue;
-    }
-    manifest_entry entry;
-    entry.line = line;
-    std::string prefix; // where the request sits in the line
-    if (parsed->contains("request") || parsed->contains("name")) {
-      bool ok = true;
-      for (const auto &member : parsed->items()) {
-        if (member.key() != "name" && member.key() != "request") {
-          add(out, line, "BATCH-2", pointer_child("", member.key()),
-              "a named line has only \"name\" and \"request\"");
-          ok = false;
-        }
-      }
-      const json *name = find_member(*parsed, "name");
-      const json *request = find_member(*parsed, "request");
-      if (!name || !name->is_string()) {
-        add(out, line, "BATCH-2", "/name", "a named line needs \"name\", a string");
-        ok = false;
-      }
-      if (!request || !request->is_object()) {
-        add(out, line, "BATCH-2", "/request", "a named line needs \"request\", an object");
-        ok = false;
-      }
-      if (!ok) continue;
-      entry.name = name->get<std::string>();
-      entry.request = *request;
-      prefix = "/request";
-      if (auto problem = batch_name_problem(entry.name); !problem.empty()) {
-        add(out, line, "BATCH-3", "/name", "the name " + problem);
-        continue;
-      }
-    } else {
-      entry.name = std::to_string(line);
-      entry.request = std::move(*parsed);
-    }
-    bool ok = true;
-    if (auto first = name_lines.emplace(batch_name_key(entry.name), line); !first.second) {
-      add(out, line, "BATCH-4", prefix.empty() ? "" : "/name",
-          "the name \"" + entry.name + "\" is also line " + std::to_string(first.first->second) +
-              "'s (names that differ only in case are one file on some systems)");
-      ok = false;
-    }
-    if (const json *ext = find_member(entry.request, "external_task_id"); ext && ext->is_string()) {
-      if (auto first = external_lines.emplace(ext->get<std::string>(), line); !first.second) {
-        add(out, line, "BATCH-5", prefix + "/external_task_id",
-            "external_task_id is also line " + std::to_string(first.first->second) + "'s");
-        ok = false;
-      }
-    }
-    const report checked = validate(entry.request);
-    for (const auto &v : checked.violations) {
-      add(out, line, v.rule, prefix + v.field, v.message);
-      ok = false;
-    }
-    if (ok) out.entries.push_back(std::move(entry));
-  }
-  return out;
-}
-
-KLING_DECL std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
-                                             std::size_t n) {
-  std::vector<manifest_entry> out;
-  if (n == 0 || k == 0 || k > n) return out;
-  for (const auto &e : entries)
-    if ((e.line - 1) % n == k - 1) out.push_back(e);
-  return out;
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_BATCH_MANIFEST_IPP
 // ----- end kling/rules/batch_manifest.hpp -----
 // ----- begin kling/rules/catalog.hpp -----
 // The catalogue of the gateway's rules that the client enforces, by ID:
@@ -7382,46 +3143,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_RULES_QUERIES_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_RULES_QUERIES_IPP)
-#define KLING_RULES_QUERIES_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace rules {
-
-KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
-  std::vector<violation> out;
-  if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
-  if (ascii::has_control_character(task_id)) {
-    out.push_back({"Q-1", "/task_id", "task id contains a line break, NUL or other control character"});
-  }
-  if (ascii::has_control_character(provider)) {
-    out.push_back({"Q-1", "/provider", "provider contains a line break, NUL or other control character"});
-  }
-  return out;
-}
-
-KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size) {
-  std::vector<violation> out;
-  if (page_num < 1 || page_num > 1000) {
-    out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
-  }
-  if (page_size < 1 || page_size > 500) {
-    out.push_back({"E-2", "/page_size", "page_size must be from 1 to 500, got " + std::to_string(page_size)});
-  }
-  return out;
-}
-
-KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id) {
-  if (!element_id.empty()) return {};
-  return {{"E-3", "/element_id", "element_id must not be empty"}};
-}
-
-} // namespace rules
-
-KLING_NAMESPACE_END
-
-#endif // KLING_RULES_QUERIES_IPP
 // ----- end kling/rules/queries.hpp -----
 
 // transport: the HTTP values and what a transport must offer
@@ -7574,50 +3295,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_HTTP_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_HTTP_IPP)
-#define KLING_TRANSPORT_HTTP_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL bool is_header_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
-                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
-
-KLING_DECL bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
-
-KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
-  for (const auto &h : headers) {
-    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
-  }
-  return std::nullopt;
-}
-
-KLING_DECL void set_header(http_headers &headers, std::string name, std::string value) {
-  for (auto it = headers.begin(); it != headers.end();) {
-    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
-  }
-  headers.emplace_back(std::move(name), std::move(value));
-}
-
-KLING_DECL std::string http_request::target() const {
-  return query.empty() ? path : path + "?" + encode_query(query);
-}
-
-KLING_DECL std::string http_request::url() const { return origin + target(); }
-
-KLING_DECL std::optional<std::string_view> http_response::header(std::string_view name) const {
-  return find_header(headers, name);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_TRANSPORT_HTTP_IPP
 // ----- end kling/transport/http.hpp -----
 // ----- begin kling/transport/network_settings.hpp -----
 // How a network transport connects: timeouts, certificate authorities,
@@ -7815,32 +3492,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_ANY_TRANSPORT_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_ANY_TRANSPORT_IPP)
-#define KLING_TRANSPORT_ANY_TRANSPORT_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL result<http_response> any_transport::send(const http_request &request) {
-  if (!send_)
-    return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
-  return send_(request);
-}
-
-KLING_DECL abandon_request any_transport::async_send(http_request request, http_completion done) {
-  if (!async_send_) {
-    done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
-    return {};
-  }
-  return async_send_(std::move(request), std::move(done));
-}
-
-KLING_DECL bool any_transport::can_block() const { return static_cast<bool>(send_); }
-
-KLING_DECL bool any_transport::can_send_async() const { return static_cast<bool>(async_send_); }
-
-KLING_NAMESPACE_END
-
-#endif // KLING_TRANSPORT_ANY_TRANSPORT_IPP
 // ----- end kling/transport/any_transport.hpp -----
 // ----- begin kling/transport/streaming.hpp -----
 // body_limit: the cap on the size of an answer that is read whole (the
@@ -7902,74 +3553,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_TRANSPORT_STREAMING_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_STREAMING_IPP)
-#define KLING_TRANSPORT_STREAMING_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
-                                              std::optional<std::size_t> cut_after) {
-  if (!answer) return answer;
-  const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
-  if (request.on_body) {
-    http_response head = *answer;
-    head.body.clear();
-    if (request.on_head && !request.on_head(head))
-      return error{errc::cancelled, "transfer stopped by the receiver"};
-    constexpr std::size_t piece = 16 * 1024;
-    for (std::size_t pos = 0; pos < limit; pos += piece) {
-      if (!request.on_body(std::string_view(answer->body).substr(pos, std::min(piece, limit - pos)))) {
-        return error{errc::cancelled, "transfer stopped by the receiver"};
-      }
-    }
-    answer->body.clear();
-  }
-  if (cut_after) return error{errc::connection, "connection dropped mid-answer"};
-  return answer;
-}
-
-KLING_DECL body_limit body_limit::attach(http_request &request, std::uint64_t max_bytes) {
-  body_limit limit;
-  if (request.on_body) return limit;
-  limit.state_ = std::make_shared<state>();
-  limit.state_->max_bytes = max_bytes;
-  // Both receivers, as for a download: a transport may call on_head
-  // whenever on_body is set (the README's checklist says so).
-  if (!request.on_head) request.on_head = [](const http_response &) { return true; };
-  request.on_body = [st = limit.state_](std::string_view piece) {
-    if (piece.size() > st->max_bytes - st->body.size()) {
-      st->exceeded = true;
-      return false;
-    }
-    st->streamed = true;
-    st->body.append(piece);
-    return true;
-  };
-  return limit;
-}
-
-KLING_DECL result<http_response> body_limit::finish(result<http_response> answer) const {
-  if (!state_) return answer;
-  if (state_->exceeded) return too_large();
-  if (!answer) return answer;
-  if (state_->streamed) {
-    answer->body = std::move(state_->body);
-  } else if (answer->body.size() > state_->max_bytes) { // a transport that ignored the receivers
-    return too_large();
-  }
-  return answer;
-}
-
-KLING_DECL error body_limit::too_large() const {
-  // No HTTP status: the answer was not read, so it is neither retried
-  // as a proxy's page nor taken as the gateway's word.
-  return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +
-                                " bytes (options::max_response_bytes); stopped reading it"};
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_TRANSPORT_STREAMING_IPP
 // ----- end kling/transport/streaming.hpp -----
 
 // protocol: requests, answers, retries and the state machines, without I/O
@@ -8066,104 +3649,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_BATCH_JOURNAL_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_BATCH_JOURNAL_IPP)
-#define KLING_PROTOCOL_BATCH_JOURNAL_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-KLING_DECL std::string journal_line(const journal_record &r) {
-  nlohmann::ordered_json line{{"event", to_string(r.event)}};
-  const auto put = [&](const char *key, const std::string &value) {
-    if (!value.empty()) line[key] = value;
-  };
-  put("batch_id", r.batch_id);
-  put("name", r.name);
-  put("external_task_id", r.external_task_id);
-  put("task_id", r.task_id);
-  put("provider", r.provider);
-  put("file", r.file);
-  if (r.event == journal_event::downloaded) line["bytes"] = r.bytes;
-  put("code", r.code);
-  put("message", r.message);
-  if (r.event == journal_event::failed) line["final"] = r.final_failure;
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
-KLING_DECL journal_state replay_journal(std::string_view text) {
-  journal_state out;
-  out.ends_with_newline = text.empty() || text.back() == '\n';
-  std::size_t number = 0;
-  for (std::size_t start = 0; start < text.size();) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view content = text.substr(start, end - start);
-    start = end + 1;
-    ++number;
-    if (content.empty()) continue;
-    ++out.lines;
-    const auto bad = [&](const std::string &why) {
-      out.problems.push_back("line " + std::to_string(number) + " " + why + ": " +
-                             utf8::excerpt(content, 80));
-    };
-    auto parsed = parse_json(content);
-    if (!parsed || !parsed->is_object()) {
-      bad("does not read (cut short by a crash?)");
-      continue;
-    }
-    const auto text_of = [&](const char *key) {
-      const json *v = find_member(*parsed, key);
-      return v && v->is_string() ? v->get<std::string>() : std::string();
-    };
-    const std::string event = text_of("event");
-    if (event == "batch") {
-      if (out.batch_id.empty()) out.batch_id = text_of("batch_id");
-      continue;
-    }
-    const std::string name = text_of("name");
-    if (name.empty()) {
-      bad("has no name");
-      continue;
-    }
-    journal_item &item = out.items[name];
-    if (event == "intent") {
-      const std::string ext = text_of("external_task_id");
-      if (ext.empty()) {
-        bad("is an intent without an external_task_id");
-        continue;
-      }
-      item.external_task_id = ext;
-      item.create_may_have_been_sent = true;
-    } else if (event == "withdrawn") {
-      item.create_may_have_been_sent = false;
-    } else if (event == "created") {
-      item.task_id = text_of("task_id");
-      item.provider = text_of("provider");
-    } else if (event == "completed") {
-      item.completed = true;
-      if (item.task_id.empty()) item.task_id = text_of("task_id");
-    } else if (event == "downloaded") {
-      const json *bytes = find_member(*parsed, "bytes");
-      item.downloaded = true;
-      item.file = text_of("file");
-      item.bytes = bytes && bytes->is_number_unsigned() ? bytes->get<std::uint64_t>() : 0;
-    } else if (event == "failed") {
-      const json *is_final = find_member(*parsed, "final");
-      item.failure = text_of("message");
-      if (is_final && is_final->is_boolean() && is_final->get<bool>()) item.failed_final = true;
-    } else {
-      bad("has an unknown event \"" + utf8::excerpt(event, 40) + "\"");
-    }
-  }
-  return out;
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_BATCH_JOURNAL_IPP
 // ----- end kling/protocol/batch_journal.hpp -----
 // ----- begin kling/protocol/callbacks.hpp -----
 // Callbacks: the gateway (or the provider behind it) POSTs the task to the
@@ -8299,63 +3784,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_REPLAY_STORE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REPLAY_STORE_IPP)
-#define KLING_PROTOCOL_REPLAY_STORE_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace webhooks {
-
-KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
-    : max_ids_(max_ids > 0 ? max_ids : 1) {}
-
-KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
-                                              std::int64_t until_unix_seconds) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
-    erase(by_expiry_.begin());
-  const std::string key(id);
-  if (until_.count(key) != 0) return false;
-  while (until_.size() >= max_ids_)
-    erase(by_expiry_.begin());
-  until_.emplace(key, until_unix_seconds);
-  by_expiry_.emplace(until_unix_seconds, key);
-  return true;
-}
-
-KLING_DECL void memory_replay_store::forget(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const auto found = until_.find(std::string(id));
-  if (found == until_.end()) return;
-  auto range = by_expiry_.equal_range(found->second);
-  for (auto it = range.first; it != range.second; ++it) {
-    if (it->second == found->first) {
-      erase(it);
-      return;
-    }
-  }
-}
-
-KLING_DECL std::size_t memory_replay_store::size() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return until_.size();
-}
-
-KLING_DECL void memory_replay_store::erase(expiry_index::iterator it) {
-  until_.erase(it->second);
-  by_expiry_.erase(it);
-}
-
-KLING_DECL replay_store &default_replay_store() {
-  static memory_replay_store store;
-  return store;
-}
-
-} // namespace webhooks
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_REPLAY_STORE_IPP
 // ----- end kling/protocol/replay_store.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -8427,180 +3855,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_WEBHOOKS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WEBHOOKS_IPP)
-#define KLING_PROTOCOL_WEBHOOKS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace webhooks {
-
-namespace detail {
-
-KLING_DECL error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
-
-KLING_DECL error unusable_secret(std::string message) {
-  return error{errc::configuration, std::move(message)};
-}
-
-// The key bytes of a secret. Messages never quote the secret.
-KLING_DECL result<std::string> secret_key(std::string_view secret) {
-  if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
-    if (secret.empty()) {
-      return unusable_secret("the webhook secret is empty: nothing can be verified with it (to accept "
-                             "callbacks without a signature, call receive_unverified_callback)");
-    }
-    return std::string(secret);
-  }
-  auto key = base64::decode(secret.substr(secret_prefix.size()));
-  if (!key) {
-    // base64's message gives only a length or a position, never the text.
-    return unusable_secret("the webhook secret is not valid Base64 after whsec_ (" + key.error().message +
-                           ")");
-  }
-  if (key->empty()) return unusable_secret("the webhook secret is empty after whsec_");
-  return std::move(*key);
-}
-
-KLING_DECL std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
-                                    std::string_view body) {
-  std::string content;
-  content.reserve(id.size() + timestamp.size() + body.size() + 2);
-  content.append(id).append(".").append(timestamp).append(".").append(body);
-  const auto mac = crypto::hmac_sha256(key, content);
-  return base64::encode(std::string_view(reinterpret_cast<const char *>(mac.data()), mac.size()));
-}
-
-// "1700000000" (an optional '-', then digits) to seconds; nothing else.
-KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
-  const bool negative = !text.empty() && text.front() == '-';
-  const std::string_view digits = negative ? text.substr(1) : text;
-  if (digits.empty()) return unverified("webhook-timestamp is not an integer number of seconds");
-  // Magnitudes up to 2^63 (the most negative value) fit in an unsigned 64-bit number.
-  const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
-  std::uint64_t magnitude = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return unverified("webhook-timestamp is not an integer number of seconds");
-    const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (magnitude > (limit - digit) / 10) return unverified("webhook-timestamp is out of range");
-    magnitude = magnitude * 10 + digit;
-  }
-  if (!negative) return static_cast<std::int64_t>(magnitude);
-  // -(2^63) cannot be negated as a signed number; go through -(m - 1) - 1.
-  return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
-}
-
-KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
-  const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
-  const bool past = timestamp <= now;
-  const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
-  if (off <= allowed) return {};
-  return unverified(std::string("webhook-timestamp is ") + (past ? "too old: " : "in the future: ") +
-                    std::to_string(off) + (past ? " s in the past, " : " s ahead of now, ") +
-                    std::to_string(off - allowed) + " s beyond the " + std::to_string(allowed) +
-                    " s tolerance");
-}
-
-// verify() once the secret is known to be usable; the message's timestamp in seconds.
-KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
-                                                std::string_view webhook_timestamp,
-                                                std::string_view webhook_signature, std::string_view body,
-                                                std::int64_t now, std::chrono::seconds tolerance) {
-  if (webhook_id.empty()) return unverified("empty webhook-id header");
-  if (webhook_timestamp.empty()) return unverified("empty webhook-timestamp header");
-  if (webhook_signature.empty()) return unverified("empty webhook-signature header");
-
-  auto timestamp = parse_timestamp(webhook_timestamp);
-  if (!timestamp) return std::move(timestamp).error();
-  if (auto age = check_age(*timestamp, now, tolerance); !age) return std::move(age).error();
-
-  // Signed over the timestamp as sent, so the bytes checked are the bytes signed.
-  const std::string expected = signature_of(key, webhook_id, webhook_timestamp, body);
-  bool any_v1 = false;
-  bool matched = false;
-  std::string_view rest = webhook_signature;
-  while (!rest.empty()) {
-    const std::size_t space = rest.find(' ');
-    const std::string_view entry = rest.substr(0, space);
-    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-    const std::size_t comma = entry.find(',');
-    // Other versions (v1a: asymmetric signatures, future ones) are not ours to check.
-    if (comma == std::string_view::npos || entry.substr(0, comma) != "v1") continue;
-    any_v1 = true;
-    if (crypto::constant_time_equal(entry.substr(comma + 1), expected)) matched = true;
-  }
-  if (!any_v1) return unverified("webhook-signature holds no v1 signature");
-  if (!matched) return unverified("no v1 signature in webhook-signature matches the message");
-  return *timestamp;
-}
-
-KLING_DECL result<message_headers> find_message_headers(const http_headers &headers) {
-  const auto id = find_header(headers, "webhook-id");
-  if (!id) return unverified("missing webhook-id header");
-  const auto timestamp = find_header(headers, "webhook-timestamp");
-  if (!timestamp) return unverified("missing webhook-timestamp header");
-  const auto signature = find_header(headers, "webhook-signature");
-  if (!signature) return unverified("missing webhook-signature header");
-  return message_headers{*id, *timestamp, *signature};
-}
-
-} // namespace detail
-
-KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
-                               std::string_view webhook_timestamp, std::string_view webhook_signature,
-                               std::string_view body, std::int64_t now_unix_seconds,
-                               const verify_options &options) {
-  // The secret first: when it is wrong, every message fails, whatever it holds.
-  const auto key = detail::secret_key(secret);
-  if (!key) return key.error();
-  auto verified = detail::verify_with_key(*key, webhook_id, webhook_timestamp, webhook_signature, body,
-                                          now_unix_seconds, options.tolerance);
-  if (!verified) return std::move(verified).error();
-  return {};
-}
-
-KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                               std::int64_t now_unix_seconds, const verify_options &options) {
-  const auto key = detail::secret_key(secret);
-  if (!key) return key.error();
-  const auto message = detail::find_message_headers(headers);
-  if (!message) return message.error();
-  auto verified = detail::verify_with_key(*key, message->id, message->timestamp, message->signature, body,
-                                          now_unix_seconds, options.tolerance);
-  if (!verified) return std::move(verified).error();
-  return {};
-}
-
-KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
-                                    std::string_view body, std::int64_t now_unix_seconds,
-                                    replay_store &replays, const verify_options &options) {
-  const auto key = detail::secret_key(secret);
-  if (!key) return key.error();
-  const auto message = detail::find_message_headers(headers);
-  if (!message) return message.error();
-  const auto timestamp = detail::verify_with_key(*key, message->id, message->timestamp, message->signature,
-                                                 body, now_unix_seconds, options.tolerance);
-  if (!timestamp) return timestamp.error();
-  const std::int64_t tolerance = options.tolerance.count() > 0 ? options.tolerance.count() : 0;
-  if (!replays.remember(message->id, now_unix_seconds, detail::saturated_sum(*timestamp, tolerance))) {
-    // The id only: it is the sender's, and says which message came again.
-    return error{errc::replay, "webhook-id \"" + utf8::excerpt(message->id, 100) +
-                                   "\" was already accepted: the message is a replay"};
-  }
-  return {};
-}
-
-KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                            std::string_view body) {
-  auto key = detail::secret_key(secret);
-  if (!key) return std::string();
-  return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
-}
-
-} // namespace webhooks
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_WEBHOOKS_IPP
 // ----- end kling/protocol/webhooks.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -8627,35 +3881,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_CALLBACKS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CALLBACKS_IPP)
-#define KLING_PROTOCOL_CALLBACKS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL result<task> parse_callback(std::string_view body) {
-  auto parsed = parse_json(body);
-  if (!parsed) return std::move(parsed).error();
-  auto t = parse_task(std::move(*parsed));
-  if (t && t->id.empty() && t->external_task_id.empty()) {
-    return error{errc::parse, "the callback names no task (no id, task_id or external_task_id)"};
-  }
-  return t;
-}
-
-KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
-                                         std::string_view body, std::int64_t now_unix_seconds,
-                                         webhooks::replay_store &replays,
-                                         const webhooks::verify_options &options) {
-  auto verified = webhooks::verify_once(secret, headers, body, now_unix_seconds, replays, options);
-  if (!verified) return std::move(verified).error();
-  return parse_callback(body);
-}
-
-KLING_DECL result<task> receive_unverified_callback(std::string_view body) { return parse_callback(body); }
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_CALLBACKS_IPP
 // ----- end kling/protocol/callbacks.hpp -----
 // ----- begin kling/protocol/create_machine.hpp -----
 // create_machine: creating a task exactly once. The gateway charges for every
@@ -8756,24 +3981,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_MACHINE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_MACHINE_IPP)
-#define KLING_PROTOCOL_MACHINE_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-KLING_DECL step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
-
-KLING_DECL step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
-
-KLING_DECL step done_step() { return step{}; }
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_MACHINE_IPP
 // ----- end kling/protocol/machine.hpp -----
 // ----- begin kling/protocol/retry.hpp -----
 // Which failures are worth another attempt, and how long to wait first:
@@ -8914,115 +4121,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_RETRY_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_RETRY_IPP)
-#define KLING_PROTOCOL_RETRY_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-KLING_DECL retry_policy retry_policy::none() {
-  retry_policy p;
-  p.max_attempts = 1;
-  return p;
-}
-
-namespace setting_checks {
-
-KLING_DECL error bad_setting(std::string_view name, std::string_view what) {
-  return error{errc::configuration, std::string(name) + " " + std::string(what)};
-}
-
-KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
-  if (value.count() < 0 || (!zero_ok && value.count() == 0)) {
-    return bad_setting(name, zero_ok ? "must not be negative, got " + std::to_string(value.count()) + " ms"
-                                     : "must be positive, got " + std::to_string(value.count()) + " ms");
-  }
-  if (value > longest) return bad_setting(name, "must be at most 366 days");
-  return {};
-}
-
-} // namespace setting_checks
-
-KLING_DECL result<void> check_retry_policy(const retry_policy &p) {
-  using setting_checks::check_duration;
-  if (p.max_attempts < 1 || p.max_attempts > 1000) {
-    return setting_checks::bad_setting("retry_policy::max_attempts",
-                                       "must be from 1 to 1000, got " + std::to_string(p.max_attempts));
-  }
-  return check_duration("retry_policy::initial_backoff", p.initial_backoff, true)
-      .and_then([&] { return check_duration("retry_policy::max_backoff", p.max_backoff, true); })
-      .and_then([&] { return check_duration("retry_policy::max_retry_after", p.max_retry_after, true); })
-      .and_then([&]() -> result<void> {
-        if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
-          return setting_checks::bad_setting("retry_policy::lookup_window",
-                                             "must be from 0 to 1 hour, got " +
-                                                 std::to_string(p.lookup_window.count()) + " ms");
-        }
-        return {};
-      });
-}
-
-KLING_DECL bool is_transient(const error &e) {
-  if (is_permanent_provider_code(e.provider_code)) return false;
-  switch (e.code) {
-  case errc::connection:
-  case errc::timeout: return true;
-  case errc::rate_limited: return true; // 1302, 1303, or a 429 with no code (a proxy's limit)
-  case errc::server:
-    return e.http_status == 500 || e.http_status == 502 || e.http_status == 503 || e.http_status == 504;
-  case errc::provider: return is_transient_provider_code(e.provider_code);
-  case errc::parse: return e.http_status != 0; // an answer arrived, but not the contract's: a proxy page
-  default: return false;
-  }
-}
-
-KLING_DECL bool is_ambiguous(const error &e) {
-  if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
-  switch (e.code) {
-  case errc::connection:
-  case errc::timeout:
-  case errc::parse: return true;
-  case errc::server: return true; // any 5xx: the gateway may have created it before failing
-  default: return false;
-  }
-}
-
-KLING_DECL backoff::backoff(const retry_policy &policy, std::uint64_t seed)
-    : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
-
-KLING_DECL milliseconds backoff::delay(int retry, const error &cause) {
-  if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
-  const int shift = std::min(retry - 1, 20);
-  const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
-                                              policy_.initial_backoff.count() * (std::int64_t{1} << shift));
-  if (ceiling <= 0) return milliseconds(0);
-  return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
-}
-
-KLING_DECL retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
-    : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
-
-KLING_DECL std::optional<milliseconds> retries::after_failure(const error &cause) {
-  ++failures_;
-  if (failures_ >= limit_) return std::nullopt;
-  return backoff_.delay(failures_, cause);
-}
-
-KLING_DECL error retries::give_up(error e) const {
-  if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
-  return e;
-}
-
-KLING_DECL void retries::reset() { failures_ = 0; }
-
-KLING_DECL milliseconds retries::delay(int n, const error &cause) { return backoff_.delay(n, cause); }
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_RETRY_IPP
 // ----- end kling/protocol/retry.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -9155,109 +4253,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_ERRORS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_ERRORS_IPP)
-#define KLING_PROTOCOL_ERRORS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-namespace errors_detail {
-
-// A code may be a number (1102) or a string ("invalid_api_key").
-KLING_DECL std::string code_text(const json &code) {
-  if (code.is_string()) return code.get<std::string>();
-  if (code.is_number_integer()) return std::to_string(code.get<std::int64_t>());
-  if (code.is_number_unsigned()) return std::to_string(code.get<std::uint64_t>());
-  return {};
-}
-
-// Fills message, provider_code and request_id from whichever shape the body has.
-KLING_DECL void read_error_body(const json &body, error &e) {
-  if (!body.is_object()) return;
-  field_reader r(body);
-  if (const json *err = find_member(body, "error")) {
-    if (err->is_string()) {
-      e.message = err->get<std::string>();
-    } else if (err->is_object()) {
-      field_reader inner(*err, "/error");
-      inner.text("message", e.message);
-      if (const json *code = inner.get("code")) e.provider_code = code_text(*code);
-      std::string type;
-      if (inner.text("type", type) && e.message.empty()) e.message = type;
-    }
-  }
-  if (e.message.empty()) r.text("message", e.message);
-  if (e.provider_code.empty()) {
-    if (const json *code = r.get("code")) e.provider_code = code_text(*code);
-  }
-  r.text("request_id", e.request_id);
-}
-
-// words: in lower case.
-KLING_DECL bool says(const std::string &text, std::string_view words) {
-  return ascii::to_lower(text).find(words) != std::string::npos;
-}
-
-// What the gateway's words say beyond the status, read once here so that
-// nothing else inspects message text. The document shows no answer for a
-// duplicate external_task_id; "duplicate" and "already exist(s)" are a guess
-// to revisit against the real gateway.
-KLING_DECL error_cause cause_of(const error &e) {
-  for (const std::string *text : {&e.message, &e.provider_code}) {
-    if (says(*text, "duplicate") || says(*text, "already exist")) return error_cause::duplicate;
-  }
-  return error_cause::none;
-}
-
-} // namespace errors_detail
-
-KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
-  const auto value = response.header("Retry-After");
-  if (!value || value->empty()) return std::nullopt;
-  if (value->find_first_not_of("0123456789") == std::string_view::npos) {
-    if (value->size() > 9) return std::chrono::hours(24 * 365); // absurd: treated as "very long"
-    long long seconds = 0;
-    for (char c : *value)
-      seconds = seconds * 10 + (c - '0');
-    return std::chrono::seconds(seconds);
-  }
-  const auto until = parse_http_date(*value);
-  const auto date = response.header("Date");
-  if (!until || !date) return std::nullopt;
-  const auto now = parse_http_date(*date);
-  if (!now) return std::nullopt;
-  const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*until - *now);
-  return delay.count() > 0 ? delay : std::chrono::milliseconds(0);
-}
-
-KLING_DECL error error_from_response(const http_response &response) {
-  error e;
-  e.code = errc_for_status(response.status);
-  e.http_status = response.status;
-  e.retry_after = retry_after(response);
-  if (auto id = response.header("X-Request-Id")) e.request_id = std::string(*id);
-  auto body = parse_json(response.body);
-  if (body) errors_detail::read_error_body(*body, e);
-  e.cause = errors_detail::cause_of(e);
-  if (e.message.empty()) {
-    e.message = "HTTP " + std::to_string(response.status);
-    if (!body) e.message += " with a body that is not JSON";
-  }
-  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
-  return e;
-}
-
-KLING_DECL bool is_duplicate_external_id(const error &e) {
-  if (e.http_status == 409) return true;
-  return (e.http_status == 400 || e.http_status == 422) && e.cause == error_cause::duplicate;
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_ERRORS_IPP
 // ----- end kling/protocol/errors.hpp -----
 // ----- begin kling/protocol/requests.hpp -----
 // The HTTP request of every gateway operation, relative to the base URL:
@@ -9306,71 +4301,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_REQUESTS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REQUESTS_IPP)
-#define KLING_PROTOCOL_REQUESTS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-namespace requests_detail {
-
-KLING_DECL http_request json_post(std::string path, const json &body) {
-  http_request r;
-  r.method = "POST";
-  r.path = std::move(path);
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = dump_json(body);
-  return r;
-}
-
-KLING_DECL result<http_request> page_get(std::string path, const page_request &page) {
-  auto violations = rules::check_element_page(page.page_num, page.page_size);
-  if (!violations.empty()) return rules::rejection(std::move(violations));
-  http_request r;
-  r.path = std::move(path);
-  r.query = {{"page_num", std::to_string(page.page_num)}, {"page_size", std::to_string(page.page_size)}};
-  return r;
-}
-
-} // namespace requests_detail
-
-KLING_DECL http_request create_video(const json &body) {
-  return requests_detail::json_post("/v1/videos", body);
-}
-
-KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider) {
-  auto violations = rules::check_task_query(task_id, provider);
-  if (!violations.empty()) return rules::rejection(std::move(violations));
-  http_request r;
-  r.path = "/v1/videos/" + percent_encode(task_id);
-  if (!provider.empty()) r.query.emplace_back("provider", std::string(provider));
-  return r;
-}
-
-KLING_DECL http_request create_element(const json &body) {
-  return requests_detail::json_post("/v1/elements/custom", body);
-}
-
-KLING_DECL result<http_request> list_elements(const page_request &page) {
-  return requests_detail::page_get("/v1/elements/custom", page);
-}
-
-KLING_DECL result<http_request> list_preset_elements(const page_request &page) {
-  return requests_detail::page_get("/v1/elements/presets", page);
-}
-
-KLING_DECL result<http_request> delete_element(std::string_view element_id) {
-  auto violations = rules::check_element_delete(element_id);
-  if (!violations.empty()) return rules::rejection(std::move(violations));
-  return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_REQUESTS_IPP
 // ----- end kling/protocol/requests.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -9448,113 +4378,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_RESPONSES_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_RESPONSES_IPP)
-#define KLING_PROTOCOL_RESPONSES_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-namespace responses_detail {
-
-KLING_DECL error with_excerpt(error e, const http_response &response) {
-  e.http_status = response.status;
-  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
-  return e;
-}
-
-} // namespace responses_detail
-
-KLING_DECL response_info info_of(const http_response &response) {
-  response_info info;
-  info.http_status = response.status;
-  info.headers = response.headers;
-  if (auto id = response.header("X-Request-Id")) info.request_id = std::string(*id);
-  return info;
-}
-
-KLING_DECL result<json> read_json(const http_response &response) {
-  if (response.status < 200 || response.status > 299) return error_from_response(response);
-  auto body = parse_json(response.body);
-  if (!body) {
-    return responses_detail::with_excerpt(
-        error{errc::parse, "HTTP " + std::to_string(response.status) + " answer is " + body.error().message},
-        response);
-  }
-  return body;
-}
-
-KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id,
-                                  std::string_view asked_external_id) {
-  auto body = read_json(response);
-  if (!body) return std::move(body).error();
-  std::string body_request_id;
-  if (const json *id = find_member(*body, "request_id"); id && id->is_string())
-    body_request_id = id->get<std::string>();
-  auto t = parse_task(std::move(*body)); // the parsed answer becomes task::raw, not copied
-  if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
-  if (t->id.empty()) t->id = std::string(asked_id);
-  if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
-  t->response = info_of(response);
-  if (t->response.request_id.empty()) t->response.request_id = std::move(body_request_id);
-  return t;
-}
-
-KLING_DECL std::string failure_code(const json &raw) {
-  for (const char *key : {"error_code", "code"}) {
-    if (const json *c = find_member(raw, key)) {
-      if (c->is_string()) return c->get<std::string>();
-      if (c->is_number_integer()) return std::to_string(c->get<long long>());
-    }
-  }
-  return {};
-}
-
-KLING_DECL result<task> outcome_of(task t) {
-  switch (t.status) {
-  case task_status::completed: return t;
-  case task_status::failed: {
-    error e{errc::task_failed,
-            "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
-    e.provider_code = failure_code(t.raw);
-    e.request_id = t.response.request_id;
-    return e;
-  }
-  case task_status::unknown:
-    return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
-                                  "\", which this client does not know; stopped waiting"};
-  case task_status::pending:
-  case task_status::processing: break;
-  }
-  return t;
-}
-
-KLING_DECL result<envelope<element>> read_element(const http_response &response) {
-  return read_envelope<element>(response, parse_element);
-}
-
-KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                             const page_request &asked) {
-  return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
-    return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
-      page<element> p;
-      p.items = std::move(items);
-      p.page_num = asked.page_num;
-      p.page_size = asked.page_size;
-      return p;
-    });
-  });
-}
-
-KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
-  return read_envelope<element_deletion>(response, parse_element_deletion);
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_RESPONSES_IPP
 // ----- end kling/protocol/responses.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -9622,135 +4445,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_CREATE_MACHINE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CREATE_MACHINE_IPP)
-#define KLING_PROTOCOL_CREATE_MACHINE_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-KLING_DECL create_machine::create_machine(json body, const retry_policy &policy, std::uint64_t seed,
-                                          std::vector<violation> warnings)
-    : body_(std::move(body)), warnings_(std::move(warnings)), create_retries_(policy, seed),
-      lookup_retries_(policy, ~seed, 2 * policy.max_attempts) {
-  if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())
-    external_id_ = id->get<std::string>();
-}
-
-KLING_DECL step create_machine::next() const {
-  if (outcome_) return done_step();
-  if (wake_at_) return sleep_step(*wake_at_);
-  if (looking_up_) {
-    auto lookup = get_video(external_id_);
-    return lookup ? send_step(std::move(*lookup)) : done_step();
-  }
-  return send_step(create_video(body_));
-}
-
-KLING_DECL void create_machine::on_response(result<http_response> answer, time_point now) {
-  if (!answer) return on_read(result<task>(std::move(answer).error()), now);
-  result<task> read = read_task(*answer, {}, external_id_);
-  if (read && read->id.empty()) {
-    // An answer that names no task is no proof of one: as ambiguous as a lost answer.
-    error e{errc::parse, "the gateway's answer names no task id"};
-    e.http_status = answer->status;
-    read = std::move(e);
-  }
-  on_read(std::move(read), now);
-}
-
-KLING_DECL void create_machine::on_wake(time_point) { wake_at_.reset(); }
-
-KLING_DECL void create_machine::stop(error e) {
-  if (!external_id_.empty() && !outcome_) {
-    e.message += "; the create may not have been sent, but if it was, the task exists: find it by its "
-                 "external_task_id " +
-                 external_id_;
-  }
-  outcome_ = result<task>(std::move(e));
-}
-
-KLING_DECL result<task> create_machine::take_result() {
-  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
-}
-
-KLING_DECL void create_machine::on_read(result<task> read, time_point now) {
-  if (looking_up_)
-    on_lookup(std::move(read), now);
-  else
-    on_create(std::move(read), now);
-}
-
-KLING_DECL void create_machine::on_create(result<task> read, time_point now) {
-  ++creates_;
-  if (read) return finish(std::move(*read));
-  error e = std::move(read).error();
-  // Counted whatever follows; the delay is kept for a create sent again after a lookup.
-  resend_delay_ = create_retries_.after_failure(e);
-  const bool can_look_up = !external_id_.empty();
-  if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e), now);
-  if (is_ambiguous(e)) {
-    if (can_look_up) return look_up(std::move(e), now);
-    e.message += "; the task may have been created, and without an external_task_id it cannot be looked up, "
-                 "so the create was not sent again";
-    return fail(std::move(e));
-  }
-  if (is_transient(e) && resend_delay_) return wake_later(now + *resend_delay_, false);
-  fail(create_retries_.give_up(std::move(e)));
-}
-
-KLING_DECL void create_machine::on_lookup(result<task> read, time_point now) {
-  ++lookups_;
-  if (read) return finish(std::move(*read)); // it was created: exactly once
-  error e = std::move(read).error();
-  if (e.code == errc::not_found && now < lookup_until_) {
-    // Not found yet: the gateway may still be indexing it. Ask again, at
-    // the latest when the window ends (that last answer decides).
-    const auto floor = create_retries_.policy().lookup_window / 32; // bounds the lookups per window
-    const auto delay = std::max(lookup_retries_.delay(++misses_, e), floor);
-    return wake_later(std::min(now + delay, lookup_until_), true);
-  }
-  if (e.code == errc::not_found) {
-    // Still not found when the window ended: not created. Send the create
-    // again (same external_task_id) if the cause allows.
-    const bool duplicate = is_duplicate_external_id(cause_);
-    if (!duplicate && is_transient(cause_) && resend_delay_) return wake_later(now + *resend_delay_, false);
-    if (duplicate) cause_.message += "; yet no task with external_task_id " + external_id_ + " can be found";
-    return fail(create_retries_.give_up(std::move(cause_)));
-  }
-  const auto delay = lookup_retries_.after_failure(e);
-  if (is_transient(e) && delay) return wake_later(now + *delay, true);
-  e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
-              " failed too: " + e.message + "; the task may exist";
-  fail(std::move(e));
-}
-
-KLING_DECL void create_machine::look_up(error cause, time_point now) {
-  cause_ = std::move(cause);
-  looking_up_ = true;
-  lookup_until_ = now + create_retries_.policy().lookup_window;
-  misses_ = 0;
-  lookup_retries_.reset();
-}
-
-KLING_DECL void create_machine::wake_later(time_point at, bool lookup) {
-  looking_up_ = lookup;
-  wake_at_ = at;
-}
-
-KLING_DECL void create_machine::finish(task t) {
-  if (t.external_task_id.empty()) t.external_task_id = external_id_;
-  t.warnings = std::move(warnings_);
-  outcome_ = result<task>(std::move(t));
-}
-
-KLING_DECL void create_machine::fail(error e) { outcome_ = result<task>(std::move(e)); }
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_CREATE_MACHINE_IPP
 // ----- end kling/protocol/create_machine.hpp -----
 // ----- begin kling/protocol/download_machine.hpp -----
 // download_machine: fetching a result video. Decides each request (resuming
@@ -9874,219 +4568,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP)
-#define KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-KLING_DECL download_machine::download_machine(std::string url, std::uint64_t have_bytes,
-                                              const download_options &options, const retry_policy &policy,
-                                              std::uint64_t seed)
-    : url_(std::move(url)), options_(options), retries_(policy, seed), have_(have_bytes) {
-  check_url();
-}
-
-KLING_DECL step download_machine::next() const {
-  if (outcome_) return done_step();
-  if (wake_at_) return sleep_step(*wake_at_);
-  auto parsed = parse_url(url_); // checked when set
-  http_request r;
-  r.origin = parsed->origin();
-  r.path = parsed->path.empty() ? "/" : parsed->path;
-  if (!parsed->query.empty()) r.path += "?" + parsed->query; // kept exactly as given (signed CDN URLs)
-  if (have_ > 0) r.headers.emplace_back("Range", "bytes=" + std::to_string(have_) + "-");
-  return send_step(std::move(r));
-}
-
-KLING_DECL body_disposition download_machine::on_head(const http_response &head) {
-  head_ = head;
-  excerpt_.clear();
-  if (head.status >= 300 && head.status < 400 && head.status != 304) {
-    return body_disposition::ignore;
-  }
-  if (head.status == 206) {
-    const auto start = content_range_start(head);
-    if (start && *start == have_)
-      return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
-    if (start && *start == 0) return restart(head);
-    // Not the part asked for (or not said which): ask again for the whole video.
-    from_scratch_ = true;
-    return body_disposition::ignore;
-  }
-  if (head.status == 200) return restart(head);
-  return body_disposition::ignore; // an error page: kept only as an excerpt
-}
-
-KLING_DECL bool download_machine::on_body(std::size_t bytes) {
-  have_ += bytes;
-  if (have_ > options_.max_bytes) {
-    discard_ = true;
-    outcome_ = result<std::uint64_t>(too_large(have_));
-    return false;
-  }
-  return true;
-}
-
-KLING_DECL void download_machine::on_ignored_body(std::string_view piece) {
-  if (excerpt_.size() < body_excerpt_bytes)
-    excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
-}
-
-KLING_DECL void download_machine::on_response(result<http_response> answer, time_point now) {
-  // Each answer is judged by its own head: one left from an earlier
-  // answer (a redirect, an error page) must never stand in for it.
-  const http_response head = std::exchange(head_, http_response{});
-  if (outcome_) return; // decided while streaming (size cap)
-  if (answer && head.status == 0) {
-    // Without the head the machine cannot tell a video from an error page.
-    outcome_ = result<std::uint64_t>(error{
-        errc::configuration, "the transport did not call the request's on_head: a download streams, so a "
-                             "transport must pass the answer to http_request::on_head and on_body "
-                             "(kling::deliver_body does it for answers received whole); see the README's "
-                             "transport checklist"});
-    return;
-  }
-  if (answer) return on_complete_answer(head, now);
-  retry_or_fail(std::move(answer).error(), now); // a retry resumes from have_bytes()
-}
-
-KLING_DECL void download_machine::on_wake(time_point) { wake_at_.reset(); }
-
-KLING_DECL void download_machine::stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
-
-KLING_DECL result<std::uint64_t> download_machine::take_result() {
-  return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
-}
-
-KLING_DECL bool download_machine::worth_resuming() const {
-  return outcome_ && !*outcome_ && have_ > 0 && !discard_;
-}
-
-KLING_DECL void download_machine::on_complete_answer(const http_response &head, time_point now) {
-  const int status = head.status;
-  if (from_scratch_) {
-    from_scratch_ = false;
-    have_ = 0; // the next request has no Range; its 200 replaces what is held
-    error e{errc::http, "the server sent a part other than the one asked for"};
-    if (retries_.after_failure(e)) return; // asked again at once, from the start
-    discard_ = true;
-    outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
-    return;
-  }
-  if (status == 200 || status == 206) {
-    if (total_ && have_ < *total_) { // the connection closed early but cleanly
-      return retry_or_fail(error{errc::connection, "transfer ended after " + std::to_string(have_) + " of " +
-                                                       std::to_string(*total_) + " bytes"},
-                           now);
-    }
-    outcome_ = result<std::uint64_t>(have_);
-    return;
-  }
-  if (status == 416 && have_ > 0) {
-    // Nothing left to send: complete if the server's size is what we hold.
-    const auto size = content_range_total(head);
-    if (size && *size == have_) {
-      outcome_ = result<std::uint64_t>(have_);
-      return;
-    }
-    discard_ = true; // what is held is longer than the video: not its start
-  }
-  if (status >= 300 && status < 400 && status != 304) {
-    const auto location = head.header("Location");
-    if (!location || ++redirects_ > options_.max_redirects) {
-      outcome_ = result<std::uint64_t>(
-          error{errc::http, location ? "too many redirects" : "redirect without a Location header"});
-      return;
-    }
-    url_ = resolve(std::string(*location));
-    check_url();
-    return;
-  }
-  http_response page = head;
-  page.body = excerpt_;
-  retry_or_fail(error_from_response(page), now);
-}
-
-KLING_DECL void download_machine::retry_or_fail(error e, time_point now) {
-  const auto delay = retries_.after_failure(e);
-  if (delay && is_transient(e)) {
-    wake_at_ = now + *delay;
-    return;
-  }
-  outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
-}
-
-KLING_DECL void download_machine::check_url() {
-  auto parsed = parse_url(url_);
-  if (!parsed)
-    outcome_ = result<std::uint64_t>(error{parsed.error().code, "download URL: " + parsed.error().message});
-}
-
-KLING_DECL body_disposition download_machine::restart(const http_response &head) {
-  have_ = 0;
-  return check_size(head, 0) ? body_disposition::replace : body_disposition::stop;
-}
-
-KLING_DECL bool download_machine::check_size(const http_response &head, std::uint64_t offset) {
-  std::optional<std::uint64_t> total = content_range_total(head);
-  if (!total) {
-    if (auto length = number(head.header("Content-Length"))) total = offset + *length;
-  }
-  total_ = total;
-  if (total && *total > options_.max_bytes) {
-    discard_ = true;
-    outcome_ = result<std::uint64_t>(too_large(*total));
-    return false;
-  }
-  return true;
-}
-
-KLING_DECL error download_machine::too_large(std::uint64_t size) const {
-  return error{errc::io, "the video is " + std::to_string(size) + " bytes, more than the limit of " +
-                             std::to_string(options_.max_bytes) + " bytes"};
-}
-
-KLING_DECL std::string download_machine::resolve(const std::string &location) const {
-  auto base = parse_url(url_);
-  if (!base) return location;
-  auto resolved = resolve_url(*base, location);
-  return resolved ? resolved->text() : location;
-}
-
-KLING_DECL std::optional<std::uint64_t> download_machine::number(std::optional<std::string_view> text) {
-  if (!text || text->empty() || text->size() > 19 ||
-      text->find_first_not_of("0123456789") != std::string_view::npos) {
-    return std::nullopt;
-  }
-  std::uint64_t v = 0;
-  for (char c : *text)
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  return v;
-}
-
-KLING_DECL std::optional<std::uint64_t> download_machine::content_range_start(const http_response &head) {
-  const auto range = head.header("Content-Range");
-  if (!range || range->substr(0, 6) != "bytes ") return std::nullopt;
-  const auto dash = range->find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  return number(range->substr(6, dash - 6));
-}
-
-KLING_DECL std::optional<std::uint64_t> download_machine::content_range_total(const http_response &head) {
-  const auto range = head.header("Content-Range");
-  if (!range) return std::nullopt;
-  const auto slash = range->rfind('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  return number(range->substr(slash + 1));
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP
 // ----- end kling/protocol/download_machine.hpp -----
 // ----- begin kling/protocol/wait_machine.hpp -----
 // wait_machine: following a task until it finishes. Polls GET /v1/videos/{id}
@@ -10184,104 +4665,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_WAIT_MACHINE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WAIT_MACHINE_IPP)
-#define KLING_PROTOCOL_WAIT_MACHINE_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-KLING_DECL result<void> check_wait_options(const wait_options &w) {
-  using setting_checks::check_duration;
-  // NaN fails both comparisons; growth past 10 is no longer "gently".
-  if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
-    return setting_checks::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
-  }
-  // Intervals of zero would poll the gateway without pause.
-  return check_duration("wait_options::first_interval", w.first_interval, false)
-      .and_then([&] { return check_duration("wait_options::max_interval", w.max_interval, false); })
-      .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
-}
-
-KLING_DECL wait_machine::wait_machine(task_ref of, const wait_options &options, const retry_policy &policy,
-                                      std::uint64_t seed, time_point now,
-                                      std::optional<time_point> first_poll,
-                                      std::optional<time_point> deadline)
-    : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
-      provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
-      deadline_(now), interval_(options.first_interval) {
-  // Bad settings and a bad id are refused at once, not after the first wait.
-  auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
-  if (!checked) {
-    outcome_ = result<task>(std::move(checked).error());
-    return;
-  }
-  deadline_ = deadline ? *deadline : now + options.timeout;
-  wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
-  auto request = get_video(task_id_, provider_); // Q-1
-  if (!request) outcome_ = result<task>(std::move(request).error());
-}
-
-KLING_DECL step wait_machine::next() const {
-  if (outcome_) return done_step();
-  if (wake_at_) return sleep_step(*wake_at_);
-  return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
-}
-
-KLING_DECL void wait_machine::on_wake(time_point) { wake_at_.reset(); }
-
-KLING_DECL void wait_machine::on_response(result<http_response> answer, time_point now) {
-  ++polls_;
-  result<task> read =
-      answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
-  if (!read) return on_failed_poll(std::move(read).error(), now);
-  retries_.reset();
-  last_ = *read;
-  if (read->finished() || read->status == task_status::unknown) {
-    outcome_ = outcome_of(std::move(*read));
-    return;
-  }
-  if (now >= deadline_) return expire(now);
-  schedule(now + interval_);
-  // In floating point, compared before converting: the product may not fit in milliseconds.
-  const double grown = static_cast<double>(interval_.count()) * options_.interval_growth;
-  interval_ = grown >= static_cast<double>(options_.max_interval.count())
-                  ? options_.max_interval
-                  : milliseconds(static_cast<milliseconds::rep>(grown));
-}
-
-KLING_DECL void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
-
-KLING_DECL result<task> wait_machine::take_result() {
-  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
-}
-
-KLING_DECL void wait_machine::on_failed_poll(error e, time_point now) {
-  const auto delay = retries_.after_failure(e);
-  if (!delay || !is_transient(e)) {
-    outcome_ = result<task>(retries_.give_up(std::move(e)));
-    return;
-  }
-  if (now >= deadline_) return expire(now);
-  schedule(now + *delay);
-}
-
-KLING_DECL void wait_machine::schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
-
-KLING_DECL void wait_machine::expire(time_point now) {
-  const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-  outcome_ =
-      result<task>(error{errc::deadline_exceeded,
-                         "task " + task_id_ + " is still " +
-                             (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
-                             " after waiting " + std::to_string(waited) + " s"});
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_WAIT_MACHINE_IPP
 // ----- end kling/protocol/wait_machine.hpp -----
 
 // client: the blocking and asynchronous client over any transport, the tracker
@@ -10443,16 +4826,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_SCHEDULER_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_SCHEDULER_IPP)
-#define KLING_CLIENT_SCHEDULER_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL scheduler::operator bool() const { return now && after; }
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_SCHEDULER_IPP
 // ----- end kling/client/scheduler.hpp -----
 // ----- begin kling/client/settings.hpp -----
 // Per-call settings: call_options for every call (cancellation, a timeout,
@@ -10562,69 +4935,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_SETTINGS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_SETTINGS_IPP)
-#define KLING_CLIENT_SETTINGS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting) {
-  using protocol::setting_checks::bad_setting;
-  for (std::size_t i = 0; i < headers.size(); ++i) {
-    const auto &h = headers[i];
-    if (!is_header_name(h.first)) {
-      return bad_setting(setting, "#" + std::to_string(i + 1) +
-                                      ": the name must be token characters (no space, ':', line break or "
-                                      "control character)");
-    }
-    if (!is_header_value(h.second)) {
-      return bad_setting(setting, "\"" + h.first +
-                                      "\": the value contains a line break, NUL or other control character");
-    }
-  }
-  return {};
-}
-
-KLING_DECL result<void> check_call_options(const call_options &c) {
-  if (c.request_timeout) {
-    if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
-                                                                *c.request_timeout, false);
-        !checked)
-      return checked;
-  }
-  return check_headers(c.headers, "call_options::headers");
-}
-
-KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation) {
-  if (call.external_task_id.empty()) return {};
-  return error{errc::configuration,
-               std::string("call_options::external_task_id applies to creates only, not to ") + operation};
-}
-
-KLING_DECL result<void> check_download_settings(const download_settings &d) {
-  if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
-      !checked)
-    return checked;
-  if (!d.headers.empty()) {
-    // The user's headers are the gateway's business; a CDN link is signed by its URL.
-    return protocol::setting_checks::bad_setting(
-        "call_options::headers", "are never sent to a download's host; set none for a download");
-  }
-  if (d.max_bytes && *d.max_bytes == 0) {
-    return protocol::setting_checks::bad_setting("download_settings::max_bytes", "must be positive");
-  }
-  // Bounded: it is compared with clock durations, which a huge value would
-  // overflow. Compared in hours: hours::max() itself does not fit in milliseconds.
-  if (d.expiry_warning.count() < 0 ||
-      d.expiry_warning > std::chrono::duration_cast<std::chrono::hours>(protocol::setting_checks::longest)) {
-    return protocol::setting_checks::bad_setting("download_settings::expiry_warning",
-                                                 "must be from 0 to 366 days");
-  }
-  return {};
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_SETTINGS_IPP
 // ----- end kling/client/settings.hpp -----
 // ----- begin kling/client/time_source.hpp -----
 // time_source: where the blocking client gets the time and how it sleeps.
@@ -10667,45 +4977,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_TIME_SOURCE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_TIME_SOURCE_IPP)
-#define KLING_CLIENT_TIME_SOURCE_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL time_source time_source::system() {
-  time_source t;
-  t.now = [] { return protocol::clock::now(); };
-  t.wall_now = [] {
-    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
-  };
-  t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
-    // In short slices, so a cancellation is noticed quickly.
-    constexpr auto slice = std::chrono::milliseconds(20);
-    for (auto now = protocol::clock::now(); now < until && !token.cancelled(); now = protocol::clock::now()) {
-      std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
-    }
-  };
-  return t;
-}
-
-KLING_DECL protocol::time_point time_source::wall_to_steady(timestamp t, protocol::time_point now,
-                                                            timestamp wall_now) {
-  return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
-}
-
-KLING_DECL timestamp time_source::steady_to_wall(protocol::time_point t, protocol::time_point now,
-                                                 timestamp wall_now) {
-  return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
-}
-
-KLING_DECL std::chrono::microseconds time_source::capped(std::chrono::microseconds d) {
-  constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
-  return d > limit ? limit : d < -limit ? -limit : d;
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_TIME_SOURCE_IPP
 // ----- end kling/client/time_source.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -10827,130 +5098,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_OPTIONS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_OPTIONS_IPP)
-#define KLING_CLIENT_OPTIONS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL options &options::base_url(std::string url) {
-  base_url_ = std::move(url);
-  return *this;
-}
-
-KLING_DECL options &options::api_key(std::string key) {
-  api_key_ = std::move(key);
-  return *this;
-}
-
-KLING_DECL options &options::request_timeout(std::chrono::milliseconds timeout) {
-  request_timeout_ = timeout;
-  return *this;
-}
-
-KLING_DECL options &options::connect_timeout(std::chrono::milliseconds timeout) {
-  network_.connect_timeout = timeout;
-  return *this;
-}
-
-KLING_DECL options &options::header(std::string name, std::string value) {
-  set_header(headers_, std::move(name), std::move(value));
-  return *this;
-}
-
-KLING_DECL options &options::max_response_bytes(std::uint64_t bytes) {
-  max_response_bytes_ = bytes;
-  return *this;
-}
-
-KLING_DECL options &options::allow_insecure_http(bool allow) {
-  allow_insecure_http_ = allow;
-  return *this;
-}
-
-KLING_DECL options &options::ca_file(std::string path) {
-  network_.ca_file = std::move(path);
-  return *this;
-}
-
-KLING_DECL options &options::ca_path(std::string directory) {
-  network_.ca_path = std::move(directory);
-  return *this;
-}
-
-KLING_DECL options &options::proxy(std::string host, int port, std::string username, std::string password) {
-  network_.proxy = proxy_settings{std::move(host), port, std::move(username), std::move(password)};
-  return *this;
-}
-
-KLING_DECL options &options::network(network_settings settings) {
-  network_ = std::move(settings);
-  return *this;
-}
-
-KLING_DECL options &options::validate_requests(bool on) {
-  validate_requests_ = on;
-  return *this;
-}
-
-KLING_DECL options &options::retry(protocol::retry_policy policy) {
-  retry_ = policy;
-  return *this;
-}
-
-KLING_DECL options &options::wait(protocol::wait_options w) {
-  wait_ = w;
-  return *this;
-}
-
-KLING_DECL options &options::generate_external_task_ids(bool on) {
-  generate_ids_ = on;
-  return *this;
-}
-
-KLING_DECL options &options::external_task_id_seed(std::uint64_t seed) {
-  id_seed_ = seed;
-  return *this;
-}
-
-KLING_DECL options &options::time(time_source t) {
-  time_ = std::move(t);
-  return *this;
-}
-
-KLING_DECL options &options::scheduler(kling::scheduler s) {
-  scheduler_ = std::move(s);
-  return *this;
-}
-
-KLING_DECL options &options::observe(std::function<void(const exchange_record &)> observer) {
-  observer_ = std::move(observer);
-  return *this;
-}
-
-KLING_DECL options options::from_environment() {
-  options o;
-  if (const char *url = std::getenv("KLING_BASE_URL")) o.base_url(url);
-  if (const char *key = std::getenv("KLING_API_KEY")) o.api_key(key);
-  return o;
-}
-
-KLING_DECL result<void> options::check() const {
-  using protocol::setting_checks::bad_setting;
-  using protocol::setting_checks::check_duration;
-  if (!is_header_value(api_key_)) {
-    return bad_setting("options::api_key", "contains a line break, NUL or other control character");
-  }
-  if (auto checked = check_headers(headers_, "options::header"); !checked) return checked;
-  if (max_response_bytes_ == 0) return bad_setting("options::max_response_bytes", "must be positive");
-  return check_duration("options::request_timeout", request_timeout_, false)
-      .and_then([&] { return check_duration("options::connect_timeout", network_.connect_timeout, false); })
-      .and_then([&] { return protocol::check_retry_policy(retry_); })
-      .and_then([&] { return protocol::check_wait_options(wait_); });
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_OPTIONS_IPP
 // ----- end kling/client/options.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -11205,16 +5352,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_BLOCKING_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BLOCKING_IPP)
-#define KLING_CLIENT_BLOCKING_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_BLOCKING_IPP
 // ----- end kling/client/blocking.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -11458,32 +5595,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_ASYNC_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_ASYNC_IPP)
-#define KLING_CLIENT_ASYNC_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace async_detail {
-
-KLING_DECL error no_scheduler() {
-  return error{errc::configuration,
-               "asynchronous calls need a scheduler: options::scheduler(kling::make_scheduler(your_loop))"};
-}
-
-} // namespace async_detail
-
-KLING_DECL async_operation::async_operation(std::shared_ptr<async_detail::control> c)
-    : control_(std::move(c)) {}
-
-KLING_DECL void async_operation::cancel() const {
-  if (control_ && control_->cancel && !control_->finished) control_->cancel();
-}
-
-KLING_DECL bool async_operation::done() const { return !control_ || control_->finished; }
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_ASYNC_IPP
 // ----- end kling/client/async.hpp -----
 // ----- begin kling/client/batch.hpp -----
 // basic_batch: many named requests run to downloaded videos over a
@@ -11995,129 +6106,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_DOWNLOADS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_DOWNLOADS_IPP)
-#define KLING_CLIENT_DOWNLOADS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL download_operation::state::state(protocol::download_machine m, download_target t,
-                                            download_settings s)
-    : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
-
-KLING_DECL download_operation::download_operation(protocol::download_machine machine, download_target target,
-                                                  download_settings settings)
-    : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
-
-KLING_DECL protocol::step download_operation::next() const {
-  protocol::step next = locked([](state &s) { return s.machine.next(); });
-  if (next.kind == protocol::step_kind::send) attach(next.request);
-  return next;
-}
-
-KLING_DECL void download_operation::on_response(result<http_response> r, protocol::time_point now) {
-  locked([&](state &s) { s.machine.on_response(std::move(r), now); });
-}
-
-KLING_DECL void download_operation::on_wake(protocol::time_point now) {
-  locked([&](state &s) { s.machine.on_wake(now); });
-}
-
-KLING_DECL void download_operation::stop(error e) {
-  locked([&](state &s) { s.machine.stop(std::move(e)); });
-}
-
-KLING_DECL bool download_operation::done() const {
-  return locked([](state &s) { return s.machine.done(); });
-}
-
-KLING_DECL bool download_operation::worth_resuming() const {
-  return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
-}
-
-KLING_DECL std::uint64_t download_operation::have_bytes() const {
-  return locked([](state &s) { return s.machine.have_bytes(); });
-}
-
-KLING_DECL result<std::uint64_t> download_operation::take_result() {
-  return locked([](state &s) {
-    // A failure of the target wins over the transport's "stopped by the receiver".
-    if (!s.problem.empty()) return result<std::uint64_t>(error{errc::io, s.problem});
-    return s.machine.take_result();
-  });
-}
-
-KLING_DECL void download_operation::attach(http_request &request) const {
-  auto st = state_;
-  request.on_head = [st](const http_response &head) {
-    std::lock_guard<std::mutex> lock(st->mutex);
-    if (st->machine.done()) return false;
-    st->disposition = st->machine.on_head(head);
-    switch (st->disposition) {
-    case protocol::body_disposition::stop: return false;
-    case protocol::body_disposition::ignore:
-      return true; // a redirect or an error page: the target is untouched
-    case protocol::body_disposition::append:
-    case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
-    }
-    return false;
-  };
-  request.on_body = [st](std::string_view piece) {
-    {
-      std::lock_guard<std::mutex> lock(st->mutex);
-      if (st->machine.done() || st->settings.cancel.cancelled()) return false;
-      if (st->disposition == protocol::body_disposition::ignore) {
-        st->machine.on_ignored_body(piece);
-        return true;
-      }
-    }
-    std::string problem;
-    const bool written = st->target.write(piece, problem);
-    download_progress progress;
-    {
-      std::lock_guard<std::mutex> lock(st->mutex);
-      if (!written) {
-        st->problem = std::move(problem);
-        return false;
-      }
-      if (st->machine.done() || !st->machine.on_body(piece.size())) return false;
-      progress = download_progress{st->machine.have_bytes(), st->machine.total_bytes()};
-    }
-    if (st->settings.progress) st->settings.progress(progress);
-    return true;
-  };
-}
-
-namespace download_detail {
-
-KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink) {
-  auto delivered = std::make_shared<std::uint64_t>(0);
-  download_target target;
-  target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
-    if (d == protocol::body_disposition::replace && *delivered > 0) {
-      problem = "the server sent the whole video again after " + std::to_string(*delivered) +
-                " bytes; a sink cannot start over (download to a file instead)";
-      return false;
-    }
-    return true;
-  };
-  target.write = [delivered, sink = std::move(sink)](std::string_view piece, std::string &problem) {
-    if (!sink(piece)) {
-      problem = "the sink stopped the download";
-      return false;
-    }
-    *delivered += piece.size();
-    return true;
-  };
-  return target;
-}
-
-KLING_DECL std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
-
-} // namespace download_detail
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_DOWNLOADS_IPP
 // ----- end kling/client/downloads.hpp -----
 // ----- begin kling/protocol/create_and_wait_machine.hpp -----
 // create_and_wait_machine: creating a task exactly once (create_machine),
@@ -12205,114 +6193,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP)
-#define KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace protocol {
-
-KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vector<violation> warnings,
-                                                            const wait_options &wait,
-                                                            const retry_policy &policy, std::uint64_t seed,
-                                                            time_point now)
-    : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
-  creating_.emplace(std::move(body), policy, seed, std::move(warnings));
-  // Checked before the deadline is computed: a huge timeout must not overflow the clock.
-  if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
-      !checked) {
-    outcome_ = result<task>(std::move(checked).error());
-    return;
-  }
-  deadline_ = now + wait.timeout;
-}
-
-KLING_DECL create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
-    : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
-
-KLING_DECL step create_and_wait_machine::next() const {
-  if (outcome_) return done_step();
-  if (waiting_) return waiting_->next();
-  step s = creating_->next();
-  // A create that would sleep past the deadline wakes at the deadline, to end there.
-  if (s.kind == step_kind::sleep && s.wake_at > deadline_) s.wake_at = deadline_;
-  return s;
-}
-
-KLING_DECL void create_and_wait_machine::on_response(result<http_response> answer, time_point now) {
-  if (waiting_) return waiting_->on_response(std::move(answer), now);
-  creating_->on_response(std::move(answer), now);
-  if (creating_->done()) return created(now);
-}
-
-KLING_DECL void create_and_wait_machine::on_wake(time_point now) {
-  if (waiting_) return waiting_->on_wake(now);
-  if (now >= deadline_) return expire();
-  creating_->on_wake(now);
-}
-
-KLING_DECL void create_and_wait_machine::stop(error e) {
-  if (creating()) {
-    creating_->stop(std::move(e)); // it says how to find a task its create may have made
-    e = creating_->take_result().error();
-  }
-  outcome_ = result<task>(std::move(e));
-}
-
-KLING_DECL bool create_and_wait_machine::done() const {
-  return outcome_.has_value() || (waiting_ && waiting_->done());
-}
-
-KLING_DECL result<task> create_and_wait_machine::take_result() {
-  if (outcome_) return std::move(*outcome_);
-  if (waiting_) return with_warnings(waiting_->take_result());
-  return error{errc::cancelled, "not finished"};
-}
-
-KLING_DECL bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
-
-KLING_DECL std::optional<task> create_and_wait_machine::last_task() const {
-  if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
-  return created_ ? std::optional<task>(*created_) : std::nullopt;
-}
-
-KLING_DECL const wait_machine *create_and_wait_machine::waiting() const {
-  return waiting_ ? &*waiting_ : nullptr;
-}
-
-KLING_DECL std::string create_and_wait_machine::external_task_id() const {
-  if (creating_) return creating_->external_task_id();
-  return waiting_ ? waiting_->external_task_id() : std::string();
-}
-
-KLING_DECL void create_and_wait_machine::created(time_point now) {
-  result<task> made = creating_->take_result();
-  if (!made) {
-    outcome_ = std::move(made);
-    return;
-  }
-  warnings_ = made->warnings;
-  created_ = *made;
-  if (made->finished() || made->status == task_status::unknown) {
-    outcome_ = outcome_of(std::move(*made));
-    return;
-  }
-  waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
-                   seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
-}
-
-KLING_DECL void create_and_wait_machine::expire() {
-  error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
-  const std::string &id = creating_->external_task_id();
-  if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
-  outcome_ = result<task>(std::move(e));
-}
-
-} // namespace protocol
-
-KLING_NAMESPACE_END
-
-#endif // KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP
 // ----- end kling/protocol/create_and_wait_machine.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -12646,25 +6526,6 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_VIDEOS_HPP
 
-#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_VIDEOS_IPP)
-#define KLING_CLIENT_VIDEOS_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_DECL protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
-                                         const protocol::retry_policy &policy, std::uint64_t seed,
-                                         protocol::time_point now, timestamp wall_now) {
-  std::optional<protocol::time_point> first, deadline;
-  const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
-  if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
-  if (handle.deadline) deadline = to_steady(*handle.deadline);
-  return protocol::wait_machine({handle.task_id, handle.external_task_id, handle.provider}, wait, policy,
-                                seed, now, first, deadline);
-}
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CLIENT_VIDEOS_IPP
 // ----- end kling/client/videos.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -13862,6 +7723,6215 @@ KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_BATCH_HPP
 
+// ----- end kling/client/batch.hpp -----
+// ----- end kling/core.hpp -----
+// ----- definitions of kling/core/ascii.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_ASCII_IPP)
+#define KLING_CORE_ASCII_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace ascii {
+
+KLING_DECL std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    c = to_lower(c);
+  return out;
+}
+
+} // namespace ascii
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ASCII_IPP
+// ----- definitions of kling/core/error.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_ERROR_IPP)
+#define KLING_CORE_ERROR_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL bool operator==(const violation &a, const violation &b) {
+  return a.rule == b.rule && a.field == b.field && a.message == b.message;
+}
+KLING_DECL bool operator!=(const violation &a, const violation &b) { return !(a == b); }
+
+KLING_DECL std::string to_string(const error &e) {
+  std::string out = to_string(e.code);
+  std::string details;
+  if (e.http_status != 0) details += "HTTP " + std::to_string(e.http_status);
+  if (!e.provider_code.empty()) {
+    if (!details.empty()) details += ", ";
+    details += "provider code " + e.provider_code;
+  }
+  if (e.cause != error_cause::none) {
+    if (!details.empty()) details += ", ";
+    details += std::string("cause ") + to_string(e.cause);
+  }
+  if (!details.empty()) out += " (" + details + ")";
+  if (!e.message.empty()) out += ": " + e.message;
+  if (!e.request_id.empty()) out += " [request_id " + e.request_id + "]";
+  for (const auto &v : e.violations)
+    out += "\n  [" + v.rule + "] " + v.field + ": " + v.message;
+  return out;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ERROR_IPP
+// ----- definitions of kling/core/result.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_RESULT_IPP)
+#define KLING_CORE_RESULT_IPP
+
+#include <cstdio>
+#include <cstdlib>
+
+KLING_NAMESPACE_BEGIN
+
+namespace detail {
+
+[[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept {
+  std::fputs("kling: ", stderr);
+  std::fputs(what, stderr);
+  std::fputs("\n", stderr);
+  std::abort();
+}
+
+} // namespace detail
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RESULT_IPP
+// ----- definitions of kling/core/base64.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_BASE64_IPP)
+#define KLING_CORE_BASE64_IPP
+
+#include <cstring>
+
+KLING_NAMESPACE_BEGIN
+
+namespace base64 {
+
+namespace detail {
+inline constexpr std::string_view alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// 0..63 for an alphabet character, -1 otherwise.
+constexpr int value_of(char c) noexcept {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+// The two characters of every 12-bit value: encoding looks up a pair of
+// characters at a time, two lookups per three bytes.
+struct pair_table {
+  char chars[4096 * 2];
+  constexpr pair_table() : chars() {
+    for (int v = 0; v < 4096; ++v) {
+      chars[2 * v] = alphabet[static_cast<std::size_t>(v >> 6)];
+      chars[2 * v + 1] = alphabet[static_cast<std::size_t>(v & 63)];
+    }
+  }
+};
+inline constexpr pair_table pairs{};
+
+// Above the 24 bits of a decoded group: OR-ing the entries of a group (or of
+// many groups) tells with one test whether any character was outside the
+// alphabet.
+inline constexpr std::uint32_t not_in_alphabet = std::uint32_t{1} << 24;
+
+// For each position in a group of four characters, each character's six bits
+// already shifted to their place in the group's 24 bits (not_in_alphabet for
+// anything else), so a group decodes with four lookups OR-ed together.
+struct decode_tables {
+  std::uint32_t at[4][256];
+  constexpr decode_tables() : at() {
+    for (int c = 0; c < 256; ++c) {
+      const int v = value_of(static_cast<char>(c));
+      for (int k = 0; k < 4; ++k)
+        at[k][c] = v < 0 ? not_in_alphabet : static_cast<std::uint32_t>(v) << (18 - 6 * k);
+    }
+  }
+};
+inline constexpr decode_tables decoding{};
+
+// Bytes encoded or decoded through a buffer of this many groups on the stack
+// before being appended: the output is written once, not zero-filled first.
+inline constexpr std::size_t groups_per_chunk = 1024;
+
+KLING_DECL error invalid(std::string what, std::size_t pos) {
+  return error{errc::malformed_input,
+               "invalid Base64: " + std::move(what) + " at character " + std::to_string(pos)};
+}
+
+KLING_DECL error length_fault(std::string_view text) {
+  return invalid("length " + std::to_string(text.size()) + " is not a multiple of 4", text.size());
+}
+
+// How many '=' end text (0, 1 or 2; more is a fault found later).
+KLING_DECL std::size_t padding_of(std::string_view text) noexcept {
+  if (text.empty() || text.back() != '=') return 0;
+  return text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
+}
+
+// Whether the bits of the last data character that fall beyond the decoded
+// bytes are zero (so every accepted text has exactly one decoding).
+KLING_DECL bool padding_bits_zero(std::string_view text, std::size_t padding) noexcept {
+  if (padding == 0) return true;
+  const std::uint32_t last = decoding.at[3][static_cast<unsigned char>(text[text.size() - padding - 1])];
+  return (last & (padding == 1 ? 0x3u : 0xFu)) == 0;
+}
+
+// The first fault of a text of a valid length that the fast checks found
+// faulty: looked for again character by character, only on this path, so
+// that the message names its exact position.
+KLING_DECL error first_fault(std::string_view text, std::size_t padding) {
+  const std::size_t data_end = text.size() - padding;
+  for (std::size_t i = 0; i < data_end; ++i) {
+    if (value_of(text[i]) < 0)
+      return invalid(text[i] == '=' ? "padding before the end" : "character outside the alphabet", i);
+  }
+  return invalid("non-zero padding bits", data_end - 1);
+}
+
+// Whether count characters are all in the alphabet: eight at a time, one
+// test for the eight (and a loop that stops early, which compilers do not
+// turn into slow emulated vector gathers).
+KLING_DECL bool all_in_alphabet(const unsigned char *in, std::size_t count) noexcept {
+  const auto &t = decoding.at[3];
+  std::size_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    if (((t[in[i]] | t[in[i + 1]] | t[in[i + 2]] | t[in[i + 3]] | t[in[i + 4]] | t[in[i + 5]] | t[in[i + 6]] |
+          t[in[i + 7]]) &
+         not_in_alphabet) != 0)
+      return false;
+  }
+  for (; i < count; ++i)
+    if ((t[in[i]] & not_in_alphabet) != 0) return false;
+  return true;
+}
+
+// The three bytes of a group of four characters (alphabet only), with
+// not_in_alphabet set if one is not.
+KLING_DECL std::uint32_t group_value(const unsigned char *in) noexcept {
+  return decoding.at[0][in[0]] | decoding.at[1][in[1]] | decoding.at[2][in[2]] | decoding.at[3][in[3]];
+}
+
+// Numbers to and from bytes, most significant first, one byte at a time so
+// that the result does not depend on the machine's byte order (compilers
+// turn each into a single load or store where the machine allows it).
+KLING_DECL std::uint64_t load_big_endian_8(const unsigned char *in) noexcept {
+  return std::uint64_t{in[0]} << 56 | std::uint64_t{in[1]} << 48 | std::uint64_t{in[2]} << 40 |
+         std::uint64_t{in[3]} << 32 | std::uint64_t{in[4]} << 24 | std::uint64_t{in[5]} << 16 |
+         std::uint64_t{in[6]} << 8 | std::uint64_t{in[7]};
+}
+KLING_DECL void store_big_endian_8(char *out, std::uint64_t value) noexcept {
+  out[0] = static_cast<char>(value >> 56 & 0xFF);
+  out[1] = static_cast<char>(value >> 48 & 0xFF);
+  out[2] = static_cast<char>(value >> 40 & 0xFF);
+  out[3] = static_cast<char>(value >> 32 & 0xFF);
+  out[4] = static_cast<char>(value >> 24 & 0xFF);
+  out[5] = static_cast<char>(value >> 16 & 0xFF);
+  out[6] = static_cast<char>(value >> 8 & 0xFF);
+  out[7] = static_cast<char>(value & 0xFF);
+}
+KLING_DECL void store_big_endian_4(char *out, std::uint32_t value) noexcept {
+  out[0] = static_cast<char>(value >> 24 & 0xFF);
+  out[1] = static_cast<char>(value >> 16 & 0xFF);
+  out[2] = static_cast<char>(value >> 8 & 0xFF);
+  out[3] = static_cast<char>(value & 0xFF);
+}
+
+KLING_DECL void encode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
+  const char *pair = pairs.chars;
+  std::size_t g = 0;
+  // Four groups at a time from two 8-byte loads (6 bytes used of each: the
+  // fifth group guarantees the bytes read are there).
+  for (; g + 5 <= groups; g += 4, in += 12, out += 16) {
+    const std::uint64_t first = load_big_endian_8(in), second = load_big_endian_8(in + 6);
+    std::memcpy(out, pair + 2 * (first >> 52), 2);
+    std::memcpy(out + 2, pair + 2 * (first >> 40 & 0xFFF), 2);
+    std::memcpy(out + 4, pair + 2 * (first >> 28 & 0xFFF), 2);
+    std::memcpy(out + 6, pair + 2 * (first >> 16 & 0xFFF), 2);
+    std::memcpy(out + 8, pair + 2 * (second >> 52), 2);
+    std::memcpy(out + 10, pair + 2 * (second >> 40 & 0xFFF), 2);
+    std::memcpy(out + 12, pair + 2 * (second >> 28 & 0xFFF), 2);
+    std::memcpy(out + 14, pair + 2 * (second >> 16 & 0xFFF), 2);
+  }
+  for (; g < groups; ++g, in += 3, out += 4) {
+    const std::uint32_t n = std::uint32_t{in[0]} << 16 | std::uint32_t{in[1]} << 8 | in[2];
+    std::memcpy(out, pair + 2 * (n >> 12), 2);
+    std::memcpy(out + 2, pair + 2 * (n & 0xFFF), 2);
+  }
+}
+
+// Decodes whole groups (no '=') up to the first one with a character outside
+// the alphabet; returns how many were decoded.
+KLING_DECL std::size_t decode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
+  std::size_t g = 0;
+  for (; g + 4 <= groups; g += 4, in += 16, out += 12) {
+    const std::uint32_t a = group_value(in), b = group_value(in + 4), c = group_value(in + 8),
+                        d = group_value(in + 12);
+    if (((a | b | c | d) & not_in_alphabet) != 0) break;
+    // 12 bytes as one 8-byte and one 4-byte store.
+    store_big_endian_8(out, std::uint64_t{a} << 40 | std::uint64_t{b} << 16 | c >> 8);
+    store_big_endian_4(out + 8, c << 24 | d);
+  }
+  for (; g < groups; ++g, in += 4, out += 3) {
+    const std::uint32_t n = group_value(in);
+    if ((n & not_in_alphabet) != 0) break;
+    out[0] = static_cast<char>(n >> 16 & 0xFF);
+    out[1] = static_cast<char>(n >> 8 & 0xFF);
+    out[2] = static_cast<char>(n & 0xFF);
+  }
+  return g;
+}
+} // namespace detail
+
+KLING_DECL void append_encoded(std::string &out, std::string_view bytes) {
+  const auto *in = reinterpret_cast<const unsigned char *>(bytes.data());
+  std::size_t groups = bytes.size() / 3;
+  char chunk[detail::groups_per_chunk * 4];
+  while (groups > 0) {
+    const std::size_t n = groups < detail::groups_per_chunk ? groups : detail::groups_per_chunk;
+    detail::encode_groups(in, n, chunk);
+    out.append(chunk, n * 4);
+    in += n * 3;
+    groups -= n;
+  }
+  const std::size_t rest = bytes.size() % 3;
+  if (rest > 0) {
+    const std::uint32_t n = std::uint32_t{in[0]} << 16 | (rest == 2 ? std::uint32_t{in[1]} << 8 : 0);
+    const char last[4] = {detail::alphabet[n >> 18 & 63], detail::alphabet[n >> 12 & 63],
+                          rest == 2 ? detail::alphabet[n >> 6 & 63] : '=', '='};
+    out.append(last, 4);
+  }
+}
+
+KLING_DECL std::string encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  append_encoded(out, bytes);
+  return out;
+}
+
+KLING_DECL result<std::size_t> decoded_size(std::string_view text) {
+  if (text.size() % 4 != 0) return detail::length_fault(text);
+  const std::size_t padding = detail::padding_of(text);
+  if (!detail::all_in_alphabet(reinterpret_cast<const unsigned char *>(text.data()), text.size() - padding) ||
+      !detail::padding_bits_zero(text, padding))
+    return detail::first_fault(text, padding);
+  return text.size() / 4 * 3 - padding;
+}
+
+// One pass: the groups wanted are decoded and checked together, the rest only
+// checked (the whole text is checked whatever max_bytes is).
+KLING_DECL result<std::string> decode(std::string_view text, std::size_t max_bytes) {
+  if (text.size() % 4 != 0) return detail::length_fault(text);
+  const std::size_t padding = detail::padding_of(text);
+  const std::size_t size = text.size() / 4 * 3 - padding;
+  const std::size_t wanted = size < max_bytes ? size : max_bytes;
+  const auto *in = reinterpret_cast<const unsigned char *>(text.data());
+  const auto *data_end = in + (text.size() - padding);
+  std::string out;
+  out.reserve(wanted);
+  // Whole groups, none with '=' (a padded group holds fewer than 3 bytes).
+  std::size_t groups = wanted / 3;
+  char chunk[detail::groups_per_chunk * 3];
+  while (groups > 0) {
+    const std::size_t n = groups < detail::groups_per_chunk ? groups : detail::groups_per_chunk;
+    const std::size_t decoded = detail::decode_groups(in, n, chunk);
+    out.append(chunk, decoded * 3);
+    in += decoded * 4;
+    groups -= decoded;
+    if (decoded < n) return detail::first_fault(text, padding);
+  }
+  if (!detail::all_in_alphabet(in, static_cast<std::size_t>(data_end - in)) ||
+      !detail::padding_bits_zero(text, padding))
+    return detail::first_fault(text, padding);
+  // The last one or two bytes wanted (of a padded group, or cut off by max_bytes).
+  if (out.size() < wanted) {
+    std::uint32_t n = 0;
+    for (int k = 0; k < 4; ++k)
+      n |= in[k] == '=' ? 0 : detail::decoding.at[k][in[k]];
+    for (int shift = 16; out.size() < wanted; shift -= 8)
+      out += static_cast<char>(n >> shift & 0xFF);
+  }
+  return out;
+}
+
+} // namespace base64
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_BASE64_IPP
+// ----- definitions of kling/core/cancel.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_CANCEL_IPP)
+#define KLING_CORE_CANCEL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL cancellation_source::cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_CANCEL_IPP
+// ----- definitions of kling/core/utf8.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_UTF8_IPP)
+#define KLING_CORE_UTF8_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace utf8 {
+
+KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
+  const std::size_t left = text.size() - pos;
+  const std::uint8_t b0 = byte(pos);
+  if (b0 < 0x80) return 1;
+  const auto continuation = [&](std::size_t i, std::uint8_t lo = 0x80, std::uint8_t hi = 0xBF) {
+    return byte(pos + i) >= lo && byte(pos + i) <= hi;
+  };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return left >= 2 && continuation(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (left < 3) return 0;
+    const std::uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80; // no overlong forms
+    const std::uint8_t hi = b0 == 0xED ? 0x9F : 0xBF; // no surrogates
+    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (left < 4) return 0;
+    const std::uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80; // no overlong forms
+    const std::uint8_t hi = b0 == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++count) {
+    const std::size_t n = sequence_length(text, pos);
+    if (n == 0) {
+      return error{errc::malformed_input, "malformed UTF-8 at byte " + std::to_string(pos)};
+    }
+    pos += n;
+  }
+  return count;
+}
+
+KLING_DECL bool is_valid(std::string_view text) noexcept {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t n = sequence_length(text, pos);
+    if (n == 0) return false;
+    pos += n;
+  }
+  return true;
+}
+
+KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes) {
+  static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(max_bytes < text.size() ? max_bytes : text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t n = sequence_length(text, pos);
+    const std::string_view piece = n == 0 ? replacement : text.substr(pos, n);
+    if (out.size() + piece.size() > max_bytes) break;
+    out.append(piece.data(), piece.size());
+    pos += n == 0 ? 1 : n;
+  }
+  return out;
+}
+
+} // namespace utf8
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_UTF8_IPP
+// ----- definitions of kling/core/files.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_FILES_IPP)
+#define KLING_CORE_FILES_IPP
+
+#include <cerrno>
+#include <filesystem>
+#include <limits>
+#include <system_error>
+#include <utility>
+
+#ifdef _WIN32
+#include <io.h> // _commit, _fileno
+#else
+#include <fcntl.h>     // open, for syncing a directory
+#include <sys/types.h> // off_t
+#include <unistd.h>    // fsync
+#endif
+
+KLING_NAMESPACE_BEGIN
+
+#ifdef _WIN32
+// The two Win32 functions needed, declared as <windows.h> does (as
+// Boost.WinAPI does), so that including this header does not bring in
+// <windows.h> and its macros (min, max, near, far) to every user.
+namespace files_win32 {
+extern "C" __declspec(dllimport) int __stdcall MoveFileExW(const wchar_t *, const wchar_t *, unsigned long);
+extern "C" __declspec(dllimport) unsigned long __stdcall GetLastError();
+constexpr unsigned long movefile_replace_existing = 0x1; // MOVEFILE_REPLACE_EXISTING
+constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROUGH
+} // namespace files_win32
+#endif
+
+namespace files {
+
+KLING_DECL std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+
+namespace files_detail {
+
+// The file system's path for a UTF-8 path (one with a NUL byte is refused).
+// On Windows the text is converted here (std::filesystem::u8path would abort
+// on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass
+// unchanged. (Here, not with the declarations: <filesystem> is costly to compile.)
+KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path) {
+  // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
+  if (utf8_path.find('\0') != std::string_view::npos)
+    return error{errc::io,
+                 "the path " + quote(utf8_path.substr(0, utf8_path.find('\0'))) + "... contains a NUL byte"};
+#ifdef _WIN32
+  std::wstring wide;
+  wide.reserve(utf8_path.size());
+  for (std::size_t pos = 0; pos < utf8_path.size();) {
+    const std::size_t n = utf8::sequence_length(utf8_path, pos);
+    if (n == 0) return error{errc::io, "the path " + quote(utf8_path) + " is not valid UTF-8"};
+    const auto byte = [&](std::size_t i) {
+      return static_cast<std::uint32_t>(static_cast<unsigned char>(utf8_path[pos + i]));
+    };
+    std::uint32_t c = n == 1 ? byte(0) : n == 2 ? byte(0) & 0x1F : n == 3 ? byte(0) & 0x0F : byte(0) & 0x07;
+    for (std::size_t i = 1; i < n; ++i)
+      c = (c << 6) | (byte(i) & 0x3F);
+    if (c >= 0x10000) { // UTF-16: a surrogate pair
+      c -= 0x10000;
+      wide += static_cast<wchar_t>(0xD800 + (c >> 10));
+      wide += static_cast<wchar_t>(0xDC00 + (c & 0x3FF));
+    } else {
+      wide += static_cast<wchar_t>(c);
+    }
+    pos += n;
+  }
+  return std::filesystem::path(std::move(wide));
+#else
+  return std::filesystem::path(std::string(utf8_path));
+#endif
+}
+
+
+KLING_DECL error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
+  std::string message = std::string(what) + " " + quote(path);
+  if (!why.empty()) message += ": " + std::string(why);
+  return error{errc::io, std::move(message)};
+}
+
+// fopen with a UTF-8 path; mode is "rb", "wb" or "ab".
+KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) {
+#ifdef _WIN32
+  std::wstring wide_mode(mode, mode + std::char_traits<char>::length(mode));
+  return ::_wfopen(path.c_str(), wide_mode.c_str());
+#else
+  return std::fopen(path.c_str(), mode);
+#endif
+}
+
+KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
+  if (offset > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
+#ifdef _WIN32
+  return ::_fseeki64(f, static_cast<__int64>(offset), SEEK_SET) == 0;
+#else
+  // off_t is 64 bits where large files exist (LP64, or _FILE_OFFSET_BITS=64).
+  if (offset > static_cast<std::uint64_t>(std::numeric_limits<off_t>::max())) return false;
+  return ::fseeko(f, static_cast<off_t>(offset), SEEK_SET) == 0;
+#endif
+}
+
+} // namespace files_detail
+
+KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
+  auto native = files_detail::native_path(path);
+  if (!native) return std::move(native).error();
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(*native, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    return files_detail::cannot("cannot open", path, ec.message());
+  if (!std::filesystem::exists(status)) return files_detail::cannot("cannot open", path, "no such file");
+  if (!std::filesystem::is_regular_file(status))
+    return files_detail::cannot("cannot open", path, "not a regular file");
+  const std::uintmax_t size = std::filesystem::file_size(*native, ec);
+  if (ec) return files_detail::cannot("cannot open", path, ec.message());
+  return static_cast<std::uint64_t>(size);
+}
+
+KLING_DECL bool exists(const std::string &path) {
+  auto native = files_detail::native_path(path);
+  std::error_code ec;
+  return native && std::filesystem::exists(*native, ec);
+}
+
+KLING_DECL bool remove(const std::string &path) {
+  auto native = files_detail::native_path(path);
+  if (!native) return false;
+  std::error_code ec;
+  std::filesystem::remove(*native, ec);
+  return !ec;
+}
+
+KLING_DECL result<void> replace(const std::string &from, const std::string &to) {
+  auto native_from = files_detail::native_path(from);
+  if (!native_from) return std::move(native_from).error();
+  auto native_to = files_detail::native_path(to);
+  if (!native_to) return std::move(native_to).error();
+#ifdef _WIN32
+  if (!files_win32::MoveFileExW(native_from->c_str(), native_to->c_str(),
+                                files_win32::movefile_replace_existing |
+                                    files_win32::movefile_write_through)) {
+    return files_detail::cannot(
+        "cannot move " + quote(from) + " to", to,
+        std::system_category().message(static_cast<int>(files_win32::GetLastError())));
+  }
+#else
+  if (std::rename(native_from->c_str(), native_to->c_str()) != 0) {
+    return files_detail::cannot("cannot move " + quote(from) + " to", to,
+                                std::generic_category().message(errno));
+  }
+#endif
+  return {};
+}
+
+KLING_DECL input_file::~input_file() { close(); }
+
+KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
+  close();
+  path_ = path;
+  auto size = size_of(path);
+  if (!size) return size;
+  auto native = files_detail::native_path(path);
+  if (!native) return std::move(native).error();
+  file_ = files_detail::open(*native, "rb");
+  if (!file_) return files_detail::cannot("cannot open", path);
+  return size;
+}
+
+KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
+  buffer.resize(n);
+  if (n == 0) return {};
+  if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
+    return files_detail::cannot("cannot read", path_, "at byte " + std::to_string(offset));
+  }
+  return {};
+}
+
+KLING_DECL void input_file::close() {
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+}
+
+KLING_DECL output_file::~output_file() { close(); }
+
+KLING_DECL bool output_file::open(const std::string &path, bool append) {
+  close();
+  auto native = files_detail::native_path(path);
+  if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
+  return file_ != nullptr;
+}
+
+KLING_DECL bool output_file::write(std::string_view bytes) {
+  return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
+}
+
+KLING_DECL bool output_file::close() {
+  if (!file_) return true;
+  const bool ok = std::fclose(file_) == 0;
+  file_ = nullptr;
+  return ok;
+}
+
+KLING_DECL appending_file::~appending_file() { close(); }
+
+KLING_DECL result<void> appending_file::open(const std::string &path) {
+  close();
+  path_ = path;
+  auto native = files_detail::native_path(path);
+  if (!native) return std::move(native).error();
+  const bool created = !exists(path);
+  file_ = files_detail::open(*native, "ab");
+  if (!file_) return files_detail::cannot("cannot open", path, std::generic_category().message(errno));
+#ifndef _WIN32
+  if (created) { // the new name lives in the directory: sync it too
+    std::filesystem::path folder = native->parent_path();
+    if (folder.empty()) folder = ".";
+    const int fd = ::open(folder.c_str(), O_RDONLY);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
+  }
+#else
+  (void)created;
+#endif
+  return {};
+}
+
+KLING_DECL result<void> appending_file::append(std::string_view bytes) {
+  if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
+    return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
+#ifdef _WIN32
+  if (::_commit(::_fileno(file_)) != 0)
+#else
+  if (::fsync(::fileno(file_)) != 0)
+#endif
+    return files_detail::cannot("cannot flush to disk", path_, std::generic_category().message(errno));
+  return {};
+}
+
+KLING_DECL void appending_file::close() {
+  if (file_) std::fclose(file_);
+  file_ = nullptr;
+}
+
+KLING_DECL result<void> make_directories(const std::string &path) {
+  auto native = files_detail::native_path(path);
+  if (!native) return std::move(native).error();
+  std::error_code ec;
+  std::filesystem::create_directories(*native, ec);
+  if (ec) return files_detail::cannot("cannot create the directory", path, ec.message());
+  if (!std::filesystem::is_directory(*native, ec)) return files_detail::cannot("not a directory:", path);
+  return {};
+}
+
+KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+  input_file in;
+  auto size = in.open(path);
+  if (!size) return std::move(size).error();
+  if (*size > max_bytes || *size > std::numeric_limits<std::size_t>::max()) {
+    return error{errc::io, "file " + quote(path) + " is larger than " + std::to_string(max_bytes) +
+                               " bytes (" + std::to_string(*size) + " bytes)"};
+  }
+  std::string bytes;
+  if (auto read = in.read_at(0, static_cast<std::size_t>(*size), bytes); !read)
+    return std::move(read).error();
+  return bytes;
+}
+
+KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes) {
+  if (auto native = files_detail::native_path(path); !native) return std::move(native).error(); // says why
+  const std::string part = path + ".part";
+  output_file out;
+  if (!out.open(part, false) || !out.write(bytes) || !out.close()) {
+    out.close();
+    remove(part);
+    return files_detail::cannot("cannot write", part);
+  }
+  if (auto moved = replace(part, path); !moved) {
+    remove(part);
+    return moved;
+  }
+  return {};
+}
+
+} // namespace files
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_FILES_IPP
+// ----- definitions of kling/core/json.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_IPP)
+#define KLING_CORE_JSON_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace json_detail {
+
+// A SAX handler that accepts everything and remembers where parsing failed;
+// used only to explain a failure, after the fast parse said "discarded".
+struct error_locator : nlohmann::json_sax<json> {
+  std::size_t position = 0;
+  std::string reason;
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t &) override { return true; }
+  bool string(string_t &) override { return true; }
+  bool binary(binary_t &) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t &) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t pos, const std::string &, const nlohmann::detail::exception &ex) override {
+    position = pos;
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
+    const std::string what = ex.what();
+    const auto tag_end = what.find("] ");
+    reason = tag_end == std::string::npos ? what : what.substr(tag_end + 2);
+    return false;
+  }
+};
+
+// The deepest nesting of arrays and objects in text, counted outside strings.
+KLING_DECL std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = ++depth > deepest ? depth : deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+} // namespace json_detail
+
+KLING_DECL result<json> parse_json(std::string_view text) {
+  if (json_detail::nesting_depth(text) > max_json_depth) {
+    return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
+  }
+  json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (!value.is_discarded()) return value;
+  json_detail::error_locator locator;
+  json::sax_parse(text.begin(), text.end(), &locator);
+  std::string message = "not valid JSON";
+  if (!locator.reason.empty()) message += " (" + locator.reason + ")";
+  return error{errc::parse, std::move(message)};
+}
+
+KLING_DECL const json *find_member(const json &object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+#if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
+  const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
+#else
+  const auto it = object.find(std::string(key));
+#endif
+  return it == object.end() ? nullptr : &*it;
+}
+
+KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key) {
+  std::string out(parent);
+  out += '/';
+  for (char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
+  return std::string(parent) + '/' + std::to_string(index);
+}
+
+KLING_DECL std::string lazy_pointer::str() const {
+  if (!parent) return std::string(); // the root
+  const std::string above = parent->str();
+  return is_index ? pointer_child(above, index) : pointer_child(above, key);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_IPP
+// ----- definitions of kling/core/time.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_TIME_IPP)
+#define KLING_CORE_TIME_IPP
+
+#include <cstdio>
+
+KLING_NAMESPACE_BEGIN
+
+namespace time_detail {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+struct civil {
+  std::int64_t year;
+  unsigned month, day;
+};
+
+constexpr civil civil_from_days(std::int64_t z) noexcept {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+constexpr unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
+  constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : days[m - 1];
+}
+
+// A cursor over the text that reads fixed-width fields.
+struct scanner {
+  std::string_view text;
+  std::size_t pos = 0;
+
+  bool digits(std::size_t count, int &out) {
+    if (pos + count > text.size()) return false;
+    int v = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const char c = text[pos + i];
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    out = v;
+    pos += count;
+    return true;
+  }
+  bool literal(char c) {
+    if (pos < text.size() && text[pos] == c) {
+      ++pos;
+      return true;
+    }
+    return false;
+  }
+  bool word(std::string_view w) {
+    if (text.substr(pos, w.size()) == w) {
+      pos += w.size();
+      return true;
+    }
+    return false;
+  }
+  bool done() const { return pos == text.size(); }
+};
+
+KLING_DECL error bad_time(std::string_view what, std::string_view text) {
+  return error{errc::parse, std::string(what) + ": \"" + std::string(text.substr(0, 64)) + "\""};
+}
+
+KLING_DECL bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
+  return month >= 1 && month <= 12 && day >= 1 &&
+         static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) && hour <= 23 &&
+         minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
+}
+
+KLING_DECL timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
+                                    std::int64_t micros, std::int64_t offset_seconds) {
+  const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  return timestamp(std::chrono::microseconds(seconds * 1000000 + micros));
+}
+
+} // namespace time_detail
+
+KLING_DECL result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
+  time_detail::scanner s{text};
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
+        (s.literal('T') || s.literal('t') || s.literal(' ')) && s.digits(2, hour) && s.literal(':') &&
+        s.digits(2, minute) && s.literal(':') && s.digits(2, second))) {
+    return time_detail::bad_time("not an ISO 8601 date-time", text);
+  }
+  std::int64_t micros = 0;
+  if (s.literal('.') || s.literal(',')) {
+    int digit = 0, count = 0;
+    while (s.digits(1, digit)) {
+      if (count < 6) micros = micros * 10 + digit;
+      ++count;
+    }
+    if (count == 0) return time_detail::bad_time("empty fraction of a second", text);
+    for (; count < 6; ++count)
+      micros *= 10;
+  }
+  std::int64_t offset = 0;
+  const bool no_offset = s.done() && without_offset == missing_offset::utc;
+  if (!no_offset && !(s.literal('Z') || s.literal('z'))) {
+    const bool plus = s.literal('+');
+    if (!plus && !s.literal('-')) return time_detail::bad_time("missing time zone offset", text);
+    int oh = 0, om = 0;
+    const bool hours_ok = s.digits(2, oh);
+    s.literal(':'); // "+0800" and "+08:00" are both ISO 8601
+    if (!hours_ok || !s.digits(2, om) || oh > 23 || om > 59) {
+      return time_detail::bad_time("malformed time zone offset", text);
+    }
+    offset = (plus ? 1 : -1) * (oh * 3600 + om * 60);
+  }
+  if (!s.done()) return time_detail::bad_time("trailing characters after the time", text);
+  if (!time_detail::valid_fields(year, month, day, hour, minute, second)) {
+    return time_detail::bad_time("date or time out of range", text);
+  }
+  return time_detail::make_timestamp(year, month, day, hour, minute, second, micros, offset);
+}
+
+KLING_DECL std::string format_iso8601(timestamp t) {
+  const std::int64_t total = t.time_since_epoch().count();
+  std::int64_t seconds = total / 1000000;
+  std::int64_t micros = total % 1000000;
+  if (micros < 0) {
+    micros += 1000000;
+    seconds -= 1;
+  }
+  std::int64_t days = seconds / 86400;
+  std::int64_t rest = seconds % 86400;
+  if (rest < 0) {
+    rest += 86400;
+    days -= 1;
+  }
+  const auto date = time_detail::civil_from_days(days);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02d:%02d:%02d.%06lldZ",
+                static_cast<long long>(date.year), date.month, date.day, static_cast<int>(rest / 3600),
+                static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60),
+                static_cast<long long>(micros));
+  return buffer;
+}
+
+KLING_DECL timestamp from_unix_seconds(std::int64_t seconds) {
+  return timestamp(std::chrono::seconds(seconds));
+}
+
+KLING_DECL result<timestamp> parse_http_date(std::string_view text) {
+  static constexpr std::string_view weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  time_detail::scanner s{text};
+  bool weekday_ok = false;
+  for (auto w : weekdays)
+    weekday_ok = weekday_ok || s.word(w);
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0, month = 0;
+  if (!(weekday_ok && s.word(", ") && s.digits(2, day) && s.literal(' '))) {
+    return time_detail::bad_time("not an HTTP date", text);
+  }
+  for (int i = 0; i < 12 && month == 0; ++i) {
+    if (s.word(months[i])) month = i + 1;
+  }
+  if (!(month != 0 && s.literal(' ') && s.digits(4, year) && s.literal(' ') && s.digits(2, hour) &&
+        s.literal(':') && s.digits(2, minute) && s.literal(':') && s.digits(2, second) && s.word(" GMT") &&
+        s.done())) {
+    return time_detail::bad_time("not an HTTP date", text);
+  }
+  if (!time_detail::valid_fields(year, month, day, hour, minute, second)) {
+    return time_detail::bad_time("date or time out of range", text);
+  }
+  return time_detail::make_timestamp(year, month, day, hour, minute, second, 0, 0);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_TIME_IPP
+// ----- definitions of kling/core/json_reader.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_READER_IPP)
+#define KLING_CORE_JSON_READER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL field_reader::field_reader(const json &object, std::string path)
+    : object_(object), path_(std::move(path)) {
+  if (!object_.is_object()) fail_at(path_, "expected an object", object_);
+}
+
+KLING_DECL error field_reader::failure() const {
+  return failure_ ? *failure_ : error{errc::parse, "no failure"};
+}
+
+KLING_DECL std::string field_reader::path_of(std::string_view key) const { return pointer_child(path_, key); }
+
+KLING_DECL const json *field_reader::get(std::string_view key) const {
+  const json *m = find_member(object_, key);
+  return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_DECL bool field_reader::require(std::string_view key) {
+  if (get(key)) return true;
+  fail(path_of(key) + ": required member is missing");
+  return false;
+}
+
+KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_string()) return wrong(key, "a string", *m);
+  out = m->get_ref<const std::string &>();
+  return true;
+}
+
+KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (m->is_string())
+    out = m->get_ref<const std::string &>();
+  else if (m->is_number_unsigned())
+    out = std::to_string(m->get<std::uint64_t>());
+  else if (m->is_number_integer())
+    out = std::to_string(m->get<std::int64_t>());
+  else
+    return wrong(key, "a string or an integer", *m);
+  return true;
+}
+
+KLING_DECL bool field_reader::number(std::string_view key, double &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_number()) return wrong(key, "a number", *m);
+  out = m->get<double>();
+  return true;
+}
+
+KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (!m->is_boolean()) return wrong(key, "true or false", *m);
+  out = m->get<bool>();
+  return true;
+}
+
+KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
+  const json *m = get(key);
+  if (!m) return false;
+  if (m->is_string()) {
+    const std::string &text = m->get_ref<const std::string &>();
+    // A gateway that leaves the zone out means UTC.
+    auto t = parse_iso8601(text, missing_offset::utc);
+    if (!t) {
+      fail(path_of(key) + ": " + t.error().message);
+      return false;
+    }
+    out = *t;
+    return true;
+  }
+  if (m->is_number()) {
+    // Providers write Unix milliseconds (1722769557708) where the gateway
+    // writes seconds: no time stamp in seconds reaches 1e11 (year 5138).
+    const double value = m->get<double>();
+    if (!(std::fabs(value) < 1e14)) return wrong(key, "Unix seconds or milliseconds in range", *m);
+    const double micros = std::fabs(value) < 1e11 ? value * 1e6 : value * 1e3;
+    out = timestamp(std::chrono::microseconds(static_cast<std::int64_t>(micros)));
+    return true;
+  }
+  return wrong(key, "an ISO 8601 string or Unix seconds", *m);
+}
+
+KLING_DECL const json *field_reader::object(std::string_view key) { return container(key, true); }
+KLING_DECL const json *field_reader::array(std::string_view key) { return container(key, false); }
+
+KLING_DECL void field_reader::fail(std::string message) {
+  if (!failure_) failure_ = error{errc::parse, std::move(message)};
+}
+
+KLING_DECL const json *field_reader::container(std::string_view key, bool want_object) {
+  const json *m = get(key);
+  if (!m) return nullptr;
+  if (want_object ? m->is_object() : m->is_array()) return m;
+  wrong(key, want_object ? "an object" : "an array", *m);
+  return nullptr;
+}
+
+KLING_DECL bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
+  fail_at(path_of(key), "expected " + std::string(expected), got);
+  return false;
+}
+
+KLING_DECL void field_reader::fail_at(const std::string &where, const std::string &what, const json &got) {
+  fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_JSON_READER_IPP
+// ----- definitions of kling/core/numbers.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_NUMBERS_IPP)
+#define KLING_CORE_NUMBERS_IPP
+
+#include <cmath>
+
+KLING_NAMESPACE_BEGIN
+
+namespace numbers {
+
+KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  // JSON allows spaces around a value; a number here is the text alone.
+  if (!(digit(text.front()) || text.front() == '-') || !digit(text.back())) return std::nullopt;
+  const json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (!value.is_number()) return std::nullopt;
+  const double d = value.get<double>();
+  if (!std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+KLING_DECL std::string format_fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
+  if (decimals < 0) decimals = 0;
+  if (decimals > 9) decimals = 9;
+  std::uint64_t scale = 1;
+  for (int i = 0; i < decimals; ++i)
+    scale *= 10;
+  const bool negative = v < 0;
+  const double scaled = std::round(std::fabs(v) * static_cast<double>(scale));
+  if (scaled >= 1.8e19) return json(v).dump(); // too large for the integer route; shortest form
+  const auto units = static_cast<std::uint64_t>(scaled);
+  std::string out = negative && units != 0 ? "-" : "";
+  out += std::to_string(units / scale);
+  if (decimals > 0) {
+    std::string fraction = std::to_string(units % scale);
+    out += '.' + std::string(static_cast<std::size_t>(decimals) - fraction.size(), '0') + fraction;
+  }
+  return out;
+}
+
+KLING_DECL std::string format_significant(double v, int digits) {
+  if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
+  if (digits < 1) digits = 1;
+  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  std::string out = format_fixed(v, digits - 1 - exponent > 0 ? digits - 1 - exponent : 0);
+  if (out.find('.') != std::string::npos) {
+    out.erase(out.find_last_not_of('0') + 1);
+    if (out.back() == '.') out.pop_back();
+  }
+  return out;
+}
+
+} // namespace numbers
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_NUMBERS_IPP
+// ----- definitions of kling/core/random.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_RANDOM_IPP)
+#define KLING_CORE_RANDOM_IPP
+
+#include <random>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL std::uint64_t random_seed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32 | device()) | 1;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_RANDOM_IPP
+// ----- definitions of kling/core/redact.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_REDACT_IPP)
+#define KLING_CORE_REDACT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL std::string redact(std::string text, std::string_view secret) {
+  if (secret.size() < 4) return text;
+  for (auto pos = text.find(secret); pos != std::string::npos;
+       pos = text.find(secret, pos + redacted_marker.size())) {
+    text.replace(pos, secret.size(), redacted_marker);
+  }
+  return text;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_REDACT_IPP
+// ----- definitions of kling/core/sha256.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_SHA256_IPP)
+#define KLING_CORE_SHA256_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace crypto {
+
+namespace sha256_detail {
+
+// The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
+constexpr std::uint32_t round_constants[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+// The first 32 bits of the fractional parts of the square roots of the first 8 primes.
+constexpr std::array<std::uint32_t, 8> initial_state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >> n | x << (32 - n); }
+
+} // namespace sha256_detail
+
+KLING_DECL sha256::sha256() noexcept { reset(); }
+
+KLING_DECL void sha256::update(std::string_view data) noexcept {
+  const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
+  std::size_t size = data.size();
+  length_ += size;
+  if (buffered_ > 0) {
+    const std::size_t take = size < block_size - buffered_ ? size : block_size - buffered_;
+    for (std::size_t i = 0; i < take; ++i)
+      buffer_[buffered_ + i] = bytes[i];
+    buffered_ += take;
+    bytes += take;
+    size -= take;
+    if (buffered_ < block_size) return;
+    compress(buffer_.data());
+    buffered_ = 0;
+  }
+  // Whole blocks straight from the input: no copy.
+  for (; size >= block_size; bytes += block_size, size -= block_size)
+    compress(bytes);
+  for (std::size_t i = 0; i < size; ++i)
+    buffer_[i] = bytes[i];
+  buffered_ = size;
+}
+
+KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
+  // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
+  // message length in bits as a big-endian 64-bit number.
+  const std::uint64_t bit_length = length_ * 8;
+  buffer_[buffered_++] = 0x80;
+  if (buffered_ > block_size - 8) {
+    while (buffered_ < block_size)
+      buffer_[buffered_++] = 0;
+    compress(buffer_.data());
+    buffered_ = 0;
+  }
+  while (buffered_ < block_size - 8)
+    buffer_[buffered_++] = 0;
+  for (int i = 7; i >= 0; --i)
+    buffer_[buffered_++] = static_cast<std::uint8_t>(bit_length >> (i * 8));
+  compress(buffer_.data());
+
+  std::array<std::uint8_t, digest_size> digest{};
+  for (std::size_t i = 0; i < 8; ++i) {
+    digest[i * 4] = static_cast<std::uint8_t>(state_[i] >> 24);
+    digest[i * 4 + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
+    digest[i * 4 + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
+    digest[i * 4 + 3] = static_cast<std::uint8_t>(state_[i]);
+  }
+  reset();
+  return digest;
+}
+
+KLING_DECL void sha256::reset() noexcept {
+  state_ = sha256_detail::initial_state;
+  buffer_ = {};
+  buffered_ = 0;
+  length_ = 0;
+}
+
+KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
+  using sha256_detail::rotr;
+  std::uint32_t w[64];
+  for (std::size_t t = 0; t < 16; ++t) {
+    w[t] = static_cast<std::uint32_t>(block[t * 4]) << 24 |
+           static_cast<std::uint32_t>(block[t * 4 + 1]) << 16 |
+           static_cast<std::uint32_t>(block[t * 4 + 2]) << 8 | static_cast<std::uint32_t>(block[t * 4 + 3]);
+  }
+  for (std::size_t t = 16; t < 64; ++t) {
+    const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+    const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+    w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+  }
+  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+  std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+  for (std::size_t t = 0; t < 64; ++t) {
+    const std::uint32_t sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+    const std::uint32_t choose = (e & f) ^ (~e & g);
+    const std::uint32_t t1 = h + sum1 + choose + sha256_detail::round_constants[t] + w[t];
+    const std::uint32_t sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+    const std::uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
+    const std::uint32_t t2 = sum0 + majority;
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2;
+  }
+  state_[0] += a;
+  state_[1] += b;
+  state_[2] += c;
+  state_[3] += d;
+  state_[4] += e;
+  state_[5] += f;
+  state_[6] += g;
+  state_[7] += h;
+}
+
+KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
+  sha256 h;
+  h.update(data);
+  return h.finish();
+}
+
+KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
+  std::array<std::uint8_t, sha256::block_size> block_key{};
+  if (key.size() > sha256::block_size) {
+    const auto hashed = sha256_digest(key);
+    for (std::size_t i = 0; i < hashed.size(); ++i)
+      block_key[i] = hashed[i];
+  } else {
+    for (std::size_t i = 0; i < key.size(); ++i)
+      block_key[i] = static_cast<std::uint8_t>(key[i]);
+  }
+  std::array<char, sha256::block_size> pad{};
+  for (std::size_t i = 0; i < pad.size(); ++i)
+    pad[i] = static_cast<char>(block_key[i] ^ 0x36);
+  sha256 inner;
+  inner.update(std::string_view(pad.data(), pad.size()));
+  inner.update(message);
+  const auto inner_digest = inner.finish();
+
+  for (std::size_t i = 0; i < pad.size(); ++i)
+    pad[i] = static_cast<char>(block_key[i] ^ 0x5c);
+  sha256 outer;
+  outer.update(std::string_view(pad.data(), pad.size()));
+  outer.update(std::string_view(reinterpret_cast<const char *>(inner_digest.data()), inner_digest.size()));
+  return outer.finish();
+}
+
+KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  unsigned difference = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    difference |= static_cast<unsigned>(static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
+  }
+  return difference == 0;
+}
+
+KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+  constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(digest.size() * 2);
+  for (std::uint8_t byte : digest) {
+    out += digits[byte >> 4];
+    out += digits[byte & 0x0F];
+  }
+  return out;
+}
+
+} // namespace crypto
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_SHA256_IPP
+// ----- definitions of kling/core/url.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_URL_IPP)
+#define KLING_CORE_URL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL std::string url::origin() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+KLING_DECL std::string url::text() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  std::string out = scheme + "://";
+  if (!userinfo.empty()) out += userinfo + "@";
+  out += ipv6 ? "[" + host + "]" : host;
+  if (port != (scheme == "https" ? 443 : 80)) out += ":" + std::to_string(port);
+  out += path.empty() ? "/" : path;
+  if (!query.empty()) out += "?" + query;
+  return out;
+}
+
+namespace url_detail {
+KLING_DECL error bad_url(std::string_view why, std::string_view text) {
+  return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
+}
+
+// RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
+KLING_DECL std::string remove_dot_segments(std::string_view in) {
+  std::string out;
+  while (!in.empty()) {
+    if (in.substr(0, 3) == "../") {
+      in.remove_prefix(3);
+    } else if (in.substr(0, 2) == "./") {
+      in.remove_prefix(2);
+    } else if (in.substr(0, 3) == "/./") {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.substr(0, 4) == "/../" || in == "/..") {
+      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
+      const auto slash = out.rfind('/');
+      out.erase(slash == std::string::npos ? 0 : slash);
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      const auto next = in.find('/', 1);
+      out.append(in.substr(0, next));
+      in = next == std::string_view::npos ? std::string_view{} : in.substr(next);
+    }
+  }
+  return out;
+}
+
+KLING_DECL bool has_scheme(std::string_view text) {
+  if (text.empty() || !ascii::is_alpha(text[0])) return false;
+  for (char c : text) {
+    if (c == ':') return true;
+    if (!ascii::is_alpha(c) && !ascii::is_digit(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  return false;
+}
+} // namespace url_detail
+
+KLING_DECL result<url> parse_url(std::string_view text) {
+  using namespace url_detail;
+  url out;
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || !ascii::is_alpha(text[0])) {
+    return bad_url("not an absolute URL (no scheme)", text);
+  }
+  for (char c : text.substr(0, colon))
+    out.scheme += ascii::to_lower(c);
+  if (out.scheme != "http" && out.scheme != "https") {
+    return bad_url("scheme must be http or https", text);
+  }
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
+      return bad_url("URL contains a space or control character", text);
+    }
+  }
+  std::string_view rest = text.substr(colon + 1);
+  if (rest.substr(0, 2) != "//") return bad_url("URL has no host (expected \"//\" after the scheme)", text);
+  rest.remove_prefix(2);
+
+  const auto authority_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, authority_end);
+  rest = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    out.userinfo = std::string(authority.substr(0, at));
+    authority.remove_prefix(at + 1);
+  }
+  std::string_view host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return bad_url("unclosed '[' in the host", text);
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return bad_url("unexpected characters after the IPv6 host", text);
+      port = after.substr(1);
+    }
+  } else if (const auto c = authority.rfind(':'); c != std::string_view::npos) {
+    host = authority.substr(0, c);
+    port = authority.substr(c + 1);
+  }
+  if (host.empty()) return bad_url("URL has an empty host", text);
+  const bool bracketed = host.data() != authority.data();
+  for (char c : host) {
+    // In brackets an IPv6 address; otherwise a name or IPv4 address, which
+    // cannot hold the characters that delimit a host (it could not be written back).
+    const bool ok = bracketed ? ascii::is_hex_digit(c) || c == ':' || c == '.'
+                              : c != ':' && c != '[' && c != ']' && c != '\\';
+    if (!ok)
+      return bad_url(
+          bracketed ? "not an IPv6 address in '[' ']'" : "host has a character not allowed in a host", text);
+    out.host += ascii::to_lower(c);
+  }
+
+  out.port = out.scheme == "https" ? 443 : 80;
+  if (!port.empty()) {
+    int value = 0;
+    for (char c : port) {
+      if (!ascii::is_digit(c) || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
+      value = value * 10 + (c - '0');
+    }
+    if (value < 1 || value > 65535) return bad_url("port is not a number from 1 to 65535", text);
+    out.port = value;
+  }
+
+  const auto hash = rest.find('#');
+  if (hash != std::string_view::npos) {
+    out.fragment = std::string(rest.substr(hash + 1));
+    rest = rest.substr(0, hash);
+  }
+  const auto question = rest.find('?');
+  if (question != std::string_view::npos) {
+    out.query = std::string(rest.substr(question + 1));
+    rest = rest.substr(0, question);
+  }
+  out.path = std::string(rest);
+  return out;
+}
+
+KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) {
+  using namespace url_detail;
+  if (has_scheme(reference)) return parse_url(reference);
+  if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
+  for (char c : reference) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
+      return bad_url("URL contains a space or control character", reference);
+    }
+  }
+  url out = base;
+  out.fragment.clear();
+  std::string_view rest = reference;
+  if (const auto hash = rest.find('#'); hash != std::string_view::npos) {
+    out.fragment = std::string(rest.substr(hash + 1));
+    rest = rest.substr(0, hash);
+  }
+  const auto question = rest.find('?');
+  const std::string_view path = rest.substr(0, question);
+  if (question != std::string_view::npos) out.query = std::string(rest.substr(question + 1));
+  if (path.empty()) return out; // same path; a new query if one was given
+  out.query = question == std::string_view::npos ? std::string() : out.query;
+  if (path.front() == '/') {
+    out.path = remove_dot_segments(path);
+  } else {
+    const auto slash = base.path.rfind('/');
+    const std::string merged =
+        (slash == std::string::npos ? std::string("/") : base.path.substr(0, slash + 1)) + std::string(path);
+    out.path = remove_dot_segments(merged);
+  }
+  return out;
+}
+
+KLING_DECL bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
+  if (host.substr(0, 4) != "127.") return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.')
+      ++dots;
+    else if (!ascii::is_digit(c))
+      return false;
+  }
+  return dots == 3;
+}
+
+KLING_DECL std::string percent_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (ascii::is_alpha(c) || ascii::is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    }
+  }
+  return out;
+}
+
+KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
+  std::string out;
+  for (const auto &p : params) {
+    if (!out.empty()) out += '&';
+    out += percent_encode(p.first);
+    out += '=';
+    out += percent_encode(p.second);
+  }
+  return out;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_URL_IPP
+// ----- definitions of kling/media/image_probe.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_IMAGE_PROBE_IPP)
+#define KLING_MEDIA_IMAGE_PROBE_IPP
+
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
+namespace image_detail {
+
+constexpr std::string_view png_signature{"\x89PNG\r\n\x1a\n", 8};
+
+// Frame headers: SOF0-3, 5-7, 9-11, 13-15. C4 (DHT), C8 (JPG) and CC (DAC)
+// share the range but are not frames.
+constexpr bool is_start_of_frame(std::uint32_t marker) noexcept {
+  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+}
+
+// Markers without a length field: TEM, RST0-7. (SOI and EOI are handled by
+// the caller.)
+constexpr bool is_standalone(std::uint32_t marker) noexcept {
+  return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
+}
+
+KLING_DECL std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
+  return static_cast<std::uint8_t>(bytes[pos]);
+}
+KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+  return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
+}
+KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+  return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
+}
+
+KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+
+KLING_DECL error at_byte(const char *what, std::size_t pos) {
+  return invalid(std::string(what) + " at byte " + std::to_string(pos));
+}
+
+// Names a few formats people try to send instead, so the error says what the
+// file is rather than only what it is not.
+KLING_DECL std::string other_format_name(std::string_view bytes) {
+  if (bytes.substr(0, 4) == "GIF8") return "GIF";
+  if (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP") return "WebP";
+  if (bytes.substr(0, 2) == "BM") return "BMP";
+  if (bytes.size() >= 12 && bytes.substr(4, 4) == "ftyp") {
+    const std::string_view brand = bytes.substr(8, 4);
+    if (brand == "avif" || brand == "avis") return "AVIF";
+    if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "msf1") return "HEIF";
+    return "an MP4/MOV video";
+  }
+  if (bytes.substr(0, 4) == std::string_view("II*\0", 4) ||
+      bytes.substr(0, 4) == std::string_view("MM\0*", 4))
+    return "TIFF";
+  return {};
+}
+
+KLING_DECL error not_an_image(std::string_view bytes) {
+  std::string message = "not a JPEG or PNG image";
+  if (bytes.empty()) {
+    message += " (empty)";
+  } else {
+    const std::string other = other_format_name(bytes);
+    if (!other.empty()) message += " (looks like " + other + ")";
+  }
+  return invalid(std::move(message));
+}
+
+KLING_DECL result<image_info> probe_png(std::string_view bytes) {
+  // Signature (8), then the first chunk: length (4), type (4), and IHDR's 13
+  // bytes of data, of which width and height come first; then its CRC (4).
+  constexpr std::size_t ihdr_end = 8 + 8 + 13 + 4;
+  if (bytes.size() < ihdr_end) {
+    return invalid("truncated PNG: " + std::to_string(bytes.size()) + " bytes, the header needs " +
+                   std::to_string(ihdr_end));
+  }
+  if (bytes.substr(12, 4) != "IHDR") return invalid("PNG does not start with an IHDR chunk (at byte 8)");
+  if (be32(bytes, 8) != 13)
+    return invalid("PNG IHDR chunk has length " + std::to_string(be32(bytes, 8)) + ", not 13");
+  image_info info;
+  info.format = image_format::png;
+  info.width = be32(bytes, 16);
+  info.height = be32(bytes, 20);
+  // The PNG specification limits both to 2^31 - 1 and forbids zero.
+  if (info.width == 0 || info.height == 0 || info.width > 0x7FFFFFFFu || info.height > 0x7FFFFFFFu) {
+    return invalid("PNG has an invalid size " + std::to_string(info.width) + "x" +
+                   std::to_string(info.height));
+  }
+  info.size_bytes = bytes.size();
+  return info;
+}
+
+KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
+  std::size_t pos = 2; // after SOI
+  // Every pass moves pos forward by at least one byte, so the loop ends.
+  while (true) {
+    if (pos >= bytes.size()) return at_byte("truncated JPEG: no frame header (SOF) before the end", pos);
+    if (byte_at(bytes, pos) != 0xFF) return at_byte("expected a JPEG marker", pos);
+    const std::size_t marker_pos = pos;
+    // Any number of 0xFF fill bytes may precede a marker.
+    while (pos < bytes.size() && byte_at(bytes, pos) == 0xFF)
+      ++pos;
+    if (pos >= bytes.size()) return at_byte("truncated JPEG marker", marker_pos);
+    const std::uint32_t marker = byte_at(bytes, pos);
+    ++pos;
+    if (marker == 0x00) return at_byte("stray 0xFF00 outside a scan in JPEG", marker_pos);
+    if (is_standalone(marker)) continue;
+    if (marker == 0xD8) return at_byte("second JPEG start-of-image marker", marker_pos);
+    if (marker == 0xD9) return at_byte("JPEG ends (EOI) before a frame header (SOF)", marker_pos);
+    if (marker == 0xDA) return at_byte("JPEG scan (SOS) starts before a frame header (SOF)", marker_pos);
+    if (bytes.size() - pos < 2) return at_byte("truncated JPEG segment", marker_pos);
+    const std::size_t length = be16(bytes, pos); // counts itself, not the marker
+    if (length < 2) return at_byte("JPEG segment length below 2", marker_pos);
+    if (bytes.size() - pos < length) return at_byte("truncated JPEG segment", marker_pos);
+    if (is_start_of_frame(marker)) {
+      // Length (2), precision (1), height (2), width (2), component count
+      // (1), then 3 bytes per component.
+      if (length < 8 || length < 8 + 3 * byte_at(bytes, pos + 7)) {
+        return at_byte("JPEG frame header (SOF) too short", marker_pos);
+      }
+      image_info info;
+      info.format = image_format::jpeg;
+      info.height = be16(bytes, pos + 3);
+      info.width = be16(bytes, pos + 5);
+      // Height 0 means "given later by a DNL marker", which nothing in
+      // practice writes; without it the size is unknown.
+      if (info.width == 0 || info.height == 0) {
+        return invalid("JPEG frame header at byte " + std::to_string(marker_pos) + " has size " +
+                       std::to_string(info.width) + "x" + std::to_string(info.height));
+      }
+      info.size_bytes = bytes.size();
+      return info;
+    }
+    pos += length;
+  }
+}
+
+} // namespace image_detail
+
+KLING_DECL result<image_info> probe_image(std::string_view bytes) {
+  using namespace image_detail;
+  if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
+  if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {
+    return invalid("truncated PNG: " + std::to_string(bytes.size()) + " bytes of its signature");
+  }
+  if (bytes.size() >= 2 && byte_at(bytes, 0) == 0xFF && byte_at(bytes, 1) == 0xD8) return probe_jpeg(bytes);
+  return not_an_image(bytes);
+}
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_IMAGE_PROBE_IPP
+// ----- definitions of kling/media/video_probe.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_VIDEO_PROBE_IPP)
+#define KLING_MEDIA_VIDEO_PROBE_IPP
+
+#include <array>
+#include <cstddef>
+#include <system_error>
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
+namespace video_detail {
+
+constexpr std::uint64_t max_moov_bytes = std::uint64_t{64} << 20;
+constexpr int max_depth = 16;
+// Real files have a few hundred boxes (fragmented ones a few per second of
+// video); this only stops files made of millions of tiny boxes.
+constexpr std::uint32_t max_boxes = 1000000;
+
+constexpr std::uint32_t fourcc(const char (&name)[5]) noexcept {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(name[0])) << 24 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(name[1])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(name[2])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(name[3]));
+}
+
+KLING_DECL std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    value = value << 8 | static_cast<unsigned char>(bytes[pos + i]);
+  return value;
+}
+KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+  return static_cast<std::uint32_t>(big_endian(bytes, pos, 2));
+}
+KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+  return static_cast<std::uint32_t>(big_endian(bytes, pos, 4));
+}
+KLING_DECL std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
+  return big_endian(bytes, pos, 8);
+}
+
+// 'moov', or 'm\x00\x01v' for bytes that are not printable.
+KLING_DECL std::string type_name(std::uint32_t type) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out = "'";
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    const auto c = static_cast<unsigned char>(type >> shift & 0xFF);
+    if (c >= 0x20 && c < 0x7F && c != '\'' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out + "'";
+}
+
+KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+
+struct box {
+  std::uint32_t type = 0;
+  std::uint64_t offset = 0; // of its first byte in the file
+  std::uint64_t header = 0; // 8; 16 with a 64-bit size; 16 more for 'uuid'
+  std::uint64_t size = 0;   // header included
+
+  std::string where() const { return type_name(type) + " box at byte " + std::to_string(offset); }
+};
+
+KLING_DECL std::string parent_name(const box *parent) {
+  return parent ? "the " + parent->where() : "the file";
+}
+
+// The header of the box at offset. head holds the bytes there (at least
+// min(room, 32) of them); room is what is left of the parent (or the file).
+KLING_DECL result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
+                                   const box *parent) {
+  if (room < 8) {
+    return invalid("truncated box header at byte " + std::to_string(offset) + ": " + std::to_string(room) +
+                   " bytes left in " + parent_name(parent));
+  }
+  box b;
+  b.offset = offset;
+  b.type = be32(head, 4);
+  b.header = 8;
+  const std::uint32_t size32 = be32(head, 0);
+  if (size32 == 1) {
+    if (room < 16) return invalid("truncated 64-bit size of the " + b.where());
+    b.header = 16;
+    b.size = be64(head, 8);
+  } else if (size32 == 0) {
+    b.size = room; // extends to the end of its parent
+  } else {
+    b.size = size32;
+  }
+  if (b.type == fourcc("uuid")) b.header += 16; // the extended type
+  if (b.size < b.header) {
+    return invalid("the " + b.where() + " has size " + std::to_string(b.size) + ", smaller than its " +
+                   std::to_string(b.header) + "-byte header");
+  }
+  if (b.size > room) {
+    return invalid("the " + b.where() + " has size " + std::to_string(b.size) + " but only " +
+                   std::to_string(room) + " bytes are left in " + parent_name(parent));
+  }
+  return b;
+}
+
+struct walk_state {
+  std::uint32_t boxes = 0;
+};
+
+KLING_DECL result<void> count_box(walk_state &state, const box &b) {
+  if (++state.boxes > max_boxes) {
+    return invalid("more than " + std::to_string(max_boxes) + " boxes; gave up at byte " +
+                   std::to_string(b.offset));
+  }
+  return {};
+}
+
+// Calls f(child, child_payload) -> result<void> for each box in the payload
+// of parent, which is at the given depth (the file's own boxes are depth 0).
+template <class F>
+result<void> for_each_child(std::string_view payload, const box &parent, int depth, walk_state &state,
+                            F &&f) {
+  if (depth >= max_depth) {
+    return invalid("the " + parent.where() + " is nested more than " + std::to_string(max_depth) +
+                   " levels deep");
+  }
+  const std::uint64_t base = parent.offset + parent.header;
+  std::size_t pos = 0;
+  while (pos < payload.size()) {
+    auto child = read_header(payload.substr(pos, 32), base + pos, payload.size() - pos, &parent);
+    if (!child) return std::move(child).error();
+    if (auto counted = count_box(state, *child); !counted) return counted;
+    const auto header = static_cast<std::size_t>(child->header);
+    const auto size = static_cast<std::size_t>(child->size); // fits: it is at most payload.size()
+    if (auto done = f(*child, payload.substr(pos + header, size - header)); !done) return done;
+    pos += size;
+  }
+  return {};
+}
+
+struct child {
+  bool found = false;
+  box header;
+  std::string_view payload;
+};
+
+// The first child of each of the given types.
+template <std::size_t N>
+result<std::array<child, N>> find_children(std::string_view payload, const box &parent, int depth,
+                                           walk_state &state, const std::array<std::uint32_t, N> &types) {
+  std::array<child, N> found{};
+  auto walked = for_each_child(payload, parent, depth, state, [&](const box &b, std::string_view body) {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (b.type == types[i] && !found[i].found) found[i] = child{true, b, body};
+    }
+    return result<void>{};
+  });
+  if (!walked) return std::move(walked).error();
+  return found;
+}
+
+// Version 0 or 1 of a full box whose payload must hold v0_size or v1_size
+// bytes (version and flags included).
+KLING_DECL result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
+                                        std::size_t v1_size) {
+  if (payload.empty()) return invalid("the " + b.where() + " is empty");
+  const int version = static_cast<unsigned char>(payload[0]);
+  if (version > 1) return invalid("the " + b.where() + " has unsupported version " + std::to_string(version));
+  const std::size_t needed = version == 0 ? v0_size : v1_size;
+  if (payload.size() < needed) {
+    return invalid("the " + b.where() + " is too short: " + std::to_string(payload.size()) +
+                   " bytes of content, version " + std::to_string(version) + " needs " +
+                   std::to_string(needed));
+  }
+  return version;
+}
+
+struct timing {
+  std::uint32_t timescale = 0; // ticks per second
+  std::uint64_t duration = 0;  // in ticks; 0 when unknown
+};
+
+// 'mvhd' and 'mdhd' start alike: times of creation and modification, then
+// timescale and duration, 32-bit in version 0 and 64-bit in version 1.
+KLING_DECL result<timing> read_timing(const box &b, std::string_view payload) {
+  auto version = full_box_version(b, payload, 20, 32);
+  if (!version) return std::move(version).error();
+  timing t;
+  if (*version == 0) {
+    t.timescale = be32(payload, 12);
+    t.duration = be32(payload, 16);
+    if (t.duration == 0xFFFFFFFFu) t.duration = 0; // all ones: unknown
+  } else {
+    t.timescale = be32(payload, 20);
+    t.duration = be64(payload, 24);
+    if (t.duration == ~std::uint64_t{0}) t.duration = 0;
+  }
+  if (t.timescale == 0) return invalid("the " + b.where() + " has timescale 0");
+  return t;
+}
+
+struct track_facts {
+  bool video = false;
+  std::uint32_t header_width = 0; // from 'tkhd'
+  std::uint32_t header_height = 0;
+  std::uint32_t entry_width = 0; // from the first 'stsd' entry
+  std::uint32_t entry_height = 0;
+  timing media;              // from 'mdhd'
+  std::uint64_t samples = 0; // from 'stts'
+  std::uint64_t sample_ticks = 0;
+};
+
+// 16.16 fixed point to the nearest integer.
+KLING_DECL std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
+  return static_cast<std::uint32_t>((std::uint64_t{value} + 0x8000) >> 16);
+}
+
+KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
+  // After version and flags: times, track ID, reserved, duration (20 bytes in
+  // version 0, 32 in 1), then 52 bytes of layer, volume and matrix, then
+  // width and height.
+  auto version = full_box_version(b, payload, 84, 96);
+  if (!version) return std::move(version).error();
+  const std::size_t at = *version == 0 ? 76 : 88;
+  track.header_width = fixed_to_int(be32(payload, at));
+  track.header_height = fixed_to_int(be32(payload, at + 4));
+  return {};
+}
+
+KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
+  auto version = full_box_version(b, payload, 8, 8);
+  if (!version) return std::move(version).error();
+  const std::uint64_t entries = be32(payload, 4);
+  if (entries > (payload.size() - 8) / 8) {
+    return invalid("the " + b.where() + " lists " + std::to_string(entries) + " entries but has room for " +
+                   std::to_string((payload.size() - 8) / 8));
+  }
+  for (std::size_t i = 0; i < entries; ++i) {
+    const std::uint64_t count = be32(payload, 8 + 8 * i);
+    const std::uint64_t delta = be32(payload, 12 + 8 * i);
+    track.samples += count;              // < 2^32 entries of < 2^32: no overflow
+    track.sample_ticks += count * delta; // may wrap only for absurd files; only a fallback
+  }
+  return {};
+}
+
+KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
+                                  track_facts &track) {
+  auto version = full_box_version(b, payload, 8, 8);
+  if (!version) return std::move(version).error();
+  if (be32(payload, 4) == 0 || payload.size() == 8) return {};
+  // The first sample entry is a box; a visual one has 6 reserved bytes, a
+  // data reference index, 16 bytes of reserved fields, then width and height.
+  const std::string_view entries = payload.substr(8);
+  auto entry = read_header(entries.substr(0, 32), b.offset + b.header + 8, entries.size(), &b);
+  if (!entry) return std::move(entry).error();
+  if (auto counted = count_box(state, *entry); !counted) return counted;
+  const auto header = static_cast<std::size_t>(entry->header);
+  if (entry->size - header >= 28) {
+    track.entry_width = be16(entries, header + 24);
+    track.entry_height = be16(entries, header + 26);
+  }
+  return {};
+}
+
+KLING_DECL result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
+                                         walk_state &state) {
+  track_facts track;
+  auto parts = find_children<2>(payload, trak, depth, state, {fourcc("tkhd"), fourcc("mdia")});
+  if (!parts) return std::move(parts).error();
+  const child &tkhd = (*parts)[0];
+  const child &mdia = (*parts)[1];
+  if (!mdia.found) return track; // not a media track; not ours to judge
+  auto media = find_children<3>(mdia.payload, mdia.header, depth + 1, state,
+                                {fourcc("hdlr"), fourcc("mdhd"), fourcc("minf")});
+  if (!media) return std::move(media).error();
+  const child &hdlr = (*media)[0];
+  const child &mdhd = (*media)[1];
+  const child &minf = (*media)[2];
+  if (!hdlr.found) return track;
+  // Version and flags, pre_defined (QuickTime: component type), then the
+  // handler type (QuickTime: component subtype).
+  if (hdlr.payload.size() < 12) return invalid("the " + hdlr.header.where() + " is too short");
+  if (be32(hdlr.payload, 8) != fourcc("vide")) return track;
+  track.video = true;
+
+  const std::string which = "the video track (" + trak.where() + ")";
+  if (!mdhd.found) return invalid(which + " has no 'mdhd' box");
+  auto media_timing = read_timing(mdhd.header, mdhd.payload);
+  if (!media_timing) return std::move(media_timing).error();
+  track.media = *media_timing;
+  if (tkhd.found) {
+    if (auto read = read_tkhd(tkhd.header, tkhd.payload, track); !read) return std::move(read).error();
+  }
+
+  if (!minf.found) return invalid(which + " has no 'minf' box");
+  auto info = find_children<1>(minf.payload, minf.header, depth + 2, state, {fourcc("stbl")});
+  if (!info) return std::move(info).error();
+  const child &stbl = (*info)[0];
+  if (!stbl.found) return invalid(which + " has no 'stbl' box");
+  auto tables =
+      find_children<2>(stbl.payload, stbl.header, depth + 3, state, {fourcc("stts"), fourcc("stsd")});
+  if (!tables) return std::move(tables).error();
+  const child &stts = (*tables)[0];
+  const child &stsd = (*tables)[1];
+  if (!stts.found) return invalid(which + " has no 'stts' box (sample times)");
+  if (auto read = read_stts(stts.header, stts.payload, track); !read) return std::move(read).error();
+  if (stsd.found) {
+    if (auto read = read_stsd(stsd.header, stsd.payload, state, track); !read) return std::move(read).error();
+  }
+  return track;
+}
+
+struct movie_facts {
+  bool has_mvhd = false;
+  timing movie; // from 'mvhd'
+  bool has_video = false;
+  track_facts video; // the first video track
+};
+
+KLING_DECL result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
+  movie_facts facts;
+  auto walked =
+      for_each_child(payload, moov, 1, state, [&](const box &b, std::string_view body) -> result<void> {
+        if (b.type == fourcc("mvhd") && !facts.has_mvhd) {
+          auto t = read_timing(b, body);
+          if (!t) return std::move(t).error();
+          facts.movie = *t;
+          facts.has_mvhd = true;
+        } else if (b.type == fourcc("trak") && !facts.has_video) {
+          auto track = read_trak(b, body, 2, state);
+          if (!track) return std::move(track).error();
+          if (track->video) {
+            facts.video = *track;
+            facts.has_video = true;
+          }
+        }
+        return {};
+      });
+  if (!walked) return std::move(walked).error();
+  if (!facts.has_mvhd) return invalid("the " + moov.where() + " has no 'mvhd' box (movie header)");
+  if (!facts.has_video) return invalid("no video track: no 'trak' box with a 'vide' handler");
+  return facts;
+}
+
+// The whole input, in memory.
+struct memory_source {
+  std::string_view bytes;
+  result<std::string_view> read(std::uint64_t offset, std::uint64_t n) const {
+    return bytes.substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(n));
+  }
+};
+
+// A file read piece by piece; each read replaces the previous one.
+struct file_source {
+  files::input_file &in;
+  std::string buffer;
+  result<std::string_view> read(std::uint64_t offset, std::uint64_t n) {
+    if (auto done = in.read_at(offset, static_cast<std::size_t>(n), buffer); !done) {
+      return std::move(done).error();
+    }
+    return std::string_view(buffer);
+  }
+};
+
+// Every real file starts with a box whose type is four printable characters.
+KLING_DECL bool starts_like_a_box(std::string_view head) noexcept {
+  if (head.size() < 8) return false;
+  for (std::size_t i = 4; i < 8; ++i) {
+    const auto c = static_cast<unsigned char>(head[i]);
+    if (c < 0x20 || c >= 0x7F) return false;
+  }
+  return true;
+}
+
+// Walks the file's own boxes, reading only 'ftyp' and 'moov'. Every box must
+// fit the file, so a truncated download is an error even when 'moov' comes
+// first.
+template <class Source>
+result<video_info> probe(Source &source, std::uint64_t size) {
+  if (size == 0) return invalid("not an MP4 or MOV video (empty)");
+  walk_state state;
+  bool has_ftyp = false;
+  std::uint32_t major_brand = 0;
+  bool has_moov = false;
+  movie_facts facts;
+  for (std::uint64_t pos = 0; pos < size;) {
+    const std::uint64_t room = size - pos;
+    auto head = source.read(pos, room < 32 ? room : 32);
+    if (!head) return std::move(head).error();
+    if (pos == 0 && !starts_like_a_box(*head)) return invalid("not an MP4 or MOV video (no box at byte 0)");
+    auto b = read_header(*head, pos, room, nullptr);
+    if (!b) return std::move(b).error();
+    if (auto counted = count_box(state, *b); !counted) return std::move(counted).error();
+    const std::uint64_t content = b->size - b->header;
+    if (b->type == fourcc("ftyp") && !has_ftyp) {
+      if (content < 4) return invalid("the " + b->where() + " is too short for a brand");
+      auto brand = source.read(pos + b->header, 4);
+      if (!brand) return std::move(brand).error();
+      major_brand = be32(*brand, 0);
+      has_ftyp = true;
+    } else if (b->type == fourcc("moov") && !has_moov) {
+      if (content > max_moov_bytes) {
+        return invalid("the " + b->where() + " is " + std::to_string(content) + " bytes; at most " +
+                       std::to_string(max_moov_bytes) + " are read");
+      }
+      auto body = source.read(pos + b->header, content);
+      if (!body) return std::move(body).error();
+      auto read = read_moov(*b, *body, state);
+      if (!read) return std::move(read).error();
+      facts = *read;
+      has_moov = true;
+    }
+    pos += b->size;
+  }
+  if (!has_moov) return invalid("no 'moov' box (movie header): not a complete MP4 or MOV video");
+
+  video_info info;
+  // QuickTime files written before 'ftyp' existed start with 'moov' or 'mdat'.
+  info.container = !has_ftyp || major_brand == fourcc("qt  ") ? video_container::mov : video_container::mp4;
+  const track_facts &video = facts.video;
+  info.width = video.header_width;
+  info.height = video.header_height;
+  if (info.width == 0 || info.height == 0) {
+    info.width = video.entry_width;
+    info.height = video.entry_height;
+  }
+  if (info.width == 0 || info.height == 0) {
+    return invalid("the video track has no size (its 'tkhd' and 'stsd' boxes say " +
+                   std::to_string(info.width) + "x" + std::to_string(info.height) + ")");
+  }
+  // An unknown movie duration falls back to the video track's own.
+  if (facts.movie.duration != 0) {
+    info.duration_seconds = static_cast<double>(facts.movie.duration) / facts.movie.timescale;
+  } else {
+    info.duration_seconds = static_cast<double>(video.media.duration) / video.media.timescale;
+  }
+  const std::uint64_t track_ticks = video.media.duration != 0 ? video.media.duration : video.sample_ticks;
+  if (video.samples != 0 && track_ticks != 0) {
+    info.frame_rate =
+        static_cast<double>(video.samples) * video.media.timescale / static_cast<double>(track_ticks);
+  }
+  info.size_bytes = size;
+  return info;
+}
+
+} // namespace video_detail
+
+KLING_DECL result<video_info> probe_video(std::string_view bytes) {
+  video_detail::memory_source source{bytes};
+  return video_detail::probe(source, bytes.size());
+}
+
+KLING_DECL result<video_info> probe_video_file(const std::string &path) {
+  files::input_file in;
+  auto size = in.open(path);
+  if (!size) return std::move(size).error();
+  video_detail::file_source source{in, {}};
+  auto info = video_detail::probe(source, *size);
+  if (!info && info.error().code != errc::io)
+    info.error().message = files::quote(path) + ": " + info.error().message;
+  return info;
+}
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_VIDEO_PROBE_IPP
+// ----- definitions of kling/media/sources.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MEDIA_SOURCES_IPP)
+#define KLING_MEDIA_SOURCES_IPP
+
+#include <algorithm>
+
+KLING_NAMESPACE_BEGIN
+
+namespace media {
+
+namespace source_detail {
+
+KLING_DECL image_string invalid(std::string problem) {
+  image_string out;
+  out.problem = std::move(problem);
+  return out;
+}
+
+// data:<type>[;parameter=value...];base64,<payload> (RFC 2397); only images,
+// and only Base64, which must be strict.
+KLING_DECL image_string classify_data_uri(std::string_view text) {
+  const std::size_t comma = text.find(',');
+  if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
+  const std::string_view header = text.substr(5, comma - 5);
+  if (!ascii::ends_with_ignoring_case(header, ";base64")) {
+    return invalid("data URI is not Base64-encoded (expected data:image/...;base64,)");
+  }
+  const std::string_view type = header.substr(0, header.find(';'));
+  if (!ascii::starts_with_ignoring_case(type, "image/") || type.size() == 6) {
+    return invalid("data URI type \"" + utf8::excerpt(type, 100) + "\" is not an image type (image/...)");
+  }
+  const std::string_view payload = text.substr(comma + 1);
+  if (payload.empty()) return invalid("data URI has no data after \"base64,\"");
+  if (auto size = base64::decoded_size(payload); !size)
+    return invalid("data URI data: " + size.error().message);
+  image_string out;
+  out.kind = image_string_kind::data_uri;
+  out.payload = payload;
+  out.media_type = type;
+  return out;
+}
+
+} // namespace source_detail
+
+KLING_DECL const std::string &local_image_marker() {
+  static const std::string marker = [] {
+    std::string m = "kling-local-file:";
+    for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
+      m += "0123456789abcdef"[v & 0xF];
+    return m + ":";
+  }();
+  return marker;
+}
+
+KLING_DECL std::string local_image(std::string_view path) { return local_image_marker() + std::string(path); }
+
+KLING_DECL image_string classify_image_string(std::string_view text) {
+  using namespace source_detail;
+  const std::string &marker = local_image_marker();
+  if (text.substr(0, marker.size()) == marker) {
+    image_string out;
+    out.kind = image_string_kind::local_file;
+    out.payload = text.substr(marker.size());
+    if (out.payload.empty()) return invalid("local image names no file");
+    return out;
+  }
+  if (text.empty())
+    return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
+  if (ascii::starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
+  auto parsed = parse_url(text);
+  if (parsed) {
+    image_string out;
+    out.kind = image_string_kind::url;
+    out.payload = text;
+    return out;
+  }
+  // Meant as a URL, so the URL's problem is the useful one.
+  if (ascii::starts_with_ignoring_case(text, "http://") ||
+      ascii::starts_with_ignoring_case(text, "https://")) {
+    return invalid(parsed.error().message);
+  }
+  auto size = base64::decoded_size(text);
+  if (!size) {
+    return invalid("not an http(s) URL, a data:image/...;base64, URI, or Base64 (as Base64: " +
+                   size.error().message + ")");
+  }
+  image_string out;
+  out.kind = image_string_kind::base64;
+  out.payload = text;
+  return out;
+}
+
+namespace source_detail {
+
+// An image file, open, of at most the gateway's 10 MB, and its header.
+struct image_file {
+  files::input_file in;
+  std::uint64_t size = 0;
+  image_info info;
+};
+
+// Opens the file and checks that it is a PNG or JPEG image of at most the
+// gateway's 10 MB, reading only its start (all of it only if the header
+// lies further in). The file stays open, to be read once more as it is sent.
+KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
+  auto image = std::make_unique<image_file>();
+  auto size = image->in.open(path);
+  if (!size) return std::move(size).error();
+  if (*size > max_image_bytes || *size > std::numeric_limits<std::size_t>::max()) {
+    return error{errc::io, "file " + files::quote(path) + " is larger than " +
+                               std::to_string(max_image_bytes) + " bytes (" + std::to_string(*size) +
+                               " bytes)"};
+  }
+  image->size = *size;
+  constexpr std::uint64_t prefix_bytes = 64 * 1024;
+  std::string head;
+  auto read = image->in.read_at(0, static_cast<std::size_t>(std::min(*size, prefix_bytes)), head);
+  auto info = read ? probe_image(head) : result<image_info>(read.error());
+  if (!info && *size > prefix_bytes) {
+    read = image->in.read_at(0, static_cast<std::size_t>(*size), head);
+    info = read ? probe_image(head) : result<image_info>(read.error());
+  }
+  if (!read) return std::move(read).error();
+  if (!info) return error{info.error().code, files::quote(path) + ": " + info.error().message};
+  image->info = *info;
+  image->info.size_bytes = *size;
+  return image;
+}
+
+// Appends the Base64 of the whole file, read in pieces.
+KLING_DECL result<void> append_base64(image_file &image, std::string &out) {
+  constexpr std::size_t piece = 3 * 256 * 1024; // a multiple of 3: the pieces' Base64 joins up
+  std::string bytes;
+  for (std::uint64_t at = 0; at < image.size; at += piece) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(piece, image.size - at));
+    if (auto read = image.in.read_at(at, n, bytes); !read) return read;
+    base64::append_encoded(out, bytes);
+  }
+  return {};
+}
+
+constexpr std::uint64_t base64_size(std::uint64_t bytes) { return (bytes + 2) / 3 * 4; }
+
+// The file's Base64, after "data:image/...;base64," when asked for, in a
+// string allocated once.
+KLING_DECL result<std::string> file_to_base64(const std::string &path, bool data_uri) {
+  auto image = open_image_file(path);
+  if (!image) return std::move(image).error();
+  const std::string prefix =
+      data_uri ? "data:image/" + std::string(to_string((*image)->info.format)) + ";base64," : std::string();
+  std::string out;
+  out.reserve(prefix.size() + static_cast<std::size_t>(base64_size((*image)->size)));
+  out += prefix;
+  if (auto appended = append_base64(**image, out); !appended) return std::move(appended).error();
+  return out;
+}
+
+} // namespace source_detail
+
+KLING_DECL result<image_info> probe_image_file(const std::string &path) {
+  auto image = source_detail::open_image_file(path);
+  if (!image) return std::move(image).error();
+  return (*image)->info;
+}
+
+KLING_DECL result<std::string> image_file_to_base64(const std::string &path) {
+  return source_detail::file_to_base64(path, false);
+}
+
+KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
+  return source_detail::file_to_base64(path, true);
+}
+
+KLING_DECL result<std::string> inline_local_images(std::string body) {
+  using namespace source_detail;
+  const std::string opener = "\"" + local_image_marker();
+  if (body.find(opener) == std::string::npos) return body;
+  // The JSON strings of the body that are values (not member names) and
+  // start with the prefix: found by walking the text, so that the prefix
+  // inside another string (a prompt that mentions it) is left alone.
+  struct local {
+    std::size_t begin = 0, end = 0; // the quoted string, quotes included
+    std::unique_ptr<image_file> image;
+  };
+  std::vector<local> found;
+  std::uint64_t size = body.size();
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i] != '"') continue;
+    const std::size_t begin = i;
+    for (++i; i < body.size() && body[i] != '"'; ++i)
+      if (body[i] == '\\') ++i;  // an escaped character
+    if (i >= body.size()) break; // not JSON: sent as it is, the gateway answers
+    const std::size_t end = i + 1;
+    if (body.compare(begin, opener.size(), opener) != 0) continue;
+    const std::size_t after = body.find_first_not_of(" \t\r\n", end);
+    if (after != std::string::npos && body[after] == ':') continue; // a member name
+    auto text = parse_json(std::string_view(body).substr(begin, end - begin));
+    if (!text || !text->is_string()) continue;
+    const std::string path = text->get<std::string>().substr(local_image_marker().size());
+    auto image = open_image_file(path);
+    if (!image) return std::move(image).error();
+    size = size - (end - begin) + 2 + base64_size((*image)->size);
+    found.push_back(local{begin, end, std::move(*image)});
+  }
+  if (found.empty()) return body;
+  std::string out;
+  out.reserve(static_cast<std::size_t>(size));
+  std::size_t copied = 0;
+  for (auto &f : found) {
+    out.append(body, copied, f.begin - copied);
+    out += '"';
+    if (auto appended = append_base64(*f.image, out); !appended) return std::move(appended).error();
+    out += '"';
+    copied = f.end;
+  }
+  out.append(body, copied, std::string::npos);
+  return out;
+}
+
+} // namespace media
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MEDIA_SOURCES_IPP
+// ----- definitions of kling/model/request_support.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_REQUEST_SUPPORT_IPP)
+#define KLING_MODEL_REQUEST_SUPPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace request_support {
+
+KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                           const char *no) {
+  if (value) j[key] = *value ? yes : no;
+}
+
+KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds) {
+  if (seconds) j["seconds"] = std::to_string(*seconds);
+}
+
+KLING_DECL void merge_extra(json &j, const json &extra) {
+  if (!extra.is_object()) return;
+  for (auto it = extra.begin(); it != extra.end(); ++it)
+    j[it.key()] = it.value();
+}
+
+} // namespace request_support
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_REQUEST_SUPPORT_IPP
+// ----- definitions of kling/model/camera_control.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_CAMERA_CONTROL_IPP)
+#define KLING_MODEL_CAMERA_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL camera_control camera_control::preset(camera_type t) {
+  return camera_control{t, std::nullopt, json::object()};
+}
+KLING_DECL camera_control camera_control::simple(camera_config c) {
+  return camera_control{camera_type::simple, c, json::object()};
+}
+
+KLING_DECL void to_json(json &j, const camera_config &c) {
+  j = json::object();
+  j["horizontal"] = c.horizontal;
+  j["vertical"] = c.vertical;
+  j["pan"] = c.pan;
+  j["tilt"] = c.tilt;
+  j["roll"] = c.roll;
+  j["zoom"] = c.zoom;
+  request_support::merge_extra(j, c.extra);
+}
+
+KLING_DECL void to_json(json &j, const camera_control &c) {
+  j = json::object();
+  request_support::put_word(j, "type", c.type);
+  request_support::put(j, "config", c.config);
+  request_support::merge_extra(j, c.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_CAMERA_CONTROL_IPP
+// ----- definitions of kling/model/element.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_ELEMENT_IPP)
+#define KLING_MODEL_ELEMENT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<element> parse_element(const json &body, std::string path) {
+  element e;
+  field_reader r(body, std::move(path));
+  r.id("element_id", e.element_id);
+  r.text("element_name", e.element_name);
+  r.text("element_description", e.element_description);
+  r.text("element_frontal_image", e.element_frontal_image);
+  model_detail::read_objects(r, "element_refer_list", [&](field_reader &item) {
+    std::string url;
+    item.text("image_url", url);
+    e.element_refer_images.push_back(std::move(url));
+  });
+  model_detail::read_objects(r, "tag_list", [&](field_reader &item) {
+    element_tag tag;
+    if (!item.id("id", tag.id)) item.id("tag_id", tag.id);
+    item.text("name", tag.name);
+    item.text("description", tag.description);
+    e.tags.push_back(std::move(tag));
+  });
+  r.text("owned_by", e.owned_by);
+  if (!r.ok()) return r.failure();
+  e.raw = body;
+  return e;
+}
+
+KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path) {
+  if (!body.is_array()) {
+    return error{errc::parse, (path.empty() ? "/" : path) + ": expected an array, got " + body.type_name()};
+  }
+  std::vector<element> out;
+  out.reserve(body.size());
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    auto e = parse_element(body[i], pointer_child(path, i));
+    if (!e) return std::move(e).error();
+    out.push_back(std::move(*e));
+  }
+  return out;
+}
+
+KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path) {
+  element_deletion d;
+  field_reader r(body, std::move(path));
+  r.id("task_id", d.task_id);
+  r.text("task_status", d.task_status);
+  if (!r.ok()) return r.failure();
+  d.raw = body;
+  return d;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_ELEMENT_IPP
+// ----- definitions of kling/model/image_to_video.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_IMAGE_TO_VIDEO_IPP)
+#define KLING_MODEL_IMAGE_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const voice &v) {
+  j = json::object();
+  j["voice_id"] = v.voice_id;
+  request_support::merge_extra(j, v.extra);
+}
+
+KLING_DECL void to_json(json &j, const trajectory_point &p) {
+  j = json::object();
+  j["x"] = p.x;
+  j["y"] = p.y;
+  request_support::merge_extra(j, p.extra);
+}
+
+KLING_DECL void to_json(json &j, const dynamic_mask &m) {
+  j = json::object();
+  j["mask"] = m.mask;
+  j["trajectories"] = m.trajectories;
+  request_support::merge_extra(j, m.extra);
+}
+
+KLING_DECL void to_json(json &j, const image_to_video &r) {
+  using namespace request_support;
+  j = json::object();
+  j["model"] = r.model;
+  put(j, "image", r.image);
+  put(j, "image_tail", r.image_tail);
+  put(j, "prompt", r.prompt);
+  put(j, "negative_prompt", r.negative_prompt);
+  put_switch(j, "sound", r.sound, "on", "off");
+  if (!r.voice_list.empty()) j["voice_list"] = r.voice_list;
+  put_word(j, "mode", r.mode);
+  put_seconds(j, r.seconds);
+  put(j, "cfg_scale", r.cfg_scale);
+  put(j, "static_mask", r.static_mask);
+  if (!r.dynamic_masks.empty()) j["dynamic_masks"] = r.dynamic_masks;
+  put(j, "camera_control", r.camera_control);
+  put(j, "callback_url", r.callback_url);
+  put(j, "external_task_id", r.external_task_id);
+  merge_extra(j, r.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_IMAGE_TO_VIDEO_IPP
+// ----- definitions of kling/model/motion_control.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_MOTION_CONTROL_IPP)
+#define KLING_MODEL_MOTION_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const motion_control &r) {
+  using namespace request_support;
+  j = json::object();
+  j["model"] = r.model;
+  j["action_control"] = true;
+  if (!r.image_url.empty()) j["image_url"] = r.image_url;
+  if (!r.video_url.empty()) j["video_url"] = r.video_url;
+  put_word(j, "mode", r.mode);
+  put_word(j, "character_orientation", r.character_orientation);
+  put(j, "prompt", r.prompt);
+  put_switch(j, "keep_original_sound", r.keep_original_sound, "yes", "no");
+  put(j, "callback_url", r.callback_url);
+  put(j, "external_task_id", r.external_task_id);
+  merge_extra(j, r.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_MOTION_CONTROL_IPP
+// ----- definitions of kling/model/new_element.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_NEW_ELEMENT_IPP)
+#define KLING_MODEL_NEW_ELEMENT_IPP
+
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const new_element &e) {
+  j = json::object();
+  j["element_name"] = e.element_name;
+  j["element_description"] = e.element_description;
+  j["element_frontal_image"] = e.element_frontal_image;
+  json refer = json::array();
+  for (const auto &url : e.element_refer_list)
+    refer.push_back({{"image_url", url}});
+  j["element_refer_list"] = std::move(refer);
+  if (!e.tag_list.empty()) {
+    json tags = json::array();
+    for (const auto &id : e.tag_list)
+      tags.push_back({{"tag_id", id}});
+    j["tag_list"] = std::move(tags);
+  }
+  request_support::merge_extra(j, e.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_NEW_ELEMENT_IPP
+// ----- definitions of kling/model/omni_video.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_OMNI_VIDEO_IPP)
+#define KLING_MODEL_OMNI_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const omni_image &i) {
+  j = json::object();
+  j["image_url"] = i.image_url;
+  request_support::put_word(j, "type", i.type);
+  request_support::merge_extra(j, i.extra);
+}
+
+KLING_DECL void to_json(json &j, const omni_element &e) {
+  j = json::object();
+  j["element_id"] = e.element_id;
+  request_support::merge_extra(j, e.extra);
+}
+
+KLING_DECL void to_json(json &j, const omni_video_reference &v) {
+  j = json::object();
+  j["video_url"] = v.video_url;
+  request_support::put_word(j, "refer_type", v.refer_type);
+  request_support::put_switch(j, "keep_original_sound", v.keep_original_sound, "yes", "no");
+  request_support::merge_extra(j, v.extra);
+}
+
+KLING_DECL void to_json(json &j, const omni_video &r) {
+  using namespace request_support;
+  j = json::object();
+  j["model"] = r.model;
+  j["prompt"] = r.prompt;
+  put(j, "first_frame_url", r.first_frame_url);
+  put(j, "last_frame_url", r.last_frame_url);
+  if (!r.reference_images.empty()) j["reference_images"] = r.reference_images;
+  if (!r.image_list.empty()) j["image_list"] = r.image_list;
+  if (!r.element_list.empty()) j["element_list"] = r.element_list;
+  if (!r.video_list.empty()) j["video_list"] = r.video_list;
+  put_word(j, "mode", r.mode);
+  put_word(j, "aspect_ratio", r.aspect_ratio);
+  put_seconds(j, r.seconds);
+  put(j, "callback_url", r.callback_url);
+  put(j, "external_task_id", r.external_task_id);
+  merge_extra(j, r.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_OMNI_VIDEO_IPP
+// ----- definitions of kling/model/task.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_IPP)
+#define KLING_MODEL_TASK_IPP
+
+#include <utility>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL task_status parse_task_status(std::string_view word) {
+  const std::string w = ascii::to_lower(word);
+  if (w == "pending" || w == "submitted") return task_status::pending;
+  if (w == "processing") return task_status::processing;
+  if (w == "completed" || w == "succeed" || w == "succeeded") return task_status::completed;
+  if (w == "failed") return task_status::failed;
+  return task_status::unknown;
+}
+
+KLING_DECL std::string task::video_url() const { return videos.empty() ? std::string() : videos.front().url; }
+
+namespace task_detail {
+
+// A duration the provider may write as a number or as text ("5.1").
+KLING_DECL void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
+  const json *v = r.get(key);
+  if (!v) return;
+  if (v->is_number()) {
+    out = v->get<double>();
+  } else if (v->is_string()) {
+    const std::string &text = v->get_ref<const std::string &>();
+    if (auto d = numbers::parse_decimal(text))
+      out = *d;
+    else
+      r.fail(r.path_of(key) + ": expected a number of seconds, got \"" + text.substr(0, 32) + "\"");
+  } else {
+    r.fail(r.path_of(key) + ": expected a number of seconds, got " + v->type_name());
+  }
+}
+
+KLING_DECL void read_video(field_reader &r, kling::video &v) {
+  r.id("id", v.id);
+  if (!r.text("url", v.url)) r.text("video_url", v.url);
+  read_seconds(r, "duration", v.duration_seconds);
+  int n = 0;
+  if (r.integer("width", n)) v.width = n;
+  if (r.integer("height", n)) v.height = n;
+  r.text("cover_url", v.cover_url);
+  r.text("b64_json", v.b64_json);
+}
+
+// A list of videos: objects, or plain URL strings (the {outputs} shape).
+KLING_DECL void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
+  const json *list = r.array(key);
+  if (!list) return;
+  for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
+    const json &item = (*list)[i];
+    kling::video v;
+    if (item.is_string()) {
+      v.url = item.get<std::string>();
+    } else {
+      field_reader entry(item, pointer_child(r.path_of(key), i));
+      read_video(entry, v);
+      if (!entry.ok()) r.fail(entry.failure().message);
+    }
+    out.push_back(std::move(v));
+  }
+}
+
+KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
+  const json *u = r.object("usage");
+  if (!u) return;
+  field_reader ur(*u, r.path_of("usage"));
+  kling::usage usage;
+  read_seconds(ur, "seconds", usage.seconds);
+  read_seconds(ur, "duration_seconds", usage.duration_seconds);
+  int count = 0;
+  if (ur.integer("video_count", count)) usage.video_count = count;
+  ur.text("size", usage.size);
+  std::int64_t tokens = 0;
+  if (ur.integer("total_tokens", tokens)) usage.total_tokens = tokens;
+  if (ur.integer("input_tokens", tokens)) usage.input_tokens = tokens;
+  if (ur.integer("output_tokens", tokens)) usage.output_tokens = tokens;
+  if (!ur.ok()) r.fail(ur.failure().message);
+  out = std::move(usage);
+}
+
+// "error" as text, or as an object with a message.
+KLING_DECL void read_error_message(field_reader &r, std::string &out) {
+  const json *e = r.get("error");
+  if (!e) {
+    r.text("task_status_msg", out); // the provider's word for it
+    return;
+  }
+  if (e->is_string()) {
+    out = e->get<std::string>();
+  } else if (e->is_object()) {
+    field_reader er(*e, r.path_of("error"));
+    if (!er.text("message", out)) er.text("msg", out);
+    if (!er.ok()) r.fail(er.failure().message);
+  } else {
+    r.fail(r.path_of("error") + ": expected a string or an object, got " + e->type_name());
+  }
+}
+
+// Everything but task::raw, which the callers fill.
+KLING_DECL result<task> read_task_fields(const json &body) {
+  task t;
+  field_reader r(body);
+  if (!r.id("id", t.id)) r.id("task_id", t.id);
+  r.id("external_task_id", t.external_task_id);
+  if (const json *info = r.object("task_info")) { // the provider's callbacks nest it
+    field_reader ir(*info, r.path_of("task_info"));
+    if (t.external_task_id.empty()) ir.id("external_task_id", t.external_task_id);
+    if (!ir.ok()) r.fail(ir.failure().message);
+  }
+  bool has_status = r.text("status", t.status_text) || r.text("task_status", t.status_text);
+  r.time("created_at", t.created_at);
+  if (!t.created_at) r.time("created", t.created_at);
+  r.time("completed_at", t.completed_at);
+  r.text("model", t.model);
+  r.text("provider", t.provider);
+  read_error_message(r, t.error_message);
+  read_usage(r, t.usage);
+
+  // Result videos, from whichever shape carries them.
+  std::string flat_url;
+  if (r.text("video_url", flat_url) && !flat_url.empty()) {
+    kling::video v;
+    v.url = flat_url;
+    if (t.usage && t.usage->seconds) v.duration_seconds = t.usage->seconds;
+    t.videos.push_back(std::move(v));
+  }
+  read_videos(r, "data", t.videos);
+  read_videos(r, "outputs", t.videos);
+  read_videos(r, "videos", t.videos); // this library's own form, see to_json(task)
+  if (const json *result = r.object("task_result")) {
+    field_reader rr(*result, r.path_of("task_result"));
+    read_videos(rr, "videos", t.videos);
+    if (!rr.ok()) r.fail(rr.failure().message);
+  }
+  if (!r.ok()) return r.failure();
+
+  if (has_status) {
+    t.status = parse_task_status(t.status_text);
+  } else if (!t.videos.empty()) {
+    t.status = task_status::completed; // the unified result shape carries no status
+    t.status_text = "completed";
+  }
+  if (t.status == task_status::completed) {
+    const auto finished = t.completed_at ? t.completed_at : t.created_at;
+    if (finished) t.url_expires_at = *finished + result_url_lifetime;
+  }
+  return t;
+}
+
+} // namespace task_detail
+
+KLING_DECL result<task> parse_task(const json &body) {
+  auto t = task_detail::read_task_fields(body);
+  if (t) t->raw = body;
+  return t;
+}
+
+KLING_DECL result<task> parse_task(json &&body) {
+  auto t = task_detail::read_task_fields(body);
+  if (t) t->raw = std::move(body);
+  return t;
+}
+
+KLING_DECL void to_json(json &j, const video &v) {
+  j = json::object();
+  if (!v.id.empty()) j["id"] = v.id;
+  j["url"] = v.url;
+  if (v.duration_seconds) j["duration"] = *v.duration_seconds;
+  if (v.width) j["width"] = *v.width;
+  if (v.height) j["height"] = *v.height;
+  if (!v.cover_url.empty()) j["cover_url"] = v.cover_url;
+  if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
+}
+
+KLING_DECL void to_json(json &j, const usage &u) {
+  j = json::object();
+  if (u.seconds) j["seconds"] = *u.seconds;
+  if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
+  if (u.video_count) j["video_count"] = *u.video_count;
+  if (!u.size.empty()) j["size"] = u.size;
+  if (u.total_tokens) j["total_tokens"] = *u.total_tokens;
+  if (u.input_tokens) j["input_tokens"] = *u.input_tokens;
+  if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
+}
+
+KLING_DECL void to_json(json &j, const task &t) {
+  j = json{{"id", t.id}, {"status", to_string(t.status)}};
+  if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
+  if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;
+  if (t.created_at) j["created_at"] = format_iso8601(*t.created_at);
+  if (t.completed_at) j["completed_at"] = format_iso8601(*t.completed_at);
+  if (!t.model.empty()) j["model"] = t.model;
+  if (!t.provider.empty()) j["provider"] = t.provider;
+  if (!t.videos.empty()) j["videos"] = t.videos;
+  if (t.usage) j["usage"] = *t.usage;
+  if (!t.error_message.empty()) j["error"] = t.error_message;
+  if (t.url_expires_at) j["url_expires_at"] = format_iso8601(*t.url_expires_at);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TASK_IPP
+// ----- definitions of kling/model/task_handle.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TASK_HANDLE_IPP)
+#define KLING_MODEL_TASK_HANDLE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const task_handle &h) {
+  j = json{{"task_id", h.task_id}};
+  if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
+  if (!h.provider.empty()) j["provider"] = h.provider;
+  if (h.next_poll_at) j["next_poll_at"] = format_iso8601(*h.next_poll_at);
+  if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
+}
+
+KLING_DECL result<task_handle> parse_task_handle(const json &body) {
+  task_handle h;
+  field_reader r(body);
+  if (r.require("task_id")) r.id("task_id", h.task_id);
+  r.id("external_task_id", h.external_task_id);
+  r.text("provider", h.provider);
+  r.time("next_poll_at", h.next_poll_at);
+  r.time("deadline", h.deadline);
+  if (!r.ok()) return r.failure();
+  if (h.task_id.empty()) return error{errc::parse, "/task_id: must not be empty"};
+  return h;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TASK_HANDLE_IPP
+// ----- definitions of kling/model/text_to_video.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_MODEL_TEXT_TO_VIDEO_IPP)
+#define KLING_MODEL_TEXT_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL void to_json(json &j, const text_to_video &r) {
+  using namespace request_support;
+  j = json{{"model", r.model}, {"prompt", r.prompt}};
+  put(j, "negative_prompt", r.negative_prompt);
+  put_switch(j, "sound", r.sound, "on", "off");
+  put_word(j, "mode", r.mode);
+  put_word(j, "aspect_ratio", r.aspect_ratio);
+  put_seconds(j, r.seconds);
+  put(j, "camera_control", r.camera_control);
+  put(j, "callback_url", r.callback_url);
+  put(j, "external_task_id", r.external_task_id);
+  merge_extra(j, r.extra);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_MODEL_TEXT_TO_VIDEO_IPP
+// ----- definitions of kling/rules/report.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_REPORT_IPP)
+#define KLING_RULES_REPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL nlohmann::ordered_json to_json(const report &r) {
+  using ordered = nlohmann::ordered_json;
+  const auto list = [](const std::vector<violation> &items) {
+    ordered out = ordered::array();
+    for (const auto &v : items)
+      out.push_back({{"rule", v.rule}, {"field", v.field}, {"message", v.message}});
+    return out;
+  };
+  return ordered{{"route", std::string(to_string(r.route))},
+                 {"valid", r.valid()},
+                 {"violations", list(r.violations)},
+                 {"warnings", list(r.warnings)}};
+}
+
+KLING_DECL error rejection(std::vector<violation> violations) {
+  std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
+                        (violations.size() == 1 ? " rule" : " rules");
+  if (!violations.empty()) {
+    const auto &first = violations.front();
+    message += " (first: " + first.rule + " at " + first.field + ": " + first.message + ")";
+  }
+  error e{errc::invalid_request, std::move(message)};
+  e.violations = std::move(violations);
+  e.request_sent = false;
+  return e;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_REPORT_IPP
+// ----- definitions of kling/rules/checker.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_CHECKER_IPP)
+#define KLING_RULES_CHECKER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
+
+KLING_DECL const json *scope::get(std::string_view key) const {
+  const json *m = find_member(object, key);
+  return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_DECL bool scope::has(std::string_view key) const { return get(key) != nullptr; }
+
+KLING_DECL void checker::violation(std::string rule, std::string field, std::string message) {
+  result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
+}
+
+KLING_DECL void checker::warning(std::string rule, std::string field, std::string message) {
+  result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
+}
+
+KLING_DECL const std::string *checker::string(const scope &s, std::string_view key) {
+  const json *m = s.get(key);
+  if (!m) return nullptr;
+  if (!m->is_string()) {
+    wrong_type(s.field(key), "a string", *m);
+    return nullptr;
+  }
+  return &m->get_ref<const std::string &>();
+}
+
+KLING_DECL const json *checker::array(const scope &s, std::string_view key) {
+  return typed(s, key, json::value_t::array, "an array");
+}
+
+KLING_DECL const json *checker::object(const scope &s, std::string_view key) {
+  return typed(s, key, json::value_t::object, "an object");
+}
+
+KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
+  const json *m = s.get(key);
+  if (m && !m->is_number()) {
+    wrong_type(s.field(key), "a number", *m);
+    return nullptr;
+  }
+  return m;
+}
+
+KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
+  std::vector<scope> out;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string item = pointer_child(path, i);
+    if (array[i].is_object())
+      out.push_back(scope{array[i], item});
+    else
+      wrong_type(item, "an object", array[i]);
+  }
+  return out;
+}
+
+KLING_DECL void checker::wrong_type(const std::string &field, std::string_view expected, const json &got) {
+  violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
+}
+
+KLING_DECL const std::string *checker::required_string(const scope &s, std::string_view key,
+                                                       const char *rule) {
+  if (!s.has(key)) {
+    violation(rule, s.field(key), std::string(key) + " is required");
+    return nullptr;
+  }
+  const std::string *v = string(s, key);
+  if (v && v->empty()) {
+    violation(rule, s.field(key), std::string(key) + " must not be empty");
+    return nullptr;
+  }
+  return v;
+}
+
+KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
+                                     const char *rule) {
+  const std::string *v = string(s, key);
+  if (!v) return;
+  auto count = utf8::count_code_points(*v);
+  if (!count) {
+    violation(rule, s.field(key), std::string(key) + " is not valid UTF-8: " + count.error().message);
+  } else if (*count > max_chars) {
+    violation(rule, s.field(key),
+              std::string(key) + " has " + std::to_string(*count) + " characters; at most " +
+                  std::to_string(max_chars) + " are allowed");
+  }
+}
+
+KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
+                                                      std::initializer_list<const char *> words,
+                                                      const char *rule) {
+  const std::string *v = string(s, key);
+  if (!v) return std::nullopt;
+  std::string allowed;
+  for (const char *w : words) {
+    if (*v == w) return *v;
+    allowed += allowed.empty() ? "" : ", ";
+    allowed += w;
+  }
+  violation(rule, s.field(key), std::string(key) + " must be one of " + allowed + ", not \"" + *v + "\"");
+  return std::nullopt;
+}
+
+KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
+                                      std::string_view name) {
+  const json *m = s.get(key);
+  if (m && m->type() != type) {
+    wrong_type(s.field(key), name, *m);
+    return nullptr;
+  }
+  return m;
+}
+
+KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+  std::vector<prompt_reference> out;
+  for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
+       open = prompt.find("<<<", open + 3)) {
+    const std::size_t close = prompt.find(">>>", open + 3);
+    if (close == std::string_view::npos) break;
+    const std::string_view inner = prompt.substr(open + 3, close - open - 3);
+    const std::size_t underscore = inner.rfind('_');
+    if (underscore == std::string_view::npos || underscore == 0) continue;
+    prompt_reference ref{std::string(inner.substr(0, underscore)), 0,
+                         std::string(prompt.substr(open, close + 3 - open))};
+    const std::string_view digits = inner.substr(underscore + 1);
+    bool numeric = !digits.empty() && digits.size() <= 9;
+    for (char c : digits)
+      numeric = numeric && ascii::is_digit(c);
+    if (numeric) {
+      for (char c : digits)
+        ref.index = ref.index * 10 + (c - '0');
+    } else if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      continue; // "<<<hello_world>>>" is text, not a reference
+    }
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CHECKER_IPP
+// ----- definitions of kling/rules/routing.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_ROUTING_IPP)
+#define KLING_RULES_ROUTING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace routing_detail {
+KLING_DECL bool non_empty_string(const json &request, std::string_view key) {
+  const json *v = find_member(request, key);
+  return v && v->is_string() && !v->get_ref<const std::string &>().empty();
+}
+} // namespace routing_detail
+
+KLING_DECL kling::route route_of(const json &request) {
+  const json *model = find_member(request, "model");
+  if (!model || !model->is_string()) return kling::route::unknown;
+  const std::string &name = model->get_ref<const std::string &>();
+  if (ascii::equals_ignoring_case(name, omni_video_model)) return kling::route::omni_video;
+  if (!ascii::equals_ignoring_case(name, v26_model)) return kling::route::unknown;
+  const json *action = find_member(request, "action_control");
+  if (action && action->is_boolean() && action->get<bool>()) return kling::route::motion_control;
+  if (routing_detail::non_empty_string(request, "image") ||
+      routing_detail::non_empty_string(request, "image_tail")) {
+    return kling::route::image_to_video;
+  }
+  return kling::route::text_to_video;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ROUTING_IPP
+// ----- definitions of kling/rules/common.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_COMMON_IPP)
+#define KLING_RULES_COMMON_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
+  const json *v = s.get("seconds");
+  if (!v) return std::nullopt;
+  if (v->is_number_integer() || v->is_number_unsigned()) {
+    const auto n = v->get<long long>();
+    if (n >= 0 && n <= 100000) return static_cast<int>(n);
+  } else if (v->is_string()) {
+    const auto &text = v->get_ref<const std::string &>();
+    if (!text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos) {
+      int n = 0;
+      for (char d : text)
+        n = n * 10 + (d - '0');
+      return n;
+    }
+  }
+  c.violation("C-5", s.field("seconds"),
+              "seconds must be a whole number of seconds, as an integer or a string of digits, not " +
+                  dump_json(*v));
+  return std::nullopt;
+}
+
+KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
+  if (!s.has("model")) {
+    c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
+    return;
+  }
+  const std::string *model = c.string(s, "model");
+  if (!model) return;
+  if (r == kling::route::unknown) {
+    c.warning("ROUTE-4", s.field("model"),
+              "model \"" + *model +
+                  "\" is not Kling-Video-O1 or Kling-V2.6: the request is sent as it is, "
+                  "without model-specific checks");
+  }
+  const json *action = s.get("action_control");
+  if (action && !action->is_boolean()) {
+    c.warning("ROUTE-3", s.field("action_control"),
+              "action_control is " + dump_json(*action) +
+                  ", not JSON true: the request does not go to motion control");
+  }
+}
+
+KLING_DECL common_fields check_common(checker &c, const scope &s) {
+  common_fields out;
+  c.text_length(s, "prompt", max_prompt_characters, "C-1");
+  c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
+  c.one_of(s, "mode", {"std", "pro"}, "C-3");
+  c.one_of(s, "aspect_ratio", {"16:9", "9:16", "1:1"}, "C-4");
+  out.seconds = read_seconds(c, s);
+  if (const std::string *url = c.string(s, "callback_url")) {
+    auto parsed = parse_url(*url);
+    if (!parsed) c.violation("C-6", s.field("callback_url"), "callback_url: " + parsed.error().message);
+  }
+  if (s.has("external_task_id")) {
+    const std::string *id = c.string(s, "external_task_id");
+    if (id && id->empty())
+      c.violation("C-7", s.field("external_task_id"), "external_task_id must not be empty");
+    // It is looked up in a URL path and may be logged: no line breaks or NULs.
+    if (id && ascii::has_control_character(*id)) {
+      c.violation("C-7", s.field("external_task_id"),
+                  "external_task_id contains a line break, NUL or other control character");
+    }
+  }
+  return out;
+}
+
+KLING_DECL json normalized(json request) {
+  if (!request.is_object()) return request;
+  auto it = request.find("seconds");
+  if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
+    *it = std::to_string(it->get<long long>());
+  }
+  return request;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_COMMON_IPP
+// ----- definitions of kling/rules/images.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGES_IPP)
+#define KLING_RULES_IMAGES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace images_detail {
+KLING_DECL std::string size_text(std::uint64_t bytes) {
+  return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
+}
+} // namespace images_detail
+
+KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                        const std::string &field, const char *rule,
+                                                        const image_limits &limits) {
+  // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
+  if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
+    c.image_field(field);
+  const media::image_string image = media::classify_image_string(value);
+  if (image.kind == media::image_string_kind::url) return std::nullopt;
+  if (image.kind == media::image_string_kind::invalid) {
+    c.violation(rule, field, image.problem);
+    return std::nullopt;
+  }
+  // A local file is sent as inline Base64: its header and size read from the file.
+  const bool local = image.kind == media::image_string_kind::local_file;
+  result<media::image_info> info = local ? media::probe_image_file(std::string(image.payload))
+                                         : result<media::image_info>(media::image_info{});
+  auto size = local ? info.map([](const media::image_info &i) { return i.size_bytes; })
+                    : base64::decoded_size(image.payload).map([](std::size_t n) { return std::uint64_t{n}; });
+  if (!size) {
+    c.violation(rule, field, "inline image: " + size.error().message);
+    return std::nullopt;
+  }
+  if (*size > limits.max_bytes) {
+    c.violation(rule, field,
+                "inline image is " + images_detail::size_text(*size) + "; at most " +
+                    images_detail::size_text(limits.max_bytes) + " is allowed");
+    return std::nullopt;
+  }
+  if (!local) {
+    // The header is near the start: decode a prefix first, all of it only if the probe needs more.
+    constexpr std::size_t prefix_bytes = 64 * 1024;
+    auto bytes = base64::decode(image.payload, prefix_bytes);
+    info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+    if (!info && *size > prefix_bytes) {
+      bytes = base64::decode(image.payload);
+      info = bytes ? media::probe_image(*bytes) : result<media::image_info>(bytes.error());
+    }
+  }
+  if (info) info->size_bytes = *size;
+  if (!info) {
+    c.violation(rule, field, "inline image: " + info.error().message);
+    return std::nullopt;
+  }
+  const std::uint32_t shorter = info->width < info->height ? info->width : info->height;
+  const std::uint32_t longer = info->width < info->height ? info->height : info->width;
+  const std::string dims = std::to_string(info->width) + "x" + std::to_string(info->height);
+  if (shorter < limits.min_side) {
+    c.violation(rule, field,
+                "inline image is " + dims + " px; both sides must be at least " +
+                    std::to_string(limits.min_side) + " px");
+  }
+  if (limits.max_side != 0 && longer > limits.max_side) {
+    c.violation(rule, field,
+                "inline image is " + dims + " px; no side may exceed " + std::to_string(limits.max_side) +
+                    " px");
+  }
+  if (shorter > 0 && static_cast<double>(longer) > limits.max_ratio * shorter) {
+    c.violation(rule, field,
+                "inline image is " + dims + " px; its aspect ratio must be within 1:2.5 and 2.5:1");
+  }
+  if (!image.media_type.empty() && image.media_type != "image/jpg" &&
+      image.media_type != std::string("image/") + media::to_string(info->format)) {
+    c.warning(rule, field,
+              "data URI says " + std::string(image.media_type) + " but the image is " +
+                  media::to_string(info->format));
+  }
+  return *info;
+}
+
+KLING_DECL std::optional<media::image_info> check_image_member(checker &c, const scope &s,
+                                                               std::string_view key, const char *rule,
+                                                               const image_limits &limits) {
+  const std::string *value = c.string(s, key);
+  if (!value) return std::nullopt;
+  return check_image(c, *value, s.field(key), rule, limits);
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGES_IPP
+// ----- definitions of kling/rules/elements.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_ELEMENTS_IPP)
+#define KLING_RULES_ELEMENTS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_new_element(checker &c, const scope &s) {
+  c.required_string(s, "element_name", "E-1");
+  c.text_length(s, "element_name", max_element_name_characters, "E-1");
+  c.required_string(s, "element_description", "E-1");
+  c.text_length(s, "element_description", max_element_description_characters, "E-1");
+  if (const std::string *front = c.required_string(s, "element_frontal_image", "E-1")) {
+    check_image(c, *front, s.field("element_frontal_image"), "E-1", standard_image_limits);
+  }
+  if (!s.has("element_refer_list")) {
+    c.violation("E-1", s.field("element_refer_list"),
+                "element_refer_list is required: 1 to 3 reference images");
+  } else if (const json *list = c.array(s, "element_refer_list")) {
+    if (list->empty() || list->size() > 3) {
+      c.violation("E-1", s.field("element_refer_list"),
+                  "element_refer_list needs 1 to 3 images, got " + std::to_string(list->size()));
+    }
+    for (const scope &item : c.objects_in(*list, s.field("element_refer_list"))) {
+      if (const std::string *url = c.required_string(item, "image_url", "E-1")) {
+        check_image(c, *url, item.field("image_url"), "E-1", standard_image_limits);
+      }
+    }
+  }
+  if (const json *tags = c.array(s, "tag_list")) {
+    for (const scope &item : c.objects_in(*tags, s.field("tag_list")))
+      c.required_string(item, "tag_id", "E-1");
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_ELEMENTS_IPP
+// ----- definitions of kling/rules/camera.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_CAMERA_IPP)
+#define KLING_RULES_CAMERA_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_camera_control(checker &c, const scope &s) {
+  const json *camera = c.object(s, "camera_control");
+  if (!camera) return;
+  const scope cam{*camera, s.field("camera_control")};
+  const auto type = c.one_of(
+      cam, "type", {"simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"}, "CAM-1");
+  const json *config = c.object(cam, "config");
+  if (!cam.has("type")) {
+    if (cam.has("config")) {
+      c.warning("CAM-2", cam.field("config"), "config only applies with type simple, and no type is given");
+    }
+    return;
+  }
+  if (!type) return; // CAM-1 already reported
+  if (*type != "simple") {
+    if (cam.has("config")) c.violation("CAM-3", cam.field("config"), "type " + *type + " takes no config");
+    return;
+  }
+  if (!cam.has("config")) {
+    c.violation("CAM-2", cam.field("config"), "type simple needs a config with one non-zero axis");
+    return;
+  }
+  if (!config) return; // wrong type, reported as C-9
+  const scope cfg{*config, cam.field("config")};
+  int moving = 0;
+  for (const char *axis : {"horizontal", "vertical", "pan", "tilt", "roll", "zoom"}) {
+    const json *v = c.number(cfg, axis);
+    if (!v) continue;
+    const double value = v->get<double>();
+    if (value < -10 || value > 10) {
+      c.violation("CAM-2", cfg.field(axis),
+                  std::string(axis) + " must be within [-10, 10], got " + dump_json(*v));
+    }
+    if (value != 0) ++moving;
+  }
+  if (moving != 1) {
+    c.violation("CAM-2", cfg.field(""),
+                "exactly one of horizontal, vertical, pan, tilt, roll, zoom must be non-zero, got " +
+                    std::to_string(moving));
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_CAMERA_IPP
+// ----- definitions of kling/rules/text_to_video.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_TEXT_TO_VIDEO_IPP)
+#define KLING_RULES_TEXT_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
+  if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
+    c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
+  }
+}
+
+KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+  c.required_string(s, "prompt", "T-1");
+  c.one_of(s, "sound", {"on", "off"}, "T-2");
+  check_five_or_ten(c, s, common, "T-3");
+  check_camera_control(c, s);
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_TEXT_TO_VIDEO_IPP
+// ----- definitions of kling/rules/image_to_video.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_IMAGE_TO_VIDEO_IPP)
+#define KLING_RULES_IMAGE_TO_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace i2v_detail {
+
+struct mask_image {
+  media::image_info info;
+  std::string field;
+};
+
+// I-6: one dynamic mask group; returns its mask's header when inline.
+KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
+  std::optional<mask_image> out;
+  if (const std::string *mask = c.required_string(group, "mask", "I-6")) {
+    if (auto info = check_image(c, *mask, group.field("mask"), "I-7", standard_image_limits)) {
+      out = mask_image{*info, group.field("mask")};
+    }
+  }
+  if (!group.has("trajectories")) {
+    c.violation("I-6", group.field("trajectories"), "each dynamic mask needs trajectories");
+    return out;
+  }
+  const json *points = c.array(group, "trajectories");
+  if (!points) return out;
+  const std::size_t n = points->size();
+  if (n < min_trajectory_points || (five_seconds && n > max_trajectory_points_5s)) {
+    c.violation("I-6", group.field("trajectories"),
+                "a trajectory has 2 to 77 points for a 5 s video, got " + std::to_string(n));
+  }
+  for (const scope &point : c.objects_in(*points, group.field("trajectories"))) {
+    for (const char *axis : {"x", "y"}) {
+      const json *v = point.get(axis);
+      if (!v || !(v->is_number_integer() || v->is_number_unsigned())) {
+        c.violation("I-6", point.field(axis), std::string(axis) + " must be an integer pixel coordinate");
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace i2v_detail
+
+KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+  // I-1 (and I-7 for the frames).
+  if (!s.has("image") && !s.has("image_tail")) {
+    c.violation(
+        "I-1", s.field("image"),
+        "image or image_tail is required (without either the gateway treats the request as text to video)");
+  }
+  std::optional<media::image_info> image;
+  for (const char *key : {"image", "image_tail"}) {
+    const std::string *v = c.string(s, key);
+    if (!v) continue;
+    if (v->empty()) {
+      if (!s.has(key == std::string("image") ? "image_tail" : "image")) {
+        c.violation("I-1", s.field(key), std::string(key) + " is empty");
+      }
+      continue;
+    }
+    auto info = check_image(c, *v, s.field(key), "I-7", standard_image_limits);
+    if (key == std::string("image")) image = info;
+  }
+
+  // I-2: image + at most one of three groups.
+  std::vector<std::string> groups;
+  if (s.has("image_tail")) groups.push_back(s.field("image_tail"));
+  if (s.has("static_mask") || s.has("dynamic_masks")) {
+    groups.push_back(s.has("static_mask") ? s.field("static_mask") : s.field("dynamic_masks"));
+  }
+  if (s.has("camera_control")) groups.push_back(s.field("camera_control"));
+  if (groups.size() > 1) {
+    c.violation(
+        "I-2", groups[1],
+        "image_tail, the motion brush (static_mask/dynamic_masks) and camera_control cannot be combined; "
+        "choose one");
+  }
+
+  // I-3
+  c.one_of(s, "sound", {"on", "off"}, "I-3");
+  check_five_or_ten(c, s, common, "I-3");
+
+  // I-4: voices.
+  std::size_t voices = 0;
+  if (const json *list = c.array(s, "voice_list")) {
+    voices = list->size();
+    if (voices > max_voices) {
+      c.violation("I-4", s.field("voice_list"), "at most 2 voices, got " + std::to_string(voices));
+    }
+    for (const scope &item : c.objects_in(*list, s.field("voice_list")))
+      c.required_string(item, "voice_id", "I-4");
+  }
+  if (const std::string *prompt = c.string(s, "prompt")) {
+    bool uses_voice = false;
+    for (const auto &ref : prompt_references(*prompt)) {
+      if (ref.kind != "voice") continue;
+      uses_voice = true;
+      if (ref.index < 1 || static_cast<std::size_t>(ref.index) > voices) {
+        c.violation("I-4", s.field("prompt"),
+                    ref.text + " points outside voice_list (" + std::to_string(voices) + " voices)");
+      }
+    }
+    const json *sound = s.get("sound");
+    if (uses_voice && !(sound && sound->is_string() && sound->get_ref<const std::string &>() == "on")) {
+      c.violation("I-4", s.field("sound"), "a prompt that uses <<<voice_N>>> needs sound: on");
+    }
+  }
+
+  // I-5
+  if (const json *cfg = c.number(s, "cfg_scale")) {
+    const double v = cfg->get<double>();
+    if (v < 0 || v > 1)
+      c.violation("I-5", s.field("cfg_scale"), "cfg_scale must be within [0, 1], got " + dump_json(*cfg));
+    else
+      c.warning("I-5", s.field("cfg_scale"), "Kling-V2.x models ignore cfg_scale");
+  }
+
+  // I-6 and I-7: the motion brush.
+  std::vector<i2v_detail::mask_image> masks;
+  if (const std::string *mask = c.string(s, "static_mask")) {
+    if (auto info = check_image(c, *mask, s.field("static_mask"), "I-7", standard_image_limits)) {
+      masks.push_back({*info, s.field("static_mask")});
+    }
+  }
+  if (const json *list = c.array(s, "dynamic_masks")) {
+    if (list->size() > max_dynamic_masks) {
+      c.violation("I-6", s.field("dynamic_masks"),
+                  "at most 6 dynamic mask groups, got " + std::to_string(list->size()));
+    }
+    const bool five_seconds = !common.seconds || *common.seconds == 5;
+    for (const scope &group : c.objects_in(*list, s.field("dynamic_masks"))) {
+      if (auto m = i2v_detail::check_dynamic_mask(c, group, five_seconds)) masks.push_back(*m);
+    }
+  }
+  for (const auto &m : masks) {
+    // The mask must have the image's aspect ratio (within rounding of a rescale).
+    if (image && std::abs(static_cast<double>(m.info.width) * image->height -
+                          static_cast<double>(image->width) * m.info.height) >
+                     0.01 * static_cast<double>(image->width) * m.info.height) {
+      c.violation("I-7", m.field,
+                  "mask is " + std::to_string(m.info.width) + "x" + std::to_string(m.info.height) +
+                      " but the image is " + std::to_string(image->width) + "x" +
+                      std::to_string(image->height) + ": the aspect ratios must match");
+    }
+    if (m.info.width != masks.front().info.width || m.info.height != masks.front().info.height) {
+      c.violation("I-7", m.field, "all masks must have the same resolution as " + masks.front().field);
+    }
+  }
+
+  check_camera_control(c, s);
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_IMAGE_TO_VIDEO_IPP
+// ----- definitions of kling/rules/videos.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_VIDEOS_IPP)
+#define KLING_RULES_VIDEOS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace videos_detail {
+KLING_DECL std::string number(double v) { return numbers::format_significant(v, 3); }
+KLING_DECL std::string too_large(std::uint64_t size, const video_limits &limits) {
+  return "video is " + number(static_cast<double>(size) / (1024.0 * 1024.0)) + " MB; at most " +
+         number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed";
+}
+} // namespace videos_detail
+
+KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+                                              const std::string &field) {
+  using videos_detail::number;
+  std::vector<violation> out;
+  const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
+  if (info.size_bytes > limits.max_bytes) add(videos_detail::too_large(info.size_bytes, limits));
+  const std::string dims = std::to_string(info.width) + "x" + std::to_string(info.height);
+  for (const std::uint32_t side : {info.width, info.height}) {
+    if (side < limits.min_side || side > limits.max_side) {
+      add("video is " + dims + " px; each side must be " + std::to_string(limits.min_side) + " to " +
+          std::to_string(limits.max_side) + " px");
+      break;
+    }
+  }
+  if (info.duration_seconds < limits.min_seconds || info.duration_seconds > limits.max_seconds) {
+    add("video lasts " + number(info.duration_seconds) + " s; it must last " + number(limits.min_seconds) +
+        " to " + number(limits.max_seconds) + " s");
+  }
+  if (limits.max_fps > 0 && (info.frame_rate < limits.min_fps || info.frame_rate > limits.max_fps)) {
+    add("video has " + number(info.frame_rate) + " frames per second; " + number(limits.min_fps) + " to " +
+        number(limits.max_fps) + " are allowed");
+  }
+  return out;
+}
+
+KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info, const std::string &field) {
+  return check_video(info, omni_video_limits, field);
+}
+
+KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
+                                                     character_orientation orientation,
+                                                     const std::string &field) {
+  return check_video(info, motion_video_limits(orientation), field);
+}
+
+KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
+                                   const char *url_rule, const video_limits &limits) {
+  constexpr std::string_view data_prefix = "data:video/";
+  if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
+    const auto comma = value.find(',');
+    const std::string_view header = std::string_view(value).substr(0, comma == std::string::npos ? 0 : comma);
+    if (comma == std::string::npos || header.size() < 7 || header.substr(header.size() - 7) != ";base64") {
+      c.violation(url_rule, field, "an inline video must be a data:video/...;base64, URI");
+      return;
+    }
+    // Sized before decoding: an oversized video is refused without the memory to hold it.
+    const std::string_view payload = std::string_view(value).substr(comma + 1);
+    const auto size = base64::decoded_size(payload);
+    if (size && *size > limits.max_bytes) {
+      c.violation(limits.rule, field, "inline " + videos_detail::too_large(*size, limits));
+      return;
+    }
+    auto bytes = base64::decode(payload);
+    auto info = bytes ? media::probe_video(*bytes) : result<media::video_info>(bytes.error());
+    if (!info) {
+      c.violation(limits.rule, field, "inline video: " + info.error().message);
+      return;
+    }
+    for (auto &v : check_video(*info, limits, field))
+      c.violation(v.rule, v.field, v.message);
+    return;
+  }
+  auto parsed = parse_url(value);
+  if (!parsed) {
+    c.violation(url_rule, field,
+                "video_url must be an http(s) URL or a data:video/...;base64, URI: " +
+                    parsed.error().message);
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VIDEOS_IPP
+// ----- definitions of kling/rules/motion_control.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_MOTION_CONTROL_IPP)
+#define KLING_RULES_MOTION_CONTROL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL void check_motion_control(checker &c, const scope &s) {
+  const std::string *image = c.required_string(s, "image_url", "M-1");
+  const std::string *video = c.required_string(s, "video_url", "M-1");
+  for (const char *key : {"mode", "character_orientation"}) {
+    if (!s.has(key))
+      c.violation("M-1", s.field(key), std::string(key) + " is required for motion control (no default)");
+  }
+  const auto orientation = c.one_of(s, "character_orientation", {"image", "video"}, "M-2");
+  c.one_of(s, "keep_original_sound", {"yes", "no"}, "M-3");
+  if (image) check_image(c, *image, s.field("image_url"), "M-4", motion_image_limits);
+  if (video) {
+    const auto limits = motion_video_limits(
+        orientation && *orientation == "image" ? character_orientation::image : character_orientation::video);
+    check_video_string(c, *video, s.field("video_url"), "M-1", limits);
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_MOTION_CONTROL_IPP
+// ----- definitions of kling/rules/omni_video.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_OMNI_VIDEO_IPP)
+#define KLING_RULES_OMNI_VIDEO_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace omni_detail {
+
+struct image_ref {
+  const std::string *value; // in the request, which outlives the check: not copied
+  std::string field;
+};
+
+// The images of a request after O1-11: native image_list objects when there
+// are any, else the flat fields (and image_list as a list of plain strings).
+struct images {
+  std::optional<image_ref> first, last;
+  std::vector<image_ref> references;
+  std::string references_field; // where the references came from, for messages
+
+  std::size_t total() const { return (first ? 1 : 0) + (last ? 1 : 0) + references.size(); }
+};
+
+KLING_DECL images collect_images(checker &c, const scope &s) {
+  images flat, native;
+  std::vector<std::string> flat_fields;
+  if (const std::string *v = c.string(s, "first_frame_url")) {
+    flat.first = image_ref{v, s.field("first_frame_url")};
+    flat_fields.push_back(s.field("first_frame_url"));
+  }
+  if (const std::string *v = c.string(s, "last_frame_url")) {
+    flat.last = image_ref{v, s.field("last_frame_url")};
+    flat_fields.push_back(s.field("last_frame_url"));
+  }
+  flat.references_field = s.field("reference_images");
+  if (const json *list = c.array(s, "reference_images")) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string field = pointer_child(flat.references_field, i);
+      if ((*list)[i].is_string())
+        flat.references.push_back({&(*list)[i].get_ref<const std::string &>(), field});
+      else
+        c.wrong_type(field, "a string", (*list)[i]);
+    }
+    if (!list->empty()) flat_fields.push_back(flat.references_field);
+  }
+  bool has_native = false;
+  native.references_field = s.field("image_list");
+  if (const json *list = c.array(s, "image_list")) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const json &entry = (*list)[i];
+      const std::string field = pointer_child(native.references_field, i);
+      if (entry.is_string()) { // image_list of plain strings: the flat reference list's alias
+        flat.references.push_back({&entry.get_ref<const std::string &>(), field});
+        continue;
+      }
+      if (!entry.is_object()) {
+        c.wrong_type(field, "an object {image_url, type} or a string", entry);
+        continue;
+      }
+      has_native = true;
+      const scope item{entry, field};
+      const std::string *url = c.required_string(item, "image_url", "O1-12");
+      const auto type = c.one_of(item, "type", {"first_frame", "end_frame"}, "O1-12");
+      if (!url) continue;
+      image_ref ref{url, item.field("image_url")};
+      if (!type) {
+        native.references.push_back(std::move(ref));
+        continue;
+      }
+      std::optional<image_ref> &slot = *type == "first_frame" ? native.first : native.last;
+      if (slot)
+        c.violation("O1-12", item.field("type"), "only one image may be the " + *type);
+      else
+        slot = std::move(ref);
+    }
+    if (!has_native && !list->empty()) flat_fields.push_back(native.references_field);
+  }
+  if (!has_native) return flat;
+  for (const auto &f : flat_fields) {
+    c.warning(
+        "O1-11", f,
+        "ignored by the gateway: the native image_list (objects) takes precedence over flat image fields");
+  }
+  return native;
+}
+
+} // namespace omni_detail
+
+KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common) {
+  const std::string *prompt = c.required_string(s, "prompt", "O1-1");
+  const omni_detail::images imgs = omni_detail::collect_images(c, s);
+
+  // O1-12: every image the gateway will use.
+  for (const auto *ref : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
+    if (ref) check_image(c, *ref->value, ref->field, "O1-12", standard_image_limits);
+  }
+  for (const auto &ref : imgs.references)
+    check_image(c, *ref.value, ref.field, "O1-12", standard_image_limits);
+
+  // O1-6: elements and videos.
+  std::size_t element_count = 0;
+  if (const json *list = c.array(s, "element_list")) {
+    element_count = list->size();
+    for (const scope &item : c.objects_in(*list, s.field("element_list"))) {
+      const json *id = item.get("element_id");
+      const bool ok = id && ((id->is_string() && !id->get_ref<const std::string &>().empty()) ||
+                             id->is_number_integer() || id->is_number_unsigned());
+      if (!ok)
+        c.violation("O1-6", item.field("element_id"),
+                    "each element needs an element_id (a string or an integer)");
+    }
+  }
+  std::size_t video_count = 0;
+  bool video_edit = false;
+  if (const json *list = c.array(s, "video_list")) {
+    video_count = list->size();
+    if (video_count > 1) {
+      c.violation("O1-5", s.field("video_list"),
+                  "at most 1 video is supported, got " + std::to_string(video_count));
+    }
+    for (const scope &item : c.objects_in(*list, s.field("video_list"))) {
+      if (const std::string *url = c.required_string(item, "video_url", "O1-6")) {
+        check_video_string(c, *url, item.field("video_url"), "O1-6", omni_video_limits);
+      }
+      const auto refer = c.one_of(item, "refer_type", {"base", "feature"}, "O1-6");
+      video_edit = video_edit || (refer && *refer == "base");
+      c.one_of(item, "keep_original_sound", {"yes", "no"}, "O1-6");
+    }
+  }
+  const bool has_video = video_count > 0;
+
+  // O1-2, O1-3, O1-7: frames.
+  if (imgs.last && !imgs.first) {
+    c.violation("O1-2", imgs.last->field,
+                "a last frame needs a first frame (a last frame alone is not supported)");
+  }
+  if (imgs.last && imgs.total() > 2) {
+    c.violation("O1-3", imgs.last->field,
+                "with more than 2 images (" + std::to_string(imgs.total()) + ") no last frame is supported");
+  }
+  if (video_edit) {
+    for (const auto *frame : {imgs.first ? &*imgs.first : nullptr, imgs.last ? &*imgs.last : nullptr}) {
+      if (frame)
+        c.violation("O1-7", frame->field, "a video edit (refer_type base) cannot have first or last frames");
+    }
+  }
+
+  // O1-4: reference images and elements together.
+  const std::size_t limit = has_video ? 4 : 7;
+  if (imgs.references.size() + element_count > limit) {
+    c.violation("O1-4", element_count > 0 ? s.field("element_list") : imgs.references_field,
+                std::to_string(imgs.references.size()) + " reference images + " +
+                    std::to_string(element_count) + " elements exceed " + std::to_string(limit) +
+                    (has_video ? " (with a video)" : " (without a video)"));
+  }
+
+  // O1-8: duration.
+  if (common.seconds) {
+    const int seconds = *common.seconds;
+    const bool text_only = imgs.total() == 0 && element_count == 0 && !has_video;
+    const bool first_frame_only = imgs.first && !imgs.last && !has_video;
+    if (video_edit) {
+      c.warning("O1-8", s.field("seconds"),
+                "a video edit lasts as long as its input video: seconds is ignored");
+    } else if (seconds < 3 || seconds > 10) {
+      c.violation("O1-8", s.field("seconds"), "seconds must be 3 to 10, got " + std::to_string(seconds));
+    } else if ((text_only || first_frame_only) && seconds != 5 && seconds != 10) {
+      c.violation("O1-8", s.field("seconds"),
+                  std::string(text_only ? "text to video" : "a first frame alone") +
+                      " supports 5 or 10 seconds, got " + std::to_string(seconds));
+    }
+  }
+
+  // O1-9: aspect ratio.
+  if (s.has("aspect_ratio")) {
+    if (imgs.first) {
+      c.violation("O1-9", s.field("aspect_ratio"),
+                  "aspect_ratio cannot be set with a first frame: the image decides it");
+    } else if (video_edit) {
+      c.violation("O1-9", s.field("aspect_ratio"),
+                  "aspect_ratio cannot be set for a video edit: the video decides it");
+    }
+  } else if (!imgs.first && !has_video) {
+    c.violation("O1-9", s.field("aspect_ratio"),
+                "aspect_ratio is required without a first frame and without a video");
+  }
+
+  // O1-10: prompt references.
+  if (prompt) {
+    for (const auto &ref : prompt_references(*prompt)) {
+      std::size_t count = 0;
+      if (ref.kind == "image")
+        count = imgs.total();
+      else if (ref.kind == "element")
+        count = element_count;
+      else if (ref.kind == "video")
+        count = video_count;
+      else
+        continue;
+      if (ref.index < 1 || static_cast<std::size_t>(ref.index) > count) {
+        c.violation("O1-10", s.field("prompt"),
+                    ref.text + " points outside the " + ref.kind + "s given (" + std::to_string(count) +
+                        "); references count from 1");
+      }
+    }
+  }
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_OMNI_VIDEO_IPP
+// ----- definitions of kling/rules/validate.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_VALIDATE_IPP)
+#define KLING_RULES_VALIDATE_IPP
+
+#include <algorithm>
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+namespace validate_detail {
+
+KLING_DECL report not_an_object(kling::route r, const json &request) {
+  checker c(r);
+  c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
+  return std::move(c).result();
+}
+
+// LOCAL-1: a local file (only media::local_image makes one: its marker holds
+// a number drawn in this process) named anywhere but an image field is the
+// program's mistake; refused here, so the client never reads a file and sends
+// it where no image goes. The walk builds a field's pointer only for a string
+// that names a local file.
+KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
+  if (value.is_string()) {
+    const std::string &text = value.get_ref<const std::string &>();
+    const std::string &marker = media::local_image_marker();
+    if (text.compare(0, marker.size(), marker) != 0) return;
+    const std::string field = at.str();
+    const auto &allowed = c.image_fields();
+    if (std::find(allowed.begin(), allowed.end(), field) != allowed.end()) return;
+    c.violation("LOCAL-1", field,
+                "a local file (media::local_image) goes only in an image field; this one is not read");
+  } else if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it)
+      check_local_files(c, it.value(), lazy_pointer(&at, it.key()));
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i)
+      check_local_files(c, value[i], lazy_pointer(&at, i));
+  }
+}
+
+KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
+  if (r == kling::route::element) return check_new_element(c, s);
+  check_routing(c, s, r);
+  const common_fields common = check_common(c, s);
+  switch (r) {
+  case kling::route::omni_video: check_omni_video(c, s, common); break;
+  case kling::route::text_to_video: check_text_to_video(c, s, common); break;
+  case kling::route::image_to_video: check_image_to_video(c, s, common); break;
+  case kling::route::motion_control: check_motion_control(c, s); break;
+  case kling::route::unknown:
+  case kling::route::element: break;
+  }
+}
+
+// The checks of route r, whatever route_of says; the caller reports a mismatch.
+KLING_DECL report checks_of(const json &request, kling::route r) {
+  if (!request.is_object()) return not_an_object(r, request);
+  checker c(r);
+  const scope s{request, ""};
+  check_route(c, s, r);
+  check_local_files(c, request, lazy_pointer());
+  return std::move(c).result();
+}
+
+} // namespace validate_detail
+
+KLING_DECL report validate(const json &request) {
+  return validate_detail::checks_of(request, route_of(request));
+}
+
+KLING_DECL report validate_as(const json &request, kling::route expected) {
+  report r = validate_detail::checks_of(request, expected);
+  if (expected == kling::route::element || !request.is_object()) return r;
+  const kling::route actual = route_of(request);
+  if (actual == expected || expected == kling::route::unknown) return r;
+  // I-1 already says why an image_to_video request without images falls to text to video.
+  if (expected == kling::route::image_to_video && actual == kling::route::text_to_video) return r;
+  const char *rule = expected == kling::route::omni_video ? "ROUTE-2" : "ROUTE-3";
+  r.violations.push_back({rule, "/model",
+                          "meant for " + std::string(to_string(expected)) +
+                              " but the gateway would route it to " + std::string(to_string(actual))});
+  return r;
+}
+
+KLING_DECL report validate_element(const json &request) {
+  return validate_detail::checks_of(request, kling::route::element);
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_VALIDATE_IPP
+// ----- definitions of kling/rules/batch_manifest.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_BATCH_MANIFEST_IPP)
+#define KLING_RULES_BATCH_MANIFEST_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::string batch_name_problem(std::string_view name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > max_batch_name_bytes)
+    return "is longer than " + std::to_string(max_batch_name_bytes) + " bytes";
+  if (!utf8::is_valid(name)) return "is not valid UTF-8";
+  if (ascii::has_control_character(name)) return "contains a control character";
+  // Windows refuses these in names; '/' and '\\' would leave the output folder.
+  if (name.find_first_of("/\\:*?\"<>|") != std::string_view::npos)
+    return "contains one of / \\ : * ? \" < > |";
+  if (name.front() == '.') return "starts with '.' (hidden, or a path such as ..)";
+  if (name.back() == ' ' || name.back() == '.') return "ends with a space or '.' (Windows drops them)";
+  return {};
+}
+
+KLING_DECL std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
+
+namespace manifest_detail {
+KLING_DECL void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
+  m.violations.push_back({line, violation{std::move(rule), std::move(field), std::move(message)}});
+}
+} // namespace manifest_detail
+
+KLING_DECL manifest read_manifest(std::string_view text) {
+  using manifest_detail::add;
+  manifest out;
+  std::map<std::string, std::size_t> name_lines, external_lines;
+  std::size_t line = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view content = text.substr(start, end - start);
+    start = end + 1;
+    ++line;
+    if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
+    if (content.find_first_not_of(" \t") == std::string_view::npos) continue;
+    auto parsed = parse_json(content);
+    if (!parsed) {
+      add(out, line, "BATCH-1", "", "the line is not JSON: " + parsed.error().message);
+      continue;
+    }
+    if (!parsed->is_object()) {
+      add(out, line, "BATCH-1", "",
+          std::string("the line is a JSON ") + parsed->type_name() + ", not an object");
+      continue;
+    }
+    manifest_entry entry;
+    entry.line = line;
+    std::string prefix; // where the request sits in the line
+    if (parsed->contains("request") || parsed->contains("name")) {
+      bool ok = true;
+      for (const auto &member : parsed->items()) {
+        if (member.key() != "name" && member.key() != "request") {
+          add(out, line, "BATCH-2", pointer_child("", member.key()),
+              "a named line has only \"name\" and \"request\"");
+          ok = false;
+        }
+      }
+      const json *name = find_member(*parsed, "name");
+      const json *request = find_member(*parsed, "request");
+      if (!name || !name->is_string()) {
+        add(out, line, "BATCH-2", "/name", "a named line needs \"name\", a string");
+        ok = false;
+      }
+      if (!request || !request->is_object()) {
+        add(out, line, "BATCH-2", "/request", "a named line needs \"request\", an object");
+        ok = false;
+      }
+      if (!ok) continue;
+      entry.name = name->get<std::string>();
+      entry.request = *request;
+      prefix = "/request";
+      if (auto problem = batch_name_problem(entry.name); !problem.empty()) {
+        add(out, line, "BATCH-3", "/name", "the name " + problem);
+        continue;
+      }
+    } else {
+      entry.name = std::to_string(line);
+      entry.request = std::move(*parsed);
+    }
+    bool ok = true;
+    if (auto first = name_lines.emplace(batch_name_key(entry.name), line); !first.second) {
+      add(out, line, "BATCH-4", prefix.empty() ? "" : "/name",
+          "the name \"" + entry.name + "\" is also line " + std::to_string(first.first->second) +
+              "'s (names that differ only in case are one file on some systems)");
+      ok = false;
+    }
+    if (const json *ext = find_member(entry.request, "external_task_id"); ext && ext->is_string()) {
+      if (auto first = external_lines.emplace(ext->get<std::string>(), line); !first.second) {
+        add(out, line, "BATCH-5", prefix + "/external_task_id",
+            "external_task_id is also line " + std::to_string(first.first->second) + "'s");
+        ok = false;
+      }
+    }
+    const report checked = validate(entry.request);
+    for (const auto &v : checked.violations) {
+      add(out, line, v.rule, prefix + v.field, v.message);
+      ok = false;
+    }
+    if (ok) out.entries.push_back(std::move(entry));
+  }
+  return out;
+}
+
+KLING_DECL std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
+                                             std::size_t n) {
+  std::vector<manifest_entry> out;
+  if (n == 0 || k == 0 || k > n) return out;
+  for (const auto &e : entries)
+    if ((e.line - 1) % n == k - 1) out.push_back(e);
+  return out;
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_BATCH_MANIFEST_IPP
+// ----- definitions of kling/rules/queries.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_RULES_QUERIES_IPP)
+#define KLING_RULES_QUERIES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace rules {
+
+KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
+  std::vector<violation> out;
+  if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
+  if (ascii::has_control_character(task_id)) {
+    out.push_back({"Q-1", "/task_id", "task id contains a line break, NUL or other control character"});
+  }
+  if (ascii::has_control_character(provider)) {
+    out.push_back({"Q-1", "/provider", "provider contains a line break, NUL or other control character"});
+  }
+  return out;
+}
+
+KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size) {
+  std::vector<violation> out;
+  if (page_num < 1 || page_num > 1000) {
+    out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
+  }
+  if (page_size < 1 || page_size > 500) {
+    out.push_back({"E-2", "/page_size", "page_size must be from 1 to 500, got " + std::to_string(page_size)});
+  }
+  return out;
+}
+
+KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id) {
+  if (!element_id.empty()) return {};
+  return {{"E-3", "/element_id", "element_id must not be empty"}};
+}
+
+} // namespace rules
+
+KLING_NAMESPACE_END
+
+#endif // KLING_RULES_QUERIES_IPP
+// ----- definitions of kling/transport/http.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_HTTP_IPP)
+#define KLING_TRANSPORT_HTTP_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL bool is_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+KLING_DECL bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+
+KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
+  for (const auto &h : headers) {
+    if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
+  }
+  return std::nullopt;
+}
+
+KLING_DECL void set_header(http_headers &headers, std::string name, std::string value) {
+  for (auto it = headers.begin(); it != headers.end();) {
+    it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+KLING_DECL std::string http_request::target() const {
+  return query.empty() ? path : path + "?" + encode_query(query);
+}
+
+KLING_DECL std::string http_request::url() const { return origin + target(); }
+
+KLING_DECL std::optional<std::string_view> http_response::header(std::string_view name) const {
+  return find_header(headers, name);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_HTTP_IPP
+// ----- definitions of kling/transport/any_transport.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_ANY_TRANSPORT_IPP)
+#define KLING_TRANSPORT_ANY_TRANSPORT_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<http_response> any_transport::send(const http_request &request) {
+  if (!send_)
+    return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
+  return send_(request);
+}
+
+KLING_DECL abandon_request any_transport::async_send(http_request request, http_completion done) {
+  if (!async_send_) {
+    done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
+    return {};
+  }
+  return async_send_(std::move(request), std::move(done));
+}
+
+KLING_DECL bool any_transport::can_block() const { return static_cast<bool>(send_); }
+
+KLING_DECL bool any_transport::can_send_async() const { return static_cast<bool>(async_send_); }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_ANY_TRANSPORT_IPP
+// ----- definitions of kling/transport/streaming.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_TRANSPORT_STREAMING_IPP)
+#define KLING_TRANSPORT_STREAMING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
+                                              std::optional<std::size_t> cut_after) {
+  if (!answer) return answer;
+  const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
+  if (request.on_body) {
+    http_response head = *answer;
+    head.body.clear();
+    if (request.on_head && !request.on_head(head))
+      return error{errc::cancelled, "transfer stopped by the receiver"};
+    constexpr std::size_t piece = 16 * 1024;
+    for (std::size_t pos = 0; pos < limit; pos += piece) {
+      if (!request.on_body(std::string_view(answer->body).substr(pos, std::min(piece, limit - pos)))) {
+        return error{errc::cancelled, "transfer stopped by the receiver"};
+      }
+    }
+    answer->body.clear();
+  }
+  if (cut_after) return error{errc::connection, "connection dropped mid-answer"};
+  return answer;
+}
+
+KLING_DECL body_limit body_limit::attach(http_request &request, std::uint64_t max_bytes) {
+  body_limit limit;
+  if (request.on_body) return limit;
+  limit.state_ = std::make_shared<state>();
+  limit.state_->max_bytes = max_bytes;
+  // Both receivers, as for a download: a transport may call on_head
+  // whenever on_body is set (the README's checklist says so).
+  if (!request.on_head) request.on_head = [](const http_response &) { return true; };
+  request.on_body = [st = limit.state_](std::string_view piece) {
+    if (piece.size() > st->max_bytes - st->body.size()) {
+      st->exceeded = true;
+      return false;
+    }
+    st->streamed = true;
+    st->body.append(piece);
+    return true;
+  };
+  return limit;
+}
+
+KLING_DECL result<http_response> body_limit::finish(result<http_response> answer) const {
+  if (!state_) return answer;
+  if (state_->exceeded) return too_large();
+  if (!answer) return answer;
+  if (state_->streamed) {
+    answer->body = std::move(state_->body);
+  } else if (answer->body.size() > state_->max_bytes) { // a transport that ignored the receivers
+    return too_large();
+  }
+  return answer;
+}
+
+KLING_DECL error body_limit::too_large() const {
+  // No HTTP status: the answer was not read, so it is neither retried
+  // as a proxy's page nor taken as the gateway's word.
+  return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +
+                                " bytes (options::max_response_bytes); stopped reading it"};
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_TRANSPORT_STREAMING_IPP
+// ----- definitions of kling/protocol/batch_journal.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_BATCH_JOURNAL_IPP)
+#define KLING_PROTOCOL_BATCH_JOURNAL_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL std::string journal_line(const journal_record &r) {
+  nlohmann::ordered_json line{{"event", to_string(r.event)}};
+  const auto put = [&](const char *key, const std::string &value) {
+    if (!value.empty()) line[key] = value;
+  };
+  put("batch_id", r.batch_id);
+  put("name", r.name);
+  put("external_task_id", r.external_task_id);
+  put("task_id", r.task_id);
+  put("provider", r.provider);
+  put("file", r.file);
+  if (r.event == journal_event::downloaded) line["bytes"] = r.bytes;
+  put("code", r.code);
+  put("message", r.message);
+  if (r.event == journal_event::failed) line["final"] = r.final_failure;
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+KLING_DECL journal_state replay_journal(std::string_view text) {
+  journal_state out;
+  out.ends_with_newline = text.empty() || text.back() == '\n';
+  std::size_t number = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view content = text.substr(start, end - start);
+    start = end + 1;
+    ++number;
+    if (content.empty()) continue;
+    ++out.lines;
+    const auto bad = [&](const std::string &why) {
+      out.problems.push_back("line " + std::to_string(number) + " " + why + ": " +
+                             utf8::excerpt(content, 80));
+    };
+    auto parsed = parse_json(content);
+    if (!parsed || !parsed->is_object()) {
+      bad("does not read (cut short by a crash?)");
+      continue;
+    }
+    const auto text_of = [&](const char *key) {
+      const json *v = find_member(*parsed, key);
+      return v && v->is_string() ? v->get<std::string>() : std::string();
+    };
+    const std::string event = text_of("event");
+    if (event == "batch") {
+      if (out.batch_id.empty()) out.batch_id = text_of("batch_id");
+      continue;
+    }
+    const std::string name = text_of("name");
+    if (name.empty()) {
+      bad("has no name");
+      continue;
+    }
+    journal_item &item = out.items[name];
+    if (event == "intent") {
+      const std::string ext = text_of("external_task_id");
+      if (ext.empty()) {
+        bad("is an intent without an external_task_id");
+        continue;
+      }
+      item.external_task_id = ext;
+      item.create_may_have_been_sent = true;
+    } else if (event == "withdrawn") {
+      item.create_may_have_been_sent = false;
+    } else if (event == "created") {
+      item.task_id = text_of("task_id");
+      item.provider = text_of("provider");
+    } else if (event == "completed") {
+      item.completed = true;
+      if (item.task_id.empty()) item.task_id = text_of("task_id");
+    } else if (event == "downloaded") {
+      const json *bytes = find_member(*parsed, "bytes");
+      item.downloaded = true;
+      item.file = text_of("file");
+      item.bytes = bytes && bytes->is_number_unsigned() ? bytes->get<std::uint64_t>() : 0;
+    } else if (event == "failed") {
+      const json *is_final = find_member(*parsed, "final");
+      item.failure = text_of("message");
+      if (is_final && is_final->is_boolean() && is_final->get<bool>()) item.failed_final = true;
+    } else {
+      bad("has an unknown event \"" + utf8::excerpt(event, 40) + "\"");
+    }
+  }
+  return out;
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_BATCH_JOURNAL_IPP
+// ----- definitions of kling/protocol/replay_store.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REPLAY_STORE_IPP)
+#define KLING_PROTOCOL_REPLAY_STORE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
+    : max_ids_(max_ids > 0 ? max_ids : 1) {}
+
+KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
+                                              std::int64_t until_unix_seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
+    erase(by_expiry_.begin());
+  const std::string key(id);
+  if (until_.count(key) != 0) return false;
+  while (until_.size() >= max_ids_)
+    erase(by_expiry_.begin());
+  until_.emplace(key, until_unix_seconds);
+  by_expiry_.emplace(until_unix_seconds, key);
+  return true;
+}
+
+KLING_DECL void memory_replay_store::forget(std::string_view id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = until_.find(std::string(id));
+  if (found == until_.end()) return;
+  auto range = by_expiry_.equal_range(found->second);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second == found->first) {
+      erase(it);
+      return;
+    }
+  }
+}
+
+KLING_DECL std::size_t memory_replay_store::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return until_.size();
+}
+
+KLING_DECL void memory_replay_store::erase(expiry_index::iterator it) {
+  until_.erase(it->second);
+  by_expiry_.erase(it);
+}
+
+KLING_DECL replay_store &default_replay_store() {
+  static memory_replay_store store;
+  return store;
+}
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REPLAY_STORE_IPP
+// ----- definitions of kling/protocol/webhooks.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WEBHOOKS_IPP)
+#define KLING_PROTOCOL_WEBHOOKS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace webhooks {
+
+namespace detail {
+
+KLING_DECL error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
+
+KLING_DECL error unusable_secret(std::string message) {
+  return error{errc::configuration, std::move(message)};
+}
+
+// The key bytes of a secret. Messages never quote the secret.
+KLING_DECL result<std::string> secret_key(std::string_view secret) {
+  if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
+    if (secret.empty()) {
+      return unusable_secret("the webhook secret is empty: nothing can be verified with it (to accept "
+                             "callbacks without a signature, call receive_unverified_callback)");
+    }
+    return std::string(secret);
+  }
+  auto key = base64::decode(secret.substr(secret_prefix.size()));
+  if (!key) {
+    // base64's message gives only a length or a position, never the text.
+    return unusable_secret("the webhook secret is not valid Base64 after whsec_ (" + key.error().message +
+                           ")");
+  }
+  if (key->empty()) return unusable_secret("the webhook secret is empty after whsec_");
+  return std::move(*key);
+}
+
+KLING_DECL std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
+                                    std::string_view body) {
+  std::string content;
+  content.reserve(id.size() + timestamp.size() + body.size() + 2);
+  content.append(id).append(".").append(timestamp).append(".").append(body);
+  const auto mac = crypto::hmac_sha256(key, content);
+  return base64::encode(std::string_view(reinterpret_cast<const char *>(mac.data()), mac.size()));
+}
+
+// "1700000000" (an optional '-', then digits) to seconds; nothing else.
+KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
+  const bool negative = !text.empty() && text.front() == '-';
+  const std::string_view digits = negative ? text.substr(1) : text;
+  if (digits.empty()) return unverified("webhook-timestamp is not an integer number of seconds");
+  // Magnitudes up to 2^63 (the most negative value) fit in an unsigned 64-bit number.
+  const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+  std::uint64_t magnitude = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return unverified("webhook-timestamp is not an integer number of seconds");
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (magnitude > (limit - digit) / 10) return unverified("webhook-timestamp is out of range");
+    magnitude = magnitude * 10 + digit;
+  }
+  if (!negative) return static_cast<std::int64_t>(magnitude);
+  // -(2^63) cannot be negated as a signed number; go through -(m - 1) - 1.
+  return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
+}
+
+KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
+  const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
+  const bool past = timestamp <= now;
+  const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
+  if (off <= allowed) return {};
+  return unverified(std::string("webhook-timestamp is ") + (past ? "too old: " : "in the future: ") +
+                    std::to_string(off) + (past ? " s in the past, " : " s ahead of now, ") +
+                    std::to_string(off - allowed) + " s beyond the " + std::to_string(allowed) +
+                    " s tolerance");
+}
+
+// verify() once the secret is known to be usable; the message's timestamp in seconds.
+KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
+                                                std::string_view webhook_timestamp,
+                                                std::string_view webhook_signature, std::string_view body,
+                                                std::int64_t now, std::chrono::seconds tolerance) {
+  if (webhook_id.empty()) return unverified("empty webhook-id header");
+  if (webhook_timestamp.empty()) return unverified("empty webhook-timestamp header");
+  if (webhook_signature.empty()) return unverified("empty webhook-signature header");
+
+  auto timestamp = parse_timestamp(webhook_timestamp);
+  if (!timestamp) return std::move(timestamp).error();
+  if (auto age = check_age(*timestamp, now, tolerance); !age) return std::move(age).error();
+
+  // Signed over the timestamp as sent, so the bytes checked are the bytes signed.
+  const std::string expected = signature_of(key, webhook_id, webhook_timestamp, body);
+  bool any_v1 = false;
+  bool matched = false;
+  std::string_view rest = webhook_signature;
+  while (!rest.empty()) {
+    const std::size_t space = rest.find(' ');
+    const std::string_view entry = rest.substr(0, space);
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    const std::size_t comma = entry.find(',');
+    // Other versions (v1a: asymmetric signatures, future ones) are not ours to check.
+    if (comma == std::string_view::npos || entry.substr(0, comma) != "v1") continue;
+    any_v1 = true;
+    if (crypto::constant_time_equal(entry.substr(comma + 1), expected)) matched = true;
+  }
+  if (!any_v1) return unverified("webhook-signature holds no v1 signature");
+  if (!matched) return unverified("no v1 signature in webhook-signature matches the message");
+  return *timestamp;
+}
+
+KLING_DECL result<message_headers> find_message_headers(const http_headers &headers) {
+  const auto id = find_header(headers, "webhook-id");
+  if (!id) return unverified("missing webhook-id header");
+  const auto timestamp = find_header(headers, "webhook-timestamp");
+  if (!timestamp) return unverified("missing webhook-timestamp header");
+  const auto signature = find_header(headers, "webhook-signature");
+  if (!signature) return unverified("missing webhook-signature header");
+  return message_headers{*id, *timestamp, *signature};
+}
+
+} // namespace detail
+
+KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+                               std::string_view webhook_timestamp, std::string_view webhook_signature,
+                               std::string_view body, std::int64_t now_unix_seconds,
+                               const verify_options &options) {
+  // The secret first: when it is wrong, every message fails, whatever it holds.
+  const auto key = detail::secret_key(secret);
+  if (!key) return key.error();
+  auto verified = detail::verify_with_key(*key, webhook_id, webhook_timestamp, webhook_signature, body,
+                                          now_unix_seconds, options.tolerance);
+  if (!verified) return std::move(verified).error();
+  return {};
+}
+
+KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+                               std::int64_t now_unix_seconds, const verify_options &options) {
+  const auto key = detail::secret_key(secret);
+  if (!key) return key.error();
+  const auto message = detail::find_message_headers(headers);
+  if (!message) return message.error();
+  auto verified = detail::verify_with_key(*key, message->id, message->timestamp, message->signature, body,
+                                          now_unix_seconds, options.tolerance);
+  if (!verified) return std::move(verified).error();
+  return {};
+}
+
+KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                    std::string_view body, std::int64_t now_unix_seconds,
+                                    replay_store &replays, const verify_options &options) {
+  const auto key = detail::secret_key(secret);
+  if (!key) return key.error();
+  const auto message = detail::find_message_headers(headers);
+  if (!message) return message.error();
+  const auto timestamp = detail::verify_with_key(*key, message->id, message->timestamp, message->signature,
+                                                 body, now_unix_seconds, options.tolerance);
+  if (!timestamp) return timestamp.error();
+  const std::int64_t tolerance = options.tolerance.count() > 0 ? options.tolerance.count() : 0;
+  if (!replays.remember(message->id, now_unix_seconds, detail::saturated_sum(*timestamp, tolerance))) {
+    // The id only: it is the sender's, and says which message came again.
+    return error{errc::replay, "webhook-id \"" + utf8::excerpt(message->id, 100) +
+                                   "\" was already accepted: the message is a replay"};
+  }
+  return {};
+}
+
+KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                            std::string_view body) {
+  auto key = detail::secret_key(secret);
+  if (!key) return std::string();
+  return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
+}
+
+} // namespace webhooks
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WEBHOOKS_IPP
+// ----- definitions of kling/protocol/callbacks.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CALLBACKS_IPP)
+#define KLING_PROTOCOL_CALLBACKS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<task> parse_callback(std::string_view body) {
+  auto parsed = parse_json(body);
+  if (!parsed) return std::move(parsed).error();
+  auto t = parse_task(std::move(*parsed));
+  if (t && t->id.empty() && t->external_task_id.empty()) {
+    return error{errc::parse, "the callback names no task (no id, task_id or external_task_id)"};
+  }
+  return t;
+}
+
+KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
+                                         std::string_view body, std::int64_t now_unix_seconds,
+                                         webhooks::replay_store &replays,
+                                         const webhooks::verify_options &options) {
+  auto verified = webhooks::verify_once(secret, headers, body, now_unix_seconds, replays, options);
+  if (!verified) return std::move(verified).error();
+  return parse_callback(body);
+}
+
+KLING_DECL result<task> receive_unverified_callback(std::string_view body) { return parse_callback(body); }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CALLBACKS_IPP
+// ----- definitions of kling/protocol/machine.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_MACHINE_IPP)
+#define KLING_PROTOCOL_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
+
+KLING_DECL step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
+
+KLING_DECL step done_step() { return step{}; }
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_MACHINE_IPP
+// ----- definitions of kling/protocol/retry.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_RETRY_IPP)
+#define KLING_PROTOCOL_RETRY_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL retry_policy retry_policy::none() {
+  retry_policy p;
+  p.max_attempts = 1;
+  return p;
+}
+
+namespace setting_checks {
+
+KLING_DECL error bad_setting(std::string_view name, std::string_view what) {
+  return error{errc::configuration, std::string(name) + " " + std::string(what)};
+}
+
+KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
+  if (value.count() < 0 || (!zero_ok && value.count() == 0)) {
+    return bad_setting(name, zero_ok ? "must not be negative, got " + std::to_string(value.count()) + " ms"
+                                     : "must be positive, got " + std::to_string(value.count()) + " ms");
+  }
+  if (value > longest) return bad_setting(name, "must be at most 366 days");
+  return {};
+}
+
+} // namespace setting_checks
+
+KLING_DECL result<void> check_retry_policy(const retry_policy &p) {
+  using setting_checks::check_duration;
+  if (p.max_attempts < 1 || p.max_attempts > 1000) {
+    return setting_checks::bad_setting("retry_policy::max_attempts",
+                                       "must be from 1 to 1000, got " + std::to_string(p.max_attempts));
+  }
+  return check_duration("retry_policy::initial_backoff", p.initial_backoff, true)
+      .and_then([&] { return check_duration("retry_policy::max_backoff", p.max_backoff, true); })
+      .and_then([&] { return check_duration("retry_policy::max_retry_after", p.max_retry_after, true); })
+      .and_then([&]() -> result<void> {
+        if (p.lookup_window.count() < 0 || p.lookup_window > max_lookup_window) {
+          return setting_checks::bad_setting("retry_policy::lookup_window",
+                                             "must be from 0 to 1 hour, got " +
+                                                 std::to_string(p.lookup_window.count()) + " ms");
+        }
+        return {};
+      });
+}
+
+KLING_DECL bool is_transient(const error &e) {
+  if (is_permanent_provider_code(e.provider_code)) return false;
+  switch (e.code) {
+  case errc::connection:
+  case errc::timeout: return true;
+  case errc::rate_limited: return true; // 1302, 1303, or a 429 with no code (a proxy's limit)
+  case errc::server:
+    return e.http_status == 500 || e.http_status == 502 || e.http_status == 503 || e.http_status == 504;
+  case errc::provider: return is_transient_provider_code(e.provider_code);
+  case errc::parse: return e.http_status != 0; // an answer arrived, but not the contract's: a proxy page
+  default: return false;
+  }
+}
+
+KLING_DECL bool is_ambiguous(const error &e) {
+  if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
+  switch (e.code) {
+  case errc::connection:
+  case errc::timeout:
+  case errc::parse: return true;
+  case errc::server: return true; // any 5xx: the gateway may have created it before failing
+  default: return false;
+  }
+}
+
+KLING_DECL backoff::backoff(const retry_policy &policy, std::uint64_t seed)
+    : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
+
+KLING_DECL milliseconds backoff::delay(int retry, const error &cause) {
+  if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
+  const int shift = std::min(retry - 1, 20);
+  const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
+                                              policy_.initial_backoff.count() * (std::int64_t{1} << shift));
+  if (ceiling <= 0) return milliseconds(0);
+  return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
+}
+
+KLING_DECL retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
+    : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
+
+KLING_DECL std::optional<milliseconds> retries::after_failure(const error &cause) {
+  ++failures_;
+  if (failures_ >= limit_) return std::nullopt;
+  return backoff_.delay(failures_, cause);
+}
+
+KLING_DECL error retries::give_up(error e) const {
+  if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
+  return e;
+}
+
+KLING_DECL void retries::reset() { failures_ = 0; }
+
+KLING_DECL milliseconds retries::delay(int n, const error &cause) { return backoff_.delay(n, cause); }
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_RETRY_IPP
+// ----- definitions of kling/protocol/errors.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_ERRORS_IPP)
+#define KLING_PROTOCOL_ERRORS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+namespace errors_detail {
+
+// A code may be a number (1102) or a string ("invalid_api_key").
+KLING_DECL std::string code_text(const json &code) {
+  if (code.is_string()) return code.get<std::string>();
+  if (code.is_number_integer()) return std::to_string(code.get<std::int64_t>());
+  if (code.is_number_unsigned()) return std::to_string(code.get<std::uint64_t>());
+  return {};
+}
+
+// Fills message, provider_code and request_id from whichever shape the body has.
+KLING_DECL void read_error_body(const json &body, error &e) {
+  if (!body.is_object()) return;
+  field_reader r(body);
+  if (const json *err = find_member(body, "error")) {
+    if (err->is_string()) {
+      e.message = err->get<std::string>();
+    } else if (err->is_object()) {
+      field_reader inner(*err, "/error");
+      inner.text("message", e.message);
+      if (const json *code = inner.get("code")) e.provider_code = code_text(*code);
+      std::string type;
+      if (inner.text("type", type) && e.message.empty()) e.message = type;
+    }
+  }
+  if (e.message.empty()) r.text("message", e.message);
+  if (e.provider_code.empty()) {
+    if (const json *code = r.get("code")) e.provider_code = code_text(*code);
+  }
+  r.text("request_id", e.request_id);
+}
+
+// words: in lower case.
+KLING_DECL bool says(const std::string &text, std::string_view words) {
+  return ascii::to_lower(text).find(words) != std::string::npos;
+}
+
+// What the gateway's words say beyond the status, read once here so that
+// nothing else inspects message text. The document shows no answer for a
+// duplicate external_task_id; "duplicate" and "already exist(s)" are a guess
+// to revisit against the real gateway.
+KLING_DECL error_cause cause_of(const error &e) {
+  for (const std::string *text : {&e.message, &e.provider_code}) {
+    if (says(*text, "duplicate") || says(*text, "already exist")) return error_cause::duplicate;
+  }
+  return error_cause::none;
+}
+
+} // namespace errors_detail
+
+KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
+  const auto value = response.header("Retry-After");
+  if (!value || value->empty()) return std::nullopt;
+  if (value->find_first_not_of("0123456789") == std::string_view::npos) {
+    if (value->size() > 9) return std::chrono::hours(24 * 365); // absurd: treated as "very long"
+    long long seconds = 0;
+    for (char c : *value)
+      seconds = seconds * 10 + (c - '0');
+    return std::chrono::seconds(seconds);
+  }
+  const auto until = parse_http_date(*value);
+  const auto date = response.header("Date");
+  if (!until || !date) return std::nullopt;
+  const auto now = parse_http_date(*date);
+  if (!now) return std::nullopt;
+  const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*until - *now);
+  return delay.count() > 0 ? delay : std::chrono::milliseconds(0);
+}
+
+KLING_DECL error error_from_response(const http_response &response) {
+  error e;
+  e.code = errc_for_status(response.status);
+  e.http_status = response.status;
+  e.retry_after = retry_after(response);
+  if (auto id = response.header("X-Request-Id")) e.request_id = std::string(*id);
+  auto body = parse_json(response.body);
+  if (body) errors_detail::read_error_body(*body, e);
+  e.cause = errors_detail::cause_of(e);
+  if (e.message.empty()) {
+    e.message = "HTTP " + std::to_string(response.status);
+    if (!body) e.message += " with a body that is not JSON";
+  }
+  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
+  return e;
+}
+
+KLING_DECL bool is_duplicate_external_id(const error &e) {
+  if (e.http_status == 409) return true;
+  return (e.http_status == 400 || e.http_status == 422) && e.cause == error_cause::duplicate;
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_ERRORS_IPP
+// ----- definitions of kling/protocol/requests.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REQUESTS_IPP)
+#define KLING_PROTOCOL_REQUESTS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+namespace requests_detail {
+
+KLING_DECL http_request json_post(std::string path, const json &body) {
+  http_request r;
+  r.method = "POST";
+  r.path = std::move(path);
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = dump_json(body);
+  return r;
+}
+
+KLING_DECL result<http_request> page_get(std::string path, const page_request &page) {
+  auto violations = rules::check_element_page(page.page_num, page.page_size);
+  if (!violations.empty()) return rules::rejection(std::move(violations));
+  http_request r;
+  r.path = std::move(path);
+  r.query = {{"page_num", std::to_string(page.page_num)}, {"page_size", std::to_string(page.page_size)}};
+  return r;
+}
+
+} // namespace requests_detail
+
+KLING_DECL http_request create_video(const json &body) {
+  return requests_detail::json_post("/v1/videos", body);
+}
+
+KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider) {
+  auto violations = rules::check_task_query(task_id, provider);
+  if (!violations.empty()) return rules::rejection(std::move(violations));
+  http_request r;
+  r.path = "/v1/videos/" + percent_encode(task_id);
+  if (!provider.empty()) r.query.emplace_back("provider", std::string(provider));
+  return r;
+}
+
+KLING_DECL http_request create_element(const json &body) {
+  return requests_detail::json_post("/v1/elements/custom", body);
+}
+
+KLING_DECL result<http_request> list_elements(const page_request &page) {
+  return requests_detail::page_get("/v1/elements/custom", page);
+}
+
+KLING_DECL result<http_request> list_preset_elements(const page_request &page) {
+  return requests_detail::page_get("/v1/elements/presets", page);
+}
+
+KLING_DECL result<http_request> delete_element(std::string_view element_id) {
+  auto violations = rules::check_element_delete(element_id);
+  if (!violations.empty()) return rules::rejection(std::move(violations));
+  return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_REQUESTS_IPP
+// ----- definitions of kling/protocol/responses.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_RESPONSES_IPP)
+#define KLING_PROTOCOL_RESPONSES_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+namespace responses_detail {
+
+KLING_DECL error with_excerpt(error e, const http_response &response) {
+  e.http_status = response.status;
+  e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
+  return e;
+}
+
+} // namespace responses_detail
+
+KLING_DECL response_info info_of(const http_response &response) {
+  response_info info;
+  info.http_status = response.status;
+  info.headers = response.headers;
+  if (auto id = response.header("X-Request-Id")) info.request_id = std::string(*id);
+  return info;
+}
+
+KLING_DECL result<json> read_json(const http_response &response) {
+  if (response.status < 200 || response.status > 299) return error_from_response(response);
+  auto body = parse_json(response.body);
+  if (!body) {
+    return responses_detail::with_excerpt(
+        error{errc::parse, "HTTP " + std::to_string(response.status) + " answer is " + body.error().message},
+        response);
+  }
+  return body;
+}
+
+KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id,
+                                  std::string_view asked_external_id) {
+  auto body = read_json(response);
+  if (!body) return std::move(body).error();
+  std::string body_request_id;
+  if (const json *id = find_member(*body, "request_id"); id && id->is_string())
+    body_request_id = id->get<std::string>();
+  auto t = parse_task(std::move(*body)); // the parsed answer becomes task::raw, not copied
+  if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+  if (t->id.empty()) t->id = std::string(asked_id);
+  if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
+  t->response = info_of(response);
+  if (t->response.request_id.empty()) t->response.request_id = std::move(body_request_id);
+  return t;
+}
+
+KLING_DECL std::string failure_code(const json &raw) {
+  for (const char *key : {"error_code", "code"}) {
+    if (const json *c = find_member(raw, key)) {
+      if (c->is_string()) return c->get<std::string>();
+      if (c->is_number_integer()) return std::to_string(c->get<long long>());
+    }
+  }
+  return {};
+}
+
+KLING_DECL result<task> outcome_of(task t) {
+  switch (t.status) {
+  case task_status::completed: return t;
+  case task_status::failed: {
+    error e{errc::task_failed,
+            "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
+    e.provider_code = failure_code(t.raw);
+    e.request_id = t.response.request_id;
+    return e;
+  }
+  case task_status::unknown:
+    return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
+                                  "\", which this client does not know; stopped waiting"};
+  case task_status::pending:
+  case task_status::processing: break;
+  }
+  return t;
+}
+
+KLING_DECL result<envelope<element>> read_element(const http_response &response) {
+  return read_envelope<element>(response, parse_element);
+}
+
+KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
+                                                             const page_request &asked) {
+  return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
+    return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
+      page<element> p;
+      p.items = std::move(items);
+      p.page_num = asked.page_num;
+      p.page_size = asked.page_size;
+      return p;
+    });
+  });
+}
+
+KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
+  return read_envelope<element_deletion>(response, parse_element_deletion);
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_RESPONSES_IPP
+// ----- definitions of kling/protocol/create_machine.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CREATE_MACHINE_IPP)
+#define KLING_PROTOCOL_CREATE_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL create_machine::create_machine(json body, const retry_policy &policy, std::uint64_t seed,
+                                          std::vector<violation> warnings)
+    : body_(std::move(body)), warnings_(std::move(warnings)), create_retries_(policy, seed),
+      lookup_retries_(policy, ~seed, 2 * policy.max_attempts) {
+  if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())
+    external_id_ = id->get<std::string>();
+}
+
+KLING_DECL step create_machine::next() const {
+  if (outcome_) return done_step();
+  if (wake_at_) return sleep_step(*wake_at_);
+  if (looking_up_) {
+    auto lookup = get_video(external_id_);
+    return lookup ? send_step(std::move(*lookup)) : done_step();
+  }
+  return send_step(create_video(body_));
+}
+
+KLING_DECL void create_machine::on_response(result<http_response> answer, time_point now) {
+  if (!answer) return on_read(result<task>(std::move(answer).error()), now);
+  result<task> read = read_task(*answer, {}, external_id_);
+  if (read && read->id.empty()) {
+    // An answer that names no task is no proof of one: as ambiguous as a lost answer.
+    error e{errc::parse, "the gateway's answer names no task id"};
+    e.http_status = answer->status;
+    read = std::move(e);
+  }
+  on_read(std::move(read), now);
+}
+
+KLING_DECL void create_machine::on_wake(time_point) { wake_at_.reset(); }
+
+KLING_DECL void create_machine::stop(error e) {
+  if (!external_id_.empty() && !outcome_) {
+    e.message += "; the create may not have been sent, but if it was, the task exists: find it by its "
+                 "external_task_id " +
+                 external_id_;
+  }
+  outcome_ = result<task>(std::move(e));
+}
+
+KLING_DECL result<task> create_machine::take_result() {
+  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+}
+
+KLING_DECL void create_machine::on_read(result<task> read, time_point now) {
+  if (looking_up_)
+    on_lookup(std::move(read), now);
+  else
+    on_create(std::move(read), now);
+}
+
+KLING_DECL void create_machine::on_create(result<task> read, time_point now) {
+  ++creates_;
+  if (read) return finish(std::move(*read));
+  error e = std::move(read).error();
+  // Counted whatever follows; the delay is kept for a create sent again after a lookup.
+  resend_delay_ = create_retries_.after_failure(e);
+  const bool can_look_up = !external_id_.empty();
+  if (is_duplicate_external_id(e) && can_look_up) return look_up(std::move(e), now);
+  if (is_ambiguous(e)) {
+    if (can_look_up) return look_up(std::move(e), now);
+    e.message += "; the task may have been created, and without an external_task_id it cannot be looked up, "
+                 "so the create was not sent again";
+    return fail(std::move(e));
+  }
+  if (is_transient(e) && resend_delay_) return wake_later(now + *resend_delay_, false);
+  fail(create_retries_.give_up(std::move(e)));
+}
+
+KLING_DECL void create_machine::on_lookup(result<task> read, time_point now) {
+  ++lookups_;
+  if (read) return finish(std::move(*read)); // it was created: exactly once
+  error e = std::move(read).error();
+  if (e.code == errc::not_found && now < lookup_until_) {
+    // Not found yet: the gateway may still be indexing it. Ask again, at
+    // the latest when the window ends (that last answer decides).
+    const auto floor = create_retries_.policy().lookup_window / 32; // bounds the lookups per window
+    const auto delay = std::max(lookup_retries_.delay(++misses_, e), floor);
+    return wake_later(std::min(now + delay, lookup_until_), true);
+  }
+  if (e.code == errc::not_found) {
+    // Still not found when the window ended: not created. Send the create
+    // again (same external_task_id) if the cause allows.
+    const bool duplicate = is_duplicate_external_id(cause_);
+    if (!duplicate && is_transient(cause_) && resend_delay_) return wake_later(now + *resend_delay_, false);
+    if (duplicate) cause_.message += "; yet no task with external_task_id " + external_id_ + " can be found";
+    return fail(create_retries_.give_up(std::move(cause_)));
+  }
+  const auto delay = lookup_retries_.after_failure(e);
+  if (is_transient(e) && delay) return wake_later(now + *delay, true);
+  e.message = "the create failed (" + cause_.message + ") and looking up external_task_id " + external_id_ +
+              " failed too: " + e.message + "; the task may exist";
+  fail(std::move(e));
+}
+
+KLING_DECL void create_machine::look_up(error cause, time_point now) {
+  cause_ = std::move(cause);
+  looking_up_ = true;
+  lookup_until_ = now + create_retries_.policy().lookup_window;
+  misses_ = 0;
+  lookup_retries_.reset();
+}
+
+KLING_DECL void create_machine::wake_later(time_point at, bool lookup) {
+  looking_up_ = lookup;
+  wake_at_ = at;
+}
+
+KLING_DECL void create_machine::finish(task t) {
+  if (t.external_task_id.empty()) t.external_task_id = external_id_;
+  t.warnings = std::move(warnings_);
+  outcome_ = result<task>(std::move(t));
+}
+
+KLING_DECL void create_machine::fail(error e) { outcome_ = result<task>(std::move(e)); }
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CREATE_MACHINE_IPP
+// ----- definitions of kling/protocol/download_machine.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP)
+#define KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL download_machine::download_machine(std::string url, std::uint64_t have_bytes,
+                                              const download_options &options, const retry_policy &policy,
+                                              std::uint64_t seed)
+    : url_(std::move(url)), options_(options), retries_(policy, seed), have_(have_bytes) {
+  check_url();
+}
+
+KLING_DECL step download_machine::next() const {
+  if (outcome_) return done_step();
+  if (wake_at_) return sleep_step(*wake_at_);
+  auto parsed = parse_url(url_); // checked when set
+  http_request r;
+  r.origin = parsed->origin();
+  r.path = parsed->path.empty() ? "/" : parsed->path;
+  if (!parsed->query.empty()) r.path += "?" + parsed->query; // kept exactly as given (signed CDN URLs)
+  if (have_ > 0) r.headers.emplace_back("Range", "bytes=" + std::to_string(have_) + "-");
+  return send_step(std::move(r));
+}
+
+KLING_DECL body_disposition download_machine::on_head(const http_response &head) {
+  head_ = head;
+  excerpt_.clear();
+  if (head.status >= 300 && head.status < 400 && head.status != 304) {
+    return body_disposition::ignore;
+  }
+  if (head.status == 206) {
+    const auto start = content_range_start(head);
+    if (start && *start == have_)
+      return check_size(head, have_) ? body_disposition::append : body_disposition::stop;
+    if (start && *start == 0) return restart(head);
+    // Not the part asked for (or not said which): ask again for the whole video.
+    from_scratch_ = true;
+    return body_disposition::ignore;
+  }
+  if (head.status == 200) return restart(head);
+  return body_disposition::ignore; // an error page: kept only as an excerpt
+}
+
+KLING_DECL bool download_machine::on_body(std::size_t bytes) {
+  have_ += bytes;
+  if (have_ > options_.max_bytes) {
+    discard_ = true;
+    outcome_ = result<std::uint64_t>(too_large(have_));
+    return false;
+  }
+  return true;
+}
+
+KLING_DECL void download_machine::on_ignored_body(std::string_view piece) {
+  if (excerpt_.size() < body_excerpt_bytes)
+    excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
+}
+
+KLING_DECL void download_machine::on_response(result<http_response> answer, time_point now) {
+  // Each answer is judged by its own head: one left from an earlier
+  // answer (a redirect, an error page) must never stand in for it.
+  const http_response head = std::exchange(head_, http_response{});
+  if (outcome_) return; // decided while streaming (size cap)
+  if (answer && head.status == 0) {
+    // Without the head the machine cannot tell a video from an error page.
+    outcome_ = result<std::uint64_t>(error{
+        errc::configuration, "the transport did not call the request's on_head: a download streams, so a "
+                             "transport must pass the answer to http_request::on_head and on_body "
+                             "(kling::deliver_body does it for answers received whole); see the README's "
+                             "transport checklist"});
+    return;
+  }
+  if (answer) return on_complete_answer(head, now);
+  retry_or_fail(std::move(answer).error(), now); // a retry resumes from have_bytes()
+}
+
+KLING_DECL void download_machine::on_wake(time_point) { wake_at_.reset(); }
+
+KLING_DECL void download_machine::stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
+
+KLING_DECL result<std::uint64_t> download_machine::take_result() {
+  return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
+}
+
+KLING_DECL bool download_machine::worth_resuming() const {
+  return outcome_ && !*outcome_ && have_ > 0 && !discard_;
+}
+
+KLING_DECL void download_machine::on_complete_answer(const http_response &head, time_point now) {
+  const int status = head.status;
+  if (from_scratch_) {
+    from_scratch_ = false;
+    have_ = 0; // the next request has no Range; its 200 replaces what is held
+    error e{errc::http, "the server sent a part other than the one asked for"};
+    if (retries_.after_failure(e)) return; // asked again at once, from the start
+    discard_ = true;
+    outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
+    return;
+  }
+  if (status == 200 || status == 206) {
+    if (total_ && have_ < *total_) { // the connection closed early but cleanly
+      return retry_or_fail(error{errc::connection, "transfer ended after " + std::to_string(have_) + " of " +
+                                                       std::to_string(*total_) + " bytes"},
+                           now);
+    }
+    outcome_ = result<std::uint64_t>(have_);
+    return;
+  }
+  if (status == 416 && have_ > 0) {
+    // Nothing left to send: complete if the server's size is what we hold.
+    const auto size = content_range_total(head);
+    if (size && *size == have_) {
+      outcome_ = result<std::uint64_t>(have_);
+      return;
+    }
+    discard_ = true; // what is held is longer than the video: not its start
+  }
+  if (status >= 300 && status < 400 && status != 304) {
+    const auto location = head.header("Location");
+    if (!location || ++redirects_ > options_.max_redirects) {
+      outcome_ = result<std::uint64_t>(
+          error{errc::http, location ? "too many redirects" : "redirect without a Location header"});
+      return;
+    }
+    url_ = resolve(std::string(*location));
+    check_url();
+    return;
+  }
+  http_response page = head;
+  page.body = excerpt_;
+  retry_or_fail(error_from_response(page), now);
+}
+
+KLING_DECL void download_machine::retry_or_fail(error e, time_point now) {
+  const auto delay = retries_.after_failure(e);
+  if (delay && is_transient(e)) {
+    wake_at_ = now + *delay;
+    return;
+  }
+  outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
+}
+
+KLING_DECL void download_machine::check_url() {
+  auto parsed = parse_url(url_);
+  if (!parsed)
+    outcome_ = result<std::uint64_t>(error{parsed.error().code, "download URL: " + parsed.error().message});
+}
+
+KLING_DECL body_disposition download_machine::restart(const http_response &head) {
+  have_ = 0;
+  return check_size(head, 0) ? body_disposition::replace : body_disposition::stop;
+}
+
+KLING_DECL bool download_machine::check_size(const http_response &head, std::uint64_t offset) {
+  std::optional<std::uint64_t> total = content_range_total(head);
+  if (!total) {
+    if (auto length = number(head.header("Content-Length"))) total = offset + *length;
+  }
+  total_ = total;
+  if (total && *total > options_.max_bytes) {
+    discard_ = true;
+    outcome_ = result<std::uint64_t>(too_large(*total));
+    return false;
+  }
+  return true;
+}
+
+KLING_DECL error download_machine::too_large(std::uint64_t size) const {
+  return error{errc::io, "the video is " + std::to_string(size) + " bytes, more than the limit of " +
+                             std::to_string(options_.max_bytes) + " bytes"};
+}
+
+KLING_DECL std::string download_machine::resolve(const std::string &location) const {
+  auto base = parse_url(url_);
+  if (!base) return location;
+  auto resolved = resolve_url(*base, location);
+  return resolved ? resolved->text() : location;
+}
+
+KLING_DECL std::optional<std::uint64_t> download_machine::number(std::optional<std::string_view> text) {
+  if (!text || text->empty() || text->size() > 19 ||
+      text->find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::uint64_t v = 0;
+  for (char c : *text)
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  return v;
+}
+
+KLING_DECL std::optional<std::uint64_t> download_machine::content_range_start(const http_response &head) {
+  const auto range = head.header("Content-Range");
+  if (!range || range->substr(0, 6) != "bytes ") return std::nullopt;
+  const auto dash = range->find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  return number(range->substr(6, dash - 6));
+}
+
+KLING_DECL std::optional<std::uint64_t> download_machine::content_range_total(const http_response &head) {
+  const auto range = head.header("Content-Range");
+  if (!range) return std::nullopt;
+  const auto slash = range->rfind('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  return number(range->substr(slash + 1));
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP
+// ----- definitions of kling/protocol/wait_machine.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WAIT_MACHINE_IPP)
+#define KLING_PROTOCOL_WAIT_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL result<void> check_wait_options(const wait_options &w) {
+  using setting_checks::check_duration;
+  // NaN fails both comparisons; growth past 10 is no longer "gently".
+  if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
+    return setting_checks::bad_setting("wait_options::interval_growth", "must be a number from 1 to 10");
+  }
+  // Intervals of zero would poll the gateway without pause.
+  return check_duration("wait_options::first_interval", w.first_interval, false)
+      .and_then([&] { return check_duration("wait_options::max_interval", w.max_interval, false); })
+      .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
+}
+
+KLING_DECL wait_machine::wait_machine(task_ref of, const wait_options &options, const retry_policy &policy,
+                                      std::uint64_t seed, time_point now,
+                                      std::optional<time_point> first_poll,
+                                      std::optional<time_point> deadline)
+    : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
+      provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
+      deadline_(now), interval_(options.first_interval) {
+  // Bad settings and a bad id are refused at once, not after the first wait.
+  auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
+  if (!checked) {
+    outcome_ = result<task>(std::move(checked).error());
+    return;
+  }
+  deadline_ = deadline ? *deadline : now + options.timeout;
+  wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
+  auto request = get_video(task_id_, provider_); // Q-1
+  if (!request) outcome_ = result<task>(std::move(request).error());
+}
+
+KLING_DECL step wait_machine::next() const {
+  if (outcome_) return done_step();
+  if (wake_at_) return sleep_step(*wake_at_);
+  return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
+}
+
+KLING_DECL void wait_machine::on_wake(time_point) { wake_at_.reset(); }
+
+KLING_DECL void wait_machine::on_response(result<http_response> answer, time_point now) {
+  ++polls_;
+  result<task> read =
+      answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
+  if (!read) return on_failed_poll(std::move(read).error(), now);
+  retries_.reset();
+  last_ = *read;
+  if (read->finished() || read->status == task_status::unknown) {
+    outcome_ = outcome_of(std::move(*read));
+    return;
+  }
+  if (now >= deadline_) return expire(now);
+  schedule(now + interval_);
+  // In floating point, compared before converting: the product may not fit in milliseconds.
+  const double grown = static_cast<double>(interval_.count()) * options_.interval_growth;
+  interval_ = grown >= static_cast<double>(options_.max_interval.count())
+                  ? options_.max_interval
+                  : milliseconds(static_cast<milliseconds::rep>(grown));
+}
+
+KLING_DECL void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
+
+KLING_DECL result<task> wait_machine::take_result() {
+  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+}
+
+KLING_DECL void wait_machine::on_failed_poll(error e, time_point now) {
+  const auto delay = retries_.after_failure(e);
+  if (!delay || !is_transient(e)) {
+    outcome_ = result<task>(retries_.give_up(std::move(e)));
+    return;
+  }
+  if (now >= deadline_) return expire(now);
+  schedule(now + *delay);
+}
+
+KLING_DECL void wait_machine::schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
+
+KLING_DECL void wait_machine::expire(time_point now) {
+  const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
+  outcome_ =
+      result<task>(error{errc::deadline_exceeded,
+                         "task " + task_id_ + " is still " +
+                             (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
+                             " after waiting " + std::to_string(waited) + " s"});
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_WAIT_MACHINE_IPP
+// ----- definitions of kling/client/scheduler.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_SCHEDULER_IPP)
+#define KLING_CLIENT_SCHEDULER_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL scheduler::operator bool() const { return now && after; }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_SCHEDULER_IPP
+// ----- definitions of kling/client/settings.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_SETTINGS_IPP)
+#define KLING_CLIENT_SETTINGS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting) {
+  using protocol::setting_checks::bad_setting;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const auto &h = headers[i];
+    if (!is_header_name(h.first)) {
+      return bad_setting(setting, "#" + std::to_string(i + 1) +
+                                      ": the name must be token characters (no space, ':', line break or "
+                                      "control character)");
+    }
+    if (!is_header_value(h.second)) {
+      return bad_setting(setting, "\"" + h.first +
+                                      "\": the value contains a line break, NUL or other control character");
+    }
+  }
+  return {};
+}
+
+KLING_DECL result<void> check_call_options(const call_options &c) {
+  if (c.request_timeout) {
+    if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
+                                                                *c.request_timeout, false);
+        !checked)
+      return checked;
+  }
+  return check_headers(c.headers, "call_options::headers");
+}
+
+KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation) {
+  if (call.external_task_id.empty()) return {};
+  return error{errc::configuration,
+               std::string("call_options::external_task_id applies to creates only, not to ") + operation};
+}
+
+KLING_DECL result<void> check_download_settings(const download_settings &d) {
+  if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
+      !checked)
+    return checked;
+  if (!d.headers.empty()) {
+    // The user's headers are the gateway's business; a CDN link is signed by its URL.
+    return protocol::setting_checks::bad_setting(
+        "call_options::headers", "are never sent to a download's host; set none for a download");
+  }
+  if (d.max_bytes && *d.max_bytes == 0) {
+    return protocol::setting_checks::bad_setting("download_settings::max_bytes", "must be positive");
+  }
+  // Bounded: it is compared with clock durations, which a huge value would
+  // overflow. Compared in hours: hours::max() itself does not fit in milliseconds.
+  if (d.expiry_warning.count() < 0 ||
+      d.expiry_warning > std::chrono::duration_cast<std::chrono::hours>(protocol::setting_checks::longest)) {
+    return protocol::setting_checks::bad_setting("download_settings::expiry_warning",
+                                                 "must be from 0 to 366 days");
+  }
+  return {};
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_SETTINGS_IPP
+// ----- definitions of kling/client/time_source.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_TIME_SOURCE_IPP)
+#define KLING_CLIENT_TIME_SOURCE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL time_source time_source::system() {
+  time_source t;
+  t.now = [] { return protocol::clock::now(); };
+  t.wall_now = [] {
+    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  };
+  t.sleep_until = [](protocol::time_point until, const cancellation_token &token) {
+    // In short slices, so a cancellation is noticed quickly.
+    constexpr auto slice = std::chrono::milliseconds(20);
+    for (auto now = protocol::clock::now(); now < until && !token.cancelled(); now = protocol::clock::now()) {
+      std::this_thread::sleep_for(std::min<protocol::clock::duration>(slice, until - now));
+    }
+  };
+  return t;
+}
+
+KLING_DECL protocol::time_point time_source::wall_to_steady(timestamp t, protocol::time_point now,
+                                                            timestamp wall_now) {
+  return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
+}
+
+KLING_DECL timestamp time_source::steady_to_wall(protocol::time_point t, protocol::time_point now,
+                                                 timestamp wall_now) {
+  return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
+}
+
+KLING_DECL std::chrono::microseconds time_source::capped(std::chrono::microseconds d) {
+  constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
+  return d > limit ? limit : d < -limit ? -limit : d;
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_TIME_SOURCE_IPP
+// ----- definitions of kling/client/options.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_OPTIONS_IPP)
+#define KLING_CLIENT_OPTIONS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL options &options::base_url(std::string url) {
+  base_url_ = std::move(url);
+  return *this;
+}
+
+KLING_DECL options &options::api_key(std::string key) {
+  api_key_ = std::move(key);
+  return *this;
+}
+
+KLING_DECL options &options::request_timeout(std::chrono::milliseconds timeout) {
+  request_timeout_ = timeout;
+  return *this;
+}
+
+KLING_DECL options &options::connect_timeout(std::chrono::milliseconds timeout) {
+  network_.connect_timeout = timeout;
+  return *this;
+}
+
+KLING_DECL options &options::header(std::string name, std::string value) {
+  set_header(headers_, std::move(name), std::move(value));
+  return *this;
+}
+
+KLING_DECL options &options::max_response_bytes(std::uint64_t bytes) {
+  max_response_bytes_ = bytes;
+  return *this;
+}
+
+KLING_DECL options &options::allow_insecure_http(bool allow) {
+  allow_insecure_http_ = allow;
+  return *this;
+}
+
+KLING_DECL options &options::ca_file(std::string path) {
+  network_.ca_file = std::move(path);
+  return *this;
+}
+
+KLING_DECL options &options::ca_path(std::string directory) {
+  network_.ca_path = std::move(directory);
+  return *this;
+}
+
+KLING_DECL options &options::proxy(std::string host, int port, std::string username, std::string password) {
+  network_.proxy = proxy_settings{std::move(host), port, std::move(username), std::move(password)};
+  return *this;
+}
+
+KLING_DECL options &options::network(network_settings settings) {
+  network_ = std::move(settings);
+  return *this;
+}
+
+KLING_DECL options &options::validate_requests(bool on) {
+  validate_requests_ = on;
+  return *this;
+}
+
+KLING_DECL options &options::retry(protocol::retry_policy policy) {
+  retry_ = policy;
+  return *this;
+}
+
+KLING_DECL options &options::wait(protocol::wait_options w) {
+  wait_ = w;
+  return *this;
+}
+
+KLING_DECL options &options::generate_external_task_ids(bool on) {
+  generate_ids_ = on;
+  return *this;
+}
+
+KLING_DECL options &options::external_task_id_seed(std::uint64_t seed) {
+  id_seed_ = seed;
+  return *this;
+}
+
+KLING_DECL options &options::time(time_source t) {
+  time_ = std::move(t);
+  return *this;
+}
+
+KLING_DECL options &options::scheduler(kling::scheduler s) {
+  scheduler_ = std::move(s);
+  return *this;
+}
+
+KLING_DECL options &options::observe(std::function<void(const exchange_record &)> observer) {
+  observer_ = std::move(observer);
+  return *this;
+}
+
+KLING_DECL options options::from_environment() {
+  options o;
+  if (const char *url = std::getenv("KLING_BASE_URL")) o.base_url(url);
+  if (const char *key = std::getenv("KLING_API_KEY")) o.api_key(key);
+  return o;
+}
+
+KLING_DECL result<void> options::check() const {
+  using protocol::setting_checks::bad_setting;
+  using protocol::setting_checks::check_duration;
+  if (!is_header_value(api_key_)) {
+    return bad_setting("options::api_key", "contains a line break, NUL or other control character");
+  }
+  if (auto checked = check_headers(headers_, "options::header"); !checked) return checked;
+  if (max_response_bytes_ == 0) return bad_setting("options::max_response_bytes", "must be positive");
+  return check_duration("options::request_timeout", request_timeout_, false)
+      .and_then([&] { return check_duration("options::connect_timeout", network_.connect_timeout, false); })
+      .and_then([&] { return protocol::check_retry_policy(retry_); })
+      .and_then([&] { return protocol::check_wait_options(wait_); });
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_OPTIONS_IPP
+// ----- definitions of kling/client/blocking.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BLOCKING_IPP)
+#define KLING_CLIENT_BLOCKING_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_BLOCKING_IPP
+// ----- definitions of kling/client/async.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_ASYNC_IPP)
+#define KLING_CLIENT_ASYNC_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace async_detail {
+
+KLING_DECL error no_scheduler() {
+  return error{errc::configuration,
+               "asynchronous calls need a scheduler: options::scheduler(kling::make_scheduler(your_loop))"};
+}
+
+} // namespace async_detail
+
+KLING_DECL async_operation::async_operation(std::shared_ptr<async_detail::control> c)
+    : control_(std::move(c)) {}
+
+KLING_DECL void async_operation::cancel() const {
+  if (control_ && control_->cancel && !control_->finished) control_->cancel();
+}
+
+KLING_DECL bool async_operation::done() const { return !control_ || control_->finished; }
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_ASYNC_IPP
+// ----- definitions of kling/client/downloads.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_DOWNLOADS_IPP)
+#define KLING_CLIENT_DOWNLOADS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL download_operation::state::state(protocol::download_machine m, download_target t,
+                                            download_settings s)
+    : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
+
+KLING_DECL download_operation::download_operation(protocol::download_machine machine, download_target target,
+                                                  download_settings settings)
+    : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
+
+KLING_DECL protocol::step download_operation::next() const {
+  protocol::step next = locked([](state &s) { return s.machine.next(); });
+  if (next.kind == protocol::step_kind::send) attach(next.request);
+  return next;
+}
+
+KLING_DECL void download_operation::on_response(result<http_response> r, protocol::time_point now) {
+  locked([&](state &s) { s.machine.on_response(std::move(r), now); });
+}
+
+KLING_DECL void download_operation::on_wake(protocol::time_point now) {
+  locked([&](state &s) { s.machine.on_wake(now); });
+}
+
+KLING_DECL void download_operation::stop(error e) {
+  locked([&](state &s) { s.machine.stop(std::move(e)); });
+}
+
+KLING_DECL bool download_operation::done() const {
+  return locked([](state &s) { return s.machine.done(); });
+}
+
+KLING_DECL bool download_operation::worth_resuming() const {
+  return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
+}
+
+KLING_DECL std::uint64_t download_operation::have_bytes() const {
+  return locked([](state &s) { return s.machine.have_bytes(); });
+}
+
+KLING_DECL result<std::uint64_t> download_operation::take_result() {
+  return locked([](state &s) {
+    // A failure of the target wins over the transport's "stopped by the receiver".
+    if (!s.problem.empty()) return result<std::uint64_t>(error{errc::io, s.problem});
+    return s.machine.take_result();
+  });
+}
+
+KLING_DECL void download_operation::attach(http_request &request) const {
+  auto st = state_;
+  request.on_head = [st](const http_response &head) {
+    std::lock_guard<std::mutex> lock(st->mutex);
+    if (st->machine.done()) return false;
+    st->disposition = st->machine.on_head(head);
+    switch (st->disposition) {
+    case protocol::body_disposition::stop: return false;
+    case protocol::body_disposition::ignore:
+      return true; // a redirect or an error page: the target is untouched
+    case protocol::body_disposition::append:
+    case protocol::body_disposition::replace: return st->target.begin(st->disposition, st->problem);
+    }
+    return false;
+  };
+  request.on_body = [st](std::string_view piece) {
+    {
+      std::lock_guard<std::mutex> lock(st->mutex);
+      if (st->machine.done() || st->settings.cancel.cancelled()) return false;
+      if (st->disposition == protocol::body_disposition::ignore) {
+        st->machine.on_ignored_body(piece);
+        return true;
+      }
+    }
+    std::string problem;
+    const bool written = st->target.write(piece, problem);
+    download_progress progress;
+    {
+      std::lock_guard<std::mutex> lock(st->mutex);
+      if (!written) {
+        st->problem = std::move(problem);
+        return false;
+      }
+      if (st->machine.done() || !st->machine.on_body(piece.size())) return false;
+      progress = download_progress{st->machine.have_bytes(), st->machine.total_bytes()};
+    }
+    if (st->settings.progress) st->settings.progress(progress);
+    return true;
+  };
+}
+
+namespace download_detail {
+
+KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink) {
+  auto delivered = std::make_shared<std::uint64_t>(0);
+  download_target target;
+  target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
+    if (d == protocol::body_disposition::replace && *delivered > 0) {
+      problem = "the server sent the whole video again after " + std::to_string(*delivered) +
+                " bytes; a sink cannot start over (download to a file instead)";
+      return false;
+    }
+    return true;
+  };
+  target.write = [delivered, sink = std::move(sink)](std::string_view piece, std::string &problem) {
+    if (!sink(piece)) {
+      problem = "the sink stopped the download";
+      return false;
+    }
+    *delivered += piece.size();
+    return true;
+  };
+  return target;
+}
+
+KLING_DECL std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
+
+} // namespace download_detail
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_DOWNLOADS_IPP
+// ----- definitions of kling/protocol/create_and_wait_machine.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP)
+#define KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vector<violation> warnings,
+                                                            const wait_options &wait,
+                                                            const retry_policy &policy, std::uint64_t seed,
+                                                            time_point now)
+    : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
+  creating_.emplace(std::move(body), policy, seed, std::move(warnings));
+  // Checked before the deadline is computed: a huge timeout must not overflow the clock.
+  if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
+      !checked) {
+    outcome_ = result<task>(std::move(checked).error());
+    return;
+  }
+  deadline_ = now + wait.timeout;
+}
+
+KLING_DECL create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
+    : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
+
+KLING_DECL step create_and_wait_machine::next() const {
+  if (outcome_) return done_step();
+  if (waiting_) return waiting_->next();
+  step s = creating_->next();
+  // A create that would sleep past the deadline wakes at the deadline, to end there.
+  if (s.kind == step_kind::sleep && s.wake_at > deadline_) s.wake_at = deadline_;
+  return s;
+}
+
+KLING_DECL void create_and_wait_machine::on_response(result<http_response> answer, time_point now) {
+  if (waiting_) return waiting_->on_response(std::move(answer), now);
+  creating_->on_response(std::move(answer), now);
+  if (creating_->done()) return created(now);
+}
+
+KLING_DECL void create_and_wait_machine::on_wake(time_point now) {
+  if (waiting_) return waiting_->on_wake(now);
+  if (now >= deadline_) return expire();
+  creating_->on_wake(now);
+}
+
+KLING_DECL void create_and_wait_machine::stop(error e) {
+  if (creating()) {
+    creating_->stop(std::move(e)); // it says how to find a task its create may have made
+    e = creating_->take_result().error();
+  }
+  outcome_ = result<task>(std::move(e));
+}
+
+KLING_DECL bool create_and_wait_machine::done() const {
+  return outcome_.has_value() || (waiting_ && waiting_->done());
+}
+
+KLING_DECL result<task> create_and_wait_machine::take_result() {
+  if (outcome_) return std::move(*outcome_);
+  if (waiting_) return with_warnings(waiting_->take_result());
+  return error{errc::cancelled, "not finished"};
+}
+
+KLING_DECL bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
+
+KLING_DECL std::optional<task> create_and_wait_machine::last_task() const {
+  if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
+  return created_ ? std::optional<task>(*created_) : std::nullopt;
+}
+
+KLING_DECL const wait_machine *create_and_wait_machine::waiting() const {
+  return waiting_ ? &*waiting_ : nullptr;
+}
+
+KLING_DECL std::string create_and_wait_machine::external_task_id() const {
+  if (creating_) return creating_->external_task_id();
+  return waiting_ ? waiting_->external_task_id() : std::string();
+}
+
+KLING_DECL void create_and_wait_machine::created(time_point now) {
+  result<task> made = creating_->take_result();
+  if (!made) {
+    outcome_ = std::move(made);
+    return;
+  }
+  warnings_ = made->warnings;
+  created_ = *made;
+  if (made->finished() || made->status == task_status::unknown) {
+    outcome_ = outcome_of(std::move(*made));
+    return;
+  }
+  waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
+                   seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
+}
+
+KLING_DECL void create_and_wait_machine::expire() {
+  error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
+  const std::string &id = creating_->external_task_id();
+  if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
+  outcome_ = result<task>(std::move(e));
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_CREATE_AND_WAIT_MACHINE_IPP
+// ----- definitions of kling/client/videos.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_VIDEOS_IPP)
+#define KLING_CLIENT_VIDEOS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_DECL protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
+                                         const protocol::retry_policy &policy, std::uint64_t seed,
+                                         protocol::time_point now, timestamp wall_now) {
+  std::optional<protocol::time_point> first, deadline;
+  const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
+  if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
+  if (handle.deadline) deadline = to_steady(*handle.deadline);
+  return protocol::wait_machine({handle.task_id, handle.external_task_id, handle.provider}, wait, policy,
+                                seed, now, first, deadline);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_VIDEOS_IPP
+// ----- definitions of kling/client/batch.hpp -----
 #if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BATCH_IPP)
 #define KLING_CLIENT_BATCH_IPP
 
@@ -13885,5 +13955,3 @@ KLING_DECL std::string default_batch_journal(const std::string &out_dir) {
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_BATCH_IPP
-// ----- end kling/client/batch.hpp -----
-// ----- end kling/core.hpp -----
