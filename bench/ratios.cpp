@@ -461,7 +461,7 @@ void fake_gateway_answer_time() {
 template <class Request>
 std::string kling_body(const Request &request) {
   kling::json body(request);
-  const kling::rules::report checked = kling::rules::validate(request);
+  const kling::rules::report checked = kling::rules::validate(request, body); // serialized once, as videos() does
   if (!checked.valid()) return "invalid: " + checked.violations.front().message;
   body = kling::rules::normalized(std::move(body));
   return kling::dump_json(body);
