@@ -5,6 +5,7 @@
 // "without pause": the library refuses a zero poll interval, so the interval
 // is 1 ms and the wait's sleeps only move a virtual clock.
 #include <kling/kling.hpp>
+#include <kling/testing/virtual_clock.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -18,18 +19,6 @@ namespace {
 int usage() {
   std::fprintf(stderr, "usage: kling_bench_loopback --url URL --tasks N [--api-key K]\n");
   return 2;
-}
-
-kling::time_source no_sleep() {
-  using steady = std::chrono::steady_clock;
-  auto offset = std::make_shared<steady::duration>(steady::duration::zero());
-  kling::time_source t = kling::time_source::system();
-  t.now = [offset] { return steady::now() + *offset; };
-  t.sleep_until = [offset](kling::protocol::time_point until, const kling::cancellation_token &) {
-    const auto now = steady::now() + *offset;
-    if (until > now) *offset += until - now;
-  };
-  return t;
 }
 
 } // namespace
@@ -64,7 +53,8 @@ int main(int argc, char **argv) {
   wait.first_interval = std::chrono::milliseconds(1);
   wait.max_interval = std::chrono::milliseconds(1);
   wait.interval_growth = 1.0;
-  kling::client client{kling::options{}.base_url(url).api_key(key).wait(wait).time(no_sleep())};
+  kling::client client{
+      kling::options{}.base_url(url).api_key(key).wait(wait).time(kling::testing::virtual_clock().source())};
 
   const auto started = std::chrono::steady_clock::now();
   for (long i = 0; i < tasks; ++i) {

@@ -13,6 +13,7 @@
 #include <kling/testing/fake_gateway.hpp>
 #include <kling/testing/mock_transport.hpp>
 #include <kling/testing/sample_media.hpp>
+#include <kling/testing/virtual_clock.hpp>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -172,20 +173,6 @@ std::string read_text(const std::string &path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-// Polls without pause: the wait's sleeps move a virtual offset instead of
-// the thread (the library refuses a zero poll interval, so the interval is
-// 1 ms and never slept).
-kling::time_source no_sleep() {
-  auto offset = std::make_shared<steady::duration>(steady::duration::zero());
-  kling::time_source t = kling::time_source::system();
-  t.now = [offset] { return steady::now() + *offset; };
-  t.sleep_until = [offset](kling::protocol::time_point until, const kling::cancellation_token &) {
-    const auto now = steady::now() + *offset;
-    if (until > now) *offset += until - now;
-  };
-  return t;
 }
 
 kling::protocol::wait_options fastest_wait() {
@@ -348,8 +335,11 @@ bool sdk_task(kling::client &client) {
 }
 
 kling::client loop_client(const std::string &url) {
-  return kling::client{
-      kling::options{}.base_url(url).api_key(loop_key).wait(fastest_wait()).time(no_sleep())};
+  return kling::client{kling::options{}
+                           .base_url(url)
+                           .api_key(loop_key)
+                           .wait(fastest_wait())
+                           .time(kling::testing::virtual_clock().source())};
 }
 
 void loopback() {
@@ -461,7 +451,8 @@ void fake_gateway_answer_time() {
 template <class Request>
 std::string kling_body(const Request &request) {
   kling::json body(request);
-  const kling::rules::report checked = kling::rules::validate(request, body); // serialized once, as videos() does
+  const kling::rules::report checked =
+      kling::rules::validate(request, body); // serialized once, as videos() does
   if (!checked.valid()) return "invalid: " + checked.violations.front().message;
   body = kling::rules::normalized(std::move(body));
   return kling::dump_json(body);
