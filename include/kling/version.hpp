@@ -49,13 +49,32 @@
 // definitions even when the headers were included before it. A definitions
 // part includes no kling header (its declarations part does that), only
 // system headers.
+//
+// What goes before a function that has its body in a definitions part:
+//   KLING_LAZY      its first declaration (a member's, in its class);
+//   KLING_LAZY_DEF  its definition, when it was declared before;
+//   KLING_DECL      a function that cannot be a template: a constructor,
+//                   destructor, operator or virtual function defined outside
+//                   its class, and fail_fast ([[noreturn]]).
+// Header-only, a KLING_LAZY function is a template of nothing: its body, and
+// the JSON code it instantiates, is compiled only in the files that call it
+// (or call something that does), not in every file that includes the header.
+// Separately compiled, all three are ordinary functions.
 #if defined(KLING_SEPARATE_COMPILATION)
 #define KLING_DECL
+#define KLING_LAZY
+#define KLING_LAZY_DEF
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
 #else
 #define KLING_DECL inline
+#define KLING_LAZY                                                                                           \
+  template <class = void>                                                                                    \
+  inline
+#define KLING_LAZY_DEF                                                                                       \
+  template <class>                                                                                           \
+  inline
 #define KLING_DEFINE_HERE 1
 #endif
 

@@ -60,13 +60,32 @@
 // definitions even when the headers were included before it. A definitions
 // part includes no kling header (its declarations part does that), only
 // system headers.
+//
+// What goes before a function that has its body in a definitions part:
+//   KLING_LAZY      its first declaration (a member's, in its class);
+//   KLING_LAZY_DEF  its definition, when it was declared before;
+//   KLING_DECL      a function that cannot be a template: a constructor,
+//                   destructor, operator or virtual function defined outside
+//                   its class, and fail_fast ([[noreturn]]).
+// Header-only, a KLING_LAZY function is a template of nothing: its body, and
+// the JSON code it instantiates, is compiled only in the files that call it
+// (or call something that does), not in every file that includes the header.
+// Separately compiled, all three are ordinary functions.
 #if defined(KLING_SEPARATE_COMPILATION)
 #define KLING_DECL
+#define KLING_LAZY
+#define KLING_LAZY_DEF
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
 #else
 #define KLING_DECL inline
+#define KLING_LAZY                                                                                           \
+  template <class = void>                                                                                    \
+  inline
+#define KLING_LAZY_DEF                                                                                       \
+  template <class>                                                                                           \
+  inline
 #define KLING_DEFINE_HERE 1
 #endif
 
@@ -117,7 +136,7 @@ constexpr char to_lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-KLING_DECL std::string to_lower(std::string_view text);
+KLING_LAZY std::string to_lower(std::string_view text);
 
 constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -256,8 +275,8 @@ struct violation {
   std::string message;
 };
 
-KLING_DECL bool operator==(const violation &a, const violation &b);
-KLING_DECL bool operator!=(const violation &a, const violation &b);
+KLING_LAZY bool operator==(const violation &a, const violation &b);
+KLING_LAZY bool operator!=(const violation &a, const violation &b);
 
 // What the library recognized in a failure beyond its code, so that callers
 // and the protocol machines branch on a field, never on message text. Set
@@ -299,7 +318,7 @@ struct error {
 
 // One line for logs: "rate_limited (HTTP 429, provider code 1302): too many
 // requests [request_id abc]".
-KLING_DECL std::string to_string(const error &e);
+KLING_LAZY std::string to_string(const error &e);
 
 KLING_NAMESPACE_END
 
@@ -568,23 +587,23 @@ KLING_NAMESPACE_BEGIN
 
 namespace base64 {
 
-KLING_DECL std::string encode(std::string_view bytes);
+KLING_LAZY std::string encode(std::string_view bytes);
 
 // Appends the Base64 of bytes to out, as encode would give it: for text
 // written in pieces (each piece but the last a multiple of 3 bytes, so that
 // the pieces' Base64 joins up) without a temporary string per piece.
-KLING_DECL void append_encoded(std::string &out, std::string_view bytes);
+KLING_LAZY void append_encoded(std::string &out, std::string_view bytes);
 
 // Checks text without decoding it and returns the decoded size: the length
 // is a multiple of 4, only alphabet characters, '=' only as the last one or
 // two characters, and unused bits of the last group are zero (so every
 // accepted text has exactly one decoding). Whitespace is not accepted.
-KLING_DECL result<std::size_t> decoded_size(std::string_view text);
+KLING_LAZY result<std::size_t> decoded_size(std::string_view text);
 
 // Decodes text, strictly checked as decoded_size checks it (all of it, in the
 // same pass); max_bytes keeps only that many decoded bytes, for callers that
 // need only a header.
-KLING_DECL result<std::string> decode(std::string_view text,
+KLING_LAZY result<std::string> decode(std::string_view text,
                                       std::size_t max_bytes = static_cast<std::size_t>(-1));
 
 } // namespace base64
@@ -743,18 +762,18 @@ namespace utf8 {
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
 // no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
-KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
+KLING_LAZY std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
 
 // Number of Unicode code points in text; an error naming the byte offset of
 // the first malformed sequence.
-KLING_DECL result<std::size_t> count_code_points(std::string_view text);
+KLING_LAZY result<std::size_t> count_code_points(std::string_view text);
 
-KLING_DECL bool is_valid(std::string_view text) noexcept;
+KLING_LAZY bool is_valid(std::string_view text) noexcept;
 
 // At most max_bytes of text, cut at a code point boundary, with malformed
 // bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
 // in JSON and to print).
-KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes);
+KLING_LAZY std::string excerpt(std::string_view text, std::size_t max_bytes);
 
 } // namespace utf8
 
@@ -770,20 +789,20 @@ namespace files {
 
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
 // file system allowed.
-KLING_DECL std::string quote(std::string_view path);
+KLING_LAZY std::string quote(std::string_view path);
 
 // Size of a regular file. Directories, devices and pipes are refused: their
 // size means nothing.
-KLING_DECL result<std::uint64_t> size_of(const std::string &path);
+KLING_LAZY result<std::uint64_t> size_of(const std::string &path);
 
-KLING_DECL bool exists(const std::string &path);
+KLING_LAZY bool exists(const std::string &path);
 
 // Removes a file if it is there; false only when it stays.
-KLING_DECL bool remove(const std::string &path);
+KLING_LAZY bool remove(const std::string &path);
 
 // Moves from onto to, replacing what is there, in one step where the platform
 // allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
-KLING_DECL result<void> replace(const std::string &from, const std::string &to);
+KLING_LAZY result<void> replace(const std::string &from, const std::string &to);
 
 // A regular file opened for binary reading at any 64-bit offset.
 class input_file {
@@ -794,10 +813,10 @@ public:
   ~input_file();
 
   // Opens path and returns its size.
-  result<std::uint64_t> open(const std::string &path);
+  KLING_LAZY result<std::uint64_t> open(const std::string &path);
   // Exactly n bytes at offset into buffer.
-  result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer);
-  void close();
+  KLING_LAZY result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer);
+  KLING_LAZY void close();
 
 private:
   std::FILE *file_ = nullptr;
@@ -813,10 +832,10 @@ public:
   ~output_file();
 
   // Truncates path, or appends to it.
-  bool open(const std::string &path, bool append);
-  bool write(std::string_view bytes);
+  KLING_LAZY bool open(const std::string &path, bool append);
+  KLING_LAZY bool write(std::string_view bytes);
   // False when buffered bytes could not be written.
-  bool close();
+  KLING_LAZY bool close();
 
 private:
   std::FILE *file_ = nullptr;
@@ -834,12 +853,12 @@ public:
 
   // Opens path for appending, creating it (and making its directory entry
   // durable, on POSIX) when it is not there.
-  result<void> open(const std::string &path);
+  KLING_LAZY result<void> open(const std::string &path);
   bool is_open() const { return file_ != nullptr; }
 
   // Appends bytes and waits until they are on the disk.
-  result<void> append(std::string_view bytes);
-  void close();
+  KLING_LAZY result<void> append(std::string_view bytes);
+  KLING_LAZY void close();
 
 private:
   std::FILE *file_ = nullptr;
@@ -847,15 +866,15 @@ private:
 };
 
 // Creates a directory and its parents; fine when it is already there.
-KLING_DECL result<void> make_directories(const std::string &path);
+KLING_LAZY result<void> make_directories(const std::string &path);
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
-KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
+KLING_LAZY result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
 
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
-KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes);
+KLING_LAZY result<void> write_file(const std::string &path, std::string_view bytes);
 
 } // namespace files
 
@@ -891,7 +910,7 @@ using json = nlohmann::json;
 inline constexpr std::size_t max_json_depth = 128;
 
 // Parses text; an error of kind parse that says where and why.
-KLING_DECL result<json> parse_json(std::string_view text);
+KLING_LAZY result<json> parse_json(std::string_view text);
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
@@ -902,12 +921,12 @@ std::string dump_json(const BasicJson &value, int indent = -1) {
 
 // The member `key` of `object`, or nullptr when object is not an object or
 // has no such member. (operator[] on a const json asserts; at() throws.)
-KLING_DECL const json *find_member(const json &object, std::string_view key);
+KLING_LAZY const json *find_member(const json &object, std::string_view key);
 
 // JSON pointers (RFC 6901) name fields in violations and parse errors.
-KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key);
+KLING_LAZY std::string pointer_child(std::string_view parent, std::string_view key);
 
-KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
+KLING_LAZY std::string pointer_child(std::string_view parent, std::size_t index);
 
 // A JSON pointer kept as steps on the stack, each naming its parent, and
 // made into text only when something is reported there: walks over a whole
@@ -925,7 +944,7 @@ struct lazy_pointer {
   lazy_pointer(const lazy_pointer *p, std::string_view k) : parent(p), key(k) {}
   lazy_pointer(const lazy_pointer *p, std::size_t i) : parent(p), index(i), is_index(true) {}
 
-  std::string str() const;
+  KLING_LAZY std::string str() const;
 };
 
 KLING_NAMESPACE_END
@@ -985,17 +1004,17 @@ enum class missing_offset {
 // "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
 // Fractions beyond microseconds are truncated; an offset is required unless
 // without_offset says what its absence means.
-KLING_DECL result<timestamp> parse_iso8601(std::string_view text,
+KLING_LAZY result<timestamp> parse_iso8601(std::string_view text,
                                            missing_offset without_offset = missing_offset::reject);
 
 // "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
-KLING_DECL std::string format_iso8601(timestamp t);
+KLING_LAZY std::string format_iso8601(timestamp t);
 
-KLING_DECL timestamp from_unix_seconds(std::int64_t seconds);
+KLING_LAZY timestamp from_unix_seconds(std::int64_t seconds);
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
-KLING_DECL result<timestamp> parse_http_date(std::string_view text);
+KLING_LAZY result<timestamp> parse_http_date(std::string_view text);
 
 KLING_NAMESPACE_END
 
@@ -1011,25 +1030,25 @@ public:
 
   bool ok() const { return !failure_.has_value(); }
   // The first problem found; valid only when !ok().
-  error failure() const;
+  KLING_LAZY error failure() const;
   const std::string &path() const { return path_; }
-  std::string path_of(std::string_view key) const;
+  KLING_LAZY std::string path_of(std::string_view key) const;
 
   // The member, or nullptr when absent or null (the gateway sends null for "none").
-  const json *get(std::string_view key) const;
+  KLING_LAZY const json *get(std::string_view key) const;
 
   // Records a missing required member. Returns false so callers can chain.
-  bool require(std::string_view key);
+  KLING_LAZY bool require(std::string_view key);
 
   // Each reader leaves `out` untouched and returns false when the member is
   // absent or null; a member of the wrong type also records a failure.
-  bool text(std::string_view key, std::string &out);
+  KLING_LAZY bool text(std::string_view key, std::string &out);
 
   // An identifier sent as a string or as an integer, kept exactly as text
   // (element ids exceed 2^53, so they must never pass through a double).
-  bool id(std::string_view key, std::string &out);
+  KLING_LAZY bool id(std::string_view key, std::string &out);
 
-  bool number(std::string_view key, double &out);
+  KLING_LAZY bool number(std::string_view key, double &out);
 
   template <class Int>
   bool integer(std::string_view key, Int &out) {
@@ -1066,23 +1085,23 @@ public:
     return wrong(key, "an integer in range", *m);
   }
 
-  bool boolean(std::string_view key, bool &out);
+  KLING_LAZY bool boolean(std::string_view key, bool &out);
 
   // A time as ISO 8601 text or as Unix seconds (P-4), or milliseconds.
-  bool time(std::string_view key, std::optional<timestamp> &out);
+  KLING_LAZY bool time(std::string_view key, std::optional<timestamp> &out);
 
   // A nested object or array, type-checked; nullptr when absent or wrong.
-  const json *object(std::string_view key);
-  const json *array(std::string_view key);
+  KLING_LAZY const json *object(std::string_view key);
+  KLING_LAZY const json *array(std::string_view key);
 
   // Records a failure of the caller's own (first one wins).
-  void fail(std::string message);
+  KLING_LAZY void fail(std::string message);
 
 private:
-  const json *container(std::string_view key, bool want_object);
+  KLING_LAZY const json *container(std::string_view key, bool want_object);
 
-  bool wrong(std::string_view key, std::string_view expected, const json &got);
-  void fail_at(const std::string &where, const std::string &what, const json &got);
+  KLING_LAZY bool wrong(std::string_view key, std::string_view expected, const json &got);
+  KLING_LAZY void fail_at(const std::string &where, const std::string &what, const json &got);
 
   const json &object_;
   std::string path_;
@@ -1134,16 +1153,16 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 // "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
 // std::from_chars is missing from some standard libraries still in use
 // (libc++ before 20, which Emscripten ships).
-KLING_DECL std::optional<double> parse_decimal(std::string_view text);
+KLING_LAZY std::optional<double> parse_decimal(std::string_view text);
 
 // v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
 // from zero: what printf("%.*f") writes under the C locale.
-KLING_DECL std::string format_fixed(double v, int decimals);
+KLING_LAZY std::string format_fixed(double v, int decimals);
 
 // v rounded to `digits` significant digits (1 to 9), without trailing zeros
 // ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
 // values keep all their integer digits rather than switching to an exponent.
-KLING_DECL std::string format_significant(double v, int digits);
+KLING_LAZY std::string format_significant(double v, int digits);
 
 } // namespace numbers
 
@@ -1205,7 +1224,7 @@ private:
 };
 
 // 64 bits from the system's source (std::random_device), never 0.
-KLING_DECL std::uint64_t random_seed();
+KLING_LAZY std::uint64_t random_seed();
 
 KLING_NAMESPACE_END
 
@@ -1231,7 +1250,7 @@ inline constexpr std::string_view redacted_marker = "[REDACTED]";
 
 // Replaces every occurrence of secret in text. Secrets shorter than 4
 // characters are left alone: they would redact ordinary words and protect nothing.
-KLING_DECL std::string redact(std::string text, std::string_view secret);
+KLING_LAZY std::string redact(std::string text, std::string_view secret);
 
 KLING_NAMESPACE_END
 
@@ -1268,15 +1287,15 @@ public:
 
   sha256() noexcept;
 
-  void update(std::string_view data) noexcept;
+  KLING_LAZY void update(std::string_view data) noexcept;
 
-  std::array<std::uint8_t, digest_size> finish() noexcept;
+  KLING_LAZY std::array<std::uint8_t, digest_size> finish() noexcept;
 
 private:
-  void reset() noexcept;
+  KLING_LAZY void reset() noexcept;
 
   // One 64-byte block (FIPS 180-4, 6.2.2).
-  void compress(const std::uint8_t *block) noexcept;
+  KLING_LAZY void compress(const std::uint8_t *block) noexcept;
 
   std::array<std::uint32_t, 8> state_{};
   std::array<std::uint8_t, block_size> buffer_{};
@@ -1284,20 +1303,20 @@ private:
   std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
 };
 
-KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
+KLING_LAZY std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
 
 // HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
 // key longer than the block size replaced by its hash.
-KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
+KLING_LAZY std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
 
 // Equal contents, in a time that depends only on the lengths: every byte is
 // looked at even after a difference, so an attacker timing a signature check
 // learns nothing about how much of a forged value was right. Lengths are not
 // secret (a signature's length is public), so different lengths return at once.
-KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+KLING_LAZY bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 // Lower-case hex, 64 characters.
-KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest);
+KLING_LAZY std::string to_hex(const std::array<std::uint8_t, 32> &digest);
 
 } // namespace crypto
 
@@ -1334,31 +1353,31 @@ struct url {
   std::string fragment; // after '#', without it
 
   // "https://host:port": what a connection is made to.
-  std::string origin() const;
+  KLING_LAZY std::string origin() const;
 
   // The URL as text, without the fragment (which never goes to a server).
-  std::string text() const;
+  KLING_LAZY std::string text() const;
 };
 
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
-KLING_DECL result<url> parse_url(std::string_view text);
+KLING_LAZY result<url> parse_url(std::string_view text);
 
 // Resolves a reference (a redirect's Location) against base, as RFC 3986
 // section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
 // absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
 // checked like any URL: http or https, a host, no spaces or control characters.
-KLING_DECL result<url> resolve_url(const url &base, std::string_view reference);
+KLING_LAZY result<url> resolve_url(const url &base, std::string_view reference);
 
 // True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
-KLING_DECL bool is_loopback_host(std::string_view host);
+KLING_LAZY bool is_loopback_host(std::string_view host);
 
 // Percent-encodes everything but RFC 3986's unreserved characters, so the
 // result is safe as one path segment or one query value.
-KLING_DECL std::string percent_encode(std::string_view text);
+KLING_LAZY std::string percent_encode(std::string_view text);
 
 // "a=1&b=x%20y" from name/value pairs, in the order given.
-KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
+KLING_LAZY std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
 
 KLING_NAMESPACE_END
 
@@ -1409,7 +1428,7 @@ struct image_info {
 // Format and size of a PNG or JPEG image. Anything else, or a header that is
 // truncated or malformed, is an errc::malformed_input error saying why (and,
 // for JPEG, at which byte).
-KLING_DECL result<image_info> probe_image(std::string_view bytes);
+KLING_LAZY result<image_info> probe_image(std::string_view bytes);
 
 } // namespace media
 
@@ -1485,12 +1504,12 @@ struct video_info {
 // Container, duration, size and frame rate of an MP4 or MOV video held in
 // memory. Malformed or truncated input is an errc::malformed_input error that
 // names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
-KLING_DECL result<video_info> probe_video(std::string_view bytes);
+KLING_LAZY result<video_info> probe_video(std::string_view bytes);
 
 // The same for a file, read by seeking: only the box headers, 'ftyp' and
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
 // cannot be opened or read is an errc::io error.
-KLING_DECL result<video_info> probe_video_file(const std::string &path);
+KLING_LAZY result<video_info> probe_video_file(const std::string &path);
 
 } // namespace media
 
@@ -1526,30 +1545,30 @@ inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 // local_image in this process names a file: text from anywhere else (an end
 // user's prompt or JSON, an element id, an answer) cannot guess the number,
 // so it can never make the client read and send a file.
-KLING_DECL const std::string &local_image_marker();
+KLING_LAZY const std::string &local_image_marker();
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
 // file's header; when the request is sent the field carries the file's
 // Base64, the same bytes as image_file_to_base64(path) would give, written
 // straight into the body.
-KLING_DECL std::string local_image(std::string_view path);
+KLING_LAZY std::string local_image(std::string_view path);
 
 // Which of the three forms of rule O1-12 an image string has: an absolute
 // http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
 // else, the empty string included, is invalid with a problem saying why.
 // Only the form is checked here: the Base64 is not decoded and the URL not
 // fetched. A local_image(path) is local_file (the file is not read here).
-KLING_DECL image_string classify_image_string(std::string_view text);
+KLING_LAZY image_string classify_image_string(std::string_view text);
 
 // A local PNG or JPEG file's header (its size_bytes the file's size), read
 // from its start only; fails for a file over 10 MB.
-KLING_DECL result<image_info> probe_image_file(const std::string &path);
+KLING_LAZY result<image_info> probe_image_file(const std::string &path);
 
 // A request body (JSON text) with every local_image(path) value replaced by
 // the file's Base64, written into a body allocated once; the body as given
 // when it names no local file. Errors (errc::io) name the file.
-KLING_DECL result<std::string> inline_local_images(std::string body);
+KLING_LAZY result<std::string> inline_local_images(std::string body);
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
@@ -1557,11 +1576,11 @@ using files::read_file;
 
 // The file as bare Base64 (no data: prefix), for an image field of a
 // request. The file must be a PNG or JPEG image of at most 10 MB.
-KLING_DECL result<std::string> image_file_to_base64(const std::string &path);
+KLING_LAZY result<std::string> image_file_to_base64(const std::string &path);
 
 // The file as "data:image/png;base64,...", its type taken from its content
 // rather than its name.
-KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path);
+KLING_LAZY result<std::string> image_file_to_data_uri(const std::string &path);
 
 } // namespace media
 
@@ -1685,16 +1704,16 @@ void put_word(json &j, const char *key, const std::optional<Enum> &value) {
 }
 
 // Binary switches the gateway spells as words: sound on/off, keep_original_sound yes/no.
-KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+KLING_LAZY void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
                            const char *no);
 
 // seconds is sent as a string (C-5).
-KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds);
+KLING_LAZY void put_seconds(json &j, const std::optional<int> &seconds);
 
 // Fields of `extra` are sent as they are (C-8); a field that is also a typed
 // member replaces it. A non-object extra is reported by validation (C-8,
 // through visit_extras).
-KLING_DECL void merge_extra(json &j, const json &extra);
+KLING_LAZY void merge_extra(json &j, const json &extra);
 
 } // namespace request_support
 
@@ -1745,13 +1764,13 @@ struct camera_control {
   std::optional<camera_config> config{}; // only with type simple (CAM-2, CAM-3)
   json extra = json::object();
 
-  static camera_control preset(camera_type t);
-  static camera_control simple(camera_config c);
+  KLING_LAZY static camera_control preset(camera_type t);
+  KLING_LAZY static camera_control simple(camera_config c);
 };
 
-KLING_DECL void to_json(json &j, const camera_config &c);
+KLING_LAZY void to_json(json &j, const camera_config &c);
 
-KLING_DECL void to_json(json &j, const camera_control &c);
+KLING_LAZY void to_json(json &j, const camera_control &c);
 
 template <class F>
 void visit_extras(const camera_control &c, const lazy_pointer &at, F &&f) {
@@ -1818,11 +1837,11 @@ void read_objects(field_reader &r, std::string_view key, Read read) {
 
 } // namespace model_detail
 
-KLING_DECL result<element> parse_element(const json &body, std::string path = "");
+KLING_LAZY result<element> parse_element(const json &body, std::string path = "");
 
-KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path = "");
+KLING_LAZY result<std::vector<element>> parse_element_list(const json &body, std::string path = "");
 
-KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path = "");
+KLING_LAZY result<element_deletion> parse_element_deletion(const json &body, std::string path = "");
 
 KLING_NAMESPACE_END
 
@@ -1996,11 +2015,11 @@ struct image_to_video {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const voice &v);
-KLING_DECL void to_json(json &j, const trajectory_point &p);
-KLING_DECL void to_json(json &j, const dynamic_mask &m);
+KLING_LAZY void to_json(json &j, const voice &v);
+KLING_LAZY void to_json(json &j, const trajectory_point &p);
+KLING_LAZY void to_json(json &j, const dynamic_mask &m);
 
-KLING_DECL void to_json(json &j, const image_to_video &r);
+KLING_LAZY void to_json(json &j, const image_to_video &r);
 
 template <class F>
 void visit_extras(const dynamic_mask &m, const lazy_pointer &at, F &&f) {
@@ -2060,7 +2079,7 @@ struct motion_control {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const motion_control &r);
+KLING_LAZY void to_json(json &j, const motion_control &r);
 
 KLING_NAMESPACE_END
 
@@ -2098,7 +2117,7 @@ struct new_element {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const new_element &e);
+KLING_LAZY void to_json(json &j, const new_element &e);
 
 KLING_NAMESPACE_END
 
@@ -2171,13 +2190,13 @@ struct omni_video {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const omni_image &i);
+KLING_LAZY void to_json(json &j, const omni_image &i);
 
-KLING_DECL void to_json(json &j, const omni_element &e);
+KLING_LAZY void to_json(json &j, const omni_element &e);
 
-KLING_DECL void to_json(json &j, const omni_video_reference &v);
+KLING_LAZY void to_json(json &j, const omni_video_reference &v);
 
-KLING_DECL void to_json(json &j, const omni_video &r);
+KLING_LAZY void to_json(json &j, const omni_video &r);
 
 template <class F>
 void visit_extras(const omni_video &r, const lazy_pointer &at, F &&f) {
@@ -2234,7 +2253,7 @@ constexpr const char *to_string(task_status s) noexcept {
 }
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
-KLING_DECL task_status parse_task_status(std::string_view word);
+KLING_LAZY task_status parse_task_status(std::string_view word);
 
 constexpr bool is_finished(task_status s) noexcept {
   return s == task_status::completed || s == task_status::failed;
@@ -2284,23 +2303,23 @@ struct task {
 
   bool finished() const { return is_finished(status); }
   // The first result URL, or empty.
-  std::string video_url() const;
+  KLING_LAZY std::string video_url() const;
 };
 
 // Reads a task from any of its shapes. Members of the wrong type are a parse
 // error naming the member; unknown members stay in raw.
-KLING_DECL result<task> parse_task(const json &body);
+KLING_LAZY result<task> parse_task(const json &body);
 // The same, keeping body itself as task::raw rather than a copy of it.
-KLING_DECL result<task> parse_task(json &&body);
+KLING_LAZY result<task> parse_task(json &&body);
 
 // The task in one stable shape, whatever shape the gateway sent:
 // {id, external_task_id, status, created_at, completed_at, model, provider,
 //  videos: [{url, duration, width, height, cover_url}], usage, error,
 //  url_expires_at}. parse_task reads it back. The gateway's own answer is in
 // task::raw and is not repeated here.
-KLING_DECL void to_json(json &j, const video &v);
-KLING_DECL void to_json(json &j, const usage &u);
-KLING_DECL void to_json(json &j, const task &t);
+KLING_LAZY void to_json(json &j, const video &v);
+KLING_LAZY void to_json(json &j, const usage &u);
+KLING_LAZY void to_json(json &j, const task &t);
 
 KLING_NAMESPACE_END
 
@@ -2336,9 +2355,9 @@ struct task_handle {
   std::optional<timestamp> deadline{};     // calendar time; none: the wait's own timeout
 };
 
-KLING_DECL void to_json(json &j, const task_handle &h);
+KLING_LAZY void to_json(json &j, const task_handle &h);
 
-KLING_DECL result<task_handle> parse_task_handle(const json &body);
+KLING_LAZY result<task_handle> parse_task_handle(const json &body);
 
 KLING_NAMESPACE_END
 
@@ -2379,7 +2398,7 @@ struct text_to_video {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const text_to_video &r);
+KLING_LAZY void to_json(json &j, const text_to_video &r);
 
 template <class F>
 void visit_extras(const text_to_video &r, const lazy_pointer &at, F &&f) {
@@ -2488,10 +2507,10 @@ struct report {
 
 // {"route", "valid", "violations": [{"rule", "field", "message"}], "warnings": [...]}:
 // what `kling validate` prints, members in that order.
-KLING_DECL nlohmann::ordered_json to_json(const report &r);
+KLING_LAZY nlohmann::ordered_json to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
-KLING_DECL error rejection(std::vector<violation> violations);
+KLING_LAZY error rejection(std::vector<violation> violations);
 
 } // namespace rules
 
@@ -2510,18 +2529,18 @@ struct scope {
   const json &object;
   std::string path; // "" for the request itself
 
-  std::string field(std::string_view key) const;
+  KLING_LAZY std::string field(std::string_view key) const;
   // The member, or nullptr when absent or null (null means "not given").
-  const json *get(std::string_view key) const;
-  bool has(std::string_view key) const;
+  KLING_LAZY const json *get(std::string_view key) const;
+  KLING_LAZY bool has(std::string_view key) const;
 };
 
 class checker {
 public:
   explicit checker(kling::route r) { result_.route = r; }
 
-  void violation(std::string rule, std::string field, std::string message);
-  void warning(std::string rule, std::string field, std::string message);
+  KLING_LAZY void violation(std::string rule, std::string field, std::string message);
+  KLING_LAZY void warning(std::string rule, std::string field, std::string message);
 
   // A field that holds an image (checked by check_image): the one place a
   // local file (media::local_image) may be named (LOCAL-1). check_image
@@ -2534,30 +2553,31 @@ public:
 
   // ---- typed reads: absent gives nullptr; the wrong type adds C-9 ----------
 
-  const std::string *string(const scope &s, std::string_view key);
-  const json *array(const scope &s, std::string_view key);
-  const json *object(const scope &s, std::string_view key);
-  const json *number(const scope &s, std::string_view key);
+  KLING_LAZY const std::string *string(const scope &s, std::string_view key);
+  KLING_LAZY const json *array(const scope &s, std::string_view key);
+  KLING_LAZY const json *object(const scope &s, std::string_view key);
+  KLING_LAZY const json *number(const scope &s, std::string_view key);
 
   // The objects of an array, each with its own scope; other entries add C-9.
-  std::vector<scope> objects_in(const json &array, const std::string &path);
+  KLING_LAZY std::vector<scope> objects_in(const json &array, const std::string &path);
 
-  void wrong_type(const std::string &field, std::string_view expected, const json &got);
+  KLING_LAZY void wrong_type(const std::string &field, std::string_view expected, const json &got);
 
   // ---- common shapes of rules -----------------------------------------------
 
   // A required member that must be a non-empty string.
-  const std::string *required_string(const scope &s, std::string_view key, const char *rule);
+  KLING_LAZY const std::string *required_string(const scope &s, std::string_view key, const char *rule);
 
   // A string member limited to max_chars Unicode code points.
-  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule);
+  KLING_LAZY void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule);
 
   // A string member that must be one of the given words; returns it when it is.
-  std::optional<std::string> one_of(const scope &s, std::string_view key,
-                                    std::initializer_list<const char *> words, const char *rule);
+  KLING_LAZY std::optional<std::string> one_of(const scope &s, std::string_view key,
+                                               std::initializer_list<const char *> words, const char *rule);
 
 private:
-  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name);
+  KLING_LAZY const json *typed(const scope &s, std::string_view key, json::value_t type,
+                               std::string_view name);
 
   report result_;
   std::vector<std::string> image_fields_;
@@ -2571,7 +2591,7 @@ struct prompt_reference {
   std::string text; // as written, for messages
 };
 
-KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt);
+KLING_LAZY std::vector<prompt_reference> prompt_references(std::string_view prompt);
 
 } // namespace rules
 
@@ -2603,7 +2623,7 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 // ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
-KLING_DECL kling::route route_of(const json &request);
+KLING_LAZY kling::route route_of(const json &request);
 
 } // namespace rules
 
@@ -2620,19 +2640,19 @@ namespace rules {
 inline constexpr std::size_t max_prompt_characters = 2500;
 
 // C-5: seconds as an integer or a string of digits; its value, when readable.
-KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s);
+KLING_LAZY std::optional<int> read_seconds(checker &c, const scope &s);
 
-KLING_DECL void check_routing(checker &c, const scope &s, kling::route r);
+KLING_LAZY void check_routing(checker &c, const scope &s, kling::route r);
 
 // What the common checks read that the route's checks need too.
 struct common_fields {
   std::optional<int> seconds;
 };
 
-KLING_DECL common_fields check_common(checker &c, const scope &s);
+KLING_LAZY common_fields check_common(checker &c, const scope &s);
 
 // C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
-KLING_DECL json normalized(json request);
+KLING_LAZY json normalized(json request);
 
 } // namespace rules
 
@@ -2683,18 +2703,18 @@ inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 6553
 // Checks one image string. Returns the inline image's header when it was
 // inline and readable, so callers can compare images (I-7); nullopt for URLs
 // and for images with violations that hide their size.
-KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+KLING_LAZY std::optional<media::image_info> check_image(checker &c, const std::string &value,
                                                         const std::string &field, const char *rule,
                                                         const image_limits &limits);
 
 // The same for an optional member that must be a string.
-KLING_DECL std::optional<media::image_info>
+KLING_LAZY std::optional<media::image_info>
 check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
                    const image_limits &limits = standard_image_limits);
 
 namespace images_detail {
 // "10.5 MB", whatever the locale (the tests compare it).
-KLING_DECL std::string size_text(std::uint64_t bytes);
+KLING_LAZY std::string size_text(std::uint64_t bytes);
 } // namespace images_detail
 
 } // namespace rules
@@ -2712,7 +2732,7 @@ namespace rules {
 inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
-KLING_DECL void check_new_element(checker &c, const scope &s);
+KLING_LAZY void check_new_element(checker &c, const scope &s);
 
 } // namespace rules
 
@@ -2754,7 +2774,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_camera_control(checker &c, const scope &s);
+KLING_LAZY void check_camera_control(checker &c, const scope &s);
 
 } // namespace rules
 
@@ -2769,9 +2789,9 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // 5 or 10 seconds (T-3, I-3).
-KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
+KLING_LAZY void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
 
-KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_LAZY void check_text_to_video(checker &c, const scope &s, const common_fields &common);
 
 } // namespace rules
 
@@ -2790,7 +2810,7 @@ inline constexpr std::size_t max_dynamic_masks = 6;
 inline constexpr std::size_t min_trajectory_points = 2;
 inline constexpr std::size_t max_trajectory_points_5s = 77;
 
-KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_LAZY void check_image_to_video(checker &c, const scope &s, const common_fields &common);
 
 } // namespace rules
 
@@ -2848,21 +2868,21 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 }
 
 // Every limit the video breaks, as violations at field.
-KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+KLING_LAZY std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
                                               const std::string &field);
 
 // O1-13 for a video the user holds locally (probe it with media::probe_video_file).
-KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info,
+KLING_LAZY std::vector<violation> check_omni_video(const media::video_info &info,
                                                    const std::string &field = "/video_list/0/video_url");
 
 // M-5 for a local motion reference video.
-KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
+KLING_LAZY std::vector<violation> check_motion_video(const media::video_info &info,
                                                      character_orientation orientation,
                                                      const std::string &field = "/video_url");
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
-KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
+KLING_LAZY void check_video_string(checker &c, const std::string &value, const std::string &field,
                                    const char *url_rule, const video_limits &limits);
 
 } // namespace rules
@@ -2877,7 +2897,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_motion_control(checker &c, const scope &s);
+KLING_LAZY void check_motion_control(checker &c, const scope &s);
 
 } // namespace rules
 
@@ -2902,7 +2922,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common);
+KLING_LAZY void check_omni_video(checker &c, const scope &s, const common_fields &common);
 
 } // namespace rules
 
@@ -2917,14 +2937,14 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // A POST /v1/videos body: routed as the gateway routes it, then checked.
-KLING_DECL report validate(const json &request);
+KLING_LAZY report validate(const json &request);
 
 // A body meant for a given route (a typed request): checked by that route's
 // rules, with a violation when the gateway would route it elsewhere.
-KLING_DECL report validate_as(const json &request, kling::route expected);
+KLING_LAZY report validate_as(const json &request, kling::route expected);
 
 // A POST /v1/elements/custom body (E-1).
-KLING_DECL report validate_element(const json &request);
+KLING_LAZY report validate_element(const json &request);
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element) and its body, json(request), checked by its route's rules. A
@@ -2987,18 +3007,18 @@ struct manifest {
 inline constexpr std::size_t max_batch_name_bytes = 200;
 
 // Why a name cannot be a file name, or empty when it can.
-KLING_DECL std::string batch_name_problem(std::string_view name);
+KLING_LAZY std::string batch_name_problem(std::string_view name);
 
 // Names are compared as the file systems that ignore case would (Windows,
 // macOS): "Shot" and "shot" would be one file.
-KLING_DECL std::string batch_name_key(std::string_view name);
+KLING_LAZY std::string batch_name_key(std::string_view name);
 
-KLING_DECL manifest read_manifest(std::string_view text);
+KLING_LAZY manifest read_manifest(std::string_view text);
 
 // The entries of shard k of n (1 <= k <= n): those whose line index (line
 // number - 1) modulo n is k - 1, so n machines split one manifest without
 // talking to each other.
-KLING_DECL std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
+KLING_LAZY std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
                                              std::size_t n);
 
 } // namespace rules
@@ -3129,13 +3149,13 @@ namespace rules {
 // Q-1: the task id goes into the path, so it must not be empty; neither it
 // nor the provider (a query value) may hold a line break, NUL or other
 // control character.
-KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {});
+KLING_LAZY std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {});
 
 // E-2: page_num 1..1000, page_size 1..500.
-KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size);
+KLING_LAZY std::vector<violation> check_element_page(int page_num, int page_size);
 
 // E-3: deleting needs the element's id.
-KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id);
+KLING_LAZY std::vector<violation> check_element_delete(std::string_view element_id);
 
 } // namespace rules
 
@@ -3236,17 +3256,17 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
-KLING_DECL bool is_header_name(std::string_view name);
+KLING_LAZY bool is_header_name(std::string_view name);
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-KLING_DECL bool is_header_value(std::string_view value);
+KLING_LAZY bool is_header_value(std::string_view value);
 
 // The value of the first header named name, if any.
-KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
+KLING_LAZY std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
 
 // Replaces every header named name with one of the given value.
-KLING_DECL void set_header(http_headers &headers, std::string name, std::string value);
+KLING_LAZY void set_header(http_headers &headers, std::string name, std::string value);
 
 struct http_response;
 
@@ -3278,9 +3298,9 @@ struct http_request {
   cancellation_token cancel;
 
   // "/v1/videos?x=1": what goes on the request line.
-  std::string target() const;
+  KLING_LAZY std::string target() const;
   // "https://api.example.com:443/v1/videos?x=1": for transports that take a URL.
-  std::string url() const;
+  KLING_LAZY std::string url() const;
 };
 
 struct http_response {
@@ -3288,7 +3308,7 @@ struct http_response {
   http_headers headers;
   std::string body;
 
-  std::optional<std::string_view> header(std::string_view name) const;
+  KLING_LAZY std::optional<std::string_view> header(std::string_view name) const;
 };
 
 KLING_NAMESPACE_END
@@ -3475,12 +3495,12 @@ public:
     holder_ = held;
   }
 
-  result<http_response> send(const http_request &request);
+  KLING_LAZY result<http_response> send(const http_request &request);
 
-  abandon_request async_send(http_request request, http_completion done);
+  KLING_LAZY abandon_request async_send(http_request request, http_completion done);
 
-  bool can_block() const;
-  bool can_send_async() const;
+  KLING_LAZY bool can_block() const;
+  KLING_LAZY bool can_send_async() const;
 
 private:
   std::shared_ptr<void> holder_; // keeps the transport alive
@@ -3521,7 +3541,7 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 // cut_after: deliver only that many bytes, then fail as a dropped connection would.
-KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
+KLING_LAZY result<http_response> deliver_body(const http_request &request, result<http_response> answer,
                                               std::optional<std::size_t> cut_after = std::nullopt);
 
 // Wires a request's body receivers to a buffer of at most max_bytes, and
@@ -3532,9 +3552,9 @@ class body_limit {
 public:
   body_limit() = default;
 
-  static body_limit attach(http_request &request, std::uint64_t max_bytes);
+  KLING_LAZY static body_limit attach(http_request &request, std::uint64_t max_bytes);
 
-  result<http_response> finish(result<http_response> answer) const;
+  KLING_LAZY result<http_response> finish(result<http_response> answer) const;
 
 private:
   struct state {
@@ -3544,7 +3564,7 @@ private:
     bool exceeded = false;
   };
 
-  error too_large() const;
+  KLING_LAZY error too_large() const;
 
   std::shared_ptr<state> state_;
 };
@@ -3618,7 +3638,7 @@ struct journal_record {
 };
 
 // One line, ending in '\n'.
-KLING_DECL std::string journal_line(const journal_record &r);
+KLING_LAZY std::string journal_line(const journal_record &r);
 
 // Where one item stood when the journal ends.
 struct journal_item {
@@ -3641,7 +3661,7 @@ struct journal_state {
   bool ends_with_newline = true; // false: the last write was cut; the next append starts a line
 };
 
-KLING_DECL journal_state replay_journal(std::string_view text);
+KLING_LAZY journal_state replay_journal(std::string_view text);
 
 } // namespace protocol
 
@@ -3760,13 +3780,13 @@ public:
   void forget(std::string_view id) override;
 
   // How many ids are held (expired ones included until the next remember).
-  std::size_t size() const;
+  KLING_LAZY std::size_t size() const;
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
   using expiry_index = std::multimap<std::int64_t, std::string>;
 
-  void erase(expiry_index::iterator it);
+  KLING_LAZY void erase(expiry_index::iterator it);
 
   const std::size_t max_ids_;
   mutable std::mutex mutex_;
@@ -3776,7 +3796,7 @@ private:
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
-KLING_DECL replay_store &default_replay_store();
+KLING_LAZY replay_store &default_replay_store();
 
 } // namespace webhooks
 
@@ -3823,14 +3843,14 @@ constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
 // receiver's current time. Fails with errc::bad_signature and a message that
 // names the problem (never the secret or the expected signature), or
 // errc::configuration when the secret is empty or not Base64 after whsec_.
-KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+KLING_LAZY result<void> verify(std::string_view secret, std::string_view webhook_id,
                                std::string_view webhook_timestamp, std::string_view webhook_signature,
                                std::string_view body, std::int64_t now_unix_seconds,
                                const verify_options &options = {});
 
 // The same, reading webhook-id, webhook-timestamp and webhook-signature from a
 // header list (names compared case-insensitively).
-KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+KLING_LAZY result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
                                std::int64_t now_unix_seconds, const verify_options &options = {});
 
 // verify(), then records the message's webhook-id in replays: a message whose
@@ -3838,7 +3858,7 @@ KLING_DECL result<void> verify(std::string_view secret, const http_headers &head
 // errc::replay. The id is kept until the message's timestamp plus the
 // tolerance, after which a copy fails verify() as too old anyway; the sender's
 // retry of a message (same id, new timestamp) is a replay until then too.
-KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+KLING_LAZY result<void> verify_once(std::string_view secret, const http_headers &headers,
                                     std::string_view body, std::int64_t now_unix_seconds,
                                     replay_store &replays = default_replay_store(),
                                     const verify_options &options = {});
@@ -3846,7 +3866,7 @@ KLING_DECL result<void> verify_once(std::string_view secret, const http_headers 
 // The webhook-signature value "v1,<base64>" for a message: for senders and
 // tests. Returns an empty string when verify() would reject the secret (empty,
 // or not Base64 after whsec_), since no signature made with it could verify.
-KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+KLING_LAZY std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
                             std::string_view body);
 
 } // namespace webhooks
@@ -3861,13 +3881,13 @@ KLING_NAMESPACE_BEGIN
 
 // A callback body: the gateway's task, the provider's {task_id, task_status,
 // task_result} or {id, status, outputs}. It must name its task.
-KLING_DECL result<task> parse_callback(std::string_view body);
+KLING_LAZY result<task> parse_callback(std::string_view body);
 
 // Verifies the signature, refuses a replay (webhooks::verify_once), then
 // parses the body. now_unix_seconds comes from the caller, so tests can fix
 // the clock. An empty secret is an errc::configuration error, never a
 // reason to skip the check.
-KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
+KLING_LAZY result<task> receive_callback(std::string_view secret, const http_headers &headers,
                                          std::string_view body, std::int64_t now_unix_seconds,
                                          webhooks::replay_store &replays = webhooks::default_replay_store(),
                                          const webhooks::verify_options &options = {});
@@ -3875,7 +3895,7 @@ KLING_DECL result<task> receive_callback(std::string_view secret, const http_hea
 // Parses a callback whose sender is not verified: anyone who can reach the
 // receiver can make it believe anything about a task. Only for a gateway
 // configured without a webhook secret, on a network where that is acceptable.
-KLING_DECL result<task> receive_unverified_callback(std::string_view body);
+KLING_LAZY result<task> receive_unverified_callback(std::string_view body);
 
 KLING_NAMESPACE_END
 
@@ -3971,9 +3991,9 @@ struct step {
   time_point wake_at{}; // for sleep
 };
 
-KLING_DECL step send_step(http_request r);
-KLING_DECL step sleep_step(time_point t);
-KLING_DECL step done_step();
+KLING_LAZY step send_step(http_request r);
+KLING_LAZY step sleep_step(time_point t);
+KLING_LAZY step done_step();
 
 } // namespace protocol
 
@@ -4026,7 +4046,7 @@ struct retry_policy {
   // out again. 0: the first 404 is believed (a gateway known to refuse duplicates).
   milliseconds lookup_window = std::chrono::seconds(30);
 
-  static retry_policy none();
+  KLING_LAZY static retry_policy none();
 };
 
 // The longest lookup_window accepted: beyond an hour a create that truly
@@ -4040,14 +4060,14 @@ namespace setting_checks {
 // and far from the limits of a time_point in milliseconds.
 inline constexpr milliseconds longest = std::chrono::hours(24 * 366);
 
-KLING_DECL error bad_setting(std::string_view name, std::string_view what);
+KLING_LAZY error bad_setting(std::string_view name, std::string_view what);
 
 // zero_ok: whether 0 means something ("no wait").
-KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok);
+KLING_LAZY result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok);
 } // namespace setting_checks
 
 // A configuration error naming the first setting of p that cannot work.
-KLING_DECL result<void> check_retry_policy(const retry_policy &p);
+KLING_LAZY result<void> check_retry_policy(const retry_policy &p);
 
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
@@ -4063,11 +4083,11 @@ constexpr bool is_permanent_provider_code(std::string_view code) {
 }
 
 // True when the same request may succeed if sent again later.
-KLING_DECL bool is_transient(const error &e);
+KLING_LAZY bool is_transient(const error &e);
 
 // True when a failed create may nevertheless have created the task: the
 // request may have reached the gateway and no definite answer came back.
-KLING_DECL bool is_ambiguous(const error &e);
+KLING_LAZY bool is_ambiguous(const error &e);
 
 // Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
 // with a small deterministic generator so tests can fix the seed.
@@ -4077,7 +4097,7 @@ public:
 
   // The delay before retry number `retry` (1 for the first retry); a
   // Retry-After from the server wins, up to the policy's limit.
-  milliseconds delay(int retry, const error &cause);
+  KLING_LAZY milliseconds delay(int retry, const error &cause);
 
   const retry_policy &policy() const { return policy_; }
 
@@ -4096,18 +4116,18 @@ public:
 
   // Counts a failed attempt. The delay before the next one, or nothing when
   // the limit is reached (then give_up(cause) is the final error).
-  std::optional<milliseconds> after_failure(const error &cause);
+  KLING_LAZY std::optional<milliseconds> after_failure(const error &cause);
 
   // The final error: how often the request was tried is added to it.
-  error give_up(error e) const;
+  KLING_LAZY error give_up(error e) const;
 
   // A success (or a new phase) starts the count again.
-  void reset();
+  KLING_LAZY void reset();
 
   int failures() const { return failures_; }
   const retry_policy &policy() const { return backoff_.policy(); }
   // A delay for the n-th wait of an unlimited kind (a lookup that finds nothing yet).
-  milliseconds delay(int n, const error &cause);
+  KLING_LAZY milliseconds delay(int n, const error &cause);
 
 private:
   backoff backoff_;
@@ -4237,15 +4257,15 @@ constexpr errc errc_for_status(int status) noexcept {
 // Retry-After as a delay: delay-seconds, or an HTTP date measured against
 // the answer's own Date header (so the two clocks that matter are the
 // server's, and this machine's clock is never read).
-KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_response &response);
+KLING_LAZY std::optional<std::chrono::milliseconds> retry_after(const http_response &response);
 
 // The error for an answer with a non-success status.
-KLING_DECL error error_from_response(const http_response &response);
+KLING_LAZY error error_from_response(const http_response &response);
 
 // True for the gateway's answer that an external_task_id is already taken:
 // 409 Conflict whatever its words, or a 400/422 whose words say duplicate
 // (error_cause::duplicate, set by error_from_response).
-KLING_DECL bool is_duplicate_external_id(const error &e);
+KLING_LAZY bool is_duplicate_external_id(const error &e);
 
 } // namespace protocol
 
@@ -4277,23 +4297,23 @@ struct page_request {
 };
 
 // POST /v1/videos with the body as given (validation happens before this).
-KLING_DECL http_request create_video(const json &body);
+KLING_LAZY http_request create_video(const json &body);
 
 // GET /v1/videos/{task_id}[?provider=...] (Q-1). Also finds a task by its
 // external_task_id.
-KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider = {});
+KLING_LAZY result<http_request> get_video(std::string_view task_id, std::string_view provider = {});
 
 // POST /v1/elements/custom
-KLING_DECL http_request create_element(const json &body);
+KLING_LAZY http_request create_element(const json &body);
 
 // GET /v1/elements/custom?page_num=&page_size=
-KLING_DECL result<http_request> list_elements(const page_request &page = {});
+KLING_LAZY result<http_request> list_elements(const page_request &page = {});
 
 // GET /v1/elements/presets?page_num=&page_size=
-KLING_DECL result<http_request> list_preset_elements(const page_request &page = {});
+KLING_LAZY result<http_request> list_preset_elements(const page_request &page = {});
 
 // POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
-KLING_DECL result<http_request> delete_element(std::string_view element_id);
+KLING_LAZY result<http_request> delete_element(std::string_view element_id);
 
 } // namespace protocol
 
@@ -4308,29 +4328,29 @@ KLING_NAMESPACE_BEGIN
 namespace protocol {
 
 namespace responses_detail {
-KLING_DECL error with_excerpt(error e, const http_response &response);
+KLING_LAZY error with_excerpt(error e, const http_response &response);
 } // namespace responses_detail
 
 // What a value read from response keeps of the answer besides its body.
-KLING_DECL response_info info_of(const http_response &response);
+KLING_LAZY response_info info_of(const http_response &response);
 
 // The JSON body of a 2xx answer, or the error the answer stands for.
-KLING_DECL result<json> read_json(const http_response &response);
+KLING_LAZY result<json> read_json(const http_response &response);
 
 // A task from POST /v1/videos or GET /v1/videos/{id}. The ids the caller
 // asked by fill what the answer leaves out (the unified result shape carries
 // no id), so every call returns a task that names itself.
-KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id = {},
+KLING_LAZY result<task> read_task(const http_response &response, std::string_view asked_id = {},
                                   std::string_view asked_external_id = {});
 
 // The provider's code for why a task failed, when its answer carries one.
-KLING_DECL std::string failure_code(const json &raw);
+KLING_LAZY std::string failure_code(const json &raw);
 
 // The outcome of a task that has finished, or of one in a state no waiting
 // can change: the task when it completed, else the error every call
 // reports for it (task_failed with the provider's message and code; parse
 // for a status this client does not know).
-KLING_DECL result<task> outcome_of(task t);
+KLING_LAZY result<task> outcome_of(task t);
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
 // any other code is a provider error with the code, message and request id (P-3).
@@ -4365,12 +4385,12 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
   return out;
 }
 
-KLING_DECL result<envelope<element>> read_element(const http_response &response);
+KLING_LAZY result<envelope<element>> read_element(const http_response &response);
 
-KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
+KLING_LAZY result<envelope<page<element>>> read_element_page(const http_response &response,
                                                              const page_request &asked);
 
-KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response);
+KLING_LAZY result<envelope<element_deletion>> read_element_deletion(const http_response &response);
 
 } // namespace protocol
 
@@ -4392,17 +4412,17 @@ public:
   create_machine(json body, const retry_policy &policy, std::uint64_t seed,
                  std::vector<violation> warnings = {});
 
-  step next() const;
+  KLING_LAZY step next() const;
 
-  void on_response(result<http_response> answer, time_point now);
+  KLING_LAZY void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point);
+  KLING_LAZY void on_wake(time_point);
   // Ends the operation with the driver's error (cancellation). A create may
   // have reached the gateway before it: the error says how to find the task.
-  void stop(error e);
+  KLING_LAZY void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
-  result<task> take_result();
+  KLING_LAZY result<task> take_result();
   // How many POSTs were sent: more than one only after the lookup found no
   // task for a whole lookup window (or the create certainly had no effect).
   int creates_sent() const { return creates_; }
@@ -4410,18 +4430,18 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
-  void on_read(result<task> read, time_point now);
+  KLING_LAZY void on_read(result<task> read, time_point now);
 
-  void on_create(result<task> read, time_point now);
+  KLING_LAZY void on_create(result<task> read, time_point now);
 
-  void on_lookup(result<task> read, time_point now);
+  KLING_LAZY void on_lookup(result<task> read, time_point now);
 
-  void look_up(error cause, time_point now);
+  KLING_LAZY void look_up(error cause, time_point now);
 
-  void wake_later(time_point at, bool lookup);
+  KLING_LAZY void wake_later(time_point at, bool lookup);
 
-  void finish(task t);
-  void fail(error e);
+  KLING_LAZY void finish(task t);
+  KLING_LAZY void fail(error e);
 
   json body_;
   std::string external_id_;
@@ -4489,25 +4509,25 @@ public:
   download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
                    const retry_policy &policy, std::uint64_t seed);
 
-  step next() const;
+  KLING_LAZY step next() const;
 
   // Call before the body arrives: what to do with it.
-  body_disposition on_head(const http_response &head);
+  KLING_LAZY body_disposition on_head(const http_response &head);
 
   // Call for each piece of a body whose disposition was append or replace;
   // false: stop the transfer (the size cap was hit).
-  bool on_body(std::size_t bytes);
+  KLING_LAZY bool on_body(std::size_t bytes);
   // For bodies with disposition ignore: the first bytes, for the error's excerpt.
-  void on_ignored_body(std::string_view piece);
+  KLING_LAZY void on_ignored_body(std::string_view piece);
 
-  void on_response(result<http_response> answer, time_point now);
+  KLING_LAZY void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point);
-  void stop(error e);
+  KLING_LAZY void on_wake(time_point);
+  KLING_LAZY void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
   // The size of the complete video.
-  result<std::uint64_t> take_result();
+  KLING_LAZY result<std::uint64_t> take_result();
 
   // After a failure: whether the bytes held should be kept for a later call
   // to continue with a Range request. Yes when the failure passes (the
@@ -4515,7 +4535,7 @@ public:
   // will be asked for again); no when they cannot be the start of this video
   // or can never complete it (the server's size disagrees with them, it
   // keeps sending other parts, the size cap).
-  bool worth_resuming() const;
+  KLING_LAZY bool worth_resuming() const;
 
   std::uint64_t have_bytes() const { return have_; }
   // The full size when the server told it, for progress reports.
@@ -4523,30 +4543,30 @@ public:
   const std::string &url() const { return url_; }
 
 private:
-  void on_complete_answer(const http_response &head, time_point now);
+  KLING_LAZY void on_complete_answer(const http_response &head, time_point now);
 
   // Another attempt after a backoff when the failure passes and attempts are left.
-  void retry_or_fail(error e, time_point now);
+  KLING_LAZY void retry_or_fail(error e, time_point now);
 
-  void check_url();
+  KLING_LAZY void check_url();
 
-  body_disposition restart(const http_response &head);
+  KLING_LAZY body_disposition restart(const http_response &head);
 
   // Learns the total size from the head; false (and the outcome) when over the cap.
-  bool check_size(const http_response &head, std::uint64_t offset);
+  KLING_LAZY bool check_size(const http_response &head, std::uint64_t offset);
 
-  error too_large(std::uint64_t size) const;
+  KLING_LAZY error too_large(std::uint64_t size) const;
 
   // A Location may be absolute, scheme-relative or relative to the current
   // URL (RFC 3986). One that cannot be resolved is kept as it is, and
   // check_url then ends the download with the reason.
-  std::string resolve(const std::string &location) const;
+  KLING_LAZY std::string resolve(const std::string &location) const;
 
-  static std::optional<std::uint64_t> number(std::optional<std::string_view> text);
+  KLING_LAZY static std::optional<std::uint64_t> number(std::optional<std::string_view> text);
   // "bytes 100-199/1000" -> 100; "bytes */1000" -> none.
-  static std::optional<std::uint64_t> content_range_start(const http_response &head);
+  KLING_LAZY static std::optional<std::uint64_t> content_range_start(const http_response &head);
   // "bytes 100-199/1000" or "bytes */1000" -> 1000.
-  static std::optional<std::uint64_t> content_range_total(const http_response &head);
+  KLING_LAZY static std::optional<std::uint64_t> content_range_total(const http_response &head);
 
   std::string url_;
   download_options options_;
@@ -4598,7 +4618,7 @@ struct wait_options {
 };
 
 // A configuration error naming the first setting of w that cannot work.
-KLING_DECL result<void> check_wait_options(const wait_options &w);
+KLING_LAZY result<void> check_wait_options(const wait_options &w);
 
 // The task a wait follows: its id (or the external_task_id it was created
 // with), and what else is known of it; answers that leave these out are completed from them.
@@ -4616,17 +4636,17 @@ public:
                time_point now, std::optional<time_point> first_poll = std::nullopt,
                std::optional<time_point> deadline = std::nullopt);
 
-  step next() const;
+  KLING_LAZY step next() const;
 
-  void on_wake(time_point);
+  KLING_LAZY void on_wake(time_point);
 
-  void on_response(result<http_response> answer, time_point now);
+  KLING_LAZY void on_response(result<http_response> answer, time_point now);
 
   // Ends the wait with the driver's error (cancellation).
-  void stop(error e);
+  KLING_LAZY void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
-  result<task> take_result();
+  KLING_LAZY result<task> take_result();
 
   // For progress reports and saved handles.
   const boxed<task> &last_task() const { return last_; }
@@ -4639,11 +4659,11 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
-  void on_failed_poll(error e, time_point now);
+  KLING_LAZY void on_failed_poll(error e, time_point now);
 
-  void schedule(time_point t);
+  KLING_LAZY void schedule(time_point t);
 
-  void expire(time_point now);
+  KLING_LAZY void expire(time_point now);
 
   std::string task_id_;
   std::string external_id_;
@@ -4854,7 +4874,7 @@ KLING_NAMESPACE_BEGIN
 
 // A configuration error naming the first header that cannot be sent:
 // a name that is not a token, a value with a line break or control character.
-KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting);
+KLING_LAZY result<void> check_headers(const http_headers &headers, std::string_view setting);
 
 // What one call may set over the client-wide options. Every call takes it
 // (the blocking ones and their async twins); wait_settings and
@@ -4876,10 +4896,10 @@ struct call_options {
 };
 
 // A configuration error naming the first per-call setting that cannot work.
-KLING_DECL result<void> check_call_options(const call_options &c);
+KLING_LAZY result<void> check_call_options(const call_options &c);
 
 // A configuration error for a per-call setting that the call cannot use.
-KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation);
+KLING_LAZY result<void> no_external_task_id(const call_options &call, const char *operation);
 
 // The machine of a call that has no use for an external_task_id, or the
 // error for the one the call was given.
@@ -4922,7 +4942,7 @@ struct download_settings : call_options {
 
 // A configuration error naming the first setting that cannot work; a
 // download started with one ends with it at once.
-KLING_DECL result<void> check_download_settings(const download_settings &d);
+KLING_LAZY result<void> check_download_settings(const download_settings &d);
 
 struct download_result {
   std::string path; // where the complete video is
@@ -4961,16 +4981,18 @@ struct time_source {
   // Returns at `until` or soon after the token is cancelled.
   std::function<void(protocol::time_point until, const cancellation_token &)> sleep_until;
 
-  static time_source system();
+  KLING_LAZY static time_source system();
 
   // Calendar time to monotonic time (resumed handles) and back (saved
   // handles), given both clocks' "now". Distances are capped at 100 years,
   // so a hostile saved time cannot overflow the clock's representation.
-  static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now);
-  static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now, timestamp wall_now);
+  KLING_LAZY static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now,
+                                                        timestamp wall_now);
+  KLING_LAZY static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now,
+                                             timestamp wall_now);
 
 private:
-  static std::chrono::microseconds capped(std::chrono::microseconds d);
+  KLING_LAZY static std::chrono::microseconds capped(std::chrono::microseconds d);
 };
 
 KLING_NAMESPACE_END
@@ -4992,89 +5014,89 @@ struct exchange_record {
 class options {
 public:
   // "https://gateway.example.com" or with a path prefix "https://example.com/kling".
-  options &base_url(std::string url);
-  const std::string &base_url() const { return base_url_; }
+  KLING_LAZY options &base_url(std::string url);
+  KLING_LAZY const std::string &base_url() const { return base_url_; }
 
-  options &api_key(std::string key);
-  const std::string &api_key() const { return api_key_; }
+  KLING_LAZY options &api_key(std::string key);
+  KLING_LAZY const std::string &api_key() const { return api_key_; }
 
   // Per HTTP request (default 60 s); waiting for a task has its own deadline.
-  options &request_timeout(std::chrono::milliseconds timeout);
-  std::chrono::milliseconds request_timeout() const { return request_timeout_; }
+  KLING_LAZY options &request_timeout(std::chrono::milliseconds timeout);
+  KLING_LAZY std::chrono::milliseconds request_timeout() const { return request_timeout_; }
 
-  options &connect_timeout(std::chrono::milliseconds timeout);
+  KLING_LAZY options &connect_timeout(std::chrono::milliseconds timeout);
 
   // Sent with every request; set last, so it may replace a default header.
-  options &header(std::string name, std::string value);
+  KLING_LAZY options &header(std::string name, std::string value);
   const http_headers &headers() const { return headers_; }
 
   // The largest answer read whole (every answer but a download's, which has
   // download_settings::max_bytes): a larger one is an error of kind parse,
   // and the transfer stops when the limit is reached. Default 32 MiB.
-  options &max_response_bytes(std::uint64_t bytes);
-  std::uint64_t max_response_bytes() const { return max_response_bytes_; }
+  KLING_LAZY options &max_response_bytes(std::uint64_t bytes);
+  KLING_LAZY std::uint64_t max_response_bytes() const { return max_response_bytes_; }
 
   // Plain http is refused for hosts other than loopback unless allowed here:
   // the API key would cross the network in clear text.
-  options &allow_insecure_http(bool allow);
-  bool allow_insecure_http() const { return allow_insecure_http_; }
+  KLING_LAZY options &allow_insecure_http(bool allow);
+  KLING_LAZY bool allow_insecure_http() const { return allow_insecure_http_; }
 
-  options &ca_file(std::string path);
-  options &ca_path(std::string directory);
-  options &proxy(std::string host, int port, std::string username = {}, std::string password = {});
-  options &network(network_settings settings);
-  const network_settings &network() const { return network_; }
+  KLING_LAZY options &ca_file(std::string path);
+  KLING_LAZY options &ca_path(std::string directory);
+  KLING_LAZY options &proxy(std::string host, int port, std::string username = {}, std::string password = {});
+  KLING_LAZY options &network(network_settings settings);
+  KLING_LAZY const network_settings &network() const { return network_; }
 
   // Requests are checked against the gateway's rules before sending (on by
   // default). Turn off only to send what this version of the library does
   // not know is now allowed; the gateway then judges alone.
-  options &validate_requests(bool on);
-  bool validate_requests() const { return validate_requests_; }
+  KLING_LAZY options &validate_requests(bool on);
+  KLING_LAZY bool validate_requests() const { return validate_requests_; }
 
   // Which failures are retried and how long to wait (see protocol/retry.hpp).
-  options &retry(protocol::retry_policy policy);
-  const protocol::retry_policy &retry() const { return retry_; }
+  KLING_LAZY options &retry(protocol::retry_policy policy);
+  KLING_LAZY const protocol::retry_policy &retry() const { return retry_; }
 
   // How waits poll by default: 3 s first, growing to 10 s, for 15 minutes.
-  options &wait(protocol::wait_options w);
-  const protocol::wait_options &wait() const { return wait_; }
+  KLING_LAZY options &wait(protocol::wait_options w);
+  KLING_LAZY const protocol::wait_options &wait() const { return wait_; }
 
   // A create without external_task_id gets a generated one, so that a create
   // whose answer was lost can be looked up instead of paid for twice. Turn
   // off to send requests exactly as given (ambiguous failures then end the call).
-  options &generate_external_task_ids(bool on);
-  bool generate_external_task_ids() const { return generate_ids_; }
+  KLING_LAZY options &generate_external_task_ids(bool on);
+  KLING_LAZY bool generate_external_task_ids() const { return generate_ids_; }
 
   // For recorded tests only: generated external_task_ids repeat from run to
   // run, so a replayed create matches its cassette. Never in production: two
   // clients with one seed would send the same id, and the gateway would take
   // the second create for the first. 0 (the default): random ids.
-  options &external_task_id_seed(std::uint64_t seed);
-  std::uint64_t external_task_id_seed() const { return id_seed_; }
+  KLING_LAZY options &external_task_id_seed(std::uint64_t seed);
+  KLING_LAZY std::uint64_t external_task_id_seed() const { return id_seed_; }
 
   // The clocks and sleep of blocking calls; tests pass a virtual clock.
-  options &time(time_source t);
-  const time_source &time() const { return time_; }
+  KLING_LAZY options &time(time_source t);
+  KLING_LAZY const time_source &time() const { return time_; }
 
   // How asynchronous calls wait (see client/scheduler.hpp); they need one.
-  options &scheduler(kling::scheduler s);
-  const kling::scheduler &scheduler() const { return scheduler_; }
+  KLING_LAZY options &scheduler(kling::scheduler s);
+  KLING_LAZY const kling::scheduler &scheduler() const { return scheduler_; }
 
   // Called after every HTTP exchange, the key redacted, where the call's
   // driver runs: the caller's thread for a blocking call, the scheduler's
   // executor for an async one (where its events are handled), inside tick()
   // for the tracker.
-  options &observe(std::function<void(const exchange_record &)> observer);
+  KLING_LAZY options &observe(std::function<void(const exchange_record &)> observer);
   const std::function<void(const exchange_record &)> &observer() const { return observer_; }
 
   // Base URL and key from KLING_BASE_URL and KLING_API_KEY, when set.
-  static options from_environment();
+  KLING_LAZY static options from_environment();
 
   // A configuration error naming the first setting that cannot work (a
   // negative or zero timeout, a NaN interval growth, a key with a line
   // break...). Setters store what they are given; a client checks its
   // options when built, and every call it makes returns this error.
-  result<void> check() const;
+  KLING_LAZY result<void> check() const;
 
 private:
   std::string base_url_;
@@ -5310,7 +5332,7 @@ struct driver_hooks {
   std::function<void(const Machine &, protocol::time_point now)> after_response;
 };
 
-KLING_DECL error cancelled_by_caller();
+KLING_LAZY error cancelled_by_caller();
 
 template <class Transport, class Machine>
 auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,
@@ -5362,7 +5384,7 @@ struct control {
   std::function<void()> cancel; // asks the operation to stop
 };
 
-KLING_DECL error no_scheduler();
+KLING_LAZY error no_scheduler();
 } // namespace async_detail
 
 // A running asynchronous call.
@@ -5372,8 +5394,8 @@ public:
   explicit async_operation(std::shared_ptr<async_detail::control> c);
 
   // Ends the call soon with errc::cancelled (unless it has already finished).
-  void cancel() const;
-  bool done() const;
+  KLING_LAZY void cancel() const;
+  KLING_LAZY bool done() const;
 
 private:
   std::shared_ptr<async_detail::control> control_;
@@ -5962,22 +5984,22 @@ public:
 
   // The machine's interface, for the drivers. A request comes with its
   // streaming receivers wired to the machine and the target.
-  protocol::step next() const;
-  void on_response(result<http_response> r, protocol::time_point now);
-  void on_wake(protocol::time_point now);
-  void stop(error e);
-  bool done() const;
+  KLING_LAZY protocol::step next() const;
+  KLING_LAZY void on_response(result<http_response> r, protocol::time_point now);
+  KLING_LAZY void on_wake(protocol::time_point now);
+  KLING_LAZY void stop(error e);
+  KLING_LAZY bool done() const;
   // After a failure: whether the bytes written are worth a later call's Range request.
-  bool worth_resuming() const;
-  std::uint64_t have_bytes() const;
-  result<std::uint64_t> take_result();
+  KLING_LAZY bool worth_resuming() const;
+  KLING_LAZY std::uint64_t have_bytes() const;
+  KLING_LAZY result<std::uint64_t> take_result();
 
 private:
   // Wires the streaming receivers of each request to the machine and the
   // target. The caller's code (a sink, a progress callback) runs without the
   // lock held, so it may cancel the download; once the machine has decided
   // (done, cancelled), nothing more reaches the target.
-  void attach(http_request &request) const;
+  KLING_LAZY void attach(http_request &request) const;
 };
 
 namespace download_detail {
@@ -6002,12 +6024,12 @@ result<std::uint64_t> run(session<Transport> &s, download_operation &download,
 
 // A sink as a body target: pieces go to the sink; starting over is refused
 // once bytes have been handed on.
-KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink);
+KLING_LAZY download_target sink_target(std::function<bool(std::string_view)> sink);
 
 // What a .part holds the start of: the URL without its query and fragment
 // (a link signed anew keeps its path). Written beside the .part, so that
 // another video downloaded to the same path never continues it.
-KLING_DECL std::string part_source(const std::string &url);
+KLING_LAZY std::string part_source(const std::string &url);
 
 } // namespace download_detail
 
@@ -6140,30 +6162,30 @@ public:
   // Only waits: for a task created earlier.
   explicit create_and_wait_machine(wait_machine waiting);
 
-  step next() const;
+  KLING_LAZY step next() const;
 
-  void on_response(result<http_response> answer, time_point now);
+  KLING_LAZY void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point now);
+  KLING_LAZY void on_wake(time_point now);
 
-  void stop(error e);
-  bool done() const;
-  result<task> take_result();
+  KLING_LAZY void stop(error e);
+  KLING_LAZY bool done() const;
+  KLING_LAZY result<task> take_result();
 
   // Still creating: no task id is known yet.
-  bool creating() const;
+  KLING_LAZY bool creating() const;
   // The task as last seen (created, or its last poll), for progress reports.
-  std::optional<task> last_task() const;
+  KLING_LAZY std::optional<task> last_task() const;
   // The wait, once the task exists (for progress reports and saved handles).
-  const wait_machine *waiting() const;
+  KLING_LAZY const wait_machine *waiting() const;
   // The external_task_id of the create (empty when only waiting).
-  std::string external_task_id() const;
+  KLING_LAZY std::string external_task_id() const;
   time_point deadline() const { return deadline_; }
 
 private:
-  void created(time_point now);
+  KLING_LAZY void created(time_point now);
 
-  void expire();
+  KLING_LAZY void expire();
 
   template <class T>
   T with_warnings(T t) const {
@@ -6225,7 +6247,7 @@ result<json> prepare_create(session<Transport> &s, json body, const rules::repor
 }
 
 // The wait a saved handle resumes: its calendar times made monotonic.
-KLING_DECL protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
+KLING_LAZY protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
                                          const protocol::retry_policy &policy, std::uint64_t seed,
                                          protocol::time_point now, timestamp wall_now);
 
@@ -7153,9 +7175,9 @@ struct batch_summary {
 };
 
 // {"total", "completed", "failed", "files": [...], "failures": [{"name", "error"}]}
-KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s);
+KLING_LAZY nlohmann::ordered_json to_json(const batch_summary &s);
 
-KLING_DECL std::string default_batch_journal(const std::string &out_dir);
+KLING_LAZY std::string default_batch_journal(const std::string &out_dir);
 
 template <class Transport>
 class basic_batch {
@@ -7733,7 +7755,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace ascii {
 
-KLING_DECL std::string to_lower(std::string_view text) {
+KLING_LAZY_DEF std::string to_lower(std::string_view text) {
   std::string out(text);
   for (char &c : out)
     c = to_lower(c);
@@ -7751,12 +7773,12 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL bool operator==(const violation &a, const violation &b) {
+KLING_LAZY_DEF bool operator==(const violation &a, const violation &b) {
   return a.rule == b.rule && a.field == b.field && a.message == b.message;
 }
-KLING_DECL bool operator!=(const violation &a, const violation &b) { return !(a == b); }
+KLING_LAZY_DEF bool operator!=(const violation &a, const violation &b) { return !(a == b); }
 
-KLING_DECL std::string to_string(const error &e) {
+KLING_LAZY_DEF std::string to_string(const error &e) {
   std::string out = to_string(e.code);
   std::string details;
   if (e.http_status != 0) details += "HTTP " + std::to_string(e.http_status);
@@ -7863,24 +7885,24 @@ inline constexpr decode_tables decoding{};
 // before being appended: the output is written once, not zero-filled first.
 inline constexpr std::size_t groups_per_chunk = 1024;
 
-KLING_DECL error invalid(std::string what, std::size_t pos) {
+KLING_LAZY error invalid(std::string what, std::size_t pos) {
   return error{errc::malformed_input,
                "invalid Base64: " + std::move(what) + " at character " + std::to_string(pos)};
 }
 
-KLING_DECL error length_fault(std::string_view text) {
+KLING_LAZY error length_fault(std::string_view text) {
   return invalid("length " + std::to_string(text.size()) + " is not a multiple of 4", text.size());
 }
 
 // How many '=' end text (0, 1 or 2; more is a fault found later).
-KLING_DECL std::size_t padding_of(std::string_view text) noexcept {
+KLING_LAZY std::size_t padding_of(std::string_view text) noexcept {
   if (text.empty() || text.back() != '=') return 0;
   return text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
 }
 
 // Whether the bits of the last data character that fall beyond the decoded
 // bytes are zero (so every accepted text has exactly one decoding).
-KLING_DECL bool padding_bits_zero(std::string_view text, std::size_t padding) noexcept {
+KLING_LAZY bool padding_bits_zero(std::string_view text, std::size_t padding) noexcept {
   if (padding == 0) return true;
   const std::uint32_t last = decoding.at[3][static_cast<unsigned char>(text[text.size() - padding - 1])];
   return (last & (padding == 1 ? 0x3u : 0xFu)) == 0;
@@ -7889,7 +7911,7 @@ KLING_DECL bool padding_bits_zero(std::string_view text, std::size_t padding) no
 // The first fault of a text of a valid length that the fast checks found
 // faulty: looked for again character by character, only on this path, so
 // that the message names its exact position.
-KLING_DECL error first_fault(std::string_view text, std::size_t padding) {
+KLING_LAZY error first_fault(std::string_view text, std::size_t padding) {
   const std::size_t data_end = text.size() - padding;
   for (std::size_t i = 0; i < data_end; ++i) {
     if (value_of(text[i]) < 0)
@@ -7901,7 +7923,7 @@ KLING_DECL error first_fault(std::string_view text, std::size_t padding) {
 // Whether count characters are all in the alphabet: eight at a time, one
 // test for the eight (and a loop that stops early, which compilers do not
 // turn into slow emulated vector gathers).
-KLING_DECL bool all_in_alphabet(const unsigned char *in, std::size_t count) noexcept {
+KLING_LAZY bool all_in_alphabet(const unsigned char *in, std::size_t count) noexcept {
   const auto &t = decoding.at[3];
   std::size_t i = 0;
   for (; i + 8 <= count; i += 8) {
@@ -7917,19 +7939,19 @@ KLING_DECL bool all_in_alphabet(const unsigned char *in, std::size_t count) noex
 
 // The three bytes of a group of four characters (alphabet only), with
 // not_in_alphabet set if one is not.
-KLING_DECL std::uint32_t group_value(const unsigned char *in) noexcept {
+KLING_LAZY std::uint32_t group_value(const unsigned char *in) noexcept {
   return decoding.at[0][in[0]] | decoding.at[1][in[1]] | decoding.at[2][in[2]] | decoding.at[3][in[3]];
 }
 
 // Numbers to and from bytes, most significant first, one byte at a time so
 // that the result does not depend on the machine's byte order (compilers
 // turn each into a single load or store where the machine allows it).
-KLING_DECL std::uint64_t load_big_endian_8(const unsigned char *in) noexcept {
+KLING_LAZY std::uint64_t load_big_endian_8(const unsigned char *in) noexcept {
   return std::uint64_t{in[0]} << 56 | std::uint64_t{in[1]} << 48 | std::uint64_t{in[2]} << 40 |
          std::uint64_t{in[3]} << 32 | std::uint64_t{in[4]} << 24 | std::uint64_t{in[5]} << 16 |
          std::uint64_t{in[6]} << 8 | std::uint64_t{in[7]};
 }
-KLING_DECL void store_big_endian_8(char *out, std::uint64_t value) noexcept {
+KLING_LAZY void store_big_endian_8(char *out, std::uint64_t value) noexcept {
   out[0] = static_cast<char>(value >> 56 & 0xFF);
   out[1] = static_cast<char>(value >> 48 & 0xFF);
   out[2] = static_cast<char>(value >> 40 & 0xFF);
@@ -7939,14 +7961,14 @@ KLING_DECL void store_big_endian_8(char *out, std::uint64_t value) noexcept {
   out[6] = static_cast<char>(value >> 8 & 0xFF);
   out[7] = static_cast<char>(value & 0xFF);
 }
-KLING_DECL void store_big_endian_4(char *out, std::uint32_t value) noexcept {
+KLING_LAZY void store_big_endian_4(char *out, std::uint32_t value) noexcept {
   out[0] = static_cast<char>(value >> 24 & 0xFF);
   out[1] = static_cast<char>(value >> 16 & 0xFF);
   out[2] = static_cast<char>(value >> 8 & 0xFF);
   out[3] = static_cast<char>(value & 0xFF);
 }
 
-KLING_DECL void encode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
+KLING_LAZY void encode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
   const char *pair = pairs.chars;
   std::size_t g = 0;
   // Four groups at a time from two 8-byte loads (6 bytes used of each: the
@@ -7971,7 +7993,7 @@ KLING_DECL void encode_groups(const unsigned char *in, std::size_t groups, char 
 
 // Decodes whole groups (no '=') up to the first one with a character outside
 // the alphabet; returns how many were decoded.
-KLING_DECL std::size_t decode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
+KLING_LAZY std::size_t decode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
   std::size_t g = 0;
   for (; g + 4 <= groups; g += 4, in += 16, out += 12) {
     const std::uint32_t a = group_value(in), b = group_value(in + 4), c = group_value(in + 8),
@@ -7992,7 +8014,7 @@ KLING_DECL std::size_t decode_groups(const unsigned char *in, std::size_t groups
 }
 } // namespace detail
 
-KLING_DECL void append_encoded(std::string &out, std::string_view bytes) {
+KLING_LAZY_DEF void append_encoded(std::string &out, std::string_view bytes) {
   const auto *in = reinterpret_cast<const unsigned char *>(bytes.data());
   std::size_t groups = bytes.size() / 3;
   char chunk[detail::groups_per_chunk * 4];
@@ -8012,14 +8034,14 @@ KLING_DECL void append_encoded(std::string &out, std::string_view bytes) {
   }
 }
 
-KLING_DECL std::string encode(std::string_view bytes) {
+KLING_LAZY_DEF std::string encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   append_encoded(out, bytes);
   return out;
 }
 
-KLING_DECL result<std::size_t> decoded_size(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t> decoded_size(std::string_view text) {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   if (!detail::all_in_alphabet(reinterpret_cast<const unsigned char *>(text.data()), text.size() - padding) ||
@@ -8030,7 +8052,7 @@ KLING_DECL result<std::size_t> decoded_size(std::string_view text) {
 
 // One pass: the groups wanted are decoded and checked together, the rest only
 // checked (the whole text is checked whatever max_bytes is).
-KLING_DECL result<std::string> decode(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF result<std::string> decode(std::string_view text, std::size_t max_bytes) {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   const std::size_t size = text.size() / 4 * 3 - padding;
@@ -8088,7 +8110,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace utf8 {
 
-KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+KLING_LAZY_DEF std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
   const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   const std::size_t left = text.size() - pos;
   const std::uint8_t b0 = byte(pos);
@@ -8112,7 +8134,7 @@ KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) n
   return 0;
 }
 
-KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t> count_code_points(std::string_view text) {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
@@ -8124,7 +8146,7 @@ KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
   return count;
 }
 
-KLING_DECL bool is_valid(std::string_view text) noexcept {
+KLING_LAZY_DEF bool is_valid(std::string_view text) noexcept {
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t n = sequence_length(text, pos);
     if (n == 0) return false;
@@ -8133,7 +8155,7 @@ KLING_DECL bool is_valid(std::string_view text) noexcept {
   return true;
 }
 
-KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF std::string excerpt(std::string_view text, std::size_t max_bytes) {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(max_bytes < text.size() ? max_bytes : text.size());
@@ -8186,7 +8208,7 @@ constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROU
 
 namespace files {
 
-KLING_DECL std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+KLING_LAZY_DEF std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
 
 namespace files_detail {
 
@@ -8194,7 +8216,7 @@ namespace files_detail {
 // On Windows the text is converted here (std::filesystem::u8path would abort
 // on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass
 // unchanged. (Here, not with the declarations: <filesystem> is costly to compile.)
-KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path) {
+KLING_LAZY result<std::filesystem::path> native_path(std::string_view utf8_path) {
   // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
   if (utf8_path.find('\0') != std::string_view::npos)
     return error{errc::io,
@@ -8226,15 +8248,14 @@ KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path)
 #endif
 }
 
-
-KLING_DECL error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
+KLING_LAZY error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
   std::string message = std::string(what) + " " + quote(path);
   if (!why.empty()) message += ": " + std::string(why);
   return error{errc::io, std::move(message)};
 }
 
 // fopen with a UTF-8 path; mode is "rb", "wb" or "ab".
-KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) {
+KLING_LAZY std::FILE *open(const std::filesystem::path &path, const char *mode) {
 #ifdef _WIN32
   std::wstring wide_mode(mode, mode + std::char_traits<char>::length(mode));
   return ::_wfopen(path.c_str(), wide_mode.c_str());
@@ -8243,7 +8264,7 @@ KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) 
 #endif
 }
 
-KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
+KLING_LAZY bool seek(std::FILE *f, std::uint64_t offset) {
   if (offset > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
 #ifdef _WIN32
   return ::_fseeki64(f, static_cast<__int64>(offset), SEEK_SET) == 0;
@@ -8256,7 +8277,7 @@ KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
 
 } // namespace files_detail
 
-KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
+KLING_LAZY_DEF result<std::uint64_t> size_of(const std::string &path) {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -8271,13 +8292,13 @@ KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
   return static_cast<std::uint64_t>(size);
 }
 
-KLING_DECL bool exists(const std::string &path) {
+KLING_LAZY_DEF bool exists(const std::string &path) {
   auto native = files_detail::native_path(path);
   std::error_code ec;
   return native && std::filesystem::exists(*native, ec);
 }
 
-KLING_DECL bool remove(const std::string &path) {
+KLING_LAZY_DEF bool remove(const std::string &path) {
   auto native = files_detail::native_path(path);
   if (!native) return false;
   std::error_code ec;
@@ -8285,7 +8306,7 @@ KLING_DECL bool remove(const std::string &path) {
   return !ec;
 }
 
-KLING_DECL result<void> replace(const std::string &from, const std::string &to) {
+KLING_LAZY_DEF result<void> replace(const std::string &from, const std::string &to) {
   auto native_from = files_detail::native_path(from);
   if (!native_from) return std::move(native_from).error();
   auto native_to = files_detail::native_path(to);
@@ -8309,7 +8330,7 @@ KLING_DECL result<void> replace(const std::string &from, const std::string &to) 
 
 KLING_DECL input_file::~input_file() { close(); }
 
-KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
+KLING_LAZY_DEF result<std::uint64_t> input_file::open(const std::string &path) {
   close();
   path_ = path;
   auto size = size_of(path);
@@ -8321,7 +8342,7 @@ KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
   return size;
 }
 
-KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
+KLING_LAZY_DEF result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
   buffer.resize(n);
   if (n == 0) return {};
   if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
@@ -8330,25 +8351,25 @@ KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n,
   return {};
 }
 
-KLING_DECL void input_file::close() {
+KLING_LAZY_DEF void input_file::close() {
   if (file_) std::fclose(file_);
   file_ = nullptr;
 }
 
 KLING_DECL output_file::~output_file() { close(); }
 
-KLING_DECL bool output_file::open(const std::string &path, bool append) {
+KLING_LAZY_DEF bool output_file::open(const std::string &path, bool append) {
   close();
   auto native = files_detail::native_path(path);
   if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
   return file_ != nullptr;
 }
 
-KLING_DECL bool output_file::write(std::string_view bytes) {
+KLING_LAZY_DEF bool output_file::write(std::string_view bytes) {
   return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
 }
 
-KLING_DECL bool output_file::close() {
+KLING_LAZY_DEF bool output_file::close() {
   if (!file_) return true;
   const bool ok = std::fclose(file_) == 0;
   file_ = nullptr;
@@ -8357,7 +8378,7 @@ KLING_DECL bool output_file::close() {
 
 KLING_DECL appending_file::~appending_file() { close(); }
 
-KLING_DECL result<void> appending_file::open(const std::string &path) {
+KLING_LAZY_DEF result<void> appending_file::open(const std::string &path) {
   close();
   path_ = path;
   auto native = files_detail::native_path(path);
@@ -8381,7 +8402,7 @@ KLING_DECL result<void> appending_file::open(const std::string &path) {
   return {};
 }
 
-KLING_DECL result<void> appending_file::append(std::string_view bytes) {
+KLING_LAZY_DEF result<void> appending_file::append(std::string_view bytes) {
   if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
     return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
@@ -8394,12 +8415,12 @@ KLING_DECL result<void> appending_file::append(std::string_view bytes) {
   return {};
 }
 
-KLING_DECL void appending_file::close() {
+KLING_LAZY_DEF void appending_file::close() {
   if (file_) std::fclose(file_);
   file_ = nullptr;
 }
 
-KLING_DECL result<void> make_directories(const std::string &path) {
+KLING_LAZY_DEF result<void> make_directories(const std::string &path) {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -8409,7 +8430,7 @@ KLING_DECL result<void> make_directories(const std::string &path) {
   return {};
 }
 
-KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+KLING_LAZY_DEF result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
   input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -8423,7 +8444,7 @@ KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t 
   return bytes;
 }
 
-KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes) {
+KLING_LAZY_DEF result<void> write_file(const std::string &path, std::string_view bytes) {
   if (auto native = files_detail::native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;
@@ -8481,7 +8502,7 @@ struct error_locator : nlohmann::json_sax<json> {
 };
 
 // The deepest nesting of arrays and objects in text, counted outside strings.
-KLING_DECL std::size_t nesting_depth(std::string_view text) {
+KLING_LAZY std::size_t nesting_depth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
@@ -8505,7 +8526,7 @@ KLING_DECL std::size_t nesting_depth(std::string_view text) {
 
 } // namespace json_detail
 
-KLING_DECL result<json> parse_json(std::string_view text) {
+KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
@@ -8518,7 +8539,7 @@ KLING_DECL result<json> parse_json(std::string_view text) {
   return error{errc::parse, std::move(message)};
 }
 
-KLING_DECL const json *find_member(const json &object, std::string_view key) {
+KLING_LAZY_DEF const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
 #if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
   const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
@@ -8528,7 +8549,7 @@ KLING_DECL const json *find_member(const json &object, std::string_view key) {
   return it == object.end() ? nullptr : &*it;
 }
 
-KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key) {
+KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::string_view key) {
   std::string out(parent);
   out += '/';
   for (char c : key) {
@@ -8542,11 +8563,11 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
   return out;
 }
 
-KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
+KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
 }
 
-KLING_DECL std::string lazy_pointer::str() const {
+KLING_LAZY_DEF std::string lazy_pointer::str() const {
   if (!parent) return std::string(); // the root
   const std::string above = parent->str();
   return is_index ? pointer_child(above, index) : pointer_child(above, key);
@@ -8632,17 +8653,17 @@ struct scanner {
   bool done() const { return pos == text.size(); }
 };
 
-KLING_DECL error bad_time(std::string_view what, std::string_view text) {
+KLING_LAZY error bad_time(std::string_view what, std::string_view text) {
   return error{errc::parse, std::string(what) + ": \"" + std::string(text.substr(0, 64)) + "\""};
 }
 
-KLING_DECL bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
+KLING_LAZY bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
   return month >= 1 && month <= 12 && day >= 1 &&
          static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) && hour <= 23 &&
          minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
 }
 
-KLING_DECL timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
+KLING_LAZY timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
                                     std::int64_t micros, std::int64_t offset_seconds) {
   const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
@@ -8651,7 +8672,7 @@ KLING_DECL timestamp make_timestamp(int year, int month, int day, int hour, int 
 
 } // namespace time_detail
 
-KLING_DECL result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
+KLING_LAZY_DEF result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
@@ -8690,7 +8711,7 @@ KLING_DECL result<timestamp> parse_iso8601(std::string_view text, missing_offset
   return time_detail::make_timestamp(year, month, day, hour, minute, second, micros, offset);
 }
 
-KLING_DECL std::string format_iso8601(timestamp t) {
+KLING_LAZY_DEF std::string format_iso8601(timestamp t) {
   const std::int64_t total = t.time_since_epoch().count();
   std::int64_t seconds = total / 1000000;
   std::int64_t micros = total % 1000000;
@@ -8713,11 +8734,11 @@ KLING_DECL std::string format_iso8601(timestamp t) {
   return buffer;
 }
 
-KLING_DECL timestamp from_unix_seconds(std::int64_t seconds) {
+KLING_LAZY_DEF timestamp from_unix_seconds(std::int64_t seconds) {
   return timestamp(std::chrono::seconds(seconds));
 }
 
-KLING_DECL result<timestamp> parse_http_date(std::string_view text) {
+KLING_LAZY_DEF result<timestamp> parse_http_date(std::string_view text) {
   static constexpr std::string_view weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -8757,24 +8778,26 @@ KLING_DECL field_reader::field_reader(const json &object, std::string path)
   if (!object_.is_object()) fail_at(path_, "expected an object", object_);
 }
 
-KLING_DECL error field_reader::failure() const {
+KLING_LAZY_DEF error field_reader::failure() const {
   return failure_ ? *failure_ : error{errc::parse, "no failure"};
 }
 
-KLING_DECL std::string field_reader::path_of(std::string_view key) const { return pointer_child(path_, key); }
+KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
+  return pointer_child(path_, key);
+}
 
-KLING_DECL const json *field_reader::get(std::string_view key) const {
+KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
   const json *m = find_member(object_, key);
   return m && !m->is_null() ? m : nullptr;
 }
 
-KLING_DECL bool field_reader::require(std::string_view key) {
+KLING_LAZY_DEF bool field_reader::require(std::string_view key) {
   if (get(key)) return true;
   fail(path_of(key) + ": required member is missing");
   return false;
 }
 
-KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
+KLING_LAZY_DEF bool field_reader::text(std::string_view key, std::string &out) {
   const json *m = get(key);
   if (!m) return false;
   if (!m->is_string()) return wrong(key, "a string", *m);
@@ -8782,7 +8805,7 @@ KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
+KLING_LAZY_DEF bool field_reader::id(std::string_view key, std::string &out) {
   const json *m = get(key);
   if (!m) return false;
   if (m->is_string())
@@ -8796,7 +8819,7 @@ KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::number(std::string_view key, double &out) {
+KLING_LAZY_DEF bool field_reader::number(std::string_view key, double &out) {
   const json *m = get(key);
   if (!m) return false;
   if (!m->is_number()) return wrong(key, "a number", *m);
@@ -8804,7 +8827,7 @@ KLING_DECL bool field_reader::number(std::string_view key, double &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
+KLING_LAZY_DEF bool field_reader::boolean(std::string_view key, bool &out) {
   const json *m = get(key);
   if (!m) return false;
   if (!m->is_boolean()) return wrong(key, "true or false", *m);
@@ -8812,7 +8835,7 @@ KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
+KLING_LAZY_DEF bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
   const json *m = get(key);
   if (!m) return false;
   if (m->is_string()) {
@@ -8838,14 +8861,14 @@ KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp
   return wrong(key, "an ISO 8601 string or Unix seconds", *m);
 }
 
-KLING_DECL const json *field_reader::object(std::string_view key) { return container(key, true); }
-KLING_DECL const json *field_reader::array(std::string_view key) { return container(key, false); }
+KLING_LAZY_DEF const json *field_reader::object(std::string_view key) { return container(key, true); }
+KLING_LAZY_DEF const json *field_reader::array(std::string_view key) { return container(key, false); }
 
-KLING_DECL void field_reader::fail(std::string message) {
+KLING_LAZY_DEF void field_reader::fail(std::string message) {
   if (!failure_) failure_ = error{errc::parse, std::move(message)};
 }
 
-KLING_DECL const json *field_reader::container(std::string_view key, bool want_object) {
+KLING_LAZY_DEF const json *field_reader::container(std::string_view key, bool want_object) {
   const json *m = get(key);
   if (!m) return nullptr;
   if (want_object ? m->is_object() : m->is_array()) return m;
@@ -8853,12 +8876,13 @@ KLING_DECL const json *field_reader::container(std::string_view key, bool want_o
   return nullptr;
 }
 
-KLING_DECL bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
+KLING_LAZY_DEF bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
   fail_at(path_of(key), "expected " + std::string(expected), got);
   return false;
 }
 
-KLING_DECL void field_reader::fail_at(const std::string &where, const std::string &what, const json &got) {
+KLING_LAZY_DEF void field_reader::fail_at(const std::string &where, const std::string &what,
+                                          const json &got) {
   fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
 }
 
@@ -8875,7 +8899,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace numbers {
 
-KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
+KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
   if (text.empty() || text.size() > 64) return std::nullopt;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
@@ -8887,7 +8911,7 @@ KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
   return d;
 }
 
-KLING_DECL std::string format_fixed(double v, int decimals) {
+KLING_LAZY_DEF std::string format_fixed(double v, int decimals) {
   if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
@@ -8907,7 +8931,7 @@ KLING_DECL std::string format_fixed(double v, int decimals) {
   return out;
 }
 
-KLING_DECL std::string format_significant(double v, int digits) {
+KLING_LAZY_DEF std::string format_significant(double v, int digits) {
   if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
   if (digits < 1) digits = 1;
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
@@ -8932,7 +8956,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL std::uint64_t random_seed() {
+KLING_LAZY_DEF std::uint64_t random_seed() {
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
 }
@@ -8946,7 +8970,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL std::string redact(std::string text, std::string_view secret) {
+KLING_LAZY_DEF std::string redact(std::string text, std::string_view secret) {
   if (secret.size() < 4) return text;
   for (auto pos = text.find(secret); pos != std::string::npos;
        pos = text.find(secret, pos + redacted_marker.size())) {
@@ -8990,7 +9014,7 @@ constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >>
 
 KLING_DECL sha256::sha256() noexcept { reset(); }
 
-KLING_DECL void sha256::update(std::string_view data) noexcept {
+KLING_LAZY_DEF void sha256::update(std::string_view data) noexcept {
   const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
   std::size_t size = data.size();
   length_ += size;
@@ -9013,7 +9037,7 @@ KLING_DECL void sha256::update(std::string_view data) noexcept {
   buffered_ = size;
 }
 
-KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
   // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
   // message length in bits as a big-endian 64-bit number.
   const std::uint64_t bit_length = length_ * 8;
@@ -9041,14 +9065,14 @@ KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexce
   return digest;
 }
 
-KLING_DECL void sha256::reset() noexcept {
+KLING_LAZY_DEF void sha256::reset() noexcept {
   state_ = sha256_detail::initial_state;
   buffer_ = {};
   buffered_ = 0;
   length_ = 0;
 }
 
-KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
+KLING_LAZY_DEF void sha256::compress(const std::uint8_t *block) noexcept {
   using sha256_detail::rotr;
   std::uint32_t w[64];
   for (std::size_t t = 0; t < 16; ++t) {
@@ -9089,13 +9113,14 @@ KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
   state_[7] += h;
 }
 
-KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
   sha256 h;
   h.update(data);
   return h.finish();
 }
 
-KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32> hmac_sha256(std::string_view key,
+                                                        std::string_view message) noexcept {
   std::array<std::uint8_t, sha256::block_size> block_key{};
   if (key.size() > sha256::block_size) {
     const auto hashed = sha256_digest(key);
@@ -9121,7 +9146,7 @@ KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::s
   return outer.finish();
 }
 
-KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+KLING_LAZY_DEF bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   unsigned difference = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -9130,7 +9155,7 @@ KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noex
   return difference == 0;
 }
 
-KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+KLING_LAZY_DEF std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);
@@ -9152,12 +9177,12 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL std::string url::origin() const {
+KLING_LAZY_DEF std::string url::origin() const {
   const bool ipv6 = host.find(':') != std::string::npos;
   return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-KLING_DECL std::string url::text() const {
+KLING_LAZY_DEF std::string url::text() const {
   const bool ipv6 = host.find(':') != std::string::npos;
   std::string out = scheme + "://";
   if (!userinfo.empty()) out += userinfo + "@";
@@ -9169,12 +9194,12 @@ KLING_DECL std::string url::text() const {
 }
 
 namespace url_detail {
-KLING_DECL error bad_url(std::string_view why, std::string_view text) {
+KLING_LAZY error bad_url(std::string_view why, std::string_view text) {
   return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
 
 // RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
-KLING_DECL std::string remove_dot_segments(std::string_view in) {
+KLING_LAZY std::string remove_dot_segments(std::string_view in) {
   std::string out;
   while (!in.empty()) {
     if (in.substr(0, 3) == "../") {
@@ -9200,7 +9225,7 @@ KLING_DECL std::string remove_dot_segments(std::string_view in) {
   return out;
 }
 
-KLING_DECL bool has_scheme(std::string_view text) {
+KLING_LAZY bool has_scheme(std::string_view text) {
   if (text.empty() || !ascii::is_alpha(text[0])) return false;
   for (char c : text) {
     if (c == ':') return true;
@@ -9210,7 +9235,7 @@ KLING_DECL bool has_scheme(std::string_view text) {
 }
 } // namespace url_detail
 
-KLING_DECL result<url> parse_url(std::string_view text) {
+KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
   using namespace url_detail;
   url out;
   const auto colon = text.find(':');
@@ -9292,7 +9317,7 @@ KLING_DECL result<url> parse_url(std::string_view text) {
   return out;
 }
 
-KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) {
+KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view reference) {
   using namespace url_detail;
   if (has_scheme(reference)) return parse_url(reference);
   if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
@@ -9324,7 +9349,7 @@ KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) 
   return out;
 }
 
-KLING_DECL bool is_loopback_host(std::string_view host) {
+KLING_LAZY_DEF bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
@@ -9337,7 +9362,7 @@ KLING_DECL bool is_loopback_host(std::string_view host) {
   return dots == 3;
 }
 
-KLING_DECL std::string percent_encode(std::string_view text) {
+KLING_LAZY_DEF std::string percent_encode(std::string_view text) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
@@ -9354,7 +9379,7 @@ KLING_DECL std::string percent_encode(std::string_view text) {
   return out;
 }
 
-KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
+KLING_LAZY_DEF std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
   std::string out;
   for (const auto &p : params) {
     if (!out.empty()) out += '&';
@@ -9394,25 +9419,25 @@ constexpr bool is_standalone(std::uint32_t marker) noexcept {
   return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
 }
 
-KLING_DECL std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint8_t>(bytes[pos]);
 }
-KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
   return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
 }
-KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
   return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
 }
 
-KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+KLING_LAZY error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
-KLING_DECL error at_byte(const char *what, std::size_t pos) {
+KLING_LAZY error at_byte(const char *what, std::size_t pos) {
   return invalid(std::string(what) + " at byte " + std::to_string(pos));
 }
 
 // Names a few formats people try to send instead, so the error says what the
 // file is rather than only what it is not.
-KLING_DECL std::string other_format_name(std::string_view bytes) {
+KLING_LAZY std::string other_format_name(std::string_view bytes) {
   if (bytes.substr(0, 4) == "GIF8") return "GIF";
   if (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP") return "WebP";
   if (bytes.substr(0, 2) == "BM") return "BMP";
@@ -9428,7 +9453,7 @@ KLING_DECL std::string other_format_name(std::string_view bytes) {
   return {};
 }
 
-KLING_DECL error not_an_image(std::string_view bytes) {
+KLING_LAZY error not_an_image(std::string_view bytes) {
   std::string message = "not a JPEG or PNG image";
   if (bytes.empty()) {
     message += " (empty)";
@@ -9439,7 +9464,7 @@ KLING_DECL error not_an_image(std::string_view bytes) {
   return invalid(std::move(message));
 }
 
-KLING_DECL result<image_info> probe_png(std::string_view bytes) {
+KLING_LAZY result<image_info> probe_png(std::string_view bytes) {
   // Signature (8), then the first chunk: length (4), type (4), and IHDR's 13
   // bytes of data, of which width and height come first; then its CRC (4).
   constexpr std::size_t ihdr_end = 8 + 8 + 13 + 4;
@@ -9463,7 +9488,7 @@ KLING_DECL result<image_info> probe_png(std::string_view bytes) {
   return info;
 }
 
-KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
+KLING_LAZY result<image_info> probe_jpeg(std::string_view bytes) {
   std::size_t pos = 2; // after SOI
   // Every pass moves pos forward by at least one byte, so the loop ends.
   while (true) {
@@ -9510,7 +9535,7 @@ KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
 
 } // namespace image_detail
 
-KLING_DECL result<image_info> probe_image(std::string_view bytes) {
+KLING_LAZY_DEF result<image_info> probe_image(std::string_view bytes) {
   using namespace image_detail;
   if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
   if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {
@@ -9553,24 +9578,24 @@ constexpr std::uint32_t fourcc(const char (&name)[5]) noexcept {
          static_cast<std::uint32_t>(static_cast<unsigned char>(name[3]));
 }
 
-KLING_DECL std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
+KLING_LAZY std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < count; ++i)
     value = value << 8 | static_cast<unsigned char>(bytes[pos + i]);
   return value;
 }
-KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 2));
 }
-KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 4));
 }
-KLING_DECL std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
   return big_endian(bytes, pos, 8);
 }
 
 // 'moov', or 'm\x00\x01v' for bytes that are not printable.
-KLING_DECL std::string type_name(std::uint32_t type) {
+KLING_LAZY std::string type_name(std::uint32_t type) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out = "'";
   for (int shift = 24; shift >= 0; shift -= 8) {
@@ -9586,7 +9611,7 @@ KLING_DECL std::string type_name(std::uint32_t type) {
   return out + "'";
 }
 
-KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+KLING_LAZY error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
 struct box {
   std::uint32_t type = 0;
@@ -9597,13 +9622,13 @@ struct box {
   std::string where() const { return type_name(type) + " box at byte " + std::to_string(offset); }
 };
 
-KLING_DECL std::string parent_name(const box *parent) {
+KLING_LAZY std::string parent_name(const box *parent) {
   return parent ? "the " + parent->where() : "the file";
 }
 
 // The header of the box at offset. head holds the bytes there (at least
 // min(room, 32) of them); room is what is left of the parent (or the file).
-KLING_DECL result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
+KLING_LAZY result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
                                    const box *parent) {
   if (room < 8) {
     return invalid("truncated box header at byte " + std::to_string(offset) + ": " + std::to_string(room) +
@@ -9639,7 +9664,7 @@ struct walk_state {
   std::uint32_t boxes = 0;
 };
 
-KLING_DECL result<void> count_box(walk_state &state, const box &b) {
+KLING_LAZY result<void> count_box(walk_state &state, const box &b) {
   if (++state.boxes > max_boxes) {
     return invalid("more than " + std::to_string(max_boxes) + " boxes; gave up at byte " +
                    std::to_string(b.offset));
@@ -9693,7 +9718,7 @@ result<std::array<child, N>> find_children(std::string_view payload, const box &
 
 // Version 0 or 1 of a full box whose payload must hold v0_size or v1_size
 // bytes (version and flags included).
-KLING_DECL result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
+KLING_LAZY result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
                                         std::size_t v1_size) {
   if (payload.empty()) return invalid("the " + b.where() + " is empty");
   const int version = static_cast<unsigned char>(payload[0]);
@@ -9714,7 +9739,7 @@ struct timing {
 
 // 'mvhd' and 'mdhd' start alike: times of creation and modification, then
 // timescale and duration, 32-bit in version 0 and 64-bit in version 1.
-KLING_DECL result<timing> read_timing(const box &b, std::string_view payload) {
+KLING_LAZY result<timing> read_timing(const box &b, std::string_view payload) {
   auto version = full_box_version(b, payload, 20, 32);
   if (!version) return std::move(version).error();
   timing t;
@@ -9743,11 +9768,11 @@ struct track_facts {
 };
 
 // 16.16 fixed point to the nearest integer.
-KLING_DECL std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
+KLING_LAZY std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
   return static_cast<std::uint32_t>((std::uint64_t{value} + 0x8000) >> 16);
 }
 
-KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
+KLING_LAZY result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
   // After version and flags: times, track ID, reserved, duration (20 bytes in
   // version 0, 32 in 1), then 52 bytes of layer, volume and matrix, then
   // width and height.
@@ -9759,7 +9784,7 @@ KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_
   return {};
 }
 
-KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
+KLING_LAZY result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
   const std::uint64_t entries = be32(payload, 4);
@@ -9776,7 +9801,7 @@ KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_
   return {};
 }
 
-KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
+KLING_LAZY result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
                                   track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
@@ -9795,7 +9820,7 @@ KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_s
   return {};
 }
 
-KLING_DECL result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
+KLING_LAZY result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
                                          walk_state &state) {
   track_facts track;
   auto parts = find_children<2>(payload, trak, depth, state, {fourcc("tkhd"), fourcc("mdia")});
@@ -9850,7 +9875,7 @@ struct movie_facts {
   track_facts video; // the first video track
 };
 
-KLING_DECL result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
+KLING_LAZY result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
   movie_facts facts;
   auto walked =
       for_each_child(payload, moov, 1, state, [&](const box &b, std::string_view body) -> result<void> {
@@ -9896,7 +9921,7 @@ struct file_source {
 };
 
 // Every real file starts with a box whose type is four printable characters.
-KLING_DECL bool starts_like_a_box(std::string_view head) noexcept {
+KLING_LAZY bool starts_like_a_box(std::string_view head) noexcept {
   if (head.size() < 8) return false;
   for (std::size_t i = 4; i < 8; ++i) {
     const auto c = static_cast<unsigned char>(head[i]);
@@ -9978,12 +10003,12 @@ result<video_info> probe(Source &source, std::uint64_t size) {
 
 } // namespace video_detail
 
-KLING_DECL result<video_info> probe_video(std::string_view bytes) {
+KLING_LAZY_DEF result<video_info> probe_video(std::string_view bytes) {
   video_detail::memory_source source{bytes};
   return video_detail::probe(source, bytes.size());
 }
 
-KLING_DECL result<video_info> probe_video_file(const std::string &path) {
+KLING_LAZY_DEF result<video_info> probe_video_file(const std::string &path) {
   files::input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -10011,7 +10036,7 @@ namespace media {
 
 namespace source_detail {
 
-KLING_DECL image_string invalid(std::string problem) {
+KLING_LAZY image_string invalid(std::string problem) {
   image_string out;
   out.problem = std::move(problem);
   return out;
@@ -10019,7 +10044,7 @@ KLING_DECL image_string invalid(std::string problem) {
 
 // data:<type>[;parameter=value...];base64,<payload> (RFC 2397); only images,
 // and only Base64, which must be strict.
-KLING_DECL image_string classify_data_uri(std::string_view text) {
+KLING_LAZY image_string classify_data_uri(std::string_view text) {
   const std::size_t comma = text.find(',');
   if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
   const std::string_view header = text.substr(5, comma - 5);
@@ -10043,7 +10068,7 @@ KLING_DECL image_string classify_data_uri(std::string_view text) {
 
 } // namespace source_detail
 
-KLING_DECL const std::string &local_image_marker() {
+KLING_LAZY_DEF const std::string &local_image_marker() {
   static const std::string marker = [] {
     std::string m = "kling-local-file:";
     for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
@@ -10053,9 +10078,11 @@ KLING_DECL const std::string &local_image_marker() {
   return marker;
 }
 
-KLING_DECL std::string local_image(std::string_view path) { return local_image_marker() + std::string(path); }
+KLING_LAZY_DEF std::string local_image(std::string_view path) {
+  return local_image_marker() + std::string(path);
+}
 
-KLING_DECL image_string classify_image_string(std::string_view text) {
+KLING_LAZY_DEF image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
   const std::string &marker = local_image_marker();
   if (text.substr(0, marker.size()) == marker) {
@@ -10103,7 +10130,7 @@ struct image_file {
 // Opens the file and checks that it is a PNG or JPEG image of at most the
 // gateway's 10 MB, reading only its start (all of it only if the header
 // lies further in). The file stays open, to be read once more as it is sent.
-KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
+KLING_LAZY result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
   auto image = std::make_unique<image_file>();
   auto size = image->in.open(path);
   if (!size) return std::move(size).error();
@@ -10129,7 +10156,7 @@ KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string
 }
 
 // Appends the Base64 of the whole file, read in pieces.
-KLING_DECL result<void> append_base64(image_file &image, std::string &out) {
+KLING_LAZY result<void> append_base64(image_file &image, std::string &out) {
   constexpr std::size_t piece = 3 * 256 * 1024; // a multiple of 3: the pieces' Base64 joins up
   std::string bytes;
   for (std::uint64_t at = 0; at < image.size; at += piece) {
@@ -10144,7 +10171,7 @@ constexpr std::uint64_t base64_size(std::uint64_t bytes) { return (bytes + 2) / 
 
 // The file's Base64, after "data:image/...;base64," when asked for, in a
 // string allocated once.
-KLING_DECL result<std::string> file_to_base64(const std::string &path, bool data_uri) {
+KLING_LAZY result<std::string> file_to_base64(const std::string &path, bool data_uri) {
   auto image = open_image_file(path);
   if (!image) return std::move(image).error();
   const std::string prefix =
@@ -10158,21 +10185,21 @@ KLING_DECL result<std::string> file_to_base64(const std::string &path, bool data
 
 } // namespace source_detail
 
-KLING_DECL result<image_info> probe_image_file(const std::string &path) {
+KLING_LAZY_DEF result<image_info> probe_image_file(const std::string &path) {
   auto image = source_detail::open_image_file(path);
   if (!image) return std::move(image).error();
   return (*image)->info;
 }
 
-KLING_DECL result<std::string> image_file_to_base64(const std::string &path) {
+KLING_LAZY_DEF result<std::string> image_file_to_base64(const std::string &path) {
   return source_detail::file_to_base64(path, false);
 }
 
-KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
+KLING_LAZY_DEF result<std::string> image_file_to_data_uri(const std::string &path) {
   return source_detail::file_to_base64(path, true);
 }
 
-KLING_DECL result<std::string> inline_local_images(std::string body) {
+KLING_LAZY_DEF result<std::string> inline_local_images(std::string body) {
   using namespace source_detail;
   const std::string opener = "\"" + local_image_marker();
   if (body.find(opener) == std::string::npos) return body;
@@ -10231,16 +10258,16 @@ KLING_NAMESPACE_BEGIN
 
 namespace request_support {
 
-KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
-                           const char *no) {
+KLING_LAZY_DEF void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                               const char *no) {
   if (value) j[key] = *value ? yes : no;
 }
 
-KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds) {
+KLING_LAZY_DEF void put_seconds(json &j, const std::optional<int> &seconds) {
   if (seconds) j["seconds"] = std::to_string(*seconds);
 }
 
-KLING_DECL void merge_extra(json &j, const json &extra) {
+KLING_LAZY_DEF void merge_extra(json &j, const json &extra) {
   if (!extra.is_object()) return;
   for (auto it = extra.begin(); it != extra.end(); ++it)
     j[it.key()] = it.value();
@@ -10257,14 +10284,14 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL camera_control camera_control::preset(camera_type t) {
+KLING_LAZY_DEF camera_control camera_control::preset(camera_type t) {
   return camera_control{t, std::nullopt, json::object()};
 }
-KLING_DECL camera_control camera_control::simple(camera_config c) {
+KLING_LAZY_DEF camera_control camera_control::simple(camera_config c) {
   return camera_control{camera_type::simple, c, json::object()};
 }
 
-KLING_DECL void to_json(json &j, const camera_config &c) {
+KLING_LAZY_DEF void to_json(json &j, const camera_config &c) {
   j = json::object();
   j["horizontal"] = c.horizontal;
   j["vertical"] = c.vertical;
@@ -10275,7 +10302,7 @@ KLING_DECL void to_json(json &j, const camera_config &c) {
   request_support::merge_extra(j, c.extra);
 }
 
-KLING_DECL void to_json(json &j, const camera_control &c) {
+KLING_LAZY_DEF void to_json(json &j, const camera_control &c) {
   j = json::object();
   request_support::put_word(j, "type", c.type);
   request_support::put(j, "config", c.config);
@@ -10291,7 +10318,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<element> parse_element(const json &body, std::string path) {
+KLING_LAZY_DEF result<element> parse_element(const json &body, std::string path) {
   element e;
   field_reader r(body, std::move(path));
   r.id("element_id", e.element_id);
@@ -10316,7 +10343,7 @@ KLING_DECL result<element> parse_element(const json &body, std::string path) {
   return e;
 }
 
-KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path) {
+KLING_LAZY_DEF result<std::vector<element>> parse_element_list(const json &body, std::string path) {
   if (!body.is_array()) {
     return error{errc::parse, (path.empty() ? "/" : path) + ": expected an array, got " + body.type_name()};
   }
@@ -10330,7 +10357,7 @@ KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std
   return out;
 }
 
-KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path) {
+KLING_LAZY_DEF result<element_deletion> parse_element_deletion(const json &body, std::string path) {
   element_deletion d;
   field_reader r(body, std::move(path));
   r.id("task_id", d.task_id);
@@ -10349,27 +10376,27 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const voice &v) {
+KLING_LAZY_DEF void to_json(json &j, const voice &v) {
   j = json::object();
   j["voice_id"] = v.voice_id;
   request_support::merge_extra(j, v.extra);
 }
 
-KLING_DECL void to_json(json &j, const trajectory_point &p) {
+KLING_LAZY_DEF void to_json(json &j, const trajectory_point &p) {
   j = json::object();
   j["x"] = p.x;
   j["y"] = p.y;
   request_support::merge_extra(j, p.extra);
 }
 
-KLING_DECL void to_json(json &j, const dynamic_mask &m) {
+KLING_LAZY_DEF void to_json(json &j, const dynamic_mask &m) {
   j = json::object();
   j["mask"] = m.mask;
   j["trajectories"] = m.trajectories;
   request_support::merge_extra(j, m.extra);
 }
 
-KLING_DECL void to_json(json &j, const image_to_video &r) {
+KLING_LAZY_DEF void to_json(json &j, const image_to_video &r) {
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;
@@ -10399,7 +10426,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const motion_control &r) {
+KLING_LAZY_DEF void to_json(json &j, const motion_control &r) {
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;
@@ -10426,7 +10453,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const new_element &e) {
+KLING_LAZY_DEF void to_json(json &j, const new_element &e) {
   j = json::object();
   j["element_name"] = e.element_name;
   j["element_description"] = e.element_description;
@@ -10453,20 +10480,20 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const omni_image &i) {
+KLING_LAZY_DEF void to_json(json &j, const omni_image &i) {
   j = json::object();
   j["image_url"] = i.image_url;
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
-KLING_DECL void to_json(json &j, const omni_element &e) {
+KLING_LAZY_DEF void to_json(json &j, const omni_element &e) {
   j = json::object();
   j["element_id"] = e.element_id;
   request_support::merge_extra(j, e.extra);
 }
 
-KLING_DECL void to_json(json &j, const omni_video_reference &v) {
+KLING_LAZY_DEF void to_json(json &j, const omni_video_reference &v) {
   j = json::object();
   j["video_url"] = v.video_url;
   request_support::put_word(j, "refer_type", v.refer_type);
@@ -10474,7 +10501,7 @@ KLING_DECL void to_json(json &j, const omni_video_reference &v) {
   request_support::merge_extra(j, v.extra);
 }
 
-KLING_DECL void to_json(json &j, const omni_video &r) {
+KLING_LAZY_DEF void to_json(json &j, const omni_video &r) {
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;
@@ -10504,7 +10531,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL task_status parse_task_status(std::string_view word) {
+KLING_LAZY_DEF task_status parse_task_status(std::string_view word) {
   const std::string w = ascii::to_lower(word);
   if (w == "pending" || w == "submitted") return task_status::pending;
   if (w == "processing") return task_status::processing;
@@ -10513,12 +10540,14 @@ KLING_DECL task_status parse_task_status(std::string_view word) {
   return task_status::unknown;
 }
 
-KLING_DECL std::string task::video_url() const { return videos.empty() ? std::string() : videos.front().url; }
+KLING_LAZY_DEF std::string task::video_url() const {
+  return videos.empty() ? std::string() : videos.front().url;
+}
 
 namespace task_detail {
 
 // A duration the provider may write as a number or as text ("5.1").
-KLING_DECL void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
+KLING_LAZY void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
   const json *v = r.get(key);
   if (!v) return;
   if (v->is_number()) {
@@ -10534,7 +10563,7 @@ KLING_DECL void read_seconds(field_reader &r, std::string_view key, std::optiona
   }
 }
 
-KLING_DECL void read_video(field_reader &r, kling::video &v) {
+KLING_LAZY void read_video(field_reader &r, kling::video &v) {
   r.id("id", v.id);
   if (!r.text("url", v.url)) r.text("video_url", v.url);
   read_seconds(r, "duration", v.duration_seconds);
@@ -10546,7 +10575,7 @@ KLING_DECL void read_video(field_reader &r, kling::video &v) {
 }
 
 // A list of videos: objects, or plain URL strings (the {outputs} shape).
-KLING_DECL void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
+KLING_LAZY void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
   const json *list = r.array(key);
   if (!list) return;
   for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
@@ -10563,7 +10592,7 @@ KLING_DECL void read_videos(field_reader &r, std::string_view key, std::vector<k
   }
 }
 
-KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
+KLING_LAZY void read_usage(field_reader &r, std::optional<kling::usage> &out) {
   const json *u = r.object("usage");
   if (!u) return;
   field_reader ur(*u, r.path_of("usage"));
@@ -10582,7 +10611,7 @@ KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
 }
 
 // "error" as text, or as an object with a message.
-KLING_DECL void read_error_message(field_reader &r, std::string &out) {
+KLING_LAZY void read_error_message(field_reader &r, std::string &out) {
   const json *e = r.get("error");
   if (!e) {
     r.text("task_status_msg", out); // the provider's word for it
@@ -10600,7 +10629,7 @@ KLING_DECL void read_error_message(field_reader &r, std::string &out) {
 }
 
 // Everything but task::raw, which the callers fill.
-KLING_DECL result<task> read_task_fields(const json &body) {
+KLING_LAZY result<task> read_task_fields(const json &body) {
   task t;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);
@@ -10652,19 +10681,19 @@ KLING_DECL result<task> read_task_fields(const json &body) {
 
 } // namespace task_detail
 
-KLING_DECL result<task> parse_task(const json &body) {
+KLING_LAZY_DEF result<task> parse_task(const json &body) {
   auto t = task_detail::read_task_fields(body);
   if (t) t->raw = body;
   return t;
 }
 
-KLING_DECL result<task> parse_task(json &&body) {
+KLING_LAZY_DEF result<task> parse_task(json &&body) {
   auto t = task_detail::read_task_fields(body);
   if (t) t->raw = std::move(body);
   return t;
 }
 
-KLING_DECL void to_json(json &j, const video &v) {
+KLING_LAZY_DEF void to_json(json &j, const video &v) {
   j = json::object();
   if (!v.id.empty()) j["id"] = v.id;
   j["url"] = v.url;
@@ -10675,7 +10704,7 @@ KLING_DECL void to_json(json &j, const video &v) {
   if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
 }
 
-KLING_DECL void to_json(json &j, const usage &u) {
+KLING_LAZY_DEF void to_json(json &j, const usage &u) {
   j = json::object();
   if (u.seconds) j["seconds"] = *u.seconds;
   if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
@@ -10686,7 +10715,7 @@ KLING_DECL void to_json(json &j, const usage &u) {
   if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
 }
 
-KLING_DECL void to_json(json &j, const task &t) {
+KLING_LAZY_DEF void to_json(json &j, const task &t) {
   j = json{{"id", t.id}, {"status", to_string(t.status)}};
   if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
   if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;
@@ -10709,7 +10738,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const task_handle &h) {
+KLING_LAZY_DEF void to_json(json &j, const task_handle &h) {
   j = json{{"task_id", h.task_id}};
   if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
   if (!h.provider.empty()) j["provider"] = h.provider;
@@ -10717,7 +10746,7 @@ KLING_DECL void to_json(json &j, const task_handle &h) {
   if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
 }
 
-KLING_DECL result<task_handle> parse_task_handle(const json &body) {
+KLING_LAZY_DEF result<task_handle> parse_task_handle(const json &body) {
   task_handle h;
   field_reader r(body);
   if (r.require("task_id")) r.id("task_id", h.task_id);
@@ -10739,7 +10768,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const text_to_video &r) {
+KLING_LAZY_DEF void to_json(json &j, const text_to_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);
@@ -10764,7 +10793,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL nlohmann::ordered_json to_json(const report &r) {
+KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
   using ordered = nlohmann::ordered_json;
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
@@ -10778,7 +10807,7 @@ KLING_DECL nlohmann::ordered_json to_json(const report &r) {
                  {"warnings", list(r.warnings)}};
 }
 
-KLING_DECL error rejection(std::vector<violation> violations) {
+KLING_LAZY_DEF error rejection(std::vector<violation> violations) {
   std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
                         (violations.size() == 1 ? " rule" : " rules");
   if (!violations.empty()) {
@@ -10804,24 +10833,24 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
+KLING_LAZY_DEF std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
 
-KLING_DECL const json *scope::get(std::string_view key) const {
+KLING_LAZY_DEF const json *scope::get(std::string_view key) const {
   const json *m = find_member(object, key);
   return m && !m->is_null() ? m : nullptr;
 }
 
-KLING_DECL bool scope::has(std::string_view key) const { return get(key) != nullptr; }
+KLING_LAZY_DEF bool scope::has(std::string_view key) const { return get(key) != nullptr; }
 
-KLING_DECL void checker::violation(std::string rule, std::string field, std::string message) {
+KLING_LAZY_DEF void checker::violation(std::string rule, std::string field, std::string message) {
   result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
 }
 
-KLING_DECL void checker::warning(std::string rule, std::string field, std::string message) {
+KLING_LAZY_DEF void checker::warning(std::string rule, std::string field, std::string message) {
   result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
 }
 
-KLING_DECL const std::string *checker::string(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const std::string *checker::string(const scope &s, std::string_view key) {
   const json *m = s.get(key);
   if (!m) return nullptr;
   if (!m->is_string()) {
@@ -10831,15 +10860,15 @@ KLING_DECL const std::string *checker::string(const scope &s, std::string_view k
   return &m->get_ref<const std::string &>();
 }
 
-KLING_DECL const json *checker::array(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const json *checker::array(const scope &s, std::string_view key) {
   return typed(s, key, json::value_t::array, "an array");
 }
 
-KLING_DECL const json *checker::object(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const json *checker::object(const scope &s, std::string_view key) {
   return typed(s, key, json::value_t::object, "an object");
 }
 
-KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const json *checker::number(const scope &s, std::string_view key) {
   const json *m = s.get(key);
   if (m && !m->is_number()) {
     wrong_type(s.field(key), "a number", *m);
@@ -10848,7 +10877,7 @@ KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
   return m;
 }
 
-KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
+KLING_LAZY_DEF std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
   std::vector<scope> out;
   for (std::size_t i = 0; i < array.size(); ++i) {
     const std::string item = pointer_child(path, i);
@@ -10860,12 +10889,13 @@ KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::
   return out;
 }
 
-KLING_DECL void checker::wrong_type(const std::string &field, std::string_view expected, const json &got) {
+KLING_LAZY_DEF void checker::wrong_type(const std::string &field, std::string_view expected,
+                                        const json &got) {
   violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
 }
 
-KLING_DECL const std::string *checker::required_string(const scope &s, std::string_view key,
-                                                       const char *rule) {
+KLING_LAZY_DEF const std::string *checker::required_string(const scope &s, std::string_view key,
+                                                           const char *rule) {
   if (!s.has(key)) {
     violation(rule, s.field(key), std::string(key) + " is required");
     return nullptr;
@@ -10878,8 +10908,8 @@ KLING_DECL const std::string *checker::required_string(const scope &s, std::stri
   return v;
 }
 
-KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
-                                     const char *rule) {
+KLING_LAZY_DEF void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
+                                         const char *rule) {
   const std::string *v = string(s, key);
   if (!v) return;
   auto count = utf8::count_code_points(*v);
@@ -10892,9 +10922,9 @@ KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::
   }
 }
 
-KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
-                                                      std::initializer_list<const char *> words,
-                                                      const char *rule) {
+KLING_LAZY_DEF std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
+                                                          std::initializer_list<const char *> words,
+                                                          const char *rule) {
   const std::string *v = string(s, key);
   if (!v) return std::nullopt;
   std::string allowed;
@@ -10907,8 +10937,8 @@ KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::strin
   return std::nullopt;
 }
 
-KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
-                                      std::string_view name) {
+KLING_LAZY_DEF const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
+                                          std::string_view name) {
   const json *m = s.get(key);
   if (m && m->type() != type) {
     wrong_type(s.field(key), name, *m);
@@ -10917,7 +10947,7 @@ KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json
   return m;
 }
 
-KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+KLING_LAZY_DEF std::vector<prompt_reference> prompt_references(std::string_view prompt) {
   std::vector<prompt_reference> out;
   for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
        open = prompt.find("<<<", open + 3)) {
@@ -10957,13 +10987,13 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace routing_detail {
-KLING_DECL bool non_empty_string(const json &request, std::string_view key) {
+KLING_LAZY bool non_empty_string(const json &request, std::string_view key) {
   const json *v = find_member(request, key);
   return v && v->is_string() && !v->get_ref<const std::string &>().empty();
 }
 } // namespace routing_detail
 
-KLING_DECL kling::route route_of(const json &request) {
+KLING_LAZY_DEF kling::route route_of(const json &request) {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
   const std::string &name = model->get_ref<const std::string &>();
@@ -10991,7 +11021,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
+KLING_LAZY_DEF std::optional<int> read_seconds(checker &c, const scope &s) {
   const json *v = s.get("seconds");
   if (!v) return std::nullopt;
   if (v->is_number_integer() || v->is_number_unsigned()) {
@@ -11012,7 +11042,7 @@ KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
   return std::nullopt;
 }
 
-KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
+KLING_LAZY_DEF void check_routing(checker &c, const scope &s, kling::route r) {
   if (!s.has("model")) {
     c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
     return;
@@ -11033,7 +11063,7 @@ KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
   }
 }
 
-KLING_DECL common_fields check_common(checker &c, const scope &s) {
+KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
   common_fields out;
   c.text_length(s, "prompt", max_prompt_characters, "C-1");
   c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
@@ -11057,7 +11087,7 @@ KLING_DECL common_fields check_common(checker &c, const scope &s) {
   return out;
 }
 
-KLING_DECL json normalized(json request) {
+KLING_LAZY_DEF json normalized(json request) {
   if (!request.is_object()) return request;
   auto it = request.find("seconds");
   if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
@@ -11080,14 +11110,14 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace images_detail {
-KLING_DECL std::string size_text(std::uint64_t bytes) {
+KLING_LAZY_DEF std::string size_text(std::uint64_t bytes) {
   return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
 }
 } // namespace images_detail
 
-KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                        const std::string &field, const char *rule,
-                                                        const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                            const std::string &field, const char *rule,
+                                                            const image_limits &limits) {
   // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
   if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
     c.image_field(field);
@@ -11154,9 +11184,9 @@ KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::s
   return *info;
 }
 
-KLING_DECL std::optional<media::image_info> check_image_member(checker &c, const scope &s,
-                                                               std::string_view key, const char *rule,
-                                                               const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info> check_image_member(checker &c, const scope &s,
+                                                                   std::string_view key, const char *rule,
+                                                                   const image_limits &limits) {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);
@@ -11175,7 +11205,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_new_element(checker &c, const scope &s) {
+KLING_LAZY_DEF void check_new_element(checker &c, const scope &s) {
   c.required_string(s, "element_name", "E-1");
   c.text_length(s, "element_name", max_element_name_characters, "E-1");
   c.required_string(s, "element_description", "E-1");
@@ -11216,7 +11246,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_camera_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void check_camera_control(checker &c, const scope &s) {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};
@@ -11271,13 +11301,14 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
+KLING_LAZY_DEF void check_five_or_ten(checker &c, const scope &s, const common_fields &common,
+                                      const char *rule) {
   if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
     c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
   }
 }
 
-KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
   c.required_string(s, "prompt", "T-1");
   c.one_of(s, "sound", {"on", "off"}, "T-2");
   check_five_or_ten(c, s, common, "T-3");
@@ -11305,7 +11336,7 @@ struct mask_image {
 };
 
 // I-6: one dynamic mask group; returns its mask's header when inline.
-KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
+KLING_LAZY std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
   std::optional<mask_image> out;
   if (const std::string *mask = c.required_string(group, "mask", "I-6")) {
     if (auto info = check_image(c, *mask, group.field("mask"), "I-7", standard_image_limits)) {
@@ -11336,7 +11367,7 @@ KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope 
 
 } // namespace i2v_detail
 
-KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
     c.violation(
@@ -11459,15 +11490,15 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace videos_detail {
-KLING_DECL std::string number(double v) { return numbers::format_significant(v, 3); }
-KLING_DECL std::string too_large(std::uint64_t size, const video_limits &limits) {
+KLING_LAZY std::string number(double v) { return numbers::format_significant(v, 3); }
+KLING_LAZY std::string too_large(std::uint64_t size, const video_limits &limits) {
   return "video is " + number(static_cast<double>(size) / (1024.0 * 1024.0)) + " MB; at most " +
          number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed";
 }
 } // namespace videos_detail
 
-KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                              const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+                                                  const std::string &field) {
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
@@ -11491,18 +11522,19 @@ KLING_DECL std::vector<violation> check_video(const media::video_info &info, con
   return out;
 }
 
-KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info, const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> check_omni_video(const media::video_info &info,
+                                                       const std::string &field) {
   return check_video(info, omni_video_limits, field);
 }
 
-KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
-                                                     character_orientation orientation,
-                                                     const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> check_motion_video(const media::video_info &info,
+                                                         character_orientation orientation,
+                                                         const std::string &field) {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
-KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                   const char *url_rule, const video_limits &limits) {
+KLING_LAZY_DEF void check_video_string(checker &c, const std::string &value, const std::string &field,
+                                       const char *url_rule, const video_limits &limits) {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');
@@ -11549,7 +11581,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_motion_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void check_motion_control(checker &c, const scope &s) {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {
@@ -11596,7 +11628,7 @@ struct images {
   std::size_t total() const { return (first ? 1 : 0) + (last ? 1 : 0) + references.size(); }
 };
 
-KLING_DECL images collect_images(checker &c, const scope &s) {
+KLING_LAZY images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
@@ -11661,7 +11693,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
 
 } // namespace omni_detail
 
-KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void check_omni_video(checker &c, const scope &s, const common_fields &common) {
   const std::string *prompt = c.required_string(s, "prompt", "O1-1");
   const omni_detail::images imgs = omni_detail::collect_images(c, s);
 
@@ -11798,7 +11830,7 @@ namespace rules {
 
 namespace validate_detail {
 
-KLING_DECL report not_an_object(kling::route r, const json &request) {
+KLING_LAZY report not_an_object(kling::route r, const json &request) {
   checker c(r);
   c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
   return std::move(c).result();
@@ -11809,7 +11841,7 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
 // program's mistake; refused here, so the client never reads a file and sends
 // it where no image goes. The walk builds a field's pointer only for a string
 // that names a local file.
-KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
+KLING_LAZY void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
     const std::string &marker = media::local_image_marker();
@@ -11828,7 +11860,7 @@ KLING_DECL void check_local_files(checker &c, const json &value, const lazy_poin
   }
 }
 
-KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
+KLING_LAZY void check_route(checker &c, const scope &s, kling::route r) {
   if (r == kling::route::element) return check_new_element(c, s);
   check_routing(c, s, r);
   const common_fields common = check_common(c, s);
@@ -11843,7 +11875,7 @@ KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
 }
 
 // The checks of route r, whatever route_of says; the caller reports a mismatch.
-KLING_DECL report checks_of(const json &request, kling::route r) {
+KLING_LAZY report checks_of(const json &request, kling::route r) {
   if (!request.is_object()) return not_an_object(r, request);
   checker c(r);
   const scope s{request, ""};
@@ -11854,11 +11886,11 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
 
 } // namespace validate_detail
 
-KLING_DECL report validate(const json &request) {
+KLING_LAZY_DEF report validate(const json &request) {
   return validate_detail::checks_of(request, route_of(request));
 }
 
-KLING_DECL report validate_as(const json &request, kling::route expected) {
+KLING_LAZY_DEF report validate_as(const json &request, kling::route expected) {
   report r = validate_detail::checks_of(request, expected);
   if (expected == kling::route::element || !request.is_object()) return r;
   const kling::route actual = route_of(request);
@@ -11872,7 +11904,7 @@ KLING_DECL report validate_as(const json &request, kling::route expected) {
   return r;
 }
 
-KLING_DECL report validate_element(const json &request) {
+KLING_LAZY_DEF report validate_element(const json &request) {
   return validate_detail::checks_of(request, kling::route::element);
 }
 
@@ -11889,7 +11921,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::string batch_name_problem(std::string_view name) {
+KLING_LAZY_DEF std::string batch_name_problem(std::string_view name) {
   if (name.empty()) return "is empty";
   if (name.size() > max_batch_name_bytes)
     return "is longer than " + std::to_string(max_batch_name_bytes) + " bytes";
@@ -11903,15 +11935,15 @@ KLING_DECL std::string batch_name_problem(std::string_view name) {
   return {};
 }
 
-KLING_DECL std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
+KLING_LAZY_DEF std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
 
 namespace manifest_detail {
-KLING_DECL void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
+KLING_LAZY void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
   m.violations.push_back({line, violation{std::move(rule), std::move(field), std::move(message)}});
 }
 } // namespace manifest_detail
 
-KLING_DECL manifest read_manifest(std::string_view text) {
+KLING_LAZY_DEF manifest read_manifest(std::string_view text) {
   using manifest_detail::add;
   manifest out;
   std::map<std::string, std::size_t> name_lines, external_lines;
@@ -11992,8 +12024,8 @@ KLING_DECL manifest read_manifest(std::string_view text) {
   return out;
 }
 
-KLING_DECL std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
-                                             std::size_t n) {
+KLING_LAZY_DEF std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
+                                                 std::size_t n) {
   std::vector<manifest_entry> out;
   if (n == 0 || k == 0 || k > n) return out;
   for (const auto &e : entries)
@@ -12014,7 +12046,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
+KLING_LAZY_DEF std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
   std::vector<violation> out;
   if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
   if (ascii::has_control_character(task_id)) {
@@ -12026,7 +12058,7 @@ KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std
   return out;
 }
 
-KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size) {
+KLING_LAZY_DEF std::vector<violation> check_element_page(int page_num, int page_size) {
   std::vector<violation> out;
   if (page_num < 1 || page_num > 1000) {
     out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
@@ -12037,7 +12069,7 @@ KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size
   return out;
 }
 
-KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id) {
+KLING_LAZY_DEF std::vector<violation> check_element_delete(std::string_view element_id) {
   if (!element_id.empty()) return {};
   return {{"E-3", "/element_id", "element_id must not be empty"}};
 }
@@ -12053,7 +12085,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL bool is_header_name(std::string_view name) {
+KLING_LAZY_DEF bool is_header_name(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
     const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
@@ -12063,29 +12095,32 @@ KLING_DECL bool is_header_name(std::string_view name) {
   return true;
 }
 
-KLING_DECL bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+KLING_LAZY_DEF bool is_header_value(std::string_view value) {
+  return !ascii::has_control_character(value, "\t");
+}
 
-KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
+KLING_LAZY_DEF std::optional<std::string_view> find_header(const http_headers &headers,
+                                                           std::string_view name) {
   for (const auto &h : headers) {
     if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
   }
   return std::nullopt;
 }
 
-KLING_DECL void set_header(http_headers &headers, std::string name, std::string value) {
+KLING_LAZY_DEF void set_header(http_headers &headers, std::string name, std::string value) {
   for (auto it = headers.begin(); it != headers.end();) {
     it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
   }
   headers.emplace_back(std::move(name), std::move(value));
 }
 
-KLING_DECL std::string http_request::target() const {
+KLING_LAZY_DEF std::string http_request::target() const {
   return query.empty() ? path : path + "?" + encode_query(query);
 }
 
-KLING_DECL std::string http_request::url() const { return origin + target(); }
+KLING_LAZY_DEF std::string http_request::url() const { return origin + target(); }
 
-KLING_DECL std::optional<std::string_view> http_response::header(std::string_view name) const {
+KLING_LAZY_DEF std::optional<std::string_view> http_response::header(std::string_view name) const {
   return find_header(headers, name);
 }
 
@@ -12098,13 +12133,13 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<http_response> any_transport::send(const http_request &request) {
+KLING_LAZY_DEF result<http_response> any_transport::send(const http_request &request) {
   if (!send_)
     return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
   return send_(request);
 }
 
-KLING_DECL abandon_request any_transport::async_send(http_request request, http_completion done) {
+KLING_LAZY_DEF abandon_request any_transport::async_send(http_request request, http_completion done) {
   if (!async_send_) {
     done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
     return {};
@@ -12112,9 +12147,9 @@ KLING_DECL abandon_request any_transport::async_send(http_request request, http_
   return async_send_(std::move(request), std::move(done));
 }
 
-KLING_DECL bool any_transport::can_block() const { return static_cast<bool>(send_); }
+KLING_LAZY_DEF bool any_transport::can_block() const { return static_cast<bool>(send_); }
 
-KLING_DECL bool any_transport::can_send_async() const { return static_cast<bool>(async_send_); }
+KLING_LAZY_DEF bool any_transport::can_send_async() const { return static_cast<bool>(async_send_); }
 
 KLING_NAMESPACE_END
 
@@ -12125,8 +12160,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
-                                              std::optional<std::size_t> cut_after) {
+KLING_LAZY_DEF result<http_response> deliver_body(const http_request &request, result<http_response> answer,
+                                                  std::optional<std::size_t> cut_after) {
   if (!answer) return answer;
   const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
   if (request.on_body) {
@@ -12146,7 +12181,7 @@ KLING_DECL result<http_response> deliver_body(const http_request &request, resul
   return answer;
 }
 
-KLING_DECL body_limit body_limit::attach(http_request &request, std::uint64_t max_bytes) {
+KLING_LAZY_DEF body_limit body_limit::attach(http_request &request, std::uint64_t max_bytes) {
   body_limit limit;
   if (request.on_body) return limit;
   limit.state_ = std::make_shared<state>();
@@ -12166,7 +12201,7 @@ KLING_DECL body_limit body_limit::attach(http_request &request, std::uint64_t ma
   return limit;
 }
 
-KLING_DECL result<http_response> body_limit::finish(result<http_response> answer) const {
+KLING_LAZY_DEF result<http_response> body_limit::finish(result<http_response> answer) const {
   if (!state_) return answer;
   if (state_->exceeded) return too_large();
   if (!answer) return answer;
@@ -12178,7 +12213,7 @@ KLING_DECL result<http_response> body_limit::finish(result<http_response> answer
   return answer;
 }
 
-KLING_DECL error body_limit::too_large() const {
+KLING_LAZY_DEF error body_limit::too_large() const {
   // No HTTP status: the answer was not read, so it is neither retried
   // as a proxy's page nor taken as the gateway's word.
   return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +
@@ -12196,7 +12231,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL std::string journal_line(const journal_record &r) {
+KLING_LAZY_DEF std::string journal_line(const journal_record &r) {
   nlohmann::ordered_json line{{"event", to_string(r.event)}};
   const auto put = [&](const char *key, const std::string &value) {
     if (!value.empty()) line[key] = value;
@@ -12214,7 +12249,7 @@ KLING_DECL std::string journal_line(const journal_record &r) {
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-KLING_DECL journal_state replay_journal(std::string_view text) {
+KLING_LAZY_DEF journal_state replay_journal(std::string_view text) {
   journal_state out;
   out.ends_with_newline = text.empty() || text.back() == '\n';
   std::size_t number = 0;
@@ -12325,17 +12360,17 @@ KLING_DECL void memory_replay_store::forget(std::string_view id) {
   }
 }
 
-KLING_DECL std::size_t memory_replay_store::size() const {
+KLING_LAZY_DEF std::size_t memory_replay_store::size() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return until_.size();
 }
 
-KLING_DECL void memory_replay_store::erase(expiry_index::iterator it) {
+KLING_LAZY_DEF void memory_replay_store::erase(expiry_index::iterator it) {
   until_.erase(it->second);
   by_expiry_.erase(it);
 }
 
-KLING_DECL replay_store &default_replay_store() {
+KLING_LAZY_DEF replay_store &default_replay_store() {
   static memory_replay_store store;
   return store;
 }
@@ -12355,14 +12390,14 @@ namespace webhooks {
 
 namespace detail {
 
-KLING_DECL error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
+KLING_LAZY error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
 
-KLING_DECL error unusable_secret(std::string message) {
+KLING_LAZY error unusable_secret(std::string message) {
   return error{errc::configuration, std::move(message)};
 }
 
 // The key bytes of a secret. Messages never quote the secret.
-KLING_DECL result<std::string> secret_key(std::string_view secret) {
+KLING_LAZY result<std::string> secret_key(std::string_view secret) {
   if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
     if (secret.empty()) {
       return unusable_secret("the webhook secret is empty: nothing can be verified with it (to accept "
@@ -12380,7 +12415,7 @@ KLING_DECL result<std::string> secret_key(std::string_view secret) {
   return std::move(*key);
 }
 
-KLING_DECL std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
+KLING_LAZY std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
                                     std::string_view body) {
   std::string content;
   content.reserve(id.size() + timestamp.size() + body.size() + 2);
@@ -12390,7 +12425,7 @@ KLING_DECL std::string signature_of(std::string_view key, std::string_view id, s
 }
 
 // "1700000000" (an optional '-', then digits) to seconds; nothing else.
-KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
+KLING_LAZY result<std::int64_t> parse_timestamp(std::string_view text) {
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits = negative ? text.substr(1) : text;
   if (digits.empty()) return unverified("webhook-timestamp is not an integer number of seconds");
@@ -12408,7 +12443,7 @@ KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
   return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
 }
 
-KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
+KLING_LAZY result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
   const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
   const bool past = timestamp <= now;
   const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
@@ -12420,7 +12455,7 @@ KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std:
 }
 
 // verify() once the secret is known to be usable; the message's timestamp in seconds.
-KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
+KLING_LAZY result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
                                                 std::string_view webhook_timestamp,
                                                 std::string_view webhook_signature, std::string_view body,
                                                 std::int64_t now, std::chrono::seconds tolerance) {
@@ -12452,7 +12487,7 @@ KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::strin
   return *timestamp;
 }
 
-KLING_DECL result<message_headers> find_message_headers(const http_headers &headers) {
+KLING_LAZY result<message_headers> find_message_headers(const http_headers &headers) {
   const auto id = find_header(headers, "webhook-id");
   if (!id) return unverified("missing webhook-id header");
   const auto timestamp = find_header(headers, "webhook-timestamp");
@@ -12464,10 +12499,10 @@ KLING_DECL result<message_headers> find_message_headers(const http_headers &head
 
 } // namespace detail
 
-KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
-                               std::string_view webhook_timestamp, std::string_view webhook_signature,
-                               std::string_view body, std::int64_t now_unix_seconds,
-                               const verify_options &options) {
+KLING_LAZY_DEF result<void> verify(std::string_view secret, std::string_view webhook_id,
+                                   std::string_view webhook_timestamp, std::string_view webhook_signature,
+                                   std::string_view body, std::int64_t now_unix_seconds,
+                                   const verify_options &options) {
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
@@ -12477,8 +12512,9 @@ KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook
   return {};
 }
 
-KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                               std::int64_t now_unix_seconds, const verify_options &options) {
+KLING_LAZY_DEF result<void> verify(std::string_view secret, const http_headers &headers,
+                                   std::string_view body, std::int64_t now_unix_seconds,
+                                   const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -12489,9 +12525,9 @@ KLING_DECL result<void> verify(std::string_view secret, const http_headers &head
   return {};
 }
 
-KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
-                                    std::string_view body, std::int64_t now_unix_seconds,
-                                    replay_store &replays, const verify_options &options) {
+KLING_LAZY_DEF result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                        std::string_view body, std::int64_t now_unix_seconds,
+                                        replay_store &replays, const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -12508,8 +12544,8 @@ KLING_DECL result<void> verify_once(std::string_view secret, const http_headers 
   return {};
 }
 
-KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                            std::string_view body) {
+KLING_LAZY_DEF std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                                std::string_view body) {
   auto key = detail::secret_key(secret);
   if (!key) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
@@ -12526,7 +12562,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<task> parse_callback(std::string_view body) {
+KLING_LAZY_DEF result<task> parse_callback(std::string_view body) {
   auto parsed = parse_json(body);
   if (!parsed) return std::move(parsed).error();
   auto t = parse_task(std::move(*parsed));
@@ -12536,16 +12572,18 @@ KLING_DECL result<task> parse_callback(std::string_view body) {
   return t;
 }
 
-KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
-                                         std::string_view body, std::int64_t now_unix_seconds,
-                                         webhooks::replay_store &replays,
-                                         const webhooks::verify_options &options) {
+KLING_LAZY_DEF result<task> receive_callback(std::string_view secret, const http_headers &headers,
+                                             std::string_view body, std::int64_t now_unix_seconds,
+                                             webhooks::replay_store &replays,
+                                             const webhooks::verify_options &options) {
   auto verified = webhooks::verify_once(secret, headers, body, now_unix_seconds, replays, options);
   if (!verified) return std::move(verified).error();
   return parse_callback(body);
 }
 
-KLING_DECL result<task> receive_unverified_callback(std::string_view body) { return parse_callback(body); }
+KLING_LAZY_DEF result<task> receive_unverified_callback(std::string_view body) {
+  return parse_callback(body);
+}
 
 KLING_NAMESPACE_END
 
@@ -12558,11 +12596,11 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
+KLING_LAZY_DEF step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
 
-KLING_DECL step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
+KLING_LAZY_DEF step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
 
-KLING_DECL step done_step() { return step{}; }
+KLING_LAZY_DEF step done_step() { return step{}; }
 
 } // namespace protocol
 
@@ -12577,7 +12615,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL retry_policy retry_policy::none() {
+KLING_LAZY_DEF retry_policy retry_policy::none() {
   retry_policy p;
   p.max_attempts = 1;
   return p;
@@ -12585,11 +12623,11 @@ KLING_DECL retry_policy retry_policy::none() {
 
 namespace setting_checks {
 
-KLING_DECL error bad_setting(std::string_view name, std::string_view what) {
+KLING_LAZY_DEF error bad_setting(std::string_view name, std::string_view what) {
   return error{errc::configuration, std::string(name) + " " + std::string(what)};
 }
 
-KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
+KLING_LAZY_DEF result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
   if (value.count() < 0 || (!zero_ok && value.count() == 0)) {
     return bad_setting(name, zero_ok ? "must not be negative, got " + std::to_string(value.count()) + " ms"
                                      : "must be positive, got " + std::to_string(value.count()) + " ms");
@@ -12600,7 +12638,7 @@ KLING_DECL result<void> check_duration(std::string_view name, milliseconds value
 
 } // namespace setting_checks
 
-KLING_DECL result<void> check_retry_policy(const retry_policy &p) {
+KLING_LAZY_DEF result<void> check_retry_policy(const retry_policy &p) {
   using setting_checks::check_duration;
   if (p.max_attempts < 1 || p.max_attempts > 1000) {
     return setting_checks::bad_setting("retry_policy::max_attempts",
@@ -12619,7 +12657,7 @@ KLING_DECL result<void> check_retry_policy(const retry_policy &p) {
       });
 }
 
-KLING_DECL bool is_transient(const error &e) {
+KLING_LAZY_DEF bool is_transient(const error &e) {
   if (is_permanent_provider_code(e.provider_code)) return false;
   switch (e.code) {
   case errc::connection:
@@ -12633,7 +12671,7 @@ KLING_DECL bool is_transient(const error &e) {
   }
 }
 
-KLING_DECL bool is_ambiguous(const error &e) {
+KLING_LAZY_DEF bool is_ambiguous(const error &e) {
   if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
   switch (e.code) {
   case errc::connection:
@@ -12647,7 +12685,7 @@ KLING_DECL bool is_ambiguous(const error &e) {
 KLING_DECL backoff::backoff(const retry_policy &policy, std::uint64_t seed)
     : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
 
-KLING_DECL milliseconds backoff::delay(int retry, const error &cause) {
+KLING_LAZY_DEF milliseconds backoff::delay(int retry, const error &cause) {
   if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
   const int shift = std::min(retry - 1, 20);
   const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
@@ -12659,20 +12697,20 @@ KLING_DECL milliseconds backoff::delay(int retry, const error &cause) {
 KLING_DECL retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
     : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
 
-KLING_DECL std::optional<milliseconds> retries::after_failure(const error &cause) {
+KLING_LAZY_DEF std::optional<milliseconds> retries::after_failure(const error &cause) {
   ++failures_;
   if (failures_ >= limit_) return std::nullopt;
   return backoff_.delay(failures_, cause);
 }
 
-KLING_DECL error retries::give_up(error e) const {
+KLING_LAZY_DEF error retries::give_up(error e) const {
   if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
   return e;
 }
 
-KLING_DECL void retries::reset() { failures_ = 0; }
+KLING_LAZY_DEF void retries::reset() { failures_ = 0; }
 
-KLING_DECL milliseconds retries::delay(int n, const error &cause) { return backoff_.delay(n, cause); }
+KLING_LAZY_DEF milliseconds retries::delay(int n, const error &cause) { return backoff_.delay(n, cause); }
 
 } // namespace protocol
 
@@ -12690,7 +12728,7 @@ namespace protocol {
 namespace errors_detail {
 
 // A code may be a number (1102) or a string ("invalid_api_key").
-KLING_DECL std::string code_text(const json &code) {
+KLING_LAZY std::string code_text(const json &code) {
   if (code.is_string()) return code.get<std::string>();
   if (code.is_number_integer()) return std::to_string(code.get<std::int64_t>());
   if (code.is_number_unsigned()) return std::to_string(code.get<std::uint64_t>());
@@ -12698,7 +12736,7 @@ KLING_DECL std::string code_text(const json &code) {
 }
 
 // Fills message, provider_code and request_id from whichever shape the body has.
-KLING_DECL void read_error_body(const json &body, error &e) {
+KLING_LAZY void read_error_body(const json &body, error &e) {
   if (!body.is_object()) return;
   field_reader r(body);
   if (const json *err = find_member(body, "error")) {
@@ -12720,7 +12758,7 @@ KLING_DECL void read_error_body(const json &body, error &e) {
 }
 
 // words: in lower case.
-KLING_DECL bool says(const std::string &text, std::string_view words) {
+KLING_LAZY bool says(const std::string &text, std::string_view words) {
   return ascii::to_lower(text).find(words) != std::string::npos;
 }
 
@@ -12728,7 +12766,7 @@ KLING_DECL bool says(const std::string &text, std::string_view words) {
 // nothing else inspects message text. The document shows no answer for a
 // duplicate external_task_id; "duplicate" and "already exist(s)" are a guess
 // to revisit against the real gateway.
-KLING_DECL error_cause cause_of(const error &e) {
+KLING_LAZY error_cause cause_of(const error &e) {
   for (const std::string *text : {&e.message, &e.provider_code}) {
     if (says(*text, "duplicate") || says(*text, "already exist")) return error_cause::duplicate;
   }
@@ -12737,7 +12775,7 @@ KLING_DECL error_cause cause_of(const error &e) {
 
 } // namespace errors_detail
 
-KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
+KLING_LAZY_DEF std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
   const auto value = response.header("Retry-After");
   if (!value || value->empty()) return std::nullopt;
   if (value->find_first_not_of("0123456789") == std::string_view::npos) {
@@ -12756,7 +12794,7 @@ KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_respo
   return delay.count() > 0 ? delay : std::chrono::milliseconds(0);
 }
 
-KLING_DECL error error_from_response(const http_response &response) {
+KLING_LAZY_DEF error error_from_response(const http_response &response) {
   error e;
   e.code = errc_for_status(response.status);
   e.http_status = response.status;
@@ -12773,7 +12811,7 @@ KLING_DECL error error_from_response(const http_response &response) {
   return e;
 }
 
-KLING_DECL bool is_duplicate_external_id(const error &e) {
+KLING_LAZY_DEF bool is_duplicate_external_id(const error &e) {
   if (e.http_status == 409) return true;
   return (e.http_status == 400 || e.http_status == 422) && e.cause == error_cause::duplicate;
 }
@@ -12793,7 +12831,7 @@ namespace protocol {
 
 namespace requests_detail {
 
-KLING_DECL http_request json_post(std::string path, const json &body) {
+KLING_LAZY http_request json_post(std::string path, const json &body) {
   http_request r;
   r.method = "POST";
   r.path = std::move(path);
@@ -12802,7 +12840,7 @@ KLING_DECL http_request json_post(std::string path, const json &body) {
   return r;
 }
 
-KLING_DECL result<http_request> page_get(std::string path, const page_request &page) {
+KLING_LAZY result<http_request> page_get(std::string path, const page_request &page) {
   auto violations = rules::check_element_page(page.page_num, page.page_size);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -12813,11 +12851,11 @@ KLING_DECL result<http_request> page_get(std::string path, const page_request &p
 
 } // namespace requests_detail
 
-KLING_DECL http_request create_video(const json &body) {
+KLING_LAZY_DEF http_request create_video(const json &body) {
   return requests_detail::json_post("/v1/videos", body);
 }
 
-KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider) {
+KLING_LAZY_DEF result<http_request> get_video(std::string_view task_id, std::string_view provider) {
   auto violations = rules::check_task_query(task_id, provider);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -12826,19 +12864,19 @@ KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_
   return r;
 }
 
-KLING_DECL http_request create_element(const json &body) {
+KLING_LAZY_DEF http_request create_element(const json &body) {
   return requests_detail::json_post("/v1/elements/custom", body);
 }
 
-KLING_DECL result<http_request> list_elements(const page_request &page) {
+KLING_LAZY_DEF result<http_request> list_elements(const page_request &page) {
   return requests_detail::page_get("/v1/elements/custom", page);
 }
 
-KLING_DECL result<http_request> list_preset_elements(const page_request &page) {
+KLING_LAZY_DEF result<http_request> list_preset_elements(const page_request &page) {
   return requests_detail::page_get("/v1/elements/presets", page);
 }
 
-KLING_DECL result<http_request> delete_element(std::string_view element_id) {
+KLING_LAZY_DEF result<http_request> delete_element(std::string_view element_id) {
   auto violations = rules::check_element_delete(element_id);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});
@@ -12859,7 +12897,7 @@ namespace protocol {
 
 namespace responses_detail {
 
-KLING_DECL error with_excerpt(error e, const http_response &response) {
+KLING_LAZY_DEF error with_excerpt(error e, const http_response &response) {
   e.http_status = response.status;
   e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
   return e;
@@ -12867,7 +12905,7 @@ KLING_DECL error with_excerpt(error e, const http_response &response) {
 
 } // namespace responses_detail
 
-KLING_DECL response_info info_of(const http_response &response) {
+KLING_LAZY_DEF response_info info_of(const http_response &response) {
   response_info info;
   info.http_status = response.status;
   info.headers = response.headers;
@@ -12875,7 +12913,7 @@ KLING_DECL response_info info_of(const http_response &response) {
   return info;
 }
 
-KLING_DECL result<json> read_json(const http_response &response) {
+KLING_LAZY_DEF result<json> read_json(const http_response &response) {
   if (response.status < 200 || response.status > 299) return error_from_response(response);
   auto body = parse_json(response.body);
   if (!body) {
@@ -12886,8 +12924,8 @@ KLING_DECL result<json> read_json(const http_response &response) {
   return body;
 }
 
-KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id,
-                                  std::string_view asked_external_id) {
+KLING_LAZY_DEF result<task> read_task(const http_response &response, std::string_view asked_id,
+                                      std::string_view asked_external_id) {
   auto body = read_json(response);
   if (!body) return std::move(body).error();
   std::string body_request_id;
@@ -12902,7 +12940,7 @@ KLING_DECL result<task> read_task(const http_response &response, std::string_vie
   return t;
 }
 
-KLING_DECL std::string failure_code(const json &raw) {
+KLING_LAZY_DEF std::string failure_code(const json &raw) {
   for (const char *key : {"error_code", "code"}) {
     if (const json *c = find_member(raw, key)) {
       if (c->is_string()) return c->get<std::string>();
@@ -12912,7 +12950,7 @@ KLING_DECL std::string failure_code(const json &raw) {
   return {};
 }
 
-KLING_DECL result<task> outcome_of(task t) {
+KLING_LAZY_DEF result<task> outcome_of(task t) {
   switch (t.status) {
   case task_status::completed: return t;
   case task_status::failed: {
@@ -12931,12 +12969,13 @@ KLING_DECL result<task> outcome_of(task t) {
   return t;
 }
 
-KLING_DECL result<envelope<element>> read_element(const http_response &response) {
-  return read_envelope<element>(response, parse_element);
+KLING_LAZY_DEF result<envelope<element>> read_element(const http_response &response) {
+  return read_envelope<element>(
+      response, [](const json &data, std::string path) { return parse_element(data, std::move(path)); });
 }
 
-KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                             const page_request &asked) {
+KLING_LAZY_DEF result<envelope<page<element>>> read_element_page(const http_response &response,
+                                                                 const page_request &asked) {
   return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
     return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
       page<element> p;
@@ -12948,8 +12987,10 @@ KLING_DECL result<envelope<page<element>>> read_element_page(const http_response
   });
 }
 
-KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
-  return read_envelope<element_deletion>(response, parse_element_deletion);
+KLING_LAZY_DEF result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
+  return read_envelope<element_deletion>(response, [](const json &data, std::string path) {
+    return parse_element_deletion(data, std::move(path));
+  });
 }
 
 } // namespace protocol
@@ -12973,7 +13014,7 @@ KLING_DECL create_machine::create_machine(json body, const retry_policy &policy,
     external_id_ = id->get<std::string>();
 }
 
-KLING_DECL step create_machine::next() const {
+KLING_LAZY_DEF step create_machine::next() const {
   if (outcome_) return done_step();
   if (wake_at_) return sleep_step(*wake_at_);
   if (looking_up_) {
@@ -12983,7 +13024,7 @@ KLING_DECL step create_machine::next() const {
   return send_step(create_video(body_));
 }
 
-KLING_DECL void create_machine::on_response(result<http_response> answer, time_point now) {
+KLING_LAZY_DEF void create_machine::on_response(result<http_response> answer, time_point now) {
   if (!answer) return on_read(result<task>(std::move(answer).error()), now);
   result<task> read = read_task(*answer, {}, external_id_);
   if (read && read->id.empty()) {
@@ -12995,9 +13036,9 @@ KLING_DECL void create_machine::on_response(result<http_response> answer, time_p
   on_read(std::move(read), now);
 }
 
-KLING_DECL void create_machine::on_wake(time_point) { wake_at_.reset(); }
+KLING_LAZY_DEF void create_machine::on_wake(time_point) { wake_at_.reset(); }
 
-KLING_DECL void create_machine::stop(error e) {
+KLING_LAZY_DEF void create_machine::stop(error e) {
   if (!external_id_.empty() && !outcome_) {
     e.message += "; the create may not have been sent, but if it was, the task exists: find it by its "
                  "external_task_id " +
@@ -13006,18 +13047,18 @@ KLING_DECL void create_machine::stop(error e) {
   outcome_ = result<task>(std::move(e));
 }
 
-KLING_DECL result<task> create_machine::take_result() {
+KLING_LAZY_DEF result<task> create_machine::take_result() {
   return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
 }
 
-KLING_DECL void create_machine::on_read(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_read(result<task> read, time_point now) {
   if (looking_up_)
     on_lookup(std::move(read), now);
   else
     on_create(std::move(read), now);
 }
 
-KLING_DECL void create_machine::on_create(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_create(result<task> read, time_point now) {
   ++creates_;
   if (read) return finish(std::move(*read));
   error e = std::move(read).error();
@@ -13035,7 +13076,7 @@ KLING_DECL void create_machine::on_create(result<task> read, time_point now) {
   fail(create_retries_.give_up(std::move(e)));
 }
 
-KLING_DECL void create_machine::on_lookup(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_lookup(result<task> read, time_point now) {
   ++lookups_;
   if (read) return finish(std::move(*read)); // it was created: exactly once
   error e = std::move(read).error();
@@ -13061,7 +13102,7 @@ KLING_DECL void create_machine::on_lookup(result<task> read, time_point now) {
   fail(std::move(e));
 }
 
-KLING_DECL void create_machine::look_up(error cause, time_point now) {
+KLING_LAZY_DEF void create_machine::look_up(error cause, time_point now) {
   cause_ = std::move(cause);
   looking_up_ = true;
   lookup_until_ = now + create_retries_.policy().lookup_window;
@@ -13069,18 +13110,18 @@ KLING_DECL void create_machine::look_up(error cause, time_point now) {
   lookup_retries_.reset();
 }
 
-KLING_DECL void create_machine::wake_later(time_point at, bool lookup) {
+KLING_LAZY_DEF void create_machine::wake_later(time_point at, bool lookup) {
   looking_up_ = lookup;
   wake_at_ = at;
 }
 
-KLING_DECL void create_machine::finish(task t) {
+KLING_LAZY_DEF void create_machine::finish(task t) {
   if (t.external_task_id.empty()) t.external_task_id = external_id_;
   t.warnings = std::move(warnings_);
   outcome_ = result<task>(std::move(t));
 }
 
-KLING_DECL void create_machine::fail(error e) { outcome_ = result<task>(std::move(e)); }
+KLING_LAZY_DEF void create_machine::fail(error e) { outcome_ = result<task>(std::move(e)); }
 
 } // namespace protocol
 
@@ -13102,7 +13143,7 @@ KLING_DECL download_machine::download_machine(std::string url, std::uint64_t hav
   check_url();
 }
 
-KLING_DECL step download_machine::next() const {
+KLING_LAZY_DEF step download_machine::next() const {
   if (outcome_) return done_step();
   if (wake_at_) return sleep_step(*wake_at_);
   auto parsed = parse_url(url_); // checked when set
@@ -13114,7 +13155,7 @@ KLING_DECL step download_machine::next() const {
   return send_step(std::move(r));
 }
 
-KLING_DECL body_disposition download_machine::on_head(const http_response &head) {
+KLING_LAZY_DEF body_disposition download_machine::on_head(const http_response &head) {
   head_ = head;
   excerpt_.clear();
   if (head.status >= 300 && head.status < 400 && head.status != 304) {
@@ -13133,7 +13174,7 @@ KLING_DECL body_disposition download_machine::on_head(const http_response &head)
   return body_disposition::ignore; // an error page: kept only as an excerpt
 }
 
-KLING_DECL bool download_machine::on_body(std::size_t bytes) {
+KLING_LAZY_DEF bool download_machine::on_body(std::size_t bytes) {
   have_ += bytes;
   if (have_ > options_.max_bytes) {
     discard_ = true;
@@ -13143,12 +13184,12 @@ KLING_DECL bool download_machine::on_body(std::size_t bytes) {
   return true;
 }
 
-KLING_DECL void download_machine::on_ignored_body(std::string_view piece) {
+KLING_LAZY_DEF void download_machine::on_ignored_body(std::string_view piece) {
   if (excerpt_.size() < body_excerpt_bytes)
     excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
 }
 
-KLING_DECL void download_machine::on_response(result<http_response> answer, time_point now) {
+KLING_LAZY_DEF void download_machine::on_response(result<http_response> answer, time_point now) {
   // Each answer is judged by its own head: one left from an earlier
   // answer (a redirect, an error page) must never stand in for it.
   const http_response head = std::exchange(head_, http_response{});
@@ -13166,19 +13207,19 @@ KLING_DECL void download_machine::on_response(result<http_response> answer, time
   retry_or_fail(std::move(answer).error(), now); // a retry resumes from have_bytes()
 }
 
-KLING_DECL void download_machine::on_wake(time_point) { wake_at_.reset(); }
+KLING_LAZY_DEF void download_machine::on_wake(time_point) { wake_at_.reset(); }
 
-KLING_DECL void download_machine::stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
+KLING_LAZY_DEF void download_machine::stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
 
-KLING_DECL result<std::uint64_t> download_machine::take_result() {
+KLING_LAZY_DEF result<std::uint64_t> download_machine::take_result() {
   return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
 }
 
-KLING_DECL bool download_machine::worth_resuming() const {
+KLING_LAZY_DEF bool download_machine::worth_resuming() const {
   return outcome_ && !*outcome_ && have_ > 0 && !discard_;
 }
 
-KLING_DECL void download_machine::on_complete_answer(const http_response &head, time_point now) {
+KLING_LAZY_DEF void download_machine::on_complete_answer(const http_response &head, time_point now) {
   const int status = head.status;
   if (from_scratch_) {
     from_scratch_ = false;
@@ -13223,7 +13264,7 @@ KLING_DECL void download_machine::on_complete_answer(const http_response &head, 
   retry_or_fail(error_from_response(page), now);
 }
 
-KLING_DECL void download_machine::retry_or_fail(error e, time_point now) {
+KLING_LAZY_DEF void download_machine::retry_or_fail(error e, time_point now) {
   const auto delay = retries_.after_failure(e);
   if (delay && is_transient(e)) {
     wake_at_ = now + *delay;
@@ -13232,18 +13273,18 @@ KLING_DECL void download_machine::retry_or_fail(error e, time_point now) {
   outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
 }
 
-KLING_DECL void download_machine::check_url() {
+KLING_LAZY_DEF void download_machine::check_url() {
   auto parsed = parse_url(url_);
   if (!parsed)
     outcome_ = result<std::uint64_t>(error{parsed.error().code, "download URL: " + parsed.error().message});
 }
 
-KLING_DECL body_disposition download_machine::restart(const http_response &head) {
+KLING_LAZY_DEF body_disposition download_machine::restart(const http_response &head) {
   have_ = 0;
   return check_size(head, 0) ? body_disposition::replace : body_disposition::stop;
 }
 
-KLING_DECL bool download_machine::check_size(const http_response &head, std::uint64_t offset) {
+KLING_LAZY_DEF bool download_machine::check_size(const http_response &head, std::uint64_t offset) {
   std::optional<std::uint64_t> total = content_range_total(head);
   if (!total) {
     if (auto length = number(head.header("Content-Length"))) total = offset + *length;
@@ -13257,19 +13298,19 @@ KLING_DECL bool download_machine::check_size(const http_response &head, std::uin
   return true;
 }
 
-KLING_DECL error download_machine::too_large(std::uint64_t size) const {
+KLING_LAZY_DEF error download_machine::too_large(std::uint64_t size) const {
   return error{errc::io, "the video is " + std::to_string(size) + " bytes, more than the limit of " +
                              std::to_string(options_.max_bytes) + " bytes"};
 }
 
-KLING_DECL std::string download_machine::resolve(const std::string &location) const {
+KLING_LAZY_DEF std::string download_machine::resolve(const std::string &location) const {
   auto base = parse_url(url_);
   if (!base) return location;
   auto resolved = resolve_url(*base, location);
   return resolved ? resolved->text() : location;
 }
 
-KLING_DECL std::optional<std::uint64_t> download_machine::number(std::optional<std::string_view> text) {
+KLING_LAZY_DEF std::optional<std::uint64_t> download_machine::number(std::optional<std::string_view> text) {
   if (!text || text->empty() || text->size() > 19 ||
       text->find_first_not_of("0123456789") != std::string_view::npos) {
     return std::nullopt;
@@ -13280,7 +13321,7 @@ KLING_DECL std::optional<std::uint64_t> download_machine::number(std::optional<s
   return v;
 }
 
-KLING_DECL std::optional<std::uint64_t> download_machine::content_range_start(const http_response &head) {
+KLING_LAZY_DEF std::optional<std::uint64_t> download_machine::content_range_start(const http_response &head) {
   const auto range = head.header("Content-Range");
   if (!range || range->substr(0, 6) != "bytes ") return std::nullopt;
   const auto dash = range->find('-');
@@ -13288,7 +13329,7 @@ KLING_DECL std::optional<std::uint64_t> download_machine::content_range_start(co
   return number(range->substr(6, dash - 6));
 }
 
-KLING_DECL std::optional<std::uint64_t> download_machine::content_range_total(const http_response &head) {
+KLING_LAZY_DEF std::optional<std::uint64_t> download_machine::content_range_total(const http_response &head) {
   const auto range = head.header("Content-Range");
   if (!range) return std::nullopt;
   const auto slash = range->rfind('/');
@@ -13309,7 +13350,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL result<void> check_wait_options(const wait_options &w) {
+KLING_LAZY_DEF result<void> check_wait_options(const wait_options &w) {
   using setting_checks::check_duration;
   // NaN fails both comparisons; growth past 10 is no longer "gently".
   if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
@@ -13340,15 +13381,15 @@ KLING_DECL wait_machine::wait_machine(task_ref of, const wait_options &options, 
   if (!request) outcome_ = result<task>(std::move(request).error());
 }
 
-KLING_DECL step wait_machine::next() const {
+KLING_LAZY_DEF step wait_machine::next() const {
   if (outcome_) return done_step();
   if (wake_at_) return sleep_step(*wake_at_);
   return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
 }
 
-KLING_DECL void wait_machine::on_wake(time_point) { wake_at_.reset(); }
+KLING_LAZY_DEF void wait_machine::on_wake(time_point) { wake_at_.reset(); }
 
-KLING_DECL void wait_machine::on_response(result<http_response> answer, time_point now) {
+KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time_point now) {
   ++polls_;
   result<task> read =
       answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
@@ -13368,13 +13409,13 @@ KLING_DECL void wait_machine::on_response(result<http_response> answer, time_poi
                   : milliseconds(static_cast<milliseconds::rep>(grown));
 }
 
-KLING_DECL void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
+KLING_LAZY_DEF void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
 
-KLING_DECL result<task> wait_machine::take_result() {
+KLING_LAZY_DEF result<task> wait_machine::take_result() {
   return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
 }
 
-KLING_DECL void wait_machine::on_failed_poll(error e, time_point now) {
+KLING_LAZY_DEF void wait_machine::on_failed_poll(error e, time_point now) {
   const auto delay = retries_.after_failure(e);
   if (!delay || !is_transient(e)) {
     outcome_ = result<task>(retries_.give_up(std::move(e)));
@@ -13384,9 +13425,9 @@ KLING_DECL void wait_machine::on_failed_poll(error e, time_point now) {
   schedule(now + *delay);
 }
 
-KLING_DECL void wait_machine::schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
+KLING_LAZY_DEF void wait_machine::schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
 
-KLING_DECL void wait_machine::expire(time_point now) {
+KLING_LAZY_DEF void wait_machine::expire(time_point now) {
   const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
   outcome_ =
       result<task>(error{errc::deadline_exceeded,
@@ -13417,7 +13458,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting) {
+KLING_LAZY_DEF result<void> check_headers(const http_headers &headers, std::string_view setting) {
   using protocol::setting_checks::bad_setting;
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const auto &h = headers[i];
@@ -13434,7 +13475,7 @@ KLING_DECL result<void> check_headers(const http_headers &headers, std::string_v
   return {};
 }
 
-KLING_DECL result<void> check_call_options(const call_options &c) {
+KLING_LAZY_DEF result<void> check_call_options(const call_options &c) {
   if (c.request_timeout) {
     if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
                                                                 *c.request_timeout, false);
@@ -13444,13 +13485,13 @@ KLING_DECL result<void> check_call_options(const call_options &c) {
   return check_headers(c.headers, "call_options::headers");
 }
 
-KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation) {
+KLING_LAZY_DEF result<void> no_external_task_id(const call_options &call, const char *operation) {
   if (call.external_task_id.empty()) return {};
   return error{errc::configuration,
                std::string("call_options::external_task_id applies to creates only, not to ") + operation};
 }
 
-KLING_DECL result<void> check_download_settings(const download_settings &d) {
+KLING_LAZY_DEF result<void> check_download_settings(const download_settings &d) {
   if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
       !checked)
     return checked;
@@ -13481,7 +13522,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL time_source time_source::system() {
+KLING_LAZY_DEF time_source time_source::system() {
   time_source t;
   t.now = [] { return protocol::clock::now(); };
   t.wall_now = [] {
@@ -13497,17 +13538,17 @@ KLING_DECL time_source time_source::system() {
   return t;
 }
 
-KLING_DECL protocol::time_point time_source::wall_to_steady(timestamp t, protocol::time_point now,
-                                                            timestamp wall_now) {
+KLING_LAZY_DEF protocol::time_point time_source::wall_to_steady(timestamp t, protocol::time_point now,
+                                                                timestamp wall_now) {
   return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
 }
 
-KLING_DECL timestamp time_source::steady_to_wall(protocol::time_point t, protocol::time_point now,
-                                                 timestamp wall_now) {
+KLING_LAZY_DEF timestamp time_source::steady_to_wall(protocol::time_point t, protocol::time_point now,
+                                                     timestamp wall_now) {
   return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
 }
 
-KLING_DECL std::chrono::microseconds time_source::capped(std::chrono::microseconds d) {
+KLING_LAZY_DEF std::chrono::microseconds time_source::capped(std::chrono::microseconds d) {
   constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
   return d > limit ? limit : d < -limit ? -limit : d;
 }
@@ -13521,109 +13562,110 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL options &options::base_url(std::string url) {
+KLING_LAZY_DEF options &options::base_url(std::string url) {
   base_url_ = std::move(url);
   return *this;
 }
 
-KLING_DECL options &options::api_key(std::string key) {
+KLING_LAZY_DEF options &options::api_key(std::string key) {
   api_key_ = std::move(key);
   return *this;
 }
 
-KLING_DECL options &options::request_timeout(std::chrono::milliseconds timeout) {
+KLING_LAZY_DEF options &options::request_timeout(std::chrono::milliseconds timeout) {
   request_timeout_ = timeout;
   return *this;
 }
 
-KLING_DECL options &options::connect_timeout(std::chrono::milliseconds timeout) {
+KLING_LAZY_DEF options &options::connect_timeout(std::chrono::milliseconds timeout) {
   network_.connect_timeout = timeout;
   return *this;
 }
 
-KLING_DECL options &options::header(std::string name, std::string value) {
+KLING_LAZY_DEF options &options::header(std::string name, std::string value) {
   set_header(headers_, std::move(name), std::move(value));
   return *this;
 }
 
-KLING_DECL options &options::max_response_bytes(std::uint64_t bytes) {
+KLING_LAZY_DEF options &options::max_response_bytes(std::uint64_t bytes) {
   max_response_bytes_ = bytes;
   return *this;
 }
 
-KLING_DECL options &options::allow_insecure_http(bool allow) {
+KLING_LAZY_DEF options &options::allow_insecure_http(bool allow) {
   allow_insecure_http_ = allow;
   return *this;
 }
 
-KLING_DECL options &options::ca_file(std::string path) {
+KLING_LAZY_DEF options &options::ca_file(std::string path) {
   network_.ca_file = std::move(path);
   return *this;
 }
 
-KLING_DECL options &options::ca_path(std::string directory) {
+KLING_LAZY_DEF options &options::ca_path(std::string directory) {
   network_.ca_path = std::move(directory);
   return *this;
 }
 
-KLING_DECL options &options::proxy(std::string host, int port, std::string username, std::string password) {
+KLING_LAZY_DEF options &options::proxy(std::string host, int port, std::string username,
+                                       std::string password) {
   network_.proxy = proxy_settings{std::move(host), port, std::move(username), std::move(password)};
   return *this;
 }
 
-KLING_DECL options &options::network(network_settings settings) {
+KLING_LAZY_DEF options &options::network(network_settings settings) {
   network_ = std::move(settings);
   return *this;
 }
 
-KLING_DECL options &options::validate_requests(bool on) {
+KLING_LAZY_DEF options &options::validate_requests(bool on) {
   validate_requests_ = on;
   return *this;
 }
 
-KLING_DECL options &options::retry(protocol::retry_policy policy) {
+KLING_LAZY_DEF options &options::retry(protocol::retry_policy policy) {
   retry_ = policy;
   return *this;
 }
 
-KLING_DECL options &options::wait(protocol::wait_options w) {
+KLING_LAZY_DEF options &options::wait(protocol::wait_options w) {
   wait_ = w;
   return *this;
 }
 
-KLING_DECL options &options::generate_external_task_ids(bool on) {
+KLING_LAZY_DEF options &options::generate_external_task_ids(bool on) {
   generate_ids_ = on;
   return *this;
 }
 
-KLING_DECL options &options::external_task_id_seed(std::uint64_t seed) {
+KLING_LAZY_DEF options &options::external_task_id_seed(std::uint64_t seed) {
   id_seed_ = seed;
   return *this;
 }
 
-KLING_DECL options &options::time(time_source t) {
+KLING_LAZY_DEF options &options::time(time_source t) {
   time_ = std::move(t);
   return *this;
 }
 
-KLING_DECL options &options::scheduler(kling::scheduler s) {
+KLING_LAZY_DEF options &options::scheduler(kling::scheduler s) {
   scheduler_ = std::move(s);
   return *this;
 }
 
-KLING_DECL options &options::observe(std::function<void(const exchange_record &)> observer) {
+KLING_LAZY_DEF options &options::observe(std::function<void(const exchange_record &)> observer) {
   observer_ = std::move(observer);
   return *this;
 }
 
-KLING_DECL options options::from_environment() {
+KLING_LAZY_DEF options options::from_environment() {
   options o;
   if (const char *url = std::getenv("KLING_BASE_URL")) o.base_url(url);
   if (const char *key = std::getenv("KLING_API_KEY")) o.api_key(key);
   return o;
 }
 
-KLING_DECL result<void> options::check() const {
+KLING_LAZY_DEF result<void> options::check() const {
   using protocol::setting_checks::bad_setting;
   using protocol::setting_checks::check_duration;
   if (!is_header_value(api_key_)) {
@@ -13646,7 +13688,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+KLING_LAZY_DEF error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
 
 KLING_NAMESPACE_END
 
@@ -13659,7 +13701,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace async_detail {
 
-KLING_DECL error no_scheduler() {
+KLING_LAZY_DEF error no_scheduler() {
   return error{errc::configuration,
                "asynchronous calls need a scheduler: options::scheduler(kling::make_scheduler(your_loop))"};
 }
@@ -13669,11 +13711,11 @@ KLING_DECL error no_scheduler() {
 KLING_DECL async_operation::async_operation(std::shared_ptr<async_detail::control> c)
     : control_(std::move(c)) {}
 
-KLING_DECL void async_operation::cancel() const {
+KLING_LAZY_DEF void async_operation::cancel() const {
   if (control_ && control_->cancel && !control_->finished) control_->cancel();
 }
 
-KLING_DECL bool async_operation::done() const { return !control_ || control_->finished; }
+KLING_LAZY_DEF bool async_operation::done() const { return !control_ || control_->finished; }
 
 KLING_NAMESPACE_END
 
@@ -13692,37 +13734,37 @@ KLING_DECL download_operation::download_operation(protocol::download_machine mac
                                                   download_settings settings)
     : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
 
-KLING_DECL protocol::step download_operation::next() const {
+KLING_LAZY_DEF protocol::step download_operation::next() const {
   protocol::step next = locked([](state &s) { return s.machine.next(); });
   if (next.kind == protocol::step_kind::send) attach(next.request);
   return next;
 }
 
-KLING_DECL void download_operation::on_response(result<http_response> r, protocol::time_point now) {
+KLING_LAZY_DEF void download_operation::on_response(result<http_response> r, protocol::time_point now) {
   locked([&](state &s) { s.machine.on_response(std::move(r), now); });
 }
 
-KLING_DECL void download_operation::on_wake(protocol::time_point now) {
+KLING_LAZY_DEF void download_operation::on_wake(protocol::time_point now) {
   locked([&](state &s) { s.machine.on_wake(now); });
 }
 
-KLING_DECL void download_operation::stop(error e) {
+KLING_LAZY_DEF void download_operation::stop(error e) {
   locked([&](state &s) { s.machine.stop(std::move(e)); });
 }
 
-KLING_DECL bool download_operation::done() const {
+KLING_LAZY_DEF bool download_operation::done() const {
   return locked([](state &s) { return s.machine.done(); });
 }
 
-KLING_DECL bool download_operation::worth_resuming() const {
+KLING_LAZY_DEF bool download_operation::worth_resuming() const {
   return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
 }
 
-KLING_DECL std::uint64_t download_operation::have_bytes() const {
+KLING_LAZY_DEF std::uint64_t download_operation::have_bytes() const {
   return locked([](state &s) { return s.machine.have_bytes(); });
 }
 
-KLING_DECL result<std::uint64_t> download_operation::take_result() {
+KLING_LAZY_DEF result<std::uint64_t> download_operation::take_result() {
   return locked([](state &s) {
     // A failure of the target wins over the transport's "stopped by the receiver".
     if (!s.problem.empty()) return result<std::uint64_t>(error{errc::io, s.problem});
@@ -13730,7 +13772,7 @@ KLING_DECL result<std::uint64_t> download_operation::take_result() {
   });
 }
 
-KLING_DECL void download_operation::attach(http_request &request) const {
+KLING_LAZY_DEF void download_operation::attach(http_request &request) const {
   auto st = state_;
   request.on_head = [st](const http_response &head) {
     std::lock_guard<std::mutex> lock(st->mutex);
@@ -13773,7 +13815,7 @@ KLING_DECL void download_operation::attach(http_request &request) const {
 
 namespace download_detail {
 
-KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink) {
+KLING_LAZY_DEF download_target sink_target(std::function<bool(std::string_view)> sink) {
   auto delivered = std::make_shared<std::uint64_t>(0);
   download_target target;
   target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
@@ -13795,7 +13837,9 @@ KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sin
   return target;
 }
 
-KLING_DECL std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
+KLING_LAZY_DEF std::string part_source(const std::string &url) {
+  return url.substr(0, url.find_first_of("?#"));
+}
 
 } // namespace download_detail
 
@@ -13828,7 +13872,7 @@ KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vect
 KLING_DECL create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
     : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
 
-KLING_DECL step create_and_wait_machine::next() const {
+KLING_LAZY_DEF step create_and_wait_machine::next() const {
   if (outcome_) return done_step();
   if (waiting_) return waiting_->next();
   step s = creating_->next();
@@ -13837,19 +13881,19 @@ KLING_DECL step create_and_wait_machine::next() const {
   return s;
 }
 
-KLING_DECL void create_and_wait_machine::on_response(result<http_response> answer, time_point now) {
+KLING_LAZY_DEF void create_and_wait_machine::on_response(result<http_response> answer, time_point now) {
   if (waiting_) return waiting_->on_response(std::move(answer), now);
   creating_->on_response(std::move(answer), now);
   if (creating_->done()) return created(now);
 }
 
-KLING_DECL void create_and_wait_machine::on_wake(time_point now) {
+KLING_LAZY_DEF void create_and_wait_machine::on_wake(time_point now) {
   if (waiting_) return waiting_->on_wake(now);
   if (now >= deadline_) return expire();
   creating_->on_wake(now);
 }
 
-KLING_DECL void create_and_wait_machine::stop(error e) {
+KLING_LAZY_DEF void create_and_wait_machine::stop(error e) {
   if (creating()) {
     creating_->stop(std::move(e)); // it says how to find a task its create may have made
     e = creating_->take_result().error();
@@ -13857,33 +13901,33 @@ KLING_DECL void create_and_wait_machine::stop(error e) {
   outcome_ = result<task>(std::move(e));
 }
 
-KLING_DECL bool create_and_wait_machine::done() const {
+KLING_LAZY_DEF bool create_and_wait_machine::done() const {
   return outcome_.has_value() || (waiting_ && waiting_->done());
 }
 
-KLING_DECL result<task> create_and_wait_machine::take_result() {
+KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
   if (outcome_) return std::move(*outcome_);
   if (waiting_) return with_warnings(waiting_->take_result());
   return error{errc::cancelled, "not finished"};
 }
 
-KLING_DECL bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
+KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
 
-KLING_DECL std::optional<task> create_and_wait_machine::last_task() const {
+KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
   if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
   return created_ ? std::optional<task>(*created_) : std::nullopt;
 }
 
-KLING_DECL const wait_machine *create_and_wait_machine::waiting() const {
+KLING_LAZY_DEF const wait_machine *create_and_wait_machine::waiting() const {
   return waiting_ ? &*waiting_ : nullptr;
 }
 
-KLING_DECL std::string create_and_wait_machine::external_task_id() const {
+KLING_LAZY_DEF std::string create_and_wait_machine::external_task_id() const {
   if (creating_) return creating_->external_task_id();
   return waiting_ ? waiting_->external_task_id() : std::string();
 }
 
-KLING_DECL void create_and_wait_machine::created(time_point now) {
+KLING_LAZY_DEF void create_and_wait_machine::created(time_point now) {
   result<task> made = creating_->take_result();
   if (!made) {
     outcome_ = std::move(made);
@@ -13899,7 +13943,7 @@ KLING_DECL void create_and_wait_machine::created(time_point now) {
                    seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
 }
 
-KLING_DECL void create_and_wait_machine::expire() {
+KLING_LAZY_DEF void create_and_wait_machine::expire() {
   error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
   const std::string &id = creating_->external_task_id();
   if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
@@ -13917,9 +13961,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
-                                         const protocol::retry_policy &policy, std::uint64_t seed,
-                                         protocol::time_point now, timestamp wall_now) {
+KLING_LAZY_DEF protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
+                                             const protocol::retry_policy &policy, std::uint64_t seed,
+                                             protocol::time_point now, timestamp wall_now) {
   std::optional<protocol::time_point> first, deadline;
   const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
   if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
@@ -13937,7 +13981,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s) {
+KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
   nlohmann::ordered_json failures = nlohmann::ordered_json::array();
   for (const auto &f : s.failures)
     failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
@@ -13948,7 +13992,7 @@ KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s) {
                                 {"failures", std::move(failures)}};
 }
 
-KLING_DECL std::string default_batch_journal(const std::string &out_dir) {
+KLING_LAZY_DEF std::string default_batch_journal(const std::string &out_dir) {
   return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
 }
 

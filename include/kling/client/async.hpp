@@ -35,7 +35,7 @@ struct control {
   std::function<void()> cancel; // asks the operation to stop
 };
 
-KLING_DECL error no_scheduler();
+KLING_LAZY error no_scheduler();
 } // namespace async_detail
 
 // A running asynchronous call.
@@ -45,8 +45,8 @@ public:
   explicit async_operation(std::shared_ptr<async_detail::control> c);
 
   // Ends the call soon with errc::cancelled (unless it has already finished).
-  void cancel() const;
-  bool done() const;
+  KLING_LAZY void cancel() const;
+  KLING_LAZY bool done() const;
 
 private:
   std::shared_ptr<async_detail::control> control_;
@@ -275,7 +275,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace async_detail {
 
-KLING_DECL error no_scheduler() {
+KLING_LAZY_DEF error no_scheduler() {
   return error{errc::configuration,
                "asynchronous calls need a scheduler: options::scheduler(kling::make_scheduler(your_loop))"};
 }
@@ -285,11 +285,11 @@ KLING_DECL error no_scheduler() {
 KLING_DECL async_operation::async_operation(std::shared_ptr<async_detail::control> c)
     : control_(std::move(c)) {}
 
-KLING_DECL void async_operation::cancel() const {
+KLING_LAZY_DEF void async_operation::cancel() const {
   if (control_ && control_->cancel && !control_->finished) control_->cancel();
 }
 
-KLING_DECL bool async_operation::done() const { return !control_ || control_->finished; }
+KLING_LAZY_DEF bool async_operation::done() const { return !control_ || control_->finished; }
 
 KLING_NAMESPACE_END
 

@@ -124,9 +124,9 @@ struct batch_summary {
 };
 
 // {"total", "completed", "failed", "files": [...], "failures": [{"name", "error"}]}
-KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s);
+KLING_LAZY nlohmann::ordered_json to_json(const batch_summary &s);
 
-KLING_DECL std::string default_batch_journal(const std::string &out_dir);
+KLING_LAZY std::string default_batch_journal(const std::string &out_dir);
 
 template <class Transport>
 class basic_batch {
@@ -699,7 +699,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s) {
+KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
   nlohmann::ordered_json failures = nlohmann::ordered_json::array();
   for (const auto &f : s.failures)
     failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
@@ -710,7 +710,7 @@ KLING_DECL nlohmann::ordered_json to_json(const batch_summary &s) {
                                 {"failures", std::move(failures)}};
 }
 
-KLING_DECL std::string default_batch_journal(const std::string &out_dir) {
+KLING_LAZY_DEF std::string default_batch_journal(const std::string &out_dir) {
   return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
 }
 

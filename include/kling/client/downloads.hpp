@@ -54,22 +54,22 @@ public:
 
   // The machine's interface, for the drivers. A request comes with its
   // streaming receivers wired to the machine and the target.
-  protocol::step next() const;
-  void on_response(result<http_response> r, protocol::time_point now);
-  void on_wake(protocol::time_point now);
-  void stop(error e);
-  bool done() const;
+  KLING_LAZY protocol::step next() const;
+  KLING_LAZY void on_response(result<http_response> r, protocol::time_point now);
+  KLING_LAZY void on_wake(protocol::time_point now);
+  KLING_LAZY void stop(error e);
+  KLING_LAZY bool done() const;
   // After a failure: whether the bytes written are worth a later call's Range request.
-  bool worth_resuming() const;
-  std::uint64_t have_bytes() const;
-  result<std::uint64_t> take_result();
+  KLING_LAZY bool worth_resuming() const;
+  KLING_LAZY std::uint64_t have_bytes() const;
+  KLING_LAZY result<std::uint64_t> take_result();
 
 private:
   // Wires the streaming receivers of each request to the machine and the
   // target. The caller's code (a sink, a progress callback) runs without the
   // lock held, so it may cancel the download; once the machine has decided
   // (done, cancelled), nothing more reaches the target.
-  void attach(http_request &request) const;
+  KLING_LAZY void attach(http_request &request) const;
 };
 
 namespace download_detail {
@@ -94,12 +94,12 @@ result<std::uint64_t> run(session<Transport> &s, download_operation &download,
 
 // A sink as a body target: pieces go to the sink; starting over is refused
 // once bytes have been handed on.
-KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink);
+KLING_LAZY download_target sink_target(std::function<bool(std::string_view)> sink);
 
 // What a .part holds the start of: the URL without its query and fragment
 // (a link signed anew keeps its path). Written beside the .part, so that
 // another video downloaded to the same path never continues it.
-KLING_DECL std::string part_source(const std::string &url);
+KLING_LAZY std::string part_source(const std::string &url);
 
 } // namespace download_detail
 
@@ -211,37 +211,37 @@ KLING_DECL download_operation::download_operation(protocol::download_machine mac
                                                   download_settings settings)
     : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
 
-KLING_DECL protocol::step download_operation::next() const {
+KLING_LAZY_DEF protocol::step download_operation::next() const {
   protocol::step next = locked([](state &s) { return s.machine.next(); });
   if (next.kind == protocol::step_kind::send) attach(next.request);
   return next;
 }
 
-KLING_DECL void download_operation::on_response(result<http_response> r, protocol::time_point now) {
+KLING_LAZY_DEF void download_operation::on_response(result<http_response> r, protocol::time_point now) {
   locked([&](state &s) { s.machine.on_response(std::move(r), now); });
 }
 
-KLING_DECL void download_operation::on_wake(protocol::time_point now) {
+KLING_LAZY_DEF void download_operation::on_wake(protocol::time_point now) {
   locked([&](state &s) { s.machine.on_wake(now); });
 }
 
-KLING_DECL void download_operation::stop(error e) {
+KLING_LAZY_DEF void download_operation::stop(error e) {
   locked([&](state &s) { s.machine.stop(std::move(e)); });
 }
 
-KLING_DECL bool download_operation::done() const {
+KLING_LAZY_DEF bool download_operation::done() const {
   return locked([](state &s) { return s.machine.done(); });
 }
 
-KLING_DECL bool download_operation::worth_resuming() const {
+KLING_LAZY_DEF bool download_operation::worth_resuming() const {
   return locked([](state &s) { return s.problem.empty() && s.machine.worth_resuming(); });
 }
 
-KLING_DECL std::uint64_t download_operation::have_bytes() const {
+KLING_LAZY_DEF std::uint64_t download_operation::have_bytes() const {
   return locked([](state &s) { return s.machine.have_bytes(); });
 }
 
-KLING_DECL result<std::uint64_t> download_operation::take_result() {
+KLING_LAZY_DEF result<std::uint64_t> download_operation::take_result() {
   return locked([](state &s) {
     // A failure of the target wins over the transport's "stopped by the receiver".
     if (!s.problem.empty()) return result<std::uint64_t>(error{errc::io, s.problem});
@@ -249,7 +249,7 @@ KLING_DECL result<std::uint64_t> download_operation::take_result() {
   });
 }
 
-KLING_DECL void download_operation::attach(http_request &request) const {
+KLING_LAZY_DEF void download_operation::attach(http_request &request) const {
   auto st = state_;
   request.on_head = [st](const http_response &head) {
     std::lock_guard<std::mutex> lock(st->mutex);
@@ -292,7 +292,7 @@ KLING_DECL void download_operation::attach(http_request &request) const {
 
 namespace download_detail {
 
-KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sink) {
+KLING_LAZY_DEF download_target sink_target(std::function<bool(std::string_view)> sink) {
   auto delivered = std::make_shared<std::uint64_t>(0);
   download_target target;
   target.begin = [delivered](protocol::body_disposition d, std::string &problem) {
@@ -314,7 +314,9 @@ KLING_DECL download_target sink_target(std::function<bool(std::string_view)> sin
   return target;
 }
 
-KLING_DECL std::string part_source(const std::string &url) { return url.substr(0, url.find_first_of("?#")); }
+KLING_LAZY_DEF std::string part_source(const std::string &url) {
+  return url.substr(0, url.find_first_of("?#"));
+}
 
 } // namespace download_detail
 

@@ -29,7 +29,7 @@ KLING_NAMESPACE_BEGIN
 
 // A configuration error naming the first header that cannot be sent:
 // a name that is not a token, a value with a line break or control character.
-KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting);
+KLING_LAZY result<void> check_headers(const http_headers &headers, std::string_view setting);
 
 // What one call may set over the client-wide options. Every call takes it
 // (the blocking ones and their async twins); wait_settings and
@@ -51,10 +51,10 @@ struct call_options {
 };
 
 // A configuration error naming the first per-call setting that cannot work.
-KLING_DECL result<void> check_call_options(const call_options &c);
+KLING_LAZY result<void> check_call_options(const call_options &c);
 
 // A configuration error for a per-call setting that the call cannot use.
-KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation);
+KLING_LAZY result<void> no_external_task_id(const call_options &call, const char *operation);
 
 // The machine of a call that has no use for an external_task_id, or the
 // error for the one the call was given.
@@ -97,7 +97,7 @@ struct download_settings : call_options {
 
 // A configuration error naming the first setting that cannot work; a
 // download started with one ends with it at once.
-KLING_DECL result<void> check_download_settings(const download_settings &d);
+KLING_LAZY result<void> check_download_settings(const download_settings &d);
 
 struct download_result {
   std::string path; // where the complete video is
@@ -115,7 +115,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<void> check_headers(const http_headers &headers, std::string_view setting) {
+KLING_LAZY_DEF result<void> check_headers(const http_headers &headers, std::string_view setting) {
   using protocol::setting_checks::bad_setting;
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const auto &h = headers[i];
@@ -132,7 +132,7 @@ KLING_DECL result<void> check_headers(const http_headers &headers, std::string_v
   return {};
 }
 
-KLING_DECL result<void> check_call_options(const call_options &c) {
+KLING_LAZY_DEF result<void> check_call_options(const call_options &c) {
   if (c.request_timeout) {
     if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
                                                                 *c.request_timeout, false);
@@ -142,13 +142,13 @@ KLING_DECL result<void> check_call_options(const call_options &c) {
   return check_headers(c.headers, "call_options::headers");
 }
 
-KLING_DECL result<void> no_external_task_id(const call_options &call, const char *operation) {
+KLING_LAZY_DEF result<void> no_external_task_id(const call_options &call, const char *operation) {
   if (call.external_task_id.empty()) return {};
   return error{errc::configuration,
                std::string("call_options::external_task_id applies to creates only, not to ") + operation};
 }
 
-KLING_DECL result<void> check_download_settings(const download_settings &d) {
+KLING_LAZY_DEF result<void> check_download_settings(const download_settings &d) {
   if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
       !checked)
     return checked;

@@ -25,16 +25,18 @@ struct time_source {
   // Returns at `until` or soon after the token is cancelled.
   std::function<void(protocol::time_point until, const cancellation_token &)> sleep_until;
 
-  static time_source system();
+  KLING_LAZY static time_source system();
 
   // Calendar time to monotonic time (resumed handles) and back (saved
   // handles), given both clocks' "now". Distances are capped at 100 years,
   // so a hostile saved time cannot overflow the clock's representation.
-  static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now, timestamp wall_now);
-  static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now, timestamp wall_now);
+  KLING_LAZY static protocol::time_point wall_to_steady(timestamp t, protocol::time_point now,
+                                                        timestamp wall_now);
+  KLING_LAZY static timestamp steady_to_wall(protocol::time_point t, protocol::time_point now,
+                                             timestamp wall_now);
 
 private:
-  static std::chrono::microseconds capped(std::chrono::microseconds d);
+  KLING_LAZY static std::chrono::microseconds capped(std::chrono::microseconds d);
 };
 
 KLING_NAMESPACE_END
@@ -46,7 +48,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL time_source time_source::system() {
+KLING_LAZY_DEF time_source time_source::system() {
   time_source t;
   t.now = [] { return protocol::clock::now(); };
   t.wall_now = [] {
@@ -62,17 +64,17 @@ KLING_DECL time_source time_source::system() {
   return t;
 }
 
-KLING_DECL protocol::time_point time_source::wall_to_steady(timestamp t, protocol::time_point now,
-                                                            timestamp wall_now) {
+KLING_LAZY_DEF protocol::time_point time_source::wall_to_steady(timestamp t, protocol::time_point now,
+                                                                timestamp wall_now) {
   return now + std::chrono::duration_cast<protocol::clock::duration>(capped(t - wall_now));
 }
 
-KLING_DECL timestamp time_source::steady_to_wall(protocol::time_point t, protocol::time_point now,
-                                                 timestamp wall_now) {
+KLING_LAZY_DEF timestamp time_source::steady_to_wall(protocol::time_point t, protocol::time_point now,
+                                                     timestamp wall_now) {
   return wall_now + capped(std::chrono::duration_cast<std::chrono::microseconds>(t - now));
 }
 
-KLING_DECL std::chrono::microseconds time_source::capped(std::chrono::microseconds d) {
+KLING_LAZY_DEF std::chrono::microseconds time_source::capped(std::chrono::microseconds d) {
   constexpr std::chrono::microseconds limit = std::chrono::hours(24 * 365 * 100);
   return d > limit ? limit : d < -limit ? -limit : d;
 }

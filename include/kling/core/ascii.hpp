@@ -41,7 +41,7 @@ constexpr char to_lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-KLING_DECL std::string to_lower(std::string_view text);
+KLING_LAZY std::string to_lower(std::string_view text);
 
 constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -73,7 +73,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace ascii {
 
-KLING_DECL std::string to_lower(std::string_view text) {
+KLING_LAZY_DEF std::string to_lower(std::string_view text) {
   std::string out(text);
   for (char &c : out)
     c = to_lower(c);

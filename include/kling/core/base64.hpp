@@ -18,23 +18,23 @@ KLING_NAMESPACE_BEGIN
 
 namespace base64 {
 
-KLING_DECL std::string encode(std::string_view bytes);
+KLING_LAZY std::string encode(std::string_view bytes);
 
 // Appends the Base64 of bytes to out, as encode would give it: for text
 // written in pieces (each piece but the last a multiple of 3 bytes, so that
 // the pieces' Base64 joins up) without a temporary string per piece.
-KLING_DECL void append_encoded(std::string &out, std::string_view bytes);
+KLING_LAZY void append_encoded(std::string &out, std::string_view bytes);
 
 // Checks text without decoding it and returns the decoded size: the length
 // is a multiple of 4, only alphabet characters, '=' only as the last one or
 // two characters, and unused bits of the last group are zero (so every
 // accepted text has exactly one decoding). Whitespace is not accepted.
-KLING_DECL result<std::size_t> decoded_size(std::string_view text);
+KLING_LAZY result<std::size_t> decoded_size(std::string_view text);
 
 // Decodes text, strictly checked as decoded_size checks it (all of it, in the
 // same pass); max_bytes keeps only that many decoded bytes, for callers that
 // need only a header.
-KLING_DECL result<std::string> decode(std::string_view text,
+KLING_LAZY result<std::string> decode(std::string_view text,
                                       std::size_t max_bytes = static_cast<std::size_t>(-1));
 
 } // namespace base64
@@ -103,24 +103,24 @@ inline constexpr decode_tables decoding{};
 // before being appended: the output is written once, not zero-filled first.
 inline constexpr std::size_t groups_per_chunk = 1024;
 
-KLING_DECL error invalid(std::string what, std::size_t pos) {
+KLING_LAZY error invalid(std::string what, std::size_t pos) {
   return error{errc::malformed_input,
                "invalid Base64: " + std::move(what) + " at character " + std::to_string(pos)};
 }
 
-KLING_DECL error length_fault(std::string_view text) {
+KLING_LAZY error length_fault(std::string_view text) {
   return invalid("length " + std::to_string(text.size()) + " is not a multiple of 4", text.size());
 }
 
 // How many '=' end text (0, 1 or 2; more is a fault found later).
-KLING_DECL std::size_t padding_of(std::string_view text) noexcept {
+KLING_LAZY std::size_t padding_of(std::string_view text) noexcept {
   if (text.empty() || text.back() != '=') return 0;
   return text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
 }
 
 // Whether the bits of the last data character that fall beyond the decoded
 // bytes are zero (so every accepted text has exactly one decoding).
-KLING_DECL bool padding_bits_zero(std::string_view text, std::size_t padding) noexcept {
+KLING_LAZY bool padding_bits_zero(std::string_view text, std::size_t padding) noexcept {
   if (padding == 0) return true;
   const std::uint32_t last = decoding.at[3][static_cast<unsigned char>(text[text.size() - padding - 1])];
   return (last & (padding == 1 ? 0x3u : 0xFu)) == 0;
@@ -129,7 +129,7 @@ KLING_DECL bool padding_bits_zero(std::string_view text, std::size_t padding) no
 // The first fault of a text of a valid length that the fast checks found
 // faulty: looked for again character by character, only on this path, so
 // that the message names its exact position.
-KLING_DECL error first_fault(std::string_view text, std::size_t padding) {
+KLING_LAZY error first_fault(std::string_view text, std::size_t padding) {
   const std::size_t data_end = text.size() - padding;
   for (std::size_t i = 0; i < data_end; ++i) {
     if (value_of(text[i]) < 0)
@@ -141,7 +141,7 @@ KLING_DECL error first_fault(std::string_view text, std::size_t padding) {
 // Whether count characters are all in the alphabet: eight at a time, one
 // test for the eight (and a loop that stops early, which compilers do not
 // turn into slow emulated vector gathers).
-KLING_DECL bool all_in_alphabet(const unsigned char *in, std::size_t count) noexcept {
+KLING_LAZY bool all_in_alphabet(const unsigned char *in, std::size_t count) noexcept {
   const auto &t = decoding.at[3];
   std::size_t i = 0;
   for (; i + 8 <= count; i += 8) {
@@ -157,19 +157,19 @@ KLING_DECL bool all_in_alphabet(const unsigned char *in, std::size_t count) noex
 
 // The three bytes of a group of four characters (alphabet only), with
 // not_in_alphabet set if one is not.
-KLING_DECL std::uint32_t group_value(const unsigned char *in) noexcept {
+KLING_LAZY std::uint32_t group_value(const unsigned char *in) noexcept {
   return decoding.at[0][in[0]] | decoding.at[1][in[1]] | decoding.at[2][in[2]] | decoding.at[3][in[3]];
 }
 
 // Numbers to and from bytes, most significant first, one byte at a time so
 // that the result does not depend on the machine's byte order (compilers
 // turn each into a single load or store where the machine allows it).
-KLING_DECL std::uint64_t load_big_endian_8(const unsigned char *in) noexcept {
+KLING_LAZY std::uint64_t load_big_endian_8(const unsigned char *in) noexcept {
   return std::uint64_t{in[0]} << 56 | std::uint64_t{in[1]} << 48 | std::uint64_t{in[2]} << 40 |
          std::uint64_t{in[3]} << 32 | std::uint64_t{in[4]} << 24 | std::uint64_t{in[5]} << 16 |
          std::uint64_t{in[6]} << 8 | std::uint64_t{in[7]};
 }
-KLING_DECL void store_big_endian_8(char *out, std::uint64_t value) noexcept {
+KLING_LAZY void store_big_endian_8(char *out, std::uint64_t value) noexcept {
   out[0] = static_cast<char>(value >> 56 & 0xFF);
   out[1] = static_cast<char>(value >> 48 & 0xFF);
   out[2] = static_cast<char>(value >> 40 & 0xFF);
@@ -179,14 +179,14 @@ KLING_DECL void store_big_endian_8(char *out, std::uint64_t value) noexcept {
   out[6] = static_cast<char>(value >> 8 & 0xFF);
   out[7] = static_cast<char>(value & 0xFF);
 }
-KLING_DECL void store_big_endian_4(char *out, std::uint32_t value) noexcept {
+KLING_LAZY void store_big_endian_4(char *out, std::uint32_t value) noexcept {
   out[0] = static_cast<char>(value >> 24 & 0xFF);
   out[1] = static_cast<char>(value >> 16 & 0xFF);
   out[2] = static_cast<char>(value >> 8 & 0xFF);
   out[3] = static_cast<char>(value & 0xFF);
 }
 
-KLING_DECL void encode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
+KLING_LAZY void encode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
   const char *pair = pairs.chars;
   std::size_t g = 0;
   // Four groups at a time from two 8-byte loads (6 bytes used of each: the
@@ -211,7 +211,7 @@ KLING_DECL void encode_groups(const unsigned char *in, std::size_t groups, char 
 
 // Decodes whole groups (no '=') up to the first one with a character outside
 // the alphabet; returns how many were decoded.
-KLING_DECL std::size_t decode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
+KLING_LAZY std::size_t decode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
   std::size_t g = 0;
   for (; g + 4 <= groups; g += 4, in += 16, out += 12) {
     const std::uint32_t a = group_value(in), b = group_value(in + 4), c = group_value(in + 8),
@@ -232,7 +232,7 @@ KLING_DECL std::size_t decode_groups(const unsigned char *in, std::size_t groups
 }
 } // namespace detail
 
-KLING_DECL void append_encoded(std::string &out, std::string_view bytes) {
+KLING_LAZY_DEF void append_encoded(std::string &out, std::string_view bytes) {
   const auto *in = reinterpret_cast<const unsigned char *>(bytes.data());
   std::size_t groups = bytes.size() / 3;
   char chunk[detail::groups_per_chunk * 4];
@@ -252,14 +252,14 @@ KLING_DECL void append_encoded(std::string &out, std::string_view bytes) {
   }
 }
 
-KLING_DECL std::string encode(std::string_view bytes) {
+KLING_LAZY_DEF std::string encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   append_encoded(out, bytes);
   return out;
 }
 
-KLING_DECL result<std::size_t> decoded_size(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t> decoded_size(std::string_view text) {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   if (!detail::all_in_alphabet(reinterpret_cast<const unsigned char *>(text.data()), text.size() - padding) ||
@@ -270,7 +270,7 @@ KLING_DECL result<std::size_t> decoded_size(std::string_view text) {
 
 // One pass: the groups wanted are decoded and checked together, the rest only
 // checked (the whole text is checked whatever max_bytes is).
-KLING_DECL result<std::string> decode(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF result<std::string> decode(std::string_view text, std::size_t max_bytes) {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   const std::size_t size = text.size() / 4 * 3 - padding;

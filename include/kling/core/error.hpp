@@ -79,8 +79,8 @@ struct violation {
   std::string message;
 };
 
-KLING_DECL bool operator==(const violation &a, const violation &b);
-KLING_DECL bool operator!=(const violation &a, const violation &b);
+KLING_LAZY bool operator==(const violation &a, const violation &b);
+KLING_LAZY bool operator!=(const violation &a, const violation &b);
 
 // What the library recognized in a failure beyond its code, so that callers
 // and the protocol machines branch on a field, never on message text. Set
@@ -122,7 +122,7 @@ struct error {
 
 // One line for logs: "rate_limited (HTTP 429, provider code 1302): too many
 // requests [request_id abc]".
-KLING_DECL std::string to_string(const error &e);
+KLING_LAZY std::string to_string(const error &e);
 
 KLING_NAMESPACE_END
 
@@ -133,12 +133,12 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL bool operator==(const violation &a, const violation &b) {
+KLING_LAZY_DEF bool operator==(const violation &a, const violation &b) {
   return a.rule == b.rule && a.field == b.field && a.message == b.message;
 }
-KLING_DECL bool operator!=(const violation &a, const violation &b) { return !(a == b); }
+KLING_LAZY_DEF bool operator!=(const violation &a, const violation &b) { return !(a == b); }
 
-KLING_DECL std::string to_string(const error &e) {
+KLING_LAZY_DEF std::string to_string(const error &e) {
   std::string out = to_string(e.code);
   std::string details;
   if (e.http_status != 0) details += "HTTP " + std::to_string(e.http_status);

@@ -23,20 +23,20 @@ namespace files {
 
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
 // file system allowed.
-KLING_DECL std::string quote(std::string_view path);
+KLING_LAZY std::string quote(std::string_view path);
 
 // Size of a regular file. Directories, devices and pipes are refused: their
 // size means nothing.
-KLING_DECL result<std::uint64_t> size_of(const std::string &path);
+KLING_LAZY result<std::uint64_t> size_of(const std::string &path);
 
-KLING_DECL bool exists(const std::string &path);
+KLING_LAZY bool exists(const std::string &path);
 
 // Removes a file if it is there; false only when it stays.
-KLING_DECL bool remove(const std::string &path);
+KLING_LAZY bool remove(const std::string &path);
 
 // Moves from onto to, replacing what is there, in one step where the platform
 // allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
-KLING_DECL result<void> replace(const std::string &from, const std::string &to);
+KLING_LAZY result<void> replace(const std::string &from, const std::string &to);
 
 // A regular file opened for binary reading at any 64-bit offset.
 class input_file {
@@ -47,10 +47,10 @@ public:
   ~input_file();
 
   // Opens path and returns its size.
-  result<std::uint64_t> open(const std::string &path);
+  KLING_LAZY result<std::uint64_t> open(const std::string &path);
   // Exactly n bytes at offset into buffer.
-  result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer);
-  void close();
+  KLING_LAZY result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer);
+  KLING_LAZY void close();
 
 private:
   std::FILE *file_ = nullptr;
@@ -66,10 +66,10 @@ public:
   ~output_file();
 
   // Truncates path, or appends to it.
-  bool open(const std::string &path, bool append);
-  bool write(std::string_view bytes);
+  KLING_LAZY bool open(const std::string &path, bool append);
+  KLING_LAZY bool write(std::string_view bytes);
   // False when buffered bytes could not be written.
-  bool close();
+  KLING_LAZY bool close();
 
 private:
   std::FILE *file_ = nullptr;
@@ -87,12 +87,12 @@ public:
 
   // Opens path for appending, creating it (and making its directory entry
   // durable, on POSIX) when it is not there.
-  result<void> open(const std::string &path);
+  KLING_LAZY result<void> open(const std::string &path);
   bool is_open() const { return file_ != nullptr; }
 
   // Appends bytes and waits until they are on the disk.
-  result<void> append(std::string_view bytes);
-  void close();
+  KLING_LAZY result<void> append(std::string_view bytes);
+  KLING_LAZY void close();
 
 private:
   std::FILE *file_ = nullptr;
@@ -100,15 +100,15 @@ private:
 };
 
 // Creates a directory and its parents; fine when it is already there.
-KLING_DECL result<void> make_directories(const std::string &path);
+KLING_LAZY result<void> make_directories(const std::string &path);
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
-KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
+KLING_LAZY result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
 
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
-KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes);
+KLING_LAZY result<void> write_file(const std::string &path, std::string_view bytes);
 
 } // namespace files
 
@@ -149,7 +149,7 @@ constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROU
 
 namespace files {
 
-KLING_DECL std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+KLING_LAZY_DEF std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
 
 namespace files_detail {
 
@@ -157,7 +157,7 @@ namespace files_detail {
 // On Windows the text is converted here (std::filesystem::u8path would abort
 // on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass
 // unchanged. (Here, not with the declarations: <filesystem> is costly to compile.)
-KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path) {
+KLING_LAZY result<std::filesystem::path> native_path(std::string_view utf8_path) {
   // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
   if (utf8_path.find('\0') != std::string_view::npos)
     return error{errc::io,
@@ -189,15 +189,14 @@ KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path)
 #endif
 }
 
-
-KLING_DECL error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
+KLING_LAZY error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
   std::string message = std::string(what) + " " + quote(path);
   if (!why.empty()) message += ": " + std::string(why);
   return error{errc::io, std::move(message)};
 }
 
 // fopen with a UTF-8 path; mode is "rb", "wb" or "ab".
-KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) {
+KLING_LAZY std::FILE *open(const std::filesystem::path &path, const char *mode) {
 #ifdef _WIN32
   std::wstring wide_mode(mode, mode + std::char_traits<char>::length(mode));
   return ::_wfopen(path.c_str(), wide_mode.c_str());
@@ -206,7 +205,7 @@ KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) 
 #endif
 }
 
-KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
+KLING_LAZY bool seek(std::FILE *f, std::uint64_t offset) {
   if (offset > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
 #ifdef _WIN32
   return ::_fseeki64(f, static_cast<__int64>(offset), SEEK_SET) == 0;
@@ -219,7 +218,7 @@ KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
 
 } // namespace files_detail
 
-KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
+KLING_LAZY_DEF result<std::uint64_t> size_of(const std::string &path) {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -234,13 +233,13 @@ KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
   return static_cast<std::uint64_t>(size);
 }
 
-KLING_DECL bool exists(const std::string &path) {
+KLING_LAZY_DEF bool exists(const std::string &path) {
   auto native = files_detail::native_path(path);
   std::error_code ec;
   return native && std::filesystem::exists(*native, ec);
 }
 
-KLING_DECL bool remove(const std::string &path) {
+KLING_LAZY_DEF bool remove(const std::string &path) {
   auto native = files_detail::native_path(path);
   if (!native) return false;
   std::error_code ec;
@@ -248,7 +247,7 @@ KLING_DECL bool remove(const std::string &path) {
   return !ec;
 }
 
-KLING_DECL result<void> replace(const std::string &from, const std::string &to) {
+KLING_LAZY_DEF result<void> replace(const std::string &from, const std::string &to) {
   auto native_from = files_detail::native_path(from);
   if (!native_from) return std::move(native_from).error();
   auto native_to = files_detail::native_path(to);
@@ -272,7 +271,7 @@ KLING_DECL result<void> replace(const std::string &from, const std::string &to) 
 
 KLING_DECL input_file::~input_file() { close(); }
 
-KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
+KLING_LAZY_DEF result<std::uint64_t> input_file::open(const std::string &path) {
   close();
   path_ = path;
   auto size = size_of(path);
@@ -284,7 +283,7 @@ KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
   return size;
 }
 
-KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
+KLING_LAZY_DEF result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
   buffer.resize(n);
   if (n == 0) return {};
   if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
@@ -293,25 +292,25 @@ KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n,
   return {};
 }
 
-KLING_DECL void input_file::close() {
+KLING_LAZY_DEF void input_file::close() {
   if (file_) std::fclose(file_);
   file_ = nullptr;
 }
 
 KLING_DECL output_file::~output_file() { close(); }
 
-KLING_DECL bool output_file::open(const std::string &path, bool append) {
+KLING_LAZY_DEF bool output_file::open(const std::string &path, bool append) {
   close();
   auto native = files_detail::native_path(path);
   if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
   return file_ != nullptr;
 }
 
-KLING_DECL bool output_file::write(std::string_view bytes) {
+KLING_LAZY_DEF bool output_file::write(std::string_view bytes) {
   return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
 }
 
-KLING_DECL bool output_file::close() {
+KLING_LAZY_DEF bool output_file::close() {
   if (!file_) return true;
   const bool ok = std::fclose(file_) == 0;
   file_ = nullptr;
@@ -320,7 +319,7 @@ KLING_DECL bool output_file::close() {
 
 KLING_DECL appending_file::~appending_file() { close(); }
 
-KLING_DECL result<void> appending_file::open(const std::string &path) {
+KLING_LAZY_DEF result<void> appending_file::open(const std::string &path) {
   close();
   path_ = path;
   auto native = files_detail::native_path(path);
@@ -344,7 +343,7 @@ KLING_DECL result<void> appending_file::open(const std::string &path) {
   return {};
 }
 
-KLING_DECL result<void> appending_file::append(std::string_view bytes) {
+KLING_LAZY_DEF result<void> appending_file::append(std::string_view bytes) {
   if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
     return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
@@ -357,12 +356,12 @@ KLING_DECL result<void> appending_file::append(std::string_view bytes) {
   return {};
 }
 
-KLING_DECL void appending_file::close() {
+KLING_LAZY_DEF void appending_file::close() {
   if (file_) std::fclose(file_);
   file_ = nullptr;
 }
 
-KLING_DECL result<void> make_directories(const std::string &path) {
+KLING_LAZY_DEF result<void> make_directories(const std::string &path) {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -372,7 +371,7 @@ KLING_DECL result<void> make_directories(const std::string &path) {
   return {};
 }
 
-KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+KLING_LAZY_DEF result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
   input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -386,7 +385,7 @@ KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t 
   return bytes;
 }
 
-KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes) {
+KLING_LAZY_DEF result<void> write_file(const std::string &path, std::string_view bytes) {
   if (auto native = files_detail::native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;

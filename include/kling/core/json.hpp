@@ -25,7 +25,7 @@ using json = nlohmann::json;
 inline constexpr std::size_t max_json_depth = 128;
 
 // Parses text; an error of kind parse that says where and why.
-KLING_DECL result<json> parse_json(std::string_view text);
+KLING_LAZY result<json> parse_json(std::string_view text);
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
@@ -36,12 +36,12 @@ std::string dump_json(const BasicJson &value, int indent = -1) {
 
 // The member `key` of `object`, or nullptr when object is not an object or
 // has no such member. (operator[] on a const json asserts; at() throws.)
-KLING_DECL const json *find_member(const json &object, std::string_view key);
+KLING_LAZY const json *find_member(const json &object, std::string_view key);
 
 // JSON pointers (RFC 6901) name fields in violations and parse errors.
-KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key);
+KLING_LAZY std::string pointer_child(std::string_view parent, std::string_view key);
 
-KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
+KLING_LAZY std::string pointer_child(std::string_view parent, std::size_t index);
 
 // A JSON pointer kept as steps on the stack, each naming its parent, and
 // made into text only when something is reported there: walks over a whole
@@ -59,7 +59,7 @@ struct lazy_pointer {
   lazy_pointer(const lazy_pointer *p, std::string_view k) : parent(p), key(k) {}
   lazy_pointer(const lazy_pointer *p, std::size_t i) : parent(p), index(i), is_index(true) {}
 
-  std::string str() const;
+  KLING_LAZY std::string str() const;
 };
 
 KLING_NAMESPACE_END
@@ -102,7 +102,7 @@ struct error_locator : nlohmann::json_sax<json> {
 };
 
 // The deepest nesting of arrays and objects in text, counted outside strings.
-KLING_DECL std::size_t nesting_depth(std::string_view text) {
+KLING_LAZY std::size_t nesting_depth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
@@ -126,7 +126,7 @@ KLING_DECL std::size_t nesting_depth(std::string_view text) {
 
 } // namespace json_detail
 
-KLING_DECL result<json> parse_json(std::string_view text) {
+KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
@@ -139,7 +139,7 @@ KLING_DECL result<json> parse_json(std::string_view text) {
   return error{errc::parse, std::move(message)};
 }
 
-KLING_DECL const json *find_member(const json &object, std::string_view key) {
+KLING_LAZY_DEF const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
 #if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
   const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
@@ -149,7 +149,7 @@ KLING_DECL const json *find_member(const json &object, std::string_view key) {
   return it == object.end() ? nullptr : &*it;
 }
 
-KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key) {
+KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::string_view key) {
   std::string out(parent);
   out += '/';
   for (char c : key) {
@@ -163,11 +163,11 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
   return out;
 }
 
-KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
+KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
 }
 
-KLING_DECL std::string lazy_pointer::str() const {
+KLING_LAZY_DEF std::string lazy_pointer::str() const {
   if (!parent) return std::string(); // the root
   const std::string above = parent->str();
   return is_index ? pointer_child(above, index) : pointer_child(above, key);

@@ -32,25 +32,25 @@ public:
 
   bool ok() const { return !failure_.has_value(); }
   // The first problem found; valid only when !ok().
-  error failure() const;
+  KLING_LAZY error failure() const;
   const std::string &path() const { return path_; }
-  std::string path_of(std::string_view key) const;
+  KLING_LAZY std::string path_of(std::string_view key) const;
 
   // The member, or nullptr when absent or null (the gateway sends null for "none").
-  const json *get(std::string_view key) const;
+  KLING_LAZY const json *get(std::string_view key) const;
 
   // Records a missing required member. Returns false so callers can chain.
-  bool require(std::string_view key);
+  KLING_LAZY bool require(std::string_view key);
 
   // Each reader leaves `out` untouched and returns false when the member is
   // absent or null; a member of the wrong type also records a failure.
-  bool text(std::string_view key, std::string &out);
+  KLING_LAZY bool text(std::string_view key, std::string &out);
 
   // An identifier sent as a string or as an integer, kept exactly as text
   // (element ids exceed 2^53, so they must never pass through a double).
-  bool id(std::string_view key, std::string &out);
+  KLING_LAZY bool id(std::string_view key, std::string &out);
 
-  bool number(std::string_view key, double &out);
+  KLING_LAZY bool number(std::string_view key, double &out);
 
   template <class Int>
   bool integer(std::string_view key, Int &out) {
@@ -87,23 +87,23 @@ public:
     return wrong(key, "an integer in range", *m);
   }
 
-  bool boolean(std::string_view key, bool &out);
+  KLING_LAZY bool boolean(std::string_view key, bool &out);
 
   // A time as ISO 8601 text or as Unix seconds (P-4), or milliseconds.
-  bool time(std::string_view key, std::optional<timestamp> &out);
+  KLING_LAZY bool time(std::string_view key, std::optional<timestamp> &out);
 
   // A nested object or array, type-checked; nullptr when absent or wrong.
-  const json *object(std::string_view key);
-  const json *array(std::string_view key);
+  KLING_LAZY const json *object(std::string_view key);
+  KLING_LAZY const json *array(std::string_view key);
 
   // Records a failure of the caller's own (first one wins).
-  void fail(std::string message);
+  KLING_LAZY void fail(std::string message);
 
 private:
-  const json *container(std::string_view key, bool want_object);
+  KLING_LAZY const json *container(std::string_view key, bool want_object);
 
-  bool wrong(std::string_view key, std::string_view expected, const json &got);
-  void fail_at(const std::string &where, const std::string &what, const json &got);
+  KLING_LAZY bool wrong(std::string_view key, std::string_view expected, const json &got);
+  KLING_LAZY void fail_at(const std::string &where, const std::string &what, const json &got);
 
   const json &object_;
   std::string path_;
@@ -124,24 +124,26 @@ KLING_DECL field_reader::field_reader(const json &object, std::string path)
   if (!object_.is_object()) fail_at(path_, "expected an object", object_);
 }
 
-KLING_DECL error field_reader::failure() const {
+KLING_LAZY_DEF error field_reader::failure() const {
   return failure_ ? *failure_ : error{errc::parse, "no failure"};
 }
 
-KLING_DECL std::string field_reader::path_of(std::string_view key) const { return pointer_child(path_, key); }
+KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
+  return pointer_child(path_, key);
+}
 
-KLING_DECL const json *field_reader::get(std::string_view key) const {
+KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
   const json *m = find_member(object_, key);
   return m && !m->is_null() ? m : nullptr;
 }
 
-KLING_DECL bool field_reader::require(std::string_view key) {
+KLING_LAZY_DEF bool field_reader::require(std::string_view key) {
   if (get(key)) return true;
   fail(path_of(key) + ": required member is missing");
   return false;
 }
 
-KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
+KLING_LAZY_DEF bool field_reader::text(std::string_view key, std::string &out) {
   const json *m = get(key);
   if (!m) return false;
   if (!m->is_string()) return wrong(key, "a string", *m);
@@ -149,7 +151,7 @@ KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
+KLING_LAZY_DEF bool field_reader::id(std::string_view key, std::string &out) {
   const json *m = get(key);
   if (!m) return false;
   if (m->is_string())
@@ -163,7 +165,7 @@ KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::number(std::string_view key, double &out) {
+KLING_LAZY_DEF bool field_reader::number(std::string_view key, double &out) {
   const json *m = get(key);
   if (!m) return false;
   if (!m->is_number()) return wrong(key, "a number", *m);
@@ -171,7 +173,7 @@ KLING_DECL bool field_reader::number(std::string_view key, double &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
+KLING_LAZY_DEF bool field_reader::boolean(std::string_view key, bool &out) {
   const json *m = get(key);
   if (!m) return false;
   if (!m->is_boolean()) return wrong(key, "true or false", *m);
@@ -179,7 +181,7 @@ KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
+KLING_LAZY_DEF bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
   const json *m = get(key);
   if (!m) return false;
   if (m->is_string()) {
@@ -205,14 +207,14 @@ KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp
   return wrong(key, "an ISO 8601 string or Unix seconds", *m);
 }
 
-KLING_DECL const json *field_reader::object(std::string_view key) { return container(key, true); }
-KLING_DECL const json *field_reader::array(std::string_view key) { return container(key, false); }
+KLING_LAZY_DEF const json *field_reader::object(std::string_view key) { return container(key, true); }
+KLING_LAZY_DEF const json *field_reader::array(std::string_view key) { return container(key, false); }
 
-KLING_DECL void field_reader::fail(std::string message) {
+KLING_LAZY_DEF void field_reader::fail(std::string message) {
   if (!failure_) failure_ = error{errc::parse, std::move(message)};
 }
 
-KLING_DECL const json *field_reader::container(std::string_view key, bool want_object) {
+KLING_LAZY_DEF const json *field_reader::container(std::string_view key, bool want_object) {
   const json *m = get(key);
   if (!m) return nullptr;
   if (want_object ? m->is_object() : m->is_array()) return m;
@@ -220,12 +222,13 @@ KLING_DECL const json *field_reader::container(std::string_view key, bool want_o
   return nullptr;
 }
 
-KLING_DECL bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
+KLING_LAZY_DEF bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
   fail_at(path_of(key), "expected " + std::string(expected), got);
   return false;
 }
 
-KLING_DECL void field_reader::fail_at(const std::string &where, const std::string &what, const json &got) {
+KLING_LAZY_DEF void field_reader::fail_at(const std::string &where, const std::string &what,
+                                          const json &got) {
   fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
 }
 

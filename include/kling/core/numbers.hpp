@@ -38,16 +38,16 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 // "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
 // std::from_chars is missing from some standard libraries still in use
 // (libc++ before 20, which Emscripten ships).
-KLING_DECL std::optional<double> parse_decimal(std::string_view text);
+KLING_LAZY std::optional<double> parse_decimal(std::string_view text);
 
 // v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
 // from zero: what printf("%.*f") writes under the C locale.
-KLING_DECL std::string format_fixed(double v, int decimals);
+KLING_LAZY std::string format_fixed(double v, int decimals);
 
 // v rounded to `digits` significant digits (1 to 9), without trailing zeros
 // ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
 // values keep all their integer digits rather than switching to an exponent.
-KLING_DECL std::string format_significant(double v, int digits);
+KLING_LAZY std::string format_significant(double v, int digits);
 
 } // namespace numbers
 
@@ -64,7 +64,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace numbers {
 
-KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
+KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
   if (text.empty() || text.size() > 64) return std::nullopt;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
@@ -76,7 +76,7 @@ KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
   return d;
 }
 
-KLING_DECL std::string format_fixed(double v, int decimals) {
+KLING_LAZY_DEF std::string format_fixed(double v, int decimals) {
   if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
@@ -96,7 +96,7 @@ KLING_DECL std::string format_fixed(double v, int decimals) {
   return out;
 }
 
-KLING_DECL std::string format_significant(double v, int digits) {
+KLING_LAZY_DEF std::string format_significant(double v, int digits) {
   if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
   if (digits < 1) digits = 1;
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));

@@ -51,7 +51,7 @@ private:
 };
 
 // 64 bits from the system's source (std::random_device), never 0.
-KLING_DECL std::uint64_t random_seed();
+KLING_LAZY std::uint64_t random_seed();
 
 KLING_NAMESPACE_END
 
@@ -64,7 +64,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL std::uint64_t random_seed() {
+KLING_LAZY_DEF std::uint64_t random_seed() {
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
 }

@@ -17,7 +17,7 @@ inline constexpr std::string_view redacted_marker = "[REDACTED]";
 
 // Replaces every occurrence of secret in text. Secrets shorter than 4
 // characters are left alone: they would redact ordinary words and protect nothing.
-KLING_DECL std::string redact(std::string text, std::string_view secret);
+KLING_LAZY std::string redact(std::string text, std::string_view secret);
 
 KLING_NAMESPACE_END
 
@@ -28,7 +28,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL std::string redact(std::string text, std::string_view secret) {
+KLING_LAZY_DEF std::string redact(std::string text, std::string_view secret) {
   if (secret.size() < 4) return text;
   for (auto pos = text.find(secret); pos != std::string::npos;
        pos = text.find(secret, pos + redacted_marker.size())) {

@@ -28,15 +28,15 @@ public:
 
   sha256() noexcept;
 
-  void update(std::string_view data) noexcept;
+  KLING_LAZY void update(std::string_view data) noexcept;
 
-  std::array<std::uint8_t, digest_size> finish() noexcept;
+  KLING_LAZY std::array<std::uint8_t, digest_size> finish() noexcept;
 
 private:
-  void reset() noexcept;
+  KLING_LAZY void reset() noexcept;
 
   // One 64-byte block (FIPS 180-4, 6.2.2).
-  void compress(const std::uint8_t *block) noexcept;
+  KLING_LAZY void compress(const std::uint8_t *block) noexcept;
 
   std::array<std::uint32_t, 8> state_{};
   std::array<std::uint8_t, block_size> buffer_{};
@@ -44,20 +44,20 @@ private:
   std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
 };
 
-KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
+KLING_LAZY std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
 
 // HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
 // key longer than the block size replaced by its hash.
-KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
+KLING_LAZY std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
 
 // Equal contents, in a time that depends only on the lengths: every byte is
 // looked at even after a difference, so an attacker timing a signature check
 // learns nothing about how much of a forged value was right. Lengths are not
 // secret (a signature's length is public), so different lengths return at once.
-KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+KLING_LAZY bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 // Lower-case hex, 64 characters.
-KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest);
+KLING_LAZY std::string to_hex(const std::array<std::uint8_t, 32> &digest);
 
 } // namespace crypto
 
@@ -96,7 +96,7 @@ constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >>
 
 KLING_DECL sha256::sha256() noexcept { reset(); }
 
-KLING_DECL void sha256::update(std::string_view data) noexcept {
+KLING_LAZY_DEF void sha256::update(std::string_view data) noexcept {
   const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
   std::size_t size = data.size();
   length_ += size;
@@ -119,7 +119,7 @@ KLING_DECL void sha256::update(std::string_view data) noexcept {
   buffered_ = size;
 }
 
-KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
   // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
   // message length in bits as a big-endian 64-bit number.
   const std::uint64_t bit_length = length_ * 8;
@@ -147,14 +147,14 @@ KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexce
   return digest;
 }
 
-KLING_DECL void sha256::reset() noexcept {
+KLING_LAZY_DEF void sha256::reset() noexcept {
   state_ = sha256_detail::initial_state;
   buffer_ = {};
   buffered_ = 0;
   length_ = 0;
 }
 
-KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
+KLING_LAZY_DEF void sha256::compress(const std::uint8_t *block) noexcept {
   using sha256_detail::rotr;
   std::uint32_t w[64];
   for (std::size_t t = 0; t < 16; ++t) {
@@ -195,13 +195,14 @@ KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
   state_[7] += h;
 }
 
-KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
   sha256 h;
   h.update(data);
   return h.finish();
 }
 
-KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32> hmac_sha256(std::string_view key,
+                                                        std::string_view message) noexcept {
   std::array<std::uint8_t, sha256::block_size> block_key{};
   if (key.size() > sha256::block_size) {
     const auto hashed = sha256_digest(key);
@@ -227,7 +228,7 @@ KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::s
   return outer.finish();
 }
 
-KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+KLING_LAZY_DEF bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   unsigned difference = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -236,7 +237,7 @@ KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noex
   return difference == 0;
 }
 
-KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+KLING_LAZY_DEF std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);

@@ -26,17 +26,17 @@ enum class missing_offset {
 // "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
 // Fractions beyond microseconds are truncated; an offset is required unless
 // without_offset says what its absence means.
-KLING_DECL result<timestamp> parse_iso8601(std::string_view text,
+KLING_LAZY result<timestamp> parse_iso8601(std::string_view text,
                                            missing_offset without_offset = missing_offset::reject);
 
 // "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
-KLING_DECL std::string format_iso8601(timestamp t);
+KLING_LAZY std::string format_iso8601(timestamp t);
 
-KLING_DECL timestamp from_unix_seconds(std::int64_t seconds);
+KLING_LAZY timestamp from_unix_seconds(std::int64_t seconds);
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
-KLING_DECL result<timestamp> parse_http_date(std::string_view text);
+KLING_LAZY result<timestamp> parse_http_date(std::string_view text);
 
 KLING_NAMESPACE_END
 
@@ -118,17 +118,17 @@ struct scanner {
   bool done() const { return pos == text.size(); }
 };
 
-KLING_DECL error bad_time(std::string_view what, std::string_view text) {
+KLING_LAZY error bad_time(std::string_view what, std::string_view text) {
   return error{errc::parse, std::string(what) + ": \"" + std::string(text.substr(0, 64)) + "\""};
 }
 
-KLING_DECL bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
+KLING_LAZY bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
   return month >= 1 && month <= 12 && day >= 1 &&
          static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) && hour <= 23 &&
          minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
 }
 
-KLING_DECL timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
+KLING_LAZY timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
                                     std::int64_t micros, std::int64_t offset_seconds) {
   const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
@@ -137,7 +137,7 @@ KLING_DECL timestamp make_timestamp(int year, int month, int day, int hour, int 
 
 } // namespace time_detail
 
-KLING_DECL result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
+KLING_LAZY_DEF result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
@@ -176,7 +176,7 @@ KLING_DECL result<timestamp> parse_iso8601(std::string_view text, missing_offset
   return time_detail::make_timestamp(year, month, day, hour, minute, second, micros, offset);
 }
 
-KLING_DECL std::string format_iso8601(timestamp t) {
+KLING_LAZY_DEF std::string format_iso8601(timestamp t) {
   const std::int64_t total = t.time_since_epoch().count();
   std::int64_t seconds = total / 1000000;
   std::int64_t micros = total % 1000000;
@@ -199,11 +199,11 @@ KLING_DECL std::string format_iso8601(timestamp t) {
   return buffer;
 }
 
-KLING_DECL timestamp from_unix_seconds(std::int64_t seconds) {
+KLING_LAZY_DEF timestamp from_unix_seconds(std::int64_t seconds) {
   return timestamp(std::chrono::seconds(seconds));
 }
 
-KLING_DECL result<timestamp> parse_http_date(std::string_view text) {
+KLING_LAZY_DEF result<timestamp> parse_http_date(std::string_view text) {
   static constexpr std::string_view weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};

@@ -27,31 +27,31 @@ struct url {
   std::string fragment; // after '#', without it
 
   // "https://host:port": what a connection is made to.
-  std::string origin() const;
+  KLING_LAZY std::string origin() const;
 
   // The URL as text, without the fragment (which never goes to a server).
-  std::string text() const;
+  KLING_LAZY std::string text() const;
 };
 
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
-KLING_DECL result<url> parse_url(std::string_view text);
+KLING_LAZY result<url> parse_url(std::string_view text);
 
 // Resolves a reference (a redirect's Location) against base, as RFC 3986
 // section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
 // absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
 // checked like any URL: http or https, a host, no spaces or control characters.
-KLING_DECL result<url> resolve_url(const url &base, std::string_view reference);
+KLING_LAZY result<url> resolve_url(const url &base, std::string_view reference);
 
 // True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
-KLING_DECL bool is_loopback_host(std::string_view host);
+KLING_LAZY bool is_loopback_host(std::string_view host);
 
 // Percent-encodes everything but RFC 3986's unreserved characters, so the
 // result is safe as one path segment or one query value.
-KLING_DECL std::string percent_encode(std::string_view text);
+KLING_LAZY std::string percent_encode(std::string_view text);
 
 // "a=1&b=x%20y" from name/value pairs, in the order given.
-KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
+KLING_LAZY std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
 
 KLING_NAMESPACE_END
 
@@ -62,12 +62,12 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL std::string url::origin() const {
+KLING_LAZY_DEF std::string url::origin() const {
   const bool ipv6 = host.find(':') != std::string::npos;
   return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-KLING_DECL std::string url::text() const {
+KLING_LAZY_DEF std::string url::text() const {
   const bool ipv6 = host.find(':') != std::string::npos;
   std::string out = scheme + "://";
   if (!userinfo.empty()) out += userinfo + "@";
@@ -79,12 +79,12 @@ KLING_DECL std::string url::text() const {
 }
 
 namespace url_detail {
-KLING_DECL error bad_url(std::string_view why, std::string_view text) {
+KLING_LAZY error bad_url(std::string_view why, std::string_view text) {
   return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
 
 // RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
-KLING_DECL std::string remove_dot_segments(std::string_view in) {
+KLING_LAZY std::string remove_dot_segments(std::string_view in) {
   std::string out;
   while (!in.empty()) {
     if (in.substr(0, 3) == "../") {
@@ -110,7 +110,7 @@ KLING_DECL std::string remove_dot_segments(std::string_view in) {
   return out;
 }
 
-KLING_DECL bool has_scheme(std::string_view text) {
+KLING_LAZY bool has_scheme(std::string_view text) {
   if (text.empty() || !ascii::is_alpha(text[0])) return false;
   for (char c : text) {
     if (c == ':') return true;
@@ -120,7 +120,7 @@ KLING_DECL bool has_scheme(std::string_view text) {
 }
 } // namespace url_detail
 
-KLING_DECL result<url> parse_url(std::string_view text) {
+KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
   using namespace url_detail;
   url out;
   const auto colon = text.find(':');
@@ -202,7 +202,7 @@ KLING_DECL result<url> parse_url(std::string_view text) {
   return out;
 }
 
-KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) {
+KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view reference) {
   using namespace url_detail;
   if (has_scheme(reference)) return parse_url(reference);
   if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
@@ -234,7 +234,7 @@ KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) 
   return out;
 }
 
-KLING_DECL bool is_loopback_host(std::string_view host) {
+KLING_LAZY_DEF bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
@@ -247,7 +247,7 @@ KLING_DECL bool is_loopback_host(std::string_view host) {
   return dots == 3;
 }
 
-KLING_DECL std::string percent_encode(std::string_view text) {
+KLING_LAZY_DEF std::string percent_encode(std::string_view text) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
@@ -264,7 +264,7 @@ KLING_DECL std::string percent_encode(std::string_view text) {
   return out;
 }
 
-KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
+KLING_LAZY_DEF std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
   std::string out;
   for (const auto &p : params) {
     if (!out.empty()) out += '&';

@@ -19,18 +19,18 @@ namespace utf8 {
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
 // no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
-KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
+KLING_LAZY std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
 
 // Number of Unicode code points in text; an error naming the byte offset of
 // the first malformed sequence.
-KLING_DECL result<std::size_t> count_code_points(std::string_view text);
+KLING_LAZY result<std::size_t> count_code_points(std::string_view text);
 
-KLING_DECL bool is_valid(std::string_view text) noexcept;
+KLING_LAZY bool is_valid(std::string_view text) noexcept;
 
 // At most max_bytes of text, cut at a code point boundary, with malformed
 // bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
 // in JSON and to print).
-KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes);
+KLING_LAZY std::string excerpt(std::string_view text, std::size_t max_bytes);
 
 } // namespace utf8
 
@@ -45,7 +45,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace utf8 {
 
-KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+KLING_LAZY_DEF std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
   const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   const std::size_t left = text.size() - pos;
   const std::uint8_t b0 = byte(pos);
@@ -69,7 +69,7 @@ KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) n
   return 0;
 }
 
-KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t> count_code_points(std::string_view text) {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
@@ -81,7 +81,7 @@ KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
   return count;
 }
 
-KLING_DECL bool is_valid(std::string_view text) noexcept {
+KLING_LAZY_DEF bool is_valid(std::string_view text) noexcept {
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t n = sequence_length(text, pos);
     if (n == 0) return false;
@@ -90,7 +90,7 @@ KLING_DECL bool is_valid(std::string_view text) noexcept {
   return true;
 }
 
-KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF std::string excerpt(std::string_view text, std::size_t max_bytes) {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(max_bytes < text.size() ? max_bytes : text.size());

@@ -40,7 +40,7 @@ struct image_info {
 // Format and size of a PNG or JPEG image. Anything else, or a header that is
 // truncated or malformed, is an errc::malformed_input error saying why (and,
 // for JPEG, at which byte).
-KLING_DECL result<image_info> probe_image(std::string_view bytes);
+KLING_LAZY result<image_info> probe_image(std::string_view bytes);
 
 } // namespace media
 
@@ -73,25 +73,25 @@ constexpr bool is_standalone(std::uint32_t marker) noexcept {
   return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
 }
 
-KLING_DECL std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint8_t>(bytes[pos]);
 }
-KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
   return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
 }
-KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
   return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
 }
 
-KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+KLING_LAZY error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
-KLING_DECL error at_byte(const char *what, std::size_t pos) {
+KLING_LAZY error at_byte(const char *what, std::size_t pos) {
   return invalid(std::string(what) + " at byte " + std::to_string(pos));
 }
 
 // Names a few formats people try to send instead, so the error says what the
 // file is rather than only what it is not.
-KLING_DECL std::string other_format_name(std::string_view bytes) {
+KLING_LAZY std::string other_format_name(std::string_view bytes) {
   if (bytes.substr(0, 4) == "GIF8") return "GIF";
   if (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP") return "WebP";
   if (bytes.substr(0, 2) == "BM") return "BMP";
@@ -107,7 +107,7 @@ KLING_DECL std::string other_format_name(std::string_view bytes) {
   return {};
 }
 
-KLING_DECL error not_an_image(std::string_view bytes) {
+KLING_LAZY error not_an_image(std::string_view bytes) {
   std::string message = "not a JPEG or PNG image";
   if (bytes.empty()) {
     message += " (empty)";
@@ -118,7 +118,7 @@ KLING_DECL error not_an_image(std::string_view bytes) {
   return invalid(std::move(message));
 }
 
-KLING_DECL result<image_info> probe_png(std::string_view bytes) {
+KLING_LAZY result<image_info> probe_png(std::string_view bytes) {
   // Signature (8), then the first chunk: length (4), type (4), and IHDR's 13
   // bytes of data, of which width and height come first; then its CRC (4).
   constexpr std::size_t ihdr_end = 8 + 8 + 13 + 4;
@@ -142,7 +142,7 @@ KLING_DECL result<image_info> probe_png(std::string_view bytes) {
   return info;
 }
 
-KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
+KLING_LAZY result<image_info> probe_jpeg(std::string_view bytes) {
   std::size_t pos = 2; // after SOI
   // Every pass moves pos forward by at least one byte, so the loop ends.
   while (true) {
@@ -189,7 +189,7 @@ KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
 
 } // namespace image_detail
 
-KLING_DECL result<image_info> probe_image(std::string_view bytes) {
+KLING_LAZY_DEF result<image_info> probe_image(std::string_view bytes) {
   using namespace image_detail;
   if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
   if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {

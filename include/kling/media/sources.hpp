@@ -55,30 +55,30 @@ inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 // local_image in this process names a file: text from anywhere else (an end
 // user's prompt or JSON, an element id, an answer) cannot guess the number,
 // so it can never make the client read and send a file.
-KLING_DECL const std::string &local_image_marker();
+KLING_LAZY const std::string &local_image_marker();
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
 // file's header; when the request is sent the field carries the file's
 // Base64, the same bytes as image_file_to_base64(path) would give, written
 // straight into the body.
-KLING_DECL std::string local_image(std::string_view path);
+KLING_LAZY std::string local_image(std::string_view path);
 
 // Which of the three forms of rule O1-12 an image string has: an absolute
 // http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
 // else, the empty string included, is invalid with a problem saying why.
 // Only the form is checked here: the Base64 is not decoded and the URL not
 // fetched. A local_image(path) is local_file (the file is not read here).
-KLING_DECL image_string classify_image_string(std::string_view text);
+KLING_LAZY image_string classify_image_string(std::string_view text);
 
 // A local PNG or JPEG file's header (its size_bytes the file's size), read
 // from its start only; fails for a file over 10 MB.
-KLING_DECL result<image_info> probe_image_file(const std::string &path);
+KLING_LAZY result<image_info> probe_image_file(const std::string &path);
 
 // A request body (JSON text) with every local_image(path) value replaced by
 // the file's Base64, written into a body allocated once; the body as given
 // when it names no local file. Errors (errc::io) name the file.
-KLING_DECL result<std::string> inline_local_images(std::string body);
+KLING_LAZY result<std::string> inline_local_images(std::string body);
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
@@ -86,11 +86,11 @@ using files::read_file;
 
 // The file as bare Base64 (no data: prefix), for an image field of a
 // request. The file must be a PNG or JPEG image of at most 10 MB.
-KLING_DECL result<std::string> image_file_to_base64(const std::string &path);
+KLING_LAZY result<std::string> image_file_to_base64(const std::string &path);
 
 // The file as "data:image/png;base64,...", its type taken from its content
 // rather than its name.
-KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path);
+KLING_LAZY result<std::string> image_file_to_data_uri(const std::string &path);
 
 } // namespace media
 
@@ -109,7 +109,7 @@ namespace media {
 
 namespace source_detail {
 
-KLING_DECL image_string invalid(std::string problem) {
+KLING_LAZY image_string invalid(std::string problem) {
   image_string out;
   out.problem = std::move(problem);
   return out;
@@ -117,7 +117,7 @@ KLING_DECL image_string invalid(std::string problem) {
 
 // data:<type>[;parameter=value...];base64,<payload> (RFC 2397); only images,
 // and only Base64, which must be strict.
-KLING_DECL image_string classify_data_uri(std::string_view text) {
+KLING_LAZY image_string classify_data_uri(std::string_view text) {
   const std::size_t comma = text.find(',');
   if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
   const std::string_view header = text.substr(5, comma - 5);
@@ -141,7 +141,7 @@ KLING_DECL image_string classify_data_uri(std::string_view text) {
 
 } // namespace source_detail
 
-KLING_DECL const std::string &local_image_marker() {
+KLING_LAZY_DEF const std::string &local_image_marker() {
   static const std::string marker = [] {
     std::string m = "kling-local-file:";
     for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
@@ -151,9 +151,11 @@ KLING_DECL const std::string &local_image_marker() {
   return marker;
 }
 
-KLING_DECL std::string local_image(std::string_view path) { return local_image_marker() + std::string(path); }
+KLING_LAZY_DEF std::string local_image(std::string_view path) {
+  return local_image_marker() + std::string(path);
+}
 
-KLING_DECL image_string classify_image_string(std::string_view text) {
+KLING_LAZY_DEF image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
   const std::string &marker = local_image_marker();
   if (text.substr(0, marker.size()) == marker) {
@@ -201,7 +203,7 @@ struct image_file {
 // Opens the file and checks that it is a PNG or JPEG image of at most the
 // gateway's 10 MB, reading only its start (all of it only if the header
 // lies further in). The file stays open, to be read once more as it is sent.
-KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
+KLING_LAZY result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
   auto image = std::make_unique<image_file>();
   auto size = image->in.open(path);
   if (!size) return std::move(size).error();
@@ -227,7 +229,7 @@ KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string
 }
 
 // Appends the Base64 of the whole file, read in pieces.
-KLING_DECL result<void> append_base64(image_file &image, std::string &out) {
+KLING_LAZY result<void> append_base64(image_file &image, std::string &out) {
   constexpr std::size_t piece = 3 * 256 * 1024; // a multiple of 3: the pieces' Base64 joins up
   std::string bytes;
   for (std::uint64_t at = 0; at < image.size; at += piece) {
@@ -242,7 +244,7 @@ constexpr std::uint64_t base64_size(std::uint64_t bytes) { return (bytes + 2) / 
 
 // The file's Base64, after "data:image/...;base64," when asked for, in a
 // string allocated once.
-KLING_DECL result<std::string> file_to_base64(const std::string &path, bool data_uri) {
+KLING_LAZY result<std::string> file_to_base64(const std::string &path, bool data_uri) {
   auto image = open_image_file(path);
   if (!image) return std::move(image).error();
   const std::string prefix =
@@ -256,21 +258,21 @@ KLING_DECL result<std::string> file_to_base64(const std::string &path, bool data
 
 } // namespace source_detail
 
-KLING_DECL result<image_info> probe_image_file(const std::string &path) {
+KLING_LAZY_DEF result<image_info> probe_image_file(const std::string &path) {
   auto image = source_detail::open_image_file(path);
   if (!image) return std::move(image).error();
   return (*image)->info;
 }
 
-KLING_DECL result<std::string> image_file_to_base64(const std::string &path) {
+KLING_LAZY_DEF result<std::string> image_file_to_base64(const std::string &path) {
   return source_detail::file_to_base64(path, false);
 }
 
-KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
+KLING_LAZY_DEF result<std::string> image_file_to_data_uri(const std::string &path) {
   return source_detail::file_to_base64(path, true);
 }
 
-KLING_DECL result<std::string> inline_local_images(std::string body) {
+KLING_LAZY_DEF result<std::string> inline_local_images(std::string body) {
   using namespace source_detail;
   const std::string opener = "\"" + local_image_marker();
   if (body.find(opener) == std::string::npos) return body;

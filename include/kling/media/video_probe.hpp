@@ -46,12 +46,12 @@ struct video_info {
 // Container, duration, size and frame rate of an MP4 or MOV video held in
 // memory. Malformed or truncated input is an errc::malformed_input error that
 // names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
-KLING_DECL result<video_info> probe_video(std::string_view bytes);
+KLING_LAZY result<video_info> probe_video(std::string_view bytes);
 
 // The same for a file, read by seeking: only the box headers, 'ftyp' and
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
 // cannot be opened or read is an errc::io error.
-KLING_DECL result<video_info> probe_video_file(const std::string &path);
+KLING_LAZY result<video_info> probe_video_file(const std::string &path);
 
 } // namespace media
 
@@ -86,24 +86,24 @@ constexpr std::uint32_t fourcc(const char (&name)[5]) noexcept {
          static_cast<std::uint32_t>(static_cast<unsigned char>(name[3]));
 }
 
-KLING_DECL std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
+KLING_LAZY std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < count; ++i)
     value = value << 8 | static_cast<unsigned char>(bytes[pos + i]);
   return value;
 }
-KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 2));
 }
-KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 4));
 }
-KLING_DECL std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
   return big_endian(bytes, pos, 8);
 }
 
 // 'moov', or 'm\x00\x01v' for bytes that are not printable.
-KLING_DECL std::string type_name(std::uint32_t type) {
+KLING_LAZY std::string type_name(std::uint32_t type) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out = "'";
   for (int shift = 24; shift >= 0; shift -= 8) {
@@ -119,7 +119,7 @@ KLING_DECL std::string type_name(std::uint32_t type) {
   return out + "'";
 }
 
-KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+KLING_LAZY error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
 struct box {
   std::uint32_t type = 0;
@@ -130,13 +130,13 @@ struct box {
   std::string where() const { return type_name(type) + " box at byte " + std::to_string(offset); }
 };
 
-KLING_DECL std::string parent_name(const box *parent) {
+KLING_LAZY std::string parent_name(const box *parent) {
   return parent ? "the " + parent->where() : "the file";
 }
 
 // The header of the box at offset. head holds the bytes there (at least
 // min(room, 32) of them); room is what is left of the parent (or the file).
-KLING_DECL result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
+KLING_LAZY result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
                                    const box *parent) {
   if (room < 8) {
     return invalid("truncated box header at byte " + std::to_string(offset) + ": " + std::to_string(room) +
@@ -172,7 +172,7 @@ struct walk_state {
   std::uint32_t boxes = 0;
 };
 
-KLING_DECL result<void> count_box(walk_state &state, const box &b) {
+KLING_LAZY result<void> count_box(walk_state &state, const box &b) {
   if (++state.boxes > max_boxes) {
     return invalid("more than " + std::to_string(max_boxes) + " boxes; gave up at byte " +
                    std::to_string(b.offset));
@@ -226,7 +226,7 @@ result<std::array<child, N>> find_children(std::string_view payload, const box &
 
 // Version 0 or 1 of a full box whose payload must hold v0_size or v1_size
 // bytes (version and flags included).
-KLING_DECL result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
+KLING_LAZY result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
                                         std::size_t v1_size) {
   if (payload.empty()) return invalid("the " + b.where() + " is empty");
   const int version = static_cast<unsigned char>(payload[0]);
@@ -247,7 +247,7 @@ struct timing {
 
 // 'mvhd' and 'mdhd' start alike: times of creation and modification, then
 // timescale and duration, 32-bit in version 0 and 64-bit in version 1.
-KLING_DECL result<timing> read_timing(const box &b, std::string_view payload) {
+KLING_LAZY result<timing> read_timing(const box &b, std::string_view payload) {
   auto version = full_box_version(b, payload, 20, 32);
   if (!version) return std::move(version).error();
   timing t;
@@ -276,11 +276,11 @@ struct track_facts {
 };
 
 // 16.16 fixed point to the nearest integer.
-KLING_DECL std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
+KLING_LAZY std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
   return static_cast<std::uint32_t>((std::uint64_t{value} + 0x8000) >> 16);
 }
 
-KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
+KLING_LAZY result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
   // After version and flags: times, track ID, reserved, duration (20 bytes in
   // version 0, 32 in 1), then 52 bytes of layer, volume and matrix, then
   // width and height.
@@ -292,7 +292,7 @@ KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_
   return {};
 }
 
-KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
+KLING_LAZY result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
   const std::uint64_t entries = be32(payload, 4);
@@ -309,7 +309,7 @@ KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_
   return {};
 }
 
-KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
+KLING_LAZY result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
                                   track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
@@ -328,7 +328,7 @@ KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_s
   return {};
 }
 
-KLING_DECL result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
+KLING_LAZY result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
                                          walk_state &state) {
   track_facts track;
   auto parts = find_children<2>(payload, trak, depth, state, {fourcc("tkhd"), fourcc("mdia")});
@@ -383,7 +383,7 @@ struct movie_facts {
   track_facts video; // the first video track
 };
 
-KLING_DECL result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
+KLING_LAZY result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
   movie_facts facts;
   auto walked =
       for_each_child(payload, moov, 1, state, [&](const box &b, std::string_view body) -> result<void> {
@@ -429,7 +429,7 @@ struct file_source {
 };
 
 // Every real file starts with a box whose type is four printable characters.
-KLING_DECL bool starts_like_a_box(std::string_view head) noexcept {
+KLING_LAZY bool starts_like_a_box(std::string_view head) noexcept {
   if (head.size() < 8) return false;
   for (std::size_t i = 4; i < 8; ++i) {
     const auto c = static_cast<unsigned char>(head[i]);
@@ -511,12 +511,12 @@ result<video_info> probe(Source &source, std::uint64_t size) {
 
 } // namespace video_detail
 
-KLING_DECL result<video_info> probe_video(std::string_view bytes) {
+KLING_LAZY_DEF result<video_info> probe_video(std::string_view bytes) {
   video_detail::memory_source source{bytes};
   return video_detail::probe(source, bytes.size());
 }
 
-KLING_DECL result<video_info> probe_video_file(const std::string &path) {
+KLING_LAZY_DEF result<video_info> probe_video_file(const std::string &path) {
   files::input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();

@@ -31,13 +31,13 @@ struct camera_control {
   std::optional<camera_config> config{}; // only with type simple (CAM-2, CAM-3)
   json extra = json::object();
 
-  static camera_control preset(camera_type t);
-  static camera_control simple(camera_config c);
+  KLING_LAZY static camera_control preset(camera_type t);
+  KLING_LAZY static camera_control simple(camera_config c);
 };
 
-KLING_DECL void to_json(json &j, const camera_config &c);
+KLING_LAZY void to_json(json &j, const camera_config &c);
 
-KLING_DECL void to_json(json &j, const camera_control &c);
+KLING_LAZY void to_json(json &j, const camera_control &c);
 
 template <class F>
 void visit_extras(const camera_control &c, const lazy_pointer &at, F &&f) {
@@ -54,14 +54,14 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL camera_control camera_control::preset(camera_type t) {
+KLING_LAZY_DEF camera_control camera_control::preset(camera_type t) {
   return camera_control{t, std::nullopt, json::object()};
 }
-KLING_DECL camera_control camera_control::simple(camera_config c) {
+KLING_LAZY_DEF camera_control camera_control::simple(camera_config c) {
   return camera_control{camera_type::simple, c, json::object()};
 }
 
-KLING_DECL void to_json(json &j, const camera_config &c) {
+KLING_LAZY_DEF void to_json(json &j, const camera_config &c) {
   j = json::object();
   j["horizontal"] = c.horizontal;
   j["vertical"] = c.vertical;
@@ -72,7 +72,7 @@ KLING_DECL void to_json(json &j, const camera_config &c) {
   request_support::merge_extra(j, c.extra);
 }
 
-KLING_DECL void to_json(json &j, const camera_control &c) {
+KLING_LAZY_DEF void to_json(json &j, const camera_control &c) {
   j = json::object();
   request_support::put_word(j, "type", c.type);
   request_support::put(j, "config", c.config);

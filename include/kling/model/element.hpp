@@ -52,11 +52,11 @@ void read_objects(field_reader &r, std::string_view key, Read read) {
 
 } // namespace model_detail
 
-KLING_DECL result<element> parse_element(const json &body, std::string path = "");
+KLING_LAZY result<element> parse_element(const json &body, std::string path = "");
 
-KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path = "");
+KLING_LAZY result<std::vector<element>> parse_element_list(const json &body, std::string path = "");
 
-KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path = "");
+KLING_LAZY result<element_deletion> parse_element_deletion(const json &body, std::string path = "");
 
 KLING_NAMESPACE_END
 
@@ -67,7 +67,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<element> parse_element(const json &body, std::string path) {
+KLING_LAZY_DEF result<element> parse_element(const json &body, std::string path) {
   element e;
   field_reader r(body, std::move(path));
   r.id("element_id", e.element_id);
@@ -92,7 +92,7 @@ KLING_DECL result<element> parse_element(const json &body, std::string path) {
   return e;
 }
 
-KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std::string path) {
+KLING_LAZY_DEF result<std::vector<element>> parse_element_list(const json &body, std::string path) {
   if (!body.is_array()) {
     return error{errc::parse, (path.empty() ? "/" : path) + ": expected an array, got " + body.type_name()};
   }
@@ -106,7 +106,7 @@ KLING_DECL result<std::vector<element>> parse_element_list(const json &body, std
   return out;
 }
 
-KLING_DECL result<element_deletion> parse_element_deletion(const json &body, std::string path) {
+KLING_LAZY_DEF result<element_deletion> parse_element_deletion(const json &body, std::string path) {
   element_deletion d;
   field_reader r(body, std::move(path));
   r.id("task_id", d.task_id);

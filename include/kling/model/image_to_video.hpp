@@ -63,11 +63,11 @@ struct image_to_video {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const voice &v);
-KLING_DECL void to_json(json &j, const trajectory_point &p);
-KLING_DECL void to_json(json &j, const dynamic_mask &m);
+KLING_LAZY void to_json(json &j, const voice &v);
+KLING_LAZY void to_json(json &j, const trajectory_point &p);
+KLING_LAZY void to_json(json &j, const dynamic_mask &m);
 
-KLING_DECL void to_json(json &j, const image_to_video &r);
+KLING_LAZY void to_json(json &j, const image_to_video &r);
 
 template <class F>
 void visit_extras(const dynamic_mask &m, const lazy_pointer &at, F &&f) {
@@ -92,27 +92,27 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const voice &v) {
+KLING_LAZY_DEF void to_json(json &j, const voice &v) {
   j = json::object();
   j["voice_id"] = v.voice_id;
   request_support::merge_extra(j, v.extra);
 }
 
-KLING_DECL void to_json(json &j, const trajectory_point &p) {
+KLING_LAZY_DEF void to_json(json &j, const trajectory_point &p) {
   j = json::object();
   j["x"] = p.x;
   j["y"] = p.y;
   request_support::merge_extra(j, p.extra);
 }
 
-KLING_DECL void to_json(json &j, const dynamic_mask &m) {
+KLING_LAZY_DEF void to_json(json &j, const dynamic_mask &m) {
   j = json::object();
   j["mask"] = m.mask;
   j["trajectories"] = m.trajectories;
   request_support::merge_extra(j, m.extra);
 }
 
-KLING_DECL void to_json(json &j, const image_to_video &r) {
+KLING_LAZY_DEF void to_json(json &j, const image_to_video &r) {
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;

@@ -38,7 +38,7 @@ struct motion_control {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const motion_control &r);
+KLING_LAZY void to_json(json &j, const motion_control &r);
 
 KLING_NAMESPACE_END
 
@@ -49,7 +49,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const motion_control &r) {
+KLING_LAZY_DEF void to_json(json &j, const motion_control &r) {
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;

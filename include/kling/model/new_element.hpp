@@ -30,7 +30,7 @@ struct new_element {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const new_element &e);
+KLING_LAZY void to_json(json &j, const new_element &e);
 
 KLING_NAMESPACE_END
 
@@ -43,7 +43,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const new_element &e) {
+KLING_LAZY_DEF void to_json(json &j, const new_element &e) {
   j = json::object();
   j["element_name"] = e.element_name;
   j["element_description"] = e.element_description;

@@ -65,13 +65,13 @@ struct omni_video {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const omni_image &i);
+KLING_LAZY void to_json(json &j, const omni_image &i);
 
-KLING_DECL void to_json(json &j, const omni_element &e);
+KLING_LAZY void to_json(json &j, const omni_element &e);
 
-KLING_DECL void to_json(json &j, const omni_video_reference &v);
+KLING_LAZY void to_json(json &j, const omni_video_reference &v);
 
-KLING_DECL void to_json(json &j, const omni_video &r);
+KLING_LAZY void to_json(json &j, const omni_video &r);
 
 template <class F>
 void visit_extras(const omni_video &r, const lazy_pointer &at, F &&f) {
@@ -90,20 +90,20 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const omni_image &i) {
+KLING_LAZY_DEF void to_json(json &j, const omni_image &i) {
   j = json::object();
   j["image_url"] = i.image_url;
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
-KLING_DECL void to_json(json &j, const omni_element &e) {
+KLING_LAZY_DEF void to_json(json &j, const omni_element &e) {
   j = json::object();
   j["element_id"] = e.element_id;
   request_support::merge_extra(j, e.extra);
 }
 
-KLING_DECL void to_json(json &j, const omni_video_reference &v) {
+KLING_LAZY_DEF void to_json(json &j, const omni_video_reference &v) {
   j = json::object();
   j["video_url"] = v.video_url;
   request_support::put_word(j, "refer_type", v.refer_type);
@@ -111,7 +111,7 @@ KLING_DECL void to_json(json &j, const omni_video_reference &v) {
   request_support::merge_extra(j, v.extra);
 }
 
-KLING_DECL void to_json(json &j, const omni_video &r) {
+KLING_LAZY_DEF void to_json(json &j, const omni_video &r) {
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;

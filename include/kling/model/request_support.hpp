@@ -34,16 +34,16 @@ void put_word(json &j, const char *key, const std::optional<Enum> &value) {
 }
 
 // Binary switches the gateway spells as words: sound on/off, keep_original_sound yes/no.
-KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+KLING_LAZY void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
                            const char *no);
 
 // seconds is sent as a string (C-5).
-KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds);
+KLING_LAZY void put_seconds(json &j, const std::optional<int> &seconds);
 
 // Fields of `extra` are sent as they are (C-8); a field that is also a typed
 // member replaces it. A non-object extra is reported by validation (C-8,
 // through visit_extras).
-KLING_DECL void merge_extra(json &j, const json &extra);
+KLING_LAZY void merge_extra(json &j, const json &extra);
 
 } // namespace request_support
 
@@ -81,16 +81,16 @@ KLING_NAMESPACE_BEGIN
 
 namespace request_support {
 
-KLING_DECL void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
-                           const char *no) {
+KLING_LAZY_DEF void put_switch(json &j, const char *key, const std::optional<bool> &value, const char *yes,
+                               const char *no) {
   if (value) j[key] = *value ? yes : no;
 }
 
-KLING_DECL void put_seconds(json &j, const std::optional<int> &seconds) {
+KLING_LAZY_DEF void put_seconds(json &j, const std::optional<int> &seconds) {
   if (seconds) j["seconds"] = std::to_string(*seconds);
 }
 
-KLING_DECL void merge_extra(json &j, const json &extra) {
+KLING_LAZY_DEF void merge_extra(json &j, const json &extra) {
   if (!extra.is_object()) return;
   for (auto it = extra.begin(); it != extra.end(); ++it)
     j[it.key()] = it.value();

@@ -43,7 +43,7 @@ constexpr const char *to_string(task_status s) noexcept {
 }
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
-KLING_DECL task_status parse_task_status(std::string_view word);
+KLING_LAZY task_status parse_task_status(std::string_view word);
 
 constexpr bool is_finished(task_status s) noexcept {
   return s == task_status::completed || s == task_status::failed;
@@ -93,23 +93,23 @@ struct task {
 
   bool finished() const { return is_finished(status); }
   // The first result URL, or empty.
-  std::string video_url() const;
+  KLING_LAZY std::string video_url() const;
 };
 
 // Reads a task from any of its shapes. Members of the wrong type are a parse
 // error naming the member; unknown members stay in raw.
-KLING_DECL result<task> parse_task(const json &body);
+KLING_LAZY result<task> parse_task(const json &body);
 // The same, keeping body itself as task::raw rather than a copy of it.
-KLING_DECL result<task> parse_task(json &&body);
+KLING_LAZY result<task> parse_task(json &&body);
 
 // The task in one stable shape, whatever shape the gateway sent:
 // {id, external_task_id, status, created_at, completed_at, model, provider,
 //  videos: [{url, duration, width, height, cover_url}], usage, error,
 //  url_expires_at}. parse_task reads it back. The gateway's own answer is in
 // task::raw and is not repeated here.
-KLING_DECL void to_json(json &j, const video &v);
-KLING_DECL void to_json(json &j, const usage &u);
-KLING_DECL void to_json(json &j, const task &t);
+KLING_LAZY void to_json(json &j, const video &v);
+KLING_LAZY void to_json(json &j, const usage &u);
+KLING_LAZY void to_json(json &j, const task &t);
 
 KLING_NAMESPACE_END
 
@@ -122,7 +122,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL task_status parse_task_status(std::string_view word) {
+KLING_LAZY_DEF task_status parse_task_status(std::string_view word) {
   const std::string w = ascii::to_lower(word);
   if (w == "pending" || w == "submitted") return task_status::pending;
   if (w == "processing") return task_status::processing;
@@ -131,12 +131,14 @@ KLING_DECL task_status parse_task_status(std::string_view word) {
   return task_status::unknown;
 }
 
-KLING_DECL std::string task::video_url() const { return videos.empty() ? std::string() : videos.front().url; }
+KLING_LAZY_DEF std::string task::video_url() const {
+  return videos.empty() ? std::string() : videos.front().url;
+}
 
 namespace task_detail {
 
 // A duration the provider may write as a number or as text ("5.1").
-KLING_DECL void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
+KLING_LAZY void read_seconds(field_reader &r, std::string_view key, std::optional<double> &out) {
   const json *v = r.get(key);
   if (!v) return;
   if (v->is_number()) {
@@ -152,7 +154,7 @@ KLING_DECL void read_seconds(field_reader &r, std::string_view key, std::optiona
   }
 }
 
-KLING_DECL void read_video(field_reader &r, kling::video &v) {
+KLING_LAZY void read_video(field_reader &r, kling::video &v) {
   r.id("id", v.id);
   if (!r.text("url", v.url)) r.text("video_url", v.url);
   read_seconds(r, "duration", v.duration_seconds);
@@ -164,7 +166,7 @@ KLING_DECL void read_video(field_reader &r, kling::video &v) {
 }
 
 // A list of videos: objects, or plain URL strings (the {outputs} shape).
-KLING_DECL void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
+KLING_LAZY void read_videos(field_reader &r, std::string_view key, std::vector<kling::video> &out) {
   const json *list = r.array(key);
   if (!list) return;
   for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
@@ -181,7 +183,7 @@ KLING_DECL void read_videos(field_reader &r, std::string_view key, std::vector<k
   }
 }
 
-KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
+KLING_LAZY void read_usage(field_reader &r, std::optional<kling::usage> &out) {
   const json *u = r.object("usage");
   if (!u) return;
   field_reader ur(*u, r.path_of("usage"));
@@ -200,7 +202,7 @@ KLING_DECL void read_usage(field_reader &r, std::optional<kling::usage> &out) {
 }
 
 // "error" as text, or as an object with a message.
-KLING_DECL void read_error_message(field_reader &r, std::string &out) {
+KLING_LAZY void read_error_message(field_reader &r, std::string &out) {
   const json *e = r.get("error");
   if (!e) {
     r.text("task_status_msg", out); // the provider's word for it
@@ -218,7 +220,7 @@ KLING_DECL void read_error_message(field_reader &r, std::string &out) {
 }
 
 // Everything but task::raw, which the callers fill.
-KLING_DECL result<task> read_task_fields(const json &body) {
+KLING_LAZY result<task> read_task_fields(const json &body) {
   task t;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);
@@ -270,19 +272,19 @@ KLING_DECL result<task> read_task_fields(const json &body) {
 
 } // namespace task_detail
 
-KLING_DECL result<task> parse_task(const json &body) {
+KLING_LAZY_DEF result<task> parse_task(const json &body) {
   auto t = task_detail::read_task_fields(body);
   if (t) t->raw = body;
   return t;
 }
 
-KLING_DECL result<task> parse_task(json &&body) {
+KLING_LAZY_DEF result<task> parse_task(json &&body) {
   auto t = task_detail::read_task_fields(body);
   if (t) t->raw = std::move(body);
   return t;
 }
 
-KLING_DECL void to_json(json &j, const video &v) {
+KLING_LAZY_DEF void to_json(json &j, const video &v) {
   j = json::object();
   if (!v.id.empty()) j["id"] = v.id;
   j["url"] = v.url;
@@ -293,7 +295,7 @@ KLING_DECL void to_json(json &j, const video &v) {
   if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
 }
 
-KLING_DECL void to_json(json &j, const usage &u) {
+KLING_LAZY_DEF void to_json(json &j, const usage &u) {
   j = json::object();
   if (u.seconds) j["seconds"] = *u.seconds;
   if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
@@ -304,7 +306,7 @@ KLING_DECL void to_json(json &j, const usage &u) {
   if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
 }
 
-KLING_DECL void to_json(json &j, const task &t) {
+KLING_LAZY_DEF void to_json(json &j, const task &t) {
   j = json{{"id", t.id}, {"status", to_string(t.status)}};
   if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
   if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;

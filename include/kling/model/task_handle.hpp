@@ -27,9 +27,9 @@ struct task_handle {
   std::optional<timestamp> deadline{};     // calendar time; none: the wait's own timeout
 };
 
-KLING_DECL void to_json(json &j, const task_handle &h);
+KLING_LAZY void to_json(json &j, const task_handle &h);
 
-KLING_DECL result<task_handle> parse_task_handle(const json &body);
+KLING_LAZY result<task_handle> parse_task_handle(const json &body);
 
 KLING_NAMESPACE_END
 
@@ -40,7 +40,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const task_handle &h) {
+KLING_LAZY_DEF void to_json(json &j, const task_handle &h) {
   j = json{{"task_id", h.task_id}};
   if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
   if (!h.provider.empty()) j["provider"] = h.provider;
@@ -48,7 +48,7 @@ KLING_DECL void to_json(json &j, const task_handle &h) {
   if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
 }
 
-KLING_DECL result<task_handle> parse_task_handle(const json &body) {
+KLING_LAZY_DEF result<task_handle> parse_task_handle(const json &body) {
   task_handle h;
   field_reader r(body);
   if (r.require("task_id")) r.id("task_id", h.task_id);

@@ -33,7 +33,7 @@ struct text_to_video {
   json extra = json::object();
 };
 
-KLING_DECL void to_json(json &j, const text_to_video &r);
+KLING_LAZY void to_json(json &j, const text_to_video &r);
 
 template <class F>
 void visit_extras(const text_to_video &r, const lazy_pointer &at, F &&f) {
@@ -50,7 +50,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL void to_json(json &j, const text_to_video &r) {
+KLING_LAZY_DEF void to_json(json &j, const text_to_video &r) {
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);

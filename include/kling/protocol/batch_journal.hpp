@@ -62,7 +62,7 @@ struct journal_record {
 };
 
 // One line, ending in '\n'.
-KLING_DECL std::string journal_line(const journal_record &r);
+KLING_LAZY std::string journal_line(const journal_record &r);
 
 // Where one item stood when the journal ends.
 struct journal_item {
@@ -85,7 +85,7 @@ struct journal_state {
   bool ends_with_newline = true; // false: the last write was cut; the next append starts a line
 };
 
-KLING_DECL journal_state replay_journal(std::string_view text);
+KLING_LAZY journal_state replay_journal(std::string_view text);
 
 } // namespace protocol
 
@@ -100,7 +100,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL std::string journal_line(const journal_record &r) {
+KLING_LAZY_DEF std::string journal_line(const journal_record &r) {
   nlohmann::ordered_json line{{"event", to_string(r.event)}};
   const auto put = [&](const char *key, const std::string &value) {
     if (!value.empty()) line[key] = value;
@@ -118,7 +118,7 @@ KLING_DECL std::string journal_line(const journal_record &r) {
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-KLING_DECL journal_state replay_journal(std::string_view text) {
+KLING_LAZY_DEF journal_state replay_journal(std::string_view text) {
   journal_state out;
   out.ends_with_newline = text.empty() || text.back() == '\n';
   std::size_t number = 0;

@@ -23,13 +23,13 @@ KLING_NAMESPACE_BEGIN
 
 // A callback body: the gateway's task, the provider's {task_id, task_status,
 // task_result} or {id, status, outputs}. It must name its task.
-KLING_DECL result<task> parse_callback(std::string_view body);
+KLING_LAZY result<task> parse_callback(std::string_view body);
 
 // Verifies the signature, refuses a replay (webhooks::verify_once), then
 // parses the body. now_unix_seconds comes from the caller, so tests can fix
 // the clock. An empty secret is an errc::configuration error, never a
 // reason to skip the check.
-KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
+KLING_LAZY result<task> receive_callback(std::string_view secret, const http_headers &headers,
                                          std::string_view body, std::int64_t now_unix_seconds,
                                          webhooks::replay_store &replays = webhooks::default_replay_store(),
                                          const webhooks::verify_options &options = {});
@@ -37,7 +37,7 @@ KLING_DECL result<task> receive_callback(std::string_view secret, const http_hea
 // Parses a callback whose sender is not verified: anyone who can reach the
 // receiver can make it believe anything about a task. Only for a gateway
 // configured without a webhook secret, on a network where that is acceptable.
-KLING_DECL result<task> receive_unverified_callback(std::string_view body);
+KLING_LAZY result<task> receive_unverified_callback(std::string_view body);
 
 KLING_NAMESPACE_END
 
@@ -48,7 +48,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<task> parse_callback(std::string_view body) {
+KLING_LAZY_DEF result<task> parse_callback(std::string_view body) {
   auto parsed = parse_json(body);
   if (!parsed) return std::move(parsed).error();
   auto t = parse_task(std::move(*parsed));
@@ -58,16 +58,18 @@ KLING_DECL result<task> parse_callback(std::string_view body) {
   return t;
 }
 
-KLING_DECL result<task> receive_callback(std::string_view secret, const http_headers &headers,
-                                         std::string_view body, std::int64_t now_unix_seconds,
-                                         webhooks::replay_store &replays,
-                                         const webhooks::verify_options &options) {
+KLING_LAZY_DEF result<task> receive_callback(std::string_view secret, const http_headers &headers,
+                                             std::string_view body, std::int64_t now_unix_seconds,
+                                             webhooks::replay_store &replays,
+                                             const webhooks::verify_options &options) {
   auto verified = webhooks::verify_once(secret, headers, body, now_unix_seconds, replays, options);
   if (!verified) return std::move(verified).error();
   return parse_callback(body);
 }
 
-KLING_DECL result<task> receive_unverified_callback(std::string_view body) { return parse_callback(body); }
+KLING_LAZY_DEF result<task> receive_unverified_callback(std::string_view body) {
+  return parse_callback(body);
+}
 
 KLING_NAMESPACE_END
 

@@ -33,30 +33,30 @@ public:
   // Only waits: for a task created earlier.
   explicit create_and_wait_machine(wait_machine waiting);
 
-  step next() const;
+  KLING_LAZY step next() const;
 
-  void on_response(result<http_response> answer, time_point now);
+  KLING_LAZY void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point now);
+  KLING_LAZY void on_wake(time_point now);
 
-  void stop(error e);
-  bool done() const;
-  result<task> take_result();
+  KLING_LAZY void stop(error e);
+  KLING_LAZY bool done() const;
+  KLING_LAZY result<task> take_result();
 
   // Still creating: no task id is known yet.
-  bool creating() const;
+  KLING_LAZY bool creating() const;
   // The task as last seen (created, or its last poll), for progress reports.
-  std::optional<task> last_task() const;
+  KLING_LAZY std::optional<task> last_task() const;
   // The wait, once the task exists (for progress reports and saved handles).
-  const wait_machine *waiting() const;
+  KLING_LAZY const wait_machine *waiting() const;
   // The external_task_id of the create (empty when only waiting).
-  std::string external_task_id() const;
+  KLING_LAZY std::string external_task_id() const;
   time_point deadline() const { return deadline_; }
 
 private:
-  void created(time_point now);
+  KLING_LAZY void created(time_point now);
 
-  void expire();
+  KLING_LAZY void expire();
 
   template <class T>
   T with_warnings(T t) const {
@@ -111,7 +111,7 @@ KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vect
 KLING_DECL create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
     : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
 
-KLING_DECL step create_and_wait_machine::next() const {
+KLING_LAZY_DEF step create_and_wait_machine::next() const {
   if (outcome_) return done_step();
   if (waiting_) return waiting_->next();
   step s = creating_->next();
@@ -120,19 +120,19 @@ KLING_DECL step create_and_wait_machine::next() const {
   return s;
 }
 
-KLING_DECL void create_and_wait_machine::on_response(result<http_response> answer, time_point now) {
+KLING_LAZY_DEF void create_and_wait_machine::on_response(result<http_response> answer, time_point now) {
   if (waiting_) return waiting_->on_response(std::move(answer), now);
   creating_->on_response(std::move(answer), now);
   if (creating_->done()) return created(now);
 }
 
-KLING_DECL void create_and_wait_machine::on_wake(time_point now) {
+KLING_LAZY_DEF void create_and_wait_machine::on_wake(time_point now) {
   if (waiting_) return waiting_->on_wake(now);
   if (now >= deadline_) return expire();
   creating_->on_wake(now);
 }
 
-KLING_DECL void create_and_wait_machine::stop(error e) {
+KLING_LAZY_DEF void create_and_wait_machine::stop(error e) {
   if (creating()) {
     creating_->stop(std::move(e)); // it says how to find a task its create may have made
     e = creating_->take_result().error();
@@ -140,33 +140,33 @@ KLING_DECL void create_and_wait_machine::stop(error e) {
   outcome_ = result<task>(std::move(e));
 }
 
-KLING_DECL bool create_and_wait_machine::done() const {
+KLING_LAZY_DEF bool create_and_wait_machine::done() const {
   return outcome_.has_value() || (waiting_ && waiting_->done());
 }
 
-KLING_DECL result<task> create_and_wait_machine::take_result() {
+KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
   if (outcome_) return std::move(*outcome_);
   if (waiting_) return with_warnings(waiting_->take_result());
   return error{errc::cancelled, "not finished"};
 }
 
-KLING_DECL bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
+KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
 
-KLING_DECL std::optional<task> create_and_wait_machine::last_task() const {
+KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
   if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
   return created_ ? std::optional<task>(*created_) : std::nullopt;
 }
 
-KLING_DECL const wait_machine *create_and_wait_machine::waiting() const {
+KLING_LAZY_DEF const wait_machine *create_and_wait_machine::waiting() const {
   return waiting_ ? &*waiting_ : nullptr;
 }
 
-KLING_DECL std::string create_and_wait_machine::external_task_id() const {
+KLING_LAZY_DEF std::string create_and_wait_machine::external_task_id() const {
   if (creating_) return creating_->external_task_id();
   return waiting_ ? waiting_->external_task_id() : std::string();
 }
 
-KLING_DECL void create_and_wait_machine::created(time_point now) {
+KLING_LAZY_DEF void create_and_wait_machine::created(time_point now) {
   result<task> made = creating_->take_result();
   if (!made) {
     outcome_ = std::move(made);
@@ -182,7 +182,7 @@ KLING_DECL void create_and_wait_machine::created(time_point now) {
                    seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
 }
 
-KLING_DECL void create_and_wait_machine::expire() {
+KLING_LAZY_DEF void create_and_wait_machine::expire() {
   error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
   const std::string &id = creating_->external_task_id();
   if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;

@@ -45,17 +45,17 @@ public:
   create_machine(json body, const retry_policy &policy, std::uint64_t seed,
                  std::vector<violation> warnings = {});
 
-  step next() const;
+  KLING_LAZY step next() const;
 
-  void on_response(result<http_response> answer, time_point now);
+  KLING_LAZY void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point);
+  KLING_LAZY void on_wake(time_point);
   // Ends the operation with the driver's error (cancellation). A create may
   // have reached the gateway before it: the error says how to find the task.
-  void stop(error e);
+  KLING_LAZY void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
-  result<task> take_result();
+  KLING_LAZY result<task> take_result();
   // How many POSTs were sent: more than one only after the lookup found no
   // task for a whole lookup window (or the create certainly had no effect).
   int creates_sent() const { return creates_; }
@@ -63,18 +63,18 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
-  void on_read(result<task> read, time_point now);
+  KLING_LAZY void on_read(result<task> read, time_point now);
 
-  void on_create(result<task> read, time_point now);
+  KLING_LAZY void on_create(result<task> read, time_point now);
 
-  void on_lookup(result<task> read, time_point now);
+  KLING_LAZY void on_lookup(result<task> read, time_point now);
 
-  void look_up(error cause, time_point now);
+  KLING_LAZY void look_up(error cause, time_point now);
 
-  void wake_later(time_point at, bool lookup);
+  KLING_LAZY void wake_later(time_point at, bool lookup);
 
-  void finish(task t);
-  void fail(error e);
+  KLING_LAZY void finish(task t);
+  KLING_LAZY void fail(error e);
 
   json body_;
   std::string external_id_;
@@ -113,7 +113,7 @@ KLING_DECL create_machine::create_machine(json body, const retry_policy &policy,
     external_id_ = id->get<std::string>();
 }
 
-KLING_DECL step create_machine::next() const {
+KLING_LAZY_DEF step create_machine::next() const {
   if (outcome_) return done_step();
   if (wake_at_) return sleep_step(*wake_at_);
   if (looking_up_) {
@@ -123,7 +123,7 @@ KLING_DECL step create_machine::next() const {
   return send_step(create_video(body_));
 }
 
-KLING_DECL void create_machine::on_response(result<http_response> answer, time_point now) {
+KLING_LAZY_DEF void create_machine::on_response(result<http_response> answer, time_point now) {
   if (!answer) return on_read(result<task>(std::move(answer).error()), now);
   result<task> read = read_task(*answer, {}, external_id_);
   if (read && read->id.empty()) {
@@ -135,9 +135,9 @@ KLING_DECL void create_machine::on_response(result<http_response> answer, time_p
   on_read(std::move(read), now);
 }
 
-KLING_DECL void create_machine::on_wake(time_point) { wake_at_.reset(); }
+KLING_LAZY_DEF void create_machine::on_wake(time_point) { wake_at_.reset(); }
 
-KLING_DECL void create_machine::stop(error e) {
+KLING_LAZY_DEF void create_machine::stop(error e) {
   if (!external_id_.empty() && !outcome_) {
     e.message += "; the create may not have been sent, but if it was, the task exists: find it by its "
                  "external_task_id " +
@@ -146,18 +146,18 @@ KLING_DECL void create_machine::stop(error e) {
   outcome_ = result<task>(std::move(e));
 }
 
-KLING_DECL result<task> create_machine::take_result() {
+KLING_LAZY_DEF result<task> create_machine::take_result() {
   return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
 }
 
-KLING_DECL void create_machine::on_read(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_read(result<task> read, time_point now) {
   if (looking_up_)
     on_lookup(std::move(read), now);
   else
     on_create(std::move(read), now);
 }
 
-KLING_DECL void create_machine::on_create(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_create(result<task> read, time_point now) {
   ++creates_;
   if (read) return finish(std::move(*read));
   error e = std::move(read).error();
@@ -175,7 +175,7 @@ KLING_DECL void create_machine::on_create(result<task> read, time_point now) {
   fail(create_retries_.give_up(std::move(e)));
 }
 
-KLING_DECL void create_machine::on_lookup(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_lookup(result<task> read, time_point now) {
   ++lookups_;
   if (read) return finish(std::move(*read)); // it was created: exactly once
   error e = std::move(read).error();
@@ -201,7 +201,7 @@ KLING_DECL void create_machine::on_lookup(result<task> read, time_point now) {
   fail(std::move(e));
 }
 
-KLING_DECL void create_machine::look_up(error cause, time_point now) {
+KLING_LAZY_DEF void create_machine::look_up(error cause, time_point now) {
   cause_ = std::move(cause);
   looking_up_ = true;
   lookup_until_ = now + create_retries_.policy().lookup_window;
@@ -209,18 +209,18 @@ KLING_DECL void create_machine::look_up(error cause, time_point now) {
   lookup_retries_.reset();
 }
 
-KLING_DECL void create_machine::wake_later(time_point at, bool lookup) {
+KLING_LAZY_DEF void create_machine::wake_later(time_point at, bool lookup) {
   looking_up_ = lookup;
   wake_at_ = at;
 }
 
-KLING_DECL void create_machine::finish(task t) {
+KLING_LAZY_DEF void create_machine::finish(task t) {
   if (t.external_task_id.empty()) t.external_task_id = external_id_;
   t.warnings = std::move(warnings_);
   outcome_ = result<task>(std::move(t));
 }
 
-KLING_DECL void create_machine::fail(error e) { outcome_ = result<task>(std::move(e)); }
+KLING_LAZY_DEF void create_machine::fail(error e) { outcome_ = result<task>(std::move(e)); }
 
 } // namespace protocol
 

@@ -44,25 +44,25 @@ public:
   download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
                    const retry_policy &policy, std::uint64_t seed);
 
-  step next() const;
+  KLING_LAZY step next() const;
 
   // Call before the body arrives: what to do with it.
-  body_disposition on_head(const http_response &head);
+  KLING_LAZY body_disposition on_head(const http_response &head);
 
   // Call for each piece of a body whose disposition was append or replace;
   // false: stop the transfer (the size cap was hit).
-  bool on_body(std::size_t bytes);
+  KLING_LAZY bool on_body(std::size_t bytes);
   // For bodies with disposition ignore: the first bytes, for the error's excerpt.
-  void on_ignored_body(std::string_view piece);
+  KLING_LAZY void on_ignored_body(std::string_view piece);
 
-  void on_response(result<http_response> answer, time_point now);
+  KLING_LAZY void on_response(result<http_response> answer, time_point now);
 
-  void on_wake(time_point);
-  void stop(error e);
+  KLING_LAZY void on_wake(time_point);
+  KLING_LAZY void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
   // The size of the complete video.
-  result<std::uint64_t> take_result();
+  KLING_LAZY result<std::uint64_t> take_result();
 
   // After a failure: whether the bytes held should be kept for a later call
   // to continue with a Range request. Yes when the failure passes (the
@@ -70,7 +70,7 @@ public:
   // will be asked for again); no when they cannot be the start of this video
   // or can never complete it (the server's size disagrees with them, it
   // keeps sending other parts, the size cap).
-  bool worth_resuming() const;
+  KLING_LAZY bool worth_resuming() const;
 
   std::uint64_t have_bytes() const { return have_; }
   // The full size when the server told it, for progress reports.
@@ -78,30 +78,30 @@ public:
   const std::string &url() const { return url_; }
 
 private:
-  void on_complete_answer(const http_response &head, time_point now);
+  KLING_LAZY void on_complete_answer(const http_response &head, time_point now);
 
   // Another attempt after a backoff when the failure passes and attempts are left.
-  void retry_or_fail(error e, time_point now);
+  KLING_LAZY void retry_or_fail(error e, time_point now);
 
-  void check_url();
+  KLING_LAZY void check_url();
 
-  body_disposition restart(const http_response &head);
+  KLING_LAZY body_disposition restart(const http_response &head);
 
   // Learns the total size from the head; false (and the outcome) when over the cap.
-  bool check_size(const http_response &head, std::uint64_t offset);
+  KLING_LAZY bool check_size(const http_response &head, std::uint64_t offset);
 
-  error too_large(std::uint64_t size) const;
+  KLING_LAZY error too_large(std::uint64_t size) const;
 
   // A Location may be absolute, scheme-relative or relative to the current
   // URL (RFC 3986). One that cannot be resolved is kept as it is, and
   // check_url then ends the download with the reason.
-  std::string resolve(const std::string &location) const;
+  KLING_LAZY std::string resolve(const std::string &location) const;
 
-  static std::optional<std::uint64_t> number(std::optional<std::string_view> text);
+  KLING_LAZY static std::optional<std::uint64_t> number(std::optional<std::string_view> text);
   // "bytes 100-199/1000" -> 100; "bytes */1000" -> none.
-  static std::optional<std::uint64_t> content_range_start(const http_response &head);
+  KLING_LAZY static std::optional<std::uint64_t> content_range_start(const http_response &head);
   // "bytes 100-199/1000" or "bytes */1000" -> 1000.
-  static std::optional<std::uint64_t> content_range_total(const http_response &head);
+  KLING_LAZY static std::optional<std::uint64_t> content_range_total(const http_response &head);
 
   std::string url_;
   download_options options_;
@@ -137,7 +137,7 @@ KLING_DECL download_machine::download_machine(std::string url, std::uint64_t hav
   check_url();
 }
 
-KLING_DECL step download_machine::next() const {
+KLING_LAZY_DEF step download_machine::next() const {
   if (outcome_) return done_step();
   if (wake_at_) return sleep_step(*wake_at_);
   auto parsed = parse_url(url_); // checked when set
@@ -149,7 +149,7 @@ KLING_DECL step download_machine::next() const {
   return send_step(std::move(r));
 }
 
-KLING_DECL body_disposition download_machine::on_head(const http_response &head) {
+KLING_LAZY_DEF body_disposition download_machine::on_head(const http_response &head) {
   head_ = head;
   excerpt_.clear();
   if (head.status >= 300 && head.status < 400 && head.status != 304) {
@@ -168,7 +168,7 @@ KLING_DECL body_disposition download_machine::on_head(const http_response &head)
   return body_disposition::ignore; // an error page: kept only as an excerpt
 }
 
-KLING_DECL bool download_machine::on_body(std::size_t bytes) {
+KLING_LAZY_DEF bool download_machine::on_body(std::size_t bytes) {
   have_ += bytes;
   if (have_ > options_.max_bytes) {
     discard_ = true;
@@ -178,12 +178,12 @@ KLING_DECL bool download_machine::on_body(std::size_t bytes) {
   return true;
 }
 
-KLING_DECL void download_machine::on_ignored_body(std::string_view piece) {
+KLING_LAZY_DEF void download_machine::on_ignored_body(std::string_view piece) {
   if (excerpt_.size() < body_excerpt_bytes)
     excerpt_.append(piece.substr(0, body_excerpt_bytes - excerpt_.size()));
 }
 
-KLING_DECL void download_machine::on_response(result<http_response> answer, time_point now) {
+KLING_LAZY_DEF void download_machine::on_response(result<http_response> answer, time_point now) {
   // Each answer is judged by its own head: one left from an earlier
   // answer (a redirect, an error page) must never stand in for it.
   const http_response head = std::exchange(head_, http_response{});
@@ -201,19 +201,19 @@ KLING_DECL void download_machine::on_response(result<http_response> answer, time
   retry_or_fail(std::move(answer).error(), now); // a retry resumes from have_bytes()
 }
 
-KLING_DECL void download_machine::on_wake(time_point) { wake_at_.reset(); }
+KLING_LAZY_DEF void download_machine::on_wake(time_point) { wake_at_.reset(); }
 
-KLING_DECL void download_machine::stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
+KLING_LAZY_DEF void download_machine::stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
 
-KLING_DECL result<std::uint64_t> download_machine::take_result() {
+KLING_LAZY_DEF result<std::uint64_t> download_machine::take_result() {
   return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
 }
 
-KLING_DECL bool download_machine::worth_resuming() const {
+KLING_LAZY_DEF bool download_machine::worth_resuming() const {
   return outcome_ && !*outcome_ && have_ > 0 && !discard_;
 }
 
-KLING_DECL void download_machine::on_complete_answer(const http_response &head, time_point now) {
+KLING_LAZY_DEF void download_machine::on_complete_answer(const http_response &head, time_point now) {
   const int status = head.status;
   if (from_scratch_) {
     from_scratch_ = false;
@@ -258,7 +258,7 @@ KLING_DECL void download_machine::on_complete_answer(const http_response &head, 
   retry_or_fail(error_from_response(page), now);
 }
 
-KLING_DECL void download_machine::retry_or_fail(error e, time_point now) {
+KLING_LAZY_DEF void download_machine::retry_or_fail(error e, time_point now) {
   const auto delay = retries_.after_failure(e);
   if (delay && is_transient(e)) {
     wake_at_ = now + *delay;
@@ -267,18 +267,18 @@ KLING_DECL void download_machine::retry_or_fail(error e, time_point now) {
   outcome_ = result<std::uint64_t>(retries_.give_up(std::move(e)));
 }
 
-KLING_DECL void download_machine::check_url() {
+KLING_LAZY_DEF void download_machine::check_url() {
   auto parsed = parse_url(url_);
   if (!parsed)
     outcome_ = result<std::uint64_t>(error{parsed.error().code, "download URL: " + parsed.error().message});
 }
 
-KLING_DECL body_disposition download_machine::restart(const http_response &head) {
+KLING_LAZY_DEF body_disposition download_machine::restart(const http_response &head) {
   have_ = 0;
   return check_size(head, 0) ? body_disposition::replace : body_disposition::stop;
 }
 
-KLING_DECL bool download_machine::check_size(const http_response &head, std::uint64_t offset) {
+KLING_LAZY_DEF bool download_machine::check_size(const http_response &head, std::uint64_t offset) {
   std::optional<std::uint64_t> total = content_range_total(head);
   if (!total) {
     if (auto length = number(head.header("Content-Length"))) total = offset + *length;
@@ -292,19 +292,19 @@ KLING_DECL bool download_machine::check_size(const http_response &head, std::uin
   return true;
 }
 
-KLING_DECL error download_machine::too_large(std::uint64_t size) const {
+KLING_LAZY_DEF error download_machine::too_large(std::uint64_t size) const {
   return error{errc::io, "the video is " + std::to_string(size) + " bytes, more than the limit of " +
                              std::to_string(options_.max_bytes) + " bytes"};
 }
 
-KLING_DECL std::string download_machine::resolve(const std::string &location) const {
+KLING_LAZY_DEF std::string download_machine::resolve(const std::string &location) const {
   auto base = parse_url(url_);
   if (!base) return location;
   auto resolved = resolve_url(*base, location);
   return resolved ? resolved->text() : location;
 }
 
-KLING_DECL std::optional<std::uint64_t> download_machine::number(std::optional<std::string_view> text) {
+KLING_LAZY_DEF std::optional<std::uint64_t> download_machine::number(std::optional<std::string_view> text) {
   if (!text || text->empty() || text->size() > 19 ||
       text->find_first_not_of("0123456789") != std::string_view::npos) {
     return std::nullopt;
@@ -315,7 +315,7 @@ KLING_DECL std::optional<std::uint64_t> download_machine::number(std::optional<s
   return v;
 }
 
-KLING_DECL std::optional<std::uint64_t> download_machine::content_range_start(const http_response &head) {
+KLING_LAZY_DEF std::optional<std::uint64_t> download_machine::content_range_start(const http_response &head) {
   const auto range = head.header("Content-Range");
   if (!range || range->substr(0, 6) != "bytes ") return std::nullopt;
   const auto dash = range->find('-');
@@ -323,7 +323,7 @@ KLING_DECL std::optional<std::uint64_t> download_machine::content_range_start(co
   return number(range->substr(6, dash - 6));
 }
 
-KLING_DECL std::optional<std::uint64_t> download_machine::content_range_total(const http_response &head) {
+KLING_LAZY_DEF std::optional<std::uint64_t> download_machine::content_range_total(const http_response &head) {
   const auto range = head.header("Content-Range");
   if (!range) return std::nullopt;
   const auto slash = range->rfind('/');

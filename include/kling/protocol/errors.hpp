@@ -36,15 +36,15 @@ constexpr errc errc_for_status(int status) noexcept {
 // Retry-After as a delay: delay-seconds, or an HTTP date measured against
 // the answer's own Date header (so the two clocks that matter are the
 // server's, and this machine's clock is never read).
-KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_response &response);
+KLING_LAZY std::optional<std::chrono::milliseconds> retry_after(const http_response &response);
 
 // The error for an answer with a non-success status.
-KLING_DECL error error_from_response(const http_response &response);
+KLING_LAZY error error_from_response(const http_response &response);
 
 // True for the gateway's answer that an external_task_id is already taken:
 // 409 Conflict whatever its words, or a 400/422 whose words say duplicate
 // (error_cause::duplicate, set by error_from_response).
-KLING_DECL bool is_duplicate_external_id(const error &e);
+KLING_LAZY bool is_duplicate_external_id(const error &e);
 
 } // namespace protocol
 
@@ -62,7 +62,7 @@ namespace protocol {
 namespace errors_detail {
 
 // A code may be a number (1102) or a string ("invalid_api_key").
-KLING_DECL std::string code_text(const json &code) {
+KLING_LAZY std::string code_text(const json &code) {
   if (code.is_string()) return code.get<std::string>();
   if (code.is_number_integer()) return std::to_string(code.get<std::int64_t>());
   if (code.is_number_unsigned()) return std::to_string(code.get<std::uint64_t>());
@@ -70,7 +70,7 @@ KLING_DECL std::string code_text(const json &code) {
 }
 
 // Fills message, provider_code and request_id from whichever shape the body has.
-KLING_DECL void read_error_body(const json &body, error &e) {
+KLING_LAZY void read_error_body(const json &body, error &e) {
   if (!body.is_object()) return;
   field_reader r(body);
   if (const json *err = find_member(body, "error")) {
@@ -92,7 +92,7 @@ KLING_DECL void read_error_body(const json &body, error &e) {
 }
 
 // words: in lower case.
-KLING_DECL bool says(const std::string &text, std::string_view words) {
+KLING_LAZY bool says(const std::string &text, std::string_view words) {
   return ascii::to_lower(text).find(words) != std::string::npos;
 }
 
@@ -100,7 +100,7 @@ KLING_DECL bool says(const std::string &text, std::string_view words) {
 // nothing else inspects message text. The document shows no answer for a
 // duplicate external_task_id; "duplicate" and "already exist(s)" are a guess
 // to revisit against the real gateway.
-KLING_DECL error_cause cause_of(const error &e) {
+KLING_LAZY error_cause cause_of(const error &e) {
   for (const std::string *text : {&e.message, &e.provider_code}) {
     if (says(*text, "duplicate") || says(*text, "already exist")) return error_cause::duplicate;
   }
@@ -109,7 +109,7 @@ KLING_DECL error_cause cause_of(const error &e) {
 
 } // namespace errors_detail
 
-KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
+KLING_LAZY_DEF std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
   const auto value = response.header("Retry-After");
   if (!value || value->empty()) return std::nullopt;
   if (value->find_first_not_of("0123456789") == std::string_view::npos) {
@@ -128,7 +128,7 @@ KLING_DECL std::optional<std::chrono::milliseconds> retry_after(const http_respo
   return delay.count() > 0 ? delay : std::chrono::milliseconds(0);
 }
 
-KLING_DECL error error_from_response(const http_response &response) {
+KLING_LAZY_DEF error error_from_response(const http_response &response) {
   error e;
   e.code = errc_for_status(response.status);
   e.http_status = response.status;
@@ -145,7 +145,7 @@ KLING_DECL error error_from_response(const http_response &response) {
   return e;
 }
 
-KLING_DECL bool is_duplicate_external_id(const error &e) {
+KLING_LAZY_DEF bool is_duplicate_external_id(const error &e) {
   if (e.http_status == 409) return true;
   return (e.http_status == 400 || e.http_status == 422) && e.cause == error_cause::duplicate;
 }

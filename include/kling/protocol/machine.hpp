@@ -38,9 +38,9 @@ struct step {
   time_point wake_at{}; // for sleep
 };
 
-KLING_DECL step send_step(http_request r);
-KLING_DECL step sleep_step(time_point t);
-KLING_DECL step done_step();
+KLING_LAZY step send_step(http_request r);
+KLING_LAZY step sleep_step(time_point t);
+KLING_LAZY step done_step();
 
 } // namespace protocol
 
@@ -55,11 +55,11 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
+KLING_LAZY_DEF step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
 
-KLING_DECL step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
+KLING_LAZY_DEF step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
 
-KLING_DECL step done_step() { return step{}; }
+KLING_LAZY_DEF step done_step() { return step{}; }
 
 } // namespace protocol
 

@@ -60,13 +60,13 @@ public:
   void forget(std::string_view id) override;
 
   // How many ids are held (expired ones included until the next remember).
-  std::size_t size() const;
+  KLING_LAZY std::size_t size() const;
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
   using expiry_index = std::multimap<std::int64_t, std::string>;
 
-  void erase(expiry_index::iterator it);
+  KLING_LAZY void erase(expiry_index::iterator it);
 
   const std::size_t max_ids_;
   mutable std::mutex mutex_;
@@ -76,7 +76,7 @@ private:
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
-KLING_DECL replay_store &default_replay_store();
+KLING_LAZY replay_store &default_replay_store();
 
 } // namespace webhooks
 
@@ -121,17 +121,17 @@ KLING_DECL void memory_replay_store::forget(std::string_view id) {
   }
 }
 
-KLING_DECL std::size_t memory_replay_store::size() const {
+KLING_LAZY_DEF std::size_t memory_replay_store::size() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return until_.size();
 }
 
-KLING_DECL void memory_replay_store::erase(expiry_index::iterator it) {
+KLING_LAZY_DEF void memory_replay_store::erase(expiry_index::iterator it) {
   until_.erase(it->second);
   by_expiry_.erase(it);
 }
 
-KLING_DECL replay_store &default_replay_store() {
+KLING_LAZY_DEF replay_store &default_replay_store() {
   static memory_replay_store store;
   return store;
 }

@@ -23,23 +23,23 @@ struct page_request {
 };
 
 // POST /v1/videos with the body as given (validation happens before this).
-KLING_DECL http_request create_video(const json &body);
+KLING_LAZY http_request create_video(const json &body);
 
 // GET /v1/videos/{task_id}[?provider=...]. Also finds a task by its
 // external_task_id.
-KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider = {});
+KLING_LAZY result<http_request> get_video(std::string_view task_id, std::string_view provider = {});
 
 // POST /v1/elements/custom
-KLING_DECL http_request create_element(const json &body);
+KLING_LAZY http_request create_element(const json &body);
 
 // GET /v1/elements/custom?page_num=&page_size=
-KLING_DECL result<http_request> list_elements(const page_request &page = {});
+KLING_LAZY result<http_request> list_elements(const page_request &page = {});
 
 // GET /v1/elements/presets?page_num=&page_size=
-KLING_DECL result<http_request> list_preset_elements(const page_request &page = {});
+KLING_LAZY result<http_request> list_preset_elements(const page_request &page = {});
 
 // POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
-KLING_DECL result<http_request> delete_element(std::string_view element_id);
+KLING_LAZY result<http_request> delete_element(std::string_view element_id);
 
 } // namespace protocol
 
@@ -56,7 +56,7 @@ namespace protocol {
 
 namespace requests_detail {
 
-KLING_DECL http_request json_post(std::string path, const json &body) {
+KLING_LAZY http_request json_post(std::string path, const json &body) {
   http_request r;
   r.method = "POST";
   r.path = std::move(path);
@@ -65,7 +65,7 @@ KLING_DECL http_request json_post(std::string path, const json &body) {
   return r;
 }
 
-KLING_DECL result<http_request> page_get(std::string path, const page_request &page) {
+KLING_LAZY result<http_request> page_get(std::string path, const page_request &page) {
   auto violations = rules::check_element_page(page.page_num, page.page_size);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -76,11 +76,11 @@ KLING_DECL result<http_request> page_get(std::string path, const page_request &p
 
 } // namespace requests_detail
 
-KLING_DECL http_request create_video(const json &body) {
+KLING_LAZY_DEF http_request create_video(const json &body) {
   return requests_detail::json_post("/v1/videos", body);
 }
 
-KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_view provider) {
+KLING_LAZY_DEF result<http_request> get_video(std::string_view task_id, std::string_view provider) {
   auto violations = rules::check_task_query(task_id, provider);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -89,19 +89,19 @@ KLING_DECL result<http_request> get_video(std::string_view task_id, std::string_
   return r;
 }
 
-KLING_DECL http_request create_element(const json &body) {
+KLING_LAZY_DEF http_request create_element(const json &body) {
   return requests_detail::json_post("/v1/elements/custom", body);
 }
 
-KLING_DECL result<http_request> list_elements(const page_request &page) {
+KLING_LAZY_DEF result<http_request> list_elements(const page_request &page) {
   return requests_detail::page_get("/v1/elements/custom", page);
 }
 
-KLING_DECL result<http_request> list_preset_elements(const page_request &page) {
+KLING_LAZY_DEF result<http_request> list_preset_elements(const page_request &page) {
   return requests_detail::page_get("/v1/elements/presets", page);
 }
 
-KLING_DECL result<http_request> delete_element(std::string_view element_id) {
+KLING_LAZY_DEF result<http_request> delete_element(std::string_view element_id) {
   auto violations = rules::check_element_delete(element_id);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});

@@ -22,29 +22,29 @@ KLING_NAMESPACE_BEGIN
 namespace protocol {
 
 namespace responses_detail {
-KLING_DECL error with_excerpt(error e, const http_response &response);
+KLING_LAZY error with_excerpt(error e, const http_response &response);
 } // namespace responses_detail
 
 // What a value read from response keeps of the answer besides its body.
-KLING_DECL response_info info_of(const http_response &response);
+KLING_LAZY response_info info_of(const http_response &response);
 
 // The JSON body of a 2xx answer, or the error the answer stands for.
-KLING_DECL result<json> read_json(const http_response &response);
+KLING_LAZY result<json> read_json(const http_response &response);
 
 // A task from POST /v1/videos or GET /v1/videos/{id}. The ids the caller
 // asked by fill what the answer leaves out (the unified result shape carries
 // no id), so every call returns a task that names itself.
-KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id = {},
+KLING_LAZY result<task> read_task(const http_response &response, std::string_view asked_id = {},
                                   std::string_view asked_external_id = {});
 
 // The provider's code for why a task failed, when its answer carries one.
-KLING_DECL std::string failure_code(const json &raw);
+KLING_LAZY std::string failure_code(const json &raw);
 
 // The outcome of a task that has finished, or of one in a state no waiting
 // can change: the task when it completed, else the error every call
 // reports for it (task_failed with the provider's message and code; parse
 // for a status this client does not know).
-KLING_DECL result<task> outcome_of(task t);
+KLING_LAZY result<task> outcome_of(task t);
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
 // any other code is a provider error with the code, message and request id (P-3).
@@ -79,12 +79,12 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
   return out;
 }
 
-KLING_DECL result<envelope<element>> read_element(const http_response &response);
+KLING_LAZY result<envelope<element>> read_element(const http_response &response);
 
-KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
+KLING_LAZY result<envelope<page<element>>> read_element_page(const http_response &response,
                                                              const page_request &asked);
 
-KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response);
+KLING_LAZY result<envelope<element_deletion>> read_element_deletion(const http_response &response);
 
 } // namespace protocol
 
@@ -101,7 +101,7 @@ namespace protocol {
 
 namespace responses_detail {
 
-KLING_DECL error with_excerpt(error e, const http_response &response) {
+KLING_LAZY_DEF error with_excerpt(error e, const http_response &response) {
   e.http_status = response.status;
   e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
   return e;
@@ -109,7 +109,7 @@ KLING_DECL error with_excerpt(error e, const http_response &response) {
 
 } // namespace responses_detail
 
-KLING_DECL response_info info_of(const http_response &response) {
+KLING_LAZY_DEF response_info info_of(const http_response &response) {
   response_info info;
   info.http_status = response.status;
   info.headers = response.headers;
@@ -117,7 +117,7 @@ KLING_DECL response_info info_of(const http_response &response) {
   return info;
 }
 
-KLING_DECL result<json> read_json(const http_response &response) {
+KLING_LAZY_DEF result<json> read_json(const http_response &response) {
   if (response.status < 200 || response.status > 299) return error_from_response(response);
   auto body = parse_json(response.body);
   if (!body) {
@@ -128,8 +128,8 @@ KLING_DECL result<json> read_json(const http_response &response) {
   return body;
 }
 
-KLING_DECL result<task> read_task(const http_response &response, std::string_view asked_id,
-                                  std::string_view asked_external_id) {
+KLING_LAZY_DEF result<task> read_task(const http_response &response, std::string_view asked_id,
+                                      std::string_view asked_external_id) {
   auto body = read_json(response);
   if (!body) return std::move(body).error();
   std::string body_request_id;
@@ -144,7 +144,7 @@ KLING_DECL result<task> read_task(const http_response &response, std::string_vie
   return t;
 }
 
-KLING_DECL std::string failure_code(const json &raw) {
+KLING_LAZY_DEF std::string failure_code(const json &raw) {
   for (const char *key : {"error_code", "code"}) {
     if (const json *c = find_member(raw, key)) {
       if (c->is_string()) return c->get<std::string>();
@@ -154,7 +154,7 @@ KLING_DECL std::string failure_code(const json &raw) {
   return {};
 }
 
-KLING_DECL result<task> outcome_of(task t) {
+KLING_LAZY_DEF result<task> outcome_of(task t) {
   switch (t.status) {
   case task_status::completed: return t;
   case task_status::failed: {
@@ -173,12 +173,13 @@ KLING_DECL result<task> outcome_of(task t) {
   return t;
 }
 
-KLING_DECL result<envelope<element>> read_element(const http_response &response) {
-  return read_envelope<element>(response, parse_element);
+KLING_LAZY_DEF result<envelope<element>> read_element(const http_response &response) {
+  return read_envelope<element>(
+      response, [](const json &data, std::string path) { return parse_element(data, std::move(path)); });
 }
 
-KLING_DECL result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                             const page_request &asked) {
+KLING_LAZY_DEF result<envelope<page<element>>> read_element_page(const http_response &response,
+                                                                 const page_request &asked) {
   return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
     return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
       page<element> p;
@@ -190,8 +191,10 @@ KLING_DECL result<envelope<page<element>>> read_element_page(const http_response
   });
 }
 
-KLING_DECL result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
-  return read_envelope<element_deletion>(response, parse_element_deletion);
+KLING_LAZY_DEF result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
+  return read_envelope<element_deletion>(response, [](const json &data, std::string path) {
+    return parse_element_deletion(data, std::move(path));
+  });
 }
 
 } // namespace protocol

@@ -44,7 +44,7 @@ struct retry_policy {
   // out again. 0: the first 404 is believed (a gateway known to refuse duplicates).
   milliseconds lookup_window = std::chrono::seconds(30);
 
-  static retry_policy none();
+  KLING_LAZY static retry_policy none();
 };
 
 // The longest lookup_window accepted: beyond an hour a create that truly
@@ -58,14 +58,14 @@ namespace setting_checks {
 // and far from the limits of a time_point in milliseconds.
 inline constexpr milliseconds longest = std::chrono::hours(24 * 366);
 
-KLING_DECL error bad_setting(std::string_view name, std::string_view what);
+KLING_LAZY error bad_setting(std::string_view name, std::string_view what);
 
 // zero_ok: whether 0 means something ("no wait").
-KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok);
+KLING_LAZY result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok);
 } // namespace setting_checks
 
 // A configuration error naming the first setting of p that cannot work.
-KLING_DECL result<void> check_retry_policy(const retry_policy &p);
+KLING_LAZY result<void> check_retry_policy(const retry_policy &p);
 
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
@@ -81,11 +81,11 @@ constexpr bool is_permanent_provider_code(std::string_view code) {
 }
 
 // True when the same request may succeed if sent again later.
-KLING_DECL bool is_transient(const error &e);
+KLING_LAZY bool is_transient(const error &e);
 
 // True when a failed create may nevertheless have created the task: the
 // request may have reached the gateway and no definite answer came back.
-KLING_DECL bool is_ambiguous(const error &e);
+KLING_LAZY bool is_ambiguous(const error &e);
 
 // Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
 // with a small deterministic generator so tests can fix the seed.
@@ -95,7 +95,7 @@ public:
 
   // The delay before retry number `retry` (1 for the first retry); a
   // Retry-After from the server wins, up to the policy's limit.
-  milliseconds delay(int retry, const error &cause);
+  KLING_LAZY milliseconds delay(int retry, const error &cause);
 
   const retry_policy &policy() const { return policy_; }
 
@@ -114,18 +114,18 @@ public:
 
   // Counts a failed attempt. The delay before the next one, or nothing when
   // the limit is reached (then give_up(cause) is the final error).
-  std::optional<milliseconds> after_failure(const error &cause);
+  KLING_LAZY std::optional<milliseconds> after_failure(const error &cause);
 
   // The final error: how often the request was tried is added to it.
-  error give_up(error e) const;
+  KLING_LAZY error give_up(error e) const;
 
   // A success (or a new phase) starts the count again.
-  void reset();
+  KLING_LAZY void reset();
 
   int failures() const { return failures_; }
   const retry_policy &policy() const { return backoff_.policy(); }
   // A delay for the n-th wait of an unlimited kind (a lookup that finds nothing yet).
-  milliseconds delay(int n, const error &cause);
+  KLING_LAZY milliseconds delay(int n, const error &cause);
 
 private:
   backoff backoff_;
@@ -146,7 +146,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL retry_policy retry_policy::none() {
+KLING_LAZY_DEF retry_policy retry_policy::none() {
   retry_policy p;
   p.max_attempts = 1;
   return p;
@@ -154,11 +154,11 @@ KLING_DECL retry_policy retry_policy::none() {
 
 namespace setting_checks {
 
-KLING_DECL error bad_setting(std::string_view name, std::string_view what) {
+KLING_LAZY_DEF error bad_setting(std::string_view name, std::string_view what) {
   return error{errc::configuration, std::string(name) + " " + std::string(what)};
 }
 
-KLING_DECL result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
+KLING_LAZY_DEF result<void> check_duration(std::string_view name, milliseconds value, bool zero_ok) {
   if (value.count() < 0 || (!zero_ok && value.count() == 0)) {
     return bad_setting(name, zero_ok ? "must not be negative, got " + std::to_string(value.count()) + " ms"
                                      : "must be positive, got " + std::to_string(value.count()) + " ms");
@@ -169,7 +169,7 @@ KLING_DECL result<void> check_duration(std::string_view name, milliseconds value
 
 } // namespace setting_checks
 
-KLING_DECL result<void> check_retry_policy(const retry_policy &p) {
+KLING_LAZY_DEF result<void> check_retry_policy(const retry_policy &p) {
   using setting_checks::check_duration;
   if (p.max_attempts < 1 || p.max_attempts > 1000) {
     return setting_checks::bad_setting("retry_policy::max_attempts",
@@ -188,7 +188,7 @@ KLING_DECL result<void> check_retry_policy(const retry_policy &p) {
       });
 }
 
-KLING_DECL bool is_transient(const error &e) {
+KLING_LAZY_DEF bool is_transient(const error &e) {
   if (is_permanent_provider_code(e.provider_code)) return false;
   switch (e.code) {
   case errc::connection:
@@ -202,7 +202,7 @@ KLING_DECL bool is_transient(const error &e) {
   }
 }
 
-KLING_DECL bool is_ambiguous(const error &e) {
+KLING_LAZY_DEF bool is_ambiguous(const error &e) {
   if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
   switch (e.code) {
   case errc::connection:
@@ -216,7 +216,7 @@ KLING_DECL bool is_ambiguous(const error &e) {
 KLING_DECL backoff::backoff(const retry_policy &policy, std::uint64_t seed)
     : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
 
-KLING_DECL milliseconds backoff::delay(int retry, const error &cause) {
+KLING_LAZY_DEF milliseconds backoff::delay(int retry, const error &cause) {
   if (cause.retry_after) return std::min(*cause.retry_after, policy_.max_retry_after);
   const int shift = std::min(retry - 1, 20);
   const auto ceiling = std::min<std::int64_t>(policy_.max_backoff.count(),
@@ -228,20 +228,20 @@ KLING_DECL milliseconds backoff::delay(int retry, const error &cause) {
 KLING_DECL retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
     : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
 
-KLING_DECL std::optional<milliseconds> retries::after_failure(const error &cause) {
+KLING_LAZY_DEF std::optional<milliseconds> retries::after_failure(const error &cause) {
   ++failures_;
   if (failures_ >= limit_) return std::nullopt;
   return backoff_.delay(failures_, cause);
 }
 
-KLING_DECL error retries::give_up(error e) const {
+KLING_LAZY_DEF error retries::give_up(error e) const {
   if (failures_ > 1) e.message += " (gave up after " + std::to_string(failures_) + " attempts)";
   return e;
 }
 
-KLING_DECL void retries::reset() { failures_ = 0; }
+KLING_LAZY_DEF void retries::reset() { failures_ = 0; }
 
-KLING_DECL milliseconds retries::delay(int n, const error &cause) { return backoff_.delay(n, cause); }
+KLING_LAZY_DEF milliseconds retries::delay(int n, const error &cause) { return backoff_.delay(n, cause); }
 
 } // namespace protocol
 

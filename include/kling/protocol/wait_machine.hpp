@@ -29,7 +29,7 @@ struct wait_options {
 };
 
 // A configuration error naming the first setting of w that cannot work.
-KLING_DECL result<void> check_wait_options(const wait_options &w);
+KLING_LAZY result<void> check_wait_options(const wait_options &w);
 
 // The task a wait follows: its id (or the external_task_id it was created
 // with), and what else is known of it; answers that leave these out are completed from them.
@@ -47,17 +47,17 @@ public:
                time_point now, std::optional<time_point> first_poll = std::nullopt,
                std::optional<time_point> deadline = std::nullopt);
 
-  step next() const;
+  KLING_LAZY step next() const;
 
-  void on_wake(time_point);
+  KLING_LAZY void on_wake(time_point);
 
-  void on_response(result<http_response> answer, time_point now);
+  KLING_LAZY void on_response(result<http_response> answer, time_point now);
 
   // Ends the wait with the driver's error (cancellation).
-  void stop(error e);
+  KLING_LAZY void stop(error e);
 
   bool done() const { return outcome_.has_value(); }
-  result<task> take_result();
+  KLING_LAZY result<task> take_result();
 
   // For progress reports and saved handles.
   const boxed<task> &last_task() const { return last_; }
@@ -70,11 +70,11 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
-  void on_failed_poll(error e, time_point now);
+  KLING_LAZY void on_failed_poll(error e, time_point now);
 
-  void schedule(time_point t);
+  KLING_LAZY void schedule(time_point t);
 
-  void expire(time_point now);
+  KLING_LAZY void expire(time_point now);
 
   std::string task_id_;
   std::string external_id_;
@@ -103,7 +103,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL result<void> check_wait_options(const wait_options &w) {
+KLING_LAZY_DEF result<void> check_wait_options(const wait_options &w) {
   using setting_checks::check_duration;
   // NaN fails both comparisons; growth past 10 is no longer "gently".
   if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
@@ -134,15 +134,15 @@ KLING_DECL wait_machine::wait_machine(task_ref of, const wait_options &options, 
   if (!request) outcome_ = result<task>(std::move(request).error());
 }
 
-KLING_DECL step wait_machine::next() const {
+KLING_LAZY_DEF step wait_machine::next() const {
   if (outcome_) return done_step();
   if (wake_at_) return sleep_step(*wake_at_);
   return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
 }
 
-KLING_DECL void wait_machine::on_wake(time_point) { wake_at_.reset(); }
+KLING_LAZY_DEF void wait_machine::on_wake(time_point) { wake_at_.reset(); }
 
-KLING_DECL void wait_machine::on_response(result<http_response> answer, time_point now) {
+KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time_point now) {
   ++polls_;
   result<task> read =
       answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
@@ -162,13 +162,13 @@ KLING_DECL void wait_machine::on_response(result<http_response> answer, time_poi
                   : milliseconds(static_cast<milliseconds::rep>(grown));
 }
 
-KLING_DECL void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
+KLING_LAZY_DEF void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
 
-KLING_DECL result<task> wait_machine::take_result() {
+KLING_LAZY_DEF result<task> wait_machine::take_result() {
   return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
 }
 
-KLING_DECL void wait_machine::on_failed_poll(error e, time_point now) {
+KLING_LAZY_DEF void wait_machine::on_failed_poll(error e, time_point now) {
   const auto delay = retries_.after_failure(e);
   if (!delay || !is_transient(e)) {
     outcome_ = result<task>(retries_.give_up(std::move(e)));
@@ -178,9 +178,9 @@ KLING_DECL void wait_machine::on_failed_poll(error e, time_point now) {
   schedule(now + *delay);
 }
 
-KLING_DECL void wait_machine::schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
+KLING_LAZY_DEF void wait_machine::schedule(time_point t) { wake_at_ = std::min(t, deadline_); }
 
-KLING_DECL void wait_machine::expire(time_point now) {
+KLING_LAZY_DEF void wait_machine::expire(time_point now) {
   const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
   outcome_ =
       result<task>(error{errc::deadline_exceeded,

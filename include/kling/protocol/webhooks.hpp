@@ -70,14 +70,14 @@ constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
 // receiver's current time. Fails with errc::bad_signature and a message that
 // names the problem (never the secret or the expected signature), or
 // errc::configuration when the secret is empty or not Base64 after whsec_.
-KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+KLING_LAZY result<void> verify(std::string_view secret, std::string_view webhook_id,
                                std::string_view webhook_timestamp, std::string_view webhook_signature,
                                std::string_view body, std::int64_t now_unix_seconds,
                                const verify_options &options = {});
 
 // The same, reading webhook-id, webhook-timestamp and webhook-signature from a
 // header list (names compared case-insensitively).
-KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+KLING_LAZY result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
                                std::int64_t now_unix_seconds, const verify_options &options = {});
 
 // verify(), then records the message's webhook-id in replays: a message whose
@@ -85,7 +85,7 @@ KLING_DECL result<void> verify(std::string_view secret, const http_headers &head
 // errc::replay. The id is kept until the message's timestamp plus the
 // tolerance, after which a copy fails verify() as too old anyway; the sender's
 // retry of a message (same id, new timestamp) is a replay until then too.
-KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+KLING_LAZY result<void> verify_once(std::string_view secret, const http_headers &headers,
                                     std::string_view body, std::int64_t now_unix_seconds,
                                     replay_store &replays = default_replay_store(),
                                     const verify_options &options = {});
@@ -93,7 +93,7 @@ KLING_DECL result<void> verify_once(std::string_view secret, const http_headers 
 // The webhook-signature value "v1,<base64>" for a message: for senders and
 // tests. Returns an empty string when verify() would reject the secret (empty,
 // or not Base64 after whsec_), since no signature made with it could verify.
-KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+KLING_LAZY std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
                             std::string_view body);
 
 } // namespace webhooks
@@ -111,14 +111,14 @@ namespace webhooks {
 
 namespace detail {
 
-KLING_DECL error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
+KLING_LAZY error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
 
-KLING_DECL error unusable_secret(std::string message) {
+KLING_LAZY error unusable_secret(std::string message) {
   return error{errc::configuration, std::move(message)};
 }
 
 // The key bytes of a secret. Messages never quote the secret.
-KLING_DECL result<std::string> secret_key(std::string_view secret) {
+KLING_LAZY result<std::string> secret_key(std::string_view secret) {
   if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
     if (secret.empty()) {
       return unusable_secret("the webhook secret is empty: nothing can be verified with it (to accept "
@@ -136,7 +136,7 @@ KLING_DECL result<std::string> secret_key(std::string_view secret) {
   return std::move(*key);
 }
 
-KLING_DECL std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
+KLING_LAZY std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
                                     std::string_view body) {
   std::string content;
   content.reserve(id.size() + timestamp.size() + body.size() + 2);
@@ -146,7 +146,7 @@ KLING_DECL std::string signature_of(std::string_view key, std::string_view id, s
 }
 
 // "1700000000" (an optional '-', then digits) to seconds; nothing else.
-KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
+KLING_LAZY result<std::int64_t> parse_timestamp(std::string_view text) {
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits = negative ? text.substr(1) : text;
   if (digits.empty()) return unverified("webhook-timestamp is not an integer number of seconds");
@@ -164,7 +164,7 @@ KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
   return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
 }
 
-KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
+KLING_LAZY result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
   const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
   const bool past = timestamp <= now;
   const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
@@ -176,7 +176,7 @@ KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std:
 }
 
 // verify() once the secret is known to be usable; the message's timestamp in seconds.
-KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
+KLING_LAZY result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
                                                 std::string_view webhook_timestamp,
                                                 std::string_view webhook_signature, std::string_view body,
                                                 std::int64_t now, std::chrono::seconds tolerance) {
@@ -208,7 +208,7 @@ KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::strin
   return *timestamp;
 }
 
-KLING_DECL result<message_headers> find_message_headers(const http_headers &headers) {
+KLING_LAZY result<message_headers> find_message_headers(const http_headers &headers) {
   const auto id = find_header(headers, "webhook-id");
   if (!id) return unverified("missing webhook-id header");
   const auto timestamp = find_header(headers, "webhook-timestamp");
@@ -220,10 +220,10 @@ KLING_DECL result<message_headers> find_message_headers(const http_headers &head
 
 } // namespace detail
 
-KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
-                               std::string_view webhook_timestamp, std::string_view webhook_signature,
-                               std::string_view body, std::int64_t now_unix_seconds,
-                               const verify_options &options) {
+KLING_LAZY_DEF result<void> verify(std::string_view secret, std::string_view webhook_id,
+                                   std::string_view webhook_timestamp, std::string_view webhook_signature,
+                                   std::string_view body, std::int64_t now_unix_seconds,
+                                   const verify_options &options) {
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
@@ -233,8 +233,9 @@ KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook
   return {};
 }
 
-KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                               std::int64_t now_unix_seconds, const verify_options &options) {
+KLING_LAZY_DEF result<void> verify(std::string_view secret, const http_headers &headers,
+                                   std::string_view body, std::int64_t now_unix_seconds,
+                                   const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -245,9 +246,9 @@ KLING_DECL result<void> verify(std::string_view secret, const http_headers &head
   return {};
 }
 
-KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
-                                    std::string_view body, std::int64_t now_unix_seconds,
-                                    replay_store &replays, const verify_options &options) {
+KLING_LAZY_DEF result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                        std::string_view body, std::int64_t now_unix_seconds,
+                                        replay_store &replays, const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -264,8 +265,8 @@ KLING_DECL result<void> verify_once(std::string_view secret, const http_headers 
   return {};
 }
 
-KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                            std::string_view body) {
+KLING_LAZY_DEF std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                                std::string_view body) {
   auto key = detail::secret_key(secret);
   if (!key) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);

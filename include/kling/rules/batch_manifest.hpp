@@ -55,18 +55,18 @@ struct manifest {
 inline constexpr std::size_t max_batch_name_bytes = 200;
 
 // Why a name cannot be a file name, or empty when it can.
-KLING_DECL std::string batch_name_problem(std::string_view name);
+KLING_LAZY std::string batch_name_problem(std::string_view name);
 
 // Names are compared as the file systems that ignore case would (Windows,
 // macOS): "Shot" and "shot" would be one file.
-KLING_DECL std::string batch_name_key(std::string_view name);
+KLING_LAZY std::string batch_name_key(std::string_view name);
 
-KLING_DECL manifest read_manifest(std::string_view text);
+KLING_LAZY manifest read_manifest(std::string_view text);
 
 // The entries of shard k of n (1 <= k <= n): those whose line index (line
 // number - 1) modulo n is k - 1, so n machines split one manifest without
 // talking to each other.
-KLING_DECL std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
+KLING_LAZY std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
                                              std::size_t n);
 
 } // namespace rules
@@ -82,7 +82,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::string batch_name_problem(std::string_view name) {
+KLING_LAZY_DEF std::string batch_name_problem(std::string_view name) {
   if (name.empty()) return "is empty";
   if (name.size() > max_batch_name_bytes)
     return "is longer than " + std::to_string(max_batch_name_bytes) + " bytes";
@@ -96,15 +96,15 @@ KLING_DECL std::string batch_name_problem(std::string_view name) {
   return {};
 }
 
-KLING_DECL std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
+KLING_LAZY_DEF std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
 
 namespace manifest_detail {
-KLING_DECL void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
+KLING_LAZY void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
   m.violations.push_back({line, violation{std::move(rule), std::move(field), std::move(message)}});
 }
 } // namespace manifest_detail
 
-KLING_DECL manifest read_manifest(std::string_view text) {
+KLING_LAZY_DEF manifest read_manifest(std::string_view text) {
   using manifest_detail::add;
   manifest out;
   std::map<std::string, std::size_t> name_lines, external_lines;
@@ -185,8 +185,8 @@ KLING_DECL manifest read_manifest(std::string_view text) {
   return out;
 }
 
-KLING_DECL std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
-                                             std::size_t n) {
+KLING_LAZY_DEF std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
+                                                 std::size_t n) {
   std::vector<manifest_entry> out;
   if (n == 0 || k == 0 || k > n) return out;
   for (const auto &e : entries)

@@ -12,7 +12,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_camera_control(checker &c, const scope &s);
+KLING_LAZY void check_camera_control(checker &c, const scope &s);
 
 } // namespace rules
 
@@ -27,7 +27,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_camera_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void check_camera_control(checker &c, const scope &s) {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};

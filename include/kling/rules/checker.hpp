@@ -29,18 +29,18 @@ struct scope {
   const json &object;
   std::string path; // "" for the request itself
 
-  std::string field(std::string_view key) const;
+  KLING_LAZY std::string field(std::string_view key) const;
   // The member, or nullptr when absent or null (null means "not given").
-  const json *get(std::string_view key) const;
-  bool has(std::string_view key) const;
+  KLING_LAZY const json *get(std::string_view key) const;
+  KLING_LAZY bool has(std::string_view key) const;
 };
 
 class checker {
 public:
   explicit checker(kling::route r) { result_.route = r; }
 
-  void violation(std::string rule, std::string field, std::string message);
-  void warning(std::string rule, std::string field, std::string message);
+  KLING_LAZY void violation(std::string rule, std::string field, std::string message);
+  KLING_LAZY void warning(std::string rule, std::string field, std::string message);
 
   // A field that holds an image (checked by check_image): the one place a
   // local file (media::local_image) may be named (LOCAL-1). check_image
@@ -53,30 +53,31 @@ public:
 
   // ---- typed reads: absent gives nullptr; the wrong type adds C-9 ----------
 
-  const std::string *string(const scope &s, std::string_view key);
-  const json *array(const scope &s, std::string_view key);
-  const json *object(const scope &s, std::string_view key);
-  const json *number(const scope &s, std::string_view key);
+  KLING_LAZY const std::string *string(const scope &s, std::string_view key);
+  KLING_LAZY const json *array(const scope &s, std::string_view key);
+  KLING_LAZY const json *object(const scope &s, std::string_view key);
+  KLING_LAZY const json *number(const scope &s, std::string_view key);
 
   // The objects of an array, each with its own scope; other entries add C-9.
-  std::vector<scope> objects_in(const json &array, const std::string &path);
+  KLING_LAZY std::vector<scope> objects_in(const json &array, const std::string &path);
 
-  void wrong_type(const std::string &field, std::string_view expected, const json &got);
+  KLING_LAZY void wrong_type(const std::string &field, std::string_view expected, const json &got);
 
   // ---- common shapes of rules -----------------------------------------------
 
   // A required member that must be a non-empty string.
-  const std::string *required_string(const scope &s, std::string_view key, const char *rule);
+  KLING_LAZY const std::string *required_string(const scope &s, std::string_view key, const char *rule);
 
   // A string member limited to max_chars Unicode code points.
-  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule);
+  KLING_LAZY void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule);
 
   // A string member that must be one of the given words; returns it when it is.
-  std::optional<std::string> one_of(const scope &s, std::string_view key,
-                                    std::initializer_list<const char *> words, const char *rule);
+  KLING_LAZY std::optional<std::string> one_of(const scope &s, std::string_view key,
+                                               std::initializer_list<const char *> words, const char *rule);
 
 private:
-  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name);
+  KLING_LAZY const json *typed(const scope &s, std::string_view key, json::value_t type,
+                               std::string_view name);
 
   report result_;
   std::vector<std::string> image_fields_;
@@ -90,7 +91,7 @@ struct prompt_reference {
   std::string text; // as written, for messages
 };
 
-KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt);
+KLING_LAZY std::vector<prompt_reference> prompt_references(std::string_view prompt);
 
 } // namespace rules
 
@@ -105,24 +106,24 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
+KLING_LAZY_DEF std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
 
-KLING_DECL const json *scope::get(std::string_view key) const {
+KLING_LAZY_DEF const json *scope::get(std::string_view key) const {
   const json *m = find_member(object, key);
   return m && !m->is_null() ? m : nullptr;
 }
 
-KLING_DECL bool scope::has(std::string_view key) const { return get(key) != nullptr; }
+KLING_LAZY_DEF bool scope::has(std::string_view key) const { return get(key) != nullptr; }
 
-KLING_DECL void checker::violation(std::string rule, std::string field, std::string message) {
+KLING_LAZY_DEF void checker::violation(std::string rule, std::string field, std::string message) {
   result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
 }
 
-KLING_DECL void checker::warning(std::string rule, std::string field, std::string message) {
+KLING_LAZY_DEF void checker::warning(std::string rule, std::string field, std::string message) {
   result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
 }
 
-KLING_DECL const std::string *checker::string(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const std::string *checker::string(const scope &s, std::string_view key) {
   const json *m = s.get(key);
   if (!m) return nullptr;
   if (!m->is_string()) {
@@ -132,15 +133,15 @@ KLING_DECL const std::string *checker::string(const scope &s, std::string_view k
   return &m->get_ref<const std::string &>();
 }
 
-KLING_DECL const json *checker::array(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const json *checker::array(const scope &s, std::string_view key) {
   return typed(s, key, json::value_t::array, "an array");
 }
 
-KLING_DECL const json *checker::object(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const json *checker::object(const scope &s, std::string_view key) {
   return typed(s, key, json::value_t::object, "an object");
 }
 
-KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const json *checker::number(const scope &s, std::string_view key) {
   const json *m = s.get(key);
   if (m && !m->is_number()) {
     wrong_type(s.field(key), "a number", *m);
@@ -149,7 +150,7 @@ KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
   return m;
 }
 
-KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
+KLING_LAZY_DEF std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
   std::vector<scope> out;
   for (std::size_t i = 0; i < array.size(); ++i) {
     const std::string item = pointer_child(path, i);
@@ -161,12 +162,13 @@ KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::
   return out;
 }
 
-KLING_DECL void checker::wrong_type(const std::string &field, std::string_view expected, const json &got) {
+KLING_LAZY_DEF void checker::wrong_type(const std::string &field, std::string_view expected,
+                                        const json &got) {
   violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
 }
 
-KLING_DECL const std::string *checker::required_string(const scope &s, std::string_view key,
-                                                       const char *rule) {
+KLING_LAZY_DEF const std::string *checker::required_string(const scope &s, std::string_view key,
+                                                           const char *rule) {
   if (!s.has(key)) {
     violation(rule, s.field(key), std::string(key) + " is required");
     return nullptr;
@@ -179,8 +181,8 @@ KLING_DECL const std::string *checker::required_string(const scope &s, std::stri
   return v;
 }
 
-KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
-                                     const char *rule) {
+KLING_LAZY_DEF void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
+                                         const char *rule) {
   const std::string *v = string(s, key);
   if (!v) return;
   auto count = utf8::count_code_points(*v);
@@ -193,9 +195,9 @@ KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::
   }
 }
 
-KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
-                                                      std::initializer_list<const char *> words,
-                                                      const char *rule) {
+KLING_LAZY_DEF std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
+                                                          std::initializer_list<const char *> words,
+                                                          const char *rule) {
   const std::string *v = string(s, key);
   if (!v) return std::nullopt;
   std::string allowed;
@@ -208,8 +210,8 @@ KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::strin
   return std::nullopt;
 }
 
-KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
-                                      std::string_view name) {
+KLING_LAZY_DEF const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
+                                          std::string_view name) {
   const json *m = s.get(key);
   if (m && m->type() != type) {
     wrong_type(s.field(key), name, *m);
@@ -218,7 +220,7 @@ KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json
   return m;
 }
 
-KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+KLING_LAZY_DEF std::vector<prompt_reference> prompt_references(std::string_view prompt) {
   std::vector<prompt_reference> out;
   for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
        open = prompt.find("<<<", open + 3)) {

@@ -20,19 +20,19 @@ namespace rules {
 inline constexpr std::size_t max_prompt_characters = 2500;
 
 // C-5: seconds as an integer or a string of digits; its value, when readable.
-KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s);
+KLING_LAZY std::optional<int> read_seconds(checker &c, const scope &s);
 
-KLING_DECL void check_routing(checker &c, const scope &s, kling::route r);
+KLING_LAZY void check_routing(checker &c, const scope &s, kling::route r);
 
 // What the common checks read that the route's checks need too.
 struct common_fields {
   std::optional<int> seconds;
 };
 
-KLING_DECL common_fields check_common(checker &c, const scope &s);
+KLING_LAZY common_fields check_common(checker &c, const scope &s);
 
 // C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
-KLING_DECL json normalized(json request);
+KLING_LAZY json normalized(json request);
 
 } // namespace rules
 
@@ -47,7 +47,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
+KLING_LAZY_DEF std::optional<int> read_seconds(checker &c, const scope &s) {
   const json *v = s.get("seconds");
   if (!v) return std::nullopt;
   if (v->is_number_integer() || v->is_number_unsigned()) {
@@ -68,7 +68,7 @@ KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
   return std::nullopt;
 }
 
-KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
+KLING_LAZY_DEF void check_routing(checker &c, const scope &s, kling::route r) {
   if (!s.has("model")) {
     c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
     return;
@@ -89,7 +89,7 @@ KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
   }
 }
 
-KLING_DECL common_fields check_common(checker &c, const scope &s) {
+KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
   common_fields out;
   c.text_length(s, "prompt", max_prompt_characters, "C-1");
   c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
@@ -113,7 +113,7 @@ KLING_DECL common_fields check_common(checker &c, const scope &s) {
   return out;
 }
 
-KLING_DECL json normalized(json request) {
+KLING_LAZY_DEF json normalized(json request) {
   if (!request.is_object()) return request;
   auto it = request.find("seconds");
   if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {

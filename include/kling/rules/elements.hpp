@@ -14,7 +14,7 @@ namespace rules {
 inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
-KLING_DECL void check_new_element(checker &c, const scope &s);
+KLING_LAZY void check_new_element(checker &c, const scope &s);
 
 } // namespace rules
 
@@ -29,7 +29,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_new_element(checker &c, const scope &s) {
+KLING_LAZY_DEF void check_new_element(checker &c, const scope &s) {
   c.required_string(s, "element_name", "E-1");
   c.text_length(s, "element_name", max_element_name_characters, "E-1");
   c.required_string(s, "element_description", "E-1");

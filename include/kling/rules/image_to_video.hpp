@@ -21,7 +21,7 @@ inline constexpr std::size_t max_dynamic_masks = 6;
 inline constexpr std::size_t min_trajectory_points = 2;
 inline constexpr std::size_t max_trajectory_points_5s = 77;
 
-KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_LAZY void check_image_to_video(checker &c, const scope &s, const common_fields &common);
 
 } // namespace rules
 
@@ -44,7 +44,7 @@ struct mask_image {
 };
 
 // I-6: one dynamic mask group; returns its mask's header when inline.
-KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
+KLING_LAZY std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
   std::optional<mask_image> out;
   if (const std::string *mask = c.required_string(group, "mask", "I-6")) {
     if (auto info = check_image(c, *mask, group.field("mask"), "I-7", standard_image_limits)) {
@@ -75,7 +75,7 @@ KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope 
 
 } // namespace i2v_detail
 
-KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
     c.violation(

@@ -36,18 +36,18 @@ inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 6553
 // Checks one image string. Returns the inline image's header when it was
 // inline and readable, so callers can compare images (I-7); nullopt for URLs
 // and for images with violations that hide their size.
-KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+KLING_LAZY std::optional<media::image_info> check_image(checker &c, const std::string &value,
                                                         const std::string &field, const char *rule,
                                                         const image_limits &limits);
 
 // The same for an optional member that must be a string.
-KLING_DECL std::optional<media::image_info>
+KLING_LAZY std::optional<media::image_info>
 check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
                    const image_limits &limits = standard_image_limits);
 
 namespace images_detail {
 // "10.5 MB", whatever the locale (the tests compare it).
-KLING_DECL std::string size_text(std::uint64_t bytes);
+KLING_LAZY std::string size_text(std::uint64_t bytes);
 } // namespace images_detail
 
 } // namespace rules
@@ -64,14 +64,14 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace images_detail {
-KLING_DECL std::string size_text(std::uint64_t bytes) {
+KLING_LAZY_DEF std::string size_text(std::uint64_t bytes) {
   return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
 }
 } // namespace images_detail
 
-KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                        const std::string &field, const char *rule,
-                                                        const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                            const std::string &field, const char *rule,
+                                                            const image_limits &limits) {
   // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
   if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
     c.image_field(field);
@@ -138,9 +138,9 @@ KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::s
   return *info;
 }
 
-KLING_DECL std::optional<media::image_info> check_image_member(checker &c, const scope &s,
-                                                               std::string_view key, const char *rule,
-                                                               const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info> check_image_member(checker &c, const scope &s,
+                                                                   std::string_view key, const char *rule,
+                                                                   const image_limits &limits) {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);

@@ -12,7 +12,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_motion_control(checker &c, const scope &s);
+KLING_LAZY void check_motion_control(checker &c, const scope &s);
 
 } // namespace rules
 
@@ -27,7 +27,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_motion_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void check_motion_control(checker &c, const scope &s) {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {

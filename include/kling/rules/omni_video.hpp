@@ -16,7 +16,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common);
+KLING_LAZY void check_omni_video(checker &c, const scope &s, const common_fields &common);
 
 } // namespace rules
 
@@ -48,7 +48,7 @@ struct images {
   std::size_t total() const { return (first ? 1 : 0) + (last ? 1 : 0) + references.size(); }
 };
 
-KLING_DECL images collect_images(checker &c, const scope &s) {
+KLING_LAZY images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
@@ -113,7 +113,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
 
 } // namespace omni_detail
 
-KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void check_omni_video(checker &c, const scope &s, const common_fields &common) {
   const std::string *prompt = c.required_string(s, "prompt", "O1-1");
   const omni_detail::images imgs = omni_detail::collect_images(c, s);
 

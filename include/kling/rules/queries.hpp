@@ -19,13 +19,13 @@ namespace rules {
 // the task id goes into the path, so it must not be empty; neither it
 // nor the provider (a query value) may hold a line break, NUL or other
 // control character.
-KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {});
+KLING_LAZY std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {});
 
 // E-2: page_num 1..1000, page_size 1..500.
-KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size);
+KLING_LAZY std::vector<violation> check_element_page(int page_num, int page_size);
 
 // E-3: deleting needs the element's id.
-KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id);
+KLING_LAZY std::vector<violation> check_element_delete(std::string_view element_id);
 
 } // namespace rules
 
@@ -40,7 +40,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
+KLING_LAZY_DEF std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
   std::vector<violation> out;
   if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
   if (ascii::has_control_character(task_id)) {
@@ -52,7 +52,7 @@ KLING_DECL std::vector<violation> check_task_query(std::string_view task_id, std
   return out;
 }
 
-KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size) {
+KLING_LAZY_DEF std::vector<violation> check_element_page(int page_num, int page_size) {
   std::vector<violation> out;
   if (page_num < 1 || page_num > 1000) {
     out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
@@ -63,7 +63,7 @@ KLING_DECL std::vector<violation> check_element_page(int page_num, int page_size
   return out;
 }
 
-KLING_DECL std::vector<violation> check_element_delete(std::string_view element_id) {
+KLING_LAZY_DEF std::vector<violation> check_element_delete(std::string_view element_id) {
   if (!element_id.empty()) return {};
   return {{"E-3", "/element_id", "element_id must not be empty"}};
 }

@@ -27,10 +27,10 @@ struct report {
 
 // {"route", "valid", "violations": [{"rule", "field", "message"}], "warnings": [...]}:
 // what `kling validate` prints, members in that order.
-KLING_DECL nlohmann::ordered_json to_json(const report &r);
+KLING_LAZY nlohmann::ordered_json to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
-KLING_DECL error rejection(std::vector<violation> violations);
+KLING_LAZY error rejection(std::vector<violation> violations);
 
 } // namespace rules
 
@@ -45,7 +45,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL nlohmann::ordered_json to_json(const report &r) {
+KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
   using ordered = nlohmann::ordered_json;
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
@@ -59,7 +59,7 @@ KLING_DECL nlohmann::ordered_json to_json(const report &r) {
                  {"warnings", list(r.warnings)}};
 }
 
-KLING_DECL error rejection(std::vector<violation> violations) {
+KLING_LAZY_DEF error rejection(std::vector<violation> violations) {
   std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
                         (violations.size() == 1 ? " rule" : " rules");
   if (!violations.empty()) {

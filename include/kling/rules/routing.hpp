@@ -23,7 +23,7 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 // ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
-KLING_DECL kling::route route_of(const json &request);
+KLING_LAZY kling::route route_of(const json &request);
 
 } // namespace rules
 
@@ -39,13 +39,13 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace routing_detail {
-KLING_DECL bool non_empty_string(const json &request, std::string_view key) {
+KLING_LAZY bool non_empty_string(const json &request, std::string_view key) {
   const json *v = find_member(request, key);
   return v && v->is_string() && !v->get_ref<const std::string &>().empty();
 }
 } // namespace routing_detail
 
-KLING_DECL kling::route route_of(const json &request) {
+KLING_LAZY_DEF kling::route route_of(const json &request) {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
   const std::string &name = model->get_ref<const std::string &>();

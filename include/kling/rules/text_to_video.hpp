@@ -12,9 +12,9 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // 5 or 10 seconds (T-3, I-3).
-KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
+KLING_LAZY void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
 
-KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_LAZY void check_text_to_video(checker &c, const scope &s, const common_fields &common);
 
 } // namespace rules
 
@@ -29,13 +29,14 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
+KLING_LAZY_DEF void check_five_or_ten(checker &c, const scope &s, const common_fields &common,
+                                      const char *rule) {
   if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
     c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
   }
 }
 
-KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
   c.required_string(s, "prompt", "T-1");
   c.one_of(s, "sound", {"on", "off"}, "T-2");
   check_five_or_ten(c, s, common, "T-3");

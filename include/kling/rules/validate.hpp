@@ -24,14 +24,14 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // A POST /v1/videos body: routed as the gateway routes it, then checked.
-KLING_DECL report validate(const json &request);
+KLING_LAZY report validate(const json &request);
 
 // A body meant for a given route (a typed request): checked by that route's
 // rules, with a violation when the gateway would route it elsewhere.
-KLING_DECL report validate_as(const json &request, kling::route expected);
+KLING_LAZY report validate_as(const json &request, kling::route expected);
 
 // A POST /v1/elements/custom body (E-1).
-KLING_DECL report validate_element(const json &request);
+KLING_LAZY report validate_element(const json &request);
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element) and its body, json(request), checked by its route's rules. A
@@ -72,7 +72,7 @@ namespace rules {
 
 namespace validate_detail {
 
-KLING_DECL report not_an_object(kling::route r, const json &request) {
+KLING_LAZY report not_an_object(kling::route r, const json &request) {
   checker c(r);
   c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
   return std::move(c).result();
@@ -83,7 +83,7 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
 // program's mistake; refused here, so the client never reads a file and sends
 // it where no image goes. The walk builds a field's pointer only for a string
 // that names a local file.
-KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
+KLING_LAZY void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
     const std::string &marker = media::local_image_marker();
@@ -102,7 +102,7 @@ KLING_DECL void check_local_files(checker &c, const json &value, const lazy_poin
   }
 }
 
-KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
+KLING_LAZY void check_route(checker &c, const scope &s, kling::route r) {
   if (r == kling::route::element) return check_new_element(c, s);
   check_routing(c, s, r);
   const common_fields common = check_common(c, s);
@@ -117,7 +117,7 @@ KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
 }
 
 // The checks of route r, whatever route_of says; the caller reports a mismatch.
-KLING_DECL report checks_of(const json &request, kling::route r) {
+KLING_LAZY report checks_of(const json &request, kling::route r) {
   if (!request.is_object()) return not_an_object(r, request);
   checker c(r);
   const scope s{request, ""};
@@ -128,11 +128,11 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
 
 } // namespace validate_detail
 
-KLING_DECL report validate(const json &request) {
+KLING_LAZY_DEF report validate(const json &request) {
   return validate_detail::checks_of(request, route_of(request));
 }
 
-KLING_DECL report validate_as(const json &request, kling::route expected) {
+KLING_LAZY_DEF report validate_as(const json &request, kling::route expected) {
   report r = validate_detail::checks_of(request, expected);
   if (expected == kling::route::element || !request.is_object()) return r;
   const kling::route actual = route_of(request);
@@ -146,7 +146,7 @@ KLING_DECL report validate_as(const json &request, kling::route expected) {
   return r;
 }
 
-KLING_DECL report validate_element(const json &request) {
+KLING_LAZY_DEF report validate_element(const json &request) {
   return validate_detail::checks_of(request, kling::route::element);
 }
 

@@ -45,21 +45,21 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 }
 
 // Every limit the video breaks, as violations at field.
-KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+KLING_LAZY std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
                                               const std::string &field);
 
 // O1-13 for a video the user holds locally (probe it with media::probe_video_file).
-KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info,
+KLING_LAZY std::vector<violation> check_omni_video(const media::video_info &info,
                                                    const std::string &field = "/video_list/0/video_url");
 
 // M-5 for a local motion reference video.
-KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
+KLING_LAZY std::vector<violation> check_motion_video(const media::video_info &info,
                                                      character_orientation orientation,
                                                      const std::string &field = "/video_url");
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
-KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
+KLING_LAZY void check_video_string(checker &c, const std::string &value, const std::string &field,
                                    const char *url_rule, const video_limits &limits);
 
 } // namespace rules
@@ -76,15 +76,15 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace videos_detail {
-KLING_DECL std::string number(double v) { return numbers::format_significant(v, 3); }
-KLING_DECL std::string too_large(std::uint64_t size, const video_limits &limits) {
+KLING_LAZY std::string number(double v) { return numbers::format_significant(v, 3); }
+KLING_LAZY std::string too_large(std::uint64_t size, const video_limits &limits) {
   return "video is " + number(static_cast<double>(size) / (1024.0 * 1024.0)) + " MB; at most " +
          number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed";
 }
 } // namespace videos_detail
 
-KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                              const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+                                                  const std::string &field) {
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
@@ -108,18 +108,19 @@ KLING_DECL std::vector<violation> check_video(const media::video_info &info, con
   return out;
 }
 
-KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info, const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> check_omni_video(const media::video_info &info,
+                                                       const std::string &field) {
   return check_video(info, omni_video_limits, field);
 }
 
-KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
-                                                     character_orientation orientation,
-                                                     const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> check_motion_video(const media::video_info &info,
+                                                         character_orientation orientation,
+                                                         const std::string &field) {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
-KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                   const char *url_rule, const video_limits &limits) {
+KLING_LAZY_DEF void check_video_string(checker &c, const std::string &value, const std::string &field,
+                                       const char *url_rule, const video_limits &limits) {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');

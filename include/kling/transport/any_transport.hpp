@@ -37,12 +37,12 @@ public:
     holder_ = held;
   }
 
-  result<http_response> send(const http_request &request);
+  KLING_LAZY result<http_response> send(const http_request &request);
 
-  abandon_request async_send(http_request request, http_completion done);
+  KLING_LAZY abandon_request async_send(http_request request, http_completion done);
 
-  bool can_block() const;
-  bool can_send_async() const;
+  KLING_LAZY bool can_block() const;
+  KLING_LAZY bool can_send_async() const;
 
 private:
   std::shared_ptr<void> holder_; // keeps the transport alive
@@ -59,13 +59,13 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<http_response> any_transport::send(const http_request &request) {
+KLING_LAZY_DEF result<http_response> any_transport::send(const http_request &request) {
   if (!send_)
     return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
   return send_(request);
 }
 
-KLING_DECL abandon_request any_transport::async_send(http_request request, http_completion done) {
+KLING_LAZY_DEF abandon_request any_transport::async_send(http_request request, http_completion done) {
   if (!async_send_) {
     done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send)"});
     return {};
@@ -73,9 +73,9 @@ KLING_DECL abandon_request any_transport::async_send(http_request request, http_
   return async_send_(std::move(request), std::move(done));
 }
 
-KLING_DECL bool any_transport::can_block() const { return static_cast<bool>(send_); }
+KLING_LAZY_DEF bool any_transport::can_block() const { return static_cast<bool>(send_); }
 
-KLING_DECL bool any_transport::can_send_async() const { return static_cast<bool>(async_send_); }
+KLING_LAZY_DEF bool any_transport::can_send_async() const { return static_cast<bool>(async_send_); }
 
 KLING_NAMESPACE_END
 

@@ -25,17 +25,17 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
-KLING_DECL bool is_header_name(std::string_view name);
+KLING_LAZY bool is_header_name(std::string_view name);
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-KLING_DECL bool is_header_value(std::string_view value);
+KLING_LAZY bool is_header_value(std::string_view value);
 
 // The value of the first header named name, if any.
-KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
+KLING_LAZY std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
 
 // Replaces every header named name with one of the given value.
-KLING_DECL void set_header(http_headers &headers, std::string name, std::string value);
+KLING_LAZY void set_header(http_headers &headers, std::string name, std::string value);
 
 struct http_response;
 
@@ -67,9 +67,9 @@ struct http_request {
   cancellation_token cancel;
 
   // "/v1/videos?x=1": what goes on the request line.
-  std::string target() const;
+  KLING_LAZY std::string target() const;
   // "https://api.example.com:443/v1/videos?x=1": for transports that take a URL.
-  std::string url() const;
+  KLING_LAZY std::string url() const;
 };
 
 struct http_response {
@@ -77,7 +77,7 @@ struct http_response {
   http_headers headers;
   std::string body;
 
-  std::optional<std::string_view> header(std::string_view name) const;
+  KLING_LAZY std::optional<std::string_view> header(std::string_view name) const;
 };
 
 KLING_NAMESPACE_END
@@ -89,7 +89,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL bool is_header_name(std::string_view name) {
+KLING_LAZY_DEF bool is_header_name(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
     const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
@@ -99,29 +99,32 @@ KLING_DECL bool is_header_name(std::string_view name) {
   return true;
 }
 
-KLING_DECL bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+KLING_LAZY_DEF bool is_header_value(std::string_view value) {
+  return !ascii::has_control_character(value, "\t");
+}
 
-KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
+KLING_LAZY_DEF std::optional<std::string_view> find_header(const http_headers &headers,
+                                                           std::string_view name) {
   for (const auto &h : headers) {
     if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
   }
   return std::nullopt;
 }
 
-KLING_DECL void set_header(http_headers &headers, std::string name, std::string value) {
+KLING_LAZY_DEF void set_header(http_headers &headers, std::string name, std::string value) {
   for (auto it = headers.begin(); it != headers.end();) {
     it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
   }
   headers.emplace_back(std::move(name), std::move(value));
 }
 
-KLING_DECL std::string http_request::target() const {
+KLING_LAZY_DEF std::string http_request::target() const {
   return query.empty() ? path : path + "?" + encode_query(query);
 }
 
-KLING_DECL std::string http_request::url() const { return origin + target(); }
+KLING_LAZY_DEF std::string http_request::url() const { return origin + target(); }
 
-KLING_DECL std::optional<std::string_view> http_response::header(std::string_view name) const {
+KLING_LAZY_DEF std::optional<std::string_view> http_response::header(std::string_view name) const {
   return find_header(headers, name);
 }
 

@@ -35,9 +35,9 @@ public:
   httplib_transport();
   explicit httplib_transport(network_settings settings);
 
-  result<http_response> send(const http_request &request);
+  KLING_LAZY result<http_response> send(const http_request &request);
 
-  const network_settings &settings() const;
+  KLING_LAZY const network_settings &settings() const;
 
 private:
   struct shared_state; // the settings and the pool of connections, defined with the code
@@ -79,14 +79,14 @@ struct httplib_transport::shared_state {
 
   explicit shared_state(network_settings s) : settings(std::move(s)) {}
 
-  result<http_response> send(const http_request &request);
-  result<http_response> send_on(pools::iterator to, const http_request &request);
-  result<pools::iterator> pool_for(const std::string &spelled);
-  connection acquire(pools::iterator to);
-  void release(pools::iterator to, connection client);
-  connection connect(const std::string &origin) const;
-  static error failure(httplib::Error code, std::chrono::steady_clock::duration elapsed,
-                       std::chrono::milliseconds timeout, const std::string &origin);
+  KLING_LAZY result<http_response> send(const http_request &request);
+  KLING_LAZY result<http_response> send_on(pools::iterator to, const http_request &request);
+  KLING_LAZY result<pools::iterator> pool_for(const std::string &spelled);
+  KLING_LAZY connection acquire(pools::iterator to);
+  KLING_LAZY void release(pools::iterator to, connection client);
+  KLING_LAZY connection connect(const std::string &origin) const;
+  KLING_LAZY static error failure(httplib::Error code, std::chrono::steady_clock::duration elapsed,
+                                  std::chrono::milliseconds timeout, const std::string &origin);
 
   const network_settings settings;
   std::mutex mutex;
@@ -101,13 +101,13 @@ KLING_DECL httplib_transport::httplib_transport() : httplib_transport(network_se
 KLING_DECL httplib_transport::httplib_transport(network_settings settings)
     : shared_(std::make_shared<shared_state>(std::move(settings))) {}
 
-KLING_DECL const network_settings &httplib_transport::settings() const { return shared_->settings; }
+KLING_LAZY_DEF const network_settings &httplib_transport::settings() const { return shared_->settings; }
 
-KLING_DECL result<http_response> httplib_transport::send(const http_request &request) {
+KLING_LAZY_DEF result<http_response> httplib_transport::send(const http_request &request) {
   return shared_->send(request);
 }
 
-KLING_DECL result<http_response> httplib_transport::shared_state::send(const http_request &request) {
+KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send(const http_request &request) {
   auto to = pool_for(request.origin);
   if (!to) return std::move(to).error();
 #if KLING_HAS_EXCEPTIONS
@@ -125,7 +125,7 @@ KLING_DECL result<http_response> httplib_transport::shared_state::send(const htt
 
 // Only the first request to an origin parses it (bad origins are refused
 // every time, and are not remembered).
-KLING_DECL result<httplib_transport::shared_state::pools::iterator>
+KLING_LAZY_DEF result<httplib_transport::shared_state::pools::iterator>
 httplib_transport::shared_state::pool_for(const std::string &spelled) {
   {
     std::lock_guard<std::mutex> lock(mutex);
@@ -147,8 +147,8 @@ httplib_transport::shared_state::pool_for(const std::string &spelled) {
   return to;
 }
 
-KLING_DECL result<http_response> httplib_transport::shared_state::send_on(pools::iterator to,
-                                                                          const http_request &request) {
+KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(pools::iterator to,
+                                                                              const http_request &request) {
   const std::string &origin = to->first;
   connection client = acquire(to);
   if (!client->is_valid()) return error{errc::configuration, "cpp-httplib cannot use origin " + origin};
@@ -192,7 +192,7 @@ KLING_DECL result<http_response> httplib_transport::shared_state::send_on(pools:
   return response;
 }
 
-KLING_DECL httplib_transport::shared_state::connection
+KLING_LAZY_DEF httplib_transport::shared_state::connection
 httplib_transport::shared_state::acquire(pools::iterator to) {
   {
     std::lock_guard<std::mutex> lock(mutex);
@@ -206,7 +206,7 @@ httplib_transport::shared_state::acquire(pools::iterator to) {
   return connect(to->first);
 }
 
-KLING_DECL void httplib_transport::shared_state::release(pools::iterator to, connection client) {
+KLING_LAZY_DEF void httplib_transport::shared_state::release(pools::iterator to, connection client) {
   if (!settings.keep_alive) return;
   std::lock_guard<std::mutex> lock(mutex);
   auto &list = to->second.idle;
@@ -214,7 +214,7 @@ KLING_DECL void httplib_transport::shared_state::release(pools::iterator to, con
 }
 
 // Everything but the timeouts, which are per request, is set once here.
-KLING_DECL httplib_transport::shared_state::connection
+KLING_LAZY_DEF httplib_transport::shared_state::connection
 httplib_transport::shared_state::connect(const std::string &origin) const {
   auto client = std::make_unique<httplib::Client>(origin);
   const network_settings &s = settings;
@@ -234,10 +234,10 @@ httplib_transport::shared_state::connect(const std::string &origin) const {
   return client;
 }
 
-KLING_DECL error httplib_transport::shared_state::failure(httplib::Error code,
-                                                          std::chrono::steady_clock::duration elapsed,
-                                                          std::chrono::milliseconds timeout,
-                                                          const std::string &origin) {
+KLING_LAZY_DEF error httplib_transport::shared_state::failure(httplib::Error code,
+                                                              std::chrono::steady_clock::duration elapsed,
+                                                              std::chrono::milliseconds timeout,
+                                                              const std::string &origin) {
   const std::string where = " (" + origin + ")";
   switch (code) {
   case httplib::Error::Connection:

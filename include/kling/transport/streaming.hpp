@@ -27,7 +27,7 @@
 KLING_NAMESPACE_BEGIN
 
 // cut_after: deliver only that many bytes, then fail as a dropped connection would.
-KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
+KLING_LAZY result<http_response> deliver_body(const http_request &request, result<http_response> answer,
                                               std::optional<std::size_t> cut_after = std::nullopt);
 
 // Wires a request's body receivers to a buffer of at most max_bytes, and
@@ -38,9 +38,9 @@ class body_limit {
 public:
   body_limit() = default;
 
-  static body_limit attach(http_request &request, std::uint64_t max_bytes);
+  KLING_LAZY static body_limit attach(http_request &request, std::uint64_t max_bytes);
 
-  result<http_response> finish(result<http_response> answer) const;
+  KLING_LAZY result<http_response> finish(result<http_response> answer) const;
 
 private:
   struct state {
@@ -50,7 +50,7 @@ private:
     bool exceeded = false;
   };
 
-  error too_large() const;
+  KLING_LAZY error too_large() const;
 
   std::shared_ptr<state> state_;
 };
@@ -64,8 +64,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL result<http_response> deliver_body(const http_request &request, result<http_response> answer,
-                                              std::optional<std::size_t> cut_after) {
+KLING_LAZY_DEF result<http_response> deliver_body(const http_request &request, result<http_response> answer,
+                                                  std::optional<std::size_t> cut_after) {
   if (!answer) return answer;
   const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
   if (request.on_body) {
@@ -85,7 +85,7 @@ KLING_DECL result<http_response> deliver_body(const http_request &request, resul
   return answer;
 }
 
-KLING_DECL body_limit body_limit::attach(http_request &request, std::uint64_t max_bytes) {
+KLING_LAZY_DEF body_limit body_limit::attach(http_request &request, std::uint64_t max_bytes) {
   body_limit limit;
   if (request.on_body) return limit;
   limit.state_ = std::make_shared<state>();
@@ -105,7 +105,7 @@ KLING_DECL body_limit body_limit::attach(http_request &request, std::uint64_t ma
   return limit;
 }
 
-KLING_DECL result<http_response> body_limit::finish(result<http_response> answer) const {
+KLING_LAZY_DEF result<http_response> body_limit::finish(result<http_response> answer) const {
   if (!state_) return answer;
   if (state_->exceeded) return too_large();
   if (!answer) return answer;
@@ -117,7 +117,7 @@ KLING_DECL result<http_response> body_limit::finish(result<http_response> answer
   return answer;
 }
 
-KLING_DECL error body_limit::too_large() const {
+KLING_LAZY_DEF error body_limit::too_large() const {
   // No HTTP status: the answer was not read, so it is neither retried
   // as a proxy's page nor taken as the gateway's word.
   return error{errc::parse, "the answer's body is larger than " + std::to_string(state_->max_bytes) +

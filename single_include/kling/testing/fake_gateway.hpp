@@ -150,13 +150,32 @@
 // definitions even when the headers were included before it. A definitions
 // part includes no kling header (its declarations part does that), only
 // system headers.
+//
+// What goes before a function that has its body in a definitions part:
+//   KLING_LAZY      its first declaration (a member's, in its class);
+//   KLING_LAZY_DEF  its definition, when it was declared before;
+//   KLING_DECL      a function that cannot be a template: a constructor,
+//                   destructor, operator or virtual function defined outside
+//                   its class, and fail_fast ([[noreturn]]).
+// Header-only, a KLING_LAZY function is a template of nothing: its body, and
+// the JSON code it instantiates, is compiled only in the files that call it
+// (or call something that does), not in every file that includes the header.
+// Separately compiled, all three are ordinary functions.
 #if defined(KLING_SEPARATE_COMPILATION)
 #define KLING_DECL
+#define KLING_LAZY
+#define KLING_LAZY_DEF
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
 #else
 #define KLING_DECL inline
+#define KLING_LAZY                                                                                           \
+  template <class = void>                                                                                    \
+  inline
+#define KLING_LAZY_DEF                                                                                       \
+  template <class>                                                                                           \
+  inline
 #define KLING_DEFINE_HERE 1
 #endif
 
@@ -228,8 +247,8 @@ struct violation {
   std::string message;
 };
 
-KLING_DECL bool operator==(const violation &a, const violation &b);
-KLING_DECL bool operator!=(const violation &a, const violation &b);
+KLING_LAZY bool operator==(const violation &a, const violation &b);
+KLING_LAZY bool operator!=(const violation &a, const violation &b);
 
 // What the library recognized in a failure beyond its code, so that callers
 // and the protocol machines branch on a field, never on message text. Set
@@ -271,7 +290,7 @@ struct error {
 
 // One line for logs: "rate_limited (HTTP 429, provider code 1302): too many
 // requests [request_id abc]".
-KLING_DECL std::string to_string(const error &e);
+KLING_LAZY std::string to_string(const error &e);
 
 KLING_NAMESPACE_END
 
@@ -546,7 +565,7 @@ using json = nlohmann::json;
 inline constexpr std::size_t max_json_depth = 128;
 
 // Parses text; an error of kind parse that says where and why.
-KLING_DECL result<json> parse_json(std::string_view text);
+KLING_LAZY result<json> parse_json(std::string_view text);
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
@@ -557,12 +576,12 @@ std::string dump_json(const BasicJson &value, int indent = -1) {
 
 // The member `key` of `object`, or nullptr when object is not an object or
 // has no such member. (operator[] on a const json asserts; at() throws.)
-KLING_DECL const json *find_member(const json &object, std::string_view key);
+KLING_LAZY const json *find_member(const json &object, std::string_view key);
 
 // JSON pointers (RFC 6901) name fields in violations and parse errors.
-KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key);
+KLING_LAZY std::string pointer_child(std::string_view parent, std::string_view key);
 
-KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index);
+KLING_LAZY std::string pointer_child(std::string_view parent, std::size_t index);
 
 // A JSON pointer kept as steps on the stack, each naming its parent, and
 // made into text only when something is reported there: walks over a whole
@@ -580,7 +599,7 @@ struct lazy_pointer {
   lazy_pointer(const lazy_pointer *p, std::string_view k) : parent(p), key(k) {}
   lazy_pointer(const lazy_pointer *p, std::size_t i) : parent(p), index(i), is_index(true) {}
 
-  std::string str() const;
+  KLING_LAZY std::string str() const;
 };
 
 KLING_NAMESPACE_END
@@ -640,17 +659,17 @@ enum class missing_offset {
 // "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
 // Fractions beyond microseconds are truncated; an offset is required unless
 // without_offset says what its absence means.
-KLING_DECL result<timestamp> parse_iso8601(std::string_view text,
+KLING_LAZY result<timestamp> parse_iso8601(std::string_view text,
                                            missing_offset without_offset = missing_offset::reject);
 
 // "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
-KLING_DECL std::string format_iso8601(timestamp t);
+KLING_LAZY std::string format_iso8601(timestamp t);
 
-KLING_DECL timestamp from_unix_seconds(std::int64_t seconds);
+KLING_LAZY timestamp from_unix_seconds(std::int64_t seconds);
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
-KLING_DECL result<timestamp> parse_http_date(std::string_view text);
+KLING_LAZY result<timestamp> parse_http_date(std::string_view text);
 
 KLING_NAMESPACE_END
 
@@ -666,25 +685,25 @@ public:
 
   bool ok() const { return !failure_.has_value(); }
   // The first problem found; valid only when !ok().
-  error failure() const;
+  KLING_LAZY error failure() const;
   const std::string &path() const { return path_; }
-  std::string path_of(std::string_view key) const;
+  KLING_LAZY std::string path_of(std::string_view key) const;
 
   // The member, or nullptr when absent or null (the gateway sends null for "none").
-  const json *get(std::string_view key) const;
+  KLING_LAZY const json *get(std::string_view key) const;
 
   // Records a missing required member. Returns false so callers can chain.
-  bool require(std::string_view key);
+  KLING_LAZY bool require(std::string_view key);
 
   // Each reader leaves `out` untouched and returns false when the member is
   // absent or null; a member of the wrong type also records a failure.
-  bool text(std::string_view key, std::string &out);
+  KLING_LAZY bool text(std::string_view key, std::string &out);
 
   // An identifier sent as a string or as an integer, kept exactly as text
   // (element ids exceed 2^53, so they must never pass through a double).
-  bool id(std::string_view key, std::string &out);
+  KLING_LAZY bool id(std::string_view key, std::string &out);
 
-  bool number(std::string_view key, double &out);
+  KLING_LAZY bool number(std::string_view key, double &out);
 
   template <class Int>
   bool integer(std::string_view key, Int &out) {
@@ -721,23 +740,23 @@ public:
     return wrong(key, "an integer in range", *m);
   }
 
-  bool boolean(std::string_view key, bool &out);
+  KLING_LAZY bool boolean(std::string_view key, bool &out);
 
   // A time as ISO 8601 text or as Unix seconds (P-4), or milliseconds.
-  bool time(std::string_view key, std::optional<timestamp> &out);
+  KLING_LAZY bool time(std::string_view key, std::optional<timestamp> &out);
 
   // A nested object or array, type-checked; nullptr when absent or wrong.
-  const json *object(std::string_view key);
-  const json *array(std::string_view key);
+  KLING_LAZY const json *object(std::string_view key);
+  KLING_LAZY const json *array(std::string_view key);
 
   // Records a failure of the caller's own (first one wins).
-  void fail(std::string message);
+  KLING_LAZY void fail(std::string message);
 
 private:
-  const json *container(std::string_view key, bool want_object);
+  KLING_LAZY const json *container(std::string_view key, bool want_object);
 
-  bool wrong(std::string_view key, std::string_view expected, const json &got);
-  void fail_at(const std::string &where, const std::string &what, const json &got);
+  KLING_LAZY bool wrong(std::string_view key, std::string_view expected, const json &got);
+  KLING_LAZY void fail_at(const std::string &where, const std::string &what, const json &got);
 
   const json &object_;
   std::string path_;
@@ -789,16 +808,16 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 // "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
 // std::from_chars is missing from some standard libraries still in use
 // (libc++ before 20, which Emscripten ships).
-KLING_DECL std::optional<double> parse_decimal(std::string_view text);
+KLING_LAZY std::optional<double> parse_decimal(std::string_view text);
 
 // v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
 // from zero: what printf("%.*f") writes under the C locale.
-KLING_DECL std::string format_fixed(double v, int decimals);
+KLING_LAZY std::string format_fixed(double v, int decimals);
 
 // v rounded to `digits` significant digits (1 to 9), without trailing zeros
 // ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
 // values keep all their integer digits rather than switching to an exponent.
-KLING_DECL std::string format_significant(double v, int digits);
+KLING_LAZY std::string format_significant(double v, int digits);
 
 } // namespace numbers
 
@@ -860,7 +879,7 @@ private:
 };
 
 // 64 bits from the system's source (std::random_device), never 0.
-KLING_DECL std::uint64_t random_seed();
+KLING_LAZY std::uint64_t random_seed();
 
 KLING_NAMESPACE_END
 
@@ -916,23 +935,23 @@ KLING_NAMESPACE_BEGIN
 
 namespace base64 {
 
-KLING_DECL std::string encode(std::string_view bytes);
+KLING_LAZY std::string encode(std::string_view bytes);
 
 // Appends the Base64 of bytes to out, as encode would give it: for text
 // written in pieces (each piece but the last a multiple of 3 bytes, so that
 // the pieces' Base64 joins up) without a temporary string per piece.
-KLING_DECL void append_encoded(std::string &out, std::string_view bytes);
+KLING_LAZY void append_encoded(std::string &out, std::string_view bytes);
 
 // Checks text without decoding it and returns the decoded size: the length
 // is a multiple of 4, only alphabet characters, '=' only as the last one or
 // two characters, and unused bits of the last group are zero (so every
 // accepted text has exactly one decoding). Whitespace is not accepted.
-KLING_DECL result<std::size_t> decoded_size(std::string_view text);
+KLING_LAZY result<std::size_t> decoded_size(std::string_view text);
 
 // Decodes text, strictly checked as decoded_size checks it (all of it, in the
 // same pass); max_bytes keeps only that many decoded bytes, for callers that
 // need only a header.
-KLING_DECL result<std::string> decode(std::string_view text,
+KLING_LAZY result<std::string> decode(std::string_view text,
                                       std::size_t max_bytes = static_cast<std::size_t>(-1));
 
 } // namespace base64
@@ -972,15 +991,15 @@ public:
 
   sha256() noexcept;
 
-  void update(std::string_view data) noexcept;
+  KLING_LAZY void update(std::string_view data) noexcept;
 
-  std::array<std::uint8_t, digest_size> finish() noexcept;
+  KLING_LAZY std::array<std::uint8_t, digest_size> finish() noexcept;
 
 private:
-  void reset() noexcept;
+  KLING_LAZY void reset() noexcept;
 
   // One 64-byte block (FIPS 180-4, 6.2.2).
-  void compress(const std::uint8_t *block) noexcept;
+  KLING_LAZY void compress(const std::uint8_t *block) noexcept;
 
   std::array<std::uint32_t, 8> state_{};
   std::array<std::uint8_t, block_size> buffer_{};
@@ -988,20 +1007,20 @@ private:
   std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
 };
 
-KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
+KLING_LAZY std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
 
 // HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
 // key longer than the block size replaced by its hash.
-KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
+KLING_LAZY std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
 
 // Equal contents, in a time that depends only on the lengths: every byte is
 // looked at even after a difference, so an attacker timing a signature check
 // learns nothing about how much of a forged value was right. Lengths are not
 // secret (a signature's length is public), so different lengths return at once.
-KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+KLING_LAZY bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 // Lower-case hex, 64 characters.
-KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest);
+KLING_LAZY std::string to_hex(const std::array<std::uint8_t, 32> &digest);
 
 } // namespace crypto
 
@@ -1031,18 +1050,18 @@ namespace utf8 {
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
 // no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
-KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
+KLING_LAZY std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
 
 // Number of Unicode code points in text; an error naming the byte offset of
 // the first malformed sequence.
-KLING_DECL result<std::size_t> count_code_points(std::string_view text);
+KLING_LAZY result<std::size_t> count_code_points(std::string_view text);
 
-KLING_DECL bool is_valid(std::string_view text) noexcept;
+KLING_LAZY bool is_valid(std::string_view text) noexcept;
 
 // At most max_bytes of text, cut at a code point boundary, with malformed
 // bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
 // in JSON and to print).
-KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes);
+KLING_LAZY std::string excerpt(std::string_view text, std::size_t max_bytes);
 
 } // namespace utf8
 
@@ -1113,13 +1132,13 @@ public:
   void forget(std::string_view id) override;
 
   // How many ids are held (expired ones included until the next remember).
-  std::size_t size() const;
+  KLING_LAZY std::size_t size() const;
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
   using expiry_index = std::multimap<std::int64_t, std::string>;
 
-  void erase(expiry_index::iterator it);
+  KLING_LAZY void erase(expiry_index::iterator it);
 
   const std::size_t max_ids_;
   mutable std::mutex mutex_;
@@ -1129,7 +1148,7 @@ private:
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
-KLING_DECL replay_store &default_replay_store();
+KLING_LAZY replay_store &default_replay_store();
 
 } // namespace webhooks
 
@@ -1198,7 +1217,7 @@ constexpr char to_lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-KLING_DECL std::string to_lower(std::string_view text);
+KLING_LAZY std::string to_lower(std::string_view text);
 
 constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -1305,31 +1324,31 @@ struct url {
   std::string fragment; // after '#', without it
 
   // "https://host:port": what a connection is made to.
-  std::string origin() const;
+  KLING_LAZY std::string origin() const;
 
   // The URL as text, without the fragment (which never goes to a server).
-  std::string text() const;
+  KLING_LAZY std::string text() const;
 };
 
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
-KLING_DECL result<url> parse_url(std::string_view text);
+KLING_LAZY result<url> parse_url(std::string_view text);
 
 // Resolves a reference (a redirect's Location) against base, as RFC 3986
 // section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
 // absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
 // checked like any URL: http or https, a host, no spaces or control characters.
-KLING_DECL result<url> resolve_url(const url &base, std::string_view reference);
+KLING_LAZY result<url> resolve_url(const url &base, std::string_view reference);
 
 // True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
-KLING_DECL bool is_loopback_host(std::string_view host);
+KLING_LAZY bool is_loopback_host(std::string_view host);
 
 // Percent-encodes everything but RFC 3986's unreserved characters, so the
 // result is safe as one path segment or one query value.
-KLING_DECL std::string percent_encode(std::string_view text);
+KLING_LAZY std::string percent_encode(std::string_view text);
 
 // "a=1&b=x%20y" from name/value pairs, in the order given.
-KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
+KLING_LAZY std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
 
 KLING_NAMESPACE_END
 
@@ -1344,17 +1363,17 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
-KLING_DECL bool is_header_name(std::string_view name);
+KLING_LAZY bool is_header_name(std::string_view name);
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-KLING_DECL bool is_header_value(std::string_view value);
+KLING_LAZY bool is_header_value(std::string_view value);
 
 // The value of the first header named name, if any.
-KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
+KLING_LAZY std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
 
 // Replaces every header named name with one of the given value.
-KLING_DECL void set_header(http_headers &headers, std::string name, std::string value);
+KLING_LAZY void set_header(http_headers &headers, std::string name, std::string value);
 
 struct http_response;
 
@@ -1386,9 +1405,9 @@ struct http_request {
   cancellation_token cancel;
 
   // "/v1/videos?x=1": what goes on the request line.
-  std::string target() const;
+  KLING_LAZY std::string target() const;
   // "https://api.example.com:443/v1/videos?x=1": for transports that take a URL.
-  std::string url() const;
+  KLING_LAZY std::string url() const;
 };
 
 struct http_response {
@@ -1396,7 +1415,7 @@ struct http_response {
   http_headers headers;
   std::string body;
 
-  std::optional<std::string_view> header(std::string_view name) const;
+  KLING_LAZY std::optional<std::string_view> header(std::string_view name) const;
 };
 
 KLING_NAMESPACE_END
@@ -1442,14 +1461,14 @@ constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
 // receiver's current time. Fails with errc::bad_signature and a message that
 // names the problem (never the secret or the expected signature), or
 // errc::configuration when the secret is empty or not Base64 after whsec_.
-KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
+KLING_LAZY result<void> verify(std::string_view secret, std::string_view webhook_id,
                                std::string_view webhook_timestamp, std::string_view webhook_signature,
                                std::string_view body, std::int64_t now_unix_seconds,
                                const verify_options &options = {});
 
 // The same, reading webhook-id, webhook-timestamp and webhook-signature from a
 // header list (names compared case-insensitively).
-KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
+KLING_LAZY result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
                                std::int64_t now_unix_seconds, const verify_options &options = {});
 
 // verify(), then records the message's webhook-id in replays: a message whose
@@ -1457,7 +1476,7 @@ KLING_DECL result<void> verify(std::string_view secret, const http_headers &head
 // errc::replay. The id is kept until the message's timestamp plus the
 // tolerance, after which a copy fails verify() as too old anyway; the sender's
 // retry of a message (same id, new timestamp) is a replay until then too.
-KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
+KLING_LAZY result<void> verify_once(std::string_view secret, const http_headers &headers,
                                     std::string_view body, std::int64_t now_unix_seconds,
                                     replay_store &replays = default_replay_store(),
                                     const verify_options &options = {});
@@ -1465,7 +1484,7 @@ KLING_DECL result<void> verify_once(std::string_view secret, const http_headers 
 // The webhook-signature value "v1,<base64>" for a message: for senders and
 // tests. Returns an empty string when verify() would reject the secret (empty,
 // or not Base64 after whsec_), since no signature made with it could verify.
-KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+KLING_LAZY std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
                             std::string_view body);
 
 } // namespace webhooks
@@ -1585,10 +1604,10 @@ struct report {
 
 // {"route", "valid", "violations": [{"rule", "field", "message"}], "warnings": [...]}:
 // what `kling validate` prints, members in that order.
-KLING_DECL nlohmann::ordered_json to_json(const report &r);
+KLING_LAZY nlohmann::ordered_json to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
-KLING_DECL error rejection(std::vector<violation> violations);
+KLING_LAZY error rejection(std::vector<violation> violations);
 
 } // namespace rules
 
@@ -1607,18 +1626,18 @@ struct scope {
   const json &object;
   std::string path; // "" for the request itself
 
-  std::string field(std::string_view key) const;
+  KLING_LAZY std::string field(std::string_view key) const;
   // The member, or nullptr when absent or null (null means "not given").
-  const json *get(std::string_view key) const;
-  bool has(std::string_view key) const;
+  KLING_LAZY const json *get(std::string_view key) const;
+  KLING_LAZY bool has(std::string_view key) const;
 };
 
 class checker {
 public:
   explicit checker(kling::route r) { result_.route = r; }
 
-  void violation(std::string rule, std::string field, std::string message);
-  void warning(std::string rule, std::string field, std::string message);
+  KLING_LAZY void violation(std::string rule, std::string field, std::string message);
+  KLING_LAZY void warning(std::string rule, std::string field, std::string message);
 
   // A field that holds an image (checked by check_image): the one place a
   // local file (media::local_image) may be named (LOCAL-1). check_image
@@ -1631,30 +1650,31 @@ public:
 
   // ---- typed reads: absent gives nullptr; the wrong type adds C-9 ----------
 
-  const std::string *string(const scope &s, std::string_view key);
-  const json *array(const scope &s, std::string_view key);
-  const json *object(const scope &s, std::string_view key);
-  const json *number(const scope &s, std::string_view key);
+  KLING_LAZY const std::string *string(const scope &s, std::string_view key);
+  KLING_LAZY const json *array(const scope &s, std::string_view key);
+  KLING_LAZY const json *object(const scope &s, std::string_view key);
+  KLING_LAZY const json *number(const scope &s, std::string_view key);
 
   // The objects of an array, each with its own scope; other entries add C-9.
-  std::vector<scope> objects_in(const json &array, const std::string &path);
+  KLING_LAZY std::vector<scope> objects_in(const json &array, const std::string &path);
 
-  void wrong_type(const std::string &field, std::string_view expected, const json &got);
+  KLING_LAZY void wrong_type(const std::string &field, std::string_view expected, const json &got);
 
   // ---- common shapes of rules -----------------------------------------------
 
   // A required member that must be a non-empty string.
-  const std::string *required_string(const scope &s, std::string_view key, const char *rule);
+  KLING_LAZY const std::string *required_string(const scope &s, std::string_view key, const char *rule);
 
   // A string member limited to max_chars Unicode code points.
-  void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule);
+  KLING_LAZY void text_length(const scope &s, std::string_view key, std::size_t max_chars, const char *rule);
 
   // A string member that must be one of the given words; returns it when it is.
-  std::optional<std::string> one_of(const scope &s, std::string_view key,
-                                    std::initializer_list<const char *> words, const char *rule);
+  KLING_LAZY std::optional<std::string> one_of(const scope &s, std::string_view key,
+                                               std::initializer_list<const char *> words, const char *rule);
 
 private:
-  const json *typed(const scope &s, std::string_view key, json::value_t type, std::string_view name);
+  KLING_LAZY const json *typed(const scope &s, std::string_view key, json::value_t type,
+                               std::string_view name);
 
   report result_;
   std::vector<std::string> image_fields_;
@@ -1668,7 +1688,7 @@ struct prompt_reference {
   std::string text; // as written, for messages
 };
 
-KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt);
+KLING_LAZY std::vector<prompt_reference> prompt_references(std::string_view prompt);
 
 } // namespace rules
 
@@ -1700,7 +1720,7 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 // ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
-KLING_DECL kling::route route_of(const json &request);
+KLING_LAZY kling::route route_of(const json &request);
 
 } // namespace rules
 
@@ -1717,19 +1737,19 @@ namespace rules {
 inline constexpr std::size_t max_prompt_characters = 2500;
 
 // C-5: seconds as an integer or a string of digits; its value, when readable.
-KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s);
+KLING_LAZY std::optional<int> read_seconds(checker &c, const scope &s);
 
-KLING_DECL void check_routing(checker &c, const scope &s, kling::route r);
+KLING_LAZY void check_routing(checker &c, const scope &s, kling::route r);
 
 // What the common checks read that the route's checks need too.
 struct common_fields {
   std::optional<int> seconds;
 };
 
-KLING_DECL common_fields check_common(checker &c, const scope &s);
+KLING_LAZY common_fields check_common(checker &c, const scope &s);
 
 // C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
-KLING_DECL json normalized(json request);
+KLING_LAZY json normalized(json request);
 
 } // namespace rules
 
@@ -1802,7 +1822,7 @@ struct image_info {
 // Format and size of a PNG or JPEG image. Anything else, or a header that is
 // truncated or malformed, is an errc::malformed_input error saying why (and,
 // for JPEG, at which byte).
-KLING_DECL result<image_info> probe_image(std::string_view bytes);
+KLING_LAZY result<image_info> probe_image(std::string_view bytes);
 
 } // namespace media
 
@@ -1856,20 +1876,20 @@ namespace files {
 
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
 // file system allowed.
-KLING_DECL std::string quote(std::string_view path);
+KLING_LAZY std::string quote(std::string_view path);
 
 // Size of a regular file. Directories, devices and pipes are refused: their
 // size means nothing.
-KLING_DECL result<std::uint64_t> size_of(const std::string &path);
+KLING_LAZY result<std::uint64_t> size_of(const std::string &path);
 
-KLING_DECL bool exists(const std::string &path);
+KLING_LAZY bool exists(const std::string &path);
 
 // Removes a file if it is there; false only when it stays.
-KLING_DECL bool remove(const std::string &path);
+KLING_LAZY bool remove(const std::string &path);
 
 // Moves from onto to, replacing what is there, in one step where the platform
 // allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
-KLING_DECL result<void> replace(const std::string &from, const std::string &to);
+KLING_LAZY result<void> replace(const std::string &from, const std::string &to);
 
 // A regular file opened for binary reading at any 64-bit offset.
 class input_file {
@@ -1880,10 +1900,10 @@ public:
   ~input_file();
 
   // Opens path and returns its size.
-  result<std::uint64_t> open(const std::string &path);
+  KLING_LAZY result<std::uint64_t> open(const std::string &path);
   // Exactly n bytes at offset into buffer.
-  result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer);
-  void close();
+  KLING_LAZY result<void> read_at(std::uint64_t offset, std::size_t n, std::string &buffer);
+  KLING_LAZY void close();
 
 private:
   std::FILE *file_ = nullptr;
@@ -1899,10 +1919,10 @@ public:
   ~output_file();
 
   // Truncates path, or appends to it.
-  bool open(const std::string &path, bool append);
-  bool write(std::string_view bytes);
+  KLING_LAZY bool open(const std::string &path, bool append);
+  KLING_LAZY bool write(std::string_view bytes);
   // False when buffered bytes could not be written.
-  bool close();
+  KLING_LAZY bool close();
 
 private:
   std::FILE *file_ = nullptr;
@@ -1920,12 +1940,12 @@ public:
 
   // Opens path for appending, creating it (and making its directory entry
   // durable, on POSIX) when it is not there.
-  result<void> open(const std::string &path);
+  KLING_LAZY result<void> open(const std::string &path);
   bool is_open() const { return file_ != nullptr; }
 
   // Appends bytes and waits until they are on the disk.
-  result<void> append(std::string_view bytes);
-  void close();
+  KLING_LAZY result<void> append(std::string_view bytes);
+  KLING_LAZY void close();
 
 private:
   std::FILE *file_ = nullptr;
@@ -1933,15 +1953,15 @@ private:
 };
 
 // Creates a directory and its parents; fine when it is already there.
-KLING_DECL result<void> make_directories(const std::string &path);
+KLING_LAZY result<void> make_directories(const std::string &path);
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
-KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
+KLING_LAZY result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
 
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
-KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes);
+KLING_LAZY result<void> write_file(const std::string &path, std::string_view bytes);
 
 } // namespace files
 
@@ -1996,12 +2016,12 @@ struct video_info {
 // Container, duration, size and frame rate of an MP4 or MOV video held in
 // memory. Malformed or truncated input is an errc::malformed_input error that
 // names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
-KLING_DECL result<video_info> probe_video(std::string_view bytes);
+KLING_LAZY result<video_info> probe_video(std::string_view bytes);
 
 // The same for a file, read by seeking: only the box headers, 'ftyp' and
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
 // cannot be opened or read is an errc::io error.
-KLING_DECL result<video_info> probe_video_file(const std::string &path);
+KLING_LAZY result<video_info> probe_video_file(const std::string &path);
 
 } // namespace media
 
@@ -2037,30 +2057,30 @@ inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 // local_image in this process names a file: text from anywhere else (an end
 // user's prompt or JSON, an element id, an answer) cannot guess the number,
 // so it can never make the client read and send a file.
-KLING_DECL const std::string &local_image_marker();
+KLING_LAZY const std::string &local_image_marker();
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
 // file's header; when the request is sent the field carries the file's
 // Base64, the same bytes as image_file_to_base64(path) would give, written
 // straight into the body.
-KLING_DECL std::string local_image(std::string_view path);
+KLING_LAZY std::string local_image(std::string_view path);
 
 // Which of the three forms of rule O1-12 an image string has: an absolute
 // http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
 // else, the empty string included, is invalid with a problem saying why.
 // Only the form is checked here: the Base64 is not decoded and the URL not
 // fetched. A local_image(path) is local_file (the file is not read here).
-KLING_DECL image_string classify_image_string(std::string_view text);
+KLING_LAZY image_string classify_image_string(std::string_view text);
 
 // A local PNG or JPEG file's header (its size_bytes the file's size), read
 // from its start only; fails for a file over 10 MB.
-KLING_DECL result<image_info> probe_image_file(const std::string &path);
+KLING_LAZY result<image_info> probe_image_file(const std::string &path);
 
 // A request body (JSON text) with every local_image(path) value replaced by
 // the file's Base64, written into a body allocated once; the body as given
 // when it names no local file. Errors (errc::io) name the file.
-KLING_DECL result<std::string> inline_local_images(std::string body);
+KLING_LAZY result<std::string> inline_local_images(std::string body);
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
@@ -2068,11 +2088,11 @@ using files::read_file;
 
 // The file as bare Base64 (no data: prefix), for an image field of a
 // request. The file must be a PNG or JPEG image of at most 10 MB.
-KLING_DECL result<std::string> image_file_to_base64(const std::string &path);
+KLING_LAZY result<std::string> image_file_to_base64(const std::string &path);
 
 // The file as "data:image/png;base64,...", its type taken from its content
 // rather than its name.
-KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path);
+KLING_LAZY result<std::string> image_file_to_data_uri(const std::string &path);
 
 } // namespace media
 
@@ -2101,18 +2121,18 @@ inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 6553
 // Checks one image string. Returns the inline image's header when it was
 // inline and readable, so callers can compare images (I-7); nullopt for URLs
 // and for images with violations that hide their size.
-KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
+KLING_LAZY std::optional<media::image_info> check_image(checker &c, const std::string &value,
                                                         const std::string &field, const char *rule,
                                                         const image_limits &limits);
 
 // The same for an optional member that must be a string.
-KLING_DECL std::optional<media::image_info>
+KLING_LAZY std::optional<media::image_info>
 check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
                    const image_limits &limits = standard_image_limits);
 
 namespace images_detail {
 // "10.5 MB", whatever the locale (the tests compare it).
-KLING_DECL std::string size_text(std::uint64_t bytes);
+KLING_LAZY std::string size_text(std::uint64_t bytes);
 } // namespace images_detail
 
 } // namespace rules
@@ -2130,7 +2150,7 @@ namespace rules {
 inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
-KLING_DECL void check_new_element(checker &c, const scope &s);
+KLING_LAZY void check_new_element(checker &c, const scope &s);
 
 } // namespace rules
 
@@ -2172,7 +2192,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_camera_control(checker &c, const scope &s);
+KLING_LAZY void check_camera_control(checker &c, const scope &s);
 
 } // namespace rules
 
@@ -2187,9 +2207,9 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // 5 or 10 seconds (T-3, I-3).
-KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
+KLING_LAZY void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
 
-KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_LAZY void check_text_to_video(checker &c, const scope &s, const common_fields &common);
 
 } // namespace rules
 
@@ -2208,7 +2228,7 @@ inline constexpr std::size_t max_dynamic_masks = 6;
 inline constexpr std::size_t min_trajectory_points = 2;
 inline constexpr std::size_t max_trajectory_points_5s = 77;
 
-KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_LAZY void check_image_to_video(checker &c, const scope &s, const common_fields &common);
 
 } // namespace rules
 
@@ -2330,21 +2350,21 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 }
 
 // Every limit the video breaks, as violations at field.
-KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+KLING_LAZY std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
                                               const std::string &field);
 
 // O1-13 for a video the user holds locally (probe it with media::probe_video_file).
-KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info,
+KLING_LAZY std::vector<violation> check_omni_video(const media::video_info &info,
                                                    const std::string &field = "/video_list/0/video_url");
 
 // M-5 for a local motion reference video.
-KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
+KLING_LAZY std::vector<violation> check_motion_video(const media::video_info &info,
                                                      character_orientation orientation,
                                                      const std::string &field = "/video_url");
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
-KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
+KLING_LAZY void check_video_string(checker &c, const std::string &value, const std::string &field,
                                    const char *url_rule, const video_limits &limits);
 
 } // namespace rules
@@ -2359,7 +2379,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_motion_control(checker &c, const scope &s);
+KLING_LAZY void check_motion_control(checker &c, const scope &s);
 
 } // namespace rules
 
@@ -2384,7 +2404,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common);
+KLING_LAZY void check_omni_video(checker &c, const scope &s, const common_fields &common);
 
 } // namespace rules
 
@@ -2399,14 +2419,14 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // A POST /v1/videos body: routed as the gateway routes it, then checked.
-KLING_DECL report validate(const json &request);
+KLING_LAZY report validate(const json &request);
 
 // A body meant for a given route (a typed request): checked by that route's
 // rules, with a violation when the gateway would route it elsewhere.
-KLING_DECL report validate_as(const json &request, kling::route expected);
+KLING_LAZY report validate_as(const json &request, kling::route expected);
 
 // A POST /v1/elements/custom body (E-1).
-KLING_DECL report validate_element(const json &request);
+KLING_LAZY report validate_element(const json &request);
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element) and its body, json(request), checked by its route's rules. A
@@ -3460,12 +3480,12 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL bool operator==(const violation &a, const violation &b) {
+KLING_LAZY_DEF bool operator==(const violation &a, const violation &b) {
   return a.rule == b.rule && a.field == b.field && a.message == b.message;
 }
-KLING_DECL bool operator!=(const violation &a, const violation &b) { return !(a == b); }
+KLING_LAZY_DEF bool operator!=(const violation &a, const violation &b) { return !(a == b); }
 
-KLING_DECL std::string to_string(const error &e) {
+KLING_LAZY_DEF std::string to_string(const error &e) {
   std::string out = to_string(e.code);
   std::string details;
   if (e.http_status != 0) details += "HTTP " + std::to_string(e.http_status);
@@ -3548,7 +3568,7 @@ struct error_locator : nlohmann::json_sax<json> {
 };
 
 // The deepest nesting of arrays and objects in text, counted outside strings.
-KLING_DECL std::size_t nesting_depth(std::string_view text) {
+KLING_LAZY std::size_t nesting_depth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
@@ -3572,7 +3592,7 @@ KLING_DECL std::size_t nesting_depth(std::string_view text) {
 
 } // namespace json_detail
 
-KLING_DECL result<json> parse_json(std::string_view text) {
+KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
@@ -3585,7 +3605,7 @@ KLING_DECL result<json> parse_json(std::string_view text) {
   return error{errc::parse, std::move(message)};
 }
 
-KLING_DECL const json *find_member(const json &object, std::string_view key) {
+KLING_LAZY_DEF const json *find_member(const json &object, std::string_view key) {
   if (!object.is_object()) return nullptr;
 #if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
   const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
@@ -3595,7 +3615,7 @@ KLING_DECL const json *find_member(const json &object, std::string_view key) {
   return it == object.end() ? nullptr : &*it;
 }
 
-KLING_DECL std::string pointer_child(std::string_view parent, std::string_view key) {
+KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::string_view key) {
   std::string out(parent);
   out += '/';
   for (char c : key) {
@@ -3609,11 +3629,11 @@ KLING_DECL std::string pointer_child(std::string_view parent, std::string_view k
   return out;
 }
 
-KLING_DECL std::string pointer_child(std::string_view parent, std::size_t index) {
+KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::size_t index) {
   return std::string(parent) + '/' + std::to_string(index);
 }
 
-KLING_DECL std::string lazy_pointer::str() const {
+KLING_LAZY_DEF std::string lazy_pointer::str() const {
   if (!parent) return std::string(); // the root
   const std::string above = parent->str();
   return is_index ? pointer_child(above, index) : pointer_child(above, key);
@@ -3699,17 +3719,17 @@ struct scanner {
   bool done() const { return pos == text.size(); }
 };
 
-KLING_DECL error bad_time(std::string_view what, std::string_view text) {
+KLING_LAZY error bad_time(std::string_view what, std::string_view text) {
   return error{errc::parse, std::string(what) + ": \"" + std::string(text.substr(0, 64)) + "\""};
 }
 
-KLING_DECL bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
+KLING_LAZY bool valid_fields(int year, int month, int day, int hour, int minute, int second) {
   return month >= 1 && month <= 12 && day >= 1 &&
          static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month)) && hour <= 23 &&
          minute <= 59 && second <= 60; // 60: a leap second, read as :59 + 1 s
 }
 
-KLING_DECL timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
+KLING_LAZY timestamp make_timestamp(int year, int month, int day, int hour, int minute, int second,
                                     std::int64_t micros, std::int64_t offset_seconds) {
   const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
@@ -3718,7 +3738,7 @@ KLING_DECL timestamp make_timestamp(int year, int month, int day, int hour, int 
 
 } // namespace time_detail
 
-KLING_DECL result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
+KLING_LAZY_DEF result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
@@ -3757,7 +3777,7 @@ KLING_DECL result<timestamp> parse_iso8601(std::string_view text, missing_offset
   return time_detail::make_timestamp(year, month, day, hour, minute, second, micros, offset);
 }
 
-KLING_DECL std::string format_iso8601(timestamp t) {
+KLING_LAZY_DEF std::string format_iso8601(timestamp t) {
   const std::int64_t total = t.time_since_epoch().count();
   std::int64_t seconds = total / 1000000;
   std::int64_t micros = total % 1000000;
@@ -3780,11 +3800,11 @@ KLING_DECL std::string format_iso8601(timestamp t) {
   return buffer;
 }
 
-KLING_DECL timestamp from_unix_seconds(std::int64_t seconds) {
+KLING_LAZY_DEF timestamp from_unix_seconds(std::int64_t seconds) {
   return timestamp(std::chrono::seconds(seconds));
 }
 
-KLING_DECL result<timestamp> parse_http_date(std::string_view text) {
+KLING_LAZY_DEF result<timestamp> parse_http_date(std::string_view text) {
   static constexpr std::string_view weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -3824,24 +3844,26 @@ KLING_DECL field_reader::field_reader(const json &object, std::string path)
   if (!object_.is_object()) fail_at(path_, "expected an object", object_);
 }
 
-KLING_DECL error field_reader::failure() const {
+KLING_LAZY_DEF error field_reader::failure() const {
   return failure_ ? *failure_ : error{errc::parse, "no failure"};
 }
 
-KLING_DECL std::string field_reader::path_of(std::string_view key) const { return pointer_child(path_, key); }
+KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
+  return pointer_child(path_, key);
+}
 
-KLING_DECL const json *field_reader::get(std::string_view key) const {
+KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
   const json *m = find_member(object_, key);
   return m && !m->is_null() ? m : nullptr;
 }
 
-KLING_DECL bool field_reader::require(std::string_view key) {
+KLING_LAZY_DEF bool field_reader::require(std::string_view key) {
   if (get(key)) return true;
   fail(path_of(key) + ": required member is missing");
   return false;
 }
 
-KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
+KLING_LAZY_DEF bool field_reader::text(std::string_view key, std::string &out) {
   const json *m = get(key);
   if (!m) return false;
   if (!m->is_string()) return wrong(key, "a string", *m);
@@ -3849,7 +3871,7 @@ KLING_DECL bool field_reader::text(std::string_view key, std::string &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
+KLING_LAZY_DEF bool field_reader::id(std::string_view key, std::string &out) {
   const json *m = get(key);
   if (!m) return false;
   if (m->is_string())
@@ -3863,7 +3885,7 @@ KLING_DECL bool field_reader::id(std::string_view key, std::string &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::number(std::string_view key, double &out) {
+KLING_LAZY_DEF bool field_reader::number(std::string_view key, double &out) {
   const json *m = get(key);
   if (!m) return false;
   if (!m->is_number()) return wrong(key, "a number", *m);
@@ -3871,7 +3893,7 @@ KLING_DECL bool field_reader::number(std::string_view key, double &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
+KLING_LAZY_DEF bool field_reader::boolean(std::string_view key, bool &out) {
   const json *m = get(key);
   if (!m) return false;
   if (!m->is_boolean()) return wrong(key, "true or false", *m);
@@ -3879,7 +3901,7 @@ KLING_DECL bool field_reader::boolean(std::string_view key, bool &out) {
   return true;
 }
 
-KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
+KLING_LAZY_DEF bool field_reader::time(std::string_view key, std::optional<timestamp> &out) {
   const json *m = get(key);
   if (!m) return false;
   if (m->is_string()) {
@@ -3905,14 +3927,14 @@ KLING_DECL bool field_reader::time(std::string_view key, std::optional<timestamp
   return wrong(key, "an ISO 8601 string or Unix seconds", *m);
 }
 
-KLING_DECL const json *field_reader::object(std::string_view key) { return container(key, true); }
-KLING_DECL const json *field_reader::array(std::string_view key) { return container(key, false); }
+KLING_LAZY_DEF const json *field_reader::object(std::string_view key) { return container(key, true); }
+KLING_LAZY_DEF const json *field_reader::array(std::string_view key) { return container(key, false); }
 
-KLING_DECL void field_reader::fail(std::string message) {
+KLING_LAZY_DEF void field_reader::fail(std::string message) {
   if (!failure_) failure_ = error{errc::parse, std::move(message)};
 }
 
-KLING_DECL const json *field_reader::container(std::string_view key, bool want_object) {
+KLING_LAZY_DEF const json *field_reader::container(std::string_view key, bool want_object) {
   const json *m = get(key);
   if (!m) return nullptr;
   if (want_object ? m->is_object() : m->is_array()) return m;
@@ -3920,12 +3942,13 @@ KLING_DECL const json *field_reader::container(std::string_view key, bool want_o
   return nullptr;
 }
 
-KLING_DECL bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
+KLING_LAZY_DEF bool field_reader::wrong(std::string_view key, std::string_view expected, const json &got) {
   fail_at(path_of(key), "expected " + std::string(expected), got);
   return false;
 }
 
-KLING_DECL void field_reader::fail_at(const std::string &where, const std::string &what, const json &got) {
+KLING_LAZY_DEF void field_reader::fail_at(const std::string &where, const std::string &what,
+                                          const json &got) {
   fail((where.empty() ? "/" : where) + ": " + what + ", got " + got.type_name());
 }
 
@@ -3942,7 +3965,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace numbers {
 
-KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
+KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
   if (text.empty() || text.size() > 64) return std::nullopt;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
@@ -3954,7 +3977,7 @@ KLING_DECL std::optional<double> parse_decimal(std::string_view text) {
   return d;
 }
 
-KLING_DECL std::string format_fixed(double v, int decimals) {
+KLING_LAZY_DEF std::string format_fixed(double v, int decimals) {
   if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
@@ -3974,7 +3997,7 @@ KLING_DECL std::string format_fixed(double v, int decimals) {
   return out;
 }
 
-KLING_DECL std::string format_significant(double v, int digits) {
+KLING_LAZY_DEF std::string format_significant(double v, int digits) {
   if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
   if (digits < 1) digits = 1;
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
@@ -3999,7 +4022,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL std::uint64_t random_seed() {
+KLING_LAZY_DEF std::uint64_t random_seed() {
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
 }
@@ -4068,24 +4091,24 @@ inline constexpr decode_tables decoding{};
 // before being appended: the output is written once, not zero-filled first.
 inline constexpr std::size_t groups_per_chunk = 1024;
 
-KLING_DECL error invalid(std::string what, std::size_t pos) {
+KLING_LAZY error invalid(std::string what, std::size_t pos) {
   return error{errc::malformed_input,
                "invalid Base64: " + std::move(what) + " at character " + std::to_string(pos)};
 }
 
-KLING_DECL error length_fault(std::string_view text) {
+KLING_LAZY error length_fault(std::string_view text) {
   return invalid("length " + std::to_string(text.size()) + " is not a multiple of 4", text.size());
 }
 
 // How many '=' end text (0, 1 or 2; more is a fault found later).
-KLING_DECL std::size_t padding_of(std::string_view text) noexcept {
+KLING_LAZY std::size_t padding_of(std::string_view text) noexcept {
   if (text.empty() || text.back() != '=') return 0;
   return text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
 }
 
 // Whether the bits of the last data character that fall beyond the decoded
 // bytes are zero (so every accepted text has exactly one decoding).
-KLING_DECL bool padding_bits_zero(std::string_view text, std::size_t padding) noexcept {
+KLING_LAZY bool padding_bits_zero(std::string_view text, std::size_t padding) noexcept {
   if (padding == 0) return true;
   const std::uint32_t last = decoding.at[3][static_cast<unsigned char>(text[text.size() - padding - 1])];
   return (last & (padding == 1 ? 0x3u : 0xFu)) == 0;
@@ -4094,7 +4117,7 @@ KLING_DECL bool padding_bits_zero(std::string_view text, std::size_t padding) no
 // The first fault of a text of a valid length that the fast checks found
 // faulty: looked for again character by character, only on this path, so
 // that the message names its exact position.
-KLING_DECL error first_fault(std::string_view text, std::size_t padding) {
+KLING_LAZY error first_fault(std::string_view text, std::size_t padding) {
   const std::size_t data_end = text.size() - padding;
   for (std::size_t i = 0; i < data_end; ++i) {
     if (value_of(text[i]) < 0)
@@ -4106,7 +4129,7 @@ KLING_DECL error first_fault(std::string_view text, std::size_t padding) {
 // Whether count characters are all in the alphabet: eight at a time, one
 // test for the eight (and a loop that stops early, which compilers do not
 // turn into slow emulated vector gathers).
-KLING_DECL bool all_in_alphabet(const unsigned char *in, std::size_t count) noexcept {
+KLING_LAZY bool all_in_alphabet(const unsigned char *in, std::size_t count) noexcept {
   const auto &t = decoding.at[3];
   std::size_t i = 0;
   for (; i + 8 <= count; i += 8) {
@@ -4122,19 +4145,19 @@ KLING_DECL bool all_in_alphabet(const unsigned char *in, std::size_t count) noex
 
 // The three bytes of a group of four characters (alphabet only), with
 // not_in_alphabet set if one is not.
-KLING_DECL std::uint32_t group_value(const unsigned char *in) noexcept {
+KLING_LAZY std::uint32_t group_value(const unsigned char *in) noexcept {
   return decoding.at[0][in[0]] | decoding.at[1][in[1]] | decoding.at[2][in[2]] | decoding.at[3][in[3]];
 }
 
 // Numbers to and from bytes, most significant first, one byte at a time so
 // that the result does not depend on the machine's byte order (compilers
 // turn each into a single load or store where the machine allows it).
-KLING_DECL std::uint64_t load_big_endian_8(const unsigned char *in) noexcept {
+KLING_LAZY std::uint64_t load_big_endian_8(const unsigned char *in) noexcept {
   return std::uint64_t{in[0]} << 56 | std::uint64_t{in[1]} << 48 | std::uint64_t{in[2]} << 40 |
          std::uint64_t{in[3]} << 32 | std::uint64_t{in[4]} << 24 | std::uint64_t{in[5]} << 16 |
          std::uint64_t{in[6]} << 8 | std::uint64_t{in[7]};
 }
-KLING_DECL void store_big_endian_8(char *out, std::uint64_t value) noexcept {
+KLING_LAZY void store_big_endian_8(char *out, std::uint64_t value) noexcept {
   out[0] = static_cast<char>(value >> 56 & 0xFF);
   out[1] = static_cast<char>(value >> 48 & 0xFF);
   out[2] = static_cast<char>(value >> 40 & 0xFF);
@@ -4144,14 +4167,14 @@ KLING_DECL void store_big_endian_8(char *out, std::uint64_t value) noexcept {
   out[6] = static_cast<char>(value >> 8 & 0xFF);
   out[7] = static_cast<char>(value & 0xFF);
 }
-KLING_DECL void store_big_endian_4(char *out, std::uint32_t value) noexcept {
+KLING_LAZY void store_big_endian_4(char *out, std::uint32_t value) noexcept {
   out[0] = static_cast<char>(value >> 24 & 0xFF);
   out[1] = static_cast<char>(value >> 16 & 0xFF);
   out[2] = static_cast<char>(value >> 8 & 0xFF);
   out[3] = static_cast<char>(value & 0xFF);
 }
 
-KLING_DECL void encode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
+KLING_LAZY void encode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
   const char *pair = pairs.chars;
   std::size_t g = 0;
   // Four groups at a time from two 8-byte loads (6 bytes used of each: the
@@ -4176,7 +4199,7 @@ KLING_DECL void encode_groups(const unsigned char *in, std::size_t groups, char 
 
 // Decodes whole groups (no '=') up to the first one with a character outside
 // the alphabet; returns how many were decoded.
-KLING_DECL std::size_t decode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
+KLING_LAZY std::size_t decode_groups(const unsigned char *in, std::size_t groups, char *out) noexcept {
   std::size_t g = 0;
   for (; g + 4 <= groups; g += 4, in += 16, out += 12) {
     const std::uint32_t a = group_value(in), b = group_value(in + 4), c = group_value(in + 8),
@@ -4197,7 +4220,7 @@ KLING_DECL std::size_t decode_groups(const unsigned char *in, std::size_t groups
 }
 } // namespace detail
 
-KLING_DECL void append_encoded(std::string &out, std::string_view bytes) {
+KLING_LAZY_DEF void append_encoded(std::string &out, std::string_view bytes) {
   const auto *in = reinterpret_cast<const unsigned char *>(bytes.data());
   std::size_t groups = bytes.size() / 3;
   char chunk[detail::groups_per_chunk * 4];
@@ -4217,14 +4240,14 @@ KLING_DECL void append_encoded(std::string &out, std::string_view bytes) {
   }
 }
 
-KLING_DECL std::string encode(std::string_view bytes) {
+KLING_LAZY_DEF std::string encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   append_encoded(out, bytes);
   return out;
 }
 
-KLING_DECL result<std::size_t> decoded_size(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t> decoded_size(std::string_view text) {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   if (!detail::all_in_alphabet(reinterpret_cast<const unsigned char *>(text.data()), text.size() - padding) ||
@@ -4235,7 +4258,7 @@ KLING_DECL result<std::size_t> decoded_size(std::string_view text) {
 
 // One pass: the groups wanted are decoded and checked together, the rest only
 // checked (the whole text is checked whatever max_bytes is).
-KLING_DECL result<std::string> decode(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF result<std::string> decode(std::string_view text, std::size_t max_bytes) {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   const std::size_t size = text.size() / 4 * 3 - padding;
@@ -4306,7 +4329,7 @@ constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept { return x >>
 
 KLING_DECL sha256::sha256() noexcept { reset(); }
 
-KLING_DECL void sha256::update(std::string_view data) noexcept {
+KLING_LAZY_DEF void sha256::update(std::string_view data) noexcept {
   const auto *bytes = reinterpret_cast<const std::uint8_t *>(data.data());
   std::size_t size = data.size();
   length_ += size;
@@ -4329,7 +4352,7 @@ KLING_DECL void sha256::update(std::string_view data) noexcept {
   buffered_ = size;
 }
 
-KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexcept {
   // Padding (FIPS 180-4, 5.1.1): a 1 bit, zeros up to 56 mod 64, then the
   // message length in bits as a big-endian 64-bit number.
   const std::uint64_t bit_length = length_ * 8;
@@ -4357,14 +4380,14 @@ KLING_DECL std::array<std::uint8_t, sha256::digest_size> sha256::finish() noexce
   return digest;
 }
 
-KLING_DECL void sha256::reset() noexcept {
+KLING_LAZY_DEF void sha256::reset() noexcept {
   state_ = sha256_detail::initial_state;
   buffer_ = {};
   buffered_ = 0;
   length_ = 0;
 }
 
-KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
+KLING_LAZY_DEF void sha256::compress(const std::uint8_t *block) noexcept {
   using sha256_detail::rotr;
   std::uint32_t w[64];
   for (std::size_t t = 0; t < 16; ++t) {
@@ -4405,13 +4428,14 @@ KLING_DECL void sha256::compress(const std::uint8_t *block) noexcept {
   state_[7] += h;
 }
 
-KLING_DECL std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
   sha256 h;
   h.update(data);
   return h.finish();
 }
 
-KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32> hmac_sha256(std::string_view key,
+                                                        std::string_view message) noexcept {
   std::array<std::uint8_t, sha256::block_size> block_key{};
   if (key.size() > sha256::block_size) {
     const auto hashed = sha256_digest(key);
@@ -4437,7 +4461,7 @@ KLING_DECL std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::s
   return outer.finish();
 }
 
-KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+KLING_LAZY_DEF bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   unsigned difference = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -4446,7 +4470,7 @@ KLING_DECL bool constant_time_equal(std::string_view a, std::string_view b) noex
   return difference == 0;
 }
 
-KLING_DECL std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+KLING_LAZY_DEF std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);
@@ -4470,7 +4494,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace utf8 {
 
-KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+KLING_LAZY_DEF std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
   const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   const std::size_t left = text.size() - pos;
   const std::uint8_t b0 = byte(pos);
@@ -4494,7 +4518,7 @@ KLING_DECL std::size_t sequence_length(std::string_view text, std::size_t pos) n
   return 0;
 }
 
-KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t> count_code_points(std::string_view text) {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
@@ -4506,7 +4530,7 @@ KLING_DECL result<std::size_t> count_code_points(std::string_view text) {
   return count;
 }
 
-KLING_DECL bool is_valid(std::string_view text) noexcept {
+KLING_LAZY_DEF bool is_valid(std::string_view text) noexcept {
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t n = sequence_length(text, pos);
     if (n == 0) return false;
@@ -4515,7 +4539,7 @@ KLING_DECL bool is_valid(std::string_view text) noexcept {
   return true;
 }
 
-KLING_DECL std::string excerpt(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF std::string excerpt(std::string_view text, std::size_t max_bytes) {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(max_bytes < text.size() ? max_bytes : text.size());
@@ -4572,17 +4596,17 @@ KLING_DECL void memory_replay_store::forget(std::string_view id) {
   }
 }
 
-KLING_DECL std::size_t memory_replay_store::size() const {
+KLING_LAZY_DEF std::size_t memory_replay_store::size() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return until_.size();
 }
 
-KLING_DECL void memory_replay_store::erase(expiry_index::iterator it) {
+KLING_LAZY_DEF void memory_replay_store::erase(expiry_index::iterator it) {
   until_.erase(it->second);
   by_expiry_.erase(it);
 }
 
-KLING_DECL replay_store &default_replay_store() {
+KLING_LAZY_DEF replay_store &default_replay_store() {
   static memory_replay_store store;
   return store;
 }
@@ -4600,7 +4624,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace ascii {
 
-KLING_DECL std::string to_lower(std::string_view text) {
+KLING_LAZY_DEF std::string to_lower(std::string_view text) {
   std::string out(text);
   for (char &c : out)
     c = to_lower(c);
@@ -4629,12 +4653,12 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL std::string url::origin() const {
+KLING_LAZY_DEF std::string url::origin() const {
   const bool ipv6 = host.find(':') != std::string::npos;
   return scheme + "://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-KLING_DECL std::string url::text() const {
+KLING_LAZY_DEF std::string url::text() const {
   const bool ipv6 = host.find(':') != std::string::npos;
   std::string out = scheme + "://";
   if (!userinfo.empty()) out += userinfo + "@";
@@ -4646,12 +4670,12 @@ KLING_DECL std::string url::text() const {
 }
 
 namespace url_detail {
-KLING_DECL error bad_url(std::string_view why, std::string_view text) {
+KLING_LAZY error bad_url(std::string_view why, std::string_view text) {
   return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
 
 // RFC 3986 5.2.4: "/a/b/../c/./d" -> "/a/c/d"; never climbs above the root.
-KLING_DECL std::string remove_dot_segments(std::string_view in) {
+KLING_LAZY std::string remove_dot_segments(std::string_view in) {
   std::string out;
   while (!in.empty()) {
     if (in.substr(0, 3) == "../") {
@@ -4677,7 +4701,7 @@ KLING_DECL std::string remove_dot_segments(std::string_view in) {
   return out;
 }
 
-KLING_DECL bool has_scheme(std::string_view text) {
+KLING_LAZY bool has_scheme(std::string_view text) {
   if (text.empty() || !ascii::is_alpha(text[0])) return false;
   for (char c : text) {
     if (c == ':') return true;
@@ -4687,7 +4711,7 @@ KLING_DECL bool has_scheme(std::string_view text) {
 }
 } // namespace url_detail
 
-KLING_DECL result<url> parse_url(std::string_view text) {
+KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
   using namespace url_detail;
   url out;
   const auto colon = text.find(':');
@@ -4769,7 +4793,7 @@ KLING_DECL result<url> parse_url(std::string_view text) {
   return out;
 }
 
-KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) {
+KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view reference) {
   using namespace url_detail;
   if (has_scheme(reference)) return parse_url(reference);
   if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
@@ -4801,7 +4825,7 @@ KLING_DECL result<url> resolve_url(const url &base, std::string_view reference) 
   return out;
 }
 
-KLING_DECL bool is_loopback_host(std::string_view host) {
+KLING_LAZY_DEF bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
@@ -4814,7 +4838,7 @@ KLING_DECL bool is_loopback_host(std::string_view host) {
   return dots == 3;
 }
 
-KLING_DECL std::string percent_encode(std::string_view text) {
+KLING_LAZY_DEF std::string percent_encode(std::string_view text) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
@@ -4831,7 +4855,7 @@ KLING_DECL std::string percent_encode(std::string_view text) {
   return out;
 }
 
-KLING_DECL std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
+KLING_LAZY_DEF std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
   std::string out;
   for (const auto &p : params) {
     if (!out.empty()) out += '&';
@@ -4851,7 +4875,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL bool is_header_name(std::string_view name) {
+KLING_LAZY_DEF bool is_header_name(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
     const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
@@ -4861,29 +4885,32 @@ KLING_DECL bool is_header_name(std::string_view name) {
   return true;
 }
 
-KLING_DECL bool is_header_value(std::string_view value) { return !ascii::has_control_character(value, "\t"); }
+KLING_LAZY_DEF bool is_header_value(std::string_view value) {
+  return !ascii::has_control_character(value, "\t");
+}
 
-KLING_DECL std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name) {
+KLING_LAZY_DEF std::optional<std::string_view> find_header(const http_headers &headers,
+                                                           std::string_view name) {
   for (const auto &h : headers) {
     if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
   }
   return std::nullopt;
 }
 
-KLING_DECL void set_header(http_headers &headers, std::string name, std::string value) {
+KLING_LAZY_DEF void set_header(http_headers &headers, std::string name, std::string value) {
   for (auto it = headers.begin(); it != headers.end();) {
     it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
   }
   headers.emplace_back(std::move(name), std::move(value));
 }
 
-KLING_DECL std::string http_request::target() const {
+KLING_LAZY_DEF std::string http_request::target() const {
   return query.empty() ? path : path + "?" + encode_query(query);
 }
 
-KLING_DECL std::string http_request::url() const { return origin + target(); }
+KLING_LAZY_DEF std::string http_request::url() const { return origin + target(); }
 
-KLING_DECL std::optional<std::string_view> http_response::header(std::string_view name) const {
+KLING_LAZY_DEF std::optional<std::string_view> http_response::header(std::string_view name) const {
   return find_header(headers, name);
 }
 
@@ -4900,14 +4927,14 @@ namespace webhooks {
 
 namespace detail {
 
-KLING_DECL error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
+KLING_LAZY error unverified(std::string message) { return error{errc::bad_signature, std::move(message)}; }
 
-KLING_DECL error unusable_secret(std::string message) {
+KLING_LAZY error unusable_secret(std::string message) {
   return error{errc::configuration, std::move(message)};
 }
 
 // The key bytes of a secret. Messages never quote the secret.
-KLING_DECL result<std::string> secret_key(std::string_view secret) {
+KLING_LAZY result<std::string> secret_key(std::string_view secret) {
   if (secret.substr(0, secret_prefix.size()) != secret_prefix) {
     if (secret.empty()) {
       return unusable_secret("the webhook secret is empty: nothing can be verified with it (to accept "
@@ -4925,7 +4952,7 @@ KLING_DECL result<std::string> secret_key(std::string_view secret) {
   return std::move(*key);
 }
 
-KLING_DECL std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
+KLING_LAZY std::string signature_of(std::string_view key, std::string_view id, std::string_view timestamp,
                                     std::string_view body) {
   std::string content;
   content.reserve(id.size() + timestamp.size() + body.size() + 2);
@@ -4935,7 +4962,7 @@ KLING_DECL std::string signature_of(std::string_view key, std::string_view id, s
 }
 
 // "1700000000" (an optional '-', then digits) to seconds; nothing else.
-KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
+KLING_LAZY result<std::int64_t> parse_timestamp(std::string_view text) {
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits = negative ? text.substr(1) : text;
   if (digits.empty()) return unverified("webhook-timestamp is not an integer number of seconds");
@@ -4953,7 +4980,7 @@ KLING_DECL result<std::int64_t> parse_timestamp(std::string_view text) {
   return magnitude == 0 ? std::int64_t{0} : -static_cast<std::int64_t>(magnitude - 1) - 1;
 }
 
-KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
+KLING_LAZY result<void> check_age(std::int64_t timestamp, std::int64_t now, std::chrono::seconds tolerance) {
   const std::uint64_t allowed = tolerance.count() > 0 ? static_cast<std::uint64_t>(tolerance.count()) : 0;
   const bool past = timestamp <= now;
   const std::uint64_t off = past ? distance(now, timestamp) : distance(timestamp, now);
@@ -4965,7 +4992,7 @@ KLING_DECL result<void> check_age(std::int64_t timestamp, std::int64_t now, std:
 }
 
 // verify() once the secret is known to be usable; the message's timestamp in seconds.
-KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
+KLING_LAZY result<std::int64_t> verify_with_key(std::string_view key, std::string_view webhook_id,
                                                 std::string_view webhook_timestamp,
                                                 std::string_view webhook_signature, std::string_view body,
                                                 std::int64_t now, std::chrono::seconds tolerance) {
@@ -4997,7 +5024,7 @@ KLING_DECL result<std::int64_t> verify_with_key(std::string_view key, std::strin
   return *timestamp;
 }
 
-KLING_DECL result<message_headers> find_message_headers(const http_headers &headers) {
+KLING_LAZY result<message_headers> find_message_headers(const http_headers &headers) {
   const auto id = find_header(headers, "webhook-id");
   if (!id) return unverified("missing webhook-id header");
   const auto timestamp = find_header(headers, "webhook-timestamp");
@@ -5009,10 +5036,10 @@ KLING_DECL result<message_headers> find_message_headers(const http_headers &head
 
 } // namespace detail
 
-KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook_id,
-                               std::string_view webhook_timestamp, std::string_view webhook_signature,
-                               std::string_view body, std::int64_t now_unix_seconds,
-                               const verify_options &options) {
+KLING_LAZY_DEF result<void> verify(std::string_view secret, std::string_view webhook_id,
+                                   std::string_view webhook_timestamp, std::string_view webhook_signature,
+                                   std::string_view body, std::int64_t now_unix_seconds,
+                                   const verify_options &options) {
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
@@ -5022,8 +5049,9 @@ KLING_DECL result<void> verify(std::string_view secret, std::string_view webhook
   return {};
 }
 
-KLING_DECL result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                               std::int64_t now_unix_seconds, const verify_options &options) {
+KLING_LAZY_DEF result<void> verify(std::string_view secret, const http_headers &headers,
+                                   std::string_view body, std::int64_t now_unix_seconds,
+                                   const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -5034,9 +5062,9 @@ KLING_DECL result<void> verify(std::string_view secret, const http_headers &head
   return {};
 }
 
-KLING_DECL result<void> verify_once(std::string_view secret, const http_headers &headers,
-                                    std::string_view body, std::int64_t now_unix_seconds,
-                                    replay_store &replays, const verify_options &options) {
+KLING_LAZY_DEF result<void> verify_once(std::string_view secret, const http_headers &headers,
+                                        std::string_view body, std::int64_t now_unix_seconds,
+                                        replay_store &replays, const verify_options &options) {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -5053,8 +5081,8 @@ KLING_DECL result<void> verify_once(std::string_view secret, const http_headers 
   return {};
 }
 
-KLING_DECL std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                            std::string_view body) {
+KLING_LAZY_DEF std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                                std::string_view body) {
   auto key = detail::secret_key(secret);
   if (!key) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
@@ -5073,7 +5101,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL nlohmann::ordered_json to_json(const report &r) {
+KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
   using ordered = nlohmann::ordered_json;
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
@@ -5087,7 +5115,7 @@ KLING_DECL nlohmann::ordered_json to_json(const report &r) {
                  {"warnings", list(r.warnings)}};
 }
 
-KLING_DECL error rejection(std::vector<violation> violations) {
+KLING_LAZY_DEF error rejection(std::vector<violation> violations) {
   std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
                         (violations.size() == 1 ? " rule" : " rules");
   if (!violations.empty()) {
@@ -5113,24 +5141,24 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
+KLING_LAZY_DEF std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
 
-KLING_DECL const json *scope::get(std::string_view key) const {
+KLING_LAZY_DEF const json *scope::get(std::string_view key) const {
   const json *m = find_member(object, key);
   return m && !m->is_null() ? m : nullptr;
 }
 
-KLING_DECL bool scope::has(std::string_view key) const { return get(key) != nullptr; }
+KLING_LAZY_DEF bool scope::has(std::string_view key) const { return get(key) != nullptr; }
 
-KLING_DECL void checker::violation(std::string rule, std::string field, std::string message) {
+KLING_LAZY_DEF void checker::violation(std::string rule, std::string field, std::string message) {
   result_.violations.push_back({std::move(rule), std::move(field), std::move(message)});
 }
 
-KLING_DECL void checker::warning(std::string rule, std::string field, std::string message) {
+KLING_LAZY_DEF void checker::warning(std::string rule, std::string field, std::string message) {
   result_.warnings.push_back({std::move(rule), std::move(field), std::move(message)});
 }
 
-KLING_DECL const std::string *checker::string(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const std::string *checker::string(const scope &s, std::string_view key) {
   const json *m = s.get(key);
   if (!m) return nullptr;
   if (!m->is_string()) {
@@ -5140,15 +5168,15 @@ KLING_DECL const std::string *checker::string(const scope &s, std::string_view k
   return &m->get_ref<const std::string &>();
 }
 
-KLING_DECL const json *checker::array(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const json *checker::array(const scope &s, std::string_view key) {
   return typed(s, key, json::value_t::array, "an array");
 }
 
-KLING_DECL const json *checker::object(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const json *checker::object(const scope &s, std::string_view key) {
   return typed(s, key, json::value_t::object, "an object");
 }
 
-KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
+KLING_LAZY_DEF const json *checker::number(const scope &s, std::string_view key) {
   const json *m = s.get(key);
   if (m && !m->is_number()) {
     wrong_type(s.field(key), "a number", *m);
@@ -5157,7 +5185,7 @@ KLING_DECL const json *checker::number(const scope &s, std::string_view key) {
   return m;
 }
 
-KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
+KLING_LAZY_DEF std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
   std::vector<scope> out;
   for (std::size_t i = 0; i < array.size(); ++i) {
     const std::string item = pointer_child(path, i);
@@ -5169,12 +5197,13 @@ KLING_DECL std::vector<scope> checker::objects_in(const json &array, const std::
   return out;
 }
 
-KLING_DECL void checker::wrong_type(const std::string &field, std::string_view expected, const json &got) {
+KLING_LAZY_DEF void checker::wrong_type(const std::string &field, std::string_view expected,
+                                        const json &got) {
   violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
 }
 
-KLING_DECL const std::string *checker::required_string(const scope &s, std::string_view key,
-                                                       const char *rule) {
+KLING_LAZY_DEF const std::string *checker::required_string(const scope &s, std::string_view key,
+                                                           const char *rule) {
   if (!s.has(key)) {
     violation(rule, s.field(key), std::string(key) + " is required");
     return nullptr;
@@ -5187,8 +5216,8 @@ KLING_DECL const std::string *checker::required_string(const scope &s, std::stri
   return v;
 }
 
-KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
-                                     const char *rule) {
+KLING_LAZY_DEF void checker::text_length(const scope &s, std::string_view key, std::size_t max_chars,
+                                         const char *rule) {
   const std::string *v = string(s, key);
   if (!v) return;
   auto count = utf8::count_code_points(*v);
@@ -5201,9 +5230,9 @@ KLING_DECL void checker::text_length(const scope &s, std::string_view key, std::
   }
 }
 
-KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
-                                                      std::initializer_list<const char *> words,
-                                                      const char *rule) {
+KLING_LAZY_DEF std::optional<std::string> checker::one_of(const scope &s, std::string_view key,
+                                                          std::initializer_list<const char *> words,
+                                                          const char *rule) {
   const std::string *v = string(s, key);
   if (!v) return std::nullopt;
   std::string allowed;
@@ -5216,8 +5245,8 @@ KLING_DECL std::optional<std::string> checker::one_of(const scope &s, std::strin
   return std::nullopt;
 }
 
-KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
-                                      std::string_view name) {
+KLING_LAZY_DEF const json *checker::typed(const scope &s, std::string_view key, json::value_t type,
+                                          std::string_view name) {
   const json *m = s.get(key);
   if (m && m->type() != type) {
     wrong_type(s.field(key), name, *m);
@@ -5226,7 +5255,7 @@ KLING_DECL const json *checker::typed(const scope &s, std::string_view key, json
   return m;
 }
 
-KLING_DECL std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+KLING_LAZY_DEF std::vector<prompt_reference> prompt_references(std::string_view prompt) {
   std::vector<prompt_reference> out;
   for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
        open = prompt.find("<<<", open + 3)) {
@@ -5266,13 +5295,13 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace routing_detail {
-KLING_DECL bool non_empty_string(const json &request, std::string_view key) {
+KLING_LAZY bool non_empty_string(const json &request, std::string_view key) {
   const json *v = find_member(request, key);
   return v && v->is_string() && !v->get_ref<const std::string &>().empty();
 }
 } // namespace routing_detail
 
-KLING_DECL kling::route route_of(const json &request) {
+KLING_LAZY_DEF kling::route route_of(const json &request) {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
   const std::string &name = model->get_ref<const std::string &>();
@@ -5300,7 +5329,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
+KLING_LAZY_DEF std::optional<int> read_seconds(checker &c, const scope &s) {
   const json *v = s.get("seconds");
   if (!v) return std::nullopt;
   if (v->is_number_integer() || v->is_number_unsigned()) {
@@ -5321,7 +5350,7 @@ KLING_DECL std::optional<int> read_seconds(checker &c, const scope &s) {
   return std::nullopt;
 }
 
-KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
+KLING_LAZY_DEF void check_routing(checker &c, const scope &s, kling::route r) {
   if (!s.has("model")) {
     c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
     return;
@@ -5342,7 +5371,7 @@ KLING_DECL void check_routing(checker &c, const scope &s, kling::route r) {
   }
 }
 
-KLING_DECL common_fields check_common(checker &c, const scope &s) {
+KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
   common_fields out;
   c.text_length(s, "prompt", max_prompt_characters, "C-1");
   c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
@@ -5366,7 +5395,7 @@ KLING_DECL common_fields check_common(checker &c, const scope &s) {
   return out;
 }
 
-KLING_DECL json normalized(json request) {
+KLING_LAZY_DEF json normalized(json request) {
   if (!request.is_object()) return request;
   auto it = request.find("seconds");
   if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
@@ -5406,25 +5435,25 @@ constexpr bool is_standalone(std::uint32_t marker) noexcept {
   return marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7);
 }
 
-KLING_DECL std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t byte_at(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint8_t>(bytes[pos]);
 }
-KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
   return byte_at(bytes, pos) << 8 | byte_at(bytes, pos + 1);
 }
-KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
   return be16(bytes, pos) << 16 | be16(bytes, pos + 2);
 }
 
-KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+KLING_LAZY error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
-KLING_DECL error at_byte(const char *what, std::size_t pos) {
+KLING_LAZY error at_byte(const char *what, std::size_t pos) {
   return invalid(std::string(what) + " at byte " + std::to_string(pos));
 }
 
 // Names a few formats people try to send instead, so the error says what the
 // file is rather than only what it is not.
-KLING_DECL std::string other_format_name(std::string_view bytes) {
+KLING_LAZY std::string other_format_name(std::string_view bytes) {
   if (bytes.substr(0, 4) == "GIF8") return "GIF";
   if (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP") return "WebP";
   if (bytes.substr(0, 2) == "BM") return "BMP";
@@ -5440,7 +5469,7 @@ KLING_DECL std::string other_format_name(std::string_view bytes) {
   return {};
 }
 
-KLING_DECL error not_an_image(std::string_view bytes) {
+KLING_LAZY error not_an_image(std::string_view bytes) {
   std::string message = "not a JPEG or PNG image";
   if (bytes.empty()) {
     message += " (empty)";
@@ -5451,7 +5480,7 @@ KLING_DECL error not_an_image(std::string_view bytes) {
   return invalid(std::move(message));
 }
 
-KLING_DECL result<image_info> probe_png(std::string_view bytes) {
+KLING_LAZY result<image_info> probe_png(std::string_view bytes) {
   // Signature (8), then the first chunk: length (4), type (4), and IHDR's 13
   // bytes of data, of which width and height come first; then its CRC (4).
   constexpr std::size_t ihdr_end = 8 + 8 + 13 + 4;
@@ -5475,7 +5504,7 @@ KLING_DECL result<image_info> probe_png(std::string_view bytes) {
   return info;
 }
 
-KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
+KLING_LAZY result<image_info> probe_jpeg(std::string_view bytes) {
   std::size_t pos = 2; // after SOI
   // Every pass moves pos forward by at least one byte, so the loop ends.
   while (true) {
@@ -5522,7 +5551,7 @@ KLING_DECL result<image_info> probe_jpeg(std::string_view bytes) {
 
 } // namespace image_detail
 
-KLING_DECL result<image_info> probe_image(std::string_view bytes) {
+KLING_LAZY_DEF result<image_info> probe_image(std::string_view bytes) {
   using namespace image_detail;
   if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
   if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {
@@ -5571,7 +5600,7 @@ constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROU
 
 namespace files {
 
-KLING_DECL std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+KLING_LAZY_DEF std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
 
 namespace files_detail {
 
@@ -5579,7 +5608,7 @@ namespace files_detail {
 // On Windows the text is converted here (std::filesystem::u8path would abort
 // on malformed UTF-8 without exceptions); elsewhere paths are bytes and pass
 // unchanged. (Here, not with the declarations: <filesystem> is costly to compile.)
-KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path) {
+KLING_LAZY result<std::filesystem::path> native_path(std::string_view utf8_path) {
   // The C functions stop at a NUL: "a\0b" would quietly name the file "a".
   if (utf8_path.find('\0') != std::string_view::npos)
     return error{errc::io,
@@ -5611,15 +5640,14 @@ KLING_DECL result<std::filesystem::path> native_path(std::string_view utf8_path)
 #endif
 }
 
-
-KLING_DECL error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
+KLING_LAZY error cannot(std::string_view what, std::string_view path, std::string_view why = {}) {
   std::string message = std::string(what) + " " + quote(path);
   if (!why.empty()) message += ": " + std::string(why);
   return error{errc::io, std::move(message)};
 }
 
 // fopen with a UTF-8 path; mode is "rb", "wb" or "ab".
-KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) {
+KLING_LAZY std::FILE *open(const std::filesystem::path &path, const char *mode) {
 #ifdef _WIN32
   std::wstring wide_mode(mode, mode + std::char_traits<char>::length(mode));
   return ::_wfopen(path.c_str(), wide_mode.c_str());
@@ -5628,7 +5656,7 @@ KLING_DECL std::FILE *open(const std::filesystem::path &path, const char *mode) 
 #endif
 }
 
-KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
+KLING_LAZY bool seek(std::FILE *f, std::uint64_t offset) {
   if (offset > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
 #ifdef _WIN32
   return ::_fseeki64(f, static_cast<__int64>(offset), SEEK_SET) == 0;
@@ -5641,7 +5669,7 @@ KLING_DECL bool seek(std::FILE *f, std::uint64_t offset) {
 
 } // namespace files_detail
 
-KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
+KLING_LAZY_DEF result<std::uint64_t> size_of(const std::string &path) {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -5656,13 +5684,13 @@ KLING_DECL result<std::uint64_t> size_of(const std::string &path) {
   return static_cast<std::uint64_t>(size);
 }
 
-KLING_DECL bool exists(const std::string &path) {
+KLING_LAZY_DEF bool exists(const std::string &path) {
   auto native = files_detail::native_path(path);
   std::error_code ec;
   return native && std::filesystem::exists(*native, ec);
 }
 
-KLING_DECL bool remove(const std::string &path) {
+KLING_LAZY_DEF bool remove(const std::string &path) {
   auto native = files_detail::native_path(path);
   if (!native) return false;
   std::error_code ec;
@@ -5670,7 +5698,7 @@ KLING_DECL bool remove(const std::string &path) {
   return !ec;
 }
 
-KLING_DECL result<void> replace(const std::string &from, const std::string &to) {
+KLING_LAZY_DEF result<void> replace(const std::string &from, const std::string &to) {
   auto native_from = files_detail::native_path(from);
   if (!native_from) return std::move(native_from).error();
   auto native_to = files_detail::native_path(to);
@@ -5694,7 +5722,7 @@ KLING_DECL result<void> replace(const std::string &from, const std::string &to) 
 
 KLING_DECL input_file::~input_file() { close(); }
 
-KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
+KLING_LAZY_DEF result<std::uint64_t> input_file::open(const std::string &path) {
   close();
   path_ = path;
   auto size = size_of(path);
@@ -5706,7 +5734,7 @@ KLING_DECL result<std::uint64_t> input_file::open(const std::string &path) {
   return size;
 }
 
-KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
+KLING_LAZY_DEF result<void> input_file::read_at(std::uint64_t offset, std::size_t n, std::string &buffer) {
   buffer.resize(n);
   if (n == 0) return {};
   if (!file_ || !files_detail::seek(file_, offset) || std::fread(&buffer[0], 1, n, file_) != n) {
@@ -5715,25 +5743,25 @@ KLING_DECL result<void> input_file::read_at(std::uint64_t offset, std::size_t n,
   return {};
 }
 
-KLING_DECL void input_file::close() {
+KLING_LAZY_DEF void input_file::close() {
   if (file_) std::fclose(file_);
   file_ = nullptr;
 }
 
 KLING_DECL output_file::~output_file() { close(); }
 
-KLING_DECL bool output_file::open(const std::string &path, bool append) {
+KLING_LAZY_DEF bool output_file::open(const std::string &path, bool append) {
   close();
   auto native = files_detail::native_path(path);
   if (native) file_ = files_detail::open(*native, append ? "ab" : "wb");
   return file_ != nullptr;
 }
 
-KLING_DECL bool output_file::write(std::string_view bytes) {
+KLING_LAZY_DEF bool output_file::write(std::string_view bytes) {
   return file_ && std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
 }
 
-KLING_DECL bool output_file::close() {
+KLING_LAZY_DEF bool output_file::close() {
   if (!file_) return true;
   const bool ok = std::fclose(file_) == 0;
   file_ = nullptr;
@@ -5742,7 +5770,7 @@ KLING_DECL bool output_file::close() {
 
 KLING_DECL appending_file::~appending_file() { close(); }
 
-KLING_DECL result<void> appending_file::open(const std::string &path) {
+KLING_LAZY_DEF result<void> appending_file::open(const std::string &path) {
   close();
   path_ = path;
   auto native = files_detail::native_path(path);
@@ -5766,7 +5794,7 @@ KLING_DECL result<void> appending_file::open(const std::string &path) {
   return {};
 }
 
-KLING_DECL result<void> appending_file::append(std::string_view bytes) {
+KLING_LAZY_DEF result<void> appending_file::append(std::string_view bytes) {
   if (!file_) return files_detail::cannot("cannot append to", path_, "not open");
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() || std::fflush(file_) != 0)
     return files_detail::cannot("cannot append to", path_, std::generic_category().message(errno));
@@ -5779,12 +5807,12 @@ KLING_DECL result<void> appending_file::append(std::string_view bytes) {
   return {};
 }
 
-KLING_DECL void appending_file::close() {
+KLING_LAZY_DEF void appending_file::close() {
   if (file_) std::fclose(file_);
   file_ = nullptr;
 }
 
-KLING_DECL result<void> make_directories(const std::string &path) {
+KLING_LAZY_DEF result<void> make_directories(const std::string &path) {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -5794,7 +5822,7 @@ KLING_DECL result<void> make_directories(const std::string &path) {
   return {};
 }
 
-KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+KLING_LAZY_DEF result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
   input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -5808,7 +5836,7 @@ KLING_DECL result<std::string> read_file(const std::string &path, std::uint64_t 
   return bytes;
 }
 
-KLING_DECL result<void> write_file(const std::string &path, std::string_view bytes) {
+KLING_LAZY_DEF result<void> write_file(const std::string &path, std::string_view bytes) {
   if (auto native = files_detail::native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;
@@ -5857,24 +5885,24 @@ constexpr std::uint32_t fourcc(const char (&name)[5]) noexcept {
          static_cast<std::uint32_t>(static_cast<unsigned char>(name[3]));
 }
 
-KLING_DECL std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
+KLING_LAZY std::uint64_t big_endian(std::string_view bytes, std::size_t pos, std::size_t count) noexcept {
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < count; ++i)
     value = value << 8 | static_cast<unsigned char>(bytes[pos + i]);
   return value;
 }
-KLING_DECL std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be16(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 2));
 }
-KLING_DECL std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint32_t be32(std::string_view bytes, std::size_t pos) noexcept {
   return static_cast<std::uint32_t>(big_endian(bytes, pos, 4));
 }
-KLING_DECL std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
+KLING_LAZY std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept {
   return big_endian(bytes, pos, 8);
 }
 
 // 'moov', or 'm\x00\x01v' for bytes that are not printable.
-KLING_DECL std::string type_name(std::uint32_t type) {
+KLING_LAZY std::string type_name(std::uint32_t type) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out = "'";
   for (int shift = 24; shift >= 0; shift -= 8) {
@@ -5890,7 +5918,7 @@ KLING_DECL std::string type_name(std::uint32_t type) {
   return out + "'";
 }
 
-KLING_DECL error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
+KLING_LAZY error invalid(std::string message) { return error{errc::malformed_input, std::move(message)}; }
 
 struct box {
   std::uint32_t type = 0;
@@ -5901,13 +5929,13 @@ struct box {
   std::string where() const { return type_name(type) + " box at byte " + std::to_string(offset); }
 };
 
-KLING_DECL std::string parent_name(const box *parent) {
+KLING_LAZY std::string parent_name(const box *parent) {
   return parent ? "the " + parent->where() : "the file";
 }
 
 // The header of the box at offset. head holds the bytes there (at least
 // min(room, 32) of them); room is what is left of the parent (or the file).
-KLING_DECL result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
+KLING_LAZY result<box> read_header(std::string_view head, std::uint64_t offset, std::uint64_t room,
                                    const box *parent) {
   if (room < 8) {
     return invalid("truncated box header at byte " + std::to_string(offset) + ": " + std::to_string(room) +
@@ -5943,7 +5971,7 @@ struct walk_state {
   std::uint32_t boxes = 0;
 };
 
-KLING_DECL result<void> count_box(walk_state &state, const box &b) {
+KLING_LAZY result<void> count_box(walk_state &state, const box &b) {
   if (++state.boxes > max_boxes) {
     return invalid("more than " + std::to_string(max_boxes) + " boxes; gave up at byte " +
                    std::to_string(b.offset));
@@ -5997,7 +6025,7 @@ result<std::array<child, N>> find_children(std::string_view payload, const box &
 
 // Version 0 or 1 of a full box whose payload must hold v0_size or v1_size
 // bytes (version and flags included).
-KLING_DECL result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
+KLING_LAZY result<int> full_box_version(const box &b, std::string_view payload, std::size_t v0_size,
                                         std::size_t v1_size) {
   if (payload.empty()) return invalid("the " + b.where() + " is empty");
   const int version = static_cast<unsigned char>(payload[0]);
@@ -6018,7 +6046,7 @@ struct timing {
 
 // 'mvhd' and 'mdhd' start alike: times of creation and modification, then
 // timescale and duration, 32-bit in version 0 and 64-bit in version 1.
-KLING_DECL result<timing> read_timing(const box &b, std::string_view payload) {
+KLING_LAZY result<timing> read_timing(const box &b, std::string_view payload) {
   auto version = full_box_version(b, payload, 20, 32);
   if (!version) return std::move(version).error();
   timing t;
@@ -6047,11 +6075,11 @@ struct track_facts {
 };
 
 // 16.16 fixed point to the nearest integer.
-KLING_DECL std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
+KLING_LAZY std::uint32_t fixed_to_int(std::uint32_t value) noexcept {
   return static_cast<std::uint32_t>((std::uint64_t{value} + 0x8000) >> 16);
 }
 
-KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
+KLING_LAZY result<void> read_tkhd(const box &b, std::string_view payload, track_facts &track) {
   // After version and flags: times, track ID, reserved, duration (20 bytes in
   // version 0, 32 in 1), then 52 bytes of layer, volume and matrix, then
   // width and height.
@@ -6063,7 +6091,7 @@ KLING_DECL result<void> read_tkhd(const box &b, std::string_view payload, track_
   return {};
 }
 
-KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
+KLING_LAZY result<void> read_stts(const box &b, std::string_view payload, track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
   const std::uint64_t entries = be32(payload, 4);
@@ -6080,7 +6108,7 @@ KLING_DECL result<void> read_stts(const box &b, std::string_view payload, track_
   return {};
 }
 
-KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
+KLING_LAZY result<void> read_stsd(const box &b, std::string_view payload, walk_state &state,
                                   track_facts &track) {
   auto version = full_box_version(b, payload, 8, 8);
   if (!version) return std::move(version).error();
@@ -6099,7 +6127,7 @@ KLING_DECL result<void> read_stsd(const box &b, std::string_view payload, walk_s
   return {};
 }
 
-KLING_DECL result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
+KLING_LAZY result<track_facts> read_trak(const box &trak, std::string_view payload, int depth,
                                          walk_state &state) {
   track_facts track;
   auto parts = find_children<2>(payload, trak, depth, state, {fourcc("tkhd"), fourcc("mdia")});
@@ -6154,7 +6182,7 @@ struct movie_facts {
   track_facts video; // the first video track
 };
 
-KLING_DECL result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
+KLING_LAZY result<movie_facts> read_moov(const box &moov, std::string_view payload, walk_state &state) {
   movie_facts facts;
   auto walked =
       for_each_child(payload, moov, 1, state, [&](const box &b, std::string_view body) -> result<void> {
@@ -6200,7 +6228,7 @@ struct file_source {
 };
 
 // Every real file starts with a box whose type is four printable characters.
-KLING_DECL bool starts_like_a_box(std::string_view head) noexcept {
+KLING_LAZY bool starts_like_a_box(std::string_view head) noexcept {
   if (head.size() < 8) return false;
   for (std::size_t i = 4; i < 8; ++i) {
     const auto c = static_cast<unsigned char>(head[i]);
@@ -6282,12 +6310,12 @@ result<video_info> probe(Source &source, std::uint64_t size) {
 
 } // namespace video_detail
 
-KLING_DECL result<video_info> probe_video(std::string_view bytes) {
+KLING_LAZY_DEF result<video_info> probe_video(std::string_view bytes) {
   video_detail::memory_source source{bytes};
   return video_detail::probe(source, bytes.size());
 }
 
-KLING_DECL result<video_info> probe_video_file(const std::string &path) {
+KLING_LAZY_DEF result<video_info> probe_video_file(const std::string &path) {
   files::input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -6315,7 +6343,7 @@ namespace media {
 
 namespace source_detail {
 
-KLING_DECL image_string invalid(std::string problem) {
+KLING_LAZY image_string invalid(std::string problem) {
   image_string out;
   out.problem = std::move(problem);
   return out;
@@ -6323,7 +6351,7 @@ KLING_DECL image_string invalid(std::string problem) {
 
 // data:<type>[;parameter=value...];base64,<payload> (RFC 2397); only images,
 // and only Base64, which must be strict.
-KLING_DECL image_string classify_data_uri(std::string_view text) {
+KLING_LAZY image_string classify_data_uri(std::string_view text) {
   const std::size_t comma = text.find(',');
   if (comma == std::string_view::npos) return invalid("data URI has no ',' before its data");
   const std::string_view header = text.substr(5, comma - 5);
@@ -6347,7 +6375,7 @@ KLING_DECL image_string classify_data_uri(std::string_view text) {
 
 } // namespace source_detail
 
-KLING_DECL const std::string &local_image_marker() {
+KLING_LAZY_DEF const std::string &local_image_marker() {
   static const std::string marker = [] {
     std::string m = "kling-local-file:";
     for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
@@ -6357,9 +6385,11 @@ KLING_DECL const std::string &local_image_marker() {
   return marker;
 }
 
-KLING_DECL std::string local_image(std::string_view path) { return local_image_marker() + std::string(path); }
+KLING_LAZY_DEF std::string local_image(std::string_view path) {
+  return local_image_marker() + std::string(path);
+}
 
-KLING_DECL image_string classify_image_string(std::string_view text) {
+KLING_LAZY_DEF image_string classify_image_string(std::string_view text) {
   using namespace source_detail;
   const std::string &marker = local_image_marker();
   if (text.substr(0, marker.size()) == marker) {
@@ -6407,7 +6437,7 @@ struct image_file {
 // Opens the file and checks that it is a PNG or JPEG image of at most the
 // gateway's 10 MB, reading only its start (all of it only if the header
 // lies further in). The file stays open, to be read once more as it is sent.
-KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
+KLING_LAZY result<std::unique_ptr<image_file>> open_image_file(const std::string &path) {
   auto image = std::make_unique<image_file>();
   auto size = image->in.open(path);
   if (!size) return std::move(size).error();
@@ -6433,7 +6463,7 @@ KLING_DECL result<std::unique_ptr<image_file>> open_image_file(const std::string
 }
 
 // Appends the Base64 of the whole file, read in pieces.
-KLING_DECL result<void> append_base64(image_file &image, std::string &out) {
+KLING_LAZY result<void> append_base64(image_file &image, std::string &out) {
   constexpr std::size_t piece = 3 * 256 * 1024; // a multiple of 3: the pieces' Base64 joins up
   std::string bytes;
   for (std::uint64_t at = 0; at < image.size; at += piece) {
@@ -6448,7 +6478,7 @@ constexpr std::uint64_t base64_size(std::uint64_t bytes) { return (bytes + 2) / 
 
 // The file's Base64, after "data:image/...;base64," when asked for, in a
 // string allocated once.
-KLING_DECL result<std::string> file_to_base64(const std::string &path, bool data_uri) {
+KLING_LAZY result<std::string> file_to_base64(const std::string &path, bool data_uri) {
   auto image = open_image_file(path);
   if (!image) return std::move(image).error();
   const std::string prefix =
@@ -6462,21 +6492,21 @@ KLING_DECL result<std::string> file_to_base64(const std::string &path, bool data
 
 } // namespace source_detail
 
-KLING_DECL result<image_info> probe_image_file(const std::string &path) {
+KLING_LAZY_DEF result<image_info> probe_image_file(const std::string &path) {
   auto image = source_detail::open_image_file(path);
   if (!image) return std::move(image).error();
   return (*image)->info;
 }
 
-KLING_DECL result<std::string> image_file_to_base64(const std::string &path) {
+KLING_LAZY_DEF result<std::string> image_file_to_base64(const std::string &path) {
   return source_detail::file_to_base64(path, false);
 }
 
-KLING_DECL result<std::string> image_file_to_data_uri(const std::string &path) {
+KLING_LAZY_DEF result<std::string> image_file_to_data_uri(const std::string &path) {
   return source_detail::file_to_base64(path, true);
 }
 
-KLING_DECL result<std::string> inline_local_images(std::string body) {
+KLING_LAZY_DEF result<std::string> inline_local_images(std::string body) {
   using namespace source_detail;
   const std::string opener = "\"" + local_image_marker();
   if (body.find(opener) == std::string::npos) return body;
@@ -6536,14 +6566,14 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace images_detail {
-KLING_DECL std::string size_text(std::uint64_t bytes) {
+KLING_LAZY_DEF std::string size_text(std::uint64_t bytes) {
   return numbers::format_fixed(static_cast<double>(bytes) / (1024.0 * 1024.0), 1) + " MB";
 }
 } // namespace images_detail
 
-KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                        const std::string &field, const char *rule,
-                                                        const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info> check_image(checker &c, const std::string &value,
+                                                            const std::string &field, const char *rule,
+                                                            const image_limits &limits) {
   // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
   if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
     c.image_field(field);
@@ -6610,9 +6640,9 @@ KLING_DECL std::optional<media::image_info> check_image(checker &c, const std::s
   return *info;
 }
 
-KLING_DECL std::optional<media::image_info> check_image_member(checker &c, const scope &s,
-                                                               std::string_view key, const char *rule,
-                                                               const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info> check_image_member(checker &c, const scope &s,
+                                                                   std::string_view key, const char *rule,
+                                                                   const image_limits &limits) {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);
@@ -6631,7 +6661,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_new_element(checker &c, const scope &s) {
+KLING_LAZY_DEF void check_new_element(checker &c, const scope &s) {
   c.required_string(s, "element_name", "E-1");
   c.text_length(s, "element_name", max_element_name_characters, "E-1");
   c.required_string(s, "element_description", "E-1");
@@ -6672,7 +6702,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_camera_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void check_camera_control(checker &c, const scope &s) {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};
@@ -6727,13 +6757,14 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule) {
+KLING_LAZY_DEF void check_five_or_ten(checker &c, const scope &s, const common_fields &common,
+                                      const char *rule) {
   if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
     c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
   }
 }
 
-KLING_DECL void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
   c.required_string(s, "prompt", "T-1");
   c.one_of(s, "sound", {"on", "off"}, "T-2");
   check_five_or_ten(c, s, common, "T-3");
@@ -6761,7 +6792,7 @@ struct mask_image {
 };
 
 // I-6: one dynamic mask group; returns its mask's header when inline.
-KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
+KLING_LAZY std::optional<mask_image> check_dynamic_mask(checker &c, const scope &group, bool five_seconds) {
   std::optional<mask_image> out;
   if (const std::string *mask = c.required_string(group, "mask", "I-6")) {
     if (auto info = check_image(c, *mask, group.field("mask"), "I-7", standard_image_limits)) {
@@ -6792,7 +6823,7 @@ KLING_DECL std::optional<mask_image> check_dynamic_mask(checker &c, const scope 
 
 } // namespace i2v_detail
 
-KLING_DECL void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
     c.violation(
@@ -6915,15 +6946,15 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 namespace videos_detail {
-KLING_DECL std::string number(double v) { return numbers::format_significant(v, 3); }
-KLING_DECL std::string too_large(std::uint64_t size, const video_limits &limits) {
+KLING_LAZY std::string number(double v) { return numbers::format_significant(v, 3); }
+KLING_LAZY std::string too_large(std::uint64_t size, const video_limits &limits) {
   return "video is " + number(static_cast<double>(size) / (1024.0 * 1024.0)) + " MB; at most " +
          number(static_cast<double>(limits.max_bytes) / (1024.0 * 1024.0)) + " MB is allowed";
 }
 } // namespace videos_detail
 
-KLING_DECL std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                              const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
+                                                  const std::string &field) {
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
@@ -6947,18 +6978,19 @@ KLING_DECL std::vector<violation> check_video(const media::video_info &info, con
   return out;
 }
 
-KLING_DECL std::vector<violation> check_omni_video(const media::video_info &info, const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> check_omni_video(const media::video_info &info,
+                                                       const std::string &field) {
   return check_video(info, omni_video_limits, field);
 }
 
-KLING_DECL std::vector<violation> check_motion_video(const media::video_info &info,
-                                                     character_orientation orientation,
-                                                     const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> check_motion_video(const media::video_info &info,
+                                                         character_orientation orientation,
+                                                         const std::string &field) {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
-KLING_DECL void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                   const char *url_rule, const video_limits &limits) {
+KLING_LAZY_DEF void check_video_string(checker &c, const std::string &value, const std::string &field,
+                                       const char *url_rule, const video_limits &limits) {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');
@@ -7005,7 +7037,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_DECL void check_motion_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void check_motion_control(checker &c, const scope &s) {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {
@@ -7052,7 +7084,7 @@ struct images {
   std::size_t total() const { return (first ? 1 : 0) + (last ? 1 : 0) + references.size(); }
 };
 
-KLING_DECL images collect_images(checker &c, const scope &s) {
+KLING_LAZY images collect_images(checker &c, const scope &s) {
   images flat, native;
   std::vector<std::string> flat_fields;
   if (const std::string *v = c.string(s, "first_frame_url")) {
@@ -7117,7 +7149,7 @@ KLING_DECL images collect_images(checker &c, const scope &s) {
 
 } // namespace omni_detail
 
-KLING_DECL void check_omni_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void check_omni_video(checker &c, const scope &s, const common_fields &common) {
   const std::string *prompt = c.required_string(s, "prompt", "O1-1");
   const omni_detail::images imgs = omni_detail::collect_images(c, s);
 
@@ -7254,7 +7286,7 @@ namespace rules {
 
 namespace validate_detail {
 
-KLING_DECL report not_an_object(kling::route r, const json &request) {
+KLING_LAZY report not_an_object(kling::route r, const json &request) {
   checker c(r);
   c.violation("C-9", "", std::string("a request must be a JSON object, not ") + request.type_name());
   return std::move(c).result();
@@ -7265,7 +7297,7 @@ KLING_DECL report not_an_object(kling::route r, const json &request) {
 // program's mistake; refused here, so the client never reads a file and sends
 // it where no image goes. The walk builds a field's pointer only for a string
 // that names a local file.
-KLING_DECL void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
+KLING_LAZY void check_local_files(checker &c, const json &value, const lazy_pointer &at) {
   if (value.is_string()) {
     const std::string &text = value.get_ref<const std::string &>();
     const std::string &marker = media::local_image_marker();
@@ -7284,7 +7316,7 @@ KLING_DECL void check_local_files(checker &c, const json &value, const lazy_poin
   }
 }
 
-KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
+KLING_LAZY void check_route(checker &c, const scope &s, kling::route r) {
   if (r == kling::route::element) return check_new_element(c, s);
   check_routing(c, s, r);
   const common_fields common = check_common(c, s);
@@ -7299,7 +7331,7 @@ KLING_DECL void check_route(checker &c, const scope &s, kling::route r) {
 }
 
 // The checks of route r, whatever route_of says; the caller reports a mismatch.
-KLING_DECL report checks_of(const json &request, kling::route r) {
+KLING_LAZY report checks_of(const json &request, kling::route r) {
   if (!request.is_object()) return not_an_object(r, request);
   checker c(r);
   const scope s{request, ""};
@@ -7310,11 +7342,11 @@ KLING_DECL report checks_of(const json &request, kling::route r) {
 
 } // namespace validate_detail
 
-KLING_DECL report validate(const json &request) {
+KLING_LAZY_DEF report validate(const json &request) {
   return validate_detail::checks_of(request, route_of(request));
 }
 
-KLING_DECL report validate_as(const json &request, kling::route expected) {
+KLING_LAZY_DEF report validate_as(const json &request, kling::route expected) {
   report r = validate_detail::checks_of(request, expected);
   if (expected == kling::route::element || !request.is_object()) return r;
   const kling::route actual = route_of(request);
@@ -7328,7 +7360,7 @@ KLING_DECL report validate_as(const json &request, kling::route expected) {
   return r;
 }
 
-KLING_DECL report validate_element(const json &request) {
+KLING_LAZY_DEF report validate_element(const json &request) {
   return validate_detail::checks_of(request, kling::route::element);
 }
 
