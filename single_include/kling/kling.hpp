@@ -195,10 +195,10 @@ KLING_NAMESPACE_END
 #ifndef KLING_CORE_RESULT_HPP
 #define KLING_CORE_RESULT_HPP
 
+#include <new>
 #include <optional>
 #include <type_traits>
 #include <utility>
-#include <variant>
 
 // ----- begin kling/core/error.hpp -----
 // The error value every fallible call returns: what went wrong, where, and
@@ -363,18 +363,46 @@ public:
 
   // A default result holds a default-constructed value, as std::expected does.
   template <class U = T, std::enable_if_t<std::is_default_constructible<U>::value, int> = 0>
-  result() : storage_(std::in_place_index<0>) {}
+  result() : has_value_(true) {
+    ::new (static_cast<void *>(&value_)) T();
+  }
 
   template <class U = T, std::enable_if_t<std::is_constructible<T, U &&>::value &&
                                               !std::is_same<std::decay_t<U>, result>::value &&
                                               !std::is_same<std::decay_t<U>, kling::error>::value,
                                           int> = 0>
-  result(U &&value) : storage_(std::in_place_index<0>, std::forward<U>(value)) {}
+  result(U &&value) : has_value_(true) {
+    ::new (static_cast<void *>(&value_)) T(std::forward<U>(value));
+  }
 
-  result(const kling::error &e) : storage_(std::in_place_index<1>, e) {}
-  result(kling::error &&e) : storage_(std::in_place_index<1>, std::move(e)) {}
+  result(const kling::error &e) : has_value_(false) { ::new (static_cast<void *>(&error_)) kling::error(e); }
+  result(kling::error &&e) : has_value_(false) {
+    ::new (static_cast<void *>(&error_)) kling::error(std::move(e));
+  }
 
-  bool has_value() const noexcept { return storage_.index() == 0; }
+  result(const result &other) : has_value_(other.has_value_) { construct_from(other); }
+  result(result &&other) noexcept(std::is_nothrow_move_constructible<T>::value)
+      : has_value_(other.has_value_) {
+    construct_from(std::move(other));
+  }
+  result &operator=(const result &other) {
+    if (this != &other) {
+      result copy(other);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  result &operator=(result &&other) noexcept(std::is_nothrow_move_constructible<T>::value) {
+    if (this != &other) {
+      destroy();
+      has_value_ = other.has_value_;
+      construct_from(std::move(other));
+    }
+    return *this;
+  }
+  ~result() { destroy(); }
+
+  bool has_value() const noexcept { return has_value_; }
   explicit operator bool() const noexcept { return has_value(); }
 
   T &value() & { return *checked_value(); }
@@ -466,20 +494,34 @@ public:
   }
 
 private:
+  template <class Other>
+  void construct_from(Other &&other) {
+    if (has_value_)
+      ::new (static_cast<void *>(&value_)) T(std::forward<Other>(other).value_);
+    else
+      ::new (static_cast<void *>(&error_)) kling::error(std::forward<Other>(other).error_);
+  }
+  void destroy() noexcept {
+    if (has_value_)
+      value_.~T();
+    else
+      error_.~error();
+  }
+
   T *checked_value() {
-    if (auto *v = std::get_if<0>(&storage_)) return v;
+    if (has_value_) return &value_;
     detail::fail_fast("result::value() called on an error; check has_value() first");
   }
   const T *checked_value() const {
-    if (auto *v = std::get_if<0>(&storage_)) return v;
+    if (has_value_) return &value_;
     detail::fail_fast("result::value() called on an error; check has_value() first");
   }
   kling::error *checked_error() {
-    if (auto *e = std::get_if<1>(&storage_)) return e;
+    if (!has_value_) return &error_;
     detail::fail_fast("result::error() called on a value; check has_value() first");
   }
   const kling::error *checked_error() const {
-    if (auto *e = std::get_if<1>(&storage_)) return e;
+    if (!has_value_) return &error_;
     detail::fail_fast("result::error() called on a value; check has_value() first");
   }
 
@@ -494,7 +536,13 @@ private:
   template <class Self, class F>
   static auto map_impl(Self &&self, F &&f);
 
-  std::variant<T, kling::error> storage_;
+  // A value or an error, by hand: std::variant costs several times as much to
+  // compile for each T, and a program names many results.
+  bool has_value_;
+  union {
+    T value_;
+    kling::error error_;
+  };
 };
 
 // result<void>: success carries nothing.

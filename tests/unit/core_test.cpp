@@ -4,6 +4,7 @@
 #include <kling/fwd.hpp> // first: its declarations, then the definitions they must match
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -160,6 +161,76 @@ TEST_CASE("result<void> reports success or an error", "[core][result]") {
   CHECK_FALSE(skipped);
   CHECK(ran == 1);
   CHECK(bad.map([] { return 1; }).error().message == "disk full");
+}
+
+namespace {
+// Counts the objects alive, to see that a result constructs and destroys
+// exactly what it holds when it is copied, moved and assigned across states.
+struct counted {
+  static int alive;
+  std::string text;
+  explicit counted(std::string t) : text(std::move(t)) { ++alive; }
+  counted(const counted &o) : text(o.text) { ++alive; }
+  counted(counted &&o) noexcept : text(std::move(o.text)) { ++alive; }
+  counted &operator=(const counted &) = default;
+  counted &operator=(counted &&) = default;
+  ~counted() { --alive; }
+};
+int counted::alive = 0;
+} // namespace
+
+TEST_CASE("result copies, moves and assigns between a value and an error", "[core][result]") {
+  counted::alive = 0;
+  {
+    kling::result<counted> value = counted("v");
+    kling::result<counted> failure = kling::error{kling::errc::timeout, "slow"};
+    CHECK(counted::alive == 1);
+
+    kling::result<counted> copy = value; // value -> new
+    CHECK(copy->text == "v");
+    CHECK(counted::alive == 2);
+
+    copy = failure; // value -> error: the value is destroyed
+    REQUIRE_FALSE(copy);
+    CHECK(copy.error().message == "slow");
+    CHECK(counted::alive == 1);
+
+    copy = value; // error -> value
+    REQUIRE(copy);
+    CHECK(copy->text == "v");
+    CHECK(counted::alive == 2);
+
+    const kling::result<counted> &same = copy;
+    copy = same; // self-assignment keeps the value
+    CHECK(copy->text == "v");
+    CHECK(counted::alive == 2);
+
+    kling::result<counted> moved = std::move(copy);
+    CHECK(moved->text == "v");
+    CHECK(counted::alive == 3); // the moved-from value still exists, empty
+
+    moved = kling::result<counted>(kling::error{kling::errc::io, "disk"});
+    CHECK(moved.error().code == kling::errc::io);
+    CHECK(counted::alive == 2);
+
+    failure = counted("w"); // error -> value through a converting constructor
+    CHECK(failure->text == "w");
+    CHECK(counted::alive == 3);
+  }
+  CHECK(counted::alive == 0);
+
+  // A move-only value: a vector of results grows by moving them.
+  std::vector<kling::result<std::unique_ptr<int>>> many;
+  for (int i = 0; i < 100; ++i) {
+    if (i % 3 == 0)
+      many.emplace_back(kling::error{kling::errc::parse, "item " + std::to_string(i)});
+    else
+      many.emplace_back(std::make_unique<int>(i));
+  }
+  CHECK(many[99].error().message == "item 99");
+  CHECK(**many[98] == 98);
+  static_assert(std::is_nothrow_move_constructible<kling::result<std::unique_ptr<int>>>::value,
+                "a result moves without throwing when its value does");
 }
 
 // ----- error --------------------------------------------------------------
