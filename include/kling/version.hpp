@@ -53,9 +53,9 @@
 // What goes before a function that has its body in a definitions part:
 //   KLING_LAZY      its first declaration (a member's, in its class);
 //   KLING_LAZY_DEF  its definition, when it was declared before;
-//   KLING_DECL      a function that cannot be a template: a constructor,
-//                   destructor, operator or virtual function defined outside
-//                   its class, and fail_fast ([[noreturn]]).
+//   KLING_DECL      a function that cannot be a template: a default
+//                   constructor, destructor, operator or virtual function
+//                   defined outside its class, and fail_fast ([[noreturn]]).
 // Header-only, a KLING_LAZY function is a template of nothing: its body, and
 // the JSON code it instantiates, is compiled only in the files that call it
 // (or call something that does), not in every file that includes the header.

@@ -70,9 +70,9 @@
 // What goes before a function that has its body in a definitions part:
 //   KLING_LAZY      its first declaration (a member's, in its class);
 //   KLING_LAZY_DEF  its definition, when it was declared before;
-//   KLING_DECL      a function that cannot be a template: a constructor,
-//                   destructor, operator or virtual function defined outside
-//                   its class, and fail_fast ([[noreturn]]).
+//   KLING_DECL      a function that cannot be a template: a default
+//                   constructor, destructor, operator or virtual function
+//                   defined outside its class, and fail_fast ([[noreturn]]).
 // Header-only, a KLING_LAZY function is a template of nothing: its body, and
 // the JSON code it instantiates, is compiled only in the files that call it
 // (or call something that does), not in every file that includes the header.
@@ -1080,7 +1080,7 @@ KLING_NAMESPACE_BEGIN
 
 class field_reader {
 public:
-  explicit field_reader(const json &object, std::string path = "");
+  KLING_LAZY explicit field_reader(const json &object, std::string path = "");
 
   bool ok() const { return !failure_.has_value(); }
   // The first problem found; valid only when !ok().
@@ -4147,7 +4147,7 @@ KLING_LAZY bool is_ambiguous(const error &e);
 // with a small deterministic generator so tests can fix the seed.
 class backoff {
 public:
-  explicit backoff(const retry_policy &policy, std::uint64_t seed);
+  KLING_LAZY explicit backoff(const retry_policy &policy, std::uint64_t seed);
 
   // The delay before retry number `retry` (1 for the first retry); a
   // Retry-After from the server wins, up to the policy's limit.
@@ -4166,7 +4166,7 @@ private:
 class retries {
 public:
   // limit: attempts allowed in all (the first included); 0 means the policy's max_attempts.
-  retries(const retry_policy &policy, std::uint64_t seed, int limit = 0);
+  KLING_LAZY retries(const retry_policy &policy, std::uint64_t seed, int limit = 0);
 
   // Counts a failed attempt. The delay before the next one, or nothing when
   // the limit is reached (then give_up(cause) is the final error).
@@ -4463,8 +4463,8 @@ public:
   // body: the validated, normalized request; its external_task_id (if any)
   // is the idempotency key. warnings: what its validation found worth
   // knowing, returned with the created task.
-  create_machine(json body, const retry_policy &policy, std::uint64_t seed,
-                 std::vector<violation> warnings = {});
+  KLING_LAZY create_machine(json body, const retry_policy &policy, std::uint64_t seed,
+                            std::vector<violation> warnings = {});
 
   KLING_LAZY step next() const;
 
@@ -4560,8 +4560,8 @@ class download_machine {
 public:
   // have_bytes: what the driver already holds from an earlier, interrupted
   // download of the same URL (resumed with a Range request).
-  download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
-                   const retry_policy &policy, std::uint64_t seed);
+  KLING_LAZY download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
+                              const retry_policy &policy, std::uint64_t seed);
 
   KLING_LAZY step next() const;
 
@@ -4686,9 +4686,10 @@ class wait_machine {
 public:
   // Starts waiting at `now`: the first poll is due after first_interval, or at
   // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
-  wait_machine(task_ref of, const wait_options &options, const retry_policy &policy, std::uint64_t seed,
-               time_point now, std::optional<time_point> first_poll = std::nullopt,
-               std::optional<time_point> deadline = std::nullopt);
+  KLING_LAZY wait_machine(task_ref of, const wait_options &options, const retry_policy &policy,
+                          std::uint64_t seed, time_point now,
+                          std::optional<time_point> first_poll = std::nullopt,
+                          std::optional<time_point> deadline = std::nullopt);
 
   KLING_LAZY step next() const;
 
@@ -5445,7 +5446,7 @@ KLING_LAZY error no_scheduler();
 class async_operation {
 public:
   async_operation() = default;
-  explicit async_operation(std::shared_ptr<async_detail::control> c);
+  KLING_LAZY explicit async_operation(std::shared_ptr<async_detail::control> c);
 
   // Ends the call soon with errc::cancelled (unless it has already finished).
   KLING_LAZY void cancel() const;
@@ -6018,7 +6019,7 @@ struct download_target {
 class download_operation {
 private:
   struct state {
-    state(protocol::download_machine m, download_target t, download_settings s);
+    KLING_LAZY state(protocol::download_machine m, download_target t, download_settings s);
     std::mutex mutex;
     protocol::download_machine machine;
     download_target target;
@@ -6034,7 +6035,8 @@ private:
   std::shared_ptr<state> state_;
 
 public:
-  download_operation(protocol::download_machine machine, download_target target, download_settings settings);
+  KLING_LAZY download_operation(protocol::download_machine machine, download_target target,
+                                download_settings settings);
 
   // The machine's interface, for the drivers. A request comes with its
   // streaming receivers wired to the machine and the target.
@@ -6210,11 +6212,11 @@ namespace protocol {
 class create_and_wait_machine {
 public:
   // Creates body (validated and normalized; see create_machine), then waits.
-  create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
-                          const retry_policy &policy, std::uint64_t seed, time_point now);
+  KLING_LAZY create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
+                                     const retry_policy &policy, std::uint64_t seed, time_point now);
 
   // Only waits: for a task created earlier.
-  explicit create_and_wait_machine(wait_machine waiting);
+  KLING_LAZY explicit create_and_wait_machine(wait_machine waiting);
 
   KLING_LAZY step next() const;
 
@@ -7886,7 +7888,7 @@ inline namespace KLING_HTTPLIB_ABI_NAMESPACE {
 class httplib_transport {
 public:
   httplib_transport();
-  explicit httplib_transport(network_settings settings);
+  KLING_LAZY explicit httplib_transport(network_settings settings);
 
   KLING_LAZY result<http_response> send(const http_request &request);
 
@@ -8940,7 +8942,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL field_reader::field_reader(const json &object, std::string path)
+KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
     : object_(object), path_(std::move(path)) {
   if (!object_.is_object()) fail_at(path_, "expected an object", object_);
 }
@@ -12849,7 +12851,7 @@ KLING_LAZY_DEF bool is_ambiguous(const error &e) {
   }
 }
 
-KLING_DECL backoff::backoff(const retry_policy &policy, std::uint64_t seed)
+KLING_LAZY_DEF backoff::backoff(const retry_policy &policy, std::uint64_t seed)
     : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
 
 KLING_LAZY_DEF milliseconds backoff::delay(int retry, const error &cause) {
@@ -12861,7 +12863,7 @@ KLING_LAZY_DEF milliseconds backoff::delay(int retry, const error &cause) {
   return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
 }
 
-KLING_DECL retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
+KLING_LAZY_DEF retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
     : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
 
 KLING_LAZY_DEF std::optional<milliseconds> retries::after_failure(const error &cause) {
@@ -13173,8 +13175,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL create_machine::create_machine(json body, const retry_policy &policy, std::uint64_t seed,
-                                          std::vector<violation> warnings)
+KLING_LAZY_DEF create_machine::create_machine(json body, const retry_policy &policy, std::uint64_t seed,
+                                              std::vector<violation> warnings)
     : body_(std::move(body)), warnings_(std::move(warnings)), create_retries_(policy, seed),
       lookup_retries_(policy, ~seed, 2 * policy.max_attempts) {
   if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())
@@ -13303,9 +13305,9 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL download_machine::download_machine(std::string url, std::uint64_t have_bytes,
-                                              const download_options &options, const retry_policy &policy,
-                                              std::uint64_t seed)
+KLING_LAZY_DEF download_machine::download_machine(std::string url, std::uint64_t have_bytes,
+                                                  const download_options &options, const retry_policy &policy,
+                                                  std::uint64_t seed)
     : url_(std::move(url)), options_(options), retries_(policy, seed), have_(have_bytes) {
   check_url();
 }
@@ -13529,10 +13531,10 @@ KLING_LAZY_DEF result<void> check_wait_options(const wait_options &w) {
       .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
 }
 
-KLING_DECL wait_machine::wait_machine(task_ref of, const wait_options &options, const retry_policy &policy,
-                                      std::uint64_t seed, time_point now,
-                                      std::optional<time_point> first_poll,
-                                      std::optional<time_point> deadline)
+KLING_LAZY_DEF wait_machine::wait_machine(task_ref of, const wait_options &options,
+                                          const retry_policy &policy, std::uint64_t seed, time_point now,
+                                          std::optional<time_point> first_poll,
+                                          std::optional<time_point> deadline)
     : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
       provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
       deadline_(now), interval_(options.first_interval) {
@@ -13875,7 +13877,7 @@ KLING_LAZY_DEF error no_scheduler() {
 
 } // namespace async_detail
 
-KLING_DECL async_operation::async_operation(std::shared_ptr<async_detail::control> c)
+KLING_LAZY_DEF async_operation::async_operation(std::shared_ptr<async_detail::control> c)
     : control_(std::move(c)) {}
 
 KLING_LAZY_DEF void async_operation::cancel() const {
@@ -13893,12 +13895,12 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL download_operation::state::state(protocol::download_machine m, download_target t,
-                                            download_settings s)
+KLING_LAZY_DEF download_operation::state::state(protocol::download_machine m, download_target t,
+                                                download_settings s)
     : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
 
-KLING_DECL download_operation::download_operation(protocol::download_machine machine, download_target target,
-                                                  download_settings settings)
+KLING_LAZY_DEF download_operation::download_operation(protocol::download_machine machine,
+                                                      download_target target, download_settings settings)
     : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
 
 KLING_LAZY_DEF protocol::step download_operation::next() const {
@@ -14021,10 +14023,10 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vector<violation> warnings,
-                                                            const wait_options &wait,
-                                                            const retry_policy &policy, std::uint64_t seed,
-                                                            time_point now)
+KLING_LAZY_DEF create_and_wait_machine::create_and_wait_machine(json body, std::vector<violation> warnings,
+                                                                const wait_options &wait,
+                                                                const retry_policy &policy,
+                                                                std::uint64_t seed, time_point now)
     : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
   creating_.emplace(std::move(body), policy, seed, std::move(warnings));
   // Checked before the deadline is computed: a huge timeout must not overflow the clock.
@@ -14036,7 +14038,7 @@ KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vect
   deadline_ = now + wait.timeout;
 }
 
-KLING_DECL create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
+KLING_LAZY_DEF create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
     : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
 
 KLING_LAZY_DEF step create_and_wait_machine::next() const {
@@ -14215,7 +14217,7 @@ struct httplib_transport::shared_state {
 
 KLING_DECL httplib_transport::httplib_transport() : httplib_transport(network_settings{}) {}
 
-KLING_DECL httplib_transport::httplib_transport(network_settings settings)
+KLING_LAZY_DEF httplib_transport::httplib_transport(network_settings settings)
     : shared_(std::make_shared<shared_state>(std::move(settings))) {}
 
 KLING_LAZY_DEF const network_settings &httplib_transport::settings() const { return shared_->settings; }

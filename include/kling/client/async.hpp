@@ -42,7 +42,7 @@ KLING_LAZY error no_scheduler();
 class async_operation {
 public:
   async_operation() = default;
-  explicit async_operation(std::shared_ptr<async_detail::control> c);
+  KLING_LAZY explicit async_operation(std::shared_ptr<async_detail::control> c);
 
   // Ends the call soon with errc::cancelled (unless it has already finished).
   KLING_LAZY void cancel() const;
@@ -282,7 +282,7 @@ KLING_LAZY_DEF error no_scheduler() {
 
 } // namespace async_detail
 
-KLING_DECL async_operation::async_operation(std::shared_ptr<async_detail::control> c)
+KLING_LAZY_DEF async_operation::async_operation(std::shared_ptr<async_detail::control> c)
     : control_(std::move(c)) {}
 
 KLING_LAZY_DEF void async_operation::cancel() const {

@@ -34,7 +34,7 @@ struct download_target {
 class download_operation {
 private:
   struct state {
-    state(protocol::download_machine m, download_target t, download_settings s);
+    KLING_LAZY state(protocol::download_machine m, download_target t, download_settings s);
     std::mutex mutex;
     protocol::download_machine machine;
     download_target target;
@@ -50,7 +50,8 @@ private:
   std::shared_ptr<state> state_;
 
 public:
-  download_operation(protocol::download_machine machine, download_target target, download_settings settings);
+  KLING_LAZY download_operation(protocol::download_machine machine, download_target target,
+                                download_settings settings);
 
   // The machine's interface, for the drivers. A request comes with its
   // streaming receivers wired to the machine and the target.
@@ -203,12 +204,12 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL download_operation::state::state(protocol::download_machine m, download_target t,
-                                            download_settings s)
+KLING_LAZY_DEF download_operation::state::state(protocol::download_machine m, download_target t,
+                                                download_settings s)
     : machine(std::move(m)), target(std::move(t)), settings(std::move(s)) {}
 
-KLING_DECL download_operation::download_operation(protocol::download_machine machine, download_target target,
-                                                  download_settings settings)
+KLING_LAZY_DEF download_operation::download_operation(protocol::download_machine machine,
+                                                      download_target target, download_settings settings)
     : state_(std::make_shared<state>(std::move(machine), std::move(target), std::move(settings))) {}
 
 KLING_LAZY_DEF protocol::step download_operation::next() const {

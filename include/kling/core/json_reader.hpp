@@ -28,7 +28,7 @@ KLING_NAMESPACE_BEGIN
 
 class field_reader {
 public:
-  explicit field_reader(const json &object, std::string path = "");
+  KLING_LAZY explicit field_reader(const json &object, std::string path = "");
 
   bool ok() const { return !failure_.has_value(); }
   // The first problem found; valid only when !ok().
@@ -119,7 +119,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL field_reader::field_reader(const json &object, std::string path)
+KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
     : object_(object), path_(std::move(path)) {
   if (!object_.is_object()) fail_at(path_, "expected an object", object_);
 }

@@ -27,11 +27,11 @@ namespace protocol {
 class create_and_wait_machine {
 public:
   // Creates body (validated and normalized; see create_machine), then waits.
-  create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
-                          const retry_policy &policy, std::uint64_t seed, time_point now);
+  KLING_LAZY create_and_wait_machine(json body, std::vector<violation> warnings, const wait_options &wait,
+                                     const retry_policy &policy, std::uint64_t seed, time_point now);
 
   // Only waits: for a task created earlier.
-  explicit create_and_wait_machine(wait_machine waiting);
+  KLING_LAZY explicit create_and_wait_machine(wait_machine waiting);
 
   KLING_LAZY step next() const;
 
@@ -93,10 +93,10 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vector<violation> warnings,
-                                                            const wait_options &wait,
-                                                            const retry_policy &policy, std::uint64_t seed,
-                                                            time_point now)
+KLING_LAZY_DEF create_and_wait_machine::create_and_wait_machine(json body, std::vector<violation> warnings,
+                                                                const wait_options &wait,
+                                                                const retry_policy &policy,
+                                                                std::uint64_t seed, time_point now)
     : wait_options_(wait), policy_(policy), seed_(seed), deadline_(now) {
   creating_.emplace(std::move(body), policy, seed, std::move(warnings));
   // Checked before the deadline is computed: a huge timeout must not overflow the clock.
@@ -108,7 +108,7 @@ KLING_DECL create_and_wait_machine::create_and_wait_machine(json body, std::vect
   deadline_ = now + wait.timeout;
 }
 
-KLING_DECL create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
+KLING_LAZY_DEF create_and_wait_machine::create_and_wait_machine(wait_machine waiting)
     : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
 
 KLING_LAZY_DEF step create_and_wait_machine::next() const {

@@ -42,8 +42,8 @@ public:
   // body: the validated, normalized request; its external_task_id (if any)
   // is the idempotency key. warnings: what its validation found worth
   // knowing, returned with the created task.
-  create_machine(json body, const retry_policy &policy, std::uint64_t seed,
-                 std::vector<violation> warnings = {});
+  KLING_LAZY create_machine(json body, const retry_policy &policy, std::uint64_t seed,
+                            std::vector<violation> warnings = {});
 
   KLING_LAZY step next() const;
 
@@ -105,8 +105,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL create_machine::create_machine(json body, const retry_policy &policy, std::uint64_t seed,
-                                          std::vector<violation> warnings)
+KLING_LAZY_DEF create_machine::create_machine(json body, const retry_policy &policy, std::uint64_t seed,
+                                              std::vector<violation> warnings)
     : body_(std::move(body)), warnings_(std::move(warnings)), create_retries_(policy, seed),
       lookup_retries_(policy, ~seed, 2 * policy.max_attempts) {
   if (const json *id = find_member(body_, "external_task_id"); id && id->is_string())

@@ -41,8 +41,8 @@ class download_machine {
 public:
   // have_bytes: what the driver already holds from an earlier, interrupted
   // download of the same URL (resumed with a Range request).
-  download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
-                   const retry_policy &policy, std::uint64_t seed);
+  KLING_LAZY download_machine(std::string url, std::uint64_t have_bytes, const download_options &options,
+                              const retry_policy &policy, std::uint64_t seed);
 
   KLING_LAZY step next() const;
 
@@ -130,9 +130,9 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_DECL download_machine::download_machine(std::string url, std::uint64_t have_bytes,
-                                              const download_options &options, const retry_policy &policy,
-                                              std::uint64_t seed)
+KLING_LAZY_DEF download_machine::download_machine(std::string url, std::uint64_t have_bytes,
+                                                  const download_options &options, const retry_policy &policy,
+                                                  std::uint64_t seed)
     : url_(std::move(url)), options_(options), retries_(policy, seed), have_(have_bytes) {
   check_url();
 }

@@ -91,7 +91,7 @@ KLING_LAZY bool is_ambiguous(const error &e);
 // with a small deterministic generator so tests can fix the seed.
 class backoff {
 public:
-  explicit backoff(const retry_policy &policy, std::uint64_t seed);
+  KLING_LAZY explicit backoff(const retry_policy &policy, std::uint64_t seed);
 
   // The delay before retry number `retry` (1 for the first retry); a
   // Retry-After from the server wins, up to the policy's limit.
@@ -110,7 +110,7 @@ private:
 class retries {
 public:
   // limit: attempts allowed in all (the first included); 0 means the policy's max_attempts.
-  retries(const retry_policy &policy, std::uint64_t seed, int limit = 0);
+  KLING_LAZY retries(const retry_policy &policy, std::uint64_t seed, int limit = 0);
 
   // Counts a failed attempt. The delay before the next one, or nothing when
   // the limit is reached (then give_up(cause) is the final error).
@@ -213,7 +213,7 @@ KLING_LAZY_DEF bool is_ambiguous(const error &e) {
   }
 }
 
-KLING_DECL backoff::backoff(const retry_policy &policy, std::uint64_t seed)
+KLING_LAZY_DEF backoff::backoff(const retry_policy &policy, std::uint64_t seed)
     : policy_(policy), random_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
 
 KLING_LAZY_DEF milliseconds backoff::delay(int retry, const error &cause) {
@@ -225,7 +225,7 @@ KLING_LAZY_DEF milliseconds backoff::delay(int retry, const error &cause) {
   return milliseconds(static_cast<std::int64_t>(random_.up_to(static_cast<std::uint64_t>(ceiling))));
 }
 
-KLING_DECL retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
+KLING_LAZY_DEF retries::retries(const retry_policy &policy, std::uint64_t seed, int limit)
     : backoff_(policy, seed), limit_(limit > 0 ? limit : policy.max_attempts) {}
 
 KLING_LAZY_DEF std::optional<milliseconds> retries::after_failure(const error &cause) {

@@ -43,9 +43,10 @@ class wait_machine {
 public:
   // Starts waiting at `now`: the first poll is due after first_interval, or at
   // `first_poll` when resuming a saved wait. `deadline` defaults to now + timeout.
-  wait_machine(task_ref of, const wait_options &options, const retry_policy &policy, std::uint64_t seed,
-               time_point now, std::optional<time_point> first_poll = std::nullopt,
-               std::optional<time_point> deadline = std::nullopt);
+  KLING_LAZY wait_machine(task_ref of, const wait_options &options, const retry_policy &policy,
+                          std::uint64_t seed, time_point now,
+                          std::optional<time_point> first_poll = std::nullopt,
+                          std::optional<time_point> deadline = std::nullopt);
 
   KLING_LAZY step next() const;
 
@@ -115,10 +116,10 @@ KLING_LAZY_DEF result<void> check_wait_options(const wait_options &w) {
       .and_then([&] { return check_duration("wait_options::timeout", w.timeout, false); });
 }
 
-KLING_DECL wait_machine::wait_machine(task_ref of, const wait_options &options, const retry_policy &policy,
-                                      std::uint64_t seed, time_point now,
-                                      std::optional<time_point> first_poll,
-                                      std::optional<time_point> deadline)
+KLING_LAZY_DEF wait_machine::wait_machine(task_ref of, const wait_options &options,
+                                          const retry_policy &policy, std::uint64_t seed, time_point now,
+                                          std::optional<time_point> first_poll,
+                                          std::optional<time_point> deadline)
     : task_id_(std::move(of.task_id)), external_id_(std::move(of.external_task_id)),
       provider_(std::move(of.provider)), options_(options), retries_(policy, seed), started_(now),
       deadline_(now), interval_(options.first_interval) {

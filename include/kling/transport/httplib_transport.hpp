@@ -33,7 +33,7 @@ inline namespace KLING_HTTPLIB_ABI_NAMESPACE {
 class httplib_transport {
 public:
   httplib_transport();
-  explicit httplib_transport(network_settings settings);
+  KLING_LAZY explicit httplib_transport(network_settings settings);
 
   KLING_LAZY result<http_response> send(const http_request &request);
 
@@ -98,7 +98,7 @@ struct httplib_transport::shared_state {
 
 KLING_DECL httplib_transport::httplib_transport() : httplib_transport(network_settings{}) {}
 
-KLING_DECL httplib_transport::httplib_transport(network_settings settings)
+KLING_LAZY_DEF httplib_transport::httplib_transport(network_settings settings)
     : shared_(std::make_shared<shared_state>(std::move(settings))) {}
 
 KLING_LAZY_DEF const network_settings &httplib_transport::settings() const { return shared_->settings; }

@@ -154,9 +154,9 @@
 // What goes before a function that has its body in a definitions part:
 //   KLING_LAZY      its first declaration (a member's, in its class);
 //   KLING_LAZY_DEF  its definition, when it was declared before;
-//   KLING_DECL      a function that cannot be a template: a constructor,
-//                   destructor, operator or virtual function defined outside
-//                   its class, and fail_fast ([[noreturn]]).
+//   KLING_DECL      a function that cannot be a template: a default
+//                   constructor, destructor, operator or virtual function
+//                   defined outside its class, and fail_fast ([[noreturn]]).
 // Header-only, a KLING_LAZY function is a template of nothing: its body, and
 // the JSON code it instantiates, is compiled only in the files that call it
 // (or call something that does), not in every file that includes the header.
@@ -729,7 +729,7 @@ KLING_NAMESPACE_BEGIN
 
 class field_reader {
 public:
-  explicit field_reader(const json &object, std::string path = "");
+  KLING_LAZY explicit field_reader(const json &object, std::string path = "");
 
   bool ok() const { return !failure_.has_value(); }
   // The first problem found; valid only when !ok().
@@ -3887,7 +3887,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL field_reader::field_reader(const json &object, std::string path)
+KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
     : object_(object), path_(std::move(path)) {
   if (!object_.is_object()) fail_at(path_, "expected an object", object_);
 }
