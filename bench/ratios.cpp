@@ -828,15 +828,25 @@ void inline_image() {
 } // namespace
 
 int main(int argc, char **argv) {
+  // --only NAME (repeatable) runs those sections alone, for working on one figure.
+  const std::pair<const char *, void (*)()> sections[] = {
+      {"loopback", loopback},         {"fake_gateway", fake_gateway_answer_time},
+      {"request", request_path},      {"response", response_path},
+      {"inline_image", inline_image}, {"base64", base64},
+      {"tracker", task_tracker}};
+  std::vector<std::string> only;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+    if (std::strcmp(argv[i], "--quick") == 0) {
+      quick = true;
+    } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+      only.push_back(argv[++i]);
+    } else {
+      std::fprintf(stderr, "usage: kling_bench_ratios [--quick] [--only SECTION]...\n");
+      return 2;
+    }
   }
-  loopback();
-  fake_gateway_answer_time();
-  request_path();
-  response_path();
-  inline_image();
-  base64();
-  task_tracker();
+  for (const auto &s : sections) {
+    if (only.empty() || std::find(only.begin(), only.end(), s.first) != only.end()) s.second();
+  }
   return 0;
 }
