@@ -639,7 +639,29 @@ TEST_CASE("parse_url reads absolute http(s) URLs", "[core][url]") {
     auto parsed = kling::parse_url(bad);
     CHECK_FALSE(parsed);
     if (!parsed) CHECK(parsed.error().code == kling::errc::malformed_input);
+    // split_url, which parse_url is built on, refuses it with the same words.
+    auto parts = kling::split_url(bad);
+    REQUIRE_FALSE(parts);
+    if (!parsed) CHECK(parts.error().message == parsed.error().message);
   }
+}
+
+TEST_CASE("split_url gives a URL's parts as written, without copying them", "[core][url]") {
+  const std::string text = "HTTPS://user@Gateway.Example.com:8443/api/v2/?x=1#top";
+  auto parts = kling::split_url(text);
+  REQUIRE(parts);
+  CHECK(parts->scheme == "HTTPS");
+  CHECK(parts->userinfo == "user");
+  CHECK(parts->host == "Gateway.Example.com");
+  CHECK(parts->port == 8443);
+  CHECK(parts->path == "/api/v2/");
+  CHECK(parts->query == "x=1");
+  CHECK(parts->fragment == "top");
+  // Views into the text itself.
+  CHECK(parts->host.data() == text.data() + text.find("Gateway"));
+  CHECK(kling::split_url("http://[::1]/")->host == "::1");
+  CHECK(kling::split_url("http://example.com")->port == 80);
+  CHECK(kling::split_url("https://example.com")->port == 443);
 }
 
 TEST_CASE("loopback hosts and percent-encoding", "[core][url]") {

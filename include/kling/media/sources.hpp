@@ -168,7 +168,7 @@ KLING_LAZY_DEF image_string classify_image_string(std::string_view text) {
   if (text.empty())
     return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
   if (ascii::starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
-  auto parsed = parse_url(text);
+  auto parsed = split_url(text);
   if (parsed) {
     image_string out;
     out.kind = image_string_kind::url;

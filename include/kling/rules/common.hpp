@@ -97,7 +97,7 @@ KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
   c.one_of(s, "aspect_ratio", {"16:9", "9:16", "1:1"}, "C-4");
   out.seconds = read_seconds(c, s);
   if (const std::string *url = c.string(s, "callback_url")) {
-    auto parsed = parse_url(*url);
+    auto parsed = split_url(*url);
     if (!parsed) c.violation("C-6", s.field("callback_url"), "callback_url: " + parsed.error().message);
   }
   if (s.has("external_task_id")) {

@@ -146,7 +146,7 @@ KLING_LAZY_DEF void check_video_string(checker &c, const std::string &value, con
       c.violation(v.rule, v.field, v.message);
     return;
   }
-  auto parsed = parse_url(value);
+  auto parsed = split_url(value);
   if (!parsed) {
     c.violation(url_rule, field,
                 "video_url must be an http(s) URL or a data:video/...;base64, URI: " +

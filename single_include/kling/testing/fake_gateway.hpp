@@ -1382,6 +1382,14 @@ struct url {
 // port, spaces or control characters are errors.
 KLING_LAZY result<url> parse_url(std::string_view text);
 
+// The same URL's parts as written (scheme and host not lower-cased), viewing
+// text: what parse_url checks and copies, for callers that only check.
+struct url_parts {
+  std::string_view scheme, userinfo, host, path, query, fragment;
+  int port = 0;
+};
+KLING_LAZY result<url_parts> split_url(std::string_view text);
+
 // Resolves a reference (a redirect's Location) against base, as RFC 3986
 // section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
 // absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
@@ -4759,16 +4767,15 @@ KLING_LAZY bool has_scheme(std::string_view text) {
 }
 } // namespace url_detail
 
-KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
+KLING_LAZY_DEF result<url_parts> split_url(std::string_view text) {
   using namespace url_detail;
-  url out;
+  url_parts out;
   const auto colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0 || !ascii::is_alpha(text[0])) {
     return bad_url("not an absolute URL (no scheme)", text);
   }
-  for (char c : text.substr(0, colon))
-    out.scheme += ascii::to_lower(c);
-  if (out.scheme != "http" && out.scheme != "https") {
+  out.scheme = text.substr(0, colon);
+  if (!ascii::equals_ignoring_case(out.scheme, "http") && !ascii::equals_ignoring_case(out.scheme, "https")) {
     return bad_url("scheme must be http or https", text);
   }
   for (char c : text) {
@@ -4785,27 +4792,27 @@ KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
   rest = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
 
   if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-    out.userinfo = std::string(authority.substr(0, at));
+    out.userinfo = authority.substr(0, at);
     authority.remove_prefix(at + 1);
   }
-  std::string_view host = authority;
   std::string_view port;
+  out.host = authority;
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return bad_url("unclosed '[' in the host", text);
-    host = authority.substr(1, close - 1);
+    out.host = authority.substr(1, close - 1);
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') return bad_url("unexpected characters after the IPv6 host", text);
       port = after.substr(1);
     }
   } else if (const auto c = authority.rfind(':'); c != std::string_view::npos) {
-    host = authority.substr(0, c);
+    out.host = authority.substr(0, c);
     port = authority.substr(c + 1);
   }
-  if (host.empty()) return bad_url("URL has an empty host", text);
-  const bool bracketed = host.data() != authority.data();
-  for (char c : host) {
+  if (out.host.empty()) return bad_url("URL has an empty host", text);
+  const bool bracketed = out.host.data() != authority.data();
+  for (char c : out.host) {
     // In brackets an IPv6 address; otherwise a name or IPv4 address, which
     // cannot hold the characters that delimit a host (it could not be written back).
     const bool ok = bracketed ? ascii::is_hex_digit(c) || c == ':' || c == '.'
@@ -4813,10 +4820,9 @@ KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
     if (!ok)
       return bad_url(
           bracketed ? "not an IPv6 address in '[' ']'" : "host has a character not allowed in a host", text);
-    out.host += ascii::to_lower(c);
   }
 
-  out.port = out.scheme == "https" ? 443 : 80;
+  out.port = out.scheme.size() == 5 ? 443 : 80; // "https" or "http"
   if (!port.empty()) {
     int value = 0;
     for (char c : port) {
@@ -4829,15 +4835,29 @@ KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
 
   const auto hash = rest.find('#');
   if (hash != std::string_view::npos) {
-    out.fragment = std::string(rest.substr(hash + 1));
+    out.fragment = rest.substr(hash + 1);
     rest = rest.substr(0, hash);
   }
   const auto question = rest.find('?');
   if (question != std::string_view::npos) {
-    out.query = std::string(rest.substr(question + 1));
+    out.query = rest.substr(question + 1);
     rest = rest.substr(0, question);
   }
-  out.path = std::string(rest);
+  out.path = rest;
+  return out;
+}
+
+KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
+  auto parts = split_url(text);
+  if (!parts) return std::move(parts).error();
+  url out;
+  out.scheme = ascii::to_lower(parts->scheme);
+  out.userinfo = std::string(parts->userinfo);
+  out.host = ascii::to_lower(parts->host);
+  out.port = parts->port;
+  out.path = std::string(parts->path);
+  out.query = std::string(parts->query);
+  out.fragment = std::string(parts->fragment);
   return out;
 }
 
@@ -5427,7 +5447,7 @@ KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
   c.one_of(s, "aspect_ratio", {"16:9", "9:16", "1:1"}, "C-4");
   out.seconds = read_seconds(c, s);
   if (const std::string *url = c.string(s, "callback_url")) {
-    auto parsed = parse_url(*url);
+    auto parsed = split_url(*url);
     if (!parsed) c.violation("C-6", s.field("callback_url"), "callback_url: " + parsed.error().message);
   }
   if (s.has("external_task_id")) {
@@ -6450,7 +6470,7 @@ KLING_LAZY_DEF image_string classify_image_string(std::string_view text) {
   if (text.empty())
     return invalid("empty string: expected an http(s) URL, a data:image/...;base64, URI, or Base64");
   if (ascii::starts_with_ignoring_case(text, "data:")) return classify_data_uri(text);
-  auto parsed = parse_url(text);
+  auto parsed = split_url(text);
   if (parsed) {
     image_string out;
     out.kind = image_string_kind::url;
@@ -7064,7 +7084,7 @@ KLING_LAZY_DEF void check_video_string(checker &c, const std::string &value, con
       c.violation(v.rule, v.field, v.message);
     return;
   }
-  auto parsed = parse_url(value);
+  auto parsed = split_url(value);
   if (!parsed) {
     c.violation(url_rule, field,
                 "video_url must be an http(s) URL or a data:video/...;base64, URI: " +
