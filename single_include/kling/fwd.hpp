@@ -122,16 +122,22 @@
 // part includes no kling header (its declarations part does that), only
 // system headers.
 //
-// What goes before a function that has its body in a definitions part:
+// What goes before a function defined outside its class or at namespace
+// scope with its body in a definitions part:
 //   KLING_LAZY      its first declaration (a member's, in its class);
 //   KLING_LAZY_DEF  its definition, when it was declared before;
-//   KLING_DECL      a function that cannot be a template: a default
-//                   constructor, destructor, operator or virtual function
-//                   defined outside its class, and fail_fast ([[noreturn]]).
+//   KLING_DECL      what must stay an ordinary function: a default, copy or
+//                   move constructor, a copy or move assignment, a
+//                   destructor, a conversion, a virtual function or an
+//                   override (a template would not replace or override
+//                   it), and fail_fast ([[noreturn]]).
 // Header-only, a KLING_LAZY function is a template of nothing: its body, and
 // the JSON code it instantiates, is compiled only in the files that call it
-// (or call something that does), not in every file that includes the header.
-// Separately compiled, all three are ordinary functions.
+// (or that compile a KLING_DECL body or a template that calls it), not in
+// every file that includes the header. Separately compiled, all three are
+// ordinary functions. So never name a KLING_LAZY function without calling
+// it: to pass one as a callable, wrap it in a lambda (only GCC deduces a
+// template of nothing from its name).
 #if defined(KLING_SEPARATE_COMPILATION)
 #define KLING_DECL
 #define KLING_LAZY

@@ -72,16 +72,22 @@
 // part includes no kling header (its declarations part does that), only
 // system headers.
 //
-// What goes before a function that has its body in a definitions part:
+// What goes before a function defined outside its class or at namespace
+// scope with its body in a definitions part:
 //   KLING_LAZY      its first declaration (a member's, in its class);
 //   KLING_LAZY_DEF  its definition, when it was declared before;
-//   KLING_DECL      a function that cannot be a template: a default
-//                   constructor, destructor, operator or virtual function
-//                   defined outside its class, and fail_fast ([[noreturn]]).
+//   KLING_DECL      what must stay an ordinary function: a default, copy or
+//                   move constructor, a copy or move assignment, a
+//                   destructor, a conversion, a virtual function or an
+//                   override (a template would not replace or override
+//                   it), and fail_fast ([[noreturn]]).
 // Header-only, a KLING_LAZY function is a template of nothing: its body, and
 // the JSON code it instantiates, is compiled only in the files that call it
-// (or call something that does), not in every file that includes the header.
-// Separately compiled, all three are ordinary functions.
+// (or that compile a KLING_DECL body or a template that calls it), not in
+// every file that includes the header. Separately compiled, all three are
+// ordinary functions. So never name a KLING_LAZY function without calling
+// it: to pass one as a callable, wrap it in a lambda (only GCC deduces a
+// template of nothing from its name).
 #if defined(KLING_SEPARATE_COMPILATION)
 #define KLING_DECL
 #define KLING_LAZY
@@ -200,6 +206,7 @@ KLING_NAMESPACE_END
 #ifndef KLING_CORE_RESULT_HPP
 #define KLING_CORE_RESULT_HPP
 
+#include <memory>
 #include <new>
 #include <optional>
 #include <type_traits>
@@ -346,6 +353,12 @@ namespace detail {
 
 [[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept;
 
+// A parameter type no caller has: what a copy or move of result<T> takes
+// when T cannot be copied or moved.
+struct unusable {
+  explicit unusable(int); // never defined: no value of it is ever made
+};
+
 template <class T>
 struct is_result : std::false_type {};
 template <class T>
@@ -361,6 +374,8 @@ class [[nodiscard]] result {
   static_assert(!std::is_reference<T>::value, "kling::result<T> holds values, not references");
   static_assert(!std::is_same<std::remove_cv_t<T>, kling::error>::value,
                 "kling::result<error> is ambiguous; use a wrapper type");
+  static_assert(std::is_nothrow_move_constructible<kling::error>::value,
+                "assignments count on an error moving without throwing");
 
 public:
   using value_type = T;
@@ -369,7 +384,7 @@ public:
   // A default result holds a default-constructed value, as std::expected does.
   template <class U = T, std::enable_if_t<std::is_default_constructible<U>::value, int> = 0>
   result() : has_value_(true) {
-    ::new (static_cast<void *>(&value_)) T();
+    ::new (place(value_)) T();
   }
 
   template <class U = T, std::enable_if_t<std::is_constructible<T, U &&>::value &&
@@ -377,35 +392,50 @@ public:
                                               !std::is_same<std::decay_t<U>, kling::error>::value,
                                           int> = 0>
   result(U &&value) : has_value_(true) {
-    ::new (static_cast<void *>(&value_)) T(std::forward<U>(value));
+    ::new (place(value_)) T(std::forward<U>(value));
   }
 
-  result(const kling::error &e) : has_value_(false) { ::new (static_cast<void *>(&error_)) kling::error(e); }
-  result(kling::error &&e) : has_value_(false) {
-    ::new (static_cast<void *>(&error_)) kling::error(std::move(e));
-  }
+  result(const kling::error &e) : has_value_(false) { ::new (place(error_)) kling::error(e); }
+  result(kling::error &&e) noexcept : has_value_(false) { ::new (place(error_)) kling::error(std::move(e)); }
 
-  result(const result &other) : has_value_(other.has_value_) { construct_from(other); }
-  result(result &&other) noexcept(std::is_nothrow_move_constructible<T>::value)
+  // Copies and moves exist only when T's do (std::is_copy_constructible and
+  // the rest tell the truth): for a T that cannot be copied, the parameter
+  // is a type no one has, and the implicit copy (deleted, as the union's
+  // is) is what the traits see.
+  result(const std::conditional_t<std::is_copy_constructible<T>::value, result, detail::unusable> &other)
       : has_value_(other.has_value_) {
-    construct_from(std::move(other));
+    if (has_value_)
+      ::new (place(value_)) T(other.value_);
+    else
+      ::new (place(error_)) kling::error(other.error_);
   }
-  result &operator=(const result &other) {
-    if (this != &other) {
-      result copy(other);
-      *this = std::move(copy);
-    }
+  result(std::conditional_t<std::is_move_constructible<T>::value, result, detail::unusable> &&other) noexcept(
+      std::is_nothrow_move_constructible<T>::value)
+      : has_value_(other.has_value_) {
+    if (has_value_)
+      ::new (place(value_)) T(std::move(other.value_));
+    else
+      ::new (place(error_)) kling::error(std::move(other.error_));
+  }
+  result &operator=(
+      const std::conditional_t<std::is_copy_constructible<T>::value && std::is_copy_assignable<T>::value,
+                               result, detail::unusable> &other) {
+    assign(other);
     return *this;
   }
-  result &operator=(result &&other) noexcept(std::is_nothrow_move_constructible<T>::value) {
-    if (this != &other) {
-      destroy();
-      has_value_ = other.has_value_;
-      construct_from(std::move(other));
-    }
+  result &operator=(
+      std::conditional_t<std::is_move_constructible<T>::value && std::is_move_assignable<T>::value, result,
+                         detail::unusable> &&other) noexcept(std::is_nothrow_move_constructible<T>::value &&
+                                                                 std::is_nothrow_move_assignable<T>::value) {
+    assign(std::move(other));
     return *this;
   }
-  ~result() { destroy(); }
+  ~result() {
+    if (has_value_)
+      value_.~T();
+    else
+      error_.~error();
+  }
 
   bool has_value() const noexcept { return has_value_; }
   explicit operator bool() const noexcept { return has_value(); }
@@ -499,26 +529,49 @@ public:
   }
 
 private:
-  template <class Other>
-  void construct_from(Other &&other) {
-    if (has_value_)
-      ::new (static_cast<void *>(&value_)) T(std::forward<Other>(other).value_);
-    else
-      ::new (static_cast<void *>(&error_)) kling::error(std::forward<Other>(other).error_);
+  template <class U>
+  static void *place(U &object) noexcept {
+    return const_cast<void *>(static_cast<const volatile void *>(std::addressof(object)));
   }
-  void destroy() noexcept {
-    if (has_value_)
+
+  // As std::expected assigns: value to value and error to error by their
+  // own assignment (so an alias into the other result is read before it
+  // changes); across states the new one is built before the old one goes,
+  // or the old error is put back when building the value throws.
+  template <class Other>
+  void assign(Other &&other) {
+    if (has_value_ && other.has_value_) {
+      value_ = std::forward<Other>(other).value_;
+    } else if (!has_value_ && !other.has_value_) {
+      error_ = std::forward<Other>(other).error_;
+    } else if (has_value_) {
+      kling::error e(std::forward<Other>(other).error_);
       value_.~T();
-    else
+      ::new (place(error_)) kling::error(std::move(e));
+      has_value_ = false;
+    } else {
+      kling::error saved(std::move(error_));
       error_.~error();
+#if KLING_HAS_EXCEPTIONS
+      try {
+        ::new (place(value_)) T(std::forward<Other>(other).value_);
+      } catch (...) {
+        ::new (place(error_)) kling::error(std::move(saved));
+        throw;
+      }
+#else
+      ::new (place(value_)) T(std::forward<Other>(other).value_);
+#endif
+      has_value_ = true;
+    }
   }
 
   T *checked_value() {
-    if (has_value_) return &value_;
+    if (has_value_) return std::addressof(value_);
     detail::fail_fast("result::value() called on an error; check has_value() first");
   }
   const T *checked_value() const {
-    if (has_value_) return &value_;
+    if (has_value_) return std::addressof(value_);
     detail::fail_fast("result::value() called on an error; check has_value() first");
   }
   kling::error *checked_error() {
@@ -5083,14 +5136,14 @@ class options {
 public:
   // "https://gateway.example.com" or with a path prefix "https://example.com/kling".
   KLING_LAZY options &base_url(std::string url);
-  KLING_LAZY const std::string &base_url() const { return base_url_; }
+  const std::string &base_url() const { return base_url_; }
 
   KLING_LAZY options &api_key(std::string key);
-  KLING_LAZY const std::string &api_key() const { return api_key_; }
+  const std::string &api_key() const { return api_key_; }
 
   // Per HTTP request (default 60 s); waiting for a task has its own deadline.
   KLING_LAZY options &request_timeout(std::chrono::milliseconds timeout);
-  KLING_LAZY std::chrono::milliseconds request_timeout() const { return request_timeout_; }
+  std::chrono::milliseconds request_timeout() const { return request_timeout_; }
 
   KLING_LAZY options &connect_timeout(std::chrono::milliseconds timeout);
 
@@ -5102,53 +5155,53 @@ public:
   // download_settings::max_bytes): a larger one is an error of kind parse,
   // and the transfer stops when the limit is reached. Default 32 MiB.
   KLING_LAZY options &max_response_bytes(std::uint64_t bytes);
-  KLING_LAZY std::uint64_t max_response_bytes() const { return max_response_bytes_; }
+  std::uint64_t max_response_bytes() const { return max_response_bytes_; }
 
   // Plain http is refused for hosts other than loopback unless allowed here:
   // the API key would cross the network in clear text.
   KLING_LAZY options &allow_insecure_http(bool allow);
-  KLING_LAZY bool allow_insecure_http() const { return allow_insecure_http_; }
+  bool allow_insecure_http() const { return allow_insecure_http_; }
 
   KLING_LAZY options &ca_file(std::string path);
   KLING_LAZY options &ca_path(std::string directory);
   KLING_LAZY options &proxy(std::string host, int port, std::string username = {}, std::string password = {});
   KLING_LAZY options &network(network_settings settings);
-  KLING_LAZY const network_settings &network() const { return network_; }
+  const network_settings &network() const { return network_; }
 
   // Requests are checked against the gateway's rules before sending (on by
   // default). Turn off only to send what this version of the library does
   // not know is now allowed; the gateway then judges alone.
   KLING_LAZY options &validate_requests(bool on);
-  KLING_LAZY bool validate_requests() const { return validate_requests_; }
+  bool validate_requests() const { return validate_requests_; }
 
   // Which failures are retried and how long to wait (see protocol/retry.hpp).
   KLING_LAZY options &retry(protocol::retry_policy policy);
-  KLING_LAZY const protocol::retry_policy &retry() const { return retry_; }
+  const protocol::retry_policy &retry() const { return retry_; }
 
   // How waits poll by default: 3 s first, growing to 10 s, for 15 minutes.
   KLING_LAZY options &wait(protocol::wait_options w);
-  KLING_LAZY const protocol::wait_options &wait() const { return wait_; }
+  const protocol::wait_options &wait() const { return wait_; }
 
   // A create without external_task_id gets a generated one, so that a create
   // whose answer was lost can be looked up instead of paid for twice. Turn
   // off to send requests exactly as given (ambiguous failures then end the call).
   KLING_LAZY options &generate_external_task_ids(bool on);
-  KLING_LAZY bool generate_external_task_ids() const { return generate_ids_; }
+  bool generate_external_task_ids() const { return generate_ids_; }
 
   // For recorded tests only: generated external_task_ids repeat from run to
   // run, so a replayed create matches its cassette. Never in production: two
   // clients with one seed would send the same id, and the gateway would take
   // the second create for the first. 0 (the default): random ids.
   KLING_LAZY options &external_task_id_seed(std::uint64_t seed);
-  KLING_LAZY std::uint64_t external_task_id_seed() const { return id_seed_; }
+  std::uint64_t external_task_id_seed() const { return id_seed_; }
 
   // The clocks and sleep of blocking calls; tests pass a virtual clock.
   KLING_LAZY options &time(time_source t);
-  KLING_LAZY const time_source &time() const { return time_; }
+  const time_source &time() const { return time_; }
 
   // How asynchronous calls wait (see client/scheduler.hpp); they need one.
   KLING_LAZY options &scheduler(kling::scheduler s);
-  KLING_LAZY const kling::scheduler &scheduler() const { return scheduler_; }
+  const kling::scheduler &scheduler() const { return scheduler_; }
 
   // Called after every HTTP exchange, the key redacted, where the call's
   // driver runs: the caller's thread for a blocking call, the scheduler's
@@ -5948,8 +6001,9 @@ public:
     return create_checked(body, rules::validate_element(body));
   }
   result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id) {
-    return request<envelope<element_deletion>>(protocol::delete_element(element_id),
-                                               protocol::read_element_deletion, false);
+    return request<envelope<element_deletion>>(
+        protocol::delete_element(element_id),
+        [](const http_response &r) { return protocol::read_element_deletion(r); }, false);
   }
 
 private:
@@ -5959,7 +6013,9 @@ private:
     if (session_->options().validate_requests() && !checked.valid())
       return rules::rejection(checked.violations);
     // Not idempotent: sent again only when it certainly had no effect.
-    return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false);
+    return request<envelope<element>>(
+        protocol::create_element(body), [](const http_response &r) { return protocol::read_element(r); },
+        false);
   }
 
   template <class T>

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -231,7 +232,50 @@ TEST_CASE("result copies, moves and assigns between a value and an error", "[cor
   CHECK(**many[98] == 98);
   static_assert(std::is_nothrow_move_constructible<kling::result<std::unique_ptr<int>>>::value,
                 "a result moves without throwing when its value does");
+  // The traits tell the truth, so generic code (std::vector, std::optional) picks what works.
+  static_assert(!std::is_copy_constructible<kling::result<std::unique_ptr<int>>>::value, "move-only");
+  static_assert(!std::is_copy_assignable<kling::result<std::unique_ptr<int>>>::value, "move-only");
+  static_assert(std::is_move_assignable<kling::result<std::unique_ptr<int>>>::value, "movable");
+  static_assert(std::is_copy_constructible<kling::result<std::string>>::value, "copyable");
+  static_assert(std::is_copy_assignable<kling::result<std::string>>::value, "copyable");
+
+  // Value to value uses the value's own assignment: it keeps what the value
+  // already allocated, as std::expected does.
+  kling::result<std::string> text = std::string(100, 'a');
+  const char *buffer = text->data();
+  const kling::result<std::string> shorter = std::string(80, 'c');
+  text = shorter;
+  CHECK(*text == std::string(80, 'c'));
+  CHECK(text->data() == buffer); // copied into the buffer it had
 }
+
+#if KLING_HAS_EXCEPTIONS
+namespace {
+struct fragile {
+  static bool fail;
+  int n = 0;
+  explicit fragile(int v) : n(v) {}
+  fragile(const fragile &o) : n(o.n) {
+    if (fail) throw std::runtime_error("copy failed");
+  }
+  fragile &operator=(const fragile &) = default;
+};
+bool fragile::fail = false;
+} // namespace
+
+TEST_CASE("result keeps its error when the value assigned over it throws while being built", "[core][result]") {
+  kling::result<fragile> r = kling::error{kling::errc::timeout, "slow"};
+  const kling::result<fragile> value = fragile(7);
+  fragile::fail = true;
+  CHECK_THROWS_AS(r = value, std::runtime_error);
+  fragile::fail = false;
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message == "slow");
+  r = value;
+  REQUIRE(r);
+  CHECK(r->n == 7);
+}
+#endif
 
 // ----- error --------------------------------------------------------------
 

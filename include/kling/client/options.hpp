@@ -40,14 +40,14 @@ class options {
 public:
   // "https://gateway.example.com" or with a path prefix "https://example.com/kling".
   KLING_LAZY options &base_url(std::string url);
-  KLING_LAZY const std::string &base_url() const { return base_url_; }
+  const std::string &base_url() const { return base_url_; }
 
   KLING_LAZY options &api_key(std::string key);
-  KLING_LAZY const std::string &api_key() const { return api_key_; }
+  const std::string &api_key() const { return api_key_; }
 
   // Per HTTP request (default 60 s); waiting for a task has its own deadline.
   KLING_LAZY options &request_timeout(std::chrono::milliseconds timeout);
-  KLING_LAZY std::chrono::milliseconds request_timeout() const { return request_timeout_; }
+  std::chrono::milliseconds request_timeout() const { return request_timeout_; }
 
   KLING_LAZY options &connect_timeout(std::chrono::milliseconds timeout);
 
@@ -59,53 +59,53 @@ public:
   // download_settings::max_bytes): a larger one is an error of kind parse,
   // and the transfer stops when the limit is reached. Default 32 MiB.
   KLING_LAZY options &max_response_bytes(std::uint64_t bytes);
-  KLING_LAZY std::uint64_t max_response_bytes() const { return max_response_bytes_; }
+  std::uint64_t max_response_bytes() const { return max_response_bytes_; }
 
   // Plain http is refused for hosts other than loopback unless allowed here:
   // the API key would cross the network in clear text.
   KLING_LAZY options &allow_insecure_http(bool allow);
-  KLING_LAZY bool allow_insecure_http() const { return allow_insecure_http_; }
+  bool allow_insecure_http() const { return allow_insecure_http_; }
 
   KLING_LAZY options &ca_file(std::string path);
   KLING_LAZY options &ca_path(std::string directory);
   KLING_LAZY options &proxy(std::string host, int port, std::string username = {}, std::string password = {});
   KLING_LAZY options &network(network_settings settings);
-  KLING_LAZY const network_settings &network() const { return network_; }
+  const network_settings &network() const { return network_; }
 
   // Requests are checked against the gateway's rules before sending (on by
   // default). Turn off only to send what this version of the library does
   // not know is now allowed; the gateway then judges alone.
   KLING_LAZY options &validate_requests(bool on);
-  KLING_LAZY bool validate_requests() const { return validate_requests_; }
+  bool validate_requests() const { return validate_requests_; }
 
   // Which failures are retried and how long to wait (see protocol/retry.hpp).
   KLING_LAZY options &retry(protocol::retry_policy policy);
-  KLING_LAZY const protocol::retry_policy &retry() const { return retry_; }
+  const protocol::retry_policy &retry() const { return retry_; }
 
   // How waits poll by default: 3 s first, growing to 10 s, for 15 minutes.
   KLING_LAZY options &wait(protocol::wait_options w);
-  KLING_LAZY const protocol::wait_options &wait() const { return wait_; }
+  const protocol::wait_options &wait() const { return wait_; }
 
   // A create without external_task_id gets a generated one, so that a create
   // whose answer was lost can be looked up instead of paid for twice. Turn
   // off to send requests exactly as given (ambiguous failures then end the call).
   KLING_LAZY options &generate_external_task_ids(bool on);
-  KLING_LAZY bool generate_external_task_ids() const { return generate_ids_; }
+  bool generate_external_task_ids() const { return generate_ids_; }
 
   // For recorded tests only: generated external_task_ids repeat from run to
   // run, so a replayed create matches its cassette. Never in production: two
   // clients with one seed would send the same id, and the gateway would take
   // the second create for the first. 0 (the default): random ids.
   KLING_LAZY options &external_task_id_seed(std::uint64_t seed);
-  KLING_LAZY std::uint64_t external_task_id_seed() const { return id_seed_; }
+  std::uint64_t external_task_id_seed() const { return id_seed_; }
 
   // The clocks and sleep of blocking calls; tests pass a virtual clock.
   KLING_LAZY options &time(time_source t);
-  KLING_LAZY const time_source &time() const { return time_; }
+  const time_source &time() const { return time_; }
 
   // How asynchronous calls wait (see client/scheduler.hpp); they need one.
   KLING_LAZY options &scheduler(kling::scheduler s);
-  KLING_LAZY const kling::scheduler &scheduler() const { return scheduler_; }
+  const kling::scheduler &scheduler() const { return scheduler_; }
 
   // Called after every HTTP exchange, the key redacted, where the call's
   // driver runs: the caller's thread for a blocking call, the scheduler's

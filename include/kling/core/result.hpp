@@ -9,6 +9,7 @@
 #ifndef KLING_CORE_RESULT_HPP
 #define KLING_CORE_RESULT_HPP
 
+#include <memory>
 #include <new>
 #include <optional>
 #include <type_traits>
@@ -25,6 +26,12 @@ namespace detail {
 
 [[noreturn]] KLING_DECL void fail_fast(const char *what) noexcept;
 
+// A parameter type no caller has: what a copy or move of result<T> takes
+// when T cannot be copied or moved.
+struct unusable {
+  explicit unusable(int); // never defined: no value of it is ever made
+};
+
 template <class T>
 struct is_result : std::false_type {};
 template <class T>
@@ -40,6 +47,8 @@ class [[nodiscard]] result {
   static_assert(!std::is_reference<T>::value, "kling::result<T> holds values, not references");
   static_assert(!std::is_same<std::remove_cv_t<T>, kling::error>::value,
                 "kling::result<error> is ambiguous; use a wrapper type");
+  static_assert(std::is_nothrow_move_constructible<kling::error>::value,
+                "assignments count on an error moving without throwing");
 
 public:
   using value_type = T;
@@ -48,7 +57,7 @@ public:
   // A default result holds a default-constructed value, as std::expected does.
   template <class U = T, std::enable_if_t<std::is_default_constructible<U>::value, int> = 0>
   result() : has_value_(true) {
-    ::new (static_cast<void *>(&value_)) T();
+    ::new (place(value_)) T();
   }
 
   template <class U = T, std::enable_if_t<std::is_constructible<T, U &&>::value &&
@@ -56,35 +65,50 @@ public:
                                               !std::is_same<std::decay_t<U>, kling::error>::value,
                                           int> = 0>
   result(U &&value) : has_value_(true) {
-    ::new (static_cast<void *>(&value_)) T(std::forward<U>(value));
+    ::new (place(value_)) T(std::forward<U>(value));
   }
 
-  result(const kling::error &e) : has_value_(false) { ::new (static_cast<void *>(&error_)) kling::error(e); }
-  result(kling::error &&e) : has_value_(false) {
-    ::new (static_cast<void *>(&error_)) kling::error(std::move(e));
-  }
+  result(const kling::error &e) : has_value_(false) { ::new (place(error_)) kling::error(e); }
+  result(kling::error &&e) noexcept : has_value_(false) { ::new (place(error_)) kling::error(std::move(e)); }
 
-  result(const result &other) : has_value_(other.has_value_) { construct_from(other); }
-  result(result &&other) noexcept(std::is_nothrow_move_constructible<T>::value)
+  // Copies and moves exist only when T's do (std::is_copy_constructible and
+  // the rest tell the truth): for a T that cannot be copied, the parameter
+  // is a type no one has, and the implicit copy (deleted, as the union's
+  // is) is what the traits see.
+  result(const std::conditional_t<std::is_copy_constructible<T>::value, result, detail::unusable> &other)
       : has_value_(other.has_value_) {
-    construct_from(std::move(other));
+    if (has_value_)
+      ::new (place(value_)) T(other.value_);
+    else
+      ::new (place(error_)) kling::error(other.error_);
   }
-  result &operator=(const result &other) {
-    if (this != &other) {
-      result copy(other);
-      *this = std::move(copy);
-    }
+  result(std::conditional_t<std::is_move_constructible<T>::value, result, detail::unusable> &&other) noexcept(
+      std::is_nothrow_move_constructible<T>::value)
+      : has_value_(other.has_value_) {
+    if (has_value_)
+      ::new (place(value_)) T(std::move(other.value_));
+    else
+      ::new (place(error_)) kling::error(std::move(other.error_));
+  }
+  result &operator=(
+      const std::conditional_t<std::is_copy_constructible<T>::value && std::is_copy_assignable<T>::value,
+                               result, detail::unusable> &other) {
+    assign(other);
     return *this;
   }
-  result &operator=(result &&other) noexcept(std::is_nothrow_move_constructible<T>::value) {
-    if (this != &other) {
-      destroy();
-      has_value_ = other.has_value_;
-      construct_from(std::move(other));
-    }
+  result &operator=(
+      std::conditional_t<std::is_move_constructible<T>::value && std::is_move_assignable<T>::value, result,
+                         detail::unusable> &&other) noexcept(std::is_nothrow_move_constructible<T>::value &&
+                                                                 std::is_nothrow_move_assignable<T>::value) {
+    assign(std::move(other));
     return *this;
   }
-  ~result() { destroy(); }
+  ~result() {
+    if (has_value_)
+      value_.~T();
+    else
+      error_.~error();
+  }
 
   bool has_value() const noexcept { return has_value_; }
   explicit operator bool() const noexcept { return has_value(); }
@@ -178,26 +202,49 @@ public:
   }
 
 private:
-  template <class Other>
-  void construct_from(Other &&other) {
-    if (has_value_)
-      ::new (static_cast<void *>(&value_)) T(std::forward<Other>(other).value_);
-    else
-      ::new (static_cast<void *>(&error_)) kling::error(std::forward<Other>(other).error_);
+  template <class U>
+  static void *place(U &object) noexcept {
+    return const_cast<void *>(static_cast<const volatile void *>(std::addressof(object)));
   }
-  void destroy() noexcept {
-    if (has_value_)
+
+  // As std::expected assigns: value to value and error to error by their
+  // own assignment (so an alias into the other result is read before it
+  // changes); across states the new one is built before the old one goes,
+  // or the old error is put back when building the value throws.
+  template <class Other>
+  void assign(Other &&other) {
+    if (has_value_ && other.has_value_) {
+      value_ = std::forward<Other>(other).value_;
+    } else if (!has_value_ && !other.has_value_) {
+      error_ = std::forward<Other>(other).error_;
+    } else if (has_value_) {
+      kling::error e(std::forward<Other>(other).error_);
       value_.~T();
-    else
+      ::new (place(error_)) kling::error(std::move(e));
+      has_value_ = false;
+    } else {
+      kling::error saved(std::move(error_));
       error_.~error();
+#if KLING_HAS_EXCEPTIONS
+      try {
+        ::new (place(value_)) T(std::forward<Other>(other).value_);
+      } catch (...) {
+        ::new (place(error_)) kling::error(std::move(saved));
+        throw;
+      }
+#else
+      ::new (place(value_)) T(std::forward<Other>(other).value_);
+#endif
+      has_value_ = true;
+    }
   }
 
   T *checked_value() {
-    if (has_value_) return &value_;
+    if (has_value_) return std::addressof(value_);
     detail::fail_fast("result::value() called on an error; check has_value() first");
   }
   const T *checked_value() const {
-    if (has_value_) return &value_;
+    if (has_value_) return std::addressof(value_);
     detail::fail_fast("result::value() called on an error; check has_value() first");
   }
   kling::error *checked_error() {
