@@ -1655,10 +1655,9 @@ struct image_string {
   std::string problem;         // for invalid: why
 };
 
-namespace source_detail {
-// The gateway's limit on inline images.
+// The gateway's limit on an inline image, 10 MB (O1-12, I-7, M-4, E-1): the
+// rules check it, and a local file over it is not read.
 inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
-} // namespace source_detail
 
 // What starts an image field's value that names a local file (local_image):
 // a word and a random number drawn once per process. Only a value made by
@@ -2809,7 +2808,7 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 struct image_limits {
-  std::uint64_t max_bytes = 10ull * 1024 * 1024; // 10 MB
+  std::uint64_t max_bytes = media::max_image_bytes;
   std::uint32_t min_side = 300;
   std::uint32_t max_side = 0; // 0: no upper limit
   double max_ratio = 2.5;     // longer side / shorter side, both ways (1:2.5 .. 2.5:1)
@@ -2818,7 +2817,7 @@ struct image_limits {
 // O1-12, I-7, E-1: the gateway's image requirements.
 inline constexpr image_limits standard_image_limits{};
 // M-4: motion control also caps the sides.
-inline constexpr image_limits motion_image_limits{10ull * 1024 * 1024, 300, 65536, 2.5};
+inline constexpr image_limits motion_image_limits{media::max_image_bytes, 300, 65536, 2.5};
 
 // Checks one image string. Returns the inline image's header when it was
 // inline and readable, so callers can compare images (I-7); nullopt for URLs

@@ -45,10 +45,9 @@ struct image_string {
   std::string problem;         // for invalid: why
 };
 
-namespace source_detail {
-// The gateway's limit on inline images.
+// The gateway's limit on an inline image, 10 MB (O1-12, I-7, M-4, E-1): the
+// rules check it, and a local file over it is not read.
 inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
-} // namespace source_detail
 
 // What starts an image field's value that names a local file (local_image):
 // a word and a random number drawn once per process. Only a value made by
