@@ -13,7 +13,9 @@ KLING_FUZZ_TARGET(validate_fuzz) {
   if (!j) return 0;
   const auto report = kling::rules::validate(*j);
   for (const auto &v : report.violations)
-    require(!v.rule.empty() && !v.message.empty() && !v.field.empty() && v.field.front() == '/');
+    // field is a JSON pointer: "" names the request itself (a request that is not an object).
+    require(!v.rule.empty() && !v.message.empty() &&
+            (v.field.empty() ? !j->is_object() : v.field.front() == '/'));
   for (const auto &v : kling::rules::validate_element(*j).violations)
     require(!v.rule.empty() && !v.message.empty());
   const auto normalized = kling::rules::normalized(*j);

@@ -9694,6 +9694,13 @@ KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
+  // nlohmann's lexer takes a NUL byte for the end of the input, so "2\0junk"
+  // would parse as 2; JSON text never holds a raw NUL, so it is refused here.
+  const std::size_t nul = text.find('\0');
+  if (nul != std::string_view::npos) {
+    return error{errc::parse, "not valid JSON (a NUL byte at offset " + std::to_string(nul) +
+                                  "; JSON text never contains one)"};
+  }
   json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (!value.is_discarded()) return value;
   json_detail::error_locator locator;
@@ -10068,6 +10075,8 @@ KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
   if (!(digit(text.front()) || text.front() == '-') || !digit(text.back())) return std::nullopt;
+  // Only a number's characters: nlohmann would stop at a NUL and read "1\0" "5" as 1.
+  if (text.find_first_not_of("0123456789+-.eE") != std::string_view::npos) return std::nullopt;
   const json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (!value.is_number()) return std::nullopt;
   const double d = value.get<double>();
@@ -12067,6 +12076,10 @@ KLING_LAZY_DEF std::vector<scope> checker::objects_in(const json &array, const s
 
 KLING_LAZY_DEF void checker::wrong_type(const std::string &field, std::string_view expected,
                                         const json &got) {
+  // Several rules read the same member (the prompt's type is checked by C-1 and the route's
+  // own rule): its wrong type is one mistake, reported once.
+  for (const auto &v : result_.violations)
+    if (v.rule == "C-9" && v.field == field) return;
   violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
 }
 

@@ -263,7 +263,8 @@ struct fragile {
 bool fragile::fail = false;
 } // namespace
 
-TEST_CASE("result keeps its error when the value assigned over it throws while being built", "[core][result]") {
+TEST_CASE("result keeps its error when the value assigned over it throws while being built",
+          "[core][result]") {
   kling::result<fragile> r = kling::error{kling::errc::timeout, "slow"};
   const kling::result<fragile> value = fragile(7);
   fragile::fail = true;
@@ -778,6 +779,15 @@ TEST_CASE("parse_json returns errors instead of throwing", "[core][json]") {
     CHECK(parsed.error().code == kling::errc::parse);
     CHECK(parsed.error().message.rfind("not valid JSON", 0) == 0);
   }
+  // A NUL byte ends nlohmann's input: without the check, "2\0junk" would parse as 2.
+  for (std::string_view with_nul :
+       {std::string_view("2\0]}", 4), std::string_view("{}\0", 3), std::string_view("{\"a\":\"x\0\"}", 10)}) {
+    auto parsed = kling::parse_json(with_nul);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().code == kling::errc::parse);
+    CHECK(parsed.error().message.find("NUL byte at offset") != std::string::npos);
+  }
+  CHECK(kling::parse_json("{\"a\":\"x\\u0000\"}")); // an escaped NUL is JSON
   auto located = kling::parse_json("{\"a\": tru}");
   REQUIRE_FALSE(located);
   CHECK(located.error().message.find("column") != std::string::npos);

@@ -1405,7 +1405,8 @@ TEST_CASE("LOCAL-1: a local file is read only from an image field; named anywher
     CHECK(text_client.transport().requests().at(0).body.find(kling::json(fake).dump()) != std::string::npos);
     text_client.transport().respond(200, R"({"code":0,"message":"ok","data":{}})");
     static_cast<void>(text_client.elements().remove(fake));
-    CHECK(text_client.transport().requests().at(1).body.find(kling::base64::encode(png)) == std::string::npos);
+    CHECK(text_client.transport().requests().at(1).body.find(kling::base64::encode(png)) ==
+          std::string::npos);
   }
   kling::omni_video omni;
   omni.prompt = "<<<image_1>>> walks";

@@ -543,6 +543,9 @@ TEST_CASE("C-8: the objects inside a typed request carry an extra, joined like t
 
 TEST_CASE("C-9: a field of the wrong JSON type is a violation, never a crash", "[rules][C-9]") {
   CHECK(broken(kling::rules::validate(with(t2v(), "prompt", 42))) == std::set<std::string>{"C-9 /prompt"});
+  // C-1 and T-1 both read the prompt: its wrong type is reported once, not once per rule.
+  CHECK(kling::rules::validate(with(t2v(), "prompt", 42)).violations.size() == 1);
+  CHECK(kling::rules::validate(with(o1_text(), "prompt", 42)).violations.size() == 1);
   CHECK(broken(kling::rules::validate(with(o1_text(), "video_list", json::object()))) ==
         std::set<std::string>{"C-9 /video_list"});
   CHECK(broken(kling::rules::validate(json::array({1, 2}))) == std::set<std::string>{"C-9 "});

@@ -130,6 +130,13 @@ KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
+  // nlohmann's lexer takes a NUL byte for the end of the input, so "2\0junk"
+  // would parse as 2; JSON text never holds a raw NUL, so it is refused here.
+  const std::size_t nul = text.find('\0');
+  if (nul != std::string_view::npos) {
+    return error{errc::parse, "not valid JSON (a NUL byte at offset " + std::to_string(nul) +
+                                  "; JSON text never contains one)"};
+  }
   json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (!value.is_discarded()) return value;
   json_detail::error_locator locator;

@@ -69,6 +69,8 @@ KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
   if (!(digit(text.front()) || text.front() == '-') || !digit(text.back())) return std::nullopt;
+  // Only a number's characters: nlohmann would stop at a NUL and read "1\0" "5" as 1.
+  if (text.find_first_not_of("0123456789+-.eE") != std::string_view::npos) return std::nullopt;
   const json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (!value.is_number()) return std::nullopt;
   const double d = value.get<double>();

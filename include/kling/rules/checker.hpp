@@ -164,6 +164,10 @@ KLING_LAZY_DEF std::vector<scope> checker::objects_in(const json &array, const s
 
 KLING_LAZY_DEF void checker::wrong_type(const std::string &field, std::string_view expected,
                                         const json &got) {
+  // Several rules read the same member (the prompt's type is checked by C-1 and the route's
+  // own rule): its wrong type is one mistake, reported once.
+  for (const auto &v : result_.violations)
+    if (v.rule == "C-9" && v.field == field) return;
   violation("C-9", field, "must be " + std::string(expected) + ", not " + got.type_name());
 }
 
