@@ -376,10 +376,13 @@ public:
     ::new (place(value_)) T();
   }
 
-  template <class U = T, std::enable_if_t<std::is_constructible<T, U &&>::value &&
-                                              !std::is_same<std::decay_t<U>, result>::value &&
-                                              !std::is_same<std::decay_t<U>, kling::error>::value,
-                                          int> = 0>
+  // The cheap tests come first: conjunction stops at the first false, so copying a result<json>
+  // never asks nlohmann whether a json can be built from a result (a costly question to compile).
+  template <class U = T,
+            std::enable_if_t<std::conjunction<std::negation<std::is_same<std::decay_t<U>, result>>,
+                                              std::negation<std::is_same<std::decay_t<U>, kling::error>>,
+                                              std::is_constructible<T, U &&>>::value,
+                             int> = 0>
   result(U &&value) : has_value_(true) {
     ::new (place(value_)) T(std::forward<U>(value));
   }
@@ -1864,13 +1867,13 @@ struct camera_config {
   double tilt = 0;       // rotate around x: negative down, positive up
   double roll = 0;       // rotate around z: negative counter-clockwise
   double zoom = 0;       // negative: narrower view, positive: wider
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 struct camera_control {
   std::optional<camera_type> type{};
   std::optional<camera_config> config{}; // only with type simple (CAM-2, CAM-3)
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 
   KLING_LAZY static camera_control preset(camera_type t);
   KLING_LAZY static camera_control simple(camera_config c);
@@ -2084,7 +2087,7 @@ KLING_NAMESPACE_BEGIN
 // A voice referenced from the prompt as <<<voice_N>>> (I-4).
 struct voice {
   std::string voice_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 // A point of a motion brush trajectory, in pixels of the input image with
@@ -2092,14 +2095,14 @@ struct voice {
 struct trajectory_point {
   int x = 0;
   int y = 0;
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 // One motion brush group: the painted area and the path it follows (I-6).
 struct dynamic_mask {
   std::string mask{}; // an image: URL, data URI or Base64
   std::vector<trajectory_point> trajectories{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 struct image_to_video {
@@ -2120,7 +2123,7 @@ struct image_to_video {
   std::optional<kling::camera_control> camera_control{};
   std::optional<std::string> callback_url{};
   std::optional<std::string> external_task_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const voice &v);
@@ -2184,7 +2187,7 @@ struct motion_control {
   std::optional<bool> keep_original_sound{}; // sent as "yes" / "no"
   std::optional<std::string> callback_url{};
   std::optional<std::string> external_task_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const motion_control &r);
@@ -2222,7 +2225,7 @@ struct new_element {
   std::string element_frontal_image{};
   std::vector<std::string> element_refer_list{}; // 1 to 3 images, sent as [{"image_url": ...}]
   std::vector<std::string> tag_list{};           // tag ids, sent as [{"tag_id": ...}]
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const new_element &e);
@@ -2262,13 +2265,13 @@ KLING_NAMESPACE_BEGIN
 struct omni_image {
   std::string image_url{};
   std::optional<image_type> type{}; // none: a reference image
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 // An element of the library, referenced as <<<element_N>>>.
 struct omni_element {
   std::string element_id{}; // kept exactly as text
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 // A reference video, referenced as <<<video_1>>>.
@@ -2276,7 +2279,7 @@ struct omni_video_reference {
   std::string video_url{};
   std::optional<kling::refer_type> refer_type{};
   std::optional<bool> keep_original_sound{}; // sent as "yes" / "no"
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 struct omni_video {
@@ -2295,7 +2298,7 @@ struct omni_video {
   std::optional<int> seconds{};
   std::optional<std::string> callback_url{};
   std::optional<std::string> external_task_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const omni_image &i);
@@ -2503,7 +2506,7 @@ struct text_to_video {
   std::optional<kling::camera_control> camera_control{};
   std::optional<std::string> callback_url{};
   std::optional<std::string> external_task_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const text_to_video &r);
@@ -2579,6 +2582,7 @@ KLING_NAMESPACE_END
 #ifndef KLING_RULES_CHECKER_HPP
 #define KLING_RULES_CHECKER_HPP
 
+#include <array>
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
@@ -2634,6 +2638,8 @@ namespace rules {
 
 // A JSON object of the request and the pointer that names it.
 struct scope {
+  KLING_LAZY scope(const json &object, std::string path);
+
   const json &object;
   std::string path; // "" for the request itself
 
@@ -2641,6 +2647,16 @@ struct scope {
   // The member, or nullptr when absent or null (null means "not given").
   KLING_LAZY const json *get(std::string_view key) const;
   KLING_LAZY bool has(std::string_view key) const;
+
+private:
+  // The members of a small object, listed once: the rules ask about thirty
+  // names of a request, most of them absent, and a list compared length first
+  // answers that faster than the object's tree of strings. A larger object is
+  // searched in its tree.
+  static constexpr std::size_t listed_members = 16;
+  std::array<std::pair<std::string_view, const json *>, listed_members> members_;
+  std::size_t member_count_ = 0;
+  bool listed_ = false;
 };
 
 class checker {
@@ -10969,8 +10985,22 @@ namespace rules {
 
 KLING_LAZY_DEF std::string scope::field(std::string_view key) const { return pointer_child(path, key); }
 
+KLING_LAZY_DEF scope::scope(const json &object_, std::string path_)
+    : object(object_), path(std::move(path_)) {
+  if (!object.is_object() || object.size() > listed_members) return;
+  listed_ = true;
+  for (auto it = object.begin(); it != object.end(); ++it)
+    members_[member_count_++] = {it.key(), &it.value()};
+}
+
 KLING_LAZY_DEF const json *scope::get(std::string_view key) const {
-  const json *m = find_member(object, key);
+  const json *m = nullptr;
+  if (listed_) {
+    for (std::size_t i = 0; i < member_count_ && !m; ++i)
+      if (members_[i].first.size() == key.size() && members_[i].first == key) m = members_[i].second;
+  } else {
+    m = find_member(object, key);
+  }
   return m && !m->is_null() ? m : nullptr;
 }
 

@@ -60,10 +60,13 @@ public:
     ::new (place(value_)) T();
   }
 
-  template <class U = T, std::enable_if_t<std::is_constructible<T, U &&>::value &&
-                                              !std::is_same<std::decay_t<U>, result>::value &&
-                                              !std::is_same<std::decay_t<U>, kling::error>::value,
-                                          int> = 0>
+  // The cheap tests come first: conjunction stops at the first false, so copying a result<json>
+  // never asks nlohmann whether a json can be built from a result (a costly question to compile).
+  template <class U = T,
+            std::enable_if_t<std::conjunction<std::negation<std::is_same<std::decay_t<U>, result>>,
+                                              std::negation<std::is_same<std::decay_t<U>, kling::error>>,
+                                              std::is_constructible<T, U &&>>::value,
+                             int> = 0>
   result(U &&value) : has_value_(true) {
     ::new (place(value_)) T(std::forward<U>(value));
   }

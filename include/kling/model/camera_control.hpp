@@ -23,13 +23,13 @@ struct camera_config {
   double tilt = 0;       // rotate around x: negative down, positive up
   double roll = 0;       // rotate around z: negative counter-clockwise
   double zoom = 0;       // negative: narrower view, positive: wider
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 struct camera_control {
   std::optional<camera_type> type{};
   std::optional<camera_config> config{}; // only with type simple (CAM-2, CAM-3)
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 
   KLING_LAZY static camera_control preset(camera_type t);
   KLING_LAZY static camera_control simple(camera_config c);

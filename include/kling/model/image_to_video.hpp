@@ -24,7 +24,7 @@ KLING_NAMESPACE_BEGIN
 // A voice referenced from the prompt as <<<voice_N>>> (I-4).
 struct voice {
   std::string voice_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 // A point of a motion brush trajectory, in pixels of the input image with
@@ -32,14 +32,14 @@ struct voice {
 struct trajectory_point {
   int x = 0;
   int y = 0;
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 // One motion brush group: the painted area and the path it follows (I-6).
 struct dynamic_mask {
   std::string mask{}; // an image: URL, data URI or Base64
   std::vector<trajectory_point> trajectories{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 struct image_to_video {
@@ -60,7 +60,7 @@ struct image_to_video {
   std::optional<kling::camera_control> camera_control{};
   std::optional<std::string> callback_url{};
   std::optional<std::string> external_task_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const voice &v);

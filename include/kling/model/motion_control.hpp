@@ -35,7 +35,7 @@ struct motion_control {
   std::optional<bool> keep_original_sound{}; // sent as "yes" / "no"
   std::optional<std::string> callback_url{};
   std::optional<std::string> external_task_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const motion_control &r);

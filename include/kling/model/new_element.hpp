@@ -27,7 +27,7 @@ struct new_element {
   std::string element_frontal_image{};
   std::vector<std::string> element_refer_list{}; // 1 to 3 images, sent as [{"image_url": ...}]
   std::vector<std::string> tag_list{};           // tag ids, sent as [{"tag_id": ...}]
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const new_element &e);

@@ -29,13 +29,13 @@ KLING_NAMESPACE_BEGIN
 struct omni_image {
   std::string image_url{};
   std::optional<image_type> type{}; // none: a reference image
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 // An element of the library, referenced as <<<element_N>>>.
 struct omni_element {
   std::string element_id{}; // kept exactly as text
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 // A reference video, referenced as <<<video_1>>>.
@@ -43,7 +43,7 @@ struct omni_video_reference {
   std::string video_url{};
   std::optional<kling::refer_type> refer_type{};
   std::optional<bool> keep_original_sound{}; // sent as "yes" / "no"
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 struct omni_video {
@@ -62,7 +62,7 @@ struct omni_video {
   std::optional<int> seconds{};
   std::optional<std::string> callback_url{};
   std::optional<std::string> external_task_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const omni_image &i);

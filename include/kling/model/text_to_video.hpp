@@ -30,7 +30,7 @@ struct text_to_video {
   std::optional<kling::camera_control> camera_control{};
   std::optional<std::string> callback_url{};
   std::optional<std::string> external_task_id{};
-  json extra = json::object();
+  json extra = json(json::value_t::object);
 };
 
 KLING_LAZY void to_json(json &j, const text_to_video &r);
