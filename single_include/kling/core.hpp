@@ -2653,8 +2653,12 @@ private:
   // names of a request, most of them absent, and a list compared length first
   // answers that faster than the object's tree of strings. A larger object is
   // searched in its tree.
+  struct listed_member {
+    std::string_view key;
+    const json *value;
+  };
   static constexpr std::size_t listed_members = 16;
-  std::array<std::pair<std::string_view, const json *>, listed_members> members_;
+  std::array<listed_member, listed_members> members_; // the first member_count_ are set
   std::size_t member_count_ = 0;
   bool listed_ = false;
 };
@@ -10997,7 +11001,7 @@ KLING_LAZY_DEF const json *scope::get(std::string_view key) const {
   const json *m = nullptr;
   if (listed_) {
     for (std::size_t i = 0; i < member_count_ && !m; ++i)
-      if (members_[i].first.size() == key.size() && members_[i].first == key) m = members_[i].second;
+      if (members_[i].key.size() == key.size() && members_[i].key == key) m = members_[i].value;
   } else {
     m = find_member(object, key);
   }
@@ -11043,6 +11047,7 @@ KLING_LAZY_DEF const json *checker::number(const scope &s, std::string_view key)
 
 KLING_LAZY_DEF std::vector<scope> checker::objects_in(const json &array, const std::string &path) {
   std::vector<scope> out;
+  out.reserve(array.size());
   for (std::size_t i = 0; i < array.size(); ++i) {
     const std::string item = pointer_child(path, i);
     if (array[i].is_object())
