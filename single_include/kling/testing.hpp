@@ -407,18 +407,12 @@ public:
   // is) is what the traits see.
   result(const std::conditional_t<std::is_copy_constructible<T>::value, result, detail::unusable> &other)
       : has_value_(other.has_value_) {
-    if (has_value_)
-      ::new (place(value_)) T(other.value_);
-    else
-      ::new (place(error_)) kling::error(other.error_);
+    construct_from(other);
   }
   result(std::conditional_t<std::is_move_constructible<T>::value, result, detail::unusable> &&other) noexcept(
       std::is_nothrow_move_constructible<T>::value)
       : has_value_(other.has_value_) {
-    if (has_value_)
-      ::new (place(value_)) T(std::move(other.value_));
-    else
-      ::new (place(error_)) kling::error(std::move(other.error_));
+    construct_from(std::move(other));
   }
   result &operator=(
       const std::conditional_t<std::is_copy_constructible<T>::value && std::is_copy_assignable<T>::value,
@@ -535,6 +529,15 @@ private:
   template <class U>
   static void *place(U &object) noexcept {
     return const_cast<void *>(static_cast<const volatile void *>(std::addressof(object)));
+  }
+
+  // Copies or moves other's state into this unbuilt one (has_value_ already set).
+  template <class Other>
+  void construct_from(Other &&other) {
+    if (has_value_)
+      ::new (place(value_)) T(std::forward<Other>(other).value_);
+    else
+      ::new (place(error_)) kling::error(std::forward<Other>(other).error_);
   }
 
   // As std::expected assigns: value to value and error to error by their
@@ -10387,6 +10390,12 @@ KLING_LAZY_DEF std::string url::text() const {
 }
 
 namespace url_detail {
+// A URL holds no space or control character (RFC 3986): either could end the
+// request line it is sent on.
+constexpr bool has_space_or_control(std::string_view text) noexcept {
+  return text.find(' ') != std::string_view::npos || ascii::has_control_character(text);
+}
+
 KLING_LAZY error bad_url(std::string_view why, std::string_view text) {
   return error{errc::malformed_input, std::string(why) + ": \"" + std::string(text.substr(0, 200)) + "\""};
 }
@@ -10439,11 +10448,7 @@ KLING_LAZY_DEF result<url_parts> split_url(std::string_view text) {
   if (!ascii::equals_ignoring_case(out.scheme, "http") && !ascii::equals_ignoring_case(out.scheme, "https")) {
     return bad_url("scheme must be http or https", text);
   }
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
-      return bad_url("URL contains a space or control character", text);
-    }
-  }
+  if (has_space_or_control(text)) return bad_url("URL contains a space or control character", text);
   std::string_view rest = text.substr(colon + 1);
   if (rest.substr(0, 2) != "//") return bad_url("URL has no host (expected \"//\" after the scheme)", text);
   rest.remove_prefix(2);
@@ -10526,11 +10531,7 @@ KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view referen
   using namespace url_detail;
   if (has_scheme(reference)) return parse_url(reference);
   if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
-  for (char c : reference) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
-      return bad_url("URL contains a space or control character", reference);
-    }
-  }
+  if (has_space_or_control(reference)) return bad_url("URL contains a space or control character", reference);
   url out = base;
   out.fragment.clear();
   std::string_view rest = reference;

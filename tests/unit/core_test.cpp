@@ -680,7 +680,8 @@ TEST_CASE("parse_url reads absolute http(s) URLs", "[core][url]") {
   for (const char *bad :
        {"", "example.com/path", "ftp://example.com", "https:/example.com", "https://", "https://:80",
         "https://example.com:0", "https://example.com:65536", "https://example.com:8o",
-        "https://exa mple.com", "https://[::1", "//example.com"}) {
+        "https://exa mple.com", "https://[::1", "//example.com", "https://example.com/a\tb",
+        "https://example.com/a\r\nb", "https://example.com/\x7F"}) {
     auto parsed = kling::parse_url(bad);
     CHECK_FALSE(parsed);
     if (!parsed) CHECK(parsed.error().code == kling::errc::malformed_input);

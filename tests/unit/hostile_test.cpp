@@ -64,6 +64,8 @@ TEST_CASE("resolve_url resolves every form of reference against a base", "[core]
   CHECK(contains(resolved("/a b"), "space or control character"));
   CHECK(contains(resolved("//"), "empty host"));
   CHECK(contains(resolved("x\r\nSet-Cookie: a=b"), "space or control character"));
+  CHECK(contains(resolved("x\x7F.mp4"), "space or control character"));
+  CHECK(contains(resolved("x\t.mp4"), "space or control character"));
 }
 
 TEST_CASE("a URL whose host holds delimiters is refused (found by url_fuzz)", "[core][url]") {

@@ -80,18 +80,12 @@ public:
   // is) is what the traits see.
   result(const std::conditional_t<std::is_copy_constructible<T>::value, result, detail::unusable> &other)
       : has_value_(other.has_value_) {
-    if (has_value_)
-      ::new (place(value_)) T(other.value_);
-    else
-      ::new (place(error_)) kling::error(other.error_);
+    construct_from(other);
   }
   result(std::conditional_t<std::is_move_constructible<T>::value, result, detail::unusable> &&other) noexcept(
       std::is_nothrow_move_constructible<T>::value)
       : has_value_(other.has_value_) {
-    if (has_value_)
-      ::new (place(value_)) T(std::move(other.value_));
-    else
-      ::new (place(error_)) kling::error(std::move(other.error_));
+    construct_from(std::move(other));
   }
   result &operator=(
       const std::conditional_t<std::is_copy_constructible<T>::value && std::is_copy_assignable<T>::value,
@@ -208,6 +202,15 @@ private:
   template <class U>
   static void *place(U &object) noexcept {
     return const_cast<void *>(static_cast<const volatile void *>(std::addressof(object)));
+  }
+
+  // Copies or moves other's state into this unbuilt one (has_value_ already set).
+  template <class Other>
+  void construct_from(Other &&other) {
+    if (has_value_)
+      ::new (place(value_)) T(std::forward<Other>(other).value_);
+    else
+      ::new (place(error_)) kling::error(std::forward<Other>(other).error_);
   }
 
   // As std::expected assigns: value to value and error to error by their
