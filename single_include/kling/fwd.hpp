@@ -138,10 +138,16 @@
 // ordinary functions. So never name a KLING_LAZY function without calling
 // it: to pass one as a callable, wrap it in a lambda (only GCC deduces a
 // template of nothing from its name).
+//
+// KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
+// with it is checked only where the function is called: Clang checks a
+// template's code that depends on nothing where it is written, in every
+// file, and a second JSON type (nlohmann::ordered_json) costs that much.
 #if defined(KLING_SEPARATE_COMPILATION)
 #define KLING_DECL
 #define KLING_LAZY
 #define KLING_LAZY_DEF
+#define KLING_DEFERRED(T) T
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
@@ -151,10 +157,20 @@
   template <class = void>                                                                                    \
   inline
 #define KLING_LAZY_DEF                                                                                       \
-  template <class>                                                                                           \
+  template <class KlingLazy>                                                                                 \
   inline
+#define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
 #define KLING_DEFINE_HERE 1
 #endif
+
+namespace kling {
+namespace lazy_detail {
+template <class T, class>
+struct deferred {
+  using type = T;
+};
+} // namespace lazy_detail
+} // namespace kling
 
 #endif // KLING_VERSION_HPP
 // ----- end kling/version.hpp -----

@@ -88,10 +88,16 @@
 // ordinary functions. So never name a KLING_LAZY function without calling
 // it: to pass one as a callable, wrap it in a lambda (only GCC deduces a
 // template of nothing from its name).
+//
+// KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
+// with it is checked only where the function is called: Clang checks a
+// template's code that depends on nothing where it is written, in every
+// file, and a second JSON type (nlohmann::ordered_json) costs that much.
 #if defined(KLING_SEPARATE_COMPILATION)
 #define KLING_DECL
 #define KLING_LAZY
 #define KLING_LAZY_DEF
+#define KLING_DEFERRED(T) T
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
@@ -101,10 +107,20 @@
   template <class = void>                                                                                    \
   inline
 #define KLING_LAZY_DEF                                                                                       \
-  template <class>                                                                                           \
+  template <class KlingLazy>                                                                                 \
   inline
+#define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
 #define KLING_DEFINE_HERE 1
 #endif
+
+namespace kling {
+namespace lazy_detail {
+template <class T, class>
+struct deferred {
+  using type = T;
+};
+} // namespace lazy_detail
+} // namespace kling
 
 #endif // KLING_VERSION_HPP
 // ----- end kling/version.hpp -----
@@ -11497,7 +11513,9 @@ KLING_LAZY_DEF camera_control camera_control::simple(camera_config c) {
   return camera_control{camera_type::simple, c, json::object()};
 }
 
-KLING_LAZY_DEF void to_json(json &j, const camera_config &c) {
+KLING_LAZY_DEF void to_json(json &out, const camera_config &c) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["horizontal"] = c.horizontal;
   j["vertical"] = c.vertical;
@@ -11508,7 +11526,9 @@ KLING_LAZY_DEF void to_json(json &j, const camera_config &c) {
   request_support::merge_extra(j, c.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const camera_control &c) {
+KLING_LAZY_DEF void to_json(json &out, const camera_control &c) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   request_support::put_word(j, "type", c.type);
   request_support::put(j, "config", c.config);
@@ -11582,27 +11602,35 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const voice &v) {
+KLING_LAZY_DEF void to_json(json &out, const voice &v) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["voice_id"] = v.voice_id;
   request_support::merge_extra(j, v.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const trajectory_point &p) {
+KLING_LAZY_DEF void to_json(json &out, const trajectory_point &p) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["x"] = p.x;
   j["y"] = p.y;
   request_support::merge_extra(j, p.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const dynamic_mask &m) {
+KLING_LAZY_DEF void to_json(json &out, const dynamic_mask &m) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["mask"] = m.mask;
   j["trajectories"] = m.trajectories;
   request_support::merge_extra(j, m.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const image_to_video &r) {
+KLING_LAZY_DEF void to_json(json &out, const image_to_video &r) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;
@@ -11632,7 +11660,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const motion_control &r) {
+KLING_LAZY_DEF void to_json(json &out, const motion_control &r) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;
@@ -11659,7 +11689,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const new_element &e) {
+KLING_LAZY_DEF void to_json(json &out, const new_element &e) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["element_name"] = e.element_name;
   j["element_description"] = e.element_description;
@@ -11686,20 +11718,26 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const omni_image &i) {
+KLING_LAZY_DEF void to_json(json &out, const omni_image &i) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["image_url"] = i.image_url;
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const omni_element &e) {
+KLING_LAZY_DEF void to_json(json &out, const omni_element &e) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["element_id"] = e.element_id;
   request_support::merge_extra(j, e.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const omni_video_reference &v) {
+KLING_LAZY_DEF void to_json(json &out, const omni_video_reference &v) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["video_url"] = v.video_url;
   request_support::put_word(j, "refer_type", v.refer_type);
@@ -11707,7 +11745,9 @@ KLING_LAZY_DEF void to_json(json &j, const omni_video_reference &v) {
   request_support::merge_extra(j, v.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const omni_video &r) {
+KLING_LAZY_DEF void to_json(json &out, const omni_video &r) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;
@@ -11899,7 +11939,9 @@ KLING_LAZY_DEF result<task> parse_task(json &&body) {
   return t;
 }
 
-KLING_LAZY_DEF void to_json(json &j, const video &v) {
+KLING_LAZY_DEF void to_json(json &out, const video &v) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   if (!v.id.empty()) j["id"] = v.id;
   j["url"] = v.url;
@@ -11910,7 +11952,9 @@ KLING_LAZY_DEF void to_json(json &j, const video &v) {
   if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
 }
 
-KLING_LAZY_DEF void to_json(json &j, const usage &u) {
+KLING_LAZY_DEF void to_json(json &out, const usage &u) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   if (u.seconds) j["seconds"] = *u.seconds;
   if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
@@ -11921,7 +11965,9 @@ KLING_LAZY_DEF void to_json(json &j, const usage &u) {
   if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
 }
 
-KLING_LAZY_DEF void to_json(json &j, const task &t) {
+KLING_LAZY_DEF void to_json(json &out, const task &t) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json{{"id", t.id}, {"status", to_string(t.status)}};
   if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
   if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;
@@ -11944,7 +11990,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const task_handle &h) {
+KLING_LAZY_DEF void to_json(json &out, const task_handle &h) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json{{"task_id", h.task_id}};
   if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
   if (!h.provider.empty()) j["provider"] = h.provider;
@@ -11974,7 +12022,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const text_to_video &r) {
+KLING_LAZY_DEF void to_json(json &out, const text_to_video &r) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);
@@ -12000,7 +12050,7 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
-  using ordered = nlohmann::ordered_json;
+  using ordered = KLING_DEFERRED(nlohmann::ordered_json);
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
     for (const auto &v : items)
@@ -13457,7 +13507,8 @@ KLING_NAMESPACE_BEGIN
 namespace protocol {
 
 KLING_LAZY_DEF std::string journal_line(const journal_record &r) {
-  nlohmann::ordered_json line{{"event", to_string(r.event)}};
+  using ordered = KLING_DEFERRED(nlohmann::ordered_json);
+  ordered line{{"event", to_string(r.event)}};
   const auto put = [&](const char *key, const std::string &value) {
     if (!value.empty()) line[key] = value;
   };
@@ -15207,14 +15258,15 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
-  nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+  using ordered = KLING_DEFERRED(nlohmann::ordered_json);
+  ordered failures = ordered::array();
   for (const auto &f : s.failures)
     failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
-  return nlohmann::ordered_json{{"total", s.total},
-                                {"completed", s.completed},
-                                {"failed", s.failed},
-                                {"files", s.files},
-                                {"failures", std::move(failures)}};
+  return ordered{{"total", s.total},
+                 {"completed", s.completed},
+                 {"failed", s.failed},
+                 {"files", s.files},
+                 {"failures", std::move(failures)}};
 }
 
 KLING_LAZY_DEF std::string default_batch_journal(const std::string &out_dir) {

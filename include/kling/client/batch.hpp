@@ -700,14 +700,15 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
-  nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+  using ordered = KLING_DEFERRED(nlohmann::ordered_json);
+  ordered failures = ordered::array();
   for (const auto &f : s.failures)
     failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
-  return nlohmann::ordered_json{{"total", s.total},
-                                {"completed", s.completed},
-                                {"failed", s.failed},
-                                {"files", s.files},
-                                {"failures", std::move(failures)}};
+  return ordered{{"total", s.total},
+                 {"completed", s.completed},
+                 {"failed", s.failed},
+                 {"files", s.files},
+                 {"failures", std::move(failures)}};
 }
 
 KLING_LAZY_DEF std::string default_batch_journal(const std::string &out_dir) {

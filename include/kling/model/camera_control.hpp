@@ -61,7 +61,9 @@ KLING_LAZY_DEF camera_control camera_control::simple(camera_config c) {
   return camera_control{camera_type::simple, c, json::object()};
 }
 
-KLING_LAZY_DEF void to_json(json &j, const camera_config &c) {
+KLING_LAZY_DEF void to_json(json &out, const camera_config &c) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["horizontal"] = c.horizontal;
   j["vertical"] = c.vertical;
@@ -72,7 +74,9 @@ KLING_LAZY_DEF void to_json(json &j, const camera_config &c) {
   request_support::merge_extra(j, c.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const camera_control &c) {
+KLING_LAZY_DEF void to_json(json &out, const camera_control &c) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   request_support::put_word(j, "type", c.type);
   request_support::put(j, "config", c.config);

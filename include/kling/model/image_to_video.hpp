@@ -92,27 +92,35 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const voice &v) {
+KLING_LAZY_DEF void to_json(json &out, const voice &v) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["voice_id"] = v.voice_id;
   request_support::merge_extra(j, v.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const trajectory_point &p) {
+KLING_LAZY_DEF void to_json(json &out, const trajectory_point &p) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["x"] = p.x;
   j["y"] = p.y;
   request_support::merge_extra(j, p.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const dynamic_mask &m) {
+KLING_LAZY_DEF void to_json(json &out, const dynamic_mask &m) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["mask"] = m.mask;
   j["trajectories"] = m.trajectories;
   request_support::merge_extra(j, m.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const image_to_video &r) {
+KLING_LAZY_DEF void to_json(json &out, const image_to_video &r) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;

@@ -49,7 +49,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const motion_control &r) {
+KLING_LAZY_DEF void to_json(json &out, const motion_control &r) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;

@@ -43,7 +43,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const new_element &e) {
+KLING_LAZY_DEF void to_json(json &out, const new_element &e) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["element_name"] = e.element_name;
   j["element_description"] = e.element_description;

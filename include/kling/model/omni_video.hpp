@@ -90,20 +90,26 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const omni_image &i) {
+KLING_LAZY_DEF void to_json(json &out, const omni_image &i) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["image_url"] = i.image_url;
   request_support::put_word(j, "type", i.type);
   request_support::merge_extra(j, i.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const omni_element &e) {
+KLING_LAZY_DEF void to_json(json &out, const omni_element &e) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["element_id"] = e.element_id;
   request_support::merge_extra(j, e.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const omni_video_reference &v) {
+KLING_LAZY_DEF void to_json(json &out, const omni_video_reference &v) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   j["video_url"] = v.video_url;
   request_support::put_word(j, "refer_type", v.refer_type);
@@ -111,7 +117,9 @@ KLING_LAZY_DEF void to_json(json &j, const omni_video_reference &v) {
   request_support::merge_extra(j, v.extra);
 }
 
-KLING_LAZY_DEF void to_json(json &j, const omni_video &r) {
+KLING_LAZY_DEF void to_json(json &out, const omni_video &r) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   using namespace request_support;
   j = json::object();
   j["model"] = r.model;

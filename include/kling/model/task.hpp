@@ -284,7 +284,9 @@ KLING_LAZY_DEF result<task> parse_task(json &&body) {
   return t;
 }
 
-KLING_LAZY_DEF void to_json(json &j, const video &v) {
+KLING_LAZY_DEF void to_json(json &out, const video &v) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   if (!v.id.empty()) j["id"] = v.id;
   j["url"] = v.url;
@@ -295,7 +297,9 @@ KLING_LAZY_DEF void to_json(json &j, const video &v) {
   if (!v.b64_json.empty()) j["b64_json"] = v.b64_json;
 }
 
-KLING_LAZY_DEF void to_json(json &j, const usage &u) {
+KLING_LAZY_DEF void to_json(json &out, const usage &u) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json::object();
   if (u.seconds) j["seconds"] = *u.seconds;
   if (u.duration_seconds) j["duration_seconds"] = *u.duration_seconds;
@@ -306,7 +310,9 @@ KLING_LAZY_DEF void to_json(json &j, const usage &u) {
   if (u.output_tokens) j["output_tokens"] = *u.output_tokens;
 }
 
-KLING_LAZY_DEF void to_json(json &j, const task &t) {
+KLING_LAZY_DEF void to_json(json &out, const task &t) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json{{"id", t.id}, {"status", to_string(t.status)}};
   if (t.status == task_status::unknown && !t.status_text.empty()) j["status"] = t.status_text;
   if (!t.external_task_id.empty()) j["external_task_id"] = t.external_task_id;

@@ -40,7 +40,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const task_handle &h) {
+KLING_LAZY_DEF void to_json(json &out, const task_handle &h) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   j = json{{"task_id", h.task_id}};
   if (!h.external_task_id.empty()) j["external_task_id"] = h.external_task_id;
   if (!h.provider.empty()) j["provider"] = h.provider;

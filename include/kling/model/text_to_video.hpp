@@ -50,7 +50,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF void to_json(json &j, const text_to_video &r) {
+KLING_LAZY_DEF void to_json(json &out, const text_to_video &r) {
+  using json = KLING_DEFERRED(kling::json);
+  json &j = out;
   using namespace request_support;
   j = json{{"model", r.model}, {"prompt", r.prompt}};
   put(j, "negative_prompt", r.negative_prompt);

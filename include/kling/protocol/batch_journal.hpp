@@ -101,7 +101,8 @@ KLING_NAMESPACE_BEGIN
 namespace protocol {
 
 KLING_LAZY_DEF std::string journal_line(const journal_record &r) {
-  nlohmann::ordered_json line{{"event", to_string(r.event)}};
+  using ordered = KLING_DEFERRED(nlohmann::ordered_json);
+  ordered line{{"event", to_string(r.event)}};
   const auto put = [&](const char *key, const std::string &value) {
     if (!value.empty()) line[key] = value;
   };

@@ -46,7 +46,7 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
-  using ordered = nlohmann::ordered_json;
+  using ordered = KLING_DEFERRED(nlohmann::ordered_json);
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
     for (const auto &v : items)
