@@ -122,10 +122,26 @@
 // part includes no kling header (its declarations part does that), only
 // system headers.
 //
+// A public function of a namespace is a function object: a
+// KLING_FUNCTION_OBJECT type and a constant of it, so that it can be passed
+// by name like any callable (to std::function, an algorithm, and_then):
+//
+//   KLING_FUNCTION_OBJECT parse_url_function {
+//     result<url> operator()(std::string_view text) const;
+//   };
+//   inline constexpr parse_url_function parse_url{};
+//
+// and its call operator is defined as
+//   KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(...) const
+// (to_json and from_json stay functions: nlohmann finds them by
+// argument-dependent lookup; so do names that share an overload set with
+// other functions, such as to_string).
+//
 // What goes before a function defined outside its class or at namespace
 // scope with its body in a definitions part:
 //   KLING_LAZY      its first declaration (a member's, in its class);
-//   KLING_LAZY_DEF  its definition, when it was declared before;
+//   KLING_LAZY_DEF  its definition, when it was declared before (and a
+//                   function object's call operator);
 //   KLING_DECL      what must stay an ordinary function: a default, copy or
 //                   move constructor, a copy or move assignment, a
 //                   destructor, a conversion, a virtual function or an
@@ -135,9 +151,11 @@
 // the JSON code it instantiates, is compiled only in the files that call it
 // (or that compile a KLING_DECL body or a template that calls it), not in
 // every file that includes the header. Separately compiled, all three are
-// ordinary functions. So never name a KLING_LAZY function without calling
-// it: to pass one as a callable, wrap it in a lambda (only GCC deduces a
-// template of nothing from its name).
+// ordinary functions. A function object's type is, header-only, a class
+// template of nothing (its call operator is compiled where it is called) and
+// separately compiled an ordinary class. Never name a KLING_LAZY function
+// without calling it (only GCC deduces a template of nothing from its name):
+// what users may pass by name is a function object.
 //
 // KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
 // with it is checked only where the function is called: Clang checks a
@@ -148,6 +166,8 @@
 #define KLING_LAZY
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
+#define KLING_FUNCTION_OBJECT struct
+#define KLING_FUNCTION(name) name##_function
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
@@ -160,6 +180,10 @@
   template <class KlingLazy>                                                                                 \
   inline
 #define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
+#define KLING_FUNCTION_OBJECT                                                                                \
+  template <class KlingLazy = void>                                                                          \
+  struct
+#define KLING_FUNCTION(name) name##_function<KlingLazy>
 #define KLING_DEFINE_HERE 1
 #endif
 

@@ -67,10 +67,26 @@
 // part includes no kling header (its declarations part does that), only
 // system headers.
 //
+// A public function of a namespace is a function object: a
+// KLING_FUNCTION_OBJECT type and a constant of it, so that it can be passed
+// by name like any callable (to std::function, an algorithm, and_then):
+//
+//   KLING_FUNCTION_OBJECT parse_url_function {
+//     result<url> operator()(std::string_view text) const;
+//   };
+//   inline constexpr parse_url_function parse_url{};
+//
+// and its call operator is defined as
+//   KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(...) const
+// (to_json and from_json stay functions: nlohmann finds them by
+// argument-dependent lookup; so do names that share an overload set with
+// other functions, such as to_string).
+//
 // What goes before a function defined outside its class or at namespace
 // scope with its body in a definitions part:
 //   KLING_LAZY      its first declaration (a member's, in its class);
-//   KLING_LAZY_DEF  its definition, when it was declared before;
+//   KLING_LAZY_DEF  its definition, when it was declared before (and a
+//                   function object's call operator);
 //   KLING_DECL      what must stay an ordinary function: a default, copy or
 //                   move constructor, a copy or move assignment, a
 //                   destructor, a conversion, a virtual function or an
@@ -80,9 +96,11 @@
 // the JSON code it instantiates, is compiled only in the files that call it
 // (or that compile a KLING_DECL body or a template that calls it), not in
 // every file that includes the header. Separately compiled, all three are
-// ordinary functions. So never name a KLING_LAZY function without calling
-// it: to pass one as a callable, wrap it in a lambda (only GCC deduces a
-// template of nothing from its name).
+// ordinary functions. A function object's type is, header-only, a class
+// template of nothing (its call operator is compiled where it is called) and
+// separately compiled an ordinary class. Never name a KLING_LAZY function
+// without calling it (only GCC deduces a template of nothing from its name):
+// what users may pass by name is a function object.
 //
 // KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
 // with it is checked only where the function is called: Clang checks a
@@ -93,6 +111,8 @@
 #define KLING_LAZY
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
+#define KLING_FUNCTION_OBJECT struct
+#define KLING_FUNCTION(name) name##_function
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
@@ -105,6 +125,10 @@
   template <class KlingLazy>                                                                                 \
   inline
 #define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
+#define KLING_FUNCTION_OBJECT                                                                                \
+  template <class KlingLazy = void>                                                                          \
+  struct
+#define KLING_FUNCTION(name) name##_function<KlingLazy>
 #define KLING_DEFINE_HERE 1
 #endif
 
@@ -716,24 +740,32 @@ KLING_NAMESPACE_BEGIN
 
 namespace base64 {
 
-KLING_LAZY std::string encode(std::string_view bytes);
+KLING_FUNCTION_OBJECT encode_function { std::string operator()(std::string_view bytes) const; };
+inline constexpr encode_function encode{};
 
 // Appends the Base64 of bytes to out, as encode would give it: for text
 // written in pieces (each piece but the last a multiple of 3 bytes, so that
 // the pieces' Base64 joins up) without a temporary string per piece.
-KLING_LAZY void append_encoded(std::string &out, std::string_view bytes);
+KLING_FUNCTION_OBJECT append_encoded_function {
+  void operator()(std::string &out, std::string_view bytes) const;
+};
+inline constexpr append_encoded_function append_encoded{};
 
 // Checks text without decoding it and returns the decoded size: the length
 // is a multiple of 4, only alphabet characters, '=' only as the last one or
 // two characters, and unused bits of the last group are zero (so every
 // accepted text has exactly one decoding). Whitespace is not accepted.
-KLING_LAZY result<std::size_t> decoded_size(std::string_view text);
+KLING_FUNCTION_OBJECT decoded_size_function { result<std::size_t> operator()(std::string_view text) const; };
+inline constexpr decoded_size_function decoded_size{};
 
 // Decodes text, strictly checked as decoded_size checks it (all of it, in the
 // same pass); max_bytes keeps only that many decoded bytes, for callers that
 // need only a header.
-KLING_LAZY result<std::string> decode(std::string_view text,
-                                      std::size_t max_bytes = static_cast<std::size_t>(-1));
+KLING_FUNCTION_OBJECT decode_function {
+  result<std::string> operator()(std::string_view text, std::size_t max_bytes = static_cast<std::size_t>(-1))
+      const;
+};
+inline constexpr decode_function decode{};
 
 } // namespace base64
 
@@ -895,14 +927,20 @@ KLING_LAZY std::size_t sequence_length(std::string_view text, std::size_t pos) n
 
 // Number of Unicode code points in text; an error naming the byte offset of
 // the first malformed sequence.
-KLING_LAZY result<std::size_t> count_code_points(std::string_view text);
+KLING_FUNCTION_OBJECT count_code_points_function {
+  result<std::size_t> operator()(std::string_view text) const;
+};
+inline constexpr count_code_points_function count_code_points{};
 
 KLING_LAZY bool is_valid(std::string_view text) noexcept;
 
 // At most max_bytes of text, cut at a code point boundary, with malformed
 // bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
 // in JSON and to print).
-KLING_LAZY std::string excerpt(std::string_view text, std::size_t max_bytes);
+KLING_FUNCTION_OBJECT excerpt_function {
+  std::string operator()(std::string_view text, std::size_t max_bytes) const;
+};
+inline constexpr excerpt_function excerpt{};
 
 } // namespace utf8
 
@@ -918,20 +956,27 @@ namespace files {
 
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
 // file system allowed.
-KLING_LAZY std::string quote(std::string_view path);
+KLING_FUNCTION_OBJECT quote_function { std::string operator()(std::string_view path) const; };
+inline constexpr quote_function quote{};
 
 // Size of a regular file. Directories, devices and pipes are refused: their
 // size means nothing.
-KLING_LAZY result<std::uint64_t> size_of(const std::string &path);
+KLING_FUNCTION_OBJECT size_of_function { result<std::uint64_t> operator()(const std::string &path) const; };
+inline constexpr size_of_function size_of{};
 
-KLING_LAZY bool exists(const std::string &path);
+KLING_FUNCTION_OBJECT exists_function { bool operator()(const std::string &path) const; };
+inline constexpr exists_function exists{};
 
 // Removes a file if it is there; false only when it stays.
-KLING_LAZY bool remove(const std::string &path);
+KLING_FUNCTION_OBJECT remove_function { bool operator()(const std::string &path) const; };
+inline constexpr remove_function remove{};
 
 // Moves from onto to, replacing what is there, in one step where the platform
 // allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
-KLING_LAZY result<void> replace(const std::string &from, const std::string &to);
+KLING_FUNCTION_OBJECT replace_function {
+  result<void> operator()(const std::string &from, const std::string &to) const;
+};
+inline constexpr replace_function replace{};
 
 // A regular file opened for binary reading at any 64-bit offset.
 class input_file {
@@ -995,15 +1040,22 @@ private:
 };
 
 // Creates a directory and its parents; fine when it is already there.
-KLING_LAZY result<void> make_directories(const std::string &path);
+KLING_FUNCTION_OBJECT make_directories_function { result<void> operator()(const std::string &path) const; };
+inline constexpr make_directories_function make_directories{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
-KLING_LAZY result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
+KLING_FUNCTION_OBJECT read_file_function {
+  result<std::string> operator()(const std::string &path, std::uint64_t max_bytes) const;
+};
+inline constexpr read_file_function read_file{};
 
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
-KLING_LAZY result<void> write_file(const std::string &path, std::string_view bytes);
+KLING_FUNCTION_OBJECT write_file_function {
+  result<void> operator()(const std::string &path, std::string_view bytes) const;
+};
+inline constexpr write_file_function write_file{};
 
 } // namespace files
 
@@ -1039,7 +1091,8 @@ using json = nlohmann::json;
 inline constexpr std::size_t max_json_depth = 128;
 
 // Parses text; an error of kind parse that says where and why.
-KLING_LAZY result<json> parse_json(std::string_view text);
+KLING_FUNCTION_OBJECT parse_json_function { result<json> operator()(std::string_view text) const; };
+inline constexpr parse_json_function parse_json{};
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
@@ -1050,12 +1103,18 @@ std::string dump_json(const BasicJson &value, int indent = -1) {
 
 // The member `key` of `object`, or nullptr when object is not an object or
 // has no such member. (operator[] on a const json asserts; at() throws.)
-KLING_LAZY const json *find_member(const json &object, std::string_view key);
+KLING_FUNCTION_OBJECT find_member_function {
+  const json *operator()(const json &object, std::string_view key) const;
+};
+inline constexpr find_member_function find_member{};
 
-// JSON pointers (RFC 6901) name fields in violations and parse errors.
-KLING_LAZY std::string pointer_child(std::string_view parent, std::string_view key);
+KLING_FUNCTION_OBJECT pointer_child_function {
+  // JSON pointers (RFC 6901) name fields in violations and parse errors.
+  std::string operator()(std::string_view parent, std::string_view key) const;
 
-KLING_LAZY std::string pointer_child(std::string_view parent, std::size_t index);
+  std::string operator()(std::string_view parent, std::size_t index) const;
+};
+inline constexpr pointer_child_function pointer_child{};
 
 // A JSON pointer kept as steps on the stack, each naming its parent, and
 // made into text only when something is reported there: walks over a whole
@@ -1133,17 +1192,23 @@ enum class missing_offset {
 // "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
 // Fractions beyond microseconds are truncated; an offset is required unless
 // without_offset says what its absence means.
-KLING_LAZY result<timestamp> parse_iso8601(std::string_view text,
-                                           missing_offset without_offset = missing_offset::reject);
+KLING_FUNCTION_OBJECT parse_iso8601_function {
+  result<timestamp> operator()(std::string_view text, missing_offset without_offset = missing_offset::reject)
+      const;
+};
+inline constexpr parse_iso8601_function parse_iso8601{};
 
 // "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
-KLING_LAZY std::string format_iso8601(timestamp t);
+KLING_FUNCTION_OBJECT format_iso8601_function { std::string operator()(timestamp t) const; };
+inline constexpr format_iso8601_function format_iso8601{};
 
-KLING_LAZY timestamp from_unix_seconds(std::int64_t seconds);
+KLING_FUNCTION_OBJECT from_unix_seconds_function { timestamp operator()(std::int64_t seconds) const; };
+inline constexpr from_unix_seconds_function from_unix_seconds{};
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
-KLING_LAZY result<timestamp> parse_http_date(std::string_view text);
+KLING_FUNCTION_OBJECT parse_http_date_function { result<timestamp> operator()(std::string_view text) const; };
+inline constexpr parse_http_date_function parse_http_date{};
 
 KLING_NAMESPACE_END
 
@@ -1282,16 +1347,21 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 // "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
 // std::from_chars is missing from some standard libraries still in use
 // (libc++ before 20, which Emscripten ships).
-KLING_LAZY std::optional<double> parse_decimal(std::string_view text);
+KLING_FUNCTION_OBJECT parse_decimal_function {
+  std::optional<double> operator()(std::string_view text) const;
+};
+inline constexpr parse_decimal_function parse_decimal{};
 
 // v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
 // from zero: what printf("%.*f") writes under the C locale.
-KLING_LAZY std::string format_fixed(double v, int decimals);
+KLING_FUNCTION_OBJECT format_fixed_function { std::string operator()(double v, int decimals) const; };
+inline constexpr format_fixed_function format_fixed{};
 
 // v rounded to `digits` significant digits (1 to 9), without trailing zeros
 // ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
 // values keep all their integer digits rather than switching to an exponent.
-KLING_LAZY std::string format_significant(double v, int digits);
+KLING_FUNCTION_OBJECT format_significant_function { std::string operator()(double v, int digits) const; };
+inline constexpr format_significant_function format_significant{};
 
 } // namespace numbers
 
@@ -1353,7 +1423,8 @@ private:
 };
 
 // 64 bits from the system's source (std::random_device), never 0.
-KLING_LAZY std::uint64_t random_seed();
+KLING_FUNCTION_OBJECT random_seed_function { std::uint64_t operator()() const; };
+inline constexpr random_seed_function random_seed{};
 
 KLING_NAMESPACE_END
 
@@ -1379,7 +1450,10 @@ inline constexpr std::string_view redacted_marker = "[REDACTED]";
 
 // Replaces every occurrence of secret in text. Secrets shorter than 4
 // characters are left alone: they would redact ordinary words and protect nothing.
-KLING_LAZY std::string redact(std::string text, std::string_view secret);
+KLING_FUNCTION_OBJECT redact_function {
+  std::string operator()(std::string text, std::string_view secret) const;
+};
+inline constexpr redact_function redact{};
 
 KLING_NAMESPACE_END
 
@@ -1445,7 +1519,10 @@ KLING_LAZY std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::s
 KLING_LAZY bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 // Lower-case hex, 64 characters.
-KLING_LAZY std::string to_hex(const std::array<std::uint8_t, 32> &digest);
+KLING_FUNCTION_OBJECT to_hex_function {
+  std::string operator()(const std::array<std::uint8_t, 32> &digest) const;
+};
+inline constexpr to_hex_function to_hex{};
 
 } // namespace crypto
 
@@ -1490,7 +1567,8 @@ struct url {
 
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
-KLING_LAZY result<url> parse_url(std::string_view text);
+KLING_FUNCTION_OBJECT parse_url_function { result<url> operator()(std::string_view text) const; };
+inline constexpr parse_url_function parse_url{};
 
 // The same URL's parts as written (scheme and host not lower-cased), viewing
 // text: what parse_url checks and copies, for callers that only check.
@@ -1498,23 +1576,32 @@ struct url_parts {
   std::string_view scheme, userinfo, host, path, query, fragment;
   int port = 0;
 };
-KLING_LAZY result<url_parts> split_url(std::string_view text);
+KLING_FUNCTION_OBJECT split_url_function { result<url_parts> operator()(std::string_view text) const; };
+inline constexpr split_url_function split_url{};
 
 // Resolves a reference (a redirect's Location) against base, as RFC 3986
 // section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
 // absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
 // checked like any URL: http or https, a host, no spaces or control characters.
-KLING_LAZY result<url> resolve_url(const url &base, std::string_view reference);
+KLING_FUNCTION_OBJECT resolve_url_function {
+  result<url> operator()(const url &base, std::string_view reference) const;
+};
+inline constexpr resolve_url_function resolve_url{};
 
 // True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
-KLING_LAZY bool is_loopback_host(std::string_view host);
+KLING_FUNCTION_OBJECT is_loopback_host_function { bool operator()(std::string_view host) const; };
+inline constexpr is_loopback_host_function is_loopback_host{};
 
 // Percent-encodes everything but RFC 3986's unreserved characters, so the
 // result is safe as one path segment or one query value.
-KLING_LAZY std::string percent_encode(std::string_view text);
+KLING_FUNCTION_OBJECT percent_encode_function { std::string operator()(std::string_view text) const; };
+inline constexpr percent_encode_function percent_encode{};
 
 // "a=1&b=x%20y" from name/value pairs, in the order given.
-KLING_LAZY std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
+KLING_FUNCTION_OBJECT encode_query_function {
+  std::string operator()(const std::vector<std::pair<std::string, std::string>> &params) const;
+};
+inline constexpr encode_query_function encode_query{};
 
 KLING_NAMESPACE_END
 
@@ -1565,7 +1652,8 @@ struct image_info {
 // Format and size of a PNG or JPEG image. Anything else, or a header that is
 // truncated or malformed, is an errc::malformed_input error saying why (and,
 // for JPEG, at which byte).
-KLING_LAZY result<image_info> probe_image(std::string_view bytes);
+KLING_FUNCTION_OBJECT probe_image_function { result<image_info> operator()(std::string_view bytes) const; };
+inline constexpr probe_image_function probe_image{};
 
 } // namespace media
 
@@ -1641,12 +1729,16 @@ struct video_info {
 // Container, duration, size and frame rate of an MP4 or MOV video held in
 // memory. Malformed or truncated input is an errc::malformed_input error that
 // names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
-KLING_LAZY result<video_info> probe_video(std::string_view bytes);
+KLING_FUNCTION_OBJECT probe_video_function { result<video_info> operator()(std::string_view bytes) const; };
+inline constexpr probe_video_function probe_video{};
 
 // The same for a file, read by seeking: only the box headers, 'ftyp' and
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
 // cannot be opened or read is an errc::io error.
-KLING_LAZY result<video_info> probe_video_file(const std::string &path);
+KLING_FUNCTION_OBJECT probe_video_file_function {
+  result<video_info> operator()(const std::string &path) const;
+};
+inline constexpr probe_video_file_function probe_video_file{};
 
 } // namespace media
 
@@ -1681,30 +1773,41 @@ inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 // local_image in this process names a file: text from anywhere else (an end
 // user's prompt or JSON, an element id, an answer) cannot guess the number,
 // so it can never make the client read and send a file.
-KLING_LAZY const std::string &local_image_marker();
+KLING_FUNCTION_OBJECT local_image_marker_function { const std::string &operator()() const; };
+inline constexpr local_image_marker_function local_image_marker{};
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
 // file's header; when the request is sent the field carries the file's
 // Base64, the same bytes as image_file_to_base64(path) would give, written
 // straight into the body.
-KLING_LAZY std::string local_image(std::string_view path);
+KLING_FUNCTION_OBJECT local_image_function { std::string operator()(std::string_view path) const; };
+inline constexpr local_image_function local_image{};
 
 // Which of the three forms of rule O1-12 an image string has: an absolute
 // http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
 // else, the empty string included, is invalid with a problem saying why.
 // Only the form is checked here: the Base64 is not decoded and the URL not
 // fetched. A local_image(path) is local_file (the file is not read here).
-KLING_LAZY image_string classify_image_string(std::string_view text);
+KLING_FUNCTION_OBJECT classify_image_string_function {
+  image_string operator()(std::string_view text) const;
+};
+inline constexpr classify_image_string_function classify_image_string{};
 
 // A local PNG or JPEG file's header (its size_bytes the file's size), read
 // from its start only; fails for a file over 10 MB.
-KLING_LAZY result<image_info> probe_image_file(const std::string &path);
+KLING_FUNCTION_OBJECT probe_image_file_function {
+  result<image_info> operator()(const std::string &path) const;
+};
+inline constexpr probe_image_file_function probe_image_file{};
 
 // A request body (JSON text) with every local_image(path) value replaced by
 // the file's Base64, written into a body allocated once; the body as given
 // when it names no local file. Errors (errc::io) name the file.
-KLING_LAZY result<std::string> inline_local_images(std::string body);
+KLING_FUNCTION_OBJECT inline_local_images_function {
+  result<std::string> operator()(std::string body) const;
+};
+inline constexpr inline_local_images_function inline_local_images{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
@@ -1712,11 +1815,17 @@ using files::read_file;
 
 // The file as bare Base64 (no data: prefix), for an image field of a
 // request. The file must be a PNG or JPEG image of at most 10 MB.
-KLING_LAZY result<std::string> image_file_to_base64(const std::string &path);
+KLING_FUNCTION_OBJECT image_file_to_base64_function {
+  result<std::string> operator()(const std::string &path) const;
+};
+inline constexpr image_file_to_base64_function image_file_to_base64{};
 
 // The file as "data:image/png;base64,...", its type taken from its content
 // rather than its name.
-KLING_LAZY result<std::string> image_file_to_data_uri(const std::string &path);
+KLING_FUNCTION_OBJECT image_file_to_data_uri_function {
+  result<std::string> operator()(const std::string &path) const;
+};
+inline constexpr image_file_to_data_uri_function image_file_to_data_uri{};
 
 } // namespace media
 
@@ -1973,11 +2082,20 @@ void read_objects(field_reader &r, std::string_view key, Read read) {
 
 } // namespace model_detail
 
-KLING_LAZY result<element> parse_element(const json &body, std::string path = "");
+KLING_FUNCTION_OBJECT parse_element_function {
+  result<element> operator()(const json &body, std::string path = "") const;
+};
+inline constexpr parse_element_function parse_element{};
 
-KLING_LAZY result<std::vector<element>> parse_element_list(const json &body, std::string path = "");
+KLING_FUNCTION_OBJECT parse_element_list_function {
+  result<std::vector<element>> operator()(const json &body, std::string path = "") const;
+};
+inline constexpr parse_element_list_function parse_element_list{};
 
-KLING_LAZY result<element_deletion> parse_element_deletion(const json &body, std::string path = "");
+KLING_FUNCTION_OBJECT parse_element_deletion_function {
+  result<element_deletion> operator()(const json &body, std::string path = "") const;
+};
+inline constexpr parse_element_deletion_function parse_element_deletion{};
 
 KLING_NAMESPACE_END
 
@@ -2389,7 +2507,8 @@ constexpr const char *to_string(task_status s) noexcept {
 }
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
-KLING_LAZY task_status parse_task_status(std::string_view word);
+KLING_FUNCTION_OBJECT parse_task_status_function { task_status operator()(std::string_view word) const; };
+inline constexpr parse_task_status_function parse_task_status{};
 
 constexpr bool is_finished(task_status s) noexcept {
   return s == task_status::completed || s == task_status::failed;
@@ -2442,11 +2561,15 @@ struct task {
   KLING_LAZY std::string video_url() const;
 };
 
-// Reads a task from any of its shapes. Members of the wrong type are a parse
-// error naming the member; unknown members stay in raw.
-KLING_LAZY result<task> parse_task(const json &body);
-// The same, keeping body itself as task::raw rather than a copy of it.
-KLING_LAZY result<task> parse_task(json &&body);
+KLING_FUNCTION_OBJECT parse_task_function {
+  // Reads a task from any of its shapes. Members of the wrong type are a parse
+  // error naming the member; unknown members stay in raw.
+  result<task> operator()(const json &body) const;
+
+  // The same, keeping body itself as task::raw rather than a copy of it.
+  result<task> operator()(json &&body) const;
+};
+inline constexpr parse_task_function parse_task{};
 
 // The task in one stable shape, whatever shape the gateway sent:
 // {id, external_task_id, status, created_at, completed_at, model, provider,
@@ -2493,7 +2616,8 @@ struct task_handle {
 
 KLING_LAZY void to_json(json &j, const task_handle &h);
 
-KLING_LAZY result<task_handle> parse_task_handle(const json &body);
+KLING_FUNCTION_OBJECT parse_task_handle_function { result<task_handle> operator()(const json &body) const; };
+inline constexpr parse_task_handle_function parse_task_handle{};
 
 KLING_NAMESPACE_END
 
@@ -2647,7 +2771,8 @@ struct report {
 KLING_LAZY nlohmann::ordered_json to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
-KLING_LAZY error rejection(std::vector<violation> violations);
+KLING_FUNCTION_OBJECT rejection_function { error operator()(std::vector<violation> violations) const; };
+inline constexpr rejection_function rejection{};
 
 } // namespace rules
 
@@ -2744,7 +2869,10 @@ struct prompt_reference {
   std::string text; // as written, for messages
 };
 
-KLING_LAZY std::vector<prompt_reference> prompt_references(std::string_view prompt);
+KLING_FUNCTION_OBJECT prompt_references_function {
+  std::vector<prompt_reference> operator()(std::string_view prompt) const;
+};
+inline constexpr prompt_references_function prompt_references{};
 
 } // namespace rules
 
@@ -2776,7 +2904,8 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 // ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
-KLING_LAZY kling::route route_of(const json &request);
+KLING_FUNCTION_OBJECT route_of_function { kling::route operator()(const json &request) const; };
+inline constexpr route_of_function route_of{};
 
 } // namespace rules
 
@@ -2793,19 +2922,27 @@ namespace rules {
 inline constexpr std::size_t max_prompt_characters = 2500;
 
 // C-5: seconds as an integer or a string of digits; its value, when readable.
-KLING_LAZY std::optional<int> read_seconds(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT read_seconds_function {
+  std::optional<int> operator()(checker &c, const scope &s) const;
+};
+inline constexpr read_seconds_function read_seconds{};
 
-KLING_LAZY void check_routing(checker &c, const scope &s, kling::route r);
+KLING_FUNCTION_OBJECT check_routing_function {
+  void operator()(checker &c, const scope &s, kling::route r) const;
+};
+inline constexpr check_routing_function check_routing{};
 
 // What the common checks read that the route's checks need too.
 struct common_fields {
   std::optional<int> seconds;
 };
 
-KLING_LAZY common_fields check_common(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_common_function { common_fields operator()(checker &c, const scope &s) const; };
+inline constexpr check_common_function check_common{};
 
 // C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
-KLING_LAZY json normalized(json request);
+KLING_FUNCTION_OBJECT normalized_function { json operator()(json request) const; };
+inline constexpr normalized_function normalized{};
 
 } // namespace rules
 
@@ -2856,14 +2993,19 @@ inline constexpr image_limits motion_image_limits{media::max_image_bytes, 300, 6
 // Checks one image string. Returns the inline image's header when it was
 // inline and readable, so callers can compare images (I-7); nullopt for URLs
 // and for images with violations that hide their size.
-KLING_LAZY std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                        const std::string &field, const char *rule,
-                                                        const image_limits &limits);
+KLING_FUNCTION_OBJECT check_image_function {
+  std::optional<media::image_info> operator()(checker &c, const std::string &value, const std::string &field,
+                                              const char *rule, const image_limits &limits) const;
+};
+inline constexpr check_image_function check_image{};
 
 // The same for an optional member that must be a string.
-KLING_LAZY std::optional<media::image_info>
-check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
-                   const image_limits &limits = standard_image_limits);
+KLING_FUNCTION_OBJECT check_image_member_function {
+  std::optional<media::image_info> operator()(checker &c, const scope &s, std::string_view key,
+                                              const char *rule,
+                                              const image_limits &limits = standard_image_limits) const;
+};
+inline constexpr check_image_member_function check_image_member{};
 
 namespace images_detail {
 // "10.5 MB", whatever the locale (the tests compare it).
@@ -2885,7 +3027,8 @@ namespace rules {
 inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
-KLING_LAZY void check_new_element(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_new_element_function { void operator()(checker &c, const scope &s) const; };
+inline constexpr check_new_element_function check_new_element{};
 
 } // namespace rules
 
@@ -2927,7 +3070,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY void check_camera_control(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_camera_control_function { void operator()(checker &c, const scope &s) const; };
+inline constexpr check_camera_control_function check_camera_control{};
 
 } // namespace rules
 
@@ -2942,9 +3086,15 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // 5 or 10 seconds (T-3, I-3).
-KLING_LAZY void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
+KLING_FUNCTION_OBJECT check_five_or_ten_function {
+  void operator()(checker &c, const scope &s, const common_fields &common, const char *rule) const;
+};
+inline constexpr check_five_or_ten_function check_five_or_ten{};
 
-KLING_LAZY void check_text_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_FUNCTION_OBJECT check_text_to_video_function {
+  void operator()(checker &c, const scope &s, const common_fields &common) const;
+};
+inline constexpr check_text_to_video_function check_text_to_video{};
 
 } // namespace rules
 
@@ -2963,7 +3113,10 @@ inline constexpr std::size_t max_dynamic_masks = 6;
 inline constexpr std::size_t min_trajectory_points = 2;
 inline constexpr std::size_t max_trajectory_points_5s = 77;
 
-KLING_LAZY void check_image_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_FUNCTION_OBJECT check_image_to_video_function {
+  void operator()(checker &c, const scope &s, const common_fields &common) const;
+};
+inline constexpr check_image_to_video_function check_image_to_video{};
 
 } // namespace rules
 
@@ -3021,22 +3174,30 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 }
 
 // Every limit the video breaks, as violations at field.
-KLING_LAZY std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                              const std::string &field);
+KLING_FUNCTION_OBJECT check_video_function {
+  std::vector<violation> operator()(const media::video_info &info, const video_limits &limits,
+                                    const std::string &field) const;
+};
+inline constexpr check_video_function check_video{};
 
 // O1-13 for a video the user holds locally (probe it with media::probe_video_file).
 KLING_LAZY std::vector<violation> check_omni_video(const media::video_info &info,
                                                    const std::string &field = "/video_list/0/video_url");
 
 // M-5 for a local motion reference video.
-KLING_LAZY std::vector<violation> check_motion_video(const media::video_info &info,
-                                                     character_orientation orientation,
-                                                     const std::string &field = "/video_url");
+KLING_FUNCTION_OBJECT check_motion_video_function {
+  std::vector<violation> operator()(const media::video_info &info, character_orientation orientation,
+                                    const std::string &field = "/video_url") const;
+};
+inline constexpr check_motion_video_function check_motion_video{};
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
-KLING_LAZY void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                   const char *url_rule, const video_limits &limits);
+KLING_FUNCTION_OBJECT check_video_string_function {
+  void operator()(checker &c, const std::string &value, const std::string &field, const char *url_rule,
+                  const video_limits &limits) const;
+};
+inline constexpr check_video_string_function check_video_string{};
 
 } // namespace rules
 
@@ -3050,7 +3211,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY void check_motion_control(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_motion_control_function { void operator()(checker &c, const scope &s) const; };
+inline constexpr check_motion_control_function check_motion_control{};
 
 } // namespace rules
 
@@ -3094,10 +3256,14 @@ KLING_LAZY report validate(const json &request);
 
 // A body meant for a given route (a typed request): checked by that route's
 // rules, with a violation when the gateway would route it elsewhere.
-KLING_LAZY report validate_as(const json &request, kling::route expected);
+KLING_FUNCTION_OBJECT validate_as_function {
+  report operator()(const json &request, kling::route expected) const;
+};
+inline constexpr validate_as_function validate_as{};
 
 // A POST /v1/elements/custom body (E-1).
-KLING_LAZY report validate_element(const json &request);
+KLING_FUNCTION_OBJECT validate_element_function { report operator()(const json &request) const; };
+inline constexpr validate_element_function validate_element{};
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element) and its body, json(request), checked by its route's rules. A
@@ -3160,19 +3326,25 @@ struct manifest {
 inline constexpr std::size_t max_batch_name_bytes = 200;
 
 // Why a name cannot be a file name, or empty when it can.
-KLING_LAZY std::string batch_name_problem(std::string_view name);
+KLING_FUNCTION_OBJECT batch_name_problem_function { std::string operator()(std::string_view name) const; };
+inline constexpr batch_name_problem_function batch_name_problem{};
 
 // Names are compared as the file systems that ignore case would (Windows,
 // macOS): "Shot" and "shot" would be one file.
-KLING_LAZY std::string batch_name_key(std::string_view name);
+KLING_FUNCTION_OBJECT batch_name_key_function { std::string operator()(std::string_view name) const; };
+inline constexpr batch_name_key_function batch_name_key{};
 
-KLING_LAZY manifest read_manifest(std::string_view text);
+KLING_FUNCTION_OBJECT read_manifest_function { manifest operator()(std::string_view text) const; };
+inline constexpr read_manifest_function read_manifest{};
 
 // The entries of shard k of n (1 <= k <= n): those whose line index (line
 // number - 1) modulo n is k - 1, so n machines split one manifest without
 // talking to each other.
-KLING_LAZY std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
-                                             std::size_t n);
+KLING_FUNCTION_OBJECT shard_function {
+  std::vector<manifest_entry> operator()(const std::vector<manifest_entry> &entries, std::size_t k,
+                                         std::size_t n) const;
+};
+inline constexpr shard_function shard{};
 
 } // namespace rules
 
@@ -3302,13 +3474,22 @@ namespace rules {
 // Q-1: the task id goes into the path, so it must not be empty; neither it
 // nor the provider (a query value) may hold a line break, NUL or other
 // control character.
-KLING_LAZY std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {});
+KLING_FUNCTION_OBJECT check_task_query_function {
+  std::vector<violation> operator()(std::string_view task_id, std::string_view provider = {}) const;
+};
+inline constexpr check_task_query_function check_task_query{};
 
 // E-2: page_num 1..1000, page_size 1..500.
-KLING_LAZY std::vector<violation> check_element_page(int page_num, int page_size);
+KLING_FUNCTION_OBJECT check_element_page_function {
+  std::vector<violation> operator()(int page_num, int page_size) const;
+};
+inline constexpr check_element_page_function check_element_page{};
 
 // E-3: deleting needs the element's id.
-KLING_LAZY std::vector<violation> check_element_delete(std::string_view element_id);
+KLING_FUNCTION_OBJECT check_element_delete_function {
+  std::vector<violation> operator()(std::string_view element_id) const;
+};
+inline constexpr check_element_delete_function check_element_delete{};
 
 } // namespace rules
 
@@ -3409,17 +3590,25 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
-KLING_LAZY bool is_header_name(std::string_view name);
+KLING_FUNCTION_OBJECT is_header_name_function { bool operator()(std::string_view name) const; };
+inline constexpr is_header_name_function is_header_name{};
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-KLING_LAZY bool is_header_value(std::string_view value);
+KLING_FUNCTION_OBJECT is_header_value_function { bool operator()(std::string_view value) const; };
+inline constexpr is_header_value_function is_header_value{};
 
 // The value of the first header named name, if any.
-KLING_LAZY std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
+KLING_FUNCTION_OBJECT find_header_function {
+  std::optional<std::string_view> operator()(const http_headers &headers, std::string_view name) const;
+};
+inline constexpr find_header_function find_header{};
 
 // Replaces every header named name with one of the given value.
-KLING_LAZY void set_header(http_headers &headers, std::string name, std::string value);
+KLING_FUNCTION_OBJECT set_header_function {
+  void operator()(http_headers &headers, std::string name, std::string value) const;
+};
+inline constexpr set_header_function set_header{};
 
 struct http_response;
 
@@ -3694,8 +3883,11 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 // cut_after: deliver only that many bytes, then fail as a dropped connection would.
-KLING_LAZY result<http_response> deliver_body(const http_request &request, result<http_response> answer,
-                                              std::optional<std::size_t> cut_after = std::nullopt);
+KLING_FUNCTION_OBJECT deliver_body_function {
+  result<http_response> operator()(const http_request &request, result<http_response> answer,
+                                   std::optional<std::size_t> cut_after = std::nullopt) const;
+};
+inline constexpr deliver_body_function deliver_body{};
 
 // Wires a request's body receivers to a buffer of at most max_bytes, and
 // turns the transport's answer into the whole answer or an error that names
@@ -3791,7 +3983,8 @@ struct journal_record {
 };
 
 // One line, ending in '\n'.
-KLING_LAZY std::string journal_line(const journal_record &r);
+KLING_FUNCTION_OBJECT journal_line_function { std::string operator()(const journal_record &r) const; };
+inline constexpr journal_line_function journal_line{};
 
 // Where one item stood when the journal ends.
 struct journal_item {
@@ -3814,7 +4007,8 @@ struct journal_state {
   bool ends_with_newline = true; // false: the last write was cut; the next append starts a line
 };
 
-KLING_LAZY journal_state replay_journal(std::string_view text);
+KLING_FUNCTION_OBJECT replay_journal_function { journal_state operator()(std::string_view text) const; };
+inline constexpr replay_journal_function replay_journal{};
 
 } // namespace protocol
 
@@ -3949,7 +4143,8 @@ private:
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
-KLING_LAZY replay_store &default_replay_store();
+KLING_FUNCTION_OBJECT default_replay_store_function { replay_store &operator()() const; };
+inline constexpr default_replay_store_function default_replay_store{};
 
 } // namespace webhooks
 
@@ -3992,35 +4187,43 @@ constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
 
 } // namespace detail
 
-// Checks one message. webhook_* are the header values; now_unix_seconds is the
-// receiver's current time. Fails with errc::bad_signature and a message that
-// names the problem (never the secret or the expected signature), or
-// errc::configuration when the secret is empty or not Base64 after whsec_.
-KLING_LAZY result<void> verify(std::string_view secret, std::string_view webhook_id,
-                               std::string_view webhook_timestamp, std::string_view webhook_signature,
-                               std::string_view body, std::int64_t now_unix_seconds,
-                               const verify_options &options = {});
+KLING_FUNCTION_OBJECT verify_function {
+  // Checks one message. webhook_* are the header values; now_unix_seconds is the
+  // receiver's current time. Fails with errc::bad_signature and a message that
+  // names the problem (never the secret or the expected signature), or
+  // errc::configuration when the secret is empty or not Base64 after whsec_.
+  result<void> operator()(std::string_view secret, std::string_view webhook_id,
+                          std::string_view webhook_timestamp, std::string_view webhook_signature,
+                          std::string_view body, std::int64_t now_unix_seconds,
+                          const verify_options &options = {}) const;
 
-// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
-// header list (names compared case-insensitively).
-KLING_LAZY result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                               std::int64_t now_unix_seconds, const verify_options &options = {});
+  // The same, reading webhook-id, webhook-timestamp and webhook-signature from a
+  // header list (names compared case-insensitively).
+  result<void> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
+                          std::int64_t now_unix_seconds, const verify_options &options = {}) const;
+};
+inline constexpr verify_function verify{};
 
 // verify(), then records the message's webhook-id in replays: a message whose
 // id was accepted before, within the tolerance window, fails with
 // errc::replay. The id is kept until the message's timestamp plus the
 // tolerance, after which a copy fails verify() as too old anyway; the sender's
 // retry of a message (same id, new timestamp) is a replay until then too.
-KLING_LAZY result<void> verify_once(std::string_view secret, const http_headers &headers,
-                                    std::string_view body, std::int64_t now_unix_seconds,
-                                    replay_store &replays = default_replay_store(),
-                                    const verify_options &options = {});
+KLING_FUNCTION_OBJECT verify_once_function {
+  result<void> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
+                          std::int64_t now_unix_seconds, replay_store &replays = default_replay_store(),
+                          const verify_options &options = {}) const;
+};
+inline constexpr verify_once_function verify_once{};
 
 // The webhook-signature value "v1,<base64>" for a message: for senders and
 // tests. Returns an empty string when verify() would reject the secret (empty,
 // or not Base64 after whsec_), since no signature made with it could verify.
-KLING_LAZY std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                            std::string_view body);
+KLING_FUNCTION_OBJECT sign_function {
+  std::string operator()(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                         std::string_view body) const;
+};
+inline constexpr sign_function sign{};
 
 } // namespace webhooks
 
@@ -4034,21 +4237,28 @@ KLING_NAMESPACE_BEGIN
 
 // A callback body: the gateway's task, the provider's {task_id, task_status,
 // task_result} or {id, status, outputs}. It must name its task.
-KLING_LAZY result<task> parse_callback(std::string_view body);
+KLING_FUNCTION_OBJECT parse_callback_function { result<task> operator()(std::string_view body) const; };
+inline constexpr parse_callback_function parse_callback{};
 
 // Verifies the signature, refuses a replay (webhooks::verify_once), then
 // parses the body. now_unix_seconds comes from the caller, so tests can fix
 // the clock. An empty secret is an errc::configuration error, never a
 // reason to skip the check.
-KLING_LAZY result<task> receive_callback(std::string_view secret, const http_headers &headers,
-                                         std::string_view body, std::int64_t now_unix_seconds,
-                                         webhooks::replay_store &replays = webhooks::default_replay_store(),
-                                         const webhooks::verify_options &options = {});
+KLING_FUNCTION_OBJECT receive_callback_function {
+  result<task> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
+                          std::int64_t now_unix_seconds,
+                          webhooks::replay_store &replays = webhooks::default_replay_store(),
+                          const webhooks::verify_options &options = {}) const;
+};
+inline constexpr receive_callback_function receive_callback{};
 
 // Parses a callback whose sender is not verified: anyone who can reach the
 // receiver can make it believe anything about a task. Only for a gateway
 // configured without a webhook secret, on a network where that is acceptable.
-KLING_LAZY result<task> receive_unverified_callback(std::string_view body);
+KLING_FUNCTION_OBJECT receive_unverified_callback_function {
+  result<task> operator()(std::string_view body) const;
+};
+inline constexpr receive_unverified_callback_function receive_unverified_callback{};
 
 KLING_NAMESPACE_END
 
@@ -4144,9 +4354,12 @@ struct step {
   time_point wake_at{}; // for sleep
 };
 
-KLING_LAZY step send_step(http_request r);
-KLING_LAZY step sleep_step(time_point t);
-KLING_LAZY step done_step();
+KLING_FUNCTION_OBJECT send_step_function { step operator()(http_request r) const; };
+inline constexpr send_step_function send_step{};
+KLING_FUNCTION_OBJECT sleep_step_function { step operator()(time_point t) const; };
+inline constexpr sleep_step_function sleep_step{};
+KLING_FUNCTION_OBJECT done_step_function { step operator()() const; };
+inline constexpr done_step_function done_step{};
 
 } // namespace protocol
 
@@ -4220,7 +4433,8 @@ KLING_LAZY result<void> check_duration(std::string_view name, milliseconds value
 } // namespace setting_checks
 
 // A configuration error naming the first setting of p that cannot work.
-KLING_LAZY result<void> check_retry_policy(const retry_policy &p);
+KLING_FUNCTION_OBJECT check_retry_policy_function { result<void> operator()(const retry_policy &p) const; };
+inline constexpr check_retry_policy_function check_retry_policy{};
 
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
@@ -4236,11 +4450,13 @@ constexpr bool is_permanent_provider_code(std::string_view code) {
 }
 
 // True when the same request may succeed if sent again later.
-KLING_LAZY bool is_transient(const error &e);
+KLING_FUNCTION_OBJECT is_transient_function { bool operator()(const error &e) const; };
+inline constexpr is_transient_function is_transient{};
 
 // True when a failed create may nevertheless have created the task: the
 // request may have reached the gateway and no definite answer came back.
-KLING_LAZY bool is_ambiguous(const error &e);
+KLING_FUNCTION_OBJECT is_ambiguous_function { bool operator()(const error &e) const; };
+inline constexpr is_ambiguous_function is_ambiguous{};
 
 // Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
 // with a small deterministic generator so tests can fix the seed.
@@ -4410,15 +4626,20 @@ constexpr errc errc_for_status(int status) noexcept {
 // Retry-After as a delay: delay-seconds, or an HTTP date measured against
 // the answer's own Date header (so the two clocks that matter are the
 // server's, and this machine's clock is never read).
-KLING_LAZY std::optional<std::chrono::milliseconds> retry_after(const http_response &response);
+KLING_FUNCTION_OBJECT retry_after_function {
+  std::optional<std::chrono::milliseconds> operator()(const http_response &response) const;
+};
+inline constexpr retry_after_function retry_after{};
 
 // The error for an answer with a non-success status.
-KLING_LAZY error error_from_response(const http_response &response);
+KLING_FUNCTION_OBJECT error_from_response_function { error operator()(const http_response &response) const; };
+inline constexpr error_from_response_function error_from_response{};
 
 // True for the gateway's answer that an external_task_id is already taken:
 // 409 Conflict whatever its words, or a 400/422 whose words say duplicate
 // (error_cause::duplicate, set by error_from_response).
-KLING_LAZY bool is_duplicate_external_id(const error &e);
+KLING_FUNCTION_OBJECT is_duplicate_external_id_function { bool operator()(const error &e) const; };
+inline constexpr is_duplicate_external_id_function is_duplicate_external_id{};
 
 } // namespace protocol
 
@@ -4450,23 +4671,37 @@ struct page_request {
 };
 
 // POST /v1/videos with the body as given (validation happens before this).
-KLING_LAZY http_request create_video(const json &body);
+KLING_FUNCTION_OBJECT create_video_function { http_request operator()(const json &body) const; };
+inline constexpr create_video_function create_video{};
 
 // GET /v1/videos/{task_id}[?provider=...] (Q-1). Also finds a task by its
 // external_task_id.
-KLING_LAZY result<http_request> get_video(std::string_view task_id, std::string_view provider = {});
+KLING_FUNCTION_OBJECT get_video_function {
+  result<http_request> operator()(std::string_view task_id, std::string_view provider = {}) const;
+};
+inline constexpr get_video_function get_video{};
 
 // POST /v1/elements/custom
-KLING_LAZY http_request create_element(const json &body);
+KLING_FUNCTION_OBJECT create_element_function { http_request operator()(const json &body) const; };
+inline constexpr create_element_function create_element{};
 
 // GET /v1/elements/custom?page_num=&page_size=
-KLING_LAZY result<http_request> list_elements(const page_request &page = {});
+KLING_FUNCTION_OBJECT list_elements_function {
+  result<http_request> operator()(const page_request &page = {}) const;
+};
+inline constexpr list_elements_function list_elements{};
 
 // GET /v1/elements/presets?page_num=&page_size=
-KLING_LAZY result<http_request> list_preset_elements(const page_request &page = {});
+KLING_FUNCTION_OBJECT list_preset_elements_function {
+  result<http_request> operator()(const page_request &page = {}) const;
+};
+inline constexpr list_preset_elements_function list_preset_elements{};
 
 // POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
-KLING_LAZY result<http_request> delete_element(std::string_view element_id);
+KLING_FUNCTION_OBJECT delete_element_function {
+  result<http_request> operator()(std::string_view element_id) const;
+};
+inline constexpr delete_element_function delete_element{};
 
 } // namespace protocol
 
@@ -4485,25 +4720,32 @@ KLING_LAZY error with_excerpt(error e, const http_response &response);
 } // namespace responses_detail
 
 // What a value read from response keeps of the answer besides its body.
-KLING_LAZY response_info info_of(const http_response &response);
+KLING_FUNCTION_OBJECT info_of_function { response_info operator()(const http_response &response) const; };
+inline constexpr info_of_function info_of{};
 
 // The JSON body of a 2xx answer, or the error the answer stands for.
-KLING_LAZY result<json> read_json(const http_response &response);
+KLING_FUNCTION_OBJECT read_json_function { result<json> operator()(const http_response &response) const; };
+inline constexpr read_json_function read_json{};
 
 // A task from POST /v1/videos or GET /v1/videos/{id}. The ids the caller
 // asked by fill what the answer leaves out (the unified result shape carries
 // no id), so every call returns a task that names itself.
-KLING_LAZY result<task> read_task(const http_response &response, std::string_view asked_id = {},
-                                  std::string_view asked_external_id = {});
+KLING_FUNCTION_OBJECT read_task_function {
+  result<task> operator()(const http_response &response, std::string_view asked_id = {},
+                          std::string_view asked_external_id = {}) const;
+};
+inline constexpr read_task_function read_task{};
 
 // The provider's code for why a task failed, when its answer carries one.
-KLING_LAZY std::string failure_code(const json &raw);
+KLING_FUNCTION_OBJECT failure_code_function { std::string operator()(const json &raw) const; };
+inline constexpr failure_code_function failure_code{};
 
 // The outcome of a task that has finished, or of one in a state no waiting
 // can change: the task when it completed, else the error every call
 // reports for it (task_failed with the provider's message and code; parse
 // for a status this client does not know).
-KLING_LAZY result<task> outcome_of(task t);
+KLING_FUNCTION_OBJECT outcome_of_function { result<task> operator()(task t) const; };
+inline constexpr outcome_of_function outcome_of{};
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
 // any other code is a provider error with the code, message and request id (P-3).
@@ -4538,12 +4780,20 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
   return out;
 }
 
-KLING_LAZY result<envelope<element>> read_element(const http_response &response);
+KLING_FUNCTION_OBJECT read_element_function {
+  result<envelope<element>> operator()(const http_response &response) const;
+};
+inline constexpr read_element_function read_element{};
 
-KLING_LAZY result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                             const page_request &asked);
+KLING_FUNCTION_OBJECT read_element_page_function {
+  result<envelope<page<element>>> operator()(const http_response &response, const page_request &asked) const;
+};
+inline constexpr read_element_page_function read_element_page{};
 
-KLING_LAZY result<envelope<element_deletion>> read_element_deletion(const http_response &response);
+KLING_FUNCTION_OBJECT read_element_deletion_function {
+  result<envelope<element_deletion>> operator()(const http_response &response) const;
+};
+inline constexpr read_element_deletion_function read_element_deletion{};
 
 } // namespace protocol
 
@@ -4771,7 +5021,8 @@ struct wait_options {
 };
 
 // A configuration error naming the first setting of w that cannot work.
-KLING_LAZY result<void> check_wait_options(const wait_options &w);
+KLING_FUNCTION_OBJECT check_wait_options_function { result<void> operator()(const wait_options &w) const; };
+inline constexpr check_wait_options_function check_wait_options{};
 
 // The task a wait follows: its id (or the external_task_id it was created
 // with), and what else is known of it; answers that leave these out are completed from them.
@@ -5028,7 +5279,10 @@ KLING_NAMESPACE_BEGIN
 
 // A configuration error naming the first header that cannot be sent:
 // a name that is not a token, a value with a line break or control character.
-KLING_LAZY result<void> check_headers(const http_headers &headers, std::string_view setting);
+KLING_FUNCTION_OBJECT check_headers_function {
+  result<void> operator()(const http_headers &headers, std::string_view setting) const;
+};
+inline constexpr check_headers_function check_headers{};
 
 // What one call may set over the client-wide options. Every call takes it
 // (the blocking ones and their async twins); wait_settings and
@@ -5050,7 +5304,8 @@ struct call_options {
 };
 
 // A configuration error naming the first per-call setting that cannot work.
-KLING_LAZY result<void> check_call_options(const call_options &c);
+KLING_FUNCTION_OBJECT check_call_options_function { result<void> operator()(const call_options &c) const; };
+inline constexpr check_call_options_function check_call_options{};
 
 // A configuration error for a per-call setting that the call cannot use.
 KLING_LAZY result<void> no_external_task_id(const call_options &call, const char *operation);
@@ -5096,7 +5351,10 @@ struct download_settings : call_options {
 
 // A configuration error naming the first setting that cannot work; a
 // download started with one ends with it at once.
-KLING_LAZY result<void> check_download_settings(const download_settings &d);
+KLING_FUNCTION_OBJECT check_download_settings_function {
+  result<void> operator()(const download_settings &d) const;
+};
+inline constexpr check_download_settings_function check_download_settings{};
 
 struct download_result {
   std::string path; // where the complete video is
@@ -5486,7 +5744,8 @@ struct driver_hooks {
   std::function<void(const Machine &, protocol::time_point now)> after_response;
 };
 
-KLING_LAZY error cancelled_by_caller();
+KLING_FUNCTION_OBJECT cancelled_by_caller_function { error operator()() const; };
+inline constexpr cancelled_by_caller_function cancelled_by_caller{};
 
 template <class Transport, class Machine>
 auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,
@@ -6405,9 +6664,12 @@ result<json> prepare_create(session<Transport> &s, json body, const rules::repor
 }
 
 // The wait a saved handle resumes: its calendar times made monotonic.
-KLING_LAZY protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
-                                         const protocol::retry_policy &policy, std::uint64_t seed,
-                                         protocol::time_point now, timestamp wall_now);
+KLING_FUNCTION_OBJECT follow_function {
+  protocol::wait_machine operator()(const task_handle &handle, const protocol::wait_options &wait,
+                                    const protocol::retry_policy &policy, std::uint64_t seed,
+                                    protocol::time_point now, timestamp wall_now) const;
+};
+inline constexpr follow_function follow{};
 
 template <class Transport>
 class videos_resource {
@@ -7335,7 +7597,10 @@ struct batch_summary {
 // {"total", "completed", "failed", "files": [...], "failures": [{"name", "error"}]}
 KLING_LAZY nlohmann::ordered_json to_json(const batch_summary &s);
 
-KLING_LAZY std::string default_batch_journal(const std::string &out_dir);
+KLING_FUNCTION_OBJECT default_batch_journal_function {
+  std::string operator()(const std::string &out_dir) const;
+};
+inline constexpr default_batch_journal_function default_batch_journal{};
 
 template <class Transport>
 class basic_batch {
@@ -8285,7 +8550,8 @@ KLING_LAZY std::size_t decode_groups(const unsigned char *in, std::size_t groups
 }
 } // namespace detail
 
-KLING_LAZY_DEF void append_encoded(std::string &out, std::string_view bytes) {
+KLING_LAZY_DEF void KLING_FUNCTION(append_encoded)::operator()(std::string &out,
+                                                               std::string_view bytes) const {
   const auto *in = reinterpret_cast<const unsigned char *>(bytes.data());
   std::size_t groups = bytes.size() / 3;
   char chunk[detail::groups_per_chunk * 4];
@@ -8305,14 +8571,14 @@ KLING_LAZY_DEF void append_encoded(std::string &out, std::string_view bytes) {
   }
 }
 
-KLING_LAZY_DEF std::string encode(std::string_view bytes) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(encode)::operator()(std::string_view bytes) const {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   append_encoded(out, bytes);
   return out;
 }
 
-KLING_LAZY_DEF result<std::size_t> decoded_size(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t> KLING_FUNCTION(decoded_size)::operator()(std::string_view text) const {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   if (!detail::all_in_alphabet(reinterpret_cast<const unsigned char *>(text.data()), text.size() - padding) ||
@@ -8323,7 +8589,8 @@ KLING_LAZY_DEF result<std::size_t> decoded_size(std::string_view text) {
 
 // One pass: the groups wanted are decoded and checked together, the rest only
 // checked (the whole text is checked whatever max_bytes is).
-KLING_LAZY_DEF result<std::string> decode(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF result<std::string> KLING_FUNCTION(decode)::operator()(std::string_view text,
+                                                                      std::size_t max_bytes) const {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   const std::size_t size = text.size() / 4 * 3 - padding;
@@ -8405,7 +8672,8 @@ KLING_LAZY_DEF std::size_t sequence_length(std::string_view text, std::size_t po
   return 0;
 }
 
-KLING_LAZY_DEF result<std::size_t> count_code_points(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t>
+KLING_FUNCTION(count_code_points)::operator()(std::string_view text) const {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
@@ -8426,7 +8694,8 @@ KLING_LAZY_DEF bool is_valid(std::string_view text) noexcept {
   return true;
 }
 
-KLING_LAZY_DEF std::string excerpt(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(excerpt)::operator()(std::string_view text,
+                                                               std::size_t max_bytes) const {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(max_bytes < text.size() ? max_bytes : text.size());
@@ -8479,7 +8748,9 @@ constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROU
 
 namespace files {
 
-KLING_LAZY_DEF std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+KLING_LAZY_DEF std::string KLING_FUNCTION(quote)::operator()(std::string_view path) const {
+  return "\"" + utf8::excerpt(path, 300) + "\"";
+}
 
 namespace files_detail {
 
@@ -8548,7 +8819,7 @@ KLING_LAZY bool seek(std::FILE *f, std::uint64_t offset) {
 
 } // namespace files_detail
 
-KLING_LAZY_DEF result<std::uint64_t> size_of(const std::string &path) {
+KLING_LAZY_DEF result<std::uint64_t> KLING_FUNCTION(size_of)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -8563,13 +8834,13 @@ KLING_LAZY_DEF result<std::uint64_t> size_of(const std::string &path) {
   return static_cast<std::uint64_t>(size);
 }
 
-KLING_LAZY_DEF bool exists(const std::string &path) {
+KLING_LAZY_DEF bool KLING_FUNCTION(exists)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   std::error_code ec;
   return native && std::filesystem::exists(*native, ec);
 }
 
-KLING_LAZY_DEF bool remove(const std::string &path) {
+KLING_LAZY_DEF bool KLING_FUNCTION(remove)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   if (!native) return false;
   std::error_code ec;
@@ -8577,7 +8848,8 @@ KLING_LAZY_DEF bool remove(const std::string &path) {
   return !ec;
 }
 
-KLING_LAZY_DEF result<void> replace(const std::string &from, const std::string &to) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(replace)::operator()(const std::string &from,
+                                                                const std::string &to) const {
   auto native_from = files_detail::native_path(from);
   if (!native_from) return std::move(native_from).error();
   auto native_to = files_detail::native_path(to);
@@ -8691,7 +8963,7 @@ KLING_LAZY_DEF void appending_file::close() {
   file_ = nullptr;
 }
 
-KLING_LAZY_DEF result<void> make_directories(const std::string &path) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(make_directories)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -8701,7 +8973,8 @@ KLING_LAZY_DEF result<void> make_directories(const std::string &path) {
   return {};
 }
 
-KLING_LAZY_DEF result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+KLING_LAZY_DEF result<std::string> KLING_FUNCTION(read_file)::operator()(const std::string &path,
+                                                                         std::uint64_t max_bytes) const {
   input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -8715,7 +8988,8 @@ KLING_LAZY_DEF result<std::string> read_file(const std::string &path, std::uint6
   return bytes;
 }
 
-KLING_LAZY_DEF result<void> write_file(const std::string &path, std::string_view bytes) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(write_file)::operator()(const std::string &path,
+                                                                   std::string_view bytes) const {
   if (auto native = files_detail::native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;
@@ -8797,7 +9071,7 @@ KLING_LAZY std::size_t nesting_depth(std::string_view text) {
 
 } // namespace json_detail
 
-KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
+KLING_LAZY_DEF result<json> KLING_FUNCTION(parse_json)::operator()(std::string_view text) const {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
@@ -8817,7 +9091,8 @@ KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
   return error{errc::parse, std::move(message)};
 }
 
-KLING_LAZY_DEF const json *find_member(const json &object, std::string_view key) {
+KLING_LAZY_DEF const json *KLING_FUNCTION(find_member)::operator()(const json &object,
+                                                                   std::string_view key) const {
   if (!object.is_object()) return nullptr;
 #if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
   const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
@@ -8827,7 +9102,8 @@ KLING_LAZY_DEF const json *find_member(const json &object, std::string_view key)
   return it == object.end() ? nullptr : &*it;
 }
 
-KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::string_view key) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(pointer_child)::operator()(std::string_view parent,
+                                                                     std::string_view key) const {
   std::string out(parent);
   out += '/';
   for (char c : key) {
@@ -8841,7 +9117,8 @@ KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::string_vi
   return out;
 }
 
-KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::size_t index) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(pointer_child)::operator()(std::string_view parent,
+                                                                     std::size_t index) const {
   return std::string(parent) + '/' + std::to_string(index);
 }
 
@@ -8950,7 +9227,8 @@ KLING_LAZY timestamp make_timestamp(int year, int month, int day, int hour, int 
 
 } // namespace time_detail
 
-KLING_LAZY_DEF result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
+KLING_LAZY_DEF result<timestamp>
+KLING_FUNCTION(parse_iso8601)::operator()(std::string_view text, missing_offset without_offset) const {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
@@ -8989,7 +9267,7 @@ KLING_LAZY_DEF result<timestamp> parse_iso8601(std::string_view text, missing_of
   return time_detail::make_timestamp(year, month, day, hour, minute, second, micros, offset);
 }
 
-KLING_LAZY_DEF std::string format_iso8601(timestamp t) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(format_iso8601)::operator()(timestamp t) const {
   const std::int64_t total = t.time_since_epoch().count();
   std::int64_t seconds = total / 1000000;
   std::int64_t micros = total % 1000000;
@@ -9012,11 +9290,11 @@ KLING_LAZY_DEF std::string format_iso8601(timestamp t) {
   return buffer;
 }
 
-KLING_LAZY_DEF timestamp from_unix_seconds(std::int64_t seconds) {
+KLING_LAZY_DEF timestamp KLING_FUNCTION(from_unix_seconds)::operator()(std::int64_t seconds) const {
   return timestamp(std::chrono::seconds(seconds));
 }
 
-KLING_LAZY_DEF result<timestamp> parse_http_date(std::string_view text) {
+KLING_LAZY_DEF result<timestamp> KLING_FUNCTION(parse_http_date)::operator()(std::string_view text) const {
   static constexpr std::string_view weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -9177,7 +9455,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace numbers {
 
-KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
+KLING_LAZY_DEF std::optional<double> KLING_FUNCTION(parse_decimal)::operator()(std::string_view text) const {
   if (text.empty() || text.size() > 64) return std::nullopt;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
@@ -9191,7 +9469,7 @@ KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
   return d;
 }
 
-KLING_LAZY_DEF std::string format_fixed(double v, int decimals) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(format_fixed)::operator()(double v, int decimals) const {
   if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
@@ -9211,7 +9489,7 @@ KLING_LAZY_DEF std::string format_fixed(double v, int decimals) {
   return out;
 }
 
-KLING_LAZY_DEF std::string format_significant(double v, int digits) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(format_significant)::operator()(double v, int digits) const {
   if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
   if (digits < 1) digits = 1;
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
@@ -9236,7 +9514,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF std::uint64_t random_seed() {
+KLING_LAZY_DEF std::uint64_t KLING_FUNCTION(random_seed)::operator()() const {
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
 }
@@ -9250,7 +9528,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF std::string redact(std::string text, std::string_view secret) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(redact)::operator()(std::string text,
+                                                              std::string_view secret) const {
   if (secret.size() < 4) return text;
   for (auto pos = text.find(secret); pos != std::string::npos;
        pos = text.find(secret, pos + redacted_marker.size())) {
@@ -9435,7 +9714,8 @@ KLING_LAZY_DEF bool constant_time_equal(std::string_view a, std::string_view b) 
   return difference == 0;
 }
 
-KLING_LAZY_DEF std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+KLING_LAZY_DEF std::string
+KLING_FUNCTION(to_hex)::operator()(const std::array<std::uint8_t, 32> &digest) const {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);
@@ -9521,7 +9801,7 @@ KLING_LAZY bool has_scheme(std::string_view text) {
 }
 } // namespace url_detail
 
-KLING_LAZY_DEF result<url_parts> split_url(std::string_view text) {
+KLING_LAZY_DEF result<url_parts> KLING_FUNCTION(split_url)::operator()(std::string_view text) const {
   using namespace url_detail;
   url_parts out;
   const auto colon = text.find(':');
@@ -9597,7 +9877,7 @@ KLING_LAZY_DEF result<url_parts> split_url(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
+KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(std::string_view text) const {
   auto parts = split_url(text);
   if (!parts) return std::move(parts).error();
   url out;
@@ -9611,7 +9891,8 @@ KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view reference) {
+KLING_LAZY_DEF result<url> KLING_FUNCTION(resolve_url)::operator()(const url &base,
+                                                                   std::string_view reference) const {
   using namespace url_detail;
   if (has_scheme(reference)) return parse_url(reference);
   if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
@@ -9639,7 +9920,7 @@ KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view referen
   return out;
 }
 
-KLING_LAZY_DEF bool is_loopback_host(std::string_view host) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_loopback_host)::operator()(std::string_view host) const {
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
@@ -9652,7 +9933,7 @@ KLING_LAZY_DEF bool is_loopback_host(std::string_view host) {
   return dots == 3;
 }
 
-KLING_LAZY_DEF std::string percent_encode(std::string_view text) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(percent_encode)::operator()(std::string_view text) const {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
@@ -9669,7 +9950,8 @@ KLING_LAZY_DEF std::string percent_encode(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(encode_query)::operator()(
+    const std::vector<std::pair<std::string, std::string>> &params) const {
   std::string out;
   for (const auto &p : params) {
     if (!out.empty()) out += '&';
@@ -9825,7 +10107,7 @@ KLING_LAZY result<image_info> probe_jpeg(std::string_view bytes) {
 
 } // namespace image_detail
 
-KLING_LAZY_DEF result<image_info> probe_image(std::string_view bytes) {
+KLING_LAZY_DEF result<image_info> KLING_FUNCTION(probe_image)::operator()(std::string_view bytes) const {
   using namespace image_detail;
   if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
   if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {
@@ -10293,12 +10575,13 @@ result<video_info> probe(Source &source, std::uint64_t size) {
 
 } // namespace video_detail
 
-KLING_LAZY_DEF result<video_info> probe_video(std::string_view bytes) {
+KLING_LAZY_DEF result<video_info> KLING_FUNCTION(probe_video)::operator()(std::string_view bytes) const {
   video_detail::memory_source source{bytes};
   return video_detail::probe(source, bytes.size());
 }
 
-KLING_LAZY_DEF result<video_info> probe_video_file(const std::string &path) {
+KLING_LAZY_DEF result<video_info>
+KLING_FUNCTION(probe_video_file)::operator()(const std::string &path) const {
   files::input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -10358,7 +10641,7 @@ KLING_LAZY image_string classify_data_uri(std::string_view text) {
 
 } // namespace source_detail
 
-KLING_LAZY_DEF const std::string &local_image_marker() {
+KLING_LAZY_DEF const std::string &KLING_FUNCTION(local_image_marker)::operator()() const {
   static const std::string marker = [] {
     std::string m = "kling-local-file:";
     for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
@@ -10368,11 +10651,11 @@ KLING_LAZY_DEF const std::string &local_image_marker() {
   return marker;
 }
 
-KLING_LAZY_DEF std::string local_image(std::string_view path) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(local_image)::operator()(std::string_view path) const {
   return local_image_marker() + std::string(path);
 }
 
-KLING_LAZY_DEF image_string classify_image_string(std::string_view text) {
+KLING_LAZY_DEF image_string KLING_FUNCTION(classify_image_string)::operator()(std::string_view text) const {
   using namespace source_detail;
   const std::string &marker = local_image_marker();
   if (text.substr(0, marker.size()) == marker) {
@@ -10475,21 +10758,24 @@ KLING_LAZY result<std::string> file_to_base64(const std::string &path, bool data
 
 } // namespace source_detail
 
-KLING_LAZY_DEF result<image_info> probe_image_file(const std::string &path) {
+KLING_LAZY_DEF result<image_info>
+KLING_FUNCTION(probe_image_file)::operator()(const std::string &path) const {
   auto image = source_detail::open_image_file(path);
   if (!image) return std::move(image).error();
   return (*image)->info;
 }
 
-KLING_LAZY_DEF result<std::string> image_file_to_base64(const std::string &path) {
+KLING_LAZY_DEF result<std::string>
+KLING_FUNCTION(image_file_to_base64)::operator()(const std::string &path) const {
   return source_detail::file_to_base64(path, false);
 }
 
-KLING_LAZY_DEF result<std::string> image_file_to_data_uri(const std::string &path) {
+KLING_LAZY_DEF result<std::string>
+KLING_FUNCTION(image_file_to_data_uri)::operator()(const std::string &path) const {
   return source_detail::file_to_base64(path, true);
 }
 
-KLING_LAZY_DEF result<std::string> inline_local_images(std::string body) {
+KLING_LAZY_DEF result<std::string> KLING_FUNCTION(inline_local_images)::operator()(std::string body) const {
   using namespace source_detail;
   const std::string opener = "\"" + local_image_marker();
   if (body.find(opener) == std::string::npos) return body;
@@ -10612,7 +10898,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF result<element> parse_element(const json &body, std::string path) {
+KLING_LAZY_DEF result<element> KLING_FUNCTION(parse_element)::operator()(const json &body,
+                                                                         std::string path) const {
   element e;
   field_reader r(body, std::move(path));
   r.id("element_id", e.element_id);
@@ -10637,7 +10924,8 @@ KLING_LAZY_DEF result<element> parse_element(const json &body, std::string path)
   return e;
 }
 
-KLING_LAZY_DEF result<std::vector<element>> parse_element_list(const json &body, std::string path) {
+KLING_LAZY_DEF result<std::vector<element>>
+KLING_FUNCTION(parse_element_list)::operator()(const json &body, std::string path) const {
   if (!body.is_array()) {
     return error{errc::parse, (path.empty() ? "/" : path) + ": expected an array, got " + body.type_name()};
   }
@@ -10651,7 +10939,8 @@ KLING_LAZY_DEF result<std::vector<element>> parse_element_list(const json &body,
   return out;
 }
 
-KLING_LAZY_DEF result<element_deletion> parse_element_deletion(const json &body, std::string path) {
+KLING_LAZY_DEF result<element_deletion>
+KLING_FUNCTION(parse_element_deletion)::operator()(const json &body, std::string path) const {
   element_deletion d;
   field_reader r(body, std::move(path));
   r.id("task_id", d.task_id);
@@ -10845,7 +11134,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF task_status parse_task_status(std::string_view word) {
+KLING_LAZY_DEF task_status KLING_FUNCTION(parse_task_status)::operator()(std::string_view word) const {
   const std::string w = ascii::to_lower(word);
   if (w == "pending" || w == "submitted") return task_status::pending;
   if (w == "processing") return task_status::processing;
@@ -10995,13 +11284,13 @@ KLING_LAZY result<task> read_task_fields(const json &body) {
 
 } // namespace task_detail
 
-KLING_LAZY_DEF result<task> parse_task(const json &body) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(parse_task)::operator()(const json &body) const {
   auto t = task_detail::read_task_fields(body);
   if (t) t->raw = body;
   return t;
 }
 
-KLING_LAZY_DEF result<task> parse_task(json &&body) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(parse_task)::operator()(json &&body) const {
   auto t = task_detail::read_task_fields(body);
   if (t) t->raw = std::move(body);
   return t;
@@ -11068,7 +11357,7 @@ KLING_LAZY_DEF void to_json(json &out, const task_handle &h) {
   if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
 }
 
-KLING_LAZY_DEF result<task_handle> parse_task_handle(const json &body) {
+KLING_LAZY_DEF result<task_handle> KLING_FUNCTION(parse_task_handle)::operator()(const json &body) const {
   task_handle h;
   field_reader r(body);
   if (r.require("task_id")) r.id("task_id", h.task_id);
@@ -11131,7 +11420,7 @@ KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
                  {"warnings", list(r.warnings)}};
 }
 
-KLING_LAZY_DEF error rejection(std::vector<violation> violations) {
+KLING_LAZY_DEF error KLING_FUNCTION(rejection)::operator()(std::vector<violation> violations) const {
   std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
                         (violations.size() == 1 ? " rule" : " rules");
   if (!violations.empty()) {
@@ -11290,7 +11579,8 @@ KLING_LAZY_DEF const json *checker::typed(const scope &s, std::string_view key, 
   return m;
 }
 
-KLING_LAZY_DEF std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+KLING_LAZY_DEF std::vector<prompt_reference>
+KLING_FUNCTION(prompt_references)::operator()(std::string_view prompt) const {
   std::vector<prompt_reference> out;
   for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
        open = prompt.find("<<<", open + 3)) {
@@ -11336,7 +11626,7 @@ KLING_LAZY bool non_empty_string(const json &request, std::string_view key) {
 }
 } // namespace routing_detail
 
-KLING_LAZY_DEF kling::route route_of(const json &request) {
+KLING_LAZY_DEF kling::route KLING_FUNCTION(route_of)::operator()(const json &request) const {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
   const std::string &name = model->get_ref<const std::string &>();
@@ -11364,7 +11654,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF std::optional<int> read_seconds(checker &c, const scope &s) {
+KLING_LAZY_DEF std::optional<int> KLING_FUNCTION(read_seconds)::operator()(checker &c, const scope &s) const {
   const json *v = s.get("seconds");
   if (!v) return std::nullopt;
   if (v->is_number_integer() || v->is_number_unsigned()) {
@@ -11385,7 +11675,8 @@ KLING_LAZY_DEF std::optional<int> read_seconds(checker &c, const scope &s) {
   return std::nullopt;
 }
 
-KLING_LAZY_DEF void check_routing(checker &c, const scope &s, kling::route r) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_routing)::operator()(checker &c, const scope &s,
+                                                              kling::route r) const {
   if (!s.has("model")) {
     c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
     return;
@@ -11406,7 +11697,7 @@ KLING_LAZY_DEF void check_routing(checker &c, const scope &s, kling::route r) {
   }
 }
 
-KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
+KLING_LAZY_DEF common_fields KLING_FUNCTION(check_common)::operator()(checker &c, const scope &s) const {
   common_fields out;
   c.text_length(s, "prompt", max_prompt_characters, "C-1");
   c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
@@ -11430,7 +11721,7 @@ KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
   return out;
 }
 
-KLING_LAZY_DEF json normalized(json request) {
+KLING_LAZY_DEF json KLING_FUNCTION(normalized)::operator()(json request) const {
   if (!request.is_object()) return request;
   auto it = request.find("seconds");
   if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
@@ -11458,9 +11749,9 @@ KLING_LAZY_DEF std::string size_text(std::uint64_t bytes) {
 }
 } // namespace images_detail
 
-KLING_LAZY_DEF std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                            const std::string &field, const char *rule,
-                                                            const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info>
+KLING_FUNCTION(check_image)::operator()(checker &c, const std::string &value, const std::string &field,
+                                        const char *rule, const image_limits &limits) const {
   // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
   if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
     c.image_field(field);
@@ -11527,9 +11818,9 @@ KLING_LAZY_DEF std::optional<media::image_info> check_image(checker &c, const st
   return *info;
 }
 
-KLING_LAZY_DEF std::optional<media::image_info> check_image_member(checker &c, const scope &s,
-                                                                   std::string_view key, const char *rule,
-                                                                   const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info>
+KLING_FUNCTION(check_image_member)::operator()(checker &c, const scope &s, std::string_view key,
+                                               const char *rule, const image_limits &limits) const {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);
@@ -11548,7 +11839,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_new_element(checker &c, const scope &s) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_new_element)::operator()(checker &c, const scope &s) const {
   c.required_string(s, "element_name", "E-1");
   c.text_length(s, "element_name", max_element_name_characters, "E-1");
   c.required_string(s, "element_description", "E-1");
@@ -11589,7 +11880,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_camera_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_camera_control)::operator()(checker &c, const scope &s) const {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};
@@ -11644,14 +11935,16 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_five_or_ten(checker &c, const scope &s, const common_fields &common,
-                                      const char *rule) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_five_or_ten)::operator()(checker &c, const scope &s,
+                                                                  const common_fields &common,
+                                                                  const char *rule) const {
   if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
     c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
   }
 }
 
-KLING_LAZY_DEF void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_text_to_video)::operator()(checker &c, const scope &s,
+                                                                    const common_fields &common) const {
   c.required_string(s, "prompt", "T-1");
   c.one_of(s, "sound", {"on", "off"}, "T-2");
   check_five_or_ten(c, s, common, "T-3");
@@ -11710,7 +12003,8 @@ KLING_LAZY std::optional<mask_image> check_dynamic_mask(checker &c, const scope 
 
 } // namespace i2v_detail
 
-KLING_LAZY_DEF void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_image_to_video)::operator()(checker &c, const scope &s,
+                                                                     const common_fields &common) const {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
     c.violation(
@@ -11840,8 +12134,9 @@ KLING_LAZY std::string too_large(std::uint64_t size, const video_limits &limits)
 }
 } // namespace videos_detail
 
-KLING_LAZY_DEF std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                                  const std::string &field) {
+KLING_LAZY_DEF std::vector<violation>
+KLING_FUNCTION(check_video)::operator()(const media::video_info &info, const video_limits &limits,
+                                        const std::string &field) const {
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
@@ -11870,14 +12165,15 @@ KLING_LAZY_DEF std::vector<violation> check_omni_video(const media::video_info &
   return check_video(info, omni_video_limits, field);
 }
 
-KLING_LAZY_DEF std::vector<violation> check_motion_video(const media::video_info &info,
-                                                         character_orientation orientation,
-                                                         const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> KLING_FUNCTION(check_motion_video)::operator()(
+    const media::video_info &info, character_orientation orientation, const std::string &field) const {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
-KLING_LAZY_DEF void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                       const char *url_rule, const video_limits &limits) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_video_string)::operator()(checker &c, const std::string &value,
+                                                                   const std::string &field,
+                                                                   const char *url_rule,
+                                                                   const video_limits &limits) const {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');
@@ -11924,7 +12220,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_motion_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_motion_control)::operator()(checker &c, const scope &s) const {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {
@@ -12233,7 +12529,8 @@ KLING_LAZY_DEF report validate(const json &request) {
   return validate_detail::checks_of(request, route_of(request));
 }
 
-KLING_LAZY_DEF report validate_as(const json &request, kling::route expected) {
+KLING_LAZY_DEF report KLING_FUNCTION(validate_as)::operator()(const json &request,
+                                                              kling::route expected) const {
   report r = validate_detail::checks_of(request, expected);
   if (expected == kling::route::element || !request.is_object()) return r;
   const kling::route actual = route_of(request);
@@ -12247,7 +12544,7 @@ KLING_LAZY_DEF report validate_as(const json &request, kling::route expected) {
   return r;
 }
 
-KLING_LAZY_DEF report validate_element(const json &request) {
+KLING_LAZY_DEF report KLING_FUNCTION(validate_element)::operator()(const json &request) const {
   return validate_detail::checks_of(request, kling::route::element);
 }
 
@@ -12264,7 +12561,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF std::string batch_name_problem(std::string_view name) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(batch_name_problem)::operator()(std::string_view name) const {
   if (name.empty()) return "is empty";
   if (name.size() > max_batch_name_bytes)
     return "is longer than " + std::to_string(max_batch_name_bytes) + " bytes";
@@ -12278,7 +12575,9 @@ KLING_LAZY_DEF std::string batch_name_problem(std::string_view name) {
   return {};
 }
 
-KLING_LAZY_DEF std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
+KLING_LAZY_DEF std::string KLING_FUNCTION(batch_name_key)::operator()(std::string_view name) const {
+  return ascii::to_lower(name);
+}
 
 namespace manifest_detail {
 KLING_LAZY void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
@@ -12286,7 +12585,7 @@ KLING_LAZY void add(manifest &m, std::size_t line, std::string rule, std::string
 }
 } // namespace manifest_detail
 
-KLING_LAZY_DEF manifest read_manifest(std::string_view text) {
+KLING_LAZY_DEF manifest KLING_FUNCTION(read_manifest)::operator()(std::string_view text) const {
   using manifest_detail::add;
   manifest out;
   std::map<std::string, std::size_t> name_lines, external_lines;
@@ -12367,8 +12666,9 @@ KLING_LAZY_DEF manifest read_manifest(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
-                                                 std::size_t n) {
+KLING_LAZY_DEF std::vector<manifest_entry>
+KLING_FUNCTION(shard)::operator()(const std::vector<manifest_entry> &entries, std::size_t k,
+                                  std::size_t n) const {
   std::vector<manifest_entry> out;
   if (n == 0 || k == 0 || k > n) return out;
   for (const auto &e : entries)
@@ -12389,7 +12689,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
+KLING_LAZY_DEF std::vector<violation>
+KLING_FUNCTION(check_task_query)::operator()(std::string_view task_id, std::string_view provider) const {
   std::vector<violation> out;
   if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
   if (ascii::has_control_character(task_id)) {
@@ -12401,7 +12702,8 @@ KLING_LAZY_DEF std::vector<violation> check_task_query(std::string_view task_id,
   return out;
 }
 
-KLING_LAZY_DEF std::vector<violation> check_element_page(int page_num, int page_size) {
+KLING_LAZY_DEF std::vector<violation> KLING_FUNCTION(check_element_page)::operator()(int page_num,
+                                                                                     int page_size) const {
   std::vector<violation> out;
   if (page_num < 1 || page_num > 1000) {
     out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
@@ -12412,7 +12714,8 @@ KLING_LAZY_DEF std::vector<violation> check_element_page(int page_num, int page_
   return out;
 }
 
-KLING_LAZY_DEF std::vector<violation> check_element_delete(std::string_view element_id) {
+KLING_LAZY_DEF std::vector<violation>
+KLING_FUNCTION(check_element_delete)::operator()(std::string_view element_id) const {
   if (!element_id.empty()) return {};
   return {{"E-3", "/element_id", "element_id must not be empty"}};
 }
@@ -12428,7 +12731,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF bool is_header_name(std::string_view name) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_header_name)::operator()(std::string_view name) const {
   if (name.empty()) return false;
   for (char c : name) {
     const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
@@ -12438,19 +12741,20 @@ KLING_LAZY_DEF bool is_header_name(std::string_view name) {
   return true;
 }
 
-KLING_LAZY_DEF bool is_header_value(std::string_view value) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_header_value)::operator()(std::string_view value) const {
   return !ascii::has_control_character(value, "\t");
 }
 
-KLING_LAZY_DEF std::optional<std::string_view> find_header(const http_headers &headers,
-                                                           std::string_view name) {
+KLING_LAZY_DEF std::optional<std::string_view>
+KLING_FUNCTION(find_header)::operator()(const http_headers &headers, std::string_view name) const {
   for (const auto &h : headers) {
     if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
   }
   return std::nullopt;
 }
 
-KLING_LAZY_DEF void set_header(http_headers &headers, std::string name, std::string value) {
+KLING_LAZY_DEF void KLING_FUNCTION(set_header)::operator()(http_headers &headers, std::string name,
+                                                           std::string value) const {
   for (auto it = headers.begin(); it != headers.end();) {
     it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
   }
@@ -12503,8 +12807,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF result<http_response> deliver_body(const http_request &request, result<http_response> answer,
-                                                  std::optional<std::size_t> cut_after) {
+KLING_LAZY_DEF result<http_response>
+KLING_FUNCTION(deliver_body)::operator()(const http_request &request, result<http_response> answer,
+                                         std::optional<std::size_t> cut_after) const {
   if (!answer) return answer;
   const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
   if (request.on_body) {
@@ -12574,7 +12879,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_LAZY_DEF std::string journal_line(const journal_record &r) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(journal_line)::operator()(const journal_record &r) const {
   using ordered = KLING_DEFERRED(nlohmann::ordered_json);
   ordered line{{"event", to_string(r.event)}};
   const auto put = [&](const char *key, const std::string &value) {
@@ -12593,7 +12898,7 @@ KLING_LAZY_DEF std::string journal_line(const journal_record &r) {
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-KLING_LAZY_DEF journal_state replay_journal(std::string_view text) {
+KLING_LAZY_DEF journal_state KLING_FUNCTION(replay_journal)::operator()(std::string_view text) const {
   journal_state out;
   out.ends_with_newline = text.empty() || text.back() == '\n';
   std::size_t number = 0;
@@ -12714,7 +13019,7 @@ KLING_LAZY_DEF void memory_replay_store::erase(expiry_index::iterator it) {
   by_expiry_.erase(it);
 }
 
-KLING_LAZY_DEF replay_store &default_replay_store() {
+KLING_LAZY_DEF replay_store &KLING_FUNCTION(default_replay_store)::operator()() const {
   static memory_replay_store store;
   return store;
 }
@@ -12843,10 +13148,11 @@ KLING_LAZY result<message_headers> find_message_headers(const http_headers &head
 
 } // namespace detail
 
-KLING_LAZY_DEF result<void> verify(std::string_view secret, std::string_view webhook_id,
+KLING_LAZY_DEF result<void>
+KLING_FUNCTION(verify)::operator()(std::string_view secret, std::string_view webhook_id,
                                    std::string_view webhook_timestamp, std::string_view webhook_signature,
                                    std::string_view body, std::int64_t now_unix_seconds,
-                                   const verify_options &options) {
+                                   const verify_options &options) const {
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
@@ -12856,9 +13162,11 @@ KLING_LAZY_DEF result<void> verify(std::string_view secret, std::string_view web
   return {};
 }
 
-KLING_LAZY_DEF result<void> verify(std::string_view secret, const http_headers &headers,
-                                   std::string_view body, std::int64_t now_unix_seconds,
-                                   const verify_options &options) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(verify)::operator()(std::string_view secret,
+                                                               const http_headers &headers,
+                                                               std::string_view body,
+                                                               std::int64_t now_unix_seconds,
+                                                               const verify_options &options) const {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -12869,9 +13177,10 @@ KLING_LAZY_DEF result<void> verify(std::string_view secret, const http_headers &
   return {};
 }
 
-KLING_LAZY_DEF result<void> verify_once(std::string_view secret, const http_headers &headers,
+KLING_LAZY_DEF result<void>
+KLING_FUNCTION(verify_once)::operator()(std::string_view secret, const http_headers &headers,
                                         std::string_view body, std::int64_t now_unix_seconds,
-                                        replay_store &replays, const verify_options &options) {
+                                        replay_store &replays, const verify_options &options) const {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -12888,8 +13197,10 @@ KLING_LAZY_DEF result<void> verify_once(std::string_view secret, const http_head
   return {};
 }
 
-KLING_LAZY_DEF std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                                std::string_view body) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(sign)::operator()(std::string_view secret,
+                                                            std::string_view webhook_id,
+                                                            std::int64_t timestamp,
+                                                            std::string_view body) const {
   auto key = detail::secret_key(secret);
   if (!key) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
@@ -12906,7 +13217,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF result<task> parse_callback(std::string_view body) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(parse_callback)::operator()(std::string_view body) const {
   auto parsed = parse_json(body);
   if (!parsed) return std::move(parsed).error();
   auto t = parse_task(std::move(*parsed));
@@ -12916,16 +13227,18 @@ KLING_LAZY_DEF result<task> parse_callback(std::string_view body) {
   return t;
 }
 
-KLING_LAZY_DEF result<task> receive_callback(std::string_view secret, const http_headers &headers,
+KLING_LAZY_DEF result<task>
+KLING_FUNCTION(receive_callback)::operator()(std::string_view secret, const http_headers &headers,
                                              std::string_view body, std::int64_t now_unix_seconds,
                                              webhooks::replay_store &replays,
-                                             const webhooks::verify_options &options) {
+                                             const webhooks::verify_options &options) const {
   auto verified = webhooks::verify_once(secret, headers, body, now_unix_seconds, replays, options);
   if (!verified) return std::move(verified).error();
   return parse_callback(body);
 }
 
-KLING_LAZY_DEF result<task> receive_unverified_callback(std::string_view body) {
+KLING_LAZY_DEF result<task>
+KLING_FUNCTION(receive_unverified_callback)::operator()(std::string_view body) const {
   return parse_callback(body);
 }
 
@@ -12940,11 +13253,15 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_LAZY_DEF step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
+KLING_LAZY_DEF step KLING_FUNCTION(send_step)::operator()(http_request r) const {
+  return step{step_kind::send, std::move(r), {}};
+}
 
-KLING_LAZY_DEF step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
+KLING_LAZY_DEF step KLING_FUNCTION(sleep_step)::operator()(time_point t) const {
+  return step{step_kind::sleep, {}, t};
+}
 
-KLING_LAZY_DEF step done_step() { return step{}; }
+KLING_LAZY_DEF step KLING_FUNCTION(done_step)::operator()() const { return step{}; }
 
 } // namespace protocol
 
@@ -12982,7 +13299,7 @@ KLING_LAZY_DEF result<void> check_duration(std::string_view name, milliseconds v
 
 } // namespace setting_checks
 
-KLING_LAZY_DEF result<void> check_retry_policy(const retry_policy &p) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(check_retry_policy)::operator()(const retry_policy &p) const {
   using setting_checks::check_duration;
   if (p.max_attempts < 1 || p.max_attempts > 1000) {
     return setting_checks::bad_setting("retry_policy::max_attempts",
@@ -13001,7 +13318,7 @@ KLING_LAZY_DEF result<void> check_retry_policy(const retry_policy &p) {
       });
 }
 
-KLING_LAZY_DEF bool is_transient(const error &e) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_transient)::operator()(const error &e) const {
   if (is_permanent_provider_code(e.provider_code)) return false;
   switch (e.code) {
   case errc::connection:
@@ -13015,7 +13332,7 @@ KLING_LAZY_DEF bool is_transient(const error &e) {
   }
 }
 
-KLING_LAZY_DEF bool is_ambiguous(const error &e) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_ambiguous)::operator()(const error &e) const {
   if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
   switch (e.code) {
   case errc::connection:
@@ -13119,7 +13436,8 @@ KLING_LAZY error_cause cause_of(const error &e) {
 
 } // namespace errors_detail
 
-KLING_LAZY_DEF std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
+KLING_LAZY_DEF std::optional<std::chrono::milliseconds>
+KLING_FUNCTION(retry_after)::operator()(const http_response &response) const {
   const auto value = response.header("Retry-After");
   if (!value || value->empty()) return std::nullopt;
   if (value->find_first_not_of("0123456789") == std::string_view::npos) {
@@ -13138,7 +13456,7 @@ KLING_LAZY_DEF std::optional<std::chrono::milliseconds> retry_after(const http_r
   return delay.count() > 0 ? delay : std::chrono::milliseconds(0);
 }
 
-KLING_LAZY_DEF error error_from_response(const http_response &response) {
+KLING_LAZY_DEF error KLING_FUNCTION(error_from_response)::operator()(const http_response &response) const {
   error e;
   e.code = errc_for_status(response.status);
   e.http_status = response.status;
@@ -13155,7 +13473,7 @@ KLING_LAZY_DEF error error_from_response(const http_response &response) {
   return e;
 }
 
-KLING_LAZY_DEF bool is_duplicate_external_id(const error &e) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_duplicate_external_id)::operator()(const error &e) const {
   if (e.http_status == 409) return true;
   return (e.http_status == 400 || e.http_status == 422) && e.cause == error_cause::duplicate;
 }
@@ -13195,11 +13513,12 @@ KLING_LAZY result<http_request> page_get(std::string path, const page_request &p
 
 } // namespace requests_detail
 
-KLING_LAZY_DEF http_request create_video(const json &body) {
+KLING_LAZY_DEF http_request KLING_FUNCTION(create_video)::operator()(const json &body) const {
   return requests_detail::json_post("/v1/videos", body);
 }
 
-KLING_LAZY_DEF result<http_request> get_video(std::string_view task_id, std::string_view provider) {
+KLING_LAZY_DEF result<http_request> KLING_FUNCTION(get_video)::operator()(std::string_view task_id,
+                                                                          std::string_view provider) const {
   auto violations = rules::check_task_query(task_id, provider);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -13208,19 +13527,22 @@ KLING_LAZY_DEF result<http_request> get_video(std::string_view task_id, std::str
   return r;
 }
 
-KLING_LAZY_DEF http_request create_element(const json &body) {
+KLING_LAZY_DEF http_request KLING_FUNCTION(create_element)::operator()(const json &body) const {
   return requests_detail::json_post("/v1/elements/custom", body);
 }
 
-KLING_LAZY_DEF result<http_request> list_elements(const page_request &page) {
+KLING_LAZY_DEF result<http_request>
+KLING_FUNCTION(list_elements)::operator()(const page_request &page) const {
   return requests_detail::page_get("/v1/elements/custom", page);
 }
 
-KLING_LAZY_DEF result<http_request> list_preset_elements(const page_request &page) {
+KLING_LAZY_DEF result<http_request>
+KLING_FUNCTION(list_preset_elements)::operator()(const page_request &page) const {
   return requests_detail::page_get("/v1/elements/presets", page);
 }
 
-KLING_LAZY_DEF result<http_request> delete_element(std::string_view element_id) {
+KLING_LAZY_DEF result<http_request>
+KLING_FUNCTION(delete_element)::operator()(std::string_view element_id) const {
   auto violations = rules::check_element_delete(element_id);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});
@@ -13249,7 +13571,7 @@ KLING_LAZY_DEF error with_excerpt(error e, const http_response &response) {
 
 } // namespace responses_detail
 
-KLING_LAZY_DEF response_info info_of(const http_response &response) {
+KLING_LAZY_DEF response_info KLING_FUNCTION(info_of)::operator()(const http_response &response) const {
   response_info info;
   info.http_status = response.status;
   info.headers = response.headers;
@@ -13257,7 +13579,7 @@ KLING_LAZY_DEF response_info info_of(const http_response &response) {
   return info;
 }
 
-KLING_LAZY_DEF result<json> read_json(const http_response &response) {
+KLING_LAZY_DEF result<json> KLING_FUNCTION(read_json)::operator()(const http_response &response) const {
   if (response.status < 200 || response.status > 299) return error_from_response(response);
   auto body = parse_json(response.body);
   if (!body) {
@@ -13268,8 +13590,9 @@ KLING_LAZY_DEF result<json> read_json(const http_response &response) {
   return body;
 }
 
-KLING_LAZY_DEF result<task> read_task(const http_response &response, std::string_view asked_id,
-                                      std::string_view asked_external_id) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(read_task)::operator()(const http_response &response,
+                                                                  std::string_view asked_id,
+                                                                  std::string_view asked_external_id) const {
   auto body = read_json(response);
   if (!body) return std::move(body).error();
   std::string body_request_id;
@@ -13284,7 +13607,7 @@ KLING_LAZY_DEF result<task> read_task(const http_response &response, std::string
   return t;
 }
 
-KLING_LAZY_DEF std::string failure_code(const json &raw) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(failure_code)::operator()(const json &raw) const {
   for (const char *key : {"error_code", "code"}) {
     if (const json *c = find_member(raw, key)) {
       if (c->is_string()) return c->get<std::string>();
@@ -13294,7 +13617,7 @@ KLING_LAZY_DEF std::string failure_code(const json &raw) {
   return {};
 }
 
-KLING_LAZY_DEF result<task> outcome_of(task t) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(outcome_of)::operator()(task t) const {
   switch (t.status) {
   case task_status::completed: return t;
   case task_status::failed: {
@@ -13313,13 +13636,15 @@ KLING_LAZY_DEF result<task> outcome_of(task t) {
   return t;
 }
 
-KLING_LAZY_DEF result<envelope<element>> read_element(const http_response &response) {
+KLING_LAZY_DEF result<envelope<element>>
+KLING_FUNCTION(read_element)::operator()(const http_response &response) const {
   return read_envelope<element>(
       response, [](const json &data, std::string path) { return parse_element(data, std::move(path)); });
 }
 
-KLING_LAZY_DEF result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                                 const page_request &asked) {
+KLING_LAZY_DEF result<envelope<page<element>>>
+KLING_FUNCTION(read_element_page)::operator()(const http_response &response,
+                                              const page_request &asked) const {
   return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
     return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
       page<element> p;
@@ -13331,7 +13656,8 @@ KLING_LAZY_DEF result<envelope<page<element>>> read_element_page(const http_resp
   });
 }
 
-KLING_LAZY_DEF result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
+KLING_LAZY_DEF result<envelope<element_deletion>>
+KLING_FUNCTION(read_element_deletion)::operator()(const http_response &response) const {
   return read_envelope<element_deletion>(response, [](const json &data, std::string path) {
     return parse_element_deletion(data, std::move(path));
   });
@@ -13694,7 +14020,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_LAZY_DEF result<void> check_wait_options(const wait_options &w) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(check_wait_options)::operator()(const wait_options &w) const {
   using setting_checks::check_duration;
   // NaN fails both comparisons; growth past 10 is no longer "gently".
   if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {
@@ -13802,7 +14128,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF result<void> check_headers(const http_headers &headers, std::string_view setting) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(check_headers)::operator()(const http_headers &headers,
+                                                                      std::string_view setting) const {
   using protocol::setting_checks::bad_setting;
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const auto &h = headers[i];
@@ -13819,7 +14146,7 @@ KLING_LAZY_DEF result<void> check_headers(const http_headers &headers, std::stri
   return {};
 }
 
-KLING_LAZY_DEF result<void> check_call_options(const call_options &c) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(check_call_options)::operator()(const call_options &c) const {
   if (c.request_timeout) {
     if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
                                                                 *c.request_timeout, false);
@@ -13835,7 +14162,8 @@ KLING_LAZY_DEF result<void> no_external_task_id(const call_options &call, const 
                std::string("call_options::external_task_id applies to creates only, not to ") + operation};
 }
 
-KLING_LAZY_DEF result<void> check_download_settings(const download_settings &d) {
+KLING_LAZY_DEF result<void>
+KLING_FUNCTION(check_download_settings)::operator()(const download_settings &d) const {
   if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
       !checked)
     return checked;
@@ -14032,7 +14360,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+KLING_LAZY_DEF error KLING_FUNCTION(cancelled_by_caller)::operator()() const {
+  return error{errc::cancelled, "cancelled by the caller"};
+}
 
 KLING_NAMESPACE_END
 
@@ -14305,9 +14635,10 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
-                                             const protocol::retry_policy &policy, std::uint64_t seed,
-                                             protocol::time_point now, timestamp wall_now) {
+KLING_LAZY_DEF protocol::wait_machine
+KLING_FUNCTION(follow)::operator()(const task_handle &handle, const protocol::wait_options &wait,
+                                   const protocol::retry_policy &policy, std::uint64_t seed,
+                                   protocol::time_point now, timestamp wall_now) const {
   std::optional<protocol::time_point> first, deadline;
   const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
   if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);
@@ -14337,7 +14668,8 @@ KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
                  {"failures", std::move(failures)}};
 }
 
-KLING_LAZY_DEF std::string default_batch_journal(const std::string &out_dir) {
+KLING_LAZY_DEF std::string
+KLING_FUNCTION(default_batch_journal)::operator()(const std::string &out_dir) const {
   return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
 }
 

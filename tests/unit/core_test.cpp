@@ -3,7 +3,10 @@
 #include <kling/core.hpp>
 #include <kling/fwd.hpp> // first: its declarations, then the definitions they must match
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -690,6 +693,29 @@ TEST_CASE("parse_url reads absolute http(s) URLs", "[core][url]") {
     REQUIRE_FALSE(parts);
     if (!parsed) CHECK(parts.error().message == parsed.error().message);
   }
+}
+
+TEST_CASE("library functions pass by name, as any callable, with every compiler", "[core]") {
+  // Header-only, each is a function object whose call operator compiles only
+  // where it is called; a template of nothing could not be passed by name
+  // (Clang and MSVC cannot deduce it).
+  std::function parse = kling::parse_url; // its type deduced from the name alone
+  REQUIRE(parse("https://example.com/x"));
+  CHECK(parse("https://example.com/x")->host == "example.com");
+
+  const std::vector<std::string_view> texts = {"https://a.example/", "not a url"};
+  std::vector<kling::result<kling::url>> urls;
+  std::transform(texts.begin(), texts.end(), std::back_inserter(urls), kling::parse_url);
+  REQUIRE(urls.size() == 2);
+  CHECK(urls[0]);
+  CHECK_FALSE(urls[1]);
+
+  const auto handle =
+      kling::parse_json(R"({"task_id":"t-1","provider":"kling"})").and_then(kling::parse_task_handle);
+  REQUIRE(handle);
+  CHECK(handle->task_id == "t-1");
+  const auto broken = kling::parse_json("[1]").and_then(kling::parse_task_handle);
+  CHECK_FALSE(broken);
 }
 
 TEST_CASE("split_url gives a URL's parts as written, without copying them", "[core][url]") {

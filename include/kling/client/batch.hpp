@@ -126,7 +126,10 @@ struct batch_summary {
 // {"total", "completed", "failed", "files": [...], "failures": [{"name", "error"}]}
 KLING_LAZY nlohmann::ordered_json to_json(const batch_summary &s);
 
-KLING_LAZY std::string default_batch_journal(const std::string &out_dir);
+KLING_FUNCTION_OBJECT default_batch_journal_function {
+  std::string operator()(const std::string &out_dir) const;
+};
+inline constexpr default_batch_journal_function default_batch_journal{};
 
 template <class Transport>
 class basic_batch {
@@ -711,7 +714,8 @@ KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
                  {"failures", std::move(failures)}};
 }
 
-KLING_LAZY_DEF std::string default_batch_journal(const std::string &out_dir) {
+KLING_LAZY_DEF std::string
+KLING_FUNCTION(default_batch_journal)::operator()(const std::string &out_dir) const {
   return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
 }
 

@@ -22,7 +22,8 @@ struct driver_hooks {
   std::function<void(const Machine &, protocol::time_point now)> after_response;
 };
 
-KLING_LAZY error cancelled_by_caller();
+KLING_FUNCTION_OBJECT cancelled_by_caller_function { error operator()() const; };
+inline constexpr cancelled_by_caller_function cancelled_by_caller{};
 
 template <class Transport, class Machine>
 auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,
@@ -69,7 +70,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF error cancelled_by_caller() { return error{errc::cancelled, "cancelled by the caller"}; }
+KLING_LAZY_DEF error KLING_FUNCTION(cancelled_by_caller)::operator()() const {
+  return error{errc::cancelled, "cancelled by the caller"};
+}
 
 KLING_NAMESPACE_END
 

@@ -29,7 +29,10 @@ KLING_NAMESPACE_BEGIN
 
 // A configuration error naming the first header that cannot be sent:
 // a name that is not a token, a value with a line break or control character.
-KLING_LAZY result<void> check_headers(const http_headers &headers, std::string_view setting);
+KLING_FUNCTION_OBJECT check_headers_function {
+  result<void> operator()(const http_headers &headers, std::string_view setting) const;
+};
+inline constexpr check_headers_function check_headers{};
 
 // What one call may set over the client-wide options. Every call takes it
 // (the blocking ones and their async twins); wait_settings and
@@ -51,7 +54,8 @@ struct call_options {
 };
 
 // A configuration error naming the first per-call setting that cannot work.
-KLING_LAZY result<void> check_call_options(const call_options &c);
+KLING_FUNCTION_OBJECT check_call_options_function { result<void> operator()(const call_options &c) const; };
+inline constexpr check_call_options_function check_call_options{};
 
 // A configuration error for a per-call setting that the call cannot use.
 KLING_LAZY result<void> no_external_task_id(const call_options &call, const char *operation);
@@ -97,7 +101,10 @@ struct download_settings : call_options {
 
 // A configuration error naming the first setting that cannot work; a
 // download started with one ends with it at once.
-KLING_LAZY result<void> check_download_settings(const download_settings &d);
+KLING_FUNCTION_OBJECT check_download_settings_function {
+  result<void> operator()(const download_settings &d) const;
+};
+inline constexpr check_download_settings_function check_download_settings{};
 
 struct download_result {
   std::string path; // where the complete video is
@@ -115,7 +122,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF result<void> check_headers(const http_headers &headers, std::string_view setting) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(check_headers)::operator()(const http_headers &headers,
+                                                                      std::string_view setting) const {
   using protocol::setting_checks::bad_setting;
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const auto &h = headers[i];
@@ -132,7 +140,7 @@ KLING_LAZY_DEF result<void> check_headers(const http_headers &headers, std::stri
   return {};
 }
 
-KLING_LAZY_DEF result<void> check_call_options(const call_options &c) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(check_call_options)::operator()(const call_options &c) const {
   if (c.request_timeout) {
     if (auto checked = protocol::setting_checks::check_duration("call_options::request_timeout",
                                                                 *c.request_timeout, false);
@@ -148,7 +156,8 @@ KLING_LAZY_DEF result<void> no_external_task_id(const call_options &call, const 
                std::string("call_options::external_task_id applies to creates only, not to ") + operation};
 }
 
-KLING_LAZY_DEF result<void> check_download_settings(const download_settings &d) {
+KLING_LAZY_DEF result<void>
+KLING_FUNCTION(check_download_settings)::operator()(const download_settings &d) const {
   if (auto checked = check_call_options(d).and_then([&] { return no_external_task_id(d, "a download"); });
       !checked)
     return checked;

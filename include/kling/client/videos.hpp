@@ -61,9 +61,12 @@ result<json> prepare_create(session<Transport> &s, json body, const rules::repor
 }
 
 // The wait a saved handle resumes: its calendar times made monotonic.
-KLING_LAZY protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
-                                         const protocol::retry_policy &policy, std::uint64_t seed,
-                                         protocol::time_point now, timestamp wall_now);
+KLING_FUNCTION_OBJECT follow_function {
+  protocol::wait_machine operator()(const task_handle &handle, const protocol::wait_options &wait,
+                                    const protocol::retry_policy &policy, std::uint64_t seed,
+                                    protocol::time_point now, timestamp wall_now) const;
+};
+inline constexpr follow_function follow{};
 
 template <class Transport>
 class videos_resource {
@@ -367,9 +370,10 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF protocol::wait_machine follow(const task_handle &handle, const protocol::wait_options &wait,
-                                             const protocol::retry_policy &policy, std::uint64_t seed,
-                                             protocol::time_point now, timestamp wall_now) {
+KLING_LAZY_DEF protocol::wait_machine
+KLING_FUNCTION(follow)::operator()(const task_handle &handle, const protocol::wait_options &wait,
+                                   const protocol::retry_policy &policy, std::uint64_t seed,
+                                   protocol::time_point now, timestamp wall_now) const {
   std::optional<protocol::time_point> first, deadline;
   const auto to_steady = [&](timestamp t) { return time_source::wall_to_steady(t, now, wall_now); };
   if (handle.next_poll_at) first = to_steady(*handle.next_poll_at);

@@ -18,24 +18,32 @@ KLING_NAMESPACE_BEGIN
 
 namespace base64 {
 
-KLING_LAZY std::string encode(std::string_view bytes);
+KLING_FUNCTION_OBJECT encode_function { std::string operator()(std::string_view bytes) const; };
+inline constexpr encode_function encode{};
 
 // Appends the Base64 of bytes to out, as encode would give it: for text
 // written in pieces (each piece but the last a multiple of 3 bytes, so that
 // the pieces' Base64 joins up) without a temporary string per piece.
-KLING_LAZY void append_encoded(std::string &out, std::string_view bytes);
+KLING_FUNCTION_OBJECT append_encoded_function {
+  void operator()(std::string &out, std::string_view bytes) const;
+};
+inline constexpr append_encoded_function append_encoded{};
 
 // Checks text without decoding it and returns the decoded size: the length
 // is a multiple of 4, only alphabet characters, '=' only as the last one or
 // two characters, and unused bits of the last group are zero (so every
 // accepted text has exactly one decoding). Whitespace is not accepted.
-KLING_LAZY result<std::size_t> decoded_size(std::string_view text);
+KLING_FUNCTION_OBJECT decoded_size_function { result<std::size_t> operator()(std::string_view text) const; };
+inline constexpr decoded_size_function decoded_size{};
 
 // Decodes text, strictly checked as decoded_size checks it (all of it, in the
 // same pass); max_bytes keeps only that many decoded bytes, for callers that
 // need only a header.
-KLING_LAZY result<std::string> decode(std::string_view text,
-                                      std::size_t max_bytes = static_cast<std::size_t>(-1));
+KLING_FUNCTION_OBJECT decode_function {
+  result<std::string> operator()(std::string_view text, std::size_t max_bytes = static_cast<std::size_t>(-1))
+      const;
+};
+inline constexpr decode_function decode{};
 
 } // namespace base64
 
@@ -232,7 +240,8 @@ KLING_LAZY std::size_t decode_groups(const unsigned char *in, std::size_t groups
 }
 } // namespace detail
 
-KLING_LAZY_DEF void append_encoded(std::string &out, std::string_view bytes) {
+KLING_LAZY_DEF void KLING_FUNCTION(append_encoded)::operator()(std::string &out,
+                                                               std::string_view bytes) const {
   const auto *in = reinterpret_cast<const unsigned char *>(bytes.data());
   std::size_t groups = bytes.size() / 3;
   char chunk[detail::groups_per_chunk * 4];
@@ -252,14 +261,14 @@ KLING_LAZY_DEF void append_encoded(std::string &out, std::string_view bytes) {
   }
 }
 
-KLING_LAZY_DEF std::string encode(std::string_view bytes) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(encode)::operator()(std::string_view bytes) const {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   append_encoded(out, bytes);
   return out;
 }
 
-KLING_LAZY_DEF result<std::size_t> decoded_size(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t> KLING_FUNCTION(decoded_size)::operator()(std::string_view text) const {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   if (!detail::all_in_alphabet(reinterpret_cast<const unsigned char *>(text.data()), text.size() - padding) ||
@@ -270,7 +279,8 @@ KLING_LAZY_DEF result<std::size_t> decoded_size(std::string_view text) {
 
 // One pass: the groups wanted are decoded and checked together, the rest only
 // checked (the whole text is checked whatever max_bytes is).
-KLING_LAZY_DEF result<std::string> decode(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF result<std::string> KLING_FUNCTION(decode)::operator()(std::string_view text,
+                                                                      std::size_t max_bytes) const {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   const std::size_t size = text.size() / 4 * 3 - padding;

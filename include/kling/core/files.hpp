@@ -23,20 +23,27 @@ namespace files {
 
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
 // file system allowed.
-KLING_LAZY std::string quote(std::string_view path);
+KLING_FUNCTION_OBJECT quote_function { std::string operator()(std::string_view path) const; };
+inline constexpr quote_function quote{};
 
 // Size of a regular file. Directories, devices and pipes are refused: their
 // size means nothing.
-KLING_LAZY result<std::uint64_t> size_of(const std::string &path);
+KLING_FUNCTION_OBJECT size_of_function { result<std::uint64_t> operator()(const std::string &path) const; };
+inline constexpr size_of_function size_of{};
 
-KLING_LAZY bool exists(const std::string &path);
+KLING_FUNCTION_OBJECT exists_function { bool operator()(const std::string &path) const; };
+inline constexpr exists_function exists{};
 
 // Removes a file if it is there; false only when it stays.
-KLING_LAZY bool remove(const std::string &path);
+KLING_FUNCTION_OBJECT remove_function { bool operator()(const std::string &path) const; };
+inline constexpr remove_function remove{};
 
 // Moves from onto to, replacing what is there, in one step where the platform
 // allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
-KLING_LAZY result<void> replace(const std::string &from, const std::string &to);
+KLING_FUNCTION_OBJECT replace_function {
+  result<void> operator()(const std::string &from, const std::string &to) const;
+};
+inline constexpr replace_function replace{};
 
 // A regular file opened for binary reading at any 64-bit offset.
 class input_file {
@@ -100,15 +107,22 @@ private:
 };
 
 // Creates a directory and its parents; fine when it is already there.
-KLING_LAZY result<void> make_directories(const std::string &path);
+KLING_FUNCTION_OBJECT make_directories_function { result<void> operator()(const std::string &path) const; };
+inline constexpr make_directories_function make_directories{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
-KLING_LAZY result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
+KLING_FUNCTION_OBJECT read_file_function {
+  result<std::string> operator()(const std::string &path, std::uint64_t max_bytes) const;
+};
+inline constexpr read_file_function read_file{};
 
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
-KLING_LAZY result<void> write_file(const std::string &path, std::string_view bytes);
+KLING_FUNCTION_OBJECT write_file_function {
+  result<void> operator()(const std::string &path, std::string_view bytes) const;
+};
+inline constexpr write_file_function write_file{};
 
 } // namespace files
 
@@ -149,7 +163,9 @@ constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROU
 
 namespace files {
 
-KLING_LAZY_DEF std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+KLING_LAZY_DEF std::string KLING_FUNCTION(quote)::operator()(std::string_view path) const {
+  return "\"" + utf8::excerpt(path, 300) + "\"";
+}
 
 namespace files_detail {
 
@@ -218,7 +234,7 @@ KLING_LAZY bool seek(std::FILE *f, std::uint64_t offset) {
 
 } // namespace files_detail
 
-KLING_LAZY_DEF result<std::uint64_t> size_of(const std::string &path) {
+KLING_LAZY_DEF result<std::uint64_t> KLING_FUNCTION(size_of)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -233,13 +249,13 @@ KLING_LAZY_DEF result<std::uint64_t> size_of(const std::string &path) {
   return static_cast<std::uint64_t>(size);
 }
 
-KLING_LAZY_DEF bool exists(const std::string &path) {
+KLING_LAZY_DEF bool KLING_FUNCTION(exists)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   std::error_code ec;
   return native && std::filesystem::exists(*native, ec);
 }
 
-KLING_LAZY_DEF bool remove(const std::string &path) {
+KLING_LAZY_DEF bool KLING_FUNCTION(remove)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   if (!native) return false;
   std::error_code ec;
@@ -247,7 +263,8 @@ KLING_LAZY_DEF bool remove(const std::string &path) {
   return !ec;
 }
 
-KLING_LAZY_DEF result<void> replace(const std::string &from, const std::string &to) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(replace)::operator()(const std::string &from,
+                                                                const std::string &to) const {
   auto native_from = files_detail::native_path(from);
   if (!native_from) return std::move(native_from).error();
   auto native_to = files_detail::native_path(to);
@@ -361,7 +378,7 @@ KLING_LAZY_DEF void appending_file::close() {
   file_ = nullptr;
 }
 
-KLING_LAZY_DEF result<void> make_directories(const std::string &path) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(make_directories)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -371,7 +388,8 @@ KLING_LAZY_DEF result<void> make_directories(const std::string &path) {
   return {};
 }
 
-KLING_LAZY_DEF result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+KLING_LAZY_DEF result<std::string> KLING_FUNCTION(read_file)::operator()(const std::string &path,
+                                                                         std::uint64_t max_bytes) const {
   input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -385,7 +403,8 @@ KLING_LAZY_DEF result<std::string> read_file(const std::string &path, std::uint6
   return bytes;
 }
 
-KLING_LAZY_DEF result<void> write_file(const std::string &path, std::string_view bytes) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(write_file)::operator()(const std::string &path,
+                                                                   std::string_view bytes) const {
   if (auto native = files_detail::native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;

@@ -25,7 +25,8 @@ using json = nlohmann::json;
 inline constexpr std::size_t max_json_depth = 128;
 
 // Parses text; an error of kind parse that says where and why.
-KLING_LAZY result<json> parse_json(std::string_view text);
+KLING_FUNCTION_OBJECT parse_json_function { result<json> operator()(std::string_view text) const; };
+inline constexpr parse_json_function parse_json{};
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
@@ -36,12 +37,18 @@ std::string dump_json(const BasicJson &value, int indent = -1) {
 
 // The member `key` of `object`, or nullptr when object is not an object or
 // has no such member. (operator[] on a const json asserts; at() throws.)
-KLING_LAZY const json *find_member(const json &object, std::string_view key);
+KLING_FUNCTION_OBJECT find_member_function {
+  const json *operator()(const json &object, std::string_view key) const;
+};
+inline constexpr find_member_function find_member{};
 
-// JSON pointers (RFC 6901) name fields in violations and parse errors.
-KLING_LAZY std::string pointer_child(std::string_view parent, std::string_view key);
+KLING_FUNCTION_OBJECT pointer_child_function {
+  // JSON pointers (RFC 6901) name fields in violations and parse errors.
+  std::string operator()(std::string_view parent, std::string_view key) const;
 
-KLING_LAZY std::string pointer_child(std::string_view parent, std::size_t index);
+  std::string operator()(std::string_view parent, std::size_t index) const;
+};
+inline constexpr pointer_child_function pointer_child{};
 
 // A JSON pointer kept as steps on the stack, each naming its parent, and
 // made into text only when something is reported there: walks over a whole
@@ -126,7 +133,7 @@ KLING_LAZY std::size_t nesting_depth(std::string_view text) {
 
 } // namespace json_detail
 
-KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
+KLING_LAZY_DEF result<json> KLING_FUNCTION(parse_json)::operator()(std::string_view text) const {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
@@ -146,7 +153,8 @@ KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
   return error{errc::parse, std::move(message)};
 }
 
-KLING_LAZY_DEF const json *find_member(const json &object, std::string_view key) {
+KLING_LAZY_DEF const json *KLING_FUNCTION(find_member)::operator()(const json &object,
+                                                                   std::string_view key) const {
   if (!object.is_object()) return nullptr;
 #if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
   const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
@@ -156,7 +164,8 @@ KLING_LAZY_DEF const json *find_member(const json &object, std::string_view key)
   return it == object.end() ? nullptr : &*it;
 }
 
-KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::string_view key) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(pointer_child)::operator()(std::string_view parent,
+                                                                     std::string_view key) const {
   std::string out(parent);
   out += '/';
   for (char c : key) {
@@ -170,7 +179,8 @@ KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::string_vi
   return out;
 }
 
-KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::size_t index) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(pointer_child)::operator()(std::string_view parent,
+                                                                     std::size_t index) const {
   return std::string(parent) + '/' + std::to_string(index);
 }
 

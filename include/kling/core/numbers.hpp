@@ -38,16 +38,21 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 // "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
 // std::from_chars is missing from some standard libraries still in use
 // (libc++ before 20, which Emscripten ships).
-KLING_LAZY std::optional<double> parse_decimal(std::string_view text);
+KLING_FUNCTION_OBJECT parse_decimal_function {
+  std::optional<double> operator()(std::string_view text) const;
+};
+inline constexpr parse_decimal_function parse_decimal{};
 
 // v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
 // from zero: what printf("%.*f") writes under the C locale.
-KLING_LAZY std::string format_fixed(double v, int decimals);
+KLING_FUNCTION_OBJECT format_fixed_function { std::string operator()(double v, int decimals) const; };
+inline constexpr format_fixed_function format_fixed{};
 
 // v rounded to `digits` significant digits (1 to 9), without trailing zeros
 // ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
 // values keep all their integer digits rather than switching to an exponent.
-KLING_LAZY std::string format_significant(double v, int digits);
+KLING_FUNCTION_OBJECT format_significant_function { std::string operator()(double v, int digits) const; };
+inline constexpr format_significant_function format_significant{};
 
 } // namespace numbers
 
@@ -64,7 +69,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace numbers {
 
-KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
+KLING_LAZY_DEF std::optional<double> KLING_FUNCTION(parse_decimal)::operator()(std::string_view text) const {
   if (text.empty() || text.size() > 64) return std::nullopt;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
@@ -78,7 +83,7 @@ KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
   return d;
 }
 
-KLING_LAZY_DEF std::string format_fixed(double v, int decimals) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(format_fixed)::operator()(double v, int decimals) const {
   if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
@@ -98,7 +103,7 @@ KLING_LAZY_DEF std::string format_fixed(double v, int decimals) {
   return out;
 }
 
-KLING_LAZY_DEF std::string format_significant(double v, int digits) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(format_significant)::operator()(double v, int digits) const {
   if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
   if (digits < 1) digits = 1;
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));

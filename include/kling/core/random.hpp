@@ -51,7 +51,8 @@ private:
 };
 
 // 64 bits from the system's source (std::random_device), never 0.
-KLING_LAZY std::uint64_t random_seed();
+KLING_FUNCTION_OBJECT random_seed_function { std::uint64_t operator()() const; };
+inline constexpr random_seed_function random_seed{};
 
 KLING_NAMESPACE_END
 
@@ -64,7 +65,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF std::uint64_t random_seed() {
+KLING_LAZY_DEF std::uint64_t KLING_FUNCTION(random_seed)::operator()() const {
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
 }

@@ -17,7 +17,10 @@ inline constexpr std::string_view redacted_marker = "[REDACTED]";
 
 // Replaces every occurrence of secret in text. Secrets shorter than 4
 // characters are left alone: they would redact ordinary words and protect nothing.
-KLING_LAZY std::string redact(std::string text, std::string_view secret);
+KLING_FUNCTION_OBJECT redact_function {
+  std::string operator()(std::string text, std::string_view secret) const;
+};
+inline constexpr redact_function redact{};
 
 KLING_NAMESPACE_END
 
@@ -28,7 +31,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF std::string redact(std::string text, std::string_view secret) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(redact)::operator()(std::string text,
+                                                              std::string_view secret) const {
   if (secret.size() < 4) return text;
   for (auto pos = text.find(secret); pos != std::string::npos;
        pos = text.find(secret, pos + redacted_marker.size())) {

@@ -57,7 +57,10 @@ KLING_LAZY std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::s
 KLING_LAZY bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 // Lower-case hex, 64 characters.
-KLING_LAZY std::string to_hex(const std::array<std::uint8_t, 32> &digest);
+KLING_FUNCTION_OBJECT to_hex_function {
+  std::string operator()(const std::array<std::uint8_t, 32> &digest) const;
+};
+inline constexpr to_hex_function to_hex{};
 
 } // namespace crypto
 
@@ -237,7 +240,8 @@ KLING_LAZY_DEF bool constant_time_equal(std::string_view a, std::string_view b) 
   return difference == 0;
 }
 
-KLING_LAZY_DEF std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+KLING_LAZY_DEF std::string
+KLING_FUNCTION(to_hex)::operator()(const std::array<std::uint8_t, 32> &digest) const {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);

@@ -26,17 +26,23 @@ enum class missing_offset {
 // "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
 // Fractions beyond microseconds are truncated; an offset is required unless
 // without_offset says what its absence means.
-KLING_LAZY result<timestamp> parse_iso8601(std::string_view text,
-                                           missing_offset without_offset = missing_offset::reject);
+KLING_FUNCTION_OBJECT parse_iso8601_function {
+  result<timestamp> operator()(std::string_view text, missing_offset without_offset = missing_offset::reject)
+      const;
+};
+inline constexpr parse_iso8601_function parse_iso8601{};
 
 // "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
-KLING_LAZY std::string format_iso8601(timestamp t);
+KLING_FUNCTION_OBJECT format_iso8601_function { std::string operator()(timestamp t) const; };
+inline constexpr format_iso8601_function format_iso8601{};
 
-KLING_LAZY timestamp from_unix_seconds(std::int64_t seconds);
+KLING_FUNCTION_OBJECT from_unix_seconds_function { timestamp operator()(std::int64_t seconds) const; };
+inline constexpr from_unix_seconds_function from_unix_seconds{};
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
-KLING_LAZY result<timestamp> parse_http_date(std::string_view text);
+KLING_FUNCTION_OBJECT parse_http_date_function { result<timestamp> operator()(std::string_view text) const; };
+inline constexpr parse_http_date_function parse_http_date{};
 
 KLING_NAMESPACE_END
 
@@ -137,7 +143,8 @@ KLING_LAZY timestamp make_timestamp(int year, int month, int day, int hour, int 
 
 } // namespace time_detail
 
-KLING_LAZY_DEF result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
+KLING_LAZY_DEF result<timestamp>
+KLING_FUNCTION(parse_iso8601)::operator()(std::string_view text, missing_offset without_offset) const {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
@@ -176,7 +183,7 @@ KLING_LAZY_DEF result<timestamp> parse_iso8601(std::string_view text, missing_of
   return time_detail::make_timestamp(year, month, day, hour, minute, second, micros, offset);
 }
 
-KLING_LAZY_DEF std::string format_iso8601(timestamp t) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(format_iso8601)::operator()(timestamp t) const {
   const std::int64_t total = t.time_since_epoch().count();
   std::int64_t seconds = total / 1000000;
   std::int64_t micros = total % 1000000;
@@ -199,11 +206,11 @@ KLING_LAZY_DEF std::string format_iso8601(timestamp t) {
   return buffer;
 }
 
-KLING_LAZY_DEF timestamp from_unix_seconds(std::int64_t seconds) {
+KLING_LAZY_DEF timestamp KLING_FUNCTION(from_unix_seconds)::operator()(std::int64_t seconds) const {
   return timestamp(std::chrono::seconds(seconds));
 }
 
-KLING_LAZY_DEF result<timestamp> parse_http_date(std::string_view text) {
+KLING_LAZY_DEF result<timestamp> KLING_FUNCTION(parse_http_date)::operator()(std::string_view text) const {
   static constexpr std::string_view weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};

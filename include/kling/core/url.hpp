@@ -35,7 +35,8 @@ struct url {
 
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
-KLING_LAZY result<url> parse_url(std::string_view text);
+KLING_FUNCTION_OBJECT parse_url_function { result<url> operator()(std::string_view text) const; };
+inline constexpr parse_url_function parse_url{};
 
 // The same URL's parts as written (scheme and host not lower-cased), viewing
 // text: what parse_url checks and copies, for callers that only check.
@@ -43,23 +44,32 @@ struct url_parts {
   std::string_view scheme, userinfo, host, path, query, fragment;
   int port = 0;
 };
-KLING_LAZY result<url_parts> split_url(std::string_view text);
+KLING_FUNCTION_OBJECT split_url_function { result<url_parts> operator()(std::string_view text) const; };
+inline constexpr split_url_function split_url{};
 
 // Resolves a reference (a redirect's Location) against base, as RFC 3986
 // section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
 // absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
 // checked like any URL: http or https, a host, no spaces or control characters.
-KLING_LAZY result<url> resolve_url(const url &base, std::string_view reference);
+KLING_FUNCTION_OBJECT resolve_url_function {
+  result<url> operator()(const url &base, std::string_view reference) const;
+};
+inline constexpr resolve_url_function resolve_url{};
 
 // True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
-KLING_LAZY bool is_loopback_host(std::string_view host);
+KLING_FUNCTION_OBJECT is_loopback_host_function { bool operator()(std::string_view host) const; };
+inline constexpr is_loopback_host_function is_loopback_host{};
 
 // Percent-encodes everything but RFC 3986's unreserved characters, so the
 // result is safe as one path segment or one query value.
-KLING_LAZY std::string percent_encode(std::string_view text);
+KLING_FUNCTION_OBJECT percent_encode_function { std::string operator()(std::string_view text) const; };
+inline constexpr percent_encode_function percent_encode{};
 
 // "a=1&b=x%20y" from name/value pairs, in the order given.
-KLING_LAZY std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
+KLING_FUNCTION_OBJECT encode_query_function {
+  std::string operator()(const std::vector<std::pair<std::string, std::string>> &params) const;
+};
+inline constexpr encode_query_function encode_query{};
 
 KLING_NAMESPACE_END
 
@@ -134,7 +144,7 @@ KLING_LAZY bool has_scheme(std::string_view text) {
 }
 } // namespace url_detail
 
-KLING_LAZY_DEF result<url_parts> split_url(std::string_view text) {
+KLING_LAZY_DEF result<url_parts> KLING_FUNCTION(split_url)::operator()(std::string_view text) const {
   using namespace url_detail;
   url_parts out;
   const auto colon = text.find(':');
@@ -210,7 +220,7 @@ KLING_LAZY_DEF result<url_parts> split_url(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
+KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(std::string_view text) const {
   auto parts = split_url(text);
   if (!parts) return std::move(parts).error();
   url out;
@@ -224,7 +234,8 @@ KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view reference) {
+KLING_LAZY_DEF result<url> KLING_FUNCTION(resolve_url)::operator()(const url &base,
+                                                                   std::string_view reference) const {
   using namespace url_detail;
   if (has_scheme(reference)) return parse_url(reference);
   if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
@@ -252,7 +263,7 @@ KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view referen
   return out;
 }
 
-KLING_LAZY_DEF bool is_loopback_host(std::string_view host) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_loopback_host)::operator()(std::string_view host) const {
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
@@ -265,7 +276,7 @@ KLING_LAZY_DEF bool is_loopback_host(std::string_view host) {
   return dots == 3;
 }
 
-KLING_LAZY_DEF std::string percent_encode(std::string_view text) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(percent_encode)::operator()(std::string_view text) const {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
@@ -282,7 +293,8 @@ KLING_LAZY_DEF std::string percent_encode(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(encode_query)::operator()(
+    const std::vector<std::pair<std::string, std::string>> &params) const {
   std::string out;
   for (const auto &p : params) {
     if (!out.empty()) out += '&';

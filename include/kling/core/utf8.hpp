@@ -23,14 +23,20 @@ KLING_LAZY std::size_t sequence_length(std::string_view text, std::size_t pos) n
 
 // Number of Unicode code points in text; an error naming the byte offset of
 // the first malformed sequence.
-KLING_LAZY result<std::size_t> count_code_points(std::string_view text);
+KLING_FUNCTION_OBJECT count_code_points_function {
+  result<std::size_t> operator()(std::string_view text) const;
+};
+inline constexpr count_code_points_function count_code_points{};
 
 KLING_LAZY bool is_valid(std::string_view text) noexcept;
 
 // At most max_bytes of text, cut at a code point boundary, with malformed
 // bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
 // in JSON and to print).
-KLING_LAZY std::string excerpt(std::string_view text, std::size_t max_bytes);
+KLING_FUNCTION_OBJECT excerpt_function {
+  std::string operator()(std::string_view text, std::size_t max_bytes) const;
+};
+inline constexpr excerpt_function excerpt{};
 
 } // namespace utf8
 
@@ -69,7 +75,8 @@ KLING_LAZY_DEF std::size_t sequence_length(std::string_view text, std::size_t po
   return 0;
 }
 
-KLING_LAZY_DEF result<std::size_t> count_code_points(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t>
+KLING_FUNCTION(count_code_points)::operator()(std::string_view text) const {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
@@ -90,7 +97,8 @@ KLING_LAZY_DEF bool is_valid(std::string_view text) noexcept {
   return true;
 }
 
-KLING_LAZY_DEF std::string excerpt(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(excerpt)::operator()(std::string_view text,
+                                                               std::size_t max_bytes) const {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(max_bytes < text.size() ? max_bytes : text.size());

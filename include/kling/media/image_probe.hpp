@@ -40,7 +40,8 @@ struct image_info {
 // Format and size of a PNG or JPEG image. Anything else, or a header that is
 // truncated or malformed, is an errc::malformed_input error saying why (and,
 // for JPEG, at which byte).
-KLING_LAZY result<image_info> probe_image(std::string_view bytes);
+KLING_FUNCTION_OBJECT probe_image_function { result<image_info> operator()(std::string_view bytes) const; };
+inline constexpr probe_image_function probe_image{};
 
 } // namespace media
 
@@ -189,7 +190,7 @@ KLING_LAZY result<image_info> probe_jpeg(std::string_view bytes) {
 
 } // namespace image_detail
 
-KLING_LAZY_DEF result<image_info> probe_image(std::string_view bytes) {
+KLING_LAZY_DEF result<image_info> KLING_FUNCTION(probe_image)::operator()(std::string_view bytes) const {
   using namespace image_detail;
   if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
   if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {

@@ -54,30 +54,41 @@ inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 // local_image in this process names a file: text from anywhere else (an end
 // user's prompt or JSON, an element id, an answer) cannot guess the number,
 // so it can never make the client read and send a file.
-KLING_LAZY const std::string &local_image_marker();
+KLING_FUNCTION_OBJECT local_image_marker_function { const std::string &operator()() const; };
+inline constexpr local_image_marker_function local_image_marker{};
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
 // file's header; when the request is sent the field carries the file's
 // Base64, the same bytes as image_file_to_base64(path) would give, written
 // straight into the body.
-KLING_LAZY std::string local_image(std::string_view path);
+KLING_FUNCTION_OBJECT local_image_function { std::string operator()(std::string_view path) const; };
+inline constexpr local_image_function local_image{};
 
 // Which of the three forms of rule O1-12 an image string has: an absolute
 // http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
 // else, the empty string included, is invalid with a problem saying why.
 // Only the form is checked here: the Base64 is not decoded and the URL not
 // fetched. A local_image(path) is local_file (the file is not read here).
-KLING_LAZY image_string classify_image_string(std::string_view text);
+KLING_FUNCTION_OBJECT classify_image_string_function {
+  image_string operator()(std::string_view text) const;
+};
+inline constexpr classify_image_string_function classify_image_string{};
 
 // A local PNG or JPEG file's header (its size_bytes the file's size), read
 // from its start only; fails for a file over 10 MB.
-KLING_LAZY result<image_info> probe_image_file(const std::string &path);
+KLING_FUNCTION_OBJECT probe_image_file_function {
+  result<image_info> operator()(const std::string &path) const;
+};
+inline constexpr probe_image_file_function probe_image_file{};
 
 // A request body (JSON text) with every local_image(path) value replaced by
 // the file's Base64, written into a body allocated once; the body as given
 // when it names no local file. Errors (errc::io) name the file.
-KLING_LAZY result<std::string> inline_local_images(std::string body);
+KLING_FUNCTION_OBJECT inline_local_images_function {
+  result<std::string> operator()(std::string body) const;
+};
+inline constexpr inline_local_images_function inline_local_images{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
@@ -85,11 +96,17 @@ using files::read_file;
 
 // The file as bare Base64 (no data: prefix), for an image field of a
 // request. The file must be a PNG or JPEG image of at most 10 MB.
-KLING_LAZY result<std::string> image_file_to_base64(const std::string &path);
+KLING_FUNCTION_OBJECT image_file_to_base64_function {
+  result<std::string> operator()(const std::string &path) const;
+};
+inline constexpr image_file_to_base64_function image_file_to_base64{};
 
 // The file as "data:image/png;base64,...", its type taken from its content
 // rather than its name.
-KLING_LAZY result<std::string> image_file_to_data_uri(const std::string &path);
+KLING_FUNCTION_OBJECT image_file_to_data_uri_function {
+  result<std::string> operator()(const std::string &path) const;
+};
+inline constexpr image_file_to_data_uri_function image_file_to_data_uri{};
 
 } // namespace media
 
@@ -140,7 +157,7 @@ KLING_LAZY image_string classify_data_uri(std::string_view text) {
 
 } // namespace source_detail
 
-KLING_LAZY_DEF const std::string &local_image_marker() {
+KLING_LAZY_DEF const std::string &KLING_FUNCTION(local_image_marker)::operator()() const {
   static const std::string marker = [] {
     std::string m = "kling-local-file:";
     for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
@@ -150,11 +167,11 @@ KLING_LAZY_DEF const std::string &local_image_marker() {
   return marker;
 }
 
-KLING_LAZY_DEF std::string local_image(std::string_view path) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(local_image)::operator()(std::string_view path) const {
   return local_image_marker() + std::string(path);
 }
 
-KLING_LAZY_DEF image_string classify_image_string(std::string_view text) {
+KLING_LAZY_DEF image_string KLING_FUNCTION(classify_image_string)::operator()(std::string_view text) const {
   using namespace source_detail;
   const std::string &marker = local_image_marker();
   if (text.substr(0, marker.size()) == marker) {
@@ -257,21 +274,24 @@ KLING_LAZY result<std::string> file_to_base64(const std::string &path, bool data
 
 } // namespace source_detail
 
-KLING_LAZY_DEF result<image_info> probe_image_file(const std::string &path) {
+KLING_LAZY_DEF result<image_info>
+KLING_FUNCTION(probe_image_file)::operator()(const std::string &path) const {
   auto image = source_detail::open_image_file(path);
   if (!image) return std::move(image).error();
   return (*image)->info;
 }
 
-KLING_LAZY_DEF result<std::string> image_file_to_base64(const std::string &path) {
+KLING_LAZY_DEF result<std::string>
+KLING_FUNCTION(image_file_to_base64)::operator()(const std::string &path) const {
   return source_detail::file_to_base64(path, false);
 }
 
-KLING_LAZY_DEF result<std::string> image_file_to_data_uri(const std::string &path) {
+KLING_LAZY_DEF result<std::string>
+KLING_FUNCTION(image_file_to_data_uri)::operator()(const std::string &path) const {
   return source_detail::file_to_base64(path, true);
 }
 
-KLING_LAZY_DEF result<std::string> inline_local_images(std::string body) {
+KLING_LAZY_DEF result<std::string> KLING_FUNCTION(inline_local_images)::operator()(std::string body) const {
   using namespace source_detail;
   const std::string opener = "\"" + local_image_marker();
   if (body.find(opener) == std::string::npos) return body;

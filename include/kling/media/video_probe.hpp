@@ -46,12 +46,16 @@ struct video_info {
 // Container, duration, size and frame rate of an MP4 or MOV video held in
 // memory. Malformed or truncated input is an errc::malformed_input error that
 // names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
-KLING_LAZY result<video_info> probe_video(std::string_view bytes);
+KLING_FUNCTION_OBJECT probe_video_function { result<video_info> operator()(std::string_view bytes) const; };
+inline constexpr probe_video_function probe_video{};
 
 // The same for a file, read by seeking: only the box headers, 'ftyp' and
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
 // cannot be opened or read is an errc::io error.
-KLING_LAZY result<video_info> probe_video_file(const std::string &path);
+KLING_FUNCTION_OBJECT probe_video_file_function {
+  result<video_info> operator()(const std::string &path) const;
+};
+inline constexpr probe_video_file_function probe_video_file{};
 
 } // namespace media
 
@@ -511,12 +515,13 @@ result<video_info> probe(Source &source, std::uint64_t size) {
 
 } // namespace video_detail
 
-KLING_LAZY_DEF result<video_info> probe_video(std::string_view bytes) {
+KLING_LAZY_DEF result<video_info> KLING_FUNCTION(probe_video)::operator()(std::string_view bytes) const {
   video_detail::memory_source source{bytes};
   return video_detail::probe(source, bytes.size());
 }
 
-KLING_LAZY_DEF result<video_info> probe_video_file(const std::string &path) {
+KLING_LAZY_DEF result<video_info>
+KLING_FUNCTION(probe_video_file)::operator()(const std::string &path) const {
   files::input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();

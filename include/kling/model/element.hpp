@@ -52,11 +52,20 @@ void read_objects(field_reader &r, std::string_view key, Read read) {
 
 } // namespace model_detail
 
-KLING_LAZY result<element> parse_element(const json &body, std::string path = "");
+KLING_FUNCTION_OBJECT parse_element_function {
+  result<element> operator()(const json &body, std::string path = "") const;
+};
+inline constexpr parse_element_function parse_element{};
 
-KLING_LAZY result<std::vector<element>> parse_element_list(const json &body, std::string path = "");
+KLING_FUNCTION_OBJECT parse_element_list_function {
+  result<std::vector<element>> operator()(const json &body, std::string path = "") const;
+};
+inline constexpr parse_element_list_function parse_element_list{};
 
-KLING_LAZY result<element_deletion> parse_element_deletion(const json &body, std::string path = "");
+KLING_FUNCTION_OBJECT parse_element_deletion_function {
+  result<element_deletion> operator()(const json &body, std::string path = "") const;
+};
+inline constexpr parse_element_deletion_function parse_element_deletion{};
 
 KLING_NAMESPACE_END
 
@@ -67,7 +76,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF result<element> parse_element(const json &body, std::string path) {
+KLING_LAZY_DEF result<element> KLING_FUNCTION(parse_element)::operator()(const json &body,
+                                                                         std::string path) const {
   element e;
   field_reader r(body, std::move(path));
   r.id("element_id", e.element_id);
@@ -92,7 +102,8 @@ KLING_LAZY_DEF result<element> parse_element(const json &body, std::string path)
   return e;
 }
 
-KLING_LAZY_DEF result<std::vector<element>> parse_element_list(const json &body, std::string path) {
+KLING_LAZY_DEF result<std::vector<element>>
+KLING_FUNCTION(parse_element_list)::operator()(const json &body, std::string path) const {
   if (!body.is_array()) {
     return error{errc::parse, (path.empty() ? "/" : path) + ": expected an array, got " + body.type_name()};
   }
@@ -106,7 +117,8 @@ KLING_LAZY_DEF result<std::vector<element>> parse_element_list(const json &body,
   return out;
 }
 
-KLING_LAZY_DEF result<element_deletion> parse_element_deletion(const json &body, std::string path) {
+KLING_LAZY_DEF result<element_deletion>
+KLING_FUNCTION(parse_element_deletion)::operator()(const json &body, std::string path) const {
   element_deletion d;
   field_reader r(body, std::move(path));
   r.id("task_id", d.task_id);

@@ -43,7 +43,8 @@ constexpr const char *to_string(task_status s) noexcept {
 }
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
-KLING_LAZY task_status parse_task_status(std::string_view word);
+KLING_FUNCTION_OBJECT parse_task_status_function { task_status operator()(std::string_view word) const; };
+inline constexpr parse_task_status_function parse_task_status{};
 
 constexpr bool is_finished(task_status s) noexcept {
   return s == task_status::completed || s == task_status::failed;
@@ -96,11 +97,15 @@ struct task {
   KLING_LAZY std::string video_url() const;
 };
 
-// Reads a task from any of its shapes. Members of the wrong type are a parse
-// error naming the member; unknown members stay in raw.
-KLING_LAZY result<task> parse_task(const json &body);
-// The same, keeping body itself as task::raw rather than a copy of it.
-KLING_LAZY result<task> parse_task(json &&body);
+KLING_FUNCTION_OBJECT parse_task_function {
+  // Reads a task from any of its shapes. Members of the wrong type are a parse
+  // error naming the member; unknown members stay in raw.
+  result<task> operator()(const json &body) const;
+
+  // The same, keeping body itself as task::raw rather than a copy of it.
+  result<task> operator()(json &&body) const;
+};
+inline constexpr parse_task_function parse_task{};
 
 // The task in one stable shape, whatever shape the gateway sent:
 // {id, external_task_id, status, created_at, completed_at, model, provider,
@@ -122,7 +127,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF task_status parse_task_status(std::string_view word) {
+KLING_LAZY_DEF task_status KLING_FUNCTION(parse_task_status)::operator()(std::string_view word) const {
   const std::string w = ascii::to_lower(word);
   if (w == "pending" || w == "submitted") return task_status::pending;
   if (w == "processing") return task_status::processing;
@@ -272,13 +277,13 @@ KLING_LAZY result<task> read_task_fields(const json &body) {
 
 } // namespace task_detail
 
-KLING_LAZY_DEF result<task> parse_task(const json &body) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(parse_task)::operator()(const json &body) const {
   auto t = task_detail::read_task_fields(body);
   if (t) t->raw = body;
   return t;
 }
 
-KLING_LAZY_DEF result<task> parse_task(json &&body) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(parse_task)::operator()(json &&body) const {
   auto t = task_detail::read_task_fields(body);
   if (t) t->raw = std::move(body);
   return t;

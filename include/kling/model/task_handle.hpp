@@ -29,7 +29,8 @@ struct task_handle {
 
 KLING_LAZY void to_json(json &j, const task_handle &h);
 
-KLING_LAZY result<task_handle> parse_task_handle(const json &body);
+KLING_FUNCTION_OBJECT parse_task_handle_function { result<task_handle> operator()(const json &body) const; };
+inline constexpr parse_task_handle_function parse_task_handle{};
 
 KLING_NAMESPACE_END
 
@@ -50,7 +51,7 @@ KLING_LAZY_DEF void to_json(json &out, const task_handle &h) {
   if (h.deadline) j["deadline"] = format_iso8601(*h.deadline);
 }
 
-KLING_LAZY_DEF result<task_handle> parse_task_handle(const json &body) {
+KLING_LAZY_DEF result<task_handle> KLING_FUNCTION(parse_task_handle)::operator()(const json &body) const {
   task_handle h;
   field_reader r(body);
   if (r.require("task_id")) r.id("task_id", h.task_id);

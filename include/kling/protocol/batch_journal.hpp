@@ -62,7 +62,8 @@ struct journal_record {
 };
 
 // One line, ending in '\n'.
-KLING_LAZY std::string journal_line(const journal_record &r);
+KLING_FUNCTION_OBJECT journal_line_function { std::string operator()(const journal_record &r) const; };
+inline constexpr journal_line_function journal_line{};
 
 // Where one item stood when the journal ends.
 struct journal_item {
@@ -85,7 +86,8 @@ struct journal_state {
   bool ends_with_newline = true; // false: the last write was cut; the next append starts a line
 };
 
-KLING_LAZY journal_state replay_journal(std::string_view text);
+KLING_FUNCTION_OBJECT replay_journal_function { journal_state operator()(std::string_view text) const; };
+inline constexpr replay_journal_function replay_journal{};
 
 } // namespace protocol
 
@@ -100,7 +102,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_LAZY_DEF std::string journal_line(const journal_record &r) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(journal_line)::operator()(const journal_record &r) const {
   using ordered = KLING_DEFERRED(nlohmann::ordered_json);
   ordered line{{"event", to_string(r.event)}};
   const auto put = [&](const char *key, const std::string &value) {
@@ -119,7 +121,7 @@ KLING_LAZY_DEF std::string journal_line(const journal_record &r) {
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-KLING_LAZY_DEF journal_state replay_journal(std::string_view text) {
+KLING_LAZY_DEF journal_state KLING_FUNCTION(replay_journal)::operator()(std::string_view text) const {
   journal_state out;
   out.ends_with_newline = text.empty() || text.back() == '\n';
   std::size_t number = 0;

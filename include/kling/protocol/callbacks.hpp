@@ -23,21 +23,28 @@ KLING_NAMESPACE_BEGIN
 
 // A callback body: the gateway's task, the provider's {task_id, task_status,
 // task_result} or {id, status, outputs}. It must name its task.
-KLING_LAZY result<task> parse_callback(std::string_view body);
+KLING_FUNCTION_OBJECT parse_callback_function { result<task> operator()(std::string_view body) const; };
+inline constexpr parse_callback_function parse_callback{};
 
 // Verifies the signature, refuses a replay (webhooks::verify_once), then
 // parses the body. now_unix_seconds comes from the caller, so tests can fix
 // the clock. An empty secret is an errc::configuration error, never a
 // reason to skip the check.
-KLING_LAZY result<task> receive_callback(std::string_view secret, const http_headers &headers,
-                                         std::string_view body, std::int64_t now_unix_seconds,
-                                         webhooks::replay_store &replays = webhooks::default_replay_store(),
-                                         const webhooks::verify_options &options = {});
+KLING_FUNCTION_OBJECT receive_callback_function {
+  result<task> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
+                          std::int64_t now_unix_seconds,
+                          webhooks::replay_store &replays = webhooks::default_replay_store(),
+                          const webhooks::verify_options &options = {}) const;
+};
+inline constexpr receive_callback_function receive_callback{};
 
 // Parses a callback whose sender is not verified: anyone who can reach the
 // receiver can make it believe anything about a task. Only for a gateway
 // configured without a webhook secret, on a network where that is acceptable.
-KLING_LAZY result<task> receive_unverified_callback(std::string_view body);
+KLING_FUNCTION_OBJECT receive_unverified_callback_function {
+  result<task> operator()(std::string_view body) const;
+};
+inline constexpr receive_unverified_callback_function receive_unverified_callback{};
 
 KLING_NAMESPACE_END
 
@@ -48,7 +55,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF result<task> parse_callback(std::string_view body) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(parse_callback)::operator()(std::string_view body) const {
   auto parsed = parse_json(body);
   if (!parsed) return std::move(parsed).error();
   auto t = parse_task(std::move(*parsed));
@@ -58,16 +65,18 @@ KLING_LAZY_DEF result<task> parse_callback(std::string_view body) {
   return t;
 }
 
-KLING_LAZY_DEF result<task> receive_callback(std::string_view secret, const http_headers &headers,
+KLING_LAZY_DEF result<task>
+KLING_FUNCTION(receive_callback)::operator()(std::string_view secret, const http_headers &headers,
                                              std::string_view body, std::int64_t now_unix_seconds,
                                              webhooks::replay_store &replays,
-                                             const webhooks::verify_options &options) {
+                                             const webhooks::verify_options &options) const {
   auto verified = webhooks::verify_once(secret, headers, body, now_unix_seconds, replays, options);
   if (!verified) return std::move(verified).error();
   return parse_callback(body);
 }
 
-KLING_LAZY_DEF result<task> receive_unverified_callback(std::string_view body) {
+KLING_LAZY_DEF result<task>
+KLING_FUNCTION(receive_unverified_callback)::operator()(std::string_view body) const {
   return parse_callback(body);
 }
 

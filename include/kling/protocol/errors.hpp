@@ -36,15 +36,20 @@ constexpr errc errc_for_status(int status) noexcept {
 // Retry-After as a delay: delay-seconds, or an HTTP date measured against
 // the answer's own Date header (so the two clocks that matter are the
 // server's, and this machine's clock is never read).
-KLING_LAZY std::optional<std::chrono::milliseconds> retry_after(const http_response &response);
+KLING_FUNCTION_OBJECT retry_after_function {
+  std::optional<std::chrono::milliseconds> operator()(const http_response &response) const;
+};
+inline constexpr retry_after_function retry_after{};
 
 // The error for an answer with a non-success status.
-KLING_LAZY error error_from_response(const http_response &response);
+KLING_FUNCTION_OBJECT error_from_response_function { error operator()(const http_response &response) const; };
+inline constexpr error_from_response_function error_from_response{};
 
 // True for the gateway's answer that an external_task_id is already taken:
 // 409 Conflict whatever its words, or a 400/422 whose words say duplicate
 // (error_cause::duplicate, set by error_from_response).
-KLING_LAZY bool is_duplicate_external_id(const error &e);
+KLING_FUNCTION_OBJECT is_duplicate_external_id_function { bool operator()(const error &e) const; };
+inline constexpr is_duplicate_external_id_function is_duplicate_external_id{};
 
 } // namespace protocol
 
@@ -109,7 +114,8 @@ KLING_LAZY error_cause cause_of(const error &e) {
 
 } // namespace errors_detail
 
-KLING_LAZY_DEF std::optional<std::chrono::milliseconds> retry_after(const http_response &response) {
+KLING_LAZY_DEF std::optional<std::chrono::milliseconds>
+KLING_FUNCTION(retry_after)::operator()(const http_response &response) const {
   const auto value = response.header("Retry-After");
   if (!value || value->empty()) return std::nullopt;
   if (value->find_first_not_of("0123456789") == std::string_view::npos) {
@@ -128,7 +134,7 @@ KLING_LAZY_DEF std::optional<std::chrono::milliseconds> retry_after(const http_r
   return delay.count() > 0 ? delay : std::chrono::milliseconds(0);
 }
 
-KLING_LAZY_DEF error error_from_response(const http_response &response) {
+KLING_LAZY_DEF error KLING_FUNCTION(error_from_response)::operator()(const http_response &response) const {
   error e;
   e.code = errc_for_status(response.status);
   e.http_status = response.status;
@@ -145,7 +151,7 @@ KLING_LAZY_DEF error error_from_response(const http_response &response) {
   return e;
 }
 
-KLING_LAZY_DEF bool is_duplicate_external_id(const error &e) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_duplicate_external_id)::operator()(const error &e) const {
   if (e.http_status == 409) return true;
   return (e.http_status == 400 || e.http_status == 422) && e.cause == error_cause::duplicate;
 }

@@ -38,9 +38,12 @@ struct step {
   time_point wake_at{}; // for sleep
 };
 
-KLING_LAZY step send_step(http_request r);
-KLING_LAZY step sleep_step(time_point t);
-KLING_LAZY step done_step();
+KLING_FUNCTION_OBJECT send_step_function { step operator()(http_request r) const; };
+inline constexpr send_step_function send_step{};
+KLING_FUNCTION_OBJECT sleep_step_function { step operator()(time_point t) const; };
+inline constexpr sleep_step_function sleep_step{};
+KLING_FUNCTION_OBJECT done_step_function { step operator()() const; };
+inline constexpr done_step_function done_step{};
 
 } // namespace protocol
 
@@ -55,11 +58,15 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_LAZY_DEF step send_step(http_request r) { return step{step_kind::send, std::move(r), {}}; }
+KLING_LAZY_DEF step KLING_FUNCTION(send_step)::operator()(http_request r) const {
+  return step{step_kind::send, std::move(r), {}};
+}
 
-KLING_LAZY_DEF step sleep_step(time_point t) { return step{step_kind::sleep, {}, t}; }
+KLING_LAZY_DEF step KLING_FUNCTION(sleep_step)::operator()(time_point t) const {
+  return step{step_kind::sleep, {}, t};
+}
 
-KLING_LAZY_DEF step done_step() { return step{}; }
+KLING_LAZY_DEF step KLING_FUNCTION(done_step)::operator()() const { return step{}; }
 
 } // namespace protocol
 

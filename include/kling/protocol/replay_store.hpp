@@ -76,7 +76,8 @@ private:
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
-KLING_LAZY replay_store &default_replay_store();
+KLING_FUNCTION_OBJECT default_replay_store_function { replay_store &operator()() const; };
+inline constexpr default_replay_store_function default_replay_store{};
 
 } // namespace webhooks
 
@@ -131,7 +132,7 @@ KLING_LAZY_DEF void memory_replay_store::erase(expiry_index::iterator it) {
   by_expiry_.erase(it);
 }
 
-KLING_LAZY_DEF replay_store &default_replay_store() {
+KLING_LAZY_DEF replay_store &KLING_FUNCTION(default_replay_store)::operator()() const {
   static memory_replay_store store;
   return store;
 }

@@ -23,23 +23,37 @@ struct page_request {
 };
 
 // POST /v1/videos with the body as given (validation happens before this).
-KLING_LAZY http_request create_video(const json &body);
+KLING_FUNCTION_OBJECT create_video_function { http_request operator()(const json &body) const; };
+inline constexpr create_video_function create_video{};
 
 // GET /v1/videos/{task_id}[?provider=...]. Also finds a task by its
 // external_task_id.
-KLING_LAZY result<http_request> get_video(std::string_view task_id, std::string_view provider = {});
+KLING_FUNCTION_OBJECT get_video_function {
+  result<http_request> operator()(std::string_view task_id, std::string_view provider = {}) const;
+};
+inline constexpr get_video_function get_video{};
 
 // POST /v1/elements/custom
-KLING_LAZY http_request create_element(const json &body);
+KLING_FUNCTION_OBJECT create_element_function { http_request operator()(const json &body) const; };
+inline constexpr create_element_function create_element{};
 
 // GET /v1/elements/custom?page_num=&page_size=
-KLING_LAZY result<http_request> list_elements(const page_request &page = {});
+KLING_FUNCTION_OBJECT list_elements_function {
+  result<http_request> operator()(const page_request &page = {}) const;
+};
+inline constexpr list_elements_function list_elements{};
 
 // GET /v1/elements/presets?page_num=&page_size=
-KLING_LAZY result<http_request> list_preset_elements(const page_request &page = {});
+KLING_FUNCTION_OBJECT list_preset_elements_function {
+  result<http_request> operator()(const page_request &page = {}) const;
+};
+inline constexpr list_preset_elements_function list_preset_elements{};
 
 // POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
-KLING_LAZY result<http_request> delete_element(std::string_view element_id);
+KLING_FUNCTION_OBJECT delete_element_function {
+  result<http_request> operator()(std::string_view element_id) const;
+};
+inline constexpr delete_element_function delete_element{};
 
 } // namespace protocol
 
@@ -76,11 +90,12 @@ KLING_LAZY result<http_request> page_get(std::string path, const page_request &p
 
 } // namespace requests_detail
 
-KLING_LAZY_DEF http_request create_video(const json &body) {
+KLING_LAZY_DEF http_request KLING_FUNCTION(create_video)::operator()(const json &body) const {
   return requests_detail::json_post("/v1/videos", body);
 }
 
-KLING_LAZY_DEF result<http_request> get_video(std::string_view task_id, std::string_view provider) {
+KLING_LAZY_DEF result<http_request> KLING_FUNCTION(get_video)::operator()(std::string_view task_id,
+                                                                          std::string_view provider) const {
   auto violations = rules::check_task_query(task_id, provider);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   http_request r;
@@ -89,19 +104,22 @@ KLING_LAZY_DEF result<http_request> get_video(std::string_view task_id, std::str
   return r;
 }
 
-KLING_LAZY_DEF http_request create_element(const json &body) {
+KLING_LAZY_DEF http_request KLING_FUNCTION(create_element)::operator()(const json &body) const {
   return requests_detail::json_post("/v1/elements/custom", body);
 }
 
-KLING_LAZY_DEF result<http_request> list_elements(const page_request &page) {
+KLING_LAZY_DEF result<http_request>
+KLING_FUNCTION(list_elements)::operator()(const page_request &page) const {
   return requests_detail::page_get("/v1/elements/custom", page);
 }
 
-KLING_LAZY_DEF result<http_request> list_preset_elements(const page_request &page) {
+KLING_LAZY_DEF result<http_request>
+KLING_FUNCTION(list_preset_elements)::operator()(const page_request &page) const {
   return requests_detail::page_get("/v1/elements/presets", page);
 }
 
-KLING_LAZY_DEF result<http_request> delete_element(std::string_view element_id) {
+KLING_LAZY_DEF result<http_request>
+KLING_FUNCTION(delete_element)::operator()(std::string_view element_id) const {
   auto violations = rules::check_element_delete(element_id);
   if (!violations.empty()) return rules::rejection(std::move(violations));
   return requests_detail::json_post("/v1/elements/delete", json{{"element_id", std::string(element_id)}});

@@ -26,25 +26,32 @@ KLING_LAZY error with_excerpt(error e, const http_response &response);
 } // namespace responses_detail
 
 // What a value read from response keeps of the answer besides its body.
-KLING_LAZY response_info info_of(const http_response &response);
+KLING_FUNCTION_OBJECT info_of_function { response_info operator()(const http_response &response) const; };
+inline constexpr info_of_function info_of{};
 
 // The JSON body of a 2xx answer, or the error the answer stands for.
-KLING_LAZY result<json> read_json(const http_response &response);
+KLING_FUNCTION_OBJECT read_json_function { result<json> operator()(const http_response &response) const; };
+inline constexpr read_json_function read_json{};
 
 // A task from POST /v1/videos or GET /v1/videos/{id}. The ids the caller
 // asked by fill what the answer leaves out (the unified result shape carries
 // no id), so every call returns a task that names itself.
-KLING_LAZY result<task> read_task(const http_response &response, std::string_view asked_id = {},
-                                  std::string_view asked_external_id = {});
+KLING_FUNCTION_OBJECT read_task_function {
+  result<task> operator()(const http_response &response, std::string_view asked_id = {},
+                          std::string_view asked_external_id = {}) const;
+};
+inline constexpr read_task_function read_task{};
 
 // The provider's code for why a task failed, when its answer carries one.
-KLING_LAZY std::string failure_code(const json &raw);
+KLING_FUNCTION_OBJECT failure_code_function { std::string operator()(const json &raw) const; };
+inline constexpr failure_code_function failure_code{};
 
 // The outcome of a task that has finished, or of one in a state no waiting
 // can change: the task when it completed, else the error every call
 // reports for it (task_failed with the provider's message and code; parse
 // for a status this client does not know).
-KLING_LAZY result<task> outcome_of(task t);
+KLING_FUNCTION_OBJECT outcome_of_function { result<task> operator()(task t) const; };
+inline constexpr outcome_of_function outcome_of{};
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
 // any other code is a provider error with the code, message and request id (P-3).
@@ -79,12 +86,20 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
   return out;
 }
 
-KLING_LAZY result<envelope<element>> read_element(const http_response &response);
+KLING_FUNCTION_OBJECT read_element_function {
+  result<envelope<element>> operator()(const http_response &response) const;
+};
+inline constexpr read_element_function read_element{};
 
-KLING_LAZY result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                             const page_request &asked);
+KLING_FUNCTION_OBJECT read_element_page_function {
+  result<envelope<page<element>>> operator()(const http_response &response, const page_request &asked) const;
+};
+inline constexpr read_element_page_function read_element_page{};
 
-KLING_LAZY result<envelope<element_deletion>> read_element_deletion(const http_response &response);
+KLING_FUNCTION_OBJECT read_element_deletion_function {
+  result<envelope<element_deletion>> operator()(const http_response &response) const;
+};
+inline constexpr read_element_deletion_function read_element_deletion{};
 
 } // namespace protocol
 
@@ -109,7 +124,7 @@ KLING_LAZY_DEF error with_excerpt(error e, const http_response &response) {
 
 } // namespace responses_detail
 
-KLING_LAZY_DEF response_info info_of(const http_response &response) {
+KLING_LAZY_DEF response_info KLING_FUNCTION(info_of)::operator()(const http_response &response) const {
   response_info info;
   info.http_status = response.status;
   info.headers = response.headers;
@@ -117,7 +132,7 @@ KLING_LAZY_DEF response_info info_of(const http_response &response) {
   return info;
 }
 
-KLING_LAZY_DEF result<json> read_json(const http_response &response) {
+KLING_LAZY_DEF result<json> KLING_FUNCTION(read_json)::operator()(const http_response &response) const {
   if (response.status < 200 || response.status > 299) return error_from_response(response);
   auto body = parse_json(response.body);
   if (!body) {
@@ -128,8 +143,9 @@ KLING_LAZY_DEF result<json> read_json(const http_response &response) {
   return body;
 }
 
-KLING_LAZY_DEF result<task> read_task(const http_response &response, std::string_view asked_id,
-                                      std::string_view asked_external_id) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(read_task)::operator()(const http_response &response,
+                                                                  std::string_view asked_id,
+                                                                  std::string_view asked_external_id) const {
   auto body = read_json(response);
   if (!body) return std::move(body).error();
   std::string body_request_id;
@@ -144,7 +160,7 @@ KLING_LAZY_DEF result<task> read_task(const http_response &response, std::string
   return t;
 }
 
-KLING_LAZY_DEF std::string failure_code(const json &raw) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(failure_code)::operator()(const json &raw) const {
   for (const char *key : {"error_code", "code"}) {
     if (const json *c = find_member(raw, key)) {
       if (c->is_string()) return c->get<std::string>();
@@ -154,7 +170,7 @@ KLING_LAZY_DEF std::string failure_code(const json &raw) {
   return {};
 }
 
-KLING_LAZY_DEF result<task> outcome_of(task t) {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(outcome_of)::operator()(task t) const {
   switch (t.status) {
   case task_status::completed: return t;
   case task_status::failed: {
@@ -173,13 +189,15 @@ KLING_LAZY_DEF result<task> outcome_of(task t) {
   return t;
 }
 
-KLING_LAZY_DEF result<envelope<element>> read_element(const http_response &response) {
+KLING_LAZY_DEF result<envelope<element>>
+KLING_FUNCTION(read_element)::operator()(const http_response &response) const {
   return read_envelope<element>(
       response, [](const json &data, std::string path) { return parse_element(data, std::move(path)); });
 }
 
-KLING_LAZY_DEF result<envelope<page<element>>> read_element_page(const http_response &response,
-                                                                 const page_request &asked) {
+KLING_LAZY_DEF result<envelope<page<element>>>
+KLING_FUNCTION(read_element_page)::operator()(const http_response &response,
+                                              const page_request &asked) const {
   return read_envelope<page<element>>(response, [&](const json &data, std::string path) {
     return parse_element_list(data, std::move(path)).map([&](std::vector<element> items) {
       page<element> p;
@@ -191,7 +209,8 @@ KLING_LAZY_DEF result<envelope<page<element>>> read_element_page(const http_resp
   });
 }
 
-KLING_LAZY_DEF result<envelope<element_deletion>> read_element_deletion(const http_response &response) {
+KLING_LAZY_DEF result<envelope<element_deletion>>
+KLING_FUNCTION(read_element_deletion)::operator()(const http_response &response) const {
   return read_envelope<element_deletion>(response, [](const json &data, std::string path) {
     return parse_element_deletion(data, std::move(path));
   });

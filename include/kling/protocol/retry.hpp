@@ -65,7 +65,8 @@ KLING_LAZY result<void> check_duration(std::string_view name, milliseconds value
 } // namespace setting_checks
 
 // A configuration error naming the first setting of p that cannot work.
-KLING_LAZY result<void> check_retry_policy(const retry_policy &p);
+KLING_FUNCTION_OBJECT check_retry_policy_function { result<void> operator()(const retry_policy &p) const; };
+inline constexpr check_retry_policy_function check_retry_policy{};
 
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
@@ -81,11 +82,13 @@ constexpr bool is_permanent_provider_code(std::string_view code) {
 }
 
 // True when the same request may succeed if sent again later.
-KLING_LAZY bool is_transient(const error &e);
+KLING_FUNCTION_OBJECT is_transient_function { bool operator()(const error &e) const; };
+inline constexpr is_transient_function is_transient{};
 
 // True when a failed create may nevertheless have created the task: the
 // request may have reached the gateway and no definite answer came back.
-KLING_LAZY bool is_ambiguous(const error &e);
+KLING_FUNCTION_OBJECT is_ambiguous_function { bool operator()(const error &e) const; };
+inline constexpr is_ambiguous_function is_ambiguous{};
 
 // Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
 // with a small deterministic generator so tests can fix the seed.
@@ -169,7 +172,7 @@ KLING_LAZY_DEF result<void> check_duration(std::string_view name, milliseconds v
 
 } // namespace setting_checks
 
-KLING_LAZY_DEF result<void> check_retry_policy(const retry_policy &p) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(check_retry_policy)::operator()(const retry_policy &p) const {
   using setting_checks::check_duration;
   if (p.max_attempts < 1 || p.max_attempts > 1000) {
     return setting_checks::bad_setting("retry_policy::max_attempts",
@@ -188,7 +191,7 @@ KLING_LAZY_DEF result<void> check_retry_policy(const retry_policy &p) {
       });
 }
 
-KLING_LAZY_DEF bool is_transient(const error &e) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_transient)::operator()(const error &e) const {
   if (is_permanent_provider_code(e.provider_code)) return false;
   switch (e.code) {
   case errc::connection:
@@ -202,7 +205,7 @@ KLING_LAZY_DEF bool is_transient(const error &e) {
   }
 }
 
-KLING_LAZY_DEF bool is_ambiguous(const error &e) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_ambiguous)::operator()(const error &e) const {
   if (!e.request_sent || is_permanent_provider_code(e.provider_code)) return false; // a definite refusal
   switch (e.code) {
   case errc::connection:

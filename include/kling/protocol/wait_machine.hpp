@@ -29,7 +29,8 @@ struct wait_options {
 };
 
 // A configuration error naming the first setting of w that cannot work.
-KLING_LAZY result<void> check_wait_options(const wait_options &w);
+KLING_FUNCTION_OBJECT check_wait_options_function { result<void> operator()(const wait_options &w) const; };
+inline constexpr check_wait_options_function check_wait_options{};
 
 // The task a wait follows: its id (or the external_task_id it was created
 // with), and what else is known of it; answers that leave these out are completed from them.
@@ -104,7 +105,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_LAZY_DEF result<void> check_wait_options(const wait_options &w) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(check_wait_options)::operator()(const wait_options &w) const {
   using setting_checks::check_duration;
   // NaN fails both comparisons; growth past 10 is no longer "gently".
   if (!(w.interval_growth >= 1.0 && w.interval_growth <= 10.0)) {

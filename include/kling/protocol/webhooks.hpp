@@ -66,35 +66,43 @@ constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
 
 } // namespace detail
 
-// Checks one message. webhook_* are the header values; now_unix_seconds is the
-// receiver's current time. Fails with errc::bad_signature and a message that
-// names the problem (never the secret or the expected signature), or
-// errc::configuration when the secret is empty or not Base64 after whsec_.
-KLING_LAZY result<void> verify(std::string_view secret, std::string_view webhook_id,
-                               std::string_view webhook_timestamp, std::string_view webhook_signature,
-                               std::string_view body, std::int64_t now_unix_seconds,
-                               const verify_options &options = {});
+KLING_FUNCTION_OBJECT verify_function {
+  // Checks one message. webhook_* are the header values; now_unix_seconds is the
+  // receiver's current time. Fails with errc::bad_signature and a message that
+  // names the problem (never the secret or the expected signature), or
+  // errc::configuration when the secret is empty or not Base64 after whsec_.
+  result<void> operator()(std::string_view secret, std::string_view webhook_id,
+                          std::string_view webhook_timestamp, std::string_view webhook_signature,
+                          std::string_view body, std::int64_t now_unix_seconds,
+                          const verify_options &options = {}) const;
 
-// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
-// header list (names compared case-insensitively).
-KLING_LAZY result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                               std::int64_t now_unix_seconds, const verify_options &options = {});
+  // The same, reading webhook-id, webhook-timestamp and webhook-signature from a
+  // header list (names compared case-insensitively).
+  result<void> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
+                          std::int64_t now_unix_seconds, const verify_options &options = {}) const;
+};
+inline constexpr verify_function verify{};
 
 // verify(), then records the message's webhook-id in replays: a message whose
 // id was accepted before, within the tolerance window, fails with
 // errc::replay. The id is kept until the message's timestamp plus the
 // tolerance, after which a copy fails verify() as too old anyway; the sender's
 // retry of a message (same id, new timestamp) is a replay until then too.
-KLING_LAZY result<void> verify_once(std::string_view secret, const http_headers &headers,
-                                    std::string_view body, std::int64_t now_unix_seconds,
-                                    replay_store &replays = default_replay_store(),
-                                    const verify_options &options = {});
+KLING_FUNCTION_OBJECT verify_once_function {
+  result<void> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
+                          std::int64_t now_unix_seconds, replay_store &replays = default_replay_store(),
+                          const verify_options &options = {}) const;
+};
+inline constexpr verify_once_function verify_once{};
 
 // The webhook-signature value "v1,<base64>" for a message: for senders and
 // tests. Returns an empty string when verify() would reject the secret (empty,
 // or not Base64 after whsec_), since no signature made with it could verify.
-KLING_LAZY std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                            std::string_view body);
+KLING_FUNCTION_OBJECT sign_function {
+  std::string operator()(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                         std::string_view body) const;
+};
+inline constexpr sign_function sign{};
 
 } // namespace webhooks
 
@@ -220,10 +228,11 @@ KLING_LAZY result<message_headers> find_message_headers(const http_headers &head
 
 } // namespace detail
 
-KLING_LAZY_DEF result<void> verify(std::string_view secret, std::string_view webhook_id,
+KLING_LAZY_DEF result<void>
+KLING_FUNCTION(verify)::operator()(std::string_view secret, std::string_view webhook_id,
                                    std::string_view webhook_timestamp, std::string_view webhook_signature,
                                    std::string_view body, std::int64_t now_unix_seconds,
-                                   const verify_options &options) {
+                                   const verify_options &options) const {
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
@@ -233,9 +242,11 @@ KLING_LAZY_DEF result<void> verify(std::string_view secret, std::string_view web
   return {};
 }
 
-KLING_LAZY_DEF result<void> verify(std::string_view secret, const http_headers &headers,
-                                   std::string_view body, std::int64_t now_unix_seconds,
-                                   const verify_options &options) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(verify)::operator()(std::string_view secret,
+                                                               const http_headers &headers,
+                                                               std::string_view body,
+                                                               std::int64_t now_unix_seconds,
+                                                               const verify_options &options) const {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -246,9 +257,10 @@ KLING_LAZY_DEF result<void> verify(std::string_view secret, const http_headers &
   return {};
 }
 
-KLING_LAZY_DEF result<void> verify_once(std::string_view secret, const http_headers &headers,
+KLING_LAZY_DEF result<void>
+KLING_FUNCTION(verify_once)::operator()(std::string_view secret, const http_headers &headers,
                                         std::string_view body, std::int64_t now_unix_seconds,
-                                        replay_store &replays, const verify_options &options) {
+                                        replay_store &replays, const verify_options &options) const {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -265,8 +277,10 @@ KLING_LAZY_DEF result<void> verify_once(std::string_view secret, const http_head
   return {};
 }
 
-KLING_LAZY_DEF std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                                std::string_view body) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(sign)::operator()(std::string_view secret,
+                                                            std::string_view webhook_id,
+                                                            std::int64_t timestamp,
+                                                            std::string_view body) const {
   auto key = detail::secret_key(secret);
   if (!key) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);

@@ -55,19 +55,25 @@ struct manifest {
 inline constexpr std::size_t max_batch_name_bytes = 200;
 
 // Why a name cannot be a file name, or empty when it can.
-KLING_LAZY std::string batch_name_problem(std::string_view name);
+KLING_FUNCTION_OBJECT batch_name_problem_function { std::string operator()(std::string_view name) const; };
+inline constexpr batch_name_problem_function batch_name_problem{};
 
 // Names are compared as the file systems that ignore case would (Windows,
 // macOS): "Shot" and "shot" would be one file.
-KLING_LAZY std::string batch_name_key(std::string_view name);
+KLING_FUNCTION_OBJECT batch_name_key_function { std::string operator()(std::string_view name) const; };
+inline constexpr batch_name_key_function batch_name_key{};
 
-KLING_LAZY manifest read_manifest(std::string_view text);
+KLING_FUNCTION_OBJECT read_manifest_function { manifest operator()(std::string_view text) const; };
+inline constexpr read_manifest_function read_manifest{};
 
 // The entries of shard k of n (1 <= k <= n): those whose line index (line
 // number - 1) modulo n is k - 1, so n machines split one manifest without
 // talking to each other.
-KLING_LAZY std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
-                                             std::size_t n);
+KLING_FUNCTION_OBJECT shard_function {
+  std::vector<manifest_entry> operator()(const std::vector<manifest_entry> &entries, std::size_t k,
+                                         std::size_t n) const;
+};
+inline constexpr shard_function shard{};
 
 } // namespace rules
 
@@ -82,7 +88,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF std::string batch_name_problem(std::string_view name) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(batch_name_problem)::operator()(std::string_view name) const {
   if (name.empty()) return "is empty";
   if (name.size() > max_batch_name_bytes)
     return "is longer than " + std::to_string(max_batch_name_bytes) + " bytes";
@@ -96,7 +102,9 @@ KLING_LAZY_DEF std::string batch_name_problem(std::string_view name) {
   return {};
 }
 
-KLING_LAZY_DEF std::string batch_name_key(std::string_view name) { return ascii::to_lower(name); }
+KLING_LAZY_DEF std::string KLING_FUNCTION(batch_name_key)::operator()(std::string_view name) const {
+  return ascii::to_lower(name);
+}
 
 namespace manifest_detail {
 KLING_LAZY void add(manifest &m, std::size_t line, std::string rule, std::string field, std::string message) {
@@ -104,7 +112,7 @@ KLING_LAZY void add(manifest &m, std::size_t line, std::string rule, std::string
 }
 } // namespace manifest_detail
 
-KLING_LAZY_DEF manifest read_manifest(std::string_view text) {
+KLING_LAZY_DEF manifest KLING_FUNCTION(read_manifest)::operator()(std::string_view text) const {
   using manifest_detail::add;
   manifest out;
   std::map<std::string, std::size_t> name_lines, external_lines;
@@ -185,8 +193,9 @@ KLING_LAZY_DEF manifest read_manifest(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF std::vector<manifest_entry> shard(const std::vector<manifest_entry> &entries, std::size_t k,
-                                                 std::size_t n) {
+KLING_LAZY_DEF std::vector<manifest_entry>
+KLING_FUNCTION(shard)::operator()(const std::vector<manifest_entry> &entries, std::size_t k,
+                                  std::size_t n) const {
   std::vector<manifest_entry> out;
   if (n == 0 || k == 0 || k > n) return out;
   for (const auto &e : entries)

@@ -12,7 +12,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY void check_camera_control(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_camera_control_function { void operator()(checker &c, const scope &s) const; };
+inline constexpr check_camera_control_function check_camera_control{};
 
 } // namespace rules
 
@@ -27,7 +28,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_camera_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_camera_control)::operator()(checker &c, const scope &s) const {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};

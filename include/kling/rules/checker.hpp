@@ -108,7 +108,10 @@ struct prompt_reference {
   std::string text; // as written, for messages
 };
 
-KLING_LAZY std::vector<prompt_reference> prompt_references(std::string_view prompt);
+KLING_FUNCTION_OBJECT prompt_references_function {
+  std::vector<prompt_reference> operator()(std::string_view prompt) const;
+};
+inline constexpr prompt_references_function prompt_references{};
 
 } // namespace rules
 
@@ -256,7 +259,8 @@ KLING_LAZY_DEF const json *checker::typed(const scope &s, std::string_view key, 
   return m;
 }
 
-KLING_LAZY_DEF std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+KLING_LAZY_DEF std::vector<prompt_reference>
+KLING_FUNCTION(prompt_references)::operator()(std::string_view prompt) const {
   std::vector<prompt_reference> out;
   for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
        open = prompt.find("<<<", open + 3)) {

@@ -20,19 +20,27 @@ namespace rules {
 inline constexpr std::size_t max_prompt_characters = 2500;
 
 // C-5: seconds as an integer or a string of digits; its value, when readable.
-KLING_LAZY std::optional<int> read_seconds(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT read_seconds_function {
+  std::optional<int> operator()(checker &c, const scope &s) const;
+};
+inline constexpr read_seconds_function read_seconds{};
 
-KLING_LAZY void check_routing(checker &c, const scope &s, kling::route r);
+KLING_FUNCTION_OBJECT check_routing_function {
+  void operator()(checker &c, const scope &s, kling::route r) const;
+};
+inline constexpr check_routing_function check_routing{};
 
 // What the common checks read that the route's checks need too.
 struct common_fields {
   std::optional<int> seconds;
 };
 
-KLING_LAZY common_fields check_common(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_common_function { common_fields operator()(checker &c, const scope &s) const; };
+inline constexpr check_common_function check_common{};
 
 // C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
-KLING_LAZY json normalized(json request);
+KLING_FUNCTION_OBJECT normalized_function { json operator()(json request) const; };
+inline constexpr normalized_function normalized{};
 
 } // namespace rules
 
@@ -47,7 +55,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF std::optional<int> read_seconds(checker &c, const scope &s) {
+KLING_LAZY_DEF std::optional<int> KLING_FUNCTION(read_seconds)::operator()(checker &c, const scope &s) const {
   const json *v = s.get("seconds");
   if (!v) return std::nullopt;
   if (v->is_number_integer() || v->is_number_unsigned()) {
@@ -68,7 +76,8 @@ KLING_LAZY_DEF std::optional<int> read_seconds(checker &c, const scope &s) {
   return std::nullopt;
 }
 
-KLING_LAZY_DEF void check_routing(checker &c, const scope &s, kling::route r) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_routing)::operator()(checker &c, const scope &s,
+                                                              kling::route r) const {
   if (!s.has("model")) {
     c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
     return;
@@ -89,7 +98,7 @@ KLING_LAZY_DEF void check_routing(checker &c, const scope &s, kling::route r) {
   }
 }
 
-KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
+KLING_LAZY_DEF common_fields KLING_FUNCTION(check_common)::operator()(checker &c, const scope &s) const {
   common_fields out;
   c.text_length(s, "prompt", max_prompt_characters, "C-1");
   c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
@@ -113,7 +122,7 @@ KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
   return out;
 }
 
-KLING_LAZY_DEF json normalized(json request) {
+KLING_LAZY_DEF json KLING_FUNCTION(normalized)::operator()(json request) const {
   if (!request.is_object()) return request;
   auto it = request.find("seconds");
   if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {

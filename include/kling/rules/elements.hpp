@@ -14,7 +14,8 @@ namespace rules {
 inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
-KLING_LAZY void check_new_element(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_new_element_function { void operator()(checker &c, const scope &s) const; };
+inline constexpr check_new_element_function check_new_element{};
 
 } // namespace rules
 
@@ -29,7 +30,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_new_element(checker &c, const scope &s) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_new_element)::operator()(checker &c, const scope &s) const {
   c.required_string(s, "element_name", "E-1");
   c.text_length(s, "element_name", max_element_name_characters, "E-1");
   c.required_string(s, "element_description", "E-1");

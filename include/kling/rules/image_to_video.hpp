@@ -21,7 +21,10 @@ inline constexpr std::size_t max_dynamic_masks = 6;
 inline constexpr std::size_t min_trajectory_points = 2;
 inline constexpr std::size_t max_trajectory_points_5s = 77;
 
-KLING_LAZY void check_image_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_FUNCTION_OBJECT check_image_to_video_function {
+  void operator()(checker &c, const scope &s, const common_fields &common) const;
+};
+inline constexpr check_image_to_video_function check_image_to_video{};
 
 } // namespace rules
 
@@ -75,7 +78,8 @@ KLING_LAZY std::optional<mask_image> check_dynamic_mask(checker &c, const scope 
 
 } // namespace i2v_detail
 
-KLING_LAZY_DEF void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_image_to_video)::operator()(checker &c, const scope &s,
+                                                                     const common_fields &common) const {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
     c.violation(

@@ -36,14 +36,19 @@ inline constexpr image_limits motion_image_limits{media::max_image_bytes, 300, 6
 // Checks one image string. Returns the inline image's header when it was
 // inline and readable, so callers can compare images (I-7); nullopt for URLs
 // and for images with violations that hide their size.
-KLING_LAZY std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                        const std::string &field, const char *rule,
-                                                        const image_limits &limits);
+KLING_FUNCTION_OBJECT check_image_function {
+  std::optional<media::image_info> operator()(checker &c, const std::string &value, const std::string &field,
+                                              const char *rule, const image_limits &limits) const;
+};
+inline constexpr check_image_function check_image{};
 
 // The same for an optional member that must be a string.
-KLING_LAZY std::optional<media::image_info>
-check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
-                   const image_limits &limits = standard_image_limits);
+KLING_FUNCTION_OBJECT check_image_member_function {
+  std::optional<media::image_info> operator()(checker &c, const scope &s, std::string_view key,
+                                              const char *rule,
+                                              const image_limits &limits = standard_image_limits) const;
+};
+inline constexpr check_image_member_function check_image_member{};
 
 namespace images_detail {
 // "10.5 MB", whatever the locale (the tests compare it).
@@ -69,9 +74,9 @@ KLING_LAZY_DEF std::string size_text(std::uint64_t bytes) {
 }
 } // namespace images_detail
 
-KLING_LAZY_DEF std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                            const std::string &field, const char *rule,
-                                                            const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info>
+KLING_FUNCTION(check_image)::operator()(checker &c, const std::string &value, const std::string &field,
+                                        const char *rule, const image_limits &limits) const {
   // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
   if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
     c.image_field(field);
@@ -138,9 +143,9 @@ KLING_LAZY_DEF std::optional<media::image_info> check_image(checker &c, const st
   return *info;
 }
 
-KLING_LAZY_DEF std::optional<media::image_info> check_image_member(checker &c, const scope &s,
-                                                                   std::string_view key, const char *rule,
-                                                                   const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info>
+KLING_FUNCTION(check_image_member)::operator()(checker &c, const scope &s, std::string_view key,
+                                               const char *rule, const image_limits &limits) const {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);

@@ -12,7 +12,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY void check_motion_control(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_motion_control_function { void operator()(checker &c, const scope &s) const; };
+inline constexpr check_motion_control_function check_motion_control{};
 
 } // namespace rules
 
@@ -27,7 +28,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_motion_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_motion_control)::operator()(checker &c, const scope &s) const {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {

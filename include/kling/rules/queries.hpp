@@ -19,13 +19,22 @@ namespace rules {
 // the task id goes into the path, so it must not be empty; neither it
 // nor the provider (a query value) may hold a line break, NUL or other
 // control character.
-KLING_LAZY std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider = {});
+KLING_FUNCTION_OBJECT check_task_query_function {
+  std::vector<violation> operator()(std::string_view task_id, std::string_view provider = {}) const;
+};
+inline constexpr check_task_query_function check_task_query{};
 
 // E-2: page_num 1..1000, page_size 1..500.
-KLING_LAZY std::vector<violation> check_element_page(int page_num, int page_size);
+KLING_FUNCTION_OBJECT check_element_page_function {
+  std::vector<violation> operator()(int page_num, int page_size) const;
+};
+inline constexpr check_element_page_function check_element_page{};
 
 // E-3: deleting needs the element's id.
-KLING_LAZY std::vector<violation> check_element_delete(std::string_view element_id);
+KLING_FUNCTION_OBJECT check_element_delete_function {
+  std::vector<violation> operator()(std::string_view element_id) const;
+};
+inline constexpr check_element_delete_function check_element_delete{};
 
 } // namespace rules
 
@@ -40,7 +49,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF std::vector<violation> check_task_query(std::string_view task_id, std::string_view provider) {
+KLING_LAZY_DEF std::vector<violation>
+KLING_FUNCTION(check_task_query)::operator()(std::string_view task_id, std::string_view provider) const {
   std::vector<violation> out;
   if (task_id.empty()) out.push_back({"Q-1", "/task_id", "task id must not be empty"});
   if (ascii::has_control_character(task_id)) {
@@ -52,7 +62,8 @@ KLING_LAZY_DEF std::vector<violation> check_task_query(std::string_view task_id,
   return out;
 }
 
-KLING_LAZY_DEF std::vector<violation> check_element_page(int page_num, int page_size) {
+KLING_LAZY_DEF std::vector<violation> KLING_FUNCTION(check_element_page)::operator()(int page_num,
+                                                                                     int page_size) const {
   std::vector<violation> out;
   if (page_num < 1 || page_num > 1000) {
     out.push_back({"E-2", "/page_num", "page_num must be from 1 to 1000, got " + std::to_string(page_num)});
@@ -63,7 +74,8 @@ KLING_LAZY_DEF std::vector<violation> check_element_page(int page_num, int page_
   return out;
 }
 
-KLING_LAZY_DEF std::vector<violation> check_element_delete(std::string_view element_id) {
+KLING_LAZY_DEF std::vector<violation>
+KLING_FUNCTION(check_element_delete)::operator()(std::string_view element_id) const {
   if (!element_id.empty()) return {};
   return {{"E-3", "/element_id", "element_id must not be empty"}};
 }

@@ -30,7 +30,8 @@ struct report {
 KLING_LAZY nlohmann::ordered_json to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
-KLING_LAZY error rejection(std::vector<violation> violations);
+KLING_FUNCTION_OBJECT rejection_function { error operator()(std::vector<violation> violations) const; };
+inline constexpr rejection_function rejection{};
 
 } // namespace rules
 
@@ -59,7 +60,7 @@ KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
                  {"warnings", list(r.warnings)}};
 }
 
-KLING_LAZY_DEF error rejection(std::vector<violation> violations) {
+KLING_LAZY_DEF error KLING_FUNCTION(rejection)::operator()(std::vector<violation> violations) const {
   std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
                         (violations.size() == 1 ? " rule" : " rules");
   if (!violations.empty()) {

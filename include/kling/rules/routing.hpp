@@ -23,7 +23,8 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 // ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
-KLING_LAZY kling::route route_of(const json &request);
+KLING_FUNCTION_OBJECT route_of_function { kling::route operator()(const json &request) const; };
+inline constexpr route_of_function route_of{};
 
 } // namespace rules
 
@@ -45,7 +46,7 @@ KLING_LAZY bool non_empty_string(const json &request, std::string_view key) {
 }
 } // namespace routing_detail
 
-KLING_LAZY_DEF kling::route route_of(const json &request) {
+KLING_LAZY_DEF kling::route KLING_FUNCTION(route_of)::operator()(const json &request) const {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
   const std::string &name = model->get_ref<const std::string &>();

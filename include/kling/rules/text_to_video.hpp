@@ -12,9 +12,15 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // 5 or 10 seconds (T-3, I-3).
-KLING_LAZY void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
+KLING_FUNCTION_OBJECT check_five_or_ten_function {
+  void operator()(checker &c, const scope &s, const common_fields &common, const char *rule) const;
+};
+inline constexpr check_five_or_ten_function check_five_or_ten{};
 
-KLING_LAZY void check_text_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_FUNCTION_OBJECT check_text_to_video_function {
+  void operator()(checker &c, const scope &s, const common_fields &common) const;
+};
+inline constexpr check_text_to_video_function check_text_to_video{};
 
 } // namespace rules
 
@@ -29,14 +35,16 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_five_or_ten(checker &c, const scope &s, const common_fields &common,
-                                      const char *rule) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_five_or_ten)::operator()(checker &c, const scope &s,
+                                                                  const common_fields &common,
+                                                                  const char *rule) const {
   if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
     c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
   }
 }
 
-KLING_LAZY_DEF void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_text_to_video)::operator()(checker &c, const scope &s,
+                                                                    const common_fields &common) const {
   c.required_string(s, "prompt", "T-1");
   c.one_of(s, "sound", {"on", "off"}, "T-2");
   check_five_or_ten(c, s, common, "T-3");

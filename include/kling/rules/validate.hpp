@@ -28,10 +28,14 @@ KLING_LAZY report validate(const json &request);
 
 // A body meant for a given route (a typed request): checked by that route's
 // rules, with a violation when the gateway would route it elsewhere.
-KLING_LAZY report validate_as(const json &request, kling::route expected);
+KLING_FUNCTION_OBJECT validate_as_function {
+  report operator()(const json &request, kling::route expected) const;
+};
+inline constexpr validate_as_function validate_as{};
 
 // A POST /v1/elements/custom body (E-1).
-KLING_LAZY report validate_element(const json &request);
+KLING_FUNCTION_OBJECT validate_element_function { report operator()(const json &request) const; };
+inline constexpr validate_element_function validate_element{};
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element) and its body, json(request), checked by its route's rules. A
@@ -132,7 +136,8 @@ KLING_LAZY_DEF report validate(const json &request) {
   return validate_detail::checks_of(request, route_of(request));
 }
 
-KLING_LAZY_DEF report validate_as(const json &request, kling::route expected) {
+KLING_LAZY_DEF report KLING_FUNCTION(validate_as)::operator()(const json &request,
+                                                              kling::route expected) const {
   report r = validate_detail::checks_of(request, expected);
   if (expected == kling::route::element || !request.is_object()) return r;
   const kling::route actual = route_of(request);
@@ -146,7 +151,7 @@ KLING_LAZY_DEF report validate_as(const json &request, kling::route expected) {
   return r;
 }
 
-KLING_LAZY_DEF report validate_element(const json &request) {
+KLING_LAZY_DEF report KLING_FUNCTION(validate_element)::operator()(const json &request) const {
   return validate_detail::checks_of(request, kling::route::element);
 }
 

@@ -45,22 +45,30 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 }
 
 // Every limit the video breaks, as violations at field.
-KLING_LAZY std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                              const std::string &field);
+KLING_FUNCTION_OBJECT check_video_function {
+  std::vector<violation> operator()(const media::video_info &info, const video_limits &limits,
+                                    const std::string &field) const;
+};
+inline constexpr check_video_function check_video{};
 
 // O1-13 for a video the user holds locally (probe it with media::probe_video_file).
 KLING_LAZY std::vector<violation> check_omni_video(const media::video_info &info,
                                                    const std::string &field = "/video_list/0/video_url");
 
 // M-5 for a local motion reference video.
-KLING_LAZY std::vector<violation> check_motion_video(const media::video_info &info,
-                                                     character_orientation orientation,
-                                                     const std::string &field = "/video_url");
+KLING_FUNCTION_OBJECT check_motion_video_function {
+  std::vector<violation> operator()(const media::video_info &info, character_orientation orientation,
+                                    const std::string &field = "/video_url") const;
+};
+inline constexpr check_motion_video_function check_motion_video{};
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
-KLING_LAZY void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                   const char *url_rule, const video_limits &limits);
+KLING_FUNCTION_OBJECT check_video_string_function {
+  void operator()(checker &c, const std::string &value, const std::string &field, const char *url_rule,
+                  const video_limits &limits) const;
+};
+inline constexpr check_video_string_function check_video_string{};
 
 } // namespace rules
 
@@ -83,8 +91,9 @@ KLING_LAZY std::string too_large(std::uint64_t size, const video_limits &limits)
 }
 } // namespace videos_detail
 
-KLING_LAZY_DEF std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                                  const std::string &field) {
+KLING_LAZY_DEF std::vector<violation>
+KLING_FUNCTION(check_video)::operator()(const media::video_info &info, const video_limits &limits,
+                                        const std::string &field) const {
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
@@ -113,14 +122,15 @@ KLING_LAZY_DEF std::vector<violation> check_omni_video(const media::video_info &
   return check_video(info, omni_video_limits, field);
 }
 
-KLING_LAZY_DEF std::vector<violation> check_motion_video(const media::video_info &info,
-                                                         character_orientation orientation,
-                                                         const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> KLING_FUNCTION(check_motion_video)::operator()(
+    const media::video_info &info, character_orientation orientation, const std::string &field) const {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
-KLING_LAZY_DEF void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                       const char *url_rule, const video_limits &limits) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_video_string)::operator()(checker &c, const std::string &value,
+                                                                   const std::string &field,
+                                                                   const char *url_rule,
+                                                                   const video_limits &limits) const {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');

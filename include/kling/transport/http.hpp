@@ -25,17 +25,25 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
-KLING_LAZY bool is_header_name(std::string_view name);
+KLING_FUNCTION_OBJECT is_header_name_function { bool operator()(std::string_view name) const; };
+inline constexpr is_header_name_function is_header_name{};
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-KLING_LAZY bool is_header_value(std::string_view value);
+KLING_FUNCTION_OBJECT is_header_value_function { bool operator()(std::string_view value) const; };
+inline constexpr is_header_value_function is_header_value{};
 
 // The value of the first header named name, if any.
-KLING_LAZY std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
+KLING_FUNCTION_OBJECT find_header_function {
+  std::optional<std::string_view> operator()(const http_headers &headers, std::string_view name) const;
+};
+inline constexpr find_header_function find_header{};
 
 // Replaces every header named name with one of the given value.
-KLING_LAZY void set_header(http_headers &headers, std::string name, std::string value);
+KLING_FUNCTION_OBJECT set_header_function {
+  void operator()(http_headers &headers, std::string name, std::string value) const;
+};
+inline constexpr set_header_function set_header{};
 
 struct http_response;
 
@@ -89,7 +97,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF bool is_header_name(std::string_view name) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_header_name)::operator()(std::string_view name) const {
   if (name.empty()) return false;
   for (char c : name) {
     const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
@@ -99,19 +107,20 @@ KLING_LAZY_DEF bool is_header_name(std::string_view name) {
   return true;
 }
 
-KLING_LAZY_DEF bool is_header_value(std::string_view value) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_header_value)::operator()(std::string_view value) const {
   return !ascii::has_control_character(value, "\t");
 }
 
-KLING_LAZY_DEF std::optional<std::string_view> find_header(const http_headers &headers,
-                                                           std::string_view name) {
+KLING_LAZY_DEF std::optional<std::string_view>
+KLING_FUNCTION(find_header)::operator()(const http_headers &headers, std::string_view name) const {
   for (const auto &h : headers) {
     if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
   }
   return std::nullopt;
 }
 
-KLING_LAZY_DEF void set_header(http_headers &headers, std::string name, std::string value) {
+KLING_LAZY_DEF void KLING_FUNCTION(set_header)::operator()(http_headers &headers, std::string name,
+                                                           std::string value) const {
   for (auto it = headers.begin(); it != headers.end();) {
     it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
   }

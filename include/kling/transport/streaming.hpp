@@ -27,8 +27,11 @@
 KLING_NAMESPACE_BEGIN
 
 // cut_after: deliver only that many bytes, then fail as a dropped connection would.
-KLING_LAZY result<http_response> deliver_body(const http_request &request, result<http_response> answer,
-                                              std::optional<std::size_t> cut_after = std::nullopt);
+KLING_FUNCTION_OBJECT deliver_body_function {
+  result<http_response> operator()(const http_request &request, result<http_response> answer,
+                                   std::optional<std::size_t> cut_after = std::nullopt) const;
+};
+inline constexpr deliver_body_function deliver_body{};
 
 // Wires a request's body receivers to a buffer of at most max_bytes, and
 // turns the transport's answer into the whole answer or an error that names
@@ -64,8 +67,9 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF result<http_response> deliver_body(const http_request &request, result<http_response> answer,
-                                                  std::optional<std::size_t> cut_after) {
+KLING_LAZY_DEF result<http_response>
+KLING_FUNCTION(deliver_body)::operator()(const http_request &request, result<http_response> answer,
+                                         std::optional<std::size_t> cut_after) const {
   if (!answer) return answer;
   const std::size_t limit = cut_after ? std::min(*cut_after, answer->body.size()) : answer->body.size();
   if (request.on_body) {

@@ -152,10 +152,26 @@
 // part includes no kling header (its declarations part does that), only
 // system headers.
 //
+// A public function of a namespace is a function object: a
+// KLING_FUNCTION_OBJECT type and a constant of it, so that it can be passed
+// by name like any callable (to std::function, an algorithm, and_then):
+//
+//   KLING_FUNCTION_OBJECT parse_url_function {
+//     result<url> operator()(std::string_view text) const;
+//   };
+//   inline constexpr parse_url_function parse_url{};
+//
+// and its call operator is defined as
+//   KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(...) const
+// (to_json and from_json stay functions: nlohmann finds them by
+// argument-dependent lookup; so do names that share an overload set with
+// other functions, such as to_string).
+//
 // What goes before a function defined outside its class or at namespace
 // scope with its body in a definitions part:
 //   KLING_LAZY      its first declaration (a member's, in its class);
-//   KLING_LAZY_DEF  its definition, when it was declared before;
+//   KLING_LAZY_DEF  its definition, when it was declared before (and a
+//                   function object's call operator);
 //   KLING_DECL      what must stay an ordinary function: a default, copy or
 //                   move constructor, a copy or move assignment, a
 //                   destructor, a conversion, a virtual function or an
@@ -165,9 +181,11 @@
 // the JSON code it instantiates, is compiled only in the files that call it
 // (or that compile a KLING_DECL body or a template that calls it), not in
 // every file that includes the header. Separately compiled, all three are
-// ordinary functions. So never name a KLING_LAZY function without calling
-// it: to pass one as a callable, wrap it in a lambda (only GCC deduces a
-// template of nothing from its name).
+// ordinary functions. A function object's type is, header-only, a class
+// template of nothing (its call operator is compiled where it is called) and
+// separately compiled an ordinary class. Never name a KLING_LAZY function
+// without calling it (only GCC deduces a template of nothing from its name):
+// what users may pass by name is a function object.
 //
 // KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
 // with it is checked only where the function is called: Clang checks a
@@ -178,6 +196,8 @@
 #define KLING_LAZY
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
+#define KLING_FUNCTION_OBJECT struct
+#define KLING_FUNCTION(name) name##_function
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
@@ -190,6 +210,10 @@
   template <class KlingLazy>                                                                                 \
   inline
 #define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
+#define KLING_FUNCTION_OBJECT                                                                                \
+  template <class KlingLazy = void>                                                                          \
+  struct
+#define KLING_FUNCTION(name) name##_function<KlingLazy>
 #define KLING_DEFINE_HERE 1
 #endif
 
@@ -688,7 +712,8 @@ using json = nlohmann::json;
 inline constexpr std::size_t max_json_depth = 128;
 
 // Parses text; an error of kind parse that says where and why.
-KLING_LAZY result<json> parse_json(std::string_view text);
+KLING_FUNCTION_OBJECT parse_json_function { result<json> operator()(std::string_view text) const; };
+inline constexpr parse_json_function parse_json{};
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
@@ -699,12 +724,18 @@ std::string dump_json(const BasicJson &value, int indent = -1) {
 
 // The member `key` of `object`, or nullptr when object is not an object or
 // has no such member. (operator[] on a const json asserts; at() throws.)
-KLING_LAZY const json *find_member(const json &object, std::string_view key);
+KLING_FUNCTION_OBJECT find_member_function {
+  const json *operator()(const json &object, std::string_view key) const;
+};
+inline constexpr find_member_function find_member{};
 
-// JSON pointers (RFC 6901) name fields in violations and parse errors.
-KLING_LAZY std::string pointer_child(std::string_view parent, std::string_view key);
+KLING_FUNCTION_OBJECT pointer_child_function {
+  // JSON pointers (RFC 6901) name fields in violations and parse errors.
+  std::string operator()(std::string_view parent, std::string_view key) const;
 
-KLING_LAZY std::string pointer_child(std::string_view parent, std::size_t index);
+  std::string operator()(std::string_view parent, std::size_t index) const;
+};
+inline constexpr pointer_child_function pointer_child{};
 
 // A JSON pointer kept as steps on the stack, each naming its parent, and
 // made into text only when something is reported there: walks over a whole
@@ -782,17 +813,23 @@ enum class missing_offset {
 // "2025-01-13T10:00:00Z", "2025-01-13T10:00:00.000000Z", "2025-01-13 10:00:00+08:00".
 // Fractions beyond microseconds are truncated; an offset is required unless
 // without_offset says what its absence means.
-KLING_LAZY result<timestamp> parse_iso8601(std::string_view text,
-                                           missing_offset without_offset = missing_offset::reject);
+KLING_FUNCTION_OBJECT parse_iso8601_function {
+  result<timestamp> operator()(std::string_view text, missing_offset without_offset = missing_offset::reject)
+      const;
+};
+inline constexpr parse_iso8601_function parse_iso8601{};
 
 // "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
-KLING_LAZY std::string format_iso8601(timestamp t);
+KLING_FUNCTION_OBJECT format_iso8601_function { std::string operator()(timestamp t) const; };
+inline constexpr format_iso8601_function format_iso8601{};
 
-KLING_LAZY timestamp from_unix_seconds(std::int64_t seconds);
+KLING_FUNCTION_OBJECT from_unix_seconds_function { timestamp operator()(std::int64_t seconds) const; };
+inline constexpr from_unix_seconds_function from_unix_seconds{};
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
-KLING_LAZY result<timestamp> parse_http_date(std::string_view text);
+KLING_FUNCTION_OBJECT parse_http_date_function { result<timestamp> operator()(std::string_view text) const; };
+inline constexpr parse_http_date_function parse_http_date{};
 
 KLING_NAMESPACE_END
 
@@ -931,16 +968,21 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 // "5,1"). nlohmann's reader is used: it is locale-free, and floating-point
 // std::from_chars is missing from some standard libraries still in use
 // (libc++ before 20, which Emscripten ships).
-KLING_LAZY std::optional<double> parse_decimal(std::string_view text);
+KLING_FUNCTION_OBJECT parse_decimal_function {
+  std::optional<double> operator()(std::string_view text) const;
+};
+inline constexpr parse_decimal_function parse_decimal{};
 
 // v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
 // from zero: what printf("%.*f") writes under the C locale.
-KLING_LAZY std::string format_fixed(double v, int decimals);
+KLING_FUNCTION_OBJECT format_fixed_function { std::string operator()(double v, int decimals) const; };
+inline constexpr format_fixed_function format_fixed{};
 
 // v rounded to `digits` significant digits (1 to 9), without trailing zeros
 // ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
 // values keep all their integer digits rather than switching to an exponent.
-KLING_LAZY std::string format_significant(double v, int digits);
+KLING_FUNCTION_OBJECT format_significant_function { std::string operator()(double v, int digits) const; };
+inline constexpr format_significant_function format_significant{};
 
 } // namespace numbers
 
@@ -1002,7 +1044,8 @@ private:
 };
 
 // 64 bits from the system's source (std::random_device), never 0.
-KLING_LAZY std::uint64_t random_seed();
+KLING_FUNCTION_OBJECT random_seed_function { std::uint64_t operator()() const; };
+inline constexpr random_seed_function random_seed{};
 
 KLING_NAMESPACE_END
 
@@ -1058,24 +1101,32 @@ KLING_NAMESPACE_BEGIN
 
 namespace base64 {
 
-KLING_LAZY std::string encode(std::string_view bytes);
+KLING_FUNCTION_OBJECT encode_function { std::string operator()(std::string_view bytes) const; };
+inline constexpr encode_function encode{};
 
 // Appends the Base64 of bytes to out, as encode would give it: for text
 // written in pieces (each piece but the last a multiple of 3 bytes, so that
 // the pieces' Base64 joins up) without a temporary string per piece.
-KLING_LAZY void append_encoded(std::string &out, std::string_view bytes);
+KLING_FUNCTION_OBJECT append_encoded_function {
+  void operator()(std::string &out, std::string_view bytes) const;
+};
+inline constexpr append_encoded_function append_encoded{};
 
 // Checks text without decoding it and returns the decoded size: the length
 // is a multiple of 4, only alphabet characters, '=' only as the last one or
 // two characters, and unused bits of the last group are zero (so every
 // accepted text has exactly one decoding). Whitespace is not accepted.
-KLING_LAZY result<std::size_t> decoded_size(std::string_view text);
+KLING_FUNCTION_OBJECT decoded_size_function { result<std::size_t> operator()(std::string_view text) const; };
+inline constexpr decoded_size_function decoded_size{};
 
 // Decodes text, strictly checked as decoded_size checks it (all of it, in the
 // same pass); max_bytes keeps only that many decoded bytes, for callers that
 // need only a header.
-KLING_LAZY result<std::string> decode(std::string_view text,
-                                      std::size_t max_bytes = static_cast<std::size_t>(-1));
+KLING_FUNCTION_OBJECT decode_function {
+  result<std::string> operator()(std::string_view text, std::size_t max_bytes = static_cast<std::size_t>(-1))
+      const;
+};
+inline constexpr decode_function decode{};
 
 } // namespace base64
 
@@ -1143,7 +1194,10 @@ KLING_LAZY std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::s
 KLING_LAZY bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 // Lower-case hex, 64 characters.
-KLING_LAZY std::string to_hex(const std::array<std::uint8_t, 32> &digest);
+KLING_FUNCTION_OBJECT to_hex_function {
+  std::string operator()(const std::array<std::uint8_t, 32> &digest) const;
+};
+inline constexpr to_hex_function to_hex{};
 
 } // namespace crypto
 
@@ -1177,14 +1231,20 @@ KLING_LAZY std::size_t sequence_length(std::string_view text, std::size_t pos) n
 
 // Number of Unicode code points in text; an error naming the byte offset of
 // the first malformed sequence.
-KLING_LAZY result<std::size_t> count_code_points(std::string_view text);
+KLING_FUNCTION_OBJECT count_code_points_function {
+  result<std::size_t> operator()(std::string_view text) const;
+};
+inline constexpr count_code_points_function count_code_points{};
 
 KLING_LAZY bool is_valid(std::string_view text) noexcept;
 
 // At most max_bytes of text, cut at a code point boundary, with malformed
 // bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
 // in JSON and to print).
-KLING_LAZY std::string excerpt(std::string_view text, std::size_t max_bytes);
+KLING_FUNCTION_OBJECT excerpt_function {
+  std::string operator()(std::string_view text, std::size_t max_bytes) const;
+};
+inline constexpr excerpt_function excerpt{};
 
 } // namespace utf8
 
@@ -1271,7 +1331,8 @@ private:
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
-KLING_LAZY replay_store &default_replay_store();
+KLING_FUNCTION_OBJECT default_replay_store_function { replay_store &operator()() const; };
+inline constexpr default_replay_store_function default_replay_store{};
 
 } // namespace webhooks
 
@@ -1455,7 +1516,8 @@ struct url {
 
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
-KLING_LAZY result<url> parse_url(std::string_view text);
+KLING_FUNCTION_OBJECT parse_url_function { result<url> operator()(std::string_view text) const; };
+inline constexpr parse_url_function parse_url{};
 
 // The same URL's parts as written (scheme and host not lower-cased), viewing
 // text: what parse_url checks and copies, for callers that only check.
@@ -1463,23 +1525,32 @@ struct url_parts {
   std::string_view scheme, userinfo, host, path, query, fragment;
   int port = 0;
 };
-KLING_LAZY result<url_parts> split_url(std::string_view text);
+KLING_FUNCTION_OBJECT split_url_function { result<url_parts> operator()(std::string_view text) const; };
+inline constexpr split_url_function split_url{};
 
 // Resolves a reference (a redirect's Location) against base, as RFC 3986
 // section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
 // absolute-path ("/x") and relative ("x", "../x", "?q") forms. The result is
 // checked like any URL: http or https, a host, no spaces or control characters.
-KLING_LAZY result<url> resolve_url(const url &base, std::string_view reference);
+KLING_FUNCTION_OBJECT resolve_url_function {
+  result<url> operator()(const url &base, std::string_view reference) const;
+};
+inline constexpr resolve_url_function resolve_url{};
 
 // True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
-KLING_LAZY bool is_loopback_host(std::string_view host);
+KLING_FUNCTION_OBJECT is_loopback_host_function { bool operator()(std::string_view host) const; };
+inline constexpr is_loopback_host_function is_loopback_host{};
 
 // Percent-encodes everything but RFC 3986's unreserved characters, so the
 // result is safe as one path segment or one query value.
-KLING_LAZY std::string percent_encode(std::string_view text);
+KLING_FUNCTION_OBJECT percent_encode_function { std::string operator()(std::string_view text) const; };
+inline constexpr percent_encode_function percent_encode{};
 
 // "a=1&b=x%20y" from name/value pairs, in the order given.
-KLING_LAZY std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params);
+KLING_FUNCTION_OBJECT encode_query_function {
+  std::string operator()(const std::vector<std::pair<std::string, std::string>> &params) const;
+};
+inline constexpr encode_query_function encode_query{};
 
 KLING_NAMESPACE_END
 
@@ -1494,17 +1565,25 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
-KLING_LAZY bool is_header_name(std::string_view name);
+KLING_FUNCTION_OBJECT is_header_name_function { bool operator()(std::string_view name) const; };
+inline constexpr is_header_name_function is_header_name{};
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
-KLING_LAZY bool is_header_value(std::string_view value);
+KLING_FUNCTION_OBJECT is_header_value_function { bool operator()(std::string_view value) const; };
+inline constexpr is_header_value_function is_header_value{};
 
 // The value of the first header named name, if any.
-KLING_LAZY std::optional<std::string_view> find_header(const http_headers &headers, std::string_view name);
+KLING_FUNCTION_OBJECT find_header_function {
+  std::optional<std::string_view> operator()(const http_headers &headers, std::string_view name) const;
+};
+inline constexpr find_header_function find_header{};
 
 // Replaces every header named name with one of the given value.
-KLING_LAZY void set_header(http_headers &headers, std::string name, std::string value);
+KLING_FUNCTION_OBJECT set_header_function {
+  void operator()(http_headers &headers, std::string name, std::string value) const;
+};
+inline constexpr set_header_function set_header{};
 
 struct http_response;
 
@@ -1588,35 +1667,43 @@ constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
 
 } // namespace detail
 
-// Checks one message. webhook_* are the header values; now_unix_seconds is the
-// receiver's current time. Fails with errc::bad_signature and a message that
-// names the problem (never the secret or the expected signature), or
-// errc::configuration when the secret is empty or not Base64 after whsec_.
-KLING_LAZY result<void> verify(std::string_view secret, std::string_view webhook_id,
-                               std::string_view webhook_timestamp, std::string_view webhook_signature,
-                               std::string_view body, std::int64_t now_unix_seconds,
-                               const verify_options &options = {});
+KLING_FUNCTION_OBJECT verify_function {
+  // Checks one message. webhook_* are the header values; now_unix_seconds is the
+  // receiver's current time. Fails with errc::bad_signature and a message that
+  // names the problem (never the secret or the expected signature), or
+  // errc::configuration when the secret is empty or not Base64 after whsec_.
+  result<void> operator()(std::string_view secret, std::string_view webhook_id,
+                          std::string_view webhook_timestamp, std::string_view webhook_signature,
+                          std::string_view body, std::int64_t now_unix_seconds,
+                          const verify_options &options = {}) const;
 
-// The same, reading webhook-id, webhook-timestamp and webhook-signature from a
-// header list (names compared case-insensitively).
-KLING_LAZY result<void> verify(std::string_view secret, const http_headers &headers, std::string_view body,
-                               std::int64_t now_unix_seconds, const verify_options &options = {});
+  // The same, reading webhook-id, webhook-timestamp and webhook-signature from a
+  // header list (names compared case-insensitively).
+  result<void> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
+                          std::int64_t now_unix_seconds, const verify_options &options = {}) const;
+};
+inline constexpr verify_function verify{};
 
 // verify(), then records the message's webhook-id in replays: a message whose
 // id was accepted before, within the tolerance window, fails with
 // errc::replay. The id is kept until the message's timestamp plus the
 // tolerance, after which a copy fails verify() as too old anyway; the sender's
 // retry of a message (same id, new timestamp) is a replay until then too.
-KLING_LAZY result<void> verify_once(std::string_view secret, const http_headers &headers,
-                                    std::string_view body, std::int64_t now_unix_seconds,
-                                    replay_store &replays = default_replay_store(),
-                                    const verify_options &options = {});
+KLING_FUNCTION_OBJECT verify_once_function {
+  result<void> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
+                          std::int64_t now_unix_seconds, replay_store &replays = default_replay_store(),
+                          const verify_options &options = {}) const;
+};
+inline constexpr verify_once_function verify_once{};
 
 // The webhook-signature value "v1,<base64>" for a message: for senders and
 // tests. Returns an empty string when verify() would reject the secret (empty,
 // or not Base64 after whsec_), since no signature made with it could verify.
-KLING_LAZY std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                            std::string_view body);
+KLING_FUNCTION_OBJECT sign_function {
+  std::string operator()(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
+                         std::string_view body) const;
+};
+inline constexpr sign_function sign{};
 
 } // namespace webhooks
 
@@ -1739,7 +1826,8 @@ struct report {
 KLING_LAZY nlohmann::ordered_json to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
-KLING_LAZY error rejection(std::vector<violation> violations);
+KLING_FUNCTION_OBJECT rejection_function { error operator()(std::vector<violation> violations) const; };
+inline constexpr rejection_function rejection{};
 
 } // namespace rules
 
@@ -1836,7 +1924,10 @@ struct prompt_reference {
   std::string text; // as written, for messages
 };
 
-KLING_LAZY std::vector<prompt_reference> prompt_references(std::string_view prompt);
+KLING_FUNCTION_OBJECT prompt_references_function {
+  std::vector<prompt_reference> operator()(std::string_view prompt) const;
+};
+inline constexpr prompt_references_function prompt_references{};
 
 } // namespace rules
 
@@ -1868,7 +1959,8 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 // ROUTE-1: the model, compared case-insensitively; ROUTE-2: O1 has no
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
-KLING_LAZY kling::route route_of(const json &request);
+KLING_FUNCTION_OBJECT route_of_function { kling::route operator()(const json &request) const; };
+inline constexpr route_of_function route_of{};
 
 } // namespace rules
 
@@ -1885,19 +1977,27 @@ namespace rules {
 inline constexpr std::size_t max_prompt_characters = 2500;
 
 // C-5: seconds as an integer or a string of digits; its value, when readable.
-KLING_LAZY std::optional<int> read_seconds(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT read_seconds_function {
+  std::optional<int> operator()(checker &c, const scope &s) const;
+};
+inline constexpr read_seconds_function read_seconds{};
 
-KLING_LAZY void check_routing(checker &c, const scope &s, kling::route r);
+KLING_FUNCTION_OBJECT check_routing_function {
+  void operator()(checker &c, const scope &s, kling::route r) const;
+};
+inline constexpr check_routing_function check_routing{};
 
 // What the common checks read that the route's checks need too.
 struct common_fields {
   std::optional<int> seconds;
 };
 
-KLING_LAZY common_fields check_common(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_common_function { common_fields operator()(checker &c, const scope &s) const; };
+inline constexpr check_common_function check_common{};
 
 // C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
-KLING_LAZY json normalized(json request);
+KLING_FUNCTION_OBJECT normalized_function { json operator()(json request) const; };
+inline constexpr normalized_function normalized{};
 
 } // namespace rules
 
@@ -1970,7 +2070,8 @@ struct image_info {
 // Format and size of a PNG or JPEG image. Anything else, or a header that is
 // truncated or malformed, is an errc::malformed_input error saying why (and,
 // for JPEG, at which byte).
-KLING_LAZY result<image_info> probe_image(std::string_view bytes);
+KLING_FUNCTION_OBJECT probe_image_function { result<image_info> operator()(std::string_view bytes) const; };
+inline constexpr probe_image_function probe_image{};
 
 } // namespace media
 
@@ -2024,20 +2125,27 @@ namespace files {
 
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
 // file system allowed.
-KLING_LAZY std::string quote(std::string_view path);
+KLING_FUNCTION_OBJECT quote_function { std::string operator()(std::string_view path) const; };
+inline constexpr quote_function quote{};
 
 // Size of a regular file. Directories, devices and pipes are refused: their
 // size means nothing.
-KLING_LAZY result<std::uint64_t> size_of(const std::string &path);
+KLING_FUNCTION_OBJECT size_of_function { result<std::uint64_t> operator()(const std::string &path) const; };
+inline constexpr size_of_function size_of{};
 
-KLING_LAZY bool exists(const std::string &path);
+KLING_FUNCTION_OBJECT exists_function { bool operator()(const std::string &path) const; };
+inline constexpr exists_function exists{};
 
 // Removes a file if it is there; false only when it stays.
-KLING_LAZY bool remove(const std::string &path);
+KLING_FUNCTION_OBJECT remove_function { bool operator()(const std::string &path) const; };
+inline constexpr remove_function remove{};
 
 // Moves from onto to, replacing what is there, in one step where the platform
 // allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
-KLING_LAZY result<void> replace(const std::string &from, const std::string &to);
+KLING_FUNCTION_OBJECT replace_function {
+  result<void> operator()(const std::string &from, const std::string &to) const;
+};
+inline constexpr replace_function replace{};
 
 // A regular file opened for binary reading at any 64-bit offset.
 class input_file {
@@ -2101,15 +2209,22 @@ private:
 };
 
 // Creates a directory and its parents; fine when it is already there.
-KLING_LAZY result<void> make_directories(const std::string &path);
+KLING_FUNCTION_OBJECT make_directories_function { result<void> operator()(const std::string &path) const; };
+inline constexpr make_directories_function make_directories{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
-KLING_LAZY result<std::string> read_file(const std::string &path, std::uint64_t max_bytes);
+KLING_FUNCTION_OBJECT read_file_function {
+  result<std::string> operator()(const std::string &path, std::uint64_t max_bytes) const;
+};
+inline constexpr read_file_function read_file{};
 
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
-KLING_LAZY result<void> write_file(const std::string &path, std::string_view bytes);
+KLING_FUNCTION_OBJECT write_file_function {
+  result<void> operator()(const std::string &path, std::string_view bytes) const;
+};
+inline constexpr write_file_function write_file{};
 
 } // namespace files
 
@@ -2164,12 +2279,16 @@ struct video_info {
 // Container, duration, size and frame rate of an MP4 or MOV video held in
 // memory. Malformed or truncated input is an errc::malformed_input error that
 // names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
-KLING_LAZY result<video_info> probe_video(std::string_view bytes);
+KLING_FUNCTION_OBJECT probe_video_function { result<video_info> operator()(std::string_view bytes) const; };
+inline constexpr probe_video_function probe_video{};
 
 // The same for a file, read by seeking: only the box headers, 'ftyp' and
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
 // cannot be opened or read is an errc::io error.
-KLING_LAZY result<video_info> probe_video_file(const std::string &path);
+KLING_FUNCTION_OBJECT probe_video_file_function {
+  result<video_info> operator()(const std::string &path) const;
+};
+inline constexpr probe_video_file_function probe_video_file{};
 
 } // namespace media
 
@@ -2204,30 +2323,41 @@ inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 // local_image in this process names a file: text from anywhere else (an end
 // user's prompt or JSON, an element id, an answer) cannot guess the number,
 // so it can never make the client read and send a file.
-KLING_LAZY const std::string &local_image_marker();
+KLING_FUNCTION_OBJECT local_image_marker_function { const std::string &operator()() const; };
+inline constexpr local_image_marker_function local_image_marker{};
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
 // file's header; when the request is sent the field carries the file's
 // Base64, the same bytes as image_file_to_base64(path) would give, written
 // straight into the body.
-KLING_LAZY std::string local_image(std::string_view path);
+KLING_FUNCTION_OBJECT local_image_function { std::string operator()(std::string_view path) const; };
+inline constexpr local_image_function local_image{};
 
 // Which of the three forms of rule O1-12 an image string has: an absolute
 // http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
 // else, the empty string included, is invalid with a problem saying why.
 // Only the form is checked here: the Base64 is not decoded and the URL not
 // fetched. A local_image(path) is local_file (the file is not read here).
-KLING_LAZY image_string classify_image_string(std::string_view text);
+KLING_FUNCTION_OBJECT classify_image_string_function {
+  image_string operator()(std::string_view text) const;
+};
+inline constexpr classify_image_string_function classify_image_string{};
 
 // A local PNG or JPEG file's header (its size_bytes the file's size), read
 // from its start only; fails for a file over 10 MB.
-KLING_LAZY result<image_info> probe_image_file(const std::string &path);
+KLING_FUNCTION_OBJECT probe_image_file_function {
+  result<image_info> operator()(const std::string &path) const;
+};
+inline constexpr probe_image_file_function probe_image_file{};
 
 // A request body (JSON text) with every local_image(path) value replaced by
 // the file's Base64, written into a body allocated once; the body as given
 // when it names no local file. Errors (errc::io) name the file.
-KLING_LAZY result<std::string> inline_local_images(std::string body);
+KLING_FUNCTION_OBJECT inline_local_images_function {
+  result<std::string> operator()(std::string body) const;
+};
+inline constexpr inline_local_images_function inline_local_images{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
@@ -2235,11 +2365,17 @@ using files::read_file;
 
 // The file as bare Base64 (no data: prefix), for an image field of a
 // request. The file must be a PNG or JPEG image of at most 10 MB.
-KLING_LAZY result<std::string> image_file_to_base64(const std::string &path);
+KLING_FUNCTION_OBJECT image_file_to_base64_function {
+  result<std::string> operator()(const std::string &path) const;
+};
+inline constexpr image_file_to_base64_function image_file_to_base64{};
 
 // The file as "data:image/png;base64,...", its type taken from its content
 // rather than its name.
-KLING_LAZY result<std::string> image_file_to_data_uri(const std::string &path);
+KLING_FUNCTION_OBJECT image_file_to_data_uri_function {
+  result<std::string> operator()(const std::string &path) const;
+};
+inline constexpr image_file_to_data_uri_function image_file_to_data_uri{};
 
 } // namespace media
 
@@ -2268,14 +2404,19 @@ inline constexpr image_limits motion_image_limits{media::max_image_bytes, 300, 6
 // Checks one image string. Returns the inline image's header when it was
 // inline and readable, so callers can compare images (I-7); nullopt for URLs
 // and for images with violations that hide their size.
-KLING_LAZY std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                        const std::string &field, const char *rule,
-                                                        const image_limits &limits);
+KLING_FUNCTION_OBJECT check_image_function {
+  std::optional<media::image_info> operator()(checker &c, const std::string &value, const std::string &field,
+                                              const char *rule, const image_limits &limits) const;
+};
+inline constexpr check_image_function check_image{};
 
 // The same for an optional member that must be a string.
-KLING_LAZY std::optional<media::image_info>
-check_image_member(checker &c, const scope &s, std::string_view key, const char *rule,
-                   const image_limits &limits = standard_image_limits);
+KLING_FUNCTION_OBJECT check_image_member_function {
+  std::optional<media::image_info> operator()(checker &c, const scope &s, std::string_view key,
+                                              const char *rule,
+                                              const image_limits &limits = standard_image_limits) const;
+};
+inline constexpr check_image_member_function check_image_member{};
 
 namespace images_detail {
 // "10.5 MB", whatever the locale (the tests compare it).
@@ -2297,7 +2438,8 @@ namespace rules {
 inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
-KLING_LAZY void check_new_element(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_new_element_function { void operator()(checker &c, const scope &s) const; };
+inline constexpr check_new_element_function check_new_element{};
 
 } // namespace rules
 
@@ -2339,7 +2481,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY void check_camera_control(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_camera_control_function { void operator()(checker &c, const scope &s) const; };
+inline constexpr check_camera_control_function check_camera_control{};
 
 } // namespace rules
 
@@ -2354,9 +2497,15 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 // 5 or 10 seconds (T-3, I-3).
-KLING_LAZY void check_five_or_ten(checker &c, const scope &s, const common_fields &common, const char *rule);
+KLING_FUNCTION_OBJECT check_five_or_ten_function {
+  void operator()(checker &c, const scope &s, const common_fields &common, const char *rule) const;
+};
+inline constexpr check_five_or_ten_function check_five_or_ten{};
 
-KLING_LAZY void check_text_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_FUNCTION_OBJECT check_text_to_video_function {
+  void operator()(checker &c, const scope &s, const common_fields &common) const;
+};
+inline constexpr check_text_to_video_function check_text_to_video{};
 
 } // namespace rules
 
@@ -2375,7 +2524,10 @@ inline constexpr std::size_t max_dynamic_masks = 6;
 inline constexpr std::size_t min_trajectory_points = 2;
 inline constexpr std::size_t max_trajectory_points_5s = 77;
 
-KLING_LAZY void check_image_to_video(checker &c, const scope &s, const common_fields &common);
+KLING_FUNCTION_OBJECT check_image_to_video_function {
+  void operator()(checker &c, const scope &s, const common_fields &common) const;
+};
+inline constexpr check_image_to_video_function check_image_to_video{};
 
 } // namespace rules
 
@@ -2497,22 +2649,30 @@ constexpr video_limits motion_video_limits(character_orientation orientation) {
 }
 
 // Every limit the video breaks, as violations at field.
-KLING_LAZY std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                              const std::string &field);
+KLING_FUNCTION_OBJECT check_video_function {
+  std::vector<violation> operator()(const media::video_info &info, const video_limits &limits,
+                                    const std::string &field) const;
+};
+inline constexpr check_video_function check_video{};
 
 // O1-13 for a video the user holds locally (probe it with media::probe_video_file).
 KLING_LAZY std::vector<violation> check_omni_video(const media::video_info &info,
                                                    const std::string &field = "/video_list/0/video_url");
 
 // M-5 for a local motion reference video.
-KLING_LAZY std::vector<violation> check_motion_video(const media::video_info &info,
-                                                     character_orientation orientation,
-                                                     const std::string &field = "/video_url");
+KLING_FUNCTION_OBJECT check_motion_video_function {
+  std::vector<violation> operator()(const media::video_info &info, character_orientation orientation,
+                                    const std::string &field = "/video_url") const;
+};
+inline constexpr check_motion_video_function check_motion_video{};
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
-KLING_LAZY void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                   const char *url_rule, const video_limits &limits);
+KLING_FUNCTION_OBJECT check_video_string_function {
+  void operator()(checker &c, const std::string &value, const std::string &field, const char *url_rule,
+                  const video_limits &limits) const;
+};
+inline constexpr check_video_string_function check_video_string{};
 
 } // namespace rules
 
@@ -2526,7 +2686,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY void check_motion_control(checker &c, const scope &s);
+KLING_FUNCTION_OBJECT check_motion_control_function { void operator()(checker &c, const scope &s) const; };
+inline constexpr check_motion_control_function check_motion_control{};
 
 } // namespace rules
 
@@ -2570,10 +2731,14 @@ KLING_LAZY report validate(const json &request);
 
 // A body meant for a given route (a typed request): checked by that route's
 // rules, with a violation when the gateway would route it elsewhere.
-KLING_LAZY report validate_as(const json &request, kling::route expected);
+KLING_FUNCTION_OBJECT validate_as_function {
+  report operator()(const json &request, kling::route expected) const;
+};
+inline constexpr validate_as_function validate_as{};
 
 // A POST /v1/elements/custom body (E-1).
-KLING_LAZY report validate_element(const json &request);
+KLING_FUNCTION_OBJECT validate_element_function { report operator()(const json &request) const; };
+inline constexpr validate_element_function validate_element{};
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element) and its body, json(request), checked by its route's rules. A
@@ -3739,7 +3904,7 @@ KLING_LAZY std::size_t nesting_depth(std::string_view text) {
 
 } // namespace json_detail
 
-KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
+KLING_LAZY_DEF result<json> KLING_FUNCTION(parse_json)::operator()(std::string_view text) const {
   if (json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
@@ -3759,7 +3924,8 @@ KLING_LAZY_DEF result<json> parse_json(std::string_view text) {
   return error{errc::parse, std::move(message)};
 }
 
-KLING_LAZY_DEF const json *find_member(const json &object, std::string_view key) {
+KLING_LAZY_DEF const json *KLING_FUNCTION(find_member)::operator()(const json &object,
+                                                                   std::string_view key) const {
   if (!object.is_object()) return nullptr;
 #if NLOHMANN_JSON_VERSION_MAJOR > 3 || (NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR >= 11)
   const auto it = object.find(key); // 3.11 compares keys transparently: no std::string built per lookup
@@ -3769,7 +3935,8 @@ KLING_LAZY_DEF const json *find_member(const json &object, std::string_view key)
   return it == object.end() ? nullptr : &*it;
 }
 
-KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::string_view key) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(pointer_child)::operator()(std::string_view parent,
+                                                                     std::string_view key) const {
   std::string out(parent);
   out += '/';
   for (char c : key) {
@@ -3783,7 +3950,8 @@ KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::string_vi
   return out;
 }
 
-KLING_LAZY_DEF std::string pointer_child(std::string_view parent, std::size_t index) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(pointer_child)::operator()(std::string_view parent,
+                                                                     std::size_t index) const {
   return std::string(parent) + '/' + std::to_string(index);
 }
 
@@ -3892,7 +4060,8 @@ KLING_LAZY timestamp make_timestamp(int year, int month, int day, int hour, int 
 
 } // namespace time_detail
 
-KLING_LAZY_DEF result<timestamp> parse_iso8601(std::string_view text, missing_offset without_offset) {
+KLING_LAZY_DEF result<timestamp>
+KLING_FUNCTION(parse_iso8601)::operator()(std::string_view text, missing_offset without_offset) const {
   time_detail::scanner s{text};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!(s.digits(4, year) && s.literal('-') && s.digits(2, month) && s.literal('-') && s.digits(2, day) &&
@@ -3931,7 +4100,7 @@ KLING_LAZY_DEF result<timestamp> parse_iso8601(std::string_view text, missing_of
   return time_detail::make_timestamp(year, month, day, hour, minute, second, micros, offset);
 }
 
-KLING_LAZY_DEF std::string format_iso8601(timestamp t) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(format_iso8601)::operator()(timestamp t) const {
   const std::int64_t total = t.time_since_epoch().count();
   std::int64_t seconds = total / 1000000;
   std::int64_t micros = total % 1000000;
@@ -3954,11 +4123,11 @@ KLING_LAZY_DEF std::string format_iso8601(timestamp t) {
   return buffer;
 }
 
-KLING_LAZY_DEF timestamp from_unix_seconds(std::int64_t seconds) {
+KLING_LAZY_DEF timestamp KLING_FUNCTION(from_unix_seconds)::operator()(std::int64_t seconds) const {
   return timestamp(std::chrono::seconds(seconds));
 }
 
-KLING_LAZY_DEF result<timestamp> parse_http_date(std::string_view text) {
+KLING_LAZY_DEF result<timestamp> KLING_FUNCTION(parse_http_date)::operator()(std::string_view text) const {
   static constexpr std::string_view weekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -4119,7 +4288,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace numbers {
 
-KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
+KLING_LAZY_DEF std::optional<double> KLING_FUNCTION(parse_decimal)::operator()(std::string_view text) const {
   if (text.empty() || text.size() > 64) return std::nullopt;
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   // JSON allows spaces around a value; a number here is the text alone.
@@ -4133,7 +4302,7 @@ KLING_LAZY_DEF std::optional<double> parse_decimal(std::string_view text) {
   return d;
 }
 
-KLING_LAZY_DEF std::string format_fixed(double v, int decimals) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(format_fixed)::operator()(double v, int decimals) const {
   if (!std::isfinite(v)) return v != v ? "nan" : (v < 0 ? "-inf" : "inf");
   if (decimals < 0) decimals = 0;
   if (decimals > 9) decimals = 9;
@@ -4153,7 +4322,7 @@ KLING_LAZY_DEF std::string format_fixed(double v, int decimals) {
   return out;
 }
 
-KLING_LAZY_DEF std::string format_significant(double v, int digits) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(format_significant)::operator()(double v, int digits) const {
   if (!std::isfinite(v) || v == 0) return format_fixed(v, 0);
   if (digits < 1) digits = 1;
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
@@ -4178,7 +4347,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF std::uint64_t random_seed() {
+KLING_LAZY_DEF std::uint64_t KLING_FUNCTION(random_seed)::operator()() const {
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
 }
@@ -4376,7 +4545,8 @@ KLING_LAZY std::size_t decode_groups(const unsigned char *in, std::size_t groups
 }
 } // namespace detail
 
-KLING_LAZY_DEF void append_encoded(std::string &out, std::string_view bytes) {
+KLING_LAZY_DEF void KLING_FUNCTION(append_encoded)::operator()(std::string &out,
+                                                               std::string_view bytes) const {
   const auto *in = reinterpret_cast<const unsigned char *>(bytes.data());
   std::size_t groups = bytes.size() / 3;
   char chunk[detail::groups_per_chunk * 4];
@@ -4396,14 +4566,14 @@ KLING_LAZY_DEF void append_encoded(std::string &out, std::string_view bytes) {
   }
 }
 
-KLING_LAZY_DEF std::string encode(std::string_view bytes) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(encode)::operator()(std::string_view bytes) const {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   append_encoded(out, bytes);
   return out;
 }
 
-KLING_LAZY_DEF result<std::size_t> decoded_size(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t> KLING_FUNCTION(decoded_size)::operator()(std::string_view text) const {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   if (!detail::all_in_alphabet(reinterpret_cast<const unsigned char *>(text.data()), text.size() - padding) ||
@@ -4414,7 +4584,8 @@ KLING_LAZY_DEF result<std::size_t> decoded_size(std::string_view text) {
 
 // One pass: the groups wanted are decoded and checked together, the rest only
 // checked (the whole text is checked whatever max_bytes is).
-KLING_LAZY_DEF result<std::string> decode(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF result<std::string> KLING_FUNCTION(decode)::operator()(std::string_view text,
+                                                                      std::size_t max_bytes) const {
   if (text.size() % 4 != 0) return detail::length_fault(text);
   const std::size_t padding = detail::padding_of(text);
   const std::size_t size = text.size() / 4 * 3 - padding;
@@ -4626,7 +4797,8 @@ KLING_LAZY_DEF bool constant_time_equal(std::string_view a, std::string_view b) 
   return difference == 0;
 }
 
-KLING_LAZY_DEF std::string to_hex(const std::array<std::uint8_t, 32> &digest) {
+KLING_LAZY_DEF std::string
+KLING_FUNCTION(to_hex)::operator()(const std::array<std::uint8_t, 32> &digest) const {
   constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);
@@ -4674,7 +4846,8 @@ KLING_LAZY_DEF std::size_t sequence_length(std::string_view text, std::size_t po
   return 0;
 }
 
-KLING_LAZY_DEF result<std::size_t> count_code_points(std::string_view text) {
+KLING_LAZY_DEF result<std::size_t>
+KLING_FUNCTION(count_code_points)::operator()(std::string_view text) const {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); ++count) {
     const std::size_t n = sequence_length(text, pos);
@@ -4695,7 +4868,8 @@ KLING_LAZY_DEF bool is_valid(std::string_view text) noexcept {
   return true;
 }
 
-KLING_LAZY_DEF std::string excerpt(std::string_view text, std::size_t max_bytes) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(excerpt)::operator()(std::string_view text,
+                                                               std::size_t max_bytes) const {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(max_bytes < text.size() ? max_bytes : text.size());
@@ -4762,7 +4936,7 @@ KLING_LAZY_DEF void memory_replay_store::erase(expiry_index::iterator it) {
   by_expiry_.erase(it);
 }
 
-KLING_LAZY_DEF replay_store &default_replay_store() {
+KLING_LAZY_DEF replay_store &KLING_FUNCTION(default_replay_store)::operator()() const {
   static memory_replay_store store;
   return store;
 }
@@ -4873,7 +5047,7 @@ KLING_LAZY bool has_scheme(std::string_view text) {
 }
 } // namespace url_detail
 
-KLING_LAZY_DEF result<url_parts> split_url(std::string_view text) {
+KLING_LAZY_DEF result<url_parts> KLING_FUNCTION(split_url)::operator()(std::string_view text) const {
   using namespace url_detail;
   url_parts out;
   const auto colon = text.find(':');
@@ -4949,7 +5123,7 @@ KLING_LAZY_DEF result<url_parts> split_url(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
+KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(std::string_view text) const {
   auto parts = split_url(text);
   if (!parts) return std::move(parts).error();
   url out;
@@ -4963,7 +5137,8 @@ KLING_LAZY_DEF result<url> parse_url(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view reference) {
+KLING_LAZY_DEF result<url> KLING_FUNCTION(resolve_url)::operator()(const url &base,
+                                                                   std::string_view reference) const {
   using namespace url_detail;
   if (has_scheme(reference)) return parse_url(reference);
   if (reference.substr(0, 2) == "//") return parse_url(base.scheme + ":" + std::string(reference));
@@ -4991,7 +5166,7 @@ KLING_LAZY_DEF result<url> resolve_url(const url &base, std::string_view referen
   return out;
 }
 
-KLING_LAZY_DEF bool is_loopback_host(std::string_view host) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_loopback_host)::operator()(std::string_view host) const {
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
@@ -5004,7 +5179,7 @@ KLING_LAZY_DEF bool is_loopback_host(std::string_view host) {
   return dots == 3;
 }
 
-KLING_LAZY_DEF std::string percent_encode(std::string_view text) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(percent_encode)::operator()(std::string_view text) const {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
@@ -5021,7 +5196,8 @@ KLING_LAZY_DEF std::string percent_encode(std::string_view text) {
   return out;
 }
 
-KLING_LAZY_DEF std::string encode_query(const std::vector<std::pair<std::string, std::string>> &params) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(encode_query)::operator()(
+    const std::vector<std::pair<std::string, std::string>> &params) const {
   std::string out;
   for (const auto &p : params) {
     if (!out.empty()) out += '&';
@@ -5041,7 +5217,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF bool is_header_name(std::string_view name) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_header_name)::operator()(std::string_view name) const {
   if (name.empty()) return false;
   for (char c : name) {
     const bool ok = ascii::is_alpha(c) || ascii::is_digit(c) ||
@@ -5051,19 +5227,20 @@ KLING_LAZY_DEF bool is_header_name(std::string_view name) {
   return true;
 }
 
-KLING_LAZY_DEF bool is_header_value(std::string_view value) {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_header_value)::operator()(std::string_view value) const {
   return !ascii::has_control_character(value, "\t");
 }
 
-KLING_LAZY_DEF std::optional<std::string_view> find_header(const http_headers &headers,
-                                                           std::string_view name) {
+KLING_LAZY_DEF std::optional<std::string_view>
+KLING_FUNCTION(find_header)::operator()(const http_headers &headers, std::string_view name) const {
   for (const auto &h : headers) {
     if (ascii::equals_ignoring_case(h.first, name)) return std::string_view(h.second);
   }
   return std::nullopt;
 }
 
-KLING_LAZY_DEF void set_header(http_headers &headers, std::string name, std::string value) {
+KLING_LAZY_DEF void KLING_FUNCTION(set_header)::operator()(http_headers &headers, std::string name,
+                                                           std::string value) const {
   for (auto it = headers.begin(); it != headers.end();) {
     it = ascii::equals_ignoring_case(it->first, name) ? headers.erase(it) : it + 1;
   }
@@ -5202,10 +5379,11 @@ KLING_LAZY result<message_headers> find_message_headers(const http_headers &head
 
 } // namespace detail
 
-KLING_LAZY_DEF result<void> verify(std::string_view secret, std::string_view webhook_id,
+KLING_LAZY_DEF result<void>
+KLING_FUNCTION(verify)::operator()(std::string_view secret, std::string_view webhook_id,
                                    std::string_view webhook_timestamp, std::string_view webhook_signature,
                                    std::string_view body, std::int64_t now_unix_seconds,
-                                   const verify_options &options) {
+                                   const verify_options &options) const {
   // The secret first: when it is wrong, every message fails, whatever it holds.
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
@@ -5215,9 +5393,11 @@ KLING_LAZY_DEF result<void> verify(std::string_view secret, std::string_view web
   return {};
 }
 
-KLING_LAZY_DEF result<void> verify(std::string_view secret, const http_headers &headers,
-                                   std::string_view body, std::int64_t now_unix_seconds,
-                                   const verify_options &options) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(verify)::operator()(std::string_view secret,
+                                                               const http_headers &headers,
+                                                               std::string_view body,
+                                                               std::int64_t now_unix_seconds,
+                                                               const verify_options &options) const {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -5228,9 +5408,10 @@ KLING_LAZY_DEF result<void> verify(std::string_view secret, const http_headers &
   return {};
 }
 
-KLING_LAZY_DEF result<void> verify_once(std::string_view secret, const http_headers &headers,
+KLING_LAZY_DEF result<void>
+KLING_FUNCTION(verify_once)::operator()(std::string_view secret, const http_headers &headers,
                                         std::string_view body, std::int64_t now_unix_seconds,
-                                        replay_store &replays, const verify_options &options) {
+                                        replay_store &replays, const verify_options &options) const {
   const auto key = detail::secret_key(secret);
   if (!key) return key.error();
   const auto message = detail::find_message_headers(headers);
@@ -5247,8 +5428,10 @@ KLING_LAZY_DEF result<void> verify_once(std::string_view secret, const http_head
   return {};
 }
 
-KLING_LAZY_DEF std::string sign(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
-                                std::string_view body) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(sign)::operator()(std::string_view secret,
+                                                            std::string_view webhook_id,
+                                                            std::int64_t timestamp,
+                                                            std::string_view body) const {
   auto key = detail::secret_key(secret);
   if (!key) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
@@ -5281,7 +5464,7 @@ KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
                  {"warnings", list(r.warnings)}};
 }
 
-KLING_LAZY_DEF error rejection(std::vector<violation> violations) {
+KLING_LAZY_DEF error KLING_FUNCTION(rejection)::operator()(std::vector<violation> violations) const {
   std::string message = "request not sent: it breaks " + std::to_string(violations.size()) +
                         (violations.size() == 1 ? " rule" : " rules");
   if (!violations.empty()) {
@@ -5440,7 +5623,8 @@ KLING_LAZY_DEF const json *checker::typed(const scope &s, std::string_view key, 
   return m;
 }
 
-KLING_LAZY_DEF std::vector<prompt_reference> prompt_references(std::string_view prompt) {
+KLING_LAZY_DEF std::vector<prompt_reference>
+KLING_FUNCTION(prompt_references)::operator()(std::string_view prompt) const {
   std::vector<prompt_reference> out;
   for (std::size_t open = prompt.find("<<<"); open != std::string_view::npos;
        open = prompt.find("<<<", open + 3)) {
@@ -5486,7 +5670,7 @@ KLING_LAZY bool non_empty_string(const json &request, std::string_view key) {
 }
 } // namespace routing_detail
 
-KLING_LAZY_DEF kling::route route_of(const json &request) {
+KLING_LAZY_DEF kling::route KLING_FUNCTION(route_of)::operator()(const json &request) const {
   const json *model = find_member(request, "model");
   if (!model || !model->is_string()) return kling::route::unknown;
   const std::string &name = model->get_ref<const std::string &>();
@@ -5514,7 +5698,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF std::optional<int> read_seconds(checker &c, const scope &s) {
+KLING_LAZY_DEF std::optional<int> KLING_FUNCTION(read_seconds)::operator()(checker &c, const scope &s) const {
   const json *v = s.get("seconds");
   if (!v) return std::nullopt;
   if (v->is_number_integer() || v->is_number_unsigned()) {
@@ -5535,7 +5719,8 @@ KLING_LAZY_DEF std::optional<int> read_seconds(checker &c, const scope &s) {
   return std::nullopt;
 }
 
-KLING_LAZY_DEF void check_routing(checker &c, const scope &s, kling::route r) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_routing)::operator()(checker &c, const scope &s,
+                                                              kling::route r) const {
   if (!s.has("model")) {
     c.violation("ROUTE-1", s.field("model"), "model is required (Kling-Video-O1 or Kling-V2.6)");
     return;
@@ -5556,7 +5741,7 @@ KLING_LAZY_DEF void check_routing(checker &c, const scope &s, kling::route r) {
   }
 }
 
-KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
+KLING_LAZY_DEF common_fields KLING_FUNCTION(check_common)::operator()(checker &c, const scope &s) const {
   common_fields out;
   c.text_length(s, "prompt", max_prompt_characters, "C-1");
   c.text_length(s, "negative_prompt", max_prompt_characters, "C-2");
@@ -5580,7 +5765,7 @@ KLING_LAZY_DEF common_fields check_common(checker &c, const scope &s) {
   return out;
 }
 
-KLING_LAZY_DEF json normalized(json request) {
+KLING_LAZY_DEF json KLING_FUNCTION(normalized)::operator()(json request) const {
   if (!request.is_object()) return request;
   auto it = request.find("seconds");
   if (it != request.end() && (it->is_number_integer() || it->is_number_unsigned())) {
@@ -5736,7 +5921,7 @@ KLING_LAZY result<image_info> probe_jpeg(std::string_view bytes) {
 
 } // namespace image_detail
 
-KLING_LAZY_DEF result<image_info> probe_image(std::string_view bytes) {
+KLING_LAZY_DEF result<image_info> KLING_FUNCTION(probe_image)::operator()(std::string_view bytes) const {
   using namespace image_detail;
   if (bytes.substr(0, 8) == png_signature) return probe_png(bytes);
   if (bytes.size() < 8 && !bytes.empty() && png_signature.substr(0, bytes.size()) == bytes) {
@@ -5785,7 +5970,9 @@ constexpr unsigned long movefile_write_through = 0x8;    // MOVEFILE_WRITE_THROU
 
 namespace files {
 
-KLING_LAZY_DEF std::string quote(std::string_view path) { return "\"" + utf8::excerpt(path, 300) + "\""; }
+KLING_LAZY_DEF std::string KLING_FUNCTION(quote)::operator()(std::string_view path) const {
+  return "\"" + utf8::excerpt(path, 300) + "\"";
+}
 
 namespace files_detail {
 
@@ -5854,7 +6041,7 @@ KLING_LAZY bool seek(std::FILE *f, std::uint64_t offset) {
 
 } // namespace files_detail
 
-KLING_LAZY_DEF result<std::uint64_t> size_of(const std::string &path) {
+KLING_LAZY_DEF result<std::uint64_t> KLING_FUNCTION(size_of)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -5869,13 +6056,13 @@ KLING_LAZY_DEF result<std::uint64_t> size_of(const std::string &path) {
   return static_cast<std::uint64_t>(size);
 }
 
-KLING_LAZY_DEF bool exists(const std::string &path) {
+KLING_LAZY_DEF bool KLING_FUNCTION(exists)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   std::error_code ec;
   return native && std::filesystem::exists(*native, ec);
 }
 
-KLING_LAZY_DEF bool remove(const std::string &path) {
+KLING_LAZY_DEF bool KLING_FUNCTION(remove)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   if (!native) return false;
   std::error_code ec;
@@ -5883,7 +6070,8 @@ KLING_LAZY_DEF bool remove(const std::string &path) {
   return !ec;
 }
 
-KLING_LAZY_DEF result<void> replace(const std::string &from, const std::string &to) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(replace)::operator()(const std::string &from,
+                                                                const std::string &to) const {
   auto native_from = files_detail::native_path(from);
   if (!native_from) return std::move(native_from).error();
   auto native_to = files_detail::native_path(to);
@@ -5997,7 +6185,7 @@ KLING_LAZY_DEF void appending_file::close() {
   file_ = nullptr;
 }
 
-KLING_LAZY_DEF result<void> make_directories(const std::string &path) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(make_directories)::operator()(const std::string &path) const {
   auto native = files_detail::native_path(path);
   if (!native) return std::move(native).error();
   std::error_code ec;
@@ -6007,7 +6195,8 @@ KLING_LAZY_DEF result<void> make_directories(const std::string &path) {
   return {};
 }
 
-KLING_LAZY_DEF result<std::string> read_file(const std::string &path, std::uint64_t max_bytes) {
+KLING_LAZY_DEF result<std::string> KLING_FUNCTION(read_file)::operator()(const std::string &path,
+                                                                         std::uint64_t max_bytes) const {
   input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -6021,7 +6210,8 @@ KLING_LAZY_DEF result<std::string> read_file(const std::string &path, std::uint6
   return bytes;
 }
 
-KLING_LAZY_DEF result<void> write_file(const std::string &path, std::string_view bytes) {
+KLING_LAZY_DEF result<void> KLING_FUNCTION(write_file)::operator()(const std::string &path,
+                                                                   std::string_view bytes) const {
   if (auto native = files_detail::native_path(path); !native) return std::move(native).error(); // says why
   const std::string part = path + ".part";
   output_file out;
@@ -6495,12 +6685,13 @@ result<video_info> probe(Source &source, std::uint64_t size) {
 
 } // namespace video_detail
 
-KLING_LAZY_DEF result<video_info> probe_video(std::string_view bytes) {
+KLING_LAZY_DEF result<video_info> KLING_FUNCTION(probe_video)::operator()(std::string_view bytes) const {
   video_detail::memory_source source{bytes};
   return video_detail::probe(source, bytes.size());
 }
 
-KLING_LAZY_DEF result<video_info> probe_video_file(const std::string &path) {
+KLING_LAZY_DEF result<video_info>
+KLING_FUNCTION(probe_video_file)::operator()(const std::string &path) const {
   files::input_file in;
   auto size = in.open(path);
   if (!size) return std::move(size).error();
@@ -6560,7 +6751,7 @@ KLING_LAZY image_string classify_data_uri(std::string_view text) {
 
 } // namespace source_detail
 
-KLING_LAZY_DEF const std::string &local_image_marker() {
+KLING_LAZY_DEF const std::string &KLING_FUNCTION(local_image_marker)::operator()() const {
   static const std::string marker = [] {
     std::string m = "kling-local-file:";
     for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
@@ -6570,11 +6761,11 @@ KLING_LAZY_DEF const std::string &local_image_marker() {
   return marker;
 }
 
-KLING_LAZY_DEF std::string local_image(std::string_view path) {
+KLING_LAZY_DEF std::string KLING_FUNCTION(local_image)::operator()(std::string_view path) const {
   return local_image_marker() + std::string(path);
 }
 
-KLING_LAZY_DEF image_string classify_image_string(std::string_view text) {
+KLING_LAZY_DEF image_string KLING_FUNCTION(classify_image_string)::operator()(std::string_view text) const {
   using namespace source_detail;
   const std::string &marker = local_image_marker();
   if (text.substr(0, marker.size()) == marker) {
@@ -6677,21 +6868,24 @@ KLING_LAZY result<std::string> file_to_base64(const std::string &path, bool data
 
 } // namespace source_detail
 
-KLING_LAZY_DEF result<image_info> probe_image_file(const std::string &path) {
+KLING_LAZY_DEF result<image_info>
+KLING_FUNCTION(probe_image_file)::operator()(const std::string &path) const {
   auto image = source_detail::open_image_file(path);
   if (!image) return std::move(image).error();
   return (*image)->info;
 }
 
-KLING_LAZY_DEF result<std::string> image_file_to_base64(const std::string &path) {
+KLING_LAZY_DEF result<std::string>
+KLING_FUNCTION(image_file_to_base64)::operator()(const std::string &path) const {
   return source_detail::file_to_base64(path, false);
 }
 
-KLING_LAZY_DEF result<std::string> image_file_to_data_uri(const std::string &path) {
+KLING_LAZY_DEF result<std::string>
+KLING_FUNCTION(image_file_to_data_uri)::operator()(const std::string &path) const {
   return source_detail::file_to_base64(path, true);
 }
 
-KLING_LAZY_DEF result<std::string> inline_local_images(std::string body) {
+KLING_LAZY_DEF result<std::string> KLING_FUNCTION(inline_local_images)::operator()(std::string body) const {
   using namespace source_detail;
   const std::string opener = "\"" + local_image_marker();
   if (body.find(opener) == std::string::npos) return body;
@@ -6756,9 +6950,9 @@ KLING_LAZY_DEF std::string size_text(std::uint64_t bytes) {
 }
 } // namespace images_detail
 
-KLING_LAZY_DEF std::optional<media::image_info> check_image(checker &c, const std::string &value,
-                                                            const std::string &field, const char *rule,
-                                                            const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info>
+KLING_FUNCTION(check_image)::operator()(checker &c, const std::string &value, const std::string &field,
+                                        const char *rule, const image_limits &limits) const {
   // Only a local file's field is ever looked up (LOCAL-1): others are not recorded.
   if (value.compare(0, media::local_image_marker().size(), media::local_image_marker()) == 0)
     c.image_field(field);
@@ -6825,9 +7019,9 @@ KLING_LAZY_DEF std::optional<media::image_info> check_image(checker &c, const st
   return *info;
 }
 
-KLING_LAZY_DEF std::optional<media::image_info> check_image_member(checker &c, const scope &s,
-                                                                   std::string_view key, const char *rule,
-                                                                   const image_limits &limits) {
+KLING_LAZY_DEF std::optional<media::image_info>
+KLING_FUNCTION(check_image_member)::operator()(checker &c, const scope &s, std::string_view key,
+                                               const char *rule, const image_limits &limits) const {
   const std::string *value = c.string(s, key);
   if (!value) return std::nullopt;
   return check_image(c, *value, s.field(key), rule, limits);
@@ -6846,7 +7040,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_new_element(checker &c, const scope &s) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_new_element)::operator()(checker &c, const scope &s) const {
   c.required_string(s, "element_name", "E-1");
   c.text_length(s, "element_name", max_element_name_characters, "E-1");
   c.required_string(s, "element_description", "E-1");
@@ -6887,7 +7081,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_camera_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_camera_control)::operator()(checker &c, const scope &s) const {
   const json *camera = c.object(s, "camera_control");
   if (!camera) return;
   const scope cam{*camera, s.field("camera_control")};
@@ -6942,14 +7136,16 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_five_or_ten(checker &c, const scope &s, const common_fields &common,
-                                      const char *rule) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_five_or_ten)::operator()(checker &c, const scope &s,
+                                                                  const common_fields &common,
+                                                                  const char *rule) const {
   if (common.seconds && *common.seconds != 5 && *common.seconds != 10) {
     c.violation(rule, s.field("seconds"), "seconds must be 5 or 10, got " + std::to_string(*common.seconds));
   }
 }
 
-KLING_LAZY_DEF void check_text_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_text_to_video)::operator()(checker &c, const scope &s,
+                                                                    const common_fields &common) const {
   c.required_string(s, "prompt", "T-1");
   c.one_of(s, "sound", {"on", "off"}, "T-2");
   check_five_or_ten(c, s, common, "T-3");
@@ -7008,7 +7204,8 @@ KLING_LAZY std::optional<mask_image> check_dynamic_mask(checker &c, const scope 
 
 } // namespace i2v_detail
 
-KLING_LAZY_DEF void check_image_to_video(checker &c, const scope &s, const common_fields &common) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_image_to_video)::operator()(checker &c, const scope &s,
+                                                                     const common_fields &common) const {
   // I-1 (and I-7 for the frames).
   if (!s.has("image") && !s.has("image_tail")) {
     c.violation(
@@ -7138,8 +7335,9 @@ KLING_LAZY std::string too_large(std::uint64_t size, const video_limits &limits)
 }
 } // namespace videos_detail
 
-KLING_LAZY_DEF std::vector<violation> check_video(const media::video_info &info, const video_limits &limits,
-                                                  const std::string &field) {
+KLING_LAZY_DEF std::vector<violation>
+KLING_FUNCTION(check_video)::operator()(const media::video_info &info, const video_limits &limits,
+                                        const std::string &field) const {
   using videos_detail::number;
   std::vector<violation> out;
   const auto add = [&](std::string message) { out.push_back({limits.rule, field, std::move(message)}); };
@@ -7168,14 +7366,15 @@ KLING_LAZY_DEF std::vector<violation> check_omni_video(const media::video_info &
   return check_video(info, omni_video_limits, field);
 }
 
-KLING_LAZY_DEF std::vector<violation> check_motion_video(const media::video_info &info,
-                                                         character_orientation orientation,
-                                                         const std::string &field) {
+KLING_LAZY_DEF std::vector<violation> KLING_FUNCTION(check_motion_video)::operator()(
+    const media::video_info &info, character_orientation orientation, const std::string &field) const {
   return check_video(info, motion_video_limits(orientation), field);
 }
 
-KLING_LAZY_DEF void check_video_string(checker &c, const std::string &value, const std::string &field,
-                                       const char *url_rule, const video_limits &limits) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_video_string)::operator()(checker &c, const std::string &value,
+                                                                   const std::string &field,
+                                                                   const char *url_rule,
+                                                                   const video_limits &limits) const {
   constexpr std::string_view data_prefix = "data:video/";
   if (std::string_view(value).substr(0, data_prefix.size()) == data_prefix) {
     const auto comma = value.find(',');
@@ -7222,7 +7421,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF void check_motion_control(checker &c, const scope &s) {
+KLING_LAZY_DEF void KLING_FUNCTION(check_motion_control)::operator()(checker &c, const scope &s) const {
   const std::string *image = c.required_string(s, "image_url", "M-1");
   const std::string *video = c.required_string(s, "video_url", "M-1");
   for (const char *key : {"mode", "character_orientation"}) {
@@ -7531,7 +7730,8 @@ KLING_LAZY_DEF report validate(const json &request) {
   return validate_detail::checks_of(request, route_of(request));
 }
 
-KLING_LAZY_DEF report validate_as(const json &request, kling::route expected) {
+KLING_LAZY_DEF report KLING_FUNCTION(validate_as)::operator()(const json &request,
+                                                              kling::route expected) const {
   report r = validate_detail::checks_of(request, expected);
   if (expected == kling::route::element || !request.is_object()) return r;
   const kling::route actual = route_of(request);
@@ -7545,7 +7745,7 @@ KLING_LAZY_DEF report validate_as(const json &request, kling::route expected) {
   return r;
 }
 
-KLING_LAZY_DEF report validate_element(const json &request) {
+KLING_LAZY_DEF report KLING_FUNCTION(validate_element)::operator()(const json &request) const {
   return validate_detail::checks_of(request, kling::route::element);
 }
 
