@@ -50,20 +50,23 @@
 // part includes no kling header (its declarations part does that), only
 // system headers.
 //
-// A public function of a namespace is a function object: a
-// KLING_FUNCTION_OBJECT type and a constant of it, so that it can be passed
-// by name like any callable (to std::function, an algorithm, and_then):
+// A public function at namespace scope is a function object, so that it
+// passes by name like any callable (to std::function, an algorithm,
+// and_then): a KLING_FUNCTION_OBJECT type and a constant of it,
 //
 //   KLING_FUNCTION_OBJECT parse_url_function {
 //     result<url> operator()(std::string_view text) const;
 //   };
-//   inline constexpr parse_url_function parse_url{};
+//   inline constexpr KLING_FUNCTION_TYPE(parse_url) parse_url{};
 //
-// and its call operator is defined as
-//   KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(...) const
-// (to_json and from_json stay functions: nlohmann finds them by
-// argument-dependent lookup; so do names that share an overload set with
-// other functions, such as to_string).
+// its call operator defined in the definitions part as
+//
+//   KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(...) const { ... }
+//
+// These stay functions: to_json (nlohmann finds it by argument-dependent
+// lookup), operators, templates and constexpr functions, and a name that
+// shares an overload set with one of those (to_string, rules::validate,
+// ascii::to_lower).
 //
 // What goes before a function defined outside its class or at namespace
 // scope with its body in a definitions part:
@@ -79,11 +82,13 @@
 // the JSON code it instantiates, is compiled only in the files that call it
 // (or that compile a KLING_DECL body or a template that calls it), not in
 // every file that includes the header. Separately compiled, all three are
-// ordinary functions. A function object's type is, header-only, a class
-// template of nothing (its call operator is compiled where it is called) and
-// separately compiled an ordinary class. Never name a KLING_LAZY function
-// without calling it (only GCC deduces a template of nothing from its name):
-// what users may pass by name is a function object.
+// ordinary functions. A function object's type is likewise a class template
+// of nothing header-only (its call operator compiled only where it is
+// called or passed) and an ordinary class separately compiled. A template of
+// nothing cannot be passed where its type must be deduced (a template
+// parameter, std::function's deduction; GCC alone accepts it), which is why
+// what users call is a function object; inside the library, a KLING_LAZY
+// function is only ever called.
 //
 // KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
 // with it is checked only where the function is called: Clang checks a
@@ -95,6 +100,7 @@
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
 #define KLING_FUNCTION_OBJECT struct
+#define KLING_FUNCTION_TYPE(name) name##_function
 #define KLING_FUNCTION(name) name##_function
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
@@ -111,6 +117,7 @@
 #define KLING_FUNCTION_OBJECT                                                                                \
   template <class KlingLazy = void>                                                                          \
   struct
+#define KLING_FUNCTION_TYPE(name) name##_function<>
 #define KLING_FUNCTION(name) name##_function<KlingLazy>
 #define KLING_DEFINE_HERE 1
 #endif

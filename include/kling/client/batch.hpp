@@ -129,7 +129,7 @@ KLING_LAZY nlohmann::ordered_json to_json(const batch_summary &s);
 KLING_FUNCTION_OBJECT default_batch_journal_function {
   std::string operator()(const std::string &out_dir) const;
 };
-inline constexpr default_batch_journal_function default_batch_journal{};
+inline constexpr KLING_FUNCTION_TYPE(default_batch_journal) default_batch_journal{};
 
 template <class Transport>
 class basic_batch {

@@ -23,7 +23,7 @@ struct driver_hooks {
 };
 
 KLING_FUNCTION_OBJECT cancelled_by_caller_function { error operator()() const; };
-inline constexpr cancelled_by_caller_function cancelled_by_caller{};
+inline constexpr KLING_FUNCTION_TYPE(cancelled_by_caller) cancelled_by_caller{};
 
 template <class Transport, class Machine>
 auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,

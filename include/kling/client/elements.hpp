@@ -149,9 +149,8 @@ public:
     return create_checked(body, rules::validate_element(body));
   }
   result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id) {
-    return request<envelope<element_deletion>>(
-        protocol::delete_element(element_id),
-        [](const http_response &r) { return protocol::read_element_deletion(r); }, false);
+    return request<envelope<element_deletion>>(protocol::delete_element(element_id),
+                                               protocol::read_element_deletion, false);
   }
 
 private:
@@ -161,9 +160,7 @@ private:
     if (session_->options().validate_requests() && !checked.valid())
       return rules::rejection(checked.violations);
     // Not idempotent: sent again only when it certainly had no effect.
-    return request<envelope<element>>(
-        protocol::create_element(body), [](const http_response &r) { return protocol::read_element(r); },
-        false);
+    return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false);
   }
 
   template <class T>

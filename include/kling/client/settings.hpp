@@ -32,7 +32,7 @@ KLING_NAMESPACE_BEGIN
 KLING_FUNCTION_OBJECT check_headers_function {
   result<void> operator()(const http_headers &headers, std::string_view setting) const;
 };
-inline constexpr check_headers_function check_headers{};
+inline constexpr KLING_FUNCTION_TYPE(check_headers) check_headers{};
 
 // What one call may set over the client-wide options. Every call takes it
 // (the blocking ones and their async twins); wait_settings and
@@ -55,7 +55,7 @@ struct call_options {
 
 // A configuration error naming the first per-call setting that cannot work.
 KLING_FUNCTION_OBJECT check_call_options_function { result<void> operator()(const call_options &c) const; };
-inline constexpr check_call_options_function check_call_options{};
+inline constexpr KLING_FUNCTION_TYPE(check_call_options) check_call_options{};
 
 // A configuration error for a per-call setting that the call cannot use.
 KLING_LAZY result<void> no_external_task_id(const call_options &call, const char *operation);
@@ -104,7 +104,7 @@ struct download_settings : call_options {
 KLING_FUNCTION_OBJECT check_download_settings_function {
   result<void> operator()(const download_settings &d) const;
 };
-inline constexpr check_download_settings_function check_download_settings{};
+inline constexpr KLING_FUNCTION_TYPE(check_download_settings) check_download_settings{};
 
 struct download_result {
   std::string path; // where the complete video is

@@ -66,7 +66,7 @@ KLING_FUNCTION_OBJECT follow_function {
                                     const protocol::retry_policy &policy, std::uint64_t seed,
                                     protocol::time_point now, timestamp wall_now) const;
 };
-inline constexpr follow_function follow{};
+inline constexpr KLING_FUNCTION_TYPE(follow) follow{};
 
 template <class Transport>
 class videos_resource {

@@ -19,7 +19,7 @@ KLING_NAMESPACE_BEGIN
 namespace base64 {
 
 KLING_FUNCTION_OBJECT encode_function { std::string operator()(std::string_view bytes) const; };
-inline constexpr encode_function encode{};
+inline constexpr KLING_FUNCTION_TYPE(encode) encode{};
 
 // Appends the Base64 of bytes to out, as encode would give it: for text
 // written in pieces (each piece but the last a multiple of 3 bytes, so that
@@ -27,14 +27,14 @@ inline constexpr encode_function encode{};
 KLING_FUNCTION_OBJECT append_encoded_function {
   void operator()(std::string &out, std::string_view bytes) const;
 };
-inline constexpr append_encoded_function append_encoded{};
+inline constexpr KLING_FUNCTION_TYPE(append_encoded) append_encoded{};
 
 // Checks text without decoding it and returns the decoded size: the length
 // is a multiple of 4, only alphabet characters, '=' only as the last one or
 // two characters, and unused bits of the last group are zero (so every
 // accepted text has exactly one decoding). Whitespace is not accepted.
 KLING_FUNCTION_OBJECT decoded_size_function { result<std::size_t> operator()(std::string_view text) const; };
-inline constexpr decoded_size_function decoded_size{};
+inline constexpr KLING_FUNCTION_TYPE(decoded_size) decoded_size{};
 
 // Decodes text, strictly checked as decoded_size checks it (all of it, in the
 // same pass); max_bytes keeps only that many decoded bytes, for callers that
@@ -43,7 +43,7 @@ KLING_FUNCTION_OBJECT decode_function {
   result<std::string> operator()(std::string_view text, std::size_t max_bytes = static_cast<std::size_t>(-1))
       const;
 };
-inline constexpr decode_function decode{};
+inline constexpr KLING_FUNCTION_TYPE(decode) decode{};
 
 } // namespace base64
 

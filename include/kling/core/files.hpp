@@ -24,26 +24,26 @@ namespace files {
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
 // file system allowed.
 KLING_FUNCTION_OBJECT quote_function { std::string operator()(std::string_view path) const; };
-inline constexpr quote_function quote{};
+inline constexpr KLING_FUNCTION_TYPE(quote) quote{};
 
 // Size of a regular file. Directories, devices and pipes are refused: their
 // size means nothing.
 KLING_FUNCTION_OBJECT size_of_function { result<std::uint64_t> operator()(const std::string &path) const; };
-inline constexpr size_of_function size_of{};
+inline constexpr KLING_FUNCTION_TYPE(size_of) size_of{};
 
 KLING_FUNCTION_OBJECT exists_function { bool operator()(const std::string &path) const; };
-inline constexpr exists_function exists{};
+inline constexpr KLING_FUNCTION_TYPE(exists) exists{};
 
 // Removes a file if it is there; false only when it stays.
 KLING_FUNCTION_OBJECT remove_function { bool operator()(const std::string &path) const; };
-inline constexpr remove_function remove{};
+inline constexpr KLING_FUNCTION_TYPE(remove) remove{};
 
 // Moves from onto to, replacing what is there, in one step where the platform
 // allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
 KLING_FUNCTION_OBJECT replace_function {
   result<void> operator()(const std::string &from, const std::string &to) const;
 };
-inline constexpr replace_function replace{};
+inline constexpr KLING_FUNCTION_TYPE(replace) replace{};
 
 // A regular file opened for binary reading at any 64-bit offset.
 class input_file {
@@ -108,21 +108,21 @@ private:
 
 // Creates a directory and its parents; fine when it is already there.
 KLING_FUNCTION_OBJECT make_directories_function { result<void> operator()(const std::string &path) const; };
-inline constexpr make_directories_function make_directories{};
+inline constexpr KLING_FUNCTION_TYPE(make_directories) make_directories{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
 KLING_FUNCTION_OBJECT read_file_function {
   result<std::string> operator()(const std::string &path, std::uint64_t max_bytes) const;
 };
-inline constexpr read_file_function read_file{};
+inline constexpr KLING_FUNCTION_TYPE(read_file) read_file{};
 
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
 KLING_FUNCTION_OBJECT write_file_function {
   result<void> operator()(const std::string &path, std::string_view bytes) const;
 };
-inline constexpr write_file_function write_file{};
+inline constexpr KLING_FUNCTION_TYPE(write_file) write_file{};
 
 } // namespace files
 

@@ -26,7 +26,7 @@ inline constexpr std::size_t max_json_depth = 128;
 
 // Parses text; an error of kind parse that says where and why.
 KLING_FUNCTION_OBJECT parse_json_function { result<json> operator()(std::string_view text) const; };
-inline constexpr parse_json_function parse_json{};
+inline constexpr KLING_FUNCTION_TYPE(parse_json) parse_json{};
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
@@ -40,15 +40,15 @@ std::string dump_json(const BasicJson &value, int indent = -1) {
 KLING_FUNCTION_OBJECT find_member_function {
   const json *operator()(const json &object, std::string_view key) const;
 };
-inline constexpr find_member_function find_member{};
+inline constexpr KLING_FUNCTION_TYPE(find_member) find_member{};
 
+// JSON pointers (RFC 6901) name fields in violations and parse errors: the
+// pointer of parent's member key ("~" and "/" escaped) or of its item index.
 KLING_FUNCTION_OBJECT pointer_child_function {
-  // JSON pointers (RFC 6901) name fields in violations and parse errors.
   std::string operator()(std::string_view parent, std::string_view key) const;
-
   std::string operator()(std::string_view parent, std::size_t index) const;
 };
-inline constexpr pointer_child_function pointer_child{};
+inline constexpr KLING_FUNCTION_TYPE(pointer_child) pointer_child{};
 
 // A JSON pointer kept as steps on the stack, each naming its parent, and
 // made into text only when something is reported there: walks over a whole

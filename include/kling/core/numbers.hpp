@@ -41,18 +41,18 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 KLING_FUNCTION_OBJECT parse_decimal_function {
   std::optional<double> operator()(std::string_view text) const;
 };
-inline constexpr parse_decimal_function parse_decimal{};
+inline constexpr KLING_FUNCTION_TYPE(parse_decimal) parse_decimal{};
 
 // v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
 // from zero: what printf("%.*f") writes under the C locale.
 KLING_FUNCTION_OBJECT format_fixed_function { std::string operator()(double v, int decimals) const; };
-inline constexpr format_fixed_function format_fixed{};
+inline constexpr KLING_FUNCTION_TYPE(format_fixed) format_fixed{};
 
 // v rounded to `digits` significant digits (1 to 9), without trailing zeros
 // ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
 // values keep all their integer digits rather than switching to an exponent.
 KLING_FUNCTION_OBJECT format_significant_function { std::string operator()(double v, int digits) const; };
-inline constexpr format_significant_function format_significant{};
+inline constexpr KLING_FUNCTION_TYPE(format_significant) format_significant{};
 
 } // namespace numbers
 

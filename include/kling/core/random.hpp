@@ -52,7 +52,7 @@ private:
 
 // 64 bits from the system's source (std::random_device), never 0.
 KLING_FUNCTION_OBJECT random_seed_function { std::uint64_t operator()() const; };
-inline constexpr random_seed_function random_seed{};
+inline constexpr KLING_FUNCTION_TYPE(random_seed) random_seed{};
 
 KLING_NAMESPACE_END
 

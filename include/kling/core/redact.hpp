@@ -20,7 +20,7 @@ inline constexpr std::string_view redacted_marker = "[REDACTED]";
 KLING_FUNCTION_OBJECT redact_function {
   std::string operator()(std::string text, std::string_view secret) const;
 };
-inline constexpr redact_function redact{};
+inline constexpr KLING_FUNCTION_TYPE(redact) redact{};
 
 KLING_NAMESPACE_END
 

@@ -44,23 +44,32 @@ private:
   std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
 };
 
-KLING_LAZY std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
+KLING_FUNCTION_OBJECT sha256_digest_function {
+  std::array<std::uint8_t, 32> operator()(std::string_view data) const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(sha256_digest) sha256_digest{};
 
 // HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
 // key longer than the block size replaced by its hash.
-KLING_LAZY std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
+KLING_FUNCTION_OBJECT hmac_sha256_function {
+  std::array<std::uint8_t, 32> operator()(std::string_view key, std::string_view message) const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(hmac_sha256) hmac_sha256{};
 
 // Equal contents, in a time that depends only on the lengths: every byte is
 // looked at even after a difference, so an attacker timing a signature check
 // learns nothing about how much of a forged value was right. Lengths are not
 // secret (a signature's length is public), so different lengths return at once.
-KLING_LAZY bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+KLING_FUNCTION_OBJECT constant_time_equal_function {
+  bool operator()(std::string_view a, std::string_view b) const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(constant_time_equal) constant_time_equal{};
 
 // Lower-case hex, 64 characters.
 KLING_FUNCTION_OBJECT to_hex_function {
   std::string operator()(const std::array<std::uint8_t, 32> &digest) const;
 };
-inline constexpr to_hex_function to_hex{};
+inline constexpr KLING_FUNCTION_TYPE(to_hex) to_hex{};
 
 } // namespace crypto
 
@@ -198,14 +207,15 @@ KLING_LAZY_DEF void sha256::compress(const std::uint8_t *block) noexcept {
   state_[7] += h;
 }
 
-KLING_LAZY_DEF std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32>
+KLING_FUNCTION(sha256_digest)::operator()(std::string_view data) const noexcept {
   sha256 h;
   h.update(data);
   return h.finish();
 }
 
-KLING_LAZY_DEF std::array<std::uint8_t, 32> hmac_sha256(std::string_view key,
-                                                        std::string_view message) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32>
+KLING_FUNCTION(hmac_sha256)::operator()(std::string_view key, std::string_view message) const noexcept {
   std::array<std::uint8_t, sha256::block_size> block_key{};
   if (key.size() > sha256::block_size) {
     const auto hashed = sha256_digest(key);
@@ -231,7 +241,8 @@ KLING_LAZY_DEF std::array<std::uint8_t, 32> hmac_sha256(std::string_view key,
   return outer.finish();
 }
 
-KLING_LAZY_DEF bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+KLING_LAZY_DEF bool KLING_FUNCTION(constant_time_equal)::operator()(std::string_view a,
+                                                                    std::string_view b) const noexcept {
   if (a.size() != b.size()) return false;
   unsigned difference = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -30,19 +30,19 @@ KLING_FUNCTION_OBJECT parse_iso8601_function {
   result<timestamp> operator()(std::string_view text, missing_offset without_offset = missing_offset::reject)
       const;
 };
-inline constexpr parse_iso8601_function parse_iso8601{};
+inline constexpr KLING_FUNCTION_TYPE(parse_iso8601) parse_iso8601{};
 
 // "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
 KLING_FUNCTION_OBJECT format_iso8601_function { std::string operator()(timestamp t) const; };
-inline constexpr format_iso8601_function format_iso8601{};
+inline constexpr KLING_FUNCTION_TYPE(format_iso8601) format_iso8601{};
 
 KLING_FUNCTION_OBJECT from_unix_seconds_function { timestamp operator()(std::int64_t seconds) const; };
-inline constexpr from_unix_seconds_function from_unix_seconds{};
+inline constexpr KLING_FUNCTION_TYPE(from_unix_seconds) from_unix_seconds{};
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
 KLING_FUNCTION_OBJECT parse_http_date_function { result<timestamp> operator()(std::string_view text) const; };
-inline constexpr parse_http_date_function parse_http_date{};
+inline constexpr KLING_FUNCTION_TYPE(parse_http_date) parse_http_date{};
 
 KLING_NAMESPACE_END
 

@@ -36,7 +36,7 @@ struct url {
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
 KLING_FUNCTION_OBJECT parse_url_function { result<url> operator()(std::string_view text) const; };
-inline constexpr parse_url_function parse_url{};
+inline constexpr KLING_FUNCTION_TYPE(parse_url) parse_url{};
 
 // The same URL's parts as written (scheme and host not lower-cased), viewing
 // text: what parse_url checks and copies, for callers that only check.
@@ -45,7 +45,7 @@ struct url_parts {
   int port = 0;
 };
 KLING_FUNCTION_OBJECT split_url_function { result<url_parts> operator()(std::string_view text) const; };
-inline constexpr split_url_function split_url{};
+inline constexpr KLING_FUNCTION_TYPE(split_url) split_url{};
 
 // Resolves a reference (a redirect's Location) against base, as RFC 3986
 // section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
@@ -54,22 +54,22 @@ inline constexpr split_url_function split_url{};
 KLING_FUNCTION_OBJECT resolve_url_function {
   result<url> operator()(const url &base, std::string_view reference) const;
 };
-inline constexpr resolve_url_function resolve_url{};
+inline constexpr KLING_FUNCTION_TYPE(resolve_url) resolve_url{};
 
 // True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
 KLING_FUNCTION_OBJECT is_loopback_host_function { bool operator()(std::string_view host) const; };
-inline constexpr is_loopback_host_function is_loopback_host{};
+inline constexpr KLING_FUNCTION_TYPE(is_loopback_host) is_loopback_host{};
 
 // Percent-encodes everything but RFC 3986's unreserved characters, so the
 // result is safe as one path segment or one query value.
 KLING_FUNCTION_OBJECT percent_encode_function { std::string operator()(std::string_view text) const; };
-inline constexpr percent_encode_function percent_encode{};
+inline constexpr KLING_FUNCTION_TYPE(percent_encode) percent_encode{};
 
 // "a=1&b=x%20y" from name/value pairs, in the order given.
 KLING_FUNCTION_OBJECT encode_query_function {
   std::string operator()(const std::vector<std::pair<std::string, std::string>> &params) const;
 };
-inline constexpr encode_query_function encode_query{};
+inline constexpr KLING_FUNCTION_TYPE(encode_query) encode_query{};
 
 KLING_NAMESPACE_END
 

@@ -19,16 +19,20 @@ namespace utf8 {
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
 // no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
-KLING_LAZY std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
+KLING_FUNCTION_OBJECT sequence_length_function {
+  std::size_t operator()(std::string_view text, std::size_t pos) const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(sequence_length) sequence_length{};
 
 // Number of Unicode code points in text; an error naming the byte offset of
 // the first malformed sequence.
 KLING_FUNCTION_OBJECT count_code_points_function {
   result<std::size_t> operator()(std::string_view text) const;
 };
-inline constexpr count_code_points_function count_code_points{};
+inline constexpr KLING_FUNCTION_TYPE(count_code_points) count_code_points{};
 
-KLING_LAZY bool is_valid(std::string_view text) noexcept;
+KLING_FUNCTION_OBJECT is_valid_function { bool operator()(std::string_view text) const noexcept; };
+inline constexpr KLING_FUNCTION_TYPE(is_valid) is_valid{};
 
 // At most max_bytes of text, cut at a code point boundary, with malformed
 // bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
@@ -36,7 +40,7 @@ KLING_LAZY bool is_valid(std::string_view text) noexcept;
 KLING_FUNCTION_OBJECT excerpt_function {
   std::string operator()(std::string_view text, std::size_t max_bytes) const;
 };
-inline constexpr excerpt_function excerpt{};
+inline constexpr KLING_FUNCTION_TYPE(excerpt) excerpt{};
 
 } // namespace utf8
 
@@ -51,7 +55,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace utf8 {
 
-KLING_LAZY_DEF std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+KLING_LAZY_DEF std::size_t KLING_FUNCTION(sequence_length)::operator()(std::string_view text,
+                                                                       std::size_t pos) const noexcept {
   const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   const std::size_t left = text.size() - pos;
   const std::uint8_t b0 = byte(pos);
@@ -88,7 +93,7 @@ KLING_FUNCTION(count_code_points)::operator()(std::string_view text) const {
   return count;
 }
 
-KLING_LAZY_DEF bool is_valid(std::string_view text) noexcept {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_valid)::operator()(std::string_view text) const noexcept {
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t n = sequence_length(text, pos);
     if (n == 0) return false;

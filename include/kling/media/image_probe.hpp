@@ -41,7 +41,7 @@ struct image_info {
 // truncated or malformed, is an errc::malformed_input error saying why (and,
 // for JPEG, at which byte).
 KLING_FUNCTION_OBJECT probe_image_function { result<image_info> operator()(std::string_view bytes) const; };
-inline constexpr probe_image_function probe_image{};
+inline constexpr KLING_FUNCTION_TYPE(probe_image) probe_image{};
 
 } // namespace media
 

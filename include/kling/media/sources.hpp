@@ -55,7 +55,7 @@ inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 // user's prompt or JSON, an element id, an answer) cannot guess the number,
 // so it can never make the client read and send a file.
 KLING_FUNCTION_OBJECT local_image_marker_function { const std::string &operator()() const; };
-inline constexpr local_image_marker_function local_image_marker{};
+inline constexpr KLING_FUNCTION_TYPE(local_image_marker) local_image_marker{};
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
@@ -63,7 +63,7 @@ inline constexpr local_image_marker_function local_image_marker{};
 // Base64, the same bytes as image_file_to_base64(path) would give, written
 // straight into the body.
 KLING_FUNCTION_OBJECT local_image_function { std::string operator()(std::string_view path) const; };
-inline constexpr local_image_function local_image{};
+inline constexpr KLING_FUNCTION_TYPE(local_image) local_image{};
 
 // Which of the three forms of rule O1-12 an image string has: an absolute
 // http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
@@ -73,14 +73,14 @@ inline constexpr local_image_function local_image{};
 KLING_FUNCTION_OBJECT classify_image_string_function {
   image_string operator()(std::string_view text) const;
 };
-inline constexpr classify_image_string_function classify_image_string{};
+inline constexpr KLING_FUNCTION_TYPE(classify_image_string) classify_image_string{};
 
 // A local PNG or JPEG file's header (its size_bytes the file's size), read
 // from its start only; fails for a file over 10 MB.
 KLING_FUNCTION_OBJECT probe_image_file_function {
   result<image_info> operator()(const std::string &path) const;
 };
-inline constexpr probe_image_file_function probe_image_file{};
+inline constexpr KLING_FUNCTION_TYPE(probe_image_file) probe_image_file{};
 
 // A request body (JSON text) with every local_image(path) value replaced by
 // the file's Base64, written into a body allocated once; the body as given
@@ -88,7 +88,7 @@ inline constexpr probe_image_file_function probe_image_file{};
 KLING_FUNCTION_OBJECT inline_local_images_function {
   result<std::string> operator()(std::string body) const;
 };
-inline constexpr inline_local_images_function inline_local_images{};
+inline constexpr KLING_FUNCTION_TYPE(inline_local_images) inline_local_images{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
@@ -99,14 +99,14 @@ using files::read_file;
 KLING_FUNCTION_OBJECT image_file_to_base64_function {
   result<std::string> operator()(const std::string &path) const;
 };
-inline constexpr image_file_to_base64_function image_file_to_base64{};
+inline constexpr KLING_FUNCTION_TYPE(image_file_to_base64) image_file_to_base64{};
 
 // The file as "data:image/png;base64,...", its type taken from its content
 // rather than its name.
 KLING_FUNCTION_OBJECT image_file_to_data_uri_function {
   result<std::string> operator()(const std::string &path) const;
 };
-inline constexpr image_file_to_data_uri_function image_file_to_data_uri{};
+inline constexpr KLING_FUNCTION_TYPE(image_file_to_data_uri) image_file_to_data_uri{};
 
 } // namespace media
 

@@ -47,7 +47,7 @@ struct video_info {
 // memory. Malformed or truncated input is an errc::malformed_input error that
 // names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
 KLING_FUNCTION_OBJECT probe_video_function { result<video_info> operator()(std::string_view bytes) const; };
-inline constexpr probe_video_function probe_video{};
+inline constexpr KLING_FUNCTION_TYPE(probe_video) probe_video{};
 
 // The same for a file, read by seeking: only the box headers, 'ftyp' and
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
@@ -55,7 +55,7 @@ inline constexpr probe_video_function probe_video{};
 KLING_FUNCTION_OBJECT probe_video_file_function {
   result<video_info> operator()(const std::string &path) const;
 };
-inline constexpr probe_video_file_function probe_video_file{};
+inline constexpr KLING_FUNCTION_TYPE(probe_video_file) probe_video_file{};
 
 } // namespace media
 

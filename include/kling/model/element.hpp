@@ -55,17 +55,17 @@ void read_objects(field_reader &r, std::string_view key, Read read) {
 KLING_FUNCTION_OBJECT parse_element_function {
   result<element> operator()(const json &body, std::string path = "") const;
 };
-inline constexpr parse_element_function parse_element{};
+inline constexpr KLING_FUNCTION_TYPE(parse_element) parse_element{};
 
 KLING_FUNCTION_OBJECT parse_element_list_function {
   result<std::vector<element>> operator()(const json &body, std::string path = "") const;
 };
-inline constexpr parse_element_list_function parse_element_list{};
+inline constexpr KLING_FUNCTION_TYPE(parse_element_list) parse_element_list{};
 
 KLING_FUNCTION_OBJECT parse_element_deletion_function {
   result<element_deletion> operator()(const json &body, std::string path = "") const;
 };
-inline constexpr parse_element_deletion_function parse_element_deletion{};
+inline constexpr KLING_FUNCTION_TYPE(parse_element_deletion) parse_element_deletion{};
 
 KLING_NAMESPACE_END
 

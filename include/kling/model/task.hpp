@@ -44,7 +44,7 @@ constexpr const char *to_string(task_status s) noexcept {
 
 // The gateway's words and the provider's own (P-1), compared case-insensitively.
 KLING_FUNCTION_OBJECT parse_task_status_function { task_status operator()(std::string_view word) const; };
-inline constexpr parse_task_status_function parse_task_status{};
+inline constexpr KLING_FUNCTION_TYPE(parse_task_status) parse_task_status{};
 
 constexpr bool is_finished(task_status s) noexcept {
   return s == task_status::completed || s == task_status::failed;
@@ -97,6 +97,7 @@ struct task {
   KLING_LAZY std::string video_url() const;
 };
 
+// A task from the gateway's JSON.
 KLING_FUNCTION_OBJECT parse_task_function {
   // Reads a task from any of its shapes. Members of the wrong type are a parse
   // error naming the member; unknown members stay in raw.
@@ -105,7 +106,7 @@ KLING_FUNCTION_OBJECT parse_task_function {
   // The same, keeping body itself as task::raw rather than a copy of it.
   result<task> operator()(json &&body) const;
 };
-inline constexpr parse_task_function parse_task{};
+inline constexpr KLING_FUNCTION_TYPE(parse_task) parse_task{};
 
 // The task in one stable shape, whatever shape the gateway sent:
 // {id, external_task_id, status, created_at, completed_at, model, provider,

@@ -30,7 +30,7 @@ struct task_handle {
 KLING_LAZY void to_json(json &j, const task_handle &h);
 
 KLING_FUNCTION_OBJECT parse_task_handle_function { result<task_handle> operator()(const json &body) const; };
-inline constexpr parse_task_handle_function parse_task_handle{};
+inline constexpr KLING_FUNCTION_TYPE(parse_task_handle) parse_task_handle{};
 
 KLING_NAMESPACE_END
 

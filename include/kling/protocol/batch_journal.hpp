@@ -63,7 +63,7 @@ struct journal_record {
 
 // One line, ending in '\n'.
 KLING_FUNCTION_OBJECT journal_line_function { std::string operator()(const journal_record &r) const; };
-inline constexpr journal_line_function journal_line{};
+inline constexpr KLING_FUNCTION_TYPE(journal_line) journal_line{};
 
 // Where one item stood when the journal ends.
 struct journal_item {
@@ -87,7 +87,7 @@ struct journal_state {
 };
 
 KLING_FUNCTION_OBJECT replay_journal_function { journal_state operator()(std::string_view text) const; };
-inline constexpr replay_journal_function replay_journal{};
+inline constexpr KLING_FUNCTION_TYPE(replay_journal) replay_journal{};
 
 } // namespace protocol
 

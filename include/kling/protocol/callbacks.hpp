@@ -24,7 +24,7 @@ KLING_NAMESPACE_BEGIN
 // A callback body: the gateway's task, the provider's {task_id, task_status,
 // task_result} or {id, status, outputs}. It must name its task.
 KLING_FUNCTION_OBJECT parse_callback_function { result<task> operator()(std::string_view body) const; };
-inline constexpr parse_callback_function parse_callback{};
+inline constexpr KLING_FUNCTION_TYPE(parse_callback) parse_callback{};
 
 // Verifies the signature, refuses a replay (webhooks::verify_once), then
 // parses the body. now_unix_seconds comes from the caller, so tests can fix
@@ -36,7 +36,7 @@ KLING_FUNCTION_OBJECT receive_callback_function {
                           webhooks::replay_store &replays = webhooks::default_replay_store(),
                           const webhooks::verify_options &options = {}) const;
 };
-inline constexpr receive_callback_function receive_callback{};
+inline constexpr KLING_FUNCTION_TYPE(receive_callback) receive_callback{};
 
 // Parses a callback whose sender is not verified: anyone who can reach the
 // receiver can make it believe anything about a task. Only for a gateway
@@ -44,7 +44,7 @@ inline constexpr receive_callback_function receive_callback{};
 KLING_FUNCTION_OBJECT receive_unverified_callback_function {
   result<task> operator()(std::string_view body) const;
 };
-inline constexpr receive_unverified_callback_function receive_unverified_callback{};
+inline constexpr KLING_FUNCTION_TYPE(receive_unverified_callback) receive_unverified_callback{};
 
 KLING_NAMESPACE_END
 

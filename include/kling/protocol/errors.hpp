@@ -39,17 +39,17 @@ constexpr errc errc_for_status(int status) noexcept {
 KLING_FUNCTION_OBJECT retry_after_function {
   std::optional<std::chrono::milliseconds> operator()(const http_response &response) const;
 };
-inline constexpr retry_after_function retry_after{};
+inline constexpr KLING_FUNCTION_TYPE(retry_after) retry_after{};
 
 // The error for an answer with a non-success status.
 KLING_FUNCTION_OBJECT error_from_response_function { error operator()(const http_response &response) const; };
-inline constexpr error_from_response_function error_from_response{};
+inline constexpr KLING_FUNCTION_TYPE(error_from_response) error_from_response{};
 
 // True for the gateway's answer that an external_task_id is already taken:
 // 409 Conflict whatever its words, or a 400/422 whose words say duplicate
 // (error_cause::duplicate, set by error_from_response).
 KLING_FUNCTION_OBJECT is_duplicate_external_id_function { bool operator()(const error &e) const; };
-inline constexpr is_duplicate_external_id_function is_duplicate_external_id{};
+inline constexpr KLING_FUNCTION_TYPE(is_duplicate_external_id) is_duplicate_external_id{};
 
 } // namespace protocol
 

@@ -39,11 +39,11 @@ struct step {
 };
 
 KLING_FUNCTION_OBJECT send_step_function { step operator()(http_request r) const; };
-inline constexpr send_step_function send_step{};
+inline constexpr KLING_FUNCTION_TYPE(send_step) send_step{};
 KLING_FUNCTION_OBJECT sleep_step_function { step operator()(time_point t) const; };
-inline constexpr sleep_step_function sleep_step{};
+inline constexpr KLING_FUNCTION_TYPE(sleep_step) sleep_step{};
 KLING_FUNCTION_OBJECT done_step_function { step operator()() const; };
-inline constexpr done_step_function done_step{};
+inline constexpr KLING_FUNCTION_TYPE(done_step) done_step{};
 
 } // namespace protocol
 

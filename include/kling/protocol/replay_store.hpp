@@ -77,7 +77,7 @@ private:
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
 KLING_FUNCTION_OBJECT default_replay_store_function { replay_store &operator()() const; };
-inline constexpr default_replay_store_function default_replay_store{};
+inline constexpr KLING_FUNCTION_TYPE(default_replay_store) default_replay_store{};
 
 } // namespace webhooks
 

@@ -24,36 +24,36 @@ struct page_request {
 
 // POST /v1/videos with the body as given (validation happens before this).
 KLING_FUNCTION_OBJECT create_video_function { http_request operator()(const json &body) const; };
-inline constexpr create_video_function create_video{};
+inline constexpr KLING_FUNCTION_TYPE(create_video) create_video{};
 
 // GET /v1/videos/{task_id}[?provider=...]. Also finds a task by its
 // external_task_id.
 KLING_FUNCTION_OBJECT get_video_function {
   result<http_request> operator()(std::string_view task_id, std::string_view provider = {}) const;
 };
-inline constexpr get_video_function get_video{};
+inline constexpr KLING_FUNCTION_TYPE(get_video) get_video{};
 
 // POST /v1/elements/custom
 KLING_FUNCTION_OBJECT create_element_function { http_request operator()(const json &body) const; };
-inline constexpr create_element_function create_element{};
+inline constexpr KLING_FUNCTION_TYPE(create_element) create_element{};
 
 // GET /v1/elements/custom?page_num=&page_size=
 KLING_FUNCTION_OBJECT list_elements_function {
   result<http_request> operator()(const page_request &page = {}) const;
 };
-inline constexpr list_elements_function list_elements{};
+inline constexpr KLING_FUNCTION_TYPE(list_elements) list_elements{};
 
 // GET /v1/elements/presets?page_num=&page_size=
 KLING_FUNCTION_OBJECT list_preset_elements_function {
   result<http_request> operator()(const page_request &page = {}) const;
 };
-inline constexpr list_preset_elements_function list_preset_elements{};
+inline constexpr KLING_FUNCTION_TYPE(list_preset_elements) list_preset_elements{};
 
 // POST /v1/elements/delete {"element_id": "..."}: the id is sent as a string (E-3).
 KLING_FUNCTION_OBJECT delete_element_function {
   result<http_request> operator()(std::string_view element_id) const;
 };
-inline constexpr delete_element_function delete_element{};
+inline constexpr KLING_FUNCTION_TYPE(delete_element) delete_element{};
 
 } // namespace protocol
 

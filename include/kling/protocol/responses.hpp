@@ -27,11 +27,11 @@ KLING_LAZY error with_excerpt(error e, const http_response &response);
 
 // What a value read from response keeps of the answer besides its body.
 KLING_FUNCTION_OBJECT info_of_function { response_info operator()(const http_response &response) const; };
-inline constexpr info_of_function info_of{};
+inline constexpr KLING_FUNCTION_TYPE(info_of) info_of{};
 
 // The JSON body of a 2xx answer, or the error the answer stands for.
 KLING_FUNCTION_OBJECT read_json_function { result<json> operator()(const http_response &response) const; };
-inline constexpr read_json_function read_json{};
+inline constexpr KLING_FUNCTION_TYPE(read_json) read_json{};
 
 // A task from POST /v1/videos or GET /v1/videos/{id}. The ids the caller
 // asked by fill what the answer leaves out (the unified result shape carries
@@ -40,18 +40,18 @@ KLING_FUNCTION_OBJECT read_task_function {
   result<task> operator()(const http_response &response, std::string_view asked_id = {},
                           std::string_view asked_external_id = {}) const;
 };
-inline constexpr read_task_function read_task{};
+inline constexpr KLING_FUNCTION_TYPE(read_task) read_task{};
 
 // The provider's code for why a task failed, when its answer carries one.
 KLING_FUNCTION_OBJECT failure_code_function { std::string operator()(const json &raw) const; };
-inline constexpr failure_code_function failure_code{};
+inline constexpr KLING_FUNCTION_TYPE(failure_code) failure_code{};
 
 // The outcome of a task that has finished, or of one in a state no waiting
 // can change: the task when it completed, else the error every call
 // reports for it (task_failed with the provider's message and code; parse
 // for a status this client does not know).
 KLING_FUNCTION_OBJECT outcome_of_function { result<task> operator()(task t) const; };
-inline constexpr outcome_of_function outcome_of{};
+inline constexpr KLING_FUNCTION_TYPE(outcome_of) outcome_of{};
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
 // any other code is a provider error with the code, message and request id (P-3).
@@ -89,17 +89,17 @@ result<envelope<T>> read_envelope(const http_response &response, ParseData parse
 KLING_FUNCTION_OBJECT read_element_function {
   result<envelope<element>> operator()(const http_response &response) const;
 };
-inline constexpr read_element_function read_element{};
+inline constexpr KLING_FUNCTION_TYPE(read_element) read_element{};
 
 KLING_FUNCTION_OBJECT read_element_page_function {
   result<envelope<page<element>>> operator()(const http_response &response, const page_request &asked) const;
 };
-inline constexpr read_element_page_function read_element_page{};
+inline constexpr KLING_FUNCTION_TYPE(read_element_page) read_element_page{};
 
 KLING_FUNCTION_OBJECT read_element_deletion_function {
   result<envelope<element_deletion>> operator()(const http_response &response) const;
 };
-inline constexpr read_element_deletion_function read_element_deletion{};
+inline constexpr KLING_FUNCTION_TYPE(read_element_deletion) read_element_deletion{};
 
 } // namespace protocol
 
@@ -191,8 +191,7 @@ KLING_LAZY_DEF result<task> KLING_FUNCTION(outcome_of)::operator()(task t) const
 
 KLING_LAZY_DEF result<envelope<element>>
 KLING_FUNCTION(read_element)::operator()(const http_response &response) const {
-  return read_envelope<element>(
-      response, [](const json &data, std::string path) { return parse_element(data, std::move(path)); });
+  return read_envelope<element>(response, parse_element);
 }
 
 KLING_LAZY_DEF result<envelope<page<element>>>
@@ -211,9 +210,7 @@ KLING_FUNCTION(read_element_page)::operator()(const http_response &response,
 
 KLING_LAZY_DEF result<envelope<element_deletion>>
 KLING_FUNCTION(read_element_deletion)::operator()(const http_response &response) const {
-  return read_envelope<element_deletion>(response, [](const json &data, std::string path) {
-    return parse_element_deletion(data, std::move(path));
-  });
+  return read_envelope<element_deletion>(response, parse_element_deletion);
 }
 
 } // namespace protocol

@@ -66,7 +66,7 @@ KLING_LAZY result<void> check_duration(std::string_view name, milliseconds value
 
 // A configuration error naming the first setting of p that cannot work.
 KLING_FUNCTION_OBJECT check_retry_policy_function { result<void> operator()(const retry_policy &p) const; };
-inline constexpr check_retry_policy_function check_retry_policy{};
+inline constexpr KLING_FUNCTION_TYPE(check_retry_policy) check_retry_policy{};
 
 constexpr bool is_transient_provider_code(std::string_view code) {
   return code == "1302" || code == "1303" || code == "5000" || code == "5001" || code == "5002";
@@ -83,12 +83,12 @@ constexpr bool is_permanent_provider_code(std::string_view code) {
 
 // True when the same request may succeed if sent again later.
 KLING_FUNCTION_OBJECT is_transient_function { bool operator()(const error &e) const; };
-inline constexpr is_transient_function is_transient{};
+inline constexpr KLING_FUNCTION_TYPE(is_transient) is_transient{};
 
 // True when a failed create may nevertheless have created the task: the
 // request may have reached the gateway and no definite answer came back.
 KLING_FUNCTION_OBJECT is_ambiguous_function { bool operator()(const error &e) const; };
-inline constexpr is_ambiguous_function is_ambiguous{};
+inline constexpr KLING_FUNCTION_TYPE(is_ambiguous) is_ambiguous{};
 
 // Full-jitter exponential backoff (a random delay in [0, min(cap, base * 2^n)]),
 // with a small deterministic generator so tests can fix the seed.

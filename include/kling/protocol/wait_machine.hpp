@@ -30,7 +30,7 @@ struct wait_options {
 
 // A configuration error naming the first setting of w that cannot work.
 KLING_FUNCTION_OBJECT check_wait_options_function { result<void> operator()(const wait_options &w) const; };
-inline constexpr check_wait_options_function check_wait_options{};
+inline constexpr KLING_FUNCTION_TYPE(check_wait_options) check_wait_options{};
 
 // The task a wait follows: its id (or the external_task_id it was created
 // with), and what else is known of it; answers that leave these out are completed from them.

@@ -66,6 +66,7 @@ constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
 
 } // namespace detail
 
+// Verifies a webhook message's signature (the Standard Webhooks scheme).
 KLING_FUNCTION_OBJECT verify_function {
   // Checks one message. webhook_* are the header values; now_unix_seconds is the
   // receiver's current time. Fails with errc::bad_signature and a message that
@@ -81,7 +82,7 @@ KLING_FUNCTION_OBJECT verify_function {
   result<void> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
                           std::int64_t now_unix_seconds, const verify_options &options = {}) const;
 };
-inline constexpr verify_function verify{};
+inline constexpr KLING_FUNCTION_TYPE(verify) verify{};
 
 // verify(), then records the message's webhook-id in replays: a message whose
 // id was accepted before, within the tolerance window, fails with
@@ -93,7 +94,7 @@ KLING_FUNCTION_OBJECT verify_once_function {
                           std::int64_t now_unix_seconds, replay_store &replays = default_replay_store(),
                           const verify_options &options = {}) const;
 };
-inline constexpr verify_once_function verify_once{};
+inline constexpr KLING_FUNCTION_TYPE(verify_once) verify_once{};
 
 // The webhook-signature value "v1,<base64>" for a message: for senders and
 // tests. Returns an empty string when verify() would reject the secret (empty,
@@ -102,7 +103,7 @@ KLING_FUNCTION_OBJECT sign_function {
   std::string operator()(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
                          std::string_view body) const;
 };
-inline constexpr sign_function sign{};
+inline constexpr KLING_FUNCTION_TYPE(sign) sign{};
 
 } // namespace webhooks
 

@@ -56,15 +56,15 @@ inline constexpr std::size_t max_batch_name_bytes = 200;
 
 // Why a name cannot be a file name, or empty when it can.
 KLING_FUNCTION_OBJECT batch_name_problem_function { std::string operator()(std::string_view name) const; };
-inline constexpr batch_name_problem_function batch_name_problem{};
+inline constexpr KLING_FUNCTION_TYPE(batch_name_problem) batch_name_problem{};
 
 // Names are compared as the file systems that ignore case would (Windows,
 // macOS): "Shot" and "shot" would be one file.
 KLING_FUNCTION_OBJECT batch_name_key_function { std::string operator()(std::string_view name) const; };
-inline constexpr batch_name_key_function batch_name_key{};
+inline constexpr KLING_FUNCTION_TYPE(batch_name_key) batch_name_key{};
 
 KLING_FUNCTION_OBJECT read_manifest_function { manifest operator()(std::string_view text) const; };
-inline constexpr read_manifest_function read_manifest{};
+inline constexpr KLING_FUNCTION_TYPE(read_manifest) read_manifest{};
 
 // The entries of shard k of n (1 <= k <= n): those whose line index (line
 // number - 1) modulo n is k - 1, so n machines split one manifest without
@@ -73,7 +73,7 @@ KLING_FUNCTION_OBJECT shard_function {
   std::vector<manifest_entry> operator()(const std::vector<manifest_entry> &entries, std::size_t k,
                                          std::size_t n) const;
 };
-inline constexpr shard_function shard{};
+inline constexpr KLING_FUNCTION_TYPE(shard) shard{};
 
 } // namespace rules
 

@@ -13,7 +13,7 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 KLING_FUNCTION_OBJECT check_camera_control_function { void operator()(checker &c, const scope &s) const; };
-inline constexpr check_camera_control_function check_camera_control{};
+inline constexpr KLING_FUNCTION_TYPE(check_camera_control) check_camera_control{};
 
 } // namespace rules
 

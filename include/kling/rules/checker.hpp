@@ -111,7 +111,7 @@ struct prompt_reference {
 KLING_FUNCTION_OBJECT prompt_references_function {
   std::vector<prompt_reference> operator()(std::string_view prompt) const;
 };
-inline constexpr prompt_references_function prompt_references{};
+inline constexpr KLING_FUNCTION_TYPE(prompt_references) prompt_references{};
 
 } // namespace rules
 

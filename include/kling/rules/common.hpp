@@ -23,12 +23,12 @@ inline constexpr std::size_t max_prompt_characters = 2500;
 KLING_FUNCTION_OBJECT read_seconds_function {
   std::optional<int> operator()(checker &c, const scope &s) const;
 };
-inline constexpr read_seconds_function read_seconds{};
+inline constexpr KLING_FUNCTION_TYPE(read_seconds) read_seconds{};
 
 KLING_FUNCTION_OBJECT check_routing_function {
   void operator()(checker &c, const scope &s, kling::route r) const;
 };
-inline constexpr check_routing_function check_routing{};
+inline constexpr KLING_FUNCTION_TYPE(check_routing) check_routing{};
 
 // What the common checks read that the route's checks need too.
 struct common_fields {
@@ -36,11 +36,11 @@ struct common_fields {
 };
 
 KLING_FUNCTION_OBJECT check_common_function { common_fields operator()(checker &c, const scope &s) const; };
-inline constexpr check_common_function check_common{};
+inline constexpr KLING_FUNCTION_TYPE(check_common) check_common{};
 
 // C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
 KLING_FUNCTION_OBJECT normalized_function { json operator()(json request) const; };
-inline constexpr normalized_function normalized{};
+inline constexpr KLING_FUNCTION_TYPE(normalized) normalized{};
 
 } // namespace rules
 

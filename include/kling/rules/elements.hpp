@@ -15,7 +15,7 @@ inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
 KLING_FUNCTION_OBJECT check_new_element_function { void operator()(checker &c, const scope &s) const; };
-inline constexpr check_new_element_function check_new_element{};
+inline constexpr KLING_FUNCTION_TYPE(check_new_element) check_new_element{};
 
 } // namespace rules
 

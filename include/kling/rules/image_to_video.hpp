@@ -24,7 +24,7 @@ inline constexpr std::size_t max_trajectory_points_5s = 77;
 KLING_FUNCTION_OBJECT check_image_to_video_function {
   void operator()(checker &c, const scope &s, const common_fields &common) const;
 };
-inline constexpr check_image_to_video_function check_image_to_video{};
+inline constexpr KLING_FUNCTION_TYPE(check_image_to_video) check_image_to_video{};
 
 } // namespace rules
 

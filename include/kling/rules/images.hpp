@@ -40,7 +40,7 @@ KLING_FUNCTION_OBJECT check_image_function {
   std::optional<media::image_info> operator()(checker &c, const std::string &value, const std::string &field,
                                               const char *rule, const image_limits &limits) const;
 };
-inline constexpr check_image_function check_image{};
+inline constexpr KLING_FUNCTION_TYPE(check_image) check_image{};
 
 // The same for an optional member that must be a string.
 KLING_FUNCTION_OBJECT check_image_member_function {
@@ -48,7 +48,7 @@ KLING_FUNCTION_OBJECT check_image_member_function {
                                               const char *rule,
                                               const image_limits &limits = standard_image_limits) const;
 };
-inline constexpr check_image_member_function check_image_member{};
+inline constexpr KLING_FUNCTION_TYPE(check_image_member) check_image_member{};
 
 namespace images_detail {
 // "10.5 MB", whatever the locale (the tests compare it).

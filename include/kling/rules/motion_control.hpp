@@ -13,7 +13,7 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 KLING_FUNCTION_OBJECT check_motion_control_function { void operator()(checker &c, const scope &s) const; };
-inline constexpr check_motion_control_function check_motion_control{};
+inline constexpr KLING_FUNCTION_TYPE(check_motion_control) check_motion_control{};
 
 } // namespace rules
 

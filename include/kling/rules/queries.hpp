@@ -22,19 +22,19 @@ namespace rules {
 KLING_FUNCTION_OBJECT check_task_query_function {
   std::vector<violation> operator()(std::string_view task_id, std::string_view provider = {}) const;
 };
-inline constexpr check_task_query_function check_task_query{};
+inline constexpr KLING_FUNCTION_TYPE(check_task_query) check_task_query{};
 
 // E-2: page_num 1..1000, page_size 1..500.
 KLING_FUNCTION_OBJECT check_element_page_function {
   std::vector<violation> operator()(int page_num, int page_size) const;
 };
-inline constexpr check_element_page_function check_element_page{};
+inline constexpr KLING_FUNCTION_TYPE(check_element_page) check_element_page{};
 
 // E-3: deleting needs the element's id.
 KLING_FUNCTION_OBJECT check_element_delete_function {
   std::vector<violation> operator()(std::string_view element_id) const;
 };
-inline constexpr check_element_delete_function check_element_delete{};
+inline constexpr KLING_FUNCTION_TYPE(check_element_delete) check_element_delete{};
 
 } // namespace rules
 

@@ -31,7 +31,7 @@ KLING_LAZY nlohmann::ordered_json to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
 KLING_FUNCTION_OBJECT rejection_function { error operator()(std::vector<violation> violations) const; };
-inline constexpr rejection_function rejection{};
+inline constexpr KLING_FUNCTION_TYPE(rejection) rejection{};
 
 } // namespace rules
 

@@ -24,7 +24,7 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
 KLING_FUNCTION_OBJECT route_of_function { kling::route operator()(const json &request) const; };
-inline constexpr route_of_function route_of{};
+inline constexpr KLING_FUNCTION_TYPE(route_of) route_of{};
 
 } // namespace rules
 

@@ -15,12 +15,12 @@ namespace rules {
 KLING_FUNCTION_OBJECT check_five_or_ten_function {
   void operator()(checker &c, const scope &s, const common_fields &common, const char *rule) const;
 };
-inline constexpr check_five_or_ten_function check_five_or_ten{};
+inline constexpr KLING_FUNCTION_TYPE(check_five_or_ten) check_five_or_ten{};
 
 KLING_FUNCTION_OBJECT check_text_to_video_function {
   void operator()(checker &c, const scope &s, const common_fields &common) const;
 };
-inline constexpr check_text_to_video_function check_text_to_video{};
+inline constexpr KLING_FUNCTION_TYPE(check_text_to_video) check_text_to_video{};
 
 } // namespace rules
 

@@ -31,11 +31,11 @@ KLING_LAZY report validate(const json &request);
 KLING_FUNCTION_OBJECT validate_as_function {
   report operator()(const json &request, kling::route expected) const;
 };
-inline constexpr validate_as_function validate_as{};
+inline constexpr KLING_FUNCTION_TYPE(validate_as) validate_as{};
 
 // A POST /v1/elements/custom body (E-1).
 KLING_FUNCTION_OBJECT validate_element_function { report operator()(const json &request) const; };
-inline constexpr validate_element_function validate_element{};
+inline constexpr KLING_FUNCTION_TYPE(validate_element) validate_element{};
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element) and its body, json(request), checked by its route's rules. A

@@ -49,7 +49,7 @@ KLING_FUNCTION_OBJECT check_video_function {
   std::vector<violation> operator()(const media::video_info &info, const video_limits &limits,
                                     const std::string &field) const;
 };
-inline constexpr check_video_function check_video{};
+inline constexpr KLING_FUNCTION_TYPE(check_video) check_video{};
 
 // O1-13 for a video the user holds locally (probe it with media::probe_video_file).
 KLING_LAZY std::vector<violation> check_omni_video(const media::video_info &info,
@@ -60,7 +60,7 @@ KLING_FUNCTION_OBJECT check_motion_video_function {
   std::vector<violation> operator()(const media::video_info &info, character_orientation orientation,
                                     const std::string &field = "/video_url") const;
 };
-inline constexpr check_motion_video_function check_motion_video{};
+inline constexpr KLING_FUNCTION_TYPE(check_motion_video) check_motion_video{};
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
@@ -68,7 +68,7 @@ KLING_FUNCTION_OBJECT check_video_string_function {
   void operator()(checker &c, const std::string &value, const std::string &field, const char *url_rule,
                   const video_limits &limits) const;
 };
-inline constexpr check_video_string_function check_video_string{};
+inline constexpr KLING_FUNCTION_TYPE(check_video_string) check_video_string{};
 
 } // namespace rules
 

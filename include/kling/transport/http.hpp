@@ -26,24 +26,24 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
 KLING_FUNCTION_OBJECT is_header_name_function { bool operator()(std::string_view name) const; };
-inline constexpr is_header_name_function is_header_name{};
+inline constexpr KLING_FUNCTION_TYPE(is_header_name) is_header_name{};
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
 KLING_FUNCTION_OBJECT is_header_value_function { bool operator()(std::string_view value) const; };
-inline constexpr is_header_value_function is_header_value{};
+inline constexpr KLING_FUNCTION_TYPE(is_header_value) is_header_value{};
 
 // The value of the first header named name, if any.
 KLING_FUNCTION_OBJECT find_header_function {
   std::optional<std::string_view> operator()(const http_headers &headers, std::string_view name) const;
 };
-inline constexpr find_header_function find_header{};
+inline constexpr KLING_FUNCTION_TYPE(find_header) find_header{};
 
 // Replaces every header named name with one of the given value.
 KLING_FUNCTION_OBJECT set_header_function {
   void operator()(http_headers &headers, std::string name, std::string value) const;
 };
-inline constexpr set_header_function set_header{};
+inline constexpr KLING_FUNCTION_TYPE(set_header) set_header{};
 
 struct http_response;
 

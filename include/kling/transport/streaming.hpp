@@ -31,7 +31,7 @@ KLING_FUNCTION_OBJECT deliver_body_function {
   result<http_response> operator()(const http_request &request, result<http_response> answer,
                                    std::optional<std::size_t> cut_after = std::nullopt) const;
 };
-inline constexpr deliver_body_function deliver_body{};
+inline constexpr KLING_FUNCTION_TYPE(deliver_body) deliver_body{};
 
 // Wires a request's body receivers to a buffer of at most max_bytes, and
 // turns the transport's answer into the whole answer or an error that names

@@ -152,20 +152,23 @@
 // part includes no kling header (its declarations part does that), only
 // system headers.
 //
-// A public function of a namespace is a function object: a
-// KLING_FUNCTION_OBJECT type and a constant of it, so that it can be passed
-// by name like any callable (to std::function, an algorithm, and_then):
+// A public function at namespace scope is a function object, so that it
+// passes by name like any callable (to std::function, an algorithm,
+// and_then): a KLING_FUNCTION_OBJECT type and a constant of it,
 //
 //   KLING_FUNCTION_OBJECT parse_url_function {
 //     result<url> operator()(std::string_view text) const;
 //   };
-//   inline constexpr parse_url_function parse_url{};
+//   inline constexpr KLING_FUNCTION_TYPE(parse_url) parse_url{};
 //
-// and its call operator is defined as
-//   KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(...) const
-// (to_json and from_json stay functions: nlohmann finds them by
-// argument-dependent lookup; so do names that share an overload set with
-// other functions, such as to_string).
+// its call operator defined in the definitions part as
+//
+//   KLING_LAZY_DEF result<url> KLING_FUNCTION(parse_url)::operator()(...) const { ... }
+//
+// These stay functions: to_json (nlohmann finds it by argument-dependent
+// lookup), operators, templates and constexpr functions, and a name that
+// shares an overload set with one of those (to_string, rules::validate,
+// ascii::to_lower).
 //
 // What goes before a function defined outside its class or at namespace
 // scope with its body in a definitions part:
@@ -181,11 +184,13 @@
 // the JSON code it instantiates, is compiled only in the files that call it
 // (or that compile a KLING_DECL body or a template that calls it), not in
 // every file that includes the header. Separately compiled, all three are
-// ordinary functions. A function object's type is, header-only, a class
-// template of nothing (its call operator is compiled where it is called) and
-// separately compiled an ordinary class. Never name a KLING_LAZY function
-// without calling it (only GCC deduces a template of nothing from its name):
-// what users may pass by name is a function object.
+// ordinary functions. A function object's type is likewise a class template
+// of nothing header-only (its call operator compiled only where it is
+// called or passed) and an ordinary class separately compiled. A template of
+// nothing cannot be passed where its type must be deduced (a template
+// parameter, std::function's deduction; GCC alone accepts it), which is why
+// what users call is a function object; inside the library, a KLING_LAZY
+// function is only ever called.
 //
 // KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
 // with it is checked only where the function is called: Clang checks a
@@ -197,6 +202,7 @@
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
 #define KLING_FUNCTION_OBJECT struct
+#define KLING_FUNCTION_TYPE(name) name##_function
 #define KLING_FUNCTION(name) name##_function
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
@@ -213,6 +219,7 @@
 #define KLING_FUNCTION_OBJECT                                                                                \
   template <class KlingLazy = void>                                                                          \
   struct
+#define KLING_FUNCTION_TYPE(name) name##_function<>
 #define KLING_FUNCTION(name) name##_function<KlingLazy>
 #define KLING_DEFINE_HERE 1
 #endif
@@ -713,7 +720,7 @@ inline constexpr std::size_t max_json_depth = 128;
 
 // Parses text; an error of kind parse that says where and why.
 KLING_FUNCTION_OBJECT parse_json_function { result<json> operator()(std::string_view text) const; };
-inline constexpr parse_json_function parse_json{};
+inline constexpr KLING_FUNCTION_TYPE(parse_json) parse_json{};
 
 // Serializes without ever throwing: bytes that are not UTF-8 become U+FFFD.
 // (Also for nlohmann::ordered_json, which keeps members in insertion order.)
@@ -727,15 +734,15 @@ std::string dump_json(const BasicJson &value, int indent = -1) {
 KLING_FUNCTION_OBJECT find_member_function {
   const json *operator()(const json &object, std::string_view key) const;
 };
-inline constexpr find_member_function find_member{};
+inline constexpr KLING_FUNCTION_TYPE(find_member) find_member{};
 
+// JSON pointers (RFC 6901) name fields in violations and parse errors: the
+// pointer of parent's member key ("~" and "/" escaped) or of its item index.
 KLING_FUNCTION_OBJECT pointer_child_function {
-  // JSON pointers (RFC 6901) name fields in violations and parse errors.
   std::string operator()(std::string_view parent, std::string_view key) const;
-
   std::string operator()(std::string_view parent, std::size_t index) const;
 };
-inline constexpr pointer_child_function pointer_child{};
+inline constexpr KLING_FUNCTION_TYPE(pointer_child) pointer_child{};
 
 // A JSON pointer kept as steps on the stack, each naming its parent, and
 // made into text only when something is reported there: walks over a whole
@@ -817,19 +824,19 @@ KLING_FUNCTION_OBJECT parse_iso8601_function {
   result<timestamp> operator()(std::string_view text, missing_offset without_offset = missing_offset::reject)
       const;
 };
-inline constexpr parse_iso8601_function parse_iso8601{};
+inline constexpr KLING_FUNCTION_TYPE(parse_iso8601) parse_iso8601{};
 
 // "2025-01-13T10:00:00.000000Z": UTC, always six fraction digits, as the gateway writes.
 KLING_FUNCTION_OBJECT format_iso8601_function { std::string operator()(timestamp t) const; };
-inline constexpr format_iso8601_function format_iso8601{};
+inline constexpr KLING_FUNCTION_TYPE(format_iso8601) format_iso8601{};
 
 KLING_FUNCTION_OBJECT from_unix_seconds_function { timestamp operator()(std::int64_t seconds) const; };
-inline constexpr from_unix_seconds_function from_unix_seconds{};
+inline constexpr KLING_FUNCTION_TYPE(from_unix_seconds) from_unix_seconds{};
 
 // IMF-fixdate, the form RFC 9110 requires senders to use:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
 KLING_FUNCTION_OBJECT parse_http_date_function { result<timestamp> operator()(std::string_view text) const; };
-inline constexpr parse_http_date_function parse_http_date{};
+inline constexpr KLING_FUNCTION_TYPE(parse_http_date) parse_http_date{};
 
 KLING_NAMESPACE_END
 
@@ -971,18 +978,18 @@ std::optional<Int> parse_integer(std::string_view text) noexcept {
 KLING_FUNCTION_OBJECT parse_decimal_function {
   std::optional<double> operator()(std::string_view text) const;
 };
-inline constexpr parse_decimal_function parse_decimal{};
+inline constexpr KLING_FUNCTION_TYPE(parse_decimal) parse_decimal{};
 
 // v with exactly `decimals` digits after a '.' (0 to 9), rounded half away
 // from zero: what printf("%.*f") writes under the C locale.
 KLING_FUNCTION_OBJECT format_fixed_function { std::string operator()(double v, int decimals) const; };
-inline constexpr format_fixed_function format_fixed{};
+inline constexpr KLING_FUNCTION_TYPE(format_fixed) format_fixed{};
 
 // v rounded to `digits` significant digits (1 to 9), without trailing zeros
 // ("29.97" -> "30" at 2 digits, "2.5" stays "2.5", "10" stays "10"); large
 // values keep all their integer digits rather than switching to an exponent.
 KLING_FUNCTION_OBJECT format_significant_function { std::string operator()(double v, int digits) const; };
-inline constexpr format_significant_function format_significant{};
+inline constexpr KLING_FUNCTION_TYPE(format_significant) format_significant{};
 
 } // namespace numbers
 
@@ -1045,7 +1052,7 @@ private:
 
 // 64 bits from the system's source (std::random_device), never 0.
 KLING_FUNCTION_OBJECT random_seed_function { std::uint64_t operator()() const; };
-inline constexpr random_seed_function random_seed{};
+inline constexpr KLING_FUNCTION_TYPE(random_seed) random_seed{};
 
 KLING_NAMESPACE_END
 
@@ -1102,7 +1109,7 @@ KLING_NAMESPACE_BEGIN
 namespace base64 {
 
 KLING_FUNCTION_OBJECT encode_function { std::string operator()(std::string_view bytes) const; };
-inline constexpr encode_function encode{};
+inline constexpr KLING_FUNCTION_TYPE(encode) encode{};
 
 // Appends the Base64 of bytes to out, as encode would give it: for text
 // written in pieces (each piece but the last a multiple of 3 bytes, so that
@@ -1110,14 +1117,14 @@ inline constexpr encode_function encode{};
 KLING_FUNCTION_OBJECT append_encoded_function {
   void operator()(std::string &out, std::string_view bytes) const;
 };
-inline constexpr append_encoded_function append_encoded{};
+inline constexpr KLING_FUNCTION_TYPE(append_encoded) append_encoded{};
 
 // Checks text without decoding it and returns the decoded size: the length
 // is a multiple of 4, only alphabet characters, '=' only as the last one or
 // two characters, and unused bits of the last group are zero (so every
 // accepted text has exactly one decoding). Whitespace is not accepted.
 KLING_FUNCTION_OBJECT decoded_size_function { result<std::size_t> operator()(std::string_view text) const; };
-inline constexpr decoded_size_function decoded_size{};
+inline constexpr KLING_FUNCTION_TYPE(decoded_size) decoded_size{};
 
 // Decodes text, strictly checked as decoded_size checks it (all of it, in the
 // same pass); max_bytes keeps only that many decoded bytes, for callers that
@@ -1126,7 +1133,7 @@ KLING_FUNCTION_OBJECT decode_function {
   result<std::string> operator()(std::string_view text, std::size_t max_bytes = static_cast<std::size_t>(-1))
       const;
 };
-inline constexpr decode_function decode{};
+inline constexpr KLING_FUNCTION_TYPE(decode) decode{};
 
 } // namespace base64
 
@@ -1181,23 +1188,32 @@ private:
   std::uint64_t length_ = 0; // bytes so far; FIPS 180-4 limits messages to 2^64 bits anyway
 };
 
-KLING_LAZY std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept;
+KLING_FUNCTION_OBJECT sha256_digest_function {
+  std::array<std::uint8_t, 32> operator()(std::string_view data) const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(sha256_digest) sha256_digest{};
 
 // HMAC-SHA256 (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)), with a
 // key longer than the block size replaced by its hash.
-KLING_LAZY std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) noexcept;
+KLING_FUNCTION_OBJECT hmac_sha256_function {
+  std::array<std::uint8_t, 32> operator()(std::string_view key, std::string_view message) const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(hmac_sha256) hmac_sha256{};
 
 // Equal contents, in a time that depends only on the lengths: every byte is
 // looked at even after a difference, so an attacker timing a signature check
 // learns nothing about how much of a forged value was right. Lengths are not
 // secret (a signature's length is public), so different lengths return at once.
-KLING_LAZY bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+KLING_FUNCTION_OBJECT constant_time_equal_function {
+  bool operator()(std::string_view a, std::string_view b) const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(constant_time_equal) constant_time_equal{};
 
 // Lower-case hex, 64 characters.
 KLING_FUNCTION_OBJECT to_hex_function {
   std::string operator()(const std::array<std::uint8_t, 32> &digest) const;
 };
-inline constexpr to_hex_function to_hex{};
+inline constexpr KLING_FUNCTION_TYPE(to_hex) to_hex{};
 
 } // namespace crypto
 
@@ -1227,16 +1243,20 @@ namespace utf8 {
 // Length in bytes of the well-formed sequence that starts at text[pos], or 0
 // when the bytes there are not well-formed UTF-8 (Unicode 15, table 3-7:
 // no overlong forms, no surrogates, nothing above U+10FFFF, no truncation).
-KLING_LAZY std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept;
+KLING_FUNCTION_OBJECT sequence_length_function {
+  std::size_t operator()(std::string_view text, std::size_t pos) const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(sequence_length) sequence_length{};
 
 // Number of Unicode code points in text; an error naming the byte offset of
 // the first malformed sequence.
 KLING_FUNCTION_OBJECT count_code_points_function {
   result<std::size_t> operator()(std::string_view text) const;
 };
-inline constexpr count_code_points_function count_code_points{};
+inline constexpr KLING_FUNCTION_TYPE(count_code_points) count_code_points{};
 
-KLING_LAZY bool is_valid(std::string_view text) noexcept;
+KLING_FUNCTION_OBJECT is_valid_function { bool operator()(std::string_view text) const noexcept; };
+inline constexpr KLING_FUNCTION_TYPE(is_valid) is_valid{};
 
 // At most max_bytes of text, cut at a code point boundary, with malformed
 // bytes replaced by U+FFFD, so the excerpt is always valid UTF-8 (safe to put
@@ -1244,7 +1264,7 @@ KLING_LAZY bool is_valid(std::string_view text) noexcept;
 KLING_FUNCTION_OBJECT excerpt_function {
   std::string operator()(std::string_view text, std::size_t max_bytes) const;
 };
-inline constexpr excerpt_function excerpt{};
+inline constexpr KLING_FUNCTION_TYPE(excerpt) excerpt{};
 
 } // namespace utf8
 
@@ -1332,7 +1352,7 @@ private:
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
 KLING_FUNCTION_OBJECT default_replay_store_function { replay_store &operator()() const; };
-inline constexpr default_replay_store_function default_replay_store{};
+inline constexpr KLING_FUNCTION_TYPE(default_replay_store) default_replay_store{};
 
 } // namespace webhooks
 
@@ -1517,7 +1537,7 @@ struct url {
 // Parses an absolute http or https URL. Other schemes, a missing host, a bad
 // port, spaces or control characters are errors.
 KLING_FUNCTION_OBJECT parse_url_function { result<url> operator()(std::string_view text) const; };
-inline constexpr parse_url_function parse_url{};
+inline constexpr KLING_FUNCTION_TYPE(parse_url) parse_url{};
 
 // The same URL's parts as written (scheme and host not lower-cased), viewing
 // text: what parse_url checks and copies, for callers that only check.
@@ -1526,7 +1546,7 @@ struct url_parts {
   int port = 0;
 };
 KLING_FUNCTION_OBJECT split_url_function { result<url_parts> operator()(std::string_view text) const; };
-inline constexpr split_url_function split_url{};
+inline constexpr KLING_FUNCTION_TYPE(split_url) split_url{};
 
 // Resolves a reference (a redirect's Location) against base, as RFC 3986
 // section 5.2 does: absolute ("https://cdn/x"), scheme-relative ("//cdn/x"),
@@ -1535,22 +1555,22 @@ inline constexpr split_url_function split_url{};
 KLING_FUNCTION_OBJECT resolve_url_function {
   result<url> operator()(const url &base, std::string_view reference) const;
 };
-inline constexpr resolve_url_function resolve_url{};
+inline constexpr KLING_FUNCTION_TYPE(resolve_url) resolve_url{};
 
 // True for "localhost", 127.0.0.0/8 and ::1: hosts that never leave this machine.
 KLING_FUNCTION_OBJECT is_loopback_host_function { bool operator()(std::string_view host) const; };
-inline constexpr is_loopback_host_function is_loopback_host{};
+inline constexpr KLING_FUNCTION_TYPE(is_loopback_host) is_loopback_host{};
 
 // Percent-encodes everything but RFC 3986's unreserved characters, so the
 // result is safe as one path segment or one query value.
 KLING_FUNCTION_OBJECT percent_encode_function { std::string operator()(std::string_view text) const; };
-inline constexpr percent_encode_function percent_encode{};
+inline constexpr KLING_FUNCTION_TYPE(percent_encode) percent_encode{};
 
 // "a=1&b=x%20y" from name/value pairs, in the order given.
 KLING_FUNCTION_OBJECT encode_query_function {
   std::string operator()(const std::vector<std::pair<std::string, std::string>> &params) const;
 };
-inline constexpr encode_query_function encode_query{};
+inline constexpr KLING_FUNCTION_TYPE(encode_query) encode_query{};
 
 KLING_NAMESPACE_END
 
@@ -1566,24 +1586,24 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 // RFC 9110 token characters only: a name that could end the header line
 // or start another (CR, LF, NUL, ':', space) is refused before sending.
 KLING_FUNCTION_OBJECT is_header_name_function { bool operator()(std::string_view name) const; };
-inline constexpr is_header_name_function is_header_name{};
+inline constexpr KLING_FUNCTION_TYPE(is_header_name) is_header_name{};
 
 // No CR, LF, NUL or other control character (tab is allowed): a value with
 // a line break would smuggle a header or a second request.
 KLING_FUNCTION_OBJECT is_header_value_function { bool operator()(std::string_view value) const; };
-inline constexpr is_header_value_function is_header_value{};
+inline constexpr KLING_FUNCTION_TYPE(is_header_value) is_header_value{};
 
 // The value of the first header named name, if any.
 KLING_FUNCTION_OBJECT find_header_function {
   std::optional<std::string_view> operator()(const http_headers &headers, std::string_view name) const;
 };
-inline constexpr find_header_function find_header{};
+inline constexpr KLING_FUNCTION_TYPE(find_header) find_header{};
 
 // Replaces every header named name with one of the given value.
 KLING_FUNCTION_OBJECT set_header_function {
   void operator()(http_headers &headers, std::string name, std::string value) const;
 };
-inline constexpr set_header_function set_header{};
+inline constexpr KLING_FUNCTION_TYPE(set_header) set_header{};
 
 struct http_response;
 
@@ -1667,6 +1687,7 @@ constexpr std::int64_t saturated_sum(std::int64_t a, std::int64_t b) noexcept {
 
 } // namespace detail
 
+// Verifies a webhook message's signature (the Standard Webhooks scheme).
 KLING_FUNCTION_OBJECT verify_function {
   // Checks one message. webhook_* are the header values; now_unix_seconds is the
   // receiver's current time. Fails with errc::bad_signature and a message that
@@ -1682,7 +1703,7 @@ KLING_FUNCTION_OBJECT verify_function {
   result<void> operator()(std::string_view secret, const http_headers &headers, std::string_view body,
                           std::int64_t now_unix_seconds, const verify_options &options = {}) const;
 };
-inline constexpr verify_function verify{};
+inline constexpr KLING_FUNCTION_TYPE(verify) verify{};
 
 // verify(), then records the message's webhook-id in replays: a message whose
 // id was accepted before, within the tolerance window, fails with
@@ -1694,7 +1715,7 @@ KLING_FUNCTION_OBJECT verify_once_function {
                           std::int64_t now_unix_seconds, replay_store &replays = default_replay_store(),
                           const verify_options &options = {}) const;
 };
-inline constexpr verify_once_function verify_once{};
+inline constexpr KLING_FUNCTION_TYPE(verify_once) verify_once{};
 
 // The webhook-signature value "v1,<base64>" for a message: for senders and
 // tests. Returns an empty string when verify() would reject the secret (empty,
@@ -1703,7 +1724,7 @@ KLING_FUNCTION_OBJECT sign_function {
   std::string operator()(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
                          std::string_view body) const;
 };
-inline constexpr sign_function sign{};
+inline constexpr KLING_FUNCTION_TYPE(sign) sign{};
 
 } // namespace webhooks
 
@@ -1827,7 +1848,7 @@ KLING_LAZY nlohmann::ordered_json to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
 KLING_FUNCTION_OBJECT rejection_function { error operator()(std::vector<violation> violations) const; };
-inline constexpr rejection_function rejection{};
+inline constexpr KLING_FUNCTION_TYPE(rejection) rejection{};
 
 } // namespace rules
 
@@ -1927,7 +1948,7 @@ struct prompt_reference {
 KLING_FUNCTION_OBJECT prompt_references_function {
   std::vector<prompt_reference> operator()(std::string_view prompt) const;
 };
-inline constexpr prompt_references_function prompt_references{};
+inline constexpr KLING_FUNCTION_TYPE(prompt_references) prompt_references{};
 
 } // namespace rules
 
@@ -1960,7 +1981,7 @@ inline constexpr std::string_view v26_model = "Kling-V2.6";
 // sub-routing; ROUTE-3: V2.6 by action_control, then image/image_tail;
 // ROUTE-4: anything else (including no model) is unknown.
 KLING_FUNCTION_OBJECT route_of_function { kling::route operator()(const json &request) const; };
-inline constexpr route_of_function route_of{};
+inline constexpr KLING_FUNCTION_TYPE(route_of) route_of{};
 
 } // namespace rules
 
@@ -1980,12 +2001,12 @@ inline constexpr std::size_t max_prompt_characters = 2500;
 KLING_FUNCTION_OBJECT read_seconds_function {
   std::optional<int> operator()(checker &c, const scope &s) const;
 };
-inline constexpr read_seconds_function read_seconds{};
+inline constexpr KLING_FUNCTION_TYPE(read_seconds) read_seconds{};
 
 KLING_FUNCTION_OBJECT check_routing_function {
   void operator()(checker &c, const scope &s, kling::route r) const;
 };
-inline constexpr check_routing_function check_routing{};
+inline constexpr KLING_FUNCTION_TYPE(check_routing) check_routing{};
 
 // What the common checks read that the route's checks need too.
 struct common_fields {
@@ -1993,11 +2014,11 @@ struct common_fields {
 };
 
 KLING_FUNCTION_OBJECT check_common_function { common_fields operator()(checker &c, const scope &s) const; };
-inline constexpr check_common_function check_common{};
+inline constexpr KLING_FUNCTION_TYPE(check_common) check_common{};
 
 // C-5: what is sent: seconds as a string. Everything else stays as given (C-8).
 KLING_FUNCTION_OBJECT normalized_function { json operator()(json request) const; };
-inline constexpr normalized_function normalized{};
+inline constexpr KLING_FUNCTION_TYPE(normalized) normalized{};
 
 } // namespace rules
 
@@ -2071,7 +2092,7 @@ struct image_info {
 // truncated or malformed, is an errc::malformed_input error saying why (and,
 // for JPEG, at which byte).
 KLING_FUNCTION_OBJECT probe_image_function { result<image_info> operator()(std::string_view bytes) const; };
-inline constexpr probe_image_function probe_image{};
+inline constexpr KLING_FUNCTION_TYPE(probe_image) probe_image{};
 
 } // namespace media
 
@@ -2126,26 +2147,26 @@ namespace files {
 // A path for an error message: quoted, cut, and valid UTF-8 whatever the
 // file system allowed.
 KLING_FUNCTION_OBJECT quote_function { std::string operator()(std::string_view path) const; };
-inline constexpr quote_function quote{};
+inline constexpr KLING_FUNCTION_TYPE(quote) quote{};
 
 // Size of a regular file. Directories, devices and pipes are refused: their
 // size means nothing.
 KLING_FUNCTION_OBJECT size_of_function { result<std::uint64_t> operator()(const std::string &path) const; };
-inline constexpr size_of_function size_of{};
+inline constexpr KLING_FUNCTION_TYPE(size_of) size_of{};
 
 KLING_FUNCTION_OBJECT exists_function { bool operator()(const std::string &path) const; };
-inline constexpr exists_function exists{};
+inline constexpr KLING_FUNCTION_TYPE(exists) exists{};
 
 // Removes a file if it is there; false only when it stays.
 KLING_FUNCTION_OBJECT remove_function { bool operator()(const std::string &path) const; };
-inline constexpr remove_function remove{};
+inline constexpr KLING_FUNCTION_TYPE(remove) remove{};
 
 // Moves from onto to, replacing what is there, in one step where the platform
 // allows (POSIX rename; MoveFileExW on Windows, which std::rename is not).
 KLING_FUNCTION_OBJECT replace_function {
   result<void> operator()(const std::string &from, const std::string &to) const;
 };
-inline constexpr replace_function replace{};
+inline constexpr KLING_FUNCTION_TYPE(replace) replace{};
 
 // A regular file opened for binary reading at any 64-bit offset.
 class input_file {
@@ -2210,21 +2231,21 @@ private:
 
 // Creates a directory and its parents; fine when it is already there.
 KLING_FUNCTION_OBJECT make_directories_function { result<void> operator()(const std::string &path) const; };
-inline constexpr make_directories_function make_directories{};
+inline constexpr KLING_FUNCTION_TYPE(make_directories) make_directories{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading).
 KLING_FUNCTION_OBJECT read_file_function {
   result<std::string> operator()(const std::string &path, std::uint64_t max_bytes) const;
 };
-inline constexpr read_file_function read_file{};
+inline constexpr KLING_FUNCTION_TYPE(read_file) read_file{};
 
 // Writes bytes to "<path>.part" and replaces path with it, so path is never
 // seen half written; the part file is removed on failure.
 KLING_FUNCTION_OBJECT write_file_function {
   result<void> operator()(const std::string &path, std::string_view bytes) const;
 };
-inline constexpr write_file_function write_file{};
+inline constexpr KLING_FUNCTION_TYPE(write_file) write_file{};
 
 } // namespace files
 
@@ -2280,7 +2301,7 @@ struct video_info {
 // memory. Malformed or truncated input is an errc::malformed_input error that
 // names the box and its byte offset; so is a 'moov' over 64 MB, as for files.
 KLING_FUNCTION_OBJECT probe_video_function { result<video_info> operator()(std::string_view bytes) const; };
-inline constexpr probe_video_function probe_video{};
+inline constexpr KLING_FUNCTION_TYPE(probe_video) probe_video{};
 
 // The same for a file, read by seeking: only the box headers, 'ftyp' and
 // 'moov' (at most 64 MB) are read, whatever the size of the file. A file that
@@ -2288,7 +2309,7 @@ inline constexpr probe_video_function probe_video{};
 KLING_FUNCTION_OBJECT probe_video_file_function {
   result<video_info> operator()(const std::string &path) const;
 };
-inline constexpr probe_video_file_function probe_video_file{};
+inline constexpr KLING_FUNCTION_TYPE(probe_video_file) probe_video_file{};
 
 } // namespace media
 
@@ -2324,7 +2345,7 @@ inline constexpr std::uint64_t max_image_bytes = 10 * 1024 * 1024;
 // user's prompt or JSON, an element id, an answer) cannot guess the number,
 // so it can never make the client read and send a file.
 KLING_FUNCTION_OBJECT local_image_marker_function { const std::string &operator()() const; };
-inline constexpr local_image_marker_function local_image_marker{};
+inline constexpr KLING_FUNCTION_TYPE(local_image_marker) local_image_marker{};
 
 // An image field's value naming a local PNG or JPEG file, e.g.
 // `request.image = media::local_image("start.png");`. Validation reads the
@@ -2332,7 +2353,7 @@ inline constexpr local_image_marker_function local_image_marker{};
 // Base64, the same bytes as image_file_to_base64(path) would give, written
 // straight into the body.
 KLING_FUNCTION_OBJECT local_image_function { std::string operator()(std::string_view path) const; };
-inline constexpr local_image_function local_image{};
+inline constexpr KLING_FUNCTION_TYPE(local_image) local_image{};
 
 // Which of the three forms of rule O1-12 an image string has: an absolute
 // http(s) URL, a data:image/...;base64, URI, or bare strict Base64. Anything
@@ -2342,14 +2363,14 @@ inline constexpr local_image_function local_image{};
 KLING_FUNCTION_OBJECT classify_image_string_function {
   image_string operator()(std::string_view text) const;
 };
-inline constexpr classify_image_string_function classify_image_string{};
+inline constexpr KLING_FUNCTION_TYPE(classify_image_string) classify_image_string{};
 
 // A local PNG or JPEG file's header (its size_bytes the file's size), read
 // from its start only; fails for a file over 10 MB.
 KLING_FUNCTION_OBJECT probe_image_file_function {
   result<image_info> operator()(const std::string &path) const;
 };
-inline constexpr probe_image_file_function probe_image_file{};
+inline constexpr KLING_FUNCTION_TYPE(probe_image_file) probe_image_file{};
 
 // A request body (JSON text) with every local_image(path) value replaced by
 // the file's Base64, written into a body allocated once; the body as given
@@ -2357,7 +2378,7 @@ inline constexpr probe_image_file_function probe_image_file{};
 KLING_FUNCTION_OBJECT inline_local_images_function {
   result<std::string> operator()(std::string body) const;
 };
-inline constexpr inline_local_images_function inline_local_images{};
+inline constexpr KLING_FUNCTION_TYPE(inline_local_images) inline_local_images{};
 
 // The whole file, when it is a regular file of at most max_bytes (checked
 // before reading). Errors are errc::io and name the file.
@@ -2368,14 +2389,14 @@ using files::read_file;
 KLING_FUNCTION_OBJECT image_file_to_base64_function {
   result<std::string> operator()(const std::string &path) const;
 };
-inline constexpr image_file_to_base64_function image_file_to_base64{};
+inline constexpr KLING_FUNCTION_TYPE(image_file_to_base64) image_file_to_base64{};
 
 // The file as "data:image/png;base64,...", its type taken from its content
 // rather than its name.
 KLING_FUNCTION_OBJECT image_file_to_data_uri_function {
   result<std::string> operator()(const std::string &path) const;
 };
-inline constexpr image_file_to_data_uri_function image_file_to_data_uri{};
+inline constexpr KLING_FUNCTION_TYPE(image_file_to_data_uri) image_file_to_data_uri{};
 
 } // namespace media
 
@@ -2408,7 +2429,7 @@ KLING_FUNCTION_OBJECT check_image_function {
   std::optional<media::image_info> operator()(checker &c, const std::string &value, const std::string &field,
                                               const char *rule, const image_limits &limits) const;
 };
-inline constexpr check_image_function check_image{};
+inline constexpr KLING_FUNCTION_TYPE(check_image) check_image{};
 
 // The same for an optional member that must be a string.
 KLING_FUNCTION_OBJECT check_image_member_function {
@@ -2416,7 +2437,7 @@ KLING_FUNCTION_OBJECT check_image_member_function {
                                               const char *rule,
                                               const image_limits &limits = standard_image_limits) const;
 };
-inline constexpr check_image_member_function check_image_member{};
+inline constexpr KLING_FUNCTION_TYPE(check_image_member) check_image_member{};
 
 namespace images_detail {
 // "10.5 MB", whatever the locale (the tests compare it).
@@ -2439,7 +2460,7 @@ inline constexpr std::size_t max_element_name_characters = 10;
 inline constexpr std::size_t max_element_description_characters = 100;
 
 KLING_FUNCTION_OBJECT check_new_element_function { void operator()(checker &c, const scope &s) const; };
-inline constexpr check_new_element_function check_new_element{};
+inline constexpr KLING_FUNCTION_TYPE(check_new_element) check_new_element{};
 
 } // namespace rules
 
@@ -2482,7 +2503,7 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 KLING_FUNCTION_OBJECT check_camera_control_function { void operator()(checker &c, const scope &s) const; };
-inline constexpr check_camera_control_function check_camera_control{};
+inline constexpr KLING_FUNCTION_TYPE(check_camera_control) check_camera_control{};
 
 } // namespace rules
 
@@ -2500,12 +2521,12 @@ namespace rules {
 KLING_FUNCTION_OBJECT check_five_or_ten_function {
   void operator()(checker &c, const scope &s, const common_fields &common, const char *rule) const;
 };
-inline constexpr check_five_or_ten_function check_five_or_ten{};
+inline constexpr KLING_FUNCTION_TYPE(check_five_or_ten) check_five_or_ten{};
 
 KLING_FUNCTION_OBJECT check_text_to_video_function {
   void operator()(checker &c, const scope &s, const common_fields &common) const;
 };
-inline constexpr check_text_to_video_function check_text_to_video{};
+inline constexpr KLING_FUNCTION_TYPE(check_text_to_video) check_text_to_video{};
 
 } // namespace rules
 
@@ -2527,7 +2548,7 @@ inline constexpr std::size_t max_trajectory_points_5s = 77;
 KLING_FUNCTION_OBJECT check_image_to_video_function {
   void operator()(checker &c, const scope &s, const common_fields &common) const;
 };
-inline constexpr check_image_to_video_function check_image_to_video{};
+inline constexpr KLING_FUNCTION_TYPE(check_image_to_video) check_image_to_video{};
 
 } // namespace rules
 
@@ -2653,7 +2674,7 @@ KLING_FUNCTION_OBJECT check_video_function {
   std::vector<violation> operator()(const media::video_info &info, const video_limits &limits,
                                     const std::string &field) const;
 };
-inline constexpr check_video_function check_video{};
+inline constexpr KLING_FUNCTION_TYPE(check_video) check_video{};
 
 // O1-13 for a video the user holds locally (probe it with media::probe_video_file).
 KLING_LAZY std::vector<violation> check_omni_video(const media::video_info &info,
@@ -2664,7 +2685,7 @@ KLING_FUNCTION_OBJECT check_motion_video_function {
   std::vector<violation> operator()(const media::video_info &info, character_orientation orientation,
                                     const std::string &field = "/video_url") const;
 };
-inline constexpr check_motion_video_function check_motion_video{};
+inline constexpr KLING_FUNCTION_TYPE(check_motion_video) check_motion_video{};
 
 // A video_url in a request: an http(s) URL, or an inline data:video/...;base64,
 // URI that is decoded and checked against limits. Other text breaks url_rule.
@@ -2672,7 +2693,7 @@ KLING_FUNCTION_OBJECT check_video_string_function {
   void operator()(checker &c, const std::string &value, const std::string &field, const char *url_rule,
                   const video_limits &limits) const;
 };
-inline constexpr check_video_string_function check_video_string{};
+inline constexpr KLING_FUNCTION_TYPE(check_video_string) check_video_string{};
 
 } // namespace rules
 
@@ -2687,7 +2708,7 @@ KLING_NAMESPACE_BEGIN
 namespace rules {
 
 KLING_FUNCTION_OBJECT check_motion_control_function { void operator()(checker &c, const scope &s) const; };
-inline constexpr check_motion_control_function check_motion_control{};
+inline constexpr KLING_FUNCTION_TYPE(check_motion_control) check_motion_control{};
 
 } // namespace rules
 
@@ -2734,11 +2755,11 @@ KLING_LAZY report validate(const json &request);
 KLING_FUNCTION_OBJECT validate_as_function {
   report operator()(const json &request, kling::route expected) const;
 };
-inline constexpr validate_as_function validate_as{};
+inline constexpr KLING_FUNCTION_TYPE(validate_as) validate_as{};
 
 // A POST /v1/elements/custom body (E-1).
 KLING_FUNCTION_OBJECT validate_element_function { report operator()(const json &request) const; };
-inline constexpr validate_element_function validate_element{};
+inline constexpr KLING_FUNCTION_TYPE(validate_element) validate_element{};
 
 // A typed request (omni_video, text_to_video, image_to_video, motion_control,
 // new_element) and its body, json(request), checked by its route's rules. A
@@ -4755,14 +4776,15 @@ KLING_LAZY_DEF void sha256::compress(const std::uint8_t *block) noexcept {
   state_[7] += h;
 }
 
-KLING_LAZY_DEF std::array<std::uint8_t, 32> sha256_digest(std::string_view data) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32>
+KLING_FUNCTION(sha256_digest)::operator()(std::string_view data) const noexcept {
   sha256 h;
   h.update(data);
   return h.finish();
 }
 
-KLING_LAZY_DEF std::array<std::uint8_t, 32> hmac_sha256(std::string_view key,
-                                                        std::string_view message) noexcept {
+KLING_LAZY_DEF std::array<std::uint8_t, 32>
+KLING_FUNCTION(hmac_sha256)::operator()(std::string_view key, std::string_view message) const noexcept {
   std::array<std::uint8_t, sha256::block_size> block_key{};
   if (key.size() > sha256::block_size) {
     const auto hashed = sha256_digest(key);
@@ -4788,7 +4810,8 @@ KLING_LAZY_DEF std::array<std::uint8_t, 32> hmac_sha256(std::string_view key,
   return outer.finish();
 }
 
-KLING_LAZY_DEF bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+KLING_LAZY_DEF bool KLING_FUNCTION(constant_time_equal)::operator()(std::string_view a,
+                                                                    std::string_view b) const noexcept {
   if (a.size() != b.size()) return false;
   unsigned difference = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -4822,7 +4845,8 @@ KLING_NAMESPACE_BEGIN
 
 namespace utf8 {
 
-KLING_LAZY_DEF std::size_t sequence_length(std::string_view text, std::size_t pos) noexcept {
+KLING_LAZY_DEF std::size_t KLING_FUNCTION(sequence_length)::operator()(std::string_view text,
+                                                                       std::size_t pos) const noexcept {
   const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
   const std::size_t left = text.size() - pos;
   const std::uint8_t b0 = byte(pos);
@@ -4859,7 +4883,7 @@ KLING_FUNCTION(count_code_points)::operator()(std::string_view text) const {
   return count;
 }
 
-KLING_LAZY_DEF bool is_valid(std::string_view text) noexcept {
+KLING_LAZY_DEF bool KLING_FUNCTION(is_valid)::operator()(std::string_view text) const noexcept {
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t n = sequence_length(text, pos);
     if (n == 0) return false;
