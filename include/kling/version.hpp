@@ -90,6 +90,17 @@
 // what users call is a function object; inside the library, a KLING_LAZY
 // function is only ever called.
 //
+// A class whose members are compiled once, separately, is a KLING_LAZY_CLASS:
+// header-only, a class template of nothing (so its member functions and the
+// types it defines in its definitions part compile only where used); named
+// KLING_LAZY_CLASS_TYPE(name) outside, and defined in the definitions part as
+//
+//   KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(name)::member(...) { ... }
+//   KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(name)::hidden_state { ... };
+//
+// The client templates over a transport are thin layers over such classes
+// (see client/videos.hpp; client/session.hpp says why).
+//
 // KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
 // with it is checked only where the function is called: Clang checks a
 // template's code that depends on nothing where it is written, in every
@@ -99,9 +110,11 @@
 #define KLING_LAZY
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
+#define KLING_LAZY_CLASS class
+#define KLING_LAZY_CLASS_TYPE(name) name
+#define KLING_LAZY_MEMBER_OF(name) name
+#define KLING_LAZY_TEMPLATE
 #define KLING_FUNCTION_OBJECT struct
-#define KLING_FUNCTION_TYPE(name) name##_function
-#define KLING_FUNCTION(name) name##_function
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
@@ -114,13 +127,19 @@
   template <class KlingLazy>                                                                                 \
   inline
 #define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
+#define KLING_LAZY_CLASS                                                                                     \
+  template <class KlingLazy = void>                                                                          \
+  class
+#define KLING_LAZY_CLASS_TYPE(name) name<>
+#define KLING_LAZY_MEMBER_OF(name) name<KlingLazy>
+#define KLING_LAZY_TEMPLATE template <class KlingLazy>
 #define KLING_FUNCTION_OBJECT                                                                                \
   template <class KlingLazy = void>                                                                          \
   struct
-#define KLING_FUNCTION_TYPE(name) name##_function<>
-#define KLING_FUNCTION(name) name##_function<KlingLazy>
 #define KLING_DEFINE_HERE 1
 #endif
+#define KLING_FUNCTION_TYPE(name) KLING_LAZY_CLASS_TYPE(name##_function)
+#define KLING_FUNCTION(name) KLING_LAZY_MEMBER_OF(name##_function)
 
 namespace kling {
 namespace lazy_detail {

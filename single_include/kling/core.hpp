@@ -101,6 +101,17 @@
 // what users call is a function object; inside the library, a KLING_LAZY
 // function is only ever called.
 //
+// A class whose members are compiled once, separately, is a KLING_LAZY_CLASS:
+// header-only, a class template of nothing (so its member functions and the
+// types it defines in its definitions part compile only where used); named
+// KLING_LAZY_CLASS_TYPE(name) outside, and defined in the definitions part as
+//
+//   KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(name)::member(...) { ... }
+//   KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(name)::hidden_state { ... };
+//
+// The client templates over a transport are thin layers over such classes
+// (see client/videos.hpp; client/session.hpp says why).
+//
 // KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
 // with it is checked only where the function is called: Clang checks a
 // template's code that depends on nothing where it is written, in every
@@ -110,9 +121,11 @@
 #define KLING_LAZY
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
+#define KLING_LAZY_CLASS class
+#define KLING_LAZY_CLASS_TYPE(name) name
+#define KLING_LAZY_MEMBER_OF(name) name
+#define KLING_LAZY_TEMPLATE
 #define KLING_FUNCTION_OBJECT struct
-#define KLING_FUNCTION_TYPE(name) name##_function
-#define KLING_FUNCTION(name) name##_function
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
@@ -125,13 +138,19 @@
   template <class KlingLazy>                                                                                 \
   inline
 #define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
+#define KLING_LAZY_CLASS                                                                                     \
+  template <class KlingLazy = void>                                                                          \
+  class
+#define KLING_LAZY_CLASS_TYPE(name) name<>
+#define KLING_LAZY_MEMBER_OF(name) name<KlingLazy>
+#define KLING_LAZY_TEMPLATE template <class KlingLazy>
 #define KLING_FUNCTION_OBJECT                                                                                \
   template <class KlingLazy = void>                                                                          \
   struct
-#define KLING_FUNCTION_TYPE(name) name##_function<>
-#define KLING_FUNCTION(name) name##_function<KlingLazy>
 #define KLING_DEFINE_HERE 1
 #endif
+#define KLING_FUNCTION_TYPE(name) KLING_LAZY_CLASS_TYPE(name##_function)
+#define KLING_FUNCTION(name) KLING_LAZY_MEMBER_OF(name##_function)
 
 namespace kling {
 namespace lazy_detail {
@@ -400,6 +419,18 @@ struct is_result : std::false_type {};
 template <class T>
 struct is_result<result<T>> : std::true_type {};
 
+// What result<T> asks of T before it offers copies and moves. A type whose
+// answers are known may say so (core/json.hpp does, for json): asking the
+// compiler about nlohmann's json means an overload resolution over its
+// converting constructors, in every file that names result<json>.
+template <class T>
+struct value_traits {
+  static constexpr bool copy_constructible = std::is_copy_constructible<T>::value;
+  static constexpr bool move_constructible = std::is_move_constructible<T>::value;
+  static constexpr bool copy_assignable = copy_constructible && std::is_copy_assignable<T>::value;
+  static constexpr bool move_assignable = move_constructible && std::is_move_assignable<T>::value;
+};
+
 template <class F, class... Args>
 using invoke_result_t = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F, Args...>>>;
 
@@ -441,25 +472,24 @@ public:
   // the rest tell the truth): for a T that cannot be copied, the parameter
   // is a type no one has, and the implicit copy (deleted, as the union's
   // is) is what the traits see.
-  result(const std::conditional_t<std::is_copy_constructible<T>::value, result, detail::unusable> &other)
+  result(
+      const std::conditional_t<detail::value_traits<T>::copy_constructible, result, detail::unusable> &other)
       : has_value_(other.has_value_) {
     construct_from(other);
   }
-  result(std::conditional_t<std::is_move_constructible<T>::value, result, detail::unusable> &&other) noexcept(
-      std::is_nothrow_move_constructible<T>::value)
+  result(std::conditional_t<detail::value_traits<T>::move_constructible, result, detail::unusable>
+             &&other) noexcept(std::is_nothrow_move_constructible<T>::value)
       : has_value_(other.has_value_) {
     construct_from(std::move(other));
   }
   result &operator=(
-      const std::conditional_t<std::is_copy_constructible<T>::value && std::is_copy_assignable<T>::value,
-                               result, detail::unusable> &other) {
+      const std::conditional_t<detail::value_traits<T>::copy_assignable, result, detail::unusable> &other) {
     assign(other);
     return *this;
   }
-  result &operator=(
-      std::conditional_t<std::is_move_constructible<T>::value && std::is_move_assignable<T>::value, result,
-                         detail::unusable> &&other) noexcept(std::is_nothrow_move_constructible<T>::value &&
-                                                                 std::is_nothrow_move_assignable<T>::value) {
+  result &operator=(std::conditional_t<detail::value_traits<T>::move_assignable, result, detail::unusable>
+                        &&other) noexcept(std::is_nothrow_move_constructible<T>::value
+                                              &&std::is_nothrow_move_assignable<T>::value) {
     assign(std::move(other));
     return *this;
   }
@@ -1089,6 +1119,18 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 using json = nlohmann::json;
+
+namespace detail {
+// json copies, moves and assigns (a test checks this against the standard
+// traits); said here so that result<json> does not ask the compiler.
+template <>
+struct value_traits<json> {
+  static constexpr bool copy_constructible = true;
+  static constexpr bool move_constructible = true;
+  static constexpr bool copy_assignable = true;
+  static constexpr bool move_assignable = true;
+};
+} // namespace detail
 
 // Deeper nesting than this is refused: copying or comparing a json value
 // recurses once per level, and hostile input must not exhaust the stack (an
@@ -3761,6 +3803,24 @@ inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<
 // Starts an asynchronous exchange on any async transport; the result abandons
 // it, or is empty when the transport offers no way to. (Call it qualified:
 // a user's function of the same name must not be found instead.)
+namespace start_exchange_detail {
+// Whether T has an async_send whose return can be kept (an abandon_request) or needs none (void).
+template <class T, class = void>
+struct keeps_handle : std::false_type {};
+template <class T>
+struct keeps_handle<T, std::enable_if_t<has_async_send_v<T>>>
+    : std::bool_constant<has_abandonable_async_send_v<T> || std::is_void<async_send_result_t<T>>::value> {};
+template <class T>
+inline constexpr bool keeps_handle_v = keeps_handle<T>::value;
+
+template <class T>
+constexpr void check_handle() {
+  static_assert(keeps_handle_v<T>,
+                "kling: async_send must return void or a kling::abandon_request (a function "
+                "that gives the request up); what it returns here would be thrown away");
+}
+} // namespace start_exchange_detail
+
 template <class T>
 abandon_request start_exchange(T &transport, http_request request, http_completion done) {
   if constexpr (!has_async_send_v<T>) {
@@ -3768,9 +3828,7 @@ abandon_request start_exchange(T &transport, http_request request, http_completi
   } else if constexpr (has_abandonable_async_send_v<T>) {
     return abandon_request(transport.async_send(std::move(request), std::move(done)));
   } else {
-    static_assert(std::is_void<async_send_result_t<T>>::value,
-                  "kling: async_send must return void or a kling::abandon_request (a function that gives the "
-                  "request up); what it returns here would be thrown away");
+    start_exchange_detail::check_handle<T>();
     transport.async_send(std::move(request), std::move(done));
     return {};
   }
@@ -3813,6 +3871,7 @@ constexpr bool check_async_transport() {
                 "`void async_send(kling::http_request, kling::http_completion)` that calls the completion "
                 "exactly once, from any thread (it may return a kling::abandon_request instead of void). "
                 "A transport with only send works with the blocking calls.");
+  if constexpr (has_async_send_v<T>) start_exchange_detail::check_handle<T>();
   return true;
 }
 
@@ -5153,9 +5212,16 @@ KLING_NAMESPACE_END
 // jitter, generated external_task_ids). It holds the one exchange step of
 // every driver: open completes the relative requests of the protocol layer
 // (origin, path prefix, headers, timeout, size cap, local images read into
-// the body), close reports the
-// exchange to the observer with secrets redacted and keeps the API key out
-// of every error that comes back.
+// the body), close reports the exchange to the observer with secrets
+// redacted and keeps the API key out of every error that comes back.
+//
+// All of it but the transport is session_core, an ordinary class that
+// reaches the transport through two virtual functions: the drivers and the
+// cores of the resources, the tracker and the batch are built on it, and
+// are compiled once (with KLING_SEPARATE_COMPILATION, in <kling/src.hpp>)
+// instead of once per transport in every file. The templates over Transport
+// hold no logic of their own: session<Transport> holds the transport, and
+// they all check at compile time that it can make the calls asked of it.
 //
 // Thread safety: send and next_random may be called concurrently when the
 // transport's send may (httplib_transport and testing::mock_transport: yes).
@@ -5396,7 +5462,6 @@ KLING_NAMESPACE_END
 #include <algorithm>
 #include <chrono>
 #include <functional>
-#include <thread>
 
 
 KLING_NAMESPACE_BEGIN
@@ -5554,18 +5619,13 @@ KLING_NAMESPACE_BEGIN
 
 inline constexpr const char *user_agent = "kling-cpp/" KLING_VERSION_STRING;
 
-template <class Transport>
-class session {
+class session_core {
 public:
-  session(kling::options opts, Transport transport)
-      : options_(std::move(opts)), transport_(std::move(transport)), settings_(options_.check()),
-        base_(check_base_url(options_)),
-        jitter_(options_.retry().jitter_seed ? options_.retry().jitter_seed : random_seed()),
-        ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {}
+  KLING_LAZY explicit session_core(kling::options opts);
+  session_core(const session_core &) = delete; // shared (std::shared_ptr), never copied
+  session_core &operator=(const session_core &) = delete;
 
   const kling::options &options() const { return options_; }
-  Transport &transport() { return transport_; }
-  const Transport &transport() const { return transport_; }
 
   // One exchange in the making: the complete request, its size cap and when it started.
   struct exchange {
@@ -5581,163 +5641,58 @@ public:
   // already names its origin (a download) goes there as it is, without
   // credentials or headers of the user's: the API key is only ever sent to
   // the gateway. Fails with the options' configuration error, if they have one.
-  result<exchange> open(http_request request, const call_options &call) const {
-    if (!settings_) return settings_.error();
-    if (auto checked = check_call_options(call); !checked) return std::move(checked).error();
-    request.timeout = call.request_timeout.value_or(options_.request_timeout());
-    set_header(request.headers, "User-Agent", user_agent);
-    if (request.origin.empty()) {
-      if (!base_) return base_.error();
-      if (options_.api_key().empty()) {
-        return error{errc::configuration,
-                     "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
-      }
-      request.origin = base_->origin();
-      request.path = base_->path + request.path;
-      set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
-      set_header(request.headers, "Accept", "application/json");
-      for (const auto &h : options_.headers())
-        set_header(request.headers, h.first, h.second);
-      for (const auto &h : call.headers)
-        set_header(request.headers, h.first, h.second);
-      // A local image (media::local_image) becomes its Base64 here, as it is sent.
-      auto body = media::inline_local_images(std::move(request.body));
-      if (!body) return std::move(body).error();
-      request.body = std::move(*body);
-    }
-    exchange x{std::move(request), {}, options_.time().now()};
-    x.limit = body_limit::attach(x.request, options_.max_response_bytes());
-    return x;
-  }
+  KLING_LAZY result<exchange> open(http_request request, const call_options &call) const;
 
   // The second half, on the driver's thread once the transport answered:
   // the size cap, the observer (with secrets redacted), the key scrubbed
   // from an error. The request's body is lent to the observer for the call
   // (not copied: it may be an inline image) and is the same after it.
-  result<http_response> close(exchange &x, result<http_response> answer) const {
-    answer = x.limit.finish(std::move(answer));
-    observe(x.request, answer, options_.time().now() - x.started);
-    return scrub(std::move(answer));
+  KLING_LAZY result<http_response> close(exchange &x, result<http_response> answer) const;
+
+  // The exchange step of the blocking driver (the transport's send).
+  KLING_LAZY result<http_response> send(http_request request, const call_options &call);
+
+  // Hands the request to the transport's async_send; done is called once
+  // with the answer. Gives up the request when the transport can.
+  abandon_request send_async(http_request request, http_completion done) {
+    return start_on_transport(std::move(request), std::move(done));
   }
 
-  // The exchange step of the blocking driver.
-  result<http_response> send(http_request request, const call_options &call) {
-    check_blocking_transport<Transport>();
-    if constexpr (has_send_v<Transport>) {
-      auto x = open(std::move(request), call);
-      if (!x) return std::move(x).error();
-      x->request.cancel = call.cancel;
-      return close(*x, transport_.send(x->request));
-    } else {
-      return error{errc::configuration, "no blocking send"}; // not reached: the build fails above
-    }
-  }
-
-private:
-  // Reports an exchange to the observer. The key is redacted from both
-  // sides: a server may echo it in an answer.
-  void observe(http_request &request, const result<http_response> &answer,
-               protocol::time_point::duration elapsed) const {
-    if (!options_.observer()) return;
-    const std::string &key = options_.api_key();
-    std::string body = std::move(request.body); // all but the body copied
-    http_request shown = request;
-    request.body = std::move(body);
-    // Lent, moved back after the call; copied only when the key must be redacted from it.
-    const bool lent = !holds_secret(request.body, key);
-    if (lent)
-      shown.body.swap(request.body);
-    else
-      shown.body = redact(request.body, key);
-    shown.origin = redact(std::move(shown.origin), key);
-    shown.path = redact(std::move(shown.path), key);
-    for (auto &q : shown.query)
-      q.second = redact(std::move(q.second), key);
-    for (auto &h : shown.headers)
-      h.second = redact(std::move(h.second), key);
-    result<http_response> answered = scrub(answer);
-    if (answered) {
-      for (auto &h : answered->headers)
-        h.second = redact(std::move(h.second), key);
-      answered->body = redact(std::move(answered->body), key);
-    }
-    options_.observer()(
-        exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
-    if (lent) request.body.swap(shown.body);
-  }
-
-  // Whether redact(text, key) would change text (redact leaves short keys alone).
-  static bool holds_secret(const std::string &text, const std::string &key) {
-    return redact(key, key) != key && text.find(key) != std::string::npos;
-  }
-
-public:
   // Removes the API key from an error's texts, should a server or a
   // transport ever echo it.
   template <class T>
   result<T> scrub(result<T> r) const {
-    if (r) return r;
-    error &e = r.error();
-    const std::string &key = options_.api_key();
-    // Every text of the error: the server chose the request id and the code too.
-    for (std::string *text : {&e.message, &e.body_excerpt, &e.request_id, &e.provider_code})
-      *text = redact(std::move(*text), key);
-    for (auto &v : e.violations) {
-      v.field = redact(std::move(v.field), key);
-      v.message = redact(std::move(v.message), key);
-    }
+    if (!r) scrub_error(r.error());
     return r;
   }
 
   // Seeds for retry jitter; fixed by retry_policy::jitter_seed, random otherwise.
-  std::uint64_t next_random() { return next(jitter_); }
+  KLING_LAZY std::uint64_t next_random();
 
   // "kling-cpp-" and 24 hex digits from a generator of their own (random
   // unless options::external_task_id_seed fixes it): unique enough per user
   // that two creates never share one by chance.
-  std::string new_external_task_id() {
-    // Two statements: the order of function arguments is unspecified, and
-    // a fixed seed must give the same id with every compiler.
-    const auto high = static_cast<unsigned long long>(next(ids_));
-    const auto low = static_cast<unsigned long long>(next(ids_) & 0xFFFFFFFFull);
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", high, low);
-    return buffer;
-  }
+  KLING_LAZY std::string new_external_task_id();
+
+protected:
+  virtual ~session_core();
 
 private:
-  static result<url> check_base_url(const kling::options &o) {
-    if (o.base_url().empty()) {
-      return error{errc::configuration,
-                   "no base URL: set options::base_url(...) or the KLING_BASE_URL environment variable"};
-    }
-    auto parsed = parse_url(o.base_url());
-    if (!parsed) return error{errc::configuration, "base URL: " + parsed.error().message};
-    if (!parsed->userinfo.empty()) {
-      return error{errc::configuration, "base URL must not contain credentials; use options::api_key"};
-    }
-    if (!parsed->query.empty() || !parsed->fragment.empty()) {
-      return error{errc::configuration, "base URL must not have a query or fragment"};
-    }
-    if (parsed->scheme == "http" && !is_loopback_host(parsed->host) && !o.allow_insecure_http()) {
-      error e{errc::configuration, "base URL uses plain http to " + parsed->host +
-                                       ": the API key would travel unencrypted. Use https, or "
-                                       "options::allow_insecure_http(true) if you really mean it"};
-      e.cause = error_cause::insecure_http;
-      return e;
-    }
-    while (!parsed->path.empty() && parsed->path.back() == '/')
-      parsed->path.pop_back();
-    return parsed;
-  }
+  // The transport, as session<Transport> holds it.
+  virtual result<http_response> send_on_transport(const http_request &request) = 0;
+  virtual abandon_request start_on_transport(http_request request, http_completion done) = 0;
 
-  std::uint64_t next(splitmix64 &generator) {
-    std::lock_guard<std::mutex> lock(random_mutex_);
-    return generator.next();
-  }
+  // Reports an exchange to the observer. The key is redacted from both
+  // sides: a server may echo it in an answer.
+  KLING_LAZY void observe(http_request &request, const result<http_response> &answer,
+                          protocol::time_point::duration elapsed) const;
+  // Whether redact(text, key) would change text (redact leaves short keys alone).
+  KLING_LAZY static bool holds_secret(const std::string &text, const std::string &key);
+  KLING_LAZY void scrub_error(error &e) const;
+  KLING_LAZY static result<url> check_base_url(const kling::options &o);
+  KLING_LAZY std::uint64_t next(splitmix64 &generator);
 
   kling::options options_;
-  Transport transport_;
   result<void> settings_;
   result<url> base_;
   std::mutex random_mutex_;
@@ -5745,9 +5700,60 @@ private:
   splitmix64 ids_;
 };
 
+template <class Transport>
+class session final : public session_core {
+public:
+  session(kling::options opts, Transport transport)
+      : session_core(std::move(opts)), transport_(std::move(transport)) {}
+
+  Transport &transport() { return transport_; }
+  const Transport &transport() const { return transport_; }
+
+  // The exchange steps, as session_core's; each fails the build for a
+  // transport that cannot take it.
+  result<http_response> send(http_request request, const call_options &call) {
+    check_blocking_transport<Transport>();
+    return session_core::send(std::move(request), call);
+  }
+  abandon_request send_async(http_request request, http_completion done) {
+    check_async_transport<Transport>();
+    return session_core::send_async(std::move(request), std::move(done));
+  }
+
+private:
+  // What a driver holding only the session_core gets from a transport
+  // without the call: an error, at run time (every call through
+  // session<Transport> or a resource fails the build instead).
+  result<http_response> send_on_transport(const http_request &request) override {
+    if constexpr (has_send_v<Transport>)
+      return transport_.send(request);
+    else
+      return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
+  }
+  abandon_request start_on_transport(http_request request, http_completion done) override {
+    if constexpr (start_exchange_detail::keeps_handle_v<Transport>) {
+      return kling::start_exchange(transport_, std::move(request), std::move(done));
+    } else {
+      done(error{errc::configuration, "this transport cannot send asynchronously (it has no async_send "
+                                      "returning void or a kling::abandon_request)"});
+      return {};
+    }
+  }
+
+  Transport transport_;
+};
+
+// A resource's session_core as the session<Transport> it was made from, for
+// the drivers that check the transport at compile time.
+template <class Transport>
+std::shared_ptr<session<Transport>> session_of(const std::shared_ptr<session_core> &s) {
+  return std::static_pointer_cast<session<Transport>>(s);
+}
+
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_SESSION_HPP
+
 // ----- end kling/client/session.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -5763,9 +5769,15 @@ struct driver_hooks {
 KLING_FUNCTION_OBJECT cancelled_by_caller_function { error operator()() const; };
 inline constexpr KLING_FUNCTION_TYPE(cancelled_by_caller) cancelled_by_caller{};
 
-template <class Transport, class Machine>
-auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,
-                  const driver_hooks<Machine> &hooks = {}) {
+// What a machine's call gives: result<T>. (Named, not deduced: a call from
+// a lazy body, header-only, then needs only this declaration where it is
+// written, not the driver's body.)
+template <class Machine>
+using machine_result_t = decltype(std::declval<Machine &>().take_result());
+
+template <class Machine>
+machine_result_t<Machine> run_blocking(session_core &s, Machine &machine, const call_options &call,
+                                       const driver_hooks<Machine> &hooks = {}) {
   const time_source &clock = s.options().time();
   const auto stop_if_cancelled = [&] {
     if (!call.cancel.cancelled()) return false;
@@ -5791,12 +5803,19 @@ auto run_blocking(session<Transport> &s, Machine &machine, const call_options &c
 
 // A machine that could not be built (a broken rule, a bad setting) ends the
 // call with its error, unsent.
-template <class Transport, class Machine>
-auto run_blocking(session<Transport> &s, result<Machine> machine, const call_options &call,
-                  const driver_hooks<Machine> &hooks = {}) {
-  using outcome = decltype(machine->take_result());
-  if (!machine) return s.scrub(outcome(std::move(machine).error()));
+template <class Machine>
+machine_result_t<Machine> run_blocking(session_core &s, result<Machine> machine, const call_options &call,
+                                       const driver_hooks<Machine> &hooks = {}) {
+  if (!machine) return s.scrub(machine_result_t<Machine>(std::move(machine).error()));
   return run_blocking(s, *machine, call, hooks);
+}
+
+// Either of the above over a session that knows its transport: the build
+// fails here, with a message that says why, when the transport cannot block.
+template <class Transport, class Machine, class... Hooks>
+auto run_blocking(session<Transport> &s, Machine &&machine, const call_options &call, const Hooks &...hooks) {
+  check_blocking_transport<Transport>();
+  return run_blocking(static_cast<session_core &>(s), std::forward<Machine>(machine), call, hooks...);
 }
 
 KLING_NAMESPACE_END
@@ -5835,10 +5854,10 @@ inline constexpr std::chrono::milliseconds cancel_check_interval{250};
 
 namespace async_detail {
 
-template <class Transport, class Machine, class T>
-class runner : public std::enable_shared_from_this<runner<Transport, Machine, T>> {
+template <class Machine, class T>
+class runner : public std::enable_shared_from_this<runner<Machine, T>> {
 public:
-  runner(std::shared_ptr<session<Transport>> s, Machine m, call_options call, driver_hooks<Machine> hooks,
+  runner(std::shared_ptr<session_core> s, Machine m, call_options call, driver_hooks<Machine> hooks,
          std::function<void(result<T>)> done)
       : session_(std::move(s)), machine_(std::move(m)), call_(std::move(call)), hooks_(std::move(hooks)),
         done_(std::move(done)), control_(std::make_shared<control>()) {}
@@ -5969,14 +5988,13 @@ private:
       }
       in_flight_ = true;
       const std::uint64_t sent = ++exchanges_;
-      exchange_ = std::make_shared<typename session<Transport>::exchange>(std::move(*opened));
+      exchange_ = std::make_shared<session_core::exchange>(std::move(*opened));
       auto x = exchange_; // the transport reads the request until it completes
       lock.unlock();
       auto self = this->shared_from_this();
-      auto abandon =
-          kling::start_exchange(session_->transport(), x->request, [self, x](result<http_response> answer) {
-            self->post(event{event::response, std::move(answer)});
-          });
+      auto abandon = session_->send_async(x->request, [self, x](result<http_response> answer) {
+        self->post(event{event::response, std::move(answer)});
+      });
       // No other event is handled before this returns (this thread is pumping;
       // a completion that already ran only queued its answer), so the request
       // is still the one in flight.
@@ -5996,11 +6014,11 @@ private:
     clock().after(cancel_check_interval, [self, exchange] { self->post(event{event::watch, {}, exchange}); });
   }
 
-  std::shared_ptr<session<Transport>> session_;
+  std::shared_ptr<session_core> session_;
   Machine machine_;
   call_options call_;
   driver_hooks<Machine> hooks_;
-  std::shared_ptr<typename session<Transport>::exchange> exchange_; // the one in flight
+  std::shared_ptr<session_core::exchange> exchange_; // the one in flight
   std::function<void(result<T>)> done_;
   std::shared_ptr<control> control_;
   std::mutex machine_mutex_;
@@ -6018,28 +6036,38 @@ private:
 // Starts machine on the session's async transport and scheduler; done is
 // called exactly once with the outcome. Without a scheduler in the options,
 // done is called at once with a configuration error.
-template <class T, class Transport, class Machine>
-async_operation run_async(std::shared_ptr<session<Transport>> s, Machine machine, call_options call,
+template <class T, class Machine>
+async_operation run_async(std::shared_ptr<session_core> s, Machine machine, call_options call,
                           std::function<void(result<T>)> done, driver_hooks<Machine> hooks = {}) {
-  check_async_transport<Transport>();
   if (!s->options().scheduler()) {
     done(async_detail::no_scheduler());
     return async_operation();
   }
-  auto r = std::make_shared<async_detail::runner<Transport, Machine, T>>(
+  auto r = std::make_shared<async_detail::runner<Machine, T>>(
       std::move(s), std::move(machine), std::move(call), std::move(hooks), std::move(done));
   return r->start();
 }
 
 // A machine that could not be built ends the call at once with its error.
-template <class T, class Transport, class Machine>
-async_operation run_async(std::shared_ptr<session<Transport>> s, result<Machine> machine, call_options call,
+template <class T, class Machine>
+async_operation run_async(std::shared_ptr<session_core> s, result<Machine> machine, call_options call,
                           std::function<void(result<T>)> done, driver_hooks<Machine> hooks = {}) {
   if (!machine) {
     done(s->scrub(result<T>(std::move(machine).error())));
     return async_operation();
   }
   return run_async<T>(std::move(s), std::move(*machine), std::move(call), std::move(done), std::move(hooks));
+}
+
+// Either of the above over a session that knows its transport: the build
+// fails here, with a message that says why, when the transport cannot send
+// asynchronously.
+template <class T, class Transport, class Machine, class... Hooks>
+async_operation run_async(std::shared_ptr<session<Transport>> s, Machine &&machine, call_options call,
+                          std::function<void(result<T>)> done, Hooks &&...hooks) {
+  check_async_transport<Transport>();
+  return run_async<T>(std::shared_ptr<session_core>(std::move(s)), std::forward<Machine>(machine),
+                      std::move(call), std::move(done), std::forward<Hooks>(hooks)...);
 }
 
 KLING_NAMESPACE_END
@@ -6094,12 +6122,10 @@ KLING_NAMESPACE_END
 #include <algorithm>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -6133,13 +6159,10 @@ KLING_NAMESPACE_END
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -6188,24 +6211,63 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-template <class Transport>
-class elements_resource {
+// elements_resource's machines, with the transport out of sight (see
+// client/session.hpp).
+KLING_LAZY_CLASS elements_core {
 public:
   using element_page = envelope<page<element>>;
   using page_result = result<element_page>;
+  template <class T>
+  using machine = protocol::request_machine<T>;
 
-  explicit elements_resource(std::shared_ptr<session<Transport>> s) : session_(std::move(s)) {}
+  explicit elements_core(std::shared_ptr<session_core> s) : session_(std::move(s)) {}
+
+  // ---- the machine of each call ------------------------------------------------------
+  // What the calls of elements_resource hand to their driver, for any other
+  // driver: the tracker's run(), or one of your own. An error is what the
+  // call would return unsent.
+  result<machine<element_page>> list_operation(protocol::page_request page = {});
+  result<machine<element_page>> presets_operation(protocol::page_request page = {});
+  result<machine<envelope<element>>> create_operation(const new_element &request);
+  result<machine<envelope<element>>> create_operation(const json &body);
+  result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id);
+
+protected:
+  static constexpr const char *listing = "an element listing";
+  static constexpr const char *creating = "an element create (elements have no external_task_id)";
+  static constexpr const char *deleting = "an element delete";
+
+  std::shared_ptr<session_core> session_;
+
+private:
+  result<machine<envelope<element>>> create_checked(const json &body, const rules::report &checked);
+  template <class T>
+  result<machine<T>> request(result<http_request> r, typename machine<T>::reader read, bool idempotent);
+};
+
+// The calls of elements_core over a transport, blocking and asynchronous;
+// the transport's abilities checked at compile time (see videos_resource).
+template <class Transport>
+class elements_resource
+    : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(elements_core), Transport>::type {
+  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(elements_core), Transport>::type;
+
+public:
+  using typename core::element_page;
+  using typename core::page_result;
+
+  explicit elements_resource(std::shared_ptr<session<Transport>> s) : core(std::move(s)) {}
 
   // One page of the user's custom elements.
   page_result list(protocol::page_request page = {}, const call_options &call = {}) {
-    return run_blocking(*session_, no_external_task_id(call, "an element listing", list_operation(page)),
-                        call);
+    return run_blocking(*session_of<Transport>(this->session_),
+                        no_external_task_id(call, core::listing, this->list_operation(page)), call);
   }
 
   // One page of the gateway's official elements.
   page_result presets(protocol::page_request page = {}, const call_options &call = {}) {
-    return run_blocking(*session_, no_external_task_id(call, "an element listing", presets_operation(page)),
-                        call);
+    return run_blocking(*session_of<Transport>(this->session_),
+                        no_external_task_id(call, core::listing, this->presets_operation(page)), call);
   }
 
   // Every page of a listing, fetched lazily: next() asks for the following
@@ -6243,99 +6305,55 @@ public:
 
   // Creates a custom element; refused with every violation of E-1 before sending.
   result<envelope<element>> create(const new_element &request, const call_options &call = {}) {
-    return run_blocking(*session_, no_external_task_id(call, creating, create_operation(request)), call);
+    return run_blocking(*session_of<Transport>(this->session_),
+                        no_external_task_id(call, core::creating, this->create_operation(request)), call);
   }
 
   // The same from a JSON description.
   result<envelope<element>> create(const json &body, const call_options &call = {}) {
-    return run_blocking(*session_, no_external_task_id(call, creating, create_operation(body)), call);
+    return run_blocking(*session_of<Transport>(this->session_),
+                        no_external_task_id(call, core::creating, this->create_operation(body)), call);
   }
 
   // Deletes a custom element; the id is sent exactly as given.
   result<envelope<element_deletion>> remove(std::string_view element_id, const call_options &call = {}) {
-    return run_blocking(*session_,
-                        no_external_task_id(call, "an element delete", remove_operation(element_id)), call);
+    return run_blocking(*session_of<Transport>(this->session_),
+                        no_external_task_id(call, core::deleting, this->remove_operation(element_id)), call);
   }
 
   // ---- asynchronous calls (transports with async_send, options with a scheduler) ----
   async_operation list_async(protocol::page_request page, std::function<void(page_result)> done,
                              const call_options &call = {}) {
-    return run_async<element_page>(session_,
-                                   no_external_task_id(call, "an element listing", list_operation(page)),
-                                   call, std::move(done));
+    return run_async<element_page>(session_of<Transport>(this->session_),
+                                   no_external_task_id(call, core::listing, this->list_operation(page)), call,
+                                   std::move(done));
   }
   async_operation presets_async(protocol::page_request page, std::function<void(page_result)> done,
                                 const call_options &call = {}) {
-    return run_async<element_page>(session_,
-                                   no_external_task_id(call, "an element listing", presets_operation(page)),
+    return run_async<element_page>(session_of<Transport>(this->session_),
+                                   no_external_task_id(call, core::listing, this->presets_operation(page)),
                                    call, std::move(done));
   }
   async_operation create_async(const new_element &request,
                                std::function<void(result<envelope<element>>)> done,
                                const call_options &call = {}) {
     return run_async<envelope<element>>(
-        session_, no_external_task_id(call, creating, create_operation(request)), call, std::move(done));
+        session_of<Transport>(this->session_),
+        no_external_task_id(call, core::creating, this->create_operation(request)), call, std::move(done));
   }
   async_operation remove_async(std::string_view element_id,
                                std::function<void(result<envelope<element_deletion>>)> done,
                                const call_options &call = {}) {
     return run_async<envelope<element_deletion>>(
-        session_, no_external_task_id(call, "an element delete", remove_operation(element_id)), call,
-        std::move(done));
+        session_of<Transport>(this->session_),
+        no_external_task_id(call, core::deleting, this->remove_operation(element_id)), call, std::move(done));
   }
-
-  template <class T>
-  using machine = protocol::request_machine<T>;
-
-  // ---- the machine of each call ------------------------------------------------------
-  // What the calls above hand to their driver, for any other driver: the
-  // tracker's run(), or one of your own. An error is what the call would return unsent.
-
-  result<machine<element_page>> list_operation(protocol::page_request page = {}) {
-    return request<element_page>(
-        protocol::list_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
-  }
-  result<machine<element_page>> presets_operation(protocol::page_request page = {}) {
-    return request<element_page>(
-        protocol::list_preset_elements(page),
-        [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
-  }
-  result<machine<envelope<element>>> create_operation(const new_element &request) {
-    const json body = request;
-    return create_checked(body, rules::validate(request, body));
-  }
-  result<machine<envelope<element>>> create_operation(const json &body) {
-    return create_checked(body, rules::validate_element(body));
-  }
-  result<machine<envelope<element_deletion>>> remove_operation(std::string_view element_id) {
-    return request<envelope<element_deletion>>(protocol::delete_element(element_id),
-                                               protocol::read_element_deletion, false);
-  }
-
-private:
-  static constexpr const char *creating = "an element create (elements have no external_task_id)";
-
-  result<machine<envelope<element>>> create_checked(const json &body, const rules::report &checked) {
-    if (session_->options().validate_requests() && !checked.valid())
-      return rules::rejection(checked.violations);
-    // Not idempotent: sent again only when it certainly had no effect.
-    return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false);
-  }
-
-  template <class T>
-  result<machine<T>> request(result<http_request> r, typename machine<T>::reader read, bool idempotent) {
-    if (!r) return std::move(r).error();
-    return machine<T>(std::move(*r), std::move(read), session_->options().retry(), session_->next_random(),
-                      idempotent);
-  }
-
-  std::shared_ptr<session<Transport>> session_;
 };
 
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_ELEMENTS_HPP
+
 // ----- end kling/client/elements.hpp -----
 // ----- begin kling/client/videos.hpp -----
 // videos_resource: video generation tasks: create (exactly once), get,
@@ -6434,23 +6452,8 @@ private:
 
 namespace download_detail {
 
-template <class Transport>
-download_operation make_download(session<Transport> &s, const std::string &url, std::uint64_t have,
-                                 const download_settings &settings, download_target target) {
-  protocol::download_options options;
-  if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
-  download_operation download(
-      protocol::download_machine(url, have, options, s.options().retry(), s.next_random()), std::move(target),
-      settings);
-  if (auto checked = check_download_settings(settings); !checked) download.stop(std::move(checked).error());
-  return download;
-}
-
-template <class Transport>
-result<std::uint64_t> run(session<Transport> &s, download_operation &download,
-                          const download_settings &settings) {
-  return run_blocking(s, download, settings);
-}
+KLING_LAZY download_operation make_download(session_core &s, const std::string &url, std::uint64_t have,
+                                            const download_settings &settings, download_target target);
 
 // A sink as a body target: pieces go to the sink; starting over is refused
 // once bytes have been handed on.
@@ -6461,16 +6464,6 @@ KLING_LAZY download_target sink_target(std::function<bool(std::string_view)> sin
 // another video downloaded to the same path never continues it.
 KLING_LAZY std::string part_source(const std::string &url);
 
-} // namespace download_detail
-
-// The operation of a download into sink (for the tracker's run(), or a driver of your own).
-template <class Transport>
-download_operation sink_download(session<Transport> &s, const std::string &url,
-                                 std::function<bool(std::string_view)> sink,
-                                 const download_settings &settings) {
-  return download_detail::make_download(s, url, 0, settings, download_detail::sink_target(std::move(sink)));
-}
-
 // Downloads url to path. A "<path>.part" left by an earlier attempt (a
 // failed call, a killed process) is resumed. A failure that passes (the
 // network, the server for now, cancellation, an expired link) keeps the
@@ -6478,81 +6471,32 @@ download_operation sink_download(session<Transport> &s, const std::string &url,
 // download_machine::worth_resuming). "<path>.part.source" records the URL
 // the .part came from, so that a .part of another video is started over.
 // path is never left half written.
-template <class Transport>
-result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
-                                      const download_settings &settings) {
-  const std::string part = path + ".part";
-  const std::string source_file = part + ".source"; // see part_source
-  const std::string source = download_detail::part_source(url);
-  std::uint64_t have = files::size_of(part).value_or(0);
-  if (have > 0) {
-    // Another video's bytes: start over. (No record, from a killed process
-    // before the record was written: resumed, as before.)
-    auto recorded = files::read_file(source_file, 64 * 1024);
-    if (recorded && *recorded != source) have = 0;
-  }
-  files::output_file file;
-  download_target target;
-  target.begin = [&](protocol::body_disposition d, std::string &problem) {
-    if (!file.open(part, d == protocol::body_disposition::append)) {
-      problem = "cannot write " + part;
-      return false;
-    }
-    // Best effort: without the record a later call resumes unchecked.
-    if (d == protocol::body_disposition::replace) (void)files::write_file(source_file, source);
-    return true;
-  };
-  target.write = [&](std::string_view piece, std::string &problem) {
-    if (file.write(piece)) return true;
-    problem = "cannot write " + part + " (disk full?)";
-    return false;
-  };
-  auto download = download_detail::make_download(s, url, have, settings, target);
-  auto bytes = download_detail::run(s, download, settings);
-  const bool closed = file.close();
-  if (!bytes && closed && download.worth_resuming()) {
-    error e = std::move(bytes).error();
-    e.message += "; the " + std::to_string(download.have_bytes()) + " bytes received are kept in " + part +
-                 " and the next download to " + path + " continues from there";
-    return e;
-  }
-  if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
-  if (bytes) {
-    if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
-  }
-  files::remove(source_file);
-  if (!bytes) {
-    files::remove(part);
-    return std::move(bytes).error();
-  }
-  download_result out;
-  out.path = path;
-  out.bytes = *bytes;
-  out.resumed = have > 0;
-  return out;
-}
+KLING_LAZY result<download_result> download_file(session_core &s, const std::string &url,
+                                                 const std::string &path, const download_settings &settings);
 
 // Downloads url into sink (called with each piece; false stops). An
 // interrupted transfer resumes with a Range request; a server that then sends
 // the whole video again cannot be followed into a sink, and is an error.
-template <class Transport>
-result<std::uint64_t> download_to_sink(session<Transport> &s, const std::string &url,
-                                       const std::function<bool(std::string_view)> &sink,
-                                       const download_settings &settings) {
-  auto download = sink_download(s, url, sink, settings);
-  return download_detail::run(s, download, settings);
-}
+KLING_LAZY result<std::uint64_t> download_to_sink(session_core &s, const std::string &url,
+                                                  const std::function<bool(std::string_view)> &sink,
+                                                  const download_settings &settings);
 
 // The same, asynchronously: sink is called on the transport's thread; done
 // once, where the async driver runs (see run_async).
-template <class Transport>
-async_operation download_to_sink_async(std::shared_ptr<session<Transport>> s, const std::string &url,
-                                       std::function<bool(std::string_view)> sink,
-                                       const download_settings &settings,
-                                       std::function<void(result<std::uint64_t>)> done) {
-  auto download = sink_download(*s, url, std::move(sink), settings);
-  return run_async<std::uint64_t>(std::move(s), std::move(download), settings, std::move(done));
-}
+KLING_LAZY async_operation download_to_sink_async(std::shared_ptr<session_core> s, const std::string &url,
+                                                  std::function<bool(std::string_view)> sink,
+                                                  const download_settings &settings,
+                                                  std::function<void(result<std::uint64_t>)> done);
+
+} // namespace download_detail
+
+// The operation of a download into sink (for the tracker's run(), or a driver of your own).
+KLING_FUNCTION_OBJECT sink_download_function {
+  download_operation operator()(session_core &s, const std::string &url,
+                                std::function<bool(std::string_view)> sink, const download_settings &settings)
+      const;
+};
+inline constexpr KLING_FUNCTION_TYPE(sink_download) sink_download{};
 
 KLING_NAMESPACE_END
 
@@ -6653,28 +6597,11 @@ KLING_NAMESPACE_BEGIN
 // rule, send seconds as a string (C-5), and give it an external_task_id
 // (the call's, else the request's own, else a generated one unless told
 // not to) so that a lost answer can be looked up.
-template <class Transport>
-result<json> prepare_create(session<Transport> &s, json body, const rules::report &checked,
-                            const call_options &call) {
-  if (s.options().validate_requests() && !checked.valid()) return rules::rejection(checked.violations);
-  body = rules::normalized(std::move(body));
-  if (!body.is_object()) return body; // validation was turned off; the gateway will answer
-  if (!call.external_task_id.empty()) {
-    const json *own = find_member(body, "external_task_id");
-    if (own && !(own->is_string() && own->get<std::string>() == call.external_task_id)) {
-      return error{errc::configuration,
-                   "call_options::external_task_id \"" + call.external_task_id +
-                       "\" differs from the request's own external_task_id; give one of them"};
-    }
-    body["external_task_id"] = call.external_task_id;
-    // The same rule as for the request's own id (C-7).
-    if (auto again = rules::validate(body); s.options().validate_requests() && !again.valid())
-      return rules::rejection(again.violations);
-  } else if (s.options().generate_external_task_ids() && !body.contains("external_task_id")) {
-    body["external_task_id"] = s.new_external_task_id();
-  }
-  return body;
-}
+KLING_FUNCTION_OBJECT prepare_create_function {
+  result<json> operator()(session_core &s, json body, const rules::report &checked, const call_options &call)
+      const;
+};
+inline constexpr KLING_FUNCTION_TYPE(prepare_create) prepare_create{};
 
 // The wait a saved handle resumes: its calendar times made monotonic.
 KLING_FUNCTION_OBJECT follow_function {
@@ -6684,10 +6611,82 @@ KLING_FUNCTION_OBJECT follow_function {
 };
 inline constexpr KLING_FUNCTION_TYPE(follow) follow{};
 
-template <class Transport>
-class videos_resource {
+// videos_resource's machines and downloads, with the transport out of sight
+// (see client/session.hpp): the builders of every call's machine, and the
+// downloads of a task's videos.
+KLING_LAZY_CLASS videos_core {
 public:
-  explicit videos_resource(std::shared_ptr<session<Transport>> s) : session_(std::move(s)) {}
+  explicit videos_core(std::shared_ptr<session_core> s) : session_(std::move(s)) {}
+
+  // What create would check, without sending anything.
+  rules::report validate(const json &body) const;
+
+  // ---- the machine of each call ---------------------------------------------------
+  // What the calls of videos_resource hand to their driver, for any other
+  // driver: the tracker's run(), or one of your own. An error is what the
+  // call would return unsent. `now` is the time on that driver's clock. Of a
+  // call's options, a builder reads only what shapes the machine (a create's
+  // external_task_id, a wait's options); give the rest to the driver.
+  result<protocol::create_machine> create_operation(const json &body, const call_options &call = {});
+  result<protocol::request_machine<task>> get_operation(std::string_view task_id,
+                                                        std::string_view provider = {});
+  result<protocol::create_and_wait_machine> wait_operation(
+      const task_handle &handle, const wait_settings &settings, protocol::time_point now);
+  result<protocol::create_and_wait_machine> create_and_wait_operation(
+      const json &body, const wait_settings &settings, protocol::time_point now);
+  result<download_operation> download_to_operation(const std::string &url,
+                                                   std::function<bool(std::string_view)> sink,
+                                                   const download_settings &settings = {});
+
+protected:
+  // A request serialized once and checked by the rules, made into its machine.
+  result<protocol::create_machine> create_checked(json body, const rules::report &checked,
+                                                  const call_options &call);
+  result<protocol::create_and_wait_machine> create_and_wait_checked(
+      json body, const rules::report &checked, const wait_settings &settings, protocol::time_point now);
+
+  // The async driver's clock; without a scheduler the call fails before any time matters.
+  protocol::time_point async_now() const;
+
+  // Progress reports of a wait (or of the wait of a create_and_wait), with a
+  // handle in calendar time to save.
+  driver_hooks<protocol::create_and_wait_machine> wait_hooks(const task_handle &handle,
+                                                             const wait_settings &settings) const;
+
+  // The blocking downloads (videos_resource checks that the transport can block).
+  result<download_result> download_task(const task &t, const std::string &path,
+                                        const download_settings &settings);
+  result<std::vector<download_result>> download_task_all(const task &t, const std::string &path,
+                                                         const download_settings &settings);
+  result<download_result> download_url(const std::string &url, const std::string &path,
+                                       const download_settings &settings);
+  result<std::uint64_t> download_url_to(const std::string &url,
+                                        const std::function<bool(std::string_view)> &sink,
+                                        const download_settings &settings);
+
+  std::shared_ptr<session_core> session_;
+
+private:
+  result<void> downloadable(const task &t, const download_settings &settings) const;
+  result<download_result> download_video(const task &t, std::size_t index, const std::string &path,
+                                         const download_settings &settings);
+  // "cat.mp4" for the first video, "cat-2.mp4" for the second (an extension
+  // is a dot after the last separator).
+  static std::string numbered_path(const std::string &path, std::size_t index);
+  static result<download_result> write_inline(const std::string &b64, const std::string &path);
+};
+
+// The calls of videos_core over a transport, blocking and asynchronous. The
+// transport's abilities are checked at compile time: a blocking call over a
+// transport without send (or an asynchronous one without async_send) fails
+// the build with a message that says so. The core is a base that depends on
+// Transport only so that these bodies compile where they are used.
+template <class Transport>
+class videos_resource : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(videos_core), Transport>::type {
+  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(videos_core), Transport>::type;
+
+public:
+  explicit videos_resource(std::shared_ptr<session<Transport>> s) : core(std::move(s)) {}
 
   // Creates a task from a typed request (omni_video, text_to_video,
   // image_to_video, motion_control) and returns it as the gateway accepted
@@ -6697,22 +6696,20 @@ public:
   // create is sent exactly once in effect: see protocol/create_machine.hpp.
   template <class Request, class = decltype(Request::route)>
   result<task> create(const Request &request, const call_options &call = {}) {
-    return run_blocking(*session_, create_operation(request, call), call);
+    return run_blocking(*session_of<Transport>(this->session_), create_operation(request, call), call);
   }
 
   // The same from a JSON body, routed and checked as the gateway would.
   result<task> create(const json &body, const call_options &call = {}) {
-    return run_blocking(*session_, create_operation(body, call), call);
+    return run_blocking(*session_of<Transport>(this->session_), this->create_operation(body, call), call);
   }
-
-  // What create would check, without sending anything.
-  rules::report validate(const json &body) const { return rules::validate(body); }
 
   // The task's current state, retrying transient failures. task_id may also
   // be the external_task_id it was created with; provider speeds up lookups
   // of old tasks.
   result<task> get(std::string_view task_id, std::string_view provider = {}, const call_options &call = {}) {
-    return run_blocking(*session_, no_external_task_id(call, "get", get_operation(task_id, provider)), call);
+    return run_blocking(*session_of<Transport>(this->session_),
+                        no_external_task_id(call, "get", this->get_operation(task_id, provider)), call);
   }
 
   // Polls until the task completes (the finished task), fails (task_failed
@@ -6726,8 +6723,9 @@ public:
 
   // Resumes a wait from a saved handle (see wait_progress::handle).
   result<task> wait(const task_handle &handle, const wait_settings &settings = {}) {
-    return run_blocking(*session_, wait_operation(handle, settings, session_->options().time().now()),
-                        settings, wait_hooks(handle, settings));
+    return run_blocking(*session_of<Transport>(this->session_),
+                        this->wait_operation(handle, settings, this->session_->options().time().now()),
+                        settings, this->wait_hooks(handle, settings));
   }
 
   // create, then wait for the result: one operation, with one deadline
@@ -6735,9 +6733,9 @@ public:
   // cancellation (settings.cancel, the create included).
   template <class Request>
   result<task> create_and_wait(const Request &request, const wait_settings &settings = {}) {
-    return run_blocking(*session_,
-                        create_and_wait_operation(request, settings, session_->options().time().now()),
-                        settings, wait_hooks({}, settings));
+    return run_blocking(*session_of<Transport>(this->session_),
+                        create_and_wait_operation(request, settings, this->session_->options().time().now()),
+                        settings, this->wait_hooks({}, settings));
   }
 
   // Downloads a completed task's first video to path (written to
@@ -6746,8 +6744,8 @@ public:
   // task with no video (not completed, or completed without one) is not_found.
   result<download_result> download(const task &t, const std::string &path,
                                    const download_settings &settings = {}) {
-    if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
-    return download_video(t, 0, path, settings);
+    check_blocking_transport<Transport>();
+    return this->download_task(t, path, settings);
   }
 
   // Downloads every video of a completed task: the first to path, the n-th
@@ -6755,26 +6753,22 @@ public:
   // Stops at the first failure (videos already downloaded stay).
   result<std::vector<download_result>> download_all(const task &t, const std::string &path,
                                                     const download_settings &settings = {}) {
-    if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
-    std::vector<download_result> out;
-    for (std::size_t i = 0; i < t.videos.size(); ++i) {
-      auto one = download_video(t, i, numbered_path(path, i), settings);
-      if (!one) return std::move(one).error();
-      out.push_back(std::move(*one));
-    }
-    return out;
+    check_blocking_transport<Transport>();
+    return this->download_task_all(t, path, settings);
   }
 
   // Downloads any URL to path, without the API key.
   result<download_result> download(const std::string &url, const std::string &path,
                                    const download_settings &settings = {}) {
-    return session_->scrub(download_file(*session_, url, path, settings));
+    check_blocking_transport<Transport>();
+    return this->download_url(url, path, settings);
   }
 
   // Streams any URL into sink (called with each piece; false stops).
   result<std::uint64_t> download_to(const std::string &url, const std::function<bool(std::string_view)> &sink,
                                     const download_settings &settings = {}) {
-    return session_->scrub(download_to_sink(*session_, url, sink, settings));
+    check_blocking_transport<Transport>();
+    return this->download_url_to(url, sink, settings);
   }
 
   // ---- asynchronous calls --------------------------------------------------------
@@ -6785,19 +6779,22 @@ public:
   template <class Request>
   async_operation create_async(const Request &request, std::function<void(result<task>)> done,
                                const call_options &call = {}) {
-    return run_async<task>(session_, create_operation(request, call), call, std::move(done));
+    return run_async<task>(session_of<Transport>(this->session_), create_operation(request, call), call,
+                           std::move(done));
   }
 
   async_operation get_async(std::string_view task_id, std::string_view provider,
                             std::function<void(result<task>)> done, const call_options &call = {}) {
-    return run_async<task>(session_, no_external_task_id(call, "get", get_operation(task_id, provider)), call,
+    return run_async<task>(session_of<Transport>(this->session_),
+                           no_external_task_id(call, "get", this->get_operation(task_id, provider)), call,
                            std::move(done));
   }
 
   async_operation wait_async(const task_handle &handle, wait_settings settings,
                              std::function<void(result<task>)> done) {
-    return run_async<task>(session_, wait_operation(handle, settings, async_now()), settings, std::move(done),
-                           wait_hooks(handle, settings));
+    return run_async<task>(session_of<Transport>(this->session_),
+                           this->wait_operation(handle, settings, this->async_now()), settings,
+                           std::move(done), this->wait_hooks(handle, settings));
   }
 
   async_operation wait_async(std::string_view task_id, wait_settings settings,
@@ -6810,171 +6807,38 @@ public:
   template <class Request>
   async_operation create_and_wait_async(const Request &request, wait_settings settings,
                                         std::function<void(result<task>)> done) {
-    return run_async<task>(session_, create_and_wait_operation(request, settings, async_now()), settings,
-                           std::move(done), wait_hooks({}, settings));
+    return run_async<task>(session_of<Transport>(this->session_),
+                           create_and_wait_operation(request, settings, this->async_now()), settings,
+                           std::move(done), this->wait_hooks({}, settings));
   }
 
   // Streams url into sink (called on the transport's thread) without the API key.
   async_operation download_to_async(const std::string &url, std::function<bool(std::string_view)> sink,
                                     const download_settings &settings,
                                     std::function<void(result<std::uint64_t>)> done) {
-    return download_to_sink_async(session_, url, std::move(sink), settings, std::move(done));
+    check_async_transport<Transport>();
+    return download_detail::download_to_sink_async(session_of<Transport>(this->session_), url,
+                                                   std::move(sink), settings, std::move(done));
   }
 
-  // ---- the machine of each call ---------------------------------------------------
-  // What the calls above hand to their driver, for any other driver: the
-  // tracker's run(), or one of your own. An error is what the call would
-  // return unsent. `now` is the time on that driver's clock. Of a call's
-  // options, a builder reads only what shapes the machine (a create's
-  // external_task_id, a wait's options); give the rest to the driver.
+  // ---- the machine of each call (see videos_core) ----------------------------------
+  using core::create_and_wait_operation;
+  using core::create_operation;
 
   template <class Request, class = decltype(Request::route)>
   result<protocol::create_machine> create_operation(const Request &request, const call_options &call = {}) {
     json body = request;
     const rules::report checked = rules::validate(request, body);
-    return create_checked(std::move(body), checked, call);
-  }
-  result<protocol::create_machine> create_operation(const json &body, const call_options &call = {}) {
-    return create_checked(body, rules::validate(body), call);
+    return this->create_checked(std::move(body), checked, call);
   }
 
-  result<protocol::request_machine<task>> get_operation(std::string_view task_id,
-                                                        std::string_view provider = {}) {
-    auto request = protocol::get_video(task_id, provider);
-    if (!request) return std::move(request).error();
-    const std::string id(task_id);
-    return protocol::request_machine<task>(
-        std::move(*request), [id](const http_response &r) { return protocol::read_task(r, id); },
-        session_->options().retry(), session_->next_random());
-  }
-
-  result<protocol::create_and_wait_machine>
-  wait_operation(const task_handle &handle, const wait_settings &settings, protocol::time_point now) {
-    if (auto usable = no_external_task_id(settings, "wait"); !usable) return std::move(usable).error();
-    return protocol::create_and_wait_machine(
-        follow(handle, settings.options.value_or(session_->options().wait()), session_->options().retry(),
-               session_->next_random(), now, session_->options().time().wall_now()));
-  }
-
-  template <class Request>
+  template <class Request, class = decltype(Request::route)>
   result<protocol::create_and_wait_machine>
   create_and_wait_operation(const Request &request, const wait_settings &settings, protocol::time_point now) {
     json body = request;
-    rules::report checked;
-    if constexpr (std::is_same<Request, json>::value)
-      checked = rules::validate(body);
-    else
-      checked = rules::validate(request, body); // serialized once
-    auto prepared = prepare_create(*session_, std::move(body), checked, settings);
-    if (!prepared) return std::move(prepared).error();
-    return protocol::create_and_wait_machine(std::move(*prepared), checked.warnings,
-                                             settings.options.value_or(session_->options().wait()),
-                                             session_->options().retry(), session_->next_random(), now);
+    const rules::report checked = rules::validate(request, body); // serialized once
+    return this->create_and_wait_checked(std::move(body), checked, settings, now);
   }
-
-  result<download_operation> download_to_operation(const std::string &url,
-                                                   std::function<bool(std::string_view)> sink,
-                                                   const download_settings &settings = {}) {
-    return sink_download(*session_, url, std::move(sink), settings);
-  }
-
-private:
-  result<protocol::create_machine> create_checked(json body, const rules::report &checked,
-                                                  const call_options &call) {
-    auto prepared = prepare_create(*session_, std::move(body), checked, call);
-    if (!prepared) return std::move(prepared).error();
-    return protocol::create_machine(std::move(*prepared), session_->options().retry(),
-                                    session_->next_random(), checked.warnings);
-  }
-
-  // The async driver's clock; without a scheduler the call fails before any time matters.
-  protocol::time_point async_now() const {
-    const scheduler &clock = session_->options().scheduler();
-    return clock ? clock.now() : protocol::time_point{};
-  }
-
-  // Progress reports of a wait (or of the wait of a create_and_wait), with a
-  // handle in calendar time to save.
-  driver_hooks<protocol::create_and_wait_machine> wait_hooks(const task_handle &handle,
-                                                             const wait_settings &settings) const {
-    driver_hooks<protocol::create_and_wait_machine> hooks;
-    if (!settings.progress) return hooks;
-    std::weak_ptr<session<Transport>> weak = session_;
-    hooks.after_response = [weak, handle, progress = settings.progress](
-                               const protocol::create_and_wait_machine &m, protocol::time_point now) {
-      auto s = weak.lock();
-      const protocol::wait_machine *w = m.waiting();
-      if (!s || !w || !w->last_task()) return;
-      const time_source &wall = s->options().time(); // calendar time only: now is the driver's clock
-      wait_progress p;
-      p.status = w->last_task()->status;
-      p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - w->started());
-      p.polls = w->polls();
-      p.handle = handle;
-      p.handle.task_id = w->task_id();
-      p.handle.external_task_id = w->external_task_id();
-      p.handle.provider = w->provider();
-      const auto to_wall = [&](protocol::time_point t) {
-        return time_source::steady_to_wall(t, now, wall.wall_now());
-      };
-      if (w->next_poll()) p.handle.next_poll_at = to_wall(*w->next_poll());
-      p.handle.deadline = to_wall(w->deadline());
-      progress(p);
-    };
-    return hooks;
-  }
-
-  // ---- downloads of a task's videos ----
-
-  result<void> downloadable(const task &t, const download_settings &settings) const {
-    if (t.status != task_status::completed || t.videos.empty()) {
-      return error{errc::not_found,
-                   "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
-    }
-    return check_download_settings(settings);
-  }
-
-  result<download_result> download_video(const task &t, std::size_t index, const std::string &path,
-                                         const download_settings &settings) {
-    std::vector<std::string> warnings;
-    if (t.url_expires_at) {
-      const auto left = *t.url_expires_at - session_->options().time().wall_now();
-      if (left < settings.expiry_warning) {
-        warnings.push_back(left.count() <= 0
-                               ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
-                               : "the result URL expires at " + format_iso8601(*t.url_expires_at) +
-                                     "; keep a copy");
-      }
-    }
-    const video &v = t.videos[index];
-    result<download_result> out = v.url.empty() && !v.b64_json.empty() ? write_inline(v.b64_json, path)
-                                                                       : download(v.url, path, settings);
-    if (out) out->warnings.insert(out->warnings.begin(), warnings.begin(), warnings.end());
-    return out;
-  }
-
-  // "cat.mp4" for the first video, "cat-2.mp4" for the second (an extension
-  // is a dot after the last separator).
-  static std::string numbered_path(const std::string &path, std::size_t index) {
-    if (index == 0) return path;
-    const std::size_t slash = path.find_last_of("/\\");
-    std::size_t dot = path.find_last_of('.');
-    if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == slash + 1)
-      dot = path.size();
-    return path.substr(0, dot) + "-" + std::to_string(index + 1) + path.substr(dot);
-  }
-
-  static result<download_result> write_inline(const std::string &b64, const std::string &path) {
-    auto bytes = base64::decode(b64);
-    if (!bytes) return error{errc::parse, "the task's inline video (b64_json): " + bytes.error().message};
-    if (auto written = files::write_file(path, *bytes); !written) return std::move(written).error();
-    download_result out;
-    out.path = path;
-    out.bytes = bytes->size();
-    return out;
-  }
-
-  std::shared_ptr<session<Transport>> session_;
 };
 
 KLING_NAMESPACE_END
@@ -7033,29 +6897,146 @@ struct tracker_settings {
   std::chrono::milliseconds max_concurrency_backoff{std::chrono::seconds(60)};
 };
 
-template <class Transport>
-class basic_task_tracker {
-  static_assert(has_async_send_v<Transport>,
-                "kling: task_tracker sends through `async_send`; this transport has none (see "
-                "kling/transport/requirements.hpp)");
+namespace tracker_detail {
 
+// One operation of any kind, as the tick driver sees it.
+struct operation {
+  virtual ~operation() = default;
+  virtual protocol::step next() const = 0;
+  virtual void on_response(result<http_response> answer, protocol::time_point now) = 0;
+  virtual void on_wake(protocol::time_point now) = 0;
+  virtual void stop(error e) = 0;
+  virtual bool done() const = 0;
+  virtual void finish(session_core &s) = 0; // the outcome to its callbacks
+  virtual void report() {}                  // progress, after each event
+  virtual bool creating() const { return false; }
+  virtual bool created() const { return false; } // a create succeeded
+  virtual void start(protocol::time_point) {}    // a queued create begins
+  virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
+};
+
+// An operation's machine, or the error that ends it before it has one (a
+// machine that could not be built, a queued create cancelled or refused).
+template <class Machine>
+struct machine_slot : operation {
+  protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
+  void on_response(result<http_response> a, protocol::time_point now) override {
+    machine->on_response(std::move(a), now);
+  }
+  void on_wake(protocol::time_point now) override { machine->on_wake(now); }
+  void stop(error e) override {
+    if (machine)
+      machine->stop(std::move(e));
+    else
+      refused = std::make_unique<error>(std::move(e));
+  }
+  bool done() const override { return refused || (machine && machine->done()); }
+  machine_result_t<Machine> outcome(session_core &s) {
+    using R = machine_result_t<Machine>;
+    return s.scrub(refused ? R(std::move(*refused)) : machine->take_result());
+  }
+  std::optional<Machine> machine;
+  std::unique_ptr<error> refused; // rare: held apart to keep every operation small
+};
+
+// Any machine given to run(), with its callback.
+template <class Machine, class T>
+struct machine_operation : machine_slot<Machine> {
+  machine_operation(result<Machine> m, std::function<void(result<T>)> d, driver_hooks<Machine> h)
+      : done_(std::move(d)), hooks(std::move(h)) {
+    if (m)
+      this->machine.emplace(std::move(*m));
+    else
+      this->refused = std::make_unique<error>(std::move(m).error());
+  }
+  void on_response(result<http_response> a, protocol::time_point now) override {
+    machine_slot<Machine>::on_response(std::move(a), now);
+    if (hooks.after_response) hooks.after_response(*this->machine, now);
+  }
+  void finish(session_core &s) override {
+    auto outcome = this->outcome(s);
+    if (done_) done_(std::move(outcome));
+  }
+  std::function<void(result<T>)> done_;
+  driver_hooks<Machine> hooks;
+};
+
+} // namespace tracker_detail
+
+// The tracker with its transport out of sight: everything but the compile-time
+// check that the transport sends asynchronously and the typed submit and run.
+KLING_LAZY_CLASS task_tracker_core {
 public:
   using id = std::uint64_t;
 
-  explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
-      : session_(client.session()), settings_(settings), limit_(std::max(1, settings_.max_creates_in_flight)),
-        inbox_(std::make_shared<inbox>()) {}
-
+  task_tracker_core(std::shared_ptr<session_core> s, tracker_settings settings);
   // Requests still out are abandoned (when the transport can); their answers go nowhere.
-  ~basic_task_tracker() {
-    for (auto &entry : items_)
-      give_up_request(entry.second);
-  }
+  ~task_tracker_core();
   // The source of a move may only be destroyed.
-  basic_task_tracker(basic_task_tracker &&) = default;
-  basic_task_tracker(const basic_task_tracker &) = delete; // one owner per task and its callbacks
-  basic_task_tracker &operator=(const basic_task_tracker &) = delete;
-  basic_task_tracker &operator=(basic_task_tracker &&) = delete;
+  task_tracker_core(task_tracker_core &&) noexcept;
+  task_tracker_core(const task_tracker_core &) = delete; // one owner per task and its callbacks
+  task_tracker_core &operator=(const task_tracker_core &) = delete;
+  task_tracker_core &operator=(task_tracker_core &&) = delete;
+
+  // Queues a create from a JSON body (see basic_task_tracker::submit).
+  id submit(const json &body, tracker_callbacks cb, call_options call = {});
+
+  // Follows an existing task (a saved handle resumes where it left off; its
+  // times are converted with the wall clock given).
+  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
+           call_options call = {});
+
+  // Stops following (or creating) a task: its request in flight, if any, is
+  // abandoned at once (when the transport can), and its failed callback gets
+  // errc::cancelled at the next tick.
+  void cancel(id key);
+
+  // Call once per frame: takes in completions, sends what is due, runs callbacks.
+  void tick(protocol::time_point now);
+
+  // When the next tick has something to do: now when an answer is in or a
+  // create waits for its turn, else the earliest time an operation is due;
+  // nothing when only requests in flight remain. A loop that can sleep
+  // (a server, a test) ticks then.
+  std::optional<protocol::time_point> next_due() const;
+
+  // Operations being run (tasks being created or followed included).
+  std::size_t active() const;
+  int creates_in_flight() const;
+  int create_limit() const;
+
+  // Handles of the followed tasks, to save; times in calendar time. A create
+  // in flight is saved under its external_task_id (the gateway finds a task
+  // by it); creates still queued were never sent and are not saved.
+  std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const;
+
+protected:
+  // A create checked by the rules, queued for its turn.
+  id enqueue(json body, const rules::report &checked, tracker_callbacks cb, call_options call);
+  // An operation to advance from the next tick.
+  id add(std::unique_ptr<tracker_detail::operation> op, call_options call);
+
+private:
+  struct state; // the items, the wake heap, the queue: in the definitions part
+  std::unique_ptr<state> state_;
+};
+
+// The core's base depends on Transport only so that these bodies compile where they are used.
+template <class Transport>
+class basic_task_tracker
+    : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>::type {
+  static_assert(has_async_send_v<Transport>,
+                "kling: task_tracker sends through `async_send`; this transport has none (see "
+                "kling/transport/requirements.hpp)");
+  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>::type;
+
+public:
+  using typename core::id;
+
+  explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
+      : core(client.session(), settings) {
+    if constexpr (has_async_send_v<Transport>) start_exchange_detail::check_handle<Transport>();
+  }
 
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
@@ -7063,28 +7044,9 @@ public:
   id submit(const Request &request, tracker_callbacks cb, call_options call = {}) {
     json body = request;
     const rules::report checked = rules::validate(request, body);
-    return enqueue(std::move(body), checked, std::move(cb), std::move(call));
+    return this->enqueue(std::move(body), checked, std::move(cb), std::move(call));
   }
-  id submit(const json &body, tracker_callbacks cb, call_options call = {}) {
-    return enqueue(body, rules::validate(body), std::move(cb), std::move(call));
-  }
-
-  // Follows an existing task (a saved handle resumes where it left off; its
-  // times are converted with the wall clock given).
-  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
-           call_options call = {}) {
-    if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
-      auto refused = std::make_unique<task_operation>(std::move(cb));
-      refused->refused = std::make_unique<error>(std::move(usable).error());
-      return add(std::move(refused), std::move(call), false);
-    }
-    protocol::wait_machine waiting =
-        follow(handle, settings_.wait.value_or(session_->options().wait()), session_->options().retry(),
-               session_->next_random(), now, wall_now);
-    auto op = std::make_unique<task_operation>(std::move(cb));
-    op->machine.emplace(std::move(waiting));
-    return add(std::move(op), std::move(call), false);
-  }
+  using core::submit;
 
   // Runs any operation: a protocol machine whose take_result() gives
   // result<T>, as the resources build them (videos().get_operation(...),
@@ -7092,457 +7054,20 @@ public:
   // outcome the blocking call would have had; a machine that could not be
   // built gives its error at the next tick.
   template <class Machine>
-  id run(result<Machine> machine, std::function<void(decltype(std::declval<Machine &>().take_result()))> done,
-         call_options call = {}, driver_hooks<Machine> hooks = {}) {
-    using T = typename decltype(std::declval<Machine &>().take_result())::value_type;
+  id run(result<Machine> machine, std::function<void(machine_result_t<Machine>)> done, call_options call = {},
+         driver_hooks<Machine> hooks = {}) {
+    using T = typename machine_result_t<Machine>::value_type;
     machine = no_external_task_id(call, "run (give it to the create's operation)", std::move(machine));
-    return add(std::make_unique<machine_operation<Machine, T>>(std::move(machine), std::move(done),
-                                                               std::move(hooks)),
-               std::move(call), false);
+    return this->add(std::make_unique<tracker_detail::machine_operation<Machine, T>>(
+                         std::move(machine), std::move(done), std::move(hooks)),
+                     std::move(call));
   }
-
-  // Stops following (or creating) a task: its request in flight, if any, is
-  // abandoned at once (when the transport can), and its failed callback gets
-  // errc::cancelled at the next tick.
-  void cancel(id key) {
-    take_completions(); // an answer already in is not abandoned
-    const auto found = items_.find(key);
-    if (found == items_.end()) return;
-    found->second.cancelled = true;
-    give_up_request(found->second);
-    ready_.insert(key);
-  }
-
-  // Call once per frame: takes in completions, sends what is due, runs callbacks.
-  void tick(protocol::time_point now) {
-    take_completions();
-    note_cancelled_tokens();
-    while (!wakes_.empty() && wakes_.front().at <= now) {
-      if (live(wakes_.front())) ready_.insert(wakes_.front().key);
-      std::pop_heap(wakes_.begin(), wakes_.end(), later);
-      wakes_.pop_back();
-    }
-    // In key order, as a loop over every item would: an item a callback
-    // adds or cancels is advanced in this tick if it comes after the one
-    // being advanced, else in the next.
-    for (id current = 0;;) {
-      const auto next = ready_.upper_bound(current);
-      if (next == ready_.end()) break;
-      current = *next;
-      ready_.erase(next);
-      const auto found = items_.find(current);
-      if (found == items_.end()) continue;
-      found->second.scheduled = false;
-      if (advance(found->second, now)) {
-        items_.erase(found);
-        ready_.erase(current); // a callback may have cancelled it again
-      }
-    }
-    start_queued_creates(now);
-    if (wakes_.size() > 2 * items_.size() + 64) drop_stale_wakes();
-  }
-
-  // When the next tick has something to do: now when an answer is in or a
-  // create waits for its turn, else the earliest time an operation is due;
-  // nothing when only requests in flight remain. A loop that can sleep
-  // (a server, a test) ticks then.
-  std::optional<protocol::time_point> next_due() const {
-    {
-      std::lock_guard<std::mutex> lock(inbox_->mutex);
-      if (!inbox_->answers.empty()) return protocol::time_point::min();
-    }
-    // Answered, cancelled, new or finished: advanced at the next tick.
-    if (!ready_.empty()) return protocol::time_point::min();
-    std::optional<protocol::time_point> due;
-    if (queued_ > 0 && creating_ < limit_) due = hold_until_;
-    while (!wakes_.empty() && !live(wakes_.front())) { // dropped lazily: cancelled, finished or woken
-      std::pop_heap(wakes_.begin(), wakes_.end(), later);
-      wakes_.pop_back();
-    }
-    if (!wakes_.empty() && (!due || wakes_.front().at < *due)) due = wakes_.front().at;
-    return due;
-  }
-
-  // Operations being run (tasks being created or followed included).
-  std::size_t active() const { return items_.size(); }
-  int creates_in_flight() const { return creating_; }
-  int create_limit() const { return limit_; }
-
-  // Handles of the followed tasks, to save; times in calendar time. A create
-  // in flight is saved under its external_task_id (the gateway finds a task
-  // by it); creates still queued were never sent and are not saved.
-  std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
-    std::vector<task_handle> out;
-    for (const auto &entry : items_) {
-      const item &it = entry.second;
-      if (it.queued) continue;
-      if (auto h = it.op->handle(now, wall_now)) out.push_back(std::move(*h));
-    }
-    return out;
-  }
-
-private:
-  using exchange = typename session<Transport>::exchange;
-
-  // One operation of any kind, as the tick driver sees it.
-  struct operation {
-    virtual ~operation() = default;
-    virtual protocol::step next() const = 0;
-    virtual void on_response(result<http_response> answer, protocol::time_point now) = 0;
-    virtual void on_wake(protocol::time_point now) = 0;
-    virtual void stop(error e) = 0;
-    virtual bool done() const = 0;
-    virtual void finish(std::shared_ptr<session<Transport>> &s) = 0; // the outcome to its callbacks
-    virtual void report() {}                                         // progress, after each event
-    virtual bool creating() const { return false; }
-    virtual bool created() const { return false; } // a create succeeded
-    virtual void start(protocol::time_point) {}    // a queued create begins
-    virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
-  };
-
-  // An operation's machine, or the error that ends it before it has one (a
-  // machine that could not be built, a queued create cancelled or refused).
-  template <class Machine>
-  struct machine_slot : operation {
-    protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
-    void on_response(result<http_response> a, protocol::time_point now) override {
-      machine->on_response(std::move(a), now);
-    }
-    void on_wake(protocol::time_point now) override { machine->on_wake(now); }
-    void stop(error e) override {
-      if (machine)
-        machine->stop(std::move(e));
-      else
-        refused = std::make_unique<error>(std::move(e));
-    }
-    bool done() const override { return refused || (machine && machine->done()); }
-    auto outcome(std::shared_ptr<session<Transport>> &s) {
-      using R = decltype(machine->take_result());
-      return s->scrub(refused ? R(std::move(*refused)) : machine->take_result());
-    }
-    std::optional<Machine> machine;
-    std::unique_ptr<error> refused; // rare: held apart to keep every operation small
-  };
-
-  template <class Machine, class T>
-  struct machine_operation : machine_slot<Machine> {
-    machine_operation(result<Machine> m, std::function<void(result<T>)> d, driver_hooks<Machine> h)
-        : done_(std::move(d)), hooks(std::move(h)) {
-      if (m)
-        this->machine.emplace(std::move(*m));
-      else
-        this->refused = std::make_unique<error>(std::move(m).error());
-    }
-    void on_response(result<http_response> a, protocol::time_point now) override {
-      machine_slot<Machine>::on_response(std::move(a), now);
-      if (hooks.after_response) hooks.after_response(*this->machine, now);
-    }
-    void finish(std::shared_ptr<session<Transport>> &s) override {
-      auto outcome = this->outcome(s);
-      if (done_) done_(std::move(outcome));
-    }
-    std::function<void(result<T>)> done_;
-    driver_hooks<Machine> hooks;
-  };
-
-  // What a queued create starts its machine with.
-  struct queued_create {
-    json body;
-    std::vector<violation> warnings;
-    protocol::wait_options wait;
-    protocol::retry_policy policy;
-    std::uint64_t seed = 0;
-  };
-
-  // A task: created (when started from the queue) then followed, or only followed.
-  struct task_operation : machine_slot<protocol::create_and_wait_machine> {
-    using slot = machine_slot<protocol::create_and_wait_machine>;
-    using slot::machine;
-    using slot::refused; // a create that breaks rules
-    explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
-    void finish(std::shared_ptr<session<Transport>> &s) override {
-      auto outcome = this->outcome(s);
-      if (outcome) {
-        report_status(*outcome);
-        if (cb.done) cb.done(*outcome);
-      } else if (cb.failed) {
-        cb.failed(outcome.error());
-      }
-    }
-    void report() override {
-      if (machine)
-        if (auto t = machine->last_task()) report_status(*t);
-    }
-    bool creating() const override { return machine && machine->creating(); }
-    bool created() const override { return machine && machine->last_task(); }
-    void start(protocol::time_point now) override {
-      const std::unique_ptr<queued_create> q = std::move(queued);
-      machine.emplace(std::move(q->body), std::move(q->warnings), q->wait, q->policy, q->seed, now);
-    }
-    std::optional<task_handle> handle(protocol::time_point now, timestamp wall_now) const override {
-      if (!machine || machine->done()) return std::nullopt;
-      task_handle h;
-      if (machine->creating()) {
-        // Created or not, the gateway knows it by its external id: resuming looks it up.
-        if (machine->external_task_id().empty()) return std::nullopt;
-        h.task_id = h.external_task_id = machine->external_task_id();
-        return h;
-      }
-      const protocol::wait_machine &w = *machine->waiting();
-      const auto to_wall = [&](protocol::time_point t) {
-        return time_source::steady_to_wall(t, now, wall_now);
-      };
-      h.task_id = w.task_id();
-      h.provider = w.provider();
-      h.external_task_id = w.external_task_id();
-      if (w.next_poll()) h.next_poll_at = to_wall(*w.next_poll());
-      h.deadline = to_wall(w.deadline());
-      return h;
-    }
-    void report_status(const task &t) {
-      if (reported == t.status) return;
-      reported = t.status;
-      if (cb.progress) cb.progress(t);
-    }
-
-    tracker_callbacks cb;
-    std::optional<task_status> reported;
-    std::unique_ptr<queued_create> queued; // until it starts
-  };
-
-  struct inbox { // filled by the transport's threads, emptied by tick
-    std::mutex mutex;
-    std::vector<std::pair<id, result<http_response>>> answers;
-  };
-
-  struct item {
-    id key = 0;
-    std::unique_ptr<operation> op;
-    call_options call;
-    std::shared_ptr<exchange> in_flight;
-    std::unique_ptr<result<http_response>> answer; // taken from the inbox
-    abandon_request abandon;                       // for the request in flight, when the transport offers one
-    std::uint32_t wake_seq = 0;                    // which entry of the wake heap is this item's
-    bool scheduled = false;                        // sleeping, with a live entry in the wake heap
-    bool queued = false;                           // a create waiting for its turn
-    bool counted = false;                          // holds one of the creates in flight
-    bool cancelled = false;
-  };
-
-  // An entry of the wake heap; stale (dropped when met) once its item is
-  // gone or has moved on (a newer wake_seq).
-  struct wake {
-    protocol::time_point at;
-    id key;
-    std::uint32_t seq;
-  };
-  static bool later(const wake &a, const wake &b) { return b.at < a.at || (!(a.at < b.at) && b.key < a.key); }
-
-  bool live(const wake &w) const {
-    const auto found = items_.find(w.key);
-    return found != items_.end() && found->second.scheduled && found->second.wake_seq == w.seq;
-  }
-
-  void schedule(item &it, protocol::time_point at) {
-    it.scheduled = true;
-    wakes_.push_back(wake{at, it.key, ++it.wake_seq});
-    std::push_heap(wakes_.begin(), wakes_.end(), later);
-  }
-
-  void drop_stale_wakes() {
-    wakes_.erase(std::remove_if(wakes_.begin(), wakes_.end(), [&](const wake &w) { return !live(w); }),
-                 wakes_.end());
-    std::make_heap(wakes_.begin(), wakes_.end(), later);
-  }
-
-  // Items whose call can be cancelled through its token are looked at every
-  // tick (only those): a cancelled one is advanced, to end.
-  void note_cancelled_tokens() {
-    watched_.erase(std::remove_if(watched_.begin(), watched_.end(),
-                                  [&](id key) {
-                                    const auto found = items_.find(key);
-                                    if (found == items_.end()) return true;
-                                    if (found->second.call.cancel.cancelled()) ready_.insert(key);
-                                    return false;
-                                  }),
-                   watched_.end());
-  }
-
-  // Gives up the item's request if it is still out; its answer, if it comes,
-  // finds no item at the next tick and is dropped.
-  static void give_up_request(item &it) {
-    if (!it.in_flight || it.answer || !it.abandon) return;
-    auto give_up = std::exchange(it.abandon, nullptr);
-    give_up();
-  }
-
-  id add(std::unique_ptr<operation> op, call_options call, bool queued) {
-    const id key = ++last_key_;
-    item &it = items_[key];
-    it.key = key;
-    it.op = std::move(op);
-    it.call = std::move(call);
-    it.queued = queued;
-    if (it.call.cancel.can_be_cancelled()) watched_.push_back(key);
-    if (queued) {
-      queue_.push_back(key);
-      ++queued_;
-    } else {
-      ready_.insert(key); // sends (or fails) at the next tick
-    }
-    return key;
-  }
-
-  id enqueue(json body, const rules::report &checked, tracker_callbacks cb, call_options call) {
-    auto op = std::make_unique<task_operation>(std::move(cb));
-    auto prepared = prepare_create(*session_, std::move(body), checked, call);
-    if (!prepared) {
-      op->refused = std::make_unique<error>(std::move(prepared).error());
-      return add(std::move(op), std::move(call), false);
-    }
-    op->queued = std::make_unique<queued_create>();
-    op->queued->body = std::move(*prepared);
-    op->queued->warnings = checked.warnings;
-    op->queued->wait = settings_.wait.value_or(session_->options().wait());
-    op->queued->policy = session_->options().retry();
-    op->queued->seed = session_->next_random();
-    return add(std::move(op), std::move(call), true);
-  }
-
-  void take_completions() {
-    std::vector<std::pair<id, result<http_response>>> answers;
-    {
-      std::lock_guard<std::mutex> lock(inbox_->mutex);
-      answers.swap(inbox_->answers);
-    }
-    for (auto &a : answers) {
-      const auto found = items_.find(a.first);
-      if (found == items_.end()) continue; // given up: goes nowhere
-      found->second.answer = std::make_unique<result<http_response>>(std::move(a.second));
-      ready_.insert(a.first);
-    }
-  }
-
-  void start_queued_creates(protocol::time_point now) {
-    while (!queue_.empty() && creating_ < limit_ && !(now < hold_until_)) {
-      const auto found = items_.find(queue_.front());
-      queue_.pop_front();
-      if (found == items_.end() || !found->second.queued) continue; // cancelled while queued
-      item &it = found->second;
-      it.queued = false;
-      --queued_;
-      it.op->start(now);
-      it.counted = true;
-      ++creating_;
-      send_if_due(it, now);
-    }
-  }
-
-  // Advances one item; true when it is finished and can be dropped.
-  bool advance(item &it, protocol::time_point now) {
-    const auto cancelled = [&] { return it.cancelled || it.call.cancel.cancelled(); };
-    if (it.queued && !cancelled()) return false;
-    const bool was_cancelled = cancelled();
-    if (was_cancelled) give_up_request(it); // its answer, if one comes, goes nowhere
-    if (it.answer) {
-      result<http_response> answer = session_->close(*it.in_flight, std::move(*it.answer));
-      it.in_flight.reset();
-      it.answer.reset();
-      it.abandon = nullptr;
-      if (it.op->creating()) note_concurrency(answer, now);
-      // An answer to a cancelled call is observed, not used: the call ends as cancelled.
-      if (!was_cancelled) it.op->on_response(std::move(answer), now);
-    }
-    // Again: the observer, run just now, may have cancelled it.
-    if (!it.op->done() && cancelled()) it.op->stop(cancelled_by_caller());
-    if (it.counted && !it.op->creating()) create_ended(it, now);
-    if (it.op->done()) {
-      if (it.queued) --queued_; // cancelled while queued
-      it.op->finish(session_);
-      return true;
-    }
-    it.op->report();
-    send_if_due(it, now);
-    return false;
-  }
-
-  // A create in flight has ended (the task exists, or the create failed).
-  void create_ended(item &it, protocol::time_point now) {
-    it.counted = false;
-    --creating_;
-    if (it.op->created() && now >= hold_until_) { // grow back only once the pause after a 1303 is over
-      limit_ = std::min(std::max(1, settings_.max_creates_in_flight), limit_ + 1);
-      backoff_ = settings_.concurrency_backoff;
-    }
-  }
-
-  void send_if_due(item &it, protocol::time_point now) {
-    if (it.in_flight) return;
-    for (;;) {
-      protocol::step next = it.op->next();
-      if (next.kind == protocol::step_kind::sleep) {
-        if (now < next.wake_at) return schedule(it, next.wake_at);
-        it.op->on_wake(now);
-        continue;
-      }
-      if (next.kind != protocol::step_kind::send) { // finished: reported at the next tick
-        ready_.insert(it.key);
-        return;
-      }
-      auto opened = session_->open(std::move(next.request), it.call);
-      if (!opened) { // nothing was sent: the machine decides at once, the next tick goes on
-        it.op->on_response(std::move(opened).error(), now);
-        const protocol::step after = it.op->next();
-        if (after.kind == protocol::step_kind::sleep)
-          schedule(it, after.wake_at);
-        else
-          ready_.insert(it.key);
-        return;
-      }
-      it.in_flight = std::make_shared<exchange>(std::move(*opened));
-      std::weak_ptr<inbox> box = inbox_;
-      const id key = it.key;
-      auto x = it.in_flight; // the transport reads the request until it completes
-      it.abandon = kling::start_exchange(session_->transport(), x->request,
-                                         [box, key, x](result<http_response> answer) {
-                                           if (auto b = box.lock()) {
-                                             std::lock_guard<std::mutex> lock(b->mutex);
-                                             b->answers.emplace_back(key, std::move(answer));
-                                           }
-                                         });
-      return;
-    }
-  }
-
-  // A 429 with the provider's concurrency code: fewer creates at once, and a pause.
-  void note_concurrency(const result<http_response> &answer, protocol::time_point now) {
-    if (!answer || answer->status != 429) return;
-    if (protocol::error_from_response(*answer).provider_code != "1303") return;
-    limit_ = std::max(1, creating_ - 1);
-    hold_until_ = now + backoff_;
-    backoff_ = std::min(settings_.max_concurrency_backoff, backoff_ * 2);
-  }
-
-  std::shared_ptr<session<Transport>> session_;
-  tracker_settings settings_;
-  std::map<id, item> items_; // in the order they were added
-  // The wake heap (earliest first), with stale entries dropped lazily.
-  mutable std::vector<wake> wakes_;
-  std::set<id> ready_;      // to advance at the next tick whatever the time
-  std::deque<id> queue_;    // queued creates in order (entries of cancelled ones dropped when met)
-  std::size_t queued_ = 0;  // creates still queued
-  std::vector<id> watched_; // items with a cancellable token
-  id last_key_ = 0;
-  int creating_ = 0;
-  int limit_;
-  protocol::time_point hold_until_{};
-  std::chrono::milliseconds backoff_ = settings_.concurrency_backoff;
-  std::shared_ptr<inbox> inbox_;
 };
 
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_TASK_TRACKER_HPP
+
 // ----- end kling/client/task_tracker.hpp -----
 
 KLING_NAMESPACE_BEGIN
@@ -7615,566 +7140,82 @@ KLING_FUNCTION_OBJECT default_batch_journal_function {
 };
 inline constexpr KLING_FUNCTION_TYPE(default_batch_journal) default_batch_journal{};
 
-template <class Transport>
-class basic_batch {
+// The batch with its transport out of sight (see client/session.hpp).
+KLING_LAZY_CLASS batch_core {
 public:
-  basic_batch(const basic_client<Transport> &client, std::vector<batch_item> items,
-              batch_settings settings = {})
-      : client_(client), settings_(std::move(settings)), tracker_(client, tracker_settings_of(settings_)),
-        inbox_(std::make_shared<inbox>()) {
-    if (settings_.journal.empty()) settings_.journal = default_batch_journal(settings_.out_dir);
-    entries_.reserve(items.size());
-    for (auto &item : items) {
-      entry e;
-      e.view.name = item.name;
-      e.path = (settings_.out_dir.empty() ? std::string(".") : settings_.out_dir) + "/" + item.name + ".mp4";
-      e.item = std::move(item);
-      entries_.push_back(std::move(e));
-    }
-  }
+  // blocking_download: the default download step, empty when the transport
+  // cannot block (then batch_settings::download_step is needed).
+  batch_core(std::shared_ptr<session_core> session, std::vector<batch_item> items, batch_settings settings,
+             batch_download_step blocking_download);
+  ~batch_core();
   // The tracker's callbacks point here.
-  basic_batch(const basic_batch &) = delete;
-  basic_batch &operator=(const basic_batch &) = delete;
+  batch_core(const batch_core &) = delete;
+  batch_core &operator=(const batch_core &) = delete;
 
   // Checks the items, reads the journal (creating it and out_dir when they
   // are not there) and decides where each item resumes. Nothing is sent. An
   // item that breaks a rule refuses the whole batch (invalid_request, with
   // every violation, its field prefixed by the item's index).
-  result<void> open(protocol::time_point now, timestamp wall_now) {
-    now_ = now;
-    wall_ = wall_now;
-    if (opened_) return {};
-    if (settings_.concurrency < 1)
-      return protocol::setting_checks::bad_setting("batch_settings::concurrency", "must be at least 1");
-    if (auto checked = check_items(); !checked) return checked;
-    // Options that cannot work fail here, not once per item.
-    if (auto checked = client_.options().check(); !checked) return checked;
-    if (client_.options().api_key().empty())
-      return error{errc::configuration,
-                   "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
-    if (auto made = files::make_directories(settings_.out_dir.empty() ? "." : settings_.out_dir); !made)
-      return made;
-    protocol::journal_state journal;
-    if (files::exists(settings_.journal)) {
-      auto text = files::read_file(settings_.journal, std::uint64_t{1} << 30);
-      if (!text) return std::move(text).error();
-      journal = protocol::replay_journal(*text);
-    }
-    problems_ = journal.problems;
-    if (auto opened = journal_.open(settings_.journal); !opened) return opened;
-    if (!journal.ends_with_newline) { // a line cut by a crash: the next one starts afresh
-      if (auto ended = journal_.append("\n"); !ended) return ended;
-    }
-    batch_id_ = journal.batch_id;
-    if (batch_id_.empty()) {
-      batch_id_ = new_batch_id();
-      protocol::journal_record r;
-      r.batch_id = batch_id_;
-      if (auto written = journal_.append(protocol::journal_line(r)); !written) return written;
-    }
-    for (auto &e : entries_)
-      resume(e, journal);
-    opened_ = true;
-    return {};
-  }
+  result<void> open(protocol::time_point now, timestamp wall_now);
 
   // Takes in answers and finished downloads, starts what is due, runs the
   // progress callback. Call often (every frame, or every few milliseconds).
-  void tick(protocol::time_point now, timestamp wall_now) {
-    now_ = now;
-    wall_ = wall_now;
-    if (!opened_) return;
-    take_downloads();
-    tracker_.tick(now);
-    if (!stopped_) start_due();
-    take_downloads();
-  }
+  void tick(protocol::time_point now, timestamp wall_now);
 
   // Sends no more creates: those still queued in the tracker are withdrawn
   // (journaled as never sent); items not started stay queued for the next
   // run. Requests in flight finish if ticking goes on; either way the
   // journal says where each item stands.
-  void stop() {
-    if (stopped_) return;
-    stopped_ = true;
-    if (!opened_) return;
-    std::vector<std::string> sent;
-    for (const auto &h : tracker_.handles(now_, wall_))
-      sent.push_back(h.external_task_id);
-    for (auto &e : entries_) {
-      if (e.at != phase::creating || !e.key) continue;
-      if (std::find(sent.begin(), sent.end(), e.external_id) != sent.end()) continue;
-      tracker_.cancel(*e.key); // still queued: its create never went out
-      e.key.reset();
-      protocol::journal_record r;
-      r.event = protocol::journal_event::withdrawn;
-      r.name = e.item.name;
-      if (!write(r)) return;
-      e.at = phase::not_started_create;
-      set_state(e, batch_state::queued);
-    }
-  }
+  void stop();
 
   // Every item done or failed; after stop(), nothing in flight any more.
-  bool finished() const {
-    if (fatal_) return true;
-    for (const auto &e : entries_) {
-      if (e.at == phase::done || e.at == phase::failed) continue;
-      if (stopped_ && is_not_started(e.at)) continue;
-      return false;
-    }
-    return true;
-  }
-  bool stopped() const { return stopped_; }
+  bool finished() const;
+  bool stopped() const;
 
   // Why the batch stopped by itself (the journal could not be written).
-  const std::optional<error> &fatal() const { return fatal_; }
+  const std::optional<error> &fatal() const;
   // Lines of the journal that did not read (a line cut short by a crash).
-  const std::vector<std::string> &journal_problems() const { return problems_; }
-  const std::string &journal_path() const { return settings_.journal; }
+  const std::vector<std::string> &journal_problems() const;
+  const std::string &journal_path() const;
 
-  std::vector<batch_progress> items() const {
-    std::vector<batch_progress> out;
-    for (const auto &e : entries_)
-      out.push_back(e.view);
-    return out;
-  }
-
-  batch_summary summary() const {
-    batch_summary s;
-    s.total = entries_.size();
-    for (const auto &e : entries_) {
-      if (e.at == phase::done) {
-        ++s.completed;
-        s.files.push_back(e.path);
-      } else if (e.at == phase::failed) {
-        ++s.failed;
-        s.failures.push_back({e.item.name, e.view.failure.value_or(error{errc::task_failed, "failed"})});
-      }
-    }
-    return s;
-  }
+  std::vector<batch_progress> items() const;
+  batch_summary summary() const;
 
   // The blocking front end: open, then tick until every item is done or
   // failed. When cancel fires: stop() and errc::cancelled (the journal is
   // consistent; running again resumes). Sleeps on the options' time_source.
-  result<batch_summary> run(const cancellation_token &cancel = {}) {
-    cancel_ = cancel;
-    const time_source &clock = client_.options().time();
-    if (auto opened = open(clock.now(), clock.wall_now()); !opened) return std::move(opened).error();
-    while (!finished()) {
-      if (cancel.cancelled()) {
-        stop();
-        return error{errc::cancelled, "the batch was stopped; running it again resumes it"};
-      }
-      tick(clock.now(), clock.wall_now());
-      if (finished()) break;
-      clock.sleep_until(clock.now() + std::chrono::milliseconds(5), cancel);
-    }
-    if (fatal_) return *fatal_;
-    return summary();
+  result<batch_summary> run(const cancellation_token &cancel = {});
+
+private:
+  struct state; // the items, the journal, the tracker: in the definitions part
+  std::unique_ptr<state> state_;
+};
+
+// The core's base depends on Transport only so that these bodies compile where they are used.
+template <class Transport>
+class basic_batch : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(batch_core), Transport>::type {
+  static_assert(has_async_send_v<Transport>,
+                "kling: a batch sends through `async_send`; this transport has none (see "
+                "kling/transport/requirements.hpp)");
+  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(batch_core), Transport>::type;
+
+public:
+  basic_batch(const basic_client<Transport> &client, std::vector<batch_item> items,
+              batch_settings settings = {})
+      : core(client.session(), std::move(items), std::move(settings), blocking_download(client)) {
+    if constexpr (has_async_send_v<Transport>) start_exchange_detail::check_handle<Transport>();
   }
 
 private:
-  enum class phase {
-    not_started_create, // never sent (or withdrawn): posted when a slot frees
-    not_started_lookup, // may have been sent: looked up first
-    not_started_track,  // created: polled again
-    lookup_pause,       // a lookup answered 404; the next at next_lookup
-    looking_up,
-    post_due, // the lookup window passed with 404s: posted when a create slot frees
-    creating,
-    waiting,
-    download_due,
-    downloading,
-    done,
-    failed
-  };
-  static bool is_not_started(phase p) {
-    return p == phase::not_started_create || p == phase::not_started_lookup || p == phase::not_started_track;
-  }
-
-  struct entry {
-    batch_item item;
-    batch_progress view;
-    std::string path;
-    std::string external_id;
-    phase at = phase::not_started_create;
-    std::optional<typename basic_task_tracker<Transport>::id> key;
-    std::string task_id, provider;
-    bool created_journaled = false;
-    protocol::time_point lookup_started{}, next_lookup{};
-    int lookups_not_found = 0;
-    std::optional<task> finished;
-  };
-
-  struct inbox { // from whatever thread a download step reports on
-    std::mutex mutex;
-    std::vector<std::pair<std::size_t, result<download_result>>> done;
-    std::map<std::size_t, download_progress> bytes; // the latest per item
-  };
-
-  static tracker_settings tracker_settings_of(const batch_settings &s) {
-    tracker_settings t = s.tracker;
-    t.max_creates_in_flight = std::max(1, std::min(t.max_creates_in_flight, s.concurrency));
-    return t;
-  }
-
-  result<void> check_items() const {
-    std::vector<violation> violations;
-    std::map<std::string, std::size_t> seen;
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
-      const batch_item &item = entries_[i].item;
-      const std::string where = "/" + std::to_string(i);
-      if (auto problem = rules::batch_name_problem(item.name); !problem.empty())
-        violations.push_back({"BATCH-3", where + "/name", "the name " + problem});
-      else if (!seen.emplace(rules::batch_name_key(item.name), i).second)
-        violations.push_back({"BATCH-4", where + "/name", "the name \"" + item.name + "\" is used twice"});
-      for (auto &v : rules::validate(item.request).violations)
-        violations.push_back({v.rule, where + "/request" + v.field, v.message});
-    }
-    if (violations.empty()) return {};
-    return rules::rejection(std::move(violations));
-  }
-
-  // A fresh id for a new journal: the external_task_ids of its items derive from it.
-  static std::string new_batch_id() {
-    const auto now = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
-    const std::string seed =
-        std::to_string(random_seed()) + "-" + std::to_string(random_seed()) + "-" + std::to_string(now);
-    return crypto::to_hex(crypto::sha256_digest(seed)).substr(0, 16);
-  }
-
-  std::string external_id_for(const batch_item &item) const {
-    if (const json *ext = find_member(item.request, "external_task_id"); ext && ext->is_string())
-      return ext->get<std::string>();
-    return "kling-batch-" + batch_id_ + "-" + crypto::to_hex(crypto::sha256_digest(item.name)).substr(0, 16);
-  }
-
-  void resume(entry &e, const protocol::journal_state &journal) {
-    const auto found = journal.items.find(e.item.name);
-    if (found == journal.items.end()) {
-      e.external_id = external_id_for(e.item);
-      return;
-    }
-    const protocol::journal_item &j = found->second;
-    e.view.resumed = true;
-    e.external_id = j.external_task_id.empty() ? external_id_for(e.item) : j.external_task_id;
-    e.task_id = j.task_id;
-    e.provider = j.provider;
-    e.created_journaled = !j.task_id.empty();
-    e.view.task_id = j.task_id;
-    if (j.downloaded) {
-      auto size = files::size_of(e.path);
-      if (size && *size == j.bytes) {
-        e.at = phase::done;
-        e.view.file = e.path;
-        e.view.bytes = *size;
-        set_state(e, batch_state::done);
-        return;
-      }
-      // The file went away or changed: fetched again (the task is paid for already).
-    }
-    if (j.failed_final) {
-      e.at = phase::failed;
-      e.view.failure = error{errc::task_failed, j.failure.empty() ? "the task failed (journal)" : j.failure};
-      set_state(e, batch_state::failed);
-      return;
-    }
-    if (!j.task_id.empty())
-      e.at = phase::not_started_track;
-    else if (j.create_may_have_been_sent)
-      e.at = phase::not_started_lookup;
-    else
-      e.at = phase::not_started_create;
-  }
-
-  int active() const {
-    int n = 0;
-    for (const auto &e : entries_)
-      n += !is_not_started(e.at) && e.at != phase::done && e.at != phase::failed;
-    return n;
-  }
-  int creating() const {
-    int n = 0;
-    for (const auto &e : entries_)
-      n += e.at == phase::creating;
-    return n;
-  }
-
-  void start_due() {
-    int running = active();
-    int creates = creating();
-    const int create_limit = tracker_.create_limit();
-    for (std::size_t i = 0; i < entries_.size() && !stopped_; ++i) {
-      entry &e = entries_[i];
-      switch (e.at) {
-      case phase::lookup_pause:
-        if (now_ >= e.next_lookup) start_lookup(i);
-        break;
-      case phase::post_due:
-        if (creates < create_limit) {
-          ++creates;
-          post(i);
-        }
-        break;
-      case phase::download_due: start_download(i); break;
-      case phase::not_started_track:
-        if (running < settings_.concurrency) {
-          ++running;
-          start_track(i);
-        }
-        break;
-      case phase::not_started_lookup:
-        if (running < settings_.concurrency) {
-          ++running;
-          e.lookup_started = now_;
-          start_lookup(i);
-        }
-        break;
-      case phase::not_started_create:
-        if (running < settings_.concurrency && creates < create_limit) {
-          ++running;
-          ++creates;
-          post(i);
-        }
-        break;
-      default: break;
-      }
-    }
-  }
-
-  // The intent on the disk, then the create into the tracker (sent at its next tick).
-  void post(std::size_t i) {
-    entry &e = entries_[i];
-    protocol::journal_record r;
-    r.event = protocol::journal_event::intent;
-    r.name = e.item.name;
-    r.external_task_id = e.external_id;
-    if (!write(r)) return;
-    json body = e.item.request;
-    body["external_task_id"] = e.external_id;
-    e.at = phase::creating;
-    e.view.looking_up = false;
-    set_state(e, batch_state::creating);
-    e.key = tracker_.submit(body, callbacks(i));
-  }
-
-  void start_lookup(std::size_t i) {
-    entry &e = entries_[i];
-    task_handle h;
-    h.task_id = e.external_id;
-    h.external_task_id = e.external_id;
-    e.at = phase::looking_up;
-    e.view.looking_up = true;
-    set_state(e, batch_state::creating);
-    e.key = tracker_.track(h, callbacks(i), now_, wall_);
-  }
-
-  void start_track(std::size_t i) {
-    entry &e = entries_[i];
-    task_handle h;
-    h.task_id = e.task_id;
-    h.external_task_id = e.external_id;
-    h.provider = e.provider;
-    e.at = phase::waiting;
-    set_state(e, batch_state::waiting);
-    e.key = tracker_.track(h, callbacks(i), now_, wall_);
-  }
-
-  tracker_callbacks callbacks(std::size_t i) {
-    tracker_callbacks cb;
-    cb.progress = [this, i](const task &t) { on_task(i, t); };
-    cb.done = [this, i](const task &t) {
-      on_task(i, t);
-      entry &e = entries_[i];
-      if (e.at != phase::waiting) return;
-      protocol::journal_record r;
-      r.event = protocol::journal_event::completed;
-      r.name = e.item.name;
-      r.task_id = e.task_id;
-      if (!write(r)) return;
-      e.key.reset();
-      e.finished = t;
-      e.at = phase::download_due;
-    };
-    cb.failed = [this, i](const error &err) { on_failed(i, err); };
-    return cb;
-  }
-
-  // Created (or found by its external id), or a new status.
-  void on_task(std::size_t i, const task &t) {
-    entry &e = entries_[i];
-    if (e.at == phase::creating || e.at == phase::looking_up) {
-      e.task_id = t.id.empty() ? e.external_id : t.id;
-      e.provider = t.provider;
-      if (!e.created_journaled) {
-        protocol::journal_record r;
-        r.event = protocol::journal_event::created;
-        r.name = e.item.name;
-        r.task_id = e.task_id;
-        r.provider = e.provider;
-        if (!write(r)) return;
-        e.created_journaled = true;
-      }
-      e.at = phase::waiting;
-      e.view.looking_up = false;
-      e.view.task_id = e.task_id;
-    }
-    if (e.at != phase::waiting) return;
-    const bool news = e.view.status != t.status || e.view.state != batch_state::waiting;
-    e.view.status = t.status;
-    set_state(e, batch_state::waiting, news);
-  }
-
-  void on_failed(std::size_t i, const error &err) {
-    entry &e = entries_[i];
-    e.key.reset();
-    if (e.at == phase::failed || e.at == phase::done) return;
-    if (stopped_ && err.code == errc::cancelled) return; // withdrawn by stop()
-    if (e.at == phase::looking_up && err.code == errc::not_found) {
-      const auto window = client_.options().retry().lookup_window;
-      ++e.lookups_not_found;
-      // Two 404s at least (unless the window is 0: "the gateway finds a task at
-      // once"): a lookup held back by retries past the window has not looked twice.
-      if (now_ - e.lookup_started >= window && (window.count() == 0 || e.lookups_not_found >= 2)) {
-        e.at = phase::post_due; // no task under this external id, for the whole window
-      } else {
-        e.at = phase::lookup_pause;
-        const auto pause = std::max<std::chrono::milliseconds>(std::chrono::milliseconds(10), window / 8);
-        e.next_lookup = std::max(std::min(e.lookup_started + window, now_ + pause), now_);
-      }
-      return;
-    }
-    fail(e, err);
-  }
-
-  void fail(entry &e, const error &err) {
-    protocol::journal_record r;
-    r.event = protocol::journal_event::failed;
-    r.name = e.item.name;
-    r.code = to_string(err.code);
-    r.message = to_string(err);
-    r.final_failure = err.code == errc::task_failed; // the task exists and failed: another would be paid
-    e.at = phase::failed;
-    e.view.failure = err;
-    set_state(e, batch_state::failed);
-    write(r);
-  }
-
-  void start_download(std::size_t i) {
-    entry &e = entries_[i];
-    e.at = phase::downloading;
-    e.view.bytes = 0;
-    e.view.total.reset();
-    set_state(e, batch_state::downloading);
-    download_settings s = settings_.download;
-    s.cancel = cancel_;
-    std::weak_ptr<inbox> box = inbox_;
-    // On tick's thread (the blocking step) reported at once; from another
-    // thread, kept for the next tick (which may find the batch gone).
-    s.progress = [this, box, i, tick_thread = std::this_thread::get_id()](const download_progress &p) {
-      if (std::this_thread::get_id() == tick_thread) return report_bytes(i, p);
-      if (auto b = box.lock()) {
-        std::lock_guard<std::mutex> lock(b->mutex);
-        b->bytes[i] = p;
-      }
-    };
-    batch_download_done done = [box, i](result<download_result> r) {
-      if (auto b = box.lock()) {
-        std::lock_guard<std::mutex> lock(b->mutex);
-        b->done.emplace_back(i, std::move(r));
-      }
-    };
-    if (settings_.download_step) {
-      settings_.download_step(*e.finished, e.path, s, std::move(done));
-    } else if constexpr (has_send_v<Transport>) {
-      done(client_.videos().download(*e.finished, e.path, s));
-      take_downloads(); // shown done now, not after the other downloads of this tick
+  // videos().download, when the transport can block.
+  static batch_download_step blocking_download(const basic_client<Transport> &client) {
+    if constexpr (has_send_v<Transport>) {
+      return [client](const task &t, const std::string &path, const download_settings &s,
+                      batch_download_done done) { done(client.videos().download(t, path, s)); };
     } else {
-      done(error{errc::configuration, "this transport has no send(): give batch_settings::download_step"});
+      return {};
     }
   }
-
-  void report_bytes(std::size_t i, const download_progress &p) {
-    entry &e = entries_[i];
-    if (e.at != phase::downloading) return;
-    e.view.bytes = p.bytes;
-    e.view.total = p.total;
-    if (settings_.progress) settings_.progress(e.view);
-  }
-
-  void take_downloads() {
-    std::vector<std::pair<std::size_t, result<download_result>>> done;
-    std::map<std::size_t, download_progress> bytes;
-    {
-      std::lock_guard<std::mutex> lock(inbox_->mutex);
-      done.swap(inbox_->done);
-      bytes.swap(inbox_->bytes);
-    }
-    for (const auto &b : bytes)
-      report_bytes(b.first, b.second);
-    for (auto &d : done) {
-      entry &e = entries_[d.first];
-      if (e.at != phase::downloading) continue;
-      if (!d.second) {
-        if ((stopped_ || cancel_.cancelled()) && d.second.error().code == errc::cancelled) {
-          e.at = phase::download_due; // the .part stays for the next run
-          continue;
-        }
-        fail(e, d.second.error());
-        continue;
-      }
-      auto size = files::size_of(e.path);
-      if (!size) {
-        fail(e, size.error());
-        continue;
-      }
-      protocol::journal_record r;
-      r.event = protocol::journal_event::downloaded;
-      r.name = e.item.name;
-      r.file = e.path;
-      r.bytes = *size;
-      if (!write(r)) continue;
-      e.at = phase::done;
-      e.view.file = e.path;
-      e.view.bytes = *size;
-      e.view.total = *size;
-      set_state(e, batch_state::done);
-    }
-  }
-
-  // Appends a record; a journal that cannot be written stops the batch (no
-  // create may go out unannounced).
-  bool write(const protocol::journal_record &r) {
-    if (fatal_) return false;
-    auto written = journal_.append(protocol::journal_line(r));
-    if (written) return true;
-    fatal_ = std::move(written).error();
-    stopped_ = true;
-    return false;
-  }
-
-  void set_state(entry &e, batch_state s, bool always = false) {
-    const bool changed = e.view.state != s;
-    e.view.state = s;
-    if ((changed || always) && settings_.progress) settings_.progress(e.view);
-  }
-
-  basic_client<Transport> client_;
-  batch_settings settings_;
-  basic_task_tracker<Transport> tracker_;
-  std::vector<entry> entries_;
-  std::shared_ptr<inbox> inbox_;
-  files::appending_file journal_;
-  std::string batch_id_;
-  std::vector<std::string> problems_;
-  std::optional<error> fatal_;
-  cancellation_token cancel_;
-  protocol::time_point now_{};
-  timestamp wall_{};
-  bool opened_ = false;
-  bool stopped_ = false;
 };
 
 KLING_NAMESPACE_END
@@ -14092,6 +13133,8 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CLIENT_TIME_SOURCE_IPP)
 #define KLING_CLIENT_TIME_SOURCE_IPP
 
+#include <thread>
+
 KLING_NAMESPACE_BEGIN
 
 KLING_LAZY_DEF time_source time_source::system() {
@@ -14254,6 +13297,152 @@ KLING_LAZY_DEF result<void> options::check() const {
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_OPTIONS_IPP
+// ----- definitions of kling/client/session.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_SESSION_IPP)
+#define KLING_CLIENT_SESSION_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_LAZY_DEF session_core::session_core(kling::options opts)
+    : options_(std::move(opts)), settings_(options_.check()), base_(check_base_url(options_)),
+      jitter_(options_.retry().jitter_seed ? options_.retry().jitter_seed : random_seed()),
+      ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {}
+
+KLING_DECL session_core::~session_core() = default;
+
+KLING_LAZY_DEF result<session_core::exchange> session_core::open(http_request request,
+                                                                 const call_options &call) const {
+  if (!settings_) return settings_.error();
+  if (auto checked = check_call_options(call); !checked) return std::move(checked).error();
+  request.timeout = call.request_timeout.value_or(options_.request_timeout());
+  set_header(request.headers, "User-Agent", user_agent);
+  if (request.origin.empty()) {
+    if (!base_) return base_.error();
+    if (options_.api_key().empty()) {
+      return error{errc::configuration,
+                   "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
+    }
+    request.origin = base_->origin();
+    request.path = base_->path + request.path;
+    set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
+    set_header(request.headers, "Accept", "application/json");
+    for (const auto &h : options_.headers())
+      set_header(request.headers, h.first, h.second);
+    for (const auto &h : call.headers)
+      set_header(request.headers, h.first, h.second);
+    // A local image (media::local_image) becomes its Base64 here, as it is sent.
+    auto body = media::inline_local_images(std::move(request.body));
+    if (!body) return std::move(body).error();
+    request.body = std::move(*body);
+  }
+  exchange x{std::move(request), {}, options_.time().now()};
+  x.limit = body_limit::attach(x.request, options_.max_response_bytes());
+  return x;
+}
+
+KLING_LAZY_DEF result<http_response> session_core::close(exchange &x, result<http_response> answer) const {
+  answer = x.limit.finish(std::move(answer));
+  observe(x.request, answer, options_.time().now() - x.started);
+  return scrub(std::move(answer));
+}
+
+KLING_LAZY_DEF result<http_response> session_core::send(http_request request, const call_options &call) {
+  auto x = open(std::move(request), call);
+  if (!x) return std::move(x).error();
+  x->request.cancel = call.cancel;
+  return close(*x, send_on_transport(x->request));
+}
+
+KLING_LAZY_DEF void session_core::observe(http_request &request, const result<http_response> &answer,
+                                          protocol::time_point::duration elapsed) const {
+  if (!options_.observer()) return;
+  const std::string &key = options_.api_key();
+  std::string body = std::move(request.body); // all but the body copied
+  http_request shown = request;
+  request.body = std::move(body);
+  // Lent, moved back after the call; copied only when the key must be redacted from it.
+  const bool lent = !holds_secret(request.body, key);
+  if (lent)
+    shown.body.swap(request.body);
+  else
+    shown.body = redact(request.body, key);
+  shown.origin = redact(std::move(shown.origin), key);
+  shown.path = redact(std::move(shown.path), key);
+  for (auto &q : shown.query)
+    q.second = redact(std::move(q.second), key);
+  for (auto &h : shown.headers)
+    h.second = redact(std::move(h.second), key);
+  result<http_response> answered = scrub(answer);
+  if (answered) {
+    for (auto &h : answered->headers)
+      h.second = redact(std::move(h.second), key);
+    answered->body = redact(std::move(answered->body), key);
+  }
+  options_.observer()(
+      exchange_record{shown, answered, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)});
+  if (lent) request.body.swap(shown.body);
+}
+
+KLING_LAZY_DEF bool session_core::holds_secret(const std::string &text, const std::string &key) {
+  return redact(key, key) != key && text.find(key) != std::string::npos;
+}
+
+KLING_LAZY_DEF void session_core::scrub_error(error &e) const {
+  const std::string &key = options_.api_key();
+  // Every text of the error: the server chose the request id and the code too.
+  for (std::string *text : {&e.message, &e.body_excerpt, &e.request_id, &e.provider_code})
+    *text = redact(std::move(*text), key);
+  for (auto &v : e.violations) {
+    v.field = redact(std::move(v.field), key);
+    v.message = redact(std::move(v.message), key);
+  }
+}
+
+KLING_LAZY_DEF std::uint64_t session_core::next_random() { return next(jitter_); }
+
+KLING_LAZY_DEF std::string session_core::new_external_task_id() {
+  // Two statements: the order of function arguments is unspecified, and
+  // a fixed seed must give the same id with every compiler.
+  const auto high = static_cast<unsigned long long>(next(ids_));
+  const auto low = static_cast<unsigned long long>(next(ids_) & 0xFFFFFFFFull);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", high, low);
+  return buffer;
+}
+
+KLING_LAZY_DEF result<url> session_core::check_base_url(const kling::options &o) {
+  if (o.base_url().empty()) {
+    return error{errc::configuration,
+                 "no base URL: set options::base_url(...) or the KLING_BASE_URL environment variable"};
+  }
+  auto parsed = parse_url(o.base_url());
+  if (!parsed) return error{errc::configuration, "base URL: " + parsed.error().message};
+  if (!parsed->userinfo.empty()) {
+    return error{errc::configuration, "base URL must not contain credentials; use options::api_key"};
+  }
+  if (!parsed->query.empty() || !parsed->fragment.empty()) {
+    return error{errc::configuration, "base URL must not have a query or fragment"};
+  }
+  if (parsed->scheme == "http" && !is_loopback_host(parsed->host) && !o.allow_insecure_http()) {
+    error e{errc::configuration, "base URL uses plain http to " + parsed->host +
+                                     ": the API key would travel unencrypted. Use https, or "
+                                     "options::allow_insecure_http(true) if you really mean it"};
+    e.cause = error_cause::insecure_http;
+    return e;
+  }
+  while (!parsed->path.empty() && parsed->path.back() == '/')
+    parsed->path.pop_back();
+  return parsed;
+}
+
+KLING_LAZY_DEF std::uint64_t session_core::next(splitmix64 &generator) {
+  std::lock_guard<std::mutex> lock(random_mutex_);
+  return generator.next();
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_SESSION_IPP
 // ----- definitions of kling/client/blocking.hpp -----
 #if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BLOCKING_IPP)
 #define KLING_CLIENT_BLOCKING_IPP
@@ -14294,6 +13483,63 @@ KLING_LAZY_DEF bool async_operation::done() const { return !control_ || control_
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_ASYNC_IPP
+// ----- definitions of kling/client/elements.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_ELEMENTS_IPP)
+#define KLING_CLIENT_ELEMENTS_IPP
+
+KLING_NAMESPACE_BEGIN
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(elements_core)::list_operation(protocol::page_request page)
+    -> result<machine<element_page>> {
+  return request<element_page>(
+      protocol::list_elements(page),
+      [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
+}
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(elements_core)::presets_operation(protocol::page_request page)
+    -> result<machine<element_page>> {
+  return request<element_page>(
+      protocol::list_preset_elements(page),
+      [page](const http_response &r) { return protocol::read_element_page(r, page); }, true);
+}
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(elements_core)::create_operation(const new_element &request)
+    -> result<machine<envelope<element>>> {
+  const json body = request;
+  return create_checked(body, rules::validate(request, body));
+}
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(elements_core)::create_operation(const json &body)
+    -> result<machine<envelope<element>>> {
+  return create_checked(body, rules::validate_element(body));
+}
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(elements_core)::remove_operation(std::string_view element_id)
+    -> result<machine<envelope<element_deletion>>> {
+  return request<envelope<element_deletion>>(protocol::delete_element(element_id),
+                                             protocol::read_element_deletion, false);
+}
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(elements_core)::create_checked(const json &body,
+                                                                        const rules::report &checked)
+    -> result<machine<envelope<element>>> {
+  if (session_->options().validate_requests() && !checked.valid())
+    return rules::rejection(checked.violations);
+  // Not idempotent: sent again only when it certainly had no effect.
+  return request<envelope<element>>(protocol::create_element(body), protocol::read_element, false);
+}
+
+KLING_LAZY_TEMPLATE template <class T>
+auto KLING_LAZY_MEMBER_OF(elements_core)::request(result<http_request> r, typename machine<T>::reader read,
+                                                  bool idempotent) -> result<machine<T>> {
+  if (!r) return std::move(r).error();
+  return machine<T>(std::move(*r), std::move(read), session_->options().retry(), session_->next_random(),
+                    idempotent);
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_ELEMENTS_IPP
 // ----- definitions of kling/client/downloads.hpp -----
 #if KLING_DEFINE_HERE && !defined(KLING_CLIENT_DOWNLOADS_IPP)
 #define KLING_CLIENT_DOWNLOADS_IPP
@@ -14416,6 +13662,94 @@ KLING_LAZY_DEF std::string part_source(const std::string &url) {
 }
 
 } // namespace download_detail
+
+KLING_LAZY_DEF download_operation download_detail::make_download(session_core &s, const std::string &url,
+                                                                 std::uint64_t have,
+                                                                 const download_settings &settings,
+                                                                 download_target target) {
+  protocol::download_options options;
+  if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
+  download_operation download(
+      protocol::download_machine(url, have, options, s.options().retry(), s.next_random()), std::move(target),
+      settings);
+  if (auto checked = check_download_settings(settings); !checked) download.stop(std::move(checked).error());
+  return download;
+}
+
+KLING_LAZY_DEF download_operation KLING_FUNCTION(sink_download)::operator()(
+    session_core &s, const std::string &url, std::function<bool(std::string_view)> sink,
+    const download_settings &settings) const {
+  return download_detail::make_download(s, url, 0, settings, download_detail::sink_target(std::move(sink)));
+}
+
+KLING_LAZY_DEF result<download_result> download_detail::download_file(session_core &s, const std::string &url,
+                                                                      const std::string &path,
+                                                                      const download_settings &settings) {
+  const std::string part = path + ".part";
+  const std::string source_file = part + ".source"; // see part_source
+  const std::string source = download_detail::part_source(url);
+  std::uint64_t have = files::size_of(part).value_or(0);
+  if (have > 0) {
+    // Another video's bytes: start over. (No record, from a killed process
+    // before the record was written: resumed, as before.)
+    auto recorded = files::read_file(source_file, 64 * 1024);
+    if (recorded && *recorded != source) have = 0;
+  }
+  files::output_file file;
+  download_target target;
+  target.begin = [&](protocol::body_disposition d, std::string &problem) {
+    if (!file.open(part, d == protocol::body_disposition::append)) {
+      problem = "cannot write " + part;
+      return false;
+    }
+    // Best effort: without the record a later call resumes unchecked.
+    if (d == protocol::body_disposition::replace) (void)files::write_file(source_file, source);
+    return true;
+  };
+  target.write = [&](std::string_view piece, std::string &problem) {
+    if (file.write(piece)) return true;
+    problem = "cannot write " + part + " (disk full?)";
+    return false;
+  };
+  auto download = download_detail::make_download(s, url, have, settings, target);
+  auto bytes = run_blocking(s, download, settings);
+  const bool closed = file.close();
+  if (!bytes && closed && download.worth_resuming()) {
+    error e = std::move(bytes).error();
+    e.message += "; the " + std::to_string(download.have_bytes()) + " bytes received are kept in " + part +
+                 " and the next download to " + path + " continues from there";
+    return e;
+  }
+  if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
+  if (bytes) {
+    if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
+  }
+  files::remove(source_file);
+  if (!bytes) {
+    files::remove(part);
+    return std::move(bytes).error();
+  }
+  download_result out;
+  out.path = path;
+  out.bytes = *bytes;
+  out.resumed = have > 0;
+  return out;
+}
+
+KLING_LAZY_DEF result<std::uint64_t>
+download_detail::download_to_sink(session_core &s, const std::string &url,
+                                  const std::function<bool(std::string_view)> &sink,
+                                  const download_settings &settings) {
+  auto download = sink_download(s, url, sink, settings);
+  return run_blocking(s, download, settings);
+}
+
+KLING_LAZY_DEF async_operation download_detail::download_to_sink_async(
+    std::shared_ptr<session_core> s, const std::string &url, std::function<bool(std::string_view)> sink,
+    const download_settings &settings, std::function<void(result<std::uint64_t>)> done) {
+  auto download = sink_download(*s, url, std::move(sink), settings);
+  return run_async<std::uint64_t>(std::move(s), std::move(download), settings, std::move(done));
+}
 
 KLING_NAMESPACE_END
 
@@ -14547,12 +13881,676 @@ KLING_FUNCTION(follow)::operator()(const task_handle &handle, const protocol::wa
                                 seed, now, first, deadline);
 }
 
+KLING_LAZY_DEF result<json> KLING_FUNCTION(prepare_create)::operator()(session_core &s, json body,
+                                                                       const rules::report &checked,
+                                                                       const call_options &call) const {
+  if (s.options().validate_requests() && !checked.valid()) return rules::rejection(checked.violations);
+  body = rules::normalized(std::move(body));
+  if (!body.is_object()) return body; // validation was turned off; the gateway will answer
+  if (!call.external_task_id.empty()) {
+    const json *own = find_member(body, "external_task_id");
+    if (own && !(own->is_string() && own->get<std::string>() == call.external_task_id)) {
+      return error{errc::configuration,
+                   "call_options::external_task_id \"" + call.external_task_id +
+                       "\" differs from the request's own external_task_id; give one of them"};
+    }
+    body["external_task_id"] = call.external_task_id;
+    // The same rule as for the request's own id (C-7).
+    if (auto again = rules::validate(body); s.options().validate_requests() && !again.valid())
+      return rules::rejection(again.violations);
+  } else if (s.options().generate_external_task_ids() && !body.contains("external_task_id")) {
+    body["external_task_id"] = s.new_external_task_id();
+  }
+  return body;
+}
+
+KLING_LAZY_DEF rules::report KLING_LAZY_MEMBER_OF(videos_core)::validate(const json &body) const {
+  return rules::validate(body);
+}
+
+KLING_LAZY_DEF result<protocol::create_machine>
+KLING_LAZY_MEMBER_OF(videos_core)::create_operation(const json &body, const call_options &call) {
+  return create_checked(body, rules::validate(body), call);
+}
+
+KLING_LAZY_DEF result<protocol::request_machine<task>>
+KLING_LAZY_MEMBER_OF(videos_core)::get_operation(std::string_view task_id, std::string_view provider) {
+  auto request = protocol::get_video(task_id, provider);
+  if (!request) return std::move(request).error();
+  const std::string id(task_id);
+  return protocol::request_machine<task>(
+      std::move(*request), [id](const http_response &r) { return protocol::read_task(r, id); },
+      session_->options().retry(), session_->next_random());
+}
+
+KLING_LAZY_DEF result<protocol::create_and_wait_machine>
+KLING_LAZY_MEMBER_OF(videos_core)::wait_operation(const task_handle &handle, const wait_settings &settings,
+                                                  protocol::time_point now) {
+  if (auto usable = no_external_task_id(settings, "wait"); !usable) return std::move(usable).error();
+  return protocol::create_and_wait_machine(
+      follow(handle, settings.options.value_or(session_->options().wait()), session_->options().retry(),
+             session_->next_random(), now, session_->options().time().wall_now()));
+}
+
+KLING_LAZY_DEF result<protocol::create_and_wait_machine>
+KLING_LAZY_MEMBER_OF(videos_core)::create_and_wait_operation(const json &body, const wait_settings &settings,
+                                                             protocol::time_point now) {
+  return create_and_wait_checked(body, rules::validate(body), settings, now);
+}
+
+KLING_LAZY_DEF result<download_operation> KLING_LAZY_MEMBER_OF(videos_core)::download_to_operation(
+    const std::string &url, std::function<bool(std::string_view)> sink, const download_settings &settings) {
+  return sink_download(*session_, url, std::move(sink), settings);
+}
+
+KLING_LAZY_DEF result<protocol::create_machine>
+KLING_LAZY_MEMBER_OF(videos_core)::create_checked(json body, const rules::report &checked,
+                                                  const call_options &call) {
+  auto prepared = prepare_create(*session_, std::move(body), checked, call);
+  if (!prepared) return std::move(prepared).error();
+  return protocol::create_machine(std::move(*prepared), session_->options().retry(), session_->next_random(),
+                                  checked.warnings);
+}
+
+KLING_LAZY_DEF result<protocol::create_and_wait_machine>
+KLING_LAZY_MEMBER_OF(videos_core)::create_and_wait_checked(json body, const rules::report &checked,
+                                                           const wait_settings &settings,
+                                                           protocol::time_point now) {
+  auto prepared = prepare_create(*session_, std::move(body), checked, settings);
+  if (!prepared) return std::move(prepared).error();
+  return protocol::create_and_wait_machine(std::move(*prepared), checked.warnings,
+                                           settings.options.value_or(session_->options().wait()),
+                                           session_->options().retry(), session_->next_random(), now);
+}
+
+KLING_LAZY_DEF protocol::time_point KLING_LAZY_MEMBER_OF(videos_core)::async_now() const {
+  const scheduler &clock = session_->options().scheduler();
+  return clock ? clock.now() : protocol::time_point{};
+}
+
+KLING_LAZY_DEF driver_hooks<protocol::create_and_wait_machine>
+KLING_LAZY_MEMBER_OF(videos_core)::wait_hooks(const task_handle &handle,
+                                              const wait_settings &settings) const {
+  driver_hooks<protocol::create_and_wait_machine> hooks;
+  if (!settings.progress) return hooks;
+  std::weak_ptr<session_core> weak = session_;
+  hooks.after_response = [weak, handle, progress = settings.progress](
+                             const protocol::create_and_wait_machine &m, protocol::time_point now) {
+    auto s = weak.lock();
+    const protocol::wait_machine *w = m.waiting();
+    if (!s || !w || !w->last_task()) return;
+    const time_source &wall = s->options().time(); // calendar time only: now is the driver's clock
+    wait_progress p;
+    p.status = w->last_task()->status;
+    p.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - w->started());
+    p.polls = w->polls();
+    p.handle = handle;
+    p.handle.task_id = w->task_id();
+    p.handle.external_task_id = w->external_task_id();
+    p.handle.provider = w->provider();
+    const auto to_wall = [&](protocol::time_point t) {
+      return time_source::steady_to_wall(t, now, wall.wall_now());
+    };
+    if (w->next_poll()) p.handle.next_poll_at = to_wall(*w->next_poll());
+    p.handle.deadline = to_wall(w->deadline());
+    progress(p);
+  };
+  return hooks;
+}
+
+KLING_LAZY_DEF result<download_result>
+KLING_LAZY_MEMBER_OF(videos_core)::download_task(const task &t, const std::string &path,
+                                                 const download_settings &settings) {
+  if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
+  return download_video(t, 0, path, settings);
+}
+
+KLING_LAZY_DEF result<std::vector<download_result>>
+KLING_LAZY_MEMBER_OF(videos_core)::download_task_all(const task &t, const std::string &path,
+                                                     const download_settings &settings) {
+  if (auto usable = downloadable(t, settings); !usable) return std::move(usable).error();
+  std::vector<download_result> out;
+  for (std::size_t i = 0; i < t.videos.size(); ++i) {
+    auto one = download_video(t, i, numbered_path(path, i), settings);
+    if (!one) return std::move(one).error();
+    out.push_back(std::move(*one));
+  }
+  return out;
+}
+
+KLING_LAZY_DEF result<download_result>
+KLING_LAZY_MEMBER_OF(videos_core)::download_url(const std::string &url, const std::string &path,
+                                                const download_settings &settings) {
+  return session_->scrub(download_detail::download_file(*session_, url, path, settings));
+}
+
+KLING_LAZY_DEF result<std::uint64_t>
+KLING_LAZY_MEMBER_OF(videos_core)::download_url_to(const std::string &url,
+                                                   const std::function<bool(std::string_view)> &sink,
+                                                   const download_settings &settings) {
+  return session_->scrub(download_detail::download_to_sink(*session_, url, sink, settings));
+}
+
+KLING_LAZY_DEF result<void>
+KLING_LAZY_MEMBER_OF(videos_core)::downloadable(const task &t, const download_settings &settings) const {
+  if (t.status != task_status::completed || t.videos.empty()) {
+    return error{errc::not_found,
+                 "task " + t.id + " has no video to download (status " + to_string(t.status) + ")"};
+  }
+  return check_download_settings(settings);
+}
+
+KLING_LAZY_DEF result<download_result>
+KLING_LAZY_MEMBER_OF(videos_core)::download_video(const task &t, std::size_t index, const std::string &path,
+                                                  const download_settings &settings) {
+  std::vector<std::string> warnings;
+  if (t.url_expires_at) {
+    const auto left = *t.url_expires_at - session_->options().time().wall_now();
+    if (left < settings.expiry_warning) {
+      warnings.push_back(left.count() <= 0 ? "the result URL expired at " + format_iso8601(*t.url_expires_at)
+                                           : "the result URL expires at " +
+                                                 format_iso8601(*t.url_expires_at) + "; keep a copy");
+    }
+  }
+  const video &v = t.videos[index];
+  result<download_result> out = v.url.empty() && !v.b64_json.empty() ? write_inline(v.b64_json, path)
+                                                                     : download_url(v.url, path, settings);
+  if (out) out->warnings.insert(out->warnings.begin(), warnings.begin(), warnings.end());
+  return out;
+}
+
+KLING_LAZY_DEF std::string KLING_LAZY_MEMBER_OF(videos_core)::numbered_path(const std::string &path,
+                                                                            std::size_t index) {
+  if (index == 0) return path;
+  const std::size_t slash = path.find_last_of("/\\");
+  std::size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == slash + 1)
+    dot = path.size();
+  return path.substr(0, dot) + "-" + std::to_string(index + 1) + path.substr(dot);
+}
+
+KLING_LAZY_DEF result<download_result>
+KLING_LAZY_MEMBER_OF(videos_core)::write_inline(const std::string &b64, const std::string &path) {
+  auto bytes = base64::decode(b64);
+  if (!bytes) return error{errc::parse, "the task's inline video (b64_json): " + bytes.error().message};
+  if (auto written = files::write_file(path, *bytes); !written) return std::move(written).error();
+  download_result out;
+  out.path = path;
+  out.bytes = bytes->size();
+  return out;
+}
+
 KLING_NAMESPACE_END
 
 #endif // KLING_CLIENT_VIDEOS_IPP
+// ----- definitions of kling/client/task_tracker.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_TASK_TRACKER_IPP)
+#define KLING_CLIENT_TASK_TRACKER_IPP
+
+#include <deque>
+#include <map>
+#include <set>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
+  using operation = tracker_detail::operation;
+  using exchange = session_core::exchange;
+
+  state(std::shared_ptr<session_core> s, tracker_settings t)
+      : session_(std::move(s)), settings_(t), limit_(std::max(1, settings_.max_creates_in_flight)),
+        inbox_(std::make_shared<inbox>()) {}
+
+  ~state() {
+    for (auto &entry : items_)
+      give_up_request(entry.second);
+  }
+
+  // What a queued create starts its machine with.
+  struct queued_create {
+    json body;
+    std::vector<violation> warnings;
+    protocol::wait_options wait;
+    protocol::retry_policy policy;
+    std::uint64_t seed = 0;
+  };
+
+  // A task: created (when started from the queue) then followed, or only followed.
+  struct task_operation : tracker_detail::machine_slot<protocol::create_and_wait_machine> {
+    using slot = tracker_detail::machine_slot<protocol::create_and_wait_machine>;
+    using slot::machine;
+    using slot::refused; // a create that breaks rules
+    explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
+    void finish(session_core &s) override {
+      auto outcome = this->outcome(s);
+      if (outcome) {
+        report_status(*outcome);
+        if (cb.done) cb.done(*outcome);
+      } else if (cb.failed) {
+        cb.failed(outcome.error());
+      }
+    }
+    void report() override {
+      if (machine)
+        if (auto t = machine->last_task()) report_status(*t);
+    }
+    bool creating() const override { return machine && machine->creating(); }
+    bool created() const override { return machine && machine->last_task(); }
+    void start(protocol::time_point now) override {
+      const std::unique_ptr<queued_create> q = std::move(queued);
+      machine.emplace(std::move(q->body), std::move(q->warnings), q->wait, q->policy, q->seed, now);
+    }
+    std::optional<task_handle> handle(protocol::time_point now, timestamp wall_now) const override {
+      if (!machine || machine->done()) return std::nullopt;
+      task_handle h;
+      if (machine->creating()) {
+        // Created or not, the gateway knows it by its external id: resuming looks it up.
+        if (machine->external_task_id().empty()) return std::nullopt;
+        h.task_id = h.external_task_id = machine->external_task_id();
+        return h;
+      }
+      const protocol::wait_machine &w = *machine->waiting();
+      const auto to_wall = [&](protocol::time_point t) {
+        return time_source::steady_to_wall(t, now, wall_now);
+      };
+      h.task_id = w.task_id();
+      h.provider = w.provider();
+      h.external_task_id = w.external_task_id();
+      if (w.next_poll()) h.next_poll_at = to_wall(*w.next_poll());
+      h.deadline = to_wall(w.deadline());
+      return h;
+    }
+    void report_status(const task &t) {
+      if (reported == t.status) return;
+      reported = t.status;
+      if (cb.progress) cb.progress(t);
+    }
+
+    tracker_callbacks cb;
+    std::optional<task_status> reported;
+    std::unique_ptr<queued_create> queued; // until it starts
+  };
+
+  void tick(protocol::time_point now) {
+    take_completions();
+    note_cancelled_tokens();
+    while (!wakes_.empty() && wakes_.front().at <= now) {
+      if (live(wakes_.front())) ready_.insert(wakes_.front().key);
+      std::pop_heap(wakes_.begin(), wakes_.end(), later);
+      wakes_.pop_back();
+    }
+    // In key order, as a loop over every item would: an item a callback
+    // adds or cancels is advanced in this tick if it comes after the one
+    // being advanced, else in the next.
+    for (id current = 0;;) {
+      const auto next = ready_.upper_bound(current);
+      if (next == ready_.end()) break;
+      current = *next;
+      ready_.erase(next);
+      const auto found = items_.find(current);
+      if (found == items_.end()) continue;
+      found->second.scheduled = false;
+      if (advance(found->second, now)) {
+        items_.erase(found);
+        ready_.erase(current); // a callback may have cancelled it again
+      }
+    }
+    start_queued_creates(now);
+    if (wakes_.size() > 2 * items_.size() + 64) drop_stale_wakes();
+  }
+
+  std::optional<protocol::time_point> next_due() const {
+    {
+      std::lock_guard<std::mutex> lock(inbox_->mutex);
+      if (!inbox_->answers.empty()) return protocol::time_point::min();
+    }
+    // Answered, cancelled, new or finished: advanced at the next tick.
+    if (!ready_.empty()) return protocol::time_point::min();
+    std::optional<protocol::time_point> due;
+    if (queued_ > 0 && creating_ < limit_) due = hold_until_;
+    while (!wakes_.empty() && !live(wakes_.front())) { // dropped lazily: cancelled, finished or woken
+      std::pop_heap(wakes_.begin(), wakes_.end(), later);
+      wakes_.pop_back();
+    }
+    if (!wakes_.empty() && (!due || wakes_.front().at < *due)) due = wakes_.front().at;
+    return due;
+  }
+
+  std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
+    std::vector<task_handle> out;
+    for (const auto &entry : items_) {
+      const item &it = entry.second;
+      if (it.queued) continue;
+      if (auto h = it.op->handle(now, wall_now)) out.push_back(std::move(*h));
+    }
+    return out;
+  }
+
+  void cancel(id key) {
+    take_completions(); // an answer already in is not abandoned
+    const auto found = items_.find(key);
+    if (found == items_.end()) return;
+    found->second.cancelled = true;
+    give_up_request(found->second);
+    ready_.insert(key);
+  }
+
+  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
+           call_options call = {}) {
+    if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
+      auto refused = std::make_unique<task_operation>(std::move(cb));
+      refused->refused = std::make_unique<error>(std::move(usable).error());
+      return add(std::move(refused), std::move(call), false);
+    }
+    protocol::wait_machine waiting =
+        follow(handle, settings_.wait.value_or(session_->options().wait()), session_->options().retry(),
+               session_->next_random(), now, wall_now);
+    auto op = std::make_unique<task_operation>(std::move(cb));
+    op->machine.emplace(std::move(waiting));
+    return add(std::move(op), std::move(call), false);
+  }
+
+  id submit(const json &body, tracker_callbacks cb, call_options call = {}) {
+    return enqueue(body, rules::validate(body), std::move(cb), std::move(call));
+  }
+
+  struct inbox { // filled by the transport's threads, emptied by tick
+    std::mutex mutex;
+    std::vector<std::pair<id, result<http_response>>> answers;
+  };
+
+  struct item {
+    id key = 0;
+    std::unique_ptr<operation> op;
+    call_options call;
+    std::shared_ptr<exchange> in_flight;
+    std::unique_ptr<result<http_response>> answer; // taken from the inbox
+    abandon_request abandon;                       // for the request in flight, when the transport offers one
+    std::uint32_t wake_seq = 0;                    // which entry of the wake heap is this item's
+    bool scheduled = false;                        // sleeping, with a live entry in the wake heap
+    bool queued = false;                           // a create waiting for its turn
+    bool counted = false;                          // holds one of the creates in flight
+    bool cancelled = false;
+  };
+
+  // An entry of the wake heap; stale (dropped when met) once its item is
+  // gone or has moved on (a newer wake_seq).
+  struct wake {
+    protocol::time_point at;
+    id key;
+    std::uint32_t seq;
+  };
+  static bool later(const wake &a, const wake &b) { return b.at < a.at || (!(a.at < b.at) && b.key < a.key); }
+
+  bool live(const wake &w) const {
+    const auto found = items_.find(w.key);
+    return found != items_.end() && found->second.scheduled && found->second.wake_seq == w.seq;
+  }
+
+  void schedule(item &it, protocol::time_point at) {
+    it.scheduled = true;
+    wakes_.push_back(wake{at, it.key, ++it.wake_seq});
+    std::push_heap(wakes_.begin(), wakes_.end(), later);
+  }
+
+  void drop_stale_wakes() {
+    wakes_.erase(std::remove_if(wakes_.begin(), wakes_.end(), [&](const wake &w) { return !live(w); }),
+                 wakes_.end());
+    std::make_heap(wakes_.begin(), wakes_.end(), later);
+  }
+
+  // Items whose call can be cancelled through its token are looked at every
+  // tick (only those): a cancelled one is advanced, to end.
+  void note_cancelled_tokens() {
+    watched_.erase(std::remove_if(watched_.begin(), watched_.end(),
+                                  [&](id key) {
+                                    const auto found = items_.find(key);
+                                    if (found == items_.end()) return true;
+                                    if (found->second.call.cancel.cancelled()) ready_.insert(key);
+                                    return false;
+                                  }),
+                   watched_.end());
+  }
+
+  // Gives up the item's request if it is still out; its answer, if it comes,
+  // finds no item at the next tick and is dropped.
+  static void give_up_request(item &it) {
+    if (!it.in_flight || it.answer || !it.abandon) return;
+    auto give_up = std::exchange(it.abandon, nullptr);
+    give_up();
+  }
+
+  id add(std::unique_ptr<operation> op, call_options call, bool queued = false) {
+    const id key = ++last_key_;
+    item &it = items_[key];
+    it.key = key;
+    it.op = std::move(op);
+    it.call = std::move(call);
+    it.queued = queued;
+    if (it.call.cancel.can_be_cancelled()) watched_.push_back(key);
+    if (queued) {
+      queue_.push_back(key);
+      ++queued_;
+    } else {
+      ready_.insert(key); // sends (or fails) at the next tick
+    }
+    return key;
+  }
+
+  id enqueue(json body, const rules::report &checked, tracker_callbacks cb, call_options call) {
+    auto op = std::make_unique<task_operation>(std::move(cb));
+    auto prepared = prepare_create(*session_, std::move(body), checked, call);
+    if (!prepared) {
+      op->refused = std::make_unique<error>(std::move(prepared).error());
+      return add(std::move(op), std::move(call), false);
+    }
+    op->queued = std::make_unique<queued_create>();
+    op->queued->body = std::move(*prepared);
+    op->queued->warnings = checked.warnings;
+    op->queued->wait = settings_.wait.value_or(session_->options().wait());
+    op->queued->policy = session_->options().retry();
+    op->queued->seed = session_->next_random();
+    return add(std::move(op), std::move(call), true);
+  }
+
+  void take_completions() {
+    std::vector<std::pair<id, result<http_response>>> answers;
+    {
+      std::lock_guard<std::mutex> lock(inbox_->mutex);
+      answers.swap(inbox_->answers);
+    }
+    for (auto &a : answers) {
+      const auto found = items_.find(a.first);
+      if (found == items_.end()) continue; // given up: goes nowhere
+      found->second.answer = std::make_unique<result<http_response>>(std::move(a.second));
+      ready_.insert(a.first);
+    }
+  }
+
+  void start_queued_creates(protocol::time_point now) {
+    while (!queue_.empty() && creating_ < limit_ && !(now < hold_until_)) {
+      const auto found = items_.find(queue_.front());
+      queue_.pop_front();
+      if (found == items_.end() || !found->second.queued) continue; // cancelled while queued
+      item &it = found->second;
+      it.queued = false;
+      --queued_;
+      it.op->start(now);
+      it.counted = true;
+      ++creating_;
+      send_if_due(it, now);
+    }
+  }
+
+  // Advances one item; true when it is finished and can be dropped.
+  bool advance(item &it, protocol::time_point now) {
+    const auto cancelled = [&] { return it.cancelled || it.call.cancel.cancelled(); };
+    if (it.queued && !cancelled()) return false;
+    const bool was_cancelled = cancelled();
+    if (was_cancelled) give_up_request(it); // its answer, if one comes, goes nowhere
+    if (it.answer) {
+      result<http_response> answer = session_->close(*it.in_flight, std::move(*it.answer));
+      it.in_flight.reset();
+      it.answer.reset();
+      it.abandon = nullptr;
+      if (it.op->creating()) note_concurrency(answer, now);
+      // An answer to a cancelled call is observed, not used: the call ends as cancelled.
+      if (!was_cancelled) it.op->on_response(std::move(answer), now);
+    }
+    // Again: the observer, run just now, may have cancelled it.
+    if (!it.op->done() && cancelled()) it.op->stop(cancelled_by_caller());
+    if (it.counted && !it.op->creating()) create_ended(it, now);
+    if (it.op->done()) {
+      if (it.queued) --queued_; // cancelled while queued
+      it.op->finish(*session_);
+      return true;
+    }
+    it.op->report();
+    send_if_due(it, now);
+    return false;
+  }
+
+  // A create in flight has ended (the task exists, or the create failed).
+  void create_ended(item &it, protocol::time_point now) {
+    it.counted = false;
+    --creating_;
+    if (it.op->created() && now >= hold_until_) { // grow back only once the pause after a 1303 is over
+      limit_ = std::min(std::max(1, settings_.max_creates_in_flight), limit_ + 1);
+      backoff_ = settings_.concurrency_backoff;
+    }
+  }
+
+  void send_if_due(item &it, protocol::time_point now) {
+    if (it.in_flight) return;
+    for (;;) {
+      protocol::step next = it.op->next();
+      if (next.kind == protocol::step_kind::sleep) {
+        if (now < next.wake_at) return schedule(it, next.wake_at);
+        it.op->on_wake(now);
+        continue;
+      }
+      if (next.kind != protocol::step_kind::send) { // finished: reported at the next tick
+        ready_.insert(it.key);
+        return;
+      }
+      auto opened = session_->open(std::move(next.request), it.call);
+      if (!opened) { // nothing was sent: the machine decides at once, the next tick goes on
+        it.op->on_response(std::move(opened).error(), now);
+        const protocol::step after = it.op->next();
+        if (after.kind == protocol::step_kind::sleep)
+          schedule(it, after.wake_at);
+        else
+          ready_.insert(it.key);
+        return;
+      }
+      it.in_flight = std::make_shared<exchange>(std::move(*opened));
+      std::weak_ptr<inbox> box = inbox_;
+      const id key = it.key;
+      auto x = it.in_flight; // the transport reads the request until it completes
+      it.abandon = session_->send_async(x->request, [box, key, x](result<http_response> answer) {
+        if (auto b = box.lock()) {
+          std::lock_guard<std::mutex> lock(b->mutex);
+          b->answers.emplace_back(key, std::move(answer));
+        }
+      });
+      return;
+    }
+  }
+
+  // A 429 with the provider's concurrency code: fewer creates at once, and a pause.
+  void note_concurrency(const result<http_response> &answer, protocol::time_point now) {
+    if (!answer || answer->status != 429) return;
+    if (protocol::error_from_response(*answer).provider_code != "1303") return;
+    limit_ = std::max(1, creating_ - 1);
+    hold_until_ = now + backoff_;
+    backoff_ = std::min(settings_.max_concurrency_backoff, backoff_ * 2);
+  }
+
+  std::shared_ptr<session_core> session_;
+  tracker_settings settings_;
+  std::map<id, item> items_; // in the order they were added
+  // The wake heap (earliest first), with stale entries dropped lazily.
+  mutable std::vector<wake> wakes_;
+  std::set<id> ready_;      // to advance at the next tick whatever the time
+  std::deque<id> queue_;    // queued creates in order (entries of cancelled ones dropped when met)
+  std::size_t queued_ = 0;  // creates still queued
+  std::vector<id> watched_; // items with a cancellable token
+  id last_key_ = 0;
+  int creating_ = 0;
+  int limit_;
+  protocol::time_point hold_until_{};
+  std::chrono::milliseconds backoff_ = settings_.concurrency_backoff;
+  std::shared_ptr<inbox> inbox_;
+};
+
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(std::shared_ptr<session_core> s,
+                                                                          tracker_settings settings)
+    : state_(std::make_unique<state>(std::move(s), settings)) {}
+
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::~task_tracker_core() = default;
+
+KLING_LAZY_DEF
+    KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(task_tracker_core &&) noexcept = default;
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(task_tracker_core)::submit(const json &body, tracker_callbacks cb,
+                                                                    call_options call) -> id {
+  return state_->submit(body, std::move(cb), std::move(call));
+}
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(task_tracker_core)::track(const task_handle &handle,
+                                                                   tracker_callbacks cb,
+                                                                   protocol::time_point now,
+                                                                   timestamp wall_now, call_options call)
+    -> id {
+  return state_->track(handle, std::move(cb), now, wall_now, std::move(call));
+}
+
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(task_tracker_core)::cancel(id key) { state_->cancel(key); }
+
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(task_tracker_core)::tick(protocol::time_point now) {
+  state_->tick(now);
+}
+
+KLING_LAZY_DEF std::optional<protocol::time_point> KLING_LAZY_MEMBER_OF(task_tracker_core)::next_due() const {
+  return state_->next_due();
+}
+
+KLING_LAZY_DEF std::size_t KLING_LAZY_MEMBER_OF(task_tracker_core)::active() const {
+  return state_->items_.size();
+}
+
+KLING_LAZY_DEF int KLING_LAZY_MEMBER_OF(task_tracker_core)::creates_in_flight() const {
+  return state_->creating_;
+}
+
+KLING_LAZY_DEF int KLING_LAZY_MEMBER_OF(task_tracker_core)::create_limit() const { return state_->limit_; }
+
+KLING_LAZY_DEF std::vector<task_handle>
+KLING_LAZY_MEMBER_OF(task_tracker_core)::handles(protocol::time_point now, timestamp wall_now) const {
+  return state_->handles(now, wall_now);
+}
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(task_tracker_core)::enqueue(json body, const rules::report &checked,
+                                                                     tracker_callbacks cb, call_options call)
+    -> id {
+  return state_->enqueue(std::move(body), checked, std::move(cb), std::move(call));
+}
+
+KLING_LAZY_DEF auto
+KLING_LAZY_MEMBER_OF(task_tracker_core)::add(std::unique_ptr<tracker_detail::operation> op, call_options call)
+    -> id {
+  return state_->add(std::move(op), std::move(call));
+}
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_TASK_TRACKER_IPP
 // ----- definitions of kling/client/batch.hpp -----
 #if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BATCH_IPP)
 #define KLING_CLIENT_BATCH_IPP
+
+#include <map>
+#include <thread>
 
 KLING_NAMESPACE_BEGIN
 
@@ -14571,6 +14569,588 @@ KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
 KLING_LAZY_DEF std::string
 KLING_FUNCTION(default_batch_journal)::operator()(const std::string &out_dir) const {
   return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
+}
+
+KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(batch_core)::state {
+  state(std::shared_ptr<session_core> session, std::vector<batch_item> items, batch_settings settings,
+        batch_download_step blocking_download)
+      : session_(session), settings_(std::move(settings)), blocking_download_(std::move(blocking_download)),
+        tracker_(std::move(session), tracker_settings_of(settings_)), inbox_(std::make_shared<inbox>()) {
+    if (settings_.journal.empty()) settings_.journal = default_batch_journal(settings_.out_dir);
+    entries_.reserve(items.size());
+    for (auto &item : items) {
+      entry e;
+      e.view.name = item.name;
+      e.path = (settings_.out_dir.empty() ? std::string(".") : settings_.out_dir) + "/" + item.name + ".mp4";
+      e.item = std::move(item);
+      entries_.push_back(std::move(e));
+    }
+  }
+
+  result<void> open(protocol::time_point now, timestamp wall_now) {
+    now_ = now;
+    wall_ = wall_now;
+    if (opened_) return {};
+    if (settings_.concurrency < 1)
+      return protocol::setting_checks::bad_setting("batch_settings::concurrency", "must be at least 1");
+    if (auto checked = check_items(); !checked) return checked;
+    // Options that cannot work fail here, not once per item.
+    if (auto checked = session_->options().check(); !checked) return checked;
+    if (session_->options().api_key().empty())
+      return error{errc::configuration,
+                   "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
+    if (auto made = files::make_directories(settings_.out_dir.empty() ? "." : settings_.out_dir); !made)
+      return made;
+    protocol::journal_state journal;
+    if (files::exists(settings_.journal)) {
+      auto text = files::read_file(settings_.journal, std::uint64_t{1} << 30);
+      if (!text) return std::move(text).error();
+      journal = protocol::replay_journal(*text);
+    }
+    problems_ = journal.problems;
+    if (auto opened = journal_.open(settings_.journal); !opened) return opened;
+    if (!journal.ends_with_newline) { // a line cut by a crash: the next one starts afresh
+      if (auto ended = journal_.append("\n"); !ended) return ended;
+    }
+    batch_id_ = journal.batch_id;
+    if (batch_id_.empty()) {
+      batch_id_ = new_batch_id();
+      protocol::journal_record r;
+      r.batch_id = batch_id_;
+      if (auto written = journal_.append(protocol::journal_line(r)); !written) return written;
+    }
+    for (auto &e : entries_)
+      resume(e, journal);
+    opened_ = true;
+    return {};
+  }
+
+  void tick(protocol::time_point now, timestamp wall_now) {
+    now_ = now;
+    wall_ = wall_now;
+    if (!opened_) return;
+    take_downloads();
+    tracker_.tick(now);
+    if (!stopped_) start_due();
+    take_downloads();
+  }
+
+  void stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    if (!opened_) return;
+    std::vector<std::string> sent;
+    for (const auto &h : tracker_.handles(now_, wall_))
+      sent.push_back(h.external_task_id);
+    for (auto &e : entries_) {
+      if (e.at != phase::creating || !e.key) continue;
+      if (std::find(sent.begin(), sent.end(), e.external_id) != sent.end()) continue;
+      tracker_.cancel(*e.key); // still queued: its create never went out
+      e.key.reset();
+      protocol::journal_record r;
+      r.event = protocol::journal_event::withdrawn;
+      r.name = e.item.name;
+      if (!write(r)) return;
+      e.at = phase::not_started_create;
+      set_state(e, batch_state::queued);
+    }
+  }
+
+  bool finished() const {
+    if (fatal_) return true;
+    for (const auto &e : entries_) {
+      if (e.at == phase::done || e.at == phase::failed) continue;
+      if (stopped_ && is_not_started(e.at)) continue;
+      return false;
+    }
+    return true;
+  }
+
+  std::vector<batch_progress> items() const {
+    std::vector<batch_progress> out;
+    for (const auto &e : entries_)
+      out.push_back(e.view);
+    return out;
+  }
+
+  batch_summary summary() const {
+    batch_summary s;
+    s.total = entries_.size();
+    for (const auto &e : entries_) {
+      if (e.at == phase::done) {
+        ++s.completed;
+        s.files.push_back(e.path);
+      } else if (e.at == phase::failed) {
+        ++s.failed;
+        s.failures.push_back({e.item.name, e.view.failure.value_or(error{errc::task_failed, "failed"})});
+      }
+    }
+    return s;
+  }
+
+  result<batch_summary> run(const cancellation_token &cancel = {}) {
+    cancel_ = cancel;
+    const time_source &clock = session_->options().time();
+    if (auto opened = open(clock.now(), clock.wall_now()); !opened) return std::move(opened).error();
+    while (!finished()) {
+      if (cancel.cancelled()) {
+        stop();
+        return error{errc::cancelled, "the batch was stopped; running it again resumes it"};
+      }
+      tick(clock.now(), clock.wall_now());
+      if (finished()) break;
+      clock.sleep_until(clock.now() + std::chrono::milliseconds(5), cancel);
+    }
+    if (fatal_) return *fatal_;
+    return summary();
+  }
+
+  enum class phase {
+    not_started_create, // never sent (or withdrawn): posted when a slot frees
+    not_started_lookup, // may have been sent: looked up first
+    not_started_track,  // created: polled again
+    lookup_pause,       // a lookup answered 404; the next at next_lookup
+    looking_up,
+    post_due, // the lookup window passed with 404s: posted when a create slot frees
+    creating,
+    waiting,
+    download_due,
+    downloading,
+    done,
+    failed
+  };
+  static bool is_not_started(phase p) {
+    return p == phase::not_started_create || p == phase::not_started_lookup || p == phase::not_started_track;
+  }
+
+  struct entry {
+    batch_item item;
+    batch_progress view;
+    std::string path;
+    std::string external_id;
+    phase at = phase::not_started_create;
+    std::optional<std::uint64_t> key; // in the tracker
+    std::string task_id, provider;
+    bool created_journaled = false;
+    protocol::time_point lookup_started{}, next_lookup{};
+    int lookups_not_found = 0;
+    std::optional<task> finished;
+  };
+
+  struct inbox { // from whatever thread a download step reports on
+    std::mutex mutex;
+    std::vector<std::pair<std::size_t, result<download_result>>> done;
+    std::map<std::size_t, download_progress> bytes; // the latest per item
+  };
+
+  static tracker_settings tracker_settings_of(const batch_settings &s) {
+    tracker_settings t = s.tracker;
+    t.max_creates_in_flight = std::max(1, std::min(t.max_creates_in_flight, s.concurrency));
+    return t;
+  }
+
+  result<void> check_items() const {
+    std::vector<violation> violations;
+    std::map<std::string, std::size_t> seen;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      const batch_item &item = entries_[i].item;
+      const std::string where = "/" + std::to_string(i);
+      if (auto problem = rules::batch_name_problem(item.name); !problem.empty())
+        violations.push_back({"BATCH-3", where + "/name", "the name " + problem});
+      else if (!seen.emplace(rules::batch_name_key(item.name), i).second)
+        violations.push_back({"BATCH-4", where + "/name", "the name \"" + item.name + "\" is used twice"});
+      for (auto &v : rules::validate(item.request).violations)
+        violations.push_back({v.rule, where + "/request" + v.field, v.message});
+    }
+    if (violations.empty()) return {};
+    return rules::rejection(std::move(violations));
+  }
+
+  // A fresh id for a new journal: the external_task_ids of its items derive from it.
+  static std::string new_batch_id() {
+    const auto now = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+    const std::string seed =
+        std::to_string(random_seed()) + "-" + std::to_string(random_seed()) + "-" + std::to_string(now);
+    return crypto::to_hex(crypto::sha256_digest(seed)).substr(0, 16);
+  }
+
+  std::string external_id_for(const batch_item &item) const {
+    if (const json *ext = find_member(item.request, "external_task_id"); ext && ext->is_string())
+      return ext->get<std::string>();
+    return "kling-batch-" + batch_id_ + "-" + crypto::to_hex(crypto::sha256_digest(item.name)).substr(0, 16);
+  }
+
+  void resume(entry &e, const protocol::journal_state &journal) {
+    const auto found = journal.items.find(e.item.name);
+    if (found == journal.items.end()) {
+      e.external_id = external_id_for(e.item);
+      return;
+    }
+    const protocol::journal_item &j = found->second;
+    e.view.resumed = true;
+    e.external_id = j.external_task_id.empty() ? external_id_for(e.item) : j.external_task_id;
+    e.task_id = j.task_id;
+    e.provider = j.provider;
+    e.created_journaled = !j.task_id.empty();
+    e.view.task_id = j.task_id;
+    if (j.downloaded) {
+      auto size = files::size_of(e.path);
+      if (size && *size == j.bytes) {
+        e.at = phase::done;
+        e.view.file = e.path;
+        e.view.bytes = *size;
+        set_state(e, batch_state::done);
+        return;
+      }
+      // The file went away or changed: fetched again (the task is paid for already).
+    }
+    if (j.failed_final) {
+      e.at = phase::failed;
+      e.view.failure = error{errc::task_failed, j.failure.empty() ? "the task failed (journal)" : j.failure};
+      set_state(e, batch_state::failed);
+      return;
+    }
+    if (!j.task_id.empty())
+      e.at = phase::not_started_track;
+    else if (j.create_may_have_been_sent)
+      e.at = phase::not_started_lookup;
+    else
+      e.at = phase::not_started_create;
+  }
+
+  int active() const {
+    int n = 0;
+    for (const auto &e : entries_)
+      n += !is_not_started(e.at) && e.at != phase::done && e.at != phase::failed;
+    return n;
+  }
+  int creating() const {
+    int n = 0;
+    for (const auto &e : entries_)
+      n += e.at == phase::creating;
+    return n;
+  }
+
+  void start_due() {
+    int running = active();
+    int creates = creating();
+    const int create_limit = tracker_.create_limit();
+    for (std::size_t i = 0; i < entries_.size() && !stopped_; ++i) {
+      entry &e = entries_[i];
+      switch (e.at) {
+      case phase::lookup_pause:
+        if (now_ >= e.next_lookup) start_lookup(i);
+        break;
+      case phase::post_due:
+        if (creates < create_limit) {
+          ++creates;
+          post(i);
+        }
+        break;
+      case phase::download_due: start_download(i); break;
+      case phase::not_started_track:
+        if (running < settings_.concurrency) {
+          ++running;
+          start_track(i);
+        }
+        break;
+      case phase::not_started_lookup:
+        if (running < settings_.concurrency) {
+          ++running;
+          e.lookup_started = now_;
+          start_lookup(i);
+        }
+        break;
+      case phase::not_started_create:
+        if (running < settings_.concurrency && creates < create_limit) {
+          ++running;
+          ++creates;
+          post(i);
+        }
+        break;
+      default: break;
+      }
+    }
+  }
+
+  // The intent on the disk, then the create into the tracker (sent at its next tick).
+  void post(std::size_t i) {
+    entry &e = entries_[i];
+    protocol::journal_record r;
+    r.event = protocol::journal_event::intent;
+    r.name = e.item.name;
+    r.external_task_id = e.external_id;
+    if (!write(r)) return;
+    json body = e.item.request;
+    body["external_task_id"] = e.external_id;
+    e.at = phase::creating;
+    e.view.looking_up = false;
+    set_state(e, batch_state::creating);
+    e.key = tracker_.submit(body, callbacks(i));
+  }
+
+  void start_lookup(std::size_t i) {
+    entry &e = entries_[i];
+    task_handle h;
+    h.task_id = e.external_id;
+    h.external_task_id = e.external_id;
+    e.at = phase::looking_up;
+    e.view.looking_up = true;
+    set_state(e, batch_state::creating);
+    e.key = tracker_.track(h, callbacks(i), now_, wall_);
+  }
+
+  void start_track(std::size_t i) {
+    entry &e = entries_[i];
+    task_handle h;
+    h.task_id = e.task_id;
+    h.external_task_id = e.external_id;
+    h.provider = e.provider;
+    e.at = phase::waiting;
+    set_state(e, batch_state::waiting);
+    e.key = tracker_.track(h, callbacks(i), now_, wall_);
+  }
+
+  tracker_callbacks callbacks(std::size_t i) {
+    tracker_callbacks cb;
+    cb.progress = [this, i](const task &t) { on_task(i, t); };
+    cb.done = [this, i](const task &t) {
+      on_task(i, t);
+      entry &e = entries_[i];
+      if (e.at != phase::waiting) return;
+      protocol::journal_record r;
+      r.event = protocol::journal_event::completed;
+      r.name = e.item.name;
+      r.task_id = e.task_id;
+      if (!write(r)) return;
+      e.key.reset();
+      e.finished = t;
+      e.at = phase::download_due;
+    };
+    cb.failed = [this, i](const error &err) { on_failed(i, err); };
+    return cb;
+  }
+
+  // Created (or found by its external id), or a new status.
+  void on_task(std::size_t i, const task &t) {
+    entry &e = entries_[i];
+    if (e.at == phase::creating || e.at == phase::looking_up) {
+      e.task_id = t.id.empty() ? e.external_id : t.id;
+      e.provider = t.provider;
+      if (!e.created_journaled) {
+        protocol::journal_record r;
+        r.event = protocol::journal_event::created;
+        r.name = e.item.name;
+        r.task_id = e.task_id;
+        r.provider = e.provider;
+        if (!write(r)) return;
+        e.created_journaled = true;
+      }
+      e.at = phase::waiting;
+      e.view.looking_up = false;
+      e.view.task_id = e.task_id;
+    }
+    if (e.at != phase::waiting) return;
+    const bool news = e.view.status != t.status || e.view.state != batch_state::waiting;
+    e.view.status = t.status;
+    set_state(e, batch_state::waiting, news);
+  }
+
+  void on_failed(std::size_t i, const error &err) {
+    entry &e = entries_[i];
+    e.key.reset();
+    if (e.at == phase::failed || e.at == phase::done) return;
+    if (stopped_ && err.code == errc::cancelled) return; // withdrawn by stop()
+    if (e.at == phase::looking_up && err.code == errc::not_found) {
+      const auto window = session_->options().retry().lookup_window;
+      ++e.lookups_not_found;
+      // Two 404s at least (unless the window is 0: "the gateway finds a task at
+      // once"): a lookup held back by retries past the window has not looked twice.
+      if (now_ - e.lookup_started >= window && (window.count() == 0 || e.lookups_not_found >= 2)) {
+        e.at = phase::post_due; // no task under this external id, for the whole window
+      } else {
+        e.at = phase::lookup_pause;
+        const auto pause = std::max<std::chrono::milliseconds>(std::chrono::milliseconds(10), window / 8);
+        e.next_lookup = std::max(std::min(e.lookup_started + window, now_ + pause), now_);
+      }
+      return;
+    }
+    fail(e, err);
+  }
+
+  void fail(entry &e, const error &err) {
+    protocol::journal_record r;
+    r.event = protocol::journal_event::failed;
+    r.name = e.item.name;
+    r.code = to_string(err.code);
+    r.message = to_string(err);
+    r.final_failure = err.code == errc::task_failed; // the task exists and failed: another would be paid
+    e.at = phase::failed;
+    e.view.failure = err;
+    set_state(e, batch_state::failed);
+    write(r);
+  }
+
+  void start_download(std::size_t i) {
+    entry &e = entries_[i];
+    e.at = phase::downloading;
+    e.view.bytes = 0;
+    e.view.total.reset();
+    set_state(e, batch_state::downloading);
+    download_settings s = settings_.download;
+    s.cancel = cancel_;
+    std::weak_ptr<inbox> box = inbox_;
+    // On tick's thread (the blocking step) reported at once; from another
+    // thread, kept for the next tick (which may find the batch gone).
+    s.progress = [this, box, i, tick_thread = std::this_thread::get_id()](const download_progress &p) {
+      if (std::this_thread::get_id() == tick_thread) return report_bytes(i, p);
+      if (auto b = box.lock()) {
+        std::lock_guard<std::mutex> lock(b->mutex);
+        b->bytes[i] = p;
+      }
+    };
+    batch_download_done done = [box, i](result<download_result> r) {
+      if (auto b = box.lock()) {
+        std::lock_guard<std::mutex> lock(b->mutex);
+        b->done.emplace_back(i, std::move(r));
+      }
+    };
+    if (settings_.download_step) {
+      settings_.download_step(*e.finished, e.path, s, std::move(done));
+    } else if (blocking_download_) {
+      blocking_download_(*e.finished, e.path, s, std::move(done));
+      take_downloads(); // shown done now, not after the other downloads of this tick
+    } else {
+      done(error{errc::configuration, "this transport has no send(): give batch_settings::download_step"});
+    }
+  }
+
+  void report_bytes(std::size_t i, const download_progress &p) {
+    entry &e = entries_[i];
+    if (e.at != phase::downloading) return;
+    e.view.bytes = p.bytes;
+    e.view.total = p.total;
+    if (settings_.progress) settings_.progress(e.view);
+  }
+
+  void take_downloads() {
+    std::vector<std::pair<std::size_t, result<download_result>>> done;
+    std::map<std::size_t, download_progress> bytes;
+    {
+      std::lock_guard<std::mutex> lock(inbox_->mutex);
+      done.swap(inbox_->done);
+      bytes.swap(inbox_->bytes);
+    }
+    for (const auto &b : bytes)
+      report_bytes(b.first, b.second);
+    for (auto &d : done) {
+      entry &e = entries_[d.first];
+      if (e.at != phase::downloading) continue;
+      if (!d.second) {
+        if ((stopped_ || cancel_.cancelled()) && d.second.error().code == errc::cancelled) {
+          e.at = phase::download_due; // the .part stays for the next run
+          continue;
+        }
+        fail(e, d.second.error());
+        continue;
+      }
+      auto size = files::size_of(e.path);
+      if (!size) {
+        fail(e, size.error());
+        continue;
+      }
+      protocol::journal_record r;
+      r.event = protocol::journal_event::downloaded;
+      r.name = e.item.name;
+      r.file = e.path;
+      r.bytes = *size;
+      if (!write(r)) continue;
+      e.at = phase::done;
+      e.view.file = e.path;
+      e.view.bytes = *size;
+      e.view.total = *size;
+      set_state(e, batch_state::done);
+    }
+  }
+
+  // Appends a record; a journal that cannot be written stops the batch (no
+  // create may go out unannounced).
+  bool write(const protocol::journal_record &r) {
+    if (fatal_) return false;
+    auto written = journal_.append(protocol::journal_line(r));
+    if (written) return true;
+    fatal_ = std::move(written).error();
+    stopped_ = true;
+    return false;
+  }
+
+  void set_state(entry &e, batch_state s, bool always = false) {
+    const bool changed = e.view.state != s;
+    e.view.state = s;
+    if ((changed || always) && settings_.progress) settings_.progress(e.view);
+  }
+
+  std::shared_ptr<session_core> session_;
+  batch_settings settings_;
+  batch_download_step blocking_download_;
+  KLING_LAZY_CLASS_TYPE(task_tracker_core) tracker_;
+  std::vector<entry> entries_;
+  std::shared_ptr<inbox> inbox_;
+  files::appending_file journal_;
+  std::string batch_id_;
+  std::vector<std::string> problems_;
+  std::optional<error> fatal_;
+  cancellation_token cancel_;
+  protocol::time_point now_{};
+  timestamp wall_{};
+  bool opened_ = false;
+  bool stopped_ = false;
+};
+
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(batch_core)::batch_core(std::shared_ptr<session_core> session,
+                                                            std::vector<batch_item> items,
+                                                            batch_settings settings,
+                                                            batch_download_step blocking_download)
+    : state_(std::make_unique<state>(std::move(session), std::move(items), std::move(settings),
+                                     std::move(blocking_download))) {}
+
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(batch_core)::~batch_core() = default;
+
+KLING_LAZY_DEF result<void> KLING_LAZY_MEMBER_OF(batch_core)::open(protocol::time_point now,
+                                                                   timestamp wall_now) {
+  return state_->open(now, wall_now);
+}
+
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(batch_core)::tick(protocol::time_point now, timestamp wall_now) {
+  state_->tick(now, wall_now);
+}
+
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(batch_core)::stop() { state_->stop(); }
+
+KLING_LAZY_DEF bool KLING_LAZY_MEMBER_OF(batch_core)::finished() const { return state_->finished(); }
+
+KLING_LAZY_DEF bool KLING_LAZY_MEMBER_OF(batch_core)::stopped() const { return state_->stopped_; }
+
+KLING_LAZY_DEF const std::optional<error> &KLING_LAZY_MEMBER_OF(batch_core)::fatal() const {
+  return state_->fatal_;
+}
+
+KLING_LAZY_DEF const std::vector<std::string> &KLING_LAZY_MEMBER_OF(batch_core)::journal_problems() const {
+  return state_->problems_;
+}
+
+KLING_LAZY_DEF const std::string &KLING_LAZY_MEMBER_OF(batch_core)::journal_path() const {
+  return state_->settings_.journal;
+}
+
+KLING_LAZY_DEF std::vector<batch_progress> KLING_LAZY_MEMBER_OF(batch_core)::items() const {
+  return state_->items();
+}
+
+KLING_LAZY_DEF batch_summary KLING_LAZY_MEMBER_OF(batch_core)::summary() const { return state_->summary(); }
+
+KLING_LAZY_DEF result<batch_summary> KLING_LAZY_MEMBER_OF(batch_core)::run(const cancellation_token &cancel) {
+  return state_->run(cancel);
 }
 
 KLING_NAMESPACE_END

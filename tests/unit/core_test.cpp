@@ -241,6 +241,13 @@ TEST_CASE("result copies, moves and assigns between a value and an error", "[cor
   static_assert(std::is_move_assignable<kling::result<std::unique_ptr<int>>>::value, "movable");
   static_assert(std::is_copy_constructible<kling::result<std::string>>::value, "copyable");
   static_assert(std::is_copy_assignable<kling::result<std::string>>::value, "copyable");
+  // json states its traits to result (core/json.hpp) instead of having them computed: the same answers.
+  using json_traits = kling::detail::value_traits<kling::json>;
+  static_assert(json_traits::copy_constructible == std::is_copy_constructible<kling::json>::value);
+  static_assert(json_traits::move_constructible == std::is_move_constructible<kling::json>::value);
+  static_assert(json_traits::copy_assignable == std::is_copy_assignable<kling::json>::value);
+  static_assert(json_traits::move_assignable == std::is_move_assignable<kling::json>::value);
+  static_assert(std::is_copy_constructible<kling::result<kling::json>>::value, "copyable");
 
   // Value to value uses the value's own assignment: it keeps what the value
   // already allocated, as std::expected does.

@@ -57,10 +57,10 @@ inline constexpr std::chrono::milliseconds cancel_check_interval{250};
 
 namespace async_detail {
 
-template <class Transport, class Machine, class T>
-class runner : public std::enable_shared_from_this<runner<Transport, Machine, T>> {
+template <class Machine, class T>
+class runner : public std::enable_shared_from_this<runner<Machine, T>> {
 public:
-  runner(std::shared_ptr<session<Transport>> s, Machine m, call_options call, driver_hooks<Machine> hooks,
+  runner(std::shared_ptr<session_core> s, Machine m, call_options call, driver_hooks<Machine> hooks,
          std::function<void(result<T>)> done)
       : session_(std::move(s)), machine_(std::move(m)), call_(std::move(call)), hooks_(std::move(hooks)),
         done_(std::move(done)), control_(std::make_shared<control>()) {}
@@ -191,14 +191,13 @@ private:
       }
       in_flight_ = true;
       const std::uint64_t sent = ++exchanges_;
-      exchange_ = std::make_shared<typename session<Transport>::exchange>(std::move(*opened));
+      exchange_ = std::make_shared<session_core::exchange>(std::move(*opened));
       auto x = exchange_; // the transport reads the request until it completes
       lock.unlock();
       auto self = this->shared_from_this();
-      auto abandon =
-          kling::start_exchange(session_->transport(), x->request, [self, x](result<http_response> answer) {
-            self->post(event{event::response, std::move(answer)});
-          });
+      auto abandon = session_->send_async(x->request, [self, x](result<http_response> answer) {
+        self->post(event{event::response, std::move(answer)});
+      });
       // No other event is handled before this returns (this thread is pumping;
       // a completion that already ran only queued its answer), so the request
       // is still the one in flight.
@@ -218,11 +217,11 @@ private:
     clock().after(cancel_check_interval, [self, exchange] { self->post(event{event::watch, {}, exchange}); });
   }
 
-  std::shared_ptr<session<Transport>> session_;
+  std::shared_ptr<session_core> session_;
   Machine machine_;
   call_options call_;
   driver_hooks<Machine> hooks_;
-  std::shared_ptr<typename session<Transport>::exchange> exchange_; // the one in flight
+  std::shared_ptr<session_core::exchange> exchange_; // the one in flight
   std::function<void(result<T>)> done_;
   std::shared_ptr<control> control_;
   std::mutex machine_mutex_;
@@ -240,28 +239,38 @@ private:
 // Starts machine on the session's async transport and scheduler; done is
 // called exactly once with the outcome. Without a scheduler in the options,
 // done is called at once with a configuration error.
-template <class T, class Transport, class Machine>
-async_operation run_async(std::shared_ptr<session<Transport>> s, Machine machine, call_options call,
+template <class T, class Machine>
+async_operation run_async(std::shared_ptr<session_core> s, Machine machine, call_options call,
                           std::function<void(result<T>)> done, driver_hooks<Machine> hooks = {}) {
-  check_async_transport<Transport>();
   if (!s->options().scheduler()) {
     done(async_detail::no_scheduler());
     return async_operation();
   }
-  auto r = std::make_shared<async_detail::runner<Transport, Machine, T>>(
+  auto r = std::make_shared<async_detail::runner<Machine, T>>(
       std::move(s), std::move(machine), std::move(call), std::move(hooks), std::move(done));
   return r->start();
 }
 
 // A machine that could not be built ends the call at once with its error.
-template <class T, class Transport, class Machine>
-async_operation run_async(std::shared_ptr<session<Transport>> s, result<Machine> machine, call_options call,
+template <class T, class Machine>
+async_operation run_async(std::shared_ptr<session_core> s, result<Machine> machine, call_options call,
                           std::function<void(result<T>)> done, driver_hooks<Machine> hooks = {}) {
   if (!machine) {
     done(s->scrub(result<T>(std::move(machine).error())));
     return async_operation();
   }
   return run_async<T>(std::move(s), std::move(*machine), std::move(call), std::move(done), std::move(hooks));
+}
+
+// Either of the above over a session that knows its transport: the build
+// fails here, with a message that says why, when the transport cannot send
+// asynchronously.
+template <class T, class Transport, class Machine, class... Hooks>
+async_operation run_async(std::shared_ptr<session<Transport>> s, Machine &&machine, call_options call,
+                          std::function<void(result<T>)> done, Hooks &&...hooks) {
+  check_async_transport<Transport>();
+  return run_async<T>(std::shared_ptr<session_core>(std::move(s)), std::forward<Machine>(machine),
+                      std::move(call), std::move(done), std::forward<Hooks>(hooks)...);
 }
 
 KLING_NAMESPACE_END

@@ -44,12 +44,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -131,13 +129,118 @@ KLING_FUNCTION_OBJECT default_batch_journal_function {
 };
 inline constexpr KLING_FUNCTION_TYPE(default_batch_journal) default_batch_journal{};
 
+// The batch with its transport out of sight (see client/session.hpp).
+KLING_LAZY_CLASS batch_core {
+public:
+  // blocking_download: the default download step, empty when the transport
+  // cannot block (then batch_settings::download_step is needed).
+  batch_core(std::shared_ptr<session_core> session, std::vector<batch_item> items, batch_settings settings,
+             batch_download_step blocking_download);
+  ~batch_core();
+  // The tracker's callbacks point here.
+  batch_core(const batch_core &) = delete;
+  batch_core &operator=(const batch_core &) = delete;
+
+  // Checks the items, reads the journal (creating it and out_dir when they
+  // are not there) and decides where each item resumes. Nothing is sent. An
+  // item that breaks a rule refuses the whole batch (invalid_request, with
+  // every violation, its field prefixed by the item's index).
+  result<void> open(protocol::time_point now, timestamp wall_now);
+
+  // Takes in answers and finished downloads, starts what is due, runs the
+  // progress callback. Call often (every frame, or every few milliseconds).
+  void tick(protocol::time_point now, timestamp wall_now);
+
+  // Sends no more creates: those still queued in the tracker are withdrawn
+  // (journaled as never sent); items not started stay queued for the next
+  // run. Requests in flight finish if ticking goes on; either way the
+  // journal says where each item stands.
+  void stop();
+
+  // Every item done or failed; after stop(), nothing in flight any more.
+  bool finished() const;
+  bool stopped() const;
+
+  // Why the batch stopped by itself (the journal could not be written).
+  const std::optional<error> &fatal() const;
+  // Lines of the journal that did not read (a line cut short by a crash).
+  const std::vector<std::string> &journal_problems() const;
+  const std::string &journal_path() const;
+
+  std::vector<batch_progress> items() const;
+  batch_summary summary() const;
+
+  // The blocking front end: open, then tick until every item is done or
+  // failed. When cancel fires: stop() and errc::cancelled (the journal is
+  // consistent; running again resumes). Sleeps on the options' time_source.
+  result<batch_summary> run(const cancellation_token &cancel = {});
+
+private:
+  struct state; // the items, the journal, the tracker: in the definitions part
+  std::unique_ptr<state> state_;
+};
+
+// The core's base depends on Transport only so that these bodies compile where they are used.
 template <class Transport>
-class basic_batch {
+class basic_batch : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(batch_core), Transport>::type {
+  static_assert(has_async_send_v<Transport>,
+                "kling: a batch sends through `async_send`; this transport has none (see "
+                "kling/transport/requirements.hpp)");
+  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(batch_core), Transport>::type;
+
 public:
   basic_batch(const basic_client<Transport> &client, std::vector<batch_item> items,
               batch_settings settings = {})
-      : client_(client), settings_(std::move(settings)), tracker_(client, tracker_settings_of(settings_)),
-        inbox_(std::make_shared<inbox>()) {
+      : core(client.session(), std::move(items), std::move(settings), blocking_download(client)) {
+    if constexpr (has_async_send_v<Transport>) start_exchange_detail::check_handle<Transport>();
+  }
+
+private:
+  // videos().download, when the transport can block.
+  static batch_download_step blocking_download(const basic_client<Transport> &client) {
+    if constexpr (has_send_v<Transport>) {
+      return [client](const task &t, const std::string &path, const download_settings &s,
+                      batch_download_done done) { done(client.videos().download(t, path, s)); };
+    } else {
+      return {};
+    }
+  }
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_BATCH_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BATCH_IPP)
+#define KLING_CLIENT_BATCH_IPP
+
+#include <map>
+#include <thread>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
+  using ordered = KLING_DEFERRED(nlohmann::ordered_json);
+  ordered failures = ordered::array();
+  for (const auto &f : s.failures)
+    failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
+  return ordered{{"total", s.total},
+                 {"completed", s.completed},
+                 {"failed", s.failed},
+                 {"files", s.files},
+                 {"failures", std::move(failures)}};
+}
+
+KLING_LAZY_DEF std::string
+KLING_FUNCTION(default_batch_journal)::operator()(const std::string &out_dir) const {
+  return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
+}
+
+KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(batch_core)::state {
+  state(std::shared_ptr<session_core> session, std::vector<batch_item> items, batch_settings settings,
+        batch_download_step blocking_download)
+      : session_(session), settings_(std::move(settings)), blocking_download_(std::move(blocking_download)),
+        tracker_(std::move(session), tracker_settings_of(settings_)), inbox_(std::make_shared<inbox>()) {
     if (settings_.journal.empty()) settings_.journal = default_batch_journal(settings_.out_dir);
     entries_.reserve(items.size());
     for (auto &item : items) {
@@ -148,14 +251,7 @@ public:
       entries_.push_back(std::move(e));
     }
   }
-  // The tracker's callbacks point here.
-  basic_batch(const basic_batch &) = delete;
-  basic_batch &operator=(const basic_batch &) = delete;
 
-  // Checks the items, reads the journal (creating it and out_dir when they
-  // are not there) and decides where each item resumes. Nothing is sent. An
-  // item that breaks a rule refuses the whole batch (invalid_request, with
-  // every violation, its field prefixed by the item's index).
   result<void> open(protocol::time_point now, timestamp wall_now) {
     now_ = now;
     wall_ = wall_now;
@@ -164,8 +260,8 @@ public:
       return protocol::setting_checks::bad_setting("batch_settings::concurrency", "must be at least 1");
     if (auto checked = check_items(); !checked) return checked;
     // Options that cannot work fail here, not once per item.
-    if (auto checked = client_.options().check(); !checked) return checked;
-    if (client_.options().api_key().empty())
+    if (auto checked = session_->options().check(); !checked) return checked;
+    if (session_->options().api_key().empty())
       return error{errc::configuration,
                    "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
     if (auto made = files::make_directories(settings_.out_dir.empty() ? "." : settings_.out_dir); !made)
@@ -194,8 +290,6 @@ public:
     return {};
   }
 
-  // Takes in answers and finished downloads, starts what is due, runs the
-  // progress callback. Call often (every frame, or every few milliseconds).
   void tick(protocol::time_point now, timestamp wall_now) {
     now_ = now;
     wall_ = wall_now;
@@ -206,10 +300,6 @@ public:
     take_downloads();
   }
 
-  // Sends no more creates: those still queued in the tracker are withdrawn
-  // (journaled as never sent); items not started stay queued for the next
-  // run. Requests in flight finish if ticking goes on; either way the
-  // journal says where each item stands.
   void stop() {
     if (stopped_) return;
     stopped_ = true;
@@ -231,7 +321,6 @@ public:
     }
   }
 
-  // Every item done or failed; after stop(), nothing in flight any more.
   bool finished() const {
     if (fatal_) return true;
     for (const auto &e : entries_) {
@@ -241,13 +330,6 @@ public:
     }
     return true;
   }
-  bool stopped() const { return stopped_; }
-
-  // Why the batch stopped by itself (the journal could not be written).
-  const std::optional<error> &fatal() const { return fatal_; }
-  // Lines of the journal that did not read (a line cut short by a crash).
-  const std::vector<std::string> &journal_problems() const { return problems_; }
-  const std::string &journal_path() const { return settings_.journal; }
 
   std::vector<batch_progress> items() const {
     std::vector<batch_progress> out;
@@ -271,12 +353,9 @@ public:
     return s;
   }
 
-  // The blocking front end: open, then tick until every item is done or
-  // failed. When cancel fires: stop() and errc::cancelled (the journal is
-  // consistent; running again resumes). Sleeps on the options' time_source.
   result<batch_summary> run(const cancellation_token &cancel = {}) {
     cancel_ = cancel;
-    const time_source &clock = client_.options().time();
+    const time_source &clock = session_->options().time();
     if (auto opened = open(clock.now(), clock.wall_now()); !opened) return std::move(opened).error();
     while (!finished()) {
       if (cancel.cancelled()) {
@@ -291,7 +370,6 @@ public:
     return summary();
   }
 
-private:
   enum class phase {
     not_started_create, // never sent (or withdrawn): posted when a slot frees
     not_started_lookup, // may have been sent: looked up first
@@ -316,7 +394,7 @@ private:
     std::string path;
     std::string external_id;
     phase at = phase::not_started_create;
-    std::optional<typename basic_task_tracker<Transport>::id> key;
+    std::optional<std::uint64_t> key; // in the tracker
     std::string task_id, provider;
     bool created_journaled = false;
     protocol::time_point lookup_started{}, next_lookup{};
@@ -549,7 +627,7 @@ private:
     if (e.at == phase::failed || e.at == phase::done) return;
     if (stopped_ && err.code == errc::cancelled) return; // withdrawn by stop()
     if (e.at == phase::looking_up && err.code == errc::not_found) {
-      const auto window = client_.options().retry().lookup_window;
+      const auto window = session_->options().retry().lookup_window;
       ++e.lookups_not_found;
       // Two 404s at least (unless the window is 0: "the gateway finds a task at
       // once"): a lookup held back by retries past the window has not looked twice.
@@ -604,8 +682,8 @@ private:
     };
     if (settings_.download_step) {
       settings_.download_step(*e.finished, e.path, s, std::move(done));
-    } else if constexpr (has_send_v<Transport>) {
-      done(client_.videos().download(*e.finished, e.path, s));
+    } else if (blocking_download_) {
+      blocking_download_(*e.finished, e.path, s, std::move(done));
       take_downloads(); // shown done now, not after the other downloads of this tick
     } else {
       done(error{errc::configuration, "this transport has no send(): give batch_settings::download_step"});
@@ -677,9 +755,10 @@ private:
     if ((changed || always) && settings_.progress) settings_.progress(e.view);
   }
 
-  basic_client<Transport> client_;
+  std::shared_ptr<session_core> session_;
   batch_settings settings_;
-  basic_task_tracker<Transport> tracker_;
+  batch_download_step blocking_download_;
+  KLING_LAZY_CLASS_TYPE(task_tracker_core) tracker_;
   std::vector<entry> entries_;
   std::shared_ptr<inbox> inbox_;
   files::appending_file journal_;
@@ -693,30 +772,50 @@ private:
   bool stopped_ = false;
 };
 
-KLING_NAMESPACE_END
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(batch_core)::batch_core(std::shared_ptr<session_core> session,
+                                                            std::vector<batch_item> items,
+                                                            batch_settings settings,
+                                                            batch_download_step blocking_download)
+    : state_(std::make_unique<state>(std::move(session), std::move(items), std::move(settings),
+                                     std::move(blocking_download))) {}
 
-#endif // KLING_CLIENT_BATCH_HPP
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(batch_core)::~batch_core() = default;
 
-#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_BATCH_IPP)
-#define KLING_CLIENT_BATCH_IPP
-
-KLING_NAMESPACE_BEGIN
-
-KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
-  using ordered = KLING_DEFERRED(nlohmann::ordered_json);
-  ordered failures = ordered::array();
-  for (const auto &f : s.failures)
-    failures.push_back({{"name", f.name}, {"error", to_string(f.what)}});
-  return ordered{{"total", s.total},
-                 {"completed", s.completed},
-                 {"failed", s.failed},
-                 {"files", s.files},
-                 {"failures", std::move(failures)}};
+KLING_LAZY_DEF result<void> KLING_LAZY_MEMBER_OF(batch_core)::open(protocol::time_point now,
+                                                                   timestamp wall_now) {
+  return state_->open(now, wall_now);
 }
 
-KLING_LAZY_DEF std::string
-KLING_FUNCTION(default_batch_journal)::operator()(const std::string &out_dir) const {
-  return (out_dir.empty() ? std::string(".") : out_dir) + "/.kling-batch.jsonl";
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(batch_core)::tick(protocol::time_point now, timestamp wall_now) {
+  state_->tick(now, wall_now);
+}
+
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(batch_core)::stop() { state_->stop(); }
+
+KLING_LAZY_DEF bool KLING_LAZY_MEMBER_OF(batch_core)::finished() const { return state_->finished(); }
+
+KLING_LAZY_DEF bool KLING_LAZY_MEMBER_OF(batch_core)::stopped() const { return state_->stopped_; }
+
+KLING_LAZY_DEF const std::optional<error> &KLING_LAZY_MEMBER_OF(batch_core)::fatal() const {
+  return state_->fatal_;
+}
+
+KLING_LAZY_DEF const std::vector<std::string> &KLING_LAZY_MEMBER_OF(batch_core)::journal_problems() const {
+  return state_->problems_;
+}
+
+KLING_LAZY_DEF const std::string &KLING_LAZY_MEMBER_OF(batch_core)::journal_path() const {
+  return state_->settings_.journal;
+}
+
+KLING_LAZY_DEF std::vector<batch_progress> KLING_LAZY_MEMBER_OF(batch_core)::items() const {
+  return state_->items();
+}
+
+KLING_LAZY_DEF batch_summary KLING_LAZY_MEMBER_OF(batch_core)::summary() const { return state_->summary(); }
+
+KLING_LAZY_DEF result<batch_summary> KLING_LAZY_MEMBER_OF(batch_core)::run(const cancellation_token &cancel) {
+  return state_->run(cancel);
 }
 
 KLING_NAMESPACE_END

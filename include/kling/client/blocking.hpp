@@ -25,9 +25,15 @@ struct driver_hooks {
 KLING_FUNCTION_OBJECT cancelled_by_caller_function { error operator()() const; };
 inline constexpr KLING_FUNCTION_TYPE(cancelled_by_caller) cancelled_by_caller{};
 
-template <class Transport, class Machine>
-auto run_blocking(session<Transport> &s, Machine &machine, const call_options &call,
-                  const driver_hooks<Machine> &hooks = {}) {
+// What a machine's call gives: result<T>. (Named, not deduced: a call from
+// a lazy body, header-only, then needs only this declaration where it is
+// written, not the driver's body.)
+template <class Machine>
+using machine_result_t = decltype(std::declval<Machine &>().take_result());
+
+template <class Machine>
+machine_result_t<Machine> run_blocking(session_core &s, Machine &machine, const call_options &call,
+                                       const driver_hooks<Machine> &hooks = {}) {
   const time_source &clock = s.options().time();
   const auto stop_if_cancelled = [&] {
     if (!call.cancel.cancelled()) return false;
@@ -53,12 +59,19 @@ auto run_blocking(session<Transport> &s, Machine &machine, const call_options &c
 
 // A machine that could not be built (a broken rule, a bad setting) ends the
 // call with its error, unsent.
-template <class Transport, class Machine>
-auto run_blocking(session<Transport> &s, result<Machine> machine, const call_options &call,
-                  const driver_hooks<Machine> &hooks = {}) {
-  using outcome = decltype(machine->take_result());
-  if (!machine) return s.scrub(outcome(std::move(machine).error()));
+template <class Machine>
+machine_result_t<Machine> run_blocking(session_core &s, result<Machine> machine, const call_options &call,
+                                       const driver_hooks<Machine> &hooks = {}) {
+  if (!machine) return s.scrub(machine_result_t<Machine>(std::move(machine).error()));
   return run_blocking(s, *machine, call, hooks);
+}
+
+// Either of the above over a session that knows its transport: the build
+// fails here, with a message that says why, when the transport cannot block.
+template <class Transport, class Machine, class... Hooks>
+auto run_blocking(session<Transport> &s, Machine &&machine, const call_options &call, const Hooks &...hooks) {
+  check_blocking_transport<Transport>();
+  return run_blocking(static_cast<session_core &>(s), std::forward<Machine>(machine), call, hooks...);
 }
 
 KLING_NAMESPACE_END

@@ -75,23 +75,8 @@ private:
 
 namespace download_detail {
 
-template <class Transport>
-download_operation make_download(session<Transport> &s, const std::string &url, std::uint64_t have,
-                                 const download_settings &settings, download_target target) {
-  protocol::download_options options;
-  if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
-  download_operation download(
-      protocol::download_machine(url, have, options, s.options().retry(), s.next_random()), std::move(target),
-      settings);
-  if (auto checked = check_download_settings(settings); !checked) download.stop(std::move(checked).error());
-  return download;
-}
-
-template <class Transport>
-result<std::uint64_t> run(session<Transport> &s, download_operation &download,
-                          const download_settings &settings) {
-  return run_blocking(s, download, settings);
-}
+KLING_LAZY download_operation make_download(session_core &s, const std::string &url, std::uint64_t have,
+                                            const download_settings &settings, download_target target);
 
 // A sink as a body target: pieces go to the sink; starting over is refused
 // once bytes have been handed on.
@@ -102,16 +87,6 @@ KLING_LAZY download_target sink_target(std::function<bool(std::string_view)> sin
 // another video downloaded to the same path never continues it.
 KLING_LAZY std::string part_source(const std::string &url);
 
-} // namespace download_detail
-
-// The operation of a download into sink (for the tracker's run(), or a driver of your own).
-template <class Transport>
-download_operation sink_download(session<Transport> &s, const std::string &url,
-                                 std::function<bool(std::string_view)> sink,
-                                 const download_settings &settings) {
-  return download_detail::make_download(s, url, 0, settings, download_detail::sink_target(std::move(sink)));
-}
-
 // Downloads url to path. A "<path>.part" left by an earlier attempt (a
 // failed call, a killed process) is resumed. A failure that passes (the
 // network, the server for now, cancellation, an expired link) keeps the
@@ -119,81 +94,32 @@ download_operation sink_download(session<Transport> &s, const std::string &url,
 // download_machine::worth_resuming). "<path>.part.source" records the URL
 // the .part came from, so that a .part of another video is started over.
 // path is never left half written.
-template <class Transport>
-result<download_result> download_file(session<Transport> &s, const std::string &url, const std::string &path,
-                                      const download_settings &settings) {
-  const std::string part = path + ".part";
-  const std::string source_file = part + ".source"; // see part_source
-  const std::string source = download_detail::part_source(url);
-  std::uint64_t have = files::size_of(part).value_or(0);
-  if (have > 0) {
-    // Another video's bytes: start over. (No record, from a killed process
-    // before the record was written: resumed, as before.)
-    auto recorded = files::read_file(source_file, 64 * 1024);
-    if (recorded && *recorded != source) have = 0;
-  }
-  files::output_file file;
-  download_target target;
-  target.begin = [&](protocol::body_disposition d, std::string &problem) {
-    if (!file.open(part, d == protocol::body_disposition::append)) {
-      problem = "cannot write " + part;
-      return false;
-    }
-    // Best effort: without the record a later call resumes unchecked.
-    if (d == protocol::body_disposition::replace) (void)files::write_file(source_file, source);
-    return true;
-  };
-  target.write = [&](std::string_view piece, std::string &problem) {
-    if (file.write(piece)) return true;
-    problem = "cannot write " + part + " (disk full?)";
-    return false;
-  };
-  auto download = download_detail::make_download(s, url, have, settings, target);
-  auto bytes = download_detail::run(s, download, settings);
-  const bool closed = file.close();
-  if (!bytes && closed && download.worth_resuming()) {
-    error e = std::move(bytes).error();
-    e.message += "; the " + std::to_string(download.have_bytes()) + " bytes received are kept in " + part +
-                 " and the next download to " + path + " continues from there";
-    return e;
-  }
-  if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
-  if (bytes) {
-    if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
-  }
-  files::remove(source_file);
-  if (!bytes) {
-    files::remove(part);
-    return std::move(bytes).error();
-  }
-  download_result out;
-  out.path = path;
-  out.bytes = *bytes;
-  out.resumed = have > 0;
-  return out;
-}
+KLING_LAZY result<download_result> download_file(session_core &s, const std::string &url,
+                                                 const std::string &path, const download_settings &settings);
 
 // Downloads url into sink (called with each piece; false stops). An
 // interrupted transfer resumes with a Range request; a server that then sends
 // the whole video again cannot be followed into a sink, and is an error.
-template <class Transport>
-result<std::uint64_t> download_to_sink(session<Transport> &s, const std::string &url,
-                                       const std::function<bool(std::string_view)> &sink,
-                                       const download_settings &settings) {
-  auto download = sink_download(s, url, sink, settings);
-  return download_detail::run(s, download, settings);
-}
+KLING_LAZY result<std::uint64_t> download_to_sink(session_core &s, const std::string &url,
+                                                  const std::function<bool(std::string_view)> &sink,
+                                                  const download_settings &settings);
 
 // The same, asynchronously: sink is called on the transport's thread; done
 // once, where the async driver runs (see run_async).
-template <class Transport>
-async_operation download_to_sink_async(std::shared_ptr<session<Transport>> s, const std::string &url,
-                                       std::function<bool(std::string_view)> sink,
-                                       const download_settings &settings,
-                                       std::function<void(result<std::uint64_t>)> done) {
-  auto download = sink_download(*s, url, std::move(sink), settings);
-  return run_async<std::uint64_t>(std::move(s), std::move(download), settings, std::move(done));
-}
+KLING_LAZY async_operation download_to_sink_async(std::shared_ptr<session_core> s, const std::string &url,
+                                                  std::function<bool(std::string_view)> sink,
+                                                  const download_settings &settings,
+                                                  std::function<void(result<std::uint64_t>)> done);
+
+} // namespace download_detail
+
+// The operation of a download into sink (for the tracker's run(), or a driver of your own).
+KLING_FUNCTION_OBJECT sink_download_function {
+  download_operation operator()(session_core &s, const std::string &url,
+                                std::function<bool(std::string_view)> sink, const download_settings &settings)
+      const;
+};
+inline constexpr KLING_FUNCTION_TYPE(sink_download) sink_download{};
 
 KLING_NAMESPACE_END
 
@@ -320,6 +246,94 @@ KLING_LAZY_DEF std::string part_source(const std::string &url) {
 }
 
 } // namespace download_detail
+
+KLING_LAZY_DEF download_operation download_detail::make_download(session_core &s, const std::string &url,
+                                                                 std::uint64_t have,
+                                                                 const download_settings &settings,
+                                                                 download_target target) {
+  protocol::download_options options;
+  if (settings.max_bytes) options.max_bytes = *settings.max_bytes;
+  download_operation download(
+      protocol::download_machine(url, have, options, s.options().retry(), s.next_random()), std::move(target),
+      settings);
+  if (auto checked = check_download_settings(settings); !checked) download.stop(std::move(checked).error());
+  return download;
+}
+
+KLING_LAZY_DEF download_operation KLING_FUNCTION(sink_download)::operator()(
+    session_core &s, const std::string &url, std::function<bool(std::string_view)> sink,
+    const download_settings &settings) const {
+  return download_detail::make_download(s, url, 0, settings, download_detail::sink_target(std::move(sink)));
+}
+
+KLING_LAZY_DEF result<download_result> download_detail::download_file(session_core &s, const std::string &url,
+                                                                      const std::string &path,
+                                                                      const download_settings &settings) {
+  const std::string part = path + ".part";
+  const std::string source_file = part + ".source"; // see part_source
+  const std::string source = download_detail::part_source(url);
+  std::uint64_t have = files::size_of(part).value_or(0);
+  if (have > 0) {
+    // Another video's bytes: start over. (No record, from a killed process
+    // before the record was written: resumed, as before.)
+    auto recorded = files::read_file(source_file, 64 * 1024);
+    if (recorded && *recorded != source) have = 0;
+  }
+  files::output_file file;
+  download_target target;
+  target.begin = [&](protocol::body_disposition d, std::string &problem) {
+    if (!file.open(part, d == protocol::body_disposition::append)) {
+      problem = "cannot write " + part;
+      return false;
+    }
+    // Best effort: without the record a later call resumes unchecked.
+    if (d == protocol::body_disposition::replace) (void)files::write_file(source_file, source);
+    return true;
+  };
+  target.write = [&](std::string_view piece, std::string &problem) {
+    if (file.write(piece)) return true;
+    problem = "cannot write " + part + " (disk full?)";
+    return false;
+  };
+  auto download = download_detail::make_download(s, url, have, settings, target);
+  auto bytes = run_blocking(s, download, settings);
+  const bool closed = file.close();
+  if (!bytes && closed && download.worth_resuming()) {
+    error e = std::move(bytes).error();
+    e.message += "; the " + std::to_string(download.have_bytes()) + " bytes received are kept in " + part +
+                 " and the next download to " + path + " continues from there";
+    return e;
+  }
+  if (bytes && !closed) bytes = error{errc::io, "cannot finish writing " + part};
+  if (bytes) {
+    if (auto moved = files::replace(part, path); !moved) bytes = std::move(moved).error();
+  }
+  files::remove(source_file);
+  if (!bytes) {
+    files::remove(part);
+    return std::move(bytes).error();
+  }
+  download_result out;
+  out.path = path;
+  out.bytes = *bytes;
+  out.resumed = have > 0;
+  return out;
+}
+
+KLING_LAZY_DEF result<std::uint64_t>
+download_detail::download_to_sink(session_core &s, const std::string &url,
+                                  const std::function<bool(std::string_view)> &sink,
+                                  const download_settings &settings) {
+  auto download = sink_download(s, url, sink, settings);
+  return run_blocking(s, download, settings);
+}
+
+KLING_LAZY_DEF async_operation download_detail::download_to_sink_async(
+    std::shared_ptr<session_core> s, const std::string &url, std::function<bool(std::string_view)> sink,
+    const download_settings &settings, std::function<void(result<std::uint64_t>)> done) {
+  auto download = sink_download(*s, url, std::move(sink), settings);
+  return run_async<std::uint64_t>(std::move(s), std::move(download), settings, std::move(done));
+}
 
 KLING_NAMESPACE_END
 

@@ -27,13 +27,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,29 +54,146 @@ struct tracker_settings {
   std::chrono::milliseconds max_concurrency_backoff{std::chrono::seconds(60)};
 };
 
-template <class Transport>
-class basic_task_tracker {
-  static_assert(has_async_send_v<Transport>,
-                "kling: task_tracker sends through `async_send`; this transport has none (see "
-                "kling/transport/requirements.hpp)");
+namespace tracker_detail {
 
+// One operation of any kind, as the tick driver sees it.
+struct operation {
+  virtual ~operation() = default;
+  virtual protocol::step next() const = 0;
+  virtual void on_response(result<http_response> answer, protocol::time_point now) = 0;
+  virtual void on_wake(protocol::time_point now) = 0;
+  virtual void stop(error e) = 0;
+  virtual bool done() const = 0;
+  virtual void finish(session_core &s) = 0; // the outcome to its callbacks
+  virtual void report() {}                  // progress, after each event
+  virtual bool creating() const { return false; }
+  virtual bool created() const { return false; } // a create succeeded
+  virtual void start(protocol::time_point) {}    // a queued create begins
+  virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
+};
+
+// An operation's machine, or the error that ends it before it has one (a
+// machine that could not be built, a queued create cancelled or refused).
+template <class Machine>
+struct machine_slot : operation {
+  protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
+  void on_response(result<http_response> a, protocol::time_point now) override {
+    machine->on_response(std::move(a), now);
+  }
+  void on_wake(protocol::time_point now) override { machine->on_wake(now); }
+  void stop(error e) override {
+    if (machine)
+      machine->stop(std::move(e));
+    else
+      refused = std::make_unique<error>(std::move(e));
+  }
+  bool done() const override { return refused || (machine && machine->done()); }
+  machine_result_t<Machine> outcome(session_core &s) {
+    using R = machine_result_t<Machine>;
+    return s.scrub(refused ? R(std::move(*refused)) : machine->take_result());
+  }
+  std::optional<Machine> machine;
+  std::unique_ptr<error> refused; // rare: held apart to keep every operation small
+};
+
+// Any machine given to run(), with its callback.
+template <class Machine, class T>
+struct machine_operation : machine_slot<Machine> {
+  machine_operation(result<Machine> m, std::function<void(result<T>)> d, driver_hooks<Machine> h)
+      : done_(std::move(d)), hooks(std::move(h)) {
+    if (m)
+      this->machine.emplace(std::move(*m));
+    else
+      this->refused = std::make_unique<error>(std::move(m).error());
+  }
+  void on_response(result<http_response> a, protocol::time_point now) override {
+    machine_slot<Machine>::on_response(std::move(a), now);
+    if (hooks.after_response) hooks.after_response(*this->machine, now);
+  }
+  void finish(session_core &s) override {
+    auto outcome = this->outcome(s);
+    if (done_) done_(std::move(outcome));
+  }
+  std::function<void(result<T>)> done_;
+  driver_hooks<Machine> hooks;
+};
+
+} // namespace tracker_detail
+
+// The tracker with its transport out of sight: everything but the compile-time
+// check that the transport sends asynchronously and the typed submit and run.
+KLING_LAZY_CLASS task_tracker_core {
 public:
   using id = std::uint64_t;
 
-  explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
-      : session_(client.session()), settings_(settings), limit_(std::max(1, settings_.max_creates_in_flight)),
-        inbox_(std::make_shared<inbox>()) {}
-
+  task_tracker_core(std::shared_ptr<session_core> s, tracker_settings settings);
   // Requests still out are abandoned (when the transport can); their answers go nowhere.
-  ~basic_task_tracker() {
-    for (auto &entry : items_)
-      give_up_request(entry.second);
-  }
+  ~task_tracker_core();
   // The source of a move may only be destroyed.
-  basic_task_tracker(basic_task_tracker &&) = default;
-  basic_task_tracker(const basic_task_tracker &) = delete; // one owner per task and its callbacks
-  basic_task_tracker &operator=(const basic_task_tracker &) = delete;
-  basic_task_tracker &operator=(basic_task_tracker &&) = delete;
+  task_tracker_core(task_tracker_core &&) noexcept;
+  task_tracker_core(const task_tracker_core &) = delete; // one owner per task and its callbacks
+  task_tracker_core &operator=(const task_tracker_core &) = delete;
+  task_tracker_core &operator=(task_tracker_core &&) = delete;
+
+  // Queues a create from a JSON body (see basic_task_tracker::submit).
+  id submit(const json &body, tracker_callbacks cb, call_options call = {});
+
+  // Follows an existing task (a saved handle resumes where it left off; its
+  // times are converted with the wall clock given).
+  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
+           call_options call = {});
+
+  // Stops following (or creating) a task: its request in flight, if any, is
+  // abandoned at once (when the transport can), and its failed callback gets
+  // errc::cancelled at the next tick.
+  void cancel(id key);
+
+  // Call once per frame: takes in completions, sends what is due, runs callbacks.
+  void tick(protocol::time_point now);
+
+  // When the next tick has something to do: now when an answer is in or a
+  // create waits for its turn, else the earliest time an operation is due;
+  // nothing when only requests in flight remain. A loop that can sleep
+  // (a server, a test) ticks then.
+  std::optional<protocol::time_point> next_due() const;
+
+  // Operations being run (tasks being created or followed included).
+  std::size_t active() const;
+  int creates_in_flight() const;
+  int create_limit() const;
+
+  // Handles of the followed tasks, to save; times in calendar time. A create
+  // in flight is saved under its external_task_id (the gateway finds a task
+  // by it); creates still queued were never sent and are not saved.
+  std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const;
+
+protected:
+  // A create checked by the rules, queued for its turn.
+  id enqueue(json body, const rules::report &checked, tracker_callbacks cb, call_options call);
+  // An operation to advance from the next tick.
+  id add(std::unique_ptr<tracker_detail::operation> op, call_options call);
+
+private:
+  struct state; // the items, the wake heap, the queue: in the definitions part
+  std::unique_ptr<state> state_;
+};
+
+// The core's base depends on Transport only so that these bodies compile where they are used.
+template <class Transport>
+class basic_task_tracker
+    : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>::type {
+  static_assert(has_async_send_v<Transport>,
+                "kling: task_tracker sends through `async_send`; this transport has none (see "
+                "kling/transport/requirements.hpp)");
+  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>::type;
+
+public:
+  using typename core::id;
+
+  explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
+      : core(client.session(), settings) {
+    if constexpr (has_async_send_v<Transport>) start_exchange_detail::check_handle<Transport>();
+  }
 
   // Queues a create; the task is followed once created. A request that breaks
   // a rule fails at the next tick, without being sent.
@@ -87,28 +201,9 @@ public:
   id submit(const Request &request, tracker_callbacks cb, call_options call = {}) {
     json body = request;
     const rules::report checked = rules::validate(request, body);
-    return enqueue(std::move(body), checked, std::move(cb), std::move(call));
+    return this->enqueue(std::move(body), checked, std::move(cb), std::move(call));
   }
-  id submit(const json &body, tracker_callbacks cb, call_options call = {}) {
-    return enqueue(body, rules::validate(body), std::move(cb), std::move(call));
-  }
-
-  // Follows an existing task (a saved handle resumes where it left off; its
-  // times are converted with the wall clock given).
-  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
-           call_options call = {}) {
-    if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
-      auto refused = std::make_unique<task_operation>(std::move(cb));
-      refused->refused = std::make_unique<error>(std::move(usable).error());
-      return add(std::move(refused), std::move(call), false);
-    }
-    protocol::wait_machine waiting =
-        follow(handle, settings_.wait.value_or(session_->options().wait()), session_->options().retry(),
-               session_->next_random(), now, wall_now);
-    auto op = std::make_unique<task_operation>(std::move(cb));
-    op->machine.emplace(std::move(waiting));
-    return add(std::move(op), std::move(call), false);
-  }
+  using core::submit;
 
   // Runs any operation: a protocol machine whose take_result() gives
   // result<T>, as the resources build them (videos().get_operation(...),
@@ -116,158 +211,41 @@ public:
   // outcome the blocking call would have had; a machine that could not be
   // built gives its error at the next tick.
   template <class Machine>
-  id run(result<Machine> machine, std::function<void(decltype(std::declval<Machine &>().take_result()))> done,
-         call_options call = {}, driver_hooks<Machine> hooks = {}) {
-    using T = typename decltype(std::declval<Machine &>().take_result())::value_type;
+  id run(result<Machine> machine, std::function<void(machine_result_t<Machine>)> done, call_options call = {},
+         driver_hooks<Machine> hooks = {}) {
+    using T = typename machine_result_t<Machine>::value_type;
     machine = no_external_task_id(call, "run (give it to the create's operation)", std::move(machine));
-    return add(std::make_unique<machine_operation<Machine, T>>(std::move(machine), std::move(done),
-                                                               std::move(hooks)),
-               std::move(call), false);
+    return this->add(std::make_unique<tracker_detail::machine_operation<Machine, T>>(
+                         std::move(machine), std::move(done), std::move(hooks)),
+                     std::move(call));
   }
+};
 
-  // Stops following (or creating) a task: its request in flight, if any, is
-  // abandoned at once (when the transport can), and its failed callback gets
-  // errc::cancelled at the next tick.
-  void cancel(id key) {
-    take_completions(); // an answer already in is not abandoned
-    const auto found = items_.find(key);
-    if (found == items_.end()) return;
-    found->second.cancelled = true;
-    give_up_request(found->second);
-    ready_.insert(key);
+KLING_NAMESPACE_END
+
+#endif // KLING_CLIENT_TASK_TRACKER_HPP
+
+#if KLING_DEFINE_HERE && !defined(KLING_CLIENT_TASK_TRACKER_IPP)
+#define KLING_CLIENT_TASK_TRACKER_IPP
+
+#include <deque>
+#include <map>
+#include <set>
+
+KLING_NAMESPACE_BEGIN
+
+KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
+  using operation = tracker_detail::operation;
+  using exchange = session_core::exchange;
+
+  state(std::shared_ptr<session_core> s, tracker_settings t)
+      : session_(std::move(s)), settings_(t), limit_(std::max(1, settings_.max_creates_in_flight)),
+        inbox_(std::make_shared<inbox>()) {}
+
+  ~state() {
+    for (auto &entry : items_)
+      give_up_request(entry.second);
   }
-
-  // Call once per frame: takes in completions, sends what is due, runs callbacks.
-  void tick(protocol::time_point now) {
-    take_completions();
-    note_cancelled_tokens();
-    while (!wakes_.empty() && wakes_.front().at <= now) {
-      if (live(wakes_.front())) ready_.insert(wakes_.front().key);
-      std::pop_heap(wakes_.begin(), wakes_.end(), later);
-      wakes_.pop_back();
-    }
-    // In key order, as a loop over every item would: an item a callback
-    // adds or cancels is advanced in this tick if it comes after the one
-    // being advanced, else in the next.
-    for (id current = 0;;) {
-      const auto next = ready_.upper_bound(current);
-      if (next == ready_.end()) break;
-      current = *next;
-      ready_.erase(next);
-      const auto found = items_.find(current);
-      if (found == items_.end()) continue;
-      found->second.scheduled = false;
-      if (advance(found->second, now)) {
-        items_.erase(found);
-        ready_.erase(current); // a callback may have cancelled it again
-      }
-    }
-    start_queued_creates(now);
-    if (wakes_.size() > 2 * items_.size() + 64) drop_stale_wakes();
-  }
-
-  // When the next tick has something to do: now when an answer is in or a
-  // create waits for its turn, else the earliest time an operation is due;
-  // nothing when only requests in flight remain. A loop that can sleep
-  // (a server, a test) ticks then.
-  std::optional<protocol::time_point> next_due() const {
-    {
-      std::lock_guard<std::mutex> lock(inbox_->mutex);
-      if (!inbox_->answers.empty()) return protocol::time_point::min();
-    }
-    // Answered, cancelled, new or finished: advanced at the next tick.
-    if (!ready_.empty()) return protocol::time_point::min();
-    std::optional<protocol::time_point> due;
-    if (queued_ > 0 && creating_ < limit_) due = hold_until_;
-    while (!wakes_.empty() && !live(wakes_.front())) { // dropped lazily: cancelled, finished or woken
-      std::pop_heap(wakes_.begin(), wakes_.end(), later);
-      wakes_.pop_back();
-    }
-    if (!wakes_.empty() && (!due || wakes_.front().at < *due)) due = wakes_.front().at;
-    return due;
-  }
-
-  // Operations being run (tasks being created or followed included).
-  std::size_t active() const { return items_.size(); }
-  int creates_in_flight() const { return creating_; }
-  int create_limit() const { return limit_; }
-
-  // Handles of the followed tasks, to save; times in calendar time. A create
-  // in flight is saved under its external_task_id (the gateway finds a task
-  // by it); creates still queued were never sent and are not saved.
-  std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
-    std::vector<task_handle> out;
-    for (const auto &entry : items_) {
-      const item &it = entry.second;
-      if (it.queued) continue;
-      if (auto h = it.op->handle(now, wall_now)) out.push_back(std::move(*h));
-    }
-    return out;
-  }
-
-private:
-  using exchange = typename session<Transport>::exchange;
-
-  // One operation of any kind, as the tick driver sees it.
-  struct operation {
-    virtual ~operation() = default;
-    virtual protocol::step next() const = 0;
-    virtual void on_response(result<http_response> answer, protocol::time_point now) = 0;
-    virtual void on_wake(protocol::time_point now) = 0;
-    virtual void stop(error e) = 0;
-    virtual bool done() const = 0;
-    virtual void finish(std::shared_ptr<session<Transport>> &s) = 0; // the outcome to its callbacks
-    virtual void report() {}                                         // progress, after each event
-    virtual bool creating() const { return false; }
-    virtual bool created() const { return false; } // a create succeeded
-    virtual void start(protocol::time_point) {}    // a queued create begins
-    virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
-  };
-
-  // An operation's machine, or the error that ends it before it has one (a
-  // machine that could not be built, a queued create cancelled or refused).
-  template <class Machine>
-  struct machine_slot : operation {
-    protocol::step next() const override { return machine ? machine->next() : protocol::done_step(); }
-    void on_response(result<http_response> a, protocol::time_point now) override {
-      machine->on_response(std::move(a), now);
-    }
-    void on_wake(protocol::time_point now) override { machine->on_wake(now); }
-    void stop(error e) override {
-      if (machine)
-        machine->stop(std::move(e));
-      else
-        refused = std::make_unique<error>(std::move(e));
-    }
-    bool done() const override { return refused || (machine && machine->done()); }
-    auto outcome(std::shared_ptr<session<Transport>> &s) {
-      using R = decltype(machine->take_result());
-      return s->scrub(refused ? R(std::move(*refused)) : machine->take_result());
-    }
-    std::optional<Machine> machine;
-    std::unique_ptr<error> refused; // rare: held apart to keep every operation small
-  };
-
-  template <class Machine, class T>
-  struct machine_operation : machine_slot<Machine> {
-    machine_operation(result<Machine> m, std::function<void(result<T>)> d, driver_hooks<Machine> h)
-        : done_(std::move(d)), hooks(std::move(h)) {
-      if (m)
-        this->machine.emplace(std::move(*m));
-      else
-        this->refused = std::make_unique<error>(std::move(m).error());
-    }
-    void on_response(result<http_response> a, protocol::time_point now) override {
-      machine_slot<Machine>::on_response(std::move(a), now);
-      if (hooks.after_response) hooks.after_response(*this->machine, now);
-    }
-    void finish(std::shared_ptr<session<Transport>> &s) override {
-      auto outcome = this->outcome(s);
-      if (done_) done_(std::move(outcome));
-    }
-    std::function<void(result<T>)> done_;
-    driver_hooks<Machine> hooks;
-  };
 
   // What a queued create starts its machine with.
   struct queued_create {
@@ -279,12 +257,12 @@ private:
   };
 
   // A task: created (when started from the queue) then followed, or only followed.
-  struct task_operation : machine_slot<protocol::create_and_wait_machine> {
-    using slot = machine_slot<protocol::create_and_wait_machine>;
+  struct task_operation : tracker_detail::machine_slot<protocol::create_and_wait_machine> {
+    using slot = tracker_detail::machine_slot<protocol::create_and_wait_machine>;
     using slot::machine;
     using slot::refused; // a create that breaks rules
     explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
-    void finish(std::shared_ptr<session<Transport>> &s) override {
+    void finish(session_core &s) override {
       auto outcome = this->outcome(s);
       if (outcome) {
         report_status(*outcome);
@@ -333,6 +311,89 @@ private:
     std::optional<task_status> reported;
     std::unique_ptr<queued_create> queued; // until it starts
   };
+
+  void tick(protocol::time_point now) {
+    take_completions();
+    note_cancelled_tokens();
+    while (!wakes_.empty() && wakes_.front().at <= now) {
+      if (live(wakes_.front())) ready_.insert(wakes_.front().key);
+      std::pop_heap(wakes_.begin(), wakes_.end(), later);
+      wakes_.pop_back();
+    }
+    // In key order, as a loop over every item would: an item a callback
+    // adds or cancels is advanced in this tick if it comes after the one
+    // being advanced, else in the next.
+    for (id current = 0;;) {
+      const auto next = ready_.upper_bound(current);
+      if (next == ready_.end()) break;
+      current = *next;
+      ready_.erase(next);
+      const auto found = items_.find(current);
+      if (found == items_.end()) continue;
+      found->second.scheduled = false;
+      if (advance(found->second, now)) {
+        items_.erase(found);
+        ready_.erase(current); // a callback may have cancelled it again
+      }
+    }
+    start_queued_creates(now);
+    if (wakes_.size() > 2 * items_.size() + 64) drop_stale_wakes();
+  }
+
+  std::optional<protocol::time_point> next_due() const {
+    {
+      std::lock_guard<std::mutex> lock(inbox_->mutex);
+      if (!inbox_->answers.empty()) return protocol::time_point::min();
+    }
+    // Answered, cancelled, new or finished: advanced at the next tick.
+    if (!ready_.empty()) return protocol::time_point::min();
+    std::optional<protocol::time_point> due;
+    if (queued_ > 0 && creating_ < limit_) due = hold_until_;
+    while (!wakes_.empty() && !live(wakes_.front())) { // dropped lazily: cancelled, finished or woken
+      std::pop_heap(wakes_.begin(), wakes_.end(), later);
+      wakes_.pop_back();
+    }
+    if (!wakes_.empty() && (!due || wakes_.front().at < *due)) due = wakes_.front().at;
+    return due;
+  }
+
+  std::vector<task_handle> handles(protocol::time_point now, timestamp wall_now) const {
+    std::vector<task_handle> out;
+    for (const auto &entry : items_) {
+      const item &it = entry.second;
+      if (it.queued) continue;
+      if (auto h = it.op->handle(now, wall_now)) out.push_back(std::move(*h));
+    }
+    return out;
+  }
+
+  void cancel(id key) {
+    take_completions(); // an answer already in is not abandoned
+    const auto found = items_.find(key);
+    if (found == items_.end()) return;
+    found->second.cancelled = true;
+    give_up_request(found->second);
+    ready_.insert(key);
+  }
+
+  id track(const task_handle &handle, tracker_callbacks cb, protocol::time_point now, timestamp wall_now,
+           call_options call = {}) {
+    if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
+      auto refused = std::make_unique<task_operation>(std::move(cb));
+      refused->refused = std::make_unique<error>(std::move(usable).error());
+      return add(std::move(refused), std::move(call), false);
+    }
+    protocol::wait_machine waiting =
+        follow(handle, settings_.wait.value_or(session_->options().wait()), session_->options().retry(),
+               session_->next_random(), now, wall_now);
+    auto op = std::make_unique<task_operation>(std::move(cb));
+    op->machine.emplace(std::move(waiting));
+    return add(std::move(op), std::move(call), false);
+  }
+
+  id submit(const json &body, tracker_callbacks cb, call_options call = {}) {
+    return enqueue(body, rules::validate(body), std::move(cb), std::move(call));
+  }
 
   struct inbox { // filled by the transport's threads, emptied by tick
     std::mutex mutex;
@@ -400,7 +461,7 @@ private:
     give_up();
   }
 
-  id add(std::unique_ptr<operation> op, call_options call, bool queued) {
+  id add(std::unique_ptr<operation> op, call_options call, bool queued = false) {
     const id key = ++last_key_;
     item &it = items_[key];
     it.key = key;
@@ -482,7 +543,7 @@ private:
     if (it.counted && !it.op->creating()) create_ended(it, now);
     if (it.op->done()) {
       if (it.queued) --queued_; // cancelled while queued
-      it.op->finish(session_);
+      it.op->finish(*session_);
       return true;
     }
     it.op->report();
@@ -527,13 +588,12 @@ private:
       std::weak_ptr<inbox> box = inbox_;
       const id key = it.key;
       auto x = it.in_flight; // the transport reads the request until it completes
-      it.abandon = kling::start_exchange(session_->transport(), x->request,
-                                         [box, key, x](result<http_response> answer) {
-                                           if (auto b = box.lock()) {
-                                             std::lock_guard<std::mutex> lock(b->mutex);
-                                             b->answers.emplace_back(key, std::move(answer));
-                                           }
-                                         });
+      it.abandon = session_->send_async(x->request, [box, key, x](result<http_response> answer) {
+        if (auto b = box.lock()) {
+          std::lock_guard<std::mutex> lock(b->mutex);
+          b->answers.emplace_back(key, std::move(answer));
+        }
+      });
       return;
     }
   }
@@ -547,7 +607,7 @@ private:
     backoff_ = std::min(settings_.max_concurrency_backoff, backoff_ * 2);
   }
 
-  std::shared_ptr<session<Transport>> session_;
+  std::shared_ptr<session_core> session_;
   tracker_settings settings_;
   std::map<id, item> items_; // in the order they were added
   // The wake heap (earliest first), with stale entries dropped lazily.
@@ -564,6 +624,65 @@ private:
   std::shared_ptr<inbox> inbox_;
 };
 
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(std::shared_ptr<session_core> s,
+                                                                          tracker_settings settings)
+    : state_(std::make_unique<state>(std::move(s), settings)) {}
+
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::~task_tracker_core() = default;
+
+KLING_LAZY_DEF
+    KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(task_tracker_core &&) noexcept = default;
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(task_tracker_core)::submit(const json &body, tracker_callbacks cb,
+                                                                    call_options call) -> id {
+  return state_->submit(body, std::move(cb), std::move(call));
+}
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(task_tracker_core)::track(const task_handle &handle,
+                                                                   tracker_callbacks cb,
+                                                                   protocol::time_point now,
+                                                                   timestamp wall_now, call_options call)
+    -> id {
+  return state_->track(handle, std::move(cb), now, wall_now, std::move(call));
+}
+
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(task_tracker_core)::cancel(id key) { state_->cancel(key); }
+
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(task_tracker_core)::tick(protocol::time_point now) {
+  state_->tick(now);
+}
+
+KLING_LAZY_DEF std::optional<protocol::time_point> KLING_LAZY_MEMBER_OF(task_tracker_core)::next_due() const {
+  return state_->next_due();
+}
+
+KLING_LAZY_DEF std::size_t KLING_LAZY_MEMBER_OF(task_tracker_core)::active() const {
+  return state_->items_.size();
+}
+
+KLING_LAZY_DEF int KLING_LAZY_MEMBER_OF(task_tracker_core)::creates_in_flight() const {
+  return state_->creating_;
+}
+
+KLING_LAZY_DEF int KLING_LAZY_MEMBER_OF(task_tracker_core)::create_limit() const { return state_->limit_; }
+
+KLING_LAZY_DEF std::vector<task_handle>
+KLING_LAZY_MEMBER_OF(task_tracker_core)::handles(protocol::time_point now, timestamp wall_now) const {
+  return state_->handles(now, wall_now);
+}
+
+KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(task_tracker_core)::enqueue(json body, const rules::report &checked,
+                                                                     tracker_callbacks cb, call_options call)
+    -> id {
+  return state_->enqueue(std::move(body), checked, std::move(cb), std::move(call));
+}
+
+KLING_LAZY_DEF auto
+KLING_LAZY_MEMBER_OF(task_tracker_core)::add(std::unique_ptr<tracker_detail::operation> op, call_options call)
+    -> id {
+  return state_->add(std::move(op), std::move(call));
+}
+
 KLING_NAMESPACE_END
 
-#endif // KLING_CLIENT_TASK_TRACKER_HPP
+#endif // KLING_CLIENT_TASK_TRACKER_IPP

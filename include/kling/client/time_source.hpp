@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
-#include <thread>
 
 #include "kling/core/cancel.hpp"
 #include "kling/core/time.hpp"
@@ -45,6 +44,8 @@ KLING_NAMESPACE_END
 
 #if KLING_DEFINE_HERE && !defined(KLING_CLIENT_TIME_SOURCE_IPP)
 #define KLING_CLIENT_TIME_SOURCE_IPP
+
+#include <thread>
 
 KLING_NAMESPACE_BEGIN
 

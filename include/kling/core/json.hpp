@@ -19,6 +19,18 @@ KLING_NAMESPACE_BEGIN
 
 using json = nlohmann::json;
 
+namespace detail {
+// json copies, moves and assigns (a test checks this against the standard
+// traits); said here so that result<json> does not ask the compiler.
+template <>
+struct value_traits<json> {
+  static constexpr bool copy_constructible = true;
+  static constexpr bool move_constructible = true;
+  static constexpr bool copy_assignable = true;
+  static constexpr bool move_assignable = true;
+};
+} // namespace detail
+
 // Deeper nesting than this is refused: copying or comparing a json value
 // recurses once per level, and hostile input must not exhaust the stack (an
 // engine's thread may have only a megabyte). No answer of the gateway comes close.

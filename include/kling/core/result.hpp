@@ -37,6 +37,18 @@ struct is_result : std::false_type {};
 template <class T>
 struct is_result<result<T>> : std::true_type {};
 
+// What result<T> asks of T before it offers copies and moves. A type whose
+// answers are known may say so (core/json.hpp does, for json): asking the
+// compiler about nlohmann's json means an overload resolution over its
+// converting constructors, in every file that names result<json>.
+template <class T>
+struct value_traits {
+  static constexpr bool copy_constructible = std::is_copy_constructible<T>::value;
+  static constexpr bool move_constructible = std::is_move_constructible<T>::value;
+  static constexpr bool copy_assignable = copy_constructible && std::is_copy_assignable<T>::value;
+  static constexpr bool move_assignable = move_constructible && std::is_move_assignable<T>::value;
+};
+
 template <class F, class... Args>
 using invoke_result_t = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F, Args...>>>;
 
@@ -78,25 +90,24 @@ public:
   // the rest tell the truth): for a T that cannot be copied, the parameter
   // is a type no one has, and the implicit copy (deleted, as the union's
   // is) is what the traits see.
-  result(const std::conditional_t<std::is_copy_constructible<T>::value, result, detail::unusable> &other)
+  result(
+      const std::conditional_t<detail::value_traits<T>::copy_constructible, result, detail::unusable> &other)
       : has_value_(other.has_value_) {
     construct_from(other);
   }
-  result(std::conditional_t<std::is_move_constructible<T>::value, result, detail::unusable> &&other) noexcept(
-      std::is_nothrow_move_constructible<T>::value)
+  result(std::conditional_t<detail::value_traits<T>::move_constructible, result, detail::unusable>
+             &&other) noexcept(std::is_nothrow_move_constructible<T>::value)
       : has_value_(other.has_value_) {
     construct_from(std::move(other));
   }
   result &operator=(
-      const std::conditional_t<std::is_copy_constructible<T>::value && std::is_copy_assignable<T>::value,
-                               result, detail::unusable> &other) {
+      const std::conditional_t<detail::value_traits<T>::copy_assignable, result, detail::unusable> &other) {
     assign(other);
     return *this;
   }
-  result &operator=(
-      std::conditional_t<std::is_move_constructible<T>::value && std::is_move_assignable<T>::value, result,
-                         detail::unusable> &&other) noexcept(std::is_nothrow_move_constructible<T>::value &&
-                                                                 std::is_nothrow_move_assignable<T>::value) {
+  result &operator=(std::conditional_t<detail::value_traits<T>::move_assignable, result, detail::unusable>
+                        &&other) noexcept(std::is_nothrow_move_constructible<T>::value
+                                              &&std::is_nothrow_move_assignable<T>::value) {
     assign(std::move(other));
     return *this;
   }

@@ -93,6 +93,24 @@ inline constexpr bool has_abandonable_async_send_v = has_abandonable_async_send<
 // Starts an asynchronous exchange on any async transport; the result abandons
 // it, or is empty when the transport offers no way to. (Call it qualified:
 // a user's function of the same name must not be found instead.)
+namespace start_exchange_detail {
+// Whether T has an async_send whose return can be kept (an abandon_request) or needs none (void).
+template <class T, class = void>
+struct keeps_handle : std::false_type {};
+template <class T>
+struct keeps_handle<T, std::enable_if_t<has_async_send_v<T>>>
+    : std::bool_constant<has_abandonable_async_send_v<T> || std::is_void<async_send_result_t<T>>::value> {};
+template <class T>
+inline constexpr bool keeps_handle_v = keeps_handle<T>::value;
+
+template <class T>
+constexpr void check_handle() {
+  static_assert(keeps_handle_v<T>,
+                "kling: async_send must return void or a kling::abandon_request (a function "
+                "that gives the request up); what it returns here would be thrown away");
+}
+} // namespace start_exchange_detail
+
 template <class T>
 abandon_request start_exchange(T &transport, http_request request, http_completion done) {
   if constexpr (!has_async_send_v<T>) {
@@ -100,9 +118,7 @@ abandon_request start_exchange(T &transport, http_request request, http_completi
   } else if constexpr (has_abandonable_async_send_v<T>) {
     return abandon_request(transport.async_send(std::move(request), std::move(done)));
   } else {
-    static_assert(std::is_void<async_send_result_t<T>>::value,
-                  "kling: async_send must return void or a kling::abandon_request (a function that gives the "
-                  "request up); what it returns here would be thrown away");
+    start_exchange_detail::check_handle<T>();
     transport.async_send(std::move(request), std::move(done));
     return {};
   }
@@ -145,6 +161,7 @@ constexpr bool check_async_transport() {
                 "`void async_send(kling::http_request, kling::http_completion)` that calls the completion "
                 "exactly once, from any thread (it may return a kling::abandon_request instead of void). "
                 "A transport with only send works with the blocking calls.");
+  if constexpr (has_async_send_v<T>) start_exchange_detail::check_handle<T>();
   return true;
 }
 

@@ -192,6 +192,17 @@
 // what users call is a function object; inside the library, a KLING_LAZY
 // function is only ever called.
 //
+// A class whose members are compiled once, separately, is a KLING_LAZY_CLASS:
+// header-only, a class template of nothing (so its member functions and the
+// types it defines in its definitions part compile only where used); named
+// KLING_LAZY_CLASS_TYPE(name) outside, and defined in the definitions part as
+//
+//   KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(name)::member(...) { ... }
+//   KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(name)::hidden_state { ... };
+//
+// The client templates over a transport are thin layers over such classes
+// (see client/videos.hpp; client/session.hpp says why).
+//
 // KLING_DEFERRED(T) is T, named in a lazy body so that what the body does
 // with it is checked only where the function is called: Clang checks a
 // template's code that depends on nothing where it is written, in every
@@ -201,9 +212,11 @@
 #define KLING_LAZY
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
+#define KLING_LAZY_CLASS class
+#define KLING_LAZY_CLASS_TYPE(name) name
+#define KLING_LAZY_MEMBER_OF(name) name
+#define KLING_LAZY_TEMPLATE
 #define KLING_FUNCTION_OBJECT struct
-#define KLING_FUNCTION_TYPE(name) name##_function
-#define KLING_FUNCTION(name) name##_function
 #ifndef KLING_DEFINE_HERE
 #define KLING_DEFINE_HERE 0
 #endif
@@ -216,13 +229,19 @@
   template <class KlingLazy>                                                                                 \
   inline
 #define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
+#define KLING_LAZY_CLASS                                                                                     \
+  template <class KlingLazy = void>                                                                          \
+  class
+#define KLING_LAZY_CLASS_TYPE(name) name<>
+#define KLING_LAZY_MEMBER_OF(name) name<KlingLazy>
+#define KLING_LAZY_TEMPLATE template <class KlingLazy>
 #define KLING_FUNCTION_OBJECT                                                                                \
   template <class KlingLazy = void>                                                                          \
   struct
-#define KLING_FUNCTION_TYPE(name) name##_function<>
-#define KLING_FUNCTION(name) name##_function<KlingLazy>
 #define KLING_DEFINE_HERE 1
 #endif
+#define KLING_FUNCTION_TYPE(name) KLING_LAZY_CLASS_TYPE(name##_function)
+#define KLING_FUNCTION(name) KLING_LAZY_MEMBER_OF(name##_function)
 
 namespace kling {
 namespace lazy_detail {
@@ -372,6 +391,18 @@ struct is_result : std::false_type {};
 template <class T>
 struct is_result<result<T>> : std::true_type {};
 
+// What result<T> asks of T before it offers copies and moves. A type whose
+// answers are known may say so (core/json.hpp does, for json): asking the
+// compiler about nlohmann's json means an overload resolution over its
+// converting constructors, in every file that names result<json>.
+template <class T>
+struct value_traits {
+  static constexpr bool copy_constructible = std::is_copy_constructible<T>::value;
+  static constexpr bool move_constructible = std::is_move_constructible<T>::value;
+  static constexpr bool copy_assignable = copy_constructible && std::is_copy_assignable<T>::value;
+  static constexpr bool move_assignable = move_constructible && std::is_move_assignable<T>::value;
+};
+
 template <class F, class... Args>
 using invoke_result_t = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F, Args...>>>;
 
@@ -413,25 +444,24 @@ public:
   // the rest tell the truth): for a T that cannot be copied, the parameter
   // is a type no one has, and the implicit copy (deleted, as the union's
   // is) is what the traits see.
-  result(const std::conditional_t<std::is_copy_constructible<T>::value, result, detail::unusable> &other)
+  result(
+      const std::conditional_t<detail::value_traits<T>::copy_constructible, result, detail::unusable> &other)
       : has_value_(other.has_value_) {
     construct_from(other);
   }
-  result(std::conditional_t<std::is_move_constructible<T>::value, result, detail::unusable> &&other) noexcept(
-      std::is_nothrow_move_constructible<T>::value)
+  result(std::conditional_t<detail::value_traits<T>::move_constructible, result, detail::unusable>
+             &&other) noexcept(std::is_nothrow_move_constructible<T>::value)
       : has_value_(other.has_value_) {
     construct_from(std::move(other));
   }
   result &operator=(
-      const std::conditional_t<std::is_copy_constructible<T>::value && std::is_copy_assignable<T>::value,
-                               result, detail::unusable> &other) {
+      const std::conditional_t<detail::value_traits<T>::copy_assignable, result, detail::unusable> &other) {
     assign(other);
     return *this;
   }
-  result &operator=(
-      std::conditional_t<std::is_move_constructible<T>::value && std::is_move_assignable<T>::value, result,
-                         detail::unusable> &&other) noexcept(std::is_nothrow_move_constructible<T>::value &&
-                                                                 std::is_nothrow_move_assignable<T>::value) {
+  result &operator=(std::conditional_t<detail::value_traits<T>::move_assignable, result, detail::unusable>
+                        &&other) noexcept(std::is_nothrow_move_constructible<T>::value
+                                              &&std::is_nothrow_move_assignable<T>::value) {
     assign(std::move(other));
     return *this;
   }
@@ -712,6 +742,18 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 using json = nlohmann::json;
+
+namespace detail {
+// json copies, moves and assigns (a test checks this against the standard
+// traits); said here so that result<json> does not ask the compiler.
+template <>
+struct value_traits<json> {
+  static constexpr bool copy_constructible = true;
+  static constexpr bool move_constructible = true;
+  static constexpr bool copy_assignable = true;
+  static constexpr bool move_assignable = true;
+};
+} // namespace detail
 
 // Deeper nesting than this is refused: copying or comparing a json value
 // recurses once per level, and hostile input must not exhaust the stack (an
