@@ -1208,7 +1208,6 @@ KLING_NAMESPACE_END
 #ifndef KLING_CORE_JSON_READER_HPP
 #define KLING_CORE_JSON_READER_HPP
 
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -1300,36 +1299,13 @@ public:
   template <class Int>
   bool integer(std::string_view key, Int &out) {
     static_assert(std::is_integral<Int>::value, "integer() reads into an integral type");
-    const json *m = get(key);
-    if (!m) return false;
-    if (m->is_number_unsigned()) {
-      const auto v = m->get<std::uint64_t>();
-      if (v <= static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
-        out = static_cast<Int>(v);
-        return true;
-      }
-    } else if (m->is_number_integer()) {
-      const auto v = m->get<std::int64_t>();
-      if (std::is_signed<Int>::value
-              ? v >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
-                    v <= static_cast<std::int64_t>(std::numeric_limits<Int>::max())
-              : v >= 0 && static_cast<std::uint64_t>(v) <=
-                              static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
-        out = static_cast<Int>(v);
-        return true;
-      }
-    } else if (m->is_number_float()) {
-      // 5.0 where an integer is meant is common; 5.5 is not an integer.
-      // Bounds as powers of two: (double)INT64_MAX rounds up to 2^63, which is out of range.
-      const double v = m->get<double>();
-      const double upper = std::ldexp(1.0, std::numeric_limits<Int>::digits);
-      const double lower = std::is_signed<Int>::value ? -upper : 0.0;
-      if (std::floor(v) == v && v >= lower && v < upper) {
-        out = static_cast<Int>(v);
-        return true;
-      }
-    }
-    return wrong(key, "an integer in range", *m);
+    std::int64_t as_signed = 0;
+    std::uint64_t as_unsigned = 0;
+    if (!integer_value(key, std::is_signed<Int>::value, std::numeric_limits<Int>::digits, as_signed,
+                       as_unsigned))
+      return false;
+    out = std::is_signed<Int>::value ? static_cast<Int>(as_signed) : static_cast<Int>(as_unsigned);
+    return true;
   }
 
   KLING_LAZY bool boolean(std::string_view key, bool &out);
@@ -1345,6 +1321,10 @@ public:
   KLING_LAZY void fail(std::string message);
 
 private:
+  // integer() for any integral type: one of `digits` value bits, signed or
+  // not, given as as_signed (signed) or as_unsigned (unsigned).
+  KLING_LAZY bool integer_value(std::string_view key, bool is_signed, int digits, std::int64_t &as_signed,
+                                std::uint64_t &as_unsigned);
   KLING_LAZY const json *container(std::string_view key, bool want_object);
 
   KLING_LAZY bool wrong(std::string_view key, std::string_view expected, const json &got);
@@ -4798,6 +4778,14 @@ namespace protocol {
 
 namespace responses_detail {
 KLING_LAZY error with_excerpt(error e, const http_response &response);
+
+// All of an envelope but its data (see read_envelope): code 0 checked, else
+// the provider's error; the answer kept whole in raw.
+KLING_LAZY result<void> read_envelope_head(const http_response &response, std::string &message,
+                                           std::string &request_id, json &raw, response_info &info);
+
+// The envelope's data member; null when it has none.
+KLING_LAZY const json &data_of(const json &raw);
 } // namespace responses_detail
 
 // What a value read from response keeps of the answer besides its body.
@@ -4832,32 +4820,13 @@ inline constexpr KLING_FUNCTION_TYPE(outcome_of) outcome_of{};
 // any other code is a provider error with the code, message and request id (P-3).
 template <class T, class ParseData>
 result<envelope<T>> read_envelope(const http_response &response, ParseData parse_data) {
-  auto body = read_json(response);
-  if (!body) return std::move(body).error();
-  field_reader r(*body);
-  std::int64_t code = 0;
-  const bool has_code = r.integer("code", code);
   envelope<T> out;
-  r.text("message", out.message);
-  r.text("request_id", out.request_id);
-  if (!r.ok()) return responses_detail::with_excerpt(r.failure(), response);
-  if (!has_code) {
-    return responses_detail::with_excerpt(error{errc::parse, "/code: envelope has no code"}, response);
-  }
-  if (code != 0) {
-    error e{errc::provider,
-            out.message.empty() ? "gateway answered code " + std::to_string(code) : out.message};
-    e.provider_code = std::to_string(code);
-    e.request_id = out.request_id;
-    return responses_detail::with_excerpt(std::move(e), response);
-  }
-  const json *data = r.get("data");
-  auto parsed = parse_data(data ? *data : json(), std::string("/data"));
+  auto head =
+      responses_detail::read_envelope_head(response, out.message, out.request_id, out.raw, out.response);
+  if (!head) return std::move(head).error();
+  auto parsed = parse_data(responses_detail::data_of(out.raw), std::string("/data"));
   if (!parsed) return responses_detail::with_excerpt(std::move(parsed).error(), response);
   out.data = std::move(*parsed);
-  out.raw = std::move(*body);
-  out.response = info_of(response);
-  if (out.response.request_id.empty()) out.response.request_id = out.request_id;
   return out;
 }
 
@@ -5781,9 +5750,13 @@ inline constexpr KLING_FUNCTION_TYPE(cancelled_by_caller) cancelled_by_caller{};
 template <class Machine>
 using machine_result_t = decltype(std::declval<Machine &>().take_result());
 
+// session_core, named so that a driver's body compiles where it is used.
 template <class Machine>
-machine_result_t<Machine> run_blocking(session_core &s, Machine &machine, const call_options &call,
-                                       const driver_hooks<Machine> &hooks = {}) {
+using session_core_for = typename lazy_detail::deferred<session_core, Machine>::type;
+
+template <class Machine>
+machine_result_t<Machine> run_blocking(session_core_for<Machine> &s, Machine &machine,
+                                       const call_options &call, const driver_hooks<Machine> &hooks = {}) {
   const time_source &clock = s.options().time();
   const auto stop_if_cancelled = [&] {
     if (!call.cancel.cancelled()) return false;
@@ -5810,8 +5783,8 @@ machine_result_t<Machine> run_blocking(session_core &s, Machine &machine, const 
 // A machine that could not be built (a broken rule, a bad setting) ends the
 // call with its error, unsent.
 template <class Machine>
-machine_result_t<Machine> run_blocking(session_core &s, result<Machine> machine, const call_options &call,
-                                       const driver_hooks<Machine> &hooks = {}) {
+machine_result_t<Machine> run_blocking(session_core_for<Machine> &s, result<Machine> machine,
+                                       const call_options &call, const driver_hooks<Machine> &hooks = {}) {
   if (!machine) return s.scrub(machine_result_t<Machine>(std::move(machine).error()));
   return run_blocking(s, *machine, call, hooks);
 }
@@ -5862,8 +5835,10 @@ namespace async_detail {
 
 template <class Machine, class T>
 class runner : public std::enable_shared_from_this<runner<Machine, T>> {
+  using session_type = session_core_for<Machine>;
+
 public:
-  runner(std::shared_ptr<session_core> s, Machine m, call_options call, driver_hooks<Machine> hooks,
+  runner(std::shared_ptr<session_type> s, Machine m, call_options call, driver_hooks<Machine> hooks,
          std::function<void(result<T>)> done)
       : session_(std::move(s)), machine_(std::move(m)), call_(std::move(call)), hooks_(std::move(hooks)),
         done_(std::move(done)), control_(std::make_shared<control>()) {}
@@ -5994,7 +5969,7 @@ private:
       }
       in_flight_ = true;
       const std::uint64_t sent = ++exchanges_;
-      exchange_ = std::make_shared<session_core::exchange>(std::move(*opened));
+      exchange_ = std::make_shared<typename session_type::exchange>(std::move(*opened));
       auto x = exchange_; // the transport reads the request until it completes
       lock.unlock();
       auto self = this->shared_from_this();
@@ -6020,11 +5995,11 @@ private:
     clock().after(cancel_check_interval, [self, exchange] { self->post(event{event::watch, {}, exchange}); });
   }
 
-  std::shared_ptr<session_core> session_;
+  std::shared_ptr<session_type> session_;
   Machine machine_;
   call_options call_;
   driver_hooks<Machine> hooks_;
-  std::shared_ptr<session_core::exchange> exchange_; // the one in flight
+  std::shared_ptr<typename session_type::exchange> exchange_; // the one in flight
   std::function<void(result<T>)> done_;
   std::shared_ptr<control> control_;
   std::mutex machine_mutex_;
@@ -6937,7 +6912,7 @@ struct machine_slot : operation {
       refused = std::make_unique<error>(std::move(e));
   }
   bool done() const override { return refused || (machine && machine->done()); }
-  machine_result_t<Machine> outcome(session_core &s) {
+  machine_result_t<Machine> outcome(session_core_for<Machine> &s) {
     using R = machine_result_t<Machine>;
     return s.scrub(refused ? R(std::move(*refused)) : machine->take_result());
   }
@@ -8388,6 +8363,8 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_READER_IPP)
 #define KLING_CORE_JSON_READER_IPP
 
+#include <cmath>
+
 KLING_NAMESPACE_BEGIN
 
 KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
@@ -8406,6 +8383,47 @@ KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
 KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
   const json *m = find_member(object_, key);
   return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_LAZY_DEF bool field_reader::integer_value(std::string_view key, bool is_signed, int digits,
+                                                std::int64_t &as_signed, std::uint64_t &as_unsigned) {
+  const json *m = get(key);
+  if (!m) return false;
+  // The largest value: 2^digits - 1; the smallest, signed: -2^digits.
+  const std::uint64_t largest =
+      digits >= 64 ? std::numeric_limits<std::uint64_t>::max() : (std::uint64_t{1} << digits) - 1;
+  if (m->is_number_unsigned()) {
+    const auto v = m->get<std::uint64_t>();
+    if (v <= largest) {
+      as_unsigned = v;
+      as_signed = is_signed ? static_cast<std::int64_t>(v) : 0; // signed: largest < 2^63
+      return true;
+    }
+  } else if (m->is_number_integer()) {
+    const auto v = m->get<std::int64_t>();
+    const bool fits =
+        is_signed ? v >= -static_cast<std::int64_t>(largest) - 1 && v <= static_cast<std::int64_t>(largest)
+                  : v >= 0 && static_cast<std::uint64_t>(v) <= largest;
+    if (fits) {
+      as_signed = v;
+      as_unsigned = v >= 0 ? static_cast<std::uint64_t>(v) : 0;
+      return true;
+    }
+  } else if (m->is_number_float()) {
+    // 5.0 where an integer is meant is common; 5.5 is not an integer.
+    // Bounds as powers of two: (double)INT64_MAX rounds up to 2^63, which is out of range.
+    const double v = m->get<double>();
+    const double upper = std::ldexp(1.0, digits);
+    const double lower = is_signed ? -upper : 0.0;
+    if (std::floor(v) == v && v >= lower && v < upper) {
+      if (is_signed)
+        as_signed = static_cast<std::int64_t>(v);
+      else
+        as_unsigned = static_cast<std::uint64_t>(v);
+      return true;
+    }
+  }
+  return wrong(key, "an integer in range", *m);
 }
 
 KLING_LAZY_DEF bool field_reader::require(std::string_view key) {
@@ -12632,6 +12650,35 @@ KLING_LAZY_DEF error with_excerpt(error e, const http_response &response) {
   return e;
 }
 
+KLING_LAZY_DEF result<void> read_envelope_head(const http_response &response, std::string &message,
+                                               std::string &request_id, json &raw, response_info &info) {
+  auto body = read_json(response);
+  if (!body) return std::move(body).error();
+  field_reader r(*body);
+  std::int64_t code = 0;
+  const bool has_code = r.integer("code", code);
+  r.text("message", message);
+  r.text("request_id", request_id);
+  if (!r.ok()) return with_excerpt(r.failure(), response);
+  if (!has_code) return with_excerpt(error{errc::parse, "/code: envelope has no code"}, response);
+  if (code != 0) {
+    error e{errc::provider, message.empty() ? "gateway answered code " + std::to_string(code) : message};
+    e.provider_code = std::to_string(code);
+    e.request_id = request_id;
+    return with_excerpt(std::move(e), response);
+  }
+  raw = std::move(*body);
+  info = info_of(response);
+  if (info.request_id.empty()) info.request_id = request_id;
+  return {};
+}
+
+KLING_LAZY_DEF const json &data_of(const json &raw) {
+  static const json none;
+  const json *data = find_member(raw, "data");
+  return data ? *data : none;
+}
+
 } // namespace responses_detail
 
 KLING_LAZY_DEF response_info KLING_FUNCTION(info_of)::operator()(const http_response &response) const {
@@ -14609,7 +14656,7 @@ KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(std::s
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::~task_tracker_core() = default;
 
 KLING_LAZY_DEF
-    KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(task_tracker_core &&) noexcept = default;
+KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(task_tracker_core &&) noexcept = default;
 
 KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(task_tracker_core)::submit(const json &body, tracker_callbacks cb,
                                                                     call_options call) -> id {

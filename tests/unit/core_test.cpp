@@ -924,6 +924,38 @@ TEST_CASE("field_reader refuses floats at the edge of an integer's range", "[cor
   CHECK_FALSE(r.ok());
 }
 
+TEST_CASE("field_reader reads an integer exactly when it fits the type asked for", "[core][json]") {
+  const kling::json body = kling::json::parse(R"({
+    "i32_max": 2147483647, "i32_over": 2147483648, "i32_min": -2147483648, "i32_under": -2147483649,
+    "u32_max": 4294967295, "u32_over": 4294967296, "minus_one": -1,
+    "u64_max": 18446744073709551615, "i64_over": 9223372036854775808,
+    "i8_min_float": -128.0, "i8_under_float": -129.0, "half": 127.5, "two": 2, "one": 1})");
+  kling::field_reader r(body);
+  std::int32_t i32 = 0;
+  CHECK((r.integer("i32_max", i32) && i32 == 2147483647));
+  CHECK((r.integer("i32_min", i32) && i32 == std::numeric_limits<std::int32_t>::min()));
+  CHECK_FALSE(r.integer("i32_over", i32));
+  CHECK_FALSE(r.integer("i32_under", i32));
+  std::uint32_t u32 = 0;
+  CHECK((r.integer("u32_max", u32) && u32 == 4294967295u));
+  CHECK_FALSE(r.integer("u32_over", u32));
+  CHECK_FALSE(r.integer("minus_one", u32));
+  std::uint64_t u64 = 0;
+  CHECK((r.integer("u64_max", u64) && u64 == std::numeric_limits<std::uint64_t>::max()));
+  CHECK_FALSE(r.integer("minus_one", u64));
+  std::int64_t i64 = 0;
+  CHECK((r.integer("minus_one", i64) && i64 == -1));
+  CHECK_FALSE(r.integer("i64_over", i64));
+  signed char i8 = 0;
+  CHECK((r.integer("i8_min_float", i8) && i8 == -128));
+  CHECK_FALSE(r.integer("i8_under_float", i8));
+  CHECK_FALSE(r.integer("half", i8));
+  bool flag = false;
+  CHECK((r.integer("one", flag) && flag));
+  CHECK_FALSE(r.integer("two", flag));
+  CHECK(r.failure().message == "/i32_over: expected an integer in range, got number"); // the first one
+}
+
 TEST_CASE("a time stamp without a zone is read as UTC", "[core][json][P-4]") {
   const kling::json body = {
       {"when", "2025-01-13T10:00:00"}, {"bad", "2025-01-13T25:00:00"}, {"junk", "2025-01-13T10:00:00junk"}};

@@ -59,8 +59,10 @@ namespace async_detail {
 
 template <class Machine, class T>
 class runner : public std::enable_shared_from_this<runner<Machine, T>> {
+  using session_type = session_core_for<Machine>;
+
 public:
-  runner(std::shared_ptr<session_core> s, Machine m, call_options call, driver_hooks<Machine> hooks,
+  runner(std::shared_ptr<session_type> s, Machine m, call_options call, driver_hooks<Machine> hooks,
          std::function<void(result<T>)> done)
       : session_(std::move(s)), machine_(std::move(m)), call_(std::move(call)), hooks_(std::move(hooks)),
         done_(std::move(done)), control_(std::make_shared<control>()) {}
@@ -191,7 +193,7 @@ private:
       }
       in_flight_ = true;
       const std::uint64_t sent = ++exchanges_;
-      exchange_ = std::make_shared<session_core::exchange>(std::move(*opened));
+      exchange_ = std::make_shared<typename session_type::exchange>(std::move(*opened));
       auto x = exchange_; // the transport reads the request until it completes
       lock.unlock();
       auto self = this->shared_from_this();
@@ -217,11 +219,11 @@ private:
     clock().after(cancel_check_interval, [self, exchange] { self->post(event{event::watch, {}, exchange}); });
   }
 
-  std::shared_ptr<session_core> session_;
+  std::shared_ptr<session_type> session_;
   Machine machine_;
   call_options call_;
   driver_hooks<Machine> hooks_;
-  std::shared_ptr<session_core::exchange> exchange_; // the one in flight
+  std::shared_ptr<typename session_type::exchange> exchange_; // the one in flight
   std::function<void(result<T>)> done_;
   std::shared_ptr<control> control_;
   std::mutex machine_mutex_;

@@ -31,9 +31,13 @@ inline constexpr KLING_FUNCTION_TYPE(cancelled_by_caller) cancelled_by_caller{};
 template <class Machine>
 using machine_result_t = decltype(std::declval<Machine &>().take_result());
 
+// session_core, named so that a driver's body compiles where it is used.
 template <class Machine>
-machine_result_t<Machine> run_blocking(session_core &s, Machine &machine, const call_options &call,
-                                       const driver_hooks<Machine> &hooks = {}) {
+using session_core_for = typename lazy_detail::deferred<session_core, Machine>::type;
+
+template <class Machine>
+machine_result_t<Machine> run_blocking(session_core_for<Machine> &s, Machine &machine,
+                                       const call_options &call, const driver_hooks<Machine> &hooks = {}) {
   const time_source &clock = s.options().time();
   const auto stop_if_cancelled = [&] {
     if (!call.cancel.cancelled()) return false;
@@ -60,8 +64,8 @@ machine_result_t<Machine> run_blocking(session_core &s, Machine &machine, const 
 // A machine that could not be built (a broken rule, a bad setting) ends the
 // call with its error, unsent.
 template <class Machine>
-machine_result_t<Machine> run_blocking(session_core &s, result<Machine> machine, const call_options &call,
-                                       const driver_hooks<Machine> &hooks = {}) {
+machine_result_t<Machine> run_blocking(session_core_for<Machine> &s, result<Machine> machine,
+                                       const call_options &call, const driver_hooks<Machine> &hooks = {}) {
   if (!machine) return s.scrub(machine_result_t<Machine>(std::move(machine).error()));
   return run_blocking(s, *machine, call, hooks);
 }

@@ -88,7 +88,7 @@ struct machine_slot : operation {
       refused = std::make_unique<error>(std::move(e));
   }
   bool done() const override { return refused || (machine && machine->done()); }
-  machine_result_t<Machine> outcome(session_core &s) {
+  machine_result_t<Machine> outcome(session_core_for<Machine> &s) {
     using R = machine_result_t<Machine>;
     return s.scrub(refused ? R(std::move(*refused)) : machine->take_result());
   }
@@ -631,7 +631,7 @@ KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(std::s
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::~task_tracker_core() = default;
 
 KLING_LAZY_DEF
-    KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(task_tracker_core &&) noexcept = default;
+KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(task_tracker_core &&) noexcept = default;
 
 KLING_LAZY_DEF auto KLING_LAZY_MEMBER_OF(task_tracker_core)::submit(const json &body, tracker_callbacks cb,
                                                                     call_options call) -> id {

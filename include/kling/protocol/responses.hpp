@@ -23,6 +23,14 @@ namespace protocol {
 
 namespace responses_detail {
 KLING_LAZY error with_excerpt(error e, const http_response &response);
+
+// All of an envelope but its data (see read_envelope): code 0 checked, else
+// the provider's error; the answer kept whole in raw.
+KLING_LAZY result<void> read_envelope_head(const http_response &response, std::string &message,
+                                           std::string &request_id, json &raw, response_info &info);
+
+// The envelope's data member; null when it has none.
+KLING_LAZY const json &data_of(const json &raw);
 } // namespace responses_detail
 
 // What a value read from response keeps of the answer besides its body.
@@ -57,32 +65,13 @@ inline constexpr KLING_FUNCTION_TYPE(outcome_of) outcome_of{};
 // any other code is a provider error with the code, message and request id (P-3).
 template <class T, class ParseData>
 result<envelope<T>> read_envelope(const http_response &response, ParseData parse_data) {
-  auto body = read_json(response);
-  if (!body) return std::move(body).error();
-  field_reader r(*body);
-  std::int64_t code = 0;
-  const bool has_code = r.integer("code", code);
   envelope<T> out;
-  r.text("message", out.message);
-  r.text("request_id", out.request_id);
-  if (!r.ok()) return responses_detail::with_excerpt(r.failure(), response);
-  if (!has_code) {
-    return responses_detail::with_excerpt(error{errc::parse, "/code: envelope has no code"}, response);
-  }
-  if (code != 0) {
-    error e{errc::provider,
-            out.message.empty() ? "gateway answered code " + std::to_string(code) : out.message};
-    e.provider_code = std::to_string(code);
-    e.request_id = out.request_id;
-    return responses_detail::with_excerpt(std::move(e), response);
-  }
-  const json *data = r.get("data");
-  auto parsed = parse_data(data ? *data : json(), std::string("/data"));
+  auto head =
+      responses_detail::read_envelope_head(response, out.message, out.request_id, out.raw, out.response);
+  if (!head) return std::move(head).error();
+  auto parsed = parse_data(responses_detail::data_of(out.raw), std::string("/data"));
   if (!parsed) return responses_detail::with_excerpt(std::move(parsed).error(), response);
   out.data = std::move(*parsed);
-  out.raw = std::move(*body);
-  out.response = info_of(response);
-  if (out.response.request_id.empty()) out.response.request_id = out.request_id;
   return out;
 }
 
@@ -120,6 +109,35 @@ KLING_LAZY_DEF error with_excerpt(error e, const http_response &response) {
   e.http_status = response.status;
   e.body_excerpt = utf8::excerpt(response.body, body_excerpt_bytes);
   return e;
+}
+
+KLING_LAZY_DEF result<void> read_envelope_head(const http_response &response, std::string &message,
+                                               std::string &request_id, json &raw, response_info &info) {
+  auto body = read_json(response);
+  if (!body) return std::move(body).error();
+  field_reader r(*body);
+  std::int64_t code = 0;
+  const bool has_code = r.integer("code", code);
+  r.text("message", message);
+  r.text("request_id", request_id);
+  if (!r.ok()) return with_excerpt(r.failure(), response);
+  if (!has_code) return with_excerpt(error{errc::parse, "/code: envelope has no code"}, response);
+  if (code != 0) {
+    error e{errc::provider, message.empty() ? "gateway answered code " + std::to_string(code) : message};
+    e.provider_code = std::to_string(code);
+    e.request_id = request_id;
+    return with_excerpt(std::move(e), response);
+  }
+  raw = std::move(*body);
+  info = info_of(response);
+  if (info.request_id.empty()) info.request_id = request_id;
+  return {};
+}
+
+KLING_LAZY_DEF const json &data_of(const json &raw) {
+  static const json none;
+  const json *data = find_member(raw, "data");
+  return data ? *data : none;
 }
 
 } // namespace responses_detail

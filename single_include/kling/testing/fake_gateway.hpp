@@ -825,7 +825,6 @@ KLING_NAMESPACE_END
 #ifndef KLING_CORE_JSON_READER_HPP
 #define KLING_CORE_JSON_READER_HPP
 
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -917,36 +916,13 @@ public:
   template <class Int>
   bool integer(std::string_view key, Int &out) {
     static_assert(std::is_integral<Int>::value, "integer() reads into an integral type");
-    const json *m = get(key);
-    if (!m) return false;
-    if (m->is_number_unsigned()) {
-      const auto v = m->get<std::uint64_t>();
-      if (v <= static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
-        out = static_cast<Int>(v);
-        return true;
-      }
-    } else if (m->is_number_integer()) {
-      const auto v = m->get<std::int64_t>();
-      if (std::is_signed<Int>::value
-              ? v >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
-                    v <= static_cast<std::int64_t>(std::numeric_limits<Int>::max())
-              : v >= 0 && static_cast<std::uint64_t>(v) <=
-                              static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
-        out = static_cast<Int>(v);
-        return true;
-      }
-    } else if (m->is_number_float()) {
-      // 5.0 where an integer is meant is common; 5.5 is not an integer.
-      // Bounds as powers of two: (double)INT64_MAX rounds up to 2^63, which is out of range.
-      const double v = m->get<double>();
-      const double upper = std::ldexp(1.0, std::numeric_limits<Int>::digits);
-      const double lower = std::is_signed<Int>::value ? -upper : 0.0;
-      if (std::floor(v) == v && v >= lower && v < upper) {
-        out = static_cast<Int>(v);
-        return true;
-      }
-    }
-    return wrong(key, "an integer in range", *m);
+    std::int64_t as_signed = 0;
+    std::uint64_t as_unsigned = 0;
+    if (!integer_value(key, std::is_signed<Int>::value, std::numeric_limits<Int>::digits, as_signed,
+                       as_unsigned))
+      return false;
+    out = std::is_signed<Int>::value ? static_cast<Int>(as_signed) : static_cast<Int>(as_unsigned);
+    return true;
   }
 
   KLING_LAZY bool boolean(std::string_view key, bool &out);
@@ -962,6 +938,10 @@ public:
   KLING_LAZY void fail(std::string message);
 
 private:
+  // integer() for any integral type: one of `digits` value bits, signed or
+  // not, given as as_signed (signed) or as_unsigned (unsigned).
+  KLING_LAZY bool integer_value(std::string_view key, bool is_signed, int digits, std::int64_t &as_signed,
+                                std::uint64_t &as_unsigned);
   KLING_LAZY const json *container(std::string_view key, bool want_object);
 
   KLING_LAZY bool wrong(std::string_view key, std::string_view expected, const json &got);
@@ -4223,6 +4203,8 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_READER_IPP)
 #define KLING_CORE_JSON_READER_IPP
 
+#include <cmath>
+
 KLING_NAMESPACE_BEGIN
 
 KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
@@ -4241,6 +4223,47 @@ KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
 KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
   const json *m = find_member(object_, key);
   return m && !m->is_null() ? m : nullptr;
+}
+
+KLING_LAZY_DEF bool field_reader::integer_value(std::string_view key, bool is_signed, int digits,
+                                                std::int64_t &as_signed, std::uint64_t &as_unsigned) {
+  const json *m = get(key);
+  if (!m) return false;
+  // The largest value: 2^digits - 1; the smallest, signed: -2^digits.
+  const std::uint64_t largest =
+      digits >= 64 ? std::numeric_limits<std::uint64_t>::max() : (std::uint64_t{1} << digits) - 1;
+  if (m->is_number_unsigned()) {
+    const auto v = m->get<std::uint64_t>();
+    if (v <= largest) {
+      as_unsigned = v;
+      as_signed = is_signed ? static_cast<std::int64_t>(v) : 0; // signed: largest < 2^63
+      return true;
+    }
+  } else if (m->is_number_integer()) {
+    const auto v = m->get<std::int64_t>();
+    const bool fits =
+        is_signed ? v >= -static_cast<std::int64_t>(largest) - 1 && v <= static_cast<std::int64_t>(largest)
+                  : v >= 0 && static_cast<std::uint64_t>(v) <= largest;
+    if (fits) {
+      as_signed = v;
+      as_unsigned = v >= 0 ? static_cast<std::uint64_t>(v) : 0;
+      return true;
+    }
+  } else if (m->is_number_float()) {
+    // 5.0 where an integer is meant is common; 5.5 is not an integer.
+    // Bounds as powers of two: (double)INT64_MAX rounds up to 2^63, which is out of range.
+    const double v = m->get<double>();
+    const double upper = std::ldexp(1.0, digits);
+    const double lower = is_signed ? -upper : 0.0;
+    if (std::floor(v) == v && v >= lower && v < upper) {
+      if (is_signed)
+        as_signed = static_cast<std::int64_t>(v);
+      else
+        as_unsigned = static_cast<std::uint64_t>(v);
+      return true;
+    }
+  }
+  return wrong(key, "an integer in range", *m);
 }
 
 KLING_LAZY_DEF bool field_reader::require(std::string_view key) {
