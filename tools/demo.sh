@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 require_packages "${KLING_BUILD_PACKAGES[@]}"
 
 cmake -S . -B build/demo -G Ninja -DCMAKE_BUILD_TYPE=Release -DKLING_BUILD_TESTS=OFF -DKLING_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build build/demo --target kling_cli
+cmake --build build/demo --target kling_cli >&2 # stdout carries only the paths of the videos
 exec build/demo/examples/kling demo --out build/demo/videos "$@"
