@@ -198,7 +198,7 @@
 #define KLING_LAZY_DEF                                                                                       \
   template <class KlingLazy>                                                                                 \
   inline
-#define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
+#define KLING_DEFERRED(T) ::kling::lazy_detail::deferred_t<T, KlingLazy>
 #define KLING_LAZY_CLASS                                                                                     \
   template <class KlingLazy = void>                                                                          \
   class
@@ -219,6 +219,8 @@ template <class T, class>
 struct deferred {
   using type = T;
 };
+template <class T, class For>
+using deferred_t = typename deferred<T, For>::type;
 } // namespace lazy_detail
 } // namespace kling
 

@@ -143,7 +143,7 @@
 #define KLING_LAZY_DEF                                                                                       \
   template <class KlingLazy>                                                                                 \
   inline
-#define KLING_DEFERRED(T) typename ::kling::lazy_detail::deferred<T, KlingLazy>::type
+#define KLING_DEFERRED(T) ::kling::lazy_detail::deferred_t<T, KlingLazy>
 #define KLING_LAZY_CLASS                                                                                     \
   template <class KlingLazy = void>                                                                          \
   class
@@ -164,6 +164,8 @@ template <class T, class>
 struct deferred {
   using type = T;
 };
+template <class T, class For>
+using deferred_t = typename deferred<T, For>::type;
 } // namespace lazy_detail
 } // namespace kling
 
@@ -5752,7 +5754,7 @@ using machine_result_t = decltype(std::declval<Machine &>().take_result());
 
 // session_core, named so that a driver's body compiles where it is used.
 template <class Machine>
-using session_core_for = typename lazy_detail::deferred<session_core, Machine>::type;
+using session_core_for = lazy_detail::deferred_t<session_core, Machine>;
 
 template <class Machine>
 machine_result_t<Machine> run_blocking(session_core_for<Machine> &s, Machine &machine,
@@ -6229,9 +6231,8 @@ private:
 // The calls of elements_core over a transport, blocking and asynchronous;
 // the transport's abilities checked at compile time (see videos_resource).
 template <class Transport>
-class elements_resource
-    : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(elements_core), Transport>::type {
-  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(elements_core), Transport>::type;
+class elements_resource : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(elements_core), Transport> {
+  using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(elements_core), Transport>;
 
 public:
   using typename core::element_page;
@@ -6663,8 +6664,8 @@ private:
 // the build with a message that says so. The core is a base that depends on
 // Transport only so that these bodies compile where they are used.
 template <class Transport>
-class videos_resource : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(videos_core), Transport>::type {
-  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(videos_core), Transport>::type;
+class videos_resource : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(videos_core), Transport> {
+  using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(videos_core), Transport>;
 
 public:
   explicit videos_resource(std::shared_ptr<session<Transport>> s) : core(std::move(s)) {}
@@ -7005,18 +7006,15 @@ private:
 // The core's base depends on Transport only so that these bodies compile where they are used.
 template <class Transport>
 class basic_task_tracker
-    : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>::type {
-  static_assert(has_async_send_v<Transport>,
-                "kling: task_tracker sends through `async_send`; this transport has none (see "
-                "kling/transport/requirements.hpp)");
-  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>::type;
+    : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport> {
+  using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>;
 
 public:
   using typename core::id;
 
   explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
       : core(client.session(), settings) {
-    if constexpr (has_async_send_v<Transport>) start_exchange_detail::check_handle<Transport>();
+    check_async_transport<Transport>(); // it sends through async_send
   }
 
   // Queues a create; the task is followed once created. A request that breaks
@@ -7174,17 +7172,14 @@ private:
 
 // The core's base depends on Transport only so that these bodies compile where they are used.
 template <class Transport>
-class basic_batch : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(batch_core), Transport>::type {
-  static_assert(has_async_send_v<Transport>,
-                "kling: a batch sends through `async_send`; this transport has none (see "
-                "kling/transport/requirements.hpp)");
-  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(batch_core), Transport>::type;
+class basic_batch : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport> {
+  using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport>;
 
 public:
   basic_batch(const basic_client<Transport> &client, std::vector<batch_item> items,
               batch_settings settings = {})
       : core(client.session(), std::move(items), std::move(settings), blocking_download(client)) {
-    if constexpr (has_async_send_v<Transport>) start_exchange_detail::check_handle<Transport>();
+    check_async_transport<Transport>(); // it sends through async_send
   }
 
 private:

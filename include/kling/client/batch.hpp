@@ -182,17 +182,14 @@ private:
 
 // The core's base depends on Transport only so that these bodies compile where they are used.
 template <class Transport>
-class basic_batch : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(batch_core), Transport>::type {
-  static_assert(has_async_send_v<Transport>,
-                "kling: a batch sends through `async_send`; this transport has none (see "
-                "kling/transport/requirements.hpp)");
-  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(batch_core), Transport>::type;
+class basic_batch : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport> {
+  using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport>;
 
 public:
   basic_batch(const basic_client<Transport> &client, std::vector<batch_item> items,
               batch_settings settings = {})
       : core(client.session(), std::move(items), std::move(settings), blocking_download(client)) {
-    if constexpr (has_async_send_v<Transport>) start_exchange_detail::check_handle<Transport>();
+    check_async_transport<Transport>(); // it sends through async_send
   }
 
 private:

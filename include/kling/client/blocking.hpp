@@ -33,7 +33,7 @@ using machine_result_t = decltype(std::declval<Machine &>().take_result());
 
 // session_core, named so that a driver's body compiles where it is used.
 template <class Machine>
-using session_core_for = typename lazy_detail::deferred<session_core, Machine>::type;
+using session_core_for = lazy_detail::deferred_t<session_core, Machine>;
 
 template <class Machine>
 machine_result_t<Machine> run_blocking(session_core_for<Machine> &s, Machine &machine,

@@ -65,9 +65,8 @@ private:
 // The calls of elements_core over a transport, blocking and asynchronous;
 // the transport's abilities checked at compile time (see videos_resource).
 template <class Transport>
-class elements_resource
-    : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(elements_core), Transport>::type {
-  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(elements_core), Transport>::type;
+class elements_resource : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(elements_core), Transport> {
+  using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(elements_core), Transport>;
 
 public:
   using typename core::element_page;

@@ -181,18 +181,15 @@ private:
 // The core's base depends on Transport only so that these bodies compile where they are used.
 template <class Transport>
 class basic_task_tracker
-    : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>::type {
-  static_assert(has_async_send_v<Transport>,
-                "kling: task_tracker sends through `async_send`; this transport has none (see "
-                "kling/transport/requirements.hpp)");
-  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>::type;
+    : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport> {
+  using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(task_tracker_core), Transport>;
 
 public:
   using typename core::id;
 
   explicit basic_task_tracker(const basic_client<Transport> &client, tracker_settings settings = {})
       : core(client.session(), settings) {
-    if constexpr (has_async_send_v<Transport>) start_exchange_detail::check_handle<Transport>();
+    check_async_transport<Transport>(); // it sends through async_send
   }
 
   // Queues a create; the task is followed once created. A request that breaks

@@ -122,8 +122,8 @@ private:
 // the build with a message that says so. The core is a base that depends on
 // Transport only so that these bodies compile where they are used.
 template <class Transport>
-class videos_resource : public lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(videos_core), Transport>::type {
-  using core = typename lazy_detail::deferred<KLING_LAZY_CLASS_TYPE(videos_core), Transport>::type;
+class videos_resource : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(videos_core), Transport> {
+  using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(videos_core), Transport>;
 
 public:
   explicit videos_resource(std::shared_ptr<session<Transport>> s) : core(std::move(s)) {}
