@@ -433,6 +433,18 @@ struct value_traits {
   static constexpr bool move_assignable = move_constructible && std::is_move_assignable<T>::value;
 };
 
+// Whether T can be built from a U&&. For a U that is T itself, value_traits
+// answers, so building a result<json> from a json does not make the compiler
+// resolve nlohmann's converting constructors again.
+template <class T, class U, bool = std::is_same<std::remove_cv_t<std::remove_reference_t<U>>, T>::value>
+struct constructs_from : std::is_constructible<T, U &&> {};
+template <class T, class U>
+struct constructs_from<T, U, true>
+    : std::bool_constant<std::is_lvalue_reference<U>::value ||
+                                 std::is_const<std::remove_reference_t<U>>::value
+                             ? value_traits<T>::copy_constructible
+                             : value_traits<T>::move_constructible> {};
+
 template <class F, class... Args>
 using invoke_result_t = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F, Args...>>>;
 
@@ -461,7 +473,7 @@ public:
   template <class U = T,
             std::enable_if_t<std::conjunction<std::negation<std::is_same<std::decay_t<U>, result>>,
                                               std::negation<std::is_same<std::decay_t<U>, kling::error>>,
-                                              std::is_constructible<T, U &&>>::value,
+                                              detail::constructs_from<T, U>>::value,
                              int> = 0>
   result(U &&value) : has_value_(true) {
     ::new (place(value_)) T(std::forward<U>(value));
@@ -810,14 +822,14 @@ KLING_NAMESPACE_END
 // ----- begin kling/core/boxed.hpp -----
 // boxed<T>: an optional value kept on the heap, so an object that only
 // sometimes holds a large T (a machine's outcome, a task as last seen) costs
-// one pointer until it does. Copies are deep: it behaves like std::optional<T>
-// apart from where the value lives.
+// one pointer until it does; also what holds a class's private state, whose
+// type the header need not complete. Copies are deep: it behaves like
+// std::optional<T> apart from where the value lives.
 //
 // Thread safety: a plain value; distinct objects may be used concurrently.
 #ifndef KLING_CORE_BOXED_HPP
 #define KLING_CORE_BOXED_HPP
 
-#include <memory>
 #include <utility>
 
 
@@ -827,38 +839,51 @@ template <class T>
 class boxed {
 public:
   boxed() = default;
-  boxed(T value) : value_(std::make_unique<T>(std::move(value))) {} // NOLINT: like std::optional
-  boxed(const boxed &other) : value_(other ? std::make_unique<T>(*other) : nullptr) {}
-  boxed(boxed &&) noexcept = default;
+  boxed(T value) : value_(new T(std::move(value))) {} // NOLINT: like std::optional
+  boxed(const boxed &other) : value_(other ? new T(*other) : nullptr) {}
+  boxed(boxed &&other) noexcept : value_(std::exchange(other.value_, nullptr)) {}
   boxed &operator=(const boxed &other) {
-    if (this != &other) value_ = other ? std::make_unique<T>(*other) : nullptr;
+    if (this != &other) replace(other ? new T(*other) : nullptr);
     return *this;
   }
-  boxed &operator=(boxed &&) noexcept = default;
+  boxed &operator=(boxed &&other) noexcept {
+    if (this != &other) replace(std::exchange(other.value_, nullptr));
+    return *this;
+  }
   boxed &operator=(T value) {
     if (value_)
       *value_ = std::move(value);
     else
-      value_ = std::make_unique<T>(std::move(value));
+      value_ = new T(std::move(value));
     return *this;
   }
+  ~boxed() { replace(nullptr); }
 
   template <class... Args>
   T &emplace(Args &&...args) {
-    value_ = std::make_unique<T>(std::forward<Args>(args)...);
+    replace(new T(std::forward<Args>(args)...));
     return *value_;
   }
-  void reset() noexcept { value_.reset(); }
+  void reset() noexcept { replace(nullptr); }
 
   bool has_value() const noexcept { return value_ != nullptr; }
   explicit operator bool() const noexcept { return value_ != nullptr; }
   T &operator*() { return *value_; }
   const T &operator*() const { return *value_; }
-  T *operator->() { return value_.get(); }
-  const T *operator->() const { return value_.get(); }
+  T *operator->() { return value_; }
+  const T *operator->() const { return value_; }
 
 private:
-  std::unique_ptr<T> value_;
+  // The new value is built before the old one goes, as std::unique_ptr's reset does.
+  void replace(T *value) noexcept {
+    static_assert(sizeof(T) > 0, "kling::boxed<T> needs T complete where it is destroyed");
+    T *old = std::exchange(value_, value);
+    delete old;
+  }
+
+  // A plain owning pointer: std::unique_ptr<T> costs each file that names a
+  // boxed<T> a std::tuple instantiation per T, and boxed needs none of it.
+  T *value_ = nullptr;
 };
 
 KLING_NAMESPACE_END
@@ -1976,13 +2001,16 @@ KLING_NAMESPACE_BEGIN
 
 namespace request_support {
 
+// j's type depends on T (deferred_t) so that what these do with a json is
+// checked where a request's to_json uses them, not in every file that
+// includes a model header.
 template <class T>
-void put(json &j, const char *key, const std::optional<T> &value) {
+void put(lazy_detail::deferred_t<json, T> &j, const char *key, const std::optional<T> &value) {
   if (value) j[key] = *value;
 }
 
 template <class Enum>
-void put_word(json &j, const char *key, const std::optional<Enum> &value) {
+void put_word(lazy_detail::deferred_t<json, Enum> &j, const char *key, const std::optional<Enum> &value) {
   if (value) j[key] = std::string(to_string(*value));
 }
 
@@ -4625,7 +4653,7 @@ private:
   retries retries_;
   bool idempotent_;
   std::optional<time_point> wake_at_;
-  std::optional<result<T>> outcome_;
+  boxed<result<T>> outcome_;
 };
 
 } // namespace protocol
@@ -4905,7 +4933,7 @@ private:
   bool looking_up_ = false;
   error cause_;
   std::optional<time_point> wake_at_;
-  std::optional<result<task>> outcome_;
+  boxed<result<task>> outcome_;
 };
 
 } // namespace protocol
@@ -5028,7 +5056,7 @@ private:
   bool from_scratch_ = false;
   bool discard_ = false; // what is held is no use to a later call
   std::optional<time_point> wake_at_;
-  std::optional<result<std::uint64_t>> outcome_;
+  boxed<result<std::uint64_t>> outcome_;
 };
 
 } // namespace protocol
@@ -5158,12 +5186,11 @@ KLING_NAMESPACE_END
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <utility>
+#include <vector>
 
 // ----- begin kling/client/blocking.hpp -----
 // run_blocking: the blocking driver of the protocol machines. It takes each
@@ -5851,8 +5878,8 @@ public:
 private:
   struct event {
     enum kind_t { step, response, wake, cancel, watch } kind;
-    std::optional<result<http_response>> answer;
-    std::uint64_t exchange = 0; // for watch: which request it watches
+    boxed<result<http_response>> answer; // only a response carries one
+    std::uint64_t exchange = 0;          // for watch: which request it watches
   };
 
   const scheduler &clock() const { return session_->options().scheduler(); }
@@ -5877,19 +5904,22 @@ private:
     pump();
   }
 
+  // Takes what has been queued a batch at a time, in order; what handling
+  // queues goes after the batch, as it would in a deque.
   void pump() {
+    std::vector<event> batch;
     for (;;) {
-      event e;
       {
         std::lock_guard<std::mutex> lock(queue_mutex_);
         if (queue_.empty()) {
           pumping_ = false;
           return;
         }
-        e = std::move(queue_.front());
-        queue_.pop_front();
+        batch.swap(queue_);
       }
-      handle(std::move(e));
+      for (event &e : batch)
+        handle(std::move(e));
+      batch.clear();
     }
   }
 
@@ -6000,7 +6030,7 @@ private:
   std::shared_ptr<control> control_;
   std::mutex machine_mutex_;
   std::mutex queue_mutex_;
-  std::deque<event> queue_;
+  std::vector<event> queue_; // filled by post, emptied by pump
   bool pumping_ = false;
   bool in_flight_ = false;
   std::uint64_t exchanges_ = 0; // requests sent so far
@@ -6553,7 +6583,7 @@ private:
   time_point deadline_;
   // Boxed: a tracker holds many machines, most of them only waiting.
   boxed<create_machine> creating_;
-  std::optional<wait_machine> waiting_;
+  boxed<wait_machine> waiting_;
   boxed<task> created_;
   std::vector<violation> warnings_;
   boxed<result<task>> outcome_;
@@ -6904,7 +6934,7 @@ struct machine_slot : operation {
     if (machine)
       machine->stop(std::move(e));
     else
-      refused = std::make_unique<error>(std::move(e));
+      refused = std::move(e);
   }
   bool done() const override { return refused || (machine && machine->done()); }
   machine_result_t<Machine> outcome(session_core_for<Machine> &s) {
@@ -6912,7 +6942,7 @@ struct machine_slot : operation {
     return s.scrub(refused ? R(std::move(*refused)) : machine->take_result());
   }
   std::optional<Machine> machine;
-  std::unique_ptr<error> refused; // rare: held apart to keep every operation small
+  boxed<error> refused; // rare: held apart to keep every operation small
 };
 
 // Any machine given to run(), with its callback.
@@ -6923,7 +6953,7 @@ struct machine_operation : machine_slot<Machine> {
     if (m)
       this->machine.emplace(std::move(*m));
     else
-      this->refused = std::make_unique<error>(std::move(m).error());
+      this->refused = std::move(m).error();
   }
   void on_response(result<http_response> a, protocol::time_point now) override {
     machine_slot<Machine>::on_response(std::move(a), now);
@@ -6994,7 +7024,7 @@ protected:
 
 private:
   struct state; // the items, the wake heap, the queue: in the definitions part
-  std::unique_ptr<state> state_;
+  boxed<state> state_;
 };
 
 // The core's base depends on Transport only so that these bodies compile where they are used.
@@ -7161,7 +7191,7 @@ public:
 
 private:
   struct state; // the items, the journal, the tracker: in the definitions part
-  std::unique_ptr<state> state_;
+  boxed<state> state_;
 };
 
 // The core's base depends on Transport only so that these bodies compile where they are used.
@@ -14179,7 +14209,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     bool creating() const override { return machine && machine->creating(); }
     bool created() const override { return machine && machine->last_task(); }
     void start(protocol::time_point now) override {
-      const std::unique_ptr<queued_create> q = std::move(queued);
+      boxed<queued_create> q = std::move(queued);
       machine.emplace(std::move(q->body), std::move(q->warnings), q->wait, q->policy, q->seed, now);
     }
     std::optional<task_handle> handle(protocol::time_point now, timestamp wall_now) const override {
@@ -14210,7 +14240,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
 
     tracker_callbacks cb;
     std::optional<task_status> reported;
-    std::unique_ptr<queued_create> queued; // until it starts
+    boxed<queued_create> queued; // until it starts
   };
 
   void tick(protocol::time_point now) {
@@ -14281,7 +14311,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
            call_options call = {}) {
     if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
       auto refused = std::make_unique<task_operation>(std::move(cb));
-      refused->refused = std::make_unique<error>(std::move(usable).error());
+      refused->refused = std::move(usable).error();
       return add(std::move(refused), std::move(call), false);
     }
     protocol::wait_machine waiting =
@@ -14306,12 +14336,12 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     std::unique_ptr<operation> op;
     call_options call;
     std::shared_ptr<exchange> in_flight;
-    std::unique_ptr<result<http_response>> answer; // taken from the inbox
-    abandon_request abandon;                       // for the request in flight, when the transport offers one
-    std::uint32_t wake_seq = 0;                    // which entry of the wake heap is this item's
-    bool scheduled = false;                        // sleeping, with a live entry in the wake heap
-    bool queued = false;                           // a create waiting for its turn
-    bool counted = false;                          // holds one of the creates in flight
+    boxed<result<http_response>> answer; // taken from the inbox
+    abandon_request abandon;             // for the request in flight, when the transport offers one
+    std::uint32_t wake_seq = 0;          // which entry of the wake heap is this item's
+    bool scheduled = false;              // sleeping, with a live entry in the wake heap
+    bool queued = false;                 // a create waiting for its turn
+    bool counted = false;                // holds one of the creates in flight
     bool cancelled = false;
   };
 
@@ -14383,10 +14413,10 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     auto op = std::make_unique<task_operation>(std::move(cb));
     auto prepared = prepare_create(*session_, std::move(body), checked, call);
     if (!prepared) {
-      op->refused = std::make_unique<error>(std::move(prepared).error());
+      op->refused = std::move(prepared).error();
       return add(std::move(op), std::move(call), false);
     }
-    op->queued = std::make_unique<queued_create>();
+    op->queued.emplace();
     op->queued->body = std::move(*prepared);
     op->queued->warnings = checked.warnings;
     op->queued->wait = settings_.wait.value_or(session_->options().wait());
@@ -14404,7 +14434,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     for (auto &a : answers) {
       const auto found = items_.find(a.first);
       if (found == items_.end()) continue; // given up: goes nowhere
-      found->second.answer = std::make_unique<result<http_response>>(std::move(a.second));
+      found->second.answer = std::move(a.second);
       ready_.insert(a.first);
     }
   }
@@ -14526,8 +14556,9 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
 };
 
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(std::shared_ptr<session_core> s,
-                                                                          tracker_settings settings)
-    : state_(std::make_unique<state>(std::move(s), settings)) {}
+                                                                          tracker_settings settings) {
+  state_.emplace(std::move(s), settings);
+}
 
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::~task_tracker_core() = default;
 
@@ -15152,9 +15183,9 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(batch_core)::state {
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(batch_core)::batch_core(std::shared_ptr<session_core> session,
                                                             std::vector<batch_item> items,
                                                             batch_settings settings,
-                                                            batch_download_step blocking_download)
-    : state_(std::make_unique<state>(std::move(session), std::move(items), std::move(settings),
-                                     std::move(blocking_download))) {}
+                                                            batch_download_step blocking_download) {
+  state_.emplace(std::move(session), std::move(items), std::move(settings), std::move(blocking_download));
+}
 
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(batch_core)::~batch_core() = default;
 

@@ -16,15 +16,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <utility>
+#include <vector>
 
 #include "kling/client/blocking.hpp"
 #include "kling/client/session.hpp"
+#include "kling/core/boxed.hpp"
 #include "kling/core/cancel.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -79,8 +79,8 @@ public:
 private:
   struct event {
     enum kind_t { step, response, wake, cancel, watch } kind;
-    std::optional<result<http_response>> answer;
-    std::uint64_t exchange = 0; // for watch: which request it watches
+    boxed<result<http_response>> answer; // only a response carries one
+    std::uint64_t exchange = 0;          // for watch: which request it watches
   };
 
   const scheduler &clock() const { return session_->options().scheduler(); }
@@ -105,19 +105,22 @@ private:
     pump();
   }
 
+  // Takes what has been queued a batch at a time, in order; what handling
+  // queues goes after the batch, as it would in a deque.
   void pump() {
+    std::vector<event> batch;
     for (;;) {
-      event e;
       {
         std::lock_guard<std::mutex> lock(queue_mutex_);
         if (queue_.empty()) {
           pumping_ = false;
           return;
         }
-        e = std::move(queue_.front());
-        queue_.pop_front();
+        batch.swap(queue_);
       }
-      handle(std::move(e));
+      for (event &e : batch)
+        handle(std::move(e));
+      batch.clear();
     }
   }
 
@@ -228,7 +231,7 @@ private:
   std::shared_ptr<control> control_;
   std::mutex machine_mutex_;
   std::mutex queue_mutex_;
-  std::deque<event> queue_;
+  std::vector<event> queue_; // filled by post, emptied by pump
   bool pumping_ = false;
   bool in_flight_ = false;
   std::uint64_t exchanges_ = 0; // requests sent so far

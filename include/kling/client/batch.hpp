@@ -53,6 +53,7 @@
 
 #include "kling/client/task_tracker.hpp"
 #include "kling/client/videos.hpp"
+#include "kling/core/boxed.hpp"
 #include "kling/core/files.hpp"
 #include "kling/core/random.hpp"
 #include "kling/core/sha256.hpp"
@@ -177,7 +178,7 @@ public:
 
 private:
   struct state; // the items, the journal, the tracker: in the definitions part
-  std::unique_ptr<state> state_;
+  boxed<state> state_;
 };
 
 // The core's base depends on Transport only so that these bodies compile where they are used.
@@ -772,9 +773,9 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(batch_core)::state {
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(batch_core)::batch_core(std::shared_ptr<session_core> session,
                                                             std::vector<batch_item> items,
                                                             batch_settings settings,
-                                                            batch_download_step blocking_download)
-    : state_(std::make_unique<state>(std::move(session), std::move(items), std::move(settings),
-                                     std::move(blocking_download))) {}
+                                                            batch_download_step blocking_download) {
+  state_.emplace(std::move(session), std::move(items), std::move(settings), std::move(blocking_download));
+}
 
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(batch_core)::~batch_core() = default;
 

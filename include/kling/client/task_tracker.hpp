@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "kling/client/basic_client.hpp"
+#include "kling/core/boxed.hpp"
 #include "kling/protocol/create_and_wait_machine.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -85,7 +86,7 @@ struct machine_slot : operation {
     if (machine)
       machine->stop(std::move(e));
     else
-      refused = std::make_unique<error>(std::move(e));
+      refused = std::move(e);
   }
   bool done() const override { return refused || (machine && machine->done()); }
   machine_result_t<Machine> outcome(session_core_for<Machine> &s) {
@@ -93,7 +94,7 @@ struct machine_slot : operation {
     return s.scrub(refused ? R(std::move(*refused)) : machine->take_result());
   }
   std::optional<Machine> machine;
-  std::unique_ptr<error> refused; // rare: held apart to keep every operation small
+  boxed<error> refused; // rare: held apart to keep every operation small
 };
 
 // Any machine given to run(), with its callback.
@@ -104,7 +105,7 @@ struct machine_operation : machine_slot<Machine> {
     if (m)
       this->machine.emplace(std::move(*m));
     else
-      this->refused = std::make_unique<error>(std::move(m).error());
+      this->refused = std::move(m).error();
   }
   void on_response(result<http_response> a, protocol::time_point now) override {
     machine_slot<Machine>::on_response(std::move(a), now);
@@ -175,7 +176,7 @@ protected:
 
 private:
   struct state; // the items, the wake heap, the queue: in the definitions part
-  std::unique_ptr<state> state_;
+  boxed<state> state_;
 };
 
 // The core's base depends on Transport only so that these bodies compile where they are used.
@@ -275,7 +276,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     bool creating() const override { return machine && machine->creating(); }
     bool created() const override { return machine && machine->last_task(); }
     void start(protocol::time_point now) override {
-      const std::unique_ptr<queued_create> q = std::move(queued);
+      boxed<queued_create> q = std::move(queued);
       machine.emplace(std::move(q->body), std::move(q->warnings), q->wait, q->policy, q->seed, now);
     }
     std::optional<task_handle> handle(protocol::time_point now, timestamp wall_now) const override {
@@ -306,7 +307,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
 
     tracker_callbacks cb;
     std::optional<task_status> reported;
-    std::unique_ptr<queued_create> queued; // until it starts
+    boxed<queued_create> queued; // until it starts
   };
 
   void tick(protocol::time_point now) {
@@ -377,7 +378,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
            call_options call = {}) {
     if (auto usable = no_external_task_id(call, "track (the handle names the task)"); !usable) {
       auto refused = std::make_unique<task_operation>(std::move(cb));
-      refused->refused = std::make_unique<error>(std::move(usable).error());
+      refused->refused = std::move(usable).error();
       return add(std::move(refused), std::move(call), false);
     }
     protocol::wait_machine waiting =
@@ -402,12 +403,12 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     std::unique_ptr<operation> op;
     call_options call;
     std::shared_ptr<exchange> in_flight;
-    std::unique_ptr<result<http_response>> answer; // taken from the inbox
-    abandon_request abandon;                       // for the request in flight, when the transport offers one
-    std::uint32_t wake_seq = 0;                    // which entry of the wake heap is this item's
-    bool scheduled = false;                        // sleeping, with a live entry in the wake heap
-    bool queued = false;                           // a create waiting for its turn
-    bool counted = false;                          // holds one of the creates in flight
+    boxed<result<http_response>> answer; // taken from the inbox
+    abandon_request abandon;             // for the request in flight, when the transport offers one
+    std::uint32_t wake_seq = 0;          // which entry of the wake heap is this item's
+    bool scheduled = false;              // sleeping, with a live entry in the wake heap
+    bool queued = false;                 // a create waiting for its turn
+    bool counted = false;                // holds one of the creates in flight
     bool cancelled = false;
   };
 
@@ -479,10 +480,10 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     auto op = std::make_unique<task_operation>(std::move(cb));
     auto prepared = prepare_create(*session_, std::move(body), checked, call);
     if (!prepared) {
-      op->refused = std::make_unique<error>(std::move(prepared).error());
+      op->refused = std::move(prepared).error();
       return add(std::move(op), std::move(call), false);
     }
-    op->queued = std::make_unique<queued_create>();
+    op->queued.emplace();
     op->queued->body = std::move(*prepared);
     op->queued->warnings = checked.warnings;
     op->queued->wait = settings_.wait.value_or(session_->options().wait());
@@ -500,7 +501,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     for (auto &a : answers) {
       const auto found = items_.find(a.first);
       if (found == items_.end()) continue; // given up: goes nowhere
-      found->second.answer = std::make_unique<result<http_response>>(std::move(a.second));
+      found->second.answer = std::move(a.second);
       ready_.insert(a.first);
     }
   }
@@ -622,8 +623,9 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
 };
 
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::task_tracker_core(std::shared_ptr<session_core> s,
-                                                                          tracker_settings settings)
-    : state_(std::make_unique<state>(std::move(s), settings)) {}
+                                                                          tracker_settings settings) {
+  state_.emplace(std::move(s), settings);
+}
 
 KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(task_tracker_core)::~task_tracker_core() = default;
 

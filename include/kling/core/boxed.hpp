@@ -1,13 +1,13 @@
 // boxed<T>: an optional value kept on the heap, so an object that only
 // sometimes holds a large T (a machine's outcome, a task as last seen) costs
-// one pointer until it does. Copies are deep: it behaves like std::optional<T>
-// apart from where the value lives.
+// one pointer until it does; also what holds a class's private state, whose
+// type the header need not complete. Copies are deep: it behaves like
+// std::optional<T> apart from where the value lives.
 //
 // Thread safety: a plain value; distinct objects may be used concurrently.
 #ifndef KLING_CORE_BOXED_HPP
 #define KLING_CORE_BOXED_HPP
 
-#include <memory>
 #include <utility>
 
 #include "kling/version.hpp"
@@ -18,38 +18,51 @@ template <class T>
 class boxed {
 public:
   boxed() = default;
-  boxed(T value) : value_(std::make_unique<T>(std::move(value))) {} // NOLINT: like std::optional
-  boxed(const boxed &other) : value_(other ? std::make_unique<T>(*other) : nullptr) {}
-  boxed(boxed &&) noexcept = default;
+  boxed(T value) : value_(new T(std::move(value))) {} // NOLINT: like std::optional
+  boxed(const boxed &other) : value_(other ? new T(*other) : nullptr) {}
+  boxed(boxed &&other) noexcept : value_(std::exchange(other.value_, nullptr)) {}
   boxed &operator=(const boxed &other) {
-    if (this != &other) value_ = other ? std::make_unique<T>(*other) : nullptr;
+    if (this != &other) replace(other ? new T(*other) : nullptr);
     return *this;
   }
-  boxed &operator=(boxed &&) noexcept = default;
+  boxed &operator=(boxed &&other) noexcept {
+    if (this != &other) replace(std::exchange(other.value_, nullptr));
+    return *this;
+  }
   boxed &operator=(T value) {
     if (value_)
       *value_ = std::move(value);
     else
-      value_ = std::make_unique<T>(std::move(value));
+      value_ = new T(std::move(value));
     return *this;
   }
+  ~boxed() { replace(nullptr); }
 
   template <class... Args>
   T &emplace(Args &&...args) {
-    value_ = std::make_unique<T>(std::forward<Args>(args)...);
+    replace(new T(std::forward<Args>(args)...));
     return *value_;
   }
-  void reset() noexcept { value_.reset(); }
+  void reset() noexcept { replace(nullptr); }
 
   bool has_value() const noexcept { return value_ != nullptr; }
   explicit operator bool() const noexcept { return value_ != nullptr; }
   T &operator*() { return *value_; }
   const T &operator*() const { return *value_; }
-  T *operator->() { return value_.get(); }
-  const T *operator->() const { return value_.get(); }
+  T *operator->() { return value_; }
+  const T *operator->() const { return value_; }
 
 private:
-  std::unique_ptr<T> value_;
+  // The new value is built before the old one goes, as std::unique_ptr's reset does.
+  void replace(T *value) noexcept {
+    static_assert(sizeof(T) > 0, "kling::boxed<T> needs T complete where it is destroyed");
+    T *old = std::exchange(value_, value);
+    delete old;
+  }
+
+  // A plain owning pointer: std::unique_ptr<T> costs each file that names a
+  // boxed<T> a std::tuple instantiation per T, and boxed needs none of it.
+  T *value_ = nullptr;
 };
 
 KLING_NAMESPACE_END

@@ -23,13 +23,16 @@ KLING_NAMESPACE_BEGIN
 
 namespace request_support {
 
+// j's type depends on T (deferred_t) so that what these do with a json is
+// checked where a request's to_json uses them, not in every file that
+// includes a model header.
 template <class T>
-void put(json &j, const char *key, const std::optional<T> &value) {
+void put(lazy_detail::deferred_t<json, T> &j, const char *key, const std::optional<T> &value) {
   if (value) j[key] = *value;
 }
 
 template <class Enum>
-void put_word(json &j, const char *key, const std::optional<Enum> &value) {
+void put_word(lazy_detail::deferred_t<json, Enum> &j, const char *key, const std::optional<Enum> &value) {
   if (value) j[key] = std::string(to_string(*value));
 }
 

@@ -74,7 +74,7 @@ private:
   time_point deadline_;
   // Boxed: a tracker holds many machines, most of them only waiting.
   boxed<create_machine> creating_;
-  std::optional<wait_machine> waiting_;
+  boxed<wait_machine> waiting_;
   boxed<task> created_;
   std::vector<violation> warnings_;
   boxed<result<task>> outcome_;

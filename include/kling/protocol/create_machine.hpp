@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "kling/core/boxed.hpp"
 #include "kling/protocol/request_machine.hpp"
 #include "kling/protocol/responses.hpp"
 
@@ -89,7 +90,7 @@ private:
   bool looking_up_ = false;
   error cause_;
   std::optional<time_point> wake_at_;
-  std::optional<result<task>> outcome_;
+  boxed<result<task>> outcome_;
 };
 
 } // namespace protocol

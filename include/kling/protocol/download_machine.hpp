@@ -15,6 +15,7 @@
 #include <string>
 #include <utility>
 
+#include "kling/core/boxed.hpp"
 #include "kling/core/url.hpp"
 #include "kling/protocol/errors.hpp"
 #include "kling/protocol/machine.hpp"
@@ -114,7 +115,7 @@ private:
   bool from_scratch_ = false;
   bool discard_ = false; // what is held is no use to a later call
   std::optional<time_point> wake_at_;
-  std::optional<result<std::uint64_t>> outcome_;
+  boxed<result<std::uint64_t>> outcome_;
 };
 
 } // namespace protocol

@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "kling/core/boxed.hpp"
 #include "kling/core/result.hpp"
 #include "kling/protocol/machine.hpp"
 #include "kling/protocol/retry.hpp"
@@ -73,7 +74,7 @@ private:
   retries retries_;
   bool idempotent_;
   std::optional<time_point> wake_at_;
-  std::optional<result<T>> outcome_;
+  boxed<result<T>> outcome_;
 };
 
 } // namespace protocol

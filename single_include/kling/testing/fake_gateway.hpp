@@ -405,6 +405,18 @@ struct value_traits {
   static constexpr bool move_assignable = move_constructible && std::is_move_assignable<T>::value;
 };
 
+// Whether T can be built from a U&&. For a U that is T itself, value_traits
+// answers, so building a result<json> from a json does not make the compiler
+// resolve nlohmann's converting constructors again.
+template <class T, class U, bool = std::is_same<std::remove_cv_t<std::remove_reference_t<U>>, T>::value>
+struct constructs_from : std::is_constructible<T, U &&> {};
+template <class T, class U>
+struct constructs_from<T, U, true>
+    : std::bool_constant<std::is_lvalue_reference<U>::value ||
+                                 std::is_const<std::remove_reference_t<U>>::value
+                             ? value_traits<T>::copy_constructible
+                             : value_traits<T>::move_constructible> {};
+
 template <class F, class... Args>
 using invoke_result_t = std::remove_cv_t<std::remove_reference_t<std::invoke_result_t<F, Args...>>>;
 
@@ -433,7 +445,7 @@ public:
   template <class U = T,
             std::enable_if_t<std::conjunction<std::negation<std::is_same<std::decay_t<U>, result>>,
                                               std::negation<std::is_same<std::decay_t<U>, kling::error>>,
-                                              std::is_constructible<T, U &&>>::value,
+                                              detail::constructs_from<T, U>>::value,
                              int> = 0>
   result(U &&value) : has_value_(true) {
     ::new (place(value_)) T(std::forward<U>(value));
