@@ -1371,12 +1371,11 @@ KLING_NAMESPACE_END
 #ifndef KLING_CORE_NUMBERS_HPP
 #define KLING_CORE_NUMBERS_HPP
 
-#include <charconv>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <type_traits>
 
 
@@ -1384,16 +1383,36 @@ KLING_NAMESPACE_BEGIN
 
 namespace numbers {
 
+namespace numbers_detail {
+// The whole of text as a base-10 integer in 64 bits, signed or not, into
+// the matching out parameter; false when it is not one or does not fit.
+// One compiled function serves every Int of parse_integer.
+KLING_FUNCTION_OBJECT parse_integer_64_function {
+  bool operator()(std::string_view text, bool is_signed, std::int64_t &as_signed, std::uint64_t &as_unsigned)
+      const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(parse_integer_64) parse_integer_64{};
+} // namespace numbers_detail
+
 // The whole of text as a base-10 integer of type Int ("-12"; no sign "+", no
 // spaces); nullopt when it is not one or does not fit.
 template <class Int>
 std::optional<Int> parse_integer(std::string_view text) noexcept {
-  static_assert(std::is_integral<Int>::value, "parse_integer reads integers");
-  Int value{};
-  const char *end = text.data() + text.size();
-  const auto parsed = std::from_chars(text.data(), end, value);
-  if (text.empty() || parsed.ec != std::errc() || parsed.ptr != end) return std::nullopt;
-  return value;
+  static_assert(std::is_integral<Int>::value && !std::is_same<Int, bool>::value,
+                "parse_integer reads integers");
+  std::int64_t as_signed = 0;
+  std::uint64_t as_unsigned = 0;
+  if (!numbers_detail::parse_integer_64(text, std::is_signed<Int>::value, as_signed, as_unsigned)) {
+    return std::nullopt;
+  }
+  using limits = std::numeric_limits<Int>;
+  if constexpr (std::is_signed<Int>::value) {
+    if (as_signed < limits::min() || as_signed > limits::max()) return std::nullopt;
+    return static_cast<Int>(as_signed);
+  } else {
+    if (as_unsigned > limits::max()) return std::nullopt;
+    return static_cast<Int>(as_unsigned);
+  }
 }
 
 // The whole of text as a decimal number in JSON's grammar ("5", "-0.5",
@@ -1476,9 +1495,17 @@ private:
   std::uint64_t state_;
 };
 
-// 64 bits from the system's source (std::random_device), never 0.
+// 64 bits from the system's source (/dev/urandom, std::random_device on
+// Windows), never 0.
 KLING_FUNCTION_OBJECT random_seed_function { std::uint64_t operator()() const; };
 inline constexpr KLING_FUNCTION_TYPE(random_seed) random_seed{};
+
+namespace random_detail {
+// When the system's source cannot be read: both clocks, an address and a
+// count of calls, mixed. Unique in practice, which generated ids need; not
+// unguessable, which nothing here needs.
+KLING_LAZY std::uint64_t clock_seed();
+} // namespace random_detail
 
 KLING_NAMESPACE_END
 
@@ -8434,11 +8461,23 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_NUMBERS_IPP)
 #define KLING_CORE_NUMBERS_IPP
 
+#include <charconv>
 #include <cmath>
+#include <system_error>
 
 KLING_NAMESPACE_BEGIN
 
 namespace numbers {
+
+KLING_LAZY_DEF bool
+KLING_FUNCTION(numbers_detail::parse_integer_64)::operator()(std::string_view text, bool is_signed,
+                                                             std::int64_t &as_signed,
+                                                             std::uint64_t &as_unsigned) const noexcept {
+  const char *end = text.data() + text.size();
+  const auto parsed = is_signed ? std::from_chars(text.data(), end, as_signed)
+                                : std::from_chars(text.data(), end, as_unsigned);
+  return !text.empty() && parsed.ec == std::errc() && parsed.ptr == end;
+}
 
 KLING_LAZY_DEF std::optional<double> KLING_FUNCTION(parse_decimal)::operator()(std::string_view text) const {
   if (text.empty() || text.size() > 64) return std::nullopt;
@@ -8495,13 +8534,43 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_RANDOM_IPP)
 #define KLING_CORE_RANDOM_IPP
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#if defined(_WIN32)
 #include <random>
+#endif
 
 KLING_NAMESPACE_BEGIN
 
+namespace random_detail {
+KLING_LAZY_DEF std::uint64_t clock_seed() {
+  static std::atomic<std::uint64_t> calls{0};
+  const auto ticks = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto wall = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+  const auto place = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&calls));
+  splitmix64 mix(ticks ^ (wall << 1) ^ place ^ (calls.fetch_add(1) << 48));
+  return mix.next() ^ mix.next();
+}
+} // namespace random_detail
+
 KLING_LAZY_DEF std::uint64_t KLING_FUNCTION(random_seed)::operator()() const {
+#if defined(_WIN32)
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
+#else
+  // The system's source read as the file it is on every POSIX system (and in
+  // Emscripten): std::random_device would bring <random>, which adds about
+  // a twentieth of nlohmann's compile time to every header-only user's file.
+  std::uint64_t seed = 0;
+  if (std::FILE *source = std::fopen("/dev/urandom", "rb")) {
+    const std::size_t got = std::fread(&seed, 1, sizeof seed, source);
+    std::fclose(source);
+    if (got == sizeof seed) return seed | 1;
+  }
+  return random_detail::clock_seed() | 1;
+#endif
 }
 
 KLING_NAMESPACE_END

@@ -798,6 +798,11 @@ TEST_CASE("splitmix64 repeats the reference sequence and stays in its bounds", "
   }
   CHECK(kling::splitmix64{7}.up_to(0) == 0);
   CHECK(kling::random_seed() != 0);
+  // Seeds of generated ids: two draws in a row differ, from the system's
+  // source and from the fallback used when it cannot be read.
+  CHECK(kling::random_seed() != kling::random_seed());
+  const std::uint64_t first = kling::random_detail::clock_seed(), second = kling::random_detail::clock_seed();
+  CHECK(first != second);
 }
 
 // ----- JSON helpers -------------------------------------------------------

@@ -210,6 +210,19 @@ TEST_CASE("numbers are read in one grammar, and bad ones refused", "[platform][n
     INFO(bad);
     CHECK_FALSE(parse_integer<int>(bad));
   }
+  // Every type's own edges, through the one 64-bit reader.
+  CHECK(parse_integer<signed char>("-128") == static_cast<signed char>(-128));
+  CHECK_FALSE(parse_integer<signed char>("128"));
+  CHECK(parse_integer<std::uint8_t>("255") == std::uint8_t{255});
+  CHECK_FALSE(parse_integer<std::uint8_t>("256"));
+  CHECK(parse_integer<std::uint32_t>("4294967295") == std::uint32_t{4294967295u});
+  CHECK_FALSE(parse_integer<std::uint32_t>("4294967296"));
+  CHECK(parse_integer<std::int64_t>("-9223372036854775808") == std::numeric_limits<std::int64_t>::min());
+  CHECK_FALSE(parse_integer<std::int64_t>("9223372036854775808"));
+  CHECK(parse_integer<std::uint64_t>("18446744073709551615") == std::numeric_limits<std::uint64_t>::max());
+  CHECK_FALSE(parse_integer<std::uint64_t>("18446744073709551616"));
+  CHECK_FALSE(parse_integer<unsigned>("-0")); // no sign for an unsigned type
+  CHECK_FALSE(parse_integer<unsigned>("-1"));
   CHECK(kling::numbers::format_fixed(10.0, 1) == "10.0");
   CHECK(kling::numbers::format_fixed(2.25, 1) == "2.3");
   CHECK(kling::numbers::format_fixed(-0.04, 1) == "0.0");

@@ -7,12 +7,11 @@
 #ifndef KLING_CORE_NUMBERS_HPP
 #define KLING_CORE_NUMBERS_HPP
 
-#include <charconv>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <type_traits>
 
 #include "kling/core/json.hpp"
@@ -21,16 +20,36 @@ KLING_NAMESPACE_BEGIN
 
 namespace numbers {
 
+namespace numbers_detail {
+// The whole of text as a base-10 integer in 64 bits, signed or not, into
+// the matching out parameter; false when it is not one or does not fit.
+// One compiled function serves every Int of parse_integer.
+KLING_FUNCTION_OBJECT parse_integer_64_function {
+  bool operator()(std::string_view text, bool is_signed, std::int64_t &as_signed, std::uint64_t &as_unsigned)
+      const noexcept;
+};
+inline constexpr KLING_FUNCTION_TYPE(parse_integer_64) parse_integer_64{};
+} // namespace numbers_detail
+
 // The whole of text as a base-10 integer of type Int ("-12"; no sign "+", no
 // spaces); nullopt when it is not one or does not fit.
 template <class Int>
 std::optional<Int> parse_integer(std::string_view text) noexcept {
-  static_assert(std::is_integral<Int>::value, "parse_integer reads integers");
-  Int value{};
-  const char *end = text.data() + text.size();
-  const auto parsed = std::from_chars(text.data(), end, value);
-  if (text.empty() || parsed.ec != std::errc() || parsed.ptr != end) return std::nullopt;
-  return value;
+  static_assert(std::is_integral<Int>::value && !std::is_same<Int, bool>::value,
+                "parse_integer reads integers");
+  std::int64_t as_signed = 0;
+  std::uint64_t as_unsigned = 0;
+  if (!numbers_detail::parse_integer_64(text, std::is_signed<Int>::value, as_signed, as_unsigned)) {
+    return std::nullopt;
+  }
+  using limits = std::numeric_limits<Int>;
+  if constexpr (std::is_signed<Int>::value) {
+    if (as_signed < limits::min() || as_signed > limits::max()) return std::nullopt;
+    return static_cast<Int>(as_signed);
+  } else {
+    if (as_unsigned > limits::max()) return std::nullopt;
+    return static_cast<Int>(as_unsigned);
+  }
 }
 
 // The whole of text as a decimal number in JSON's grammar ("5", "-0.5",
@@ -63,11 +82,23 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_NUMBERS_IPP)
 #define KLING_CORE_NUMBERS_IPP
 
+#include <charconv>
 #include <cmath>
+#include <system_error>
 
 KLING_NAMESPACE_BEGIN
 
 namespace numbers {
+
+KLING_LAZY_DEF bool
+KLING_FUNCTION(numbers_detail::parse_integer_64)::operator()(std::string_view text, bool is_signed,
+                                                             std::int64_t &as_signed,
+                                                             std::uint64_t &as_unsigned) const noexcept {
+  const char *end = text.data() + text.size();
+  const auto parsed = is_signed ? std::from_chars(text.data(), end, as_signed)
+                                : std::from_chars(text.data(), end, as_unsigned);
+  return !text.empty() && parsed.ec == std::errc() && parsed.ptr == end;
+}
 
 KLING_LAZY_DEF std::optional<double> KLING_FUNCTION(parse_decimal)::operator()(std::string_view text) const {
   if (text.empty() || text.size() > 64) return std::nullopt;

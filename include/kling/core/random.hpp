@@ -50,9 +50,17 @@ private:
   std::uint64_t state_;
 };
 
-// 64 bits from the system's source (std::random_device), never 0.
+// 64 bits from the system's source (/dev/urandom, std::random_device on
+// Windows), never 0.
 KLING_FUNCTION_OBJECT random_seed_function { std::uint64_t operator()() const; };
 inline constexpr KLING_FUNCTION_TYPE(random_seed) random_seed{};
+
+namespace random_detail {
+// When the system's source cannot be read: both clocks, an address and a
+// count of calls, mixed. Unique in practice, which generated ids need; not
+// unguessable, which nothing here needs.
+KLING_LAZY std::uint64_t clock_seed();
+} // namespace random_detail
 
 KLING_NAMESPACE_END
 
@@ -61,13 +69,43 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_RANDOM_IPP)
 #define KLING_CORE_RANDOM_IPP
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#if defined(_WIN32)
 #include <random>
+#endif
 
 KLING_NAMESPACE_BEGIN
 
+namespace random_detail {
+KLING_LAZY_DEF std::uint64_t clock_seed() {
+  static std::atomic<std::uint64_t> calls{0};
+  const auto ticks = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto wall = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+  const auto place = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&calls));
+  splitmix64 mix(ticks ^ (wall << 1) ^ place ^ (calls.fetch_add(1) << 48));
+  return mix.next() ^ mix.next();
+}
+} // namespace random_detail
+
 KLING_LAZY_DEF std::uint64_t KLING_FUNCTION(random_seed)::operator()() const {
+#if defined(_WIN32)
   std::random_device device;
   return (std::uint64_t{device()} << 32 | device()) | 1;
+#else
+  // The system's source read as the file it is on every POSIX system (and in
+  // Emscripten): std::random_device would bring <random>, which adds about
+  // a twentieth of nlohmann's compile time to every header-only user's file.
+  std::uint64_t seed = 0;
+  if (std::FILE *source = std::fopen("/dev/urandom", "rb")) {
+    const std::size_t got = std::fread(&seed, 1, sizeof seed, source);
+    std::fclose(source);
+    if (got == sizeof seed) return seed | 1;
+  }
+  return random_detail::clock_seed() | 1;
+#endif
 }
 
 KLING_NAMESPACE_END
