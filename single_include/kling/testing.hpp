@@ -917,36 +917,58 @@ KLING_NAMESPACE_END
 #ifndef KLING_CORE_CANCEL_HPP
 #define KLING_CORE_CANCEL_HPP
 
-#include <atomic>
 #include <memory>
 #include <utility>
 
 
 KLING_NAMESPACE_BEGIN
 
+namespace detail {
+
+// A flag that any thread may set, once, and read; copies share it. Its
+// atomic is in the definitions part, so users' files do not compile <atomic>.
+class shared_flag {
+public:
+  // No flag: never set, and set() does nothing.
+  shared_flag() = default;
+  KLING_LAZY static shared_flag make(); // a new flag, not set
+
+  KLING_LAZY void set() const;
+  KLING_LAZY bool is_set() const;
+  bool exists() const noexcept { return state_ != nullptr; }
+
+private:
+  struct state;
+  std::shared_ptr<state> state_;
+};
+
+} // namespace detail
+
 class cancellation_token {
 public:
   // A token that is never cancelled.
   cancellation_token() = default;
-  bool cancelled() const { return flag_ && flag_->load(std::memory_order_acquire); }
+
+  bool cancelled() const { return flag_.is_set(); }
   // False for the default token, which nothing can cancel.
-  bool can_be_cancelled() const { return flag_ != nullptr; }
+  bool can_be_cancelled() const noexcept { return flag_.exists(); }
 
 private:
   friend class cancellation_source;
-  explicit cancellation_token(std::shared_ptr<const std::atomic<bool>> flag) : flag_(std::move(flag)) {}
-  std::shared_ptr<const std::atomic<bool>> flag_;
+  explicit cancellation_token(detail::shared_flag flag) : flag_(std::move(flag)) {}
+  detail::shared_flag flag_;
 };
 
 class cancellation_source {
 public:
   cancellation_source();
-  void cancel() { flag_->store(true, std::memory_order_release); }
-  bool cancelled() const { return flag_->load(std::memory_order_acquire); }
+
+  void cancel() { flag_.set(); }
+  bool cancelled() const { return flag_.is_set(); }
   cancellation_token token() const { return cancellation_token(flag_); }
 
 private:
-  std::shared_ptr<std::atomic<bool>> flag_;
+  detail::shared_flag flag_;
 };
 
 KLING_NAMESPACE_END
@@ -4204,12 +4226,8 @@ KLING_NAMESPACE_END
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <utility>
 
 
 KLING_NAMESPACE_BEGIN
@@ -4243,6 +4261,9 @@ public:
   static constexpr std::size_t default_max_ids = 10000;
 
   explicit memory_replay_store(std::size_t max_ids = default_max_ids);
+  ~memory_replay_store() override;
+  memory_replay_store(const memory_replay_store &) = delete;
+  memory_replay_store &operator=(const memory_replay_store &) = delete;
 
   bool remember(std::string_view id, std::int64_t now_unix_seconds, std::int64_t until_unix_seconds) override;
 
@@ -4253,14 +4274,10 @@ public:
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
-  using expiry_index = std::multimap<std::int64_t, std::string>;
-
-  KLING_LAZY void erase(expiry_index::iterator it);
+  struct state; // the ids and their mutex, in the definitions part: users' files need not compile them
 
   const std::size_t max_ids_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::int64_t> until_; // id -> Unix time it may be dropped after
-  expiry_index by_expiry_;                              // the same, ordered by that time
+  boxed<state> state_;
 };
 
 // The store receive_callback and verify_once use when given none: one per
@@ -5221,7 +5238,6 @@ KLING_NAMESPACE_END
 #define KLING_CLIENT_ASYNC_HPP
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -5868,7 +5884,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace async_detail {
 struct control {
-  std::atomic<bool> finished{false};
+  detail::shared_flag finished = detail::shared_flag::make();
   std::function<void()> cancel; // asks the operation to stop
 };
 
@@ -5962,7 +5978,7 @@ private:
   }
 
   void handle(event e) {
-    if (control_->finished) return;
+    if (control_->finished.is_set()) return;
     std::unique_lock<std::mutex> lock(machine_mutex_);
     const auto now = clock().now();
     switch (e.kind) {
@@ -5999,7 +6015,7 @@ private:
     switch (next.kind) {
     case protocol::step_kind::done: {
       auto outcome = session_->scrub(machine_.take_result());
-      control_->finished = true;
+      control_->finished.set();
       // Ended with a request still out (cancelled): the transport may free it
       // now. Exchanged, not moved: a moved-from std::function may keep its
       // target (libc++), and that target may hold this operation alive.
@@ -8652,9 +8668,33 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_CANCEL_IPP)
 #define KLING_CORE_CANCEL_IPP
 
+#include <atomic>
+
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL cancellation_source::cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+namespace detail {
+
+struct shared_flag::state {
+  std::atomic<bool> value{false};
+};
+
+KLING_LAZY_DEF shared_flag shared_flag::make() {
+  shared_flag flag;
+  flag.state_ = std::make_shared<state>();
+  return flag;
+}
+
+KLING_LAZY_DEF void shared_flag::set() const {
+  if (state_) state_->value.store(true, std::memory_order_release);
+}
+
+KLING_LAZY_DEF bool shared_flag::is_set() const {
+  return state_ && state_->value.load(std::memory_order_acquire);
+}
+
+} // namespace detail
+
+KLING_DECL cancellation_source::cancellation_source() : flag_(detail::shared_flag::make()) {}
 
 KLING_NAMESPACE_END
 
@@ -13082,48 +13122,66 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REPLAY_STORE_IPP)
 #define KLING_PROTOCOL_REPLAY_STORE_IPP
 
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
 KLING_NAMESPACE_BEGIN
 
 namespace webhooks {
 
+struct memory_replay_store::state {
+  using expiry_index = std::multimap<std::int64_t, std::string>;
+
+  void erase(expiry_index::iterator it) {
+    until.erase(it->second);
+    by_expiry.erase(it);
+  }
+
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, std::int64_t> until; // id -> Unix time it may be dropped after
+  expiry_index by_expiry;                              // the same, ordered by that time
+};
+
 KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
-    : max_ids_(max_ids > 0 ? max_ids : 1) {}
+    : max_ids_(max_ids > 0 ? max_ids : 1) {
+  state_.emplace();
+}
+
+KLING_DECL memory_replay_store::~memory_replay_store() = default;
 
 KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
                                               std::int64_t until_unix_seconds) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
-    erase(by_expiry_.begin());
+  state &s = *state_;
+  std::lock_guard<std::mutex> lock(s.mutex);
+  while (!s.by_expiry.empty() && s.by_expiry.begin()->first < now_unix_seconds)
+    s.erase(s.by_expiry.begin());
   const std::string key(id);
-  if (until_.count(key) != 0) return false;
-  while (until_.size() >= max_ids_)
-    erase(by_expiry_.begin());
-  until_.emplace(key, until_unix_seconds);
-  by_expiry_.emplace(until_unix_seconds, key);
+  if (s.until.count(key) != 0) return false;
+  while (s.until.size() >= max_ids_)
+    s.erase(s.by_expiry.begin());
+  s.until.emplace(key, until_unix_seconds);
+  s.by_expiry.emplace(until_unix_seconds, key);
   return true;
 }
 
 KLING_DECL void memory_replay_store::forget(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const auto found = until_.find(std::string(id));
-  if (found == until_.end()) return;
-  auto range = by_expiry_.equal_range(found->second);
+  state &s = *state_;
+  std::lock_guard<std::mutex> lock(s.mutex);
+  const auto found = s.until.find(std::string(id));
+  if (found == s.until.end()) return;
+  auto range = s.by_expiry.equal_range(found->second);
   for (auto it = range.first; it != range.second; ++it) {
     if (it->second == found->first) {
-      erase(it);
+      s.erase(it);
       return;
     }
   }
 }
 
 KLING_LAZY_DEF std::size_t memory_replay_store::size() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return until_.size();
-}
-
-KLING_LAZY_DEF void memory_replay_store::erase(expiry_index::iterator it) {
-  until_.erase(it->second);
-  by_expiry_.erase(it);
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->until.size();
 }
 
 KLING_LAZY_DEF replay_store &KLING_FUNCTION(default_replay_store)::operator()() const {
@@ -14667,10 +14725,10 @@ KLING_LAZY_DEF async_operation::async_operation(std::shared_ptr<async_detail::co
     : control_(std::move(c)) {}
 
 KLING_LAZY_DEF void async_operation::cancel() const {
-  if (control_ && control_->cancel && !control_->finished) control_->cancel();
+  if (control_ && control_->cancel && !control_->finished.is_set()) control_->cancel();
 }
 
-KLING_LAZY_DEF bool async_operation::done() const { return !control_ || control_->finished; }
+KLING_LAZY_DEF bool async_operation::done() const { return !control_ || control_->finished.is_set(); }
 
 KLING_NAMESPACE_END
 

@@ -13,7 +13,6 @@
 #define KLING_CLIENT_ASYNC_HPP
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -31,7 +30,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace async_detail {
 struct control {
-  std::atomic<bool> finished{false};
+  detail::shared_flag finished = detail::shared_flag::make();
   std::function<void()> cancel; // asks the operation to stop
 };
 
@@ -125,7 +124,7 @@ private:
   }
 
   void handle(event e) {
-    if (control_->finished) return;
+    if (control_->finished.is_set()) return;
     std::unique_lock<std::mutex> lock(machine_mutex_);
     const auto now = clock().now();
     switch (e.kind) {
@@ -162,7 +161,7 @@ private:
     switch (next.kind) {
     case protocol::step_kind::done: {
       auto outcome = session_->scrub(machine_.take_result());
-      control_->finished = true;
+      control_->finished.set();
       // Ended with a request still out (cancelled): the transport may free it
       // now. Exchanged, not moved: a moved-from std::function may keep its
       // target (libc++), and that target may hold this operation alive.
@@ -300,10 +299,10 @@ KLING_LAZY_DEF async_operation::async_operation(std::shared_ptr<async_detail::co
     : control_(std::move(c)) {}
 
 KLING_LAZY_DEF void async_operation::cancel() const {
-  if (control_ && control_->cancel && !control_->finished) control_->cancel();
+  if (control_ && control_->cancel && !control_->finished.is_set()) control_->cancel();
 }
 
-KLING_LAZY_DEF bool async_operation::done() const { return !control_ || control_->finished; }
+KLING_LAZY_DEF bool async_operation::done() const { return !control_ || control_->finished.is_set(); }
 
 KLING_NAMESPACE_END
 

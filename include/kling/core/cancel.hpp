@@ -13,7 +13,6 @@
 #ifndef KLING_CORE_CANCEL_HPP
 #define KLING_CORE_CANCEL_HPP
 
-#include <atomic>
 #include <memory>
 #include <utility>
 
@@ -21,29 +20,52 @@
 
 KLING_NAMESPACE_BEGIN
 
+namespace detail {
+
+// A flag that any thread may set, once, and read; copies share it. Its
+// atomic is in the definitions part, so users' files do not compile <atomic>.
+class shared_flag {
+public:
+  // No flag: never set, and set() does nothing.
+  shared_flag() = default;
+  KLING_LAZY static shared_flag make(); // a new flag, not set
+
+  KLING_LAZY void set() const;
+  KLING_LAZY bool is_set() const;
+  bool exists() const noexcept { return state_ != nullptr; }
+
+private:
+  struct state;
+  std::shared_ptr<state> state_;
+};
+
+} // namespace detail
+
 class cancellation_token {
 public:
   // A token that is never cancelled.
   cancellation_token() = default;
-  bool cancelled() const { return flag_ && flag_->load(std::memory_order_acquire); }
+
+  bool cancelled() const { return flag_.is_set(); }
   // False for the default token, which nothing can cancel.
-  bool can_be_cancelled() const { return flag_ != nullptr; }
+  bool can_be_cancelled() const noexcept { return flag_.exists(); }
 
 private:
   friend class cancellation_source;
-  explicit cancellation_token(std::shared_ptr<const std::atomic<bool>> flag) : flag_(std::move(flag)) {}
-  std::shared_ptr<const std::atomic<bool>> flag_;
+  explicit cancellation_token(detail::shared_flag flag) : flag_(std::move(flag)) {}
+  detail::shared_flag flag_;
 };
 
 class cancellation_source {
 public:
   cancellation_source();
-  void cancel() { flag_->store(true, std::memory_order_release); }
-  bool cancelled() const { return flag_->load(std::memory_order_acquire); }
+
+  void cancel() { flag_.set(); }
+  bool cancelled() const { return flag_.is_set(); }
   cancellation_token token() const { return cancellation_token(flag_); }
 
 private:
-  std::shared_ptr<std::atomic<bool>> flag_;
+  detail::shared_flag flag_;
 };
 
 KLING_NAMESPACE_END
@@ -53,9 +75,33 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_CANCEL_IPP)
 #define KLING_CORE_CANCEL_IPP
 
+#include <atomic>
+
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL cancellation_source::cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+namespace detail {
+
+struct shared_flag::state {
+  std::atomic<bool> value{false};
+};
+
+KLING_LAZY_DEF shared_flag shared_flag::make() {
+  shared_flag flag;
+  flag.state_ = std::make_shared<state>();
+  return flag;
+}
+
+KLING_LAZY_DEF void shared_flag::set() const {
+  if (state_) state_->value.store(true, std::memory_order_release);
+}
+
+KLING_LAZY_DEF bool shared_flag::is_set() const {
+  return state_ && state_->value.load(std::memory_order_acquire);
+}
+
+} // namespace detail
+
+KLING_DECL cancellation_source::cancellation_source() : flag_(detail::shared_flag::make()) {}
 
 KLING_NAMESPACE_END
 

@@ -14,14 +14,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <utility>
 
-#include "kling/version.hpp"
+#include "kling/core/boxed.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -54,6 +50,9 @@ public:
   static constexpr std::size_t default_max_ids = 10000;
 
   explicit memory_replay_store(std::size_t max_ids = default_max_ids);
+  ~memory_replay_store() override;
+  memory_replay_store(const memory_replay_store &) = delete;
+  memory_replay_store &operator=(const memory_replay_store &) = delete;
 
   bool remember(std::string_view id, std::int64_t now_unix_seconds, std::int64_t until_unix_seconds) override;
 
@@ -64,14 +63,10 @@ public:
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
-  using expiry_index = std::multimap<std::int64_t, std::string>;
-
-  KLING_LAZY void erase(expiry_index::iterator it);
+  struct state; // the ids and their mutex, in the definitions part: users' files need not compile them
 
   const std::size_t max_ids_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::int64_t> until_; // id -> Unix time it may be dropped after
-  expiry_index by_expiry_;                              // the same, ordered by that time
+  boxed<state> state_;
 };
 
 // The store receive_callback and verify_once use when given none: one per
@@ -88,48 +83,66 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REPLAY_STORE_IPP)
 #define KLING_PROTOCOL_REPLAY_STORE_IPP
 
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
 KLING_NAMESPACE_BEGIN
 
 namespace webhooks {
 
+struct memory_replay_store::state {
+  using expiry_index = std::multimap<std::int64_t, std::string>;
+
+  void erase(expiry_index::iterator it) {
+    until.erase(it->second);
+    by_expiry.erase(it);
+  }
+
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, std::int64_t> until; // id -> Unix time it may be dropped after
+  expiry_index by_expiry;                              // the same, ordered by that time
+};
+
 KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
-    : max_ids_(max_ids > 0 ? max_ids : 1) {}
+    : max_ids_(max_ids > 0 ? max_ids : 1) {
+  state_.emplace();
+}
+
+KLING_DECL memory_replay_store::~memory_replay_store() = default;
 
 KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
                                               std::int64_t until_unix_seconds) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
-    erase(by_expiry_.begin());
+  state &s = *state_;
+  std::lock_guard<std::mutex> lock(s.mutex);
+  while (!s.by_expiry.empty() && s.by_expiry.begin()->first < now_unix_seconds)
+    s.erase(s.by_expiry.begin());
   const std::string key(id);
-  if (until_.count(key) != 0) return false;
-  while (until_.size() >= max_ids_)
-    erase(by_expiry_.begin());
-  until_.emplace(key, until_unix_seconds);
-  by_expiry_.emplace(until_unix_seconds, key);
+  if (s.until.count(key) != 0) return false;
+  while (s.until.size() >= max_ids_)
+    s.erase(s.by_expiry.begin());
+  s.until.emplace(key, until_unix_seconds);
+  s.by_expiry.emplace(until_unix_seconds, key);
   return true;
 }
 
 KLING_DECL void memory_replay_store::forget(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const auto found = until_.find(std::string(id));
-  if (found == until_.end()) return;
-  auto range = by_expiry_.equal_range(found->second);
+  state &s = *state_;
+  std::lock_guard<std::mutex> lock(s.mutex);
+  const auto found = s.until.find(std::string(id));
+  if (found == s.until.end()) return;
+  auto range = s.by_expiry.equal_range(found->second);
   for (auto it = range.first; it != range.second; ++it) {
     if (it->second == found->first) {
-      erase(it);
+      s.erase(it);
       return;
     }
   }
 }
 
 KLING_LAZY_DEF std::size_t memory_replay_store::size() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return until_.size();
-}
-
-KLING_LAZY_DEF void memory_replay_store::erase(expiry_index::iterator it) {
-  until_.erase(it->second);
-  by_expiry_.erase(it);
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->until.size();
 }
 
 KLING_LAZY_DEF replay_store &KLING_FUNCTION(default_replay_store)::operator()() const {

@@ -1353,13 +1353,80 @@ KLING_NAMESPACE_END
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+// ----- begin kling/core/boxed.hpp -----
+// boxed<T>: an optional value kept on the heap, so an object that only
+// sometimes holds a large T (a machine's outcome, a task as last seen) costs
+// one pointer until it does; also what holds a class's private state, whose
+// type the header need not complete. Copies are deep: it behaves like
+// std::optional<T> apart from where the value lives.
+//
+// Thread safety: a plain value; distinct objects may be used concurrently.
+#ifndef KLING_CORE_BOXED_HPP
+#define KLING_CORE_BOXED_HPP
+
 #include <utility>
 
+
+KLING_NAMESPACE_BEGIN
+
+template <class T>
+class boxed {
+public:
+  boxed() = default;
+  boxed(T value) : value_(new T(std::move(value))) {} // NOLINT: like std::optional
+  boxed(const boxed &other) : value_(other ? new T(*other) : nullptr) {}
+  boxed(boxed &&other) noexcept : value_(std::exchange(other.value_, nullptr)) {}
+  boxed &operator=(const boxed &other) {
+    if (this != &other) replace(other ? new T(*other) : nullptr);
+    return *this;
+  }
+  boxed &operator=(boxed &&other) noexcept {
+    if (this != &other) replace(std::exchange(other.value_, nullptr));
+    return *this;
+  }
+  boxed &operator=(T value) {
+    if (value_)
+      *value_ = std::move(value);
+    else
+      value_ = new T(std::move(value));
+    return *this;
+  }
+  ~boxed() { replace(nullptr); }
+
+  template <class... Args>
+  T &emplace(Args &&...args) {
+    replace(new T(std::forward<Args>(args)...));
+    return *value_;
+  }
+  void reset() noexcept { replace(nullptr); }
+
+  bool has_value() const noexcept { return value_ != nullptr; }
+  explicit operator bool() const noexcept { return value_ != nullptr; }
+  T &operator*() { return *value_; }
+  const T &operator*() const { return *value_; }
+  T *operator->() { return value_; }
+  const T *operator->() const { return value_; }
+
+private:
+  // The new value is built before the old one goes, as std::unique_ptr's reset does.
+  void replace(T *value) noexcept {
+    static_assert(sizeof(T) > 0, "kling::boxed<T> needs T complete where it is destroyed");
+    T *old = std::exchange(value_, value);
+    delete old;
+  }
+
+  // A plain owning pointer: std::unique_ptr<T> costs each file that names a
+  // boxed<T> a std::tuple instantiation per T, and boxed needs none of it.
+  T *value_ = nullptr;
+};
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_BOXED_HPP
+// ----- end kling/core/boxed.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
@@ -1392,6 +1459,9 @@ public:
   static constexpr std::size_t default_max_ids = 10000;
 
   explicit memory_replay_store(std::size_t max_ids = default_max_ids);
+  ~memory_replay_store() override;
+  memory_replay_store(const memory_replay_store &) = delete;
+  memory_replay_store &operator=(const memory_replay_store &) = delete;
 
   bool remember(std::string_view id, std::int64_t now_unix_seconds, std::int64_t until_unix_seconds) override;
 
@@ -1402,14 +1472,10 @@ public:
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
-  using expiry_index = std::multimap<std::int64_t, std::string>;
-
-  KLING_LAZY void erase(expiry_index::iterator it);
+  struct state; // the ids and their mutex, in the definitions part: users' files need not compile them
 
   const std::size_t max_ids_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::int64_t> until_; // id -> Unix time it may be dropped after
-  expiry_index by_expiry_;                              // the same, ordered by that time
+  boxed<state> state_;
 };
 
 // The store receive_callback and verify_once use when given none: one per
@@ -1526,36 +1592,58 @@ KLING_NAMESPACE_END
 #ifndef KLING_CORE_CANCEL_HPP
 #define KLING_CORE_CANCEL_HPP
 
-#include <atomic>
 #include <memory>
 #include <utility>
 
 
 KLING_NAMESPACE_BEGIN
 
+namespace detail {
+
+// A flag that any thread may set, once, and read; copies share it. Its
+// atomic is in the definitions part, so users' files do not compile <atomic>.
+class shared_flag {
+public:
+  // No flag: never set, and set() does nothing.
+  shared_flag() = default;
+  KLING_LAZY static shared_flag make(); // a new flag, not set
+
+  KLING_LAZY void set() const;
+  KLING_LAZY bool is_set() const;
+  bool exists() const noexcept { return state_ != nullptr; }
+
+private:
+  struct state;
+  std::shared_ptr<state> state_;
+};
+
+} // namespace detail
+
 class cancellation_token {
 public:
   // A token that is never cancelled.
   cancellation_token() = default;
-  bool cancelled() const { return flag_ && flag_->load(std::memory_order_acquire); }
+
+  bool cancelled() const { return flag_.is_set(); }
   // False for the default token, which nothing can cancel.
-  bool can_be_cancelled() const { return flag_ != nullptr; }
+  bool can_be_cancelled() const noexcept { return flag_.exists(); }
 
 private:
   friend class cancellation_source;
-  explicit cancellation_token(std::shared_ptr<const std::atomic<bool>> flag) : flag_(std::move(flag)) {}
-  std::shared_ptr<const std::atomic<bool>> flag_;
+  explicit cancellation_token(detail::shared_flag flag) : flag_(std::move(flag)) {}
+  detail::shared_flag flag_;
 };
 
 class cancellation_source {
 public:
   cancellation_source();
-  void cancel() { flag_->store(true, std::memory_order_release); }
-  bool cancelled() const { return flag_->load(std::memory_order_acquire); }
+
+  void cancel() { flag_.set(); }
+  bool cancelled() const { return flag_.is_set(); }
   cancellation_token token() const { return cancellation_token(flag_); }
 
 private:
-  std::shared_ptr<std::atomic<bool>> flag_;
+  detail::shared_flag flag_;
 };
 
 KLING_NAMESPACE_END
@@ -5064,48 +5152,66 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_REPLAY_STORE_IPP)
 #define KLING_PROTOCOL_REPLAY_STORE_IPP
 
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
 KLING_NAMESPACE_BEGIN
 
 namespace webhooks {
 
+struct memory_replay_store::state {
+  using expiry_index = std::multimap<std::int64_t, std::string>;
+
+  void erase(expiry_index::iterator it) {
+    until.erase(it->second);
+    by_expiry.erase(it);
+  }
+
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, std::int64_t> until; // id -> Unix time it may be dropped after
+  expiry_index by_expiry;                              // the same, ordered by that time
+};
+
 KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
-    : max_ids_(max_ids > 0 ? max_ids : 1) {}
+    : max_ids_(max_ids > 0 ? max_ids : 1) {
+  state_.emplace();
+}
+
+KLING_DECL memory_replay_store::~memory_replay_store() = default;
 
 KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
                                               std::int64_t until_unix_seconds) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  while (!by_expiry_.empty() && by_expiry_.begin()->first < now_unix_seconds)
-    erase(by_expiry_.begin());
+  state &s = *state_;
+  std::lock_guard<std::mutex> lock(s.mutex);
+  while (!s.by_expiry.empty() && s.by_expiry.begin()->first < now_unix_seconds)
+    s.erase(s.by_expiry.begin());
   const std::string key(id);
-  if (until_.count(key) != 0) return false;
-  while (until_.size() >= max_ids_)
-    erase(by_expiry_.begin());
-  until_.emplace(key, until_unix_seconds);
-  by_expiry_.emplace(until_unix_seconds, key);
+  if (s.until.count(key) != 0) return false;
+  while (s.until.size() >= max_ids_)
+    s.erase(s.by_expiry.begin());
+  s.until.emplace(key, until_unix_seconds);
+  s.by_expiry.emplace(until_unix_seconds, key);
   return true;
 }
 
 KLING_DECL void memory_replay_store::forget(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const auto found = until_.find(std::string(id));
-  if (found == until_.end()) return;
-  auto range = by_expiry_.equal_range(found->second);
+  state &s = *state_;
+  std::lock_guard<std::mutex> lock(s.mutex);
+  const auto found = s.until.find(std::string(id));
+  if (found == s.until.end()) return;
+  auto range = s.by_expiry.equal_range(found->second);
   for (auto it = range.first; it != range.second; ++it) {
     if (it->second == found->first) {
-      erase(it);
+      s.erase(it);
       return;
     }
   }
 }
 
 KLING_LAZY_DEF std::size_t memory_replay_store::size() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return until_.size();
-}
-
-KLING_LAZY_DEF void memory_replay_store::erase(expiry_index::iterator it) {
-  until_.erase(it->second);
-  by_expiry_.erase(it);
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->until.size();
 }
 
 KLING_LAZY_DEF replay_store &KLING_FUNCTION(default_replay_store)::operator()() const {
@@ -5142,9 +5248,33 @@ KLING_NAMESPACE_END
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_CANCEL_IPP)
 #define KLING_CORE_CANCEL_IPP
 
+#include <atomic>
+
 KLING_NAMESPACE_BEGIN
 
-KLING_DECL cancellation_source::cancellation_source() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
+namespace detail {
+
+struct shared_flag::state {
+  std::atomic<bool> value{false};
+};
+
+KLING_LAZY_DEF shared_flag shared_flag::make() {
+  shared_flag flag;
+  flag.state_ = std::make_shared<state>();
+  return flag;
+}
+
+KLING_LAZY_DEF void shared_flag::set() const {
+  if (state_) state_->value.store(true, std::memory_order_release);
+}
+
+KLING_LAZY_DEF bool shared_flag::is_set() const {
+  return state_ && state_->value.load(std::memory_order_acquire);
+}
+
+} // namespace detail
+
+KLING_DECL cancellation_source::cancellation_source() : flag_(detail::shared_flag::make()) {}
 
 KLING_NAMESPACE_END
 
