@@ -1,8 +1,9 @@
 // boxed<T>: an optional value kept on the heap, so an object that only
 // sometimes holds a large T (a machine's outcome, a task as last seen) costs
 // one pointer until it does; also what holds a class's private state, whose
-// type the header need not complete. Copies are deep: it behaves like
-// std::optional<T> apart from where the value lives.
+// type the header need not complete. Copies are deep. Unlike std::optional,
+// a moved-from boxed is empty, and boxed<T> declares a copy even when T has
+// none (using it then fails to compile).
 //
 // Thread safety: a plain value; distinct objects may be used concurrently.
 #ifndef KLING_CORE_BOXED_HPP

@@ -23,7 +23,8 @@ KLING_NAMESPACE_BEGIN
 namespace detail {
 
 // A flag that any thread may set, once, and read; copies share it. Its
-// atomic is in the definitions part, so users' files do not compile <atomic>.
+// atomic is in the definitions part, so separately compiled users' files do
+// not compile <atomic>.
 class shared_flag {
 public:
   // No flag: never set, and set() does nothing.

@@ -35,8 +35,8 @@ inline constexpr KLING_FUNCTION_TYPE(parse_integer_64) parse_integer_64{};
 // spaces); nullopt when it is not one or does not fit.
 template <class Int>
 std::optional<Int> parse_integer(std::string_view text) noexcept {
-  static_assert(std::is_integral<Int>::value && !std::is_same<Int, bool>::value,
-                "parse_integer reads integers");
+  static_assert(std::is_integral<Int>::value && !std::is_same<Int, bool>::value && sizeof(Int) <= 8,
+                "parse_integer reads integers of up to 64 bits");
   std::int64_t as_signed = 0;
   std::uint64_t as_unsigned = 0;
   if (!numbers_detail::parse_integer_64(text, std::is_signed<Int>::value, as_signed, as_unsigned)) {

@@ -51,7 +51,8 @@ private:
 };
 
 // 64 bits from the system's source (/dev/urandom, std::random_device on
-// Windows), never 0.
+// Windows), never 0; from random_detail::clock_seed where that source
+// cannot be read.
 KLING_FUNCTION_OBJECT random_seed_function { std::uint64_t operator()() const; };
 inline constexpr KLING_FUNCTION_TYPE(random_seed) random_seed{};
 
@@ -100,6 +101,7 @@ KLING_LAZY_DEF std::uint64_t KLING_FUNCTION(random_seed)::operator()() const {
   // a twentieth of nlohmann's compile time to every header-only user's file.
   std::uint64_t seed = 0;
   if (std::FILE *source = std::fopen("/dev/urandom", "rb")) {
+    std::setvbuf(source, nullptr, _IONBF, 0); // 8 bytes read, not a buffer's 4 KiB
     const std::size_t got = std::fread(&seed, 1, sizeof seed, source);
     std::fclose(source);
     if (got == sizeof seed) return seed | 1;

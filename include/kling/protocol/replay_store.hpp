@@ -63,7 +63,9 @@ public:
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
-  struct state; // the ids and their mutex, in the definitions part: users' files need not compile them
+  // The ids and their mutex, in the definitions part: separately compiled
+  // users' files do not compile them.
+  struct state;
 
   const std::size_t max_ids_;
   boxed<state> state_;

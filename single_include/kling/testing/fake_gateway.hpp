@@ -1008,8 +1008,8 @@ inline constexpr KLING_FUNCTION_TYPE(parse_integer_64) parse_integer_64{};
 // spaces); nullopt when it is not one or does not fit.
 template <class Int>
 std::optional<Int> parse_integer(std::string_view text) noexcept {
-  static_assert(std::is_integral<Int>::value && !std::is_same<Int, bool>::value,
-                "parse_integer reads integers");
+  static_assert(std::is_integral<Int>::value && !std::is_same<Int, bool>::value && sizeof(Int) <= 8,
+                "parse_integer reads integers of up to 64 bits");
   std::int64_t as_signed = 0;
   std::uint64_t as_unsigned = 0;
   if (!numbers_detail::parse_integer_64(text, std::is_signed<Int>::value, as_signed, as_unsigned)) {
@@ -1106,7 +1106,8 @@ private:
 };
 
 // 64 bits from the system's source (/dev/urandom, std::random_device on
-// Windows), never 0.
+// Windows), never 0; from random_detail::clock_seed where that source
+// cannot be read.
 KLING_FUNCTION_OBJECT random_seed_function { std::uint64_t operator()() const; };
 inline constexpr KLING_FUNCTION_TYPE(random_seed) random_seed{};
 
@@ -1360,8 +1361,9 @@ KLING_NAMESPACE_END
 // boxed<T>: an optional value kept on the heap, so an object that only
 // sometimes holds a large T (a machine's outcome, a task as last seen) costs
 // one pointer until it does; also what holds a class's private state, whose
-// type the header need not complete. Copies are deep: it behaves like
-// std::optional<T> apart from where the value lives.
+// type the header need not complete. Copies are deep. Unlike std::optional,
+// a moved-from boxed is empty, and boxed<T> declares a copy even when T has
+// none (using it then fails to compile).
 //
 // Thread safety: a plain value; distinct objects may be used concurrently.
 #ifndef KLING_CORE_BOXED_HPP
@@ -1472,7 +1474,9 @@ public:
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
-  struct state; // the ids and their mutex, in the definitions part: users' files need not compile them
+  // The ids and their mutex, in the definitions part: separately compiled
+  // users' files do not compile them.
+  struct state;
 
   const std::size_t max_ids_;
   boxed<state> state_;
@@ -1601,7 +1605,8 @@ KLING_NAMESPACE_BEGIN
 namespace detail {
 
 // A flag that any thread may set, once, and read; copies share it. Its
-// atomic is in the definitions part, so users' files do not compile <atomic>.
+// atomic is in the definitions part, so separately compiled users' files do
+// not compile <atomic>.
 class shared_flag {
 public:
   // No flag: never set, and set() does nothing.
@@ -4601,6 +4606,7 @@ KLING_LAZY_DEF std::uint64_t KLING_FUNCTION(random_seed)::operator()() const {
   // a twentieth of nlohmann's compile time to every header-only user's file.
   std::uint64_t seed = 0;
   if (std::FILE *source = std::fopen("/dev/urandom", "rb")) {
+    std::setvbuf(source, nullptr, _IONBF, 0); // 8 bytes read, not a buffer's 4 KiB
     const std::size_t got = std::fread(&seed, 1, sizeof seed, source);
     std::fclose(source);
     if (got == sizeof seed) return seed | 1;
