@@ -5614,8 +5614,9 @@ public:
   std::uint64_t external_task_id_seed() const { return id_seed_; }
 
   // The clocks and sleep of blocking calls; tests pass a virtual clock.
+  // Unless set, time_source::system().
   KLING_LAZY options &time(time_source t);
-  const time_source &time() const { return time_; }
+  KLING_LAZY const time_source &time() const;
 
   // How asynchronous calls wait (see client/scheduler.hpp); they need one.
   KLING_LAZY options &scheduler(kling::scheduler s);
@@ -5650,7 +5651,9 @@ private:
   network_settings network_;
   protocol::retry_policy retry_;
   protocol::wait_options wait_;
-  time_source time_ = time_source::system();
+  // Empty for the system's clocks: a default member initializer calling
+  // time_source::system() would compile its body in every file.
+  boxed<time_source> time_;
   kling::scheduler scheduler_;
   std::function<void(const exchange_record &)> observer_;
 };
@@ -13466,6 +13469,12 @@ KLING_LAZY_DEF options &options::external_task_id_seed(std::uint64_t seed) {
 KLING_LAZY_DEF options &options::time(time_source t) {
   time_ = std::move(t);
   return *this;
+}
+
+KLING_LAZY_DEF const time_source &options::time() const {
+  if (time_) return *time_;
+  static const time_source system = time_source::system();
+  return system;
 }
 
 KLING_LAZY_DEF options &options::scheduler(kling::scheduler s) {
