@@ -105,11 +105,15 @@
 // with it is checked only where the function is called: Clang checks a
 // template's code that depends on nothing where it is written, in every
 // file, and a second JSON type (nlohmann::ordered_json) costs that much.
+// A return type is checked likewise, so a lazy function returning such a
+// type is declared KLING_LAZY_RETURNING(T) and defined
+// KLING_LAZY_DEF KLING_DEFERRED(T).
 #if defined(KLING_SEPARATE_COMPILATION)
 #define KLING_DECL
 #define KLING_LAZY
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
+#define KLING_LAZY_RETURNING(T) T
 #define KLING_LAZY_CLASS class
 #define KLING_LAZY_CLASS_TYPE(name) name
 #define KLING_LAZY_MEMBER_OF(name) name
@@ -127,6 +131,9 @@
   template <class KlingLazy>                                                                                 \
   inline
 #define KLING_DEFERRED(T) ::kling::lazy_detail::deferred_t<T, KlingLazy>
+#define KLING_LAZY_RETURNING(T)                                                                              \
+  template <class KlingLazy = void>                                                                          \
+  inline ::kling::lazy_detail::deferred_t<T, KlingLazy>
 #define KLING_LAZY_CLASS                                                                                     \
   template <class KlingLazy = void>                                                                          \
   class

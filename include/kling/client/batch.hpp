@@ -123,7 +123,7 @@ struct batch_summary {
 };
 
 // {"total", "completed", "failed", "files": [...], "failures": [{"name", "error"}]}
-KLING_LAZY nlohmann::ordered_json to_json(const batch_summary &s);
+KLING_LAZY_RETURNING(nlohmann::ordered_json) to_json(const batch_summary &s);
 
 KLING_FUNCTION_OBJECT default_batch_journal_function {
   std::string operator()(const std::string &out_dir) const;
@@ -217,7 +217,7 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
-KLING_LAZY_DEF nlohmann::ordered_json to_json(const batch_summary &s) {
+KLING_LAZY_DEF KLING_DEFERRED(nlohmann::ordered_json) to_json(const batch_summary &s) {
   using ordered = KLING_DEFERRED(nlohmann::ordered_json);
   ordered failures = ordered::array();
   for (const auto &f : s.failures)

@@ -233,8 +233,12 @@ KLING_NAMESPACE_END
 KLING_NAMESPACE_BEGIN
 
 KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
-  using operation = tracker_detail::operation;
-  using exchange = session_core::exchange;
+  // Named through KLING_DEFERRED, as the types below that depend on them:
+  // header-only, what they instantiate is compiled only where a tracker is.
+  using id = KLING_DEFERRED(std::uint64_t);
+  using operation = KLING_DEFERRED(tracker_detail::operation);
+  using exchange = KLING_DEFERRED(session_core::exchange);
+  using machine_slot = tracker_detail::machine_slot<KLING_DEFERRED(protocol::create_and_wait_machine)>;
 
   state(std::shared_ptr<session_core> s, tracker_settings t)
       : session_(std::move(s)), settings_(t), limit_(std::max(1, settings_.max_creates_in_flight)),
@@ -255,8 +259,8 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
   };
 
   // A task: created (when started from the queue) then followed, or only followed.
-  struct task_operation : tracker_detail::machine_slot<protocol::create_and_wait_machine> {
-    using slot = tracker_detail::machine_slot<protocol::create_and_wait_machine>;
+  struct task_operation : machine_slot {
+    using slot = machine_slot;
     using slot::machine;
     using slot::refused; // a create that breaks rules
     explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
@@ -306,7 +310,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     }
 
     tracker_callbacks cb;
-    std::optional<task_status> reported;
+    std::optional<KLING_DEFERRED(task_status)> reported;
     boxed<queued_create> queued; // until it starts
   };
 

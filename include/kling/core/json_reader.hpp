@@ -92,6 +92,12 @@ private:
 
 KLING_NAMESPACE_END
 
+// A field_reader is built from a json, never read from one (core/json.hpp says why this matters).
+namespace nlohmann {
+template <>
+struct adl_serializer<kling::field_reader, void> {};
+} // namespace nlohmann
+
 #endif // KLING_CORE_JSON_READER_HPP
 
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_JSON_READER_IPP)

@@ -45,21 +45,25 @@ public:
 // max_ids unexpired ids are held, the one that expires soonest makes room, so
 // that a burst of genuine messages is never refused (only the sender, who
 // holds the secret, can produce ids that reach the store).
-class memory_replay_store final : public replay_store {
+//
+// Its name is memory_replay_store (declared below); the class is a
+// KLING_LAZY_CLASS because its virtual functions are compiled wherever their
+// class is: header-only, a plain class would compile its maps in every file.
+KLING_LAZY_CLASS basic_memory_replay_store final : public replay_store {
 public:
   static constexpr std::size_t default_max_ids = 10000;
 
-  explicit memory_replay_store(std::size_t max_ids = default_max_ids);
-  ~memory_replay_store() override;
-  memory_replay_store(const memory_replay_store &) = delete;
-  memory_replay_store &operator=(const memory_replay_store &) = delete;
+  explicit basic_memory_replay_store(std::size_t max_ids = default_max_ids);
+  ~basic_memory_replay_store() override;
+  basic_memory_replay_store(const basic_memory_replay_store &) = delete;
+  basic_memory_replay_store &operator=(const basic_memory_replay_store &) = delete;
 
   bool remember(std::string_view id, std::int64_t now_unix_seconds, std::int64_t until_unix_seconds) override;
 
   void forget(std::string_view id) override;
 
   // How many ids are held (expired ones included until the next remember).
-  KLING_LAZY std::size_t size() const;
+  std::size_t size() const;
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
@@ -70,6 +74,8 @@ private:
   const std::size_t max_ids_;
   boxed<state> state_;
 };
+
+using memory_replay_store = KLING_LAZY_CLASS_TYPE(basic_memory_replay_store);
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
@@ -93,10 +99,10 @@ KLING_NAMESPACE_BEGIN
 
 namespace webhooks {
 
-struct memory_replay_store::state {
+KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::state {
   using expiry_index = std::multimap<std::int64_t, std::string>;
 
-  void erase(expiry_index::iterator it) {
+  void erase(typename expiry_index::iterator it) {
     until.erase(it->second);
     by_expiry.erase(it);
   }
@@ -106,15 +112,16 @@ struct memory_replay_store::state {
   expiry_index by_expiry;                              // the same, ordered by that time
 };
 
-KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::basic_memory_replay_store(std::size_t max_ids)
     : max_ids_(max_ids > 0 ? max_ids : 1) {
   state_.emplace();
 }
 
-KLING_DECL memory_replay_store::~memory_replay_store() = default;
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::~basic_memory_replay_store() = default;
 
-KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
-                                              std::int64_t until_unix_seconds) {
+KLING_LAZY_DEF bool
+KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::remember(std::string_view id, std::int64_t now_unix_seconds,
+                                                          std::int64_t until_unix_seconds) {
   state &s = *state_;
   std::lock_guard<std::mutex> lock(s.mutex);
   while (!s.by_expiry.empty() && s.by_expiry.begin()->first < now_unix_seconds)
@@ -128,7 +135,7 @@ KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t 
   return true;
 }
 
-KLING_DECL void memory_replay_store::forget(std::string_view id) {
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::forget(std::string_view id) {
   state &s = *state_;
   std::lock_guard<std::mutex> lock(s.mutex);
   const auto found = s.until.find(std::string(id));
@@ -142,7 +149,7 @@ KLING_DECL void memory_replay_store::forget(std::string_view id) {
   }
 }
 
-KLING_LAZY_DEF std::size_t memory_replay_store::size() const {
+KLING_LAZY_DEF std::size_t KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::size() const {
   std::lock_guard<std::mutex> lock(state_->mutex);
   return state_->until.size();
 }

@@ -27,7 +27,7 @@ struct report {
 
 // {"route", "valid", "violations": [{"rule", "field", "message"}], "warnings": [...]}:
 // what `kling validate` prints, members in that order.
-KLING_LAZY nlohmann::ordered_json to_json(const report &r);
+KLING_LAZY_RETURNING(nlohmann::ordered_json) to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
 KLING_FUNCTION_OBJECT rejection_function { error operator()(std::vector<violation> violations) const; };
@@ -46,7 +46,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
+KLING_LAZY_DEF KLING_DEFERRED(nlohmann::ordered_json) to_json(const report &r) {
   using ordered = KLING_DEFERRED(nlohmann::ordered_json);
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();

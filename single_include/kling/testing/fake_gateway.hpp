@@ -207,11 +207,15 @@
 // with it is checked only where the function is called: Clang checks a
 // template's code that depends on nothing where it is written, in every
 // file, and a second JSON type (nlohmann::ordered_json) costs that much.
+// A return type is checked likewise, so a lazy function returning such a
+// type is declared KLING_LAZY_RETURNING(T) and defined
+// KLING_LAZY_DEF KLING_DEFERRED(T).
 #if defined(KLING_SEPARATE_COMPILATION)
 #define KLING_DECL
 #define KLING_LAZY
 #define KLING_LAZY_DEF
 #define KLING_DEFERRED(T) T
+#define KLING_LAZY_RETURNING(T) T
 #define KLING_LAZY_CLASS class
 #define KLING_LAZY_CLASS_TYPE(name) name
 #define KLING_LAZY_MEMBER_OF(name) name
@@ -229,6 +233,9 @@
   template <class KlingLazy>                                                                                 \
   inline
 #define KLING_DEFERRED(T) ::kling::lazy_detail::deferred_t<T, KlingLazy>
+#define KLING_LAZY_RETURNING(T)                                                                              \
+  template <class KlingLazy = void>                                                                          \
+  inline ::kling::lazy_detail::deferred_t<T, KlingLazy>
 #define KLING_LAZY_CLASS                                                                                     \
   template <class KlingLazy = void>                                                                          \
   class
@@ -821,6 +828,18 @@ struct lazy_pointer {
 
 KLING_NAMESPACE_END
 
+// Initializing a T from a json also tries json's implicit conversion to T,
+// and nlohmann allows that only when json.get<T>() would compile: a search
+// through every from_json it and T's namespace have (for result<json>, whose
+// value_type is json, about 130 ms of Clang in every file that returns a json
+// as a result<json>). A type that is never read from JSON says so with an
+// empty serializer, and the search ends at once. (Converting one to json
+// was, and stays, an error.)
+namespace nlohmann {
+template <class T>
+struct adl_serializer<kling::result<T>, void> {};
+} // namespace nlohmann
+
 #endif // KLING_CORE_JSON_HPP
 
 // ----- end kling/core/json.hpp -----
@@ -967,6 +986,12 @@ private:
 };
 
 KLING_NAMESPACE_END
+
+// A field_reader is built from a json, never read from one (core/json.hpp says why this matters).
+namespace nlohmann {
+template <>
+struct adl_serializer<kling::field_reader, void> {};
+} // namespace nlohmann
 
 #endif // KLING_CORE_JSON_READER_HPP
 
@@ -1456,21 +1481,25 @@ public:
 // max_ids unexpired ids are held, the one that expires soonest makes room, so
 // that a burst of genuine messages is never refused (only the sender, who
 // holds the secret, can produce ids that reach the store).
-class memory_replay_store final : public replay_store {
+//
+// Its name is memory_replay_store (declared below); the class is a
+// KLING_LAZY_CLASS because its virtual functions are compiled wherever their
+// class is: header-only, a plain class would compile its maps in every file.
+KLING_LAZY_CLASS basic_memory_replay_store final : public replay_store {
 public:
   static constexpr std::size_t default_max_ids = 10000;
 
-  explicit memory_replay_store(std::size_t max_ids = default_max_ids);
-  ~memory_replay_store() override;
-  memory_replay_store(const memory_replay_store &) = delete;
-  memory_replay_store &operator=(const memory_replay_store &) = delete;
+  explicit basic_memory_replay_store(std::size_t max_ids = default_max_ids);
+  ~basic_memory_replay_store() override;
+  basic_memory_replay_store(const basic_memory_replay_store &) = delete;
+  basic_memory_replay_store &operator=(const basic_memory_replay_store &) = delete;
 
   bool remember(std::string_view id, std::int64_t now_unix_seconds, std::int64_t until_unix_seconds) override;
 
   void forget(std::string_view id) override;
 
   // How many ids are held (expired ones included until the next remember).
-  KLING_LAZY std::size_t size() const;
+  std::size_t size() const;
   std::size_t max_ids() const noexcept { return max_ids_; }
 
 private:
@@ -1481,6 +1510,8 @@ private:
   const std::size_t max_ids_;
   boxed<state> state_;
 };
+
+using memory_replay_store = KLING_LAZY_CLASS_TYPE(basic_memory_replay_store);
 
 // The store receive_callback and verify_once use when given none: one per
 // process (per shared library that holds a copy of this header's code).
@@ -2000,7 +2031,7 @@ struct report {
 
 // {"route", "valid", "violations": [{"rule", "field", "message"}], "warnings": [...]}:
 // what `kling validate` prints, members in that order.
-KLING_LAZY nlohmann::ordered_json to_json(const report &r);
+KLING_LAZY_RETURNING(nlohmann::ordered_json) to_json(const report &r);
 
 // The error a call returns when its request breaks rules: nothing was sent.
 KLING_FUNCTION_OBJECT rejection_function { error operator()(std::vector<violation> violations) const; };
@@ -5166,10 +5197,10 @@ KLING_NAMESPACE_BEGIN
 
 namespace webhooks {
 
-struct memory_replay_store::state {
+KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::state {
   using expiry_index = std::multimap<std::int64_t, std::string>;
 
-  void erase(expiry_index::iterator it) {
+  void erase(typename expiry_index::iterator it) {
     until.erase(it->second);
     by_expiry.erase(it);
   }
@@ -5179,15 +5210,16 @@ struct memory_replay_store::state {
   expiry_index by_expiry;                              // the same, ordered by that time
 };
 
-KLING_DECL memory_replay_store::memory_replay_store(std::size_t max_ids)
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::basic_memory_replay_store(std::size_t max_ids)
     : max_ids_(max_ids > 0 ? max_ids : 1) {
   state_.emplace();
 }
 
-KLING_DECL memory_replay_store::~memory_replay_store() = default;
+KLING_LAZY_DEF KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::~basic_memory_replay_store() = default;
 
-KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t now_unix_seconds,
-                                              std::int64_t until_unix_seconds) {
+KLING_LAZY_DEF bool
+KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::remember(std::string_view id, std::int64_t now_unix_seconds,
+                                                          std::int64_t until_unix_seconds) {
   state &s = *state_;
   std::lock_guard<std::mutex> lock(s.mutex);
   while (!s.by_expiry.empty() && s.by_expiry.begin()->first < now_unix_seconds)
@@ -5201,7 +5233,7 @@ KLING_DECL bool memory_replay_store::remember(std::string_view id, std::int64_t 
   return true;
 }
 
-KLING_DECL void memory_replay_store::forget(std::string_view id) {
+KLING_LAZY_DEF void KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::forget(std::string_view id) {
   state &s = *state_;
   std::lock_guard<std::mutex> lock(s.mutex);
   const auto found = s.until.find(std::string(id));
@@ -5215,7 +5247,7 @@ KLING_DECL void memory_replay_store::forget(std::string_view id) {
   }
 }
 
-KLING_LAZY_DEF std::size_t memory_replay_store::size() const {
+KLING_LAZY_DEF std::size_t KLING_LAZY_MEMBER_OF(basic_memory_replay_store)::size() const {
   std::lock_guard<std::mutex> lock(state_->mutex);
   return state_->until.size();
 }
@@ -5758,7 +5790,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace rules {
 
-KLING_LAZY_DEF nlohmann::ordered_json to_json(const report &r) {
+KLING_LAZY_DEF KLING_DEFERRED(nlohmann::ordered_json) to_json(const report &r) {
   using ordered = KLING_DEFERRED(nlohmann::ordered_json);
   const auto list = [](const std::vector<violation> &items) {
     ordered out = ordered::array();
