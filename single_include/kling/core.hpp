@@ -395,7 +395,7 @@ struct error {
   std::optional<std::chrono::milliseconds> retry_after;
 
   error() = default;
-  error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
+  KLING_DECL error(errc c, std::string msg); // in the definitions part: compiled once
 };
 
 // One line for logs: "rate_limited (HTTP 429, provider code 1302): too many
@@ -703,9 +703,16 @@ public:
   using value_type = void;
   using error_type = kling::error;
 
-  result() = default;
-  result(const kling::error &e) : error_(e) {}
-  result(kling::error &&e) : error_(std::move(e)) {}
+  // Not a template: what is defined here would compile its optional<error>
+  // code in every file. The definitions part holds these.
+  KLING_DECL result() noexcept;
+  KLING_DECL result(const kling::error &e);
+  KLING_DECL result(kling::error &&e) noexcept;
+  KLING_DECL result(const result &other);
+  KLING_DECL result(result &&other) noexcept;
+  KLING_DECL result &operator=(const result &other);
+  KLING_DECL result &operator=(result &&other) noexcept;
+  KLING_DECL ~result();
 
   bool has_value() const noexcept { return !error_.has_value(); }
   explicit operator bool() const noexcept { return has_value(); }
@@ -7332,6 +7339,8 @@ KLING_NAMESPACE_END
 
 KLING_NAMESPACE_BEGIN
 
+KLING_DECL error::error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
+
 KLING_LAZY_DEF bool operator==(const violation &a, const violation &b) {
   return a.rule == b.rule && a.field == b.field && a.message == b.message;
 }
@@ -7379,6 +7388,15 @@ namespace detail {
 }
 
 } // namespace detail
+
+KLING_DECL result<void>::result() noexcept = default;
+KLING_DECL result<void>::result(const kling::error &e) : error_(e) {}
+KLING_DECL result<void>::result(kling::error &&e) noexcept : error_(std::move(e)) {}
+KLING_DECL result<void>::result(const result &other) = default;
+KLING_DECL result<void>::result(result &&other) noexcept = default;
+KLING_DECL result<void> &result<void>::operator=(const result &other) = default;
+KLING_DECL result<void> &result<void>::operator=(result &&other) noexcept = default;
+KLING_DECL result<void>::~result() = default;
 
 KLING_NAMESPACE_END
 

@@ -117,7 +117,7 @@ struct error {
   std::optional<std::chrono::milliseconds> retry_after;
 
   error() = default;
-  error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
+  KLING_DECL error(errc c, std::string msg); // in the definitions part: compiled once
 };
 
 // One line for logs: "rate_limited (HTTP 429, provider code 1302): too many
@@ -132,6 +132,8 @@ KLING_NAMESPACE_END
 #define KLING_CORE_ERROR_IPP
 
 KLING_NAMESPACE_BEGIN
+
+KLING_DECL error::error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
 
 KLING_LAZY_DEF bool operator==(const violation &a, const violation &b) {
   return a.rule == b.rule && a.field == b.field && a.message == b.message;
