@@ -185,6 +185,11 @@ private:
 template <class Transport>
 class basic_batch : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport> {
   using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport>;
+  // result<T> named through Transport: the bodies below need what they
+  // return complete only where they are used (Clang checks a template's
+  // non-dependent return types where it is written).
+  template <class T>
+  using result = lazy_detail::deferred_t<kling::result<T>, Transport>;
 
 public:
   basic_batch(const basic_client<Transport> &client, std::vector<batch_item> items,
