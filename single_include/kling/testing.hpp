@@ -7028,7 +7028,9 @@ struct operation {
   virtual bool creating() const { return false; }
   virtual bool created() const { return false; } // a create succeeded
   virtual void start(protocol::time_point) {}    // a queued create begins
-  virtual std::optional<task_handle> handle(protocol::time_point, timestamp) const { return std::nullopt; }
+  // Fills out and returns true when the operation can be resumed from a handle.
+  // (Not an optional<task_handle>: compiling that type here cost every file.)
+  virtual bool handle(protocol::time_point, timestamp, task_handle &) const { return false; }
 };
 
 // An operation's machine, or the error that ends it before it has one (a
@@ -15474,14 +15476,13 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
       boxed<queued_create> q = std::move(queued);
       machine.emplace(std::move(q->body), std::move(q->warnings), q->wait, q->policy, q->seed, now);
     }
-    std::optional<task_handle> handle(protocol::time_point now, timestamp wall_now) const override {
-      if (!machine || machine->done()) return std::nullopt;
-      task_handle h;
+    bool handle(protocol::time_point now, timestamp wall_now, task_handle &h) const override {
+      if (!machine || machine->done()) return false;
       if (machine->creating()) {
         // Created or not, the gateway knows it by its external id: resuming looks it up.
-        if (machine->external_task_id().empty()) return std::nullopt;
+        if (machine->external_task_id().empty()) return false;
         h.task_id = h.external_task_id = machine->external_task_id();
-        return h;
+        return true;
       }
       const protocol::wait_machine &w = *machine->waiting();
       const auto to_wall = [&](protocol::time_point t) {
@@ -15492,7 +15493,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
       h.external_task_id = w.external_task_id();
       if (w.next_poll()) h.next_poll_at = to_wall(*w.next_poll());
       h.deadline = to_wall(w.deadline());
-      return h;
+      return true;
     }
     void report_status(const task &t) {
       if (reported == t.status) return;
@@ -15555,7 +15556,8 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
     for (const auto &entry : items_) {
       const item &it = entry.second;
       if (it.queued) continue;
-      if (auto h = it.op->handle(now, wall_now)) out.push_back(std::move(*h));
+      task_handle h;
+      if (it.op->handle(now, wall_now, h)) out.push_back(std::move(h));
     }
     return out;
   }
