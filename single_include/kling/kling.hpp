@@ -1257,14 +1257,14 @@ KLING_NAMESPACE_END
 
 // Initializing a T from a json also tries json's implicit conversion to T,
 // and nlohmann allows that only when json.get<T>() would compile: a search
-// through every from_json it and T's namespace have (for result<json>, whose
-// value_type is json, about 130 ms of Clang in every file that returns a json
-// as a result<json>). A type that is never read from JSON says so with an
-// empty serializer, and the search ends at once. (Converting one to json
-// was, and stays, an error.)
+// through every from_json it and T's namespace have. For result<json>, whose
+// value_type is json, that costs about 130 ms of Clang in every file that
+// returns a json as a result<json>. result<json> is never converted to or
+// from JSON, so an empty serializer says so and the search ends at once.
+// (Only it: a user's own to_json for a result of another type still works.)
 namespace nlohmann {
-template <class T>
-struct adl_serializer<kling::result<T>, void> {};
+template <>
+struct adl_serializer<kling::result<kling::json>, void> {};
 } // namespace nlohmann
 
 #endif // KLING_CORE_JSON_HPP
@@ -6352,13 +6352,15 @@ private:
 template <class Transport>
 class elements_resource : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(elements_core), Transport> {
   using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(elements_core), Transport>;
-  // result<T> named through Transport: the bodies below need what they
-  // return complete only where they are used (Clang checks a template's
-  // non-dependent return types where it is written).
+
+public:
+  // result<T>, named through Transport so that the bodies below need what
+  // they return complete only where they are used (Clang checks a
+  // template's non-dependent return types where it is written). Public, so
+  // that a class derived from this one finds the same type.
   template <class T>
   using result = lazy_detail::deferred_t<kling::result<T>, Transport>;
 
-public:
   using typename core::element_page;
   using typename core::page_result;
 
@@ -6790,13 +6792,15 @@ private:
 template <class Transport>
 class videos_resource : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(videos_core), Transport> {
   using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(videos_core), Transport>;
-  // result<T> named through Transport: the bodies below need what they
-  // return complete only where they are used (Clang checks a template's
-  // non-dependent return types where it is written).
+
+public:
+  // result<T>, named through Transport so that the bodies below need what
+  // they return complete only where they are used (Clang checks a
+  // template's non-dependent return types where it is written). Public, so
+  // that a class derived from this one finds the same type.
   template <class T>
   using result = lazy_detail::deferred_t<kling::result<T>, Transport>;
 
-public:
   explicit videos_resource(std::shared_ptr<session<Transport>> s) : core(std::move(s)) {}
 
   // Creates a task from a typed request (omni_video, text_to_video,
@@ -7305,13 +7309,15 @@ private:
 template <class Transport>
 class basic_batch : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport> {
   using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport>;
-  // result<T> named through Transport: the bodies below need what they
-  // return complete only where they are used (Clang checks a template's
-  // non-dependent return types where it is written).
+
+public:
+  // result<T>, named through Transport so that the bodies below need what
+  // they return complete only where they are used (Clang checks a
+  // template's non-dependent return types where it is written). Public, so
+  // that a class derived from this one finds the same type.
   template <class T>
   using result = lazy_detail::deferred_t<kling::result<T>, Transport>;
 
-public:
   basic_batch(const basic_client<Transport> &client, std::vector<batch_item> items,
               batch_settings settings = {})
       : core(client.session(), std::move(items), std::move(settings), blocking_download(client)) {

@@ -59,6 +59,31 @@ TEST_CASE("transport requirements are detected at compile time", "[transport]") 
   STATIC_REQUIRE(kling::is_transport_v<kling::testing::mock_transport>);
 }
 
+namespace {
+// A user's resource built on the library's: result<T> named in it is kling::result<T>.
+class audited_videos : public kling::videos_resource<kling::testing::mock_transport> {
+public:
+  using videos_resource::videos_resource;
+  result<kling::task> get_logged(std::string_view id) {
+    ++lookups;
+    return get(id);
+  }
+  int lookups = 0;
+};
+} // namespace
+
+TEST_CASE("a class derived from a resource names result<T> as the library does", "[client]") {
+  STATIC_REQUIRE(std::is_same<decltype(std::declval<audited_videos &>().get_logged("x")),
+                              kling::result<kling::task>>::value);
+  mock_client c{local_options()};
+  c.transport().respond(200, pending_task);
+  audited_videos videos(c.session());
+  const kling::result<kling::task> t = videos.get_logged("task_abc123");
+  REQUIRE(t.has_value());
+  CHECK(t->id == "task_abc123");
+  CHECK(videos.lookups == 1);
+}
+
 TEST_CASE("the client builds its transport from the network settings when it can", "[transport][client]") {
   kling::basic_client<takes_settings> c{local_options().connect_timeout(std::chrono::milliseconds(1234))};
   CHECK(c.transport().connect_ms == 1234);

@@ -145,6 +145,44 @@ TEST_CASE("result::or_else and map_error work on the error only", "[core][result
   CHECK(annotated.error().message == "while reading: not positive");
 }
 
+namespace user_serialization {
+// A user's own JSON conversions for a result of their own type: the library
+// keeps nlohmann from searching for one only for result<json>.
+struct reading {
+  int value = 0;
+};
+inline void to_json(kling::json &j, const reading &r) { j = kling::json{{"value", r.value}}; }
+inline void to_json(kling::json &j, const kling::result<reading> &r) {
+  if (r)
+    j = *r;
+  else
+    j = kling::json{{"error", r.error().message}};
+}
+inline void from_json(const kling::json &j, kling::result<reading> &r) {
+  if (j.contains("error"))
+    r = kling::error(kling::errc::parse, j.at("error").get<std::string>());
+  else
+    r = reading{j.at("value").get<int>()};
+}
+} // namespace user_serialization
+
+TEST_CASE("a user's to_json and from_json for a result of their own type are found", "[core][result][json]") {
+  using user_serialization::reading;
+  const kling::result<reading> good = reading{7};
+  const kling::result<reading> bad = kling::error(kling::errc::parse, "no reading");
+  const kling::json both = std::vector<kling::result<reading>>{good, bad};
+  CHECK(both == kling::json::parse(R"([{"value":7},{"error":"no reading"}])"));
+  const auto back = both.at(0).get<kling::result<reading>>();
+  REQUIRE(back.has_value());
+  CHECK(back->value == 7);
+  const auto failed = both.at(1).get<kling::result<reading>>();
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().message == "no reading");
+  // And a json still becomes a result<json> directly.
+  const kling::result<kling::json> wrapped = both;
+  CHECK(*wrapped == both);
+}
+
 TEST_CASE("result<void> reports success or an error", "[core][result]") {
   kling::result<void> ok;
   CHECK(ok.has_value());

@@ -185,13 +185,15 @@ private:
 template <class Transport>
 class basic_batch : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport> {
   using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport>;
-  // result<T> named through Transport: the bodies below need what they
-  // return complete only where they are used (Clang checks a template's
-  // non-dependent return types where it is written).
+
+public:
+  // result<T>, named through Transport so that the bodies below need what
+  // they return complete only where they are used (Clang checks a
+  // template's non-dependent return types where it is written). Public, so
+  // that a class derived from this one finds the same type.
   template <class T>
   using result = lazy_detail::deferred_t<kling::result<T>, Transport>;
 
-public:
   basic_batch(const basic_client<Transport> &client, std::vector<batch_item> items,
               batch_settings settings = {})
       : core(client.session(), std::move(items), std::move(settings), blocking_download(client)) {

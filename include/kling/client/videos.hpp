@@ -124,13 +124,15 @@ private:
 template <class Transport>
 class videos_resource : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(videos_core), Transport> {
   using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(videos_core), Transport>;
-  // result<T> named through Transport: the bodies below need what they
-  // return complete only where they are used (Clang checks a template's
-  // non-dependent return types where it is written).
+
+public:
+  // result<T>, named through Transport so that the bodies below need what
+  // they return complete only where they are used (Clang checks a
+  // template's non-dependent return types where it is written). Public, so
+  // that a class derived from this one finds the same type.
   template <class T>
   using result = lazy_detail::deferred_t<kling::result<T>, Transport>;
 
-public:
   explicit videos_resource(std::shared_ptr<session<Transport>> s) : core(std::move(s)) {}
 
   // Creates a task from a typed request (omni_video, text_to_video,

@@ -837,14 +837,14 @@ KLING_NAMESPACE_END
 
 // Initializing a T from a json also tries json's implicit conversion to T,
 // and nlohmann allows that only when json.get<T>() would compile: a search
-// through every from_json it and T's namespace have (for result<json>, whose
-// value_type is json, about 130 ms of Clang in every file that returns a json
-// as a result<json>). A type that is never read from JSON says so with an
-// empty serializer, and the search ends at once. (Converting one to json
-// was, and stays, an error.)
+// through every from_json it and T's namespace have. For result<json>, whose
+// value_type is json, that costs about 130 ms of Clang in every file that
+// returns a json as a result<json>. result<json> is never converted to or
+// from JSON, so an empty serializer says so and the search ends at once.
+// (Only it: a user's own to_json for a result of another type still works.)
 namespace nlohmann {
-template <class T>
-struct adl_serializer<kling::result<T>, void> {};
+template <>
+struct adl_serializer<kling::result<kling::json>, void> {};
 } // namespace nlohmann
 
 #endif // KLING_CORE_JSON_HPP
