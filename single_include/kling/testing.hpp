@@ -6359,10 +6359,7 @@ class elements_resource : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(e
   using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(elements_core), Transport>;
 
 public:
-  // result<T>, named through Transport so that the bodies below need what
-  // they return complete only where they are used (Clang checks a
-  // template's non-dependent return types where it is written). Public, so
-  // that a class derived from this one finds the same type.
+  // result<T> named through Transport, as in videos_resource (which says why).
   template <class T>
   using result = lazy_detail::deferred_t<kling::result<T>, Transport>;
 
@@ -7316,10 +7313,7 @@ class basic_batch : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_c
   using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport>;
 
 public:
-  // result<T>, named through Transport so that the bodies below need what
-  // they return complete only where they are used (Clang checks a
-  // template's non-dependent return types where it is written). Public, so
-  // that a class derived from this one finds the same type.
+  // result<T> named through Transport, as in videos_resource (which says why).
   template <class T>
   using result = lazy_detail::deferred_t<kling::result<T>, Transport>;
 
@@ -15459,9 +15453,8 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
 
   // A task: created (when started from the queue) then followed, or only followed.
   struct task_operation : machine_slot {
-    using slot = machine_slot;
-    using slot::machine;
-    using slot::refused; // a create that breaks rules
+    using machine_slot::machine;
+    using machine_slot::refused; // a create that breaks rules
     explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
     void finish(session_core &s) override {
       auto outcome = this->outcome(s);

@@ -187,10 +187,7 @@ class basic_batch : public lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_c
   using core = lazy_detail::deferred_t<KLING_LAZY_CLASS_TYPE(batch_core), Transport>;
 
 public:
-  // result<T>, named through Transport so that the bodies below need what
-  // they return complete only where they are used (Clang checks a
-  // template's non-dependent return types where it is written). Public, so
-  // that a class derived from this one finds the same type.
+  // result<T> named through Transport, as in videos_resource (which says why).
   template <class T>
   using result = lazy_detail::deferred_t<kling::result<T>, Transport>;
 

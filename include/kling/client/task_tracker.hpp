@@ -262,9 +262,8 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
 
   // A task: created (when started from the queue) then followed, or only followed.
   struct task_operation : machine_slot {
-    using slot = machine_slot;
-    using slot::machine;
-    using slot::refused; // a create that breaks rules
+    using machine_slot::machine;
+    using machine_slot::refused; // a create that breaks rules
     explicit task_operation(tracker_callbacks c) : cb(std::move(c)) {}
     void finish(session_core &s) override {
       auto outcome = this->outcome(s);
