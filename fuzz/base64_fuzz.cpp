@@ -21,6 +21,17 @@ KLING_FUZZ_TARGET(base64_fuzz) {
     require(prefix && *prefix == decoded->substr(0, 7));
   }
   require(*kling::base64::decode(kling::base64::encode(input)) == input);
+  // The portable code gives what the fastest code on this processor gives,
+  // faults included, to the character.
+  const auto &portable = kling::base64::detail::portable;
+  const auto portable_decoded = portable.decode(input);
+  require(portable_decoded.has_value() == decoded.has_value());
+  require(decoded ? *portable_decoded == *decoded
+                  : portable_decoded.error().message == decoded.error().message);
+  const auto portable_size = portable.decoded_size(input);
+  require(size_only ? portable_size && *portable_size == *size_only
+                    : !portable_size && portable_size.error().message == size_only.error().message);
+  require(portable.encode(input) == kling::base64::encode(input));
 
   auto count = kling::utf8::count_code_points(input);
   check(count);

@@ -534,114 +534,137 @@ std::string random_bytes(std::size_t n, std::uint32_t seed) {
     c = static_cast<char>(rng() & 0xFF);
   return out;
 }
+
+// The cases below run each check with both codes: the fastest this processor
+// has (what encode and decode use: SSSE3 on x86) and the portable code alone,
+// which is what runs where there is nothing faster.
+using base64_codec = std::remove_const_t<decltype(kling::base64::detail::fastest)>;
+const base64_codec *const base64_codes[] = {&kling::base64::detail::fastest,
+                                            &kling::base64::detail::portable};
+
+const char *name_of(const base64_codec &codec) {
+  return codec.use == kling::base64::detail::code::fastest ? "the fastest code" : "the portable code";
+}
 } // namespace
 
 TEST_CASE("Base64: every byte value at every position and offset mod 3 encodes and decodes as RFC 4648 says",
           "[core][base64]") {
-  // Lengths up to 26 cover the codec's paths: groups of four at a time, single groups, one or two bytes left.
-  for (std::size_t length = 1; length <= 26; ++length) {
-    const std::string base = random_bytes(length, static_cast<std::uint32_t>(length));
-    for (std::size_t pos = 0; pos < length; ++pos) {
-      for (int value = 0; value < 256; ++value) {
-        std::string bytes = base;
-        bytes[pos] = static_cast<char>(value);
-        const std::string expected = reference_encode(bytes);
-        const std::string encoded = kling::base64::encode(bytes);
-        if (encoded != expected) FAIL("encode: byte " << value << " at " << pos << " of " << length);
-        const auto decoded = kling::base64::decode(encoded);
-        if (!decoded || *decoded != bytes)
-          FAIL("decode: byte " << value << " at " << pos << " of " << length);
+  for (const auto *codec : base64_codes) {
+    INFO(name_of(*codec));
+    // Lengths up to 26 cover the codec's paths: four groups at a time (the SSSE3 code takes four while
+    // six are left), single groups, one or two bytes left.
+    for (std::size_t length = 1; length <= 26; ++length) {
+      const std::string base = random_bytes(length, static_cast<std::uint32_t>(length));
+      for (std::size_t pos = 0; pos < length; ++pos) {
+        for (int value = 0; value < 256; ++value) {
+          std::string bytes = base;
+          bytes[pos] = static_cast<char>(value);
+          const std::string expected = reference_encode(bytes);
+          const std::string encoded = codec->encode(bytes);
+          if (encoded != expected) FAIL("encode: byte " << value << " at " << pos << " of " << length);
+          const auto decoded = codec->decode(encoded);
+          if (!decoded || *decoded != bytes)
+            FAIL("decode: byte " << value << " at " << pos << " of " << length);
+        }
       }
     }
+    // Appended in pieces of multiples of 3 after what the string held: the same text.
+    const std::string bytes = random_bytes(100, 7);
+    std::string out = "data:image/png;base64,";
+    codec->append_encoded(out, std::string_view(bytes).substr(0, 48));
+    codec->append_encoded(out, std::string_view(bytes).substr(48, 3));
+    codec->append_encoded(out, std::string_view(bytes).substr(51));
+    CHECK(out == "data:image/png;base64," + reference_encode(bytes));
   }
-  // Appended in pieces of multiples of 3 after what the string held: the same text.
-  const std::string bytes = random_bytes(100, 7);
-  std::string out = "data:image/png;base64,";
-  kling::base64::append_encoded(out, std::string_view(bytes).substr(0, 48));
-  kling::base64::append_encoded(out, std::string_view(bytes).substr(48, 3));
-  kling::base64::append_encoded(out, std::string_view(bytes).substr(51));
-  CHECK(out == "data:image/png;base64," + reference_encode(bytes));
 }
 
 TEST_CASE("Base64: every character outside the alphabet is reported at its exact position",
           "[core][base64]") {
-  // 40 characters: ten groups, so a fault falls in a group of four groups or in the single groups after.
-  const std::string valid = reference_encode(random_bytes(30, 11));
-  const std::string padded = reference_encode(random_bytes(29, 12)); // ends with one '='
-  REQUIRE(valid.size() == 40);
-  REQUIRE(padded.size() == 40);
-  for (int value = 0; value < 256; ++value) {
-    const char c = static_cast<char>(value);
-    const bool in_alphabet = base64_alphabet.find(c) != std::string::npos;
-    for (const std::string &text : {valid, padded}) {
-      const std::size_t data_end = text.back() == '=' ? text.size() - 1 : text.size();
-      for (std::size_t pos = 0; pos < data_end; ++pos) {
-        // The last data character in the alphabet or '=' there: the padding rules, below.
-        if (pos + 1 == data_end && (in_alphabet || c == '=')) continue;
-        std::string changed = text;
-        changed[pos] = c;
-        const auto decoded = kling::base64::decode(changed);
-        const auto size = kling::base64::decoded_size(changed);
-        const auto head = kling::base64::decode(changed, 1); // the whole text is checked, not the first bytes
-        if (in_alphabet) {
-          if (!decoded || *decoded != reference_decode(changed) || !size || *size != decoded->size() || !head)
-            FAIL("'" << c << "' at " << pos << " refused");
-          continue;
+  for (const auto *codec : base64_codes) {
+    INFO(name_of(*codec));
+    // 40 characters: ten groups, so a fault falls in a group of four groups or in the single groups after.
+    const std::string valid = reference_encode(random_bytes(30, 11));
+    const std::string padded = reference_encode(random_bytes(29, 12)); // ends with one '='
+    REQUIRE(valid.size() == 40);
+    REQUIRE(padded.size() == 40);
+    for (int value = 0; value < 256; ++value) {
+      const char c = static_cast<char>(value);
+      const bool in_alphabet = base64_alphabet.find(c) != std::string::npos;
+      for (const std::string &text : {valid, padded}) {
+        const std::size_t data_end = text.back() == '=' ? text.size() - 1 : text.size();
+        for (std::size_t pos = 0; pos < data_end; ++pos) {
+          // The last data character in the alphabet or '=' there: the padding rules, below.
+          if (pos + 1 == data_end && (in_alphabet || c == '=')) continue;
+          std::string changed = text;
+          changed[pos] = c;
+          const auto decoded = codec->decode(changed);
+          const auto size = codec->decoded_size(changed);
+          const auto head = codec->decode(changed, 1); // the whole text is checked, not the first bytes
+          if (in_alphabet) {
+            if (!decoded || *decoded != reference_decode(changed) || !size || *size != decoded->size() ||
+                !head)
+              FAIL("'" << c << "' at " << pos << " refused");
+            continue;
+          }
+          const std::string expected =
+              "invalid Base64: "s + (c == '=' ? "padding before the end" : "character outside the alphabet") +
+              " at character " + std::to_string(pos);
+          if (decoded || decoded.error().code != kling::errc::malformed_input ||
+              decoded.error().message != expected || size || size.error().message != expected || head ||
+              head.error().message != expected)
+            FAIL("byte " << value << " at " << pos << ": expected \"" << expected << "\"");
         }
-        const std::string expected =
-            "invalid Base64: "s + (c == '=' ? "padding before the end" : "character outside the alphabet") +
-            " at character " + std::to_string(pos);
-        if (decoded || decoded.error().code != kling::errc::malformed_input ||
-            decoded.error().message != expected || size || size.error().message != expected || head ||
-            head.error().message != expected)
-          FAIL("byte " << value << " at " << pos << ": expected \"" << expected << "\"");
       }
     }
-  }
-  // The last data character before padding: the bits beyond the decoded bytes must be zero.
-  for (const std::size_t padding : {1u, 2u}) {
-    for (const char c : base64_alphabet) {
-      std::string text = "Zm9vYmFy" + std::string(3 - padding, 'A') + c + std::string(padding, '=');
-      const int unused_bits = static_cast<int>(base64_alphabet.find(c)) & (padding == 1 ? 0x3 : 0xF);
-      const auto decoded = kling::base64::decode(text);
-      if (unused_bits == 0) {
-        if (!decoded || *decoded != reference_decode(text)) FAIL(text << " refused");
-      } else if (decoded || decoded.error().message != "invalid Base64: non-zero padding bits at character " +
-                                                           std::to_string(text.size() - padding - 1)) {
-        FAIL(text << " accepted or reported elsewhere");
+    // The last data character before padding: the bits beyond the decoded bytes must be zero.
+    for (const std::size_t padding : {1u, 2u}) {
+      for (const char c : base64_alphabet) {
+        std::string text = "Zm9vYmFy" + std::string(3 - padding, 'A') + c + std::string(padding, '=');
+        const int unused_bits = static_cast<int>(base64_alphabet.find(c)) & (padding == 1 ? 0x3 : 0xF);
+        const auto decoded = codec->decode(text);
+        if (unused_bits == 0) {
+          if (!decoded || *decoded != reference_decode(text)) FAIL(text << " refused");
+        } else if (decoded ||
+                   decoded.error().message != "invalid Base64: non-zero padding bits at character " +
+                                                  std::to_string(text.size() - padding - 1)) {
+          FAIL(text << " accepted or reported elsewhere");
+        }
       }
     }
   }
 }
 
 TEST_CASE("Base64: 1 MB of random bytes round-trips as the reference encodes it", "[core][base64]") {
-  for (const std::size_t extra : {0u, 1u, 2u}) {
-    const std::string bytes = random_bytes((1u << 20) + extra, static_cast<std::uint32_t>(extra));
-    const std::string expected = reference_encode(bytes);
-    const std::string encoded = kling::base64::encode(bytes);
-    REQUIRE(encoded == expected);
-    const auto decoded = kling::base64::decode(encoded);
-    REQUIRE(decoded);
-    CHECK(*decoded == reference_decode(expected));
-    CHECK(*decoded == bytes);
-    CHECK(*kling::base64::decoded_size(encoded) == bytes.size());
-    // Cut off by max_bytes anywhere: in a chunk, at its end, within a group, past the end.
-    for (const std::size_t max :
-         {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3072}, std::size_t{3073},
-          std::size_t{500000}, bytes.size() - 1, bytes.size() + 5}) {
-      const auto head = kling::base64::decode(encoded, max);
-      REQUIRE(head);
-      CHECK(*head == bytes.substr(0, max));
-    }
-    // A fault deep in the text, far from any chunk boundary and right at one.
-    for (const std::size_t pos :
-         {std::size_t{4095}, std::size_t{4096}, std::size_t{700001}, encoded.size() - 5}) {
-      std::string bad = encoded;
-      bad[pos] = '-';
-      const auto refused = kling::base64::decode(bad);
-      REQUIRE_FALSE(refused);
-      CHECK(refused.error().message ==
-            "invalid Base64: character outside the alphabet at character " + std::to_string(pos));
+  for (const auto *codec : base64_codes) {
+    INFO(name_of(*codec));
+    for (const std::size_t extra : {0u, 1u, 2u}) {
+      const std::string bytes = random_bytes((1u << 20) + extra, static_cast<std::uint32_t>(extra));
+      const std::string expected = reference_encode(bytes);
+      const std::string encoded = codec->encode(bytes);
+      REQUIRE(encoded == expected);
+      const auto decoded = codec->decode(encoded);
+      REQUIRE(decoded);
+      CHECK(*decoded == reference_decode(expected));
+      CHECK(*decoded == bytes);
+      CHECK(*codec->decoded_size(encoded) == bytes.size());
+      // Cut off by max_bytes anywhere: in a chunk, at its end, within a group, past the end.
+      for (const std::size_t max :
+           {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3072}, std::size_t{3073},
+            std::size_t{500000}, bytes.size() - 1, bytes.size() + 5}) {
+        const auto head = codec->decode(encoded, max);
+        REQUIRE(head);
+        CHECK(*head == bytes.substr(0, max));
+      }
+      // A fault deep in the text, far from any chunk boundary and right at one.
+      for (const std::size_t pos :
+           {std::size_t{4095}, std::size_t{4096}, std::size_t{700001}, encoded.size() - 5}) {
+        std::string bad = encoded;
+        bad[pos] = '-';
+        const auto refused = codec->decode(bad);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().message ==
+              "invalid Base64: character outside the alphabet at character " + std::to_string(pos));
+      }
     }
   }
 }
