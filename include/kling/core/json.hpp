@@ -19,18 +19,6 @@ KLING_NAMESPACE_BEGIN
 
 using json = nlohmann::json;
 
-namespace detail {
-// json copies, moves and assigns (a test checks this against the standard
-// traits); said here so that result<json> does not ask the compiler.
-template <>
-struct value_traits<json> {
-  static constexpr bool copy_constructible = true;
-  static constexpr bool move_constructible = true;
-  static constexpr bool copy_assignable = true;
-  static constexpr bool move_assignable = true;
-};
-} // namespace detail
-
 // Deeper nesting than this is refused: copying or comparing a json value
 // recurses once per level, and hostile input must not exhaust the stack (an
 // engine's thread may have only a megabyte). No answer of the gateway comes close.
@@ -82,18 +70,6 @@ struct lazy_pointer {
 };
 
 KLING_NAMESPACE_END
-
-// Initializing a T from a json also tries json's implicit conversion to T,
-// and nlohmann allows that only when json.get<T>() would compile: a search
-// through every from_json it and T's namespace have. For result<json>, whose
-// value_type is json, that costs about 130 ms of Clang in every file that
-// returns a json as a result<json>. result<json> is never converted to or
-// from JSON, so an empty serializer says so and the search ends at once.
-// (Only it: a user's own to_json for a result of another type still works.)
-namespace nlohmann {
-template <>
-struct adl_serializer<kling::result<kling::json>, void> {};
-} // namespace nlohmann
 
 #endif // KLING_CORE_JSON_HPP
 
