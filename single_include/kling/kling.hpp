@@ -13588,9 +13588,9 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
       answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
   if (!read) return on_failed_poll(std::move(read).error(), now);
   retries_.reset();
-  last_ = *read;
-  if (read->finished() || read->status == task_status::unknown) {
-    outcome_ = outcome_of(std::move(*read));
+  last_ = std::move(*read);
+  if (last_->finished() || last_->status == task_status::unknown) {
+    outcome_ = outcome_of(*last_); // a copy: last_task() still reports the last answer
     return;
   }
   if (now >= deadline_) return expire(now);
@@ -14430,13 +14430,13 @@ KLING_LAZY_DEF void create_and_wait_machine::created(time_point now) {
     return;
   }
   warnings_ = made->warnings;
-  created_ = *made;
-  if (made->finished() || made->status == task_status::unknown) {
-    outcome_ = outcome_of(std::move(*made));
+  created_ = std::move(*made);
+  if (created_->finished() || created_->status == task_status::unknown) {
+    outcome_ = outcome_of(*created_); // a copy: last_task() still reports the created task
     return;
   }
-  waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
-                   seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
+  waiting_.emplace(task_ref{created_->id, created_->external_task_id, created_->provider}, wait_options_,
+                   policy_, seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
 }
 
 KLING_LAZY_DEF void create_and_wait_machine::expire() {
@@ -15868,6 +15868,7 @@ KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(po
   if (request.on_body) {
     out.response_handler = [&](const httplib::Response &r) {
       head.status = r.status;
+      head.headers.reserve(r.headers.size());
       for (const auto &h : r.headers)
         head.headers.emplace_back(h.first, h.second);
       return !request.on_head || request.on_head(head);
@@ -15878,15 +15879,22 @@ KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(po
   }
 
   const auto started = std::chrono::steady_clock::now();
-  httplib::Result answer = client->send(out);
-  if (!answer) {
-    return failure(answer.error(), std::chrono::steady_clock::now() - started, request.timeout, origin);
+  // The overload that fills a Response of ours: send(const Request &) copies
+  // the request first.
+  httplib::Response answer;
+  httplib::Error failed = httplib::Error::Success;
+  if (!client->send(out, answer, failed)) {
+    return failure(failed, std::chrono::steady_clock::now() - started, request.timeout, origin);
   }
-  http_response response;
-  response.status = answer->status;
-  for (const auto &h : answer->headers)
-    response.headers.emplace_back(h.first, h.second);
-  response.body = std::move(answer->body);
+  // A streamed answer's status and headers were read into head already.
+  http_response response = std::move(head);
+  if (!request.on_body) {
+    response.status = answer.status;
+    response.headers.reserve(answer.headers.size());
+    for (const auto &h : answer.headers)
+      response.headers.emplace_back(h.first, h.second);
+  }
+  response.body = std::move(answer.body);
   release(to, std::move(client));
   return response;
 }

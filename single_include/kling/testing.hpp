@@ -14520,9 +14520,9 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
       answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
   if (!read) return on_failed_poll(std::move(read).error(), now);
   retries_.reset();
-  last_ = *read;
-  if (read->finished() || read->status == task_status::unknown) {
-    outcome_ = outcome_of(std::move(*read));
+  last_ = std::move(*read);
+  if (last_->finished() || last_->status == task_status::unknown) {
+    outcome_ = outcome_of(*last_); // a copy: last_task() still reports the last answer
     return;
   }
   if (now >= deadline_) return expire(now);
@@ -15362,13 +15362,13 @@ KLING_LAZY_DEF void create_and_wait_machine::created(time_point now) {
     return;
   }
   warnings_ = made->warnings;
-  created_ = *made;
-  if (made->finished() || made->status == task_status::unknown) {
-    outcome_ = outcome_of(std::move(*made));
+  created_ = std::move(*made);
+  if (created_->finished() || created_->status == task_status::unknown) {
+    outcome_ = outcome_of(*created_); // a copy: last_task() still reports the created task
     return;
   }
-  waiting_.emplace(task_ref{made->id, made->external_task_id, made->provider}, wait_options_, policy_,
-                   seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
+  waiting_.emplace(task_ref{created_->id, created_->external_task_id, created_->provider}, wait_options_,
+                   policy_, seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
 }
 
 KLING_LAZY_DEF void create_and_wait_machine::expire() {

@@ -150,9 +150,9 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
       answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
   if (!read) return on_failed_poll(std::move(read).error(), now);
   retries_.reset();
-  last_ = *read;
-  if (read->finished() || read->status == task_status::unknown) {
-    outcome_ = outcome_of(std::move(*read));
+  last_ = std::move(*read);
+  if (last_->finished() || last_->status == task_status::unknown) {
+    outcome_ = outcome_of(*last_); // a copy: last_task() still reports the last answer
     return;
   }
   if (now >= deadline_) return expire(now);

@@ -169,6 +169,7 @@ KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(po
   if (request.on_body) {
     out.response_handler = [&](const httplib::Response &r) {
       head.status = r.status;
+      head.headers.reserve(r.headers.size());
       for (const auto &h : r.headers)
         head.headers.emplace_back(h.first, h.second);
       return !request.on_head || request.on_head(head);
@@ -179,15 +180,22 @@ KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(po
   }
 
   const auto started = std::chrono::steady_clock::now();
-  httplib::Result answer = client->send(out);
-  if (!answer) {
-    return failure(answer.error(), std::chrono::steady_clock::now() - started, request.timeout, origin);
+  // The overload that fills a Response of ours: send(const Request &) copies
+  // the request first.
+  httplib::Response answer;
+  httplib::Error failed = httplib::Error::Success;
+  if (!client->send(out, answer, failed)) {
+    return failure(failed, std::chrono::steady_clock::now() - started, request.timeout, origin);
   }
-  http_response response;
-  response.status = answer->status;
-  for (const auto &h : answer->headers)
-    response.headers.emplace_back(h.first, h.second);
-  response.body = std::move(answer->body);
+  // A streamed answer's status and headers were read into head already.
+  http_response response = std::move(head);
+  if (!request.on_body) {
+    response.status = answer.status;
+    response.headers.reserve(answer.headers.size());
+    for (const auto &h : answer.headers)
+      response.headers.emplace_back(h.first, h.second);
+  }
+  response.body = std::move(answer.body);
   release(to, std::move(client));
   return response;
 }
