@@ -4994,7 +4994,8 @@ KLING_LAZY KLING_BASE64_TARGET_SSSE3 std::size_t decode_groups_ssse3(const unsig
 #endif
 
 // The portable code, after the SSSE3 code where the processor has it.
-KLING_LAZY void encode_groups(code use, const unsigned char *in, std::size_t groups, char *out) noexcept {
+KLING_LAZY void encode_groups([[maybe_unused]] code use, const unsigned char *in, std::size_t groups,
+                              char *out) noexcept {
 #if KLING_BASE64_SSSE3
   if (use == code::fastest && ssse3_available()) {
     const std::size_t done = encode_groups_ssse3(in, groups, out);
@@ -5008,7 +5009,7 @@ KLING_LAZY void encode_groups(code use, const unsigned char *in, std::size_t gro
 
 // Decodes whole groups (no '=') up to the first one with a character outside
 // the alphabet; returns how many were decoded. Writes up to 4 bytes past them.
-KLING_LAZY std::size_t decode_groups(code use, const unsigned char *in, std::size_t groups,
+KLING_LAZY std::size_t decode_groups([[maybe_unused]] code use, const unsigned char *in, std::size_t groups,
                                      char *out) noexcept {
   std::size_t done = 0;
 #if KLING_BASE64_SSSE3
@@ -5017,7 +5018,8 @@ KLING_LAZY std::size_t decode_groups(code use, const unsigned char *in, std::siz
   return done + decode_groups_portable(in + done * 4, groups - done, out + done * 3);
 }
 
-KLING_LAZY bool all_in_alphabet(code use, const unsigned char *in, std::size_t count) noexcept {
+KLING_LAZY bool all_in_alphabet([[maybe_unused]] code use, const unsigned char *in,
+                                std::size_t count) noexcept {
   std::size_t checked = 0;
 #if KLING_BASE64_SSSE3
   if (use == code::fastest && ssse3_available()) checked = alphabet_prefix_ssse3(in, count);
