@@ -7764,7 +7764,7 @@ KLING_LAZY std::size_t decode_groups_portable(const unsigned char *in, std::size
 // Whether the processor has SSSE3 (known at compile time when the compiler
 // targets it). The explicit init makes this right even in a constructor of a
 // static object that runs before the compiler's own.
-KLING_LAZY bool ssse3_available() noexcept {
+KLING_LAZY bool processor_has_ssse3() noexcept {
 #if defined(__SSSE3__)
   return true;
 #else
@@ -7863,37 +7863,49 @@ KLING_LAZY KLING_BASE64_TARGET_SSSE3 std::size_t decode_groups_ssse3(const unsig
 }
 #endif
 
-// The portable code, after the SSSE3 code where the processor has it.
-KLING_LAZY void encode_groups([[maybe_unused]] code use, const unsigned char *in, std::size_t groups,
-                              char *out) noexcept {
+// Whether `use` runs the SSSE3 kernels: only the fastest code does, and only
+// where they were compiled and the processor has them.
+KLING_LAZY bool uses_ssse3(code use) noexcept {
 #if KLING_BASE64_SSSE3
-  if (use == code::fastest && ssse3_available()) {
-    const std::size_t done = encode_groups_ssse3(in, groups, out);
-    in += done * 3;
-    out += done * 4;
-    groups -= done;
-  }
+  return use == code::fastest && processor_has_ssse3();
+#else
+  static_cast<void>(use);
+  return false;
 #endif
-  encode_groups_portable(in, groups, out);
+}
+
+// Each runs the SSSE3 kernel first where it is used, then the portable code
+// on what the kernel left.
+KLING_LAZY void encode_groups(code use, const unsigned char *in, std::size_t groups, char *out) noexcept {
+  std::size_t done = 0;
+  if (uses_ssse3(use)) {
+#if KLING_BASE64_SSSE3
+    done = encode_groups_ssse3(in, groups, out);
+#endif
+  }
+  encode_groups_portable(in + done * 3, groups - done, out + done * 4);
 }
 
 // Decodes whole groups (no '=') up to the first one with a character outside
 // the alphabet; returns how many were decoded. Writes up to 4 bytes past them.
-KLING_LAZY std::size_t decode_groups([[maybe_unused]] code use, const unsigned char *in, std::size_t groups,
+KLING_LAZY std::size_t decode_groups(code use, const unsigned char *in, std::size_t groups,
                                      char *out) noexcept {
   std::size_t done = 0;
+  if (uses_ssse3(use)) {
 #if KLING_BASE64_SSSE3
-  if (use == code::fastest && ssse3_available()) done = decode_groups_ssse3(in, groups, out);
+    done = decode_groups_ssse3(in, groups, out);
 #endif
+  }
   return done + decode_groups_portable(in + done * 4, groups - done, out + done * 3);
 }
 
-KLING_LAZY bool all_in_alphabet([[maybe_unused]] code use, const unsigned char *in,
-                                std::size_t count) noexcept {
+KLING_LAZY bool all_in_alphabet(code use, const unsigned char *in, std::size_t count) noexcept {
   std::size_t checked = 0;
+  if (uses_ssse3(use)) {
 #if KLING_BASE64_SSSE3
-  if (use == code::fastest && ssse3_available()) checked = alphabet_prefix_ssse3(in, count);
+    checked = alphabet_prefix_ssse3(in, count);
 #endif
+  }
   return all_in_alphabet_portable(in + checked, count - checked);
 }
 } // namespace detail
@@ -15786,6 +15798,7 @@ struct httplib_transport::shared_state {
   KLING_LAZY connection acquire(pools::iterator to);
   KLING_LAZY void release(pools::iterator to, connection client);
   KLING_LAZY connection connect(const std::string &origin) const;
+  KLING_LAZY static http_response head_of(const httplib::Response &answer);
   KLING_LAZY static error failure(httplib::Error code, std::chrono::steady_clock::duration elapsed,
                                   std::chrono::milliseconds timeout, const std::string &origin);
 
@@ -15869,10 +15882,7 @@ KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(po
   http_response head; // for streaming requests: status and headers before the body
   if (request.on_body) {
     out.response_handler = [&](const httplib::Response &r) {
-      head.status = r.status;
-      head.headers.reserve(r.headers.size());
-      for (const auto &h : r.headers)
-        head.headers.emplace_back(h.first, h.second);
+      head = head_of(r);
       return !request.on_head || request.on_head(head);
     };
     out.content_receiver = [&](const char *data, std::size_t length, std::uint64_t, std::uint64_t) {
@@ -15889,16 +15899,19 @@ KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(po
     return failure(failed, std::chrono::steady_clock::now() - started, request.timeout, origin);
   }
   // A streamed answer's status and headers were read into head already.
-  http_response response = std::move(head);
-  if (!request.on_body) {
-    response.status = answer.status;
-    response.headers.reserve(answer.headers.size());
-    for (const auto &h : answer.headers)
-      response.headers.emplace_back(h.first, h.second);
-  }
+  http_response response = request.on_body ? std::move(head) : head_of(answer);
   response.body = std::move(answer.body);
   release(to, std::move(client));
   return response;
+}
+
+KLING_LAZY_DEF http_response httplib_transport::shared_state::head_of(const httplib::Response &answer) {
+  http_response head;
+  head.status = answer.status;
+  head.headers.reserve(answer.headers.size());
+  for (const auto &h : answer.headers)
+    head.headers.emplace_back(h.first, h.second);
+  return head;
 }
 
 KLING_LAZY_DEF httplib_transport::shared_state::connection

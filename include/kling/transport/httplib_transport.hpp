@@ -85,6 +85,7 @@ struct httplib_transport::shared_state {
   KLING_LAZY connection acquire(pools::iterator to);
   KLING_LAZY void release(pools::iterator to, connection client);
   KLING_LAZY connection connect(const std::string &origin) const;
+  KLING_LAZY static http_response head_of(const httplib::Response &answer);
   KLING_LAZY static error failure(httplib::Error code, std::chrono::steady_clock::duration elapsed,
                                   std::chrono::milliseconds timeout, const std::string &origin);
 
@@ -168,10 +169,7 @@ KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(po
   http_response head; // for streaming requests: status and headers before the body
   if (request.on_body) {
     out.response_handler = [&](const httplib::Response &r) {
-      head.status = r.status;
-      head.headers.reserve(r.headers.size());
-      for (const auto &h : r.headers)
-        head.headers.emplace_back(h.first, h.second);
+      head = head_of(r);
       return !request.on_head || request.on_head(head);
     };
     out.content_receiver = [&](const char *data, std::size_t length, std::uint64_t, std::uint64_t) {
@@ -188,16 +186,19 @@ KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(po
     return failure(failed, std::chrono::steady_clock::now() - started, request.timeout, origin);
   }
   // A streamed answer's status and headers were read into head already.
-  http_response response = std::move(head);
-  if (!request.on_body) {
-    response.status = answer.status;
-    response.headers.reserve(answer.headers.size());
-    for (const auto &h : answer.headers)
-      response.headers.emplace_back(h.first, h.second);
-  }
+  http_response response = request.on_body ? std::move(head) : head_of(answer);
   response.body = std::move(answer.body);
   release(to, std::move(client));
   return response;
+}
+
+KLING_LAZY_DEF http_response httplib_transport::shared_state::head_of(const httplib::Response &answer) {
+  http_response head;
+  head.status = answer.status;
+  head.headers.reserve(answer.headers.size());
+  for (const auto &h : answer.headers)
+    head.headers.emplace_back(h.first, h.second);
+  return head;
 }
 
 KLING_LAZY_DEF httplib_transport::shared_state::connection

@@ -4894,7 +4894,7 @@ KLING_LAZY std::size_t decode_groups_portable(const unsigned char *in, std::size
 // Whether the processor has SSSE3 (known at compile time when the compiler
 // targets it). The explicit init makes this right even in a constructor of a
 // static object that runs before the compiler's own.
-KLING_LAZY bool ssse3_available() noexcept {
+KLING_LAZY bool processor_has_ssse3() noexcept {
 #if defined(__SSSE3__)
   return true;
 #else
@@ -4993,37 +4993,49 @@ KLING_LAZY KLING_BASE64_TARGET_SSSE3 std::size_t decode_groups_ssse3(const unsig
 }
 #endif
 
-// The portable code, after the SSSE3 code where the processor has it.
-KLING_LAZY void encode_groups([[maybe_unused]] code use, const unsigned char *in, std::size_t groups,
-                              char *out) noexcept {
+// Whether `use` runs the SSSE3 kernels: only the fastest code does, and only
+// where they were compiled and the processor has them.
+KLING_LAZY bool uses_ssse3(code use) noexcept {
 #if KLING_BASE64_SSSE3
-  if (use == code::fastest && ssse3_available()) {
-    const std::size_t done = encode_groups_ssse3(in, groups, out);
-    in += done * 3;
-    out += done * 4;
-    groups -= done;
-  }
+  return use == code::fastest && processor_has_ssse3();
+#else
+  static_cast<void>(use);
+  return false;
 #endif
-  encode_groups_portable(in, groups, out);
+}
+
+// Each runs the SSSE3 kernel first where it is used, then the portable code
+// on what the kernel left.
+KLING_LAZY void encode_groups(code use, const unsigned char *in, std::size_t groups, char *out) noexcept {
+  std::size_t done = 0;
+  if (uses_ssse3(use)) {
+#if KLING_BASE64_SSSE3
+    done = encode_groups_ssse3(in, groups, out);
+#endif
+  }
+  encode_groups_portable(in + done * 3, groups - done, out + done * 4);
 }
 
 // Decodes whole groups (no '=') up to the first one with a character outside
 // the alphabet; returns how many were decoded. Writes up to 4 bytes past them.
-KLING_LAZY std::size_t decode_groups([[maybe_unused]] code use, const unsigned char *in, std::size_t groups,
+KLING_LAZY std::size_t decode_groups(code use, const unsigned char *in, std::size_t groups,
                                      char *out) noexcept {
   std::size_t done = 0;
+  if (uses_ssse3(use)) {
 #if KLING_BASE64_SSSE3
-  if (use == code::fastest && ssse3_available()) done = decode_groups_ssse3(in, groups, out);
+    done = decode_groups_ssse3(in, groups, out);
 #endif
+  }
   return done + decode_groups_portable(in + done * 4, groups - done, out + done * 3);
 }
 
-KLING_LAZY bool all_in_alphabet([[maybe_unused]] code use, const unsigned char *in,
-                                std::size_t count) noexcept {
+KLING_LAZY bool all_in_alphabet(code use, const unsigned char *in, std::size_t count) noexcept {
   std::size_t checked = 0;
+  if (uses_ssse3(use)) {
 #if KLING_BASE64_SSSE3
-  if (use == code::fastest && ssse3_available()) checked = alphabet_prefix_ssse3(in, count);
+    checked = alphabet_prefix_ssse3(in, count);
 #endif
+  }
   return all_in_alphabet_portable(in + checked, count - checked);
 }
 } // namespace detail
