@@ -933,6 +933,8 @@ public:
   const T &operator*() const { return *value_; }
   T *operator->() { return value_; }
   const T *operator->() const { return value_; }
+  T *get() noexcept { return value_; } // null when empty
+  const T *get() const noexcept { return value_; }
 
 private:
   // The new value is built before the old one goes, as std::unique_ptr's reset does.
@@ -4942,11 +4944,12 @@ inline constexpr KLING_FUNCTION_TYPE(read_task) read_task{};
 KLING_FUNCTION_OBJECT failure_code_function { std::string operator()(const json &raw) const; };
 inline constexpr KLING_FUNCTION_TYPE(failure_code) failure_code{};
 
-// The outcome of a task that has finished, or of one in a state no waiting
-// can change: the task when it completed, else the error every call
+// The outcome of the task in `seen` once it has finished, or is in a state
+// no waiting can change: the task itself when it completed, moved out of
+// `seen` (emptied: the outcome now holds it); else the error every call
 // reports for it (task_failed with the provider's message and code; parse
-// for a status this client does not know).
-KLING_FUNCTION_OBJECT outcome_of_function { result<task> operator()(task t) const; };
+// for a status this client does not know), and `seen` keeps the task.
+KLING_FUNCTION_OBJECT outcome_of_function { result<task> operator()(boxed<task> &seen) const; };
 inline constexpr KLING_FUNCTION_TYPE(outcome_of) outcome_of{};
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
@@ -5236,8 +5239,10 @@ public:
   bool done() const { return outcome_.has_value(); }
   KLING_LAZY result<task> take_result();
 
-  // For progress reports and saved handles.
-  const boxed<task> &last_task() const { return last_; }
+  // For progress reports and saved handles. The task as last seen, or null
+  // before the first answer; once it completed, the outcome holds it (until
+  // take_result moves it out).
+  const task *last_task() const { return outcome_ && *outcome_ ? &**outcome_ : last_.get(); }
   int polls() const { return polls_; }
   time_point started() const { return started_; }
   time_point deadline() const { return deadline_; }
@@ -5804,6 +5809,9 @@ private:
   kling::options options_;
   result<void> settings_;
   result<url> base_;
+  // What every request to the gateway carries, made once: its origin and credentials.
+  std::string origin_;
+  std::string authorization_;
   std::mutex random_mutex_;
   splitmix64 jitter_;
   splitmix64 ids_;
@@ -6671,6 +6679,9 @@ public:
   KLING_LAZY bool creating() const;
   // The task as last seen (created, or its last poll), for progress reports.
   KLING_LAZY std::optional<task> last_task() const;
+  // The same task where the machine holds it, without the create's warnings
+  // (a poll's answer does not carry them): null until there is one.
+  KLING_LAZY const task *last_seen() const;
   // The wait, once the task exists (for progress reports and saved handles).
   KLING_LAZY const wait_machine *waiting() const;
   // The external_task_id of the create (empty when only waiting).
@@ -8331,6 +8342,14 @@ struct error_locator : nlohmann::json_sax<json> {
   }
 };
 
+// How many '[' and '{' text holds, strings included.
+KLING_LAZY std::size_t opening_brackets(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text)
+    count += static_cast<std::size_t>(c == '[' || c == '{');
+  return count;
+}
+
 // The deepest nesting of arrays and objects in text, counted outside strings.
 KLING_LAZY std::size_t nesting_depth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
@@ -8357,7 +8376,10 @@ KLING_LAZY std::size_t nesting_depth(std::string_view text) {
 } // namespace json_detail
 
 KLING_LAZY_DEF result<json> KLING_FUNCTION(parse_json)::operator()(std::string_view text) const {
-  if (json_detail::nesting_depth(text) > max_json_depth) {
+  // The depth is at most the number of brackets that open, which is cheaper
+  // to count: strings are followed only when that number is over the limit.
+  if (json_detail::opening_brackets(text) > max_json_depth &&
+      json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
   // nlohmann's lexer takes a NUL byte for the end of the input, so "2\0junk"
@@ -13038,9 +13060,9 @@ KLING_LAZY_DEF std::string KLING_FUNCTION(failure_code)::operator()(const json &
   return {};
 }
 
-KLING_LAZY_DEF result<task> KLING_FUNCTION(outcome_of)::operator()(task t) const {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(outcome_of)::operator()(boxed<task> &seen) const {
+  const task &t = *seen;
   switch (t.status) {
-  case task_status::completed: return t;
   case task_status::failed: {
     error e{errc::task_failed,
             "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
@@ -13051,10 +13073,13 @@ KLING_LAZY_DEF result<task> KLING_FUNCTION(outcome_of)::operator()(task t) const
   case task_status::unknown:
     return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
                                   "\", which this client does not know; stopped waiting"};
+  case task_status::completed:
   case task_status::pending:
   case task_status::processing: break;
   }
-  return t;
+  result<task> done(std::move(*seen));
+  seen.reset();
+  return done;
 }
 
 KLING_LAZY_DEF result<envelope<element>>
@@ -13485,7 +13510,7 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
   retries_.reset();
   last_ = std::move(*read);
   if (last_->finished() || last_->status == task_status::unknown) {
-    outcome_ = outcome_of(*last_); // a copy: last_task() still reports the last answer
+    outcome_ = outcome_of(last_); // completed: the outcome holds the task last_task() reports
     return;
   }
   if (now >= deadline_) return expire(now);
@@ -13789,7 +13814,10 @@ KLING_NAMESPACE_BEGIN
 KLING_LAZY_DEF session_core::session_core(kling::options opts)
     : options_(std::move(opts)), settings_(options_.check()), base_(check_base_url(options_)),
       jitter_(options_.retry().jitter_seed ? options_.retry().jitter_seed : random_seed()),
-      ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {}
+      ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {
+  if (base_) origin_ = base_->origin();
+  if (!options_.api_key().empty()) authorization_ = "Bearer " + options_.api_key();
+}
 
 KLING_DECL session_core::~session_core() = default;
 
@@ -13805,9 +13833,9 @@ KLING_LAZY_DEF result<session_core::exchange> session_core::open(http_request re
       return error{errc::configuration,
                    "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
     }
-    request.origin = base_->origin();
-    request.path = base_->path + request.path;
-    set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
+    request.origin = origin_;
+    request.path.insert(0, base_->path);
+    set_header(request.headers, "Authorization", authorization_);
     set_header(request.headers, "Accept", "application/json");
     for (const auto &h : options_.headers())
       set_header(request.headers, h.first, h.second);
@@ -14305,8 +14333,14 @@ KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
 KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
 
 KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
-  if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
-  return created_ ? std::optional<task>(*created_) : std::nullopt;
+  const task *seen = last_seen();
+  return seen ? std::optional<task>(with_warnings(*seen)) : std::nullopt;
+}
+
+KLING_LAZY_DEF const task *create_and_wait_machine::last_seen() const {
+  if (waiting_ && waiting_->last_task()) return waiting_->last_task();
+  if (outcome_ && *outcome_) return &**outcome_; // a create answered with a finished task
+  return created_.get();
 }
 
 KLING_LAZY_DEF const wait_machine *create_and_wait_machine::waiting() const {
@@ -14327,7 +14361,7 @@ KLING_LAZY_DEF void create_and_wait_machine::created(time_point now) {
   warnings_ = made->warnings;
   created_ = std::move(*made);
   if (created_->finished() || created_->status == task_status::unknown) {
-    outcome_ = outcome_of(*created_); // a copy: last_task() still reports the created task
+    outcome_ = outcome_of(created_); // completed: the outcome holds the task last_task() reports
     return;
   }
   waiting_.emplace(task_ref{created_->id, created_->external_task_id, created_->provider}, wait_options_,
@@ -14617,11 +14651,13 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
       }
     }
     void report() override {
-      if (machine)
-        if (auto t = machine->last_task()) report_status(*t);
+      if (!machine) return;
+      const task *seen = machine->last_seen();
+      if (seen && reported != seen->status)
+        report_status(*machine->last_task()); // copied only when it changed
     }
     bool creating() const override { return machine && machine->creating(); }
-    bool created() const override { return machine && machine->last_task(); }
+    bool created() const override { return machine && machine->last_seen(); }
     void start(protocol::time_point now) override {
       boxed<queued_create> q = std::move(queued);
       machine.emplace(std::move(q->body), std::move(q->warnings), q->wait, q->policy, q->seed, now);

@@ -629,6 +629,69 @@ TEST_CASE("a failed task ends the wait with the provider's message", "[lifecycle
   CHECK(t.error().message == "task task_abc123 failed: 内容审核未通过");
 }
 
+TEST_CASE("the machines report the task they finished on, before and after its outcome is taken",
+          "[lifecycle][wait]") {
+  const auto answered = [](const std::string &fixture) {
+    kling::http_response r;
+    r.status = 200;
+    r.body = response_fixture(fixture);
+    return r;
+  };
+  const auto now = kling::protocol::time_point{};
+  // A completed task: the outcome holds it, and last_task() reports it from there.
+  kling::protocol::wait_machine completed({"task_abc123", "", ""}, {}, {}, 1, now);
+  CHECK(completed.last_task() == nullptr);
+  completed.on_response(answered("task_processing"), now);
+  REQUIRE(completed.last_task());
+  CHECK(completed.last_task()->status == kling::task_status::processing);
+  CHECK_FALSE(completed.done());
+  completed.on_response(answered("task_completed_flat"), now);
+  REQUIRE(completed.done());
+  REQUIRE(completed.last_task());
+  CHECK(completed.last_task()->status == kling::task_status::completed);
+  CHECK_FALSE(completed.last_task()->video_url().empty());
+  auto done = completed.take_result();
+  REQUIRE(done);
+  CHECK(done->status == kling::task_status::completed);
+  CHECK(done->id == "task_abc123");
+  // A failed task: the outcome is the error, and last_task() still reports the task.
+  kling::protocol::wait_machine failed({"task_abc123", "", ""}, {}, {}, 1, now);
+  failed.on_response(answered("task_failed"), now);
+  REQUIRE(failed.done());
+  REQUIRE(failed.last_task());
+  CHECK(failed.last_task()->status == kling::task_status::failed);
+  auto refused = failed.take_result();
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == kling::errc::task_failed);
+  REQUIRE(failed.last_task());
+  CHECK(failed.last_task()->status == kling::task_status::failed);
+
+  // A create answered with a task already completed: no wait, and the task
+  // (with the create's warnings) is what last_task() reports.
+  std::vector<kling::violation> warnings(1);
+  warnings[0].rule = "T-0";
+  warnings[0].message = "a warning of the create";
+  kling::protocol::create_and_wait_machine created(json{{"model", "kling-v2-6"}, {"prompt", "a cat"}},
+                                                   warnings, {}, {}, 1, now);
+  CHECK(created.last_seen() == nullptr);
+  CHECK_FALSE(created.last_task());
+  REQUIRE(created.next().kind == kling::protocol::step_kind::send);
+  created.on_response(answered("task_completed_flat"), now);
+  REQUIRE(created.done());
+  CHECK(created.waiting() == nullptr);
+  REQUIRE(created.last_seen());
+  CHECK(created.last_seen()->status == kling::task_status::completed);
+  const auto seen = created.last_task();
+  REQUIRE(seen);
+  CHECK(seen->status == kling::task_status::completed);
+  REQUIRE(seen->warnings.size() == 1);
+  CHECK(seen->warnings[0].message == "a warning of the create");
+  auto finished = created.take_result();
+  REQUIRE(finished);
+  CHECK(finished->id == "task_abc123");
+  REQUIRE(finished->warnings.size() == 1);
+}
+
 TEST_CASE("polls that fail transiently are retried within the deadline", "[lifecycle][wait]") {
   kling::testing::virtual_clock clock;
   auto fake = make_client(clock);

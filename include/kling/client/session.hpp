@@ -113,6 +113,9 @@ private:
   kling::options options_;
   result<void> settings_;
   result<url> base_;
+  // What every request to the gateway carries, made once: its origin and credentials.
+  std::string origin_;
+  std::string authorization_;
   std::mutex random_mutex_;
   splitmix64 jitter_;
   splitmix64 ids_;
@@ -180,7 +183,10 @@ KLING_NAMESPACE_BEGIN
 KLING_LAZY_DEF session_core::session_core(kling::options opts)
     : options_(std::move(opts)), settings_(options_.check()), base_(check_base_url(options_)),
       jitter_(options_.retry().jitter_seed ? options_.retry().jitter_seed : random_seed()),
-      ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {}
+      ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {
+  if (base_) origin_ = base_->origin();
+  if (!options_.api_key().empty()) authorization_ = "Bearer " + options_.api_key();
+}
 
 KLING_DECL session_core::~session_core() = default;
 
@@ -196,9 +202,9 @@ KLING_LAZY_DEF result<session_core::exchange> session_core::open(http_request re
       return error{errc::configuration,
                    "no API key: set options::api_key(...) or the KLING_API_KEY environment variable"};
     }
-    request.origin = base_->origin();
-    request.path = base_->path + request.path;
-    set_header(request.headers, "Authorization", "Bearer " + options_.api_key());
+    request.origin = origin_;
+    request.path.insert(0, base_->path);
+    set_header(request.headers, "Authorization", authorization_);
     set_header(request.headers, "Accept", "application/json");
     for (const auto &h : options_.headers())
       set_header(request.headers, h.first, h.second);

@@ -275,11 +275,13 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
       }
     }
     void report() override {
-      if (machine)
-        if (auto t = machine->last_task()) report_status(*t);
+      if (!machine) return;
+      const task *seen = machine->last_seen();
+      if (seen && reported != seen->status)
+        report_status(*machine->last_task()); // copied only when it changed
     }
     bool creating() const override { return machine && machine->creating(); }
-    bool created() const override { return machine && machine->last_task(); }
+    bool created() const override { return machine && machine->last_seen(); }
     void start(protocol::time_point now) override {
       boxed<queued_create> q = std::move(queued);
       machine.emplace(std::move(q->body), std::move(q->warnings), q->wait, q->policy, q->seed, now);

@@ -52,6 +52,8 @@ public:
   const T &operator*() const { return *value_; }
   T *operator->() { return value_; }
   const T *operator->() const { return value_; }
+  T *get() noexcept { return value_; } // null when empty
+  const T *get() const noexcept { return value_; }
 
 private:
   // The new value is built before the old one goes, as std::unique_ptr's reset does.

@@ -47,6 +47,9 @@ public:
   KLING_LAZY bool creating() const;
   // The task as last seen (created, or its last poll), for progress reports.
   KLING_LAZY std::optional<task> last_task() const;
+  // The same task where the machine holds it, without the create's warnings
+  // (a poll's answer does not carry them): null until there is one.
+  KLING_LAZY const task *last_seen() const;
   // The wait, once the task exists (for progress reports and saved handles).
   KLING_LAZY const wait_machine *waiting() const;
   // The external_task_id of the create (empty when only waiting).
@@ -153,8 +156,14 @@ KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
 KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
 
 KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
-  if (waiting_ && waiting_->last_task()) return with_warnings(*waiting_->last_task());
-  return created_ ? std::optional<task>(*created_) : std::nullopt;
+  const task *seen = last_seen();
+  return seen ? std::optional<task>(with_warnings(*seen)) : std::nullopt;
+}
+
+KLING_LAZY_DEF const task *create_and_wait_machine::last_seen() const {
+  if (waiting_ && waiting_->last_task()) return waiting_->last_task();
+  if (outcome_ && *outcome_) return &**outcome_; // a create answered with a finished task
+  return created_.get();
 }
 
 KLING_LAZY_DEF const wait_machine *create_and_wait_machine::waiting() const {
@@ -175,7 +184,7 @@ KLING_LAZY_DEF void create_and_wait_machine::created(time_point now) {
   warnings_ = made->warnings;
   created_ = std::move(*made);
   if (created_->finished() || created_->status == task_status::unknown) {
-    outcome_ = outcome_of(*created_); // a copy: last_task() still reports the created task
+    outcome_ = outcome_of(created_); // completed: the outcome holds the task last_task() reports
     return;
   }
   waiting_.emplace(task_ref{created_->id, created_->external_task_id, created_->provider}, wait_options_,

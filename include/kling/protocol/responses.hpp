@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "kling/core/boxed.hpp"
 #include "kling/model/element.hpp"
 #include "kling/model/envelope.hpp"
 #include "kling/model/task.hpp"
@@ -54,11 +55,12 @@ inline constexpr KLING_FUNCTION_TYPE(read_task) read_task{};
 KLING_FUNCTION_OBJECT failure_code_function { std::string operator()(const json &raw) const; };
 inline constexpr KLING_FUNCTION_TYPE(failure_code) failure_code{};
 
-// The outcome of a task that has finished, or of one in a state no waiting
-// can change: the task when it completed, else the error every call
+// The outcome of the task in `seen` once it has finished, or is in a state
+// no waiting can change: the task itself when it completed, moved out of
+// `seen` (emptied: the outcome now holds it); else the error every call
 // reports for it (task_failed with the provider's message and code; parse
-// for a status this client does not know).
-KLING_FUNCTION_OBJECT outcome_of_function { result<task> operator()(task t) const; };
+// for a status this client does not know), and `seen` keeps the task.
+KLING_FUNCTION_OBJECT outcome_of_function { result<task> operator()(boxed<task> &seen) const; };
 inline constexpr KLING_FUNCTION_TYPE(outcome_of) outcome_of{};
 
 // {code, message, request_id, data}: code 0 gives data read by parse_data;
@@ -188,9 +190,9 @@ KLING_LAZY_DEF std::string KLING_FUNCTION(failure_code)::operator()(const json &
   return {};
 }
 
-KLING_LAZY_DEF result<task> KLING_FUNCTION(outcome_of)::operator()(task t) const {
+KLING_LAZY_DEF result<task> KLING_FUNCTION(outcome_of)::operator()(boxed<task> &seen) const {
+  const task &t = *seen;
   switch (t.status) {
-  case task_status::completed: return t;
   case task_status::failed: {
     error e{errc::task_failed,
             "task " + t.id + " failed" + (t.error_message.empty() ? "" : ": " + t.error_message)};
@@ -201,10 +203,13 @@ KLING_LAZY_DEF result<task> KLING_FUNCTION(outcome_of)::operator()(task t) const
   case task_status::unknown:
     return error{errc::parse, "task " + t.id + " reports status \"" + t.status_text +
                                   "\", which this client does not know; stopped waiting"};
+  case task_status::completed:
   case task_status::pending:
   case task_status::processing: break;
   }
-  return t;
+  result<task> done(std::move(*seen));
+  seen.reset();
+  return done;
 }
 
 KLING_LAZY_DEF result<envelope<element>>

@@ -61,8 +61,10 @@ public:
   bool done() const { return outcome_.has_value(); }
   KLING_LAZY result<task> take_result();
 
-  // For progress reports and saved handles.
-  const boxed<task> &last_task() const { return last_; }
+  // For progress reports and saved handles. The task as last seen, or null
+  // before the first answer; once it completed, the outcome holds it (until
+  // take_result moves it out).
+  const task *last_task() const { return outcome_ && *outcome_ ? &**outcome_ : last_.get(); }
   int polls() const { return polls_; }
   time_point started() const { return started_; }
   time_point deadline() const { return deadline_; }
@@ -152,7 +154,7 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
   retries_.reset();
   last_ = std::move(*read);
   if (last_->finished() || last_->status == task_status::unknown) {
-    outcome_ = outcome_of(*last_); // a copy: last_task() still reports the last answer
+    outcome_ = outcome_of(last_); // completed: the outcome holds the task last_task() reports
     return;
   }
   if (now >= deadline_) return expire(now);

@@ -1465,6 +1465,8 @@ public:
   const T &operator*() const { return *value_; }
   T *operator->() { return value_; }
   const T *operator->() const { return value_; }
+  T *get() noexcept { return value_; } // null when empty
+  const T *get() const noexcept { return value_; }
 
 private:
   // The new value is built before the old one goes, as std::unique_ptr's reset does.
@@ -4127,6 +4129,14 @@ struct error_locator : nlohmann::json_sax<json> {
   }
 };
 
+// How many '[' and '{' text holds, strings included.
+KLING_LAZY std::size_t opening_brackets(std::string_view text) {
+  std::size_t count = 0;
+  for (char c : text)
+    count += static_cast<std::size_t>(c == '[' || c == '{');
+  return count;
+}
+
 // The deepest nesting of arrays and objects in text, counted outside strings.
 KLING_LAZY std::size_t nesting_depth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
@@ -4153,7 +4163,10 @@ KLING_LAZY std::size_t nesting_depth(std::string_view text) {
 } // namespace json_detail
 
 KLING_LAZY_DEF result<json> KLING_FUNCTION(parse_json)::operator()(std::string_view text) const {
-  if (json_detail::nesting_depth(text) > max_json_depth) {
+  // The depth is at most the number of brackets that open, which is cheaper
+  // to count: strings are followed only when that number is over the limit.
+  if (json_detail::opening_brackets(text) > max_json_depth &&
+      json_detail::nesting_depth(text) > max_json_depth) {
     return error{errc::parse, "JSON nested deeper than " + std::to_string(max_json_depth) + " levels"};
   }
   // nlohmann's lexer takes a NUL byte for the end of the input, so "2\0junk"
