@@ -1428,6 +1428,13 @@ private:
   const json &object_;
   std::string path_;
   std::optional<error> failure_;
+  // The members of a small object, listed once: readers ask for many members
+  // an answer does not have, and comparing a few names costs less than a
+  // search of the map for each. Larger objects are searched.
+  static constexpr std::size_t listed_members_max = 16;
+  std::pair<std::string_view, const json *> listed_[listed_members_max];
+  std::size_t listed_count_ = 0;
+  bool listed_all_ = false;
 };
 
 KLING_NAMESPACE_END
@@ -5809,9 +5816,10 @@ private:
   kling::options options_;
   result<void> settings_;
   result<url> base_;
-  // What every request to the gateway carries, made once: its origin and credentials.
+  // What every request to the gateway carries, made once: its origin, and
+  // its headers as setting them one by one would leave them.
   std::string origin_;
-  std::string authorization_;
+  http_headers gateway_headers_;
   std::mutex random_mutex_;
   splitmix64 jitter_;
   splitmix64 ids_;
@@ -8640,7 +8648,15 @@ KLING_NAMESPACE_BEGIN
 
 KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
     : object_(object), path_(std::move(path)) {
-  if (!object_.is_object()) fail_at(path_, "expected an object", object_);
+  if (!object_.is_object()) {
+    fail_at(path_, "expected an object", object_);
+    return;
+  }
+  const auto &members = object_.get_ref<const json::object_t &>();
+  if (members.size() > listed_members_max) return;
+  for (const auto &member : members)
+    listed_[listed_count_++] = {member.first, &member.second};
+  listed_all_ = true;
 }
 
 KLING_LAZY_DEF error field_reader::failure() const {
@@ -8652,7 +8668,13 @@ KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
 }
 
 KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
-  const json *m = find_member(object_, key);
+  const json *m = nullptr;
+  if (listed_all_) {
+    for (std::size_t i = 0; i < listed_count_ && !m; ++i)
+      if (listed_[i].first == key) m = listed_[i].second;
+  } else {
+    m = find_member(object_, key);
+  }
   return m && !m->is_null() ? m : nullptr;
 }
 
@@ -10172,7 +10194,7 @@ KLING_FUNCTION(image_file_to_data_uri)::operator()(const std::string &path) cons
 
 KLING_LAZY_DEF result<std::string> KLING_FUNCTION(inline_local_images)::operator()(std::string body) const {
   using namespace source_detail;
-  const std::string opener = "\"" + local_image_marker();
+  static const std::string opener = "\"" + local_image_marker(); // made once: most bodies hold none
   if (body.find(opener) == std::string::npos) return body;
   // The JSON strings of the body that are values (not member names) and
   // start with the prefix: found by walking the text, so that the prefix
@@ -13490,8 +13512,9 @@ KLING_LAZY_DEF wait_machine::wait_machine(task_ref of, const wait_options &optio
   }
   deadline_ = deadline ? *deadline : now + options.timeout;
   wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
-  auto request = get_video(task_id_, provider_); // Q-1
-  if (!request) outcome_ = result<task>(std::move(request).error());
+  // Q-1: an id or provider get_video would refuse is refused now, as get_video refuses it.
+  if (auto violations = rules::check_task_query(task_id_, provider_); !violations.empty())
+    outcome_ = result<task>(rules::rejection(std::move(violations)));
 }
 
 KLING_LAZY_DEF step wait_machine::next() const {
@@ -13816,7 +13839,11 @@ KLING_LAZY_DEF session_core::session_core(kling::options opts)
       jitter_(options_.retry().jitter_seed ? options_.retry().jitter_seed : random_seed()),
       ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {
   if (base_) origin_ = base_->origin();
-  if (!options_.api_key().empty()) authorization_ = "Bearer " + options_.api_key();
+  set_header(gateway_headers_, "User-Agent", user_agent);
+  set_header(gateway_headers_, "Authorization", "Bearer " + options_.api_key());
+  set_header(gateway_headers_, "Accept", "application/json");
+  for (const auto &h : options_.headers())
+    set_header(gateway_headers_, h.first, h.second);
 }
 
 KLING_DECL session_core::~session_core() = default;
@@ -13826,8 +13853,9 @@ KLING_LAZY_DEF result<session_core::exchange> session_core::open(http_request re
   if (!settings_) return settings_.error();
   if (auto checked = check_call_options(call); !checked) return std::move(checked).error();
   request.timeout = call.request_timeout.value_or(options_.request_timeout());
-  set_header(request.headers, "User-Agent", user_agent);
-  if (request.origin.empty()) {
+  if (!request.origin.empty()) {
+    set_header(request.headers, "User-Agent", user_agent);
+  } else {
     if (!base_) return base_.error();
     if (options_.api_key().empty()) {
       return error{errc::configuration,
@@ -13835,9 +13863,8 @@ KLING_LAZY_DEF result<session_core::exchange> session_core::open(http_request re
     }
     request.origin = origin_;
     request.path.insert(0, base_->path);
-    set_header(request.headers, "Authorization", authorization_);
-    set_header(request.headers, "Accept", "application/json");
-    for (const auto &h : options_.headers())
+    request.headers.reserve(request.headers.size() + gateway_headers_.size() + call.headers.size());
+    for (const auto &h : gateway_headers_)
       set_header(request.headers, h.first, h.second);
     for (const auto &h : call.headers)
       set_header(request.headers, h.first, h.second);

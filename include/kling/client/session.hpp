@@ -113,9 +113,10 @@ private:
   kling::options options_;
   result<void> settings_;
   result<url> base_;
-  // What every request to the gateway carries, made once: its origin and credentials.
+  // What every request to the gateway carries, made once: its origin, and
+  // its headers as setting them one by one would leave them.
   std::string origin_;
-  std::string authorization_;
+  http_headers gateway_headers_;
   std::mutex random_mutex_;
   splitmix64 jitter_;
   splitmix64 ids_;
@@ -185,7 +186,11 @@ KLING_LAZY_DEF session_core::session_core(kling::options opts)
       jitter_(options_.retry().jitter_seed ? options_.retry().jitter_seed : random_seed()),
       ids_(options_.external_task_id_seed() ? options_.external_task_id_seed() : random_seed()) {
   if (base_) origin_ = base_->origin();
-  if (!options_.api_key().empty()) authorization_ = "Bearer " + options_.api_key();
+  set_header(gateway_headers_, "User-Agent", user_agent);
+  set_header(gateway_headers_, "Authorization", "Bearer " + options_.api_key());
+  set_header(gateway_headers_, "Accept", "application/json");
+  for (const auto &h : options_.headers())
+    set_header(gateway_headers_, h.first, h.second);
 }
 
 KLING_DECL session_core::~session_core() = default;
@@ -195,8 +200,9 @@ KLING_LAZY_DEF result<session_core::exchange> session_core::open(http_request re
   if (!settings_) return settings_.error();
   if (auto checked = check_call_options(call); !checked) return std::move(checked).error();
   request.timeout = call.request_timeout.value_or(options_.request_timeout());
-  set_header(request.headers, "User-Agent", user_agent);
-  if (request.origin.empty()) {
+  if (!request.origin.empty()) {
+    set_header(request.headers, "User-Agent", user_agent);
+  } else {
     if (!base_) return base_.error();
     if (options_.api_key().empty()) {
       return error{errc::configuration,
@@ -204,9 +210,8 @@ KLING_LAZY_DEF result<session_core::exchange> session_core::open(http_request re
     }
     request.origin = origin_;
     request.path.insert(0, base_->path);
-    set_header(request.headers, "Authorization", authorization_);
-    set_header(request.headers, "Accept", "application/json");
-    for (const auto &h : options_.headers())
+    request.headers.reserve(request.headers.size() + gateway_headers_.size() + call.headers.size());
+    for (const auto &h : gateway_headers_)
       set_header(request.headers, h.first, h.second);
     for (const auto &h : call.headers)
       set_header(request.headers, h.first, h.second);

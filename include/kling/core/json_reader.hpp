@@ -88,6 +88,13 @@ private:
   const json &object_;
   std::string path_;
   std::optional<error> failure_;
+  // The members of a small object, listed once: readers ask for many members
+  // an answer does not have, and comparing a few names costs less than a
+  // search of the map for each. Larger objects are searched.
+  static constexpr std::size_t listed_members_max = 16;
+  std::pair<std::string_view, const json *> listed_[listed_members_max];
+  std::size_t listed_count_ = 0;
+  bool listed_all_ = false;
 };
 
 KLING_NAMESPACE_END
@@ -109,7 +116,15 @@ KLING_NAMESPACE_BEGIN
 
 KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
     : object_(object), path_(std::move(path)) {
-  if (!object_.is_object()) fail_at(path_, "expected an object", object_);
+  if (!object_.is_object()) {
+    fail_at(path_, "expected an object", object_);
+    return;
+  }
+  const auto &members = object_.get_ref<const json::object_t &>();
+  if (members.size() > listed_members_max) return;
+  for (const auto &member : members)
+    listed_[listed_count_++] = {member.first, &member.second};
+  listed_all_ = true;
 }
 
 KLING_LAZY_DEF error field_reader::failure() const {
@@ -121,7 +136,13 @@ KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
 }
 
 KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
-  const json *m = find_member(object_, key);
+  const json *m = nullptr;
+  if (listed_all_) {
+    for (std::size_t i = 0; i < listed_count_ && !m; ++i)
+      if (listed_[i].first == key) m = listed_[i].second;
+  } else {
+    m = find_member(object_, key);
+  }
   return m && !m->is_null() ? m : nullptr;
 }
 

@@ -293,7 +293,7 @@ KLING_FUNCTION(image_file_to_data_uri)::operator()(const std::string &path) cons
 
 KLING_LAZY_DEF result<std::string> KLING_FUNCTION(inline_local_images)::operator()(std::string body) const {
   using namespace source_detail;
-  const std::string opener = "\"" + local_image_marker();
+  static const std::string opener = "\"" + local_image_marker(); // made once: most bodies hold none
   if (body.find(opener) == std::string::npos) return body;
   // The JSON strings of the body that are values (not member names) and
   // start with the prefix: found by walking the text, so that the prefix

@@ -16,6 +16,7 @@
 #include "kling/core/boxed.hpp"
 #include "kling/protocol/request_machine.hpp"
 #include "kling/protocol/responses.hpp"
+#include "kling/rules/queries.hpp"
 
 KLING_NAMESPACE_BEGIN
 
@@ -134,8 +135,9 @@ KLING_LAZY_DEF wait_machine::wait_machine(task_ref of, const wait_options &optio
   }
   deadline_ = deadline ? *deadline : now + options.timeout;
   wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
-  auto request = get_video(task_id_, provider_);
-  if (!request) outcome_ = result<task>(std::move(request).error());
+  // an id or provider get_video would refuse is refused now, as get_video refuses it.
+  if (auto violations = rules::check_task_query(task_id_, provider_); !violations.empty())
+    outcome_ = result<task>(rules::rejection(std::move(violations)));
 }
 
 KLING_LAZY_DEF step wait_machine::next() const {
