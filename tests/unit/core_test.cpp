@@ -951,6 +951,34 @@ TEST_CASE("field_reader reads members and names the first one of the wrong type"
   CHECK(not_object.failure().message == "/: expected an object, got array");
 }
 
+TEST_CASE("field_reader finds every member of small and large objects alike", "[core][json]") {
+  // A reader lists the members of a small object once and searches a large
+  // one: at every size around the limit, each member is found, a null
+  // member and a missing one are absent, and a wrong type is named.
+  for (int size : {0, 1, 15, 16, 17, 40}) {
+    kling::json body = kling::json::object();
+    for (int i = 0; i < size; ++i)
+      body["m" + std::to_string(i)] = "v" + std::to_string(i);
+    body["null_member"] = nullptr; // one more member, null
+    body["number"] = 7;
+    kling::field_reader r(body);
+    for (int i = 0; i < size; ++i) {
+      std::string value;
+      CHECK(r.text("m" + std::to_string(i), value));
+      CHECK(value == "v" + std::to_string(i));
+    }
+    std::string untouched = "kept";
+    CHECK_FALSE(r.text("null_member", untouched));
+    CHECK_FALSE(r.text("m" + std::to_string(size), untouched)); // not there
+    CHECK_FALSE(r.text("m", untouched));                        // a prefix of names that are
+    CHECK(untouched == "kept");
+    CHECK(r.ok());
+    CHECK_FALSE(r.text("number", untouched));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure().message == "/number: expected a string, got number");
+  }
+}
+
 // ----- redaction ----------------------------------------------------------
 
 TEST_CASE("redact removes every occurrence of a secret", "[core][secrets]") {
@@ -972,6 +1000,17 @@ TEST_CASE("JSON nested deeper than the limit is refused, not a stack overflow", 
   CHECK(parsed.error().message == "JSON nested deeper than 128 levels");
   std::string ok = std::string(128, '[') + std::string(128, ']');
   CHECK(kling::parse_json(ok));
+  const auto one_too_deep = kling::parse_json(std::string(129, '[') + std::string(129, ']'));
+  REQUIRE_FALSE(one_too_deep);
+  CHECK(one_too_deep.error().message == "JSON nested deeper than 128 levels");
+  // More brackets than the limit, side by side, are not deep.
+  std::string wide = "[";
+  for (int i = 0; i < 200; ++i)
+    wide += "[{}],";
+  wide += "[]]";
+  const auto shallow = kling::parse_json(wide);
+  REQUIRE(shallow);
+  CHECK(shallow->size() == 201);
   // Brackets inside strings do not count.
   CHECK(kling::parse_json("{\"text\":\"" + std::string(1000, '[') + "\\\"[\"}"));
   CHECK_FALSE(kling::parse_callback(deep));
