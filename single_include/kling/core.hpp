@@ -4951,11 +4951,13 @@ inline constexpr KLING_FUNCTION_TYPE(read_task) read_task{};
 KLING_FUNCTION_OBJECT failure_code_function { std::string operator()(const json &raw) const; };
 inline constexpr KLING_FUNCTION_TYPE(failure_code) failure_code{};
 
-// The outcome of the task in `seen` once it has finished, or is in a state
-// no waiting can change: the task itself when it completed, moved out of
-// `seen` (emptied: the outcome now holds it); else the error every call
-// reports for it (task_failed with the provider's message and code; parse
-// for a status this client does not know), and `seen` keeps the task.
+// The outcome of the task in `seen` (which must hold one) once it has
+// finished, or is in a state no waiting can change: the task itself when it
+// completed, moved out of `seen` (emptied: the outcome now holds it); else
+// the error every call reports for it (task_failed with the provider's
+// message and code; parse for a status this client does not know), and
+// `seen` keeps the task. Asked too early, it moves out a pending or
+// processing task as it is.
 KLING_FUNCTION_OBJECT outcome_of_function { result<task> operator()(boxed<task> &seen) const; };
 inline constexpr KLING_FUNCTION_TYPE(outcome_of) outcome_of{};
 
@@ -5247,9 +5249,12 @@ public:
   KLING_LAZY result<task> take_result();
 
   // For progress reports and saved handles. The task as last seen, or null
-  // before the first answer; once it completed, the outcome holds it (until
-  // take_result moves it out).
-  const task *last_task() const { return outcome_ && *outcome_ ? &**outcome_ : last_.get(); }
+  // before the first answer; once it completed, the outcome holds it, and
+  // after take_result has moved it out there is none.
+  const task *last_task() const {
+    if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_;
+    return last_.get();
+  }
   int polls() const { return polls_; }
   time_point started() const { return started_; }
   time_point deadline() const { return deadline_; }
@@ -5274,7 +5279,8 @@ private:
   time_point deadline_;
   milliseconds interval_;
   int polls_ = 0;
-  boxed<task> last_; // boxed: a tracker holds many machines that have not polled yet
+  bool taken_ = false; // take_result moved the outcome out
+  boxed<task> last_;   // boxed: a tracker holds many machines that have not polled yet
   std::optional<time_point> wake_at_;
   boxed<result<task>> outcome_;
 };
@@ -6688,7 +6694,8 @@ public:
   // The task as last seen (created, or its last poll), for progress reports.
   KLING_LAZY std::optional<task> last_task() const;
   // The same task where the machine holds it, without the create's warnings
-  // (a poll's answer does not carry them): null until there is one.
+  // (a poll's answer does not carry them): null until there is one, and
+  // once take_result has moved a completed one out.
   KLING_LAZY const task *last_seen() const;
   // The wait, once the task exists (for progress reports and saved handles).
   KLING_LAZY const wait_machine *waiting() const;
@@ -6721,6 +6728,7 @@ private:
   boxed<task> created_;
   std::vector<violation> warnings_;
   boxed<result<task>> outcome_;
+  bool taken_ = false; // take_result moved outcome_ out
 };
 
 } // namespace protocol
@@ -13545,10 +13553,16 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
                   : milliseconds(static_cast<milliseconds::rep>(grown));
 }
 
-KLING_LAZY_DEF void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
+KLING_LAZY_DEF void wait_machine::stop(error e) {
+  // A completed task the outcome held stays what last_task() reports.
+  if (outcome_ && *outcome_ && !taken_) last_ = std::move(**outcome_);
+  outcome_ = result<task>(std::move(e));
+}
 
 KLING_LAZY_DEF result<task> wait_machine::take_result() {
-  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+  if (!outcome_) return error{errc::cancelled, "not finished"};
+  taken_ = true;
+  return std::move(*outcome_);
 }
 
 KLING_LAZY_DEF void wait_machine::on_failed_poll(error e, time_point now) {
@@ -14344,6 +14358,8 @@ KLING_LAZY_DEF void create_and_wait_machine::stop(error e) {
     creating_->stop(std::move(e)); // it says how to find a task its create may have made
     e = creating_->take_result().error();
   }
+  // A completed task the outcome held stays what last_seen() reports.
+  if (outcome_ && *outcome_ && !taken_) created_ = std::move(**outcome_);
   outcome_ = result<task>(std::move(e));
 }
 
@@ -14352,7 +14368,10 @@ KLING_LAZY_DEF bool create_and_wait_machine::done() const {
 }
 
 KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
-  if (outcome_) return std::move(*outcome_);
+  if (outcome_) {
+    taken_ = true;
+    return std::move(*outcome_);
+  }
   if (waiting_) return with_warnings(waiting_->take_result());
   return error{errc::cancelled, "not finished"};
 }
@@ -14366,7 +14385,7 @@ KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
 
 KLING_LAZY_DEF const task *create_and_wait_machine::last_seen() const {
   if (waiting_ && waiting_->last_task()) return waiting_->last_task();
-  if (outcome_ && *outcome_) return &**outcome_; // a create answered with a finished task
+  if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_; // a create answered with a finished task
   return created_.get();
 }
 

@@ -654,6 +654,16 @@ TEST_CASE("the machines report the task they finished on, before and after its o
   REQUIRE(done);
   CHECK(done->status == kling::task_status::completed);
   CHECK(done->id == "task_abc123");
+  CHECK(completed.done());
+  CHECK(completed.last_task() == nullptr); // the task was moved out with the outcome
+  // A driver that stops a wait that had already completed keeps the task it reports.
+  kling::protocol::wait_machine stopped({"task_abc123", "", ""}, {}, {}, 1, now);
+  stopped.on_response(answered("task_completed_flat"), now);
+  stopped.stop(kling::error{kling::errc::cancelled, "stopped"});
+  REQUIRE(stopped.last_task());
+  CHECK(stopped.last_task()->id == "task_abc123");
+  CHECK(stopped.last_task()->status == kling::task_status::completed);
+  CHECK(stopped.take_result().error().code == kling::errc::cancelled);
   // A failed task: the outcome is the error, and last_task() still reports the task.
   kling::protocol::wait_machine failed({"task_abc123", "", ""}, {}, {}, 1, now);
   failed.on_response(answered("task_failed"), now);
@@ -690,6 +700,8 @@ TEST_CASE("the machines report the task they finished on, before and after its o
   REQUIRE(finished);
   CHECK(finished->id == "task_abc123");
   REQUIRE(finished->warnings.size() == 1);
+  CHECK(created.last_seen() == nullptr);
+  CHECK_FALSE(created.last_task());
 }
 
 TEST_CASE("polls that fail transiently are retried within the deadline", "[lifecycle][wait]") {

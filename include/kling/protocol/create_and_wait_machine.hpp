@@ -48,7 +48,8 @@ public:
   // The task as last seen (created, or its last poll), for progress reports.
   KLING_LAZY std::optional<task> last_task() const;
   // The same task where the machine holds it, without the create's warnings
-  // (a poll's answer does not carry them): null until there is one.
+  // (a poll's answer does not carry them): null until there is one, and
+  // once take_result has moved a completed one out.
   KLING_LAZY const task *last_seen() const;
   // The wait, once the task exists (for progress reports and saved handles).
   KLING_LAZY const wait_machine *waiting() const;
@@ -81,6 +82,7 @@ private:
   boxed<task> created_;
   std::vector<violation> warnings_;
   boxed<result<task>> outcome_;
+  bool taken_ = false; // take_result moved outcome_ out
 };
 
 } // namespace protocol
@@ -140,6 +142,8 @@ KLING_LAZY_DEF void create_and_wait_machine::stop(error e) {
     creating_->stop(std::move(e)); // it says how to find a task its create may have made
     e = creating_->take_result().error();
   }
+  // A completed task the outcome held stays what last_seen() reports.
+  if (outcome_ && *outcome_ && !taken_) created_ = std::move(**outcome_);
   outcome_ = result<task>(std::move(e));
 }
 
@@ -148,7 +152,10 @@ KLING_LAZY_DEF bool create_and_wait_machine::done() const {
 }
 
 KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
-  if (outcome_) return std::move(*outcome_);
+  if (outcome_) {
+    taken_ = true;
+    return std::move(*outcome_);
+  }
   if (waiting_) return with_warnings(waiting_->take_result());
   return error{errc::cancelled, "not finished"};
 }
@@ -162,7 +169,7 @@ KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
 
 KLING_LAZY_DEF const task *create_and_wait_machine::last_seen() const {
   if (waiting_ && waiting_->last_task()) return waiting_->last_task();
-  if (outcome_ && *outcome_) return &**outcome_; // a create answered with a finished task
+  if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_; // a create answered with a finished task
   return created_.get();
 }
 

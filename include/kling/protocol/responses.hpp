@@ -55,11 +55,13 @@ inline constexpr KLING_FUNCTION_TYPE(read_task) read_task{};
 KLING_FUNCTION_OBJECT failure_code_function { std::string operator()(const json &raw) const; };
 inline constexpr KLING_FUNCTION_TYPE(failure_code) failure_code{};
 
-// The outcome of the task in `seen` once it has finished, or is in a state
-// no waiting can change: the task itself when it completed, moved out of
-// `seen` (emptied: the outcome now holds it); else the error every call
-// reports for it (task_failed with the provider's message and code; parse
-// for a status this client does not know), and `seen` keeps the task.
+// The outcome of the task in `seen` (which must hold one) once it has
+// finished, or is in a state no waiting can change: the task itself when it
+// completed, moved out of `seen` (emptied: the outcome now holds it); else
+// the error every call reports for it (task_failed with the provider's
+// message and code; parse for a status this client does not know), and
+// `seen` keeps the task. Asked too early, it moves out a pending or
+// processing task as it is.
 KLING_FUNCTION_OBJECT outcome_of_function { result<task> operator()(boxed<task> &seen) const; };
 inline constexpr KLING_FUNCTION_TYPE(outcome_of) outcome_of{};
 

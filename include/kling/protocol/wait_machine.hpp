@@ -63,9 +63,12 @@ public:
   KLING_LAZY result<task> take_result();
 
   // For progress reports and saved handles. The task as last seen, or null
-  // before the first answer; once it completed, the outcome holds it (until
-  // take_result moves it out).
-  const task *last_task() const { return outcome_ && *outcome_ ? &**outcome_ : last_.get(); }
+  // before the first answer; once it completed, the outcome holds it, and
+  // after take_result has moved it out there is none.
+  const task *last_task() const {
+    if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_;
+    return last_.get();
+  }
   int polls() const { return polls_; }
   time_point started() const { return started_; }
   time_point deadline() const { return deadline_; }
@@ -90,7 +93,8 @@ private:
   time_point deadline_;
   milliseconds interval_;
   int polls_ = 0;
-  boxed<task> last_; // boxed: a tracker holds many machines that have not polled yet
+  bool taken_ = false; // take_result moved the outcome out
+  boxed<task> last_;   // boxed: a tracker holds many machines that have not polled yet
   std::optional<time_point> wake_at_;
   boxed<result<task>> outcome_;
 };
@@ -168,10 +172,16 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
                   : milliseconds(static_cast<milliseconds::rep>(grown));
 }
 
-KLING_LAZY_DEF void wait_machine::stop(error e) { outcome_ = result<task>(std::move(e)); }
+KLING_LAZY_DEF void wait_machine::stop(error e) {
+  // A completed task the outcome held stays what last_task() reports.
+  if (outcome_ && *outcome_ && !taken_) last_ = std::move(**outcome_);
+  outcome_ = result<task>(std::move(e));
+}
 
 KLING_LAZY_DEF result<task> wait_machine::take_result() {
-  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
+  if (!outcome_) return error{errc::cancelled, "not finished"};
+  taken_ = true;
+  return std::move(*outcome_);
 }
 
 KLING_LAZY_DEF void wait_machine::on_failed_poll(error e, time_point now) {
