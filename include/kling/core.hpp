@@ -62,6 +62,7 @@
 #include "kling/protocol/create_machine.hpp"
 #include "kling/protocol/download_machine.hpp"
 #include "kling/protocol/errors.hpp"
+#include "kling/protocol/followed_task.hpp"
 #include "kling/protocol/request_machine.hpp"
 #include "kling/protocol/requests.hpp"
 #include "kling/protocol/responses.hpp"

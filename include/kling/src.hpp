@@ -73,6 +73,7 @@
 #include "kling/protocol/create_machine.hpp"
 #include "kling/protocol/download_machine.hpp"
 #include "kling/protocol/errors.hpp"
+#include "kling/protocol/followed_task.hpp"
 #include "kling/protocol/machine.hpp"
 #include "kling/protocol/replay_store.hpp"
 #include "kling/protocol/requests.hpp"

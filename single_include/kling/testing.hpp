@@ -5198,6 +5198,59 @@ KLING_NAMESPACE_END
 #endif // KLING_PROTOCOL_DOWNLOAD_MACHINE_HPP
 
 // ----- end kling/protocol/download_machine.hpp -----
+// ----- begin kling/protocol/followed_task.hpp -----
+// followed_task: what a machine that follows a task knows of it, the task as
+// last seen and, once settled, the outcome, kept in one place for the wait
+// and create-and-wait machines. A completed task is held once: the outcome
+// holds it and seen() points there, until take() moves it out.
+//
+// Thread safety: one driver at a time, as the machine that holds it.
+#ifndef KLING_PROTOCOL_FOLLOWED_TASK_HPP
+#define KLING_PROTOCOL_FOLLOWED_TASK_HPP
+
+#include <utility>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+class followed_task {
+public:
+  // The task as last seen; null before any, and once take() has moved a
+  // completed one out.
+  const task *seen() const {
+    if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_;
+    return seen_.get();
+  }
+
+  bool done() const { return outcome_.has_value(); }
+
+  // A new sighting of the task. When it has finished, or is in a state no
+  // waiting can change, the outcome is settled (outcome_of) and true returned.
+  KLING_LAZY bool see(task t);
+
+  // Settles on e (a refused start, a failed create or poll, a deadline, a
+  // stop), replacing any earlier outcome; a completed task the outcome held
+  // stays what seen() reports.
+  KLING_LAZY void fail(error e);
+
+  // The outcome, moved out: cancelled before there is one, and once taken.
+  KLING_LAZY result<task> take();
+
+private:
+  boxed<task> seen_; // boxed: a tracker holds many machines that have not polled yet
+  boxed<result<task>> outcome_;
+  bool taken_ = false; // take() moved the outcome out
+};
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_FOLLOWED_TASK_HPP
+
+// ----- end kling/protocol/followed_task.hpp -----
 // ----- begin kling/protocol/wait_machine.hpp -----
 // wait_machine: following a task until it finishes. Polls GET /v1/videos/{id}
 // first after 3 s (the gateway asks for 3-5 s between polls), then at
@@ -5256,16 +5309,12 @@ public:
   // Ends the wait with the driver's error (cancellation).
   KLING_LAZY void stop(error e);
 
-  bool done() const { return outcome_.has_value(); }
+  bool done() const { return followed_.done(); }
   KLING_LAZY result<task> take_result();
 
   // For progress reports and saved handles. The task as last seen, or null
-  // before the first answer; once it completed, the outcome holds it, and
-  // after take_result has moved it out there is none.
-  const task *last_task() const {
-    if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_;
-    return last_.get();
-  }
+  // before the first answer and once take_result has moved a completed one out.
+  const task *last_task() const { return followed_.seen(); }
   int polls() const { return polls_; }
   time_point started() const { return started_; }
   time_point deadline() const { return deadline_; }
@@ -5290,10 +5339,8 @@ private:
   time_point deadline_;
   milliseconds interval_;
   int polls_ = 0;
-  bool taken_ = false; // take_result moved the outcome out
-  boxed<task> last_;   // boxed: a tracker holds many machines that have not polled yet
   std::optional<time_point> wake_at_;
-  boxed<result<task>> outcome_;
+  followed_task followed_;
 };
 
 } // namespace protocol
@@ -6736,10 +6783,10 @@ private:
   // Boxed: a tracker holds many machines, most of them only waiting.
   boxed<create_machine> creating_;
   boxed<wait_machine> waiting_;
-  boxed<task> created_;
   std::vector<violation> warnings_;
-  boxed<result<task>> outcome_;
-  bool taken_ = false; // take_result moved outcome_ out
+  // The task as created, and the outcome when the create ended the operation
+  // (failed, or answered with a finished task) or the driver stopped it.
+  followed_task followed_;
 };
 
 } // namespace protocol
@@ -14536,6 +14583,40 @@ KLING_LAZY_DEF std::optional<std::uint64_t> download_machine::content_range_tota
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_DOWNLOAD_MACHINE_IPP
+// ----- definitions of kling/protocol/followed_task.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_FOLLOWED_TASK_IPP)
+#define KLING_PROTOCOL_FOLLOWED_TASK_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace protocol {
+
+KLING_LAZY_DEF bool followed_task::see(task t) {
+  seen_ = std::move(t);
+  if (!seen_->finished() && seen_->status != task_status::unknown) return false;
+  outcome_ = outcome_of(seen_); // completed: moved into the outcome, where seen() finds it
+  taken_ = false;
+  return true;
+}
+
+KLING_LAZY_DEF void followed_task::fail(error e) {
+  if (outcome_ && *outcome_ && !taken_) seen_ = std::move(**outcome_);
+  outcome_ = result<task>(std::move(e));
+  taken_ = false;
+}
+
+KLING_LAZY_DEF result<task> followed_task::take() {
+  if (!outcome_) return error{errc::cancelled, "not finished"};
+  if (taken_) return error{errc::cancelled, "the outcome was already taken"};
+  taken_ = true;
+  return std::move(*outcome_);
+}
+
+} // namespace protocol
+
+KLING_NAMESPACE_END
+
+#endif // KLING_PROTOCOL_FOLLOWED_TASK_IPP
 // ----- definitions of kling/protocol/wait_machine.hpp -----
 #if KLING_DEFINE_HERE && !defined(KLING_PROTOCOL_WAIT_MACHINE_IPP)
 #define KLING_PROTOCOL_WAIT_MACHINE_IPP
@@ -14566,18 +14647,18 @@ KLING_LAZY_DEF wait_machine::wait_machine(task_ref of, const wait_options &optio
   // Bad settings and a bad id are refused at once, not after the first wait.
   auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
   if (!checked) {
-    outcome_ = result<task>(std::move(checked).error());
+    followed_.fail(std::move(checked).error());
     return;
   }
   deadline_ = deadline ? *deadline : now + options.timeout;
   wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
   // an id or provider get_video would refuse is refused now, as get_video refuses it.
   if (auto violations = rules::check_task_query(task_id_, provider_); !violations.empty())
-    outcome_ = result<task>(rules::rejection(std::move(violations)));
+    followed_.fail(rules::rejection(std::move(violations)));
 }
 
 KLING_LAZY_DEF step wait_machine::next() const {
-  if (outcome_) return done_step();
+  if (followed_.done()) return done_step();
   if (wake_at_) return sleep_step(*wake_at_);
   return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
 }
@@ -14590,11 +14671,7 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
       answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
   if (!read) return on_failed_poll(std::move(read).error(), now);
   retries_.reset();
-  last_ = std::move(*read);
-  if (last_->finished() || last_->status == task_status::unknown) {
-    outcome_ = outcome_of(last_); // completed: the outcome holds the task last_task() reports
-    return;
-  }
+  if (followed_.see(std::move(*read))) return;
   if (now >= deadline_) return expire(now);
   schedule(now + interval_);
   // In floating point, compared before converting: the product may not fit in milliseconds.
@@ -14604,24 +14681,13 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
                   : milliseconds(static_cast<milliseconds::rep>(grown));
 }
 
-KLING_LAZY_DEF void wait_machine::stop(error e) {
-  // A completed task the outcome held stays what last_task() reports.
-  if (outcome_ && *outcome_ && !taken_) last_ = std::move(**outcome_);
-  outcome_ = result<task>(std::move(e));
-}
+KLING_LAZY_DEF void wait_machine::stop(error e) { followed_.fail(std::move(e)); }
 
-KLING_LAZY_DEF result<task> wait_machine::take_result() {
-  if (!outcome_) return error{errc::cancelled, "not finished"};
-  taken_ = true;
-  return std::move(*outcome_);
-}
+KLING_LAZY_DEF result<task> wait_machine::take_result() { return followed_.take(); }
 
 KLING_LAZY_DEF void wait_machine::on_failed_poll(error e, time_point now) {
   const auto delay = retries_.after_failure(e);
-  if (!delay || !is_transient(e)) {
-    outcome_ = result<task>(retries_.give_up(std::move(e)));
-    return;
-  }
+  if (!delay || !is_transient(e)) return followed_.fail(retries_.give_up(std::move(e)));
   if (now >= deadline_) return expire(now);
   schedule(now + *delay);
 }
@@ -14630,11 +14696,11 @@ KLING_LAZY_DEF void wait_machine::schedule(time_point t) { wake_at_ = std::min(t
 
 KLING_LAZY_DEF void wait_machine::expire(time_point now) {
   const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-  outcome_ =
-      result<task>(error{errc::deadline_exceeded,
-                         "task " + task_id_ + " is still " +
-                             (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
-                             " after waiting " + std::to_string(waited) + " s"});
+  const task *seen = followed_.seen();
+  followed_.fail(error{errc::deadline_exceeded,
+                       "task " + task_id_ + " is still " +
+                           (seen ? std::string(to_string(seen->status)) : std::string("not reported")) +
+                           " after waiting " + std::to_string(waited) + " s"});
 }
 
 } // namespace protocol
@@ -15374,7 +15440,7 @@ KLING_LAZY_DEF create_and_wait_machine::create_and_wait_machine(json body, std::
   // Checked before the deadline is computed: a huge timeout must not overflow the clock.
   if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
       !checked) {
-    outcome_ = result<task>(std::move(checked).error());
+    followed_.fail(std::move(checked).error());
     return;
   }
   deadline_ = now + wait.timeout;
@@ -15384,7 +15450,7 @@ KLING_LAZY_DEF create_and_wait_machine::create_and_wait_machine(wait_machine wai
     : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
 
 KLING_LAZY_DEF step create_and_wait_machine::next() const {
-  if (outcome_) return done_step();
+  if (followed_.done()) return done_step();
   if (waiting_) return waiting_->next();
   step s = creating_->next();
   // A create that would sleep past the deadline wakes at the deadline, to end there.
@@ -15409,25 +15475,21 @@ KLING_LAZY_DEF void create_and_wait_machine::stop(error e) {
     creating_->stop(std::move(e)); // it says how to find a task its create may have made
     e = creating_->take_result().error();
   }
-  // A completed task the outcome held stays what last_seen() reports.
-  if (outcome_ && *outcome_ && !taken_) created_ = std::move(**outcome_);
-  outcome_ = result<task>(std::move(e));
+  followed_.fail(std::move(e));
 }
 
 KLING_LAZY_DEF bool create_and_wait_machine::done() const {
-  return outcome_.has_value() || (waiting_ && waiting_->done());
+  return followed_.done() || (waiting_ && waiting_->done());
 }
 
 KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
-  if (outcome_) {
-    taken_ = true;
-    return std::move(*outcome_);
-  }
-  if (waiting_) return with_warnings(waiting_->take_result());
-  return error{errc::cancelled, "not finished"};
+  if (!waiting_ || followed_.done()) return followed_.take();
+  result<task> outcome = with_warnings(waiting_->take_result());
+  if (outcome) followed_ = followed_task(); // the task moved out is newer than the one created
+  return outcome;
 }
 
-KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
+KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !followed_.done(); }
 
 KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
   const task *seen = last_seen();
@@ -15436,8 +15498,7 @@ KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
 
 KLING_LAZY_DEF const task *create_and_wait_machine::last_seen() const {
   if (waiting_ && waiting_->last_task()) return waiting_->last_task();
-  if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_; // a create answered with a finished task
-  return created_.get();
+  return followed_.seen();
 }
 
 KLING_LAZY_DEF const wait_machine *create_and_wait_machine::waiting() const {
@@ -15451,25 +15512,19 @@ KLING_LAZY_DEF std::string create_and_wait_machine::external_task_id() const {
 
 KLING_LAZY_DEF void create_and_wait_machine::created(time_point now) {
   result<task> made = creating_->take_result();
-  if (!made) {
-    outcome_ = std::move(made);
-    return;
-  }
+  if (!made) return followed_.fail(std::move(made).error());
   warnings_ = made->warnings;
-  created_ = std::move(*made);
-  if (created_->finished() || created_->status == task_status::unknown) {
-    outcome_ = outcome_of(created_); // completed: the outcome holds the task last_task() reports
-    return;
-  }
-  waiting_.emplace(task_ref{created_->id, created_->external_task_id, created_->provider}, wait_options_,
-                   policy_, seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
+  if (followed_.see(std::move(*made))) return; // finished: nothing to wait for
+  const task &t = *followed_.seen();
+  waiting_.emplace(task_ref{t.id, t.external_task_id, t.provider}, wait_options_, policy_,
+                   seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
 }
 
 KLING_LAZY_DEF void create_and_wait_machine::expire() {
   error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
   const std::string &id = creating_->external_task_id();
   if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
-  outcome_ = result<task>(std::move(e));
+  followed_.fail(std::move(e));
 }
 
 } // namespace protocol

@@ -702,6 +702,86 @@ TEST_CASE("the machines report the task they finished on, before and after its o
   REQUIRE(finished->warnings.size() == 1);
   CHECK(created.last_seen() == nullptr);
   CHECK_FALSE(created.last_task());
+
+  // A create answered with a pending task, then waited for: the created task
+  // is reported until a poll answers, the polled one after, none once taken.
+  kling::protocol::create_and_wait_machine followed(json{{"model", "kling-v2-6"}, {"prompt", "a cat"}},
+                                                    warnings, {}, {}, 1, now);
+  REQUIRE(followed.next().kind == kling::protocol::step_kind::send);
+  followed.on_response(answered("task_pending"), now);
+  REQUIRE(followed.waiting());
+  CHECK_FALSE(followed.creating());
+  REQUIRE(followed.last_seen());
+  CHECK(followed.last_seen()->status == kling::task_status::pending);
+  CHECK(followed.waiting()->last_task() == nullptr); // no poll yet
+  REQUIRE(followed.last_task());
+  REQUIRE(followed.last_task()->warnings.size() == 1);
+  followed.on_response(answered("task_completed_flat"), now);
+  REQUIRE(followed.done());
+  REQUIRE(followed.last_seen());
+  CHECK(followed.last_seen()->status == kling::task_status::completed);
+  auto polled = followed.take_result();
+  REQUIRE(polled);
+  CHECK(polled->status == kling::task_status::completed);
+  REQUIRE(polled->warnings.size() == 1);
+  CHECK(followed.last_seen() == nullptr);
+  auto again = followed.take_result(); // taken once
+  REQUIRE_FALSE(again);
+  CHECK(again.error().message == "the outcome was already taken");
+}
+
+TEST_CASE("followed_task holds a task and its outcome once, whatever settles it", "[lifecycle][wait]") {
+  using kling::protocol::followed_task;
+  const auto task_in = [](kling::task_status status) {
+    kling::task t;
+    t.id = "task_1";
+    t.status = status;
+    return t;
+  };
+  followed_task f;
+  CHECK(f.seen() == nullptr);
+  CHECK_FALSE(f.done());
+  CHECK(f.take().error().code == kling::errc::cancelled); // not finished
+  CHECK_FALSE(f.see(task_in(kling::task_status::processing)));
+  REQUIRE(f.seen());
+  CHECK(f.seen()->status == kling::task_status::processing);
+  CHECK_FALSE(f.done());
+  // Completed: the outcome holds the task, seen() points there.
+  CHECK(f.see(task_in(kling::task_status::completed)));
+  REQUIRE(f.done());
+  REQUIRE(f.seen());
+  CHECK(f.seen()->status == kling::task_status::completed);
+  // A stop after completion keeps the task seen and replaces the outcome.
+  f.fail(kling::error{kling::errc::cancelled, "stopped"});
+  REQUIRE(f.seen());
+  CHECK(f.seen()->status == kling::task_status::completed);
+  CHECK(f.take().error().code == kling::errc::cancelled);
+  REQUIRE(f.seen()); // an error taken leaves the task seen
+  // Failed and unknown settle on an error; the task stays seen after take().
+  followed_task failed;
+  CHECK(failed.see(task_in(kling::task_status::failed)));
+  CHECK(failed.take().error().code == kling::errc::task_failed);
+  REQUIRE(failed.seen());
+  CHECK(failed.seen()->status == kling::task_status::failed);
+  followed_task unknown;
+  CHECK(unknown.see(task_in(kling::task_status::unknown)));
+  CHECK(unknown.take().error().code == kling::errc::parse);
+  // A completed task taken is no longer seen; a later failure does not bring it back.
+  followed_task taken;
+  CHECK(taken.see(task_in(kling::task_status::completed)));
+  auto value = taken.take();
+  REQUIRE(value);
+  CHECK(value->id == "task_1");
+  CHECK(taken.seen() == nullptr);
+  CHECK(taken.take().error().message == "the outcome was already taken");
+  taken.fail(kling::error{kling::errc::cancelled, "late"});
+  CHECK(taken.seen() == nullptr);
+  CHECK(taken.take().error().code == kling::errc::cancelled);
+  // Settling without a task: seen() stays null.
+  followed_task refused;
+  refused.fail(kling::error{kling::errc::invalid_request, "bad id"});
+  CHECK(refused.done());
+  CHECK(refused.seen() == nullptr);
 }
 
 TEST_CASE("polls that fail transiently are retried within the deadline", "[lifecycle][wait]") {

@@ -159,6 +159,49 @@ TEST_CASE("files are named in UTF-8 whatever the platform's code page", "[platfo
   CHECK(kling::files::remove(platform_temp_path("cut")));
 }
 
+TEST_CASE(
+    "directories are made with their parents; a file in the way, or a directory read as a file, is named",
+    "[platform][files]") {
+  const std::string root = platform_temp_path("dirs-\xC3\xA9t\xC3\xA9"); // dirs-été
+  const std::string deep = root + "/a/b//c/";
+  REQUIRE(kling::files::make_directories(deep));
+  REQUIRE(kling::files::make_directories(deep)); // already there
+  REQUIRE(kling::files::make_directories(root + "/a"));
+  CHECK(kling::files::exists(root + "/a/b/c"));
+  REQUIRE(kling::files::write_file(root + "/a/b/c/v.mp4", "video"));
+  CHECK(kling::files::size_of(root + "/a/b/c/v.mp4").value_or(0) == 5);
+
+  // A directory has no size worth reading, and a missing file says so.
+  auto dir_size = kling::files::size_of(root + "/a");
+  REQUIRE_FALSE(dir_size);
+  CHECK(kling_test::contains(dir_size.error().message, "not a regular file"));
+  auto missing = kling::files::size_of(root + "/a/missing.mp4");
+  REQUIRE_FALSE(missing);
+  CHECK(kling_test::contains(missing.error().message, "no such file"));
+  CHECK(kling_test::contains(missing.error().message, "missing.mp4"));
+
+  // A file where a directory should be: named, for the file itself and below it.
+  auto onto_file = kling::files::make_directories(root + "/a/b/c/v.mp4");
+  REQUIRE_FALSE(onto_file);
+  CHECK(onto_file.error().code == kling::errc::io);
+  CHECK(kling_test::contains(onto_file.error().message, "v.mp4"));
+  auto below_file = kling::files::make_directories(root + "/a/b/c/v.mp4/d");
+  REQUIRE_FALSE(below_file);
+  CHECK(kling_test::contains(below_file.error().message, "v.mp4/d"));
+  CHECK(kling::files::size_of(root + "/a/b/c/v.mp4").value_or(0) == 5); // untouched
+
+  // remove is fine when the file is gone, and says when one stays.
+  CHECK(kling::files::remove(root + "/a/b/c/v.mp4"));
+  CHECK(kling::files::remove(root + "/a/b/c/v.mp4"));
+  CHECK_FALSE(kling::files::exists(root + "/a/b/c/v.mp4"));
+  REQUIRE(kling::files::write_file(root + "/a/b/c/w.mp4", "w"));
+  CHECK_FALSE(kling::files::remove(root + "/a/b/c")); // not empty: it stays
+  CHECK(kling::files::exists(root + "/a/b/c/w.mp4"));
+  kling::files::remove(root + "/a/b/c/w.mp4");
+  std::error_code ec;
+  std::filesystem::remove_all(std::filesystem::u8path(root), ec);
+}
+
 TEST_CASE("sizes and offsets past 4 GiB are carried in 64 bits", "[platform][files]") {
   constexpr std::uint64_t five_gib = std::uint64_t{5} << 30;
   static_assert(std::is_same<decltype(kling::files::size_of("")), kling::result<std::uint64_t>>::value,

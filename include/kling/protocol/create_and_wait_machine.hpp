@@ -18,6 +18,7 @@
 
 #include "kling/core/boxed.hpp"
 #include "kling/protocol/create_machine.hpp"
+#include "kling/protocol/followed_task.hpp"
 #include "kling/protocol/wait_machine.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -79,10 +80,10 @@ private:
   // Boxed: a tracker holds many machines, most of them only waiting.
   boxed<create_machine> creating_;
   boxed<wait_machine> waiting_;
-  boxed<task> created_;
   std::vector<violation> warnings_;
-  boxed<result<task>> outcome_;
-  bool taken_ = false; // take_result moved outcome_ out
+  // The task as created, and the outcome when the create ended the operation
+  // (failed, or answered with a finished task) or the driver stopped it.
+  followed_task followed_;
 };
 
 } // namespace protocol
@@ -107,7 +108,7 @@ KLING_LAZY_DEF create_and_wait_machine::create_and_wait_machine(json body, std::
   // Checked before the deadline is computed: a huge timeout must not overflow the clock.
   if (auto checked = check_wait_options(wait).and_then([&] { return check_retry_policy(policy); });
       !checked) {
-    outcome_ = result<task>(std::move(checked).error());
+    followed_.fail(std::move(checked).error());
     return;
   }
   deadline_ = now + wait.timeout;
@@ -117,7 +118,7 @@ KLING_LAZY_DEF create_and_wait_machine::create_and_wait_machine(wait_machine wai
     : seed_(0), deadline_(waiting.deadline()), waiting_(std::move(waiting)) {}
 
 KLING_LAZY_DEF step create_and_wait_machine::next() const {
-  if (outcome_) return done_step();
+  if (followed_.done()) return done_step();
   if (waiting_) return waiting_->next();
   step s = creating_->next();
   // A create that would sleep past the deadline wakes at the deadline, to end there.
@@ -142,25 +143,21 @@ KLING_LAZY_DEF void create_and_wait_machine::stop(error e) {
     creating_->stop(std::move(e)); // it says how to find a task its create may have made
     e = creating_->take_result().error();
   }
-  // A completed task the outcome held stays what last_seen() reports.
-  if (outcome_ && *outcome_ && !taken_) created_ = std::move(**outcome_);
-  outcome_ = result<task>(std::move(e));
+  followed_.fail(std::move(e));
 }
 
 KLING_LAZY_DEF bool create_and_wait_machine::done() const {
-  return outcome_.has_value() || (waiting_ && waiting_->done());
+  return followed_.done() || (waiting_ && waiting_->done());
 }
 
 KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
-  if (outcome_) {
-    taken_ = true;
-    return std::move(*outcome_);
-  }
-  if (waiting_) return with_warnings(waiting_->take_result());
-  return error{errc::cancelled, "not finished"};
+  if (!waiting_ || followed_.done()) return followed_.take();
+  result<task> outcome = with_warnings(waiting_->take_result());
+  if (outcome) followed_ = followed_task(); // the task moved out is newer than the one created
+  return outcome;
 }
 
-KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !outcome_; }
+KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !followed_.done(); }
 
 KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
   const task *seen = last_seen();
@@ -169,8 +166,7 @@ KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
 
 KLING_LAZY_DEF const task *create_and_wait_machine::last_seen() const {
   if (waiting_ && waiting_->last_task()) return waiting_->last_task();
-  if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_; // a create answered with a finished task
-  return created_.get();
+  return followed_.seen();
 }
 
 KLING_LAZY_DEF const wait_machine *create_and_wait_machine::waiting() const {
@@ -184,25 +180,19 @@ KLING_LAZY_DEF std::string create_and_wait_machine::external_task_id() const {
 
 KLING_LAZY_DEF void create_and_wait_machine::created(time_point now) {
   result<task> made = creating_->take_result();
-  if (!made) {
-    outcome_ = std::move(made);
-    return;
-  }
+  if (!made) return followed_.fail(std::move(made).error());
   warnings_ = made->warnings;
-  created_ = std::move(*made);
-  if (created_->finished() || created_->status == task_status::unknown) {
-    outcome_ = outcome_of(created_); // completed: the outcome holds the task last_task() reports
-    return;
-  }
-  waiting_.emplace(task_ref{created_->id, created_->external_task_id, created_->provider}, wait_options_,
-                   policy_, seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
+  if (followed_.see(std::move(*made))) return; // finished: nothing to wait for
+  const task &t = *followed_.seen();
+  waiting_.emplace(task_ref{t.id, t.external_task_id, t.provider}, wait_options_, policy_,
+                   seed_ ^ 0xA5A5A5A5A5A5A5A5ull, now, std::nullopt, deadline_);
 }
 
 KLING_LAZY_DEF void create_and_wait_machine::expire() {
   error e{errc::deadline_exceeded, "the create was still being retried when the deadline passed"};
   const std::string &id = creating_->external_task_id();
   if (!id.empty()) e.message += "; the task may exist: look it up by its external_task_id " + id;
-  outcome_ = result<task>(std::move(e));
+  followed_.fail(std::move(e));
 }
 
 } // namespace protocol

@@ -13,7 +13,7 @@
 #include <string>
 #include <utility>
 
-#include "kling/core/boxed.hpp"
+#include "kling/protocol/followed_task.hpp"
 #include "kling/protocol/request_machine.hpp"
 #include "kling/protocol/responses.hpp"
 #include "kling/rules/queries.hpp"
@@ -59,16 +59,12 @@ public:
   // Ends the wait with the driver's error (cancellation).
   KLING_LAZY void stop(error e);
 
-  bool done() const { return outcome_.has_value(); }
+  bool done() const { return followed_.done(); }
   KLING_LAZY result<task> take_result();
 
   // For progress reports and saved handles. The task as last seen, or null
-  // before the first answer; once it completed, the outcome holds it, and
-  // after take_result has moved it out there is none.
-  const task *last_task() const {
-    if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_;
-    return last_.get();
-  }
+  // before the first answer and once take_result has moved a completed one out.
+  const task *last_task() const { return followed_.seen(); }
   int polls() const { return polls_; }
   time_point started() const { return started_; }
   time_point deadline() const { return deadline_; }
@@ -93,10 +89,8 @@ private:
   time_point deadline_;
   milliseconds interval_;
   int polls_ = 0;
-  bool taken_ = false; // take_result moved the outcome out
-  boxed<task> last_;   // boxed: a tracker holds many machines that have not polled yet
   std::optional<time_point> wake_at_;
-  boxed<result<task>> outcome_;
+  followed_task followed_;
 };
 
 } // namespace protocol
@@ -134,18 +128,18 @@ KLING_LAZY_DEF wait_machine::wait_machine(task_ref of, const wait_options &optio
   // Bad settings and a bad id are refused at once, not after the first wait.
   auto checked = check_wait_options(options).and_then([&] { return check_retry_policy(policy); });
   if (!checked) {
-    outcome_ = result<task>(std::move(checked).error());
+    followed_.fail(std::move(checked).error());
     return;
   }
   deadline_ = deadline ? *deadline : now + options.timeout;
   wake_at_ = std::min(first_poll ? *first_poll : now + options.first_interval, deadline_);
   // an id or provider get_video would refuse is refused now, as get_video refuses it.
   if (auto violations = rules::check_task_query(task_id_, provider_); !violations.empty())
-    outcome_ = result<task>(rules::rejection(std::move(violations)));
+    followed_.fail(rules::rejection(std::move(violations)));
 }
 
 KLING_LAZY_DEF step wait_machine::next() const {
-  if (outcome_) return done_step();
+  if (followed_.done()) return done_step();
   if (wake_at_) return sleep_step(*wake_at_);
   return send_step(std::move(get_video(task_id_, provider_).value())); // checked when constructed
 }
@@ -158,11 +152,7 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
       answer ? read_task(*answer, task_id_, external_id_) : result<task>(std::move(answer).error());
   if (!read) return on_failed_poll(std::move(read).error(), now);
   retries_.reset();
-  last_ = std::move(*read);
-  if (last_->finished() || last_->status == task_status::unknown) {
-    outcome_ = outcome_of(last_); // completed: the outcome holds the task last_task() reports
-    return;
-  }
+  if (followed_.see(std::move(*read))) return;
   if (now >= deadline_) return expire(now);
   schedule(now + interval_);
   // In floating point, compared before converting: the product may not fit in milliseconds.
@@ -172,24 +162,13 @@ KLING_LAZY_DEF void wait_machine::on_response(result<http_response> answer, time
                   : milliseconds(static_cast<milliseconds::rep>(grown));
 }
 
-KLING_LAZY_DEF void wait_machine::stop(error e) {
-  // A completed task the outcome held stays what last_task() reports.
-  if (outcome_ && *outcome_ && !taken_) last_ = std::move(**outcome_);
-  outcome_ = result<task>(std::move(e));
-}
+KLING_LAZY_DEF void wait_machine::stop(error e) { followed_.fail(std::move(e)); }
 
-KLING_LAZY_DEF result<task> wait_machine::take_result() {
-  if (!outcome_) return error{errc::cancelled, "not finished"};
-  taken_ = true;
-  return std::move(*outcome_);
-}
+KLING_LAZY_DEF result<task> wait_machine::take_result() { return followed_.take(); }
 
 KLING_LAZY_DEF void wait_machine::on_failed_poll(error e, time_point now) {
   const auto delay = retries_.after_failure(e);
-  if (!delay || !is_transient(e)) {
-    outcome_ = result<task>(retries_.give_up(std::move(e)));
-    return;
-  }
+  if (!delay || !is_transient(e)) return followed_.fail(retries_.give_up(std::move(e)));
   if (now >= deadline_) return expire(now);
   schedule(now + *delay);
 }
@@ -198,11 +177,11 @@ KLING_LAZY_DEF void wait_machine::schedule(time_point t) { wake_at_ = std::min(t
 
 KLING_LAZY_DEF void wait_machine::expire(time_point now) {
   const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-  outcome_ =
-      result<task>(error{errc::deadline_exceeded,
-                         "task " + task_id_ + " is still " +
-                             (last_ ? std::string(to_string(last_->status)) : std::string("not reported")) +
-                             " after waiting " + std::to_string(waited) + " s"});
+  const task *seen = followed_.seen();
+  followed_.fail(error{errc::deadline_exceeded,
+                       "task " + task_id_ + " is still " +
+                           (seen ? std::string(to_string(seen->status)) : std::string("not reported")) +
+                           " after waiting " + std::to_string(waited) + " s"});
 }
 
 } // namespace protocol
