@@ -911,7 +911,9 @@ template <class T>
 class boxed {
 public:
   boxed() = default;
-  boxed(T value) : value_(new T(std::move(value))) {} // NOLINT: like std::optional
+  // From a value, copied or moved once (a task moves about 20 members).
+  boxed(const T &value) : value_(new T(value)) {}       // NOLINT: like std::optional
+  boxed(T &&value) : value_(new T(std::move(value))) {} // NOLINT: like std::optional
   boxed(const boxed &other) : value_(other ? new T(*other) : nullptr) {}
   boxed(boxed &&other) noexcept : value_(std::exchange(other.value_, nullptr)) {}
   boxed &operator=(const boxed &other) {
@@ -922,13 +924,8 @@ public:
     if (this != &other) replace(std::exchange(other.value_, nullptr));
     return *this;
   }
-  boxed &operator=(T value) {
-    if (value_)
-      *value_ = std::move(value);
-    else
-      value_ = new T(std::move(value));
-    return *this;
-  }
+  boxed &operator=(const T &value) { return assign(value); }
+  boxed &operator=(T &&value) { return assign(std::move(value)); }
   ~boxed() { replace(nullptr); }
 
   template <class... Args>
@@ -948,6 +945,15 @@ public:
   const T *get() const noexcept { return value_; }
 
 private:
+  template <class U>
+  boxed &assign(U &&value) {
+    if (value_)
+      *value_ = std::forward<U>(value);
+    else
+      value_ = new T(std::forward<U>(value));
+    return *this;
+  }
+
   // The new value is built before the old one goes, as std::unique_ptr's reset does.
   void replace(T *value) noexcept {
     static_assert(sizeof(T) > 0, "kling::boxed<T> needs T complete where it is destroyed");
@@ -1445,7 +1451,7 @@ private:
   static constexpr std::size_t listed_members_max = 16;
   std::pair<std::string_view, const json *> listed_[listed_members_max];
   std::size_t listed_count_ = 0;
-  bool listed_all_ = false;
+  bool listed() const { return object_.is_object() && object_.size() <= listed_members_max; }
 };
 
 KLING_NAMESPACE_END
@@ -5039,17 +5045,17 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
-  KLING_LAZY void on_read(result<task> read, time_point now);
+  KLING_LAZY void on_read(result<task> &&read, time_point now);
 
-  KLING_LAZY void on_create(result<task> read, time_point now);
+  KLING_LAZY void on_create(result<task> &&read, time_point now);
 
-  KLING_LAZY void on_lookup(result<task> read, time_point now);
+  KLING_LAZY void on_lookup(result<task> &&read, time_point now);
 
   KLING_LAZY void look_up(error cause, time_point now);
 
   KLING_LAZY void wake_later(time_point at, bool lookup);
 
-  KLING_LAZY void finish(task t);
+  KLING_LAZY void finish(task &&t);
   KLING_LAZY void fail(error e);
 
   json body_;
@@ -5228,7 +5234,7 @@ public:
 
   // A new sighting of the task. When it has finished, or is in a state no
   // waiting can change, the outcome is settled (outcome_of) and true returned.
-  KLING_LAZY bool see(task t);
+  KLING_LAZY bool see(task &&t);
 
   // Settles on e (a refused start, a failed create or poll, a deadline, a
   // stop), replacing any earlier outcome; a completed task the outcome held
@@ -5837,10 +5843,12 @@ public:
   // The exchange step of the blocking driver (the transport's send).
   KLING_LAZY result<http_response> send(http_request request, const call_options &call);
 
-  // Hands the request to the transport's async_send; done is called once
-  // with the answer. Gives up the request when the transport can.
-  abandon_request send_async(http_request request, http_completion done) {
-    return start_on_transport(std::move(request), std::move(done));
+  // Hands an opened exchange's request to the transport's async_send (the
+  // request itself, unless the observer will read it when the exchange
+  // closes); done is called once with the answer. Gives up the request when
+  // the transport can.
+  abandon_request send_async(exchange &x, http_completion done) {
+    return start_on_transport(observes() ? http_request(x.request) : std::move(x.request), std::move(done));
   }
 
   // Removes the API key from an error's texts, should a server or a
@@ -5864,8 +5872,14 @@ protected:
 
 private:
   // The transport, as session<Transport> holds it.
-  virtual result<http_response> send_on_transport(const http_request &request) = 0;
+  // give: nothing reads the request afterwards (no observer), so a transport
+  // that takes one as an rvalue may move its headers and body.
+  virtual result<http_response> send_on_transport(http_request &request, bool give) = 0;
   virtual abandon_request start_on_transport(http_request request, http_completion done) = 0;
+
+  // Whether close() shows exchanges to an observer, which reads the request
+  // sent: when not, the transport may be given the request itself.
+  bool observes() const { return static_cast<bool>(options_.observer()); }
 
   // Reports an exchange to the observer. The key is redacted from both
   // sides: a server may echo it in an answer.
@@ -5904,18 +5918,18 @@ public:
     check_blocking_transport<Transport>();
     return session_core::send(std::move(request), call);
   }
-  abandon_request send_async(http_request request, http_completion done) {
+  abandon_request send_async(exchange &x, http_completion done) {
     check_async_transport<Transport>();
-    return session_core::send_async(std::move(request), std::move(done));
+    return session_core::send_async(x, std::move(done));
   }
 
 private:
   // What a driver holding only the session_core gets from a transport
   // without the call: an error, at run time (every call through
   // session<Transport> or a resource fails the build instead).
-  result<http_response> send_on_transport(const http_request &request) override {
+  result<http_response> send_on_transport(http_request &request, bool give) override {
     if constexpr (has_send_v<Transport>)
-      return transport_.send(request);
+      return give ? transport_.send(std::move(request)) : transport_.send(std::as_const(request));
     else
       return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
   }
@@ -6187,10 +6201,10 @@ private:
       in_flight_ = true;
       const std::uint64_t sent = ++exchanges_;
       exchange_ = std::make_shared<typename session_type::exchange>(std::move(*opened));
-      auto x = exchange_; // the transport reads the request until it completes
+      auto x = exchange_; // closed with the answer, once the transport completes
       lock.unlock();
       auto self = this->shared_from_this();
-      auto abandon = session_->send_async(x->request, [self, x](result<http_response> answer) {
+      auto abandon = session_->send_async(*x, [self, x](result<http_response> answer) {
         self->post(event{event::response, std::move(answer)});
       });
       // No other event is handled before this returns (this thread is pumping;
@@ -6719,7 +6733,6 @@ KLING_NAMESPACE_END
 
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -6765,16 +6778,6 @@ private:
   KLING_LAZY void created(time_point now);
 
   KLING_LAZY void expire();
-
-  template <class T>
-  T with_warnings(T t) const {
-    if constexpr (std::is_same_v<T, task>) {
-      t.warnings = warnings_;
-    } else {
-      if (t) t->warnings = warnings_;
-    }
-    return t;
-  }
 
   wait_options wait_options_;
   retry_policy policy_;
@@ -9758,11 +9761,9 @@ KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
     fail_at(path_, "expected an object", object_);
     return;
   }
-  const auto &members = object_.get_ref<const json::object_t &>();
-  if (members.size() > listed_members_max) return;
-  for (const auto &member : members)
+  if (!listed()) return;
+  for (const auto &member : object_.get_ref<const json::object_t &>())
     listed_[listed_count_++] = {member.first, &member.second};
-  listed_all_ = true;
 }
 
 KLING_LAZY_DEF error field_reader::failure() const {
@@ -9775,7 +9776,7 @@ KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
 
 KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
   const json *m = nullptr;
-  if (listed_all_) {
+  if (listed()) {
     for (std::size_t i = 0; i < listed_count_ && !m; ++i)
       if (listed_[i].first == key) m = listed_[i].second;
   } else {
@@ -11756,7 +11757,8 @@ KLING_LAZY void read_error_message(field_reader &r, std::string &out) {
 
 // Everything but task::raw, which the callers fill.
 KLING_LAZY result<task> read_task_fields(const json &body) {
-  task t;
+  result<task> out; // read in place, and returned without a move: a task has about 20 members
+  task &t = *out;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);
   r.id("external_task_id", t.external_task_id);
@@ -11790,7 +11792,10 @@ KLING_LAZY result<task> read_task_fields(const json &body) {
     read_videos(rr, "videos", t.videos);
     if (!rr.ok()) r.fail(rr.failure().message);
   }
-  if (!r.ok()) return r.failure();
+  if (!r.ok()) {
+    out = r.failure();
+    return out;
+  }
 
   if (has_status) {
     t.status = parse_task_status(t.status_text);
@@ -11802,7 +11807,7 @@ KLING_LAZY result<task> read_task_fields(const json &body) {
     const auto finished = t.completed_at ? t.completed_at : t.created_at;
     if (finished) t.url_expires_at = *finished + result_url_lifetime;
   }
-  return t;
+  return out;
 }
 
 } // namespace task_detail
@@ -14165,12 +14170,16 @@ KLING_LAZY_DEF result<task> KLING_FUNCTION(read_task)::operator()(const http_res
                                                                   std::string_view asked_id,
                                                                   std::string_view asked_external_id) const {
   auto body = read_json(response);
-  if (!body) return std::move(body).error();
   std::string body_request_id;
-  if (const json *id = find_member(*body, "request_id"); id && id->is_string())
+  if (const json *id = body ? find_member(*body, "request_id") : nullptr; id && id->is_string())
     body_request_id = id->get<std::string>();
-  auto t = parse_task(std::move(*body)); // the parsed answer becomes task::raw, not copied
-  if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+  // One result, every path returning it, so it is not moved: a task has about 20 members.
+  // The parsed answer becomes task::raw, not copied.
+  result<task> t = body ? parse_task(std::move(*body)) : result<task>(std::move(body).error());
+  if (!t) {
+    if (body) t = responses_detail::with_excerpt(std::move(t).error(), response); // JSON, but not a task
+    return t;
+  }
   if (t->id.empty()) t->id = std::string(asked_id);
   if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
   t->response = info_of(response);
@@ -14292,14 +14301,14 @@ KLING_LAZY_DEF result<task> create_machine::take_result() {
   return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
 }
 
-KLING_LAZY_DEF void create_machine::on_read(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_read(result<task> &&read, time_point now) {
   if (looking_up_)
     on_lookup(std::move(read), now);
   else
     on_create(std::move(read), now);
 }
 
-KLING_LAZY_DEF void create_machine::on_create(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_create(result<task> &&read, time_point now) {
   ++creates_;
   if (read) return finish(std::move(*read));
   error e = std::move(read).error();
@@ -14317,7 +14326,7 @@ KLING_LAZY_DEF void create_machine::on_create(result<task> read, time_point now)
   fail(create_retries_.give_up(std::move(e)));
 }
 
-KLING_LAZY_DEF void create_machine::on_lookup(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_lookup(result<task> &&read, time_point now) {
   ++lookups_;
   if (read) return finish(std::move(*read)); // it was created: exactly once
   error e = std::move(read).error();
@@ -14356,10 +14365,10 @@ KLING_LAZY_DEF void create_machine::wake_later(time_point at, bool lookup) {
   wake_at_ = at;
 }
 
-KLING_LAZY_DEF void create_machine::finish(task t) {
+KLING_LAZY_DEF void create_machine::finish(task &&t) {
   if (t.external_task_id.empty()) t.external_task_id = external_id_;
   t.warnings = std::move(warnings_);
-  outcome_ = result<task>(std::move(t));
+  outcome_.emplace(std::move(t));
 }
 
 KLING_LAZY_DEF void create_machine::fail(error e) { outcome_ = result<task>(std::move(e)); }
@@ -14591,7 +14600,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_LAZY_DEF bool followed_task::see(task t) {
+KLING_LAZY_DEF bool followed_task::see(task &&t) {
   seen_ = std::move(t);
   if (!seen_->finished() && seen_->status != task_status::unknown) return false;
   outcome_ = outcome_of(seen_); // completed: moved into the outcome, where seen() finds it
@@ -15019,7 +15028,7 @@ KLING_LAZY_DEF result<http_response> session_core::send(http_request request, co
   auto x = open(std::move(request), call);
   if (!x) return std::move(x).error();
   x->request.cancel = call.cancel;
-  return close(*x, send_on_transport(x->request));
+  return close(*x, send_on_transport(x->request, !observes()));
 }
 
 KLING_LAZY_DEF void session_core::observe(http_request &request, const result<http_response> &answer,
@@ -15483,17 +15492,24 @@ KLING_LAZY_DEF bool create_and_wait_machine::done() const {
 }
 
 KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
-  if (!waiting_ || followed_.done()) return followed_.take();
-  result<task> outcome = with_warnings(waiting_->take_result());
-  if (outcome) followed_ = followed_task(); // the task moved out is newer than the one created
+  const bool waited = waiting_ && !followed_.done();
+  result<task> outcome = waited ? waiting_->take_result() : followed_.take(); // returned without a move
+  if (waited && outcome) {
+    outcome->warnings = warnings_; // a poll's answer does not carry the create's
+    followed_ = followed_task();   // and the task moved out is newer than the one created
+  }
   return outcome;
 }
 
 KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !followed_.done(); }
 
 KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
-  const task *seen = last_seen();
-  return seen ? std::optional<task>(with_warnings(*seen)) : std::nullopt;
+  std::optional<task> copy;
+  if (const task *seen = last_seen()) {
+    copy = *seen;
+    copy->warnings = warnings_;
+  }
+  return copy;
 }
 
 KLING_LAZY_DEF const task *create_and_wait_machine::last_seen() const {
@@ -16120,8 +16136,8 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
       it.in_flight = std::make_shared<exchange>(std::move(*opened));
       std::weak_ptr<inbox> box = inbox_;
       const id key = it.key;
-      auto x = it.in_flight; // the transport reads the request until it completes
-      it.abandon = session_->send_async(x->request, [box, key, x](result<http_response> answer) {
+      auto x = it.in_flight; // closed with the answer, once the transport completes
+      it.abandon = session_->send_async(*x, [box, key, x](result<http_response> answer) {
         if (auto b = box.lock()) {
           std::lock_guard<std::mutex> lock(b->mutex);
           b->answers.emplace_back(key, std::move(answer));

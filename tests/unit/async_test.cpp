@@ -141,6 +141,34 @@ TEST_CASE("async exactly-once create under every fault", "[async][create]") {
   }
 }
 
+TEST_CASE("an async call's observer sees the request the transport was handed; without one, it is moved",
+          "[async][observer]") {
+  for (const bool observing : {false, true}) {
+    INFO("observer set: " << observing);
+    kling::testing::manual_scheduler loop;
+    std::vector<kling::http_request> observed;
+    kling::options o = kling::options{}
+                           .base_url("http://127.0.0.1:1")
+                           .api_key("async-key")
+                           .scheduler(kling::make_scheduler(loop));
+    if (observing) o.observe([&](const kling::exchange_record &x) { observed.push_back(x.request); });
+    mock_client client{o};
+    client.transport().respond(200, R"({"id":"t1","status":"pending"})");
+    std::optional<kling::result<kling::task>> created;
+    client.videos().create_async(cat(), [&](kling::result<kling::task> t) { created = std::move(t); });
+    loop.run_until_idle();
+    REQUIRE(created);
+    REQUIRE(*created);
+    const kling::http_request sent = client.transport().requests().at(0); // requests() is a copy
+    CHECK(sent.body.find("\"prompt\"") != std::string::npos);
+    REQUIRE(observed.size() == (observing ? 1u : 0u));
+    if (observing) {
+      CHECK(observed[0].body == sent.body);
+      CHECK(observed[0].headers.size() == sent.headers.size());
+    }
+  }
+}
+
 TEST_CASE("an async wait can be cancelled, and late events are ignored", "[async]") {
   kling::testing::manual_scheduler loop;
   auto client = async_client(loop, true);

@@ -141,6 +141,32 @@ TEST_CASE("requests reach a loopback server intact", "[transport][httplib]") {
   CHECK(seen[1] == "GET /api/v1/videos/x%20y?provider=kling provider=kling");
 }
 
+TEST_CASE("a request given as an rvalue is sent as a const one is, and one lent is left intact",
+          "[transport][httplib]") {
+  loopback_server<httplib::Server> server;
+  std::vector<std::string> seen;
+  server->Post("/v1/videos", [&](const httplib::Request &req, httplib::Response &res) {
+    seen.push_back(req.get_header_value("X-Trace") + " " + req.body);
+    res.set_content(R"({"id":"task_1","status":"pending"})", "application/json");
+  });
+  const int port = server.start();
+  kling::httplib_transport transport;
+  kling::http_request request = request_to("http://127.0.0.1:" + std::to_string(port), "POST", "/v1/videos");
+  request.headers = {{"X-Trace", "trace-0123456789abcdef"}, {"Content-Type", "application/json"}};
+  request.body = R"({"prompt":"a cat in a long enough body to live on the heap"})";
+  const kling::http_request copy = request;
+  auto lent = transport.send(request);
+  REQUIRE(lent);
+  CHECK(request.body == copy.body);
+  CHECK(request.headers == copy.headers);
+  auto given = transport.send(std::move(request));
+  REQUIRE(given);
+  CHECK(given->status == 200);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0] == "trace-0123456789abcdef " + copy.body);
+  CHECK(seen[1] == seen[0]);
+}
+
 TEST_CASE("keep-alive reuses one connection for sequential requests", "[transport][httplib]") {
   loopback_server<httplib::Server> server;
   std::set<int> client_ports;

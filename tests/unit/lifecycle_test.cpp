@@ -1441,6 +1441,48 @@ TEST_CASE("provider codes that no waiting fixes are not retried under any status
   }
 }
 
+// A transport that takes a request it is given (an rvalue), as httplib_transport
+// does, and emulates having moved from it.
+struct taking_transport {
+  kling::testing::mock_transport inner;
+  int given = 0, lent = 0;
+  kling::result<kling::http_response> send(const kling::http_request &r) {
+    ++lent;
+    return inner.send(r);
+  }
+  kling::result<kling::http_response> send(kling::http_request &&r) {
+    ++given;
+    auto answer = inner.send(r);
+    r.headers.clear();
+    r.body.clear();
+    return answer;
+  }
+};
+
+TEST_CASE("a request is given to the transport, not copied, unless the observer will read it",
+          "[lifecycle][observer]") {
+  for (const bool observing : {false, true}) {
+    INFO("observer set: " << observing);
+    std::vector<kling::http_request> observed;
+    kling::options o = kling::options{}.base_url("http://127.0.0.1:1").api_key("k-given-123");
+    if (observing) o.observe([&](const kling::exchange_record &x) { observed.push_back(x.request); });
+    kling::basic_client<taking_transport> client{o};
+    client.transport().inner.respond(200, R"({"id":"t1","status":"pending"})");
+    REQUIRE(client.videos().create({{"model", "Kling-V2.6"}, {"prompt", "a cat"}}));
+    const kling::http_request sent = client.transport().inner.requests().at(0); // requests() is a copy
+    CHECK(kling_test::contains(sent.body, "a cat"));
+    CHECK(kling::find_header(sent.headers, "Authorization") == std::string("Bearer k-given-123"));
+    CHECK(client.transport().given == (observing ? 0 : 1));
+    CHECK(client.transport().lent == (observing ? 1 : 0));
+    REQUIRE(observed.size() == (observing ? 1u : 0u));
+    if (observing) { // the whole request, as sent (the key redacted)
+      CHECK(observed[0].body == sent.body);
+      CHECK(observed[0].headers.size() == sent.headers.size());
+      CHECK(kling::find_header(observed[0].headers, "Authorization") != std::string("Bearer k-given-123"));
+    }
+  }
+}
+
 TEST_CASE("the observer never sees the key, even echoed by the server", "[lifecycle][secrets]") {
   std::string log;
   kling::basic_client<kling::testing::mock_transport> fake{kling::options{}

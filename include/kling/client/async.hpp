@@ -196,10 +196,10 @@ private:
       in_flight_ = true;
       const std::uint64_t sent = ++exchanges_;
       exchange_ = std::make_shared<typename session_type::exchange>(std::move(*opened));
-      auto x = exchange_; // the transport reads the request until it completes
+      auto x = exchange_; // closed with the answer, once the transport completes
       lock.unlock();
       auto self = this->shared_from_this();
-      auto abandon = session_->send_async(x->request, [self, x](result<http_response> answer) {
+      auto abandon = session_->send_async(*x, [self, x](result<http_response> answer) {
         self->post(event{event::response, std::move(answer)});
       });
       // No other event is handled before this returns (this thread is pumping;

@@ -70,10 +70,12 @@ public:
   // The exchange step of the blocking driver (the transport's send).
   KLING_LAZY result<http_response> send(http_request request, const call_options &call);
 
-  // Hands the request to the transport's async_send; done is called once
-  // with the answer. Gives up the request when the transport can.
-  abandon_request send_async(http_request request, http_completion done) {
-    return start_on_transport(std::move(request), std::move(done));
+  // Hands an opened exchange's request to the transport's async_send (the
+  // request itself, unless the observer will read it when the exchange
+  // closes); done is called once with the answer. Gives up the request when
+  // the transport can.
+  abandon_request send_async(exchange &x, http_completion done) {
+    return start_on_transport(observes() ? http_request(x.request) : std::move(x.request), std::move(done));
   }
 
   // Removes the API key from an error's texts, should a server or a
@@ -97,8 +99,14 @@ protected:
 
 private:
   // The transport, as session<Transport> holds it.
-  virtual result<http_response> send_on_transport(const http_request &request) = 0;
+  // give: nothing reads the request afterwards (no observer), so a transport
+  // that takes one as an rvalue may move its headers and body.
+  virtual result<http_response> send_on_transport(http_request &request, bool give) = 0;
   virtual abandon_request start_on_transport(http_request request, http_completion done) = 0;
+
+  // Whether close() shows exchanges to an observer, which reads the request
+  // sent: when not, the transport may be given the request itself.
+  bool observes() const { return static_cast<bool>(options_.observer()); }
 
   // Reports an exchange to the observer. The key is redacted from both
   // sides: a server may echo it in an answer.
@@ -137,18 +145,18 @@ public:
     check_blocking_transport<Transport>();
     return session_core::send(std::move(request), call);
   }
-  abandon_request send_async(http_request request, http_completion done) {
+  abandon_request send_async(exchange &x, http_completion done) {
     check_async_transport<Transport>();
-    return session_core::send_async(std::move(request), std::move(done));
+    return session_core::send_async(x, std::move(done));
   }
 
 private:
   // What a driver holding only the session_core gets from a transport
   // without the call: an error, at run time (every call through
   // session<Transport> or a resource fails the build instead).
-  result<http_response> send_on_transport(const http_request &request) override {
+  result<http_response> send_on_transport(http_request &request, bool give) override {
     if constexpr (has_send_v<Transport>)
-      return transport_.send(request);
+      return give ? transport_.send(std::move(request)) : transport_.send(std::as_const(request));
     else
       return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
   }
@@ -235,7 +243,7 @@ KLING_LAZY_DEF result<http_response> session_core::send(http_request request, co
   auto x = open(std::move(request), call);
   if (!x) return std::move(x).error();
   x->request.cancel = call.cancel;
-  return close(*x, send_on_transport(x->request));
+  return close(*x, send_on_transport(x->request, !observes()));
 }
 
 KLING_LAZY_DEF void session_core::observe(http_request &request, const result<http_response> &answer,

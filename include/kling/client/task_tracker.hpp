@@ -592,8 +592,8 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
       it.in_flight = std::make_shared<exchange>(std::move(*opened));
       std::weak_ptr<inbox> box = inbox_;
       const id key = it.key;
-      auto x = it.in_flight; // the transport reads the request until it completes
-      it.abandon = session_->send_async(x->request, [box, key, x](result<http_response> answer) {
+      auto x = it.in_flight; // closed with the answer, once the transport completes
+      it.abandon = session_->send_async(*x, [box, key, x](result<http_response> answer) {
         if (auto b = box.lock()) {
           std::lock_guard<std::mutex> lock(b->mutex);
           b->answers.emplace_back(key, std::move(answer));

@@ -19,7 +19,9 @@ template <class T>
 class boxed {
 public:
   boxed() = default;
-  boxed(T value) : value_(new T(std::move(value))) {} // NOLINT: like std::optional
+  // From a value, copied or moved once (a task moves about 20 members).
+  boxed(const T &value) : value_(new T(value)) {}       // NOLINT: like std::optional
+  boxed(T &&value) : value_(new T(std::move(value))) {} // NOLINT: like std::optional
   boxed(const boxed &other) : value_(other ? new T(*other) : nullptr) {}
   boxed(boxed &&other) noexcept : value_(std::exchange(other.value_, nullptr)) {}
   boxed &operator=(const boxed &other) {
@@ -30,13 +32,8 @@ public:
     if (this != &other) replace(std::exchange(other.value_, nullptr));
     return *this;
   }
-  boxed &operator=(T value) {
-    if (value_)
-      *value_ = std::move(value);
-    else
-      value_ = new T(std::move(value));
-    return *this;
-  }
+  boxed &operator=(const T &value) { return assign(value); }
+  boxed &operator=(T &&value) { return assign(std::move(value)); }
   ~boxed() { replace(nullptr); }
 
   template <class... Args>
@@ -56,6 +53,15 @@ public:
   const T *get() const noexcept { return value_; }
 
 private:
+  template <class U>
+  boxed &assign(U &&value) {
+    if (value_)
+      *value_ = std::forward<U>(value);
+    else
+      value_ = new T(std::forward<U>(value));
+    return *this;
+  }
+
   // The new value is built before the old one goes, as std::unique_ptr's reset does.
   void replace(T *value) noexcept {
     static_assert(sizeof(T) > 0, "kling::boxed<T> needs T complete where it is destroyed");

@@ -94,7 +94,7 @@ private:
   static constexpr std::size_t listed_members_max = 16;
   std::pair<std::string_view, const json *> listed_[listed_members_max];
   std::size_t listed_count_ = 0;
-  bool listed_all_ = false;
+  bool listed() const { return object_.is_object() && object_.size() <= listed_members_max; }
 };
 
 KLING_NAMESPACE_END
@@ -120,11 +120,9 @@ KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
     fail_at(path_, "expected an object", object_);
     return;
   }
-  const auto &members = object_.get_ref<const json::object_t &>();
-  if (members.size() > listed_members_max) return;
-  for (const auto &member : members)
+  if (!listed()) return;
+  for (const auto &member : object_.get_ref<const json::object_t &>())
     listed_[listed_count_++] = {member.first, &member.second};
-  listed_all_ = true;
 }
 
 KLING_LAZY_DEF error field_reader::failure() const {
@@ -137,7 +135,7 @@ KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
 
 KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
   const json *m = nullptr;
-  if (listed_all_) {
+  if (listed()) {
     for (std::size_t i = 0; i < listed_count_ && !m; ++i)
       if (listed_[i].first == key) m = listed_[i].second;
   } else {

@@ -227,7 +227,8 @@ KLING_LAZY void read_error_message(field_reader &r, std::string &out) {
 
 // Everything but task::raw, which the callers fill.
 KLING_LAZY result<task> read_task_fields(const json &body) {
-  task t;
+  result<task> out; // read in place, and returned without a move: a task has about 20 members
+  task &t = *out;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);
   r.id("external_task_id", t.external_task_id);
@@ -261,7 +262,10 @@ KLING_LAZY result<task> read_task_fields(const json &body) {
     read_videos(rr, "videos", t.videos);
     if (!rr.ok()) r.fail(rr.failure().message);
   }
-  if (!r.ok()) return r.failure();
+  if (!r.ok()) {
+    out = r.failure();
+    return out;
+  }
 
   if (has_status) {
     t.status = parse_task_status(t.status_text);
@@ -273,7 +277,7 @@ KLING_LAZY result<task> read_task_fields(const json &body) {
     const auto finished = t.completed_at ? t.completed_at : t.created_at;
     if (finished) t.url_expires_at = *finished + result_url_lifetime;
   }
-  return t;
+  return out;
 }
 
 } // namespace task_detail

@@ -12,7 +12,6 @@
 
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -62,16 +61,6 @@ private:
   KLING_LAZY void created(time_point now);
 
   KLING_LAZY void expire();
-
-  template <class T>
-  T with_warnings(T t) const {
-    if constexpr (std::is_same_v<T, task>) {
-      t.warnings = warnings_;
-    } else {
-      if (t) t->warnings = warnings_;
-    }
-    return t;
-  }
 
   wait_options wait_options_;
   retry_policy policy_;
@@ -151,17 +140,24 @@ KLING_LAZY_DEF bool create_and_wait_machine::done() const {
 }
 
 KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
-  if (!waiting_ || followed_.done()) return followed_.take();
-  result<task> outcome = with_warnings(waiting_->take_result());
-  if (outcome) followed_ = followed_task(); // the task moved out is newer than the one created
+  const bool waited = waiting_ && !followed_.done();
+  result<task> outcome = waited ? waiting_->take_result() : followed_.take(); // returned without a move
+  if (waited && outcome) {
+    outcome->warnings = warnings_; // a poll's answer does not carry the create's
+    followed_ = followed_task();   // and the task moved out is newer than the one created
+  }
   return outcome;
 }
 
 KLING_LAZY_DEF bool create_and_wait_machine::creating() const { return !waiting_ && !followed_.done(); }
 
 KLING_LAZY_DEF std::optional<task> create_and_wait_machine::last_task() const {
-  const task *seen = last_seen();
-  return seen ? std::optional<task>(with_warnings(*seen)) : std::nullopt;
+  std::optional<task> copy;
+  if (const task *seen = last_seen()) {
+    copy = *seen;
+    copy->warnings = warnings_;
+  }
+  return copy;
 }
 
 KLING_LAZY_DEF const task *create_and_wait_machine::last_seen() const {

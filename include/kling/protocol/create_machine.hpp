@@ -64,17 +64,17 @@ public:
   const std::string &external_task_id() const { return external_id_; }
 
 private:
-  KLING_LAZY void on_read(result<task> read, time_point now);
+  KLING_LAZY void on_read(result<task> &&read, time_point now);
 
-  KLING_LAZY void on_create(result<task> read, time_point now);
+  KLING_LAZY void on_create(result<task> &&read, time_point now);
 
-  KLING_LAZY void on_lookup(result<task> read, time_point now);
+  KLING_LAZY void on_lookup(result<task> &&read, time_point now);
 
   KLING_LAZY void look_up(error cause, time_point now);
 
   KLING_LAZY void wake_later(time_point at, bool lookup);
 
-  KLING_LAZY void finish(task t);
+  KLING_LAZY void finish(task &&t);
   KLING_LAZY void fail(error e);
 
   json body_;
@@ -151,14 +151,14 @@ KLING_LAZY_DEF result<task> create_machine::take_result() {
   return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
 }
 
-KLING_LAZY_DEF void create_machine::on_read(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_read(result<task> &&read, time_point now) {
   if (looking_up_)
     on_lookup(std::move(read), now);
   else
     on_create(std::move(read), now);
 }
 
-KLING_LAZY_DEF void create_machine::on_create(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_create(result<task> &&read, time_point now) {
   ++creates_;
   if (read) return finish(std::move(*read));
   error e = std::move(read).error();
@@ -176,7 +176,7 @@ KLING_LAZY_DEF void create_machine::on_create(result<task> read, time_point now)
   fail(create_retries_.give_up(std::move(e)));
 }
 
-KLING_LAZY_DEF void create_machine::on_lookup(result<task> read, time_point now) {
+KLING_LAZY_DEF void create_machine::on_lookup(result<task> &&read, time_point now) {
   ++lookups_;
   if (read) return finish(std::move(*read)); // it was created: exactly once
   error e = std::move(read).error();
@@ -215,10 +215,10 @@ KLING_LAZY_DEF void create_machine::wake_later(time_point at, bool lookup) {
   wake_at_ = at;
 }
 
-KLING_LAZY_DEF void create_machine::finish(task t) {
+KLING_LAZY_DEF void create_machine::finish(task &&t) {
   if (t.external_task_id.empty()) t.external_task_id = external_id_;
   t.warnings = std::move(warnings_);
-  outcome_ = result<task>(std::move(t));
+  outcome_.emplace(std::move(t));
 }
 
 KLING_LAZY_DEF void create_machine::fail(error e) { outcome_ = result<task>(std::move(e)); }

@@ -29,7 +29,7 @@ public:
 
   // A new sighting of the task. When it has finished, or is in a state no
   // waiting can change, the outcome is settled (outcome_of) and true returned.
-  KLING_LAZY bool see(task t);
+  KLING_LAZY bool see(task &&t);
 
   // Settles on e (a refused start, a failed create or poll, a deadline, a
   // stop), replacing any earlier outcome; a completed task the outcome held
@@ -58,7 +58,7 @@ KLING_NAMESPACE_BEGIN
 
 namespace protocol {
 
-KLING_LAZY_DEF bool followed_task::see(task t) {
+KLING_LAZY_DEF bool followed_task::see(task &&t) {
   seen_ = std::move(t);
   if (!seen_->finished() && seen_->status != task_status::unknown) return false;
   outcome_ = outcome_of(seen_); // completed: moved into the outcome, where seen() finds it

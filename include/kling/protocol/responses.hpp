@@ -169,12 +169,16 @@ KLING_LAZY_DEF result<task> KLING_FUNCTION(read_task)::operator()(const http_res
                                                                   std::string_view asked_id,
                                                                   std::string_view asked_external_id) const {
   auto body = read_json(response);
-  if (!body) return std::move(body).error();
   std::string body_request_id;
-  if (const json *id = find_member(*body, "request_id"); id && id->is_string())
+  if (const json *id = body ? find_member(*body, "request_id") : nullptr; id && id->is_string())
     body_request_id = id->get<std::string>();
-  auto t = parse_task(std::move(*body)); // the parsed answer becomes task::raw, not copied
-  if (!t) return responses_detail::with_excerpt(std::move(t).error(), response);
+  // One result, every path returning it, so it is not moved: a task has about 20 members.
+  // The parsed answer becomes task::raw, not copied.
+  result<task> t = body ? parse_task(std::move(*body)) : result<task>(std::move(body).error());
+  if (!t) {
+    if (body) t = responses_detail::with_excerpt(std::move(t).error(), response); // JSON, but not a task
+    return t;
+  }
   if (t->id.empty()) t->id = std::string(asked_id);
   if (t->external_task_id.empty()) t->external_task_id = std::string(asked_external_id);
   t->response = info_of(response);

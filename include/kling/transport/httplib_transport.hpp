@@ -36,6 +36,9 @@ public:
   KLING_LAZY explicit httplib_transport(network_settings settings);
 
   KLING_LAZY result<http_response> send(const http_request &request);
+  // The same, moving the request's headers and body into cpp-httplib's
+  // request instead of copying them (a local image's Base64 may be megabytes).
+  KLING_LAZY result<http_response> send(http_request &&request);
 
   KLING_LAZY const network_settings &settings() const;
 
@@ -79,8 +82,10 @@ struct httplib_transport::shared_state {
 
   explicit shared_state(network_settings s) : settings(std::move(s)) {}
 
-  KLING_LAZY result<http_response> send(const http_request &request);
-  KLING_LAZY result<http_response> send_on(pools::iterator to, const http_request &request);
+  // given: the same request when the caller gave it up (its headers and body are moved), else null.
+  KLING_LAZY result<http_response> send(const http_request &request, http_request *given);
+  KLING_LAZY result<http_response> send_on(pools::iterator to, const http_request &request,
+                                           http_request *given);
   KLING_LAZY result<pools::iterator> pool_for(const std::string &spelled);
   KLING_LAZY connection acquire(pools::iterator to);
   KLING_LAZY void release(pools::iterator to, connection client);
@@ -105,22 +110,27 @@ KLING_LAZY_DEF httplib_transport::httplib_transport(network_settings settings)
 KLING_LAZY_DEF const network_settings &httplib_transport::settings() const { return shared_->settings; }
 
 KLING_LAZY_DEF result<http_response> httplib_transport::send(const http_request &request) {
-  return shared_->send(request);
+  return shared_->send(request, nullptr);
 }
 
-KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send(const http_request &request) {
+KLING_LAZY_DEF result<http_response> httplib_transport::send(http_request &&request) {
+  return shared_->send(request, &request);
+}
+
+KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send(const http_request &request,
+                                                                           http_request *given) {
   auto to = pool_for(request.origin);
   if (!to) return std::move(to).error();
 #if KLING_HAS_EXCEPTIONS
   try {
-    return send_on(*to, request);
+    return send_on(*to, request, given);
   } catch (const std::exception &e) {
     return error{errc::connection, std::string("cpp-httplib failed: ") + e.what()};
   } catch (...) {
     return error{errc::connection, "cpp-httplib failed with an unknown exception"};
   }
 #else
-  return send_on(*to, request);
+  return send_on(*to, request, given);
 #endif
 }
 
@@ -149,7 +159,8 @@ httplib_transport::shared_state::pool_for(const std::string &spelled) {
 }
 
 KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(pools::iterator to,
-                                                                              const http_request &request) {
+                                                                              const http_request &request,
+                                                                              http_request *given) {
   const std::string &origin = to->first;
   connection client = acquire(to);
   if (!client->is_valid()) return error{errc::configuration, "cpp-httplib cannot use origin " + origin};
@@ -159,9 +170,15 @@ KLING_LAZY_DEF result<http_response> httplib_transport::shared_state::send_on(po
   httplib::Request out;
   out.method = request.method;
   out.path = request.target();
-  for (const auto &h : request.headers)
-    out.headers.emplace(h.first, h.second);
-  out.body = request.body;
+  if (given) {
+    for (auto &h : given->headers)
+      out.headers.emplace(std::move(h.first), std::move(h.second));
+    out.body = std::move(given->body);
+  } else {
+    for (const auto &h : request.headers)
+      out.headers.emplace(h.first, h.second);
+    out.body = request.body;
+  }
 
   // A blocking call's cancellation, seen between pieces of the answer's body.
   out.progress = [&](std::uint64_t, std::uint64_t) { return !request.cancel.cancelled(); };

@@ -998,7 +998,7 @@ private:
   static constexpr std::size_t listed_members_max = 16;
   std::pair<std::string_view, const json *> listed_[listed_members_max];
   std::size_t listed_count_ = 0;
-  bool listed_all_ = false;
+  bool listed() const { return object_.is_object() && object_.size() <= listed_members_max; }
 };
 
 KLING_NAMESPACE_END
@@ -1439,7 +1439,9 @@ template <class T>
 class boxed {
 public:
   boxed() = default;
-  boxed(T value) : value_(new T(std::move(value))) {} // NOLINT: like std::optional
+  // From a value, copied or moved once (a task moves about 20 members).
+  boxed(const T &value) : value_(new T(value)) {}       // NOLINT: like std::optional
+  boxed(T &&value) : value_(new T(std::move(value))) {} // NOLINT: like std::optional
   boxed(const boxed &other) : value_(other ? new T(*other) : nullptr) {}
   boxed(boxed &&other) noexcept : value_(std::exchange(other.value_, nullptr)) {}
   boxed &operator=(const boxed &other) {
@@ -1450,13 +1452,8 @@ public:
     if (this != &other) replace(std::exchange(other.value_, nullptr));
     return *this;
   }
-  boxed &operator=(T value) {
-    if (value_)
-      *value_ = std::move(value);
-    else
-      value_ = new T(std::move(value));
-    return *this;
-  }
+  boxed &operator=(const T &value) { return assign(value); }
+  boxed &operator=(T &&value) { return assign(std::move(value)); }
   ~boxed() { replace(nullptr); }
 
   template <class... Args>
@@ -1476,6 +1473,15 @@ public:
   const T *get() const noexcept { return value_; }
 
 private:
+  template <class U>
+  boxed &assign(U &&value) {
+    if (value_)
+      *value_ = std::forward<U>(value);
+    else
+      value_ = new T(std::forward<U>(value));
+    return *this;
+  }
+
   // The new value is built before the old one goes, as std::unique_ptr's reset does.
   void replace(T *value) noexcept {
     static_assert(sizeof(T) > 0, "kling::boxed<T> needs T complete where it is destroyed");
@@ -4438,11 +4444,9 @@ KLING_LAZY_DEF field_reader::field_reader(const json &object, std::string path)
     fail_at(path_, "expected an object", object_);
     return;
   }
-  const auto &members = object_.get_ref<const json::object_t &>();
-  if (members.size() > listed_members_max) return;
-  for (const auto &member : members)
+  if (!listed()) return;
+  for (const auto &member : object_.get_ref<const json::object_t &>())
     listed_[listed_count_++] = {member.first, &member.second};
-  listed_all_ = true;
 }
 
 KLING_LAZY_DEF error field_reader::failure() const {
@@ -4455,7 +4459,7 @@ KLING_LAZY_DEF std::string field_reader::path_of(std::string_view key) const {
 
 KLING_LAZY_DEF const json *field_reader::get(std::string_view key) const {
   const json *m = nullptr;
-  if (listed_all_) {
+  if (listed()) {
     for (std::size_t i = 0; i < listed_count_ && !m; ++i)
       if (listed_[i].first == key) m = listed_[i].second;
   } else {
