@@ -936,6 +936,7 @@ public:
 private:
   template <class U>
   boxed &assign(U &&value) {
+    if (value_ == &value) return *this; // b = *b, or b = std::move(*b)
     if (value_)
       *value_ = std::forward<U>(value);
     else
@@ -3720,7 +3721,9 @@ KLING_NAMESPACE_END
 //
 // A transport offers at least one of:
 //   kling::result<kling::http_response> send(const kling::http_request &);
-//       blocking: returns when the exchange is over (used by the sync calls)
+//       blocking: returns when the exchange is over (used by the sync calls);
+//       it may be overloaded on http_request && (same result), which the
+//       client calls when nothing reads the request afterwards (no observer)
 //   void async_send(kling::http_request, kling::http_completion);
 //       returns at once; calls the completion exactly once, from any thread
 //
@@ -5305,6 +5308,7 @@ public:
   KLING_LAZY void stop(error e);
 
   bool done() const { return followed_.done(); }
+  // The outcome, once: a second call is cancelled ("the outcome was already taken").
   KLING_LAZY result<task> take_result();
 
   // For progress reports and saved handles. The task as last seen, or null
@@ -5917,10 +5921,13 @@ private:
   // without the call: an error, at run time (every call through
   // session<Transport> or a resource fails the build instead).
   result<http_response> send_on_transport(http_request &request, bool give) override {
-    if constexpr (has_send_v<Transport>)
-      return give ? transport_.send(std::move(request)) : transport_.send(std::as_const(request));
-    else
+    if constexpr (has_send_v<Transport>) {
+      if (give)
+        return transport_.send(std::move(request)); // send(http_request &&), where a transport has one
+      return transport_.send(std::as_const(request));
+    } else {
       return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
+    }
   }
   abandon_request start_on_transport(http_request request, http_completion done) override {
     if constexpr (start_exchange_detail::keeps_handle_v<Transport>) {
@@ -6190,7 +6197,7 @@ private:
       in_flight_ = true;
       const std::uint64_t sent = ++exchanges_;
       exchange_ = std::make_shared<typename session_type::exchange>(std::move(*opened));
-      auto x = exchange_; // closed with the answer, once the transport completes
+      auto x = exchange_; // kept until the transport completes, whatever the call does meanwhile
       lock.unlock();
       auto self = this->shared_from_this();
       auto abandon = session_->send_async(*x, [self, x](result<http_response> answer) {
@@ -6747,11 +6754,13 @@ public:
 
   KLING_LAZY void stop(error e);
   KLING_LAZY bool done() const;
+  // The outcome, once: a second call is cancelled ("the outcome was already taken").
   KLING_LAZY result<task> take_result();
 
   // Still creating: no task id is known yet.
   KLING_LAZY bool creating() const;
-  // The task as last seen (created, or its last poll), for progress reports.
+  // The task as last seen (created, or its last poll), for progress reports;
+  // a copy of last_seen() with the create's warnings.
   KLING_LAZY std::optional<task> last_task() const;
   // The same task where the machine holds it, without the create's warnings
   // (a poll's answer does not carry them): null until there is one, and
@@ -6776,8 +6785,9 @@ private:
   boxed<create_machine> creating_;
   boxed<wait_machine> waiting_;
   std::vector<violation> warnings_;
-  // The task as created, and the outcome when the create ended the operation
-  // (failed, or answered with a finished task) or the driver stopped it.
+  // The task as created (emptied when take_result moves out a newer one),
+  // and the outcome when the operation ended without the wait: bad settings,
+  // a failed or expired create, a create answered with a finished task, a stop.
   followed_task followed_;
 };
 
@@ -10706,7 +10716,8 @@ KLING_LAZY void read_error_message(field_reader &r, std::string &out) {
 
 // Everything but task::raw, which the callers fill.
 KLING_LAZY result<task> read_task_fields(const json &body) {
-  result<task> out; // read in place, and returned without a move: a task has about 20 members
+  result<task>
+      out; // read in place, the one result every path returns (its move elided): a task has ~20 members
   task &t = *out;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);
@@ -13122,7 +13133,7 @@ KLING_LAZY_DEF result<task> KLING_FUNCTION(read_task)::operator()(const http_res
   std::string body_request_id;
   if (const json *id = body ? find_member(*body, "request_id") : nullptr; id && id->is_string())
     body_request_id = id->get<std::string>();
-  // One result, every path returning it, so it is not moved: a task has about 20 members.
+  // One result that every path returns, so its move is elided: a task has about 20 members.
   // The parsed answer becomes task::raw, not copied.
   result<task> t = body ? parse_task(std::move(*body)) : result<task>(std::move(body).error());
   if (!t) {
@@ -14442,7 +14453,8 @@ KLING_LAZY_DEF bool create_and_wait_machine::done() const {
 
 KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
   const bool waited = waiting_ && !followed_.done();
-  result<task> outcome = waited ? waiting_->take_result() : followed_.take(); // returned without a move
+  result<task> outcome =
+      waited ? waiting_->take_result() : followed_.take(); // one result: its move is elided
   if (waited && outcome) {
     outcome->warnings = warnings_; // a poll's answer does not carry the create's
     followed_ = followed_task();   // and the task moved out is newer than the one created
@@ -15085,7 +15097,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
       it.in_flight = std::make_shared<exchange>(std::move(*opened));
       std::weak_ptr<inbox> box = inbox_;
       const id key = it.key;
-      auto x = it.in_flight; // closed with the answer, once the transport completes
+      auto x = it.in_flight; // kept until the transport completes, whatever the call does meanwhile
       it.abandon = session_->send_async(*x, [box, key, x](result<http_response> answer) {
         if (auto b = box.lock()) {
           std::lock_guard<std::mutex> lock(b->mutex);

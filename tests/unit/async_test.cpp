@@ -166,6 +166,21 @@ TEST_CASE("an async call's observer sees the request the transport was handed; w
       CHECK(observed[0].body == sent.body);
       CHECK(observed[0].headers.size() == sent.headers.size());
     }
+
+    // The session's own step: the exchange keeps its request only for the observer.
+    kling::session<kling::testing::mock_transport> session{o, kling::testing::mock_transport{}};
+    session.transport().respond(200, R"({"id":"t2","status":"pending"})");
+    kling::http_request request;
+    request.method = "POST";
+    request.path = "/v1/videos";
+    request.body = R"({"prompt":"a cat, long enough to live on the heap"})";
+    auto x = session.open(request, kling::call_options{});
+    REQUIRE(x);
+    std::optional<kling::result<kling::http_response>> answer;
+    session.send_async(*x, [&](kling::result<kling::http_response> a) { answer = std::move(a); });
+    REQUIRE(answer);
+    CHECK(session.transport().requests().at(0).body == request.body);
+    CHECK(x->request.body == (observing ? request.body : std::string()));
   }
 }
 

@@ -196,7 +196,7 @@ private:
       in_flight_ = true;
       const std::uint64_t sent = ++exchanges_;
       exchange_ = std::make_shared<typename session_type::exchange>(std::move(*opened));
-      auto x = exchange_; // closed with the answer, once the transport completes
+      auto x = exchange_; // kept until the transport completes, whatever the call does meanwhile
       lock.unlock();
       auto self = this->shared_from_this();
       auto abandon = session_->send_async(*x, [self, x](result<http_response> answer) {

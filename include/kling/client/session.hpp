@@ -155,10 +155,13 @@ private:
   // without the call: an error, at run time (every call through
   // session<Transport> or a resource fails the build instead).
   result<http_response> send_on_transport(http_request &request, bool give) override {
-    if constexpr (has_send_v<Transport>)
-      return give ? transport_.send(std::move(request)) : transport_.send(std::as_const(request));
-    else
+    if constexpr (has_send_v<Transport>) {
+      if (give)
+        return transport_.send(std::move(request)); // send(http_request &&), where a transport has one
+      return transport_.send(std::as_const(request));
+    } else {
       return error{errc::configuration, "this transport cannot send blocking requests (it has no send)"};
+    }
   }
   abandon_request start_on_transport(http_request request, http_completion done) override {
     if constexpr (start_exchange_detail::keeps_handle_v<Transport>) {

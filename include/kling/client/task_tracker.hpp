@@ -592,7 +592,7 @@ KLING_LAZY_TEMPLATE struct KLING_LAZY_MEMBER_OF(task_tracker_core)::state {
       it.in_flight = std::make_shared<exchange>(std::move(*opened));
       std::weak_ptr<inbox> box = inbox_;
       const id key = it.key;
-      auto x = it.in_flight; // closed with the answer, once the transport completes
+      auto x = it.in_flight; // kept until the transport completes, whatever the call does meanwhile
       it.abandon = session_->send_async(*x, [box, key, x](result<http_response> answer) {
         if (auto b = box.lock()) {
           std::lock_guard<std::mutex> lock(b->mutex);

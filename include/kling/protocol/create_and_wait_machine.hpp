@@ -41,11 +41,13 @@ public:
 
   KLING_LAZY void stop(error e);
   KLING_LAZY bool done() const;
+  // The outcome, once: a second call is cancelled ("the outcome was already taken").
   KLING_LAZY result<task> take_result();
 
   // Still creating: no task id is known yet.
   KLING_LAZY bool creating() const;
-  // The task as last seen (created, or its last poll), for progress reports.
+  // The task as last seen (created, or its last poll), for progress reports;
+  // a copy of last_seen() with the create's warnings.
   KLING_LAZY std::optional<task> last_task() const;
   // The same task where the machine holds it, without the create's warnings
   // (a poll's answer does not carry them): null until there is one, and
@@ -70,8 +72,9 @@ private:
   boxed<create_machine> creating_;
   boxed<wait_machine> waiting_;
   std::vector<violation> warnings_;
-  // The task as created, and the outcome when the create ended the operation
-  // (failed, or answered with a finished task) or the driver stopped it.
+  // The task as created (emptied when take_result moves out a newer one),
+  // and the outcome when the operation ended without the wait: bad settings,
+  // a failed or expired create, a create answered with a finished task, a stop.
   followed_task followed_;
 };
 
@@ -141,7 +144,8 @@ KLING_LAZY_DEF bool create_and_wait_machine::done() const {
 
 KLING_LAZY_DEF result<task> create_and_wait_machine::take_result() {
   const bool waited = waiting_ && !followed_.done();
-  result<task> outcome = waited ? waiting_->take_result() : followed_.take(); // returned without a move
+  result<task> outcome =
+      waited ? waiting_->take_result() : followed_.take(); // one result: its move is elided
   if (waited && outcome) {
     outcome->warnings = warnings_; // a poll's answer does not carry the create's
     followed_ = followed_task();   // and the task moved out is newer than the one created

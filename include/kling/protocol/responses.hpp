@@ -172,7 +172,7 @@ KLING_LAZY_DEF result<task> KLING_FUNCTION(read_task)::operator()(const http_res
   std::string body_request_id;
   if (const json *id = body ? find_member(*body, "request_id") : nullptr; id && id->is_string())
     body_request_id = id->get<std::string>();
-  // One result, every path returning it, so it is not moved: a task has about 20 members.
+  // One result that every path returns, so its move is elided: a task has about 20 members.
   // The parsed answer becomes task::raw, not copied.
   result<task> t = body ? parse_task(std::move(*body)) : result<task>(std::move(body).error());
   if (!t) {

@@ -60,6 +60,7 @@ public:
   KLING_LAZY void stop(error e);
 
   bool done() const { return followed_.done(); }
+  // The outcome, once: a second call is cancelled ("the outcome was already taken").
   KLING_LAZY result<task> take_result();
 
   // For progress reports and saved handles. The task as last seen, or null

@@ -8,7 +8,9 @@
 //
 // A transport offers at least one of:
 //   kling::result<kling::http_response> send(const kling::http_request &);
-//       blocking: returns when the exchange is over (used by the sync calls)
+//       blocking: returns when the exchange is over (used by the sync calls);
+//       it may be overloaded on http_request && (same result), which the
+//       client calls when nothing reads the request afterwards (no observer)
 //   void async_send(kling::http_request, kling::http_completion);
 //       returns at once; calls the completion exactly once, from any thread
 //

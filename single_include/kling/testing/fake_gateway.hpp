@@ -1475,6 +1475,7 @@ public:
 private:
   template <class U>
   boxed &assign(U &&value) {
+    if (value_ == &value) return *this; // b = *b, or b = std::move(*b)
     if (value_)
       *value_ = std::forward<U>(value);
     else
