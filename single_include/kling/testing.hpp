@@ -4555,6 +4555,7 @@ KLING_NAMESPACE_END
 #define KLING_PROTOCOL_MACHINE_HPP
 
 #include <chrono>
+#include <utility>
 
 
 KLING_NAMESPACE_BEGIN
@@ -4583,6 +4584,44 @@ KLING_FUNCTION_OBJECT sleep_step_function { step operator()(time_point t) const;
 inline constexpr KLING_FUNCTION_TYPE(sleep_step) sleep_step{};
 KLING_FUNCTION_OBJECT done_step_function { step operator()() const; };
 inline constexpr KLING_FUNCTION_TYPE(done_step) done_step{};
+
+// Where a machine's outcome waits for take_result: empty (one pointer) until
+// the machine settles; taken once, a second take is cancelled ("the outcome
+// was already taken") rather than a moved-from value. Settling again (a stop
+// after the end) replaces the outcome.
+template <class T>
+class outcome_slot {
+public:
+  bool has_value() const { return value_.has_value(); }
+  explicit operator bool() const { return value_.has_value(); }
+  bool taken() const { return taken_; }
+  // The outcome, while it has not been taken.
+  const result<T> &operator*() const { return *value_; }
+  result<T> &operator*() { return *value_; }
+  const result<T> *operator->() const { return value_.get(); }
+
+  outcome_slot &operator=(result<T> &&settled) {
+    value_ = std::move(settled);
+    taken_ = false;
+    return *this;
+  }
+  template <class... Args>
+  void emplace(Args &&...args) {
+    value_.emplace(std::forward<Args>(args)...);
+    taken_ = false;
+  }
+
+  result<T> take() {
+    if (!value_) return error{errc::cancelled, "not finished"};
+    if (taken_) return error{errc::cancelled, "the outcome was already taken"};
+    taken_ = true;
+    return std::move(*value_);
+  }
+
+private:
+  boxed<result<T>> value_;
+  bool taken_ = false;
+};
 
 } // namespace protocol
 
@@ -4776,9 +4815,7 @@ public:
   void stop(error e) { outcome_ = result<T>(std::move(e)); }
 
   bool done() const { return outcome_.has_value(); }
-  result<T> take_result() {
-    return outcome_ ? std::move(*outcome_) : result<T>(error{errc::cancelled, "not finished"});
-  }
+  result<T> take_result() { return outcome_.take(); }
 
 private:
   bool worth_retrying(const error &e) const {
@@ -4791,7 +4828,7 @@ private:
   retries retries_;
   bool idempotent_;
   std::optional<time_point> wake_at_;
-  boxed<result<T>> outcome_;
+  outcome_slot<T> outcome_;
 };
 
 } // namespace protocol
@@ -5074,7 +5111,7 @@ private:
   bool looking_up_ = false;
   error cause_;
   std::optional<time_point> wake_at_;
-  boxed<result<task>> outcome_;
+  outcome_slot<task> outcome_;
 };
 
 } // namespace protocol
@@ -5197,7 +5234,7 @@ private:
   bool from_scratch_ = false;
   bool discard_ = false; // what is held is no use to a later call
   std::optional<time_point> wake_at_;
-  boxed<result<std::uint64_t>> outcome_;
+  outcome_slot<std::uint64_t> outcome_;
 };
 
 } // namespace protocol
@@ -5229,7 +5266,7 @@ public:
   // The task as last seen; null before any, and once take() has moved a
   // completed one out.
   const task *seen() const {
-    if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_;
+    if (outcome_ && !outcome_.taken() && *outcome_) return &**outcome_;
     return seen_.get();
   }
 
@@ -5249,8 +5286,7 @@ public:
 
 private:
   boxed<task> seen_; // boxed: a tracker holds many machines that have not polled yet
-  boxed<result<task>> outcome_;
-  bool taken_ = false; // take() moved the outcome out
+  outcome_slot<task> outcome_;
 };
 
 } // namespace protocol
@@ -14308,9 +14344,7 @@ KLING_LAZY_DEF void create_machine::stop(error e) {
   outcome_ = result<task>(std::move(e));
 }
 
-KLING_LAZY_DEF result<task> create_machine::take_result() {
-  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
-}
+KLING_LAZY_DEF result<task> create_machine::take_result() { return outcome_.take(); }
 
 KLING_LAZY_DEF void create_machine::on_read(result<task> &&read, time_point now) {
   if (looking_up_)
@@ -14472,9 +14506,7 @@ KLING_LAZY_DEF void download_machine::on_wake(time_point) { wake_at_.reset(); }
 
 KLING_LAZY_DEF void download_machine::stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
 
-KLING_LAZY_DEF result<std::uint64_t> download_machine::take_result() {
-  return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
-}
+KLING_LAZY_DEF result<std::uint64_t> download_machine::take_result() { return outcome_.take(); }
 
 KLING_LAZY_DEF bool download_machine::worth_resuming() const {
   return outcome_ && !*outcome_ && have_ > 0 && !discard_;
@@ -14615,22 +14647,15 @@ KLING_LAZY_DEF bool followed_task::see(task &&t) {
   seen_ = std::move(t);
   if (!seen_->finished() && seen_->status != task_status::unknown) return false;
   outcome_ = outcome_of(seen_); // completed: moved into the outcome, where seen() finds it
-  taken_ = false;
   return true;
 }
 
 KLING_LAZY_DEF void followed_task::fail(error e) {
-  if (outcome_ && *outcome_ && !taken_) seen_ = std::move(**outcome_);
+  if (outcome_ && !outcome_.taken() && *outcome_) seen_ = std::move(**outcome_);
   outcome_ = result<task>(std::move(e));
-  taken_ = false;
 }
 
-KLING_LAZY_DEF result<task> followed_task::take() {
-  if (!outcome_) return error{errc::cancelled, "not finished"};
-  if (taken_) return error{errc::cancelled, "the outcome was already taken"};
-  taken_ = true;
-  return std::move(*outcome_);
-}
+KLING_LAZY_DEF result<task> followed_task::take() { return outcome_.take(); }
 
 } // namespace protocol
 

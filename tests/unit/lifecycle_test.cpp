@@ -730,7 +730,8 @@ TEST_CASE("the machines report the task they finished on, before and after its o
   CHECK(again.error().message == "the outcome was already taken");
 }
 
-TEST_CASE("followed_task holds a task and its outcome once, whatever settles it", "[lifecycle][wait]") {
+TEST_CASE("followed_task holds a task and its outcome once, whatever settles it; every outcome is taken once",
+          "[lifecycle][wait]") {
   using kling::protocol::followed_task;
   const auto task_in = [](kling::task_status status) {
     kling::task t;
@@ -777,6 +778,24 @@ TEST_CASE("followed_task holds a task and its outcome once, whatever settles it"
   taken.fail(kling::error{kling::errc::cancelled, "late"});
   CHECK(taken.seen() == nullptr);
   CHECK(taken.take().error().code == kling::errc::cancelled);
+  // Every machine's outcome is taken once.
+  kling::protocol::create_machine creating(json{{"model", "kling-v2-6"}, {"prompt", "a cat"}}, {}, 1, {});
+  CHECK(creating.take_result().error().message == "not finished");
+  creating.stop(kling::error{kling::errc::cancelled, "stopped"});
+  CHECK(kling_test::contains(creating.take_result().error().message, "stopped"));
+  CHECK(creating.take_result().error().message == "the outcome was already taken");
+  kling::protocol::request_machine<int> asking(
+      kling::http_request{}, [](const kling::http_response &) { return kling::result<int>(7); }, {}, 1);
+  asking.on_response(kling::http_response{}, kling::protocol::time_point{});
+  REQUIRE(asking.done());
+  CHECK(asking.take_result().value_or(0) == 7);
+  CHECK(asking.take_result().error().message == "the outcome was already taken");
+  kling::protocol::download_machine fetching("https://cdn.example.com/v.mp4", 0, {},
+                                             kling::protocol::retry_policy::none(), 1);
+  fetching.stop(kling::error{kling::errc::cancelled, "stopped"});
+  CHECK(fetching.take_result().error().message == "stopped");
+  CHECK(fetching.take_result().error().message == "the outcome was already taken");
+
   // Settling without a task: seen() stays null.
   followed_task refused;
   refused.fail(kling::error{kling::errc::invalid_request, "bad id"});

@@ -90,7 +90,7 @@ private:
   bool looking_up_ = false;
   error cause_;
   std::optional<time_point> wake_at_;
-  boxed<result<task>> outcome_;
+  outcome_slot<task> outcome_;
 };
 
 } // namespace protocol
@@ -147,9 +147,7 @@ KLING_LAZY_DEF void create_machine::stop(error e) {
   outcome_ = result<task>(std::move(e));
 }
 
-KLING_LAZY_DEF result<task> create_machine::take_result() {
-  return outcome_ ? std::move(*outcome_) : result<task>(error{errc::cancelled, "not finished"});
-}
+KLING_LAZY_DEF result<task> create_machine::take_result() { return outcome_.take(); }
 
 KLING_LAZY_DEF void create_machine::on_read(result<task> &&read, time_point now) {
   if (looking_up_)

@@ -115,7 +115,7 @@ private:
   bool from_scratch_ = false;
   bool discard_ = false; // what is held is no use to a later call
   std::optional<time_point> wake_at_;
-  boxed<result<std::uint64_t>> outcome_;
+  outcome_slot<std::uint64_t> outcome_;
 };
 
 } // namespace protocol
@@ -206,9 +206,7 @@ KLING_LAZY_DEF void download_machine::on_wake(time_point) { wake_at_.reset(); }
 
 KLING_LAZY_DEF void download_machine::stop(error e) { outcome_ = result<std::uint64_t>(std::move(e)); }
 
-KLING_LAZY_DEF result<std::uint64_t> download_machine::take_result() {
-  return outcome_ ? std::move(*outcome_) : result<std::uint64_t>(error{errc::cancelled, "not finished"});
-}
+KLING_LAZY_DEF result<std::uint64_t> download_machine::take_result() { return outcome_.take(); }
 
 KLING_LAZY_DEF bool download_machine::worth_resuming() const {
   return outcome_ && !*outcome_ && have_ > 0 && !discard_;

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "kling/core/boxed.hpp"
+#include "kling/protocol/machine.hpp"
 #include "kling/protocol/responses.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -21,7 +22,7 @@ public:
   // The task as last seen; null before any, and once take() has moved a
   // completed one out.
   const task *seen() const {
-    if (outcome_ && *outcome_) return taken_ ? nullptr : &**outcome_;
+    if (outcome_ && !outcome_.taken() && *outcome_) return &**outcome_;
     return seen_.get();
   }
 
@@ -41,8 +42,7 @@ public:
 
 private:
   boxed<task> seen_; // boxed: a tracker holds many machines that have not polled yet
-  boxed<result<task>> outcome_;
-  bool taken_ = false; // take() moved the outcome out
+  outcome_slot<task> outcome_;
 };
 
 } // namespace protocol
@@ -62,22 +62,15 @@ KLING_LAZY_DEF bool followed_task::see(task &&t) {
   seen_ = std::move(t);
   if (!seen_->finished() && seen_->status != task_status::unknown) return false;
   outcome_ = outcome_of(seen_); // completed: moved into the outcome, where seen() finds it
-  taken_ = false;
   return true;
 }
 
 KLING_LAZY_DEF void followed_task::fail(error e) {
-  if (outcome_ && *outcome_ && !taken_) seen_ = std::move(**outcome_);
+  if (outcome_ && !outcome_.taken() && *outcome_) seen_ = std::move(**outcome_);
   outcome_ = result<task>(std::move(e));
-  taken_ = false;
 }
 
-KLING_LAZY_DEF result<task> followed_task::take() {
-  if (!outcome_) return error{errc::cancelled, "not finished"};
-  if (taken_) return error{errc::cancelled, "the outcome was already taken"};
-  taken_ = true;
-  return std::move(*outcome_);
-}
+KLING_LAZY_DEF result<task> followed_task::take() { return outcome_.take(); }
 
 } // namespace protocol
 

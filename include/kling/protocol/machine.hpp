@@ -15,7 +15,10 @@
 #define KLING_PROTOCOL_MACHINE_HPP
 
 #include <chrono>
+#include <utility>
 
+#include "kling/core/boxed.hpp"
+#include "kling/core/result.hpp"
 #include "kling/transport/http.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -44,6 +47,44 @@ KLING_FUNCTION_OBJECT sleep_step_function { step operator()(time_point t) const;
 inline constexpr KLING_FUNCTION_TYPE(sleep_step) sleep_step{};
 KLING_FUNCTION_OBJECT done_step_function { step operator()() const; };
 inline constexpr KLING_FUNCTION_TYPE(done_step) done_step{};
+
+// Where a machine's outcome waits for take_result: empty (one pointer) until
+// the machine settles; taken once, a second take is cancelled ("the outcome
+// was already taken") rather than a moved-from value. Settling again (a stop
+// after the end) replaces the outcome.
+template <class T>
+class outcome_slot {
+public:
+  bool has_value() const { return value_.has_value(); }
+  explicit operator bool() const { return value_.has_value(); }
+  bool taken() const { return taken_; }
+  // The outcome, while it has not been taken.
+  const result<T> &operator*() const { return *value_; }
+  result<T> &operator*() { return *value_; }
+  const result<T> *operator->() const { return value_.get(); }
+
+  outcome_slot &operator=(result<T> &&settled) {
+    value_ = std::move(settled);
+    taken_ = false;
+    return *this;
+  }
+  template <class... Args>
+  void emplace(Args &&...args) {
+    value_.emplace(std::forward<Args>(args)...);
+    taken_ = false;
+  }
+
+  result<T> take() {
+    if (!value_) return error{errc::cancelled, "not finished"};
+    if (taken_) return error{errc::cancelled, "the outcome was already taken"};
+    taken_ = true;
+    return std::move(*value_);
+  }
+
+private:
+  boxed<result<T>> value_;
+  bool taken_ = false;
+};
 
 } // namespace protocol
 

@@ -59,9 +59,7 @@ public:
   void stop(error e) { outcome_ = result<T>(std::move(e)); }
 
   bool done() const { return outcome_.has_value(); }
-  result<T> take_result() {
-    return outcome_ ? std::move(*outcome_) : result<T>(error{errc::cancelled, "not finished"});
-  }
+  result<T> take_result() { return outcome_.take(); }
 
 private:
   bool worth_retrying(const error &e) const {
@@ -74,7 +72,7 @@ private:
   retries retries_;
   bool idempotent_;
   std::optional<time_point> wake_at_;
-  boxed<result<T>> outcome_;
+  outcome_slot<T> outcome_;
 };
 
 } // namespace protocol
