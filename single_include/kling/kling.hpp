@@ -4589,7 +4589,9 @@ class outcome_slot {
 public:
   bool has_value() const { return value_.has_value(); }
   explicit operator bool() const { return value_.has_value(); }
-  bool taken() const { return taken_; }
+  // The value it settled on, while it is held (not taken): else null.
+  T *value() { return value_ && !taken_ && *value_ ? &**value_ : nullptr; }
+  const T *value() const { return value_ && !taken_ && *value_ ? &**value_ : nullptr; }
   // The outcome, while it has not been taken.
   const result<T> &operator*() const { return *value_; }
   result<T> &operator*() { return *value_; }
@@ -5260,10 +5262,7 @@ class followed_task {
 public:
   // The task as last seen; null before any, and once take() has moved a
   // completed one out.
-  const task *seen() const {
-    if (outcome_ && !outcome_.taken() && *outcome_) return &**outcome_;
-    return seen_.get();
-  }
+  const task *seen() const { return outcome_.value() ? outcome_.value() : seen_.get(); }
 
   bool done() const { return outcome_.has_value(); }
 
@@ -10874,8 +10873,8 @@ KLING_LAZY void read_error_message(field_reader &r, std::string &out) {
 
 // Everything but task::raw, which the callers fill.
 KLING_LAZY result<task> read_task_fields(const json &body) {
-  result<task>
-      out; // read in place, the one result every path returns (its move elided): a task has ~20 members
+  // Read in place, the one result every path returns (its move elided): a task has ~20 members.
+  result<task> out;
   task &t = *out;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);
@@ -13722,7 +13721,7 @@ KLING_LAZY_DEF bool followed_task::see(task &&t) {
 }
 
 KLING_LAZY_DEF void followed_task::fail(error e) {
-  if (outcome_ && !outcome_.taken() && *outcome_) seen_ = std::move(**outcome_);
+  if (task *completed = outcome_.value()) seen_ = std::move(*completed);
   outcome_ = result<task>(std::move(e));
 }
 

@@ -227,8 +227,8 @@ KLING_LAZY void read_error_message(field_reader &r, std::string &out) {
 
 // Everything but task::raw, which the callers fill.
 KLING_LAZY result<task> read_task_fields(const json &body) {
-  result<task>
-      out; // read in place, the one result every path returns (its move elided): a task has ~20 members
+  // Read in place, the one result every path returns (its move elided): a task has ~20 members.
+  result<task> out;
   task &t = *out;
   field_reader r(body);
   if (!r.id("id", t.id)) r.id("task_id", t.id);

@@ -21,10 +21,7 @@ class followed_task {
 public:
   // The task as last seen; null before any, and once take() has moved a
   // completed one out.
-  const task *seen() const {
-    if (outcome_ && !outcome_.taken() && *outcome_) return &**outcome_;
-    return seen_.get();
-  }
+  const task *seen() const { return outcome_.value() ? outcome_.value() : seen_.get(); }
 
   bool done() const { return outcome_.has_value(); }
 
@@ -66,7 +63,7 @@ KLING_LAZY_DEF bool followed_task::see(task &&t) {
 }
 
 KLING_LAZY_DEF void followed_task::fail(error e) {
-  if (outcome_ && !outcome_.taken() && *outcome_) seen_ = std::move(**outcome_);
+  if (task *completed = outcome_.value()) seen_ = std::move(*completed);
   outcome_ = result<task>(std::move(e));
 }
 

@@ -57,7 +57,9 @@ class outcome_slot {
 public:
   bool has_value() const { return value_.has_value(); }
   explicit operator bool() const { return value_.has_value(); }
-  bool taken() const { return taken_; }
+  // The value it settled on, while it is held (not taken): else null.
+  T *value() { return value_ && !taken_ && *value_ ? &**value_ : nullptr; }
+  const T *value() const { return value_ && !taken_ && *value_ ? &**value_ : nullptr; }
   // The outcome, while it has not been taken.
   const result<T> &operator*() const { return *value_; }
   result<T> &operator*() { return *value_; }
