@@ -5,7 +5,7 @@
 //
 //   em++ -std=c++17 -O1 -fno-exceptions -fno-rtti -I include -I <nlohmann_json's include dir>
 //        examples/browser/browser_tracker.cpp examples/transports/fetch_transport.cpp
-//        -sEXIT_RUNTIME=1 -o browser_tracker.js
+//        -sEXIT_RUNTIME=1 -sWASM_ASYNC_COMPILATION=0 -o browser_tracker.js
 //   node browser_tracker.js <proxy base URL> <session token>
 //
 // In a page, Module.arguments gives the same two strings. The base URL is a

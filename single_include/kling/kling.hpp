@@ -191,6 +191,7 @@ using deferred_t = typename deferred<T, For>::type;
 #define KLING_CORE_ASCII_HPP
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -224,6 +225,22 @@ constexpr char to_lower(char c) noexcept {
 }
 
 KLING_LAZY std::string to_lower(std::string_view text);
+
+enum class hex_case { lower, upper };
+
+// The hex digit of value's low four bits.
+constexpr char hex_digit(unsigned value, hex_case letters = hex_case::lower) noexcept {
+  return (letters == hex_case::upper ? "0123456789ABCDEF" : "0123456789abcdef")[value & 0xF];
+}
+
+// Appends value's low `digits` hex digits to out, most significant first,
+// zero-padded (digits beyond a 64-bit value's sixteen are zeros). The one
+// hex writer for digests, percent-encoding, ids and escaped bytes.
+KLING_FUNCTION_OBJECT append_hex_function {
+  void operator()(std::string &out, std::uint64_t value, int digits, hex_case letters = hex_case::lower)
+      const;
+};
+inline constexpr KLING_FUNCTION_TYPE(append_hex) append_hex{};
 
 constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -5451,7 +5468,6 @@ KLING_NAMESPACE_END
 #define KLING_CLIENT_SESSION_HPP
 
 #include <cstdint>
-#include <cstdio>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -7611,6 +7627,12 @@ KLING_LAZY_DEF std::string to_lower(std::string_view text) {
   return out;
 }
 
+KLING_LAZY_DEF void KLING_FUNCTION(append_hex)::operator()(std::string &out, std::uint64_t value, int digits,
+                                                           hex_case letters) const {
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+    out += shift < 64 ? hex_digit(static_cast<unsigned>(value >> shift), letters) : '0';
+}
+
 } // namespace ascii
 
 KLING_NAMESPACE_END
@@ -9356,13 +9378,10 @@ KLING_LAZY_DEF bool KLING_FUNCTION(constant_time_equal)::operator()(std::string_
 
 KLING_LAZY_DEF std::string
 KLING_FUNCTION(to_hex)::operator()(const std::array<std::uint8_t, 32> &digest) const {
-  constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);
-  for (std::uint8_t byte : digest) {
-    out += digits[byte >> 4];
-    out += digits[byte & 0x0F];
-  }
+  for (std::uint8_t byte : digest)
+    ascii::append_hex(out, byte, 2);
   return out;
 }
 
@@ -9574,7 +9593,6 @@ KLING_LAZY_DEF bool KLING_FUNCTION(is_loopback_host)::operator()(std::string_vie
 }
 
 KLING_LAZY_DEF std::string KLING_FUNCTION(percent_encode)::operator()(std::string_view text) const {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -9583,8 +9601,7 @@ KLING_LAZY_DEF std::string KLING_FUNCTION(percent_encode)::operator()(std::strin
       out += c;
     } else {
       out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
+      ascii::append_hex(out, u, 2, ascii::hex_case::upper);
     }
   }
   return out;
@@ -9808,7 +9825,6 @@ KLING_LAZY std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept 
 
 // 'moov', or 'm\x00\x01v' for bytes that are not printable.
 KLING_LAZY std::string type_name(std::uint32_t type) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out = "'";
   for (int shift = 24; shift >= 0; shift -= 8) {
     const auto c = static_cast<unsigned char>(type >> shift & 0xFF);
@@ -9816,8 +9832,7 @@ KLING_LAZY std::string type_name(std::uint32_t type) {
       out += static_cast<char>(c);
     } else {
       out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
+      ascii::append_hex(out, c, 2);
     }
   }
   return out + "'";
@@ -10284,8 +10299,7 @@ KLING_LAZY image_string classify_data_uri(std::string_view text) {
 KLING_LAZY_DEF const std::string &KLING_FUNCTION(local_image_marker)::operator()() const {
   static const std::string marker = [] {
     std::string m = "kling-local-file:";
-    for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
-      m += "0123456789abcdef"[v & 0xF];
+    ascii::append_hex(m, random_seed(), 16);
     return m + ":";
   }();
   return marker;
@@ -14187,11 +14201,12 @@ KLING_LAZY_DEF std::uint64_t session_core::next_random() { return next(jitter_);
 KLING_LAZY_DEF std::string session_core::new_external_task_id() {
   // Two statements: the order of function arguments is unspecified, and
   // a fixed seed must give the same id with every compiler.
-  const auto high = static_cast<unsigned long long>(next(ids_));
-  const auto low = static_cast<unsigned long long>(next(ids_) & 0xFFFFFFFFull);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", high, low);
-  return buffer;
+  const std::uint64_t high = next(ids_);
+  const std::uint64_t low = next(ids_);
+  std::string id = "kling-cpp-";
+  ascii::append_hex(id, high, 16);
+  ascii::append_hex(id, low, 8);
+  return id;
 }
 
 KLING_LAZY_DEF result<url> session_core::check_base_url(const kling::options &o) {

@@ -102,6 +102,20 @@ TEST_CASE("one fake gateway per port, and its answers carry request ids", "[e2e]
   CHECK(again->response.request_id != first->response.request_id);
 }
 
+TEST_CASE("the fake gateway says when a task finished once, not at every look", "[e2e][fake_gateway]") {
+  started_gateway s;
+  kling::client client{fast_options(s.gateway)};
+  auto done = client.videos().create_and_wait(request_fixture("t2v_basic"));
+  REQUIRE(done);
+  REQUIRE(done->completed_at);
+  std::this_thread::sleep_for(5ms); // the time stamps have microseconds
+  auto later = client.videos().get(done->id);
+  REQUIRE(later);
+  REQUIRE(later->completed_at);
+  CHECK(*later->completed_at == *done->completed_at);
+  CHECK(later->url_expires_at == done->url_expires_at); // derived from it (P-7)
+}
+
 TEST_CASE("typed requests and the unified finished shape", "[e2e]") {
   kling::testing::fake_gateway_options o;
   o.unified_shape = true;

@@ -804,6 +804,27 @@ TEST_CASE("split_url gives a URL's parts as written, without copying them", "[co
   CHECK(kling::split_url("https://example.com")->port == 443);
 }
 
+TEST_CASE("append_hex writes a value's low digits, most significant first, zero-padded", "[core][ascii]") {
+  std::string out = "x";
+  kling::ascii::append_hex(out, 0xABCDEF0123456789ull, 16);
+  CHECK(out == "xabcdef0123456789");
+  out.clear();
+  kling::ascii::append_hex(out, 0xABCDEF0123456789ull, 8); // the low 32 bits only
+  CHECK(out == "23456789");
+  out.clear();
+  kling::ascii::append_hex(out, 0x0Full, 2, kling::ascii::hex_case::upper);
+  kling::ascii::append_hex(out, 0xE7ull, 2, kling::ascii::hex_case::upper);
+  CHECK(out == "0FE7");
+  out.clear();
+  kling::ascii::append_hex(out, 0xFFFFFFFFFFFFFFFFull, 18); // wider than 64 bits: zeros in front
+  CHECK(out == "00ffffffffffffffff");
+  out.clear();
+  kling::ascii::append_hex(out, 0x5ull, 0);
+  CHECK(out.empty());
+  static_assert(kling::ascii::hex_digit(10) == 'a' &&
+                kling::ascii::hex_digit(0x1F, kling::ascii::hex_case::upper) == 'F');
+}
+
 TEST_CASE("loopback hosts and percent-encoding", "[core][url]") {
   for (const char *h : {"localhost", "127.0.0.1", "127.1.2.3", "::1"})
     CHECK(kling::is_loopback_host(h));

@@ -20,13 +20,13 @@
 #define KLING_CLIENT_SESSION_HPP
 
 #include <cstdint>
-#include <cstdio>
 #include <mutex>
 #include <string>
 #include <utility>
 
 #include "kling/client/options.hpp"
 #include "kling/client/settings.hpp"
+#include "kling/core/ascii.hpp"
 #include "kling/core/random.hpp"
 #include "kling/core/redact.hpp"
 #include "kling/media/sources.hpp"
@@ -299,11 +299,12 @@ KLING_LAZY_DEF std::uint64_t session_core::next_random() { return next(jitter_);
 KLING_LAZY_DEF std::string session_core::new_external_task_id() {
   // Two statements: the order of function arguments is unspecified, and
   // a fixed seed must give the same id with every compiler.
-  const auto high = static_cast<unsigned long long>(next(ids_));
-  const auto low = static_cast<unsigned long long>(next(ids_) & 0xFFFFFFFFull);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "kling-cpp-%016llx%08llx", high, low);
-  return buffer;
+  const std::uint64_t high = next(ids_);
+  const std::uint64_t low = next(ids_);
+  std::string id = "kling-cpp-";
+  ascii::append_hex(id, high, 16);
+  ascii::append_hex(id, low, 8);
+  return id;
 }
 
 KLING_LAZY_DEF result<url> session_core::check_base_url(const kling::options &o) {

@@ -8,6 +8,7 @@
 #define KLING_CORE_ASCII_HPP
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,22 @@ constexpr char to_lower(char c) noexcept {
 }
 
 KLING_LAZY std::string to_lower(std::string_view text);
+
+enum class hex_case { lower, upper };
+
+// The hex digit of value's low four bits.
+constexpr char hex_digit(unsigned value, hex_case letters = hex_case::lower) noexcept {
+  return (letters == hex_case::upper ? "0123456789ABCDEF" : "0123456789abcdef")[value & 0xF];
+}
+
+// Appends value's low `digits` hex digits to out, most significant first,
+// zero-padded (digits beyond a 64-bit value's sixteen are zeros). The one
+// hex writer for digests, percent-encoding, ids and escaped bytes.
+KLING_FUNCTION_OBJECT append_hex_function {
+  void operator()(std::string &out, std::uint64_t value, int digits, hex_case letters = hex_case::lower)
+      const;
+};
+inline constexpr KLING_FUNCTION_TYPE(append_hex) append_hex{};
 
 constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -78,6 +95,12 @@ KLING_LAZY_DEF std::string to_lower(std::string_view text) {
   for (char &c : out)
     c = to_lower(c);
   return out;
+}
+
+KLING_LAZY_DEF void KLING_FUNCTION(append_hex)::operator()(std::string &out, std::uint64_t value, int digits,
+                                                           hex_case letters) const {
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+    out += shift < 64 ? hex_digit(static_cast<unsigned>(value >> shift), letters) : '0';
 }
 
 } // namespace ascii

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "kling/core/ascii.hpp"
 #include "kling/version.hpp"
 
 KLING_NAMESPACE_BEGIN
@@ -253,13 +254,10 @@ KLING_LAZY_DEF bool KLING_FUNCTION(constant_time_equal)::operator()(std::string_
 
 KLING_LAZY_DEF std::string
 KLING_FUNCTION(to_hex)::operator()(const std::array<std::uint8_t, 32> &digest) const {
-  constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);
-  for (std::uint8_t byte : digest) {
-    out += digits[byte >> 4];
-    out += digits[byte & 0x0F];
-  }
+  for (std::uint8_t byte : digest)
+    ascii::append_hex(out, byte, 2);
   return out;
 }
 

@@ -277,7 +277,6 @@ KLING_LAZY_DEF bool KLING_FUNCTION(is_loopback_host)::operator()(std::string_vie
 }
 
 KLING_LAZY_DEF std::string KLING_FUNCTION(percent_encode)::operator()(std::string_view text) const {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -286,8 +285,7 @@ KLING_LAZY_DEF std::string KLING_FUNCTION(percent_encode)::operator()(std::strin
       out += c;
     } else {
       out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
+      ascii::append_hex(out, u, 2, ascii::hex_case::upper);
     }
   }
   return out;

@@ -160,8 +160,7 @@ KLING_LAZY image_string classify_data_uri(std::string_view text) {
 KLING_LAZY_DEF const std::string &KLING_FUNCTION(local_image_marker)::operator()() const {
   static const std::string marker = [] {
     std::string m = "kling-local-file:";
-    for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
-      m += "0123456789abcdef"[v & 0xF];
+    ascii::append_hex(m, random_seed(), 16);
     return m + ":";
   }();
   return marker;

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "kling/core/ascii.hpp"
 #include "kling/core/files.hpp"
 #include "kling/core/result.hpp"
 #include "kling/core/utf8.hpp"
@@ -108,7 +109,6 @@ KLING_LAZY std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept 
 
 // 'moov', or 'm\x00\x01v' for bytes that are not printable.
 KLING_LAZY std::string type_name(std::uint32_t type) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out = "'";
   for (int shift = 24; shift >= 0; shift -= 8) {
     const auto c = static_cast<unsigned char>(type >> shift & 0xFF);
@@ -116,8 +116,7 @@ KLING_LAZY std::string type_name(std::uint32_t type) {
       out += static_cast<char>(c);
     } else {
       out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
+      ascii::append_hex(out, c, 2);
     }
   }
   return out + "'";

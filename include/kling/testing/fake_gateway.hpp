@@ -312,6 +312,7 @@ private:
     int external_lookups = 0; // lookups by external_task_id, for the lag
     std::chrono::steady_clock::time_point created;
     std::int64_t created_unix = 0;
+    std::string completed_at; // set when first answered completed, then the same in every answer
   };
   struct planned_fault {
     fault what;
@@ -655,7 +656,7 @@ private:
     return t.fails ? "failed" : "completed";
   }
 
-  json describe(const task_record &t) const {
+  json describe(task_record &t) const {
     const std::string status = status_of(t);
     const std::string created = format_iso8601(from_unix_seconds(t.created_unix));
     json out{{"id", t.id}, {"status", status}, {"created_at", created}, {"model", t.model}};
@@ -684,7 +685,8 @@ private:
                   {"model", t.model},
                   {"origin_data", {{"task_id", t.id}, {"external_task_id", t.external_id}}}};
     }
-    out["completed_at"] = now_iso();
+    if (t.completed_at.empty()) t.completed_at = now_iso();
+    out["completed_at"] = t.completed_at;
     out["video_url"] = url;
     out["usage"] = {{"seconds", 5.0}, {"video_count", 1}, {"size", "1280*720"}};
     out["raw_response"] = {{"task_id", t.id}, {"task_status", "succeed"}};

@@ -1283,6 +1283,92 @@ KLING_NAMESPACE_END
 #include <string>
 #include <string_view>
 
+// ----- begin kling/core/ascii.hpp -----
+// ASCII character classes and case folding, independent of the C locale:
+// the gateway's words, URL schemes and hosts, HTTP header names and
+// media-type prefixes are ASCII and compare case-insensitively; text outside
+// ASCII is never folded.
+//
+// Thread safety: pure functions.
+#ifndef KLING_CORE_ASCII_HPP
+#define KLING_CORE_ASCII_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+
+KLING_NAMESPACE_BEGIN
+
+namespace ascii {
+
+constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_hex_digit(char c) noexcept {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Below U+0020, or DEL: a character that can end or break the line it is written on.
+constexpr bool is_control(char c) noexcept {
+  return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
+}
+
+// True when text holds a control character that is not one of `allowed`
+// (an HTTP header value may hold a tab; an identifier may not).
+constexpr bool has_control_character(std::string_view text, std::string_view allowed = {}) noexcept {
+  for (char c : text) {
+    if (is_control(c) && allowed.find(c) == std::string_view::npos) return true;
+  }
+  return false;
+}
+
+constexpr char to_lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+KLING_LAZY std::string to_lower(std::string_view text);
+
+enum class hex_case { lower, upper };
+
+// The hex digit of value's low four bits.
+constexpr char hex_digit(unsigned value, hex_case letters = hex_case::lower) noexcept {
+  return (letters == hex_case::upper ? "0123456789ABCDEF" : "0123456789abcdef")[value & 0xF];
+}
+
+// Appends value's low `digits` hex digits to out, most significant first,
+// zero-padded (digits beyond a 64-bit value's sixteen are zeros). The one
+// hex writer for digests, percent-encoding, ids and escaped bytes.
+KLING_FUNCTION_OBJECT append_hex_function {
+  void operator()(std::string &out, std::uint64_t value, int digits, hex_case letters = hex_case::lower)
+      const;
+};
+inline constexpr KLING_FUNCTION_TYPE(append_hex) append_hex{};
+
+constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  }
+  return true;
+}
+
+constexpr bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept {
+  return text.size() >= prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
+
+constexpr bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
+  return text.size() >= suffix.size() &&
+         equals_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
+}
+
+} // namespace ascii
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ASCII_HPP
+
+// ----- end kling/core/ascii.hpp -----
 
 KLING_NAMESPACE_BEGIN
 
@@ -1587,75 +1673,6 @@ KLING_NAMESPACE_END
 #include <utility>
 #include <vector>
 
-// ----- begin kling/core/ascii.hpp -----
-// ASCII character classes and case folding, independent of the C locale:
-// the gateway's words, URL schemes and hosts, HTTP header names and
-// media-type prefixes are ASCII and compare case-insensitively; text outside
-// ASCII is never folded.
-//
-// Thread safety: pure functions.
-#ifndef KLING_CORE_ASCII_HPP
-#define KLING_CORE_ASCII_HPP
-
-#include <cstddef>
-#include <string>
-#include <string_view>
-
-
-KLING_NAMESPACE_BEGIN
-
-namespace ascii {
-
-constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool is_hex_digit(char c) noexcept {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-// Below U+0020, or DEL: a character that can end or break the line it is written on.
-constexpr bool is_control(char c) noexcept {
-  return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
-}
-
-// True when text holds a control character that is not one of `allowed`
-// (an HTTP header value may hold a tab; an identifier may not).
-constexpr bool has_control_character(std::string_view text, std::string_view allowed = {}) noexcept {
-  for (char c : text) {
-    if (is_control(c) && allowed.find(c) == std::string_view::npos) return true;
-  }
-  return false;
-}
-
-constexpr char to_lower(char c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-KLING_LAZY std::string to_lower(std::string_view text);
-
-constexpr bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  }
-  return true;
-}
-
-constexpr bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept {
-  return text.size() >= prefix.size() && equals_ignoring_case(text.substr(0, prefix.size()), prefix);
-}
-
-constexpr bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) noexcept {
-  return text.size() >= suffix.size() &&
-         equals_ignoring_case(text.substr(text.size() - suffix.size()), suffix);
-}
-
-} // namespace ascii
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_ASCII_HPP
-
-// ----- end kling/core/ascii.hpp -----
 // ----- begin kling/core/cancel.hpp -----
 // Cancellation: a source the caller keeps and tokens the library watches.
 // Cancelling is a flag, checked between steps: a blocking call wakes from its
@@ -3474,6 +3491,7 @@ private:
     int external_lookups = 0; // lookups by external_task_id, for the lag
     std::chrono::steady_clock::time_point created;
     std::int64_t created_unix = 0;
+    std::string completed_at; // set when first answered completed, then the same in every answer
   };
   struct planned_fault {
     fault what;
@@ -3817,7 +3835,7 @@ private:
     return t.fails ? "failed" : "completed";
   }
 
-  json describe(const task_record &t) const {
+  json describe(task_record &t) const {
     const std::string status = status_of(t);
     const std::string created = format_iso8601(from_unix_seconds(t.created_unix));
     json out{{"id", t.id}, {"status", status}, {"created_at", created}, {"model", t.model}};
@@ -3846,7 +3864,8 @@ private:
                   {"model", t.model},
                   {"origin_data", {{"task_id", t.id}, {"external_task_id", t.external_id}}}};
     }
-    out["completed_at"] = now_iso();
+    if (t.completed_at.empty()) t.completed_at = now_iso();
+    out["completed_at"] = t.completed_at;
     out["video_url"] = url;
     out["usage"] = {{"seconds", 5.0}, {"video_count", 1}, {"size", "1280*720"}};
     out["raw_response"] = {{"task_id", t.id}, {"task_status", "succeed"}};
@@ -5177,6 +5196,32 @@ KLING_LAZY_DEF result<std::string> KLING_FUNCTION(decode)::operator()(std::strin
 KLING_NAMESPACE_END
 
 #endif // KLING_CORE_BASE64_IPP
+// ----- definitions of kling/core/ascii.hpp -----
+#if KLING_DEFINE_HERE && !defined(KLING_CORE_ASCII_IPP)
+#define KLING_CORE_ASCII_IPP
+
+KLING_NAMESPACE_BEGIN
+
+namespace ascii {
+
+KLING_LAZY_DEF std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    c = to_lower(c);
+  return out;
+}
+
+KLING_LAZY_DEF void KLING_FUNCTION(append_hex)::operator()(std::string &out, std::uint64_t value, int digits,
+                                                           hex_case letters) const {
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+    out += shift < 64 ? hex_digit(static_cast<unsigned>(value >> shift), letters) : '0';
+}
+
+} // namespace ascii
+
+KLING_NAMESPACE_END
+
+#endif // KLING_CORE_ASCII_IPP
 // ----- definitions of kling/core/sha256.hpp -----
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_SHA256_IPP)
 #define KLING_CORE_SHA256_IPP
@@ -5354,13 +5399,10 @@ KLING_LAZY_DEF bool KLING_FUNCTION(constant_time_equal)::operator()(std::string_
 
 KLING_LAZY_DEF std::string
 KLING_FUNCTION(to_hex)::operator()(const std::array<std::uint8_t, 32> &digest) const {
-  constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(digest.size() * 2);
-  for (std::uint8_t byte : digest) {
-    out += digits[byte >> 4];
-    out += digits[byte & 0x0F];
-  }
+  for (std::uint8_t byte : digest)
+    ascii::append_hex(out, byte, 2);
   return out;
 }
 
@@ -5521,26 +5563,6 @@ KLING_LAZY_DEF replay_store &KLING_FUNCTION(default_replay_store)::operator()() 
 KLING_NAMESPACE_END
 
 #endif // KLING_PROTOCOL_REPLAY_STORE_IPP
-// ----- definitions of kling/core/ascii.hpp -----
-#if KLING_DEFINE_HERE && !defined(KLING_CORE_ASCII_IPP)
-#define KLING_CORE_ASCII_IPP
-
-KLING_NAMESPACE_BEGIN
-
-namespace ascii {
-
-KLING_LAZY_DEF std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (char &c : out)
-    c = to_lower(c);
-  return out;
-}
-
-} // namespace ascii
-
-KLING_NAMESPACE_END
-
-#endif // KLING_CORE_ASCII_IPP
 // ----- definitions of kling/core/cancel.hpp -----
 #if KLING_DEFINE_HERE && !defined(KLING_CORE_CANCEL_IPP)
 #define KLING_CORE_CANCEL_IPP
@@ -5779,7 +5801,6 @@ KLING_LAZY_DEF bool KLING_FUNCTION(is_loopback_host)::operator()(std::string_vie
 }
 
 KLING_LAZY_DEF std::string KLING_FUNCTION(percent_encode)::operator()(std::string_view text) const {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -5788,8 +5809,7 @@ KLING_LAZY_DEF std::string KLING_FUNCTION(percent_encode)::operator()(std::strin
       out += c;
     } else {
       out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
+      ascii::append_hex(out, u, 2, ascii::hex_case::upper);
     }
   }
   return out;
@@ -6877,7 +6897,6 @@ KLING_LAZY std::uint64_t be64(std::string_view bytes, std::size_t pos) noexcept 
 
 // 'moov', or 'm\x00\x01v' for bytes that are not printable.
 KLING_LAZY std::string type_name(std::uint32_t type) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out = "'";
   for (int shift = 24; shift >= 0; shift -= 8) {
     const auto c = static_cast<unsigned char>(type >> shift & 0xFF);
@@ -6885,8 +6904,7 @@ KLING_LAZY std::string type_name(std::uint32_t type) {
       out += static_cast<char>(c);
     } else {
       out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
+      ascii::append_hex(out, c, 2);
     }
   }
   return out + "'";
@@ -7353,8 +7371,7 @@ KLING_LAZY image_string classify_data_uri(std::string_view text) {
 KLING_LAZY_DEF const std::string &KLING_FUNCTION(local_image_marker)::operator()() const {
   static const std::string marker = [] {
     std::string m = "kling-local-file:";
-    for (std::uint64_t v = random_seed(), i = 0; i < 16; ++i, v >>= 4)
-      m += "0123456789abcdef"[v & 0xF];
+    ascii::append_hex(m, random_seed(), 16);
     return m + ":";
   }();
   return marker;
