@@ -4453,7 +4453,8 @@ inline constexpr KLING_FUNCTION_TYPE(verify_once) verify_once{};
 
 // The webhook-signature value "v1,<base64>" for a message: for senders and
 // tests. Returns an empty string when verify() would reject the secret (empty,
-// or not Base64 after whsec_), since no signature made with it could verify.
+// or not Base64 after whsec_) or the empty webhook id, since no signature
+// made with them could verify.
 KLING_FUNCTION_OBJECT sign_function {
   std::string operator()(std::string_view secret, std::string_view webhook_id, std::int64_t timestamp,
                          std::string_view body) const;
@@ -12880,7 +12881,7 @@ KLING_LAZY_DEF std::string KLING_FUNCTION(sign)::operator()(std::string_view sec
                                                             std::int64_t timestamp,
                                                             std::string_view body) const {
   auto key = detail::secret_key(secret);
-  if (!key) return std::string();
+  if (!key || webhook_id.empty()) return std::string();
   return "v1," + detail::signature_of(*key, webhook_id, std::to_string(timestamp), body);
 }
 

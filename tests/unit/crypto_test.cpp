@@ -220,6 +220,13 @@ TEST_CASE("Standard Webhooks: a signature made with sign() verifies", "[webhooks
   CHECK(signature == "v1," + kling::base64::encode(std::string(mac.begin(), mac.end())));
 }
 
+TEST_CASE("Standard Webhooks: sign() makes nothing for an empty id, which verify() refuses", "[webhooks]") {
+  // Found by the callback fuzzer: sign() used to sign "" and verify() to refuse it.
+  CHECK(kling::webhooks::sign(secret, "", sent_at, body).empty());
+  CHECK_FALSE(kling::webhooks::verify(secret, "", std::to_string(sent_at), "v1,AAAA", body, sent_at));
+  CHECK_FALSE(kling::webhooks::sign(secret, "m", sent_at, body).empty()); // a one-character id is signed
+}
+
 TEST_CASE("Standard Webhooks: a secret without whsec_ is used as raw bytes", "[webhooks]") {
   const std::string raw = "a raw secret";
   const std::string signature = kling::webhooks::sign(raw, msg_id, sent_at, body);
