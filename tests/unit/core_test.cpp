@@ -820,6 +820,7 @@ TEST_CASE("append_hex writes a value's low digits, most significant first, zero-
   CHECK(out == "00ffffffffffffffff");
   out.clear();
   kling::ascii::append_hex(out, 0x5ull, 0);
+  kling::ascii::append_hex(out, 0x5ull, -2147483647 - 1); // no overflow in the digit count either
   CHECK(out.empty());
   static_assert(kling::ascii::hex_digit(10) == 'a' &&
                 kling::ascii::hex_digit(0x1F, kling::ascii::hex_case::upper) == 'F');

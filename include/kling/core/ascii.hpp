@@ -52,8 +52,9 @@ constexpr char hex_digit(unsigned value, hex_case letters = hex_case::lower) noe
 }
 
 // Appends value's low `digits` hex digits to out, most significant first,
-// zero-padded (digits beyond a 64-bit value's sixteen are zeros). The one
-// hex writer for digests, percent-encoding, ids and escaped bytes.
+// zero-padded (digits beyond a 64-bit value's sixteen are zeros; none for
+// digits <= 0). The one hex writer for digests, percent-encoding, ids,
+// markers and escaped bytes.
 KLING_FUNCTION_OBJECT append_hex_function {
   void operator()(std::string &out, std::uint64_t value, int digits, hex_case letters = hex_case::lower)
       const;
@@ -99,8 +100,9 @@ KLING_LAZY_DEF std::string to_lower(std::string_view text) {
 
 KLING_LAZY_DEF void KLING_FUNCTION(append_hex)::operator()(std::string &out, std::uint64_t value, int digits,
                                                            hex_case letters) const {
-  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
-    out += shift < 64 ? hex_digit(static_cast<unsigned>(value >> shift), letters) : '0';
+  // Counting digits, not bit positions: no shift reaches 64 and no product overflows.
+  for (int place = digits; place > 0; --place)
+    out += place <= 16 ? hex_digit(static_cast<unsigned>(value >> (4 * (place - 1))), letters) : '0';
 }
 
 } // namespace ascii
