@@ -116,8 +116,9 @@ const command commands[] = {
     {"wait",
      "wait for a task to finish and print it",
      "wait ID [--provider P] [--download PATH]",
-     "Waits for a task to finish (polling every 3 s, growing to 10 s, for --wait-timeout seconds,\n"
-     "15 minutes by default) and prints the finished task as JSON. Exit 1 when it failed.\n\n"
+     "Waits for a task to finish (polling at once, then every 3 s, growing to 10 s, for\n"
+     "--wait-timeout seconds, 15 minutes by default) and prints the finished task as JSON.\n"
+     "Exit 1 when it failed.\n\n"
      "Examples:\n"
      "  kling wait task_abc123\n"
      "  kling --poll-interval 5 --wait-timeout 1800 wait task_abc123 --download out.mp4\n",

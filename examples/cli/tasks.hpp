@@ -85,6 +85,9 @@ inline int run_wait(const arguments &args) {
   kling::task_handle handle;
   handle.task_id = args.operands[0];
   handle.provider = args.option("--provider").value_or("");
+  // A task named by its ID may have finished long ago: poll it now, not after
+  // the first interval that a wait begun by a create allows the gateway.
+  handle.next_poll_at = client.options().time().wall_now();
   return wait_and_print(client, handle, args);
 }
 

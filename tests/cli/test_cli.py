@@ -271,6 +271,11 @@ class CommandsTest(unittest.TestCase):
             self.assertEqual(not_yet.returncode, 1)
             waited = kling(*common, "wait", task["id"])
             self.assertEqual(json.loads(waited.stdout)["status"], "completed")
+            # A finished task named by its ID is polled at once: with an hour between polls, a
+            # wait that first slept an interval would outlast the subprocess timeout.
+            patient = ["--base-url", gateway.url, "--api-key", gateway.key, "--poll-interval", "3600"]
+            again = kling(*patient, "wait", task["id"])
+            self.assertEqual(json.loads(again.stdout)["status"], "completed", again.stderr)
             saved = kling(*common, "download", task["id"], tmp + "/v.mp4")
             self.assertEqual(saved.returncode, 0, saved.stderr)
             self.assertGreater(pathlib.Path(tmp, "v.mp4").stat().st_size, 1000)

@@ -23,7 +23,7 @@ struct task_handle {
   std::string task_id{};
   std::string external_task_id{};
   std::string provider{};
-  std::optional<timestamp> next_poll_at{}; // calendar time; none: poll at once
+  std::optional<timestamp> next_poll_at{}; // calendar time; none: after the wait's first interval
   std::optional<timestamp> deadline{};     // calendar time; none: the wait's own timeout
 };
 
